@@ -1,0 +1,200 @@
+"""Assumptions files: TOML in, validated scenarios out.
+
+Format::
+
+    [model]                 # optional
+    name = "My assistant"
+    currency = "USD"
+    horizon = 60            # months projected
+
+    [scenarios.base]        # one table per scenario; the first is the default
+    cash = 1_000_000
+    ...
+
+    [scenarios.downside]    # later scenarios inherit every key of the first
+    churn = 0.25            # and override what they name
+
+Keys are exactly the argument names of the model (see ``xlmodel.params``).
+Every problem is an :class:`AssumptionsError` naming the file, the scenario,
+the key and the rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AssumptionsError, InputError
+from .params import PARAMS, check
+
+__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS"]
+
+MODEL_KEYS = {"name": str, "currency": str, "horizon": int}
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
+MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
+REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
+SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
+
+
+@dataclass
+class Assumptions:
+    """A validated assumptions file: model settings and complete scenarios.
+
+    Each scenario is a dict of every model input (defaults filled in,
+    ``cost_per_mau`` derived from tokens when the file gives tokens).
+    """
+
+    name: str = "LLM app model"
+    currency: str = "USD"
+    horizon: int = 60
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    source: str = "<defaults>"
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return list(self.scenarios)
+
+    def scenario(self, name: str | None = None) -> dict:
+        if name is None:
+            return self.scenarios[self.scenario_names[0]]
+        if name not in self.scenarios:
+            close = difflib.get_close_matches(name, self.scenario_names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
+        return self.scenarios[name]
+
+    def has_migration(self) -> bool:
+        return all("monthly_tokens" in s for s in self.scenarios.values())
+
+
+def _suggest(key: str, valid) -> str:
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _number(path, scen, key, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {value!r}", scen, key)
+    try:
+        check(key, value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return float(value) if PARAMS[key].rule != "months" else int(value)
+
+
+def _complete(path, name, raw: dict, horizon: int) -> dict:
+    """Fill defaults, derive cost_per_mau, check what is required."""
+    from .engine import cost_per_mau
+
+    s = dict(raw)
+    for key in REQUIRED:
+        if key not in s:
+            raise AssumptionsError(path, "is required (no default)", name, key)
+    token_given = [k for k in TOKEN_KEYS[:4] if k in s]
+    if "cost_per_mau" in s and token_given:
+        raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
+                               name, "cost_per_mau")
+    if "cost_per_mau" not in s:
+        missing = [k for k in TOKEN_KEYS[:4] if k not in s]
+        if missing:
+            raise AssumptionsError(path, f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
+                                   name, "cost_per_mau")
+        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
+                                         s.get("cached_share", 0.0), s.get("cached_price"))
+    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
+    if mig:
+        for key in MIGRATION_KEYS:
+            if key not in s:
+                raise AssumptionsError(path, f"is required for the migration inputs (the scenario sets {mig[0]})", name, key)
+    for key, p in PARAMS.items():
+        if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
+            continue
+        if key not in s and p.default is not None:
+            s[key] = p.default
+    if mig:
+        for key in MIGRATION_OPTIONAL:
+            s.setdefault(key, PARAMS[key].default)
+    s["horizon"] = horizon
+    return s
+
+
+def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
+    """Validate a parsed assumptions document (the TOML as a dict)."""
+    if not isinstance(data, dict):
+        raise AssumptionsError(path, "must be a TOML table")
+    for key in data:
+        if key not in ("model", "scenarios"):
+            raise AssumptionsError(path, f"unknown top-level table (valid: model, scenarios){_suggest(key, ['model', 'scenarios'])}",
+                                   key=key)
+    model = data.get("model", {})
+    if not isinstance(model, dict):
+        raise AssumptionsError(path, "must be a table", key="model")
+    out = Assumptions(source=str(path))
+    for key, value in model.items():
+        if key not in MODEL_KEYS:
+            raise AssumptionsError(path, f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
+                                   key=f"model.{key}")
+        if key == "horizon":
+            try:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise InputError("horizon", f"horizon must be a whole number of months, got {value!r}")
+                check("horizon", value)
+            except InputError as e:
+                raise AssumptionsError(path, str(e), key="model.horizon") from None
+        elif not isinstance(value, str):
+            raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
+        setattr(out, key, value)
+    scenarios = data.get("scenarios")
+    if not isinstance(scenarios, dict) or not scenarios:
+        raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
+    first: dict | None = None
+    for name, raw in scenarios.items():
+        if not isinstance(raw, dict):
+            raise AssumptionsError(path, "must be a table of inputs", name)
+        if not name.strip():
+            raise AssumptionsError(path, "scenario names must not be empty", name)
+        given = {}
+        for key, value in raw.items():
+            if key not in SCENARIO_KEYS:
+                where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+                raise AssumptionsError(path, f"unknown key{where}", name, key)
+            given[key] = _number(path, name, key, value)
+        merged = dict(first, **given) if first is not None else given
+        if first is not None and "cost_per_mau" in given:
+            for k in TOKEN_KEYS[:4]:
+                merged.pop(k, None)
+        if first is not None and any(k in given for k in TOKEN_KEYS[:4]):
+            merged.pop("cost_per_mau", None)
+        if first is None:
+            first = given
+        out.scenarios[name] = _complete(path, name, merged, out.horizon)
+    return out
+
+
+def load(path) -> Assumptions:
+    """Read and validate an assumptions file (TOML)."""
+    p = Path(path)
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise AssumptionsError(str(path), "no such file") from None
+    except UnicodeDecodeError:
+        raise AssumptionsError(str(path), "is not UTF-8 text") from None
+    except OSError as e:
+        raise AssumptionsError(str(path), f"cannot be read ({e.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
+    return from_dict(data, str(path))
+
+
+#: The defaults used when no file is given: the 2024 consumer assistant example.
+DEFAULT_ASSUMPTIONS = Path(__file__).with_name("default_assumptions.toml")
+
+
+def default() -> Assumptions:
+    return load(DEFAULT_ASSUMPTIONS)

@@ -1,0 +1,238 @@
+"""The ``xlmodel`` command line: a thin adapter over the engine and the workbooks.
+
+Every library error becomes a one-line message on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import click
+
+from . import assumptions as _assumptions
+from .engine import OUTPUT_UNITS, summary
+from .errors import XlmodelError
+
+EPILOG_MAIN = """\b
+Examples:
+  xlmodel calc examples/llm-assistant-2024.toml
+  xlmodel new model -a examples/llm-assistant-2024.toml -o model.xlsx
+  xlmodel verify model.xlsx
+  xlmodel price gpt-4o-mini --kind output
+"""
+
+
+class XlmodelGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except XlmodelError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=XlmodelGroup, epilog=EPILOG_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xlmodel")
+def main():
+    """LLM unit economics for finance teams: CAC, LTV, payback, compute cost,
+    runway and small-model migration NPV, as numbers and as Excel workbooks.
+
+    Definitions: docs/model.md. Assumptions files: see examples/.
+    """
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def format_value(name: str, value: float, currency: str) -> str:
+    """How a number reads in the terminal table."""
+    if isinstance(value, float) and math.isinf(value):
+        return "never"
+    unit = OUTPUT_UNITS[name]
+    if unit.startswith("fraction"):
+        return f"{value * 100:,.1f}%"
+    if unit == "x":
+        return f"{value:,.2f}x"
+    if unit in ("months", "month"):
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def format_unit(name: str, currency: str) -> str:
+    return OUTPUT_UNITS[name].replace("currency", currency)
+
+
+def json_value(value: float):
+    return "never" if isinstance(value, float) and math.isinf(value) else value
+
+
+def _load(path) -> _assumptions.Assumptions:
+    return _assumptions.load(path) if path else _assumptions.default()
+
+
+@main.command(epilog="""\b
+Examples:
+  xlmodel calc examples/llm-assistant-2024.toml
+  xlmodel calc examples/llm-assistant-2024.toml --scenario downside --json
+""")
+@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+def calc(assumptions_file, scenario, as_json):
+    """Print every unit-economics output, the runway and the migration NPV.
+
+    ASSUMPTIONS_FILE is a TOML file (see examples/); without it, the bundled
+    defaults (the 2024 consumer assistant example) are used. Values that never
+    happen (payback, cash run-out) print as "never".
+    """
+    a = _load(assumptions_file)
+    name = scenario or a.scenario_names[0]
+    out = summary(a.scenario(name))
+    if as_json:
+        doc = {
+            "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
+            "outputs": {k: json_value(v) for k, v in out.items()},
+            "units": {k: format_unit(k, a.currency) for k in out},
+        }
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    rows = [(k, format_value(k, v, a.currency), format_unit(k, a.currency)) for k, v in out.items()]
+    w0 = max(len(r[0]) for r in rows + [("metric",)])
+    w1 = max(len(r[1]) for r in rows + [("", "value")])
+    click.echo(f"{a.name}: scenario {name} ({a.source})")
+    click.echo("")
+    click.echo(f"{'metric':<{w0}}  {'value':>{w1}}  unit")
+    for k, v, u in rows:
+        click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+
+
+@main.command(epilog="""\b
+Examples:
+  xlmodel price gpt-4o-mini
+  xlmodel price gpt-4o-mini --kind output
+  xlmodel price claude-3-5-sonnet --kind cached_input --provider anthropic
+""")
+@click.argument("model")
+@click.option("--kind", type=click.Choice(["input", "output", "cached_input"]), default="input", show_default=True,
+              help="Which price.")
+@click.option("--provider", help="Provider id, e.g. openai or anthropic (default: the model's vendor).")
+def price(model, kind, provider):
+    """Print a model's price in USD per 1M tokens (genai-prices' bundled data, offline)."""
+    from .prices import price as _price
+
+    click.echo(f"{_price(model, kind, provider):g}")
+
+
+# ------------------------------------------------------------------ workbooks
+
+
+@main.command(epilog="""\b
+Example:
+  xlmodel templates
+""")
+def templates():
+    """List the workbook templates, a line each."""
+    from .workbook import TEMPLATES
+
+    w = max(len(k) for k in TEMPLATES)
+    for key, t in TEMPLATES.items():
+        click.echo(f"{key:<{w}}  {t.summary}")
+
+
+def _template_choice():
+    # Names only; the workbook code is imported when a command runs.
+    return click.Choice(["unit-economics", "runway", "migration", "model"])
+
+
+@main.command(epilog="""\b
+Examples:
+  xlmodel new model -o my-model.xlsx
+  xlmodel new runway -a examples/llm-assistant-2024.toml -o runway.xlsx --months 60
+  xlmodel new migration -a examples/saas-copilot.toml -o migration.xlsx
+  xlmodel new model --formulas udf -o live.xlsx
+""")
+@click.argument("template", type=_template_choice())
+@click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
+              help="Assumptions file (TOML). Default: the bundled 2024 consumer assistant example.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Workbook to write (.xlsx).")
+@click.option("--months", type=click.IntRange(1, 1200), help="Month columns on the timeline (default: the file's horizon, 60).")
+@click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
+              help="udf: headline cells call the =LLM_* Excel functions, native formulas kept beside them.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def new(template, assumptions_file, output, months, formulas, force):
+    """Generate a workbook with live Excel formulas from an assumptions file."""
+    from .workbook import build, save_atomic
+
+    a = _load(assumptions_file)
+    out = Path(output)
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    wb = build(template, a, months=months, formulas=formulas)
+    save_atomic(wb, out, force=force)
+    click.echo(f"Wrote {out} ({template}, {len(a.scenarios)} scenario(s), {months or a.horizon} months)")
+
+
+@main.command(epilog="""\b
+Examples:
+  xlmodel verify my-model.xlsx
+  xlmodel verify my-model.xlsx --scenario downside
+""")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@click.option("-s", "--scenario", help="Select this scenario in the workbook before recalculating (model template).")
+@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Relative tolerance.")
+def verify(workbook, scenario, tolerance):
+    """Recalculate WORKBOOK in LibreOffice and compare every named output with the engine.
+
+    Needs LibreOffice Calc (soffice) on the PATH. Exit status 0 when every
+    number agrees, 1 when one does not, 2 on bad input.
+    """
+    from .workbook.verify import verify_workbook
+
+    report = verify_workbook(workbook, scenario=scenario, rtol=tolerance)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command("xlwings-conf", epilog="""\b
+Examples:
+  xlmodel xlwings-conf                 # print it
+  xlmodel xlwings-conf -o xlwings.conf # write it beside your workbook
+""")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def xlwings_conf(output, force):
+    """Print the xlwings.conf that makes the classic add-in import the LLM_* functions."""
+    from .udfs import xlwings_conf_text
+
+    text = xlwings_conf_text()
+    if not output:
+        click.echo(text, nl=False)
+        return
+    out = Path(output)
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    from .fsutil import write_atomic
+
+    write_atomic(out, text.encode("utf-8"))
+    click.echo(f"Wrote {out}")
+
+
+@main.command(epilog="""\b
+Example:
+  xlmodel regenerate workbooks/
+""")
+@click.argument("folder", type=click.Path(file_okay=False), default="workbooks")
+def regenerate(folder):
+    """Rewrite the committed template workbooks in FOLDER from the defaults."""
+    from .workbook import regenerate_folder
+
+    for path in regenerate_folder(Path(folder)):
+        click.echo(f"Wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

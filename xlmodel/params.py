@@ -1,0 +1,156 @@
+"""Every input of the model, with its rule, unit and description, in one table.
+
+The engine validates with these rules, the assumptions file is checked against
+them, the Excel functions take their argument help from them and the generated
+workbooks take their data validation and input messages from them: one place,
+so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
+import time beyond building this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["Param", "PARAMS", "check", "RULES"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
+
+    lo: float | None
+    hi: float | None
+    lo_incl: bool = True
+    hi_incl: bool = True
+    integer: bool = False
+    text: str = ""
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        good = np.isfinite(x)
+        if self.lo is not None:
+            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
+        if self.hi is not None:
+            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
+        if self.integer:
+            good &= np.equal(np.floor(x), x)
+        return good
+
+
+RULES = {
+    "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
+    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
+    "nonneg": Rule(0, None, text="must be 0 or more"),
+    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
+    "any": Rule(None, None, text="must be a finite number"),
+    "margin": Rule(None, 1, text="must be at most 1"),
+    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    rule: str
+    unit: str
+    doc: str
+    default: float | None = None  # None: required (or derived, see docs)
+    fmt: str = "money"  # number format: money | percent | number | months | price
+
+    @property
+    def rule_text(self) -> str:
+        return RULES[self.rule].text
+
+
+_p = Param
+
+
+#: Every named input of MODEL.md, in the order a finance user reads them.
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # acquisition
+        _p("cash", "any", "currency", "cash at month 0"),
+        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
+        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
+        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
+        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
+        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
+        # retention and monetisation
+        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
+        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
+        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        # compute
+        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
+        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
+        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
+        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
+        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
+        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
+        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
+        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
+        # overheads and money
+        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
+        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
+        _p("horizon", "months", "months", "months projected", 60, "months"),
+        # small-model migration
+        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
+        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
+        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
+        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
+        _p("months", "months", "months", "months of savings counted", fmt="months"),
+        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
+        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
+        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
+        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
+        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+    ]
+}
+
+# Arguments of the closed-form functions that are not scenario inputs.
+_EXTRA = {
+    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
+    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
+    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
+    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
+    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
+    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
+    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
+    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+}
+
+ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
+
+def describe_rule(name: str, rule: str | None = None) -> str:
+    """``churn must be between 0 and 1 (monthly fraction)``."""
+    p = ALL_PARAMS.get(name)
+    r = rule or (p.rule if p else "any")
+    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
+    return f"{name} {RULES[r].text}{unit}"
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def check(name: str, value, rule: str | None = None) -> np.ndarray:
+    """Return ``value`` as a float array, or raise :class:`InputError`.
+
+    The message names the argument, the rule and the first offending value.
+    """
+    r = RULES[rule or ALL_PARAMS[name].rule]
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise InputError(name, f"{name} must be a number, got {value!r}")
+    try:
+        x = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{name} must be a number, got {value!r}") from None
+    good = r.ok(x)
+    if not good.all():
+        bad = x[~good].flat[0] if x.ndim else x
+        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
+    return x
