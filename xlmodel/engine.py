@@ -247,7 +247,7 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
             raise InputError(
                 "churn",
                 "churn + monthly discount rate must be above 0 for an unbounded LTV "
-                f"(pass months= for a capped one), got {float(np.min(k)):.10g}",
+                f"(give months for a capped one), got {float(np.min(k)):.10g}",
             )
         return _out(m / k)
     n = _months("months", months)
@@ -653,7 +653,9 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     compute = users * col(v["cost_per_mau"]) * (1 - col(v["cost_decline"])) ** t
     fixed = np.broadcast_to(col(v["fixed_costs"]), shape + (h,)).astype(float)
     burn = ad + compute + fixed - revenue
-    cash_t = col(v["cash"]) - np.cumsum(burn, axis=-1)
+    # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same rounding as
+    # the workbook's row of =previous-net_burn formulas.
+    cash_t = np.subtract.accumulate(np.concatenate([col(v["cash"]), burn], axis=-1), axis=-1)[..., 1:]
     month = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(month=month, ad_spend=ad, new_users=new, mau=users, paying_users=paying,
                       revenue=revenue, compute=compute, fixed_costs=fixed, net_burn=burn, cash=cash_t)

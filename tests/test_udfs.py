@@ -1,0 +1,282 @@
+"""The Excel functions, called the way xlwings calls them, without Excel and without a licence key."""
+
+import importlib.util
+import inspect
+import io
+import math
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xlmodel as xm
+from xlmodel import udfs
+from xlmodel.udfs import (
+    EXCEL_FUNCTIONS, LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK, LLM_PRICE,
+    LLM_PROJECTION, LLM_RUNWAY,
+)
+
+from .excel_values import excel_value
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RUNWAY_ARGS = (1.2e6, 5e4, 2e4, 4.0, 0.08, 0.05, 12.0, 0.3, 1.5e5)
+RUNWAY_KW = dict(zip(("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau", "fixed_costs"),
+                     RUNWAY_ARGS))
+
+
+# ------------------------------------------------------- values as xlwings passes them
+
+
+def test_scalars_match_engine():
+    assert LLM_CAC(1000.0, 20.0) == xm.cac(1000, 20) == 50.0
+    assert LLM_CAC(1000.0, 20.0, 0.25) == 200.0
+    assert LLM_LTV(10.0, 0.8, 0.05) == xm.ltv(10, 0.8, 0.05)
+    assert LLM_LTV(10.0, 0.8, 0.05, 0.1, 12.0) == xm.ltv(10, 0.8, 0.05, 0.1, 12)
+    assert LLM_PAYBACK(60.0, 10.0, 0.6, 0.05) == xm.payback_months(60, 10, 0.6, 0.05)
+    assert LLM_COST_PER_MAU(2e5, 5e4, 2.5, 10.0, 0.5, 1.25) == xm.cost_per_mau(2e5, 5e4, 2.5, 10.0, 0.5, 1.25)
+    assert LLM_GPU_PRICE(2.0, 85.0) == xm.gpu_price_per_mtok(2, 85)
+    assert LLM_MIGRATION_NPV(1e9, 10.0, 0.6, 5e4, 24.0, 0.1, 0.7, 0.01, 0.02, 1e5, 0.01) == xm.migration_npv(
+        1e9, 10.0, 0.6, 5e4, 24, 0.1, 0.7, 0.01, 0.02, 1e5, 0.01)
+    assert LLM_RUNWAY(*RUNWAY_ARGS) == xm.runway_months(**RUNWAY_KW)
+    assert LLM_PRICE("gpt-4o-mini", "output") == xm.price("gpt-4o-mini", "output") == 0.6
+
+
+def test_single_cell_ranges_are_scalars():
+    # ndim=2: xlwings hands every argument over as a 2-D list
+    assert LLM_CAC([[1000.0]], [[20.0]], [[None]]) == 50.0
+    assert LLM_RUNWAY(*[[[a]] for a in RUNWAY_ARGS]) == xm.runway_months(**RUNWAY_KW)
+
+
+def test_empty_cells_take_documented_defaults():
+    assert LLM_CAC(1000.0, 20.0, None) == LLM_CAC(1000.0, 20.0, "") == 50.0
+    assert LLM_LTV(10.0, 0.8, 0.05, None, None) == 160.0
+    assert LLM_PAYBACK(120.0, 10.0, 0.6, None) == 20.0
+    assert LLM_COST_PER_MAU(1e6, 0.0, 2.0, 8.0, 0.5, None) == xm.cost_per_mau(1e6, 0, 2.0, 8.0, 0.5, 2.0)
+    assert LLM_RUNWAY(*RUNWAY_ARGS, None, None, None, None) == xm.runway_months(**RUNWAY_KW, horizon=60)
+    assert LLM_PRICE("gpt-4o", None, "") == 2.5
+
+
+def test_never_is_text():
+    assert LLM_PAYBACK(120.0, 10.0, 0.6, 0.05) == "never"
+    assert LLM_RUNWAY(1e9, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0) == "never"
+
+
+def test_column_of_scenarios_gives_matching_column():
+    churns = [[0.02], [0.05], [0.1], [0.2]]
+    got = LLM_RUNWAY(*RUNWAY_ARGS[:4], churns, *RUNWAY_ARGS[5:])
+    assert len(got) == 4 and all(len(r) == 1 for r in got)
+    for (c,), (v,) in zip(churns, got):
+        want = xm.runway_months(**dict(RUNWAY_KW, churn=c))
+        assert v == ("never" if math.isinf(want) else want)
+    # xlwings Lite hands a 1-D range as a flat list: treated as a column
+    assert LLM_CAC([1000.0, 2000.0], 20.0) == [[50.0], [100.0]]
+    # a row against a column broadcasts to a grid
+    assert LLM_CAC([[1000.0, 2000.0]], [[10.0], [20.0]]) == [[100.0, 200.0], [50.0, 100.0]]
+
+
+def test_bad_row_does_not_blank_the_others():
+    got = LLM_CAC([[1000.0], ["x"], [500.0], [None]], [[20.0], [20.0], [0.0], [10.0]])
+    assert got == [[50.0], ["#VALUE! spend must be a number, got 'x'"], ["#VALUE! new_users must be above 0, got 0"],
+                   ["#VALUE! spend is required"]]
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda: LLM_LTV(10.0, 0.5, 1.5), "#VALUE! churn must be between 0 and 1 (monthly fraction), got 1.5"),
+        (lambda: LLM_CAC(1000.0, 0.0), "#VALUE! new_users must be above 0, got 0"),
+        (lambda: LLM_CAC("abc", 1.0), "#VALUE! spend must be a number, got 'abc'"),
+        (lambda: LLM_CAC(True, 1.0), "#VALUE! spend must be a number, got TRUE"),
+        (lambda: LLM_CAC(None, 1.0), "#VALUE! spend is required"),
+        (lambda: LLM_CAC([[1.0, 2.0], [3.0]], 1.0), "#VALUE! spend must be a rectangular range"),
+        (lambda: LLM_CAC([[1.0], [2.0]], [[1.0], [2.0], [3.0]]),
+         "#VALUE! ranges must have the same number of rows and columns (or be single cells)"),
+        (lambda: LLM_PRICE("gpt-4o-mni"), "#VALUE! model must be a known model name, got 'gpt-4o-mni'; did you mean "),
+        (lambda: LLM_PRICE(3.0), "#VALUE! model must be a model name (text), got 3.0"),
+        (lambda: LLM_PROJECTION(*RUNWAY_ARGS[:4], [[0.1], [0.2]], *RUNWAY_ARGS[5:]),
+         "#VALUE! churn must be a single cell: LLM_PROJECTION takes one scenario"),
+        (lambda: LLM_RUNWAY(*RUNWAY_ARGS, horizon=2.5), "#VALUE! horizon must be a whole number of months from 1 to 1200, got 2.5"),
+    ],
+)
+def test_bad_input_is_a_one_line_message(call, message):
+    got = call()
+    assert isinstance(got, str) and got.startswith(message) and "\n" not in got
+
+
+def test_projection_table():
+    got = LLM_PROJECTION(*RUNWAY_ARGS, None, None, None, 12.0)
+    assert got[0] == list(xm.Projection.ROWS)
+    assert len(got) == 13 and all(len(r) == 10 for r in got)
+    p = xm.project(**RUNWAY_KW, horizon=12)
+    for j, name in enumerate(xm.Projection.ROWS):
+        assert [r[j] for r in got[1:]] == getattr(p, name).tolist()
+
+
+# ------------------------------------------------------------- any input at all
+
+
+def _is_excel_value(v):
+    if isinstance(v, float):
+        return not math.isnan(v) and (not math.isinf(v))
+    if isinstance(v, str):
+        return v == "never" or (v.startswith("#VALUE! ") and "\n" not in v and "Traceback" not in v)
+    return False
+
+
+FUNCTION_ARITY = {name: len(inspect.signature(f).parameters) for name, f in EXCEL_FUNCTIONS.items()}
+CASES = {"count": 0}
+
+
+@settings(max_examples=1500)
+@given(st.sampled_from(sorted(EXCEL_FUNCTIONS)), st.data())
+def test_any_excel_values_give_number_never_or_message(name, data):
+    fn = EXCEL_FUNCTIONS[name]
+    n = FUNCTION_ARITY[name]
+    args = [data.draw(excel_value(), label=f"arg{i}") for i in range(data.draw(st.integers(1, n)) if name != "LLM_PRICE" else n)]
+    if name != "LLM_PRICE":
+        # half the time, sensible numbers in the required slots so that real computations run too
+        if data.draw(st.booleans()):
+            args = [data.draw(st.floats(0, 2)) if i < len(args) else None for i in range(n)]
+            args[data.draw(st.integers(0, n - 1))] = data.draw(excel_value())
+    CASES["count"] += 1
+    try:
+        got = fn(*args)
+    except TypeError:
+        # Excel always passes every declared argument; fewer than the required ones is a Python-side misuse
+        required = sum(p.default is inspect.Parameter.empty for p in inspect.signature(fn).parameters.values())
+        assert len(args) < required
+        return
+    if name == "LLM_PROJECTION" and isinstance(got, list) and got and got[0] == list(xm.Projection.ROWS):
+        assert all(_is_excel_value(v) for row in got[1:] for v in row)
+        return
+    if isinstance(got, list):
+        assert got and all(isinstance(r, list) and r for r in got)
+        assert all(_is_excel_value(v) for row in got for v in row), got
+    else:
+        assert _is_excel_value(got), got
+
+
+def test_report_hypothesis_case_count():
+    # Printed with -s; the closing note quotes it.
+    print(f"\nExcel-value cases run: {CASES['count']}")
+
+
+# ----------------------------------------------------- metadata and the classic add-in
+
+
+def test_every_function_has_description_and_argument_docs():
+    for name, f in EXCEL_FUNCTIONS.items():
+        assert name == name.upper() and name.startswith("LLM_")
+        assert f.__doc__ and len(f.__doc__) <= 255 and "\n" not in f.__doc__.strip()
+        for p in inspect.signature(f).parameters:
+            doc = udfs._arg_doc(p, name)
+            assert doc and len(doc) <= 255
+
+
+def test_every_function_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in EXCEL_FUNCTIONS:
+        assert f"`{name}(" in readme, name
+
+
+@pytest.fixture
+def classic_xlwings(monkeypatch):
+    """xlwings' own xlwings/udfs.py (BSD), loaded with its Windows-only modules stubbed."""
+    pythoncom = types.ModuleType("pythoncom")
+    pythoncom.CoInitialize = lambda: None
+    pywintypes = types.ModuleType("pywintypes")
+    pywintypes.com_error = type("com_error", (Exception,), {})
+    win32com = types.ModuleType("win32com")
+    client = types.ModuleType("win32com.client")
+    client.Dispatch = lambda *a, **k: None
+    win32com.client = client
+    for name, mod in (("pythoncom", pythoncom), ("pywintypes", pywintypes), ("win32com", win32com),
+                      ("win32com.client", client)):
+        monkeypatch.setitem(sys.modules, name, mod)
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    import xlwings
+
+    spec = importlib.util.find_spec("xlwings.udfs")
+    xu = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(xu)
+    # What `import xlwings` binds on Windows: the classic decorators
+    monkeypatch.setattr(xlwings, "func", xu.xlfunc)
+    monkeypatch.setattr(xlwings, "arg", xu.xlarg)
+    monkeypatch.setattr(xlwings, "ret", xu.xlret)
+    # A fresh copy of our module, decorated by the real classic decorators
+    ours = importlib.util.spec_from_file_location("xlmodel._udfs_classic", udfs.__file__)
+    mod = importlib.util.module_from_spec(ours)
+    ours.loader.exec_module(mod)
+    return xu, mod
+
+
+class _FakeWorkbook:
+    """Just enough of Excel's COM Workbook for xlwings' import_udfs to run against."""
+
+    Name = "model.xlsm"
+
+    def __init__(self):
+        self.vba = None
+        self.options = {}
+        wb = self
+
+        class Components:
+            def Remove(self, _):
+                pass
+
+            def __call__(self, name):
+                return name
+
+            def Import(self, path):
+                wb.vba = Path(path).read_text()
+
+        class App:
+            Version = "16.0"
+
+            def MacroOptions(self, macro, **kw):
+                wb.options[macro] = kw
+
+        self.VBProject = types.SimpleNamespace(VBComponents=Components())
+        self.Application = App()
+
+
+def test_classic_addin_import_functions_writes_every_wrapper(classic_xlwings):
+    xu, mod = classic_xlwings
+    xu.udf_modules["xlmodel.udfs"] = {"module": mod, "filetime": None, "filename": mod.__file__}
+    wb = _FakeWorkbook()
+    xu.import_udfs("xlmodel.udfs", wb)
+    vba = wb.vba
+    assert 'Attribute VB_Name = "xlwings_udfs"' in vba
+    for name, f in EXCEL_FUNCTIONS.items():
+        params = inspect.signature(f).parameters
+        decl = ", ".join(("Optional " if p.default is None else "") + p.name for p in params.values())
+        assert f"Function {name}({decl})" in vba, name
+        assert f'{name} = XLPy.CallUDF("xlmodel.udfs", "{name}", ' in vba
+        opts = wb.options[f"'model.xlsm'!{name}"]
+        assert opts["Category"] == "LLM Economics"
+        assert opts["Description"] == f.__doc__
+        assert opts["ArgumentDescriptions"] == [udfs._arg_doc(p, name) for p in params]
+        # every argument arrives as a 2-D range, so that a column of scenarios keeps its shape
+        assert all(a["options"].get("ndim") == 2 for a in getattr(mod, name).__xlfunc__["args"])
+    assert "Function LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, " \
+           "Optional paid_share, Optional ad_growth, Optional cost_decline, Optional horizon)" in vba
+
+
+def test_xlwings_conf_names_the_module():
+    assert udfs.xlwings_conf_text() == '"UDF Modules","xlmodel.udfs"\n'
+
+
+@pytest.mark.officejs
+@pytest.mark.skipif(not __import__("os").environ.get("XLMODEL_OFFICEJS"),
+                    reason="opt-in: xlwings Server/Office.js machinery is not free for commercial use")
+def test_officejs_metadata_names_are_upper_case():  # pragma: no cover - opt-in
+    from xlwings.pro.udfs_officejs import custom_functions_meta
+
+    meta = custom_functions_meta(udfs)
+    names = {f["name"] for f in meta["functions"]}
+    assert set(EXCEL_FUNCTIONS) <= names
