@@ -246,6 +246,12 @@ def test_migration_vectorises_over_rates_and_months():
     out = xm.migration_npv(1e9, 5.0, 1.0, 1e4, months, rates)
     for i in range(3):
         assert out[i] == pytest.approx(xm.migration_npv(1e9, 5.0, 1.0, 1e4, int(months[i]), float(rates[i])), rel=1e-12)
+    # one rate, a grid of scenarios (the workbook's sensitivity grid)
+    shares = np.array([[0.25], [0.5], [1.0]])
+    prices = np.array([[0.5, 1.0]])
+    grid = xm.migration_npv(1e9, 5.0, prices, 1e4, 24, 0.1, routed_share=shares)
+    assert grid.shape == (3, 2)
+    assert grid[1, 0] == pytest.approx(xm.migration_npv(1e9, 5.0, 0.5, 1e4, 24, 0.1, routed_share=0.5), rel=1e-12)
 
 
 # --------------------------------------------------------------------- errors

@@ -328,8 +328,8 @@ def excel_npv(rate, values):
     ``sum(values[t-1] / (1+rate)**t for t in 1..n)``, computed with
     numpy-financial as ``npf.npv(rate, [0, *values])`` (its ``npv`` does not
     discount its first value, so a zero is put in front). numpy-financial 1.0
-    takes a scalar rate only; for an array of rates the same expression is
-    broadcast here.
+    takes one rate and one series only; for arrays of rates or of series the
+    same expression is broadcast here.
 
     Examples
     --------
@@ -341,9 +341,10 @@ def excel_npv(rate, values):
     r = np.asarray(rate, dtype=float)
     v = np.asarray(values, dtype=float)
     padded = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)
-    if r.ndim == 0:
-        # npf.npv sums over axis 0: put time first.
-        return _out(npf.npv(float(r), np.moveaxis(padded, -1, 0)))
+    if r.ndim == 0 and v.ndim == 1:
+        return _out(npf.npv(float(r), padded))
+    # numpy-financial 1.0's npv takes one rate and one series; for many, its
+    # expression broadcast over the leading axes.
     t = np.arange(padded.shape[-1])
     return _out((padded / (1 + r[..., None]) ** t).sum(axis=-1))
 
@@ -815,7 +816,10 @@ def migration_payback_month(monthly_tokens, large_price, small_price, migration_
     n = _months("months", months)
     d = np.asarray(monthly_rate(annual_discount_rate))
     t = np.arange(1, net.shape[-1] + 1, dtype=float)
-    cum = -np.asarray(cost)[..., None] + np.cumsum(net / (1 + d[..., None]) ** t, axis=-1)
+    pv = net / (1 + d[..., None]) ** t
+    start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
+    # running total from -cost, month by month (the workbook's cumulative row)
+    cum = np.add.accumulate(np.concatenate([start, pv], axis=-1), axis=-1)[..., 1:]
     ok = (cum >= 0) & (t <= np.asarray(n)[..., None])
     first = ok.argmax(axis=-1) + 1.0
     return _out(np.where(ok.any(axis=-1), first, np.inf))

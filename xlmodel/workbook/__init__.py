@@ -1,0 +1,50 @@
+"""Generated workbooks: finished LLM-economics models with live Excel formulas.
+
+``build(template, assumptions)`` returns an openpyxl workbook; ``save_atomic``
+writes it without ever leaving a half-written file or overwriting one
+silently; ``regenerate_folder`` rewrites the committed ``workbooks/`` folder.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..assumptions import default
+from ..fsutil import write_atomic
+from .builder import TEMPLATES, Builder, build
+
+__all__ = ["TEMPLATES", "build", "save_atomic", "regenerate_folder", "COMMITTED", "Builder"]
+
+#: the committed workbooks: file name -> (template, build options)
+COMMITTED = {
+    "unit-economics.xlsx": ("unit-economics", {}),
+    "runway.xlsx": ("runway", {}),
+    "migration.xlsx": ("migration", {}),
+    "model.xlsx": ("model", {}),
+    "model-udf.xlsx": ("model", {"formulas": "udf"}),
+}
+
+
+def to_bytes(wb) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def save_atomic(wb, path, force: bool = False) -> None:
+    """Save ``wb`` to ``path`` atomically; refuses to overwrite unless ``force``."""
+    write_atomic(Path(path), to_bytes(wb), force=force)
+
+
+def regenerate_folder(folder: Path) -> list[Path]:
+    """Rewrite every committed template workbook in ``folder`` from the defaults."""
+    folder.mkdir(parents=True, exist_ok=True)
+    a = default()
+    a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
+    written = []
+    for name, (template, opts) in COMMITTED.items():
+        path = folder / name
+        save_atomic(build(template, a, **opts), path, force=True)
+        written.append(path)
+    return written

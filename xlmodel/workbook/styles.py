@@ -1,0 +1,43 @@
+"""Colours, fonts and number formats of the generated workbooks (FAST conventions).
+
+Blue font on a pale fill: an input. Black: a formula. Green: a link to another
+sheet. Units sit in their own column.
+"""
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+FONT_NAME = "Calibri"
+
+INPUT_FONT = Font(name=FONT_NAME, color="0000CC")
+INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+FORMULA_FONT = Font(name=FONT_NAME, color="000000")
+LINK_FONT = Font(name=FONT_NAME, color="007A33")
+LABEL_FONT = Font(name=FONT_NAME, color="000000")
+NAME_FONT = Font(name="Consolas", color="7F7F7F", size=9)
+UNIT_FONT = Font(name=FONT_NAME, color="595959", italic=True)
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="1F3864")
+SUBTITLE_FONT = Font(name=FONT_NAME, size=11, color="595959")
+SECTION_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
+HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+SECTION_FILL = PatternFill("solid", fgColor="DDE4F0")
+HEADLINE_FONT = Font(name=FONT_NAME, size=12, bold=True, color="007A33")
+OK_FONT = Font(name=FONT_NAME, size=12, bold=True, color="007A33")
+THIN = Side(style="thin", color="BFBFBF")
+BOTTOM = Border(bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+#: number formats by kind
+FORMATS = {
+    "money": "#,##0.00",
+    "total": "#,##0",
+    "percent": "0.0%",
+    "number": "#,##0",
+    "users": "#,##0",
+    "price": "#,##0.000",
+    "months": "0.0",
+    "month": "0",
+    "ratio": '0.00"x"',
+    "flag": "General",
+    "text": "@",
+}

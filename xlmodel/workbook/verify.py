@@ -1,0 +1,304 @@
+"""Recalculate workbooks in LibreOffice Calc and compare them with the engine.
+
+openpyxl writes formulas without values, so reading back what we wrote proves
+nothing. Here LibreOffice (headless, its own throw-away user profile, told to
+recalculate every formula on load) recalculates the workbook and saves a copy;
+we read the values back by defined name and compare each with the engine's
+value for the inputs that the workbook itself holds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+
+from .. import engine
+from ..errors import XlmodelError
+from .builder import MIGRATION_ROWS, PROJECTION_ROWS, TOKEN_INPUTS, WB_PARAMS
+
+_PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse">\
+<value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def find_soffice() -> str:
+    """Path of LibreOffice's ``soffice``; an error that says how to install it if absent."""
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise XlmodelError("LibreOffice Calc is needed to recalculate workbooks and was not found on PATH "
+                       "(Debian/Ubuntu: apt-get install libreoffice-calc-nogui)")
+
+
+def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[Path]:
+    """Recalculate ``paths`` in one headless LibreOffice run; returns the recalculated copies."""
+    soffice = find_soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="xlmodel-lo-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_PROFILE_XCU, encoding="utf-8")
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
+               *[str(p) for p in paths]]
+        env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise XlmodelError(f"LibreOffice did not finish recalculating within {timeout:g} s") from None
+    out = [outdir / Path(p).name for p in paths]
+    missing = [p for p in out if not p.exists()]
+    if missing:
+        raise XlmodelError(f"LibreOffice did not write {missing[0]} (exit {proc.returncode}): "
+                           f"{(proc.stderr or proc.stdout).strip()[-300:]}")
+    return out
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_names(path: Path) -> tuple[dict, list]:
+    """Values of every defined name (scalars, or flat lists for ranges) and the error cells."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    values = {}
+    for name, dn in wb.defined_names.items():
+        dests = list(dn.destinations)
+        if not dests:
+            continue
+        sheet, ref = dests[0]
+        cells = wb[sheet][ref.replace("$", "")]
+        if isinstance(cells, tuple):
+            flat = [c for row in (cells if isinstance(cells[0], tuple) else (cells,)) for c in row]
+            values[name] = [c.value for c in flat]
+        else:
+            values[name] = cells.value
+    errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+              if c.data_type == "e"]
+    return values, errors
+
+
+def formula_cells(path: Path) -> dict:
+    """Formula text of every cell, to tell =LLM_* cells apart."""
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.data_type == "f"}
+
+
+# ---------------------------------------------------------------- expected
+
+
+def _num(x):
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
+
+
+def inputs_from(values: dict) -> dict:
+    """The scenario the workbook holds: its named inputs, as engine arguments."""
+    return {k: _num(values[k]) for k in WB_PARAMS if k in values and k != "horizon" and not isinstance(values[k], list)}
+
+
+def expected_values(values: dict) -> tuple[dict, dict]:
+    """Engine values for the workbook's own inputs, and a magnitude per name for tolerances."""
+    s = inputs_from(values)
+    exp: dict = {}
+    scale: dict = {}
+    if "input_tokens" in s:
+        cost = engine.cost_per_mau(*(s[k] for k in TOKEN_INPUTS)) + s.get("other_cost_per_mau", 0.0)
+        exp["cost_per_mau"] = cost
+    if "annual_discount_rate" in s:
+        exp["monthly_discount_rate"] = engine.monthly_rate(s["annual_discount_rate"])
+    if "blended_cac" in values:
+        ue = engine.unit_economics(cac=s["cac"], paid_share=s["paid_share"], churn=s["churn"],
+                                   conversion=s["conversion"], arppu=s["arppu"], cost_per_mau=exp["cost_per_mau"],
+                                   annual_discount_rate=s["annual_discount_rate"])
+        exp.update(ue.as_dict())
+        exp["margin_per_user"] = ue.revenue_per_mau * ue.gross_margin
+        scale["contribution_per_mau"] = ue.revenue_per_mau + ue.cost_per_mau
+        scale["margin_per_user"] = scale["contribution_per_mau"]
+        scale["ltv"] = scale["contribution_per_mau"] / max(s["churn"] + exp["monthly_discount_rate"], 1e-300)
+        scale["ltv_to_cac"] = scale["ltv"] / ue.blended_cac
+    if "cash" in s:
+        horizon = len(values["month_by_month"])
+        kw = dict(cash=s["cash"], mau=s["mau"], ad_spend=s["ad_spend"], cac=s["cac"], churn=s["churn"],
+                  conversion=s["conversion"], arppu=s["arppu"], cost_per_mau=exp["cost_per_mau"],
+                  fixed_costs=s["fixed_costs"], paid_share=s["paid_share"], ad_growth=s["ad_growth"],
+                  cost_decline=s["cost_decline"], horizon=horizon)
+        p = engine.project(**kw)
+        for row in ("month",) + PROJECTION_ROWS:
+            exp[f"{row}_by_month"] = getattr(p, row)
+        exp["runway_months"] = engine.runway_months(**kw)
+        exp["ending_cash"] = float(p.cash[-1])
+        exp["horizon"] = float(horizon)
+        scale["ending_cash"] = abs(s["cash"]) + float(np.abs(p.net_burn).sum())
+        scale["cash_by_month"] = scale["ending_cash"]
+        scale["net_burn_by_month"] = float(np.abs(np.stack([p.ad_spend, p.compute, p.fixed_costs, p.revenue])).max())
+    if "monthly_tokens" in s:
+        args = {k: s[k] for k in engine.MIGRATION_ARGS}
+        args["months"] = int(args["months"])
+        n = len(values["migration_month_by_month"])
+        net = np.zeros(n)
+        flows = engine.migration_cash_flows(*(args[k] for k in ("monthly_tokens", "large_price", "small_price",
+                                                                 "months", "routed_share", "token_growth",
+                                                                 "price_decline", "monthly_revenue", "revenue_loss")))
+        net[: min(n, flows.shape[-1])] = flows[:n]
+        d = engine.monthly_rate(s["annual_discount_rate"])
+        t = np.arange(1, n + 1)
+        exp["migration_month_by_month"] = t.astype(float)
+        exp["migration_net_by_month"] = net
+        exp["migration_present_value_by_month"] = net / (1 + d) ** t
+        exp["migration_cumulative_npv_by_month"] = -s["migration_cost"] + np.cumsum(net / (1 + d) ** t)
+        exp["migration_npv"] = engine.migration_npv(**args)
+        exp["migration_payback_month"] = engine.migration_payback_month(**args)
+        mag = s["migration_cost"] + float(np.abs(net).sum()) + s["monthly_revenue"] * s["revenue_loss"] * n
+        for k in ("migration_npv", "migration_cumulative_npv_by_month", "migration_net_by_month",
+                  "migration_present_value_by_month", "migration_npv_grid"):
+            scale[k] = mag
+        if "migration_npv_grid" in values:
+            shares = np.asarray(values["grid_routed_share"], dtype=float)[:, None]
+            prices = np.asarray(values["grid_small_price"], dtype=float)[None, :]
+            grid = engine.migration_npv(**dict(args, routed_share=shares, small_price=prices))
+            exp["migration_npv_grid"] = np.asarray(grid).ravel()
+            big = s["monthly_tokens"] * max(s["large_price"], float(prices.max())) / 1e6 * n
+            scale["migration_npv_grid"] = mag + big
+    return exp, scale
+
+
+def close(got, want, rtol: float, scale: float = 0.0) -> bool:
+    """Same number to ``rtol`` relative (``never`` for infinity)."""
+    if isinstance(want, float) and math.isinf(want):
+        return got == "never"
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return False
+    return abs(got - want) <= rtol * max(abs(want), abs(got), scale) or got == want
+
+
+@dataclass
+class Report:
+    path: str
+    compared: int = 0
+    failures: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    checks_ok: object = None
+    seconds_libreoffice: float = 0.0
+    seconds_ours: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.errors and self.checks_ok is not False
+
+    def lines(self) -> list[str]:
+        out = [f"{self.path}: {self.compared} numbers compared with the engine"]
+        out += [f"  MISMATCH {f}" for f in self.failures[:50]]
+        out += [f"  ERROR CELL {sheet}!{ref} = {v}" for sheet, ref, v in self.errors[:20]]
+        out += [f"  note: {n}" for n in self.notes]
+        if self.checks_ok is not None:
+            out.append(f"  master check (checks_ok): {'TRUE' if self.checks_ok is True else self.checks_ok}")
+        out.append(f"  time: LibreOffice {self.seconds_libreoffice:.2f} s, xlmodel {self.seconds_ours:.2f} s")
+        out.append("OK: every number agrees with the engine" if self.ok else "FAILED")
+        return out
+
+
+def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_cells: set | None = None) -> Report:
+    """Compare recalculated named values with the engine."""
+    rep = Report(path)
+    udf_cells = udf_cells or set()
+    udf = bool(udf_cells)
+    exp, scale = expected_values(values)
+    for name, want in exp.items():
+        key = f"{name}_native" if udf and f"{name}_native" in values else name
+        if key not in values:
+            continue
+        got = values[key]
+        if isinstance(want, np.ndarray):
+            row_scale = max(scale.get(name, 0.0), float(np.abs(want).max()) if want.size else 0.0)
+            if not isinstance(got, list) or len(got) != want.size:
+                rep.failures.append(f"{key}: expected {want.size} cells, got {got!r:.80}")
+                continue
+            for i, (g, w) in enumerate(zip(got, want.ravel().tolist())):
+                rep.compared += 1
+                # a row's cells are compared against the row's magnitude (a cash balance crossing 0)
+                if not close(g, w, rtol, row_scale * 1e-3):
+                    rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
+        else:
+            rep.compared += 1
+            if not close(got, float(want), rtol, scale.get(name, 0.0)):
+                rep.failures.append(f"{key}: workbook {got!r}, engine {float(want)!r}")
+    rep.errors = [e for e in errors if (e[0], e[1]) not in udf_cells]
+    if udf:
+        rep.notes.append(f"{len(udf_cells)} cells depend on =LLM_* functions, which need Excel with the xlwings "
+                         "add-in (or xlwings Lite); LibreOffice cannot run them, so their native twins were compared")
+        rep.checks_ok = None
+    else:
+        rep.checks_ok = values.get("checks_ok")
+        if rep.checks_ok is not True:
+            rep.failures.append(f"checks_ok: the master check is {rep.checks_ok!r}, not TRUE")
+    return rep
+
+
+def _udf_dependents(formulas: dict) -> set:
+    """Cells that call =LLM_* or read a cell that does (through its name)."""
+    import re
+
+    from .builder import UDF_OUTPUTS
+
+    direct = {k for k, f in formulas.items() if "LLM_" in f}
+    names = "|".join(UDF_OUTPUTS)
+    pattern = re.compile(rf"(?<![A-Za-z_])({names}|checks_ok)(?![A-Za-z_])")
+    dependents = {k for k, f in formulas.items() if pattern.search(f) and "_native" not in f}
+    agreement = {k for k, f in formulas.items() if k[0] == "Checks" and "_native" in f}
+    master = {k for k, f in formulas.items() if f.startswith("=AND(D5:")}
+    return direct | dependents | agreement | master
+
+
+def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Report:
+    """Recalculate ``path`` in LibreOffice and compare every named number with the engine."""
+    t0 = time.perf_counter()
+    src = Path(path)
+    try:
+        wb = openpyxl.load_workbook(src)
+    except Exception as e:  # noqa: BLE001 - any unreadable file is bad input
+        raise XlmodelError(f"{src}: not a workbook openpyxl can read ({type(e).__name__}: {e})") from None
+    if "scenario" not in wb.defined_names:
+        raise XlmodelError(f"{src}: not an xlmodel workbook (it has no defined name 'scenario')")
+    formulas = formula_cells(src)
+    udf_cells = _udf_dependents(formulas) if any("LLM_" in f for f in formulas.values()) else set()
+    with tempfile.TemporaryDirectory(prefix="xlmodel-verify-") as tmp:
+        work = Path(tmp) / "in" / src.name
+        work.parent.mkdir()
+        if scenario is not None:
+            names = [v for v in read_names(src)[0].get("scenario_names", [])]
+            if scenario not in names:
+                raise XlmodelError(f"{src}: no scenario named {scenario!r} (have {', '.join(map(str, names))})")
+            sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
+            wb[sheet][ref.replace("$", "")].value = scenario
+            wb.save(work)
+        else:
+            shutil.copyfile(src, work)
+        t1 = time.perf_counter()
+        (out,) = recalculate([work], Path(tmp) / "out")
+        t2 = time.perf_counter()
+        values, errors = read_names(out)
+    rep = compare(values, errors, rtol, str(src), udf_cells)
+    t3 = time.perf_counter()
+    rep.seconds_libreoffice = t2 - t1
+    rep.seconds_ours = (t1 - t0) + (t3 - t2)
+    return rep
