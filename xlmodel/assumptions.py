@@ -197,4 +197,7 @@ DEFAULT_ASSUMPTIONS = Path(__file__).with_name("default_assumptions.toml")
 
 
 def default() -> Assumptions:
-    return load(DEFAULT_ASSUMPTIONS)
+    """The bundled defaults: the 2024 consumer assistant example."""
+    a = load(DEFAULT_ASSUMPTIONS)
+    a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
+    return a

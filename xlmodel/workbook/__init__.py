@@ -41,7 +41,6 @@ def regenerate_folder(folder: Path) -> list[Path]:
     """Rewrite every committed template workbook in ``folder`` from the defaults."""
     folder.mkdir(parents=True, exist_ok=True)
     a = default()
-    a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
     written = []
     for name, (template, opts) in COMMITTED.items():
         path = folder / name

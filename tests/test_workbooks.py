@@ -1,0 +1,344 @@
+"""Generated workbooks, recalculated in a real spreadsheet engine (LibreOffice Calc, headless).
+
+Every workbook of the session is recalculated in one LibreOffice run (a
+session fixture), then each case compares every named number with the engine.
+"""
+
+import math
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+import xlmodel as xm
+from xlmodel import assumptions
+from xlmodel.workbook import COMMITTED, TEMPLATES, build, to_bytes
+from xlmodel.workbook.builder import TOKEN_INPUTS, clean_text
+from xlmodel.workbook.verify import compare, read_names, recalculate
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = {p.stem: p for p in sorted((ROOT / "examples").glob("*.toml"))}
+N_RANDOM = int(os.environ.get("XLMODEL_RANDOM_WORKBOOKS", "25"))
+INJECTION_NAMES = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2", "@SUM(1)", "#N/A", "tab\there\x07bell"]
+
+
+def need_libreoffice():
+    """Skip locally when LibreOffice is absent; fail in CI, where it must be installed."""
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice Calc (soffice) is required in CI: apt-get install -y libreoffice-calc-nogui")
+    pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
+
+
+# ------------------------------------------------------------------ random inputs
+
+
+def random_inputs(rng: np.random.Generator, max_months: int) -> dict:
+    """A valid assumption set over the model's input space (revenue > 0 so unit economics exist)."""
+    u = rng.uniform
+    s = dict(
+        cash=u(-1e6, 1e10) if rng.random() > 0.1 else 0.0,
+        fixed_costs=u(0, 1e8),
+        mau=u(0, 5e7),
+        ad_spend=u(0, 5e8) if rng.random() > 0.1 else 0.0,
+        ad_growth=u(-0.2, 0.2),
+        cac=u(0.5, 100),
+        paid_share=u(0.05, 1),
+        churn=u(0.01, 0.9) if rng.random() > 0.1 else 1.0,
+        conversion=u(0.001, 0.5),
+        arppu=u(1, 100),
+        input_tokens=u(0, 2e6),
+        output_tokens=u(0, 5e5),
+        input_price=u(0, 150),
+        output_price=u(0, 150),
+        cached_share=u(0, 1),
+        other_cost_per_mau=0.0,
+        cost_decline=u(0, 0.2),
+        annual_discount_rate=u(0, 0.5),
+        monthly_tokens=u(0, 1e12),
+        large_price=u(0, 150),
+        routed_share=u(0, 1),
+        migration_cost=u(0, 1e8),
+        months=float(rng.integers(1, max_months + 1)),
+        token_growth=u(-0.1, 0.1),
+        price_decline=u(0, 0.2),
+        monthly_revenue=u(0, 1e7),
+        revenue_loss=u(0, 0.2),
+    )
+    s["cached_price"] = u(0, s["input_price"]) if s["input_price"] else 0.0
+    s["small_price"] = u(0, s["large_price"]) if s["large_price"] else 0.0
+    if rng.random() < 0.2:  # compute cost entered directly instead of from tokens
+        for k in TOKEN_INPUTS:
+            s[k] = 0.0
+        s["other_cost_per_mau"] = u(0, 20)
+    return s
+
+
+def set_named(wb, name: str, value):
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    wb[sheet][ref.replace("$", "")].value = value
+
+
+# ------------------------------------------------------------------ the cases
+
+
+def _cases() -> dict:
+    """case id -> (what to build, what to expect); the workbooks are built in the fixture."""
+    cases = {}
+    for t in TEMPLATES:
+        cases[f"{t}-defaults"] = dict(template=t)
+        for stem in EXAMPLES:
+            cases[f"{t}-{stem}"] = dict(template=t, file=stem)
+    for stem, path in EXAMPLES.items():
+        for name in assumptions.load(path).scenario_names:
+            cases[f"model-{stem}-select-{name}"] = dict(template="model", file=stem, select=name)
+    for t in TEMPLATES:
+        for i in range(N_RANDOM):
+            cases[f"{t}-random-{i:02d}"] = dict(template=t, seed=1000 * list(TEMPLATES).index(t) + i)
+    cases["runway-120-months"] = dict(template="runway", months=120)
+    cases["model-udf-defaults"] = dict(template="model", formulas="udf")
+    cases["model-injection"] = dict(template="model", injection=True)
+    return cases
+
+
+CASES = _cases()
+
+
+def _assumptions_for(case) -> assumptions.Assumptions:
+    if case.get("injection"):
+        base = assumptions.load(EXAMPLES["llm-assistant-2024"])
+        raw = {k: v for k, v in base.scenario().items() if k not in ("horizon", "cost_per_mau")}
+        doc = {"model": {"name": "=cmd|' /C calc'!A0 \x1b[31m", "currency": "@USD"},
+               "scenarios": {name: dict(raw, churn=0.3 + 0.05 * i) for i, name in enumerate(INJECTION_NAMES)}}
+        return assumptions.from_dict(doc, "injection.toml")
+    if "file" in case:
+        return assumptions.load(EXAMPLES[case["file"]])
+    return assumptions.default()
+
+
+def _build_case(case):
+    a = _assumptions_for(case)
+    wb = build(case["template"], a, months=case.get("months"), formulas=case.get("formulas", "native"))
+    written = {}
+    if "select" in case:
+        set_named(wb, "scenario", case["select"])
+    if "seed" in case:
+        rng = np.random.default_rng(case["seed"])
+        n_mig = max(int(s["months"]) for s in a.scenarios.values())
+        inputs = random_inputs(rng, n_mig)
+        for name, value in inputs.items():
+            if name in wb.defined_names:
+                set_named(wb, name, float(value))
+                written[name] = float(value)
+    return wb, written
+
+
+@pytest.fixture(scope="session")
+def recalculated(tmp_path_factory):
+    need_libreoffice()
+    tmp = tmp_path_factory.mktemp("recalc")
+    src = tmp / "in"
+    src.mkdir()
+    paths, written = [], {}
+    for cid, case in CASES.items():
+        wb, written[cid] = _build_case(case)
+        path = src / f"{cid}.xlsx"
+        path.write_bytes(to_bytes(wb))
+        paths.append(path)
+    outs = recalculate(paths, tmp / "out")
+    return {cid: (read_names(out), written[cid], path) for cid, out, path in zip(CASES, outs, paths)}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("cid", list(CASES))
+def test_recalculated_workbook_matches_engine(recalculated, cid):
+    (values, errors), written, path = recalculated[cid]
+    case = CASES[cid]
+    udf_cells = set()
+    if case.get("formulas") == "udf":
+        from xlmodel.workbook.verify import _udf_dependents, formula_cells
+
+        udf_cells = _udf_dependents(formula_cells(path))
+        assert udf_cells, "the udf variant has =LLM_* cells"
+    rep = compare(values, errors, 1e-9, cid, udf_cells)
+    assert rep.ok, "\n".join(rep.lines())
+    assert rep.compared >= 10
+    # what we wrote into the named input cells is what the engine was given
+    for name, value in written.items():
+        assert values[name] == pytest.approx(value, rel=1e-14), name
+    if "select" in case:
+        assert values["scenario"] == case["select"]
+        a = assumptions.load(EXAMPLES[case["file"]])
+        want = xm.engine.summary(a.scenario(case["select"]))
+        for name in ("ltv", "runway_months", "migration_npv", "blended_cac"):
+            got = values[name]
+            assert got == "never" if math.isinf(want[name]) else got == pytest.approx(want[name], rel=1e-9), name
+    if case.get("injection"):
+        assert values["scenario_names"] == [clean_text(n) for n in INJECTION_NAMES]
+        assert values["scenario"] == INJECTION_NAMES[0]
+
+
+@pytest.mark.libreoffice
+def test_selector_changes_the_numbers(recalculated):
+    runways = {cid: recalculated[cid][0][0]["runway_months"] for cid in CASES if cid.startswith("model-llm-assistant-2024-select-")}
+    assert len(set(runways.values())) == len(runways) == 3
+
+
+@pytest.mark.libreoffice
+def test_verify_catches_a_wrong_formula(tmp_path):
+    """The comparison can fail: a workbook with one sabotaged formula does not pass."""
+    need_libreoffice()
+    wb = build("runway", assumptions.default())
+    ws = wb["Projection"]
+    for row in ws.iter_rows(min_row=5, max_row=20):
+        if row[1].value == "revenue_by_month":
+            row[10].value = row[10].value + "*1.0001"
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(to_bytes(wb))
+    (out,) = recalculate([path], tmp_path / "out")
+    rep = compare(*read_names(out), 1e-9, "bad")
+    assert not rep.ok
+    # column K is month 7
+    assert any(f.startswith("revenue_by_month[7]") for f in rep.failures)
+
+
+def test_user_text_is_text_never_a_formula():
+    a = _assumptions_for({"injection": True})
+    wb = build("model", a)
+    ws = wb["Inputs"]
+    headers = [c for c in ws[7][4:4 + len(INJECTION_NAMES)]]
+    assert [c.value for c in headers] == [clean_text(n) for n in INJECTION_NAMES]
+    assert all(c.data_type == "s" for c in headers)
+    assert ws["D4"].data_type == "s" and ws["D4"].value == INJECTION_NAMES[0]
+    title = wb["Cover"]["A1"]
+    assert title.data_type == "s" and title.value == "=cmd|' /C calc'!A0 [31m"
+    # saved and reloaded: still strings
+    reloaded = openpyxl.load_workbook(__import__("io").BytesIO(to_bytes(wb)))
+    assert reloaded["Cover"]["A1"].data_type == "s"
+    assert all(c.data_type == "s" for c in reloaded["Inputs"][7][4:4 + len(INJECTION_NAMES)])
+
+
+def test_every_name_of_the_issue_is_defined():
+    wb = build("model", assumptions.default())
+    names = set(wb.defined_names)
+    inputs = {"cash", "mau", "ad_spend", "ad_growth", "cac", "paid_share", "churn", "conversion", "arppu",
+              "input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price",
+              "cost_decline", "fixed_costs", "annual_discount_rate", "monthly_tokens", "large_price", "small_price",
+              "migration_cost", "months", "routed_share", "token_growth", "price_decline", "monthly_revenue",
+              "revenue_loss"}
+    outputs = {"blended_cac", "cost_per_mau", "revenue_per_mau", "contribution_per_mau", "gross_margin", "ltv",
+               "ltv_to_cac", "payback_months", "breakeven_conversion", "runway_months", "migration_npv",
+               "checks_ok", "scenario"}
+    rows = {f"{r}_by_month" for r in ("cash", "mau", "net_burn", "revenue", "compute", "ad_spend", "new_users",
+                                      "paying_users", "fixed_costs")}
+    assert inputs | outputs | rows <= names
+
+
+def test_only_portable_functions():
+    """No LET, LAMBDA, XLOOKUP or dynamic-array functions in any template."""
+    import re
+
+    banned = re.compile(r"\b(LET|LAMBDA|XLOOKUP|XMATCH|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|TEXTJOIN|IFS|"
+                        r"SWITCH|MAXIFS|MINIFS|CONCAT)\(")
+    for t in TEMPLATES:
+        wb = build(t, assumptions.default(), formulas="udf")
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.data_type == "f":
+                        assert not banned.search(c.value), (t, ws.title, c.coordinate, c.value)
+
+
+def test_inputs_are_styled_validated_and_explained():
+    wb = build("model", assumptions.default())
+    ws = wb["Inputs"]
+    dvs = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    churn_row = next(r for r in range(8, 60) if ws[f"B{r}"].value == "churn")
+    dv = dvs[f"E{churn_row}:G{churn_row}"]
+    assert dv.formula1 == f"AND(ISNUMBER(E{churn_row}),E{churn_row}>=0,E{churn_row}<=1)"
+    assert "monthly fraction" in dv.prompt
+    assert ws[f"E{churn_row}"].font.color.rgb.endswith("0000CC")
+    assert ws[f"D{churn_row}"].value.startswith("=INDEX(")
+    assert ws.freeze_panes == "E8"
+
+
+# ------------------------------------------------------------------ committed workbooks
+
+
+def _content(path_or_bytes):
+    wb = openpyxl.load_workbook(path_or_bytes)
+    cells = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    names = {n: dn.attr_text for n, dn in wb.defined_names.items()}
+    return cells, names, [ws.title for ws in wb.worksheets]
+
+
+@pytest.mark.parametrize("name", list(COMMITTED))
+def test_committed_workbooks_match_the_generator(name):
+    import io
+
+    template, opts = COMMITTED[name]
+    fresh = build(template, assumptions.default(), **opts)
+    committed = ROOT / "workbooks" / name
+    assert committed.exists(), f"run: xlmodel regenerate workbooks/"
+    assert _content(committed) == _content(io.BytesIO(to_bytes(fresh))), \
+        f"workbooks/{name} drifted from the generator: run `xlmodel regenerate workbooks/`"
+
+
+# ------------------------------------------------------------------ the udf variant, second engine
+
+
+def _formulas_solution(path: Path):
+    formulas = pytest.importorskip("formulas")
+    from formulas.ranges import Ranges
+
+    from xlmodel.udfs import EXCEL_FUNCTIONS
+
+    functions = formulas.get_functions()
+
+    def excel_like(fn):
+        def call(*args):
+            conv = []
+            for a in args:
+                if isinstance(a, Ranges):
+                    a = a.value
+                if isinstance(a, np.ndarray):
+                    a = [[None if type(x).__name__ == "EmptyValue" else x for x in row]
+                         for row in np.atleast_2d(a).tolist()]
+                conv.append(a)
+            return fn(*conv)
+
+        return call
+
+    for name, fn in EXCEL_FUNCTIONS.items():
+        functions[name] = excel_like(fn)
+    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
+
+    def named(name):
+        key = next(k for k in sol if k.upper().endswith(f"'!{name.upper()}"))
+        v = np.asarray(sol[key].value).ravel()[0]
+        return v.item() if hasattr(v, "item") else v
+
+    return named
+
+
+@pytest.mark.parametrize("stem", ["llm-assistant-2024", "saas-copilot"])
+def test_udf_variant_in_a_second_engine(tmp_path, stem):
+    """The =LLM_* cells, evaluated by the `formulas` package with our functions registered."""
+    a = assumptions.load(EXAMPLES[stem])
+    path = tmp_path / "udf.xlsx"
+    path.write_bytes(to_bytes(build("model", a, formulas="udf")))
+    named = _formulas_solution(path)
+    want = xm.engine.summary(a.scenario())
+    for name in ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv"):
+        for key in (name, f"{name}_native"):
+            got = named(key)
+            if math.isinf(want[name]):
+                assert got == "never", key
+            else:
+                assert got == pytest.approx(want[name], rel=1e-9), key
+    assert named("checks_ok") is True
