@@ -1,3 +1,6 @@
+"""``python -m xlmodel``: the same command line as ``xlmodel``."""
+
 from .cli import main
 
-main(prog_name="xlmodel")
+if __name__ == "__main__":
+    main(prog_name="xlmodel")

@@ -150,6 +150,13 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
+    seen: dict[str, str] = {}
+    for name in scenarios:
+        # Spreadsheet comparisons ignore case: the selector could not tell these apart.
+        if name.casefold() in seen:
+            raise AssumptionsError(path, f"scenario names must differ beyond upper/lower case "
+                                   f"({seen[name.casefold()]!r} and {name!r} differ only in case)", name)
+        seen[name.casefold()] = name
     first: dict | None = None
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):

@@ -25,6 +25,12 @@ Examples:
 """
 
 
+class Refused(click.ClickException):
+    """Bad input or a file we will not overwrite: exit status 2, nothing written."""
+
+    exit_code = 2
+
+
 class XlmodelGroup(click.Group):
     def invoke(self, ctx):
         try:
@@ -54,10 +60,12 @@ def format_value(name: str, value: float, currency: str) -> str:
     unit = OUTPUT_UNITS[name]
     if unit.startswith("fraction"):
         return f"{value * 100:,.1f}%"
-    if unit == "x":
+    if unit == "ratio":
         return f"{value:,.2f}x"
-    if unit in ("months", "month"):
+    if unit == "months":
         return f"{value:,.1f}"
+    if unit == "month":
+        return f"{value:,.0f}"
     return f"{value:,.2f}"
 
 
@@ -166,12 +174,19 @@ def new(template, assumptions_file, output, months, formulas, force):
     """Generate a workbook with live Excel formulas from an assumptions file."""
     from .workbook import build, save_atomic
 
-    a = _load(assumptions_file)
     out = Path(output)
+    if out.suffix.lower() != ".xlsx":
+        raise Refused(f"{out}: the output must be an .xlsx file")
     if out.exists() and not force:
-        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+        raise Refused(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise Refused(f"{out}: folder {out.parent} does not exist")
+    a = _load(assumptions_file)
     wb = build(template, a, months=months, formulas=formulas)
-    save_atomic(wb, out, force=force)
+    try:
+        save_atomic(wb, out, force=force)
+    except FileExistsError:
+        raise Refused(f"{out} exists; pass --force to overwrite it") from None
     click.echo(f"Wrote {out} ({template}, {len(a.scenarios)} scenario(s), {months or a.horizon} months)")
 
 
@@ -214,10 +229,13 @@ def xlwings_conf(output, force):
         return
     out = Path(output)
     if out.exists() and not force:
-        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+        raise Refused(f"{out} exists; pass --force to overwrite it")
     from .fsutil import write_atomic
 
-    write_atomic(out, text.encode("utf-8"))
+    try:
+        write_atomic(out, text.encode("utf-8"), force=force)
+    except FileExistsError:
+        raise Refused(f"{out} exists; pass --force to overwrite it") from None
     click.echo(f"Wrote {out}")
 
 

@@ -1,0 +1,219 @@
+"""The command line, through click's CliRunner: exit codes and exact messages."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xlmodel.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSISTANT = str(ROOT / "examples" / "llm-assistant-2024.toml")
+
+# Hand-checked: blended CAC 30 x 0.7 = 21; compute 60k tokens x 120 per 1M = 7.20; revenue 1% x 30 = 0.30;
+# LTV -6.90 / (0.45 + 1.12^(1/12) - 1) = -15.02; break-even 7.20 / 30 = 24%; migration savings
+# 606B x 60% x 119 / 1M = 43,268,400 a month less 60,600 lost revenue, 24 months at 12%/yr, less 20M = 903.49M.
+CALC_BASE = """\
+Consumer AI assistant, China 2024: scenario base (examples/llm-assistant-2024.toml)
+
+metric                            value  unit
+blended_cac                       21.00  RMB per new user
+cost_per_mau                       7.20  RMB per MAU per month
+revenue_per_mau                    0.30  RMB per MAU per month
+contribution_per_mau              -6.90  RMB per MAU per month
+gross_margin                  -2,300.0%  fraction of revenue
+ltv                              -15.02  RMB per user
+ltv_to_cac                       -0.72x  ratio
+payback_months                    never  months
+breakeven_conversion              24.0%  fraction of MAU
+runway_months                      19.1  months
+migration_npv            903,490,104.38  RMB
+migration_payback_month               1  month
+"""
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args, cwd=ROOT):
+        import os
+
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            return runner.invoke(main, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    return invoke
+
+
+def test_calc_exact_output(run):
+    r = run("calc", "examples/llm-assistant-2024.toml")
+    assert r.exit_code == 0
+    assert r.output == CALC_BASE
+
+
+def test_calc_json_scenario(run):
+    r = run("calc", "examples/llm-assistant-2024.toml", "--scenario", "downside", "--json")
+    assert r.exit_code == 0
+    doc = json.loads(r.output)
+    assert doc["scenario"] == "downside" and doc["currency"] == "RMB"
+    assert doc["outputs"]["payback_months"] == "never"
+    assert doc["outputs"]["blended_cac"] == 35.0
+    assert doc["units"]["ltv"] == "RMB per user"
+
+
+def test_calc_without_file_uses_defaults(run):
+    r = run("calc")
+    assert r.exit_code == 0 and "scenario base" in r.output
+
+
+def test_unknown_scenario(run):
+    r = run("calc", "examples/llm-assistant-2024.toml", "-s", "upsid")
+    assert r.exit_code == 2
+    assert r.output == ("Error: examples/llm-assistant-2024.toml: no scenario named 'upsid' "
+                        "(have base, upside, downside); did you mean 'upside'?\n")
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[scenarios.base\ncash = 1", "bad.toml: is not valid TOML: "),
+        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n"
+         "cost_per_mau = 1\nchrun = 0.2\n", "bad.toml: scenario 'base': chrun: unknown key; did you mean 'churn'?"),
+        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 1.5\nconversion = 0.1\narppu = 1\n"
+         "cost_per_mau = 1\n", "bad.toml: scenario 'base': churn: churn must be between 0 and 1 (monthly fraction), got 1.5"),
+        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n",
+         "bad.toml: scenario 'base': cost_per_mau: is required, or all of input_tokens, output_tokens, input_price, "
+         "output_price (missing input_tokens)"),
+        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = \"lots\"\n",
+         "bad.toml: scenario 'base': ad_spend: must be a number, got str 'lots'"),
+        ("[model]\nhorizon = 0\n[scenarios.base]\ncash = 1\n",
+         "bad.toml: model.horizon: horizon must be a whole number of months from 1 to 1200, got 0"),
+        ("[modle]\nname = 'x'\n", "bad.toml: modle: unknown top-level table (valid: model, scenarios); did you mean 'model'?"),
+        ("[model]\nname = 'x'\n", "bad.toml: scenarios: needs at least one [scenarios.<name>] table"),
+    ],
+)
+def test_bad_assumptions_exit_2_and_write_nothing(run, tmp_path, text, message):
+    (tmp_path / "bad.toml").write_text(text, encoding="utf-8")
+    r = run("new", "model", "-a", "bad.toml", "-o", "out.xlsx", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert r.output.startswith("Error: " + message)
+    assert r.output.count("\n") == 1
+    assert not (tmp_path / "out.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+    r = run("calc", "bad.toml", cwd=tmp_path)
+    assert r.exit_code == 2 and r.output.startswith("Error: " + message)
+
+
+def test_missing_file(run, tmp_path):
+    r = run("calc", "nope.toml", cwd=tmp_path)
+    assert r.exit_code == 2 and r.output == "Error: nope.toml: no such file\n"
+
+
+def test_new_never_overwrites_without_force(run, tmp_path):
+    target = tmp_path / "model.xlsx"
+    target.write_bytes(b"precious")
+    r = run("new", "model", "-o", "model.xlsx", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert r.output == "Error: model.xlsx exists; pass --force to overwrite it\n"
+    assert target.read_bytes() == b"precious"
+    r = run("new", "model", "-o", "model.xlsx", "--force", cwd=tmp_path)
+    assert r.exit_code == 0 and target.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsx"]  # no temp files left
+
+
+def test_new_writes_each_template(run, tmp_path):
+    for t in ("unit-economics", "runway", "migration", "model"):
+        r = run("new", t, "-a", str(ROOT / "examples" / "saas-copilot.toml"), "-o", f"{t}.xlsx", "--months", "24",
+                cwd=tmp_path)
+        assert r.exit_code == 0, r.output
+        assert r.output.startswith(f"Wrote {t}.xlsx ({t}, 2 scenario(s), 24 months)")
+
+
+def test_new_rejects_non_xlsx(run, tmp_path):
+    r = run("new", "model", "-o", "model.xls", cwd=tmp_path)
+    assert r.exit_code == 2 and r.output == "Error: model.xls: the output must be an .xlsx file\n"
+
+
+def test_migration_template_needs_migration_inputs(run, tmp_path):
+    text = ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\n"
+            "arppu = 1\ncost_per_mau = 1\n")
+    (tmp_path / "a.toml").write_text(text)
+    r = run("new", "migration", "-a", "a.toml", "-o", "m.xlsx", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "needs migration inputs" in r.output
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_templates_lists_four(run):
+    r = run("templates")
+    assert r.exit_code == 0
+    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model"]
+
+
+def test_price(run):
+    r = run("price", "gpt-4o-mini", "--kind", "output")
+    assert r.exit_code == 0 and r.output == "0.6\n"
+    r = run("price", "gpt-4o-mni")
+    assert r.exit_code == 2
+    assert r.output.startswith("Error: model must be a known model name, got 'gpt-4o-mni'; did you mean gpt-4o-mini")
+
+
+def test_xlwings_conf(run, tmp_path):
+    r = run("xlwings-conf")
+    assert r.exit_code == 0 and r.output == '"UDF Modules","xlmodel.udfs"\n'
+    r = run("xlwings-conf", "-o", "xlwings.conf", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert (tmp_path / "xlwings.conf").read_text() == '"UDF Modules","xlmodel.udfs"\n'
+    r = run("xlwings-conf", "-o", "xlwings.conf", cwd=tmp_path)
+    assert r.exit_code == 2
+
+
+def test_verify_rejects_a_foreign_file(run, tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(b"not a zip")
+    r = run("verify", "x.xlsx", cwd=tmp_path)
+    assert r.exit_code == 2 and r.output.startswith("Error: x.xlsx: not a workbook openpyxl can read")
+
+
+@pytest.mark.libreoffice
+def test_verify_end_to_end(run, tmp_path):
+    from .test_workbooks import need_libreoffice
+
+    need_libreoffice()
+    assert run("new", "model", "-a", ASSISTANT, "-o", "m.xlsx", cwd=tmp_path).exit_code == 0
+    r = run("verify", "m.xlsx", "--scenario", "downside", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[-1] == "OK: every number agrees with the engine"
+    r = run("verify", "m.xlsx", "--scenario", "nope", cwd=tmp_path)
+    assert r.exit_code == 2 and "no scenario named 'nope'" in r.output
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "xlmodel", "calc", ASSISTANT, "--json"], capture_output=True,
+                         text=True, check=True).stdout
+    assert json.loads(out)["outputs"]["blended_cac"] == 21.0
+
+
+# ----------------------------------------------------------- help and README
+
+
+def _commands():
+    return sorted(main.commands)
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(run):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Examples:" in run("--help").output
+    for name in _commands():
+        r = run(name, "--help")
+        assert r.exit_code == 0
+        assert main.commands[name].help, name
+        assert "Example" in r.output, name
+        assert f"xlmodel {name}" in readme, name
