@@ -223,7 +223,7 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
     - unbounded: ``m / (churn + d)``; needs ``churn + d > 0`` (the series
       diverges otherwise) and raises :class:`InputError` if not.
     - ``months = N``: ``m/(churn+d) * (1 - ((1-churn)/(1+d))**N)``; when
-      ``churn + d == 0`` the limit ``m*N/(1+d)``, which is ``m*N`` when both are
+      ``churn + d == 0`` (numerically: below 1e-13) the limit ``m*N/(1+d)``, which is ``m*N`` when both are
       zero (docs/model.md says ``m*N``; the two differ only for a negative
       discount rate offsetting churn, and the limit is the one equal to NPV).
 
@@ -240,22 +240,25 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
     g = check("gross_margin", gross_margin)
     c = check("churn", churn)
     d = np.asarray(monthly_rate(annual_discount_rate))
-    m = a * g
     k = c + d
     if months is None:
-        if not (k > 0).all():
+        if not k.min() > 0:
             raise InputError(
                 "churn",
                 "churn + monthly discount rate must be above 0 for an unbounded LTV "
                 f"(give months for a capped one), got {float(np.min(k)):.10g}",
             )
-        return _out(m / k)
+        return _out(a * g / k)  # one chained expression: numpy reuses the temporary
+    m = a * g
     n = _months("months", months)
     # 1 - r**N computed as -expm1(N*log r) keeps precision when churn + d is tiny.
     with np.errstate(divide="ignore", invalid="ignore"):
         log_r = np.log1p(-c) - np.log1p(d)
         one_minus = -np.expm1(n * log_r)
-        capped = np.where(k == 0, m * n / (1 + d), m / np.where(k == 0, 1, k) * one_minus)
+        # |churn + d| below 1e-13: the limit m*N/(1+d), within N*|k|/2 < 1e-10 relative
+        # of the exact sum, where m/k would overflow or lose precision.
+        tiny = np.abs(k) < 1e-13
+        capped = np.where(tiny, m * n / (1 + d), m / np.where(tiny, 1, k) * one_minus)
     return _out(capped)
 
 
@@ -299,13 +302,14 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     g = check("gross_margin", gross_margin)
     c = check("churn", churn)
     m = a * g
-    pos = m > 0
-    safe_m = np.where(pos, m, 1.0)
-    x = q * c / safe_m
     with np.errstate(divide="ignore", invalid="ignore"):
-        churned = np.log1p(-x) / np.log1p(-c)
-    out = np.where(c == 0, q / safe_m, np.where(c == 1, 0.0, churned))
-    out = np.where(pos & ((c == 0) | (x < 1)), out, np.inf)
+        x = q * c / m
+        out = np.log1p(-x) / np.log1p(-c)
+        if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
+            out = np.where(c == 0, q / m, out)
+        if c.max() == 1:  # churn 1: the formula's limit, 0 (not -0.0)
+            out = np.where(c == 1, 0.0, out)
+        out = np.where((m > 0) & (x < 1), out, np.inf)
     return _out(out)
 
 
@@ -533,7 +537,8 @@ class Projection:
     """The monthly projection: one array per line item, months on the last axis.
 
     Scalar inputs give arrays of shape ``(horizon,)``; inputs with shape ``S``
-    give ``S + (horizon,)``.
+    give ``S + (horizon,)``. ``month`` and ``fixed_costs`` are read-only
+    broadcast views (they repeat one value); copy them to write into them.
     """
 
     month: np.ndarray
@@ -639,27 +644,51 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     v, h = _projection_inputs(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
                               fixed_costs, paid_share, ad_growth, cost_decline, horizon, other)
     shape = v["cash"].shape
-    t = np.arange(h, dtype=float)  # t - 1
-    col = lambda x: np.asarray(x)[..., None]  # noqa: E731
-    ad = col(v["ad_spend"]) * (1 + col(v["ad_growth"])) ** t
-    new = ad / col(v["cac"]) / col(v["paid_share"])
-    users = np.empty(shape + (h,))
+    # Time-major internally, (horizon,) + shape: each month is one contiguous
+    # row, so the month-by-month recurrences run over contiguous memory. The
+    # arrays handed back are views with months on the last axis.
+    ad = v["ad_spend"] * _powers(1 + v["ad_growth"], h, shape)
+    new = ad / v["cac"] / v["paid_share"]
+    users = np.empty((h,) + shape)
     keep = 1 - v["churn"]
     prev = v["mau"]
     for k in range(h):
-        prev = prev * keep + new[..., k]
-        users[..., k] = prev
-    paying = users * col(v["conversion"])
-    revenue = paying * col(v["arppu"])
-    compute = users * col(v["cost_per_mau"]) * (1 - col(v["cost_decline"])) ** t
-    fixed = np.broadcast_to(col(v["fixed_costs"]), shape + (h,)).astype(float)
+        row = users[k, ...]  # a view, also when the scenario shape is ()
+        np.multiply(prev, keep, out=row)  # mau_{t-1} * (1 - churn) + new_t
+        row += new[k]
+        prev = row
+    paying = users * v["conversion"]
+    revenue = paying * v["arppu"]
+    compute = users * v["cost_per_mau"] * _powers(1 - v["cost_decline"], h, shape)
+    fixed = np.broadcast_to(v["fixed_costs"], (h,) + shape)
     burn = ad + compute + fixed - revenue
-    # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same rounding as
-    # the workbook's row of =previous-net_burn formulas.
-    cash_t = np.subtract.accumulate(np.concatenate([col(v["cash"]), burn], axis=-1), axis=-1)[..., 1:]
+    # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same rounding
+    # as the workbook's row of =previous-net_burn formulas.
+    cash_t = np.empty((h,) + shape)
+    prev = v["cash"]
+    for k in range(h):
+        prev = np.subtract(prev, burn[k], out=cash_t[k, ...])
     month = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
+    last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
+    ad, new, users, paying, revenue, compute, fixed, burn, cash_t = map(
+        last, (ad, new, users, paying, revenue, compute, fixed, burn, cash_t))
     return Projection(month=month, ad_spend=ad, new_users=new, mau=users, paying_users=paying,
                       revenue=revenue, compute=compute, fixed_costs=fixed, net_burn=burn, cash=cash_t)
+
+
+def _powers(base, h: int, shape) -> np.ndarray:
+    """``base ** (t-1)`` for t = 1..h, time-major, built month by month.
+
+    One multiplication per cell instead of a ``pow``: three times faster, and
+    within a few units in the last place of ``base ** (t-1)`` (2.5e-15
+    relative over 120 months), far inside the 1e-9 agreement promised with
+    the workbooks' ``^``.
+    """
+    out = np.empty((h,) + shape)
+    out[0, ...] = 1.0
+    for k in range(1, h):
+        np.multiply(out[k - 1, ...], base, out=out[k, ...])
+    return out
 
 
 def runway_from_cash(cash, cash_by_month, net_burn_by_month):
