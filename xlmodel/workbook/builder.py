@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -174,7 +175,7 @@ class Builder:
         self.inputs = template.inputs(a)
         self.checks: list[tuple[str, str]] = []  # (description, formula)
         self.headlines: list[str] = []
-        self.refs: dict[str, tuple[str, int]] = {}  # row name -> (sheet, row) on timeline sheets
+        self._styles: dict = {}
 
     # -- helpers -----------------------------------------------------------
 
@@ -185,6 +186,8 @@ class Builder:
         return name
 
     def f(self, template: str) -> str:
+        if "{" not in template:
+            return "=" + template
         return "=" + template.format_map(_Names(self))
 
     def define(self, name: str, ws, ref: str):
@@ -195,28 +198,35 @@ class Builder:
     def unit(self, text: str) -> str:
         return text.replace("currency", self.a.currency)
 
-    @staticmethod
-    def text(ws, ref: str, value, font=None, fill=None):
-        """User or label text: always a string cell, never a formula or an error."""
-        c = ws[ref]
-        c.value = clean_text(value)
-        c.data_type = "s"
-        if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@", "#"):
-            c.quotePrefix = True
+    def styled(self, c, font=None, fill=None, fmt=None, quote=False):
+        """Apply a style; each combination is resolved by openpyxl once, then copied."""
+        key = (id(font), id(fill), fmt, quote)
+        cached = self._styles.get(key)
+        if cached is not None:
+            c._style = copy(cached)
+            return c
         if font is not None:
             c.font = font
         if fill is not None:
             c.fill = fill
+        if fmt is not None:
+            c.number_format = fmt
+        if quote:
+            c.quotePrefix = True
+        self._styles[key] = copy(c._style)
         return c
 
-    @staticmethod
-    def formula(ws, ref: str, formula: str, fmt: str | None = None, font=S.FORMULA_FONT):
+    def text(self, ws, ref: str, value, font=None, fill=None):
+        """User or label text: always a string cell, never a formula or an error."""
+        c = ws[ref]
+        c.value = clean_text(value)
+        c.data_type = "s"
+        return self.styled(c, font, fill, None, c.value[:1] in ("=", "+", "-", "@", "#"))
+
+    def formula(self, ws, ref: str, formula: str, fmt: str | None = None, font=S.FORMULA_FONT):
         c = ws[ref]
         c.value = formula
-        c.font = font
-        if fmt:
-            c.number_format = fmt
-        return c
+        return self.styled(c, font, None, fmt)
 
     def title(self, ws, title: str, subtitle: str):
         self.text(ws, "A1", title, S.TITLE_FONT)
@@ -338,7 +348,7 @@ class Builder:
                 self.define(key, ws, f"D{row}")
                 for i, (_, s) in enumerate(self.scenarios):
                     c = ws.cell(row=row, column=first + i, value=float(self.scenario_value(s, key)))
-                    c.font, c.fill, c.number_format = S.INPUT_FONT, S.INPUT_FILL, fmt
+                    self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
                 dv = DataValidation(type="custom", formula1=rule_expr(key, f"{fl}{row}"), allow_blank=False)
                 dv.promptTitle = key[:32]
                 dv.prompt = f"{p.doc[:1].upper() + p.doc[1:]}. Unit: {self.unit(p.unit)}."[:255]
@@ -490,8 +500,7 @@ class Builder:
                     return f"{prev}{pos[k]}"
 
                 cell = ws.cell(row=r, column=4 + j, value=self.f(formula(c, p)))
-                cell.font = S.FORMULA_FONT
-                cell.number_format = fmt
+                self.styled(cell, S.FORMULA_FONT, None, fmt)
             self.define(f"{prefix}{key}_by_month", ws, f"E{r}:{last}{r}")
         return pos
 
