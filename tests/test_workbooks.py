@@ -342,3 +342,38 @@ def test_udf_variant_in_a_second_engine(tmp_path, stem):
             else:
                 assert got == pytest.approx(want[name], rel=1e-9), key
     assert named("checks_ok") is True
+
+
+@pytest.mark.libreoffice
+def test_recalculation_is_forced_not_read_from_cached_values(tmp_path):
+    """A workbook that carries stale cached values (as Excel files do) is recalculated, not trusted."""
+    import re
+    import zipfile
+
+    need_libreoffice()
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(to_bytes(build("runway", assumptions.default())))
+    (first,) = recalculate([src], tmp_path / "once")  # now every formula has a cached value
+    before, _ = read_names(first)
+    wb = openpyxl.load_workbook(first)
+    sheet, ref = next(iter(wb.defined_names["cash"].destinations))
+    row = int(re.sub(r"\D", "", ref))
+    # Edit the base scenario's cash in the XML itself, leaving every cached formula value stale.
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(first) as zin, zipfile.ZipFile(stale, "w", zipfile.ZIP_DEFLATED) as zout:
+        index = [ws.title for ws in wb.worksheets].index(sheet) + 1
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == f"xl/worksheets/sheet{index}.xml":
+                text = data.decode("utf-8")
+                text, n = re.subn(rf'(<c r="E{row}"[^>]*>(?:<f>[^<]*</f>)?<v>)[^<]*(</v>)', r"\g<1>1000000\g<2>", text)
+                assert n == 1
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    assert read_names(stale)[0]["runway_months"] == before["runway_months"]  # stale cache as written
+    (again,) = recalculate([stale], tmp_path / "twice")
+    after, errors = read_names(again)
+    assert after["cash"] == 1_000_000
+    assert after["runway_months"] != before["runway_months"]
+    rep = compare(after, errors, 1e-9, "stale")
+    assert rep.ok, "\n".join(rep.lines())

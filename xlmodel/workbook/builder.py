@@ -198,9 +198,9 @@ class Builder:
     def unit(self, text: str) -> str:
         return text.replace("currency", self.a.currency)
 
-    def styled(self, c, font=None, fill=None, fmt=None, quote=False):
+    def styled(self, c, font=None, fill=None, fmt=None, quote=False, align=None):
         """Apply a style; each combination is resolved by openpyxl once, then copied."""
-        key = (id(font), id(fill), fmt, quote)
+        key = (id(font), id(fill), fmt, quote, id(align))
         cached = self._styles.get(key)
         if cached is not None:
             c._style = copy(cached)
@@ -213,6 +213,8 @@ class Builder:
             c.number_format = fmt
         if quote:
             c.quotePrefix = True
+        if align is not None:
+            c.alignment = align
         self._styles[key] = copy(c._style)
         return c
 
@@ -223,10 +225,10 @@ class Builder:
         c.data_type = "s"
         return self.styled(c, font, fill, None, c.value[:1] in ("=", "+", "-", "@", "#"))
 
-    def formula(self, ws, ref: str, formula: str, fmt: str | None = None, font=S.FORMULA_FONT):
+    def formula(self, ws, ref: str, formula: str, fmt: str | None = None, font=S.FORMULA_FONT, align=None):
         c = ws[ref]
         c.value = formula
-        return self.styled(c, font, None, fmt)
+        return self.styled(c, font, None, fmt, align=align)
 
     def title(self, ws, title: str, subtitle: str):
         self.text(ws, "A1", title, S.TITLE_FONT)
@@ -388,10 +390,10 @@ class Builder:
         self.text(ws, f"A{row}", label)
         self.text(ws, f"B{row}", name, S.NAME_FONT)
         self.text(ws, f"C{row}", self.unit(unit), S.UNIT_FONT)
-        self.formula(ws, f"D{row}", self.f(formula), fmt)
+        self.formula(ws, f"D{row}", self.f(formula), fmt, align=S.RIGHT)
         if self.udf and name in UDF_OUTPUTS and udf:
             self.define(f"{name}_native", ws, f"D{row}")
-            self.formula(ws, f"E{row}", self.f(udf), fmt)
+            self.formula(ws, f"E{row}", self.f(udf), fmt, align=S.RIGHT)
             self.define(name, ws, f"E{row}")
             self.add_check(f"{name}: the =LLM_* function agrees with the native formula",
                            "IF(AND(ISNUMBER({n}),ISNUMBER({n}_native)),ABS({n}-{n}_native)<=check_tolerance*MAX(1,ABS({n}_native)),"
@@ -734,8 +736,8 @@ class Builder:
                 "migration_npv": "total", "ending_cash": "total"}
         for name in self.headlines:
             self.text(ws, f"A{row}", labels[name])
-            self.formula(ws, f"B{row}", f"={name}", S.FORMATS[fmts.get(name, "money")], font=S.LINK_FONT)
-            ws[f"B{row}"].alignment = S.Alignment(horizontal="right")
+            self.formula(ws, f"B{row}", f"={name}", S.FORMATS[fmts.get(name, "money")], font=S.LINK_FONT,
+                         align=S.RIGHT)
             self.text(ws, f"C{row}", self.unit(OUTPUT_UNITS.get(name, "currency")), S.UNIT_FONT)
             self.text(ws, f"D{row}", name, S.NAME_FONT)
             row += 1

@@ -26,6 +26,7 @@ OK_FONT = Font(name=FONT_NAME, size=12, bold=True, color="007A33")
 THIN = Side(style="thin", color="BFBFBF")
 BOTTOM = Border(bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+RIGHT = Alignment(horizontal="right")
 
 #: number formats by kind
 FORMATS = {
