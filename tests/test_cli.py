@@ -121,9 +121,22 @@ def test_new_never_overwrites_without_force(run, tmp_path):
     assert r.exit_code == 2
     assert r.output == "Error: model.xlsx exists; pass --force to overwrite it\n"
     assert target.read_bytes() == b"precious"
+    target.chmod(0o640)
     r = run("new", "model", "-o", "model.xlsx", "--force", cwd=tmp_path)
     assert r.exit_code == 0 and target.read_bytes()[:2] == b"PK"
+    assert target.stat().st_mode & 0o777 == 0o640  # an overwritten file keeps its mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsx"]  # no temp files left
+
+
+def test_new_file_gets_the_usual_mode(run, tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        assert run("new", "runway", "-o", "r.xlsx", cwd=tmp_path).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "r.xlsx").stat().st_mode & 0o777 == 0o644
 
 
 def test_new_writes_each_template(run, tmp_path):
