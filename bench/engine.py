@@ -14,21 +14,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 import tracemalloc
 
 import numpy as np
+from timing import best
 
 import xlmodel as xm
-
-
-def best(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def inputs(n, rng):

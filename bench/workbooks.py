@@ -18,6 +18,7 @@ import tracemalloc
 from pathlib import Path
 
 from openpyxl import Workbook
+from timing import best
 
 from xlmodel import assumptions
 from xlmodel.workbook import build, to_bytes
@@ -37,15 +38,6 @@ def bare(cells_by_sheet):
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def best(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main():
