@@ -71,6 +71,16 @@ def test_calc_without_file_uses_defaults(run):
     assert r.exit_code == 0 and "scenario base" in r.output
 
 
+def test_calc_free_app_shows_n_a(run, tmp_path):
+    (tmp_path / "free.toml").write_text("[scenarios.free]\ncash = 1e6\nmau = 1e4\nad_spend = 1e4\ncac = 2\n"
+                                        "churn = 0.0\nconversion = 0.0\narppu = 10\ncost_per_mau = 0.5\n")
+    r = run("calc", "free.toml", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert "gross_margin            n/a  fraction of revenue" in r.output
+    r = run("calc", "free.toml", "--json", cwd=tmp_path)
+    assert json.loads(r.output)["outputs"]["ltv"] is None
+
+
 def test_unknown_scenario(run):
     r = run("calc", "examples/llm-assistant-2024.toml", "-s", "upsid")
     assert r.exit_code == 2

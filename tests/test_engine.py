@@ -326,3 +326,17 @@ def test_import_is_light_and_offline():
             "if m in sys.modules and m != 'socket']; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_summary_of_a_free_app_has_undefined_outputs_not_errors():
+    s = dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5)
+    out = xm.engine.summary(s)
+    assert out["gross_margin"] is None and out["ltv"] is None and out["payback_months"] is None
+    assert out["contribution_per_mau"] == -0.5 and out["breakeven_conversion"] == 0.05
+    assert out["runway_months"] == xm.runway_months(**s)
+    # revenue but no churn and no discounting: everything but the unbounded LTV
+    out = xm.engine.summary(dict(s, conversion=0.1))
+    assert out["ltv"] is None and out["ltv_to_cac"] is None
+    assert out["gross_margin"] == 0.5 and out["payback_months"] == 2.0 / 0.5
+    with pytest.raises(InputError, match="conversion must be between 0 and 1"):
+        xm.engine.summary(dict(s, conversion=1.5))

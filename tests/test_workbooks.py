@@ -102,7 +102,13 @@ def _cases() -> dict:
     cases["runway-120-months"] = dict(template="runway", months=120)
     cases["model-udf-defaults"] = dict(template="model", formulas="udf")
     cases["model-injection"] = dict(template="model", injection=True)
+    cases["model-free-app"] = dict(template="model", free_app=True)  # no revenue, no churn: n/a, not errors
     return cases
+
+
+FREE_APP = {"model": {"name": "A free app", "horizon": 36}, "scenarios": {"free": dict(
+    cash=2e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5,
+    fixed_costs=3e4, monthly_tokens=1e9, large_price=5.0, small_price=0.5, migration_cost=1e4, months=12)}}
 
 
 CASES = _cases()
@@ -115,6 +121,8 @@ def _assumptions_for(case) -> assumptions.Assumptions:
         doc = {"model": {"name": "=cmd|' /C calc'!A0 \x1b[31m", "currency": "@USD"},
                "scenarios": {name: dict(raw, churn=0.3 + 0.05 * i) for i, name in enumerate(INJECTION_NAMES)}}
         return assumptions.from_dict(doc, "injection.toml")
+    if case.get("free_app"):
+        return assumptions.from_dict(FREE_APP, "free-app.toml")
     if "file" in case:
         return assumptions.load(EXAMPLES[case["file"]])
     return assumptions.default()
@@ -177,6 +185,9 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
         for name in ("ltv", "runway_months", "migration_npv", "blended_cac"):
             got = values[name]
             assert got == "never" if math.isinf(want[name]) else got == pytest.approx(want[name], rel=1e-9), name
+    if case.get("free_app"):
+        assert values["gross_margin"] == "no revenue" and values["ltv"] == "n/a" and values["payback_months"] == "n/a"
+        assert values["checks_ok"] is True
     if case.get("injection"):
         assert values["scenario_names"] == [clean_text(n) for n in INJECTION_NAMES]
         assert values["scenario"] == INJECTION_NAMES[0]

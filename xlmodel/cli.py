@@ -55,6 +55,8 @@ def main():
 
 def format_value(name: str, value: float, currency: str) -> str:
     """How a number reads in the terminal table."""
+    if value is None:
+        return "n/a"
     if isinstance(value, float) and math.isinf(value):
         return "never"
     unit = OUTPUT_UNITS[name]

@@ -862,14 +862,52 @@ MIGRATION_ARGS = ("monthly_tokens", "large_price", "small_price", "migration_cos
                   "monthly_revenue", "revenue_loss")
 
 
+def _undefined_unit_economics(s: dict) -> dict:
+    """Unit economics where some are undefined: no revenue (a free app), or
+    ``churn + d == 0`` (no unbounded LTV). Undefined outputs are ``None``
+    (``n/a`` in the CLI and the workbooks); the others are computed as usual."""
+    tokens = {k: s.get(k) for k in ("input_tokens", "output_tokens", "input_price", "output_price",
+                                    "cached_share", "cached_price")}
+    cost = float(_resolve_cost_per_mau(s.get("cost_per_mau"), tokens))
+    paid = s.get("paid_share", 1.0)
+    blended = float(check("cac", s["cac"])) * float(check("paid_share", paid))
+    churn = float(check("churn", s["churn"]))
+    arppu = float(check("arppu", s["arppu"]))
+    revenue = float(check("conversion", s["conversion"])) * arppu
+    d = monthly_rate(s.get("annual_discount_rate", 0.0))
+    out = dict(blended_cac=blended, cost_per_mau=cost, revenue_per_mau=revenue,
+               contribution_per_mau=revenue - cost, gross_margin=None, ltv=None, ltv_to_cac=None,
+               payback_months=None, breakeven_conversion=cost / arppu if arppu > 0 else None)
+    if revenue > 0:
+        gm = (revenue - cost) / revenue
+        out["gross_margin"] = gm
+        out["payback_months"] = payback_months(blended, revenue, gm, churn)
+        if churn + d > 0:
+            out["ltv"] = ltv(revenue, gm, churn, s.get("annual_discount_rate", 0.0))
+            out["ltv_to_cac"] = out["ltv"] / blended
+    return out
+
+
+def summary_unit_economics(scenario: dict) -> dict:
+    """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
+    try:
+        return unit_economics(**scenario).as_dict()
+    except InputError as e:
+        if e.argument not in ("conversion", "churn"):
+            raise
+        return _undefined_unit_economics(scenario)
+
+
 def summary(scenario: dict) -> dict:
     """Every headline output for one complete scenario (a dict of inputs).
 
     Unit economics, ``runway_months`` and, when the scenario has migration
     inputs, ``migration_npv`` and ``migration_payback_month``. This is what the
-    CLI prints and what ``xlmodel verify`` compares a workbook against.
+    CLI prints and what ``xlmodel verify`` compares a workbook against. Unlike
+    :func:`unit_economics`, a scenario with no revenue (or no unbounded LTV)
+    is not an error here: the undefined outputs are ``None``.
     """
-    out = unit_economics(**scenario).as_dict()
+    out = summary_unit_economics(scenario)
     out["runway_months"] = runway_months(**scenario)
     if "monthly_tokens" in scenario:
         args = {k: scenario[k] for k in MIGRATION_ARGS}

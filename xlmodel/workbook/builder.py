@@ -453,8 +453,6 @@ class Builder:
                 if name != "margin_per_user":
                     self.headlines.append(name)
                 row += 1
-            self.add_check("Revenue per MAU is above 0 (gross margin, LTV and payback are defined)",
-                           "revenue_per_mau>0")
         ws.column_dimensions["A"].width = 50
         ws.column_dimensions["B"].width = 24
         ws.column_dimensions["C"].width = 30
