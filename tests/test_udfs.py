@@ -2,13 +2,11 @@
 
 import importlib.util
 import inspect
-import io
 import math
 import sys
 import types
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -168,9 +168,9 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
     case = CASES[cid]
     udf_cells = set()
     if case.get("formulas") == "udf":
-        from xlmodel.workbook.verify import _udf_dependents, formula_cells
+        from xlmodel.workbook.verify import udf_cells as find_udf_cells
 
-        udf_cells = _udf_dependents(formula_cells(path))
+        udf_cells = find_udf_cells(path)
         assert udf_cells, "the udf variant has =LLM_* cells"
     rep = compare(values, errors, 1e-9, cid, udf_cells)
     assert rep.ok, "\n".join(rep.lines())
@@ -295,7 +295,7 @@ def test_committed_workbooks_match_the_generator(name):
     template, opts = COMMITTED[name]
     fresh = build(template, assumptions.default(), **opts)
     committed = ROOT / "workbooks" / name
-    assert committed.exists(), f"run: xlmodel regenerate workbooks/"
+    assert committed.exists(), "run: xlmodel regenerate workbooks/"
     assert _content(committed) == _content(io.BytesIO(to_bytes(fresh))), \
         f"workbooks/{name} drifted from the generator: run `xlmodel regenerate workbooks/`"
 

@@ -64,7 +64,7 @@ def _arg_doc(name: str, fn_name: str) -> str:
     return text
 
 
-def _excel(*optional: str):
+def _excel():
     """Apply xlwings' decorators: per-argument help, 2-D ranges, one category."""
 
     def deco(f):
@@ -77,10 +77,6 @@ def _excel(*optional: str):
 
 
 # ------------------------------------------------------------------ conversion
-
-
-class _Empty:
-    """Marker for an omitted optional argument inside the adapter."""
 
 
 def _message(err: BaseException) -> str:
@@ -156,11 +152,9 @@ def _call(fn, args: dict, defaults: dict):
     if shape == (1, 1):
         return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults)
     try:
-        conv = {}
-        for k, c in cells.items():
-            conv[k] = c[0, 0] if c.size == 1 else c
-            conv[k] = (_number(k, conv[k], defaults.get(k)) if c.size == 1 else
-                       np.array([[_number(k, x, defaults.get(k)) for x in row] for row in c.tolist()]))
+        conv = {k: _number(k, c[0, 0], defaults.get(k)) if c.size == 1
+                else np.array([[_number(k, x, defaults.get(k)) for x in row] for row in c.tolist()])
+                for k, c in cells.items()}
         return _to_excel(np.broadcast_to(fn(**conv), shape))
     except XlmodelError:
         pass

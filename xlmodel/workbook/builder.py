@@ -28,7 +28,7 @@ from .. import __version__
 from ..assumptions import Assumptions
 from ..engine import OUTPUT_UNITS
 from ..errors import AssumptionsError
-from ..params import ALL_PARAMS, PARAMS, RULES, Param
+from ..params import ALL_PARAMS, RULES, Param
 from . import styles as S
 
 # ------------------------------------------------------------------ inputs
@@ -64,7 +64,6 @@ MIGRATION_INPUTS = ("annual_discount_rate", "monthly_tokens", "large_price", "sm
                     "migration_cost", "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
 
 PROJECTION_ROWS = ("ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs", "net_burn", "cash")
-MIGRATION_ROWS = ("savings", "quality_loss", "net", "present_value", "cumulative_npv")
 
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
@@ -374,7 +373,7 @@ class Builder:
             self.define(name, ws, f"D{row}")
             row += 1
         self.add_check("The live scenario is one of the scenario columns",
-                       f"AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
+                       "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
         ws.column_dimensions["A"].width = 58
         ws.column_dimensions["B"].width = 22
         ws.column_dimensions["C"].width = 30

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +24,7 @@ import openpyxl
 
 from .. import engine
 from ..errors import XlmodelError
-from .builder import MIGRATION_ROWS, PROJECTION_ROWS, TOKEN_INPUTS, WB_PARAMS
+from .builder import PROJECTION_ROWS, TOKEN_INPUTS, UDF_OUTPUTS, WB_PARAMS
 
 _PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -94,13 +95,6 @@ def read_names(path: Path) -> tuple[dict, list]:
     errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if c.data_type == "e"]
     return values, errors
-
-
-def formula_cells(path: Path) -> dict:
-    """Formula text of every cell, to tell =LLM_* cells apart."""
-    wb = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.data_type == "f"}
 
 
 # ---------------------------------------------------------------- expected
@@ -258,19 +252,19 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
     return rep
 
 
-def _udf_dependents(formulas: dict) -> set:
-    """Cells that call =LLM_* or read a cell that does (through its name)."""
-    import re
-
-    from .builder import UDF_OUTPUTS
-
-    direct = {k for k, f in formulas.items() if "LLM_" in f}
-    names = "|".join(UDF_OUTPUTS)
-    pattern = re.compile(rf"(?<![A-Za-z_])({names}|checks_ok)(?![A-Za-z_])")
-    dependents = {k for k, f in formulas.items() if pattern.search(f) and "_native" not in f}
-    agreement = {k for k, f in formulas.items() if k[0] == "Checks" and "_native" in f}
-    master = {k for k, f in formulas.items() if f.startswith("=AND(D5:")}
-    return direct | dependents | agreement | master
+def udf_cells(path: Path) -> set:
+    """Cells that call =LLM_* or read one that does: LibreOffice cannot evaluate them."""
+    wb = openpyxl.load_workbook(path)
+    formulas = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f" and isinstance(c.value, str)}
+    names = [n for n in UDF_OUTPUTS if f"{n}_native" in wb.defined_names]
+    if not names:
+        return set()
+    # a name on its own (ltv, not ltv_native or ltv_to_cac), or the master check that reads them
+    reads = re.compile(rf"(?<![A-Za-z_])({'|'.join(names)}|checks_ok)(?![A-Za-z_])")
+    cells = {k for k, f in formulas.items() if "LLM_" in f or reads.search(f)}
+    sheet, ref = next(iter(wb.defined_names["checks_ok"].destinations))
+    return cells | {(sheet, ref.replace("$", ""))}
 
 
 def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Report:
@@ -283,8 +277,7 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         raise XlmodelError(f"{src}: not a workbook openpyxl can read ({type(e).__name__}: {e})") from None
     if "scenario" not in wb.defined_names:
         raise XlmodelError(f"{src}: not an xlmodel workbook (it has no defined name 'scenario')")
-    formulas = formula_cells(src)
-    udf_cells = _udf_dependents(formulas) if any("LLM_" in f for f in formulas.values()) else set()
+    skip = udf_cells(src)
     with tempfile.TemporaryDirectory(prefix="xlmodel-verify-") as tmp:
         work = Path(tmp) / "in" / src.name
         work.parent.mkdir()
@@ -301,7 +294,7 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         (out,) = recalculate([work], Path(tmp) / "out")
         t2 = time.perf_counter()
         values, errors = read_names(out)
-    rep = compare(values, errors, rtol, str(src), udf_cells)
+    rep = compare(values, errors, rtol, str(src), skip)
     t3 = time.perf_counter()
     rep.seconds_libreoffice = t2 - t1
     rep.seconds_ours = (t1 - t0) + (t3 - t2)
