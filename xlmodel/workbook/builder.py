@@ -217,12 +217,12 @@ class Builder:
         self._styles[key] = copy(c._style)
         return c
 
-    def text(self, ws, ref: str, value, font=None, fill=None):
+    def text(self, ws, ref: str, value, font=None, fill=None, align=None):
         """User or label text: always a string cell, never a formula or an error."""
         c = ws[ref]
         c.value = clean_text(value)
         c.data_type = "s"
-        return self.styled(c, font, fill, None, c.value[:1] in ("=", "+", "-", "@", "#"))
+        return self.styled(c, font, fill, None, c.value[:1] in ("=", "+", "-", "@", "#"), align)
 
     def formula(self, ws, ref: str, formula: str, fmt: str | None = None, font=S.FORMULA_FONT, align=None):
         c = ws[ref]
@@ -236,12 +236,12 @@ class Builder:
 
     def header(self, ws, row: int, labels: list[str], start_col: int = 1):
         for i, label in enumerate(labels):
-            c = self.text(ws, f"{get_column_letter(start_col + i)}{row}", label, S.HEADER_FONT, S.HEADER_FILL)
-            c.alignment = S.Alignment(horizontal="center" if i >= 3 else "left")
+            self.text(ws, f"{get_column_letter(start_col + i)}{row}", label, S.HEADER_FONT, S.HEADER_FILL,
+                      S.CENTER if i >= 3 else S.LEFT)
 
     def section(self, ws, row: int, label: str, width: int):
         for col in range(1, width + 1):
-            ws.cell(row=row, column=col).fill = S.SECTION_FILL
+            self.styled(ws.cell(row=row, column=col), fill=S.SECTION_FILL)
         self.text(ws, f"A{row}", label, S.SECTION_FONT, S.SECTION_FILL)
 
     def print_setup(self, ws, wide_pages: int = 1, title_rows: str | None = None, title_cols: str | None = None):
@@ -329,8 +329,7 @@ class Builder:
         self.text(ws, "E5", "(from the scenario's position in row 7)", S.UNIT_FONT)
         self.header(ws, 7, ["Input", "Name", "Unit", "Live"])
         for i, (name, _) in enumerate(self.scenarios):
-            c = self.text(ws, f"{get_column_letter(first + i)}7", name, S.HEADER_FONT, S.HEADER_FILL)
-            c.alignment = S.Alignment(horizontal="center")
+            self.text(ws, f"{get_column_letter(first + i)}7", name, S.HEADER_FONT, S.HEADER_FILL, S.CENTER)
         self.define("scenario_names", ws, f"{fl}7:{ll}7")
         row = 8
         for label, keys in SECTIONS:

@@ -27,6 +27,8 @@ THIN = Side(style="thin", color="BFBFBF")
 BOTTOM = Border(bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 RIGHT = Alignment(horizontal="right")
+CENTER = Alignment(horizontal="center")
+LEFT = Alignment(horizontal="left")
 
 #: number formats by kind
 FORMATS = {
