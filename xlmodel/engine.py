@@ -117,7 +117,8 @@ def cac(spend, new_users, paid_share=1.0):
     s = check("spend", spend)
     n = check("new_users", new_users)
     p = check("paid_share", paid_share)
-    return _out(s / (n * p))
+    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
+        return _out(s / (n * p))
 
 
 def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_share=0.0, cached_price=None):
@@ -190,7 +191,8 @@ def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
     c = check("gpu_hour_cost", gpu_hour_cost)
     t = check("tokens_per_second", tokens_per_second)
     u = check("utilization", utilization)
-    return _out(c / (t * 3600.0 * u) * 1e6)
+    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
+        return _out(c / (t * 3600.0 * u) * 1e6)
 
 
 def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
@@ -302,7 +304,7 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     g = check("gross_margin", gross_margin)
     c = check("churn", churn)
     m = a * g
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         x = q * c / m
         out = np.log1p(-x) / np.log1p(-c)
         if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
