@@ -49,10 +49,12 @@ def find_soffice() -> str:
                        "(Debian/Ubuntu: apt-get install libreoffice-calc-nogui)")
 
 
-def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[Path]:
-    """Recalculate ``paths`` in one headless LibreOffice run; returns the recalculated copies."""
-    soffice = find_soffice()
-    outdir.mkdir(parents=True, exist_ok=True)
+#: files per LibreOffice process: one process converting hundreds of files was
+#: seen to stop early (after ~245) with exit status 0, so batches stay small.
+BATCH = 40
+
+
+def _convert(soffice: str, paths: list[Path], outdir: Path, timeout: float):
     with tempfile.TemporaryDirectory(prefix="xlmodel-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -62,15 +64,32 @@ def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[P
                *[str(p) for p in paths]]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
                                   stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise XlmodelError(f"LibreOffice did not finish recalculating within {timeout:g} s") from None
-    out = [outdir / Path(p).name for p in paths]
-    missing = [p for p in out if not p.exists()]
-    if missing:
-        raise XlmodelError(f"LibreOffice did not write {missing[0]} (exit {proc.returncode}): "
-                           f"{(proc.stderr or proc.stdout).strip()[-300:]}")
+
+
+def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[Path]:
+    """Recalculate ``paths`` in headless LibreOffice; returns the recalculated copies.
+
+    Each LibreOffice process gets a fresh profile told to recalculate every
+    formula on load, and converts up to ``BATCH`` files; a file a batch did not
+    write is tried once more on its own.
+    """
+    soffice = find_soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = [Path(p) for p in paths]
+    out = [outdir / p.name for p in paths]
+    proc = None
+    for i in range(0, len(paths), BATCH):
+        proc = _convert(soffice, paths[i:i + BATCH], outdir, timeout)
+    for p, o in zip(paths, out):
+        if not o.exists():
+            proc = _convert(soffice, [p], outdir, timeout)
+            if not o.exists():
+                raise XlmodelError(f"LibreOffice did not write {o} (exit {proc.returncode}): "
+                                   f"{(proc.stderr or proc.stdout).strip()[-300:]}")
     return out
 
 
