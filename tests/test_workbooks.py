@@ -1,6 +1,6 @@
 """Generated workbooks, recalculated in a real spreadsheet engine (LibreOffice Calc, headless).
 
-Every workbook of the session is recalculated in one LibreOffice run (a
+Every workbook of the session is recalculated up front, 40 per LibreOffice process (a
 session fixture), then each case compares every named number with the engine.
 """
 
