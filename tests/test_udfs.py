@@ -278,3 +278,13 @@ def test_officejs_metadata_names_are_upper_case():  # pragma: no cover - opt-in
     meta = custom_functions_meta(udfs)
     names = {f["name"] for f in meta["functions"]}
     assert set(EXCEL_FUNCTIONS) <= names
+
+
+def test_functions_work_without_xlwings_installed():
+    """Plain `pip install xlmodel` has no xlwings: the module still imports and computes."""
+    import subprocess
+
+    code = ("import sys; sys.modules['xlwings'] = None; import xlmodel.udfs as u; "
+            "print(u.LLM_CAC(1000.0, 20.0), u.LLM_PAYBACK(120.0, 10.0, 0.6, 0.05))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["50.0", "never"]
