@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import re
-from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -68,6 +68,7 @@ PROJECTION_ROWS = ("ad_spend", "new_users", "mau", "paying_users", "revenue", "c
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
 
+_ABSOLUTE = re.compile(r"([A-Z]+)(\d+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -190,8 +191,8 @@ class Builder:
         return "=" + template.format_map(_Names(self))
 
     def define(self, name: str, ws, ref: str):
-        cols_rows = ref.split(":")
-        absolute = ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in cols_rows)
+        """A workbook-scoped name for ``ref`` ("D8" or "E5:BL5") on ``ws``, as an absolute reference."""
+        absolute = ":".join(_ABSOLUTE.sub(r"$\1$\2", part) for part in ref.split(":"))
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{absolute}")
 
     def unit(self, text: str) -> str:
@@ -202,7 +203,7 @@ class Builder:
         key = (id(font), id(fill), fmt, quote, id(align))
         cached = self._styles.get(key)
         if cached is not None:
-            c._style = copy(cached)
+            c._style = StyleArray(cached)  # a copy: each cell owns its style array
             return c
         if font is not None:
             c.font = font
@@ -214,7 +215,7 @@ class Builder:
             c.quotePrefix = True
         if align is not None:
             c.alignment = align
-        self._styles[key] = copy(c._style)
+        self._styles[key] = StyleArray(c._style)
         return c
 
     def text(self, ws, ref: str, value, font=None, fill=None, align=None):
