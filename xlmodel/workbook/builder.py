@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -203,7 +203,7 @@ class Builder:
         key = (id(font), id(fill), fmt, quote, id(align))
         cached = self._styles.get(key)
         if cached is not None:
-            c._style = StyleArray(cached)  # a copy: each cell owns its style array
+            c._style = copy(cached)  # each cell owns its style array
             return c
         if font is not None:
             c.font = font
@@ -215,7 +215,7 @@ class Builder:
             c.quotePrefix = True
         if align is not None:
             c.alignment = align
-        self._styles[key] = StyleArray(c._style)
+        self._styles[key] = copy(c._style)
         return c
 
     def text(self, ws, ref: str, value, font=None, fill=None, align=None):
