@@ -117,6 +117,8 @@ def _number(name, cell, default):
 
 def _to_excel(x):
     """Engine result -> Excel value: float, 'never', or a 2-D list of those."""
+    if isinstance(x, float) and not math.isnan(x):
+        return NEVER if math.isinf(x) else x
     a = np.asarray(x, dtype=float)
     if a.ndim == 0:
         v = float(a)
@@ -126,20 +128,22 @@ def _to_excel(x):
     return [[_to_excel(v) for v in row] for row in a.reshape(a.shape[0], -1).tolist()]
 
 
-def _one(fn, cells: dict, defaults: dict):
+def _one(fn, cells: dict, defaults: dict, convert=_number):
     """One scenario: Excel cells -> number, 'never' or a message."""
     try:
-        return _to_excel(fn(**{k: _number(k, c, defaults.get(k)) for k, c in cells.items()}))
+        return _to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
         return _message(e)
 
 
-def _call(fn, args: dict, defaults: dict):
+def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = True):
     """Call ``fn`` over Excel values: one vectorised call for a range of scenarios.
 
     A single cell per argument gives one value. Ranges broadcast like numpy
     (a column of scenarios against single cells gives a column). If a range
     holds a bad row, every row still gets its own number or message.
+    ``convert`` turns one cell into the engine's argument; a function that is
+    not ``vectorised`` is called cell by cell.
     """
     try:
         cells = {k: np.array(_grid(k, v), dtype=object) for k, v in args.items()}
@@ -150,8 +154,10 @@ def _call(fn, args: dict, defaults: dict):
     except Exception as e:  # noqa: BLE001
         return _message(e)
     if shape == (1, 1):
-        return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults)
+        return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert)
     try:
+        if not vectorised:
+            raise XlmodelError("cell by cell")
         conv = {k: _number(k, c[0, 0], defaults.get(k)) if c.size == 1
                 else np.array([[_number(k, x, defaults.get(k)) for x in row] for row in c.tolist()])
                 for k, c in cells.items()}
@@ -162,7 +168,7 @@ def _call(fn, args: dict, defaults: dict):
         return _message(e)
     # Row by row, so one bad scenario does not blank the others.
     b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
-    return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults) for j in range(shape[1])]
+    return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
             for i in range(shape[0])]
 
 
@@ -267,36 +273,31 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
         return _message(e)
 
 
+#: what each LLM_PRICE argument must be, for its message
+_PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
+               "provider": "a provider id (text)"}
+
+
+def _price_arg(name, cell, default):
+    """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
+    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    if empty and default is not None:
+        return default
+    if empty or not isinstance(cell, str):
+        raise XlmodelError(f"{name} must be {_PRICE_ARGS[name]}, got {cell!r}")
+    return cell.strip()
+
+
 @_excel()
 def LLM_PRICE(model, kind=None, provider=None):
     """Price in USD per 1M tokens of a model, from the genai-prices package's bundled data (offline)."""
     from .prices import price
 
-    def one(m, k, p):
-        try:
-            if not isinstance(m, str) or not m.strip():
-                raise XlmodelError(f"model must be a model name (text), got {m!r}")
-            k = "input" if k is None or (isinstance(k, str) and not k.strip()) else k
-            p = None if p is None or (isinstance(p, str) and not p.strip()) else p
-            if not isinstance(k, str):
-                raise XlmodelError(f"kind must be one of input, output, cached_input, got {k!r}")
-            if p is not None and not isinstance(p, str):
-                raise XlmodelError(f"provider must be a provider id (text), got {p!r}")
-            return price(m.strip(), k.strip().lower(), p.strip().lower() if p else None)
-        except Exception as e:  # noqa: BLE001
-            return _message(e)
+    def one(model, kind, provider):
+        return price(model, kind.lower(), provider.lower() or None)
 
-    try:
-        grids = [np.array(_grid(n, v), dtype=object) for n, v in (("model", model), ("kind", kind), ("provider", provider))]
-        try:
-            b = np.broadcast_arrays(*grids)
-        except ValueError:
-            raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
-    except Exception as e:  # noqa: BLE001
-        return _message(e)
-    if b[0].shape == (1, 1):
-        return one(b[0][0, 0], b[1][0, 0], b[2][0, 0])
-    return [[one(b[0][i, j], b[1][i, j], b[2][i, j]) for j in range(b[0].shape[1])] for i in range(b[0].shape[0])]
+    return _call(one, dict(model=model, kind=kind, provider=provider), {"kind": "input", "provider": ""},
+                 convert=_price_arg, vectorised=False)
 
 
 #: every Excel function, by its Excel name
