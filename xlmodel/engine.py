@@ -360,17 +360,21 @@ def excel_npv(rate, values):
 
 @dataclass(frozen=True)
 class UnitEconomics:
-    """Every output of the unit-economics table, per MAU per month."""
+    """Every output of the unit-economics table, per MAU per month.
+
+    ``None`` only with ``unit_economics(..., undefined="none")``, for outputs
+    that are undefined.
+    """
 
     blended_cac: float
     cost_per_mau: float
     revenue_per_mau: float
     contribution_per_mau: float
-    gross_margin: float
-    ltv: float
-    ltv_to_cac: float
-    payback_months: float
-    breakeven_conversion: float
+    gross_margin: float | None
+    ltv: float | None
+    ltv_to_cac: float | None
+    payback_months: float | None
+    breakeven_conversion: float | None
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -452,6 +456,7 @@ def unit_economics(
     output_price=None,
     cached_share=None,
     cached_price=None,
+    undefined="raise",
     **other,
 ) -> UnitEconomics:
     """The LLM app's unit economics per MAU per month.
@@ -474,6 +479,11 @@ def unit_economics(
         Share of new users that come from ads (0 < paid_share <= 1).
     annual_discount_rate : float or array_like, default 0
         Annual effective rate used to discount LTV.
+    undefined : {"raise", "none"}, default "raise"
+        What to do when revenue is 0 (gross margin, LTV and payback are
+        undefined) or ``churn + d == 0`` (no unbounded LTV): raise
+        :class:`InputError`, or return ``None`` for those outputs (for arrays,
+        ``None`` when any scenario is undefined) and compute the rest.
     **other
         Other scenario inputs (``cash``, ``ad_spend``, ...) are accepted and
         ignored, so a whole scenario can be passed; unknown names are an error.
@@ -509,25 +519,32 @@ def unit_economics(
                   output_price=output_price, cached_share=cached_share, cached_price=cached_price)
     cost = _resolve_cost_per_mau(cost_per_mau, tokens)
     revenue = conv * price
-    if not (revenue > 0).all():
+    blended = q * p
+    contribution = revenue - cost
+    d = np.asarray(monthly_rate(annual_discount_rate))
+    has_revenue = bool((revenue > 0).all())
+    has_ltv = has_revenue and bool((c + d > 0).all())
+    if undefined not in ("raise", "none"):
+        raise InputError("undefined", f"undefined must be 'raise' or 'none', got {undefined!r}")
+    if undefined == "raise" and not has_revenue:
         raise InputError(
             "conversion",
             "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
         )
-    blended = q * p
-    contribution = revenue - cost
-    gm = contribution / revenue
-    value = np.asarray(ltv(revenue, gm, c, annual_discount_rate))
+    gm = contribution / revenue if has_revenue else None
+    value = None
+    if has_ltv or undefined == "raise":  # ltv() raises the churn + d message when there is no unbounded LTV
+        value = np.asarray(ltv(revenue, gm, c, annual_discount_rate))
     return UnitEconomics(
         blended_cac=_out(blended),
         cost_per_mau=_out(cost),
         revenue_per_mau=_out(revenue),
         contribution_per_mau=_out(contribution),
-        gross_margin=_out(gm),
-        ltv=_out(value),
-        ltv_to_cac=_out(value / blended),
-        payback_months=payback_months(blended, revenue, gm, c),
-        breakeven_conversion=_out(cost / price),
+        gross_margin=None if gm is None else _out(gm),
+        ltv=None if value is None else _out(value),
+        ltv_to_cac=None if value is None else _out(value / blended),
+        payback_months=None if gm is None else payback_months(blended, revenue, gm, c),
+        breakeven_conversion=_out(cost / price) if bool((price > 0).all()) else None,
     )
 
 
@@ -864,40 +881,9 @@ MIGRATION_ARGS = ("monthly_tokens", "large_price", "small_price", "migration_cos
                   "monthly_revenue", "revenue_loss")
 
 
-def _undefined_unit_economics(s: dict) -> dict:
-    """Unit economics where some are undefined: no revenue (a free app), or
-    ``churn + d == 0`` (no unbounded LTV). Undefined outputs are ``None``
-    (``n/a`` in the CLI and the workbooks); the others are computed as usual."""
-    tokens = {k: s.get(k) for k in ("input_tokens", "output_tokens", "input_price", "output_price",
-                                    "cached_share", "cached_price")}
-    cost = float(_resolve_cost_per_mau(s.get("cost_per_mau"), tokens))
-    paid = s.get("paid_share", 1.0)
-    blended = float(check("cac", s["cac"])) * float(check("paid_share", paid))
-    churn = float(check("churn", s["churn"]))
-    arppu = float(check("arppu", s["arppu"]))
-    revenue = float(check("conversion", s["conversion"])) * arppu
-    d = monthly_rate(s.get("annual_discount_rate", 0.0))
-    out = dict(blended_cac=blended, cost_per_mau=cost, revenue_per_mau=revenue,
-               contribution_per_mau=revenue - cost, gross_margin=None, ltv=None, ltv_to_cac=None,
-               payback_months=None, breakeven_conversion=cost / arppu if arppu > 0 else None)
-    if revenue > 0:
-        gm = (revenue - cost) / revenue
-        out["gross_margin"] = gm
-        out["payback_months"] = payback_months(blended, revenue, gm, churn)
-        if churn + d > 0:
-            out["ltv"] = ltv(revenue, gm, churn, s.get("annual_discount_rate", 0.0))
-            out["ltv_to_cac"] = out["ltv"] / blended
-    return out
-
-
 def summary_unit_economics(scenario: dict) -> dict:
     """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
-    try:
-        return unit_economics(**scenario).as_dict()
-    except InputError as e:
-        if e.argument not in ("conversion", "churn"):
-            raise
-        return _undefined_unit_economics(scenario)
+    return unit_economics(**scenario, undefined="none").as_dict()
 
 
 def summary(scenario: dict) -> dict:
