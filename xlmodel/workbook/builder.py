@@ -162,7 +162,7 @@ class Builder:
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native"):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
-        if "migration" in template.sheets and template.key == "migration" and not a.has_migration():
+        if template.key == "migration" and not a.has_migration():
             raise AssumptionsError(a.source, "the migration template needs migration inputs in every scenario "
                                    "(monthly_tokens, large_price, small_price, migration_cost, months)")
         self.a = a
@@ -417,9 +417,7 @@ class Builder:
         self.headlines.append("cost_per_mau")
         row += 1
         if full:
-            self.output_row(ws, row, "monthly_discount_rate", "Monthly discount rate", "monthly fraction", "0.000%",
-                            "(1+annual_discount_rate)^(1/months_per_year)-1")
-            self.has_monthly_rate = True
+            self.ensure_monthly_rate(ws, row)
             row += 2
             self.section(ws, row, "Unit economics", len(cols))
             row += 1
@@ -461,11 +459,11 @@ class Builder:
         self.print_setup(ws, title_rows="4:4")
 
     def ensure_monthly_rate(self, ws, row: int) -> int:
-        if getattr(self, "has_monthly_rate", False):
+        """The monthly discount rate, on the first sheet that needs it; returns the next free row."""
+        if "monthly_discount_rate" in self.wb.defined_names:
             return row
         self.output_row(ws, row, "monthly_discount_rate", "Monthly discount rate", "monthly fraction", "0.000%",
                         "(1+annual_discount_rate)^(1/months_per_year)-1")
-        self.has_monthly_rate = True
         return row + 1
 
     # timeline sheets --------------------------------------------------------
