@@ -1,0 +1,331 @@
+"""Closed-form metrics of the model: rates, CAC, compute cost, LTV, payback, Excel NPV.
+
+Vectorised like numpy-financial: arguments broadcast, scalar inputs give a
+Python ``float`` back, arrays give arrays; "never" is ``math.inf``. Part of the
+engine (``xlmodel.engine`` re-exports every name); definitions in docs/model.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+
+from .errors import InputError
+from .params import check
+
+__all__ = ["monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months", "excel_npv"]
+
+
+def _out(x):
+    """numpy-financial's convention: a 0-d result becomes a Python float."""
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
+
+
+def _months(name, value):
+    m = check(name, value, "months")
+    return m.astype(np.int64)
+
+
+# ---------------------------------------------------------------- closed form
+
+
+def monthly_rate(annual):
+    """Monthly rate equivalent to an annual effective rate.
+
+    Parameters
+    ----------
+    annual : float or array_like
+        Annual effective rate, a fraction above -1 (0.12 means 12%).
+
+    Returns
+    -------
+    float or ndarray
+        Monthly rate ``d``.
+
+    Notes
+    -----
+    ``d = (1 + annual) ** (1/12) - 1``. Excel: ``=(1+annual)^(1/12)-1``.
+
+    Examples
+    --------
+    >>> round(monthly_rate(0.12), 10)
+    0.0094887929
+    >>> monthly_rate(0)
+    0.0
+    """
+    a = check("annual", annual)
+    return _out(np.expm1(np.log1p(a) / 12.0))
+
+
+def cac(spend, new_users, paid_share=1.0):
+    """Customer acquisition cost: spend per user bought.
+
+    Parameters
+    ----------
+    spend : float or array_like
+        Ad spend over the period (currency, >= 0).
+    new_users : float or array_like
+        New users over the same period (> 0).
+    paid_share : float or array_like, default 1
+        Share of ``new_users`` bought with ``spend`` (0 < paid_share <= 1).
+        With 1 and every new user counted you get the blended CAC; with the
+        paid share you get the paid CAC.
+
+    Returns
+    -------
+    float or ndarray
+        Currency per user.
+
+    Notes
+    -----
+    ``spend / (new_users * paid_share)``. Excel: ``=spend/(new_users*paid_share)``.
+
+    Examples
+    --------
+    Spend 1,000 for 20 new users, 5 of them from ads:
+
+    >>> cac(1000, 20)            # blended
+    50.0
+    >>> cac(1000, 20, 5 / 20)    # paid
+    200.0
+    """
+    s = check("spend", spend)
+    n = check("new_users", new_users)
+    p = check("paid_share", paid_share)
+    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
+        return _out(s / (n * p))
+
+
+def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_share=0.0, cached_price=None):
+    """Inference cost of one monthly active user for a month.
+
+    Parameters
+    ----------
+    input_tokens, output_tokens : float or array_like
+        Tokens per MAU per month (>= 0).
+    input_price, output_price : float or array_like
+        Price per 1M tokens (currency, >= 0).
+    cached_share : float or array_like, default 0
+        Share of input tokens served from the prompt cache (0 to 1).
+    cached_price : float or array_like, optional
+        Price per 1M cached input tokens; defaults to ``input_price``.
+
+    Returns
+    -------
+    float or ndarray
+        Currency per MAU per month.
+
+    Notes
+    -----
+    ``(in*(1-cached_share)*input_price + in*cached_share*cached_price + out*output_price) / 1e6``.
+
+    Examples
+    --------
+    GPT-4o-mini list prices (0.15 in, 0.60 out per 1M), 200k in, 50k out:
+
+    >>> round(cost_per_mau(200_000, 50_000, 0.15, 0.60), 6)
+    0.06
+    """
+    i = check("input_tokens", input_tokens)
+    o = check("output_tokens", output_tokens)
+    ip = check("input_price", input_price)
+    op = check("output_price", output_price)
+    cs = check("cached_share", cached_share)
+    cp = ip if cached_price is None else check("cached_price", cached_price)
+    return _out((i * (1 - cs) * ip + i * cs * cp + o * op) / 1e6)
+
+
+def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
+    """Self-hosted price of 1M tokens from a GPU's hourly cost and throughput.
+
+    Parameters
+    ----------
+    gpu_hour_cost : float or array_like
+        Cost of one GPU hour (currency, >= 0).
+    tokens_per_second : float or array_like
+        Tokens generated per second (> 0).
+    utilization : float or array_like, default 1
+        Share of the hour doing useful work (0 < utilization <= 1).
+
+    Returns
+    -------
+    float or ndarray
+        Currency per 1M tokens.
+
+    Notes
+    -----
+    ``gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6``.
+
+    Examples
+    --------
+    An H100 at 2.00 an hour serving 85 tokens a second:
+
+    >>> round(gpu_price_per_mtok(2.00, 85), 4)
+    6.5359
+    """
+    c = check("gpu_hour_cost", gpu_hour_cost)
+    t = check("tokens_per_second", tokens_per_second)
+    u = check("utilization", utilization)
+    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
+        return _out(c / (t * 3600.0 * u) * 1e6)
+
+
+def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
+    """Lifetime value of a user: discounted contribution over their survival.
+
+    Parameters
+    ----------
+    arpu : float or array_like
+        Revenue per user per month (currency, >= 0).
+    gross_margin : float or array_like
+        Gross margin (fraction, at most 1; may be negative).
+    churn : float or array_like
+        Monthly churn (fraction, 0 to 1).
+    annual_discount_rate : float or array_like, default 0
+        Annual effective discount rate (fraction above -1).
+    months : int or array_like, optional
+        Lifetime cap in months. ``None`` (default): unbounded.
+
+    Returns
+    -------
+    float or ndarray
+        Currency per user.
+
+    Notes
+    -----
+    ``m = arpu*gross_margin``, ``d = monthly_rate(annual_discount_rate)``,
+    survival ``(1-churn)**(t-1)``, month-end flows, so the value equals Excel's
+    ``NPV(d, m, m*(1-churn), m*(1-churn)^2, ...)``.
+
+    - unbounded: ``m / (churn + d)``; needs ``churn + d > 0`` (the series
+      diverges otherwise) and raises :class:`InputError` if not.
+    - ``months = N``: ``m/(churn+d) * (1 - ((1-churn)/(1+d))**N)``; when
+      ``churn + d == 0`` (numerically: below 1e-13) the limit ``m*N/(1+d)``, which is ``m*N`` when both are
+      zero (docs/model.md says ``m*N``; the two differ only for a negative
+      discount rate offsetting churn, and the limit is the one equal to NPV).
+
+    With zero discount this is Skok's ``ARPU*GM/churn``.
+
+    Examples
+    --------
+    >>> ltv(10, 0.8, 0.05)             # 10 * 0.8 / 0.05
+    160.0
+    >>> round(ltv(10, 0.8, 0.05, months=12), 6)
+    73.542386
+    """
+    a = check("arpu", arpu)
+    g = check("gross_margin", gross_margin)
+    c = check("churn", churn)
+    d = np.asarray(monthly_rate(annual_discount_rate))
+    k = c + d
+    if months is None:
+        if not k.min() > 0:
+            raise InputError(
+                "churn",
+                "churn + monthly discount rate must be above 0 for an unbounded LTV "
+                f"(give months for a capped one), got {float(np.min(k)):.10g}",
+            )
+        return _out(a * g / k)  # one chained expression: numpy reuses the temporary
+    m = a * g
+    n = _months("months", months)
+    # 1 - r**N computed as -expm1(N*log r) keeps precision when churn + d is tiny.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_r = np.log1p(-c) - np.log1p(d)
+        one_minus = -np.expm1(n * log_r)
+        # |churn + d| below 1e-13: the limit m*N/(1+d), within N*|k|/2 < 1e-10 relative
+        # of the exact sum, where m/k would overflow or lose precision.
+        tiny = np.abs(k) < 1e-13
+        capped = np.where(tiny, m * n / (1 + d), m / np.where(tiny, 1, k) * one_minus)
+    return _out(capped)
+
+
+def payback_months(cac, arpu, gross_margin, churn=0.0):
+    """Months until a user's cumulative contribution repays their CAC.
+
+    Parameters
+    ----------
+    cac : float or array_like
+        Acquisition cost per user (currency, >= 0).
+    arpu : float or array_like
+        Revenue per user per month (currency, >= 0).
+    gross_margin : float or array_like
+        Gross margin (fraction, at most 1; may be negative).
+    churn : float or array_like, default 0
+        Monthly churn (fraction, 0 to 1).
+
+    Returns
+    -------
+    float or ndarray
+        Fractional months; ``math.inf`` when payback never happens.
+
+    Notes
+    -----
+    ``m = arpu*gross_margin``; ``churn == 0``: ``cac / m``; otherwise with
+    ``x = cac*churn/m``: ``ln(1-x) / ln(1-churn)``. Never (``inf``) when
+    ``m <= 0`` or ``x >= 1``. With ``churn == 1`` and ``x < 1`` the formula's
+    limit is 0 (the single month of contribution covers the CAC).
+
+    Examples
+    --------
+    >>> payback_months(120, 10, 0.6)
+    20.0
+    >>> payback_months(120, 10, 0.6, churn=0.05)
+    inf
+    >>> round(payback_months(60, 10, 0.6, churn=0.05), 6)
+    13.513407
+    """
+    q = check("cac", cac, "nonneg")
+    a = check("arpu", arpu)
+    g = check("gross_margin", gross_margin)
+    c = check("churn", churn)
+    m = a * g
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        x = q * c / m
+        out = np.log1p(-x) / np.log1p(-c)
+        if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
+            out = np.where(c == 0, q / m, out)
+        if c.max() == 1:  # churn 1: the formula's limit, 0 (not -0.0)
+            out = np.where(c == 1, 0.0, out)
+        out = np.where((m > 0) & (x < 1), out, np.inf)
+    return _out(out)
+
+
+def excel_npv(rate, values):
+    """Excel's ``NPV``: the first value is discounted one period.
+
+    Parameters
+    ----------
+    rate : float or array_like
+        Discount rate per period.
+    values : array_like
+        Cash flows at the end of periods 1..n, along the last axis.
+
+    Returns
+    -------
+    float or ndarray
+
+    Notes
+    -----
+    ``sum(values[t-1] / (1+rate)**t for t in 1..n)``, computed with
+    numpy-financial as ``npf.npv(rate, [0, *values])`` (its ``npv`` does not
+    discount its first value, so a zero is put in front). numpy-financial 1.0
+    takes one rate and one series only; for arrays of rates or of series the
+    same expression is broadcast here.
+
+    Examples
+    --------
+    Excel's documented example, ``NPV(10%, -10000, 3000, 4200, 6800)``:
+
+    >>> round(excel_npv(0.10, [-10000, 3000, 4200, 6800]), 2)
+    1188.44
+    """
+    r = np.asarray(rate, dtype=float)
+    v = np.asarray(values, dtype=float)
+    padded = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)
+    if r.ndim == 0 and v.ndim == 1:
+        return _out(npf.npv(float(r), padded))
+    # numpy-financial 1.0's npv takes one rate and one series; for many, its
+    # expression broadcast over the leading axes.
+    t = np.arange(padded.shape[-1])
+    return _out((padded / (1 + r[..., None]) ** t).sum(axis=-1))
