@@ -50,17 +50,60 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
 
 
 def project(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **_):
-    rows = {k: [] for k in ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue",
-                            "compute", "fixed_costs", "net_burn", "cash")}
+            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None, organic_growth=0.0,
+            cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None, routed_share=1.0,
+            large_price=None, small_price=None, migration_cost=0.0, **_):
+    """MODEL.md version 2, line by line, in its own literal form."""
+    rows = {k: [] for k in ("month", "ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau",
+                            "paying_users", "revenue", "compute", "fixed_costs", "migration_one_off",
+                            "net_burn", "cash")}
+    pc = cost_per_mau if paying_cost_per_mau is None else paying_cost_per_mau
     users, money = mau, cash
     for t in range(1, horizon + 1):
         ad = ad_spend * (1 + ad_growth) ** (t - 1)
+        cac_t = cac if ad_spend == 0 else cac * (ad / ad_spend) ** cac_elasticity
+        paid = ad / cac_t
+        if organic_users is not None:
+            organic = organic_users * (1 + organic_growth) ** (t - 1)
+        else:
+            organic = paid * (1 / paid_share - 1)
+        new = paid + organic
+        users = users * (1 - churn) + new
+        paying = users * conversion
+        revenue = paying * arppu
+        migrated = migration_month is not None and t >= migration_month
+        saving = routed_share * (1 - small_price / large_price) if migration_month is not None else 0.0
+        compute = (((users - paying) * cost_per_mau + paying * pc) * (1 - cost_decline) ** (t - 1)
+                   * (1 - saving * migrated))
+        one_off = migration_cost if migration_month is not None and t == migration_month else 0.0
+        burn = ad + compute + fixed_costs + one_off - revenue
+        money = money - burn
+        for k, v in zip(rows, (t, ad, paid, organic, new, users, paying, revenue, compute, fixed_costs, one_off,
+                               burn, money)):
+            rows[k].append(float(v))
+    return rows
+
+
+def project_v1(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
+               paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **_):
+    """Version 1 as it was, operation for operation, to prove version 2's defaults change no bit."""
+    rows = {k: [] for k in ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue",
+                            "compute", "fixed_costs", "net_burn", "cash")}
+    import numpy as np
+
+    growth = np.float64(1.0)
+    decline = np.float64(1.0)
+    users, money = np.float64(mau), np.float64(cash)
+    for t in range(1, horizon + 1):
+        if t > 1:  # the engine builds powers month by month: one multiplication a month
+            growth = growth * (1 + np.float64(ad_growth))
+            decline = decline * (1 - np.float64(cost_decline))
+        ad = ad_spend * growth
         new = ad / cac / paid_share
         users = users * (1 - churn) + new
         paying = users * conversion
         revenue = paying * arppu
-        compute = users * cost_per_mau * (1 - cost_decline) ** (t - 1)
+        compute = users * cost_per_mau * decline
         burn = ad + compute + fixed_costs - revenue
         money = money - burn
         for k, v in zip(rows, (t, ad, new, users, paying, revenue, compute, fixed_costs, burn, money)):

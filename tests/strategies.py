@@ -41,6 +41,26 @@ def projection_inputs(draw, horizon=st.integers(1, 120)):
 
 
 @st.composite
+def projection_v2_inputs(draw, horizon=st.integers(1, 120)):
+    """Version-2 inputs: organic inflow, CAC elasticity, paying-user cost, a migration month."""
+    kw = draw(projection_inputs(horizon))
+    if draw(st.booleans()):
+        kw["paid_share"] = 1.0
+        kw["organic_users"] = draw(_floats(0, 1e6))
+        kw["organic_growth"] = draw(growth)
+    kw["cac_elasticity"] = draw(fraction)
+    if draw(st.booleans()):
+        kw["paying_cost_per_mau"] = draw(_floats(0, 100))
+    if draw(st.booleans()):
+        kw["migration_month"] = draw(st.integers(1, 130))
+        kw["large_price"] = draw(_floats(0.01, 200))
+        kw["small_price"] = draw(_floats(0, 200))
+        kw["routed_share"] = draw(fraction)
+        kw["migration_cost"] = draw(money)
+    return kw
+
+
+@st.composite
 def migration_inputs(draw):
     return dict(
         monthly_tokens=draw(_floats(0, 1e12)),

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import xlmodel as xm
@@ -340,3 +340,125 @@ def test_summary_of_a_free_app_has_undefined_outputs_not_errors():
     assert out["gross_margin"] == 0.5 and out["payback_months"] == 2.0 / 0.5
     with pytest.raises(InputError, match="conversion must be between 0 and 1"):
         xm.engine.summary(dict(s, conversion=1.5))
+
+
+# ------------------------------------------------------------ model version 2
+
+
+@given(S.projection_v2_inputs())
+def test_projection_v2_matches_reference(kw):
+    """MODEL.md version 2 (organic inflow, CAC elasticity, paying-user cost, migration month) against a plain loop."""
+    got = xm.project(**kw)
+    want = ref.project(**kw)
+    scale = abs(kw["cash"]) + sum(abs(b) for b in want["net_burn"]) + sum(want["compute"]) + sum(want["revenue"])
+    users = kw["mau"] + sum(want["new_users"])
+    for row in xm.Projection.ROWS:
+        g = getattr(got, row)
+        assert g.shape == (kw["horizon"],)
+        s = {"cash": scale, "net_burn": scale, "compute": scale, "organic_new_users": users}.get(row, 0.0)
+        for a, b in zip(g.tolist(), want[row]):
+            assert close(a, b, scale=s), row
+
+
+@given(S.projection_v2_inputs())
+def test_runway_v2_matches_reference(kw):
+    assert close(xm.runway_months(**kw), ref.runway_months(**kw))
+
+
+@given(S.projection_inputs())
+def test_version_2_defaults_reproduce_version_1_bit_for_bit(kw):
+    """The new inputs at their defaults change no version-1 number, not even in the last bit."""
+    v1 = ref.project_v1(**kw)
+    got = xm.project(**kw, organic_growth=0.0, cac_elasticity=0.0)
+    for row, want in v1.items():
+        assert getattr(got, row).tolist() == want, row
+    assert got.organic_new_users.tolist() == [n - p for n, p in zip(v1["new_users"], got.paid_new_users.tolist())]
+
+
+def test_cutting_ads_keeps_organic_inflow():
+    """Version 1 loses every organic user with the ads; version 2's organic inflow stays."""
+    base = dict(cash=1e9, mau=1e6, ad_spend=0.0, cac=30, churn=0.3, conversion=0.01, arppu=30,
+                cost_per_mau=1.0, horizon=6)
+    v1 = xm.project(**base, paid_share=0.7)
+    v2 = xm.project(**base, organic_users=2e5)
+    assert v1.new_users.tolist() == [0.0] * 6
+    assert v2.new_users.tolist() == [2e5] * 6 and v2.paid_new_users.tolist() == [0.0] * 6
+    # MAU converges to organic / churn instead of decaying to 0
+    assert v2.mau[-1] > 6e5 and v1.mau[-1] < 1.2e5
+
+
+@given(S.projection_v2_inputs(), st.floats(0, 1e6))
+def test_more_organic_users_never_shorten_runway_when_contribution_is_positive(kw, extra):
+    kw = dict(kw, paid_share=1.0, paying_cost_per_mau=None, organic_users=kw.get("organic_users", 0.0))
+    kw.pop("paying_cost_per_mau")
+    assume(kw["conversion"] * kw["arppu"] > kw["cost_per_mau"])
+    a = xm.runway_months(**kw)
+    b = xm.runway_months(**dict(kw, organic_users=kw["organic_users"] + extra))
+    assert b >= a or math.isclose(a, b, rel_tol=1e-9)
+
+
+def test_cac_rises_with_spend():
+    # spend doubles every month; elasticity 0.5: CAC grows by sqrt(2) a month
+    p = xm.project(cash=0, mau=0, ad_spend=100, ad_growth=1.0, cac=10, cac_elasticity=0.5, churn=0,
+                   conversion=0, arppu=0, cost_per_mau=0, horizon=3)
+    assert np.allclose(p.paid_new_users, [10, 200 / (10 * 2 ** 0.5), 400 / 20], rtol=1e-15)
+
+
+def test_migration_month_cuts_compute_and_pays_once():
+    kw = dict(cash=1e6, mau=1000, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=10,
+              horizon=4, migration_month=3, large_price=120, small_price=1, routed_share=0.6, migration_cost=500)
+    p = xm.project(**kw)
+    saving = 0.6 * (1 - 1 / 120)
+    assert p.compute.tolist() == [1e4, 1e4, 1e4 * (1 - saving), 1e4 * (1 - saving)]
+    assert p.migration_one_off.tolist() == [0, 0, 500, 0]
+    out = xm.engine.summary(dict(kw, fixed_costs=3e5))
+    assert out["runway_months"] > out["runway_months_without_migration"]
+
+
+def test_migration_month_needs_its_inputs():
+    kw = dict(cash=1, mau=1, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1, migration_month=2)
+    with pytest.raises(xm.InputError, match="large_price is required when migration_month is given"):
+        xm.project(**kw)
+    with pytest.raises(xm.InputError, match="large_price must be above 0 when migration_month is given"):
+        xm.project(**kw, large_price=0, small_price=0, migration_cost=0)
+
+
+def test_organic_users_with_paid_share_below_one_is_an_error():
+    with pytest.raises(xm.InputError, match="paid_share must be 1 .* when organic_users is given"):
+        xm.project(cash=1, mau=1, ad_spend=1, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1,
+                   organic_users=5, paid_share=0.5)
+    with pytest.raises(xm.InputError, match="paid_share must be 1"):
+        xm.unit_economics(cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=0, ad_spend=1,
+                          organic_users=5, paid_share=0.5)
+
+
+@given(S.unit_inputs(), st.floats(0, 100), st.floats(0, 1e7), st.floats(0, 1e6))
+def test_unit_economics_v2_matches_table(kw, pc, spend, organic):
+    ue = xm.unit_economics(**dict(kw, paid_share=1.0), paying_cost_per_mau=pc, ad_spend=spend,
+                           organic_users=organic, undefined="none")
+    c, conv = kw["cost_per_mau"], kw["conversion"]
+    blended_cost = (1 - conv) * c + conv * pc
+    rev = conv * kw["arppu"]
+    assert close(ue.blended_cost_per_mau, blended_cost, scale=max(c, pc))
+    assert close(ue.contribution_per_mau, rev - blended_cost, scale=rev + max(c, pc))
+    new_1 = spend / kw["cac"] + organic
+    if new_1 > 0:
+        assert close(ue.blended_cac, spend / new_1)
+    assert ue.paid_cac == kw["cac"]
+    assert close(ue.ltv_to_paid_cac, ue.ltv / kw["cac"])
+    gm = (rev - blended_cost) / rev
+    assert close(ue.payback_months_paid, ref.payback_months(kw["cac"], rev, gm, kw["churn"]))
+    # break-even: revenue per MAU equals the blended cost at this conversion
+    be = ue.breakeven_conversion
+    if be is not None:
+        assert close(be * kw["arppu"], c + be * (pc - c), scale=max(c, pc, kw["arppu"]))
+    else:
+        assert kw["arppu"] - (pc - c) <= 0
+
+
+@given(S.unit_inputs())
+def test_unit_economics_v2_defaults_are_version_1(kw):
+    ue = xm.unit_economics(**kw)
+    assert ue.blended_cac == kw["cac"] * kw["paid_share"]
+    assert ue.blended_cost_per_mau == ue.cost_per_mau == ue.cost_per_paying_mau == kw["cost_per_mau"]
+    assert ue.breakeven_conversion == kw["cost_per_mau"] / kw["arppu"]

@@ -23,7 +23,8 @@ from .errors import InputError
 from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
                         migration_payback_month)
 from .params import check
-from .projection import Projection, _reject_unknown, project, runway_from_cash, runway_months  # noqa: F401
+from .projection import (Projection, _reject_unknown, blended_cost_per_mau, project,  # noqa: F401
+                         runway_from_cash, runway_months)
 
 
 __all__ = [
@@ -56,14 +57,19 @@ class UnitEconomics:
     that are undefined.
     """
 
-    blended_cac: float
+    blended_cac: float | None
+    paid_cac: float
     cost_per_mau: float
+    cost_per_paying_mau: float
+    blended_cost_per_mau: float
     revenue_per_mau: float
     contribution_per_mau: float
     gross_margin: float | None
     ltv: float | None
     ltv_to_cac: float | None
+    ltv_to_paid_cac: float | None
     payback_months: float | None
+    payback_months_paid: float | None
     breakeven_conversion: float | None
 
     def as_dict(self) -> dict:
@@ -79,15 +85,21 @@ class UnitEconomics:
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {
     "blended_cac": "currency per new user",
-    "cost_per_mau": "currency per MAU per month",
+    "paid_cac": "currency per user bought with ads",
+    "cost_per_mau": "currency per free MAU per month",
+    "cost_per_paying_mau": "currency per paying MAU per month",
+    "blended_cost_per_mau": "currency per MAU per month",
     "revenue_per_mau": "currency per MAU per month",
     "contribution_per_mau": "currency per MAU per month",
     "gross_margin": "fraction of revenue",
     "ltv": "currency per user",
     "ltv_to_cac": "ratio",
+    "ltv_to_paid_cac": "ratio",
     "payback_months": "months",
+    "payback_months_paid": "months",
     "breakeven_conversion": "fraction of MAU",
     "runway_months": "months",
+    "runway_months_without_migration": "months",
     "migration_npv": "currency",
     "migration_payback_month": "month",
 }
@@ -140,6 +152,9 @@ def unit_economics(
     output_price=None,
     cached_share=None,
     cached_price=None,
+    ad_spend=None,
+    organic_users=None,
+    paying_cost_per_mau=None,
     undefined="raise",
     **other,
 ) -> UnitEconomics:
@@ -163,9 +178,17 @@ def unit_economics(
         Share of new users that come from ads (0 < paid_share <= 1).
     annual_discount_rate : float or array_like, default 0
         Annual effective rate used to discount LTV.
+    ad_spend : float or array_like, optional
+        Ad spend in month 1; needed with ``organic_users`` (blended CAC).
+    organic_users : float or array_like, optional
+        New users in month 1 who come without ads; then ``blended_cac =
+        ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
+    paying_cost_per_mau : float or array_like, optional
+        Compute cost of a paying user per month (default ``cost_per_mau``).
     undefined : {"raise", "none"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
-        undefined) or ``churn + d == 0`` (no unbounded LTV): raise
+        undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
+        in month 1 (no blended CAC): raise
         :class:`InputError`, or return ``None`` for those outputs (for arrays,
         ``None`` when any scenario is undefined) and compute the rest.
     **other
@@ -175,13 +198,21 @@ def unit_economics(
     Returns
     -------
     UnitEconomics
-        ``blended_cac = cac*paid_share``; ``revenue_per_mau = conversion*arppu``;
-        ``contribution_per_mau = revenue_per_mau - cost_per_mau``;
+        ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
+        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
+        ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
+        conversion*(cost_per_paying_mau - cost_per_mau)``;
+        ``revenue_per_mau = conversion*arppu``;
+        ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
         ``gross_margin = contribution/revenue`` (revenue must be above 0);
         ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
-        ``ltv_to_cac = ltv/blended_cac``;
-        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``;
-        ``breakeven_conversion = cost_per_mau/arppu``.
+        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
+        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
+        and ``payback_months_paid`` the same on ``paid_cac``;
+        ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
+        cost_per_mau))``, the conversion at which revenue per MAU equals the
+        blended cost (``cost_per_mau/arppu`` when payers cost the same;
+        undefined when a payer's revenue does not cover their extra cost).
 
     Examples
     --------
@@ -193,6 +224,8 @@ def unit_economics(
     (6.0, 0.428571)
     """
     _reject_unknown(other)
+    if undefined not in ("raise", "none"):
+        raise InputError("undefined", f"undefined must be 'raise' or 'none', got {undefined!r}")
     q = check("cac", cac)
     p = check("paid_share", paid_share)
     c = check("churn", churn)
@@ -202,14 +235,30 @@ def unit_economics(
     tokens = dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
                   output_price=output_price, cached_share=cached_share, cached_price=cached_price)
     cost = _resolve_cost_per_mau(cost_per_mau, tokens)
+    paying_cost = cost if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
+    blended_cost = blended_cost_per_mau(cost, None if paying_cost_per_mau is None else paying_cost, conv)
     revenue = conv * price
-    blended = q * p
-    contribution = revenue - cost
+    contribution = revenue - blended_cost
+    if organic_users is None:
+        blended = q * p
+    else:
+        if ad_spend is None:
+            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
+        if not p.min() == 1:
+            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
+                             f"got {float(p.min()):.10g}")
+        spend = check("ad_spend", ad_spend)
+        new_1 = spend / q + check("organic_users", organic_users)
+        if not new_1.min() > 0:
+            if undefined == "raise":
+                raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
+                                 "organic_users above 0), got none")
+            blended = None
+        else:
+            blended = spend / new_1
     d = np.asarray(monthly_rate(annual_discount_rate))
     has_revenue = bool((revenue > 0).all())
     has_ltv = has_revenue and bool((c + d > 0).all())
-    if undefined not in ("raise", "none"):
-        raise InputError("undefined", f"undefined must be 'raise' or 'none', got {undefined!r}")
     if undefined == "raise" and not has_revenue:
         raise InputError(
             "conversion",
@@ -219,17 +268,25 @@ def unit_economics(
     value = None
     if has_ltv or undefined == "raise":  # ltv() raises the churn + d message when there is no unbounded LTV
         value = np.asarray(ltv(revenue, gm, c, annual_discount_rate))
-    return UnitEconomics(
-        blended_cac=_out(blended),
-        cost_per_mau=_out(cost),
-        revenue_per_mau=_out(revenue),
-        contribution_per_mau=_out(contribution),
-        gross_margin=None if gm is None else _out(gm),
-        ltv=None if value is None else _out(value),
-        ltv_to_cac=None if value is None else _out(value / blended),
-        payback_months=None if gm is None else payback_months(blended, revenue, gm, c),
-        breakeven_conversion=_out(cost / price) if bool((price > 0).all()) else None,
-    )
+    margin_payer = price - (paying_cost - cost)  # a payer's revenue less their extra compute
+    has_blended = blended is not None and bool((np.asarray(blended) > 0).all())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return UnitEconomics(
+            blended_cac=None if blended is None else _out(blended),
+            paid_cac=_out(q),
+            cost_per_mau=_out(cost),
+            cost_per_paying_mau=_out(paying_cost),
+            blended_cost_per_mau=_out(blended_cost),
+            revenue_per_mau=_out(revenue),
+            contribution_per_mau=_out(contribution),
+            gross_margin=None if gm is None else _out(gm),
+            ltv=None if value is None else _out(value),
+            ltv_to_cac=None if value is None or not has_blended else _out(value / blended),
+            ltv_to_paid_cac=None if value is None else _out(value / q),
+            payback_months=None if gm is None or blended is None else payback_months(blended, revenue, gm, c),
+            payback_months_paid=None if gm is None else payback_months(q, revenue, gm, c),
+            breakeven_conversion=_out(cost / margin_payer) if bool((margin_payer > 0).all()) else None,
+        )
 
 
 # ------------------------------------------------------------------ summary
@@ -243,14 +300,18 @@ def summary_unit_economics(scenario: dict) -> dict:
 def summary(scenario: dict) -> dict:
     """Every headline output for one complete scenario (a dict of inputs).
 
-    Unit economics, ``runway_months`` and, when the scenario has migration
-    inputs, ``migration_npv`` and ``migration_payback_month``. This is what the
+    Unit economics, ``runway_months`` (and, when the scenario has a
+    ``migration_month``, ``runway_months_without_migration``: the same
+    projection with all traffic on the large model) and, when the scenario has
+    migration inputs, ``migration_npv`` and ``migration_payback_month``. This is what the
     CLI prints and what ``xlmodel verify`` compares a workbook against. Unlike
     :func:`unit_economics`, a scenario with no revenue (or no unbounded LTV)
     is not an error here: the undefined outputs are ``None``.
     """
     out = summary_unit_economics(scenario)
     out["runway_months"] = runway_months(**scenario)
+    if scenario.get("migration_month") is not None:
+        out["runway_months_without_migration"] = runway_months(**dict(scenario, migration_month=None))
     if "monthly_tokens" in scenario:
         args = {k: scenario[k] for k in MIGRATION_ARGS}
         out["migration_npv"] = migration_npv(**args)

@@ -28,41 +28,57 @@ class Projection:
 
     Scalar inputs give arrays of shape ``(horizon,)``; inputs with shape ``S``
     give ``S + (horizon,)``. ``month`` and ``fixed_costs`` are read-only
-    broadcast views (they repeat one value); copy them to write into them.
+    broadcast views (they repeat one value), and so is ``migration_one_off``
+    unless a ``migration_month`` was given (then it holds the one-time cost).
     """
 
     month: np.ndarray
     ad_spend: np.ndarray
+    paid_new_users: np.ndarray
+    organic_new_users: np.ndarray
     new_users: np.ndarray
     mau: np.ndarray
     paying_users: np.ndarray
     revenue: np.ndarray
     compute: np.ndarray
     fixed_costs: np.ndarray
+    migration_one_off: np.ndarray
     net_burn: np.ndarray
     cash: np.ndarray
 
     #: the line items, in table order
-    ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue",
-            "compute", "fixed_costs", "net_burn", "cash")
+    ROWS = ("month", "ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
+            "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "cash")
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}
 
 
-def _projection_inputs(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
-                       fixed_costs, paid_share, ad_growth, cost_decline, horizon, other):
+#: inputs of the projection that may be left out ("not given"): None means not given
+OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month")
+#: the migration inputs that migration_month needs
+MIGRATION_NEEDS = ("large_price", "small_price", "routed_share", "migration_cost")
+
+
+def _projection_inputs(kw: dict, other: dict):
     _reject_unknown(other)
-    h = check("horizon", horizon)
+    h = check("horizon", kw.pop("horizon"))
     if h.ndim:
         raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
-    vals = dict(
-        cash=check("cash", cash), mau=check("mau", mau), ad_spend=check("ad_spend", ad_spend),
-        cac=check("cac", cac), churn=check("churn", churn), conversion=check("conversion", conversion),
-        arppu=check("arppu", arppu), cost_per_mau=check("cost_per_mau", cost_per_mau),
-        fixed_costs=check("fixed_costs", fixed_costs), paid_share=check("paid_share", paid_share),
-        ad_growth=check("ad_growth", ad_growth), cost_decline=check("cost_decline", cost_decline),
-    )
+    if kw["migration_month"] is None:  # the migration inputs are not used, and not checked
+        for k in MIGRATION_NEEDS:
+            kw.pop(k)
+    else:
+        for k in MIGRATION_NEEDS:
+            if kw[k] is None:
+                raise InputError(k, f"{k} is required when migration_month is given")
+    vals = {k: check(k, v) for k, v in kw.items() if v is not None}
+    if "organic_users" in vals and not vals["paid_share"].min() == 1:
+        raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given: organic "
+                         f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}")
+    if "migration_month" in vals and not vals["large_price"].min() > 0:
+        raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
+                         f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
     try:
         arrays = np.broadcast_arrays(*vals.values())
     except ValueError as e:
@@ -71,7 +87,9 @@ def _projection_inputs(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_
 
 
 def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **other) -> Projection:
+            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
+            organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
+            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, **other) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -83,23 +101,38 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     ad_spend : float or array_like
         Ad spend in month 1 (currency per month, >= 0).
     cac : float or array_like
-        Ad spend per user bought with ads (> 0).
+        Ad spend per user bought with ads in month 1 (> 0).
     churn, conversion : float or array_like
         Monthly churn and share of MAU that pays (fractions, 0 to 1).
     arppu : float or array_like
         Revenue per paying user per month.
     cost_per_mau : float or array_like
-        Compute cost per MAU in month 1.
+        Compute cost per MAU in month 1 (per free user when
+        ``paying_cost_per_mau`` is given).
     fixed_costs : float or array_like, default 0
         Fixed costs per month.
     paid_share : float or array_like, default 1
-        Share of new users that come from ads.
+        Share of new users that come from ads (version 1's organic users: a
+        fixed multiple of ad-bought users). Must be 1 with ``organic_users``.
     ad_growth : float or array_like, default 0
         Monthly growth of ad spend (above -1).
     cost_decline : float or array_like, default 0
         Monthly decline of compute cost per MAU (0 to 1).
     horizon : int, default 60
         Months projected (a single whole number, 1 to 1200).
+    organic_users : float or array_like, optional
+        New users a month who come without ads, in month 1 (>= 0).
+    organic_growth : float or array_like, default 0
+        Monthly growth of ``organic_users`` (above -1).
+    cac_elasticity : float or array_like, default 0
+        How CAC rises with spend, 0 to 1: ``cac_t = cac * (ad_t/ad_spend)**cac_elasticity``.
+    paying_cost_per_mau : float or array_like, optional
+        Compute cost of a paying user per month (default ``cost_per_mau``).
+    migration_month : int or array_like, optional
+        Month from which ``routed_share`` of the compute runs on the small
+        model; needs ``large_price``, ``small_price`` (per 1M tokens, any
+        currency: only their ratio is used), ``routed_share`` and
+        ``migration_cost`` (paid in that month).
     **other
         Other scenario inputs are accepted and ignored; unknown names are an error.
 
@@ -113,14 +146,27 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     -----
     For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``::
 
-        ad_t       = ad_spend * (1 + ad_growth) ** (t - 1)
-        new_t      = ad_t / cac / paid_share
-        mau_t      = mau_{t-1} * (1 - churn) + new_t
-        paying_t   = mau_t * conversion
-        revenue_t  = paying_t * arppu
-        compute_t  = mau_t * cost_per_mau * (1 - cost_decline) ** (t - 1)
-        net_burn_t = ad_t + compute_t + fixed_costs - revenue_t
-        cash_t     = cash_{t-1} - net_burn_t
+        ad_t        = ad_spend * (1 + ad_growth) ** (t - 1)
+        cac_t       = cac * (ad_t / ad_spend) ** cac_elasticity      (cac when ad_spend == 0)
+        paid_t      = ad_t / cac_t
+        new_t       = paid_t + organic_users * (1 + organic_growth) ** (t - 1)   with organic_users
+                    = paid_t / paid_share                                      without
+        organic_t   = new_t - paid_t
+        mau_t       = mau_{t-1} * (1 - churn) + new_t
+        paying_t    = mau_t * conversion
+        revenue_t   = paying_t * arppu
+        blended     = cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
+        compute_t   = mau_t * blended * (1 - cost_decline) ** (t - 1)
+                      * (1 - saving * [t >= migration_month])
+        saving      = routed_share * (1 - small_price / large_price)
+        one_off_t   = migration_cost if t == migration_month else 0
+        net_burn_t  = ad_t + compute_t + fixed_costs + one_off_t - revenue_t
+        cash_t      = cash_{t-1} - net_burn_t
+
+    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share - 1)``
+    and ``mau_t * blended`` its ``(mau_t - paying_t) * cost_per_mau + paying_t
+    * paying_cost_per_mau``, each written in the form that reproduces
+    version 1 to the last bit when the new inputs keep their defaults.
 
     Examples
     --------
@@ -130,15 +176,36 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     [140.0, 176.0, 208.4]
     >>> p.cash.shape
     (3,)
+
+    Organic users that keep coming when the ads stop:
+
+    >>> project(cash=0, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0,
+    ...         cost_per_mau=0, organic_users=10, organic_growth=0.1, horizon=3).new_users.tolist()
+    [10.0, 11.0, 12.100000000000001]
     """
-    v, h = _projection_inputs(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
-                              fixed_costs, paid_share, ad_growth, cost_decline, horizon, other)
+    v, h = _projection_inputs(dict(
+        cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
+        cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
+        cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
+        cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
+        routed_share=routed_share, large_price=large_price, small_price=small_price,
+        migration_cost=migration_cost), other)
     shape = v["cash"].shape
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row, so the month-by-month recurrences run over contiguous memory. The
     # arrays handed back are views with months on the last axis.
     ad = v["ad_spend"] * _powers(1 + v["ad_growth"], h, shape)
-    new = ad / v["cac"] / v["paid_share"]
+    if v["cac_elasticity"].any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cac_t = np.where(v["ad_spend"] == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
+    else:
+        cac_t = v["cac"]
+    paid = ad / cac_t
+    if "organic_users" in v:
+        new = paid + v["organic_users"] * _powers(1 + v["organic_growth"], h, shape)
+    else:
+        new = paid / v["paid_share"]
+    organic = new - paid
     users = np.empty((h,) + shape)
     keep = 1 - v["churn"]
     prev = v["mau"]
@@ -149,9 +216,18 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         prev = row
     paying = users * v["conversion"]
     revenue = paying * v["arppu"]
-    compute = users * v["cost_per_mau"] * _powers(1 - v["cost_decline"], h, shape)
+    compute = users * blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"]) \
+        * _powers(1 - v["cost_decline"], h, shape)
     fixed = np.broadcast_to(v["fixed_costs"], (h,) + shape)
-    burn = ad + compute + fixed - revenue
+    month_t = np.arange(1, h + 1, dtype=float).reshape((h,) + (1,) * len(shape))
+    if "migration_month" in v:
+        saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+        compute = compute * np.where(month_t >= v["migration_month"], 1 - saving, 1.0)
+        one_off = np.where(month_t == v["migration_month"], v["migration_cost"], 0.0)
+        burn = ad + compute + fixed + one_off - revenue
+    else:
+        one_off = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
+        burn = ad + compute + fixed - revenue
     # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same rounding
     # as the workbook's row of =previous-net_burn formulas.
     cash_t = np.empty((h,) + shape)
@@ -160,10 +236,24 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         prev = np.subtract(prev, burn[k], out=cash_t[k, ...])
     month = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
-    ad, new, users, paying, revenue, compute, fixed, burn, cash_t = map(
-        last, (ad, new, users, paying, revenue, compute, fixed, burn, cash_t))
-    return Projection(month=month, ad_spend=ad, new_users=new, mau=users, paying_users=paying,
-                      revenue=revenue, compute=compute, fixed_costs=fixed, net_burn=burn, cash=cash_t)
+    ad, paid, organic, new, users, paying, revenue, compute, fixed, one_off, burn, cash_t = map(
+        last, (ad, paid, organic, new, users, paying, revenue, compute, fixed, one_off, burn, cash_t))
+    return Projection(month=month, ad_spend=ad, paid_new_users=paid, organic_new_users=organic, new_users=new,
+                      mau=users, paying_users=paying, revenue=revenue, compute=compute, fixed_costs=fixed,
+                      migration_one_off=one_off, net_burn=burn, cash=cash_t)
+
+
+def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
+    """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
+
+    ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
+    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
+    written so that equal costs (or ``paying_cost_per_mau=None``) give
+    ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
+    """
+    if paying_cost_per_mau is None:
+        return cost_per_mau
+    return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
 
 
 def _powers(base, h: int, shape) -> np.ndarray:

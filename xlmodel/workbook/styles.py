@@ -39,6 +39,7 @@ FORMATS = {
     "users": "#,##0",
     "price": "#,##0.000",
     "months": "0.0",
+    "decimal": "0.00",
     "month": "0",
     "ratio": '0.00"x"',
     "flag": "General",
