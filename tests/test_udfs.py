@@ -15,7 +15,7 @@ import xlmodel as xm
 from xlmodel import udfs
 from xlmodel.udfs import (
     EXCEL_FUNCTIONS, LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK, LLM_PRICE,
-    LLM_PROJECTION, LLM_RUNWAY,
+    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY,
 )
 
 from .excel_values import excel_value
@@ -109,7 +109,10 @@ def test_bad_input_is_a_one_line_message(call, message):
 def test_projection_table():
     got = LLM_PROJECTION(*RUNWAY_ARGS, None, None, None, 12.0)
     assert got[0] == list(xm.Projection.ROWS)
-    assert len(got) == 13 and all(len(r) == 10 for r in got)
+    assert len(got) == 13 and all(len(r) == 13 for r in got)
+    # version 1's ten columns keep their positions; version 2's lines come after them
+    assert got[0][:10] == ["month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute",
+                           "fixed_costs", "net_burn", "cash"]
     p = xm.project(**RUNWAY_KW, horizon=12)
     for j, name in enumerate(xm.Projection.ROWS):
         assert [r[j] for r in got[1:]] == getattr(p, name).tolist()
@@ -262,7 +265,9 @@ def test_classic_addin_import_functions_writes_every_wrapper(classic_xlwings):
         # every argument arrives as a 2-D range, so that a column of scenarios keeps its shape
         assert all(a["options"].get("ndim") == 2 for a in getattr(mod, name).__xlfunc__["args"])
     assert "Function LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, " \
-           "Optional paid_share, Optional ad_growth, Optional cost_decline, Optional horizon)" in vba
+           "Optional paid_share, Optional ad_growth, Optional cost_decline, Optional horizon, Optional organic_users, " \
+           "Optional organic_growth, Optional cac_elasticity, Optional paying_cost_per_mau, Optional migration_month, " \
+           "Optional routed_share, Optional large_price, Optional small_price, Optional migration_cost)" in vba
 
 
 def test_xlwings_conf_names_the_module():
@@ -288,3 +293,64 @@ def test_functions_work_without_xlwings_installed():
             "print(u.LLM_CAC(1000.0, 20.0), u.LLM_PAYBACK(120.0, 10.0, 0.6, 0.05))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["50.0", "never"]
+
+
+# ------------------------------------------------------------ model version 2
+
+V2_KW = dict(organic_users=3000.0, organic_growth=0.02, cac_elasticity=0.3, paying_cost_per_mau=2.0,
+             migration_month=4.0, routed_share=0.6, large_price=120.0, small_price=1.0, migration_cost=5e4)
+
+
+def test_runway_takes_the_version_2_inputs_as_trailing_arguments():
+    got = LLM_RUNWAY(*RUNWAY_ARGS, None, None, None, 24.0, *V2_KW.values())
+    want = xm.runway_months(**RUNWAY_KW, horizon=24, **dict(V2_KW, migration_month=4))
+    assert got == want
+    # every version-1 position is unchanged: the same call without the new arguments is version 1
+    assert LLM_RUNWAY(*RUNWAY_ARGS, None, None, None, 24.0) == xm.runway_months(**RUNWAY_KW, horizon=24)
+
+
+def test_projection_with_a_migration_month_has_its_one_off():
+    got = LLM_PROJECTION(*RUNWAY_ARGS, None, None, None, 6.0, *V2_KW.values())
+    col = {name: [r[j] for r in got[1:]] for j, name in enumerate(got[0])}
+    assert col["migration_one_off"] == [0, 0, 0, 5e4, 0, 0]
+    assert col["organic_new_users"][0] == 3000.0
+
+
+def test_runway_column_mixing_given_and_empty_organic_users():
+    """An empty organic_users cell means version 1's paid_share rule for that row only."""
+    got = LLM_RUNWAY(*RUNWAY_ARGS[:-1], [[1.5e5], [1.5e5]], None, None, None, None, [[3000.0], [None]])
+    assert got == [[xm.runway_months(**RUNWAY_KW, organic_users=3000.0)], [xm.runway_months(**RUNWAY_KW)]]
+
+
+def test_runway_bad_version_2_input_is_a_message():
+    got = LLM_RUNWAY(*RUNWAY_ARGS, 0.5, None, None, None, 3000.0)
+    assert got.startswith("#VALUE! paid_share must be 1 (or left out) when organic_users is given")
+    got = LLM_RUNWAY(*RUNWAY_ARGS, None, None, None, None, None, None, None, None, 3.0)
+    assert got == "#VALUE! large_price is required when migration_month is given"
+
+
+def test_price_with_fx_and_mix_price():
+    assert LLM_PRICE("gpt-4o-mini", "output", None, 7.2) == xm.price("gpt-4o-mini", "output") * 7.2
+    want = 7.2 * (0.8 * xm.price("gpt-4o-mini", "output") + 0.2 * xm.price("gpt-4o", "output"))
+    got = LLM_MIX_PRICE([["gpt-4o-mini"], ["gpt-4o"], [None]], [[0.8], [0.2], [None]], "output", 7.2)
+    assert got == pytest.approx(want, rel=1e-15)
+    assert got == xm.mix_price(["gpt-4o-mini", "gpt-4o"], [0.8, 0.2], "output", fx=7.2)
+    # a row works as well as a column; kind and fx default to input and 1
+    assert LLM_MIX_PRICE([["gpt-4o-mini", "gpt-4o"]], [[0.5, 0.5]]) == pytest.approx(
+        0.5 * xm.price("gpt-4o-mini") + 0.5 * xm.price("gpt-4o"), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (([["gpt-4o-mini"], ["gpt-4o"]], [[0.8], [0.3]]), "#VALUE! shares must sum to 1 (within 1e-9), got 1.1"),
+        (([["gpt-4o-mini"], ["gpt-4o"]], [[1.2], [-0.2]]), "#VALUE! shares must be between 0 and 1"),
+        (([["gpt-4o-mni"]], [[1.0]]), "#VALUE! model must be a known model name, got 'gpt-4o-mni'; did you mean"),
+        (([["gpt-4o-mini"], ["gpt-4o"]], [[1.0]]), "#VALUE! shares must be as many cells as models"),
+        (([["gpt-4o-mini"]], [[1.0]], "input", -7.2), "#VALUE! fx must be above 0"),
+        (([["gpt-4o-mini"]], [["x"]]), "#VALUE! shares (gpt-4o-mini) must be a number, got 'x'"),
+    ],
+)
+def test_mix_price_bad_input(args, message):
+    got = LLM_MIX_PRICE(*args)
+    assert isinstance(got, str) and got.startswith(message) and "\n" not in got

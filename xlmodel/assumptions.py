@@ -34,7 +34,11 @@ __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION
 MODEL_KEYS = {"name": str, "currency": str, "horizon": int}
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
-MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
+MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
+                      "migration_month")
+PRICE_KEYS = ("input_price", "cached_price", "output_price")
+#: what a mix sets: scenario key -> genai-prices kind
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
@@ -52,6 +56,10 @@ class Assumptions:
     horizon: int = 60
     scenarios: dict[str, dict] = field(default_factory=dict)
     source: str = "<defaults>"
+    #: scenario -> {model: share}, for scenarios whose prices come from a routing mix
+    mixes: dict[str, dict] = field(default_factory=dict)
+    #: where mix prices came from (genai-prices version and date), when any scenario has a mix
+    price_data: str | None = None
 
     @property
     def scenario_names(self) -> list[str]:
@@ -93,6 +101,9 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
     for key in REQUIRED:
         if key not in s:
             raise AssumptionsError(path, "is required (no default)", name, key)
+    mix = s.pop("mix", None)
+    if mix is not None:
+        _apply_mix(path, name, s, mix)
     token_given = [k for k in TOKEN_KEYS[:4] if k in s]
     if "cost_per_mau" in s and token_given:
         raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
@@ -116,9 +127,41 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
             s[key] = p.default
     if mig:
         for key in MIGRATION_OPTIONAL:
-            s.setdefault(key, PARAMS[key].default)
+            if PARAMS[key].default is not None:
+                s.setdefault(key, PARAMS[key].default)
+    if "organic_users" in s and s["paid_share"] < 1:
+        raise AssumptionsError(path, "organic_users counts users who come without ads, so paid_share must be 1 "
+                               f"(or left out) when it is given, got paid_share {s['paid_share']:g}", name, "paid_share")
+    if "migration_month" in s and not s["large_price"] > 0:
+        raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
+                               "1 - small_price/large_price)", name, "large_price")
     s["horizon"] = horizon
     return s
+
+
+def _apply_mix(path, name, s: dict, mix: dict):
+    """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
+    from .errors import UnknownModelError
+    from .prices import check_mix, mix_price
+
+    explicit = [k for k in PRICE_KEYS if k in s]
+    if explicit:
+        raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
+                               f"(the scenario sets {explicit[0]})", name, "mix")
+    if "cost_per_mau" in s:
+        raise AssumptionsError(path, "a mix prices the token inputs: give input_tokens and output_tokens "
+                               "instead of cost_per_mau", name, "mix")
+    for k in ("input_tokens", "output_tokens"):
+        if k not in s:
+            raise AssumptionsError(path, f"is required with a mix (the mix prices tokens; missing {k})", name, k)
+    try:
+        models, shares = check_mix(mix.keys(), mix.values())
+        for kind_key, kind in MIX_PRICES.items():
+            s[kind_key] = mix_price(models, shares, kind, s.get("fx", 1.0))
+    except UnknownModelError as e:
+        raise AssumptionsError(path, str(e), name, f"mix.{e.model}") from None
+    except InputError as e:
+        raise AssumptionsError(path, str(e), name, "mix") from None
 
 
 def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
@@ -165,6 +208,15 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
         for key, value in raw.items():
+            if key == "mix":
+                if not isinstance(value, dict) or not value:
+                    raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
+                                           '"gpt-4o" = 0.2 }', name, key)
+                for model, share in value.items():
+                    if isinstance(share, bool) or not isinstance(share, (int, float)):
+                        raise AssumptionsError(path, f"share must be a number, got {share!r}", name, f"mix.{model}")
+                given[key] = dict(value)
+                continue
             if key not in SCENARIO_KEYS:
                 where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
                 raise AssumptionsError(path, f"unknown key{where}", name, key)
@@ -175,9 +227,22 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 merged.pop(k, None)
         if first is not None and any(k in given for k in TOKEN_KEYS[:4]):
             merged.pop("cost_per_mau", None)
+        if first is not None and ("cost_per_mau" in given or any(k in given for k in PRICE_KEYS)):
+            if "mix" not in given:
+                merged.pop("mix", None)  # explicit prices replace an inherited mix
+        if first is not None and "mix" in given:
+            for k in PRICE_KEYS:
+                if k not in given:
+                    merged.pop(k, None)  # a mix replaces inherited explicit prices
+        if "mix" in merged:
+            out.mixes[name] = merged["mix"]
         if first is None:
             first = given
         out.scenarios[name] = _complete(path, name, merged, out.horizon)
+    if out.mixes:
+        from .prices import price_data_date
+
+        out.price_data = price_data_date()
     return out
 
 

@@ -100,13 +100,19 @@ def calc(assumptions_file, scenario, as_json):
     """
     a = _load(assumptions_file)
     name = scenario or a.scenario_names[0]
-    out = summary(a.scenario(name))
+    s = a.scenario(name)
+    out = summary(s)
+    mix = a.mixes.get(name)
     if as_json:
         doc = {
             "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
             "outputs": {k: json_value(v) for k, v in out.items()},
             "units": {k: format_unit(k, a.currency) for k in out},
         }
+        if mix:
+            doc["mix"] = {"shares": mix, "fx": s["fx"], "price_data": a.price_data,
+                          "prices": {k: s[k] for k in _assumptions.MIX_PRICES},
+                          "unit": f"{a.currency} per 1M tokens"}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     rows = [(k, format_value(k, v, a.currency), format_unit(k, a.currency)) for k, v in out.items()]
@@ -117,23 +123,62 @@ def calc(assumptions_file, scenario, as_json):
     click.echo(f"{'metric':<{w0}}  {'value':>{w1}}  unit")
     for k, v, u in rows:
         click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    if mix:
+        click.echo("")
+        click.echo(f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
+                   f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})")
+        for k in _assumptions.MIX_PRICES:
+            click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
+
+
+def _parse_mix(text: str) -> tuple[list[str], list[float]]:
+    models, shares = [], []
+    for part in text.split(","):
+        model, sep, share = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            shares.append(float(share))
+        except ValueError:
+            raise Refused(f"--mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), got {part.strip()!r}") from None
+        models.append(model.strip())
+    return models, shares
 
 
 @main.command(epilog="""\b
 Examples:
   xlmodel price gpt-4o-mini
   xlmodel price gpt-4o-mini --kind output
+  xlmodel price gpt-4o-mini --kind output --fx 7.2     # RMB at 7.2 per USD
+  xlmodel price --mix gpt-4o-mini=0.8,gpt-4o=0.2 --fx 7.2
   xlmodel price claude-3-5-sonnet --kind cached_input --provider anthropic
 """)
-@click.argument("model")
+@click.argument("model", required=False)
 @click.option("--kind", type=click.Choice(["input", "output", "cached_input"]), default="input", show_default=True,
               help="Which price.")
 @click.option("--provider", help="Provider id, e.g. openai or anthropic (default: the model's vendor).")
-def price(model, kind, provider):
-    """Print a model's price in USD per 1M tokens (genai-prices' bundled data, offline)."""
-    from .prices import price as _price
+@click.option("--fx", type=float, default=1.0, show_default=True,
+              help="Model currency per 1 USD: the price is multiplied by it (7.2 for RMB at 7.2 per USD).")
+@click.option("--mix", "mix", metavar="MODEL=SHARE,...",
+              help="A routing mix instead of MODEL: shares sum to 1. Prints input, cached input and output prices.")
+def price(model, kind, provider, fx, mix):
+    """Print a model's price per 1M tokens (USD times --fx; genai-prices' bundled data, offline).
 
-    click.echo(f"{_price(model, kind, provider):g}")
+    With --mix, print the blended prices of a routing mix of models,
+    fx * sum(share * price), for each kind.
+    """
+    from .prices import mix_price, price as _price, price_data_date
+
+    if (model is None) == (mix is None):
+        raise Refused("give a MODEL or --mix MODEL=SHARE,..., not both and not neither")
+    if model is not None:
+        click.echo(f"{_price(model, kind, provider, fx):g}")
+        return
+    models, shares = _parse_mix(mix)
+    values = {k: mix_price(models, shares, k, fx, provider) for k in ("input", "cached_input", "output")}
+    click.echo(f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} ({price_data_date()})")
+    for k, v in values.items():
+        click.echo(f"{k:<13} {v:g}")
 
 
 # ------------------------------------------------------------------ workbooks

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from .errors import InputError, UnknownModelError
 
-__all__ = ["price", "KINDS"]
+__all__ = ["price", "mix_price", "price_data_date", "KINDS"]
 
 #: our kind -> genai-prices' field
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
@@ -21,6 +21,28 @@ def _snapshot():
     return data_snapshot.get_snapshot()
 
 
+def price_data_date() -> str:
+    """Where the prices come from: the genai-prices version and the date they are in force.
+
+    genai-prices bundles each model's price history; :func:`price` reads the
+    prices in force today, so a price is identified by both, e.g.
+    ``genai-prices 0.2.3, prices of 2026-11-29``.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("genai-prices")
+    except PackageNotFoundError:  # pragma: no cover - vendored or renamed
+        v = "(version unknown)"
+    return f"genai-prices {v}, prices of {datetime.now(tz=timezone.utc).date().isoformat()}"
+
+
+def _check_fx(fx) -> float:
+    if isinstance(fx, bool) or not isinstance(fx, (int, float)) or not (fx > 0 and fx < float("inf")):
+        raise InputError("fx", f"fx must be above 0 (model currency per 1 USD), got {fx!r}")
+    return float(fx)
+
+
 def _known_names(snapshot, provider: str | None) -> list[str]:
     names = set()
     for p in snapshot.providers:
@@ -31,8 +53,8 @@ def _known_names(snapshot, provider: str | None) -> list[str]:
     return sorted(names)
 
 
-def price(model: str, kind: str = "input", provider: str | None = None) -> float:
-    """Price in USD per 1M tokens of a model, from genai-prices' bundled data.
+def price(model: str, kind: str = "input", provider: str | None = None, fx: float = 1.0) -> float:
+    """Price per 1M tokens of a model, from genai-prices' bundled data (USD, times ``fx``).
 
     Parameters
     ----------
@@ -43,12 +65,14 @@ def price(model: str, kind: str = "input", provider: str | None = None) -> float
     provider : str, optional
         Provider id (``"openai"``, ``"anthropic"``, ...); by default
         genai-prices picks the model's own vendor.
+    fx : float, default 1
+        Model currency per 1 USD (7.2 for a model in RMB at 7.2 RMB per USD).
 
     Returns
     -------
     float
-        USD per 1M tokens, today's price. A model with no cached-input price
-        returns its input price for ``"cached_input"``.
+        ``fx * USD price`` per 1M tokens, today's price. A model with no
+        cached-input price returns its input price for ``"cached_input"``.
 
     Raises
     ------
@@ -62,7 +86,14 @@ def price(model: str, kind: str = "input", provider: str | None = None) -> float
     --------
     >>> price("gpt-4o-mini", "output")
     0.6
+    >>> round(price("gpt-4o-mini", "output", fx=7.2), 10)
+    4.32
     """
+    fx = _check_fx(fx)
+    return fx * _usd(model, kind, provider)
+
+
+def _usd(model: str, kind: str, provider: str | None) -> float:
     if not isinstance(model, str) or not model.strip():
         raise InputError("model", f"model must be a model name (text), got {model!r}")
     if kind not in KINDS:
@@ -93,3 +124,60 @@ def price(model: str, kind: str = "input", provider: str | None = None) -> float
 
 def _missing(model, kind):
     raise InputError("kind", f"model {model!r} has no {kind} price in the bundled data")
+
+
+def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: str | None = None) -> float:
+    """Price per 1M tokens of a routing mix of models: ``fx * sum(s_i * p_i)``.
+
+    Parameters
+    ----------
+    models : sequence of str
+        Model names, e.g. ``["gpt-4o-mini", "gpt-4o"]``.
+    shares : sequence of float
+        Share of traffic routed to each model: each >= 0, summing to 1 (within 1e-9).
+    kind : {"input", "output", "cached_input"}, default "input"
+    fx : float, default 1
+        Model currency per 1 USD.
+    provider : str, optional
+        Provider id for every model (default: each model's own vendor).
+
+    Returns
+    -------
+    float
+        Model currency per 1M tokens.
+
+    Examples
+    --------
+    80% of traffic on GPT-4o-mini (0.15 in), 20% on GPT-4o (2.50 in):
+
+    >>> round(mix_price(["gpt-4o-mini", "gpt-4o"], [0.8, 0.2]), 10)
+    0.62
+    """
+    models, shares = check_mix(models, shares)
+    fx = _check_fx(fx)
+    return fx * sum(s * _usd(m, kind, provider) for m, s in zip(models, shares))
+
+
+def check_mix(models, shares) -> tuple[list[str], list[float]]:
+    """Models and shares of a mix, validated: text names, shares >= 0 summing to 1 within 1e-9."""
+    models, shares = list(models), list(shares)
+    if not models:
+        raise InputError("models", "models must name at least one model")
+    if len(models) != len(shares):
+        raise InputError("shares", f"shares must give one share per model ({len(models)} models, {len(shares)} shares)")
+    seen = set()
+    for m in models:
+        if not isinstance(m, str) or not m.strip():
+            raise InputError("models", f"models must be model names (text), got {m!r}")
+        if m.strip().lower() in seen:
+            raise InputError("models", f"models must not repeat a model, got {m!r} twice")
+        seen.add(m.strip().lower())
+    out = []
+    for m, s in zip(models, shares):
+        if isinstance(s, bool) or not isinstance(s, (int, float)) or not (0 <= s <= 1):
+            raise InputError("shares", f"shares must be between 0 and 1 (fraction of traffic), got {s!r} for {m}")
+        out.append(float(s))
+    total = sum(out)
+    if abs(total - 1) > 1e-9:
+        raise InputError("shares", f"shares must sum to 1 (within 1e-9), got {total:.10g}")
+    return [m.strip() for m in models], out

@@ -46,9 +46,10 @@ class Projection:
     net_burn: np.ndarray
     cash: np.ndarray
 
-    #: the line items, in table order
-    ROWS = ("month", "ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
-            "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "cash")
+    #: the line items, in table order: version 1's, then version 2's (so that
+    #: LLM_PROJECTION's version-1 columns keep their positions)
+    ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs",
+            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off")
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}

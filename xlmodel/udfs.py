@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - xlwings not installed: plain Python fu
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
-    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "EXCEL_FUNCTIONS", "xlwings_conf_text",
+    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "EXCEL_FUNCTIONS", "xlwings_conf_text",
 ]
 
 CATEGORY = "LLM Economics"
@@ -51,11 +51,25 @@ _ARG_DOCS = {
     "kind": "input, output or cached_input (default input)",
     "provider": "optional provider id, e.g. openai or anthropic",
     "horizon": "optional months projected, whole number (default 60)",
+    "models": "a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)",
+    "shares": "a matching row or column of traffic shares summing to 1",
+    "fx": "optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD",
+    "organic_users": "optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)",
+    "paying_cost_per_mau": "optional compute cost of a paying user per month (empty: cost_per_mau)",
+    "migration_month": "optional month from which routed_share of compute runs on the small model (empty: none)",
+    "large_price": "large model's price per 1M tokens (needed with migration_month)",
+    "small_price": "small model's price per 1M tokens (needed with migration_month)",
+    "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
 }
+
+#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
+_NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
 
 
 def _arg_doc(name: str, fn_name: str) -> str:
-    if name in _ARG_DOCS and not (name == "months" and fn_name == "LLM_MIGRATION_NPV"):
+    # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
+    own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
+    if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
     text = f"{p.doc}; {p.unit}"
@@ -238,27 +252,55 @@ def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, 
                                            "revenue_loss")})
 
 
-_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon")}
+_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon",
+                                                             "organic_growth", "cac_elasticity", "routed_share")}
+_PROJECTION_DEFAULTS.update({k: _UNSET for k in _NOT_GIVEN}, migration_cost=0.0)
+
+
+def _projection_kw(kw: dict) -> dict:
+    """Empty optional cells (NaN) mean "not given" (None); a range mixing empty and filled
+    cells is evaluated cell by cell."""
+    out = dict(kw)
+    for k in _NOT_GIVEN:
+        nan = np.isnan(np.asarray(out[k], dtype=float))
+        if nan.all():
+            out[k] = None
+        elif nan.any():
+            raise XlmodelError(f"{k}: some cells empty")
+    return out
+
+
+def _runway(**kw):
+    return engine.runway_months(**_projection_kw(kw))
 
 
 @_excel()
 def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-               paid_share=None, ad_growth=None, cost_decline=None, horizon=None):
+               paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
+               organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
+               routed_share=None, large_price=None, small_price=None, migration_cost=None):
     """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
-    return _call(engine.runway_months, dict(
+    return _call(_runway, dict(
         cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
         cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-        cost_decline=cost_decline, horizon=horizon,
+        cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
+        cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
+        routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
     ), _PROJECTION_DEFAULTS)
 
 
 @_excel()
 def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None):
-    """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash."""
+                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
+                   organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
+                   routed_share=None, large_price=None, small_price=None, migration_cost=None):
+    """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
     args = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
                 cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-                cost_decline=cost_decline, horizon=horizon)
+                cost_decline=cost_decline, horizon=horizon, organic_users=organic_users,
+                organic_growth=organic_growth, cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau,
+                migration_month=migration_month, routed_share=routed_share, large_price=large_price,
+                small_price=small_price, migration_cost=migration_cost)
     try:
         scalars = {}
         for k, v in args.items():
@@ -266,7 +308,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
             if len(g) != 1 or len(g[0]) != 1:
                 raise XlmodelError(f"{k} must be a single cell: LLM_PROJECTION takes one scenario")
             scalars[k] = _number(k, g[0][0], _PROJECTION_DEFAULTS.get(k))
-        p = engine.project(**scalars)
+        p = engine.project(**_projection_kw(scalars))
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()
     except Exception as e:  # noqa: BLE001
@@ -275,7 +317,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
 
 #: what each LLM_PRICE argument must be, for its message
 _PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
-               "provider": "a provider id (text)"}
+               "provider": "a provider id (text)", "fx": "a number above 0 (model currency per USD)"}
 
 
 def _price_arg(name, cell, default):
@@ -283,26 +325,52 @@ def _price_arg(name, cell, default):
     empty = cell is None or (isinstance(cell, str) and not cell.strip())
     if empty and default is not None:
         return default
+    if name == "fx":
+        return _number(name, cell, default)
     if empty or not isinstance(cell, str):
         raise XlmodelError(f"{name} must be {_PRICE_ARGS[name]}, got {cell!r}")
     return cell.strip()
 
 
 @_excel()
-def LLM_PRICE(model, kind=None, provider=None):
-    """Price in USD per 1M tokens of a model, from the genai-prices package's bundled data (offline)."""
+def LLM_PRICE(model, kind=None, provider=None, fx=None):
+    """Price per 1M tokens of a model: USD from the genai-prices package's bundled data (offline), times fx."""
     from .prices import price
 
-    def one(model, kind, provider):
-        return price(model, kind.lower(), provider.lower() or None)
+    def one(model, kind, provider, fx):
+        return price(model, kind.lower(), provider.lower() or None, fx)
 
-    return _call(one, dict(model=model, kind=kind, provider=provider), {"kind": "input", "provider": ""},
-                 convert=_price_arg, vectorised=False)
+    return _call(one, dict(model=model, kind=kind, provider=provider, fx=fx),
+                 {"kind": "input", "provider": "", "fx": 1.0}, convert=_price_arg, vectorised=False)
+
+
+@_excel()
+def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
+    """Price per 1M tokens of a routing mix of models: fx * SUM(share * USD price), genai-prices' bundled data."""
+    from .prices import mix_price
+
+    try:
+        names = [c for row in _grid("models", models) for c in row]
+        weights = [c for row in _grid("shares", shares) for c in row]
+        if len(names) != len(weights):
+            raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
+        pairs = [(m, w) for m, w in zip(names, weights)
+                 if not (m is None or (isinstance(m, str) and not m.strip()))]
+        for m, w in pairs:
+            if not isinstance(m, str):
+                raise XlmodelError(f"models must be model names (text), got {m!r}")
+        mix_models = [m for m, _ in pairs]
+        mix_shares = [_number(f"shares ({m})", w, None) for m, w in pairs]
+        k = _price_arg("kind", _grid("kind", kind)[0][0] if kind is not None else None, "input").lower()
+        f = _price_arg("fx", _grid("fx", fx)[0][0] if fx is not None else None, 1.0)
+        return _to_excel(mix_price(mix_models, mix_shares, k, f))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return _message(e)
 
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
-                                           LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION)}
+                                           LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION)}
 
 
 def xlwings_conf_text() -> str:
