@@ -155,7 +155,12 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     """
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
-    return fx * sum(s * _usd(m, kind, provider) for m, s in zip(models, shares))
+    return blend(shares, [_usd(m, kind, provider) for m in models], fx)
+
+
+def blend(shares, usd_prices, fx: float = 1.0) -> float:
+    """``fx * sum(s_i * p_i)``: the blended price of a mix (Excel: ``=fx*SUMPRODUCT(shares, prices)``)."""
+    return fx * sum(s * p for s, p in zip(shares, usd_prices))
 
 
 def check_mix(models, shares) -> tuple[list[str], list[float]]:

@@ -42,13 +42,24 @@ TOKEN_INPUTS = ("input_tokens", "output_tokens", "input_price", "output_price", 
 
 SECTIONS = [
     ("Cash and fixed costs", ("cash", "fixed_costs")),
-    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "paid_share")),
+    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
+                               "organic_users", "organic_growth")),
     ("Retention and monetisation", ("churn", "conversion", "arppu")),
-    ("Compute", TOKEN_INPUTS + ("other_cost_per_mau", "cost_decline")),
+    ("Compute", ("fx",) + TOKEN_INPUTS + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline")),
     ("Discounting", ("annual_discount_rate",)),
     ("Small-model migration", ("monthly_tokens", "large_price", "small_price", "routed_share", "migration_cost",
-                               "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")),
+                               "months", "migration_month", "token_growth", "price_decline", "monthly_revenue",
+                               "revenue_loss")),
 ]
+
+#: inputs that may be left empty ("not given"): the live cell then shows NOT_GIVEN
+OPTIONAL_INPUTS = ("organic_users", "paying_cost_per_mau", "migration_month")
+NOT_GIVEN = "none"
+
+#: the Model mix sheet: scenario key -> (genai-prices kind, column of the USD price)
+MIX_SHEET = "Model mix"
+MIX_PRICES = {"input_price": ("input", "B"), "cached_price": ("cached_input", "C"), "output_price": ("output", "D")}
+MIX_FIRST_ROW = 5
 
 #: constants used by formulas, each a labelled, named cell (no number hides in a formula)
 CONSTANTS = [
@@ -57,13 +68,18 @@ CONSTANTS = [
     ("check_tolerance", 1e-9, "fraction", "relative tolerance of the checks"),
 ]
 
-UE_INPUTS = ("cac", "paid_share", "churn", "conversion", "arppu") + TOKEN_INPUTS + ("other_cost_per_mau", "annual_discount_rate")
-RUNWAY_INPUTS = ("cash", "fixed_costs", "mau", "ad_spend", "ad_growth", "cac", "paid_share", "churn", "conversion",
-                 "arppu") + TOKEN_INPUTS + ("other_cost_per_mau", "cost_decline")
+UE_INPUTS = ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
+    "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate")
+RUNWAY_INPUTS = ("cash", "fixed_costs", "mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
+                 "organic_users", "organic_growth", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
+    "other_cost_per_mau", "paying_cost_per_mau", "cost_decline")
+#: the migration inputs the projection uses (migration_month), when the file has migration inputs
+RUNWAY_MIGRATION_INPUTS = ("large_price", "small_price", "routed_share", "migration_cost", "migration_month")
 MIGRATION_INPUTS = ("annual_discount_rate", "monthly_tokens", "large_price", "small_price", "routed_share",
                     "migration_cost", "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
 
-PROJECTION_ROWS = ("ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs", "net_burn", "cash")
+PROJECTION_ROWS = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
+                   "compute", "fixed_costs", "migration_one_off", "net_burn", "cash")
 
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
@@ -77,8 +93,14 @@ def clean_text(value) -> str:
     return _CONTROL.sub("", str(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def rule_expr(name: str, x: str) -> str:
-    """Excel expression that is TRUE when ``x`` satisfies the input's rule."""
+def rule_expr(name: str, x: str, optional: bool = False) -> str:
+    """Excel expression that is TRUE when ``x`` satisfies the input's rule.
+
+    ``optional``: the live cell of an input that may be left empty, which
+    then holds the text NOT_GIVEN.
+    """
+    if optional and name in OPTIONAL_INPUTS:
+        return f'IF({x}="{NOT_GIVEN}",TRUE(),{rule_expr(name, x)})'
     r = RULES[WB_PARAMS[name].rule]
     parts = [f"ISNUMBER({x})"]
     if r.lo is not None:
@@ -115,8 +137,12 @@ class Template:
             keys += UE_INPUTS
         if "projection" in self.sheets:
             keys += RUNWAY_INPUTS
+            if a.has_migration():
+                keys += RUNWAY_MIGRATION_INPUTS
         if "migration" in self.sheets and a.has_migration():
             keys += MIGRATION_INPUTS
+        if a.mixes and any(k in keys for k in TOKEN_INPUTS):
+            keys.append("fx")
         return [k for _, sec in SECTIONS for k in sec if k in keys]
 
     def has(self, sheet: str, a: Assumptions) -> bool:
@@ -165,6 +191,9 @@ class Builder:
         if template.key == "migration" and not a.has_migration():
             raise AssumptionsError(a.source, "the migration template needs migration inputs in every scenario "
                                    "(monthly_tokens, large_price, small_price, migration_cost, months)")
+        if not a.has_migration() and any("migration_month" in s for s in a.scenarios.values()):
+            raise AssumptionsError(a.source, "a workbook with migration_month needs the migration inputs in every "
+                                   "scenario (monthly_tokens, large_price, small_price, migration_cost, months)")
         self.a = a
         self.t = template
         self.n_months = int(months or a.horizon)
@@ -176,6 +205,12 @@ class Builder:
         self.checks: list[tuple[str, str]] = []  # (description, formula)
         self.headlines: list[str] = []
         self._styles: dict = {}
+        self.input_rows: dict[str, int] = {}
+        # the Model mix sheet: one row per model of any scenario's mix, then the blended prices
+        self.mix_models = list(dict.fromkeys(m for mix in a.mixes.values() for m in mix))
+        after = MIX_FIRST_ROW + len(self.mix_models)
+        self.mix_rows = {"total": after, "fx": after + 1, "input_price": after + 2, "cached_price": after + 3,
+                         "output_price": after + 4}
 
     # -- helpers -----------------------------------------------------------
 
@@ -267,6 +302,9 @@ class Builder:
     # -- scenario values ---------------------------------------------------
 
     def scenario_value(self, s: dict, key: str):
+        """The value of ``key`` in a scenario column; None leaves the cell empty (not given)."""
+        if key in OPTIONAL_INPUTS:
+            return s.get(key)
         tokens = "input_tokens" in s
         if key == "other_cost_per_mau":
             return 0.0 if tokens else s["cost_per_mau"]
@@ -284,6 +322,8 @@ class Builder:
     def build(self) -> Workbook:
         self.cover = self.wb.create_sheet("Cover")
         self.inputs_sheet()
+        if self.mix_models and "fx" in self.inputs:
+            self.mix_sheet()
         if self.t.has("ue", self.a) or self.t.has("ue_cost", self.a):
             self.unit_economics_sheet(full=self.t.has("ue", self.a))
         if self.t.has("projection", self.a):
@@ -345,12 +385,23 @@ class Builder:
                 self.text(ws, f"A{row}", p.doc[:1].upper() + p.doc[1:], S.LABEL_FONT)
                 self.text(ws, f"B{row}", key, S.NAME_FONT)
                 self.text(ws, f"C{row}", self.unit(p.unit), S.UNIT_FONT)
-                self.formula(ws, f"D{row}", f"=INDEX({fl}{row}:{ll}{row},scenario_index)", fmt)
+                live = f"INDEX({fl}{row}:{ll}{row},scenario_index)"
+                if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
+                    live = f'IF({live}="","{NOT_GIVEN}",{live})'
+                self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)
                 self.define(key, ws, f"D{row}")
-                for i, (_, s) in enumerate(self.scenarios):
-                    c = ws.cell(row=row, column=first + i, value=float(self.scenario_value(s, key)))
+                self.input_rows[key] = row
+                for i, (sname, s) in enumerate(self.scenarios):
+                    c = ws.cell(row=row, column=first + i)
+                    if key in MIX_PRICES and sname in self.a.mixes:  # a link to the scenario's blended mix price
+                        c.value = f"={quote_sheetname(MIX_SHEET)}!{get_column_letter(first + i)}{self.mix_rows[key]}"
+                        self.styled(c, S.LINK_FONT, None, fmt)
+                        continue
+                    value = self.scenario_value(s, key)
+                    c.value = None if value is None else float(value)
                     self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
-                dv = DataValidation(type="custom", formula1=rule_expr(key, f"{fl}{row}"), allow_blank=False)
+                dv = DataValidation(type="custom", formula1=rule_expr(key, f"{fl}{row}"),
+                                    allow_blank=key in OPTIONAL_INPUTS)
                 dv.promptTitle = key[:32]
                 dv.prompt = f"{p.doc[:1].upper() + p.doc[1:]}. Unit: {self.unit(p.unit)}."[:255]
                 dv.showInputMessage = True
@@ -359,7 +410,9 @@ class Builder:
                 dv.showErrorMessage = True
                 ws.add_data_validation(dv)
                 dv.add(f"{fl}{row}:{ll}{row}")
-                self.add_check(f"Input {key}: {rule_sentence(key)}", rule_expr(key, key))
+                self.add_check(f"Input {key}: {rule_sentence(key)}"
+                               + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""),
+                               rule_expr(key, key, optional=True))
                 row += 1
         self.section(ws, row, "Constants", width)
         row += 1
@@ -374,6 +427,12 @@ class Builder:
             row += 1
         self.add_check("The live scenario is one of the scenario columns",
                        "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
+        if "organic_users" in self.inputs:
+            self.add_check("organic_users counts users who come without ads: paid_share is 1 when it is given",
+                           f'IF(organic_users="{NOT_GIVEN}",TRUE(),paid_share=1)')
+        if "migration_month" in self.inputs:
+            self.add_check("large_price is above 0 when migration_month is given (the saving divides by it)",
+                           f'IF(migration_month="{NOT_GIVEN}",TRUE(),large_price>0)')
         ws.column_dimensions["A"].width = 58
         ws.column_dimensions["B"].width = 22
         ws.column_dimensions["C"].width = 30
@@ -381,6 +440,71 @@ class Builder:
             ws.column_dimensions[get_column_letter(col)].width = 18
         ws.freeze_panes = "E8"
         self.print_setup(ws, title_rows="7:7")
+
+    def mix_sheet(self):
+        """Model mix: USD prices per model (values from genai-prices), shares per scenario, blended prices."""
+        from ..prices import price
+
+        ws = self.wb.create_sheet(MIX_SHEET)
+        n = len(self.scenarios)
+        fl, ll = get_column_letter(5), get_column_letter(4 + n)
+        first, last = MIX_FIRST_ROW, MIX_FIRST_ROW + len(self.mix_models) - 1
+        self.title(ws, "Model mix", f"Traffic shares of each model per scenario (inputs) and the blended price per "
+                                    f"1M tokens, fx x SUMPRODUCT(shares, USD prices). USD prices: {self.a.price_data} "
+                                    "(values written when the workbook was generated).")
+        self.header(ws, 4, ["Model", "Input (USD per 1M)", "Cached input (USD per 1M)", "Output (USD per 1M)"]
+                    + [f"Share: {clean_text(name)}" for name, _ in self.scenarios])
+        for i, model in enumerate(self.mix_models):
+            r = first + i
+            self.text(ws, f"A{r}", model, S.INPUT_FONT, S.INPUT_FILL)
+            for kind, col in MIX_PRICES.values():
+                c = ws[f"{col}{r}"]
+                c.value = price(model, kind)
+                self.styled(c, S.INPUT_FONT, S.INPUT_FILL, S.FORMATS["price"])
+            for j, (sname, _) in enumerate(self.scenarios):
+                share = self.a.mixes.get(sname, {}).get(model, 0.0)
+                self.styled(ws.cell(row=r, column=5 + j, value=float(share)), S.INPUT_FONT, S.INPUT_FILL,
+                            S.FORMATS["percent"])
+        self.define("mix_models", ws, f"A{first}:A{last}")
+        for key, (kind, col) in MIX_PRICES.items():
+            self.define(f"mix_{kind}_usd", ws, f"{col}{first}:{col}{last}")
+        self.define("mix_shares", ws, f"{fl}{first}:{ll}{last}")
+        rows = self.mix_rows
+        labels = {"total": ("Share total (1 for a scenario with a mix)", "fraction"),
+                  "fx": ("fx: model currency per 1 USD (from Inputs)", "currency per USD"),
+                  "input_price": ("Blended input price", "currency per 1M tokens"),
+                  "cached_price": ("Blended cached-input price", "currency per 1M tokens"),
+                  "output_price": ("Blended output price", "currency per 1M tokens")}
+        fx_row = self.input_rows["fx"]
+        for key, r in rows.items():
+            label, unit = labels[key]
+            self.text(ws, f"A{r}", f"{label} ({self.unit(unit)})", S.SECTION_FONT if key == "total" else None)
+            for j in range(n):
+                col = get_column_letter(5 + j)
+                shares = f"{col}{first}:{col}{last}"
+                if key == "total":
+                    f, fmt, font = f"=SUM({shares})", S.FORMATS["percent"], S.FORMULA_FONT
+                elif key == "fx":
+                    f, fmt, font = f"=Inputs!{col}{fx_row}", S.FORMATS["price"], S.LINK_FONT
+                else:
+                    usd = f"${MIX_PRICES[key][1]}${first}:${MIX_PRICES[key][1]}${last}"
+                    f = f'=IF({col}{rows["total"]}=0,"no mix",{col}{rows["fx"]}*SUMPRODUCT({shares},{usd}))'
+                    fmt, font = S.FORMATS["price"], S.FORMULA_FONT
+                self.formula(ws, f"{col}{r}", f, fmt, font=font, align=S.RIGHT)
+            self.define(f"mix_{key}", ws, f"{fl}{r}:{ll}{r}")
+        for j, (sname, _) in enumerate(self.scenarios):
+            if sname in self.a.mixes:
+                col = get_column_letter(5 + j)
+                self.add_check(f"Model mix: the shares of scenario {clean_text(sname)} sum to 1",
+                               f"ABS({quote_sheetname(MIX_SHEET)}!{col}{rows['total']}-1)<=check_tolerance")
+        self.add_check("Model mix: no share is negative", 'COUNTIF(mix_shares,"<0")=0')
+        ws.column_dimensions["A"].width = 44
+        for col in "BCD":
+            ws.column_dimensions[col].width = 16
+        for j in range(n):
+            ws.column_dimensions[get_column_letter(5 + j)].width = 16
+        ws.freeze_panes = "B5"
+        self.print_setup(ws, title_rows="4:4")
 
     # unit economics ---------------------------------------------------------
 
@@ -416,33 +540,53 @@ class Builder:
                         "+other_cost_per_mau")
         self.headlines.append("cost_per_mau")
         row += 1
+        self.output_row(ws, row, "cost_per_paying_mau", "Compute cost per paying MAU (paying_cost_per_mau, "
+                        "or the cost per MAU when not given)", OUTPUT_UNITS["cost_per_paying_mau"], S.FORMATS["money"],
+                        "IF(ISNUMBER(paying_cost_per_mau),paying_cost_per_mau,{cost_per_mau})")
+        row += 1
+        self.output_row(ws, row, "blended_cost_per_mau", "Blended compute cost per MAU (free and paying users)",
+                        OUTPUT_UNITS["blended_cost_per_mau"], S.FORMATS["money"],
+                        "{cost_per_mau}+conversion*(cost_per_paying_mau-{cost_per_mau})")
+        self.headlines += ["cost_per_paying_mau", "blended_cost_per_mau"]
+        row += 1
         if full:
             self.ensure_monthly_rate(ws, row)
             row += 2
             self.section(ws, row, "Unit economics", len(cols))
             row += 1
+            def payback(q):  # payback_months() on CAC q, the twin of the engine's masks
+                return (f'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(NOT(ISNUMBER({q})),"n/a",'
+                        f'IF(margin_per_user<=0,"never",IF(churn=0,{q}/margin_per_user,'
+                        f'IF({q}*churn/margin_per_user>=1,"never",IF(churn=1,0,'
+                        f'LN(1-{q}*churn/margin_per_user)/LN(1-churn)))))))')
+
+            payer_margin = "arppu-(cost_per_paying_mau-{cost_per_mau})"
             rows = [
                 ("blended_cac", "Blended CAC (ad spend per new user of any source)", S.FORMATS["money"],
-                 "cac*paid_share", None),
+                 'IF(ISNUMBER(organic_users),IF(ad_spend/cac+organic_users>0,ad_spend/(ad_spend/cac+organic_users),'
+                 '"n/a"),cac*paid_share)', None),
+                ("paid_cac", "Paid CAC (ad spend per user bought with ads)", S.FORMATS["money"], "cac", None),
                 ("revenue_per_mau", "Revenue per MAU", S.FORMATS["money"], "conversion*arppu", None),
-                ("contribution_per_mau", "Contribution per MAU", S.FORMATS["money"], "revenue_per_mau-{cost_per_mau}",
-                 None),
+                ("contribution_per_mau", "Contribution per MAU", S.FORMATS["money"],
+                 "revenue_per_mau-blended_cost_per_mau", None),
                 ("gross_margin", "Gross margin", S.FORMATS["percent"],
                  'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")', None),
                 ("ltv", "LTV (discounted contribution over a user's life)", S.FORMATS["money"],
                  'IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),'
                  'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")',
                  "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)"),
-                ("ltv_to_cac", "LTV / CAC", S.FORMATS["ratio"], 'IF(ISNUMBER({ltv}),{ltv}/blended_cac,"n/a")', None),
+                ("ltv_to_cac", "LTV / blended CAC", S.FORMATS["ratio"],
+                 'IF(AND(ISNUMBER({ltv}),ISNUMBER(blended_cac)),IF(blended_cac>0,{ltv}/blended_cac,"n/a"),"n/a")',
+                 None),
+                ("ltv_to_paid_cac", "LTV / paid CAC", S.FORMATS["ratio"],
+                 'IF(ISNUMBER({ltv}),{ltv}/paid_cac,"n/a")', None),
                 ("margin_per_user", "Contribution per user per month (for payback)", S.FORMATS["money"],
                  'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")', None),
-                ("payback_months", "Payback on blended CAC", S.FORMATS["months"],
-                 'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(margin_per_user<=0,"never",IF(churn=0,'
-                 'blended_cac/margin_per_user,IF(blended_cac*churn/margin_per_user>=1,"never",IF(churn=1,0,'
-                 'LN(1-blended_cac*churn/margin_per_user)/LN(1-churn))))))',
+                ("payback_months", "Payback on blended CAC", S.FORMATS["months"], payback("blended_cac"),
                  "LLM_PAYBACK(blended_cac,revenue_per_mau,gross_margin,churn)"),
+                ("payback_months_paid", "Payback on paid CAC", S.FORMATS["months"], payback("paid_cac"), None),
                 ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
-                 'IF(arppu>0,{cost_per_mau}/arppu,"n/a")', None),
+                 f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
             ]
             for name, label, fmt, formula, udf in rows:
                 unit = OUTPUT_UNITS.get(name, "currency per user per month")
@@ -510,37 +654,84 @@ class Builder:
         month_fmt = S.FORMATS["month"]
         money = S.FORMATS["total"]
         users = S.FORMATS["users"]
+        mig = "migration_month" in self.inputs  # the migration inside the projection (model version 2)
+        given = f'ISNUMBER(migration_month)'
         rows = [
             ("month", "Month", "month", month_fmt, 0, lambda c, p: f"{p('month')}+1"),
             ("ad_spend", "Ad spend", "currency", money, None,
              lambda c, p: f"ad_spend*(1+ad_growth)^({c('month')}-1)"),
-            ("new_users", "New users", "users", users, None, lambda c, p: f"{c('ad_spend')}/cac/paid_share"),
+            ("cac", "CAC this month (rises with spend by cac_elasticity)", "currency per user", S.FORMATS["money"],
+             None, lambda c, p: f"IF(ad_spend=0,cac,cac*({c('ad_spend')}/ad_spend)^cac_elasticity)"),
+            ("paid_new_users", "New users bought with ads", "users", users, None,
+             lambda c, p: f"{c('ad_spend')}/{c('cac')}"),
+            ("organic_new_users", "New users who come without ads", "users", users, None,
+             lambda c, p: f"IF(ISNUMBER(organic_users),organic_users*(1+organic_growth)^({c('month')}-1),"
+                          f"{c('paid_new_users')}/paid_share-{c('paid_new_users')})"),
+            ("new_users", "New users", "users", users, None,
+             lambda c, p: f"IF(ISNUMBER(organic_users),{c('paid_new_users')}+{c('organic_new_users')},"
+                          f"{c('paid_new_users')}/paid_share)"),
             ("mau", "Monthly active users (MAU)", "users", users, "mau",
              lambda c, p: f"{p('mau')}*(1-churn)+{c('new_users')}"),
             ("paying_users", "Paying users", "users", users, None, lambda c, p: f"{c('mau')}*conversion"),
             ("revenue", "Revenue", "currency", money, None, lambda c, p: f"{c('paying_users')}*arppu"),
+            ("compute_without_migration", "Compute with all traffic on the large model", "currency", money, None,
+             lambda c, p: f"{c('mau')}*blended_cost_per_mau*(1-cost_decline)^({c('month')}-1)"),
             ("compute", "Compute (inference)", "currency", money, None,
-             lambda c, p: f"{c('mau')}*{{cost_per_mau}}*(1-cost_decline)^({c('month')}-1)"),
+             (lambda c, p: f"{c('compute_without_migration')}*IF(AND({given},{c('month')}>=migration_month),"
+                           f"1-migration_saving,1)") if mig else (lambda c, p: c('compute_without_migration'))),
             ("fixed_costs", "Fixed costs", "currency", money, None, lambda c, p: "fixed_costs"),
+            ("migration_one_off", "One-time cost of the migration", "currency", money, None,
+             (lambda c, p: f"IF(AND({given},{c('month')}=migration_month),migration_cost,0)") if mig
+             else (lambda c, p: "0")),
             ("net_burn", "Net burn (negative = profit)", "currency", money, None,
-             lambda c, p: f"{c('ad_spend')}+{c('compute')}+{c('fixed_costs')}-{c('revenue')}"),
+             lambda c, p: f"{c('ad_spend')}+{c('compute')}+{c('fixed_costs')}+{c('migration_one_off')}"
+                          f"-{c('revenue')}"),
             ("cash", "Cash balance", "currency", money, "cash", lambda c, p: f"{p('cash')}-{c('net_burn')}"),
             ("cash_negative", "Cash has gone below 0", "flag", S.FORMATS["flag"], "FALSE()",
              lambda c, p: f"OR({p('cash_negative')},{c('cash')}<0)"),
             ("runway_step", "Runway if cash runs out this month", "months", S.FORMATS["months"], None,
              lambda c, p: f"IF(AND({c('cash_negative')},NOT({p('cash_negative')})),({c('month')}-1)+{p('cash')}/{c('net_burn')},0)"),
         ]
+        if mig:
+            rows += [
+                ("net_burn_without_migration", "Net burn without the migration", "currency", money, None,
+                 lambda c, p: f"{c('ad_spend')}+{c('compute_without_migration')}+{c('fixed_costs')}-{c('revenue')}"),
+                ("cash_without_migration", "Cash balance without the migration", "currency", money, "cash",
+                 lambda c, p: f"{p('cash_without_migration')}-{c('net_burn_without_migration')}"),
+                ("cash_negative_without_migration", "Cash has gone below 0 without the migration", "flag",
+                 S.FORMATS["flag"], "FALSE()",
+                 lambda c, p: f"OR({p('cash_negative_without_migration')},{c('cash_without_migration')}<0)"),
+                ("runway_step_without_migration", "Runway without the migration if cash runs out this month",
+                 "months", S.FORMATS["months"], None,
+                 lambda c, p: f"IF(AND({c('cash_negative_without_migration')},"
+                              f"NOT({p('cash_negative_without_migration')})),({c('month')}-1)"
+                              f"+{p('cash_without_migration')}/{c('net_burn_without_migration')},0)"),
+            ]
         pos = self.timeline(ws, n, rows, 5)
         last = get_column_letter(4 + n)
-        out = pos["runway_step"] + 2
+        out = max(pos.values()) + 2
         self.section(ws, out, "Results", 4)
+        optional = lambda k: f'IF(ISNUMBER({k}),{k},"")'  # noqa: E731 - "not given" is an empty argument
+        udf_args = (f"LLM_RUNWAY(cash,mau,ad_spend,cac,churn,conversion,arppu,{{cost_per_mau}},fixed_costs,"
+                    f"paid_share,ad_growth,cost_decline,horizon,{optional('organic_users')},organic_growth,"
+                    f"cac_elasticity,{optional('paying_cost_per_mau')}")
+        udf_args += (f",{optional('migration_month')},routed_share,large_price,small_price,migration_cost)" if mig
+                     else ")")
         self.output_row(ws, out + 1, "runway_months", "Runway (months until cash runs out)", "months",
                         S.FORMATS["months"],
                         f'IF(cash<=0,0,IF({last}{pos["cash_negative"]},SUM(runway_step_by_month),"never"))',
-                        "LLM_RUNWAY(cash,mau,ad_spend,cac,churn,conversion,arppu,{cost_per_mau},fixed_costs,"
-                        "paid_share,ad_growth,cost_decline,horizon)")
+                        udf_args)
         self.output_row(ws, out + 2, "horizon", "Months projected", "months", "0", "COUNT(month_by_month)")
         self.output_row(ws, out + 3, "ending_cash", f"Cash at month {n}", "currency", money, f"{last}{pos['cash']}")
+        if mig:
+            self.output_row(ws, out + 4, "runway_months_without_migration", "Runway without the migration",
+                            "months", S.FORMATS["months"],
+                            f'IF(cash<=0,0,IF({last}{pos["cash_negative_without_migration"]},'
+                            f'SUM(runway_step_without_migration_by_month),"never"))')
+            self.output_row(ws, out + 5, "migration_saving", "Share of compute saved from migration_month",
+                            "fraction", S.FORMATS["percent"], "routed_share*(1-small_price/large_price)")
+            self.headlines.append("runway_months_without_migration")
+            out += 2
         self.headlines += ["runway_months", "ending_cash"]
         self.add_check("Cash at the end equals opening cash less the sum of net burn",
                        "ABS(ending_cash-(cash-SUM(net_burn_by_month)))<=check_tolerance*MAX(1,ABS(cash)"
@@ -576,7 +767,8 @@ class Builder:
             ch.y_axis.majorGridlines = None
             ws.add_chart(ch, anchor)
 
-        chart("Cash balance", self.a.currency, ["cash"], f"A{anchor_row}")
+        chart("Cash balance" + (" with and without the migration" if mig else ""), self.a.currency,
+              ["cash", "cash_without_migration"] if mig else ["cash"], f"A{anchor_row}")
         chart("MAU and paying users", "users", ["mau", "paying_users"], f"F{anchor_row}")
         chart("Revenue against ad, compute and fixed costs", self.a.currency,
               ["revenue", "ad_spend", "compute", "fixed_costs"], f"A{anchor_row + 16}")
@@ -724,9 +916,13 @@ class Builder:
             "contribution_per_mau": "Contribution per MAU", "gross_margin": "Gross margin", "ltv": "LTV",
             "ltv_to_cac": "LTV / CAC", "payback_months": "Payback", "breakeven_conversion": "Break-even conversion",
             "runway_months": "Runway", "ending_cash": "Cash at the end of the horizon",
+            "cost_per_paying_mau": "Compute cost per paying MAU", "blended_cost_per_mau": "Blended compute cost per MAU",
+            "paid_cac": "Paid CAC", "ltv_to_paid_cac": "LTV / paid CAC", "payback_months_paid": "Payback on paid CAC",
+            "runway_months_without_migration": "Runway without the migration",
             "migration_npv": "Migration NPV", "migration_payback_month": "Migration payback month",
         }
         fmts = {"gross_margin": "percent", "breakeven_conversion": "percent", "ltv_to_cac": "ratio",
+                "ltv_to_paid_cac": "ratio", "payback_months_paid": "months", "runway_months_without_migration": "months",
                 "payback_months": "months", "runway_months": "months", "migration_payback_month": "month",
                 "migration_npv": "total", "ending_cash": "total"}
         for name in self.headlines:

@@ -24,7 +24,8 @@ import openpyxl
 
 from .. import engine
 from ..errors import XlmodelError
-from .builder import PROJECTION_ROWS, TOKEN_INPUTS, UDF_OUTPUTS, WB_PARAMS
+from ..prices import blend
+from .builder import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, PROJECTION_ROWS, TOKEN_INPUTS, UDF_OUTPUTS, WB_PARAMS
 
 _PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -124,8 +125,17 @@ def _num(x):
 
 
 def inputs_from(values: dict) -> dict:
-    """The scenario the workbook holds: its named inputs, as engine arguments."""
-    return {k: _num(values[k]) for k in WB_PARAMS if k in values and k != "horizon" and not isinstance(values[k], list)}
+    """The scenario the workbook holds: its named inputs, as engine arguments (None: not given)."""
+    out = {k: _num(values[k]) for k in WB_PARAMS if k in values and k != "horizon" and not isinstance(values[k], list)}
+    for k in OPTIONAL_INPUTS:
+        if out.get(k) == NOT_GIVEN:
+            out[k] = None
+    return out
+
+
+#: the version-2 projection inputs, passed through when the workbook has them
+V2_PROJECTION = ("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau")
+V2_MIGRATION = ("migration_month", "routed_share", "large_price", "small_price", "migration_cost")
 
 
 def expected_values(values: dict) -> tuple[dict, dict]:
@@ -136,12 +146,16 @@ def expected_values(values: dict) -> tuple[dict, dict]:
     if "input_tokens" in s:
         cost = engine.cost_per_mau(*(s[k] for k in TOKEN_INPUTS)) + s.get("other_cost_per_mau", 0.0)
         exp["cost_per_mau"] = cost
+        pc = s.get("paying_cost_per_mau")
+        exp["cost_per_paying_mau"] = cost if pc is None else pc
+        exp["blended_cost_per_mau"] = engine.blended_cost_per_mau(cost, pc, s["conversion"])
     if "annual_discount_rate" in s:
         exp["monthly_discount_rate"] = engine.monthly_rate(s["annual_discount_rate"])
     if "blended_cac" in values:
         ue = engine.summary_unit_economics(dict(
             cac=s["cac"], paid_share=s["paid_share"], churn=s["churn"], conversion=s["conversion"], arppu=s["arppu"],
-            cost_per_mau=exp["cost_per_mau"], annual_discount_rate=s["annual_discount_rate"]))
+            cost_per_mau=exp["cost_per_mau"], annual_discount_rate=s["annual_discount_rate"], ad_spend=s["ad_spend"],
+            organic_users=s.get("organic_users"), paying_cost_per_mau=s.get("paying_cost_per_mau")))
         exp.update(ue)
         gm = ue["gross_margin"]
         exp["margin_per_user"] = None if gm is None else ue["revenue_per_mau"] * gm
@@ -155,15 +169,42 @@ def expected_values(values: dict) -> tuple[dict, dict]:
                   conversion=s["conversion"], arppu=s["arppu"], cost_per_mau=exp["cost_per_mau"],
                   fixed_costs=s["fixed_costs"], paid_share=s["paid_share"], ad_growth=s["ad_growth"],
                   cost_decline=s["cost_decline"], horizon=horizon)
+        kw.update({k: s.get(k) for k in V2_PROJECTION if k in s})
+        if "migration_month" in s:
+            kw.update({k: s[k] for k in V2_MIGRATION})
         p = engine.project(**kw)
         for row in ("month",) + PROJECTION_ROWS:
             exp[f"{row}_by_month"] = getattr(p, row)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exp["cac_by_month"] = np.where(p.ad_spend == 0, s["cac"], p.ad_spend / p.paid_new_users)
         exp["runway_months"] = engine.runway_months(**kw)
+        if "migration_month" in s:
+            without = engine.project(**dict(kw, migration_month=None))
+            exp["compute_without_migration_by_month"] = without.compute
+            exp["net_burn_without_migration_by_month"] = without.net_burn
+            exp["cash_without_migration_by_month"] = without.cash
+            exp["runway_months_without_migration"] = engine.runway_months(**dict(kw, migration_month=None))
+            exp["migration_saving"] = s["routed_share"] * (1 - s["small_price"] / s["large_price"])
+            scale["cash_without_migration_by_month"] = abs(s["cash"]) + float(np.abs(without.net_burn).sum())
+            scale["net_burn_without_migration_by_month"] = scale["cash_without_migration_by_month"]
+        else:
+            exp["compute_without_migration_by_month"] = p.compute
         exp["ending_cash"] = float(p.cash[-1])
         exp["horizon"] = float(horizon)
         scale["ending_cash"] = abs(s["cash"]) + float(np.abs(p.net_burn).sum())
         scale["cash_by_month"] = scale["ending_cash"]
+        scale["organic_new_users_by_month"] = float(np.abs(p.new_users).max())
+        scale["migration_one_off_by_month"] = float(np.abs(p.net_burn).max())
         scale["net_burn_by_month"] = float(np.abs(np.stack([p.ad_spend, p.compute, p.fixed_costs, p.revenue])).max())
+    if "mix_shares" in values:
+        n_models = len(values["mix_models"])
+        shares = np.asarray(values["mix_shares"], dtype=float).reshape(n_models, -1)
+        fx = values["mix_fx"]
+        exp["mix_total"] = shares.sum(axis=0)
+        for key, (kind, _) in MIX_PRICES.items():
+            usd = values[f"mix_{kind}_usd"]
+            exp[f"mix_{key}"] = [None if not shares[:, j].sum() else blend(shares[:, j], usd, fx[j])
+                                 for j in range(shares.shape[1])]
     if "monthly_tokens" in s:
         args = {k: s[k] for k in engine.MIGRATION_ARGS}
         args["months"] = int(args["months"])
@@ -244,6 +285,15 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
         if key not in values:
             continue
         got = values[key]
+        if isinstance(want, list):  # a row of per-scenario values, None where undefined ("no mix")
+            if not isinstance(got, list) or len(got) != len(want):
+                rep.failures.append(f"{key}: expected {len(want)} cells, got {got!r:.80}")
+                continue
+            for i, (g, w) in enumerate(zip(got, want)):
+                rep.compared += 1
+                if not close(g, None if w is None else float(w), rtol):
+                    rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
+            continue
         if isinstance(want, np.ndarray):
             row_scale = max(scale.get(name, 0.0), float(np.abs(want).max()) if want.size else 0.0)
             if not isinstance(got, list) or len(got) != want.size:
