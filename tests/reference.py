@@ -61,7 +61,7 @@ def project(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fi
     users, money = mau, cash
     for t in range(1, horizon + 1):
         ad = ad_spend * (1 + ad_growth) ** (t - 1)
-        cac_t = cac if ad_spend == 0 else cac * (ad / ad_spend) ** cac_elasticity
+        cac_t = cac if ad == 0 else cac * (ad / ad_spend) ** cac_elasticity  # no spend this month: no paid users
         paid = ad / cac_t
         if organic_users is not None:
             organic = organic_users * (1 + organic_growth) ** (t - 1)

@@ -11,13 +11,12 @@ from xlmodel.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 ASSISTANT = str(ROOT / "examples" / "llm-assistant-2024.toml")
 
-# Hand-checked: blended CAC 30 x 0.7 = 21; compute 60k tokens x 120 per 1M = 7.20; revenue 1% x 30 = 0.30;
-# LTV -6.90 / (0.45 + 1.12^(1/12) - 1) = -15.02; break-even 7.20 / 30 = 24%; migration savings
+# Version 1 of the bundled example (tests/data/llm-assistant-2024-v1.toml, the file as it was before model
+# version 2), hand-checked: blended CAC 30 x 0.7 = 21; compute 60k tokens x 120 per 1M = 7.20; revenue 1% x 30
+# = 0.30; LTV -6.90 / (0.45 + 1.12^(1/12) - 1) = -15.02; break-even 7.20 / 30 = 24%; migration savings
 # 606B x 60% x 119 / 1M = 43,268,400 a month less 60,600 lost revenue, 24 months at 12%/yr, less 20M = 903.49M.
-CALC_BASE = """\
-Consumer AI assistant, China 2024: scenario base (examples/llm-assistant-2024.toml)
-
-metric                            value  unit
+# Every one of these lines must come out of version 2 unchanged.
+CALC_V1_LINES = """\
 blended_cac                       21.00  RMB per new user
 cost_per_mau                       7.20  RMB per MAU per month
 revenue_per_mau                    0.30  RMB per MAU per month
@@ -30,6 +29,33 @@ breakeven_conversion              24.0%  fraction of MAU
 runway_months                      19.1  months
 migration_npv            903,490,104.38  RMB
 migration_payback_month               1  month
+"""
+
+# The version-2 example, hand-checked: blended CAC 200M / (200M/30 + 2.86M) = 20.99; compute 60k x 4.7 per 1M
+# = 0.282 a free MAU, 1.41 a payer, blended 0.282 + 1% x (1.41 - 0.282) = 0.293; break-even conversion
+# 0.282 / (30 - (1.41 - 0.282)) = 0.98%; LTV/paid CAC = LTV / 30.
+CALC_BASE = """\
+Consumer AI assistant, China 2024: scenario base (examples/llm-assistant-2024.toml)
+
+metric                                   value  unit
+blended_cac                              20.99  RMB per new user
+paid_cac                                 30.00  RMB per user bought with ads
+cost_per_mau                              0.28  RMB per MAU per month
+cost_per_paying_mau                       1.41  RMB per paying MAU per month
+blended_cost_per_mau                      0.29  RMB per MAU per month
+revenue_per_mau                           0.30  RMB per MAU per month
+contribution_per_mau                      0.01  RMB per MAU per month
+gross_margin                              2.2%  fraction of revenue
+ltv                                       0.01  RMB per user
+ltv_to_cac                               0.00x  ratio
+ltv_to_paid_cac                          0.00x  ratio
+payback_months                           never  months
+payback_months_paid                      never  months
+breakeven_conversion                      1.0%  fraction of MAU
+runway_months                             27.3  months
+runway_months_without_migration           27.1  months
+migration_npv                    13,364,803.77  RMB
+migration_payback_month                     14  month
 """
 
 
@@ -56,13 +82,24 @@ def test_calc_exact_output(run):
     assert r.output == CALC_BASE
 
 
+def test_calc_version_1_file_prints_every_version_1_line_unchanged(run):
+    r = run("calc", "tests/data/llm-assistant-2024-v1.toml")
+    assert r.exit_code == 0
+    lines = [ln.split() for ln in r.output.splitlines()[3:]]
+    v1 = [ln.split() for ln in CALC_V1_LINES.splitlines()]
+    assert [ln for ln in lines if ln[0] in {w[0] for w in v1}] == v1
+    # the new lines are there too, equal to their version-1 twins
+    assert dict((ln[0], ln[1]) for ln in lines)["paid_cac"] == "30.00"
+
+
 def test_calc_json_scenario(run):
     r = run("calc", "examples/llm-assistant-2024.toml", "--scenario", "downside", "--json")
     assert r.exit_code == 0
     doc = json.loads(r.output)
     assert doc["scenario"] == "downside" and doc["currency"] == "RMB"
     assert doc["outputs"]["payback_months"] == "never"
-    assert doc["outputs"]["blended_cac"] == 35.0
+    assert doc["outputs"]["blended_cac"] == pytest.approx(200e6 / (200e6 / 50 + 2.86e6), rel=1e-15)
+    assert doc["outputs"]["paid_cac"] == 50.0
     assert doc["units"]["ltv"] == "RMB per user"
 
 
@@ -221,7 +258,7 @@ def test_python_dash_m(tmp_path):
 
     out = subprocess.run([sys.executable, "-m", "xlmodel", "calc", ASSISTANT, "--json"], capture_output=True,
                          text=True, check=True).stdout
-    assert json.loads(out)["outputs"]["blended_cac"] == 21.0
+    assert json.loads(out)["outputs"]["paid_cac"] == 30.0
 
 
 # ----------------------------------------------------------- help and README

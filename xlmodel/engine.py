@@ -86,7 +86,7 @@ class UnitEconomics:
 OUTPUT_UNITS = {
     "blended_cac": "currency per new user",
     "paid_cac": "currency per user bought with ads",
-    "cost_per_mau": "currency per free MAU per month",
+    "cost_per_mau": "currency per MAU per month",
     "cost_per_paying_mau": "currency per paying MAU per month",
     "blended_cost_per_mau": "currency per MAU per month",
     "revenue_per_mau": "currency per MAU per month",

@@ -148,7 +148,7 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``::
 
         ad_t        = ad_spend * (1 + ad_growth) ** (t - 1)
-        cac_t       = cac * (ad_t / ad_spend) ** cac_elasticity      (cac when ad_spend == 0)
+        cac_t       = cac * (ad_t / ad_spend) ** cac_elasticity      (cac when ad_t == 0)
         paid_t      = ad_t / cac_t
         new_t       = paid_t + organic_users * (1 + organic_growth) ** (t - 1)   with organic_users
                     = paid_t / paid_share                                      without
@@ -197,8 +197,8 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     # arrays handed back are views with months on the last axis.
     ad = v["ad_spend"] * _powers(1 + v["ad_growth"], h, shape)
     if v["cac_elasticity"].any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cac_t = np.where(v["ad_spend"] == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            cac_t = np.where(ad == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
     else:
         cac_t = v["cac"]
     paid = ad / cac_t

@@ -661,7 +661,7 @@ class Builder:
             ("ad_spend", "Ad spend", "currency", money, None,
              lambda c, p: f"ad_spend*(1+ad_growth)^({c('month')}-1)"),
             ("cac", "CAC this month (rises with spend by cac_elasticity)", "currency per user", S.FORMATS["money"],
-             None, lambda c, p: f"IF(ad_spend=0,cac,cac*({c('ad_spend')}/ad_spend)^cac_elasticity)"),
+             None, lambda c, p: f"IF({c('ad_spend')}=0,cac,cac*({c('ad_spend')}/ad_spend)^cac_elasticity)"),
             ("paid_new_users", "New users bought with ads", "users", users, None,
              lambda c, p: f"{c('ad_spend')}/{c('cac')}"),
             ("organic_new_users", "New users who come without ads", "users", users, None,

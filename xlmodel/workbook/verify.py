@@ -162,7 +162,8 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         scale["contribution_per_mau"] = ue["revenue_per_mau"] + ue["cost_per_mau"]
         scale["margin_per_user"] = scale["contribution_per_mau"]
         scale["ltv"] = scale["contribution_per_mau"] / max(s["churn"] + exp["monthly_discount_rate"], 1e-300)
-        scale["ltv_to_cac"] = scale["ltv"] / ue["blended_cac"]
+        scale["ltv_to_cac"] = scale["ltv"] / (ue["blended_cac"] or ue["paid_cac"])  # 0 or n/a: no ratio to scale
+        scale["ltv_to_paid_cac"] = scale["ltv"] / ue["paid_cac"]
     if "cash" in s:
         horizon = len(values["month_by_month"])
         kw = dict(cash=s["cash"], mau=s["mau"], ad_spend=s["ad_spend"], cac=s["cac"], churn=s["churn"],
