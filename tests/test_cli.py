@@ -125,6 +125,9 @@ def test_unknown_scenario(run):
                         "(have base, upside, downside); did you mean 'upside'?\n")
 
 
+V2 = "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n"
+
+
 @pytest.mark.parametrize(
     "text,message",
     [
@@ -141,6 +144,30 @@ def test_unknown_scenario(run):
         ("[model]\nhorizon = 0\n[scenarios.base]\ncash = 1\n",
          "bad.toml: model.horizon: horizon must be a whole number of months from 1 to 1200, got 0"),
         ("[modle]\nname = 'x'\n", "bad.toml: modle: unknown top-level table (valid: model, scenarios); did you mean 'model'?"),
+        # model version 2: mixes, organic users, migration month
+        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }\n'
+         "input_price = 1\n", "bad.toml: scenario 'base': mix: give a mix or explicit prices (input_price, "
+         "cached_price, output_price), not both (the scenario sets input_price)"),
+        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.3 }\n',
+         "bad.toml: scenario 'base': mix: shares must sum to 1 (within 1e-9), got 1.1"),
+        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 1.2, "gpt-4o" = -0.2 }\n',
+         "bad.toml: scenario 'base': mix: shares must be between 0 and 1 (fraction of traffic), got 1.2"),
+        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mni" = 1.0 }\n',
+         "bad.toml: scenario 'base': mix.gpt-4o-mni: model must be a known model name, got 'gpt-4o-mni'; "
+         "did you mean gpt-4o-mini"),
+        (V2 + 'input_tokens = 1e5\nmix = { "gpt-4o-mini" = 1.0 }\n',
+         "bad.toml: scenario 'base': output_tokens: is required with a mix (the mix prices tokens; missing "
+         "output_tokens)"),
+        (V2 + 'cost_per_mau = 1\nmix = "gpt-4o-mini"\n',
+         "bad.toml: scenario 'base': mix: must be a table of model = share"),
+        (V2 + "cost_per_mau = 1\norganic_users = 1000\npaid_share = 0.7\n",
+         "bad.toml: scenario 'base': paid_share: organic_users counts users who come without ads, so paid_share "
+         "must be 1 (or left out) when it is given, got paid_share 0.7"),
+        (V2 + "cost_per_mau = 1\nmigration_month = 3\n",
+         "bad.toml: scenario 'base': monthly_tokens: is required for the migration inputs (the scenario sets "
+         "migration_month)"),
+        (V2 + "cost_per_mau = 1\ncac_elasticity = 1.5\n",
+         "bad.toml: scenario 'base': cac_elasticity: cac_elasticity must be between 0 and 1 (exponent), got 1.5"),
         ("[model]\nname = 'x'\n", "bad.toml: scenarios: needs at least one [scenarios.<name>] table"),
     ],
 )
@@ -277,3 +304,48 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(run):
         assert main.commands[name].help, name
         assert "Example" in r.output, name
         assert f"xlmodel {name}" in readme, name
+
+
+# ------------------------------------------------------------ model version 2
+
+
+def test_price_fx_and_mix(run):
+    import xlmodel as xm
+
+    r = run("price", "gpt-4o-mini", "--kind", "output", "--fx", "7.2")
+    assert r.exit_code == 0 and float(r.output) == pytest.approx(xm.price("gpt-4o-mini", "output") * 7.2, rel=1e-6)
+    r = run("price", "--mix", "gpt-4o-mini=0.8,gpt-4o=0.2", "--fx", "7.2")
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0].startswith("mix: gpt-4o-mini 0.8, gpt-4o 0.2; fx 7.2 (genai-prices ")
+    got = {ln.split()[0]: float(ln.split()[1]) for ln in lines[1:]}
+    for kind in ("input", "cached_input", "output"):
+        want = 7.2 * (0.8 * xm.price("gpt-4o-mini", kind) + 0.2 * xm.price("gpt-4o", kind))
+        assert got[kind] == pytest.approx(want, rel=1e-6), kind
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("--mix", "gpt-4o-mini=0.8,gpt-4o=0.3"), "Error: shares must sum to 1 (within 1e-9), got 1.1\n"),
+        (("--mix", "gpt-4o-mini:0.8"), "Error: --mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), "
+                                       "got 'gpt-4o-mini:0.8'\n"),
+        (("gpt-4o", "--fx", "0"), "Error: fx must be above 0 (model currency per 1 USD), got 0.0\n"),
+        ((), "Error: give a MODEL or --mix MODEL=SHARE,..., not both and not neither\n"),
+    ],
+)
+def test_price_bad_input(run, args, message):
+    r = run("price", *args)
+    assert r.exit_code == 2 and r.output == message
+
+
+def test_calc_mix_json_names_prices_and_their_date(run):
+    import xlmodel as xm
+
+    r = run("calc", "examples/saas-copilot.toml", "--json")
+    doc = json.loads(r.output)
+    mix = doc["mix"]
+    assert mix["shares"] == {"gpt-4o": 0.8, "gpt-4o-mini": 0.2} and mix["fx"] == 1.0
+    assert mix["price_data"].startswith("genai-prices ")
+    assert mix["prices"]["output_price"] == xm.mix_price(["gpt-4o", "gpt-4o-mini"], [0.8, 0.2], "output")
+    assert doc["outputs"]["runway_months_without_migration"] == "never"

@@ -113,6 +113,12 @@ def _cases() -> dict:
     cases["model-udf-defaults"] = dict(template="model", formulas="udf")
     cases["model-injection"] = dict(template="model", injection=True)
     cases["model-free-app"] = dict(template="model", free_app=True)  # no revenue, no churn: n/a, not errors
+    # model version 2: a version-1 file still verifies; mixes beside explicit prices, fx, organic, migration month
+    cases["model-version-1-file"] = dict(template="model", path=V1_FILE)
+    for t in ("model", "runway", "unit-economics"):
+        cases[f"{t}-mixes"] = dict(template=t, doc=MIXES)
+    for name in MIXES["scenarios"]:
+        cases[f"model-mixes-select-{name}"] = dict(template="model", doc=MIXES, select=name)
     return cases
 
 
@@ -120,6 +126,17 @@ FREE_APP = {"model": {"name": "A free app", "horizon": 36}, "scenarios": {"free"
     cash=2e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5,
     fixed_costs=3e4, monthly_tokens=1e9, large_price=5.0, small_price=0.5, migration_cost=1e4, months=12)}}
 
+
+V1_FILE = ROOT / "tests" / "data" / "llm-assistant-2024-v1.toml"
+MIXES = {"model": {"name": "Mixes", "currency": "RMB", "horizon": 24}, "scenarios": {
+    "mix": dict(cash=5e8, mau=1e6, ad_spend=2e7, cac=30.0, cac_elasticity=0.4, ad_growth=0.05, organic_users=2e5,
+                organic_growth=0.01, churn=0.3, conversion=0.02, arppu=30.0, input_tokens=5e4, output_tokens=1e4,
+                cached_share=0.3, mix={"gpt-4o-mini": 0.7, "gpt-4o": 0.3}, fx=7.2, paying_cost_per_mau=4.0,
+                fixed_costs=2e7, monthly_tokens=6e10, large_price=4.7, small_price=0.24, migration_cost=2e7,
+                months=24, migration_month=5, annual_discount_rate=0.12),
+    "explicit": dict(input_price=4.7, output_price=4.7, cached_price=1.0),
+    "other-mix": dict(mix={"gpt-4o-mini": 1.0}, fx=7.0, migration_month=30),
+}}
 
 CASES = _cases()
 
@@ -135,6 +152,10 @@ def _assumptions_for(case) -> assumptions.Assumptions:
         return assumptions.from_dict(FREE_APP, "free-app.toml")
     if "file" in case:
         return assumptions.load(EXAMPLES[case["file"]])
+    if "path" in case:
+        return assumptions.load(case["path"])
+    if "doc" in case:
+        return assumptions.from_dict(case["doc"], "mixes.toml")
     return assumptions.default()
 
 
@@ -191,7 +212,7 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
         assert values[name] == (value if isinstance(value, str) else pytest.approx(value, rel=1e-14)), name
     if "select" in case:
         assert values["scenario"] == case["select"]
-        a = assumptions.load(EXAMPLES[case["file"]])
+        a = _assumptions_for(case)
         want = xm.engine.summary(a.scenario(case["select"]))
         for name in ("ltv", "runway_months", "migration_npv", "blended_cac"):
             got = values[name]
@@ -399,3 +420,21 @@ def test_recalculation_is_forced_not_read_from_cached_values(tmp_path):
     assert after["runway_months"] != before["runway_months"]
     rep = compare(after, errors, 1e-9, "stale")
     assert rep.ok, "\n".join(rep.lines())
+
+
+def test_model_mix_sheet_prices_are_values_and_blends_are_sumproduct():
+    a = assumptions.from_dict(MIXES, "mixes.toml")
+    wb = build("model", a)
+    ws = wb["Model mix"]
+    assert [ws[f"A{r}"].value for r in (5, 6)] == ["gpt-4o-mini", "gpt-4o"]
+    assert ws["B5"].value == xm.price("gpt-4o-mini") and ws["D6"].value == xm.price("gpt-4o", "output")
+    assert "genai-prices" in ws["A2"].value and a.price_data in ws["A2"].value
+    inputs = wb["Inputs"]
+    row = next(r for r in range(8, 80) if inputs[f"B{r}"].value == "input_price")
+    # the mix scenarios link to their blended price; the explicit one is a typed-in input
+    assert inputs[f"E{row}"].value.startswith("='Model mix'!E") and inputs[f"F{row}"].value == 4.7
+    assert inputs[f"G{row}"].value.startswith("='Model mix'!G")
+    blended = wb.defined_names["mix_input_price"]
+    sheet, ref = next(iter(blended.destinations))
+    first = wb[sheet][ref.replace("$", "").split(":")[0]].value
+    assert "SUMPRODUCT(" in first

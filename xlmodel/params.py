@@ -94,7 +94,7 @@ PARAMS: dict[str, Param] = {
         _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (month 1); "
            "empty: a fixed multiple of ad-bought users (paid_share)", fmt="number"),
         _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "fraction", "how CAC rises with spend: cac * (ad spend / month-1 ad spend) ^ elasticity, 0 to 1", 0.0, "decimal"),
+        _p("cac_elasticity", "fraction", "exponent", "how CAC rises with spend: cac * (ad spend / month-1 ad spend) ^ elasticity, 0 to 1", 0.0, "decimal"),
         # retention and monetisation
         _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
         _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
