@@ -91,10 +91,9 @@ PARAMS: dict[str, Param] = {
         _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
         _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
         _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
-        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (month 1); "
-           "empty: a fixed multiple of ad-bought users (paid_share)", fmt="number"),
+        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
         _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "exponent", "how CAC rises with spend: cac * (ad spend / month-1 ad spend) ^ elasticity, 0 to 1", 0.0, "decimal"),
+        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
         # retention and monetisation
         _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
         _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
@@ -102,7 +101,7 @@ PARAMS: dict[str, Param] = {
         # compute
         _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
         _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
-           "compute cost of a paying user per month (month 1; default: cost_per_mau)"),
+           "compute cost of a paying user per month (empty: cost_per_mau)"),
         _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
         _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
         _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
@@ -111,7 +110,7 @@ PARAMS: dict[str, Param] = {
         _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
         _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
         # overheads and money
-        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for prices from genai-prices (RMB: about 7.2)", 1.0, "price"),
+        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
         _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
         _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
         _p("horizon", "months", "months", "months projected", 60, "months"),
@@ -124,8 +123,7 @@ PARAMS: dict[str, Param] = {
         _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
         _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
         _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
-        _p("migration_month", "months", "month", "month from which routed_share of compute runs on the small model "
-           "(empty: no migration in the projection)", fmt="month"),
+        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
         _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
         _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
     ]

@@ -452,7 +452,7 @@ class Builder:
         self.title(ws, "Model mix", f"Traffic shares of each model per scenario (inputs) and the blended price per "
                                     f"1M tokens, fx x SUMPRODUCT(shares, USD prices). USD prices: {self.a.price_data} "
                                     "(values written when the workbook was generated).")
-        self.header(ws, 4, ["Model", "Input (USD per 1M)", "Cached input (USD per 1M)", "Output (USD per 1M)"]
+        self.header(ws, 4, ["Model", "Input USD/1M", "Cached USD/1M", "Output USD/1M"]
                     + [f"Share: {clean_text(name)}" for name, _ in self.scenarios])
         for i, model in enumerate(self.mix_models):
             r = first + i
