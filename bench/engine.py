@@ -37,11 +37,11 @@ def python_loop(kw, horizon):
     out = []
     for i in range(n):
         cash, users = kw["cash"][i], kw["mau"][i]
-        rows = {k: [] for k in ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute",
-                                "fixed_costs", "net_burn", "cash")}
+        rows = {k: [] for k in xm.Projection.ROWS}
         for t in range(1, horizon + 1):
             ad = kw["ad_spend"][i] * (1 + kw["ad_growth"][i]) ** (t - 1)
-            new = ad / kw["cac"][i] / kw["paid_share"][i]
+            paid = ad / kw["cac"][i]
+            new = paid / kw["paid_share"][i]
             users = users * (1 - kw["churn"][i]) + new
             paying = users * kw["conversion"][i]
             revenue = paying * kw["arppu"][i]
@@ -49,7 +49,7 @@ def python_loop(kw, horizon):
             burn = ad + compute + kw["fixed_costs"][i] - revenue
             cash -= burn
             for key, value in zip(rows, (t, ad, new, users, paying, revenue, compute, kw["fixed_costs"][i], burn,
-                                         cash)):
+                                         cash, paid, new - paid, 0.0)):
                 rows[key].append(value)
         out.append(rows)
     return out
