@@ -280,13 +280,7 @@ def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
                organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
                routed_share=None, large_price=None, small_price=None, migration_cost=None):
     """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
-    return _call(_runway, dict(
-        cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-        cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-        cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
-        cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
-        routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
-    ), _PROJECTION_DEFAULTS)
+    return _call(_runway, dict(locals()), _PROJECTION_DEFAULTS)  # every argument, by name
 
 
 @_excel()
@@ -295,12 +289,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
                    organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
                    routed_share=None, large_price=None, small_price=None, migration_cost=None):
     """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
-    args = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-                cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-                cost_decline=cost_decline, horizon=horizon, organic_users=organic_users,
-                organic_growth=organic_growth, cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau,
-                migration_month=migration_month, routed_share=routed_share, large_price=large_price,
-                small_price=small_price, migration_cost=migration_cost)
+    args = dict(locals())  # every argument, by name
     try:
         scalars = {}
         for k, v in args.items():
