@@ -730,9 +730,8 @@ class Builder:
                             f'SUM(runway_step_without_migration_by_month),"never"))')
             self.output_row(ws, out + 5, "migration_saving", "Share of compute saved from migration_month",
                             "fraction", S.FORMATS["percent"], "routed_share*(1-small_price/large_price)")
-            self.headlines.append("runway_months_without_migration")
             out += 2
-        self.headlines += ["runway_months", "ending_cash"]
+        self.headlines += ["runway_months"] + (["runway_months_without_migration"] if mig else []) + ["ending_cash"]
         self.add_check("Cash at the end equals opening cash less the sum of net burn",
                        "ABS(ending_cash-(cash-SUM(net_burn_by_month)))<=check_tolerance*MAX(1,ABS(cash)"
                        "+SUMPRODUCT(ABS(net_burn_by_month)))")
