@@ -25,7 +25,15 @@ import openpyxl
 from .. import engine
 from ..errors import XlmodelError
 from ..prices import blend
-from .builder import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, PROJECTION_ROWS, TOKEN_INPUTS, UDF_OUTPUTS, WB_PARAMS
+from .builder import (
+    MIX_PRICES,
+    NOT_GIVEN,
+    OPTIONAL_INPUTS,
+    PROJECTION_ROWS,
+    TOKEN_INPUTS,
+    UDF_OUTPUTS,
+    WB_PARAMS,
+)
 
 _PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \

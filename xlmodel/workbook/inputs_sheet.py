@@ -1,0 +1,189 @@
+"""The Inputs sheet (scenario columns, selector, validation) and the Model mix sheet."""
+
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import styles as S
+from .layout import (
+    CONSTANTS,
+    MIX_FIRST_ROW,
+    MIX_PRICES,
+    MIX_SHEET,
+    NOT_GIVEN,
+    OPTIONAL_INPUTS,
+    SECTIONS,
+    WB_PARAMS,
+    _fmt_for,
+    clean_text,
+    rule_expr,
+    rule_sentence,
+)
+
+
+class InputsSheets:
+    """The Inputs sheet (scenario columns, selector, validation) and the Model mix sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def inputs_sheet(self):
+        ws = self.wb.create_sheet("Inputs")
+        n = len(self.scenarios)
+        first, last = 5, 5 + n - 1
+        fl, ll = get_column_letter(first), get_column_letter(last)
+        width = last
+        self.title(ws, "Inputs", "Blue cells on a pale fill are inputs. Pick the live scenario in D4; every sheet "
+                                 "follows it. Column B holds each input's defined name.")
+        self.text(ws, "A4", "Live scenario", S.SECTION_FONT)
+        first_name = self.scenarios[0][0]
+        self.text(ws, "D4", first_name, S.INPUT_FONT, S.INPUT_FILL)
+        self.define("scenario", ws, "D4")
+        dv = DataValidation(type="list", formula1=f"${fl}$7:${ll}$7", allow_blank=False, showDropDown=False)
+        dv.promptTitle = "Live scenario"
+        dv.prompt = "Pick the scenario every sheet calculates."
+        dv.showInputMessage = True
+        dv.errorTitle = "Unknown scenario"
+        dv.error = "Pick one of the scenario names in row 7."
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add("D4")
+        self.text(ws, "A5", "Scenario number")
+        self.formula(ws, "D5", f"=SUMPRODUCT(({fl}7:{ll}7=scenario)*COLUMN({fl}7:{ll}7))-COLUMN({fl}7)+1", "0")
+        self.define("scenario_index", ws, "D5")
+        self.text(ws, "E5", "(from the scenario's position in row 7)", S.UNIT_FONT)
+        self.header(ws, 7, ["Input", "Name", "Unit", "Live"])
+        for i, (name, _) in enumerate(self.scenarios):
+            self.text(ws, f"{get_column_letter(first + i)}7", name, S.HEADER_FONT, S.HEADER_FILL, S.CENTER)
+        self.define("scenario_names", ws, f"{fl}7:{ll}7")
+        row = 8
+        for label, keys in SECTIONS:
+            keys = [k for k in keys if k in self.inputs]
+            if not keys:
+                continue
+            self.section(ws, row, label, width)
+            row += 1
+            for key in keys:
+                p = WB_PARAMS[key]
+                fmt = _fmt_for(p)
+                self.text(ws, f"A{row}", p.doc[:1].upper() + p.doc[1:], S.LABEL_FONT)
+                self.text(ws, f"B{row}", key, S.NAME_FONT)
+                self.text(ws, f"C{row}", self.unit(p.unit), S.UNIT_FONT)
+                live = f"INDEX({fl}{row}:{ll}{row},scenario_index)"
+                if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
+                    live = f'IF({live}="","{NOT_GIVEN}",{live})'
+                self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)
+                self.define(key, ws, f"D{row}")
+                self.input_rows[key] = row
+                for i, (sname, s) in enumerate(self.scenarios):
+                    c = ws.cell(row=row, column=first + i)
+                    if key in MIX_PRICES and sname in self.a.mixes:  # a link to the scenario's blended mix price
+                        c.value = f"={quote_sheetname(MIX_SHEET)}!{get_column_letter(first + i)}{self.mix_rows[key]}"
+                        self.styled(c, S.LINK_FONT, None, fmt)
+                        continue
+                    value = self.scenario_value(s, key)
+                    c.value = None if value is None else float(value)
+                    self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
+                dv = DataValidation(type="custom", formula1=rule_expr(key, f"{fl}{row}"),
+                                    allow_blank=key in OPTIONAL_INPUTS)
+                dv.promptTitle = key[:32]
+                dv.prompt = f"{p.doc[:1].upper() + p.doc[1:]}. Unit: {self.unit(p.unit)}."[:255]
+                dv.showInputMessage = True
+                dv.errorTitle = "Out of range"
+                dv.error = f"{rule_sentence(key)} ({self.unit(p.unit)})."[:225]
+                dv.showErrorMessage = True
+                ws.add_data_validation(dv)
+                dv.add(f"{fl}{row}:{ll}{row}")
+                self.add_check(f"Input {key}: {rule_sentence(key)}"
+                               + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""),
+                               rule_expr(key, key, optional=True))
+                row += 1
+        self.section(ws, row, "Constants", width)
+        row += 1
+        for name, value, unit, doc in CONSTANTS:
+            self.text(ws, f"A{row}", doc[:1].upper() + doc[1:])
+            self.text(ws, f"B{row}", name, S.NAME_FONT)
+            self.text(ws, f"C{row}", unit, S.UNIT_FONT)
+            c = ws.cell(row=row, column=4, value=value)
+            c.font, c.fill = S.INPUT_FONT, S.INPUT_FILL
+            c.number_format = "0E+00" if value < 1e-3 else "#,##0"
+            self.define(name, ws, f"D{row}")
+            row += 1
+        self.add_check("The live scenario is one of the scenario columns",
+                       "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
+        if "organic_users" in self.inputs:
+            self.add_check("organic_users counts users who come without ads: paid_share is 1 when it is given",
+                           f'IF(organic_users="{NOT_GIVEN}",TRUE(),paid_share=1)')
+        if "migration_month" in self.inputs:
+            self.add_check("large_price is above 0 when migration_month is given (the saving divides by it)",
+                           f'IF(migration_month="{NOT_GIVEN}",TRUE(),large_price>0)')
+        ws.column_dimensions["A"].width = 58
+        ws.column_dimensions["B"].width = 22
+        ws.column_dimensions["C"].width = 30
+        for col in range(4, last + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 18
+        ws.freeze_panes = "E8"
+        self.print_setup(ws, title_rows="7:7")
+
+    def mix_sheet(self):
+        """Model mix: USD prices per model (values from genai-prices), shares per scenario, blended prices."""
+        from ..prices import price
+
+        ws = self.wb.create_sheet(MIX_SHEET)
+        n = len(self.scenarios)
+        fl, ll = get_column_letter(5), get_column_letter(4 + n)
+        first, last = MIX_FIRST_ROW, MIX_FIRST_ROW + len(self.mix_models) - 1
+        self.title(ws, "Model mix", f"Traffic shares of each model per scenario (inputs) and the blended price per "
+                                    f"1M tokens, fx x SUMPRODUCT(shares, USD prices). USD prices: {self.a.price_data} "
+                                    "(values written when the workbook was generated).")
+        self.header(ws, 4, ["Model", "Input USD/1M", "Cached USD/1M", "Output USD/1M"]
+                    + [f"Share: {clean_text(name)}" for name, _ in self.scenarios])
+        for i, model in enumerate(self.mix_models):
+            r = first + i
+            self.text(ws, f"A{r}", model, S.INPUT_FONT, S.INPUT_FILL)
+            for kind, col in MIX_PRICES.values():
+                c = ws[f"{col}{r}"]
+                c.value = price(model, kind)
+                self.styled(c, S.INPUT_FONT, S.INPUT_FILL, S.FORMATS["price"])
+            for j, (sname, _) in enumerate(self.scenarios):
+                share = self.a.mixes.get(sname, {}).get(model, 0.0)
+                self.styled(ws.cell(row=r, column=5 + j, value=float(share)), S.INPUT_FONT, S.INPUT_FILL,
+                            S.FORMATS["percent"])
+        self.define("mix_models", ws, f"A{first}:A{last}")
+        for key, (kind, col) in MIX_PRICES.items():
+            self.define(f"mix_{kind}_usd", ws, f"{col}{first}:{col}{last}")
+        self.define("mix_shares", ws, f"{fl}{first}:{ll}{last}")
+        rows = self.mix_rows
+        labels = {"total": ("Share total (1 for a scenario with a mix)", "fraction"),
+                  "fx": ("fx: model currency per 1 USD (from Inputs)", "currency per USD"),
+                  "input_price": ("Blended input price", "currency per 1M tokens"),
+                  "cached_price": ("Blended cached-input price", "currency per 1M tokens"),
+                  "output_price": ("Blended output price", "currency per 1M tokens")}
+        fx_row = self.input_rows["fx"]
+        for key, r in rows.items():
+            label, unit = labels[key]
+            self.text(ws, f"A{r}", f"{label} ({self.unit(unit)})", S.SECTION_FONT if key == "total" else None)
+            for j in range(n):
+                col = get_column_letter(5 + j)
+                shares = f"{col}{first}:{col}{last}"
+                if key == "total":
+                    f, fmt, font = f"=SUM({shares})", S.FORMATS["percent"], S.FORMULA_FONT
+                elif key == "fx":
+                    f, fmt, font = f"=Inputs!{col}{fx_row}", S.FORMATS["price"], S.LINK_FONT
+                else:
+                    usd = f"${MIX_PRICES[key][1]}${first}:${MIX_PRICES[key][1]}${last}"
+                    f = f'=IF({col}{rows["total"]}=0,"no mix",{col}{rows["fx"]}*SUMPRODUCT({shares},{usd}))'
+                    fmt, font = S.FORMATS["price"], S.FORMULA_FONT
+                self.formula(ws, f"{col}{r}", f, fmt, font=font, align=S.RIGHT)
+            self.define(f"mix_{key}", ws, f"{fl}{r}:{ll}{r}")
+        for j, (sname, _) in enumerate(self.scenarios):
+            if sname in self.a.mixes:
+                col = get_column_letter(5 + j)
+                self.add_check(f"Model mix: the shares of scenario {clean_text(sname)} sum to 1",
+                               f"ABS({quote_sheetname(MIX_SHEET)}!{col}{rows['total']}-1)<=check_tolerance")
+        self.add_check("Model mix: no share is negative", 'COUNTIF(mix_shares,"<0")=0')
+        ws.column_dimensions["A"].width = 44
+        for col in "BCD":
+            ws.column_dimensions[col].width = 16
+        for j in range(n):
+            ws.column_dimensions[get_column_letter(5 + j)].width = 16
+        ws.freeze_panes = "B5"
+        self.print_setup(ws, title_rows="4:4")

@@ -1,0 +1,150 @@
+"""The workbook's layout: inputs and their sections, constants, templates, text and rule helpers.
+
+Shared by the builder and every sheet module."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..assumptions import Assumptions
+from ..params import ALL_PARAMS, RULES, Param
+from . import styles as S
+
+# ------------------------------------------------------------------ inputs
+
+#: a workbook-only input: compute cost entered directly instead of from tokens
+OTHER_COST = Param("other_cost_per_mau", "nonneg", "currency per MAU per month",
+                   "compute cost per MAU entered directly, added to the token cost (use it instead of tokens)", 0.0)
+WB_PARAMS = {**ALL_PARAMS, OTHER_COST.name: OTHER_COST}
+
+TOKEN_INPUTS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+
+SECTIONS = [
+    ("Cash and fixed costs", ("cash", "fixed_costs")),
+    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
+                               "organic_users", "organic_growth")),
+    ("Retention and monetisation", ("churn", "conversion", "arppu")),
+    ("Compute", ("fx",) + TOKEN_INPUTS + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline")),
+    ("Discounting", ("annual_discount_rate",)),
+    ("Small-model migration", ("monthly_tokens", "large_price", "small_price", "routed_share", "migration_cost",
+                               "months", "migration_month", "token_growth", "price_decline", "monthly_revenue",
+                               "revenue_loss")),
+]
+
+#: inputs that may be left empty ("not given"): the live cell then shows NOT_GIVEN
+OPTIONAL_INPUTS = ("organic_users", "paying_cost_per_mau", "migration_month")
+NOT_GIVEN = "none"
+
+#: the Model mix sheet: scenario key -> (genai-prices kind, column of the USD price)
+MIX_SHEET = "Model mix"
+MIX_PRICES = {"input_price": ("input", "B"), "cached_price": ("cached_input", "C"), "output_price": ("output", "D")}
+MIX_FIRST_ROW = 5
+
+#: constants used by formulas, each a labelled, named cell (no number hides in a formula)
+CONSTANTS = [
+    ("tokens_per_million", 1_000_000, "tokens", "tokens in one priced unit (prices are per 1M tokens)"),
+    ("months_per_year", 12, "months", "months in a year (annual to monthly rate)"),
+    ("check_tolerance", 1e-9, "fraction", "relative tolerance of the checks"),
+]
+
+UE_INPUTS = ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
+    "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate")
+RUNWAY_INPUTS = ("cash", "fixed_costs", "mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
+                 "organic_users", "organic_growth", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
+    "other_cost_per_mau", "paying_cost_per_mau", "cost_decline")
+#: the migration inputs the projection uses (migration_month), when the file has migration inputs
+RUNWAY_MIGRATION_INPUTS = ("large_price", "small_price", "routed_share", "migration_cost", "migration_month")
+MIGRATION_INPUTS = ("annual_discount_rate", "monthly_tokens", "large_price", "small_price", "routed_share",
+                    "migration_cost", "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
+
+PROJECTION_ROWS = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
+                   "compute", "fixed_costs", "migration_one_off", "net_burn", "cash")
+
+#: headline outputs that the udf variant computes with =LLM_* functions too
+UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
+
+_ABSOLUTE = re.compile(r"([A-Z]+)(\d+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value) -> str:
+    """User text as it goes into a cell: control characters removed."""
+    return _CONTROL.sub("", str(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def rule_expr(name: str, x: str, optional: bool = False) -> str:
+    """Excel expression that is TRUE when ``x`` satisfies the input's rule.
+
+    ``optional``: the live cell of an input that may be left empty, which
+    then holds the text NOT_GIVEN.
+    """
+    if optional and name in OPTIONAL_INPUTS:
+        return f'IF({x}="{NOT_GIVEN}",TRUE(),{rule_expr(name, x)})'
+    r = RULES[WB_PARAMS[name].rule]
+    parts = [f"ISNUMBER({x})"]
+    if r.lo is not None:
+        parts.append(f"{x}{'>=' if r.lo_incl else '>'}{r.lo:g}")
+    if r.hi is not None:
+        parts.append(f"{x}{'<=' if r.hi_incl else '<'}{r.hi:g}")
+    if r.integer:
+        parts.append(f"INT({x})={x}")
+    return "AND(" + ",".join(parts) + ")"
+
+
+def rule_sentence(name: str) -> str:
+    p = WB_PARAMS[name]
+    return f"{name} {RULES[p.rule].text}"
+
+
+def _fmt_for(p: Param) -> str:
+    return S.FORMATS.get(p.fmt, S.FORMATS["money"])
+
+
+# ---------------------------------------------------------------- templates
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: str
+    summary: str
+    sheets: tuple  # of "ue_cost", "ue", "projection", "migration"
+
+    def inputs(self, a: Assumptions) -> list[str]:
+        keys: list[str] = []
+        if "ue" in self.sheets:
+            keys += UE_INPUTS
+        if "projection" in self.sheets:
+            keys += RUNWAY_INPUTS
+            if a.has_migration():
+                keys += RUNWAY_MIGRATION_INPUTS
+        if "migration" in self.sheets and a.has_migration():
+            keys += MIGRATION_INPUTS
+        if a.mixes and any(k in keys for k in TOKEN_INPUTS):
+            keys.append("fx")
+        return [k for _, sec in SECTIONS for k in sec if k in keys]
+
+    def has(self, sheet: str, a: Assumptions) -> bool:
+        if sheet == "migration":
+            return "migration" in self.sheets and a.has_migration()
+        return sheet in self.sheets
+
+
+TEMPLATES = {
+    t.key: t
+    for t in [
+        Template("unit-economics", "Unit economics",
+                 "CAC (blended and paid), compute cost per MAU, revenue, contribution, gross margin, LTV, LTV/CAC, "
+                 "payback, break-even conversion", ("ue",)),
+        Template("runway", "Projection and runway",
+                 "monthly projection of users, revenue, ad, compute and fixed costs, cash balance and runway, with charts",
+                 ("ue_cost", "projection")),
+        Template("migration", "Small-model migration",
+                 "cash flows of moving traffic to a small model: NPV, payback month, cumulative NPV chart, "
+                 "sensitivity of NPV to routed share and small-model price", ("migration",)),
+        Template("model", "LLM app economics model",
+                 "everything in one workbook: cover, inputs with scenarios and a selector, unit economics, "
+                 "projection and runway, migration, checks", ("ue", "projection", "migration")),
+    ]
+}

@@ -1,0 +1,113 @@
+"""The Unit economics sheet and the named output rows it and the other sheets use."""
+
+from __future__ import annotations
+
+from ..engine import OUTPUT_UNITS
+from . import styles as S
+from .layout import UDF_OUTPUTS
+
+
+class UnitEconomicsSheet:
+    """The Unit economics sheet and the named output rows it and the other sheets use (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def output_row(self, ws, row: int, name: str, label: str, unit: str, fmt: str, formula: str, udf: str | None = None):
+        """One named output: label, name, unit, native formula, and in udf mode the =LLM_* twin."""
+        self.text(ws, f"A{row}", label)
+        self.text(ws, f"B{row}", name, S.NAME_FONT)
+        self.text(ws, f"C{row}", self.unit(unit), S.UNIT_FONT)
+        self.formula(ws, f"D{row}", self.f(formula), fmt, align=S.RIGHT)
+        if self.udf and name in UDF_OUTPUTS and udf:
+            self.define(f"{name}_native", ws, f"D{row}")
+            self.formula(ws, f"E{row}", self.f(udf), fmt, align=S.RIGHT)
+            self.define(name, ws, f"E{row}")
+            self.add_check(f"{name}: the =LLM_* function agrees with the native formula",
+                           "IF(AND(ISNUMBER({n}),ISNUMBER({n}_native)),ABS({n}-{n}_native)<=check_tolerance*MAX(1,ABS({n}_native)),"
+                           "IF(ISERROR({n}),FALSE,{n}&\"\"={n}_native&\"\"))".format(n=name))
+        else:
+            self.define(name, ws, f"D{row}")
+
+    def unit_economics_sheet(self, full: bool):
+        ws = self.wb.create_sheet("Unit economics")
+        self.title(ws, "Unit economics" if full else "Compute cost",
+                   "Per MAU per month, for the live scenario. Definitions: docs/model.md.")
+        cols = ["Metric", "Name", "Unit", "Value"] + (["Excel function"] if self.udf else [])
+        self.header(ws, 4, cols)
+        row = 5
+        self.section(ws, row, "Compute", len(cols))
+        row += 1
+        self.output_row(ws, row, "cost_per_mau", "Compute cost per MAU", OUTPUT_UNITS["cost_per_mau"], S.FORMATS["money"],
+                        "(input_tokens*(1-cached_share)*input_price+input_tokens*cached_share*cached_price"
+                        "+output_tokens*output_price)/tokens_per_million+other_cost_per_mau",
+                        "LLM_COST_PER_MAU(input_tokens,output_tokens,input_price,output_price,cached_share,cached_price)"
+                        "+other_cost_per_mau")
+        self.headlines.append("cost_per_mau")
+        row += 1
+        self.output_row(ws, row, "cost_per_paying_mau", "Compute cost per paying MAU (paying_cost_per_mau, "
+                        "or the cost per MAU when not given)", OUTPUT_UNITS["cost_per_paying_mau"], S.FORMATS["money"],
+                        "IF(ISNUMBER(paying_cost_per_mau),paying_cost_per_mau,{cost_per_mau})")
+        row += 1
+        self.output_row(ws, row, "blended_cost_per_mau", "Blended compute cost per MAU (free and paying users)",
+                        OUTPUT_UNITS["blended_cost_per_mau"], S.FORMATS["money"],
+                        "{cost_per_mau}+conversion*(cost_per_paying_mau-{cost_per_mau})")
+        self.headlines += ["cost_per_paying_mau", "blended_cost_per_mau"]
+        row += 1
+        if full:
+            self.ensure_monthly_rate(ws, row)
+            row += 2
+            self.section(ws, row, "Unit economics", len(cols))
+            row += 1
+            def payback(q):  # payback_months() on CAC q, the twin of the engine's masks
+                return (f'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(NOT(ISNUMBER({q})),"n/a",'
+                        f'IF(margin_per_user<=0,"never",IF(churn=0,{q}/margin_per_user,'
+                        f'IF({q}*churn/margin_per_user>=1,"never",IF(churn=1,0,'
+                        f'LN(1-{q}*churn/margin_per_user)/LN(1-churn)))))))')
+
+            payer_margin = "arppu-(cost_per_paying_mau-{cost_per_mau})"
+            rows = [
+                ("blended_cac", "Blended CAC (ad spend per new user of any source)", S.FORMATS["money"],
+                 'IF(ISNUMBER(organic_users),IF(ad_spend/cac+organic_users>0,ad_spend/(ad_spend/cac+organic_users),'
+                 '"n/a"),cac*paid_share)', None),
+                ("paid_cac", "Paid CAC (ad spend per user bought with ads)", S.FORMATS["money"], "cac", None),
+                ("revenue_per_mau", "Revenue per MAU", S.FORMATS["money"], "conversion*arppu", None),
+                ("contribution_per_mau", "Contribution per MAU", S.FORMATS["money"],
+                 "revenue_per_mau-blended_cost_per_mau", None),
+                ("gross_margin", "Gross margin", S.FORMATS["percent"],
+                 'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")', None),
+                ("ltv", "LTV (discounted contribution over a user's life)", S.FORMATS["money"],
+                 'IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),'
+                 'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")',
+                 "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)"),
+                ("ltv_to_cac", "LTV / blended CAC", S.FORMATS["ratio"],
+                 'IF(AND(ISNUMBER({ltv}),ISNUMBER(blended_cac)),IF(blended_cac>0,{ltv}/blended_cac,"n/a"),"n/a")',
+                 None),
+                ("ltv_to_paid_cac", "LTV / paid CAC", S.FORMATS["ratio"],
+                 'IF(ISNUMBER({ltv}),{ltv}/paid_cac,"n/a")', None),
+                ("margin_per_user", "Contribution per user per month (for payback)", S.FORMATS["money"],
+                 'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")', None),
+                ("payback_months", "Payback on blended CAC", S.FORMATS["months"], payback("blended_cac"),
+                 "LLM_PAYBACK(blended_cac,revenue_per_mau,gross_margin,churn)"),
+                ("payback_months_paid", "Payback on paid CAC", S.FORMATS["months"], payback("paid_cac"), None),
+                ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
+                 f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
+            ]
+            for name, label, fmt, formula, udf in rows:
+                unit = OUTPUT_UNITS.get(name, "currency per user per month")
+                self.output_row(ws, row, name, label, unit, fmt, formula, udf)
+                if name != "margin_per_user":
+                    self.headlines.append(name)
+                row += 1
+        ws.column_dimensions["A"].width = 50
+        ws.column_dimensions["B"].width = 24
+        ws.column_dimensions["C"].width = 30
+        ws.column_dimensions["D"].width = 18
+        ws.column_dimensions["E"].width = 18
+        ws.freeze_panes = "A5"
+        self.print_setup(ws, title_rows="4:4")
+
+    def ensure_monthly_rate(self, ws, row: int) -> int:
+        """The monthly discount rate, on the first sheet that needs it; returns the next free row."""
+        if "monthly_discount_rate" in self.wb.defined_names:
+            return row
+        self.output_row(ws, row, "monthly_discount_rate", "Monthly discount rate", "monthly fraction", "0.000%",
+                        "(1+annual_discount_rate)^(1/months_per_year)-1")
+        return row + 1
