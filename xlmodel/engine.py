@@ -236,7 +236,7 @@ def unit_economics(
                   output_price=output_price, cached_share=cached_share, cached_price=cached_price)
     cost = _resolve_cost_per_mau(cost_per_mau, tokens)
     paying_cost = cost if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
-    blended_cost = blended_cost_per_mau(cost, None if paying_cost_per_mau is None else paying_cost, conv)
+    blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
     revenue = conv * price
     contribution = revenue - blended_cost
     if organic_users is None:

@@ -186,13 +186,13 @@ def expected_values(values: dict) -> tuple[dict, dict]:
             exp[f"{row}_by_month"] = getattr(p, row)
         with np.errstate(divide="ignore", invalid="ignore"):
             exp["cac_by_month"] = np.where(p.ad_spend == 0, s["cac"], p.ad_spend / p.paid_new_users)
-        exp["runway_months"] = engine.runway_months(**kw)
+        exp["runway_months"] = engine.runway_from_cash(s["cash"], p.cash, p.net_burn)  # runway_months' own step
         if "migration_month" in s:
             without = engine.project(**dict(kw, migration_month=None))
             exp["compute_without_migration_by_month"] = without.compute
             exp["net_burn_without_migration_by_month"] = without.net_burn
             exp["cash_without_migration_by_month"] = without.cash
-            exp["runway_months_without_migration"] = engine.runway_months(**dict(kw, migration_month=None))
+            exp["runway_months_without_migration"] = engine.runway_from_cash(s["cash"], without.cash, without.net_burn)
             exp["migration_saving"] = s["routed_share"] * (1 - s["small_price"] / s["large_price"])
             scale["cash_without_migration_by_month"] = abs(s["cash"]) + float(np.abs(without.net_burn).sum())
             scale["net_burn_without_migration_by_month"] = scale["cash_without_migration_by_month"]
