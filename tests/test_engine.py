@@ -467,3 +467,36 @@ def test_unit_economics_v2_defaults_are_version_1(kw):
     assert ue.blended_cac == kw["cac"] * kw["paid_share"]
     assert ue.blended_cost_per_mau == ue.cost_per_mau == ue.cost_per_paying_mau == kw["cost_per_mau"]
     assert ue.breakeven_conversion == kw["cost_per_mau"] / kw["arppu"]
+
+
+# ------------------------------------------------------- streaming runway
+
+
+@given(S.projection_v2_inputs())
+def test_runway_stream_is_the_projection_bit_for_bit(kw):
+    """The month-by-month stream keeps no month it has passed, yet gives the projection's runway exactly."""
+    p = xm.project(**kw)
+    got = xm.engine.runway_stream(**kw, without_migration=True)
+    assert got.runway_months == xm.engine.runway_from_cash(kw["cash"], p.cash, p.net_burn)
+    assert got.ending_cash == p.cash[-1]
+    if kw.get("migration_month") is None:
+        assert got.runway_months_without_migration is None
+    else:
+        q = xm.project(**dict(kw, migration_month=None))
+        assert got.runway_months_without_migration == xm.engine.runway_from_cash(kw["cash"], q.cash, q.net_burn)
+        assert got.ending_cash_without_migration == q.cash[-1]
+
+
+def test_runway_stream_vectorised_equals_scalar_runs():
+    rng = np.random.default_rng(3)
+    n = 257
+    kw = dict(cash=rng.uniform(-1e5, 5e6, n), mau=1e4, ad_spend=2e4, ad_growth=rng.uniform(-0.1, 0.2, n), cac=4,
+              cac_elasticity=rng.uniform(0, 1, n), churn=rng.uniform(0, 0.5, n), conversion=0.05, arppu=12,
+              cost_per_mau=0.3, fixed_costs=1.5e5, horizon=48, migration_month=12, large_price=10, small_price=1,
+              routed_share=0.6, migration_cost=1e5)
+    got = xm.engine.runway_stream(**kw, without_migration=True)
+    for i in range(0, n, 16):
+        one = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
+        assert got.runway_months[i] == xm.runway_months(**one)
+        assert got.runway_months_without_migration[i] == xm.runway_months(**dict(one, migration_month=None))
+        assert got.ending_cash[i] == xm.project(**one).cash[-1]

@@ -24,7 +24,7 @@ from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # 
                         migration_payback_month)
 from .params import check
 from .projection import (Projection, _reject_unknown, blended_cost_per_mau, project,  # noqa: F401
-                         runway_from_cash, runway_months)
+                         RunwayStream, runway_from_cash, runway_months, runway_stream)
 
 
 __all__ = [

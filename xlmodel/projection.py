@@ -13,7 +13,7 @@ from .closed_form import _out
 from .errors import InputError
 from .params import PARAMS, check
 
-__all__ = ["Projection", "project", "runway_months", "runway_from_cash"]
+__all__ = ["Projection", "project", "runway_months", "runway_from_cash", "runway_stream", "RunwayStream"]
 
 
 def _reject_unknown(other: dict):
@@ -193,55 +193,110 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         migration_cost=migration_cost), other)
     shape = v["cash"].shape
     # Time-major internally, (horizon,) + shape: each month is one contiguous
-    # row, so the month-by-month recurrences run over contiguous memory. The
-    # arrays handed back are views with months on the last axis.
-    ad = v["ad_spend"] * _powers(1 + v["ad_growth"], h, shape)
-    if v["cac_elasticity"].any():
-        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-            cac_t = np.where(ad == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
-    else:
-        cac_t = v["cac"]
-    paid = ad / cac_t
-    if "organic_users" in v:
-        new = paid + v["organic_users"] * _powers(1 + v["organic_growth"], h, shape)
-    else:
-        new = paid / v["paid_share"]
-    organic = new - paid
-    users = np.empty((h,) + shape)
-    keep = 1 - v["churn"]
-    prev = v["mau"]
+    # row. The arrays handed back are views with months on the last axis.
+    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
+             "compute", "migration_one_off", "net_burn", "cash")
+    full = {n: np.empty((h,) + shape) for n in names}
+    months = _Months(v, shape)
     for k in range(h):
-        row = users[k, ...]  # a view, also when the scenario shape is ()
-        np.multiply(prev, keep, out=row)  # mau_{t-1} * (1 - churn) + new_t
-        row += new[k]
-        prev = row
-    paying = users * v["conversion"]
-    revenue = paying * v["arppu"]
-    compute = users * blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"]) \
-        * _powers(1 - v["cost_decline"], h, shape)
-    fixed = np.broadcast_to(v["fixed_costs"], (h,) + shape)
-    month_t = np.arange(1, h + 1, dtype=float).reshape((h,) + (1,) * len(shape))
-    if "migration_month" in v:
-        saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
-        compute = compute * np.where(month_t >= v["migration_month"], 1 - saving, 1.0)
-        one_off = np.where(month_t == v["migration_month"], v["migration_cost"], 0.0)
-        burn = ad + compute + fixed + one_off - revenue
-    else:
-        one_off = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
-        burn = ad + compute + fixed - revenue
-    # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same rounding
-    # as the workbook's row of =previous-net_burn formulas.
-    cash_t = np.empty((h,) + shape)
-    prev = v["cash"]
-    for k in range(h):
-        prev = np.subtract(prev, burn[k], out=cash_t[k, ...])
-    month = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
+        months.step(k, {n: full[n][k, ...] for n in names})  # views: also when the scenario shape is ()
+    if "migration_month" not in v:
+        full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
-    ad, paid, organic, new, users, paying, revenue, compute, fixed, one_off, burn, cash_t = map(
-        last, (ad, paid, organic, new, users, paying, revenue, compute, fixed, one_off, burn, cash_t))
-    return Projection(month=month, ad_spend=ad, paid_new_users=paid, organic_new_users=organic, new_users=new,
-                      mau=users, paying_users=paying, revenue=revenue, compute=compute, fixed_costs=fixed,
-                      migration_one_off=one_off, net_burn=burn, cash=cash_t)
+    rows = {n: last(a) for n, a in full.items()}
+    rows["fixed_costs"] = np.broadcast_to(v["fixed_costs"][..., None], shape + (h,))
+    rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
+    return Projection(**rows)
+
+
+class _Months:
+    """The projection's equations (MODEL.md), one month at a time: the only copy of them.
+
+    :func:`project` has each month written into its full arrays;
+    :func:`runway_stream` into scratch rows it reuses, so that a simulation of
+    a million draws never holds every month of every draw. Running powers
+    (one multiplication a month instead of a ``pow``) are within a few units
+    in the last place of ``base ** (t-1)``, far inside the 1e-9 agreement
+    promised with the workbooks' ``^``.
+    """
+
+    def __init__(self, v: dict, shape: tuple):
+        self.v, self.shape = v, shape
+        self.ad_pow = np.ones(shape)
+        self.cost_pow = np.ones(shape)
+        self.ad_base = 1 + v["ad_growth"]
+        self.cost_base = 1 - v["cost_decline"]
+        self.organic = "organic_users" in v
+        if self.organic:
+            self.org_pow = np.ones(shape)
+            self.org_base = 1 + v["organic_growth"]
+        # (ad_t / ad_spend) is exactly 1 when spend never grows, and 1 ** e == 1: skip the pow then
+        self.elastic = bool(v["cac_elasticity"].any()) and bool(v["ad_growth"].any())
+        self.keep = 1 - v["churn"]
+        self.cost = blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"])
+        self.migration = "migration_month" in v
+        if self.migration:
+            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+        self.mau = v["mau"]
+        self.cash = v["cash"]
+
+    def step(self, k: int, o: dict, without: dict | None = None) -> None:
+        """Write month ``t = k+1`` into the arrays of ``o`` (each of the scenario shape).
+
+        ``without``: also the net burn and cash with all traffic on the large
+        model (keys ``compute``, ``net_burn``, ``cash``; its ``cash`` row must
+        hold the previous month's cash without the migration).
+        """
+        v = self.v
+        if k:
+            self.ad_pow *= self.ad_base
+            self.cost_pow *= self.cost_base
+            if self.organic:
+                self.org_pow *= self.org_base
+        ad, paid, new = o["ad_spend"], o["paid_new_users"], o["new_users"]
+        np.multiply(v["ad_spend"], self.ad_pow, out=ad)
+        if self.elastic:
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+                cac_t = np.where(ad == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
+        else:
+            cac_t = v["cac"]
+        np.divide(ad, cac_t, out=paid)
+        if self.organic:
+            np.multiply(v["organic_users"], self.org_pow, out=new)
+            np.add(paid, new, out=new)
+        else:
+            np.divide(paid, v["paid_share"], out=new)
+        np.subtract(new, paid, out=o["organic_new_users"])
+        mau = o["mau"]
+        np.multiply(self.mau, self.keep, out=mau)  # mau_{t-1} * (1 - churn) + new_t
+        np.add(mau, new, out=mau)
+        self.mau = mau
+        np.multiply(mau, v["conversion"], out=o["paying_users"])
+        revenue = np.multiply(o["paying_users"], v["arppu"], out=o["revenue"])
+        compute, burn = o["compute"], o["net_burn"]
+        np.multiply(mau, self.cost, out=compute)
+        np.multiply(compute, self.cost_pow, out=compute)
+        if without is not None:
+            w = without
+            np.add(ad, compute, out=w["net_burn"])
+            np.add(w["net_burn"], v["fixed_costs"], out=w["net_burn"])
+            np.subtract(w["net_burn"], revenue, out=w["net_burn"])
+            np.subtract(w["cash"], w["net_burn"], out=w["cash"])
+        if self.migration:
+            t = k + 1
+            np.multiply(compute, np.where(t >= v["migration_month"], 1 - self.saving, 1.0), out=compute)
+            one = np.where(t == v["migration_month"], v["migration_cost"], 0.0)
+            if "migration_one_off" in o:
+                np.copyto(o["migration_one_off"], one)
+        np.add(ad, compute, out=burn)
+        np.add(burn, v["fixed_costs"], out=burn)
+        if self.migration:
+            np.add(burn, one, out=burn)
+        np.subtract(burn, revenue, out=burn)
+        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
+        # rounding as the workbook's row of =previous-net_burn formulas.
+        np.subtract(self.cash, burn, out=o["cash"])
+        self.cash = o["cash"]
 
 
 def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
@@ -255,21 +310,6 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
     if paying_cost_per_mau is None:
         return cost_per_mau
     return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
-
-
-def _powers(base, h: int, shape) -> np.ndarray:
-    """``base ** (t-1)`` for t = 1..h, time-major, built month by month.
-
-    One multiplication per cell instead of a ``pow``: three times faster, and
-    within a few units in the last place of ``base ** (t-1)`` (2.5e-15
-    relative over 120 months), far inside the 1e-9 agreement promised with
-    the workbooks' ``^``.
-    """
-    out = np.empty((h,) + shape)
-    out[0, ...] = 1.0
-    for k in range(1, h):
-        np.multiply(out[k - 1, ...], base, out=out[k, ...])
-    return out
 
 
 def runway_from_cash(cash, cash_by_month, net_burn_by_month):
@@ -314,8 +354,82 @@ def runway_months(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
     ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
     12.0
     """
-    p = project(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion,
-                arppu=arppu, cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share,
-                ad_growth=ad_growth, cost_decline=cost_decline, horizon=horizon, **other)
-    c0 = np.broadcast_to(np.asarray(cash, dtype=float), p.cash.shape[:-1])
-    return runway_from_cash(c0, p.cash, p.net_burn)
+    return runway_stream(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion,
+                         arppu=arppu, cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share,
+                         ad_growth=ad_growth, cost_decline=cost_decline, horizon=horizon, **other).runway_months
+
+
+@dataclass(frozen=True)
+class RunwayStream:
+    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
+
+    The ``..._without_migration`` fields are set when asked for and a
+    ``migration_month`` is given: the same projection with all traffic on the
+    large model (no saving, no one-off cost).
+    """
+
+    runway_months: float | np.ndarray
+    ending_cash: float | np.ndarray
+    runway_months_without_migration: float | np.ndarray | None = None
+    ending_cash_without_migration: float | np.ndarray | None = None
+
+
+def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
+                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, without_migration=False,
+                  **other) -> RunwayStream:
+    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+
+    Takes the arguments of :func:`project`; memory is a few arrays of the
+    scenario shape whatever the horizon (a million scenarios over 120 months
+    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
+    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
+    run the same month step. ``without_migration=True`` also follows the
+    projection with all traffic on the large model, in the same pass.
+    """
+    kw = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
+              cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
+              cost_decline=cost_decline, horizon=horizon)
+    for k in OPTIONAL + MIGRATION_NEEDS + ("organic_growth", "cac_elasticity"):
+        kw[k] = other.pop(k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0)
+    v, h = _projection_inputs(kw, other)
+    shape = v["cash"].shape
+    months = _Months(v, shape)
+    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
+             "compute", "net_burn")
+    o = {n: np.empty(shape) for n in names}
+    cash_rows = [np.array(v["cash"], dtype=float, copy=True), np.empty(shape)]
+    start = cash_rows[0].copy()
+    run = np.array(np.where(start <= 0, 0.0, np.inf))
+    alive = np.array(start > 0)
+    neg = np.empty(shape, dtype=bool)
+    w = None
+    if without_migration and months.migration:
+        w = {"net_burn": np.empty(shape), "cash": start.copy(), "prev": np.empty(shape)}
+        run_w, alive_w = run.copy(), alive.copy()
+    for k in range(h):
+        prev, o["cash"] = cash_rows[k % 2], cash_rows[(k + 1) % 2]
+        if w is not None:
+            np.copyto(w["prev"], w["cash"])
+        months.step(k, o, w)
+        _first_below_zero(k, prev, o["cash"], o["net_burn"], run, alive, neg)
+        if w is not None:
+            _first_below_zero(k, w["prev"], w["cash"], w["net_burn"], run_w, alive_w, neg)
+    out = RunwayStream(_out(run), _out(cash_rows[h % 2]))
+    if w is not None:
+        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(w["cash"]))
+    return out
+
+
+def _first_below_zero(k, prev, cash, burn, run, alive, neg):
+    """Record ``k + cash_{t-1}/net_burn_t`` where cash first goes below 0 in month ``t = k+1``."""
+    np.less(cash, 0, out=neg)
+    np.logical_and(neg, alive, out=neg)
+    if neg.any():
+        if neg.ndim:
+            idx = np.flatnonzero(neg)
+            flat_run, flat_alive = run.reshape(-1), alive.reshape(-1)
+            flat_run[idx] = k + prev.reshape(-1)[idx] / burn.reshape(-1)[idx]
+            flat_alive[idx] = False
+        else:
+            run[...] = k + prev / burn
+            alive[...] = False
