@@ -500,3 +500,20 @@ def test_runway_stream_vectorised_equals_scalar_runs():
         assert got.runway_months[i] == xm.runway_months(**one)
         assert got.runway_months_without_migration[i] == xm.runway_months(**dict(one, migration_month=None))
         assert got.ending_cash[i] == xm.project(**one).cash[-1]
+
+
+def test_unit_economics_nan_mode_is_each_scenario_alone():
+    """undefined="nan": a scenario's outputs are exactly those of a run on it alone (None there is nan here)."""
+    rng = np.random.default_rng(5)
+    n = 400
+    kw = dict(cac=rng.uniform(1, 50, n), paid_share=1.0, churn=rng.choice([0.0, 0.05, 0.3], n),
+              conversion=rng.choice([0.0, 0.01, 0.2], n), arppu=rng.uniform(0, 40, n), cost_per_mau=0.4,
+              paying_cost_per_mau=rng.uniform(0, 60, n), annual_discount_rate=rng.choice([0.0, 0.1], n),
+              ad_spend=rng.choice([0.0, 1e5], n), organic_users=rng.choice([0.0, 1e3], n))
+    got = xm.unit_economics(**kw, undefined="nan").as_dict()
+    for i in range(n):
+        one = xm.unit_economics(**{k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in kw.items()},
+                                undefined="none").as_dict()
+        for name, value in one.items():
+            g = got[name][i]
+            assert (math.isnan(g) if value is None else g == value), (i, name, g, value)

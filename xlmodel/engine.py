@@ -185,12 +185,14 @@ def unit_economics(
         ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
     paying_cost_per_mau : float or array_like, optional
         Compute cost of a paying user per month (default ``cost_per_mau``).
-    undefined : {"raise", "none"}, default "raise"
+    undefined : {"raise", "none", "nan"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
         undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
         in month 1 (no blended CAC): raise
         :class:`InputError`, or return ``None`` for those outputs (for arrays,
-        ``None`` when any scenario is undefined) and compute the rest.
+        ``None`` when any scenario is undefined) and compute the rest, or
+        (``"nan"``, for arrays of scenarios such as a simulation's draws)
+        ``nan`` in just the scenarios where an output is undefined.
     **other
         Other scenario inputs (``cash``, ``ad_spend``, ...) are accepted and
         ignored, so a whole scenario can be passed; unknown names are an error.
@@ -224,8 +226,8 @@ def unit_economics(
     (6.0, 0.428571)
     """
     _reject_unknown(other)
-    if undefined not in ("raise", "none"):
-        raise InputError("undefined", f"undefined must be 'raise' or 'none', got {undefined!r}")
+    if undefined not in ("raise", "none", "nan"):
+        raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
     q = check("cac", cac)
     p = check("paid_share", paid_share)
     c = check("churn", churn)
@@ -249,7 +251,10 @@ def unit_economics(
                              f"got {float(p.min()):.10g}")
         spend = check("ad_spend", ad_spend)
         new_1 = spend / q + check("organic_users", organic_users)
-        if not new_1.min() > 0:
+        if undefined == "nan":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                blended = np.where(new_1 > 0, spend / new_1, np.nan)
+        elif not new_1.min() > 0:
             if undefined == "raise":
                 raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
                                  "organic_users above 0), got none")
@@ -257,6 +262,9 @@ def unit_economics(
         else:
             blended = spend / new_1
     d = np.asarray(monthly_rate(annual_discount_rate))
+    if undefined == "nan":
+        return _per_scenario(q, c, d, annual_discount_rate, price, cost, paying_cost, blended_cost, revenue,
+                             contribution, blended)
     has_revenue = bool((revenue > 0).all())
     has_ltv = has_revenue and bool((c + d > 0).all())
     if undefined == "raise" and not has_revenue:
@@ -287,6 +295,41 @@ def unit_economics(
             payback_months_paid=None if gm is None else payback_months(q, revenue, gm, c),
             breakeven_conversion=_out(cost / margin_payer) if bool((margin_payer > 0).all()) else None,
         )
+
+
+def _per_scenario(q, c, d, rate, price, cost, paying_cost, blended_cost, revenue, contribution, blended):
+    """unit_economics(..., undefined="nan"): every output where its scenario defines it, nan elsewhere.
+
+    The same formulas as above, each closed form run on just the scenarios
+    where it is defined (revenue above 0; churn + d above 0 for LTV; users in
+    month 1 for the blended CAC; a payer who covers their extra compute for
+    the break-even conversion).
+    """
+    (q, c, d, rate, price, cost, paying_cost, blended_cost, revenue, contribution, blended) = np.broadcast_arrays(
+        q, c, d, np.asarray(rate, dtype=float), price, cost, paying_cost, blended_cost, revenue, contribution,
+        blended)
+    nan = np.full(q.shape, np.nan)
+    has_rev = revenue > 0
+    has_ltv = has_rev & (c + d > 0)
+    given = ~np.isnan(blended)  # no users in month 1: no blended CAC
+    has_blended = blended > 0  # False for nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gm = np.where(has_rev, contribution / np.where(has_rev, revenue, 1.0), np.nan)
+        value = nan.copy()
+        value[has_ltv] = ltv(revenue[has_ltv], gm[has_ltv], c[has_ltv], rate[has_ltv])
+        pay = nan.copy()
+        ok = has_rev & given
+        pay[ok] = payback_months(blended[ok], revenue[ok], gm[ok], c[ok])
+        pay_paid = nan.copy()
+        pay_paid[has_rev] = payback_months(q[has_rev], revenue[has_rev], gm[has_rev], c[has_rev])
+        margin_payer = price - (paying_cost - cost)
+        return UnitEconomics(
+            blended_cac=blended.copy(), paid_cac=q.copy(), cost_per_mau=cost.copy(),
+            cost_per_paying_mau=paying_cost.copy(), blended_cost_per_mau=blended_cost.copy(),
+            revenue_per_mau=revenue.copy(), contribution_per_mau=contribution.copy(), gross_margin=gm,
+            ltv=value, ltv_to_cac=np.where(has_blended, value / np.where(has_blended, blended, 1.0), np.nan),
+            ltv_to_paid_cac=value / q, payback_months=pay, payback_months_paid=pay_paid,
+            breakeven_conversion=np.where(margin_payer > 0, cost / np.where(margin_payer > 0, margin_payer, 1.0), np.nan))
 
 
 # ------------------------------------------------------------------ summary
