@@ -143,7 +143,7 @@ V2 = "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nc
          "bad.toml: scenario 'base': ad_spend: must be a number, got str 'lots'"),
         ("[model]\nhorizon = 0\n[scenarios.base]\ncash = 1\n",
          "bad.toml: model.horizon: horizon must be a whole number of months from 1 to 1200, got 0"),
-        ("[modle]\nname = 'x'\n", "bad.toml: modle: unknown top-level table (valid: model, scenarios); did you mean 'model'?"),
+        ("[modle]\nname = 'x'\n", "bad.toml: modle: unknown top-level table (valid: model, scenarios, correlations); did you mean 'model'?"),
         # model version 2: mixes, organic users, migration month
         (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }\n'
          "input_price = 1\n", "bad.toml: scenario 'base': mix: give a mix or explicit prices (input_price, "

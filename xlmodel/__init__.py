@@ -23,12 +23,13 @@ from .engine import (
 )
 from .errors import AssumptionsError, InputError, UnknownModelError, XlmodelError
 from .prices import mix_price, price
+from .simulate import Range, Simulation, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
     "unit_economics", "project", "runway_months", "migration_npv", "migration_payback_month",
-    "excel_npv", "price", "mix_price", "UnitEconomics", "Projection",
+    "excel_npv", "price", "mix_price", "simulate", "Simulation", "Range", "UnitEconomics", "Projection",
     "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
 ]

@@ -31,7 +31,7 @@ from .params import PARAMS, check
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS"]
 
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int}
+MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
@@ -60,6 +60,13 @@ class Assumptions:
     mixes: dict[str, dict] = field(default_factory=dict)
     #: where mix prices came from (genai-prices version and date), when any scenario has a mix
     price_data: str | None = None
+    #: scenario -> {input: Range}, for inputs given as ranges (the scenario holds their base values)
+    ranges: dict[str, dict] = field(default_factory=dict)
+    #: (input, input) -> Spearman rank correlation, from the [correlations] table
+    correlations: dict[tuple, float] = field(default_factory=dict)
+    #: simulation defaults from [model]
+    draws: int = 10_000
+    seed: int = 0
 
     @property
     def scenario_names(self) -> list[str]:
@@ -73,6 +80,30 @@ class Assumptions:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
         return self.scenarios[name]
+
+    def has_ranges(self) -> bool:
+        return any(self.ranges.values())
+
+    def simulation_inputs(self, name: str | None = None) -> dict:
+        """The scenario with its ranged inputs as :class:`~xlmodel.simulate.Range` (and its mix), for
+        :func:`xlmodel.simulate.simulate`."""
+        name = name or self.scenario_names[0]
+        s = dict(self.scenario(name), **self.ranges.get(name, {}))
+        if name in self.mixes:
+            s["mix"] = self.mixes[name]
+        return s
+
+    def correlations_for(self, name: str | None = None, correlations: dict | None = None) -> dict:
+        """The correlations that apply to a scenario: the pairs whose inputs it both ranges."""
+        name = name or self.scenario_names[0]
+        ranged = self.ranges.get(name, {})
+        pairs = self.correlations if correlations is None else correlations
+        keep = {}
+        for key, rho in pairs.items():
+            a, b = (p.strip() for p in key.split(",")) if isinstance(key, str) else key
+            if a in ranged and b in ranged:
+                keep[key] = rho
+        return keep
 
     def has_migration(self) -> bool:
         return all("monthly_tokens" in s for s in self.scenarios.values())
@@ -164,14 +195,51 @@ def _apply_mix(path, name, s: dict, mix: dict):
         raise AssumptionsError(path, str(e), name, "mix") from None
 
 
+def _range(path, scen, key, value):
+    from .simulate import parse_range
+
+    if key not in SCENARIO_KEYS:
+        where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+        raise AssumptionsError(path, f"unknown key{where}", scen, key)
+    try:
+        return parse_range(key, value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+
+
+def _check_correlations(path, out: Assumptions, correlations: dict):
+    """Each pair names inputs that some scenario ranges; each scenario's matrix of the pairs it ranges is valid.
+
+    A scenario that fixes one input of a pair (``cac = 50`` in a downside
+    that inherits a ranged cac) simulates without that pair.
+    """
+    from .simulate import check_correlations
+
+    first = out.scenario_names[0]
+    ranged_somewhere = {k for r in out.ranges.values() for k in r}
+    try:
+        check_correlations(correlations, ranged_somewhere)
+    except InputError as e:
+        raise AssumptionsError(path, str(e).split(": ", 1)[-1], first, e.argument) from None
+    for name in out.scenario_names:
+        try:
+            check_correlations(out.correlations_for(name, correlations), out.ranges.get(name, {}))
+        except InputError as e:
+            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, e.argument) from None
+
+
 def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     """Validate a parsed assumptions document (the TOML as a dict)."""
     if not isinstance(data, dict):
         raise AssumptionsError(path, "must be a TOML table")
+    tables = ("model", "scenarios", "correlations")
     for key in data:
-        if key not in ("model", "scenarios"):
-            raise AssumptionsError(path, f"unknown top-level table (valid: model, scenarios){_suggest(key, ['model', 'scenarios'])}",
+        if key not in tables:
+            raise AssumptionsError(path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}",
                                    key=key)
+    correlations = data.get("correlations", {})
+    if not isinstance(correlations, dict):
+        raise AssumptionsError(path, 'must be a table of "input,input" = coefficient', key="correlations")
     model = data.get("model", {})
     if not isinstance(model, dict):
         raise AssumptionsError(path, "must be a table", key="model")
@@ -187,6 +255,13 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 check("horizon", value)
             except InputError as e:
                 raise AssumptionsError(path, str(e), key="model.horizon") from None
+        elif key in ("draws", "seed"):
+            from .simulate import MAX_DRAWS
+
+            lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
+            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+                raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
+                                       key=f"model.{key}")
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
         setattr(out, key, value)
@@ -201,13 +276,19 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                                    f"({seen[name.casefold()]!r} and {name!r} differ only in case)", name)
         seen[name.casefold()] = name
     first: dict | None = None
+    first_ranges: dict = {}
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):
             raise AssumptionsError(path, "must be a table of inputs", name)
         if not name.strip():
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
+        ranges = {}
         for key, value in raw.items():
+            if isinstance(value, dict) and key != "mix":
+                ranges[key] = _range(path, name, key, value)
+                given[key] = ranges[key].base
+                continue
             if key == "mix":
                 if not isinstance(value, dict) or not value:
                     raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
@@ -237,8 +318,23 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
         if first is None:
-            first = given
+            first, first_ranges = given, ranges
+        else:  # inherit the first scenario's ranges for the inputs this one does not name
+            ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
+        ranges = {k: r for k, r in ranges.items() if k in merged}
         out.scenarios[name] = _complete(path, name, merged, out.horizon)
+        for key, r in ranges.items():  # rules between inputs hold across the whole range, not just the base
+            for bound, value in (("low", r.low), ("high", r.high)):
+                try:
+                    _complete(path, name, dict(merged, **{key: value}), out.horizon)
+                except AssumptionsError as e:
+                    raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
+                                           key) from None
+        if ranges:
+            out.ranges[name] = ranges
+    if correlations:
+        _check_correlations(path, out, correlations)
+        out.correlations = {tuple(p.strip() for p in k.split(",")): float(v) for k, v in correlations.items()}
     if out.mixes:
         from .prices import price_data_date
 

@@ -131,6 +131,89 @@ def calc(assumptions_file, scenario, as_json):
             click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
 
 
+@main.command(epilog="""\b
+Examples:
+  xlmodel simulate examples/llm-assistant-2024.toml
+  xlmodel simulate examples/llm-assistant-2024.toml --draws 100000 --seed 7 --json
+  xlmodel simulate examples/llm-assistant-2024.toml --scenario downside
+""")
+@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@click.option("-s", "--scenario", help="Scenario to simulate (default: the first in the file).")
+@click.option("--draws", type=click.IntRange(1, 10_000_000),
+              help="Number of draws (default: [model] draws in the file, else 10,000).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: [model] seed, else 0).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+def simulate(assumptions_file, scenario, draws, seed, as_json):
+    """Monte Carlo over the ranged inputs: every output's mean, P5..P95 and share never.
+
+    Inputs given as ranges in the file (churn = { low = 0.35, mode = 0.45,
+    high = 0.60 }) are drawn (PERT with a mode, uniform without, or
+    dist = "triangular"), correlated as the [correlations] table says, and
+    the model is run on every draw. Same file, draws and seed: the same
+    numbers, bit for bit. Also prints the share of draws whose runway is
+    below 6, 12, 18 and 24 months, and a tornado of the runway (each range's
+    low and high, every other input at its base value).
+    """
+    from .simulate import SHARE_BELOW, simulate as _simulate
+
+    a = _load(assumptions_file)
+    name = scenario or a.scenario_names[0]
+    a.scenario(name)  # unknown scenario: one line, exit 2
+    n = draws if draws is not None else a.draws
+    k = seed if seed is not None else a.seed
+    sim = _simulate(a.simulation_inputs(name), draws=n, seed=k, correlations=a.correlations_for(name),
+                     scenario=name)
+    if as_json:
+        doc = {"model": a.name, "currency": a.currency, "source": a.source, **sim.summary(),
+               "units": {o: format_unit(o, a.currency) for o in sim.outputs}}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
+    if not sim.ranges:
+        click.echo("no input of this scenario is a range: every draw is the base case (see calc)")
+    for key, r in sim.ranges.items():
+        click.echo(f"  {key:<22} {r.describe()}")
+    for (x, y), rho in sim.correlations.items():
+        click.echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
+    click.echo("")
+    cols = ["mean"] + [f"p{p}" for p in (5, 10, 50, 90, 95)]
+    rows = []
+    for o in sim.outputs:
+        st = sim.stats(o)
+        cells = [_compact(o, None if math.isnan(st[c]) else st[c], a.currency) for c in cols]
+        never = f"{st['share_never']:.1%}" if "share_never" in st else ""
+        na = f"{st['share_na']:.1%}" if st["share_na"] else ""
+        rows.append([o] + cells + [never, na, format_unit(o, a.currency)])
+    head = ["output"] + cols + ["never", "n/a", "unit"]
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head) - 1)]
+    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])]  # noqa: E731
+                               + [r[-1]]).rstrip()
+    click.echo(line(head))
+    for r in rows:
+        click.echo(line(r))
+    click.echo("")
+    click.echo("runway below " + ", ".join(f"{m} months: {sim.share_below(m):.1%}" for m in SHARE_BELOW)
+               + " of draws")
+    tor = sim.tornado("runway_months")
+    if tor:
+        click.echo("")
+        click.echo("tornado of runway_months (each input at its low and high, the rest at base):")
+        w = max(len(r["input"]) for r in tor)
+        for r in tor:
+            lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
+            click.echo(f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}")
+
+
+def _compact(name: str, value, currency: str) -> str:
+    """format_value, with money of a million or more as 13.36M / -8.33B so that a row of percentiles fits."""
+    if value is not None and not math.isinf(value) and OUTPUT_UNITS[name].startswith("currency") \
+            and abs(value) >= 1e6:
+        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+            if abs(value) >= div:
+                return f"{value / div:,.2f}{suffix}"
+    return format_value(name, value, currency)
+
+
 def _parse_mix(text: str) -> tuple[list[str], list[float]]:
     models, shares = [], []
     for part in text.split(","):

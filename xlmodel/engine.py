@@ -102,6 +102,7 @@ OUTPUT_UNITS = {
     "runway_months_without_migration": "months",
     "migration_npv": "currency",
     "migration_payback_month": "month",
+    "ending_cash": "currency",  # cash at the horizon (simulations report it)
 }
 
 _TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price")

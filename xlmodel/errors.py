@@ -48,6 +48,7 @@ class AssumptionsError(XlmodelError):
         if key is not None:
             where += f": {key}"
         super().__init__(f"{where}: {message}")
+        self.message = message
         self.path = path
         self.scenario = scenario
         self.key = key

@@ -1,0 +1,461 @@
+"""Ranges, Monte Carlo simulation and tornado (docs/model.md, "Uncertainty").
+
+Any numeric input of a scenario may be a range instead of a number::
+
+    churn = { low = 0.35, mode = 0.45, high = 0.60 }                  # PERT (the default with a mode)
+    conversion = { dist = "triangular", low = 0.005, mode = 0.01, high = 0.03 }
+    cost_decline = { low = 0.0, high = 0.10 }                          # uniform (no mode)
+
+:func:`simulate` draws every ranged input (seeded, optionally rank-correlated
+with Iman-Conover) and runs the engine on every draw; nothing here restates
+an equation of the model. The projection is streamed month by month and the
+draws are evaluated in chunks, so a million draws over 120 months need a few
+hundred megabytes, not the ~7 GB of every month of every draw.
+
+Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from .engine import (MIGRATION_ARGS, cost_per_mau, migration_npv, migration_payback_month, runway_stream,
+                     unit_economics)
+from .errors import InputError
+from .params import PARAMS, RULES, check
+
+__all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names"]
+
+DISTS = ("uniform", "triangular", "pert")
+#: the percentiles every summary reports
+PERCENTILES = (5, 10, 50, 90, 95)
+#: runway thresholds (months) of ``runway_share_below``
+SHARE_BELOW = (6, 12, 18, 24)
+#: outputs that can be "never" (a run-out or payback that does not happen within reach)
+NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
+                 "migration_payback_month")
+#: outputs whose tornado ``summary()`` reports (when the scenario has them)
+TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+#: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
+CHUNK = 1 << 16
+MAX_DRAWS = 10_000_000
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+@dataclass(frozen=True)
+class Range:
+    """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
+
+    low: float
+    high: float
+    mode: float | None = None
+    dist: str = "uniform"
+
+    @property
+    def base(self) -> float:
+        """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
+        return (self.low + self.high) / 2 if self.mode is None else self.mode
+
+    @property
+    def mean(self) -> float:
+        lo, m, hi = self.low, self.mode, self.high
+        if self.dist == "uniform":
+            return (lo + hi) / 2
+        if self.dist == "triangular":
+            return (lo + m + hi) / 3
+        return (lo + 4 * m + hi) / 6
+
+    def beta_parameters(self) -> tuple[float, float]:
+        """PERT as ``low + (high-low) * Beta(a, b)``."""
+        w = self.high - self.low
+        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.dist == "uniform":
+            x = rng.uniform(self.low, self.high, n)
+        elif self.dist == "triangular":
+            x = rng.triangular(self.low, self.mode, self.high, n)
+        else:
+            a, b = self.beta_parameters()
+            x = self.low + (self.high - self.low) * rng.beta(a, b, n)
+        # low + (high-low)*u can round one unit past a bound; the bounds passed the input's rule
+        return np.clip(x, self.low, self.high, out=x)
+
+    def describe(self) -> str:
+        mid = "" if self.mode is None else f" mode {_fmt(self.mode)}"
+        return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
+
+
+def parse_range(name: str, spec) -> Range:
+    """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
+
+    Raises :class:`InputError` naming the input, the bound and the rule.
+    """
+    if isinstance(spec, Range):
+        spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
+    if name not in PARAMS:
+        raise InputError(name, f"{name} is not an input of the model")
+    if RULES[PARAMS[name].rule].integer:
+        raise InputError(name, f"{name} is a whole number of months and takes no range")
+    spec = {k: v for k, v in spec.items() if v is not None}
+    unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
+    if unknown:
+        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
+    for k in ("low", "high"):
+        if k not in spec:
+            raise InputError(name, f"{name} range needs low and high (missing {k})")
+    vals = {}
+    for k in ("low", "mode", "high"):
+        if k in spec:
+            v = spec[k]
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
+                raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
+            vals[k] = float(v)
+            try:
+                check(name, vals[k])
+            except InputError as e:
+                raise InputError(name, f"{name} range {k}: {e}") from None
+    mode = vals.get("mode")
+    dist = spec.get("dist", "uniform" if mode is None else "pert")
+    if dist not in DISTS:
+        raise InputError(name, f"{name} range dist must be one of {', '.join(DISTS)}, got {dist!r}")
+    lo, hi = vals["low"], vals["high"]
+    if not lo < hi:
+        raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
+    if dist == "uniform" and mode is not None:
+        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
+                         "\"triangular\", or leave the mode out)")
+    if dist != "uniform":
+        if mode is None:
+            raise InputError(name, f"{name} range: a {dist} range needs a mode")
+        if not lo <= mode <= hi:
+            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
+                             f"{_fmt(lo)}..{_fmt(hi)}")
+    return Range(lo, hi, mode, dist)
+
+
+def _is_range(value) -> bool:
+    return isinstance(value, (Range, Mapping))
+
+
+def base_inputs(inputs: Mapping) -> dict:
+    """The scenario with every range replaced by its base value (what ``calc`` computes)."""
+    return {k: (parse_range(k, v).base if _is_range(v) and k != "mix" else v) for k, v in inputs.items()}
+
+
+def _pair(key) -> tuple[str, str]:
+    if isinstance(key, str):
+        parts = [p.strip() for p in key.split(",")]
+    else:
+        parts = list(key)
+    if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
+        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
+    return parts[0], parts[1]
+
+
+def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
+    """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
+
+    ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
+    to a coefficient in [-1, 1]; both inputs must have a range; the matrix
+    (1 on the diagonal, 0 for pairs not named) must be positive definite.
+    """
+    if not correlations:
+        return [], None
+    pairs = {}
+    for key, rho in correlations.items():
+        a, b = _pair(key)
+        label = f"correlations.{a},{b}"
+        for x in (a, b):
+            if x not in ranged:
+                raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
+        if a == b:
+            raise InputError(label, f"{label}: an input cannot be correlated with itself")
+        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
+                or not -1 <= float(rho) <= 1:
+            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
+        if frozenset((a, b)) in pairs:
+            raise InputError(label, f"{label}: the pair is given twice")
+        pairs[frozenset((a, b))] = float(rho)
+    names = [k for k in PARAMS if any(k in p for p in pairs)]
+    idx = {k: i for i, k in enumerate(names)}
+    c = np.eye(len(names))
+    for p, rho in pairs.items():
+        a, b = tuple(p)
+        c[idx[a], idx[b]] = c[idx[b], idx[a]] = rho
+    for m in (c, _pearson(c)):
+        try:
+            np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            raise InputError("correlations", "correlations: the correlation matrix of "
+                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
+                             "other, or one is +-1); soften them") from None
+    return names, c
+
+
+def _pearson(spearman: np.ndarray) -> np.ndarray:
+    """The normal-score (Pearson) correlation with that Spearman rank correlation: ``2 sin(pi rho / 6)``."""
+    return 2 * np.sin(np.pi * spearman / 6)
+
+
+def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> None:
+    """Reorder each column in place so that their rank correlation is about ``target`` (Iman & Conover, 1982).
+
+    The values of each column are only permuted: every marginal stays exactly as drawn.
+    """
+    n, k = columns[0].size, len(columns)
+    scores = rng.standard_normal((n, k))
+    scores -= scores.mean(axis=0)
+    now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    want = np.linalg.cholesky(_pearson(target))
+    t = scores @ np.linalg.solve(now, want.T)  # rows: scores with correlation ~ target
+    for j, col in enumerate(columns):
+        ranks = np.empty(n, dtype=np.intp)
+        ranks[np.argsort(t[:, j], kind="stable")] = np.arange(n)
+        col[:] = np.sort(col)[ranks]
+
+
+def output_names(scenario: Mapping) -> list[str]:
+    """The outputs a simulation of ``scenario`` reports: what ``calc`` prints, then ``ending_cash``."""
+    from .engine import UnitEconomics
+
+    names = list(UnitEconomics.__dataclass_fields__) + ["runway_months"]
+    if scenario.get("migration_month") is not None:
+        names.append("runway_months_without_migration")
+    if "monthly_tokens" in scenario:
+        names += ["migration_npv", "migration_payback_month"]
+    return names + ["ending_cash"]
+
+
+def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+    """Every output for ``n`` draws of a scenario whose values may be arrays of length ``n``: the engine, once."""
+    s = dict(s)
+    mix = s.pop("mix", None)
+    if mix:
+        from .prices import mix_price
+
+        models, shares = list(mix), list(mix.values())
+        fx = s.get("fx", 1.0)
+        for key, kind in MIX_PRICES.items():
+            s[key] = fx * mix_price(models, shares, kind, 1.0)  # fx * sum(share * USD price), as mix_price
+    if all(k in s for k in TOKEN_KEYS[:4]):  # cost per MAU derived from tokens, as in an assumptions file
+        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
+                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
+        for k in TOKEN_KEYS:
+            s.pop(k, None)
+    ue = unit_economics(**s, undefined="nan").as_dict()
+    out = {k: ue[k] for k in ue}
+    rs = runway_stream(**s, without_migration=True)
+    out["runway_months"] = rs.runway_months
+    out["ending_cash"] = rs.ending_cash
+    if "runway_months_without_migration" in names:
+        out["runway_months_without_migration"] = rs.runway_months_without_migration
+    if "migration_npv" in names:
+        args = {k: s[k] for k in MIGRATION_ARGS if k in s}
+        out["migration_npv"] = migration_npv(**args)
+        out["migration_payback_month"] = migration_payback_month(**args)
+    return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
+
+
+class Simulation:
+    """The result of :func:`simulate`.
+
+    ``inputs``: name -> array of the draws, for every ranged input.
+    ``outputs``: name -> array of draws, for every output ``calc`` prints and
+    ``ending_cash`` (``inf`` is never, ``nan`` an output the draw does not
+    define, as ``n/a`` in ``calc``). Draw ``i`` of every output is the
+    deterministic engine run at draw ``i``'s inputs.
+    """
+
+    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs):
+        self.scenario = scenario
+        self.base = base
+        self.ranges = ranges
+        self.correlations = correlations
+        self.draws = draws
+        self.seed = seed
+        self.inputs = inputs
+        self.outputs = outputs
+        self._base_values = None
+
+    @property
+    def horizon(self) -> int:
+        return int(self.base.get("horizon", PARAMS["horizon"].default))
+
+    @property
+    def base_values(self) -> dict[str, float]:
+        """Every output at the base inputs (what ``calc`` prints; nan for n/a)."""
+        if self._base_values is None:
+            self._base_values = {k: float(np.asarray(v).reshape(-1)[0])
+                                 for k, v in _evaluate(self.base, list(self.outputs), 1).items()}
+        return self._base_values
+
+    def stats(self, output: str) -> dict:
+        """``mean``, ``p5`` .. ``p95``, ``min``, ``max`` (floats; ``inf`` = never, ``nan`` = no defined draw),
+        ``share_never`` for outputs that can be never, and ``share_na``."""
+        return _stats(self.outputs[output], output in NEVER_OUTPUTS)
+
+    def share_below(self, months: float, output: str = "runway_months") -> float:
+        """Share of draws whose ``output`` is below ``months`` (a never is not below)."""
+        return float(np.count_nonzero(self.outputs[output] < months)) / self.draws
+
+    def tornado(self, output: str) -> list[dict]:
+        """One row per ranged input: ``output`` with that input at its low and its high bound, every other
+        input at its base value; sorted by ``|at_high - at_low|``, largest first (a never counts as the
+        horizon for sorting only, a row with an n/a end last)."""
+        if output not in self.outputs:
+            raise InputError("output", f"output must be one of {', '.join(self.outputs)}, got {output!r}")
+        names = list(self.ranges)
+        if not names:
+            return []
+        n = 2 * len(names)
+        s = {k: v for k, v in self.base.items()}
+        for j, k in enumerate(names):
+            col = np.full(n, self.base[k], dtype=float)
+            col[2 * j], col[2 * j + 1] = self.ranges[k].low, self.ranges[k].high
+            s[k] = col
+        values = _evaluate(s, list(self.outputs), n)[output]
+        rows = []
+        for j, k in enumerate(names):
+            lo, hi = float(values[2 * j]), float(values[2 * j + 1])
+            rows.append({"input": k, "low": self.ranges[k].low, "high": self.ranges[k].high,
+                         "at_low": lo, "at_high": hi})
+
+        def swing(r):
+            a, b = (self.horizon if math.isinf(x) else x for x in (r["at_low"], r["at_high"]))
+            d = abs(b - a)
+            return -1.0 if math.isnan(d) else d
+
+        return sorted(rows, key=swing, reverse=True)
+
+    def summary(self) -> dict:
+        """The ``xlmodel simulate --json`` document as a dict (never is ``"never"``, n/a is ``None``)."""
+        doc = {"scenario": self.scenario, "draws": self.draws, "seed": self.seed,
+               "inputs": {k: r.describe() for k, r in self.ranges.items()},
+               "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
+               "outputs": {}}
+        for name in self.outputs:
+            st = self.stats(name)
+            st["base"] = self.base_values[name]
+            doc["outputs"][name] = {k: _json(v) for k, v in st.items()}
+        doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
+        doc["tornado"] = {o: [{k: _json(v) for k, v in r.items()} for r in self.tornado(o)]
+                          for o in TORNADO_OUTPUTS if o in self.outputs}
+        return doc
+
+
+def _json(v):
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "never" if v > 0 else "-never"
+        if math.isnan(v):
+            return None
+    return v
+
+
+def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
+    """numpy's default (linear) percentiles, where a percentile that touches a never (``inf``) is never.
+
+    ``values`` are the defined draws (no nan). The infinities sort above every
+    number; a percentile whose interpolation reaches one is ``inf``.
+    """
+    s = np.sort(values)
+    n = s.size
+    never = np.isinf(s)
+    if never.any():
+        finite = s[~never]
+        s_fin = s.copy()
+        s_fin[never] = finite.max() if finite.size else 0.0  # keeps the order; the touched ones are set below
+        q = np.percentile(s_fin, ps)
+        h = (n - 1) * np.asarray(ps, dtype=float) / 100
+        q[never[np.ceil(h).astype(int)]] = np.inf
+        return q
+    return np.percentile(s, ps)
+
+
+def _stats(x: np.ndarray, can_never: bool) -> dict:
+    n = x.size
+    na = np.isnan(x)
+    vals = x[~na] if na.any() else x
+    out = {}
+    if vals.size == 0:
+        out = {"mean": math.nan, **{f"p{p}": math.nan for p in PERCENTILES}, "min": math.nan, "max": math.nan}
+    else:
+        lo, hi = float(vals.min()), float(vals.max())
+        mean = lo if lo == hi else float(np.mean(vals))  # constant draws: the value itself, not a rounded sum
+        if math.isinf(hi):
+            mean = math.inf
+        out["mean"] = mean
+        for p, q in zip(PERCENTILES, percentiles(vals)):
+            out[f"p{p}"] = lo if lo == hi else float(q)
+        out["min"], out["max"] = lo, hi
+    if can_never:
+        out["share_never"] = float(np.count_nonzero(np.isposinf(x))) / n
+    out["share_na"] = float(np.count_nonzero(na)) / n
+    return out
+
+
+def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
+             scenario: str | None = None) -> Simulation:
+    """Monte Carlo over a scenario whose inputs may be ranges.
+
+    Parameters
+    ----------
+    inputs : mapping
+        A complete scenario (as ``Assumptions.scenario(...)`` gives, or the
+        keyword arguments of :func:`xlmodel.project` and friends); any
+        numeric value may be a range mapping ``{"low":…, "mode":…, "high":…,
+        "dist":…}`` (or a :class:`Range`). With the token inputs, the cost
+        per MAU is derived from them per draw; a ``mix`` ({model: share})
+        prices the tokens per draw at ``fx * sum(share * USD price)``.
+    draws : int, default 10,000
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng``: same inputs, draws and seed give
+        bit-identical results. Ranged inputs are drawn in the order of the
+        model's input table, ``draws`` values each; correlation scores come after.
+    correlations : mapping, optional
+        Spearman rank correlations between ranged inputs, e.g.
+        ``{("cac", "ad_growth"): 0.6}``, imposed with Iman-Conover.
+
+    Returns
+    -------
+    Simulation
+    """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
+        raise InputError("draws", f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError("seed", f"seed must be a whole number 0 or more, got {seed!r}")
+    draws, seed = int(draws), int(seed)
+    unknown = [k for k in inputs if k not in PARAMS and k != "mix"]
+    if unknown:
+        raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
+    ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and _is_range(inputs[k])}
+    base = base_inputs(inputs)
+    if all(k in base for k in TOKEN_KEYS[:4]):
+        base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
+    names, target = check_correlations(correlations, ranges)
+    rng = np.random.default_rng(seed)
+    drawn = {k: r.draw(rng, draws) for k, r in ranges.items()}
+    if names:
+        _iman_conover([drawn[k] for k in names], target, rng)
+    corr = {_pair(k): float(v) for k, v in (correlations or {}).items()}
+    outs = output_names(base)
+    outputs = {k: np.empty(draws) for k in outs}
+    for a in range(0, draws, CHUNK):
+        b = min(draws, a + CHUNK)
+        s = dict(base)
+        for k, x in drawn.items():
+            s[k] = x[a:b]
+        for k, y in _evaluate(s, outs, b - a).items():
+            outputs[k][a:b] = y
+    return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs)
