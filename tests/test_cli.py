@@ -169,6 +169,34 @@ V2 = "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nc
         (V2 + "cost_per_mau = 1\ncac_elasticity = 1.5\n",
          "bad.toml: scenario 'base': cac_elasticity: cac_elasticity must be between 0 and 1 (exponent), got 1.5"),
         ("[model]\nname = 'x'\n", "bad.toml: scenarios: needs at least one [scenarios.<name>] table"),
+        # ranges and correlations (MODEL.md "Uncertainty")
+        (V2.replace("churn = 0.1", "churn = { low = 0.2, high = 1.2 }") + "cost_per_mau = 1\n",
+         "bad.toml: scenario 'base': churn: churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2"),
+        (V2 + "cost_per_mau = { low = 3, high = 1 }\n",
+         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low < high, got low 3 and high 1"),
+        (V2 + "cost_per_mau = { low = 1, mode = 4, high = 3 }\n",
+         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low <= mode <= high, got mode 4"),
+        (V2 + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = 2\nsmall_price = 1\nmigration_cost = 0\n"
+         "months = { low = 12, high = 24 }\n",
+         "bad.toml: scenario 'base': months: months is a whole number of months and takes no range"),
+        (V2 + "cost_per_mau = { low = 1, high = 3, dist = \"lognormal\" }\n",
+         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range dist must be one of uniform, triangular, "
+         "pert, got 'lognormal'"),
+        (V2 + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = { low = 0, high = 4 }\nsmall_price = 1\n"
+         "migration_cost = 0\nmonths = 12\nmigration_month = 3\n",
+         "bad.toml: scenario 'base': large_price: at the range's low 0: must be above 0 when migration_month is "
+         "given"),
+        ("[correlations]\n\"cac,churn\" = 0.5\n" + V2 + "cost_per_mau = 1\n",
+         "bad.toml: scenario 'base': correlations.cac,churn: cac has no range, so it cannot be correlated"),
+        ("[correlations]\n\"cac,churn\" = -1.5\n" + V2.replace("cac = 1", "cac = { low = 1, high = 2 }")
+         .replace("churn = 0.1", "churn = { low = 0.1, high = 0.2 }") + "cost_per_mau = 1\n",
+         "bad.toml: scenario 'base': correlations.cac,churn: a Spearman correlation must be a number from -1 to 1, "
+         "got -1.5"),
+        ("[correlations]\n\"cac,churn\" = 0.9\n\"churn,arppu\" = 0.9\n\"cac,arppu\" = -0.9\n"
+         + V2.replace("cac = 1", "cac = { low = 1, high = 2 }").replace("churn = 0.1", "churn = { low = 0.1, high = 0.2 }")
+         .replace("arppu = 1", "arppu = { low = 1, high = 2 }") + "cost_per_mau = 1\n",
+         "bad.toml: scenario 'base': correlations: the correlation matrix of cac, churn, arppu is not positive definite"),
+        ("[model]\ndraws = 0\n" + V2, "bad.toml: model.draws: must be a whole number from 1 to 10,000,000, got 0"),
     ],
 )
 def test_bad_assumptions_exit_2_and_write_nothing(run, tmp_path, text, message):
@@ -349,3 +377,60 @@ def test_calc_mix_json_names_prices_and_their_date(run):
     assert mix["price_data"].startswith("genai-prices ")
     assert mix["prices"]["output_price"] == xm.mix_price(["gpt-4o", "gpt-4o-mini"], [0.8, 0.2], "output")
     assert doc["outputs"]["runway_months_without_migration"] == "never"
+
+
+# ------------------------------------------------------------------ simulate
+
+
+def test_simulate_table(run):
+    r = run("simulate", ASSISTANT, "--draws", "2000", "--seed", "7")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == (f"Consumer AI assistant, China 2024: scenario base, 2,000 draws, seed 7 ({ASSISTANT})")
+    assert "  churn                  pert 0.35..0.6 mode 0.45" in lines
+    assert "  correlation cac,ad_growth = 0.5 (Spearman)" in lines
+    head = next(line for line in lines if line.startswith("output"))
+    assert head.split() == ["output", "mean", "p5", "p10", "p50", "p90", "p95", "never", "n/a", "unit"]
+    assert any(line.startswith("runway below 6 months: ") for line in lines)
+    assert "tornado of runway_months (each input at its low and high, the rest at base):" in lines
+
+
+def test_simulate_json_is_reproducible_and_shaped(run):
+    r1 = run("simulate", ASSISTANT, "--draws", "3000", "--seed", "7", "--json")
+    r2 = run("simulate", ASSISTANT, "--draws", "3000", "--seed", "7", "--json")
+    assert r1.exit_code == 0 and r1.output == r2.output
+    doc = json.loads(r1.output)
+    assert (doc["scenario"], doc["draws"], doc["seed"]) == ("base", 3000, 7)
+    run_ = doc["outputs"]["runway_months"]
+    assert set(run_) == {"mean", "p5", "p10", "p50", "p90", "p95", "min", "max", "share_never", "share_na", "base"}
+    assert run_["p5"] <= run_["p50"] <= run_["p95"]
+    assert doc["outputs"]["payback_months"]["p50"] == "never"
+    assert "share_never" not in doc["outputs"]["ltv"]
+    assert set(doc["runway_share_below"]) == {"6", "12", "18", "24"}
+    assert set(doc["tornado"]) == {"runway_months", "ltv", "migration_npv"}
+    row = doc["tornado"]["runway_months"][0]
+    assert set(row) == {"input", "low", "high", "at_low", "at_high"}
+    assert doc["units"]["migration_npv"] == "RMB"
+    r3 = run("simulate", ASSISTANT, "--draws", "3000", "--seed", "8", "--json")
+    assert json.loads(r3.output)["outputs"]["runway_months"] != run_
+
+
+def test_simulate_defaults_come_from_the_file(run, tmp_path):
+    text = Path(ASSISTANT).read_text(encoding="utf-8").replace("draws = 10_000", "draws = 500").replace(
+        "seed = 0 ", "seed = 3 ")
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    doc = json.loads(run("simulate", "a.toml", "--json", cwd=tmp_path).output)
+    assert (doc["draws"], doc["seed"]) == (500, 3)
+
+
+def test_simulate_bad_input(run):
+    r = run("simulate", ASSISTANT, "--draws", "0")
+    assert r.exit_code == 2 and "--draws" in r.output
+    r = run("simulate", ASSISTANT, "-s", "nope")
+    assert r.exit_code == 2 and r.output.startswith("Error: ") and r.output.count("\n") == 1
+
+
+def test_calc_uses_base_values_of_ranges(run):
+    r = run("calc", ASSISTANT, "--json")
+    out = json.loads(r.output)["outputs"]
+    assert out["paid_cac"] == 30.0  # cac = { low = 25, mode = 30, high = 50 }: the mode

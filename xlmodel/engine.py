@@ -316,13 +316,15 @@ def _per_scenario(q, c, d, rate, price, cost, paying_cost, blended_cost, revenue
     has_blended = blended > 0  # False for nan
     with np.errstate(divide="ignore", invalid="ignore"):
         gm = np.where(has_rev, contribution / np.where(has_rev, revenue, 1.0), np.nan)
-        value = nan.copy()
-        value[has_ltv] = ltv(revenue[has_ltv], gm[has_ltv], c[has_ltv], rate[has_ltv])
-        pay = nan.copy()
-        ok = has_rev & given
-        pay[ok] = payback_months(blended[ok], revenue[ok], gm[ok], c[ok])
-        pay_paid = nan.copy()
-        pay_paid[has_rev] = payback_months(q[has_rev], revenue[has_rev], gm[has_rev], c[has_rev])
+        def where(ok, fn, *args):  # fn on the scenarios where ok, nan elsewhere
+            out = nan.copy()
+            if ok.any():
+                out[ok] = fn(*(a[ok] for a in args))
+            return out
+
+        value = where(has_ltv, ltv, revenue, gm, c, rate)
+        pay = where(has_rev & given, payback_months, blended, revenue, gm, c)
+        pay_paid = where(has_rev, payback_months, q, revenue, gm, c)
         margin_payer = price - (paying_cost - cost)
         return UnitEconomics(
             blended_cac=blended.copy(), paid_cac=q.copy(), cost_per_mau=cost.copy(),
