@@ -15,7 +15,7 @@ import xlmodel as xm
 from xlmodel import udfs
 from xlmodel.udfs import (
     EXCEL_FUNCTIONS, LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK, LLM_PRICE,
-    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY,
+    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE,
 )
 
 from .excel_values import excel_value
@@ -354,3 +354,64 @@ def test_price_with_fx_and_mix_price():
 def test_mix_price_bad_input(args, message):
     got = LLM_MIX_PRICE(*args)
     assert isinstance(got, str) and got.startswith(message) and "\n" not in got
+
+
+# ------------------------------------------------------------------ LLM_SIMULATE
+
+SIM_TABLE = [
+    ["name", "low", "mode", "high"],
+    ["cash", 1.0e6, None, 3.0e6],                 # uniform
+    ["mau", None, 1e4, None],                     # fixed
+    ["ad_spend", None, 1e4, None],
+    ["cac", 2.0, 3.0, 5.0],                       # PERT
+    ["churn", 0.05, 0.1, 0.2],
+    ["conversion", None, 0.05, None],
+    ["arppu", None, 12.0, None],
+    ["cost_per_mau", None, 0.5, None],
+    ["fixed_costs", None, 1.5e5, None],
+    [None, None, None, None],                     # an empty row is skipped
+]
+
+
+def test_simulate_spills_a_table_equal_to_the_engine():
+    got = LLM_SIMULATE(SIM_TABLE, 2000, 3, 36)
+    assert got[0] == ["output", "mean", "p5", "p10", "p50", "p90", "p95", "share_never"]
+    s = dict(cash={"low": 1e6, "high": 3e6}, mau=1e4, ad_spend=1e4, cac={"low": 2, "mode": 3, "high": 5},
+             churn={"low": 0.05, "mode": 0.1, "high": 0.2}, conversion=0.05, arppu=12.0, cost_per_mau=0.5,
+             fixed_costs=1.5e5, horizon=36, paid_share=1.0)
+    sim = xm.simulate(s, draws=2000, seed=3)
+    assert [r[0] for r in got[1:]] == list(sim.outputs)
+    assert all(len(r) == 8 for r in got)
+    for row in got[1:]:
+        st = sim.stats(row[0])
+        for col, v in zip(got[0][1:-1], row[1:-1]):
+            want = st[col]
+            assert v == ("never" if math.isinf(want) else want), (row[0], col)
+        assert row[-1] == st.get("share_never", "")
+    runway = next(r for r in got if r[0] == "runway_months")
+    assert isinstance(runway[-1], float) and runway[1] != runway[2]
+
+
+def test_simulate_defaults_and_header_optional():
+    assert LLM_SIMULATE(SIM_TABLE[1:]) == LLM_SIMULATE(SIM_TABLE, None, None, None)
+    assert LLM_SIMULATE(SIM_TABLE, 500, 1) != LLM_SIMULATE(SIM_TABLE, 500, 2)
+
+
+@pytest.mark.parametrize("table,args,message", [
+    (SIM_TABLE[:3], (), "#VALUE! ad_spend: is required (no default)"),
+    ([r[:3] for r in SIM_TABLE], (), "#VALUE! ranges must have four columns (name, low, mode, high), got 3"),
+    (SIM_TABLE + [["churn", None, 0.1, None]], (), "#VALUE! ranges row 12: churn is given twice"),
+    (SIM_TABLE + [["cash_typo", None, 1, None]], (), "#VALUE! cash_typo: unknown key; did you mean 'cash'?"),
+    ([r if r[0] != "churn" else ["churn", 0.05, None, 1.2] for r in SIM_TABLE], (),
+     "#VALUE! churn: churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2"),
+    ([r if r[0] != "churn" else ["churn", 0.05, 0.1, None] for r in SIM_TABLE], (),
+     "#VALUE! ranges row 6 (churn): give the mode alone (a fixed value), low and high (uniform), or all three (PERT)"),
+    ([r if r[0] != "cac" else ["cac", 2.0, "three", 5.0] for r in SIM_TABLE], (), "#VALUE! cac mode must be a number"),
+    (SIM_TABLE, (0,), "#VALUE! draws must be a whole number from 1 to 10,000,000, got 0"),
+    (SIM_TABLE, (10, -1), "#VALUE! seed must be a whole number from 0"),
+    (SIM_TABLE, (10, 1, 2.5), "#VALUE! horizon must be a whole number from 1 to 1,200, got 2.5"),
+])
+def test_simulate_bad_input_is_a_one_line_message(table, args, message):
+    got = LLM_SIMULATE(table, *args)
+    assert isinstance(got, str) and got.startswith(message), got
+    assert "\n" not in got

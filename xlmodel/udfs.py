@@ -38,7 +38,8 @@ except ImportError:  # pragma: no cover - xlwings not installed: plain Python fu
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
-    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "EXCEL_FUNCTIONS", "xlwings_conf_text",
+    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "EXCEL_FUNCTIONS",
+    "xlwings_conf_text",
 ]
 
 CATEGORY = "LLM Economics"
@@ -60,6 +61,10 @@ _ARG_DOCS = {
     "large_price": "large model's price per 1M tokens (needed with migration_month)",
     "small_price": "small model's price per 1M tokens (needed with migration_month)",
     "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
+    "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
+              "all three: PERT)",
+    "draws": "optional number of draws (default 10,000)",
+    "seed": "optional random seed, whole number (default 0): same seed, same numbers",
 }
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
@@ -357,9 +362,86 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         return _message(e)
 
 
+#: LLM_SIMULATE's header row
+SIMULATE_HEADER = ("output", "mean", "p5", "p10", "p50", "p90", "p95", "share_never")
+
+
+def _whole(name, cell, default, lo, hi):
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return default
+    x = _number(name, cell, default)
+    if not (x == int(x) and lo <= x <= hi):
+        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
+    return int(x)
+
+
+def _ranges_table(ranges) -> dict:
+    """LLM_SIMULATE's table -> a scenario whose inputs may be range mappings (as in an assumptions file)."""
+    rows = _grid("ranges", ranges)
+    if len(rows[0]) != 4:
+        raise XlmodelError(f"ranges must have four columns (name, low, mode, high), got {len(rows[0])}")
+    scen = {}
+    for i, (name, lo, mode, hi) in enumerate(rows, start=1):
+        if name is None or (isinstance(name, str) and not name.strip()):
+            continue  # an empty row
+        if not isinstance(name, str):
+            raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
+        name = name.strip()
+        empty = [c is None or (isinstance(c, str) and not c.strip()) for c in (lo, mode, hi)]
+        if i == 1 and name.lower() in ("name", "input") and all(isinstance(c, str) for c in (lo, mode, hi)):
+            continue  # a header row
+        if name in scen:
+            raise XlmodelError(f"ranges row {i}: {name} is given twice")
+        if empty == [True, False, True]:
+            scen[name] = _number(name, mode, None)
+        elif empty == [False, True, False]:
+            scen[name] = {"low": _number(f"{name} low", lo, None), "high": _number(f"{name} high", hi, None)}
+        elif empty == [False, False, False]:
+            scen[name] = {"low": _number(f"{name} low", lo, None), "mode": _number(f"{name} mode", mode, None),
+                          "high": _number(f"{name} high", hi, None)}
+        else:
+            raise XlmodelError(f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
+                               "(uniform), or all three (PERT)")
+    return scen
+
+
+@_excel()
+def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
+    """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
+    from .assumptions import from_dict
+    from .errors import AssumptionsError
+    from .simulate import MAX_DRAWS, simulate
+
+    try:
+        one = lambda name, v: None if v is None else _grid(name, v)[0][0]  # noqa: E731
+        n = _whole("draws", one("draws", draws), 10_000, 1, MAX_DRAWS)
+        k = _whole("seed", one("seed", seed), 0, 0, 2**63 - 1)
+        h = _whole("horizon", one("horizon", horizon), int(ALL_PARAMS["horizon"].default), 1, 1200)
+        scen = _ranges_table(ranges)
+        try:
+            a = from_dict({"model": {"horizon": h}, "scenarios": {"ranges": scen}}, "ranges")
+        except AssumptionsError as e:
+            raise XlmodelError(f"{e.key}: {e.message}" if e.key else e.message) from None
+        sim = simulate(a.simulation_inputs(), draws=n, seed=k)
+        table = [list(SIMULATE_HEADER)]
+        for name in sim.outputs:
+            st = sim.stats(name)
+            row = [name] + [_stat(st[c]) for c in SIMULATE_HEADER[1:-1]]
+            row.append(st["share_never"] if "share_never" in st else "")
+            table.append(row)
+        return table
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return _message(e)
+
+
+def _stat(v: float):
+    return "n/a" if math.isnan(v) else (NEVER if math.isinf(v) else v)
+
+
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
-                                           LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION)}
+                                           LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
+                                           LLM_SIMULATE)}
 
 
 def xlwings_conf_text() -> str:
