@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import operator
+
 import numpy as np
 
 from .closed_form import _out
@@ -199,7 +201,13 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     full = {n: np.empty((h,) + shape) for n in names}
     months = _Months(v, shape)
     for k in range(h):
-        months.step(k, {n: full[n][k, ...] for n in names})  # views: also when the scenario shape is ()
+        if shape:  # each month written straight into its row of the storage
+            months.step(k, {n: full[n][k] for n in names if n != "migration_one_off"})
+            if months.migration:
+                full["migration_one_off"][k] = months.last_one_off
+        else:
+            for n, x in months.step(k).items():
+                full[n][k, ...] = x
     if "migration_month" not in v:
         full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
@@ -212,91 +220,111 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
 class _Months:
     """The projection's equations (MODEL.md), one month at a time: the only copy of them.
 
-    :func:`project` has each month written into its full arrays;
-    :func:`runway_stream` into scratch rows it reuses, so that a simulation of
-    a million draws never holds every month of every draw. Running powers
-    (one multiplication a month instead of a ``pow``) are within a few units
-    in the last place of ``base ** (t-1)``, far inside the 1e-9 agreement
+    :func:`project` stores each month's rows; :func:`runway_stream` keeps
+    only the running state, so that a simulation of a million draws never
+    holds every month of every draw. One scenario runs on numpy float64
+    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic, and
+    ``pow`` through the same ufunc as arrays). Running powers (one
+    multiplication a month instead of a ``pow``) are within a few units in
+    the last place of ``base ** (t-1)``, far inside the 1e-9 agreement
     promised with the workbooks' ``^``.
     """
 
-    def __init__(self, v: dict, shape: tuple):
-        self.v, self.shape = v, shape
-        self.ad_pow = np.ones(shape)
-        self.cost_pow = np.ones(shape)
+    def __init__(self, v: dict, shape: tuple, without_migration: bool = False):
+        if not shape:
+            v = {k: np.float64(x) for k, x in v.items()}
+        self.v = v
+        one = (lambda: np.ones(shape)) if shape else (lambda: np.float64(1.0))
+        self.ad_pow, self.cost_pow, self.org_pow = one(), one(), one()  # updated in place for arrays
         self.ad_base = 1 + v["ad_growth"]
         self.cost_base = 1 - v["cost_decline"]
         self.organic = "organic_users" in v
         if self.organic:
-            self.org_pow = np.ones(shape)
             self.org_base = 1 + v["organic_growth"]
         # (ad_t / ad_spend) is exactly 1 when spend never grows, and 1 ** e == 1: skip the pow then
-        self.elastic = bool(v["cac_elasticity"].any()) and bool(v["ad_growth"].any())
+        self.elastic = bool(np.any(v["cac_elasticity"])) and bool(np.any(v["ad_growth"]))
         self.keep = 1 - v["churn"]
         self.cost = blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"])
         self.migration = "migration_month" in v
         if self.migration:
             self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+            self.after = 1 - self.saving  # compute factor from the migration month
+        self.without = without_migration and self.migration
         self.mau = v["mau"]
         self.cash = v["cash"]
+        self.cash_without = v["cash"]
 
-    def step(self, k: int, o: dict, without: dict | None = None) -> None:
-        """Write month ``t = k+1`` into the arrays of ``o`` (each of the scenario shape).
+    def step(self, k: int, o: dict | None = None) -> dict:
+        """Month ``t = k+1``: every line item (``*_without_migration`` too when asked for).
 
-        ``without``: also the net burn and cash with all traffic on the large
-        model (keys ``compute``, ``net_burn``, ``cash``; its ``cash`` row must
-        hold the previous month's cash without the migration).
+        ``o``: arrays to write the rows into (views of :func:`project`'s
+        storage), which saves a copy a row; without it, new values.
         """
         v = self.v
+        o = o or {}
         if k:
-            self.ad_pow *= self.ad_base
-            self.cost_pow *= self.cost_base
+            arrays = isinstance(self.ad_pow, np.ndarray)
+            self.ad_pow = _op("*", self.ad_pow, self.ad_base, self.ad_pow if arrays else None)
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if arrays else None)
             if self.organic:
-                self.org_pow *= self.org_base
-        ad, paid, new = o["ad_spend"], o["paid_new_users"], o["new_users"]
-        np.multiply(v["ad_spend"], self.ad_pow, out=ad)
+                self.org_pow = _op("*", self.org_pow, self.org_base, self.org_pow if arrays else None)
+        ad = _op("*", v["ad_spend"], self.ad_pow, o.get("ad_spend"))
+        cac_t = v["cac"]
         if self.elastic:
-            with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-                cac_t = np.where(ad == 0, v["cac"], v["cac"] * (ad / v["ad_spend"]) ** v["cac_elasticity"])
-        else:
-            cac_t = v["cac"]
-        np.divide(ad, cac_t, out=paid)
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+                cac_t = _where(ad == 0, v["cac"], v["cac"] * np.power(ad / v["ad_spend"], v["cac_elasticity"]))
+        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
         if self.organic:
-            np.multiply(v["organic_users"], self.org_pow, out=new)
-            np.add(paid, new, out=new)
+            new = _op("+", paid, v["organic_users"] * self.org_pow, o.get("new_users"))
         else:
-            np.divide(paid, v["paid_share"], out=new)
-        np.subtract(new, paid, out=o["organic_new_users"])
-        mau = o["mau"]
-        np.multiply(self.mau, self.keep, out=mau)  # mau_{t-1} * (1 - churn) + new_t
-        np.add(mau, new, out=mau)
+            new = _op("/", paid, v["paid_share"], o.get("new_users"))
+        out = o.get("mau")
+        mau = _op("+", _op("*", self.mau, self.keep, out), new, out)  # mau_{t-1} * (1 - churn) + new_t
         self.mau = mau
-        np.multiply(mau, v["conversion"], out=o["paying_users"])
-        revenue = np.multiply(o["paying_users"], v["arppu"], out=o["revenue"])
-        compute, burn = o["compute"], o["net_burn"]
-        np.multiply(mau, self.cost, out=compute)
-        np.multiply(compute, self.cost_pow, out=compute)
-        if without is not None:
-            w = without
-            np.add(ad, compute, out=w["net_burn"])
-            np.add(w["net_burn"], v["fixed_costs"], out=w["net_burn"])
-            np.subtract(w["net_burn"], revenue, out=w["net_burn"])
-            np.subtract(w["cash"], w["net_burn"], out=w["cash"])
+        paying = _op("*", mau, v["conversion"], o.get("paying_users"))
+        revenue = _op("*", paying, v["arppu"], o.get("revenue"))
+        out = o.get("compute")
+        compute = _op("*", _op("*", mau, self.cost, out), self.cost_pow, out)
+        row = {"ad_spend": ad, "paid_new_users": paid, "organic_new_users": _op("-", new, paid,
+                                                                                  o.get("organic_new_users")),
+               "new_users": new, "mau": mau, "paying_users": paying, "revenue": revenue}
+        if self.without:
+            burn_w = ad + compute + v["fixed_costs"] - revenue
+            self.cash_without = self.cash_without - burn_w
+            row["net_burn_without_migration"] = burn_w
+            row["cash_without_migration"] = self.cash_without
+        out = o.get("net_burn")
         if self.migration:
             t = k + 1
-            np.multiply(compute, np.where(t >= v["migration_month"], 1 - self.saving, 1.0), out=compute)
-            one = np.where(t == v["migration_month"], v["migration_cost"], 0.0)
-            if "migration_one_off" in o:
-                np.copyto(o["migration_one_off"], one)
-        np.add(ad, compute, out=burn)
-        np.add(burn, v["fixed_costs"], out=burn)
-        if self.migration:
-            np.add(burn, one, out=burn)
-        np.subtract(burn, revenue, out=burn)
+            compute = _op("*", compute, _where(t >= v["migration_month"], self.after, 1.0), o.get("compute"))
+            one_off = _where(t == v["migration_month"], v["migration_cost"], 0.0)
+            burn = _op("+", _op("+", _op("+", ad, compute, out), v["fixed_costs"], out), one_off, out)
+            row["migration_one_off"] = self.last_one_off = one_off
+        else:
+            burn = _op("+", _op("+", ad, compute, out), v["fixed_costs"], out)
+        burn = _op("-", burn, revenue, out)
         # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
         # rounding as the workbook's row of =previous-net_burn formulas.
-        np.subtract(self.cash, burn, out=o["cash"])
-        self.cash = o["cash"]
+        self.cash = _op("-", self.cash, burn, o.get("cash"))
+        row.update(compute=compute, net_burn=burn, cash=self.cash)
+        return row
+
+
+_OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
+        "/": (operator.truediv, np.divide)}
+
+
+def _op(sym: str, a, b, out=None):
+    """``a sym b``, into ``out`` when given (the same IEEE operation either way)."""
+    py, ufunc = _OPS[sym]
+    return py(a, b) if out is None else ufunc(a, b, out=out)
+
+
+def _where(cond, a, b):
+    """``np.where`` for arrays; a plain choice for one scenario's scalars."""
+    if isinstance(cond, np.ndarray) and cond.ndim:
+        return np.where(cond, a, b)
+    return a if cond else b
 
 
 def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
@@ -393,43 +421,37 @@ def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
         kw[k] = other.pop(k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0)
     v, h = _projection_inputs(kw, other)
     shape = v["cash"].shape
-    months = _Months(v, shape)
-    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
-             "compute", "net_burn")
-    o = {n: np.empty(shape) for n in names}
-    cash_rows = [np.array(v["cash"], dtype=float, copy=True), np.empty(shape)]
-    start = cash_rows[0].copy()
+    months = _Months(v, shape, without_migration)
+    start = np.array(v["cash"], dtype=float)
     run = np.array(np.where(start <= 0, 0.0, np.inf))
     alive = np.array(start > 0)
-    neg = np.empty(shape, dtype=bool)
-    w = None
-    if without_migration and months.migration:
-        w = {"net_burn": np.empty(shape), "cash": start.copy(), "prev": np.empty(shape)}
+    if months.without:
         run_w, alive_w = run.copy(), alive.copy()
+    prev = prev_w = months.cash
     for k in range(h):
-        prev, o["cash"] = cash_rows[k % 2], cash_rows[(k + 1) % 2]
-        if w is not None:
-            np.copyto(w["prev"], w["cash"])
-        months.step(k, o, w)
-        _first_below_zero(k, prev, o["cash"], o["net_burn"], run, alive, neg)
-        if w is not None:
-            _first_below_zero(k, w["prev"], w["cash"], w["net_burn"], run_w, alive_w, neg)
-    out = RunwayStream(_out(run), _out(cash_rows[h % 2]))
-    if w is not None:
-        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(w["cash"]))
+        row = months.step(k)
+        _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
+        prev = row["cash"]
+        if months.without:
+            _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
+                              run_w, alive_w)
+            prev_w = row["cash_without_migration"]
+    out = RunwayStream(_out(run), _out(np.asarray(prev, dtype=float)))
+    if months.without:
+        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float)))
     return out
 
 
-def _first_below_zero(k, prev, cash, burn, run, alive, neg):
+def _first_below_zero(k, prev, cash, burn, run, alive):
     """Record ``k + cash_{t-1}/net_burn_t`` where cash first goes below 0 in month ``t = k+1``."""
-    np.less(cash, 0, out=neg)
-    np.logical_and(neg, alive, out=neg)
-    if neg.any():
-        if neg.ndim:
-            idx = np.flatnonzero(neg)
-            flat_run, flat_alive = run.reshape(-1), alive.reshape(-1)
-            flat_run[idx] = k + prev.reshape(-1)[idx] / burn.reshape(-1)[idx]
-            flat_alive[idx] = False
-        else:
+    if not run.ndim:
+        if alive and cash < 0:
             run[...] = k + prev / burn
             alive[...] = False
+        return
+    neg = (cash < 0) & alive
+    if neg.any():
+        idx = np.flatnonzero(neg)
+        flat_run, flat_alive = run.reshape(-1), alive.reshape(-1)
+        flat_run[idx] = k + prev.reshape(-1)[idx] / burn.reshape(-1)[idx]
+        flat_alive[idx] = False
