@@ -264,10 +264,10 @@ def test_migration_template_needs_migration_inputs(run, tmp_path):
     assert not (tmp_path / "m.xlsx").exists()
 
 
-def test_templates_lists_four(run):
+def test_templates_lists_five(run):
     r = run("templates")
     assert r.exit_code == 0
-    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model"]
+    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model", "risk"]
 
 
 def test_price(run):
@@ -434,3 +434,12 @@ def test_calc_uses_base_values_of_ranges(run):
     r = run("calc", ASSISTANT, "--json")
     out = json.loads(r.output)["outputs"]
     assert out["paid_cac"] == 30.0  # cac = { low = 25, mode = 30, high = 50 }: the mode
+
+
+def test_new_risk_and_refusal_without_ranges(run, tmp_path):
+    r = run("new", "risk", "-a", ASSISTANT, "-o", str(tmp_path / "risk.xlsx"))
+    assert r.exit_code == 0 and (tmp_path / "risk.xlsx").read_bytes()[:2] == b"PK"
+    r = run("new", "risk", "-a", "examples/saas-copilot.toml", "-o", str(tmp_path / "none.xlsx"))
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    assert "the risk template needs inputs given as ranges in the first scenario" in r.output
+    assert not (tmp_path / "none.xlsx").exists()

@@ -99,14 +99,15 @@ def set_named(wb, name: str, value):
 def _cases() -> dict:
     """case id -> (what to build, what to expect); the workbooks are built in the fixture."""
     cases = {}
-    for t in TEMPLATES:
+    deterministic = [t for t in TEMPLATES if t != "risk"]  # risk needs ranges: its own cases below
+    for t in deterministic:
         cases[f"{t}-defaults"] = dict(template=t)
         for stem in EXAMPLES:
             cases[f"{t}-{stem}"] = dict(template=t, file=stem)
     for stem, path in EXAMPLES.items():
         for name in assumptions.load(path).scenario_names:
             cases[f"model-{stem}-select-{name}"] = dict(template="model", file=stem, select=name)
-    for t in TEMPLATES:
+    for t in deterministic:
         for i in range(N_RANDOM):
             cases[f"{t}-random-{i:02d}"] = dict(template=t, seed=1000 * list(TEMPLATES).index(t) + i)
     cases["runway-120-months"] = dict(template="runway", months=120)
@@ -119,6 +120,13 @@ def _cases() -> dict:
         cases[f"{t}-mixes"] = dict(template=t, doc=MIXES)
     for name in MIXES["scenarios"]:
         cases[f"model-mixes-select-{name}"] = dict(template="model", doc=MIXES, select=name)
+    # the risk workbook: simulated numbers re-simulated from the workbook's own table, deterministic ones live
+    cases["risk-defaults"] = dict(template="risk")
+    cases["risk-llm-assistant-2024-select-downside"] = dict(template="risk", file="llm-assistant-2024",
+                                                            select="downside")
+    cases["risk-36-months"] = dict(template="risk", months=36)
+    cases["risk-mixes-ranges"] = dict(template="risk", doc=RISK_MIXES)
+    cases["risk-never"] = dict(template="risk", doc=RISK_NEVER)
     return cases
 
 
@@ -137,6 +145,18 @@ MIXES = {"model": {"name": "Mixes", "currency": "RMB", "horizon": 24}, "scenario
     "explicit": dict(input_price=4.7, output_price=4.7, cached_price=1.0),
     "other-mix": dict(mix={"gpt-4o-mini": 1.0}, fx=7.0, migration_month=30),
 }}
+
+RISK_MIXES = {"model": dict(MIXES["model"], draws=3_000, seed=11),
+              "correlations": {"churn,conversion": -0.4},
+              "scenarios": {"mix": dict(MIXES["scenarios"]["mix"], churn={"low": 0.2, "mode": 0.3, "high": 0.5},
+                                        conversion={"dist": "triangular", "low": 0.01, "mode": 0.02, "high": 0.05},
+                                        output_tokens={"low": 5e3, "high": 2e4},
+                                        small_price={"low": 0.1, "mode": 0.24, "high": 0.5}),
+                            "explicit": MIXES["scenarios"]["explicit"]}}
+# a uniform cash range with a flat burn: some draws run out, the rest never do; no migration, no revenue
+RISK_NEVER = {"model": {"name": "Flat burn", "horizon": 24, "draws": 2_000, "seed": 3}, "scenarios": {"flat": dict(
+    cash={"low": 1e5, "high": 5e5}, mau=0.0, ad_spend=0.0, cac=1.0, churn=0.1, conversion=0.0, arppu=0.0,
+    cost_per_mau=0.0, fixed_costs={"low": 1e4, "mode": 1.5e4, "high": 2e4})}}
 
 CASES = _cases()
 
@@ -438,3 +458,58 @@ def test_model_mix_sheet_prices_are_values_and_blends_are_sumproduct():
     sheet, ref = next(iter(blended.destinations))
     first = wb[sheet][ref.replace("$", "").split(":")[0]].value
     assert "SUMPRODUCT(" in first
+
+
+# ---------------------------------------------------------------- risk workbook
+
+
+def _named_cell(wb, name):
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    return wb[sheet][ref.replace("$", "")]
+
+
+def test_risk_sheet_holds_engine_values_named_and_says_so():
+    a = assumptions.default()
+    wb = build("risk", a)
+    sim = xm.simulate(dict(a.simulation_inputs(), horizon=a.horizon), draws=a.draws, seed=a.seed,
+                      correlations=a.correlations_for())
+    st = sim.stats("runway_months")
+    assert _named_cell(wb, "runway_months_p50").value == st["p50"]
+    assert _named_cell(wb, "runway_share_below_18").value == sim.share_below(18)
+    assert _named_cell(wb, "payback_months_p50").value == "never"
+    assert (_named_cell(wb, "simulation_draws").value, _named_cell(wb, "simulation_seed").value) == (10_000, 0)
+    ws = wb["Risk"]
+    assert "values computed by xlmodel's engine, not formulas" in ws["A3"].value
+    assert "xlmodel new risk -a" in ws["A3"].value
+    # the simulated numbers are values; the Base column links live to the model
+    assert not isinstance(_named_cell(wb, "runway_months_mean").value, str)
+    base = [c.value for c in ws["D"] if isinstance(c.value, str) and c.value == "=runway_months"]
+    assert base
+    kinds = sorted(type(ch).__name__ + getattr(ch, "type", "") for ch in ws._charts)
+    assert kinds == ["BarChartbar", "BarChartcol", "BarChartcol"]  # tornado, runway and NPV histograms
+    # Inputs: low / mode / high beside the scenario columns
+    inputs = wb["Inputs"]
+    heads = [c.value for c in inputs[7]]
+    assert ["Low", "Mode", "High", "Dist"] == [h for h in heads if h in ("Low", "Mode", "High", "Dist")]
+
+
+def test_risk_needs_ranges(tmp_path):
+    a = assumptions.load(EXAMPLES["saas-copilot"])
+    with pytest.raises(xm.AssumptionsError, match="the risk template needs inputs given as ranges"):
+        build("risk", a)
+
+
+@pytest.mark.libreoffice
+def test_risk_goes_stale_when_an_input_changes(tmp_path):
+    """Changing a simulated input on Inputs turns the master check FALSE (the values must be regenerated)."""
+    need_libreoffice()
+    wb = build("risk", assumptions.default())
+    ws = wb["Inputs"]
+    row = next(r for r in range(8, 80) if ws[f"B{r}"].value == "fixed_costs")
+    ws[f"E{row}"].value = 1.0  # the simulated scenario's column
+    path = tmp_path / "stale.xlsx"
+    path.write_bytes(to_bytes(wb))
+    (out,) = recalculate([path], tmp_path / "out")
+    values, errors = read_names(out)
+    assert values["checks_ok"] is False
+    assert not compare(values, errors, 1e-9, "stale").ok

@@ -282,7 +282,7 @@ def templates():
 
 def _template_choice():
     # Names only; the workbook code is imported when a command runs.
-    return click.Choice(["unit-economics", "runway", "migration", "model"])
+    return click.Choice(["unit-economics", "runway", "migration", "model", "risk"])
 
 
 @main.command(epilog="""\b
@@ -291,6 +291,7 @@ Examples:
   xlmodel new runway -a examples/llm-assistant-2024.toml -o runway.xlsx --months 60
   xlmodel new migration -a examples/saas-copilot.toml -o migration.xlsx
   xlmodel new model --formulas udf -o live.xlsx
+  xlmodel new risk -a examples/llm-assistant-2024.toml -o risk.xlsx
 """)
 @click.argument("template", type=_template_choice())
 @click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),

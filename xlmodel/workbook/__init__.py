@@ -23,6 +23,7 @@ COMMITTED = {
     "migration.xlsx": ("migration", {}),
     "model.xlsx": ("model", {}),
     "model-udf.xlsx": ("model", {"formulas": "udf"}),
+    "risk.xlsx": ("risk", {}),
 }
 
 

@@ -51,6 +51,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
 )
 from .migration_sheet import MigrationSheet
 from .projection_sheet import ProjectionSheet
+from .risk_sheet import RiskSheet
 from .unit_economics_sheet import UnitEconomicsSheet
 
 # ------------------------------------------------------------------ builder
@@ -67,7 +68,7 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, CoverAndChecks):
+class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, RiskSheet, CoverAndChecks):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native"):
@@ -205,6 +206,8 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
     # -- sheets --------------------------------------------------------------
 
     def build(self) -> Workbook:
+        if self.t.has("risk", self.a):
+            self.risk_setup()
         self.cover = self.wb.create_sheet("Cover")
         self.inputs_sheet()
         if self.mix_models and "fx" in self.inputs:
@@ -215,6 +218,8 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
             self.projection_sheet()
         if self.t.has("migration", self.a):
             self.migration_sheet()
+        if self.t.has("risk", self.a):
+            self.risk_sheet()
         self.checks_sheet()
         self.cover_sheet()
         if self.udf:

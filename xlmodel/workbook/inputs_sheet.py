@@ -96,6 +96,8 @@ class InputsSheets:
                                + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""),
                                rule_expr(key, key, optional=True))
                 row += 1
+        if self.t.has("risk", self.a):
+            self.range_columns(ws, last)
         self.section(ws, row, "Constants", width)
         row += 1
         for name, value, unit, doc in CONSTANTS:

@@ -146,5 +146,9 @@ TEMPLATES = {
         Template("model", "LLM app economics model",
                  "everything in one workbook: cover, inputs with scenarios and a selector, unit economics, "
                  "projection and runway, migration, checks", ("ue", "projection", "migration")),
+        Template("risk", "Risk: ranges and Monte Carlo",
+                 "the full model plus low/mode/high ranges and a Risk sheet: each output's percentiles, the share "
+                 "of draws that run out of cash by month 6 to 24, histograms and a tornado of the runway",
+                 ("ue", "projection", "migration", "risk")),
     ]
 }

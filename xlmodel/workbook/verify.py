@@ -214,6 +214,8 @@ def expected_values(values: dict) -> tuple[dict, dict]:
             usd = values[f"mix_{kind}_usd"]
             exp[f"mix_{key}"] = [None if not shares[:, j].sum() else blend(shares[:, j], usd, fx[j])
                                  for j in range(shares.shape[1])]
+    if "simulation_seed" in values:
+        exp.update(risk_expected(values))
     if "monthly_tokens" in s:
         args = {k: s[k] for k in engine.MIGRATION_ARGS}
         args["months"] = int(args["months"])
@@ -243,6 +245,20 @@ def expected_values(values: dict) -> tuple[dict, dict]:
             big = s["monthly_tokens"] * max(s["large_price"], float(prices.max())) / 1e6 * n
             scale["migration_npv_grid"] = mag + big
     return exp, scale
+
+
+def risk_expected(values: dict) -> dict:
+    """The Risk sheet's numbers, re-simulated from the inputs, seed and draws the workbook stores."""
+    from ..simulate import simulate
+    from .risk_sheet import risk_values, simulation_inputs
+
+    scen, corr, draws, seed, horizon = simulation_inputs(values)
+    try:
+        sim = simulate(dict(scen, horizon=horizon), draws=draws, seed=seed, correlations=corr)
+    except XlmodelError as e:
+        raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
+    na = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731 - n/a is text in a cell
+    return {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
 
 
 def close(got, want, rtol: float, scale: float = 0.0) -> bool:

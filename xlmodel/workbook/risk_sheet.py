@@ -1,0 +1,430 @@
+"""The risk workbook's parts: range columns on Inputs and the Risk sheet (Monte Carlo results).
+
+The simulated numbers are values computed by the engine (``xlmodel.simulate``),
+not formulas: a spreadsheet cannot redraw ten thousand random scenarios on its
+own without a macro or an add-in. The sheet says so, shows the command that
+regenerates it, keeps a table of exactly which inputs were simulated, and a
+check on the Checks sheet turns FALSE as soon as any of those inputs is
+changed on the Inputs sheet (the numbers are then stale). ``xlmodel verify``
+re-runs the simulation from that table with the stored seed and compares every
+named number. :func:`risk_values` is the one definition of those numbers,
+used to write them and to verify them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..engine import OUTPUT_UNITS
+from ..errors import AssumptionsError
+from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, Range, simulate
+from . import styles as S
+from .layout import OPTIONAL_INPUTS, rule_expr, rule_sentence
+
+RISK_SHEET = "Risk"
+STATS = ("mean",) + tuple(f"p{p}" for p in PERCENTILES) + ("min", "max", "share_never", "share_na")
+#: the histogram bins of a distribution chart (plus one bar for "never")
+BINS = 20
+TORNADO_OUTPUT = "runway_months"
+HISTOGRAMS = ("runway_months", "migration_npv")
+#: inputs the engine takes that the workbook shows in another row
+WB_ROW = {"cost_per_mau": "other_cost_per_mau"}
+
+
+def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
+    """Rebuild (scenario with ranges, correlations, draws, seed, horizon) from a risk workbook's named cells."""
+    names = values["simulated_input_names"]
+    scen = {}
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not name:
+            continue
+        value = values["simulated_input_values"][i]
+        dist = values["simulated_input_dist"][i]
+        if isinstance(dist, str) and dist in DISTS:
+            lo, mode, hi = (values[f"simulated_input_{k}"][i] for k in ("low", "mode", "high"))
+            scen[name] = {"low": float(lo), "high": float(hi), "dist": dist,
+                          **({} if mode is None or mode == "" else {"mode": float(mode)})}
+        elif value is not None and value != "":
+            scen[name] = float(value)
+    corr = {}
+    if "simulated_correlation_pairs" in values:
+        for pair, rho in zip(values["simulated_correlation_pairs"], values["simulated_correlation_values"]):
+            if isinstance(pair, str) and pair:
+                corr[pair] = float(rho)
+    return (scen, corr, int(values["simulation_draws"]), int(values["simulation_seed"]),
+            int(values["simulation_horizon"]))
+
+
+def _histogram(x: np.ndarray, draws: int, never: bool):
+    """BINS equal bins between the smallest and largest finite draw (numpy's histogram), shares of all draws;
+    then, for an output that can be never, the share of draws that never happen."""
+    finite = x[np.isfinite(x)]
+    if finite.size:
+        counts, edges = np.histogram(finite, bins=BINS)
+    else:
+        counts, edges = np.zeros(BINS, dtype=int), np.zeros(BINS + 1)
+    shares = (counts / draws).tolist()
+    if never:
+        shares.append(float(np.count_nonzero(np.isposinf(x))) / draws)
+    return edges[:-1].tolist(), edges[1:].tolist(), shares
+
+
+def risk_values(sim) -> dict:
+    """Every named number of the Risk sheet, from a simulation: name -> value (inf never, nan n/a) or list."""
+    out = {}
+    for name in sim.outputs:
+        st = sim.stats(name)
+        for k in STATS:
+            if k in st:
+                out[f"{name}_{k}"] = st[k]
+    for m in SHARE_BELOW:
+        out[f"runway_share_below_{m}"] = sim.share_below(m)
+    rows = sim.tornado(TORNADO_OUTPUT)
+    out["runway_tornado_low"] = [r["low"] for r in rows]
+    out["runway_tornado_high"] = [r["high"] for r in rows]
+    out["runway_tornado_at_low"] = [r["at_low"] for r in rows]
+    out["runway_tornado_at_high"] = [r["at_high"] for r in rows]
+    for name in HISTOGRAMS:
+        if name in sim.outputs:
+            lo, hi, shares = _histogram(sim.outputs[name], sim.draws, name in NEVER_OUTPUTS)
+            out[f"{name}_histogram_from"] = lo
+            out[f"{name}_histogram_to"] = hi
+            out[f"{name}_histogram_share"] = shares
+    return out
+
+
+def _excel(v):
+    """A simulated value as a cell: never and n/a as text."""
+    if isinstance(v, float) and math.isinf(v):
+        return "never"
+    if isinstance(v, float) and math.isnan(v):
+        return "n/a"
+    return v
+
+
+def _label(name: str) -> str:
+    words = {"npv": "NPV", "ltv": "LTV", "cac": "CAC", "mau": "MAU"}
+    text = " ".join(words.get(w, w) for w in name.split("_"))
+    return text[:1].upper() + text[1:]
+
+
+def _fmt(name: str, big: bool = False) -> str:
+    """Number format of an output's statistics; money in millions when the numbers are that large."""
+    unit = OUTPUT_UNITS.get(name, "currency")
+    if big and unit.startswith("currency"):
+        return '#,##0.0,,"M"'
+    unit = OUTPUT_UNITS.get(name, "currency")
+    if unit == "months":
+        return S.FORMATS["months"]
+    if unit == "month":
+        return S.FORMATS["month"]
+    if unit.startswith("fraction"):
+        return S.FORMATS["percent"]
+    if unit == "ratio":
+        return S.FORMATS["ratio"]
+    return S.FORMATS["money"]
+
+
+class RiskSheet:
+    """Range columns on Inputs and the Risk sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def risk_setup(self):
+        """Run the simulation the risk template shows: the first scenario, the file's draws and seed."""
+        a = self.a
+        name = self.scenarios[0][0]
+        ranges = a.ranges.get(name, {})
+        if not ranges:
+            raise AssumptionsError(a.source, "the risk template needs inputs given as ranges in the first scenario "
+                                   "(e.g. churn = { low = 0.35, mode = 0.45, high = 0.60 })", name)
+        if "fx" in ranges and name in a.mixes:
+            raise AssumptionsError(a.source, "the risk workbook cannot show a ranged fx with a model mix (the mix "
+                                   "prices move with each draw); use xlmodel simulate, or give fx a single value",
+                                   name, "fx")
+        inputs = dict(a.simulation_inputs(name), horizon=self.n_months)
+        self.sim_name = name
+        self.sim = simulate(inputs, draws=a.draws, seed=a.seed, correlations=a.correlations_for(name),
+                            scenario=name)
+        keys = [k for k in inputs if k not in ("mix", "horizon")]
+        if all(k in inputs for k in ("input_tokens", "output_tokens", "input_price", "output_price")):
+            keys = [k for k in keys if k != "cost_per_mau"]  # derived from the tokens, per draw
+        # optional inputs left out: listed empty, so that typing one in on Inputs shows the numbers are stale
+        keys += [k for k in OPTIONAL_INPUTS if k not in keys and k in self.inputs]
+        self.sim_keys = keys
+        self.range_cols = {}
+
+    def range_columns(self, ws, last_col: int):
+        """Low / Mode / High / Dist beside the scenario columns, for the simulated scenario's ranges."""
+        first = last_col + 2
+        cols = {k: get_column_letter(first + i) for i, k in enumerate(("low", "mode", "high", "dist"))}
+        self.range_cols = cols
+        self.text(ws, f"{cols['low']}6", f"Ranges of scenario {self.sim_name} (simulated on the Risk sheet)",
+                  S.SECTION_FONT)
+        for k, col in cols.items():
+            self.text(ws, f"{col}7", k.capitalize(), S.HEADER_FONT, S.HEADER_FILL, S.CENTER)
+            ws.column_dimensions[col].width = 12
+        for key, r in self.sim.ranges.items():
+            row = self.input_rows.get(WB_ROW.get(key, key))
+            if row is None:
+                continue
+            fmt = ws.cell(row=row, column=5).number_format
+            for k in ("low", "mode", "high"):
+                value = getattr(r, k)
+                c = ws[f"{cols[k]}{row}"]
+                c.value = value
+                self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
+            self.text(ws, f"{cols['dist']}{row}", r.dist, S.INPUT_FONT, S.INPUT_FILL, S.CENTER)
+            key_row = WB_ROW.get(key, key)
+            dv = DataValidation(type="custom", formula1=rule_expr(key_row, f"{cols['low']}{row}"), allow_blank=True)
+            dv.errorTitle = "Out of range"
+            dv.error = f"{rule_sentence(key_row)}: both bounds of a range must be valid values."[:225]
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(f"{cols['low']}{row}:{cols['high']}{row}")
+
+    def risk_sheet(self):
+        ws = self.wb.create_sheet(RISK_SHEET)
+        sim = self.sim
+        values = risk_values(sim)
+        self.title(ws, "Risk: ranges and Monte Carlo",
+                   f"{sim.draws:,} draws of scenario {self.sim_name}: the distribution of every output, the share "
+                   "of draws that run out of cash, and what moves the runway most.")
+        note = (f"The simulated numbers on this sheet are values computed by xlmodel's engine, not formulas. After "
+                f"changing an input or a range, regenerate them: xlmodel new risk -a {self.a.source} -o "
+                f"<this file> --force. The Checks sheet turns FALSE when an input no longer matches the "
+                f"table at the bottom. xlmodel verify re-runs the simulation with the stored seed and compares "
+                f"every named number. The Base column is live: the deterministic model of the live scenario.")
+        c = self.text(ws, "A3", note)
+        c.alignment = S.WRAP
+        ws.merge_cells("A3:N3")
+        ws.row_dimensions[3].height = 48
+        row = 5
+        for label, name, value, fmt in (("Scenario simulated", "simulation_scenario", self.sim_name, None),
+                                         ("Draws", "simulation_draws", sim.draws, "#,##0"),
+                                         ("Seed", "simulation_seed", sim.seed, "0"),
+                                         ("Months projected", "simulation_horizon", sim.horizon, "0")):
+            self.text(ws, f"A{row}", label, S.LABEL_FONT)
+            self.text(ws, f"B{row}", name, S.NAME_FONT)
+            if isinstance(value, str):
+                self.text(ws, f"D{row}", value, S.FORMULA_FONT)
+            else:
+                self.styled(ws.cell(row=row, column=4, value=value), S.FORMULA_FONT, None, fmt)
+            self.define(name, ws, f"D{row}")
+            row += 1
+        row += 1
+        heads = ["Output", "Name", "Unit", "Base (live)", "Mean", "P5", "P10", "P50", "P90", "P95", "Min", "Max",
+                 "Share never", "Share n/a"]
+        self.section(ws, row, "Distribution of each output over the draws", len(heads))
+        row += 1
+        self.header(ws, row, heads)
+        row += 1
+        for name in sim.outputs:
+            self.text(ws, f"A{row}", _label(name))
+            self.text(ws, f"B{row}", f"{name}_...", S.NAME_FONT)
+            self.text(ws, f"C{row}", self.unit(OUTPUT_UNITS.get(name, "currency")), S.UNIT_FONT)
+            finite = [abs(v) for k, v in values.items() if k.startswith(f"{name}_") and isinstance(v, float)
+                      and math.isfinite(v) and not k.endswith(("share_never", "share_na"))]
+            fmt = _fmt(name, big=bool(finite) and max(finite) >= 1e7)
+            if name in self.wb.defined_names:
+                self.formula(ws, f"D{row}", f"={name}", fmt, font=S.LINK_FONT, align=S.RIGHT)
+            for j, k in enumerate(STATS):
+                key = f"{name}_{k}"
+                col = get_column_letter(5 + j)
+                if key not in values:
+                    continue
+                v = _excel(values[key])
+                cell = ws[f"{col}{row}"]
+                if isinstance(v, str):
+                    self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
+                else:
+                    cell.value = v
+                    self.styled(cell, S.FORMULA_FONT, None, S.FORMATS["percent"] if k.startswith("share") else fmt,
+                                align=S.RIGHT)
+                self.define(key, ws, f"{col}{row}")
+            row += 1
+        row += 1
+        self.section(ws, row, "How likely is the cash to run out?", len(heads))
+        row += 1
+        for m in SHARE_BELOW:
+            self.text(ws, f"A{row}", f"Share of draws whose runway is below {m} months")
+            self.text(ws, f"B{row}", f"runway_share_below_{m}", S.NAME_FONT)
+            self.text(ws, f"C{row}", "fraction of draws", S.UNIT_FONT)
+            cell = ws.cell(row=row, column=4, value=values[f"runway_share_below_{m}"])
+            self.styled(cell, S.HEADLINE_FONT, None, S.FORMATS["percent"], align=S.RIGHT)
+            self.define(f"runway_share_below_{m}", ws, f"D{row}")
+            row += 1
+        row += 1
+        row = self._tornado(ws, row, values, len(heads))
+        row = self._histograms(ws, row, values, len(heads))
+        self._simulated_inputs(ws, row, len(heads))
+        ws.column_dimensions["A"].width = 40
+        ws.column_dimensions["B"].width = 30
+        ws.column_dimensions["C"].width = 24
+        for j in range(4, len(heads) + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 16
+        self.print_setup(ws)
+
+    def _tornado(self, ws, row, values, width):
+        n = len(values["runway_tornado_low"])
+        self.section(ws, row, "Tornado of the runway: each range at its low and high, every other input at its "
+                              "base value (a never counts as the horizon in the chart)", width)
+        row += 1
+        self.header(ws, row, ["Input", "", "", "Low", "High", "Runway at low", "Runway at high",
+                              "Change at low", "Change at high"])
+        row += 1
+        first = row
+        base = self.sim.base_values[TORNADO_OUTPUT]
+        h = self.sim.horizon
+        cap = lambda x: h if math.isinf(x) else x  # noqa: E731
+        rows = self.sim.tornado(TORNADO_OUTPUT)
+        for r in rows:
+            self.text(ws, f"A{row}", r["input"])
+            fmt = ws.parent["Inputs"].cell(row=self.input_rows.get(WB_ROW.get(r["input"], r["input"]), 8),
+                                           column=5).number_format
+            for col, v, f in (("D", r["low"], fmt), ("E", r["high"], fmt), ("F", r["at_low"], "0.0"),
+                              ("G", r["at_high"], "0.0"), ("H", cap(r["at_low"]) - cap(base), "0.0"),
+                              ("I", cap(r["at_high"]) - cap(base), "0.0")):
+                v = _excel(v)
+                if isinstance(v, str):
+                    self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
+                else:
+                    self.styled(ws.cell(row=row, column=ord(col) - 64, value=v), S.FORMULA_FONT, None, f)
+            row += 1
+        last = row - 1
+        self.define("runway_tornado_inputs", ws, f"A{first}:A{last}")
+        for col, name in (("D", "low"), ("E", "high"), ("F", "at_low"), ("G", "at_high")):
+            self.define(f"runway_tornado_{name}", ws, f"{col}{first}:{col}{last}")
+        ch = BarChart()
+        ch.type = "bar"
+        ch.grouping = "clustered"
+        ch.overlap = 100
+        ch.gapWidth = 40
+        ch.title = f"What moves the runway (months vs the base {cap(base):.1f})"
+        ch.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+        ch.x_axis.delete = False
+        ch.y_axis.delete = False
+        ch.y_axis.title = "months vs base"
+        ch.y_axis.number_format = "0"
+        ch.y_axis.majorGridlines = None
+        ch.x_axis.tickLblPos = "low"
+        for col, title in ((8, "input at its low"), (9, "input at its high")):
+            s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=title)
+            ch.series.append(s)
+        ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        ch.height, ch.width = max(7.5, 2 + 0.9 * n), 22
+        ws.add_chart(ch, f"K{first - 1}")
+        return max(row + 1, first + int(ch.height / 0.5) + 2)
+
+    def _histograms(self, ws, row, values, width):
+        for name in HISTOGRAMS:
+            if f"{name}_histogram_share" not in values:
+                continue
+            label = _label(name)
+            self.section(ws, row, f"Distribution of {label}: share of draws in each bin", width)
+            row += 1
+            self.header(ws, row, ["Bin", "", "", "From", "To", "Share of draws"])
+            row += 1
+            first = row
+            fmt = _fmt(name, big=OUTPUT_UNITS[name].startswith("currency"))
+            lo, hi, shares = (values[f"{name}_histogram_{k}"] for k in ("from", "to", "share"))
+            money = not OUTPUT_UNITS[name].startswith("month")
+            for i, share in enumerate(shares):
+                if i < len(lo):
+                    mid = (lo[i] + hi[i]) / 2
+                    self.text(ws, f"A{row}", f"{mid / 1e6:,.1f}M" if money and abs(mid) >= 1e6 else f"{mid:,.1f}")
+                    self.styled(ws.cell(row=row, column=4, value=lo[i]), S.FORMULA_FONT, None, fmt)
+                    self.styled(ws.cell(row=row, column=5, value=hi[i]), S.FORMULA_FONT, None, fmt)
+                else:
+                    self.text(ws, f"A{row}", "never")
+                self.styled(ws.cell(row=row, column=6, value=share), S.FORMULA_FONT, None, S.FORMATS["percent"])
+                row += 1
+            last = row - 1
+            self.define(f"{name}_histogram_from", ws, f"D{first}:D{first + len(lo) - 1}")
+            self.define(f"{name}_histogram_to", ws, f"E{first}:E{first + len(lo) - 1}")
+            self.define(f"{name}_histogram_share", ws, f"F{first}:F{last}")
+            ch = BarChart()
+            ch.type = "col"
+            ch.gapWidth = 10
+            ch.title = f"{label} over {self.sim.draws:,} draws"
+            ch.y_axis.title = "share of draws"
+            ch.y_axis.number_format = "0%"
+            ch.x_axis.title = f"{label} ({self.unit(OUTPUT_UNITS[name])}, bin middle)"
+            ch.x_axis.delete = False
+            ch.y_axis.delete = False
+            ch.y_axis.majorGridlines = None
+            ch.legend = None
+            ch.series.append(Series(Reference(ws, min_col=6, min_row=first, max_row=last), title="share of draws"))
+            ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+            ch.height, ch.width = 8, 18
+            ws.add_chart(ch, f"H{first - 1}")
+            row = max(row, first + 17) + 1
+        return row
+
+    def _simulated_inputs(self, ws, row, width):
+        """What was simulated, and a live check that the Inputs sheet still holds it."""
+        self.section(ws, row, f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns FALSE when "
+                              "the Inputs sheet no longer holds them", width)
+        row += 1
+        self.header(ws, row, ["Input", "", "", "Value", "Dist", "Low", "Mode", "High", "Still on Inputs"])
+        row += 1
+        first = row
+        inputs_ws = self.wb["Inputs"]
+        scen_col = "E"  # the first scenario's column
+        tol = "check_tolerance"
+
+        def same(live: str, stored: str) -> str:
+            return (f"IF(ISBLANK({stored}),ISBLANK({live}),"
+                    f"ABS({live}-{stored})<={tol}*MAX(1E-300,ABS({stored})))")
+
+        base = self.sim.base
+        for key in self.sim_keys:
+            r = self.sim.ranges.get(key)
+            self.text(ws, f"A{row}", key, S.NAME_FONT)
+            value = base.get(key)
+            fmt = "General"
+            in_row = self.input_rows.get(WB_ROW.get(key, key))
+            if in_row is not None:
+                fmt = inputs_ws.cell(row=in_row, column=5).number_format
+            if value is not None:
+                self.styled(ws.cell(row=row, column=4, value=float(value)), S.FORMULA_FONT, None, fmt)
+            if r is not None:
+                self.text(ws, f"E{row}", r.dist, S.FORMULA_FONT, align=S.CENTER)
+                for col, v in (("F", r.low), ("G", r.mode), ("H", r.high)):
+                    if v is not None:
+                        self.styled(ws[f"{col}{row}"], S.FORMULA_FONT, None, fmt).value = v
+            if in_row is not None:
+                sheet = quote_sheetname("Inputs")
+                parts = [same(f"{sheet}!{scen_col}{in_row}", f"D{row}")]
+                if r is not None:
+                    cols = self.range_cols
+                    parts += [same(f"{sheet}!{cols[k]}{in_row}", f"{col}{row}")
+                              for k, col in (("low", "F"), ("mode", "G"), ("high", "H"))]
+                    parts.append(f'{sheet}!{cols["dist"]}{in_row}=E{row}')
+                self.formula(ws, f"I{row}", "=AND(" + ",".join(parts) + ")", align=S.CENTER)
+            else:
+                self.text(ws, f"I{row}", "not on Inputs", S.UNIT_FONT, align=S.CENTER)
+            row += 1
+        last = row - 1
+        self.define("simulated_input_names", ws, f"A{first}:A{last}")
+        for col, name in (("D", "values"), ("E", "dist"), ("F", "low"), ("G", "mode"), ("H", "high")):
+            self.define(f"simulated_input_{name}", ws, f"{col}{first}:{col}{last}")
+        self.add_check(f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
+                       "(otherwise regenerate the Risk sheet)", f"AND({quote_sheetname(RISK_SHEET)}!I{first}:I{last})")
+        if self.sim.correlations:
+            row += 1
+            self.header(ws, row, ["Correlated inputs", "", "", "Spearman"])
+            row += 1
+            first = row
+            for (a, b), rho in self.sim.correlations.items():
+                self.text(ws, f"A{row}", f"{a},{b}")
+                self.styled(ws.cell(row=row, column=4, value=rho), S.FORMULA_FONT, None, "0.00")
+                row += 1
+            self.define("simulated_correlation_pairs", ws, f"A{first}:A{row - 1}")
+            self.define("simulated_correlation_values", ws, f"D{first}:D{row - 1}")
+
+
+__all__ = ["RiskSheet", "risk_values", "simulation_inputs", "RISK_SHEET", "Range"]
