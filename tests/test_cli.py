@@ -56,6 +56,8 @@ runway_months                             27.3  months
 runway_months_without_migration           27.1  months
 migration_npv                    13,364,803.77  RMB
 migration_payback_month                     14  month
+
+8 inputs are ranges (ad_growth, cac, churn, conversion, arppu, cost_decline, small_price, routed_share): these numbers use their base values; xlmodel simulate draws them
 """
 
 

@@ -123,6 +123,11 @@ def calc(assumptions_file, scenario, as_json):
     click.echo(f"{'metric':<{w0}}  {'value':>{w1}}  unit")
     for k, v, u in rows:
         click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    ranged = a.ranges.get(name, {})
+    if ranged:
+        click.echo("")
+        click.echo(f"{len(ranged)} inputs are ranges ({', '.join(ranged)}): these numbers use their base "
+                   "values; xlmodel simulate draws them")
     if mix:
         click.echo("")
         click.echo(f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
