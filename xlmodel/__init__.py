@@ -5,6 +5,7 @@ imports neither the CLI nor the workbook code, so it also runs inside xlwings
 Lite. See ``docs/model.md`` for every definition.
 """
 
+from .actuals import cohort_churn, cohort_ltv, fit_actuals, read_actuals
 from .engine import (
     Projection,
     UnitEconomics,
@@ -30,6 +31,6 @@ __version__ = "0.1.0"
 __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
     "unit_economics", "project", "runway_months", "migration_npv", "migration_payback_month",
-    "excel_npv", "price", "mix_price", "simulate", "Simulation", "Range", "UnitEconomics", "Projection",
+    "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
     "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
 ]

@@ -38,7 +38,8 @@ except ImportError:  # pragma: no cover - xlwings not installed: plain Python fu
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
-    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "EXCEL_FUNCTIONS",
+    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
+    "LLM_COHORT_CHURN", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
@@ -65,6 +66,8 @@ _ARG_DOCS = {
               "all three: PERT)",
     "draws": "optional number of draws (default 10,000)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
+    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
+    "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
 }
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
@@ -438,10 +441,61 @@ def _stat(v: float):
     return "n/a" if math.isnan(v) else (NEVER if math.isinf(v) else v)
 
 
+def _curve(retention) -> list[float]:
+    """A row or column of retention shares; empty cells at the end are dropped (a ragged triangle row)."""
+    rows = _grid("retention", retention)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise XlmodelError("retention must be one row or one column of shares")
+    cells = [c for row in rows for c in row]
+    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+        cells.pop()
+    if not cells:
+        raise XlmodelError("retention must hold at least one share")
+    for i, c in enumerate(cells, start=1):
+        if c is None or (isinstance(c, str) and not c.strip()):
+            raise XlmodelError(f"retention month {i} is empty: only cells at the end may be empty")
+    return [_number(f"retention (month {i})", c, None) for i, c in enumerate(cells, start=1)]
+
+
+def _single(name, value, default):
+    g = _grid(name, value)
+    if len(g) != 1 or len(g[0]) != 1:
+        raise XlmodelError(f"{name} must be a single cell")
+    return g[0][0] if g[0][0] is not None and not (isinstance(g[0][0], str) and not g[0][0].strip()) else default
+
+
+@_excel()
+def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tail=None):
+    """Lifetime value of a signup cohort from its retention curve: discounted observed months plus a geometric tail."""
+    from .actuals import cohort_ltv
+
+    try:
+        t = _single("tail", tail, True)
+        if not isinstance(t, bool):
+            raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
+        return _to_excel(cohort_ltv(_curve(retention), _number("arpu", _single("arpu", arpu, None), None),
+                                    _number("gross_margin", _single("gross_margin", gross_margin, None), None),
+                                    _number("annual_discount_rate", _single("annual_discount_rate",
+                                                                            annual_discount_rate, 0.0), 0.0), t))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return _message(e)
+
+
+@_excel()
+def LLM_COHORT_CHURN(retention):
+    """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
+    from .actuals import cohort_churn
+
+    try:
+        return _to_excel(cohort_churn(_curve(retention)))
+    except Exception as e:  # noqa: BLE001
+        return _message(e)
+
+
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
                                            LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE)}
+                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN)}
 
 
 def xlwings_conf_text() -> str:

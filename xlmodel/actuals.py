@@ -1,0 +1,399 @@
+"""From data: cohort LTV from retention curves, and drivers fitted from monthly actuals.
+
+Definitions: docs/model.md, "Cohorts and actuals". Cohort LTV discounts with
+the engine's own monthly rate and its oracle is the engine's ``ltv``; the fit
+produces a scenario that the engine projects onward from the last actual
+month. Pure Python and numpy (the CSV readers use the standard library), no
+work at import time: usable in xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .closed_form import _out, monthly_rate
+from .errors import InputError, XlmodelError
+from .params import check
+
+__all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
+           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml"]
+
+#: the columns of an actuals file, in MODEL.md's order
+ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "paying_users", "revenue",
+                   "compute_cost", "fixed_costs", "cash")
+_COUNTS = ("new_users", "paid_new_users", "mau", "paying_users")
+_MONEY = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
+#: the drivers of each month, in table order
+DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
+#: the fitted scenario's inputs, in table order
+FITTED = ("cash", "mau", "ad_spend", "cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau",
+          "fixed_costs")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MAX_BYTES = 20 * 2**20
+
+
+class ActualsError(XlmodelError):
+    """A data file that cannot be used: names the file, the row and the column."""
+
+    def __init__(self, path, message: str, row: int | None = None, column: str | None = None):
+        where = str(path)
+        if row is not None:
+            where += f": row {row}"
+        if column is not None:
+            where += f": {column}"
+        super().__init__(f"{where}: {message}")
+        self.path, self.row, self.column, self.message = path, row, column, message
+
+
+# ------------------------------------------------------------------ cohorts
+
+
+def _retention(retention) -> np.ndarray:
+    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
+    if r is None or r.ndim == 0:
+        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
+    if r.shape[-1] == 0:
+        raise InputError("retention", "retention must hold at least one month")
+    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
+    if bad.any():
+        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
+                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
+    return r
+
+
+def _late_ratio(r: np.ndarray) -> np.ndarray:
+    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
+    k = r.shape[-1]
+    if k < 2:
+        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
+                         f"(the tail and the cohort churn), got {k}")
+    j = min(3, k - 1)
+    return (r[..., -1] / r[..., -1 - j]) ** (1 / j)
+
+
+def cohort_churn(retention):
+    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
+
+    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
+    ``(1-c) ** (t-1)`` gives exactly ``c``.
+
+    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
+    0.2
+    """
+    return _out(1 - _late_ratio(_retention(retention)))
+
+
+def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
+    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
+
+    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
+    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
+    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
+    ``retention`` is a curve (its last axis is months); ``arpu``,
+    ``gross_margin`` and the rate broadcast against the curve's other axes.
+    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
+    annual_discount_rate)``.
+
+    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
+    50.0
+    """
+    r = _retention(retention)
+    a = check("arpu", arpu)
+    g = check("gross_margin", gross_margin)
+    d = np.asarray(monthly_rate(annual_discount_rate))
+    if not isinstance(tail, (bool, np.bool_)):
+        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
+    k = r.shape[-1]
+    t = np.arange(1, k + 1, dtype=float)
+    m = a * g
+    disc = (1 + d[..., None]) ** t  # (1+d)^t
+    observed = (r / disc).sum(axis=-1)
+    if not tail:
+        return _out(m * observed)
+    q = _late_ratio(r)
+    if not bool(np.all(q < 1 + d)):
+        raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                         f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and the "
+                         "LTV are unbounded; use tail = FALSE for the observed part")
+    tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
+    return _out(m * (observed + tail_value))
+
+
+@dataclass
+class Cohort:
+    name: str
+    retention: list[float]
+
+
+def read_cohorts(path) -> list[Cohort]:
+    """A retention triangle CSV: one row per signup cohort, ``cohort, month 1 share, month 2 share, ...``.
+
+    A header row (first cell not a YYYY-MM month) is skipped; a ragged right
+    edge (trailing empty cells) is normal.
+    """
+    rows = _csv_rows(path)
+    out: list[Cohort] = []
+    seen = set()
+    for n, (i, row) in enumerate(rows):
+        name = row[0].strip()
+        if n == 0 and not _MONTH.match(name):
+            continue  # header
+        if not _MONTH.match(name):
+            raise ActualsError(path, f"the cohort must be a month YYYY-MM, got {name!r}", i, "cohort")
+        if name in seen:
+            raise ActualsError(path, f"cohort {name} appears twice", i, "cohort")
+        seen.add(name)
+        cells = [c.strip() for c in row[1:]]
+        while cells and not cells[-1]:
+            cells.pop()
+        values = []
+        for j, c in enumerate(cells, start=1):
+            if not c:
+                raise ActualsError(path, "an empty share inside the curve (only the right edge may be empty)", i,
+                                   f"month {j}")
+            try:
+                v = float(c)
+            except ValueError:
+                raise ActualsError(path, f"must be a number, got {c!r}", i, f"month {j}") from None
+            if not (math.isfinite(v) and 0 < v <= 1):
+                raise ActualsError(path, f"a retention share must be above 0 and at most 1, got {c}", i,
+                                   f"month {j}")
+            values.append(v)
+        if not values:
+            raise ActualsError(path, "has no retention shares", i, "month 1")
+        out.append(Cohort(name, values))
+    if not out:
+        raise ActualsError(path, "has no cohort rows")
+    return out
+
+
+def average_curve(cohorts: list[Cohort]) -> list[float]:
+    """The mean share of each month over the cohorts that have reached it."""
+    k = max(len(c.retention) for c in cohorts)
+    return [float(np.mean([c.retention[t] for c in cohorts if len(c.retention) > t])) for t in range(k)]
+
+
+# ------------------------------------------------------------------ actuals
+
+
+def _csv_rows(path) -> list[list[str]]:
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise ActualsError(path, "no such file" if not p.exists() else "is not a regular file")
+        if p.stat().st_size > MAX_BYTES:
+            raise ActualsError(path, f"is larger than {MAX_BYTES // 2**20} MiB")
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActualsError(path, "is not UTF-8 text") from None
+    except OSError as e:
+        raise ActualsError(path, f"cannot be read ({e.strerror})") from None
+    if not text.strip():
+        raise ActualsError(path, "is empty")
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as e:
+        raise ActualsError(path, f"is not valid CSV: {e}") from None
+    # (line number, cells), without blank lines and comment lines (first cell starting with #)
+    out = [(i, r) for i, r in enumerate(rows, start=1)
+           if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    if not out:
+        raise ActualsError(path, "has no rows (only comments or blank lines)")
+    return out
+
+
+@dataclass
+class Actuals:
+    """Monthly actuals: ``months`` (YYYY-MM) and one float array per column."""
+
+    months: list[str]
+    columns: dict[str, np.ndarray]
+    source: str = "<table>"
+    ignored: list[str] = field(default_factory=list)
+
+    def __len__(self):
+        return len(self.months)
+
+
+def _next_month(m: str) -> str:
+    y, mo = int(m[:4]), int(m[5:])
+    return f"{y + (mo == 12)}-{mo % 12 + 1:02d}"
+
+
+def read_actuals(path) -> Actuals:
+    """Read an actuals CSV: a header row with MODEL.md's columns, one row per month in order.
+
+    Extra columns are ignored (listed in ``ignored``). Every problem is an
+    :class:`ActualsError` naming the file, the row and the column.
+    """
+    rows = _csv_rows(path)
+    head_line, header = rows[0]
+    header = [h.strip() for h in header]
+    missing = [c for c in ACTUALS_COLUMNS if c not in header]
+    if missing:
+        raise ActualsError(path, f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
+                           head_line, missing[0])
+    dup = [c for c in ACTUALS_COLUMNS if header.count(c) > 1]
+    if dup:
+        raise ActualsError(path, "the column appears twice in the header", head_line, dup[0])
+    pos = {c: header.index(c) for c in ACTUALS_COLUMNS}
+    data = rows[1:]
+    if len(data) < 2:
+        raise ActualsError(path, f"needs at least two months of data (churn compares a month with the one before), "
+                           f"got {len(data)}")
+    months: list[str] = []
+    cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
+    for i, r in data:
+        if len(r) < len(header):
+            r = r + [""] * (len(header) - len(r))
+        m = r[pos["month"]].strip()
+        if not _MONTH.match(m):
+            raise ActualsError(path, f"must be a month YYYY-MM, got {m!r}", i, "month")
+        if months:
+            if m in months:
+                raise ActualsError(path, f"month {m} appears twice", i, "month")
+            if m < months[-1]:
+                raise ActualsError(path, f"month {m} is out of order (after {months[-1]})", i, "month")
+            if m != _next_month(months[-1]):
+                raise ActualsError(path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month")
+        months.append(m)
+        for c in cols:
+            text = r[pos[c]].strip().replace("_", "")
+            try:
+                v = float(text)
+            except ValueError:
+                raise ActualsError(path, f"must be a number, got {r[pos[c]].strip()!r}", i, c) from None
+            if not math.isfinite(v):
+                raise ActualsError(path, f"must be a finite number, got {text}", i, c)
+            if c in _COUNTS + _MONEY and v < 0:
+                raise ActualsError(path, f"must be 0 or more, got {text}", i, c)
+            cols[c].append(v)
+        if cols["paid_new_users"][-1] > cols["new_users"][-1]:
+            raise ActualsError(path, f"paid_new_users ({cols['paid_new_users'][-1]:g}) cannot exceed new_users "
+                               f"({cols['new_users'][-1]:g})", i, "paid_new_users")
+        if cols["paying_users"][-1] > cols["mau"][-1]:
+            raise ActualsError(path, f"paying_users ({cols['paying_users'][-1]:g}) cannot exceed mau "
+                               f"({cols['mau'][-1]:g})", i, "paying_users")
+    ignored = [h for h in header if h and h not in ACTUALS_COLUMNS]
+    return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored)
+
+
+def _ratio(num, den):
+    """num / den, or None when the denominator is 0 (the driver is undefined, n/a)."""
+    num, den = float(num), float(den)
+    return None if den == 0 else num / den
+
+
+@dataclass
+class Fit:
+    """What :func:`fit_actuals` found: the drivers of each month, the fitted scenario, unexplained cash."""
+
+    months: list[str]
+    drivers_by_month: list[dict]
+    fitted: dict
+    unexplained_cash: list[dict]
+    window: list[str]
+    source: str = "<table>"
+
+    def as_dict(self) -> dict:
+        return {"drivers_by_month": self.drivers_by_month, "fitted": self.fitted,
+                "unexplained_cash": self.unexplained_cash, "window": self.window}
+
+
+def fit_actuals(table: Actuals, window: int = 3) -> Fit:
+    """Drivers of each month and a scenario fitted over the last ``window`` months (MODEL.md).
+
+    Each fitted ratio driver is the ratio of the sums over the window
+    (``cac = sum(ad_spend) / sum(paid_new_users)``, ``churn = sum(mau_{t-1} +
+    new_t - mau_t) / sum(mau_{t-1})``, ...); ``fixed_costs`` is the mean;
+    ``cash``, ``mau`` and ``ad_spend`` are the last month's, so the fitted
+    scenario's projection continues from the last actual month. A driver whose
+    denominator is 0 (no paying users: no ARPPU) is ``None`` (n/a).
+    """
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError("window", f"window must be a whole number of months, 1 or more, got {window!r}")
+    n = len(table)
+    if window > n:
+        raise InputError("window", f"window must be at most the {n} months of actuals, got {window}")
+    c = table.columns
+    ad, new, paid, mau = c["ad_spend"], c["new_users"], c["paid_new_users"], c["mau"]
+    paying, rev, comp, fixed, cash = c["paying_users"], c["revenue"], c["compute_cost"], c["fixed_costs"], c["cash"]
+    burn = ad + comp + fixed - rev
+    rows, unexplained = [], []
+    for t in range(n):
+        lost = None if t == 0 else mau[t - 1] + new[t] - mau[t]
+        row = {"month": table.months[t], "cac": _ratio(ad[t], paid[t]), "paid_share": _ratio(paid[t], new[t]),
+               "churn": None if t == 0 else _ratio(lost, mau[t - 1]), "conversion": _ratio(paying[t], mau[t]),
+               "arppu": _ratio(rev[t], paying[t]), "cost_per_mau": _ratio(comp[t], mau[t]),
+               "net_burn": float(burn[t]),
+               "unexplained_cash": None if t == 0 else float(cash[t - 1] - burn[t] - cash[t])}
+        rows.append(row)
+        if t:
+            unexplained.append({"month": table.months[t], "amount": row["unexplained_cash"]})
+    w = slice(n - window, n)
+    prev = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
+    cur = slice(max(n - window, 1), n)
+    fitted = {
+        "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
+        "cac": _ratio(ad[w].sum(), paid[w].sum()),
+        "paid_share": _ratio(paid[w].sum(), new[w].sum()),
+        "churn": _ratio((mau[prev] + new[cur] - mau[cur]).sum(), mau[prev].sum()),
+        "conversion": _ratio(paying[w].sum(), mau[w].sum()),
+        "arppu": _ratio(rev[w].sum(), paying[w].sum()),
+        "cost_per_mau": _ratio(comp[w].sum(), mau[w].sum()),
+        "fixed_costs": float(fixed[w].mean()),
+    }
+    return Fit(list(table.months), rows, fitted, unexplained, list(table.months[w]), table.source)
+
+
+def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60) -> str:
+    """The fitted scenario as an assumptions file, with a comment per value saying where it came from.
+
+    Raises :class:`XlmodelError` when a driver is undefined over the window
+    (the model needs a value for it).
+    """
+    from .params import PARAMS
+
+    first, last = fit.window[0], fit.window[-1]
+    span = first if first == last else f"{first}..{last}"
+    source = {
+        "cash": f"cash at the end of {last}, the last actual month", "mau": f"MAU of {last}",
+        "ad_spend": f"ad spend of {last} (held flat: ad_growth 0)",
+        "cac": f"sum(ad_spend) / sum(paid_new_users), {span}",
+        "paid_share": f"sum(paid_new_users) / sum(new_users), {span}",
+        "churn": f"sum(mau_(t-1) + new_users - mau) / sum(mau_(t-1)), {span}",
+        "conversion": f"sum(paying_users) / sum(mau), {span}",
+        "arppu": f"sum(revenue) / sum(paying_users), {span}",
+        "cost_per_mau": f"sum(compute_cost) / sum(mau), {span}",
+        "fixed_costs": f"mean fixed_costs, {span}",
+    }
+    lines = [f"# Fitted by xlmodel fit from {fit.source} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
+             "# The projection continues from the last actual month; edit freely.", "",
+             "[model]", f"name = {_toml_str('Fitted from ' + Path(fit.source).name)}",
+             f"currency = {_toml_str(currency)}", f"horizon = {int(horizon)}", "",
+             f"[scenarios.{_toml_key(name)}]"]
+    for k in FITTED:
+        v = fit.fitted[k]
+        if v is None:
+            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
+                               "has no value for it; widen --window or fix the actuals")
+        try:
+            check(k, v, PARAMS[k].rule)
+        except InputError as e:
+            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
+        lines.append(f"{k} = {v!r}".ljust(40) + f"  # {source[k]}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(s: str) -> str:
+    return '"' + "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\u{ord(ch):04x}" for ch in s) + '"'
+
+
+def _toml_key(s: str) -> str:
+    return s if re.fullmatch(r"[A-Za-z0-9_-]+", s) else _toml_str(s)
