@@ -266,10 +266,10 @@ def test_migration_template_needs_migration_inputs(run, tmp_path):
     assert not (tmp_path / "m.xlsx").exists()
 
 
-def test_templates_lists_five(run):
+def test_templates_lists_six(run):
     r = run("templates")
     assert r.exit_code == 0
-    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model", "risk"]
+    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model", "risk", "cohorts"]
 
 
 def test_price(run):
@@ -445,3 +445,21 @@ def test_new_risk_and_refusal_without_ranges(run, tmp_path):
     assert r.exit_code == 2 and r.output.count("\n") == 1
     assert "the risk template needs inputs given as ranges in the first scenario" in r.output
     assert not (tmp_path / "none.xlsx").exists()
+
+
+def test_new_from_data(run, tmp_path):
+    r = run("new", "cohorts", "--cohorts", "examples/cohorts-2024.csv", "-o", str(tmp_path / "c.xlsx"))
+    assert r.exit_code == 0 and (tmp_path / "c.xlsx").exists()
+    r = run("new", "model", "--actuals", "examples/actuals-2024.csv", "-o", str(tmp_path / "p.xlsx"))
+    assert r.exit_code == 0 and "4 scenario(s)" in r.output
+    for args, message in [
+        (["new", "cohorts", "-o", "x.xlsx"], "--cohorts FILE.csv goes with the cohorts template"),
+        (["new", "runway", "--actuals", "examples/actuals-2024.csv", "-o", "x.xlsx"], "--actuals goes with the model"),
+        (["new", "model", "--actuals", "examples/actuals-2024.csv", "--window", "9", "-o", "x.xlsx"],
+         "--window: window must be at most the 6 months of actuals, got 9"),
+        (["new", "model", "--actuals", "examples/actuals-2024.csv", "--months", "4", "-o", "x.xlsx"],
+         "shorter than the 6 months of actuals"),
+    ]:
+        r = run(*[a if a != "x.xlsx" else str(tmp_path / "x.xlsx") for a in args])
+        assert r.exit_code == 2 and message in r.output and r.output.count("\n") == 1, r.output
+        assert not (tmp_path / "x.xlsx").exists()

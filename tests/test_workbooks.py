@@ -99,7 +99,7 @@ def set_named(wb, name: str, value):
 def _cases() -> dict:
     """case id -> (what to build, what to expect); the workbooks are built in the fixture."""
     cases = {}
-    deterministic = [t for t in TEMPLATES if t != "risk"]  # risk needs ranges: its own cases below
+    deterministic = [t for t in TEMPLATES if t not in ("risk", "cohorts")]  # these need data: own cases below
     for t in deterministic:
         cases[f"{t}-defaults"] = dict(template=t)
         for stem in EXAMPLES:
@@ -127,6 +127,14 @@ def _cases() -> dict:
     cases["risk-36-months"] = dict(template="risk", months=36)
     cases["risk-mixes-ranges"] = dict(template="risk", doc=RISK_MIXES)
     cases["risk-never"] = dict(template="risk", doc=RISK_NEVER)
+    # from data: a retention triangle, monthly actuals (the fitted scenario selected too)
+    cases["cohorts-defaults"] = dict(template="cohorts", cohorts=COHORTS_CSV)
+    cases["cohorts-saas-copilot"] = dict(template="cohorts", cohorts=COHORTS_CSV, file="saas-copilot")
+    cases["cohorts-ragged-no-decay"] = dict(template="cohorts", cohorts=ROOT / "tests" / "data" / "cohorts-odd.csv")
+    cases["model-actuals"] = dict(template="model", actuals=ACTUALS_CSV)
+    cases["model-actuals-select-actuals"] = dict(template="model", actuals=ACTUALS_CSV, select="actuals")
+    cases["model-actuals-window-6"] = dict(template="model", actuals=ACTUALS_CSV, window=6, select="actuals",
+                                           file="saas-copilot")
     return cases
 
 
@@ -146,6 +154,8 @@ MIXES = {"model": {"name": "Mixes", "currency": "RMB", "horizon": 24}, "scenario
     "other-mix": dict(mix={"gpt-4o-mini": 1.0}, fx=7.0, migration_month=30),
 }}
 
+COHORTS_CSV = ROOT / "examples" / "cohorts-2024.csv"
+ACTUALS_CSV = ROOT / "examples" / "actuals-2024.csv"
 RISK_MIXES = {"model": dict(MIXES["model"], draws=3_000, seed=11),
               "correlations": {"churn,conversion": -0.4},
               "scenarios": {"mix": dict(MIXES["scenarios"]["mix"], churn={"low": 0.2, "mode": 0.3, "high": 0.5},
@@ -181,7 +191,17 @@ def _assumptions_for(case) -> assumptions.Assumptions:
 
 def _build_case(case):
     a = _assumptions_for(case)
-    wb = build(case["template"], a, months=case.get("months"), formulas=case.get("formulas", "native"))
+    extra = {}
+    if "cohorts" in case:
+        from xlmodel.actuals import read_cohorts
+
+        extra = dict(cohorts=read_cohorts(case["cohorts"]), cohort_source=case["cohorts"].name)
+    if "actuals" in case:
+        from xlmodel.actuals import fit_actuals, read_actuals
+
+        table = read_actuals(case["actuals"])
+        extra = dict(actuals=table, fit=fit_actuals(table, case.get("window", 3)))
+    wb = build(case["template"], a, months=case.get("months"), formulas=case.get("formulas", "native"), **extra)
     written = {}
     if "select" in case:
         set_named(wb, "scenario", case["select"])
@@ -230,7 +250,7 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
     # what we wrote into the named input cells is what the engine was given
     for name, value in written.items():
         assert values[name] == (value if isinstance(value, str) else pytest.approx(value, rel=1e-14)), name
-    if "select" in case:
+    if "select" in case and "actuals" not in case:
         assert values["scenario"] == case["select"]
         a = _assumptions_for(case)
         want = xm.engine.summary(a.scenario(case["select"]))
@@ -307,8 +327,12 @@ def test_only_portable_functions():
 
     banned = re.compile(r"\b(LET|LAMBDA|XLOOKUP|XMATCH|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|TEXTJOIN|IFS|"
                         r"SWITCH|MAXIFS|MINIFS|CONCAT)\(")
+    from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
+
+    table = read_actuals(ACTUALS_CSV)
+    extra = {"cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)), "model": dict(actuals=table, fit=fit_actuals(table))}
     for t in TEMPLATES:
-        wb = build(t, assumptions.default(), formulas="udf")
+        wb = build(t, assumptions.default(), formulas="udf", **extra.get(t, {}))
         for ws in wb.worksheets:
             for row in ws.iter_rows():
                 for c in row:
@@ -513,3 +537,61 @@ def test_risk_goes_stale_when_an_input_changes(tmp_path):
     values, errors = read_names(out)
     assert values["checks_ok"] is False
     assert not compare(values, errors, 1e-9, "stale").ok
+
+
+# ------------------------------------------------------------- from data
+
+
+@pytest.mark.libreoffice
+def test_actuals_scenario_is_the_fitted_file(recalculated):
+    """The workbook's actuals scenario computes what calc computes on the file that xlmodel fit writes."""
+    from xlmodel.actuals import fit_actuals, fitted_toml, read_actuals
+
+    (values, _), _, _ = recalculated["model-actuals-select-actuals"]
+    f = fit_actuals(read_actuals(ACTUALS_CSV), 3)
+    a = assumptions.from_dict(__import__("tomllib").loads(fitted_toml(f)), "fitted.toml")
+    s = dict(a.scenario("actuals"))
+    assert values["fitted_cac"] == pytest.approx(f.fitted["cac"], rel=1e-12)
+    assert values["cac"] == pytest.approx(s["cac"], rel=1e-12) and values["cash"] == s["cash"]
+    assert values["cost_per_mau"] == pytest.approx(s["cost_per_mau"], rel=1e-12)
+    (cohort_values, _), _, _ = recalculated["cohorts-ragged-no-decay"]
+    assert cohort_values["cohort_ltv_by_cohort"][1] == "n/a"  # the curve that does not decay
+
+
+def test_actuals_inputs_link_to_the_fitted_cells():
+    from xlmodel.actuals import fit_actuals, read_actuals
+
+    table = read_actuals(ACTUALS_CSV)
+    wb = build("model", assumptions.default(), actuals=table, fit=fit_actuals(table))
+    ws = wb["Inputs"]
+    names = [c.value for c in ws[7]]
+    col = names.index("actuals") + 1
+    row = next(r for r in range(8, 80) if ws.cell(row=r, column=2).value == "churn")
+    assert ws.cell(row=row, column=col).value.startswith("='Actuals'!$D$")
+    assert ws.cell(row=row, column=col).font.color.rgb.endswith("007A33")  # a green link (FAST)
+    with pytest.raises(xm.AssumptionsError, match="shorter than the 6 months of actuals"):
+        build("model", assumptions.default(), months=3, actuals=table, fit=fit_actuals(table))
+
+
+@pytest.mark.libreoffice
+def test_verify_catches_a_wrong_driver_or_cohort_formula(tmp_path):
+    """A sabotaged churn formula on Actuals, or LTV formula on Cohorts, does not pass."""
+    need_libreoffice()
+    from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
+
+    table = read_actuals(ACTUALS_CSV)
+    wb = build("model", assumptions.default(), actuals=table, fit=fit_actuals(table))
+    ws = wb["Actuals"]
+    row = next(r for r in range(5, 40) if ws.cell(row=r, column=2).value == "actual_churn_by_month")
+    ws.cell(row=row, column=7).value = ws.cell(row=row, column=7).value + "*1.001"  # month 3
+    wb2 = build("cohorts", assumptions.default(), cohorts=read_cohorts(COHORTS_CSV))
+    c = wb2["Cohorts"]["D6"]
+    c.value = c.value.replace("(1+monthly_discount_rate-", "(1.0001+monthly_discount_rate-", 1)
+    paths = [tmp_path / "a.xlsx", tmp_path / "c.xlsx"]
+    paths[0].write_bytes(to_bytes(wb))
+    paths[1].write_bytes(to_bytes(wb2))
+    outs = recalculate(paths, tmp_path / "out")
+    rep = compare(*read_names(outs[0]), 1e-9, "a")
+    assert not rep.ok and any(f.startswith("actual_churn_by_month[3]") for f in rep.failures)
+    rep = compare(*read_names(outs[1]), 1e-9, "c")
+    assert not rep.ok and any(f.startswith("cohort_ltv_by_cohort[1]") for f in rep.failures)

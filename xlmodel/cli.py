@@ -435,7 +435,7 @@ def templates():
 
 def _template_choice():
     # Names only; the workbook code is imported when a command runs.
-    return click.Choice(["unit-economics", "runway", "migration", "model", "risk"])
+    return click.Choice(["unit-economics", "runway", "migration", "model", "risk", "cohorts"])
 
 
 @main.command(epilog="""\b
@@ -445,6 +445,8 @@ Examples:
   xlmodel new migration -a examples/saas-copilot.toml -o migration.xlsx
   xlmodel new model --formulas udf -o live.xlsx
   xlmodel new risk -a examples/llm-assistant-2024.toml -o risk.xlsx
+  xlmodel new cohorts --cohorts examples/cohorts-2024.csv -o cohorts.xlsx
+  xlmodel new model --actuals examples/actuals-2024.csv -o plan.xlsx
 """)
 @click.argument("template", type=_template_choice())
 @click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
@@ -453,8 +455,14 @@ Examples:
 @click.option("--months", type=click.IntRange(1, 1200), help="Month columns on the timeline (default: the file's horizon, 60).")
 @click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
               help="udf: headline cells call the =LLM_* Excel functions, native formulas kept beside them.")
+@click.option("--cohorts", "cohorts_file", type=click.Path(dir_okay=False),
+              help="Retention triangle (CSV) for the cohorts template.")
+@click.option("--actuals", "actuals_file", type=click.Path(dir_okay=False),
+              help="Monthly actuals (CSV) for an Actuals sheet and an 'actuals' scenario (model template).")
+@click.option("--window", type=click.IntRange(1, None), default=3, show_default=True,
+              help="With --actuals: months at the end that the fitted drivers come from.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def new(template, assumptions_file, output, months, formulas, force):
+def new(template, assumptions_file, output, months, formulas, cohorts_file, actuals_file, window, force):
     """Generate a workbook with live Excel formulas from an assumptions file."""
     from .workbook import build, save_atomic
 
@@ -465,13 +473,31 @@ def new(template, assumptions_file, output, months, formulas, force):
         raise Refused(f"{out} exists; pass --force to overwrite it")
     if not out.parent.is_dir():
         raise Refused(f"{out}: folder {out.parent} does not exist")
+    if (template == "cohorts") != bool(cohorts_file):
+        raise Refused("--cohorts FILE.csv goes with the cohorts template, and the cohorts template needs it")
+    if actuals_file and template != "model":
+        raise Refused("--actuals goes with the model template (xlmodel new model --actuals FILE.csv)")
     a = _load(assumptions_file)
-    wb = build(template, a, months=months, formulas=formulas)
+    extra = {}
+    if cohorts_file:
+        from .actuals import read_cohorts
+
+        extra = dict(cohorts=read_cohorts(cohorts_file), cohort_source=Path(cohorts_file).name)
+    if actuals_file:
+        from .actuals import fit_actuals, read_actuals
+
+        table = read_actuals(actuals_file)
+        try:
+            extra = dict(actuals=table, fit=fit_actuals(table, window))
+        except XlmodelError as e:
+            raise Refused(f"--window: {e}") from None
+    wb = build(template, a, months=months, formulas=formulas, **extra)
     try:
         save_atomic(wb, out, force=force)
     except FileExistsError:
         raise Refused(f"{out} exists; pass --force to overwrite it") from None
-    click.echo(f"Wrote {out} ({template}, {len(a.scenarios)} scenario(s), {months or a.horizon} months)")
+    n_scen = len(a.scenarios) + (1 if actuals_file else 0)
+    click.echo(f"Wrote {out} ({template}, {n_scen} scenario(s), {months or a.horizon} months)")
 
 
 @main.command(epilog="""\b

@@ -50,6 +50,8 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     rule_sentence,
 )
 from .migration_sheet import MigrationSheet
+from .actuals_sheet import ActualsSheet, with_actuals_scenario
+from .cohorts_sheet import CohortsSheet
 from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
 from .unit_economics_sheet import UnitEconomicsSheet
@@ -68,10 +70,12 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, RiskSheet, CoverAndChecks):
+class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, RiskSheet, CohortsSheet,
+              ActualsSheet, CoverAndChecks):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
-    def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native"):
+    def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
+                 cohorts=None, cohort_source: str = "", actuals=None, fit=None):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
@@ -80,6 +84,18 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         if not a.has_migration() and any("migration_month" in s for s in a.scenarios.values()):
             raise AssumptionsError(a.source, "a workbook with migration_month needs the migration inputs in every "
                                    "scenario (monthly_tokens, large_price, small_price, migration_cost, months)")
+        if template.key == "cohorts" and not cohorts:
+            raise AssumptionsError(a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)")
+        self.cohort_rows = cohorts
+        self.cohort_source = cohort_source
+        self.actuals, self.fit = actuals, fit
+        if actuals is not None:
+            if template.key != "model":
+                raise AssumptionsError(a.source, "actuals go with the model template")
+            from pathlib import Path
+
+            self.actuals_source = Path(actuals.source).name
+            a = with_actuals_scenario(a, fit)
         self.a = a
         self.t = template
         self.n_months = int(months or a.horizon)
@@ -208,6 +224,8 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
     def build(self) -> Workbook:
         if self.t.has("risk", self.a):
             self.risk_setup()
+        if self.actuals is not None:
+            self.actuals_layout()
         self.cover = self.wb.create_sheet("Cover")
         self.inputs_sheet()
         if self.mix_models and "fx" in self.inputs:
@@ -216,10 +234,14 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
             self.unit_economics_sheet(full=self.t.has("ue", self.a))
         if self.t.has("projection", self.a):
             self.projection_sheet()
+        if self.actuals is not None:
+            self.actuals_sheet()
         if self.t.has("migration", self.a):
             self.migration_sheet()
         if self.t.has("risk", self.a):
             self.risk_sheet()
+        if self.t.has("cohorts", self.a):
+            self.cohorts_sheet()
         self.checks_sheet()
         self.cover_sheet()
         if self.udf:
@@ -234,8 +256,14 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         return self.wb
 
 
-def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native") -> Workbook:
-    """Build a template's workbook for the assumptions ``a``."""
+def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native", cohorts=None,
+          cohort_source: str = "", actuals=None, fit=None) -> Workbook:
+    """Build a template's workbook for the assumptions ``a``.
+
+    ``cohorts``: the retention triangle of the cohorts template; ``actuals``
+    and ``fit``: monthly actuals and their fit, for the model template's
+    Actuals sheet and ``actuals`` scenario.
+    """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    return Builder(a, TEMPLATES[template], months, formulas).build()
+    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit).build()

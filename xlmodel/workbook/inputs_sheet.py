@@ -75,6 +75,11 @@ class InputsSheets:
                 self.input_rows[key] = row
                 for i, (sname, s) in enumerate(self.scenarios):
                     c = ws.cell(row=row, column=first + i)
+                    link = self.actuals_link(sname, key)
+                    if link:  # the fitted driver on the Actuals sheet
+                        c.value = link
+                        self.styled(c, S.LINK_FONT, None, fmt)
+                        continue
                     if key in MIX_PRICES and sname in self.a.mixes:  # a link to the scenario's blended mix price
                         c.value = f"={quote_sheetname(MIX_SHEET)}!{get_column_letter(first + i)}{self.mix_rows[key]}"
                         self.styled(c, S.LINK_FONT, None, fmt)

@@ -150,5 +150,9 @@ TEMPLATES = {
                  "the full model plus low/mode/high ranges and a Risk sheet: each output's percentiles, the share "
                  "of draws that run out of cash by month 6 to 24, histograms and a tornado of the runway",
                  ("ue", "projection", "migration", "risk")),
+        Template("cohorts", "Cohorts",
+                 "a retention triangle (--cohorts FILE.csv) with cohort churn and cohort LTV per signup cohort as "
+                 "native formulas, a heat map and a chart of the curves, on the unit economics of the scenarios",
+                 ("ue", "cohorts")),
     ]
 }

@@ -216,6 +216,10 @@ def expected_values(values: dict) -> tuple[dict, dict]:
                                  for j in range(shares.shape[1])]
     if "simulation_seed" in values:
         exp.update(risk_expected(values))
+    if "retention_triangle" in values:
+        exp.update(cohorts_expected(values))
+    if "fit_window" in values:
+        exp.update(actuals_expected(values, exp))
     if "monthly_tokens" in s:
         args = {k: s[k] for k in engine.MIGRATION_ARGS}
         args["months"] = int(args["months"])
@@ -259,6 +263,50 @@ def risk_expected(values: dict) -> dict:
         raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
     na = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731 - n/a is text in a cell
     return {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
+
+
+def actuals_expected(values: dict, exp: dict) -> dict:
+    """The Actuals sheet: each month's drivers and the fitted ones by the engine's fit, and plan vs actual."""
+    from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, fit_actuals
+
+    cols = {c: np.asarray(values[f"actual_{c}_by_month"], dtype=float) for c in ACTUALS_COLUMNS[1:]}
+    n = len(cols["cash"])
+    table = Actuals([f"m{t}" for t in range(n)], cols)
+    f = fit_actuals(table, int(values["fit_window"]))
+    out: dict = {}
+    for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash"):
+        out[f"actual_{k}_by_month"] = [r[k] for r in f.drivers_by_month]
+    for k in FITTED:
+        out[f"fitted_{k}"] = f.fitted[k]
+    for key in ("cash", "revenue", "mau"):
+        plan = np.asarray(exp[f"{key}_by_month"], dtype=float)[:n]
+        actual = cols[key]
+        out[f"plan_{key}_by_month"] = plan
+        out[f"variance_{key}_by_month"] = actual - plan
+        out[f"variance_pct_{key}_by_month"] = [None if p == 0 else (a - p) / abs(p) for a, p in zip(actual, plan)]
+    return out
+
+
+def cohorts_expected(values: dict) -> dict:
+    """Cohort churn and LTV of each row of the workbook's triangle (and of the average curve), by the engine."""
+    from ..actuals import cohort_churn, cohort_ltv
+
+    names = values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
+    flat = values["retention_triangle"]
+    k = len(flat) // len(names)
+    curves = [[x for x in flat[i * k:(i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))]
+    avg = [float(np.mean([c[t] for c in curves if len(c) > t])) for t in range(k)]
+    arpu, gm, rate = values.get("revenue_per_mau"), values.get("gross_margin"), values.get("annual_discount_rate")
+    months, churn, ltv = [], [], []
+    for c in curves + [avg]:
+        months.append(float(len(c)))
+        churn.append(cohort_churn(c) if len(c) > 1 else None)
+        try:
+            ltv.append(cohort_ltv(c, arpu, gm, rate) if isinstance(gm, (int, float)) else None)
+        except XlmodelError:
+            ltv.append(None)  # one month, or no decay: n/a
+    return {"average_retention": np.asarray(avg), "cohort_months_by_cohort": months,
+            "cohort_churn_by_cohort": churn, "cohort_ltv_by_cohort": ltv}
 
 
 def close(got, want, rtol: float, scale: float = 0.0) -> bool:
