@@ -77,7 +77,7 @@ class ActualsSheet:
             r += 1
         r += 1  # a blank line
         for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn",
-                  "unexplained_cash", "lost_users", "previous_mau", "in_window"):
+                  "unexplained_cash", "unexplained_share", "lost_users", "previous_mau", "in_window"):
             rows[k] = r
             r += 1
         r += 1
@@ -148,6 +148,8 @@ class ActualsSheet:
             lambda c, p: f"{c('ad_spend')}+{c('compute_cost')}+{c('fixed_costs')}-{c('revenue')}")
         row("unexplained_cash", "Unexplained cash: last month's cash - net burn - cash (interest, timing, ...)",
             "currency", money, lambda c, p: f"{p('cash')}-{c('net_burn')}-{c('cash')}", '"n/a"')
+        row("unexplained_share", "Unexplained cash as a share of net burn (review above 1%)", "fraction", pct,
+            lambda c, p: f'IF({c("net_burn")}=0,"n/a",ABS({c("unexplained_cash")})/ABS({c("net_burn")}))', '"n/a"')
         row("lost_users", "Users lost (for the fitted churn; 0 in the first month)", "users", users,
             lambda c, p: f"{p('mau')}+{c('new_users')}-{c('mau')}", "0")
         row("previous_mau", "MAU last month (for the fitted churn; 0 in the first month)", "users", users,

@@ -276,6 +276,9 @@ def actuals_expected(values: dict, exp: dict) -> dict:
     out: dict = {}
     for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash"):
         out[f"actual_{k}_by_month"] = [r[k] for r in f.drivers_by_month]
+    out["actual_unexplained_share_by_month"] = [
+        None if r["unexplained_cash"] is None or r["net_burn"] == 0 else abs(r["unexplained_cash"]) / abs(r["net_burn"])
+        for r in f.drivers_by_month]
     for k in FITTED:
         out[f"fitted_{k}"] = f.fitted[k]
     for key in ("cash", "revenue", "mau"):
