@@ -46,6 +46,14 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
         return math.inf
     if churn == 1:
         return 0.0
+    if churn < 1e-8:
+        # in 1100-digit decimals, where cac*churn keeps its digits even for a subnormal churn
+        from decimal import Decimal, localcontext
+
+        with localcontext() as ctx:
+            ctx.prec = 1100  # 1 - x keeps ~100 digits of x even at x = 5e-324 * 5e-324 / 1e308
+            c, xd = Decimal(churn), Decimal(cac) * Decimal(churn) / Decimal(m)
+            return float((1 - xd).ln() / (1 - c).ln())
     return math.log1p(-x) / math.log1p(-churn)
 
 

@@ -73,5 +73,24 @@ def test_bool_is_not_a_number():
 
 def test_scenario_names_must_differ_beyond_case():
     base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
-    with pytest.raises(AssumptionsError, match="differ only in case"):
+    with pytest.raises(AssumptionsError, match="'Base' and 'base' would show as the same name"):
         assumptions.from_dict({"scenarios": {"Base": base, "base": {}}}, "f.toml")
+
+
+def test_scenario_names_that_collide_once_cleaned():
+    """"a\x01" and "a" become the same column name in a workbook: refused, as duplicates."""
+    base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
+    with pytest.raises(AssumptionsError, match="would show as the same name"):
+        assumptions.from_dict({"scenarios": {"a\x01": base, "a": {}}}, "f.toml")
+    with pytest.raises(AssumptionsError, match="must not be empty"):
+        assumptions.from_dict({"scenarios": {"\x01\x02": base}}, "f.toml")
+
+
+def test_model_text_is_cleaned_and_scenario_count_capped():
+    base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
+    a = assumptions.from_dict({"model": {"name": "My\x1b[31m app\nx", "currency": "R\x07MB"},
+                               "scenarios": {"base": base}}, "f.toml")
+    assert (a.name, a.currency) == ("My[31m app x", "RMB")
+    many = {f"s{i}": ({} if i else base) for i in range(assumptions.MAX_SCENARIOS + 1)}
+    with pytest.raises(AssumptionsError, match="a workbook holds at most 16,374"):
+        assumptions.from_dict({"scenarios": many}, "f.toml")

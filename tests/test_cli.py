@@ -1,6 +1,8 @@
 """The command line, through click's CliRunner: exit codes and exact messages."""
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -463,3 +465,66 @@ def test_new_from_data(run, tmp_path):
         r = run(*[a if a != "x.xlsx" else str(tmp_path / "x.xlsx") for a in args])
         assert r.exit_code == 2 and message in r.output and r.output.count("\n") == 1, r.output
         assert not (tmp_path / "x.xlsx").exists()
+
+
+# ------------------------------------------------------------------ hardening (issue 11)
+
+
+def test_never_replaces_anything_but_an_ordinary_file(run, tmp_path):
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    r = run("new", "model", "-o", str(fifo), "--force")
+    assert r.exit_code == 2 and r.output == f"Error: {fifo} is not a regular file; xlmodel only ever replaces " \
+                                             "ordinary files\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    conf = tmp_path / "pipe.conf"
+    os.mkfifo(conf)
+    r = run("xlwings-conf", "-o", str(conf), "--force")
+    assert r.exit_code == 2 and stat.S_ISFIFO(os.lstat(conf).st_mode)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(fifo)
+    r = run("new", "model", "-o", str(link), "--force")
+    assert r.exit_code == 2 and link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    # a symlink to an ordinary file: the target gets the workbook, the link stays
+    target = tmp_path / "real.xlsx"
+    target.write_bytes(b"old")
+    good = tmp_path / "good.xlsx"
+    good.symlink_to(target)
+    r = run("new", "model", "-o", str(good), "--force")
+    assert r.exit_code == 0 and good.is_symlink() and target.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.xlsx", "link.xlsx", "pipe.conf", "pipe.xlsx",
+                                                          "real.xlsx"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["new", "model", "-o", "a" * 300 + ".xlsx"], "File name too long"),
+    (["calc", "."], "is a directory. (see xlmodel calc --help)"),
+    (["xlwings-conf", "-o", "missing-folder/x.conf"], "folder missing-folder does not exist"),
+    (["verify", "examples/../workbooks/model.xlsx", "--tolerance", "nan"], "--tolerance must be 0 or more and below 1"),
+    (["verify", "workbooks/model.xlsx", "--tolerance", "-1"], "--tolerance must be 0 or more and below 1, got -1.0"),
+])
+def test_failures_are_one_line_and_exit_2(run, tmp_path, args, message):
+    r = run(*args, cwd=ROOT if args[0] == "verify" or args[0] == "calc" else tmp_path)
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("Error: ") and message in r.output and r.output.count("\n") == 1, r.output
+    if args[0] != "verify" and args[0] != "calc":
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_assumptions_that_are_not_files_or_not_sane(run, tmp_path):
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "a.toml"
+    os.mkfifo(fifo)
+    # in a child process with a timeout: a regression would block on the FIFO forever
+    r = subprocess.run([sys.executable, "-m", "xlmodel", "calc", str(fifo)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 2 and r.stderr == f"Error: {fifo}: is not a regular file\n"
+    (tmp_path / "big.toml").write_text("[scenarios.b]\ncash = " + "9" * 400 + "\n")
+    r = run("calc", "big.toml", cwd=tmp_path)
+    assert r.exit_code == 2 and r.output == ("Error: big.toml: scenario 'b': cash: must be a finite number of "
+                                             "sensible size, got an integer of 400 digits\n")
+    (tmp_path / "long.toml").write_text('[scenarios.b]\ncash = "' + "x" * 100_000 + '"\n')
+    r = run("calc", "long.toml", cwd=tmp_path)
+    assert r.exit_code == 2 and len(r.output) < 300 and "(100,002 characters)" in r.output

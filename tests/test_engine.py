@@ -517,3 +517,9 @@ def test_unit_economics_nan_mode_is_each_scenario_alone():
         for name, value in one.items():
             g = got[name][i]
             assert (math.isnan(g) if value is None else g == value), (i, name, g, value)
+
+
+@pytest.mark.parametrize("churn", [0.0, 5e-324, 1e-300, 1e-12])
+def test_payback_is_continuous_down_to_subnormal_churn(churn):
+    """cac*churn loses its digits below the normal range; the series keeps payback at cac/m = 12.5 there."""
+    assert xm.payback_months(100, 10, 0.8, churn) == pytest.approx(12.5, rel=1e-9)

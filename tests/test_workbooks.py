@@ -595,3 +595,35 @@ def test_verify_catches_a_wrong_driver_or_cohort_formula(tmp_path):
     assert not rep.ok and any(f.startswith("actual_churn_by_month[3]") for f in rep.failures)
     rep = compare(*read_names(outs[1]), 1e-9, "c")
     assert not rep.ok and any(f.startswith("cohort_ltv_by_cohort[1]") for f in rep.failures)
+
+
+@pytest.mark.libreoffice
+def test_verify_on_a_broken_workbook_is_one_line(tmp_path):
+    """A deleted sheet or defined name: a one-line error or a FAILED report, never a traceback."""
+    need_libreoffice()
+    from xlmodel.errors import XlmodelError
+    from xlmodel.workbook.verify import verify_workbook
+
+    base = build("model", assumptions.default())
+    del base["Checks"]
+    (tmp_path / "nochecks.xlsx").write_bytes(to_bytes(base))
+    rep = verify_workbook(tmp_path / "nochecks.xlsx")
+    assert not rep.ok and any("checks_ok" in f for f in rep.failures)
+    wb = build("model", assumptions.default())
+    del wb["Projection"]
+    (tmp_path / "noproj.xlsx").write_bytes(to_bytes(wb))
+    with pytest.raises(XlmodelError, match="cannot be verified: a part xlmodel wrote is missing or changed"):
+        verify_workbook(tmp_path / "noproj.xlsx")
+
+
+@pytest.mark.libreoffice
+def test_verify_selects_a_formula_like_scenario_name_as_text(tmp_path):
+    need_libreoffice()
+    from xlmodel.workbook.verify import verify_workbook
+
+    base = assumptions.load(EXAMPLES["llm-assistant-2024"])
+    raw = {k: v for k, v in base.scenario().items() if k not in ("horizon", "cost_per_mau")}
+    a = assumptions.from_dict({"scenarios": {"base": raw, "=1+1": dict(churn=0.3)}}, "f.toml")
+    (tmp_path / "f.xlsx").write_bytes(to_bytes(build("model", a)))
+    rep = verify_workbook(tmp_path / "f.xlsx", scenario="=1+1")
+    assert rep.ok, "\n".join(rep.lines())

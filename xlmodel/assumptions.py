@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import AssumptionsError, InputError
 from .params import PARAMS, check
+from .text import clean_text
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS"]
 
@@ -39,6 +40,10 @@ MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
 #: what a mix sets: scenario key -> genai-prices kind
 MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+#: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
+MAX_BYTES = 10 * 2**20
+#: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
+MAX_SCENARIOS = 16_384 - 4 - 6
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
@@ -116,7 +121,12 @@ def _suggest(key: str, valid) -> str:
 
 def _number(path, scen, key, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {value!r}", scen, key)
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:50] + f"... ({len(shown):,} characters)"
+        raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {shown}", scen, key)
+    if isinstance(value, int) and abs(value) > 1e300:
+        raise AssumptionsError(path, f"must be a finite number of sensible size, got an integer of "
+                               f"{len(str(abs(value))):,} digits", scen, key)
     try:
         check(key, value)
     except InputError as e:
@@ -264,17 +274,26 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                                        key=f"model.{key}")
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
+        else:
+            value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
         setattr(out, key, value)
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
+    if len(scenarios) > MAX_SCENARIOS:
+        raise AssumptionsError(path, f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
+                               "(one column each, within Excel's 16,384 columns)", key="scenarios")
     seen: dict[str, str] = {}
     for name in scenarios:
-        # Spreadsheet comparisons ignore case: the selector could not tell these apart.
-        if name.casefold() in seen:
-            raise AssumptionsError(path, f"scenario names must differ beyond upper/lower case "
-                                   f"({seen[name.casefold()]!r} and {name!r} differ only in case)", name)
-        seen[name.casefold()] = name
+        # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
+        shown = clean_text(name).strip().casefold()
+        if not shown:
+            raise AssumptionsError(path, "scenario names must not be empty (once control characters are removed)",
+                                   name)
+        if shown in seen:
+            raise AssumptionsError(path, f"scenario names must differ in more than upper/lower case or control "
+                                   f"characters ({seen[shown]!r} and {name!r} would show as the same name)", name)
+        seen[shown] = name
     first: dict | None = None
     first_ranges: dict = {}
     for name, raw in scenarios.items():
@@ -346,6 +365,11 @@ def load(path) -> Assumptions:
     """Read and validate an assumptions file (TOML)."""
     p = Path(path)
     try:
+        if p.exists() and not p.is_file():  # a FIFO would block, /dev/zero would never end
+            raise AssumptionsError(str(path), "is not a regular file")
+        if p.exists() and p.stat().st_size > MAX_BYTES:
+            raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
+                                   "few kilobytes")
         text = p.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise AssumptionsError(str(path), "no such file") from None
@@ -356,6 +380,8 @@ def load(path) -> Assumptions:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
+        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
+    except ValueError as e:  # e.g. an integer of thousands of digits
         raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
     return from_dict(data, str(path))
 

@@ -32,12 +32,28 @@ class Refused(click.ClickException):
 
 
 class XlmodelGroup(click.Group):
+    """Every failure a user can cause is one line on stderr and exit status 2, never a traceback."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except XlmodelError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {_one_line(str(e))}", err=True)
             ctx.exit(2)
+        except click.UsageError as e:  # a bad option or argument: one line, with where to look
+            cmd = f" {e.ctx.info_name}" if e.ctx is not None and e.ctx.parent is not None else ""
+            click.echo(f"Error: {_one_line(e.format_message())} (see xlmodel{cmd} --help)", err=True)
+            ctx.exit(2)
+        except OSError as e:  # a file system refusal: a name too long, a read-only folder, a full disk
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {_one_line(where + (e.strerror or str(e)))}", err=True)
+            ctx.exit(2)
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    """A message as one line, with what it quotes shortened (a 1 MB value is not echoed whole)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 25] + f"... ({len(text):,} characters)"
 
 
 @click.group(cls=XlmodelGroup, epilog=EPILOG_MAIN, context_settings={"help_option_names": ["-h", "--help"]})
@@ -507,7 +523,8 @@ Examples:
 """)
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 @click.option("-s", "--scenario", help="Select this scenario in the workbook before recalculating (model template).")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True, help="Relative tolerance.")
+@click.option("--tolerance", type=float, default=1e-9, show_default=True,
+              help="Relative tolerance, 0 or more and below 1.")
 def verify(workbook, scenario, tolerance):
     """Recalculate WORKBOOK in LibreOffice and compare every named output with the engine.
 
@@ -516,6 +533,8 @@ def verify(workbook, scenario, tolerance):
     """
     from .workbook.verify import verify_workbook
 
+    if not 0 <= tolerance < 1:  # also refuses nan
+        raise Refused(f"--tolerance must be 0 or more and below 1, got {tolerance!r}")
     report = verify_workbook(workbook, scenario=scenario, rtol=tolerance)
     for line in report.lines():
         click.echo(line)

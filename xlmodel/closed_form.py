@@ -285,6 +285,15 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
         out = np.log1p(-x) / np.log1p(-c)
         if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
             out = np.where(c == 0, q / m, out)
+        tiny = (c > 0) & (c < 1e-8)
+        if tiny.any():
+            # cac*churn loses its digits in the subnormal range, so x = (cac/m)*churn there; and while k*churn
+            # is small, ln(1-k c)/ln(1-c) = k (1 + (k-1) c/2 + O(k^2 c^2)), continuous with churn 0's cac/m
+            k = q / m
+            x = np.where(tiny & (np.abs(q * c) < np.finfo(float).tiny), k * c, x)  # only where q*c is subnormal
+            exact = np.log1p(-x) / np.log1p(-c)
+            series = k * (1 + (k - 1) * c / 2)
+            out = np.where(tiny, np.where(np.abs(x) < 1e-6, series, exact), out)
         if c.max() == 1:  # churn 1: the formula's limit, 0 (not -0.0)
             out = np.where(c == 1, 0.0, out)
         out = np.where((m > 0) & (x < 1), out, np.inf)

@@ -65,12 +65,7 @@ PROJECTION_ROWS = ("ad_spend", "paid_new_users", "organic_new_users", "new_users
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
 
 _ABSOLUTE = re.compile(r"([A-Z]+)(\d+)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value) -> str:
-    """User text as it goes into a cell: control characters removed."""
-    return _CONTROL.sub("", str(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+from ..text import _CONTROL, clean_text  # noqa: E402,F401 - one cleaning for every surface
 
 
 def rule_expr(name: str, x: str, optional: bool = False) -> str:

@@ -72,11 +72,29 @@ def _convert(soffice: str, paths: list[Path], outdir: Path, timeout: float):
                "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
                *[str(p) for p in paths]]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
+        # its own process group: on a timeout the whole group goes (soffice.bin too, not just the launcher),
+        # before the profile folder is removed
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                                  stdin=subprocess.DEVNULL)
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _kill_group(proc)
             raise XlmodelError(f"LibreOffice did not finish recalculating within {timeout:g} s") from None
+        except BaseException:
+            _kill_group(proc)
+            raise
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()
 
 
 def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[Path]:
@@ -114,6 +132,8 @@ def read_names(path: Path) -> tuple[dict, list]:
         if not dests:
             continue
         sheet, ref = dests[0]
+        if sheet not in wb.sheetnames:  # a sheet deleted or renamed: the name has no value (verify says so)
+            continue
         cells = wb[sheet][ref.replace("$", "")]
         if isinstance(cells, tuple):
             flat = [c for row in (cells if isinstance(cells[0], tuple) else (cells,)) for c in row]
@@ -416,6 +436,8 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
     """Recalculate ``path`` in LibreOffice and compare every named number with the engine."""
     t0 = time.perf_counter()
     src = Path(path)
+    if not src.is_file():
+        raise XlmodelError(f"{src}: is not a regular file")
     try:
         wb = openpyxl.load_workbook(src)
     except Exception as e:  # noqa: BLE001 - any unreadable file is bad input
@@ -431,7 +453,9 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
             if scenario not in names:
                 raise XlmodelError(f"{src}: no scenario named {scenario!r} (have {', '.join(map(str, names))})")
             sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
-            wb[sheet][ref.replace("$", "")].value = scenario
+            cell = wb[sheet][ref.replace("$", "")]
+            cell.value = scenario
+            cell.data_type = "s"  # a name such as =1+1 is text, never a formula
             wb.save(work)
         else:
             shutil.copyfile(src, work)
@@ -439,7 +463,11 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         (out,) = recalculate([work], Path(tmp) / "out")
         t2 = time.perf_counter()
         values, errors = read_names(out)
-    rep = compare(values, errors, rtol, str(src), skip)
+    try:
+        rep = compare(values, errors, rtol, str(src), skip)
+    except (KeyError, IndexError, TypeError, ValueError) as e:  # a sheet or name deleted, a cell retyped
+        raise XlmodelError(f"{src}: cannot be verified: a part xlmodel wrote is missing or changed "
+                           f"({type(e).__name__}: {e})") from None
     t3 = time.perf_counter()
     rep.seconds_libreoffice = t2 - t1
     rep.seconds_ours = (t1 - t0) + (t3 - t2)
