@@ -528,3 +528,9 @@ def test_assumptions_that_are_not_files_or_not_sane(run, tmp_path):
     (tmp_path / "long.toml").write_text('[scenarios.b]\ncash = "' + "x" * 100_000 + '"\n')
     r = run("calc", "long.toml", cwd=tmp_path)
     assert r.exit_code == 2 and len(r.output) < 300 and "(100,002 characters)" in r.output
+
+
+def test_verify_refuses_macro_workbooks(run, tmp_path):
+    (tmp_path / "m.xlsm").write_bytes((ROOT / "workbooks" / "model.xlsx").read_bytes())
+    r = run("verify", "m.xlsm", cwd=tmp_path)
+    assert r.exit_code == 2 and "verify reads .xlsx workbooks only (a macro-enabled .xlsm" in r.output

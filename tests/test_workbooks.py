@@ -627,3 +627,75 @@ def test_verify_selects_a_formula_like_scenario_name_as_text(tmp_path):
     (tmp_path / "f.xlsx").write_bytes(to_bytes(build("model", a)))
     rep = verify_workbook(tmp_path / "f.xlsx", scenario="=1+1")
     assert rep.ok, "\n".join(rep.lines())
+
+
+@pytest.mark.libreoffice
+def test_verify_never_fetches_links_or_web_functions(tmp_path):
+    """A workbook that calls WEBSERVICE and refers to an external book: nothing reaches the network during verify.
+
+    (LibreOffice's default headless profile did not fetch either in our runs; verify's profile also sets
+    links to never update and macros to never run, and this checks the outcome.)"""
+    need_libreoffice()
+    import http.server
+    import threading
+
+    from xlmodel.workbook.verify import verify_workbook
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"42")
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        wb = build("unit-economics", assumptions.default())
+        ws = wb["Checks"]
+        ws["H1"] = f'=WEBSERVICE("http://127.0.0.1:{srv.server_port}/web")'
+        ws["H2"] = f"='http://127.0.0.1:{srv.server_port}/ext/[book.xlsx]Sheet1'!A1"
+        path = tmp_path / "web.xlsx"
+        path.write_bytes(to_bytes(wb))
+        verify_workbook(path)
+    finally:
+        srv.shutdown()
+    assert hits == []
+
+
+@pytest.mark.libreoffice
+def test_checks_cover_every_scenario_column_not_just_the_live_one(tmp_path):
+    need_libreoffice()
+    paths = []
+    for key, value in (("churn", 1.5), ("months", 36)):
+        wb = build("model", assumptions.default())
+        ws = wb["Inputs"]
+        names = [c.value for c in ws[7]]
+        col = names.index("downside") + 1  # not the live scenario
+        row = next(r for r in range(8, 80) if ws.cell(row=r, column=2).value == key)
+        ws.cell(row=row, column=col).value = value
+        path = tmp_path / f"{key}.xlsx"
+        path.write_bytes(to_bytes(wb))
+        paths.append(path)
+    for out in recalculate(paths, tmp_path / "out"):
+        values, _ = read_names(out)
+        assert values["scenario"] == "base" and values["checks_ok"] is False, out.name
+
+
+def test_failed_master_check_is_red_and_no_check_hard_codes_a_number():
+    import re
+
+    wb = build("model", assumptions.default())
+    rules = [r for cf in wb["Cover"].conditional_formatting for r in cf.rules]
+    assert any(r.formula == ["NOT(checks_ok)"] and r.dxf.font.color.rgb.endswith("C00000") for r in rules)
+    ws = wb["Checks"]
+    for row in ws.iter_rows(min_row=5):
+        f = row[3].value
+        if isinstance(f, str) and f.startswith("="):
+            assert not re.search(r"(?<![A-Za-z_$])(<=|>=|=)(?!0\b|1\b)\d", f.replace("check_tolerance", "")), f
+            assert not re.search(r"\bAND\([^()]*:[^()]*\)", f), f  # no AND over a range

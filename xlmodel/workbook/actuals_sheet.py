@@ -173,7 +173,7 @@ class ActualsSheet:
         ws.add_data_validation(dv)
         dv.add(f"D{r}")
         self.add_check(f"Actuals: fit_window is a whole number from 1 to the {n} months of actuals",
-                       f"AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,fit_window<={n})")
+                       f"AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,fit_window<=COLUMNS(actual_month_number))")
         w = "actual_in_window_by_month"
 
         def sums(num, den):

@@ -198,8 +198,9 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         ws.oddFooter.center.text = "&A - page &P of &N"
         ws.sheet_view.showGridLines = False
 
-    def add_check(self, description: str, formula: str):
-        self.checks.append((description, formula))
+    def add_check(self, description: str, formula: str | None, per_scenario: list[str] | None = None):
+        """A line on the Checks sheet: one formula, or one per scenario column (all must pass)."""
+        self.checks.append((description, formula, per_scenario))
 
     # -- scenario values ---------------------------------------------------
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+
 from .. import __version__
 from ..engine import OUTPUT_UNITS
 from . import styles as S
@@ -15,15 +18,26 @@ class CoverAndChecks:
     def checks_sheet(self):
         ws = self.wb.create_sheet("Checks")
         self.title(ws, "Checks", "Each check is TRUE when it passes; the master check is TRUE when all pass.")
-        self.header(ws, 4, ["Check", "", "", "Passes"])
+        names = [n for n, _ in self.scenarios]
+        self.header(ws, 4, ["Check", "", "", "Passes", ""] + [f"{n}" for n in names])
+        first_s, last_s = get_column_letter(6), get_column_letter(5 + len(names))
         row = 5
-        for desc, formula in self.checks:
+        for desc, formula, per_scenario in self.checks:
             self.text(ws, f"A{row}", desc)
-            self.formula(ws, f"D{row}", "=" + formula)
+            if per_scenario is None:
+                self.formula(ws, f"D{row}", "=" + formula)
+            else:  # every scenario column, cell by cell; an error in one is not a pass
+                for j, f in enumerate(per_scenario):
+                    self.formula(ws, f"{get_column_letter(6 + j)}{row}", "=" + f, align=S.CENTER)
+                rng = f"{first_s}{row}:{last_s}{row}"
+                self.formula(ws, f"D{row}", f"=COUNTIF({rng},TRUE())=COLUMNS({rng})")
             row += 1
         self.text(ws, f"A{row + 1}", "Master check: every check passes", S.SECTION_FONT)
-        self.formula(ws, f"D{row + 1}", f"=AND(D5:D{row - 1})", font=S.OK_FONT)
+        # COUNTIF, not AND over the range: an error value counts as a failed check in every spreadsheet
+        self.formula(ws, f"D{row + 1}", f"=COUNTIF(D5:D{row - 1},TRUE())=ROWS(D5:D{row - 1})", font=S.OK_FONT)
         self.define("checks_ok", ws, f"D{row + 1}")
+        for j in range(len(names)):
+            ws.column_dimensions[get_column_letter(6 + j)].width = 12
         ws.column_dimensions["A"].width = 90
         ws.column_dimensions["D"].width = 12
         ws.freeze_panes = "A5"
@@ -57,6 +71,8 @@ class CoverAndChecks:
         row += 1
         self.text(ws, f"A{row}", "Master check", S.SECTION_FONT)
         self.formula(ws, f"B{row}", '=IF(checks_ok,"OK","CHECK FAILED: see the Checks sheet")', font=S.OK_FONT)
+        ws.conditional_formatting.add(f"B{row}", FormulaRule(formula=["NOT(checks_ok)"], font=S.FAIL_FONT,
+                                                             fill=S.FAIL_FILL))
         row += 2
         self.header(ws, row, ["Headline", "Value", "Unit", "Name"])
         row += 1

@@ -97,9 +97,12 @@ class InputsSheets:
                 dv.showErrorMessage = True
                 ws.add_data_validation(dv)
                 dv.add(f"{fl}{row}:{ll}{row}")
-                self.add_check(f"Input {key}: {rule_sentence(key)}"
-                               + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""),
-                               rule_expr(key, key, optional=True))
+                cells = [f"{get_column_letter(first + i)}{row}" for i in range(n)]
+                ref = lambda c: f"{quote_sheetname(ws.title)}!{c}"  # noqa: E731
+                self.add_check(f"Input {key}, every scenario: {rule_sentence(key)}"
+                               + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""), None,
+                               [f"IF(ISBLANK({ref(c)}),TRUE(),{rule_expr(key, ref(c))})" if key in OPTIONAL_INPUTS
+                                else rule_expr(key, ref(c)) for c in cells])
                 row += 1
         if self.t.has("risk", self.a):
             self.range_columns(ws, last)
@@ -116,12 +119,19 @@ class InputsSheets:
             row += 1
         self.add_check("The live scenario is one of the scenario columns",
                        "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
+        def each(key):  # the scenario cells of an input, as references from the Checks sheet
+            r = self.input_rows[key]
+            return [f"{quote_sheetname(ws.title)}!{get_column_letter(first + i)}{r}" for i in range(n)]
+
         if "organic_users" in self.inputs:
-            self.add_check("organic_users counts users who come without ads: paid_share is 1 when it is given",
-                           f'IF(organic_users="{NOT_GIVEN}",TRUE(),paid_share=1)')
+            self.add_check("organic_users counts users who come without ads: paid_share is 1 when it is given, "
+                           "every scenario", None,
+                           [f"IF(ISBLANK({o}),TRUE(),{p}=1)" for o, p in zip(each("organic_users"), each("paid_share"))])
         if "migration_month" in self.inputs:
-            self.add_check("large_price is above 0 when migration_month is given (the saving divides by it)",
-                           f'IF(migration_month="{NOT_GIVEN}",TRUE(),large_price>0)')
+            self.add_check("large_price is above 0 when migration_month is given (the saving divides by it), "
+                           "every scenario", None,
+                           [f"IF(ISBLANK({m}),TRUE(),{lp}>0)" for m, lp in zip(each("migration_month"),
+                                                                            each("large_price"))])
         ws.column_dimensions["A"].width = 58
         ws.column_dimensions["B"].width = 22
         ws.column_dimensions["C"].width = 30

@@ -50,7 +50,14 @@ class MigrationSheet:
         self.output_row(ws, r + 1, "migration_payback_month", "Payback month (cumulative NPV >= 0)", "month", "0",
                         f'IF({last}{pos["paid_back"]},SUM(migration_payback_step_by_month),"never")')
         self.headlines += ["migration_npv", "migration_payback_month"]
-        self.add_check("The migration timeline covers the months of savings", f"months<={n}")
+        months_row = self.input_rows.get("months")
+        if months_row is not None:  # every scenario's months fit the timeline (no number hard-coded)
+            from openpyxl.utils import quote_sheetname
+
+            cols = [get_column_letter(5 + i) for i in range(len(self.scenarios))]
+            self.add_check("The migration timeline covers the months of savings of every scenario", None,
+                           [f"{quote_sheetname('Inputs')}!{c}{months_row}<=COLUMNS(migration_month_by_month)"
+                            for c in cols])
         # sensitivity grid: NPV over routed share (rows) and small-model price (columns)
         g = r + 4
         self.section(ws, g, "Sensitivity: migration NPV by routed share (rows) and small-model price (columns)", 9)

@@ -137,7 +137,8 @@ class ProjectionSheet:
                        "ABS(ending_cash-(cash-SUM(net_burn_by_month)))<=check_tolerance*MAX(1,ABS(cash)"
                        "+SUMPRODUCT(ABS(net_burn_by_month)))")
         self.add_check("Paying users never exceed MAU", "SUMPRODUCT(--(paying_users_by_month>mau_by_month))=0")
-        self.add_check("The timeline has one column per month of the horizon", f"horizon={n}")
+        self.add_check("The timeline runs month 1 to the horizon, one column a month",
+                       "AND(MIN(month_by_month)=1,MAX(month_by_month)=COLUMNS(month_by_month))")
         ws.column_dimensions["A"].width = 36
         ws.column_dimensions["B"].width = 24
         ws.column_dimensions["C"].width = 12

@@ -406,14 +406,17 @@ class RiskSheet:
                     parts.append(f'{sheet}!{cols["dist"]}{in_row}=E{row}')
                 self.formula(ws, f"I{row}", "=AND(" + ",".join(parts) + ")", align=S.CENTER)
             else:
-                self.text(ws, f"I{row}", "not on Inputs", S.UNIT_FONT, align=S.CENTER)
+                self.formula(ws, f"I{row}", "=TRUE()", align=S.CENTER)
+                self.text(ws, f"J{row}", "(not on the Inputs sheet of this workbook)", S.UNIT_FONT)
             row += 1
         last = row - 1
         self.define("simulated_input_names", ws, f"A{first}:A{last}")
         for col, name in (("D", "values"), ("E", "dist"), ("F", "low"), ("G", "mode"), ("H", "high")):
             self.define(f"simulated_input_{name}", ws, f"{col}{first}:{col}{last}")
         self.add_check(f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
-                       "(otherwise regenerate the Risk sheet)", f"AND({quote_sheetname(RISK_SHEET)}!I{first}:I{last})")
+                       "(otherwise regenerate the Risk sheet)",
+                       f"COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},TRUE())"
+                       f"=ROWS({quote_sheetname(RISK_SHEET)}!I{first}:I{last})")
         if self.sim.correlations:
             row += 1
             self.header(ws, row, ["Correlated inputs", "", "", "Spearman"])

@@ -44,8 +44,17 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse">\
 <value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse">\
+<value>1</value></prop></item>
 </oor:items>
 """
+#: what the throw-away LibreOffice profile sets: recalculate every formula on load, never run a macro
+#: (security level "very high" and macro execution disabled), never update an external link (Calc's
+#: link update mode 1: never), which also keeps WEBSERVICE and external references from fetching anything.
 
 
 def find_soffice() -> str:
@@ -438,6 +447,9 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
     src = Path(path)
     if not src.is_file():
         raise XlmodelError(f"{src}: is not a regular file")
+    if src.suffix.lower() not in (".xlsx",):
+        raise XlmodelError(f"{src}: verify reads .xlsx workbooks only (a macro-enabled .xlsm or any other "
+                           "format is refused, so that nothing in it can run)")
     try:
         wb = openpyxl.load_workbook(src)
     except Exception as e:  # noqa: BLE001 - any unreadable file is bad input
