@@ -60,6 +60,17 @@ def main():
     print(f"LLM_RUNWAY over a {rows:,}-row column: one call {one_call * 1e3:7.1f} ms, {rows:,} single-cell calls "
           f"{scalar_calls * 1e3:8.1f} ms  speed-up {scalar_calls / one_call:.0f}x (goal >= 50x)")
 
+    # issue 11: one bad cell in a 10,000-row column must not send the whole range row by row
+    big = [[float(c)] for c in np.linspace(0.01, 0.5, 10_000)]
+    clean_args, bad_args = list(cells), list(cells)
+    clean_args[4] = big
+    bad_args[4] = big[:5000] + [["oops"]] + big[5001:]
+    t_clean = per_call(lambda: LLM_RUNWAY(*clean_args), 3)
+    t_bad = per_call(lambda: LLM_RUNWAY(*bad_args), 3)
+    assert LLM_RUNWAY(*bad_args)[5000][0].startswith("#VALUE!")
+    print(f"LLM_RUNWAY over a 10,000-row column: clean {t_clean * 1e3:7.1f} ms, with one text cell "
+          f"{t_bad * 1e3:7.1f} ms  ratio {t_bad / t_clean:.2f}x (was ~50x before per-cell validation)")
+
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -415,3 +416,38 @@ def test_simulate_bad_input_is_a_one_line_message(table, args, message):
     got = LLM_SIMULATE(table, *args)
     assert isinstance(got, str) and got.startswith(message), got
     assert "\n" not in got
+
+
+def test_one_bad_cell_gets_a_message_and_the_rest_one_vectorised_call(monkeypatch):
+    """A text and an out-of-range cell in a 2,000-row column: their rows get messages; the other rows come from
+    one vectorised engine call (plus one row-by-row call for each bad row), not 2,000 calls."""
+    calls = []
+    real = xm.engine.runway_months
+
+    def counting(**kw):
+        calls.append(np.size(kw["churn"]))
+        return real(**kw)
+
+    monkeypatch.setattr(udfs.engine, "runway_months", counting)
+    n = 2000
+    churn = [[0.08 + i * 1e-5] for i in range(n)]
+    churn[10], churn[20] = ["oops"], [1.5]
+    args = [[[a]] for a in RUNWAY_ARGS]
+    args[4] = churn
+    got = LLM_RUNWAY(*args)
+    assert got[10] == ["#VALUE! churn must be a number, got 'oops'"]
+    assert got[20] == ["#VALUE! churn must be between 0 and 1 (monthly fraction), got 1.5"]
+    for i in (0, 11, 1999):
+        assert got[i] == [real(**dict(RUNWAY_KW, churn=churn[i][0]))]
+    assert n - 2 in calls and len(calls) <= 4  # tried once with the text row out, once more with 1.5 out
+
+
+def test_payback_keeps_its_own_rule_for_cac_in_a_column():
+    # payback takes a CAC of 0 (the model input cac must be above 0): a column mixing 0 and -1 still gives 0
+    assert LLM_PAYBACK([[0], [-1], [5]], 10, 0.5, 0.1) == [[0.0], ["#VALUE! cac must be 0 or more, got -1"], [1.0]]
+
+
+def test_a_result_larger_than_a_sheet_column_is_refused():
+    got = LLM_CAC([[1.0]] * 2000, [list(range(1, 2001))])
+    assert got == ("#VALUE! the result would be 2,000 x 2,000 cells, more than the 1,048,576 one call returns: "
+                   "pass ranges of matching shape")

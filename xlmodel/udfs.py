@@ -24,8 +24,8 @@ import math
 import numpy as np
 
 from . import engine
-from .errors import XlmodelError
-from .params import ALL_PARAMS
+from .errors import InputError, XlmodelError
+from .params import ALL_PARAMS, RULES
 
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
@@ -158,14 +158,22 @@ def _one(fn, cells: dict, defaults: dict, convert=_number):
         return _message(e)
 
 
+#: the most cells one call returns: a million, a full column of a sheet (a 10,000-row column against a
+#: 10,000-column row would be 100 million cells, gigabytes, and no sheet shows them)
+MAX_CELLS = 1_048_576
+
+
 def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = True):
     """Call ``fn`` over Excel values: one vectorised call for a range of scenarios.
 
     A single cell per argument gives one value. Ranges broadcast like numpy
-    (a column of scenarios against single cells gives a column). If a range
-    holds a bad row, every row still gets its own number or message.
-    ``convert`` turns one cell into the engine's argument; a function that is
-    not ``vectorised`` is called cell by cell.
+    (a column of scenarios against single cells gives a column). Each cell is
+    validated on its own first (its type, then each argument's rule); the
+    good rows are computed in one vectorised call and a bad row gets its own
+    message, so one bad cell neither blanks nor slows the others. What cannot
+    be told apart cell by cell (a rule between arguments) is evaluated row by
+    row. ``convert`` turns one cell into the engine's argument; a function
+    that is not ``vectorised`` is called cell by cell.
     """
     try:
         cells = {k: np.array(_grid(k, v), dtype=object) for k, v in args.items()}
@@ -173,25 +181,64 @@ def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = Tr
             shape = np.broadcast_shapes(*(c.shape for c in cells.values()))
         except ValueError:
             raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
+        if shape[0] * shape[1] > MAX_CELLS:
+            raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
+                               f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
     except Exception as e:  # noqa: BLE001
         return _message(e)
     if shape == (1, 1):
         return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert)
-    try:
-        if not vectorised:
-            raise XlmodelError("cell by cell")
-        conv = {k: _number(k, c[0, 0], defaults.get(k)) if c.size == 1
-                else np.array([[_number(k, x, defaults.get(k)) for x in row] for row in c.tolist()])
-                for k, c in cells.items()}
-        return _to_excel(np.broadcast_to(fn(**conv), shape))
-    except XlmodelError:
-        pass
-    except Exception as e:  # noqa: BLE001
-        return _message(e)
-    # Row by row, so one bad scenario does not blank the others.
     b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
-    return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
-            for i in range(shape[0])]
+    if not vectorised:
+        return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
+                for i in range(shape[0])]
+    n = shape[0] * shape[1]
+    out = np.empty(n, dtype=object)
+    bad = np.zeros(n, dtype=bool)
+    conv = {}
+    for k, c in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
+        vals = np.empty(c.shape, dtype=float)
+        for idx, x in np.ndenumerate(c):
+            try:
+                vals[idx] = _number(k, x, defaults.get(k))
+            except XlmodelError as e:
+                vals[idx] = np.nan
+                rows = np.zeros(c.shape, dtype=bool)
+                rows[idx] = True
+                hit = np.broadcast_to(rows, shape).reshape(-1) & ~bad
+                out[hit] = _message(e)
+                bad |= hit
+        # a single cell stays a single value (a horizon must be one number); a range, one value a row
+        conv[k] = vals.reshape(()) if c.size == 1 else np.broadcast_to(vals, shape).reshape(-1)
+    for _ in range(len(conv) + 1):  # each argument's rule, cell by cell, as the engine reports it
+        good = ~bad
+        if not good.any():
+            break
+        try:
+            res = np.broadcast_to(np.asarray(fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}),
+                                             dtype=float), (int(good.sum()),))
+        except InputError as e:
+            rule = ALL_PARAMS.get(e.argument)
+            if rule is None or e.argument not in conv:
+                break
+            x = np.broadcast_to(conv[e.argument], (n,))
+            fails = good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)  # nan: an empty optional cell, not a bad one
+            if not fails.any():
+                break
+            bad |= fails  # these rows get their own call below: its message, or its value where the function's
+            continue      # rule for the argument is wider than the model input's (payback takes a CAC of 0)
+        except XlmodelError:
+            break
+        except Exception as e:  # noqa: BLE001
+            return _message(e)
+        out[good] = [_to_excel(float(v)) for v in res]
+        bad |= good
+        break
+    rest = np.flatnonzero(out == None)  # noqa: E711 - rows only a row-by-row call can tell apart
+    for i in rest:
+        r, c = divmod(int(i), shape[1])
+        out[i] = _one(fn, {k: a[r, c] for k, a in b.items()}, defaults, convert)
+    return out.reshape(shape).tolist()
 
 
 # ------------------------------------------------------------ the functions
