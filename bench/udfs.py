@@ -71,6 +71,15 @@ def main():
     print(f"LLM_RUNWAY over a 10,000-row column: clean {t_clean * 1e3:7.1f} ms, with one text cell "
           f"{t_bad * 1e3:7.1f} ms  ratio {t_bad / t_clean:.2f}x (was ~50x before per-cell validation)")
 
+    from xlmodel.udfs import LLM_PRICE
+
+    known = [["gpt-4o-mini"]] * 10_000
+    unknown = [[f"no-such-model-{i}"] for i in range(10_000)]
+    t_known = per_call(lambda: LLM_PRICE(known), 1)
+    t_unknown = per_call(lambda: LLM_PRICE(unknown), 1)  # first call: every suggestion computed
+    print(f"LLM_PRICE over 10,000 cells: known model {t_known:6.2f} s, 10,000 distinct unknown names "
+          f"{t_unknown:6.2f} s (was ~41 s before caching and the trigram prefilter)")
+
 
 if __name__ == "__main__":
     main()

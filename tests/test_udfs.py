@@ -451,3 +451,13 @@ def test_a_result_larger_than_a_sheet_column_is_refused():
     got = LLM_CAC([[1.0]] * 2000, [list(range(1, 2001))])
     assert got == ("#VALUE! the result would be 2,000 x 2,000 cells, more than the 1,048,576 one call returns: "
                    "pass ranges of matching shape")
+
+
+@pytest.mark.parametrize("typo", ["gpt-4o-mni", "claude-3-5-sonet", "o1x", "gemini-1.5-flsh", "gpt4o", "mistral-larg"])
+def test_price_suggestions_match_a_full_difflib_search(typo):
+    import difflib
+
+    from xlmodel import prices
+
+    names = prices._known_names(prices._snapshot(), None)
+    assert list(prices._suggest(typo, None)) == difflib.get_close_matches(typo.lower(), names, n=3, cutoff=0.6)

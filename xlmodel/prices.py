@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from datetime import datetime, timezone
 
 from .errors import InputError, UnknownModelError
@@ -41,6 +42,40 @@ def _check_fx(fx) -> float:
     if isinstance(fx, bool) or not isinstance(fx, (int, float)) or not (fx > 0 and fx < float("inf")):
         raise InputError("fx", f"fx must be above 0 (model currency per 1 USD), got {fx!r}")
     return float(fx)
+
+
+@functools.lru_cache(maxsize=64)
+def _known_names_cached(provider: str | None) -> tuple[str, ...]:
+    return tuple(_known_names(_snapshot(), provider))
+
+
+@functools.lru_cache(maxsize=64)
+def _trigram_index(provider: str | None) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for name in _known_names_cached(provider):
+        for i in range(len(name) - 2):
+            index.setdefault(name[i:i + 3], set()).add(name)
+    return index
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggest(model: str, provider: str | None) -> tuple[str, ...]:
+    """Close known names for an unknown model, computed once per name.
+
+    difflib only compares the names that share a three-letter run with the
+    query (every name for a query under 5 letters): a name that shares none
+    is far below the 0.6 similarity cut-off, and a column of 10,000 unknown
+    names takes seconds, not minutes.
+    """
+    q = model.lower()
+    names = _known_names_cached(provider)
+    if len(q) >= 5:
+        index = _trigram_index(provider)
+        pool = set()
+        for i in range(len(q) - 2):
+            pool |= index.get(q[i:i + 3], set())
+        names = sorted(pool)
+    return tuple(difflib.get_close_matches(q, names, n=3, cutoff=0.6))
 
 
 def _known_names(snapshot, provider: str | None) -> list[str]:
@@ -107,9 +142,7 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
     try:
         _, info = snap.find_provider_model(model.strip(), None, provider, None)
     except LookupError:
-        names = _known_names(snap, provider)
-        raise UnknownModelError(model, difflib.get_close_matches(model.strip().lower(), names, n=3, cutoff=0.6),
-                                provider) from None
+        raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider) from None
     prices = info.get_prices(datetime.now(tz=timezone.utc))
     value = getattr(prices, KINDS[kind], None)
     if value is None and kind == "cached_input":
