@@ -42,7 +42,12 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     if churn == 0:
         return cac / m
     x = cac * churn / m
-    if x >= 1:
+    if churn < 1e-8:  # x exactly, as a fraction of the floats given (cac*churn may be subnormal)
+        from fractions import Fraction
+
+        if Fraction(cac) * Fraction(churn) / Fraction(m) >= 1:
+            return math.inf
+    elif x >= 1:
         return math.inf
     if churn == 1:
         return 0.0

@@ -534,3 +534,12 @@ def test_verify_refuses_macro_workbooks(run, tmp_path):
     (tmp_path / "m.xlsm").write_bytes((ROOT / "workbooks" / "model.xlsx").read_bytes())
     r = run("verify", "m.xlsm", cwd=tmp_path)
     assert r.exit_code == 2 and "verify reads .xlsx workbooks only (a macro-enabled .xlsm" in r.output
+
+
+def test_calc_and_new_refuse_the_same_overflowing_file(run, tmp_path):
+    (tmp_path / "x.toml").write_text("[scenarios.x]\ncash = 1e308\nmau = 1e308\nad_spend = 1e308\ncac = 1e-308\n"
+                                     "churn = 0.1\nconversion = 0.5\narppu = 1e308\ncost_per_mau = 1e308\n")
+    a = run("calc", "x.toml", cwd=tmp_path)
+    b = run("new", "model", "-a", "x.toml", "-o", "x.xlsx", cwd=tmp_path)
+    assert a.exit_code == b.exit_code == 2 and a.output == b.output and a.output.count("\n") == 1
+    assert "overflows floating point" in a.output and not (tmp_path / "x.xlsx").exists()

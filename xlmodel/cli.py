@@ -494,6 +494,8 @@ def new(template, assumptions_file, output, months, formulas, cohorts_file, actu
     if actuals_file and template != "model":
         raise Refused("--actuals goes with the model template (xlmodel new model --actuals FILE.csv)")
     a = _load(assumptions_file)
+    for s in a.scenarios.values():  # what calc would refuse (an input so extreme it overflows), new refuses too
+        summary(s)
     extra = {}
     if cohorts_file:
         from .actuals import read_cohorts

@@ -22,6 +22,37 @@ def _out(x):
     return float(x) if x.ndim == 0 else x
 
 
+def _finite(result, what: str, ok=None, **inputs):
+    """``result``, or an :class:`InputError` when it overflowed floating point (nan or an infinity).
+
+    ``ok``: where an infinity is a real answer (a payback that never
+    happens). The message names the inputs behind the first failing element:
+    those of extreme size (beyond 1e100 or below 1e-100), else all of them.
+    Never a "never" and never a nan that is really an overflow.
+    """
+    r = np.asarray(result, dtype=float)
+    bad = ~np.isfinite(r)
+    if ok is not None:
+        bad &= ~np.broadcast_to(ok, r.shape)
+    if not bad.any():
+        return result
+    at = np.unravel_index(int(np.argmax(bad)), r.shape) if r.ndim else ()
+    vals = {}
+    for k, v in inputs.items():
+        if v is None:
+            continue
+        a = np.asarray(v, dtype=float)
+        try:
+            vals[k] = float(np.broadcast_to(a, r.shape)[at]) if r.ndim else float(a.reshape(-1)[0])
+        except ValueError:
+            vals[k] = float(a.reshape(-1)[0])
+    extreme = [k for k, v in vals.items() if abs(v) > 1e100 or 0 < abs(v) < 1e-100] or list(vals)
+    shown = ", ".join(f"{k} {vals[k]:.6g}" for k in extreme[:6])
+    raise InputError(extreme[0] if extreme else "input",
+                     f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
+                     "model can compute")
+
+
 def _months(name, value):
     m = check(name, value, "months")
     return m.astype(np.int64)
@@ -93,8 +124,9 @@ def cac(spend, new_users, paid_share=1.0):
     s = check("spend", spend)
     n = check("new_users", new_users)
     p = check("paid_share", paid_share)
-    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
-        return _out(s / (n * p))
+    with np.errstate(all="ignore"):  # a product that underflows to 0 gives inf: an overflow, said so
+        out = s / (n * p)
+    return _out(_finite(out, "cac", spend=spend, new_users=new_users, paid_share=paid_share))
 
 
 def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_share=0.0, cached_price=None):
@@ -133,7 +165,10 @@ def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_
     op = check("output_price", output_price)
     cs = check("cached_share", cached_share)
     cp = ip if cached_price is None else check("cached_price", cached_price)
-    return _out((i * (1 - cs) * ip + i * cs * cp + o * op) / 1e6)
+    with np.errstate(all="ignore"):
+        out = (i * (1 - cs) * ip + i * cs * cp + o * op) / 1e6
+    return _out(_finite(out, "cost_per_mau", input_tokens=i, output_tokens=o, input_price=ip, output_price=op,
+                        cached_price=cp))
 
 
 def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
@@ -167,8 +202,9 @@ def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
     c = check("gpu_hour_cost", gpu_hour_cost)
     t = check("tokens_per_second", tokens_per_second)
     u = check("utilization", utilization)
-    with np.errstate(divide="ignore", over="ignore"):  # a product that underflows to 0 gives inf
-        return _out(c / (t * 3600.0 * u) * 1e6)
+    with np.errstate(all="ignore"):  # a product that underflows to 0 gives inf: an overflow, said so
+        out = c / (t * 3600.0 * u) * 1e6
+    return _out(_finite(out, "gpu_price_per_mtok", gpu_hour_cost=c, tokens_per_second=t, utilization=u))
 
 
 def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
@@ -226,18 +262,20 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
                 "churn + monthly discount rate must be above 0 for an unbounded LTV "
                 f"(give months for a capped one), got {float(np.min(k)):.10g}",
             )
-        return _out(a * g / k)  # one chained expression: numpy reuses the temporary
+        with np.errstate(all="ignore"):
+            out = a * g / k  # one chained expression: numpy reuses the temporary
+        return _out(_finite(out, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
     m = a * g
     n = _months("months", months)
     # 1 - r**N computed as -expm1(N*log r) keeps precision when churn + d is tiny.
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         log_r = np.log1p(-c) - np.log1p(d)
         one_minus = -np.expm1(n * log_r)
         # |churn + d| below 1e-13: the limit m*N/(1+d), within N*|k|/2 < 1e-10 relative
         # of the exact sum, where m/k would overflow or lose precision.
         tiny = np.abs(k) < 1e-13
         capped = np.where(tiny, m * n / (1 + d), m / np.where(tiny, 1, k) * one_minus)
-    return _out(capped)
+    return _out(_finite(capped, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
 
 
 def payback_months(cac, arpu, gross_margin, churn=0.0):
@@ -279,8 +317,14 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     a = check("arpu", arpu)
     g = check("gross_margin", gross_margin)
     c = check("churn", churn)
-    m = a * g
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):
+        m = a * g
+    _finite(m, "payback_months (arpu x gross_margin)", arpu=a, gross_margin=g)
+    with np.errstate(all="ignore"):
+        _finite(np.where(m > 0, q * c, 0.0), "payback_months (cac x churn)", cac=q, churn=c)
+        # cac/m is the payback without churn (and the limit at a tiny churn): its overflow is not a "never"
+        _finite(np.where((m > 0) & (c < 1e-8), q / np.where(m > 0, m, 1.0), 0.0),
+                "payback_months (cac / contribution)", cac=q, arpu=a, gross_margin=g)
         x = q * c / m
         out = np.log1p(-x) / np.log1p(-c)
         if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
@@ -332,9 +376,12 @@ def excel_npv(rate, values):
     r = np.asarray(rate, dtype=float)
     v = np.asarray(values, dtype=float)
     padded = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)
-    if r.ndim == 0 and v.ndim == 1:
-        return _out(npf.npv(float(r), padded))
-    # numpy-financial 1.0's npv takes one rate and one series; for many, its
-    # expression broadcast over the leading axes.
-    t = np.arange(padded.shape[-1])
-    return _out((padded / (1 + r[..., None]) ** t).sum(axis=-1))
+    with np.errstate(all="ignore"):
+        if r.ndim == 0 and v.ndim == 1:
+            out = npf.npv(float(r), padded)
+        else:
+            # numpy-financial 1.0's npv takes one rate and one series; for many, its
+            # expression broadcast over the leading axes.
+            t = np.arange(padded.shape[-1])
+            out = (padded / (1 + r[..., None]) ** t).sum(axis=-1)
+    return _out(_finite(out, "NPV", rate=r, values=np.max(np.abs(v), axis=-1) if v.size else 0.0))

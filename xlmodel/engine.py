@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .closed_form import (_months, _out, cac, cost_per_mau, excel_npv, gpu_price_per_mtok, ltv,  # noqa: F401
+from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, gpu_price_per_mtok, ltv,  # noqa: F401
                           monthly_rate, payback_months)
 from .errors import InputError
 from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
@@ -239,9 +239,14 @@ def unit_economics(
                   output_price=output_price, cached_share=cached_share, cached_price=cached_price)
     cost = _resolve_cost_per_mau(cost_per_mau, tokens)
     paying_cost = cost if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
-    blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
-    revenue = conv * price
-    contribution = revenue - blended_cost
+    inputs = dict(cac=q, conversion=conv, arppu=price, cost_per_mau=cost, paying_cost_per_mau=paying_cost)
+    with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
+        blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
+        revenue = conv * price
+        contribution = revenue - blended_cost
+    _finite(blended_cost, "blended_cost_per_mau", **inputs)
+    _finite(revenue, "revenue_per_mau", **inputs)
+    _finite(contribution, "contribution_per_mau", **inputs)
     if organic_users is None:
         blended = q * p
     else:
@@ -251,7 +256,10 @@ def unit_economics(
             raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
                              f"got {float(p.min()):.10g}")
         spend = check("ad_spend", ad_spend)
-        new_1 = spend / q + check("organic_users", organic_users)
+        inputs.update(ad_spend=spend, organic_users=organic_users)
+        with np.errstate(all="ignore"):
+            new_1 = spend / q + check("organic_users", organic_users)
+        _finite(new_1, "new users in month 1", ad_spend=spend, cac=q, organic_users=organic_users)
         if undefined == "nan":
             with np.errstate(divide="ignore", invalid="ignore"):
                 blended = np.where(new_1 > 0, spend / new_1, np.nan)
@@ -273,14 +281,18 @@ def unit_economics(
             "conversion",
             "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
         )
-    gm = contribution / revenue if has_revenue else None
+    with np.errstate(all="ignore"):
+        gm = contribution / revenue if has_revenue else None
+    if gm is not None:  # an overflowed margin is reported as such, not as a gross_margin rule broken
+        _finite(gm, "gross_margin", **inputs)
     value = None
     if has_ltv or undefined == "raise":  # ltv() raises the churn + d message when there is no unbounded LTV
         value = np.asarray(ltv(revenue, gm, c, annual_discount_rate))
-    margin_payer = price - (paying_cost - cost)  # a payer's revenue less their extra compute
+    with np.errstate(all="ignore"):
+        margin_payer = price - (paying_cost - cost)  # a payer's revenue less their extra compute
     has_blended = blended is not None and bool((np.asarray(blended) > 0).all())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return UnitEconomics(
+    with np.errstate(all="ignore"):
+        result = UnitEconomics(
             blended_cac=None if blended is None else _out(blended),
             paid_cac=_out(q),
             cost_per_mau=_out(cost),
@@ -296,6 +308,10 @@ def unit_economics(
             payback_months_paid=None if gm is None else payback_months(q, revenue, gm, c),
             breakeven_conversion=_out(cost / margin_payer) if bool((margin_payer > 0).all()) else None,
         )
+    for name, x in result.as_dict().items():  # a payback's "never" is its own (checked inside payback_months)
+        if x is not None and not name.startswith("payback"):
+            _finite(x, name, **inputs, churn=c)
+    return result
 
 
 def _per_scenario(q, c, d, rate, price, cost, paying_cost, blended_cost, revenue, contribution, blended):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .closed_form import _months, _out, excel_npv, monthly_rate
+from .closed_form import _finite, _months, _out, excel_npv, monthly_rate
 from .params import check
 
 __all__ = ["migration_cash_flows", "migration_npv", "migration_payback_month", "MIGRATION_ARGS"]
@@ -42,9 +42,11 @@ def migration_cash_flows(monthly_tokens, large_price, small_price, months, route
     big_n = int(n.max())
     t = np.arange(big_n, dtype=float)
     col = lambda x: x[..., None]  # noqa: E731
-    savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
-    net = savings - col(rev * rl)
-    return np.where(t < col(n), net, 0.0)
+    with np.errstate(all="ignore"):
+        savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
+        net = np.where(t < col(n), savings - col(rev * rl), 0.0)
+    return _finite(net, "the migration's cash flow", monthly_tokens=col(tok), large_price=col(lp),
+                   small_price=col(sp), token_growth=col(tg), monthly_revenue=col(rev))
 
 
 def migration_npv(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
@@ -97,7 +99,9 @@ def migration_npv(monthly_tokens, large_price, small_price, migration_cost, mont
                                token_growth, price_decline, monthly_revenue, revenue_loss)
     cost = check("migration_cost", migration_cost)
     d = np.asarray(monthly_rate(annual_discount_rate))
-    return _out(-cost + np.asarray(excel_npv(d, net)))
+    with np.errstate(all="ignore"):
+        out = -cost + np.asarray(excel_npv(d, net))
+    return _out(_finite(out, "migration_npv", migration_cost=cost, monthly_tokens=monthly_tokens))
 
 
 def migration_payback_month(monthly_tokens, large_price, small_price, migration_cost, months,
@@ -120,10 +124,14 @@ def migration_payback_month(monthly_tokens, large_price, small_price, migration_
     n = _months("months", months)
     d = np.asarray(monthly_rate(annual_discount_rate))
     t = np.arange(1, net.shape[-1] + 1, dtype=float)
-    pv = net / (1 + d[..., None]) ** t
+    with np.errstate(all="ignore"):
+        pv = _finite(net / (1 + d[..., None]) ** t, "the migration's present values",
+                     annual_discount_rate=annual_discount_rate, monthly_tokens=monthly_tokens)
     start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
     # running total from -cost, month by month (the workbook's cumulative row)
-    cum = np.add.accumulate(np.concatenate([start, pv], axis=-1), axis=-1)[..., 1:]
+    with np.errstate(all="ignore"):
+        cum = np.add.accumulate(np.concatenate([start, pv], axis=-1), axis=-1)[..., 1:]
+    _finite(cum, "the migration's cumulative NPV", migration_cost=cost, monthly_tokens=monthly_tokens)
     ok = (cum >= 0) & (t <= np.asarray(n)[..., None])
     first = ok.argmax(axis=-1) + 1.0
     return _out(np.where(ok.any(axis=-1), first, np.inf))

@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from .closed_form import _out
+from .closed_form import _finite, _out
 from .errors import InputError
 from .params import PARAMS, check
 
@@ -200,14 +200,16 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
              "compute", "migration_one_off", "net_burn", "cash")
     full = {n: np.empty((h,) + shape) for n in names}
     months = _Months(v, shape)
-    for k in range(h):
-        if shape:  # each month written straight into its row of the storage
-            months.step(k, {n: full[n][k] for n in names if n != "migration_one_off"})
-            if months.migration:
-                full["migration_one_off"][k] = months.last_one_off
-        else:
-            for n, x in months.step(k).items():
-                full[n][k, ...] = x
+    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
+        for k in range(h):
+            if shape:  # each month written straight into its row of the storage
+                months.step(k, {n: full[n][k] for n in names if n != "migration_one_off"})
+                if months.migration:
+                    full["migration_one_off"][k] = months.last_one_off
+            else:
+                for n, x in months.step(k).items():
+                    full[n][k, ...] = x
+    _overflow_check(v, full["cash"][-1], months.mau)
     if "migration_month" not in v:
         full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
@@ -428,18 +430,34 @@ def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
     if months.without:
         run_w, alive_w = run.copy(), alive.copy()
     prev = prev_w = months.cash
-    for k in range(h):
-        row = months.step(k)
-        _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
-        prev = row["cash"]
-        if months.without:
-            _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
-                              run_w, alive_w)
-            prev_w = row["cash_without_migration"]
+    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
+        for k in range(h):
+            row = months.step(k)
+            _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
+            prev = row["cash"]
+            if months.without:
+                _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
+                                  run_w, alive_w)
+                prev_w = row["cash_without_migration"]
+    _overflow_check(v, prev, months.mau, prev_w if months.without else None)
     out = RunwayStream(_out(run), _out(np.asarray(prev, dtype=float)))
     if months.without:
         out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float)))
     return out
+
+
+def _overflow_check(v: dict, *state):
+    """Raise when the projection overflowed floating point.
+
+    Once cash or MAU is an infinity or a nan it stays one, so the final
+    month's state tells whether any month overflowed; the runway of such a
+    scenario would otherwise read "never".
+    """
+    for x in state:
+        if x is not None:
+            _finite(x, "the projection", **{k: v[k] for k in ("cash", "mau", "ad_spend", "cac", "arppu",
+                                                                  "cost_per_mau", "fixed_costs", "ad_growth",
+                                                                  "organic_users") if k in v})
 
 
 def _first_below_zero(k, prev, cash, burn, run, alive):
