@@ -543,3 +543,19 @@ def test_calc_and_new_refuse_the_same_overflowing_file(run, tmp_path):
     b = run("new", "model", "-a", "x.toml", "-o", "x.xlsx", cwd=tmp_path)
     assert a.exit_code == b.exit_code == 2 and a.output == b.output and a.output.count("\n") == 1
     assert "overflows floating point" in a.output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_verify_refuses_an_inflating_workbook_from_its_zip_directory(run, tmp_path):
+    """A sheet that inflates to ~300 MB is refused before anything loads it (no memory blow-up, one line)."""
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            row = b'<row r="1"><c r="A1"><v>1</v></c></row>' * 10_000
+            for _ in range(750):
+                f.write(row)
+    r = run("verify", str(path))
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    assert "unpacks to" in r.output and "verify reads up to 8 MiB" in r.output

@@ -461,3 +461,10 @@ def test_price_suggestions_match_a_full_difflib_search(typo):
 
     names = prices._known_names(prices._snapshot(), None)
     assert list(prices._suggest(typo, None)) == difflib.get_close_matches(typo.lower(), names, n=3, cutoff=0.6)
+
+
+def test_messages_are_one_short_line_whatever_they_quote():
+    got = LLM_CAC("x" * 100_000, 1)
+    assert got.startswith("#VALUE! spend must be a number") and len(got) <= 500 and "characters)" in got
+    got = LLM_PRICE("bad\nname" * 5000)
+    assert "\n" not in got and len(got) <= 500

@@ -101,9 +101,14 @@ def _excel():
 # ------------------------------------------------------------------ conversion
 
 
+#: the longest message a cell shows (Excel holds 32,767 characters; a message quoting a huge value is cut)
+MAX_MESSAGE = 500
+
+
 def _message(err: BaseException) -> str:
     text = str(err) if isinstance(err, XlmodelError) else f"unexpected error: {type(err).__name__}: {err}"
-    return "#VALUE! " + " ".join(text.split())
+    text = "#VALUE! " + " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 30] + f"... ({len(text):,} characters)"
 
 
 def _grid(name, value):

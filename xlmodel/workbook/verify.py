@@ -441,12 +441,44 @@ def udf_cells(path: Path) -> set:
     return cells | {(sheet, ref.replace("$", ""))}
 
 
+#: what verify reads at most: the largest xlmodel workbook (1,200 months) unpacks to ~2 MiB of XML and verify peaks
+#: at ~250 MiB on it (openpyxl holds every cell as an object); 8 MiB keeps verify under 1 GiB and
+#: a hostile or mistaken file (a sheet inflating to hundreds of MB) from taking gigabytes of memory
+MAX_FILE_BYTES = 20 * 2**20
+MAX_XML_BYTES = 8 * 2**20
+MAX_RATIO = 200
+
+
+def _check_size(src: Path) -> None:
+    """Refuse, from the zip directory alone, a workbook too large to load: before anything reads it whole."""
+    import zipfile
+
+    size = src.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise XlmodelError(f"{src}: is {size / 2**20:,.0f} MiB; verify reads workbooks up to "
+                           f"{MAX_FILE_BYTES // 2**20} MiB (an xlmodel workbook is a few MiB)")
+    try:
+        with zipfile.ZipFile(src) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise XlmodelError(f"{src}: not a workbook (not an .xlsx zip: {e})") from None
+    total = sum(i.file_size for i in infos)
+    if total > MAX_XML_BYTES:
+        raise XlmodelError(f"{src}: unpacks to {total / 2**20:,.0f} MiB of XML; verify reads up to "
+                           f"{MAX_XML_BYTES // 2**20} MiB (an xlmodel workbook unpacks to a few MiB)")
+    for i in infos:
+        if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 10 * 2**20:
+            raise XlmodelError(f"{src}: part {i.filename} inflates {i.file_size / i.compress_size:,.0f}-fold to "
+                               f"{i.file_size / 2**20:,.0f} MiB; refused as a zip bomb")
+
+
 def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Report:
     """Recalculate ``path`` in LibreOffice and compare every named number with the engine."""
     t0 = time.perf_counter()
     src = Path(path)
     if not src.is_file():
         raise XlmodelError(f"{src}: is not a regular file")
+    _check_size(src)
     if src.suffix.lower() not in (".xlsx",):
         raise XlmodelError(f"{src}: verify reads .xlsx workbooks only (a macro-enabled .xlsm or any other "
                            "format is refused, so that nothing in it can run)")
