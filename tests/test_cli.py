@@ -295,7 +295,7 @@ def test_xlwings_conf(run, tmp_path):
 def test_verify_rejects_a_foreign_file(run, tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"not a zip")
     r = run("verify", "x.xlsx", cwd=tmp_path)
-    assert r.exit_code == 2 and r.output.startswith("Error: x.xlsx: not a workbook openpyxl can read")
+    assert r.exit_code == 2 and r.output.startswith("Error: x.xlsx: not a workbook")
 
 
 @pytest.mark.libreoffice
