@@ -699,3 +699,25 @@ def test_failed_master_check_is_red_and_no_check_hard_codes_a_number():
         if isinstance(f, str) and f.startswith("="):
             assert not re.search(r"(?<![A-Za-z_$])(<=|>=|=)(?!0\b|1\b)\d", f.replace("check_tolerance", "")), f
             assert not re.search(r"\bAND\([^()]*:[^()]*\)", f), f  # no AND over a range
+
+
+def test_charts_print_once_and_read_well():
+    """No chart sits in the title columns A:D (printed on every page); paying users have their own axis;
+    the cash chart starts at month 0 (the opening balance)."""
+    from xlmodel.actuals import fit_actuals, read_actuals
+
+    table = read_actuals(ACTUALS_CSV)
+    wb = build("model", assumptions.default(), actuals=table, fit=fit_actuals(table))
+    for ws in wb.worksheets:
+        if ws.print_title_cols:
+            for ch in ws._charts:
+                from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+                col = column_index_from_string(coordinate_from_string(ch.anchor)[0]) if isinstance(ch.anchor, str) \
+                    else ch.anchor._from.col + 1
+                assert col >= 5, (ws.title, ch.anchor)
+    charts = wb["Projection"]._charts
+    cash = next(c for c in charts if "Cash balance" in str(c.title.tx.rich.p[0].r[0].t))
+    assert "!$D$" in cash.series[0].val.numRef.f  # month 0 (column D) included
+    users = next(c for c in charts if "MAU" in str(c.title.tx.rich.p[0].r[0].t))
+    assert len(users._charts) == 2 and users._charts[1].y_axis.axId == 200

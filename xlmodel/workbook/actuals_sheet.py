@@ -256,4 +256,4 @@ class ActualsSheet:
             s.smooth = False
             ch.series.append(s)
         ch.set_categories(Reference(ws, min_col=5, max_col=4 + n, min_row=4))
-        ws.add_chart(ch, f"A{r + 2}")
+        ws.add_chart(ch, f"E{r + 2}")  # right of the title columns A:D, which print on every page

@@ -104,5 +104,5 @@ class MigrationSheet:
         ch.set_categories(Reference(ws, min_col=4, max_col=4 + n, min_row=pos["month"]))
         ch.x_axis.delete = False
         ch.y_axis.delete = False
-        ws.add_chart(ch, f"A{g + 10}")
+        ws.add_chart(ch, f"E{g + 10}")  # right of the title columns A:D, which print on every page
         self.print_setup(ws, wide_pages=max(1, math.ceil(n / 12)), title_rows="4:4", title_cols="A:D")

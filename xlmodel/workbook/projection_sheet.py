@@ -147,10 +147,14 @@ class ProjectionSheet:
             ws.column_dimensions[get_column_letter(4 + j)].width = 14
         ws.freeze_panes = "E5"
         # charts
-        cats = Reference(ws, min_col=5, max_col=4 + n, min_row=pos["month"])
         anchor_row = out + 6
 
-        def chart(title, y_title, keys, anchor):
+        labels = {k: lbl for k, lbl, *_ in rows}
+        first = self.scenarios[0][1]
+        big = max(abs(float(first["cash"])), float(first.get("fixed_costs", 0.0)) * n) >= 1e7
+        money_axis = '#,##0,,"M"' if big else "#,##0"  # millions on the axis, not eleven digits
+
+        def chart(title, y_title, keys, fmt, start_col=5):
             ch = LineChart()
             ch.title = title
             ch.y_axis.title = y_title
@@ -158,19 +162,28 @@ class ProjectionSheet:
             ch.height, ch.width = 8, 18
             ch.x_axis.tickLblPos = "low"
             for key in keys:
-                s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=pos[key]), title=dict(
-                    (k, lbl) for k, lbl, *_ in rows)[key])
+                s = Series(Reference(ws, min_col=start_col, max_col=4 + n, min_row=pos[key]), title=labels[key])
                 s.smooth = False
                 ch.series.append(s)
-            ch.set_categories(cats)
+            ch.set_categories(Reference(ws, min_col=start_col, max_col=4 + n, min_row=pos["month"]))
             ch.x_axis.delete = False
             ch.y_axis.delete = False
             ch.y_axis.majorGridlines = None
-            ws.add_chart(ch, anchor)
+            ch.y_axis.number_format = fmt
+            return ch
 
-        chart("Cash balance" + (" with and without the migration" if mig else ""), self.a.currency,
-              ["cash", "cash_without_migration"] if mig else ["cash"], f"A{anchor_row}")
-        chart("MAU and paying users", "users", ["mau", "paying_users"], f"F{anchor_row}")
-        chart("Revenue against ad, compute and fixed costs", self.a.currency,
-              ["revenue", "ad_spend", "compute", "fixed_costs"], f"A{anchor_row + 16}")
+        # Charts sit right of the title columns A:D, which print on every page: so each chart prints once.
+        # Cash from month 0, the opening balance.
+        ws.add_chart(chart("Cash balance" + (" with and without the migration" if mig else ""),
+                           self.a.currency + (" (millions)" if big else ""),
+                           ["cash", "cash_without_migration"] if mig else ["cash"], money_axis, start_col=4),
+                     f"E{anchor_row}")
+        users = chart("MAU and paying users", "MAU", ["mau"], '#,##0,"k"')
+        payers = chart("", "paying users", ["paying_users"], '#,##0,"k"')
+        payers.y_axis.axId = 200  # paying users on their own axis (right): on the MAU axis they are a flat line
+        payers.y_axis.crosses = "max"
+        users += payers
+        ws.add_chart(chart("Revenue against ad, compute and fixed costs", self.a.currency + (" (millions)" if big else ""),
+                           ["revenue", "ad_spend", "compute", "fixed_costs"], money_axis), f"E{anchor_row + 16}")
+        ws.add_chart(users, f"E{anchor_row + 32}")
         self.print_setup(ws, wide_pages=max(1, math.ceil(n / 12)), title_rows="4:4", title_cols="A:D")
