@@ -721,3 +721,48 @@ def test_charts_print_once_and_read_well():
     assert "!$D$" in cash.series[0].val.numRef.f  # month 0 (column D) included
     users = next(c for c in charts if "MAU" in str(c.title.tx.rich.p[0].r[0].t))
     assert len(users._charts) == 2 and users._charts[1].y_axis.axId == 200
+
+
+def test_previewers_see_the_engine_numbers_not_blanks(tmp_path):
+    """Formulas carry the engine's values as cached results: a data_only reader (a previewer) sees them."""
+    a = assumptions.default()
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(to_bytes(build("model", a)))
+    wb = openpyxl.load_workbook(path, data_only=True)
+
+    def named(name):
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        cells = wb[sheet][ref.replace("$", "")]
+        return [c.value for row in cells for c in row] if isinstance(cells, tuple) else cells.value
+
+    want = xm.engine.summary(a.scenario())
+    for name in ("ltv", "runway_months", "migration_npv", "blended_cac", "payback_months"):
+        assert named(name) == ("never" if math.isinf(want[name]) else want[name]), name
+    assert named("cash_by_month") == xm.project(**a.scenario()).cash.tolist()
+    wb2 = openpyxl.load_workbook(path)  # and the formulas are still there
+    sheet, ref = next(iter(wb2.defined_names["ltv"].destinations))
+    assert str(wb2[sheet][ref.replace("$", "")].value).startswith("=")
+
+
+@pytest.mark.libreoffice
+def test_a_libreoffice_timeout_stops_the_whole_process_group(tmp_path):
+    """On a timeout, soffice.bin goes too (not only the launcher), and the profile folder with it."""
+    need_libreoffice()
+    import glob
+    import tempfile
+
+    from xlmodel.errors import XlmodelError
+
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(to_bytes(build("model", assumptions.default())))
+    with pytest.raises(XlmodelError, match="did not finish recalculating within"):
+        recalculate([path], tmp_path / "out", timeout=0.3)
+    left = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):  # no pgrep needed
+        try:
+            if b"xlmodel-lo-" in Path(cmdline).read_bytes():
+                left.append(cmdline)
+        except OSError:
+            pass
+    assert left == []
+    assert glob.glob(str(Path(tempfile.gettempdir()) / "xlmodel-lo-*")) == []

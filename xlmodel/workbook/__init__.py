@@ -28,9 +28,12 @@ COMMITTED = {
 
 
 def to_bytes(wb) -> bytes:
+    """The workbook as .xlsx bytes, with the engine's values cached in its named formula cells."""
+    from .cached import add_cached_values
+
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return add_cached_values(buf.getvalue(), wb, getattr(wb, "_xlmodel_cached", {}))
 
 
 def save_atomic(wb, path, force: bool = False) -> None:

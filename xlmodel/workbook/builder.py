@@ -254,6 +254,10 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         self.wb.properties.creator = "xlmodel"
         self.wb.properties.title = clean_text(self.a.name)
         self.wb.calculation.fullCalcOnLoad = True
+        from .cached import cell_values, engine_values
+
+        # the engine's numbers as the formulas' cached results, written when the workbook is saved
+        self.wb._xlmodel_cached = cell_values(self.wb, engine_values(self))
         return self.wb
 
 
