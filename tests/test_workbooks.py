@@ -739,6 +739,8 @@ def test_previewers_see_the_engine_numbers_not_blanks(tmp_path):
     for name in ("ltv", "runway_months", "migration_npv", "blended_cac", "payback_months"):
         assert named(name) == ("never" if math.isinf(want[name]) else want[name]), name
     assert named("cash_by_month") == xm.project(**a.scenario()).cash.tolist()
+    cover = [c.value for row in wb["Cover"].iter_rows() for c in row]
+    assert want["migration_npv"] in cover and "never" in cover  # the headline links show numbers too
     wb2 = openpyxl.load_workbook(path)  # and the formulas are still there
     sheet, ref = next(iter(wb2.defined_names["ltv"].destinations))
     assert str(wb2[sheet][ref.replace("$", "")].value).startswith("=")

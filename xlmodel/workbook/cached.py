@@ -63,6 +63,13 @@ def cell_values(wb, values: dict) -> dict:
             continue
         for coord, x in zip(coords, seq):
             cells[(sheet, coord)] = x
+    for ws in wb.worksheets:  # links such as the Cover's =runway_months show the same number
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if isinstance(v, str) and v.startswith("=") and v[1:] in values \
+                        and not isinstance(values[v[1:]], list):
+                    cells[(ws.title, c.coordinate)] = values[v[1:]]
     return cells
 
 
