@@ -768,3 +768,47 @@ def test_a_libreoffice_timeout_stops_the_whole_process_group(tmp_path):
             pass
     assert left == []
     assert glob.glob(str(Path(tempfile.gettempdir()) / "xlmodel-lo-*")) == []
+
+
+@pytest.mark.libreoffice
+def test_every_cached_value_is_what_a_spreadsheet_computes(tmp_path):
+    """Each formula's cached result (the engine's number, written at build time) equals LibreOffice's
+    recalculation of that formula, for every formula cell of every kind of workbook."""
+    need_libreoffice()
+    from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
+
+    table = read_actuals(ACTUALS_CSV)
+    books = {
+        "model": build("model", assumptions.default()),
+        "mix": build("model", assumptions.load(EXAMPLES["saas-copilot"])),
+        "risk": build("risk", assumptions.default()),
+        "actuals": build("model", assumptions.default(), actuals=table, fit=fit_actuals(table)),
+        "cohorts": build("cohorts", assumptions.default(), cohorts=read_cohorts(COHORTS_CSV)),
+        "v1": build("model", assumptions.load(V1_FILE)),
+    }
+    paths = []
+    for name, wb in books.items():
+        p = tmp_path / f"{name}.xlsx"
+        p.write_bytes(to_bytes(wb))
+        paths.append(p)
+    outs = recalculate(paths, tmp_path / "out")
+    for src, out in zip(paths, outs):
+        formulas = openpyxl.load_workbook(src)
+        cached = openpyxl.load_workbook(src, data_only=True)
+        calc = openpyxl.load_workbook(out, data_only=True)
+        n = 0
+        for ws in formulas.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if not (isinstance(c.value, str) and c.value.startswith("=")):
+                        continue
+                    want = calc[ws.title][c.coordinate].value
+                    got = cached[ws.title][c.coordinate].value
+                    n += 1
+                    where = (src.name, ws.title, c.coordinate, c.value[:80])
+                    if isinstance(want, bool) or isinstance(got, bool) or isinstance(want, str) or want is None:
+                        assert got == want, (where, got, want)
+                    else:
+                        assert isinstance(got, (int, float)) and abs(got - want) <= 1e-9 * max(abs(want), 1.0) \
+                            or abs(got - want) <= 1e-6 * max(abs(want), abs(got)), (where, got, want)
+        assert n > 100

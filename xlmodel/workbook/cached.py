@@ -17,32 +17,121 @@ import zipfile
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils import get_column_letter
 
-from .. import engine
-from .layout import NOT_GIVEN, OPTIONAL_INPUTS, PROJECTION_ROWS
+import numpy as np
+
+from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
+
+
+def _constants(wb) -> dict:
+    """Named cells holding plain values (constants, grid axes, data): what verify reads besides the inputs."""
+    out = {}
+    for name, dn in wb.defined_names.items():
+        dests = list(dn.destinations)
+        if not dests or dests[0][0] not in wb.sheetnames:
+            continue
+        sheet, ref = dests[0]
+        cells = wb[sheet][ref.replace("$", "")]
+        flat = [c for row in cells for c in row] if isinstance(cells, tuple) and isinstance(cells[0], tuple) else \
+            (list(cells) if isinstance(cells, tuple) else [cells])
+        vals = [c.value for c in flat]
+        if any(isinstance(v, str) and v.startswith("=") for v in vals):
+            continue
+        out[name] = vals if isinstance(cells, tuple) else vals[0]
+    return out
+
+
+def _excel(v):
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isinf(v):
+        return "never"
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
 
 
 def engine_values(builder) -> dict:
-    """name -> value (number, text or a list along a row) for the live (first) scenario."""
+    """name -> value (number, text or a list along a row): the engine's numbers for the live (first) scenario.
+
+    The same computation ``xlmodel verify`` compares a recalculated workbook with, fed the workbook's own
+    inputs, plus the projection's flag rows and the checks (all pass for a workbook built from a valid file).
+    """
+    from .verify import expected_values
+
     name, s = builder.scenarios[0]
-    values: dict = {}
+    wb = builder.wb
+    values: dict = dict(_constants(wb))
     for key in builder.input_rows:
         v = builder.scenario_value(s, key)
-        if key in builder.a.mixes.get(name, {}) or (key in ("input_price", "cached_price", "output_price")
-                                                      and name in builder.a.mixes):
-            continue  # a link to the Model mix sheet: left to the spreadsheet
         values[key] = NOT_GIVEN if v is None and key in OPTIONAL_INPUTS else v
-    if getattr(builder, "actuals", None) is not None:
-        return values  # the actuals scenario's links and sheet: left to the spreadsheet
-    out = engine.summary(dict(s, horizon=builder.n_months))
-    for k, v in out.items():
+    if "blended_cac" in wb.defined_names:
+        values["blended_cac"] = 0.0  # tells expected_values the workbook has the unit economics
+    if "migration_npv_grid" in wb.defined_names:
+        values["migration_npv_grid"] = []  # tells expected_values the workbook has the sensitivity grid
+    for row_name in ("month_by_month", "migration_month_by_month"):
+        if row_name in wb.defined_names:
+            sheet, ref = next(iter(wb.defined_names[row_name].destinations))
+            c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+            values[row_name] = [0.0] * (c2 - c1 + 1)
+    if "mix_shares" in values:  # the Model mix sheet's fx row links each scenario's fx
+        values["mix_fx"] = [float(sc.get("fx", 1.0)) for _, sc in builder.scenarios]
+    exp, _ = expected_values(values)
+    if "retention_triangle" in values:  # cohort LTV on the unit economics just computed
+        from .verify import cohorts_expected
+
+        exp.update(cohorts_expected(dict(values, revenue_per_mau=exp.get("revenue_per_mau"),
+                                         gross_margin=exp.get("gross_margin"))))
+    out = {k: v for k, v in values.items() if k in builder.input_rows}
+    for k, v in exp.items():
+        if isinstance(v, np.ndarray):
+            v = [_excel(float(x)) for x in v.ravel()]
+        elif isinstance(v, list):
+            v = [_excel(None if x is None else float(x)) for x in v]
+        else:
+            v = _excel(None if v is None else float(v))
         if v is not None:
-            values[k] = "never" if isinstance(v, float) and math.isinf(v) else v
-    if builder.t.has("projection", builder.a):
-        p = engine.project(**dict(s, horizon=builder.n_months))
-        for row in ("month",) + PROJECTION_ROWS:
-            values[f"{row}_by_month"] = [float(x) for x in getattr(p, row)]
-        values["ending_cash"] = float(p.cash[-1])
-    return values
+            out[k] = v
+    for suffix in ("", "_without_migration"):  # the flag rows behind the runway
+        cash = exp.get(f"cash{suffix}_by_month")
+        if cash is None or (suffix and "migration_month" not in builder.inputs):
+            continue
+        neg = np.logical_or.accumulate(np.asarray(cash) < 0)
+        out[f"cash_negative{suffix}_by_month"] = [bool(x) for x in neg]
+        burn = np.asarray(exp[f"net_burn{suffix}_by_month"])
+        prev = np.concatenate([[float(s["cash"])], np.asarray(cash)[:-1]])
+        first = neg & ~np.concatenate([[False], neg[:-1]])
+        with np.errstate(all="ignore"):
+            step = np.where(first, np.arange(len(cash)) + prev / burn, 0.0)
+        out[f"runway_step{suffix}_by_month"] = [float(x) for x in step]
+    if "migration_net_by_month" in exp:  # the migration timeline's other rows
+        t = np.asarray(exp["migration_month_by_month"])
+        within = t <= float(s["months"])
+        loss = np.where(within, float(s["monthly_revenue"]) * float(s["revenue_loss"]), 0.0)
+        out["migration_quality_loss_by_month"] = [float(x) for x in loss]
+        out["migration_savings_by_month"] = [float(x) for x in np.asarray(exp["migration_net_by_month"]) + loss]
+        back = np.logical_or.accumulate((np.asarray(exp["migration_cumulative_npv_by_month"]) >= 0) & within)
+        out["migration_paid_back_by_month"] = [bool(x) for x in back]
+        first = back & ~np.concatenate([[False], back[:-1]])
+        out["migration_payback_step_by_month"] = [float(x) for x in np.where(first, t, 0.0)]
+    if "fit_window" in values:  # the Actuals sheet's helper rows for the fitted churn and window
+        mau = np.asarray(values["actual_mau_by_month"], dtype=float)
+        new = np.asarray(values["actual_new_users_by_month"], dtype=float)
+        prev = np.concatenate([[0.0], mau[:-1]])
+        lost = np.concatenate([[0.0], mau[:-1] + new[1:] - mau[1:]])
+        n = len(mau)
+        out["actual_lost_users_by_month"] = [float(x) for x in lost]
+        out["actual_previous_mau_by_month"] = [float(x) for x in prev]
+        out["actual_in_window_by_month"] = [1.0 if t >= n - int(values["fit_window"]) else 0.0 for t in range(n)]
+        out["actual_month_number"] = [float(t + 1) for t in range(n)]
+    for k in UDF_OUTPUTS:  # the udf variant's native twins
+        if k in out:
+            out[f"{k}_native"] = out[k]
+    out["scenario"] = name
+    out["scenario_index"] = 1.0
+    out["checks_ok"] = True
+    return out
 
 
 def cell_values(wb, values: dict) -> dict:
@@ -62,14 +151,53 @@ def cell_values(wb, values: dict) -> dict:
         if len(seq) != len(coords):
             continue
         for coord, x in zip(coords, seq):
-            cells[(sheet, coord)] = x
+            if x is None and name.startswith(("cohort_", "actual_")):
+                x = "n/a"  # what those rows show where a driver is undefined
+            if x is not None:
+                cells[(sheet, coord)] = x
+    if "Checks" in wb.sheetnames:  # every check of a workbook built from a valid file passes
+        for row in wb["Checks"].iter_rows(min_row=5):
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and "udf" not in c.value.lower():
+                    cells.setdefault(("Checks", c.coordinate), True)
+    literal = re.compile(r'^="([^"]*)"$')
+    for ws in wb.worksheets:  # a text constant as a formula (="n/a")
+        for row in ws.iter_rows():
+            for c in row:
+                m = literal.match(c.value) if isinstance(c.value, str) else None
+                if m:
+                    cells.setdefault((ws.title, c.coordinate), m.group(1))
     for ws in wb.worksheets:  # links such as the Cover's =runway_months show the same number
         for row in ws.iter_rows():
             for c in row:
                 v = c.value
+                if v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
+                    cells.setdefault((ws.title, c.coordinate), v == "=TRUE()")
+                elif isinstance(v, str) and v.startswith('=IF(checks_ok,"OK"'):
+                    cells.setdefault((ws.title, c.coordinate), "OK")
+                elif isinstance(v, str) and v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
+                    cells.setdefault((ws.title, c.coordinate), -values[v[2:]])  # month 0: =-migration_cost
+                elif ws.title == "Risk" and c.column == 9 and isinstance(v, str) and v.startswith("=AND("):
+                    cells.setdefault((ws.title, c.coordinate), True)  # the inputs simulated are those on Inputs
                 if isinstance(v, str) and v.startswith("=") and v[1:] in values \
                         and not isinstance(values[v[1:]], list):
                     cells[(ws.title, c.coordinate)] = values[v[1:]]
+    link = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
+    local_link = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")
+    for ws in wb.worksheets:  # links to another sheet's cell (the actuals scenario's fitted drivers)
+        for row in ws.iter_rows():
+            for c in row:
+                m = link.match(c.value) if isinstance(c.value, str) else None
+                local = local_link.match(c.value) if isinstance(c.value, str) and not m else None
+                if not (m or local):
+                    continue
+                target = (m.group(1), m.group(2) + m.group(3)) if m else (ws.title, local.group(1) + local.group(2))
+                if target in cells:
+                    cells.setdefault((ws.title, c.coordinate), cells[target])
+                elif target[0] in wb.sheetnames:
+                    v = wb[target[0]][target[1]].value
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):  # a plain input value
+                        cells.setdefault((ws.title, c.coordinate), v)
     return cells
 
 
