@@ -31,8 +31,14 @@ def to_bytes(wb) -> bytes:
     """The workbook as .xlsx bytes, with the engine's values cached in its named formula cells."""
     from .cached import add_cached_values
 
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     buf = io.BytesIO()
-    wb.save(buf)
+    # openpyxl writes uncompressed here; the pass that adds the cached values compresses, once
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return add_cached_values(buf.getvalue(), wb, getattr(wb, "_xlmodel_cached", {}))
 
 

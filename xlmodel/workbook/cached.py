@@ -155,72 +155,64 @@ def cell_values(wb, values: dict) -> dict:
                 x = "n/a"  # what those rows show where a driver is undefined
             if x is not None:
                 cells[(sheet, coord)] = x
-    if "Checks" in wb.sheetnames:  # every check of a workbook built from a valid file passes
-        for row in wb["Checks"].iter_rows(min_row=5):
-            for c in row:
-                if isinstance(c.value, str) and c.value.startswith("=") and "udf" not in c.value.lower():
-                    cells.setdefault(("Checks", c.coordinate), True)
-    literal = re.compile(r'^="([^"]*)"$')
-    for ws in wb.worksheets:  # a text constant as a formula (="n/a")
-        for row in ws.iter_rows():
-            for c in row:
-                m = literal.match(c.value) if isinstance(c.value, str) else None
-                if m:
-                    cells.setdefault((ws.title, c.coordinate), m.group(1))
-    for ws in wb.worksheets:  # links such as the Cover's =runway_months show the same number
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
-                    cells.setdefault((ws.title, c.coordinate), v == "=TRUE()")
-                elif isinstance(v, str) and v.startswith('=IF(checks_ok,"OK"'):
-                    cells.setdefault((ws.title, c.coordinate), "OK")
-                elif isinstance(v, str) and v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
-                    cells.setdefault((ws.title, c.coordinate), -values[v[2:]])  # month 0: =-migration_cost
-                elif ws.title == "Risk" and c.column == 9 and isinstance(v, str) and v.startswith("=AND("):
-                    cells.setdefault((ws.title, c.coordinate), True)  # the inputs simulated are those on Inputs
-                if isinstance(v, str) and v.startswith("=") and v[1:] in values \
-                        and not isinstance(values[v[1:]], list):
-                    cells[(ws.title, c.coordinate)] = values[v[1:]]
-    link = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
-    local_link = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")
-    for ws in wb.worksheets:  # links to another sheet's cell (the actuals scenario's fitted drivers)
-        for row in ws.iter_rows():
-            for c in row:
-                m = link.match(c.value) if isinstance(c.value, str) else None
-                local = local_link.match(c.value) if isinstance(c.value, str) and not m else None
-                if not (m or local):
-                    continue
-                target = (m.group(1), m.group(2) + m.group(3)) if m else (ws.title, local.group(1) + local.group(2))
-                if target in cells:
-                    cells.setdefault((ws.title, c.coordinate), cells[target])
-                elif target[0] in wb.sheetnames:
-                    v = wb[target[0]][target[1]].value
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):  # a plain input value
-                        cells.setdefault((ws.title, c.coordinate), v)
+    # every formula cell, gathered once (ws._cells holds only the cells that exist)
+    formulas = [(ws.title, c.coordinate, c.column, c.value) for ws in wb.worksheets for c in ws._cells.values()
+                if isinstance(c.value, str) and c.value.startswith("=")]
+    for sheet, coord, col, v in formulas:
+        key = (sheet, coord)
+        m = _LITERAL.match(v)
+        if m:  # a text constant as a formula (="n/a")
+            cells.setdefault(key, m.group(1))
+        elif sheet == "Checks" and "udf" not in v.lower():  # every check of a workbook from a valid file passes
+            cells.setdefault(key, True)
+        elif v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
+            cells.setdefault(key, v == "=TRUE()")
+        elif v.startswith('=IF(checks_ok,"OK"'):
+            cells.setdefault(key, "OK")
+        elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
+            cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
+        elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
+            cells.setdefault(key, True)  # the inputs simulated are still those on Inputs
+        if v[1:] in values and not isinstance(values[v[1:]], list):  # a link such as the Cover's =runway_months
+            cells[key] = values[v[1:]]
+    for sheet, coord, _, v in formulas:  # links to another cell (the actuals scenario's fitted drivers)
+        m = _LINK.match(v)
+        local = None if m else _LOCAL_LINK.match(v)
+        if not (m or local):
+            continue
+        target = (m.group(1), m.group(2) + m.group(3)) if m else (sheet, local.group(1) + local.group(2))
+        if target in cells:
+            cells.setdefault((sheet, coord), cells[target])
+        elif target[0] in wb.sheetnames:
+            x = wb[target[0]][target[1]].value
+            if isinstance(x, (int, float)) and not isinstance(x, bool):  # a plain input value
+                cells.setdefault((sheet, coord), x)
     return cells
 
 
+_LITERAL = re.compile(r'^="([^"]*)"$')
+_LINK = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
+_LOCAL_LINK = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
 
 
 def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
     """Rewrite the saved workbook's sheet XML with a cached value in each formula cell of ``cells``."""
-    if not cells:
-        return data
     by_sheet: dict = {}
     for (sheet, coord), v in cells.items():
         by_sheet.setdefault(sheet, {})[coord] = v
     files = {f"xl/worksheets/sheet{i + 1}.xml": by_sheet.get(ws.title, {}) for i, ws in enumerate(wb.worksheets)}
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info in src.infolist():
             body = src.read(info.filename)
             todo = files.get(info.filename)
             if todo:
                 body = _CELL.sub(lambda m: _with_value(m, todo), body.decode("utf-8")).encode("utf-8")
-            out.writestr(info, body)
+            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(part, body, compresslevel=1)
     return buf.getvalue()
 
 
