@@ -812,3 +812,36 @@ def test_every_cached_value_is_what_a_spreadsheet_computes(tmp_path):
                         assert isinstance(got, (int, float)) and abs(got - want) <= 1e-9 * max(abs(want), 1.0) \
                             or abs(got - want) <= 1e-6 * max(abs(want), abs(got)), (where, got, want)
         assert n > 100
+
+
+def test_no_formula_relies_on_implicit_array_evaluation():
+    """Issue 10: no scalar function applied to a range (ABS, COLUMN, INT, ... even inside SUMPRODUCT), no AND/OR
+    over a range: some spreadsheets only evaluate those as arrays inside an array formula."""
+    import re
+
+    from openpyxl.utils.cell import range_boundaries
+
+    from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
+
+    table = read_actuals(ACTUALS_CSV)
+    extra = {"cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)), "model": dict(actuals=table, fit=fit_actuals(table))}
+    call = re.compile(r"\b(ABS|COLUMN|ROW|INT|SIGN|LN|EXP|SQRT|AND|OR|NOT|ROUND)\(([^()]*)\)")
+    for t in TEMPLATES:
+        wb = build(t, assumptions.default(), formulas="udf", **extra.get(t, {}))
+        ranges = set()
+        for name, dn in wb.defined_names.items():
+            dests = list(dn.destinations)
+            if dests:
+                c1, r1, c2, r2 = range_boundaries(dests[0][1].replace("$", ""))
+                if (c1, r1) != (c2, r2):
+                    ranges.add(name)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if not (isinstance(c.value, str) and c.value.startswith("=")):
+                        continue
+                    for fn, args in call.findall(c.value):
+                        for arg in args.split(","):
+                            a = arg.strip()
+                            bad = ":" in a or a in ranges  # a range reference or a named range
+                            assert not bad, (t, ws.title, c.coordinate, fn, c.value[:120])

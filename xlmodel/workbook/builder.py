@@ -9,6 +9,13 @@ LibreOffice and Google Sheets all have (no LET, LAMBDA, XLOOKUP, spills).
 Each formula here is the twin of an engine function (``xlmodel.engine``),
 written in the same order of operations so that a recalculated workbook agrees
 with the engine to far better than 1e-9.
+
+Portability rule: no formula relies on implicit array evaluation outside an
+array formula, which some spreadsheets do not perform: no function of a range
+where it expects one value (``ABS``, ``COLUMN``, ``INT``, ``SIGN``, ... of a
+range, even inside ``SUMPRODUCT``), and no ``AND``/``OR`` over a range of
+formulas. Use ``SUMIF``, ``COUNTIF``, ``MATCH`` or cell-by-cell formulas
+instead (a test scans every template for these patterns).
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ class ProjectionSheet:
         self.headlines += ["runway_months"] + (["runway_months_without_migration"] if mig else []) + ["ending_cash"]
         self.add_check("Cash at the end equals opening cash less the sum of net burn",
                        "ABS(ending_cash-(cash-SUM(net_burn_by_month)))<=check_tolerance*MAX(1,ABS(cash)"
-                       "+SUMPRODUCT(ABS(net_burn_by_month)))")
+                       "+SUMIF(net_burn_by_month,\">0\")-SUMIF(net_burn_by_month,\"<0\"))")  # sum of |burn|
         self.add_check("Paying users never exceed MAU", "SUMPRODUCT(--(paying_users_by_month>mau_by_month))=0")
         self.add_check("The timeline runs month 1 to the horizon, one column a month",
                        "AND(MIN(month_by_month)=1,MAX(month_by_month)=COLUMNS(month_by_month))")
