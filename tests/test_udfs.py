@@ -16,7 +16,7 @@ import xlmodel as xm
 from xlmodel import udfs
 from xlmodel.udfs import (
     EXCEL_FUNCTIONS, LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK, LLM_PRICE,
-    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE,
+    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_COHORT_CHURN,
 )
 
 from .excel_values import excel_value
@@ -468,3 +468,20 @@ def test_messages_are_one_short_line_whatever_they_quote():
     assert got.startswith("#VALUE! spend must be a number") and len(got) <= 500 and "characters)" in got
     got = LLM_PRICE("bad\nname" * 5000)
     assert "\n" not in got and len(got) <= 500
+
+
+def test_errors_raise_in_lite_and_are_text_in_the_classic_addin(monkeypatch):
+    """xlwings Lite (Pyodide) shows a raised error as a real #VALUE! (IFERROR works): a call whose whole result
+    is one error raises there; the classic add-in would show a traceback, so it gets the one-line text. In a
+    range, a bad row keeps its text in both, so the good rows still show."""
+    monkeypatch.delenv("XLMODEL_RAISE_ERRORS", raising=False)
+    assert LLM_CAC("lots", 20) == "#VALUE! spend must be a number, got 'lots'"
+    monkeypatch.setattr(udfs.sys, "platform", "emscripten")  # what Pyodide reports
+    with pytest.raises(xm.XlmodelError, match="^spend must be a number, got 'lots'$"):
+        LLM_CAC("lots", 20)
+    with pytest.raises(xm.XlmodelError, match="ranges must have four columns"):
+        LLM_SIMULATE([["cash", 1]])
+    with pytest.raises(xm.XlmodelError, match="retention needs at least 2 months"):
+        LLM_COHORT_CHURN(0.5)
+    assert LLM_CAC([[1000.0], ["x"]], 20) == [[50.0], ["#VALUE! spend must be a number, got 'x'"]]
+    assert LLM_CAC(1000, 20) == 50.0

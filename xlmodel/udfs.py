@@ -20,6 +20,8 @@ traceback and never an empty cell.
 from __future__ import annotations
 
 import math
+import os
+import sys
 
 import numpy as np
 
@@ -155,12 +157,26 @@ def _to_excel(x):
     return [[_to_excel(v) for v in row] for row in a.reshape(a.shape[0], -1).tolist()]
 
 
-def _one(fn, cells: dict, defaults: dict, convert=_number):
-    """One scenario: Excel cells -> number, 'never' or a message."""
+def _raises() -> bool:
+    """True in xlwings Lite (Pyodide), where a raised error is a real #VALUE! cell with the message on hover, so
+    that IFERROR and ISERROR work; the classic add-in would show a traceback, so there a cell gets the text."""
+    return sys.platform == "emscripten" or os.environ.get("XLMODEL_RAISE_ERRORS") == "1"
+
+
+def _fail(err: BaseException):
+    """The whole result is one error: raise it where the runtime shows errors as errors, else the message text."""
+    text = _message(err)
+    if _raises():
+        raise XlmodelError(text[len("#VALUE! "):]) from None
+    return text
+
+
+def _one(fn, cells: dict, defaults: dict, convert=_number, whole: bool = False):
+    """One scenario: Excel cells -> number, 'never' or a message (``whole``: it is the call's only cell)."""
     try:
         return _to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _message(e)
+        return _fail(e) if whole else _message(e)
 
 
 #: the most cells one call returns: a million, a full column of a sheet (a 10,000-row column against a
@@ -190,9 +206,9 @@ def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = Tr
             raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
                                f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
     except Exception as e:  # noqa: BLE001
-        return _message(e)
+        return _fail(e)
     if shape == (1, 1):
-        return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert)
+        return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert, whole=True)
     b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
     if not vectorised:
         return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
@@ -235,7 +251,7 @@ def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = Tr
         except XlmodelError:
             break
         except Exception as e:  # noqa: BLE001
-            return _message(e)
+            return _fail(e)
         out[good] = [_to_excel(float(v)) for v in res]
         bad |= good
         break
@@ -361,7 +377,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()
     except Exception as e:  # noqa: BLE001
-        return _message(e)
+        return _fail(e)
 
 
 #: what each LLM_PRICE argument must be, for its message
@@ -414,7 +430,7 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         f = _price_arg("fx", _grid("fx", fx)[0][0] if fx is not None else None, 1.0)
         return _to_excel(mix_price(mix_models, mix_shares, k, f))
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _message(e)
+        return _fail(e)
 
 
 #: LLM_SIMULATE's header row
@@ -486,7 +502,7 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
             table.append(row)
         return table
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _message(e)
+        return _fail(e)
 
 
 def _stat(v: float):
@@ -530,7 +546,7 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
                                     _number("annual_discount_rate", _single("annual_discount_rate",
                                                                             annual_discount_rate, 0.0), 0.0), t))
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _message(e)
+        return _fail(e)
 
 
 @_excel()
@@ -541,7 +557,7 @@ def LLM_COHORT_CHURN(retention):
     try:
         return _to_excel(cohort_churn(_curve(retention)))
     except Exception as e:  # noqa: BLE001
-        return _message(e)
+        return _fail(e)
 
 
 #: every Excel function, by its Excel name
