@@ -6,14 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import xlmodel as xm
 from xlmodel.actuals import ACTUALS_COLUMNS, Actuals, fitted_toml, read_cohorts
 from xlmodel.assumptions import load
-from xlmodel.cli import main
 from xlmodel.udfs import LLM_COHORT_CHURN, LLM_COHORT_LTV
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,21 +197,6 @@ def test_zero_paying_users_give_n_a_not_a_crash():
 # ------------------------------------------------------------------ CLI
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args, cwd=ROOT):
-        import os
-
-        old = os.getcwd()
-        os.chdir(cwd)
-        try:
-            return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-        finally:
-            os.chdir(old)
-
-    return invoke
 
 
 def test_fit_table_json_and_file(run, tmp_path):

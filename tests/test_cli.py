@@ -6,7 +6,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from xlmodel.cli import main
 
@@ -63,21 +62,6 @@ migration_payback_month                     14  month
 """
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args, cwd=ROOT):
-        import os
-
-        old = os.getcwd()
-        os.chdir(cwd)
-        try:
-            return runner.invoke(main, list(args), catch_exceptions=False)
-        finally:
-            os.chdir(old)
-
-    return invoke
 
 
 def test_calc_exact_output(run):

@@ -343,7 +343,9 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
             raise Refused("give --arpu and --gross-margin, or --assumptions, not both")
         a = _assumptions.load(assumptions_file)
         name = scenario or a.scenario_names[0]
-        ue = __import__("xlmodel.engine", fromlist=["summary_unit_economics"]).summary_unit_economics(a.scenario(name))
+        from .engine import summary_unit_economics
+
+        ue = summary_unit_economics(a.scenario(name))
         arpu, gross_margin = ue["revenue_per_mau"], ue["gross_margin"]
         if gross_margin is None:
             raise Refused(f"{assumptions_file}: scenario {name!r} has no revenue, so no gross margin for a cohort LTV")

@@ -23,6 +23,7 @@ from typing import Mapping
 
 import numpy as np
 
+from .assumptions import MIX_PRICES, TOKEN_KEYS
 from .engine import (MIGRATION_ARGS, cost_per_mau, migration_npv, migration_payback_month, runway_stream,
                      unit_economics)
 from .errors import InputError
@@ -41,8 +42,6 @@ NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runw
                  "migration_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
-TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
-MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
 #: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
 CHUNK = 1 << 16
 MAX_DRAWS = 10_000_000

@@ -69,7 +69,6 @@ class ActualsSheet:
 
     def actuals_layout(self):
         """Row numbers, fixed before the Inputs sheet links to the fitted cells."""
-        n_data = len(ACTUALS_COLUMNS) - 1
         rows = {"month": 5}
         r = 6
         for c in ACTUALS_COLUMNS[1:]:
@@ -86,7 +85,6 @@ class ActualsSheet:
             rows[f"fitted_{k}"] = r + 2 + i
         self.actual_rows = rows
         self.fitted_cells = {k: f"'{ACTUALS_SHEET}'!$D${rows[f'fitted_{k}']}" for k in FITTED}
-        assert n_data == 9
         if self.n_months < len(self.actuals.months):
             raise AssumptionsError(self.a.source, f"the timeline (--months {self.n_months}) is shorter than the "
                                    f"{len(self.actuals.months)} months of actuals compared with the plan")
@@ -173,7 +171,8 @@ class ActualsSheet:
         ws.add_data_validation(dv)
         dv.add(f"D{r}")
         self.add_check(f"Actuals: fit_window is a whole number from 1 to the {n} months of actuals",
-                       f"AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,fit_window<=COLUMNS(actual_month_number))")
+                       "AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,"
+                       "fit_window<=COLUMNS(actual_month_number))")
         w = "actual_in_window_by_month"
 
         def sums(num, den):

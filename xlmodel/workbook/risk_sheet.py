@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..engine import OUTPUT_UNITS
 from ..errors import AssumptionsError
-from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, Range, simulate
+from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, simulate
 from . import styles as S
 from .layout import OPTIONAL_INPUTS, rule_expr, rule_sentence
 
@@ -430,4 +430,4 @@ class RiskSheet:
             self.define("simulated_correlation_values", ws, f"D{first}:D{row - 1}")
 
 
-__all__ = ["RiskSheet", "risk_values", "simulation_inputs", "RISK_SHEET", "Range"]
+__all__ = ["RiskSheet", "risk_values", "simulation_inputs", "RISK_SHEET"]
