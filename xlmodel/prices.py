@@ -14,11 +14,31 @@ __all__ = ["price", "mix_price", "price_data_date", "KINDS"]
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
 
 
-def _snapshot():
-    # Imported here, not at module import: keeps `import xlmodel` light and
-    # never touches the network (the bundled snapshot is data in the package).
-    from genai_prices import data_snapshot
+#: what to install for live prices (the core package has none: it must also run in xlwings Lite)
+INSTALL = 'pip install "xlmodel[prices]"'
 
+
+@functools.lru_cache(maxsize=1)
+def _snapshot():
+    """The price data: genai-prices' bundled snapshot, or the one frozen into a Lite bundle.
+
+    Imported on first use, not at module import: keeps ``import xlmodel`` light
+    and never touches the network (genai-prices' data is a module of the
+    package). In the xlwings Lite bundle (``xlmodel lite``) genai-prices cannot
+    run (it imports httpx), and ``xlmodel._price_snapshot`` holds the prices
+    genai-prices gave when the bundle was generated.
+    """
+    try:
+        from . import _price_snapshot  # only present in an `xlmodel lite` bundle
+    except ImportError:
+        pass
+    else:
+        return _price_snapshot.snapshot()
+    try:
+        from genai_prices import data_snapshot
+    except ImportError:
+        raise InputError("model", f"model prices need the genai-prices package, which is not installed: {INSTALL} "
+                                  "(or type the price per 1M tokens)") from None
     return data_snapshot.get_snapshot()
 
 
@@ -31,6 +51,9 @@ def price_data_date() -> str:
     """
     from importlib.metadata import PackageNotFoundError, version
 
+    snap = _snapshot()
+    if hasattr(snap, "source"):  # a Lite bundle's frozen snapshot says where and when it came from
+        return snap.source
     try:
         v = version("genai-prices")
     except PackageNotFoundError:  # pragma: no cover - vendored or renamed
