@@ -1,4 +1,5 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,15 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def need_libreoffice():
+    """Skip locally when LibreOffice is absent; fail in CI, where it must be installed."""
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice Calc (soffice) is required in CI: apt-get install -y libreoffice-calc-nogui")
+    pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
 
 
 @pytest.fixture

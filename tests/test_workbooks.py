@@ -6,7 +6,6 @@ session fixture), then each case compares every named number with the engine.
 
 import math
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,19 +18,12 @@ from xlmodel.workbook import COMMITTED, TEMPLATES, build, to_bytes
 from xlmodel.workbook.builder import TOKEN_INPUTS, clean_text
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
+from .conftest import need_libreoffice
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {p.stem: p for p in sorted((ROOT / "examples").glob("*.toml"))}
 N_RANDOM = int(os.environ.get("XLMODEL_RANDOM_WORKBOOKS", "25"))
 INJECTION_NAMES = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2", "@SUM(1)", "#N/A", "tab\there\x07bell"]
-
-
-def need_libreoffice():
-    """Skip locally when LibreOffice is absent; fail in CI, where it must be installed."""
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice Calc (soffice) is required in CI: apt-get install -y libreoffice-calc-nogui")
-    pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
 
 
 # ------------------------------------------------------------------ random inputs
@@ -369,6 +361,8 @@ def test_committed_workbooks_match_the_generator(name):
     import io
 
     template, opts = COMMITTED[name]
+    if opts.get("formulas") == "udf":  # its Excel functions sheet carries the committed Lite bundle, prices and all
+        opts = {**opts, "lite": {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workbooks" / "lite").iterdir()}}
     fresh = build(template, assumptions.default(), **opts)
     committed = ROOT / "workbooks" / name
     assert committed.exists(), "run: xlmodel regenerate workbooks/"

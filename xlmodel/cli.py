@@ -545,33 +545,6 @@ def verify(workbook, scenario, tolerance):
     sys.exit(0 if report.ok else 1)
 
 
-@main.command("xlwings-conf", epilog="""\b
-Examples:
-  xlmodel xlwings-conf                 # print it
-  xlmodel xlwings-conf -o xlwings.conf # write it beside your workbook
-""")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def xlwings_conf(output, force):
-    """Print the xlwings.conf that makes the classic add-in import the LLM_* functions."""
-    from .udfs import xlwings_conf_text
-
-    text = xlwings_conf_text()
-    if not output:
-        click.echo(text, nl=False)
-        return
-    out = Path(output)
-    if out.exists() and not force:
-        raise Refused(f"{out} exists; pass --force to overwrite it")
-    from .fsutil import write_atomic
-
-    try:
-        write_atomic(out, text.encode("utf-8"), force=force)
-    except FileExistsError:
-        raise Refused(f"{out} exists; pass --force to overwrite it") from None
-    click.echo(f"Wrote {out}")
-
-
 @main.command(epilog="""\b
 Example:
   xlmodel regenerate workbooks/
@@ -584,6 +557,11 @@ def regenerate(folder):
     for path in regenerate_folder(Path(folder)):
         click.echo(f"Wrote {path}")
 
+
+from .cli_excel import lite, xlwings_conf  # noqa: E402  (the Excel set-up commands: their own module)
+
+main.add_command(lite)
+main.add_command(xlwings_conf)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

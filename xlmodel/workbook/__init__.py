@@ -14,7 +14,10 @@ from ..assumptions import default
 from ..fsutil import write_atomic
 from .builder import TEMPLATES, Builder, build
 
-__all__ = ["TEMPLATES", "build", "save_atomic", "regenerate_folder", "COMMITTED", "Builder"]
+__all__ = ["TEMPLATES", "build", "save_atomic", "regenerate_folder", "COMMITTED", "LITE_FOLDER", "Builder"]
+
+#: the committed xlwings Lite bundle (main.py, requirements.txt), a folder beside the workbooks
+LITE_FOLDER = "lite"
 
 #: the committed workbooks: file name -> (template, build options)
 COMMITTED = {
@@ -49,11 +52,21 @@ def save_atomic(wb, path, force: bool = False) -> None:
 
 def regenerate_folder(folder: Path) -> list[Path]:
     """Rewrite every committed template workbook in ``folder`` from the defaults."""
+    from ..lite import lite_files
+
     folder.mkdir(parents=True, exist_ok=True)
     a = default()
     written = []
+    # the Lite bundle, with today's prices; the udf workbook's Excel functions sheet carries the same files
+    lite = lite_files()
+    (folder / LITE_FOLDER).mkdir(exist_ok=True)
+    for name, text in lite.items():
+        path = folder / LITE_FOLDER / name
+        write_atomic(path, text.encode("utf-8"), force=True)
+        written.append(path)
     for name, (template, opts) in COMMITTED.items():
         path = folder / name
-        save_atomic(build(template, a, **opts), path, force=True)
+        save_atomic(build(template, a, lite=lite if opts.get("formulas") == "udf" else None, **opts), path,
+                    force=True)
         written.append(path)
     return written

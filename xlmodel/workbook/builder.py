@@ -59,6 +59,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
 from .migration_sheet import MigrationSheet
 from .actuals_sheet import ActualsSheet, with_actuals_scenario
 from .cohorts_sheet import CohortsSheet
+from .excel_sheet import ExcelSheets
 from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
 from .unit_economics_sheet import UnitEconomicsSheet
@@ -78,11 +79,11 @@ class _Names(dict):
 
 
 class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, RiskSheet, CohortsSheet,
-              ActualsSheet, CoverAndChecks):
+              ActualsSheet, CoverAndChecks, ExcelSheets):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
-                 cohorts=None, cohort_source: str = "", actuals=None, fit=None):
+                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
@@ -107,6 +108,7 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         self.t = template
         self.n_months = int(months or a.horizon)
         self.udf = formulas == "udf"
+        self.lite = lite  # the Lite bundle's files for a udf workbook (default: generated now)
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
         self.scenarios = list(a.scenarios.items())
@@ -189,12 +191,14 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
             self.styled(ws.cell(row=row, column=col), fill=S.SECTION_FILL)
         self.text(ws, f"A{row}", label, S.SECTION_FONT, S.SECTION_FILL)
 
-    def print_setup(self, ws, wide_pages: int = 1, title_rows: str | None = None, title_cols: str | None = None):
+    def print_setup(self, ws, wide_pages: int = 1, title_rows: str | None = None, title_cols: str | None = None,
+                    tall_pages: int = 0):
+        """Landscape A4, ``wide_pages`` across, ``tall_pages`` down (0: as many as it takes)."""
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = wide_pages
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = tall_pages
         ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
@@ -253,11 +257,9 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         self.checks_sheet()
         self.cover_sheet()
         if self.udf:
-            ws = self.wb.create_sheet("xlwings.conf")
-            self.text(ws, "A1", "UDF Modules")
-            self.text(ws, "B1", "xlmodel.udfs")
-            ws.column_dimensions["A"].width = 16
-            ws.column_dimensions["B"].width = 16
+            from ..lite import lite_files
+
+            self.excel_sheets(self.lite or lite_files())
         self.wb.properties.creator = "xlmodel"
         self.wb.properties.title = clean_text(self.a.name)
         self.wb.calculation.fullCalcOnLoad = True
@@ -269,13 +271,15 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
 
 
 def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native", cohorts=None,
-          cohort_source: str = "", actuals=None, fit=None) -> Workbook:
+          cohort_source: str = "", actuals=None, fit=None, lite=None) -> Workbook:
     """Build a template's workbook for the assumptions ``a``.
 
     ``cohorts``: the retention triangle of the cohorts template; ``actuals``
     and ``fit``: monthly actuals and their fit, for the model template's
-    Actuals sheet and ``actuals`` scenario.
+    Actuals sheet and ``actuals`` scenario; ``lite``: the files of
+    :func:`xlmodel.lite.lite_files` for a udf workbook's Excel functions sheet
+    (default: generated with today's prices).
     """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit).build()
+    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite).build()

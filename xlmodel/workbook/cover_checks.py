@@ -101,4 +101,4 @@ class CoverAndChecks:
         ws.column_dimensions["B"].width = 20
         ws.column_dimensions["C"].width = 30
         ws.column_dimensions["D"].width = 28
-        self.print_setup(ws)
+        self.print_setup(ws, tall_pages=1)  # the cover is one page, however many headlines it lists

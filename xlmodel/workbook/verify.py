@@ -72,13 +72,17 @@ def find_soffice() -> str:
 BATCH = 40
 
 
-def _convert(soffice: str, paths: list[Path], outdir: Path, timeout: float):
+#: what LibreOffice writes: a recalculated workbook, or the pages as a user prints them
+FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf:calc_pdf_Export"}
+
+
+def _convert(soffice: str, paths: list[Path], outdir: Path, timeout: float, to: str = "xlsx"):
     with tempfile.TemporaryDirectory(prefix="xlmodel-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_PROFILE_XCU, encoding="utf-8")
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
+               "--nolockcheck", "--convert-to", FILTERS[to], "--outdir", str(outdir),
                *[str(p) for p in paths]]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
         # its own process group: on a timeout the whole group goes (soffice.bin too, not just the launcher),
@@ -106,8 +110,8 @@ def _kill_group(proc: subprocess.Popen) -> None:
     proc.communicate()
 
 
-def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[Path]:
-    """Recalculate ``paths`` in headless LibreOffice; returns the recalculated copies.
+def recalculate(paths: list[Path], outdir: Path, timeout: float = 600, to: str = "xlsx") -> list[Path]:
+    """Recalculate ``paths`` in headless LibreOffice; returns the recalculated copies (``to="pdf"``: PDFs).
 
     Each LibreOffice process gets a fresh profile told to recalculate every
     formula on load, and converts up to ``BATCH`` files; a file a batch did not
@@ -116,13 +120,13 @@ def recalculate(paths: list[Path], outdir: Path, timeout: float = 600) -> list[P
     soffice = find_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     paths = [Path(p) for p in paths]
-    out = [outdir / p.name for p in paths]
+    out = [outdir / p.with_suffix("." + to).name for p in paths]
     proc = None
     for i in range(0, len(paths), BATCH):
-        proc = _convert(soffice, paths[i:i + BATCH], outdir, timeout)
+        proc = _convert(soffice, paths[i:i + BATCH], outdir, timeout, to)
     for p, o in zip(paths, out):
         if not o.exists():
-            proc = _convert(soffice, [p], outdir, timeout)
+            proc = _convert(soffice, [p], outdir, timeout, to)
             if not o.exists():
                 raise XlmodelError(f"LibreOffice did not write {o} (exit {proc.returncode}): "
                                    f"{(proc.stderr or proc.stdout).strip()[-300:]}")
