@@ -57,6 +57,12 @@ class CoverAndChecks:
                         "\"never\" means the event does not happen within the horizon."),
             ("Currency", self.a.currency),
         ]
+        if self.udf:
+            lines.insert(2, ("Excel functions", "The headline outputs call =LLM_...() functions written in Python: "
+                                                "set them up once with the steps on the Excel functions sheet "
+                                                "(xlwings Lite: nothing to install; a few minutes). Until then those "
+                                                "cells show #NAME? and their checks are FALSE; the native formulas "
+                                                "beside them (named ..._native) compute every number meanwhile."))
         row = 4
         for label, text in lines:
             self.text(ws, f"A{row}", label, S.SECTION_FONT).alignment = S.WRAP
