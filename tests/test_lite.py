@@ -310,6 +310,7 @@ def test_udf_workbook_carries_the_bundle_and_the_steps(bundle):
     head = next(i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite"))
     code = ["" if t is None else t for t in texts[head + 1:]]
     assert "\n".join(code) == bundle["main.py"].rstrip("\n")
+    assert max(map(len, code)) < 32_767  # an Excel cell holds the longest line whole
     assert all(c.data_type == "s" for c in ws["A"][head + 1:] if c.value is not None)
     steps = " ".join(t for t in texts[:start] if isinstance(t, str))
     for must in ("xlwings Lite", "Ctrl+Shift+End", "requirements.txt", "Restart", "=LLM_RUNWAY(", ".xlsm",

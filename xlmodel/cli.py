@@ -551,7 +551,8 @@ Example:
 """)
 @click.argument("folder", type=click.Path(file_okay=False), default="workbooks")
 def regenerate(folder):
-    """Rewrite the committed template workbooks in FOLDER from the defaults."""
+    """Rewrite the committed template workbooks in FOLDER from the defaults, and FOLDER/lite/ (the xlwings Lite
+    bundle, with today's prices)."""
     from .workbook import regenerate_folder
 
     for path in regenerate_folder(Path(folder)):

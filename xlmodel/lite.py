@@ -86,12 +86,13 @@ def bundle_modules(extra: dict[str, str] | None = None) -> dict[str, str]:
 def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
     """``(source, models, names)``: genai-prices' answers for every exact model name, as text.
 
-    The format is :mod:`xlmodel.frozen_prices`'. For every model of every
-    provider, its id and the names genai-prices matches exactly are looked up
-    with no provider and with the model's own provider (and the providers that
-    fall back to it), through genai-prices' own ``find_provider_model``; what it
-    answers is what is frozen, so the bundle gives the same price for those
-    names on the day it was generated.
+    The format is :mod:`xlmodel.frozen_prices`'. Every exact name (each
+    model's id and the names genai-prices matches exactly, over all providers)
+    is looked up with no provider, with each provider that lists it, with the
+    provider the first lookup found, and with the providers that fall back to
+    those, through genai-prices' own ``find_provider_model``; what it answers
+    is what is frozen, so the bundle gives the same price for those lookups on
+    the day it was generated.
     """
     try:
         from genai_prices import data_snapshot
@@ -121,22 +122,29 @@ def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
 
     found: dict[tuple[str, int], list[str]] = {}
 
-    def look(name: str, provider_id: str | None) -> None:
+    def look(name: str, provider_id: str | None):
         try:
             _, info = snap.find_provider_model(name, None, provider_id, None)
         except LookupError:
-            return
+            return None
         found.setdefault((provider_id or "*", model_line(info)), []).append(name)
+        return owner[id(info)]
 
     for p in snap.providers:  # every model is listed (close-name suggestions search them all), in genai-prices' order
         for m in p.models:
             model_line(m)
+    listed: dict[str, set[str]] = {}  # exact name -> the providers whose models list it
     for p in snap.providers:
         for m in p.models:
-            for name in sorted(_exact_names(m)):
-                look(name, None)
-                for provider_id in [p.id, *fallbacks.get(p.id, [])]:
-                    look(name, provider_id)
+            for name in _exact_names(m):
+                listed.setdefault(name, set()).add(p.id)
+    for name in sorted(listed):
+        providers = set(listed[name])
+        resolved = look(name, None)
+        if resolved:
+            providers.add(resolved)
+        for provider_id in sorted(providers | {f for q in providers for f in fallbacks.get(q, [])}):
+            look(name, provider_id)
     names = [f"{key} {k} {' '.join(sorted(set(ns)))}" for (key, k), ns in found.items()]
     source = price_data_date().split(", prices of")[0] + f", prices of {when.date().isoformat()}"
     return source, "\n".join(lines), "\n".join(names)

@@ -2981,308 +2981,7 @@ zhipuai GLM-5.3-Flash 0.11 0.386 0.032
 """
 
 NAMES = """
-* 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
-anthropic 0 claude-2
-azure 0 claude-2
-google 0 claude-2
-* 1 claude-3-5-haiku claude-3-5-haiku-latest
-anthropic 1 claude-3-5-haiku-latest
-azure 1 claude-3-5-haiku-latest
-google 454 claude-3-5-haiku claude-3-5-haiku-latest
-* 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
-anthropic 2 claude-3-5-sonnet
-azure 2 claude-3-5-sonnet
-google 455 claude-3-5-sonnet
-* 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
-anthropic 3 claude-3-7-sonnet-latest
-azure 3 claude-3-7-sonnet-latest
-google 456 claude-3-7-sonnet claude-3-7-sonnet-latest
-* 4 claude-3-haiku
-anthropic 4 claude-3-haiku
-azure 4 claude-3-haiku
-google 457 claude-3-haiku
-* 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
-anthropic 5 claude-3-opus-latest
-azure 5 claude-3-opus-latest
-google 458 claude-3-opus claude-3-opus-latest
-* 6 claude-3-sonnet claude-3-sonnet:beta
-anthropic 6 claude-3-sonnet
-azure 6 claude-3-sonnet
-google 6 claude-3-sonnet
-* 7 claude-fable-5
-anthropic 7 claude-fable-5
-azure 7 claude-fable-5
-google 461 claude-fable-5
-* 8 claude-fable-5-1
-anthropic 8 claude-fable-5-1
-azure 8 claude-fable-5-1
-google 462 claude-fable-5-1
-* 9 claude-fable-5-2
-anthropic 9 claude-fable-5-2
-azure 9 claude-fable-5-2
-google 463 claude-fable-5-2
-* 10 claude-haiku-4-5 claude-haiku-4.5
-anthropic 10 claude-haiku-4-5
-azure 10 claude-haiku-4-5
-google 464 claude-haiku-4-5
-* 11 claude-haiku-5-5 claude-haiku-5.5
-anthropic 11 claude-haiku-5-5
-azure 11 claude-haiku-5-5
-google 465 claude-haiku-5-5
-* 12 claude-mythos-5-2
-anthropic 12 claude-mythos-5-2
-azure 12 claude-mythos-5-2
-google 12 claude-mythos-5-2
-* 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
-anthropic 13 claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
-azure 13 claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
-google 459 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-1
-google 13 claude-opus-4-20250514
-* 14 claude-opus-4-1
-anthropic 14 claude-opus-4-1
-azure 14 claude-opus-4-1
-* 15 claude-opus-4-5
-anthropic 15 claude-opus-4-5
-azure 15 claude-opus-4-5
-google 466 claude-opus-4-5
-* 16 claude-opus-4-6
-anthropic 16 claude-opus-4-6
-azure 16 claude-opus-4-6
-google 467 claude-opus-4-6
-* 17 claude-opus-4-7 claude-opus-4.7
-anthropic 17 claude-opus-4-7
-azure 17 claude-opus-4-7
-google 468 claude-opus-4-7
-* 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
-anthropic 18 claude-opus-4-8
-azure 18 claude-opus-4-8
-google 469 claude-opus-4-8
-* 19 claude-opus-5 claude-opus-5-latest
-anthropic 19 claude-opus-5 claude-opus-5-latest
-azure 19 claude-opus-5 claude-opus-5-latest
-google 470 claude-opus-5
-google 19 claude-opus-5-latest
-* 20 claude-opus-5-5 claude-opus-5.5
-anthropic 20 claude-opus-5-5
-azure 20 claude-opus-5-5
-google 471 claude-opus-5-5
-* 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
-anthropic 21 claude-sonnet-4 claude-sonnet-4-0
-azure 21 claude-sonnet-4 claude-sonnet-4-0
-google 460 anthropic/claude-sonnet-4 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
-* 22 claude-sonnet-4-5
-anthropic 22 claude-sonnet-4-5
-azure 22 claude-sonnet-4-5
-google 472 claude-sonnet-4-5
-* 23 claude-sonnet-4-6 claude-sonnet-4.6
-anthropic 23 claude-sonnet-4-6
-azure 23 claude-sonnet-4-6
-google 473 claude-sonnet-4-6
-* 24 claude-sonnet-5
-anthropic 24 claude-sonnet-5
-azure 24 claude-sonnet-5
-google 24 claude-sonnet-5
-* 25 claude-sonnet-5-5 claude-sonnet-5.5
-anthropic 25 claude-sonnet-5-5
-azure 25 claude-sonnet-5-5
-google 474 claude-sonnet-5-5
-* 26 claude-v1
-anthropic 26 claude-v1
-azure 26 claude-v1
-google 26 claude-v1
-arcee 27 deepseek/deepseek-v4-flash-latest
-arcee 28 deepseek/deepseek-v4-pro
-arcee 29 deepseek/deepseek-v4-pro-0813
-arcee 30 deepseek/deepseek-v4.1-flash
-arcee 31 deepseek/deepseek-v4.1-flash-1017
-arcee 32 moonshotai/kimi-k3
-arcee 33 thinkingmachines/inkling-small
-arcee 34 trinity-large-thinking
-arcee 35 zai-org/glm-5.2
-arcee 36 zai-org/glm-5.3
-arcee 37 zai-org/glm-5.3-flash
-avian 38 meta-llama-3.1-405b-instruct
-avian 39 meta-llama-3.1-70b-instruct
-avian 40 meta-llama-3.1-8b-instruct
-avian 41 meta-llama-3.3-70b-instruct
-avian 42 deepseek/deepseek-v3.2
-avian 43 deepseek/deepseek-v4-flash
-avian 44 deepseek/deepseek-v4-pro
-avian 45 deepseek/deepseek-v4-pro-0813
-avian 46 deepseek/deepseek-v4.1-flash
-avian 47 minimax/minimax-m2.5
-avian 48 minimax/minimax-m3
-avian 49 moonshotai/kimi-k2.5
-avian 50 moonshotai/kimi-k2.6
-avian 51 moonshotai/kimi-k3
-avian 52 xiaomi/mimo-v2.5
-avian 53 xiaomi/mimo-v2.5-pro
-avian 54 xiaomi/mimo-v2.6-flash
-avian 55 xiaomi/mimo-v2.6-pro
-avian 56 z-ai/glm-4.7
-avian 57 z-ai/glm-5
-avian 58 z-ai/glm-5.1
-avian 59 z-ai/glm-5.2
-avian 60 z-ai/glm-5.3
-avian 61 z-ai/glm-5.3-flash
-aws 62 amazon.nova-2-sonic-v1:0
-aws 63 amazon.nova-lite-v1:0
-aws 64 amazon.nova-micro-v1:0
-aws 65 amazon.nova-premier-v1:0
-aws 66 amazon.nova-pro-v1:0
-aws 67 amazon.nova-sonic-v1:0
-aws 68 amazon.titan-embed-text-v1
-aws 69 amazon.titan-embed-text-v2:0
-aws 70 amazon.titan-text-express-v1
-aws 71 amazon.titan-text-lite-v1
-aws 72 deepseek.r1-v1:0
-aws 73 global.amazon.nova-2-lite-v1:0
-aws 74 global.anthropic.claude-fable-5-1-v1:0
-aws 75 global.anthropic.claude-fable-5-2
-aws 76 global.anthropic.claude-fable-5-v1:0
-aws 77 global.anthropic.claude-haiku-4-5-20251001-v1:0
-aws 78 global.anthropic.claude-haiku-5-5
-aws 79 global.anthropic.claude-mythos-5-2
-aws 80 global.anthropic.claude-opus-4-5-v1:0
-aws 81 global.anthropic.claude-opus-4-6-v1:0
-aws 82 global.anthropic.claude-opus-4-7-v1:0
-aws 83 global.anthropic.claude-opus-4-8-v1:0
-aws 84 global.anthropic.claude-opus-5
-aws 85 global.anthropic.claude-opus-5-5
-aws 86 global.anthropic.claude-sonnet-4-20250514-v1:0
-aws 87 global.anthropic.claude-sonnet-4-5-20250929-v1:0
-aws 88 global.anthropic.claude-sonnet-4-6-v1:0
-aws 89 global.anthropic.claude-sonnet-5-5
-aws 90 global.anthropic.claude-sonnet-5-v1:0
-aws 91 global.moonshotai.kimi-k3
-aws 92 global.moonshotai.kimi-k3.1
-aws 93 global.openai.gpt-5.6-luna
-aws 94 global.openai.gpt-5.6-sol
-aws 95 global.openai.gpt-5.6-terra
-aws 96 global.openai.gpt-6-astra
-aws 97 global.openai.gpt-6-luna
-aws 98 global.openai.gpt-6-sol
-aws 99 global.openai.gpt-6.1-sol
-aws 100 global.openai.gpt-6.1-terra
-aws 101 global.zai.glm-5.3
-aws 102 google.gemma-3-12b-it
-aws 103 google.gemma-3-27b-it
-aws 104 google.gemma-3-4b-it
-aws 105 meta.llama3-1-70b-instruct-v1:0
-aws 106 meta.llama3-1-8b-instruct-v1:0
-aws 107 meta.llama3-2-11b-instruct-v1:0
-aws 108 meta.llama3-2-1b-instruct-v1:0
-aws 109 meta.llama3-2-3b-instruct-v1:0
-aws 110 meta.llama3-2-90b-instruct-v1:0
-aws 111 meta.llama3-3-70b-instruct-v1:0
-aws 112 meta.llama3-70b-instruct-v1:0
-aws 113 meta.llama3-8b-instruct-v1:0
-aws 114 meta.llama4-maverick-17b-instruct-v1:0
-aws 115 meta.llama4-scout-17b-instruct-v1:0
-aws 116 mistral.devstral-2-123b
-aws 117 mistral.magistral-small-2509
-aws 118 mistral.ministral-3-14b-instruct
-aws 119 mistral.ministral-3-3b-instruct
-aws 120 mistral.ministral-3-8b-instruct
-aws 121 mistral.mistral-7b-instruct-v0:2
-aws 122 mistral.mistral-large-2402-v1:0
-aws 123 mistral.mistral-large-3-675b-instruct
-aws 124 mistral.mistral-small-2402-v1:0
-aws 125 mistral.mixtral-8x7b-instruct-v0:1
-aws 126 mistral.pixtral-large-2502-v1:0
-aws 127 mistral.voxtral-mini-3b-2507
-aws 128 mistral.voxtral-small-24b-2507
-aws 129 nvidia.nemotron-nano-3-30b:0
-aws 130 nvidia.nemotron-nano-9b-v2:0
-aws 131 nvidia.nemotron-super-3-120b:0
-aws 132 openai.gpt-5.4
-aws 133 openai.gpt-5.5
-aws 134 openai.gpt-oss-120b-1:0
-aws 135 openai.gpt-oss-20b-1:0
-aws 136 qwen.qwen3-32b-v1:0
-aws 137 qwen.qwen3-coder-30b-a3b-v1:0
-aws 138 qwen.qwen3-coder-480b-a35b-v1:0
-aws 139 qwen.qwen3-vl-235b-a22b-v1:0
-aws 141 regional.anthropic.claude-3-5-haiku-20241022-v1:0
-aws 142 regional.anthropic.claude-3-5-sonnet-20240620-v1:0
-aws 143 regional.anthropic.claude-3-5-sonnet-20241022-v2:0
-aws 144 regional.anthropic.claude-3-7-sonnet-20250219-v1:0
-aws 145 regional.anthropic.claude-3-haiku-20240307-v1:0
-aws 146 regional.anthropic.claude-3-opus-20240229-v1:0
-aws 147 regional.anthropic.claude-3-sonnet-20240229-v1:0
-aws 148 anthropic.claude-fable-5-1 claude-fable-5-1 us.anthropic.claude-fable-5-1
-aws 149 anthropic.claude-fable-5-2 claude-fable-5-2 eu.anthropic.claude-fable-5-2 us.anthropic.claude-fable-5-2
-aws 150 anthropic.claude-fable-5 au.anthropic.claude-fable-5 claude-fable-5 eu.anthropic.claude-fable-5 us.anthropic.claude-fable-5
-aws 152 anthropic.claude-haiku-5-5 apac.anthropic.claude-haiku-5-5 au.anthropic.claude-haiku-5-5 claude-haiku-5-5 eu.anthropic.claude-haiku-5-5 jp.anthropic.claude-haiku-5-5 us-gov.anthropic.claude-haiku-5-5 us.anthropic.claude-haiku-5-5
-aws 153 anthropic.claude-mythos-5-2 claude-mythos-5-2 eu.anthropic.claude-mythos-5-2 us.anthropic.claude-mythos-5-2
-aws 160 anthropic.claude-opus-5 au.anthropic.claude-opus-5 claude-opus-5 eu.anthropic.claude-opus-5 in.anthropic.claude-opus-5 jp.anthropic.claude-opus-5 us.anthropic.claude-opus-5
-aws 161 anthropic.claude-opus-5-5 au.anthropic.claude-opus-5-5 claude-opus-5-5 eu.anthropic.claude-opus-5-5 jp.anthropic.claude-opus-5-5 us.anthropic.claude-opus-5-5
-aws 165 anthropic.claude-sonnet-5-5 apac.anthropic.claude-sonnet-5-5 au.anthropic.claude-sonnet-5-5 claude-sonnet-5-5 eu.anthropic.claude-sonnet-5-5 jp.anthropic.claude-sonnet-5-5 us-gov.anthropic.claude-sonnet-5-5 us.anthropic.claude-sonnet-5-5
-aws 166 anthropic.claude-sonnet-5 apac.anthropic.claude-sonnet-5 au.anthropic.claude-sonnet-5 claude-sonnet-5 eu.anthropic.claude-sonnet-5 in.anthropic.claude-sonnet-5 jp.anthropic.claude-sonnet-5 us-gov.anthropic.claude-sonnet-5 us.anthropic.claude-sonnet-5
-aws 167 in.moonshotai.kimi-k3 moonshotai.kimi-k3 us.moonshotai.kimi-k3
-aws 177 us.zai.glm-5.3
-aws 178 writer.palmyra-x4-v1:0
-aws 179 writer.palmyra-x5-v1:0
-azure 180 ada text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
-azure 181 babbage babbage-002
-azure 182 curie text-curie text-curie-001
-azure 183 davinci davinci-002 text-davinci text-davinci-002
-azure 184 mai-ds-r1:free
-* 1094 o1 o1-2024-12-17
-azure 185 o1 o1-2024-12-17
-* 1095 o1-mini o1-mini-2024-09-12
-azure 186 o1-mini o1-mini-2024-09-12
-* 1096 o1-preview o1-preview-2024-09-12
-azure 187 o1-preview o1-preview-2024-09-12
-* 1098 o3 o3-2025-04-16
-azure 188 o3 o3-2025-04-16
-* 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
-azure 189 o3-mini o3-mini-2025-01-31
-* 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
-azure 190 o4-mini o4-mini-2025-04-16 o4-mini-deep-research o4-mini-deep-research-2025-06-26 o4-mini-high
-azure 191 phi-3-medium-128k-instruct
-azure 192 phi-3-mini-128k-instruct
-azure 193 phi-3.5-mini-128k-instruct
-azure 194 phi-4
-azure 195 phi-4-mini-instruct
-azure 196 phi-4-multimodal-instruct
-azure 197 phi-4-reasoning-plus
-azure 198 phi-4-reasoning-plus:free
-azure 199 phi-4-reasoning:free
-azure 200 text-embedding-3-large
-azure 201 text-embedding-3-small
-azure 202 wizardlm-2-8x22b
-baseten 203 deepseek-ai/deepseek-v4-flash-0731
-baseten 204 deepseek-ai/deepseek-v4-pro
-baseten 205 deepseek-ai/deepseek-v4-pro-0813
-baseten 206 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-baseten 207 deepseek-ai/deepseek-v4.1-flash-1017-fast
-baseten 208 deepseek-ai/deepseek-v4.1-flash-fast
-baseten 209 meta-models/muse-spark-open
-baseten 210 moonshotai/kimi-k2.6
-baseten 211 moonshotai/kimi-k2.7-code
-baseten 212 moonshotai/kimi-k3
-baseten 213 nvidia/nvidia-nemotron-3-ultra-550b-a55b
-baseten 214 nvidia/nvidia-nemotron-3.5-super-vl-120b-a12b
-baseten 215 openai/gpt-oss-120b
-baseten 216 reflection/beam-1.0
-baseten 217 thinkingmachines/inkling
-baseten 218 thinkingmachines/inkling-small
-baseten 219 zai-org/glm-4.7
-baseten 220 zai-org/glm-5.2
-baseten 221 zai-org/glm-5.2-fast
-baseten 222 zai-org/glm-5.3
-baseten 223 zai-org/glm-5.3-fast
-baseten 224 zai-org/glm-5.3-flash
-cerebras 225 gemma-4-31b
-* 1082 gpt-oss-120b
-cerebras 226 gpt-oss-120b
-cerebras 227 llama-3.3-70b
-cerebras 228 llama3.1-8b
-cerebras 229 qwen-3-32b
-cerebras 230 qwen-3-coder-480b
-cerebras 231 qwen-3.8-27b
-cerebras 232 zai-glm-4.7
+openrouter 1113 01-ai/yi-large
 * 233 @cf/ai4bharat/indictrans2-en-indic-1b
 cloudflare 233 @cf/ai4bharat/indictrans2-en-indic-1b
 * 234 @cf/aisingapore/gemma-sea-lion-v4-27b-it
@@ -3335,10 +3034,10 @@ cloudflare 256 @cf/meta/llama-3.1-70b-instruct-fp8-fast
 cloudflare 257 @cf/meta/llama-3.1-8b-instruct
 * 258 @cf/meta/llama-3.1-8b-instruct-awq
 cloudflare 258 @cf/meta/llama-3.1-8b-instruct-awq
-* 259 @cf/meta/llama-3.1-8b-instruct-fp8
-cloudflare 259 @cf/meta/llama-3.1-8b-instruct-fp8
 * 260 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
 cloudflare 260 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
+* 259 @cf/meta/llama-3.1-8b-instruct-fp8
+cloudflare 259 @cf/meta/llama-3.1-8b-instruct-fp8
 * 261 @cf/meta/llama-3.2-11b-vision-instruct
 cloudflare 261 @cf/meta/llama-3.2-11b-vision-instruct
 * 262 @cf/meta/llama-3.2-1b-instruct
@@ -3391,33 +3090,440 @@ cloudflare 284 @cf/zai-org/glm-5.2
 cloudflare 285 @cf/zai-org/glm-5.3
 * 286 @cf/zai-org/glm-5.3-flash
 cloudflare 286 @cf/zai-org/glm-5.3-flash
+* 363 accounts/fireworks/models/deepseek-r1-0528
+fireworks 363 accounts/fireworks/models/deepseek-r1-0528
+* 364 accounts/fireworks/models/deepseek-v3-0324
+fireworks 364 accounts/fireworks/models/deepseek-v3-0324
+* 365 accounts/fireworks/models/deepseek-v3p2
+fireworks 365 accounts/fireworks/models/deepseek-v3p2
+* 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
+fireworks 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
+* 367 accounts/fireworks/models/deepseek-v4-pro
+fireworks 367 accounts/fireworks/models/deepseek-v4-pro
+* 368 accounts/fireworks/models/deepseek-v4p1-flash
+fireworks 368 accounts/fireworks/models/deepseek-v4p1-flash
+* 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
+fireworks 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
+* 373 accounts/fireworks/models/ember-1
+fireworks 373 accounts/fireworks/models/ember-1
+* 374 accounts/fireworks/models/gemma-3-27b-it
+fireworks 374 accounts/fireworks/models/gemma-3-27b-it
+* 375 accounts/fireworks/models/glm-4p7
+fireworks 375 accounts/fireworks/models/glm-4p7
+* 376 accounts/fireworks/models/glm-5p1
+fireworks 376 accounts/fireworks/models/glm-5p1
+* 378 accounts/fireworks/models/glm-5p2
+fireworks 378 accounts/fireworks/models/glm-5p2
+* 380 accounts/fireworks/models/glm-5p3
+fireworks 380 accounts/fireworks/models/glm-5p3
+* 382 accounts/fireworks/models/glm-5p3-flash
+fireworks 382 accounts/fireworks/models/glm-5p3-flash
+* 385 accounts/fireworks/models/gpt-oss-120b
+fireworks 385 accounts/fireworks/models/gpt-oss-120b
+* 386 accounts/fireworks/models/gpt-oss-20b
+fireworks 386 accounts/fireworks/models/gpt-oss-20b
+* 387 accounts/fireworks/models/inkling
+fireworks 387 accounts/fireworks/models/inkling
+* 388 accounts/fireworks/models/kimi-k2p5
+fireworks 388 accounts/fireworks/models/kimi-k2p5
+* 389 accounts/fireworks/models/kimi-k2p6
+fireworks 389 accounts/fireworks/models/kimi-k2p6
+* 391 accounts/fireworks/models/kimi-k2p7-code
+fireworks 391 accounts/fireworks/models/kimi-k2p7-code
+* 393 accounts/fireworks/models/kimi-k3
+fireworks 393 accounts/fireworks/models/kimi-k3
+* 396 accounts/fireworks/models/kimi-k3p1-pro
+fireworks 396 accounts/fireworks/models/kimi-k3p1-pro
+* 397 accounts/fireworks/models/llama-v3p1-8b-instruct
+fireworks 397 accounts/fireworks/models/llama-v3p1-8b-instruct
+* 398 accounts/fireworks/models/llama4-maverick-instruct-basic
+fireworks 398 accounts/fireworks/models/llama4-maverick-instruct-basic
+* 399 accounts/fireworks/models/minimax-m2p1
+fireworks 399 accounts/fireworks/models/minimax-m2p1
+* 400 accounts/fireworks/models/minimax-m2p7
+fireworks 400 accounts/fireworks/models/minimax-m2p7
+* 401 accounts/fireworks/models/minimax-m3
+fireworks 401 accounts/fireworks/models/minimax-m3
+* 402 accounts/fireworks/models/muse-spark-open
+fireworks 402 accounts/fireworks/models/muse-spark-open
+* 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
+fireworks 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
+* 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
+fireworks 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
+* 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
+fireworks 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
+* 406 accounts/fireworks/models/qwen3-235b-a22b
+fireworks 406 accounts/fireworks/models/qwen3-235b-a22b
+* 407 accounts/fireworks/models/qwen3p6-plus
+fireworks 407 accounts/fireworks/models/qwen3p6-plus
+* 408 accounts/fireworks/models/qwen3p7-plus
+fireworks 408 accounts/fireworks/models/qwen3p7-plus
+* 409 accounts/fireworks/models/qwen3p8-max
+fireworks 409 accounts/fireworks/models/qwen3p8-max
+* 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
+fireworks 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
+* 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
+fireworks 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
+* 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
+fireworks 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
+* 377 accounts/fireworks/routers/glm-5p1-fast
+fireworks 377 accounts/fireworks/routers/glm-5p1-fast
+* 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
+fireworks 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
+* 381 accounts/fireworks/routers/glm-5p3-fast
+fireworks 381 accounts/fireworks/routers/glm-5p3-fast
+* 383 accounts/fireworks/routers/glm-5p3-flash-us
+fireworks 383 accounts/fireworks/routers/glm-5p3-flash-us
+* 384 accounts/fireworks/routers/glm-5p3-us
+fireworks 384 accounts/fireworks/routers/glm-5p3-us
+* 390 accounts/fireworks/routers/kimi-k2p6-fast
+fireworks 390 accounts/fireworks/routers/kimi-k2p6-fast
+* 392 accounts/fireworks/routers/kimi-k2p7-code-fast
+fireworks 392 accounts/fireworks/routers/kimi-k2p7-code-fast
+* 394 accounts/fireworks/routers/kimi-k3-fast
+fireworks 394 accounts/fireworks/routers/kimi-k3-fast
+* 395 accounts/fireworks/routers/kimi-k3-us
+fireworks 395 accounts/fireworks/routers/kimi-k3-us
+* 410 accounts/fireworks/routers/ultramarine-1-flash-us
+fireworks 410 accounts/fireworks/routers/ultramarine-1-flash-us
+azure 180 ada text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
+openai 999 ada text-ada-001
+openrouter 1114 aetherwiing/mn-starcannon-12b
+openrouter 1115 agentica-org/deepcoder-14b-preview:free
+openrouter 1116 ai21/jamba-1-5-large
+openrouter 1117 ai21/jamba-1-5-mini
+openrouter 1118 ai21/jamba-1.6-large
+openrouter 1119 ai21/jamba-1.6-mini
+openrouter 1120 ai21/jamba-instruct
+openrouter 1121 ai21/jamba-large-1.7
+openrouter 1122 aion-labs/aion-1.0
+openrouter 1123 aion-labs/aion-1.0-mini
+openrouter 1124 aion-labs/aion-2.0 aion-labs/aion-2.0-20260223
+openrouter 1125 aion-labs/aion-3.0 aion-labs/aion-3.0-20260707
+openrouter 1126 aion-labs/aion-3.0-mini aion-labs/aion-3.0-mini-20260707
+openrouter 1127 aion-labs/aion-3.5 aion-labs/aion-3.5-20260923
+openrouter 1128 aion-labs/aion-3.5-mini aion-labs/aion-3.5-mini-20260923
+openrouter 1129 aion-labs/aion-rp-llama-3.1-8b
+huggingface_publicai 734 aisingapore/gemma-sea-lion-v4-27b-it aisingapore/gemma-sea-lion-v4-27b-it-fast
+huggingface_publicai 735 aisingapore/nemotron-sea-lion-v4.8-120b-a12b aisingapore/nemotron-sea-lion-v4.8-120b-a12b-fast
+huggingface_publicai 736 aisingapore/qwen-sea-lion-v4-32b-it aisingapore/qwen-sea-lion-v4-32b-it-fast
+huggingface_publicai 737 aisingapore/qwen-sea-lion-v4.5-27b-it aisingapore/qwen-sea-lion-v4.5-27b-it-fast
+openrouter 1130 alfredpros/codellama-7b-instruct-solidity
+openrouter 1131 all-hands/openhands-lm-32b-v0.1
+openrouter 1132 allenai/molmo-7b-d:free
+openrouter 1133 allenai/olmo-3-32b-think
+huggingface_publicai 738 allenai/olmo-3-7b-instruct allenai/olmo-3-7b-instruct-fast
+huggingface_publicai 739 allenai/olmo-3.1-32b-instruct allenai/olmo-3.1-32b-instruct-fast
+together 2181 allenai/olmo-7b allenai/olmo-7b-instruct allenai/olmo-7b-twin-2t
+openrouter 1134 alpindale/goliath-120b
+openrouter 1135 alpindale/magnum-72b
+huggingface_novita 647 alpindale/wizardlm-2-8x22b alpindale/wizardlm-2-8x22b-fast
+aws 62 amazon.nova-2-sonic-v1:0
+aws 63 amazon.nova-lite-v1:0
+aws 64 amazon.nova-micro-v1:0
+aws 65 amazon.nova-premier-v1:0
+aws 66 amazon.nova-pro-v1:0
+aws 67 amazon.nova-sonic-v1:0
+aws 68 amazon.titan-embed-text-v1
+aws 69 amazon.titan-embed-text-v2:0
+aws 70 amazon.titan-text-express-v1
+aws 71 amazon.titan-text-lite-v1
+openrouter 1136 amazon/nova-2-lite-v1
+openrouter 1137 amazon/nova-lite-v1
+openrouter 1138 amazon/nova-micro-v1
+openrouter 1139 amazon/nova-premier-v1
+openrouter 1140 amazon/nova-pro-v1
+openrouter 1141 anthracite-org/magnum-v2-72b
+openrouter 1142 anthracite-org/magnum-v4-72b
+aws 150 anthropic.claude-fable-5 au.anthropic.claude-fable-5 claude-fable-5 eu.anthropic.claude-fable-5 us.anthropic.claude-fable-5
+aws 148 anthropic.claude-fable-5-1 claude-fable-5-1 us.anthropic.claude-fable-5-1
+aws 149 anthropic.claude-fable-5-2 claude-fable-5-2 eu.anthropic.claude-fable-5-2 us.anthropic.claude-fable-5-2
+aws 152 anthropic.claude-haiku-5-5 apac.anthropic.claude-haiku-5-5 au.anthropic.claude-haiku-5-5 claude-haiku-5-5 eu.anthropic.claude-haiku-5-5 jp.anthropic.claude-haiku-5-5 us-gov.anthropic.claude-haiku-5-5 us.anthropic.claude-haiku-5-5
+aws 153 anthropic.claude-mythos-5-2 claude-mythos-5-2 eu.anthropic.claude-mythos-5-2 us.anthropic.claude-mythos-5-2
+aws 160 anthropic.claude-opus-5 au.anthropic.claude-opus-5 claude-opus-5 eu.anthropic.claude-opus-5 in.anthropic.claude-opus-5 jp.anthropic.claude-opus-5 us.anthropic.claude-opus-5
+aws 161 anthropic.claude-opus-5-5 au.anthropic.claude-opus-5-5 claude-opus-5-5 eu.anthropic.claude-opus-5-5 jp.anthropic.claude-opus-5-5 us.anthropic.claude-opus-5-5
+aws 166 anthropic.claude-sonnet-5 apac.anthropic.claude-sonnet-5 au.anthropic.claude-sonnet-5 claude-sonnet-5 eu.anthropic.claude-sonnet-5 in.anthropic.claude-sonnet-5 jp.anthropic.claude-sonnet-5 us-gov.anthropic.claude-sonnet-5 us.anthropic.claude-sonnet-5
+aws 165 anthropic.claude-sonnet-5-5 apac.anthropic.claude-sonnet-5-5 au.anthropic.claude-sonnet-5-5 claude-sonnet-5-5 eu.anthropic.claude-sonnet-5-5 jp.anthropic.claude-sonnet-5-5 us-gov.anthropic.claude-sonnet-5-5 us.anthropic.claude-sonnet-5-5
+openrouter 1143 anthropic/claude-2 anthropic/claude-2.0 anthropic/claude-2.0:beta anthropic/claude-2.1 anthropic/claude-2.1:beta anthropic/claude-2:beta
+openrouter 1144 anthropic/claude-3-haiku anthropic/claude-3-haiku:beta
+openrouter 1145 anthropic/claude-3-opus anthropic/claude-3-opus:beta
+openrouter 1146 anthropic/claude-3-sonnet anthropic/claude-3-sonnet:beta
+openrouter 1147 anthropic/claude-3.5-haiku anthropic/claude-3.5-haiku-20241022 anthropic/claude-3.5-haiku-20241022:beta anthropic/claude-3.5-haiku:beta
+openrouter 1148 anthropic/claude-3.5-sonnet anthropic/claude-3.5-sonnet-20240620 anthropic/claude-3.5-sonnet-20240620:beta anthropic/claude-3.5-sonnet:beta
+openrouter 1149 anthropic/claude-3.7-sonnet anthropic/claude-3.7-sonnet:beta anthropic/claude-3.7-sonnet:thinking
+openrouter 1158 anthropic/claude-4.1-opus-20250805 anthropic/claude-opus-4 anthropic/claude-opus-4.1
+openrouter 1154 anthropic/claude-4.5-haiku-20251001 anthropic/claude-4.5-haiku-20251001:beta anthropic/claude-haiku-4.5 anthropic/claude-haiku-4.5-20251001 anthropic/claude-haiku-4.5-20251001:beta anthropic/claude-haiku-4.5:beta
+openrouter 1160 anthropic/claude-4.5-opus-20251124 anthropic/claude-4.5-opus-20251124:beta anthropic/claude-opus-4.5 anthropic/claude-opus-4.5-20251124 anthropic/claude-opus-4.5-20251124:beta anthropic/claude-opus-4.5:beta
+openrouter 1177 anthropic/claude-4.5-sonnet-20250929 anthropic/claude-4.5-sonnet-20250929:beta anthropic/claude-sonnet-4.5 anthropic/claude-sonnet-4.5-20250929 anthropic/claude-sonnet-4.5-20250929:beta anthropic/claude-sonnet-4.5:beta
+openrouter 1162 anthropic/claude-4.6-opus-20260205 anthropic/claude-4.6-opus-20260205:beta anthropic/claude-opus-4.6 anthropic/claude-opus-4.6-20260205 anthropic/claude-opus-4.6-20260205:beta anthropic/claude-opus-4.6:beta
+openrouter 1179 anthropic/claude-4.6-sonnet-20260217 anthropic/claude-4.6-sonnet-20260217:beta anthropic/claude-sonnet-4.6 anthropic/claude-sonnet-4.6-20260217 anthropic/claude-sonnet-4.6-20260217:beta anthropic/claude-sonnet-4.6:beta
+openrouter 1165 anthropic/claude-4.7-opus-20260416 anthropic/claude-opus-4.7 anthropic/claude-opus-4.7:beta
+openrouter 1168 anthropic/claude-4.8-opus-20260528 anthropic/claude-opus-4.8 anthropic/claude-opus-4.8:beta
+openrouter 1150 anthropic/claude-5-fable-20260609 anthropic/claude-fable-5 anthropic/claude-fable-5:beta
+openrouter 1151 anthropic/claude-fable-5.1 anthropic/claude-fable-5.1-20260831 anthropic/claude-fable-5.1:beta
+openrouter 1152 anthropic/claude-fable-5.1:batch
+openrouter 1153 anthropic/claude-fable-5:batch
+openrouter 1155 anthropic/claude-haiku-4.5:batch
+openrouter 1156 anthropic/claude-haiku-5.5 anthropic/claude-haiku-5.5-20261007
+openrouter 1157 anthropic/claude-haiku-5.5:batch
+openrouter 1159 anthropic/claude-opus-4.1:batch
+openrouter 1161 anthropic/claude-opus-4.5:batch
+openrouter 1163 anthropic/claude-opus-4.6-fast
+openrouter 1164 anthropic/claude-opus-4.6:batch
+openrouter 1166 anthropic/claude-opus-4.7-fast
+openrouter 1167 anthropic/claude-opus-4.7:batch
+openrouter 1169 anthropic/claude-opus-4.8-fast
+openrouter 1170 anthropic/claude-opus-4.8:batch
+openrouter 1171 anthropic/claude-opus-5 anthropic/claude-opus-5-20260723 anthropic/claude-opus-5:beta
+openrouter 1172 anthropic/claude-opus-5-fast
+openrouter 1173 anthropic/claude-opus-5.5 anthropic/claude-opus-5.5-20260921 anthropic/claude-opus-5.5:beta
+openrouter 1174 anthropic/claude-opus-5.5:batch
+openrouter 1175 anthropic/claude-opus-5:batch
+google 460 anthropic/claude-sonnet-4 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
+openrouter 1176 anthropic/claude-sonnet-4
+openrouter 1178 anthropic/claude-sonnet-4.5:batch
+openrouter 1180 anthropic/claude-sonnet-4.6:batch
+openrouter 1181 anthropic/claude-sonnet-5 anthropic/claude-sonnet-5-20260630 anthropic/claude-sonnet-5:beta
+openrouter 1182 anthropic/claude-sonnet-5.5 anthropic/claude-sonnet-5.5-20260928 anthropic/claude-sonnet-5.5:beta
+openrouter 1183 anthropic/claude-sonnet-5.5:batch
+openrouter 1184 anthropic/claude-sonnet-5:batch
+openrouter 1185 anubis-pro-105b-v1
+openrouter 1186 arcee-ai/coder-large
+openrouter 1187 arcee-ai/trinity-large-thinking
+openrouter 1188 arcee-ai/trinity-mini
+openrouter 1189 arcee-ai/virtuoso-large
+openrouter 1190 arcee-blitz
+openrouter 1191 arliai/qwq-32b-arliai-rpr-v1:free
+together 2154 austism/chronos-hermes-13b
+azure 181 babbage babbage-002
+openai 1000 babbage
+openai 1001 babbage-002
+novita 886 baichuan/baichuan-m2-32b
+novita 887 baidu/cobuddy
+novita 888 baidu/ernie-4.5-21b-a3b
+huggingface_novita 648 baidu/ernie-4.5-21b-a3b-pt baidu/ernie-4.5-21b-a3b-pt-fast
+huggingface_novita 649 baidu/ernie-4.5-300b-a47b-base-pt baidu/ernie-4.5-300b-a47b-base-pt-fast
+huggingface_novita 650 baidu/ernie-4.5-vl-28b-a3b-pt baidu/ernie-4.5-vl-28b-a3b-pt-fast
+openrouter 1192 baidu/ernie-4.5-vl-424b-a47b
+huggingface_novita 651 baidu/ernie-4.5-vl-424b-a47b-base-pt baidu/ernie-4.5-vl-424b-a47b-base-pt-fast
+ovhcloud 2051 bge-base-en-v1.5
+ovhcloud 2052 bge-m3
+ovhcloud 2053 bge-multilingual-gemma2
+huggingface_publicai 733 bsc-lt/alia-40b-instruct-2606 bsc-lt/alia-40b-instruct-2606-fast
+openrouter 1193 bytedance-research/ui-tars-72b:free
+openrouter 1194 bytedance-seed/seed-1.6 bytedance-seed/seed-1.6-20250625
+openrouter 1195 bytedance-seed/seed-1.6-flash bytedance-seed/seed-1.6-flash-20250625
+openrouter 1196 bytedance-seed/seed-2-1-turbo bytedance-seed/seed-2-1-turbo-20260810
+openrouter 1197 bytedance-seed/seed-2.0-code bytedance-seed/seed-2.0-code-20260730
+openrouter 1198 bytedance-seed/seed-2.0-lite bytedance-seed/seed-2.0-lite-20260309
+openrouter 1199 bytedance-seed/seed-2.0-mini bytedance-seed/seed-2.0-mini-20260224
+openrouter 1200 bytedance/ui-tars-1.5-7b
 cohere 287 c4ai-aya-expanse-32b
 cohere 288 c4ai-aya-expanse-8b
+openrouter 1201 caller-large
+groq 524 canopylabs/orpheus-arabic-saudi
+groq 525 canopylabs/orpheus-v1-english
+azure 1073 chat-latest gpt-chat-latest
+openai 1073 chat-latest gpt-chat-latest
+azure 1002 chatgpt-4o-latest
+openai 1002 chatgpt-4o-latest
+openrouter 1202 chatgpt-4o-latest
+azure 1003 chatgpt-image-latest
+openai 1003 chatgpt-image-latest
+* 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+anthropic 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+azure 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+google 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+openrouter 1203 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+* 1 claude-3-5-haiku claude-3-5-haiku-latest
+anthropic 1 claude-3-5-haiku claude-3-5-haiku-latest
+azure 1 claude-3-5-haiku claude-3-5-haiku-latest
+google 454 claude-3-5-haiku claude-3-5-haiku-latest
+* 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+anthropic 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+azure 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+google 455 claude-3-5-sonnet
+* 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+anthropic 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+azure 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+google 456 claude-3-7-sonnet claude-3-7-sonnet-latest
+* 4 claude-3-haiku
+anthropic 4 claude-3-haiku
+azure 4 claude-3-haiku
+google 457 claude-3-haiku
+* 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
+anthropic 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
+azure 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
+google 458 claude-3-opus claude-3-opus-latest claude-3-opus:beta
+openrouter 1204 claude-3-opus claude-3-opus:beta
+* 6 claude-3-sonnet claude-3-sonnet:beta
+anthropic 6 claude-3-sonnet claude-3-sonnet:beta
+azure 6 claude-3-sonnet claude-3-sonnet:beta
+google 6 claude-3-sonnet claude-3-sonnet:beta
+openrouter 1205 claude-3-sonnet claude-3-sonnet:beta
+google 2 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+openrouter 1206 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+google 3 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+openrouter 1207 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+* 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
+anthropic 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
+azure 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
+google 459 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-1
+* 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
+anthropic 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
+azure 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
+* 7 claude-fable-5
+anthropic 7 claude-fable-5
+azure 7 claude-fable-5
+github-copilot 411 claude-fable-5
+google 461 claude-fable-5
+quicksilverpro 2079 claude-fable-5
+* 8 claude-fable-5-1
+anthropic 8 claude-fable-5-1
+azure 8 claude-fable-5-1
+google 462 claude-fable-5-1
+quicksilverpro 2080 claude-fable-5-1
+* 9 claude-fable-5-2
+anthropic 9 claude-fable-5-2
+azure 9 claude-fable-5-2
+google 463 claude-fable-5-2
+github-copilot 412 claude-fable-5.1
+* 10 claude-haiku-4-5 claude-haiku-4.5
+anthropic 10 claude-haiku-4-5 claude-haiku-4.5
+azure 10 claude-haiku-4-5 claude-haiku-4.5
+google 464 claude-haiku-4-5 claude-haiku-4.5
+quicksilverpro 2081 claude-haiku-4-5
+github-copilot 413 claude-haiku-4.5
+* 11 claude-haiku-5-5 claude-haiku-5.5
+anthropic 11 claude-haiku-5-5 claude-haiku-5.5
+azure 11 claude-haiku-5-5 claude-haiku-5.5
+google 465 claude-haiku-5-5 claude-haiku-5.5
+quicksilverpro 2082 claude-haiku-5-5
+github-copilot 414 claude-haiku-5.5
+* 12 claude-mythos-5-2
+anthropic 12 claude-mythos-5-2
+azure 12 claude-mythos-5-2
+google 12 claude-mythos-5-2
+* 14 claude-opus-4-1
+anthropic 14 claude-opus-4-1
+azure 14 claude-opus-4-1
+google 13 claude-opus-4-20250514
+* 15 claude-opus-4-5
+anthropic 15 claude-opus-4-5
+azure 15 claude-opus-4-5
+google 466 claude-opus-4-5
+* 16 claude-opus-4-6
+anthropic 16 claude-opus-4-6
+azure 16 claude-opus-4-6
+google 467 claude-opus-4-6
+quicksilverpro 2083 claude-opus-4-6
+* 17 claude-opus-4-7 claude-opus-4.7
+anthropic 17 claude-opus-4-7 claude-opus-4.7
+azure 17 claude-opus-4-7 claude-opus-4.7
+google 468 claude-opus-4-7 claude-opus-4.7
+* 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
+anthropic 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
+azure 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
+google 469 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
+quicksilverpro 2084 claude-opus-4-8
+github-copilot 415 claude-opus-4.7
+github-copilot 416 claude-opus-4.8
+github-copilot 417 claude-opus-4.8-fast
+* 19 claude-opus-5 claude-opus-5-latest
+anthropic 19 claude-opus-5 claude-opus-5-latest
+azure 19 claude-opus-5 claude-opus-5-latest
+github-copilot 418 claude-opus-5
+google 470 claude-opus-5
+quicksilverpro 2085 claude-opus-5
+* 20 claude-opus-5-5 claude-opus-5.5
+anthropic 20 claude-opus-5-5 claude-opus-5.5
+azure 20 claude-opus-5-5 claude-opus-5.5
+google 471 claude-opus-5-5 claude-opus-5.5
+quicksilverpro 2086 claude-opus-5-5
+google 19 claude-opus-5-latest
+github-copilot 419 claude-opus-5.5
+github-copilot 420 claude-sonnet-4
+* 22 claude-sonnet-4-5
+anthropic 22 claude-sonnet-4-5
+azure 22 claude-sonnet-4-5
+google 472 claude-sonnet-4-5
+* 23 claude-sonnet-4-6 claude-sonnet-4.6
+anthropic 23 claude-sonnet-4-6 claude-sonnet-4.6
+azure 23 claude-sonnet-4-6 claude-sonnet-4.6
+google 473 claude-sonnet-4-6 claude-sonnet-4.6
+quicksilverpro 2087 claude-sonnet-4-6
+github-copilot 421 claude-sonnet-4.6
+* 24 claude-sonnet-5
+anthropic 24 claude-sonnet-5
+azure 24 claude-sonnet-5
+github-copilot 422 claude-sonnet-5
+google 24 claude-sonnet-5
+quicksilverpro 2088 claude-sonnet-5
+* 25 claude-sonnet-5-5 claude-sonnet-5.5
+anthropic 25 claude-sonnet-5-5 claude-sonnet-5.5
+azure 25 claude-sonnet-5-5 claude-sonnet-5.5
+google 474 claude-sonnet-5-5 claude-sonnet-5.5
+quicksilverpro 2089 claude-sonnet-5-5
+github-copilot 423 claude-sonnet-5.5
+* 26 claude-v1
+anthropic 26 claude-v1
+azure 26 claude-v1
+google 26 claude-v1
+openrouter 1208 cloudflare/clef
+openrouter 1209 cloudflare/clef-flash
+openrouter 1210 codellama-7b-instruct-solidity
+together 2182 codellama/codellama-13b-instruct-hf
+together 2183 codellama/codellama-34b-instruct-hf
+together 2184 codellama/codellama-70b-instruct-hf
+together 2185 codellama/codellama-7b-instruct-hf
+* 806 codestral-2501 codestral-latest
+mistral 806 codestral-2501 codestral-latest
+openrouter 1211 codestral-2501
+* 807 codestral-2508
+mistral 807 codestral-2508
+* 808 codestral-embed codestral-embed-2505
+mistral 808 codestral-embed codestral-embed-2505
+azure 1004 codex-mini codex-mini-latest
+openai 1004 codex-mini codex-mini-latest
+openrouter 1212 codex-mini
+openrouter 1213 cognitivecomputations/dolphin-mistral-24b-venice-edition venice/uncensored
+openrouter 1214 cognitivecomputations/dolphin-mistral-24b-venice-edition:free
+novita 889 cognitivecomputations/dolphin-mixtral-8x22b
+openrouter 1215 cognitivecomputations/dolphin-mixtral-8x22b
+openrouter 1216 cognitivecomputations/dolphin-mixtral-8x7b
+openrouter 1217 cognitivecomputations/dolphin3.0-mistral-24b:free
+openrouter 1218 cognitivecomputations/dolphin3.0-r1-mistral-24b:free
+openrouter 1219 cohere/command
+openrouter 1220 cohere/command-a cohere/command-a-03-2025
+openrouter 1221 cohere/command-a-plus cohere/command-a-plus-05-2026
+openrouter 1222 cohere/command-r cohere/command-r-03-2024
+openrouter 1223 cohere/command-r-08-2024
+openrouter 1224 cohere/command-r-plus cohere/command-r-plus-04-2024
+openrouter 1225 cohere/command-r-plus-08-2024
+openrouter 1226 cohere/command-r7b-12-2024
+openrouter 1227 cohere/north-mini-code:free
 cohere 289 command
+openrouter 1228 command
 * 290 command-a command-a-03-2025
 cohere 290 command-a command-a-03-2025
 * 291 command-light
 cohere 291 command-light
 * 292 command-r command-r-08-2024
 cohere 292 command-r command-r-08-2024
+openrouter 1229 command-r command-r-03-2024
 * 293 command-r-plus command-r-plus-08-2024
 cohere 293 command-r-plus command-r-plus-08-2024
+openrouter 1230 command-r-plus command-r-plus-04-2024
 * 294 command-r7b command-r7b-12-2024
 cohere 294 command-r7b command-r7b-12-2024
-cohere 295 embed-v4.0
 * 296 composer-2.5
 cursor 296 composer-2.5
 * 297 composer-2.5-fast
 cursor 297 composer-2.5-fast
-* 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
-cursor 298 grok-4.5
-cursor 299 grok-4.5-fast
-* 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
-cursor 300 grok-4.6
-cursor 301 grok-4.6-fast
-* 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
-cursor 302 grok-4.7
-cursor 303 grok-4.7-fast
+azure 1005 computer-use
+openai 1005 computer-use
+azure 182 curie text-curie text-curie-001
+openai 1006 curie text-curie-001
 * 304 databricks-bge-large-en system.ai.bge-large-en
 databricks 304 databricks-bge-large-en system.ai.bge-large-en
 * 305 databricks-deepseek-v4-1-flash system.ai.deepseek-v4-1-flash
@@ -3458,1287 +3564,77 @@ databricks 321 databricks-qwen3-embedding-0-6b system.ai.qwen3-embedding-0-6b
 databricks 322 databricks-qwen3-next-80b-a3b-instruct system.ai.qwen3-next-80b-a3b-instruct
 * 323 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
 databricks 323 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
-* 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
-deepseek 324 deepseek-chat deepseek-chat-v3-0324
-azure 324 deepseek-chat deepseek-chat-v3-0324
-* 325 deepseek-flash
-deepseek 325 deepseek-flash
-azure 325 deepseek-flash
-* 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
-deepseek 326 deepseek-r1-0528 deepseek-reasoner
-azure 326 deepseek-r1-0528 deepseek-reasoner
-* 327 deepseek-v3.1-terminus
-deepseek 327 deepseek-v3.1-terminus
-azure 327 deepseek-v3.1-terminus
-* 328 deepseek-v3.2
-deepseek 328 deepseek-v3.2
-azure 328 deepseek-v3.2
-* 329 deepseek-v3.2-exp
-deepseek 329 deepseek-v3.2-exp
-azure 329 deepseek-v3.2-exp
-* 330 deepseek-v4-flash
-deepseek 330 deepseek-v4-flash
-azure 330 deepseek-v4-flash
-* 331 deepseek-v4-pro
-deepseek 331 deepseek-v4-pro
-azure 331 deepseek-v4-pro
-doubleword 332 qwen/qwen3-14b-fp8
-doubleword 333 qwen/qwen3-embedding-8b
-doubleword 334 qwen/qwen3-vl-235b-a22b-instruct-fp8
-doubleword 335 qwen/qwen3-vl-30b-a3b-instruct-fp8
-doubleword 336 qwen/qwen3.5-35b-a3b-fp8
-doubleword 337 qwen/qwen3.5-35b-a3b-fp8-dottxt
-doubleword 338 qwen/qwen3.5-397b-a17b
-doubleword 339 qwen/qwen3.5-9b
-doubleword 340 qwen/qwen3.6-35b-a3b-fp8
-doubleword 341 qwen/qwen3.8-27b-fp8
-doubleword 342 deepseek-ai/deepseek-v4-flash
-doubleword 343 deepseek-ai/deepseek-v4-flash-0731
-doubleword 344 deepseek-ai/deepseek-v4-pro
-doubleword 345 deepseek-ai/deepseek-v4-pro-0813
-doubleword 346 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-doubleword 347 google/gemma-4-31b-it
-doubleword 348 meta-models/muse-glimmer-30b
-doubleword 349 meta/muse-spark-open
-doubleword 350 mistralai/devstral-2-123b-instruct-2512
-doubleword 351 moonshotai/kimi-k2.6
-doubleword 352 moonshotai/kimi-k3.1-pro
-doubleword 353 moonshotai/kimi-k3
-doubleword 354 nvidia/nvidia-nemotron-3-super-120b-a12b-nvfp4
-doubleword 355 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4
-doubleword 356 openai/gpt-oss-20b
-doubleword 357 zai-org/glm-5.1-fp8
-doubleword 358 zai-org/glm-5.2-fp8
-doubleword 359 zai-org/glm-5.3
-doubleword 360 zai-org/glm-5.3-flash
-* 361 eleven_realtime_v1_max
-elevenlabs 361 eleven_realtime_v1_max
-* 362 eleven_realtime_v1_mini
-elevenlabs 362 eleven_realtime_v1_mini
-* 363 accounts/fireworks/models/deepseek-r1-0528
-fireworks 363 accounts/fireworks/models/deepseek-r1-0528
-* 364 accounts/fireworks/models/deepseek-v3-0324
-fireworks 364 accounts/fireworks/models/deepseek-v3-0324
-* 365 accounts/fireworks/models/deepseek-v3p2
-fireworks 365 accounts/fireworks/models/deepseek-v3p2
-* 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
-fireworks 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
-* 367 accounts/fireworks/models/deepseek-v4-pro
-fireworks 367 accounts/fireworks/models/deepseek-v4-pro
-* 368 accounts/fireworks/models/deepseek-v4p1-flash
-fireworks 368 accounts/fireworks/models/deepseek-v4p1-flash
-* 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
-fireworks 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
-* 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
-fireworks 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
-* 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
-fireworks 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
-* 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
-fireworks 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
-* 373 accounts/fireworks/models/ember-1
-fireworks 373 accounts/fireworks/models/ember-1
-* 374 accounts/fireworks/models/gemma-3-27b-it
-fireworks 374 accounts/fireworks/models/gemma-3-27b-it
-* 375 accounts/fireworks/models/glm-4p7
-fireworks 375 accounts/fireworks/models/glm-4p7
-* 376 accounts/fireworks/models/glm-5p1
-fireworks 376 accounts/fireworks/models/glm-5p1
-* 377 accounts/fireworks/routers/glm-5p1-fast
-fireworks 377 accounts/fireworks/routers/glm-5p1-fast
-* 378 accounts/fireworks/models/glm-5p2
-fireworks 378 accounts/fireworks/models/glm-5p2
-* 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
-fireworks 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
-* 380 accounts/fireworks/models/glm-5p3
-fireworks 380 accounts/fireworks/models/glm-5p3
-* 381 accounts/fireworks/routers/glm-5p3-fast
-fireworks 381 accounts/fireworks/routers/glm-5p3-fast
-* 382 accounts/fireworks/models/glm-5p3-flash
-fireworks 382 accounts/fireworks/models/glm-5p3-flash
-* 383 accounts/fireworks/routers/glm-5p3-flash-us
-fireworks 383 accounts/fireworks/routers/glm-5p3-flash-us
-* 384 accounts/fireworks/routers/glm-5p3-us
-fireworks 384 accounts/fireworks/routers/glm-5p3-us
-* 385 accounts/fireworks/models/gpt-oss-120b
-fireworks 385 accounts/fireworks/models/gpt-oss-120b
-* 386 accounts/fireworks/models/gpt-oss-20b
-fireworks 386 accounts/fireworks/models/gpt-oss-20b
-* 1083 gpt-oss-20b
-* 387 accounts/fireworks/models/inkling
-fireworks 387 accounts/fireworks/models/inkling
-* 388 accounts/fireworks/models/kimi-k2p5
-fireworks 388 accounts/fireworks/models/kimi-k2p5
-* 389 accounts/fireworks/models/kimi-k2p6
-fireworks 389 accounts/fireworks/models/kimi-k2p6
-* 390 accounts/fireworks/routers/kimi-k2p6-fast
-fireworks 390 accounts/fireworks/routers/kimi-k2p6-fast
-* 391 accounts/fireworks/models/kimi-k2p7-code
-fireworks 391 accounts/fireworks/models/kimi-k2p7-code
-* 392 accounts/fireworks/routers/kimi-k2p7-code-fast
-fireworks 392 accounts/fireworks/routers/kimi-k2p7-code-fast
-* 393 accounts/fireworks/models/kimi-k3
-fireworks 393 accounts/fireworks/models/kimi-k3
-* 879 kimi-k3
-* 394 accounts/fireworks/routers/kimi-k3-fast
-fireworks 394 accounts/fireworks/routers/kimi-k3-fast
-* 395 accounts/fireworks/routers/kimi-k3-us
-fireworks 395 accounts/fireworks/routers/kimi-k3-us
-* 396 accounts/fireworks/models/kimi-k3p1-pro
-fireworks 396 accounts/fireworks/models/kimi-k3p1-pro
-* 397 accounts/fireworks/models/llama-v3p1-8b-instruct
-fireworks 397 accounts/fireworks/models/llama-v3p1-8b-instruct
-* 398 accounts/fireworks/models/llama4-maverick-instruct-basic
-fireworks 398 accounts/fireworks/models/llama4-maverick-instruct-basic
-* 399 accounts/fireworks/models/minimax-m2p1
-fireworks 399 accounts/fireworks/models/minimax-m2p1
-* 400 accounts/fireworks/models/minimax-m2p7
-fireworks 400 accounts/fireworks/models/minimax-m2p7
-* 401 accounts/fireworks/models/minimax-m3
-fireworks 401 accounts/fireworks/models/minimax-m3
-* 805 minimax-m3
-* 402 accounts/fireworks/models/muse-spark-open
-fireworks 402 accounts/fireworks/models/muse-spark-open
-* 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
-fireworks 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
-* 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
-fireworks 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
-* 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
-fireworks 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
-* 406 accounts/fireworks/models/qwen3-235b-a22b
-fireworks 406 accounts/fireworks/models/qwen3-235b-a22b
-* 407 accounts/fireworks/models/qwen3p6-plus
-fireworks 407 accounts/fireworks/models/qwen3p6-plus
-* 408 accounts/fireworks/models/qwen3p7-plus
-fireworks 408 accounts/fireworks/models/qwen3p7-plus
-* 409 accounts/fireworks/models/qwen3p8-max
-fireworks 409 accounts/fireworks/models/qwen3p8-max
-* 410 accounts/fireworks/routers/ultramarine-1-flash-us
-fireworks 410 accounts/fireworks/routers/ultramarine-1-flash-us
-github-copilot 411 claude-fable-5
-github-copilot 412 claude-fable-5.1
-github-copilot 413 claude-haiku-4.5
-github-copilot 414 claude-haiku-5.5
-github-copilot 415 claude-opus-4.7
-github-copilot 416 claude-opus-4.8
-github-copilot 417 claude-opus-4.8-fast
-github-copilot 418 claude-opus-5
-github-copilot 419 claude-opus-5.5
-github-copilot 420 claude-sonnet-4
-github-copilot 421 claude-sonnet-4.6
-github-copilot 422 claude-sonnet-5
-github-copilot 423 claude-sonnet-5.5
-* 497 gemini-3.5-flash
-github-copilot 424 gemini-3.5-flash
-* 499 gemini-3.6-flash
-github-copilot 425 gemini-3.6-flash
-* 500 gemini-3.7-flash
-github-copilot 426 gemini-3.7-flash
-* 501 gemini-3.8-flash gemini-flash-latest
-github-copilot 427 gemini-3.8-flash
-* 505 gemini-4-argon
-github-copilot 428 gemini-4-argon
-* 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-github-copilot 429 gpt-3.5-turbo gpt-3.5-turbo-0613
-* 1014 gpt-3.5-turbo-0613
-* 1022 gpt-4.1 gpt-4.1-2025-04-14
-github-copilot 430 gpt-4.1 gpt-4.1-2025-04-14
-github-copilot 431 gpt-4-o-preview gpt-4o gpt-4o-2024-05-13 gpt-4o-2024-08-06 gpt-4o-2024-11-20
-* 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-* 1027 gpt-4o-2024-05-13
-* 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-github-copilot 432 gpt-4o-mini gpt-4o-mini-2024-07-18
-* 1042 gpt-5-mini gpt-5-mini-2025-08-07
-github-copilot 433 gpt-5-mini
-* 1051 gpt-5-3-codex gpt-5.3-codex
-github-copilot 434 gpt-5.3-codex
-* 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-github-copilot 435 gpt-5.4
-* 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-github-copilot 436 gpt-5.4-mini
-* 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-github-copilot 437 gpt-5.4-nano
-* 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-github-copilot 438 gpt-5.5
-* 1061 gpt-5-6-luna gpt-5.6-luna
-github-copilot 439 gpt-5.6-luna
-* 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-github-copilot 440 gpt-5.6-sol
-* 1063 gpt-5-6-terra gpt-5.6-terra
-github-copilot 441 gpt-5.6-terra
-* 1064 gpt-6-astra
-github-copilot 442 gpt-6-astra
-* 1066 gpt-6-luna
-github-copilot 443 gpt-6-luna
-* 1068 gpt-6-sol
-github-copilot 444 gpt-6-sol
-* 1069 gpt-6.1-sol
-github-copilot 445 gpt-6.1-sol
-* 1070 gpt-6.1-terra
-github-copilot 446 gpt-6.1-terra
-github-copilot 447 grok-4.5
-github-copilot 448 grok-4.6
-github-copilot 449 grok-4.7
-* 877 kimi-k2.7-code
-github-copilot 450 kimi-k2.7-code
-github-copilot 451 kimi-k3
-github-copilot 452 mai-code-1-flash-picker
-github-copilot 453 mai-code-1.1-flash
-* 475 gemini-1.0-pro-vision-001
-google 475 gemini-1.0-pro-vision-001
-* 476 gemini-1.5-flash
-google 476 gemini-1.5-flash
-* 477 gemini-1.5-pro
-google 477 gemini-1.5-pro
-* 478 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
-google 478 gemini-2.0-flash
-* 479 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
-google 479 gemini-2.0-flash-lite
-* 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
-google 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
-* 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
-google 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
-* 482 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
-google 482 gemini-2.5-flash-lite
-* 483 gemini-2.5-flash-lite-preview-tts
-google 483 gemini-2.5-flash-lite-preview-tts
-* 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
-google 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
-* 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
-google 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
-* 486 gemini-2.5-pro gemini-2.5-pro-exp-03-25
-google 486 gemini-2.5-pro
-* 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
-google 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
-* 488 gemini-3-flash-preview
-google 488 gemini-3-flash-preview
-* 489 gemini-3-pro-image gemini-3-pro-image-preview
-google 489 gemini-3-pro-image gemini-3-pro-image-preview
-* 490 gemini-3-pro-preview gemini-3-pro-text-preview
-google 490 gemini-3-pro-preview gemini-3-pro-text-preview
-* 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
-google 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
-* 492 gemini-3.1-flash-lite
-google 492 gemini-3.1-flash-lite
-* 493 gemini-3.1-flash-lite-image
-google 493 gemini-3.1-flash-lite-image
-* 494 gemini-3.1-flash-live-preview
-google 494 gemini-3.1-flash-live-preview
-* 495 gemini-3.1-flash-tts-preview
-google 495 gemini-3.1-flash-tts-preview
-* 496 gemini-3.1-pro-preview gemini-pro-latest
-google 496 gemini-3.1-pro-preview gemini-pro-latest
-google 497 gemini-3.5-flash
-* 498 gemini-3.5-flash-lite gemini-flash-lite-latest
-google 498 gemini-3.5-flash-lite gemini-flash-lite-latest
-google 499 gemini-3.6-flash
-google 500 gemini-3.7-flash
-google 501 gemini-3.8-flash gemini-flash-latest
-* 502 gemini-3.8-flash-lite-tts
-google 502 gemini-3.8-flash-lite-tts
-* 503 gemini-3.8-flash-tts
-google 503 gemini-3.8-flash-tts
-* 504 gemini-3.8-live
-google 504 gemini-3.8-live
-google 505 gemini-4-argon
-* 506 gemini-embedding-001
-google 506 gemini-embedding-001
-* 507 gemini-embedding-2 gemini-embedding-2-preview
-google 507 gemini-embedding-2 gemini-embedding-2-preview
-* 508 gemini-flash-1.5
-google 508 gemini-flash-1.5
-* 509 gemini-flash-1.5-8b
-google 509 gemini-flash-1.5-8b
-* 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
-google 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
-* 511 gemini-nano-banana-2.1
-google 511 gemini-nano-banana-2.1
-* 512 gemini-omni-1.1-flash
-google 512 gemini-omni-1.1-flash
-* 513 gemini-omni-flash-preview
-google 513 gemini-omni-flash-preview
-* 514 gemini-1.0-pro gemini-pro
-google 514 gemini-1.0-pro gemini-pro
-* 515 gemini-pro-1.5
-google 515 gemini-pro-1.5
-* 516 gemini-robotics-er-2-preview
-google 516 gemini-robotics-er-2-preview
-* 517 gemini-robotics-er-2-streaming-preview
-google 517 gemini-robotics-er-2-streaming-preview
-google 518 gemma-2-27b-it
-google 519 gemma-3
-google 520 gemma-3n
-google 521 gemma-4-26b-a4b-it
-google 522 gemma-4-26b-a4b-it-maas
-google 523 gemma-4-31b-it
-groq 524 canopylabs/orpheus-arabic-saudi
-groq 525 canopylabs/orpheus-v1-english
-groq 526 deepseek-r1-distill-llama-70b
-groq 527 gemma-7b-it
-groq 528 gemma2-9b gemma2-9b-it
-groq 529 llama-3.1-405b-reasoning
-groq 530 llama-3.1-70b-versatile
-groq 531 llama-3.1-8b-instant
-groq 532 llama-3.2-11b-text-preview
-groq 533 llama-3.2-11b-vision-preview
-groq 534 llama-3.2-1b-preview
-groq 535 llama-3.2-3b-preview
-groq 536 llama-3.2-90b-text-preview
-groq 537 llama-3.2-90b-vision-preview
-groq 538 llama-3.3-70b-specdec
-groq 539 llama-3.3-70b-versatile
-groq 540 llama-guard-3-8b
-groq 541 llama2-70b-4096
-groq 542 llama3-70b-8192
-groq 543 llama3-8b-8192
-groq 544 llama3-groq-70b-8192-tool-use-preview
-groq 545 llama3-groq-8b-8192-tool-use-preview
-groq 546 meta-llama/llama-4-maverick-17b-128e-instruct
-groq 547 meta-llama/llama-4-scout-17b-16e-instruct
-groq 548 meta-llama/llama-guard-4-12b
-groq 549 meta-llama/llama-prompt-guard-2-22m
-groq 550 meta-llama/llama-prompt-guard-2-86m
-groq 551 mistral-saba-24b
-* 847 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
-groq 552 mixtral-8x7b-32768
-groq 553 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-0905
-groq 554 openai/gpt-oss-120b
-groq 555 openai/gpt-oss-20b
-groq 556 openai/gpt-oss-safeguard-20b
-groq 557 qwen/qwen3-32b
-groq 558 qwen/qwen3.8-27b
-groq 559 whisper-large-v3
-groq 560 whisper-large-v3-turbo
-huggingface_cerebras 561 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_cerebras 562 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_cerebras 563 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_fireworks-ai 564 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-huggingface_fireworks-ai 565 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_fireworks-ai 566 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
-huggingface_fireworks-ai 567 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4-fast
-huggingface_fireworks-ai 568 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_fireworks-ai 569 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_groq 570 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_groq 571 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_groq 572 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-huggingface_groq 573 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_groq 574 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_hyperbolic 575 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-huggingface_hyperbolic 576 qwen/qwen2.5-vl-7b-instruct qwen/qwen2.5-vl-7b-instruct-fast
-huggingface_hyperbolic 577 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_hyperbolic 578 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_hyperbolic 579 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-huggingface_hyperbolic 580 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
-huggingface_hyperbolic 581 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-fast
-huggingface_hyperbolic 582 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_hyperbolic 583 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_hyperbolic 584 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_hyperbolic 585 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_hyperbolic 586 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_nebius 587 nousresearch/hermes-4-405b nousresearch/hermes-4-405b-fast
-huggingface_nebius 588 nousresearch/hermes-4-70b nousresearch/hermes-4-70b-fast
-huggingface_nebius 589 primeintellect/intellect-3-fp8 primeintellect/intellect-3-fp8-fast
-huggingface_nebius 590 qwen/qwen2.5-coder-7b qwen/qwen2.5-coder-7b-fast
-huggingface_nebius 591 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-huggingface_nebius 592 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_nebius 593 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
-huggingface_nebius 594 qwen/qwen3-30b-a3b-instruct-2507 qwen/qwen3-30b-a3b-instruct-2507-fast
-huggingface_nebius 595 qwen/qwen3-30b-a3b-thinking-2507 qwen/qwen3-30b-a3b-thinking-2507-fast
-huggingface_nebius 596 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_nebius 597 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
-huggingface_nebius 598 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_nebius 599 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_nebius 600 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_nebius 601 google/gemma-2-2b-it google/gemma-2-2b-it-fast
-huggingface_nebius 602 google/gemma-2-9b-it google/gemma-2-9b-it-fast
-huggingface_nebius 603 google/gemma-3-27b-it google/gemma-3-27b-it-fast
-huggingface_nebius 604 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_nebius 605 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_nebius 606 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
-huggingface_nebius 607 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
-huggingface_nebius 608 nvidia/llama-3_1-nemotron-ultra-253b-v1 nvidia/llama-3_1-nemotron-ultra-253b-v1-fast
-huggingface_nebius 609 nvidia/nvidia-nemotron-nano-12b-v2 nvidia/nvidia-nemotron-nano-12b-v2-fast
-huggingface_nebius 610 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_nebius 611 zai-org/glm-4.5 zai-org/glm-4.5-fast
-huggingface_nebius 612 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
-huggingface_novita 613 minimaxai/minimax-m1-80k minimaxai/minimax-m1-80k-fast
-huggingface_novita 614 minimaxai/minimax-m2 minimaxai/minimax-m2-fast minimaxai/minimax-m2.1 minimaxai/minimax-m2.1-fast minimaxai/minimax-m2.5 minimaxai/minimax-m2.5-fast minimaxai/minimax-m2.7 minimaxai/minimax-m2.7-fast
-huggingface_novita 615 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-huggingface_novita 616 minimaxai/minimax-m3.1-flash minimaxai/minimax-m3.1-flash-fast
-huggingface_novita 617 nousresearch/hermes-2-pro-llama-3-8b nousresearch/hermes-2-pro-llama-3-8b-fast
-huggingface_novita 618 qwen/qwen2.5-72b-instruct qwen/qwen2.5-72b-instruct-fast
-huggingface_novita 619 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast
-huggingface_novita 620 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_novita 621 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
-huggingface_novita 622 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-fast
-huggingface_novita 623 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_novita 624 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_novita 625 qwen/qwen3-coder-next qwen/qwen3-coder-next-fast
-huggingface_novita 626 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-huggingface_novita 627 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
-huggingface_novita 628 qwen/qwen3-vl-235b-a22b-instruct qwen/qwen3-vl-235b-a22b-instruct-fast
-huggingface_novita 629 qwen/qwen3-vl-235b-a22b-thinking qwen/qwen3-vl-235b-a22b-thinking-fast
-huggingface_novita 630 qwen/qwen3-vl-30b-a3b-instruct qwen/qwen3-vl-30b-a3b-instruct-fast
-huggingface_novita 631 qwen/qwen3-vl-30b-a3b-thinking qwen/qwen3-vl-30b-a3b-thinking-fast
-huggingface_novita 632 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
-huggingface_novita 633 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-fast
-huggingface_novita 634 qwen/qwen3.5-27b qwen/qwen3.5-27b-fast
-huggingface_novita 635 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-fast
-huggingface_novita 636 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-huggingface_novita 637 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
-huggingface_novita 638 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_novita 639 sao10k/l3-70b-euryale-v2.1 sao10k/l3-70b-euryale-v2.1-fast
-huggingface_novita 640 sao10k/l3-8b-lunaris-v1 sao10k/l3-8b-lunaris-v1-fast
-huggingface_novita 641 sao10k/l3-8b-stheno-v3.2 sao10k/l3-8b-stheno-v3.2-fast
-huggingface_novita 642 xiaomimimo/mimo-v2-flash xiaomimimo/mimo-v2-flash-fast
-huggingface_novita 643 xiaomimimo/mimo-v2.5 xiaomimimo/mimo-v2.5-fast
-huggingface_novita 644 xiaomimimo/mimo-v2.5-pro xiaomimimo/mimo-v2.5-pro-fast
-huggingface_novita 645 xiaomimimo/mimo-v2.6-flash-rl xiaomimimo/mimo-v2.6-flash-rl-fast
-huggingface_novita 646 xiaomimimo/mimo-v2.6-pro-rl xiaomimimo/mimo-v2.6-pro-rl-fast
-huggingface_novita 647 alpindale/wizardlm-2-8x22b alpindale/wizardlm-2-8x22b-fast
-huggingface_novita 648 baidu/ernie-4.5-21b-a3b-pt baidu/ernie-4.5-21b-a3b-pt-fast
-huggingface_novita 649 baidu/ernie-4.5-300b-a47b-base-pt baidu/ernie-4.5-300b-a47b-base-pt-fast
-huggingface_novita 650 baidu/ernie-4.5-vl-28b-a3b-pt baidu/ernie-4.5-vl-28b-a3b-pt-fast
-huggingface_novita 651 baidu/ernie-4.5-vl-424b-a47b-base-pt baidu/ernie-4.5-vl-424b-a47b-base-pt-fast
+azure 183 davinci davinci-002 text-davinci text-davinci-002
+openai 1007 davinci text-davinci-001
+openai 1008 davinci-002
+openrouter 1231 deepcoder-14b-preview:free
+huggingface_together 766 deepcogito/cogito-671b-v2.1 deepcogito/cogito-671b-v2.1-fast deepcogito/cogito-671b-v2.1-fp8 deepcogito/cogito-671b-v2.1-fp8-fast
+openrouter 1232 deepcogito/cogito-v2.1-671b
+openrouter 1233 deephermes-3-llama-3-8b-preview:free
+together 2188 deepseek-ai/deepseek-coder-33b-instruct
 huggingface_novita 652 deepseek-ai/deepseek-prover-v2-671b deepseek-ai/deepseek-prover-v2-671b-fast
+huggingface_hyperbolic 581 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-fast
 huggingface_novita 653 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
+huggingface_together 767 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
+huggingface_hyperbolic 582 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
+huggingface_nebius 599 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
+huggingface_sambanova 747 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
 huggingface_novita 654 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
-huggingface_novita 655 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-fast
-huggingface_novita 656 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_novita 657 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast deepseek-ai/deepseek-v3.1-terminus deepseek-ai/deepseek-v3.1-terminus-fast
-huggingface_novita 658 deepseek-ai/deepseek-v3.2 deepseek-ai/deepseek-v3.2-fast
-huggingface_novita 659 deepseek-ai/deepseek-v3.2-exp deepseek-ai/deepseek-v3.2-exp-fast
-huggingface_novita 660 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
-huggingface_novita 661 deepseek-ai/deepseek-v4-pro deepseek-ai/deepseek-v4-pro-fast
-huggingface_novita 662 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
-huggingface_novita 663 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017 deepseek-ai/deepseek-v4.1-flash-1017-fast deepseek-ai/deepseek-v4.1-flash-fast
-huggingface_novita 664 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-fast
-huggingface_novita 665 google/gemma-4-31b-it google/gemma-4-31b-it-fast
-huggingface_novita 666 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-fast
-huggingface_novita 667 inclusionai/ling-3.0-flash-fin inclusionai/ling-3.0-flash-fin-fast
-huggingface_novita 668 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-fast
-huggingface_novita 669 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-fast
-huggingface_novita 670 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_novita 671 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_novita 672 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
-huggingface_novita 673 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-huggingface_novita 674 meta-llama/meta-llama-3-70b-instruct meta-llama/meta-llama-3-70b-instruct-fast
-huggingface_novita 675 meta-llama/meta-llama-3-8b-instruct meta-llama/meta-llama-3-8b-instruct-fast
-huggingface_novita 676 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
-huggingface_novita 677 moonshotai/kimi-k2-instruct-0905 moonshotai/kimi-k2-instruct-0905-fast
-huggingface_novita 678 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
-huggingface_novita 679 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
-huggingface_novita 680 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-fast
-huggingface_novita 681 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-fast
-huggingface_novita 682 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_novita 683 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_novita 684 tencent/hy4-preview tencent/hy4-preview-fast
-huggingface_novita 685 zai-org/autoglm-phone-9b-multilingual zai-org/autoglm-phone-9b-multilingual-fast
-huggingface_novita 686 zai-org/glm-4-32b-0414 zai-org/glm-4-32b-0414-fast
-huggingface_novita 687 zai-org/glm-4.5 zai-org/glm-4.5-fast
-huggingface_novita 688 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
-huggingface_novita 689 zai-org/glm-4.5v zai-org/glm-4.5v-fast
-huggingface_novita 690 zai-org/glm-4.6 zai-org/glm-4.6-fast
-huggingface_novita 691 zai-org/glm-4.6v-flash zai-org/glm-4.6v-flash-fast
-huggingface_novita 692 zai-org/glm-4.7 zai-org/glm-4.7-fast
-huggingface_novita 693 zai-org/glm-4.7-flash zai-org/glm-4.7-flash-fast
-huggingface_novita 694 zai-org/glm-5 zai-org/glm-5-fast
-huggingface_novita 695 zai-org/glm-5.2 zai-org/glm-5.2-fast
-huggingface_novita 696 zai-org/glm-5.3 zai-org/glm-5.3-fast
-huggingface_novita 697 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
-huggingface_nscale 698 qwen/qwq-32b qwen/qwq-32b-fast
-huggingface_nscale 699 qwen/qwen2.5-coder-32b-instruct qwen/qwen2.5-coder-32b-instruct-fast
-huggingface_nscale 700 qwen/qwen2.5-coder-3b-instruct qwen/qwen2.5-coder-3b-instruct-fast
-huggingface_nscale 701 qwen/qwen2.5-coder-7b-instruct qwen/qwen2.5-coder-7b-instruct-fast
-huggingface_nscale 702 qwen/qwen3-14b qwen/qwen3-14b-fast
-huggingface_nscale 703 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_nscale 704 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_nscale 705 qwen/qwen3-4b-instruct-2507 qwen/qwen3-4b-instruct-2507-fast
-huggingface_nscale 706 qwen/qwen3-4b-thinking-2507 qwen/qwen3-4b-thinking-2507-fast
-huggingface_nscale 707 qwen/qwen3-8b qwen/qwen3-8b-fast
-huggingface_nscale 708 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_nscale 709 qwen/qwen3.8-flash-next-fp8 qwen/qwen3.8-flash-next-fp8-fast
 huggingface_nscale 710 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
+huggingface_sambanova 748 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
 huggingface_nscale 711 deepseek-ai/deepseek-r1-distill-llama-8b deepseek-ai/deepseek-r1-distill-llama-8b-fast
 huggingface_nscale 712 deepseek-ai/deepseek-r1-distill-qwen-1.5b deepseek-ai/deepseek-r1-distill-qwen-1.5b-fast
 huggingface_nscale 713 deepseek-ai/deepseek-r1-distill-qwen-14b deepseek-ai/deepseek-r1-distill-qwen-14b-fast
 huggingface_nscale 714 deepseek-ai/deepseek-r1-distill-qwen-32b deepseek-ai/deepseek-r1-distill-qwen-32b-fast
 huggingface_nscale 715 deepseek-ai/deepseek-r1-distill-qwen-7b deepseek-ai/deepseek-r1-distill-qwen-7b-fast
-huggingface_nscale 716 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_nscale 717 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_nscale 718 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-huggingface_nscale 719 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_nscale 720 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_nscale 721 zai-org/glm-5.3 zai-org/glm-5.3-fast
-huggingface_ovhcloud 722 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-huggingface_ovhcloud 723 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_ovhcloud 724 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
-huggingface_ovhcloud 725 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-huggingface_ovhcloud 726 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
-huggingface_ovhcloud 727 qwen/qwen3.6-27b qwen/qwen3.6-27b-fast
-huggingface_ovhcloud 728 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_ovhcloud 729 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_ovhcloud 730 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_ovhcloud 731 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_ovhcloud 732 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_publicai 733 bsc-lt/alia-40b-instruct-2606 bsc-lt/alia-40b-instruct-2606-fast
-huggingface_publicai 734 aisingapore/gemma-sea-lion-v4-27b-it aisingapore/gemma-sea-lion-v4-27b-it-fast
-huggingface_publicai 735 aisingapore/nemotron-sea-lion-v4.8-120b-a12b aisingapore/nemotron-sea-lion-v4.8-120b-a12b-fast
-huggingface_publicai 736 aisingapore/qwen-sea-lion-v4-32b-it aisingapore/qwen-sea-lion-v4-32b-it-fast
-huggingface_publicai 737 aisingapore/qwen-sea-lion-v4.5-27b-it aisingapore/qwen-sea-lion-v4.5-27b-it-fast
-huggingface_publicai 738 allenai/olmo-3-7b-instruct allenai/olmo-3-7b-instruct-fast
-huggingface_publicai 739 allenai/olmo-3.1-32b-instruct allenai/olmo-3.1-32b-instruct-fast
-huggingface_publicai 740 dicta-il/dictalm-3.0-24b-thinking dicta-il/dictalm-3.0-24b-thinking-fast
-huggingface_publicai 741 speakleash/bielik-11b-v3.0-instruct speakleash/bielik-11b-v3.0-instruct-fast
-huggingface_publicai 742 swiss-ai/apertus-70b-instruct-2509 swiss-ai/apertus-70b-instruct-2509-fast
-huggingface_publicai 743 swiss-ai/apertus-8b-instruct-2509 swiss-ai/apertus-8b-instruct-2509-fast
-huggingface_publicai 744 swiss-ai/apertus-v1.5-70b swiss-ai/apertus-v1.5-70b-fast
-huggingface_publicai 745 utter-project/eurollm-22b-instruct-2512 utter-project/eurollm-22b-instruct-2512-fast
-huggingface_sambanova 746 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_sambanova 747 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_sambanova 748 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
-huggingface_sambanova 749 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_sambanova 750 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_sambanova 751 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_sambanova 752 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_sambanova 753 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4-fast
-huggingface_together 754 essentialai/rnj-1-instruct essentialai/rnj-1-instruct-fast
-huggingface_together 755 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-huggingface_together 756 qwen/qwen2.5-7b-instruct qwen/qwen2.5-7b-instruct-fast
-huggingface_together 757 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_together 758 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast qwen/qwen3-coder-480b-a35b-instruct-fp8 qwen/qwen3-coder-480b-a35b-instruct-fp8-fast
-huggingface_together 759 qwen/qwen3-coder-next-fp8 qwen/qwen3-coder-next-fp8-fast
-huggingface_together 760 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-huggingface_together 761 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
-huggingface_together 762 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-huggingface_together 763 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
-huggingface_together 764 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
-huggingface_together 765 servicenow-ai/apriel-1.6-15b-thinker servicenow-ai/apriel-1.6-15b-thinker-fast
-huggingface_together 766 deepcogito/cogito-671b-v2.1 deepcogito/cogito-671b-v2.1-fast deepcogito/cogito-671b-v2.1-fp8 deepcogito/cogito-671b-v2.1-fp8-fast
-huggingface_together 767 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
+huggingface_novita 655 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-fast
 huggingface_together 768 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast deepseek-ai/deepseek-v3-fast
+huggingface_hyperbolic 583 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_nebius 600 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_novita 656 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_sambanova 749 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_novita 657 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast deepseek-ai/deepseek-v3.1-terminus deepseek-ai/deepseek-v3.1-terminus-fast
 huggingface_together 769 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast
+huggingface_novita 658 deepseek-ai/deepseek-v3.2 deepseek-ai/deepseek-v3.2-fast
+huggingface_novita 659 deepseek-ai/deepseek-v3.2-exp deepseek-ai/deepseek-v3.2-exp-fast
+doubleword 342 deepseek-ai/deepseek-v4-flash
+baseten 203 deepseek-ai/deepseek-v4-flash-0731
+doubleword 343 deepseek-ai/deepseek-v4-flash-0731
+huggingface_novita 660 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
 huggingface_together 770 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
+baseten 204 deepseek-ai/deepseek-v4-pro
+doubleword 344 deepseek-ai/deepseek-v4-pro
+huggingface_novita 661 deepseek-ai/deepseek-v4-pro deepseek-ai/deepseek-v4-pro-fast
+baseten 205 deepseek-ai/deepseek-v4-pro-0813
+doubleword 345 deepseek-ai/deepseek-v4-pro-0813
+huggingface_novita 662 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
 huggingface_together 771 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
-huggingface_together 772 google/gemma-3n-e4b-it google/gemma-3n-e4b-it-fast
-huggingface_together 773 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_together 774 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
-huggingface_together 775 meta-models/muse-glimmer-30b meta-models/muse-glimmer-30b-fast
-huggingface_together 776 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
-huggingface_together 777 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
-huggingface_together 778 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_together 779 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_together 780 prism-ml/ternary-bonsai-27b-awq-4bit prism-ml/ternary-bonsai-27b-awq-4bit-fast
-huggingface_together 781 prism-ml/ternary-bonsai-27b-gguf prism-ml/ternary-bonsai-27b-gguf-fast
-huggingface_together 782 thinkingmachines/inkling thinkingmachines/inkling-fast
-huggingface_together 783 zai-org/glm-4.5-air-fp8 zai-org/glm-4.5-air-fp8-fast
-huggingface_together 784 zai-org/glm-4.6 zai-org/glm-4.6-fast
-huggingface_together 785 zai-org/glm-4.7-fp8 zai-org/glm-4.7-fp8-fast
-huggingface_together 786 zai-org/glm-5 zai-org/glm-5-fast
-huggingface_together 787 zai-org/glm-5.2 zai-org/glm-5.2-fast
-huggingface_together 788 zai-org/glm-5.3 zai-org/glm-5.3-fast
-huggingface_together 789 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
-* 790 muse-spark-1.1
-meta 790 muse-spark-1.1
-* 791 muse-spark-1.2
-meta 791 muse-spark-1.2
-* 792 muse-spark-1.2-contributor
-meta 792 muse-spark-1.2-contributor
-* 793 muse-spark-1.3
-meta 793 muse-spark-1.3
-* 794 muse-spark-1.3-contributor
-meta 794 muse-spark-1.3-contributor
-* 795 muse-wonder-1.0
-meta 795 muse-wonder-1.0
-* 796 m2-her
-minimax 796 m2-her
-* 797 minimax-m2 minimax-m2.1 minimax-m2.5
-minimax 797 minimax-m2 minimax-m2.1 minimax-m2.5
-* 798 minimax-m2.1-highspeed
-minimax 798 minimax-m2.1-highspeed
-* 799 minimax-m2.5-highspeed
-minimax 799 minimax-m2.5-highspeed
-* 800 minimax-m2.7
-minimax 800 minimax-m2.7
-* 801 minimax-m2.7-highspeed
-minimax 801 minimax-m2.7-highspeed
-* 802 minimax-m3.1-flash
-minimax 802 minimax-m3.1-flash
-* 803 minimax-01
-minimax 803 minimax-01
-* 804 minimax-m1
-minimax 804 minimax-m1
-minimax 805 minimax-m3
-* 806 codestral-2501 codestral-latest
-mistral 806 codestral-2501 codestral-latest
-* 807 codestral-2508
-mistral 807 codestral-2508
-* 808 codestral-embed codestral-embed-2505
-mistral 808 codestral-embed codestral-embed-2505
-mistral 809 deepseek-v4-1-flash-1017
-* 810 devstral-2512
-mistral 810 devstral-2512
-* 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
-mistral 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
-* 812 devstral-small:free
-mistral 812 devstral-small:free
-* 813 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
-mistral 813 magistral-medium
-* 815 ministral-14b-2512
-mistral 815 ministral-14b-2512
-* 816 ministral-3b
-mistral 816 ministral-3b
-* 817 ministral-3b-2512
-mistral 817 ministral-3b-2512
-* 818 ministral-8b ministral-8b-2410
-mistral 818 ministral-8b ministral-8b-2410
-* 819 ministral-8b-2512
-mistral 819 ministral-8b-2512
-* 820 ministral-8b-latest
-mistral 820 ministral-8b-latest
-* 821 mistral-7b open-mistral-7b
-mistral 821 mistral-7b open-mistral-7b
-* 822 mistral-embed mistral-embed-2312
-mistral 822 mistral-embed mistral-embed-2312
-* 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
-mistral 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
-* 824 mistral-large-2512
-mistral 824 mistral-large-2512
-* 825 mistral-large-4 mistral-large-4-0
-mistral 825 mistral-large-4 mistral-large-4-0
-* 826 mistral-medium-2312
-mistral 826 mistral-medium-2312
-* 827 mistral-medium mistral-medium-2505 mistral-medium-2508
-mistral 827 mistral-medium mistral-medium-2505 mistral-medium-2508
-* 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
-mistral 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
-* 829 mistral-medium-latest
-mistral 829 mistral-medium-latest
-* 830 mistral-nemo open-mistral-nemo
-mistral 830 mistral-nemo open-mistral-nemo
-* 831 mistral-nemo:free
-mistral 831 mistral-nemo:free
-* 832 mistral-ocr-2503 mistral-ocr-2503-completion
-mistral 832 mistral-ocr-2503 mistral-ocr-2503-completion
-* 833 mistral-ocr-2505 mistral-ocr-2505-completion
-mistral 833 mistral-ocr-2505 mistral-ocr-2505-completion
-* 834 mistral-ocr-2512 mistral-ocr-2512-completion
-mistral 834 mistral-ocr-2512 mistral-ocr-2512-completion
-* 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
-mistral 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
-* 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
-mistral 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
-* 837 mistral-ocr-latest mistral-ocr-latest-completion
-mistral 837 mistral-ocr-latest mistral-ocr-latest-completion
-* 838 mistral-saba mistral-saba-latest
-mistral 838 mistral-saba mistral-saba-latest
-* 839 mistral-small-24b-instruct-2501
-mistral 839 mistral-small-24b-instruct-2501
-* 840 mistral-small-24b-instruct-2501:free
-mistral 840 mistral-small-24b-instruct-2501:free
-* 841 mistral-small-2603
-mistral 841 mistral-small-2603
-* 842 mistral-small-3.1-24b-instruct
-mistral 842 mistral-small-3.1-24b-instruct
-* 843 mistral-small-2506 mistral-small-3.2-24b-instruct
-mistral 843 mistral-small-2506 mistral-small-3.2-24b-instruct
-* 844 mistral-small-latest
-mistral 844 mistral-small-latest
-* 845 mistral-tiny
-mistral 845 mistral-tiny
-* 846 mixtral-8x22b-instruct open-mixtral-8x22b
-mistral 846 mixtral-8x22b-instruct open-mixtral-8x22b
-mistral 847 mixtral-8x7b open-mixtral-8x7b
-* 848 pixtral-12b pixtral-12b-latest
-mistral 848 pixtral-12b pixtral-12b-latest
-* 849 pixtral-large-2411 pixtral-large-latest
-mistral 849 pixtral-large-2411 pixtral-large-latest
-* 850 voxtral-mini-2602 voxtral-mini-latest
-mistral 850 voxtral-mini-2602 voxtral-mini-latest
-* 851 voxtral-mini-transcribe-3-0
-mistral 851 voxtral-mini-transcribe-3-0
-* 852 voxtral-mini-transcribe-realtime-2602
-mistral 852 voxtral-mini-transcribe-realtime-2602
-* 853 voxtral-mini-transcribe-realtime-3-0
-mistral 853 voxtral-mini-transcribe-realtime-3-0
-* 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
-mistral 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
-* 855 voxtral-small-transcribe-3-0
-mistral 855 voxtral-small-transcribe-3-0
-mistral 856 zai-glm-5-3
-mistral 857 zai-glm-5-3-flash
-modal 858 qwen/qwen3.8-2.4t-a95b
-modal 859 qwen/qwen3.8-max-vl-thinking
+together 2186 deepseek-ai/deepseek-v4-pro-0813
+baseten 206 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
+doubleword 346 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
+huggingface_novita 663 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017 deepseek-ai/deepseek-v4.1-flash-1017-fast deepseek-ai/deepseek-v4.1-flash-fast
 modal 860 deepseek-ai/deepseek-v4.1-flash
+together 2187 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
 modal 861 deepseek-ai/deepseek-v4.1-flash-1017
-modal 862 meta-models/muse-spark-open-816b-a42b
-modal 863 moonshotai/kimi-k3
-modal 864 moonshotai/kimi-k3.1-pro
-modal 865 nvidia/glm-5.3-flash-nvfp4
-modal 866 thinkingmachines/inkling-nvfp4
-modal 867 zai-org/glm-5.3
-modal 868 zai-org/glm-5.3-flash
-* 869 kimi-k2
-moonshotai 869 kimi-k2
-azure 869 kimi-k2
-* 870 kimi-k2-0711-preview
-moonshotai 870 kimi-k2-0711-preview
-azure 870 kimi-k2-0711-preview
-* 871 kimi-k2-0905-preview
-moonshotai 871 kimi-k2-0905-preview
-azure 871 kimi-k2-0905-preview
-* 872 kimi-k2-thinking
-moonshotai 872 kimi-k2-thinking
-azure 872 kimi-k2-thinking
-* 873 kimi-k2-thinking-turbo
-moonshotai 873 kimi-k2-thinking-turbo
-azure 873 kimi-k2-thinking-turbo
-* 874 kimi-k2-turbo-preview
-moonshotai 874 kimi-k2-turbo-preview
-azure 874 kimi-k2-turbo-preview
-* 875 kimi-k2.5
-moonshotai 875 kimi-k2.5
-azure 875 kimi-k2.5
-* 876 kimi-k2.6
-moonshotai 876 kimi-k2.6
-azure 876 kimi-k2.6
-moonshotai 877 kimi-k2.7-code
-azure 877 kimi-k2.7-code
-* 878 kimi-k2.7-code-highspeed
-moonshotai 878 kimi-k2.7-code-highspeed
-azure 878 kimi-k2.7-code-highspeed
-moonshotai 879 kimi-k3
-azure 879 kimi-k3
-* 880 kimi-k3.1-pro
-moonshotai 880 kimi-k3.1-pro
-azure 880 kimi-k3.1-pro
-* 881 kimi-k3.1-pro-highspeed
-moonshotai 881 kimi-k3.1-pro-highspeed
-azure 881 kimi-k3.1-pro-highspeed
-* 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-moonshotai 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-azure 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-* 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-moonshotai 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-azure 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-* 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-moonshotai 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-azure 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-novita 885 sao10k/l3-8b-stheno-v3.2
-novita 886 baichuan/baichuan-m2-32b
-novita 887 baidu/cobuddy
-novita 888 baidu/ernie-4.5-21b-a3b
-novita 889 cognitivecomputations/dolphin-mixtral-8x22b
-novita 890 deepseek/deepseek-ocr-2
-novita 891 deepseek/deepseek-r1 deepseek/deepseek-r1/community
-novita 892 deepseek/deepseek-r1-0528
-novita 893 deepseek/deepseek-r1-0528-qwen3-8b
-novita 894 deepseek/deepseek-r1-distill-llama-70b
-novita 895 deepseek/deepseek-r1-distill-llama-8b
-novita 896 deepseek/deepseek-r1-distill-qwen-14b
-novita 897 deepseek/deepseek-r1-distill-qwen-32b
-novita 898 deepseek/deepseek-r1-turbo
-novita 899 deepseek/deepseek-v4-flash-0731
-novita 900 deepseek/deepseek-v4-flash-0731-p
-novita 901 deepseek/deepseek-v4-pro
-novita 902 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-0813-p
-novita 903 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-1017 deepseek/deepseek-v4.1-flash-dst deepseek/deepseek-v4.1-flash-p
-novita 904 deepseek/deepseek_v3
-novita 905 google/gemma-2-9b-it
-novita 906 google/gemma-3-12b-it
-novita 907 google/gemma-3-27b-it
-novita 908 google/gemma-4-26b-a4b-it
-novita 909 google/gemma-4-31b-it
-novita 910 gryphe/mythomax-l2-13b
-novita 911 inclusionai/ling-3.0-flash
-novita 912 inclusionai/ling-3.0-flash-fin
-novita 913 inclusionai/ling-3.0-flash-sante
-novita 914 inclusionai/ling-3.0-flash-vl
-novita 915 inclusionai/ling-3.1-flash
-novita 916 jondurbin/airoboros-l2-70b
-novita 917 meta-llama/llama-3-70b-instruct
-novita 918 meta-llama/llama-3-8b-instruct
-novita 919 meta-llama/llama-3.1-70b-instruct
-novita 920 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-max
-novita 921 meta-llama/llama-3.1-8b-instruct-bf16
-novita 922 meta-llama/llama-3.2-11b-vision-instruct
-novita 923 meta-llama/llama-3.2-1b-instruct
-novita 924 meta-llama/llama-3.2-3b-instruct
-novita 925 meta-llama/llama-3.3-70b-instruct
-novita 926 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
-novita 927 meta-llama/llama-4-scout-17b-16e-instruct
-novita 928 microsoft/wizardlm-2-8x22b
-novita 929 mindai/macaron-v1-tall
-novita 930 mindai/macaron-v1-venti
-novita 931 ming-image-0.1-design ming-image-0.1-design-layer
-novita 932 minimax/minimax-m2.5
-novita 933 minimax/minimax-m2.7
-novita 934 minimax/minimax-m2.7-highspeed
-novita 935 minimax/minimax-m3
-novita 936 minimax/minimax-m3.1-flash
-novita 937 minimaxai/minimax-m1-80k
-novita 938 mistralai/mistral-7b-instruct
-novita 939 mistralai/mistral-nemo
-novita 940 moonshotai/kimi-k2-0905
-novita 941 moonshotai/kimi-k2-instruct
-novita 942 moonshotai/kimi-k2-thinking
-novita 943 moonshotai/kimi-k2.5
-novita 944 moonshotai/kimi-k2.6
-novita 945 moonshotai/kimi-k2.7-code
-novita 946 moonshotai/kimi-k3 moonshotai/kimi-k3-p
-novita 947 moonshotai/kimi-k3.1-pro
-novita 948 moonshotai/kimi-k3.1-pro-highspeed
-novita 949 nousresearch/hermes-2-pro-llama-3-8b
-novita 950 nousresearch/nous-hermes-llama2-13b
-novita 951 nvidia/nemotron-3-nano-30b-a3b
-novita 952 openai/gpt-oss-120b
-novita 953 openchat/openchat-7b
-novita 954 paddlepaddle/paddleocr-vl
-novita 955 qwen/qwen-2-7b-instruct
-novita 956 qwen/qwen-2-vl-72b-instruct
-novita 957 qwen/qwen-2.5-72b-instruct
-novita 958 qwen/qwen-mt-plus
-novita 959 qwen/qwen3-omni-30b-a3b-thinking
-novita 960 qwen/qwen3-vl-30b-a3b-instruct
-novita 961 qwen/qwen3.5-122b-a10b
-novita 962 qwen/qwen3.5-27b
-novita 963 qwen/qwen3.5-35b-a3b
-novita 964 qwen/qwen3.5-397b-a17b
-novita 965 qwen/qwen3.6-27b
-novita 966 qwen/qwen3.6-35b-a3b
-novita 967 qwen/qwen3.7-max
-novita 968 qwen/qwen3.8-2.4t-a95b
-novita 969 qwen/qwen3.8-27b
-novita 970 qwen/qwen3.8-flash
-novita 971 qwen/qwen3.8-max
-novita 972 sao10k/l3-70b-euryale-v2.1
-novita 973 sao10k/l3-8b-lunaris
-novita 974 sao10k/l31-70b-euryale-v2.2
-novita 975 sophosympatheia/midnight-rose-70b
-novita 976 stepfun/step-3.7-flash
-novita 977 stepfun/step-5-preview
-novita 978 teknium/openhermes-2.5-mistral-7b
-novita 979 tencent/hy3
-novita 980 tencent/hy4
-novita 981 tencent/hy4-preview
-novita 982 xiaomimimo/mimo-v2.5
-novita 983 xiaomimimo/mimo-v2.5-pro
-novita 984 xiaomimimo/mimo-v2.6-flash
-novita 985 xiaomimimo/mimo-v2.6-pro
-novita 986 zai-org/autoglm-phone-9b-multilingual
-novita 987 zai-org/glm-4.5-air
-novita 988 zai-org/glm-4.5v
-novita 989 zai-org/glm-4.6
-novita 990 zai-org/glm-4.6v
-novita 991 zai-org/glm-4.7 zai-org/glm-4.7-h
-novita 992 zai-org/glm-4.7-flash
-novita 993 zai-org/glm-5
-novita 994 zai-org/glm-5.1
-novita 995 zai-org/glm-5.2
-novita 996 zai-org/glm-5.3 zai-org/glm-5.3-p
-novita 997 zai-org/glm-5.3-flash
-novita 998 zai-org/glm-5.3-flashx
-openai 999 ada text-ada-001
-azure 999 text-ada-001
-openai 1000 babbage
-openai 1001 babbage-002
-openai 1002 chatgpt-4o-latest
-azure 1002 chatgpt-4o-latest
-openai 1003 chatgpt-image-latest
-azure 1003 chatgpt-image-latest
-openai 1004 codex-mini codex-mini-latest
-azure 1004 codex-mini codex-mini-latest
-openai 1005 computer-use
-azure 1005 computer-use
-openai 1006 curie text-curie-001
-openai 1007 davinci text-davinci-001
-azure 1007 text-davinci-001
-openai 1008 davinci-002
-openai 1009 ft:gpt-3.5-turbo-
-azure 1009 ft:gpt-3.5-turbo-
-* 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-openai 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-azure 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-openai 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-azure 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-openai 1014 gpt-3.5-turbo-0613
-azure 1014 gpt-3.5-turbo-0613
-* 1015 gpt-3.5-turbo-1106
-openai 1015 gpt-3.5-turbo-1106
-azure 1015 gpt-3.5-turbo-1106
-* 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-openai 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-azure 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-* 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-openai 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-azure 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-* 1018 gpt-4 gpt-4-0314 gpt-4-0613
-openai 1018 gpt-4 gpt-4-0314 gpt-4-0613
-azure 1018 gpt-4 gpt-4-0314 gpt-4-0613
-* 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-openai 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-azure 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-* 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-openai 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-azure 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-* 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-openai 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-azure 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-openai 1022 gpt-4.1 gpt-4.1-2025-04-14
-azure 1022 gpt-4.1 gpt-4.1-2025-04-14
-* 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-openai 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-azure 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-* 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-openai 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-azure 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-* 1025 gpt-4.5-preview
-openai 1025 gpt-4.5-preview
-azure 1025 gpt-4.5-preview
-openai 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-azure 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-openai 1027 gpt-4o-2024-05-13
-azure 1027 gpt-4o-2024-05-13
-* 1028 gpt-4o-audio-preview
-openai 1028 gpt-4o-audio-preview
-azure 1028 gpt-4o-audio-preview
-openai 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-azure 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-* 1030 gpt-4o-mini-2024-07-18.ft-
-openai 1030 gpt-4o-mini-2024-07-18.ft-
-azure 1030 gpt-4o-mini-2024-07-18.ft-
-* 1031 gpt-4o-mini-audio-preview
-openai 1031 gpt-4o-mini-audio-preview
-azure 1031 gpt-4o-mini-audio-preview
-* 1032 gpt-4o-mini-realtime-preview
-openai 1032 gpt-4o-mini-realtime-preview
-azure 1032 gpt-4o-mini-realtime-preview
-* 1033 gpt-4o-mini-transcribe
-openai 1033 gpt-4o-mini-transcribe
-azure 1033 gpt-4o-mini-transcribe
-* 1034 gpt-4o-mini-tts
-openai 1034 gpt-4o-mini-tts
-azure 1034 gpt-4o-mini-tts
-* 1035 gpt-4o-realtime-preview
-openai 1035 gpt-4o-realtime-preview
-azure 1035 gpt-4o-realtime-preview
-* 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-openai 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-azure 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-* 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-openai 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-azure 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-* 1038 gpt-4o:extended
-openai 1038 gpt-4o:extended
-azure 1038 gpt-4o:extended
-* 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-openai 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-azure 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-* 1040 gpt-5-image
-openai 1040 gpt-5-image
-azure 1040 gpt-5-image
-* 1041 gpt-5-image-mini
-openai 1041 gpt-5-image-mini
-azure 1041 gpt-5-image-mini
-openai 1042 gpt-5-mini gpt-5-mini-2025-08-07
-azure 1042 gpt-5-mini gpt-5-mini-2025-08-07
-* 1043 gpt-5-nano
-openai 1043 gpt-5-nano
-azure 1043 gpt-5-nano
-* 1044 gpt-5-pro gpt-5-pro-2025-10-06
-openai 1044 gpt-5-pro gpt-5-pro-2025-10-06
-azure 1044 gpt-5-pro gpt-5-pro-2025-10-06
-* 1045 gpt-5-search-api
-openai 1045 gpt-5-search-api
-azure 1045 gpt-5-search-api
-* 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-openai 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-azure 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-* 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-openai 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-azure 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-* 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-openai 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-azure 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-* 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-openai 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-azure 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-* 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-openai 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-azure 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-openai 1051 gpt-5-3-codex gpt-5.3-codex
-azure 1051 gpt-5-3-codex gpt-5.3-codex
-openai 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-azure 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-* 1053 gpt-5.4-image-2
-openai 1053 gpt-5.4-image-2
-azure 1053 gpt-5.4-image-2
-openai 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-azure 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-openai 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-azure 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-* 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-openai 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-azure 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-openai 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-azure 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-* 1058 gpt-5.5-cyber
-openai 1058 gpt-5.5-cyber
-azure 1058 gpt-5.5-cyber
-* 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-openai 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-azure 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-* 1060 gpt-5.6-cyber
-openai 1060 gpt-5.6-cyber
-azure 1060 gpt-5.6-cyber
-openai 1061 gpt-5-6-luna gpt-5.6-luna
-azure 1061 gpt-5-6-luna gpt-5.6-luna
-openai 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-azure 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-openai 1063 gpt-5-6-terra gpt-5.6-terra
-azure 1063 gpt-5-6-terra gpt-5.6-terra
-openai 1064 gpt-6-astra
-azure 1064 gpt-6-astra
-* 1065 gpt-6-cyber
-openai 1065 gpt-6-cyber
-azure 1065 gpt-6-cyber
-openai 1066 gpt-6-luna
-azure 1066 gpt-6-luna
-* 1067 gpt-6-rosalind
-openai 1067 gpt-6-rosalind
-azure 1067 gpt-6-rosalind
-openai 1068 gpt-6-sol
-azure 1068 gpt-6-sol
-openai 1069 gpt-6.1-sol
-azure 1069 gpt-6.1-sol
-openai 1070 gpt-6.1-terra
-azure 1070 gpt-6.1-terra
-* 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-openai 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-azure 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-* 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-openai 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-azure 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-openai 1073 chat-latest gpt-chat-latest
-azure 1073 chat-latest gpt-chat-latest
-* 1073 gpt-chat-latest
-* 1074 gpt-image-1
-openai 1074 gpt-image-1
-azure 1074 gpt-image-1
-* 1075 gpt-image-1-mini
-openai 1075 gpt-image-1-mini
-azure 1075 gpt-image-1-mini
-* 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-openai 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-azure 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-* 1077 gpt-image-2 gpt-image-2-2026-04-21
-openai 1077 gpt-image-2 gpt-image-2-2026-04-21
-azure 1077 gpt-image-2 gpt-image-2-2026-04-21
-* 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-openai 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-azure 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-* 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-openai 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-azure 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-* 1080 gpt-live-1
-openai 1080 gpt-live-1
-azure 1080 gpt-live-1
-* 1081 gpt-live-transcribe
-openai 1081 gpt-live-transcribe
-azure 1081 gpt-live-transcribe
-openai 1082 gpt-oss-120b
-azure 1082 gpt-oss-120b
-openai 1083 gpt-oss-20b
-azure 1083 gpt-oss-20b
-* 1084 gpt-oss-safeguard-20b
-openai 1084 gpt-oss-safeguard-20b
-azure 1084 gpt-oss-safeguard-20b
-* 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-openai 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-azure 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-* 1086 gpt-realtime-2 gpt-realtime-2.1
-openai 1086 gpt-realtime-2 gpt-realtime-2.1
-azure 1086 gpt-realtime-2 gpt-realtime-2.1
-* 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-openai 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-azure 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-* 1088 gpt-realtime-translate
-openai 1088 gpt-realtime-translate
-azure 1088 gpt-realtime-translate
-* 1089 gpt-realtime-whisper
-openai 1089 gpt-realtime-whisper
-azure 1089 gpt-realtime-whisper
-* 1090 gpt-rosalind-discovery
-openai 1090 gpt-rosalind-discovery
-azure 1090 gpt-rosalind-discovery
-* 1091 gpt-rosalind-research
-openai 1091 gpt-rosalind-research
-azure 1091 gpt-rosalind-research
-* 1092 gpt-transcribe
-openai 1092 gpt-transcribe
-azure 1092 gpt-transcribe
-openai 1093 moderation
-azure 1093 moderation
-openai 1094 o1 o1-2024-12-17
-openai 1095 o1-mini o1-mini-2024-09-12
-openai 1096 o1-preview o1-preview-2024-09-12
-* 1097 o1-pro o1-pro-2025-03-19
-openai 1097 o1-pro o1-pro-2025-03-19
-azure 1097 o1-pro o1-pro-2025-03-19
-openai 1098 o3 o3-2025-04-16
-* 1099 o3-deep-research o3-deep-research-2025-06-26
-openai 1099 o3-deep-research o3-deep-research-2025-06-26
-azure 1099 o3-deep-research o3-deep-research-2025-06-26
-openai 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
-azure 1100 o3-mini-high
-* 1101 o3-pro o3-pro-2025-06-10
-openai 1101 o3-pro o3-pro-2025-06-10
-azure 1101 o3-pro o3-pro-2025-06-10
-openai 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
-* 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
-openai 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
-openai 1104 text-davinci-002
-openai 1105 text-davinci-003
-azure 1105 text-davinci-003
-openai 1106 text-embedding-3-large
-openai 1107 text-embedding-3-small
-openai 1108 text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
-* 1109 tts-1
-openai 1109 tts-1
-azure 1109 tts-1
-* 1110 tts-1-hd
-openai 1110 tts-1-hd
-azure 1110 tts-1-hd
-* 1111 whisper-1
-openai 1111 whisper-1
-azure 1111 whisper-1
-openai-decisions 1112 gpt-6-luna
-openrouter 1113 01-ai/yi-large
-openrouter 1114 aetherwiing/mn-starcannon-12b
-openrouter 1115 agentica-org/deepcoder-14b-preview:free
-openrouter 1116 ai21/jamba-1-5-large
-openrouter 1117 ai21/jamba-1-5-mini
-openrouter 1118 ai21/jamba-1.6-large
-openrouter 1119 ai21/jamba-1.6-mini
-openrouter 1120 ai21/jamba-instruct
-openrouter 1121 ai21/jamba-large-1.7
-openrouter 1122 aion-labs/aion-1.0
-openrouter 1123 aion-labs/aion-1.0-mini
-openrouter 1124 aion-labs/aion-2.0 aion-labs/aion-2.0-20260223
-openrouter 1125 aion-labs/aion-3.0 aion-labs/aion-3.0-20260707
-openrouter 1126 aion-labs/aion-3.0-mini aion-labs/aion-3.0-mini-20260707
-openrouter 1127 aion-labs/aion-3.5 aion-labs/aion-3.5-20260923
-openrouter 1128 aion-labs/aion-3.5-mini aion-labs/aion-3.5-mini-20260923
-openrouter 1129 aion-labs/aion-rp-llama-3.1-8b
-openrouter 1130 alfredpros/codellama-7b-instruct-solidity
-openrouter 1131 all-hands/openhands-lm-32b-v0.1
-openrouter 1132 allenai/molmo-7b-d:free
-openrouter 1133 allenai/olmo-3-32b-think
-openrouter 1134 alpindale/goliath-120b
-openrouter 1135 alpindale/magnum-72b
-openrouter 1136 amazon/nova-2-lite-v1
-openrouter 1137 amazon/nova-lite-v1
-openrouter 1138 amazon/nova-micro-v1
-openrouter 1139 amazon/nova-premier-v1
-openrouter 1140 amazon/nova-pro-v1
-openrouter 1141 anthracite-org/magnum-v2-72b
-openrouter 1142 anthracite-org/magnum-v4-72b
-openrouter 1143 anthropic/claude-2 anthropic/claude-2.0 anthropic/claude-2.0:beta anthropic/claude-2.1 anthropic/claude-2.1:beta anthropic/claude-2:beta
-openrouter 1144 anthropic/claude-3-haiku anthropic/claude-3-haiku:beta
-openrouter 1145 anthropic/claude-3-opus anthropic/claude-3-opus:beta
-openrouter 1146 anthropic/claude-3-sonnet anthropic/claude-3-sonnet:beta
-openrouter 1147 anthropic/claude-3.5-haiku anthropic/claude-3.5-haiku-20241022 anthropic/claude-3.5-haiku-20241022:beta anthropic/claude-3.5-haiku:beta
-openrouter 1148 anthropic/claude-3.5-sonnet anthropic/claude-3.5-sonnet-20240620 anthropic/claude-3.5-sonnet-20240620:beta anthropic/claude-3.5-sonnet:beta
-openrouter 1149 anthropic/claude-3.7-sonnet anthropic/claude-3.7-sonnet:beta anthropic/claude-3.7-sonnet:thinking
-openrouter 1150 anthropic/claude-5-fable-20260609 anthropic/claude-fable-5 anthropic/claude-fable-5:beta
-openrouter 1151 anthropic/claude-fable-5.1 anthropic/claude-fable-5.1-20260831 anthropic/claude-fable-5.1:beta
-openrouter 1152 anthropic/claude-fable-5.1:batch
-openrouter 1153 anthropic/claude-fable-5:batch
-openrouter 1154 anthropic/claude-4.5-haiku-20251001 anthropic/claude-4.5-haiku-20251001:beta anthropic/claude-haiku-4.5 anthropic/claude-haiku-4.5-20251001 anthropic/claude-haiku-4.5-20251001:beta anthropic/claude-haiku-4.5:beta
-openrouter 1155 anthropic/claude-haiku-4.5:batch
-openrouter 1156 anthropic/claude-haiku-5.5 anthropic/claude-haiku-5.5-20261007
-openrouter 1157 anthropic/claude-haiku-5.5:batch
-openrouter 1158 anthropic/claude-4.1-opus-20250805 anthropic/claude-opus-4 anthropic/claude-opus-4.1
-openrouter 1159 anthropic/claude-opus-4.1:batch
-openrouter 1160 anthropic/claude-4.5-opus-20251124 anthropic/claude-4.5-opus-20251124:beta anthropic/claude-opus-4.5 anthropic/claude-opus-4.5-20251124 anthropic/claude-opus-4.5-20251124:beta anthropic/claude-opus-4.5:beta
-openrouter 1161 anthropic/claude-opus-4.5:batch
-openrouter 1162 anthropic/claude-4.6-opus-20260205 anthropic/claude-4.6-opus-20260205:beta anthropic/claude-opus-4.6 anthropic/claude-opus-4.6-20260205 anthropic/claude-opus-4.6-20260205:beta anthropic/claude-opus-4.6:beta
-openrouter 1163 anthropic/claude-opus-4.6-fast
-openrouter 1164 anthropic/claude-opus-4.6:batch
-openrouter 1165 anthropic/claude-4.7-opus-20260416 anthropic/claude-opus-4.7 anthropic/claude-opus-4.7:beta
-openrouter 1166 anthropic/claude-opus-4.7-fast
-openrouter 1167 anthropic/claude-opus-4.7:batch
-openrouter 1168 anthropic/claude-4.8-opus-20260528 anthropic/claude-opus-4.8 anthropic/claude-opus-4.8:beta
-openrouter 1169 anthropic/claude-opus-4.8-fast
-openrouter 1170 anthropic/claude-opus-4.8:batch
-openrouter 1171 anthropic/claude-opus-5 anthropic/claude-opus-5-20260723 anthropic/claude-opus-5:beta
-openrouter 1172 anthropic/claude-opus-5-fast
-openrouter 1173 anthropic/claude-opus-5.5 anthropic/claude-opus-5.5-20260921 anthropic/claude-opus-5.5:beta
-openrouter 1174 anthropic/claude-opus-5.5:batch
-openrouter 1175 anthropic/claude-opus-5:batch
-openrouter 1176 anthropic/claude-sonnet-4
-openrouter 1177 anthropic/claude-4.5-sonnet-20250929 anthropic/claude-4.5-sonnet-20250929:beta anthropic/claude-sonnet-4.5 anthropic/claude-sonnet-4.5-20250929 anthropic/claude-sonnet-4.5-20250929:beta anthropic/claude-sonnet-4.5:beta
-openrouter 1178 anthropic/claude-sonnet-4.5:batch
-openrouter 1179 anthropic/claude-4.6-sonnet-20260217 anthropic/claude-4.6-sonnet-20260217:beta anthropic/claude-sonnet-4.6 anthropic/claude-sonnet-4.6-20260217 anthropic/claude-sonnet-4.6-20260217:beta anthropic/claude-sonnet-4.6:beta
-openrouter 1180 anthropic/claude-sonnet-4.6:batch
-openrouter 1181 anthropic/claude-sonnet-5 anthropic/claude-sonnet-5-20260630 anthropic/claude-sonnet-5:beta
-openrouter 1182 anthropic/claude-sonnet-5.5 anthropic/claude-sonnet-5.5-20260928 anthropic/claude-sonnet-5.5:beta
-openrouter 1183 anthropic/claude-sonnet-5.5:batch
-openrouter 1184 anthropic/claude-sonnet-5:batch
-openrouter 1185 anubis-pro-105b-v1
-openrouter 1186 arcee-ai/coder-large
-openrouter 1187 arcee-ai/trinity-large-thinking
-openrouter 1188 arcee-ai/trinity-mini
-openrouter 1189 arcee-ai/virtuoso-large
-openrouter 1190 arcee-blitz
-openrouter 1191 arliai/qwq-32b-arliai-rpr-v1:free
-openrouter 1192 baidu/ernie-4.5-vl-424b-a47b
-openrouter 1193 bytedance-research/ui-tars-72b:free
-openrouter 1194 bytedance-seed/seed-1.6 bytedance-seed/seed-1.6-20250625
-openrouter 1195 bytedance-seed/seed-1.6-flash bytedance-seed/seed-1.6-flash-20250625
-openrouter 1196 bytedance-seed/seed-2-1-turbo bytedance-seed/seed-2-1-turbo-20260810
-openrouter 1197 bytedance-seed/seed-2.0-code bytedance-seed/seed-2.0-code-20260730
-openrouter 1198 bytedance-seed/seed-2.0-lite bytedance-seed/seed-2.0-lite-20260309
-openrouter 1199 bytedance-seed/seed-2.0-mini bytedance-seed/seed-2.0-mini-20260224
-openrouter 1200 bytedance/ui-tars-1.5-7b
-openrouter 1201 caller-large
-openrouter 1202 chatgpt-4o-latest
-openrouter 1203 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
-openrouter 1204 claude-3-opus claude-3-opus:beta
-openrouter 1205 claude-3-sonnet claude-3-sonnet:beta
-openrouter 1206 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
-openrouter 1207 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
-openrouter 1208 cloudflare/clef
-openrouter 1209 cloudflare/clef-flash
-openrouter 1210 codellama-7b-instruct-solidity
-openrouter 1211 codestral-2501
-openrouter 1212 codex-mini
-openrouter 1213 cognitivecomputations/dolphin-mistral-24b-venice-edition venice/uncensored
-openrouter 1214 cognitivecomputations/dolphin-mistral-24b-venice-edition:free
-openrouter 1215 cognitivecomputations/dolphin-mixtral-8x22b
-openrouter 1216 cognitivecomputations/dolphin-mixtral-8x7b
-openrouter 1217 cognitivecomputations/dolphin3.0-mistral-24b:free
-openrouter 1218 cognitivecomputations/dolphin3.0-r1-mistral-24b:free
-openrouter 1219 cohere/command
-openrouter 1220 cohere/command-a cohere/command-a-03-2025
-openrouter 1221 cohere/command-a-plus cohere/command-a-plus-05-2026
-openrouter 1222 cohere/command-r cohere/command-r-03-2024
-openrouter 1223 cohere/command-r-08-2024
-openrouter 1224 cohere/command-r-plus cohere/command-r-plus-04-2024
-openrouter 1225 cohere/command-r-plus-08-2024
-openrouter 1226 cohere/command-r7b-12-2024
-openrouter 1227 cohere/north-mini-code:free
-openrouter 1228 command
-openrouter 1229 command-r command-r-03-2024
-openrouter 1230 command-r-plus command-r-plus-04-2024
-openrouter 1231 deepcoder-14b-preview:free
-openrouter 1232 deepcogito/cogito-v2.1-671b
-openrouter 1233 deephermes-3-llama-3-8b-preview:free
+baseten 207 deepseek-ai/deepseek-v4.1-flash-1017-fast
+baseten 208 deepseek-ai/deepseek-v4.1-flash-fast
+* 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
+azure 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
+deepseek 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
 openrouter 1234 deepseek-chat-v3-0324:free
 openrouter 1235 deepseek-chat:free
+* 325 deepseek-flash
+azure 325 deepseek-flash
+deepseek 325 deepseek-flash
 openrouter 1236 deepseek-prover-v2
+* 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
+azure 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
+deepseek 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
 openrouter 1237 deepseek-r1-0528-qwen3-8b
 openrouter 1238 deepseek-r1-0528-qwen3-8b:free
 openrouter 1239 deepseek-r1-0528:free
+groq 526 deepseek-r1-distill-llama-70b
+ovhcloud 2036 deepseek-r1-distill-llama-70b
 openrouter 1240 deepseek-r1-distill-llama-70b:free
 openrouter 1241 deepseek-r1-distill-llama-8b
 openrouter 1242 deepseek-r1-distill-qwen-1.5b
@@ -4749,45 +3645,104 @@ openrouter 1246 deepseek-r1-distill-qwen-7b
 openrouter 1247 deepseek-r1:free
 openrouter 1248 deepseek-r1t-chimera:free
 openrouter 1249 deepseek-v3-base:free
+* 327 deepseek-v3.1-terminus
+azure 327 deepseek-v3.1-terminus
+deepseek 327 deepseek-v3.1-terminus
+* 328 deepseek-v3.2
+azure 328 deepseek-v3.2
+deepseek 328 deepseek-v3.2
+* 329 deepseek-v3.2-exp
+azure 329 deepseek-v3.2-exp
+deepseek 329 deepseek-v3.2-exp
+mistral 809 deepseek-v4-1-flash-1017
+* 330 deepseek-v4-flash
+azure 330 deepseek-v4-flash
+deepseek 330 deepseek-v4-flash
+quicksilverpro 2090 deepseek-v4-flash
+* 331 deepseek-v4-pro
+azure 331 deepseek-v4-pro
+deepseek 331 deepseek-v4-pro
+quicksilverpro 2091 deepseek-v4-pro
+quicksilverpro 2092 deepseek-v4.1-flash
+quicksilverpro 2093 deepseek-v4.1-flash-1017
+aws 72 deepseek.r1-v1:0
 openrouter 1250 deepseek/deepseek-chat deepseek/deepseek-chat-v3
 openrouter 1251 deepseek/deepseek-chat-v3-0324
 openrouter 1252 deepseek/deepseek-chat-v3-0324:free
 openrouter 1253 deepseek/deepseek-chat-v3.1
 openrouter 1254 deepseek/deepseek-chat:free
+novita 890 deepseek/deepseek-ocr-2
+novita 891 deepseek/deepseek-r1 deepseek/deepseek-r1/community
 openrouter 1255 deepseek/deepseek-r1
+novita 892 deepseek/deepseek-r1-0528
 openrouter 1256 deepseek/deepseek-r1-0528
+novita 893 deepseek/deepseek-r1-0528-qwen3-8b
+novita 894 deepseek/deepseek-r1-distill-llama-70b
 openrouter 1257 deepseek/deepseek-r1-distill-llama-70b
 openrouter 1258 deepseek/deepseek-r1-distill-llama-70b:free
+novita 895 deepseek/deepseek-r1-distill-llama-8b
 openrouter 1259 deepseek/deepseek-r1-distill-llama-8b
 openrouter 1260 deepseek/deepseek-r1-distill-qwen-1.5b
+novita 896 deepseek/deepseek-r1-distill-qwen-14b
 openrouter 1261 deepseek/deepseek-r1-distill-qwen-14b
 openrouter 1262 deepseek/deepseek-r1-distill-qwen-14b:free
+novita 897 deepseek/deepseek-r1-distill-qwen-32b
 openrouter 1263 deepseek/deepseek-r1-distill-qwen-32b
 openrouter 1264 deepseek/deepseek-r1-distill-qwen-32b:free
+novita 898 deepseek/deepseek-r1-turbo
 openrouter 1265 deepseek/deepseek-r1-zero:free
 openrouter 1266 deepseek/deepseek-r1:free
 openrouter 1267 deepseek/deepseek-v3-base:free
 openrouter 1268 deepseek/deepseek-v3.1-terminus
+avian 42 deepseek/deepseek-v3.2
 openrouter 1269 deepseek/deepseek-v3.2 deepseek/deepseek-v3.2-20251201
 openrouter 1270 deepseek/deepseek-v3.2-exp
+avian 43 deepseek/deepseek-v4-flash
 openrouter 1271 deepseek/deepseek-v4-flash deepseek/deepseek-v4-flash-20260423
+novita 899 deepseek/deepseek-v4-flash-0731
 openrouter 1272 deepseek/deepseek-v4-flash-0731 deepseek/deepseek-v4-flash-20260731
+novita 900 deepseek/deepseek-v4-flash-0731-p
 openrouter 1273 deepseek/deepseek-v4-flash-0731:batch
+arcee 27 deepseek/deepseek-v4-flash-latest
 openrouter 1274 deepseek/deepseek-v4-flash-vision-exp deepseek/deepseek-v4-flash-vision-exp-20260821
+arcee 28 deepseek/deepseek-v4-pro
+avian 44 deepseek/deepseek-v4-pro
+novita 901 deepseek/deepseek-v4-pro
 openrouter 1275 deepseek/deepseek-v4-pro deepseek/deepseek-v4-pro-20260423
+arcee 29 deepseek/deepseek-v4-pro-0813
+avian 45 deepseek/deepseek-v4-pro-0813
+novita 902 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-0813-p
 openrouter 1276 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-20260813
+arcee 30 deepseek/deepseek-v4.1-flash
+avian 46 deepseek/deepseek-v4.1-flash
+novita 903 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-1017 deepseek/deepseek-v4.1-flash-dst deepseek/deepseek-v4.1-flash-p
 openrouter 1277 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-20260910
+arcee 31 deepseek/deepseek-v4.1-flash-1017
 openrouter 1278 deepseek/deepseek-v4.1-flash-1017:batch
 openrouter 1279 deepseek/deepseek-v4.1-flash:batch
+novita 904 deepseek/deepseek_v3
+* 810 devstral-2512
+mistral 810 devstral-2512
+* 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
+mistral 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
 openrouter 1280 devstral-small
+* 812 devstral-small:free
+mistral 812 devstral-small:free
 openrouter 1281 devstral-small:free
+huggingface_publicai 740 dicta-il/dictalm-3.0-24b-thinking dicta-il/dictalm-3.0-24b-thinking-fast
 openrouter 1282 dobby-mini-unhinged-plus-llama-3.1-8b
 openrouter 1283 dolphin-mixtral-8x22b
 openrouter 1284 dolphin3.0-mistral-24b:free
 openrouter 1285 dolphin3.0-r1-mistral-24b:free
 openrouter 1286 dots-studio/dots-3-note-preview:free
 openrouter 1287 eleutherai/llemma_7b
+* 361 eleven_realtime_v1_max
+elevenlabs 361 eleven_realtime_v1_max
+* 362 eleven_realtime_v1_mini
+elevenlabs 362 eleven_realtime_v1_mini
 openrouter 1288 elorian/glimpse elorian/glimpse-20261016
+cohere 295 embed-v4.0
+huggingface_together 754 essentialai/rnj-1-instruct essentialai/rnj-1-instruct-fast
 openrouter 1289 essentialai/rnj-1-instruct
 openrouter 1290 eva-llama-3.33-70b
 openrouter 1291 eva-qwen-2.5-32b
@@ -4798,31 +3753,228 @@ openrouter 1295 eva-unit-01/eva-qwen-2.5-72b
 openrouter 1296 featherless/qwerky-72b:free
 openrouter 1297 fimbulvetr-11b-v2
 openrouter 1298 fireworks/ember-1 fireworks/ember-1-20260923
+azure 1009 ft:gpt-3.5-turbo-
+openai 1009 ft:gpt-3.5-turbo-
+together 2189 garage-baind/platypus2-70b-instruct
+* 514 gemini-1.0-pro gemini-pro
+google 514 gemini-1.0-pro gemini-pro
+* 475 gemini-1.0-pro-vision-001
+google 475 gemini-1.0-pro-vision-001
+* 476 gemini-1.5-flash
+google 476 gemini-1.5-flash
+* 477 gemini-1.5-pro
+google 477 gemini-1.5-pro
+* 478 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
+google 478 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
 openrouter 1299 gemini-2.0-flash-001
 openrouter 1300 gemini-2.0-flash-exp:free
+* 479 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
+google 479 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
 openrouter 1301 gemini-2.0-flash-lite-001
+* 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
+google 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
+* 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
+google 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
+* 482 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
+google 482 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
 openrouter 1302 gemini-2.5-flash-lite-preview-06-17
+* 483 gemini-2.5-flash-lite-preview-tts
+google 483 gemini-2.5-flash-lite-preview-tts
+* 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
+google 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
+* 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
+google 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
 openrouter 1303 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20
 openrouter 1304 gemini-2.5-flash-preview-05-20:thinking
+* 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
+google 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
 openrouter 1305 gemini-2.5-flash-preview:thinking
+* 486 gemini-2.5-pro gemini-2.5-pro-exp-03-25
+google 486 gemini-2.5-pro gemini-2.5-pro-exp-03-25
 openrouter 1306 gemini-2.5-pro-exp-03-25
+* 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
+google 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
+* 488 gemini-3-flash-preview
+google 488 gemini-3-flash-preview
+quicksilverpro 2094 gemini-3-flash-preview
+* 489 gemini-3-pro-image gemini-3-pro-image-preview
+google 489 gemini-3-pro-image gemini-3-pro-image-preview
+quicksilverpro 2095 gemini-3-pro-image
+* 490 gemini-3-pro-preview gemini-3-pro-text-preview
+google 490 gemini-3-pro-preview gemini-3-pro-text-preview
+* 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
+google 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
+* 492 gemini-3.1-flash-lite
+google 492 gemini-3.1-flash-lite
+quicksilverpro 2096 gemini-3.1-flash-lite
+* 493 gemini-3.1-flash-lite-image
+google 493 gemini-3.1-flash-lite-image
+* 494 gemini-3.1-flash-live-preview
+google 494 gemini-3.1-flash-live-preview
+* 495 gemini-3.1-flash-tts-preview
+google 495 gemini-3.1-flash-tts-preview
+* 496 gemini-3.1-pro-preview gemini-pro-latest
+google 496 gemini-3.1-pro-preview gemini-pro-latest
+quicksilverpro 2097 gemini-3.1-pro-preview
+* 497 gemini-3.5-flash
+github-copilot 424 gemini-3.5-flash
+google 497 gemini-3.5-flash
+quicksilverpro 2098 gemini-3.5-flash
+* 498 gemini-3.5-flash-lite gemini-flash-lite-latest
+google 498 gemini-3.5-flash-lite gemini-flash-lite-latest
+quicksilverpro 2099 gemini-3.5-flash-lite
+* 499 gemini-3.6-flash
+github-copilot 425 gemini-3.6-flash
+google 499 gemini-3.6-flash
+quicksilverpro 2100 gemini-3.6-flash
+* 500 gemini-3.7-flash
+github-copilot 426 gemini-3.7-flash
+google 500 gemini-3.7-flash
+quicksilverpro 2101 gemini-3.7-flash
+* 501 gemini-3.8-flash gemini-flash-latest
+github-copilot 427 gemini-3.8-flash
+google 501 gemini-3.8-flash gemini-flash-latest
+quicksilverpro 2102 gemini-3.8-flash
+* 502 gemini-3.8-flash-lite-tts
+google 502 gemini-3.8-flash-lite-tts
+* 503 gemini-3.8-flash-tts
+google 503 gemini-3.8-flash-tts
+* 504 gemini-3.8-live
+google 504 gemini-3.8-live
+* 505 gemini-4-argon
+github-copilot 428 gemini-4-argon
+google 505 gemini-4-argon
+quicksilverpro 2103 gemini-4-argon
+* 506 gemini-embedding-001
+google 506 gemini-embedding-001
+* 507 gemini-embedding-2 gemini-embedding-2-preview
+google 507 gemini-embedding-2 gemini-embedding-2-preview
+* 508 gemini-flash-1.5
+google 508 gemini-flash-1.5
 openrouter 1307 gemini-flash-1.5
+* 509 gemini-flash-1.5-8b
+google 509 gemini-flash-1.5-8b
 openrouter 1308 gemini-flash-1.5-8b
+* 511 gemini-nano-banana-2.1
+google 511 gemini-nano-banana-2.1
+* 512 gemini-omni-1.1-flash
+google 512 gemini-omni-1.1-flash
+* 513 gemini-omni-flash-preview
+google 513 gemini-omni-flash-preview
+* 515 gemini-pro-1.5
+google 515 gemini-pro-1.5
 openrouter 1309 gemini-pro-1.5
+* 516 gemini-robotics-er-2-preview
+google 516 gemini-robotics-er-2-preview
+* 517 gemini-robotics-er-2-streaming-preview
+google 517 gemini-robotics-er-2-streaming-preview
+google 518 gemma-2-27b-it
 openrouter 1310 gemma-2-9b-it
 openrouter 1311 gemma-2-9b-it:free
+google 519 gemma-3
 openrouter 1312 gemma-3-12b-it:free
 openrouter 1313 gemma-3-27b-it:free
 openrouter 1314 gemma-3-4b-it:free
+google 520 gemma-3n
 openrouter 1315 gemma-3n-e4b-it:free
+google 521 gemma-4-26b-a4b-it
+google 522 gemma-4-26b-a4b-it-maas
+cerebras 225 gemma-4-31b
+google 523 gemma-4-31b-it
+groq 527 gemma-7b-it
+groq 528 gemma2-9b gemma2-9b-it
 openrouter 1316 glm-4-32b
+zai 2297 glm-4-32b-0414-128k
 openrouter 1317 glm-4-32b:free
+* 2315 glm-4-air
+zhipuai 2315 glm-4-air
+* 2316 glm-4-airx
+zhipuai 2316 glm-4-airx
+* 2317 glm-4-assistant
+zhipuai 2317 glm-4-assistant
+* 2318 glm-4-flashx-250414
+zhipuai 2318 glm-4-flashx-250414
+* 2319 glm-4-long
+zhipuai 2319 glm-4-long
+* 2320 glm-4-plus
+zhipuai 2320 glm-4-plus
+zai 2298 glm-4.5
+* 2321 glm-4.5-air
+zai 2299 glm-4.5-air
+zhipuai 2321 glm-4.5-air
 openrouter 1318 glm-4.5-air:free
+zai 2300 glm-4.5-airx
+zai 2301 glm-4.5-x
+zai 2302 glm-4.5v
+zai 2303 glm-4.6
+zai 2304 glm-4.6v
+zai 2305 glm-4.6v-flashx
+* 2322 glm-4.7
+zai 2306 glm-4.7
+zhipuai 2322 glm-4.7
+* 2323 glm-4.7-flashx
+zai 2307 glm-4.7-flashx
+zhipuai 2323 glm-4.7-flashx
+* 2324 glm-5
+zai 2308 glm-5
+zhipuai 2324 glm-5
+* 2325 glm-5-turbo
+zhipuai 2325 glm-5-turbo
+* 2326 glm-5.1 glm-5.1-20260406
+zai 2309 glm-5.1
+zhipuai 2326 glm-5.1 glm-5.1-20260406
+* 2327 glm-5.2
+quicksilverpro 2104 glm-5.2
+zai 2310 glm-5.2
+zhipuai 2327 glm-5.2
+* 2328 glm-5.3
+quicksilverpro 2105 glm-5.3
+zai 2311 glm-5.3
+zhipuai 2328 glm-5.3
+* 2329 glm-5.3-flash
+quicksilverpro 2106 glm-5.3-flash
+zai 2312 glm-5.3-flash
+zhipuai 2329 glm-5.3-flash
+zai 2313 glm-5.3-flashx glm-5.3-flashx-legal
+quicksilverpro 2107 glm-5.3-prime
 openrouter 1319 glm-5v-turbo
+zai 2314 glm-ocr
 openrouter 1320 glm-z1-32b
 openrouter 1321 glm-z1-32b:free
 openrouter 1322 glm-z1-rumination-32b
+aws 73 global.amazon.nova-2-lite-v1:0
+aws 74 global.anthropic.claude-fable-5-1-v1:0
+aws 75 global.anthropic.claude-fable-5-2
+aws 76 global.anthropic.claude-fable-5-v1:0
+aws 77 global.anthropic.claude-haiku-4-5-20251001-v1:0
+aws 78 global.anthropic.claude-haiku-5-5
+aws 79 global.anthropic.claude-mythos-5-2
+aws 80 global.anthropic.claude-opus-4-5-v1:0
+aws 81 global.anthropic.claude-opus-4-6-v1:0
+aws 82 global.anthropic.claude-opus-4-7-v1:0
+aws 83 global.anthropic.claude-opus-4-8-v1:0
+aws 84 global.anthropic.claude-opus-5
+aws 85 global.anthropic.claude-opus-5-5
+aws 86 global.anthropic.claude-sonnet-4-20250514-v1:0
+aws 87 global.anthropic.claude-sonnet-4-5-20250929-v1:0
+aws 88 global.anthropic.claude-sonnet-4-6-v1:0
+aws 89 global.anthropic.claude-sonnet-5-5
+aws 90 global.anthropic.claude-sonnet-5-v1:0
+aws 91 global.moonshotai.kimi-k3
+aws 92 global.moonshotai.kimi-k3.1
+aws 93 global.openai.gpt-5.6-luna
+aws 94 global.openai.gpt-5.6-sol
+aws 95 global.openai.gpt-5.6-terra
+aws 96 global.openai.gpt-6-astra
+aws 97 global.openai.gpt-6-luna
+aws 98 global.openai.gpt-6-sol
+aws 99 global.openai.gpt-6.1-sol
+aws 100 global.openai.gpt-6.1-terra
+aws 101 global.zai.glm-5.3
 openrouter 1323 goliath-120b
+aws 102 google.gemma-3-12b-it
+aws 103 google.gemma-3-27b-it
+aws 104 google.gemma-3-4b-it
 openrouter 1324 google/gemini-2.0-flash-001
 openrouter 1325 google/gemini-2.0-flash-exp:free
 openrouter 1326 google/gemini-2.0-flash-lite-001
@@ -4873,53 +4025,430 @@ openrouter 1370 google/gemini-omni-1.2-flash google/gemini-omni-1.2-flash-202611
 openrouter 1371 google/gemini-pro google/gemini-pro-vision
 openrouter 1372 google/gemini-pro-1.5
 openrouter 1373 google/gemma-2-27b-it
+huggingface_nebius 601 google/gemma-2-2b-it google/gemma-2-2b-it-fast
+huggingface_nebius 602 google/gemma-2-9b-it google/gemma-2-9b-it-fast
+novita 905 google/gemma-2-9b-it
 openrouter 1374 google/gemma-2-9b-it
 openrouter 1375 google/gemma-2-9b-it:free
+together 2190 google/gemma-2b google/gemma-2b-it
+novita 906 google/gemma-3-12b-it
 openrouter 1376 google/gemma-3-12b-it
 openrouter 1377 google/gemma-3-12b-it:free
 openrouter 1378 google/gemma-3-1b-it:free
+huggingface_nebius 603 google/gemma-3-27b-it google/gemma-3-27b-it-fast
+novita 907 google/gemma-3-27b-it
 openrouter 1379 google/gemma-3-27b-it
 openrouter 1380 google/gemma-3-27b-it:free
 openrouter 1381 google/gemma-3-4b-it
 openrouter 1382 google/gemma-3-4b-it:free
+huggingface_together 772 google/gemma-3n-e4b-it google/gemma-3n-e4b-it-fast
 openrouter 1383 google/gemma-3n-e4b-it
+huggingface_novita 664 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-fast
+novita 908 google/gemma-4-26b-a4b-it
 openrouter 1384 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-20260403
 openrouter 1385 google/gemma-4-26b-a4b-it:free
+doubleword 347 google/gemma-4-31b-it
+huggingface_novita 665 google/gemma-4-31b-it google/gemma-4-31b-it-fast
+novita 909 google/gemma-4-31b-it
 openrouter 1386 google/gemma-4-31b-it google/gemma-4-31b-it-20260402
 openrouter 1387 google/gemma-4-31b-it:free
+together 2191 google/gemma-7b google/gemma-7b-it
 openrouter 1388 google/learnlm-1.5-pro-experimental:free
 openrouter 1389 google/lyria-3-clip-preview google/lyria-3-clip-preview-20260330
 openrouter 1390 google/lyria-3-pro-preview google/lyria-3-pro-preview-20260330
 openrouter 1391 google/palm-2-chat-bison google/palm-2-chat-bison-32k
 openrouter 1392 google/palm-2-codechat-bison google/palm-2-codechat-bison-32k
+* 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
+azure 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
+openai 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
+* 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+azure 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+github-copilot 429 gpt-3.5-turbo gpt-3.5-turbo-0613
+openai 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+openrouter 1661 gpt-3.5-turbo-0125 openai/gpt-3.5-turbo
+* 1014 gpt-3.5-turbo-0613
+azure 1014 gpt-3.5-turbo-0613
+openai 1014 gpt-3.5-turbo-0613
+* 1015 gpt-3.5-turbo-1106
+azure 1015 gpt-3.5-turbo-1106
+openai 1015 gpt-3.5-turbo-1106
 openrouter 1393 gpt-3.5-turbo-1106
+* 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+azure 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+openai 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+* 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+azure 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+openai 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+* 1018 gpt-4 gpt-4-0314 gpt-4-0613
+azure 1018 gpt-4 gpt-4-0314 gpt-4-0613
+openai 1018 gpt-4 gpt-4-0314 gpt-4-0613
+* 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+azure 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+openai 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+openrouter 1667 gpt-4-0314 openai/gpt-4
 openrouter 1394 gpt-4-1106-preview
+* 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
+azure 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
+openai 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
+* 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+azure 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+openai 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+github-copilot 431 gpt-4-o-preview gpt-4o gpt-4o-2024-05-13 gpt-4o-2024-08-06 gpt-4o-2024-11-20
+* 1022 gpt-4.1 gpt-4.1-2025-04-14
+azure 1022 gpt-4.1 gpt-4.1-2025-04-14
+github-copilot 430 gpt-4.1 gpt-4.1-2025-04-14
+openai 1022 gpt-4.1 gpt-4.1-2025-04-14
+* 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+azure 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+openai 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+* 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+azure 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+openai 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+* 1025 gpt-4.5-preview
+azure 1025 gpt-4.5-preview
+openai 1025 gpt-4.5-preview
 openrouter 1395 gpt-4.5-preview
+* 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+azure 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+openai 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+* 1027 gpt-4o-2024-05-13
+azure 1027 gpt-4o-2024-05-13
+openai 1027 gpt-4o-2024-05-13
+* 1028 gpt-4o-audio-preview
+azure 1028 gpt-4o-audio-preview
+openai 1028 gpt-4o-audio-preview
+* 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+azure 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+github-copilot 432 gpt-4o-mini gpt-4o-mini-2024-07-18
+openai 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+* 1030 gpt-4o-mini-2024-07-18.ft-
+azure 1030 gpt-4o-mini-2024-07-18.ft-
+openai 1030 gpt-4o-mini-2024-07-18.ft-
+* 1031 gpt-4o-mini-audio-preview
+azure 1031 gpt-4o-mini-audio-preview
+openai 1031 gpt-4o-mini-audio-preview
+* 1032 gpt-4o-mini-realtime-preview
+azure 1032 gpt-4o-mini-realtime-preview
+openai 1032 gpt-4o-mini-realtime-preview
+* 1033 gpt-4o-mini-transcribe
+azure 1033 gpt-4o-mini-transcribe
+openai 1033 gpt-4o-mini-transcribe
+* 1034 gpt-4o-mini-tts
+azure 1034 gpt-4o-mini-tts
+openai 1034 gpt-4o-mini-tts
+* 1035 gpt-4o-realtime-preview
+azure 1035 gpt-4o-realtime-preview
+openai 1035 gpt-4o-realtime-preview
+* 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+azure 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+openai 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+* 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
+azure 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
+openai 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
+* 1038 gpt-4o:extended
+azure 1038 gpt-4o:extended
+openai 1038 gpt-4o:extended
 openrouter 1396 gpt-4o:extended
+* 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+azure 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+openai 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+* 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+azure 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+openai 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+* 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+azure 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+openai 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+* 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+azure 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+openai 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+* 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+azure 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+openai 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+* 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+azure 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+openai 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+* 1051 gpt-5-3-codex gpt-5.3-codex
+azure 1051 gpt-5-3-codex gpt-5.3-codex
+openai 1051 gpt-5-3-codex gpt-5.3-codex
+* 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+azure 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+openai 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+* 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+azure 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+openai 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+* 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+azure 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+openai 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+* 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+azure 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+openai 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+* 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+azure 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+openai 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+* 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+azure 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+openai 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+* 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+azure 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+openai 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+* 1061 gpt-5-6-luna gpt-5.6-luna
+azure 1061 gpt-5-6-luna gpt-5.6-luna
+openai 1061 gpt-5-6-luna gpt-5.6-luna
+* 1063 gpt-5-6-terra gpt-5.6-terra
+azure 1063 gpt-5-6-terra gpt-5.6-terra
+openai 1063 gpt-5-6-terra gpt-5.6-terra
+* 1040 gpt-5-image
+azure 1040 gpt-5-image
+openai 1040 gpt-5-image
+* 1041 gpt-5-image-mini
+azure 1041 gpt-5-image-mini
+openai 1041 gpt-5-image-mini
+* 1042 gpt-5-mini gpt-5-mini-2025-08-07
+azure 1042 gpt-5-mini gpt-5-mini-2025-08-07
+github-copilot 433 gpt-5-mini
+openai 1042 gpt-5-mini gpt-5-mini-2025-08-07
+* 1043 gpt-5-nano
+azure 1043 gpt-5-nano
+openai 1043 gpt-5-nano
+* 1044 gpt-5-pro gpt-5-pro-2025-10-06
+azure 1044 gpt-5-pro gpt-5-pro-2025-10-06
+openai 1044 gpt-5-pro gpt-5-pro-2025-10-06
+* 1045 gpt-5-search-api
+azure 1045 gpt-5-search-api
+openai 1045 gpt-5-search-api
+github-copilot 434 gpt-5.3-codex
+github-copilot 435 gpt-5.4
+* 1053 gpt-5.4-image-2
+azure 1053 gpt-5.4-image-2
+openai 1053 gpt-5.4-image-2
+github-copilot 436 gpt-5.4-mini
+github-copilot 437 gpt-5.4-nano
+github-copilot 438 gpt-5.5
+* 1058 gpt-5.5-cyber
+azure 1058 gpt-5.5-cyber
+openai 1058 gpt-5.5-cyber
+* 1060 gpt-5.6-cyber
+azure 1060 gpt-5.6-cyber
+openai 1060 gpt-5.6-cyber
+github-copilot 439 gpt-5.6-luna
+quicksilverpro 2108 gpt-5.6-luna
+github-copilot 440 gpt-5.6-sol
+quicksilverpro 2109 gpt-5.6-sol
+github-copilot 441 gpt-5.6-terra
+quicksilverpro 2110 gpt-5.6-terra
+* 1064 gpt-6-astra
+azure 1064 gpt-6-astra
+github-copilot 442 gpt-6-astra
+openai 1064 gpt-6-astra
+quicksilverpro 2111 gpt-6-astra
+* 1065 gpt-6-cyber
+azure 1065 gpt-6-cyber
+openai 1065 gpt-6-cyber
+* 1066 gpt-6-luna
+azure 1066 gpt-6-luna
+github-copilot 443 gpt-6-luna
+openai 1066 gpt-6-luna
+openai-decisions 1112 gpt-6-luna
+quicksilverpro 2112 gpt-6-luna
+* 1067 gpt-6-rosalind
+azure 1067 gpt-6-rosalind
+openai 1067 gpt-6-rosalind
+* 1068 gpt-6-sol
+azure 1068 gpt-6-sol
+github-copilot 444 gpt-6-sol
+openai 1068 gpt-6-sol
+quicksilverpro 2113 gpt-6-sol
+* 1069 gpt-6.1-sol
+azure 1069 gpt-6.1-sol
+github-copilot 445 gpt-6.1-sol
+openai 1069 gpt-6.1-sol
+quicksilverpro 2114 gpt-6.1-sol
+* 1070 gpt-6.1-terra
+azure 1070 gpt-6.1-terra
+github-copilot 446 gpt-6.1-terra
+openai 1070 gpt-6.1-terra
+quicksilverpro 2115 gpt-6.1-terra gpt-6.1-terra-pro
+* 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+azure 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+openai 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+* 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+azure 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+openai 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+* 1073 gpt-chat-latest
+* 1074 gpt-image-1
+azure 1074 gpt-image-1
+openai 1074 gpt-image-1
+* 1075 gpt-image-1-mini
+azure 1075 gpt-image-1-mini
+openai 1075 gpt-image-1-mini
+* 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
+azure 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
+openai 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
+* 1077 gpt-image-2 gpt-image-2-2026-04-21
+azure 1077 gpt-image-2 gpt-image-2-2026-04-21
+openai 1077 gpt-image-2 gpt-image-2-2026-04-21
+* 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+azure 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+openai 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+* 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+azure 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+openai 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+* 1080 gpt-live-1
+azure 1080 gpt-live-1
+openai 1080 gpt-live-1
+* 1081 gpt-live-transcribe
+azure 1081 gpt-live-transcribe
+openai 1081 gpt-live-transcribe
+* 1082 gpt-oss-120b
+azure 1082 gpt-oss-120b
+cerebras 226 gpt-oss-120b
+openai 1082 gpt-oss-120b
+ovhcloud 2054 gpt-oss-120b
+quicksilverpro 2116 gpt-oss-120b
+* 1083 gpt-oss-20b
+azure 1083 gpt-oss-20b
+openai 1083 gpt-oss-20b
+ovhcloud 2055 gpt-oss-20b
+* 1084 gpt-oss-safeguard-20b
+azure 1084 gpt-oss-safeguard-20b
+openai 1084 gpt-oss-safeguard-20b
+* 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+azure 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+openai 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+* 1086 gpt-realtime-2 gpt-realtime-2.1
+azure 1086 gpt-realtime-2 gpt-realtime-2.1
+openai 1086 gpt-realtime-2 gpt-realtime-2.1
+* 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+azure 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+openai 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+* 1088 gpt-realtime-translate
+azure 1088 gpt-realtime-translate
+openai 1088 gpt-realtime-translate
+* 1089 gpt-realtime-whisper
+azure 1089 gpt-realtime-whisper
+openai 1089 gpt-realtime-whisper
+* 1090 gpt-rosalind-discovery
+azure 1090 gpt-rosalind-discovery
+openai 1090 gpt-rosalind-discovery
+* 1091 gpt-rosalind-research
+azure 1091 gpt-rosalind-research
+openai 1091 gpt-rosalind-research
+* 1092 gpt-transcribe
+azure 1092 gpt-transcribe
+openai 1092 gpt-transcribe
 * 2275 grok-2 grok-2-1212 grok-2-latest
+azure 2275 grok-2 grok-2-1212 grok-2-latest
+x-ai 2275 grok-2 grok-2-1212 grok-2-latest
 openrouter 1397 grok-2-1212
 * 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
+azure 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
+x-ai 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
 openrouter 1398 grok-2-vision-1212
 * 2277 grok-3 grok-3-beta grok-3-latest
+azure 2277 grok-3 grok-3-beta grok-3-latest
 openrouter 1399 grok-3 grok-3-beta
+x-ai 2277 grok-3 grok-3-beta grok-3-latest
+* 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
+azure 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
+x-ai 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
 * 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
+azure 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
 openrouter 1400 grok-3-mini grok-3-mini-beta
+x-ai 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
+* 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+azure 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+x-ai 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+* 2281 grok-4 grok-4-0709 grok-4-latest
+azure 2281 grok-4 grok-4-0709 grok-4-latest
+x-ai 2281 grok-4 grok-4-0709 grok-4-latest
+* 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+azure 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+x-ai 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+* 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+azure 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+x-ai 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+* 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+azure 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+x-ai 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+* 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+azure 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+x-ai 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+* 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+azure 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+x-ai 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+* 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+azure 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+x-ai 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+* 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+azure 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+x-ai 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+* 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+azure 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+cursor 298 grok-4.5
+github-copilot 447 grok-4.5
+quicksilverpro 2117 grok-4.5
+x-ai 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+cursor 299 grok-4.5-fast
+* 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+azure 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+cursor 300 grok-4.6
+github-copilot 448 grok-4.6
+quicksilverpro 2118 grok-4.6
+x-ai 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+cursor 301 grok-4.6-fast
+* 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+azure 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+cursor 302 grok-4.7
+github-copilot 449 grok-4.7
+quicksilverpro 2119 grok-4.7
+x-ai 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+cursor 303 grok-4.7-fast
 openrouter 1401 grok-beta
+* 2292 grok-build-0.1
+azure 2292 grok-build-0.1
+x-ai 2292 grok-build-0.1
+* 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
+azure 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
+x-ai 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
 openrouter 1402 grok-vision-beta
+* 2294 grok-voice-3.0 grok-voice-latest
+azure 2294 grok-voice-3.0 grok-voice-latest
+x-ai 2294 grok-voice-3.0 grok-voice-latest
+* 2295 grok-voice-think-fast-1.0
+azure 2295 grok-voice-think-fast-1.0
+x-ai 2295 grok-voice-think-fast-1.0
+* 2296 grok-voice-think-fast-2.0
+azure 2296 grok-voice-think-fast-2.0
+x-ai 2296 grok-voice-think-fast-2.0
+novita 910 gryphe/mythomax-l2-13b
 openrouter 1403 gryphe/mythomax-l2-13b
+together 2155 gryphe/mythomax-l2-13b
 openrouter 1404 hermes-2-pro-llama-3-8b
 openrouter 1405 huggingfaceh4/zephyr-7b-beta:free
+quicksilverpro 2120 hy3
+quicksilverpro 2121 hy4
+quicksilverpro 2122 hy4-preview
 openrouter 1406 ibm-granite/granite-4.0-h-micro
 openrouter 1407 ibm-granite/granite-4.1-8b
 openrouter 1408 ibm-granite/granite-4.2-8b ibm-granite/granite-4.2-8b-20260831
+aws 167 in.moonshotai.kimi-k3 moonshotai.kimi-k3 us.moonshotai.kimi-k3
 openrouter 1409 inception/mercury-2 inception/mercury-2-20260304
 openrouter 1410 inception/mercury-2.5 inception/mercury-2.5-20260908
 openrouter 1411 inception/mercury-3 inception/mercury-3-20261019
 openrouter 1412 inclusionai/ling-2.6-1t
 openrouter 1413 inclusionai/ling-2.6-flash
+huggingface_novita 666 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-fast
+novita 911 inclusionai/ling-3.0-flash
 openrouter 1414 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-20260723
+huggingface_novita 667 inclusionai/ling-3.0-flash-fin inclusionai/ling-3.0-flash-fin-fast
+novita 912 inclusionai/ling-3.0-flash-fin
+novita 913 inclusionai/ling-3.0-flash-sante
+huggingface_novita 668 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-fast
+novita 914 inclusionai/ling-3.0-flash-vl
 openrouter 1415 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-20260910
 openrouter 1416 inclusionai/ling-3.0-tiny inclusionai/ling-3.0-tiny-20260806
+huggingface_novita 669 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-fast
+novita 915 inclusionai/ling-3.1-flash
 openrouter 1417 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-20261002
 openrouter 1418 inclusionai/ring-2.6-1t
 openrouter 1419 inference-net/schematron-v2-small inference-net/schematron-v2-small-20260902
@@ -4931,8 +4460,60 @@ openrouter 1424 internvl3-14b:free
 openrouter 1425 internvl3-2b:free
 openrouter 1426 jamba-1.6-large
 openrouter 1427 jamba-1.6-mini
+* 2249 jev-1.13 jev-1.13.0
+quicksilverpro 2123 jev-1.13
+typesafe 2249 jev-1.13 jev-1.13.0
+* 2250 jev-1.14.0 jev-latest jev-preview
+typesafe 2250 jev-1.14.0 jev-latest jev-preview
+novita 916 jondurbin/airoboros-l2-70b
 openrouter 1428 jondurbin/airoboros-l2-70b
 openrouter 1429 kimi-dev-72b:free
+* 869 kimi-k2
+azure 869 kimi-k2
+moonshotai 869 kimi-k2
+* 870 kimi-k2-0711-preview
+azure 870 kimi-k2-0711-preview
+moonshotai 870 kimi-k2-0711-preview
+* 871 kimi-k2-0905-preview
+azure 871 kimi-k2-0905-preview
+moonshotai 871 kimi-k2-0905-preview
+* 872 kimi-k2-thinking
+azure 872 kimi-k2-thinking
+moonshotai 872 kimi-k2-thinking
+* 873 kimi-k2-thinking-turbo
+azure 873 kimi-k2-thinking-turbo
+moonshotai 873 kimi-k2-thinking-turbo
+* 874 kimi-k2-turbo-preview
+azure 874 kimi-k2-turbo-preview
+moonshotai 874 kimi-k2-turbo-preview
+* 875 kimi-k2.5
+azure 875 kimi-k2.5
+moonshotai 875 kimi-k2.5
+* 876 kimi-k2.6
+azure 876 kimi-k2.6
+moonshotai 876 kimi-k2.6
+quicksilverpro 2124 kimi-k2.6
+* 877 kimi-k2.7-code
+azure 877 kimi-k2.7-code
+github-copilot 450 kimi-k2.7-code
+moonshotai 877 kimi-k2.7-code
+quicksilverpro 2125 kimi-k2.7-code
+* 878 kimi-k2.7-code-highspeed
+azure 878 kimi-k2.7-code-highspeed
+moonshotai 878 kimi-k2.7-code-highspeed
+* 879 kimi-k3
+azure 879 kimi-k3
+github-copilot 451 kimi-k3
+moonshotai 879 kimi-k3
+quicksilverpro 2126 kimi-k3
+* 880 kimi-k3.1-pro
+azure 880 kimi-k3.1-pro
+moonshotai 880 kimi-k3.1-pro
+quicksilverpro 2127 kimi-k3.1-pro
+* 881 kimi-k3.1-pro-highspeed
+azure 881 kimi-k3.1-pro-highspeed
+moonshotai 881 kimi-k3.1-pro-highspeed
+quicksilverpro 2128 kimi-k3.1-pro-highspeed
 openrouter 1430 kimi-vl-a3b-thinking:free
 openrouter 1431 kwaipilot/kat-coder-pro-v2
 openrouter 1432 l3-euryale-70b
@@ -4955,6 +4536,10 @@ openrouter 1448 llama-3-lumimaid-70b
 openrouter 1449 llama-3-lumimaid-8b
 openrouter 1450 llama-3.1-405b
 openrouter 1451 llama-3.1-405b-instruct
+groq 529 llama-3.1-405b-reasoning
+groq 530 llama-3.1-70b-versatile
+groq 531 llama-3.1-8b-instant
+ovhcloud 2037 llama-3.1-8b-instruct
 openrouter 1452 llama-3.1-8b-instruct:free
 openrouter 1453 llama-3.1-lumimaid-70b
 openrouter 1454 llama-3.1-lumimaid-8b
@@ -4962,54 +4547,158 @@ openrouter 1455 llama-3.1-nemotron-70b-instruct
 openrouter 1456 llama-3.1-nemotron-ultra-253b-v1
 openrouter 1457 llama-3.1-nemotron-ultra-253b-v1:free
 openrouter 1458 llama-3.1-sonar-large-128k-online
+perplexity 2056 llama-3.1-sonar-large-128k-online
 openrouter 1459 llama-3.1-sonar-small-128k-online
+perplexity 2057 llama-3.1-sonar-small-128k-online
+groq 532 llama-3.2-11b-text-preview
 openrouter 1460 llama-3.2-11b-vision-instruct:free
+groq 533 llama-3.2-11b-vision-preview
 openrouter 1461 llama-3.2-1b-instruct:free
+groq 534 llama-3.2-1b-preview
+groq 535 llama-3.2-3b-preview
+groq 536 llama-3.2-90b-text-preview
 openrouter 1462 llama-3.2-90b-vision-instruct
+groq 537 llama-3.2-90b-vision-preview
+cerebras 227 llama-3.3-70b
+groq 538 llama-3.3-70b-specdec
+groq 539 llama-3.3-70b-versatile
 openrouter 1463 llama-3.3-8b-instruct:free
 openrouter 1464 llama-3.3-nemotron-super-49b-v1
 openrouter 1465 llama-3.3-nemotron-super-49b-v1:free
 openrouter 1466 llama-4-maverick:free
 openrouter 1467 llama-4-scout:free
 openrouter 1468 llama-guard-2-8b
+groq 540 llama-guard-3-8b
+groq 541 llama2-70b-4096
+groq 542 llama3-70b-8192
+groq 543 llama3-8b-8192
+groq 544 llama3-groq-70b-8192-tool-use-preview
+groq 545 llama3-groq-8b-8192-tool-use-preview
+cerebras 228 llama3.1-8b
 openrouter 1469 llama3.1-typhoon2-70b-instruct
 openrouter 1470 llemma_7b
+together 2192 lmsys/vicuna-13b-v1.5
+together 2193 lmsys/vicuna-7b-v1.5
+* 796 m2-her
+minimax 796 m2-her
 openrouter 1471 maestro-reasoning
+* 813 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
+mistral 813 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
 openrouter 1472 magistral-medium-2506 magistral-medium-2506:thinking
 * 814 magistral-small-2506
+mistral 814 magistral-small-2506
 openrouter 1473 magistral-small-2506
 openrouter 1474 magnum-72b
 openrouter 1475 magnum-v2-72b
+github-copilot 452 mai-code-1-flash-picker
+github-copilot 453 mai-code-1.1-flash
+azure 184 mai-ds-r1:free
 openrouter 1476 mai-ds-r1:free
 openrouter 1477 mancer/weaver
 openrouter 1478 meituan/longcat-2.0 meituan/longcat-2.0-20260720
 openrouter 1479 mercury-coder-small-beta
+avian 38 meta-llama-3.1-405b-instruct
+avian 39 meta-llama-3.1-70b-instruct
+avian 40 meta-llama-3.1-8b-instruct
+avian 41 meta-llama-3.3-70b-instruct
+ovhcloud 2038 meta-llama-3_3-70b-instruct
 openrouter 1480 meta-llama/llama-2-13b-chat
+together 2194 meta-llama/llama-2-13b-chat-hf
 openrouter 1481 meta-llama/llama-2-70b-chat
+together 2195 meta-llama/llama-2-70b-chat-hf
+together 2196 meta-llama/llama-2-7b-chat-hf
+together 2197 meta-llama/llama-3-70b-chat-hf
+novita 917 meta-llama/llama-3-70b-instruct
 openrouter 1482 meta-llama/llama-3-70b-instruct
+together 2198 meta-llama/llama-3-8b-chat-hf
+novita 918 meta-llama/llama-3-8b-instruct
 openrouter 1483 meta-llama/llama-3-8b-instruct
 openrouter 1484 meta-llama/llama-3.1-405b
 openrouter 1485 meta-llama/llama-3.1-405b-instruct
 openrouter 1486 meta-llama/llama-3.1-405b:free
+novita 919 meta-llama/llama-3.1-70b-instruct
 openrouter 1487 meta-llama/llama-3.1-70b-instruct
+huggingface_cerebras 562 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_nebius 604 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_novita 670 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_nscale 716 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_ovhcloud 729 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_sambanova 750 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+novita 920 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-max
 openrouter 1488 meta-llama/llama-3.1-8b-instruct
+novita 921 meta-llama/llama-3.1-8b-instruct-bf16
 openrouter 1489 meta-llama/llama-3.1-8b-instruct:free
+novita 922 meta-llama/llama-3.2-11b-vision-instruct
 openrouter 1490 meta-llama/llama-3.2-11b-vision-instruct
 openrouter 1491 meta-llama/llama-3.2-11b-vision-instruct:free
+novita 923 meta-llama/llama-3.2-1b-instruct
 openrouter 1492 meta-llama/llama-3.2-1b-instruct
 openrouter 1493 meta-llama/llama-3.2-1b-instruct:free
+novita 924 meta-llama/llama-3.2-3b-instruct
 openrouter 1494 meta-llama/llama-3.2-3b-instruct
 openrouter 1495 meta-llama/llama-3.2-3b-instruct:free
 openrouter 1496 meta-llama/llama-3.2-90b-vision-instruct
+huggingface_fireworks-ai 565 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_groq 571 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_hyperbolic 584 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_nebius 605 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_novita 671 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_nscale 717 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_ovhcloud 730 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_sambanova 751 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_together 773 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+novita 925 meta-llama/llama-3.3-70b-instruct
 openrouter 1497 meta-llama/llama-3.3-70b-instruct
+together 2199 meta-llama/llama-3.3-70b-instruct-turbo
 openrouter 1498 meta-llama/llama-3.3-70b-instruct:free
 openrouter 1499 meta-llama/llama-4-maverick meta-llama/llama-4-maverick-17b-128e-instruct
+groq 546 meta-llama/llama-4-maverick-17b-128e-instruct
+huggingface_novita 672 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
+huggingface_together 774 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
+novita 926 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
+together 2200 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
 openrouter 1500 meta-llama/llama-4-maverick:free
 openrouter 1501 meta-llama/llama-4-scout meta-llama/llama-4-scout-17b-16e-instruct
+groq 547 meta-llama/llama-4-scout-17b-16e-instruct
+huggingface_groq 572 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+huggingface_novita 673 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+huggingface_nscale 718 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+novita 927 meta-llama/llama-4-scout-17b-16e-instruct
+together 2201 meta-llama/llama-4-scout-17b-16e-instruct
 openrouter 1502 meta-llama/llama-4-scout:free
 openrouter 1503 meta-llama/llama-guard-2-8b
 openrouter 1504 meta-llama/llama-guard-3-8b
+groq 548 meta-llama/llama-guard-4-12b
 openrouter 1505 meta-llama/llama-guard-4-12b
+groq 549 meta-llama/llama-prompt-guard-2-22m
+groq 550 meta-llama/llama-prompt-guard-2-86m
+huggingface_novita 674 meta-llama/meta-llama-3-70b-instruct meta-llama/meta-llama-3-70b-instruct-fast
+together 2202 meta-llama/meta-llama-3-70b-instruct-lite
+together 2203 meta-llama/meta-llama-3-70b-instruct-turbo
+huggingface_novita 675 meta-llama/meta-llama-3-8b-instruct meta-llama/meta-llama-3-8b-instruct-fast
+together 2204 meta-llama/meta-llama-3-8b-instruct-lite
+together 2205 meta-llama/meta-llama-3-8b-instruct-turbo
+together 2206 meta-llama/meta-llama-3.1-405b-instruct-turbo
+together 2207 meta-llama/meta-llama-3.1-70b-instruct-turbo
+together 2208 meta-llama/meta-llama-3.1-8b-instruct-turbo
+together 2209 meta-llama/meta-llama-3.3-70b-instruct-turbo
+doubleword 348 meta-models/muse-glimmer-30b
+huggingface_together 775 meta-models/muse-glimmer-30b meta-models/muse-glimmer-30b-fast
+together 2210 meta-models/muse-glimmer-30b
+baseten 209 meta-models/muse-spark-open
+modal 862 meta-models/muse-spark-open-816b-a42b
+together 2211 meta-models/muse-spark-open-816b-a42b
+aws 105 meta.llama3-1-70b-instruct-v1:0
+aws 106 meta.llama3-1-8b-instruct-v1:0
+aws 107 meta.llama3-2-11b-instruct-v1:0
+aws 108 meta.llama3-2-1b-instruct-v1:0
+aws 109 meta.llama3-2-3b-instruct-v1:0
+aws 110 meta.llama3-2-90b-instruct-v1:0
+aws 111 meta.llama3-3-70b-instruct-v1:0
+aws 112 meta.llama3-70b-instruct-v1:0
+aws 113 meta.llama3-8b-instruct-v1:0
+aws 114 meta.llama4-maverick-17b-instruct-v1:0
+aws 115 meta.llama4-scout-17b-instruct-v1:0
 openrouter 1506 meta/muse-glimmer-30b meta/muse-glimmer-30b-20260810
 openrouter 1507 meta/muse-glimmer-30b:batch
 openrouter 1508 meta/muse-spark-1.1 meta/muse-spark-1.1-20260709
@@ -5017,8 +4706,10 @@ openrouter 1509 meta/muse-spark-1.2 meta/muse-spark-1.2-20260805
 openrouter 1510 meta/muse-spark-1.2-contributor meta/muse-spark-1.2-contributor-20260805
 openrouter 1511 meta/muse-spark-1.3 meta/muse-spark-1.3-20260902
 openrouter 1512 meta/muse-spark-1.3-contributor meta/muse-spark-1.3-contributor-20260902
+doubleword 349 meta/muse-spark-open
 openrouter 1513 meta/muse-spark-open meta/muse-spark-open-20261015
 openrouter 1514 meta/muse-wonder meta/muse-wonder-20261012
+together 2213 microsoft/phi-2
 openrouter 1515 microsoft/phi-3-medium-128k-instruct
 openrouter 1516 microsoft/phi-3-mini-128k-instruct
 openrouter 1517 microsoft/phi-3.5-mini-128k-instruct
@@ -5026,37 +4717,162 @@ openrouter 1518 microsoft/phi-4
 openrouter 1519 microsoft/phi-4-mini-instruct
 openrouter 1520 microsoft/phi-4-multimodal-instruct
 openrouter 1521 microsoft/wizardlm-2-7b
+novita 928 microsoft/wizardlm-2-8x22b
 openrouter 1522 microsoft/wizardlm-2-8x22b
+together 2212 microsoft/wizardlm-2-8x22b
 openrouter 1523 midnight-rose-70b
+quicksilverpro 2129 mimo-v2.5
+quicksilverpro 2130 mimo-v2.6-flash
+quicksilverpro 2131 mimo-v2.6-pro
+novita 929 mindai/macaron-v1-tall
+novita 930 mindai/macaron-v1-venti
+novita 931 ming-image-0.1-design ming-image-0.1-design-layer
+* 803 minimax-01
+minimax 803 minimax-01
+* 804 minimax-m1
+minimax 804 minimax-m1
 openrouter 1524 minimax-m1:extended
+* 797 minimax-m2 minimax-m2.1 minimax-m2.5
+minimax 797 minimax-m2 minimax-m2.1 minimax-m2.5
+* 798 minimax-m2.1-highspeed
+minimax 798 minimax-m2.1-highspeed
+* 799 minimax-m2.5-highspeed
+minimax 799 minimax-m2.5-highspeed
+* 800 minimax-m2.7
+minimax 800 minimax-m2.7
+* 801 minimax-m2.7-highspeed
+minimax 801 minimax-m2.7-highspeed
+* 805 minimax-m3
+minimax 805 minimax-m3
+quicksilverpro 2132 minimax-m3
+* 802 minimax-m3.1-flash
+minimax 802 minimax-m3.1-flash
 openrouter 1525 minimax/minimax-01
 openrouter 1526 minimax/minimax-m1
 openrouter 1527 minimax/minimax-m2
 openrouter 1528 minimax/minimax-m2-her minimax/minimax-m2-her-20260123
 openrouter 1529 minimax/minimax-m2.1
+avian 47 minimax/minimax-m2.5
+novita 932 minimax/minimax-m2.5
 openrouter 1530 minimax/minimax-m2.5 minimax/minimax-m2.5-20260211
+novita 933 minimax/minimax-m2.7
 openrouter 1531 minimax/minimax-m2.7 minimax/minimax-m2.7-20260318
+novita 934 minimax/minimax-m2.7-highspeed
+avian 48 minimax/minimax-m3
+novita 935 minimax/minimax-m3
 openrouter 1532 minimax/minimax-m3 minimax/minimax-m3-20260531
+novita 936 minimax/minimax-m3.1-flash
 openrouter 1533 minimax/minimax-m3.1-flash:free
 openrouter 1534 minimax/minimax-m3:batch
+huggingface_novita 613 minimaxai/minimax-m1-80k minimaxai/minimax-m1-80k-fast
+novita 937 minimaxai/minimax-m1-80k
+huggingface_novita 614 minimaxai/minimax-m2 minimaxai/minimax-m2-fast minimaxai/minimax-m2.1 minimaxai/minimax-m2.1-fast minimaxai/minimax-m2.5 minimaxai/minimax-m2.5-fast minimaxai/minimax-m2.7 minimaxai/minimax-m2.7-fast
+huggingface_fireworks-ai 564 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+huggingface_novita 615 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+huggingface_together 755 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+together 2156 minimaxai/minimax-m3
+huggingface_novita 616 minimaxai/minimax-m3.1-flash minimaxai/minimax-m3.1-flash-fast
+together 2157 minimaxai/minimax-m3.1-flash
+* 815 ministral-14b-2512
+mistral 815 ministral-14b-2512
+* 816 ministral-3b
+mistral 816 ministral-3b
 openrouter 1535 ministral-3b
+* 817 ministral-3b-2512
+mistral 817 ministral-3b-2512
+* 818 ministral-8b ministral-8b-2410
+mistral 818 ministral-8b ministral-8b-2410
 openrouter 1536 ministral-8b
+* 819 ministral-8b-2512
+mistral 819 ministral-8b-2512
+* 820 ministral-8b-latest
+mistral 820 ministral-8b-latest
+* 821 mistral-7b open-mistral-7b
+mistral 821 mistral-7b open-mistral-7b
 openrouter 1537 mistral-7b-instruct mistral-7b-instruct-v0.3
 openrouter 1538 mistral-7b-instruct-v0.1
 openrouter 1539 mistral-7b-instruct-v0.2
+ovhcloud 2039 mistral-7b-instruct-v0.3
 openrouter 1540 mistral-7b-instruct:free
+* 822 mistral-embed mistral-embed-2312
+mistral 822 mistral-embed mistral-embed-2312
+* 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
+mistral 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
+openrouter 1564 mistral-large-2411 mistralai/mistral-large mistralai/mistral-large-2407
+* 824 mistral-large-2512
+mistral 824 mistral-large-2512
+* 825 mistral-large-4 mistral-large-4-0
+mistral 825 mistral-large-4 mistral-large-4-0
+quicksilverpro 2133 mistral-large-4
+* 827 mistral-medium mistral-medium-2505 mistral-medium-2508
+mistral 827 mistral-medium mistral-medium-2505 mistral-medium-2508
 openrouter 1541 mistral-medium
+* 826 mistral-medium-2312
+mistral 826 mistral-medium-2312
+* 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
+mistral 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
+* 829 mistral-medium-latest
+mistral 829 mistral-medium-latest
+* 830 mistral-nemo open-mistral-nemo
+mistral 830 mistral-nemo open-mistral-nemo
+ovhcloud 2040 mistral-nemo-instruct-2407
+* 831 mistral-nemo:free
+mistral 831 mistral-nemo:free
 openrouter 1542 mistral-nemo:free
+* 832 mistral-ocr-2503 mistral-ocr-2503-completion
+mistral 832 mistral-ocr-2503 mistral-ocr-2503-completion
+* 833 mistral-ocr-2505 mistral-ocr-2505-completion
+mistral 833 mistral-ocr-2505 mistral-ocr-2505-completion
+* 834 mistral-ocr-2512 mistral-ocr-2512-completion
+mistral 834 mistral-ocr-2512 mistral-ocr-2512-completion
+* 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
+mistral 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
+* 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
+mistral 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
+* 837 mistral-ocr-latest mistral-ocr-latest-completion
+mistral 837 mistral-ocr-latest mistral-ocr-latest-completion
+* 838 mistral-saba mistral-saba-latest
+mistral 838 mistral-saba mistral-saba-latest
+groq 551 mistral-saba-24b
 openrouter 1543 mistral-small
+* 839 mistral-small-24b-instruct-2501
+mistral 839 mistral-small-24b-instruct-2501
+* 840 mistral-small-24b-instruct-2501:free
+mistral 840 mistral-small-24b-instruct-2501:free
 openrouter 1544 mistral-small-24b-instruct-2501:free
+* 843 mistral-small-2506 mistral-small-3.2-24b-instruct
+mistral 843 mistral-small-2506 mistral-small-3.2-24b-instruct
+* 841 mistral-small-2603
+mistral 841 mistral-small-2603
+* 842 mistral-small-3.1-24b-instruct
+mistral 842 mistral-small-3.1-24b-instruct
 openrouter 1545 mistral-small-3.1-24b-instruct:free
+ovhcloud 2041 mistral-small-3.2-24b-instruct-2506
 openrouter 1546 mistral-small-3.2-24b-instruct:free
+* 844 mistral-small-latest
+mistral 844 mistral-small-latest
+* 845 mistral-tiny
+mistral 845 mistral-tiny
 openrouter 1547 mistral-tiny
+aws 116 mistral.devstral-2-123b
+aws 117 mistral.magistral-small-2509
+aws 118 mistral.ministral-3-14b-instruct
+aws 119 mistral.ministral-3-3b-instruct
+aws 120 mistral.ministral-3-8b-instruct
+aws 121 mistral.mistral-7b-instruct-v0:2
+aws 122 mistral.mistral-large-2402-v1:0
+aws 123 mistral.mistral-large-3-675b-instruct
+aws 124 mistral.mistral-small-2402-v1:0
+aws 125 mistral.mixtral-8x7b-instruct-v0:1
+aws 126 mistral.pixtral-large-2502-v1:0
+aws 127 mistral.voxtral-mini-3b-2507
+aws 128 mistral.voxtral-small-24b-2507
 openrouter 1548 mistral/ministral-8b
 openrouter 1549 mistralai/codestral-2501
 openrouter 1550 mistralai/codestral-2508
 openrouter 1551 mistralai/codestral-2508:batch
 openrouter 1552 mistralai/codestral-mamba
+doubleword 350 mistralai/devstral-2-123b-instruct-2512
 openrouter 1553 mistralai/devstral-2512
 openrouter 1554 mistralai/ministral-14b-2512
 openrouter 1555 mistralai/ministral-3b
@@ -5064,11 +4880,14 @@ openrouter 1556 mistralai/ministral-3b-2512
 openrouter 1557 mistralai/ministral-8b
 openrouter 1558 mistralai/ministral-8b-2512
 openrouter 1559 mistralai/ministral-8b-2512:batch
+novita 938 mistralai/mistral-7b-instruct
 openrouter 1560 mistralai/mistral-7b-instruct mistralai/mistral-7b-instruct-v0.3
 openrouter 1561 mistralai/mistral-7b-instruct-v0.1
+together 2214 mistralai/mistral-7b-instruct-v0.1
 openrouter 1562 mistralai/mistral-7b-instruct-v0.2
+together 2215 mistralai/mistral-7b-instruct-v0.2
 openrouter 1563 mistralai/mistral-7b-instruct:free
-openrouter 1564 mistral-large-2411 mistralai/mistral-large mistralai/mistral-large-2407
+together 2216 mistralai/mistral-7b-v0.1
 openrouter 1565 mistralai/mistral-large-2512
 openrouter 1566 mistralai/mistral-large-2512:batch
 openrouter 1567 mistralai/mistral-large-4-0 mistralai/mistral-large-4-0-20261006
@@ -5078,6 +4897,7 @@ openrouter 1570 mistralai/mistral-medium-3-5 mistralai/mistral-medium-3.5-202604
 openrouter 1571 mistralai/mistral-medium-3-5:batch
 openrouter 1572 mistralai/mistral-medium-3.1
 openrouter 1573 mistralai/mistral-medium-3.1:batch
+novita 939 mistralai/mistral-nemo
 openrouter 1574 mistralai/mistral-nemo
 openrouter 1575 mistralai/mistral-nemo:free
 openrouter 1576 mistralai/mistral-saba mistralai/mistral-saba-2502
@@ -5091,25 +4911,80 @@ openrouter 1583 mistralai/mistral-small-3.1-24b-instruct:free
 openrouter 1584 mistralai/mistral-small-3.2-24b-instruct mistralai/mistral-small-3.2-24b-instruct-2506
 openrouter 1585 mistralai/mistral-tiny
 openrouter 1586 mistralai/mixtral-8x22b-instruct
+together 2217 mistralai/mixtral-8x22b-instruct-v0.1
 openrouter 1587 mistralai/mixtral-8x7b-instruct
+together 2218 mistralai/mixtral-8x7b-instruct-v0.1
+together 2219 mistralai/mixtral-8x7b-v0.1
 openrouter 1588 mistralai/pixtral-12b
 openrouter 1589 mistralai/pixtral-large-2411
 openrouter 1590 mistralai/voxtral-small-24b-2507
+* 846 mixtral-8x22b-instruct open-mixtral-8x22b
+mistral 846 mixtral-8x22b-instruct open-mixtral-8x22b
+* 847 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
+mistral 847 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
+groq 552 mixtral-8x7b-32768
 openrouter 1591 mixtral-8x7b-instruct
+ovhcloud 2042 mixtral-8x7b-instruct-v0.1
 openrouter 1592 mn-celeste-12b
 openrouter 1593 mn-inferor-12b
 openrouter 1594 mn-starcannon-12b
+azure 1093 moderation
+openai 1093 moderation
 openrouter 1595 moondream/moondream3-preview moondream/moondream3-preview-20261013
 openrouter 1596 moondream/moondream3.1-9b-a2b moondream/moondream3.1-9b-a2b-20261013
+* 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
+azure 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
+moonshotai 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
+* 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
+azure 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
+moonshotai 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
+* 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
+azure 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
+moonshotai 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
 openrouter 1597 moonshotai/kimi-k2
+novita 940 moonshotai/kimi-k2-0905
 openrouter 1598 moonshotai/kimi-k2-0905
+groq 553 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-0905
+huggingface_nebius 606 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
+huggingface_novita 676 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
+novita 941 moonshotai/kimi-k2-instruct
+huggingface_novita 677 moonshotai/kimi-k2-instruct-0905 moonshotai/kimi-k2-instruct-0905-fast
+huggingface_nebius 607 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
+huggingface_novita 678 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
+novita 942 moonshotai/kimi-k2-thinking
 openrouter 1599 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-20251106
+avian 49 moonshotai/kimi-k2.5
+huggingface_novita 679 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
+huggingface_together 776 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
+novita 943 moonshotai/kimi-k2.5
 openrouter 1600 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-0127
+avian 50 moonshotai/kimi-k2.6
+baseten 210 moonshotai/kimi-k2.6
+doubleword 351 moonshotai/kimi-k2.6
+huggingface_novita 680 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-fast
+novita 944 moonshotai/kimi-k2.6
 openrouter 1601 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-20260420
 openrouter 1602 moonshotai/kimi-k2.6:free
+baseten 211 moonshotai/kimi-k2.7-code
+huggingface_novita 681 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-fast
+novita 945 moonshotai/kimi-k2.7-code
 openrouter 1603 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-20260612
+arcee 32 moonshotai/kimi-k3
+avian 51 moonshotai/kimi-k3
+baseten 212 moonshotai/kimi-k3
+doubleword 353 moonshotai/kimi-k3
+huggingface_fireworks-ai 566 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
+huggingface_together 777 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
+modal 863 moonshotai/kimi-k3
+novita 946 moonshotai/kimi-k3 moonshotai/kimi-k3-p
 openrouter 1604 moonshotai/kimi-k3 moonshotai/kimi-k3-20260715
+together 2220 moonshotai/kimi-k3
+doubleword 352 moonshotai/kimi-k3.1-pro
+modal 864 moonshotai/kimi-k3.1-pro
+novita 947 moonshotai/kimi-k3.1-pro
 openrouter 1605 moonshotai/kimi-k3.1-pro moonshotai/kimi-k3.1-pro-20261023
+together 2221 moonshotai/kimi-k3.1-pro
+novita 948 moonshotai/kimi-k3.1-pro-highspeed
 openrouter 1606 moonshotai/kimi-k3:batch
 openrouter 1607 moonshotai/kimi-vl-a3b-thinking:free
 openrouter 1608 moonshotai/moonlight-16b-a3b-instruct:free
@@ -5117,7 +4992,26 @@ openrouter 1609 morph/morph-v3-fast
 openrouter 1610 morph/morph-v3-fast:batch
 openrouter 1611 morph/morph-v3-large
 openrouter 1612 morph/morph-v3-large:batch
+quicksilverpro 2134 muse-glimmer-30b
+* 790 muse-spark-1.1
+meta 790 muse-spark-1.1
+* 791 muse-spark-1.2
+meta 791 muse-spark-1.2
+quicksilverpro 2135 muse-spark-1.2
+* 792 muse-spark-1.2-contributor
+meta 792 muse-spark-1.2-contributor
+* 793 muse-spark-1.3
+meta 793 muse-spark-1.3
+quicksilverpro 2136 muse-spark-1.3
+* 794 muse-spark-1.3-contributor
+meta 794 muse-spark-1.3-contributor
+quicksilverpro 2137 muse-spark-open
+quicksilverpro 2138 muse-wonder
+* 795 muse-wonder-1.0
+meta 795 muse-wonder-1.0
 openrouter 1613 mythalion-13b
+quicksilverpro 2139 nemotron-3-ultra
+quicksilverpro 2140 nemotron-3.5-lightning
 openrouter 1614 neversleep/llama-3-lumimaid-70b
 openrouter 1615 neversleep/llama-3-lumimaid-8b neversleep/llama-3-lumimaid-8b:extended
 openrouter 1616 neversleep/llama-3.1-lumimaid-70b
@@ -5126,24 +5020,42 @@ openrouter 1618 neversleep/noromaid-20b
 openrouter 1619 nex-agi/nex-n2-pro:free
 openrouter 1620 nex-agi/nex-n2.5-mini nex-agi/nex-n2.5-mini-20260908
 openrouter 1621 nex-agi/nex-n2.5-pro nex-agi/nex-n2.5-pro-20260907
+together 2158 nexusflow/nexusraven-v2-13b
 openrouter 1622 noromaid-20b
 openrouter 1623 nothingiisreal/mn-celeste-12b
 openrouter 1624 nous-hermes-2-mixtral-8x7b-dpo
 openrouter 1625 nousresearch/deephermes-3-llama-3-8b-preview:free
+huggingface_novita 617 nousresearch/hermes-2-pro-llama-3-8b nousresearch/hermes-2-pro-llama-3-8b-fast
+novita 949 nousresearch/hermes-2-pro-llama-3-8b
 openrouter 1626 nousresearch/hermes-2-pro-llama-3-8b
 openrouter 1627 nousresearch/hermes-3-llama-3.1-405b
 openrouter 1628 nousresearch/hermes-3-llama-3.1-405b:free
 openrouter 1629 nousresearch/hermes-3-llama-3.1-70b
+huggingface_nebius 587 nousresearch/hermes-4-405b nousresearch/hermes-4-405b-fast
 openrouter 1630 nousresearch/hermes-4-405b
+huggingface_nebius 588 nousresearch/hermes-4-70b nousresearch/hermes-4-70b-fast
 openrouter 1631 nousresearch/hermes-4-70b
+together 2159 nousresearch/nous-capybara-7b-v1p9
 openrouter 1632 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
+together 2160 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
+together 2161 nousresearch/nous-hermes-2-mixtral-8x7b-sft
+together 2162 nousresearch/nous-hermes-2-yi-34b
+together 2164 nousresearch/nous-hermes-llama-2-7b
+novita 950 nousresearch/nous-hermes-llama2-13b
 openrouter 1633 nousresearch/nous-hermes-llama2-13b
+together 2163 nousresearch/nous-hermes-llama2-13b
+aws 129 nvidia.nemotron-nano-3-30b:0
+aws 130 nvidia.nemotron-nano-9b-v2:0
+aws 131 nvidia.nemotron-super-3-120b:0
+modal 865 nvidia/glm-5.3-flash-nvfp4
 openrouter 1634 nvidia/llama-3.1-nemotron-70b-instruct
 openrouter 1635 nvidia/llama-3.1-nemotron-70b-instruct:free
 openrouter 1636 nvidia/llama-3.1-nemotron-nano-8b-v1:free
 openrouter 1637 nvidia/llama-3.1-nemotron-ultra-253b-v1:free
 openrouter 1638 nvidia/llama-3.3-nemotron-super-49b-v1.5
 openrouter 1639 nvidia/llama-3.3-nemotron-super-49b-v1:free
+huggingface_nebius 608 nvidia/llama-3_1-nemotron-ultra-253b-v1 nvidia/llama-3_1-nemotron-ultra-253b-v1-fast
+novita 951 nvidia/nemotron-3-nano-30b-a3b
 openrouter 1640 nvidia/nemotron-3-nano-30b-a3b
 openrouter 1641 nvidia/nemotron-3-nano-30b-a3b:free
 openrouter 1642 nvidia/nemotron-3-nano-omni-30b-a3b-reasoning:free
@@ -5160,18 +5072,59 @@ openrouter 1652 nvidia/nemotron-3.5-super-vl:free
 openrouter 1653 nvidia/nemotron-nano-12b-v2-vl:free
 openrouter 1654 nvidia/nemotron-nano-9b-v2
 openrouter 1655 nvidia/nemotron-nano-9b-v2:free
+doubleword 354 nvidia/nvidia-nemotron-3-super-120b-a12b-nvfp4
+baseten 213 nvidia/nvidia-nemotron-3-ultra-550b-a55b
+doubleword 355 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4
+huggingface_fireworks-ai 567 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4-fast
+together 2222 nvidia/nvidia-nemotron-3.5-super-vl
+baseten 214 nvidia/nvidia-nemotron-3.5-super-vl-120b-a12b
+huggingface_nebius 609 nvidia/nvidia-nemotron-nano-12b-v2 nvidia/nvidia-nemotron-nano-12b-v2-fast
+* 1094 o1 o1-2024-12-17
+azure 185 o1 o1-2024-12-17
+openai 1094 o1 o1-2024-12-17
+* 1095 o1-mini o1-mini-2024-09-12
+azure 186 o1-mini o1-mini-2024-09-12
+openai 1095 o1-mini o1-mini-2024-09-12
 openrouter 1656 o1-mini o1-mini-2024-09-12
+* 1096 o1-preview o1-preview-2024-09-12
+azure 187 o1-preview o1-preview-2024-09-12
+openai 1096 o1-preview o1-preview-2024-09-12
+openrouter 1753 o1-preview o1-preview-2024-09-12 openai/o1 openai/o1-2024-12-17
+* 1097 o1-pro o1-pro-2025-03-19
+azure 1097 o1-pro o1-pro-2025-03-19
+openai 1097 o1-pro o1-pro-2025-03-19
+* 1098 o3 o3-2025-04-16
+azure 188 o3 o3-2025-04-16
+openai 1098 o3 o3-2025-04-16
+* 1099 o3-deep-research o3-deep-research-2025-06-26
+azure 1099 o3-deep-research o3-deep-research-2025-06-26
+openai 1099 o3-deep-research o3-deep-research-2025-06-26
+* 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
+azure 189 o3-mini o3-mini-2025-01-31
+openai 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
+azure 1100 o3-mini-high
+* 1101 o3-pro o3-pro-2025-06-10
+azure 1101 o3-pro o3-pro-2025-06-10
+openai 1101 o3-pro o3-pro-2025-06-10
+* 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
+azure 190 o4-mini o4-mini-2025-04-16 o4-mini-deep-research o4-mini-deep-research-2025-06-26 o4-mini-high
+openai 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
+* 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
+openai 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
+together 2165 open-orca/mistral-7b-openorca
 openrouter 1657 open-r1/olympiccoder-32b:free
 openrouter 1658 open-r1/olympiccoder-7b:free
+aws 132 openai.gpt-5.4
+aws 133 openai.gpt-5.5
+aws 134 openai.gpt-oss-120b-1:0
+aws 135 openai.gpt-oss-20b-1:0
 openrouter 1659 openai/chatgpt-4o-latest
 openrouter 1660 openai/codex-mini
-openrouter 1661 gpt-3.5-turbo-0125 openai/gpt-3.5-turbo
 openrouter 1662 openai/gpt-3.5-turbo-0613
 openrouter 1663 openai/gpt-3.5-turbo-1106
 openrouter 1664 openai/gpt-3.5-turbo-16k
 openrouter 1665 openai/gpt-3.5-turbo-instruct
 openrouter 1666 openai/gpt-3.5-turbo:batch
-openrouter 1667 gpt-4-0314 openai/gpt-4
 openrouter 1668 openai/gpt-4-1106-preview
 openrouter 1669 openai/gpt-4-32k openai/gpt-4-32k-0314
 openrouter 1670 openai/gpt-4-turbo openai/gpt-4-turbo-preview
@@ -5250,14 +5203,37 @@ openrouter 1742 openai/gpt-6.1-terra:batch
 openrouter 1743 openai/gpt-audio
 openrouter 1744 openai/gpt-audio-mini
 openrouter 1745 openai/gpt-chat-latest openai/gpt-chat-latest-20260505
+baseten 215 openai/gpt-oss-120b
+groq 554 openai/gpt-oss-120b
+huggingface_cerebras 563 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_fireworks-ai 568 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_groq 573 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_hyperbolic 585 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_nebius 610 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_novita 682 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_nscale 719 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_ovhcloud 731 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_sambanova 752 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_together 778 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+novita 952 openai/gpt-oss-120b
 openrouter 1746 openai/gpt-oss-120b
+together 2223 openai/gpt-oss-120b
 openrouter 1747 openai/gpt-oss-120b:batch
 openrouter 1748 openai/gpt-oss-120b:free
+doubleword 356 openai/gpt-oss-20b
+groq 555 openai/gpt-oss-20b
+huggingface_fireworks-ai 569 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_groq 574 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_hyperbolic 586 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_novita 683 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_nscale 720 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_ovhcloud 732 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_together 779 openai/gpt-oss-20b openai/gpt-oss-20b-fast
 openrouter 1749 openai/gpt-oss-20b
 openrouter 1750 openai/gpt-oss-20b:batch
 openrouter 1751 openai/gpt-oss-20b:free
+groq 556 openai/gpt-oss-safeguard-20b
 openrouter 1752 openai/gpt-oss-safeguard-20b
-openrouter 1753 o1-preview o1-preview-2024-09-12 openai/o1 openai/o1-2024-12-17
 openrouter 1754 openai/o1-mini openai/o1-mini-2024-09-12
 openrouter 1755 openai/o1-pro
 openrouter 1756 openai/o3 openai/o3-2025-04-16
@@ -5269,30 +5245,54 @@ openrouter 1761 openai/o3:batch
 openrouter 1762 openai/o4-mini openai/o4-mini-2025-04-16 openai/o4-mini-high
 openrouter 1763 openai/o4-mini-deep-research
 openrouter 1764 openai/o4-mini:batch
+together 2224 openchat/openchat-3.5-1210
+novita 953 openchat/openchat-7b
 openrouter 1765 openchat/openchat-7b
 openrouter 1766 openhands-lm-32b-v0.1
+novita 954 paddlepaddle/paddleocr-vl
 openrouter 1767 particle-ai/particle-1 particle-ai/particle-1-20261027
 openrouter 1768 perceptron/perceptron-mk1 perceptron/perceptron-mk1-20260512
 openrouter 1769 perceptron/perceptron-mk1.5 perceptron/perceptron-mk1.5-20260925
+perplexity 2058 perplexity/deepseek-v4-pro-0813
+perplexity 2059 perplexity/glm-5.3
+perplexity 2060 perplexity/glm-5.3-flash
+perplexity 2061 perplexity/kimi-k3
 openrouter 1770 perplexity/llama-3.1-sonar-large-128k-online
 openrouter 1771 perplexity/llama-3.1-sonar-small-128k-online
+perplexity 2062 perplexity/nemotron-3.5-super-120b-a12b
+perplexity 2064 perplexity/pplx-decider-flash-latest pplx-decider-flash-latest pplx-decider-flash-v1.2
+perplexity 2067 perplexity/pplx-decider-latest pplx-decider-latest pplx-decider-v1.2
 openrouter 1772 perplexity/pplx-decider-v1-27b
 openrouter 1773 perplexity/pplx-decider-v1.1-27b
 openrouter 1774 perplexity/r1-1776
 openrouter 1775 perplexity/sonar
+perplexity 2063 perplexity/sonar
 openrouter 1776 perplexity/sonar-deep-research
 openrouter 1777 perplexity/sonar-pro
 openrouter 1778 perplexity/sonar-pro-search
 openrouter 1779 perplexity/sonar-reasoning
 openrouter 1780 perplexity/sonar-reasoning-pro
+azure 191 phi-3-medium-128k-instruct
 openrouter 1781 phi-3-medium-128k-instruct
+azure 192 phi-3-mini-128k-instruct
 openrouter 1782 phi-3-mini-128k-instruct
+azure 193 phi-3.5-mini-128k-instruct
 openrouter 1783 phi-3.5-mini-128k-instruct
+azure 194 phi-4
+azure 195 phi-4-mini-instruct
+azure 196 phi-4-multimodal-instruct
 openrouter 1784 phi-4-multimodal-instruct
+azure 197 phi-4-reasoning-plus
 openrouter 1785 phi-4-reasoning-plus
+azure 198 phi-4-reasoning-plus:free
 openrouter 1786 phi-4-reasoning-plus:free
+azure 199 phi-4-reasoning:free
 openrouter 1787 phi-4-reasoning:free
+* 848 pixtral-12b pixtral-12b-latest
+mistral 848 pixtral-12b pixtral-12b-latest
 openrouter 1788 pixtral-12b
+* 849 pixtral-large-2411 pixtral-large-latest
+mistral 849 pixtral-large-2411 pixtral-large-latest
 openrouter 1789 pixtral-large-2411
 openrouter 1790 poolside/laguna-m.1:free
 openrouter 1791 poolside/laguna-s-2.1 poolside/laguna-s-2.1-20260720
@@ -5300,19 +5300,38 @@ openrouter 1792 poolside/laguna-s-2.1:free
 openrouter 1793 poolside/laguna-xs-2.1 poolside/laguna-xs-2.1-20260625
 openrouter 1794 poolside/laguna-xs-2.1:free
 openrouter 1795 poolside/laguna-xs.2:free
+perplexity 2065 pplx-decider-v1-27b
+perplexity 2066 pplx-decider-v1.1-27b
+perplexity 2068 pplx-embed-context-v1-0.6b
+perplexity 2069 pplx-embed-context-v1-4b
+perplexity 2070 pplx-embed-v1-0.6b
+perplexity 2071 pplx-embed-v1-4b
 openrouter 1796 prime-intellect/intellect-3
+huggingface_nebius 589 primeintellect/intellect-3-fp8 primeintellect/intellect-3-fp8-fast
 openrouter 1797 prism-ml/ternary-bonsai-2-27b prism-ml/ternary-bonsai-2-27b-20260918
 openrouter 1798 prism-ml/ternary-bonsai-2-9b prism-ml/ternary-bonsai-2-9b-20261015
+huggingface_together 780 prism-ml/ternary-bonsai-27b-awq-4bit prism-ml/ternary-bonsai-27b-awq-4bit-fast
+huggingface_together 781 prism-ml/ternary-bonsai-27b-gguf prism-ml/ternary-bonsai-27b-gguf-fast
 openrouter 1799 pygmalionai/mythalion-13b
 openrouter 1800 qwen-2-72b-instruct
 openrouter 1801 qwen-2.5-72b-instruct:free
 openrouter 1802 qwen-2.5-coder-32b-instruct:free
 openrouter 1803 qwen-2.5-vl-7b-instruct
+cerebras 229 qwen-3-32b
+cerebras 230 qwen-3-coder-480b
+cerebras 231 qwen-3.8-27b
 openrouter 1804 qwen-max
 openrouter 1805 qwen-turbo
 openrouter 1806 qwen-vl-max
 openrouter 1807 qwen-vl-plus
+aws 136 qwen.qwen3-32b-v1:0
+aws 137 qwen.qwen3-coder-30b-a3b-v1:0
+aws 138 qwen.qwen3-coder-480b-a35b-v1:0
+aws 139 qwen.qwen3-vl-235b-a22b-v1:0
 openrouter 1808 qwen/qwen-2-72b-instruct
+novita 955 qwen/qwen-2-7b-instruct
+novita 956 qwen/qwen-2-vl-72b-instruct
+novita 957 qwen/qwen-2.5-72b-instruct
 openrouter 1809 qwen/qwen-2.5-72b-instruct
 openrouter 1810 qwen/qwen-2.5-72b-instruct:free
 openrouter 1811 qwen/qwen-2.5-7b-instruct
@@ -5323,424 +5342,327 @@ openrouter 1815 qwen/qwen-2.5-vl-72b-instruct
 openrouter 1816 qwen/qwen-2.5-vl-7b-instruct
 openrouter 1817 qwen/qwen-2.5-vl-7b-instruct:free
 openrouter 1818 qwen/qwen-max
+novita 958 qwen/qwen-mt-plus
 openrouter 1819 qwen/qwen-plus qwen/qwen-plus-2025-01-25
 openrouter 1820 qwen/qwen-plus-2025-07-28
 openrouter 1821 qwen/qwen-plus-2025-07-28:thinking
 openrouter 1822 qwen/qwen-turbo
 openrouter 1823 qwen/qwen-vl-max
 openrouter 1824 qwen/qwen-vl-plus
-openrouter 1825 qwen/qwen2.5-coder-7b-instruct
-openrouter 1826 qwen/qwen2.5-vl-32b-instruct
-openrouter 1827 qwen/qwen2.5-vl-32b-instruct:free
-openrouter 1828 qwen/qwen2.5-vl-3b-instruct:free
-openrouter 1829 qwen/qwen2.5-vl-72b-instruct
-openrouter 1830 qwen/qwen2.5-vl-72b-instruct:free
-openrouter 1831 qwen/qwen3-14b qwen/qwen3-14b-04-28
-openrouter 1832 qwen/qwen3-235b-a22b
-openrouter 1833 qwen/qwen3-235b-a22b-07-25 qwen/qwen3-235b-a22b-2507
-openrouter 1834 qwen/qwen3-235b-a22b-thinking-2507
-openrouter 1835 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-04-28
-openrouter 1836 qwen/qwen3-30b-a3b-instruct-2507
-openrouter 1837 qwen/qwen3-30b-a3b-thinking-2507
-openrouter 1838 qwen/qwen3-32b qwen/qwen3-32b-04-28
-openrouter 1839 qwen/qwen3-8b
-openrouter 1840 qwen/qwen3-coder qwen/qwen3-coder-480b-a35b-07-25
-openrouter 1841 qwen/qwen3-coder-30b-a3b-instruct
-openrouter 1842 qwen/qwen3-coder-flash
-openrouter 1843 qwen/qwen3-coder-next qwen/qwen3-coder-next-2025-02-03
-openrouter 1844 qwen/qwen3-coder-plus
-openrouter 1845 qwen/qwen3-coder:free
-openrouter 1846 qwen/qwen3-max
-openrouter 1847 qwen/qwen3-max-thinking qwen/qwen3-max-thinking-20260123
-openrouter 1848 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-2509
-openrouter 1849 qwen/qwen3-next-80b-a3b-instruct:free
-openrouter 1850 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-2509
-openrouter 1851 qwen/qwen3-vl-235b-a22b-instruct
-openrouter 1852 qwen/qwen3-vl-235b-a22b-thinking
-openrouter 1853 qwen/qwen3-vl-30b-a3b-instruct
-openrouter 1854 qwen/qwen3-vl-30b-a3b-thinking
-openrouter 1855 qwen/qwen3-vl-32b-instruct
-openrouter 1856 qwen/qwen3-vl-8b-instruct
-openrouter 1857 qwen/qwen3-vl-8b-thinking
-openrouter 1858 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-20260224
-openrouter 1859 qwen/qwen3.5-27b qwen/qwen3.5-27b-20260224
-openrouter 1860 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-20260224
-openrouter 1861 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-20260216
-openrouter 1862 qwen/qwen3.5-9b qwen/qwen3.5-9b-20260310
-openrouter 1863 qwen/qwen3.5-flash-02-23 qwen/qwen3.5-flash-20260224
-openrouter 1864 qwen/qwen3.5-plus-02-15 qwen/qwen3.5-plus-20260216
-openrouter 1865 qwen/qwen3.5-plus-20260420
-openrouter 1866 qwen/qwen3.6-27b qwen/qwen3.6-27b-20260422
-openrouter 1867 qwen/qwen3.6-35b-a3b qwen/qwen3.6-35b-a3b-20260415
-openrouter 1868 qwen/qwen3.6-flash
-openrouter 1869 qwen/qwen3.6-max-preview qwen/qwen3.6-max-preview-20260420
-openrouter 1870 qwen/qwen3.6-plus qwen/qwen3.6-plus-04-02
-openrouter 1871 qwen/qwen3.7-flash qwen/qwen3.7-flash-20260727
-openrouter 1872 qwen/qwen3.7-max qwen/qwen3.7-max-20260520
-openrouter 1873 qwen/qwen3.7-plus qwen/qwen3.7-plus-20260602
-openrouter 1874 qwen/qwen3.7-plus:batch
-openrouter 1875 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-20260812
-openrouter 1876 qwen/qwen3.8-27b qwen/qwen3.8-27b-20260814
-openrouter 1877 qwen/qwen3.8-27b:batch
-openrouter 1878 qwen/qwen3.8-flash qwen/qwen3.8-flash-20260826
-openrouter 1879 qwen/qwen3.8-max-0902 qwen/qwen3.8-max-20260902
-openrouter 1880 qwen/qwen3.8-max-prime qwen/qwen3.8-max-prime-20260923
-openrouter 1881 qwen/qwen3.8-omni-flash qwen/qwen3.8-omni-flash-20260918
-openrouter 1882 qwen/qwq-32b
-openrouter 1883 qwen/qwq-32b-preview
-openrouter 1884 qwen/qwq-32b-preview:free
-openrouter 1885 qwen/qwq-32b:free
-openrouter 1886 qwen2.5-vl-32b-instruct
-openrouter 1887 qwen2.5-vl-32b-instruct:free
-openrouter 1888 qwen2.5-vl-72b-instruct:free
-openrouter 1889 qwen3-14b:free
-openrouter 1890 qwen3-235b-a22b:free
-openrouter 1891 qwen3-30b-a3b:free
-openrouter 1892 qwen3-32b:free
-openrouter 1893 qwen3-8b:free
-openrouter 1894 qwerky-72b:free
-openrouter 1895 qwq-32b
-openrouter 1896 qwq-32b-arliai-rpr-v1:free
-openrouter 1897 qwq-32b-preview
-openrouter 1898 qwq-32b:free
-openrouter 1899 r1-1776
-openrouter 1900 raifle/sorcererlm-8x22b
-openrouter 1901 recursive/flint-v1.0:free
-openrouter 1902 reflection/beam-1.0-501b-a23b reflection/beam-1.0-501b-a23b-20261016
-openrouter 1903 reka-flash-3:free
-openrouter 1904 rekaai/reka-edge rekaai/reka-edge-2603
-openrouter 1905 rekaai/reka-flash-3
-openrouter 1906 rekaai/reka-flash-3:free
-openrouter 1907 relace/relace-apply-3
-openrouter 1908 relace/relace-search relace/relace-search-20251208
-openrouter 1909 ricursiveai/ripple-65b-preview ricursiveai/ripple-65b-preview-20261104
-openrouter 1910 sakana/fugu-max sakana/fugu-max-20260911
-openrouter 1911 sakana/fugu-ultra sakana/fugu-ultra-20260615 sakana/fugu-ultra-v2 sakana/fugu-ultra-v2-20260911
-openrouter 1912 sakana/namazu-20260811 sakana/sakana-namazu
-openrouter 1913 sao10k/fimbulvetr-11b-v2
-openrouter 1914 sao10k/l3-euryale-70b
-openrouter 1915 sao10k/l3-lunaris-8b
-openrouter 1916 sao10k/l3.1-70b-hanami-x1
-openrouter 1917 sao10k/l3.1-euryale-70b
-openrouter 1918 sao10k/l3.3-euryale-70b sao10k/l3.3-euryale-70b-v2.3
-openrouter 1919 sarvam-m:free
-openrouter 1920 scaledown/extract scaledown/extract-20260928
-openrouter 1921 scaledown/summarize scaledown/summarize-20260928
-openrouter 1922 scb10x/llama3.1-typhoon2-70b-instruct
-openrouter 1923 scb10x/llama3.1-typhoon2-8b-instruct
-openrouter 1924 shisa-ai/shisa-v2-llama3.3-70b:free
-openrouter 1925 shisa-v2-llama3.3-70b:free
-openrouter 1926 sonar-reasoning
-openrouter 1927 sophosympatheia/midnight-rose-70b
-openrouter 1928 sophosympatheia/rogue-rose-103b-v0.2:free
-openrouter 1929 sorcererlm-8x22b
-openrouter 1930 spotlight
-openrouter 1931 stealth/crouton-alpha
-openrouter 1932 steelskull/l3.3-electra-r1-70b
-openrouter 1933 stepfun/step-3.5-flash
-openrouter 1934 stepfun/step-3.7-flash stepfun/step-3.7-flash-20260528
-openrouter 1935 stepfun/step-5-preview stepfun/step-5-preview-20261008
-openrouter 1936 switchpoint/router
-openrouter 1937 tencent/hunyuan-a13b-instruct
-openrouter 1938 tencent/hy-mt2-1.8b tencent/hy-mt2-1.8b-20260521
-openrouter 1939 tencent/hy-mt2-30b-a3b tencent/hy-mt2-30b-a3b-20260521
-openrouter 1940 tencent/hy-mt2-7b tencent/hy-mt2-7b-20260521
-openrouter 1941 tencent/hy3-preview tencent/hy3-preview-20260421
-openrouter 1942 tencent/hy4 tencent/hy4-20261104
-openrouter 1943 thedrummer/anubis-pro-105b-v1
-openrouter 1944 thedrummer/cydonia-24b-v4.1
-openrouter 1945 thedrummer/rocinante-12b
-openrouter 1946 thedrummer/skyfall-36b-v2
-openrouter 1947 thedrummer/unslopnemo-12b
-openrouter 1948 thinkingmachines/inkling thinkingmachines/inkling-20260715
-openrouter 1949 thinkingmachines/inkling-small thinkingmachines/inkling-small-20260730
-openrouter 1950 thinkingmachines/inkling-small:batch
-openrouter 1951 thinkingmachines/inkling-small:free
-openrouter 1952 thinkingmachines/inkling:free
-openrouter 1953 thudm/glm-4-32b:free
-openrouter 1954 thudm/glm-z1-32b:free
-openrouter 1955 toppy-m-7b
-openrouter 1956 typesafe/jev-1.13
-openrouter 1957 typesafe/jev-1.14 ~typesafe/jev-latest
-openrouter 1958 unbiased/pareto-26.10 unbiased/pareto-26.10-20261015
-openrouter 1959 unbiased/pareto-26.9 unbiased/pareto-26.9-20260917
-openrouter 1960 undi95/remm-slerp-l2-13b
-openrouter 1961 undi95/toppy-m-7b
-openrouter 1962 upstage/solar-mini4 upstage/solar-mini4-20260922
-openrouter 1963 upstage/solar-pro-3
-openrouter 1964 upstage/solar-pro4 upstage/solar-pro4-20260810
-openrouter 1965 valkyrie-49b-v1
-openrouter 1966 virtuoso-medium-v2
-openrouter 1967 writer/palmyra-x5 writer/palmyra-x5-20250428
-openrouter 1968 x-ai/grok-2-1212
-openrouter 1969 x-ai/grok-2-vision-1212
-openrouter 1970 x-ai/grok-3-beta
-openrouter 1971 x-ai/grok-3-mini-beta
-openrouter 1972 x-ai/grok-4-fast
-openrouter 1973 x-ai/grok-4.1-fast:free
-openrouter 1974 x-ai/grok-4.20 x-ai/grok-4.20-20260309
-openrouter 1975 x-ai/grok-4.20-multi-agent x-ai/grok-4.20-multi-agent-20260309
-* 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
-openrouter 1976 x-ai/grok-4.3 x-ai/grok-4.3-20260430
-openrouter 1977 x-ai/grok-4.3:batch
-openrouter 1978 x-ai/grok-4.5 x-ai/grok-4.5-20260708
-openrouter 1979 x-ai/grok-4.6 x-ai/grok-4.6-20260810
-openrouter 1980 x-ai/grok-4.6:batch
-openrouter 1981 x-ai/grok-4.7 x-ai/grok-4.7-20260916
-openrouter 1982 x-ai/grok-4.7:batch
-openrouter 1983 x-ai/grok-beta
-openrouter 1984 x-ai/grok-build-0.1 x-ai/grok-build-0.1-20260520
-openrouter 1985 x-ai/grok-code-fast-1
-openrouter 1986 x-ai/grok-vision-beta
-openrouter 1987 xiaomi/mimo-v2-flash
-openrouter 1988 xiaomi/mimo-v2.5 xiaomi/mimo-v2.5-20260422
-openrouter 1989 xiaomi/mimo-v2.5-pro xiaomi/mimo-v2.5-pro-20260422
-openrouter 1990 xiaomi/mimo-v2.6-flash xiaomi/mimo-v2.6-flash-20260921
-openrouter 1991 xiaomi/mimo-v2.6-pro xiaomi/mimo-v2.6-pro-20260921
-openrouter 1992 xiaomi/mimo-v2.6-pro-ultraspeed xiaomi/mimo-v2.6-pro-ultraspeed-20260921
-openrouter 1993 xingchen-agi/xing4.0-29b-a4b:free
-openrouter 1994 xwin-lm/xwin-lm-70b
-openrouter 1995 yi-large
-openrouter 1996 z-ai/glm-4.5
-openrouter 1997 z-ai/glm-4.5-air
-openrouter 1998 z-ai/glm-4.5v
-openrouter 1999 z-ai/glm-4.6
-openrouter 2000 z-ai/glm-4.6-20251208 z-ai/glm-4.6v
-openrouter 2001 z-ai/glm-4.7 z-ai/glm-4.7-20251222
-openrouter 2002 z-ai/glm-4.7-flash z-ai/glm-4.7-flash-20260119
-openrouter 2003 z-ai/glm-5 z-ai/glm-5-20260211
-openrouter 2004 z-ai/glm-5-turbo z-ai/glm-5-turbo-20260315
-openrouter 2005 z-ai/glm-5.1 z-ai/glm-5.1-20260406
-openrouter 2006 z-ai/glm-5.2 z-ai/glm-5.2-20260616
-openrouter 2007 z-ai/glm-5.2:batch
-openrouter 2008 z-ai/glm-5.3 z-ai/glm-5.3-20260816
-openrouter 2009 z-ai/glm-5.3-flash z-ai/glm-5.3-flash-20260826
-openrouter 2010 z-ai/glm-5.3-flash:batch
-openrouter 2011 z-ai/glm-5.3-flashx z-ai/glm-5.3-flashx-20260918
-openrouter 2012 z-ai/glm-5.3-flashx-legal z-ai/glm-5.3-flashx-legal-20261102
-openrouter 2013 z-ai/glm-5.3-prime z-ai/glm-5.3-prime-20260921
-openrouter 2014 z-ai/glm-5.3:batch
-openrouter 2015 z-ai/glm-5v-turbo z-ai/glm-5v-turbo-20260401
-openrouter 2016 ~anthropic/claude-fable-latest
-openrouter 2017 ~anthropic/claude-haiku-latest
-openrouter 2018 ~anthropic/claude-opus-latest
-openrouter 2019 ~anthropic/claude-sonnet-latest
-openrouter 2020 ~deepseek/deepseek-flash-latest
-openrouter 2021 ~deepseek/deepseek-pro-latest
-openrouter 2022 ~deepseek/deepseek-v4-flash-latest
-openrouter 2023 ~google/gemini-flash-latest
-openrouter 2024 ~google/gemini-pro-latest
-openrouter 2025 ~moonshotai/kimi-latest
-openrouter 2026 ~openai/gpt-astra-latest
-openrouter 2027 ~openai/gpt-latest
-openrouter 2028 ~openai/gpt-luna-latest
-openrouter 2029 ~openai/gpt-mini-latest
-openrouter 2030 ~openai/gpt-sol-latest
-openrouter 2031 ~openai/gpt-terra-latest
-openrouter 2032 ~unbiased/pareto-latest
-openrouter 2033 ~x-ai/grok-latest
-openrouter 2034 ~z-ai/glm-flash-latest
-openrouter 2035 ~z-ai/glm-latest
-ovhcloud 2036 deepseek-r1-distill-llama-70b
-ovhcloud 2037 llama-3.1-8b-instruct
-ovhcloud 2038 meta-llama-3_3-70b-instruct
-ovhcloud 2039 mistral-7b-instruct-v0.3
-ovhcloud 2040 mistral-nemo-instruct-2407
-ovhcloud 2041 mistral-small-3.2-24b-instruct-2506
-ovhcloud 2042 mixtral-8x7b-instruct-v0.1
-ovhcloud 2043 qwen2.5-vl-72b-instruct
-ovhcloud 2044 qwen3-32b
-ovhcloud 2045 qwen3-coder-30b-a3b-instruct
-ovhcloud 2046 qwen3-embedding-8b
-ovhcloud 2047 qwen3.5-397b-a17b
-ovhcloud 2048 qwen3.5-9b
-ovhcloud 2049 qwen3.6-27b
-ovhcloud 2050 qwen3.8-27b
-ovhcloud 2051 bge-base-en-v1.5
-ovhcloud 2052 bge-m3
-ovhcloud 2053 bge-multilingual-gemma2
-ovhcloud 2054 gpt-oss-120b
-ovhcloud 2055 gpt-oss-20b
-perplexity 2056 llama-3.1-sonar-large-128k-online
-perplexity 2057 llama-3.1-sonar-small-128k-online
-perplexity 2058 perplexity/deepseek-v4-pro-0813
-perplexity 2059 perplexity/glm-5.3
-perplexity 2060 perplexity/glm-5.3-flash
-perplexity 2061 perplexity/kimi-k3
-perplexity 2062 perplexity/nemotron-3.5-super-120b-a12b
-perplexity 2063 perplexity/sonar
-perplexity 2064 perplexity/pplx-decider-flash-latest pplx-decider-flash-latest pplx-decider-flash-v1.2
-perplexity 2065 pplx-decider-v1-27b
-perplexity 2066 pplx-decider-v1.1-27b
-perplexity 2067 perplexity/pplx-decider-latest pplx-decider-latest pplx-decider-v1.2
-perplexity 2068 pplx-embed-context-v1-0.6b
-perplexity 2069 pplx-embed-context-v1-4b
-perplexity 2070 pplx-embed-v1-0.6b
-perplexity 2071 pplx-embed-v1-4b
-perplexity 2072 r1-1776
-perplexity 2073 sonar
-perplexity 2074 sonar-deep-research
-perplexity 2075 sonar-pro
-perplexity 2076 sonar-pro-search
-perplexity 2077 sonar-reasoning
-perplexity 2078 sonar-reasoning-pro
-quicksilverpro 2079 claude-fable-5
-quicksilverpro 2080 claude-fable-5-1
-quicksilverpro 2081 claude-haiku-4-5
-quicksilverpro 2082 claude-haiku-5-5
-quicksilverpro 2083 claude-opus-4-6
-quicksilverpro 2084 claude-opus-4-8
-quicksilverpro 2085 claude-opus-5
-quicksilverpro 2086 claude-opus-5-5
-quicksilverpro 2087 claude-sonnet-4-6
-quicksilverpro 2088 claude-sonnet-5
-quicksilverpro 2089 claude-sonnet-5-5
-quicksilverpro 2090 deepseek-v4-flash
-quicksilverpro 2091 deepseek-v4-pro
-quicksilverpro 2092 deepseek-v4.1-flash
-quicksilverpro 2093 deepseek-v4.1-flash-1017
-quicksilverpro 2094 gemini-3-flash-preview
-quicksilverpro 2095 gemini-3-pro-image
-quicksilverpro 2096 gemini-3.1-flash-lite
-quicksilverpro 2097 gemini-3.1-pro-preview
-quicksilverpro 2098 gemini-3.5-flash
-quicksilverpro 2099 gemini-3.5-flash-lite
-quicksilverpro 2100 gemini-3.6-flash
-quicksilverpro 2101 gemini-3.7-flash
-quicksilverpro 2102 gemini-3.8-flash
-quicksilverpro 2103 gemini-4-argon
-* 2327 glm-5.2
-quicksilverpro 2104 glm-5.2
-* 2328 glm-5.3
-quicksilverpro 2105 glm-5.3
-* 2329 glm-5.3-flash
-quicksilverpro 2106 glm-5.3-flash
-quicksilverpro 2107 glm-5.3-prime
-quicksilverpro 2108 gpt-5.6-luna
-quicksilverpro 2109 gpt-5.6-sol
-quicksilverpro 2110 gpt-5.6-terra
-quicksilverpro 2111 gpt-6-astra
-quicksilverpro 2112 gpt-6-luna
-quicksilverpro 2113 gpt-6-sol
-quicksilverpro 2114 gpt-6.1-sol
-quicksilverpro 2115 gpt-6.1-terra gpt-6.1-terra-pro
-quicksilverpro 2116 gpt-oss-120b
-quicksilverpro 2117 grok-4.5
-quicksilverpro 2118 grok-4.6
-quicksilverpro 2119 grok-4.7
-quicksilverpro 2120 hy3
-quicksilverpro 2121 hy4
-quicksilverpro 2122 hy4-preview
-* 2249 jev-1.13 jev-1.13.0
-quicksilverpro 2123 jev-1.13
-quicksilverpro 2124 kimi-k2.6
-quicksilverpro 2125 kimi-k2.7-code
-quicksilverpro 2126 kimi-k3
-quicksilverpro 2127 kimi-k3.1-pro
-quicksilverpro 2128 kimi-k3.1-pro-highspeed
-quicksilverpro 2129 mimo-v2.5
-quicksilverpro 2130 mimo-v2.6-flash
-quicksilverpro 2131 mimo-v2.6-pro
-quicksilverpro 2132 minimax-m3
-quicksilverpro 2133 mistral-large-4
-quicksilverpro 2134 muse-glimmer-30b
-quicksilverpro 2135 muse-spark-1.2
-quicksilverpro 2136 muse-spark-1.3
-quicksilverpro 2137 muse-spark-open
-quicksilverpro 2138 muse-wonder
-quicksilverpro 2139 nemotron-3-ultra
-quicksilverpro 2140 nemotron-3.5-lightning
-quicksilverpro 2141 qwen3.6-35b
-quicksilverpro 2142 qwen3.6-plus
-quicksilverpro 2143 qwen3.7-flash
-quicksilverpro 2144 qwen3.7-max
-quicksilverpro 2145 qwen3.7-plus
-quicksilverpro 2146 qwen3.8-27b
-quicksilverpro 2147 qwen3.8-27b-decentered
-quicksilverpro 2148 qwen3.8-flash-next
-quicksilverpro 2149 qwen3.8-max
-quicksilverpro 2150 qwen3.8-max-prime
-quicksilverpro 2151 qwen3.8-omni-flash
-quicksilverpro 2152 step-5-preview
-quicksilverpro 2153 trio-spark-v1.3
-together 2154 austism/chronos-hermes-13b
-together 2155 gryphe/mythomax-l2-13b
-together 2156 minimaxai/minimax-m3
-together 2157 minimaxai/minimax-m3.1-flash
-together 2158 nexusflow/nexusraven-v2-13b
-together 2159 nousresearch/nous-capybara-7b-v1p9
-together 2160 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
-together 2161 nousresearch/nous-hermes-2-mixtral-8x7b-sft
-together 2162 nousresearch/nous-hermes-2-yi-34b
-together 2163 nousresearch/nous-hermes-llama2-13b
-together 2164 nousresearch/nous-hermes-llama-2-7b
-together 2165 open-orca/mistral-7b-openorca
 together 2166 qwen/qwen1.5-0.5b qwen/qwen1.5-0.5b-chat
 together 2167 qwen/qwen1.5-1.8b qwen/qwen1.5-1.8b-chat
 together 2168 qwen/qwen1.5-14b qwen/qwen1.5-14b-chat
 together 2169 qwen/qwen1.5-4b qwen/qwen1.5-4b-chat
 together 2170 qwen/qwen1.5-72b
 together 2171 qwen/qwen1.5-7b qwen/qwen1.5-7b-chat
+huggingface_novita 618 qwen/qwen2.5-72b-instruct qwen/qwen2.5-72b-instruct-fast
+huggingface_together 756 qwen/qwen2.5-7b-instruct qwen/qwen2.5-7b-instruct-fast
+huggingface_nscale 699 qwen/qwen2.5-coder-32b-instruct qwen/qwen2.5-coder-32b-instruct-fast
+huggingface_nscale 700 qwen/qwen2.5-coder-3b-instruct qwen/qwen2.5-coder-3b-instruct-fast
+huggingface_nebius 590 qwen/qwen2.5-coder-7b qwen/qwen2.5-coder-7b-fast
+huggingface_nscale 701 qwen/qwen2.5-coder-7b-instruct qwen/qwen2.5-coder-7b-instruct-fast
+openrouter 1825 qwen/qwen2.5-coder-7b-instruct
+openrouter 1826 qwen/qwen2.5-vl-32b-instruct
+openrouter 1827 qwen/qwen2.5-vl-32b-instruct:free
+openrouter 1828 qwen/qwen2.5-vl-3b-instruct:free
+huggingface_hyperbolic 575 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+huggingface_nebius 591 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+huggingface_ovhcloud 722 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+openrouter 1829 qwen/qwen2.5-vl-72b-instruct
+openrouter 1830 qwen/qwen2.5-vl-72b-instruct:free
+huggingface_hyperbolic 576 qwen/qwen2.5-vl-7b-instruct qwen/qwen2.5-vl-7b-instruct-fast
+huggingface_nscale 702 qwen/qwen3-14b qwen/qwen3-14b-fast
+openrouter 1831 qwen/qwen3-14b qwen/qwen3-14b-04-28
+doubleword 332 qwen/qwen3-14b-fp8
+huggingface_novita 619 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast
+huggingface_nscale 703 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+openrouter 1832 qwen/qwen3-235b-a22b
+openrouter 1833 qwen/qwen3-235b-a22b-07-25 qwen/qwen3-235b-a22b-2507
+huggingface_hyperbolic 577 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_nebius 592 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_novita 620 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_together 757 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_nebius 593 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
+huggingface_novita 621 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
+openrouter 1834 qwen/qwen3-235b-a22b-thinking-2507
+huggingface_novita 622 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-fast
+openrouter 1835 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-04-28
+huggingface_nebius 594 qwen/qwen3-30b-a3b-instruct-2507 qwen/qwen3-30b-a3b-instruct-2507-fast
+openrouter 1836 qwen/qwen3-30b-a3b-instruct-2507
+huggingface_nebius 595 qwen/qwen3-30b-a3b-thinking-2507 qwen/qwen3-30b-a3b-thinking-2507-fast
+openrouter 1837 qwen/qwen3-30b-a3b-thinking-2507
+groq 557 qwen/qwen3-32b
+huggingface_groq 570 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_nebius 596 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_novita 623 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_nscale 704 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_ovhcloud 723 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_sambanova 746 qwen/qwen3-32b qwen/qwen3-32b-fast
+openrouter 1838 qwen/qwen3-32b qwen/qwen3-32b-04-28
+huggingface_nscale 705 qwen/qwen3-4b-instruct-2507 qwen/qwen3-4b-instruct-2507-fast
+huggingface_nscale 706 qwen/qwen3-4b-thinking-2507 qwen/qwen3-4b-thinking-2507-fast
+huggingface_nscale 707 qwen/qwen3-8b qwen/qwen3-8b-fast
+openrouter 1839 qwen/qwen3-8b
+openrouter 1840 qwen/qwen3-coder qwen/qwen3-coder-480b-a35b-07-25
+huggingface_nebius 597 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
+huggingface_ovhcloud 724 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
+openrouter 1841 qwen/qwen3-coder-30b-a3b-instruct
+huggingface_hyperbolic 578 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_nebius 598 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_novita 624 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_together 758 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast qwen/qwen3-coder-480b-a35b-instruct-fp8 qwen/qwen3-coder-480b-a35b-instruct-fp8-fast
+openrouter 1842 qwen/qwen3-coder-flash
+huggingface_novita 625 qwen/qwen3-coder-next qwen/qwen3-coder-next-fast
+openrouter 1843 qwen/qwen3-coder-next qwen/qwen3-coder-next-2025-02-03
+huggingface_together 759 qwen/qwen3-coder-next-fp8 qwen/qwen3-coder-next-fp8-fast
+openrouter 1844 qwen/qwen3-coder-plus
+openrouter 1845 qwen/qwen3-coder:free
+doubleword 333 qwen/qwen3-embedding-8b
+openrouter 1846 qwen/qwen3-max
+openrouter 1847 qwen/qwen3-max-thinking qwen/qwen3-max-thinking-20260123
+huggingface_hyperbolic 579 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+huggingface_novita 626 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+huggingface_together 760 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+openrouter 1848 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-2509
+openrouter 1849 qwen/qwen3-next-80b-a3b-instruct:free
+huggingface_hyperbolic 580 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
+huggingface_novita 627 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
+openrouter 1850 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-2509
+novita 959 qwen/qwen3-omni-30b-a3b-thinking
+huggingface_novita 628 qwen/qwen3-vl-235b-a22b-instruct qwen/qwen3-vl-235b-a22b-instruct-fast
+openrouter 1851 qwen/qwen3-vl-235b-a22b-instruct
+doubleword 334 qwen/qwen3-vl-235b-a22b-instruct-fp8
+huggingface_novita 629 qwen/qwen3-vl-235b-a22b-thinking qwen/qwen3-vl-235b-a22b-thinking-fast
+openrouter 1852 qwen/qwen3-vl-235b-a22b-thinking
+huggingface_novita 630 qwen/qwen3-vl-30b-a3b-instruct qwen/qwen3-vl-30b-a3b-instruct-fast
+novita 960 qwen/qwen3-vl-30b-a3b-instruct
+openrouter 1853 qwen/qwen3-vl-30b-a3b-instruct
+doubleword 335 qwen/qwen3-vl-30b-a3b-instruct-fp8
+huggingface_novita 631 qwen/qwen3-vl-30b-a3b-thinking qwen/qwen3-vl-30b-a3b-thinking-fast
+openrouter 1854 qwen/qwen3-vl-30b-a3b-thinking
+openrouter 1855 qwen/qwen3-vl-32b-instruct
+huggingface_novita 632 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
+huggingface_together 761 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
+openrouter 1856 qwen/qwen3-vl-8b-instruct
+openrouter 1857 qwen/qwen3-vl-8b-thinking
+huggingface_novita 633 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-fast
+novita 961 qwen/qwen3.5-122b-a10b
+openrouter 1858 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-20260224
+huggingface_novita 634 qwen/qwen3.5-27b qwen/qwen3.5-27b-fast
+novita 962 qwen/qwen3.5-27b
+openrouter 1859 qwen/qwen3.5-27b qwen/qwen3.5-27b-20260224
+huggingface_novita 635 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-fast
+novita 963 qwen/qwen3.5-35b-a3b
+openrouter 1860 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-20260224
+doubleword 336 qwen/qwen3.5-35b-a3b-fp8
+doubleword 337 qwen/qwen3.5-35b-a3b-fp8-dottxt
+doubleword 338 qwen/qwen3.5-397b-a17b
+huggingface_novita 636 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+huggingface_ovhcloud 725 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+huggingface_together 762 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+novita 964 qwen/qwen3.5-397b-a17b
+openrouter 1861 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-20260216
+doubleword 339 qwen/qwen3.5-9b
+huggingface_ovhcloud 726 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
+huggingface_together 763 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
+openrouter 1862 qwen/qwen3.5-9b qwen/qwen3.5-9b-20260310
 together 2172 qwen/qwen3.5-9b
+openrouter 1863 qwen/qwen3.5-flash-02-23 qwen/qwen3.5-flash-20260224
+openrouter 1864 qwen/qwen3.5-plus-02-15 qwen/qwen3.5-plus-20260216
+openrouter 1865 qwen/qwen3.5-plus-20260420
+huggingface_ovhcloud 727 qwen/qwen3.6-27b qwen/qwen3.6-27b-fast
+novita 965 qwen/qwen3.6-27b
+openrouter 1866 qwen/qwen3.6-27b qwen/qwen3.6-27b-20260422
+novita 966 qwen/qwen3.6-35b-a3b
+openrouter 1867 qwen/qwen3.6-35b-a3b qwen/qwen3.6-35b-a3b-20260415
+doubleword 340 qwen/qwen3.6-35b-a3b-fp8
+openrouter 1868 qwen/qwen3.6-flash
+openrouter 1869 qwen/qwen3.6-max-preview qwen/qwen3.6-max-preview-20260420
+openrouter 1870 qwen/qwen3.6-plus qwen/qwen3.6-plus-04-02
 together 2173 qwen/qwen3.6-plus
+openrouter 1871 qwen/qwen3.7-flash qwen/qwen3.7-flash-20260727
+novita 967 qwen/qwen3.7-max
+openrouter 1872 qwen/qwen3.7-max qwen/qwen3.7-max-20260520
 together 2174 qwen/qwen3.7-max
+openrouter 1873 qwen/qwen3.7-plus qwen/qwen3.7-plus-20260602
 together 2175 qwen/qwen3.7-plus
+openrouter 1874 qwen/qwen3.7-plus:batch
+huggingface_novita 637 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
+huggingface_together 764 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
+modal 858 qwen/qwen3.8-2.4t-a95b
+novita 968 qwen/qwen3.8-2.4t-a95b
+openrouter 1875 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-20260812
 together 2176 qwen/qwen3.8-2.4t-a95b
+groq 558 qwen/qwen3.8-27b
+huggingface_cerebras 561 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_novita 638 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_nscale 708 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_ovhcloud 728 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+novita 969 qwen/qwen3.8-27b
+openrouter 1876 qwen/qwen3.8-27b qwen/qwen3.8-27b-20260814
+doubleword 341 qwen/qwen3.8-27b-fp8
+openrouter 1877 qwen/qwen3.8-27b:batch
+novita 970 qwen/qwen3.8-flash
+openrouter 1878 qwen/qwen3.8-flash qwen/qwen3.8-flash-20260826
 together 2177 qwen/qwen3.8-flash
-together 2178 undi95/remm-slerp-l2-13b
-together 2179 undi95/toppy-m-7b
-together 2180 wizardlm/wizardlm-13b-v1.2
-together 2181 allenai/olmo-7b allenai/olmo-7b-instruct allenai/olmo-7b-twin-2t
-together 2182 codellama/codellama-13b-instruct-hf
-together 2183 codellama/codellama-34b-instruct-hf
-together 2184 codellama/codellama-70b-instruct-hf
-together 2185 codellama/codellama-7b-instruct-hf
-together 2186 deepseek-ai/deepseek-v4-pro-0813
-together 2187 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-together 2188 deepseek-ai/deepseek-coder-33b-instruct
-together 2189 garage-baind/platypus2-70b-instruct
-together 2190 google/gemma-2b google/gemma-2b-it
-together 2191 google/gemma-7b google/gemma-7b-it
-together 2192 lmsys/vicuna-13b-v1.5
-together 2193 lmsys/vicuna-7b-v1.5
-together 2194 meta-llama/llama-2-13b-chat-hf
-together 2195 meta-llama/llama-2-70b-chat-hf
-together 2196 meta-llama/llama-2-7b-chat-hf
-together 2197 meta-llama/llama-3-70b-chat-hf
-together 2198 meta-llama/llama-3-8b-chat-hf
-together 2199 meta-llama/llama-3.3-70b-instruct-turbo
-together 2200 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
-together 2201 meta-llama/llama-4-scout-17b-16e-instruct
-together 2202 meta-llama/meta-llama-3-70b-instruct-lite
-together 2203 meta-llama/meta-llama-3-70b-instruct-turbo
-together 2204 meta-llama/meta-llama-3-8b-instruct-lite
-together 2205 meta-llama/meta-llama-3-8b-instruct-turbo
-together 2206 meta-llama/meta-llama-3.1-405b-instruct-turbo
-together 2207 meta-llama/meta-llama-3.1-70b-instruct-turbo
-together 2208 meta-llama/meta-llama-3.1-8b-instruct-turbo
-together 2209 meta-llama/meta-llama-3.3-70b-instruct-turbo
-together 2210 meta-models/muse-glimmer-30b
-together 2211 meta-models/muse-spark-open-816b-a42b
-together 2212 microsoft/wizardlm-2-8x22b
-together 2213 microsoft/phi-2
-together 2214 mistralai/mistral-7b-instruct-v0.1
-together 2215 mistralai/mistral-7b-instruct-v0.2
-together 2216 mistralai/mistral-7b-v0.1
-together 2217 mistralai/mixtral-8x22b-instruct-v0.1
-together 2218 mistralai/mixtral-8x7b-instruct-v0.1
-together 2219 mistralai/mixtral-8x7b-v0.1
-together 2220 moonshotai/kimi-k3
-together 2221 moonshotai/kimi-k3.1-pro
-together 2222 nvidia/nvidia-nemotron-3.5-super-vl
-together 2223 openai/gpt-oss-120b
-together 2224 openchat/openchat-3.5-1210
+huggingface_nscale 709 qwen/qwen3.8-flash-next-fp8 qwen/qwen3.8-flash-next-fp8-fast
+novita 971 qwen/qwen3.8-max
+openrouter 1879 qwen/qwen3.8-max-0902 qwen/qwen3.8-max-20260902
+openrouter 1880 qwen/qwen3.8-max-prime qwen/qwen3.8-max-prime-20260923
+modal 859 qwen/qwen3.8-max-vl-thinking
+openrouter 1881 qwen/qwen3.8-omni-flash qwen/qwen3.8-omni-flash-20260918
+huggingface_nscale 698 qwen/qwq-32b qwen/qwq-32b-fast
+openrouter 1882 qwen/qwq-32b
+openrouter 1883 qwen/qwq-32b-preview
+openrouter 1884 qwen/qwq-32b-preview:free
+openrouter 1885 qwen/qwq-32b:free
+openrouter 1886 qwen2.5-vl-32b-instruct
+openrouter 1887 qwen2.5-vl-32b-instruct:free
+ovhcloud 2043 qwen2.5-vl-72b-instruct
+openrouter 1888 qwen2.5-vl-72b-instruct:free
+openrouter 1889 qwen3-14b:free
+openrouter 1890 qwen3-235b-a22b:free
+openrouter 1891 qwen3-30b-a3b:free
+ovhcloud 2044 qwen3-32b
+openrouter 1892 qwen3-32b:free
+openrouter 1893 qwen3-8b:free
+ovhcloud 2045 qwen3-coder-30b-a3b-instruct
+ovhcloud 2046 qwen3-embedding-8b
+ovhcloud 2047 qwen3.5-397b-a17b
+ovhcloud 2048 qwen3.5-9b
+ovhcloud 2049 qwen3.6-27b
+quicksilverpro 2141 qwen3.6-35b
+quicksilverpro 2142 qwen3.6-plus
+quicksilverpro 2143 qwen3.7-flash
+quicksilverpro 2144 qwen3.7-max
+quicksilverpro 2145 qwen3.7-plus
+ovhcloud 2050 qwen3.8-27b
+quicksilverpro 2146 qwen3.8-27b
+quicksilverpro 2147 qwen3.8-27b-decentered
+quicksilverpro 2148 qwen3.8-flash-next
+quicksilverpro 2149 qwen3.8-max
+quicksilverpro 2150 qwen3.8-max-prime
+quicksilverpro 2151 qwen3.8-omni-flash
+openrouter 1894 qwerky-72b:free
+openrouter 1895 qwq-32b
+openrouter 1896 qwq-32b-arliai-rpr-v1:free
+openrouter 1897 qwq-32b-preview
+openrouter 1898 qwq-32b:free
+openrouter 1899 r1-1776
+perplexity 2072 r1-1776
+openrouter 1900 raifle/sorcererlm-8x22b
+openrouter 1901 recursive/flint-v1.0:free
+baseten 216 reflection/beam-1.0
+openrouter 1902 reflection/beam-1.0-501b-a23b reflection/beam-1.0-501b-a23b-20261016
 together 2225 reflection/beam-1.0-501b-a23b
+aws 141 regional.anthropic.claude-3-5-haiku-20241022-v1:0
+aws 142 regional.anthropic.claude-3-5-sonnet-20240620-v1:0
+aws 143 regional.anthropic.claude-3-5-sonnet-20241022-v2:0
+aws 144 regional.anthropic.claude-3-7-sonnet-20250219-v1:0
+aws 145 regional.anthropic.claude-3-haiku-20240307-v1:0
+aws 146 regional.anthropic.claude-3-opus-20240229-v1:0
+aws 147 regional.anthropic.claude-3-sonnet-20240229-v1:0
+openrouter 1903 reka-flash-3:free
+openrouter 1904 rekaai/reka-edge rekaai/reka-edge-2603
+openrouter 1905 rekaai/reka-flash-3
+openrouter 1906 rekaai/reka-flash-3:free
+openrouter 1907 relace/relace-apply-3
+openrouter 1908 relace/relace-search relace/relace-search-20251208
 together 2226 ricursive-ai/ripple-65b-preview
+openrouter 1909 ricursiveai/ripple-65b-preview ricursiveai/ripple-65b-preview-20261104
+openrouter 1910 sakana/fugu-max sakana/fugu-max-20260911
+openrouter 1911 sakana/fugu-ultra sakana/fugu-ultra-20260615 sakana/fugu-ultra-v2 sakana/fugu-ultra-v2-20260911
+openrouter 1912 sakana/namazu-20260811 sakana/sakana-namazu
+openrouter 1913 sao10k/fimbulvetr-11b-v2
+huggingface_novita 639 sao10k/l3-70b-euryale-v2.1 sao10k/l3-70b-euryale-v2.1-fast
+novita 972 sao10k/l3-70b-euryale-v2.1
+novita 973 sao10k/l3-8b-lunaris
+huggingface_novita 640 sao10k/l3-8b-lunaris-v1 sao10k/l3-8b-lunaris-v1-fast
+huggingface_novita 641 sao10k/l3-8b-stheno-v3.2 sao10k/l3-8b-stheno-v3.2-fast
+novita 885 sao10k/l3-8b-stheno-v3.2
+openrouter 1914 sao10k/l3-euryale-70b
+openrouter 1915 sao10k/l3-lunaris-8b
+openrouter 1916 sao10k/l3.1-70b-hanami-x1
+openrouter 1917 sao10k/l3.1-euryale-70b
+openrouter 1918 sao10k/l3.3-euryale-70b sao10k/l3.3-euryale-70b-v2.3
+novita 974 sao10k/l31-70b-euryale-v2.2
+openrouter 1919 sarvam-m:free
+openrouter 1920 scaledown/extract scaledown/extract-20260928
+openrouter 1921 scaledown/summarize scaledown/summarize-20260928
+openrouter 1922 scb10x/llama3.1-typhoon2-70b-instruct
+openrouter 1923 scb10x/llama3.1-typhoon2-8b-instruct
+huggingface_together 765 servicenow-ai/apriel-1.6-15b-thinker servicenow-ai/apriel-1.6-15b-thinker-fast
+openrouter 1924 shisa-ai/shisa-v2-llama3.3-70b:free
+openrouter 1925 shisa-v2-llama3.3-70b:free
 together 2227 snorkelai/snorkel-mistral-pairrm-dpo
+perplexity 2073 sonar
+perplexity 2074 sonar-deep-research
+perplexity 2075 sonar-pro
+perplexity 2076 sonar-pro-search
+openrouter 1926 sonar-reasoning
+perplexity 2077 sonar-reasoning
+perplexity 2078 sonar-reasoning-pro
+novita 975 sophosympatheia/midnight-rose-70b
+openrouter 1927 sophosympatheia/midnight-rose-70b
+openrouter 1928 sophosympatheia/rogue-rose-103b-v0.2:free
+openrouter 1929 sorcererlm-8x22b
+huggingface_publicai 741 speakleash/bielik-11b-v3.0-instruct speakleash/bielik-11b-v3.0-instruct-fast
+openrouter 1930 spotlight
+openrouter 1931 stealth/crouton-alpha
+openrouter 1932 steelskull/l3.3-electra-r1-70b
+quicksilverpro 2152 step-5-preview
+openrouter 1933 stepfun/step-3.5-flash
+novita 976 stepfun/step-3.7-flash
+openrouter 1934 stepfun/step-3.7-flash stepfun/step-3.7-flash-20260528
+novita 977 stepfun/step-5-preview
+openrouter 1935 stepfun/step-5-preview stepfun/step-5-preview-20261008
+huggingface_publicai 742 swiss-ai/apertus-70b-instruct-2509 swiss-ai/apertus-70b-instruct-2509-fast
+huggingface_publicai 743 swiss-ai/apertus-8b-instruct-2509 swiss-ai/apertus-8b-instruct-2509-fast
+huggingface_publicai 744 swiss-ai/apertus-v1.5-70b swiss-ai/apertus-v1.5-70b-fast
+openrouter 1936 switchpoint/router
 together 2228 teknium/openhermes-2-mistral-7b
+novita 978 teknium/openhermes-2.5-mistral-7b
 together 2229 teknium/openhermes-2p5-mistral-7b
+openrouter 1937 tencent/hunyuan-a13b-instruct
+openrouter 1938 tencent/hy-mt2-1.8b tencent/hy-mt2-1.8b-20260521
+openrouter 1939 tencent/hy-mt2-30b-a3b tencent/hy-mt2-30b-a3b-20260521
+openrouter 1940 tencent/hy-mt2-7b tencent/hy-mt2-7b-20260521
+novita 979 tencent/hy3
+openrouter 1941 tencent/hy3-preview tencent/hy3-preview-20260421
+novita 980 tencent/hy4
+openrouter 1942 tencent/hy4 tencent/hy4-20261104
+huggingface_novita 684 tencent/hy4-preview tencent/hy4-preview-fast
+novita 981 tencent/hy4-preview
+azure 999 text-ada-001
+azure 1007 text-davinci-001
+openai 1104 text-davinci-002
+azure 1105 text-davinci-003
+openai 1105 text-davinci-003
+azure 200 text-embedding-3-large
+openai 1106 text-embedding-3-large
+azure 201 text-embedding-3-small
+openai 1107 text-embedding-3-small
+openai 1108 text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
+openrouter 1943 thedrummer/anubis-pro-105b-v1
+openrouter 1944 thedrummer/cydonia-24b-v4.1
+openrouter 1945 thedrummer/rocinante-12b
+openrouter 1946 thedrummer/skyfall-36b-v2
+openrouter 1947 thedrummer/unslopnemo-12b
+baseten 217 thinkingmachines/inkling
+huggingface_together 782 thinkingmachines/inkling thinkingmachines/inkling-fast
+openrouter 1948 thinkingmachines/inkling thinkingmachines/inkling-20260715
 together 2230 thinkingmachines/inkling
+modal 866 thinkingmachines/inkling-nvfp4
+arcee 33 thinkingmachines/inkling-small
+baseten 218 thinkingmachines/inkling-small
+openrouter 1949 thinkingmachines/inkling-small thinkingmachines/inkling-small-20260730
+openrouter 1950 thinkingmachines/inkling-small:batch
+openrouter 1951 thinkingmachines/inkling-small:free
+openrouter 1952 thinkingmachines/inkling:free
+openrouter 1953 thudm/glm-4-32b:free
+openrouter 1954 thudm/glm-z1-32b:free
 together 2231 together/tev1-4b-experimental
+together 2242 togethercomputer/alpaca-7b
 together 2232 togethercomputer/gpt-jt-moderation-6b
 together 2233 togethercomputer/llama-2-7b-32k-instruct
 together 2234 togethercomputer/redpajama-incite-7b-base
@@ -5751,16 +5673,44 @@ together 2238 togethercomputer/redpajama-incite-chat-3b-v1
 together 2239 togethercomputer/redpajama-incite-instruct-3b-v1
 together 2240 togethercomputer/stripedhyena-hessian-7b
 together 2241 togethercomputer/stripedhyena-nous-7b
-together 2242 togethercomputer/alpaca-7b
+huggingface_sambanova 753 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4-fast
+openrouter 1955 toppy-m-7b
+arcee 34 trinity-large-thinking
+quicksilverpro 2153 trio-spark-v1.3
+* 1109 tts-1
+azure 1109 tts-1
+openai 1109 tts-1
+* 1110 tts-1-hd
+azure 1110 tts-1-hd
+openai 1110 tts-1-hd
+openrouter 1956 typesafe/jev-1.13
+openrouter 1957 typesafe/jev-1.14 ~typesafe/jev-latest
+openrouter 1958 unbiased/pareto-26.10 unbiased/pareto-26.10-20261015
+openrouter 1959 unbiased/pareto-26.9 unbiased/pareto-26.9-20260917
+openrouter 1960 undi95/remm-slerp-l2-13b
+together 2178 undi95/remm-slerp-l2-13b
+openrouter 1961 undi95/toppy-m-7b
+together 2179 undi95/toppy-m-7b
 together 2243 upstage/solar-10.7b-instruct-v1.0
-together 2244 zai-org/glm-5.2
-together 2245 zai-org/glm-5.3
-together 2246 zai-org/glm-5.3-flash
-together 2247 zero-one-ai/yi-34b
-together 2248 zero-one-ai/yi-6b
-typesafe 2249 jev-1.13.0
-* 2250 jev-1.14.0 jev-latest jev-preview
-typesafe 2250 jev-1.14.0 jev-latest jev-preview
+openrouter 1962 upstage/solar-mini4 upstage/solar-mini4-20260922
+openrouter 1963 upstage/solar-pro-3
+openrouter 1964 upstage/solar-pro4 upstage/solar-pro4-20260810
+aws 177 us.zai.glm-5.3
+huggingface_publicai 745 utter-project/eurollm-22b-instruct-2512 utter-project/eurollm-22b-instruct-2512-fast
+openrouter 1965 valkyrie-49b-v1
+openrouter 1966 virtuoso-medium-v2
+* 850 voxtral-mini-2602 voxtral-mini-latest
+mistral 850 voxtral-mini-2602 voxtral-mini-latest
+* 851 voxtral-mini-transcribe-3-0
+mistral 851 voxtral-mini-transcribe-3-0
+* 852 voxtral-mini-transcribe-realtime-2602
+mistral 852 voxtral-mini-transcribe-realtime-2602
+* 853 voxtral-mini-transcribe-realtime-3-0
+mistral 853 voxtral-mini-transcribe-realtime-3-0
+* 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
+mistral 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
+* 855 voxtral-small-transcribe-3-0
+mistral 855 voxtral-small-transcribe-3-0
 * 2251 voyage-01
 voyageai 2251 voyage-01
 * 2252 voyage-02
@@ -5809,109 +5759,162 @@ voyageai 2272 voyage-lite-01-instruct
 voyageai 2273 voyage-lite-02-instruct
 * 2274 voyage-multilingual-2
 voyageai 2274 voyage-multilingual-2
-x-ai 2275 grok-2 grok-2-1212 grok-2-latest
-azure 2275 grok-2 grok-2-1212 grok-2-latest
-x-ai 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
-azure 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
-x-ai 2277 grok-3 grok-3-beta grok-3-latest
-azure 2277 grok-3 grok-3-beta grok-3-latest
-* 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-x-ai 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-azure 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-x-ai 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
-azure 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
-* 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-x-ai 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-azure 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-* 2281 grok-4 grok-4-0709 grok-4-latest
-x-ai 2281 grok-4 grok-4-0709 grok-4-latest
-azure 2281 grok-4 grok-4-0709 grok-4-latest
-* 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-x-ai 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-azure 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-* 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-x-ai 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-azure 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-* 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-x-ai 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-azure 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-* 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-x-ai 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-azure 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-* 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-x-ai 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-azure 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-* 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-x-ai 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-azure 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-x-ai 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3
-azure 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3
-x-ai 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5
-azure 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5
-x-ai 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6
-azure 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6
-x-ai 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7
-azure 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7
-* 2292 grok-build-0.1
-x-ai 2292 grok-build-0.1
-azure 2292 grok-build-0.1
-* 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-x-ai 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-azure 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-* 2294 grok-voice-3.0 grok-voice-latest
-x-ai 2294 grok-voice-3.0 grok-voice-latest
-azure 2294 grok-voice-3.0 grok-voice-latest
-* 2295 grok-voice-think-fast-1.0
-x-ai 2295 grok-voice-think-fast-1.0
-azure 2295 grok-voice-think-fast-1.0
-* 2296 grok-voice-think-fast-2.0
-x-ai 2296 grok-voice-think-fast-2.0
-azure 2296 grok-voice-think-fast-2.0
-zai 2297 glm-4-32b-0414-128k
-zai 2298 glm-4.5
-* 2321 glm-4.5-air
-zai 2299 glm-4.5-air
-zai 2300 glm-4.5-airx
-zai 2301 glm-4.5-x
-zai 2302 glm-4.5v
-zai 2303 glm-4.6
-zai 2304 glm-4.6v
-zai 2305 glm-4.6v-flashx
-* 2322 glm-4.7
-zai 2306 glm-4.7
-* 2323 glm-4.7-flashx
-zai 2307 glm-4.7-flashx
-* 2324 glm-5
-zai 2308 glm-5
-* 2326 glm-5.1 glm-5.1-20260406
-zai 2309 glm-5.1
-zai 2310 glm-5.2
-zai 2311 glm-5.3
-zai 2312 glm-5.3-flash
-zai 2313 glm-5.3-flashx glm-5.3-flashx-legal
-zai 2314 glm-ocr
-* 2315 glm-4-air
-zhipuai 2315 glm-4-air
-* 2316 glm-4-airx
-zhipuai 2316 glm-4-airx
-* 2317 glm-4-assistant
-zhipuai 2317 glm-4-assistant
-* 2318 glm-4-flashx-250414
-zhipuai 2318 glm-4-flashx-250414
-* 2319 glm-4-long
-zhipuai 2319 glm-4-long
-* 2320 glm-4-plus
-zhipuai 2320 glm-4-plus
-zhipuai 2321 glm-4.5-air
-zhipuai 2322 glm-4.7
-zhipuai 2323 glm-4.7-flashx
-zhipuai 2324 glm-5
-* 2325 glm-5-turbo
-zhipuai 2325 glm-5-turbo
-zhipuai 2326 glm-5.1 glm-5.1-20260406
-zhipuai 2327 glm-5.2
-zhipuai 2328 glm-5.3
-zhipuai 2329 glm-5.3-flash
+* 1111 whisper-1
+azure 1111 whisper-1
+openai 1111 whisper-1
+groq 559 whisper-large-v3
+groq 560 whisper-large-v3-turbo
+azure 202 wizardlm-2-8x22b
+together 2180 wizardlm/wizardlm-13b-v1.2
+aws 178 writer.palmyra-x4-v1:0
+aws 179 writer.palmyra-x5-v1:0
+openrouter 1967 writer/palmyra-x5 writer/palmyra-x5-20250428
+openrouter 1968 x-ai/grok-2-1212
+openrouter 1969 x-ai/grok-2-vision-1212
+openrouter 1970 x-ai/grok-3-beta
+openrouter 1971 x-ai/grok-3-mini-beta
+openrouter 1972 x-ai/grok-4-fast
+openrouter 1973 x-ai/grok-4.1-fast:free
+openrouter 1974 x-ai/grok-4.20 x-ai/grok-4.20-20260309
+openrouter 1975 x-ai/grok-4.20-multi-agent x-ai/grok-4.20-multi-agent-20260309
+openrouter 1976 x-ai/grok-4.3 x-ai/grok-4.3-20260430
+openrouter 1977 x-ai/grok-4.3:batch
+openrouter 1978 x-ai/grok-4.5 x-ai/grok-4.5-20260708
+openrouter 1979 x-ai/grok-4.6 x-ai/grok-4.6-20260810
+openrouter 1980 x-ai/grok-4.6:batch
+openrouter 1981 x-ai/grok-4.7 x-ai/grok-4.7-20260916
+openrouter 1982 x-ai/grok-4.7:batch
+openrouter 1983 x-ai/grok-beta
+openrouter 1984 x-ai/grok-build-0.1 x-ai/grok-build-0.1-20260520
+openrouter 1985 x-ai/grok-code-fast-1
+openrouter 1986 x-ai/grok-vision-beta
+openrouter 1987 xiaomi/mimo-v2-flash
+avian 52 xiaomi/mimo-v2.5
+openrouter 1988 xiaomi/mimo-v2.5 xiaomi/mimo-v2.5-20260422
+avian 53 xiaomi/mimo-v2.5-pro
+openrouter 1989 xiaomi/mimo-v2.5-pro xiaomi/mimo-v2.5-pro-20260422
+avian 54 xiaomi/mimo-v2.6-flash
+openrouter 1990 xiaomi/mimo-v2.6-flash xiaomi/mimo-v2.6-flash-20260921
+avian 55 xiaomi/mimo-v2.6-pro
+openrouter 1991 xiaomi/mimo-v2.6-pro xiaomi/mimo-v2.6-pro-20260921
+openrouter 1992 xiaomi/mimo-v2.6-pro-ultraspeed xiaomi/mimo-v2.6-pro-ultraspeed-20260921
+huggingface_novita 642 xiaomimimo/mimo-v2-flash xiaomimimo/mimo-v2-flash-fast
+huggingface_novita 643 xiaomimimo/mimo-v2.5 xiaomimimo/mimo-v2.5-fast
+novita 982 xiaomimimo/mimo-v2.5
+huggingface_novita 644 xiaomimimo/mimo-v2.5-pro xiaomimimo/mimo-v2.5-pro-fast
+novita 983 xiaomimimo/mimo-v2.5-pro
+novita 984 xiaomimimo/mimo-v2.6-flash
+huggingface_novita 645 xiaomimimo/mimo-v2.6-flash-rl xiaomimimo/mimo-v2.6-flash-rl-fast
+novita 985 xiaomimimo/mimo-v2.6-pro
+huggingface_novita 646 xiaomimimo/mimo-v2.6-pro-rl xiaomimimo/mimo-v2.6-pro-rl-fast
+openrouter 1993 xingchen-agi/xing4.0-29b-a4b:free
+openrouter 1994 xwin-lm/xwin-lm-70b
+openrouter 1995 yi-large
+openrouter 1996 z-ai/glm-4.5
+openrouter 1997 z-ai/glm-4.5-air
+openrouter 1998 z-ai/glm-4.5v
+openrouter 1999 z-ai/glm-4.6
+openrouter 2000 z-ai/glm-4.6-20251208 z-ai/glm-4.6v
+avian 56 z-ai/glm-4.7
+openrouter 2001 z-ai/glm-4.7 z-ai/glm-4.7-20251222
+openrouter 2002 z-ai/glm-4.7-flash z-ai/glm-4.7-flash-20260119
+avian 57 z-ai/glm-5
+openrouter 2003 z-ai/glm-5 z-ai/glm-5-20260211
+openrouter 2004 z-ai/glm-5-turbo z-ai/glm-5-turbo-20260315
+avian 58 z-ai/glm-5.1
+openrouter 2005 z-ai/glm-5.1 z-ai/glm-5.1-20260406
+avian 59 z-ai/glm-5.2
+openrouter 2006 z-ai/glm-5.2 z-ai/glm-5.2-20260616
+openrouter 2007 z-ai/glm-5.2:batch
+avian 60 z-ai/glm-5.3
+openrouter 2008 z-ai/glm-5.3 z-ai/glm-5.3-20260816
+avian 61 z-ai/glm-5.3-flash
+openrouter 2009 z-ai/glm-5.3-flash z-ai/glm-5.3-flash-20260826
+openrouter 2010 z-ai/glm-5.3-flash:batch
+openrouter 2011 z-ai/glm-5.3-flashx z-ai/glm-5.3-flashx-20260918
+openrouter 2012 z-ai/glm-5.3-flashx-legal z-ai/glm-5.3-flashx-legal-20261102
+openrouter 2013 z-ai/glm-5.3-prime z-ai/glm-5.3-prime-20260921
+openrouter 2014 z-ai/glm-5.3:batch
+openrouter 2015 z-ai/glm-5v-turbo z-ai/glm-5v-turbo-20260401
+cerebras 232 zai-glm-4.7
+mistral 856 zai-glm-5-3
+mistral 857 zai-glm-5-3-flash
+huggingface_novita 685 zai-org/autoglm-phone-9b-multilingual zai-org/autoglm-phone-9b-multilingual-fast
+novita 986 zai-org/autoglm-phone-9b-multilingual
+huggingface_novita 686 zai-org/glm-4-32b-0414 zai-org/glm-4-32b-0414-fast
+huggingface_nebius 611 zai-org/glm-4.5 zai-org/glm-4.5-fast
+huggingface_novita 687 zai-org/glm-4.5 zai-org/glm-4.5-fast
+huggingface_nebius 612 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
+huggingface_novita 688 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
+novita 987 zai-org/glm-4.5-air
+huggingface_together 783 zai-org/glm-4.5-air-fp8 zai-org/glm-4.5-air-fp8-fast
+huggingface_novita 689 zai-org/glm-4.5v zai-org/glm-4.5v-fast
+novita 988 zai-org/glm-4.5v
+huggingface_novita 690 zai-org/glm-4.6 zai-org/glm-4.6-fast
+huggingface_together 784 zai-org/glm-4.6 zai-org/glm-4.6-fast
+novita 989 zai-org/glm-4.6
+novita 990 zai-org/glm-4.6v
+huggingface_novita 691 zai-org/glm-4.6v-flash zai-org/glm-4.6v-flash-fast
+baseten 219 zai-org/glm-4.7
+huggingface_novita 692 zai-org/glm-4.7 zai-org/glm-4.7-fast
+novita 991 zai-org/glm-4.7 zai-org/glm-4.7-h
+huggingface_novita 693 zai-org/glm-4.7-flash zai-org/glm-4.7-flash-fast
+novita 992 zai-org/glm-4.7-flash
+huggingface_together 785 zai-org/glm-4.7-fp8 zai-org/glm-4.7-fp8-fast
+huggingface_novita 694 zai-org/glm-5 zai-org/glm-5-fast
+huggingface_together 786 zai-org/glm-5 zai-org/glm-5-fast
+novita 993 zai-org/glm-5
+novita 994 zai-org/glm-5.1
+doubleword 357 zai-org/glm-5.1-fp8
+arcee 35 zai-org/glm-5.2
+baseten 220 zai-org/glm-5.2
+huggingface_novita 695 zai-org/glm-5.2 zai-org/glm-5.2-fast
+huggingface_together 787 zai-org/glm-5.2 zai-org/glm-5.2-fast
+novita 995 zai-org/glm-5.2
+together 2244 zai-org/glm-5.2
+baseten 221 zai-org/glm-5.2-fast
+doubleword 358 zai-org/glm-5.2-fp8
+arcee 36 zai-org/glm-5.3
+baseten 222 zai-org/glm-5.3
+doubleword 359 zai-org/glm-5.3
+huggingface_novita 696 zai-org/glm-5.3 zai-org/glm-5.3-fast
+huggingface_nscale 721 zai-org/glm-5.3 zai-org/glm-5.3-fast
+huggingface_together 788 zai-org/glm-5.3 zai-org/glm-5.3-fast
+modal 867 zai-org/glm-5.3
+novita 996 zai-org/glm-5.3 zai-org/glm-5.3-p
+together 2245 zai-org/glm-5.3
+baseten 223 zai-org/glm-5.3-fast
+arcee 37 zai-org/glm-5.3-flash
+baseten 224 zai-org/glm-5.3-flash
+doubleword 360 zai-org/glm-5.3-flash
+huggingface_novita 697 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
+huggingface_together 789 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
+modal 868 zai-org/glm-5.3-flash
+novita 997 zai-org/glm-5.3-flash
+together 2246 zai-org/glm-5.3-flash
+novita 998 zai-org/glm-5.3-flashx
+together 2247 zero-one-ai/yi-34b
+together 2248 zero-one-ai/yi-6b
+openrouter 2016 ~anthropic/claude-fable-latest
+openrouter 2017 ~anthropic/claude-haiku-latest
+openrouter 2018 ~anthropic/claude-opus-latest
+openrouter 2019 ~anthropic/claude-sonnet-latest
+openrouter 2020 ~deepseek/deepseek-flash-latest
+openrouter 2021 ~deepseek/deepseek-pro-latest
+openrouter 2022 ~deepseek/deepseek-v4-flash-latest
+openrouter 2023 ~google/gemini-flash-latest
+openrouter 2024 ~google/gemini-pro-latest
+openrouter 2025 ~moonshotai/kimi-latest
+openrouter 2026 ~openai/gpt-astra-latest
+openrouter 2027 ~openai/gpt-latest
+openrouter 2028 ~openai/gpt-luna-latest
+openrouter 2029 ~openai/gpt-mini-latest
+openrouter 2030 ~openai/gpt-sol-latest
+openrouter 2031 ~openai/gpt-terra-latest
+openrouter 2032 ~unbiased/pareto-latest
+openrouter 2033 ~x-ai/grok-latest
+openrouter 2034 ~z-ai/glm-flash-latest
+openrouter 2035 ~z-ai/glm-latest
 """
 
 
