@@ -337,3 +337,20 @@ def test_udf_workbook_code_survives_a_real_spreadsheet(bundle, tmp_path):
     texts = [c.value for c in openpyxl.load_workbook(out)["Excel functions"]["A"]]
     head = next(i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite"))
     assert "\n".join("" if t is None else t for t in texts[head + 1:]) == bundle["main.py"].rstrip("\n")
+
+
+@pytest.mark.officejs
+@pytest.mark.skipif(not os.environ.get("XLMODEL_OFFICEJS"),
+                    reason="opt-in: xlwings Server/Office.js machinery is not free for commercial use")
+def test_bundle_registers_every_function_the_way_lite_does(lite_python, bundle, tmp_path):  # pragma: no cover
+    """Lite's own registration (xlwings.server's metadata, which needs a licence key outside Lite) on the bundle."""
+    (tmp_path / "main.py").write_text(bundle["main.py"], encoding="utf-8")
+    code = ("import json, runpy, sys, types; ns = runpy.run_path(sys.argv[1], run_name='main'); "
+            "m = types.ModuleType('main'); m.__dict__.update(ns); "
+            "from xlwings.server import custom_functions_meta; "
+            "print(json.dumps(sorted(f['name'] for f in custom_functions_meta(m)['functions'])))")
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true"}
+    r = subprocess.run([str(lite_python), "-c", code, str(tmp_path / "main.py")], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads(r.stdout) == sorted(EXCEL_FUNCTIONS)
