@@ -7,6 +7,7 @@ published oracles, on seeded random inputs and on bad input.
 """
 
 import ast
+import inspect
 import json
 import math
 import os
@@ -41,6 +42,8 @@ out = {"classic": [call(n, a) for n, a in cases["classic"]]}
 os.environ["XLMODEL_RAISE_ERRORS"] = "1"
 out["raise"] = [call(n, a) for n, a in cases["raise"]]
 out["functions"] = sorted(k for k in ns if k.startswith("LLM_"))
+import inspect
+out["defined"] = {k: [ns[k].__module__, str(inspect.signature(ns[k])), ns[k].__doc__] for k in out["functions"]}
 out["udfs_file"] = sys.modules["xlmodel.udfs"].__file__
 out["price_source"] = sys.modules["xlmodel.prices"].price_data_date()
 out["modules"] = sorted(m for m in sys.modules if m == "xlmodel" or m.startswith("xlmodel."))
@@ -127,7 +130,7 @@ def random_cases(n=400, seed=20261129):
     cases = []
     for _ in range(n):
         name = rng.choice(names)
-        arity = len(__import__("inspect").signature(EXCEL_FUNCTIONS[name]).parameters)
+        arity = len(inspect.signature(EXCEL_FUNCTIONS[name]).parameters)
         if rng.random() < 0.6:  # the documented call, every number moved by up to 50%, sometimes one odd value
             args = [a * rng.uniform(0.5, 1.5) if isinstance(a, float) and not _count(a) else a for a in base[name]]
             args += [None] * (arity - len(args))
@@ -206,6 +209,8 @@ def test_bundle_gives_what_xlmodel_udfs_gives_with_nothing_installed(lite_python
     got = json.loads((tmp_path / "out.json").read_text())
 
     assert got["functions"] == sorted(EXCEL_FUNCTIONS)
+    # each is defined in main.py itself (Lite registers main.py's functions), with udfs' signature and help
+    assert got["defined"] == {k: ["main", str(inspect.signature(f)), f.__doc__] for k, f in EXCEL_FUNCTIONS.items()}
     assert got["udfs_file"].startswith(f"<xlmodel {xlmodel.__version__} lite bundle>/")
     assert got["price_source"].endswith("(frozen into the Lite bundle)")
     assert "xlmodel.cli" not in got["modules"] and not any(m.startswith("xlmodel.workbook") for m in got["modules"])

@@ -7,8 +7,9 @@ web) runs the Python in its ``main.py`` editor tab and installs what its
 - ``main.py`` carries the xlmodel modules the ``LLM_*`` functions need, each
   the package's own source verbatim (one string per module, imported from the
   strings by a small import hook), so nothing has to be installed or hosted;
-  then it imports the functions, which :mod:`xlmodel.udfs` has already
-  decorated with xlwings' ``func``/``arg`` (Lite's decorators, in Lite).
+  then it defines each ``LLM_*`` function with xlwings' ``func``/``arg``
+  decorators (Lite's, in Lite), written out from :mod:`xlmodel.udfs` (its
+  signature, docstring, category and argument help), calling udfs' function.
 - ``requirements.txt`` lists what Lite must install: ``numpy-financial`` (a
   pure-Python wheel; numpy comes with Lite, so it is never pinned here).
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import inspect
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -259,9 +261,13 @@ for _name in [n for n in sys.modules if n == "xlmodel" or n.startswith("xlmodel.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_XlmodelBundle"]
 sys.meta_path.insert(0, _XlmodelBundle())
 
-from xlmodel.udfs import (  # noqa: E402  the functions, decorated by xlwings (Lite registers them)
-{imports}
-)
+# ------------------------------------------------------------------ the Excel functions
+# Each is xlmodel.udfs' function of the same name, defined here with xlwings' decorators
+# (Lite's, in Lite): the category, every argument as a 2-D range, and each argument's help.
+
+import xlmodel.udfs as _udfs  # noqa: E402
+from xlmodel.udfs import arg, func  # noqa: E402  (xlwings' decorators; no-ops where xlwings is absent)
+{functions}
 '''
 
 
@@ -282,8 +288,23 @@ def lite_files(prices: tuple[str, str, str] | None = None) -> dict[str, str]:
         if "'''" in text or text.endswith("\\"):
             raise XlmodelError(f"xlmodel/{file} cannot be carried as a raw string (it holds ''' or ends in a backslash)")
         parts.append(f"\n_SOURCES[\"xlmodel/{file}\"] = r'''{text}'''\n")
-    parts.append(FOOTER.format(imports="\n".join(f"    {f}," for f in functions)))
+    parts.append(FOOTER.format(functions="\n".join(_definition(f) for f in functions)))
     return {"main.py": "".join(parts), "requirements.txt": "\n".join(REQUIREMENTS) + "\n"}
+
+
+def _definition(name: str) -> str:
+    """Source of one Excel function for main.py: udfs' decorators written out, its signature, its docstring."""
+    from .udfs import CATEGORY, EXCEL_FUNCTIONS, _arg_doc
+
+    f = EXCEL_FUNCTIONS[name]
+    sig = inspect.signature(f)
+    doc = f.__doc__ or ""
+    if '"""' in doc or "\\" in doc:
+        raise XlmodelError(f"{name}'s docstring cannot be carried as a plain docstring")
+    lines = ["", "", f"@func(category={CATEGORY!r})"]
+    lines += [f"@arg({p!r}, ndim=2, doc={_arg_doc(p, name)!r})" for p in sig.parameters]
+    lines += [f"def {name}{sig}:", f'    """{doc}"""', f"    return _udfs.{name}({', '.join(sig.parameters)})"]
+    return "\n".join(lines)
 
 
 def read_frozen_prices(main_py: str) -> tuple[str, str, str]:

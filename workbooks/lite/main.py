@@ -9199,18 +9199,181 @@ for _name in [n for n in sys.modules if n == "xlmodel" or n.startswith("xlmodel.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_XlmodelBundle"]
 sys.meta_path.insert(0, _XlmodelBundle())
 
-from xlmodel.udfs import (  # noqa: E402  the functions, decorated by xlwings (Lite registers them)
-    LLM_CAC,
-    LLM_COHORT_CHURN,
-    LLM_COHORT_LTV,
-    LLM_COST_PER_MAU,
-    LLM_GPU_PRICE,
-    LLM_LTV,
-    LLM_MIGRATION_NPV,
-    LLM_MIX_PRICE,
-    LLM_PAYBACK,
-    LLM_PRICE,
-    LLM_PROJECTION,
-    LLM_RUNWAY,
-    LLM_SIMULATE,
-)
+# ------------------------------------------------------------------ the Excel functions
+# Each is xlmodel.udfs' function of the same name, defined here with xlwings' decorators
+# (Lite's, in Lite): the category, every argument as a 2-D range, and each argument's help.
+
+import xlmodel.udfs as _udfs  # noqa: E402
+from xlmodel.udfs import arg, func  # noqa: E402  (xlwings' decorators; no-ops where xlwings is absent)
+
+
+@func(category='LLM Economics')
+@arg('spend', ndim=2, doc='ad spend over the period; currency')
+@arg('new_users', ndim=2, doc='new users over the same period; users')
+@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+def LLM_CAC(spend, new_users, paid_share=None):
+    """Customer acquisition cost: spend / (new_users * paid_share). Blended CAC with paid_share 1 (default)."""
+    return _udfs.LLM_CAC(spend, new_users, paid_share)
+
+
+@func(category='LLM Economics')
+@arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+def LLM_COHORT_CHURN(retention):
+    """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
+    return _udfs.LLM_COHORT_CHURN(retention)
+
+
+@func(category='LLM Economics')
+@arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('tail', ndim=2, doc='optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only')
+def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tail=None):
+    """Lifetime value of a signup cohort from its retention curve: discounted observed months plus a geometric tail."""
+    return _udfs.LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate, tail)
+
+
+@func(category='LLM Economics')
+@arg('input_tokens', ndim=2, doc='input tokens per MAU per month; tokens per MAU per month')
+@arg('output_tokens', ndim=2, doc='output tokens per MAU per month; tokens per MAU per month')
+@arg('input_price', ndim=2, doc='price of 1M input tokens; currency per 1M tokens')
+@arg('output_price', ndim=2, doc='price of 1M output tokens; currency per 1M tokens')
+@arg('cached_share', ndim=2, doc='share of input tokens served from the prompt cache; fraction (default 0)')
+@arg('cached_price', ndim=2, doc='price of 1M cached input tokens (default: input_price); currency per 1M tokens')
+def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None):
+    """Inference cost per monthly active user per month, from tokens per MAU and prices per 1M tokens."""
+    return _udfs.LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share, cached_price)
+
+
+@func(category='LLM Economics')
+@arg('gpu_hour_cost', ndim=2, doc='cost of one GPU hour; currency per GPU hour')
+@arg('tokens_per_second', ndim=2, doc='tokens generated per second per GPU; tokens per second')
+@arg('utilization', ndim=2, doc='share of GPU time doing useful work; fraction (default 1)')
+def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
+    """Self-hosted price per 1M tokens: gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6."""
+    return _udfs.LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization)
+
+
+@func(category='LLM Economics')
+@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('months', ndim=2, doc='optional lifetime cap in months (empty: unbounded)')
+def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
+    """Lifetime value: discounted contribution arpu*gross_margin over the user's survival (month-end flows, Excel NPV convention)."""
+    return _udfs.LLM_LTV(arpu, gross_margin, churn, annual_discount_rate, months)
+
+
+@func(category='LLM Economics')
+@arg('monthly_tokens', ndim=2, doc='tokens a month served by the large model today; tokens per month')
+@arg('large_price', ndim=2, doc="large model's blended price per 1M tokens; currency per 1M tokens")
+@arg('small_price', ndim=2, doc="small model's blended price per 1M tokens; currency per 1M tokens")
+@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid at month 0; currency')
+@arg('months', ndim=2, doc='months of savings counted; months')
+@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('token_growth', ndim=2, doc='monthly growth of token volume (negative = decline); monthly fraction (default 0)')
+@arg('price_decline', ndim=2, doc='monthly decline of both token prices; monthly fraction (default 0)')
+@arg('monthly_revenue', ndim=2, doc='monthly revenue exposed to quality loss; currency per month (default 0)')
+@arg('revenue_loss', ndim=2, doc='share of monthly revenue lost to lower quality; fraction (default 0)')
+def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, routed_share=None, token_growth=None, price_decline=None, monthly_revenue=None, revenue_loss=None):
+    """NPV of moving traffic to a small model: -migration_cost + NPV(monthly rate, monthly savings net of lost revenue)."""
+    return _udfs.LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, routed_share, token_growth, price_decline, monthly_revenue, revenue_loss)
+
+
+@func(category='LLM Economics')
+@arg('models', ndim=2, doc='a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)')
+@arg('shares', ndim=2, doc='a matching row or column of traffic shares summing to 1')
+@arg('kind', ndim=2, doc='input, output or cached_input (default input)')
+@arg('fx', ndim=2, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
+def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
+    """Price per 1M tokens of a routing mix of models: fx * SUM(share * USD price), genai-prices' bundled data."""
+    return _udfs.LLM_MIX_PRICE(models, shares, kind, fx)
+
+
+@func(category='LLM Economics')
+@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
+    """Months until cumulative contribution repays CAC, fractional; never if it does not."""
+    return _udfs.LLM_PAYBACK(cac, arpu, gross_margin, churn)
+
+
+@func(category='LLM Economics')
+@arg('model', ndim=2, doc='model name, e.g. gpt-4o-mini (text or a cell)')
+@arg('kind', ndim=2, doc='input, output or cached_input (default input)')
+@arg('provider', ndim=2, doc='optional provider id, e.g. openai or anthropic')
+@arg('fx', ndim=2, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
+def LLM_PRICE(model, kind=None, provider=None, fx=None):
+    """Price per 1M tokens of a model: USD from the genai-prices package's bundled data (offline), times fx."""
+    return _udfs.LLM_PRICE(model, kind, provider, fx)
+
+
+@func(category='LLM Economics')
+@arg('cash', ndim=2, doc='cash at month 0; currency')
+@arg('mau', ndim=2, doc='monthly active users at month 0; users')
+@arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
+@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('conversion', ndim=2, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
+@arg('arppu', ndim=2, doc='revenue per paying user per month; currency per paying user per month')
+@arg('cost_per_mau', ndim=2, doc='inference cost per MAU per month (month 1); currency per MAU per month')
+@arg('fixed_costs', ndim=2, doc='fixed costs per month (salaries, rent, tools); currency per month (default 0)')
+@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+@arg('ad_growth', ndim=2, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
+@arg('cost_decline', ndim=2, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
+@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
+@arg('organic_users', ndim=2, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
+@arg('organic_growth', ndim=2, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
+@arg('cac_elasticity', ndim=2, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
+@arg('paying_cost_per_mau', ndim=2, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
+@arg('migration_month', ndim=2, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
+@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('large_price', ndim=2, doc="large model's price per 1M tokens (needed with migration_month)")
+@arg('small_price', ndim=2, doc="small model's price per 1M tokens (needed with migration_month)")
+@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid in migration_month (default 0)')
+def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None, organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None, routed_share=None, large_price=None, small_price=None, migration_cost=None):
+    """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
+    return _udfs.LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
+
+
+@func(category='LLM Economics')
+@arg('cash', ndim=2, doc='cash at month 0; currency')
+@arg('mau', ndim=2, doc='monthly active users at month 0; users')
+@arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
+@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('conversion', ndim=2, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
+@arg('arppu', ndim=2, doc='revenue per paying user per month; currency per paying user per month')
+@arg('cost_per_mau', ndim=2, doc='inference cost per MAU per month (month 1); currency per MAU per month')
+@arg('fixed_costs', ndim=2, doc='fixed costs per month (salaries, rent, tools); currency per month (default 0)')
+@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+@arg('ad_growth', ndim=2, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
+@arg('cost_decline', ndim=2, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
+@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
+@arg('organic_users', ndim=2, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
+@arg('organic_growth', ndim=2, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
+@arg('cac_elasticity', ndim=2, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
+@arg('paying_cost_per_mau', ndim=2, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
+@arg('migration_month', ndim=2, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
+@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('large_price', ndim=2, doc="large model's price per 1M tokens (needed with migration_month)")
+@arg('small_price', ndim=2, doc="small model's price per 1M tokens (needed with migration_month)")
+@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid in migration_month (default 0)')
+def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None, organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None, routed_share=None, large_price=None, small_price=None, migration_cost=None):
+    """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
+    return _udfs.LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
+
+
+@func(category='LLM Economics')
+@arg('ranges', ndim=2, doc='a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; all three: PERT)')
+@arg('draws', ndim=2, doc='optional number of draws (default 10,000)')
+@arg('seed', ndim=2, doc='optional random seed, whole number (default 0): same seed, same numbers')
+@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
+def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
+    """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
+    return _udfs.LLM_SIMULATE(ranges, draws, seed, horizon)
