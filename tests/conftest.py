@@ -16,13 +16,23 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def need_libreoffice():
-    """Skip locally when LibreOffice is absent; fail in CI, where it must be installed."""
-    if shutil.which("soffice") or shutil.which("libreoffice"):
+def need_tool(found: bool, what: str, package: str):
+    """Skip locally when a tool pip cannot install is absent; fail in CI, where .ci/run installs it."""
+    if found:
         return
     if os.environ.get("CI"):
-        pytest.fail("LibreOffice Calc (soffice) is required in CI: apt-get install -y libreoffice-calc-nogui")
-    pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
+        pytest.fail(f"{what} is required in CI: apt-get install -y {package}")
+    pytest.skip(f"{what} not installed (apt-get install {package})")
+
+
+def need_libreoffice():
+    need_tool(bool(shutil.which("soffice") or shutil.which("libreoffice")), "LibreOffice Calc (soffice)",
+              "libreoffice-calc-nogui")
+
+
+def need_poppler():
+    need_tool(bool(shutil.which("pdftotext") and shutil.which("pdftoppm")), "poppler (pdftotext, pdftoppm)",
+              "poppler-utils")
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ N``) and ``pdftoppm`` renders the pages, to see where ink lands.
 """
 
 import math
-import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -16,25 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xlmodel import assumptions, lite
+from xlmodel import assumptions
 from xlmodel.workbook import build, save_atomic
 from xlmodel.workbook.verify import recalculate
 
-from .conftest import need_libreoffice
+from .conftest import need_libreoffice, need_poppler
 
 ROOT = Path(__file__).resolve().parents[1]
 FOOTER = re.compile(r"^(.+) - page (\d+) of (\d+)\s*$", re.M)
 
 pytestmark = pytest.mark.libreoffice
-
-
-def need_poppler():
-    """Skip locally when poppler is absent; fail in CI, where .ci/run installs it."""
-    if shutil.which("pdftotext") and shutil.which("pdftoppm"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("poppler (pdftotext, pdftoppm) is required in CI: apt-get install -y poppler-utils")
-    pytest.skip("poppler not installed (apt-get install poppler-utils)")
 
 
 @pytest.fixture(scope="module")
