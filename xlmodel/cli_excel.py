@@ -83,7 +83,5 @@ def xlwings_conf(output, force):
         click.echo(text, nl=False)
         return
     out = Path(output)
-    if (out.exists() or out.is_symlink()) and not force:
-        raise XlmodelError(f"{out} exists; pass --force to overwrite it")
-    _write(out, text, force)
+    _write(out, text, force)  # refuses an existing file without --force
     click.echo(f"Wrote {out}")

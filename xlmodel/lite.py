@@ -45,6 +45,9 @@ ROOTS = ("__init__.py", "udfs.py")
 #: the name the frozen prices take inside the bundle (xlmodel.prices looks for it)
 SNAPSHOT_MODULE = "_price_snapshot.py"
 
+#: how the bundle's price source says its prices are frozen
+FROZEN = " (frozen into the Lite bundle)"
+
 
 def _relative_imports(source: str) -> set[str]:
     """File names of the package modules a module imports (``from . import x``, ``from .x import y``), anywhere."""
@@ -148,8 +151,7 @@ def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
         for provider_id in sorted(providers | {f for q in providers for f in fallbacks.get(q, [])}):
             look(name, provider_id)
     names = [f"{key} {k} {' '.join(sorted(set(ns)))}" for (key, k), ns in found.items()]
-    source = price_data_date().split(", prices of")[0] + f", prices of {when.date().isoformat()}"
-    return source, "\n".join(lines), "\n".join(names)
+    return price_data_date(when), "\n".join(lines), "\n".join(names)
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,7 +191,7 @@ def snapshot_module(source: str, models: str, names: str) -> str:
             "genai-prices cannot run in xlwings Lite; see xlmodel/frozen_prices.py for the format.\n"
             '"""\n\n'
             "from .frozen_prices import FrozenPrices\n\n"
-            f'SOURCE = "{source} (frozen into the Lite bundle)"\n\n'
+            f'SOURCE = "{source}{FROZEN}"\n\n'
             f'MODELS = """\n{models}\n"""\n\n'
             f'NAMES = """\n{names}\n"""\n\n\n'
             "def snapshot():\n"
@@ -317,6 +319,6 @@ def read_frozen_prices(main_py: str) -> tuple[str, str, str]:
             for item in ast.parse(node.value.value).body:
                 if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
                     values[item.targets[0].id] = item.value.value
-            source = values["SOURCE"].removesuffix(" (frozen into the Lite bundle)")
+            source = values["SOURCE"].removesuffix(FROZEN)
             return source, values["MODELS"].strip("\n"), values["NAMES"].strip("\n")
     raise XlmodelError("this main.py holds no frozen prices: is it an xlmodel lite bundle?")

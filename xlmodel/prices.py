@@ -42,8 +42,8 @@ def _snapshot():
     return data_snapshot.get_snapshot()
 
 
-def price_data_date() -> str:
-    """Where the prices come from: the genai-prices version and the date they are in force.
+def price_data_date(when: datetime | None = None) -> str:
+    """Where the prices come from: the genai-prices version and the date they are in force (default today).
 
     genai-prices bundles each model's price history; :func:`price` reads the
     prices in force today, so a price is identified by both, e.g.
@@ -58,7 +58,7 @@ def price_data_date() -> str:
         v = version("genai-prices")
     except PackageNotFoundError:  # pragma: no cover - vendored or renamed
         v = "(version unknown)"
-    return f"genai-prices {v}, prices of {datetime.now(tz=timezone.utc).date().isoformat()}"
+    return f"genai-prices {v}, prices of {(when or datetime.now(tz=timezone.utc)).date().isoformat()}"
 
 
 def _check_fx(fx) -> float:

@@ -65,11 +65,8 @@ class ExcelSheets:
         code = files["main.py"].splitlines()
         row = 4
         self.section(ws, row, "Route 1: xlwings Lite (recommended)", 1)
-        lite_rows = []
-        for step in LITE_STEPS:
-            row += 1
-            lite_rows.append(row)
-        row += 1
+        lite_rows = list(range(row + 1, row + 1 + len(LITE_STEPS)))  # written once the code's rows are known
+        row = lite_rows[-1] + 1
         self.section(ws, row, "Route 2: the classic xlwings add-in", 1)
         steps_rows = list(lite_rows)
         for step in CLASSIC_STEPS:
