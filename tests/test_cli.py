@@ -268,10 +268,10 @@ def test_price(run):
 
 def test_xlwings_conf(run, tmp_path):
     r = run("xlwings-conf")
-    assert r.exit_code == 0 and r.output == '"UDF Modules","xlmodel.udfs"\n'
+    assert r.exit_code == 0 and r.output == '"UDF MODULES","xlmodel.udfs"\n'
     r = run("xlwings-conf", "-o", "xlwings.conf", cwd=tmp_path)
     assert r.exit_code == 0
-    assert (tmp_path / "xlwings.conf").read_text() == '"UDF Modules","xlmodel.udfs"\n'
+    assert (tmp_path / "xlwings.conf").read_text() == '"UDF MODULES","xlmodel.udfs"\n'
     r = run("xlwings-conf", "-o", "xlwings.conf", cwd=tmp_path)
     assert r.exit_code == 2
 

@@ -230,6 +230,54 @@ def test_bundle_gives_what_xlmodel_udfs_gives_with_nothing_installed(lite_python
     assert any(isinstance(w, dict) for w in want)  # some of them raise
 
 
+@pytest.fixture(scope="module")
+def lite_python_without_npf(tmp_path_factory):
+    """A Lite whose package install failed: numpy and xlwings, no numpy-financial."""
+    env = tmp_path_factory.mktemp("lite-env-no-npf")
+    venv.create(env, with_pip=True)
+    py = env / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "numpy", "xlwings"], check=True,
+                   capture_output=True, text=True, timeout=900)
+    return py
+
+
+def test_bundle_without_numpy_financial_loses_only_the_npv(lite_python_without_npf, bundle, tmp_path, monkeypatch):
+    """xlwings-lite issues 2 and 18: a failed install must not take every function away. Without numpy-financial
+    every function but the migration NPV gives exactly what it gives with it; the NPV says what to install."""
+    from xlmodel.closed_form import NPF_MISSING
+
+    folder = tmp_path / "lite"
+    folder.mkdir()
+    for name, text in bundle.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    cases = oracle_cases() + random_cases(200, seed=7)
+    (tmp_path / "cases.json").write_text(json.dumps({"classic": cases, "raise": []}))
+    (tmp_path / "driver.py").write_text(DRIVER)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XLMODEL_RAISE_ERRORS")}
+    r = subprocess.run([str(lite_python_without_npf), "-c", "import numpy_financial"], capture_output=True)
+    assert r.returncode != 0  # really absent
+    r = subprocess.run([str(lite_python_without_npf), str(tmp_path / "driver.py"), str(folder / "main.py"),
+                        str(tmp_path / "cases.json"), str(tmp_path / "out.json")],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads((tmp_path / "out.json").read_text())
+    assert got["functions"] == sorted(EXCEL_FUNCTIONS)
+    monkeypatch.delenv("XLMODEL_RAISE_ERRORS", raising=False)
+    want = _expected(cases)
+    npv_cases = 0
+    for (name, args), w, g in zip(cases, want, got["classic"]):
+        if name == "LLM_MIGRATION_NPV":  # a number here is the message there; a message stays the same
+            w_cells = w if isinstance(w, list) else [[w]]
+            g_cells = g if isinstance(g, list) else [[g]]
+            for w_row, g_row in zip(w_cells, g_cells, strict=True):
+                for wc, gc in zip(w_row, g_row, strict=True):
+                    npv_cases += isinstance(wc, float)
+                    assert gc == ("#VALUE! " + NPF_MISSING if isinstance(wc, float) else wc), (args, wc, gc)
+        else:
+            assert _same(w, g), (name, args, w, g)
+    assert npv_cases >= 1
+
+
 def test_bundle_carries_the_current_source_of_every_module_it_needs(bundle):
     """Not stale: each module string is today's file, and the list is the import closure of udfs and the package."""
     tree = ast.parse(bundle["main.py"])
@@ -242,12 +290,14 @@ def test_bundle_carries_the_current_source_of_every_module_it_needs(bundle):
     for file, text in carried.items():
         if file != "xlmodel/_price_snapshot.py":
             assert text == (ROOT / file).read_text(encoding="utf-8"), f"{file} is stale in the bundle"
-    names = {Path(f).name for f in carried}
-    assert {"__init__.py", "udfs.py", "engine.py", "frozen_prices.py", "_price_snapshot.py"} <= names
-    assert not names & {"cli.py", "cli_excel.py", "lite.py", "fsutil.py", "__main__.py"}
+    names = {f.removeprefix("xlmodel/") for f in carried}
+    assert {"__init__.py", "udfs/__init__.py", "udfs/cells.py", "engine.py", "frozen_prices.py",
+            "_price_snapshot.py"} <= names
+    assert not {n.split("/")[0] for n in names} & {"cli", "cli_excel.py", "lite.py", "fsutil.py", "__main__.py",
+                                                    "workbook"}
     # every package module that a bundled module imports is bundled
     for file, text in carried.items():
-        assert lite._relative_imports(text) <= names | {"_price_snapshot.py"}, file
+        assert lite._relative_imports(text, file.removeprefix("xlmodel/")) <= names | {"_price_snapshot.py"}, file
     assert all((package / n).is_file() for n in names - {"_price_snapshot.py"})
 
 

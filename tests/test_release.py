@@ -19,6 +19,9 @@ def test_one_pure_python_wheel_installs_and_runs_outside_the_repo(tmp_path):
     assert [w.name for w in wheels] == [f"xlmodel-{xlmodel.__version__}-py3-none-any.whl"]
     names = zipfile.ZipFile(wheels[0]).namelist()
     assert "xlmodel/default_assumptions.toml" in names and "xlmodel/workbook/cached.py" in names
+    # every module of the checkout, no more (a stale build/ folder once slipped removed modules in)
+    source = {str(p.relative_to(ROOT)) for p in (ROOT / "xlmodel").rglob("*.py")}
+    assert {n for n in names if n.endswith(".py")} == source
     assert not any(n.startswith("tests/") for n in names)
     meta = zipfile.ZipFile(wheels[0]).read(f"xlmodel-{xlmodel.__version__}.dist-info/METADATA").decode()
     requires = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")]
@@ -45,9 +48,9 @@ def test_one_pure_python_wheel_installs_and_runs_outside_the_repo(tmp_path):
                        cwd=work, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("12.0 50.0 #VALUE! model prices need the genai-prices package"), r.stdout
-    assert 'pip install "xlmodel[prices]"' in r.stdout
+    assert 'pip install ".[prices]"' in r.stdout and 'pip install "xlmodel[prices]"' in r.stdout
     r = subprocess.run([str(cli), "--version"], cwd=work, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2 and 'pip install "xlmodel[cli]"' in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and 'pip install ".[cli]"' in r.stderr and "Traceback" not in r.stderr
 
     # with the cli extra: the whole command line, outside the checkout
     subprocess.run([str(py), "-m", "pip", "install", "-q", f"{wheels[0]}[cli]"], check=True, capture_output=True,

@@ -210,10 +210,13 @@ def classic_xlwings(monkeypatch):
     monkeypatch.setattr(xlwings, "func", xu.xlfunc)
     monkeypatch.setattr(xlwings, "arg", xu.xlarg)
     monkeypatch.setattr(xlwings, "ret", xu.xlret)
-    # A fresh copy of our module, decorated by the real classic decorators
-    ours = importlib.util.spec_from_file_location("xlmodel._udfs_classic", udfs.__file__)
-    mod = importlib.util.module_from_spec(ours)
-    ours.loader.exec_module(mod)
+    # A fresh copy of our package, decorated by the real classic decorators
+    import xlmodel
+
+    for name in [n for n in sys.modules if n == "xlmodel.udfs" or n.startswith("xlmodel.udfs.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(xlmodel, "udfs", udfs)  # the package attribute comes back after the test too
+    mod = importlib.import_module("xlmodel.udfs")
     return xu, mod
 
 
@@ -272,7 +275,7 @@ def test_classic_addin_import_functions_writes_every_wrapper(classic_xlwings):
 
 
 def test_xlwings_conf_names_the_module():
-    assert udfs.xlwings_conf_text() == '"UDF Modules","xlmodel.udfs"\n'
+    assert udfs.xlwings_conf_text() == '"UDF MODULES","xlmodel.udfs"\n'
 
 
 @pytest.mark.officejs
@@ -428,7 +431,7 @@ def test_one_bad_cell_gets_a_message_and_the_rest_one_vectorised_call(monkeypatc
         calls.append(np.size(kw["churn"]))
         return real(**kw)
 
-    monkeypatch.setattr(udfs.engine, "runway_months", counting)
+    monkeypatch.setattr(udfs.plan.engine, "runway_months", counting)
     n = 2000
     churn = [[0.08 + i * 1e-5] for i in range(n)]
     churn[10], churn[20] = ["oops"], [1.5]
@@ -476,7 +479,7 @@ def test_errors_raise_in_lite_and_are_text_in_the_classic_addin(monkeypatch):
     range, a bad row keeps its text in both, so the good rows still show."""
     monkeypatch.delenv("XLMODEL_RAISE_ERRORS", raising=False)
     assert LLM_CAC("lots", 20) == "#VALUE! spend must be a number, got 'lots'"
-    monkeypatch.setattr(udfs.sys, "platform", "emscripten")  # what Pyodide reports
+    monkeypatch.setattr(udfs.cells.sys, "platform", "emscripten")  # what Pyodide reports
     with pytest.raises(xm.XlmodelError, match="^spend must be a number, got 'lots'$"):
         LLM_CAC("lots", 20)
     with pytest.raises(xm.XlmodelError, match="ranges must have four columns"):

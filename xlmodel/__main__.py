@@ -21,7 +21,8 @@ def main() -> None:
         if extra is None:
             raise
         print(f"Error: xlmodel's command line needs the {e.name} package, which the '{extra}' extra installs:\n"
-              f'  pip install "xlmodel[{extra}]"   (from a checkout: pip install ".[{extra}]")', file=sys.stderr)
+              f'  pip install ".[{extra}]"   from the xlmodel folder (once on PyPI: pip install "xlmodel[{extra}]")',
+              file=sys.stderr)
         sys.exit(2)
 
 

@@ -26,20 +26,20 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AssumptionsError, InputError
-from .params import PARAMS, check
+from .closed_form import cost_per_mau
+from .errors import AssumptionsError, InputError, UnknownModelError
+from .params import MIX_PRICES, PARAMS, TOKEN_KEYS, check
+from .prices import check_mix, mix_price, price_data_date
+from .ranges import MAX_DRAWS, check_correlations, parse_range
 from .text import clean_text
 
-__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS"]
+__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
 
 MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
-TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
                       "migration_month")
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
-#: what a mix sets: scenario key -> genai-prices kind
-MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
 #: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
 MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
@@ -90,7 +90,7 @@ class Assumptions:
         return any(self.ranges.values())
 
     def simulation_inputs(self, name: str | None = None) -> dict:
-        """The scenario with its ranged inputs as :class:`~xlmodel.simulate.Range` (and its mix), for
+        """The scenario with its ranged inputs as :class:`~xlmodel.ranges.Range` (and its mix), for
         :func:`xlmodel.simulate.simulate`."""
         name = name or self.scenario_names[0]
         s = dict(self.scenario(name), **self.ranges.get(name, {}))
@@ -136,8 +136,6 @@ def _number(path, scen, key, value):
 
 def _complete(path, name, raw: dict, horizon: int) -> dict:
     """Fill defaults, derive cost_per_mau, check what is required."""
-    from .engine import cost_per_mau
-
     s = dict(raw)
     for key in REQUIRED:
         if key not in s:
@@ -182,9 +180,6 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
 
 def _apply_mix(path, name, s: dict, mix: dict):
     """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
-    from .errors import UnknownModelError
-    from .prices import check_mix, mix_price
-
     explicit = [k for k in PRICE_KEYS if k in s]
     if explicit:
         raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
@@ -206,8 +201,6 @@ def _apply_mix(path, name, s: dict, mix: dict):
 
 
 def _range(path, scen, key, value):
-    from .simulate import parse_range
-
     if key not in SCENARIO_KEYS:
         where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
         raise AssumptionsError(path, f"unknown key{where}", scen, key)
@@ -223,8 +216,6 @@ def _check_correlations(path, out: Assumptions, correlations: dict):
     A scenario that fixes one input of a pair (``cac = 50`` in a downside
     that inherits a ranged cac) simulates without that pair.
     """
-    from .simulate import check_correlations
-
     first = out.scenario_names[0]
     ranged_somewhere = {k for r in out.ranges.values() for k in r}
     try:
@@ -266,8 +257,6 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             except InputError as e:
                 raise AssumptionsError(path, str(e), key="model.horizon") from None
         elif key in ("draws", "seed"):
-            from .simulate import MAX_DRAWS
-
             lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
@@ -355,8 +344,6 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         _check_correlations(path, out, correlations)
         out.correlations = {tuple(p.strip() for p in k.split(",")): float(v) for k, v in correlations.items()}
     if out.mixes:
-        from .prices import price_data_date
-
         out.price_data = price_data_date()
     return out
 

@@ -3,14 +3,17 @@
 Vectorised like numpy-financial: arguments broadcast, scalar inputs give a
 Python ``float`` back, arrays give arrays; "never" is ``math.inf``. Part of the
 engine (``xlmodel.engine`` re-exports every name); definitions in docs/model.md.
+
+numpy-financial is imported by :func:`excel_npv` when it runs, not here: where
+it is missing (an xlwings Lite whose package install failed) only the NPV
+functions say so, and everything else still works.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import numpy_financial as npf
 
-from .errors import InputError
+from .errors import InputError, XlmodelError
 from .params import check
 
 __all__ = ["monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months", "excel_npv"]
@@ -51,6 +54,20 @@ def _finite(result, what: str, ok=None, **inputs):
     raise InputError(extreme[0] if extreme else "input",
                      f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
                      "model can compute")
+
+
+#: what a missing numpy-financial costs, said where it is needed
+NPF_MISSING = ("the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
+               "add the line numpy-financial to the requirements.txt tab and restart)")
+
+
+def _npf():
+    """numpy-financial, imported on first use; a one-line error naming the fix when it is missing."""
+    try:
+        import numpy_financial
+    except ImportError:
+        raise XlmodelError(NPF_MISSING) from None
+    return numpy_financial
 
 
 def _months(name, value):
@@ -373,6 +390,7 @@ def excel_npv(rate, values):
     >>> round(excel_npv(0.10, [-10000, 3000, 4200, 6800]), 2)
     1188.44
     """
+    npf = _npf()  # one rule for a cell and for a column: the NPV is numpy-financial's
     r = np.asarray(rate, dtype=float)
     v = np.asarray(values, dtype=float)
     padded = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)

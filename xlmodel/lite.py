@@ -14,7 +14,7 @@ web) runs the Python in its ``main.py`` editor tab and installs what its
   pure-Python wheel; numpy comes with Lite, so it is never pinned here).
 
 The module list is the closure of the package-relative imports of
-``xlmodel/__init__.py`` and ``xlmodel/udfs.py`` (found in their source, so a new
+``xlmodel/__init__.py`` and ``xlmodel/udfs/`` (found in their source, so a new
 module is bundled the day a function imports it). genai-prices cannot run in
 Lite (it imports httpx), so the prices it gives today are frozen into the
 bundle as ``xlmodel/_price_snapshot.py`` (:mod:`xlmodel.frozen_prices`), with
@@ -40,7 +40,7 @@ PACKAGE = Path(__file__).resolve().parent
 REQUIREMENTS = ["numpy-financial"]
 
 #: the modules the bundle starts from: the package (it exports the engine) and the Excel functions
-ROOTS = ("__init__.py", "udfs.py")
+ROOTS = ("__init__.py", "udfs/__init__.py")
 
 #: the name the frozen prices take inside the bundle (xlmodel.prices looks for it)
 SNAPSHOT_MODULE = "_price_snapshot.py"
@@ -49,23 +49,37 @@ SNAPSHOT_MODULE = "_price_snapshot.py"
 FROZEN = " (frozen into the Lite bundle)"
 
 
-def _relative_imports(source: str) -> set[str]:
-    """File names of the package modules a module imports (``from . import x``, ``from .x import y``), anywhere."""
+def _module_file(dotted: str) -> str:
+    """``"udfs.cells"`` -> ``"udfs/cells.py"``; a subpackage -> its ``__init__.py`` (paths inside the package)."""
+    path = dotted.replace(".", "/")
+    return f"{path}/__init__.py" if (PACKAGE / path).is_dir() else f"{path}.py"
+
+
+def _relative_imports(source: str, file: str = "__init__.py") -> set[str]:
+    """Files (inside the package) of the package modules that the module ``file`` imports relatively, anywhere.
+
+    ``from . import x``, ``from .x import y`` and, in a subpackage, ``from .. import x`` and
+    ``from ..x import y``, resolved against ``file``'s own package.
+    """
+    package = file.split("/")[:-1]  # the folders of the module's own package, inside xlmodel/
     found = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0] + ".py")
-            else:
-                found.update(alias.name + ".py" for alias in node.names)
+        if not (isinstance(node, ast.ImportFrom) and node.level >= 1):
+            continue
+        base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+        if node.module:
+            found.add(_module_file(".".join(base + node.module.split(".")[:1])))
+        else:
+            found.update(_module_file(".".join(base + [alias.name])) for alias in node.names)
     return found
 
 
 def bundle_modules(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """``{file name: source}`` of every package module the Excel functions import, roots first.
+    """``{file: source}`` of every package module the Excel functions import, roots first.
 
-    ``extra`` adds generated modules (the frozen prices) whose own imports are followed too.
-    Modules that do not exist in the package (``_price_snapshot`` outside a bundle) are skipped.
+    Files are paths inside the package (``"udfs/cells.py"``). ``extra`` adds generated
+    modules (the frozen prices) whose own imports are followed too. Modules that do not
+    exist in the package (``_price_snapshot`` outside a bundle) are skipped.
     """
     extra = dict(extra or {})
     sources: dict[str, str] = {}
@@ -81,7 +95,7 @@ def bundle_modules(extra: dict[str, str] | None = None) -> dict[str, str]:
             sources[name] = path.read_text(encoding="utf-8")
         else:
             continue
-        todo.extend(sorted(_relative_imports(sources[name]) - set(sources)))
+        todo.extend(sorted(_relative_imports(sources[name], name) - set(sources)))
     return sources
 
 
@@ -103,7 +117,7 @@ def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
         from genai_prices import data_snapshot
     except ImportError:
         raise XlmodelError('the Lite bundle freezes model prices from genai-prices, which is not installed: '
-                           'pip install "xlmodel[cli]"') from None
+                           'pip install ".[cli]" from the xlmodel folder (once on PyPI: pip install "xlmodel[cli]")') from None
     from .prices import price_data_date
 
     when = when or datetime.now(tz=timezone.utc)
@@ -251,10 +265,13 @@ class _XlmodelBundle(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def _file(name):
-    if name == "xlmodel":
-        return "xlmodel/__init__.py"
-    file = name.replace(".", "/") + ".py"
-    return file if name.startswith("xlmodel.") and file in _SOURCES else None
+    if not (name == "xlmodel" or name.startswith("xlmodel.")):
+        return None
+    path = name.replace(".", "/")
+    for file in (path + ".py", path + "/__init__.py"):
+        if file in _SOURCES:
+            return file
+    return None
 
 
 # A restart or a re-run of this file starts clean: forget any xlmodel imported before.
@@ -296,14 +313,14 @@ def lite_files(prices: tuple[str, str, str] | None = None) -> dict[str, str]:
 
 def _definition(name: str) -> str:
     """Source of one Excel function for main.py: udfs' decorators written out, its signature, its docstring."""
-    from .udfs import CATEGORY, EXCEL_FUNCTIONS, _arg_doc
+    from .udfs import CATEGORY, EXCEL_FUNCTIONS, HELP_URL, _arg_doc
 
     f = EXCEL_FUNCTIONS[name]
     sig = inspect.signature(f)
     doc = f.__doc__ or ""
     if '"""' in doc or "\\" in doc:
         raise XlmodelError(f"{name}'s docstring cannot be carried as a plain docstring")
-    lines = ["", "", f"@func(category={CATEGORY!r})"]
+    lines = ["", "", f"@func(category={CATEGORY!r}, help_url={HELP_URL!r})"]
     lines += [f"@arg({p!r}, ndim=2, doc={_arg_doc(p, name)!r})" for p in sig.parameters]
     lines += [f"def {name}{sig}:", f'    """{doc}"""', f"    return _udfs.{name}({', '.join(sig.parameters)})"]
     return "\n".join(lines)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["Param", "PARAMS", "check", "RULES"]
+__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,11 @@ PARAMS: dict[str, Param] = {
     ]
 }
 
+#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+#: what a routing mix of models sets: scenario key -> genai-prices kind
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+
 # Arguments of the closed-form functions that are not scenario inputs.
 _EXTRA = {
     "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
@@ -149,6 +154,13 @@ def describe_rule(name: str, rule: str | None = None) -> str:
     r = rule or (p.rule if p else "any")
     unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
     return f"{name} {RULES[r].text}{unit}"
+
+
+def reject_unknown(other: dict):
+    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
+    for k in other:
+        if k not in PARAMS:
+            raise InputError(k, f"{k} is not an input of the model")
 
 
 def _fmt(v: float) -> str:

@@ -14,8 +14,9 @@ __all__ = ["price", "mix_price", "price_data_date", "KINDS"]
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
 
 
-#: what to install for live prices (the core package has none: it must also run in xlwings Lite)
-INSTALL = 'pip install "xlmodel[prices]"'
+#: what to install for live prices (the core package has none: it must also run in xlwings Lite); the checkout
+#: form first, since xlmodel is not on PyPI yet
+INSTALL = 'pip install ".[prices]" from the xlmodel folder (once on PyPI: pip install "xlmodel[prices]")'
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,15 +13,9 @@ import numpy as np
 
 from .closed_form import _finite, _out
 from .errors import InputError
-from .params import PARAMS, check
+from .params import PARAMS, check, reject_unknown
 
 __all__ = ["Projection", "project", "runway_months", "runway_from_cash", "runway_stream", "RunwayStream"]
-
-
-def _reject_unknown(other: dict):
-    for k in other:
-        if k not in PARAMS:
-            raise InputError(k, f"{k} is not an input of the model")
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ MIGRATION_NEEDS = ("large_price", "small_price", "routed_share", "migration_cost
 
 
 def _projection_inputs(kw: dict, other: dict):
-    _reject_unknown(other)
+    reject_unknown(other)
     h = check("horizon", kw.pop("horizon"))
     if h.ndim:
         raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")

@@ -1,16 +1,13 @@
-"""Ranges, Monte Carlo simulation and tornado (docs/model.md, "Uncertainty").
+"""Monte Carlo simulation and tornado over ranged inputs (docs/model.md, "Uncertainty").
 
-Any numeric input of a scenario may be a range instead of a number::
-
-    churn = { low = 0.35, mode = 0.45, high = 0.60 }                  # PERT (the default with a mode)
-    conversion = { dist = "triangular", low = 0.005, mode = 0.01, high = 0.03 }
-    cost_decline = { low = 0.0, high = 0.10 }                          # uniform (no mode)
-
-:func:`simulate` draws every ranged input (seeded, optionally rank-correlated
-with Iman-Conover) and runs the engine on every draw; nothing here restates
-an equation of the model. The projection is streamed month by month and the
-draws are evaluated in chunks, so a million draws over 120 months need a few
-hundred megabytes, not the ~7 GB of every month of every draw.
+The ranges themselves (:class:`~xlmodel.ranges.Range`, their parsing and the
+correlations between them) live in :mod:`xlmodel.ranges`; their names are
+importable from here too. :func:`simulate` draws every ranged input (seeded,
+optionally rank-correlated with Iman-Conover) and runs the engine on every
+draw; nothing here restates an equation of the model. The projection is
+streamed month by month and the draws are evaluated in chunks, so a million
+draws over 120 months need a few hundred megabytes, not the ~7 GB of every
+month of every draw.
 
 Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 """
@@ -18,21 +15,20 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
-from .assumptions import MIX_PRICES, TOKEN_KEYS
-from .engine import (MIGRATION_ARGS, cost_per_mau, migration_npv, migration_payback_month, runway_stream,
-                     unit_economics)
+from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
+                     runway_stream, unit_economics)
 from .errors import InputError
-from .params import PARAMS, RULES, check
+from .params import MIX_PRICES, PARAMS, TOKEN_KEYS
+from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
+                     parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS"]
 
-DISTS = ("uniform", "triangular", "pert")
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
 #: runway thresholds (months) of ``runway_share_below``
@@ -44,167 +40,6 @@ NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runw
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
 CHUNK = 1 << 16
-MAX_DRAWS = 10_000_000
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.10g}"
-
-
-@dataclass(frozen=True)
-class Range:
-    """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
-
-    low: float
-    high: float
-    mode: float | None = None
-    dist: str = "uniform"
-
-    @property
-    def base(self) -> float:
-        """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
-        return (self.low + self.high) / 2 if self.mode is None else self.mode
-
-    @property
-    def mean(self) -> float:
-        lo, m, hi = self.low, self.mode, self.high
-        if self.dist == "uniform":
-            return (lo + hi) / 2
-        if self.dist == "triangular":
-            return (lo + m + hi) / 3
-        return (lo + 4 * m + hi) / 6
-
-    def beta_parameters(self) -> tuple[float, float]:
-        """PERT as ``low + (high-low) * Beta(a, b)``."""
-        w = self.high - self.low
-        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
-
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.dist == "uniform":
-            x = rng.uniform(self.low, self.high, n)
-        elif self.dist == "triangular":
-            x = rng.triangular(self.low, self.mode, self.high, n)
-        else:
-            a, b = self.beta_parameters()
-            x = self.low + (self.high - self.low) * rng.beta(a, b, n)
-        # low + (high-low)*u can round one unit past a bound; the bounds passed the input's rule
-        return np.clip(x, self.low, self.high, out=x)
-
-    def describe(self) -> str:
-        mid = "" if self.mode is None else f" mode {_fmt(self.mode)}"
-        return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
-
-
-def parse_range(name: str, spec) -> Range:
-    """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
-
-    Raises :class:`InputError` naming the input, the bound and the rule.
-    """
-    if isinstance(spec, Range):
-        spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
-    if name not in PARAMS:
-        raise InputError(name, f"{name} is not an input of the model")
-    if RULES[PARAMS[name].rule].integer:
-        raise InputError(name, f"{name} is a whole number of months and takes no range")
-    spec = {k: v for k, v in spec.items() if v is not None}
-    unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
-    if unknown:
-        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
-    for k in ("low", "high"):
-        if k not in spec:
-            raise InputError(name, f"{name} range needs low and high (missing {k})")
-    vals = {}
-    for k in ("low", "mode", "high"):
-        if k in spec:
-            v = spec[k]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
-                raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
-            vals[k] = float(v)
-            try:
-                check(name, vals[k])
-            except InputError as e:
-                raise InputError(name, f"{name} range {k}: {e}") from None
-    mode = vals.get("mode")
-    dist = spec.get("dist", "uniform" if mode is None else "pert")
-    if dist not in DISTS:
-        raise InputError(name, f"{name} range dist must be one of {', '.join(DISTS)}, got {dist!r}")
-    lo, hi = vals["low"], vals["high"]
-    if not lo < hi:
-        raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
-    if dist == "uniform" and mode is not None:
-        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
-                         "\"triangular\", or leave the mode out)")
-    if dist != "uniform":
-        if mode is None:
-            raise InputError(name, f"{name} range: a {dist} range needs a mode")
-        if not lo <= mode <= hi:
-            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
-                             f"{_fmt(lo)}..{_fmt(hi)}")
-    return Range(lo, hi, mode, dist)
-
-
-def _is_range(value) -> bool:
-    return isinstance(value, (Range, Mapping))
-
-
-def base_inputs(inputs: Mapping) -> dict:
-    """The scenario with every range replaced by its base value (what ``calc`` computes)."""
-    return {k: (parse_range(k, v).base if _is_range(v) and k != "mix" else v) for k, v in inputs.items()}
-
-
-def _pair(key) -> tuple[str, str]:
-    if isinstance(key, str):
-        parts = [p.strip() for p in key.split(",")]
-    else:
-        parts = list(key)
-    if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
-    return parts[0], parts[1]
-
-
-def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
-    """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
-
-    ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
-    to a coefficient in [-1, 1]; both inputs must have a range; the matrix
-    (1 on the diagonal, 0 for pairs not named) must be positive definite.
-    """
-    if not correlations:
-        return [], None
-    pairs = {}
-    for key, rho in correlations.items():
-        a, b = _pair(key)
-        label = f"correlations.{a},{b}"
-        for x in (a, b):
-            if x not in ranged:
-                raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
-        if a == b:
-            raise InputError(label, f"{label}: an input cannot be correlated with itself")
-        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= float(rho) <= 1:
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
-        if frozenset((a, b)) in pairs:
-            raise InputError(label, f"{label}: the pair is given twice")
-        pairs[frozenset((a, b))] = float(rho)
-    names = [k for k in PARAMS if any(k in p for p in pairs)]
-    idx = {k: i for i, k in enumerate(names)}
-    c = np.eye(len(names))
-    for p, rho in pairs.items():
-        a, b = tuple(p)
-        c[idx[a], idx[b]] = c[idx[b], idx[a]] = rho
-    for m in (c, _pearson(c)):
-        try:
-            np.linalg.cholesky(m)
-        except np.linalg.LinAlgError:
-            raise InputError("correlations", "correlations: the correlation matrix of "
-                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
-                             "other, or one is +-1); soften them") from None
-    return names, c
-
-
-def _pearson(spearman: np.ndarray) -> np.ndarray:
-    """The normal-score (Pearson) correlation with that Spearman rank correlation: ``2 sin(pi rho / 6)``."""
-    return 2 * np.sin(np.pi * spearman / 6)
 
 
 def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> None:
@@ -216,7 +51,7 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
     scores = rng.standard_normal((n, k))
     scores -= scores.mean(axis=0)
     now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
-    want = np.linalg.cholesky(_pearson(target))
+    want = np.linalg.cholesky(pearson(target))
     t = scores @ np.linalg.solve(now, want.T)  # rows: scores with correlation ~ target
     for j, col in enumerate(columns):
         ranks = np.empty(n, dtype=np.intp)
@@ -226,8 +61,6 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 
 def output_names(scenario: Mapping) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints, then ``ending_cash``."""
-    from .engine import UnitEconomics
-
     names = list(UnitEconomics.__dataclass_fields__) + ["runway_months"]
     if scenario.get("migration_month") is not None:
         names.append("runway_months_without_migration")
@@ -438,7 +271,7 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     unknown = [k for k in inputs if k not in PARAMS and k != "mix"]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
-    ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and _is_range(inputs[k])}
+    ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
     base = base_inputs(inputs)
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
@@ -447,7 +280,7 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     drawn = {k: r.draw(rng, draws) for k, r in ranges.items()}
     if names:
         _iman_conover([drawn[k] for k in names], target, rng)
-    corr = {_pair(k): float(v) for k, v in (correlations or {}).items()}
+    corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}
     for a in range(0, draws, CHUNK):

@@ -9,7 +9,7 @@
 # 4. Restart (the xlwings Lite menu > Restart) and type =LLM_RUNWAY( in any cell.
 #
 # Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE.
-# Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.3, prices of 2026-11-29, frozen here
+# Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.3, prices of 2026-12-01, frozen here
 # (genai-prices cannot run in Lite); regenerate the bundle for newer prices.
 #
 # What follows is xlmodel's own code, one module per string, imported from the strings
@@ -61,45 +61,41 @@ __all__ = [
 ]
 '''
 
-_SOURCES["xlmodel/udfs.py"] = r'''"""Excel worksheet functions: ``=LLM_RUNWAY(...)``, ``=LLM_CAC(...)`` and the rest.
+_SOURCES["xlmodel/udfs/__init__.py"] = r'''"""Excel worksheet functions: ``=LLM_RUNWAY(...)``, ``=LLM_CAC(...)`` and the rest.
 
-One module serves both free routes:
+This package serves both free routes:
 
-- the classic xlwings add-in on Windows (point ``UDF Modules`` at
-  ``xlmodel.udfs`` and click *Import Functions*; the Excel name is the Python
-  function's own name, hence the upper-case names here), and
-- xlwings Lite (``from xlmodel.udfs import *`` in ``main.py``; Lite shows the
-  upper-cased Python name).
+- the classic xlwings add-in on Windows (``UDF MODULES`` set to
+  ``xlmodel.udfs`` and *Import Functions* clicked; the Excel name is the
+  Python function's own name, hence the upper-case names here; the functions
+  appear in the category "LLM Economics"), and
+- xlwings Lite, through the ``main.py`` that ``xlmodel lite`` writes: it
+  carries this package's source and defines each function with Lite's own
+  decorators, calling the function of the same name here (Lite lists them
+  without a category).
 
 Each function is a thin adapter: it converts what Excel hands over (floats,
 ``None`` for an empty cell, text, booleans, nested lists for ranges), calls the
 engine and shapes the answer. A single cell gives a number; a column (or any
 range) of scenarios gives a matching range, computed in one vectorised call.
-"Never" shows as the text ``never``; bad input shows a one-line message such as
-``#VALUE! churn must be between 0 and 1 (monthly fraction), got 1.5``, never a
-traceback and never an empty cell.
+"Never" shows as the text ``never``. Bad input gives a one-line message such
+as ``#VALUE! churn must be between 0 and 1 (monthly fraction), got 1.5``: in
+the classic add-in as the cell's text, in Lite as a real ``#VALUE!`` error
+with the message on hover (:func:`xlmodel.udfs.cells.fail`).
+
+The functions live by family: :mod:`~xlmodel.udfs.closed_form`,
+:mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan` and
+:mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
+Every name is importable from here.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import sys
-
-import numpy as np
-
-from . import engine
-from .errors import InputError, XlmodelError
-from .params import ALL_PARAMS, RULES
-
-try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
-    from xlwings import arg, func
-except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
-    def func(f=None, **_):
-        return (lambda g: g) if f is None else f
-
-    def arg(*_, **__):
-        return lambda g: g
+from .cells import CATEGORY, HELP_URL, NEVER, arg, arg_doc as _arg_doc, func  # noqa: F401 - lite.py writes main.py with them
+from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
+from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
+from .plan import LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
+from .prices import LLM_MIX_PRICE, LLM_PRICE
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
@@ -107,521 +103,6 @@ __all__ = [
     "LLM_COHORT_CHURN", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
-
-CATEGORY = "LLM Economics"
-NEVER = "never"
-
-#: help for arguments that are not model inputs
-_ARG_DOCS = {
-    "months": "optional lifetime cap in months (empty: unbounded)",
-    "model": "model name, e.g. gpt-4o-mini (text or a cell)",
-    "kind": "input, output or cached_input (default input)",
-    "provider": "optional provider id, e.g. openai or anthropic",
-    "horizon": "optional months projected, whole number (default 60)",
-    "models": "a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)",
-    "shares": "a matching row or column of traffic shares summing to 1",
-    "fx": "optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD",
-    "organic_users": "optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)",
-    "paying_cost_per_mau": "optional compute cost of a paying user per month (empty: cost_per_mau)",
-    "migration_month": "optional month from which routed_share of compute runs on the small model (empty: none)",
-    "large_price": "large model's price per 1M tokens (needed with migration_month)",
-    "small_price": "small model's price per 1M tokens (needed with migration_month)",
-    "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
-    "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
-              "all three: PERT)",
-    "draws": "optional number of draws (default 10,000)",
-    "seed": "optional random seed, whole number (default 0): same seed, same numbers",
-    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
-    "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
-}
-
-#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
-_NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
-
-
-def _arg_doc(name: str, fn_name: str) -> str:
-    # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
-    own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
-    if name in _ARG_DOCS and not own:
-        return _ARG_DOCS[name]
-    p = ALL_PARAMS[name]
-    text = f"{p.doc}; {p.unit}"
-    if p.default is not None:
-        text += f" (default {p.default:g})"
-    return text
-
-
-def _excel():
-    """Apply xlwings' decorators: per-argument help, 2-D ranges, one category."""
-
-    def deco(f):
-        names = f.__code__.co_varnames[: f.__code__.co_argcount]
-        for name in reversed(names):
-            f = arg(name, ndim=2, doc=_arg_doc(name, f.__name__))(f)
-        return func(category=CATEGORY)(f)
-
-    return deco
-
-
-# ------------------------------------------------------------------ conversion
-
-
-#: the longest message a cell shows (Excel holds 32,767 characters; a message quoting a huge value is cut)
-MAX_MESSAGE = 500
-
-
-def _message(err: BaseException) -> str:
-    text = str(err) if isinstance(err, XlmodelError) else f"unexpected error: {type(err).__name__}: {err}"
-    text = "#VALUE! " + " ".join(text.split())
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 30] + f"... ({len(text):,} characters)"
-
-
-def _grid(name, value):
-    """Excel value -> 2-D list of cells (a scalar is 1x1; a 1-D list is a column)."""
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return [[None]]
-        if all(isinstance(r, (list, tuple)) for r in value):
-            rows = [list(r) for r in value]
-        elif any(isinstance(r, (list, tuple)) for r in value):
-            raise XlmodelError(f"{name} must be a rectangular range")
-        else:
-            rows = [[v] for v in value]
-        widths = {len(r) for r in rows}
-        if len(widths) != 1 or 0 in widths:
-            raise XlmodelError(f"{name} must be a rectangular range")
-        return rows
-    return [[value]]
-
-
-def _number(name, cell, default):
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        if default is None:
-            raise XlmodelError(f"{name} is required")
-        return default
-    if isinstance(cell, bool) or isinstance(cell, str) or not isinstance(cell, (int, float, np.number)):
-        shown = ("TRUE" if cell else "FALSE") if isinstance(cell, bool) else repr(cell)
-        raise XlmodelError(f"{name} must be a number, got {shown}")
-    return float(cell)
-
-
-def _to_excel(x):
-    """Engine result -> Excel value: float, 'never', or a 2-D list of those."""
-    if isinstance(x, float) and not math.isnan(x):
-        return NEVER if math.isinf(x) else x
-    a = np.asarray(x, dtype=float)
-    if a.ndim == 0:
-        v = float(a)
-        if math.isnan(v):
-            return _message(XlmodelError("the result is not a number"))
-        return NEVER if math.isinf(v) else v
-    return [[_to_excel(v) for v in row] for row in a.reshape(a.shape[0], -1).tolist()]
-
-
-def _raises() -> bool:
-    """True in xlwings Lite (Pyodide), where a raised error is a real #VALUE! cell with the message on hover, so
-    that IFERROR and ISERROR work; the classic add-in would show a traceback, so there a cell gets the text."""
-    return sys.platform == "emscripten" or os.environ.get("XLMODEL_RAISE_ERRORS") == "1"
-
-
-def _fail(err: BaseException):
-    """The whole result is one error: raise it where the runtime shows errors as errors, else the message text."""
-    text = _message(err)
-    if _raises():
-        raise XlmodelError(text[len("#VALUE! "):]) from None
-    return text
-
-
-def _one(fn, cells: dict, defaults: dict, convert=_number, whole: bool = False):
-    """One scenario: Excel cells -> number, 'never' or a message (``whole``: it is the call's only cell)."""
-    try:
-        return _to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _fail(e) if whole else _message(e)
-
-
-#: the most cells one call returns: a million, a full column of a sheet (a 10,000-row column against a
-#: 10,000-column row would be 100 million cells, gigabytes, and no sheet shows them)
-MAX_CELLS = 1_048_576
-
-
-def _call(fn, args: dict, defaults: dict, convert=_number, vectorised: bool = True):
-    """Call ``fn`` over Excel values: one vectorised call for a range of scenarios.
-
-    A single cell per argument gives one value. Ranges broadcast like numpy
-    (a column of scenarios against single cells gives a column). Each cell is
-    validated on its own first (its type, then each argument's rule); the
-    good rows are computed in one vectorised call and a bad row gets its own
-    message, so one bad cell neither blanks nor slows the others. What cannot
-    be told apart cell by cell (a rule between arguments) is evaluated row by
-    row. ``convert`` turns one cell into the engine's argument; a function
-    that is not ``vectorised`` is called cell by cell.
-    """
-    try:
-        cells = {k: np.array(_grid(k, v), dtype=object) for k, v in args.items()}
-        try:
-            shape = np.broadcast_shapes(*(c.shape for c in cells.values()))
-        except ValueError:
-            raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
-        if shape[0] * shape[1] > MAX_CELLS:
-            raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
-                               f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
-    except Exception as e:  # noqa: BLE001
-        return _fail(e)
-    if shape == (1, 1):
-        return _one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert, whole=True)
-    b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
-    if not vectorised:
-        return [[_one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
-                for i in range(shape[0])]
-    n = shape[0] * shape[1]
-    out = np.empty(n, dtype=object)
-    bad = np.zeros(n, dtype=bool)
-    conv = {}
-    for k, c in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
-        vals = np.empty(c.shape, dtype=float)
-        for idx, x in np.ndenumerate(c):
-            try:
-                vals[idx] = _number(k, x, defaults.get(k))
-            except XlmodelError as e:
-                vals[idx] = np.nan
-                rows = np.zeros(c.shape, dtype=bool)
-                rows[idx] = True
-                hit = np.broadcast_to(rows, shape).reshape(-1) & ~bad
-                out[hit] = _message(e)
-                bad |= hit
-        # a single cell stays a single value (a horizon must be one number); a range, one value a row
-        conv[k] = vals.reshape(()) if c.size == 1 else np.broadcast_to(vals, shape).reshape(-1)
-    for _ in range(len(conv) + 1):  # each argument's rule, cell by cell, as the engine reports it
-        good = ~bad
-        if not good.any():
-            break
-        try:
-            res = np.broadcast_to(np.asarray(fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}),
-                                             dtype=float), (int(good.sum()),))
-        except InputError as e:
-            rule = ALL_PARAMS.get(e.argument)
-            if rule is None or e.argument not in conv:
-                break
-            x = np.broadcast_to(conv[e.argument], (n,))
-            fails = good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)  # nan: an empty optional cell, not a bad one
-            if not fails.any():
-                break
-            bad |= fails  # these rows get their own call below: its message, or its value where the function's
-            continue      # rule for the argument is wider than the model input's (payback takes a CAC of 0)
-        except XlmodelError:
-            break
-        except Exception as e:  # noqa: BLE001
-            return _fail(e)
-        out[good] = [_to_excel(float(v)) for v in res]
-        bad |= good
-        break
-    rest = np.flatnonzero(out == None)  # noqa: E711 - rows only a row-by-row call can tell apart
-    for i in rest:
-        r, c = divmod(int(i), shape[1])
-        out[i] = _one(fn, {k: a[r, c] for k, a in b.items()}, defaults, convert)
-    return out.reshape(shape).tolist()
-
-
-# ------------------------------------------------------------ the functions
-
-
-@_excel()
-def LLM_CAC(spend, new_users, paid_share=None):
-    """Customer acquisition cost: spend / (new_users * paid_share). Blended CAC with paid_share 1 (default)."""
-    return _call(engine.cac, dict(spend=spend, new_users=new_users, paid_share=paid_share), {"paid_share": 1.0})
-
-
-_UNSET = math.nan  # an empty optional cell whose default is "not given" (unbounded, same as input price)
-
-
-def _ltv(arpu, gross_margin, churn, annual_discount_rate, months):
-    # All-empty months: unbounded. A mix of empty and filled cells fails the
-    # vectorised call and is then evaluated cell by cell.
-    return engine.ltv(arpu, gross_margin, churn, annual_discount_rate, None if np.isnan(months).all() else months)
-
-
-@_excel()
-def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
-    """Lifetime value: discounted contribution arpu*gross_margin over the user's survival (month-end flows, Excel NPV convention)."""
-    return _call(_ltv, dict(arpu=arpu, gross_margin=gross_margin, churn=churn,
-                            annual_discount_rate=annual_discount_rate, months=months),
-                 {"annual_discount_rate": 0.0, "months": _UNSET})
-
-
-@_excel()
-def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
-    """Months until cumulative contribution repays CAC, fractional; never if it does not."""
-    return _call(engine.payback_months, dict(cac=cac, arpu=arpu, gross_margin=gross_margin, churn=churn),
-                 {"churn": 0.0})
-
-
-@_excel()
-def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None):
-    """Inference cost per monthly active user per month, from tokens per MAU and prices per 1M tokens."""
-    def fn(cached_price, input_price, **kw):
-        return engine.cost_per_mau(input_price=input_price, cached_price=np.where(
-            np.isnan(cached_price), input_price, cached_price), **kw)
-
-    return _call(fn, dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
-                          output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                 {"cached_share": 0.0, "cached_price": _UNSET})
-
-
-@_excel()
-def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
-    """Self-hosted price per 1M tokens: gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6."""
-    return _call(engine.gpu_price_per_mtok, dict(gpu_hour_cost=gpu_hour_cost, tokens_per_second=tokens_per_second,
-                                                 utilization=utilization), {"utilization": 1.0})
-
-
-@_excel()
-def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
-                      routed_share=None, token_growth=None, price_decline=None, monthly_revenue=None,
-                      revenue_loss=None):
-    """NPV of moving traffic to a small model: -migration_cost + NPV(monthly rate, monthly savings net of lost revenue)."""
-    return _call(engine.migration_npv, dict(
-        monthly_tokens=monthly_tokens, large_price=large_price, small_price=small_price,
-        migration_cost=migration_cost, months=months, annual_discount_rate=annual_discount_rate,
-        routed_share=routed_share, token_growth=token_growth, price_decline=price_decline,
-        monthly_revenue=monthly_revenue, revenue_loss=revenue_loss,
-    ), {k: ALL_PARAMS[k].default for k in ("routed_share", "token_growth", "price_decline", "monthly_revenue",
-                                           "revenue_loss")})
-
-
-_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon",
-                                                             "organic_growth", "cac_elasticity", "routed_share")}
-_PROJECTION_DEFAULTS.update({k: _UNSET for k in _NOT_GIVEN}, migration_cost=0.0)
-
-
-def _projection_kw(kw: dict) -> dict:
-    """Empty optional cells (NaN) mean "not given" (None); a range mixing empty and filled
-    cells is evaluated cell by cell."""
-    out = dict(kw)
-    for k in _NOT_GIVEN:
-        nan = np.isnan(np.asarray(out[k], dtype=float))
-        if nan.all():
-            out[k] = None
-        elif nan.any():
-            raise XlmodelError(f"{k}: some cells empty")
-    return out
-
-
-def _runway(**kw):
-    return engine.runway_months(**_projection_kw(kw))
-
-
-@_excel()
-def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-               paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-               organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-               routed_share=None, large_price=None, small_price=None, migration_cost=None):
-    """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
-    return _call(_runway, dict(locals()), _PROJECTION_DEFAULTS)  # every argument, by name
-
-
-@_excel()
-def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-                   organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-                   routed_share=None, large_price=None, small_price=None, migration_cost=None):
-    """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
-    args = dict(locals())  # every argument, by name
-    try:
-        scalars = {}
-        for k, v in args.items():
-            g = _grid(k, v)
-            if len(g) != 1 or len(g[0]) != 1:
-                raise XlmodelError(f"{k} must be a single cell: LLM_PROJECTION takes one scenario")
-            scalars[k] = _number(k, g[0][0], _PROJECTION_DEFAULTS.get(k))
-        p = engine.project(**_projection_kw(scalars))
-        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
-        return [list(engine.Projection.ROWS)] + table.tolist()
-    except Exception as e:  # noqa: BLE001
-        return _fail(e)
-
-
-#: what each LLM_PRICE argument must be, for its message
-_PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
-               "provider": "a provider id (text)", "fx": "a number above 0 (model currency per USD)"}
-
-
-def _price_arg(name, cell, default):
-    """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
-    empty = cell is None or (isinstance(cell, str) and not cell.strip())
-    if empty and default is not None:
-        return default
-    if name == "fx":
-        return _number(name, cell, default)
-    if empty or not isinstance(cell, str):
-        raise XlmodelError(f"{name} must be {_PRICE_ARGS[name]}, got {cell!r}")
-    return cell.strip()
-
-
-@_excel()
-def LLM_PRICE(model, kind=None, provider=None, fx=None):
-    """Price per 1M tokens of a model: USD from the genai-prices package's bundled data (offline), times fx."""
-    from .prices import price
-
-    def one(model, kind, provider, fx):
-        return price(model, kind.lower(), provider.lower() or None, fx)
-
-    return _call(one, dict(model=model, kind=kind, provider=provider, fx=fx),
-                 {"kind": "input", "provider": "", "fx": 1.0}, convert=_price_arg, vectorised=False)
-
-
-@_excel()
-def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
-    """Price per 1M tokens of a routing mix of models: fx * SUM(share * USD price), genai-prices' bundled data."""
-    from .prices import mix_price
-
-    try:
-        names = [c for row in _grid("models", models) for c in row]
-        weights = [c for row in _grid("shares", shares) for c in row]
-        if len(names) != len(weights):
-            raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
-        pairs = [(m, w) for m, w in zip(names, weights)
-                 if not (m is None or (isinstance(m, str) and not m.strip()))]
-        for m, w in pairs:
-            if not isinstance(m, str):
-                raise XlmodelError(f"models must be model names (text), got {m!r}")
-        mix_models = [m for m, _ in pairs]
-        mix_shares = [_number(f"shares ({m})", w, None) for m, w in pairs]
-        k = _price_arg("kind", _grid("kind", kind)[0][0] if kind is not None else None, "input").lower()
-        f = _price_arg("fx", _grid("fx", fx)[0][0] if fx is not None else None, 1.0)
-        return _to_excel(mix_price(mix_models, mix_shares, k, f))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _fail(e)
-
-
-#: LLM_SIMULATE's header row
-SIMULATE_HEADER = ("output", "mean", "p5", "p10", "p50", "p90", "p95", "share_never")
-
-
-def _whole(name, cell, default, lo, hi):
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return default
-    x = _number(name, cell, default)
-    if not (x == int(x) and lo <= x <= hi):
-        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
-    return int(x)
-
-
-def _ranges_table(ranges) -> dict:
-    """LLM_SIMULATE's table -> a scenario whose inputs may be range mappings (as in an assumptions file)."""
-    rows = _grid("ranges", ranges)
-    if len(rows[0]) != 4:
-        raise XlmodelError(f"ranges must have four columns (name, low, mode, high), got {len(rows[0])}")
-    scen = {}
-    for i, (name, lo, mode, hi) in enumerate(rows, start=1):
-        if name is None or (isinstance(name, str) and not name.strip()):
-            continue  # an empty row
-        if not isinstance(name, str):
-            raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
-        name = name.strip()
-        empty = [c is None or (isinstance(c, str) and not c.strip()) for c in (lo, mode, hi)]
-        if i == 1 and name.lower() in ("name", "input") and all(isinstance(c, str) for c in (lo, mode, hi)):
-            continue  # a header row
-        if name in scen:
-            raise XlmodelError(f"ranges row {i}: {name} is given twice")
-        if empty == [True, False, True]:
-            scen[name] = _number(name, mode, None)
-        elif empty == [False, True, False]:
-            scen[name] = {"low": _number(f"{name} low", lo, None), "high": _number(f"{name} high", hi, None)}
-        elif empty == [False, False, False]:
-            scen[name] = {"low": _number(f"{name} low", lo, None), "mode": _number(f"{name} mode", mode, None),
-                          "high": _number(f"{name} high", hi, None)}
-        else:
-            raise XlmodelError(f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
-                               "(uniform), or all three (PERT)")
-    return scen
-
-
-@_excel()
-def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
-    """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
-    from .assumptions import from_dict
-    from .errors import AssumptionsError
-    from .simulate import MAX_DRAWS, simulate
-
-    try:
-        one = lambda name, v: None if v is None else _grid(name, v)[0][0]  # noqa: E731
-        n = _whole("draws", one("draws", draws), 10_000, 1, MAX_DRAWS)
-        k = _whole("seed", one("seed", seed), 0, 0, 2**63 - 1)
-        h = _whole("horizon", one("horizon", horizon), int(ALL_PARAMS["horizon"].default), 1, 1200)
-        scen = _ranges_table(ranges)
-        try:
-            a = from_dict({"model": {"horizon": h}, "scenarios": {"ranges": scen}}, "ranges")
-        except AssumptionsError as e:
-            raise XlmodelError(f"{e.key}: {e.message}" if e.key else e.message) from None
-        sim = simulate(a.simulation_inputs(), draws=n, seed=k)
-        table = [list(SIMULATE_HEADER)]
-        for name in sim.outputs:
-            st = sim.stats(name)
-            row = [name] + [_stat(st[c]) for c in SIMULATE_HEADER[1:-1]]
-            row.append(st["share_never"] if "share_never" in st else "")
-            table.append(row)
-        return table
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _fail(e)
-
-
-def _stat(v: float):
-    return "n/a" if math.isnan(v) else (NEVER if math.isinf(v) else v)
-
-
-def _curve(retention) -> list[float]:
-    """A row or column of retention shares; empty cells at the end are dropped (a ragged triangle row)."""
-    rows = _grid("retention", retention)
-    if len(rows) > 1 and len(rows[0]) > 1:
-        raise XlmodelError("retention must be one row or one column of shares")
-    cells = [c for row in rows for c in row]
-    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
-        cells.pop()
-    if not cells:
-        raise XlmodelError("retention must hold at least one share")
-    for i, c in enumerate(cells, start=1):
-        if c is None or (isinstance(c, str) and not c.strip()):
-            raise XlmodelError(f"retention month {i} is empty: only cells at the end may be empty")
-    return [_number(f"retention (month {i})", c, None) for i, c in enumerate(cells, start=1)]
-
-
-def _single(name, value, default):
-    g = _grid(name, value)
-    if len(g) != 1 or len(g[0]) != 1:
-        raise XlmodelError(f"{name} must be a single cell")
-    return g[0][0] if g[0][0] is not None and not (isinstance(g[0][0], str) and not g[0][0].strip()) else default
-
-
-@_excel()
-def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tail=None):
-    """Lifetime value of a signup cohort from its retention curve: discounted observed months plus a geometric tail."""
-    from .actuals import cohort_ltv
-
-    try:
-        t = _single("tail", tail, True)
-        if not isinstance(t, bool):
-            raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
-        return _to_excel(cohort_ltv(_curve(retention), _number("arpu", _single("arpu", arpu, None), None),
-                                    _number("gross_margin", _single("gross_margin", gross_margin, None), None),
-                                    _number("annual_discount_rate", _single("annual_discount_rate",
-                                                                            annual_discount_rate, 0.0), 0.0), t))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
-        return _fail(e)
-
-
-@_excel()
-def LLM_COHORT_CHURN(retention):
-    """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
-    from .actuals import cohort_churn
-
-    try:
-        return _to_excel(cohort_churn(_curve(retention)))
-    except Exception as e:  # noqa: BLE001
-        return _fail(e)
-
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
@@ -632,20 +113,21 @@ EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_CO
 def xlwings_conf_text() -> str:
     """The xlwings.conf (or xlwings.conf sheet) that the classic add-in reads.
 
-    ``UDF Modules`` names this module; the add-in imports it with the Python
-    interpreter it is set to, which must have ``xlmodel[excel]`` installed.
+    ``UDF MODULES`` (the key in capitals, as xlwings documents its settings)
+    names this package; the add-in imports it with the Python interpreter it
+    is set to, which must have ``xlmodel[excel]`` installed.
     """
-    return '"UDF Modules","xlmodel.udfs"\n'
+    return '"UDF MODULES","xlmodel.udfs"\n'
 '''
 
-_SOURCES["xlmodel/_price_snapshot.py"] = r'''"""Model prices frozen into this xlwings Lite bundle by `xlmodel lite` (genai-prices 0.2.3, prices of 2026-11-29).
+_SOURCES["xlmodel/_price_snapshot.py"] = r'''"""Model prices frozen into this xlwings Lite bundle by `xlmodel lite` (genai-prices 0.2.3, prices of 2026-12-01).
 
 genai-prices cannot run in xlwings Lite; see xlmodel/frozen_prices.py for the format.
 """
 
 from .frozen_prices import FrozenPrices
 
-SOURCE = "genai-prices 0.2.3, prices of 2026-11-29 (frozen into the Lite bundle)"
+SOURCE = "genai-prices 0.2.3, prices of 2026-12-01 (frozen into the Lite bundle)"
 
 MODELS = """
 anthropic claude-2 8.0 24.0 -
@@ -1153,7 +635,7 @@ google gemini-3.8-flash 0.75 3.75 0.075
 google gemini-3.8-flash-lite-tts 0.5 6.0 -
 google gemini-3.8-flash-tts 0.5 9.0 -
 google gemini-3.8-live 0.75 4.5 -
-google gemini-4-argon 2.0 10.0 0.1
+google gemini-4-argon 4.0 20.0 0.2
 google gemini-embedding-001 0.15 - -
 google gemini-embedding-2 0.2 - -
 google gemini-flash-1.5 tiered tiered tiered
@@ -6331,6 +5813,14 @@ not per-element branches. "Never" (a payback or a cash run-out that does not
 happen) is ``math.inf``. Invalid input raises :class:`xlmodel.InputError`
 naming the argument, the rule and the value.
 
+This module is the engine's face: each number is defined in one module
+(docs/package.md maps them) and re-exported here:
+
+- :mod:`xlmodel.closed_form`: rates, CAC, compute cost, LTV, payback, Excel NPV;
+- :mod:`xlmodel.unit_economics`: the unit economics per MAU;
+- :mod:`xlmodel.projection`: the monthly projection and the runway;
+- :mod:`xlmodel.migration`: the standalone small-model migration NPV.
+
 The definitions are those of ``docs/model.md``; each function's Notes give the
 exact formula and the native Excel formula twin that the generated workbooks
 use.
@@ -6338,18 +5828,14 @@ use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
-import numpy as np
-
 from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, gpu_price_per_mtok, ltv,  # noqa: F401
                           monthly_rate, payback_months)
-from .errors import InputError
 from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
                         migration_payback_month)
-from .params import check
-from .projection import (Projection, _reject_unknown, blended_cost_per_mau, project,  # noqa: F401
+from .outputs import OUTPUT_UNITS  # noqa: F401
+from .projection import (Projection, blended_cost_per_mau, project,  # noqa: F401
                          RunwayStream, runway_from_cash, runway_months, runway_stream)
+from .unit_economics import UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401
 
 
 __all__ = [
@@ -6371,317 +5857,7 @@ __all__ = [
 ]
 
 
-# ------------------------------------------------------------ unit economics
-
-
-@dataclass(frozen=True)
-class UnitEconomics:
-    """Every output of the unit-economics table, per MAU per month.
-
-    ``None`` only with ``unit_economics(..., undefined="none")``, for outputs
-    that are undefined.
-    """
-
-    blended_cac: float | None
-    paid_cac: float
-    cost_per_mau: float
-    cost_per_paying_mau: float
-    blended_cost_per_mau: float
-    revenue_per_mau: float
-    contribution_per_mau: float
-    gross_margin: float | None
-    ltv: float | None
-    ltv_to_cac: float | None
-    ltv_to_paid_cac: float | None
-    payback_months: float | None
-    payback_months_paid: float | None
-    breakeven_conversion: float | None
-
-    def as_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def __getitem__(self, key):
-        return getattr(self, key)
-
-    def keys(self):
-        return [f.name for f in fields(self)]
-
-
-#: units of every output, for tables, workbooks and JSON consumers
-OUTPUT_UNITS = {
-    "blended_cac": "currency per new user",
-    "paid_cac": "currency per user bought with ads",
-    "cost_per_mau": "currency per MAU per month",
-    "cost_per_paying_mau": "currency per paying MAU per month",
-    "blended_cost_per_mau": "currency per MAU per month",
-    "revenue_per_mau": "currency per MAU per month",
-    "contribution_per_mau": "currency per MAU per month",
-    "gross_margin": "fraction of revenue",
-    "ltv": "currency per user",
-    "ltv_to_cac": "ratio",
-    "ltv_to_paid_cac": "ratio",
-    "payback_months": "months",
-    "payback_months_paid": "months",
-    "breakeven_conversion": "fraction of MAU",
-    "runway_months": "months",
-    "runway_months_without_migration": "months",
-    "migration_npv": "currency",
-    "migration_payback_month": "month",
-    "ending_cash": "currency",  # cash at the horizon (simulations report it)
-}
-
-_TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price")
-
-
-def _resolve_cost_per_mau(cost, tokens: dict):
-    """cost_per_mau as given, or derived from the token inputs.
-
-    Both may be given (a completed scenario carries both) when they agree.
-    """
-    given = {k: v for k, v in tokens.items() if v is not None}
-    derived = None
-    if all(k in given for k in _TOKEN_KEYS):
-        derived = np.asarray(cost_per_mau(
-            given["input_tokens"], given["output_tokens"], given["input_price"], given["output_price"],
-            given.get("cached_share", 0.0), given.get("cached_price"),
-        ))
-    if cost is None:
-        if derived is None:
-            missing = [k for k in _TOKEN_KEYS if k not in given]
-            raise InputError(
-                "cost_per_mau",
-                f"cost_per_mau is required (or all of {', '.join(_TOKEN_KEYS)}); missing {missing[0]}",
-            )
-        return derived
-    c = check("cost_per_mau", cost)
-    if derived is not None and not np.allclose(c, derived, rtol=1e-12, atol=0):
-        raise InputError(
-            "cost_per_mau",
-            "cost_per_mau must equal the cost from the token inputs when both are given "
-            f"(got {float(np.ravel(c)[0]):.10g}, tokens give {float(np.ravel(derived)[0]):.10g})",
-        )
-    return c
-
-
-def unit_economics(
-    *,
-    cac,
-    churn,
-    conversion,
-    arppu,
-    cost_per_mau=None,
-    paid_share=1.0,
-    annual_discount_rate=0.0,
-    input_tokens=None,
-    output_tokens=None,
-    input_price=None,
-    output_price=None,
-    cached_share=None,
-    cached_price=None,
-    ad_spend=None,
-    organic_users=None,
-    paying_cost_per_mau=None,
-    undefined="raise",
-    **other,
-) -> UnitEconomics:
-    """The LLM app's unit economics per MAU per month.
-
-    Parameters
-    ----------
-    cac : float or array_like
-        Ad spend per user bought with ads (currency, > 0).
-    churn : float or array_like
-        Monthly churn (fraction, 0 to 1).
-    conversion : float or array_like
-        Share of MAU that pays (fraction, 0 to 1).
-    arppu : float or array_like
-        Revenue per paying user per month (currency, >= 0).
-    cost_per_mau : float or array_like, optional
-        Compute cost per MAU per month; or give the token inputs of
-        :func:`cost_per_mau` instead (``input_tokens``, ``output_tokens``,
-        ``input_price``, ``output_price``, ``cached_share``, ``cached_price``).
-    paid_share : float or array_like, default 1
-        Share of new users that come from ads (0 < paid_share <= 1).
-    annual_discount_rate : float or array_like, default 0
-        Annual effective rate used to discount LTV.
-    ad_spend : float or array_like, optional
-        Ad spend in month 1; needed with ``organic_users`` (blended CAC).
-    organic_users : float or array_like, optional
-        New users in month 1 who come without ads; then ``blended_cac =
-        ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
-    paying_cost_per_mau : float or array_like, optional
-        Compute cost of a paying user per month (default ``cost_per_mau``).
-    undefined : {"raise", "none", "nan"}, default "raise"
-        What to do when revenue is 0 (gross margin, LTV and payback are
-        undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
-        in month 1 (no blended CAC): raise
-        :class:`InputError`, or return ``None`` for those outputs (for arrays,
-        ``None`` when any scenario is undefined) and compute the rest, or
-        (``"nan"``, for arrays of scenarios such as a simulation's draws)
-        ``nan`` in just the scenarios where an output is undefined.
-    **other
-        Other scenario inputs (``cash``, ``ad_spend``, ...) are accepted and
-        ignored, so a whole scenario can be passed; unknown names are an error.
-
-    Returns
-    -------
-    UnitEconomics
-        ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
-        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
-        ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
-        conversion*(cost_per_paying_mau - cost_per_mau)``;
-        ``revenue_per_mau = conversion*arppu``;
-        ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
-        ``gross_margin = contribution/revenue`` (revenue must be above 0);
-        ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
-        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
-        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
-        and ``payback_months_paid`` the same on ``paid_cac``;
-        ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
-        cost_per_mau))``, the conversion at which revenue per MAU equals the
-        blended cost (``cost_per_mau/arppu`` when payers cost the same;
-        undefined when a payer's revenue does not cover their extra cost).
-
-    Examples
-    --------
-    >>> ue = unit_economics(cac=20, paid_share=0.7, churn=0.1, conversion=0.05,
-    ...                     arppu=20, cost_per_mau=0.4)
-    >>> ue.blended_cac, ue.revenue_per_mau, ue.contribution_per_mau
-    (14.0, 1.0, 0.6)
-    >>> round(ue.ltv, 6), round(ue.ltv_to_cac, 6)
-    (6.0, 0.428571)
-    """
-    _reject_unknown(other)
-    if undefined not in ("raise", "none", "nan"):
-        raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
-    q = check("cac", cac)
-    p = check("paid_share", paid_share)
-    c = check("churn", churn)
-    conv = check("conversion", conversion)
-    price = check("arppu", arppu)
-    check("annual_discount_rate", annual_discount_rate)
-    tokens = dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
-                  output_price=output_price, cached_share=cached_share, cached_price=cached_price)
-    cost = _resolve_cost_per_mau(cost_per_mau, tokens)
-    paying_cost = cost if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
-    inputs = dict(cac=q, conversion=conv, arppu=price, cost_per_mau=cost, paying_cost_per_mau=paying_cost)
-    with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
-        blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
-        revenue = conv * price
-        contribution = revenue - blended_cost
-    _finite(blended_cost, "blended_cost_per_mau", **inputs)
-    _finite(revenue, "revenue_per_mau", **inputs)
-    _finite(contribution, "contribution_per_mau", **inputs)
-    if organic_users is None:
-        blended = q * p
-    else:
-        if ad_spend is None:
-            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
-        if not p.min() == 1:
-            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
-                             f"got {float(p.min()):.10g}")
-        spend = check("ad_spend", ad_spend)
-        inputs.update(ad_spend=spend, organic_users=organic_users)
-        with np.errstate(all="ignore"):
-            new_1 = spend / q + check("organic_users", organic_users)
-        _finite(new_1, "new users in month 1", ad_spend=spend, cac=q, organic_users=organic_users)
-        if undefined == "nan":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                blended = np.where(new_1 > 0, spend / new_1, np.nan)
-        elif not new_1.min() > 0:
-            if undefined == "raise":
-                raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
-                                 "organic_users above 0), got none")
-            blended = None
-        else:
-            blended = spend / new_1
-    d = np.asarray(monthly_rate(annual_discount_rate))
-    if undefined == "nan":
-        return _per_scenario(q, c, d, annual_discount_rate, price, cost, paying_cost, blended_cost, revenue,
-                             contribution, blended)
-    has_revenue = bool((revenue > 0).all())
-    has_ltv = has_revenue and bool((c + d > 0).all())
-    if undefined == "raise" and not has_revenue:
-        raise InputError(
-            "conversion",
-            "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
-        )
-    with np.errstate(all="ignore"):
-        gm = contribution / revenue if has_revenue else None
-    if gm is not None:  # an overflowed margin is reported as such, not as a gross_margin rule broken
-        _finite(gm, "gross_margin", **inputs)
-    value = None
-    if has_ltv or undefined == "raise":  # ltv() raises the churn + d message when there is no unbounded LTV
-        value = np.asarray(ltv(revenue, gm, c, annual_discount_rate))
-    with np.errstate(all="ignore"):
-        margin_payer = price - (paying_cost - cost)  # a payer's revenue less their extra compute
-    has_blended = blended is not None and bool((np.asarray(blended) > 0).all())
-    with np.errstate(all="ignore"):
-        result = UnitEconomics(
-            blended_cac=None if blended is None else _out(blended),
-            paid_cac=_out(q),
-            cost_per_mau=_out(cost),
-            cost_per_paying_mau=_out(paying_cost),
-            blended_cost_per_mau=_out(blended_cost),
-            revenue_per_mau=_out(revenue),
-            contribution_per_mau=_out(contribution),
-            gross_margin=None if gm is None else _out(gm),
-            ltv=None if value is None else _out(value),
-            ltv_to_cac=None if value is None or not has_blended else _out(value / blended),
-            ltv_to_paid_cac=None if value is None else _out(value / q),
-            payback_months=None if gm is None or blended is None else payback_months(blended, revenue, gm, c),
-            payback_months_paid=None if gm is None else payback_months(q, revenue, gm, c),
-            breakeven_conversion=_out(cost / margin_payer) if bool((margin_payer > 0).all()) else None,
-        )
-    for name, x in result.as_dict().items():  # a payback's "never" is its own (checked inside payback_months)
-        if x is not None and not name.startswith("payback"):
-            _finite(x, name, **inputs, churn=c)
-    return result
-
-
-def _per_scenario(q, c, d, rate, price, cost, paying_cost, blended_cost, revenue, contribution, blended):
-    """unit_economics(..., undefined="nan"): every output where its scenario defines it, nan elsewhere.
-
-    The same formulas as above, each closed form run on just the scenarios
-    where it is defined (revenue above 0; churn + d above 0 for LTV; users in
-    month 1 for the blended CAC; a payer who covers their extra compute for
-    the break-even conversion).
-    """
-    (q, c, d, rate, price, cost, paying_cost, blended_cost, revenue, contribution, blended) = np.broadcast_arrays(
-        q, c, d, np.asarray(rate, dtype=float), price, cost, paying_cost, blended_cost, revenue, contribution,
-        blended)
-    nan = np.full(q.shape, np.nan)
-    has_rev = revenue > 0
-    has_ltv = has_rev & (c + d > 0)
-    given = ~np.isnan(blended)  # no users in month 1: no blended CAC
-    has_blended = blended > 0  # False for nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gm = np.where(has_rev, contribution / np.where(has_rev, revenue, 1.0), np.nan)
-        def where(ok, fn, *args):  # fn on the scenarios where ok, nan elsewhere
-            out = nan.copy()
-            if ok.any():
-                out[ok] = fn(*(a[ok] for a in args))
-            return out
-
-        value = where(has_ltv, ltv, revenue, gm, c, rate)
-        pay = where(has_rev & given, payback_months, blended, revenue, gm, c)
-        pay_paid = where(has_rev, payback_months, q, revenue, gm, c)
-        margin_payer = price - (paying_cost - cost)
-        return UnitEconomics(
-            blended_cac=blended.copy(), paid_cac=q.copy(), cost_per_mau=cost.copy(),
-            cost_per_paying_mau=paying_cost.copy(), blended_cost_per_mau=blended_cost.copy(),
-            revenue_per_mau=revenue.copy(), contribution_per_mau=contribution.copy(), gross_margin=gm,
-            ltv=value, ltv_to_cac=np.where(has_blended, value / np.where(has_blended, blended, 1.0), np.nan),
-            ltv_to_paid_cac=value / q, payback_months=pay, payback_months_paid=pay_paid,
-            breakeven_conversion=np.where(margin_payer > 0, cost / np.where(margin_payer > 0, margin_payer, 1.0), np.nan))
-
-
 # ------------------------------------------------------------------ summary
-
-
-def summary_unit_economics(scenario: dict) -> dict:
-    """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
-    return unit_economics(**scenario, undefined="none").as_dict()
 
 
 def summary(scenario: dict) -> dict:
@@ -6778,8 +5954,9 @@ __all__ = ["price", "mix_price", "price_data_date", "KINDS"]
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
 
 
-#: what to install for live prices (the core package has none: it must also run in xlwings Lite)
-INSTALL = 'pip install "xlmodel[prices]"'
+#: what to install for live prices (the core package has none: it must also run in xlwings Lite); the checkout
+#: form first, since xlmodel is not on PyPI yet
+INSTALL = 'pip install ".[prices]" from the xlmodel folder (once on PyPI: pip install "xlmodel[prices]")'
 
 
 @functools.lru_cache(maxsize=1)
@@ -7008,19 +6185,16 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     return [m.strip() for m in models], out
 '''
 
-_SOURCES["xlmodel/simulate.py"] = r'''"""Ranges, Monte Carlo simulation and tornado (docs/model.md, "Uncertainty").
+_SOURCES["xlmodel/simulate.py"] = r'''"""Monte Carlo simulation and tornado over ranged inputs (docs/model.md, "Uncertainty").
 
-Any numeric input of a scenario may be a range instead of a number::
-
-    churn = { low = 0.35, mode = 0.45, high = 0.60 }                  # PERT (the default with a mode)
-    conversion = { dist = "triangular", low = 0.005, mode = 0.01, high = 0.03 }
-    cost_decline = { low = 0.0, high = 0.10 }                          # uniform (no mode)
-
-:func:`simulate` draws every ranged input (seeded, optionally rank-correlated
-with Iman-Conover) and runs the engine on every draw; nothing here restates
-an equation of the model. The projection is streamed month by month and the
-draws are evaluated in chunks, so a million draws over 120 months need a few
-hundred megabytes, not the ~7 GB of every month of every draw.
+The ranges themselves (:class:`~xlmodel.ranges.Range`, their parsing and the
+correlations between them) live in :mod:`xlmodel.ranges`; their names are
+importable from here too. :func:`simulate` draws every ranged input (seeded,
+optionally rank-correlated with Iman-Conover) and runs the engine on every
+draw; nothing here restates an equation of the model. The projection is
+streamed month by month and the draws are evaluated in chunks, so a million
+draws over 120 months need a few hundred megabytes, not the ~7 GB of every
+month of every draw.
 
 Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 """
@@ -7028,21 +6202,20 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
-from .assumptions import MIX_PRICES, TOKEN_KEYS
-from .engine import (MIGRATION_ARGS, cost_per_mau, migration_npv, migration_payback_month, runway_stream,
-                     unit_economics)
+from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
+                     runway_stream, unit_economics)
 from .errors import InputError
-from .params import PARAMS, RULES, check
+from .params import MIX_PRICES, PARAMS, TOKEN_KEYS
+from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
+                     parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS"]
 
-DISTS = ("uniform", "triangular", "pert")
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
 #: runway thresholds (months) of ``runway_share_below``
@@ -7054,167 +6227,6 @@ NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runw
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
 CHUNK = 1 << 16
-MAX_DRAWS = 10_000_000
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.10g}"
-
-
-@dataclass(frozen=True)
-class Range:
-    """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
-
-    low: float
-    high: float
-    mode: float | None = None
-    dist: str = "uniform"
-
-    @property
-    def base(self) -> float:
-        """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
-        return (self.low + self.high) / 2 if self.mode is None else self.mode
-
-    @property
-    def mean(self) -> float:
-        lo, m, hi = self.low, self.mode, self.high
-        if self.dist == "uniform":
-            return (lo + hi) / 2
-        if self.dist == "triangular":
-            return (lo + m + hi) / 3
-        return (lo + 4 * m + hi) / 6
-
-    def beta_parameters(self) -> tuple[float, float]:
-        """PERT as ``low + (high-low) * Beta(a, b)``."""
-        w = self.high - self.low
-        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
-
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.dist == "uniform":
-            x = rng.uniform(self.low, self.high, n)
-        elif self.dist == "triangular":
-            x = rng.triangular(self.low, self.mode, self.high, n)
-        else:
-            a, b = self.beta_parameters()
-            x = self.low + (self.high - self.low) * rng.beta(a, b, n)
-        # low + (high-low)*u can round one unit past a bound; the bounds passed the input's rule
-        return np.clip(x, self.low, self.high, out=x)
-
-    def describe(self) -> str:
-        mid = "" if self.mode is None else f" mode {_fmt(self.mode)}"
-        return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
-
-
-def parse_range(name: str, spec) -> Range:
-    """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
-
-    Raises :class:`InputError` naming the input, the bound and the rule.
-    """
-    if isinstance(spec, Range):
-        spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
-    if name not in PARAMS:
-        raise InputError(name, f"{name} is not an input of the model")
-    if RULES[PARAMS[name].rule].integer:
-        raise InputError(name, f"{name} is a whole number of months and takes no range")
-    spec = {k: v for k, v in spec.items() if v is not None}
-    unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
-    if unknown:
-        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
-    for k in ("low", "high"):
-        if k not in spec:
-            raise InputError(name, f"{name} range needs low and high (missing {k})")
-    vals = {}
-    for k in ("low", "mode", "high"):
-        if k in spec:
-            v = spec[k]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
-                raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
-            vals[k] = float(v)
-            try:
-                check(name, vals[k])
-            except InputError as e:
-                raise InputError(name, f"{name} range {k}: {e}") from None
-    mode = vals.get("mode")
-    dist = spec.get("dist", "uniform" if mode is None else "pert")
-    if dist not in DISTS:
-        raise InputError(name, f"{name} range dist must be one of {', '.join(DISTS)}, got {dist!r}")
-    lo, hi = vals["low"], vals["high"]
-    if not lo < hi:
-        raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
-    if dist == "uniform" and mode is not None:
-        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
-                         "\"triangular\", or leave the mode out)")
-    if dist != "uniform":
-        if mode is None:
-            raise InputError(name, f"{name} range: a {dist} range needs a mode")
-        if not lo <= mode <= hi:
-            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
-                             f"{_fmt(lo)}..{_fmt(hi)}")
-    return Range(lo, hi, mode, dist)
-
-
-def _is_range(value) -> bool:
-    return isinstance(value, (Range, Mapping))
-
-
-def base_inputs(inputs: Mapping) -> dict:
-    """The scenario with every range replaced by its base value (what ``calc`` computes)."""
-    return {k: (parse_range(k, v).base if _is_range(v) and k != "mix" else v) for k, v in inputs.items()}
-
-
-def _pair(key) -> tuple[str, str]:
-    if isinstance(key, str):
-        parts = [p.strip() for p in key.split(",")]
-    else:
-        parts = list(key)
-    if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
-    return parts[0], parts[1]
-
-
-def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
-    """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
-
-    ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
-    to a coefficient in [-1, 1]; both inputs must have a range; the matrix
-    (1 on the diagonal, 0 for pairs not named) must be positive definite.
-    """
-    if not correlations:
-        return [], None
-    pairs = {}
-    for key, rho in correlations.items():
-        a, b = _pair(key)
-        label = f"correlations.{a},{b}"
-        for x in (a, b):
-            if x not in ranged:
-                raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
-        if a == b:
-            raise InputError(label, f"{label}: an input cannot be correlated with itself")
-        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= float(rho) <= 1:
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
-        if frozenset((a, b)) in pairs:
-            raise InputError(label, f"{label}: the pair is given twice")
-        pairs[frozenset((a, b))] = float(rho)
-    names = [k for k in PARAMS if any(k in p for p in pairs)]
-    idx = {k: i for i, k in enumerate(names)}
-    c = np.eye(len(names))
-    for p, rho in pairs.items():
-        a, b = tuple(p)
-        c[idx[a], idx[b]] = c[idx[b], idx[a]] = rho
-    for m in (c, _pearson(c)):
-        try:
-            np.linalg.cholesky(m)
-        except np.linalg.LinAlgError:
-            raise InputError("correlations", "correlations: the correlation matrix of "
-                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
-                             "other, or one is +-1); soften them") from None
-    return names, c
-
-
-def _pearson(spearman: np.ndarray) -> np.ndarray:
-    """The normal-score (Pearson) correlation with that Spearman rank correlation: ``2 sin(pi rho / 6)``."""
-    return 2 * np.sin(np.pi * spearman / 6)
 
 
 def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> None:
@@ -7226,7 +6238,7 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
     scores = rng.standard_normal((n, k))
     scores -= scores.mean(axis=0)
     now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
-    want = np.linalg.cholesky(_pearson(target))
+    want = np.linalg.cholesky(pearson(target))
     t = scores @ np.linalg.solve(now, want.T)  # rows: scores with correlation ~ target
     for j, col in enumerate(columns):
         ranks = np.empty(n, dtype=np.intp)
@@ -7236,8 +6248,6 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 
 def output_names(scenario: Mapping) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints, then ``ending_cash``."""
-    from .engine import UnitEconomics
-
     names = list(UnitEconomics.__dataclass_fields__) + ["runway_months"]
     if scenario.get("migration_month") is not None:
         names.append("runway_months_without_migration")
@@ -7448,7 +6458,7 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     unknown = [k for k in inputs if k not in PARAMS and k != "mix"]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
-    ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and _is_range(inputs[k])}
+    ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
     base = base_inputs(inputs)
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
@@ -7457,7 +6467,7 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     drawn = {k: r.draw(rng, draws) for k, r in ranges.items()}
     if names:
         _iman_conover([drawn[k] for k in names], target, rng)
-    corr = {_pair(k): float(v) for k, v in (correlations or {}).items()}
+    corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}
     for a in range(0, draws, CHUNK):
@@ -7470,581 +6480,592 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs)
 '''
 
-_SOURCES["xlmodel/assumptions.py"] = r'''"""Assumptions files: TOML in, validated scenarios out.
+_SOURCES["xlmodel/udfs/cells.py"] = r'''"""What every Excel function shares: xlwings' decorators, argument help, and the conversion of cells.
 
-Format::
-
-    [model]                 # optional
-    name = "My assistant"
-    currency = "USD"
-    horizon = 60            # months projected
-
-    [scenarios.base]        # one table per scenario; the first is the default
-    cash = 1_000_000
-    ...
-
-    [scenarios.downside]    # later scenarios inherit every key of the first
-    churn = 0.25            # and override what they name
-
-Keys are exactly the argument names of the model (see ``xlmodel.params``).
-Every problem is an :class:`AssumptionsError` naming the file, the scenario,
-the key and the rule.
+Excel hands over floats, ``None`` for an empty cell, text, booleans and nested
+lists for ranges; an engine call wants numbers and arrays. :func:`call` runs
+one engine function over a range of scenarios in one vectorised call, a bad
+cell getting its own one-line message. Pure Python and numpy.
 """
 
 from __future__ import annotations
 
-import difflib
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from .errors import AssumptionsError, InputError
-from .params import PARAMS, check
-from .text import clean_text
-
-__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS"]
-
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
-TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
-MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
-MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
-                      "migration_month")
-PRICE_KEYS = ("input_price", "cached_price", "output_price")
-#: what a mix sets: scenario key -> genai-prices kind
-MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
-#: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
-MAX_BYTES = 10 * 2**20
-#: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
-MAX_SCENARIOS = 16_384 - 4 - 6
-REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
-SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
-
-
-@dataclass
-class Assumptions:
-    """A validated assumptions file: model settings and complete scenarios.
-
-    Each scenario is a dict of every model input (defaults filled in,
-    ``cost_per_mau`` derived from tokens when the file gives tokens).
-    """
-
-    name: str = "LLM app model"
-    currency: str = "USD"
-    horizon: int = 60
-    scenarios: dict[str, dict] = field(default_factory=dict)
-    source: str = "<defaults>"
-    #: scenario -> {model: share}, for scenarios whose prices come from a routing mix
-    mixes: dict[str, dict] = field(default_factory=dict)
-    #: where mix prices came from (genai-prices version and date), when any scenario has a mix
-    price_data: str | None = None
-    #: scenario -> {input: Range}, for inputs given as ranges (the scenario holds their base values)
-    ranges: dict[str, dict] = field(default_factory=dict)
-    #: (input, input) -> Spearman rank correlation, from the [correlations] table
-    correlations: dict[tuple, float] = field(default_factory=dict)
-    #: simulation defaults from [model]
-    draws: int = 10_000
-    seed: int = 0
-
-    @property
-    def scenario_names(self) -> list[str]:
-        return list(self.scenarios)
-
-    def scenario(self, name: str | None = None) -> dict:
-        if name is None:
-            return self.scenarios[self.scenario_names[0]]
-        if name not in self.scenarios:
-            close = difflib.get_close_matches(name, self.scenario_names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
-        return self.scenarios[name]
-
-    def has_ranges(self) -> bool:
-        return any(self.ranges.values())
-
-    def simulation_inputs(self, name: str | None = None) -> dict:
-        """The scenario with its ranged inputs as :class:`~xlmodel.simulate.Range` (and its mix), for
-        :func:`xlmodel.simulate.simulate`."""
-        name = name or self.scenario_names[0]
-        s = dict(self.scenario(name), **self.ranges.get(name, {}))
-        if name in self.mixes:
-            s["mix"] = self.mixes[name]
-        return s
-
-    def correlations_for(self, name: str | None = None, correlations: dict | None = None) -> dict:
-        """The correlations that apply to a scenario: the pairs whose inputs it both ranges."""
-        name = name or self.scenario_names[0]
-        ranged = self.ranges.get(name, {})
-        pairs = self.correlations if correlations is None else correlations
-        keep = {}
-        for key, rho in pairs.items():
-            a, b = (p.strip() for p in key.split(",")) if isinstance(key, str) else key
-            if a in ranged and b in ranged:
-                keep[key] = rho
-        return keep
-
-    def has_migration(self) -> bool:
-        return all("monthly_tokens" in s for s in self.scenarios.values())
-
-
-def _suggest(key: str, valid) -> str:
-    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _number(path, scen, key, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        shown = repr(value)
-        shown = shown if len(shown) <= 60 else shown[:50] + f"... ({len(shown):,} characters)"
-        raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {shown}", scen, key)
-    if isinstance(value, int) and abs(value) > 1e300:
-        raise AssumptionsError(path, f"must be a finite number of sensible size, got an integer of "
-                               f"{len(str(abs(value))):,} digits", scen, key)
-    try:
-        check(key, value)
-    except InputError as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
-    return float(value) if PARAMS[key].rule != "months" else int(value)
-
-
-def _complete(path, name, raw: dict, horizon: int) -> dict:
-    """Fill defaults, derive cost_per_mau, check what is required."""
-    from .engine import cost_per_mau
-
-    s = dict(raw)
-    for key in REQUIRED:
-        if key not in s:
-            raise AssumptionsError(path, "is required (no default)", name, key)
-    mix = s.pop("mix", None)
-    if mix is not None:
-        _apply_mix(path, name, s, mix)
-    token_given = [k for k in TOKEN_KEYS[:4] if k in s]
-    if "cost_per_mau" in s and token_given:
-        raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
-                               name, "cost_per_mau")
-    if "cost_per_mau" not in s:
-        missing = [k for k in TOKEN_KEYS[:4] if k not in s]
-        if missing:
-            raise AssumptionsError(path, f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
-                                   name, "cost_per_mau")
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
-                                         s.get("cached_share", 0.0), s.get("cached_price"))
-    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
-    if mig:
-        for key in MIGRATION_KEYS:
-            if key not in s:
-                raise AssumptionsError(path, f"is required for the migration inputs (the scenario sets {mig[0]})", name, key)
-    for key, p in PARAMS.items():
-        if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
-            continue
-        if key not in s and p.default is not None:
-            s[key] = p.default
-    if mig:
-        for key in MIGRATION_OPTIONAL:
-            if PARAMS[key].default is not None:
-                s.setdefault(key, PARAMS[key].default)
-    if "organic_users" in s and s["paid_share"] < 1:
-        raise AssumptionsError(path, "organic_users counts users who come without ads, so paid_share must be 1 "
-                               f"(or left out) when it is given, got paid_share {s['paid_share']:g}", name, "paid_share")
-    if "migration_month" in s and not s["large_price"] > 0:
-        raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
-                               "1 - small_price/large_price)", name, "large_price")
-    s["horizon"] = horizon
-    return s
-
-
-def _apply_mix(path, name, s: dict, mix: dict):
-    """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
-    from .errors import UnknownModelError
-    from .prices import check_mix, mix_price
-
-    explicit = [k for k in PRICE_KEYS if k in s]
-    if explicit:
-        raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
-                               f"(the scenario sets {explicit[0]})", name, "mix")
-    if "cost_per_mau" in s:
-        raise AssumptionsError(path, "a mix prices the token inputs: give input_tokens and output_tokens "
-                               "instead of cost_per_mau", name, "mix")
-    for k in ("input_tokens", "output_tokens"):
-        if k not in s:
-            raise AssumptionsError(path, f"is required with a mix (the mix prices tokens; missing {k})", name, k)
-    try:
-        models, shares = check_mix(mix.keys(), mix.values())
-        for kind_key, kind in MIX_PRICES.items():
-            s[kind_key] = mix_price(models, shares, kind, s.get("fx", 1.0))
-    except UnknownModelError as e:
-        raise AssumptionsError(path, str(e), name, f"mix.{e.model}") from None
-    except InputError as e:
-        raise AssumptionsError(path, str(e), name, "mix") from None
-
-
-def _range(path, scen, key, value):
-    from .simulate import parse_range
-
-    if key not in SCENARIO_KEYS:
-        where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
-        raise AssumptionsError(path, f"unknown key{where}", scen, key)
-    try:
-        return parse_range(key, value)
-    except InputError as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
-
-
-def _check_correlations(path, out: Assumptions, correlations: dict):
-    """Each pair names inputs that some scenario ranges; each scenario's matrix of the pairs it ranges is valid.
-
-    A scenario that fixes one input of a pair (``cac = 50`` in a downside
-    that inherits a ranged cac) simulates without that pair.
-    """
-    from .simulate import check_correlations
-
-    first = out.scenario_names[0]
-    ranged_somewhere = {k for r in out.ranges.values() for k in r}
-    try:
-        check_correlations(correlations, ranged_somewhere)
-    except InputError as e:
-        raise AssumptionsError(path, str(e).split(": ", 1)[-1], first, e.argument) from None
-    for name in out.scenario_names:
-        try:
-            check_correlations(out.correlations_for(name, correlations), out.ranges.get(name, {}))
-        except InputError as e:
-            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, e.argument) from None
-
-
-def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
-    """Validate a parsed assumptions document (the TOML as a dict)."""
-    if not isinstance(data, dict):
-        raise AssumptionsError(path, "must be a TOML table")
-    tables = ("model", "scenarios", "correlations")
-    for key in data:
-        if key not in tables:
-            raise AssumptionsError(path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}",
-                                   key=key)
-    correlations = data.get("correlations", {})
-    if not isinstance(correlations, dict):
-        raise AssumptionsError(path, 'must be a table of "input,input" = coefficient', key="correlations")
-    model = data.get("model", {})
-    if not isinstance(model, dict):
-        raise AssumptionsError(path, "must be a table", key="model")
-    out = Assumptions(source=str(path))
-    for key, value in model.items():
-        if key not in MODEL_KEYS:
-            raise AssumptionsError(path, f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
-                                   key=f"model.{key}")
-        if key == "horizon":
-            try:
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise InputError("horizon", f"horizon must be a whole number of months, got {value!r}")
-                check("horizon", value)
-            except InputError as e:
-                raise AssumptionsError(path, str(e), key="model.horizon") from None
-        elif key in ("draws", "seed"):
-            from .simulate import MAX_DRAWS
-
-            lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
-            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-                raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
-                                       key=f"model.{key}")
-        elif not isinstance(value, str):
-            raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
-        else:
-            value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
-        setattr(out, key, value)
-    scenarios = data.get("scenarios")
-    if not isinstance(scenarios, dict) or not scenarios:
-        raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
-    if len(scenarios) > MAX_SCENARIOS:
-        raise AssumptionsError(path, f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
-                               "(one column each, within Excel's 16,384 columns)", key="scenarios")
-    seen: dict[str, str] = {}
-    for name in scenarios:
-        # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
-        shown = clean_text(name).strip().casefold()
-        if not shown:
-            raise AssumptionsError(path, "scenario names must not be empty (once control characters are removed)",
-                                   name)
-        if shown in seen:
-            raise AssumptionsError(path, f"scenario names must differ in more than upper/lower case or control "
-                                   f"characters ({seen[shown]!r} and {name!r} would show as the same name)", name)
-        seen[shown] = name
-    first: dict | None = None
-    first_ranges: dict = {}
-    for name, raw in scenarios.items():
-        if not isinstance(raw, dict):
-            raise AssumptionsError(path, "must be a table of inputs", name)
-        if not name.strip():
-            raise AssumptionsError(path, "scenario names must not be empty", name)
-        given = {}
-        ranges = {}
-        for key, value in raw.items():
-            if isinstance(value, dict) and key != "mix":
-                ranges[key] = _range(path, name, key, value)
-                given[key] = ranges[key].base
-                continue
-            if key == "mix":
-                if not isinstance(value, dict) or not value:
-                    raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
-                                           '"gpt-4o" = 0.2 }', name, key)
-                for model, share in value.items():
-                    if isinstance(share, bool) or not isinstance(share, (int, float)):
-                        raise AssumptionsError(path, f"share must be a number, got {share!r}", name, f"mix.{model}")
-                given[key] = dict(value)
-                continue
-            if key not in SCENARIO_KEYS:
-                where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
-                raise AssumptionsError(path, f"unknown key{where}", name, key)
-            given[key] = _number(path, name, key, value)
-        merged = dict(first, **given) if first is not None else given
-        if first is not None and "cost_per_mau" in given:
-            for k in TOKEN_KEYS[:4]:
-                merged.pop(k, None)
-        if first is not None and any(k in given for k in TOKEN_KEYS[:4]):
-            merged.pop("cost_per_mau", None)
-        if first is not None and ("cost_per_mau" in given or any(k in given for k in PRICE_KEYS)):
-            if "mix" not in given:
-                merged.pop("mix", None)  # explicit prices replace an inherited mix
-        if first is not None and "mix" in given:
-            for k in PRICE_KEYS:
-                if k not in given:
-                    merged.pop(k, None)  # a mix replaces inherited explicit prices
-        if "mix" in merged:
-            out.mixes[name] = merged["mix"]
-        if first is None:
-            first, first_ranges = given, ranges
-        else:  # inherit the first scenario's ranges for the inputs this one does not name
-            ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
-        ranges = {k: r for k, r in ranges.items() if k in merged}
-        out.scenarios[name] = _complete(path, name, merged, out.horizon)
-        for key, r in ranges.items():  # rules between inputs hold across the whole range, not just the base
-            for bound, value in (("low", r.low), ("high", r.high)):
-                try:
-                    _complete(path, name, dict(merged, **{key: value}), out.horizon)
-                except AssumptionsError as e:
-                    raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
-                                           key) from None
-        if ranges:
-            out.ranges[name] = ranges
-    if correlations:
-        _check_correlations(path, out, correlations)
-        out.correlations = {tuple(p.strip() for p in k.split(",")): float(v) for k, v in correlations.items()}
-    if out.mixes:
-        from .prices import price_data_date
-
-        out.price_data = price_data_date()
-    return out
-
-
-def load(path) -> Assumptions:
-    """Read and validate an assumptions file (TOML)."""
-    p = Path(path)
-    try:
-        if p.exists() and not p.is_file():  # a FIFO would block, /dev/zero would never end
-            raise AssumptionsError(str(path), "is not a regular file")
-        if p.exists() and p.stat().st_size > MAX_BYTES:
-            raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
-                                   "few kilobytes")
-        text = p.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise AssumptionsError(str(path), "no such file") from None
-    except UnicodeDecodeError:
-        raise AssumptionsError(str(path), "is not UTF-8 text") from None
-    except OSError as e:
-        raise AssumptionsError(str(path), f"cannot be read ({e.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
-    except ValueError as e:  # e.g. an integer of thousands of digits
-        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
-    return from_dict(data, str(path))
-
-
-#: The defaults used when no file is given: the 2024 consumer assistant example.
-DEFAULT_ASSUMPTIONS = Path(__file__).with_name("default_assumptions.toml")
-
-
-def default() -> Assumptions:
-    """The bundled defaults: the 2024 consumer assistant example."""
-    a = load(DEFAULT_ASSUMPTIONS)
-    a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
-    return a
-'''
-
-_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
-
-The engine validates with these rules, the assumptions file is checked against
-them, the Excel functions take their argument help from them and the generated
-workbooks take their data validation and input messages from them: one place,
-so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
-import time beyond building this table.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
+import math
+import os
+import sys
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError, XlmodelError
+from ..params import ALL_PARAMS, RULES
 
-__all__ = ["Param", "PARAMS", "check", "RULES"]
+try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
+    from xlwings import arg, func
+except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
+    def func(f=None, **_):
+        return (lambda g: g) if f is None else f
 
-
-@dataclass(frozen=True)
-class Rule:
-    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
-
-    lo: float | None
-    hi: float | None
-    lo_incl: bool = True
-    hi_incl: bool = True
-    integer: bool = False
-    text: str = ""
-
-    def fast_ok(self, x: np.ndarray) -> bool:
-        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
-        lo, hi = x.min(), x.max()
-        if not (np.isfinite(lo) and np.isfinite(hi)):
-            return False
-        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
-            return False
-        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
-            return False
-        return not self.integer or bool(np.all(np.floor(x) == x))
-
-    def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
-        if self.lo is not None:
-            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
-        if self.hi is not None:
-            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
-        if self.integer:
-            good &= np.equal(np.floor(x), x)
-        return good
+    def arg(*_, **__):
+        return lambda g: g
 
 
-RULES = {
-    "fraction": Rule(0, 1, text="must be between 0 and 1"),
-    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
-    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
-    "nonneg": Rule(0, None, text="must be 0 or more"),
-    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
-    "any": Rule(None, None, text="must be a finite number"),
-    "margin": Rule(None, 1, text="must be at most 1"),
-    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+#: the function category in Excel's function wizard (the classic add-in only: xlwings Lite lists no category)
+CATEGORY = "LLM Economics"
+#: where Excel's "help on this function" leads (xlwings Lite only): the README's table of the functions
+HELP_URL = "https://github.com/xlmodel/xlmodel#use-it-in-excel"
+NEVER = "never"
+
+#: help for arguments that are not model inputs
+_ARG_DOCS = {
+    "months": "optional lifetime cap in months (empty: unbounded)",
+    "model": "model name, e.g. gpt-4o-mini (text or a cell)",
+    "kind": "input, output or cached_input (default input)",
+    "provider": "optional provider id, e.g. openai or anthropic",
+    "horizon": "optional months projected, whole number (default 60)",
+    "models": "a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)",
+    "shares": "a matching row or column of traffic shares summing to 1",
+    "fx": "optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD",
+    "organic_users": "optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)",
+    "paying_cost_per_mau": "optional compute cost of a paying user per month (empty: cost_per_mau)",
+    "migration_month": "optional month from which routed_share of compute runs on the small model (empty: none)",
+    "large_price": "large model's price per 1M tokens (needed with migration_month)",
+    "small_price": "small model's price per 1M tokens (needed with migration_month)",
+    "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
+    "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
+              "all three: PERT)",
+    "draws": "optional number of draws (default 10,000)",
+    "seed": "optional random seed, whole number (default 0): same seed, same numbers",
+    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
+    "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
 }
 
+#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    rule: str
-    unit: str
-    doc: str
-    default: float | None = None  # None: required (or derived, see docs)
-    fmt: str = "money"  # number format: money | percent | number | months | price
-
-    @property
-    def rule_text(self) -> str:
-        return RULES[self.rule].text
-
-
-_p = Param
+def arg_doc(name: str, fn_name: str) -> str:
+    # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
+    own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
+    if name in _ARG_DOCS and not own:
+        return _ARG_DOCS[name]
+    p = ALL_PARAMS[name]
+    text = f"{p.doc}; {p.unit}"
+    if p.default is not None:
+        text += f" (default {p.default:g})"
+    return text
 
 
-#: Every named input of MODEL.md, in the order a finance user reads them.
-PARAMS: dict[str, Param] = {
-    p.name: p
-    for p in [
-        # acquisition
-        _p("cash", "any", "currency", "cash at month 0"),
-        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
-        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
-        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
-        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
-        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
-        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
-        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
-        # retention and monetisation
-        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
-        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
-        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
-        # compute
-        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
-        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
-           "compute cost of a paying user per month (empty: cost_per_mau)"),
-        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
-        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
-        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
-        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
-        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
-        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
-        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
-        # overheads and money
-        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
-        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
-        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
-        _p("horizon", "months", "months", "months projected", 60, "months"),
-        # small-model migration
-        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
-        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
-        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
-        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
-        _p("months", "months", "months", "months of savings counted", fmt="months"),
-        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
-        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
-        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
-        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
-        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
-        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
-    ]
-}
+def excel():
+    """Apply xlwings' decorators: per-argument help, 2-D ranges, one category (classic), a help link (Lite)."""
 
-# Arguments of the closed-form functions that are not scenario inputs.
-_EXTRA = {
-    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
-    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
-    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
-    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
-    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
-    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
-    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
-    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
-}
+    def deco(f):
+        names = f.__code__.co_varnames[: f.__code__.co_argcount]
+        for name in reversed(names):
+            f = arg(name, ndim=2, doc=arg_doc(name, f.__name__))(f)
+        return func(category=CATEGORY, help_url=HELP_URL)(f)
 
-ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
-
-def describe_rule(name: str, rule: str | None = None) -> str:
-    """``churn must be between 0 and 1 (monthly fraction)``."""
-    p = ALL_PARAMS.get(name)
-    r = rule or (p.rule if p else "any")
-    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
-    return f"{name} {RULES[r].text}{unit}"
+    return deco
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
+# ------------------------------------------------------------------ conversion
 
 
-def check(name: str, value, rule: str | None = None) -> np.ndarray:
-    """Return ``value`` as a float array, or raise :class:`InputError`.
+#: the longest message a cell shows (Excel holds 32,767 characters; a message quoting a huge value is cut)
+MAX_MESSAGE = 500
 
-    The message names the argument, the rule and the first offending value.
-    """
-    r = RULES[rule or ALL_PARAMS[name].rule]
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
-        raise InputError(name, f"{name} must be a number, got {value!r}")
+
+def message(err: BaseException) -> str:
+    text = str(err) if isinstance(err, XlmodelError) else f"unexpected error: {type(err).__name__}: {err}"
+    text = "#VALUE! " + " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 30] + f"... ({len(text):,} characters)"
+
+
+def grid(name, value):
+    """Excel value -> 2-D list of cells (a scalar is 1x1; a 1-D list is a column)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return [[None]]
+        if all(isinstance(r, (list, tuple)) for r in value):
+            rows = [list(r) for r in value]
+        elif any(isinstance(r, (list, tuple)) for r in value):
+            raise XlmodelError(f"{name} must be a rectangular range")
+        else:
+            rows = [[v] for v in value]
+        widths = {len(r) for r in rows}
+        if len(widths) != 1 or 0 in widths:
+            raise XlmodelError(f"{name} must be a rectangular range")
+        return rows
+    return [[value]]
+
+
+def number(name, cell, default):
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        if default is None:
+            raise XlmodelError(f"{name} is required")
+        return default
+    if isinstance(cell, bool) or isinstance(cell, str) or not isinstance(cell, (int, float, np.number)):
+        shown = ("TRUE" if cell else "FALSE") if isinstance(cell, bool) else repr(cell)
+        raise XlmodelError(f"{name} must be a number, got {shown}")
+    return float(cell)
+
+
+def to_excel(x):
+    """Engine result -> Excel value: float, 'never', or a 2-D list of those."""
+    if isinstance(x, float) and not math.isnan(x):
+        return NEVER if math.isinf(x) else x
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 0:
+        v = float(a)
+        if math.isnan(v):
+            return message(XlmodelError("the result is not a number"))
+        return NEVER if math.isinf(v) else v
+    return [[to_excel(v) for v in row] for row in a.reshape(a.shape[0], -1).tolist()]
+
+
+def raises() -> bool:
+    """True in xlwings Lite (Pyodide), where a raised error is a real #VALUE! cell with the message on hover, so
+    that IFERROR and ISERROR work; the classic add-in would show a traceback, so there a cell gets the text."""
+    return sys.platform == "emscripten" or os.environ.get("XLMODEL_RAISE_ERRORS") == "1"
+
+
+def fail(err: BaseException):
+    """The whole result is one error: raise it where the runtime shows errors as errors, else the message text."""
+    text = message(err)
+    if raises():
+        raise XlmodelError(text[len("#VALUE! "):]) from None
+    return text
+
+
+def one(fn, cells: dict, defaults: dict, convert=number, whole: bool = False):
+    """One scenario: Excel cells -> number, 'never' or a message (``whole``: it is the call's only cell)."""
     try:
-        x = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(name, f"{name} must be a number, got {value!r}") from None
-    if x.size and r.fast_ok(x):
-        return x
-    good = r.ok(x)
-    if not good.all():
-        bad = x[~good].flat[0] if x.ndim else x
-        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
-    return x
+        return to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e) if whole else message(e)
+
+
+#: the most cells one call returns: a million, a full column of a sheet (a 10,000-row column against a
+#: 10,000-column row would be 100 million cells, gigabytes, and no sheet shows them)
+MAX_CELLS = 1_048_576
+
+
+def call(fn, args: dict, defaults: dict, convert=number, vectorised: bool = True):
+    """Call ``fn`` over Excel values: one vectorised call for a range of scenarios.
+
+    A single cell per argument gives one value. Ranges broadcast like numpy
+    (a column of scenarios against single cells gives a column). Each cell is
+    validated on its own first (its type, then each argument's rule); the
+    good rows are computed in one vectorised call and a bad row gets its own
+    message, so one bad cell neither blanks nor slows the others. What cannot
+    be told apart cell by cell (a rule between arguments) is evaluated row by
+    row. ``convert`` turns one cell into the engine's argument; a function
+    that is not ``vectorised`` is called cell by cell.
+    """
+    try:
+        cells = {k: np.array(grid(k, v), dtype=object) for k, v in args.items()}
+        try:
+            shape = np.broadcast_shapes(*(c.shape for c in cells.values()))
+        except ValueError:
+            raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
+        if shape[0] * shape[1] > MAX_CELLS:
+            raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
+                               f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
+    except Exception as e:  # noqa: BLE001
+        return fail(e)
+    if shape == (1, 1):
+        return one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert, whole=True)
+    b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
+    if not vectorised:
+        return [[one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
+                for i in range(shape[0])]
+    n = shape[0] * shape[1]
+    out = np.empty(n, dtype=object)
+    bad = np.zeros(n, dtype=bool)
+    conv = {}
+    for k, c in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
+        vals = np.empty(c.shape, dtype=float)
+        for idx, x in np.ndenumerate(c):
+            try:
+                vals[idx] = number(k, x, defaults.get(k))
+            except XlmodelError as e:
+                vals[idx] = np.nan
+                rows = np.zeros(c.shape, dtype=bool)
+                rows[idx] = True
+                hit = np.broadcast_to(rows, shape).reshape(-1) & ~bad
+                out[hit] = message(e)
+                bad |= hit
+        # a single cell stays a single value (a horizon must be one number); a range, one value a row
+        conv[k] = vals.reshape(()) if c.size == 1 else np.broadcast_to(vals, shape).reshape(-1)
+    for _ in range(len(conv) + 1):  # each argument's rule, cell by cell, as the engine reports it
+        good = ~bad
+        if not good.any():
+            break
+        try:
+            res = np.broadcast_to(np.asarray(fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}),
+                                             dtype=float), (int(good.sum()),))
+        except InputError as e:
+            rule = ALL_PARAMS.get(e.argument)
+            if rule is None or e.argument not in conv:
+                break
+            x = np.broadcast_to(conv[e.argument], (n,))
+            fails = good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)  # nan: an empty optional cell, not a bad one
+            if not fails.any():
+                break
+            bad |= fails  # these rows get their own call below: its message, or its value where the function's
+            continue      # rule for the argument is wider than the model input's (payback takes a CAC of 0)
+        except XlmodelError:
+            break
+        except Exception as e:  # noqa: BLE001
+            return fail(e)
+        out[good] = [to_excel(float(v)) for v in res]
+        bad |= good
+        break
+    rest = np.flatnonzero(out == None)  # noqa: E711 - rows only a row-by-row call can tell apart
+    for i in rest:
+        r, c = divmod(int(i), shape[1])
+        out[i] = one(fn, {k: a[r, c] for k, a in b.items()}, defaults, convert)
+    return out.reshape(shape).tolist()
+
+
+UNSET = math.nan  # an empty optional cell whose default is "not given" (unbounded, same as input price)
+
+
+def whole(name, cell, default, lo, hi):
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return default
+    x = number(name, cell, default)
+    if not (x == int(x) and lo <= x <= hi):
+        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
+    return int(x)
+
+
+def single(name, value, default):
+    g = grid(name, value)
+    if len(g) != 1 or len(g[0]) != 1:
+        raise XlmodelError(f"{name} must be a single cell")
+    return g[0][0] if g[0][0] is not None and not (isinstance(g[0][0], str) and not g[0][0].strip()) else default
+
+
+def stat(v: float):
+    return "n/a" if math.isnan(v) else (NEVER if math.isinf(v) else v)
+'''
+
+_SOURCES["xlmodel/udfs/closed_form.py"] = r'''"""The closed-form Excel functions: CAC, LTV, payback, compute cost, GPU price, migration NPV.
+
+Each calls its engine twin in :mod:`xlmodel.closed_form` (or
+:mod:`xlmodel.migration`) over a cell or a range of scenarios.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import engine
+from ..params import ALL_PARAMS
+from .cells import UNSET, call, excel
+
+__all__ = ["LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_MIGRATION_NPV"]
+
+
+@excel()
+def LLM_CAC(spend, new_users, paid_share=None):
+    """Customer acquisition cost: spend / (new_users * paid_share). Blended CAC with paid_share 1 (default)."""
+    return call(engine.cac, dict(spend=spend, new_users=new_users, paid_share=paid_share), {"paid_share": 1.0})
+
+
+def _ltv(arpu, gross_margin, churn, annual_discount_rate, months):
+    # All-empty months: unbounded. A mix of empty and filled cells fails the
+    # vectorised call and is then evaluated cell by cell.
+    return engine.ltv(arpu, gross_margin, churn, annual_discount_rate, None if np.isnan(months).all() else months)
+
+
+@excel()
+def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
+    """Lifetime value: discounted contribution arpu*gross_margin over the user's survival (month-end flows, Excel NPV convention)."""
+    return call(_ltv, dict(arpu=arpu, gross_margin=gross_margin, churn=churn,
+                           annual_discount_rate=annual_discount_rate, months=months),
+                {"annual_discount_rate": 0.0, "months": UNSET})
+
+
+@excel()
+def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
+    """Months until cumulative contribution repays CAC, fractional; never if it does not."""
+    return call(engine.payback_months, dict(cac=cac, arpu=arpu, gross_margin=gross_margin, churn=churn),
+                {"churn": 0.0})
+
+
+@excel()
+def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None):
+    """Inference cost per monthly active user per month, from tokens per MAU and prices per 1M tokens."""
+    def fn(cached_price, input_price, **kw):
+        return engine.cost_per_mau(input_price=input_price, cached_price=np.where(
+            np.isnan(cached_price), input_price, cached_price), **kw)
+
+    return call(fn, dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
+                         output_price=output_price, cached_share=cached_share, cached_price=cached_price),
+                {"cached_share": 0.0, "cached_price": UNSET})
+
+
+@excel()
+def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
+    """Self-hosted price per 1M tokens: gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6."""
+    return call(engine.gpu_price_per_mtok, dict(gpu_hour_cost=gpu_hour_cost, tokens_per_second=tokens_per_second,
+                                                utilization=utilization), {"utilization": 1.0})
+
+
+@excel()
+def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
+                      routed_share=None, token_growth=None, price_decline=None, monthly_revenue=None,
+                      revenue_loss=None):
+    """NPV of moving traffic to a small model: -migration_cost + NPV(monthly rate, monthly savings net of lost revenue)."""
+    return call(engine.migration_npv, dict(
+        monthly_tokens=monthly_tokens, large_price=large_price, small_price=small_price,
+        migration_cost=migration_cost, months=months, annual_discount_rate=annual_discount_rate,
+        routed_share=routed_share, token_growth=token_growth, price_decline=price_decline,
+        monthly_revenue=monthly_revenue, revenue_loss=revenue_loss,
+    ), {k: ALL_PARAMS[k].default for k in ("routed_share", "token_growth", "price_decline", "monthly_revenue",
+                                           "revenue_loss")})
+'''
+
+_SOURCES["xlmodel/udfs/cohorts.py"] = r'''"""The cohort Excel functions: a signup cohort's LTV and churn from its retention curve."""
+
+from __future__ import annotations
+
+from ..actuals import cohort_churn, cohort_ltv
+from ..errors import XlmodelError
+from .cells import excel, fail, grid, number, single, to_excel
+
+__all__ = ["LLM_COHORT_LTV", "LLM_COHORT_CHURN"]
+
+
+def _curve(retention) -> list[float]:
+    """A row or column of retention shares; empty cells at the end are dropped (a ragged triangle row)."""
+    rows = grid("retention", retention)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise XlmodelError("retention must be one row or one column of shares")
+    cells = [c for row in rows for c in row]
+    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+        cells.pop()
+    if not cells:
+        raise XlmodelError("retention must hold at least one share")
+    for i, c in enumerate(cells, start=1):
+        if c is None or (isinstance(c, str) and not c.strip()):
+            raise XlmodelError(f"retention month {i} is empty: only cells at the end may be empty")
+    return [number(f"retention (month {i})", c, None) for i, c in enumerate(cells, start=1)]
+
+
+@excel()
+def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tail=None):
+    """Lifetime value of a signup cohort from its retention curve: discounted observed months plus a geometric tail."""
+    try:
+        t = single("tail", tail, True)
+        if not isinstance(t, bool):
+            raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
+        return to_excel(cohort_ltv(_curve(retention), number("arpu", single("arpu", arpu, None), None),
+                                   number("gross_margin", single("gross_margin", gross_margin, None), None),
+                                   number("annual_discount_rate", single("annual_discount_rate",
+                                                                         annual_discount_rate, 0.0), 0.0), t))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
+
+
+@excel()
+def LLM_COHORT_CHURN(retention):
+    """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
+    try:
+        return to_excel(cohort_churn(_curve(retention)))
+    except Exception as e:  # noqa: BLE001
+        return fail(e)
+'''
+
+_SOURCES["xlmodel/udfs/plan.py"] = r'''"""The plan's Excel functions: runway, the monthly projection and the Monte Carlo simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import engine
+from ..assumptions import from_dict
+from ..errors import AssumptionsError, XlmodelError
+from ..params import ALL_PARAMS
+from ..simulate import MAX_DRAWS, simulate
+from .cells import UNSET, call, excel, fail, grid, number, stat, whole
+
+__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "SIMULATE_HEADER"]
+
+#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
+_NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
+
+_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon",
+                                                           "organic_growth", "cac_elasticity", "routed_share")}
+_PROJECTION_DEFAULTS.update({k: UNSET for k in _NOT_GIVEN}, migration_cost=0.0)
+
+
+def _projection_kw(kw: dict) -> dict:
+    """Empty optional cells (NaN) mean "not given" (None); a range mixing empty and filled
+    cells is evaluated cell by cell."""
+    out = dict(kw)
+    for k in _NOT_GIVEN:
+        nan = np.isnan(np.asarray(out[k], dtype=float))
+        if nan.all():
+            out[k] = None
+        elif nan.any():
+            raise XlmodelError(f"{k}: some cells empty")
+    return out
+
+
+def _runway(**kw):
+    return engine.runway_months(**_projection_kw(kw))
+
+
+@excel()
+def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
+               paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
+               organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
+               routed_share=None, large_price=None, small_price=None, migration_cost=None):
+    """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
+    return call(_runway, dict(locals()), _PROJECTION_DEFAULTS)  # every argument, by name
+
+
+@excel()
+def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
+                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
+                   organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
+                   routed_share=None, large_price=None, small_price=None, migration_cost=None):
+    """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
+    args = dict(locals())  # every argument, by name
+    try:
+        scalars = {}
+        for k, v in args.items():
+            g = grid(k, v)
+            if len(g) != 1 or len(g[0]) != 1:
+                raise XlmodelError(f"{k} must be a single cell: LLM_PROJECTION takes one scenario")
+            scalars[k] = number(k, g[0][0], _PROJECTION_DEFAULTS.get(k))
+        p = engine.project(**_projection_kw(scalars))
+        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
+        return [list(engine.Projection.ROWS)] + table.tolist()
+    except Exception as e:  # noqa: BLE001
+        return fail(e)
+
+
+#: LLM_SIMULATE's header row
+SIMULATE_HEADER = ("output", "mean", "p5", "p10", "p50", "p90", "p95", "share_never")
+
+
+def _ranges_table(ranges) -> dict:
+    """LLM_SIMULATE's table -> a scenario whose inputs may be range mappings (as in an assumptions file)."""
+    rows = grid("ranges", ranges)
+    if len(rows[0]) != 4:
+        raise XlmodelError(f"ranges must have four columns (name, low, mode, high), got {len(rows[0])}")
+    scen = {}
+    for i, (name, lo, mode, hi) in enumerate(rows, start=1):
+        if name is None or (isinstance(name, str) and not name.strip()):
+            continue  # an empty row
+        if not isinstance(name, str):
+            raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
+        name = name.strip()
+        empty = [c is None or (isinstance(c, str) and not c.strip()) for c in (lo, mode, hi)]
+        if i == 1 and name.lower() in ("name", "input") and all(isinstance(c, str) for c in (lo, mode, hi)):
+            continue  # a header row
+        if name in scen:
+            raise XlmodelError(f"ranges row {i}: {name} is given twice")
+        if empty == [True, False, True]:
+            scen[name] = number(name, mode, None)
+        elif empty == [False, True, False]:
+            scen[name] = {"low": number(f"{name} low", lo, None), "high": number(f"{name} high", hi, None)}
+        elif empty == [False, False, False]:
+            scen[name] = {"low": number(f"{name} low", lo, None), "mode": number(f"{name} mode", mode, None),
+                          "high": number(f"{name} high", hi, None)}
+        else:
+            raise XlmodelError(f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
+                               "(uniform), or all three (PERT)")
+    return scen
+
+
+@excel()
+def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
+    """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
+    try:
+        one = lambda name, v: None if v is None else grid(name, v)[0][0]  # noqa: E731
+        n = whole("draws", one("draws", draws), 10_000, 1, MAX_DRAWS)
+        k = whole("seed", one("seed", seed), 0, 0, 2**63 - 1)
+        h = whole("horizon", one("horizon", horizon), int(ALL_PARAMS["horizon"].default), 1, 1200)
+        scen = _ranges_table(ranges)
+        try:
+            a = from_dict({"model": {"horizon": h}, "scenarios": {"ranges": scen}}, "ranges")
+        except AssumptionsError as e:
+            raise XlmodelError(f"{e.key}: {e.message}" if e.key else e.message) from None
+        sim = simulate(a.simulation_inputs(), draws=n, seed=k)
+        table = [list(SIMULATE_HEADER)]
+        for name in sim.outputs:
+            st = sim.stats(name)
+            row = [name] + [stat(st[c]) for c in SIMULATE_HEADER[1:-1]]
+            row.append(st["share_never"] if "share_never" in st else "")
+            table.append(row)
+        return table
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
+'''
+
+_SOURCES["xlmodel/udfs/prices.py"] = r'''"""The price Excel functions: a model's price and a routing mix's, from genai-prices' bundled data."""
+
+from __future__ import annotations
+
+from ..errors import XlmodelError
+from ..prices import mix_price, price
+from .cells import call, excel, fail, grid, number, to_excel
+
+__all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
+
+
+#: what each LLM_PRICE argument must be, for its message
+_PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
+               "provider": "a provider id (text)", "fx": "a number above 0 (model currency per USD)"}
+
+
+def _price_arg(name, cell, default):
+    """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
+    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    if empty and default is not None:
+        return default
+    if name == "fx":
+        return number(name, cell, default)
+    if empty or not isinstance(cell, str):
+        raise XlmodelError(f"{name} must be {_PRICE_ARGS[name]}, got {cell!r}")
+    return cell.strip()
+
+
+@excel()
+def LLM_PRICE(model, kind=None, provider=None, fx=None):
+    """Price per 1M tokens of a model: USD from the genai-prices package's bundled data (offline), times fx."""
+
+    def one(model, kind, provider, fx):
+        return price(model, kind.lower(), provider.lower() or None, fx)
+
+    return call(one, dict(model=model, kind=kind, provider=provider, fx=fx),
+                {"kind": "input", "provider": "", "fx": 1.0}, convert=_price_arg, vectorised=False)
+
+
+@excel()
+def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
+    """Price per 1M tokens of a routing mix of models: fx * SUM(share * USD price), genai-prices' bundled data."""
+    try:
+        names = [c for row in grid("models", models) for c in row]
+        weights = [c for row in grid("shares", shares) for c in row]
+        if len(names) != len(weights):
+            raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
+        pairs = [(m, w) for m, w in zip(names, weights)
+                 if not (m is None or (isinstance(m, str) and not m.strip()))]
+        for m, w in pairs:
+            if not isinstance(m, str):
+                raise XlmodelError(f"models must be model names (text), got {m!r}")
+        mix_models = [m for m, _ in pairs]
+        mix_shares = [number(f"shares ({m})", w, None) for m, w in pairs]
+        k = _price_arg("kind", grid("kind", kind)[0][0] if kind is not None else None, "input").lower()
+        f = _price_arg("fx", grid("fx", fx)[0][0] if fx is not None else None, 1.0)
+        return to_excel(mix_price(mix_models, mix_shares, k, f))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
 '''
 
 _SOURCES["xlmodel/frozen_prices.py"] = r'''"""Model prices frozen into text, for where genai-prices cannot run (xlwings Lite).
@@ -8142,14 +7163,17 @@ _SOURCES["xlmodel/closed_form.py"] = r'''"""Closed-form metrics of the model: ra
 Vectorised like numpy-financial: arguments broadcast, scalar inputs give a
 Python ``float`` back, arrays give arrays; "never" is ``math.inf``. Part of the
 engine (``xlmodel.engine`` re-exports every name); definitions in docs/model.md.
+
+numpy-financial is imported by :func:`excel_npv` when it runs, not here: where
+it is missing (an xlwings Lite whose package install failed) only the NPV
+functions say so, and everything else still works.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import numpy_financial as npf
 
-from .errors import InputError
+from .errors import InputError, XlmodelError
 from .params import check
 
 __all__ = ["monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months", "excel_npv"]
@@ -8190,6 +7214,20 @@ def _finite(result, what: str, ok=None, **inputs):
     raise InputError(extreme[0] if extreme else "input",
                      f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
                      "model can compute")
+
+
+#: what a missing numpy-financial costs, said where it is needed
+NPF_MISSING = ("the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
+               "add the line numpy-financial to the requirements.txt tab and restart)")
+
+
+def _npf():
+    """numpy-financial, imported on first use; a one-line error naming the fix when it is missing."""
+    try:
+        import numpy_financial
+    except ImportError:
+        raise XlmodelError(NPF_MISSING) from None
+    return numpy_financial
 
 
 def _months(name, value):
@@ -8512,6 +7550,7 @@ def excel_npv(rate, values):
     >>> round(excel_npv(0.10, [-10000, 3000, 4200, 6800]), 2)
     1188.44
     """
+    npf = _npf()  # one rule for a cell and for a column: the NPV is numpy-financial's
     r = np.asarray(rate, dtype=float)
     v = np.asarray(values, dtype=float)
     padded = np.concatenate([np.zeros(v.shape[:-1] + (1,)), v], axis=-1)
@@ -8524,6 +7563,196 @@ def excel_npv(rate, values):
             t = np.arange(padded.shape[-1])
             out = (padded / (1 + r[..., None]) ** t).sum(axis=-1)
     return _out(_finite(out, "NPV", rate=r, values=np.max(np.abs(v), axis=-1) if v.size else 0.0))
+'''
+
+_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
+
+The engine validates with these rules, the assumptions file is checked against
+them, the Excel functions take their argument help from them and the generated
+workbooks take their data validation and input messages from them: one place,
+so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
+import time beyond building this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
+
+    lo: float | None
+    hi: float | None
+    lo_incl: bool = True
+    hi_incl: bool = True
+    integer: bool = False
+    text: str = ""
+
+    def fast_ok(self, x: np.ndarray) -> bool:
+        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
+        lo, hi = x.min(), x.max()
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return False
+        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
+            return False
+        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
+            return False
+        return not self.integer or bool(np.all(np.floor(x) == x))
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        good = np.isfinite(x)
+        if self.lo is not None:
+            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
+        if self.hi is not None:
+            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
+        if self.integer:
+            good &= np.equal(np.floor(x), x)
+        return good
+
+
+RULES = {
+    "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
+    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
+    "nonneg": Rule(0, None, text="must be 0 or more"),
+    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
+    "any": Rule(None, None, text="must be a finite number"),
+    "margin": Rule(None, 1, text="must be at most 1"),
+    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    rule: str
+    unit: str
+    doc: str
+    default: float | None = None  # None: required (or derived, see docs)
+    fmt: str = "money"  # number format: money | percent | number | months | price
+
+    @property
+    def rule_text(self) -> str:
+        return RULES[self.rule].text
+
+
+_p = Param
+
+
+#: Every named input of MODEL.md, in the order a finance user reads them.
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # acquisition
+        _p("cash", "any", "currency", "cash at month 0"),
+        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
+        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
+        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
+        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
+        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
+        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
+        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
+        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
+        # retention and monetisation
+        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
+        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
+        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        # compute
+        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
+        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
+           "compute cost of a paying user per month (empty: cost_per_mau)"),
+        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
+        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
+        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
+        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
+        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
+        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
+        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
+        # overheads and money
+        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
+        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
+        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
+        _p("horizon", "months", "months", "months projected", 60, "months"),
+        # small-model migration
+        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
+        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
+        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
+        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
+        _p("months", "months", "months", "months of savings counted", fmt="months"),
+        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
+        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
+        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
+        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
+        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
+        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+    ]
+}
+
+#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+#: what a routing mix of models sets: scenario key -> genai-prices kind
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+
+# Arguments of the closed-form functions that are not scenario inputs.
+_EXTRA = {
+    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
+    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
+    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
+    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
+    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
+    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
+    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
+    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+}
+
+ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
+
+def describe_rule(name: str, rule: str | None = None) -> str:
+    """``churn must be between 0 and 1 (monthly fraction)``."""
+    p = ALL_PARAMS.get(name)
+    r = rule or (p.rule if p else "any")
+    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
+    return f"{name} {RULES[r].text}{unit}"
+
+
+def reject_unknown(other: dict):
+    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
+    for k in other:
+        if k not in PARAMS:
+            raise InputError(k, f"{k} is not an input of the model")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def check(name: str, value, rule: str | None = None) -> np.ndarray:
+    """Return ``value`` as a float array, or raise :class:`InputError`.
+
+    The message names the argument, the rule and the first offending value.
+    """
+    r = RULES[rule or ALL_PARAMS[name].rule]
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise InputError(name, f"{name} must be a number, got {value!r}")
+    try:
+        x = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{name} must be a number, got {value!r}") from None
+    if x.size and r.fast_ok(x):
+        return x
+    good = r.ok(x)
+    if not good.all():
+        bad = x[~good].flat[0] if x.ndim else x
+        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
+    return x
 '''
 
 _SOURCES["xlmodel/migration.py"] = r'''"""The NPV of migrating traffic to a small model (docs/model.md, "Small-model migration NPV").
@@ -8665,6 +7894,39 @@ def migration_payback_month(monthly_tokens, large_price, small_price, migration_
     return _out(np.where(ok.any(axis=-1), first, np.inf))
 '''
 
+_SOURCES["xlmodel/outputs.py"] = r'''"""Every output of the model and its unit: one table for tables, workbooks and JSON consumers.
+
+"currency" stands for the model's currency (each surface puts its name in).
+"""
+
+from __future__ import annotations
+
+__all__ = ["OUTPUT_UNITS"]
+
+#: units of every output, for tables, workbooks and JSON consumers
+OUTPUT_UNITS = {
+    "blended_cac": "currency per new user",
+    "paid_cac": "currency per user bought with ads",
+    "cost_per_mau": "currency per MAU per month",
+    "cost_per_paying_mau": "currency per paying MAU per month",
+    "blended_cost_per_mau": "currency per MAU per month",
+    "revenue_per_mau": "currency per MAU per month",
+    "contribution_per_mau": "currency per MAU per month",
+    "gross_margin": "fraction of revenue",
+    "ltv": "currency per user",
+    "ltv_to_cac": "ratio",
+    "ltv_to_paid_cac": "ratio",
+    "payback_months": "months",
+    "payback_months_paid": "months",
+    "breakeven_conversion": "fraction of MAU",
+    "runway_months": "months",
+    "runway_months_without_migration": "months",
+    "migration_npv": "currency",
+    "migration_payback_month": "month",
+    "ending_cash": "currency",  # cash at the horizon (simulations report it)
+}
+'''
+
 _SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection and the runway (docs/model.md, "Monthly projection and runway").
 
 Part of the engine (``xlmodel.engine`` re-exports every name).
@@ -8680,15 +7942,9 @@ import numpy as np
 
 from .closed_form import _finite, _out
 from .errors import InputError
-from .params import PARAMS, check
+from .params import PARAMS, check, reject_unknown
 
 __all__ = ["Projection", "project", "runway_months", "runway_from_cash", "runway_stream", "RunwayStream"]
-
-
-def _reject_unknown(other: dict):
-    for k in other:
-        if k not in PARAMS:
-            raise InputError(k, f"{k} is not an input of the model")
 
 
 @dataclass(frozen=True)
@@ -8731,7 +7987,7 @@ MIGRATION_NEEDS = ("large_price", "small_price", "routed_share", "migration_cost
 
 
 def _projection_inputs(kw: dict, other: dict):
-    _reject_unknown(other)
+    reject_unknown(other)
     h = check("horizon", kw.pop("horizon"))
     if h.ndim:
         raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
@@ -9142,6 +8398,923 @@ def _first_below_zero(k, prev, cash, burn, run, alive):
         flat_alive[idx] = False
 '''
 
+_SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
+
+Three steps, each a function a reader can check against the table of
+MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
+definition each, ``nan`` in the scenarios where it is undefined
+(:func:`_values`); and what the caller asked for where an output is
+undefined: an error, ``None`` or ``nan`` (:func:`_shape`). Part of the
+engine (``xlmodel.engine`` re-exports every name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, monthly_rate, payback_months
+from .errors import InputError
+from .params import TOKEN_KEYS, check, reject_unknown
+from .projection import blended_cost_per_mau
+
+__all__ = ["UnitEconomics", "unit_economics", "summary_unit_economics", "resolve_cost_per_mau"]
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """Every output of the unit-economics table, per MAU per month.
+
+    ``None`` only with ``unit_economics(..., undefined="none")``, for outputs
+    that are undefined.
+    """
+
+    blended_cac: float | None
+    paid_cac: float
+    cost_per_mau: float
+    cost_per_paying_mau: float
+    blended_cost_per_mau: float
+    revenue_per_mau: float
+    contribution_per_mau: float
+    gross_margin: float | None
+    ltv: float | None
+    ltv_to_cac: float | None
+    ltv_to_paid_cac: float | None
+    payback_months: float | None
+    payback_months_paid: float | None
+    breakeven_conversion: float | None
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def keys(self):
+        return [f.name for f in fields(self)]
+
+
+def resolve_cost_per_mau(cost, tokens: dict):
+    """cost_per_mau as given, or derived from the token inputs.
+
+    Both may be given (a completed scenario carries both) when they agree.
+    """
+    needed = TOKEN_KEYS[:4]
+    given = {k: v for k, v in tokens.items() if v is not None}
+    derived = None
+    if all(k in given for k in needed):
+        derived = np.asarray(_cost_per_mau(
+            given["input_tokens"], given["output_tokens"], given["input_price"], given["output_price"],
+            given.get("cached_share", 0.0), given.get("cached_price"),
+        ))
+    if cost is None:
+        if derived is None:
+            missing = [k for k in needed if k not in given]
+            raise InputError(
+                "cost_per_mau",
+                f"cost_per_mau is required (or all of {', '.join(needed)}); missing {missing[0]}",
+            )
+        return derived
+    c = check("cost_per_mau", cost)
+    if derived is not None and not np.allclose(c, derived, rtol=1e-12, atol=0):
+        raise InputError(
+            "cost_per_mau",
+            "cost_per_mau must equal the cost from the token inputs when both are given "
+            f"(got {float(np.ravel(c)[0]):.10g}, tokens give {float(np.ravel(derived)[0]):.10g})",
+        )
+    return c
+
+
+def unit_economics(
+    *,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau=None,
+    paid_share=1.0,
+    annual_discount_rate=0.0,
+    input_tokens=None,
+    output_tokens=None,
+    input_price=None,
+    output_price=None,
+    cached_share=None,
+    cached_price=None,
+    ad_spend=None,
+    organic_users=None,
+    paying_cost_per_mau=None,
+    undefined="raise",
+    **other,
+) -> UnitEconomics:
+    """The LLM app's unit economics per MAU per month.
+
+    Parameters
+    ----------
+    cac : float or array_like
+        Ad spend per user bought with ads (currency, > 0).
+    churn : float or array_like
+        Monthly churn (fraction, 0 to 1).
+    conversion : float or array_like
+        Share of MAU that pays (fraction, 0 to 1).
+    arppu : float or array_like
+        Revenue per paying user per month (currency, >= 0).
+    cost_per_mau : float or array_like, optional
+        Compute cost per MAU per month; or give the token inputs of
+        :func:`cost_per_mau` instead (``input_tokens``, ``output_tokens``,
+        ``input_price``, ``output_price``, ``cached_share``, ``cached_price``).
+    paid_share : float or array_like, default 1
+        Share of new users that come from ads (0 < paid_share <= 1).
+    annual_discount_rate : float or array_like, default 0
+        Annual effective rate used to discount LTV.
+    ad_spend : float or array_like, optional
+        Ad spend in month 1; needed with ``organic_users`` (blended CAC).
+    organic_users : float or array_like, optional
+        New users in month 1 who come without ads; then ``blended_cac =
+        ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
+    paying_cost_per_mau : float or array_like, optional
+        Compute cost of a paying user per month (default ``cost_per_mau``).
+    undefined : {"raise", "none", "nan"}, default "raise"
+        What to do when revenue is 0 (gross margin, LTV and payback are
+        undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
+        in month 1 (no blended CAC): raise
+        :class:`InputError`, or return ``None`` for those outputs (for arrays,
+        ``None`` when any scenario is undefined) and compute the rest, or
+        (``"nan"``, for arrays of scenarios such as a simulation's draws)
+        ``nan`` in just the scenarios where an output is undefined.
+    **other
+        Other scenario inputs (``cash``, ``ad_spend``, ...) are accepted and
+        ignored, so a whole scenario can be passed; unknown names are an error.
+
+    Returns
+    -------
+    UnitEconomics
+        ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
+        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
+        ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
+        conversion*(cost_per_paying_mau - cost_per_mau)``;
+        ``revenue_per_mau = conversion*arppu``;
+        ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
+        ``gross_margin = contribution/revenue`` (revenue must be above 0);
+        ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
+        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
+        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
+        and ``payback_months_paid`` the same on ``paid_cac``;
+        ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
+        cost_per_mau))``, the conversion at which revenue per MAU equals the
+        blended cost (``cost_per_mau/arppu`` when payers cost the same;
+        undefined when a payer's revenue does not cover their extra cost).
+
+    Examples
+    --------
+    >>> ue = unit_economics(cac=20, paid_share=0.7, churn=0.1, conversion=0.05,
+    ...                     arppu=20, cost_per_mau=0.4)
+    >>> ue.blended_cac, ue.revenue_per_mau, ue.contribution_per_mau
+    (14.0, 1.0, 0.6)
+    >>> round(ue.ltv, 6), round(ue.ltv_to_cac, 6)
+    (6.0, 0.428571)
+    """
+    reject_unknown(other)
+    if undefined not in ("raise", "none", "nan"):
+        raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
+    x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
+                dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
+                     output_price=output_price, cached_share=cached_share, cached_price=cached_price),
+                ad_spend, organic_users, paying_cost_per_mau)
+    if undefined == "raise":
+        _raise_undefined(x)
+    return _shape(_values(x), x, undefined)
+
+
+# ------------------------------------------------------------ step 1: inputs
+
+
+def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
+            paying_cost_per_mau) -> dict:
+    """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
+    x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
+             conversion=check("conversion", conversion), arppu=check("arppu", arppu),
+             rate=check("annual_discount_rate", rate))
+    x["cost"] = resolve_cost_per_mau(cost, tokens)
+    x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
+                                                                           paying_cost_per_mau)
+    x["named"] = dict(cac=x["cac"], conversion=x["conversion"], arppu=x["arppu"], cost_per_mau=x["cost"],
+                      paying_cost_per_mau=x["paying_cost"])  # what an overflow message names
+    x["organic"] = organic_users is not None
+    if x["organic"]:
+        if ad_spend is None:
+            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
+        if not x["paid_share"].min() == 1:
+            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
+                             f"got {float(x['paid_share'].min()):.10g}")
+        x["ad_spend"] = check("ad_spend", ad_spend)
+        x["organic_users"] = check("organic_users", organic_users)
+        x["named"].update(ad_spend=x["ad_spend"], organic_users=x["organic_users"])
+    x["d"] = np.asarray(monthly_rate(rate))
+    return x
+
+
+# ------------------------------------------------------------ step 2: values
+
+
+def _values(x: dict) -> dict:
+    """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
+    named = x["named"]
+    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu"]
+    cost, paying_cost = x["cost"], x["paying_cost"]
+    with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
+        blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
+        revenue = conv * price
+        contribution = revenue - blended_cost
+    _finite(blended_cost, "blended_cost_per_mau", **named)
+    _finite(revenue, "revenue_per_mau", **named)
+    _finite(contribution, "contribution_per_mau", **named)
+    # blended CAC: ad spend per new user of any source in month 1
+    if x["organic"]:
+        spend = x["ad_spend"]
+        with np.errstate(all="ignore"):
+            new_1 = spend / q + x["organic_users"]
+        _finite(new_1, "new users in month 1", ad_spend=spend, cac=q, organic_users=x["organic_users"])
+        with np.errstate(all="ignore"):
+            blended = np.where(new_1 > 0, spend / np.where(new_1 > 0, new_1, 1.0), np.nan)
+    else:
+        blended = q * x["paid_share"]
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended)))
+    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
+    has_revenue = b(revenue) > 0
+    has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    has_blended = b(blended) > 0  # False for nan: no users in month 1
+    margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
+    with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
+        gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
+    _finite(gm[has_revenue], "gross_margin", **{k: b(v)[has_revenue] for k, v in named.items()})
+    value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
+        out = dict(
+            blended_cac=np.asarray(blended, dtype=float),
+            paid_cac=q,
+            cost_per_mau=cost,
+            cost_per_paying_mau=paying_cost,
+            blended_cost_per_mau=blended_cost,
+            revenue_per_mau=revenue,
+            contribution_per_mau=contribution,
+            gross_margin=gm,
+            ltv=value,
+            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(blended), 1.0), np.nan),
+            ltv_to_paid_cac=value / b(q),
+            payback_months=_where_defined(has_revenue & ~np.isnan(b(blended)), payback_months, blended, revenue,
+                                          gm, c),
+            payback_months_paid=_where_defined(has_revenue, payback_months, q, revenue, gm, c),
+            breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
+                                          np.nan),
+        )
+    # where each output is defined; elsewhere it is nan by definition, not by overflow
+    defined = dict(blended_cac=~np.isnan(b(blended)), gross_margin=has_revenue, ltv=has_ltv,
+                   ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
+    everywhere = np.ones(shape, dtype=bool)
+    for name, v in out.items():
+        if name.startswith("payback"):  # a payback's "never" is its own (checked inside payback_months)
+            continue
+        ok = defined.get(name, everywhere)
+        _finite(b(v)[ok], name, **{k: b(a)[ok] for k, a in named.items()}, churn=b(c)[ok])
+    return out
+
+
+def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
+    """``fn(*args)`` on the scenarios where ``ok``, ``nan`` elsewhere (each scenario computed as if alone)."""
+    out = np.full(ok.shape, np.nan)
+    if ok.any():
+        cols = [np.broadcast_to(np.asarray(a, dtype=float), ok.shape)[ok] for a in args]
+        out[ok] = fn(*cols)
+    return out
+
+
+# ------------------------------------------------------------ step 3: shape
+
+
+def _raise_undefined(x: dict) -> None:
+    """undefined="raise": the error of the first output a scenario leaves undefined, in MODEL.md's order."""
+    if x["organic"]:
+        with np.errstate(all="ignore"):
+            new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
+        _finite(new_1, "new users in month 1", ad_spend=x["ad_spend"], cac=x["cac"], organic_users=x["organic_users"])
+        if not new_1.min() > 0:
+            raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
+                             "organic_users above 0), got none")
+    with np.errstate(all="ignore"):
+        revenue = x["conversion"] * x["arppu"]
+    if not bool((revenue > 0).all()):
+        raise InputError(
+            "conversion",
+            "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
+        )
+    if not bool((x["churn"] + x["d"] > 0).all()):
+        ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
+
+
+#: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
+_MAY_BE_UNDEFINED = ("blended_cac", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
+                     "payback_months_paid", "breakeven_conversion")
+
+
+def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
+    """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
+    output that some scenario leaves undefined."""
+    if undefined == "nan":  # one value per scenario for every output
+        shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
+        return UnitEconomics(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
+    out = {}
+    for name, a in v.items():
+        if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
+            out[name] = None
+        else:
+            out[name] = _out(a)
+    return UnitEconomics(**out)
+
+
+def summary_unit_economics(scenario: dict) -> dict:
+    """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
+    return unit_economics(**scenario, undefined="none").as_dict()
+'''
+
+_SOURCES["xlmodel/ranges.py"] = r'''"""Uncertain inputs: ranges, their parsing and rules, and rank correlations between them.
+
+Any numeric input of a scenario may be a range instead of a number
+(docs/model.md, "Uncertainty")::
+
+    churn = { low = 0.35, mode = 0.45, high = 0.60 }                  # PERT (the default with a mode)
+    conversion = { dist = "triangular", low = 0.005, mode = 0.01, high = 0.03 }
+    cost_decline = { low = 0.0, high = 0.10 }                          # uniform (no mode)
+
+Both the assumptions file (:mod:`xlmodel.assumptions`) and the simulation
+(:mod:`xlmodel.simulate`) stand on this module; it knows neither. Pure Python
+and numpy, nothing runs at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from .errors import InputError
+from .params import PARAMS, RULES, check
+
+__all__ = ["Range", "parse_range", "base_inputs", "is_range", "check_correlations", "pearson", "pair",
+           "DISTS", "MAX_DRAWS"]
+
+DISTS = ("uniform", "triangular", "pert")
+#: the most draws a simulation takes (the CLI, the files and the Excel function all refuse more)
+MAX_DRAWS = 10_000_000
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+@dataclass(frozen=True)
+class Range:
+    """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
+
+    low: float
+    high: float
+    mode: float | None = None
+    dist: str = "uniform"
+
+    @property
+    def base(self) -> float:
+        """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
+        return (self.low + self.high) / 2 if self.mode is None else self.mode
+
+    @property
+    def mean(self) -> float:
+        lo, m, hi = self.low, self.mode, self.high
+        if self.dist == "uniform":
+            return (lo + hi) / 2
+        if self.dist == "triangular":
+            return (lo + m + hi) / 3
+        return (lo + 4 * m + hi) / 6
+
+    def beta_parameters(self) -> tuple[float, float]:
+        """PERT as ``low + (high-low) * Beta(a, b)``."""
+        w = self.high - self.low
+        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.dist == "uniform":
+            x = rng.uniform(self.low, self.high, n)
+        elif self.dist == "triangular":
+            x = rng.triangular(self.low, self.mode, self.high, n)
+        else:
+            a, b = self.beta_parameters()
+            x = self.low + (self.high - self.low) * rng.beta(a, b, n)
+        # low + (high-low)*u can round one unit past a bound; the bounds passed the input's rule
+        return np.clip(x, self.low, self.high, out=x)
+
+    def describe(self) -> str:
+        mid = "" if self.mode is None else f" mode {_fmt(self.mode)}"
+        return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
+
+
+def parse_range(name: str, spec) -> Range:
+    """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
+
+    Raises :class:`InputError` naming the input, the bound and the rule.
+    """
+    if isinstance(spec, Range):
+        spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
+    if name not in PARAMS:
+        raise InputError(name, f"{name} is not an input of the model")
+    if RULES[PARAMS[name].rule].integer:
+        raise InputError(name, f"{name} is a whole number of months and takes no range")
+    spec = {k: v for k, v in spec.items() if v is not None}
+    unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
+    if unknown:
+        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
+    for k in ("low", "high"):
+        if k not in spec:
+            raise InputError(name, f"{name} range needs low and high (missing {k})")
+    vals = {}
+    for k in ("low", "mode", "high"):
+        if k in spec:
+            v = spec[k]
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
+                raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
+            vals[k] = float(v)
+            try:
+                check(name, vals[k])
+            except InputError as e:
+                raise InputError(name, f"{name} range {k}: {e}") from None
+    mode = vals.get("mode")
+    dist = spec.get("dist", "uniform" if mode is None else "pert")
+    if dist not in DISTS:
+        raise InputError(name, f"{name} range dist must be one of {', '.join(DISTS)}, got {dist!r}")
+    lo, hi = vals["low"], vals["high"]
+    if not lo < hi:
+        raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
+    if dist == "uniform" and mode is not None:
+        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
+                         "\"triangular\", or leave the mode out)")
+    if dist != "uniform":
+        if mode is None:
+            raise InputError(name, f"{name} range: a {dist} range needs a mode")
+        if not lo <= mode <= hi:
+            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
+                             f"{_fmt(lo)}..{_fmt(hi)}")
+    return Range(lo, hi, mode, dist)
+
+
+def is_range(value) -> bool:
+    return isinstance(value, (Range, Mapping))
+
+
+def base_inputs(inputs: Mapping) -> dict:
+    """The scenario with every range replaced by its base value (what ``calc`` computes)."""
+    return {k: (parse_range(k, v).base if is_range(v) and k != "mix" else v) for k, v in inputs.items()}
+
+
+def pair(key) -> tuple[str, str]:
+    if isinstance(key, str):
+        parts = [p.strip() for p in key.split(",")]
+    else:
+        parts = list(key)
+    if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
+        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
+    return parts[0], parts[1]
+
+
+def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
+    """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
+
+    ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
+    to a coefficient in [-1, 1]; both inputs must have a range; the matrix
+    (1 on the diagonal, 0 for pairs not named) must be positive definite.
+    """
+    if not correlations:
+        return [], None
+    pairs = {}
+    for key, rho in correlations.items():
+        a, b = pair(key)
+        label = f"correlations.{a},{b}"
+        for x in (a, b):
+            if x not in ranged:
+                raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
+        if a == b:
+            raise InputError(label, f"{label}: an input cannot be correlated with itself")
+        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
+                or not -1 <= float(rho) <= 1:
+            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
+        if frozenset((a, b)) in pairs:
+            raise InputError(label, f"{label}: the pair is given twice")
+        pairs[frozenset((a, b))] = float(rho)
+    names = [k for k in PARAMS if any(k in p for p in pairs)]
+    idx = {k: i for i, k in enumerate(names)}
+    c = np.eye(len(names))
+    for p, rho in pairs.items():
+        a, b = tuple(p)
+        c[idx[a], idx[b]] = c[idx[b], idx[a]] = rho
+    for m in (c, pearson(c)):
+        try:
+            np.linalg.cholesky(m)
+        except np.linalg.LinAlgError:
+            raise InputError("correlations", "correlations: the correlation matrix of "
+                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
+                             "other, or one is +-1); soften them") from None
+    return names, c
+
+
+def pearson(spearman: np.ndarray) -> np.ndarray:
+    """The normal-score (Pearson) correlation with that Spearman rank correlation: ``2 sin(pi rho / 6)``."""
+    return 2 * np.sin(np.pi * spearman / 6)
+'''
+
+_SOURCES["xlmodel/assumptions.py"] = r'''"""Assumptions files: TOML in, validated scenarios out.
+
+Format::
+
+    [model]                 # optional
+    name = "My assistant"
+    currency = "USD"
+    horizon = 60            # months projected
+
+    [scenarios.base]        # one table per scenario; the first is the default
+    cash = 1_000_000
+    ...
+
+    [scenarios.downside]    # later scenarios inherit every key of the first
+    churn = 0.25            # and override what they name
+
+Keys are exactly the argument names of the model (see ``xlmodel.params``).
+Every problem is an :class:`AssumptionsError` naming the file, the scenario,
+the key and the rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .closed_form import cost_per_mau
+from .errors import AssumptionsError, InputError, UnknownModelError
+from .params import MIX_PRICES, PARAMS, TOKEN_KEYS, check
+from .prices import check_mix, mix_price, price_data_date
+from .ranges import MAX_DRAWS, check_correlations, parse_range
+from .text import clean_text
+
+__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
+
+MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
+MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
+MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
+                      "migration_month")
+PRICE_KEYS = ("input_price", "cached_price", "output_price")
+#: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
+MAX_BYTES = 10 * 2**20
+#: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
+MAX_SCENARIOS = 16_384 - 4 - 6
+REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
+SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
+
+
+@dataclass
+class Assumptions:
+    """A validated assumptions file: model settings and complete scenarios.
+
+    Each scenario is a dict of every model input (defaults filled in,
+    ``cost_per_mau`` derived from tokens when the file gives tokens).
+    """
+
+    name: str = "LLM app model"
+    currency: str = "USD"
+    horizon: int = 60
+    scenarios: dict[str, dict] = field(default_factory=dict)
+    source: str = "<defaults>"
+    #: scenario -> {model: share}, for scenarios whose prices come from a routing mix
+    mixes: dict[str, dict] = field(default_factory=dict)
+    #: where mix prices came from (genai-prices version and date), when any scenario has a mix
+    price_data: str | None = None
+    #: scenario -> {input: Range}, for inputs given as ranges (the scenario holds their base values)
+    ranges: dict[str, dict] = field(default_factory=dict)
+    #: (input, input) -> Spearman rank correlation, from the [correlations] table
+    correlations: dict[tuple, float] = field(default_factory=dict)
+    #: simulation defaults from [model]
+    draws: int = 10_000
+    seed: int = 0
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return list(self.scenarios)
+
+    def scenario(self, name: str | None = None) -> dict:
+        if name is None:
+            return self.scenarios[self.scenario_names[0]]
+        if name not in self.scenarios:
+            close = difflib.get_close_matches(name, self.scenario_names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
+        return self.scenarios[name]
+
+    def has_ranges(self) -> bool:
+        return any(self.ranges.values())
+
+    def simulation_inputs(self, name: str | None = None) -> dict:
+        """The scenario with its ranged inputs as :class:`~xlmodel.ranges.Range` (and its mix), for
+        :func:`xlmodel.simulate.simulate`."""
+        name = name or self.scenario_names[0]
+        s = dict(self.scenario(name), **self.ranges.get(name, {}))
+        if name in self.mixes:
+            s["mix"] = self.mixes[name]
+        return s
+
+    def correlations_for(self, name: str | None = None, correlations: dict | None = None) -> dict:
+        """The correlations that apply to a scenario: the pairs whose inputs it both ranges."""
+        name = name or self.scenario_names[0]
+        ranged = self.ranges.get(name, {})
+        pairs = self.correlations if correlations is None else correlations
+        keep = {}
+        for key, rho in pairs.items():
+            a, b = (p.strip() for p in key.split(",")) if isinstance(key, str) else key
+            if a in ranged and b in ranged:
+                keep[key] = rho
+        return keep
+
+    def has_migration(self) -> bool:
+        return all("monthly_tokens" in s for s in self.scenarios.values())
+
+
+def _suggest(key: str, valid) -> str:
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _number(path, scen, key, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:50] + f"... ({len(shown):,} characters)"
+        raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {shown}", scen, key)
+    if isinstance(value, int) and abs(value) > 1e300:
+        raise AssumptionsError(path, f"must be a finite number of sensible size, got an integer of "
+                               f"{len(str(abs(value))):,} digits", scen, key)
+    try:
+        check(key, value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return float(value) if PARAMS[key].rule != "months" else int(value)
+
+
+def _complete(path, name, raw: dict, horizon: int) -> dict:
+    """Fill defaults, derive cost_per_mau, check what is required."""
+    s = dict(raw)
+    for key in REQUIRED:
+        if key not in s:
+            raise AssumptionsError(path, "is required (no default)", name, key)
+    mix = s.pop("mix", None)
+    if mix is not None:
+        _apply_mix(path, name, s, mix)
+    token_given = [k for k in TOKEN_KEYS[:4] if k in s]
+    if "cost_per_mau" in s and token_given:
+        raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
+                               name, "cost_per_mau")
+    if "cost_per_mau" not in s:
+        missing = [k for k in TOKEN_KEYS[:4] if k not in s]
+        if missing:
+            raise AssumptionsError(path, f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
+                                   name, "cost_per_mau")
+        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
+                                         s.get("cached_share", 0.0), s.get("cached_price"))
+    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
+    if mig:
+        for key in MIGRATION_KEYS:
+            if key not in s:
+                raise AssumptionsError(path, f"is required for the migration inputs (the scenario sets {mig[0]})", name, key)
+    for key, p in PARAMS.items():
+        if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
+            continue
+        if key not in s and p.default is not None:
+            s[key] = p.default
+    if mig:
+        for key in MIGRATION_OPTIONAL:
+            if PARAMS[key].default is not None:
+                s.setdefault(key, PARAMS[key].default)
+    if "organic_users" in s and s["paid_share"] < 1:
+        raise AssumptionsError(path, "organic_users counts users who come without ads, so paid_share must be 1 "
+                               f"(or left out) when it is given, got paid_share {s['paid_share']:g}", name, "paid_share")
+    if "migration_month" in s and not s["large_price"] > 0:
+        raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
+                               "1 - small_price/large_price)", name, "large_price")
+    s["horizon"] = horizon
+    return s
+
+
+def _apply_mix(path, name, s: dict, mix: dict):
+    """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
+    explicit = [k for k in PRICE_KEYS if k in s]
+    if explicit:
+        raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
+                               f"(the scenario sets {explicit[0]})", name, "mix")
+    if "cost_per_mau" in s:
+        raise AssumptionsError(path, "a mix prices the token inputs: give input_tokens and output_tokens "
+                               "instead of cost_per_mau", name, "mix")
+    for k in ("input_tokens", "output_tokens"):
+        if k not in s:
+            raise AssumptionsError(path, f"is required with a mix (the mix prices tokens; missing {k})", name, k)
+    try:
+        models, shares = check_mix(mix.keys(), mix.values())
+        for kind_key, kind in MIX_PRICES.items():
+            s[kind_key] = mix_price(models, shares, kind, s.get("fx", 1.0))
+    except UnknownModelError as e:
+        raise AssumptionsError(path, str(e), name, f"mix.{e.model}") from None
+    except InputError as e:
+        raise AssumptionsError(path, str(e), name, "mix") from None
+
+
+def _range(path, scen, key, value):
+    if key not in SCENARIO_KEYS:
+        where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+        raise AssumptionsError(path, f"unknown key{where}", scen, key)
+    try:
+        return parse_range(key, value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+
+
+def _check_correlations(path, out: Assumptions, correlations: dict):
+    """Each pair names inputs that some scenario ranges; each scenario's matrix of the pairs it ranges is valid.
+
+    A scenario that fixes one input of a pair (``cac = 50`` in a downside
+    that inherits a ranged cac) simulates without that pair.
+    """
+    first = out.scenario_names[0]
+    ranged_somewhere = {k for r in out.ranges.values() for k in r}
+    try:
+        check_correlations(correlations, ranged_somewhere)
+    except InputError as e:
+        raise AssumptionsError(path, str(e).split(": ", 1)[-1], first, e.argument) from None
+    for name in out.scenario_names:
+        try:
+            check_correlations(out.correlations_for(name, correlations), out.ranges.get(name, {}))
+        except InputError as e:
+            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, e.argument) from None
+
+
+def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
+    """Validate a parsed assumptions document (the TOML as a dict)."""
+    if not isinstance(data, dict):
+        raise AssumptionsError(path, "must be a TOML table")
+    tables = ("model", "scenarios", "correlations")
+    for key in data:
+        if key not in tables:
+            raise AssumptionsError(path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}",
+                                   key=key)
+    correlations = data.get("correlations", {})
+    if not isinstance(correlations, dict):
+        raise AssumptionsError(path, 'must be a table of "input,input" = coefficient', key="correlations")
+    model = data.get("model", {})
+    if not isinstance(model, dict):
+        raise AssumptionsError(path, "must be a table", key="model")
+    out = Assumptions(source=str(path))
+    for key, value in model.items():
+        if key not in MODEL_KEYS:
+            raise AssumptionsError(path, f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
+                                   key=f"model.{key}")
+        if key == "horizon":
+            try:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise InputError("horizon", f"horizon must be a whole number of months, got {value!r}")
+                check("horizon", value)
+            except InputError as e:
+                raise AssumptionsError(path, str(e), key="model.horizon") from None
+        elif key in ("draws", "seed"):
+            lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
+            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+                raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
+                                       key=f"model.{key}")
+        elif not isinstance(value, str):
+            raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
+        else:
+            value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
+        setattr(out, key, value)
+    scenarios = data.get("scenarios")
+    if not isinstance(scenarios, dict) or not scenarios:
+        raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
+    if len(scenarios) > MAX_SCENARIOS:
+        raise AssumptionsError(path, f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
+                               "(one column each, within Excel's 16,384 columns)", key="scenarios")
+    seen: dict[str, str] = {}
+    for name in scenarios:
+        # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
+        shown = clean_text(name).strip().casefold()
+        if not shown:
+            raise AssumptionsError(path, "scenario names must not be empty (once control characters are removed)",
+                                   name)
+        if shown in seen:
+            raise AssumptionsError(path, f"scenario names must differ in more than upper/lower case or control "
+                                   f"characters ({seen[shown]!r} and {name!r} would show as the same name)", name)
+        seen[shown] = name
+    first: dict | None = None
+    first_ranges: dict = {}
+    for name, raw in scenarios.items():
+        if not isinstance(raw, dict):
+            raise AssumptionsError(path, "must be a table of inputs", name)
+        if not name.strip():
+            raise AssumptionsError(path, "scenario names must not be empty", name)
+        given = {}
+        ranges = {}
+        for key, value in raw.items():
+            if isinstance(value, dict) and key != "mix":
+                ranges[key] = _range(path, name, key, value)
+                given[key] = ranges[key].base
+                continue
+            if key == "mix":
+                if not isinstance(value, dict) or not value:
+                    raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
+                                           '"gpt-4o" = 0.2 }', name, key)
+                for model, share in value.items():
+                    if isinstance(share, bool) or not isinstance(share, (int, float)):
+                        raise AssumptionsError(path, f"share must be a number, got {share!r}", name, f"mix.{model}")
+                given[key] = dict(value)
+                continue
+            if key not in SCENARIO_KEYS:
+                where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+                raise AssumptionsError(path, f"unknown key{where}", name, key)
+            given[key] = _number(path, name, key, value)
+        merged = dict(first, **given) if first is not None else given
+        if first is not None and "cost_per_mau" in given:
+            for k in TOKEN_KEYS[:4]:
+                merged.pop(k, None)
+        if first is not None and any(k in given for k in TOKEN_KEYS[:4]):
+            merged.pop("cost_per_mau", None)
+        if first is not None and ("cost_per_mau" in given or any(k in given for k in PRICE_KEYS)):
+            if "mix" not in given:
+                merged.pop("mix", None)  # explicit prices replace an inherited mix
+        if first is not None and "mix" in given:
+            for k in PRICE_KEYS:
+                if k not in given:
+                    merged.pop(k, None)  # a mix replaces inherited explicit prices
+        if "mix" in merged:
+            out.mixes[name] = merged["mix"]
+        if first is None:
+            first, first_ranges = given, ranges
+        else:  # inherit the first scenario's ranges for the inputs this one does not name
+            ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
+        ranges = {k: r for k, r in ranges.items() if k in merged}
+        out.scenarios[name] = _complete(path, name, merged, out.horizon)
+        for key, r in ranges.items():  # rules between inputs hold across the whole range, not just the base
+            for bound, value in (("low", r.low), ("high", r.high)):
+                try:
+                    _complete(path, name, dict(merged, **{key: value}), out.horizon)
+                except AssumptionsError as e:
+                    raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
+                                           key) from None
+        if ranges:
+            out.ranges[name] = ranges
+    if correlations:
+        _check_correlations(path, out, correlations)
+        out.correlations = {tuple(p.strip() for p in k.split(",")): float(v) for k, v in correlations.items()}
+    if out.mixes:
+        out.price_data = price_data_date()
+    return out
+
+
+def load(path) -> Assumptions:
+    """Read and validate an assumptions file (TOML)."""
+    p = Path(path)
+    try:
+        if p.exists() and not p.is_file():  # a FIFO would block, /dev/zero would never end
+            raise AssumptionsError(str(path), "is not a regular file")
+        if p.exists() and p.stat().st_size > MAX_BYTES:
+            raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
+                                   "few kilobytes")
+        text = p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise AssumptionsError(str(path), "no such file") from None
+    except UnicodeDecodeError:
+        raise AssumptionsError(str(path), "is not UTF-8 text") from None
+    except OSError as e:
+        raise AssumptionsError(str(path), f"cannot be read ({e.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
+    except ValueError as e:  # e.g. an integer of thousands of digits
+        raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
+    return from_dict(data, str(path))
+
+
+#: The defaults used when no file is given: the 2024 consumer assistant example.
+DEFAULT_ASSUMPTIONS = Path(__file__).with_name("default_assumptions.toml")
+
+
+def default() -> Assumptions:
+    """The bundled defaults: the 2024 consumer assistant example."""
+    a = load(DEFAULT_ASSUMPTIONS)
+    a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
+    return a
+'''
+
 _SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title or a terminal: control characters removed.
 
 One cleaning for every piece of user text (scenario names, the model's name
@@ -9187,10 +9360,13 @@ class _XlmodelBundle(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def _file(name):
-    if name == "xlmodel":
-        return "xlmodel/__init__.py"
-    file = name.replace(".", "/") + ".py"
-    return file if name.startswith("xlmodel.") and file in _SOURCES else None
+    if not (name == "xlmodel" or name.startswith("xlmodel.")):
+        return None
+    path = name.replace(".", "/")
+    for file in (path + ".py", path + "/__init__.py"):
+        if file in _SOURCES:
+            return file
+    return None
 
 
 # A restart or a re-run of this file starts clean: forget any xlmodel imported before.
@@ -9207,7 +9383,7 @@ import xlmodel.udfs as _udfs  # noqa: E402
 from xlmodel.udfs import arg, func  # noqa: E402  (xlwings' decorators; no-ops where xlwings is absent)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('spend', ndim=2, doc='ad spend over the period; currency')
 @arg('new_users', ndim=2, doc='new users over the same period; users')
 @arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
@@ -9216,14 +9392,14 @@ def LLM_CAC(spend, new_users, paid_share=None):
     return _udfs.LLM_CAC(spend, new_users, paid_share)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     return _udfs.LLM_COHORT_CHURN(retention)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
 @arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
 @arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
@@ -9234,7 +9410,7 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
     return _udfs.LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate, tail)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('input_tokens', ndim=2, doc='input tokens per MAU per month; tokens per MAU per month')
 @arg('output_tokens', ndim=2, doc='output tokens per MAU per month; tokens per MAU per month')
 @arg('input_price', ndim=2, doc='price of 1M input tokens; currency per 1M tokens')
@@ -9246,7 +9422,7 @@ def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cac
     return _udfs.LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share, cached_price)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('gpu_hour_cost', ndim=2, doc='cost of one GPU hour; currency per GPU hour')
 @arg('tokens_per_second', ndim=2, doc='tokens generated per second per GPU; tokens per second')
 @arg('utilization', ndim=2, doc='share of GPU time doing useful work; fraction (default 1)')
@@ -9255,7 +9431,7 @@ def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
     return _udfs.LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
 @arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
 @arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
@@ -9266,7 +9442,7 @@ def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
     return _udfs.LLM_LTV(arpu, gross_margin, churn, annual_discount_rate, months)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('monthly_tokens', ndim=2, doc='tokens a month served by the large model today; tokens per month')
 @arg('large_price', ndim=2, doc="large model's blended price per 1M tokens; currency per 1M tokens")
 @arg('small_price', ndim=2, doc="small model's blended price per 1M tokens; currency per 1M tokens")
@@ -9283,7 +9459,7 @@ def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, 
     return _udfs.LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, routed_share, token_growth, price_decline, monthly_revenue, revenue_loss)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('models', ndim=2, doc='a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)')
 @arg('shares', ndim=2, doc='a matching row or column of traffic shares summing to 1')
 @arg('kind', ndim=2, doc='input, output or cached_input (default input)')
@@ -9293,7 +9469,7 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
     return _udfs.LLM_MIX_PRICE(models, shares, kind, fx)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
 @arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
 @arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
@@ -9303,7 +9479,7 @@ def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
     return _udfs.LLM_PAYBACK(cac, arpu, gross_margin, churn)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('model', ndim=2, doc='model name, e.g. gpt-4o-mini (text or a cell)')
 @arg('kind', ndim=2, doc='input, output or cached_input (default input)')
 @arg('provider', ndim=2, doc='optional provider id, e.g. openai or anthropic')
@@ -9313,7 +9489,7 @@ def LLM_PRICE(model, kind=None, provider=None, fx=None):
     return _udfs.LLM_PRICE(model, kind, provider, fx)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('cash', ndim=2, doc='cash at month 0; currency')
 @arg('mau', ndim=2, doc='monthly active users at month 0; users')
 @arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
@@ -9341,7 +9517,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
     return _udfs.LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('cash', ndim=2, doc='cash at month 0; currency')
 @arg('mau', ndim=2, doc='monthly active users at month 0; users')
 @arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
@@ -9369,7 +9545,7 @@ def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     return _udfs.LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
 
 
-@func(category='LLM Economics')
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('ranges', ndim=2, doc='a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; all three: PERT)')
 @arg('draws', ndim=2, doc='optional number of draws (default 10,000)')
 @arg('seed', ndim=2, doc='optional random seed, whole number (default 0): same seed, same numbers')

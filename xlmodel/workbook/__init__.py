@@ -8,11 +8,16 @@ silently; ``regenerate_folder`` rewrites the committed ``workbooks/`` folder.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
+
+from openpyxl.writer.excel import ExcelWriter
 
 from ..assumptions import default
 from ..fsutil import write_atomic
+from ..lite import lite_files
 from .builder import TEMPLATES, Builder, build
+from .cached import add_cached_values
 
 __all__ = ["TEMPLATES", "build", "save_atomic", "regenerate_folder", "COMMITTED", "LITE_FOLDER", "Builder"]
 
@@ -32,12 +37,6 @@ COMMITTED = {
 
 def to_bytes(wb) -> bytes:
     """The workbook as .xlsx bytes, with the engine's values cached in its named formula cells."""
-    from .cached import add_cached_values
-
-    import zipfile
-
-    from openpyxl.writer.excel import ExcelWriter
-
     buf = io.BytesIO()
     # openpyxl writes uncompressed here; the pass that adds the cached values compresses, once
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
@@ -52,8 +51,6 @@ def save_atomic(wb, path, force: bool = False) -> None:
 
 def regenerate_folder(folder: Path) -> list[Path]:
     """Rewrite every committed template workbook in ``folder`` from the defaults."""
-    from ..lite import lite_files
-
     folder.mkdir(parents=True, exist_ok=True)
     a = default()
     written = []

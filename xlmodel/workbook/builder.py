@@ -21,6 +21,7 @@ instead (a test scans every template for these patterns).
 from __future__ import annotations
 
 from copy import copy
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -28,7 +29,9 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..assumptions import Assumptions
 from ..errors import AssumptionsError
+from ..lite import lite_files
 from . import styles as S
+from .cached import cell_values, engine_values
 from .cover_checks import CoverAndChecks
 from .inputs_sheet import InputsSheets
 from .layout import (  # noqa: F401 - re-exported: verify and the tests import them from here
@@ -100,8 +103,6 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         if actuals is not None:
             if template.key != "model":
                 raise AssumptionsError(a.source, "actuals go with the model template")
-            from pathlib import Path
-
             self.actuals_source = Path(actuals.source).name
             a = with_actuals_scenario(a, fit)
         self.a = a
@@ -257,14 +258,10 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         self.checks_sheet()
         self.cover_sheet()
         if self.udf:
-            from ..lite import lite_files
-
             self.excel_sheets(self.lite or lite_files())
         self.wb.properties.creator = "xlmodel"
         self.wb.properties.title = clean_text(self.a.name)
         self.wb.calculation.fullCalcOnLoad = True
-        from .cached import cell_values, engine_values
-
         # the engine's numbers as the formulas' cached results, written when the workbook is saved
         self.wb._xlmodel_cached = cell_values(self.wb, engine_values(self))
         return self.wb

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 import numpy as np
 
+from .expected import cohorts_expected, expected_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
 
 
@@ -58,8 +59,6 @@ def engine_values(builder) -> dict:
     The same computation ``xlmodel verify`` compares a recalculated workbook with, fed the workbook's own
     inputs, plus the projection's flag rows and the checks (all pass for a workbook built from a valid file).
     """
-    from .verify import expected_values
-
     name, s = builder.scenarios[0]
     wb = builder.wb
     values: dict = dict(_constants(wb))
@@ -79,8 +78,6 @@ def engine_values(builder) -> dict:
         values["mix_fx"] = [float(sc.get("fx", 1.0)) for _, sc in builder.scenarios]
     exp, _ = expected_values(values)
     if "retention_triangle" in values:  # cohort LTV on the unit economics just computed
-        from .verify import cohorts_expected
-
         exp.update(cohorts_expected(dict(values, revenue_per_mau=exp.get("revenue_per_mau"),
                                          gross_margin=exp.get("gross_margin"))))
     out = {k: v for k, v in values.items() if k in builder.input_rows}

@@ -26,7 +26,11 @@ LITE_STEPS = [
     "4. In the editor's requirements.txt tab, add the line under 'requirements.txt' below on a line of its own. "
     "Keep the lines already there.",
     "5. Restart: the editor's menu > Restart. The output pane installs the requirements and then shows no error.",
-    "6. In any cell type =LLM_RUNWAY( and Excel's formula help lists the arguments. Try "
+    "6. Save the workbook (Ctrl+S, or turn AutoSave on): the code and requirements.txt are kept in the workbook "
+    "only when it is saved.",
+    "7. The editor's menu > Settings > Workbook > Startup Behavior: pick an autostart option, then save. With "
+    "Do not autostart, the cells show #NAME? until someone clicks the xlwings Lite button.",
+    "8. In any cell type =LLM_RUNWAY( and Excel's formula help lists the arguments. Try "
     "=LLM_CAC(1000, 20): it shows 50.",
     "A bad input gives a real #VALUE! error with the message on hover, so IFERROR and ISERROR work. "
     "The code is stored in this workbook: whoever opens it with xlwings Lite gets the functions.",
@@ -34,18 +38,20 @@ LITE_STEPS = [
 
 CLASSIC_STEPS = [
     "Windows desktop Excel only, with Python 3.11+ installed.",
-    '1. In a command prompt: pip install "xlmodel[excel]" (or from the xlmodel folder: pip install ".[excel]"), '
-    "then: xlwings addin install. Restart Excel: an xlwings tab appears.",
+    '1. In a command prompt, from the xlmodel folder: pip install ".[excel]" (once xlmodel is on PyPI: '
+    'pip install "xlmodel[excel]"), then: xlwings addin install. Restart Excel: an xlwings tab appears.',
     "2. Save this workbook as Excel Macro-Enabled Workbook (.xlsm): File > Save As. Import Functions refuses "
     "an .xlsx.",
     "3. File > Options > Trust Center > Trust Center Settings > Macro Settings: tick 'Trust access to the VBA "
     "project object model' (once). A file downloaded from the internet: right-click it in Explorer > "
     "Properties > Unblock, then open it and click Enable Content.",
     "4. Alt+F11 (the VBA editor) > Tools > References: tick xlwings (if it is not listed: Browse to the "
-    "xlwings.xlam the add-in installed). The imported functions call xlwings through it.",
-    "5. The sheet xlwings.conf in this workbook already says UDF Modules = xlmodel.udfs; it overrides the "
-    "ribbon's box. On the xlwings tab, check that Interpreter is empty or the python.exe you installed "
-    "xlmodel into (where python, in the command prompt, prints it).",
+    "xlwings.xlam the add-in installed). The imported functions call xlwings through it: without the reference "
+    "every cell shows 'Object required'.",
+    "5. The sheet xlwings.conf in this workbook already says UDF MODULES = xlmodel.udfs; it overrides the "
+    "ribbon's box. On the xlwings tab, Interpreter must be the python.exe that has xlmodel (where python, in "
+    "the command prompt, prints it): xlwings addin install fills it with the Python it ran from, and a path "
+    "from an older install stays there.",
     "6. xlwings tab > Import Functions, then type =LLM_RUNWAY( in a cell.",
     "A bad input shows the text #VALUE! and the message (test it with LEFT(cell, 7) = \"#VALUE!\").",
 ]
@@ -99,7 +105,7 @@ class ExcelSheets:
         ws.print_area = f"A1:A{last_step}"  # the steps; the code is for pasting, not printing
 
         conf = self.wb.create_sheet(CONF_SHEET)
-        self.text(conf, "A1", "UDF Modules")
+        self.text(conf, "A1", "UDF MODULES")
         self.text(conf, "B1", "xlmodel.udfs")
         conf.column_dimensions["A"].width = 16
         conf.column_dimensions["B"].width = 16

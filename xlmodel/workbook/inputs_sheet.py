@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..prices import price
 from . import styles as S
 from .layout import (
     CONSTANTS,
@@ -143,8 +144,6 @@ class InputsSheets:
 
     def mix_sheet(self):
         """Model mix: USD prices per model (values from genai-prices), shares per scenario, blended prices."""
-        from ..prices import price
-
         ws = self.wb.create_sheet(MIX_SHEET)
         n = len(self.scenarios)
         fl, ll = get_column_letter(5), get_column_letter(4 + n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 
 from . import styles as S
 
@@ -52,8 +52,6 @@ class MigrationSheet:
         self.headlines += ["migration_npv", "migration_payback_month"]
         months_row = self.input_rows.get("months")
         if months_row is not None:  # every scenario's months fit the timeline (no number hard-coded)
-            from openpyxl.utils import quote_sheetname
-
             cols = [get_column_letter(5 + i) for i in range(len(self.scenarios))]
             self.add_check("The migration timeline covers the months of savings of every scenario", None,
                            [f"{quote_sheetname('Inputs')}!{c}{months_row}<=COLUMNS(migration_month_by_month)"

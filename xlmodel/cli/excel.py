@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import XlmodelError
+from ..errors import XlmodelError
 
 
 def _refuse_existing(paths, force: bool) -> None:
@@ -22,7 +22,7 @@ def _refuse_existing(paths, force: bool) -> None:
 
 
 def _write(path: Path, text: str, force: bool) -> None:
-    from .fsutil import write_atomic
+    from ..fsutil import write_atomic
 
     try:
         write_atomic(path, text.encode("utf-8"), force=force)
@@ -51,7 +51,7 @@ def lite(folder, force):
     main.py carries xlmodel's own engine code (nothing to install or host) and
     today's model prices from genai-prices, frozen in with their date.
     """
-    from .lite import lite_files
+    from ..lite import lite_files
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -76,7 +76,7 @@ Examples:
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def xlwings_conf(output, force):
     """Print the xlwings.conf that makes the classic add-in import the LLM_* functions."""
-    from .udfs import xlwings_conf_text
+    from ..udfs import xlwings_conf_text
 
     text = xlwings_conf_text()
     if not output:

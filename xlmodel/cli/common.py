@@ -1,0 +1,95 @@
+"""What every command shares: the one-line errors, the terminal formats, loading an assumptions file.
+
+Every library error becomes a one-line message on stderr and exit status 2
+(:class:`XlmodelGroup`, the ``xlmodel`` group's class); :class:`Refused` is
+the same for a refusal the command line itself makes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from .. import assumptions
+from ..errors import XlmodelError
+from ..outputs import OUTPUT_UNITS
+
+__all__ = ["Refused", "XlmodelGroup", "format_value", "format_unit", "json_value", "load_assumptions", "compact",
+           "num", "one_line"]
+
+
+class Refused(click.ClickException):
+    """Bad input or a file we will not overwrite: exit status 2, nothing written."""
+
+    exit_code = 2
+
+
+class XlmodelGroup(click.Group):
+    """Every failure a user can cause is one line on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except XlmodelError as e:
+            click.echo(f"Error: {one_line(str(e))}", err=True)
+            ctx.exit(2)
+        except click.UsageError as e:  # a bad option or argument: one line, with where to look
+            cmd = f" {e.ctx.info_name}" if e.ctx is not None and e.ctx.parent is not None else ""
+            click.echo(f"Error: {one_line(e.format_message())} (see xlmodel{cmd} --help)", err=True)
+            ctx.exit(2)
+        except OSError as e:  # a file system refusal: a name too long, a read-only folder, a full disk
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {one_line(where + (e.strerror or str(e)))}", err=True)
+            ctx.exit(2)
+
+
+def one_line(text: str, limit: int = 500) -> str:
+    """A message as one line, with what it quotes shortened (a 1 MB value is not echoed whole)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 25] + f"... ({len(text):,} characters)"
+
+
+def format_value(name: str, value: float, currency: str) -> str:
+    """How a number reads in the terminal table."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, float) and math.isinf(value):
+        return "never"
+    unit = OUTPUT_UNITS[name]
+    if unit.startswith("fraction"):
+        return f"{value * 100:,.1f}%"
+    if unit == "ratio":
+        return f"{value:,.2f}x"
+    if unit == "months":
+        return f"{value:,.1f}"
+    if unit == "month":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def format_unit(name: str, currency: str) -> str:
+    return OUTPUT_UNITS[name].replace("currency", currency)
+
+
+def json_value(value: float):
+    return "never" if isinstance(value, float) and math.isinf(value) else value
+
+
+def load_assumptions(path) -> assumptions.Assumptions:
+    """The file's assumptions, or the bundled defaults without a file."""
+    return assumptions.load(path) if path else assumptions.default()
+
+
+def compact(name: str, value, currency: str) -> str:
+    """format_value, with money of a million or more as 13.36M / -8.33B so that a row of percentiles fits."""
+    if value is not None and not math.isinf(value) and OUTPUT_UNITS[name].startswith("currency") \
+            and abs(value) >= 1e6:
+        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+            if abs(value) >= div:
+                return f"{value / div:,.2f}{suffix}"
+    return format_value(name, value, currency)
+
+
+def num(v, fmt: str) -> str:
+    return "n/a" if v is None else format(v, fmt)

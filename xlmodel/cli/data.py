@@ -1,0 +1,156 @@
+"""The data commands: ``fit`` (drivers from monthly actuals) and ``cohorts`` (cohort LTV and churn)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .. import assumptions
+from ..actuals import (DRIVERS, FITTED, average_curve, cohort_churn, cohort_ltv, fit_actuals, fitted_toml,
+                       read_actuals, read_cohorts)
+from ..engine import summary_unit_economics
+from ..errors import XlmodelError
+from ..fsutil import write_atomic
+from .common import Refused, num
+
+__all__ = ["fit", "cohorts"]
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel fit examples/actuals-2024.csv
+  xlmodel fit examples/actuals-2024.csv --window 3 --json
+  xlmodel fit examples/actuals-2024.csv -o fitted.toml --currency RMB
+  xlmodel calc fitted.toml
+""")
+@click.argument("actuals_file", type=click.Path(dir_okay=False))
+@click.option("--window", type=click.IntRange(1, None), default=3, show_default=True,
+              help="Months at the end that the fitted drivers come from (ratios of sums).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the fitted scenario as an assumptions file (TOML), scenario 'actuals'.")
+@click.option("--currency", default="USD", show_default=True, help="Currency named in the written file.")
+@click.option("--horizon", type=click.IntRange(1, 1200), default=60, show_default=True,
+              help="Months the written file projects.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def fit(actuals_file, window, as_json, output, currency, horizon, force):
+    """Fit the model's drivers from monthly actuals (CSV), month by month and over the last --window months.
+
+    ACTUALS_FILE has a header row with the columns month (YYYY-MM), ad_spend,
+    new_users, paid_new_users, mau, paying_users, revenue, compute_cost,
+    fixed_costs, cash (end of month), and one row per month in order. The
+    fitted scenario starts from the last month (its cash, MAU and ad spend),
+    so `calc` on the written file continues the projection from there.
+    Unexplained cash is last month's cash less this month's net burn less
+    this month's cash: interest, timing, anything the model does not see.
+    """
+    table = read_actuals(actuals_file)
+    try:
+        f = fit_actuals(table, window)
+    except XlmodelError as e:
+        raise Refused(f"--window: {e}") from None
+    text = None
+    if output:
+        out = Path(output)
+        if out.exists() and not force:
+            raise Refused(f"{out} exists; pass --force to overwrite it")
+        text = fitted_toml(f, currency=currency, horizon=horizon)
+    if as_json:
+        click.echo(json.dumps({"source": table.source, **f.as_dict(), "ignored_columns": table.ignored},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{table.source}: {len(table)} months, {table.months[0]}..{table.months[-1]}")
+        if table.ignored:
+            click.echo(f"note: columns ignored (not in the model): {', '.join(table.ignored)}")
+        click.echo("")
+        fmts = {"cac": ",.2f", "paid_share": ".1%", "churn": ".1%", "conversion": ".2%", "arppu": ",.2f",
+                "cost_per_mau": ",.4f", "net_burn": ",.0f", "unexplained_cash": ",.0f"}
+        head = ["month"] + list(DRIVERS)
+        rows = [[r["month"]] + [num(r[k], fmts[k]) for k in DRIVERS] for r in f.drivers_by_month]
+        widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
+        for r in [head] + rows:
+            click.echo("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]))
+        span = f.window[0] if len(f.window) == 1 else f"{f.window[0]}..{f.window[-1]}"
+        click.echo("")
+        click.echo(f"fitted over {span} (ratios of sums; cash, mau and ad_spend of {f.window[-1]}):")
+        fm = dict(fmts, cash=",.0f", mau=",.0f", ad_spend=",.0f", fixed_costs=",.0f")
+        for k in FITTED:
+            click.echo(f"  {k:<14} {num(f.fitted[k], fm[k]):>18}")
+    if text is not None:
+        try:
+            write_atomic(Path(output), text.encode("utf-8"), force=force)
+        except FileExistsError:
+            raise Refused(f"{output} exists; pass --force to overwrite it") from None
+        click.echo(f"Wrote {output} (scenario actuals)", err=as_json)
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel cohorts examples/cohorts-2024.csv --arpu 0.3 --gross-margin 0.5 --discount 0.12
+  xlmodel cohorts examples/cohorts-2024.csv -a examples/llm-assistant-2024.toml --scenario upside
+  xlmodel cohorts examples/cohorts-2024.csv --arpu 0.3 --gross-margin 0.5 --json
+""")
+@click.argument("cohorts_file", type=click.Path(dir_okay=False))
+@click.option("--arpu", type=float, help="Revenue per active user per month.")
+@click.option("--gross-margin", type=float, help="Gross margin, e.g. 0.6.")
+@click.option("--discount", type=float, help="Annual effective discount rate (default 0, or the file's).")
+@click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
+              help="Take arpu (revenue per MAU), gross margin and discount rate from this assumptions file.")
+@click.option("-s", "--scenario", help="Scenario of --assumptions (default: the first).")
+@click.option("--no-tail", is_flag=True, help="Observed months only, no geometric tail.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenario, no_tail, as_json):
+    """LTV and churn of each signup cohort from a retention triangle (CSV), and of the average curve.
+
+    COHORTS_FILE has one row per signup cohort: the cohort month (YYYY-MM),
+    then the share of the cohort active in its months 1, 2, 3, ... (a ragged
+    right edge is normal; an optional header row is skipped). Cohort churn
+    is 1 - q, with q the late monthly retention ratio; LTV is the discounted
+    observed contribution plus a geometric tail at q (docs/model.md).
+    """
+    rows = read_cohorts(cohorts_file)
+    if assumptions_file:
+        if arpu is not None or gross_margin is not None:
+            raise Refused("give --arpu and --gross-margin, or --assumptions, not both")
+        a = assumptions.load(assumptions_file)
+        name = scenario or a.scenario_names[0]
+        ue = summary_unit_economics(a.scenario(name))
+        arpu, gross_margin = ue["revenue_per_mau"], ue["gross_margin"]
+        if gross_margin is None:
+            raise Refused(f"{assumptions_file}: scenario {name!r} has no revenue, so no gross margin for a cohort LTV")
+        discount = a.scenario(name)["annual_discount_rate"] if discount is None else discount
+        where = f"arpu {arpu:.4g} (revenue per MAU) and gross margin {gross_margin:.1%} from {assumptions_file}, " \
+                f"scenario {name}"
+    else:
+        if arpu is None or gross_margin is None:
+            raise Refused("give --arpu and --gross-margin (or --assumptions FILE) for the cohort LTV")
+        where = f"arpu {arpu:g}, gross margin {gross_margin:.1%}"
+    discount = 0.0 if discount is None else discount
+    cohorts_ = [(c.name, c.retention) for c in rows] + [("average", average_curve(rows))]
+    out = []
+    for name, r in cohorts_:
+        row = {"cohort": name, "months": len(r), "churn": None, "ltv": None, "note": ""}
+        try:
+            row["ltv"] = cohort_ltv(r, arpu, gross_margin, discount, tail=not no_tail)
+            row["churn"] = cohort_churn(r) if len(r) > 1 else None
+        except XlmodelError as e:
+            if e.argument != "retention":  # bad arpu, margin or rate: one line, exit 2
+                raise
+            row["note"] = "one month: no tail" if len(r) < 2 else "does not decay: no tail"
+            row["ltv"] = None
+            row["churn"] = cohort_churn(r) if len(r) > 1 else None
+        out.append(row)
+    if as_json:
+        click.echo(json.dumps({"source": str(cohorts_file), "arpu": arpu, "gross_margin": gross_margin,
+                               "annual_discount_rate": discount, "tail": not no_tail, "cohorts": out},
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{cohorts_file}: {len(rows)} cohorts; {where}, discount {discount:.1%} a year"
+               + ("" if not no_tail else "; observed months only"))
+    click.echo("")
+    click.echo(f"{'cohort':<8}  {'months':>6}  {'churn':>7}  {'ltv':>12}")
+    for r in out:
+        click.echo(f"{r['cohort']:<8}  {r['months']:>6}  {num(r['churn'], '.1%'):>7}  {num(r['ltv'], ',.4f'):>12}"
+                   + (f"  ({r['note']})" if r["note"] else ""))

@@ -1,0 +1,191 @@
+"""The model commands: ``calc``, ``simulate`` and ``price``.
+
+Each parses its options, calls the engine once and prints a table or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from .. import assumptions
+from ..engine import summary
+from ..prices import mix_price, price as lookup_price, price_data_date
+from ..simulate import SHARE_BELOW, simulate as run_simulation
+from .common import Refused, compact, format_unit, format_value, json_value, load_assumptions
+
+__all__ = ["calc", "simulate", "price"]
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel calc examples/llm-assistant-2024.toml
+  xlmodel calc examples/llm-assistant-2024.toml --scenario downside --json
+""")
+@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+def calc(assumptions_file, scenario, as_json):
+    """Print every unit-economics output, the runway and the migration NPV.
+
+    ASSUMPTIONS_FILE is a TOML file (see examples/); without it, the bundled
+    defaults (the 2024 consumer assistant example) are used. Values that never
+    happen (payback, cash run-out) print as "never".
+    """
+    a = load_assumptions(assumptions_file)
+    name = scenario or a.scenario_names[0]
+    s = a.scenario(name)
+    out = summary(s)
+    mix = a.mixes.get(name)
+    if as_json:
+        doc = {
+            "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
+            "outputs": {k: json_value(v) for k, v in out.items()},
+            "units": {k: format_unit(k, a.currency) for k in out},
+        }
+        if mix:
+            doc["mix"] = {"shares": mix, "fx": s["fx"], "price_data": a.price_data,
+                          "prices": {k: s[k] for k in assumptions.MIX_PRICES},
+                          "unit": f"{a.currency} per 1M tokens"}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    rows = [(k, format_value(k, v, a.currency), format_unit(k, a.currency)) for k, v in out.items()]
+    w0 = max(len(r[0]) for r in rows + [("metric",)])
+    w1 = max(len(r[1]) for r in rows + [("", "value")])
+    click.echo(f"{a.name}: scenario {name} ({a.source})")
+    click.echo("")
+    click.echo(f"{'metric':<{w0}}  {'value':>{w1}}  unit")
+    for k, v, u in rows:
+        click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    ranged = a.ranges.get(name, {})
+    if ranged:
+        click.echo("")
+        click.echo(f"{len(ranged)} inputs are ranges ({', '.join(ranged)}): these numbers use their base "
+                   "values; xlmodel simulate draws them")
+    if mix:
+        click.echo("")
+        click.echo(f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
+                   f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})")
+        for k in assumptions.MIX_PRICES:
+            click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel simulate examples/llm-assistant-2024.toml
+  xlmodel simulate examples/llm-assistant-2024.toml --draws 100000 --seed 7 --json
+  xlmodel simulate examples/llm-assistant-2024.toml --scenario downside
+""")
+@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@click.option("-s", "--scenario", help="Scenario to simulate (default: the first in the file).")
+@click.option("--draws", type=click.IntRange(1, 10_000_000),
+              help="Number of draws (default: [model] draws in the file, else 10,000).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: [model] seed, else 0).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+def simulate(assumptions_file, scenario, draws, seed, as_json):
+    """Monte Carlo over the ranged inputs: every output's mean, P5..P95 and share never.
+
+    Inputs given as ranges in the file (churn = { low = 0.35, mode = 0.45,
+    high = 0.60 }) are drawn (PERT with a mode, uniform without, or
+    dist = "triangular"), correlated as the [correlations] table says, and
+    the model is run on every draw. Same file, draws and seed: the same
+    numbers, bit for bit. Also prints the share of draws whose runway is
+    below 6, 12, 18 and 24 months, and a tornado of the runway (each range's
+    low and high, every other input at its base value).
+    """
+    a = load_assumptions(assumptions_file)
+    name = scenario or a.scenario_names[0]
+    a.scenario(name)  # unknown scenario: one line, exit 2
+    n = draws if draws is not None else a.draws
+    k = seed if seed is not None else a.seed
+    sim = run_simulation(a.simulation_inputs(name), draws=n, seed=k, correlations=a.correlations_for(name),
+                     scenario=name)
+    if as_json:
+        doc = {"model": a.name, "currency": a.currency, "source": a.source, **sim.summary(),
+               "units": {o: format_unit(o, a.currency) for o in sim.outputs}}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
+    if not sim.ranges:
+        click.echo("no input of this scenario is a range: every draw is the base case (see calc)")
+    for key, r in sim.ranges.items():
+        click.echo(f"  {key:<22} {r.describe()}")
+    for (x, y), rho in sim.correlations.items():
+        click.echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
+    click.echo("")
+    cols = ["mean"] + [f"p{p}" for p in (5, 10, 50, 90, 95)]
+    rows = []
+    for o in sim.outputs:
+        st = sim.stats(o)
+        cells = [compact(o, None if math.isnan(st[c]) else st[c], a.currency) for c in cols]
+        never = f"{st['share_never']:.1%}" if "share_never" in st else ""
+        na = f"{st['share_na']:.1%}" if st["share_na"] else ""
+        rows.append([o] + cells + [never, na, format_unit(o, a.currency)])
+    head = ["output"] + cols + ["never", "n/a", "unit"]
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head) - 1)]
+    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])]  # noqa: E731
+                               + [r[-1]]).rstrip()
+    click.echo(line(head))
+    for r in rows:
+        click.echo(line(r))
+    click.echo("")
+    click.echo("runway below " + ", ".join(f"{m} months: {sim.share_below(m):.1%}" for m in SHARE_BELOW)
+               + " of draws")
+    tor = sim.tornado("runway_months")
+    if tor:
+        click.echo("")
+        click.echo("tornado of runway_months (each input at its low and high, the rest at base):")
+        w = max(len(r["input"]) for r in tor)
+        for r in tor:
+            lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
+            click.echo(f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}")
+
+
+def _parse_mix(text: str) -> tuple[list[str], list[float]]:
+    models, shares = [], []
+    for part in text.split(","):
+        model, sep, share = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            shares.append(float(share))
+        except ValueError:
+            raise Refused(f"--mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), got {part.strip()!r}") from None
+        models.append(model.strip())
+    return models, shares
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel price gpt-4o-mini
+  xlmodel price gpt-4o-mini --kind output
+  xlmodel price gpt-4o-mini --kind output --fx 7.2     # RMB at 7.2 per USD
+  xlmodel price --mix gpt-4o-mini=0.8,gpt-4o=0.2 --fx 7.2
+  xlmodel price claude-3-5-sonnet --kind cached_input --provider anthropic
+""")
+@click.argument("model", required=False)
+@click.option("--kind", type=click.Choice(["input", "output", "cached_input"]), default="input", show_default=True,
+              help="Which price.")
+@click.option("--provider", help="Provider id, e.g. openai or anthropic (default: the model's vendor).")
+@click.option("--fx", type=float, default=1.0, show_default=True,
+              help="Model currency per 1 USD: the price is multiplied by it (7.2 for RMB at 7.2 per USD).")
+@click.option("--mix", "mix", metavar="MODEL=SHARE,...",
+              help="A routing mix instead of MODEL: shares sum to 1. Prints input, cached input and output prices.")
+def price(model, kind, provider, fx, mix):
+    """Print a model's price per 1M tokens (USD times --fx; genai-prices' bundled data, offline).
+
+    With --mix, print the blended prices of a routing mix of models,
+    fx * sum(share * price), for each kind.
+    """
+    if (model is None) == (mix is None):
+        raise Refused("give a MODEL or --mix MODEL=SHARE,..., not both and not neither")
+    if model is not None:
+        click.echo(f"{lookup_price(model, kind, provider, fx):g}")
+        return
+    models, shares = _parse_mix(mix)
+    values = {k: mix_price(models, shares, k, fx, provider) for k in ("input", "cached_input", "output")}
+    click.echo(f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} ({price_data_date()})")
+    for k, v in values.items():
+        click.echo(f"{k:<13} {v:g}")

@@ -1,0 +1,136 @@
+"""The workbook commands: ``templates``, ``new``, ``verify`` and ``regenerate``.
+
+The workbook code (openpyxl) is imported when one of them runs, not when the
+command line starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..actuals import fit_actuals, read_actuals, read_cohorts
+from ..engine import summary
+from ..errors import XlmodelError
+from .common import Refused, load_assumptions
+
+__all__ = ["templates", "new", "verify", "regenerate"]
+
+
+@click.command(epilog="""\b
+Example:
+  xlmodel templates
+""")
+def templates():
+    """List the workbook templates, a line each."""
+    from ..workbook import TEMPLATES
+
+    w = max(len(k) for k in TEMPLATES)
+    for key, t in TEMPLATES.items():
+        click.echo(f"{key:<{w}}  {t.summary}")
+
+
+def _template_choice():
+    # Names only; the workbook code is imported when a command runs.
+    return click.Choice(["unit-economics", "runway", "migration", "model", "risk", "cohorts"])
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel new model -o my-model.xlsx
+  xlmodel new runway -a examples/llm-assistant-2024.toml -o runway.xlsx --months 60
+  xlmodel new migration -a examples/saas-copilot.toml -o migration.xlsx
+  xlmodel new model --formulas udf -o live.xlsx
+  xlmodel new risk -a examples/llm-assistant-2024.toml -o risk.xlsx
+  xlmodel new cohorts --cohorts examples/cohorts-2024.csv -o cohorts.xlsx
+  xlmodel new model --actuals examples/actuals-2024.csv -o plan.xlsx
+""")
+@click.argument("template", type=_template_choice())
+@click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
+              help="Assumptions file (TOML). Default: the bundled 2024 consumer assistant example.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Workbook to write (.xlsx).")
+@click.option("--months", type=click.IntRange(1, 1200), help="Month columns on the timeline (default: the file's horizon, 60).")
+@click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
+              help="udf: headline cells call the =LLM_* Excel functions, native formulas kept beside them.")
+@click.option("--cohorts", "cohorts_file", type=click.Path(dir_okay=False),
+              help="Retention triangle (CSV) for the cohorts template.")
+@click.option("--actuals", "actuals_file", type=click.Path(dir_okay=False),
+              help="Monthly actuals (CSV) for an Actuals sheet and an 'actuals' scenario (model template).")
+@click.option("--window", type=click.IntRange(1, None), default=3, show_default=True,
+              help="With --actuals: months at the end that the fitted drivers come from.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def new(template, assumptions_file, output, months, formulas, cohorts_file, actuals_file, window, force):
+    """Generate a workbook with live Excel formulas from an assumptions file."""
+    from ..workbook import build, save_atomic
+
+    out = Path(output)
+    if out.suffix.lower() != ".xlsx":
+        raise Refused(f"{out}: the output must be an .xlsx file")
+    if out.exists() and not force:
+        raise Refused(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise Refused(f"{out}: folder {out.parent} does not exist")
+    if (template == "cohorts") != bool(cohorts_file):
+        raise Refused("--cohorts FILE.csv goes with the cohorts template, and the cohorts template needs it")
+    if actuals_file and template != "model":
+        raise Refused("--actuals goes with the model template (xlmodel new model --actuals FILE.csv)")
+    a = load_assumptions(assumptions_file)
+    for s in a.scenarios.values():  # what calc would refuse (an input so extreme it overflows), new refuses too
+        summary(s)
+    extra = {}
+    if cohorts_file:
+        extra = dict(cohorts=read_cohorts(cohorts_file), cohort_source=Path(cohorts_file).name)
+    if actuals_file:
+        table = read_actuals(actuals_file)
+        try:
+            extra = dict(actuals=table, fit=fit_actuals(table, window))
+        except XlmodelError as e:
+            raise Refused(f"--window: {e}") from None
+    wb = build(template, a, months=months, formulas=formulas, **extra)
+    try:
+        save_atomic(wb, out, force=force)
+    except FileExistsError:
+        raise Refused(f"{out} exists; pass --force to overwrite it") from None
+    n_scen = len(a.scenarios) + (1 if actuals_file else 0)
+    click.echo(f"Wrote {out} ({template}, {n_scen} scenario(s), {months or a.horizon} months)")
+
+
+@click.command(epilog="""\b
+Examples:
+  xlmodel verify my-model.xlsx
+  xlmodel verify my-model.xlsx --scenario downside
+""")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@click.option("-s", "--scenario", help="Select this scenario in the workbook before recalculating (model template).")
+@click.option("--tolerance", type=float, default=1e-9, show_default=True,
+              help="Relative tolerance, 0 or more and below 1.")
+def verify(workbook, scenario, tolerance):
+    """Recalculate WORKBOOK in LibreOffice and compare every named output with the engine.
+
+    Needs LibreOffice Calc (soffice) on the PATH. Exit status 0 when every
+    number agrees, 1 when one does not, 2 on bad input.
+    """
+    from ..workbook.verify import verify_workbook
+
+    if not 0 <= tolerance < 1:  # also refuses nan
+        raise Refused(f"--tolerance must be 0 or more and below 1, got {tolerance!r}")
+    report = verify_workbook(workbook, scenario=scenario, rtol=tolerance)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command(epilog="""\b
+Example:
+  xlmodel regenerate workbooks/
+""")
+@click.argument("folder", type=click.Path(file_okay=False), default="workbooks")
+def regenerate(folder):
+    """Rewrite the committed template workbooks in FOLDER from the defaults, and FOLDER/lite/ (the xlwings Lite
+    bundle, with today's prices)."""
+    from ..workbook import regenerate_folder
+
+    for path in regenerate_folder(Path(folder)):
+        click.echo(f"Wrote {path}")

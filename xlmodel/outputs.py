@@ -1,0 +1,31 @@
+"""Every output of the model and its unit: one table for tables, workbooks and JSON consumers.
+
+"currency" stands for the model's currency (each surface puts its name in).
+"""
+
+from __future__ import annotations
+
+__all__ = ["OUTPUT_UNITS"]
+
+#: units of every output, for tables, workbooks and JSON consumers
+OUTPUT_UNITS = {
+    "blended_cac": "currency per new user",
+    "paid_cac": "currency per user bought with ads",
+    "cost_per_mau": "currency per MAU per month",
+    "cost_per_paying_mau": "currency per paying MAU per month",
+    "blended_cost_per_mau": "currency per MAU per month",
+    "revenue_per_mau": "currency per MAU per month",
+    "contribution_per_mau": "currency per MAU per month",
+    "gross_margin": "fraction of revenue",
+    "ltv": "currency per user",
+    "ltv_to_cac": "ratio",
+    "ltv_to_paid_cac": "ratio",
+    "payback_months": "months",
+    "payback_months_paid": "months",
+    "breakeven_conversion": "fraction of MAU",
+    "runway_months": "months",
+    "runway_months_without_migration": "months",
+    "migration_npv": "currency",
+    "migration_payback_month": "month",
+    "ending_cash": "currency",  # cash at the horizon (simulations report it)
+}

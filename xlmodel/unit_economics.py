@@ -1,0 +1,337 @@
+"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
+
+Three steps, each a function a reader can check against the table of
+MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
+definition each, ``nan`` in the scenarios where it is undefined
+(:func:`_values`); and what the caller asked for where an output is
+undefined: an error, ``None`` or ``nan`` (:func:`_shape`). Part of the
+engine (``xlmodel.engine`` re-exports every name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, monthly_rate, payback_months
+from .errors import InputError
+from .params import TOKEN_KEYS, check, reject_unknown
+from .projection import blended_cost_per_mau
+
+__all__ = ["UnitEconomics", "unit_economics", "summary_unit_economics", "resolve_cost_per_mau"]
+
+
+@dataclass(frozen=True)
+class UnitEconomics:
+    """Every output of the unit-economics table, per MAU per month.
+
+    ``None`` only with ``unit_economics(..., undefined="none")``, for outputs
+    that are undefined.
+    """
+
+    blended_cac: float | None
+    paid_cac: float
+    cost_per_mau: float
+    cost_per_paying_mau: float
+    blended_cost_per_mau: float
+    revenue_per_mau: float
+    contribution_per_mau: float
+    gross_margin: float | None
+    ltv: float | None
+    ltv_to_cac: float | None
+    ltv_to_paid_cac: float | None
+    payback_months: float | None
+    payback_months_paid: float | None
+    breakeven_conversion: float | None
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def keys(self):
+        return [f.name for f in fields(self)]
+
+
+def resolve_cost_per_mau(cost, tokens: dict):
+    """cost_per_mau as given, or derived from the token inputs.
+
+    Both may be given (a completed scenario carries both) when they agree.
+    """
+    needed = TOKEN_KEYS[:4]
+    given = {k: v for k, v in tokens.items() if v is not None}
+    derived = None
+    if all(k in given for k in needed):
+        derived = np.asarray(_cost_per_mau(
+            given["input_tokens"], given["output_tokens"], given["input_price"], given["output_price"],
+            given.get("cached_share", 0.0), given.get("cached_price"),
+        ))
+    if cost is None:
+        if derived is None:
+            missing = [k for k in needed if k not in given]
+            raise InputError(
+                "cost_per_mau",
+                f"cost_per_mau is required (or all of {', '.join(needed)}); missing {missing[0]}",
+            )
+        return derived
+    c = check("cost_per_mau", cost)
+    if derived is not None and not np.allclose(c, derived, rtol=1e-12, atol=0):
+        raise InputError(
+            "cost_per_mau",
+            "cost_per_mau must equal the cost from the token inputs when both are given "
+            f"(got {float(np.ravel(c)[0]):.10g}, tokens give {float(np.ravel(derived)[0]):.10g})",
+        )
+    return c
+
+
+def unit_economics(
+    *,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau=None,
+    paid_share=1.0,
+    annual_discount_rate=0.0,
+    input_tokens=None,
+    output_tokens=None,
+    input_price=None,
+    output_price=None,
+    cached_share=None,
+    cached_price=None,
+    ad_spend=None,
+    organic_users=None,
+    paying_cost_per_mau=None,
+    undefined="raise",
+    **other,
+) -> UnitEconomics:
+    """The LLM app's unit economics per MAU per month.
+
+    Parameters
+    ----------
+    cac : float or array_like
+        Ad spend per user bought with ads (currency, > 0).
+    churn : float or array_like
+        Monthly churn (fraction, 0 to 1).
+    conversion : float or array_like
+        Share of MAU that pays (fraction, 0 to 1).
+    arppu : float or array_like
+        Revenue per paying user per month (currency, >= 0).
+    cost_per_mau : float or array_like, optional
+        Compute cost per MAU per month; or give the token inputs of
+        :func:`cost_per_mau` instead (``input_tokens``, ``output_tokens``,
+        ``input_price``, ``output_price``, ``cached_share``, ``cached_price``).
+    paid_share : float or array_like, default 1
+        Share of new users that come from ads (0 < paid_share <= 1).
+    annual_discount_rate : float or array_like, default 0
+        Annual effective rate used to discount LTV.
+    ad_spend : float or array_like, optional
+        Ad spend in month 1; needed with ``organic_users`` (blended CAC).
+    organic_users : float or array_like, optional
+        New users in month 1 who come without ads; then ``blended_cac =
+        ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
+    paying_cost_per_mau : float or array_like, optional
+        Compute cost of a paying user per month (default ``cost_per_mau``).
+    undefined : {"raise", "none", "nan"}, default "raise"
+        What to do when revenue is 0 (gross margin, LTV and payback are
+        undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
+        in month 1 (no blended CAC): raise
+        :class:`InputError`, or return ``None`` for those outputs (for arrays,
+        ``None`` when any scenario is undefined) and compute the rest, or
+        (``"nan"``, for arrays of scenarios such as a simulation's draws)
+        ``nan`` in just the scenarios where an output is undefined.
+    **other
+        Other scenario inputs (``cash``, ``ad_spend``, ...) are accepted and
+        ignored, so a whole scenario can be passed; unknown names are an error.
+
+    Returns
+    -------
+    UnitEconomics
+        ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
+        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
+        ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
+        conversion*(cost_per_paying_mau - cost_per_mau)``;
+        ``revenue_per_mau = conversion*arppu``;
+        ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
+        ``gross_margin = contribution/revenue`` (revenue must be above 0);
+        ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
+        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
+        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
+        and ``payback_months_paid`` the same on ``paid_cac``;
+        ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
+        cost_per_mau))``, the conversion at which revenue per MAU equals the
+        blended cost (``cost_per_mau/arppu`` when payers cost the same;
+        undefined when a payer's revenue does not cover their extra cost).
+
+    Examples
+    --------
+    >>> ue = unit_economics(cac=20, paid_share=0.7, churn=0.1, conversion=0.05,
+    ...                     arppu=20, cost_per_mau=0.4)
+    >>> ue.blended_cac, ue.revenue_per_mau, ue.contribution_per_mau
+    (14.0, 1.0, 0.6)
+    >>> round(ue.ltv, 6), round(ue.ltv_to_cac, 6)
+    (6.0, 0.428571)
+    """
+    reject_unknown(other)
+    if undefined not in ("raise", "none", "nan"):
+        raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
+    x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
+                dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
+                     output_price=output_price, cached_share=cached_share, cached_price=cached_price),
+                ad_spend, organic_users, paying_cost_per_mau)
+    if undefined == "raise":
+        _raise_undefined(x)
+    return _shape(_values(x), x, undefined)
+
+
+# ------------------------------------------------------------ step 1: inputs
+
+
+def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
+            paying_cost_per_mau) -> dict:
+    """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
+    x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
+             conversion=check("conversion", conversion), arppu=check("arppu", arppu),
+             rate=check("annual_discount_rate", rate))
+    x["cost"] = resolve_cost_per_mau(cost, tokens)
+    x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
+                                                                           paying_cost_per_mau)
+    x["named"] = dict(cac=x["cac"], conversion=x["conversion"], arppu=x["arppu"], cost_per_mau=x["cost"],
+                      paying_cost_per_mau=x["paying_cost"])  # what an overflow message names
+    x["organic"] = organic_users is not None
+    if x["organic"]:
+        if ad_spend is None:
+            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
+        if not x["paid_share"].min() == 1:
+            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
+                             f"got {float(x['paid_share'].min()):.10g}")
+        x["ad_spend"] = check("ad_spend", ad_spend)
+        x["organic_users"] = check("organic_users", organic_users)
+        x["named"].update(ad_spend=x["ad_spend"], organic_users=x["organic_users"])
+    x["d"] = np.asarray(monthly_rate(rate))
+    return x
+
+
+# ------------------------------------------------------------ step 2: values
+
+
+def _values(x: dict) -> dict:
+    """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
+    named = x["named"]
+    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu"]
+    cost, paying_cost = x["cost"], x["paying_cost"]
+    with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
+        blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
+        revenue = conv * price
+        contribution = revenue - blended_cost
+    _finite(blended_cost, "blended_cost_per_mau", **named)
+    _finite(revenue, "revenue_per_mau", **named)
+    _finite(contribution, "contribution_per_mau", **named)
+    # blended CAC: ad spend per new user of any source in month 1
+    if x["organic"]:
+        spend = x["ad_spend"]
+        with np.errstate(all="ignore"):
+            new_1 = spend / q + x["organic_users"]
+        _finite(new_1, "new users in month 1", ad_spend=spend, cac=q, organic_users=x["organic_users"])
+        with np.errstate(all="ignore"):
+            blended = np.where(new_1 > 0, spend / np.where(new_1 > 0, new_1, 1.0), np.nan)
+    else:
+        blended = q * x["paid_share"]
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended)))
+    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
+    has_revenue = b(revenue) > 0
+    has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    has_blended = b(blended) > 0  # False for nan: no users in month 1
+    margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
+    with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
+        gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
+    _finite(gm[has_revenue], "gross_margin", **{k: b(v)[has_revenue] for k, v in named.items()})
+    value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
+        out = dict(
+            blended_cac=np.asarray(blended, dtype=float),
+            paid_cac=q,
+            cost_per_mau=cost,
+            cost_per_paying_mau=paying_cost,
+            blended_cost_per_mau=blended_cost,
+            revenue_per_mau=revenue,
+            contribution_per_mau=contribution,
+            gross_margin=gm,
+            ltv=value,
+            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(blended), 1.0), np.nan),
+            ltv_to_paid_cac=value / b(q),
+            payback_months=_where_defined(has_revenue & ~np.isnan(b(blended)), payback_months, blended, revenue,
+                                          gm, c),
+            payback_months_paid=_where_defined(has_revenue, payback_months, q, revenue, gm, c),
+            breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
+                                          np.nan),
+        )
+    # where each output is defined; elsewhere it is nan by definition, not by overflow
+    defined = dict(blended_cac=~np.isnan(b(blended)), gross_margin=has_revenue, ltv=has_ltv,
+                   ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
+    everywhere = np.ones(shape, dtype=bool)
+    for name, v in out.items():
+        if name.startswith("payback"):  # a payback's "never" is its own (checked inside payback_months)
+            continue
+        ok = defined.get(name, everywhere)
+        _finite(b(v)[ok], name, **{k: b(a)[ok] for k, a in named.items()}, churn=b(c)[ok])
+    return out
+
+
+def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
+    """``fn(*args)`` on the scenarios where ``ok``, ``nan`` elsewhere (each scenario computed as if alone)."""
+    out = np.full(ok.shape, np.nan)
+    if ok.any():
+        cols = [np.broadcast_to(np.asarray(a, dtype=float), ok.shape)[ok] for a in args]
+        out[ok] = fn(*cols)
+    return out
+
+
+# ------------------------------------------------------------ step 3: shape
+
+
+def _raise_undefined(x: dict) -> None:
+    """undefined="raise": the error of the first output a scenario leaves undefined, in MODEL.md's order."""
+    if x["organic"]:
+        with np.errstate(all="ignore"):
+            new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
+        _finite(new_1, "new users in month 1", ad_spend=x["ad_spend"], cac=x["cac"], organic_users=x["organic_users"])
+        if not new_1.min() > 0:
+            raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
+                             "organic_users above 0), got none")
+    with np.errstate(all="ignore"):
+        revenue = x["conversion"] * x["arppu"]
+    if not bool((revenue > 0).all()):
+        raise InputError(
+            "conversion",
+            "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
+        )
+    if not bool((x["churn"] + x["d"] > 0).all()):
+        ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
+
+
+#: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
+_MAY_BE_UNDEFINED = ("blended_cac", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
+                     "payback_months_paid", "breakeven_conversion")
+
+
+def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
+    """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
+    output that some scenario leaves undefined."""
+    if undefined == "nan":  # one value per scenario for every output
+        shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
+        return UnitEconomics(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
+    out = {}
+    for name, a in v.items():
+        if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
+            out[name] = None
+        else:
+            out[name] = _out(a)
+    return UnitEconomics(**out)
+
+
+def summary_unit_economics(scenario: dict) -> dict:
+    """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
+    return unit_economics(**scenario, undefined="none").as_dict()
