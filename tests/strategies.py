@@ -88,3 +88,48 @@ def unit_inputs(draw):
         cost_per_mau=draw(_floats(0, 50)),
         annual_discount_rate=draw(annual_rate),
     )
+
+
+#: a change's level for each driver that can change over time (within its rule)
+CHANGE_LEVELS = {
+    "ad_spend": _floats(0, 1e7), "cac": positive, "paid_share": share, "activation": share, "churn": churn,
+    "conversion": fraction, "arppu": _floats(0, 100), "cost_per_mau": _floats(0, 20),
+    "paying_cost_per_mau": _floats(0, 100), "fixed_costs": _floats(0, 1e7), "organic_users": _floats(0, 1e6),
+}
+
+
+@st.composite
+def plan_inputs(draw, horizon=st.integers(1, 72)):
+    """Version-3 inputs: a version-2 scenario plus activation, fees, VAT, interest, growth of usage and fixed
+    costs, a cash buffer, a raise month, changes on random drivers and months, and funding rounds."""
+    kw = draw(projection_v2_inputs(horizon))
+    h = kw["horizon"]
+    if 0 < kw["ad_spend"] < 1e-6:  # a subnormal spend against a cac_spend of 1: CAC underflows (an overflow error)
+        kw["ad_spend"] = 0.0
+    kw.update(activation=draw(share), store_fee=draw(_floats(0, 0.5)), vat=draw(_floats(0, 0.3)),
+              interest_rate=draw(st.sampled_from([0.0, 0.05]) | _floats(-0.5, 0.5)),
+              usage_growth=draw(growth), fixed_cost_growth=draw(_floats(-0.1, 0.1)), min_cash=draw(money),
+              annual_discount_rate=draw(annual_rate))
+    if "migration_month" in kw:
+        kw["revenue_loss"] = draw(fraction)
+    if draw(st.booleans()):
+        kw["cac_spend"] = draw(_floats(1, 1e7))
+    elif kw["cac_elasticity"] > 0 and kw["ad_spend"] == 0:
+        kw["cac_elasticity"] = 0.0  # the default cac_spend (ad_spend) is 0: no elasticity without one
+    if draw(st.booleans()):
+        kw["raise_month"] = draw(st.integers(1, h))
+    drivers = [d for d in CHANGE_LEVELS if d != "organic_users" or "organic_users" in kw]
+    if "organic_users" in kw:
+        drivers.remove("paid_share")  # paid_share stays 1 with organic users
+    changes, seen = [], set()
+    for _ in range(draw(st.integers(0, 5))):
+        month, driver = draw(st.integers(1, h)), draw(st.sampled_from(drivers))
+        if (month, driver) in seen:
+            continue
+        seen.add((month, driver))
+        level = draw(CHANGE_LEVELS[driver])
+        changes.append({"month": month, driver: 0.0 if driver == "ad_spend" and level < 1e-6 else level})
+    kw["changes"] = changes
+    kw["funding"] = [{"month": draw(st.integers(1, h)), "amount": draw(money)}
+                     for _ in range(draw(st.integers(0, 3)))]
+    return kw

@@ -61,8 +61,16 @@ def test_scenario_override_switches_cost_form():
 def test_migration_inputs_are_all_or_nothing():
     doc = {"scenarios": {"b": dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1,
                                    cost_per_mau=1, monthly_tokens=1e9)}}
-    with pytest.raises(AssumptionsError, match="scenario 'b': large_price: is required for the migration inputs"):
+    with pytest.raises(AssumptionsError, match="scenario 'b': large_price: is required for the standalone migration NPV"):
         assumptions.from_dict(doc, "f.toml")
+    # the plan's migration needs only the two prices (version 3: no monthly_tokens, months or monthly_revenue)
+    doc["scenarios"]["b"] = dict(doc["scenarios"]["b"], monthly_tokens=None, migration_month=3)
+    del doc["scenarios"]["b"]["monthly_tokens"]
+    with pytest.raises(AssumptionsError, match="scenario 'b': large_price: is required with migration_month"):
+        assumptions.from_dict(doc, "f.toml")
+    doc["scenarios"]["b"].update(large_price=10, small_price=1)
+    s = assumptions.from_dict(doc, "f.toml").scenario()
+    assert s["migration_month"] == 3 and s["routed_share"] == 1 and "monthly_tokens" not in s
 
 
 def test_bool_is_not_a_number():

@@ -175,7 +175,7 @@ def test_projection_matches_reference(kw):
     got = xm.project(**kw)
     want = ref.project(**kw)
     scale = abs(kw["cash"]) + sum(abs(b) for b in want["net_burn"])
-    for row in xm.Projection.ROWS:
+    for row in (r for r in xm.Projection.ROWS if r in want):  # version 2's lines (version 3's: reference_v3)
         g = getattr(got, row)
         assert g.shape == (kw["horizon"],)
         for t, (a, b) in enumerate(zip(g.tolist(), want[row])):
@@ -365,7 +365,7 @@ def test_projection_v2_matches_reference(kw):
     want = ref.project(**kw)
     scale = abs(kw["cash"]) + sum(abs(b) for b in want["net_burn"]) + sum(want["compute"]) + sum(want["revenue"])
     users = kw["mau"] + sum(want["new_users"])
-    for row in xm.Projection.ROWS:
+    for row in (r for r in xm.Projection.ROWS if r in want):  # version 2's lines
         g = getattr(got, row)
         assert g.shape == (kw["horizon"],)
         s = {"cash": scale, "net_burn": scale, "compute": scale, "organic_new_users": users}.get(row, 0.0)

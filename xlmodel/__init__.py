@@ -18,6 +18,8 @@ from .engine import (
     migration_payback_month,
     monthly_rate,
     payback_months,
+    Plan,
+    plan,
     project,
     runway_months,
     unit_economics,
@@ -30,7 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
-    "unit_economics", "project", "runway_months", "migration_npv", "migration_payback_month",
+    "unit_economics", "project", "plan", "Plan", "runway_months", "migration_npv", "migration_payback_month",
     "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
     "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
 ]

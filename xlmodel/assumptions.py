@@ -28,15 +28,25 @@ from pathlib import Path
 
 from .closed_form import cost_per_mau
 from .errors import AssumptionsError, InputError, UnknownModelError
-from .params import MIX_PRICES, PARAMS, TOKEN_KEYS, check
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
 from .prices import check_mix, mix_price, price_data_date
+from .dates import check_calendar
+from .decisions import Decisions, plan_month, read_decisions
+from .plan import plan_inputs
+from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
 from .text import clean_text
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
 
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
+MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int, "start": str,
+              "fiscal_year_start": int}
+#: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
+#: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
+STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
+#: what the plan's migration (migration_month) needs
+PLAN_MIGRATION_KEYS = ("large_price", "small_price")
 MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
                       "migration_month")
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
@@ -72,6 +82,9 @@ class Assumptions:
     #: simulation defaults from [model]
     draws: int = 10_000
     seed: int = 0
+    #: the calendar month of month 1 ("YYYY-MM"), and the calendar month a fiscal year starts in
+    start: str | None = None
+    fiscal_year_start: int = 1
 
     @property
     def scenario_names(self) -> list[str]:
@@ -134,8 +147,9 @@ def _number(path, scen, key, value):
     return float(value) if PARAMS[key].rule != "months" else int(value)
 
 
-def _complete(path, name, raw: dict, horizon: int) -> dict:
-    """Fill defaults, derive cost_per_mau, check what is required."""
+def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None = None) -> dict:
+    """Fill defaults, derive cost_per_mau, add the decisions, check what is required and the rules between
+    inputs (the engine's own checks)."""
     s = dict(raw)
     for key in REQUIRED:
         if key not in s:
@@ -154,11 +168,21 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
                                    name, "cost_per_mau")
         s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
                                          s.get("cached_share", 0.0), s.get("cached_price"))
-    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
-    if mig:
+    standalone = [k for k in STANDALONE_ONLY if k in s]
+    if standalone:  # the standalone migration NPV: its own inputs, all of them
         for key in MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, f"is required for the migration inputs (the scenario sets {mig[0]})", name, key)
+                raise AssumptionsError(path, f"is required for the standalone migration NPV (the scenario sets "
+                                       f"{standalone[0]})", name, key)
+    if "migration_month" in s:  # the plan's migration: the two prices (routed_share and migration_cost default)
+        for key in PLAN_MIGRATION_KEYS:
+            if key not in s:
+                raise AssumptionsError(path, "is required with migration_month (the saving is routed_share x "
+                                       "(1 - small_price/large_price))", name, key)
+    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
+    if mig and not standalone and "migration_month" not in s:
+        raise AssumptionsError(path, "is a migration input: give migration_month (the plan's migration) or "
+                               "monthly_tokens and months (the standalone NPV)", name, mig[0])
     for key, p in PARAMS.items():
         if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
             continue
@@ -175,7 +199,22 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
         raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
                                "1 - small_price/large_price)", name, "large_price")
     s["horizon"] = horizon
+    s["changes"], s["funding"] = (decisions or Decisions()).engine()
+    _engine_rules(path, name, s)
     return s
+
+
+def _engine_rules(path, name, s: dict) -> None:
+    """The rules between inputs, changes and rounds, as the engine checks them (one set of rules)."""
+    try:
+        v, h, _ = projection_inputs(s)
+        plan_inputs(s, h, v["cash"].shape)
+    except InputError as e:
+        key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
+        text = str(e)
+        if key in ("changes", "funding") and text.startswith(f"{key}: "):
+            text = text[len(key) + 2:]
+        raise AssumptionsError(path, text, name, key) from None
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
@@ -261,11 +300,19 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
                                        key=f"model.{key}")
+        elif key == "fiscal_year_start":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+                raise AssumptionsError(path, "must be a calendar month number from 1 to 12 (4: fiscal years from "
+                                       f"April), got {value!r:.40}", key="model.fiscal_year_start")
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
         else:
             value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
         setattr(out, key, value)
+    try:
+        check_calendar(out.start, out.fiscal_year_start)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), key=f"model.{e.argument}") from None
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
@@ -285,6 +332,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         seen[shown] = name
     first: dict | None = None
     first_ranges: dict = {}
+    first_decisions: Decisions | None = None
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):
             raise AssumptionsError(path, "must be a table of inputs", name)
@@ -292,7 +340,12 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
         ranges = {}
+        own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
+            if key in PLAN_KEYS:
+                continue  # read above
+            if key == "raise_month" and isinstance(value, str):  # a calendar month
+                value = plan_month(path, name, key, value, out.start, out.horizon)
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -326,18 +379,29 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
         if first is None:
-            first, first_ranges = given, ranges
+            first, first_ranges, first_decisions = given, ranges, own
+            decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
+            decisions = first_decisions.inherit(own)
         ranges = {k: r for k, r in ranges.items() if k in merged}
-        out.scenarios[name] = _complete(path, name, merged, out.horizon)
-        for key, r in ranges.items():  # rules between inputs hold across the whole range, not just the base
+        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions)
+        try:
+            ranged_decisions = decisions.ranges()
+        except InputError as e:
+            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, "funding") from None
+        for key, r in list(ranges.items()) + list(ranged_decisions.items()):
+            # rules between inputs hold across the whole range, not just the base
             for bound, value in (("low", r.low), ("high", r.high)):
                 try:
-                    _complete(path, name, dict(merged, **{key: value}), out.horizon)
+                    if key in ranged_decisions:
+                        _complete(path, name, merged, out.horizon, decisions.at(key, value))
+                    else:
+                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
                 except AssumptionsError as e:
                     raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
                                            key) from None
+        ranges.update(ranged_decisions)
         if ranges:
             out.ranges[name] = ranges
     if correlations:

@@ -11,7 +11,8 @@ This module is the engine's face: each number is defined in one module
 
 - :mod:`xlmodel.closed_form`: rates, CAC, compute cost, LTV, payback, Excel NPV;
 - :mod:`xlmodel.unit_economics`: the unit economics per MAU;
-- :mod:`xlmodel.projection`: the monthly projection and the runway;
+- :mod:`xlmodel.projection`: the monthly projection;
+- :mod:`xlmodel.plan`: the runway and what a plan answers (funding need, break-even, ...);
 - :mod:`xlmodel.migration`: the standalone small-model migration NPV.
 
 The definitions are those of ``docs/model.md``; each function's Notes give the
@@ -26,8 +27,9 @@ from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, 
 from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
                         migration_payback_month)
 from .outputs import OUTPUT_UNITS  # noqa: F401
-from .projection import (Projection, blended_cost_per_mau, project,  # noqa: F401
-                         RunwayStream, runway_from_cash, runway_months, runway_stream)
+from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
+                   runway_months, runway_stream)
+from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
 from .unit_economics import UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401
 
 
@@ -44,6 +46,8 @@ __all__ = [
     "project",
     "Projection",
     "runway_months",
+    "plan",
+    "Plan",
     "migration_cash_flows",
     "migration_npv",
     "migration_payback_month",
@@ -54,21 +58,32 @@ __all__ = [
 
 
 def summary(scenario: dict) -> dict:
-    """Every headline output for one complete scenario (a dict of inputs).
+    """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
-    Unit economics, ``runway_months`` (and, when the scenario has a
-    ``migration_month``, ``runway_months_without_migration``: the same
-    projection with all traffic on the large model) and, when the scenario has
-    migration inputs, ``migration_npv`` and ``migration_payback_month``. This is what the
-    CLI prints and what ``xlmodel verify`` compares a workbook against. Unlike
+    The unit economics (month 1), then what the plan answers
+    (:func:`xlmodel.plan.plan`): the runway (without the rounds when there are
+    some, without the migration when there is a ``migration_month``), the
+    lowest cash and its month, the first month short of ``min_cash``, the
+    funding month and need, the break-even month, default alive, the burn
+    multiple and compute-to-revenue, the plan's migration NPV and payback
+    month (with a ``migration_month``), and the standalone ``migration_npv``
+    and ``migration_payback_month`` when its own inputs are given
+    (``monthly_tokens`` and ``months``). This is what the CLI prints and what
+    ``xlmodel verify`` compares a workbook against. Unlike
     :func:`unit_economics`, a scenario with no revenue (or no unbounded LTV)
-    is not an error here: the undefined outputs are ``None``.
+    is not an error here: the undefined outputs are ``None``; a never is
+    ``inf``.
     """
     out = summary_unit_economics(scenario)
-    out["runway_months"] = runway_months(**scenario)
-    if scenario.get("migration_month") is not None:
-        out["runway_months_without_migration"] = runway_months(**dict(scenario, migration_month=None))
-    if "monthly_tokens" in scenario:
+    answers = plan_answers(scenario)
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
+                and scenario.get("migration_month") is None:
+            continue
+        out[name] = answers[name]
+    if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         args = {k: scenario[k] for k in MIGRATION_ARGS}
         out["migration_npv"] = migration_npv(**args)
         out["migration_payback_month"] = migration_payback_month(**args)

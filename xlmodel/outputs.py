@@ -10,6 +10,7 @@ __all__ = ["OUTPUT_UNITS"]
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {
     "blended_cac": "currency per new user",
+    "cac_per_active": "currency per active new user",
     "paid_cac": "currency per user bought with ads",
     "cost_per_mau": "currency per MAU per month",
     "cost_per_paying_mau": "currency per paying MAU per month",
@@ -25,6 +26,18 @@ OUTPUT_UNITS = {
     "breakeven_conversion": "fraction of MAU",
     "runway_months": "months",
     "runway_months_without_migration": "months",
+    "runway_months_without_funding": "months",
+    "lowest_cash": "currency",
+    "lowest_cash_month": "month",
+    "first_short_month": "month",
+    "funding_month": "month",
+    "funding_need": "currency",
+    "breakeven_month": "month",
+    "default_alive": "yes/no",
+    "burn_multiple": "ratio",
+    "compute_to_revenue": "fraction of revenue",
+    "plan_migration_npv": "currency",
+    "plan_migration_payback_month": "month",
     "migration_npv": "currency",
     "migration_payback_month": "month",
     "ending_cash": "currency",  # cash at the horizon (simulations report it)

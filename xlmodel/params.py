@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown"]
+__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Rule:
 
 RULES = {
     "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
     "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
     "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
     "nonneg": Rule(0, None, text="must be 0 or more"),
@@ -126,8 +127,34 @@ PARAMS: dict[str, Param] = {
         _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
         _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
         _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+        # a plan over time (model version 3)
+        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
+           "percent"),
+        _p("store_fee", "fraction_below_1", "fraction of net revenue",
+           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
+        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
+        _p("interest_rate", "growth", "annual fraction",
+           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
+        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
+           0.0),
+        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
+           "percent"),
+        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
+        _p("cac_spend", "positive", "currency per month",
+           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
+        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
+           fmt="month"),
     ]
 }
+
+#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: growth rate their path follows (None: a flat path)
+CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
+                  "activation": None, "churn": None, "conversion": None, "arppu": None,
+                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
+
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time
+PLAN_KEYS = ("changes", "funding")
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -144,6 +171,7 @@ _EXTRA = {
     "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
     "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
     "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
 }
 
 ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
@@ -159,7 +187,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
 def reject_unknown(other: dict):
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
-        if k not in PARAMS:
+        if k not in PARAMS and k not in PLAN_KEYS:
             raise InputError(k, f"{k} is not an input of the model")
 
 

@@ -1,21 +1,24 @@
-"""The monthly projection and the runway (docs/model.md, "Monthly projection and runway").
+"""The monthly projection (docs/model.md, "The projection, version 3").
 
-Part of the engine (``xlmodel.engine`` re-exports every name).
+One month step, :class:`_Months`, holds the equations; :func:`project` keeps
+every month of every line, and :mod:`xlmodel.plan` walks the same step
+keeping only what its answers need (the runway, the funding need, ...). Part
+of the engine (``xlmodel.engine`` re-exports every name).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import operator
+from dataclasses import dataclass
 
 import numpy as np
 
-from .closed_form import _finite, _out
+from .closed_form import _finite
 from .errors import InputError
-from .params import PARAMS, check, reject_unknown
+from .params import CHANGE_DRIVERS, check, reject_unknown
+from .timeline import EMPTY, Timeline, timeline as make_timeline
 
-__all__ = ["Projection", "project", "runway_months", "runway_from_cash", "runway_stream", "RunwayStream"]
+__all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
 
 
 @dataclass(frozen=True)
@@ -23,70 +26,129 @@ class Projection:
     """The monthly projection: one array per line item, months on the last axis.
 
     Scalar inputs give arrays of shape ``(horizon,)``; inputs with shape ``S``
-    give ``S + (horizon,)``. ``month`` and ``fixed_costs`` are read-only
-    broadcast views (they repeat one value), and so is ``migration_one_off``
-    unless a ``migration_month`` was given (then it holds the one-time cost).
+    give ``S + (horizon,)``. Lines that repeat one value (``month``, a flat
+    ``fixed_costs``, ``interest`` without an interest rate, ``funding``
+    without rounds, ``migration_one_off`` without a migration, ``cac``
+    without elasticity or changes) are read-only broadcast views.
     """
 
     month: np.ndarray
     ad_spend: np.ndarray
+    cac: np.ndarray
     paid_new_users: np.ndarray
     organic_new_users: np.ndarray
     new_users: np.ndarray
     mau: np.ndarray
     paying_users: np.ndarray
+    gross_revenue: np.ndarray
     revenue: np.ndarray
     compute: np.ndarray
     fixed_costs: np.ndarray
     migration_one_off: np.ndarray
     net_burn: np.ndarray
+    interest: np.ndarray
+    funding: np.ndarray
     cash: np.ndarray
 
-    #: the line items, in table order: version 1's, then version 2's (so that
-    #: LLM_PROJECTION's version-1 columns keep their positions)
+    #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
+    #: LLM_PROJECTION's earlier columns keep their positions)
     ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs",
-            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off")
+            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off", "gross_revenue",
+            "interest", "funding", "cac")
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}
 
 
 #: inputs of the projection that may be left out ("not given"): None means not given
-OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month")
-#: the migration inputs that migration_month needs
-MIGRATION_NEEDS = ("large_price", "small_price", "routed_share", "migration_cost")
+OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month", "cac_spend")
+#: what migration_month needs besides itself
+MIGRATION_NEEDS = ("large_price", "small_price")
+#: the projection's inputs with a default (a None default: not given)
+DEFAULTS = {"fixed_costs": 0.0, "paid_share": 1.0, "ad_growth": 0.0, "cost_decline": 0.0, "organic_users": None,
+            "organic_growth": 0.0, "cac_elasticity": 0.0, "paying_cost_per_mau": None, "migration_month": None,
+            "routed_share": 1.0, "large_price": None, "small_price": None, "migration_cost": 0.0,
+            "revenue_loss": 0.0, "activation": 1.0, "store_fee": 0.0, "vat": 0.0, "interest_rate": 0.0,
+            "usage_growth": 0.0, "fixed_cost_growth": 0.0, "cac_spend": None, "horizon": 60}
+REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
 
 
-def _projection_inputs(kw: dict, other: dict):
-    reject_unknown(other)
-    h = check("horizon", kw.pop("horizon"))
+def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
+    """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
+
+    ``kw``: a scenario (every input by name, ``changes`` and ``funding``
+    optional); inputs the projection does not use are ignored, names that are
+    no input at all are an error.
+    """
+    kw = dict(kw)
+    changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
+    for k in REQUIRED:
+        if kw.get(k) is None:
+            raise InputError(k, f"{k} is required")
+    h = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
     if h.ndim:
         raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
-    if kw["migration_month"] is None:  # the migration inputs are not used, and not checked
-        for k in MIGRATION_NEEDS:
-            kw.pop(k)
+    h = int(h)
+    given = {k: kw.get(k, DEFAULTS.get(k)) for k in REQUIRED + tuple(DEFAULTS) if k != "horizon"}
+    if given["migration_month"] is None:  # the migration inputs are not used, and not checked
+        for k in MIGRATION_NEEDS + ("routed_share", "migration_cost", "revenue_loss"):
+            given.pop(k)
     else:
         for k in MIGRATION_NEEDS:
-            if kw[k] is None:
+            if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
-    vals = {k: check(k, v) for k, v in kw.items() if v is not None}
-    if "organic_users" in vals and not vals["paid_share"].min() == 1:
+    vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    tl = make_timeline(changes, funding, h)
+    organic = "organic_users" in vals
+    if organic and not vals["paid_share"].min() == 1:
         raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given: organic "
                          f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}")
+    if tl.months_of("organic_users") and not organic:
+        raise InputError("changes", "changes: organic_users changes over time only in a scenario that gives "
+                         "organic_users (new users a month who come without ads)")
+    if organic:
+        for month, level in tl.months_of("paid_share").items():
+            if np.min(level) < 1:
+                raise InputError("changes", f"changes: month {month}: paid_share must stay 1 when organic_users "
+                                 f"is given (organic users are counted directly), got {float(np.min(level)):.10g}")
     if "migration_month" in vals and not vals["large_price"].min() > 0:
         raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
                          f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
+    _check_cac_spend(vals, tl)
     try:
-        arrays = np.broadcast_arrays(*vals.values())
+        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    return dict(zip(vals, arrays)), int(h)
+    return dict(zip(vals, arrays)), h, tl
+
+
+def _levels(tl: Timeline) -> list:
+    """Every level and amount of a timeline, so that their shapes broadcast with the inputs'."""
+    return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + \
+        [np.asarray(x) for x in tl.funding.values()]
+
+
+def _check_cac_spend(vals: dict, tl: Timeline) -> None:
+    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (MODEL.md)."""
+    elastic = vals["cac_elasticity"] > 0
+    if not np.any(elastic):
+        return
+    spend = vals.get("cac_spend", vals["ad_spend"])  # the default: the scenario's own ad_spend
+    spends = [vals["ad_spend"]] + [np.asarray(x) for x in tl.months_of("ad_spend").values()]
+    some_ad = np.logical_or.reduce(np.broadcast_arrays(*[s > 0 for s in spends]))
+    if np.any(elastic & some_ad & (spend == 0)):
+        raise InputError("cac_spend", "cac_spend must be above 0 when cac_elasticity is above 0 and some month has "
+                         "ad spend: CAC is scaled from the spend at which it was observed, and the default "
+                         "(the scenario's month-1 ad_spend) is 0")
 
 
 def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
             paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
             organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
-            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, **other) -> Projection:
+            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, revenue_loss=0.0,
+            activation=1.0, store_fee=0.0, vat=0.0, interest_rate=0.0, usage_growth=0.0, fixed_cost_growth=0.0,
+            cac_spend=None, changes=None, funding=None, **other) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -98,38 +160,49 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     ad_spend : float or array_like
         Ad spend in month 1 (currency per month, >= 0).
     cac : float or array_like
-        Ad spend per user bought with ads in month 1 (> 0).
+        Ad spend per sign-up bought with ads, at spend ``cac_spend`` (> 0).
     churn, conversion : float or array_like
         Monthly churn and share of MAU that pays (fractions, 0 to 1).
     arppu : float or array_like
-        Revenue per paying user per month.
+        Revenue per paying user per month, as the user pays it (VAT included).
     cost_per_mau : float or array_like
         Compute cost per MAU in month 1 (per free user when
         ``paying_cost_per_mau`` is given).
     fixed_costs : float or array_like, default 0
-        Fixed costs per month.
+        Fixed costs in month 1.
     paid_share : float or array_like, default 1
-        Share of new users that come from ads (version 1's organic users: a
+        Share of sign-ups that come from ads (version 1's organic users: a
         fixed multiple of ad-bought users). Must be 1 with ``organic_users``.
-    ad_growth : float or array_like, default 0
-        Monthly growth of ad spend (above -1).
+    ad_growth, organic_growth, fixed_cost_growth, usage_growth : float or array_like, default 0
+        Monthly growth of ad spend, of ``organic_users``, of fixed costs and
+        of tokens per user (above -1).
     cost_decline : float or array_like, default 0
-        Monthly decline of compute cost per MAU (0 to 1).
+        Monthly decline of the compute price (0 to 1).
     horizon : int, default 60
         Months projected (a single whole number, 1 to 1200).
     organic_users : float or array_like, optional
-        New users a month who come without ads, in month 1 (>= 0).
-    organic_growth : float or array_like, default 0
-        Monthly growth of ``organic_users`` (above -1).
+        Sign-ups a month who come without ads, in month 1 (>= 0).
     cac_elasticity : float or array_like, default 0
-        How CAC rises with spend, 0 to 1: ``cac_t = cac * (ad_t/ad_spend)**cac_elasticity``.
+        How CAC rises with spend, 0 to 1: ``cac_t = cac * (ad_t/cac_spend)**cac_elasticity``.
+    cac_spend : float or array_like, optional
+        The monthly spend at which ``cac`` was observed (default: ``ad_spend``).
     paying_cost_per_mau : float or array_like, optional
-        Compute cost of a paying user per month (default ``cost_per_mau``).
+        Compute cost of a paying user per month (default: ``cost_per_mau``'s path).
     migration_month : int or array_like, optional
         Month from which ``routed_share`` of the compute runs on the small
-        model; needs ``large_price``, ``small_price`` (per 1M tokens, any
-        currency: only their ratio is used), ``routed_share`` and
-        ``migration_cost`` (paid in that month).
+        model; needs ``large_price`` and ``small_price`` (per 1M tokens, any
+        currency: only their ratio is used); ``migration_cost`` is paid that
+        month and ``revenue_loss`` of revenue is lost from it on.
+    activation : float or array_like, default 1
+        Share of sign-ups active in their first month (above 0, at most 1).
+    store_fee, vat : float or array_like, default 0
+        App-store and payment fees (a share of revenue net of VAT) and the VAT
+        included in ``arppu`` (0 or more, below 1).
+    interest_rate : float or array_like, default 0
+        Annual effective interest on the opening cash of each month.
+    changes, funding : list of mappings, optional
+        Changes of a driver's level from a month on and funding rounds
+        (:func:`xlmodel.timeline.timeline`).
     **other
         Other scenario inputs are accepted and ignored; unknown names are an error.
 
@@ -141,29 +214,30 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
 
     Notes
     -----
-    For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``::
+    For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``, each driver ``x_t``
+    its path ``L_M * (1 + g) ** (t - M)`` from its latest change ``M <= t``
+    (MODEL.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
 
-        ad_t        = ad_spend * (1 + ad_growth) ** (t - 1)
-        cac_t       = cac * (ad_t / ad_spend) ** cac_elasticity      (cac when ad_t == 0)
+        cac_t       = path of cac * (ad_t / cac_spend) ** cac_elasticity   (the path when ad_t == 0)
         paid_t      = ad_t / cac_t
-        new_t       = paid_t + organic_users * (1 + organic_growth) ** (t - 1)   with organic_users
-                    = paid_t / paid_share                                      without
-        organic_t   = new_t - paid_t
-        mau_t       = mau_{t-1} * (1 - churn) + new_t
-        paying_t    = mau_t * conversion
-        revenue_t   = paying_t * arppu
-        blended     = cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
-        compute_t   = mau_t * blended * (1 - cost_decline) ** (t - 1)
-                      * (1 - saving * [t >= migration_month])
-        saving      = routed_share * (1 - small_price / large_price)
-        one_off_t   = migration_cost if t == migration_month else 0
-        net_burn_t  = ad_t + compute_t + fixed_costs + one_off_t - revenue_t
-        cash_t      = cash_{t-1} - net_burn_t
+        new_t       = paid_t + path of organic_users                with organic_users
+                    = paid_t / paid_share_t                          without
+        mau_t       = mau_{t-1} * (1 - churn_t) + activation_t * new_t
+        paying_t    = mau_t * conversion_t
+        gross_t     = paying_t * arppu_t
+        revenue_t   = gross_t / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)
+        blended_t   = cost_per_mau_t + conversion_t * (paying_cost_per_mau_t - cost_per_mau_t)
+        compute_t   = mau_t * blended_t * (1 - saving * m_t),  saving = routed_share * (1 - small/large)
+        net_burn_t  = ad_t + compute_t + fixed_t + one_off_t - revenue_t
+        interest_t  = cash_{t-1} * ((1 + interest_rate) ** (1/12) - 1)
+        cash_t      = cash_{t-1} - net_burn_t + interest_t + funding_t
 
-    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share - 1)``
-    and ``mau_t * blended`` its ``(mau_t - paying_t) * cost_per_mau + paying_t
-    * paying_cost_per_mau``, each written in the form that reproduces
-    version 1 to the last bit when the new inputs keep their defaults.
+    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share -
+    1)`` and ``mau_t * blended_t`` its ``(mau_t - paying_t) * cost_per_mau_t +
+    paying_t * paying_cost_per_mau_t``, and a cost path without changes is
+    ``level * (1 + g) ** (t-1)`` applied to the blended cost: each written in
+    the form that reproduces version 2 to the last bit when the new inputs
+    keep their defaults (a test checks it).
 
     Examples
     --------
@@ -174,136 +248,98 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     >>> p.cash.shape
     (3,)
 
-    Organic users that keep coming when the ads stop:
+    Halve the ads from month 3, raise 500 in month 2:
 
-    >>> project(cash=0, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0,
-    ...         cost_per_mau=0, organic_users=10, organic_growth=0.1, horizon=3).new_users.tolist()
-    [10.0, 11.0, 12.100000000000001]
+    >>> p = project(cash=1000, mau=100, ad_spend=50, cac=1, churn=0.1, conversion=0.1, arppu=5,
+    ...             cost_per_mau=0.2, horizon=3, changes=[{"month": 3, "ad_spend": 25}],
+    ...             funding=[{"month": 2, "amount": 500}])
+    >>> p.ad_spend.tolist(), p.funding.tolist()
+    ([50.0, 50.0, 25.0], [0.0, 500.0, 0.0])
     """
-    v, h = _projection_inputs(dict(
+    v, h, tl = projection_inputs(dict(
         cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
         cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
         cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
         cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
-        routed_share=routed_share, large_price=large_price, small_price=small_price,
-        migration_cost=migration_cost), other)
+        routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
+        revenue_loss=revenue_loss, activation=activation, store_fee=store_fee, vat=vat, interest_rate=interest_rate,
+        usage_growth=usage_growth, fixed_cost_growth=fixed_cost_growth, cac_spend=cac_spend, changes=changes,
+        funding=funding, **other))
+    return project_checked(v, h, tl)
+
+
+def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = None, on_month=None) -> Projection:
+    """:func:`project` on inputs :func:`projection_inputs` has checked.
+
+    ``months``: the month step to walk (default: a new one); ``on_month(k,
+    row)``: called with each month's lines as they are computed
+    (:func:`xlmodel.plan.plan` keeps its answers this way).
+    """
     shape = v["cash"].shape
+    months = months or Months(v, shape, tl)
+    stored = months.rows  # the lines that vary; the others are broadcast views below
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row. The arrays handed back are views with months on the last axis.
-    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
-             "compute", "migration_one_off", "net_burn", "cash")
-    full = {n: np.empty((h,) + shape) for n in names}
-    months = _Months(v, shape)
+    full = {n: np.empty((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):
             if shape:  # each month written straight into its row of the storage
-                months.step(k, {n: full[n][k] for n in names if n != "migration_one_off"})
-                if months.migration:
-                    full["migration_one_off"][k] = months.last_one_off
+                row = months.step(k, {n: full[n][k] for n in stored})
             else:
-                for n, x in months.step(k).items():
-                    full[n][k, ...] = x
-    _overflow_check(v, full["cash"][-1], months.mau)
-    if "migration_month" not in v:
-        full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
+                row = months.step(k)
+                for n in stored:
+                    full[n][k, ...] = row[n]
+            if on_month is not None:
+                on_month(k, row)
+    months.overflow_check()
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
     rows = {n: last(a) for n, a in full.items()}
-    rows["fixed_costs"] = np.broadcast_to(v["fixed_costs"][..., None], shape + (h,))
+    for n, value in months.constant_rows().items():
+        rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
 
 
-class _Months:
-    """The projection's equations (MODEL.md), one month at a time: the only copy of them.
+class _Path:
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
 
-    :func:`project` stores each month's rows; :func:`runway_stream` keeps
-    only the running state, so that a simulation of a million draws never
-    holds every month of every draw. One scenario runs on numpy float64
-    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic, and
-    ``pow`` through the same ufunc as arrays). Running powers (one
-    multiplication a month instead of a ``pow``) are within a few units in
-    the last place of ``base ** (t-1)``, far inside the 1e-9 agreement
-    promised with the workbooks' ``^``.
+    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
+    in order. The power is a running product (one multiplication a month,
+    within a few units in the last place of ``(1+g) ** (t-M)``; the same
+    running power version 2 used), restarted at each change. ``base`` is
+    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
+    value until its own first change (``paying_cost_per_mau`` not given
+    follows ``cost_per_mau``, changes included).
     """
 
-    def __init__(self, v: dict, shape: tuple, without_migration: bool = False):
-        if not shape:
-            v = {k: np.float64(x) for k, x in v.items()}
-        self.v = v
-        one = (lambda: np.ones(shape)) if shape else (lambda: np.float64(1.0))
-        self.ad_pow, self.cost_pow, self.org_pow = one(), one(), one()  # updated in place for arrays
-        self.ad_base = 1 + v["ad_growth"]
-        self.cost_base = 1 - v["cost_decline"]
-        self.organic = "organic_users" in v
-        if self.organic:
-            self.org_base = 1 + v["organic_growth"]
-        # (ad_t / ad_spend) is exactly 1 when spend never grows, and 1 ** e == 1: skip the pow then
-        self.elastic = bool(np.any(v["cac_elasticity"])) and bool(np.any(v["ad_growth"]))
-        self.keep = 1 - v["churn"]
-        self.cost = blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"])
-        self.migration = "migration_month" in v
-        if self.migration:
-            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
-            self.after = 1 - self.saving  # compute factor from the migration month
-        self.without = without_migration and self.migration
-        self.mau = v["mau"]
-        self.cash = v["cash"]
-        self.cash_without = v["cash"]
+    def __init__(self, level, changes: dict, base=None, follow: "_Path | None" = None, arrays: bool = False):
+        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
+        self.pow = None  # None: the power is 1 (the month of the level)
+        self.own = follow is None  # a follower has no level of its own before its first change
+        self.value = level
 
-    def step(self, k: int, o: dict | None = None) -> dict:
-        """Month ``t = k+1``: every line item (``*_without_migration`` too when asked for).
+    @property
+    def varies(self) -> bool:
+        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
 
-        ``o``: arrays to write the rows into (views of :func:`project`'s
-        storage), which saves a copy a row; without it, new values.
-        """
-        v = self.v
-        o = o or {}
-        if k:
-            arrays = isinstance(self.ad_pow, np.ndarray)
-            self.ad_pow = _op("*", self.ad_pow, self.ad_base, self.ad_pow if arrays else None)
-            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if arrays else None)
-            if self.organic:
-                self.org_pow = _op("*", self.org_pow, self.org_base, self.org_pow if arrays else None)
-        ad = _op("*", v["ad_spend"], self.ad_pow, o.get("ad_spend"))
-        cac_t = v["cac"]
-        if self.elastic:
-            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-                cac_t = _where(ad == 0, v["cac"], v["cac"] * np.power(ad / v["ad_spend"], v["cac_elasticity"]))
-        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
-        if self.organic:
-            new = _op("+", paid, v["organic_users"] * self.org_pow, o.get("new_users"))
+    def at(self, k: int):
+        level = self.changes.get(k + 1)
+        if level is not None:  # a change this month: a new level, the power restarts
+            self.level, self.own, self.pow = level, True, None
+        elif self.base is not None and self.own and k:
+            if self.pow is None:
+                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
+            elif self.arrays:
+                np.multiply(self.pow, self.base, out=self.pow)
+            else:
+                self.pow = self.pow * self.base
+        if not self.own:
+            self.value = self.follow.value
+        elif self.pow is None:
+            self.value = self.level
         else:
-            new = _op("/", paid, v["paid_share"], o.get("new_users"))
-        out = o.get("mau")
-        mau = _op("+", _op("*", self.mau, self.keep, out), new, out)  # mau_{t-1} * (1 - churn) + new_t
-        self.mau = mau
-        paying = _op("*", mau, v["conversion"], o.get("paying_users"))
-        revenue = _op("*", paying, v["arppu"], o.get("revenue"))
-        out = o.get("compute")
-        compute = _op("*", _op("*", mau, self.cost, out), self.cost_pow, out)
-        row = {"ad_spend": ad, "paid_new_users": paid, "organic_new_users": _op("-", new, paid,
-                                                                                  o.get("organic_new_users")),
-               "new_users": new, "mau": mau, "paying_users": paying, "revenue": revenue}
-        if self.without:
-            burn_w = ad + compute + v["fixed_costs"] - revenue
-            self.cash_without = self.cash_without - burn_w
-            row["net_burn_without_migration"] = burn_w
-            row["cash_without_migration"] = self.cash_without
-        out = o.get("net_burn")
-        if self.migration:
-            t = k + 1
-            compute = _op("*", compute, _where(t >= v["migration_month"], self.after, 1.0), o.get("compute"))
-            one_off = _where(t == v["migration_month"], v["migration_cost"], 0.0)
-            burn = _op("+", _op("+", _op("+", ad, compute, out), v["fixed_costs"], out), one_off, out)
-            row["migration_one_off"] = self.last_one_off = one_off
-        else:
-            burn = _op("+", _op("+", ad, compute, out), v["fixed_costs"], out)
-        burn = _op("-", burn, revenue, out)
-        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
-        # rounding as the workbook's row of =previous-net_burn formulas.
-        self.cash = _op("-", self.cash, burn, o.get("cash"))
-        row.update(compute=compute, net_burn=burn, cash=self.cash)
-        return row
+            self.value = self.level * self.pow
+        return self.value
 
 
 _OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
@@ -336,134 +372,202 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
     return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
 
 
-def runway_from_cash(cash, cash_by_month, net_burn_by_month):
-    """Fractional runway from a projection's cash and burn rows (months last).
+class Months:
+    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
 
-    ``(t-1) + cash_{t-1}/net_burn_t`` for the first month t with ``cash_t < 0``;
-    0 when ``cash <= 0`` at the start; ``inf`` when cash stays >= 0.
-    """
-    c0 = np.asarray(cash, dtype=float)
-    cm = np.asarray(cash_by_month, dtype=float)
-    burn = np.asarray(net_burn_by_month, dtype=float)
-    neg = cm < 0
-    hit = neg.any(axis=-1)
-    first = neg.argmax(axis=-1)
-    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    prev = np.take_along_axis(prev_all, first[..., None], axis=-1)[..., 0]
-    b = np.take_along_axis(burn, first[..., None], axis=-1)[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = first + prev / np.where(hit, b, 1.0)
-    out = np.where(hit, frac, np.inf)
-    out = np.where(c0 <= 0, 0.0, out)
-    return _out(out)
+    :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
+    what its answers need, so that a simulation of a million draws never
+    holds every month of every draw. One scenario runs on numpy float64
+    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic);
+    arrays of scenarios are written into the buffers each call is given
+    (``rows`` lists the lines that need one).
 
-
-def runway_months(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **other):
-    """Months until cash runs out, fractional; ``math.inf`` if it never does.
-
-    Takes the arguments of :func:`project` and vectorises the same way.
-
-    Notes
-    -----
-    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / net_burn_t``
-    (linear within the month); 0 when ``cash <= 0`` at the start; ``inf``
-    ("never") when cash stays >= 0 through ``horizon``.
-
-    Examples
-    --------
-    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
-
-    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
-    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
-    12.0
-    """
-    return runway_stream(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion,
-                         arppu=arppu, cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share,
-                         ad_growth=ad_growth, cost_decline=cost_decline, horizon=horizon, **other).runway_months
-
-
-@dataclass(frozen=True)
-class RunwayStream:
-    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
-
-    The ``..._without_migration`` fields are set when asked for and a
-    ``migration_month`` is given: the same projection with all traffic on the
-    large model (no saving, no one-off cost).
+    ``variants``: also follow the same plan without the migration
+    (``net_burn_without_migration``, ``cash_without_migration``) and without
+    its funding rounds (``cash_without_funding``).
     """
 
-    runway_months: float | np.ndarray
-    ending_cash: float | np.ndarray
-    runway_months_without_migration: float | np.ndarray | None = None
-    ending_cash_without_migration: float | np.ndarray | None = None
+    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
+        arrays = bool(shape)
+        if not arrays:
+            v = {k: np.float64(x) for k, x in v.items()}
+            tl = Timeline({d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
+                          {m: np.float64(x) for m, x in tl.funding.items()})
+        self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
+        self.organic = "organic_users" in v
+        self.migration = "migration_month" in v
+        cost_base = 1 - v["cost_decline"]
+        if np.any(v["usage_growth"]):
+            cost_base = (1 + v["usage_growth"]) * cost_base
+        bases = {"ad_growth": 1 + v["ad_growth"], "cost": cost_base, "fixed_cost_growth": 1 + v["fixed_cost_growth"],
+                 "organic_growth": 1 + v["organic_growth"] if self.organic else None}
+        grows = {"ad_growth": np.any(v["ad_growth"]), "cost": np.any(cost_base != 1),
+                 "fixed_cost_growth": np.any(v["fixed_cost_growth"]),
+                 "organic_growth": self.organic and np.any(v["organic_growth"])}
+        # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
+        self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
+        self.paths: dict[str, _Path] = {}
+        for driver, growth in CHANGE_DRIVERS.items():
+            level, changes = v.get(driver), tl.months_of(driver)
+            if level is None and not changes:
+                continue  # not given: organic users by paid_share; a payer costs what a free user costs
+            base = bases[growth] if growth is not None and grows[growth] else None
+            if growth == "cost" and self.factored:
+                base = None  # applied once, to the blended cost (below)
+            follow = self.paths["cost_per_mau"] if level is None else None
+            self.paths[driver] = _Path(level, changes, base, follow, arrays)
+        self.cost_pow = None
+        if self.factored and grows["cost"]:
+            self.cost_base = cost_base
+            self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
+        self.cac_spend = v.get("cac_spend", v["ad_spend"])
+        # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
+        self.elastic = bool(np.any(v["cac_elasticity"])) and (self.paths["ad_spend"].varies or "cac_spend" in v)
+        self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
+        self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
+        self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
+        if self.net_of_vat:
+            self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
+        # the monthly rate through the power ufunc for one scenario as for many (numpy's scalar ** may round
+        # differently from the ufunc's vector loop): a scenario gives the same bits alone and in an array
+        self.i = np.power(1 + v["interest_rate"], 1 / 12) - 1 if np.any(v["interest_rate"]) else None
+        if self.migration:
+            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+            self.after = 1 - self.saving  # compute factor from the migration month
+            self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
+        self.variants = variants
+        self.mau = v["mau"]
+        self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
+        self.rows = ["ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
+                     "gross_revenue", "revenue", "compute", "net_burn", "cash"]
+        for name, varies in (("cac", self.elastic or self.paths["cac"].varies),
+                             ("fixed_costs", self.paths["fixed_costs"].varies), ("migration_one_off", self.migration),
+                             ("interest", self.i is not None), ("funding", bool(tl.funding))):
+            if varies:
+                self.rows.append(name)
 
+    def constant_rows(self) -> dict:
+        """The lines that hold one value every month: name -> that value (of the scenario shape)."""
+        zero = np.zeros(self.shape)
+        values = {"cac": self.v["cac"], "fixed_costs": self.v["fixed_costs"], "migration_one_off": zero,
+                  "interest": zero, "funding": zero}
+        return {name: value for name, value in values.items() if name not in self.rows}
 
-def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, without_migration=False,
-                  **other) -> RunwayStream:
-    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+    def step(self, k: int, o: dict | None = None) -> dict:
+        """Month ``t = k+1``: every line item (and the variants' when asked for).
 
-    Takes the arguments of :func:`project`; memory is a few arrays of the
-    scenario shape whatever the horizon (a million scenarios over 120 months
-    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
-    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
-    run the same month step. ``without_migration=True`` also follows the
-    projection with all traffic on the large model, in the same pass.
-    """
-    kw = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-              cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-              cost_decline=cost_decline, horizon=horizon)
-    for k in OPTIONAL + MIGRATION_NEEDS + ("organic_growth", "cac_elasticity"):
-        kw[k] = other.pop(k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0)
-    v, h = _projection_inputs(kw, other)
-    shape = v["cash"].shape
-    months = _Months(v, shape, without_migration)
-    start = np.array(v["cash"], dtype=float)
-    run = np.array(np.where(start <= 0, 0.0, np.inf))
-    alive = np.array(start > 0)
-    if months.without:
-        run_w, alive_w = run.copy(), alive.copy()
-    prev = prev_w = months.cash
-    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
-        for k in range(h):
-            row = months.step(k)
-            _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
-            prev = row["cash"]
-            if months.without:
-                _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
-                                  run_w, alive_w)
-                prev_w = row["cash_without_migration"]
-    _overflow_check(v, prev, months.mau, prev_w if months.without else None)
-    out = RunwayStream(_out(run), _out(np.asarray(prev, dtype=float)))
-    if months.without:
-        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float)))
-    return out
+        ``o``: for arrays of scenarios, an array for each of ``rows`` to write
+        that line into (views of :func:`project`'s storage, or scratch
+        buffers); ``o["cash"]`` must not be the array that holds last month's
+        cash. Without it (one scenario), new values.
+        """
+        v, p = self.v, self.paths
+        o = o or {}
+        t = k + 1
+        ad = _put(p["ad_spend"].at(k), o, "ad_spend")
+        cac_t = p["cac"].at(k)
+        if self.elastic:
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+                cac_t = _where(ad == 0, cac_t, cac_t * np.power(ad / self.cac_spend, v["cac_elasticity"]))
+        cac_t = _put(cac_t, o, "cac")
+        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
+        if self.organic:
+            organic = _put(p["organic_users"].at(k), o, "organic_new_users")
+            new = _op("+", paid, organic, o.get("new_users"))
+        else:
+            new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
+            organic = _op("-", new, paid, o.get("organic_new_users"))
+        keep = self.keep if self.keep is not None else 1 - p["churn"].at(k)
+        out = o.get("mau")
+        arriving = p["activation"].at(k) * new if self.activation else new
+        mau = _op("+", _op("*", self.mau, keep, out), arriving, out)  # mau_{t-1} * (1 - churn_t) + activation * new_t
+        self.mau = mau
+        conv = p["conversion"].at(k)
+        paying = _op("*", mau, conv, o.get("paying_users"))
+        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue"))
+        out = o.get("revenue")
+        if self.net_of_vat:
+            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+        else:
+            revenue = _put(gross, o, "revenue")
+        compute = self._compute(k, mau, conv, o.get("compute"))
+        fixed = _put(p["fixed_costs"].at(k), o, "fixed_costs")
+        row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
+               "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
+        if self.variants and self.migration:  # the same month with all traffic on the large model
+            row["net_burn_without_migration"] = ad + compute + fixed - revenue
+        out = o.get("net_burn")
+        if self.migration:
+            on = t >= v["migration_month"]
+            compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
+            if self.loss is not None:
+                revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
+            one_off = _put(_where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off")
+            burn = _op("+", _op("+", _op("+", ad, compute, out), fixed, out), one_off, out)
+            row["migration_one_off"] = one_off
+        else:
+            burn = _op("+", _op("+", ad, compute, out), fixed, out)
+        burn = _op("-", burn, revenue, out)
+        funding = self.tl.funding.get(t)
+        row.update(revenue=revenue, compute=compute, net_burn=burn)
+        row["funding"] = _put(0.0 if funding is None else funding, o, "funding")
+        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
+        # rounding as the workbook's row of =previous-net_burn formulas.
+        self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
+        row["cash"] = self.cash
+        if self.variants:
+            if self.tl.funding:
+                self.cash_without_funding, row["interest_without_funding"] = self._cash(self.cash_without_funding,
+                                                                                         burn, None)
+                row["cash_without_funding"] = self.cash_without_funding
+            if self.migration:
+                self.cash_without_migration, row["interest_without_migration"] = self._cash(
+                    self.cash_without_migration, row["net_burn_without_migration"], funding)
+                row["cash_without_migration"] = self.cash_without_migration
+        return row
 
+    def _cash(self, cash, burn, funding, out=None, interest_out=None):
+        """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
+        there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
+        new = _op("-", cash, burn, out)
+        interest = 0.0
+        if self.i is not None:
+            interest = _op("*", cash, self.i, interest_out)
+            new = _op("+", new, interest, out)
+        if funding is not None:
+            new = _op("+", new, funding, out)
+        return new, interest
 
-def _overflow_check(v: dict, *state):
-    """Raise when the projection overflowed floating point.
+    def _compute(self, k: int, mau, conv, out):
+        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
+        p = self.paths
+        cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
+        pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
+        blended = blended_cost_per_mau(cost, pc, conv)
+        if self.cost_pow is None:
+            return _op("*", mau, blended, out)
+        if k:
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
+        return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
 
-    Once cash or MAU is an infinity or a nan it stays one, so the final
-    month's state tells whether any month overflowed; the runway of such a
-    scenario would otherwise read "never".
-    """
-    for x in state:
-        if x is not None:
+    def overflow_check(self):
+        """Raise when the projection overflowed floating point.
+
+        Once cash or MAU is an infinity or a nan it stays one, so the final
+        month's state tells whether any month overflowed; the runway of such a
+        scenario would otherwise read "never".
+        """
+        v = self.v
+        for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
             _finite(x, "the projection", **{k: v[k] for k in ("cash", "mau", "ad_spend", "cac", "arppu",
-                                                                  "cost_per_mau", "fixed_costs", "ad_growth",
-                                                                  "organic_users") if k in v})
+                                                              "cost_per_mau", "fixed_costs", "ad_growth",
+                                                              "organic_users", "interest_rate") if k in v})
 
 
-def _first_below_zero(k, prev, cash, burn, run, alive):
-    """Record ``k + cash_{t-1}/net_burn_t`` where cash first goes below 0 in month ``t = k+1``."""
-    if not run.ndim:
-        if alive and cash < 0:
-            run[...] = k + prev / burn
-            alive[...] = False
-        return
-    neg = (cash < 0) & alive
-    if neg.any():
-        idx = np.flatnonzero(neg)
-        flat_run, flat_alive = run.reshape(-1), alive.reshape(-1)
-        flat_run[idx] = k + prev.reshape(-1)[idx] / burn.reshape(-1)[idx]
-        flat_alive[idx] = False
+def _put(value, o: dict, name: str):
+    """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
+    out = o.get(name)
+    if out is None:
+        return value
+    np.copyto(out, value)
+    return out

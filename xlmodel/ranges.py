@@ -20,7 +20,7 @@ from typing import Mapping
 import numpy as np
 
 from .errors import InputError
-from .params import PARAMS, RULES, check
+from .params import ALL_PARAMS, PARAMS, RULES, check
 
 __all__ = ["Range", "parse_range", "base_inputs", "is_range", "check_correlations", "pearson", "pair",
            "DISTS", "MAX_DRAWS"]
@@ -85,9 +85,9 @@ def parse_range(name: str, spec) -> Range:
     """
     if isinstance(spec, Range):
         spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
-    if name not in PARAMS:
+    if name not in ALL_PARAMS:
         raise InputError(name, f"{name} is not an input of the model")
-    if RULES[PARAMS[name].rule].integer:
+    if RULES[ALL_PARAMS[name].rule].integer:
         raise InputError(name, f"{name} is a whole number of months and takes no range")
     spec = {k: v for k, v in spec.items() if v is not None}
     unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
@@ -169,7 +169,8 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)
-    names = [k for k in PARAMS if any(k in p for p in pairs)]
+    named = {k for p in pairs for k in p}  # inputs in the model's order, then ranged decisions (ad_spend@4)
+    names = [k for k in PARAMS if k in named] + sorted(named - set(PARAMS))
     idx = {k: i for i, k in enumerate(names)}
     c = np.eye(len(names))
     for p, rho in pairs.items():

@@ -22,7 +22,8 @@ import numpy as np
 from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
                      runway_stream, unit_economics)
 from .errors import InputError
-from .params import MIX_PRICES, PARAMS, TOKEN_KEYS
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
+from .plan import PLAN_OUTPUTS
 from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
                      parse_range, pearson)
 
@@ -35,7 +36,8 @@ PERCENTILES = (5, 10, 50, 90, 95)
 SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
 NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
-                 "migration_payback_month")
+                 "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
+                 "plan_migration_payback_month", "migration_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
@@ -60,13 +62,37 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 
 
 def output_names(scenario: Mapping) -> list[str]:
-    """The outputs a simulation of ``scenario`` reports: what ``calc`` prints, then ``ending_cash``."""
-    names = list(UnitEconomics.__dataclass_fields__) + ["runway_months"]
-    if scenario.get("migration_month") is not None:
-        names.append("runway_months_without_migration")
-    if "monthly_tokens" in scenario:
+    """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
+    names = list(UnitEconomics.__dataclass_fields__)
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
+                and scenario.get("migration_month") is None:
+            continue
+        names.append(name)
+    if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         names += ["migration_npv", "migration_payback_month"]
-    return names + ["ending_cash"]
+    return names
+
+
+def _decide(s: dict) -> dict:
+    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
+    keys = [k for k in s if "@" in k]
+    if not keys:
+        return s
+    s = dict(s)
+    changes = {c["month"]: dict(c) for c in s.get("changes") or ()}
+    funding = [dict(f) for f in s.get("funding") or ()]
+    for key in keys:
+        driver, month = key.rsplit("@", 1)
+        month, value = int(month), s.pop(key)
+        if driver == "funding":
+            funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
+        else:
+            changes.setdefault(month, {"month": month})[driver] = value
+    s["changes"], s["funding"] = list(changes.values()), funding
+    return s
 
 
 def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
@@ -85,13 +111,10 @@ def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
                                          s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
         for k in TOKEN_KEYS:
             s.pop(k, None)
+    s = _decide(s)
     ue = unit_economics(**s, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
-    rs = runway_stream(**s, without_migration=True)
-    out["runway_months"] = rs.runway_months
-    out["ending_cash"] = rs.ending_cash
-    if "runway_months_without_migration" in names:
-        out["runway_months_without_migration"] = rs.runway_months_without_migration
+    out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names:
         args = {k: s[k] for k in MIGRATION_ARGS if k in s}
         out["migration_npv"] = migration_npv(**args)
@@ -153,7 +176,7 @@ class Simulation:
         n = 2 * len(names)
         s = {k: v for k, v in self.base.items()}
         for j, k in enumerate(names):
-            col = np.full(n, self.base[k], dtype=float)
+            col = np.full(n, self.base.get(k, self.ranges[k].base), dtype=float)
             col[2 * j], col[2 * j + 1] = self.ranges[k].low, self.ranges[k].high
             s[k] = col
         values = _evaluate(s, list(self.outputs), n)[output]
@@ -268,11 +291,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", f"seed must be a whole number 0 or more, got {seed!r}")
     draws, seed = int(draws), int(seed)
-    unknown = [k for k in inputs if k not in PARAMS and k != "mix"]
+    unknown = [k for k in inputs if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and "@" not in k]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
     ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
-    base = base_inputs(inputs)
+    for k in inputs:  # ranged decisions, after the inputs: a change level ad_spend@4, a round funding@9
+        if "@" in k:
+            driver = k.rsplit("@", 1)[0]
+            ranges[k] = parse_range("amount" if driver == "funding" else driver, inputs[k])
+    base = {k: v for k, v in base_inputs({k: v for k, v in inputs.items() if "@" not in k}).items()}
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
     names, target = check_correlations(correlations, ranges)

@@ -31,6 +31,7 @@ class UnitEconomics:
     """
 
     blended_cac: float | None
+    cac_per_active: float | None
     paid_cac: float
     cost_per_mau: float
     cost_per_paying_mau: float
@@ -104,6 +105,11 @@ def unit_economics(
     ad_spend=None,
     organic_users=None,
     paying_cost_per_mau=None,
+    activation=1.0,
+    vat=0.0,
+    store_fee=0.0,
+    cac_elasticity=0.0,
+    cac_spend=None,
     undefined="raise",
     **other,
 ) -> UnitEconomics:
@@ -134,6 +140,16 @@ def unit_economics(
         ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
     paying_cost_per_mau : float or array_like, optional
         Compute cost of a paying user per month (default ``cost_per_mau``).
+    activation : float or array_like, default 1
+        Share of sign-ups active in their first month: CAC buys sign-ups, LTV
+        is an active user's, so LTV/CAC and payback use ``cac_per_active =
+        blended_cac / activation``.
+    vat, store_fee : float or array_like, default 0
+        VAT included in ``arppu`` and the app-store/payment fee on revenue
+        net of VAT: revenue per MAU uses ``arppu / (1 + vat) * (1 - store_fee)``.
+    cac_elasticity, cac_spend : float or array_like, optional
+        With both and ``ad_spend``, month 1's CAC is ``cac * (ad_spend /
+        cac_spend) ** cac_elasticity`` (CAC observed at spend ``cac_spend``).
     undefined : {"raise", "none", "nan"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
         undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
@@ -150,16 +166,19 @@ def unit_economics(
     -------
     UnitEconomics
         ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
-        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
+        ``organic_users``); ``cac_per_active = blended_cac / activation``;
+        ``paid_cac`` = month 1's CAC (``cac``, or with ``cac_spend`` and an
+        elasticity ``cac * (ad_spend/cac_spend) ** cac_elasticity``); ``cost_per_mau`` (a free MAU),
         ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
         conversion*(cost_per_paying_mau - cost_per_mau)``;
         ``revenue_per_mau = conversion*arppu``;
         ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
         ``gross_margin = contribution/revenue`` (revenue must be above 0);
         ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
-        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
-        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
-        and ``payback_months_paid`` the same on ``paid_cac``;
+        ``ltv_to_cac = ltv/cac_per_active``, ``ltv_to_paid_cac = ltv/(paid_cac/activation)``;
+        ``payback_months = payback_months(cac_per_active, revenue, gross_margin, churn)``
+        and ``payback_months_paid`` the same on ``paid_cac/activation``; revenue per MAU is
+        ``conversion * arppu / (1 + vat) * (1 - store_fee)``;
         ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
         cost_per_mau))``, the conversion at which revenue per MAU equals the
         blended cost (``cost_per_mau/arppu`` when payers cost the same;
@@ -180,7 +199,9 @@ def unit_economics(
     x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
                 dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
                      output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                ad_spend, organic_users, paying_cost_per_mau)
+                ad_spend, organic_users, paying_cost_per_mau,
+                dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
+                     cac_spend=cac_spend))
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -190,11 +211,22 @@ def unit_economics(
 
 
 def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau) -> dict:
+            paying_cost_per_mau, v3: dict) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
              conversion=check("conversion", conversion), arppu=check("arppu", arppu),
              rate=check("annual_discount_rate", rate))
+    x.update({k: check(k, v) for k, v in v3.items() if v is not None})
+    # what a paying user leaves the app: the price less VAT and the store's fee (version 3)
+    x["arppu_net"] = x["arppu"]
+    if np.any(x["vat"]) or np.any(x["store_fee"]):
+        x["arppu_net"] = x["arppu"] / (1 + x["vat"]) * (1 - x["store_fee"])
+    # month 1's paid CAC: the CAC observed at cac_spend, moved to month 1's spend by the elasticity
+    if "cac_spend" in x and ad_spend is not None and np.any(x["cac_elasticity"]):
+        spend = check("ad_spend", ad_spend)
+        with np.errstate(all="ignore"):
+            x["cac"] = np.where(spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"])
+        _finite(x["cac"], "month 1's CAC", cac=cac, ad_spend=spend, cac_spend=x["cac_spend"])
     x["cost"] = resolve_cost_per_mau(cost, tokens)
     x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
                                                                            paying_cost_per_mau)
@@ -220,7 +252,7 @@ def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_sp
 def _values(x: dict) -> dict:
     """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
     named = x["named"]
-    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu"]
+    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu_net"]
     cost, paying_cost = x["cost"], x["paying_cost"]
     with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
         blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
@@ -239,11 +271,14 @@ def _values(x: dict) -> dict:
             blended = np.where(new_1 > 0, spend / np.where(new_1 > 0, new_1, 1.0), np.nan)
     else:
         blended = q * x["paid_share"]
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended)))
+    act = x["activation"]
+    per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
+    paid_per_active = q / act
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act)))
     b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
     has_revenue = b(revenue) > 0
     has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
-    has_blended = b(blended) > 0  # False for nan: no users in month 1
+    has_blended = b(per_active) > 0  # False for nan: no users in month 1
     margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
     with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
         gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
@@ -252,6 +287,7 @@ def _values(x: dict) -> dict:
     with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
         out = dict(
             blended_cac=np.asarray(blended, dtype=float),
+            cac_per_active=np.asarray(per_active, dtype=float),
             paid_cac=q,
             cost_per_mau=cost,
             cost_per_paying_mau=paying_cost,
@@ -260,16 +296,17 @@ def _values(x: dict) -> dict:
             contribution_per_mau=contribution,
             gross_margin=gm,
             ltv=value,
-            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(blended), 1.0), np.nan),
-            ltv_to_paid_cac=value / b(q),
-            payback_months=_where_defined(has_revenue & ~np.isnan(b(blended)), payback_months, blended, revenue,
-                                          gm, c),
-            payback_months_paid=_where_defined(has_revenue, payback_months, q, revenue, gm, c),
+            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(per_active), 1.0), np.nan),
+            ltv_to_paid_cac=value / b(paid_per_active),
+            payback_months=_where_defined(has_revenue & ~np.isnan(b(per_active)), payback_months, per_active,
+                                          revenue, gm, c),
+            payback_months_paid=_where_defined(has_revenue, payback_months, paid_per_active, revenue, gm, c),
             breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
                                           np.nan),
         )
     # where each output is defined; elsewhere it is nan by definition, not by overflow
-    defined = dict(blended_cac=~np.isnan(b(blended)), gross_margin=has_revenue, ltv=has_ltv,
+    defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
+                   gross_margin=has_revenue, ltv=has_ltv,
                    ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
@@ -302,7 +339,7 @@ def _raise_undefined(x: dict) -> None:
             raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
                              "organic_users above 0), got none")
     with np.errstate(all="ignore"):
-        revenue = x["conversion"] * x["arppu"]
+        revenue = x["conversion"] * x["arppu_net"]
     if not bool((revenue > 0).all()):
         raise InputError(
             "conversion",
@@ -313,7 +350,7 @@ def _raise_undefined(x: dict) -> None:
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
+_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
                      "payback_months_paid", "breakeven_conversion")
 
 

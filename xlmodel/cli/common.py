@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import click
+import numpy as np
 
 from .. import assumptions
 from ..errors import XlmodelError
@@ -52,28 +53,45 @@ def one_line(text: str, limit: int = 500) -> str:
 
 def format_value(name: str, value: float, currency: str) -> str:
     """How a number reads in the terminal table."""
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
     if isinstance(value, float) and math.isinf(value):
         return "never"
     unit = OUTPUT_UNITS[name]
     if unit.startswith("fraction"):
         return f"{value * 100:,.1f}%"
     if unit == "ratio":
-        return f"{value:,.2f}x"
+        return f"{_two_significant(value, 2)}x"
     if unit == "months":
         return f"{value:,.1f}"
     if unit == "month":
         return f"{value:,.0f}"
-    return f"{value:,.2f}"
+    return _two_significant(value, 2)
+
+
+def _two_significant(value: float, decimals: int) -> str:
+    """``decimals`` places, or more for a small number so that it keeps two significant digits (0.0146: 0.015)."""
+    a = abs(value)
+    if 0 < a < 10 ** -(decimals - 1):
+        decimals = min(12, 1 - math.floor(math.log10(a)))
+    return f"{value:,.{decimals}f}"
 
 
 def format_unit(name: str, currency: str) -> str:
     return OUTPUT_UNITS[name].replace("currency", currency)
 
 
-def json_value(value: float):
-    return "never" if isinstance(value, float) and math.isinf(value) else value
+def json_value(value):
+    """``"never"`` for an infinity, ``null`` for n/a, plain Python values otherwise (JSON has no inf or nan)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, float) and math.isinf(value):
+        return "never" if value > 0 else "-never"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def load_assumptions(path) -> assumptions.Assumptions:

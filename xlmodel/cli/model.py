@@ -11,7 +11,9 @@ import math
 import click
 
 from .. import assumptions
-from ..engine import summary
+from ..dates import ABBR, annual_summary, month_label
+from ..engine import plan, summary
+from ..outputs import OUTPUT_UNITS
 from ..prices import mix_price, price as lookup_price, price_data_date
 from ..simulate import SHARE_BELOW, simulate as run_simulation
 from .common import Refused, compact, format_unit, format_value, json_value, load_assumptions
@@ -22,43 +24,68 @@ __all__ = ["calc", "simulate", "price"]
 @click.command(epilog="""\b
 Examples:
   xlmodel calc examples/llm-assistant-2024.toml
-  xlmodel calc examples/llm-assistant-2024.toml --scenario downside --json
+  xlmodel calc examples/llm-assistant-2024.toml --scenario cut-ads-raise --json
 """)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
 @click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 def calc(assumptions_file, scenario, as_json):
-    """Print every unit-economics output, the runway and the migration NPV.
+    """Print the unit economics, what the plan answers (runway, funding need, break-even) and the annual summary.
 
     ASSUMPTIONS_FILE is a TOML file (see examples/); without it, the bundled
     defaults (the 2024 consumer assistant example) are used. Values that never
-    happen (payback, cash run-out) print as "never".
+    happen (payback, cash run-out, break-even) print as "never"; months print
+    with their calendar month when the file gives [model] start.
     """
     a = load_assumptions(assumptions_file)
     name = scenario or a.scenario_names[0]
     s = a.scenario(name)
     out = summary(s)
+    p = plan(**s)
+    annual = annual_summary(p.projection, a.start, a.fiscal_year_start)
+    notes = _plan_notes(out, p, a)
     mix = a.mixes.get(name)
     if as_json:
         doc = {
             "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
+            "calendar": {"start": a.start, "fiscal_year_start": a.fiscal_year_start, "horizon": s["horizon"]},
             "outputs": {k: json_value(v) for k, v in out.items()},
             "units": {k: format_unit(k, a.currency) for k in out},
+            "annual": [{k: json_value(v) for k, v in year.items()} for year in annual],
+            "notes": notes,
         }
+        if a.start:
+            doc["labels"] = {k: month_label(int(v), a.start) for k, v in out.items()
+                             if OUTPUT_UNITS[k] == "month" and isinstance(v, float) and math.isfinite(v)}
         if mix:
             doc["mix"] = {"shares": mix, "fx": s["fx"], "price_data": a.price_data,
                           "prices": {k: s[k] for k in assumptions.MIX_PRICES},
                           "unit": f"{a.currency} per 1M tokens"}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    rows = [(k, format_value(k, v, a.currency), format_unit(k, a.currency)) for k, v in out.items()]
+    rows = [(k, _with_month(k, v, a), format_unit(k, a.currency)) for k, v in out.items()]
     w0 = max(len(r[0]) for r in rows + [("metric",)])
     w1 = max(len(r[1]) for r in rows + [("", "value")])
     click.echo(f"{a.name}: scenario {name} ({a.source})")
-    click.echo("")
-    click.echo(f"{'metric':<{w0}}  {'value':>{w1}}  unit")
-    for k, v, u in rows:
-        click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    if a.start:
+        fy = "" if a.fiscal_year_start == 1 else f"; fiscal years from {ABBR[a.fiscal_year_start - 1]}"
+        click.echo(f"month 1 is {a.start}, month {s['horizon']} is {month_label(s['horizon'], a.start)}{fy}")
+    sections = (("unit economics (month 1)", "blended_cac"), (f"plan ({s['horizon']} months)", "runway_months"),
+                ("standalone migration (monthly_tokens, months)", "migration_npv"))
+    for title, first in sections:
+        if first not in out:
+            continue
+        names = list(out)
+        end = next((names.index(f) for _, f in sections if f in out and names.index(f) > names.index(first)),
+                   len(names))
+        click.echo("")
+        click.echo(f"{title:<{w0}}  {'value':>{w1}}  unit")
+        for k, v, u in rows[names.index(first):end]:
+            click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    _annual_table(annual, a.currency)
+    for note in notes:
+        click.echo("")
+        click.echo(f"note: {note}")
     ranged = a.ranges.get(name, {})
     if ranged:
         click.echo("")
@@ -70,6 +97,64 @@ def calc(assumptions_file, scenario, as_json):
                    f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})")
         for k in assumptions.MIX_PRICES:
             click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
+
+
+def _with_month(name: str, value, a) -> str:
+    """A value as the table shows it; a month with its calendar month when the file has a start."""
+    text = format_value(name, value, a.currency)
+    if a.start and isinstance(value, float) and math.isfinite(value):
+        if OUTPUT_UNITS[name] == "month":
+            return f"{text} ({month_label(int(value), a.start)})"
+        if name.startswith("runway_months"):  # the month in which cash runs out
+            return f"{text} ({month_label(max(1, math.ceil(value)), a.start)})"
+    return text
+
+
+def _plan_notes(out: dict, p, a) -> list[str]:
+    """What a reader of the plan must not miss."""
+    notes = []
+    if p.outputs.get("shortfall_before_raise"):
+        first, month = out["first_short_month"], out["funding_month"]
+        notes.append(f"cash first falls short of min_cash in month {first:.0f}"
+                     f"{_cal(first, a)}, before raise_month {month:.0f}{_cal(month, a)}: the funding need is the "
+                     "round in raise_month and does not cover that earlier shortfall")
+    if out.get("funding_need", 0) > 0 and not math.isinf(out["funding_month"]):
+        notes.append(f"raise {compact('funding_need', out['funding_need'], a.currency)} {a.currency} in month "
+                     f"{out['funding_month']:.0f}{_cal(out['funding_month'], a)} to keep cash at or above min_cash "
+                     "to the horizon (the round grows with interest from then on)")
+    return notes
+
+
+def _cal(month: float, a) -> str:
+    return f" ({month_label(int(month), a.start)})" if a.start else ""
+
+
+def _annual_table(annual: list[dict], currency: str) -> None:
+    """The annual summary: one column per (fiscal) year, sums of the flows and end-of-year balances."""
+    labels = [y["label"].split(" (")[0] + ("*" if y["partial"] else "") for y in annual]
+    lines = [("ad_spend", "ad spend"), ("new_users", "sign-ups"), ("gross_revenue", "gross revenue"),
+             ("revenue", "net revenue"), ("compute", "compute"), ("fixed_costs", "fixed costs"),
+             ("migration_one_off", "one-off costs"), ("net_burn", "net burn"), ("interest", "interest"),
+             ("funding", "funding"), ("cash", "cash (end)"), ("mau", "MAU (end)"), ("paying_users", "paying (end)")]
+    cells = [[_short(y[k]) for y in annual] for k, _ in lines]
+    w0 = max(len(label) for _, label in lines)
+    widths = [max(len(labels[j]), *(len(row[j]) for row in cells)) for j in range(len(annual))]
+    click.echo("")
+    partial = [y["label"] for y in annual if y["partial"]]
+    click.echo(f"annual summary ({currency}; flows summed, balances at year end"
+               + (f"; * partial: {', '.join(partial)}" if partial else "") + ")")
+    click.echo(f"{'':<{w0}}  " + "  ".join(f"{lab:>{w}}" for lab, w in zip(labels, widths)))
+    for (_, label), row in zip(lines, cells):
+        click.echo(f"{label:<{w0}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
+
+
+def _short(value: float) -> str:
+    """A number in a few characters: 1.23B, -45.6M, 120k, 12."""
+    a = abs(value)
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= div:
+            return f"{value / div:,.2f}{suffix}" if a < 1e15 else f"{value:.3g}"
+    return f"{value:,.0f}"
 
 
 @click.command(epilog="""\b

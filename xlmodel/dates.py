@@ -1,0 +1,170 @@
+"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
+
+``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
+(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
+and is named by the calendar year in which it ends. Without ``start``,
+months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
+           "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+
+#: ASCII digits only: full-width or Arabic-Indic digits are not a month
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
+               "net_burn", "interest", "funding")
+ANNUAL_ENDS = ("cash", "mau", "paying_users")
+
+
+def parse_month(text: str, what: str = "month") -> tuple[int, int]:
+    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
+    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
+    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
+    if isinstance(value, str):
+        if start is None:
+            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
+                             "(month 1), or use a month number")
+        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
+        if t < 1:
+            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
+        if t > horizon:
+            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
+                             f"(month {horizon}, the horizon)")
+        return t
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
+                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
+    return int(value)
+
+
+def month_label(t: int, start: str | None = None) -> str:
+    """``"M7"``, or ``"2025-06"`` with a start."""
+    if start is None:
+        return f"M{t}"
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def month_end(t: int, start: str):
+    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
+    import calendar
+    import datetime
+
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def check_calendar(start, fiscal_year_start) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+    if start is not None:
+        parse_month(start, "start")
+    if fiscal_year_start is not None and fiscal_year_start != 1:
+        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
+                or not 1 <= fiscal_year_start <= 12:
+            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
+                             f"(4: years from April), got {fiscal_year_start!r:.20}")
+        if start is None:
+            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def partial(self) -> bool:
+        return self.months < 12
+
+
+def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
+    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
+
+    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
+    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
+    >>> [y.label for y in fiscal_years(30)]
+    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
+    """
+    check_calendar(start, fiscal_year_start)
+    if start is None:
+        out = []
+        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
+            last = min(first + 11, horizon)
+            span = f"M{first}" if first == last else f"M{first}-M{last}"
+            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            out.append(FiscalYear(label, first, last))
+        return out
+    fys = fiscal_year_start or 1
+    s = _index(*parse_month(start, "start"))
+    groups: list[list[int]] = []
+    for t in range(1, horizon + 1):
+        year, month = divmod(s + t - 1, 12)
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if groups and groups[-1][0] == fy:
+            groups[-1][2] = t
+        else:
+            groups.append([fy, t, t])
+    out = []
+    for fy, first, last in groups:
+        n = last - first + 1
+        if n == 12:
+            out.append(FiscalYear(f"FY{fy}", first, last))
+            continue
+        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
+        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
+    return out
+
+
+def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+
+    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
+    (or any object with those lines as attributes, months on the last axis).
+    A partial year's sums are not annualised; its end values are its last
+    month's.
+    """
+    h = np.shape(projection.cash)[-1]
+    out = []
+    for y in fiscal_years(h, start, fiscal_year_start):
+        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
+               "partial": y.partial}
+        for key in ANNUAL_SUMS:
+            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
+        for key in ANNUAL_ENDS:
+            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        out.append(row)
+    return out
+
+
+def _plain(x):
+    a = np.asarray(x, dtype=float)
+    return float(a) if a.ndim == 0 else a

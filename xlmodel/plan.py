@@ -1,0 +1,395 @@
+"""What a plan answers (docs/model.md, "What a plan answers"): the runway, the funding need, break-even.
+
+:func:`plan` runs the projection (:mod:`xlmodel.projection`) once and, month
+by month, a :class:`_Answers` tracker that keeps only what the answers need;
+:func:`runway_stream` runs the same tracker without keeping any month, so that
+a simulation of a million draws over 120 months needs a few hundred megabytes,
+not every month of every draw. Part of the engine (``xlmodel.engine``
+re-exports every name). Pure Python and numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .closed_form import _out, monthly_rate
+from .errors import InputError
+from .params import check
+from .projection import Months, Projection, project_checked, projection_inputs
+
+__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
+           "plan_answers"]
+
+#: every answer of a plan, in the order calc prints them
+PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
+                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
+                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
+                "plan_migration_payback_month")
+#: months over which the burn multiple and compute-to-revenue are measured (the first year)
+FIRST_YEAR = 12
+
+
+def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
+    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
+
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
+    - cash_t)``, with ``net_burn_t`` as the denominator in a month without
+    interest or funding (version 2's runway, bit for bit); 0 when ``cash <= 0``
+    at the start; ``inf`` when cash stays >= 0.
+    """
+    c0 = np.asarray(cash, dtype=float)
+    cm = np.asarray(cash_by_month, dtype=float)
+    burn = np.asarray(net_burn_by_month, dtype=float)
+    neg = cm < 0
+    hit = neg.any(axis=-1)
+    first = neg.argmax(axis=-1)
+    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
+    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
+    prev, b = at(prev_all), at(burn)
+    if interest_by_month is not None or funding_by_month is not None:
+        plain = np.ones(cm.shape, dtype=bool)
+        for extra in (interest_by_month, funding_by_month):
+            if extra is not None:
+                plain &= np.asarray(extra, dtype=float) == 0
+        b = np.where(at(plain), b, prev - at(cm))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = first + prev / np.where(hit, b, 1.0)
+    out = np.where(hit, frac, np.inf)
+    out = np.where(c0 <= 0, 0.0, out)
+    return _out(out)
+
+
+class _Crossing:
+    """The runway of one cash series, found month by month: where cash first goes below 0."""
+
+    def __init__(self, start):
+        start = np.asarray(start, dtype=float)
+        self.run = np.where(start <= 0, 0.0, np.inf)
+        self.alive = start > 0
+
+    def month(self, k: int, prev, cash, denominator):
+        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``."""
+        if not self.run.ndim:
+            if self.alive and cash < 0:
+                self.run = np.asarray(k + prev / denominator())
+                self.alive = np.asarray(False)
+            return
+        neg = (cash < 0) & self.alive
+        if neg.any():
+            idx = np.flatnonzero(neg)
+            d = np.broadcast_to(denominator(), neg.shape).reshape(-1)
+            self.run.reshape(-1)[idx] = k + np.broadcast_to(prev, neg.shape).reshape(-1)[idx] / d[idx]
+            self.alive.reshape(-1)[idx] = False
+
+
+class _Answers:
+    """Every answer of "What a plan answers", kept month by month from the projection's lines.
+
+    ``full``: all of them; otherwise the runways and ending cash only (what
+    :func:`runway_months` needs), at the cost of a bare projection.
+    """
+
+    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
+        self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
+        self.funding = bool(months.tl.funding)
+        self.interest = months.i is not None
+        self.migration = months.migration
+        self.runway = _Crossing(v["cash"])
+        self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
+        self.runway_w = _Crossing(v["cash"]) if self.migration and months.variants else None
+        self.prev = self.prev_nf = self.prev_w = np.asarray(v["cash"], dtype=float)
+        if not full:
+            return
+        z = np.zeros(shape)
+        self.lowest, self.lowest_month = np.full(shape, np.inf), np.full(shape, np.inf)
+        self.min_cash = v.get("min_cash", z)
+        self.first_short = np.full(shape, np.inf)
+        self.raise_month = v.get("raise_month")
+        self.need, self.dpow = z.copy(), np.ones(shape)
+        self.growth = 1 + months.i if self.interest else 1.0
+        self.last_loss = z.copy()  # the last month with an operating loss (0: none)
+        self.n = min(FIRST_YEAR, h)
+        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
+        if self.migration:
+            self.disc = np.ones(shape)
+            self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
+            self.npv, self.payback = z.copy(), np.full(shape, np.inf)
+
+    def month(self, k: int, row: dict):
+        t = k + 1
+        cash, burn = row["cash"], row["net_burn"]
+        interest, funding = row["interest"], row["funding"]
+        prev = self.prev
+
+        def denominator():
+            return self._denominator(prev, cash, burn, interest, funding)
+
+        self.runway.month(k, prev, cash, denominator)
+        self.prev = np.array(cash, dtype=float)
+        if self.runway_nf is not None:  # the same plan without its rounds
+            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
+                                         row["interest_without_funding"], 0.0)
+        if self.runway_w is not None:  # the same plan without the migration
+            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
+                                        row["net_burn_without_migration"], row["interest_without_migration"],
+                                        funding)
+        if self.full:
+            self._plan_month(t, row, cash, burn)
+
+    def _denominator(self, prev, cash, burn, interest, funding):
+        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
+        runway, bit for bit)."""
+        if not (self.interest or self.funding):
+            return burn
+        return np.where((np.asarray(interest) == 0) & (np.asarray(funding) == 0), burn, prev - cash)
+
+    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
+        crossing.month(k, prev, cash, lambda: self._denominator(prev, cash, burn, interest, funding))
+        return np.array(cash, dtype=float)
+
+    def _plan_month(self, t: int, row: dict, cash, burn):
+        lower = cash < self.lowest
+        self.lowest = np.where(lower, cash, self.lowest)
+        self.lowest_month = np.where(lower, t, self.lowest_month)
+        short = (cash < self.min_cash) & np.isinf(self.first_short)
+        self.first_short = np.where(short, t, self.first_short)
+        start = self.first_short if self.raise_month is None else self.raise_month
+        # the round that keeps cash at min_cash from the funding month on, discounted at the interest rate
+        if self.interest:
+            self.dpow = np.where(t > start, self.dpow * self.growth, 1.0)
+        with np.errstate(invalid="ignore"):
+            gap = (self.min_cash - cash) / self.dpow
+        self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
+        one_off = row.get("migration_one_off", 0.0)
+        self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
+        if t <= self.n:
+            self.burn_sum = self.burn_sum + burn
+            self.compute_sum = self.compute_sum + row["compute"]
+            self.revenue_sum = self.revenue_sum + row["revenue"]
+            if t == self.n:
+                self.revenue_n = np.array(row["revenue"], dtype=float)
+        if self.migration:
+            self.disc = self.disc * self.d1
+            self.npv = self.npv + (row["net_burn_without_migration"] - burn) / self.disc
+            paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
+            self.payback = np.where(paid_back, t, self.payback)
+
+    def answers(self) -> dict:
+        out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
+        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        if self.runway_w is not None:
+            out["runway_months_without_migration"] = self.runway_w.run
+            out["ending_cash_without_migration"] = np.asarray(self.prev_w)
+        if not self.full:
+            return out
+        v = self.v
+        out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
+        out["first_short_month"] = self.first_short
+        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        out["funding_month"] = np.asarray(month, dtype=float)
+        out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
+        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
+            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
+        breakeven = self.last_loss + 1
+        out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
+        out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
+            out["breakeven_month"] <= out["runway_months_without_funding"])
+        # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
+        revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
+        growth = self.revenue_n - revenue_0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
+            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
+        if self.migration:
+            within = v["migration_month"] <= self.h  # after the horizon: n/a
+            out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
+            out["plan_migration_payback_month"] = np.where(within, self.payback, np.nan)
+        return out
+
+
+def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
+    """Walk the projection once keeping no month: the answers only."""
+    shape = v["cash"].shape
+    months = Months(v, shape, tl, variants=variants)
+    answers = _Answers(v, shape, h, months, full)
+    if shape:  # scratch lines, one set reused every month; cash alternates between two
+        scratch = {n: np.empty(shape) for n in months.rows}
+        cash = [scratch["cash"], np.empty(shape)]
+    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
+        for k in range(h):
+            if shape:
+                scratch["cash"] = cash[k % 2]
+                answers.month(k, months.step(k, scratch))
+            else:
+                answers.month(k, months.step(k))
+    months.overflow_check()
+    return answers.answers()
+
+
+@dataclass(frozen=True)
+class RunwayStream:
+    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
+
+    The ``..._without_migration`` fields are set when asked for and a
+    ``migration_month`` is given: the same plan with all traffic on the
+    large model (no saving, no one-off cost, no revenue loss).
+    ``runway_months_without_funding``: the same plan without its rounds.
+    ``answers``: every answer of the plan, with ``answers=True``.
+    """
+
+    runway_months: float | np.ndarray
+    ending_cash: float | np.ndarray
+    runway_months_without_migration: float | np.ndarray | None = None
+    ending_cash_without_migration: float | np.ndarray | None = None
+    runway_months_without_funding: float | np.ndarray | None = None
+    answers: dict = field(default_factory=dict)
+
+
+def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
+    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+
+    Takes the arguments of :func:`project`; memory is a few arrays of the
+    scenario shape whatever the horizon (a million scenarios over 120 months
+    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
+    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
+    run the same month step. ``without_migration=True`` also follows the plan
+    with all traffic on the large model, and without its funding rounds, in
+    the same pass; ``answers=True`` every answer of :func:`plan` too.
+    """
+    v, h, tl = projection_inputs(scenario)
+    if answers:
+        v.update(plan_inputs(scenario, h, v["cash"].shape))
+    out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
+    res = {k: _value(x) for k, x in out.items()}
+    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
+                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
+                        res if answers else {})
+
+
+def _value(x):
+    a = np.asarray(x)
+    if a.dtype == bool:
+        return bool(a) if a.ndim == 0 else a.copy()
+    return _out(a)
+
+
+def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
+    """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
+    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
+           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
+    r = scenario.get("raise_month")
+    if r is not None:
+        r = check("raise_month", r)
+        if np.any(r > h):
+            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
+                             f"{float(np.max(r)):g}")
+        out["raise_month"] = r
+    return out
+
+
+def runway_months(**scenario):
+    """Months until cash runs out, fractional; ``math.inf`` if it never does.
+
+    Takes the arguments of :func:`project` and vectorises the same way.
+
+    Notes
+    -----
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} /
+    (cash_{t-1} - cash_t)`` (linear within the month; ``net_burn_t`` is that
+    difference in a month without interest or funding); 0 when ``cash <= 0``
+    at the start; ``inf`` ("never") when cash stays >= 0 through ``horizon``.
+    A round in the crossing month that keeps cash at or above 0 avoids the
+    run-out; a later round does not undo an earlier crossing.
+
+    Examples
+    --------
+    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
+
+    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
+    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
+    12.0
+    """
+    return runway_stream(**scenario).runway_months
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
+
+    ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
+    and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
+    lines.
+    """
+
+    projection: Projection
+    outputs: dict
+
+    def __getitem__(self, key):
+        return self.outputs[key]
+
+    def __getattr__(self, key):
+        try:
+            return self.__dict__["outputs"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def plan(**scenario) -> Plan:
+    """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
+
+    Takes the arguments of :func:`project` (``changes`` and ``funding``
+    included) and ``min_cash``, ``raise_month`` and ``annual_discount_rate``.
+    Vectorises like :func:`project`.
+
+    Returns
+    -------
+    Plan
+        ``plan.projection`` and, in ``plan.outputs`` (also ``plan.funding_need``,
+        ...): ``runway_months``, ``runway_months_without_funding``,
+        ``runway_months_without_migration`` (with a migration),
+        ``ending_cash``, ``lowest_cash``, ``lowest_cash_month``,
+        ``first_short_month``, ``funding_month``, ``funding_need``,
+        ``shortfall_before_raise``, ``breakeven_month``, ``default_alive``,
+        ``burn_multiple``, ``compute_to_revenue``, ``plan_migration_npv`` and
+        ``plan_migration_payback_month`` (with a migration).
+
+    Notes
+    -----
+    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
+    funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
+    funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
+    else the first month short of ``min_cash``) that keeps cash at or above
+    ``min_cash`` to the horizon; ``breakeven_month`` the first month from which
+    every month's ``net_burn_t - one_off_t <= 0``; ``default_alive`` when it
+    comes no later than the runway without the planned rounds;
+    ``burn_multiple = sum(net_burn_1..n) / (12 * (revenue_n - revenue_0))`` and
+    ``compute_to_revenue = sum(compute_1..n) / sum(revenue_1..n)``, n =
+    min(12, horizon); ``plan_migration_npv`` the discounted burn of the plan
+    without the migration less the plan's.
+
+    Examples
+    --------
+    Burn 100 a month from 1,000, keep 300: raise 1,000 - 300 ... in month 8.
+
+    >>> p = plan(cash=1000, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
+    ...          fixed_costs=100, horizon=12, min_cash=300)
+    >>> p.first_short_month, p.funding_need, p.runway_months
+    (8.0, 500.0, 10.0)
+    """
+    v, h, tl = projection_inputs(scenario)
+    shape = v["cash"].shape
+    v.update(plan_inputs(scenario, h, shape))
+    months = Months(v, shape, tl, variants=True)
+    answers = _Answers(v, shape, h, months, full=True)
+    projection = project_checked(v, h, tl, months, answers.month)
+    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
+
+
+def plan_answers(scenario: dict) -> dict:
+    """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
+    p = runway_stream(**scenario, answers=True).answers
+    return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
+
