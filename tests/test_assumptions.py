@@ -21,7 +21,7 @@ def test_examples_load_and_compute():
 def test_assistant_example_has_three_scenarios_and_cites_sources():
     path = ROOT / "examples" / "llm-assistant-2024.toml"
     a = assumptions.load(path)
-    assert a.scenario_names == ["base", "upside", "downside"]
+    assert a.scenario_names == ["base", "upside", "downside", "cut-ads-raise"]
     for line in path.read_text(encoding="utf-8").splitlines():
         if "=" in line and not line.lstrip().startswith(("#", "[")) and not line.startswith(("name", "currency")):
             assert "#" in line, f"uncited figure: {line}"

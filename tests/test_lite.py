@@ -71,6 +71,9 @@ def bundle():
 
 
 RUNWAY = [1.2e6, 5e4, 2e4, 4.0, 0.08, 0.05, 12.0, 0.3, 1.5e5]
+PLAN_INPUTS = [["name", "value"]] + [[k, v] for k, v in zip(("cash", "mau", "ad_spend", "cac", "churn", "conversion",
+                                                             "arppu", "cost_per_mau", "fixed_costs"), RUNWAY)] + [
+    ["start", "2024-12"], ["horizon", 24.0], ["min_cash", 1e5], ["interest_rate", 0.04], ["vat", 0.06]]
 
 
 def oracle_cases():
@@ -101,6 +104,11 @@ def oracle_cases():
         ("LLM_MIX_PRICE", [[["gpt-4o-mini"], ["gpt-4o"], [None]], [[0.8], [0.2], [None]], "output", 7.2]),
         ("LLM_MIX_PRICE", [["gpt-4o-mini", "gpt-4o"], [0.8, 0.3]]),
         ("LLM_CAC", [1000.0, 0.0]), ("LLM_LTV", [10.0, 0.8, 1.5]), ("LLM_RUNWAY", RUNWAY[:8] + ["text"]),
+        ("LLM_PLAN", [PLAN_INPUTS, [["month", "driver", "level"], [4.0, "ad_spend", 1e4], ["2025-03", "churn", 0.1]],
+                      [[6.0, 3e5]], "funding_need"]),
+        ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None]),
+        ("LLM_PLAN", [PLAN_INPUTS, None, [[6.0, -1.0]], "funding_need"]),
+        ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_sped", 1e4]], None, "breakeven_month"]),
     ]
 
 
@@ -126,7 +134,7 @@ def random_cases(n=400, seed=20261129):
     for name, args in oracle_cases():  # each function's first documented call: a point where numbers come out
         if all(isinstance(a, float) or a is None for a in args) or name.startswith("LLM_COHORT"):
             base.setdefault(name, args)
-    names = sorted(n for n in EXCEL_FUNCTIONS if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE"))
+    names = sorted(n for n in EXCEL_FUNCTIONS if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_PLAN"))
     cases = []
     for _ in range(n):
         name = rng.choice(names)

@@ -109,13 +109,12 @@ def test_bad_input_is_a_one_line_message(call, message):
 
 def test_projection_table():
     got = LLM_PROJECTION(*RUNWAY_ARGS, None, None, None, 12.0)
-    assert got[0] == list(xm.Projection.ROWS)
-    assert len(got) == 13 and all(len(r) == len(xm.Projection.ROWS) == 17 for r in got)
-    # version 1's ten columns keep their positions; version 2's and 3's lines come after them
-    assert got[0][:13] == ["month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute",
-                           "fixed_costs", "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off"]
+    assert len(got) == 13 and all(len(r) == 13 for r in got)
+    # version 1's ten columns keep their positions, version 2's three after them; LLM_PLAN spills version 3's
+    assert got[0] == ["month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute",
+                      "fixed_costs", "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off"]
     p = xm.project(**RUNWAY_KW, horizon=12)
-    for j, name in enumerate(xm.Projection.ROWS):
+    for j, name in enumerate(got[0]):
         assert [r[j] for r in got[1:]] == getattr(p, name).tolist()
 
 

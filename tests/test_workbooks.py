@@ -71,6 +71,11 @@ def random_inputs(rng: np.random.Generator, max_months: int) -> dict:
     s["migration_month"] = "none" if rng.random() < 0.4 else float(rng.integers(1, 70))
     if s["migration_month"] != "none":
         s["large_price"] = u(0.01, 150)  # the saving divides by it
+    # model version 3: activation, fees and VAT, interest, growth of usage and fixed costs, a buffer, a raise month
+    s.update(activation=u(0.3, 1), store_fee=u(0, 0.3), vat=u(0, 0.2), interest_rate=u(-0.05, 0.1),
+             usage_growth=u(-0.05, 0.05), fixed_cost_growth=u(-0.02, 0.03), min_cash=u(0, 1e9))
+    s["cac_spend"] = "none" if rng.random() < 0.5 else u(1e5, 5e8)
+    s["raise_month"] = "none" if rng.random() < 0.5 else float(rng.integers(1, 25))
     s["cached_price"] = u(0, s["input_price"]) if s["input_price"] else 0.0
     s["small_price"] = u(0, s["large_price"]) if s["large_price"] else 0.0
     if rng.random() < 0.2:  # compute cost entered directly instead of from tokens
@@ -83,6 +88,33 @@ def random_inputs(rng: np.random.Generator, max_months: int) -> dict:
 def set_named(wb, name: str, value):
     sheet, ref = next(iter(wb.defined_names[name].destinations))
     wb[sheet][ref.replace("$", "")].value = value
+
+
+#: a random level for each driver that can change (within its rule)
+CHANGE_LEVELS = {"ad_spend": (0, 5e8), "cac": (0.5, 100), "paid_share": (0.05, 1), "activation": (0.3, 1),
+                 "churn": (0.01, 0.9), "conversion": (0.001, 0.5), "arppu": (1, 100), "cost_per_mau": (0, 20),
+                 "paying_cost_per_mau": (0, 50), "fixed_costs": (0, 1e8), "organic_users": (0, 5e6)}
+
+
+def random_decisions(wb, rng: np.random.Generator, organic: bool, no_spend: bool = False) -> dict:
+    """Random changes and rounds, typed into the live scenario's rows of the Changes sheet (as a user would in
+    the live block); returns name -> {month index: value} of what was written."""
+    sheet, ref = next(iter(wb.defined_names["funding_rounds_by_month"].destinations))
+    n = len(wb[sheet][ref.replace("$", "")][0])
+    written = {}
+    drivers = [d for d in CHANGE_LEVELS if (d != "organic_users" or organic) and (d != "paid_share" or not organic)
+               and (d != "ad_spend" or not no_spend)]
+    for _ in range(int(rng.integers(0, 6))):
+        d = str(rng.choice(drivers))
+        written.setdefault(f"change_{d}_by_month", {})[int(rng.integers(0, n))] = float(rng.uniform(*CHANGE_LEVELS[d]))
+    for _ in range(int(rng.integers(0, 3))):
+        written.setdefault("funding_rounds_by_month", {})[int(rng.integers(0, n))] = float(rng.uniform(0, 5e9))
+    for name, cells in written.items():
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        row = wb[sheet][ref.replace("$", "")][0]
+        for j, value in cells.items():
+            row[j].value = value
+    return written
 
 
 # ------------------------------------------------------------------ the cases
@@ -199,13 +231,17 @@ def _build_case(case):
         set_named(wb, "scenario", case["select"])
     if "seed" in case:
         rng = np.random.default_rng(case["seed"])
-        n_mig = max(int(s["months"]) for s in a.scenarios.values())
+        n_mig = max(int(s.get("months", 24)) for s in a.scenarios.values())
         inputs = random_inputs(rng, n_mig)
         for name, value in inputs.items():
             if name in wb.defined_names:
                 value = value if isinstance(value, str) else float(value)
                 set_named(wb, name, value)
                 written[name] = value
+        if "funding_rounds_by_month" in wb.defined_names:
+            no_spend = inputs["ad_spend"] == 0 and inputs["cac_spend"] == "none"  # then ad spend stays 0 (cac_spend)
+            for name, cells in random_decisions(wb, rng, inputs["organic_users"] != "none", no_spend).items():
+                written[(name, tuple(cells.items()))] = None
     return wb, written
 
 
@@ -241,13 +277,22 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
     assert rep.compared >= 10
     # what we wrote into the named input cells is what the engine was given
     for name, value in written.items():
+        if isinstance(name, tuple):  # changes and rounds typed into the live rows
+            row, cells = name
+            for j, v in cells:
+                assert values[row][j] == pytest.approx(v, rel=1e-14), (row, j)
+            continue
         assert values[name] == (value if isinstance(value, str) else pytest.approx(value, rel=1e-14)), name
     if "select" in case and "actuals" not in case:
         assert values["scenario"] == case["select"]
         a = _assumptions_for(case)
         want = xm.engine.summary(a.scenario(case["select"]))
-        for name in ("ltv", "runway_months", "migration_npv", "blended_cac"):
+        for name in ("ltv", "runway_months", "blended_cac", "funding_need", "breakeven_month",
+                     "plan_migration_npv" if "plan_migration_npv" in values else "migration_npv"):
             got = values[name]
+            if want[name] is None:  # n/a: the migration month lies after the horizon
+                assert got == "n/a", name
+                continue
             assert got == "never" if math.isinf(want[name]) else got == pytest.approx(want[name], rel=1e-9), name
     if case.get("free_app"):
         assert values["gross_margin"] == "no revenue" and values["ltv"] == "n/a" and values["payback_months"] == "n/a"
@@ -260,7 +305,7 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
 @pytest.mark.libreoffice
 def test_selector_changes_the_numbers(recalculated):
     runways = {cid: recalculated[cid][0][0]["runway_months"] for cid in CASES if cid.startswith("model-llm-assistant-2024-select-")}
-    assert len(set(runways.values())) == len(runways) == 3
+    assert len(set(runways.values())) == len(runways) == 4
 
 
 @pytest.mark.libreoffice
@@ -269,7 +314,7 @@ def test_verify_catches_a_wrong_formula(tmp_path):
     need_libreoffice()
     wb = build("runway", assumptions.default())
     ws = wb["Projection"]
-    for row in ws.iter_rows(min_row=5, max_row=20):
+    for row in ws.iter_rows(min_row=5, max_row=80):
         if row[1].value == "revenue_by_month":
             row[10].value = row[10].value + "*1.0001"
     path = tmp_path / "bad.xlsx"
@@ -302,15 +347,26 @@ def test_every_name_of_the_issue_is_defined():
     names = set(wb.defined_names)
     inputs = {"cash", "mau", "ad_spend", "ad_growth", "cac", "paid_share", "churn", "conversion", "arppu",
               "input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price",
-              "cost_decline", "fixed_costs", "annual_discount_rate", "monthly_tokens", "large_price", "small_price",
-              "migration_cost", "months", "routed_share", "token_growth", "price_decline", "monthly_revenue",
-              "revenue_loss"}
-    outputs = {"blended_cac", "cost_per_mau", "revenue_per_mau", "contribution_per_mau", "gross_margin", "ltv",
-               "ltv_to_cac", "payback_months", "breakeven_conversion", "runway_months", "migration_npv",
-               "checks_ok", "scenario"}
-    rows = {f"{r}_by_month" for r in ("cash", "mau", "net_burn", "revenue", "compute", "ad_spend", "new_users",
-                                      "paying_users", "fixed_costs")}
+              "cost_decline", "fixed_costs", "annual_discount_rate", "large_price", "small_price",
+              "migration_cost", "routed_share", "revenue_loss", "migration_month",
+              # model version 3
+              "activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth", "fixed_cost_growth",
+              "cac_spend", "raise_month"}
+    outputs = {"blended_cac", "cac_per_active", "cost_per_mau", "revenue_per_mau", "contribution_per_mau",
+               "gross_margin", "ltv", "ltv_to_cac", "payback_months", "breakeven_conversion", "runway_months",
+               "runway_months_without_funding", "runway_months_without_migration", "lowest_cash",
+               "lowest_cash_month", "first_short_month", "funding_month", "funding_need", "breakeven_month",
+               "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
+               "plan_migration_payback_month", "checks_ok", "scenario"}
+    rows = {f"{r}_by_month" for r in ("cash", "mau", "net_burn", "revenue", "gross_revenue", "compute", "ad_spend",
+                                      "new_users", "paying_users", "fixed_costs", "interest", "funding",
+                                      "funding_rounds", "change_ad_spend", "change_churn")}
     assert inputs | outputs | rows <= names
+    # one migration per scenario: the plan's (MODEL.md, version 3); the standalone NPV is the migration template's
+    assert not {"migration_npv", "monthly_tokens", "months"} & names
+    standalone = set(build("migration", assumptions.default()).defined_names)
+    assert {"monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue", "migration_npv",
+            "migration_payback_month"} <= standalone
 
 
 def test_only_portable_functions():
@@ -337,7 +393,8 @@ def test_inputs_are_styled_validated_and_explained():
     ws = wb["Inputs"]
     dvs = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     churn_row = next(r for r in range(8, 60) if ws[f"B{r}"].value == "churn")
-    dv = dvs[f"E{churn_row}:G{churn_row}"]
+    last = chr(ord("E") + len(assumptions.default().scenarios) - 1)
+    dv = dvs[f"E{churn_row}:{last}{churn_row}"]
     assert dv.formula1 == f"AND(ISNUMBER(E{churn_row}),E{churn_row}>=0,E{churn_row}<=1)"
     assert "monthly fraction" in dv.prompt
     assert ws[f"E{churn_row}"].font.color.rgb.endswith("0000CC")
@@ -415,7 +472,12 @@ def test_udf_variant_in_a_second_engine(tmp_path, stem):
     path.write_bytes(to_bytes(build("model", a, formulas="udf")))
     named = _formulas_solution(path)
     want = xm.engine.summary(a.scenario())
-    for name in ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv"):
+    wb = openpyxl.load_workbook(path)
+    twins = [n for n in ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
+             if f"{n}_native" in wb.defined_names]
+    # the runway's LLM_RUNWAY twin only where the plan is version 2's (LLM_RUNWAY has no version-3 inputs)
+    assert {"cost_per_mau", "ltv", "payback_months"} <= set(twins)
+    for name in twins:
         for key in (name, f"{name}_native"):
             got = named(key)
             if math.isinf(want[name]):
@@ -666,7 +728,7 @@ def test_verify_never_fetches_links_or_web_functions(tmp_path):
 def test_checks_cover_every_scenario_column_not_just_the_live_one(tmp_path):
     need_libreoffice()
     paths = []
-    for key, value in (("churn", 1.5), ("months", 36)):
+    for key, value in (("churn", 1.5), ("activation", 0)):
         wb = build("model", assumptions.default())
         ws = wb["Inputs"]
         names = [c.value for c in ws[7]]
@@ -710,7 +772,7 @@ def test_charts_print_once_and_read_well():
                 col = column_index_from_string(coordinate_from_string(ch.anchor)[0]) if isinstance(ch.anchor, str) \
                     else ch.anchor._from.col + 1
                 assert col >= 5, (ws.title, ch.anchor)
-    charts = wb["Projection"]._charts
+    charts = wb["Charts"]._charts  # the projection's charts, on a page of their own
     cash = next(c for c in charts if "Cash balance" in str(c.title.tx.rich.p[0].r[0].t))
     assert "!$D$" in cash.series[0].val.numRef.f  # month 0 (column D) included
     users = next(c for c in charts if "MAU" in str(c.title.tx.rich.p[0].r[0].t))
@@ -730,11 +792,12 @@ def test_previewers_see_the_engine_numbers_not_blanks(tmp_path):
         return [c.value for row in cells for c in row] if isinstance(cells, tuple) else cells.value
 
     want = xm.engine.summary(a.scenario())
-    for name in ("ltv", "runway_months", "migration_npv", "blended_cac", "payback_months"):
-        assert named(name) == ("never" if math.isinf(want[name]) else want[name]), name
+    for name in ("ltv", "runway_months", "plan_migration_npv", "blended_cac", "payback_months", "funding_need",
+                 "breakeven_month", "default_alive"):
+        assert named(name) == ("never" if isinstance(want[name], float) and math.isinf(want[name]) else want[name]), name
     assert named("cash_by_month") == xm.project(**a.scenario()).cash.tolist()
     cover = [c.value for row in wb["Cover"].iter_rows() for c in row]
-    assert want["migration_npv"] in cover and "never" in cover  # the headline links show numbers too
+    assert want["plan_migration_npv"] in cover and "never" in cover  # the headline links show numbers too
     wb2 = openpyxl.load_workbook(path)  # and the formulas are still there
     sheet, ref = next(iter(wb2.defined_names["ltv"].destinations))
     assert str(wb2[sheet][ref.replace("$", "")].value).startswith("=")

@@ -124,7 +124,12 @@ class Assumptions:
         return keep
 
     def has_migration(self) -> bool:
+        """Every scenario has the standalone migration NPV's inputs."""
         return all("monthly_tokens" in s for s in self.scenarios.values())
+
+    def has_plan_migration(self) -> bool:
+        """Some scenario moves traffic to a small model in the plan (a migration_month)."""
+        return any(s.get("migration_month") is not None for s in self.scenarios.values())
 
 
 def _suggest(key: str, valid) -> str:

@@ -41,4 +41,6 @@ OUTPUT_UNITS = {
     "migration_npv": "currency",
     "migration_payback_month": "month",
     "ending_cash": "currency",  # cash at the horizon (simulations report it)
+    "arppu_net": "currency per paying user per month",
+    "paid_cac_per_active": "currency per active user",
 }

@@ -436,6 +436,7 @@ class Months:
             self.after = 1 - self.saving  # compute factor from the migration month
             self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
         self.variants = variants
+        self.record = False
         self.mau = v["mau"]
         self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
         self.rows = ["ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
@@ -494,6 +495,11 @@ class Months:
         fixed = _put(p["fixed_costs"].at(k), o, "fixed_costs")
         row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
                "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
+        if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
+            row["paths"] = {d: path.value for d, path in p.items()}
+            row["cost_pow"] = 1.0 if self.cost_pow is None else self.cost_pow  # the factored cost paths' power
+            row["revenue_before_loss"] = revenue
+            row["compute_without_migration"] = compute
         if self.variants and self.migration:  # the same month with all traffic on the large model
             row["net_burn_without_migration"] = ad + compute + fixed - revenue
         out = o.get("net_burn")

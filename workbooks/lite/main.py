@@ -8,7 +8,7 @@
 #      numpy-financial
 # 4. Restart (the xlwings Lite menu > Restart) and type =LLM_RUNWAY( in any cell.
 #
-# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE.
+# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE.
 # Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.3, prices of 2026-12-01, frozen here
 # (genai-prices cannot run in Lite); regenerate the bundle for newer prices.
 #
@@ -43,6 +43,8 @@ from .engine import (
     migration_payback_month,
     monthly_rate,
     payback_months,
+    Plan,
+    plan,
     project,
     runway_months,
     unit_economics,
@@ -55,7 +57,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
-    "unit_economics", "project", "runway_months", "migration_npv", "migration_payback_month",
+    "unit_economics", "project", "plan", "Plan", "runway_months", "migration_npv", "migration_payback_month",
     "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
     "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
 ]
@@ -94,20 +96,20 @@ from __future__ import annotations
 from .cells import CATEGORY, HELP_URL, NEVER, arg, arg_doc as _arg_doc, func  # noqa: F401 - lite.py writes main.py with them
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
-from .plan import LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
+from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
     "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "EXCEL_FUNCTIONS",
+    "LLM_COHORT_CHURN", "LLM_PLAN", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
                                            LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN)}
+                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN)}
 
 
 def xlwings_conf_text() -> str:
@@ -454,9 +456,9 @@ databricks databricks-meta-llama-3-3-70b-instruct 0.5 1.5 -
 databricks databricks-qwen3-embedding-0-6b 0.02 - -
 databricks databricks-qwen3-next-80b-a3b-instruct 0.15 1.2 -
 databricks databricks-qwen35-122b-a10b 0.22 2.2 -
-deepseek deepseek-chat 0.27 1.1 0.07
+deepseek deepseek-chat 0.135 0.55 0.035
 deepseek deepseek-flash 0.15 0.6 0.003
-deepseek deepseek-reasoner 0.55 2.19 0.14
+deepseek deepseek-reasoner 0.135 0.55 0.035
 deepseek deepseek-v3.1-terminus 0.27 0.95 0.13
 deepseek deepseek-v3.2 0.2288 0.3432 -
 deepseek deepseek-v3.2-exp 0.27 0.41 -
@@ -5818,7 +5820,8 @@ This module is the engine's face: each number is defined in one module
 
 - :mod:`xlmodel.closed_form`: rates, CAC, compute cost, LTV, payback, Excel NPV;
 - :mod:`xlmodel.unit_economics`: the unit economics per MAU;
-- :mod:`xlmodel.projection`: the monthly projection and the runway;
+- :mod:`xlmodel.projection`: the monthly projection;
+- :mod:`xlmodel.plan`: the runway and what a plan answers (funding need, break-even, ...);
 - :mod:`xlmodel.migration`: the standalone small-model migration NPV.
 
 The definitions are those of ``docs/model.md``; each function's Notes give the
@@ -5833,8 +5836,9 @@ from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, 
 from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
                         migration_payback_month)
 from .outputs import OUTPUT_UNITS  # noqa: F401
-from .projection import (Projection, blended_cost_per_mau, project,  # noqa: F401
-                         RunwayStream, runway_from_cash, runway_months, runway_stream)
+from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
+                   runway_months, runway_stream)
+from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
 from .unit_economics import UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401
 
 
@@ -5851,6 +5855,8 @@ __all__ = [
     "project",
     "Projection",
     "runway_months",
+    "plan",
+    "Plan",
     "migration_cash_flows",
     "migration_npv",
     "migration_payback_month",
@@ -5861,21 +5867,32 @@ __all__ = [
 
 
 def summary(scenario: dict) -> dict:
-    """Every headline output for one complete scenario (a dict of inputs).
+    """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
-    Unit economics, ``runway_months`` (and, when the scenario has a
-    ``migration_month``, ``runway_months_without_migration``: the same
-    projection with all traffic on the large model) and, when the scenario has
-    migration inputs, ``migration_npv`` and ``migration_payback_month``. This is what the
-    CLI prints and what ``xlmodel verify`` compares a workbook against. Unlike
+    The unit economics (month 1), then what the plan answers
+    (:func:`xlmodel.plan.plan`): the runway (without the rounds when there are
+    some, without the migration when there is a ``migration_month``), the
+    lowest cash and its month, the first month short of ``min_cash``, the
+    funding month and need, the break-even month, default alive, the burn
+    multiple and compute-to-revenue, the plan's migration NPV and payback
+    month (with a ``migration_month``), and the standalone ``migration_npv``
+    and ``migration_payback_month`` when its own inputs are given
+    (``monthly_tokens`` and ``months``). This is what the CLI prints and what
+    ``xlmodel verify`` compares a workbook against. Unlike
     :func:`unit_economics`, a scenario with no revenue (or no unbounded LTV)
-    is not an error here: the undefined outputs are ``None``.
+    is not an error here: the undefined outputs are ``None``; a never is
+    ``inf``.
     """
     out = summary_unit_economics(scenario)
-    out["runway_months"] = runway_months(**scenario)
-    if scenario.get("migration_month") is not None:
-        out["runway_months_without_migration"] = runway_months(**dict(scenario, migration_month=None))
-    if "monthly_tokens" in scenario:
+    answers = plan_answers(scenario)
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
+                and scenario.get("migration_month") is None:
+            continue
+        out[name] = answers[name]
+    if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         args = {k: scenario[k] for k in MIGRATION_ARGS}
         out["migration_npv"] = migration_npv(**args)
         out["migration_payback_month"] = migration_payback_month(**args)
@@ -6209,7 +6226,8 @@ import numpy as np
 from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
                      runway_stream, unit_economics)
 from .errors import InputError
-from .params import MIX_PRICES, PARAMS, TOKEN_KEYS
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
+from .plan import PLAN_OUTPUTS
 from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
                      parse_range, pearson)
 
@@ -6222,7 +6240,8 @@ PERCENTILES = (5, 10, 50, 90, 95)
 SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
 NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
-                 "migration_payback_month")
+                 "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
+                 "plan_migration_payback_month", "migration_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
@@ -6247,13 +6266,37 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 
 
 def output_names(scenario: Mapping) -> list[str]:
-    """The outputs a simulation of ``scenario`` reports: what ``calc`` prints, then ``ending_cash``."""
-    names = list(UnitEconomics.__dataclass_fields__) + ["runway_months"]
-    if scenario.get("migration_month") is not None:
-        names.append("runway_months_without_migration")
-    if "monthly_tokens" in scenario:
+    """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
+    names = list(UnitEconomics.__dataclass_fields__)
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
+                and scenario.get("migration_month") is None:
+            continue
+        names.append(name)
+    if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         names += ["migration_npv", "migration_payback_month"]
-    return names + ["ending_cash"]
+    return names
+
+
+def _decide(s: dict) -> dict:
+    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
+    keys = [k for k in s if "@" in k]
+    if not keys:
+        return s
+    s = dict(s)
+    changes = {c["month"]: dict(c) for c in s.get("changes") or ()}
+    funding = [dict(f) for f in s.get("funding") or ()]
+    for key in keys:
+        driver, month = key.rsplit("@", 1)
+        month, value = int(month), s.pop(key)
+        if driver == "funding":
+            funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
+        else:
+            changes.setdefault(month, {"month": month})[driver] = value
+    s["changes"], s["funding"] = list(changes.values()), funding
+    return s
 
 
 def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
@@ -6272,13 +6315,10 @@ def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
                                          s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
         for k in TOKEN_KEYS:
             s.pop(k, None)
+    s = _decide(s)
     ue = unit_economics(**s, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
-    rs = runway_stream(**s, without_migration=True)
-    out["runway_months"] = rs.runway_months
-    out["ending_cash"] = rs.ending_cash
-    if "runway_months_without_migration" in names:
-        out["runway_months_without_migration"] = rs.runway_months_without_migration
+    out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names:
         args = {k: s[k] for k in MIGRATION_ARGS if k in s}
         out["migration_npv"] = migration_npv(**args)
@@ -6340,7 +6380,7 @@ class Simulation:
         n = 2 * len(names)
         s = {k: v for k, v in self.base.items()}
         for j, k in enumerate(names):
-            col = np.full(n, self.base[k], dtype=float)
+            col = np.full(n, self.base.get(k, self.ranges[k].base), dtype=float)
             col[2 * j], col[2 * j + 1] = self.ranges[k].low, self.ranges[k].high
             s[k] = col
         values = _evaluate(s, list(self.outputs), n)[output]
@@ -6455,11 +6495,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", f"seed must be a whole number 0 or more, got {seed!r}")
     draws, seed = int(draws), int(seed)
-    unknown = [k for k in inputs if k not in PARAMS and k != "mix"]
+    unknown = [k for k in inputs if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and "@" not in k]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
     ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
-    base = base_inputs(inputs)
+    for k in inputs:  # ranged decisions, after the inputs: a change level ad_spend@4, a round funding@9
+        if "@" in k:
+            driver = k.rsplit("@", 1)[0]
+            ranges[k] = parse_range("amount" if driver == "funding" else driver, inputs[k])
+    base = {k: v for k, v in base_inputs({k: v for k, v in inputs.items() if "@" not in k}).items()}
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
     names, target = check_correlations(correlations, ranges)
@@ -6537,6 +6581,12 @@ _ARG_DOCS = {
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
+    "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
+              "fiscal_year_start too; an empty value takes the default)",
+    "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
+    "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
+    "output": "optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the "
+              "monthly projection with a header row",
 }
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
@@ -6889,9 +6939,12 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, number, stat, whole
+from .cells import UNSET, call, excel, fail, grid, number, stat, to_excel, whole
 
-__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "SIMULATE_HEADER"]
+__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
+
+#: LLM_PROJECTION's columns: version 1's and version 2's lines, as they always were (LLM_PLAN spills every line)
+PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
 _NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
@@ -6942,8 +6995,8 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
                 raise XlmodelError(f"{k} must be a single cell: LLM_PROJECTION takes one scenario")
             scalars[k] = number(k, g[0][0], _PROJECTION_DEFAULTS.get(k))
         p = engine.project(**_projection_kw(scalars))
-        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
-        return [list(engine.Projection.ROWS)] + table.tolist()
+        table = np.column_stack([getattr(p, r) for r in PROJECTION_COLUMNS])
+        return [list(PROJECTION_COLUMNS)] + table.tolist()
     except Exception as e:  # noqa: BLE001
         return fail(e)
 
@@ -7003,6 +7056,112 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
             row.append(st["share_never"] if "share_never" in st else "")
             table.append(row)
         return table
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
+
+
+# ------------------------------------------------------------------ a plan from tables
+
+
+def _is_empty(c) -> bool:
+    return c is None or (isinstance(c, str) and not c.strip())
+
+
+def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
+    """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
+    if table is None:
+        return []
+    rows = grid(name, table)
+    if len(rows[0]) != width:
+        raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if all(_is_empty(c) for c in row):
+            continue
+        if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
+            continue  # a header row
+        out.append((i, row))
+    return out
+
+
+def _cell(name: str, c):
+    """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
+    if isinstance(c, bool):
+        raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
+    if isinstance(c, (int, float, np.number)):
+        return int(c) if float(c).is_integer() and abs(c) < 2**53 else float(c)
+    if isinstance(c, str):
+        return c.strip()
+    if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
+        return f"{c.year:04d}-{c.month:02d}"
+    raise XlmodelError(f"{name} must be a number or text, got {c!r:.40}")
+
+
+#: the inputs table's names that are [model] settings, not scenario inputs
+_MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
+
+
+def _plan_tables(inputs, changes, funding) -> dict:
+    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
+    scen, model = {}, {}
+    for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
+        if not isinstance(name, str):
+            raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
+        key = name.strip()
+        if _is_empty(value):
+            continue  # an empty value: the input's default, or "not given"
+        target = model if key in _MODEL_ROWS else scen
+        if key in target:
+            raise XlmodelError(f"inputs row {i}: {key} is given twice")
+        target[key] = _cell(key, value)
+    by_month: dict = {}
+    for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
+        if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
+            raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
+        entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
+        if driver.strip() in entry:
+            raise XlmodelError(f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}")
+        entry[driver.strip()] = _cell(driver.strip(), level)
+    if by_month:
+        scen["changes"] = list(by_month.values())
+    rounds = [{"month": _cell("month", m), "amount": _cell("amount", a)}
+              for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
+    if rounds:
+        scen["funding"] = rounds
+    return {"model": model, "scenarios": {"plan": scen}}
+
+
+def _answer(value):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    return to_excel(value)
+
+
+@excel()
+def LLM_PLAN(inputs, changes=None, funding=None, output=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+    try:
+        doc = _plan_tables(inputs, changes, funding)
+        try:
+            a = from_dict(doc, "inputs")
+        except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
+            key = e.key.removeprefix("model.") if e.key else None
+            raise XlmodelError(f"{key}: {e.message}" if key else e.message) from None
+        s = a.scenario()
+        want = None if output is None else grid("output", output)
+        if want is not None and (len(want) != 1 or len(want[0]) != 1):
+            raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
+        name = None if want is None or _is_empty(want[0][0]) else want[0][0]
+        if name is not None:
+            answers = engine.summary(s)
+            if not isinstance(name, str) or name.strip() not in answers:
+                raise XlmodelError(f"output must be one of {', '.join(answers)}, got {name!r:.40}")
+            return _answer(answers[name.strip()])
+        p = engine.plan(**s).projection
+        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
+        return [list(engine.Projection.ROWS)] + table.tolist()
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
         return fail(e)
 '''
@@ -7582,7 +7741,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown"]
+__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
 
 
 @dataclass(frozen=True)
@@ -7620,6 +7779,7 @@ class Rule:
 
 RULES = {
     "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
     "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
     "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
     "nonneg": Rule(0, None, text="must be 0 or more"),
@@ -7693,8 +7853,34 @@ PARAMS: dict[str, Param] = {
         _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
         _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
         _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+        # a plan over time (model version 3)
+        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
+           "percent"),
+        _p("store_fee", "fraction_below_1", "fraction of net revenue",
+           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
+        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
+        _p("interest_rate", "growth", "annual fraction",
+           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
+        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
+           0.0),
+        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
+           "percent"),
+        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
+        _p("cac_spend", "positive", "currency per month",
+           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
+        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
+           fmt="month"),
     ]
 }
+
+#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: growth rate their path follows (None: a flat path)
+CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
+                  "activation": None, "churn": None, "conversion": None, "arppu": None,
+                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
+
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time
+PLAN_KEYS = ("changes", "funding")
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -7711,6 +7897,7 @@ _EXTRA = {
     "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
     "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
     "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
 }
 
 ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
@@ -7726,7 +7913,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
 def reject_unknown(other: dict):
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
-        if k not in PARAMS:
+        if k not in PARAMS and k not in PLAN_KEYS:
             raise InputError(k, f"{k} is not an input of the model")
 
 
@@ -7906,6 +8093,7 @@ __all__ = ["OUTPUT_UNITS"]
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {
     "blended_cac": "currency per new user",
+    "cac_per_active": "currency per active new user",
     "paid_cac": "currency per user bought with ads",
     "cost_per_mau": "currency per MAU per month",
     "cost_per_paying_mau": "currency per paying MAU per month",
@@ -7921,30 +8109,444 @@ OUTPUT_UNITS = {
     "breakeven_conversion": "fraction of MAU",
     "runway_months": "months",
     "runway_months_without_migration": "months",
+    "runway_months_without_funding": "months",
+    "lowest_cash": "currency",
+    "lowest_cash_month": "month",
+    "first_short_month": "month",
+    "funding_month": "month",
+    "funding_need": "currency",
+    "breakeven_month": "month",
+    "default_alive": "yes/no",
+    "burn_multiple": "ratio",
+    "compute_to_revenue": "fraction of revenue",
+    "plan_migration_npv": "currency",
+    "plan_migration_payback_month": "month",
     "migration_npv": "currency",
     "migration_payback_month": "month",
     "ending_cash": "currency",  # cash at the horizon (simulations report it)
+    "arppu_net": "currency per paying user per month",
+    "paid_cac_per_active": "currency per active user",
 }
 '''
 
-_SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection and the runway (docs/model.md, "Monthly projection and runway").
+_SOURCES["xlmodel/plan.py"] = r'''"""What a plan answers (docs/model.md, "What a plan answers"): the runway, the funding need, break-even.
 
-Part of the engine (``xlmodel.engine`` re-exports every name).
+:func:`plan` runs the projection (:mod:`xlmodel.projection`) once and, month
+by month, a :class:`_Answers` tracker that keeps only what the answers need;
+:func:`runway_stream` runs the same tracker without keeping any month, so that
+a simulation of a million draws over 120 months needs a few hundred megabytes,
+not every month of every draw. Part of the engine (``xlmodel.engine``
+re-exports every name). Pure Python and numpy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import operator
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .closed_form import _finite, _out
+from .closed_form import _out, monthly_rate
 from .errors import InputError
-from .params import PARAMS, check, reject_unknown
+from .params import check
+from .projection import Months, Projection, project_checked, projection_inputs
 
-__all__ = ["Projection", "project", "runway_months", "runway_from_cash", "runway_stream", "RunwayStream"]
+__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
+           "plan_answers"]
+
+#: every answer of a plan, in the order calc prints them
+PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
+                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
+                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
+                "plan_migration_payback_month")
+#: months over which the burn multiple and compute-to-revenue are measured (the first year)
+FIRST_YEAR = 12
+
+
+def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
+    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
+
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
+    - cash_t)``, with ``net_burn_t`` as the denominator in a month without
+    interest or funding (version 2's runway, bit for bit); 0 when ``cash <= 0``
+    at the start; ``inf`` when cash stays >= 0.
+    """
+    c0 = np.asarray(cash, dtype=float)
+    cm = np.asarray(cash_by_month, dtype=float)
+    burn = np.asarray(net_burn_by_month, dtype=float)
+    neg = cm < 0
+    hit = neg.any(axis=-1)
+    first = neg.argmax(axis=-1)
+    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
+    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
+    prev, b = at(prev_all), at(burn)
+    if interest_by_month is not None or funding_by_month is not None:
+        plain = np.ones(cm.shape, dtype=bool)
+        for extra in (interest_by_month, funding_by_month):
+            if extra is not None:
+                plain &= np.asarray(extra, dtype=float) == 0
+        b = np.where(at(plain), b, prev - at(cm))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = first + prev / np.where(hit, b, 1.0)
+    out = np.where(hit, frac, np.inf)
+    out = np.where(c0 <= 0, 0.0, out)
+    return _out(out)
+
+
+class _Crossing:
+    """The runway of one cash series, found month by month: where cash first goes below 0."""
+
+    def __init__(self, start):
+        start = np.asarray(start, dtype=float)
+        self.run = np.where(start <= 0, 0.0, np.inf)
+        self.alive = start > 0
+
+    def month(self, k: int, prev, cash, denominator):
+        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``."""
+        if not self.run.ndim:
+            if self.alive and cash < 0:
+                self.run = np.asarray(k + prev / denominator())
+                self.alive = np.asarray(False)
+            return
+        neg = (cash < 0) & self.alive
+        if neg.any():
+            idx = np.flatnonzero(neg)
+            d = np.broadcast_to(denominator(), neg.shape).reshape(-1)
+            self.run.reshape(-1)[idx] = k + np.broadcast_to(prev, neg.shape).reshape(-1)[idx] / d[idx]
+            self.alive.reshape(-1)[idx] = False
+
+
+class _Answers:
+    """Every answer of "What a plan answers", kept month by month from the projection's lines.
+
+    ``full``: all of them; otherwise the runways and ending cash only (what
+    :func:`runway_months` needs), at the cost of a bare projection.
+    """
+
+    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
+        self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
+        self.funding = bool(months.tl.funding)
+        self.interest = months.i is not None
+        self.migration = months.migration
+        self.runway = _Crossing(v["cash"])
+        self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
+        self.runway_w = _Crossing(v["cash"]) if self.migration and months.variants else None
+        self.prev = self.prev_nf = self.prev_w = np.asarray(v["cash"], dtype=float)
+        if not full:
+            return
+        z = np.zeros(shape)
+        self.lowest, self.lowest_month = np.full(shape, np.inf), np.full(shape, np.inf)
+        self.min_cash = v.get("min_cash", z)
+        self.first_short = np.full(shape, np.inf)
+        self.raise_month = v.get("raise_month")
+        self.need, self.dpow = z.copy(), np.ones(shape)
+        self.growth = 1 + months.i if self.interest else 1.0
+        self.last_loss = z.copy()  # the last month with an operating loss (0: none)
+        self.n = min(FIRST_YEAR, h)
+        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
+        if self.migration:
+            self.disc = np.ones(shape)
+            self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
+            self.npv, self.payback = z.copy(), np.full(shape, np.inf)
+
+    def month(self, k: int, row: dict):
+        t = k + 1
+        cash, burn = row["cash"], row["net_burn"]
+        interest, funding = row["interest"], row["funding"]
+        prev = self.prev
+
+        def denominator():
+            return self._denominator(prev, cash, burn, interest, funding)
+
+        self.runway.month(k, prev, cash, denominator)
+        self.prev = np.array(cash, dtype=float)
+        if self.runway_nf is not None:  # the same plan without its rounds
+            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
+                                         row["interest_without_funding"], 0.0)
+        if self.runway_w is not None:  # the same plan without the migration
+            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
+                                        row["net_burn_without_migration"], row["interest_without_migration"],
+                                        funding)
+        if self.full:
+            self._plan_month(t, row, cash, burn)
+
+    def _denominator(self, prev, cash, burn, interest, funding):
+        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
+        runway, bit for bit)."""
+        if not (self.interest or self.funding):
+            return burn
+        return np.where((np.asarray(interest) == 0) & (np.asarray(funding) == 0), burn, prev - cash)
+
+    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
+        crossing.month(k, prev, cash, lambda: self._denominator(prev, cash, burn, interest, funding))
+        return np.array(cash, dtype=float)
+
+    def _plan_month(self, t: int, row: dict, cash, burn):
+        lower = cash < self.lowest
+        self.lowest = np.where(lower, cash, self.lowest)
+        self.lowest_month = np.where(lower, t, self.lowest_month)
+        short = (cash < self.min_cash) & np.isinf(self.first_short)
+        self.first_short = np.where(short, t, self.first_short)
+        start = self.first_short if self.raise_month is None else self.raise_month
+        # the round that keeps cash at min_cash from the funding month on, discounted at the interest rate
+        if self.interest:
+            self.dpow = np.where(t > start, self.dpow * self.growth, 1.0)
+        with np.errstate(invalid="ignore"):
+            gap = (self.min_cash - cash) / self.dpow
+        self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
+        one_off = row.get("migration_one_off", 0.0)
+        self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
+        if t <= self.n:
+            self.burn_sum = self.burn_sum + burn
+            self.compute_sum = self.compute_sum + row["compute"]
+            self.revenue_sum = self.revenue_sum + row["revenue"]
+            if t == self.n:
+                self.revenue_n = np.array(row["revenue"], dtype=float)
+        if self.migration:
+            self.disc = self.disc * self.d1
+            self.npv = self.npv + (row["net_burn_without_migration"] - burn) / self.disc
+            paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
+            self.payback = np.where(paid_back, t, self.payback)
+
+    def answers(self) -> dict:
+        out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
+        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        if self.runway_w is not None:
+            out["runway_months_without_migration"] = self.runway_w.run
+            out["ending_cash_without_migration"] = np.asarray(self.prev_w)
+        if not self.full:
+            return out
+        v = self.v
+        out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
+        out["first_short_month"] = self.first_short
+        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        out["funding_month"] = np.asarray(month, dtype=float)
+        out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
+        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
+            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
+        breakeven = self.last_loss + 1
+        out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
+        out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
+            out["breakeven_month"] <= out["runway_months_without_funding"])
+        # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
+        revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
+        growth = self.revenue_n - revenue_0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
+            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
+        if self.migration:
+            within = v["migration_month"] <= self.h  # after the horizon: n/a
+            out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
+            out["plan_migration_payback_month"] = np.where(within, self.payback, np.nan)
+        return out
+
+
+def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
+    """Walk the projection once keeping no month: the answers only."""
+    shape = v["cash"].shape
+    months = Months(v, shape, tl, variants=variants)
+    answers = _Answers(v, shape, h, months, full)
+    if shape:  # scratch lines, one set reused every month; cash alternates between two
+        scratch = {n: np.empty(shape) for n in months.rows}
+        cash = [scratch["cash"], np.empty(shape)]
+    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
+        for k in range(h):
+            if shape:
+                scratch["cash"] = cash[k % 2]
+                answers.month(k, months.step(k, scratch))
+            else:
+                answers.month(k, months.step(k))
+    months.overflow_check()
+    return answers.answers()
+
+
+@dataclass(frozen=True)
+class RunwayStream:
+    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
+
+    The ``..._without_migration`` fields are set when asked for and a
+    ``migration_month`` is given: the same plan with all traffic on the
+    large model (no saving, no one-off cost, no revenue loss).
+    ``runway_months_without_funding``: the same plan without its rounds.
+    ``answers``: every answer of the plan, with ``answers=True``.
+    """
+
+    runway_months: float | np.ndarray
+    ending_cash: float | np.ndarray
+    runway_months_without_migration: float | np.ndarray | None = None
+    ending_cash_without_migration: float | np.ndarray | None = None
+    runway_months_without_funding: float | np.ndarray | None = None
+    answers: dict = field(default_factory=dict)
+
+
+def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
+    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+
+    Takes the arguments of :func:`project`; memory is a few arrays of the
+    scenario shape whatever the horizon (a million scenarios over 120 months
+    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
+    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
+    run the same month step. ``without_migration=True`` also follows the plan
+    with all traffic on the large model, and without its funding rounds, in
+    the same pass; ``answers=True`` every answer of :func:`plan` too.
+    """
+    v, h, tl = projection_inputs(scenario)
+    if answers:
+        v.update(plan_inputs(scenario, h, v["cash"].shape))
+    out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
+    res = {k: _value(x) for k, x in out.items()}
+    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
+                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
+                        res if answers else {})
+
+
+def _value(x):
+    a = np.asarray(x)
+    if a.dtype == bool:
+        return bool(a) if a.ndim == 0 else a.copy()
+    return _out(a)
+
+
+def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
+    """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
+    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
+           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
+    r = scenario.get("raise_month")
+    if r is not None:
+        r = check("raise_month", r)
+        if np.any(r > h):
+            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
+                             f"{float(np.max(r)):g}")
+        out["raise_month"] = r
+    return out
+
+
+def runway_months(**scenario):
+    """Months until cash runs out, fractional; ``math.inf`` if it never does.
+
+    Takes the arguments of :func:`project` and vectorises the same way.
+
+    Notes
+    -----
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} /
+    (cash_{t-1} - cash_t)`` (linear within the month; ``net_burn_t`` is that
+    difference in a month without interest or funding); 0 when ``cash <= 0``
+    at the start; ``inf`` ("never") when cash stays >= 0 through ``horizon``.
+    A round in the crossing month that keeps cash at or above 0 avoids the
+    run-out; a later round does not undo an earlier crossing.
+
+    Examples
+    --------
+    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
+
+    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
+    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
+    12.0
+    """
+    return runway_stream(**scenario).runway_months
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
+
+    ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
+    and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
+    lines.
+    """
+
+    projection: Projection
+    outputs: dict
+
+    def __getitem__(self, key):
+        return self.outputs[key]
+
+    def __getattr__(self, key):
+        try:
+            return self.__dict__["outputs"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def plan(**scenario) -> Plan:
+    """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
+
+    Takes the arguments of :func:`project` (``changes`` and ``funding``
+    included) and ``min_cash``, ``raise_month`` and ``annual_discount_rate``.
+    Vectorises like :func:`project`.
+
+    Returns
+    -------
+    Plan
+        ``plan.projection`` and, in ``plan.outputs`` (also ``plan.funding_need``,
+        ...): ``runway_months``, ``runway_months_without_funding``,
+        ``runway_months_without_migration`` (with a migration),
+        ``ending_cash``, ``lowest_cash``, ``lowest_cash_month``,
+        ``first_short_month``, ``funding_month``, ``funding_need``,
+        ``shortfall_before_raise``, ``breakeven_month``, ``default_alive``,
+        ``burn_multiple``, ``compute_to_revenue``, ``plan_migration_npv`` and
+        ``plan_migration_payback_month`` (with a migration).
+
+    Notes
+    -----
+    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
+    funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
+    funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
+    else the first month short of ``min_cash``) that keeps cash at or above
+    ``min_cash`` to the horizon; ``breakeven_month`` the first month from which
+    every month's ``net_burn_t - one_off_t <= 0``; ``default_alive`` when it
+    comes no later than the runway without the planned rounds;
+    ``burn_multiple = sum(net_burn_1..n) / (12 * (revenue_n - revenue_0))`` and
+    ``compute_to_revenue = sum(compute_1..n) / sum(revenue_1..n)``, n =
+    min(12, horizon); ``plan_migration_npv`` the discounted burn of the plan
+    without the migration less the plan's.
+
+    Examples
+    --------
+    Burn 100 a month from 1,000, keep 300: raise 1,000 - 300 ... in month 8.
+
+    >>> p = plan(cash=1000, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
+    ...          fixed_costs=100, horizon=12, min_cash=300)
+    >>> p.first_short_month, p.funding_need, p.runway_months
+    (8.0, 500.0, 10.0)
+    """
+    v, h, tl = projection_inputs(scenario)
+    shape = v["cash"].shape
+    v.update(plan_inputs(scenario, h, shape))
+    months = Months(v, shape, tl, variants=True)
+    answers = _Answers(v, shape, h, months, full=True)
+    projection = project_checked(v, h, tl, months, answers.month)
+    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
+
+
+def plan_answers(scenario: dict) -> dict:
+    """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
+    p = runway_stream(**scenario, answers=True).answers
+    return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
+
+'''
+
+_SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection (docs/model.md, "The projection, version 3").
+
+One month step, :class:`_Months`, holds the equations; :func:`project` keeps
+every month of every line, and :mod:`xlmodel.plan` walks the same step
+keeping only what its answers need (the runway, the funding need, ...). Part
+of the engine (``xlmodel.engine`` re-exports every name).
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .closed_form import _finite
+from .errors import InputError
+from .params import CHANGE_DRIVERS, check, reject_unknown
+from .timeline import EMPTY, Timeline, timeline as make_timeline
+
+__all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
 
 
 @dataclass(frozen=True)
@@ -7952,70 +8554,129 @@ class Projection:
     """The monthly projection: one array per line item, months on the last axis.
 
     Scalar inputs give arrays of shape ``(horizon,)``; inputs with shape ``S``
-    give ``S + (horizon,)``. ``month`` and ``fixed_costs`` are read-only
-    broadcast views (they repeat one value), and so is ``migration_one_off``
-    unless a ``migration_month`` was given (then it holds the one-time cost).
+    give ``S + (horizon,)``. Lines that repeat one value (``month``, a flat
+    ``fixed_costs``, ``interest`` without an interest rate, ``funding``
+    without rounds, ``migration_one_off`` without a migration, ``cac``
+    without elasticity or changes) are read-only broadcast views.
     """
 
     month: np.ndarray
     ad_spend: np.ndarray
+    cac: np.ndarray
     paid_new_users: np.ndarray
     organic_new_users: np.ndarray
     new_users: np.ndarray
     mau: np.ndarray
     paying_users: np.ndarray
+    gross_revenue: np.ndarray
     revenue: np.ndarray
     compute: np.ndarray
     fixed_costs: np.ndarray
     migration_one_off: np.ndarray
     net_burn: np.ndarray
+    interest: np.ndarray
+    funding: np.ndarray
     cash: np.ndarray
 
-    #: the line items, in table order: version 1's, then version 2's (so that
-    #: LLM_PROJECTION's version-1 columns keep their positions)
+    #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
+    #: LLM_PROJECTION's earlier columns keep their positions)
     ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs",
-            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off")
+            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off", "gross_revenue",
+            "interest", "funding", "cac")
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}
 
 
 #: inputs of the projection that may be left out ("not given"): None means not given
-OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month")
-#: the migration inputs that migration_month needs
-MIGRATION_NEEDS = ("large_price", "small_price", "routed_share", "migration_cost")
+OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month", "cac_spend")
+#: what migration_month needs besides itself
+MIGRATION_NEEDS = ("large_price", "small_price")
+#: the projection's inputs with a default (a None default: not given)
+DEFAULTS = {"fixed_costs": 0.0, "paid_share": 1.0, "ad_growth": 0.0, "cost_decline": 0.0, "organic_users": None,
+            "organic_growth": 0.0, "cac_elasticity": 0.0, "paying_cost_per_mau": None, "migration_month": None,
+            "routed_share": 1.0, "large_price": None, "small_price": None, "migration_cost": 0.0,
+            "revenue_loss": 0.0, "activation": 1.0, "store_fee": 0.0, "vat": 0.0, "interest_rate": 0.0,
+            "usage_growth": 0.0, "fixed_cost_growth": 0.0, "cac_spend": None, "horizon": 60}
+REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
 
 
-def _projection_inputs(kw: dict, other: dict):
-    reject_unknown(other)
-    h = check("horizon", kw.pop("horizon"))
+def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
+    """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
+
+    ``kw``: a scenario (every input by name, ``changes`` and ``funding``
+    optional); inputs the projection does not use are ignored, names that are
+    no input at all are an error.
+    """
+    kw = dict(kw)
+    changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
+    for k in REQUIRED:
+        if kw.get(k) is None:
+            raise InputError(k, f"{k} is required")
+    h = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
     if h.ndim:
         raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
-    if kw["migration_month"] is None:  # the migration inputs are not used, and not checked
-        for k in MIGRATION_NEEDS:
-            kw.pop(k)
+    h = int(h)
+    given = {k: kw.get(k, DEFAULTS.get(k)) for k in REQUIRED + tuple(DEFAULTS) if k != "horizon"}
+    if given["migration_month"] is None:  # the migration inputs are not used, and not checked
+        for k in MIGRATION_NEEDS + ("routed_share", "migration_cost", "revenue_loss"):
+            given.pop(k)
     else:
         for k in MIGRATION_NEEDS:
-            if kw[k] is None:
+            if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
-    vals = {k: check(k, v) for k, v in kw.items() if v is not None}
-    if "organic_users" in vals and not vals["paid_share"].min() == 1:
+    vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    tl = make_timeline(changes, funding, h)
+    organic = "organic_users" in vals
+    if organic and not vals["paid_share"].min() == 1:
         raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given: organic "
                          f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}")
+    if tl.months_of("organic_users") and not organic:
+        raise InputError("changes", "changes: organic_users changes over time only in a scenario that gives "
+                         "organic_users (new users a month who come without ads)")
+    if organic:
+        for month, level in tl.months_of("paid_share").items():
+            if np.min(level) < 1:
+                raise InputError("changes", f"changes: month {month}: paid_share must stay 1 when organic_users "
+                                 f"is given (organic users are counted directly), got {float(np.min(level)):.10g}")
     if "migration_month" in vals and not vals["large_price"].min() > 0:
         raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
                          f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
+    _check_cac_spend(vals, tl)
     try:
-        arrays = np.broadcast_arrays(*vals.values())
+        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    return dict(zip(vals, arrays)), int(h)
+    return dict(zip(vals, arrays)), h, tl
+
+
+def _levels(tl: Timeline) -> list:
+    """Every level and amount of a timeline, so that their shapes broadcast with the inputs'."""
+    return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + \
+        [np.asarray(x) for x in tl.funding.values()]
+
+
+def _check_cac_spend(vals: dict, tl: Timeline) -> None:
+    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (MODEL.md)."""
+    elastic = vals["cac_elasticity"] > 0
+    if not np.any(elastic):
+        return
+    spend = vals.get("cac_spend", vals["ad_spend"])  # the default: the scenario's own ad_spend
+    spends = [vals["ad_spend"]] + [np.asarray(x) for x in tl.months_of("ad_spend").values()]
+    some_ad = np.logical_or.reduce(np.broadcast_arrays(*[s > 0 for s in spends]))
+    if np.any(elastic & some_ad & (spend == 0)):
+        raise InputError("cac_spend", "cac_spend must be above 0 when cac_elasticity is above 0 and some month has "
+                         "ad spend: CAC is scaled from the spend at which it was observed, and the default "
+                         "(the scenario's month-1 ad_spend) is 0")
 
 
 def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
             paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
             organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
-            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, **other) -> Projection:
+            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, revenue_loss=0.0,
+            activation=1.0, store_fee=0.0, vat=0.0, interest_rate=0.0, usage_growth=0.0, fixed_cost_growth=0.0,
+            cac_spend=None, changes=None, funding=None, **other) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -8027,38 +8688,49 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     ad_spend : float or array_like
         Ad spend in month 1 (currency per month, >= 0).
     cac : float or array_like
-        Ad spend per user bought with ads in month 1 (> 0).
+        Ad spend per sign-up bought with ads, at spend ``cac_spend`` (> 0).
     churn, conversion : float or array_like
         Monthly churn and share of MAU that pays (fractions, 0 to 1).
     arppu : float or array_like
-        Revenue per paying user per month.
+        Revenue per paying user per month, as the user pays it (VAT included).
     cost_per_mau : float or array_like
         Compute cost per MAU in month 1 (per free user when
         ``paying_cost_per_mau`` is given).
     fixed_costs : float or array_like, default 0
-        Fixed costs per month.
+        Fixed costs in month 1.
     paid_share : float or array_like, default 1
-        Share of new users that come from ads (version 1's organic users: a
+        Share of sign-ups that come from ads (version 1's organic users: a
         fixed multiple of ad-bought users). Must be 1 with ``organic_users``.
-    ad_growth : float or array_like, default 0
-        Monthly growth of ad spend (above -1).
+    ad_growth, organic_growth, fixed_cost_growth, usage_growth : float or array_like, default 0
+        Monthly growth of ad spend, of ``organic_users``, of fixed costs and
+        of tokens per user (above -1).
     cost_decline : float or array_like, default 0
-        Monthly decline of compute cost per MAU (0 to 1).
+        Monthly decline of the compute price (0 to 1).
     horizon : int, default 60
         Months projected (a single whole number, 1 to 1200).
     organic_users : float or array_like, optional
-        New users a month who come without ads, in month 1 (>= 0).
-    organic_growth : float or array_like, default 0
-        Monthly growth of ``organic_users`` (above -1).
+        Sign-ups a month who come without ads, in month 1 (>= 0).
     cac_elasticity : float or array_like, default 0
-        How CAC rises with spend, 0 to 1: ``cac_t = cac * (ad_t/ad_spend)**cac_elasticity``.
+        How CAC rises with spend, 0 to 1: ``cac_t = cac * (ad_t/cac_spend)**cac_elasticity``.
+    cac_spend : float or array_like, optional
+        The monthly spend at which ``cac`` was observed (default: ``ad_spend``).
     paying_cost_per_mau : float or array_like, optional
-        Compute cost of a paying user per month (default ``cost_per_mau``).
+        Compute cost of a paying user per month (default: ``cost_per_mau``'s path).
     migration_month : int or array_like, optional
         Month from which ``routed_share`` of the compute runs on the small
-        model; needs ``large_price``, ``small_price`` (per 1M tokens, any
-        currency: only their ratio is used), ``routed_share`` and
-        ``migration_cost`` (paid in that month).
+        model; needs ``large_price`` and ``small_price`` (per 1M tokens, any
+        currency: only their ratio is used); ``migration_cost`` is paid that
+        month and ``revenue_loss`` of revenue is lost from it on.
+    activation : float or array_like, default 1
+        Share of sign-ups active in their first month (above 0, at most 1).
+    store_fee, vat : float or array_like, default 0
+        App-store and payment fees (a share of revenue net of VAT) and the VAT
+        included in ``arppu`` (0 or more, below 1).
+    interest_rate : float or array_like, default 0
+        Annual effective interest on the opening cash of each month.
+    changes, funding : list of mappings, optional
+        Changes of a driver's level from a month on and funding rounds
+        (:func:`xlmodel.timeline.timeline`).
     **other
         Other scenario inputs are accepted and ignored; unknown names are an error.
 
@@ -8070,29 +8742,30 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
 
     Notes
     -----
-    For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``::
+    For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``, each driver ``x_t``
+    its path ``L_M * (1 + g) ** (t - M)`` from its latest change ``M <= t``
+    (MODEL.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
 
-        ad_t        = ad_spend * (1 + ad_growth) ** (t - 1)
-        cac_t       = cac * (ad_t / ad_spend) ** cac_elasticity      (cac when ad_t == 0)
+        cac_t       = path of cac * (ad_t / cac_spend) ** cac_elasticity   (the path when ad_t == 0)
         paid_t      = ad_t / cac_t
-        new_t       = paid_t + organic_users * (1 + organic_growth) ** (t - 1)   with organic_users
-                    = paid_t / paid_share                                      without
-        organic_t   = new_t - paid_t
-        mau_t       = mau_{t-1} * (1 - churn) + new_t
-        paying_t    = mau_t * conversion
-        revenue_t   = paying_t * arppu
-        blended     = cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
-        compute_t   = mau_t * blended * (1 - cost_decline) ** (t - 1)
-                      * (1 - saving * [t >= migration_month])
-        saving      = routed_share * (1 - small_price / large_price)
-        one_off_t   = migration_cost if t == migration_month else 0
-        net_burn_t  = ad_t + compute_t + fixed_costs + one_off_t - revenue_t
-        cash_t      = cash_{t-1} - net_burn_t
+        new_t       = paid_t + path of organic_users                with organic_users
+                    = paid_t / paid_share_t                          without
+        mau_t       = mau_{t-1} * (1 - churn_t) + activation_t * new_t
+        paying_t    = mau_t * conversion_t
+        gross_t     = paying_t * arppu_t
+        revenue_t   = gross_t / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)
+        blended_t   = cost_per_mau_t + conversion_t * (paying_cost_per_mau_t - cost_per_mau_t)
+        compute_t   = mau_t * blended_t * (1 - saving * m_t),  saving = routed_share * (1 - small/large)
+        net_burn_t  = ad_t + compute_t + fixed_t + one_off_t - revenue_t
+        interest_t  = cash_{t-1} * ((1 + interest_rate) ** (1/12) - 1)
+        cash_t      = cash_{t-1} - net_burn_t + interest_t + funding_t
 
-    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share - 1)``
-    and ``mau_t * blended`` its ``(mau_t - paying_t) * cost_per_mau + paying_t
-    * paying_cost_per_mau``, each written in the form that reproduces
-    version 1 to the last bit when the new inputs keep their defaults.
+    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share -
+    1)`` and ``mau_t * blended_t`` its ``(mau_t - paying_t) * cost_per_mau_t +
+    paying_t * paying_cost_per_mau_t``, and a cost path without changes is
+    ``level * (1 + g) ** (t-1)`` applied to the blended cost: each written in
+    the form that reproduces version 2 to the last bit when the new inputs
+    keep their defaults (a test checks it).
 
     Examples
     --------
@@ -8103,136 +8776,98 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     >>> p.cash.shape
     (3,)
 
-    Organic users that keep coming when the ads stop:
+    Halve the ads from month 3, raise 500 in month 2:
 
-    >>> project(cash=0, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0,
-    ...         cost_per_mau=0, organic_users=10, organic_growth=0.1, horizon=3).new_users.tolist()
-    [10.0, 11.0, 12.100000000000001]
+    >>> p = project(cash=1000, mau=100, ad_spend=50, cac=1, churn=0.1, conversion=0.1, arppu=5,
+    ...             cost_per_mau=0.2, horizon=3, changes=[{"month": 3, "ad_spend": 25}],
+    ...             funding=[{"month": 2, "amount": 500}])
+    >>> p.ad_spend.tolist(), p.funding.tolist()
+    ([50.0, 50.0, 25.0], [0.0, 500.0, 0.0])
     """
-    v, h = _projection_inputs(dict(
+    v, h, tl = projection_inputs(dict(
         cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
         cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
         cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
         cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
-        routed_share=routed_share, large_price=large_price, small_price=small_price,
-        migration_cost=migration_cost), other)
+        routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
+        revenue_loss=revenue_loss, activation=activation, store_fee=store_fee, vat=vat, interest_rate=interest_rate,
+        usage_growth=usage_growth, fixed_cost_growth=fixed_cost_growth, cac_spend=cac_spend, changes=changes,
+        funding=funding, **other))
+    return project_checked(v, h, tl)
+
+
+def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = None, on_month=None) -> Projection:
+    """:func:`project` on inputs :func:`projection_inputs` has checked.
+
+    ``months``: the month step to walk (default: a new one); ``on_month(k,
+    row)``: called with each month's lines as they are computed
+    (:func:`xlmodel.plan.plan` keeps its answers this way).
+    """
     shape = v["cash"].shape
+    months = months or Months(v, shape, tl)
+    stored = months.rows  # the lines that vary; the others are broadcast views below
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row. The arrays handed back are views with months on the last axis.
-    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
-             "compute", "migration_one_off", "net_burn", "cash")
-    full = {n: np.empty((h,) + shape) for n in names}
-    months = _Months(v, shape)
+    full = {n: np.empty((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):
             if shape:  # each month written straight into its row of the storage
-                months.step(k, {n: full[n][k] for n in names if n != "migration_one_off"})
-                if months.migration:
-                    full["migration_one_off"][k] = months.last_one_off
+                row = months.step(k, {n: full[n][k] for n in stored})
             else:
-                for n, x in months.step(k).items():
-                    full[n][k, ...] = x
-    _overflow_check(v, full["cash"][-1], months.mau)
-    if "migration_month" not in v:
-        full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
+                row = months.step(k)
+                for n in stored:
+                    full[n][k, ...] = row[n]
+            if on_month is not None:
+                on_month(k, row)
+    months.overflow_check()
     last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
     rows = {n: last(a) for n, a in full.items()}
-    rows["fixed_costs"] = np.broadcast_to(v["fixed_costs"][..., None], shape + (h,))
+    for n, value in months.constant_rows().items():
+        rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
 
 
-class _Months:
-    """The projection's equations (MODEL.md), one month at a time: the only copy of them.
+class _Path:
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
 
-    :func:`project` stores each month's rows; :func:`runway_stream` keeps
-    only the running state, so that a simulation of a million draws never
-    holds every month of every draw. One scenario runs on numpy float64
-    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic, and
-    ``pow`` through the same ufunc as arrays). Running powers (one
-    multiplication a month instead of a ``pow``) are within a few units in
-    the last place of ``base ** (t-1)``, far inside the 1e-9 agreement
-    promised with the workbooks' ``^``.
+    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
+    in order. The power is a running product (one multiplication a month,
+    within a few units in the last place of ``(1+g) ** (t-M)``; the same
+    running power version 2 used), restarted at each change. ``base`` is
+    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
+    value until its own first change (``paying_cost_per_mau`` not given
+    follows ``cost_per_mau``, changes included).
     """
 
-    def __init__(self, v: dict, shape: tuple, without_migration: bool = False):
-        if not shape:
-            v = {k: np.float64(x) for k, x in v.items()}
-        self.v = v
-        one = (lambda: np.ones(shape)) if shape else (lambda: np.float64(1.0))
-        self.ad_pow, self.cost_pow, self.org_pow = one(), one(), one()  # updated in place for arrays
-        self.ad_base = 1 + v["ad_growth"]
-        self.cost_base = 1 - v["cost_decline"]
-        self.organic = "organic_users" in v
-        if self.organic:
-            self.org_base = 1 + v["organic_growth"]
-        # (ad_t / ad_spend) is exactly 1 when spend never grows, and 1 ** e == 1: skip the pow then
-        self.elastic = bool(np.any(v["cac_elasticity"])) and bool(np.any(v["ad_growth"]))
-        self.keep = 1 - v["churn"]
-        self.cost = blended_cost_per_mau(v["cost_per_mau"], v.get("paying_cost_per_mau"), v["conversion"])
-        self.migration = "migration_month" in v
-        if self.migration:
-            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
-            self.after = 1 - self.saving  # compute factor from the migration month
-        self.without = without_migration and self.migration
-        self.mau = v["mau"]
-        self.cash = v["cash"]
-        self.cash_without = v["cash"]
+    def __init__(self, level, changes: dict, base=None, follow: "_Path | None" = None, arrays: bool = False):
+        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
+        self.pow = None  # None: the power is 1 (the month of the level)
+        self.own = follow is None  # a follower has no level of its own before its first change
+        self.value = level
 
-    def step(self, k: int, o: dict | None = None) -> dict:
-        """Month ``t = k+1``: every line item (``*_without_migration`` too when asked for).
+    @property
+    def varies(self) -> bool:
+        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
 
-        ``o``: arrays to write the rows into (views of :func:`project`'s
-        storage), which saves a copy a row; without it, new values.
-        """
-        v = self.v
-        o = o or {}
-        if k:
-            arrays = isinstance(self.ad_pow, np.ndarray)
-            self.ad_pow = _op("*", self.ad_pow, self.ad_base, self.ad_pow if arrays else None)
-            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if arrays else None)
-            if self.organic:
-                self.org_pow = _op("*", self.org_pow, self.org_base, self.org_pow if arrays else None)
-        ad = _op("*", v["ad_spend"], self.ad_pow, o.get("ad_spend"))
-        cac_t = v["cac"]
-        if self.elastic:
-            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-                cac_t = _where(ad == 0, v["cac"], v["cac"] * np.power(ad / v["ad_spend"], v["cac_elasticity"]))
-        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
-        if self.organic:
-            new = _op("+", paid, v["organic_users"] * self.org_pow, o.get("new_users"))
+    def at(self, k: int):
+        level = self.changes.get(k + 1)
+        if level is not None:  # a change this month: a new level, the power restarts
+            self.level, self.own, self.pow = level, True, None
+        elif self.base is not None and self.own and k:
+            if self.pow is None:
+                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
+            elif self.arrays:
+                np.multiply(self.pow, self.base, out=self.pow)
+            else:
+                self.pow = self.pow * self.base
+        if not self.own:
+            self.value = self.follow.value
+        elif self.pow is None:
+            self.value = self.level
         else:
-            new = _op("/", paid, v["paid_share"], o.get("new_users"))
-        out = o.get("mau")
-        mau = _op("+", _op("*", self.mau, self.keep, out), new, out)  # mau_{t-1} * (1 - churn) + new_t
-        self.mau = mau
-        paying = _op("*", mau, v["conversion"], o.get("paying_users"))
-        revenue = _op("*", paying, v["arppu"], o.get("revenue"))
-        out = o.get("compute")
-        compute = _op("*", _op("*", mau, self.cost, out), self.cost_pow, out)
-        row = {"ad_spend": ad, "paid_new_users": paid, "organic_new_users": _op("-", new, paid,
-                                                                                  o.get("organic_new_users")),
-               "new_users": new, "mau": mau, "paying_users": paying, "revenue": revenue}
-        if self.without:
-            burn_w = ad + compute + v["fixed_costs"] - revenue
-            self.cash_without = self.cash_without - burn_w
-            row["net_burn_without_migration"] = burn_w
-            row["cash_without_migration"] = self.cash_without
-        out = o.get("net_burn")
-        if self.migration:
-            t = k + 1
-            compute = _op("*", compute, _where(t >= v["migration_month"], self.after, 1.0), o.get("compute"))
-            one_off = _where(t == v["migration_month"], v["migration_cost"], 0.0)
-            burn = _op("+", _op("+", _op("+", ad, compute, out), v["fixed_costs"], out), one_off, out)
-            row["migration_one_off"] = self.last_one_off = one_off
-        else:
-            burn = _op("+", _op("+", ad, compute, out), v["fixed_costs"], out)
-        burn = _op("-", burn, revenue, out)
-        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
-        # rounding as the workbook's row of =previous-net_burn formulas.
-        self.cash = _op("-", self.cash, burn, o.get("cash"))
-        row.update(compute=compute, net_burn=burn, cash=self.cash)
-        return row
+            self.value = self.level * self.pow
+        return self.value
 
 
 _OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
@@ -8265,137 +8900,211 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
     return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
 
 
-def runway_from_cash(cash, cash_by_month, net_burn_by_month):
-    """Fractional runway from a projection's cash and burn rows (months last).
+class Months:
+    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
 
-    ``(t-1) + cash_{t-1}/net_burn_t`` for the first month t with ``cash_t < 0``;
-    0 when ``cash <= 0`` at the start; ``inf`` when cash stays >= 0.
-    """
-    c0 = np.asarray(cash, dtype=float)
-    cm = np.asarray(cash_by_month, dtype=float)
-    burn = np.asarray(net_burn_by_month, dtype=float)
-    neg = cm < 0
-    hit = neg.any(axis=-1)
-    first = neg.argmax(axis=-1)
-    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    prev = np.take_along_axis(prev_all, first[..., None], axis=-1)[..., 0]
-    b = np.take_along_axis(burn, first[..., None], axis=-1)[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = first + prev / np.where(hit, b, 1.0)
-    out = np.where(hit, frac, np.inf)
-    out = np.where(c0 <= 0, 0.0, out)
-    return _out(out)
+    :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
+    what its answers need, so that a simulation of a million draws never
+    holds every month of every draw. One scenario runs on numpy float64
+    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic);
+    arrays of scenarios are written into the buffers each call is given
+    (``rows`` lists the lines that need one).
 
-
-def runway_months(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **other):
-    """Months until cash runs out, fractional; ``math.inf`` if it never does.
-
-    Takes the arguments of :func:`project` and vectorises the same way.
-
-    Notes
-    -----
-    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / net_burn_t``
-    (linear within the month); 0 when ``cash <= 0`` at the start; ``inf``
-    ("never") when cash stays >= 0 through ``horizon``.
-
-    Examples
-    --------
-    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
-
-    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
-    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
-    12.0
-    """
-    return runway_stream(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion,
-                         arppu=arppu, cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share,
-                         ad_growth=ad_growth, cost_decline=cost_decline, horizon=horizon, **other).runway_months
-
-
-@dataclass(frozen=True)
-class RunwayStream:
-    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
-
-    The ``..._without_migration`` fields are set when asked for and a
-    ``migration_month`` is given: the same projection with all traffic on the
-    large model (no saving, no one-off cost).
+    ``variants``: also follow the same plan without the migration
+    (``net_burn_without_migration``, ``cash_without_migration``) and without
+    its funding rounds (``cash_without_funding``).
     """
 
-    runway_months: float | np.ndarray
-    ending_cash: float | np.ndarray
-    runway_months_without_migration: float | np.ndarray | None = None
-    ending_cash_without_migration: float | np.ndarray | None = None
+    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
+        arrays = bool(shape)
+        if not arrays:
+            v = {k: np.float64(x) for k, x in v.items()}
+            tl = Timeline({d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
+                          {m: np.float64(x) for m, x in tl.funding.items()})
+        self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
+        self.organic = "organic_users" in v
+        self.migration = "migration_month" in v
+        cost_base = 1 - v["cost_decline"]
+        if np.any(v["usage_growth"]):
+            cost_base = (1 + v["usage_growth"]) * cost_base
+        bases = {"ad_growth": 1 + v["ad_growth"], "cost": cost_base, "fixed_cost_growth": 1 + v["fixed_cost_growth"],
+                 "organic_growth": 1 + v["organic_growth"] if self.organic else None}
+        grows = {"ad_growth": np.any(v["ad_growth"]), "cost": np.any(cost_base != 1),
+                 "fixed_cost_growth": np.any(v["fixed_cost_growth"]),
+                 "organic_growth": self.organic and np.any(v["organic_growth"])}
+        # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
+        self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
+        self.paths: dict[str, _Path] = {}
+        for driver, growth in CHANGE_DRIVERS.items():
+            level, changes = v.get(driver), tl.months_of(driver)
+            if level is None and not changes:
+                continue  # not given: organic users by paid_share; a payer costs what a free user costs
+            base = bases[growth] if growth is not None and grows[growth] else None
+            if growth == "cost" and self.factored:
+                base = None  # applied once, to the blended cost (below)
+            follow = self.paths["cost_per_mau"] if level is None else None
+            self.paths[driver] = _Path(level, changes, base, follow, arrays)
+        self.cost_pow = None
+        if self.factored and grows["cost"]:
+            self.cost_base = cost_base
+            self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
+        self.cac_spend = v.get("cac_spend", v["ad_spend"])
+        # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
+        self.elastic = bool(np.any(v["cac_elasticity"])) and (self.paths["ad_spend"].varies or "cac_spend" in v)
+        self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
+        self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
+        self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
+        if self.net_of_vat:
+            self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
+        # the monthly rate through the power ufunc for one scenario as for many (numpy's scalar ** may round
+        # differently from the ufunc's vector loop): a scenario gives the same bits alone and in an array
+        self.i = np.power(1 + v["interest_rate"], 1 / 12) - 1 if np.any(v["interest_rate"]) else None
+        if self.migration:
+            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+            self.after = 1 - self.saving  # compute factor from the migration month
+            self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
+        self.variants = variants
+        self.record = False
+        self.mau = v["mau"]
+        self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
+        self.rows = ["ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
+                     "gross_revenue", "revenue", "compute", "net_burn", "cash"]
+        for name, varies in (("cac", self.elastic or self.paths["cac"].varies),
+                             ("fixed_costs", self.paths["fixed_costs"].varies), ("migration_one_off", self.migration),
+                             ("interest", self.i is not None), ("funding", bool(tl.funding))):
+            if varies:
+                self.rows.append(name)
 
+    def constant_rows(self) -> dict:
+        """The lines that hold one value every month: name -> that value (of the scenario shape)."""
+        zero = np.zeros(self.shape)
+        values = {"cac": self.v["cac"], "fixed_costs": self.v["fixed_costs"], "migration_one_off": zero,
+                  "interest": zero, "funding": zero}
+        return {name: value for name, value in values.items() if name not in self.rows}
 
-def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, without_migration=False,
-                  **other) -> RunwayStream:
-    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+    def step(self, k: int, o: dict | None = None) -> dict:
+        """Month ``t = k+1``: every line item (and the variants' when asked for).
 
-    Takes the arguments of :func:`project`; memory is a few arrays of the
-    scenario shape whatever the horizon (a million scenarios over 120 months
-    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
-    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
-    run the same month step. ``without_migration=True`` also follows the
-    projection with all traffic on the large model, in the same pass.
-    """
-    kw = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-              cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-              cost_decline=cost_decline, horizon=horizon)
-    for k in OPTIONAL + MIGRATION_NEEDS + ("organic_growth", "cac_elasticity"):
-        kw[k] = other.pop(k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0)
-    v, h = _projection_inputs(kw, other)
-    shape = v["cash"].shape
-    months = _Months(v, shape, without_migration)
-    start = np.array(v["cash"], dtype=float)
-    run = np.array(np.where(start <= 0, 0.0, np.inf))
-    alive = np.array(start > 0)
-    if months.without:
-        run_w, alive_w = run.copy(), alive.copy()
-    prev = prev_w = months.cash
-    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
-        for k in range(h):
-            row = months.step(k)
-            _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
-            prev = row["cash"]
-            if months.without:
-                _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
-                                  run_w, alive_w)
-                prev_w = row["cash_without_migration"]
-    _overflow_check(v, prev, months.mau, prev_w if months.without else None)
-    out = RunwayStream(_out(run), _out(np.asarray(prev, dtype=float)))
-    if months.without:
-        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float)))
-    return out
+        ``o``: for arrays of scenarios, an array for each of ``rows`` to write
+        that line into (views of :func:`project`'s storage, or scratch
+        buffers); ``o["cash"]`` must not be the array that holds last month's
+        cash. Without it (one scenario), new values.
+        """
+        v, p = self.v, self.paths
+        o = o or {}
+        t = k + 1
+        ad = _put(p["ad_spend"].at(k), o, "ad_spend")
+        cac_t = p["cac"].at(k)
+        if self.elastic:
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+                cac_t = _where(ad == 0, cac_t, cac_t * np.power(ad / self.cac_spend, v["cac_elasticity"]))
+        cac_t = _put(cac_t, o, "cac")
+        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
+        if self.organic:
+            organic = _put(p["organic_users"].at(k), o, "organic_new_users")
+            new = _op("+", paid, organic, o.get("new_users"))
+        else:
+            new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
+            organic = _op("-", new, paid, o.get("organic_new_users"))
+        keep = self.keep if self.keep is not None else 1 - p["churn"].at(k)
+        out = o.get("mau")
+        arriving = p["activation"].at(k) * new if self.activation else new
+        mau = _op("+", _op("*", self.mau, keep, out), arriving, out)  # mau_{t-1} * (1 - churn_t) + activation * new_t
+        self.mau = mau
+        conv = p["conversion"].at(k)
+        paying = _op("*", mau, conv, o.get("paying_users"))
+        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue"))
+        out = o.get("revenue")
+        if self.net_of_vat:
+            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+        else:
+            revenue = _put(gross, o, "revenue")
+        compute = self._compute(k, mau, conv, o.get("compute"))
+        fixed = _put(p["fixed_costs"].at(k), o, "fixed_costs")
+        row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
+               "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
+        if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
+            row["paths"] = {d: path.value for d, path in p.items()}
+            row["cost_pow"] = 1.0 if self.cost_pow is None else self.cost_pow  # the factored cost paths' power
+            row["revenue_before_loss"] = revenue
+            row["compute_without_migration"] = compute
+        if self.variants and self.migration:  # the same month with all traffic on the large model
+            row["net_burn_without_migration"] = ad + compute + fixed - revenue
+        out = o.get("net_burn")
+        if self.migration:
+            on = t >= v["migration_month"]
+            compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
+            if self.loss is not None:
+                revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
+            one_off = _put(_where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off")
+            burn = _op("+", _op("+", _op("+", ad, compute, out), fixed, out), one_off, out)
+            row["migration_one_off"] = one_off
+        else:
+            burn = _op("+", _op("+", ad, compute, out), fixed, out)
+        burn = _op("-", burn, revenue, out)
+        funding = self.tl.funding.get(t)
+        row.update(revenue=revenue, compute=compute, net_burn=burn)
+        row["funding"] = _put(0.0 if funding is None else funding, o, "funding")
+        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
+        # rounding as the workbook's row of =previous-net_burn formulas.
+        self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
+        row["cash"] = self.cash
+        if self.variants:
+            if self.tl.funding:
+                self.cash_without_funding, row["interest_without_funding"] = self._cash(self.cash_without_funding,
+                                                                                         burn, None)
+                row["cash_without_funding"] = self.cash_without_funding
+            if self.migration:
+                self.cash_without_migration, row["interest_without_migration"] = self._cash(
+                    self.cash_without_migration, row["net_burn_without_migration"], funding)
+                row["cash_without_migration"] = self.cash_without_migration
+        return row
 
+    def _cash(self, cash, burn, funding, out=None, interest_out=None):
+        """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
+        there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
+        new = _op("-", cash, burn, out)
+        interest = 0.0
+        if self.i is not None:
+            interest = _op("*", cash, self.i, interest_out)
+            new = _op("+", new, interest, out)
+        if funding is not None:
+            new = _op("+", new, funding, out)
+        return new, interest
 
-def _overflow_check(v: dict, *state):
-    """Raise when the projection overflowed floating point.
+    def _compute(self, k: int, mau, conv, out):
+        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
+        p = self.paths
+        cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
+        pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
+        blended = blended_cost_per_mau(cost, pc, conv)
+        if self.cost_pow is None:
+            return _op("*", mau, blended, out)
+        if k:
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
+        return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
 
-    Once cash or MAU is an infinity or a nan it stays one, so the final
-    month's state tells whether any month overflowed; the runway of such a
-    scenario would otherwise read "never".
-    """
-    for x in state:
-        if x is not None:
+    def overflow_check(self):
+        """Raise when the projection overflowed floating point.
+
+        Once cash or MAU is an infinity or a nan it stays one, so the final
+        month's state tells whether any month overflowed; the runway of such a
+        scenario would otherwise read "never".
+        """
+        v = self.v
+        for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
             _finite(x, "the projection", **{k: v[k] for k in ("cash", "mau", "ad_spend", "cac", "arppu",
-                                                                  "cost_per_mau", "fixed_costs", "ad_growth",
-                                                                  "organic_users") if k in v})
+                                                              "cost_per_mau", "fixed_costs", "ad_growth",
+                                                              "organic_users", "interest_rate") if k in v})
 
 
-def _first_below_zero(k, prev, cash, burn, run, alive):
-    """Record ``k + cash_{t-1}/net_burn_t`` where cash first goes below 0 in month ``t = k+1``."""
-    if not run.ndim:
-        if alive and cash < 0:
-            run[...] = k + prev / burn
-            alive[...] = False
-        return
-    neg = (cash < 0) & alive
-    if neg.any():
-        idx = np.flatnonzero(neg)
-        flat_run, flat_alive = run.reshape(-1), alive.reshape(-1)
-        flat_run[idx] = k + prev.reshape(-1)[idx] / burn.reshape(-1)[idx]
-        flat_alive[idx] = False
+def _put(value, o: dict, name: str):
+    """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
+    out = o.get(name)
+    if out is None:
+        return value
+    np.copyto(out, value)
+    return out
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -8431,6 +9140,7 @@ class UnitEconomics:
     """
 
     blended_cac: float | None
+    cac_per_active: float | None
     paid_cac: float
     cost_per_mau: float
     cost_per_paying_mau: float
@@ -8504,6 +9214,11 @@ def unit_economics(
     ad_spend=None,
     organic_users=None,
     paying_cost_per_mau=None,
+    activation=1.0,
+    vat=0.0,
+    store_fee=0.0,
+    cac_elasticity=0.0,
+    cac_spend=None,
     undefined="raise",
     **other,
 ) -> UnitEconomics:
@@ -8534,6 +9249,16 @@ def unit_economics(
         ad_spend / (ad_spend/cac + organic_users)`` and ``paid_share`` must be 1.
     paying_cost_per_mau : float or array_like, optional
         Compute cost of a paying user per month (default ``cost_per_mau``).
+    activation : float or array_like, default 1
+        Share of sign-ups active in their first month: CAC buys sign-ups, LTV
+        is an active user's, so LTV/CAC and payback use ``cac_per_active =
+        blended_cac / activation``.
+    vat, store_fee : float or array_like, default 0
+        VAT included in ``arppu`` and the app-store/payment fee on revenue
+        net of VAT: revenue per MAU uses ``arppu / (1 + vat) * (1 - store_fee)``.
+    cac_elasticity, cac_spend : float or array_like, optional
+        With both and ``ad_spend``, month 1's CAC is ``cac * (ad_spend /
+        cac_spend) ** cac_elasticity`` (CAC observed at spend ``cac_spend``).
     undefined : {"raise", "none", "nan"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
         undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
@@ -8550,16 +9275,19 @@ def unit_economics(
     -------
     UnitEconomics
         ``blended_cac = ad_spend / new_1`` (``cac*paid_share`` without
-        ``organic_users``); ``paid_cac = cac``; ``cost_per_mau`` (a free MAU),
+        ``organic_users``); ``cac_per_active = blended_cac / activation``;
+        ``paid_cac`` = month 1's CAC (``cac``, or with ``cac_spend`` and an
+        elasticity ``cac * (ad_spend/cac_spend) ** cac_elasticity``); ``cost_per_mau`` (a free MAU),
         ``cost_per_paying_mau`` and ``blended_cost_per_mau = cost_per_mau +
         conversion*(cost_per_paying_mau - cost_per_mau)``;
         ``revenue_per_mau = conversion*arppu``;
         ``contribution_per_mau = revenue_per_mau - blended_cost_per_mau``;
         ``gross_margin = contribution/revenue`` (revenue must be above 0);
         ``ltv = ltv(revenue, gross_margin, churn, annual_discount_rate)``;
-        ``ltv_to_cac = ltv/blended_cac``, ``ltv_to_paid_cac = ltv/paid_cac``;
-        ``payback_months = payback_months(blended_cac, revenue, gross_margin, churn)``
-        and ``payback_months_paid`` the same on ``paid_cac``;
+        ``ltv_to_cac = ltv/cac_per_active``, ``ltv_to_paid_cac = ltv/(paid_cac/activation)``;
+        ``payback_months = payback_months(cac_per_active, revenue, gross_margin, churn)``
+        and ``payback_months_paid`` the same on ``paid_cac/activation``; revenue per MAU is
+        ``conversion * arppu / (1 + vat) * (1 - store_fee)``;
         ``breakeven_conversion = cost_per_mau/(arppu - (cost_per_paying_mau -
         cost_per_mau))``, the conversion at which revenue per MAU equals the
         blended cost (``cost_per_mau/arppu`` when payers cost the same;
@@ -8580,7 +9308,9 @@ def unit_economics(
     x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
                 dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
                      output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                ad_spend, organic_users, paying_cost_per_mau)
+                ad_spend, organic_users, paying_cost_per_mau,
+                dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
+                     cac_spend=cac_spend))
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -8590,11 +9320,22 @@ def unit_economics(
 
 
 def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau) -> dict:
+            paying_cost_per_mau, v3: dict) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
              conversion=check("conversion", conversion), arppu=check("arppu", arppu),
              rate=check("annual_discount_rate", rate))
+    x.update({k: check(k, v) for k, v in v3.items() if v is not None})
+    # what a paying user leaves the app: the price less VAT and the store's fee (version 3)
+    x["arppu_net"] = x["arppu"]
+    if np.any(x["vat"]) or np.any(x["store_fee"]):
+        x["arppu_net"] = x["arppu"] / (1 + x["vat"]) * (1 - x["store_fee"])
+    # month 1's paid CAC: the CAC observed at cac_spend, moved to month 1's spend by the elasticity
+    if "cac_spend" in x and ad_spend is not None and np.any(x["cac_elasticity"]):
+        spend = check("ad_spend", ad_spend)
+        with np.errstate(all="ignore"):
+            x["cac"] = np.where(spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"])
+        _finite(x["cac"], "month 1's CAC", cac=cac, ad_spend=spend, cac_spend=x["cac_spend"])
     x["cost"] = resolve_cost_per_mau(cost, tokens)
     x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
                                                                            paying_cost_per_mau)
@@ -8620,7 +9361,7 @@ def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_sp
 def _values(x: dict) -> dict:
     """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
     named = x["named"]
-    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu"]
+    q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu_net"]
     cost, paying_cost = x["cost"], x["paying_cost"]
     with np.errstate(all="ignore"):  # an overflow is an error naming its inputs, never a warning
         blended_cost = blended_cost_per_mau(cost, paying_cost, conv)  # equal costs give cost exactly
@@ -8639,11 +9380,14 @@ def _values(x: dict) -> dict:
             blended = np.where(new_1 > 0, spend / np.where(new_1 > 0, new_1, 1.0), np.nan)
     else:
         blended = q * x["paid_share"]
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended)))
+    act = x["activation"]
+    per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
+    paid_per_active = q / act
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act)))
     b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
     has_revenue = b(revenue) > 0
     has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
-    has_blended = b(blended) > 0  # False for nan: no users in month 1
+    has_blended = b(per_active) > 0  # False for nan: no users in month 1
     margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
     with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
         gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
@@ -8652,6 +9396,7 @@ def _values(x: dict) -> dict:
     with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
         out = dict(
             blended_cac=np.asarray(blended, dtype=float),
+            cac_per_active=np.asarray(per_active, dtype=float),
             paid_cac=q,
             cost_per_mau=cost,
             cost_per_paying_mau=paying_cost,
@@ -8660,16 +9405,17 @@ def _values(x: dict) -> dict:
             contribution_per_mau=contribution,
             gross_margin=gm,
             ltv=value,
-            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(blended), 1.0), np.nan),
-            ltv_to_paid_cac=value / b(q),
-            payback_months=_where_defined(has_revenue & ~np.isnan(b(blended)), payback_months, blended, revenue,
-                                          gm, c),
-            payback_months_paid=_where_defined(has_revenue, payback_months, q, revenue, gm, c),
+            ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(per_active), 1.0), np.nan),
+            ltv_to_paid_cac=value / b(paid_per_active),
+            payback_months=_where_defined(has_revenue & ~np.isnan(b(per_active)), payback_months, per_active,
+                                          revenue, gm, c),
+            payback_months_paid=_where_defined(has_revenue, payback_months, paid_per_active, revenue, gm, c),
             breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
                                           np.nan),
         )
     # where each output is defined; elsewhere it is nan by definition, not by overflow
-    defined = dict(blended_cac=~np.isnan(b(blended)), gross_margin=has_revenue, ltv=has_ltv,
+    defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
+                   gross_margin=has_revenue, ltv=has_ltv,
                    ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
@@ -8702,7 +9448,7 @@ def _raise_undefined(x: dict) -> None:
             raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
                              "organic_users above 0), got none")
     with np.errstate(all="ignore"):
-        revenue = x["conversion"] * x["arppu"]
+        revenue = x["conversion"] * x["arppu_net"]
     if not bool((revenue > 0).all()):
         raise InputError(
             "conversion",
@@ -8713,7 +9459,7 @@ def _raise_undefined(x: dict) -> None:
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
+_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
                      "payback_months_paid", "breakeven_conversion")
 
 
@@ -8759,7 +9505,7 @@ from typing import Mapping
 import numpy as np
 
 from .errors import InputError
-from .params import PARAMS, RULES, check
+from .params import ALL_PARAMS, PARAMS, RULES, check
 
 __all__ = ["Range", "parse_range", "base_inputs", "is_range", "check_correlations", "pearson", "pair",
            "DISTS", "MAX_DRAWS"]
@@ -8824,9 +9570,9 @@ def parse_range(name: str, spec) -> Range:
     """
     if isinstance(spec, Range):
         spec = {"low": spec.low, "high": spec.high, "mode": spec.mode, "dist": spec.dist}
-    if name not in PARAMS:
+    if name not in ALL_PARAMS:
         raise InputError(name, f"{name} is not an input of the model")
-    if RULES[PARAMS[name].rule].integer:
+    if RULES[ALL_PARAMS[name].rule].integer:
         raise InputError(name, f"{name} is a whole number of months and takes no range")
     spec = {k: v for k, v in spec.items() if v is not None}
     unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
@@ -8908,7 +9654,8 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)
-    names = [k for k in PARAMS if any(k in p for p in pairs)]
+    named = {k for p in pairs for k in p}  # inputs in the model's order, then ranged decisions (ad_spend@4)
+    names = [k for k in PARAMS if k in named] + sorted(named - set(PARAMS))
     idx = {k: i for i, k in enumerate(names)}
     c = np.eye(len(names))
     for p, rho in pairs.items():
@@ -8959,15 +9706,25 @@ from pathlib import Path
 
 from .closed_form import cost_per_mau
 from .errors import AssumptionsError, InputError, UnknownModelError
-from .params import MIX_PRICES, PARAMS, TOKEN_KEYS, check
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
 from .prices import check_mix, mix_price, price_data_date
+from .dates import check_calendar
+from .decisions import Decisions, plan_month, read_decisions
+from .plan import plan_inputs
+from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
 from .text import clean_text
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
 
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int}
+MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int, "start": str,
+              "fiscal_year_start": int}
+#: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
+#: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
+STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
+#: what the plan's migration (migration_month) needs
+PLAN_MIGRATION_KEYS = ("large_price", "small_price")
 MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
                       "migration_month")
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
@@ -9003,6 +9760,9 @@ class Assumptions:
     #: simulation defaults from [model]
     draws: int = 10_000
     seed: int = 0
+    #: the calendar month of month 1 ("YYYY-MM"), and the calendar month a fiscal year starts in
+    start: str | None = None
+    fiscal_year_start: int = 1
 
     @property
     def scenario_names(self) -> list[str]:
@@ -9042,7 +9802,12 @@ class Assumptions:
         return keep
 
     def has_migration(self) -> bool:
+        """Every scenario has the standalone migration NPV's inputs."""
         return all("monthly_tokens" in s for s in self.scenarios.values())
+
+    def has_plan_migration(self) -> bool:
+        """Some scenario moves traffic to a small model in the plan (a migration_month)."""
+        return any(s.get("migration_month") is not None for s in self.scenarios.values())
 
 
 def _suggest(key: str, valid) -> str:
@@ -9065,8 +9830,9 @@ def _number(path, scen, key, value):
     return float(value) if PARAMS[key].rule != "months" else int(value)
 
 
-def _complete(path, name, raw: dict, horizon: int) -> dict:
-    """Fill defaults, derive cost_per_mau, check what is required."""
+def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None = None) -> dict:
+    """Fill defaults, derive cost_per_mau, add the decisions, check what is required and the rules between
+    inputs (the engine's own checks)."""
     s = dict(raw)
     for key in REQUIRED:
         if key not in s:
@@ -9085,11 +9851,21 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
                                    name, "cost_per_mau")
         s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
                                          s.get("cached_share", 0.0), s.get("cached_price"))
-    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
-    if mig:
+    standalone = [k for k in STANDALONE_ONLY if k in s]
+    if standalone:  # the standalone migration NPV: its own inputs, all of them
         for key in MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, f"is required for the migration inputs (the scenario sets {mig[0]})", name, key)
+                raise AssumptionsError(path, f"is required for the standalone migration NPV (the scenario sets "
+                                       f"{standalone[0]})", name, key)
+    if "migration_month" in s:  # the plan's migration: the two prices (routed_share and migration_cost default)
+        for key in PLAN_MIGRATION_KEYS:
+            if key not in s:
+                raise AssumptionsError(path, "is required with migration_month (the saving is routed_share x "
+                                       "(1 - small_price/large_price))", name, key)
+    mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
+    if mig and not standalone and "migration_month" not in s:
+        raise AssumptionsError(path, "is a migration input: give migration_month (the plan's migration) or "
+                               "monthly_tokens and months (the standalone NPV)", name, mig[0])
     for key, p in PARAMS.items():
         if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
             continue
@@ -9106,7 +9882,22 @@ def _complete(path, name, raw: dict, horizon: int) -> dict:
         raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
                                "1 - small_price/large_price)", name, "large_price")
     s["horizon"] = horizon
+    s["changes"], s["funding"] = (decisions or Decisions()).engine()
+    _engine_rules(path, name, s)
     return s
+
+
+def _engine_rules(path, name, s: dict) -> None:
+    """The rules between inputs, changes and rounds, as the engine checks them (one set of rules)."""
+    try:
+        v, h, _ = projection_inputs(s)
+        plan_inputs(s, h, v["cash"].shape)
+    except InputError as e:
+        key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
+        text = str(e)
+        if key in ("changes", "funding") and text.startswith(f"{key}: "):
+            text = text[len(key) + 2:]
+        raise AssumptionsError(path, text, name, key) from None
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
@@ -9192,11 +9983,19 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
                                        key=f"model.{key}")
+        elif key == "fiscal_year_start":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+                raise AssumptionsError(path, "must be a calendar month number from 1 to 12 (4: fiscal years from "
+                                       f"April), got {value!r:.40}", key="model.fiscal_year_start")
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
         else:
             value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
         setattr(out, key, value)
+    try:
+        check_calendar(out.start, out.fiscal_year_start)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), key=f"model.{e.argument}") from None
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
@@ -9216,6 +10015,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         seen[shown] = name
     first: dict | None = None
     first_ranges: dict = {}
+    first_decisions: Decisions | None = None
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):
             raise AssumptionsError(path, "must be a table of inputs", name)
@@ -9223,7 +10023,12 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
         ranges = {}
+        own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
+            if key in PLAN_KEYS:
+                continue  # read above
+            if key == "raise_month" and isinstance(value, str):  # a calendar month
+                value = plan_month(path, name, key, value, out.start, out.horizon)
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -9257,18 +10062,29 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
         if first is None:
-            first, first_ranges = given, ranges
+            first, first_ranges, first_decisions = given, ranges, own
+            decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
+            decisions = first_decisions.inherit(own)
         ranges = {k: r for k, r in ranges.items() if k in merged}
-        out.scenarios[name] = _complete(path, name, merged, out.horizon)
-        for key, r in ranges.items():  # rules between inputs hold across the whole range, not just the base
+        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions)
+        try:
+            ranged_decisions = decisions.ranges()
+        except InputError as e:
+            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, "funding") from None
+        for key, r in list(ranges.items()) + list(ranged_decisions.items()):
+            # rules between inputs hold across the whole range, not just the base
             for bound, value in (("low", r.low), ("high", r.high)):
                 try:
-                    _complete(path, name, dict(merged, **{key: value}), out.horizon)
+                    if key in ranged_decisions:
+                        _complete(path, name, merged, out.horizon, decisions.at(key, value))
+                    else:
+                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
                 except AssumptionsError as e:
                     raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
                                            key) from None
+        ranges.update(ranged_decisions)
         if ranges:
             out.ranges[name] = ranges
     if correlations:
@@ -9313,6 +10129,468 @@ def default() -> Assumptions:
     a = load(DEFAULT_ASSUMPTIONS)
     a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
     return a
+'''
+
+_SOURCES["xlmodel/timeline.py"] = r'''"""Changes over time and funding rounds: what a plan decides on a date (docs/model.md, "A plan over time").
+
+A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
+1e8}``); a funding round adds cash at the end of a month (``{"month": 9,
+"amount": 1.5e9}``). :func:`timeline` checks both against the rules of
+MODEL.md and returns a :class:`Timeline` that the projection walks month by
+month. Months here are plan months 1..horizon; an assumptions file's
+``"YYYY-MM"`` months are turned into plan months where the file is read.
+Levels and amounts may be numbers or arrays of scenarios. Pure Python and
+numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .errors import InputError
+from .params import CHANGE_DRIVERS, check
+
+__all__ = ["Timeline", "timeline", "EMPTY"]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The decisions of one plan.
+
+    ``changes``: driver -> ``{month: level}`` (levels are floats or arrays of
+    scenarios); ``funding``: month -> the sum of that month's rounds.
+    """
+
+    changes: dict = field(default_factory=dict)
+    funding: dict = field(default_factory=dict)
+
+    def months_of(self, driver: str) -> dict:
+        return self.changes.get(driver, {})
+
+    def __bool__(self) -> bool:
+        return bool(self.changes or self.funding)
+
+
+EMPTY = Timeline()
+
+
+def _month(what: str, value, horizon: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
+        raise InputError(what.split(":")[0], f"{what}: month must be a whole month number from 1 to {horizon} "
+                         f"(the horizon), got {value!r}")
+    if not 1 <= int(value) <= horizon:
+        raise InputError(what.split(":")[0], f"{what}: month must be from 1 to {horizon} (the horizon), "
+                         f"got {int(value)}")
+    return int(value)
+
+
+def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
+    """Check a plan's changes and funding rounds; raises :class:`InputError` naming the entry and the rule.
+
+    Parameters
+    ----------
+    changes : list of mappings, optional
+        Each ``{"month": M, driver: level, ...}``: from month ``M`` on, each
+        named driver follows a path from ``level`` (MODEL.md, "Changes over
+        time"). Drivers: ``ad_spend, cac, paid_share, organic_users,
+        activation, churn, conversion, arppu, cost_per_mau,
+        paying_cost_per_mau, fixed_costs``. At most one change per driver
+        per month; each level within its driver's rule.
+    funding : list of mappings, optional
+        Each ``{"month": M, "amount": x}`` (``x >= 0``): cash added at the end
+        of month ``M``; rounds in one month add up.
+    horizon : int
+        Months projected: every month must lie in ``1..horizon``.
+    """
+    if isinstance(changes, Timeline):
+        return changes
+    out: dict[str, dict[int, object]] = {}
+    for i, entry in enumerate(changes or (), start=1):
+        if not isinstance(entry, Mapping):
+            raise InputError("changes", f"changes entry {i} must be a table of month and driver levels, got "
+                             f"{entry!r:.60}")
+        if "month" not in entry:
+            raise InputError("changes", f"changes entry {i} needs a month")
+        month = _month(f"changes entry {i}", entry["month"], horizon)
+        drivers = [k for k in entry if k != "month"]
+        if not drivers:
+            raise InputError("changes", f"changes: month {month}: name at least one driver and its level")
+        for driver in drivers:
+            if driver not in CHANGE_DRIVERS:
+                raise InputError("changes", f"changes: month {month}: {driver} cannot change over time (drivers "
+                                 f"that can: {', '.join(CHANGE_DRIVERS)})")
+            if month in out.get(driver, {}):
+                raise InputError("changes", f"changes: month {month}: {driver} is changed twice in one month")
+            try:
+                level = check(driver, entry[driver])
+            except InputError as e:
+                raise InputError("changes", f"changes: month {month}: {e}") from None
+            out.setdefault(driver, {})[month] = level if level.ndim else float(level)
+    rounds: dict[int, object] = {}
+    for i, entry in enumerate(funding or (), start=1):
+        if not isinstance(entry, Mapping):
+            raise InputError("funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}")
+        unknown = [k for k in entry if k not in ("month", "amount")]
+        if unknown:
+            raise InputError("funding", f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and "
+                             "an amount)")
+        if "month" not in entry or "amount" not in entry:
+            raise InputError("funding", f"funding entry {i} needs a month and an amount")
+        month = _month(f"funding entry {i}", entry["month"], horizon)
+        try:
+            amount = check("amount", entry["amount"])
+        except InputError:
+            raise InputError("funding", f"funding: month {month}: amount must be a number 0 or more (money "
+                             f"raised), got {entry['amount']!r:.40}") from None
+        amount = amount if amount.ndim else float(amount)
+        rounds[month] = amount if month not in rounds else rounds[month] + amount
+    return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
+
+'''
+
+_SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
+
+``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
+(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
+and is named by the calendar year in which it ends. Without ``start``,
+months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
+           "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+
+#: ASCII digits only: full-width or Arabic-Indic digits are not a month
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
+               "net_burn", "interest", "funding")
+ANNUAL_ENDS = ("cash", "mau", "paying_users")
+
+
+def parse_month(text: str, what: str = "month") -> tuple[int, int]:
+    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
+    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
+    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
+    if isinstance(value, str):
+        if start is None:
+            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
+                             "(month 1), or use a month number")
+        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
+        if t < 1:
+            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
+        if t > horizon:
+            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
+                             f"(month {horizon}, the horizon)")
+        return t
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
+                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
+    return int(value)
+
+
+def month_label(t: int, start: str | None = None) -> str:
+    """``"M7"``, or ``"2025-06"`` with a start."""
+    if start is None:
+        return f"M{t}"
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def month_end(t: int, start: str):
+    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
+    import calendar
+    import datetime
+
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def check_calendar(start, fiscal_year_start) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+    if start is not None:
+        parse_month(start, "start")
+    if fiscal_year_start is not None and fiscal_year_start != 1:
+        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
+                or not 1 <= fiscal_year_start <= 12:
+            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
+                             f"(4: years from April), got {fiscal_year_start!r:.20}")
+        if start is None:
+            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def partial(self) -> bool:
+        return self.months < 12
+
+
+def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
+    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
+
+    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
+    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
+    >>> [y.label for y in fiscal_years(30)]
+    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
+    """
+    check_calendar(start, fiscal_year_start)
+    if start is None:
+        out = []
+        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
+            last = min(first + 11, horizon)
+            span = f"M{first}" if first == last else f"M{first}-M{last}"
+            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            out.append(FiscalYear(label, first, last))
+        return out
+    fys = fiscal_year_start or 1
+    s = _index(*parse_month(start, "start"))
+    groups: list[list[int]] = []
+    for t in range(1, horizon + 1):
+        year, month = divmod(s + t - 1, 12)
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if groups and groups[-1][0] == fy:
+            groups[-1][2] = t
+        else:
+            groups.append([fy, t, t])
+    out = []
+    for fy, first, last in groups:
+        n = last - first + 1
+        if n == 12:
+            out.append(FiscalYear(f"FY{fy}", first, last))
+            continue
+        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
+        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
+    return out
+
+
+def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+
+    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
+    (or any object with those lines as attributes, months on the last axis).
+    A partial year's sums are not annualised; its end values are its last
+    month's.
+    """
+    h = np.shape(projection.cash)[-1]
+    out = []
+    for y in fiscal_years(h, start, fiscal_year_start):
+        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
+               "partial": y.partial}
+        for key in ANNUAL_SUMS:
+            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
+        for key in ANNUAL_ENDS:
+            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        out.append(row)
+    return out
+
+
+def _plain(x):
+    a = np.asarray(x, dtype=float)
+    return float(a) if a.ndim == 0 else a
+'''
+
+_SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
+
+::
+
+    [[scenarios.base.changes]]
+    month = "2025-04"          # or a plan month number
+    ad_spend = 100_000_000     # from that month on
+    [[scenarios.base.funding]]
+    month = 9
+    amount = 1.5e9
+
+Months become plan months (``"YYYY-MM"`` needs ``[model] start``); a level
+or an amount may be a range (``{ low = ..., high = ... }``), named
+``ad_spend@4`` or ``funding@9`` among the scenario's ranges. A derived
+scenario inherits the first scenario's decisions: a change for the same
+(month, driver) overrides the inherited one, and rounds listed for a month
+replace the inherited rounds of that month (MODEL.md, "Inheritance"). Used
+by :mod:`xlmodel.assumptions`; every problem is an
+:class:`~xlmodel.errors.AssumptionsError` naming the file, the scenario, the
+entry and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import month_label, month_number
+from .errors import AssumptionsError, InputError
+from .params import CHANGE_DRIVERS, PARAMS, check
+from .ranges import Range, parse_range
+
+__all__ = ["Decisions", "read_decisions", "range_key", "FUNDING"]
+
+#: the name of a funding round among a scenario's ranges: funding@<month>
+FUNDING = "funding"
+
+
+def range_key(driver: str, month: int) -> str:
+    """The name a ranged change level or round amount goes by: ``ad_spend@4``, ``funding@9``."""
+    return f"{driver}@{month}"
+
+
+@dataclass
+class Decisions:
+    """One scenario's decisions: ``changes[(month, driver)]`` and ``funding[month]`` (a list of rounds),
+    each value a number or a :class:`~xlmodel.ranges.Range`."""
+
+    changes: dict = field(default_factory=dict)
+    funding: dict = field(default_factory=dict)
+
+    def inherit(self, own: "Decisions") -> "Decisions":
+        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
+        return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
+
+    def engine(self) -> tuple[list[dict], list[dict]]:
+        """``(changes, funding)`` as the engine takes them, base values for ranges; a month whose rounds are
+        all exactly 0 (``amount = 0`` removes inherited rounds) has none."""
+        by_month: dict[int, dict] = {}
+        for (month, driver), value in sorted(self.changes.items()):
+            by_month.setdefault(month, {"month": month})[driver] = _base(value)
+        rounds = [{"month": m, "amount": _base(a)} for m, amounts in sorted(self.funding.items()) for a in amounts
+                  if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)]
+        return list(by_month.values()), rounds
+
+    def ranges(self) -> dict[str, Range]:
+        """The ranged levels and amounts, by :func:`range_key`."""
+        out = {range_key(d, m): v for (m, d), v in self.changes.items() if isinstance(v, Range)}
+        for m, amounts in self.funding.items():
+            ranged = [a for a in amounts if isinstance(a, Range)]
+            if ranged:
+                if len(amounts) > 1:
+                    raise InputError("funding", f"funding: month {m}: a ranged round must be the month's only round")
+                out[range_key(FUNDING, m)] = ranged[0]
+        return out
+
+    def at(self, key: str, value: float) -> "Decisions":
+        """These decisions with the ranged level or amount ``key`` (``ad_spend@4``) at ``value``."""
+        driver, month = key.rsplit("@", 1)
+        if driver == FUNDING:
+            return Decisions(self.changes, {**self.funding, int(month): [value]})
+        return Decisions({**self.changes, (int(month), driver): value}, self.funding)
+
+    def __bool__(self):
+        return bool(self.changes or self.funding)
+
+
+def _base(value):
+    return value.base if isinstance(value, Range) else value
+
+
+def _level(path, scen, where, driver, value):
+    """A change level or a round amount: a number within its rule, or a range whose bounds are."""
+    name = "amount" if driver == FUNDING else driver
+    try:
+        if isinstance(value, dict):
+            return parse_range(name, value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, int)
+                                                                             and abs(value) > 1e300):
+            raise InputError(name, f"{name} must be a number, got {value!r:.40}")
+        check(name, value)
+        return float(value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
+def _entries(path, scen, table, value):
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        example = ("[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000" if table == "changes"
+                   else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9")
+        raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
+    return value
+
+
+def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) -> Decisions:
+    """A scenario's own ``changes`` and ``funding`` arrays, checked, with plan months."""
+    out = Decisions()
+    for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
+        if "month" not in entry:
+            raise AssumptionsError(path, "needs a month (a month number, or YYYY-MM with [model] start)", scen,
+                                   f"changes[{i}]")
+        month = _month(path, scen, f"changes[{i}]", entry["month"], start, horizon)
+        where = f"changes, month {_shown(month, start)}"
+        drivers = [k for k in entry if k != "month"]
+        if not drivers:
+            raise AssumptionsError(path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen,
+                                   where)
+        for driver in drivers:
+            if driver not in CHANGE_DRIVERS:
+                hint = " (only these change over time: " + ", ".join(CHANGE_DRIVERS) + ")"
+                if driver in PARAMS:
+                    hint = f": {driver} does not change over time" + hint
+                raise AssumptionsError(path, f"unknown driver {driver!r}{hint}", scen, where)
+            if (month, driver) in out.changes:
+                raise AssumptionsError(path, f"{driver} is changed twice in one month (one change per driver per "
+                                       "month)", scen, where)
+            out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
+    for i, entry in enumerate(_entries(path, scen, "funding", raw.get("funding", [])), start=1):
+        unknown = [k for k in entry if k not in ("month", "amount")]
+        if unknown:
+            raise AssumptionsError(path, f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
+                                   scen, f"funding[{i}]")
+        for k in ("month", "amount"):
+            if k not in entry:
+                raise AssumptionsError(path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]")
+        month = _month(path, scen, f"funding[{i}]", entry["month"], start, horizon)
+        where = f"funding, month {_shown(month, start)}"
+        out.funding.setdefault(month, []).append(_level(path, scen, where, FUNDING, entry["amount"]))
+    return out
+
+
+def _shown(month: int, start: str | None) -> str:
+    """A plan month as a message names it: ``4``, or ``2025-03 (month 4)`` on a calendar."""
+    return str(month) if start is None else f"{month_label(month, start)} (month {month})"
+
+
+def _month(path, scen, where, value, start, horizon) -> int:
+    try:
+        return month_number(value, start, horizon, "month")
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
+def plan_month(path, scen, key, value, start, horizon) -> int:
+    """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
+    try:
+        return month_number(value, start, horizon, key)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
 '''
 
 _SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title or a terminal: control characters removed.
@@ -9477,6 +10755,16 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
 def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
     """Months until cumulative contribution repays CAC, fractional; never if it does not."""
     return _udfs.LLM_PAYBACK(cac, arpu, gross_margin, churn)
+
+
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
+@arg('inputs', ndim=2, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
+@arg('changes', ndim=2, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
+@arg('funding', ndim=2, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
+@arg('output', ndim=2, doc='optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the monthly projection with a header row')
+def LLM_PLAN(inputs, changes=None, funding=None, output=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+    return _udfs.LLM_PLAN(inputs, changes, funding, output)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')

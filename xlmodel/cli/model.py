@@ -64,14 +64,14 @@ def calc(assumptions_file, scenario, as_json):
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     rows = [(k, _with_month(k, v, a), format_unit(k, a.currency)) for k, v in out.items()]
-    w0 = max(len(r[0]) for r in rows + [("metric",)])
+    sections = (("unit economics (month 1)", "blended_cac"), (f"plan ({s['horizon']} months)", "runway_months"),
+                ("standalone migration NPV", "migration_npv"))
+    w0 = max(len(r[0]) for r in rows + [(title,) for title, _ in sections])
     w1 = max(len(r[1]) for r in rows + [("", "value")])
     click.echo(f"{a.name}: scenario {name} ({a.source})")
     if a.start:
         fy = "" if a.fiscal_year_start == 1 else f"; fiscal years from {ABBR[a.fiscal_year_start - 1]}"
         click.echo(f"month 1 is {a.start}, month {s['horizon']} is {month_label(s['horizon'], a.start)}{fy}")
-    sections = (("unit economics (month 1)", "blended_cac"), (f"plan ({s['horizon']} months)", "runway_months"),
-                ("standalone migration (monthly_tokens, months)", "migration_npv"))
     for title, first in sections:
         if first not in out:
             continue
@@ -119,9 +119,10 @@ def _plan_notes(out: dict, p, a) -> list[str]:
                      f"{_cal(first, a)}, before raise_month {month:.0f}{_cal(month, a)}: the funding need is the "
                      "round in raise_month and does not cover that earlier shortfall")
     if out.get("funding_need", 0) > 0 and not math.isinf(out["funding_month"]):
+        grows = " (the round earns interest from then on)" if p.projection.interest.any() else ""
         notes.append(f"raise {compact('funding_need', out['funding_need'], a.currency)} {a.currency} in month "
                      f"{out['funding_month']:.0f}{_cal(out['funding_month'], a)} to keep cash at or above min_cash "
-                     "to the horizon (the round grows with interest from then on)")
+                     f"to the horizon{grows}")
     return notes
 
 

@@ -31,20 +31,20 @@ from __future__ import annotations
 from .cells import CATEGORY, HELP_URL, NEVER, arg, arg_doc as _arg_doc, func  # noqa: F401 - lite.py writes main.py with them
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
-from .plan import LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
+from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
     "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "EXCEL_FUNCTIONS",
+    "LLM_COHORT_CHURN", "LLM_PLAN", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
                                            LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN)}
+                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN)}
 
 
 def xlwings_conf_text() -> str:

@@ -55,6 +55,12 @@ _ARG_DOCS = {
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
+    "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
+              "fiscal_year_start too; an empty value takes the default)",
+    "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
+    "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
+    "output": "optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the "
+              "monthly projection with a header row",
 }
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"

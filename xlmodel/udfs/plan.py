@@ -9,9 +9,12 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, number, stat, whole
+from .cells import UNSET, call, excel, fail, grid, number, stat, to_excel, whole
 
-__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "SIMULATE_HEADER"]
+__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
+
+#: LLM_PROJECTION's columns: version 1's and version 2's lines, as they always were (LLM_PLAN spills every line)
+PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
 
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
 _NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
@@ -62,8 +65,8 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
                 raise XlmodelError(f"{k} must be a single cell: LLM_PROJECTION takes one scenario")
             scalars[k] = number(k, g[0][0], _PROJECTION_DEFAULTS.get(k))
         p = engine.project(**_projection_kw(scalars))
-        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
-        return [list(engine.Projection.ROWS)] + table.tolist()
+        table = np.column_stack([getattr(p, r) for r in PROJECTION_COLUMNS])
+        return [list(PROJECTION_COLUMNS)] + table.tolist()
     except Exception as e:  # noqa: BLE001
         return fail(e)
 
@@ -123,5 +126,111 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
             row.append(st["share_never"] if "share_never" in st else "")
             table.append(row)
         return table
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
+
+
+# ------------------------------------------------------------------ a plan from tables
+
+
+def _is_empty(c) -> bool:
+    return c is None or (isinstance(c, str) and not c.strip())
+
+
+def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
+    """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
+    if table is None:
+        return []
+    rows = grid(name, table)
+    if len(rows[0]) != width:
+        raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if all(_is_empty(c) for c in row):
+            continue
+        if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
+            continue  # a header row
+        out.append((i, row))
+    return out
+
+
+def _cell(name: str, c):
+    """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
+    if isinstance(c, bool):
+        raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
+    if isinstance(c, (int, float, np.number)):
+        return int(c) if float(c).is_integer() and abs(c) < 2**53 else float(c)
+    if isinstance(c, str):
+        return c.strip()
+    if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
+        return f"{c.year:04d}-{c.month:02d}"
+    raise XlmodelError(f"{name} must be a number or text, got {c!r:.40}")
+
+
+#: the inputs table's names that are [model] settings, not scenario inputs
+_MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
+
+
+def _plan_tables(inputs, changes, funding) -> dict:
+    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
+    scen, model = {}, {}
+    for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
+        if not isinstance(name, str):
+            raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
+        key = name.strip()
+        if _is_empty(value):
+            continue  # an empty value: the input's default, or "not given"
+        target = model if key in _MODEL_ROWS else scen
+        if key in target:
+            raise XlmodelError(f"inputs row {i}: {key} is given twice")
+        target[key] = _cell(key, value)
+    by_month: dict = {}
+    for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
+        if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
+            raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
+        entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
+        if driver.strip() in entry:
+            raise XlmodelError(f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}")
+        entry[driver.strip()] = _cell(driver.strip(), level)
+    if by_month:
+        scen["changes"] = list(by_month.values())
+    rounds = [{"month": _cell("month", m), "amount": _cell("amount", a)}
+              for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
+    if rounds:
+        scen["funding"] = rounds
+    return {"model": model, "scenarios": {"plan": scen}}
+
+
+def _answer(value):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    return to_excel(value)
+
+
+@excel()
+def LLM_PLAN(inputs, changes=None, funding=None, output=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+    try:
+        doc = _plan_tables(inputs, changes, funding)
+        try:
+            a = from_dict(doc, "inputs")
+        except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
+            key = e.key.removeprefix("model.") if e.key else None
+            raise XlmodelError(f"{key}: {e.message}" if key else e.message) from None
+        s = a.scenario()
+        want = None if output is None else grid("output", output)
+        if want is not None and (len(want) != 1 or len(want[0]) != 1):
+            raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
+        name = None if want is None or _is_empty(want[0][0]) else want[0][0]
+        if name is not None:
+            answers = engine.summary(s)
+            if not isinstance(name, str) or name.strip() not in answers:
+                raise XlmodelError(f"output must be one of {', '.join(answers)}, got {name!r:.40}")
+            return _answer(answers[name.strip()])
+        p = engine.plan(**s).projection
+        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
+        return [list(engine.Projection.ROWS)] + table.tolist()
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
         return fail(e)

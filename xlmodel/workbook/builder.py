@@ -63,6 +63,8 @@ from .migration_sheet import MigrationSheet
 from .actuals_sheet import ActualsSheet, with_actuals_scenario
 from .cohorts_sheet import CohortsSheet
 from .excel_sheet import ExcelSheets
+from .changes_sheet import ChangesSheet
+from .plan_migration_sheet import PlanMigrationSheet
 from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
 from .unit_economics_sheet import UnitEconomicsSheet
@@ -81,8 +83,8 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, RiskSheet, CohortsSheet,
-              ActualsSheet, CoverAndChecks, ExcelSheets):
+class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, PlanMigrationSheet,
+              RiskSheet, CohortsSheet, ActualsSheet, CoverAndChecks, ExcelSheets):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
@@ -90,10 +92,7 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
-            raise AssumptionsError(a.source, "the migration template needs migration inputs in every scenario "
-                                   "(monthly_tokens, large_price, small_price, migration_cost, months)")
-        if not a.has_migration() and any("migration_month" in s for s in a.scenarios.values()):
-            raise AssumptionsError(a.source, "a workbook with migration_month needs the migration inputs in every "
+            raise AssumptionsError(a.source, "the migration template needs the standalone migration inputs in every "
                                    "scenario (monthly_tokens, large_price, small_price, migration_cost, months)")
         if template.key == "cohorts" and not cohorts:
             raise AssumptionsError(a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)")
@@ -220,6 +219,8 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
         """The value of ``key`` in a scenario column; None leaves the cell empty (not given)."""
         if key in OPTIONAL_INPUTS:
             return s.get(key)
+        if key not in s and key in WB_PARAMS and WB_PARAMS[key].default is not None and key != "other_cost_per_mau":
+            return WB_PARAMS[key].default
         tokens = "input_tokens" in s
         if key == "other_cost_per_mau":
             return 0.0 if tokens else s["cost_per_mau"]
@@ -232,6 +233,15 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
                 return s.get("cached_share", 0.0)
         return s[key]
 
+    def _decisions_fit_the_timeline(self):
+        """Every change and round of every scenario falls on the workbook's month columns."""
+        n = self.n_months
+        for sname, s in self.scenarios:
+            late = [d["month"] for d in (s.get("changes") or []) + (s.get("funding") or []) if d["month"] > n]
+            if late:
+                raise AssumptionsError(self.a.source, f"a change or round in month {max(late)} lies beyond the "
+                                       f"workbook's {n} months: give --months {max(late)} or more", sname)
+
     # -- sheets --------------------------------------------------------------
 
     def build(self) -> Workbook:
@@ -239,10 +249,14 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
             self.risk_setup()
         if self.actuals is not None:
             self.actuals_layout()
+        if self.t.has("projection", self.a):
+            self._decisions_fit_the_timeline()
         self.cover = self.wb.create_sheet("Cover")
         self.inputs_sheet()
         if self.mix_models and "fx" in self.inputs:
             self.mix_sheet()
+        if self.t.has("projection", self.a):
+            self.changes_sheet()
         if self.t.has("ue", self.a) or self.t.has("ue_cost", self.a):
             self.unit_economics_sheet(full=self.t.has("ue", self.a))
         if self.t.has("projection", self.a):
@@ -251,6 +265,8 @@ class Builder(InputsSheets, UnitEconomicsSheet, ProjectionSheet, MigrationSheet,
             self.actuals_sheet()
         if self.t.has("migration", self.a):
             self.migration_sheet()
+        if self.t.has("plan_migration", self.a):
+            self.plan_migration_sheet()
         if self.t.has("risk", self.a):
             self.risk_sheet()
         if self.t.has("cohorts", self.a):

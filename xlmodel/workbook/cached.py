@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 import numpy as np
 
+from ..params import CHANGE_DRIVERS
 from .expected import cohorts_expected, expected_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
 
@@ -74,34 +75,34 @@ def engine_values(builder) -> dict:
             sheet, ref = next(iter(wb.defined_names[row_name].destinations))
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
             values[row_name] = [0.0] * (c2 - c1 + 1)
+    if "funding_rounds_by_month" in wb.defined_names:  # the Changes sheet's live rows: the first scenario's block
+        levels = builder._levels(s)
+        n = builder.n_months
+        for d in CHANGE_DRIVERS:
+            values[f"change_{d}_by_month"] = [levels.get((t, d), "") for t in range(1, n + 1)]
+        values["funding_rounds_by_month"] = [levels.get((t, "funding"), 0.0) for t in range(1, n + 1)]
     if "mix_shares" in values:  # the Model mix sheet's fx row links each scenario's fx
         values["mix_fx"] = [float(sc.get("fx", 1.0)) for _, sc in builder.scenarios]
     exp, _ = expected_values(values)
     if "retention_triangle" in values:  # cohort LTV on the unit economics just computed
         exp.update(cohorts_expected(dict(values, revenue_per_mau=exp.get("revenue_per_mau"),
                                          gross_margin=exp.get("gross_margin"))))
-    out = {k: v for k, v in values.items() if k in builder.input_rows}
+    out = {k: v for k, v in values.items() if k in builder.input_rows or k.startswith("change_")
+           or k == "funding_rounds_by_month"}
+    def one(x):  # a flag stays TRUE/FALSE, a number a float; None (n/a) stays None
+        return _excel(x if x is None or isinstance(x, (bool, np.bool_)) else float(x))
+
     for k, v in exp.items():
         if isinstance(v, np.ndarray):
-            v = [_excel(float(x)) for x in v.ravel()]
+            v = [one(x) for x in v.ravel()]
         elif isinstance(v, list):
-            v = [_excel(None if x is None else float(x)) for x in v]
+            v = [one(x) for x in v]
         else:
-            v = _excel(None if v is None else float(v))
+            v = one(v)
+        if v is None and k in _NA_OUTPUTS:
+            v = "n/a"  # what the cell shows
         if v is not None:
             out[k] = v
-    for suffix in ("", "_without_migration"):  # the flag rows behind the runway
-        cash = exp.get(f"cash{suffix}_by_month")
-        if cash is None or (suffix and "migration_month" not in builder.inputs):
-            continue
-        neg = np.logical_or.accumulate(np.asarray(cash) < 0)
-        out[f"cash_negative{suffix}_by_month"] = [bool(x) for x in neg]
-        burn = np.asarray(exp[f"net_burn{suffix}_by_month"])
-        prev = np.concatenate([[float(s["cash"])], np.asarray(cash)[:-1]])
-        first = neg & ~np.concatenate([[False], neg[:-1]])
-        with np.errstate(all="ignore"):
-            step = np.where(first, np.arange(len(cash)) + prev / burn, 0.0)
-        out[f"runway_step{suffix}_by_month"] = [float(x) for x in step]
     if "migration_net_by_month" in exp:  # the migration timeline's other rows
         t = np.asarray(exp["migration_month_by_month"])
         within = t <= float(s["months"])
@@ -148,7 +149,7 @@ def cell_values(wb, values: dict) -> dict:
         if len(seq) != len(coords):
             continue
         for coord, x in zip(coords, seq):
-            if x is None and name.startswith(("cohort_", "actual_")):
+            if x is None and (name.startswith(("cohort_", "actual_")) or name in _NA_OUTPUTS):
                 x = "n/a"  # what those rows show where a driver is undefined
             if x is not None:
                 cells[(sheet, coord)] = x
@@ -164,6 +165,9 @@ def cell_values(wb, values: dict) -> dict:
             cells.setdefault(key, True)
         elif v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
             cells.setdefault(key, v == "=TRUE()")
+        elif v.startswith("=ISNUMBER(") and v[10:-1] in values:  # month 0 of a flag row: is an input given
+            x = values[v[10:-1]]
+            cells.setdefault(key, isinstance(x, (int, float)) and not isinstance(x, bool))
         elif v.startswith('=IF(checks_ok,"OK"'):
             cells.setdefault(key, "OK")
         elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
@@ -187,6 +191,8 @@ def cell_values(wb, values: dict) -> dict:
     return cells
 
 
+#: plan answers a workbook shows as the text n/a where the engine leaves them undefined
+_NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month")
 _LITERAL = re.compile(r'^="([^"]*)"$')
 _LINK = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
 _LOCAL_LINK = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")

@@ -41,7 +41,7 @@ class CoverAndChecks:
         ws.column_dimensions["A"].width = 90
         ws.column_dimensions["D"].width = 12
         ws.freeze_panes = "A5"
-        self.print_setup(ws, title_rows="4:4")
+        self.print_setup(ws, title_rows="4:4", tall_pages=1)
 
     def cover_sheet(self):
         ws = self.cover
@@ -91,11 +91,22 @@ class CoverAndChecks:
             "paid_cac": "Paid CAC", "ltv_to_paid_cac": "LTV / paid CAC", "payback_months_paid": "Payback on paid CAC",
             "runway_months_without_migration": "Runway without the migration",
             "migration_npv": "Migration NPV", "migration_payback_month": "Migration payback month",
+            "cac_per_active": "CAC per active user", "runway_months_without_funding": "Runway without the rounds",
+            "lowest_cash": "Lowest cash", "lowest_cash_month": "Month of the lowest cash",
+            "funding_month": "Month of the raise", "funding_need": "Funding need",
+            "breakeven_month": "Break-even month", "default_alive": "Default alive",
+            "burn_multiple": "Burn multiple", "compute_to_revenue": "Compute to revenue",
+            "plan_migration_npv": "Migration NPV (the plan's)",
+            "plan_migration_payback_month": "Migration payback month (the plan's)",
         }
         fmts = {"gross_margin": "percent", "breakeven_conversion": "percent", "ltv_to_cac": "ratio",
                 "ltv_to_paid_cac": "ratio", "payback_months_paid": "months", "runway_months_without_migration": "months",
                 "payback_months": "months", "runway_months": "months", "migration_payback_month": "month",
-                "migration_npv": "total", "ending_cash": "total"}
+                "migration_npv": "total", "ending_cash": "total", "runway_months_without_funding": "months",
+                "lowest_cash": "total", "lowest_cash_month": "month", "funding_month": "month",
+                "funding_need": "total", "breakeven_month": "month", "default_alive": "flag",
+                "burn_multiple": "ratio", "compute_to_revenue": "percent", "plan_migration_npv": "total",
+                "plan_migration_payback_month": "month"}
         for name in self.headlines:
             self.text(ws, f"A{row}", labels[name])
             self.formula(ws, f"B{row}", f"={name}", S.FORMATS[fmts.get(name, "money")], font=S.LINK_FONT,

@@ -17,7 +17,8 @@ from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, cohort_churn, cohort_ltv
 from ..errors import XlmodelError
 from ..prices import blend
 from ..simulate import simulate
-from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, PROJECTION_ROWS, TOKEN_INPUTS, WB_PARAMS
+from .expected_plan import plan_expected
+from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
 from .risk_sheet import risk_values, simulation_inputs
 
 __all__ = ["expected_values", "inputs_from", "risk_expected", "actuals_expected", "cohorts_expected"]
@@ -34,11 +35,6 @@ def inputs_from(values: dict) -> dict:
         if out.get(k) == NOT_GIVEN:
             out[k] = None
     return out
-
-
-#: the version-2 projection inputs, passed through when the workbook has them
-V2_PROJECTION = ("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau")
-V2_MIGRATION = ("migration_month", "routed_share", "large_price", "small_price", "migration_cost")
 
 
 def expected_values(values: dict) -> tuple[dict, dict]:
@@ -58,8 +54,11 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         ue = engine.summary_unit_economics(dict(
             cac=s["cac"], paid_share=s["paid_share"], churn=s["churn"], conversion=s["conversion"], arppu=s["arppu"],
             cost_per_mau=exp["cost_per_mau"], annual_discount_rate=s["annual_discount_rate"], ad_spend=s["ad_spend"],
-            organic_users=s.get("organic_users"), paying_cost_per_mau=s.get("paying_cost_per_mau")))
+            organic_users=s.get("organic_users"), paying_cost_per_mau=s.get("paying_cost_per_mau"),
+            **{k: s[k] for k in ("activation", "vat", "store_fee", "cac_elasticity", "cac_spend") if s.get(k) is not None}))
         exp.update(ue)
+        exp["arppu_net"] = s["arppu"] / (1 + s.get("vat", 0.0)) * (1 - s.get("store_fee", 0.0))
+        exp["paid_cac_per_active"] = ue["paid_cac"] / s.get("activation", 1.0)
         gm = ue["gross_margin"]
         exp["margin_per_user"] = None if gm is None else ue["revenue_per_mau"] * gm
         scale["contribution_per_mau"] = ue["revenue_per_mau"] + ue["cost_per_mau"]
@@ -68,38 +67,10 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         scale["ltv_to_cac"] = scale["ltv"] / (ue["blended_cac"] or ue["paid_cac"])  # 0 or n/a: no ratio to scale
         scale["ltv_to_paid_cac"] = scale["ltv"] / ue["paid_cac"]
     if "cash" in s:
-        horizon = len(values["month_by_month"])
-        kw = dict(cash=s["cash"], mau=s["mau"], ad_spend=s["ad_spend"], cac=s["cac"], churn=s["churn"],
-                  conversion=s["conversion"], arppu=s["arppu"], cost_per_mau=exp["cost_per_mau"],
-                  fixed_costs=s["fixed_costs"], paid_share=s["paid_share"], ad_growth=s["ad_growth"],
-                  cost_decline=s["cost_decline"], horizon=horizon)
-        kw.update({k: s.get(k) for k in V2_PROJECTION if k in s})
-        if "migration_month" in s:
-            kw.update({k: s[k] for k in V2_MIGRATION})
-        p = engine.project(**kw)
-        for row in ("month",) + PROJECTION_ROWS:
-            exp[f"{row}_by_month"] = getattr(p, row)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            exp["cac_by_month"] = np.where(p.ad_spend == 0, s["cac"], p.ad_spend / p.paid_new_users)
-        exp["runway_months"] = engine.runway_from_cash(s["cash"], p.cash, p.net_burn)  # runway_months' own step
-        if "migration_month" in s:
-            without = engine.project(**dict(kw, migration_month=None))
-            exp["compute_without_migration_by_month"] = without.compute
-            exp["net_burn_without_migration_by_month"] = without.net_burn
-            exp["cash_without_migration_by_month"] = without.cash
-            exp["runway_months_without_migration"] = engine.runway_from_cash(s["cash"], without.cash, without.net_burn)
-            exp["migration_saving"] = s["routed_share"] * (1 - s["small_price"] / s["large_price"])
-            scale["cash_without_migration_by_month"] = abs(s["cash"]) + float(np.abs(without.net_burn).sum())
-            scale["net_burn_without_migration_by_month"] = scale["cash_without_migration_by_month"]
-        else:
-            exp["compute_without_migration_by_month"] = p.compute
-        exp["ending_cash"] = float(p.cash[-1])
-        exp["horizon"] = float(horizon)
-        scale["ending_cash"] = abs(s["cash"]) + float(np.abs(p.net_burn).sum())
-        scale["cash_by_month"] = scale["ending_cash"]
-        scale["organic_new_users_by_month"] = float(np.abs(p.new_users).max())
-        scale["migration_one_off_by_month"] = float(np.abs(p.net_burn).max())
-        scale["net_burn_by_month"] = float(np.abs(np.stack([p.ad_spend, p.compute, p.fixed_costs, p.revenue])).max())
+        plan_exp, plan_scale = plan_expected(s, values, exp["cost_per_mau"])
+        exp.update(plan_exp)
+        scale.update(plan_scale)
+        exp["horizon"] = float(len(values["month_by_month"]))
     if "mix_shares" in values:
         n_models = len(values["mix_models"])
         shares = np.asarray(values["mix_shares"], dtype=float).reshape(n_models, -1)

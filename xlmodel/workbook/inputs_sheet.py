@@ -69,7 +69,7 @@ class InputsSheets:
                 self.text(ws, f"A{row}", p.doc[:1].upper() + p.doc[1:], S.LABEL_FONT)
                 self.text(ws, f"B{row}", key, S.NAME_FONT)
                 self.text(ws, f"C{row}", self.unit(p.unit), S.UNIT_FONT)
-                live = f"INDEX({fl}{row}:{ll}{row},scenario_index)"
+                live = f"INDEX({fl}{row}:{ll}{row},1,scenario_index)"  # the 3-argument form: every program
                 if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
                     live = f'IF({live}="","{NOT_GIVEN}",{live})'
                 self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)

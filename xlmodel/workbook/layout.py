@@ -21,11 +21,13 @@ WB_PARAMS = {**ALL_PARAMS, OTHER_COST.name: OTHER_COST}
 TOKEN_INPUTS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
 
 SECTIONS = [
-    ("Cash and fixed costs", ("cash", "fixed_costs")),
-    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
-                               "organic_users", "organic_growth")),
-    ("Retention and monetisation", ("churn", "conversion", "arppu")),
-    ("Compute", ("fx",) + TOKEN_INPUTS + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline")),
+    ("Cash, funding and fixed costs", ("cash", "min_cash", "raise_month", "interest_rate", "fixed_costs",
+                                       "fixed_cost_growth")),
+    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "cac_spend", "cac_elasticity", "paid_share",
+                               "organic_users", "organic_growth", "activation")),
+    ("Retention and monetisation", ("churn", "conversion", "arppu", "vat", "store_fee")),
+    ("Compute", ("fx",) + TOKEN_INPUTS + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline",
+                                          "usage_growth")),
     ("Discounting", ("annual_discount_rate",)),
     ("Small-model migration", ("monthly_tokens", "large_price", "small_price", "routed_share", "migration_cost",
                                "months", "migration_month", "token_growth", "price_decline", "monthly_revenue",
@@ -33,7 +35,8 @@ SECTIONS = [
 ]
 
 #: inputs that may be left empty ("not given"): the live cell then shows NOT_GIVEN
-OPTIONAL_INPUTS = ("organic_users", "paying_cost_per_mau", "migration_month")
+OPTIONAL_INPUTS = ("organic_users", "paying_cost_per_mau", "migration_month", "cac_spend", "raise_month",
+                   "large_price", "small_price")
 NOT_GIVEN = "none"
 
 #: the Model mix sheet: scenario key -> (genai-prices kind, column of the USD price)
@@ -49,17 +52,21 @@ CONSTANTS = [
 ]
 
 UE_INPUTS = ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
-    "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate")
+    "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate", "activation", "vat", "store_fee",
+    "cac_elasticity", "cac_spend")
 RUNWAY_INPUTS = ("cash", "fixed_costs", "mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
                  "organic_users", "organic_growth", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
-    "other_cost_per_mau", "paying_cost_per_mau", "cost_decline")
-#: the migration inputs the projection uses (migration_month), when the file has migration inputs
-RUNWAY_MIGRATION_INPUTS = ("large_price", "small_price", "routed_share", "migration_cost", "migration_month")
+    "other_cost_per_mau", "paying_cost_per_mau", "cost_decline", "activation", "vat", "store_fee", "interest_rate",
+    "min_cash", "raise_month", "usage_growth", "fixed_cost_growth", "cac_spend")
+#: the migration inputs the projection uses (migration_month), when a scenario has a migration month
+RUNWAY_MIGRATION_INPUTS = ("large_price", "small_price", "routed_share", "migration_cost", "migration_month",
+                           "revenue_loss", "annual_discount_rate")
 MIGRATION_INPUTS = ("annual_discount_rate", "monthly_tokens", "large_price", "small_price", "routed_share",
                     "migration_cost", "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
 
-PROJECTION_ROWS = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
-                   "compute", "fixed_costs", "migration_one_off", "net_burn", "cash")
+PROJECTION_ROWS = ("ad_spend", "cac", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
+                   "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "interest",
+                   "funding", "cash")
 
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
@@ -112,17 +119,20 @@ class Template:
             keys += UE_INPUTS
         if "projection" in self.sheets:
             keys += RUNWAY_INPUTS
-            if a.has_migration():
+            if a.has_plan_migration() or a.has_migration():
                 keys += RUNWAY_MIGRATION_INPUTS
-        if "migration" in self.sheets and a.has_migration():
+        if self.has("migration", a):
             keys += MIGRATION_INPUTS
         if a.mixes and any(k in keys for k in TOKEN_INPUTS):
             keys.append("fx")
         return [k for _, sec in SECTIONS for k in sec if k in keys]
 
     def has(self, sheet: str, a: Assumptions) -> bool:
-        if sheet == "migration":
-            return "migration" in self.sheets and a.has_migration()
+        if sheet == "migration":  # the standalone NPV: the migration template, or a file without a migration_month
+            return "migration" in self.sheets and a.has_migration() and (
+                self.key == "migration" or not a.has_plan_migration())
+        if sheet == "plan_migration":  # the plan's migration (version 3): a scenario with a migration_month
+            return "projection" in self.sheets and "migration" in self.sheets and a.has_plan_migration()
         return sheet in self.sheets
 
 

@@ -24,6 +24,7 @@ from ..engine import OUTPUT_UNITS
 from ..errors import AssumptionsError
 from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, simulate
 from . import styles as S
+from .changes_sheet import CHANGES_SHEET
 from .layout import OPTIONAL_INPUTS, rule_expr, rule_sentence
 
 RISK_SHEET = "Risk"
@@ -51,6 +52,13 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
                           **({} if mode is None or mode == "" else {"mode": float(mode)})}
         elif value is not None and value != "":
             scen[name] = float(value)
+    for key in [k for k in scen if "@" in k and not isinstance(scen[k], dict)]:  # a fixed decision
+        driver, month = key.rsplit("@", 1)
+        value = scen.pop(key)
+        if driver == "funding":
+            scen.setdefault("funding", []).append({"month": int(month), "amount": value})
+        else:
+            scen.setdefault("changes", []).append({"month": int(month), driver: value})
     corr = {}
     if "simulated_correlation_pairs" in values:
         for pair, rho in zip(values["simulated_correlation_pairs"], values["simulated_correlation_values"]):
@@ -58,6 +66,19 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
                 corr[pair] = float(rho)
     return (scen, corr, int(values["simulation_draws"]), int(values["simulation_seed"]),
             int(values["simulation_horizon"]))
+
+
+def decision_values(base: dict) -> dict:
+    """A scenario's changes and rounds as simulated-input rows: ``{"ad_spend@4": level, "funding@9": amount}``."""
+    out = {}
+    for change in base.get("changes") or ():
+        for k, v in change.items():
+            if k != "month":
+                out[f"{k}@{change['month']}"] = v
+    for r in base.get("funding") or ():
+        key = f"funding@{r['month']}"
+        out[key] = out.get(key, 0.0) + r["amount"]
+    return out
 
 
 def _histogram(x: np.ndarray, draws: int, never: bool):
@@ -149,7 +170,8 @@ class RiskSheet:
         self.sim_name = name
         self.sim = simulate(inputs, draws=a.draws, seed=a.seed, correlations=a.correlations_for(name),
                             scenario=name)
-        keys = [k for k in inputs if k not in ("mix", "horizon")]
+        keys = [k for k in inputs if k not in ("mix", "horizon", "changes", "funding") and "@" not in k]
+        keys += list(decision_values(self.sim.base))  # each change level and round, ranged or not
         if all(k in inputs for k in ("input_tokens", "output_tokens", "input_price", "output_price")):
             keys = [k for k in keys if k != "cost_per_mau"]  # derived from the tokens, per draw
         # optional inputs left out: listed empty, so that typing one in on Inputs shows the numbers are stale
@@ -380,7 +402,7 @@ class RiskSheet:
             return (f"IF(ISBLANK({stored}),ISBLANK({live}),"
                     f"ABS({live}-{stored})<={tol}*MAX(1E-300,ABS({stored})))")
 
-        base = self.sim.base
+        base = dict(self.sim.base, **decision_values(self.sim.base))
         for key in self.sim_keys:
             r = self.sim.ranges.get(key)
             self.text(ws, f"A{row}", key, S.NAME_FONT)
@@ -389,6 +411,11 @@ class RiskSheet:
             in_row = self.input_rows.get(WB_ROW.get(key, key))
             if in_row is not None:
                 fmt = inputs_ws.cell(row=in_row, column=5).number_format
+            if "@" in key:  # a change or a round: its cell in the first scenario's block on the Changes sheet
+                driver, month = key.rsplit("@", 1)
+                cell = f"{quote_sheetname(CHANGES_SHEET)}!{get_column_letter(4 + int(month))}" \
+                       f"{self.change_block_rows[(0, driver)]}"
+                self.formula(ws, f"I{row}", f"={same(cell, f'D{row}')}", align=S.CENTER)
             if value is not None:
                 self.styled(ws.cell(row=row, column=4, value=float(value)), S.FORMULA_FONT, None, fmt)
             if r is not None:
@@ -396,7 +423,9 @@ class RiskSheet:
                 for col, v in (("F", r.low), ("G", r.mode), ("H", r.high)):
                     if v is not None:
                         self.styled(ws[f"{col}{row}"], S.FORMULA_FONT, None, fmt).value = v
-            if in_row is not None:
+            if "@" in key:
+                pass  # checked above, against the Changes sheet
+            elif in_row is not None:
                 sheet = quote_sheetname("Inputs")
                 parts = [same(f"{sheet}!{scen_col}{in_row}", f"D{row}")]
                 if r is not None:

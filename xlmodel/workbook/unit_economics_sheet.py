@@ -62,38 +62,46 @@ class UnitEconomicsSheet:
                         f'IF({q}*churn/margin_per_user>=1,"never",IF(churn=1,0,'
                         f'LN(1-{q}*churn/margin_per_user)/LN(1-churn)))))))')
 
-            payer_margin = "arppu-(cost_per_paying_mau-{cost_per_mau})"
+            payer_margin = "arppu_net-(cost_per_paying_mau-{cost_per_mau})"
             rows = [
-                ("blended_cac", "Blended CAC (ad spend per new user of any source)", S.FORMATS["money"],
-                 'IF(ISNUMBER(organic_users),IF(ad_spend/cac+organic_users>0,ad_spend/(ad_spend/cac+organic_users),'
-                 '"n/a"),cac*paid_share)', None),
-                ("paid_cac", "Paid CAC (ad spend per user bought with ads)", S.FORMATS["money"], "cac", None),
-                ("revenue_per_mau", "Revenue per MAU", S.FORMATS["money"], "conversion*arppu", None),
+                ("paid_cac", "Paid CAC in month 1 (ad spend per sign-up bought with ads; at cac_spend, moved by "
+                 "cac_elasticity)", S.FORMATS["money"],
+                 "IF(AND(ISNUMBER(cac_spend),ad_spend>0),cac*(ad_spend/cac_spend)^cac_elasticity,cac)", None),
+                ("blended_cac", "Blended CAC (ad spend per sign-up of any source)", S.FORMATS["money"],
+                 'IF(ISNUMBER(organic_users),IF(ad_spend/paid_cac+organic_users>0,ad_spend/(ad_spend/paid_cac'
+                 '+organic_users),"n/a"),paid_cac*paid_share)', None),
+                ("cac_per_active", "CAC per active user (blended CAC / activation)", S.FORMATS["money"],
+                 'IF(ISNUMBER(blended_cac),blended_cac/activation,"n/a")', None),
+                ("arppu_net", "ARPPU net of VAT and store fees", S.FORMATS["money"],
+                 "arppu/(1+vat)*(1-store_fee)", None),
+                ("revenue_per_mau", "Revenue per MAU", S.FORMATS["money"], "conversion*arppu_net", None),
                 ("contribution_per_mau", "Contribution per MAU", S.FORMATS["money"],
                  "revenue_per_mau-blended_cost_per_mau", None),
                 ("gross_margin", "Gross margin", S.FORMATS["percent"],
                  'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")', None),
-                ("ltv", "LTV (discounted contribution over a user's life)", S.FORMATS["money"],
+                ("ltv", "LTV (discounted contribution over an active user's life)", S.FORMATS["money"],
                  'IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),'
                  'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")',
                  "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)"),
-                ("ltv_to_cac", "LTV / blended CAC", S.FORMATS["ratio"],
-                 'IF(AND(ISNUMBER({ltv}),ISNUMBER(blended_cac)),IF(blended_cac>0,{ltv}/blended_cac,"n/a"),"n/a")',
-                 None),
-                ("ltv_to_paid_cac", "LTV / paid CAC", S.FORMATS["ratio"],
-                 'IF(ISNUMBER({ltv}),{ltv}/paid_cac,"n/a")', None),
+                ("ltv_to_cac", "LTV / CAC per active user", S.FORMATS["ratio"],
+                 'IF(AND(ISNUMBER({ltv}),ISNUMBER(cac_per_active)),IF(cac_per_active>0,{ltv}/cac_per_active,"n/a"),'
+                 '"n/a")', None),
+                ("ltv_to_paid_cac", "LTV / paid CAC per active user", S.FORMATS["ratio"],
+                 'IF(ISNUMBER({ltv}),{ltv}/(paid_cac/activation),"n/a")', None),
                 ("margin_per_user", "Contribution per user per month (for payback)", S.FORMATS["money"],
                  'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")', None),
-                ("payback_months", "Payback on blended CAC", S.FORMATS["months"], payback("blended_cac"),
-                 "LLM_PAYBACK(blended_cac,revenue_per_mau,gross_margin,churn)"),
-                ("payback_months_paid", "Payback on paid CAC", S.FORMATS["months"], payback("paid_cac"), None),
+                ("paid_cac_per_active", "Paid CAC per active user", S.FORMATS["money"], "paid_cac/activation", None),
+                ("payback_months", "Payback on CAC per active user", S.FORMATS["months"], payback("cac_per_active"),
+                 "LLM_PAYBACK(cac_per_active,revenue_per_mau,gross_margin,churn)"),
+                ("payback_months_paid", "Payback on paid CAC per active user", S.FORMATS["months"],
+                 payback("paid_cac_per_active"), None),
                 ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
                  f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
             ]
             for name, label, fmt, formula, udf in rows:
                 unit = OUTPUT_UNITS.get(name, "currency per user per month")
                 self.output_row(ws, row, name, label, unit, fmt, formula, udf)
-                if name != "margin_per_user":
+                if name not in ("margin_per_user", "arppu_net", "paid_cac_per_active"):
                     self.headlines.append(name)
                 row += 1
         ws.column_dimensions["A"].width = 50

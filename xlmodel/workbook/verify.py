@@ -57,6 +57,8 @@ def close(got, want, rtol: float, scale: float = 0.0) -> bool:
     """Same number to ``rtol`` relative (``never`` for infinity, a text such as n/a for None)."""
     if want is None:
         return isinstance(got, str) and got != "never"
+    if isinstance(want, (bool, np.bool_)):  # a flag: TRUE or FALSE, exactly
+        return isinstance(got, bool) and got == bool(want)
     if isinstance(want, float) and math.isinf(want):
         return got == "never"
     if isinstance(got, bool) or not isinstance(got, (int, float)):
@@ -108,7 +110,7 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
                 continue
             for i, (g, w) in enumerate(zip(got, want)):
                 rep.compared += 1
-                if not close(g, None if w is None else float(w), rtol):
+                if not close(g, w if w is None or isinstance(w, bool) else float(w), rtol):
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
             continue
         if isinstance(want, np.ndarray):
@@ -123,7 +125,7 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
         else:
             rep.compared += 1
-            want = None if want is None else float(want)
+            want = None if want is None else (bool(want) if isinstance(want, (bool, np.bool_)) else float(want))
             if not close(got, want, rtol, scale.get(name, 0.0)):
                 rep.failures.append(f"{key}: workbook {got!r}, engine {want!r}")
     rep.errors = [e for e in errors if (e[0], e[1]) not in udf_cells]

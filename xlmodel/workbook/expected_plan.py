@@ -1,0 +1,187 @@
+"""What a workbook's Projection (and its Changes, and the plan's Migration sheet) must show, by the engine.
+
+The lines and answers come from the engine (:mod:`xlmodel.projection`'s month
+step, :func:`xlmodel.plan.plan`), run on the workbook's own inputs: the live
+scenario's inputs and its rows of changes and rounds. The helper rows (each
+driver's path, the flags and steps behind the runway, the funding gap) are
+the workbook's decomposition of those answers, recomputed here from the
+engine's lines so that every formula cell has its expected value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import engine
+from ..params import CHANGE_DRIVERS
+from ..plan import plan
+from ..projection import Months, projection_inputs
+
+__all__ = ["plan_expected", "decisions_from"]
+
+#: the scenario inputs the projection and the plan take (when the workbook has them)
+PLAN_INPUTS = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "fixed_costs", "paid_share",
+               "ad_growth", "cost_decline", "organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau",
+               "activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth", "fixed_cost_growth",
+               "cac_spend", "raise_month", "migration_month", "routed_share", "large_price", "small_price",
+               "migration_cost", "revenue_loss", "annual_discount_rate")
+
+
+def decisions_from(values: dict, n: int) -> tuple[list, list]:
+    """The live scenario's changes and rounds from the Changes sheet's live rows (an empty cell: no change)."""
+    changes: dict[int, dict] = {}
+    for driver in CHANGE_DRIVERS:
+        row = values.get(f"change_{driver}_by_month")
+        if row is None:
+            continue
+        for t, x in enumerate(row[:n], start=1):
+            if isinstance(x, (int, float)) and not isinstance(x, bool):
+                changes.setdefault(t, {"month": t})[driver] = float(x)
+    rounds = values.get("funding_rounds_by_month") or []
+    funding = [{"month": t, "amount": float(x)} for t, x in enumerate(rounds[:n], start=1)
+               if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0]
+    return list(changes.values()), funding
+
+
+def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dict]:
+    """Every row and answer of the Projection for the workbook's inputs ``s``, and magnitudes for tolerances."""
+    n = len(values["month_by_month"])
+    changes, funding = decisions_from(values, n)
+    kw = {k: s[k] for k in PLAN_INPUTS if s.get(k) is not None}
+    kw.update(cost_per_mau=cost_per_mau, horizon=n, changes=changes, funding=funding)
+    if kw.get("migration_month") is None:
+        for k in ("routed_share", "large_price", "small_price", "migration_cost", "revenue_loss"):
+            kw.pop(k, None)
+    p = plan(**kw)
+    exp = {f"{row}_by_month": getattr(p.projection, row) for row in engine.Projection.ROWS}
+    exp.update({k: (None if isinstance(v, float) and np.isnan(v) else v)  # n/a: a text in the cell
+                for k, v in p.outputs.items() if k != "shortfall_before_raise"})
+    lines = _walk(kw)
+    if "migration_month" in values and "cash_without_migration" not in lines:
+        # the workbook has the migration's rows, the live scenario no migration month: without it is with it
+        lines.update(cash_without_migration=p.projection.cash, net_burn_without_migration=p.projection.net_burn)
+        exp.update(runway_months_without_migration=p.outputs["runway_months"], plan_migration_npv=None,
+                   plan_migration_payback_month=None)
+    exp.update(_helpers(s, kw, p, lines))
+    cash0 = float(kw["cash"])
+    burn = p.projection.net_burn
+    money = abs(cash0) + float(np.abs(burn).sum() + np.abs(p.projection.interest).sum()
+                               + np.abs(p.projection.funding).sum())
+    scale = {k: money for k in ("cash_by_month", "ending_cash", "lowest_cash", "funding_need", "funding_gap_by_month",
+                                "cash_without_funding_by_month", "cash_without_migration_by_month",
+                                "runway_denominator_by_month", "plan_migration_npv", "interest_by_month",
+                                "plan_migration_pv_by_month", "plan_migration_cum_by_month",
+                                "net_burn_without_migration_by_month")}
+    scale["net_burn_by_month"] = float(np.abs(np.stack([p.projection.ad_spend, p.projection.compute,
+                                                         p.projection.fixed_costs, p.projection.revenue,
+                                                         p.projection.migration_one_off])).max())
+    scale["organic_new_users_by_month"] = float(np.abs(p.projection.new_users).max())
+    scale["migration_one_off_by_month"] = scale["net_burn_by_month"]
+    scale["burn_multiple"] = abs(float(burn[: min(12, n)].sum())) / max(1e-300, abs(float(
+        p.projection.revenue[min(12, n) - 1])) * 12) if n else 0.0
+    return exp, scale
+
+
+def _walk(kw: dict) -> dict:
+    """Each month's lines as the engine's month step gives them, with each driver's path (one scenario)."""
+    v, h, tl = projection_inputs(kw)
+    months = Months(v, (), tl, variants=True)
+    months.record = True
+    rows: dict[str, list] = {}
+    with np.errstate(all="ignore"):
+        for k in range(h):
+            row = months.step(k)
+            for name, x in row.items():
+                if name == "paths":
+                    for d, value in x.items():
+                        rows.setdefault(f"path_{d}", []).append(float(value))
+                else:
+                    rows.setdefault(name, []).append(float(np.asarray(x)))
+    return {k: np.asarray(x) for k, x in rows.items()}
+
+
+def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
+    """The Projection's helper rows: the twins, in numpy, of the workbook's step-by-step formulas."""
+    pr = p.projection
+    n = len(pr.cash)
+    t = np.arange(1, n + 1, dtype=float)
+    cash0 = float(kw["cash"])
+    out: dict = {}
+    pow_ = lines["cost_pow"]  # the running power of factored cost paths (1 where the paths carry their own)
+    cost = lines["path_cost_per_mau"] * pow_
+    pc = lines["path_paying_cost_per_mau"] * pow_ if "path_paying_cost_per_mau" in lines else cost
+    changed = np.array([any(c["month"] <= m and "paying_cost_per_mau" in c for c in kw["changes"]) for m in t],
+                       dtype=bool)
+    out["cac_path_by_month"] = lines["path_cac"]
+    out["paid_share_path_by_month"] = lines["path_paid_share"]
+    out["organic_path_by_month"] = lines["path_organic_users"] if "path_organic_users" in lines else np.zeros(n)
+    out["activation_path_by_month"] = lines["path_activation"]
+    out["churn_path_by_month"] = lines["path_churn"]
+    out["conversion_path_by_month"] = lines["path_conversion"]
+    out["arppu_path_by_month"] = lines["path_arppu"]
+    out["cost_path_by_month"] = cost
+    out["paying_cost_own_by_month"] = [bool(x) for x in changed | (s.get("paying_cost_per_mau") is not None)]
+    out["paying_cost_path_by_month"] = pc
+    out["blended_cost_by_month"] = cost + lines["path_conversion"] * (pc - cost)
+    out["compute_without_migration_by_month"] = lines["compute_without_migration"]
+    out["revenue_before_loss_by_month"] = lines["revenue_before_loss"]
+    prev = np.concatenate([[cash0], pr.cash[:-1]])
+    out.update(_crossing("", cash0, pr.cash, prev, np.where((pr.interest == 0) & (pr.funding == 0), pr.net_burn,
+                                                                prev - pr.cash)))
+    out["runway_denominator_by_month"] = np.where((pr.interest == 0) & (pr.funding == 0), pr.net_burn, prev - pr.cash)
+    i = float(np.power(1 + kw.get("interest_rate", 0.0), 1 / 12) - 1)
+    nf = lines.get("cash_without_funding", pr.cash)
+    prev_nf = np.concatenate([[cash0], nf[:-1]])
+    out["cash_without_funding_by_month"] = nf
+    out.update(_crossing("_without_funding", cash0, nf, prev_nf,
+                         np.where(prev_nf * i == 0, pr.net_burn, prev_nf - nf)))
+    if "cash_without_migration" in lines:
+        w, bw = lines["cash_without_migration"], lines["net_burn_without_migration"]
+        prev_w = np.concatenate([[cash0], w[:-1]])
+        out["cash_without_migration_by_month"] = w
+        out["net_burn_without_migration_by_month"] = bw
+        out.update(_crossing("_without_migration", cash0, w, prev_w,
+                             np.where((prev_w * i == 0) & (pr.funding == 0), bw, prev_w - w)))
+        d = float(engine.monthly_rate(kw.get("annual_discount_rate", 0.0)))
+        pv = (bw - pr.net_burn) / (1 + d) ** t
+        cum = np.cumsum(pv)
+        mm = kw.get("migration_month")
+        back = np.logical_or.accumulate((t >= (mm if mm is not None else np.inf)) & (cum >= 0))
+        out["plan_migration_pv_by_month"] = pv
+        out["plan_migration_cum_by_month"] = cum
+        out["plan_migration_back_by_month"] = [bool(x) for x in back]
+        first = back & ~np.concatenate([[False], back[:-1]])
+        out["plan_migration_step_by_month"] = np.where(first, t, 0.0)
+        # the Migration sheet's rows (from the Projection's)
+        savings = lines["compute_without_migration"] - pr.compute
+        loss = lines["revenue_before_loss"] - pr.revenue
+        out.update(plan_migration_month_by_month=t, plan_migration_savings_by_month=savings,
+                   plan_migration_quality_loss_by_month=loss, plan_migration_one_off_by_month=pr.migration_one_off,
+                   plan_migration_net_by_month=savings - loss - pr.migration_one_off,
+                   plan_migration_discounted_by_month=pv, plan_migration_cumulative_by_month=cum)
+    min_cash = float(kw.get("min_cash", 0.0))
+    out["short_by_month"] = [bool(x) for x in pr.cash < min_cash]
+    f = p.outputs["funding_month"]
+    with np.errstate(all="ignore"):
+        gap = np.where(t >= f, (min_cash - pr.cash) / (1 + i) ** (t - (f if np.isfinite(f) else 0)), 0.0)
+    out["funding_gap_by_month"] = gap
+    out["loss_month_by_month"] = np.where(pr.net_burn - pr.migration_one_off > 0, t, 0.0)
+    out["cac_spend_used"] = kw.get("cac_spend", kw["ad_spend"])
+    out["compute_cost_growth"] = (1 + kw.get("usage_growth", 0.0)) * (1 - kw.get("cost_decline", 0.0))
+    out["monthly_interest_rate"] = i
+    out["first_year_months"] = float(min(12, n))
+    out["revenue_month_0"] = kw["mau"] * kw["conversion"] * kw["arppu"] / (1 + kw.get("vat", 0.0)) * (
+        1 - kw.get("store_fee", 0.0))
+    if "cash_without_migration" in lines:
+        out["migration_saving"] = (kw["routed_share"] * (1 - kw["small_price"] / kw["large_price"])
+                                   if kw.get("migration_month") is not None else 0.0)
+    return out
+
+
+def _crossing(suffix: str, cash0: float, cash: np.ndarray, prev: np.ndarray, denominator: np.ndarray) -> dict:
+    """The flag and step rows behind one runway: cash has gone below 0, and the runway in its first month."""
+    neg = np.logical_or.accumulate(cash < 0)
+    first = neg & ~np.concatenate([[False], neg[:-1]])
+    with np.errstate(all="ignore"):
+        step = np.where(first, np.arange(len(cash)) + prev / denominator, 0.0)
+    return {f"cash_negative{suffix}_by_month": [bool(x) for x in neg], f"runway_step{suffix}_by_month": step}
