@@ -71,17 +71,20 @@ class _Crossing:
         self.alive = start > 0
 
     def month(self, k: int, prev, cash, denominator):
-        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``."""
+        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
+
+        ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
+        flattened row (only those that cross this month are computed)."""
         if not self.run.ndim:
             if self.alive and cash < 0:
-                self.run = np.asarray(k + prev / denominator())
+                self.run = np.asarray(k + prev / denominator(lambda x: x))
                 self.alive = np.asarray(False)
             return
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            d = np.broadcast_to(denominator(), neg.shape).reshape(-1)
-            self.run.reshape(-1)[idx] = k + np.broadcast_to(prev, neg.shape).reshape(-1)[idx] / d[idx]
+            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
+            self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
 
@@ -124,8 +127,8 @@ class _Answers:
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
-        def denominator():
-            return self._denominator(prev, cash, burn, interest, funding)
+        def denominator(pick):
+            return self._denominator(pick, prev, cash, burn, interest, funding)
 
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
@@ -139,15 +142,16 @@ class _Answers:
         if self.full:
             self._plan_month(t, row, cash, burn)
 
-    def _denominator(self, prev, cash, burn, interest, funding):
+    def _denominator(self, pick, prev, cash, burn, interest, funding):
         """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
-        runway, bit for bit)."""
+        runway, bit for bit), for the scenarios ``pick`` selects."""
         if not (self.interest or self.funding):
-            return burn
-        return np.where((np.asarray(interest) == 0) & (np.asarray(funding) == 0), burn, prev - cash)
+            return pick(burn)
+        plain = (pick(interest) == 0) & (pick(funding) == 0)
+        return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(self, k, crossing, prev, cash, burn, interest, funding):
-        crossing.month(k, prev, cash, lambda: self._denominator(prev, cash, burn, interest, funding))
+        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
         return np.array(cash, dtype=float)
 
     def _plan_month(self, t: int, row: dict, cash, burn):

@@ -296,6 +296,9 @@ def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = Non
     rows = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
+    rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
+    if months.gross_is_revenue:
+        rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
 
@@ -322,7 +325,8 @@ class _Path:
     def varies(self) -> bool:
         return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
 
-    def at(self, k: int):
+    def at(self, k: int, out=None):
+        """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
         level = self.changes.get(k + 1)
         if level is not None:  # a change this month: a new level, the power restarts
             self.level, self.own, self.pow = level, True, None
@@ -337,8 +341,14 @@ class _Path:
             self.value = self.follow.value
         elif self.pow is None:
             self.value = self.level
+        elif out is not None:
+            self.value = np.multiply(self.level, self.pow, out=out)
+            return out
         else:
             self.value = self.level * self.pow
+        if out is not None:
+            np.copyto(out, self.value)
+            return out
         return self.value
 
 
@@ -424,6 +434,7 @@ class Months:
         # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
         self.elastic = bool(np.any(v["cac_elasticity"])) and (self.paths["ad_spend"].varies or "cac_spend" in v)
         self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
+        self._churn_seen = self._keep_now = None
         self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
         self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
         if self.net_of_vat:
@@ -443,16 +454,31 @@ class Months:
                      "gross_revenue", "revenue", "compute", "net_burn", "cash"]
         for name, varies in (("cac", self.elastic or self.paths["cac"].varies),
                              ("fixed_costs", self.paths["fixed_costs"].varies), ("migration_one_off", self.migration),
-                             ("interest", self.i is not None), ("funding", bool(tl.funding))):
+                             ("interest", self.i is not None)):
             if varies:
                 self.rows.append(name)
+        # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
+        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
+        if self.gross_is_revenue:
+            self.rows.remove("gross_revenue")
 
     def constant_rows(self) -> dict:
         """The lines that hold one value every month: name -> that value (of the scenario shape)."""
         zero = np.zeros(self.shape)
         values = {"cac": self.v["cac"], "fixed_costs": self.v["fixed_costs"], "migration_one_off": zero,
-                  "interest": zero, "funding": zero}
+                  "interest": zero}
+        if not self.tl.funding:
+            values["funding"] = zero
         return {name: value for name, value in values.items() if name not in self.rows}
+
+    def sparse_rows(self, h: int) -> dict:
+        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
+        if not self.tl.funding:
+            return {}
+        rows = np.zeros((h,) + self.shape)
+        for month, amount in self.tl.funding.items():
+            rows[month - 1] = amount
+        return {"funding": rows}
 
     def step(self, k: int, o: dict | None = None) -> dict:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
@@ -465,7 +491,7 @@ class Months:
         v, p = self.v, self.paths
         o = o or {}
         t = k + 1
-        ad = _put(p["ad_spend"].at(k), o, "ad_spend")
+        ad = p["ad_spend"].at(k, o.get("ad_spend"))
         cac_t = p["cac"].at(k)
         if self.elastic:
             with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
@@ -473,26 +499,31 @@ class Months:
         cac_t = _put(cac_t, o, "cac")
         paid = _op("/", ad, cac_t, o.get("paid_new_users"))
         if self.organic:
-            organic = _put(p["organic_users"].at(k), o, "organic_new_users")
+            organic = p["organic_users"].at(k, o.get("organic_new_users"))
             new = _op("+", paid, organic, o.get("new_users"))
         else:
             new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
             organic = _op("-", new, paid, o.get("organic_new_users"))
-        keep = self.keep if self.keep is not None else 1 - p["churn"].at(k)
+        keep = self.keep
+        if keep is None:  # churn changes: 1 - churn_t, computed again only when its level does
+            churn = p["churn"].at(k)
+            if churn is not self._churn_seen:
+                self._churn_seen, self._keep_now = churn, 1 - churn
+            keep = self._keep_now
         out = o.get("mau")
         arriving = p["activation"].at(k) * new if self.activation else new
         mau = _op("+", _op("*", self.mau, keep, out), arriving, out)  # mau_{t-1} * (1 - churn_t) + activation * new_t
         self.mau = mau
         conv = p["conversion"].at(k)
         paying = _op("*", mau, conv, o.get("paying_users"))
-        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue"))
+        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
         out = o.get("revenue")
         if self.net_of_vat:
             revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
         else:
-            revenue = _put(gross, o, "revenue")
+            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
         compute = self._compute(k, mau, conv, o.get("compute"))
-        fixed = _put(p["fixed_costs"].at(k), o, "fixed_costs")
+        fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
         row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
                "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
         if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
@@ -516,7 +547,7 @@ class Months:
         burn = _op("-", burn, revenue, out)
         funding = self.tl.funding.get(t)
         row.update(revenue=revenue, compute=compute, net_burn=burn)
-        row["funding"] = _put(0.0 if funding is None else funding, o, "funding")
+        row["funding"] = 0.0 if funding is None else funding
         # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
         # rounding as the workbook's row of =previous-net_burn formulas.
         self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
