@@ -559,3 +559,13 @@ def test_overflow_is_an_error_naming_the_inputs_never_a_warning_or_never(recwarn
             fn()
         assert named in str(e.value), str(e.value)
     assert [w for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+
+
+def test_unit_economics_of_one_ranged_input():
+    """One input an array, the rest single values (a simulation of conversion alone): every output per scenario."""
+    conv = np.array([0.0, 0.01, 0.2])
+    ue = xm.unit_economics(cac=20, churn=0.1, conversion=conv, arppu=10, cost_per_mau=0.5, undefined="nan")
+    assert ue.gross_margin.shape == ue.ltv.shape == (3,) and math.isnan(ue.gross_margin[0])
+    for i, c in enumerate(conv[1:], start=1):
+        one = xm.unit_economics(cac=20, churn=0.1, conversion=float(c), arppu=10, cost_per_mau=0.5)
+        assert ue.ltv[i] == one.ltv and ue.payback_months[i] == one.payback_months

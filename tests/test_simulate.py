@@ -273,3 +273,59 @@ def test_bad_draws_and_seed():
         xm.simulate(dict(FLAT, cash=1.0), draws=0)
     with pytest.raises(InputError, match="seed must be a whole number"):
         xm.simulate(dict(FLAT, cash=1.0), seed=-1)
+
+
+def test_share_that_needs_funding_matches_a_closed_form():
+    """Cash uniform on [2e5, 1e6] and conversion uniform on [0, 0.2]; revenue 1e5 x conversion a month against
+    costs of 2e4 (compute 1e4, fixed 1e4), flat over 36 months, and a buffer of 1e5. A draw needs money when
+    cash - 36 x (2e4 - 1e5 conversion) < 1e5, i.e. cash + 3.6e6 conversion < 8.2e5: the share is the area of that
+    triangle over the rectangle of draws. None breaks even (conversion would need to reach 0.2)."""
+    n = 40_000
+    scen = dict(cash={"low": 2e5, "high": 1e6}, mau=1e4, ad_spend=0.0, cac=1.0, churn=0.0,
+                conversion={"low": 0.0, "high": 0.2}, arppu=10.0, cost_per_mau=1.0, fixed_costs=1e4, min_cash=1e5,
+                horizon=36)
+    sim = xm.simulate(scen, draws=n, seed=3)
+    assert sim.share_break_even() == 0.0
+    conv, cash = sim.inputs["conversion"], sim.inputs["cash"]
+    want = np.mean(cash - 36 * (2e4 - 1e5 * conv) < 1e5)  # the same draws: exact
+    assert sim.share_need_funding() == want
+    v_max = (8.2e5 - 2e5) / 3.6e6  # 0.1722: where the line meets cash = 2e5
+    area = (8.2e5 - 2e5) * v_max / 2  # a triangle: cash from 2e5 to 8.2e5 - 3.6e6 v, v from 0 to v_max
+    p = area / (8e5 * 0.2)
+    se = math.sqrt(p * (1 - p) / n)
+    assert abs(sim.share_need_funding() - p) < 5 * se, (sim.share_need_funding(), p, se)
+    need = sim.outputs["funding_need"]
+    short = need > 0
+    assert np.allclose(need[short], (1e5 - (cash - 36 * (2e4 - 1e5 * conv)))[short], rtol=1e-9)
+    doc = sim.summary()
+    assert doc["share_need_funding"] == sim.share_need_funding() and doc["share_break_even"] == 0.0
+
+
+def test_share_that_breaks_even_matches_a_closed_form():
+    """Conversion uniform on [0, 0.4]: revenue 1e5 x conversion covers costs of 2e4 from month 1 on when
+    conversion >= 0.2: share 0.5, within 5 standard errors."""
+    n = 40_000
+    sim = xm.simulate(dict(cash=1e6, mau=1e4, ad_spend=0.0, cac=1.0, churn=0.0, conversion={"low": 0.0, "high": 0.4},
+                           arppu=10.0, cost_per_mau=1.0, fixed_costs=1e4, horizon=24), draws=n, seed=5)
+    se = math.sqrt(0.25 / n)
+    assert abs(sim.share_break_even() - 0.5) < 5 * se
+    be = sim.outputs["breakeven_month"]
+    assert set(np.unique(be[np.isfinite(be)])) == {1.0}  # flat: from month 1, for good
+    assert np.array_equal(np.isfinite(be), sim.inputs["conversion"] >= 0.2)
+
+
+def test_ranged_changes_and_rounds_are_drawn():
+    """A change level and a round amount given as ranges are drawn like any input (named ad_spend@4, funding@6)."""
+    from xlmodel import assumptions
+
+    a = assumptions.from_dict({"model": {"horizon": 12, "draws": 2000, "seed": 1}, "scenarios": {"b": dict(
+        cash=1e6, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0, fixed_costs=1e5,
+        changes=[{"month": 4, "fixed_costs": {"low": 5e4, "high": 1.5e5}}],
+        funding=[{"month": 6, "amount": {"low": 0, "high": 4e5}}])}}, "r.toml")
+    assert set(a.ranges["b"]) == {"fixed_costs@4", "funding@6"}
+    sim = xm.simulate(a.simulation_inputs("b"), draws=2000, seed=1)
+    f, r = sim.inputs["fixed_costs@4"], sim.inputs["funding@6"]
+    assert 5e4 <= f.min() and f.max() <= 1.5e5 and 0 <= r.min() and r.max() <= 4e5
+    want = 1e6 - 3 * 1e5 - 9 * f + r  # cash at month 12
+    assert np.allclose(sim.outputs["ending_cash"], want, rtol=1e-12)
+    assert [t["input"] for t in sim.tornado("runway_months")]  # the tornado moves them too

@@ -16,7 +16,7 @@ import xlmodel as xm
 from xlmodel import udfs
 from xlmodel.udfs import (
     EXCEL_FUNCTIONS, LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK, LLM_PRICE,
-    LLM_MIX_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_COHORT_CHURN,
+    LLM_MIX_PRICE, LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_COHORT_CHURN,
 )
 
 from .excel_values import excel_value
@@ -487,3 +487,59 @@ def test_errors_raise_in_lite_and_are_text_in_the_classic_addin(monkeypatch):
         LLM_COHORT_CHURN(0.5)
     assert LLM_CAC([[1000.0], ["x"]], 20) == [[50.0], ["#VALUE! spend must be a number, got 'x'"]]
     assert LLM_CAC(1000, 20) == 50.0
+
+
+# ------------------------------------------------------------------ LLM_PLAN (model version 3)
+
+PLAN_TABLE = [["name", "value"], ["cash", 1.2e6], ["mau", 5e4], ["ad_spend", 2e4], ["cac", 4.0], ["churn", 0.08],
+              ["conversion", 0.05], ["arppu", 12.0], ["cost_per_mau", 0.3], ["fixed_costs", 1.5e5],
+              ["start", "2024-12"], ["horizon", 24.0], ["min_cash", 2e5], ["interest_rate", 0.03], ["vat", 0.06],
+              ["store_fee", 0.1], ["activation", 0.8]]
+PLAN_KW = dict(cash=1.2e6, mau=5e4, ad_spend=2e4, cac=4.0, churn=0.08, conversion=0.05, arppu=12.0,
+               cost_per_mau=0.3, fixed_costs=1.5e5, horizon=24, min_cash=2e5, interest_rate=0.03, vat=0.06,
+               store_fee=0.1, activation=0.8)
+
+
+def test_plan_from_tables_is_the_engines_plan():
+    changes = [["month", "driver", "level"], ["2025-03", "ad_spend", 1e4], [7, "conversion", 0.08]]
+    funding = [["month", "amount"], ["2025-08", 5e5], [9, 1e5]]
+    got = LLM_PLAN(PLAN_TABLE, changes, funding)
+    p = xm.plan(**PLAN_KW, changes=[{"month": 4, "ad_spend": 1e4}, {"month": 7, "conversion": 0.08}],
+                funding=[{"month": 9, "amount": 5e5}, {"month": 9, "amount": 1e5}])
+    assert got[0] == list(xm.Projection.ROWS) and len(got) == 25
+    for j, name in enumerate(got[0]):
+        assert [r[j] for r in got[1:]] == getattr(p.projection, name).tolist(), name
+    for name in ("funding_need", "funding_month", "lowest_cash", "runway_months", "burn_multiple"):
+        want = p.outputs[name]
+        assert LLM_PLAN(PLAN_TABLE, changes, funding, name) == ("never" if math.isinf(want) else want), name
+    assert LLM_PLAN(PLAN_TABLE, changes, funding, "default_alive") is bool(p.default_alive)
+    # empty values take the defaults; the header rows are optional
+    assert LLM_PLAN(PLAN_TABLE[1:] + [["paid_share", None]], changes[1:], funding[1:], "funding_need") == \
+        p.outputs["funding_need"]
+
+
+@pytest.mark.parametrize("changes,funding,extra,message", [
+    ([[30, "ad_spend", 1.0]], None, [], "changes[1]: month must be a whole month number from 1 to 24"),
+    ([["2024-11", "ad_spend", 1.0]], None, [], "month 2024-11 is before the plan's start 2024-12"),
+    ([["2024-13", "ad_spend", 1.0]], None, [], "month must be a calendar month YYYY-MM"),
+    ([[4, "ad_spend", 1.0], [4, "ad_spend", 2.0]], None, [], "ad_spend is changed twice in month 4"),
+    ([[4, "ad_sped", 1.0]], None, [], "unknown driver 'ad_sped'"),
+    ([[4, "churn", 1.5]], None, [], "churn must be between 0 and 1"),
+    (None, [[4, -1.0]], [], "amount must be 0 or more, got -1"),
+    (None, None, [["fiscal_year_start", 13]], "fiscal_year_start: must be a calendar month number from 1 to 12"),
+    (None, None, [["activation", 0]], "activation must be above 0"),
+    ([[4, "organic_users", 10.0]], None, [], "organic_users changes over time only"),
+    (None, None, [["min_cash", -1]], "min_cash must be 0 or more"),
+    ([[4, "ad_spend", 1e4]], None, [["ad_spend", 0], ["cac_elasticity", 0.5]], "cac_spend must be above 0"),
+])
+def test_plan_bad_input_is_one_line(changes, funding, extra, message):
+    table = [row for row in PLAN_TABLE if row[0] not in {e[0] for e in extra}] + extra
+    got = LLM_PLAN(table, changes, funding, "funding_need")
+    assert isinstance(got, str) and got.startswith("#VALUE! ") and message in got and "\n" not in got, got
+
+
+def test_plan_without_start_refuses_calendar_months_and_fiscal_years():
+    table = [row for row in PLAN_TABLE if row[0] != "start"]
+    assert "is a calendar month: give [model] start" in LLM_PLAN(table, [["2025-03", "ad_spend", 1.0]])
+    assert "fiscal_year_start needs start" in LLM_PLAN(table + [["fiscal_year_start", 4]], None, None, "runway_months")
+    assert "output must be one of" in LLM_PLAN(PLAN_TABLE, None, None, "runway")

@@ -82,7 +82,9 @@ def _decide(s: dict) -> dict:
     if not keys:
         return s
     s = dict(s)
-    changes = {c["month"]: dict(c) for c in s.get("changes") or ()}
+    changes: dict[int, dict] = {}
+    for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
+        changes.setdefault(c["month"], {}).update(c)
     funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
         driver, month = key.rsplit("@", 1)
@@ -164,6 +166,14 @@ class Simulation:
         """Share of draws whose ``output`` is below ``months`` (a never is not below)."""
         return float(np.count_nonzero(self.outputs[output] < months)) / self.draws
 
+    def share_need_funding(self) -> float:
+        """Share of draws that need more money: a funding need above 0 (MODEL.md, "What a plan answers")."""
+        return float(np.count_nonzero(self.outputs["funding_need"] > 0)) / self.draws
+
+    def share_break_even(self) -> float:
+        """Share of draws that break even (sustained) within the horizon."""
+        return float(np.count_nonzero(np.isfinite(self.outputs["breakeven_month"]))) / self.draws
+
     def tornado(self, output: str) -> list[dict]:
         """One row per ranged input: ``output`` with that input at its low and its high bound, every other
         input at its base value; sorted by ``|at_high - at_low|``, largest first (a never counts as the
@@ -204,6 +214,8 @@ class Simulation:
             st["base"] = self.base_values[name]
             doc["outputs"][name] = {k: _json(v) for k, v in st.items()}
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
+        doc["share_need_funding"] = self.share_need_funding()
+        doc["share_break_even"] = self.share_break_even()
         doc["tornado"] = {o: [{k: _json(v) for k, v in r.items()} for r in self.tornado(o)]
                           for o in TORNADO_OUTPUTS if o in self.outputs}
         return doc

@@ -274,7 +274,8 @@ def _values(x: dict) -> dict:
     act = x["activation"]
     per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
     paid_per_active = q / act
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act)))
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act,
+                                                         revenue, contribution, blended_cost)))
     b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
     has_revenue = b(revenue) > 0
     has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)

@@ -219,6 +219,8 @@ def simulate(assumptions_file, scenario, draws, seed, as_json):
     click.echo("")
     click.echo("runway below " + ", ".join(f"{m} months: {sim.share_below(m):.1%}" for m in SHARE_BELOW)
                + " of draws")
+    click.echo(f"need more money (a funding need above 0): {sim.share_need_funding():.1%} of draws; break even "
+               f"within the {sim.horizon} months: {sim.share_break_even():.1%}")
     tor = sim.tornado("runway_months")
     if tor:
         click.echo("")
