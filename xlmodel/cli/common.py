@@ -60,6 +60,8 @@ def format_value(name: str, value: float, currency: str) -> str:
     if isinstance(value, float) and math.isinf(value):
         return "never"
     unit = OUTPUT_UNITS[name]
+    if unit == "yes/no":  # a flag's mean over draws: the share of yes
+        return f"{value * 100:,.1f}% yes"
     if unit.startswith("fraction"):
         return f"{value * 100:,.1f}%"
     if unit == "ratio":
