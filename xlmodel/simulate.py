@@ -28,7 +28,7 @@ from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, i
                      parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate"]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -97,8 +97,10 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
-    """Every output for ``n`` draws of a scenario whose values may be arrays of length ``n``: the engine, once."""
+def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
+    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
+    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
     s = dict(s)
     mix = s.pop("mix", None)
     if mix:
@@ -154,7 +156,7 @@ class Simulation:
         """Every output at the base inputs (what ``calc`` prints; nan for n/a)."""
         if self._base_values is None:
             self._base_values = {k: float(np.asarray(v).reshape(-1)[0])
-                                 for k, v in _evaluate(self.base, list(self.outputs), 1).items()}
+                                 for k, v in evaluate(self.base, list(self.outputs), 1).items()}
         return self._base_values
 
     def stats(self, output: str) -> dict:
@@ -189,7 +191,7 @@ class Simulation:
             col = np.full(n, self.base.get(k, self.ranges[k].base), dtype=float)
             col[2 * j], col[2 * j + 1] = self.ranges[k].low, self.ranges[k].high
             s[k] = col
-        values = _evaluate(s, list(self.outputs), n)[output]
+        values = evaluate(s, list(self.outputs), n)[output]
         rows = []
         for j, k in enumerate(names):
             lo, hi = float(values[2 * j]), float(values[2 * j + 1])
@@ -327,6 +329,6 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
         s = dict(base)
         for k, x in drawn.items():
             s[k] = x[a:b]
-        for k, y in _evaluate(s, outs, b - a).items():
+        for k, y in evaluate(s, outs, b - a).items():
             outputs[k][a:b] = y
     return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs)
