@@ -30,6 +30,10 @@ def need_libreoffice():
               "libreoffice-calc-nogui")
 
 
+def need_gnumeric():
+    need_tool(bool(shutil.which("ssconvert")), "Gnumeric (ssconvert)", "gnumeric")
+
+
 def need_poppler():
     need_tool(bool(shutil.which("pdftotext") and shutil.which("pdftoppm")), "poppler (pdftotext, pdftoppm)",
               "poppler-utils")

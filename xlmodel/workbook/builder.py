@@ -114,6 +114,10 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, M
         self.scenarios = list(a.scenarios.items())
         self.inputs = template.inputs(a)
         self.checks: list[tuple[str, str]] = []  # (description, formula)
+        #: sheet -> cell ranges that must hold no error value (named outputs, live inputs, timeline rows)
+        self.sweep: dict[str, list[str]] = {}
+        #: a udf workbook's "the =LLM_* function agrees" checks: (description, formula, output name)
+        self.udf_checks: list[tuple[str, str, str]] = []
         self.headlines: list[str] = []
         self._styles: dict = {}
         self.input_rows: dict[str, int] = {}
@@ -208,6 +212,10 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, M
             ws.print_title_cols = title_cols
         ws.oddFooter.center.text = "&A - page &P of &N"
         ws.sheet_view.showGridLines = False
+
+    def swept(self, ws, ref: str):
+        """``ref`` on ``ws`` must hold no error value: the Checks sheet's sweep covers it."""
+        self.sweep.setdefault(ws.title, []).append(ref)
 
     def add_check(self, description: str, formula: str | None, per_scenario: list[str] | None = None):
         """A line on the Checks sheet: one formula, or one per scenario column (all must pass)."""

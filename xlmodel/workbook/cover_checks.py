@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 
 from .. import __version__
 from ..engine import OUTPUT_UNITS
@@ -21,6 +21,11 @@ class CoverAndChecks:
         names = [n for n, _ in self.scenarios]
         self.header(ws, 4, ["Check", "", "", "Passes", ""] + [f"{n}" for n in names])
         first_s, last_s = get_column_letter(6), get_column_letter(5 + len(names))
+        for desc, formula in self._sweep_checks():
+            self.add_check(desc, formula)
+        if self.udf_checks:
+            self.add_check("Excel functions: set up and agreeing with the native formulas, or not set up yet (see "
+                           "the status below); never disagreeing", 'excel_functions_status<>"DISAGREE"')
         row = 5
         for desc, formula, per_scenario in self.checks:
             self.text(ws, f"A{row}", desc)
@@ -36,12 +41,64 @@ class CoverAndChecks:
         # COUNTIF, not AND over the range: an error value counts as a failed check in every spreadsheet
         self.formula(ws, f"D{row + 1}", f"=COUNTIF(D5:D{row - 1},TRUE())=ROWS(D5:D{row - 1})", font=S.OK_FONT)
         self.define("checks_ok", ws, f"D{row + 1}")
+        if self.udf_checks:
+            self._udf_status(ws, row + 3)
         for j in range(len(names)):
             ws.column_dimensions[get_column_letter(6 + j)].width = 12
         ws.column_dimensions["A"].width = 90
         ws.column_dimensions["D"].width = 12
         ws.freeze_panes = "A5"
         self.print_setup(ws, title_rows="4:4", tall_pages=1)
+
+    def _sweep_checks(self) -> list[tuple[str, str]]:
+        """One check per sheet: none of its named inputs, outputs or timeline rows holds an error value.
+
+        ``SUM`` of a range is an error when any cell of it is (texts such as never and n/a are skipped),
+        so ``ISERROR(SUM(range))`` sweeps a block without evaluating a function cell by cell over it (which
+        some programs do not do outside an array formula). Consecutive single cells are merged into one
+        range, and each formula stays short.
+        """
+        from openpyxl.utils.cell import range_boundaries
+
+        out = []
+        for sheet, refs in self.sweep.items():
+            boxes = sorted(range_boundaries(r) for r in refs)
+            merged: list[list[int]] = []
+            for c1, r1, c2, r2 in boxes:  # stack rows of the same columns into one block
+                if merged and merged[-1][0] == c1 and merged[-1][2] == c2 and merged[-1][3] + 1 >= r1:
+                    merged[-1][3] = max(merged[-1][3], r2)
+                else:
+                    merged.append([c1, r1, c2, r2])
+            parts = [f"ISERROR(SUM({quote_sheetname(sheet)}!{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}))"
+                     for c1, r1, c2, r2 in merged]
+            chunk: list[str] = []
+            for p in parts + [None]:
+                if p is not None and len(",".join(chunk + [p])) < 150:
+                    chunk.append(p)
+                    continue
+                if chunk:
+                    out.append((f"No error value on the {sheet} sheet's named inputs, outputs and month rows",
+                                f"NOT(OR({','.join(chunk)}))" if len(chunk) > 1 else f"NOT({chunk[0]})"))
+                chunk = [p] if p is not None else []
+        return out
+
+    def _udf_status(self, ws, row: int):
+        """The Excel functions' own lines, outside the master check until they are set up (#NAME? meanwhile)."""
+        self.section(ws, row, "Excel functions (=LLM_*): their status is not part of the master check until "
+                              "they are set up", 5)
+        first = row + 1
+        for i, (desc, formula, name) in enumerate(self.udf_checks):
+            r = first + i
+            self.text(ws, f"A{r}", desc)
+            # #NAME? (error type 5): the functions are not set up yet, which the status line says
+            self.formula(ws, f"D{r}", f'=IF(ISERROR({name}),IF(ERROR.TYPE({name})=5,"not set up",FALSE()),'
+                                      f"{formula})", align=S.CENTER)
+        last = first + len(self.udf_checks) - 1
+        rng = f"D{first}:D{last}"
+        self.text(ws, f"A{last + 1}", "Excel functions: not set up / agree / DISAGREE", S.SECTION_FONT)
+        self.formula(ws, f"D{last + 1}", f'=IF(COUNTIF({rng},FALSE())>0,"DISAGREE",IF(COUNTIF({rng},TRUE())'
+                                         f'=ROWS({rng}),"agree","not set up"))', align=S.CENTER)
+        self.define("excel_functions_status", ws, f"D{last + 1}")
 
     def cover_sheet(self):
         ws = self.cover

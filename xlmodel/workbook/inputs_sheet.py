@@ -74,6 +74,7 @@ class InputsSheets:
                     live = f'IF({live}="","{NOT_GIVEN}",{live})'
                 self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)
                 self.define(key, ws, f"D{row}")
+                self.swept(ws, f"D{row}")
                 self.input_rows[key] = row
                 for i, (sname, s) in enumerate(self.scenarios):
                     c = ws.cell(row=row, column=first + i)

@@ -53,6 +53,7 @@ class ProjectionSheet:
                 cell = ws.cell(row=r, column=4 + j, value=self.f(formula(c, p)))
                 self.styled(cell, S.FORMULA_FONT, None, fmt)
             self.define(f"{prefix}{key}_by_month", ws, f"E{r}:{last}{r}")
+            self.swept(ws, f"D{r}:{last}{r}")
         return pos
 
     def month_headers(self) -> list[str]:

@@ -39,6 +39,8 @@ WB_ROW = {"cost_per_mau": "other_cost_per_mau"}
 
 def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
     """Rebuild (scenario with ranges, correlations, draws, seed, horizon) from a risk workbook's named cells."""
+    values = {k: (v if isinstance(v, list) else [v]) if k.startswith("simulated_input") or
+              k.startswith("simulated_correlation") else v for k, v in values.items()}  # one cell reads as a value
     names = values["simulated_input_names"]
     scen = {}
     for i, name in enumerate(names):

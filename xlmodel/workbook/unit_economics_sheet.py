@@ -16,13 +16,15 @@ class UnitEconomicsSheet:
         self.text(ws, f"B{row}", name, S.NAME_FONT)
         self.text(ws, f"C{row}", self.unit(unit), S.UNIT_FONT)
         self.formula(ws, f"D{row}", self.f(formula), fmt, align=S.RIGHT)
+        self.swept(ws, f"D{row}")  # an error here fails the master check
         if self.udf and name in UDF_OUTPUTS and udf:
             self.define(f"{name}_native", ws, f"D{row}")
             self.formula(ws, f"E{row}", self.f(udf), fmt, align=S.RIGHT)
             self.define(name, ws, f"E{row}")
-            self.add_check(f"{name}: the =LLM_* function agrees with the native formula",
-                           "IF(AND(ISNUMBER({n}),ISNUMBER({n}_native)),ABS({n}-{n}_native)<=check_tolerance*MAX(1,ABS({n}_native)),"
-                           "IF(ISERROR({n}),FALSE,{n}&\"\"={n}_native&\"\"))".format(n=name))
+            self.udf_checks.append((f"{name}: the =LLM_* function agrees with the native formula",
+                                    "IF(AND(ISNUMBER({n}),ISNUMBER({n}_native)),ABS({n}-{n}_native)<=check_tolerance"
+                                    "*MAX(1,ABS({n}_native)),IF(ISERROR({n}),FALSE(),{n}&\"\"={n}_native&\"\"))"
+                                    .format(n=name), name))
         else:
             self.define(name, ws, f"D{row}")
 

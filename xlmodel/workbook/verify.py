@@ -131,12 +131,12 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
     rep.errors = [e for e in errors if (e[0], e[1]) not in udf_cells]
     if udf:
         rep.notes.append(f"{len(udf_cells)} cells depend on =LLM_* functions, which need Excel with the xlwings "
-                         "add-in (or xlwings Lite); LibreOffice cannot run them, so their native twins were compared")
-        rep.checks_ok = None
-    else:
-        rep.checks_ok = values.get("checks_ok")
-        if rep.checks_ok is not True:
-            rep.failures.append(f"checks_ok: the master check is {rep.checks_ok!r}, not TRUE")
+                         "add-in (or xlwings Lite); LibreOffice cannot run them, so their native twins were compared "
+                         f"(Excel functions: {values.get('excel_functions_status', 'n/a')})")
+    # the master check holds in a udf workbook too: its functions' checks wait outside it until they are set up
+    rep.checks_ok = values.get("checks_ok")
+    if rep.checks_ok is not True:
+        rep.failures.append(f"checks_ok: the master check is {rep.checks_ok!r}, not TRUE")
     return rep
 
 
@@ -148,11 +148,9 @@ def udf_cells(path: Path) -> set:
     names = [n for n in UDF_OUTPUTS if f"{n}_native" in wb.defined_names]
     if not names:
         return set()
-    # a name on its own (ltv, not ltv_native or ltv_to_cac), or the master check that reads them
-    reads = re.compile(rf"(?<![A-Za-z_])({'|'.join(names)}|checks_ok)(?![A-Za-z_])")
-    cells = {k for k, f in formulas.items() if "LLM_" in f or reads.search(f)}
-    sheet, ref = next(iter(wb.defined_names["checks_ok"].destinations))
-    return cells | {(sheet, ref.replace("$", ""))}
+    # a name on its own (ltv, not ltv_native or ltv_to_cac): a link to a function's cell
+    reads = re.compile(rf"(?<![A-Za-z_])({'|'.join(names)})(?![A-Za-z_])")
+    return {k for k, f in formulas.items() if "LLM_" in f or reads.search(f)}
 
 
 #: what verify reads at most: the largest xlmodel workbook (1,200 months) unpacks to ~2 MiB of XML and verify peaks
