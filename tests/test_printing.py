@@ -66,7 +66,7 @@ def test_each_sheet_prints_on_its_own_number_of_pages(printed):
     pdfs, a = printed
     bands = math.ceil(a.horizon / 12)  # the timelines print 12 months per page, one page tall
     expected = {"Cover": 1, "Inputs": 1, "Changes": bands, "Unit economics": 1, "Projection": bands,
-                "Charts": 1, "Migration": bands, "Checks": 1}
+                "Charts": 1, "Annual": 1, "Migration": bands, "Checks": 1}
     assert Counter(_pages(pdfs["model"])) == expected
     # the udf variant adds one page of set-up steps (its thousands of rows of code do not print) and xlwings.conf
     assert Counter(_pages(pdfs["model-udf"])) == {**expected, "Excel functions": 1, "xlwings.conf": 1}

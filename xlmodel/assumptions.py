@@ -22,6 +22,7 @@ the key and the rule.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,10 @@ class Assumptions:
     #: the calendar month of month 1 ("YYYY-MM"), and the calendar month a fiscal year starts in
     start: str | None = None
     fiscal_year_start: int = 1
+    #: the file's SHA-256 (hex), when read from a file
+    digest: str | None = None
+    #: (scenario, input) -> the comment after its value in the file: where the figure comes from
+    notes: dict = field(default_factory=dict)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -426,7 +431,8 @@ def load(path) -> Assumptions:
         if p.exists() and p.stat().st_size > MAX_BYTES:
             raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
                                    "few kilobytes")
-        text = p.read_bytes().decode("utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise AssumptionsError(str(path), "no such file") from None
     except UnicodeDecodeError:
@@ -439,7 +445,50 @@ def load(path) -> Assumptions:
         raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
     except ValueError as e:  # e.g. an integer of thousands of digits
         raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
-    return from_dict(data, str(path))
+    out = from_dict(data, str(path))
+    out.digest = hashlib.sha256(raw).hexdigest()
+    out.notes = source_notes(text)
+    return out
+
+
+def source_notes(text: str) -> dict[tuple[str, str], str]:
+    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source).
+
+    ``key = value  # note`` and the comment lines indented under it that continue it. Read from the text
+    itself (TOML parsers drop comments); a value spanning lines keeps the note of its first line.
+    """
+    notes: dict[tuple[str, str], str] = {}
+    scenario, last = None, None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            head = stripped.strip("[]").strip()
+            parts = head.split(".")
+            scenario = parts[1].strip().strip('"') if len(parts) >= 2 and parts[0] == "scenarios" else None
+            last = None
+            if len(parts) > 2:  # [[scenarios.x.changes]]: the decisions' notes are not inputs' sources
+                scenario = None
+            continue
+        if stripped.startswith("#"):
+            if last is not None and line[:1].isspace():  # an indented comment continues the note above
+                notes[last] += " " + stripped.lstrip("#").strip()
+            else:
+                last = None
+            continue
+        if scenario is None or "=" not in stripped:
+            last = None
+            continue
+        key, _, rest = stripped.partition("=")
+        key = key.strip().strip('"')
+        note = rest.split("#", 1)[1].strip() if "#" in rest and not rest.strip().startswith(("{", '"')) \
+            else (rest.rsplit("}", 1)[1].split("#", 1)[1].strip() if "}" in rest and "#" in rest.rsplit("}", 1)[1]
+                  else "")
+        if note:
+            notes[(scenario, key)] = clean_text(note)
+            last = (scenario, key)
+        else:
+            last = None
+    return notes
 
 
 #: The defaults used when no file is given: the 2024 consumer assistant example.

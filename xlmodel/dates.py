@@ -17,7 +17,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
-           "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
 
 #: ASCII digits only: full-width or Arabic-Indic digits are not a month
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
@@ -142,6 +142,26 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
         a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
         out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
     return out
+
+
+def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
+    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
+
+    >>> fiscal_year_numbers(5, "2024-12", 4)
+    [2025, 2025, 2025, 2025, 2026]
+    """
+    out = []
+    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
+        number = int(y.label[2:6]) if start else i
+        out += [number] * y.months
+    return out
+
+
+def excel_serial(day) -> float:
+    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
+    import datetime
+
+    return float((day - datetime.date(1899, 12, 30)).days)
 
 
 def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:

@@ -63,6 +63,7 @@ from .migration_sheet import MigrationSheet
 from .actuals_sheet import ActualsSheet, with_actuals_scenario
 from .cohorts_sheet import CohortsSheet
 from .excel_sheet import ExcelSheets
+from .annual_sheet import AnnualSheet
 from .changes_sheet import ChangesSheet
 from .plan_migration_sheet import PlanMigrationSheet
 from .projection_sheet import ProjectionSheet
@@ -83,7 +84,8 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, MigrationSheet, PlanMigrationSheet,
+class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, AnnualSheet, MigrationSheet,
+              PlanMigrationSheet,
               RiskSheet, CohortsSheet, ActualsSheet, CoverAndChecks, ExcelSheets):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
@@ -269,6 +271,7 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, M
             self.unit_economics_sheet(full=self.t.has("ue", self.a))
         if self.t.has("projection", self.a):
             self.projection_sheet()
+            self.annual_sheet()
         if self.actuals is not None:
             self.actuals_sheet()
         if self.t.has("migration", self.a):

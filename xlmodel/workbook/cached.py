@@ -35,11 +35,22 @@ def _constants(wb) -> dict:
         cells = wb[sheet][ref.replace("$", "")]
         flat = [c for row in cells for c in row] if isinstance(cells, tuple) and isinstance(cells[0], tuple) else \
             (list(cells) if isinstance(cells, tuple) else [cells])
-        vals = [c.value for c in flat]
+        vals = [_serial(c.value) for c in flat]
         if any(isinstance(v, str) and v.startswith("=") for v in vals):
             continue
         out[name] = vals if isinstance(cells, tuple) else vals[0]
     return out
+
+
+def _serial(v):
+    """A date (an input such as plan_start) as the number a spreadsheet stores."""
+    import datetime
+
+    if isinstance(v, datetime.datetime):
+        v = v.date()
+    if isinstance(v, datetime.date):
+        return float((v - datetime.date(1899, 12, 30)).days)
+    return v
 
 
 def _excel(v):
@@ -70,7 +81,7 @@ def engine_values(builder) -> dict:
         values["blended_cac"] = 0.0  # tells expected_values the workbook has the unit economics
     if "migration_npv_grid" in wb.defined_names:
         values["migration_npv_grid"] = []  # tells expected_values the workbook has the sensitivity grid
-    for row_name in ("month_by_month", "migration_month_by_month"):
+    for row_name in ("month_by_month", "migration_month_by_month", "month_end_by_month", "fiscal_year_by_month"):
         if row_name in wb.defined_names:
             sheet, ref = next(iter(wb.defined_names[row_name].destinations))
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))

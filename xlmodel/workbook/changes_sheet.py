@@ -46,6 +46,7 @@ class ChangesSheet:
                    "rate, as on Inputs); an empty cell changes nothing. Funding rounds add cash at the end of their "
                    "month. One block per scenario; the Projection reads the live scenario's block.")
         self.header(ws, 4, ["Driver", "Name", "Unit", ""] + self.month_headers())
+        self.date_headers(ws)
         last = get_column_letter(4 + n)
         stride = 1 + len(BLOCK_ITEMS)
         first_row = 5

@@ -10,9 +10,12 @@ engine's lines so that every formula cell has its expected value.
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 
 from .. import engine
+from ..dates import annual_summary, excel_serial, fiscal_year_numbers, month_end
 from ..params import CHANGE_DRIVERS
 from ..plan import plan
 from ..projection import Months, projection_inputs
@@ -63,6 +66,9 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
         exp.update(runway_months_without_migration=p.outputs["runway_months"], plan_migration_npv=None,
                    plan_migration_payback_month=None)
     exp.update(_helpers(s, kw, p, lines))
+    exp.update(_calendar(values, n))
+    if "annual_year" in values:
+        exp.update(_annual(values, p.projection))
     cash0 = float(kw["cash"])
     burn = p.projection.net_burn
     money = abs(cash0) + float(np.abs(burn).sum() + np.abs(p.projection.interest).sum()
@@ -185,3 +191,40 @@ def _crossing(suffix: str, cash0: float, cash: np.ndarray, prev: np.ndarray, den
     with np.errstate(all="ignore"):
         step = np.where(first, np.arange(len(cash)) + prev / denominator, 0.0)
     return {f"cash_negative{suffix}_by_month": [bool(x) for x in neg], f"runway_step{suffix}_by_month": step}
+
+
+def _start(values: dict) -> tuple[str | None, int]:
+    """The workbook's calendar: ``(start, fiscal_year_start)`` from its plan_start date, or ``(None, 1)``."""
+    start = values.get("plan_start")
+    if not isinstance(start, (int, float)) or isinstance(start, bool):
+        return None, 1
+    first = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(start))
+    return f"{first.year:04d}-{first.month:02d}", int(values.get("fiscal_year_start") or 1)
+
+
+def _annual(values: dict, projection) -> dict:
+    """The Annual sheet: the engine's annual summary, as its P&L lines (one value per year)."""
+    start, fys = _start(values)
+    years = annual_summary(projection, start, fys)
+    col = lambda k: np.asarray([y[k] for y in years], dtype=float)  # noqa: E731
+    out = {f"annual_{k}_by_year": col(k) for k in ("new_users", "gross_revenue", "revenue", "compute", "ad_spend",
+                                                  "fixed_costs", "migration_one_off", "interest", "funding",
+                                                  "cash", "mau", "paying_users")}
+    out["annual_months_by_year"] = col("months")
+    out["annual_deductions_by_year"] = col("gross_revenue") - col("revenue")
+    out["annual_gross_profit_by_year"] = col("revenue") - col("compute")
+    out["annual_gross_margin_by_year"] = [None if r <= 0 else (r - c) / r for r, c in zip(col("revenue"),
+                                                                                         col("compute"))]
+    out["annual_ebitda_by_year"] = -col("net_burn")
+    return out
+
+
+def _calendar(values: dict, n: int) -> dict:
+    """The month-end dates of the headers and each month's (fiscal) year, from the workbook's own calendar."""
+    out = {}
+    start, fys = _start(values)
+    if "month_end_by_month" in values and start:
+        out["month_end_by_month"] = np.asarray([excel_serial(month_end(t, start)) for t in range(1, n + 1)])
+    if "fiscal_year_by_month" in values:
+        out["fiscal_year_by_month"] = np.asarray(fiscal_year_numbers(n, start, fys), dtype=float)
+    return out

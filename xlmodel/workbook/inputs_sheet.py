@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..dates import parse_month
 from ..prices import price
 from . import styles as S
 from .layout import (
@@ -21,6 +22,14 @@ from .layout import (
     rule_expr,
     rule_sentence,
 )
+
+
+def parse_date(start: str):
+    """``"2024-12"`` -> the first day of that month."""
+    import datetime
+
+    year, month = parse_month(start, "start")
+    return datetime.date(year, month, 1)
 
 
 class InputsSheets:
@@ -111,13 +120,20 @@ class InputsSheets:
             self.range_columns(ws, last)
         self.section(ws, row, "Constants", width)
         row += 1
-        for name, value, unit, doc in CONSTANTS:
+        constants = list(CONSTANTS)
+        if self.a.start and self.t.has("projection", self.a):  # the calendar ([model] start, fiscal_year_start)
+            constants += [("plan_start", parse_date(self.a.start), "date", "the calendar month of month 1 (its first "
+                           "day); the month headers and fiscal years follow it"),
+                          ("fiscal_year_start", self.a.fiscal_year_start, "month", "calendar month a fiscal year "
+                           "starts in (named by the year it ends in)")]
+        for name, value, unit, doc in constants:
             self.text(ws, f"A{row}", doc[:1].upper() + doc[1:])
             self.text(ws, f"B{row}", name, S.NAME_FONT)
             self.text(ws, f"C{row}", unit, S.UNIT_FONT)
             c = ws.cell(row=row, column=4, value=value)
             c.font, c.fill = S.INPUT_FONT, S.INPUT_FILL
-            c.number_format = "0E+00" if value < 1e-3 else "#,##0"
+            c.number_format = ("yyyy-mm" if name == "plan_start" else
+                               "0E+00" if value < 1e-3 else "#,##0")
             self.define(name, ws, f"D{row}")
             row += 1
         self.add_check("The live scenario is one of the scenario columns",

@@ -28,6 +28,7 @@ class PlanMigrationSheet:
                    "costs (the one-off, revenue lost to quality), month by month, from the Projection's plan with "
                    "and without it.")
         self.header(ws, 4, ["Line item", "Name", "Unit", ""] + self.month_headers())
+        self.date_headers(ws)
         money = S.FORMATS["total"]
         self.timeline_links.update({k: ("Projection", self.projection_rows_at[k]) for k in (
             "compute_without_migration", "compute", "revenue_before_loss", "revenue", "migration_one_off",

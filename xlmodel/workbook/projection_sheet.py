@@ -60,6 +60,26 @@ class ProjectionSheet:
         """The timeline's column headers: M1.., or calendar months with ``[model] start``."""
         return [month_label(t, self.a.start) for t in range(1, self.n_months + 1)]
 
+    def date_headers(self, ws, row: int = 4):
+        """With ``[model] start``, the month columns' headers become month-end dates (``=EOMONTH(plan_start,
+        t-1)``, shown as "Dec 24"), the year's first month in bold: they follow plan_start on Inputs."""
+        if not self.a.start:
+            return
+        n = self.n_months
+        named = self.wb.defined_names.get("month_end_by_month")
+        home = next(iter(named.destinations)) if named else None  # the first sheet's row; the others link to it
+        for t in range(1, n + 1):
+            c = ws.cell(row=row, column=4 + t)
+            col = get_column_letter(4 + t)
+            if home:
+                sheet, ref = home
+                c.value = f"='{sheet}'!{col}{int(ref.split('$')[-1])}"
+            else:
+                c.value = f"=EOMONTH(plan_start,COLUMNS($E${row}:{col}${row})-1)"
+            c.number_format = 'mmm yy'
+        if not named:
+            self.define("month_end_by_month", ws, f"E{row}:{get_column_letter(4 + n)}{row}")
+
     def projection_sheet(self):
         ws = self.wb.create_sheet("Projection")
         n = self.n_months
@@ -67,6 +87,7 @@ class ProjectionSheet:
                                                 "Column D is month 0 (the opening balances). Rows of intermediate "
                                                 "steps are grouped and hidden: the + in the margin shows them.")
         self.header(ws, 4, ["Line item", "Name", "Unit", "Month 0"] + self.month_headers())
+        self.date_headers(ws)
         rows = projection_rows(self)
         pos = self.timeline(ws, n, rows, 5, helpers=HELPERS)
         self.projection_rows_at = pos  # the Migration sheet links to its rows
@@ -278,6 +299,10 @@ def projection_rows(b) -> list:
     mig_on = (lambda c: f"AND(ISNUMBER(migration_month),{c('month')}>=migration_month)") if mig else None
     rows = [
         ("month", "Month", "month", S.FORMATS["month"], 0, lambda c, p: f"{p('month')}+1"),
+        ("fiscal_year", "Fiscal year" if b.a.start else "Year (12-month blocks from month 1)", "year", "0", None,
+         (lambda c, p: f"YEAR(EOMONTH(plan_start,{c('month')}-1))+IF(AND(fiscal_year_start>1,"
+                       f"MONTH(EOMONTH(plan_start,{c('month')}-1))>=fiscal_year_start),1,0)") if b.a.start
+         else (lambda c, p: f"INT(({c('month')}-1)/months_per_year)+1")),
         ("ad_spend", "Ad spend", "currency", money, None, path("ad_spend", "ad_spend", "(1+ad_growth)", "ad_spend")),
         ("cac_path", "CAC at cac_spend (its path)", "currency per user", S.FORMATS["money"], None,
          path("cac", "cac")),

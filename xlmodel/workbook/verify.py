@@ -9,6 +9,7 @@ holds (:mod:`xlmodel.workbook.expected`), then report.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import shutil
@@ -31,6 +32,13 @@ __all__ = ["verify_workbook", "compare", "read_names", "recalculate", "close", "
 # ------------------------------------------------------------------ reading
 
 
+def _serial(v):
+    """A date cell as the number a spreadsheet stores (openpyxl reads a date-formatted number as a datetime)."""
+    if isinstance(v, datetime.datetime):
+        return (v - datetime.datetime(1899, 12, 30)).total_seconds() / 86400
+    return v
+
+
 def read_names(path: Path) -> tuple[dict, list]:
     """Values of every defined name (scalars, or flat lists for ranges) and the error cells."""
     wb = openpyxl.load_workbook(path, data_only=True)
@@ -45,9 +53,9 @@ def read_names(path: Path) -> tuple[dict, list]:
         cells = wb[sheet][ref.replace("$", "")]
         if isinstance(cells, tuple):
             flat = [c for row in (cells if isinstance(cells[0], tuple) else (cells,)) for c in row]
-            values[name] = [c.value for c in flat]
+            values[name] = [_serial(c.value) for c in flat]
         else:
-            values[name] = cells.value
+            values[name] = _serial(cells.value)
     errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if c.data_type == "e"]
     return values, errors
