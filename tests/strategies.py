@@ -133,3 +133,32 @@ def plan_inputs(draw, horizon=st.integers(1, 72)):
     kw["funding"] = [{"month": draw(st.integers(1, h)), "amount": draw(money)}
                      for _ in range(draw(st.integers(0, 3)))]
     return kw
+
+
+@st.composite
+def retention_curves(draw, k=st.integers(2, 12), first=st.sampled_from([1.0]) | _floats(0.05, 1)):
+    """A retention curve r_1..r_k whose tail decays (q < 1): each share in (0, 1], month 1 as ``first`` (below 1:
+    measured on sign-ups), then month-on-month ratios that may rise early but end below 1 over the last months."""
+    n = draw(k)
+    r = [draw(first)]
+    for a in range(1, n):
+        late = a >= n - 3
+        ratio = draw(_floats(0.05, 0.999) if late else _floats(0.05, 1.2))
+        r.append(min(1.0, max(r[-1] * ratio, 1e-6)))
+    j = min(3, n - 1)
+    if not (r[-1] / r[-1 - j]) ** (1 / j) < 1:  # capped at 1 or floored: make the last month decay
+        r[-1] = r[-1 - j] * 0.9
+    return r
+
+
+@st.composite
+def curve_plan_inputs(draw, horizon=st.integers(1, 72)):
+    """A version-3 plan with a retention curve: the churn (of month 0's users) may be left to its default 1 - q;
+    a curve measured on sign-ups holds the activation, so the scenario's own is 1 (changes may still set it)."""
+    kw = draw(plan_inputs(horizon))
+    kw["retention"] = draw(retention_curves())
+    if kw["retention"][0] < 1:
+        kw["activation"] = 1.0  # (a change of activation from a later month is still a decision of its own)
+    if draw(st.booleans()):
+        del kw["churn"]
+    return kw

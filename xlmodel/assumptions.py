@@ -14,7 +14,12 @@ Format::
     [scenarios.downside]    # later scenarios inherit every key of the first
     churn = 0.25            # and override what they name
 
-Keys are exactly the argument names of the model (see ``xlmodel.params``).
+    [scenarios.cohorts]     # a retention curve drives the users (MODEL.md)
+    retention_from = "cohorts.csv"   # or retention = [1.0, 0.56, 0.42, ...]
+
+Keys are exactly the argument names of the model (see ``xlmodel.params``),
+plus ``retention`` (a list of shares) or ``retention_from`` (a cohorts CSV,
+relative to the assumptions file: its weighted chained average curve).
 Every problem is an :class:`AssumptionsError` naming the file, the scenario,
 the key and the rule.
 """
@@ -27,6 +32,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .actuals import ActualsError, read_cohorts
 from .closed_form import cost_per_mau
 from .errors import AssumptionsError, InputError, UnknownModelError
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
@@ -36,6 +42,7 @@ from .decisions import Decisions, plan_month, read_decisions
 from .plan import plan_inputs
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
+from .retention import active_curve, average_curve
 from .text import clean_text
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
@@ -56,6 +63,8 @@ MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
+#: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
+CURVE_KEYS = ("retention", "retention_from")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
 
@@ -90,6 +99,9 @@ class Assumptions:
     digest: str | None = None
     #: (scenario, input) -> the comment after its value in the file: where the figure comes from
     notes: dict = field(default_factory=dict)
+    #: scenario -> where its retention curve comes from, for a curve read with retention_from:
+    #: {"file": path, "cohorts": how many, "weighted": by the file's size column (else each cohort weighs 1)}
+    retention_sources: dict[str, dict] = field(default_factory=dict)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -162,7 +174,7 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     inputs (the engine's own checks)."""
     s = dict(raw)
     for key in REQUIRED:
-        if key not in s:
+        if key not in s and not (key == "churn" and "retention" in s):  # a curve's churn defaults to 1 - q
             raise AssumptionsError(path, "is required (no default)", name, key)
     mix = s.pop("mix", None)
     if mix is not None:
@@ -208,6 +220,8 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     if "migration_month" in s and not s["large_price"] > 0:
         raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
                                "1 - small_price/large_price)", name, "large_price")
+    if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
+        s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
     s["changes"], s["funding"] = (decisions or Decisions()).engine()
     _engine_rules(path, name, s)
@@ -225,6 +239,83 @@ def _engine_rules(path, name, s: dict) -> None:
         if key in ("changes", "funding") and text.startswith(f"{key}: "):
             text = text[len(key) + 2:]
         raise AssumptionsError(path, text, name, key) from None
+
+
+def _curve_key(path, scen, key, value):
+    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
+    if key == "retention_from":
+        if not isinstance(value, str) or not value.strip():
+            raise AssumptionsError(path, 'must be the name of a cohorts CSV file, relative to this file, e.g. '
+                                   f'retention_from = "cohorts.csv", got {value!r:.40}', scen, key)
+        return value
+    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                              for x in value):
+        raise AssumptionsError(path, "must be a list of shares of an activated cohort active in its months 1, 2, "
+                               f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}", scen, key)
+    try:
+        active_curve([float(x) for x in value])
+    except (InputError, OverflowError) as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return [float(x) for x in value]
+
+
+def _read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
+    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
+
+    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
+    """
+    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
+    if str(where) not in cache:
+        try:
+            cohorts = read_cohorts(where)
+        except ActualsError as e:
+            raise AssumptionsError(path, f"cannot use the cohorts file: {e}", scen, "retention_from") from None
+        sizes = [getattr(c, "size", None) for c in cohorts]
+        weighted = all(x is not None for x in sizes)
+        try:
+            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
+            active_curve(curve)
+        except InputError as e:
+            raise AssumptionsError(path, f"{where}: the cohorts' average curve: {e}", scen,
+                                   "retention_from") from None
+        cache[str(where)] = ([float(x) for x in curve], {"file": str(where), "cohorts": len(cohorts),
+                                                          "weighted": weighted})
+    return cache[str(where)]
+
+
+def _scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out: "Assumptions", cache: dict):
+    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
+
+    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
+    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
+    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
+    """
+    own = [k for k in CURVE_KEYS if k in given]
+    if len(own) == 2:
+        raise AssumptionsError(path, "give retention or retention_from, not both (one curve per scenario)", name,
+                               "retention_from")
+    if first is not None and own:
+        for k in CURVE_KEYS:
+            if k not in given:
+                merged.pop(k, None)
+    if "retention_from" in merged:
+        merged["retention"], out.retention_sources[name] = _read_curve(path, name, merged.pop("retention_from"),
+                                                                       cache)
+    if "retention" not in merged:
+        return
+    r1 = merged["retention"][0]
+    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
+        merged.pop("churn", None)
+    if first is not None and own and "activation" not in given and r1 < 1:
+        merged.pop("activation", None)
+    activation = merged.get("activation", 1.0)
+    if r1 < 1 and activation < 1:
+        curve = (f"the curve of {out.retention_sources[name]['file']} (retention_from)"
+                 if name in out.retention_sources else "the retention curve")
+        raise AssumptionsError(path, f"activation {activation:.10g} and {curve} give the activation twice: the curve "
+                               f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
+                               "leave activation out, or give a curve of active users that starts at 1", name,
+                               "activation")
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
@@ -343,6 +434,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     first: dict | None = None
     first_ranges: dict = {}
     first_decisions: Decisions | None = None
+    curves: dict = {}  # cohorts files read once, whichever scenarios name them
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):
             raise AssumptionsError(path, "must be a table of inputs", name)
@@ -352,6 +444,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         ranges = {}
         own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
+            if key in CURVE_KEYS:
+                given[key] = _curve_key(path, name, key, value)
+                continue
             if key in PLAN_KEYS:
                 continue  # read above
             if key == "raise_month" and isinstance(value, str):  # a calendar month
@@ -388,6 +483,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     merged.pop(k, None)  # a mix replaces inherited explicit prices
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
+        _scenario_curve(path, name, given, first, merged, out, curves)
         if first is None:
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
@@ -452,7 +548,8 @@ def load(path) -> Assumptions:
 
 
 def source_notes(text: str) -> dict[tuple[str, str], str]:
-    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source).
+    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source; ``""``
+    for a value written without one, which a later scenario then does not inherit from the first).
 
     ``key = value  # note`` and the comment lines indented under it that continue it. Read from the text
     itself (TOML parsers drop comments); a value spanning lines keeps the note of its first line.
@@ -483,11 +580,8 @@ def source_notes(text: str) -> dict[tuple[str, str], str]:
         note = rest.split("#", 1)[1].strip() if "#" in rest and not rest.strip().startswith(("{", '"')) \
             else (rest.rsplit("}", 1)[1].split("#", 1)[1].strip() if "}" in rest and "#" in rest.rsplit("}", 1)[1]
                   else "")
-        if note:
-            notes[(scenario, key)] = clean_text(note)
-            last = (scenario, key)
-        else:
-            last = None
+        notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
+        last = (scenario, key) if note else None
     return notes
 
 

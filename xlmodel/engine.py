@@ -12,6 +12,8 @@ This module is the engine's face: each number is defined in one module
 - :mod:`xlmodel.closed_form`: rates, CAC, compute cost, LTV, payback, Excel NPV;
 - :mod:`xlmodel.unit_economics`: the unit economics per MAU;
 - :mod:`xlmodel.projection`: the monthly projection;
+- :mod:`xlmodel.retention`: retention curves (the users of each cohort, the curve's LTV and payback month,
+  the average curve of a cohorts triangle);
 - :mod:`xlmodel.plan`: the runway and what a plan answers (funding need, break-even, ...);
 - :mod:`xlmodel.migration`: the standalone small-model migration NPV.
 
@@ -30,7 +32,9 @@ from .outputs import OUTPUT_UNITS  # noqa: F401
 from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
                    runway_months, runway_stream)
 from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
-from .unit_economics import UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401
+from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401
+from .unit_economics import (CurveUnitEconomics, UnitEconomics, summary_unit_economics,  # noqa: F401
+                             unit_economics)
 
 
 __all__ = [
@@ -51,6 +55,9 @@ __all__ = [
     "migration_cash_flows",
     "migration_npv",
     "migration_payback_month",
+    "retention_at",
+    "cohort_payback_month",
+    "average_curve",
 ]
 
 
@@ -60,7 +67,8 @@ __all__ = [
 def summary(scenario: dict) -> dict:
     """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
-    The unit economics (month 1), then what the plan answers
+    The unit economics (month 1; with a retention curve, ``cohort_payback_month``
+    after the paybacks), then what the plan answers
     (:func:`xlmodel.plan.plan`): the runway (without the rounds when there are
     some, without the migration when there is a ``migration_month``), the
     lowest cash and its month, the first month short of ``min_cash``, the

@@ -99,6 +99,9 @@ PARAMS: dict[str, Param] = {
         _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
         _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
         _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        _p("retention_scale", "positive", "factor",
+           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
+           fmt="decimal"),
         # compute
         _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
         _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
@@ -153,8 +156,9 @@ CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "org
                   "activation": None, "churn": None, "conversion": None, "arppu": None,
                   "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
 
-#: scenario entries that are not numbers: the changes and funding rounds of a plan over time
-PLAN_KEYS = ("changes", "funding")
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
+#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+PLAN_KEYS = ("changes", "funding", "retention")
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")

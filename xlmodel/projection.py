@@ -2,8 +2,10 @@
 
 One month step, :class:`_Months`, holds the equations; :func:`project` keeps
 every month of every line, and :mod:`xlmodel.plan` walks the same step
-keeping only what its answers need (the runway, the funding need, ...). Part
-of the engine (``xlmodel.engine`` re-exports every name).
+keeping only what its answers need (the runway, the funding need, ...). A
+retention curve's cohorts are walked by :class:`xlmodel.retention.Cohorts`,
+each driver's path by :class:`xlmodel.timeline.DriverPath`. Part of the
+engine (``xlmodel.engine`` re-exports every name).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import numpy as np
 from .closed_form import _finite
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check, reject_unknown
-from .timeline import EMPTY, Timeline, timeline as make_timeline
+from .retention import Cohorts, curve_input
+from .timeline import EMPTY, DriverPath, Timeline, timeline as make_timeline
 
 __all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
 
@@ -76,13 +79,18 @@ REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "c
 def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
     """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
 
-    ``kw``: a scenario (every input by name, ``changes`` and ``funding``
-    optional); inputs the projection does not use are ignored, names that are
-    no input at all are an error.
+    ``kw``: a scenario (every input by name, ``changes``, ``funding`` and
+    ``retention`` optional); inputs the projection does not use are ignored,
+    names that are no input at all are an error. A retention curve is held as
+    a :class:`~xlmodel.retention.Curve` (its ``activation`` and ``churn`` read).
     """
     kw = dict(kw)
     changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    curve = curve_input(kw.pop("retention", None), kw.pop("retention_scale", None))
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
+    if curve is not None:
+        if kw.get("churn") is None:
+            kw["churn"] = 1 - curve.q  # MODEL.md: the churn of the users already there defaults to 1 - q
     for k in REQUIRED:
         if kw.get(k) is None:
             raise InputError(k, f"{k} is required")
@@ -99,6 +107,8 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    if curve is not None:
+        vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
     tl = make_timeline(changes, funding, h)
     organic = "organic_users" in vals
     if organic and not vals["paid_share"].min() == 1:
@@ -116,11 +126,14 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
         raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
                          f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
     _check_cac_spend(vals, tl)
-    try:
-        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl))
+    try:  # a curve per scenario (its months on the last axis) joins the scenarios' shape
+        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    return dict(zip(vals, arrays)), h, tl
+    v = dict(zip(vals, arrays))
+    if curve is not None:
+        v["retention"] = curve
+    return v, h, tl
 
 
 def _levels(tl: Timeline) -> list:
@@ -143,12 +156,12 @@ def _check_cac_spend(vals: dict, tl: Timeline) -> None:
                          "(the scenario's month-1 ad_spend) is 0")
 
 
-def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
+def project(*, cash, mau, ad_spend, cac, churn=None, conversion, arppu, cost_per_mau, fixed_costs=0.0,
             paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
             organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
             routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, revenue_loss=0.0,
             activation=1.0, store_fee=0.0, vat=0.0, interest_rate=0.0, usage_growth=0.0, fixed_cost_growth=0.0,
-            cac_spend=None, changes=None, funding=None, **other) -> Projection:
+            cac_spend=None, changes=None, funding=None, retention=None, **other) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -162,7 +175,9 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     cac : float or array_like
         Ad spend per sign-up bought with ads, at spend ``cac_spend`` (> 0).
     churn, conversion : float or array_like
-        Monthly churn and share of MAU that pays (fractions, 0 to 1).
+        Monthly churn and share of MAU that pays (fractions, 0 to 1). With a
+        ``retention`` curve, ``churn`` is the churn of the users already
+        there at month 0 only (default ``1 - q``).
     arppu : float or array_like
         Revenue per paying user per month, as the user pays it (VAT included).
     cost_per_mau : float or array_like
@@ -203,6 +218,11 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     changes, funding : list of mappings, optional
         Changes of a driver's level from a month on and funding rounds
         (:func:`xlmodel.timeline.timeline`).
+    retention : array_like, optional
+        The share of an activated cohort active in its months 1..k, geometric
+        past k (:func:`xlmodel.retention.active_curve`; last axis: months). A
+        curve with ``r_1 < 1`` was measured on sign-ups: ``activation = r_1``.
+        ``retention_scale`` scales its months 2..k (a simulation's factor).
     **other
         Other scenario inputs are accepted and ignored; unknown names are an error.
 
@@ -223,6 +243,8 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         new_t       = paid_t + path of organic_users                with organic_users
                     = paid_t / paid_share_t                          without
         mau_t       = mau_{t-1} * (1 - churn_t) + activation_t * new_t
+                    = mau_0 * prod_{s<=t} (1 - churn_s) + sum_{c<=t} activation_c * new_c * R(t-c+1)
+                                                                     with a retention curve R
         paying_t    = mau_t * conversion_t
         gross_t     = paying_t * arppu_t
         revenue_t   = gross_t / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)
@@ -264,7 +286,7 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
         revenue_loss=revenue_loss, activation=activation, store_fee=store_fee, vat=vat, interest_rate=interest_rate,
         usage_growth=usage_growth, fixed_cost_growth=fixed_cost_growth, cac_spend=cac_spend, changes=changes,
-        funding=funding, **other))
+        funding=funding, retention=retention, **other))
     return project_checked(v, h, tl)
 
 
@@ -301,55 +323,6 @@ def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = Non
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
-
-
-class _Path:
-    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
-
-    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
-    in order. The power is a running product (one multiplication a month,
-    within a few units in the last place of ``(1+g) ** (t-M)``; the same
-    running power version 2 used), restarted at each change. ``base`` is
-    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
-    value until its own first change (``paying_cost_per_mau`` not given
-    follows ``cost_per_mau``, changes included).
-    """
-
-    def __init__(self, level, changes: dict, base=None, follow: "_Path | None" = None, arrays: bool = False):
-        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
-        self.pow = None  # None: the power is 1 (the month of the level)
-        self.own = follow is None  # a follower has no level of its own before its first change
-        self.value = level
-
-    @property
-    def varies(self) -> bool:
-        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
-
-    def at(self, k: int, out=None):
-        """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
-        level = self.changes.get(k + 1)
-        if level is not None:  # a change this month: a new level, the power restarts
-            self.level, self.own, self.pow = level, True, None
-        elif self.base is not None and self.own and k:
-            if self.pow is None:
-                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
-            elif self.arrays:
-                np.multiply(self.pow, self.base, out=self.pow)
-            else:
-                self.pow = self.pow * self.base
-        if not self.own:
-            self.value = self.follow.value
-        elif self.pow is None:
-            self.value = self.level
-        elif out is not None:
-            self.value = np.multiply(self.level, self.pow, out=out)
-            return out
-        else:
-            self.value = self.level * self.pow
-        if out is not None:
-            np.copyto(out, self.value)
-            return out
-        return self.value
 
 
 _OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
@@ -392,6 +365,9 @@ class Months:
     arrays of scenarios are written into the buffers each call is given
     (``rows`` lists the lines that need one).
 
+    With a retention curve, MAU is month 0's users (at ``churn_t``) plus every
+    cohort's, a :class:`~xlmodel.retention.Cohorts` state of k + 1 columns.
+
     ``variants``: also follow the same plan without the migration
     (``net_burn_without_migration``, ``cash_without_migration``) and without
     its funding rounds (``cash_without_funding``).
@@ -400,7 +376,7 @@ class Months:
     def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
         arrays = bool(shape)
         if not arrays:
-            v = {k: np.float64(x) for k, x in v.items()}
+            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
             tl = Timeline({d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
                           {m: np.float64(x) for m, x in tl.funding.items()})
         self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
@@ -416,7 +392,7 @@ class Months:
                  "organic_growth": self.organic and np.any(v["organic_growth"])}
         # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
         self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
-        self.paths: dict[str, _Path] = {}
+        self.paths: dict[str, DriverPath] = {}
         for driver, growth in CHANGE_DRIVERS.items():
             level, changes = v.get(driver), tl.months_of(driver)
             if level is None and not changes:
@@ -425,7 +401,7 @@ class Months:
             if growth == "cost" and self.factored:
                 base = None  # applied once, to the blended cost (below)
             follow = self.paths["cost_per_mau"] if level is None else None
-            self.paths[driver] = _Path(level, changes, base, follow, arrays)
+            self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
         self.cost_pow = None
         if self.factored and grows["cost"]:
             self.cost_base = cost_base
@@ -436,6 +412,10 @@ class Months:
         self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
         self._churn_seen = self._keep_now = None
         self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
+        # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
+        self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
+        if self.cohorts is not None:
+            self.old = np.array(v["mau"], dtype=float) if arrays else v["mau"]
         self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
         if self.net_of_vat:
             self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
@@ -512,7 +492,11 @@ class Months:
             keep = self._keep_now
         out = o.get("mau")
         arriving = p["activation"].at(k) * new if self.activation else new
-        mau = _op("+", _op("*", self.mau, keep, out), arriving, out)  # mau_{t-1} * (1 - churn_t) + activation * new_t
+        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
+            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
+        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
+            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
+            mau = _op("+", self.old, self.cohorts.step(arriving), out)
         self.mau = mau
         conv = p["conversion"].at(k)
         paying = _op("*", mau, conv, o.get("paying_users"))
@@ -531,6 +515,9 @@ class Months:
             row["cost_pow"] = 1.0 if self.cost_pow is None else self.cost_pow  # the factored cost paths' power
             row["revenue_before_loss"] = revenue
             row["compute_without_migration"] = compute
+            if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
+                row["existing_users"] = self.old.copy() if self.arrays else self.old
+                row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
             row["net_burn_without_migration"] = ad + compute + fixed - revenue
         out = o.get("net_burn")

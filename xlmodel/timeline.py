@@ -4,7 +4,7 @@ A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
 1e8}``); a funding round adds cash at the end of a month (``{"month": 9,
 "amount": 1.5e9}``). :func:`timeline` checks both against the rules of
 MODEL.md and returns a :class:`Timeline` that the projection walks month by
-month. Months here are plan months 1..horizon; an assumptions file's
+month, each driver's level along a :class:`DriverPath`. Months here are plan months 1..horizon; an assumptions file's
 ``"YYYY-MM"`` months are turned into plan months where the file is read.
 Levels and amounts may be numbers or arrays of scenarios. Pure Python and
 numpy, nothing at import time.
@@ -20,7 +20,7 @@ import numpy as np
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check
 
-__all__ = ["Timeline", "timeline", "EMPTY"]
+__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,51 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
         rounds[month] = amount if month not in rounds else rounds[month] + amount
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
 
+
+class DriverPath:
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
+
+    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
+    in order. The power is a running product (one multiplication a month,
+    within a few units in the last place of ``(1+g) ** (t-M)``; the same
+    running power version 2 used), restarted at each change. ``base`` is
+    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
+    value until its own first change (``paying_cost_per_mau`` not given
+    follows ``cost_per_mau``, changes included).
+    """
+
+    def __init__(self, level, changes: dict, base=None, follow: "DriverPath | None" = None, arrays: bool = False):
+        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
+        self.pow = None  # None: the power is 1 (the month of the level)
+        self.own = follow is None  # a follower has no level of its own before its first change
+        self.value = level
+
+    @property
+    def varies(self) -> bool:
+        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
+
+    def at(self, k: int, out=None):
+        """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
+        level = self.changes.get(k + 1)
+        if level is not None:  # a change this month: a new level, the power restarts
+            self.level, self.own, self.pow = level, True, None
+        elif self.base is not None and self.own and k:
+            if self.pow is None:
+                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
+            elif self.arrays:
+                np.multiply(self.pow, self.base, out=self.pow)
+            else:
+                self.pow = self.pow * self.base
+        if not self.own:
+            self.value = self.follow.value
+        elif self.pow is None:
+            self.value = self.level
+        elif out is not None:
+            self.value = np.multiply(self.level, self.pow, out=out)
+            return out
+        else:
+            self.value = self.level * self.pow
+        if out is not None:
+            np.copyto(out, self.value)
+            return out
+        return self.value

@@ -4,8 +4,9 @@ Three steps, each a function a reader can check against the table of
 MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
 definition each, ``nan`` in the scenarios where it is undefined
 (:func:`_values`); and what the caller asked for where an output is
-undefined: an error, ``None`` or ``nan`` (:func:`_shape`). Part of the
-engine (``xlmodel.engine`` re-exports every name).
+undefined: an error, ``None`` or ``nan`` (:func:`_shape`). With a retention
+curve, LTV and the payback month follow the curve (:mod:`xlmodel.retention`).
+Part of the engine (``xlmodel.engine`` re-exports every name).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, mont
 from .errors import InputError
 from .params import TOKEN_KEYS, check, reject_unknown
 from .projection import blended_cost_per_mau
+from .retention import _observed_and_tail, _payback, curve_input
 
-__all__ = ["UnitEconomics", "unit_economics", "summary_unit_economics", "resolve_cost_per_mau"]
+__all__ = ["UnitEconomics", "CurveUnitEconomics", "unit_economics", "summary_unit_economics",
+           "resolve_cost_per_mau"]
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,29 @@ class UnitEconomics:
     breakeven_conversion: float | None
 
     def as_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in self.keys()}
 
     def __getitem__(self, key):
         return getattr(self, key)
 
     def keys(self):
         return [f.name for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class CurveUnitEconomics(UnitEconomics):
+    """The unit economics of a scenario with a retention curve: also the month its cohort pays back.
+
+    ``cohort_payback_month`` comes right after the paybacks (``as_dict``,
+    ``keys``); a scenario without a curve has no such output at all.
+    """
+
+    cohort_payback_month: float | None = None
+
+    def keys(self):
+        names = [f.name for f in fields(UnitEconomics)]
+        i = names.index("payback_months_paid") + 1
+        return names[:i] + ["cohort_payback_month"] + names[i:]
 
 
 def resolve_cost_per_mau(cost, tokens: dict):
@@ -90,7 +109,7 @@ def resolve_cost_per_mau(cost, tokens: dict):
 def unit_economics(
     *,
     cac,
-    churn,
+    churn=None,
     conversion,
     arppu,
     cost_per_mau=None,
@@ -110,6 +129,8 @@ def unit_economics(
     store_fee=0.0,
     cac_elasticity=0.0,
     cac_spend=None,
+    retention=None,
+    retention_scale=None,
     undefined="raise",
     **other,
 ) -> UnitEconomics:
@@ -120,7 +141,9 @@ def unit_economics(
     cac : float or array_like
         Ad spend per user bought with ads (currency, > 0).
     churn : float or array_like
-        Monthly churn (fraction, 0 to 1).
+        Monthly churn (fraction, 0 to 1). With ``retention``: the churn of the
+        users already there at month 0 (default ``1 - q``), which only
+        ``payback_months`` and ``payback_months_paid`` use.
     conversion : float or array_like
         Share of MAU that pays (fraction, 0 to 1).
     arppu : float or array_like
@@ -150,6 +173,14 @@ def unit_economics(
     cac_elasticity, cac_spend : float or array_like, optional
         With both and ``ad_spend``, month 1's CAC is ``cac * (ad_spend /
         cac_spend) ** cac_elasticity`` (CAC observed at spend ``cac_spend``).
+    retention : array_like, optional
+        A retention curve ``r_1 .. r_k`` (:func:`xlmodel.projection.project`):
+        ``ltv = cohort_ltv(R, revenue_per_mau, gross_margin,
+        annual_discount_rate)`` with the tail, an active user's (``R = r /
+        r_1``; ``activation = r_1`` when ``r_1 < 1``), and the output
+        ``cohort_payback_month`` (a :class:`CurveUnitEconomics`).
+    retention_scale : float or array_like, optional
+        Scales the curve's months 2..k (:func:`xlmodel.retention.scale_curve`).
     undefined : {"raise", "none", "nan"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
         undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
@@ -183,6 +214,10 @@ def unit_economics(
         cost_per_mau))``, the conversion at which revenue per MAU equals the
         blended cost (``cost_per_mau/arppu`` when payers cost the same;
         undefined when a payer's revenue does not cover their extra cost).
+        With a curve, ``cohort_payback_month``: the first whole month T with
+        ``sum_{t<=T} contribution_per_mau * R(t) >= cac_per_active`` (never
+        when the contribution is <= 0 or the whole sum stays below; 0 for a
+        CAC of 0).
 
     Examples
     --------
@@ -201,7 +236,7 @@ def unit_economics(
                      output_price=output_price, cached_share=cached_share, cached_price=cached_price),
                 ad_spend, organic_users, paying_cost_per_mau,
                 dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
-                     cac_spend=cac_spend))
+                     cac_spend=cac_spend), curve_input(retention, retention_scale))
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -211,12 +246,19 @@ def unit_economics(
 
 
 def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau, v3: dict) -> dict:
+            paying_cost_per_mau, v3: dict, curve=None) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
+    if churn is None:
+        if curve is None:
+            raise InputError("churn", "churn is required")
+        churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
     x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
              conversion=check("conversion", conversion), arppu=check("arppu", arppu),
              rate=check("annual_discount_rate", rate))
     x.update({k: check(k, v) for k, v in v3.items() if v is not None})
+    x["curve"] = curve
+    if curve is not None:  # a curve measured on sign-ups holds the activation: r_1
+        x["activation"] = curve.activation(x["activation"])
     # what a paying user leaves the app: the price less VAT and the store's fee (version 3)
     x["arppu_net"] = x["arppu"]
     if np.any(x["vat"]) or np.any(x["store_fee"]):
@@ -274,17 +316,25 @@ def _values(x: dict) -> dict:
     act = x["activation"]
     per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
     paid_per_active = q / act
+    curve = x["curve"]
     shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act,
-                                                         revenue, contribution, blended_cost)))
+                                                         revenue, contribution, blended_cost)),
+                                () if curve is None else curve.q.shape)
     b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
     has_revenue = b(revenue) > 0
-    has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    if curve is None:
+        has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    else:  # the curve's tail is bounded below 1 + d
+        has_ltv = has_revenue & (b(curve.q) < 1 + b(x["d"]))
     has_blended = b(per_active) > 0  # False for nan: no users in month 1
     margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
     with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
         gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
     _finite(gm[has_revenue], "gross_margin", **{k: b(v)[has_revenue] for k, v in named.items()})
-    value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    if curve is None:
+        value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    else:
+        value = _curve_ltv(curve, revenue, gm, x["d"], has_ltv)
     with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
         out = dict(
             blended_cac=np.asarray(blended, dtype=float),
@@ -305,17 +355,29 @@ def _values(x: dict) -> dict:
             breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
                                           np.nan),
         )
+    if curve is not None:
+        out["cohort_payback_month"] = _payback(np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q),
+                                               b(contribution), b(per_active))
     # where each output is defined; elsewhere it is nan by definition, not by overflow
     defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
                    gross_margin=has_revenue, ltv=has_ltv,
                    ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
-        if name.startswith("payback"):  # a payback's "never" is its own (checked inside payback_months)
+        if "payback" in name:  # a payback's "never" is its own (inf by definition, not an overflow)
             continue
         ok = defined.get(name, everywhere)
         _finite(b(v)[ok], name, **{k: b(a)[ok] for k, a in named.items()}, churn=b(c)[ok])
     return out
+
+
+def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
+    """MODEL.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
+    where not ``ok``: ``m * (observed + tail)``, ``m = revenue_per_mau * gross_margin``."""
+    with np.errstate(all="ignore"):
+        observed, tail = _observed_and_tail(curve.r, curve.q, np.asarray(d, dtype=float))
+        value = revenue * gm * (observed + tail)
+    return np.where(ok, np.broadcast_to(value, ok.shape), np.nan)
 
 
 def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
@@ -346,28 +408,35 @@ def _raise_undefined(x: dict) -> None:
             "conversion",
             "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
         )
-    if not bool((x["churn"] + x["d"] > 0).all()):
+    curve = x["curve"]
+    if curve is not None:
+        if not bool(np.all(curve.q < 1 + x["d"])):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
+                             "tail and the LTV are unbounded")
+    elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
-                     "payback_months_paid", "breakeven_conversion")
+_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac",
+                     "payback_months", "payback_months_paid", "breakeven_conversion", "cohort_payback_month")
 
 
 def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
+    cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
-        return UnitEconomics(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
+        return cls(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
     out = {}
     for name, a in v.items():
         if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
             out[name] = None
         else:
             out[name] = _out(a)
-    return UnitEconomics(**out)
+    return cls(**out)
 
 
 def summary_unit_economics(scenario: dict) -> dict:
