@@ -87,7 +87,7 @@ def main():
     del sim
     t_sim = best(lambda: xm.simulate(inputs, draws=n, seed=0, correlations=corr), repeat=2)
     drawn = xm.simulate({k: v for k, v in inputs.items()}, draws=n, seed=0, correlations=corr).inputs
-    t_base = best(lambda: runway_only(base, drawn, args.months), repeat=2)
+    t_base = best(lambda d=drawn: runway_only(base, d, args.months), repeat=2)
     del drawn
     print(f"  xlmodel.simulate (every output, both runways, tornado not included) {t_sim:8.2f} s")
     print(f"  hand-written streaming runway-only loop                             {t_base:8.2f} s"

@@ -273,6 +273,33 @@ def test_classic_addin_import_functions_writes_every_wrapper(classic_xlwings):
            "Optional routed_share, Optional large_price, Optional small_price, Optional migration_cost)" in vba
 
 
+def test_error_cells_arrive_as_text_on_both_routes(classic_xlwings):
+    """err_to_str: an #N/A cell reaches the function as "#N/A" (then a message), not as an empty cell that would
+    silently take the default (issue 19): in the classic add-in's decorators and in Lite's main.py."""
+    _, mod = classic_xlwings
+    for name in EXCEL_FUNCTIONS:
+        assert all(a["options"].get("err_to_str") is True for a in getattr(mod, name).__xlfunc__["args"]), name
+    from xlmodel.lite import lite_files
+
+    main = lite_files(("test prices", "", ""))["main.py"]
+    decorators = [line for line in main.splitlines() if line.startswith("@arg(")]
+    assert len(decorators) == sum(len(inspect.signature(f).parameters) for f in EXCEL_FUNCTIONS.values())
+    assert all(", ndim=2, err_to_str=True, doc=" in line for line in decorators)
+
+
+def test_required_arguments_never_say_default():
+    """Leaving a required argument empty says "is required": its help must not promise a default."""
+    for name, f in EXCEL_FUNCTIONS.items():
+        for p in inspect.signature(f).parameters.values():
+            if p.default is inspect.Parameter.empty:
+                assert "(default" not in udfs._arg_doc(p.name, name), (name, p.name)
+    assert udfs._arg_doc("fixed_costs", "LLM_RUNWAY") == "fixed costs per month (salaries, rent, tools); currency per month"
+    assert udfs._arg_doc("annual_discount_rate", "LLM_MIGRATION_NPV") == \
+        "annual effective discount rate, e.g. 12% or 0.12; annual fraction"
+    assert udfs._arg_doc("annual_discount_rate", "LLM_LTV").endswith("(default 0)")  # optional there
+    assert LLM_RUNWAY(1e9, 1e6, 1e7, 20, 0.1, 0.05, 10, 0.5, None) == "#VALUE! fixed_costs is required"
+
+
 def test_xlwings_conf_names_the_module():
     assert udfs.xlwings_conf_text() == '"UDF MODULES","xlmodel.udfs"\n'
 

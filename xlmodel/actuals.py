@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .closed_form import _out, monthly_rate
+from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError, XlmodelError
 from .params import check
+from .text import clean_text
 
 __all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
            "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml"]
@@ -34,8 +35,13 @@ DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", 
 #: the fitted scenario's inputs, in table order
 FITTED = ("cash", "mau", "ad_spend", "cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau",
           "fixed_costs")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits only: a full-width ２０２４ is not a year
 MAX_BYTES = 20 * 2**20
+#: the most a cohorts file may hold: what a cohorts workbook can lay out and ``xlmodel verify`` reads (8 MiB of
+#: XML; 100,000 shares make ~6.6 MiB), and 100 years of monthly cohorts
+MAX_COHORTS = 1_200
+MAX_COHORT_MONTHS = 1_200
+MAX_COHORT_SHARES = 100_000
 
 
 class ActualsError(XlmodelError):
@@ -111,18 +117,20 @@ def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=Tru
         raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
     k = r.shape[-1]
     t = np.arange(1, k + 1, dtype=float)
-    m = a * g
-    disc = (1 + d[..., None]) ** t  # (1+d)^t
-    observed = (r / disc).sum(axis=-1)
-    if not tail:
-        return _out(m * observed)
-    q = _late_ratio(r)
-    if not bool(np.all(q < 1 + d)):
-        raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                         f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and the "
-                         "LTV are unbounded; use tail = FALSE for the observed part")
-    tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
-    return _out(m * (observed + tail_value))
+    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
+    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
+        m = a * g
+        disc = (1 + d[..., None]) ** t  # (1+d)^t
+        observed = (r / disc).sum(axis=-1)
+        if not tail:
+            return _out(_finite(m * observed, "the cohort LTV", **inputs))
+        q = _late_ratio(r)
+        if not bool(np.all(q < 1 + d)):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                             "the LTV are unbounded; use tail = FALSE for the observed part")
+        tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
+        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
 
 
 @dataclass
@@ -134,24 +142,41 @@ class Cohort:
 def read_cohorts(path) -> list[Cohort]:
     """A retention triangle CSV: one row per signup cohort, ``cohort, month 1 share, month 2 share, ...``.
 
-    A header row (first cell not a YYYY-MM month) is skipped; a ragged right
-    edge (trailing empty cells) is normal.
+    A header row (a first cell that is neither a YYYY-MM month nor begins
+    with a digit, such as ``cohort``) is skipped; a first cell that begins
+    with a digit is a cohort label and must be a month (``2024-3`` is an
+    error, not a header). A ragged right edge (trailing empty cells) is
+    normal. At most :data:`MAX_COHORTS` cohorts, :data:`MAX_COHORT_MONTHS`
+    months a cohort and :data:`MAX_COHORT_SHARES` shares in all: what a
+    cohorts workbook lays out and ``xlmodel verify`` reads.
     """
     rows = _csv_rows(path)
     out: list[Cohort] = []
     seen = set()
+    shares = 0
     for n, (i, row) in enumerate(rows):
         name = row[0].strip()
-        if n == 0 and not _MONTH.match(name):
+        if n == 0 and not _MONTH.match(name) and not name[:1].isdigit():
             continue  # header
         if not _MONTH.match(name):
             raise ActualsError(path, f"the cohort must be a month YYYY-MM, got {name!r}", i, "cohort")
         if name in seen:
             raise ActualsError(path, f"cohort {name} appears twice", i, "cohort")
+        if len(out) == MAX_COHORTS:
+            raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
+                               "(100 years of monthly cohorts)", i, "cohort")
         seen.add(name)
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
+        if len(cells) > MAX_COHORT_MONTHS:
+            raise ActualsError(path, f"{len(cells):,} months of retention; a cohort holds at most "
+                               f"{MAX_COHORT_MONTHS:,} months (100 years)", i, f"month {MAX_COHORT_MONTHS + 1}")
+        shares += len(cells)
+        if shares > MAX_COHORT_SHARES:
+            raise ActualsError(path, f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
+                               f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
+                               "reads)", i)
         values = []
         for j, c in enumerate(cells, start=1):
             if not c:
@@ -216,6 +241,7 @@ class Actuals:
     columns: dict[str, np.ndarray]
     source: str = "<table>"
     ignored: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each month's line in the file (errors name it), if read
 
     def __len__(self):
         return len(self.months)
@@ -223,7 +249,7 @@ class Actuals:
 
 def _next_month(m: str) -> str:
     y, mo = int(m[:4]), int(m[5:])
-    return f"{y + (mo == 12)}-{mo % 12 + 1:02d}"
+    return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
 
 def read_actuals(path) -> Actuals:
@@ -235,6 +261,8 @@ def read_actuals(path) -> Actuals:
     rows = _csv_rows(path)
     head_line, header = rows[0]
     header = [h.strip() for h in header]
+    while header and not header[-1]:  # trailing empty header cells (a spreadsheet's export) name no column
+        header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
     if missing:
         raise ActualsError(path, f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
@@ -248,27 +276,34 @@ def read_actuals(path) -> Actuals:
         raise ActualsError(path, f"needs at least two months of data (churn compares a month with the one before), "
                            f"got {len(data)}")
     months: list[str] = []
+    seen: set[str] = set()
+    lines: list[int] = []
     cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
-        if len(r) < len(header):
-            r = r + [""] * (len(header) - len(r))
+        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header):])):
+            hint = (" (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
+                    if len(r) > len(header) else "")
+            raise ActualsError(path, f"has {len(r)} cells, the header has {len(header)}{hint}", i)
         m = r[pos["month"]].strip()
         if not _MONTH.match(m):
             raise ActualsError(path, f"must be a month YYYY-MM, got {m!r}", i, "month")
         if months:
-            if m in months:
+            if m in seen:
                 raise ActualsError(path, f"month {m} appears twice", i, "month")
             if m < months[-1]:
                 raise ActualsError(path, f"month {m} is out of order (after {months[-1]})", i, "month")
             if m != _next_month(months[-1]):
                 raise ActualsError(path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month")
         months.append(m)
+        seen.add(m)
+        lines.append(i)
         for c in cols:
             text = r[pos[c]].strip().replace("_", "")
             try:
                 v = float(text)
             except ValueError:
-                raise ActualsError(path, f"must be a number, got {r[pos[c]].strip()!r}", i, c) from None
+                sep = " without thousands separators" if "," in text else ""
+                raise ActualsError(path, f"must be a number{sep}, got {r[pos[c]].strip()!r}", i, c) from None
             if not math.isfinite(v):
                 raise ActualsError(path, f"must be a finite number, got {text}", i, c)
             if c in _COUNTS + _MONEY and v < 0:
@@ -280,8 +315,8 @@ def read_actuals(path) -> Actuals:
         if cols["paying_users"][-1] > cols["mau"][-1]:
             raise ActualsError(path, f"paying_users ({cols['paying_users'][-1]:g}) cannot exceed mau "
                                f"({cols['mau'][-1]:g})", i, "paying_users")
-    ignored = [h for h in header if h and h not in ACTUALS_COLUMNS]
-    return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored)
+    ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
+    return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
 
 def _ratio(num, den):
@@ -324,32 +359,93 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
     c = table.columns
     ad, new, paid, mau = c["ad_spend"], c["new_users"], c["paid_new_users"], c["mau"]
     paying, rev, comp, fixed, cash = c["paying_users"], c["revenue"], c["compute_cost"], c["fixed_costs"], c["cash"]
-    burn = ad + comp + fixed - rev
-    rows, unexplained = [], []
-    for t in range(n):
-        lost = None if t == 0 else mau[t - 1] + new[t] - mau[t]
-        row = {"month": table.months[t], "cac": _ratio(ad[t], paid[t]), "paid_share": _ratio(paid[t], new[t]),
-               "churn": None if t == 0 else _ratio(lost, mau[t - 1]), "conversion": _ratio(paying[t], mau[t]),
-               "arppu": _ratio(rev[t], paying[t]), "cost_per_mau": _ratio(comp[t], mau[t]),
-               "net_burn": float(burn[t]),
-               "unexplained_cash": None if t == 0 else float(cash[t - 1] - burn[t] - cash[t])}
-        rows.append(row)
-        if t:
-            unexplained.append({"month": table.months[t], "amount": row["unexplained_cash"]})
+    with np.errstate(all="ignore"):  # an overflow is an error naming the month and its inputs (below)
+        burn = ad + comp + fixed - rev
+        prev = np.concatenate([[np.nan], mau[:-1]])  # mau_{t-1}; month 1 has none
+        lost = prev + new - mau
+        unexplained = np.concatenate([[np.nan], cash[:-1] - burn[1:] - cash[1:]])
+        drivers = {"cac": _ratios(ad, paid), "paid_share": _ratios(paid, new), "churn": _ratios(lost, prev),
+                   "conversion": _ratios(paying, mau), "arppu": _ratios(rev, paying),
+                   "cost_per_mau": _ratios(comp, mau), "net_burn": burn, "unexplained_cash": unexplained}
+    for k, v in drivers.items():
+        _check_month(table, k, v, t0=1 if k in ("churn", "unexplained_cash") else 0)
+    cols = {k: [None if x != x else x for x in v.tolist()] for k, v in drivers.items()}  # nan (x != x): n/a
+    cols["churn"][0] = cols["unexplained_cash"][0] = None
+    rows = [{"month": m, **{k: cols[k][t] for k in DRIVERS}} for t, m in enumerate(table.months)]
+    unexplained_rows = [{"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)]
     w = slice(n - window, n)
-    prev = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
+    prev_w = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
     cur = slice(max(n - window, 1), n)
-    fitted = {
-        "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
-        "cac": _ratio(ad[w].sum(), paid[w].sum()),
-        "paid_share": _ratio(paid[w].sum(), new[w].sum()),
-        "churn": _ratio((mau[prev] + new[cur] - mau[cur]).sum(), mau[prev].sum()),
-        "conversion": _ratio(paying[w].sum(), mau[w].sum()),
-        "arppu": _ratio(rev[w].sum(), paying[w].sum()),
-        "cost_per_mau": _ratio(comp[w].sum(), mau[w].sum()),
-        "fixed_costs": float(fixed[w].mean()),
-    }
-    return Fit(list(table.months), rows, fitted, unexplained, list(table.months[w]), table.source)
+    with np.errstate(all="ignore"):
+        sums = {"ad_spend": ad[w].sum(), "paid_new_users": paid[w].sum(), "new_users": new[w].sum(),
+                "mau": mau[w].sum(), "paying_users": paying[w].sum(), "revenue": rev[w].sum(),
+                "compute_cost": comp[w].sum(), "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
+                "mau_(t-1)": mau[prev_w].sum(), "fixed_costs": fixed[w].sum()}
+        fitted = {
+            "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
+            "cac": _ratio(sums["ad_spend"], sums["paid_new_users"]),
+            "paid_share": _ratio(sums["paid_new_users"], sums["new_users"]),
+            "churn": _ratio(sums["lost"], sums["mau_(t-1)"]),
+            "conversion": _ratio(sums["paying_users"], sums["mau"]),
+            "arppu": _ratio(sums["revenue"], sums["paying_users"]),
+            "cost_per_mau": _ratio(sums["compute_cost"], sums["mau"]),
+            "fixed_costs": float(fixed[w].mean()),
+        }
+    for k, v in fitted.items():
+        if v is not None and not math.isfinite(v):  # the window's sums overflowed (each month's were finite)
+            span = table.months[n - window] + ("" if window == 1 else f"..{table.months[-1]}")
+            shown = ", ".join(f"sum({p}) {sums[p]:.6g}" for p in _FIT_INPUTS[k])
+            raise ActualsError(table.source, f"the fitted {k} over {span} overflows floating point ({shown}): "
+                               "numbers this large are beyond what the model can compute")
+    return Fit(list(table.months), rows, fitted, unexplained_rows, list(table.months[w]), table.source)
+
+
+#: the sums over the window each fitted driver is computed from (named when one overflows)
+_FIT_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
+               "churn": ("lost", "mau_(t-1)"), "conversion": ("paying_users", "mau"),
+               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
+               "fixed_costs": ("fixed_costs",)}
+
+#: what each driver of a month is computed from (named when it overflows)
+_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
+           "churn": ("mau_(t-1)", "new_users", "mau"), "conversion": ("paying_users", "mau"),
+           "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
+           "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
+           "unexplained_cash": ("cash_(t-1)", "net_burn", "cash")}
+
+
+def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den month by month, nan where the denominator is 0 (the driver is undefined, n/a)."""
+    safe = np.where(den == 0, 1.0, den)
+    return np.where(den == 0, np.nan, num / safe)
+
+
+def _check_month(table: Actuals, driver: str, values: np.ndarray, t0: int) -> None:
+    """Raise naming the row, the month and the inputs when ``driver`` overflowed in a month (an infinity, or a
+    nan where its denominator is not 0)."""
+    c = table.columns
+    bad = np.isinf(values)
+    bad[t0:] |= np.isnan(values[t0:]) & ~_undefined(table, driver)[t0:]
+    if not bad.any():
+        return
+    t = int(np.argmax(bad))
+    val = {"mau_(t-1)": c["mau"][t - 1] if t else math.nan, "cash_(t-1)": c["cash"][t - 1] if t else math.nan}
+    if driver == "unexplained_cash":
+        with np.errstate(all="ignore"):
+            val["net_burn"] = c["ad_spend"][t] + c["compute_cost"][t] + c["fixed_costs"][t] - c["revenue"][t]
+    shown = ", ".join(f"{k} {float(val[k] if k in val else c[k][t]):.6g}" for k in _INPUTS[driver])
+    row = table.lines[t] if len(table.lines) == len(table) else None
+    raise ActualsError(table.source, f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
+                       "this large are beyond what the model can compute", row)
+
+
+def _undefined(table: Actuals, driver: str) -> np.ndarray:
+    """Months where ``driver`` is n/a by definition: its denominator is 0."""
+    c = table.columns
+    den = {"cac": c["paid_new_users"], "paid_share": c["new_users"], "conversion": c["mau"],
+           "arppu": c["paying_users"], "cost_per_mau": c["mau"],
+           "churn": np.concatenate([[1.0], c["mau"][:-1]])}.get(driver)
+    return np.zeros(len(table), dtype=bool) if den is None else den == 0
 
 
 def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60) -> str:
@@ -373,10 +469,12 @@ def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon:
         "cost_per_mau": f"sum(compute_cost) / sum(mau), {span}",
         "fixed_costs": f"mean fixed_costs, {span}",
     }
-    lines = [f"# Fitted by xlmodel fit from {fit.source} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
+    # a file name reaches the file: control characters out (a newline in it would start a TOML table)
+    source_name = clean_text(fit.source)
+    lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
              "# The projection continues from the last actual month; edit freely.", "",
-             "[model]", f"name = {_toml_str('Fitted from ' + Path(fit.source).name)}",
-             f"currency = {_toml_str(currency)}", f"horizon = {int(horizon)}", "",
+             "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
+             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}", "",
              f"[scenarios.{_toml_key(name)}]"]
     for k in FITTED:
         v = fit.fitted[k]

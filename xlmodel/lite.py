@@ -314,6 +314,7 @@ def lite_files(prices: tuple[str, str, str] | None = None) -> dict[str, str]:
 def _definition(name: str) -> str:
     """Source of one Excel function for main.py: udfs' decorators written out, its signature, its docstring."""
     from .udfs import CATEGORY, EXCEL_FUNCTIONS, HELP_URL, _arg_doc
+    from .udfs.cells import ARG_OPTIONS
 
     f = EXCEL_FUNCTIONS[name]
     sig = inspect.signature(f)
@@ -321,7 +322,8 @@ def _definition(name: str) -> str:
     if '"""' in doc or "\\" in doc:
         raise XlmodelError(f"{name}'s docstring cannot be carried as a plain docstring")
     lines = ["", "", f"@func(category={CATEGORY!r}, help_url={HELP_URL!r})"]
-    lines += [f"@arg({p!r}, ndim=2, doc={_arg_doc(p, name)!r})" for p in sig.parameters]
+    options = "".join(f", {k}={v!r}" for k, v in ARG_OPTIONS.items())  # udfs' own: ndim=2, err_to_str=True
+    lines += [f"@arg({p!r}{options}, doc={_arg_doc(p, name)!r})" for p in sig.parameters]
     lines += [f"def {name}{sig}:", f'    """{doc}"""', f"    return _udfs.{name}({', '.join(sig.parameters)})"]
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ OUTPUT_UNITS = {
     "ltv_to_paid_cac": "ratio",
     "payback_months": "months",
     "payback_months_paid": "months",
+    "cohort_payback_month": "months",  # a cohort's age in whole months (with a retention curve), not a plan month
     "breakeven_conversion": "fraction of MAU",
     "runway_months": "months",
     "runway_months_without_migration": "months",

@@ -149,7 +149,8 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
     4.32
     """
     fx = _check_fx(fx)
-    return fx * _usd(model, kind, provider)
+    usd = _usd(model, kind, provider)
+    return _finite_price(fx * usd, f"the price of {model.strip()} ({kind}, {usd:g} USD per 1M tokens)", fx)
 
 
 def _usd(model: str, kind: str, provider: str | None) -> float:
@@ -212,7 +213,16 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     """
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
-    return blend(shares, [_usd(m, kind, provider) for m in models], fx)
+    return _finite_price(blend(shares, [_usd(m, kind, provider) for m in models], fx),
+                         f"the {kind} price of the mix {', '.join(models)}", fx)
+
+
+def _finite_price(value: float, what: str, fx: float) -> float:
+    """``value``, or an :class:`InputError` naming the inputs when it overflowed (an fx of 1e308): never inf."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError("fx", f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
+                         "what the model can compute")
+    return value
 
 
 def blend(shares, usd_prices, fx: float = 1.0) -> float:

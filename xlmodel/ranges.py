@@ -14,6 +14,7 @@ and numpy, nothing runs at import time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -34,6 +35,13 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
+def _digits(n: int) -> int:
+    """How many decimal digits a (huge) integer has, without printing it (Python refuses past 4,300 digits)."""
+    n = abs(int(n))
+    d = max(1, int(n.bit_length() * math.log10(2)) + 1)  # exact, or one too many
+    return d - 1 if d > 1 and n < 10 ** (d - 1) else d
+
+
 @dataclass(frozen=True)
 class Range:
     """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
@@ -46,24 +54,60 @@ class Range:
     @property
     def base(self) -> float:
         """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
-        return (self.low + self.high) / 2 if self.mode is None else self.mode
+        if self.mode is not None:
+            return self.mode
+        mid = (self.low + self.high) / 2
+        return mid if math.isfinite(mid) else self.low / 2 + self.high / 2  # bounds near 1.8e308: no overflow
 
     @property
     def mean(self) -> float:
         lo, m, hi = self.low, self.mode, self.high
         if self.dist == "uniform":
-            return (lo + hi) / 2
+            return self.base
         if self.dist == "triangular":
-            return (lo + m + hi) / 3
-        return (lo + 4 * m + hi) / 6
+            mean = (lo + m + hi) / 3
+            return mean if math.isfinite(mean) else lo / 3 + m / 3 + hi / 3
+        mean = (lo + 4 * m + hi) / 6
+        return mean if math.isfinite(mean) else lo / 6 + m / 6 * 4 + hi / 6
+
+    @property
+    def _wide(self) -> bool:
+        """A width whose square (numpy's triangular forms it) or whose value overflows or underflows: such a
+        range is drawn in units of its width (:meth:`draw`)."""
+        w = self.high - self.low
+        return not (math.isfinite(w) and 1e-150 < w < 1e150)
+
+    def _shape(self) -> float:
+        """Where the mode sits, as a fraction of the width: ``(mode - low) / (high - low)``, without overflow."""
+        return min(1.0, max(0.0, (self.mode / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
 
     def beta_parameters(self) -> tuple[float, float]:
         """PERT as ``low + (high-low) * Beta(a, b)``."""
+        if self._wide:
+            c = self._shape()
+            return 1 + 4 * c, 1 + 4 * (1 - c)
         w = self.high - self.low
         return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
 
+    def _scale(self, u: np.ndarray) -> np.ndarray:
+        """``low + (high - low) * u`` for ``u`` in [0, 1], in halves so that a width beyond floating point
+        (``low = -1e308, high = 1e308``) does not overflow (halving is exact)."""
+        half = self.high / 2 - self.low / 2
+        return 2 * (self.low / 2 + half * u)
+
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.dist == "uniform":
+        """``n`` draws. A range of ordinary size is drawn with numpy's own distribution (the same numbers
+        as always for a seed); a range whose width overflows or underflows is drawn on [0, 1] and scaled
+        (:meth:`_scale`), so that its draws are as right as an ordinary range's."""
+        if self._wide:
+            if self.dist == "uniform":
+                y = rng.random(n)
+            elif self.dist == "triangular":
+                y = rng.triangular(0.0, self._shape(), 1.0, n)
+            else:
+                y = rng.beta(*self.beta_parameters(), n)
+            x = self._scale(y)
+        elif self.dist == "uniform":
             x = rng.uniform(self.low, self.high, n)
         elif self.dist == "triangular":
             x = rng.triangular(self.low, self.mode, self.high, n)
@@ -102,7 +146,11 @@ def parse_range(name: str, spec) -> Range:
             v = spec[k]
             if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
                 raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
-            vals[k] = float(v)
+            try:
+                vals[k] = float(v)
+            except OverflowError:  # an integer of hundreds of digits
+                raise InputError(name, f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
+                                 f"got a {_digits(v)}-digit number") from None
             try:
                 check(name, vals[k])
             except InputError as e:
@@ -164,8 +212,9 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         if a == b:
             raise InputError(label, f"{label}: an input cannot be correlated with itself")
         if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= float(rho) <= 1:
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
+                or not -1 <= rho <= 1:  # compared before float(): an integer of hundreds of digits is refused here
+            shown = f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
+            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}")
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)

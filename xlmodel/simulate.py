@@ -40,25 +40,40 @@ NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runw
                  "plan_migration_payback_month", "migration_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
-#: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
+#: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
 CHUNK = 1 << 16
+#: bytes of working memory the migration NPV may take at once: it is draws x months (a few arrays of 8 bytes),
+#: so its draws are evaluated in slices of ``MIGRATION_BYTES // (40 * months)`` (5,592 draws at 600 months)
+MIGRATION_BYTES = 128 * 2**20
+#: the fewest draws with which correlations are imposed (Iman-Conover): below it, or with fewer draws than
+#: correlated inputs + 2, the ranged inputs are drawn independently and the simulation says so in its notes
+MIN_CORRELATED_DRAWS = 20
 
 
-def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> None:
+def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> bool:
     """Reorder each column in place so that their rank correlation is about ``target`` (Iman & Conover, 1982).
 
-    The values of each column are only permuted: every marginal stays exactly as drawn.
+    The values of each column are only permuted: every marginal stays exactly as drawn. Returns False (and
+    leaves the columns as drawn) when the scores' own correlation matrix is singular, which happens with
+    about as few draws as columns.
     """
     n, k = columns[0].size, len(columns)
     scores = rng.standard_normal((n, k))
     scores -= scores.mean(axis=0)
-    now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    try:
+        with np.errstate(all="ignore"):
+            now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    except np.linalg.LinAlgError:
+        return False
     want = np.linalg.cholesky(pearson(target))
     t = scores @ np.linalg.solve(now, want.T)  # rows: scores with correlation ~ target
+    if not np.isfinite(t).all():
+        return False
     for j, col in enumerate(columns):
         ranks = np.empty(n, dtype=np.intp)
         ranks[np.argsort(t[:, j], kind="stable")] = np.arange(n)
         col[:] = np.sort(col)[ranks]
+    return True
 
 
 def output_names(scenario: Mapping) -> list[str]:
@@ -120,10 +135,25 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
     out = {k: ue[k] for k in ue}
     out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names:
-        args = {k: s[k] for k in MIGRATION_ARGS if k in s}
-        out["migration_npv"] = migration_npv(**args)
-        out["migration_payback_month"] = migration_payback_month(**args)
+        out["migration_npv"], out["migration_payback_month"] = _migration(
+            {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
+
+
+def _migration(args: dict, n: int) -> tuple:
+    """The standalone migration NPV and payback month of ``n`` scenarios, in slices whose draws x months
+    arrays stay within :data:`MIGRATION_BYTES` whatever ``months`` is (up to 1,200)."""
+    months = int(np.max(np.asarray(args.get("months", 1), dtype=float), initial=1))
+    step = max(1, MIGRATION_BYTES // (40 * months))
+    if n <= step:
+        return migration_npv(**args), migration_payback_month(**args)
+    npv, payback = np.empty(n), np.empty(n)
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        part = {k: (v[a:b] if np.ndim(v) and np.shape(v)[0] == n else v) for k, v in args.items()}
+        npv[a:b] = migration_npv(**part)
+        payback[a:b] = migration_payback_month(**part)
+    return npv, payback
 
 
 class Simulation:
@@ -136,7 +166,8 @@ class Simulation:
     deterministic engine run at draw ``i``'s inputs.
     """
 
-    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs):
+    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
+        self.notes = list(notes)  # what a reader must know about how the draws were made (correlations not imposed)
         self.scenario = scenario
         self.base = base
         self.ranges = ranges
@@ -210,7 +241,7 @@ class Simulation:
         doc = {"scenario": self.scenario, "draws": self.draws, "seed": self.seed,
                "inputs": {k: r.describe() for k, r in self.ranges.items()},
                "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
-               "outputs": {}}
+               "notes": list(self.notes), "outputs": {}}
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
@@ -236,11 +267,16 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
     """numpy's default (linear) percentiles, where a percentile that touches a never (``inf``) is never.
 
     ``values`` are the defined draws (no nan). The infinities sort above every
-    number; a percentile whose interpolation reaches one is ``inf``.
+    number; a percentile whose interpolation reaches one is ``inf``. Draws
+    beyond 1e301 are interpolated in units of a power of two (exact), so
+    that the difference of two neighbours (-1e308 and 1e308) cannot overflow.
     """
     s = np.sort(values)
     n = s.size
     never = np.isinf(s)
+    scale = _scale(s[~never] if never.any() else s)
+    if scale != 1.0:
+        s = s / scale
     if never.any():
         finite = s[~never]
         s_fin = s.copy()
@@ -248,8 +284,26 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
         q = np.percentile(s_fin, ps)
         h = (n - 1) * np.asarray(ps, dtype=float) / 100
         q[never[np.ceil(h).astype(int)]] = np.inf
-        return q
-    return np.percentile(s, ps)
+        return q * scale
+    return np.percentile(s, ps) * scale
+
+
+def _scale(finite: np.ndarray) -> float:
+    """1, or a power of two near the largest magnitude of ``finite`` when it is beyond 2**1000 (~1e301): values
+    divided by it are at most 1, so that their sums and differences cannot overflow."""
+    if not finite.size:
+        return 1.0
+    big = float(max(abs(float(finite.min())), abs(float(finite.max()))))
+    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0 ** 1000 else 1.0
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of finite draws without overflow: draws beyond 1e301 are summed in units of a power of two (the
+    mean of -8e307 and 8e307 draws is a number, not an overflow)."""
+    scale = _scale(values)
+    if scale == 1.0:
+        return float(np.mean(values))
+    return float(np.mean(values / scale)) * scale
 
 
 def _stats(x: np.ndarray, can_never: bool) -> dict:
@@ -261,10 +315,10 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
         out = {"mean": math.nan, **{f"p{p}": math.nan for p in PERCENTILES}, "min": math.nan, "max": math.nan}
     else:
         lo, hi = float(vals.min()), float(vals.max())
-        mean = lo if lo == hi else float(np.mean(vals))  # constant draws: the value itself, not a rounded sum
-        if math.isinf(hi):
-            mean = math.inf
-        out["mean"] = mean
+        if math.isinf(hi) or math.isinf(lo):
+            out["mean"] = hi if math.isinf(hi) else lo  # a never among the draws: the mean is never
+        else:  # constant draws: the value itself, not a rounded sum
+            out["mean"] = lo if lo == hi else _mean(vals)
         for p, q in zip(PERCENTILES, percentiles(vals)):
             out[f"p{p}"] = lo if lo == hi else float(q)
         out["min"], out["max"] = lo, hi
@@ -275,7 +329,7 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
 
 
 def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-             scenario: str | None = None) -> Simulation:
+             scenario: str | None = None, progress=None) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
     Parameters
@@ -294,11 +348,29 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
         model's input table, ``draws`` values each; correlation scores come after.
     correlations : mapping, optional
         Spearman rank correlations between ranged inputs, e.g.
-        ``{("cac", "ad_growth"): 0.6}``, imposed with Iman-Conover.
+        ``{("cac", "ad_growth"): 0.6}``, imposed with Iman-Conover. With
+        fewer than :data:`MIN_CORRELATED_DRAWS` (20) draws, or fewer than the
+        correlated inputs + 2 (the scores' own correlation matrix is then
+        singular), the correlations are not imposed: the inputs are drawn
+        independently and ``Simulation.notes`` says so (the random numbers
+        drawn are the same either way).
+    progress : callable, optional
+        Called as ``progress(done, draws)`` after each chunk of draws is
+        evaluated (the command line draws a progress bar with it).
 
     Returns
     -------
     Simulation
+
+    Notes
+    -----
+    Memory: the draws are evaluated :data:`CHUNK` (65,536) at a time and the
+    standalone migration NPV, which is draws x months, in slices of at most
+    :data:`MIGRATION_BYTES` (128 MiB), so the working memory stays under
+    ~256 MiB whatever ``months`` and ``horizon`` are (``bench/memory.py``).
+    The draws themselves are kept: 8 bytes per draw for every ranged input
+    and every output (about 300 bytes a draw: 20 MB at 65,536 draws, 300 MB
+    at a million).
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
         raise InputError("draws", f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
@@ -319,8 +391,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     names, target = check_correlations(correlations, ranges)
     rng = np.random.default_rng(seed)
     drawn = {k: r.draw(rng, draws) for k, r in ranges.items()}
+    notes = []
     if names:
-        _iman_conover([drawn[k] for k in names], target, rng)
+        least = max(MIN_CORRELATED_DRAWS, len(names) + 2)
+        if draws < least:
+            notes.append(f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
+                         f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently")
+        elif not _iman_conover([drawn[k] for k in names], target, rng):
+            notes.append(f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
+                         "(their correlation matrix is singular); the inputs are drawn independently")
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}
@@ -331,4 +410,6 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
             s[k] = x[a:b]
         for k, y in evaluate(s, outs, b - a).items():
             outputs[k][a:b] = y
-    return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs)
+        if progress is not None:
+            progress(b, draws)
+    return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs, notes)

@@ -1,9 +1,11 @@
-"""User text as it may land in a workbook cell, a chart title or a terminal: control characters removed.
+"""User text as it may land in a workbook cell, a chart title, a file or a terminal: control characters removed.
 
 One cleaning for every piece of user text (scenario names, the model's name
-and currency), applied where the assumptions are read, so that every surface
-sees the same text and two names that differ only in control characters are
-caught as the duplicates they become.
+and currency, a file name written into a file), applied where the text is
+read, so that every surface sees the same text and two names that differ only
+in control characters are caught as the duplicates they become. Bidi controls
+(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069) are
+control characters too: they reorder what a terminal or a cell shows.
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import re
 
 __all__ = ["clean_text"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value) -> str:
-    """``value`` as text with control characters removed and tabs and line breaks as spaces."""
-    return _CONTROL.sub("", str(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
+
+    >>> clean_text("a\\nb\\u202ec")
+    'a bc'
+    """
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")

@@ -51,17 +51,27 @@ def lite(folder, force):
     main.py carries xlmodel's own engine code (nothing to install or host) and
     today's model prices from genai-prices, frozen in with their date.
     """
+    from ..fsutil import check_target, write_files
     from ..lite import lite_files
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise XlmodelError(f"{folder} is not a folder")
-    files = lite_files()
-    paths = {name: folder / name for name in files}
+    paths = {name: folder / name for name in ("main.py", "requirements.txt")}
+    # all or nothing: every target checked before anything is written; names inside the folder never follow a link
+    if folder.is_dir():
+        for p in paths.values():
+            check_target(p, force=True, follow=False)
     _refuse_existing(paths.values(), force)
+    files = lite_files()
+    if set(files) != set(paths):  # pragma: no cover - lite_files and this command name the same two files
+        raise XlmodelError(f"the Lite bundle's files changed: {', '.join(files)}")
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        write_files({paths[name]: text.encode("utf-8") for name, text in files.items()}, force=force, follow=False)
+    except FileExistsError as e:
+        raise XlmodelError(f"{e} exists; pass --force to overwrite it") from None
     for name, text in files.items():
-        _write(paths[name], text, force)
         click.echo(f"Wrote {paths[name]} ({len(text.splitlines()):,} lines)")
     click.echo("Next: paste main.py into xlwings Lite's main.py tab, add requirements.txt's line to its "
                "requirements.txt tab, restart, and type =LLM_RUNWAY( (see xlmodel lite --help).")

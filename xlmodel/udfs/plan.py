@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .. import engine
@@ -9,7 +11,7 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, number, stat, to_excel, whole
+from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
 
@@ -83,7 +85,10 @@ def _ranges_table(ranges) -> dict:
     scen = {}
     for i, (name, lo, mode, hi) in enumerate(rows, start=1):
         if name is None or (isinstance(name, str) and not name.strip()):
+            if any(not _is_empty(c) for c in (lo, mode, hi)):
+                raise XlmodelError(f"ranges row {i}: values beside an empty name: give the input's name")
             continue  # an empty row
+        no_error(f"ranges row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
         name = name.strip()
@@ -105,14 +110,26 @@ def _ranges_table(ranges) -> dict:
     return scen
 
 
+#: the most draws LLM_SIMULATE takes in xlwings Lite (Pyodide, whose WebAssembly memory is 2 GB): a million
+#: draws peak at ~0.6 GB (bench/memory.py: ~300 bytes a draw kept, plus the bounded working memory of a chunk)
+#: and take ~5 s natively, a few times that in Pyodide; the command line takes up to 10 million
+LITE_MAX_DRAWS = 1_000_000
+
+
+def _max_draws() -> int:
+    return LITE_MAX_DRAWS if sys.platform == "emscripten" else MAX_DRAWS
+
+
 @excel()
 def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
     """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
     try:
-        one = lambda name, v: None if v is None else grid(name, v)[0][0]  # noqa: E731
-        n = whole("draws", one("draws", draws), 10_000, 1, MAX_DRAWS)
-        k = whole("seed", one("seed", seed), 0, 0, 2**63 - 1)
-        h = whole("horizon", one("horizon", horizon), int(ALL_PARAMS["horizon"].default), 1, 1200)
+        n = whole("draws", single("draws", draws, None), 10_000, 1, MAX_DRAWS)
+        if n > _max_draws():
+            raise XlmodelError(f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
+                               f"{n:,}: run larger simulations with xlmodel simulate")
+        k = whole("seed", single("seed", seed, None), 0, 0, 2**63 - 1)
+        h = whole("horizon", single("horizon", horizon, None), int(ALL_PARAMS["horizon"].default), 1, 1200)
         scen = _ranges_table(ranges)
         try:
             a = from_dict({"model": {"horizon": h}, "scenarios": {"ranges": scen}}, "ranges")
@@ -156,6 +173,7 @@ def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]
 
 def _cell(name: str, c):
     """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
+    no_error(name, c)
     if isinstance(c, bool):
         raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
     if isinstance(c, (int, float, np.number)):
@@ -175,6 +193,7 @@ def _plan_tables(inputs, changes, funding) -> dict:
     """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
     scen, model = {}, {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
+        no_error(f"inputs row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
         key = name.strip()
@@ -186,6 +205,7 @@ def _plan_tables(inputs, changes, funding) -> dict:
         target[key] = _cell(key, value)
     by_month: dict = {}
     for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
+        no_error(f"changes row {i}: the driver", driver)
         if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
@@ -223,7 +243,7 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None):
         want = None if output is None else grid("output", output)
         if want is not None and (len(want) != 1 or len(want[0]) != 1):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
-        name = None if want is None or _is_empty(want[0][0]) else want[0][0]
+        name = None if want is None or _is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
             answers = engine.summary(s)
             if not isinstance(name, str) or name.strip() not in answers:

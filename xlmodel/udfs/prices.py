@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import XlmodelError
 from ..prices import mix_price, price
-from .cells import call, excel, fail, grid, number, to_excel
+from .cells import call, excel, fail, grid, no_error, number, single, to_excel
 
 __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
@@ -16,6 +16,7 @@ _PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, ca
 
 def _price_arg(name, cell, default):
     """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
+    no_error(name, cell)
     empty = cell is None or (isinstance(cell, str) and not cell.strip())
     if empty and default is not None:
         return default
@@ -45,15 +46,21 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         weights = [c for row in grid("shares", shares) for c in row]
         if len(names) != len(weights):
             raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
-        pairs = [(m, w) for m, w in zip(names, weights)
-                 if not (m is None or (isinstance(m, str) and not m.strip()))]
-        for m, w in pairs:
+        pairs = []
+        for i, (m, w) in enumerate(zip(names, weights), start=1):
+            no_error(f"models (cell {i})", m)
+            if m is None or (isinstance(m, str) and not m.strip()):
+                if not (w is None or (isinstance(w, str) and not w.strip())):
+                    raise XlmodelError(f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
+                                       "or clear the share")
+                continue  # an empty row of the mix
             if not isinstance(m, str):
                 raise XlmodelError(f"models must be model names (text), got {m!r}")
+            pairs.append((m, w))
         mix_models = [m for m, _ in pairs]
         mix_shares = [number(f"shares ({m})", w, None) for m, w in pairs]
-        k = _price_arg("kind", grid("kind", kind)[0][0] if kind is not None else None, "input").lower()
-        f = _price_arg("fx", grid("fx", fx)[0][0] if fx is not None else None, 1.0)
+        k = _price_arg("kind", single("kind", kind, None), "input").lower()
+        f = _price_arg("fx", single("fx", fx, None), 1.0)
         return to_excel(mix_price(mix_models, mix_shares, k, f))
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
         return fail(e)
