@@ -109,6 +109,10 @@ def oracle_cases():
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None]),
         ("LLM_PLAN", [PLAN_INPUTS, None, [[6.0, -1.0]], "funding_need"]),
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_sped", 1e4]], None, "breakeven_month"]),
+        ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0]),
+        ("LLM_SOLVE", [PLAN_INPUTS, "ad_spend", "runway_months", 12.0, 0.0, 1e6, [[4.0, "churn", 0.1]], [[6.0, 3e5]]]),
+        ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0, 0.0, 1.0]),
+        ("LLM_SOLVE", [PLAN_INPUTS, "chrn", "runway_months", 18.0]),
     ]
 
 
@@ -134,7 +138,8 @@ def random_cases(n=400, seed=20261129):
     for name, args in oracle_cases():  # each function's first documented call: a point where numbers come out
         if all(isinstance(a, float) or a is None for a in args) or name.startswith("LLM_COHORT"):
             base.setdefault(name, args)
-    names = sorted(n for n in EXCEL_FUNCTIONS if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_PLAN"))
+    names = sorted(n for n in EXCEL_FUNCTIONS if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_PLAN",
+                                                            "LLM_SOLVE"))
     cases = []
     for _ in range(n):
         name = rng.choice(names)

@@ -26,7 +26,9 @@ from .engine import (
 )
 from .errors import AssumptionsError, InputError, UnknownModelError, XlmodelError
 from .prices import mix_price, price
+from .sensitivity import sensitivity
 from .simulate import Range, Simulation, simulate
+from .solve import solve
 
 __version__ = "0.1.0"
 
@@ -34,5 +36,5 @@ __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
     "unit_economics", "project", "plan", "Plan", "runway_months", "migration_npv", "migration_payback_month",
     "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
-    "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
+    "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError", "solve", "sensitivity",
 ]

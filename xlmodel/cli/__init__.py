@@ -4,6 +4,7 @@ Every library error becomes a one-line message on stderr and exit status 2
 (:mod:`xlmodel.cli.common`). The commands live by family:
 
 - :mod:`xlmodel.cli.model`: ``calc``, ``simulate``, ``price``;
+- :mod:`xlmodel.cli.decisions`: ``solve``, ``sensitivity`` (and the ``--plot`` option of ``calc`` and ``simulate``);
 - :mod:`xlmodel.cli.data`: ``fit``, ``cohorts``;
 - :mod:`xlmodel.cli.workbooks`: ``templates``, ``new``, ``verify``, ``regenerate``;
 - :mod:`xlmodel.cli.excel`: ``lite``, ``xlwings-conf``.
@@ -15,6 +16,7 @@ import click
 
 from .common import Refused, XlmodelGroup, format_unit, format_value, json_value  # noqa: F401
 from .data import cohorts, fit
+from .decisions import sensitivity, solve
 from .excel import lite, xlwings_conf
 from .model import calc, price, simulate
 from .workbooks import new, regenerate, templates, verify
@@ -26,6 +28,7 @@ Examples:
   xlmodel calc examples/llm-assistant-2024.toml
   xlmodel new model -a examples/llm-assistant-2024.toml -o model.xlsx
   xlmodel verify model.xlsx
+  xlmodel solve examples/llm-assistant-2024.toml --vary ad_spend --target runway_months=18
   xlmodel price gpt-4o-mini --kind output
 """
 
@@ -40,7 +43,8 @@ def main():
     """
 
 
-for _command in (calc, simulate, fit, cohorts, price, templates, new, verify, regenerate, lite, xlwings_conf):
+for _command in (calc, simulate, solve, sensitivity, fit, cohorts, price, templates, new, verify, regenerate, lite,
+                 xlwings_conf):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import click
 
 from .. import assumptions
-from ..actuals import (DRIVERS, FITTED, average_curve, cohort_churn, cohort_ltv, fit_actuals, fitted_toml,
-                       read_actuals, read_cohorts)
+from ..actuals import (DRIVERS, FITTED, ActualsError, average_curve, cohort_churn, cohort_ltv, fit_actuals,
+                       fitted_toml, read_actuals, read_cohorts)
 from ..engine import summary_unit_economics
 from ..errors import XlmodelError
-from ..fsutil import write_atomic
-from .common import Refused, num
+from ..fsutil import check_target, write_atomic
+from .common import Refused, dumps, num
 
 __all__ = ["fit", "cohorts"]
 
@@ -46,20 +46,23 @@ def fit(actuals_file, window, as_json, output, currency, horizon, force):
     Unexplained cash is last month's cash less this month's net burn less
     this month's cash: interest, timing, anything the model does not see.
     """
+    if output:  # the output checked before any work and before anything is printed
+        try:
+            check_target(output, force)
+        except FileExistsError:
+            raise Refused(f"{output} exists; pass --force to overwrite it") from None
     table = read_actuals(actuals_file)
     try:
         f = fit_actuals(table, window)
+    except ActualsError:
+        raise
     except XlmodelError as e:
         raise Refused(f"--window: {e}") from None
     text = None
     if output:
-        out = Path(output)
-        if out.exists() and not force:
-            raise Refused(f"{out} exists; pass --force to overwrite it")
         text = fitted_toml(f, currency=currency, horizon=horizon)
     if as_json:
-        click.echo(json.dumps({"source": table.source, **f.as_dict(), "ignored_columns": table.ignored},
-                              indent=2, ensure_ascii=False))
+        click.echo(dumps({"source": table.source, **f.as_dict(), "ignored_columns": table.ignored}))
     else:
         click.echo(f"{table.source}: {len(table)} months, {table.months[0]}..{table.months[-1]}")
         if table.ignored:
@@ -121,13 +124,19 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
         if gross_margin is None:
             raise Refused(f"{assumptions_file}: scenario {name!r} has no revenue, so no gross margin for a cohort LTV")
         discount = a.scenario(name)["annual_discount_rate"] if discount is None else discount
-        where = f"arpu {arpu:.4g} (revenue per MAU) and gross margin {gross_margin:.1%} from {assumptions_file}, " \
+        margin = num(gross_margin, ".1%")
+        where = f"arpu {arpu:.4g} (revenue per MAU) and gross margin {margin} from {assumptions_file}, " \
                 f"scenario {name}"
     else:
         if arpu is None or gross_margin is None:
             raise Refused("give --arpu and --gross-margin (or --assumptions FILE) for the cohort LTV")
-        where = f"arpu {arpu:g}, gross margin {gross_margin:.1%}"
+        where = f"arpu {arpu:g}, gross margin {num(gross_margin, '.1%')}"
     discount = 0.0 if discount is None else discount
+    if not math.isfinite(discount):
+        raise Refused(f"--discount must be a finite annual rate, got {discount:g}")
+    if not math.isfinite(discount * 100):  # 1e308: a rate whose percentage is beyond floating point
+        raise Refused(f"--discount {discount:g} is too large: as a percentage a year it overflows floating point")
+    cohort_ltv([1.0], arpu, gross_margin, discount, tail=False)  # a bad arpu, margin or rate: one line, exit 2
     cohorts_ = [(c.name, c.retention) for c in rows] + [("average", average_curve(rows))]
     out = []
     for name, r in cohorts_:
@@ -136,18 +145,17 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
             row["ltv"] = cohort_ltv(r, arpu, gross_margin, discount, tail=not no_tail)
             row["churn"] = cohort_churn(r) if len(r) > 1 else None
         except XlmodelError as e:
-            if e.argument != "retention":  # bad arpu, margin or rate: one line, exit 2
-                raise
+            if getattr(e, "argument", None) != "retention":  # an overflow: one line naming the cohort, exit 2
+                raise XlmodelError(f"{cohorts_file}: cohort {name}: {e}") from None
             row["note"] = "one month: no tail" if len(r) < 2 else "does not decay: no tail"
             row["ltv"] = None
             row["churn"] = cohort_churn(r) if len(r) > 1 else None
         out.append(row)
     if as_json:
-        click.echo(json.dumps({"source": str(cohorts_file), "arpu": arpu, "gross_margin": gross_margin,
-                               "annual_discount_rate": discount, "tail": not no_tail, "cohorts": out},
-                              indent=2, ensure_ascii=False))
+        click.echo(dumps({"source": str(cohorts_file), "arpu": arpu, "gross_margin": gross_margin,
+                          "annual_discount_rate": discount, "tail": not no_tail, "cohorts": out}))
         return
-    click.echo(f"{cohorts_file}: {len(rows)} cohorts; {where}, discount {discount:.1%} a year"
+    click.echo(f"{cohorts_file}: {len(rows)} cohorts; {where}, discount {num(discount, '.1%')} a year"
                + ("" if not no_tail else "; observed months only"))
     click.echo("")
     click.echo(f"{'cohort':<8}  {'months':>6}  {'churn':>7}  {'ltv':>12}")

@@ -5,7 +5,6 @@ Each parses its options, calls the engine once and prints a table or JSON.
 
 from __future__ import annotations
 
-import json
 import math
 
 import click
@@ -16,7 +15,8 @@ from ..engine import plan, summary
 from ..outputs import OUTPUT_UNITS
 from ..prices import mix_price, price as lookup_price, price_data_date
 from ..simulate import SHARE_BELOW, simulate as run_simulation
-from .common import Refused, compact, format_unit, format_value, json_value, load_assumptions
+from .common import Refused, compact, dumps, format_unit, format_value, json_value, load_assumptions, progress_bar
+from .decisions import check_plot, plot_option, plot_plan, plot_simulation
 
 __all__ = ["calc", "simulate", "price"]
 
@@ -25,11 +25,13 @@ __all__ = ["calc", "simulate", "price"]
 Examples:
   xlmodel calc examples/llm-assistant-2024.toml
   xlmodel calc examples/llm-assistant-2024.toml --scenario cut-ads-raise --json
+  xlmodel calc examples/llm-assistant-2024.toml -s cut-ads-raise --plot plan.png
 """)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
 @click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
-def calc(assumptions_file, scenario, as_json):
+@plot_option("the cash with and without the migration, and the net burn by line")
+def calc(assumptions_file, scenario, as_json, plot, plot_force):
     """Print the unit economics, what the plan answers (runway, funding need, break-even) and the annual summary.
 
     ASSUMPTIONS_FILE is a TOML file (see examples/); without it, the bundled
@@ -37,6 +39,8 @@ def calc(assumptions_file, scenario, as_json):
     happen (payback, cash run-out, break-even) print as "never"; months print
     with their calendar month when the file gives [model] start.
     """
+    if plot:
+        check_plot(plot, plot_force)
     a = load_assumptions(assumptions_file)
     name = scenario or a.scenario_names[0]
     s = a.scenario(name)
@@ -61,7 +65,9 @@ def calc(assumptions_file, scenario, as_json):
             doc["mix"] = {"shares": mix, "fx": s["fx"], "price_data": a.price_data,
                           "prices": {k: s[k] for k in assumptions.MIX_PRICES},
                           "unit": f"{a.currency} per 1M tokens"}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(dumps(doc))
+        if plot:
+            plot_plan(a, name, s, plot, plot_force, as_json=True)
         return
     rows = [(k, _with_month(k, v, a), format_unit(k, a.currency)) for k, v in out.items()]
     sections = (("unit economics (month 1)", "blended_cac"), (f"plan ({s['horizon']} months)", "runway_months"),
@@ -97,6 +103,9 @@ def calc(assumptions_file, scenario, as_json):
                    f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})")
         for k in assumptions.MIX_PRICES:
             click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
+    if plot:
+        click.echo("")
+        plot_plan(a, name, s, plot, plot_force)
 
 
 def _with_month(name: str, value, a) -> str:
@@ -163,6 +172,7 @@ Examples:
   xlmodel simulate examples/llm-assistant-2024.toml
   xlmodel simulate examples/llm-assistant-2024.toml --draws 100000 --seed 7 --json
   xlmodel simulate examples/llm-assistant-2024.toml --scenario downside
+  xlmodel simulate examples/llm-assistant-2024.toml --plot risk.png
 """)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
 @click.option("-s", "--scenario", help="Scenario to simulate (default: the first in the file).")
@@ -170,7 +180,8 @@ Examples:
               help="Number of draws (default: [model] draws in the file, else 10,000).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: [model] seed, else 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
-def simulate(assumptions_file, scenario, draws, seed, as_json):
+@plot_option("the cash fan (P10/P50/P90 by month), the runway's histogram and the tornado")
+def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force):
     """Monte Carlo over the ranged inputs: every output's mean, P5..P95 and share never.
 
     Inputs given as ranges in the file (churn = { low = 0.35, mode = 0.45,
@@ -181,26 +192,29 @@ def simulate(assumptions_file, scenario, draws, seed, as_json):
     below 6, 12, 18 and 24 months, and a tornado of the runway (each range's
     low and high, every other input at its base value).
     """
+    if plot:
+        check_plot(plot, plot_force)
     a = load_assumptions(assumptions_file)
     name = scenario or a.scenario_names[0]
     a.scenario(name)  # unknown scenario: one line, exit 2
     n = draws if draws is not None else a.draws
     k = seed if seed is not None else a.seed
-    sim = run_simulation(a.simulation_inputs(name), draws=n, seed=k, correlations=a.correlations_for(name),
-                     scenario=name)
+    bar = progress_bar(n)  # on stderr, after a second, when stderr is a terminal
+    try:
+        sim = run_simulation(a.simulation_inputs(name), draws=n, seed=k, correlations=a.correlations_for(name),
+                             scenario=name, progress=None if bar is None else lambda done, _: bar.update(done - bar.n))
+    finally:
+        if bar is not None:
+            bar.close()
     if as_json:
         doc = {"model": a.name, "currency": a.currency, "source": a.source, **sim.summary(),
                "units": {o: format_unit(o, a.currency) for o in sim.outputs}}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(dumps(doc))
+        if plot:
+            plot_simulation(a, name, sim, plot, plot_force, as_json=True)
         return
-    click.echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
-    if not sim.ranges:
-        click.echo("no input of this scenario is a range: every draw is the base case (see calc)")
-    for key, r in sim.ranges.items():
-        click.echo(f"  {key:<22} {r.describe()}")
-    for (x, y), rho in sim.correlations.items():
-        click.echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
-    click.echo("")
+    # everything computed before anything is printed: a failure (the tornado's projection overflowing at a
+    # range's bound) is one line and exit status 2, not a table cut short
     cols = ["mean"] + [f"p{p}" for p in (5, 10, 50, 90, 95)]
     rows = []
     for o in sim.outputs:
@@ -209,6 +223,19 @@ def simulate(assumptions_file, scenario, draws, seed, as_json):
         never = f"{st['share_never']:.1%}" if "share_never" in st else ""
         na = f"{st['share_na']:.1%}" if st["share_na"] else ""
         rows.append([o] + cells + [never, na, format_unit(o, a.currency)])
+    below = {m: sim.share_below(m) for m in SHARE_BELOW}
+    need, even = sim.share_need_funding(), sim.share_break_even()
+    tor = sim.tornado("runway_months")
+    click.echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
+    if not sim.ranges:
+        click.echo("no input of this scenario is a range: every draw is the base case (see calc)")
+    for key, r in sim.ranges.items():
+        click.echo(f"  {key:<22} {r.describe()}")
+    for (x, y), rho in sim.correlations.items():
+        click.echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
+    for note in sim.notes:
+        click.echo(f"note: {note}")
+    click.echo("")
     head = ["output"] + cols + ["never", "n/a", "unit"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head) - 1)]
     line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])]  # noqa: E731
@@ -217,11 +244,9 @@ def simulate(assumptions_file, scenario, draws, seed, as_json):
     for r in rows:
         click.echo(line(r))
     click.echo("")
-    click.echo("runway below " + ", ".join(f"{m} months: {sim.share_below(m):.1%}" for m in SHARE_BELOW)
-               + " of draws")
-    click.echo(f"need more money (a funding need above 0): {sim.share_need_funding():.1%} of draws; break even "
-               f"within the {sim.horizon} months: {sim.share_break_even():.1%}")
-    tor = sim.tornado("runway_months")
+    click.echo("runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws")
+    click.echo(f"need more money (a funding need above 0): {need:.1%} of draws; break even "
+               f"within the {sim.horizon} months: {even:.1%}")
     if tor:
         click.echo("")
         click.echo("tornado of runway_months (each input at its low and high, the rest at base):")
@@ -229,6 +254,9 @@ def simulate(assumptions_file, scenario, draws, seed, as_json):
         for r in tor:
             lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
             click.echo(f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}")
+    if plot:
+        click.echo("")
+        plot_simulation(a, name, sim, plot, plot_force)
 
 
 def _parse_mix(text: str) -> tuple[list[str], list[float]]:

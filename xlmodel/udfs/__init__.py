@@ -21,8 +21,8 @@ the classic add-in as the cell's text, in Lite as a real ``#VALUE!`` error
 with the message on hover (:func:`xlmodel.udfs.cells.fail`).
 
 The functions live by family: :mod:`~xlmodel.udfs.closed_form`,
-:mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan` and
-:mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
+:mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan`,
+:mod:`~xlmodel.udfs.solve` and :mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
 Every name is importable from here.
 """
 
@@ -33,18 +33,19 @@ from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
 from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
 from .prices import LLM_MIX_PRICE, LLM_PRICE
+from .solve import LLM_SOLVE
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
     "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "LLM_PLAN", "EXCEL_FUNCTIONS",
+    "LLM_COHORT_CHURN", "LLM_PLAN", "LLM_SOLVE", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
                                            LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN)}
+                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN, LLM_SOLVE)}
 
 
 def xlwings_conf_text() -> str:

@@ -51,7 +51,7 @@ _ARG_DOCS = {
     "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
     "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
               "all three: PERT)",
-    "draws": "optional number of draws (default 10,000)",
+    "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
@@ -59,31 +59,45 @@ _ARG_DOCS = {
               "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
-    "output": "optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the "
-              "monthly projection with a header row",
+    "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
+              "empty: the monthly projection with a header row",
+    "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
+    "target": "the output's target, a number in its unit (or the text never)",
+    "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
+    "high": "optional highest value of the input (default: its rule's range, or 10x its value)",
 }
 
-#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
+#: the options of every argument's xlwings decorator, on both routes (lite.py writes main.py's with them): a 2-D
+#: range, and an error cell handed over as its text (#N/A), not as an empty cell that would take the default
+ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
+
+#: each Excel function's required arguments (no default in its signature), recorded by :func:`excel`
+_REQUIRED: dict[str, frozenset] = {}
+
 
 def arg_doc(name: str, fn_name: str) -> str:
+    """An argument's help in Excel's function wizard; a required argument never says "(default ...)"."""
     # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
     own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
     text = f"{p.doc}; {p.unit}"
-    if p.default is not None:
+    if p.default is not None and name not in _REQUIRED.get(fn_name, ()):
         text += f" (default {p.default:g})"
     return text
 
 
 def excel():
-    """Apply xlwings' decorators: per-argument help, 2-D ranges, one category (classic), a help link (Lite)."""
+    """Apply xlwings' decorators: per-argument help, 2-D ranges, error cells as text, one category (classic), a
+    help link (Lite)."""
 
     def deco(f):
         names = f.__code__.co_varnames[: f.__code__.co_argcount]
+        optional = len(f.__defaults__ or ())
+        _REQUIRED[f.__name__] = frozenset(names[: len(names) - optional])
         for name in reversed(names):
-            f = arg(name, ndim=2, doc=arg_doc(name, f.__name__))(f)
+            f = arg(name, **ARG_OPTIONS, doc=arg_doc(name, f.__name__))(f)
         return func(category=CATEGORY, help_url=HELP_URL)(f)
 
     return deco
@@ -122,7 +136,26 @@ def grid(name, value):
     return [[value]]
 
 
+#: what Excel hands over for an error cell with ``err_to_str`` (xlwings' lists, and the newer errors of Excel 365)
+EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                          "#PYTHON!", "#TIMEOUT!", "#EXTERNAL!"))
+
+
+def is_error(cell) -> bool:
+    """An Excel error cell (#N/A, #DIV/0!, ...), as xlwings hands it over with ``err_to_str``."""
+    return isinstance(cell, str) and cell.strip().upper() in EXCEL_ERRORS
+
+
+def no_error(name, cell):
+    """``cell``, or an :class:`XlmodelError` saying that it is an error cell (never the default in its place)."""
+    if is_error(cell):
+        raise XlmodelError(f"{name} is {cell.strip().upper()} (an error in the cell)")
+    return cell
+
+
 def number(name, cell, default):
+    no_error(name, cell)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         if default is None:
             raise XlmodelError(f"{name} is required")
@@ -130,7 +163,10 @@ def number(name, cell, default):
     if isinstance(cell, bool) or isinstance(cell, str) or not isinstance(cell, (int, float, np.number)):
         shown = ("TRUE" if cell else "FALSE") if isinstance(cell, bool) else repr(cell)
         raise XlmodelError(f"{name} must be a number, got {shown}")
-    return float(cell)
+    try:
+        return float(cell)
+    except OverflowError:  # a Python integer of hundreds of digits (Excel's cells hold doubles)
+        raise XlmodelError(f"{name} is too large for floating point (beyond about 1.8e308)") from None
 
 
 def to_excel(x):
@@ -255,19 +291,23 @@ UNSET = math.nan  # an empty optional cell whose default is "not given" (unbound
 
 
 def whole(name, cell, default, lo, hi):
+    no_error(name, cell)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return default
     x = number(name, cell, default)
-    if not (x == int(x) and lo <= x <= hi):
+    if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
         raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
     return int(x)
 
 
 def single(name, value, default):
+    """The one cell ``value`` is (a range of two or more is refused: never its first cell silently), or
+    ``default`` when it is empty; an error cell is refused."""
     g = grid(name, value)
     if len(g) != 1 or len(g[0]) != 1:
-        raise XlmodelError(f"{name} must be a single cell")
-    return g[0][0] if g[0][0] is not None and not (isinstance(g[0][0], str) and not g[0][0].strip()) else default
+        raise XlmodelError(f"{name} must be a single cell, got a range of {len(g)} x {len(g[0])}")
+    cell = no_error(name, g[0][0])
+    return cell if cell is not None and not (isinstance(cell, str) and not cell.strip()) else default
 
 
 def stat(v: float):
