@@ -440,6 +440,13 @@ def _content(path_or_bytes):
     return cells, names, [ws.title for ws in wb.worksheets]
 
 
+def generated_on(path):
+    """The generation date a workbook's Cover gives (named generated_on)."""
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["generated_on"].destinations))
+    return wb[sheet][ref.replace("$", "")].value.date()
+
+
 @pytest.mark.parametrize("name", list(COMMITTED))
 def test_committed_workbooks_match_the_generator(name):
     import io
@@ -447,9 +454,9 @@ def test_committed_workbooks_match_the_generator(name):
     template, opts = COMMITTED[name]
     if opts.get("formulas") == "udf":  # its Excel functions sheet carries the committed Lite bundle, prices and all
         opts = {**opts, "lite": {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workbooks" / "lite").iterdir()}}
-    fresh = build(template, assumptions.default(), **opts)
     committed = ROOT / "workbooks" / name
     assert committed.exists(), "run: xlmodel regenerate workbooks/"
+    fresh = build(template, assumptions.default(), generated=generated_on(committed), **opts)
     assert _content(committed) == _content(io.BytesIO(to_bytes(fresh))), \
         f"workbooks/{name} drifted from the generator: run `xlmodel regenerate workbooks/`"
 
@@ -588,10 +595,9 @@ def test_risk_sheet_holds_engine_values_named_and_says_so():
     ws = wb["Risk"]
     assert "values computed by xlmodel's engine, not formulas" in ws["A3"].value
     assert "xlmodel new risk -a" in ws["A3"].value
-    # the simulated numbers are values; the Base column links live to the model
+    # the simulated numbers are values; so is the Base column: the simulated scenario's model at its base inputs
     assert not isinstance(_named_cell(wb, "runway_months_mean").value, str)
-    base = [c.value for c in ws["D"] if isinstance(c.value, str) and c.value == "=runway_months"]
-    assert base
+    assert _named_cell(wb, "runway_months_base").value == pytest.approx(sim.base_values["runway_months"], rel=1e-12)
     kinds = sorted(type(ch).__name__ + getattr(ch, "type", "") for ch in ws._charts)
     assert kinds == ["BarChartbar", "BarChartcol", "BarChartcol"]  # tornado, runway and NPV histograms
     # Inputs: low / mode / high beside the scenario columns
@@ -785,8 +791,8 @@ def test_failed_master_check_is_red_and_no_check_hard_codes_a_number():
 
 
 def test_charts_print_once_and_read_well():
-    """No chart sits in the title columns A:D (printed on every page); paying users have their own axis;
-    the cash chart starts at month 0 (the opening balance)."""
+    """No chart sits in the title columns (printed on every page); each line has a scale that shows it; every
+    chart runs over months 1..n; axis titles say the unit, the ticks do not repeat it."""
     from xlmodel.actuals import fit_actuals, read_actuals
 
     table = read_actuals(ACTUALS_CSV)
@@ -800,10 +806,15 @@ def test_charts_print_once_and_read_well():
                     else ch.anchor._from.col + 1
                 assert col >= 5, (ws.title, ch.anchor)
     charts = wb["Charts"]._charts  # the projection's charts, on a page of their own
-    cash = next(c for c in charts if "Cash balance" in str(c.title.tx.rich.p[0].r[0].t))
-    assert "!$D$" in cash.series[0].val.numRef.f  # month 0 (column D) included
-    users = next(c for c in charts if "MAU" in str(c.title.tx.rich.p[0].r[0].t))
-    assert len(users._charts) == 2 and users._charts[1].y_axis.axId == 200
+    titles = [str(c.title.tx.rich.p[0].r[0].t) for c in charts]
+    # each line on a scale that shows it: revenue and compute apart from ad spend; paying users apart from MAU
+    assert any(t.startswith("Cash balance") for t in titles) and "Monthly active users" in titles
+    assert "Paying users" in titles and "Net revenue and compute" in titles and "Ad spend and fixed costs" in titles
+    for ch in charts:  # every chart over months 1..n, the same axis
+        assert all("!$E$" in s.val.numRef.f for s in ch.series), ch.title
+        assert ch.legend is None or len(ch.series) > 1  # no single-series legend
+        fmt = ch.y_axis.numFmt.formatCode if ch.y_axis.numFmt is not None else ""
+        assert ch.y_axis.title is not None and "M" not in fmt.replace("MM", "")
 
 
 def test_previewers_see_the_engine_numbers_not_blanks(tmp_path):

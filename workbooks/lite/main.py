@@ -8,7 +8,7 @@
 #      numpy-financial
 # 4. Restart (the xlwings Lite menu > Restart) and type =LLM_RUNWAY( in any cell.
 #
-# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE.
+# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_SOLVE.
 # Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.3, prices of 2026-12-01, frozen here
 # (genai-prices cannot run in Lite); regenerate the bundle for newer prices.
 #
@@ -51,7 +51,9 @@ from .engine import (
 )
 from .errors import AssumptionsError, InputError, UnknownModelError, XlmodelError
 from .prices import mix_price, price
+from .sensitivity import sensitivity
 from .simulate import Range, Simulation, simulate
+from .solve import solve
 
 __version__ = "0.1.0"
 
@@ -59,7 +61,7 @@ __all__ = [
     "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
     "unit_economics", "project", "plan", "Plan", "runway_months", "migration_npv", "migration_payback_month",
     "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
-    "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError",
+    "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError", "solve", "sensitivity",
 ]
 '''
 
@@ -86,8 +88,8 @@ the classic add-in as the cell's text, in Lite as a real ``#VALUE!`` error
 with the message on hover (:func:`xlmodel.udfs.cells.fail`).
 
 The functions live by family: :mod:`~xlmodel.udfs.closed_form`,
-:mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan` and
-:mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
+:mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan`,
+:mod:`~xlmodel.udfs.solve` and :mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
 Every name is importable from here.
 """
 
@@ -98,18 +100,19 @@ from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
 from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
 from .prices import LLM_MIX_PRICE, LLM_PRICE
+from .solve import LLM_SOLVE
 
 __all__ = [
     "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
     "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "LLM_PLAN", "EXCEL_FUNCTIONS",
+    "LLM_COHORT_CHURN", "LLM_PLAN", "LLM_SOLVE", "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
 EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
                                            LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN)}
+                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN, LLM_SOLVE)}
 
 
 def xlwings_conf_text() -> str:
@@ -5425,9 +5428,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .closed_form import _out, monthly_rate
+from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError, XlmodelError
 from .params import check
+from .text import clean_text
 
 __all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
            "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml"]
@@ -5442,8 +5446,13 @@ DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", 
 #: the fitted scenario's inputs, in table order
 FITTED = ("cash", "mau", "ad_spend", "cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau",
           "fixed_costs")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits only: a full-width ２０２４ is not a year
 MAX_BYTES = 20 * 2**20
+#: the most a cohorts file may hold: what a cohorts workbook can lay out and ``xlmodel verify`` reads (8 MiB of
+#: XML; 100,000 shares make ~6.6 MiB), and 100 years of monthly cohorts
+MAX_COHORTS = 1_200
+MAX_COHORT_MONTHS = 1_200
+MAX_COHORT_SHARES = 100_000
 
 
 class ActualsError(XlmodelError):
@@ -5519,18 +5528,20 @@ def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=Tru
         raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
     k = r.shape[-1]
     t = np.arange(1, k + 1, dtype=float)
-    m = a * g
-    disc = (1 + d[..., None]) ** t  # (1+d)^t
-    observed = (r / disc).sum(axis=-1)
-    if not tail:
-        return _out(m * observed)
-    q = _late_ratio(r)
-    if not bool(np.all(q < 1 + d)):
-        raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                         f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and the "
-                         "LTV are unbounded; use tail = FALSE for the observed part")
-    tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
-    return _out(m * (observed + tail_value))
+    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
+    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
+        m = a * g
+        disc = (1 + d[..., None]) ** t  # (1+d)^t
+        observed = (r / disc).sum(axis=-1)
+        if not tail:
+            return _out(_finite(m * observed, "the cohort LTV", **inputs))
+        q = _late_ratio(r)
+        if not bool(np.all(q < 1 + d)):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                             "the LTV are unbounded; use tail = FALSE for the observed part")
+        tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
+        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
 
 
 @dataclass
@@ -5542,24 +5553,41 @@ class Cohort:
 def read_cohorts(path) -> list[Cohort]:
     """A retention triangle CSV: one row per signup cohort, ``cohort, month 1 share, month 2 share, ...``.
 
-    A header row (first cell not a YYYY-MM month) is skipped; a ragged right
-    edge (trailing empty cells) is normal.
+    A header row (a first cell that is neither a YYYY-MM month nor begins
+    with a digit, such as ``cohort``) is skipped; a first cell that begins
+    with a digit is a cohort label and must be a month (``2024-3`` is an
+    error, not a header). A ragged right edge (trailing empty cells) is
+    normal. At most :data:`MAX_COHORTS` cohorts, :data:`MAX_COHORT_MONTHS`
+    months a cohort and :data:`MAX_COHORT_SHARES` shares in all: what a
+    cohorts workbook lays out and ``xlmodel verify`` reads.
     """
     rows = _csv_rows(path)
     out: list[Cohort] = []
     seen = set()
+    shares = 0
     for n, (i, row) in enumerate(rows):
         name = row[0].strip()
-        if n == 0 and not _MONTH.match(name):
+        if n == 0 and not _MONTH.match(name) and not name[:1].isdigit():
             continue  # header
         if not _MONTH.match(name):
             raise ActualsError(path, f"the cohort must be a month YYYY-MM, got {name!r}", i, "cohort")
         if name in seen:
             raise ActualsError(path, f"cohort {name} appears twice", i, "cohort")
+        if len(out) == MAX_COHORTS:
+            raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
+                               "(100 years of monthly cohorts)", i, "cohort")
         seen.add(name)
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
+        if len(cells) > MAX_COHORT_MONTHS:
+            raise ActualsError(path, f"{len(cells):,} months of retention; a cohort holds at most "
+                               f"{MAX_COHORT_MONTHS:,} months (100 years)", i, f"month {MAX_COHORT_MONTHS + 1}")
+        shares += len(cells)
+        if shares > MAX_COHORT_SHARES:
+            raise ActualsError(path, f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
+                               f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
+                               "reads)", i)
         values = []
         for j, c in enumerate(cells, start=1):
             if not c:
@@ -5624,6 +5652,7 @@ class Actuals:
     columns: dict[str, np.ndarray]
     source: str = "<table>"
     ignored: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # each month's line in the file (errors name it), if read
 
     def __len__(self):
         return len(self.months)
@@ -5631,7 +5660,7 @@ class Actuals:
 
 def _next_month(m: str) -> str:
     y, mo = int(m[:4]), int(m[5:])
-    return f"{y + (mo == 12)}-{mo % 12 + 1:02d}"
+    return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
 
 def read_actuals(path) -> Actuals:
@@ -5643,6 +5672,8 @@ def read_actuals(path) -> Actuals:
     rows = _csv_rows(path)
     head_line, header = rows[0]
     header = [h.strip() for h in header]
+    while header and not header[-1]:  # trailing empty header cells (a spreadsheet's export) name no column
+        header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
     if missing:
         raise ActualsError(path, f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
@@ -5656,27 +5687,34 @@ def read_actuals(path) -> Actuals:
         raise ActualsError(path, f"needs at least two months of data (churn compares a month with the one before), "
                            f"got {len(data)}")
     months: list[str] = []
+    seen: set[str] = set()
+    lines: list[int] = []
     cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
-        if len(r) < len(header):
-            r = r + [""] * (len(header) - len(r))
+        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header):])):
+            hint = (" (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
+                    if len(r) > len(header) else "")
+            raise ActualsError(path, f"has {len(r)} cells, the header has {len(header)}{hint}", i)
         m = r[pos["month"]].strip()
         if not _MONTH.match(m):
             raise ActualsError(path, f"must be a month YYYY-MM, got {m!r}", i, "month")
         if months:
-            if m in months:
+            if m in seen:
                 raise ActualsError(path, f"month {m} appears twice", i, "month")
             if m < months[-1]:
                 raise ActualsError(path, f"month {m} is out of order (after {months[-1]})", i, "month")
             if m != _next_month(months[-1]):
                 raise ActualsError(path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month")
         months.append(m)
+        seen.add(m)
+        lines.append(i)
         for c in cols:
             text = r[pos[c]].strip().replace("_", "")
             try:
                 v = float(text)
             except ValueError:
-                raise ActualsError(path, f"must be a number, got {r[pos[c]].strip()!r}", i, c) from None
+                sep = " without thousands separators" if "," in text else ""
+                raise ActualsError(path, f"must be a number{sep}, got {r[pos[c]].strip()!r}", i, c) from None
             if not math.isfinite(v):
                 raise ActualsError(path, f"must be a finite number, got {text}", i, c)
             if c in _COUNTS + _MONEY and v < 0:
@@ -5688,8 +5726,8 @@ def read_actuals(path) -> Actuals:
         if cols["paying_users"][-1] > cols["mau"][-1]:
             raise ActualsError(path, f"paying_users ({cols['paying_users'][-1]:g}) cannot exceed mau "
                                f"({cols['mau'][-1]:g})", i, "paying_users")
-    ignored = [h for h in header if h and h not in ACTUALS_COLUMNS]
-    return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored)
+    ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
+    return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
 
 def _ratio(num, den):
@@ -5732,32 +5770,93 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
     c = table.columns
     ad, new, paid, mau = c["ad_spend"], c["new_users"], c["paid_new_users"], c["mau"]
     paying, rev, comp, fixed, cash = c["paying_users"], c["revenue"], c["compute_cost"], c["fixed_costs"], c["cash"]
-    burn = ad + comp + fixed - rev
-    rows, unexplained = [], []
-    for t in range(n):
-        lost = None if t == 0 else mau[t - 1] + new[t] - mau[t]
-        row = {"month": table.months[t], "cac": _ratio(ad[t], paid[t]), "paid_share": _ratio(paid[t], new[t]),
-               "churn": None if t == 0 else _ratio(lost, mau[t - 1]), "conversion": _ratio(paying[t], mau[t]),
-               "arppu": _ratio(rev[t], paying[t]), "cost_per_mau": _ratio(comp[t], mau[t]),
-               "net_burn": float(burn[t]),
-               "unexplained_cash": None if t == 0 else float(cash[t - 1] - burn[t] - cash[t])}
-        rows.append(row)
-        if t:
-            unexplained.append({"month": table.months[t], "amount": row["unexplained_cash"]})
+    with np.errstate(all="ignore"):  # an overflow is an error naming the month and its inputs (below)
+        burn = ad + comp + fixed - rev
+        prev = np.concatenate([[np.nan], mau[:-1]])  # mau_{t-1}; month 1 has none
+        lost = prev + new - mau
+        unexplained = np.concatenate([[np.nan], cash[:-1] - burn[1:] - cash[1:]])
+        drivers = {"cac": _ratios(ad, paid), "paid_share": _ratios(paid, new), "churn": _ratios(lost, prev),
+                   "conversion": _ratios(paying, mau), "arppu": _ratios(rev, paying),
+                   "cost_per_mau": _ratios(comp, mau), "net_burn": burn, "unexplained_cash": unexplained}
+    for k, v in drivers.items():
+        _check_month(table, k, v, t0=1 if k in ("churn", "unexplained_cash") else 0)
+    cols = {k: [None if x != x else x for x in v.tolist()] for k, v in drivers.items()}  # nan (x != x): n/a
+    cols["churn"][0] = cols["unexplained_cash"][0] = None
+    rows = [{"month": m, **{k: cols[k][t] for k in DRIVERS}} for t, m in enumerate(table.months)]
+    unexplained_rows = [{"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)]
     w = slice(n - window, n)
-    prev = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
+    prev_w = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
     cur = slice(max(n - window, 1), n)
-    fitted = {
-        "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
-        "cac": _ratio(ad[w].sum(), paid[w].sum()),
-        "paid_share": _ratio(paid[w].sum(), new[w].sum()),
-        "churn": _ratio((mau[prev] + new[cur] - mau[cur]).sum(), mau[prev].sum()),
-        "conversion": _ratio(paying[w].sum(), mau[w].sum()),
-        "arppu": _ratio(rev[w].sum(), paying[w].sum()),
-        "cost_per_mau": _ratio(comp[w].sum(), mau[w].sum()),
-        "fixed_costs": float(fixed[w].mean()),
-    }
-    return Fit(list(table.months), rows, fitted, unexplained, list(table.months[w]), table.source)
+    with np.errstate(all="ignore"):
+        sums = {"ad_spend": ad[w].sum(), "paid_new_users": paid[w].sum(), "new_users": new[w].sum(),
+                "mau": mau[w].sum(), "paying_users": paying[w].sum(), "revenue": rev[w].sum(),
+                "compute_cost": comp[w].sum(), "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
+                "mau_(t-1)": mau[prev_w].sum(), "fixed_costs": fixed[w].sum()}
+        fitted = {
+            "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
+            "cac": _ratio(sums["ad_spend"], sums["paid_new_users"]),
+            "paid_share": _ratio(sums["paid_new_users"], sums["new_users"]),
+            "churn": _ratio(sums["lost"], sums["mau_(t-1)"]),
+            "conversion": _ratio(sums["paying_users"], sums["mau"]),
+            "arppu": _ratio(sums["revenue"], sums["paying_users"]),
+            "cost_per_mau": _ratio(sums["compute_cost"], sums["mau"]),
+            "fixed_costs": float(fixed[w].mean()),
+        }
+    for k, v in fitted.items():
+        if v is not None and not math.isfinite(v):  # the window's sums overflowed (each month's were finite)
+            span = table.months[n - window] + ("" if window == 1 else f"..{table.months[-1]}")
+            shown = ", ".join(f"sum({p}) {sums[p]:.6g}" for p in _FIT_INPUTS[k])
+            raise ActualsError(table.source, f"the fitted {k} over {span} overflows floating point ({shown}): "
+                               "numbers this large are beyond what the model can compute")
+    return Fit(list(table.months), rows, fitted, unexplained_rows, list(table.months[w]), table.source)
+
+
+#: the sums over the window each fitted driver is computed from (named when one overflows)
+_FIT_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
+               "churn": ("lost", "mau_(t-1)"), "conversion": ("paying_users", "mau"),
+               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
+               "fixed_costs": ("fixed_costs",)}
+
+#: what each driver of a month is computed from (named when it overflows)
+_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
+           "churn": ("mau_(t-1)", "new_users", "mau"), "conversion": ("paying_users", "mau"),
+           "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
+           "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
+           "unexplained_cash": ("cash_(t-1)", "net_burn", "cash")}
+
+
+def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den month by month, nan where the denominator is 0 (the driver is undefined, n/a)."""
+    safe = np.where(den == 0, 1.0, den)
+    return np.where(den == 0, np.nan, num / safe)
+
+
+def _check_month(table: Actuals, driver: str, values: np.ndarray, t0: int) -> None:
+    """Raise naming the row, the month and the inputs when ``driver`` overflowed in a month (an infinity, or a
+    nan where its denominator is not 0)."""
+    c = table.columns
+    bad = np.isinf(values)
+    bad[t0:] |= np.isnan(values[t0:]) & ~_undefined(table, driver)[t0:]
+    if not bad.any():
+        return
+    t = int(np.argmax(bad))
+    val = {"mau_(t-1)": c["mau"][t - 1] if t else math.nan, "cash_(t-1)": c["cash"][t - 1] if t else math.nan}
+    if driver == "unexplained_cash":
+        with np.errstate(all="ignore"):
+            val["net_burn"] = c["ad_spend"][t] + c["compute_cost"][t] + c["fixed_costs"][t] - c["revenue"][t]
+    shown = ", ".join(f"{k} {float(val[k] if k in val else c[k][t]):.6g}" for k in _INPUTS[driver])
+    row = table.lines[t] if len(table.lines) == len(table) else None
+    raise ActualsError(table.source, f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
+                       "this large are beyond what the model can compute", row)
+
+
+def _undefined(table: Actuals, driver: str) -> np.ndarray:
+    """Months where ``driver`` is n/a by definition: its denominator is 0."""
+    c = table.columns
+    den = {"cac": c["paid_new_users"], "paid_share": c["new_users"], "conversion": c["mau"],
+           "arppu": c["paying_users"], "cost_per_mau": c["mau"],
+           "churn": np.concatenate([[1.0], c["mau"][:-1]])}.get(driver)
+    return np.zeros(len(table), dtype=bool) if den is None else den == 0
 
 
 def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60) -> str:
@@ -5781,10 +5880,12 @@ def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon:
         "cost_per_mau": f"sum(compute_cost) / sum(mau), {span}",
         "fixed_costs": f"mean fixed_costs, {span}",
     }
-    lines = [f"# Fitted by xlmodel fit from {fit.source} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
+    # a file name reaches the file: control characters out (a newline in it would start a TOML table)
+    source_name = clean_text(fit.source)
+    lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
              "# The projection continues from the last actual month; edit freely.", "",
-             "[model]", f"name = {_toml_str('Fitted from ' + Path(fit.source).name)}",
-             f"currency = {_toml_str(currency)}", f"horizon = {int(horizon)}", "",
+             "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
+             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}", "",
              f"[scenarios.{_toml_key(name)}]"]
     for k in FITTED:
         v = fit.fitted[k]
@@ -5821,6 +5922,8 @@ This module is the engine's face: each number is defined in one module
 - :mod:`xlmodel.closed_form`: rates, CAC, compute cost, LTV, payback, Excel NPV;
 - :mod:`xlmodel.unit_economics`: the unit economics per MAU;
 - :mod:`xlmodel.projection`: the monthly projection;
+- :mod:`xlmodel.retention`: retention curves (the users of each cohort, the curve's LTV and payback month,
+  the average curve of a cohorts triangle);
 - :mod:`xlmodel.plan`: the runway and what a plan answers (funding need, break-even, ...);
 - :mod:`xlmodel.migration`: the standalone small-model migration NPV.
 
@@ -5839,7 +5942,9 @@ from .outputs import OUTPUT_UNITS  # noqa: F401
 from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
                    runway_months, runway_stream)
 from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
-from .unit_economics import UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401
+from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401
+from .unit_economics import (CurveUnitEconomics, UnitEconomics, summary_unit_economics,  # noqa: F401
+                             unit_economics)
 
 
 __all__ = [
@@ -5860,6 +5965,9 @@ __all__ = [
     "migration_cash_flows",
     "migration_npv",
     "migration_payback_month",
+    "retention_at",
+    "cohort_payback_month",
+    "average_curve",
 ]
 
 
@@ -5869,7 +5977,8 @@ __all__ = [
 def summary(scenario: dict) -> dict:
     """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
-    The unit economics (month 1), then what the plan answers
+    The unit economics (month 1; with a retention curve, ``cohort_payback_month``
+    after the paybacks), then what the plan answers
     (:func:`xlmodel.plan.plan`): the runway (without the rounds when there are
     some, without the migration when there is a ``migration_month``), the
     lowest cash and its month, the first month short of ``min_cash``, the
@@ -6106,7 +6215,8 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
     4.32
     """
     fx = _check_fx(fx)
-    return fx * _usd(model, kind, provider)
+    usd = _usd(model, kind, provider)
+    return _finite_price(fx * usd, f"the price of {model.strip()} ({kind}, {usd:g} USD per 1M tokens)", fx)
 
 
 def _usd(model: str, kind: str, provider: str | None) -> float:
@@ -6169,7 +6279,16 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     """
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
-    return blend(shares, [_usd(m, kind, provider) for m in models], fx)
+    return _finite_price(blend(shares, [_usd(m, kind, provider) for m in models], fx),
+                         f"the {kind} price of the mix {', '.join(models)}", fx)
+
+
+def _finite_price(value: float, what: str, fx: float) -> float:
+    """``value``, or an :class:`InputError` naming the inputs when it overflowed (an fx of 1e308): never inf."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError("fx", f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
+                         "what the model can compute")
+    return value
 
 
 def blend(shares, usd_prices, fx: float = 1.0) -> float:
@@ -6202,6 +6321,400 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     return [m.strip() for m in models], out
 '''
 
+_SOURCES["xlmodel/sensitivity.py"] = r'''"""Sensitivity grids: one output over two inputs, every cell in one vectorised engine call.
+
+``sensitivity(scenario, rows=("churn", [...]), cols=("conversion", [...]), output="runway_months")``
+puts every pair of values into one array of scenarios and runs the engine
+once (chunked so that memory stays bounded); with a ``statistic`` (``"p50"``,
+``"mean"``, ...) every cell is a simulation over the same draws (common
+random numbers), the draws of :func:`xlmodel.simulate.simulate` with the
+same seed.
+
+:class:`Trials` is that evaluation, shared with :mod:`xlmodel.solve` (goal
+seek): an output, or a statistic of it, at trial values of one or more of a
+scenario's own inputs. Nothing here restates an equation of the model: the
+engine functions compute every number, exactly as
+:func:`xlmodel.simulate.evaluate` calls them.
+
+Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .engine import UnitEconomics, cost_per_mau, runway_stream, unit_economics
+from .errors import InputError
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
+from .ranges import base_inputs, is_range, pair
+from .simulate import Simulation, _decide, evaluate, output_names, simulate
+
+__all__ = ["sensitivity", "Grid", "Trials", "STATISTICS", "MAX_CELLS", "check_input", "input_value",
+           "evaluate_output", "resolve"]
+
+#: the statistics of a simulated output that a goal seek or a grid may target (``Simulation.stats``)
+STATISTICS = ("mean", "p5", "p10", "p50", "p90", "p95", "min", "max")
+#: the most cells a grid holds
+MAX_CELLS = 1_000_000
+#: the most engine evaluations a grid of statistics may take (cells x draws): about 100 simulations of 1M draws
+MAX_EVALUATIONS = 100_000_000
+#: scenarios evaluated at once (trials x draws): memory stays small, and arrays that fit the cache run fastest
+CHUNK = 1 << 15
+#: integer inputs (whole months) that must lie within the plan's horizon to mean anything
+WITHIN_HORIZON = ("migration_month", "raise_month")
+_UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
+
+
+# ------------------------------------------------------------------ the engine, one output
+
+
+def resolve(s: dict) -> dict:
+    """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``), the cost
+    per MAU derived from the token inputs, ranged decisions (``ad_spend@4``) put into the changes and rounds.
+
+    The first steps of :func:`xlmodel.simulate.evaluate`, in its order.
+    """
+    s = dict(s)
+    mix = s.pop("mix", None)
+    if mix:
+        from .prices import mix_price
+
+        models, shares = list(mix), list(mix.values())
+        fx = s.get("fx", 1.0)
+        for key, kind in MIX_PRICES.items():
+            s[key] = fx * mix_price(models, shares, kind, 1.0)
+    if all(k in s for k in TOKEN_KEYS[:4]):
+        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
+                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
+        for k in TOKEN_KEYS:
+            s.pop(k, None)
+    return _decide(s)
+
+
+def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
+    """``xlmodel.simulate.evaluate(s, [output], n)[output]``, running only the engine call that ``output`` needs.
+
+    The unit economics for theirs, the runway alone for ``runway_months`` and ``ending_cash``, every answer of
+    the plan for the plan's other outputs: the same calls with the same arguments as ``evaluate`` (so the same
+    numbers, bit for bit), without the others; the standalone migration's two through ``evaluate`` itself.
+    Returns an array of ``n`` (``inf`` never, ``nan`` n/a, flags as 1.0 and 0.0).
+    """
+    if output in ("migration_npv", "migration_payback_month"):
+        return evaluate(s, ["migration_npv", "migration_payback_month"], n)[output]
+    s = resolve(s)
+    if output in _UNIT_ECONOMICS:
+        x = getattr(unit_economics(**s, undefined="nan"), output)
+    elif output in ("runway_months", "ending_cash"):
+        x = getattr(runway_stream(**s), output)
+    elif output == "runway_months_without_migration":
+        x = runway_stream(**s, without_migration=True).runway_months_without_migration
+    else:
+        x = runway_stream(**s, answers=True).answers[output]
+    return np.broadcast_to(np.asarray(x, dtype=float), (n,))
+
+
+# ------------------------------------------------------------------ what may vary
+
+
+def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None:
+    """The base value of the scenario's own input ``name`` (None: not given), or :class:`InputError` naming
+    ``argument``.
+
+    Any numeric input of the model, but not ``horizon`` (the plan's length: every output is measured over it),
+    a change level or a round amount (``ad_spend@4``). An input the scenario does not give has its default as
+    base value, or none (``raise_month``: the first month short of ``min_cash``; ``migration_month``: no
+    migration).
+    """
+    if not isinstance(name, str):
+        raise InputError(argument, f"{argument} must be the name of an input (text), got {name!r:.40}")
+    if "@" in name:
+        raise InputError(argument, f"{argument} must be one of the scenario's own inputs, not a change level or a "
+                         f"round amount, got {name!r:.60}")
+    if name == "horizon":
+        raise InputError(argument, f"{argument}: horizon cannot vary (every output of the plan is measured over "
+                         "it); set it in the file")
+    if name not in PARAMS:
+        close = difflib.get_close_matches(name, [k for k in PARAMS if k != "horizon"], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise InputError(argument, f"{argument} must be an input of the model, got {name!r:.60}{hint}")
+    return input_value(scenario, name)
+
+
+def input_value(scenario: Mapping, name: str) -> float | None:
+    """The base value of an input in a scenario (a range's base value; the input's default when not given)."""
+    value = scenario.get(name)
+    if is_range(value):
+        value = base_inputs({name: value})[name]
+    if value is None:
+        value = PARAMS[name].default
+    return None if value is None else float(value)
+
+
+def check_output(scenario: Mapping, output) -> str:
+    names = output_names(base_inputs(scenario))
+    if not isinstance(output, str) or output not in names:
+        shown = f"{output!r:.60}" if isinstance(output, str) else repr(output)[:40]
+        raise InputError("output", f"output must be one of {', '.join(names)}, got {shown}")
+    return output
+
+
+def check_statistic(statistic) -> str | None:
+    if statistic is None:
+        return None
+    if not isinstance(statistic, str) or statistic.strip().lower() not in STATISTICS:
+        raise InputError("statistic", f"statistic must be one of {', '.join(STATISTICS)}, got {statistic!r:.40}")
+    return statistic.strip().lower()
+
+
+def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndarray:
+    """Trial values of an input as a float array, each within the input's rule, or :class:`InputError`."""
+    try:
+        x = np.asarray(values, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}") from None
+    if x.size == 0:
+        raise InputError(argument, f"{argument}: give at least one value of {name}")
+    rule = RULES[PARAMS[name].rule]
+    bad = ~rule.ok(x)
+    if bad.any():
+        raise InputError(argument, f"{argument}: {describe_rule(name)}, got {x[bad][0]:.10g}")
+    if name in WITHIN_HORIZON:
+        h = int(scenario.get("horizon") or PARAMS["horizon"].default)
+        if x.max() > h:
+            raise InputError(argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}")
+    return x
+
+
+# ------------------------------------------------------------------ trials
+
+
+class Trials:
+    """``output`` (or its ``statistic`` over the draws) at trial values of some of a scenario's own inputs.
+
+    ``Trials(scenario, ("churn",), "runway_months")({"churn": values})`` runs the engine once for every trial
+    value (in chunks of :data:`CHUNK` scenarios). With a ``statistic``, each trial is a simulation of the
+    scenario with the varied inputs at the trial values, over the same draws: :func:`~xlmodel.simulate.simulate`
+    draws the scenario's other ranged inputs once (the same seed, the same order, so the same draws it would
+    make for any of the trials), and every trial is evaluated against those draws, trial values x draws in
+    one array. A varied input that is itself a range takes the trial value in every draw, and its correlations
+    are dropped (as a scenario that fixes a ranged input simulates). Varying ``cost_per_mau`` replaces the
+    cost derived from tokens or a mix; varying a price a ``mix`` sets replaces the mix.
+    """
+
+    def __init__(self, scenario: Mapping, inputs: Sequence[str], output: str, statistic: str | None = None,
+                 draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
+                 arguments: Sequence[str] | None = None):
+        self.inputs = tuple(inputs)
+        arguments = tuple(arguments or ("vary",) * len(self.inputs))
+        self.base = {k: check_input(scenario, k, arg) for k, arg in zip(self.inputs, arguments)}
+        s = dict(scenario)
+        if "cost_per_mau" in self.inputs:
+            for k in TOKEN_KEYS + ("mix",):
+                s.pop(k, None)
+        if any(k in MIX_PRICES for k in self.inputs):
+            s.pop("mix", None)
+        self.output = check_output(s, output)
+        self.statistic = check_statistic(statistic)
+        self.sim = None
+        if self.statistic is None:
+            self.scenario = dict(base_inputs(s), **self.base)
+            return
+        fixed = dict(s, **self.base)
+        ranged = [k for k, v in fixed.items() if k != "mix" and k not in PLAN_KEYS and is_range(v)]
+        if not ranged:
+            varied = f" other than {', '.join(self.inputs)}" if any(is_range(scenario.get(k)) for k in self.inputs) \
+                else ""
+            raise InputError("statistic", f"statistic {self.statistic} needs ranges: no input of this scenario{varied} "
+                             "is a range, so every draw is the base case")
+        kept = {k: rho for k, rho in (correlations or {}).items() if not set(pair(k)) & set(self.inputs)}
+        self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept)
+        self.scenario = dict(self.sim.base)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the simulation says about how its draws were made (correlations not imposed with few draws)."""
+        return list(self.sim.notes) if self.sim is not None else []
+
+    @property
+    def draws(self) -> int:
+        return self.sim.draws if self.sim is not None else 1
+
+    def at_base(self) -> float:
+        """The output (or statistic) with every varied input at its base value."""
+        if self.sim is not None:  # the simulation that drew the draws: simulate's own number
+            return float(self.sim.stats(self.output)[self.statistic])
+        return float(evaluate_output(self.scenario, self.output, 1)[0])
+
+    def __call__(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
+        """One value per trial: ``values[name][i]`` is trial ``i``'s value of each varied input."""
+        cols = {k: np.asarray(values[k], dtype=float).reshape(-1) for k in self.inputs}
+        t = len(next(iter(cols.values())))
+        out = np.empty(t)
+        n = self.draws
+        step = max(1, CHUNK // n)
+        for a in range(0, t, step):
+            b = min(t, a + step)
+            s = dict(self.scenario)
+            # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
+            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else
+                                        ((b - a) * n,))
+            if self.sim is None:
+                s.update({k: x[a:b] for k, x in cols.items()})
+                out[a:b] = evaluate_output(s, self.output, b - a)
+                continue
+            for k, x in self.sim.inputs.items():  # the same draws for every trial
+                s[k] = np.tile(x, b - a)
+            s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
+            y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
+            out[a:b] = [self.summarise(row) for row in y]
+        return out
+
+    def summarise(self, draws: np.ndarray) -> float:
+        """The statistic of one trial's draws, as ``Simulation.stats`` computes it for ``simulate``."""
+        one = Simulation(None, {}, {}, {}, draws.size, 0, {}, {self.output: draws})
+        return float(one.stats(self.output)[self.statistic])
+
+
+# ------------------------------------------------------------------ grids
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sensitivity grid: ``values[i, j]`` is the output at ``rows[1][i]`` and ``cols[1][j]``.
+
+    ``base``: ``(row, col)`` of the cell at the scenario's base values, or None when the base is not on the
+    grid; ``at_base``: the output there (computed, whether or not the base is on the grid); ``base_inputs``:
+    the two inputs' base values (None: not given in the scenario).
+    """
+
+    output: str
+    statistic: str | None
+    rows: tuple[str, tuple]
+    cols: tuple[str, tuple]
+    values: np.ndarray
+    base: tuple[int, int] | None
+    at_base: float
+    base_inputs: tuple
+    notes: tuple = ()
+
+    def as_dict(self) -> dict:
+        """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
+        return {"output": self.output, "statistic": self.statistic,
+                "rows": {"input": self.rows[0], "values": [_json(v) for v in self.rows[1]]},
+                "cols": {"input": self.cols[0], "values": [_json(v) for v in self.cols[1]]},
+                "grid": [[_json(float(v)) for v in row] for row in self.values],
+                "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
+                "at_base": _json(self.at_base),
+                "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
+                "notes": list(self.notes)}
+
+
+def _json(v):
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "never" if v > 0 else "-never"
+        if math.isnan(v):
+            return None
+    return v
+
+
+def _on_grid(values: np.ndarray, base: float | None) -> int | None:
+    """The index of ``base`` among ``values`` (to 1e-9 relative: 0.1 + 0.2 is on a grid that lists 0.3)."""
+    if base is None:
+        return None
+    hit = np.flatnonzero(np.isclose(values, base, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(values).max()))))
+    return int(hit[0]) if hit.size else None
+
+
+def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tuple[str, Sequence[float]],
+                output: str, statistic: str | None = None, draws: int = 10_000, seed: int = 0,
+                correlations: Mapping | None = None) -> Grid:
+    """An output over a grid of two inputs' values, in one vectorised engine call.
+
+    Parameters
+    ----------
+    scenario : mapping
+        A complete scenario (``Assumptions.scenario(name)``, or ``simulation_inputs(name)`` for a statistic):
+        ranges count at their base value unless ``statistic`` is given.
+    rows, cols : (str, sequence of float)
+        Each an input of the scenario (``"churn"``) and its values, within the input's rule. The two inputs
+        must differ; neither may be ``horizon``, a change level or a round amount.
+    output : str
+        Any output the scenario reports (``runway_months``, ``ltv_to_cac``, ``funding_need``, ...).
+    statistic : {"mean", "p5", "p10", "p50", "p90", "p95", "min", "max"}, optional
+        Each cell is this statistic of the output over ``draws`` draws of the scenario's ranges (seeded: the
+        same draws in every cell, those of :func:`xlmodel.simulate.simulate`).
+    draws, seed : int
+        The simulation's draws and seed (with a ``statistic``).
+    correlations : mapping, optional
+        Spearman rank correlations between ranged inputs (pairs with a varied input are dropped).
+
+    Returns
+    -------
+    Grid
+        ``values[i, j]`` at ``rows[1][i]``, ``cols[1][j]`` (``inf`` never, ``nan`` n/a), the base cell's
+        indices (or None), the output at the base.
+
+    Notes
+    -----
+    Each cell equals the engine run on the scenario with the two inputs at that cell's values (with a
+    statistic: ``simulate`` of that scenario, same draws and seed). A value within 1e-9 (relative) of the
+    input's base value is taken as the base value itself, so that the base cell is exactly the base
+    scenario's number. At most :data:`MAX_CELLS` cells (1,000,000), and with a statistic at most 100,000,000
+    engine runs (cells x draws).
+
+    Examples
+    --------
+    Burn 100 a month from 1,200 of cash: the runway is cash / (fixed costs - revenue).
+
+    >>> s = dict(cash=1200, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
+    ...          fixed_costs=100, horizon=60)
+    >>> g = sensitivity(s, rows=("cash", [600, 1200]), cols=("fixed_costs", [50, 100, 200]),
+    ...                 output="runway_months")
+    >>> g.values.tolist()
+    [[12.0, 6.0, 3.0], [24.0, 12.0, 6.0]]
+    >>> g.base
+    (1, 1)
+    """
+    (rname, rvals), (cname, cvals) = _axis(rows, "rows"), _axis(cols, "cols")
+    check_input(scenario, rname, "rows")
+    check_input(scenario, cname, "cols")
+    if rname == cname:
+        raise InputError("cols", f"cols must vary another input than rows, got {cname} twice")
+    r = check_values(rname, rvals, scenario, "rows")
+    c = check_values(cname, cvals, scenario, "cols")
+    cells = r.size * c.size
+    if cells > MAX_CELLS:
+        raise InputError("cols", f"the grid would be {r.size:,} x {c.size:,} = {cells:,} cells, more than "
+                         f"{MAX_CELLS:,}")
+    if statistic is not None and cells * draws > MAX_EVALUATIONS:
+        raise InputError("draws", f"the grid would take {cells:,} cells x {draws:,} draws = {cells * draws:,} "
+                         f"engine runs, more than {MAX_EVALUATIONS:,}: use fewer cells or draws")
+    trials = Trials(scenario, (rname, cname), output, statistic, draws, seed, correlations, ("rows", "cols"))
+    i, j = _on_grid(r, trials.base[rname]), _on_grid(c, trials.base[cname])
+    if i is not None:  # a value within 1e-9 of the base is the base itself: the base cell is calc's number
+        r[i] = trials.base[rname]
+    if j is not None:
+        c[j] = trials.base[cname]
+    values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}).reshape(r.size, c.size)
+    base = None if i is None or j is None else (i, j)
+    at_base = float(values[base]) if base is not None else trials.at_base()
+    return Grid(output, trials.statistic, (rname, tuple(r.tolist())), (cname, tuple(c.tolist())), values, base,
+                at_base, (trials.base[rname], trials.base[cname]), tuple(trials.notes))
+
+
+def _axis(axis, argument: str) -> tuple[str, Sequence]:
+    if not isinstance(axis, (tuple, list)) or len(axis) != 2:
+        raise InputError(argument, f"{argument} must be (input, values), e.g. (\"churn\", [0.3, 0.4, 0.5]), "
+                         f"got {axis!r:.60}")
+    return axis[0], axis[1]
+'''
+
 _SOURCES["xlmodel/simulate.py"] = r'''"""Monte Carlo simulation and tornado over ranged inputs (docs/model.md, "Uncertainty").
 
 The ranges themselves (:class:`~xlmodel.ranges.Range`, their parsing and the
@@ -6232,7 +6745,7 @@ from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, i
                      parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate"]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -6244,25 +6757,40 @@ NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runw
                  "plan_migration_payback_month", "migration_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
-#: draws evaluated at once: bounds the memory of the closed forms (migration NPV is draws x months)
+#: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
 CHUNK = 1 << 16
+#: bytes of working memory the migration NPV may take at once: it is draws x months (a few arrays of 8 bytes),
+#: so its draws are evaluated in slices of ``MIGRATION_BYTES // (40 * months)`` (5,592 draws at 600 months)
+MIGRATION_BYTES = 128 * 2**20
+#: the fewest draws with which correlations are imposed (Iman-Conover): below it, or with fewer draws than
+#: correlated inputs + 2, the ranged inputs are drawn independently and the simulation says so in its notes
+MIN_CORRELATED_DRAWS = 20
 
 
-def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> None:
+def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.Generator) -> bool:
     """Reorder each column in place so that their rank correlation is about ``target`` (Iman & Conover, 1982).
 
-    The values of each column are only permuted: every marginal stays exactly as drawn.
+    The values of each column are only permuted: every marginal stays exactly as drawn. Returns False (and
+    leaves the columns as drawn) when the scores' own correlation matrix is singular, which happens with
+    about as few draws as columns.
     """
     n, k = columns[0].size, len(columns)
     scores = rng.standard_normal((n, k))
     scores -= scores.mean(axis=0)
-    now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    try:
+        with np.errstate(all="ignore"):
+            now = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    except np.linalg.LinAlgError:
+        return False
     want = np.linalg.cholesky(pearson(target))
     t = scores @ np.linalg.solve(now, want.T)  # rows: scores with correlation ~ target
+    if not np.isfinite(t).all():
+        return False
     for j, col in enumerate(columns):
         ranks = np.empty(n, dtype=np.intp)
         ranks[np.argsort(t[:, j], kind="stable")] = np.arange(n)
         col[:] = np.sort(col)[ranks]
+    return True
 
 
 def output_names(scenario: Mapping) -> list[str]:
@@ -6286,7 +6814,9 @@ def _decide(s: dict) -> dict:
     if not keys:
         return s
     s = dict(s)
-    changes = {c["month"]: dict(c) for c in s.get("changes") or ()}
+    changes: dict[int, dict] = {}
+    for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
+        changes.setdefault(c["month"], {}).update(c)
     funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
         driver, month = key.rsplit("@", 1)
@@ -6299,8 +6829,10 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
-    """Every output for ``n`` draws of a scenario whose values may be arrays of length ``n``: the engine, once."""
+def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
+    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
+    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
     s = dict(s)
     mix = s.pop("mix", None)
     if mix:
@@ -6320,10 +6852,25 @@ def _evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
     out = {k: ue[k] for k in ue}
     out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names:
-        args = {k: s[k] for k in MIGRATION_ARGS if k in s}
-        out["migration_npv"] = migration_npv(**args)
-        out["migration_payback_month"] = migration_payback_month(**args)
+        out["migration_npv"], out["migration_payback_month"] = _migration(
+            {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
+
+
+def _migration(args: dict, n: int) -> tuple:
+    """The standalone migration NPV and payback month of ``n`` scenarios, in slices whose draws x months
+    arrays stay within :data:`MIGRATION_BYTES` whatever ``months`` is (up to 1,200)."""
+    months = int(np.max(np.asarray(args.get("months", 1), dtype=float), initial=1))
+    step = max(1, MIGRATION_BYTES // (40 * months))
+    if n <= step:
+        return migration_npv(**args), migration_payback_month(**args)
+    npv, payback = np.empty(n), np.empty(n)
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        part = {k: (v[a:b] if np.ndim(v) and np.shape(v)[0] == n else v) for k, v in args.items()}
+        npv[a:b] = migration_npv(**part)
+        payback[a:b] = migration_payback_month(**part)
+    return npv, payback
 
 
 class Simulation:
@@ -6336,7 +6883,8 @@ class Simulation:
     deterministic engine run at draw ``i``'s inputs.
     """
 
-    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs):
+    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
+        self.notes = list(notes)  # what a reader must know about how the draws were made (correlations not imposed)
         self.scenario = scenario
         self.base = base
         self.ranges = ranges
@@ -6356,7 +6904,7 @@ class Simulation:
         """Every output at the base inputs (what ``calc`` prints; nan for n/a)."""
         if self._base_values is None:
             self._base_values = {k: float(np.asarray(v).reshape(-1)[0])
-                                 for k, v in _evaluate(self.base, list(self.outputs), 1).items()}
+                                 for k, v in evaluate(self.base, list(self.outputs), 1).items()}
         return self._base_values
 
     def stats(self, output: str) -> dict:
@@ -6367,6 +6915,14 @@ class Simulation:
     def share_below(self, months: float, output: str = "runway_months") -> float:
         """Share of draws whose ``output`` is below ``months`` (a never is not below)."""
         return float(np.count_nonzero(self.outputs[output] < months)) / self.draws
+
+    def share_need_funding(self) -> float:
+        """Share of draws that need more money: a funding need above 0 (MODEL.md, "What a plan answers")."""
+        return float(np.count_nonzero(self.outputs["funding_need"] > 0)) / self.draws
+
+    def share_break_even(self) -> float:
+        """Share of draws that break even (sustained) within the horizon."""
+        return float(np.count_nonzero(np.isfinite(self.outputs["breakeven_month"]))) / self.draws
 
     def tornado(self, output: str) -> list[dict]:
         """One row per ranged input: ``output`` with that input at its low and its high bound, every other
@@ -6383,7 +6939,7 @@ class Simulation:
             col = np.full(n, self.base.get(k, self.ranges[k].base), dtype=float)
             col[2 * j], col[2 * j + 1] = self.ranges[k].low, self.ranges[k].high
             s[k] = col
-        values = _evaluate(s, list(self.outputs), n)[output]
+        values = evaluate(s, list(self.outputs), n)[output]
         rows = []
         for j, k in enumerate(names):
             lo, hi = float(values[2 * j]), float(values[2 * j + 1])
@@ -6402,12 +6958,14 @@ class Simulation:
         doc = {"scenario": self.scenario, "draws": self.draws, "seed": self.seed,
                "inputs": {k: r.describe() for k, r in self.ranges.items()},
                "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
-               "outputs": {}}
+               "notes": list(self.notes), "outputs": {}}
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
             doc["outputs"][name] = {k: _json(v) for k, v in st.items()}
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
+        doc["share_need_funding"] = self.share_need_funding()
+        doc["share_break_even"] = self.share_break_even()
         doc["tornado"] = {o: [{k: _json(v) for k, v in r.items()} for r in self.tornado(o)]
                           for o in TORNADO_OUTPUTS if o in self.outputs}
         return doc
@@ -6426,11 +6984,16 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
     """numpy's default (linear) percentiles, where a percentile that touches a never (``inf``) is never.
 
     ``values`` are the defined draws (no nan). The infinities sort above every
-    number; a percentile whose interpolation reaches one is ``inf``.
+    number; a percentile whose interpolation reaches one is ``inf``. Draws
+    beyond 1e301 are interpolated in units of a power of two (exact), so
+    that the difference of two neighbours (-1e308 and 1e308) cannot overflow.
     """
     s = np.sort(values)
     n = s.size
     never = np.isinf(s)
+    scale = _scale(s[~never] if never.any() else s)
+    if scale != 1.0:
+        s = s / scale
     if never.any():
         finite = s[~never]
         s_fin = s.copy()
@@ -6438,8 +7001,26 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
         q = np.percentile(s_fin, ps)
         h = (n - 1) * np.asarray(ps, dtype=float) / 100
         q[never[np.ceil(h).astype(int)]] = np.inf
-        return q
-    return np.percentile(s, ps)
+        return q * scale
+    return np.percentile(s, ps) * scale
+
+
+def _scale(finite: np.ndarray) -> float:
+    """1, or a power of two near the largest magnitude of ``finite`` when it is beyond 2**1000 (~1e301): values
+    divided by it are at most 1, so that their sums and differences cannot overflow."""
+    if not finite.size:
+        return 1.0
+    big = float(max(abs(float(finite.min())), abs(float(finite.max()))))
+    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0 ** 1000 else 1.0
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of finite draws without overflow: draws beyond 1e301 are summed in units of a power of two (the
+    mean of -8e307 and 8e307 draws is a number, not an overflow)."""
+    scale = _scale(values)
+    if scale == 1.0:
+        return float(np.mean(values))
+    return float(np.mean(values / scale)) * scale
 
 
 def _stats(x: np.ndarray, can_never: bool) -> dict:
@@ -6451,10 +7032,10 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
         out = {"mean": math.nan, **{f"p{p}": math.nan for p in PERCENTILES}, "min": math.nan, "max": math.nan}
     else:
         lo, hi = float(vals.min()), float(vals.max())
-        mean = lo if lo == hi else float(np.mean(vals))  # constant draws: the value itself, not a rounded sum
-        if math.isinf(hi):
-            mean = math.inf
-        out["mean"] = mean
+        if math.isinf(hi) or math.isinf(lo):
+            out["mean"] = hi if math.isinf(hi) else lo  # a never among the draws: the mean is never
+        else:  # constant draws: the value itself, not a rounded sum
+            out["mean"] = lo if lo == hi else _mean(vals)
         for p, q in zip(PERCENTILES, percentiles(vals)):
             out[f"p{p}"] = lo if lo == hi else float(q)
         out["min"], out["max"] = lo, hi
@@ -6465,7 +7046,7 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
 
 
 def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-             scenario: str | None = None) -> Simulation:
+             scenario: str | None = None, progress=None) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
     Parameters
@@ -6484,11 +7065,29 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
         model's input table, ``draws`` values each; correlation scores come after.
     correlations : mapping, optional
         Spearman rank correlations between ranged inputs, e.g.
-        ``{("cac", "ad_growth"): 0.6}``, imposed with Iman-Conover.
+        ``{("cac", "ad_growth"): 0.6}``, imposed with Iman-Conover. With
+        fewer than :data:`MIN_CORRELATED_DRAWS` (20) draws, or fewer than the
+        correlated inputs + 2 (the scores' own correlation matrix is then
+        singular), the correlations are not imposed: the inputs are drawn
+        independently and ``Simulation.notes`` says so (the random numbers
+        drawn are the same either way).
+    progress : callable, optional
+        Called as ``progress(done, draws)`` after each chunk of draws is
+        evaluated (the command line draws a progress bar with it).
 
     Returns
     -------
     Simulation
+
+    Notes
+    -----
+    Memory: the draws are evaluated :data:`CHUNK` (65,536) at a time and the
+    standalone migration NPV, which is draws x months, in slices of at most
+    :data:`MIGRATION_BYTES` (128 MiB), so the working memory stays under
+    ~256 MiB whatever ``months`` and ``horizon`` are (``bench/memory.py``).
+    The draws themselves are kept: 8 bytes per draw for every ranged input
+    and every output (about 300 bytes a draw: 20 MB at 65,536 draws, 300 MB
+    at a million).
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= MAX_DRAWS:
         raise InputError("draws", f"draws must be a whole number from 1 to {MAX_DRAWS:,}, got {draws!r}")
@@ -6509,8 +7108,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     names, target = check_correlations(correlations, ranges)
     rng = np.random.default_rng(seed)
     drawn = {k: r.draw(rng, draws) for k, r in ranges.items()}
+    notes = []
     if names:
-        _iman_conover([drawn[k] for k in names], target, rng)
+        least = max(MIN_CORRELATED_DRAWS, len(names) + 2)
+        if draws < least:
+            notes.append(f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
+                         f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently")
+        elif not _iman_conover([drawn[k] for k in names], target, rng):
+            notes.append(f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
+                         "(their correlation matrix is singular); the inputs are drawn independently")
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}
@@ -6519,9 +7125,392 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
         s = dict(base)
         for k, x in drawn.items():
             s[k] = x[a:b]
-        for k, y in _evaluate(s, outs, b - a).items():
+        for k, y in evaluate(s, outs, b - a).items():
             outputs[k][a:b] = y
-    return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs)
+        if progress is not None:
+            progress(b, draws)
+    return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs, notes)
+'''
+
+_SOURCES["xlmodel/solve.py"] = r'''"""Goal seek (MODEL.md, "Goal seek"): the value of one input at which an output reaches a target.
+
+``solve(scenario, vary="ad_spend", output="runway_months", target=18)`` answers "what ad budget keeps 18
+months of runway?"; with ``statistic="p10"`` it answers "how much cash for a 90% chance of reaching month
+18?" over the scenario's ranges, every trial value seeing the same draws (common random numbers), so that
+the statistic is a smooth function of the input.
+
+How: a grid of trial values over the bounds (at least 64 points) in one engine call
+(:class:`xlmodel.sensitivity.Trials`), every bracket where the output passes the target found on it, then
+all brackets refined together, each refinement step one engine call: many points a step for a deterministic
+output (a call costs about the same for 1 scenario as for 1,000), the secant estimate and a bisection
+point for a statistic (where every trial costs a simulation). Nothing here restates an equation of the model.
+
+Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from .errors import InputError
+from .params import PARAMS, RULES, describe_rule
+from .sensitivity import WITHIN_HORIZON, Trials, check_input
+
+__all__ = ["solve", "Solution", "default_bounds", "LOWER_IS_BETTER", "GRID", "RTOL"]
+
+#: trial values on the first grid of a statistic (each costs a simulation); a deterministic solve uses more
+GRID = 64
+#: the first grid of a deterministic solve: one engine call of 256 scenarios costs about one of 64
+DETERMINISTIC_GRID = 256
+#: integer inputs with at most this many values in the bounds are evaluated at every value (deterministic)
+ALL_INTEGERS = 4096
+#: the answer's relative accuracy (MODEL.md: 1e-9 relative; absolute 1e-9 * max(|low|, |high|) near 0)
+RTOL = 1e-9
+#: the absolute accuracy near 0, a fraction of max(|low|, |high|): tighter than MODEL.md's 1e-9
+ATOL = 1e-15
+#: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
+#: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
+LOWER_IS_BETTER = frozenset({
+    "breakeven_month", "payback_months", "payback_months_paid", "plan_migration_payback_month",
+    "migration_payback_month", "funding_need", "burn_multiple", "compute_to_revenue", "blended_cac",
+    "cac_per_active", "paid_cac", "cost_per_mau", "cost_per_paying_mau", "blended_cost_per_mau",
+    "breakeven_conversion"})
+_MAX_STEPS = 200
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What :func:`solve` found.
+
+    ``value`` is the answer (the crossing nearest the input's base value; None when the target is not
+    reached within the bounds); ``crossings`` every crossing found, ascending; ``side[k]`` which side of
+    crossing ``k`` meets the target (``"above"``: the inputs above it; ``"below"``); ``steps[k]`` whether the
+    output jumps there (a step output: the crossing is the boundary, on the side that meets the target)
+    rather than passing through the target; ``around[k]``: the output just below and just above crossing ``k``
+    (the ends of its last bracket). ``meets`` says what meeting the target means for this output:
+    ``"at or above"`` (a runway, cash, LTV/CAC) or ``"at or below"`` (a break-even or payback month, a
+    funding need, a cost). ``range``: the output's minimum and maximum over the values evaluated in the
+    bounds (``inf`` never; n/a left out). ``base`` and ``at_base``: the input's base value (None when the
+    scenario does not give it: the answer is then the lowest crossing) and the output there. ``notes``: what
+    the simulation says about its draws (correlations not imposed with very few draws).
+    """
+
+    vary: str
+    output: str
+    target: float
+    statistic: str | None
+    low: float
+    high: float
+    value: float | None
+    reached: bool
+    crossings: tuple
+    range: tuple
+    side: tuple
+    steps: tuple
+    around: tuple
+    meets: str
+    base: float | None
+    at_base: float
+    integer: bool
+    draws: int | None = None
+    seed: int | None = None
+    notes: tuple = ()
+
+    def as_dict(self) -> dict:
+        """The ``xlmodel solve --json`` document (never is ``"never"``, n/a is ``None``)."""
+        num = (lambda v: None if v is None else int(v)) if self.integer else _json  # noqa: E731
+        return {"vary": self.vary, "output": self.output, "target": _json(self.target),
+                "statistic": self.statistic, "low": num(self.low), "high": num(self.high),
+                "value": num(self.value), "reached": self.reached, "crossings": [num(x) for x in self.crossings],
+                "range": [_json(x) for x in self.range], "side": list(self.side), "steps": list(self.steps),
+                "around": [[_json(a), _json(b)] for a, b in self.around],
+                "meets": self.meets, "base": {"value": num(self.base), "output": _json(self.at_base)},
+                "draws": self.draws, "seed": self.seed, "notes": list(self.notes)}
+
+
+def _json(v):
+    if v is None:
+        return None
+    v = float(v)
+    if math.isinf(v):
+        return "never" if v > 0 else "-never"
+    return None if math.isnan(v) else v
+
+
+# ------------------------------------------------------------------ bounds
+
+
+def default_bounds(name: str, base: float | None, horizon: int = 60) -> tuple[float, float]:
+    """MODEL.md's default bounds of an input: its rule's range, an open end pulled in by 1e-9.
+
+    An end the rule leaves unbounded is 10x the base value (0 .. 10x the base, or 10x .. 0 for a negative
+    base); a growth rate (above -1, no upper bound) whose base is not above 0 goes to 1. ``migration_month``
+    and ``raise_month`` stay within the plan's horizon.
+
+    >>> default_bounds("churn", 0.45), default_bounds("paid_share", 0.7)
+    ((0.0, 1.0), (1e-09, 1.0))
+    >>> default_bounds("ad_spend", 2e8), default_bounds("ad_growth", 0.0)
+    ((0.0, 2000000000.0), (-0.999999999, 1.0))
+    >>> default_bounds("raise_month", 30, horizon=60)
+    (1.0, 60.0)
+    """
+    lo, hi = _default_ends(name, base, horizon)
+    if not lo < hi:
+        raise _no_bounds(name, base)
+    return lo, hi
+
+
+def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, float]:
+    rule = RULES[PARAMS[name].rule]
+    lo = None if rule.lo is None else float(rule.lo) + (0.0 if rule.lo_incl else 1e-9)
+    hi = None if rule.hi is None else float(rule.hi) - (0.0 if rule.hi_incl else 1e-9)
+    if name in WITHIN_HORIZON:
+        hi = float(min(hi, horizon))
+    if base is None and (lo is None or hi is None):
+        raise InputError("high", f"give the bounds of {name} (low and high): it is not given in this scenario, so "
+                         "there is no base value for the default 0 .. 10x the base")
+    if hi is None:
+        if PARAMS[name].rule == "growth" and base <= 0:
+            hi = 1.0
+        elif lo is None and base < 0:
+            lo, hi = 10 * base, 0.0
+        else:
+            hi = 10 * base
+    if lo is None:
+        lo = min(0.0, 10 * base)
+    return lo, hi
+
+
+def _no_bounds(name: str, base: float) -> InputError:
+    return InputError("high", f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
+                      "default 0 .. 10x the base bounds nothing")
+
+
+def _bound(name: str, which: str, value) -> float:
+    if isinstance(value, (bool, np.bool_, str)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(which, f"{which} must be a number, got {value!r:.40}")
+    x = float(value)
+    if not RULES[PARAMS[name].rule].ok(np.asarray(x)):
+        raise InputError(which, f"{which} must satisfy the rule of {name}: {describe_rule(name)}, got {x:.10g}")
+    return x
+
+
+def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[float, float]:
+    lo = None if low is None else _bound(name, "low", low)
+    hi = None if high is None else _bound(name, "high", high)
+    if name in WITHIN_HORIZON and hi is not None and hi > horizon:
+        raise InputError("high", f"high must be within the horizon for {name}, 1 to {horizon}, got {hi:g}")
+    if lo is None or hi is None:
+        d_lo, d_hi = _default_ends(name, base, horizon)
+        if (lo is None and hi is None and not d_lo < d_hi) or (lo is None and hi is not None and not d_lo < hi) \
+                or (hi is None and lo is not None and not lo < d_hi and d_hi <= d_lo):
+            raise _no_bounds(name, base)
+        lo, hi = (d_lo if lo is None else lo), (d_hi if hi is None else hi)
+    if not lo < hi:
+        raise InputError("low", f"low must be below high, got low {lo:.10g} and high {hi:.10g}")
+    return lo, hi
+
+
+def _target(target) -> float:
+    if isinstance(target, (bool, np.bool_, str)) or not isinstance(target, (int, float, np.integer, np.floating)):
+        raise InputError("target", f"target must be a number, got {target!r:.40}")
+    t = float(target)
+    if math.isnan(t) or t == -math.inf:
+        raise InputError("target", f"target must be a number (or never, +inf), got {t}")
+    return t
+
+
+# ------------------------------------------------------------------ brackets
+
+
+class _Seek:
+    """The brackets of one goal seek: where ``meets`` changes between neighbouring trial values."""
+
+    def __init__(self, trials: Trials, vary: str, target: float, sign: int, integer: bool, scale: float):
+        self.trials, self.vary, self.t, self.sign, self.integer = trials, vary, target, sign, integer
+        self.deterministic = trials.statistic is None
+        self.atol = ATOL * scale
+        self.seen = []  # every value of the output evaluated, for the range
+
+    def f(self, xs: np.ndarray) -> np.ndarray:
+        y = self.trials({self.vary: xs})
+        self.seen.append(y)
+        return y
+
+    def meets(self, y: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (y == self.t) | (self.sign * (y - self.t) >= 0)
+
+    def brackets(self, x: np.ndarray, y: np.ndarray) -> list[list]:
+        """``[a, b, ya, yb]`` for each pair of defined neighbours whose ``meets`` differ (n/a breaks a bracket)."""
+        ok = ~np.isnan(y)
+        m = self.meets(y)
+        idx = np.flatnonzero(ok[:-1] & ok[1:] & (m[:-1] != m[1:]))
+        return [[x[i], x[i + 1], y[i], y[i + 1]] for i in idx]
+
+    def _done(self, br) -> bool:
+        a, b = br[0], br[1]
+        if self.integer:
+            return b - a <= 1
+        return b - a <= max(RTOL * max(abs(a), abs(b)), self.atol) or np.nextafter(a, b) >= b
+
+    def _points(self, br) -> np.ndarray:
+        a, b, ya, yb = br
+        if self.integer:
+            m = 63 if self.deterministic else 1
+            inner = np.arange(a + 1, b) if b - a - 1 <= m else np.round(np.linspace(a, b, m + 2)[1:-1])
+        else:
+            w = b - a
+            m, deltas = (63, (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12)) if self.deterministic \
+                else (1, (1e-3,))
+            parts = [np.linspace(a, b, m + 2)[1:-1]]
+            if math.isfinite(ya) and math.isfinite(yb) and ya != yb and math.isfinite(self.t):
+                s = a + (self.t - ya) / (yb - ya) * w  # the secant's root, with points either side of it
+                if a < s < b:
+                    d = np.asarray(deltas) * w
+                    parts.append(np.concatenate([[s], s - d, s + d]))
+            inner = np.concatenate(parts)
+        inner = np.unique(inner)
+        return inner[(inner > a) & (inner < b)]
+
+    def refine(self, brs: list[list]) -> list[list]:
+        """Narrow every bracket to the answer's accuracy, all of them in one engine call a step."""
+        brs = [list(br) for br in brs]
+        live = [i for i, br in enumerate(brs) if not self._done(br)]
+        for _ in range(_MAX_STEPS):
+            if not live:
+                break
+            pts = [self._points(brs[i]) for i in live]
+            ys = np.split(self.f(np.concatenate(pts)), np.cumsum([p.size for p in pts])[:-1])
+            for i, p, y in zip(live, pts, ys):
+                a, b, ya, yb = brs[i]
+                found = self.brackets(np.concatenate([[a], p, [b]]), np.concatenate([[ya], y, [yb]]))
+                brs[i] = found[0] if found else None  # an n/a inside breaks the bracket
+            live = [i for i in live if brs[i] is not None and not self._done(brs[i])]
+        return [br for br in brs if br is not None]
+
+    def answer(self, br, scale: float) -> tuple:
+        """``(x*, side, step, (y below, y above))`` of a narrowed bracket: a whole number's boundary and a jump
+        on the side that meets the target; a root by the secant in the last bracket."""
+        a, b, ya, yb = (float(v) for v in br)
+        side = "above" if self.meets(np.asarray(yb)) else "below"
+        step = self.integer or not (math.isfinite(ya) and math.isfinite(yb)) or abs(yb - ya) > 1e-6 * scale
+        if step:
+            x = b if side == "above" else a
+        elif ya == self.t or yb == self.t:
+            x = a if ya == self.t else b
+        else:
+            x = min(max(a + (self.t - ya) / (yb - ya) * (b - a), a), b)
+        return x, side, bool(step), (ya, yb)
+
+
+# ------------------------------------------------------------------ solve
+
+
+def solve(scenario: Mapping, vary: str, output: str, target, low=None, high=None, statistic: str | None = None,
+          draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None) -> Solution:
+    """The value of ``vary`` within ``[low, high]`` at which ``output`` (or its ``statistic``) reaches ``target``.
+
+    Parameters
+    ----------
+    scenario : mapping
+        A complete scenario (``Assumptions.scenario(name)``; ``simulation_inputs(name)`` for a statistic).
+        Ranges count at their base value unless ``statistic`` is given.
+    vary : str
+        One of the scenario's own numeric inputs (not ``horizon``, a change level or a round amount).
+        Whole-number inputs (``migration_month``, ``raise_month``, ``months``) solve on whole numbers.
+    output : str
+        Any output the scenario reports: ``runway_months``, ``funding_need``, ``breakeven_month``,
+        ``plan_migration_npv``, ``ltv_to_cac``, ...
+    target : float
+        The output's target, in its unit (``math.inf``: never).
+    low, high : float, optional
+        The bounds (within the input's rule). Default: :func:`default_bounds`.
+    statistic : {"mean", "p5", "p10", "p50", "p90", "p95", "min", "max"}, optional
+        Target this statistic of the output over ``draws`` draws of the scenario's ranges, the draws of
+        :func:`xlmodel.simulate.simulate` with ``seed`` for every trial value. The varied input takes the
+        trial value in every draw (a range on it is set aside, with its correlations).
+    draws, seed : int
+    correlations : mapping, optional
+        Spearman rank correlations between ranged inputs, as for :func:`xlmodel.simulate.simulate`.
+
+    Returns
+    -------
+    Solution
+        ``value`` (None when not reached), ``reached``, every crossing, the side that meets the target, the
+        output's range over the bounds, the base. ``as_dict()`` is the ``xlmodel solve --json`` document.
+
+    Notes
+    -----
+    MODEL.md, "Goal seek". A never counts as +infinity; a point where the output is n/a breaks a bracket.
+    The output *meets* the target at or above it, or at or below it for the outputs in
+    :data:`LOWER_IS_BETTER` (a month we want sooner, a cost or a need we want lower). A crossing is where
+    meeting changes between two neighbouring values of the first grid (256 points deterministic, 64 for a
+    statistic, every whole number up to 4,096 of them for an integer input), narrowed to 1e-9 relative
+    (absolute 1e-15 * max(|low|, |high|) near 0). Where the output passes through the target, the crossing is
+    the root (the secant in the last bracket); where it jumps (``breakeven_month``, a runway that jumps to
+    never), it is the boundary, given on the side that meets the target. The answer is the crossing nearest
+    the base value.
+
+    Examples
+    --------
+    Burn 100 a month from 1,200: the cash that gives 18 months of runway is 18 x 100.
+
+    >>> s = dict(cash=1200, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
+    ...          fixed_costs=100, horizon=60)
+    >>> r = solve(s, "cash", "runway_months", 18)
+    >>> round(r.value, 6), r.reached, r.side
+    (1800.0, True, ('above',))
+
+    A target beyond reach is not an error: the output's range says why.
+
+    >>> r = solve(s, "cash", "runway_months", 18, low=0, high=1000)
+    >>> r.value, r.reached, r.range
+    (None, False, (0.0, 10.0))
+    """
+    base = check_input(scenario, vary)
+    t = _target(target)
+    trials = Trials(scenario, (vary,), output, statistic, draws, seed, correlations)
+    horizon = int(scenario.get("horizon") or PARAMS["horizon"].default)
+    lo, hi = _bounds(vary, base, low, high, horizon)
+    integer = RULES[PARAMS[vary].rule].integer
+    scale = max(abs(lo), abs(hi))
+    sign = -1 if output in LOWER_IS_BETTER else 1
+    seek = _Seek(trials, vary, t, sign, integer, scale)
+    deterministic = trials.statistic is None
+    if integer:
+        n = ALL_INTEGERS if deterministic else GRID
+        x = np.arange(lo, hi + 1) if hi - lo + 1 <= n else np.unique(np.round(np.linspace(lo, hi, n)))
+    else:
+        x = np.linspace(lo, hi, DETERMINISTIC_GRID if deterministic else GRID)
+    if deterministic and base is not None:  # the base in the same engine call
+        y_all = seek.f(np.append(x, base))
+        y, at_base = y_all[:-1], float(y_all[-1])
+        seek.seen[-1] = y  # the range is over the bounds: the base may lie outside them
+    else:
+        y, at_base = seek.f(x), trials.at_base()
+    brs = seek.brackets(x, y)
+    finite = np.abs(y[np.isfinite(y)])
+    out_scale = float(finite.max()) if finite.size else 1.0
+    found = [seek.answer(br, out_scale) for br in seek.refine(brs)]
+    if not found:  # the target met exactly at a bound, and nowhere passed
+        found = [(float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
+                 for i in (0, x.size - 1) if y[i] == t]
+    found.sort(key=lambda c: c[0])
+    seen = np.concatenate(seek.seen)
+    seen = seen[~np.isnan(seen)]
+    rng = (float(seen.min()), float(seen.max())) if seen.size else (math.nan, math.nan)
+    crossings = tuple(float(c[0]) for c in found)
+    value = min(crossings, key=lambda c: (0 if base is None else abs(c - base), c)) if crossings else None
+    return Solution(vary, output, t, trials.statistic, lo, hi, value, bool(crossings), crossings, rng,
+                    tuple(c[1] for c in found), tuple(c[2] for c in found), tuple(c[3] for c in found),
+                    "at or below" if sign < 0 else "at or above", base, at_base, integer,
+                    trials.draws if not deterministic else None, seed if not deterministic else None,
+                    tuple(trials.notes))
 '''
 
 _SOURCES["xlmodel/udfs/cells.py"] = r'''"""What every Excel function shares: xlwings' decorators, argument help, and the conversion of cells.
@@ -6577,7 +7566,7 @@ _ARG_DOCS = {
     "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
     "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
               "all three: PERT)",
-    "draws": "optional number of draws (default 10,000)",
+    "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
@@ -6585,31 +7574,45 @@ _ARG_DOCS = {
               "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
-    "output": "optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the "
-              "monthly projection with a header row",
+    "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
+              "empty: the monthly projection with a header row",
+    "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
+    "target": "the output's target, a number in its unit (or the text never)",
+    "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
+    "high": "optional highest value of the input (default: its rule's range, or 10x its value)",
 }
 
-#: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
+#: the options of every argument's xlwings decorator, on both routes (lite.py writes main.py's with them): a 2-D
+#: range, and an error cell handed over as its text (#N/A), not as an empty cell that would take the default
+ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
+
+#: each Excel function's required arguments (no default in its signature), recorded by :func:`excel`
+_REQUIRED: dict[str, frozenset] = {}
+
 
 def arg_doc(name: str, fn_name: str) -> str:
+    """An argument's help in Excel's function wizard; a required argument never says "(default ...)"."""
     # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
     own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
     text = f"{p.doc}; {p.unit}"
-    if p.default is not None:
+    if p.default is not None and name not in _REQUIRED.get(fn_name, ()):
         text += f" (default {p.default:g})"
     return text
 
 
 def excel():
-    """Apply xlwings' decorators: per-argument help, 2-D ranges, one category (classic), a help link (Lite)."""
+    """Apply xlwings' decorators: per-argument help, 2-D ranges, error cells as text, one category (classic), a
+    help link (Lite)."""
 
     def deco(f):
         names = f.__code__.co_varnames[: f.__code__.co_argcount]
+        optional = len(f.__defaults__ or ())
+        _REQUIRED[f.__name__] = frozenset(names[: len(names) - optional])
         for name in reversed(names):
-            f = arg(name, ndim=2, doc=arg_doc(name, f.__name__))(f)
+            f = arg(name, **ARG_OPTIONS, doc=arg_doc(name, f.__name__))(f)
         return func(category=CATEGORY, help_url=HELP_URL)(f)
 
     return deco
@@ -6648,7 +7651,26 @@ def grid(name, value):
     return [[value]]
 
 
+#: what Excel hands over for an error cell with ``err_to_str`` (xlwings' lists, and the newer errors of Excel 365)
+EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                          "#PYTHON!", "#TIMEOUT!", "#EXTERNAL!"))
+
+
+def is_error(cell) -> bool:
+    """An Excel error cell (#N/A, #DIV/0!, ...), as xlwings hands it over with ``err_to_str``."""
+    return isinstance(cell, str) and cell.strip().upper() in EXCEL_ERRORS
+
+
+def no_error(name, cell):
+    """``cell``, or an :class:`XlmodelError` saying that it is an error cell (never the default in its place)."""
+    if is_error(cell):
+        raise XlmodelError(f"{name} is {cell.strip().upper()} (an error in the cell)")
+    return cell
+
+
 def number(name, cell, default):
+    no_error(name, cell)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         if default is None:
             raise XlmodelError(f"{name} is required")
@@ -6656,7 +7678,10 @@ def number(name, cell, default):
     if isinstance(cell, bool) or isinstance(cell, str) or not isinstance(cell, (int, float, np.number)):
         shown = ("TRUE" if cell else "FALSE") if isinstance(cell, bool) else repr(cell)
         raise XlmodelError(f"{name} must be a number, got {shown}")
-    return float(cell)
+    try:
+        return float(cell)
+    except OverflowError:  # a Python integer of hundreds of digits (Excel's cells hold doubles)
+        raise XlmodelError(f"{name} is too large for floating point (beyond about 1.8e308)") from None
 
 
 def to_excel(x):
@@ -6781,19 +7806,23 @@ UNSET = math.nan  # an empty optional cell whose default is "not given" (unbound
 
 
 def whole(name, cell, default, lo, hi):
+    no_error(name, cell)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return default
     x = number(name, cell, default)
-    if not (x == int(x) and lo <= x <= hi):
+    if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
         raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
     return int(x)
 
 
 def single(name, value, default):
+    """The one cell ``value`` is (a range of two or more is refused: never its first cell silently), or
+    ``default`` when it is empty; an error cell is refused."""
     g = grid(name, value)
     if len(g) != 1 or len(g[0]) != 1:
-        raise XlmodelError(f"{name} must be a single cell")
-    return g[0][0] if g[0][0] is not None and not (isinstance(g[0][0], str) and not g[0][0].strip()) else default
+        raise XlmodelError(f"{name} must be a single cell, got a range of {len(g)} x {len(g[0])}")
+    cell = no_error(name, g[0][0])
+    return cell if cell is not None and not (isinstance(cell, str) and not cell.strip()) else default
 
 
 def stat(v: float):
@@ -6932,6 +7961,8 @@ _SOURCES["xlmodel/udfs/plan.py"] = r'''"""The plan's Excel functions: runway, th
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .. import engine
@@ -6939,7 +7970,7 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, number, stat, to_excel, whole
+from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
 
@@ -7013,7 +8044,10 @@ def _ranges_table(ranges) -> dict:
     scen = {}
     for i, (name, lo, mode, hi) in enumerate(rows, start=1):
         if name is None or (isinstance(name, str) and not name.strip()):
+            if any(not _is_empty(c) for c in (lo, mode, hi)):
+                raise XlmodelError(f"ranges row {i}: values beside an empty name: give the input's name")
             continue  # an empty row
+        no_error(f"ranges row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
         name = name.strip()
@@ -7035,14 +8069,26 @@ def _ranges_table(ranges) -> dict:
     return scen
 
 
+#: the most draws LLM_SIMULATE takes in xlwings Lite (Pyodide, whose WebAssembly memory is 2 GB): a million
+#: draws peak at ~0.6 GB (bench/memory.py: ~300 bytes a draw kept, plus the bounded working memory of a chunk)
+#: and take ~5 s natively, a few times that in Pyodide; the command line takes up to 10 million
+LITE_MAX_DRAWS = 1_000_000
+
+
+def _max_draws() -> int:
+    return LITE_MAX_DRAWS if sys.platform == "emscripten" else MAX_DRAWS
+
+
 @excel()
 def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
     """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
     try:
-        one = lambda name, v: None if v is None else grid(name, v)[0][0]  # noqa: E731
-        n = whole("draws", one("draws", draws), 10_000, 1, MAX_DRAWS)
-        k = whole("seed", one("seed", seed), 0, 0, 2**63 - 1)
-        h = whole("horizon", one("horizon", horizon), int(ALL_PARAMS["horizon"].default), 1, 1200)
+        n = whole("draws", single("draws", draws, None), 10_000, 1, MAX_DRAWS)
+        if n > _max_draws():
+            raise XlmodelError(f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
+                               f"{n:,}: run larger simulations with xlmodel simulate")
+        k = whole("seed", single("seed", seed, None), 0, 0, 2**63 - 1)
+        h = whole("horizon", single("horizon", horizon, None), int(ALL_PARAMS["horizon"].default), 1, 1200)
         scen = _ranges_table(ranges)
         try:
             a = from_dict({"model": {"horizon": h}, "scenarios": {"ranges": scen}}, "ranges")
@@ -7086,6 +8132,7 @@ def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]
 
 def _cell(name: str, c):
     """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
+    no_error(name, c)
     if isinstance(c, bool):
         raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
     if isinstance(c, (int, float, np.number)):
@@ -7105,6 +8152,7 @@ def _plan_tables(inputs, changes, funding) -> dict:
     """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
     scen, model = {}, {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
+        no_error(f"inputs row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
         key = name.strip()
@@ -7116,6 +8164,7 @@ def _plan_tables(inputs, changes, funding) -> dict:
         target[key] = _cell(key, value)
     by_month: dict = {}
     for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
+        no_error(f"changes row {i}: the driver", driver)
         if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
@@ -7153,7 +8202,7 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None):
         want = None if output is None else grid("output", output)
         if want is not None and (len(want) != 1 or len(want[0]) != 1):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
-        name = None if want is None or _is_empty(want[0][0]) else want[0][0]
+        name = None if want is None or _is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
             answers = engine.summary(s)
             if not isinstance(name, str) or name.strip() not in answers:
@@ -7172,7 +8221,7 @@ from __future__ import annotations
 
 from ..errors import XlmodelError
 from ..prices import mix_price, price
-from .cells import call, excel, fail, grid, number, to_excel
+from .cells import call, excel, fail, grid, no_error, number, single, to_excel
 
 __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
@@ -7184,6 +8233,7 @@ _PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, ca
 
 def _price_arg(name, cell, default):
     """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
+    no_error(name, cell)
     empty = cell is None or (isinstance(cell, str) and not cell.strip())
     if empty and default is not None:
         return default
@@ -7213,16 +8263,87 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         weights = [c for row in grid("shares", shares) for c in row]
         if len(names) != len(weights):
             raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
-        pairs = [(m, w) for m, w in zip(names, weights)
-                 if not (m is None or (isinstance(m, str) and not m.strip()))]
-        for m, w in pairs:
+        pairs = []
+        for i, (m, w) in enumerate(zip(names, weights), start=1):
+            no_error(f"models (cell {i})", m)
+            if m is None or (isinstance(m, str) and not m.strip()):
+                if not (w is None or (isinstance(w, str) and not w.strip())):
+                    raise XlmodelError(f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
+                                       "or clear the share")
+                continue  # an empty row of the mix
             if not isinstance(m, str):
                 raise XlmodelError(f"models must be model names (text), got {m!r}")
+            pairs.append((m, w))
         mix_models = [m for m, _ in pairs]
         mix_shares = [number(f"shares ({m})", w, None) for m, w in pairs]
-        k = _price_arg("kind", grid("kind", kind)[0][0] if kind is not None else None, "input").lower()
-        f = _price_arg("fx", grid("fx", fx)[0][0] if fx is not None else None, 1.0)
+        k = _price_arg("kind", single("kind", kind, None), "input").lower()
+        f = _price_arg("fx", single("fx", fx, None), 1.0)
         return to_excel(mix_price(mix_models, mix_shares, k, f))
+    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return fail(e)
+'''
+
+_SOURCES["xlmodel/udfs/solve.py"] = r'''"""Goal seek in a cell: ``=LLM_SOLVE(inputs, vary, output, target, [low], [high], [changes], [funding])``.
+
+The plan comes from ``LLM_PLAN``'s tables (inputs: name, value; changes: month, driver, level; funding:
+month, amount); :func:`xlmodel.solve.solve` does the rest. A target that cannot be reached within the bounds
+is an answer, not an error: the cell shows the text ``not reached: ...`` with the output's range, so that
+``ISNUMBER()`` tells it apart.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..assumptions import from_dict
+from ..errors import AssumptionsError, XlmodelError
+from ..solve import solve
+from .cells import NEVER, excel, fail, number, single
+from .plan import _plan_tables
+
+__all__ = ["LLM_SOLVE"]
+
+def _name(name: str, value) -> str:
+    cell = single(name, value, None)
+    if not isinstance(cell, str):
+        raise XlmodelError(f"{name} must be the name of an {'input' if name == 'vary' else 'output'} (text), "
+                           f"got {cell!r:.40}")
+    return cell.strip()
+
+
+def _number(name: str, value):
+    """A single cell's number, the text never (+inf), or None when the cell is empty."""
+    cell = single(name, value, None)
+    if cell is None:
+        return None
+    if isinstance(cell, str) and cell.strip().lower() == NEVER:
+        return math.inf
+    return number(name, cell, None)
+
+
+def _show(v: float) -> str:
+    return NEVER if math.isinf(v) and v > 0 else ("n/a" if math.isnan(v) else f"{v:.6g}")
+
+
+@excel()
+def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
+    """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
+    try:
+        doc = _plan_tables(inputs, changes, funding)
+        try:
+            a = from_dict(doc, "inputs")
+        except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
+            key = e.key.removeprefix("model.") if e.key else None
+            raise XlmodelError(f"{key}: {e.message}" if key else e.message) from None
+        want = _number("target", target)
+        if want is None:
+            raise XlmodelError("target is required: the output's target, a number (or never)")
+        r = solve(a.scenario(), _name("vary", vary), _name("output", output), want, _number("low", low),
+                  _number("high", high))
+        if r.reached:
+            return float(r.value)
+        return (f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
+                f"{r.low:.6g} to {r.high:.6g}")
     except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
         return fail(e)
 '''
@@ -7825,6 +8946,9 @@ PARAMS: dict[str, Param] = {
         _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
         _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
         _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        _p("retention_scale", "positive", "factor",
+           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
+           fmt="decimal"),
         # compute
         _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
         _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
@@ -7879,8 +9003,9 @@ CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "org
                   "activation": None, "churn": None, "conversion": None, "arppu": None,
                   "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
 
-#: scenario entries that are not numbers: the changes and funding rounds of a plan over time
-PLAN_KEYS = ("changes", "funding")
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
+#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+PLAN_KEYS = ("changes", "funding", "retention")
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -7940,6 +9065,35 @@ def check(name: str, value, rule: str | None = None) -> np.ndarray:
         bad = x[~good].flat[0] if x.ndim else x
         raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
     return x
+'''
+
+_SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title, a file or a terminal: control characters removed.
+
+One cleaning for every piece of user text (scenario names, the model's name
+and currency, a file name written into a file), applied where the text is
+read, so that every surface sees the same text and two names that differ only
+in control characters are caught as the duplicates they become. Bidi controls
+(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069) are
+control characters too: they reorder what a terminal or a cell shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value) -> str:
+    """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
+
+    >>> clean_text("a\\nb\\u202ec")
+    'a bc'
+    """
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
 '''
 
 _SOURCES["xlmodel/migration.py"] = r'''"""The NPV of migrating traffic to a small model (docs/model.md, "Small-model migration NPV").
@@ -8106,6 +9260,7 @@ OUTPUT_UNITS = {
     "ltv_to_paid_cac": "ratio",
     "payback_months": "months",
     "payback_months_paid": "months",
+    "cohort_payback_month": "months",  # a cohort's age in whole months (with a retention curve), not a plan month
     "breakeven_conversion": "fraction of MAU",
     "runway_months": "months",
     "runway_months_without_migration": "months",
@@ -8202,17 +9357,20 @@ class _Crossing:
         self.alive = start > 0
 
     def month(self, k: int, prev, cash, denominator):
-        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``."""
+        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
+
+        ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
+        flattened row (only those that cross this month are computed)."""
         if not self.run.ndim:
             if self.alive and cash < 0:
-                self.run = np.asarray(k + prev / denominator())
+                self.run = np.asarray(k + prev / denominator(lambda x: x))
                 self.alive = np.asarray(False)
             return
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            d = np.broadcast_to(denominator(), neg.shape).reshape(-1)
-            self.run.reshape(-1)[idx] = k + np.broadcast_to(prev, neg.shape).reshape(-1)[idx] / d[idx]
+            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
+            self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
 
@@ -8255,8 +9413,8 @@ class _Answers:
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
-        def denominator():
-            return self._denominator(prev, cash, burn, interest, funding)
+        def denominator(pick):
+            return self._denominator(pick, prev, cash, burn, interest, funding)
 
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
@@ -8270,15 +9428,16 @@ class _Answers:
         if self.full:
             self._plan_month(t, row, cash, burn)
 
-    def _denominator(self, prev, cash, burn, interest, funding):
+    def _denominator(self, pick, prev, cash, burn, interest, funding):
         """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
-        runway, bit for bit)."""
+        runway, bit for bit), for the scenarios ``pick`` selects."""
         if not (self.interest or self.funding):
-            return burn
-        return np.where((np.asarray(interest) == 0) & (np.asarray(funding) == 0), burn, prev - cash)
+            return pick(burn)
+        plain = (pick(interest) == 0) & (pick(funding) == 0)
+        return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(self, k, crossing, prev, cash, burn, interest, funding):
-        crossing.month(k, prev, cash, lambda: self._denominator(prev, cash, burn, interest, funding))
+        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
         return np.array(cash, dtype=float)
 
     def _plan_month(self, t: int, row: dict, cash, burn):
@@ -8530,8 +9689,10 @@ _SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection (docs/model.md
 
 One month step, :class:`_Months`, holds the equations; :func:`project` keeps
 every month of every line, and :mod:`xlmodel.plan` walks the same step
-keeping only what its answers need (the runway, the funding need, ...). Part
-of the engine (``xlmodel.engine`` re-exports every name).
+keeping only what its answers need (the runway, the funding need, ...). A
+retention curve's cohorts are walked by :class:`xlmodel.retention.Cohorts`,
+each driver's path by :class:`xlmodel.timeline.DriverPath`. Part of the
+engine (``xlmodel.engine`` re-exports every name).
 """
 
 from __future__ import annotations
@@ -8544,7 +9705,8 @@ import numpy as np
 from .closed_form import _finite
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check, reject_unknown
-from .timeline import EMPTY, Timeline, timeline as make_timeline
+from .retention import Cohorts, curve_input
+from .timeline import EMPTY, DriverPath, Timeline, timeline as make_timeline
 
 __all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
 
@@ -8604,13 +9766,18 @@ REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "c
 def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
     """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
 
-    ``kw``: a scenario (every input by name, ``changes`` and ``funding``
-    optional); inputs the projection does not use are ignored, names that are
-    no input at all are an error.
+    ``kw``: a scenario (every input by name, ``changes``, ``funding`` and
+    ``retention`` optional); inputs the projection does not use are ignored,
+    names that are no input at all are an error. A retention curve is held as
+    a :class:`~xlmodel.retention.Curve` (its ``activation`` and ``churn`` read).
     """
     kw = dict(kw)
     changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    curve = curve_input(kw.pop("retention", None), kw.pop("retention_scale", None))
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
+    if curve is not None:
+        if kw.get("churn") is None:
+            kw["churn"] = 1 - curve.q  # MODEL.md: the churn of the users already there defaults to 1 - q
     for k in REQUIRED:
         if kw.get(k) is None:
             raise InputError(k, f"{k} is required")
@@ -8627,6 +9794,8 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    if curve is not None:
+        vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
     tl = make_timeline(changes, funding, h)
     organic = "organic_users" in vals
     if organic and not vals["paid_share"].min() == 1:
@@ -8644,11 +9813,14 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
         raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
                          f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
     _check_cac_spend(vals, tl)
-    try:
-        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl))
+    try:  # a curve per scenario (its months on the last axis) joins the scenarios' shape
+        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    return dict(zip(vals, arrays)), h, tl
+    v = dict(zip(vals, arrays))
+    if curve is not None:
+        v["retention"] = curve
+    return v, h, tl
 
 
 def _levels(tl: Timeline) -> list:
@@ -8671,12 +9843,12 @@ def _check_cac_spend(vals: dict, tl: Timeline) -> None:
                          "(the scenario's month-1 ad_spend) is 0")
 
 
-def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
+def project(*, cash, mau, ad_spend, cac, churn=None, conversion, arppu, cost_per_mau, fixed_costs=0.0,
             paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
             organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
             routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, revenue_loss=0.0,
             activation=1.0, store_fee=0.0, vat=0.0, interest_rate=0.0, usage_growth=0.0, fixed_cost_growth=0.0,
-            cac_spend=None, changes=None, funding=None, **other) -> Projection:
+            cac_spend=None, changes=None, funding=None, retention=None, **other) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -8690,7 +9862,9 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     cac : float or array_like
         Ad spend per sign-up bought with ads, at spend ``cac_spend`` (> 0).
     churn, conversion : float or array_like
-        Monthly churn and share of MAU that pays (fractions, 0 to 1).
+        Monthly churn and share of MAU that pays (fractions, 0 to 1). With a
+        ``retention`` curve, ``churn`` is the churn of the users already
+        there at month 0 only (default ``1 - q``).
     arppu : float or array_like
         Revenue per paying user per month, as the user pays it (VAT included).
     cost_per_mau : float or array_like
@@ -8731,6 +9905,11 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     changes, funding : list of mappings, optional
         Changes of a driver's level from a month on and funding rounds
         (:func:`xlmodel.timeline.timeline`).
+    retention : array_like, optional
+        The share of an activated cohort active in its months 1..k, geometric
+        past k (:func:`xlmodel.retention.active_curve`; last axis: months). A
+        curve with ``r_1 < 1`` was measured on sign-ups: ``activation = r_1``.
+        ``retention_scale`` scales its months 2..k (a simulation's factor).
     **other
         Other scenario inputs are accepted and ignored; unknown names are an error.
 
@@ -8751,6 +9930,8 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         new_t       = paid_t + path of organic_users                with organic_users
                     = paid_t / paid_share_t                          without
         mau_t       = mau_{t-1} * (1 - churn_t) + activation_t * new_t
+                    = mau_0 * prod_{s<=t} (1 - churn_s) + sum_{c<=t} activation_c * new_c * R(t-c+1)
+                                                                     with a retention curve R
         paying_t    = mau_t * conversion_t
         gross_t     = paying_t * arppu_t
         revenue_t   = gross_t / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)
@@ -8792,7 +9973,7 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
         routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
         revenue_loss=revenue_loss, activation=activation, store_fee=store_fee, vat=vat, interest_rate=interest_rate,
         usage_growth=usage_growth, fixed_cost_growth=fixed_cost_growth, cac_spend=cac_spend, changes=changes,
-        funding=funding, **other))
+        funding=funding, retention=retention, **other))
     return project_checked(v, h, tl)
 
 
@@ -8824,50 +10005,11 @@ def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = Non
     rows = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
+    rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
+    if months.gross_is_revenue:
+        rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
-
-
-class _Path:
-    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
-
-    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
-    in order. The power is a running product (one multiplication a month,
-    within a few units in the last place of ``(1+g) ** (t-M)``; the same
-    running power version 2 used), restarted at each change. ``base`` is
-    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
-    value until its own first change (``paying_cost_per_mau`` not given
-    follows ``cost_per_mau``, changes included).
-    """
-
-    def __init__(self, level, changes: dict, base=None, follow: "_Path | None" = None, arrays: bool = False):
-        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
-        self.pow = None  # None: the power is 1 (the month of the level)
-        self.own = follow is None  # a follower has no level of its own before its first change
-        self.value = level
-
-    @property
-    def varies(self) -> bool:
-        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
-
-    def at(self, k: int):
-        level = self.changes.get(k + 1)
-        if level is not None:  # a change this month: a new level, the power restarts
-            self.level, self.own, self.pow = level, True, None
-        elif self.base is not None and self.own and k:
-            if self.pow is None:
-                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
-            elif self.arrays:
-                np.multiply(self.pow, self.base, out=self.pow)
-            else:
-                self.pow = self.pow * self.base
-        if not self.own:
-            self.value = self.follow.value
-        elif self.pow is None:
-            self.value = self.level
-        else:
-            self.value = self.level * self.pow
-        return self.value
 
 
 _OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
@@ -8910,6 +10052,9 @@ class Months:
     arrays of scenarios are written into the buffers each call is given
     (``rows`` lists the lines that need one).
 
+    With a retention curve, MAU is month 0's users (at ``churn_t``) plus every
+    cohort's, a :class:`~xlmodel.retention.Cohorts` state of k + 1 columns.
+
     ``variants``: also follow the same plan without the migration
     (``net_burn_without_migration``, ``cash_without_migration``) and without
     its funding rounds (``cash_without_funding``).
@@ -8918,7 +10063,7 @@ class Months:
     def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
         arrays = bool(shape)
         if not arrays:
-            v = {k: np.float64(x) for k, x in v.items()}
+            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
             tl = Timeline({d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
                           {m: np.float64(x) for m, x in tl.funding.items()})
         self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
@@ -8934,7 +10079,7 @@ class Months:
                  "organic_growth": self.organic and np.any(v["organic_growth"])}
         # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
         self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
-        self.paths: dict[str, _Path] = {}
+        self.paths: dict[str, DriverPath] = {}
         for driver, growth in CHANGE_DRIVERS.items():
             level, changes = v.get(driver), tl.months_of(driver)
             if level is None and not changes:
@@ -8943,7 +10088,7 @@ class Months:
             if growth == "cost" and self.factored:
                 base = None  # applied once, to the blended cost (below)
             follow = self.paths["cost_per_mau"] if level is None else None
-            self.paths[driver] = _Path(level, changes, base, follow, arrays)
+            self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
         self.cost_pow = None
         if self.factored and grows["cost"]:
             self.cost_base = cost_base
@@ -8952,7 +10097,12 @@ class Months:
         # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
         self.elastic = bool(np.any(v["cac_elasticity"])) and (self.paths["ad_spend"].varies or "cac_spend" in v)
         self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
+        self._churn_seen = self._keep_now = None
         self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
+        # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
+        self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
+        if self.cohorts is not None:
+            self.old = np.array(v["mau"], dtype=float) if arrays else v["mau"]
         self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
         if self.net_of_vat:
             self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
@@ -8971,16 +10121,31 @@ class Months:
                      "gross_revenue", "revenue", "compute", "net_burn", "cash"]
         for name, varies in (("cac", self.elastic or self.paths["cac"].varies),
                              ("fixed_costs", self.paths["fixed_costs"].varies), ("migration_one_off", self.migration),
-                             ("interest", self.i is not None), ("funding", bool(tl.funding))):
+                             ("interest", self.i is not None)):
             if varies:
                 self.rows.append(name)
+        # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
+        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
+        if self.gross_is_revenue:
+            self.rows.remove("gross_revenue")
 
     def constant_rows(self) -> dict:
         """The lines that hold one value every month: name -> that value (of the scenario shape)."""
         zero = np.zeros(self.shape)
         values = {"cac": self.v["cac"], "fixed_costs": self.v["fixed_costs"], "migration_one_off": zero,
-                  "interest": zero, "funding": zero}
+                  "interest": zero}
+        if not self.tl.funding:
+            values["funding"] = zero
         return {name: value for name, value in values.items() if name not in self.rows}
+
+    def sparse_rows(self, h: int) -> dict:
+        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
+        if not self.tl.funding:
+            return {}
+        rows = np.zeros((h,) + self.shape)
+        for month, amount in self.tl.funding.items():
+            rows[month - 1] = amount
+        return {"funding": rows}
 
     def step(self, k: int, o: dict | None = None) -> dict:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
@@ -8993,7 +10158,7 @@ class Months:
         v, p = self.v, self.paths
         o = o or {}
         t = k + 1
-        ad = _put(p["ad_spend"].at(k), o, "ad_spend")
+        ad = p["ad_spend"].at(k, o.get("ad_spend"))
         cac_t = p["cac"].at(k)
         if self.elastic:
             with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
@@ -9001,26 +10166,35 @@ class Months:
         cac_t = _put(cac_t, o, "cac")
         paid = _op("/", ad, cac_t, o.get("paid_new_users"))
         if self.organic:
-            organic = _put(p["organic_users"].at(k), o, "organic_new_users")
+            organic = p["organic_users"].at(k, o.get("organic_new_users"))
             new = _op("+", paid, organic, o.get("new_users"))
         else:
             new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
             organic = _op("-", new, paid, o.get("organic_new_users"))
-        keep = self.keep if self.keep is not None else 1 - p["churn"].at(k)
+        keep = self.keep
+        if keep is None:  # churn changes: 1 - churn_t, computed again only when its level does
+            churn = p["churn"].at(k)
+            if churn is not self._churn_seen:
+                self._churn_seen, self._keep_now = churn, 1 - churn
+            keep = self._keep_now
         out = o.get("mau")
         arriving = p["activation"].at(k) * new if self.activation else new
-        mau = _op("+", _op("*", self.mau, keep, out), arriving, out)  # mau_{t-1} * (1 - churn_t) + activation * new_t
+        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
+            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
+        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
+            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
+            mau = _op("+", self.old, self.cohorts.step(arriving), out)
         self.mau = mau
         conv = p["conversion"].at(k)
         paying = _op("*", mau, conv, o.get("paying_users"))
-        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue"))
+        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
         out = o.get("revenue")
         if self.net_of_vat:
             revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
         else:
-            revenue = _put(gross, o, "revenue")
+            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
         compute = self._compute(k, mau, conv, o.get("compute"))
-        fixed = _put(p["fixed_costs"].at(k), o, "fixed_costs")
+        fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
         row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
                "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
         if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
@@ -9028,6 +10202,9 @@ class Months:
             row["cost_pow"] = 1.0 if self.cost_pow is None else self.cost_pow  # the factored cost paths' power
             row["revenue_before_loss"] = revenue
             row["compute_without_migration"] = compute
+            if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
+                row["existing_users"] = self.old.copy() if self.arrays else self.old
+                row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
             row["net_burn_without_migration"] = ad + compute + fixed - revenue
         out = o.get("net_burn")
@@ -9044,7 +10221,7 @@ class Months:
         burn = _op("-", burn, revenue, out)
         funding = self.tl.funding.get(t)
         row.update(revenue=revenue, compute=compute, net_burn=burn)
-        row["funding"] = _put(0.0 if funding is None else funding, o, "funding")
+        row["funding"] = 0.0 if funding is None else funding
         # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
         # rounding as the workbook's row of =previous-net_burn formulas.
         self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
@@ -9107,14 +10284,419 @@ def _put(value, o: dict, name: str):
     return out
 '''
 
+_SOURCES["xlmodel/retention.py"] = r'''"""Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
+
+Definitions: MODEL.md, "Cohorts and actuals" (the late ratio ``q``, the
+geometric tail, cohort LTV) and "Retention curves drive the users" (the
+curve in the plan, the payback month, the weighted chained average). The
+projection walks a :class:`Cohorts` state of k + 1 columns (the last k
+cohorts by age and one tail that decays at ``q``), never a month x month
+matrix. Part of the engine: pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .closed_form import _finite, _out, monthly_rate
+from .errors import InputError
+from .params import check
+
+__all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at", "cohort_ltv", "cohort_churn",
+           "cohort_payback_month", "average_curve", "Cohorts", "cohort_waterfall"]
+
+
+# ------------------------------------------------------------------ the curve and its late ratio
+
+
+def _retention(retention) -> np.ndarray:
+    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
+    if r is None or r.ndim == 0:
+        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
+    if r.shape[-1] == 0:
+        raise InputError("retention", "retention must hold at least one month")
+    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
+    if bad.any():
+        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
+                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
+    return r
+
+
+def _late_ratio(r: np.ndarray) -> np.ndarray:
+    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
+    k = r.shape[-1]
+    if k < 2:
+        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
+                         f"(the tail and the cohort churn), got {k}")
+    j = min(3, k - 1)
+    # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
+    # a scenario's curve gives the same bits alone and among a simulation's draws
+    return np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+
+
+def cohort_churn(retention):
+    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
+
+    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
+    ``(1-c) ** (t-1)`` gives exactly ``c``.
+
+    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
+    0.2
+    """
+    return _out(1 - _late_ratio(_retention(retention)))
+
+
+def _observed_and_tail(r, q, d):
+    """``sum r_t / (1+d)**t`` over the k observed months, and ``r_k q / ((1+d)**k (1+d-q))`` past them."""
+    k = r.shape[-1]
+    t = np.arange(1, k + 1, dtype=float)
+    observed = (r / (1 + d[..., None]) ** t).sum(axis=-1)
+    return observed, r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
+
+
+def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
+    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
+
+    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
+    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
+    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
+    ``retention`` is a curve (its last axis is months); ``arpu``,
+    ``gross_margin`` and the rate broadcast against the curve's other axes.
+    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
+    annual_discount_rate)``.
+
+    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
+    50.0
+    """
+    r = _retention(retention)
+    a = check("arpu", arpu)
+    g = check("gross_margin", gross_margin)
+    d = np.asarray(monthly_rate(annual_discount_rate))
+    if not isinstance(tail, (bool, np.bool_)):
+        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
+    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
+    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
+        m = a * g
+        if not tail:
+            k = r.shape[-1]
+            observed = (r / (1 + d[..., None]) ** np.arange(1, k + 1, dtype=float)).sum(axis=-1)
+            return _out(_finite(m * observed, "the cohort LTV", **inputs))
+        q = _late_ratio(r)
+        if not bool(np.all(q < 1 + d)):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                             "the LTV are unbounded; use tail = FALSE for the observed part")
+        observed, tail_value = _observed_and_tail(r, q, d)
+        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
+
+
+@dataclass(frozen=True)
+class Curve:
+    """An activated user's retention, as the plan uses it: ``R(1..k)`` and the late ratio ``q`` past ``k``.
+
+    ``r``: ``R(1..k)`` on the last axis (the curve as given, divided by its
+    ``r_1`` when measured on sign-ups, so ``R(1) = 1`` then); ``q``: the late
+    ratio of that curve, below 1; ``first``: the curve's own ``r_1``, which is
+    the activation where it is below 1. Other axes: scenarios.
+    """
+
+    r: np.ndarray
+    q: np.ndarray
+    first: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return self.r.shape[-1]
+
+    def at(self, age):
+        """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
+        a = np.asarray(age)
+        inside = np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1) if self.r.ndim == 1 else \
+            np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
+        return np.where(a <= self.k, inside, past)
+
+    def activation(self, given):
+        """The plan's activation: ``r_1`` where the curve is measured on sign-ups (``r_1 < 1``), else ``given``.
+
+        Raises :class:`InputError` naming both when ``given`` is below 1 there too (two answers to one question).
+        """
+        given = np.asarray(given, dtype=float)
+        signups = self.first < 1
+        both = signups & (given < 1)
+        if np.any(both):
+            at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
+            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
+            raise InputError("activation", f"activation {act:.10g} and a retention curve measured on sign-ups "
+                             f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
+                             "leave activation out, or give a curve of active users that starts at 1")
+        if not np.any(signups):
+            return given
+        return np.where(signups, self.first, given)
+
+
+def active_curve(retention) -> Curve:
+    """A scenario's retention curve as the plan reads it, checked: each share in (0, 1], k >= 2, ``q < 1``.
+
+    A curve whose month 1 is below 1 was measured on sign-ups: it means
+    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (MODEL.md). ``q``
+    is the late ratio of ``R`` (the same ratio as of the curve as given).
+    """
+    if isinstance(retention, Curve):
+        return retention
+    r = _retention(retention)
+    first = r[..., 0]
+    if np.any(first < 1):
+        r = np.where(first[..., None] < 1, r / first[..., None], r)
+    q = _late_ratio(r)
+    if not np.all(q < 1):
+        raise InputError("retention", "retention must decay past its last month: the late monthly retention "
+                         f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
+                         "plan needs q below 1 (a cohort's users keep leaving)")
+    return Curve(r, q, first)
+
+
+def scale_curve(retention, factor):
+    """A curve with its months 2..k scaled by ``factor`` (each share capped at 1), month 1 (the activation) kept.
+
+    ``retention_scale``: a ranged factor makes the curve uncertain in a
+    simulation, one curve per draw (shape ``factor.shape + (k,)``). The late
+    ratio ``q`` is unchanged unless a cap binds.
+
+    >>> scale_curve([0.5, 0.4, 0.3], 1.5).tolist()
+    [0.5, 0.6000000000000001, 0.44999999999999996]
+    """
+    r = _retention(retention)
+    f = check("retention_scale", factor)
+    later = np.minimum(1.0, f[..., None] * r[..., 1:])
+    return np.concatenate([np.broadcast_to(r[..., :1], later.shape[:-1] + (1,)), later], axis=-1)
+
+
+def curve_input(retention, retention_scale=None):
+    """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
+    if retention is None:
+        if retention_scale is not None:
+            raise InputError("retention_scale", "retention_scale scales a retention curve: give retention (or "
+                             "retention_from) too")
+        return None
+    return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
+
+
+def retention_at(retention, age):
+    """``R(a)``: the share of an activated cohort active at age ``a`` (whole months from 1), with the tail.
+
+    ``r_a / r_1`` for ``a <= k`` (``r_a`` when ``r_1`` is 1), then ``R(k) * q ** (a - k)``.
+
+    >>> retention_at([1.0, 0.5, 0.25], [1, 3, 5]).round(12).tolist()
+    [1.0, 0.25, 0.0625]
+    """
+    return _out(active_curve(retention).at(np.asarray(age)))
+
+
+# ------------------------------------------------------------------ payback
+
+
+def _payback(r, q, m, target):
+    """The first whole month T with ``sum_{t<=T} m * R(t) >= target``; inf when never; 0 for a target of 0.
+
+    Within the observed months, a cumulative sum; past them the geometric
+    sum ``S_k + m R_k q (1 - q^n) / (1 - q)`` solved for n (then moved by one
+    month where rounding put it on the wrong side).
+    """
+    k = r.shape[-1]
+    with np.errstate(all="ignore"):
+        steps = m[..., None] * r
+        cum = np.cumsum(steps, axis=-1)
+        within = cum >= target[..., None]
+        first = np.argmax(within, axis=-1) + 1.0
+        s_k, a = cum[..., -1], steps[..., -1] * q  # S_k; the first month past k adds a
+        y = 1 - (target - s_k) * (1 - q) / a  # q ** n <= y
+        n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
+
+        def total(n):
+            return s_k + a * (1 - q ** n) / (1 - q)
+
+        n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
+        n = np.where(total(n) < target, n + 1, n)
+        past = np.where(y > 0, k + n, np.inf)  # y <= 0: the whole sum stays below the target
+    out = np.where(within.any(axis=-1), first, past)
+    out = np.where(target == 0, 0.0, out)
+    out = np.where(m <= 0, np.inf, out)
+    return np.where(np.isnan(target) | np.isnan(m), np.nan, out)
+
+
+def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
+    """The first whole month in which an activated cohort's contribution covers its CAC (MODEL.md).
+
+    Parameters
+    ----------
+    retention : array_like
+        The retention curve ``r_1 .. r_k`` (last axis: months); one measured
+        on sign-ups (``r_1 < 1``) is read as ``R(a) = r_a / r_1``.
+    contribution_per_mau : float or array_like
+        Contribution of an active user per month (currency).
+    cac_per_active : float or array_like
+        What one active user costs to buy (currency, >= 0).
+
+    Returns
+    -------
+    float or ndarray
+        The first T with ``sum_{t=1..T} contribution_per_mau * R(t) >=
+        cac_per_active``, not limited to a horizon; ``inf`` (never) when the
+        contribution is <= 0 or the whole sum with the tail stays below the
+        CAC; 0 when the CAC is 0. For the curve ``(1-c)**(a-1)`` it is
+        ``ceil(payback_months(cac, contribution, 1, c))``.
+
+    Examples
+    --------
+    >>> cohort_payback_month([1.0, 0.5, 0.25], 10, 16)
+    3.0
+    """
+    c = active_curve(retention)
+    m = check("contribution_per_mau", contribution_per_mau, "any")
+    target = check("cac_per_active", cac_per_active, "nonneg")
+    shape = np.broadcast_shapes(c.q.shape, m.shape, target.shape)
+    r = np.broadcast_to(c.r, shape + (c.k,))
+    return _out(_payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape)))
+
+
+# ------------------------------------------------------------------ the average curve of a triangle
+
+
+def average_curve(triangle, sizes=None) -> np.ndarray:
+    """The average curve of a retention triangle, chained over the ages so that it never rises while each
+    cohort decays (MODEL.md, "The cohorts file's average curve").
+
+    Parameters
+    ----------
+    triangle : sequence of sequences
+        One row per cohort, its shares of months 1, 2, ... (rows may be
+        shorter: a cohort is observed up to its last share).
+    sizes : sequence of float, optional
+        Each cohort's size (its sign-ups): the weights. Without it every
+        cohort weighs 1.
+
+    Returns
+    -------
+    ndarray
+        ``rbar_1 = sum_c w_c r_{c,1} / sum_c w_c``, ``rbar_a = rbar_{a-1} *
+        sum_c w_c r_{c,a} / sum_c w_c r_{c,a-1}`` over the cohorts observed at
+        age ``a``, for a = 1 .. the longest row.
+
+    Examples
+    --------
+    An old cohort that kept its users and a young one that did not: the
+    plain mean of month 3 (the old cohort alone) would rise above month 2's.
+
+    >>> average_curve([[1.0, 0.9, 0.85], [1.0, 0.5]]).round(6).tolist()
+    [1.0, 0.7, 0.661111]
+    """
+    rows = [list(np.asarray(row, dtype=float).reshape(-1)) for row in triangle]
+    if not rows or not all(rows):
+        raise InputError("retention", "a retention triangle needs at least one cohort, each with month 1")
+    for row in rows:
+        _retention(row)
+    if sizes is None:
+        w = np.ones(len(rows))
+    else:
+        w = np.asarray(sizes, dtype=float).reshape(-1)
+        if w.shape != (len(rows),):
+            raise InputError("size", f"size must give one number per cohort ({len(rows)}), got {w.size}")
+        if not np.all(np.isfinite(w) & (w > 0)):
+            raise InputError("size", f"size must be above 0 (sign-ups of the cohort), got "
+                             f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}")
+    k = max(len(row) for row in rows)
+    table = np.full((len(rows), k), np.nan)
+    for i, row in enumerate(rows):
+        table[i, :len(row)] = row
+    out = np.empty(k)
+    out[0] = np.dot(w, table[:, 0]) / w.sum()
+    for a in range(1, k):
+        seen = ~np.isnan(table[:, a])
+        out[a] = out[a - 1] * (np.dot(w[seen], table[seen, a]) / np.dot(w[seen], table[seen, a - 1]))
+    return out
+
+
+# ------------------------------------------------------------------ the cohorts of a plan, by age
+
+
+class Cohorts:
+    """Every cohort's active users in a plan, month by month: ``sum_c A_c R(t - c + 1)``, A = activation x new.
+
+    k columns hold the activated sign-ups of the last k cohorts (a ring:
+    cohort c in column ``(c - 1) % k``), and one tail holds the active users
+    of every older cohort, which decays at ``q``. A month costs about 2k
+    multiplications of the scenario shape; the ages are summed in one fixed
+    order for one scenario as for many, so a scenario gives the same bits
+    alone and in an array of scenarios.
+    """
+
+    def __init__(self, curve: Curve, shape: tuple, arrays: bool):
+        self.k, self.t, self.arrays = curve.k, 0, arrays
+        r = np.ascontiguousarray(np.moveaxis(curve.r, -1, 0))  # ages first: r[a - 1] is R(a) of every scenario
+        if arrays:
+            self.r, self.q = list(r), curve.q
+            self.rkq = curve.r[..., -1] * curve.q  # R(k + 1) = R(k) q: where a cohort enters the tail
+            self.inflow = np.zeros((self.k,) + shape)
+            self.tail, self.total, self.scratch = np.zeros(shape), np.empty(shape), np.empty(shape)
+        else:
+            self.r, self.q = [np.float64(x) for x in r], np.float64(curve.q)
+            self.rkq = self.r[-1] * self.q
+            self.inflow = [np.float64(0.0)] * self.k
+            self.tail = np.float64(0.0)
+
+    def step(self, arriving):
+        """Month ``t + 1``'s active users of every cohort, once ``arriving`` (this month's A) has joined."""
+        k, t = self.k, self.t
+        j = t % k  # the column of this month's cohort; it held the cohort now k + 1 months old
+        if self.arrays:
+            if t >= k:
+                np.multiply(self.tail, self.q, out=self.tail)
+                np.add(self.tail, np.multiply(self.inflow[j], self.rkq, out=self.scratch), out=self.tail)
+            np.copyto(self.inflow[j], arriving)
+            total = np.multiply(self.inflow[j], self.r[0], out=self.total)
+            for a in range(1, min(k, t + 1)):  # age a + 1: the cohort of a months ago
+                np.add(total, np.multiply(self.inflow[(t - a) % k], self.r[a], out=self.scratch), out=total)
+            np.add(total, self.tail, out=total)
+        else:
+            if t >= k:
+                self.tail = self.tail * self.q + self.inflow[j] * self.rkq
+            self.inflow[j] = arriving
+            total = arriving * self.r[0]
+            for a in range(1, min(k, t + 1)):
+                total = total + self.inflow[(t - a) % k] * self.r[a]
+            total = total + self.tail
+        self.t = t + 1
+        return total
+
+
+def cohort_waterfall(activated, retention) -> np.ndarray:
+    """Each cohort's active users by month, for one scenario: ``[c - 1, t - 1] = A_c R(t - c + 1)`` (0 for t < c).
+
+    ``activated``: the activated sign-ups of months 1..h (``activation_t *
+    new_t``). Row sums by column plus the users of month 0 are the plan's
+    MAU (a workbook's cohort waterfall sheet, checked against the engine).
+    """
+    a = np.asarray(activated, dtype=float).reshape(-1)
+    c = active_curve(retention)
+    if c.r.ndim != 1:
+        raise InputError("retention", "a waterfall is one scenario's: give one curve")
+    h = a.size
+    age = np.arange(h)[None, :] - np.arange(h)[:, None] + 1
+    return np.where(age >= 1, a[:, None] * c.at(np.maximum(age, 1)), 0.0)
+'''
+
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
 
 Three steps, each a function a reader can check against the table of
 MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
 definition each, ``nan`` in the scenarios where it is undefined
 (:func:`_values`); and what the caller asked for where an output is
-undefined: an error, ``None`` or ``nan`` (:func:`_shape`). Part of the
-engine (``xlmodel.engine`` re-exports every name).
+undefined: an error, ``None`` or ``nan`` (:func:`_shape`). With a retention
+curve, LTV and the payback month follow the curve (:mod:`xlmodel.retention`).
+Part of the engine (``xlmodel.engine`` re-exports every name).
 """
 
 from __future__ import annotations
@@ -9127,8 +10709,10 @@ from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, mont
 from .errors import InputError
 from .params import TOKEN_KEYS, check, reject_unknown
 from .projection import blended_cost_per_mau
+from .retention import _observed_and_tail, _payback, curve_input
 
-__all__ = ["UnitEconomics", "unit_economics", "summary_unit_economics", "resolve_cost_per_mau"]
+__all__ = ["UnitEconomics", "CurveUnitEconomics", "unit_economics", "summary_unit_economics",
+           "resolve_cost_per_mau"]
 
 
 @dataclass(frozen=True)
@@ -9156,13 +10740,29 @@ class UnitEconomics:
     breakeven_conversion: float | None
 
     def as_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in self.keys()}
 
     def __getitem__(self, key):
         return getattr(self, key)
 
     def keys(self):
         return [f.name for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class CurveUnitEconomics(UnitEconomics):
+    """The unit economics of a scenario with a retention curve: also the month its cohort pays back.
+
+    ``cohort_payback_month`` comes right after the paybacks (``as_dict``,
+    ``keys``); a scenario without a curve has no such output at all.
+    """
+
+    cohort_payback_month: float | None = None
+
+    def keys(self):
+        names = [f.name for f in fields(UnitEconomics)]
+        i = names.index("payback_months_paid") + 1
+        return names[:i] + ["cohort_payback_month"] + names[i:]
 
 
 def resolve_cost_per_mau(cost, tokens: dict):
@@ -9199,7 +10799,7 @@ def resolve_cost_per_mau(cost, tokens: dict):
 def unit_economics(
     *,
     cac,
-    churn,
+    churn=None,
     conversion,
     arppu,
     cost_per_mau=None,
@@ -9219,6 +10819,8 @@ def unit_economics(
     store_fee=0.0,
     cac_elasticity=0.0,
     cac_spend=None,
+    retention=None,
+    retention_scale=None,
     undefined="raise",
     **other,
 ) -> UnitEconomics:
@@ -9229,7 +10831,9 @@ def unit_economics(
     cac : float or array_like
         Ad spend per user bought with ads (currency, > 0).
     churn : float or array_like
-        Monthly churn (fraction, 0 to 1).
+        Monthly churn (fraction, 0 to 1). With ``retention``: the churn of the
+        users already there at month 0 (default ``1 - q``), which only
+        ``payback_months`` and ``payback_months_paid`` use.
     conversion : float or array_like
         Share of MAU that pays (fraction, 0 to 1).
     arppu : float or array_like
@@ -9259,6 +10863,14 @@ def unit_economics(
     cac_elasticity, cac_spend : float or array_like, optional
         With both and ``ad_spend``, month 1's CAC is ``cac * (ad_spend /
         cac_spend) ** cac_elasticity`` (CAC observed at spend ``cac_spend``).
+    retention : array_like, optional
+        A retention curve ``r_1 .. r_k`` (:func:`xlmodel.projection.project`):
+        ``ltv = cohort_ltv(R, revenue_per_mau, gross_margin,
+        annual_discount_rate)`` with the tail, an active user's (``R = r /
+        r_1``; ``activation = r_1`` when ``r_1 < 1``), and the output
+        ``cohort_payback_month`` (a :class:`CurveUnitEconomics`).
+    retention_scale : float or array_like, optional
+        Scales the curve's months 2..k (:func:`xlmodel.retention.scale_curve`).
     undefined : {"raise", "none", "nan"}, default "raise"
         What to do when revenue is 0 (gross margin, LTV and payback are
         undefined), ``churn + d == 0`` (no unbounded LTV) or no user arrives
@@ -9292,6 +10904,10 @@ def unit_economics(
         cost_per_mau))``, the conversion at which revenue per MAU equals the
         blended cost (``cost_per_mau/arppu`` when payers cost the same;
         undefined when a payer's revenue does not cover their extra cost).
+        With a curve, ``cohort_payback_month``: the first whole month T with
+        ``sum_{t<=T} contribution_per_mau * R(t) >= cac_per_active`` (never
+        when the contribution is <= 0 or the whole sum stays below; 0 for a
+        CAC of 0).
 
     Examples
     --------
@@ -9310,7 +10926,7 @@ def unit_economics(
                      output_price=output_price, cached_share=cached_share, cached_price=cached_price),
                 ad_spend, organic_users, paying_cost_per_mau,
                 dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
-                     cac_spend=cac_spend))
+                     cac_spend=cac_spend), curve_input(retention, retention_scale))
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -9320,12 +10936,19 @@ def unit_economics(
 
 
 def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau, v3: dict) -> dict:
+            paying_cost_per_mau, v3: dict, curve=None) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
+    if churn is None:
+        if curve is None:
+            raise InputError("churn", "churn is required")
+        churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
     x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
              conversion=check("conversion", conversion), arppu=check("arppu", arppu),
              rate=check("annual_discount_rate", rate))
     x.update({k: check(k, v) for k, v in v3.items() if v is not None})
+    x["curve"] = curve
+    if curve is not None:  # a curve measured on sign-ups holds the activation: r_1
+        x["activation"] = curve.activation(x["activation"])
     # what a paying user leaves the app: the price less VAT and the store's fee (version 3)
     x["arppu_net"] = x["arppu"]
     if np.any(x["vat"]) or np.any(x["store_fee"]):
@@ -9383,16 +11006,25 @@ def _values(x: dict) -> dict:
     act = x["activation"]
     per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
     paid_per_active = q / act
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act)))
+    curve = x["curve"]
+    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act,
+                                                         revenue, contribution, blended_cost)),
+                                () if curve is None else curve.q.shape)
     b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
     has_revenue = b(revenue) > 0
-    has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    if curve is None:
+        has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
+    else:  # the curve's tail is bounded below 1 + d
+        has_ltv = has_revenue & (b(curve.q) < 1 + b(x["d"]))
     has_blended = b(per_active) > 0  # False for nan: no users in month 1
     margin_payer = b(price - (paying_cost - cost))  # a payer's revenue less their extra compute
     with np.errstate(all="ignore"):  # an overflowed margin is reported as such, not as a rule broken
         gm = np.where(has_revenue, b(contribution) / np.where(has_revenue, b(revenue), 1.0), np.nan)
     _finite(gm[has_revenue], "gross_margin", **{k: b(v)[has_revenue] for k, v in named.items()})
-    value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    if curve is None:
+        value = _where_defined(has_ltv, ltv, revenue, gm, c, x["rate"])
+    else:
+        value = _curve_ltv(curve, revenue, gm, x["d"], has_ltv)
     with np.errstate(all="ignore"):  # an overflow is caught below, naming the inputs
         out = dict(
             blended_cac=np.asarray(blended, dtype=float),
@@ -9413,17 +11045,29 @@ def _values(x: dict) -> dict:
             breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
                                           np.nan),
         )
+    if curve is not None:
+        out["cohort_payback_month"] = _payback(np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q),
+                                               b(contribution), b(per_active))
     # where each output is defined; elsewhere it is nan by definition, not by overflow
     defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
                    gross_margin=has_revenue, ltv=has_ltv,
                    ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
-        if name.startswith("payback"):  # a payback's "never" is its own (checked inside payback_months)
+        if "payback" in name:  # a payback's "never" is its own (inf by definition, not an overflow)
             continue
         ok = defined.get(name, everywhere)
         _finite(b(v)[ok], name, **{k: b(a)[ok] for k, a in named.items()}, churn=b(c)[ok])
     return out
+
+
+def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
+    """MODEL.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
+    where not ``ok``: ``m * (observed + tail)``, ``m = revenue_per_mau * gross_margin``."""
+    with np.errstate(all="ignore"):
+        observed, tail = _observed_and_tail(curve.r, curve.q, np.asarray(d, dtype=float))
+        value = revenue * gm * (observed + tail)
+    return np.where(ok, np.broadcast_to(value, ok.shape), np.nan)
 
 
 def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
@@ -9454,28 +11098,35 @@ def _raise_undefined(x: dict) -> None:
             "conversion",
             "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
         )
-    if not bool((x["churn"] + x["d"] > 0).all()):
+    curve = x["curve"]
+    if curve is not None:
+        if not bool(np.all(curve.q < 1 + x["d"])):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
+                             "tail and the LTV are unbounded")
+    elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac", "payback_months",
-                     "payback_months_paid", "breakeven_conversion")
+_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac",
+                     "payback_months", "payback_months_paid", "breakeven_conversion", "cohort_payback_month")
 
 
 def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
+    cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
-        return UnitEconomics(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
+        return cls(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
     out = {}
     for name, a in v.items():
         if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
             out[name] = None
         else:
             out[name] = _out(a)
-    return UnitEconomics(**out)
+    return cls(**out)
 
 
 def summary_unit_economics(scenario: dict) -> dict:
@@ -9499,6 +11150,7 @@ and numpy, nothing runs at import time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -9519,6 +11171,13 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
+def _digits(n: int) -> int:
+    """How many decimal digits a (huge) integer has, without printing it (Python refuses past 4,300 digits)."""
+    n = abs(int(n))
+    d = max(1, int(n.bit_length() * math.log10(2)) + 1)  # exact, or one too many
+    return d - 1 if d > 1 and n < 10 ** (d - 1) else d
+
+
 @dataclass(frozen=True)
 class Range:
     """An uncertain input: ``dist`` in uniform, triangular, pert; ``mode`` None for uniform."""
@@ -9531,24 +11190,60 @@ class Range:
     @property
     def base(self) -> float:
         """The value the deterministic surfaces use: the mode, or the midpoint of a uniform range."""
-        return (self.low + self.high) / 2 if self.mode is None else self.mode
+        if self.mode is not None:
+            return self.mode
+        mid = (self.low + self.high) / 2
+        return mid if math.isfinite(mid) else self.low / 2 + self.high / 2  # bounds near 1.8e308: no overflow
 
     @property
     def mean(self) -> float:
         lo, m, hi = self.low, self.mode, self.high
         if self.dist == "uniform":
-            return (lo + hi) / 2
+            return self.base
         if self.dist == "triangular":
-            return (lo + m + hi) / 3
-        return (lo + 4 * m + hi) / 6
+            mean = (lo + m + hi) / 3
+            return mean if math.isfinite(mean) else lo / 3 + m / 3 + hi / 3
+        mean = (lo + 4 * m + hi) / 6
+        return mean if math.isfinite(mean) else lo / 6 + m / 6 * 4 + hi / 6
+
+    @property
+    def _wide(self) -> bool:
+        """A width whose square (numpy's triangular forms it) or whose value overflows or underflows: such a
+        range is drawn in units of its width (:meth:`draw`)."""
+        w = self.high - self.low
+        return not (math.isfinite(w) and 1e-150 < w < 1e150)
+
+    def _shape(self) -> float:
+        """Where the mode sits, as a fraction of the width: ``(mode - low) / (high - low)``, without overflow."""
+        return min(1.0, max(0.0, (self.mode / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
 
     def beta_parameters(self) -> tuple[float, float]:
         """PERT as ``low + (high-low) * Beta(a, b)``."""
+        if self._wide:
+            c = self._shape()
+            return 1 + 4 * c, 1 + 4 * (1 - c)
         w = self.high - self.low
         return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
 
+    def _scale(self, u: np.ndarray) -> np.ndarray:
+        """``low + (high - low) * u`` for ``u`` in [0, 1], in halves so that a width beyond floating point
+        (``low = -1e308, high = 1e308``) does not overflow (halving is exact)."""
+        half = self.high / 2 - self.low / 2
+        return 2 * (self.low / 2 + half * u)
+
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.dist == "uniform":
+        """``n`` draws. A range of ordinary size is drawn with numpy's own distribution (the same numbers
+        as always for a seed); a range whose width overflows or underflows is drawn on [0, 1] and scaled
+        (:meth:`_scale`), so that its draws are as right as an ordinary range's."""
+        if self._wide:
+            if self.dist == "uniform":
+                y = rng.random(n)
+            elif self.dist == "triangular":
+                y = rng.triangular(0.0, self._shape(), 1.0, n)
+            else:
+                y = rng.beta(*self.beta_parameters(), n)
+            x = self._scale(y)
+        elif self.dist == "uniform":
             x = rng.uniform(self.low, self.high, n)
         elif self.dist == "triangular":
             x = rng.triangular(self.low, self.mode, self.high, n)
@@ -9587,7 +11282,11 @@ def parse_range(name: str, spec) -> Range:
             v = spec[k]
             if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
                 raise InputError(name, f"{name} range {k} must be a number, got {v!r}")
-            vals[k] = float(v)
+            try:
+                vals[k] = float(v)
+            except OverflowError:  # an integer of hundreds of digits
+                raise InputError(name, f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
+                                 f"got a {_digits(v)}-digit number") from None
             try:
                 check(name, vals[k])
             except InputError as e:
@@ -9649,8 +11348,9 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         if a == b:
             raise InputError(label, f"{label}: an input cannot be correlated with itself")
         if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= float(rho) <= 1:
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {rho!r}")
+                or not -1 <= rho <= 1:  # compared before float(): an integer of hundreds of digits is refused here
+            shown = f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
+            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}")
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)
@@ -9692,7 +11392,12 @@ Format::
     [scenarios.downside]    # later scenarios inherit every key of the first
     churn = 0.25            # and override what they name
 
-Keys are exactly the argument names of the model (see ``xlmodel.params``).
+    [scenarios.cohorts]     # a retention curve drives the users (MODEL.md)
+    retention_from = "cohorts.csv"   # or retention = [1.0, 0.56, 0.42, ...]
+
+Keys are exactly the argument names of the model (see ``xlmodel.params``),
+plus ``retention`` (a list of shares) or ``retention_from`` (a cohorts CSV,
+relative to the assumptions file: its weighted chained average curve).
 Every problem is an :class:`AssumptionsError` naming the file, the scenario,
 the key and the rule.
 """
@@ -9700,10 +11405,12 @@ the key and the rule.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .actuals import ActualsError, read_cohorts
 from .closed_form import cost_per_mau
 from .errors import AssumptionsError, InputError, UnknownModelError
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
@@ -9713,6 +11420,7 @@ from .decisions import Decisions, plan_month, read_decisions
 from .plan import plan_inputs
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
+from .retention import active_curve, average_curve
 from .text import clean_text
 
 __all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
@@ -9733,6 +11441,8 @@ MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
+#: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
+CURVE_KEYS = ("retention", "retention_from")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
 
@@ -9763,6 +11473,13 @@ class Assumptions:
     #: the calendar month of month 1 ("YYYY-MM"), and the calendar month a fiscal year starts in
     start: str | None = None
     fiscal_year_start: int = 1
+    #: the file's SHA-256 (hex), when read from a file
+    digest: str | None = None
+    #: (scenario, input) -> the comment after its value in the file: where the figure comes from
+    notes: dict = field(default_factory=dict)
+    #: scenario -> where its retention curve comes from, for a curve read with retention_from:
+    #: {"file": path, "cohorts": how many, "weighted": by the file's size column (else each cohort weighs 1)}
+    retention_sources: dict[str, dict] = field(default_factory=dict)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -9835,7 +11552,7 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     inputs (the engine's own checks)."""
     s = dict(raw)
     for key in REQUIRED:
-        if key not in s:
+        if key not in s and not (key == "churn" and "retention" in s):  # a curve's churn defaults to 1 - q
             raise AssumptionsError(path, "is required (no default)", name, key)
     mix = s.pop("mix", None)
     if mix is not None:
@@ -9881,6 +11598,8 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     if "migration_month" in s and not s["large_price"] > 0:
         raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
                                "1 - small_price/large_price)", name, "large_price")
+    if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
+        s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
     s["changes"], s["funding"] = (decisions or Decisions()).engine()
     _engine_rules(path, name, s)
@@ -9898,6 +11617,83 @@ def _engine_rules(path, name, s: dict) -> None:
         if key in ("changes", "funding") and text.startswith(f"{key}: "):
             text = text[len(key) + 2:]
         raise AssumptionsError(path, text, name, key) from None
+
+
+def _curve_key(path, scen, key, value):
+    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
+    if key == "retention_from":
+        if not isinstance(value, str) or not value.strip():
+            raise AssumptionsError(path, 'must be the name of a cohorts CSV file, relative to this file, e.g. '
+                                   f'retention_from = "cohorts.csv", got {value!r:.40}', scen, key)
+        return value
+    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                              for x in value):
+        raise AssumptionsError(path, "must be a list of shares of an activated cohort active in its months 1, 2, "
+                               f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}", scen, key)
+    try:
+        active_curve([float(x) for x in value])
+    except (InputError, OverflowError) as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return [float(x) for x in value]
+
+
+def _read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
+    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
+
+    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
+    """
+    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
+    if str(where) not in cache:
+        try:
+            cohorts = read_cohorts(where)
+        except ActualsError as e:
+            raise AssumptionsError(path, f"cannot use the cohorts file: {e}", scen, "retention_from") from None
+        sizes = [getattr(c, "size", None) for c in cohorts]
+        weighted = all(x is not None for x in sizes)
+        try:
+            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
+            active_curve(curve)
+        except InputError as e:
+            raise AssumptionsError(path, f"{where}: the cohorts' average curve: {e}", scen,
+                                   "retention_from") from None
+        cache[str(where)] = ([float(x) for x in curve], {"file": str(where), "cohorts": len(cohorts),
+                                                          "weighted": weighted})
+    return cache[str(where)]
+
+
+def _scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out: "Assumptions", cache: dict):
+    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
+
+    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
+    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
+    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
+    """
+    own = [k for k in CURVE_KEYS if k in given]
+    if len(own) == 2:
+        raise AssumptionsError(path, "give retention or retention_from, not both (one curve per scenario)", name,
+                               "retention_from")
+    if first is not None and own:
+        for k in CURVE_KEYS:
+            if k not in given:
+                merged.pop(k, None)
+    if "retention_from" in merged:
+        merged["retention"], out.retention_sources[name] = _read_curve(path, name, merged.pop("retention_from"),
+                                                                       cache)
+    if "retention" not in merged:
+        return
+    r1 = merged["retention"][0]
+    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
+        merged.pop("churn", None)
+    if first is not None and own and "activation" not in given and r1 < 1:
+        merged.pop("activation", None)
+    activation = merged.get("activation", 1.0)
+    if r1 < 1 and activation < 1:
+        curve = (f"the curve of {out.retention_sources[name]['file']} (retention_from)"
+                 if name in out.retention_sources else "the retention curve")
+        raise AssumptionsError(path, f"activation {activation:.10g} and {curve} give the activation twice: the curve "
+                               f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
+                               "leave activation out, or give a curve of active users that starts at 1", name,
+                               "activation")
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
@@ -10016,6 +11812,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     first: dict | None = None
     first_ranges: dict = {}
     first_decisions: Decisions | None = None
+    curves: dict = {}  # cohorts files read once, whichever scenarios name them
     for name, raw in scenarios.items():
         if not isinstance(raw, dict):
             raise AssumptionsError(path, "must be a table of inputs", name)
@@ -10025,6 +11822,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         ranges = {}
         own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
+            if key in CURVE_KEYS:
+                given[key] = _curve_key(path, name, key, value)
+                continue
             if key in PLAN_KEYS:
                 continue  # read above
             if key == "raise_month" and isinstance(value, str):  # a calendar month
@@ -10061,6 +11861,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     merged.pop(k, None)  # a mix replaces inherited explicit prices
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
+        _scenario_curve(path, name, given, first, merged, out, curves)
         if first is None:
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
@@ -10104,7 +11905,8 @@ def load(path) -> Assumptions:
         if p.exists() and p.stat().st_size > MAX_BYTES:
             raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
                                    "few kilobytes")
-        text = p.read_bytes().decode("utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise AssumptionsError(str(path), "no such file") from None
     except UnicodeDecodeError:
@@ -10117,7 +11919,48 @@ def load(path) -> Assumptions:
         raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
     except ValueError as e:  # e.g. an integer of thousands of digits
         raise AssumptionsError(str(path), f"is not valid TOML: {e}") from None
-    return from_dict(data, str(path))
+    out = from_dict(data, str(path))
+    out.digest = hashlib.sha256(raw).hexdigest()
+    out.notes = source_notes(text)
+    return out
+
+
+def source_notes(text: str) -> dict[tuple[str, str], str]:
+    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source; ``""``
+    for a value written without one, which a later scenario then does not inherit from the first).
+
+    ``key = value  # note`` and the comment lines indented under it that continue it. Read from the text
+    itself (TOML parsers drop comments); a value spanning lines keeps the note of its first line.
+    """
+    notes: dict[tuple[str, str], str] = {}
+    scenario, last = None, None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            head = stripped.strip("[]").strip()
+            parts = head.split(".")
+            scenario = parts[1].strip().strip('"') if len(parts) >= 2 and parts[0] == "scenarios" else None
+            last = None
+            if len(parts) > 2:  # [[scenarios.x.changes]]: the decisions' notes are not inputs' sources
+                scenario = None
+            continue
+        if stripped.startswith("#"):
+            if last is not None and line[:1].isspace():  # an indented comment continues the note above
+                notes[last] += " " + stripped.lstrip("#").strip()
+            else:
+                last = None
+            continue
+        if scenario is None or "=" not in stripped:
+            last = None
+            continue
+        key, _, rest = stripped.partition("=")
+        key = key.strip().strip('"')
+        note = rest.split("#", 1)[1].strip() if "#" in rest and not rest.strip().startswith(("{", '"')) \
+            else (rest.rsplit("}", 1)[1].split("#", 1)[1].strip() if "}" in rest and "#" in rest.rsplit("}", 1)[1]
+                  else "")
+        notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
+        last = (scenario, key) if note else None
+    return notes
 
 
 #: The defaults used when no file is given: the 2024 consumer assistant example.
@@ -10137,7 +11980,7 @@ A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
 1e8}``); a funding round adds cash at the end of a month (``{"month": 9,
 "amount": 1.5e9}``). :func:`timeline` checks both against the rules of
 MODEL.md and returns a :class:`Timeline` that the projection walks month by
-month. Months here are plan months 1..horizon; an assumptions file's
+month, each driver's level along a :class:`DriverPath`. Months here are plan months 1..horizon; an assumptions file's
 ``"YYYY-MM"`` months are turned into plan months where the file is read.
 Levels and amounts may be numbers or arrays of scenarios. Pure Python and
 numpy, nothing at import time.
@@ -10153,7 +11996,7 @@ import numpy as np
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check
 
-__all__ = ["Timeline", "timeline", "EMPTY"]
+__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath"]
 
 
 @dataclass(frozen=True)
@@ -10249,6 +12092,54 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
         rounds[month] = amount if month not in rounds else rounds[month] + amount
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
 
+
+class DriverPath:
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
+
+    ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
+    in order. The power is a running product (one multiplication a month,
+    within a few units in the last place of ``(1+g) ** (t-M)``; the same
+    running power version 2 used), restarted at each change. ``base`` is
+    ``1 + g``, None for a flat path. ``follow``: a path that copies another's
+    value until its own first change (``paying_cost_per_mau`` not given
+    follows ``cost_per_mau``, changes included).
+    """
+
+    def __init__(self, level, changes: dict, base=None, follow: "DriverPath | None" = None, arrays: bool = False):
+        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
+        self.pow = None  # None: the power is 1 (the month of the level)
+        self.own = follow is None  # a follower has no level of its own before its first change
+        self.value = level
+
+    @property
+    def varies(self) -> bool:
+        return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
+
+    def at(self, k: int, out=None):
+        """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
+        level = self.changes.get(k + 1)
+        if level is not None:  # a change this month: a new level, the power restarts
+            self.level, self.own, self.pow = level, True, None
+        elif self.base is not None and self.own and k:
+            if self.pow is None:
+                self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
+            elif self.arrays:
+                np.multiply(self.pow, self.base, out=self.pow)
+            else:
+                self.pow = self.pow * self.base
+        if not self.own:
+            self.value = self.follow.value
+        elif self.pow is None:
+            self.value = self.level
+        elif out is not None:
+            self.value = np.multiply(self.level, self.pow, out=out)
+            return out
+        else:
+            self.value = self.level * self.pow
+        if out is not None:
+            np.copyto(out, self.value)
+            return out
+        return self.value
 '''
 
 _SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
@@ -10270,7 +12161,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
-           "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
 
 #: ASCII digits only: full-width or Arabic-Indic digits are not a month
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
@@ -10395,6 +12286,26 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
         a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
         out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
     return out
+
+
+def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
+    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
+
+    >>> fiscal_year_numbers(5, "2024-12", 4)
+    [2025, 2025, 2025, 2025, 2026]
+    """
+    out = []
+    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
+        number = int(y.label[2:6]) if start else i
+        out += [number] * y.months
+    return out
+
+
+def excel_serial(day) -> float:
+    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
+    import datetime
+
+    return float((day - datetime.date(1899, 12, 30)).days)
 
 
 def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
@@ -10593,28 +12504,6 @@ def plan_month(path, scen, key, value, start, horizon) -> int:
         raise AssumptionsError(path, str(e), scen, key) from None
 '''
 
-_SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title or a terminal: control characters removed.
-
-One cleaning for every piece of user text (scenario names, the model's name
-and currency), applied where the assumptions are read, so that every surface
-sees the same text and two names that differ only in control characters are
-caught as the duplicates they become.
-"""
-
-from __future__ import annotations
-
-import re
-
-__all__ = ["clean_text"]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value) -> str:
-    """``value`` as text with control characters removed and tabs and line breaks as spaces."""
-    return _CONTROL.sub("", str(value)).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-'''
-
 
 class _XlmodelBundle(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Imports the xlmodel package from _SOURCES above, so that nothing needs installing."""
@@ -10662,182 +12551,196 @@ from xlmodel.udfs import arg, func  # noqa: E402  (xlwings' decorators; no-ops w
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('spend', ndim=2, doc='ad spend over the period; currency')
-@arg('new_users', ndim=2, doc='new users over the same period; users')
-@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+@arg('spend', ndim=2, err_to_str=True, doc='ad spend over the period; currency')
+@arg('new_users', ndim=2, err_to_str=True, doc='new users over the same period; users')
+@arg('paid_share', ndim=2, err_to_str=True, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
 def LLM_CAC(spend, new_users, paid_share=None):
     """Customer acquisition cost: spend / (new_users * paid_share). Blended CAC with paid_share 1 (default)."""
     return _udfs.LLM_CAC(spend, new_users, paid_share)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     return _udfs.LLM_COHORT_CHURN(retention)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
-@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
-@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
-@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
-@arg('tail', ndim=2, doc='optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+@arg('arpu', ndim=2, err_to_str=True, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, err_to_str=True, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('tail', ndim=2, err_to_str=True, doc='optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only')
 def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tail=None):
     """Lifetime value of a signup cohort from its retention curve: discounted observed months plus a geometric tail."""
     return _udfs.LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate, tail)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('input_tokens', ndim=2, doc='input tokens per MAU per month; tokens per MAU per month')
-@arg('output_tokens', ndim=2, doc='output tokens per MAU per month; tokens per MAU per month')
-@arg('input_price', ndim=2, doc='price of 1M input tokens; currency per 1M tokens')
-@arg('output_price', ndim=2, doc='price of 1M output tokens; currency per 1M tokens')
-@arg('cached_share', ndim=2, doc='share of input tokens served from the prompt cache; fraction (default 0)')
-@arg('cached_price', ndim=2, doc='price of 1M cached input tokens (default: input_price); currency per 1M tokens')
+@arg('input_tokens', ndim=2, err_to_str=True, doc='input tokens per MAU per month; tokens per MAU per month')
+@arg('output_tokens', ndim=2, err_to_str=True, doc='output tokens per MAU per month; tokens per MAU per month')
+@arg('input_price', ndim=2, err_to_str=True, doc='price of 1M input tokens; currency per 1M tokens')
+@arg('output_price', ndim=2, err_to_str=True, doc='price of 1M output tokens; currency per 1M tokens')
+@arg('cached_share', ndim=2, err_to_str=True, doc='share of input tokens served from the prompt cache; fraction (default 0)')
+@arg('cached_price', ndim=2, err_to_str=True, doc='price of 1M cached input tokens (default: input_price); currency per 1M tokens')
 def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None):
     """Inference cost per monthly active user per month, from tokens per MAU and prices per 1M tokens."""
     return _udfs.LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share, cached_price)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('gpu_hour_cost', ndim=2, doc='cost of one GPU hour; currency per GPU hour')
-@arg('tokens_per_second', ndim=2, doc='tokens generated per second per GPU; tokens per second')
-@arg('utilization', ndim=2, doc='share of GPU time doing useful work; fraction (default 1)')
+@arg('gpu_hour_cost', ndim=2, err_to_str=True, doc='cost of one GPU hour; currency per GPU hour')
+@arg('tokens_per_second', ndim=2, err_to_str=True, doc='tokens generated per second per GPU; tokens per second')
+@arg('utilization', ndim=2, err_to_str=True, doc='share of GPU time doing useful work; fraction (default 1)')
 def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
     """Self-hosted price per 1M tokens: gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6."""
     return _udfs.LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
-@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
-@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
-@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
-@arg('months', ndim=2, doc='optional lifetime cap in months (empty: unbounded)')
+@arg('arpu', ndim=2, err_to_str=True, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, err_to_str=True, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('churn', ndim=2, err_to_str=True, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('months', ndim=2, err_to_str=True, doc='optional lifetime cap in months (empty: unbounded)')
 def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
     """Lifetime value: discounted contribution arpu*gross_margin over the user's survival (month-end flows, Excel NPV convention)."""
     return _udfs.LLM_LTV(arpu, gross_margin, churn, annual_discount_rate, months)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('monthly_tokens', ndim=2, doc='tokens a month served by the large model today; tokens per month')
-@arg('large_price', ndim=2, doc="large model's blended price per 1M tokens; currency per 1M tokens")
-@arg('small_price', ndim=2, doc="small model's blended price per 1M tokens; currency per 1M tokens")
-@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid at month 0; currency')
-@arg('months', ndim=2, doc='months of savings counted; months')
-@arg('annual_discount_rate', ndim=2, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
-@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
-@arg('token_growth', ndim=2, doc='monthly growth of token volume (negative = decline); monthly fraction (default 0)')
-@arg('price_decline', ndim=2, doc='monthly decline of both token prices; monthly fraction (default 0)')
-@arg('monthly_revenue', ndim=2, doc='monthly revenue exposed to quality loss; currency per month (default 0)')
-@arg('revenue_loss', ndim=2, doc='share of monthly revenue lost to lower quality; fraction (default 0)')
+@arg('monthly_tokens', ndim=2, err_to_str=True, doc='tokens a month served by the large model today; tokens per month')
+@arg('large_price', ndim=2, err_to_str=True, doc="large model's blended price per 1M tokens; currency per 1M tokens")
+@arg('small_price', ndim=2, err_to_str=True, doc="small model's blended price per 1M tokens; currency per 1M tokens")
+@arg('migration_cost', ndim=2, err_to_str=True, doc='one-time cost of the migration, paid at month 0; currency')
+@arg('months', ndim=2, err_to_str=True, doc='months of savings counted; months')
+@arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction')
+@arg('routed_share', ndim=2, err_to_str=True, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('token_growth', ndim=2, err_to_str=True, doc='monthly growth of token volume (negative = decline); monthly fraction (default 0)')
+@arg('price_decline', ndim=2, err_to_str=True, doc='monthly decline of both token prices; monthly fraction (default 0)')
+@arg('monthly_revenue', ndim=2, err_to_str=True, doc='monthly revenue exposed to quality loss; currency per month (default 0)')
+@arg('revenue_loss', ndim=2, err_to_str=True, doc='share of monthly revenue lost to lower quality; fraction (default 0)')
 def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, routed_share=None, token_growth=None, price_decline=None, monthly_revenue=None, revenue_loss=None):
     """NPV of moving traffic to a small model: -migration_cost + NPV(monthly rate, monthly savings net of lost revenue)."""
     return _udfs.LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, routed_share, token_growth, price_decline, monthly_revenue, revenue_loss)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('models', ndim=2, doc='a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)')
-@arg('shares', ndim=2, doc='a matching row or column of traffic shares summing to 1')
-@arg('kind', ndim=2, doc='input, output or cached_input (default input)')
-@arg('fx', ndim=2, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
+@arg('models', ndim=2, err_to_str=True, doc='a row or column of model names, e.g. gpt-4o-mini (empty cells are skipped)')
+@arg('shares', ndim=2, err_to_str=True, doc='a matching row or column of traffic shares summing to 1')
+@arg('kind', ndim=2, err_to_str=True, doc='input, output or cached_input (default input)')
+@arg('fx', ndim=2, err_to_str=True, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
 def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
     """Price per 1M tokens of a routing mix of models: fx * SUM(share * USD price), genai-prices' bundled data."""
     return _udfs.LLM_MIX_PRICE(models, shares, kind, fx)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
-@arg('arpu', ndim=2, doc='revenue per user per month; currency per user per month')
-@arg('gross_margin', ndim=2, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
-@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('cac', ndim=2, err_to_str=True, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('arpu', ndim=2, err_to_str=True, doc='revenue per user per month; currency per user per month')
+@arg('gross_margin', ndim=2, err_to_str=True, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
+@arg('churn', ndim=2, err_to_str=True, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
 def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
     """Months until cumulative contribution repays CAC, fractional; never if it does not."""
     return _udfs.LLM_PAYBACK(cac, arpu, gross_margin, churn)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('inputs', ndim=2, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
-@arg('changes', ndim=2, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
-@arg('funding', ndim=2, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
-@arg('output', ndim=2, doc='optional name of one answer (funding_need, breakeven_month, runway_months, ...); empty: the monthly projection with a header row')
+@arg('inputs', ndim=2, err_to_str=True, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
+@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
+@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
+@arg('output', ndim=2, err_to_str=True, doc='name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, empty: the monthly projection with a header row')
 def LLM_PLAN(inputs, changes=None, funding=None, output=None):
     """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
     return _udfs.LLM_PLAN(inputs, changes, funding, output)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('model', ndim=2, doc='model name, e.g. gpt-4o-mini (text or a cell)')
-@arg('kind', ndim=2, doc='input, output or cached_input (default input)')
-@arg('provider', ndim=2, doc='optional provider id, e.g. openai or anthropic')
-@arg('fx', ndim=2, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
+@arg('model', ndim=2, err_to_str=True, doc='model name, e.g. gpt-4o-mini (text or a cell)')
+@arg('kind', ndim=2, err_to_str=True, doc='input, output or cached_input (default input)')
+@arg('provider', ndim=2, err_to_str=True, doc='optional provider id, e.g. openai or anthropic')
+@arg('fx', ndim=2, err_to_str=True, doc='optional model currency per 1 USD (default 1: USD); 7.2 for RMB at 7.2 per USD')
 def LLM_PRICE(model, kind=None, provider=None, fx=None):
     """Price per 1M tokens of a model: USD from the genai-prices package's bundled data (offline), times fx."""
     return _udfs.LLM_PRICE(model, kind, provider, fx)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('cash', ndim=2, doc='cash at month 0; currency')
-@arg('mau', ndim=2, doc='monthly active users at month 0; users')
-@arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
-@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
-@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
-@arg('conversion', ndim=2, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
-@arg('arppu', ndim=2, doc='revenue per paying user per month; currency per paying user per month')
-@arg('cost_per_mau', ndim=2, doc='inference cost per MAU per month (month 1); currency per MAU per month')
-@arg('fixed_costs', ndim=2, doc='fixed costs per month (salaries, rent, tools); currency per month (default 0)')
-@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
-@arg('ad_growth', ndim=2, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
-@arg('cost_decline', ndim=2, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
-@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
-@arg('organic_users', ndim=2, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
-@arg('organic_growth', ndim=2, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
-@arg('cac_elasticity', ndim=2, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
-@arg('paying_cost_per_mau', ndim=2, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
-@arg('migration_month', ndim=2, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
-@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
-@arg('large_price', ndim=2, doc="large model's price per 1M tokens (needed with migration_month)")
-@arg('small_price', ndim=2, doc="small model's price per 1M tokens (needed with migration_month)")
-@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid in migration_month (default 0)')
+@arg('cash', ndim=2, err_to_str=True, doc='cash at month 0; currency')
+@arg('mau', ndim=2, err_to_str=True, doc='monthly active users at month 0; users')
+@arg('ad_spend', ndim=2, err_to_str=True, doc='ad spend in month 1; currency per month')
+@arg('cac', ndim=2, err_to_str=True, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('churn', ndim=2, err_to_str=True, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('conversion', ndim=2, err_to_str=True, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
+@arg('arppu', ndim=2, err_to_str=True, doc='revenue per paying user per month; currency per paying user per month')
+@arg('cost_per_mau', ndim=2, err_to_str=True, doc='inference cost per MAU per month (month 1); currency per MAU per month')
+@arg('fixed_costs', ndim=2, err_to_str=True, doc='fixed costs per month (salaries, rent, tools); currency per month')
+@arg('paid_share', ndim=2, err_to_str=True, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+@arg('ad_growth', ndim=2, err_to_str=True, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
+@arg('cost_decline', ndim=2, err_to_str=True, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
+@arg('horizon', ndim=2, err_to_str=True, doc='optional months projected, whole number (default 60)')
+@arg('organic_users', ndim=2, err_to_str=True, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
+@arg('organic_growth', ndim=2, err_to_str=True, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
+@arg('cac_elasticity', ndim=2, err_to_str=True, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
+@arg('paying_cost_per_mau', ndim=2, err_to_str=True, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
+@arg('migration_month', ndim=2, err_to_str=True, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
+@arg('routed_share', ndim=2, err_to_str=True, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('large_price', ndim=2, err_to_str=True, doc="large model's price per 1M tokens (needed with migration_month)")
+@arg('small_price', ndim=2, err_to_str=True, doc="small model's price per 1M tokens (needed with migration_month)")
+@arg('migration_cost', ndim=2, err_to_str=True, doc='one-time cost of the migration, paid in migration_month (default 0)')
 def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None, organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None, routed_share=None, large_price=None, small_price=None, migration_cost=None):
     """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
     return _udfs.LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('cash', ndim=2, doc='cash at month 0; currency')
-@arg('mau', ndim=2, doc='monthly active users at month 0; users')
-@arg('ad_spend', ndim=2, doc='ad spend in month 1; currency per month')
-@arg('cac', ndim=2, doc='ad spend per new user bought with ads (paid CAC); currency per user')
-@arg('churn', ndim=2, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
-@arg('conversion', ndim=2, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
-@arg('arppu', ndim=2, doc='revenue per paying user per month; currency per paying user per month')
-@arg('cost_per_mau', ndim=2, doc='inference cost per MAU per month (month 1); currency per MAU per month')
-@arg('fixed_costs', ndim=2, doc='fixed costs per month (salaries, rent, tools); currency per month (default 0)')
-@arg('paid_share', ndim=2, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
-@arg('ad_growth', ndim=2, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
-@arg('cost_decline', ndim=2, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
-@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
-@arg('organic_users', ndim=2, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
-@arg('organic_growth', ndim=2, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
-@arg('cac_elasticity', ndim=2, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
-@arg('paying_cost_per_mau', ndim=2, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
-@arg('migration_month', ndim=2, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
-@arg('routed_share', ndim=2, doc='share of tokens moved to the small model; fraction (default 1)')
-@arg('large_price', ndim=2, doc="large model's price per 1M tokens (needed with migration_month)")
-@arg('small_price', ndim=2, doc="small model's price per 1M tokens (needed with migration_month)")
-@arg('migration_cost', ndim=2, doc='one-time cost of the migration, paid in migration_month (default 0)')
+@arg('cash', ndim=2, err_to_str=True, doc='cash at month 0; currency')
+@arg('mau', ndim=2, err_to_str=True, doc='monthly active users at month 0; users')
+@arg('ad_spend', ndim=2, err_to_str=True, doc='ad spend in month 1; currency per month')
+@arg('cac', ndim=2, err_to_str=True, doc='ad spend per new user bought with ads (paid CAC); currency per user')
+@arg('churn', ndim=2, err_to_str=True, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('conversion', ndim=2, err_to_str=True, doc='share of MAU that pays, e.g. 3% or 0.03; fraction of MAU')
+@arg('arppu', ndim=2, err_to_str=True, doc='revenue per paying user per month; currency per paying user per month')
+@arg('cost_per_mau', ndim=2, err_to_str=True, doc='inference cost per MAU per month (month 1); currency per MAU per month')
+@arg('fixed_costs', ndim=2, err_to_str=True, doc='fixed costs per month (salaries, rent, tools); currency per month')
+@arg('paid_share', ndim=2, err_to_str=True, doc='share of new users that come from ads, e.g. 70% or 0.7; fraction (default 1)')
+@arg('ad_growth', ndim=2, err_to_str=True, doc='monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline); monthly fraction (default 0)')
+@arg('cost_decline', ndim=2, err_to_str=True, doc='monthly decline of compute cost per MAU, e.g. 2% or 0.02; monthly fraction (default 0)')
+@arg('horizon', ndim=2, err_to_str=True, doc='optional months projected, whole number (default 60)')
+@arg('organic_users', ndim=2, err_to_str=True, doc="optional new users a month who come without ads (empty: paid_share's multiple of ad-bought users)")
+@arg('organic_growth', ndim=2, err_to_str=True, doc='monthly growth of organic_users (negative = decline); monthly fraction (default 0)')
+@arg('cac_elasticity', ndim=2, err_to_str=True, doc='rise of CAC with spend: cac x (spend / month-1 spend) ^ this; exponent (default 0)')
+@arg('paying_cost_per_mau', ndim=2, err_to_str=True, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
+@arg('migration_month', ndim=2, err_to_str=True, doc='optional month from which routed_share of compute runs on the small model (empty: none)')
+@arg('routed_share', ndim=2, err_to_str=True, doc='share of tokens moved to the small model; fraction (default 1)')
+@arg('large_price', ndim=2, err_to_str=True, doc="large model's price per 1M tokens (needed with migration_month)")
+@arg('small_price', ndim=2, err_to_str=True, doc="small model's price per 1M tokens (needed with migration_month)")
+@arg('migration_cost', ndim=2, err_to_str=True, doc='one-time cost of the migration, paid in migration_month (default 0)')
 def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None, organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None, routed_share=None, large_price=None, small_price=None, migration_cost=None):
     """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
     return _udfs.LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs, paid_share, ad_growth, cost_decline, horizon, organic_users, organic_growth, cac_elasticity, paying_cost_per_mau, migration_month, routed_share, large_price, small_price, migration_cost)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('ranges', ndim=2, doc='a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; all three: PERT)')
-@arg('draws', ndim=2, doc='optional number of draws (default 10,000)')
-@arg('seed', ndim=2, doc='optional random seed, whole number (default 0): same seed, same numbers')
-@arg('horizon', ndim=2, doc='optional months projected, whole number (default 60)')
+@arg('ranges', ndim=2, err_to_str=True, doc='a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; all three: PERT)')
+@arg('draws', ndim=2, err_to_str=True, doc='optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)')
+@arg('seed', ndim=2, err_to_str=True, doc='optional random seed, whole number (default 0): same seed, same numbers')
+@arg('horizon', ndim=2, err_to_str=True, doc='optional months projected, whole number (default 60)')
 def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
     """Monte Carlo over a table of input ranges: each output's mean, P5, P10, P50, P90, P95 and share of draws that never run out or pay back."""
     return _udfs.LLM_SIMULATE(ranges, draws, seed, horizon)
+
+
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
+@arg('inputs', ndim=2, err_to_str=True, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
+@arg('vary', ndim=2, err_to_str=True, doc='name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)')
+@arg('output', ndim=2, err_to_str=True, doc='name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, empty: the monthly projection with a header row')
+@arg('target', ndim=2, err_to_str=True, doc="the output's target, a number in its unit (or the text never)")
+@arg('low', ndim=2, err_to_str=True, doc="optional lowest value of the input (default: its rule's range, or 0 for money)")
+@arg('high', ndim=2, err_to_str=True, doc="optional highest value of the input (default: its rule's range, or 10x its value)")
+@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
+@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
+def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
+    """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
+    return _udfs.LLM_SOLVE(inputs, vary, output, target, low, high, changes, funding)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,6 +20,7 @@ from ..actuals import ACTUALS_COLUMNS, FITTED, Fit
 from ..assumptions import TOKEN_KEYS, _complete
 from ..errors import AssumptionsError
 from . import styles as S
+from .migration_sheet import money_ticks
 
 ACTUALS_SHEET = "Actuals"
 SCENARIO = "actuals"
@@ -29,6 +31,10 @@ _LABELS = {
     "mau": "Monthly active users (MAU)", "paying_users": "Paying users", "revenue": "Revenue",
     "compute_cost": "Compute bill", "fixed_costs": "Fixed costs", "cash": "Cash at the end of the month",
 }
+#: each fitted driver that is a ratio of sums over the window: (numerator row, denominator row)
+FITTED_SUMS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
+               "churn": ("lost_users", "previous_mau"), "conversion": ("paying_users", "mau"),
+               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau")}
 _UNITS = {"ad_spend": "currency", "new_users": "users", "paid_new_users": "users", "mau": "users",
           "paying_users": "users", "revenue": "currency", "compute_cost": "currency", "fixed_costs": "currency",
           "cash": "currency"}
@@ -99,10 +105,12 @@ class ActualsSheet:
                    f"Monthly actuals from {self.actuals_source} (blue: data), each driver of docs/model.md per month, "
                    f"and the drivers fitted over the last fit_window months (scenario '{SCENARIO}' on Inputs).")
         self.header(ws, 4, ["Line item", "Name", "Unit", ""] + list(t.months))
+        for col in range(5, 5 + n):  # the months' headers sit right, over their numbers
+            ws.cell(row=4, column=col).alignment = S.RIGHT
         self.text(ws, "A5", "Month number")
         self.text(ws, "B5", "actual_month_number", S.NAME_FONT)
         for j in range(n):
-            self.styled(ws.cell(row=5, column=5 + j, value=j + 1), S.FORMULA_FONT, None, "0", align=S.CENTER)
+            self.styled(ws.cell(row=5, column=5 + j, value=j + 1), S.FORMULA_FONT, None, "0", align=S.RIGHT)
         self.define("actual_month_number", ws, f"E5:{last}5")
         money, users = S.FORMATS["total"], S.FORMATS["users"]
         for c in ACTUALS_COLUMNS[1:]:
@@ -175,30 +183,36 @@ class ActualsSheet:
                        "fit_window<=COLUMNS(actual_month_number))")
         w = "actual_in_window_by_month"
 
-        def sums(num, den):
-            a, b = f"SUMPRODUCT(actual_{num}_by_month,{w})", f"SUMPRODUCT(actual_{den}_by_month,{w})"
-            return f'IF({b}=0,"n/a",{a}/{b})'
-
-        fitted = {
-            "cash": f"{last}{rows['cash']}", "mau": f"{last}{rows['mau']}", "ad_spend": f"{last}{rows['ad_spend']}",
-            "cac": sums("ad_spend", "paid_new_users"), "paid_share": sums("paid_new_users", "new_users"),
-            "churn": sums("lost_users", "previous_mau"), "conversion": sums("paying_users", "mau"),
-            "arppu": sums("revenue", "paying_users"), "cost_per_mau": sums("compute_cost", "mau"),
-            "fixed_costs": f"SUMPRODUCT(actual_fixed_costs_by_month,{w})/SUM({w})",
-        }
+        # a ratio of sums over the window: the two sums in E and F, their ratio in D
+        fitted = {k: (f"SUMPRODUCT(actual_{num}_by_month,{w})", f"SUMPRODUCT(actual_{den}_by_month,{w})")
+                  for k, (num, den) in FITTED_SUMS.items()}
+        fitted.update(cash=f"{last}{rows['cash']}", mau=f"{last}{rows['mau']}", ad_spend=f"{last}{rows['ad_spend']}",
+                      fixed_costs=f"SUMPRODUCT(actual_fixed_costs_by_month,{w})/SUM({w})")
         fmts = {"cash": money, "mau": users, "ad_spend": money, "cac": S.FORMATS["money"], "paid_share": pct,
                 "churn": pct, "conversion": "0.00%", "arppu": S.FORMATS["money"], "cost_per_mau": "#,##0.0000",
                 "fixed_costs": money}
+        r = rows["fit_window"]
+        for col, text in (("E", "Window sum: numerator"), ("F", "Window sum: denominator")):
+            self.text(ws, f"{col}{r}", text, S.UNIT_FONT, align=S.WRAP)
+        ws.row_dimensions[r].height = 30
         for k in FITTED:
             r = rows[f"fitted_{k}"]
-            self.text(ws, f"A{r}", f"Fitted {k}")
+            self.text(ws, f"A{r}", f"Fitted {k}" + (" (the ratio of the two sums)" if isinstance(fitted[k], tuple)
+                                                    else ""))
             self.text(ws, f"B{r}", f"fitted_{k}", S.NAME_FONT)
-            self.formula(ws, f"D{r}", "=" + fitted[k], fmts[k], align=S.RIGHT)
+            if isinstance(fitted[k], tuple):
+                for col, part in (("E", "numerator"), ("F", "denominator")):
+                    sum_fmt = money if part == "numerator" and k in ("cac", "arppu", "cost_per_mau") else users
+                    self.formula(ws, f"{col}{r}", "=" + fitted[k][part == "denominator"], sum_fmt, align=S.RIGHT)
+                    self.define(f"fitted_{k}_{part}", ws, f"{col}{r}")
+                self.formula(ws, f"D{r}", f'=IF(F{r}=0,"n/a",E{r}/F{r})', fmts[k], align=S.RIGHT)
+            else:
+                self.formula(ws, f"D{r}", "=" + fitted[k], fmts[k], align=S.RIGHT)
             self.define(f"fitted_{k}", ws, f"D{r}")
         self.add_check("Actuals: paid new users never exceed new users, paying users never exceed MAU",
                        "AND(SUMPRODUCT(--(actual_paid_new_users_by_month>actual_new_users_by_month))=0,"
                        "SUMPRODUCT(--(actual_paying_users_by_month>actual_mau_by_month))=0)")
-        self._plan_vs_actual(ws, rows[f"fitted_{FITTED[-1]}"] + 2, n)
+        self._plan_vs_actual(ws, rows[f"fitted_{FITTED[-1]}"] + 2, n, rows["fit_window"] - 1)
         ws.column_dimensions["A"].width = 62
         ws.column_dimensions["B"].width = 30
         ws.column_dimensions["C"].width = 22
@@ -208,8 +222,9 @@ class ActualsSheet:
         ws.freeze_panes = "E5"
         self.print_setup(ws, title_rows="4:4", title_cols="A:D")
 
-    def _plan_vs_actual(self, ws, top, n):
-        """The live scenario's plan, month i, against the i-th actual month."""
+    def _plan_vs_actual(self, ws, top, n, chart_row):
+        """The live scenario's plan, month i, against the i-th actual month; its chart beside the fitted drivers
+        (``chart_row``), on the sheet's first page."""
         last = get_column_letter(4 + n)
         self.section(ws, top, "Plan vs actual: month i of the live scenario's projection against the i-th actual "
                               "month (select the scenario that was the plan)", 4 + n)
@@ -225,8 +240,8 @@ class ActualsSheet:
                 self.text(ws, f"B{r}", name, S.NAME_FONT)
                 for j in range(n):
                     col = get_column_letter(5 + j)
-                    if kind == "plan":
-                        f = f"INDEX({key}_by_month,1,{j + 1})"
+                    if kind == "plan":  # the plan's month of this column's month number (row 5): one formula
+                        f = f"INDEX({key}_by_month,1,{col}$5)"
                     elif kind == "actual":
                         f = f"{col}{self.actual_rows[key]}"
                     elif kind == "variance":
@@ -245,9 +260,11 @@ class ActualsSheet:
                 cash_rows = (lines["plan"], lines["actual"])
         ch = LineChart()
         ch.title = "Cash: actual vs plan"
-        ch.y_axis.title = self.a.currency
+        scale, ticks = money_ticks(float(np.abs(self.actuals.columns["cash"]).max()))
+        ch.y_axis.title = self.a.currency + scale
+        ch.y_axis.number_format = ticks
         ch.x_axis.title = "month"
-        ch.height, ch.width = 8, 18
+        ch.height, ch.width = 6.5, 11.5
         ch.x_axis.delete = False
         ch.y_axis.delete = False
         for rr, title in zip(cash_rows, ("plan (live scenario)", "actual")):
@@ -255,4 +272,4 @@ class ActualsSheet:
             s.smooth = False
             ch.series.append(s)
         ch.set_categories(Reference(ws, min_col=5, max_col=4 + n, min_row=4))
-        ws.add_chart(ch, f"E{r + 2}")  # right of the title columns A:D, which print on every page
+        ws.add_chart(ch, f"G{chart_row}")  # right of the fitted drivers and of the title columns A:D

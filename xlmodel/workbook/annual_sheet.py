@@ -54,7 +54,7 @@ class AnnualSheet:
         partial = [y.label for y in years if y.partial]
         self.title(ws, "Annual summary", f"The live scenario's plan by {kind}, in {a.currency} millions: flows "
                                          "summed over the year, balances at its end"
-                   + (f"; * a partial year ({'; '.join(partial)}), not annualised" if partial else "") + ".")
+                   + (f"; * a partial year ({'; '.join(partial)}), not annualised" if partial else "") + ".", live=True)
         labels = [y.label.split(" (")[0] + ("*" if y.partial else "") for y in years]
         self.header(ws, 4, ["Line", "Name", "Unit", ""] + labels)
         ws.row_dimensions[4].height = 18

@@ -20,10 +20,13 @@ instead (a test scans every template for these patterns).
 
 from __future__ import annotations
 
+import datetime
+import math
 from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -32,7 +35,10 @@ from ..errors import AssumptionsError
 from ..lite import lite_files
 from . import styles as S
 from .cached import cell_values, engine_values
-from .cover_checks import CoverAndChecks
+from .checks_sheet import ChecksSheet
+from .cover_sheet import CoverSheet
+from .scenarios_sheet import ScenariosSheet
+from .sensitivity_sheet import SensitivitySheet
 from .inputs_sheet import InputsSheets
 from .layout import (  # noqa: F401 - re-exported: verify and the tests import them from here
     _ABSOLUTE,
@@ -72,6 +78,20 @@ from .unit_economics_sheet import UnitEconomicsSheet
 
 # ------------------------------------------------------------------ builder
 
+#: row 3 of a sheet that shows the live scenario: this text and the scenario's name
+LIVE_CAPTION = "Live scenario: "
+
+
+def default_font(wb):
+    """The workbook's Normal font (what column widths are measured in, and empty cells show): the house font."""
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=S.FONT_NAME, size=S.SIZE, family=2)
+    wb._named_styles["Normal"].font = font
+    fonts = list(wb._fonts)
+    fonts[0] = font
+    wb._fonts = IndexedList(fonts)
+
 
 class _Names(dict):
     """format_map helper: ``{ltv}`` becomes the name the formula should use."""
@@ -86,11 +106,12 @@ class _Names(dict):
 
 class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, AnnualSheet, MigrationSheet,
               PlanMigrationSheet,
-              RiskSheet, CohortsSheet, ActualsSheet, CoverAndChecks, ExcelSheets):
+              RiskSheet, CohortsSheet, ActualsSheet, ChecksSheet, CoverSheet, ScenariosSheet,
+              SensitivitySheet, ExcelSheets):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
 
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
-                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None):
+                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
@@ -98,6 +119,11 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
                                    "scenario (monthly_tokens, large_price, small_price, migration_cost, months)")
         if template.key == "cohorts" and not cohorts:
             raise AssumptionsError(a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)")
+        curved = [n for n, s in a.scenarios.items() if s.get("retention") is not None]
+        if curved:  # the waterfall of cohorts is not in the workbooks yet: refuse rather than ignore the curve
+            raise AssumptionsError(a.source, "workbooks do not carry retention curves yet: use xlmodel calc or "
+                                   "simulate for a plan driven by a curve, or give churn instead", curved[0],
+                                   "retention")
         self.cohort_rows = cohorts
         self.cohort_source = cohort_source
         self.actuals, self.fit = actuals, fit
@@ -111,8 +137,10 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         self.n_months = int(months or a.horizon)
         self.udf = formulas == "udf"
         self.lite = lite  # the Lite bundle's files for a udf workbook (default: generated now)
+        self.generated = generated or datetime.date.today()  # the Cover's generation date
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
+        default_font(self.wb)
         self.scenarios = list(a.scenarios.items())
         self.inputs = template.inputs(a)
         self.checks: list[tuple[str, str]] = []  # (description, formula)
@@ -121,6 +149,7 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         #: a udf workbook's "the =LLM_* function agrees" checks: (description, formula, output name)
         self.udf_checks: list[tuple[str, str, str]] = []
         self.headlines: list[str] = []
+        self.live_sheets: set[str] = set()  # sheets whose row 3 names the live scenario
         self._styles: dict = {}
         self.input_rows: dict[str, int] = {}
         # the Model mix sheet: one row per model of any scenario's mix, then the blended prices
@@ -182,15 +211,20 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         c.value = formula
         return self.styled(c, font, None, fmt, align=align)
 
-    def title(self, ws, title: str, subtitle: str):
+    def title(self, ws, title: str, subtitle: str, live: bool = False):
+        """Rows 1-2: the sheet's title and what it shows; with ``live``, row 3 names the live scenario (and
+        repeats on every printed page, with the print titles)."""
         self.text(ws, "A1", title, S.TITLE_FONT)
         self.text(ws, "A2", subtitle, S.SUBTITLE_FONT)
         ws.row_dimensions[1].height = 24
+        if live:
+            self.formula(ws, "A3", f'="{LIVE_CAPTION}"&scenario', font=S.SECTION_FONT)
+            self.live_sheets.add(ws.title)
 
     def header(self, ws, row: int, labels: list[str], start_col: int = 1):
         for i, label in enumerate(labels):
             self.text(ws, f"{get_column_letter(start_col + i)}{row}", label, S.HEADER_FONT, S.HEADER_FILL,
-                      S.CENTER if i >= 3 else S.LEFT)
+                      S.RIGHT if i >= 3 else S.LEFT)  # right-aligned over the numbers
 
     def section(self, ws, row: int, label: str, width: int):
         for col in range(1, width + 1):
@@ -208,12 +242,65 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
+        if title_rows and ws.title in self.live_sheets and title_rows.startswith("4:"):
+            title_rows = "3" + title_rows[1:]  # the live scenario's name on every page
         if title_rows:
             ws.print_title_rows = title_rows
         if title_cols:
             ws.print_title_cols = title_cols
         ws.oddFooter.center.text = "&A - page &P of &N"
         ws.sheet_view.showGridLines = False
+
+    def print_timeline(self, ws, n: int, title_rows: str = "3:4"):
+        """A month timeline on paper: 12 months a page at 75% (a column break after each year), the labels
+        (column A) on every page, the names (column B) grouped and hidden, as many pages down as it takes.
+
+        The widths fit: A 36, C 12 and D 11 characters, and twelve months of 11, on landscape A4 at 75%.
+        """
+        from openpyxl.worksheet.pagebreak import Break
+
+        self.print_setup(ws, title_rows=title_rows, title_cols="A:A")
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = 75
+        ws.page_margins.left = ws.page_margins.right = 0.25
+        for col, width in (("A", 36), ("C", 12), ("D", 11)):
+            ws.column_dimensions[col].width = width
+        ws.column_dimensions["B"].outlineLevel = 1  # the names: the + above the sheet shows them
+        ws.column_dimensions["B"].hidden = True
+        ws.sheet_properties.outlinePr.summaryRight = False
+        for j in range(1, n + 1):
+            ws.column_dimensions[get_column_letter(4 + j)].width = 11
+        for year_end in range(12, n, 12):  # a break after each twelfth month (column P, AB, ...)
+            ws.col_breaks.append(Break(id=4 + year_end))
+        for row in ws.iter_rows(min_col=1, max_col=3, min_row=5):  # long labels and units wrap, never cut
+            lines = 1
+            for c, width in ((row[0], 36), (row[2], 12)):
+                if isinstance(c.value, str) and not c.value.startswith("=") and len(c.value) > width:
+                    c.alignment = S.WRAP
+                    lines = max(lines, math.ceil(len(c.value) * 1.1 / width))
+            if lines > 1:  # a height of its own: not every program sizes a wrapped row
+                ws.row_dimensions[row[0].row].height = 13 * lines
+
+    def big_money(self) -> bool:
+        """Money totals in millions when the scenarios' cash or a year of spend reaches ten million."""
+        s = self.scenarios[0][1]
+        scale = max(abs(float(s.get("cash", 0.0))), 12 * float(s.get("ad_spend", 0.0)),
+                    12 * float(s.get("fixed_costs", 0.0)))
+        return scale >= 1e7
+
+    def in_millions(self, ws):
+        """Money totals (a unit of the currency, or the currency per month) shown in millions, when the plan's
+        money is that large: a month column then reads -8,446.9M, not -8,446,858,260."""
+        if not self.big_money():
+            return
+        units = (self.a.currency, f"{self.a.currency} per month")
+        for row in ws.iter_rows(min_row=5):
+            unit = row[2].value if len(row) > 2 else None
+            if unit not in units:
+                continue
+            for c in row[3:]:
+                if c.number_format in (S.FORMATS["total"], S.FORMATS["money"]):
+                    c.number_format = S.FORMATS["millions"]
 
     def swept(self, ws, ref: str):
         """``ref`` on ``ws`` must hold no error value: the Checks sheet's sweep covers it."""
@@ -282,6 +369,11 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
             self.risk_sheet()
         if self.t.has("cohorts", self.a):
             self.cohorts_sheet()
+        if self.t.has("projection", self.a) and self.t.has("ue", self.a):
+            self.sensitivity_sheet()
+        if self.t.has("risk", self.a):
+            self.fan_sheet()
+        self.scenarios_sheet()
         self.checks_sheet()
         self.cover_sheet()
         if self.udf:
@@ -295,15 +387,17 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
 
 
 def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native", cohorts=None,
-          cohort_source: str = "", actuals=None, fit=None, lite=None) -> Workbook:
+          cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None) -> Workbook:
     """Build a template's workbook for the assumptions ``a``.
 
     ``cohorts``: the retention triangle of the cohorts template; ``actuals``
     and ``fit``: monthly actuals and their fit, for the model template's
     Actuals sheet and ``actuals`` scenario; ``lite``: the files of
     :func:`xlmodel.lite.lite_files` for a udf workbook's Excel functions sheet
-    (default: generated with today's prices).
+    (default: generated with today's prices); ``generated``: the date the Cover
+    gives (default: today).
     """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite).build()
+    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite,
+                   generated).build()

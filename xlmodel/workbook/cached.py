@@ -65,13 +65,10 @@ def _excel(v):
     return v
 
 
-def engine_values(builder) -> dict:
-    """name -> value (number, text or a list along a row): the engine's numbers for the live (first) scenario.
-
-    The same computation ``xlmodel verify`` compares a recalculated workbook with, fed the workbook's own
-    inputs, plus the projection's flag rows and the checks (all pass for a workbook built from a valid file).
-    """
-    name, s = builder.scenarios[0]
+def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
+    """(values, expected): the workbook's inputs of scenario ``i`` as its named cells would hold them when it is
+    live, and what ``xlmodel verify`` expects every named output and row to be then."""
+    _, s = builder.scenarios[i]
     wb = builder.wb
     values: dict = dict(_constants(wb))
     for key in builder.input_rows:
@@ -81,12 +78,15 @@ def engine_values(builder) -> dict:
         values["blended_cac"] = 0.0  # tells expected_values the workbook has the unit economics
     if "migration_npv_grid" in wb.defined_names:
         values["migration_npv_grid"] = []  # tells expected_values the workbook has the sensitivity grid
+    for key in wb.defined_names:  # the Cover's dates of the plan's answers
+        if key.endswith("_date"):
+            values[key] = ""
     for row_name in ("month_by_month", "migration_month_by_month", "month_end_by_month", "fiscal_year_by_month"):
         if row_name in wb.defined_names:
             sheet, ref = next(iter(wb.defined_names[row_name].destinations))
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
             values[row_name] = [0.0] * (c2 - c1 + 1)
-    if "funding_rounds_by_month" in wb.defined_names:  # the Changes sheet's live rows: the first scenario's block
+    if "funding_rounds_by_month" in wb.defined_names:  # the Changes sheet's live rows: the scenario's block
         levels = builder._levels(s)
         n = builder.n_months
         for d in CHANGE_DRIVERS:
@@ -98,10 +98,21 @@ def engine_values(builder) -> dict:
     if "retention_triangle" in values:  # cohort LTV on the unit economics just computed
         exp.update(cohorts_expected(dict(values, revenue_per_mau=exp.get("revenue_per_mau"),
                                          gross_margin=exp.get("gross_margin"))))
+    return values, exp
+
+
+def engine_values(builder) -> dict:
+    """name -> value (number, text or a list along a row): the engine's numbers for the live (first) scenario.
+
+    The same computation ``xlmodel verify`` compares a recalculated workbook with, fed the workbook's own
+    inputs, plus the projection's flag rows and the checks (all pass for a workbook built from a valid file).
+    """
+    name, s = builder.scenarios[0]
+    values, exp = scenario_expected(builder, 0)
     out = {k: v for k, v in values.items() if k in builder.input_rows or k.startswith("change_")
            or k == "funding_rounds_by_month"}
     def one(x):  # a flag stays TRUE/FALSE, a number a float; None (n/a) stays None
-        return _excel(x if x is None or isinstance(x, (bool, np.bool_)) else float(x))
+        return _excel(x if x is None or isinstance(x, (bool, np.bool_, str)) else float(x))
 
     for k, v in exp.items():
         if isinstance(v, np.ndarray):
@@ -112,6 +123,8 @@ def engine_values(builder) -> dict:
             v = one(v)
         if v is None and k in _NA_OUTPUTS:
             v = "n/a"  # what the cell shows
+        elif v is None and k.endswith("_date"):
+            v = "-"  # the Cover's date of an answer that is never or n/a
         if v is not None:
             out[k] = v
     if "migration_net_by_month" in exp:  # the migration timeline's other rows
@@ -172,7 +185,21 @@ def cell_values(wb, values: dict) -> dict:
         m = _LITERAL.match(v)
         if m:  # a text constant as a formula (="n/a")
             cells.setdefault(key, m.group(1))
-        elif sheet == "Checks" and "udf" not in v.lower():  # every check of a workbook from a valid file passes
+        elif v == '="Live scenario: "&scenario':
+            cells.setdefault(key, "Live scenario: " + str(values["scenario"]))
+        elif sheet == "Checks" and "udf" not in v.lower() and col != 5:  # every check of a valid file passes
+            cells.setdefault(key, True)
+        elif sheet == "Scenarios":  # as generated: current, the first scenario picked, agreeing
+            picked = _PICKED.match(v)
+            if picked:
+                x = wb[sheet][picked.group(1)].value
+                if x is not None:
+                    cells.setdefault(key, x)
+            elif v.startswith('=IF(scenarios_fresh'):
+                cells.setdefault(key, "Figures current: every scenario's inputs are as generated")
+            elif v.startswith(("=SUMPRODUCT(", "=AND(", "=TRUE()", "=IFERROR(IF(")):
+                cells.setdefault(key, True)
+        elif sheet == "Changes" and col == 4:  # each row of changes keeps its rule
             cells.setdefault(key, True)
         elif v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
             cells.setdefault(key, v == "=TRUE()")
@@ -181,12 +208,20 @@ def cell_values(wb, values: dict) -> dict:
             cells.setdefault(key, isinstance(x, (int, float)) and not isinstance(x, bool))
         elif v.startswith('=IF(checks_ok,"OK"'):
             cells.setdefault(key, "OK")
+        elif _YES_NO.match(v) and isinstance(values.get(_YES_NO.match(v).group(1)), bool):
+            cells.setdefault(key, "yes" if values[_YES_NO.match(v).group(1)] else "no")
         elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
             cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
         elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
             cells.setdefault(key, True)  # the inputs simulated are still those on Inputs
         if v[1:] in values and not isinstance(values[v[1:]], list):  # a link such as the Cover's =runway_months
             cells[key] = values[v[1:]]
+    for sheet, coord, _, v in formulas:  # a link to a named cell of another sheet: the Cover's statuses
+        target = wb.defined_names.get(v[1:]) if _NAME.match(v) else None
+        if target is not None and (sheet, coord) not in cells:
+            dest = next(iter(target.destinations), None)
+            if dest and ":" not in dest[1] and (dest[0], dest[1].replace("$", "")) in cells:
+                cells[(sheet, coord)] = cells[(dest[0], dest[1].replace("$", ""))]
     for sheet, coord, _, v in formulas:  # links to another cell (the actuals scenario's fitted drivers)
         m = _LINK.match(v)
         local = None if m else _LOCAL_LINK.match(v)
@@ -205,6 +240,9 @@ def cell_values(wb, values: dict) -> dict:
 #: plan answers a workbook shows as the text n/a where the engine leaves them undefined
 _NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month")
 _LITERAL = re.compile(r'^="([^"]*)"$')
+_PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
+_NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")
+_YES_NO = re.compile(r'^=IF\(([a-z_]+),"yes","no"\)$')
 _LINK = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
 _LOCAL_LINK = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..params import CHANGE_DRIVERS, PARAMS, RULES
 from . import styles as S
-from .layout import _fmt_for
+from .layout import _fmt_for, bound
 
 CHANGES_SHEET = "Changes"
 #: the rows of a scenario's block, after its title row: each driver, then the funding rounds
@@ -29,9 +29,9 @@ def countif_rule(name: str, cells: str) -> str:
     r = RULES[PARAMS[name].rule] if name in PARAMS else RULES["nonneg"]
     parts = [f"COUNTA({cells})=COUNT({cells})"]
     if r.lo is not None:
-        parts.append(f'COUNTIF({cells},"{"<" if r.lo_incl else "<="}{r.lo:g}")=0')
+        parts.append(f'COUNTIF({cells},"{"<" if r.lo_incl else "<="}"&{bound(r.lo)})=0')
     if r.hi is not None:
-        parts.append(f'COUNTIF({cells},"{">" if r.hi_incl else ">="}{r.hi:g}")=0')
+        parts.append(f'COUNTIF({cells},"{">" if r.hi_incl else ">="}"&{bound(r.hi)})=0')
     return "AND(" + ",".join(parts) + ")"
 
 
@@ -44,8 +44,8 @@ class ChangesSheet:
         self.title(ws, "Changes over time and funding rounds",
                    "A level typed in a month's column holds from that month on (each driver then grows at its own "
                    "rate, as on Inputs); an empty cell changes nothing. Funding rounds add cash at the end of their "
-                   "month. One block per scenario; the Projection reads the live scenario's block.")
-        self.header(ws, 4, ["Driver", "Name", "Unit", ""] + self.month_headers())
+                   "month. One block per scenario; the Projection reads the live scenario's block.", live=True)
+        self.header(ws, 4, ["Driver", "Name", "Unit", "Valid"] + self.month_headers())
         self.date_headers(ws)
         last = get_column_letter(4 + n)
         stride = 1 + len(BLOCK_ITEMS)
@@ -55,7 +55,6 @@ class ChangesSheet:
             top = first_row + i * stride
             self.section(ws, top, f"Scenario {sname}", 4 + n)
             levels = self._levels(s)
-            rules = []  # each row's rule, one check per scenario
             for j, item in enumerate(BLOCK_ITEMS):
                 r = top + 1 + j
                 self.change_block_rows[(i, item)] = r
@@ -76,7 +75,9 @@ class ChangesSheet:
                 ws.add_data_validation(dv)
                 dv.add(cells)
                 ref = f"{quote_sheetname(CHANGES_SHEET)}!{cells}"
-                rules.append(countif_rule("amount" if item == "funding" else item, ref))
+                # column D: does the row keep its rule (one short formula a row; the check counts them)
+                self.formula(ws, f"D{r}", "=" + countif_rule("amount" if item == "funding" else item, cells),
+                             align=S.CENTER)
                 if item == "organic_users":
                     col = self.scenario_col(i)
                     organic = f"{quote_sheetname('Inputs')}!{col}{self.input_rows['organic_users']}"
@@ -87,8 +88,9 @@ class ChangesSheet:
                     organic = f"{quote_sheetname('Inputs')}!{col}{self.input_rows['organic_users']}"
                     self.add_check(f"Changes of scenario {sname}: paid_share stays 1 where the scenario gives "
                                    "organic_users", f'OR(ISBLANK({organic}),COUNTIF({ref},"<1")=0)')
+            valid = f"{quote_sheetname(CHANGES_SHEET)}!D{top + 1}:D{top + len(BLOCK_ITEMS)}"
             self.add_check(f"Changes of scenario {sname}: every level keeps its driver's rule (as on Inputs) and "
-                           "every round is 0 or more", "AND(" + ",".join(rules) + ")")
+                           "every round is 0 or more (column D of its block)", f"COUNTIF({valid},TRUE())=ROWS({valid})")
             self._cac_spend_check(i, sname, f"{quote_sheetname(CHANGES_SHEET)}!E{top + 1}:{last}{top + 1}")
         live = first_row + len(self.scenarios) * stride + 1
         self.section(ws, live, "Live scenario (picked on Inputs): what the Projection reads", 4 + n)
@@ -104,20 +106,19 @@ class ChangesSheet:
             fmt = _fmt_for(p) if p else S.FORMATS["total"]
             for t in range(1, n + 1):
                 col = get_column_letter(4 + t)
-                pick = f"INDEX({col}${span_first}:{col}${span_last},(scenario_index-1)*{stride}+{j + 2},1)"
+                # the block's height and the row's place in it, counted from the layout (no typed numbers)
+                pick = (f"INDEX({col}${span_first}:{col}${span_last},(scenario_index-1)*ROWS($A${first_row}:"
+                        f"$A${first_row + stride - 1})+ROWS($A${first_row}:$A${first_row + j + 1}),1)")
                 formula = (f"=IF(ISNUMBER({pick}),{pick},0)" if item == "funding"
                            else f'=IF(ISNUMBER({pick}),{pick},"")')
                 self.formula(ws, f"{col}{r}", formula, fmt, align=S.RIGHT)
             self.define(f"{name}_by_month", ws, f"E{r}:{last}{r}")
             self.timeline_links[name] = (CHANGES_SHEET, r)
-        ws.column_dimensions["A"].width = 52
-        ws.column_dimensions["B"].width = 22
-        ws.column_dimensions["C"].width = 24
-        ws.column_dimensions["D"].width = 4
-        for t in range(1, n + 1):
-            ws.column_dimensions[get_column_letter(4 + t)].width = 13
         ws.freeze_panes = "E5"
-        self.print_setup(ws, wide_pages=max(1, -(-n // 12)), title_rows="4:4", title_cols="A:C")
+        self.in_millions(ws)
+        self.print_timeline(ws, n)
+        # on paper: the live scenario's changes and rounds (each scenario's block is an input grid)
+        ws.print_area = f"A{live}:{last}{live + len(BLOCK_ITEMS)}"
 
     def scenario_col(self, i: int) -> str:
         """The Inputs sheet's column of scenario ``i`` (0-based)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import styles as S
@@ -11,15 +12,25 @@ from . import styles as S
 COHORTS_SHEET = "Cohorts"
 FIRST_ROW = 6  # the first cohort's row
 FIRST_COL = 5  # column E: month 1
+#: at most this many months back for the late retention ratio: the engine's j = min(3, k-1)
+#: (xlmodel.actuals.cohort_churn); a named constant on the sheet, cohort_tail_months
+TAIL_MONTHS = 3
+#: the helper columns of each cohort's row, right of the triangle: (name, header, number format)
+HELPERS = (("late_months", "Late months j", "0"), ("last_share", "Last share r_k", "0.0%"),
+           ("late_ratio", "Late ratio q", "0.0000"), ("discounted_shares", "Discounted shares", "0.0000"))
+GREY, AVERAGE = "BFBFBF", "1F3864"
+HEAD_RIGHT = Alignment(wrap_text=True, horizontal="right", vertical="bottom")
+HEAD_LEFT = Alignment(wrap_text=True, horizontal="left", vertical="bottom")
 
 
 class CohortsSheet:
     """The Cohorts sheet (a part of :class:`xlmodel.workbook.builder.Builder`).
 
     Per row, with ``r`` the row's shares, ``k = COUNT(r)``, ``m = revenue_per_mau * gross_margin`` and
-    ``d = monthly_discount_rate`` (both from the Unit economics sheet, live scenario):
-    observed ``= m * SUMPRODUCT(r / (1+d)^t)``, ``q = (r_k / r_(k-j))^(1/j)``, ``j = MIN(3, k-1)``,
-    tail ``= m * r_k * q / ((1+d)^k * (1+d-q))``, churn ``= 1 - q`` (docs/model.md).
+    ``d = monthly_discount_rate`` (both from the Unit economics sheet, live scenario), in helper columns:
+    ``j = MIN(cohort_tail_months, k-1)``, ``r_k``, ``q = (r_k / r_(k-j))^(1/j)`` and the discounted shares
+    ``SUMPRODUCT(r / (1+d)^t)``; then churn ``= 1 - q`` and
+    LTV ``= m * (discounted shares + r_k * q / ((1+d)^k * (1+d-q)))`` (docs/model.md).
     """
 
     def cohorts_sheet(self):
@@ -27,18 +38,29 @@ class CohortsSheet:
         rows = self.cohort_rows
         k_max = max(len(c.retention) for c in rows)
         n = len(rows) + 1  # the cohorts and their average curve
+        cur = self.a.currency
         self.title(ws, "Cohorts: retention, churn and LTV",
                    "Share of each signup cohort active in its months 1, 2, ... (blue: data from "
                    f"{self.cohort_source}). LTV uses the live scenario's revenue per MAU and gross margin.")
         last_col = get_column_letter(FIRST_COL + k_max - 1)
-        heads = ["Cohort", "Months observed", "Cohort churn", "Cohort LTV"] + [f"M{t}" for t in range(1, k_max + 1)]
+        helper_col = {key: get_column_letter(FIRST_COL + k_max + 1 + i) for i, (key, _, _) in enumerate(HELPERS)}
+        heads = ["Cohort", "Months observed", "Cohort churn (monthly)", f"Cohort LTV ({cur} per user)"] + \
+            [f"M{t}" for t in range(1, k_max + 1)]
         self.header(ws, 4, heads)
+        for key, head, _ in HELPERS:
+            self.text(ws, f"{helper_col[key]}4", head, S.HEADER_FONT, S.HEADER_FILL)
+        for col in range(1, FIRST_COL + k_max + 1 + len(HELPERS)):  # headers wrap, over numbers on the right
+            c = ws.cell(row=4, column=col)
+            if c.value:
+                c.alignment = HEAD_RIGHT if col > 1 else HEAD_LEFT
+        ws.row_dimensions[4].height = 48
         # month numbers (the t of the discounting), a named constant row
         self.text(ws, "A5", "Month t", S.UNIT_FONT)
         for t in range(1, k_max + 1):
             c = ws.cell(row=5, column=FIRST_COL + t - 1, value=t)
-            self.styled(c, S.FORMULA_FONT, None, "0", align=S.CENTER)
+            self.styled(c, S.FORMULA_FONT, None, "0", align=S.RIGHT)
         self.define("cohort_month", ws, f"E5:{last_col}5")
+        last_row = FIRST_ROW + n - 1
         for i, c in enumerate(rows + [None]):
             r = FIRST_ROW + i
             rng = f"E{r}:{last_col}{r}"
@@ -54,54 +76,113 @@ class CohortsSheet:
                     cell = ws.cell(row=r, column=FIRST_COL + t, value=v)
                     self.styled(cell, S.INPUT_FONT, S.INPUT_FILL, "0.0%")
             k = f"B{r}"
-            self.formula(ws, k, f"=COUNT({rng})", "0", align=S.CENTER)
-            rk = f"INDEX({rng},1,{k})"
-            j = f"MIN(3,{k}-1)"
-            q = f"({rk}/INDEX({rng},1,{k}-{j}))^(1/{j})"
+            j, rk, q, observed = (f"{helper_col[key]}{r}" for key, _, _ in HELPERS)
             d = "monthly_discount_rate"
-            m = "(revenue_per_mau*gross_margin)"
-            observed = f"SUMPRODUCT({rng}/(1+{d})^cohort_month)"
+            self.formula(ws, k, f"=COUNT({rng})", "0", align=S.RIGHT)
+            self.formula(ws, j, f'=IF({k}<=1,"n/a",MIN(cohort_tail_months,{k}-1))', "0", align=S.RIGHT)
+            self.formula(ws, rk, f'=IF({k}<=1,"n/a",INDEX({rng},1,{k}))', "0.0%", align=S.RIGHT)
+            self.formula(ws, q, f'=IF({k}<=1,"n/a",({rk}/INDEX({rng},1,{k}-{j}))^(1/{j}))', "0.0000", align=S.RIGHT)
+            self.formula(ws, observed, f"=SUMPRODUCT({rng}/(1+{d})^cohort_month)", "0.0000", align=S.RIGHT)
             tail = f"{rk}*{q}/((1+{d})^{k}*(1+{d}-{q}))"
-            self.formula(ws, f"C{r}", f'=IF({k}<2,"n/a",1-{q})', "0.0%", align=S.RIGHT)
-            self.formula(ws, f"D{r}", f'=IF(OR({k}<2,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
-                                      f'{m}*({observed}+{tail})))', "#,##0.0000", align=S.RIGHT)
-        last_row = FIRST_ROW + n - 1
+            self.formula(ws, f"C{r}", f'=IF({k}<=1,"n/a",1-{q})', "0.0%", align=S.RIGHT)
+            self.formula(ws, f"D{r}", f'=IF(OR({k}<=1,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
+                                      f'(revenue_per_mau*gross_margin)*({observed}+{tail})))', "#,##0.0000",
+                         align=S.RIGHT)
         self.define("cohort_names", ws, f"A{FIRST_ROW}:A{last_row - 1}")
         self.define("retention_triangle", ws, f"E{FIRST_ROW}:{last_col}{last_row - 1}")
         self.define("average_retention", ws, f"E{last_row}:{last_col}{last_row}")
         self.define("cohort_months_by_cohort", ws, f"B{FIRST_ROW}:B{last_row}")
         self.define("cohort_churn_by_cohort", ws, f"C{FIRST_ROW}:C{last_row}")
         self.define("cohort_ltv_by_cohort", ws, f"D{FIRST_ROW}:D{last_row}")
-        ws.conditional_formatting.add(f"E{FIRST_ROW}:{last_col}{last_row}", ColorScaleRule(
-            start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.5,
-            mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
-        note = last_row + 2
-        self.text(ws, f"A{note}", "Cohort churn is 1 - q, q the late monthly retention ratio (r_k / r_(k-j))^(1/j), "
-                                  "j = MIN(3, k-1). LTV = revenue_per_mau x gross_margin x (discounted observed "
-                                  "shares + geometric tail at q). n/a: one month only, or a curve that does not decay.",
-                  S.UNIT_FONT)
+        for key, _, _ in HELPERS:
+            col = helper_col[key]
+            self.define(f"cohort_{key}_by_cohort", ws, f"{col}{FIRST_ROW}:{col}{last_row}")
+        for col in ("B", "C", "D") + tuple(helper_col.values()):
+            self.swept(ws, f"{col}{FIRST_ROW}:{col}{last_row}")
         self.add_check("Cohorts: every retention share is above 0 and at most 1",
                        "AND(COUNTIF(retention_triangle,\">1\")=0,COUNTIF(retention_triangle,\"<=0\")=0)")
+
+        # observed against assumed: the average curve's late churn beside the live scenario's churn
+        top = last_row + 2
+        self.section(ws, top, "Observed late churn against the churn the live scenario assumes", 4)
+        lines = (("Observed churn (average curve)", "cohort_churn_observed",
+                  f"=C{last_row}", S.FORMULA_FONT),
+                 ("Assumed churn (live scenario)", "(links churn)", "=churn", S.LINK_FONT),
+                 ("Observed minus assumed", "cohort_churn_gap",
+                  f'=IF(ISNUMBER(D{top + 1}),D{top + 1}-D{top + 2},"n/a")', S.FORMULA_FONT))
+        for i, (label, name, formula, font) in enumerate(lines):  # label A:C, value D, name E
+            r = top + 1 + i
+            self.text(ws, f"A{r}", label)
+            ws.merge_cells(f"A{r}:C{r}")
+            self.formula(ws, f"D{r}", formula, S.FORMATS["percent"], font=font, align=S.RIGHT)
+            self.text(ws, f"E{r}", name, S.NAME_FONT)
+            if not name.startswith("("):
+                self.define(name, ws, f"D{r}")
+                self.swept(ws, f"D{r}")
+        tail_row = top + 4  # the named constant of the late ratio
+        self.text(ws, f"A{tail_row}", "Late ratio over at most j months")
+        ws.merge_cells(f"A{tail_row}:C{tail_row}")
+        self.styled(ws.cell(row=tail_row, column=4, value=TAIL_MONTHS), S.INPUT_FONT, S.INPUT_FILL, "0",
+                    align=S.RIGHT)
+        self.text(ws, f"E{tail_row}", "cohort_tail_months", S.NAME_FONT)
+        self.define("cohort_tail_months", ws, f"D{tail_row}")
+
+        # a heat map on calculated cells: each cohort's retention as a share of the average curve
+        hm = tail_row + 2
+        self.section(ws, hm, "Retention as a share of the average curve (heat map: red below the average, green "
+                             "above)", FIRST_COL + k_max - 1)
+        for i, c in enumerate(rows):
+            r, src = hm + 1 + i, FIRST_ROW + i
+            self.text(ws, f"A{r}", c.name)
+            for t in range(k_max):
+                col = get_column_letter(FIRST_COL + t)
+                self.formula(ws, f"{col}{r}", f'=IF(ISNUMBER({col}{src}),{col}{src}/{col}${last_row},"n/a")', "0%",
+                             align=S.RIGHT)
+        hm_last = hm + len(rows)
+        heat = f"E{hm + 1}:{last_col}{hm_last}"
+        self.define("cohort_retention_vs_average", ws, heat)
+        self.swept(ws, heat)
+        ws.conditional_formatting.add(heat, FormulaRule(formula=[f"ISTEXT(E{hm + 1})"],
+                                                        font=Font(color=GREY), stopIfTrue=True))
+        ws.conditional_formatting.add(heat, ColorScaleRule(
+            start_type="min", start_color="F8696B", mid_type="num", mid_value=1, mid_color="FFEB84",
+            end_type="max", end_color="63BE7B"))
+
+        note = hm_last + 2
+        c = self.text(ws, f"A{note}", "Cohort churn is 1 - q, q the late monthly retention ratio (r_k / r_(k-j))^(1/j), "
+                                      "j = MIN(cohort_tail_months, k-1). LTV = revenue_per_mau x gross_margin x "
+                                      "(discounted shares + geometric tail r_k x q / ((1+d)^k x (1+d-q))), d the "
+                                      "monthly discount rate. n/a: one month only, or a curve that does not decay.",
+                      S.UNIT_FONT)
+        c.alignment = S.WRAP
+        ws.merge_cells(f"A{note}:{helper_col[HELPERS[-1][0]]}{note}")
+        ws.row_dimensions[note].height = 30
         ch = LineChart()
-        ch.title = "Retention by signup cohort"
+        ch.title = "Retention by signup cohort"  # the average: the bold line
         ch.y_axis.title = "share of the cohort active"
         ch.y_axis.number_format = "0%"
         ch.x_axis.title = "month after signup"
-        ch.height, ch.width = 9, 18
+        ch.height, ch.width = 8, 20
         ch.x_axis.delete = False
         ch.y_axis.delete = False
         for i in range(n):
             r = FIRST_ROW + i
+            average = i == len(rows)
             s = Series(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + k_max - 1, min_row=r),
-                       title=(rows[i].name if i < len(rows) else "average"))
+                       title=("average" if average else rows[i].name))
             s.smooth = False
+            s.graphicalProperties.line.solidFill = AVERAGE if average else GREY
+            s.graphicalProperties.line.width = 44450 if average else 12700  # 3.5 pt against 1 pt (EMU)
             ch.series.append(s)
         ch.set_categories(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + k_max - 1, min_row=5))
         ws.add_chart(ch, f"A{note + 2}")
-        ws.column_dimensions["A"].width = 12
-        for col, w in (("B", 16), ("C", 14), ("D", 14)):
+        ws.column_dimensions["A"].width = 14
+        for col, w in (("B", 11), ("C", 14), ("D", 16)):
             ws.column_dimensions[col].width = w
         for t in range(k_max):
             ws.column_dimensions[get_column_letter(FIRST_COL + t)].width = 8
+        ws.column_dimensions[get_column_letter(FIRST_COL + k_max)].width = 3
+        for col in helper_col.values():
+            ws.column_dimensions[col].width = 11
         ws.freeze_panes = "E6"
-        self.print_setup(ws)
+        self.print_setup(ws, tall_pages=1)  # one page: the triangle, the churn against the assumed, the chart

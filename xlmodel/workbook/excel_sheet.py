@@ -5,7 +5,8 @@
   line per row, so the workbook carries everything it needs. Only the steps
   print; the code is thousands of rows.
 - ``xlwings.conf``: the classic add-in reads ``UDF Modules`` from a sheet of
-  that exact name, whatever its ribbon says for other workbooks.
+  that exact name, whatever its ribbon says for other workbooks. It does not
+  print (its print area is an empty cell).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from . import styles as S
 
 EXCEL_SHEET = "Excel functions"
 CONF_SHEET = "xlwings.conf"
+#: the xlwings.conf sheet's print area: a cell that stays empty (the settings are in A1:B1)
+CONF_NO_PRINT = "D1"
 
 LITE_STEPS = [
     "Works in Excel for Microsoft 365 and Excel 2021 or later (Windows, Mac: macOS 13+) and Excel on the web, "
@@ -110,3 +113,6 @@ class ExcelSheets:
         conf.column_dimensions["A"].width = 16
         conf.column_dimensions["B"].width = 16
         self.print_setup(conf, tall_pages=1)
+        # not a page of its own: the print area is one empty cell, which prints nothing (LibreOffice and Excel
+        # skip an empty page). The sheet stays visible, as xlwings' own quickstart workbooks have it.
+        conf.print_area = CONF_NO_PRINT

@@ -17,11 +17,19 @@ from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, cohort_churn, cohort_ltv
 from ..errors import XlmodelError
 from ..prices import blend
 from ..simulate import simulate
+from .actuals_sheet import FITTED_SUMS
+from .cohorts_sheet import TAIL_MONTHS
 from .expected_plan import plan_expected
 from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
-from .risk_sheet import risk_values, simulation_inputs
+from .migration_sheet import grid_axes
+from .risk_sheet import STILL, risk_values, simulation_inputs
 
 __all__ = ["expected_values", "inputs_from", "risk_expected", "actuals_expected", "cohorts_expected"]
+
+
+def _row(x) -> list:
+    """A named row of numbers as a list (a one-cell range reads as a value)."""
+    return [float(v) for v in (x if isinstance(x, list) else [x])]
 
 
 def _num(x):
@@ -60,7 +68,12 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         exp["arppu_net"] = s["arppu"] / (1 + s.get("vat", 0.0)) * (1 - s.get("store_fee", 0.0))
         exp["paid_cac_per_active"] = ue["paid_cac"] / s.get("activation", 1.0)
         gm = ue["gross_margin"]
-        exp["margin_per_user"] = None if gm is None else ue["revenue_per_mau"] * gm
+        exp["margin_per_user"] = m = None if gm is None else ue["revenue_per_mau"] * gm
+        # the payback's first step: CAC x churn / contribution per user (never when the contribution is not > 0)
+        for cac, name in (("cac_per_active", "payback_ratio"),
+                          ("paid_cac_per_active", "payback_ratio_paid")):
+            q = exp.get(cac, ue.get(cac))
+            exp[name] = None if m is None or q is None else math.inf if m <= 0 else q * s["churn"] / m
         scale["contribution_per_mau"] = ue["revenue_per_mau"] + ue["cost_per_mau"]
         scale["margin_per_user"] = scale["contribution_per_mau"]
         scale["ltv"] = scale["contribution_per_mau"] / max(s["churn"] + exp["monthly_discount_rate"], 1e-300)
@@ -107,13 +120,28 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         for k in ("migration_npv", "migration_cumulative_npv_by_month", "migration_net_by_month",
                   "migration_present_value_by_month", "migration_npv_grid"):
             scale[k] = mag
+        # the grid's two sums: the priced volume and the revenue lost, discounted
+        within = t <= args["months"]
+        volume = np.where(within, s["monthly_tokens"] * (1 + s["token_growth"]) ** (t - 1)
+                          * (1 - s["price_decline"]) ** (t - 1) / 1e6, 0.0)
+        factor = 1 / (1 + d) ** t
+        loss = np.where(within, s["monthly_revenue"] * s["revenue_loss"], 0.0)
+        exp["migration_priced_volume_by_month"] = volume
+        exp["migration_discount_factor_by_month"] = factor
+        exp["migration_volume_pv"] = float(np.sum(volume * factor))
+        exp["migration_loss_pv"] = float(np.sum(loss * factor))
         if "migration_npv_grid" in values:
-            shares = np.asarray(values["grid_routed_share"], dtype=float)[:, None]
-            prices = np.asarray(values["grid_small_price"], dtype=float)[None, :]
-            grid = engine.migration_npv(**dict(args, routed_share=shares, small_price=prices))
-            exp["migration_npv_grid"] = np.asarray(grid).ravel()
-            big = s["monthly_tokens"] * max(s["large_price"], float(prices.max())) / 1e6 * n
-            scale["migration_npv_grid"] = mag + big
+            share_steps, price_steps = (_row(values[k]) for k in ("grid_share_steps", "grid_price_steps"))
+            shares, prices = grid_axes(s["routed_share"], s["small_price"], share_steps, price_steps,
+                                       values["grid_share_step"], values["grid_price_step"])
+            exp["grid_routed_share"], exp["grid_small_price"] = np.asarray(shares), np.asarray(prices)
+            grid = np.asarray(engine.migration_npv(**dict(args, routed_share=np.asarray(shares)[:, None],
+                                                          small_price=np.asarray(prices)[None, :])))
+            exp["migration_npv_grid"] = grid.ravel()
+            exp["migration_npv_grid_base"] = (float(grid[share_steps.index(0), price_steps.index(0)])
+                                              if 0 in share_steps and 0 in price_steps else None)
+            big = s["monthly_tokens"] * max(s["large_price"], max(prices)) / 1e6 * n
+            scale["migration_npv_grid"] = scale["migration_npv_grid_base"] = mag + big
     return exp, scale
 
 
@@ -125,7 +153,12 @@ def risk_expected(values: dict) -> dict:
     except XlmodelError as e:
         raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
     na = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731 - n/a is text in a cell
-    return {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
+    out = {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
+    # the table of what was simulated: every comparison with the live Inputs holds (else the numbers are stale)
+    rows = len(values["simulated_input_names"]) if isinstance(values["simulated_input_names"], list) else 1
+    for name in ("risk_still_on_inputs",) + tuple(f"risk_same_{k}" for k, _, _ in STILL):
+        out[name] = [True] * rows
+    return out
 
 
 def actuals_expected(values: dict, exp: dict) -> dict:
@@ -142,6 +175,14 @@ def actuals_expected(values: dict, exp: dict) -> dict:
         for r in f.drivers_by_month]
     for k in FITTED:
         out[f"fitted_{k}"] = f.fitted[k]
+    # the sums over the window whose ratio each fitted driver is (the Actuals sheet shows them beside it)
+    window = np.arange(n) >= n - int(values["fit_window"])
+    prev = np.concatenate([[0.0], cols["mau"][:-1]])
+    lost = np.concatenate([[0.0], cols["mau"][:-1] + cols["new_users"][1:] - cols["mau"][1:]])
+    rows = dict(cols, lost_users=lost, previous_mau=prev)
+    for k, (num, den) in FITTED_SUMS.items():
+        out[f"fitted_{k}_numerator"] = float(rows[num][window].sum())
+        out[f"fitted_{k}_denominator"] = float(rows[den][window].sum())
     for key in ("cash", "revenue", "mau"):
         plan = np.asarray(exp[f"{key}_by_month"], dtype=float)[:n]
         actual = cols[key]
@@ -159,7 +200,9 @@ def cohorts_expected(values: dict) -> dict:
     curves = [[x for x in flat[i * k:(i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))]
     avg = [float(np.mean([c[t] for c in curves if len(c) > t])) for t in range(k)]
     arpu, gm, rate = values.get("revenue_per_mau"), values.get("gross_margin"), values.get("annual_discount_rate")
+    d = engine.monthly_rate(rate) if isinstance(rate, (int, float)) else 0.0
     months, churn, ltv = [], [], []
+    helpers: dict = {"late_months": [], "last_share": [], "late_ratio": [], "discounted_shares": []}
     for c in curves + [avg]:
         months.append(float(len(c)))
         churn.append(cohort_churn(c) if len(c) > 1 else None)
@@ -167,5 +210,20 @@ def cohorts_expected(values: dict) -> dict:
             ltv.append(cohort_ltv(c, arpu, gm, rate) if isinstance(gm, (int, float)) else None)
         except XlmodelError:
             ltv.append(None)  # one month, or no decay: n/a
-    return {"average_retention": np.asarray(avg), "cohort_months_by_cohort": months,
-            "cohort_churn_by_cohort": churn, "cohort_ltv_by_cohort": ltv}
+        # the sheet's steps of those two: j, r_k, q = (r_k / r_(k-j))^(1/j), the discounted shares
+        j = min(TAIL_MONTHS, len(c) - 1)
+        helpers["late_months"].append(float(j) if j >= 1 else None)
+        helpers["last_share"].append(c[-1] if j >= 1 else None)
+        helpers["late_ratio"].append((c[-1] / c[-1 - j]) ** (1 / j) if j >= 1 else None)
+        helpers["discounted_shares"].append(sum(x / (1 + d) ** (t + 1) for t, x in enumerate(c)))
+    out = {"average_retention": np.asarray(avg), "cohort_months_by_cohort": months,
+           "cohort_churn_by_cohort": churn, "cohort_ltv_by_cohort": ltv}
+    out.update({f"cohort_{key}_by_cohort": v for key, v in helpers.items()})
+    # each cohort's shares against the average curve (n/a where the triangle has no share)
+    out["cohort_retention_vs_average"] = [x / avg[i % k] if isinstance(x, (int, float)) else None
+                                          for i, x in enumerate(flat)]
+    out["cohort_churn_observed"] = churn[-1]
+    assumed = values.get("churn")
+    out["cohort_churn_gap"] = churn[-1] - assumed if churn[-1] is not None and isinstance(assumed, (int, float)) \
+        else None
+    return out

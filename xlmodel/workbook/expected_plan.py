@@ -11,6 +11,7 @@ engine's lines so that every formula cell has its expected value.
 from __future__ import annotations
 
 import datetime
+import math
 
 import numpy as np
 
@@ -67,6 +68,7 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
                    plan_migration_payback_month=None)
     exp.update(_helpers(s, kw, p, lines))
     exp.update(_calendar(values, n))
+    exp.update(_dates(values, exp))
     if "annual_year" in values:
         exp.update(_annual(values, p.projection))
     cash0 = float(kw["cash"])
@@ -178,6 +180,13 @@ def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
     out["first_year_months"] = float(min(12, n))
     out["revenue_month_0"] = kw["mau"] * kw["conversion"] * kw["arppu"] / (1 + kw.get("vat", 0.0)) * (
         1 - kw.get("store_fee", 0.0))
+    y = int(min(12, n))  # the first year's helpers of the burn multiple and compute-to-revenue
+    out["first_year_burn"] = float(pr.net_burn[:y].sum())
+    out["first_year_revenue"] = float(pr.revenue[:y].sum())
+    out["first_year_compute"] = float(pr.compute[:y].sum())
+    out["first_year_revenue_growth"] = float(pr.revenue[y - 1]) - out["revenue_month_0"] if y else 0.0
+    out["cash_movements"] = (abs(float(kw["cash"])) + float(np.abs(pr.net_burn).sum())
+                             + float(np.abs(pr.interest).sum()) + float(pr.funding.sum()))
     if "cash_without_migration" in lines:
         out["migration_saving"] = (kw["routed_share"] * (1 - kw["small_price"] / kw["large_price"])
                                    if kw.get("migration_month") is not None else 0.0)
@@ -216,6 +225,20 @@ def _annual(values: dict, projection) -> dict:
     out["annual_gross_margin_by_year"] = [None if r <= 0 else (r - c) / r for r, c in zip(col("revenue"),
                                                                                          col("compute"))]
     out["annual_ebitda_by_year"] = -col("net_burn")
+    return out
+
+
+def _dates(values: dict, exp: dict) -> dict:
+    """The Cover's dates: the month-end of each dated answer's month (a runway: the month it runs out in)."""
+    start, _ = _start(values)
+    out = {}
+    for key in values:
+        name = key[: -len("_date")]
+        if not key.endswith("_date") or name not in exp or not start:
+            continue
+        v = exp[name]
+        number = isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
+        out[key] = excel_serial(month_end(max(1, math.ceil(float(v))), start)) if number else None
     return out
 
 

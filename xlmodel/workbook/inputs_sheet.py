@@ -35,6 +35,34 @@ def parse_date(start: str):
 class InputsSheets:
     """The Inputs sheet (scenario columns, selector, validation) and the Model mix sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
+    def _sources(self, ws, col: int):
+        """A Source column: each input's note from the assumptions file (the comment after its value), per
+        scenario when they differ; nothing when the file gives none."""
+        notes = self.a.notes
+        if not any(notes.values()):
+            return
+        letter = get_column_letter(col)
+        self.text(ws, f"{letter}7", "Source (the assumptions file's note)", S.HEADER_FONT, S.HEADER_FILL, S.LEFT)
+        ws.column_dimensions[letter].width = 70
+        base = self.scenarios[0][0]
+        for key, row in self.input_rows.items():
+            found = {}
+            for sname, _ in self.scenarios:
+                note = notes.get((sname, key))
+                if note is None:  # inherited from the first scenario, with its note
+                    note = notes.get((base, key))
+                if note:
+                    found.setdefault(note, []).append(sname)
+            if not found:
+                continue
+            if len(found) == 1 and len(next(iter(found.values()))) == len(self.scenarios):
+                text = next(iter(found))
+            else:
+                text = "; ".join(f"{', '.join(names)}: {note}" for note, names in found.items())
+            c = self.text(ws, f"{letter}{row}", text, S.UNIT_FONT)
+            c.alignment = S.WRAP
+            ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 80))
+
     def inputs_sheet(self):
         ws = self.wb.create_sheet("Inputs")
         n = len(self.scenarios)
@@ -118,6 +146,7 @@ class InputsSheets:
                 row += 1
         if self.t.has("risk", self.a):
             self.range_columns(ws, last)
+        self._sources(ws, (last + 6) if self.t.has("risk", self.a) else (last + 2))
         self.section(ws, row, "Constants", width)
         row += 1
         constants = list(CONSTANTS)

@@ -49,7 +49,17 @@ CONSTANTS = [
     ("tokens_per_million", 1_000_000, "tokens", "tokens in one priced unit (prices are per 1M tokens)"),
     ("months_per_year", 12, "months", "months in a year (annual to monthly rate)"),
     ("check_tolerance", 1e-9, "fraction", "relative tolerance of the checks"),
+    ("max_months", 1200, "months", "the longest timeline an input may give (100 years)"),
 ]
+
+
+def bound(v: float) -> str:
+    """A rule's bound in a formula: 0, 1 and -1 as numbers, the months' limit by its name (no other literal)."""
+    if v in (0, 1, -1):
+        return f"{v:g}"
+    if v == 1200:
+        return "max_months"
+    raise ValueError(f"a rule bound {v!r} has no named constant")
 
 UE_INPUTS = ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
     "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate", "activation", "vat", "store_fee",
@@ -86,9 +96,9 @@ def rule_expr(name: str, x: str, optional: bool = False) -> str:
     r = RULES[WB_PARAMS[name].rule]
     parts = [f"ISNUMBER({x})"]
     if r.lo is not None:
-        parts.append(f"{x}{'>=' if r.lo_incl else '>'}{r.lo:g}")
+        parts.append(f"{x}{'>=' if r.lo_incl else '>'}{bound(r.lo)}")
     if r.hi is not None:
-        parts.append(f"{x}{'<=' if r.hi_incl else '<'}{r.hi:g}")
+        parts.append(f"{x}{'<=' if r.hi_incl else '<'}{bound(r.hi)}")
     if r.integer:
         parts.append(f"INT({x})={x}")
     return "AND(" + ",".join(parts) + ")"
@@ -100,6 +110,8 @@ def rule_sentence(name: str) -> str:
 
 
 def _fmt_for(p: Param) -> str:
+    if p.fmt == "months" and RULES[p.rule].integer:  # a whole number of months: 24, not 24.0
+        return S.FORMATS["month"]
     return S.FORMATS.get(p.fmt, S.FORMATS["money"])
 
 

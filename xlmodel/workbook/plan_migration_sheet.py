@@ -9,10 +9,8 @@ standalone NPV on typed ``monthly_tokens`` is the ``migration`` template's.)
 
 from __future__ import annotations
 
-import math
 
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.utils import get_column_letter
 
 from . import styles as S
 
@@ -26,7 +24,7 @@ class PlanMigrationSheet:
         self.title(ws, "The plan's small-model migration",
                    "From migration_month, routed_share of compute runs on the small model: what it saves, what it "
                    "costs (the one-off, revenue lost to quality), month by month, from the Projection's plan with "
-                   "and without it.")
+                   "and without it.", live=True)
         self.header(ws, 4, ["Line item", "Name", "Unit", ""] + self.month_headers())
         self.date_headers(ws)
         money = S.FORMATS["total"]
@@ -61,16 +59,12 @@ class PlanMigrationSheet:
                        "Projection agree)", "ABS(SUM(plan_migration_net_by_month)-(SUM(net_burn_without_migration"
                        "_by_month)-SUM(net_burn_by_month)))<=check_tolerance*MAX(1,SUMIF(net_burn_by_month,\">0\")"
                        "-SUMIF(net_burn_by_month,\"<0\"))")
-        ws.column_dimensions["A"].width = 52
-        ws.column_dimensions["B"].width = 36
-        ws.column_dimensions["C"].width = 12
-        ws.column_dimensions["D"].width = 14
-        for j in range(1, n + 1):
-            ws.column_dimensions[get_column_letter(4 + j)].width = 14
         ws.freeze_panes = "E5"
         ch = LineChart()
         ch.title = "Cumulative NPV of the plan's migration"
-        ch.y_axis.title = self.a.currency
+        big = self.big_money()
+        ch.y_axis.title = self.a.currency + (" millions" if big else "")
+        ch.y_axis.number_format = "#,##0,," if big else "#,##0"
         ch.x_axis.title = "Month"
         ch.height, ch.width = 8, 18
         ch.x_axis.tickLblPos = "low"
@@ -81,4 +75,5 @@ class PlanMigrationSheet:
         ch.y_axis.delete = False
         ch.legend = None
         ws.add_chart(ch, f"E{out + 6}")
-        self.print_setup(ws, wide_pages=max(1, math.ceil(n / 12)), title_rows="4:4", title_cols="A:D")
+        self.in_millions(ws)
+        self.print_timeline(ws, n)

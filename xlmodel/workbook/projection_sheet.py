@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -85,7 +84,7 @@ class ProjectionSheet:
         n = self.n_months
         self.title(ws, "Projection and runway", f"Month-end flows over {n} months for the live scenario. "
                                                 "Column D is month 0 (the opening balances). Rows of intermediate "
-                                                "steps are grouped and hidden: the + in the margin shows them.")
+                                                "steps are grouped and hidden: the + in the margin shows them.", live=True)
         self.header(ws, 4, ["Line item", "Name", "Unit", "Month 0"] + self.month_headers())
         self.date_headers(ws)
         rows = projection_rows(self)
@@ -96,21 +95,16 @@ class ProjectionSheet:
         out = self.plan_results(ws, out, pos, last)
         self.add_check("Cash at the end equals opening cash less the sum of net burn, plus interest and funding",
                        "ABS(ending_cash-(cash-SUM(net_burn_by_month)+SUM(interest_by_month)+SUM(funding_by_month)))"
-                       "<=check_tolerance*MAX(1,ABS(cash)+SUMIF(net_burn_by_month,\">0\")-SUMIF(net_burn_by_month,"
-                       "\"<0\")+SUMIF(interest_by_month,\">0\")-SUMIF(interest_by_month,\"<0\")"
-                       "+SUM(funding_by_month))")
+                       "<=check_tolerance*MAX(1,cash_movements)")
         self.add_check("Paying users never exceed MAU", "SUMPRODUCT(--(paying_users_by_month>mau_by_month))=0")
         self.add_check("The timeline runs month 1 to the horizon, one column a month",
                        "AND(MIN(month_by_month)=1,MAX(month_by_month)=COLUMNS(month_by_month))")
-        ws.column_dimensions["A"].width = 44
-        ws.column_dimensions["B"].width = 34
-        ws.column_dimensions["C"].width = 14
-        ws.column_dimensions["D"].width = 15
-        for j in range(1, n + 1):
-            ws.column_dimensions[get_column_letter(4 + j)].width = 14
         ws.freeze_panes = "E5"
         ws.sheet_properties.outlinePr.summaryBelow = False
-        self.print_setup(ws, wide_pages=max(1, math.ceil(n / 12)), title_rows="4:4", title_cols="A:D")
+        self.in_millions(ws)
+        self.print_timeline(ws, n)
+        # the timeline prints; the rates and answers below it are workings (the Cover and Scenarios show them)
+        ws.print_area = f"A1:{last}{max(pos.values())}"
         self.charts_sheet(ws, pos, n)
 
     def plan_results(self, ws, out: int, pos: dict, last: str) -> int:
@@ -174,15 +168,22 @@ class ProjectionSheet:
              "MIN(months_per_year,horizon)", None),
             ("revenue_month_0", "Revenue of month 0 (month 1's drivers on the opening MAU)", "currency", money,
              "mau*conversion*arppu/(1+vat)*(1-store_fee)", None),
+            ("first_year_burn", "Net burn of the first year", "currency", money,
+             'SUMIF(month_by_month,"<="&first_year_months,net_burn_by_month)', None),
+            ("first_year_revenue", "Net revenue of the first year", "currency", money,
+             'SUMIF(month_by_month,"<="&first_year_months,revenue_by_month)', None),
+            ("first_year_compute", "Compute of the first year", "currency", money,
+             'SUMIF(month_by_month,"<="&first_year_months,compute_by_month)', None),
+            ("first_year_revenue_growth", "Growth of monthly revenue over the first year (from month 0)",
+             "currency per month", money, "INDEX(revenue_by_month,1,first_year_months)-revenue_month_0", None),
             ("burn_multiple", "Burn multiple (first year's burn / annualised revenue growth)", "ratio",
-             S.FORMATS["ratio"],
-             'IF(INDEX(revenue_by_month,1,first_year_months)-revenue_month_0>0,SUMIF(month_by_month,"<="&'
-             'first_year_months,net_burn_by_month)/(months_per_year*(INDEX(revenue_by_month,1,first_year_months)'
-             '-revenue_month_0)),"n/a")', None),
+             S.FORMATS["multiple"], 'IF(first_year_revenue_growth>0,first_year_burn/(months_per_year*'
+                                    'first_year_revenue_growth),"n/a")', None),
             ("compute_to_revenue", "Compute to revenue (first year)", "fraction of revenue", S.FORMATS["percent"],
-             'IF(SUMIF(month_by_month,"<="&first_year_months,revenue_by_month)>0,SUMIF(month_by_month,"<="&'
-             'first_year_months,compute_by_month)/SUMIF(month_by_month,"<="&first_year_months,revenue_by_month),'
-             '"n/a")', None),
+             'IF(first_year_revenue>0,first_year_compute/first_year_revenue,"n/a")', None),
+            ("cash_movements", "Every movement of cash, in absolute value (the scale of the cash check)",
+             "currency", money, 'ABS(cash)+SUMIF(net_burn_by_month,">0")-SUMIF(net_burn_by_month,"<0")+SUMIF('
+                                'interest_by_month,">0")-SUMIF(interest_by_month,"<0")+SUM(funding_by_month)', None),
         ]
         if mig:
             outputs += [
@@ -217,49 +218,63 @@ class ProjectionSheet:
     def charts_sheet(self, ws, pos: dict, n: int):
         """The projection's charts on a page of their own (each chart prints once, the tables stay compact)."""
         charts = self.wb.create_sheet("Charts")
-        self.title(charts, "Charts of the projection", "The live scenario, month by month (from the Projection sheet).")
+        self.title(charts, "Charts of the projection", "The live scenario, month by month (from the Projection sheet).",
+                   live=True)
         self.projection_charts(ws, pos, n, charts)
         self.print_setup(charts, tall_pages=1)
 
     def projection_charts(self, ws, pos: dict, n: int, target):
+        """Six charts, each line on a scale that shows it: cash, net burn, revenue and compute, ad spend and fixed
+        costs, MAU, paying users; every one over months 1..n (calendar months with a start)."""
         mig = "migration_month" in self.inputs
         labels = {k: lbl for k, lbl, *_ in projection_rows(self)}
+        big = self.big_money()
+        money_axis, money_title = ("#,##0,,", f"{self.a.currency} millions") if big else ("#,##0", self.a.currency)
         first = self.scenarios[0][1]
-        big = max(abs(float(first["cash"])), float(first.get("fixed_costs", 0.0)) * n) >= 1e7
-        money_axis = '#,##0,,"M"' if big else "#,##0"  # millions on the axis, not eleven digits
+        many = float(first.get("mau", 0.0)) >= 1e6
+        payers_many = float(first.get("mau", 0.0)) * float(first.get("conversion", 0.0)) >= 1e6
+        dates = self.wb.defined_names.get("month_end_by_month")
+        if dates:
+            sheet, ref = next(iter(dates.destinations))
+            cats = Reference(self.wb[sheet], min_col=5, max_col=4 + n, min_row=int(ref.split("$")[-1]))
+        else:
+            cats = Reference(ws, min_col=5, max_col=4 + n, min_row=pos["month"])
 
-        def chart(title, y_title, keys, fmt, start_col=5):
+        def chart(title, y_title, keys, fmt):
             ch = LineChart()
             ch.title = title
             ch.y_axis.title = y_title
-            ch.x_axis.title = "Month"
-            ch.height, ch.width = 8, 18
+            ch.height, ch.width = 7.5, 12.5
             ch.x_axis.tickLblPos = "low"
+            ch.x_axis.number_format = "mmm yy" if dates else "0"
             for key in keys:
-                s = Series(Reference(ws, min_col=start_col, max_col=4 + n, min_row=pos[key]), title=labels[key])
+                s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=pos[key]), title=labels[key])
                 s.smooth = False
                 ch.series.append(s)
-            ch.set_categories(Reference(ws, min_col=start_col, max_col=4 + n, min_row=pos["month"]))
+            ch.set_categories(cats)
             ch.x_axis.delete = False
             ch.y_axis.delete = False
             ch.y_axis.majorGridlines = None
             ch.y_axis.number_format = fmt
+            if len(keys) == 1:
+                ch.legend = None  # the title says it
+            else:
+                ch.legend.position = "b"
             return ch
 
-        # Charts sit right of the title columns A:D, which print on every page: so each chart prints once.
-        # Cash from month 0, the opening balance.
-        target.add_chart(chart("Cash balance" + (" with and without the migration" if mig else ""),
-                               self.a.currency + (" (millions)" if big else ""),
-                               ["cash", "cash_without_migration"] if mig else ["cash"], money_axis, start_col=4), "A4")
-        users = chart("MAU and paying users", "MAU", ["mau"], '#,##0,"k"')
-        payers = chart("", "paying users", ["paying_users"], '#,##0,"k"')
-        payers.y_axis.axId = 200  # paying users on their own axis (right): on the MAU axis they are a flat line
-        payers.y_axis.crosses = "max"
-        users += payers
-        target.add_chart(chart("Revenue against ad, compute and fixed costs",
-                               self.a.currency + (" (millions)" if big else ""),
-                               ["revenue", "ad_spend", "compute", "fixed_costs"], money_axis), "L4")
-        target.add_chart(users, "A21")
+        grid = [
+            chart("Cash balance" + (" with and without the migration" if mig else ""), money_title,
+                  ["cash", "cash_without_migration"] if mig else ["cash"], money_axis),
+            chart("Net burn (negative: cash generated)", money_title, ["net_burn"], money_axis),
+            chart("Net revenue and compute", money_title, ["revenue", "compute"], money_axis),
+            chart("Ad spend and fixed costs", money_title, ["ad_spend", "fixed_costs"], money_axis),
+            chart("Monthly active users", "millions" if many else "thousands", ["mau"],
+                  "#,##0.0,," if many else "#,##0,"),
+            chart("Paying users", "millions" if payers_many else "thousands", ["paying_users"],
+                  "#,##0.0,," if payers_many else "#,##0,"),
+        ]
+        for i, ch in enumerate(grid):  # three across, two down: one page
+            target.add_chart(ch, f"{'AIQ'[i % 3]}{5 + 16 * (i // 3)}")
 
 
 #: version 3's inputs at their defaults: a plan that LLM_RUNWAY (version 2's function) also computes

@@ -17,8 +17,11 @@ import math
 
 import numpy as np
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from ..engine import OUTPUT_UNITS
 from ..errors import AssumptionsError
@@ -35,6 +38,11 @@ TORNADO_OUTPUT = "runway_months"
 HISTOGRAMS = ("runway_months", "migration_npv")
 #: inputs the engine takes that the workbook shows in another row
 WB_ROW = {"cost_per_mau": "other_cost_per_mau"}
+#: the simulated-inputs table's comparisons with the live workbook, one column each (I is their AND)
+STILL = (("value", "J", "Value same"), ("low", "K", "Low same"), ("mode", "L", "Mode same"),
+         ("high", "M", "High same"), ("dist", "N", "Dist same"))
+YES_NO = '"yes";"yes";"no"'
+RIGHT_WRAP = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
 
 
 def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
@@ -43,20 +51,25 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
               k.startswith("simulated_correlation") else v for k, v in values.items()}  # one cell reads as a value
     names = values["simulated_input_names"]
     scen = {}
+    decisions = {}  # each change level and round at its base value (a ranged one is also drawn, as name@month)
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name:
             continue
         value = values["simulated_input_values"][i]
         dist = values["simulated_input_dist"][i]
+        given = value is not None and value != ""
         if isinstance(dist, str) and dist in DISTS:
             lo, mode, hi = (values[f"simulated_input_{k}"][i] for k in ("low", "mode", "high"))
             scen[name] = {"low": float(lo), "high": float(hi), "dist": dist,
                           **({} if mode is None or mode == "" else {"mode": float(mode)})}
-        elif value is not None and value != "":
+            if "@" in name and given:
+                decisions[name] = float(value)
+        elif given:
             scen[name] = float(value)
     for key in [k for k in scen if "@" in k and not isinstance(scen[k], dict)]:  # a fixed decision
+        decisions[key] = scen.pop(key)
+    for key, value in decisions.items():
         driver, month = key.rsplit("@", 1)
-        value = scen.pop(key)
         if driver == "funding":
             scen.setdefault("funding", []).append({"month": int(month), "amount": value})
         else:
@@ -105,6 +118,7 @@ def risk_values(sim) -> dict:
         for k in STATS:
             if k in st:
                 out[f"{name}_{k}"] = st[k]
+        out[f"{name}_base"] = sim.base_values[name]  # the simulated scenario's own model, at its base inputs
     for m in SHARE_BELOW:
         out[f"runway_share_below_{m}"] = sim.share_below(m)
     rows = sim.tornado(TORNADO_OUTPUT)
@@ -146,7 +160,7 @@ def _fmt(name: str, big: bool = False) -> str:
         return S.FORMATS["months"]
     if unit == "month":
         return S.FORMATS["month"]
-    if unit.startswith("fraction"):
+    if unit.startswith("fraction") or unit == "yes/no":  # a yes/no's statistics are shares of the draws
         return S.FORMATS["percent"]
     if unit == "ratio":
         return S.FORMATS["ratio"]
@@ -210,6 +224,13 @@ class RiskSheet:
             ws.add_data_validation(dv)
             dv.add(f"{cols['low']}{row}:{cols['high']}{row}")
 
+    def _numbers_header(self, ws, row: int, labels: list[str]):
+        """A header row whose columns from D hold numbers: their headers sit right, over the numbers."""
+        self.header(ws, row, labels)
+        for col in range(4, len(labels) + 1):
+            ws.cell(row=row, column=col).alignment = S.CENTER if labels[col - 1] == "Dist" else RIGHT_WRAP
+        ws.row_dimensions[row].height = 30
+
     def risk_sheet(self):
         ws = self.wb.create_sheet(RISK_SHEET)
         sim = self.sim
@@ -221,7 +242,8 @@ class RiskSheet:
                 f"changing an input or a range, regenerate them: xlmodel new risk -a {self.a.source} -o "
                 f"<this file> --force. The Checks sheet turns FALSE when an input no longer matches the "
                 f"table at the bottom. xlmodel verify re-runs the simulation with the stored seed and compares "
-                f"every named number. The Base column is live: the deterministic model of the live scenario.")
+                f"every named number. The Base column is the model of the simulated scenario {self.sim_name} at its "
+                f"base inputs (engine values too), whichever scenario is live on Inputs.")
         c = self.text(ws, "A3", note)
         c.alignment = S.WRAP
         ws.merge_cells("A3:N3")
@@ -234,17 +256,17 @@ class RiskSheet:
             self.text(ws, f"A{row}", label, S.LABEL_FONT)
             self.text(ws, f"B{row}", name, S.NAME_FONT)
             if isinstance(value, str):
-                self.text(ws, f"D{row}", value, S.FORMULA_FONT)
+                self.text(ws, f"D{row}", value, S.FORMULA_FONT, align=S.RIGHT)
             else:
                 self.styled(ws.cell(row=row, column=4, value=value), S.FORMULA_FONT, None, fmt)
             self.define(name, ws, f"D{row}")
             row += 1
         row += 1
-        heads = ["Output", "Name", "Unit", "Base (live)", "Mean", "P5", "P10", "P50", "P90", "P95", "Min", "Max",
+        heads = ["Output", "Name", "Unit", f"Base ({self.sim_name})", "Mean", "P5", "P10", "P50", "P90", "P95", "Min", "Max",
                  "Share never", "Share n/a"]
         self.section(ws, row, "Distribution of each output over the draws", len(heads))
         row += 1
-        self.header(ws, row, heads)
+        self._numbers_header(ws, row, heads)
         row += 1
         for name in sim.outputs:
             self.text(ws, f"A{row}", _label(name))
@@ -253,8 +275,13 @@ class RiskSheet:
             finite = [abs(v) for k, v in values.items() if k.startswith(f"{name}_") and isinstance(v, float)
                       and math.isfinite(v) and not k.endswith(("share_never", "share_na"))]
             fmt = _fmt(name, big=bool(finite) and max(finite) >= 1e7)
-            if name in self.wb.defined_names:
-                self.formula(ws, f"D{row}", f"={name}", fmt, font=S.LINK_FONT, align=S.RIGHT)
+            v = _excel(values[f"{name}_base"])  # the simulated scenario's, not the live one's
+            if isinstance(v, str):
+                self.text(ws, f"D{row}", v, S.FORMULA_FONT, align=S.RIGHT)
+            else:
+                self.styled(ws.cell(row=row, column=4, value=v), S.FORMULA_FONT, None,
+                            YES_NO if OUTPUT_UNITS.get(name) == "yes/no" else fmt, align=S.RIGHT)
+            self.define(f"{name}_base", ws, f"D{row}")
             for j, k in enumerate(STATS):
                 key = f"{name}_{k}"
                 col = get_column_letter(5 + j)
@@ -285,19 +312,21 @@ class RiskSheet:
         row = self._tornado(ws, row, values, len(heads))
         row = self._histograms(ws, row, values, len(heads))
         self._simulated_inputs(ws, row, len(heads))
-        ws.column_dimensions["A"].width = 40
-        ws.column_dimensions["B"].width = 30
-        ws.column_dimensions["C"].width = 24
+        ws.column_dimensions["A"].width = 36
+        ws.column_dimensions["B"].width = 26
+        ws.column_dimensions["C"].width = 30
         for j in range(4, len(heads) + 1):
-            ws.column_dimensions[get_column_letter(j)].width = 16
+            ws.column_dimensions[get_column_letter(j)].width = 13
+        ws.column_dimensions["D"].width = 18  # the inputs' values in full: cash 7,000,000,000.00
         self.print_setup(ws)
 
     def _tornado(self, ws, row, values, width):
         n = len(values["runway_tornado_low"])
+        ws.row_breaks.append(Break(id=row - 1))  # the tornado, table and chart, on a page of its own
         self.section(ws, row, "Tornado of the runway: each range at its low and high, every other input at its "
                               "base value (a never counts as the horizon in the chart)", width)
         row += 1
-        self.header(ws, row, ["Input", "", "", "Low", "High", "Runway at low", "Runway at high",
+        self._numbers_header(ws, row, ["Input", "", "", "Low", "High", "Runway at low", "Runway at high",
                               "Change at low", "Change at high"])
         row += 1
         first = row
@@ -338,19 +367,28 @@ class RiskSheet:
         for col, title in ((8, "input at its low"), (9, "input at its high")):
             s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=title)
             ch.series.append(s)
+        ch.dataLabels = DataLabelList()  # each bar's change in months, at its end; a change of 0 shows nothing
+        ch.dataLabels.showVal = True
+        ch.dataLabels.numFmt = '+0.0;-0.0;""'
+        ch.dataLabels.dLblPos = "outEnd"
+        for k in ("showLegendKey", "showCatName", "showSerName", "showPercent", "showBubbleSize"):
+            setattr(ch.dataLabels, k, False)
+        ch.legend.position = "b"  # under the bars it explains, not beside the chart
+        ch.legend.overlay = False
         ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        ch.height, ch.width = max(7.5, 2 + 0.9 * n), 22
-        ws.add_chart(ch, f"K{first - 1}")
-        return max(row + 1, first + int(ch.height / 0.5) + 2)
+        ch.height, ch.width = max(9, 3 + 0.9 * n), 34
+        ws.add_chart(ch, f"A{row + 1}")  # under its table, on the tornado's page
+        return row + 1 + int(ch.height / 0.5) + 3
 
     def _histograms(self, ws, row, values, width):
         for name in HISTOGRAMS:
             if f"{name}_histogram_share" not in values:
                 continue
             label = _label(name)
+            ws.row_breaks.append(Break(id=row - 1))  # each histogram, table and chart, on a page of its own
             self.section(ws, row, f"Distribution of {label}: share of draws in each bin", width)
             row += 1
-            self.header(ws, row, ["Bin", "", "", "From", "To", "Share of draws"])
+            self._numbers_header(ws, row, ["Bin", "", "", "From", "To", "Share of draws"])
             row += 1
             first = row
             fmt = _fmt(name, big=OUTPUT_UNITS[name].startswith("currency"))
@@ -390,19 +428,21 @@ class RiskSheet:
 
     def _simulated_inputs(self, ws, row, width):
         """What was simulated, and a live check that the Inputs sheet still holds it."""
+        ws.row_breaks.append(Break(id=row - 1))  # the table of what was simulated starts a page
         self.section(ws, row, f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns FALSE when "
-                              "the Inputs sheet no longer holds them", width)
+                              "the Inputs sheet no longer holds them (each comparison in J:N)", width)
         row += 1
-        self.header(ws, row, ["Input", "", "", "Value", "Dist", "Low", "Mode", "High", "Still on Inputs"])
+        self._numbers_header(ws, row, ["Input", "", "", "Value", "Dist", "Low", "Mode", "High", "Still on Inputs"]
+                             + [head for _, _, head in STILL])
         row += 1
         first = row
         inputs_ws = self.wb["Inputs"]
         scen_col = "E"  # the first scenario's column
-        tol = "check_tolerance"
+        sheet = quote_sheetname("Inputs")
 
-        def same(live: str, stored: str) -> str:
-            return (f"IF(ISBLANK({stored}),ISBLANK({live}),"
-                    f"ABS({live}-{stored})<={tol}*MAX(1E-300,ABS({stored})))")
+        def same(live: str, stored: str) -> str:  # a relative tolerance; a stored 0 must stay exactly 0
+            return (f"=IF(ISBLANK({stored}),ISBLANK({live}),"
+                    f"ABS({live}-{stored})<=check_tolerance*ABS({stored}))")
 
         base = dict(self.sim.base, **decision_values(self.sim.base))
         for key in self.sim_keys:
@@ -413,11 +453,6 @@ class RiskSheet:
             in_row = self.input_rows.get(WB_ROW.get(key, key))
             if in_row is not None:
                 fmt = inputs_ws.cell(row=in_row, column=5).number_format
-            if "@" in key:  # a change or a round: its cell in the first scenario's block on the Changes sheet
-                driver, month = key.rsplit("@", 1)
-                cell = f"{quote_sheetname(CHANGES_SHEET)}!{get_column_letter(4 + int(month))}" \
-                       f"{self.change_block_rows[(0, driver)]}"
-                self.formula(ws, f"I{row}", f"={same(cell, f'D{row}')}", align=S.CENTER)
             if value is not None:
                 self.styled(ws.cell(row=row, column=4, value=float(value)), S.FORMULA_FONT, None, fmt)
             if r is not None:
@@ -425,32 +460,40 @@ class RiskSheet:
                 for col, v in (("F", r.low), ("G", r.mode), ("H", r.high)):
                     if v is not None:
                         self.styled(ws[f"{col}{row}"], S.FORMULA_FONT, None, fmt).value = v
-            if "@" in key:
-                pass  # checked above, against the Changes sheet
+            checks = dict.fromkeys((k for k, _, _ in STILL), "=TRUE()")  # nothing to compare: TRUE
+            if "@" in key:  # a change or a round: its cell in the first scenario's block on the Changes sheet
+                driver, month = key.rsplit("@", 1)
+                cell = f"{quote_sheetname(CHANGES_SHEET)}!{get_column_letter(4 + int(month))}" \
+                       f"{self.change_block_rows[(0, driver)]}"
+                checks["value"] = same(cell, f"D{row}")
             elif in_row is not None:
-                sheet = quote_sheetname("Inputs")
-                parts = [same(f"{sheet}!{scen_col}{in_row}", f"D{row}")]
+                checks["value"] = same(f"{sheet}!{scen_col}{in_row}", f"D{row}")
                 if r is not None:
                     cols = self.range_cols
-                    parts += [same(f"{sheet}!{cols[k]}{in_row}", f"{col}{row}")
-                              for k, col in (("low", "F"), ("mode", "G"), ("high", "H"))]
-                    parts.append(f'{sheet}!{cols["dist"]}{in_row}=E{row}')
-                self.formula(ws, f"I{row}", "=AND(" + ",".join(parts) + ")", align=S.CENTER)
+                    for k, col in (("low", "F"), ("mode", "G"), ("high", "H")):
+                        checks[k] = same(f"{sheet}!{cols[k]}{in_row}", f"{col}{row}")
+                    checks["dist"] = f'={sheet}!{cols["dist"]}{in_row}=E{row}'
             else:
-                self.formula(ws, f"I{row}", "=TRUE()", align=S.CENTER)
-                self.text(ws, f"J{row}", "(not on the Inputs sheet of this workbook)", S.UNIT_FONT)
+                self.text(ws, f"B{row}", "(not on the Inputs sheet of this workbook)", S.UNIT_FONT)
+            for k, col, _ in STILL:
+                self.formula(ws, f"{col}{row}", checks[k], align=S.CENTER)
+            self.formula(ws, f"I{row}", "=AND(" + ",".join(f"{col}{row}" for _, col, _ in STILL) + ")",
+                         align=S.CENTER)
             row += 1
         last = row - 1
         self.define("simulated_input_names", ws, f"A{first}:A{last}")
         for col, name in (("D", "values"), ("E", "dist"), ("F", "low"), ("G", "mode"), ("H", "high")):
             self.define(f"simulated_input_{name}", ws, f"{col}{first}:{col}{last}")
+        self.define("risk_still_on_inputs", ws, f"I{first}:I{last}")
+        for k, col, _ in STILL:
+            self.define(f"risk_same_{k}", ws, f"{col}{first}:{col}{last}")
         self.add_check(f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
                        "(otherwise regenerate the Risk sheet)",
                        f"COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},TRUE())"
                        f"=ROWS({quote_sheetname(RISK_SHEET)}!I{first}:I{last})")
         if self.sim.correlations:
             row += 1
-            self.header(ws, row, ["Correlated inputs", "", "", "Spearman"])
+            self._numbers_header(ws, row, ["Correlated inputs", "", "", "Spearman"])
             row += 1
             first = row
             for (a, b), rho in self.sim.correlations.items():

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
+
 from ..engine import OUTPUT_UNITS
 from . import styles as S
 from .layout import UDF_OUTPUTS
+
+#: at least two significant digits of a small amount or ratio: LTV 0.0146, not 0.01; 0.00073x, not 0.00x
+SIG = "#,##0.00####"
+SIG_RATIO = SIG + '"x"'
+#: rows that are steps of another row's formula, not headlines
+HELPERS = ("margin_per_user", "arppu_net", "paid_cac_per_active", "payback_ratio",
+           "payback_ratio_paid")
 
 
 class UnitEconomicsSheet:
@@ -34,6 +43,8 @@ class UnitEconomicsSheet:
                    "Per MAU per month, for the live scenario. Definitions: docs/model.md.")
         cols = ["Metric", "Name", "Unit", "Value"] + (["Excel function"] if self.udf else [])
         self.header(ws, 4, cols)
+        for col in range(4, len(cols) + 1):  # headers over numbers sit right, like the numbers
+            ws.cell(row=4, column=col).alignment = S.RIGHT
         row = 5
         self.section(ws, row, "Compute", len(cols))
         row += 1
@@ -58,11 +69,13 @@ class UnitEconomicsSheet:
             row += 2
             self.section(ws, row, "Unit economics", len(cols))
             row += 1
-            def payback(q):  # payback_months() on CAC q, the twin of the engine's masks
+            def payback(q, ratio):  # payback_months() on CAC q, the twin of the engine's masks
+                return (f'IF(ISNUMBER({ratio}),IF(churn=0,{q}/margin_per_user,IF({ratio}>=1,"never",'
+                        f'IF(churn=1,0,LN(1-{ratio})/LN(1-churn)))),{ratio})')
+
+            def ratio(q):  # CAC over the undiscounted lifetime contribution m/churn: payback needs it below 1
                 return (f'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(NOT(ISNUMBER({q})),"n/a",'
-                        f'IF(margin_per_user<=0,"never",IF(churn=0,{q}/margin_per_user,'
-                        f'IF({q}*churn/margin_per_user>=1,"never",IF(churn=1,0,'
-                        f'LN(1-{q}*churn/margin_per_user)/LN(1-churn)))))))')
+                        f'IF(margin_per_user<=0,"never",{q}*churn/margin_per_user)))')
 
             payer_margin = "arppu_net-(cost_per_paying_mau-{cost_per_mau})"
             rows = [
@@ -81,33 +94,46 @@ class UnitEconomicsSheet:
                  "revenue_per_mau-blended_cost_per_mau", None),
                 ("gross_margin", "Gross margin", S.FORMATS["percent"],
                  'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")', None),
-                ("ltv", "LTV (discounted contribution over an active user's life)", S.FORMATS["money"],
+                ("ltv", "LTV (discounted contribution over an active user's life)", SIG,
                  'IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),'
                  'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")',
                  "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)"),
-                ("ltv_to_cac", "LTV / CAC per active user", S.FORMATS["ratio"],
+                ("ltv_to_cac", "LTV / CAC per active user", SIG_RATIO,
                  'IF(AND(ISNUMBER({ltv}),ISNUMBER(cac_per_active)),IF(cac_per_active>0,{ltv}/cac_per_active,"n/a"),'
                  '"n/a")', None),
-                ("ltv_to_paid_cac", "LTV / paid CAC per active user", S.FORMATS["ratio"],
+                ("ltv_to_paid_cac", "LTV / paid CAC per active user", SIG_RATIO,
                  'IF(ISNUMBER({ltv}),{ltv}/(paid_cac/activation),"n/a")', None),
                 ("margin_per_user", "Contribution per user per month (for payback)", S.FORMATS["money"],
                  'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")', None),
                 ("paid_cac_per_active", "Paid CAC per active user", S.FORMATS["money"], "paid_cac/activation", None),
-                ("payback_months", "Payback on CAC per active user", S.FORMATS["months"], payback("cac_per_active"),
+                ("payback_ratio", "Payback ratio: CAC x churn / contribution per user (below 1 pays back)",
+                 SIG_RATIO, ratio("cac_per_active"), None),
+                ("payback_months", "Payback on CAC per active user", S.FORMATS["months"],
+                 payback("cac_per_active", "payback_ratio"),
                  "LLM_PAYBACK(cac_per_active,revenue_per_mau,gross_margin,churn)"),
+                ("payback_ratio_paid", "Payback ratio on paid CAC (below 1 pays back)",
+                 SIG_RATIO, ratio("paid_cac_per_active"), None),
                 ("payback_months_paid", "Payback on paid CAC per active user", S.FORMATS["months"],
-                 payback("paid_cac_per_active"), None),
+                 payback("paid_cac_per_active", "payback_ratio_paid"), None),
                 ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
                  f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
             ]
             for name, label, fmt, formula, udf in rows:
-                unit = OUTPUT_UNITS.get(name, "currency per user per month")
+                unit = "ratio" if name.startswith("payback_ratio") else \
+                    OUTPUT_UNITS.get(name, "currency per user per month")
                 self.output_row(ws, row, name, label, unit, fmt, formula, udf)
-                if name not in ("margin_per_user", "arppu_net", "paid_cac_per_active"):
+                if name not in HELPERS:
                     self.headlines.append(name)
                 row += 1
-        ws.column_dimensions["A"].width = 50
-        ws.column_dimensions["B"].width = 24
+        ws.column_dimensions["A"].width = 72
+        for r in range(5, row):  # a long label wraps in its cell rather than running under the name
+            label = ws[f"A{r}"].value
+            if isinstance(label, str) and len(label) > 72 and ws[f"B{r}"].value:
+                ws[f"A{r}"].alignment = S.WRAP
+                ws.row_dimensions[r].height = 15 * (1 + len(label) // 72)
+                for c in ws[r][1:]:  # the name, unit and value beside its first line
+                    c.alignment = Alignment(horizontal=c.alignment.horizontal, vertical="top")
+        ws.column_dimensions["B"].width = 28
         ws.column_dimensions["C"].width = 30
         ws.column_dimensions["D"].width = 18
         ws.column_dimensions["E"].width = 18

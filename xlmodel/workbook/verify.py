@@ -192,6 +192,11 @@ def _check_size(src: Path) -> None:
                                f"{i.file_size / 2**20:,.0f} MiB; refused as a zip bomb")
 
 
+def _broken(src: Path, e: Exception) -> XlmodelError:
+    return XlmodelError(f"{src}: cannot be verified: a part xlmodel wrote is missing or changed "
+                        f"({type(e).__name__}: {e})")
+
+
 def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Report:
     """Recalculate ``path`` in LibreOffice and compare every named number with the engine."""
     t0 = time.perf_counter()
@@ -226,12 +231,14 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         t1 = time.perf_counter()
         (out,) = recalculate([work], Path(tmp) / "out")
         t2 = time.perf_counter()
-        values, errors = read_names(out)
+        try:  # a chart whose sheet was deleted comes back empty, and openpyxl cannot read it
+            values, errors = read_names(out)
+        except (KeyError, IndexError, TypeError, ValueError) as e:
+            raise _broken(src, e) from None
     try:
         rep = compare(values, errors, rtol, str(src), skip)
     except (KeyError, IndexError, TypeError, ValueError) as e:  # a sheet or name deleted, a cell retyped
-        raise XlmodelError(f"{src}: cannot be verified: a part xlmodel wrote is missing or changed "
-                           f"({type(e).__name__}: {e})") from None
+        raise _broken(src, e) from None
     t3 = time.perf_counter()
     rep.seconds_libreoffice = t2 - t1
     rep.seconds_ours = (t1 - t0) + (t3 - t2)

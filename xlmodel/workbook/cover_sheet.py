@@ -1,0 +1,227 @@
+"""The Cover: a one-page dashboard of the live scenario, and where the workbook came from.
+
+The key figures a board asks for first (runway, funding need, break-even,
+lowest cash, LTV/CAC, payback, burn multiple), each a link to its named cell;
+with ``[model] start`` the months become calendar dates. The Risk template adds
+the percentiles of the runway, the udf variant the Excel functions' status.
+A cash chart, the provenance (xlmodel's version, the date, the assumptions file
+and its SHA-256) and how to use the workbook close the page.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+
+from .. import __version__
+from ..engine import OUTPUT_UNITS
+from . import styles as S
+
+#: (name, label, format kind, unit or None for the output's own); in the order a CFO reads them
+CASH_FIGURES = (
+    ("runway_months", "Runway", "months", "months"),
+    ("runway_months_without_funding", "Runway without the rounds", "months", "months"),
+    ("runway_months_without_migration", "Runway without the migration", "months", "months"),
+    ("funding_need", "Funding need", "big", None),
+    ("funding_month", "Month of the raise", "month", "plan month"),
+    ("breakeven_month", "Break-even month", "month", "plan month"),
+    ("default_alive", "Default alive", "flag", "break-even on its cash"),
+    ("lowest_cash", "Lowest cash", "big", None),
+    ("lowest_cash_month", "Month of the lowest cash", "month", "plan month"),
+    ("ending_cash", "Cash at the end of the horizon", "big", None),
+    ("burn_multiple", "Burn multiple (first year)", "multiple", "ratio"),
+    ("compute_to_revenue", "Compute to revenue (first year)", "percent", "of net revenue"),
+    ("plan_migration_npv", "Migration NPV", "big", None),
+    ("plan_migration_payback_month", "Migration payback month", "month", "plan month"),
+)
+UNIT_FIGURES = (
+    ("ltv_to_cac", "LTV / blended CAC", "ratio", "ratio"),
+    ("ltv_to_paid_cac", "LTV / paid CAC", "ratio", "ratio"),
+    ("payback_months", "Payback on blended CAC", "months", "months"),
+    ("payback_months_paid", "Payback on paid CAC", "months", "months"),
+    ("ltv", "LTV", "sig", None),
+    ("blended_cac", "Blended CAC", "money", None),
+    ("paid_cac", "Paid CAC", "money", None),
+    ("revenue_per_mau", "Revenue per MAU", "money", None),
+    ("cost_per_mau", "Compute cost per MAU", "money", None),
+    ("contribution_per_mau", "Contribution per MAU", "money", None),
+    ("gross_margin", "Gross margin", "percent", "of revenue"),
+    ("breakeven_conversion", "Break-even conversion", "percent", "of MAU"),
+    ("migration_npv", "Migration NPV", "big", None),
+    ("migration_payback_month", "Migration payback month", "month", "month"),
+)
+#: the cohorts template: what the retention triangle says against what the plan assumes
+COHORT_FIGURES = (
+    ("cohort_churn_observed", "Late churn observed in the cohorts", "percent", "monthly"),
+    ("churn", "Churn the live scenario assumes", "percent", "monthly"),
+    ("cohort_churn_gap", "Observed less assumed", "percent", "monthly"),
+)
+#: the Risk sheet's runway figures shown on the Cover
+RISK_FIGURES = (
+    ("runway_months_p10", "Runway, P10 (9 in 10 draws last longer)", "months", "months"),
+    ("runway_months_p50", "Runway, P50", "months", "months"),
+    ("runway_months_p90", "Runway, P90", "months", "months"),
+    ("runway_share_below_18", "Share of draws that run out within 18 months", "percent", "of draws"),
+)
+#: month outputs that get a calendar date beside them (runway: the month it runs out in)
+DATED = ("runway_months", "funding_month", "breakeven_month", "lowest_cash_month", "plan_migration_payback_month")
+
+
+def date_formula(name: str) -> str:
+    """The month-end date of a plan month (a fractional runway: the month it runs out in), or a dash."""
+    return f'=IF(ISNUMBER({name}),EOMONTH(plan_start,MAX(1,ROUNDUP({name},0))-1),"-")'
+
+
+class CoverSheet:
+    """The Cover (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def cover_sheet(self):
+        ws = self.cover
+        a = self.a
+        self.title(ws, a.name, f"{self.t.title}: {self.t.summary}")
+        ws.merge_cells("A2:G2")
+        ws["A2"].alignment = S.WRAP
+        ws.row_dimensions[2].height = 13 * max(1, math.ceil(len(str(ws["A2"].value)) / 120))
+        names = self.wb.defined_names
+        dated = bool(a.start) and "plan_start" in names
+        self.text(ws, "A4", "Live scenario", S.SECTION_FONT)
+        self.formula(ws, "B4", "=scenario", font=S.HEADLINE_FONT)
+        self.text(ws, "C4", "pick it on Inputs, cell D4", S.UNIT_FONT)
+        self.text(ws, "E4", "Master check", S.SECTION_FONT)
+        self.formula(ws, "F4", '=IF(checks_ok,"OK","CHECK FAILED: see the Checks sheet")', font=S.OK_FONT)
+        ws.conditional_formatting.add("F4", FormulaRule(formula=["NOT(checks_ok)"], font=S.FAIL_FONT,
+                                                        fill=S.FAIL_FILL))
+        if "scenarios_status" in names:
+            self.text(ws, "E6", "Scenarios sheet", S.SECTION_FONT)
+            self.formula(ws, "F6", "=scenarios_status", font=S.LINK_FONT)
+            ws.conditional_formatting.add("F6", FormulaRule(formula=['LEFT($F$6,5)="STALE"'], font=S.FAIL_FONT,
+                                                            fill=S.FAIL_FILL))
+        if self.udf and "excel_functions_status" in names:
+            self.text(ws, "E5", "Excel functions (=LLM_*)", S.SECTION_FONT)
+            self.formula(ws, "F5", "=excel_functions_status", font=S.LINK_FONT)
+        big = self.big_money()
+        left = [f for f in CASH_FIGURES if f[0] in names]
+        right = [f for f in UNIT_FIGURES if f[0] in names]
+        if not left:  # no projection: the unit economics on the left
+            left, right = right, []
+        row = 8
+        end = row
+        for col, title, figures in ((1, "Cash and funding" if right else "Key figures", left),
+                                    (5, "Unit economics", right)):
+            if figures:
+                end = max(end, self._figures(ws, row, col, title, figures, big, dated))
+        row = end + 1
+        if "cohort_churn_observed" in names:
+            end = self._figures(ws, row, 1, "Cohorts against the plan", COHORT_FIGURES, big, dated)
+            row = end + 1
+        risk = [f for f in RISK_FIGURES if f[0] in names]
+        if risk:
+            end = self._figures(ws, row, 1, f"Risk: {self.a.draws:,} draws of scenario {self.sim_name} "
+                                            "(the Risk sheet)", risk, big, dated)
+            row = end + 1
+        if "cash_by_month" in names:
+            row = self._cash_chart(ws, row, big)
+        row = self._provenance(ws, row)
+        for col, width in zip("ABCDEFG", (34, 15, 17, 3, 34, 15, 17)):
+            ws.column_dimensions[col].width = width
+        self.print_setup(ws, tall_pages=1)  # one page
+        ws.page_setup.orientation = "portrait"
+
+    def _figures(self, ws, row: int, col: int, title: str, figures, big: bool, dated: bool) -> int:
+        """A block of key figures at ``col``: label, value (a link), unit or date; returns the row after."""
+        lab, val, unit = (get_column_letter(col + i) for i in range(3))
+        for c in (lab, val, unit):
+            self.styled(ws[f"{c}{row}"], fill=S.SECTION_FILL)
+        self.text(ws, f"{lab}{row}", title, S.SECTION_FONT, S.SECTION_FILL)
+        row += 1
+        for name, label, kind, unit_text in figures:
+            self.text(ws, f"{lab}{row}", label)
+            fmt = S.FORMATS["millions" if kind == "big" and big else "total" if kind == "big" else kind]
+            link = f'=IF({name},"yes","no")' if kind == "flag" else f"={name}"
+            self.formula(ws, f"{val}{row}", link, fmt, font=S.HEADLINE_FONT, align=S.RIGHT)
+            if dated and name in DATED:
+                self.formula(ws, f"{unit}{row}", date_formula(name), S.FORMATS["date"], font=S.FORMULA_FONT,
+                             align=S.LEFT)
+                self.define(f"{name}_date", ws, f"{unit}{row}")
+            else:
+                text = unit_text or self.unit(OUTPUT_UNITS.get(name, "currency"))
+                if kind == "big" and big:
+                    text = f"{self.a.currency} millions"
+                self.text(ws, f"{unit}{row}", text, S.UNIT_FONT)
+            row += 1
+        return row
+
+    def _cash_chart(self, ws, row: int, big: bool) -> int:
+        """The cash balance month by month (from the Projection), under the figures."""
+        sheet, ref = next(iter(self.wb.defined_names["cash_by_month"].destinations))
+        src = self.wb[sheet]
+        r = int(ref.split("$")[-1])
+        n = self.n_months
+        ch = LineChart()
+        ch.title = "Cash balance, month by month"
+        ch.y_axis.title = self.a.currency + (" millions" if big else "")
+        ch.y_axis.number_format = "#,##0,," if big else "#,##0"
+        ch.y_axis.majorGridlines = None
+        ch.x_axis.number_format = "mmm yy" if self.a.start else "0"
+        ch.x_axis.tickLblPos = "low"
+        ch.x_axis.delete = False
+        ch.y_axis.delete = False
+        ch.legend = None
+        s = Series(Reference(src, min_col=5, max_col=4 + n, min_row=r), title="Cash")
+        s.smooth = False
+        ch.series.append(s)
+        header = (int(next(iter(self.wb.defined_names["month_end_by_month"].destinations))[1].split("$")[-1])
+                  if "month_end_by_month" in self.wb.defined_names else None)
+        cats = (Reference(self.wb[next(iter(self.wb.defined_names["month_end_by_month"].destinations))[0]],
+                          min_col=5, max_col=4 + n, min_row=header) if header else
+                Reference(src, min_col=5, max_col=4 + n, min_row=self.projection_rows_at["month"]))
+        ch.set_categories(cats)
+        ch.height, ch.width = 9, 25
+        ws.add_chart(ch, f"A{row + 1}")
+        return row + 20
+
+    def _provenance(self, ws, row: int) -> int:
+        """Where the workbook came from, and how to use it."""
+        a = self.a
+        for c in "ABCDEFG":
+            self.styled(ws[f"{c}{row}"], fill=S.SECTION_FILL)
+        self.text(ws, f"A{row}", "About this workbook", S.SECTION_FONT, S.SECTION_FILL)
+        row += 1
+        self.text(ws, f"A{row}", "Generated by")
+        self.text(ws, f"B{row}", f"xlmodel {__version__}")
+        self.text(ws, f"E{row}", "Generated on")
+        c = ws[f"F{row}"]
+        c.value = self.generated
+        self.styled(c, S.FORMULA_FONT, None, "yyyy-mm-dd", align=S.LEFT)
+        self.define("generated_on", ws, f"F{row}")
+        row += 1
+        self.text(ws, f"A{row}", "Assumptions file")
+        self.text(ws, f"B{row}", a.source)
+        row += 1
+        self.text(ws, f"A{row}", "Its SHA-256")
+        self.text(ws, f"B{row}", a.digest or "(no file)", S.NAME_FONT)
+        row += 1
+        lines = [
+            ("What this is", f"{self.t.title} workbook. Every number is a live formula of the definitions in "
+                             "docs/model.md; the master check proves them consistent."),
+            ("How to use", "Edit the blue cells on Inputs (one column per scenario), pick the live scenario in "
+                           "Inputs!D4, keep the master check OK. Colours: blue on a pale fill an input, black a "
+                           "formula, green a link. \"never\": not within the horizon. Currency: "
+                           f"{a.currency}."),
+        ]
+        if self.udf:
+            lines.append(("Excel functions", "The =LLM_...() cells need a one-off set-up (the Excel functions "
+                                             "sheet); until then they show #NAME? and the native formulas beside "
+                                             "them (named ..._native) compute every number."))
+        for label, text in lines:
+            self.text(ws, f"A{row}", label, S.SECTION_FONT).alignment = S.WRAP
+            c = self.text(ws, f"B{row}", text)
+            c.alignment = S.WRAP
+            ws.merge_cells(f"B{row}:G{row}")
+            ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 95))
+            row += 1
+        return row
+

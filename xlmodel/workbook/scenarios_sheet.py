@@ -1,0 +1,192 @@
+"""The Scenarios sheet: every scenario's key figures side by side, on one page.
+
+A spreadsheet computes only the live scenario, so the other columns hold the
+engine's numbers for each scenario's inputs as generated: the same numbers
+``xlmodel verify`` expects when that scenario is picked. Each scenario's
+inputs and changes are compared, cell by cell, with a copy of those it was
+computed from (below the printed area): rows 5-7 say, per scenario, whether
+its figures are current, the column beside the figures whether the live
+scenario's equal the live formulas, and row 3 (named ``scenarios_status``,
+also on the Cover) says STALE in red once either fails. That is a status,
+not part of the master check: the model's formulas still follow every input
+live, and the master check says whether they are consistent.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from . import styles as S
+from .cached import scenario_expected
+from .changes_sheet import BLOCK_ITEMS, CHANGES_SHEET
+
+SCENARIOS_SHEET = "Scenarios"
+#: (name, label, format kind); the rows shown, when the workbook has them
+FIGURES = (
+    ("runway_months", "Runway (months)", "months"),
+    ("funding_need", "Funding need", "money"),
+    ("funding_month", "Month of the raise", "month"),
+    ("breakeven_month", "Break-even month", "month"),
+    ("default_alive", "Default alive", "flag"),
+    ("lowest_cash", "Lowest cash", "money"),
+    ("ending_cash", "Cash at the end of the horizon", "money"),
+    ("burn_multiple", "Burn multiple (first year)", "multiple"),
+    ("compute_to_revenue", "Compute to revenue (first year)", "percent"),
+    ("plan_migration_npv", "Migration NPV", "money"),
+    ("ltv_to_cac", "LTV / blended CAC", "ratio"),
+    ("ltv_to_paid_cac", "LTV / paid CAC", "ratio"),
+    ("payback_months", "Payback on blended CAC (months)", "months"),
+    ("blended_cac", "Blended CAC", "small"),
+    ("ltv", "LTV", "sig"),
+    ("revenue_per_mau", "Revenue per MAU", "small"),
+    ("cost_per_mau", "Compute cost per MAU", "small"),
+    ("gross_margin", "Gross margin", "percent"),
+    ("migration_npv", "Migration NPV (standalone)", "money"),
+)
+
+
+class ScenariosSheet:
+    """The Scenarios sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def scenarios_sheet(self):
+        names = self.wb.defined_names
+        figures = [f for f in FIGURES if f[0] in names]
+        if not figures or (len(self.scenarios) < 2 and "Sensitivity" not in self.wb.sheetnames):
+            return  # one scenario: nothing to compare, unless the Sensitivity sheet needs the inputs' copy
+        ws = self.wb.create_sheet(SCENARIOS_SHEET, index=self.wb.sheetnames.index("Inputs"))
+        k = len(self.scenarios)
+        first, last = 5, 4 + k
+        fl, ll = get_column_letter(first), get_column_letter(last)
+        pick_col, agree_col = get_column_letter(last + 1), get_column_letter(last + 2)
+        big = self.big_money()
+        self.title(ws, "Scenarios side by side",
+                   "The engine's figures for each scenario's inputs as generated; Live: the formulas, for the "
+                   "scenario picked on Inputs. Row 3 says whether every scenario's inputs are still as generated.")
+        self.header(ws, 4, ["Figure", "Name", "Unit", "Live"] + [n for n, _ in self.scenarios]
+                    + ["Picked", "Agrees"])
+        expected = [scenario_expected(self, i)[1] for i in range(k)]
+        current = 7  # rows 5-6: inputs and changes as generated; 7: both (the figures are current)
+        row = current + 2
+        for name, label, kind in figures:
+            self.text(ws, f"A{row}", label)
+            self.text(ws, f"B{row}", f"scenarios_{name}", S.NAME_FONT)
+            unit = {"money": f"{self.a.currency} millions" if big else self.a.currency, "months": "months",
+                    "month": "plan month", "flag": "TRUE/FALSE", "ratio": "ratio", "multiple": "ratio",
+                    "percent": "share", "small": f"{self.a.currency} per user",
+                    "sig": f"{self.a.currency} per user"}[kind]
+            self.text(ws, f"C{row}", unit, S.UNIT_FONT)
+            fmt = S.FORMATS["millions" if kind == "money" and big else "total" if kind == "money" else
+                            "money" if kind == "small" else kind]
+            live = f"{name}_native" if self.udf and f"{name}_native" in names else name
+            self.formula(ws, f"D{row}", f"={live}", fmt, font=S.LINK_FONT, align=S.RIGHT)
+            for i in range(k):
+                c = ws.cell(row=row, column=first + i, value=_cell(expected[i].get(name)))
+                self.styled(c, S.FORMULA_FONT, None, fmt, align=S.RIGHT)
+            self.define(f"scenarios_{name}", ws, f"{fl}{row}:{ll}{row}")
+            # the live scenario's column, and whether it equals the live formulas (unless its inputs were edited)
+            self.formula(ws, f"{pick_col}{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", fmt,
+                         align=S.RIGHT)
+            p = f"{pick_col}{row}"
+            self.formula(ws, f"{agree_col}{row}", f"=IFERROR(IF(ISNUMBER(D{row}),ABS({p}-D{row})<=check_tolerance"
+                                                  f"*MAX(1,ABS(D{row})),{p}=D{row}),FALSE())", align=S.CENTER)
+            row += 1
+        agree = f"{agree_col}{current + 2}:{agree_col}{row - 1}"
+        printed = row - 1
+        copies = self._inputs_copy(ws, row + 2, first)
+        labels = ("Inputs as generated", "Changes and rounds as generated", "Figures current (both)")
+        for j, label in enumerate(labels):
+            r = current - 2 + j
+            self.text(ws, f"A{r}", label, S.SECTION_FONT if j == 2 else None)
+            for i in range(k):
+                col = get_column_letter(first + i)
+                if j < 2:
+                    formula = "=" + copies[j][i] if copies[j] else "=TRUE()"
+                else:
+                    formula = f"=AND({col}{current - 2},{col}{current - 1})"
+                self.formula(ws, f"{col}{r}", formula, align=S.RIGHT)
+        self.define("scenarios_current", ws, f"{fl}{current}:{ll}{current}")
+        # fresh: every scenario's inputs as generated, and the live scenario's column equal to the live formulas
+        self.text(ws, f"{pick_col}3", "Fresh", S.SECTION_FONT)
+        self.formula(ws, f"{agree_col}3", f"=AND(COUNTIF(scenarios_current,FALSE())=0,COUNTIF({agree},FALSE())=0)",
+                     align=S.CENTER)
+        self.define("scenarios_fresh", ws, f"{agree_col}3")
+        self.formula(ws, "A3", '=IF(scenarios_fresh,"Figures current: every scenario\'s inputs are as generated",'
+                               '"STALE: an input was edited; generate the workbook again")', font=S.SECTION_FONT)
+        self.define("scenarios_status", ws, "A3")
+        ws.conditional_formatting.add("A3", FormulaRule(formula=['LEFT($A$3,5)="STALE"'], font=S.FAIL_FONT,
+                                                        fill=S.FAIL_FILL))
+        ws.column_dimensions["A"].width = 34
+        ws.column_dimensions["B"].width = 26
+        ws.column_dimensions["C"].width = 16
+        for col in range(4, last + 3):
+            ws.column_dimensions[get_column_letter(col)].width = 14
+        self.print_setup(ws, tall_pages=1)
+        ws.print_area = f"A1:{agree_col}{printed}"
+
+    def _inputs_copy(self, ws, row: int, first: int) -> tuple[list, list]:
+        """Each scenario's inputs (and its block of changes) as generated, below the printed area; returns per
+        scenario the formulas that are TRUE while the Inputs and Changes sheets still hold them."""
+        inputs = self.wb["Inputs"]
+        rows = sorted(self.input_rows.values())
+        top, bottom = rows[0], rows[-1]
+        self.section(ws, row, "The inputs the figures were computed from (a copy; not printed)", 4)
+        row += 1
+        copy_top = row
+        for r in range(top, bottom + 1):
+            self.text(ws, f"A{row + r - top}", str(inputs[f"A{r}"].value or ""))
+            for i, (_, s) in enumerate(self.scenarios):
+                key = next((k for k, v in self.input_rows.items() if v == r), None)
+                if key is None:
+                    continue
+                value = self.scenario_value(s, key)  # a link (a fitted driver, a mix price): its value
+                ws.cell(row=row + r - top, column=first + i, value=None if value is None else float(value))
+        row += bottom - top + 2
+        changes = getattr(self, "change_block_rows", None)
+        blocks = {}
+        if changes:
+            n = self.n_months
+            for i, (_, s) in enumerate(self.scenarios):
+                self.text(ws, f"A{row}", f"Changes of scenario {self.scenarios[i][0]} (as on the Changes sheet)")
+                levels = self._levels(s)
+                blocks[i] = row + 1
+                for j, item in enumerate(BLOCK_ITEMS):
+                    for t in range(1, n + 1):
+                        v = levels.get((t, item))
+                        if v is not None:
+                            ws.cell(row=row + 1 + j, column=4 + t, value=v)
+                row += len(BLOCK_ITEMS) + 2
+        same_inputs, same_changes = [], []
+        for i in range(len(self.scenarios)):
+            col = get_column_letter(first + i)
+            same_inputs.append(_same(f"Inputs!{col}{top}:{col}{bottom}", f"{col}{copy_top}:{col}"
+                                                                          f"{copy_top + bottom - top}"))
+            if changes:
+                last = get_column_letter(4 + self.n_months)
+                b = changes[(i, BLOCK_ITEMS[0])]
+                same_changes.append(_same(f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(BLOCK_ITEMS) - 1}",
+                                          f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}"))
+        return same_inputs, same_changes
+
+
+def _same(live: str, kept: str) -> str:
+    """No cell of ``live`` differs from ``kept`` by more than check_tolerance of its value (arithmetic only:
+    no function of a range inside SUMPRODUCT)."""
+    return f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"
+
+
+def _cell(v):
+    """An engine value as the cell holds it: never and n/a as text."""
+    if v is None:
+        return "n/a"
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    v = float(v)
+    if math.isinf(v):
+        return "never"
+    if math.isnan(v):
+        return "n/a"
+    return v

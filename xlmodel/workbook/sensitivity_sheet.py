@@ -1,0 +1,162 @@
+"""The Sensitivity sheet (runway and LTV/CAC over churn and conversion) and the risk template's cash fan.
+
+Both hold the engine's numbers, not formulas: a two-way table would need a
+data table (which not every spreadsheet recalculates) or a copy of the whole
+projection per cell. So, as on the Scenarios and Risk sheets, checks keep
+them honest: the grid's base cell must equal the live formulas while the
+first scenario is live with its inputs as generated, and the Scenarios
+sheet says STALE when an input or a change of that scenario is edited. ``xlmodel verify`` computes
+the grids again from the workbook's inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..params import PARAMS, RULES
+from . import styles as S
+
+SENSITIVITY_SHEET = "Sensitivity"
+FAN_SHEET = "Cash fan"
+#: the grid's axes: (input, how far either side of the base), the base in the middle
+AXES = (("churn", (0.5, 0.75, 1.0, 1.25, 1.5)), ("conversion", (0.5, 0.75, 1.0, 1.25, 1.5)))
+#: the outputs shown, each a grid: (output, label, format kind)
+GRIDS = (("runway_months", "Runway (months)", "months"), ("ltv_to_cac", "LTV / blended CAC", "ratio"))
+BASE_FILL = PatternFill("solid", fgColor="FFE699")
+
+
+def axis_values(name: str, base: float, factors=AXES[0][1]) -> list[float]:
+    """The base times each factor, kept within the input's rule (a churn of 1.2 is not a value); the base
+    itself always on the axis."""
+    rule = RULES[PARAMS[name].rule]
+    out = []
+    for f in factors:
+        v = base * f
+        if f != 1.0 and ((rule.lo is not None and (v < rule.lo or (v == rule.lo and not rule.lo_incl))) or
+                         (rule.hi is not None and (v > rule.hi or (v == rule.hi and not rule.hi_incl)))):
+            continue
+        out.append(float(v))
+    return out
+
+
+def sensitivity_grids(scenario: dict, rows: list[float], cols: list[float]) -> dict:
+    """output -> grid (rows x cols) of the engine's numbers for ``scenario`` (never as +inf)."""
+    from ..sensitivity import sensitivity
+
+    (rname, _), (cname, _) = AXES
+    return {out: np.asarray(sensitivity(scenario, rows=(rname, rows), cols=(cname, cols), output=out).values,
+                            dtype=float) for out, _, _ in GRIDS}
+
+
+class SensitivitySheet:
+    """The Sensitivity sheet and the cash fan (a part of :class:`xlmodel.workbook.builder.Builder`)."""
+
+    def sensitivity_sheet(self):
+        names = self.wb.defined_names
+        if not all(out in names for out, _, _ in GRIDS):
+            return
+        sname, s = self.scenarios[0]
+        scenario = self.a.scenario(sname)
+        (rname, _), (cname, _) = AXES
+        if not (scenario.get(rname) and scenario.get(cname)):
+            return  # an axis at 0 has no neighbourhood to show
+        rows, cols = axis_values(rname, float(scenario[rname])), axis_values(cname, float(scenario[cname]))
+        grids = sensitivity_grids(dict(scenario, horizon=self.n_months), rows, cols)
+        ws = self.wb.create_sheet(SENSITIVITY_SHEET)
+        self.title(ws, "Sensitivity", f"Scenario {sname} as generated (the engine's numbers): each output with "
+                                      f"{rname} down the rows and {cname} across, the base highlighted. Edit an "
+                                      "input and the Scenarios sheet says STALE until the workbook is generated "
+                                      "again.")
+        self.text(ws, "A4", "Scenario", S.SECTION_FONT)
+        self.text(ws, "B4", sname)
+        self.define("sensitivity_scenario", ws, "B4")
+        row = 6
+        base_i, base_j = rows.index(float(scenario[rname])), cols.index(float(scenario[cname]))
+        for out, label, kind in GRIDS:
+            self.section(ws, row, label, 2 + len(cols))
+            row += 1
+            self.text(ws, f"A{row}", f"{rname} \\ {cname}", S.HEADER_FONT, S.HEADER_FILL)
+            for j, v in enumerate(cols):
+                c = ws.cell(row=row, column=2 + j, value=v)
+                self.styled(c, S.HEADER_FONT, S.HEADER_FILL, "0.00%", align=S.RIGHT)
+            self.define(f"sensitivity_{out}_cols", ws, f"B{row}:{get_column_letter(1 + len(cols))}{row}")
+            first = row + 1
+            for i, v in enumerate(rows):
+                r = first + i
+                c = ws.cell(row=r, column=1, value=v)
+                self.styled(c, S.SECTION_FONT, None, "0.00%", align=S.LEFT)
+                for j in range(len(cols)):
+                    x = grids[out][i, j]
+                    c = ws.cell(row=r, column=2 + j, value="never" if math.isinf(x) else
+                                ("n/a" if math.isnan(x) else float(x)))
+                    self.styled(c, S.FORMULA_FONT, BASE_FILL if (i, j) == (base_i, base_j) else None,
+                                S.FORMATS[kind], align=S.RIGHT)
+            last = first + len(rows) - 1
+            self.define(f"sensitivity_{out}_rows", ws, f"A{first}:A{last}")
+            self.define(f"sensitivity_{out}_grid", ws, f"B{first}:{get_column_letter(1 + len(cols))}{last}")
+            base = f"{get_column_letter(2 + base_j)}{first + base_i}"
+            self.define(f"sensitivity_{out}_base", ws, base)
+            self.add_check(f"Sensitivity of {out}: the base cell equals the live formulas while scenario {sname} "
+                           "is live with its inputs as generated",
+                           f"OR(scenario_index<>1,NOT(scenarios_fresh),IF(ISNUMBER({out}),ABS("
+                           f"Sensitivity!{base}-{out})<=check_tolerance*MAX(1,ABS({out})),Sensitivity!{base}={out}))")
+            row = last + 2
+        self.text(ws, f"A{row}", "The highlighted cell is the scenario's own inputs; each other cell changes only "
+                                 f"{rname} and {cname}.", S.UNIT_FONT)
+        ws.column_dimensions["A"].width = 24
+        for j in range(len(cols)):
+            ws.column_dimensions[get_column_letter(2 + j)].width = 14
+        self.print_setup(ws, tall_pages=1)
+
+    def fan_sheet(self):
+        """The risk template's cash fan: P10, P50 and P90 of cash by month over the simulated draws."""
+        from ..plots import FAN, cash_percentiles
+
+        sim = self.sim
+        pct, draws = cash_percentiles(sim)
+        n = sim.horizon
+        ws = self.wb.create_sheet(FAN_SHEET)
+        self.title(ws, "Cash fan", f"P10, P50 and P90 of cash by month over {draws:,} draws of scenario "
+                                   f"{self.sim_name} (the engine's numbers, like the Risk sheet's; its checks "
+                                   "say whether they are still those of the inputs).")
+        self.header(ws, 4, ["Percentile", "Name", "Unit", ""] + self.month_headers())
+        big = self.big_money()
+        fmt = S.FORMATS["millions" if big else "total"]
+        for k, p in enumerate(FAN):
+            r = 5 + k
+            self.text(ws, f"A{r}", f"P{p:g} of cash")
+            self.text(ws, f"B{r}", f"cash_p{p:g}_by_month", S.NAME_FONT)
+            self.text(ws, f"C{r}", self.a.currency, S.UNIT_FONT)
+            for t in range(n):
+                c = ws.cell(row=r, column=5 + t, value=float(pct[k, t]))
+                self.styled(c, S.FORMULA_FONT, None, fmt)
+            self.define(f"cash_p{p:g}_by_month", ws, f"E{r}:{get_column_letter(4 + n)}{r}")
+        ch = LineChart()
+        ch.title = f"Cash fan of scenario {self.sim_name}"
+        ch.y_axis.title = f"{self.a.currency} millions" if big else self.a.currency
+        ch.y_axis.number_format = "#,##0,," if big else "#,##0"
+        ch.y_axis.majorGridlines = None
+        ch.x_axis.tickLblPos = "low"
+        ch.x_axis.delete = False
+        ch.y_axis.delete = False
+        for k, p in enumerate(FAN):
+            s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=5 + k), title=f"P{p:g}")
+            s.smooth = False
+            ch.series.append(s)
+        ch.set_categories(Reference(ws, min_col=5, max_col=4 + n, min_row=4))
+        ch.legend.position = "b"
+        ch.height, ch.width = 9, 24
+        ws.add_chart(ch, f"A{6 + len(FAN)}")
+        ws.column_dimensions["A"].width = 20
+        ws.column_dimensions["B"].width = 18
+        self.print_setup(ws, tall_pages=1)
+        ws.print_area = f"A1:P{8 + len(FAN) + 18}"
+        self.fan = pct
+
+
+__all__ = ["SensitivitySheet", "axis_values", "sensitivity_grids", "SENSITIVITY_SHEET", "FAN_SHEET"]
