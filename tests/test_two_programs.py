@@ -8,7 +8,6 @@ other. Print titles that set rows and columns together and colour scales may dif
 """
 
 import math
-from pathlib import Path
 
 import openpyxl
 import pytest
