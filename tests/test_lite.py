@@ -109,6 +109,8 @@ def oracle_cases():
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None]),
         ("LLM_PLAN", [PLAN_INPUTS, None, [[6.0, -1.0]], "funding_need"]),
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_sped", 1e4]], None, "breakeven_month"]),
+        ("LLM_PLAN", [PLAN_INPUTS, None, None, "runway_months", [[1.0, 0.56, 0.42, 0.36, None]]]),
+        ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None, [[0.6], [0.3], [0.2]]]),
         ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0]),
         ("LLM_SOLVE", [PLAN_INPUTS, "ad_spend", "runway_months", 12.0, 0.0, 1e6, [[4.0, "churn", 0.1]], [[6.0, 3e5]]]),
         ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0, 0.0, 1.0]),

@@ -301,7 +301,7 @@ def test_the_chained_average_does_not_rise_where_the_plain_mean_would():
     cohort alone and rises above month 2's; the chained average keeps falling."""
     triangle = [[1.0, 0.9, 0.85, 0.8], [1.0, 0.4, 0.3], [1.0, 0.35], [1.0]]
     sizes = [10, 1000, 1000, 1000]
-    plain = actuals.average_curve([actuals.Cohort(f"2024-0{i + 1}", r) for i, r in enumerate(triangle)])
+    plain = [np.mean([r[a] for r in triangle if len(r) > a]) for a in range(4)]  # the plain mean by age
     assert plain[2] > plain[1]
     for w in (None, sizes):
         avg = retention.average_curve(triangle, w)
@@ -461,6 +461,14 @@ def test_calc_runs_a_file_with_a_curve_end_to_end(tmp_path, monkeypatch):
     assert "cohort_payback_month" in result.output
     a = assumptions.load(tmp_path / "plans" / "a.toml")
     s = a.scenario()
+    curve = __import__("json").loads(result.output)["retention"]  # where the curve comes from, and what it implies
+    assert curve["source"].endswith("cohorts.csv") and curve["cohorts"] == 6 and curve["weighted"] is False
+    assert curve["shares"] == s["retention"] and curve["activation_from_curve"] == s["retention"][0]
+    assert curve["late_churn"] == pytest.approx(float(retention.cohort_churn(s["retention"])), rel=1e-12)
+    assert curve["old_users_churn"] == s["churn"] == pytest.approx(curve["late_churn"], rel=1e-12)
+    text = CliRunner().invoke(main, ["calc", "plans/a.toml"]).output
+    assert "users follow the average curve of plans/cohorts.csv (6 cohorts, chained, unweighted" in text, text
+    assert f"late churn of {curve['late_churn']:.1%} a month" in text
     assert s["retention"][0] == pytest.approx(np.mean([0.5617, 0.5787, 0.5858, 0.5519, 0.5553, 0.5690]), rel=1e-14)
     assert xm.unit_economics(**s).cac_per_active == pytest.approx(2 / s["retention"][0], rel=1e-15)
     (tmp_path / "plans" / "cohorts.csv").unlink()
@@ -496,12 +504,15 @@ def test_retention_scale_scales_months_2_to_k_and_keeps_the_activation():
 
 def test_a_simulation_draws_one_curve_per_draw_each_the_engine_alone():
     """simulate with a ranged retention_scale: draw i of every output is the engine on draw i's inputs."""
-    a = _load(dict(BASE, retention=[0.56, 0.36, 0.26, 0.22, 0.2], fixed_costs=2e4, cost_per_mau=0.2,
+    a = _load(dict(BASE, retention=[0.56, 0.36, 0.26, 0.22, 0.2], fixed_costs=2e4, cost_per_mau=0.2, cac=0.5,
                    retention_scale={"low": 0.8, "mode": 1.0, "high": 1.2}))
     sim = xm.simulate(a.simulation_inputs(), draws=50, seed=3)
     drawn = sim.inputs["retention_scale"]
     assert np.ptp(sim.outputs["ltv"]) > 0
     for i in (0, 17, 49):
         one = xm.engine.summary(dict(a.scenario(), retention_scale=float(drawn[i])))
-        for name in ("ltv", "runway_months", "ending_cash", "ltv_to_cac"):
+        for name in ("ltv", "runway_months", "ending_cash", "ltv_to_cac", "cohort_payback_month"):
             assert sim.outputs[name][i] == one[name], name
+    assert np.isfinite(sim.outputs["cohort_payback_month"]).any()  # a payback that happens, not only never
+    assert "cohort_payback_month" not in xm.simulate(_load(dict(BASE, cash={"low": 1e5, "high": 2e5}))
+                                                     .simulation_inputs(), draws=10, seed=3).outputs

@@ -437,3 +437,13 @@ def test_llm_solve_out_of_reach_is_text_and_bad_input_a_message():
     assert LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 5, 3) == \
         "#VALUE! low must be below high, got low 5 and high 3"
     assert LLM_SOLVE(INPUTS[:3], "cash", "runway_months", 18).startswith("#VALUE! ")
+
+
+def test_evaluate_gives_the_migration_payback_alone():
+    """Asking evaluate for migration_payback_month without migration_npv: the same answer as with it."""
+    from xlmodel import assumptions
+    from xlmodel.simulate import evaluate
+
+    s = assumptions.load(ROOT / "examples" / "llm-assistant-2024.toml").scenario()
+    both = evaluate(s, ["migration_npv", "migration_payback_month"], 1)
+    assert evaluate(s, ["migration_payback_month"], 1)["migration_payback_month"] == both["migration_payback_month"]

@@ -570,3 +570,28 @@ def test_plan_without_start_refuses_calendar_months_and_fiscal_years():
     assert "is a calendar month: give [model] start" in LLM_PLAN(table, [["2025-03", "ad_spend", 1.0]])
     assert "fiscal_year_start needs start" in LLM_PLAN(table + [["fiscal_year_start", 4]], None, None, "runway_months")
     assert "output must be one of" in LLM_PLAN(PLAN_TABLE, None, None, "runway")
+
+
+def test_plan_with_a_retention_curve_is_the_engines_curve_plan():
+    """LLM_PLAN's fifth argument: a row or column of shares drives the users as the engine's retention does."""
+    curve = [1.0, 0.56, 0.42, 0.36, 0.33]
+    kw = {k: v for k, v in PLAN_KW.items() if k != "activation"}
+    table = [row for row in PLAN_TABLE if row[0] != "activation"]
+    p = xm.plan(**kw, retention=curve)
+    flat = xm.plan(**kw)
+    assert p.outputs["runway_months"] != flat.outputs["runway_months"]  # the curve matters in this case
+    net = 12.0 / 1.06 * (1 - 0.1) * 0.05  # MODEL.md: arppu_net = arppu / (1 + vat) * (1 - store_fee), per MAU
+    ltv = pytest.approx(xm.retention.cohort_ltv(curve, net, 1 - 0.3 / net), rel=1e-12)  # LTV: the curve's
+    for shape in ([curve], [[c] for c in curve] + [[None]], [curve + [None, ""]]):
+        got = LLM_PLAN(table, None, None, None, shape)
+        for j, name in enumerate(got[0]):
+            assert [r[j] for r in got[1:]] == getattr(p.projection, name).tolist(), name
+        assert LLM_PLAN(table, None, None, "ltv", shape) == ltv
+    assert LLM_PLAN(table, None, None, "runway_months", [[None, None]]) == flat.outputs["runway_months"]
+    # a curve measured on sign-ups is the activation: given twice, one line naming both
+    got = LLM_PLAN(PLAN_TABLE, None, None, "runway_months", [[0.6, 0.3, 0.2, 0.15]])
+    assert got.startswith("#VALUE! ") and "activation" in got and "sign-ups" in got, got
+    for bad, message in (([[1.0, 1.2]], "at most 1"), ([[1.0, None, 0.5]], "retention month 2 is empty"),
+                         ([[1.0, 0.5], [0.4, 0.3]], "one row or one column"), ([[1.0, "x"]], "must be a number")):
+        got = LLM_PLAN(table, None, None, "runway_months", bad)
+        assert isinstance(got, str) and got.startswith("#VALUE! ") and message in got and "\n" not in got, got

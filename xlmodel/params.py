@@ -96,7 +96,7 @@ PARAMS: dict[str, Param] = {
         _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
         _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
         # retention and monetisation
-        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
+        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05", fmt="percent"),
         _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
         _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
         _p("retention_scale", "positive", "factor",

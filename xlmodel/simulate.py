@@ -37,7 +37,7 @@ SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
 NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
                  "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
-                 "plan_migration_payback_month", "migration_payback_month")
+                 "plan_migration_payback_month", "migration_payback_month", "cohort_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
@@ -79,6 +79,8 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 def output_names(scenario: Mapping) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
     names = list(UnitEconomics.__dataclass_fields__)
+    if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
+        names.insert(names.index("payback_months_paid") + 1, "cohort_payback_month")
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
@@ -134,7 +136,7 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
     ue = unit_economics(**s, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
     out.update(runway_stream(**s, answers=True).answers)
-    if "migration_npv" in names:
+    if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
             {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}

@@ -13,6 +13,7 @@ from .. import assumptions
 from ..dates import ABBR, annual_summary, month_label
 from ..engine import plan, summary
 from ..outputs import OUTPUT_UNITS
+from ..retention import active_curve
 from ..prices import mix_price, price as lookup_price, price_data_date
 from ..simulate import SHARE_BELOW, simulate as run_simulation
 from .common import Refused, compact, dumps, format_unit, format_value, json_value, load_assumptions, progress_bar
@@ -49,6 +50,7 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     annual = annual_summary(p.projection, a.start, a.fiscal_year_start)
     notes = _plan_notes(out, p, a)
     mix = a.mixes.get(name)
+    curve = _curve_info(s, a.retention_sources.get(name))
     if as_json:
         doc = {
             "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
@@ -57,6 +59,7 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
             "units": {k: format_unit(k, a.currency) for k in out},
             "annual": [{k: json_value(v) for k, v in year.items()} for year in annual],
             "notes": notes,
+            "retention": curve,
         }
         if a.start:
             doc["labels"] = {k: month_label(int(v), a.start) for k, v in out.items()
@@ -78,6 +81,8 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     if a.start:
         fy = "" if a.fiscal_year_start == 1 else f"; fiscal years from {ABBR[a.fiscal_year_start - 1]}"
         click.echo(f"month 1 is {a.start}, month {s['horizon']} is {month_label(s['horizon'], a.start)}{fy}")
+    if curve:
+        click.echo(_curve_line(curve))
     for title, first in sections:
         if first not in out:
             continue
@@ -106,6 +111,31 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     if plot:
         click.echo("")
         plot_plan(a, name, s, plot, plot_force)
+
+
+def _curve_info(s: dict, source: dict | None) -> dict | None:
+    """Where the scenario's retention curve comes from and what the plan reads in it; None without a curve."""
+    if s.get("retention") is None:
+        return None
+    c = active_curve(s["retention"])
+    first = float(c.first)
+    return {"shares": [float(x) for x in s["retention"]], "months": c.k, "late_churn": float(1 - c.q),
+            "activation_from_curve": first if first < 1 else None, "old_users_churn": s["churn"],
+            "source": source["file"] if source else "retention", "cohorts": source["cohorts"] if source else None,
+            "weighted": source["weighted"] if source else None}
+
+
+def _curve_line(curve: dict) -> str:
+    """One line: the users follow which curve, and what it implies."""
+    if curve["cohorts"] is None:
+        where = "the scenario's retention curve"
+    else:
+        how = "weighted by size" if curve["weighted"] else "unweighted: the file gives no sizes"
+        where = f"the average curve of {curve['source']} ({curve['cohorts']} cohorts, chained, {how})"
+    act = "" if curve["activation_from_curve"] is None else \
+        f"; measured on sign-ups, so activation is its month 1, {curve['activation_from_curve']:.1%}"
+    return (f"users follow {where}: {curve['months']} months, then a late churn of {curve['late_churn']:.1%} a "
+            f"month{act}; the users of month 0 churn at {curve['old_users_churn']:.1%} a month")
 
 
 def _with_month(name: str, value, a) -> str:

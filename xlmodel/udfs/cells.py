@@ -53,7 +53,8 @@ _ARG_DOCS = {
               "all three: PERT)",
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
-    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
+    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
+                 "ignored); in LLM_PLAN optional, empty: users churn at churn",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
               "fiscal_year_start too; an empty value takes the default)",

@@ -12,6 +12,7 @@ from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
 from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
+from .cohorts import _curve
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
 
@@ -189,8 +190,9 @@ def _cell(name: str, c):
 _MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
 
 
-def _plan_tables(inputs, changes, funding) -> dict:
-    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
+def _plan_tables(inputs, changes, funding, retention=None) -> dict:
+    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
+    row or column of the curve's shares (empty: the users churn at ``churn``)."""
     scen, model = {}, {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
         no_error(f"inputs row {i}: the name", name)
@@ -218,6 +220,8 @@ def _plan_tables(inputs, changes, funding) -> dict:
               for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
     if rounds:
         scen["funding"] = rounds
+    if retention is not None and not all(_is_empty(c) for row in grid("retention", retention) for c in row):
+        scen["retention"] = _curve(retention)
     return {"model": model, "scenarios": {"plan": scen}}
 
 
@@ -230,10 +234,10 @@ def _answer(value):
 
 
 @excel()
-def LLM_PLAN(inputs, changes=None, funding=None, output=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
     try:
-        doc = _plan_tables(inputs, changes, funding)
+        doc = _plan_tables(inputs, changes, funding, retention)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
