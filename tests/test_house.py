@@ -116,7 +116,7 @@ PUBLIC = {
                      "LLM_MIX_PRICE", "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE",
                      "LLM_COHORT_LTV", "LLM_COHORT_CHURN", "EXCEL_FUNCTIONS", "xlwings_conf_text", "CATEGORY",
                      "SIMULATE_HEADER", "LLM_SOLVE"],
-    "xlmodel.simulate": ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
+    "xlmodel.simulate": ["resolve", "Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
                          "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS",
                          "percentiles"],
     "xlmodel.assumptions": ["Assumptions", "load", "from_dict", "default", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS",

@@ -25,11 +25,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .engine import UnitEconomics, cost_per_mau, runway_stream, unit_economics
+from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
 from .ranges import base_inputs, is_range, pair
-from .simulate import Simulation, _decide, evaluate, output_names, simulate
+from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
 __all__ = ["sensitivity", "Grid", "Trials", "STATISTICS", "MAX_CELLS", "check_input", "input_value",
            "evaluate_output", "resolve"]
@@ -48,29 +48,6 @@ _UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
 
 
 # ------------------------------------------------------------------ the engine, one output
-
-
-def resolve(s: dict) -> dict:
-    """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``), the cost
-    per MAU derived from the token inputs, ranged decisions (``ad_spend@4``) put into the changes and rounds.
-
-    The first steps of :func:`xlmodel.simulate.evaluate`, in its order.
-    """
-    s = dict(s)
-    mix = s.pop("mix", None)
-    if mix:
-        from .prices import mix_price
-
-        models, shares = list(mix), list(mix.values())
-        fx = s.get("fx", 1.0)
-        for key, kind in MIX_PRICES.items():
-            s[key] = fx * mix_price(models, shares, kind, 1.0)
-    if all(k in s for k in TOKEN_KEYS[:4]):
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
-                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
-        for k in TOKEN_KEYS:
-            s.pop(k, None)
-    return _decide(s)
 
 
 def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:

@@ -28,7 +28,8 @@ from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, i
                      parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate",
+           "resolve"]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -114,10 +115,11 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
-    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
-    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
-    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
+def resolve(s: dict) -> dict:
+    """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``, as
+    :func:`~xlmodel.prices.mix_price`), the cost per MAU derived from the token inputs (as in an assumptions
+    file), ranged decisions (``ad_spend@4``, ``funding@9``) put into the changes and rounds. Values may be
+    arrays of scenarios; ``s`` itself is not changed."""
     s = dict(s)
     mix = s.pop("mix", None)
     if mix:
@@ -126,13 +128,20 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
         models, shares = list(mix), list(mix.values())
         fx = s.get("fx", 1.0)
         for key, kind in MIX_PRICES.items():
-            s[key] = fx * mix_price(models, shares, kind, 1.0)  # fx * sum(share * USD price), as mix_price
-    if all(k in s for k in TOKEN_KEYS[:4]):  # cost per MAU derived from tokens, as in an assumptions file
+            s[key] = fx * mix_price(models, shares, kind, 1.0)
+    if all(k in s for k in TOKEN_KEYS[:4]):
         s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
                                          s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
         for k in TOKEN_KEYS:
             s.pop(k, None)
-    s = _decide(s)
+    return _decide(s)
+
+
+def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
+    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
+    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
+    s = resolve(s)
     ue = unit_economics(**s, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
     out.update(runway_stream(**s, answers=True).answers)
