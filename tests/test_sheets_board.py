@@ -40,7 +40,8 @@ def _books() -> dict:
         "cohorts-odd": build("cohorts", a, cohorts=read_cohorts(ODD_COHORTS)),
         "migration": build("migration", assumptions.load(SAAS)),
         "model-saas": build("model", assumptions.load(SAAS)),
-        "actuals": build("model", a, actuals=table, fit=fit_actuals(table)),
+        "actuals": build("model", assumptions.load(ROOT / "examples" / "plan-2024.toml"), actuals=table,
+                         fit=fit_actuals(table), plan="base"),
         "udf": build("model", a, formulas="udf"),
         "unit-economics": build("unit-economics", a),
     }
@@ -117,10 +118,11 @@ def test_charts_and_formats_read_well():
     inputs = books["migration"]["Inputs"]
     row = next(r for r in range(8, 80) if inputs[f"B{r}"].value == "months")
     assert inputs[f"D{row}"].number_format == "0" and inputs[f"E{row}"].number_format == "0"
-    # Actuals: one formula per plan row, the month number from row 5
+    # Actuals: one formula per plan row, the plan's month of the same calendar month, while the plan is live
     act = books["actuals"]["Actuals"]
     plan = _named(books["actuals"], "plan_cash_by_month")[0]
-    assert [c.value for c in plan[:2]] == ["=INDEX(cash_by_month,1,E$5)", "=INDEX(cash_by_month,1,F$5)"]
+    assert [c.value for c in plan[:2]] == ['=IF(E46,INDEX(cash_by_month,1,E45),"n/a")',
+                                           '=IF(F46,INDEX(cash_by_month,1,F45),"n/a")']
     assert act["E5"].value == 1
     # the xlwings.conf sheet stays visible (xlwings reads it) but prints nothing
     conf = books["udf"]["xlwings.conf"]
@@ -216,8 +218,10 @@ def test_risk_base_column_is_the_simulated_scenario_when_another_is_live(recalcu
 def test_cohorts_compare_observed_churn_with_the_assumed(recalculated):
     values, _ = recalculated["cohorts"]
     curves = [r.retention for r in read_cohorts(COHORTS)]
-    average = [sum(c[t] for c in curves if len(c) > t) / sum(len(c) > t for c in curves)
-               for t in range(max(map(len, curves)))]
+    average = [sum(c[0] for c in curves) / len(curves)]  # the chained average (MODEL.md), each cohort weighing 1
+    for t in range(1, max(map(len, curves))):
+        seen = [c for c in curves if len(c) > t]
+        average.append(average[-1] * sum(c[t] for c in seen) / sum(c[t - 1] for c in seen))
     observed = cohort_churn(average)
     assert values["cohort_churn_observed"] == pytest.approx(observed, rel=1e-9)
     assert values["cohort_churn_gap"] == pytest.approx(observed - values["churn"], rel=1e-9)

@@ -1,4 +1,8 @@
-"""From data: cohort LTV from retention curves, and drivers fitted from monthly actuals.
+"""From data: retention triangles (with cohort sizes) and their average curve, and drivers fitted from monthly
+actuals.
+
+``cohort_ltv`` and ``cohort_churn`` live with the retention curves (:mod:`xlmodel.retention`) and are
+importable from here as before.
 
 Definitions: docs/model.md, "Cohorts and actuals". Cohort LTV discounts with
 the engine's own monthly rate and its oracle is the engine's ``ltv``; the fit
@@ -17,19 +21,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError, XlmodelError
-from .params import check
+from .dates import parse_month
+from .params import PARAMS, check
+from .plan import plan
+from .retention import _late_ratio, _retention, active_curve, cohort_churn, cohort_ltv  # noqa: F401 (re-exported)
+from .retention import average_curve as _chained_average
 from .text import clean_text
 
 __all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
-           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml"]
+           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml", "average_curve", "Cohort", "weighted",
+           "against_plan"]
 
 #: the columns of an actuals file, in MODEL.md's order
 ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "paying_users", "revenue",
                    "compute_cost", "fixed_costs", "cash")
-_COUNTS = ("new_users", "paid_new_users", "mau", "paying_users")
-_MONEY = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
+#: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
+COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
+MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
 #: the drivers of each month, in table order
 DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
 #: the fitted scenario's inputs, in table order
@@ -60,83 +69,14 @@ class ActualsError(XlmodelError):
 # ------------------------------------------------------------------ cohorts
 
 
-def _retention(retention) -> np.ndarray:
-    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
-    if r is None or r.ndim == 0:
-        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
-    if r.shape[-1] == 0:
-        raise InputError("retention", "retention must hold at least one month")
-    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
-    if bad.any():
-        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
-                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
-    return r
-
-
-def _late_ratio(r: np.ndarray) -> np.ndarray:
-    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
-    k = r.shape[-1]
-    if k < 2:
-        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
-                         f"(the tail and the cohort churn), got {k}")
-    j = min(3, k - 1)
-    return (r[..., -1] / r[..., -1 - j]) ** (1 / j)
-
-
-def cohort_churn(retention):
-    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
-
-    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
-    ``(1-c) ** (t-1)`` gives exactly ``c``.
-
-    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
-    0.2
-    """
-    return _out(1 - _late_ratio(_retention(retention)))
-
-
-def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
-    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
-
-    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
-    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
-    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
-    ``retention`` is a curve (its last axis is months); ``arpu``,
-    ``gross_margin`` and the rate broadcast against the curve's other axes.
-    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
-    annual_discount_rate)``.
-
-    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
-    50.0
-    """
-    r = _retention(retention)
-    a = check("arpu", arpu)
-    g = check("gross_margin", gross_margin)
-    d = np.asarray(monthly_rate(annual_discount_rate))
-    if not isinstance(tail, (bool, np.bool_)):
-        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
-    k = r.shape[-1]
-    t = np.arange(1, k + 1, dtype=float)
-    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
-    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
-        m = a * g
-        disc = (1 + d[..., None]) ** t  # (1+d)^t
-        observed = (r / disc).sum(axis=-1)
-        if not tail:
-            return _out(_finite(m * observed, "the cohort LTV", **inputs))
-        q = _late_ratio(r)
-        if not bool(np.all(q < 1 + d)):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
-                             "the LTV are unbounded; use tail = FALSE for the observed part")
-        tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
-        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
-
-
 @dataclass
 class Cohort:
+    """One signup cohort of a retention triangle: its month, its shares of months 1, 2, ... and its sign-ups
+    (``size``, when the file has a ``size`` column)."""
+
     name: str
     retention: list[float]
+    size: float | None = None
 
 
 def read_cohorts(path) -> list[Cohort]:
@@ -145,7 +85,10 @@ def read_cohorts(path) -> list[Cohort]:
     A header row (a first cell that is neither a YYYY-MM month nor begins
     with a digit, such as ``cohort``) is skipped; a first cell that begins
     with a digit is a cohort label and must be a month (``2024-3`` is an
-    error, not a header). A ragged right edge (trailing empty cells) is
+    error, not a header). A header cell ``size`` (any case, in any column
+    after the cohort's, most naturally the second) names each cohort's
+    sign-ups: a positive number on every row, the weight of the cohort in
+    the average curve. A ragged right edge (trailing empty cells) is
     normal. At most :data:`MAX_COHORTS` cohorts, :data:`MAX_COHORT_MONTHS`
     months a cohort and :data:`MAX_COHORT_SHARES` shares in all: what a
     cohorts workbook lays out and ``xlmodel verify`` reads.
@@ -154,9 +97,14 @@ def read_cohorts(path) -> list[Cohort]:
     out: list[Cohort] = []
     seen = set()
     shares = 0
+    size_col = None
     for n, (i, row) in enumerate(rows):
         name = row[0].strip()
         if n == 0 and not _MONTH.match(name) and not name[:1].isdigit():
+            sized = [j for j, h in enumerate(row) if j > 0 and h.strip().casefold() == "size"]
+            if len(sized) > 1:
+                raise ActualsError(path, "the column appears twice in the header", i, "size")
+            size_col = sized[0] if sized else None
             continue  # header
         if not _MONTH.match(name):
             raise ActualsError(path, f"the cohort must be a month YYYY-MM, got {name!r}", i, "cohort")
@@ -166,6 +114,10 @@ def read_cohorts(path) -> list[Cohort]:
             raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
                                "(100 years of monthly cohorts)", i, "cohort")
         seen.add(name)
+        size = None
+        if size_col is not None:
+            size = _cohort_size(path, i, row[size_col] if size_col < len(row) else "")
+            row = row[:size_col] + row[size_col + 1:]
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
@@ -192,16 +144,87 @@ def read_cohorts(path) -> list[Cohort]:
             values.append(v)
         if not values:
             raise ActualsError(path, "has no retention shares", i, "month 1")
-        out.append(Cohort(name, values))
+        out.append(Cohort(name, values, size))
     if not out:
         raise ActualsError(path, "has no cohort rows")
+    if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
+        raise ActualsError(path, "the cohorts' sizes add up to more than floating point holds: numbers this large "
+                           "are beyond what the model can compute", column="size")
     return out
 
 
+def _cohort_size(path, line: int, cell: str) -> float:
+    """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
+    text = cell.strip().replace("_", "")
+    if not text:
+        raise ActualsError(path, "is empty: the header has a size column, so every cohort needs its sign-ups", line,
+                           "size")
+    try:
+        v = float(text)
+    except ValueError:
+        sep = " without thousands separators" if "," in text else ""
+        raise ActualsError(path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line,
+                           "size") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ActualsError(path, f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
+                           line, "size")
+    return v
+
+
+def weighted(cohorts: list[Cohort]) -> bool:
+    """Whether the average curve of ``cohorts`` is weighted by size: every cohort has one."""
+    return bool(cohorts) and all(c.size is not None for c in cohorts)
+
+
 def average_curve(cohorts: list[Cohort]) -> list[float]:
-    """The mean share of each month over the cohorts that have reached it."""
-    k = max(len(c.retention) for c in cohorts)
-    return [float(np.mean([c.retention[t] for c in cohorts if len(c.retention) > t])) for t in range(k)]
+    """The average curve of a triangle's cohorts, chained over the ages (MODEL.md, "The cohorts file's average
+    curve"): weighted by each cohort's size when every cohort has one (:func:`weighted`), else each weighs 1.
+
+    ``rbar_1`` is the (weighted) mean of month 1; ``rbar_a = rbar_(a-1) * sum w r_a / sum w r_(a-1)`` over the
+    cohorts observed at age a (:func:`xlmodel.retention.average_curve`), so it never rises while each cohort
+    decays.
+    """
+    sizes = [c.size for c in cohorts] if weighted(cohorts) else None
+    return [float(x) for x in _chained_average([c.retention for c in cohorts], sizes)]
+
+
+def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
+    """The observed against the assumed: the cohorts' average curve beside a scenario's ``churn``, and the MAU
+    the scenario's plan reaches with each.
+
+    The plan is computed twice by the engine (:func:`xlmodel.plan.plan`): the scenario as it is, and the
+    scenario with ``retention`` = the cohorts' :func:`average_curve` (its ``churn`` and any
+    ``retention_scale`` left out, so the users already there decay at the curve's late churn ``1 - q``; an
+    ``activation`` below 1 left out too when the curve is measured on sign-ups, which holds the activation).
+
+    Returns ``{"observed_churn", "assumed_churn", "weighted", "months", "mau_assumed", "mau_curve",
+    "notes"}``: the MAU at month 12 (when the horizon reaches it) and at the horizon's end; ``mau_curve`` is
+    None with a note when the curve cannot drive a plan (one month, or it does not decay).
+    """
+    curve = average_curve(cohorts)
+    s = dict(scenario)
+    h = int(s.get("horizon", 60))
+    months = sorted({min(12, h), h})
+    notes: list[str] = []
+    assumed = plan(**s).projection.mau
+    out = {"observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
+           "assumed_churn": None if s.get("churn") is None else float(s["churn"]), "weighted": weighted(cohorts),
+           "months": months, "mau_assumed": [float(assumed[t - 1]) for t in months], "mau_curve": None,
+           "notes": notes}
+    with_curve = {k: v for k, v in s.items() if k not in ("churn", "retention", "retention_scale")}
+    with_curve["retention"] = curve
+    if curve[0] < 1 and with_curve.get("activation", 1.0) < 1:
+        notes.append(f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
+                     f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it")
+    try:
+        mau = plan(**with_curve).projection.mau
+    except InputError as e:
+        if e.argument != "retention":
+            raise
+        notes.append(f"the average curve cannot drive the plan: {e}")
+        return out
+    out["mau_curve"] = [float(mau[t - 1]) for t in months]
+    return out
 
 
 # ------------------------------------------------------------------ actuals
@@ -306,7 +329,7 @@ def read_actuals(path) -> Actuals:
                 raise ActualsError(path, f"must be a number{sep}, got {r[pos[c]].strip()!r}", i, c) from None
             if not math.isfinite(v):
                 raise ActualsError(path, f"must be a finite number, got {text}", i, c)
-            if c in _COUNTS + _MONEY and v < 0:
+            if c in COUNT_COLUMNS + MONEY_COLUMNS and v < 0:
                 raise ActualsError(path, f"must be 0 or more, got {text}", i, c)
             cols[c].append(v)
         if cols["paid_new_users"][-1] > cols["new_users"][-1]:
@@ -448,16 +471,42 @@ def _undefined(table: Actuals, driver: str) -> np.ndarray:
     return np.zeros(len(table), dtype=bool) if den is None else den == 0
 
 
-def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60) -> str:
+def _span(fit: Fit) -> str:
+    first, last = fit.window[0], fit.window[-1]
+    return first if first == last else f"{first}..{last}"
+
+
+def check_fitted(fit: Fit, keys=FITTED) -> None:
+    """Raise :class:`XlmodelError` naming the first fitted driver of ``keys`` that is n/a (its denominator is 0
+    over the window) or breaks its input's rule (a churn below 0 where MAU grew faster than the new users): the
+    one rule for ``fit -o`` and for a workbook's actuals scenario."""
+    span = _span(fit)
+    for k in keys:
+        v = fit.fitted[k]
+        if v is None:
+            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
+                               "has no value for it; widen --window or fix the actuals")
+        try:
+            check(k, v, PARAMS[k].rule)
+        except InputError as e:
+            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
+
+
+def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60,
+                cohorts: list[Cohort] | None = None, cohorts_source: str = "") -> str:
     """The fitted scenario as an assumptions file, with a comment per value saying where it came from.
 
-    Raises :class:`XlmodelError` when a driver is undefined over the window
-    (the model needs a value for it).
-    """
-    from .params import PARAMS
+    ``[model] start`` is the month after the last actual month, so the plan's month 1 continues the actuals
+    on the calendar. With ``cohorts`` (a retention triangle, read from ``cohorts_source``), the scenario
+    carries their average curve (:func:`average_curve`) as ``retention`` and no ``churn``: the users already
+    there at month 0 then decay at the curve's late churn ``1 - q`` (MODEL.md), which understates how fast
+    the recent cohorts still leave.
 
-    first, last = fit.window[0], fit.window[-1]
-    span = first if first == last else f"{first}..{last}"
+    Raises :class:`XlmodelError` when a driver is undefined over the window
+    (the model needs a value for it), or when the cohorts' average curve cannot drive a plan.
+    """
+    last = fit.window[-1]
+    span = _span(fit)
     source = {
         "cash": f"cash at the end of {last}, the last actual month", "mau": f"MAU of {last}",
         "ad_spend": f"ad spend of {last} (held flat: ad_growth 0)",
@@ -471,21 +520,46 @@ def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon:
     }
     # a file name reaches the file: control characters out (a newline in it would start a TOML table)
     source_name = clean_text(fit.source)
+    start = _next_month(fit.months[-1])
+    try:
+        parse_month(start, "start")
+    except InputError:  # past 9999-12: no calendar month to start on
+        start = None
     lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
              "# The projection continues from the last actual month; edit freely.", "",
              "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
-             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}", "",
-             f"[scenarios.{_toml_key(name)}]"]
-    for k in FITTED:
-        v = fit.fitted[k]
-        if v is None:
-            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
-                               "has no value for it; widen --window or fix the actuals")
+             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}"]
+    if start is not None:
+        lines.append(f"start = {_toml_str(start)}".ljust(40) + f"  # the month after {fit.months[-1]}, the last "
+                     "actual month")
+    lines += ["", f"[scenarios.{_toml_key(name)}]"]
+    curve = None
+    if cohorts:
+        where = clean_text(str(cohorts_source)) or "the cohorts"
+        curve = average_curve(cohorts)
         try:
-            check(k, v, PARAMS[k].rule)
+            q = float(active_curve(curve).q)
         except InputError as e:
-            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
-        lines.append(f"{k} = {v!r}".ljust(40) + f"  # {source[k]}")
+            raise XlmodelError(f"{where}: the cohorts' average curve cannot drive the plan: {e}") from None
+    keys = [k for k in FITTED if not (k == "churn" and curve is not None)]  # a curve's churn: its late 1 - q
+    check_fitted(fit, keys)
+    for k in keys:
+        lines.append(f"{k} = {fit.fitted[k]!r}".ljust(40) + f"  # {source[k]}")
+    if curve is not None:
+        how = "weighted by size" if weighted(cohorts) else "unweighted"
+        lines += [(f"# retention: the average curve of {len(cohorts)} cohorts in {Path(where).name}, chained over "
+                   f"the ages, {how}."),
+                  (f"# churn is left out: the users already there (MAU of {last}) decay at the curve's late churn "
+                   f"1 - q = {1 - q:.6g},"),
+                  ("# which understates how fast the recent cohorts still leave (they follow the curve's early "
+                   "months).")]
+        if curve[0] < 1:
+            lines.append(f"# Measured on sign-ups: month 1, {curve[0]:.6g}, is the activation (the share of sign-ups "
+                         "active in their first month).")
+        lines.append("retention = [")
+        for i in range(0, len(curve), 6):
+            lines.append("    " + ", ".join(repr(x) for x in curve[i:i + 6]) + ",")
+        lines.append("]")
     return "\n".join(lines) + "\n"
 
 

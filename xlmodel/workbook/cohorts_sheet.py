@@ -1,4 +1,5 @@
-"""The Cohorts sheet: a retention triangle with cohort churn and cohort LTV per row as native formulas."""
+"""The Cohorts sheet: a retention triangle (with each cohort's size when given), cohort churn and cohort LTV per row,
+and the chained average curve (weighted by size when given), as native formulas."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from . import styles as S
 
 COHORTS_SHEET = "Cohorts"
 FIRST_ROW = 6  # the first cohort's row
-FIRST_COL = 5  # column E: month 1
+FIRST_COL = 5  # column E: month 1 (F when the cohorts have sizes: column B holds them)
 #: at most this many months back for the late retention ratio: the engine's j = min(3, k-1)
 #: (xlmodel.actuals.cohort_churn); a named constant on the sheet, cohort_tail_months
 TAIL_MONTHS = 3
@@ -31,6 +32,12 @@ class CohortsSheet:
     ``j = MIN(cohort_tail_months, k-1)``, ``r_k``, ``q = (r_k / r_(k-j))^(1/j)`` and the discounted shares
     ``SUMPRODUCT(r / (1+d)^t)``; then churn ``= 1 - q`` and
     LTV ``= m * (discounted shares + r_k * q / ((1+d)^k * (1+d-q)))`` (docs/model.md).
+
+    The average row chains the ages (MODEL.md, "The cohorts file's average curve"), with ``w`` each cohort's
+    size (column B, named ``cohort_size``) when every cohort has one, else 1: month 1 is the weighted mean
+    ``SUMPRODUCT(w, r_1) / SUM(w)``, month a is month a-1 times ``SUMPRODUCT(w, r_a) /
+    SUMPRODUCT(w, r_(a-1) * (r_a > 0))``, over the cohorts observed at age a (the same in Excel, LibreOffice
+    and Gnumeric, which does not take ISNUMBER of a range inside SUMPRODUCT).
     """
 
     def cohorts_sheet(self):
@@ -39,17 +46,25 @@ class CohortsSheet:
         k_max = max(len(c.retention) for c in rows)
         n = len(rows) + 1  # the cohorts and their average curve
         cur = self.a.currency
+        sized = all(getattr(c, "size", None) is not None for c in rows)
+        first_col = FIRST_COL + sized  # month 1's column
+        first = get_column_letter(first_col)
+        # the columns left of the triangle: cohort, (size), months observed, churn, LTV
+        months_c, churn_c, ltv_c = (get_column_letter(i + sized) for i in (2, 3, 4))
+        how = "chained, weighted by size" if sized else "chained, unweighted"
         self.title(ws, "Cohorts: retention, churn and LTV",
                    "Share of each signup cohort active in its months 1, 2, ... (blue: data from "
-                   f"{self.cohort_source}). LTV uses the live scenario's revenue per MAU and gross margin.")
-        last_col = get_column_letter(FIRST_COL + k_max - 1)
-        helper_col = {key: get_column_letter(FIRST_COL + k_max + 1 + i) for i, (key, _, _) in enumerate(HELPERS)}
-        heads = ["Cohort", "Months observed", "Cohort churn (monthly)", f"Cohort LTV ({cur} per user)"] + \
+                   f"{self.cohort_source}). LTV uses the live scenario's revenue per MAU and gross margin. "
+                   f"Average: {how}.")
+        last_col = get_column_letter(first_col + k_max - 1)
+        helper_col = {key: get_column_letter(first_col + k_max + 1 + i) for i, (key, _, _) in enumerate(HELPERS)}
+        heads = ["Cohort"] + (["Size (sign-ups)"] if sized else []) + \
+            ["Months observed", "Cohort churn (monthly)", f"Cohort LTV ({cur} per user)"] + \
             [f"M{t}" for t in range(1, k_max + 1)]
         self.header(ws, 4, heads)
         for key, head, _ in HELPERS:
             self.text(ws, f"{helper_col[key]}4", head, S.HEADER_FONT, S.HEADER_FILL)
-        for col in range(1, FIRST_COL + k_max + 1 + len(HELPERS)):  # headers wrap, over numbers on the right
+        for col in range(1, first_col + k_max + 1 + len(HELPERS)):  # headers wrap, over numbers on the right
             c = ws.cell(row=4, column=col)
             if c.value:
                 c.alignment = HEAD_RIGHT if col > 1 else HEAD_LEFT
@@ -57,25 +72,28 @@ class CohortsSheet:
         # month numbers (the t of the discounting), a named constant row
         self.text(ws, "A5", "Month t", S.UNIT_FONT)
         for t in range(1, k_max + 1):
-            c = ws.cell(row=5, column=FIRST_COL + t - 1, value=t)
+            c = ws.cell(row=5, column=first_col + t - 1, value=t)
             self.styled(c, S.FORMULA_FONT, None, "0", align=S.RIGHT)
-        self.define("cohort_month", ws, f"E5:{last_col}5")
+        self.define("cohort_month", ws, f"{first}5:{last_col}5")
         last_row = FIRST_ROW + n - 1
+        top_c, bottom_c = FIRST_ROW, FIRST_ROW + len(rows) - 1  # the cohorts' rows
         for i, c in enumerate(rows + [None]):
             r = FIRST_ROW + i
-            rng = f"E{r}:{last_col}{r}"
+            rng = f"{first}{r}:{last_col}{r}"
             if c is None:
-                self.text(ws, f"A{r}", "average", S.SECTION_FONT)
-                first, last = FIRST_ROW, FIRST_ROW + len(rows) - 1
+                self.text(ws, f"A{r}", "average (weighted)" if sized else "average", S.SECTION_FONT)
                 for t in range(k_max):
-                    col = get_column_letter(FIRST_COL + t)
-                    self.formula(ws, f"{col}{r}", f"=AVERAGE({col}{first}:{col}{last})", "0.0%")
+                    self.formula(ws, f"{get_column_letter(first_col + t)}{r}",
+                                 self._average_formula(first_col + t, r, top_c, bottom_c, sized), "0.0%")
             else:
                 self.text(ws, f"A{r}", c.name)
+                if sized:
+                    self.styled(ws.cell(row=r, column=2, value=c.size), S.INPUT_FONT, S.INPUT_FILL, "#,##0",
+                                align=S.RIGHT)
                 for t, v in enumerate(c.retention):
-                    cell = ws.cell(row=r, column=FIRST_COL + t, value=v)
+                    cell = ws.cell(row=r, column=first_col + t, value=v)
                     self.styled(cell, S.INPUT_FONT, S.INPUT_FILL, "0.0%")
-            k = f"B{r}"
+            k = f"{months_c}{r}"
             j, rk, q, observed = (f"{helper_col[key]}{r}" for key, _, _ in HELPERS)
             d = "monthly_discount_rate"
             self.formula(ws, k, f"=COUNT({rng})", "0", align=S.RIGHT)
@@ -84,29 +102,34 @@ class CohortsSheet:
             self.formula(ws, q, f'=IF({k}<=1,"n/a",({rk}/INDEX({rng},1,{k}-{j}))^(1/{j}))', "0.0000", align=S.RIGHT)
             self.formula(ws, observed, f"=SUMPRODUCT({rng}/(1+{d})^cohort_month)", "0.0000", align=S.RIGHT)
             tail = f"{rk}*{q}/((1+{d})^{k}*(1+{d}-{q}))"
-            self.formula(ws, f"C{r}", f'=IF({k}<=1,"n/a",1-{q})', "0.0%", align=S.RIGHT)
-            self.formula(ws, f"D{r}", f'=IF(OR({k}<=1,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
+            self.formula(ws, f"{churn_c}{r}", f'=IF({k}<=1,"n/a",1-{q})', "0.0%", align=S.RIGHT)
+            self.formula(ws, f"{ltv_c}{r}", f'=IF(OR({k}<=1,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
                                       f'(revenue_per_mau*gross_margin)*({observed}+{tail})))', "#,##0.0000",
                          align=S.RIGHT)
         self.define("cohort_names", ws, f"A{FIRST_ROW}:A{last_row - 1}")
-        self.define("retention_triangle", ws, f"E{FIRST_ROW}:{last_col}{last_row - 1}")
-        self.define("average_retention", ws, f"E{last_row}:{last_col}{last_row}")
-        self.define("cohort_months_by_cohort", ws, f"B{FIRST_ROW}:B{last_row}")
-        self.define("cohort_churn_by_cohort", ws, f"C{FIRST_ROW}:C{last_row}")
-        self.define("cohort_ltv_by_cohort", ws, f"D{FIRST_ROW}:D{last_row}")
+        self.define("retention_triangle", ws, f"{first}{FIRST_ROW}:{last_col}{last_row - 1}")
+        self.define("average_retention", ws, f"{first}{last_row}:{last_col}{last_row}")
+        if sized:
+            self.define("cohort_size", ws, f"B{FIRST_ROW}:B{last_row - 1}")
+        self.define("cohort_months_by_cohort", ws, f"{months_c}{FIRST_ROW}:{months_c}{last_row}")
+        self.define("cohort_churn_by_cohort", ws, f"{churn_c}{FIRST_ROW}:{churn_c}{last_row}")
+        self.define("cohort_ltv_by_cohort", ws, f"{ltv_c}{FIRST_ROW}:{ltv_c}{last_row}")
         for key, _, _ in HELPERS:
             col = helper_col[key]
             self.define(f"cohort_{key}_by_cohort", ws, f"{col}{FIRST_ROW}:{col}{last_row}")
-        for col in ("B", "C", "D") + tuple(helper_col.values()):
+        for col in (months_c, churn_c, ltv_c) + tuple(helper_col.values()):
             self.swept(ws, f"{col}{FIRST_ROW}:{col}{last_row}")
         self.add_check("Cohorts: every retention share is above 0 and at most 1",
                        "AND(COUNTIF(retention_triangle,\">1\")=0,COUNTIF(retention_triangle,\"<=0\")=0)")
+        if sized:
+            self.add_check("Cohorts: every cohort has a size above 0 (its sign-ups weigh it in the average)",
+                           "AND(COUNT(cohort_size)=ROWS(cohort_size),COUNTIF(cohort_size,\"<=0\")=0)")
 
         # observed against assumed: the average curve's late churn beside the live scenario's churn
         top = last_row + 2
         self.section(ws, top, "Observed late churn against the churn the live scenario assumes", 4)
         lines = (("Observed churn (average curve)", "cohort_churn_observed",
-                  f"=C{last_row}", S.FORMULA_FONT),
+                  f"={churn_c}{last_row}", S.FORMULA_FONT),
                  ("Assumed churn (live scenario)", "(links churn)", "=churn", S.LINK_FONT),
                  ("Observed minus assumed", "cohort_churn_gap",
                   f'=IF(ISNUMBER(D{top + 1}),D{top + 1}-D{top + 2},"n/a")', S.FORMULA_FONT))
@@ -130,19 +153,19 @@ class CohortsSheet:
         # a heat map on calculated cells: each cohort's retention as a share of the average curve
         hm = tail_row + 2
         self.section(ws, hm, "Retention as a share of the average curve (heat map: red below the average, green "
-                             "above)", FIRST_COL + k_max - 1)
+                             "above)", first_col + k_max - 1)
         for i, c in enumerate(rows):
             r, src = hm + 1 + i, FIRST_ROW + i
             self.text(ws, f"A{r}", c.name)
             for t in range(k_max):
-                col = get_column_letter(FIRST_COL + t)
+                col = get_column_letter(first_col + t)
                 self.formula(ws, f"{col}{r}", f'=IF(ISNUMBER({col}{src}),{col}{src}/{col}${last_row},"n/a")', "0%",
                              align=S.RIGHT)
         hm_last = hm + len(rows)
-        heat = f"E{hm + 1}:{last_col}{hm_last}"
+        heat = f"{first}{hm + 1}:{last_col}{hm_last}"
         self.define("cohort_retention_vs_average", ws, heat)
         self.swept(ws, heat)
-        ws.conditional_formatting.add(heat, FormulaRule(formula=[f"ISTEXT(E{hm + 1})"],
+        ws.conditional_formatting.add(heat, FormulaRule(formula=[f"ISTEXT({first}{hm + 1})"],
                                                         font=Font(color=GREY), stopIfTrue=True))
         ws.conditional_formatting.add(heat, ColorScaleRule(
             start_type="min", start_color="F8696B", mid_type="num", mid_value=1, mid_color="FFEB84",
@@ -152,11 +175,13 @@ class CohortsSheet:
         c = self.text(ws, f"A{note}", "Cohort churn is 1 - q, q the late monthly retention ratio (r_k / r_(k-j))^(1/j), "
                                       "j = MIN(cohort_tail_months, k-1). LTV = revenue_per_mau x gross_margin x "
                                       "(discounted shares + geometric tail r_k x q / ((1+d)^k x (1+d-q))), d the "
-                                      "monthly discount rate. n/a: one month only, or a curve that does not decay.",
+                                      "monthly discount rate. n/a: one month only, or a curve that does not decay. "
+                                      "The average: month 1 the (size-weighted) mean, then month a-1 times the ratio "
+                                      "of the (weighted) sums of months a and a-1 over the cohorts observed at a.",
                       S.UNIT_FONT)
         c.alignment = S.WRAP
         ws.merge_cells(f"A{note}:{helper_col[HELPERS[-1][0]]}{note}")
-        ws.row_dimensions[note].height = 30
+        ws.row_dimensions[note].height = 44
         ch = LineChart()
         ch.title = "Retention by signup cohort"  # the average: the bold line
         ch.y_axis.title = "share of the cohort active"
@@ -168,21 +193,36 @@ class CohortsSheet:
         for i in range(n):
             r = FIRST_ROW + i
             average = i == len(rows)
-            s = Series(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + k_max - 1, min_row=r),
-                       title=("average" if average else rows[i].name))
+            s = Series(Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=r),
+                       title=(("average (weighted)" if sized else "average") if average else rows[i].name))
             s.smooth = False
             s.graphicalProperties.line.solidFill = AVERAGE if average else GREY
             s.graphicalProperties.line.width = 44450 if average else 12700  # 3.5 pt against 1 pt (EMU)
             ch.series.append(s)
-        ch.set_categories(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + k_max - 1, min_row=5))
+        ch.set_categories(Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=5))
         ws.add_chart(ch, f"A{note + 2}")
-        ws.column_dimensions["A"].width = 14
-        for col, w in (("B", 11), ("C", 14), ("D", 16)):
+        ws.column_dimensions["A"].width = 17 if sized else 14
+        for col, w in ((("B", 12),) if sized else ()) + ((months_c, 11), (churn_c, 14), (ltv_c, 16)):
             ws.column_dimensions[col].width = w
         for t in range(k_max):
-            ws.column_dimensions[get_column_letter(FIRST_COL + t)].width = 8
-        ws.column_dimensions[get_column_letter(FIRST_COL + k_max)].width = 3
+            ws.column_dimensions[get_column_letter(first_col + t)].width = 8
+        ws.column_dimensions[get_column_letter(first_col + k_max)].width = 3
         for col in helper_col.values():
             ws.column_dimensions[col].width = 11
-        ws.freeze_panes = "E6"
+        ws.freeze_panes = f"{first}6"
         self.print_setup(ws, tall_pages=1)  # one page: the triangle, the churn against the assumed, the chart
+
+    @staticmethod
+    def _average_formula(col: int, row: int, top: int, bottom: int, sized: bool) -> str:
+        """The average curve's cell of column ``col``: the chained average over the cohorts' rows ``top..bottom``
+        (weighted by ``cohort_size`` when ``sized``)."""
+        here = get_column_letter(col)
+        cells = f"{here}{top}:{here}{bottom}"
+        if col == FIRST_COL + sized:  # month 1: the (weighted) mean
+            return f"=SUMPRODUCT(cohort_size,{cells})/SUM(cohort_size)" if sized else f"=AVERAGE({cells})"
+        prev = get_column_letter(col - 1)
+        before = f"{prev}{top}:{prev}{bottom}"
+        w = "cohort_size," if sized else ""
+        num = f"SUMPRODUCT({w}{cells})" if sized else f"SUM({cells})"
+        # observed at age a: a share above 0 (every share is, a check says so; an empty cell compares as 0)
+        return f"={prev}{row}*{num}/SUMPRODUCT({w}{before}*({cells}>0))"
