@@ -46,10 +46,13 @@ Examples:
   xlmodel new risk -a examples/llm-assistant-2024.toml -o risk.xlsx
   xlmodel new cohorts --cohorts examples/cohorts-2024.csv -o cohorts.xlsx
   xlmodel new model --actuals examples/actuals-2024.csv -o plan.xlsx
+  xlmodel new model examples/plan-2024.toml --actuals examples/actuals-2024.csv --plan base -o pva.xlsx
 """)
 @click.argument("template", type=_template_choice())
+@click.argument("assumptions_path", required=False, type=click.Path(dir_okay=False), metavar="[ASSUMPTIONS]")
 @click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
-              help="Assumptions file (TOML). Default: the bundled 2024 consumer assistant example.")
+              help="Assumptions file (TOML), or give it after TEMPLATE. Default: the bundled 2024 consumer "
+                   "assistant example.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Workbook to write (.xlsx).")
 @click.option("--months", type=click.IntRange(1, 1200), help="Month columns on the timeline (default: the file's horizon, 60).")
 @click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
@@ -60,11 +63,17 @@ Examples:
               help="Monthly actuals (CSV) for an Actuals sheet and an 'actuals' scenario (model template).")
 @click.option("--window", type=click.IntRange(1, None), default=3, show_default=True,
               help="With --actuals: months at the end that the fitted drivers come from.")
+@click.option("--plan", "plan", help="With --actuals: the scenario that was the plan; each actual month is "
+              "compared with its calendar month ([model] start is month 1). Default: the first scenario.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def new(template, assumptions_file, output, months, formulas, cohorts_file, actuals_file, window, force):
+def new(template, assumptions_path, assumptions_file, output, months, formulas, cohorts_file, actuals_file, window,
+        plan, force):
     """Generate a workbook with live Excel formulas from an assumptions file."""
     from ..workbook import build, save_atomic
 
+    if assumptions_path and assumptions_file:
+        raise Refused("give the assumptions file once: after TEMPLATE or with -a, not both")
+    assumptions_file = assumptions_file or assumptions_path
     out = Path(output)
     if out.suffix.lower() != ".xlsx":
         raise Refused(f"{out}: the output must be an .xlsx file")
@@ -76,18 +85,27 @@ def new(template, assumptions_file, output, months, formulas, cohorts_file, actu
         raise Refused("--cohorts FILE.csv goes with the cohorts template, and the cohorts template needs it")
     if actuals_file and template != "model":
         raise Refused("--actuals goes with the model template (xlmodel new model --actuals FILE.csv)")
+    if plan is not None and not actuals_file:
+        raise Refused("--plan goes with --actuals: the plan is what the actuals are compared with "
+                      "(xlmodel new model --actuals FILE.csv --plan SCENARIO)")
     a = load_assumptions(assumptions_file)
     for s in a.scenarios.values():  # what calc would refuse (an input so extreme it overflows), new refuses too
         summary(s)
     extra = {}
     if cohorts_file:
         extra = dict(cohorts=read_cohorts(cohorts_file), cohort_source=Path(cohorts_file).name)
+    note = None
     if actuals_file:
+        from ..workbook.actuals_sheet import choose_plan, plan_note
+
+        if plan is not None and plan not in a.scenarios:
+            raise Refused(f"--plan: {a.source} has no scenario named {plan!r} (it has {', '.join(a.scenario_names)})")
         table = read_actuals(actuals_file)
         try:
-            extra = dict(actuals=table, fit=fit_actuals(table, window))
+            extra = dict(actuals=table, fit=fit_actuals(table, window), plan=plan)
         except XlmodelError as e:
             raise Refused(f"--window: {e}") from None
+        note = plan_note(table.months, a, choose_plan(a, plan), months or a.horizon)
     wb = build(template, a, months=months, formulas=formulas, **extra)
     try:
         save_atomic(wb, out, force=force)
@@ -95,6 +113,8 @@ def new(template, assumptions_file, output, months, formulas, cohorts_file, actu
         raise Refused(f"{out} exists; pass --force to overwrite it") from None
     n_scen = len(a.scenarios) + (1 if actuals_file else 0)
     click.echo(f"Wrote {out} ({template}, {n_scen} scenario(s), {months or a.horizon} months)")
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 @click.command(epilog="""\b

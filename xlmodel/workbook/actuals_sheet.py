@@ -5,20 +5,29 @@
 fitted cells here; its other inputs are the first scenario's (the fitted
 scenario holds spend and unit costs flat: ``ad_growth`` and ``cost_decline``
 0, as ``xlmodel fit -o`` writes).
+
+Plan vs actual is on the calendar: actual month YYYY-MM is compared with the
+plan's month of the same calendar month (``[model] start`` is month 1). The
+plan is ``--plan SCENARIO`` (default: the first scenario, when the file has a
+``start``); it comes first on Inputs, so the workbook opens on it.
 """
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..actuals import ACTUALS_COLUMNS, FITTED, Fit
-from ..assumptions import TOKEN_KEYS, _complete
-from ..errors import AssumptionsError
+from ..actuals import ACTUALS_COLUMNS, FITTED, Fit, check_fitted
+from ..assumptions import MIGRATION_OPTIONAL, STANDALONE_ONLY, TOKEN_KEYS, _complete
+from ..dates import month_label, parse_month
+from ..errors import AssumptionsError, XlmodelError
 from . import styles as S
 from .migration_sheet import money_ticks
 
@@ -38,23 +47,75 @@ FITTED_SUMS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_u
 _UNITS = {"ad_spend": "currency", "new_users": "users", "paid_new_users": "users", "mau": "users",
           "paying_users": "users", "revenue": "currency", "compute_cost": "currency", "fixed_costs": "currency",
           "cash": "currency"}
+#: the plan vs actual lines: (actual row, the Projection's row, label, +1 if more is better, -1 if less is (a cost))
+PLAN_LINES = (("mau", "mau", "MAU", 1), ("paying_users", "paying_users", "Paying users", 1),
+              ("revenue", "revenue", "Revenue", 1), ("compute_cost", "compute", "Compute bill", -1),
+              ("net_burn", "net_burn", "Net burn", -1), ("cash", "cash", "Cash", 1))
+#: conditional formats of a variance: green better than plan, red worse (Excel's Good and Bad styles)
+BETTER = dict(fill=PatternFill(bgColor="C6EFCE"), font=Font(color="006100"))
+WORSE = dict(fill=PatternFill(bgColor="FFC7CE"), font=Font(color="9C0006"))
 
 
-def with_actuals_scenario(a, fit: Fit):
-    """A copy of ``a`` with the scenario ``actuals``: the fitted drivers over the first scenario's other inputs."""
+def plan_months(months: list[str], start: str | None, n: int) -> list[int | None]:
+    """The plan month (1..n) with the calendar month of each actual month ``"YYYY-MM"``, or None where the plan
+    has none: month t of the plan is ``start + (t-1)`` months; without a ``start`` no month matches."""
+    if start is None:
+        return [None] * len(months)
+    y0, m0 = parse_month(start, "start")
+    out = []
+    for label in months:
+        y, m = parse_month(label)
+        t = (y - y0) * 12 + m - m0 + 1
+        out.append(t if 1 <= t <= n else None)
+    return out
+
+
+def choose_plan(a, plan: str | None = None) -> str:
+    """The scenario the actuals are compared with: ``plan`` (a scenario of ``a``), else the first scenario."""
+    if plan is None:
+        return a.scenario_names[0]
+    if plan not in a.scenarios:
+        raise AssumptionsError(a.source, f"no scenario named {plan!r} to compare the actuals with "
+                               f"(have {', '.join(a.scenario_names)})", key="plan")
+    return plan
+
+
+def plan_note(months: list[str], a, plan: str, n: int) -> str | None:
+    """One line on what plan vs actual compares, when it is not every actual month (None: every one is)."""
+    span = lambda ms: f"{ms[0]} to {ms[-1]}" if len(ms) > 1 else ms[0]  # noqa: E731
+    if a.start is None:
+        return (f"no plan vs actual: {Path(a.source).name} has no [model] start, so no month of plan {plan!r} has "
+                f"a calendar month to match the actuals' ({span(months)}); give [model] start = \"YYYY-MM\" (month 1)")
+    t = plan_months(months, a.start, n)
+    common = [m for m, k in zip(months, t) if k is not None]
+    plan_span = f"plan {plan!r} ({month_label(1, a.start)} to {month_label(n, a.start)})"
+    if not common:
+        return f"no plan vs actual: no month of the actuals ({span(months)}) is a month of {plan_span}"
+    if len(common) < len(months):
+        return (f"plan vs actual: {len(common)} of the {len(months)} actual months ({span(common)}) are months of "
+                f"{plan_span}; the others show n/a")
+    return None
+
+
+def with_actuals_scenario(a, fit: Fit, plan: str | None = None):
+    """A copy of ``a`` with the scenario ``actuals``: the fitted drivers over the first scenario's other inputs;
+    the scenario ``plan``, when given, comes first (the live scenario the workbook opens on)."""
     if any(name.casefold() == SCENARIO for name in a.scenarios):
         raise AssumptionsError(a.source, f"already has a scenario named {SCENARIO!r}; the --actuals workbook adds "
                                "one with that name")
-    missing = [k for k in FITTED if fit.fitted[k] is None]
-    if missing:
-        raise AssumptionsError(fit.source, f"{missing[0]} is n/a over the fitting window (its denominator is 0), "
-                               "so the actuals scenario has no value for it; widen --window or fix the actuals")
+    try:
+        check_fitted(fit)  # what fit -o refuses (an n/a driver, a churn below 0), the workbook refuses too
+    except XlmodelError as e:
+        raise AssumptionsError(fit.source, str(e).removeprefix(f"{fit.source}: ")) from None
     first = a.scenario()
     drop = set(TOKEN_KEYS) | {"cost_per_mau", "organic_users", "organic_growth", "paying_cost_per_mau"}
+    if "monthly_tokens" not in first:  # no migration NPV of its own: the defaults its inputs got were not given
+        drop |= set(STANDALONE_ONLY) | (set() if "migration_month" in first else set(MIGRATION_OPTIONAL))
     raw = {k: v for k, v in first.items() if k not in drop and k != "horizon"}
     raw.update(fit.fitted, ad_growth=0.0, cost_decline=0.0)
     out = copy.copy(a)
-    out.scenarios = dict(a.scenarios)
+    order = ([plan] if plan is not None else []) + [name for name in a.scenarios if name != plan]
+    out.scenarios = {name: a.scenarios[name] for name in order}
     out.scenarios[SCENARIO] = _complete(fit.source, SCENARIO, raw, a.horizon)
     out.mixes = dict(a.mixes)
     out.ranges = dict(a.ranges)
@@ -105,6 +166,7 @@ class ActualsSheet:
                    f"Monthly actuals from {self.actuals_source} (blue: data), each driver of docs/model.md per month, "
                    f"and the drivers fitted over the last fit_window months (scenario '{SCENARIO}' on Inputs).")
         self.header(ws, 4, ["Line item", "Name", "Unit", ""] + list(t.months))
+        self.define("actual_months", ws, f"E4:{last}4")  # the calendar months, matched with the plan's
         for col in range(5, 5 + n):  # the months' headers sit right, over their numbers
             ws.cell(row=4, column=col).alignment = S.RIGHT
         self.text(ws, "A5", "Month number")
@@ -223,51 +285,101 @@ class ActualsSheet:
         self.print_setup(ws, title_rows="4:4", title_cols="A:D")
 
     def _plan_vs_actual(self, ws, top, n, chart_row):
-        """The live scenario's plan, month i, against the i-th actual month; its chart beside the fitted drivers
-        (``chart_row``), on the sheet's first page."""
+        """Each actual month against the month of the plan with the same calendar month (the Projection's month-end
+        dates), while the plan is the live scenario; a chart beside the fitted drivers (``chart_row``), on the
+        sheet's first page. Without a calendar or a month in common: one line saying why, and no variances."""
         last = get_column_letter(4 + n)
-        self.section(ws, top, "Plan vs actual: month i of the live scenario's projection against the i-th actual "
-                              "month (select the scenario that was the plan)", 4 + n)
+        months = self.actuals.months
+        if not any(plan_months(months, self.a.start, self.n_months)):
+            self.section(ws, top, "Plan vs actual", 4 + n)
+            note = plan_note(months, self.a, self.plan, self.n_months)
+            self.text(ws, f"A{top + 1}", "No variances: " + note.removeprefix("no plan vs actual: "))
+            return
+        self.section(ws, top, f"Plan vs actual on the calendar: each actual month against the month of plan "
+                              f"'{self.plan}' that ends on the same day, while it is the live scenario; green: better "
+                              "than plan, red: worse (costs and net burn: lower is better)", 4 + n)
         r = top + 1
+        self.text(ws, f"A{r}", "Plan: the scenario that was the plan for these months")
+        self.text(ws, f"B{r}", "plan_scenario", S.NAME_FONT)
+        self.text(ws, f"C{r}", "scenario", S.UNIT_FONT)
+        self.text(ws, f"D{r}", self.plan, S.INPUT_FONT, S.INPUT_FILL)
+        self.define("plan_scenario", ws, f"D{r}")
+        dv = DataValidation(type="list", formula1="scenario_names", allow_blank=False)
+        dv.error = "Pick one of the scenario names on Inputs (row 7)."
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(f"D{r}")
+        self.formula(ws, f"E{r}", '=IF(EXACT(scenario,plan_scenario),"The plan is live: its rows follow the '
+                                  'Projection","Pick "&plan_scenario&" as the live scenario (Inputs, D4) to compare")')
+        r += 1
+        steps = {}
+        for key, label, unit, fmt, formula in (
+                ("month_end", "Calendar month of the actuals (its last day)", "date", "mmm yy",
+                 lambda col: f'EOMONTH(DATEVALUE({col}$4&"-01"),0)'),
+                ("plan_month", "Month of the plan with the same month end (n/a: not on the plan's timeline)",
+                 "month", "0", lambda col: f'IFERROR(MATCH({col}{steps["month_end"]},month_end_by_month,0),"n/a")'),
+                ("compared", "Compared: the plan is live and has this month", "flag", None,
+                 lambda col: f"AND(EXACT(scenario,plan_scenario),ISNUMBER({col}{steps['plan_month']}))")):
+            name = "plan_compared_by_month" if key == "compared" else f"actual_{key}_by_month"
+            self.text(ws, f"A{r}", label)
+            self.text(ws, f"B{r}", name, S.NAME_FONT)
+            self.text(ws, f"C{r}", unit, S.UNIT_FONT)
+            for j in range(n):
+                col = get_column_letter(5 + j)
+                self.formula(ws, f"{col}{r}", "=" + formula(col), fmt, align=S.RIGHT)
+            self.define(name, ws, f"E{r}:{last}{r}")
+            self.swept(ws, f"E{r}:{last}{r}")
+            steps[key] = r
+            r += 1
         money, users = S.FORMATS["total"], S.FORMATS["users"]
+        on = lambda col: f"{col}{steps['compared']}"  # noqa: E731
         lines = {}
-        for key, label, fmt in (("cash", "Cash", money), ("revenue", "Revenue", money), ("mau", "MAU", users)):
+        for key, plan_key, label, sign in PLAN_LINES:
+            fmt = money if _UNITS.get(key, "currency") == "currency" else users
+            better = "above" if sign > 0 else "below"
             for kind, text in (("plan", f"{label}, plan"), ("actual", f"{label}, actual"),
-                               ("variance", f"{label}, variance (actual - plan)"),
+                               ("variance", f"{label}, variance (actual - plan; better: {better} plan)"),
                                ("variance_pct", f"{label}, variance % of plan")):
                 name = f"{kind}_{key}_by_month"
                 self.text(ws, f"A{r}", text)
                 self.text(ws, f"B{r}", name, S.NAME_FONT)
                 for j in range(n):
                     col = get_column_letter(5 + j)
-                    if kind == "plan":  # the plan's month of this column's month number (row 5): one formula
-                        f = f"INDEX({key}_by_month,1,{col}$5)"
+                    if kind == "plan":  # the Projection's value in the plan month of this column
+                        f = f'IF({on(col)},INDEX({plan_key}_by_month,1,{col}{steps["plan_month"]}),"n/a")'
                     elif kind == "actual":
                         f = f"{col}{self.actual_rows[key]}"
                     elif kind == "variance":
-                        f = f"{col}{lines['actual']}-{col}{lines['plan']}"
+                        f = f'IF({on(col)},{col}{lines["actual"]}-{col}{lines["plan"]},"n/a")'
                     else:
-                        f = f'IF({col}{lines["plan"]}=0,"n/a",{col}{lines["variance"]}/ABS({col}{lines["plan"]}))'
+                        f = (f'IF({on(col)},IF({col}{lines["plan"]}=0,"n/a",{col}{lines["variance"]}/'
+                             f'ABS({col}{lines["plan"]})),"n/a")')
                     self.formula(ws, f"{col}{r}", "=" + f, S.FORMATS["percent"] if kind == "variance_pct" else fmt,
                                  font=S.LINK_FONT if kind in ("plan", "actual") else S.FORMULA_FONT, align=S.RIGHT)
-                if kind != "actual":  # the actual row links the data rows above, which carry the name
+                if kind != "actual":  # the actual row links the rows above, which carry the name
                     self.define(name, ws, f"E{r}:{last}{r}")
+                    self.swept(ws, f"E{r}:{last}{r}")
                 else:
                     self.text(ws, f"B{r}", f"(links actual_{key}_by_month)", S.NAME_FONT)
+                if kind.startswith("variance"):  # favourable green, unfavourable red; n/a stays plain
+                    good, bad = (">", "<") if sign > 0 else ("<", ">")
+                    for op, style in ((good, BETTER), (bad, WORSE)):
+                        ws.conditional_formatting.add(f"E{r}:{last}{r}", FormulaRule(
+                            formula=[f"AND(ISNUMBER(E{r}),E{r}{op}0)"], **style))
                 lines[kind] = r
                 r += 1
-            if key == "cash":
-                cash_rows = (lines["plan"], lines["actual"])
+            if key == "mau":
+                chart_rows = (lines["plan"], lines["actual"])
         ch = LineChart()
-        ch.title = "Cash: actual vs plan"
-        scale, ticks = money_ticks(float(np.abs(self.actuals.columns["cash"]).max()))
-        ch.y_axis.title = self.a.currency + scale
+        ch.title = "MAU: actual vs plan"
+        scale, ticks = money_ticks(float(np.abs(self.actuals.columns["mau"]).max()))
+        ch.y_axis.title = "users" + scale
         ch.y_axis.number_format = ticks
         ch.x_axis.title = "month"
         ch.height, ch.width = 6.5, 11.5
         ch.x_axis.delete = False
         ch.y_axis.delete = False
-        for rr, title in zip(cash_rows, ("plan (live scenario)", "actual")):
+        for rr, title in zip(chart_rows, (f"plan ({self.plan})", "actual")):
             s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=rr), title=title)
             s.smooth = False
             ch.series.append(s)
