@@ -44,6 +44,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     _ABSOLUTE,
     _CONTROL,
     CONSTANTS,
+    CURVE_TEMPLATES,
     MIGRATION_INPUTS,
     MIX_FIRST_ROW,
     MIX_PRICES,
@@ -59,6 +60,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     TOKEN_INPUTS,
     UDF_OUTPUTS,
     UE_INPUTS,
+    WATERFALL_MAX_MONTHS,
     WB_PARAMS,
     Template,
     clean_text,
@@ -66,7 +68,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     rule_sentence,
 )
 from .migration_sheet import MigrationSheet
-from .actuals_sheet import ActualsSheet, with_actuals_scenario
+from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
 from .cohorts_sheet import CohortsSheet
 from .excel_sheet import ExcelSheets
 from .annual_sheet import AnnualSheet
@@ -75,6 +77,7 @@ from .plan_migration_sheet import PlanMigrationSheet
 from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
 from .unit_economics_sheet import UnitEconomicsSheet
+from .waterfall_sheet import WaterfallSheet
 
 # ------------------------------------------------------------------ builder
 
@@ -104,14 +107,19 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, AnnualSheet, MigrationSheet,
+class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, AnnualSheet,
+              MigrationSheet,
               PlanMigrationSheet,
               RiskSheet, CohortsSheet, ActualsSheet, ChecksSheet, CoverSheet, ScenariosSheet,
               SensitivitySheet, ExcelSheets):
-    """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module)."""
+    """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module).
+
+    WaterfallSheet comes first: its ``output_row`` makes the Unit economics' LTV follow a live retention curve.
+    """
 
     def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
-                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None):
+                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None,
+                 plan=None):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
@@ -120,10 +128,11 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         if template.key == "cohorts" and not cohorts:
             raise AssumptionsError(a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)")
         curved = [n for n, s in a.scenarios.items() if s.get("retention") is not None]
-        if curved:  # the waterfall of cohorts is not in the workbooks yet: refuse rather than ignore the curve
-            raise AssumptionsError(a.source, "workbooks do not carry retention curves yet: use xlmodel calc or "
-                                   "simulate for a plan driven by a curve, or give churn instead", curved[0],
-                                   "retention")
+        if curved and template.key not in CURVE_TEMPLATES:  # refuse rather than ignore the curve
+            raise AssumptionsError(a.source, f"the {template.key} template does not carry retention curves: the "
+                                   "model template does (xlmodel new model: the curve on Inputs, a Waterfall sheet "
+                                   "of its cohorts); or use xlmodel calc or simulate, or give churn instead",
+                                   curved[0], "retention")
         self.cohort_rows = cohorts
         self.cohort_source = cohort_source
         self.actuals, self.fit = actuals, fit
@@ -131,10 +140,25 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
             if template.key != "model":
                 raise AssumptionsError(a.source, "actuals go with the model template")
             self.actuals_source = Path(actuals.source).name
-            a = with_actuals_scenario(a, fit)
+            self.plan = choose_plan(a, plan)  # the scenario plan vs actual compares with (it comes first)
+            a = with_actuals_scenario(a, fit, self.plan)
         self.a = a
         self.t = template
         self.n_months = int(months or a.horizon)
+        #: the longest retention curve of any scenario (its rows on Inputs); 0: no curve, no Waterfall sheet
+        self.curve_months_max = max((len(a.scenarios[n]["retention"]) for n in curved), default=0)
+        if curved:
+            k = self.curve_months_max
+            if self.n_months > WATERFALL_MAX_MONTHS:
+                raise AssumptionsError(a.source, f"a workbook with a retention curve covers up to "
+                                       f"{WATERFALL_MAX_MONTHS} months (its Waterfall sheet is months x months "
+                                       f"formulas), got {self.n_months}: give --months {WATERFALL_MAX_MONTHS} or "
+                                       "fewer", curved[0], "retention")
+            if self.n_months < k:
+                longest = next(n for n in curved if len(a.scenarios[n]["retention"]) == k)
+                raise AssumptionsError(a.source, f"a retention curve of {k} months needs a workbook of at least {k} "
+                                       f"months (its LTV and payback read the curve along the month columns): "
+                                       f"give --months {k} or more", longest, "retention")
         self.udf = formulas == "udf"
         self.lite = lite  # the Lite bundle's files for a udf workbook (default: generated now)
         self.generated = generated or datetime.date.today()  # the Cover's generation date
@@ -314,6 +338,9 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
 
     def scenario_value(self, s: dict, key: str):
         """The value of ``key`` in a scenario column; None leaves the cell empty (not given)."""
+        if key.startswith("retention["):  # month a of the scenario's curve; empty past it, or without a curve
+            a, curve = int(key[len("retention["):-1]), s.get("retention") or ()
+            return float(curve[a - 1]) if a <= len(curve) else None
         if key in OPTIONAL_INPUTS:
             return s.get(key)
         if key not in s and key in WB_PARAMS and WB_PARAMS[key].default is not None and key != "other_cost_per_mau":
@@ -357,8 +384,12 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
         if self.t.has("ue", self.a) or self.t.has("ue_cost", self.a):
             self.unit_economics_sheet(full=self.t.has("ue", self.a))
         if self.t.has("projection", self.a):
+            if self.curve_months_max:
+                self.waterfall_layout()
             self.projection_sheet()
             self.annual_sheet()
+            if self.curve_months_max:
+                self.waterfall_sheet()
         if self.actuals is not None:
             self.actuals_sheet()
         if self.t.has("migration", self.a):
@@ -387,12 +418,13 @@ class Builder(InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, A
 
 
 def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native", cohorts=None,
-          cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None) -> Workbook:
+          cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None, plan=None) -> Workbook:
     """Build a template's workbook for the assumptions ``a``.
 
     ``cohorts``: the retention triangle of the cohorts template; ``actuals``
     and ``fit``: monthly actuals and their fit, for the model template's
-    Actuals sheet and ``actuals`` scenario; ``lite``: the files of
+    Actuals sheet and ``actuals`` scenario (``plan``: the scenario the actuals
+    are compared with, default the first); ``lite``: the files of
     :func:`xlmodel.lite.lite_files` for a udf workbook's Excel functions sheet
     (default: generated with today's prices); ``generated``: the date the Cover
     gives (default: today).
@@ -400,4 +432,4 @@ def build(template: str, a: Assumptions, months: int | None = None, formulas: st
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
     return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite,
-                   generated).build()
+                   generated, plan).build()

@@ -22,6 +22,7 @@ import numpy as np
 from ..params import CHANGE_DRIVERS
 from .expected import cohorts_expected, expected_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
+from .waterfall_sheet import CURVE_OUTPUTS
 
 
 def _constants(wb) -> dict:
@@ -74,6 +75,13 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
     for key in builder.input_rows:
         v = builder.scenario_value(s, key)
         values[key] = NOT_GIVEN if v is None and key in OPTIONAL_INPUTS else v
+    if "retention" in wb.defined_names:  # the live curve cells: the scenario's shares, empty past them
+        curve = [float(x) for x in s.get("retention") or ()]
+        values["retention"] = curve + [""] * (builder.curve_months_max - len(curve))
+        if curve and curve[0] < 1 and "activation" in values:  # a curve measured on sign-ups: r_1 is the activation
+            values["activation"] = curve[0]
+    if "curve_months" in wb.defined_names:
+        values["curve_months"] = 0.0  # tells expected_values the workbook has the Waterfall sheet
     if "blended_cac" in wb.defined_names:
         values["blended_cac"] = 0.0  # tells expected_values the workbook has the unit economics
     if "migration_npv_grid" in wb.defined_names:
@@ -110,7 +118,7 @@ def engine_values(builder) -> dict:
     name, s = builder.scenarios[0]
     values, exp = scenario_expected(builder, 0)
     out = {k: v for k, v in values.items() if k in builder.input_rows or k.startswith("change_")
-           or k == "funding_rounds_by_month"}
+           or k in ("funding_rounds_by_month", "retention")}
     def one(x):  # a flag stays TRUE/FALSE, a number a float; None (n/a) stays None
         return _excel(x if x is None or isinstance(x, (bool, np.bool_, str)) else float(x))
 
@@ -238,7 +246,8 @@ def cell_values(wb, values: dict) -> dict:
 
 
 #: plan answers a workbook shows as the text n/a where the engine leaves them undefined
-_NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month")
+_NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month") + tuple(
+    name for name, *_ in CURVE_OUTPUTS)  # the live curve's numbers: n/a while the live scenario has no curve
 _LITERAL = re.compile(r'^="([^"]*)"$')
 _PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
 _NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")

@@ -8,18 +8,22 @@ a workbook is saved with (:mod:`xlmodel.workbook.cached`) and the comparison
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 
 import numpy as np
 
 from .. import engine
 from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, cohort_churn, cohort_ltv, fit_actuals
+from ..dates import parse_month
 from ..errors import XlmodelError
 from ..prices import blend
+from ..retention import average_curve
 from ..simulate import simulate
 from .actuals_sheet import FITTED_SUMS
 from .cohorts_sheet import TAIL_MONTHS
-from .expected_plan import plan_expected
+from .expected_plan import live_curve, plan_expected, waterfall_expected
 from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
 from .migration_sheet import grid_axes
 from .risk_sheet import STILL, risk_values, simulation_inputs
@@ -63,6 +67,7 @@ def expected_values(values: dict) -> tuple[dict, dict]:
             cac=s["cac"], paid_share=s["paid_share"], churn=s["churn"], conversion=s["conversion"], arppu=s["arppu"],
             cost_per_mau=exp["cost_per_mau"], annual_discount_rate=s["annual_discount_rate"], ad_spend=s["ad_spend"],
             organic_users=s.get("organic_users"), paying_cost_per_mau=s.get("paying_cost_per_mau"),
+            retention=live_curve(values),
             **{k: s[k] for k in ("activation", "vat", "store_fee", "cac_elasticity", "cac_spend") if s.get(k) is not None}))
         exp.update(ue)
         exp["arppu_net"] = s["arppu"] / (1 + s.get("vat", 0.0)) * (1 - s.get("store_fee", 0.0))
@@ -84,6 +89,8 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         exp.update(plan_exp)
         scale.update(plan_scale)
         exp["horizon"] = float(len(values["month_by_month"]))
+        if "curve_months" in values:  # the Waterfall sheet of a retention curve's cohorts
+            exp.update(waterfall_expected(values, exp))
     if "mix_shares" in values:
         n_models = len(values["mix_models"])
         shares = np.asarray(values["mix_shares"], dtype=float).reshape(n_models, -1)
@@ -158,6 +165,9 @@ def risk_expected(values: dict) -> dict:
     rows = len(values["simulated_input_names"]) if isinstance(values["simulated_input_names"], list) else 1
     for name in ("risk_still_on_inputs",) + tuple(f"risk_same_{k}" for k, _, _ in STILL):
         out[name] = [True] * rows
+    # the scenario simulated is the first on Inputs: the table above compares with its column
+    names = values["scenario_names"]
+    out["simulation_scenario"] = names[0] if isinstance(names, list) else names
     return out
 
 
@@ -183,22 +193,51 @@ def actuals_expected(values: dict, exp: dict) -> dict:
     for k, (num, den) in FITTED_SUMS.items():
         out[f"fitted_{k}_numerator"] = float(rows[num][window].sum())
         out[f"fitted_{k}_denominator"] = float(rows[den][window].sum())
-    for key in ("cash", "revenue", "mau"):
-        plan = np.asarray(exp[f"{key}_by_month"], dtype=float)[:n]
-        actual = cols[key]
+    if "plan_compared_by_month" in values:
+        out.update(_plan_vs_actual(values, exp, cols))
+    return out
+
+
+def _plan_vs_actual(values: dict, exp: dict, cols: dict) -> dict:
+    """Plan vs actual on the calendar: actual month YYYY-MM against the live projection's month with the same
+    calendar month (month 1 is the workbook's plan_start), compared only while the plan scenario is live."""
+    labels = values["actual_months"] if isinstance(values["actual_months"], list) else [values["actual_months"]]
+    first = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(values["plan_start"]))
+    horizon = len(exp["cash_by_month"])
+    live = values["scenario"] == values["plan_scenario"]
+    out: dict = {"actual_month_end_by_month": [], "actual_plan_month_by_month": [], "plan_compared_by_month": []}
+    for label in labels:
+        year, month = parse_month(str(label), "actual month")
+        days = calendar.monthrange(year, month)[1]
+        out["actual_month_end_by_month"].append(float((datetime.date(year, month, days)
+                                                       - datetime.date(1899, 12, 30)).days))
+        t = (year - first.year) * 12 + month - first.month + 1
+        out["actual_plan_month_by_month"].append(float(t) if 1 <= t <= horizon else None)
+        out["plan_compared_by_month"].append(live and 1 <= t <= horizon)
+    actual = dict(cols, net_burn=cols["ad_spend"] + cols["compute_cost"] + cols["fixed_costs"] - cols["revenue"])
+    for key, plan_key in (("mau", "mau"), ("paying_users", "paying_users"), ("revenue", "revenue"),
+                          ("compute_cost", "compute"), ("net_burn", "net_burn"), ("cash", "cash")):
+        line = np.asarray(exp[f"{plan_key}_by_month"], dtype=float)
+        plan = [float(line[int(t) - 1]) if on else None
+                for t, on in zip(out["actual_plan_month_by_month"], out["plan_compared_by_month"])]
+        var = [None if p is None else float(a) - p for a, p in zip(actual[key], plan)]
         out[f"plan_{key}_by_month"] = plan
-        out[f"variance_{key}_by_month"] = actual - plan
-        out[f"variance_pct_{key}_by_month"] = [None if p == 0 else (a - p) / abs(p) for a, p in zip(actual, plan)]
+        out[f"variance_{key}_by_month"] = var
+        out[f"variance_pct_{key}_by_month"] = [None if p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)]
     return out
 
 
 def cohorts_expected(values: dict) -> dict:
-    """Cohort churn and LTV of each row of the workbook's triangle (and of the average curve), by the engine."""
+    """Cohort churn and LTV of each row of the workbook's triangle and of its average curve (chained over the
+    ages, weighted by ``cohort_size`` when the sheet has sizes), by the engine."""
     names = values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
     flat = values["retention_triangle"]
     k = len(flat) // len(names)
     curves = [[x for x in flat[i * k:(i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))]
-    avg = [float(np.mean([c[t] for c in curves if len(c) > t])) for t in range(k)]
+    # the chained average (MODEL.md), weighted by the sheet's sizes when it has them
+    sizes = values.get("cohort_size")
+    sizes = None if sizes is None else _row(sizes)
+    avg = [float(x) for x in average_curve(curves, sizes)]
     arpu, gm, rate = values.get("revenue_per_mau"), values.get("gross_margin"), values.get("annual_discount_rate")
     d = engine.monthly_rate(rate) if isinstance(rate, (int, float)) else 0.0
     months, churn, ltv = [], [], []

@@ -20,8 +20,9 @@ from ..dates import annual_summary, excel_serial, fiscal_year_numbers, month_end
 from ..params import CHANGE_DRIVERS
 from ..plan import plan
 from ..projection import Months, projection_inputs
+from ..retention import _observed_and_tail, active_curve, cohort_waterfall
 
-__all__ = ["plan_expected", "decisions_from"]
+__all__ = ["plan_expected", "decisions_from", "live_curve", "waterfall_expected"]
 
 #: the scenario inputs the projection and the plan take (when the workbook has them)
 PLAN_INPUTS = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "fixed_costs", "paid_share",
@@ -53,6 +54,9 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
     changes, funding = decisions_from(values, n)
     kw = {k: s[k] for k in PLAN_INPUTS if s.get(k) is not None}
     kw.update(cost_per_mau=cost_per_mau, horizon=n, changes=changes, funding=funding)
+    curve = live_curve(values)
+    if curve is not None:
+        kw["retention"] = curve
     if kw.get("migration_month") is None:
         for k in ("routed_share", "large_price", "small_price", "migration_cost", "revenue_loss"):
             kw.pop(k, None)
@@ -250,4 +254,78 @@ def _calendar(values: dict, n: int) -> dict:
         out["month_end_by_month"] = np.asarray([excel_serial(month_end(t, start)) for t in range(1, n + 1)])
     if "fiscal_year_by_month" in values:
         out["fiscal_year_by_month"] = np.asarray(fiscal_year_numbers(n, start, fys), dtype=float)
+    return out
+
+
+def live_curve(values: dict) -> list | None:
+    """The live scenario's retention curve from the workbook's ``retention`` cells, as the engine reads it with the
+    live ``activation`` cell: ``R = r / r_1`` when ``r_1 < 1`` (that cell then shows ``r_1``, the activation);
+    None without a curve (or without the cells)."""
+    cells = values.get("retention")
+    if not isinstance(cells, list):
+        return None
+    r = [float(x) for x in cells if isinstance(x, (int, float)) and not isinstance(x, bool)]
+    if not r:
+        return None
+    return [x / r[0] for x in r] if r[0] < 1 else r
+
+
+def waterfall_expected(values: dict, exp: dict) -> dict:
+    """The Waterfall sheet: each cohort's users by the engine (:func:`xlmodel.retention.cohort_waterfall`), the
+    rows that sum them, the live curve's late ratio, LTV and payback steps (twins of :mod:`xlmodel.retention`).
+
+    ``exp``: the unit economics and the Projection's lines already expected (the engine's, with the curve)."""
+    n = len(values["month_by_month"])
+    t = np.arange(1, n + 1, dtype=float)
+    new, act_path = np.asarray(exp["new_users_by_month"], float), np.asarray(exp["activation_path_by_month"], float)
+    activated = act_path * new  # the engine's activation_t * new_t
+    keep = 1 - np.asarray(exp["churn_path_by_month"], dtype=float)
+    existing = np.cumprod(np.concatenate([[float(values["mau"])], keep]))[1:]  # mau_0 x (1 - churn_1) x ...
+    d = float(exp["monthly_discount_rate"])
+    m, target = exp.get("contribution_per_mau"), exp.get("cac_per_active")
+    out = {"age_by_month": t, "activated_users_by_month": activated, "existing_users_by_month": existing}
+    curve = live_curve(values)
+    upper = np.arange(n)[None, :] < np.arange(n)[:, None]  # months before a cohort's sign-up: empty cells
+    if curve is None:
+        zeros = np.zeros(n)
+        out.update(retention_at_age_by_month=zeros, discounted_retention_by_month=zeros,
+                   cumulative_contribution_by_month=zeros, curve_paid_back_by_month=[False] * n,
+                   cohort_users_by_month=zeros, curve_mau_by_month=existing, curve_months=0.0, has_curve=False,
+                   cohort_waterfall=np.where(upper, np.nan, 0.0).ravel(), cohort_payback_month=None)
+        out.update({name: None for name in ("curve_first", "curve_last", "curve_late_months", "curve_late_ratio",
+                                            "curve_observed", "curve_tail", "curve_ltv", "curve_payback_sum",
+                                            "curve_payback_step", "curve_payback_y", "curve_payback_guess",
+                                            "curve_payback_past")})
+        return out
+    c = active_curve(curve)
+    k = c.k
+    share = c.at(t.astype(int))
+    cum = np.cumsum(m * share)  # the running sum prev + m R(a), as the row adds it
+    first = [x for x in values["retention"] if isinstance(x, (int, float)) and not isinstance(x, bool)][0]
+    observed, tail = _observed_and_tail(c.r, c.q, np.asarray(d))
+    mau = np.asarray(exp["mau_by_month"], dtype=float)
+    grid = cohort_waterfall(activated, curve)
+    out.update(retention_at_age_by_month=share, discounted_retention_by_month=share / (1 + d) ** t,
+               cumulative_contribution_by_month=cum,
+               curve_paid_back_by_month=[bool(target is not None and a <= k and x >= target) for a, x in zip(t, cum)],
+               cohort_users_by_month=mau - existing, curve_mau_by_month=mau, curve_months=float(k), has_curve=True,
+               cohort_waterfall=np.where(upper, np.nan, grid).ravel(), curve_first=float(first),
+               curve_last=float(c.r[-1]), curve_late_months=float(min(3, k - 1)), curve_late_ratio=float(c.q),
+               curve_observed=float(observed), curve_tail=float(tail), curve_ltv=exp.get("ltv"))
+    # the payback past the curve's months: S(k) + m R(k) q (1 - q^n) / (1 - q) >= the CAC, solved for n
+    q = float(c.q)
+    s_k = float(cum[k - 1])
+    step = m * float(c.r[-1]) * q if m is not None and m > 0 else None
+    y = 1 - (target - s_k) * (1 - q) / step if step is not None and target is not None else None
+    guess = max(-math.floor(-math.log(y) / math.log(q)), 1) if y is not None and y > 0 else None
+    past = None
+    if guess is not None:
+        def total(x):
+            return s_k + step * (1 - q ** x) / (1 - q)
+
+        past = guess - 1 if guess > 1 and total(guess - 1) >= target else (guess + 1 if total(guess) < target
+                                                                             else guess)
+    out.update(curve_payback_sum=s_k, curve_payback_step=step, curve_payback_y=y,
+               curve_payback_guess=None if guess is None else float(guess),
+               curve_payback_past=None if past is None else float(past))
     return out

@@ -10,6 +10,7 @@ from ..prices import price
 from . import styles as S
 from .layout import (
     CONSTANTS,
+    CURVE_CONSTANTS,
     MIX_FIRST_ROW,
     MIX_PRICES,
     MIX_SHEET,
@@ -103,12 +104,18 @@ class InputsSheets:
             for key in keys:
                 p = WB_PARAMS[key]
                 fmt = _fmt_for(p)
-                self.text(ws, f"A{row}", p.doc[:1].upper() + p.doc[1:], S.LABEL_FONT)
+                label = p.doc[:1].upper() + p.doc[1:]
+                if key == "activation" and self.curve_months_max:
+                    label += " (live: a retention curve's month 1 when that is below 1)"
+                self.text(ws, f"A{row}", label, S.LABEL_FONT)
                 self.text(ws, f"B{row}", key, S.NAME_FONT)
                 self.text(ws, f"C{row}", self.unit(p.unit), S.UNIT_FONT)
                 live = f"INDEX({fl}{row}:{ll}{row},1,scenario_index)"  # the 3-argument form: every program
                 if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
                     live = f'IF({live}="","{NOT_GIVEN}",{live})'
+                if key == "activation" and self.curve_months_max:  # a curve measured on sign-ups holds it: r_1
+                    first_share = "INDEX(retention,1,1)"
+                    live = f"IF(AND(ISNUMBER({first_share}),{first_share}<1),{first_share},{live})"
                 self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)
                 self.define(key, ws, f"D{row}")
                 self.swept(ws, f"D{row}")
@@ -144,12 +151,14 @@ class InputsSheets:
                                [f"IF(ISBLANK({ref(c)}),TRUE(),{rule_expr(key, ref(c))})" if key in OPTIONAL_INPUTS
                                 else rule_expr(key, ref(c)) for c in cells])
                 row += 1
+        if self.curve_months_max:
+            row = self.curve_rows(ws, row, first, last)
         if self.t.has("risk", self.a):
             self.range_columns(ws, last)
         self._sources(ws, (last + 6) if self.t.has("risk", self.a) else (last + 2))
         self.section(ws, row, "Constants", width)
         row += 1
-        constants = list(CONSTANTS)
+        constants = list(CONSTANTS) + (list(CURVE_CONSTANTS) if self.curve_months_max else [])
         if self.a.start and self.t.has("projection", self.a):  # the calendar ([model] start, fiscal_year_start)
             constants += [("plan_start", parse_date(self.a.start), "date", "the calendar month of month 1 (its first "
                            "day); the month headers and fiscal years follow it"),
@@ -187,6 +196,74 @@ class InputsSheets:
             ws.column_dimensions[get_column_letter(col)].width = 18
         ws.freeze_panes = "E8"
         self.print_setup(ws, title_rows="7:7")
+
+    def curve_rows(self, ws, row: int, first: int, last: int) -> int:
+        """The retention curves: one row per curve month, one column per scenario (empty: the scenario has no
+        curve and its MAU follows churn), the live curve in column D (named ``retention``); returns the next row.
+
+        A curve whose month 1 is below 1 was measured on sign-ups: its month 1 is the activation (the live
+        ``activation`` cell shows it) and the Waterfall sheet divides the curve by it (MODEL.md).
+        """
+        n, k = len(self.scenarios), self.curve_months_max
+        fl, ll = get_column_letter(first), get_column_letter(last)
+        self.section(ws, row, "Retention curve (share of a cohort active in its months 1..k; empty: the scenario "
+                              "uses churn)", last)
+        row += 1
+        top = row
+        fmt = S.FORMATS["percent"]
+        for a in range(1, k + 1):
+            r = top + a - 1
+            self.text(ws, f"A{r}", f"Retention in a cohort's month {a} (share of its activated users; of its "
+                                   "sign-ups when month 1 is below 1)" if a == 1 else
+                      f"Retention in a cohort's month {a}", S.LABEL_FONT)
+            self.text(ws, f"B{r}", f"retention[{a}]", S.NAME_FONT)
+            self.text(ws, f"C{r}", "fraction of the cohort", S.UNIT_FONT)
+            pick = f"INDEX({fl}{r}:{ll}{r},1,scenario_index)"  # the 3-argument form, like every input
+            self.formula(ws, f"D{r}", f'=IF({pick}="","",{pick})', fmt, align=S.RIGHT)
+            self.swept(ws, f"D{r}")
+            self.input_rows[f"retention[{a}]"] = r
+            for i, (_, s) in enumerate(self.scenarios):
+                c = ws.cell(row=r, column=first + i)
+                value = self.scenario_value(s, f"retention[{a}]")
+                c.value = None if value is None else float(value)
+                self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
+            dv = DataValidation(type="custom", formula1=f"OR(ISBLANK({fl}{r}),AND(ISNUMBER({fl}{r}),{fl}{r}>0,"
+                                                        f"{fl}{r}<=1))", allow_blank=True)
+            dv.promptTitle = f"retention, month {a}"
+            dv.prompt = ("Share of a cohort active in this month of its life, above 0 and at most 1; leave the "
+                         "column empty for a scenario without a curve.")
+            dv.showInputMessage = True
+            dv.errorTitle = "Out of range"
+            dv.error = "A retention share is above 0 and at most 1 (or empty)."
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(f"{fl}{r}:{ll}{r}")
+        bottom = top + k - 1
+        self.define("retention", ws, f"D{top}:D{bottom}")
+        sheet = quote_sheetname(ws.title)
+        cols = [get_column_letter(first + i) for i in range(n)]
+        spans = [f"{sheet}!{c}{top}:{c}{bottom}" for c in cols]
+
+        def shares_ok(c):  # each cell empty or a share in (0, 1], and no empty month before a given one
+            cells = [f"{sheet}!{c}{top + a}" for a in range(k)]
+            rules = [f"IF(ISBLANK({x}),TRUE(),AND(ISNUMBER({x}),{x}>0,{x}<=1))" for x in cells]
+            gaps = [f"OR(ISBLANK({x}),NOT(ISBLANK({prev})))" for prev, x in zip(cells, cells[1:])]
+            return "AND(" + ",".join(rules + gaps) + ")"
+
+        self.add_check("Retention curve, every scenario: empty, or months 1..k with k >= 2 and no empty month "
+                       "between, each share above 0 and at most 1", None,
+                       [f"AND(OR(COUNTA({span})=0,COUNT({span})>=2),{shares_ok(c)})" for span, c in zip(spans, cols)])
+        self.add_check("Retention curve, every scenario: it decays past its last month (late ratio q below 1: "
+                       "R(k) < R(k-j), j = MIN(late_ratio_months, k-1))", None,
+                       [f"IFERROR(IF(COUNT({span})<2,TRUE(),INDEX({span},COUNT({span}),1)<INDEX({span},COUNT({span})"
+                        f"-MIN(late_ratio_months,COUNT({span})-1),1)),FALSE())" for span in spans])
+        if "activation" in self.input_rows:
+            act = self.input_rows["activation"]
+            self.add_check("A curve measured on sign-ups (month 1 below 1) is the activation: activation is 1 in "
+                           "that scenario (not given twice)", None,
+                           [f"IFERROR(OR(COUNT({span})=0,INDEX({span},1,1)>=1,{sheet}!{c}{act}>=1),FALSE())"
+                            for span, c in zip(spans, cols)])
+        return bottom + 1
 
     def mix_sheet(self):
         """Model mix: USD prices per model (values from genai-prices), shares per scenario, blended prices."""

@@ -78,6 +78,16 @@ PROJECTION_ROWS = ("ad_spend", "cac", "paid_new_users", "organic_new_users", "ne
                    "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "interest",
                    "funding", "cash")
 
+#: the sheet of a retention curve's cohorts (the model template, when a scenario has a curve)
+WATERFALL_SHEET = "Waterfall"
+#: the templates whose workbooks carry a retention curve (Inputs rows and the Waterfall sheet)
+CURVE_TEMPLATES = ("model",)
+#: the longest timeline a waterfall covers: its grid is months x months formulas
+WATERFALL_MAX_MONTHS = 240
+#: months back from a curve's last month to its late ratio q: j = MIN(late_ratio_months, k - 1) (MODEL.md)
+CURVE_CONSTANTS = [("late_ratio_months", 3, "months", "months back from a retention curve's last month k to its "
+                    "late ratio q = (R(k) / R(k-j))^(1/j), j = MIN(late_ratio_months, k-1)")]
+
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
 

@@ -207,7 +207,7 @@ class ProjectionSheet:
     def version_2_plan(self) -> bool:
         """True when no scenario uses a version-3 input, change or round (LLM_RUNWAY then computes the plan)."""
         for _, s in self.scenarios:
-            if s.get("changes") or s.get("funding") or s.get("cac_spend") is not None:
+            if s.get("changes") or s.get("funding") or s.get("cac_spend") is not None or s.get("retention"):
                 return False
             if any(s.get(k, d) != d for k, d in V3_DEFAULTS.items()):
                 return False
@@ -312,6 +312,10 @@ def projection_rows(b) -> list:
                              f"IF({c('month')}=1,{base},{p(scale or driver + '_path')}{grow}))")
 
     mig_on = (lambda c: f"AND(ISNUMBER(migration_month),{c('month')}>=migration_month)") if mig else None
+
+    def mau(c, p):  # last month's users at this month's churn plus the activated sign-ups; with a live retention
+        churned = f"{p('mau')}*(1-{c('churn_path')})+{c('activation_path')}*{c('new_users')}"  # curve: the cohorts
+        return f"IF(has_curve,{c('curve_mau')},{churned})" if getattr(b, "curve_months_max", 0) else churned
     rows = [
         ("month", "Month", "month", S.FORMATS["month"], 0, lambda c, p: f"{p('month')}+1"),
         ("fiscal_year", "Fiscal year" if b.a.start else "Year (12-month blocks from month 1)", "year", "0", None,
@@ -339,8 +343,8 @@ def projection_rows(b) -> list:
         ("activation_path", "Activation (its path)", "fraction of sign-ups", S.FORMATS["percent"], None,
          path("activation", "activation")),
         ("churn_path", "Churn (its path)", "monthly fraction", S.FORMATS["percent"], None, path("churn", "churn")),
-        ("mau", "Monthly active users (MAU)", "users", users, "mau",
-         lambda c, p: f"{p('mau')}*(1-{c('churn_path')})+{c('activation_path')}*{c('new_users')}"),
+        ("mau", "Monthly active users (MAU; with a live retention curve, the Waterfall's cohorts and month 0's users)"
+         if getattr(b, "curve_months_max", 0) else "Monthly active users (MAU)", "users", users, "mau", mau),
         ("conversion_path", "Conversion (its path)", "fraction of MAU", S.FORMATS["percent"], None,
          path("conversion", "conversion")),
         ("paying_users", "Paying users", "users", users, None, lambda c, p: f"{c('mau')}*{c('conversion_path')}"),
