@@ -537,3 +537,16 @@ def test_only_ascii_digits_make_a_month(run, tmp_path, month):
     (tmp_path / "c.csv").write_text(f"{month},1,0.9\n")
     one_error_line(run("cohorts", "c.csv", "--arpu", 1, "--gross-margin", 0.5, cwd=tmp_path),
                    f"c.csv: row 1: cohort: the cohort must be a month YYYY-MM, got {month!r}")
+
+
+def test_new_model_with_actuals_refuses_what_fit_refuses(run, tmp_path):
+    """MAU growing faster than the new users gives a churn below 0: fit -o and new model --actuals both refuse
+    it with the same line, and neither writes a file (issue 19, section 5)."""
+    csv_file(tmp_path, ["2024-01,1000,100,80,1000,10,100,50,500,100000",
+                        "2024-02,1000,100,80,2000,20,200,100,500,99000",
+                        "2024-03,1000,100,80,4000,40,400,200,500,98000"])
+    want = ("a.csv: the fitted churn over 2024-01..2024-03 is not a valid input: churn must be between 0 and 1 "
+            "(monthly fraction), got -0.9333333333")
+    one_error_line(run("fit", "a.csv", "-o", "f.toml", cwd=tmp_path), want)
+    one_error_line(run("new", "model", "--actuals", "a.csv", "-o", "m.xlsx", cwd=tmp_path), want)
+    assert not (tmp_path / "f.toml").exists() and not (tmp_path / "m.xlsx").exists()

@@ -122,17 +122,32 @@ def risk_values(sim) -> dict:
     for m in SHARE_BELOW:
         out[f"runway_share_below_{m}"] = sim.share_below(m)
     rows = sim.tornado(TORNADO_OUTPUT)
+    out["runway_tornado_inputs"] = [r["input"] for r in rows]
     out["runway_tornado_low"] = [r["low"] for r in rows]
     out["runway_tornado_high"] = [r["high"] for r in rows]
     out["runway_tornado_at_low"] = [r["at_low"] for r in rows]
     out["runway_tornado_at_high"] = [r["at_high"] for r in rows]
+    # what the tornado chart plots: the change from the base, a never counted as the horizon
+    cap = lambda x: sim.horizon if math.isinf(x) else x  # noqa: E731
+    base = cap(sim.base_values[TORNADO_OUTPUT])
+    out["runway_tornado_change_low"] = [cap(r["at_low"]) - base for r in rows]
+    out["runway_tornado_change_high"] = [cap(r["at_high"]) - base for r in rows]
     for name in HISTOGRAMS:
         if name in sim.outputs:
             lo, hi, shares = _histogram(sim.outputs[name], sim.draws, name in NEVER_OUTPUTS)
             out[f"{name}_histogram_from"] = lo
             out[f"{name}_histogram_to"] = hi
             out[f"{name}_histogram_share"] = shares
+            out[f"{name}_histogram_bins"] = _bin_labels(name, lo, hi, len(shares))
     return out
+
+
+def _bin_labels(name: str, lo: list, hi: list, n: int) -> list[str]:
+    """The histogram's category labels (the chart's axis): each bin's middle, money in millions; then never."""
+    money = not OUTPUT_UNITS[name].startswith("month")
+    mids = [(a + b) / 2 for a, b in zip(lo, hi)]
+    labels = [f"{m / 1e6:,.1f}M" if money and abs(m) >= 1e6 else f"{m:,.1f}" for m in mids]
+    return labels + ["never"] * (n - len(labels))
 
 
 def _excel(v):
@@ -334,13 +349,13 @@ class RiskSheet:
         h = self.sim.horizon
         cap = lambda x: h if math.isinf(x) else x  # noqa: E731
         rows = self.sim.tornado(TORNADO_OUTPUT)
-        for r in rows:
+        for i, r in enumerate(rows):
             self.text(ws, f"A{row}", r["input"])
             fmt = ws.parent["Inputs"].cell(row=self.input_rows.get(WB_ROW.get(r["input"], r["input"]), 8),
                                            column=5).number_format
             for col, v, f in (("D", r["low"], fmt), ("E", r["high"], fmt), ("F", r["at_low"], "0.0"),
-                              ("G", r["at_high"], "0.0"), ("H", cap(r["at_low"]) - cap(base), "0.0"),
-                              ("I", cap(r["at_high"]) - cap(base), "0.0")):
+                              ("G", r["at_high"], "0.0"), ("H", values["runway_tornado_change_low"][i], "0.0"),
+                              ("I", values["runway_tornado_change_high"][i], "0.0")):
                 v = _excel(v)
                 if isinstance(v, str):
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
@@ -349,7 +364,8 @@ class RiskSheet:
             row += 1
         last = row - 1
         self.define("runway_tornado_inputs", ws, f"A{first}:A{last}")
-        for col, name in (("D", "low"), ("E", "high"), ("F", "at_low"), ("G", "at_high")):
+        for col, name in (("D", "low"), ("E", "high"), ("F", "at_low"), ("G", "at_high"), ("H", "change_low"),
+                          ("I", "change_high")):
             self.define(f"runway_tornado_{name}", ws, f"{col}{first}:{col}{last}")
         ch = BarChart()
         ch.type = "bar"
@@ -392,22 +408,19 @@ class RiskSheet:
             row += 1
             first = row
             fmt = _fmt(name, big=OUTPUT_UNITS[name].startswith("currency"))
-            lo, hi, shares = (values[f"{name}_histogram_{k}"] for k in ("from", "to", "share"))
-            money = not OUTPUT_UNITS[name].startswith("month")
+            lo, hi, shares, bins = (values[f"{name}_histogram_{k}"] for k in ("from", "to", "share", "bins"))
             for i, share in enumerate(shares):
+                self.text(ws, f"A{row}", bins[i])
                 if i < len(lo):
-                    mid = (lo[i] + hi[i]) / 2
-                    self.text(ws, f"A{row}", f"{mid / 1e6:,.1f}M" if money and abs(mid) >= 1e6 else f"{mid:,.1f}")
                     self.styled(ws.cell(row=row, column=4, value=lo[i]), S.FORMULA_FONT, None, fmt)
                     self.styled(ws.cell(row=row, column=5, value=hi[i]), S.FORMULA_FONT, None, fmt)
-                else:
-                    self.text(ws, f"A{row}", "never")
                 self.styled(ws.cell(row=row, column=6, value=share), S.FORMULA_FONT, None, S.FORMATS["percent"])
                 row += 1
             last = row - 1
             self.define(f"{name}_histogram_from", ws, f"D{first}:D{first + len(lo) - 1}")
             self.define(f"{name}_histogram_to", ws, f"E{first}:E{first + len(lo) - 1}")
             self.define(f"{name}_histogram_share", ws, f"F{first}:F{last}")
+            self.define(f"{name}_histogram_bins", ws, f"A{first}:A{last}")
             ch = BarChart()
             ch.type = "col"
             ch.gapWidth = 10

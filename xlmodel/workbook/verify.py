@@ -20,13 +20,17 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from openpyxl.utils import get_column_letter, range_boundaries
 
+from ..actuals import ACTUALS_COLUMNS, COUNT_COLUMNS, FITTED, MONEY_COLUMNS
 from ..errors import XlmodelError
+from .actuals_sheet import INPUT_ROW, SCENARIO
 from .expected import expected_values
 from .layout import UDF_OUTPUTS
 from .libreoffice import recalculate
 
-__all__ = ["verify_workbook", "compare", "read_names", "recalculate", "close", "Report", "udf_cells"]
+__all__ = ["verify_workbook", "compare", "read_names", "recalculate", "close", "Report", "udf_cells",
+           "data_problems", "link_problems"]
 
 
 # ------------------------------------------------------------------ reading
@@ -62,7 +66,9 @@ def read_names(path: Path) -> tuple[dict, list]:
 
 
 def close(got, want, rtol: float, scale: float = 0.0) -> bool:
-    """Same number to ``rtol`` relative (``never`` for infinity, a text such as n/a for None)."""
+    """Same number to ``rtol`` relative (``never`` for infinity, a text such as n/a for None); a text exactly."""
+    if isinstance(want, str):  # a label: the tornado's inputs, a histogram's bins, the scenario simulated
+        return isinstance(got, str) and got == want
     if want is None:
         return isinstance(got, str) and got != "never"
     if isinstance(want, (bool, np.bool_)):  # a flag: TRUE or FALSE, exactly
@@ -101,12 +107,121 @@ class Report:
         return out
 
 
-def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_cells: set | None = None) -> Report:
-    """Compare recalculated named values with the engine."""
+def _where(refs: dict, name: str, i: int) -> str:
+    """The cell of item ``i`` (0-based, row by row) of a named range, as Sheet!A1 (empty when unknown)."""
+    if name not in refs:
+        return ""
+    sheet, ref = refs[name]
+    c1, r1, c2, _ = range_boundaries(ref.replace("$", ""))
+    width = c2 - c1 + 1
+    return f" ({sheet}!{get_column_letter(c1 + i % width)}{r1 + i // width})"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], set]:
+    """The data a workbook holds as typed cells (a retention triangle, monthly actuals), by the rules the CSV
+    readers apply (:func:`xlmodel.actuals.read_cohorts`, :func:`xlmodel.actuals.read_actuals`): what is wrong,
+    naming the cell, and the names whose numbers cannot be computed from them (left out of the comparison)."""
+    refs = refs or {}
+    out: list[str] = []
+    drop: set = set()
+    if "retention_triangle" in values and "cohort_names" in values:
+        names = values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
+        flat = values["retention_triangle"] if isinstance(values["retention_triangle"], list) \
+            else [values["retention_triangle"]]
+        k = len(flat) // max(len(names), 1)
+        for i, name in enumerate(names):
+            row = flat[i * k:(i + 1) * k]
+            given = [j for j, x in enumerate(row) if x is not None and x != ""]
+            if not given:
+                out.append(f"retention_triangle{_where(refs, 'retention_triangle', i * k)}: cohort {name} has "
+                           "no retention shares (month 1 is empty)")
+            for j, x in enumerate(row[:given[-1] + 1] if given else []):
+                cell = f"retention_triangle{_where(refs, 'retention_triangle', i * k + j)}: cohort {name} month {j + 1}"
+                if x is None or x == "":
+                    out.append(f"{cell}: is empty inside the curve (only the right edge may be empty)")
+                elif not _is_number(x):
+                    out.append(f"{cell}: must be a number, got {x!r}")
+                elif not 0 < x <= 1:
+                    out.append(f"{cell}: a retention share must be above 0 and at most 1, got {x!r}")
+        sizes = values.get("cohort_size")
+        for i, x in enumerate(sizes if isinstance(sizes, list) else [] if sizes is None else [sizes]):
+            if not (_is_number(x) and x > 0):
+                out.append(f"cohort_size[{i + 1}]{_where(refs, 'cohort_size', i)}: must be a positive number "
+                           f"(the cohort's sign-ups), got {x!r}")
+        if out:
+            drop.add("retention_triangle")
+    if "fit_window" in values:
+        months = values.get("actual_months")
+        months = months if isinstance(months, list) else [months]
+        before = len(out)
+        for c in ACTUALS_COLUMNS[1:]:
+            key = f"actual_{c}_by_month"
+            row = values.get(key)
+            for i, x in enumerate(row if isinstance(row, list) else [row]):
+                at = f"{key}[{i + 1}]{_where(refs, key, i)}" + (f", month {months[i]}" if i < len(months) else "")
+                if not _is_number(x):
+                    out.append(f"{at}: {c} must be a finite number, got {x!r}")
+                elif c in COUNT_COLUMNS + MONEY_COLUMNS and x < 0:
+                    out.append(f"{at}: {c} must be 0 or more, got {x!r}")
+        for part, whole in (("paid_new_users", "new_users"), ("paying_users", "mau")):
+            a, b = values.get(f"actual_{part}_by_month"), values.get(f"actual_{whole}_by_month")
+            for i, (x, y) in enumerate(zip(*(v if isinstance(v, list) else [v] for v in (a, b)))):
+                if _is_number(x) and _is_number(y) and x > y:
+                    key = f"actual_{part}_by_month"
+                    out.append(f"{key}[{i + 1}]{_where(refs, key, i)}: {part} ({x:g}) cannot exceed {whole} ({y:g})")
+        if len(out) > before:
+            drop.add("fit_window")
+    return out, drop
+
+
+def link_problems(wb) -> list[str]:
+    """The actuals scenario's inputs on Inputs must stay links to the fitted drivers on the Actuals sheet: a
+    typed number there no longer follows the data (a workbook with actuals; ``wb`` read with its formulas)."""
+    names = wb.defined_names
+    if "fit_window" not in names or "scenario_names" not in names:
+        return []
+
+    def cells(name):
+        sheet, ref = next(iter(names[name].destinations))
+        got = wb[sheet][ref.replace("$", "")]
+        return sheet, [c for row in (got if isinstance(got, tuple) else ((got,),)) for c in
+                       (row if isinstance(row, tuple) else (row,))]
+
+    heads = cells("scenario_names")[1]
+    col = next((c.column for c in heads if c.value == SCENARIO), None)
+    if col is None:
+        return [f"scenario_names: no scenario named {SCENARIO!r} on Inputs (the scenario of the fitted drivers)"]
+    norm = lambda f: re.sub(r"[\s$']", "", str(f)).upper()  # noqa: E731
+    out = []
+    for k in FITTED:
+        key = INPUT_ROW.get(k, k)
+        if key not in names or f"fitted_{k}" not in names:
+            continue
+        sheet, (anchor,) = cells(key)
+        cell = wb[sheet].cell(row=anchor.row, column=col)
+        target, (fitted,) = cells(f"fitted_{k}")
+        link = f"='{target}'!${fitted.column_letter}${fitted.row}"
+        if norm(cell.value) not in (norm(link), norm(f"=fitted_{k}")):
+            out.append(f"{sheet}!{cell.coordinate}: the {SCENARIO} scenario's {key} must link to fitted_{k} "
+                       f"({link}), got {cell.value!r}")
+    return out
+
+
+def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_cells: set | None = None,
+            refs: dict | None = None) -> Report:
+    """Compare recalculated named values with the engine (``refs``: name -> (sheet, range), to name cells)."""
     rep = Report(path)
     udf_cells = udf_cells or set()
     udf = bool(udf_cells)
-    exp, scale = expected_values(values)
+    rep.failures, drop = data_problems(values, refs)
+    for name in sorted(drop):
+        what = "the retention triangle" if name == "retention_triangle" else "the actuals"
+        rep.notes.append(f"the numbers computed from {what} were not compared: the data are not valid")
+    exp, scale = expected_values({k: v for k, v in values.items() if k not in drop})
     for name, want in exp.items():
         key = f"{name}_native" if udf and f"{name}_native" in values else name
         if key not in values:
@@ -118,22 +233,29 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
                 continue
             for i, (g, w) in enumerate(zip(got, want)):
                 rep.compared += 1
-                if not close(g, w if w is None or isinstance(w, bool) else float(w), rtol):
+                if not close(g, w if w is None or isinstance(w, (bool, str)) else float(w), rtol):
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
             continue
         if isinstance(want, np.ndarray):
-            row_scale = max(scale.get(name, 0.0), float(np.abs(want).max()) if want.size else 0.0)
+            # nan: a cell that must stay empty (a cohort's months before its sign-up on the Waterfall sheet)
+            given = want[~np.isnan(want)] if want.dtype.kind == "f" else want
+            row_scale = max(scale.get(name, 0.0), float(np.abs(given).max()) if given.size else 0.0)
             if not isinstance(got, list) or len(got) != want.size:
                 rep.failures.append(f"{key}: expected {want.size} cells, got {got!r:.80}")
                 continue
             for i, (g, w) in enumerate(zip(got, want.ravel().tolist())):
                 rep.compared += 1
+                if isinstance(w, float) and math.isnan(w):
+                    if g is not None:
+                        rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, expected an empty cell")
+                    continue
                 # a row's cells are compared against the row's magnitude (a cash balance crossing 0)
                 if not close(g, w, rtol, row_scale * 1e-3):
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
         else:
             rep.compared += 1
-            want = None if want is None else (bool(want) if isinstance(want, (bool, np.bool_)) else float(want))
+            want = None if want is None else (bool(want) if isinstance(want, (bool, np.bool_)) else
+                                              want if isinstance(want, str) else float(want))
             if not close(got, want, rtol, scale.get(name, 0.0)):
                 rep.failures.append(f"{key}: workbook {got!r}, engine {want!r}")
     rep.errors = [e for e in errors if (e[0], e[1]) not in udf_cells]
@@ -214,6 +336,11 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
     if "scenario" not in wb.defined_names:
         raise XlmodelError(f"{src}: not an xlmodel workbook (it has no defined name 'scenario')")
     skip = udf_cells(src)
+    refs = {}
+    for name, dn in wb.defined_names.items():
+        dests = list(dn.destinations)
+        if dests:
+            refs[name] = dests[0]
     with tempfile.TemporaryDirectory(prefix="xlmodel-verify-") as tmp:
         work = Path(tmp) / "in" / src.name
         work.parent.mkdir()
@@ -236,7 +363,8 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         except (KeyError, IndexError, TypeError, ValueError) as e:
             raise _broken(src, e) from None
     try:
-        rep = compare(values, errors, rtol, str(src), skip)
+        rep = compare(values, errors, rtol, str(src), skip, refs)
+        rep.failures[:0] = link_problems(wb)
     except (KeyError, IndexError, TypeError, ValueError) as e:  # a sheet or name deleted, a cell retyped
         raise _broken(src, e) from None
     t3 = time.perf_counter()
