@@ -5409,7 +5409,11 @@ def snapshot():
     return FrozenPrices(SOURCE, MODELS, NAMES)
 '''
 
-_SOURCES["xlmodel/actuals.py"] = r'''"""From data: cohort LTV from retention curves, and drivers fitted from monthly actuals.
+_SOURCES["xlmodel/actuals.py"] = r'''"""From data: retention triangles (with cohort sizes) and their average curve, and drivers fitted from monthly
+actuals.
+
+``cohort_ltv`` and ``cohort_churn`` live with the retention curves (:mod:`xlmodel.retention`) and are
+importable from here as before.
 
 Definitions: docs/model.md, "Cohorts and actuals". Cohort LTV discounts with
 the engine's own monthly rate and its oracle is the engine's ``ltv``; the fit
@@ -5428,19 +5432,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError, XlmodelError
-from .params import check
+from .dates import parse_month
+from .params import PARAMS, check
+from .plan import plan
+from .retention import _late_ratio, _retention, active_curve, cohort_churn, cohort_ltv  # noqa: F401 (re-exported)
+from .retention import average_curve as _chained_average
 from .text import clean_text
 
 __all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
-           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml"]
+           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml", "average_curve", "Cohort", "weighted",
+           "against_plan"]
 
 #: the columns of an actuals file, in MODEL.md's order
 ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "paying_users", "revenue",
                    "compute_cost", "fixed_costs", "cash")
-_COUNTS = ("new_users", "paid_new_users", "mau", "paying_users")
-_MONEY = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
+#: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
+COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
+MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
 #: the drivers of each month, in table order
 DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
 #: the fitted scenario's inputs, in table order
@@ -5471,83 +5480,14 @@ class ActualsError(XlmodelError):
 # ------------------------------------------------------------------ cohorts
 
 
-def _retention(retention) -> np.ndarray:
-    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
-    if r is None or r.ndim == 0:
-        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
-    if r.shape[-1] == 0:
-        raise InputError("retention", "retention must hold at least one month")
-    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
-    if bad.any():
-        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
-                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
-    return r
-
-
-def _late_ratio(r: np.ndarray) -> np.ndarray:
-    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
-    k = r.shape[-1]
-    if k < 2:
-        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
-                         f"(the tail and the cohort churn), got {k}")
-    j = min(3, k - 1)
-    return (r[..., -1] / r[..., -1 - j]) ** (1 / j)
-
-
-def cohort_churn(retention):
-    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
-
-    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
-    ``(1-c) ** (t-1)`` gives exactly ``c``.
-
-    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
-    0.2
-    """
-    return _out(1 - _late_ratio(_retention(retention)))
-
-
-def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
-    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
-
-    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
-    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
-    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
-    ``retention`` is a curve (its last axis is months); ``arpu``,
-    ``gross_margin`` and the rate broadcast against the curve's other axes.
-    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
-    annual_discount_rate)``.
-
-    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
-    50.0
-    """
-    r = _retention(retention)
-    a = check("arpu", arpu)
-    g = check("gross_margin", gross_margin)
-    d = np.asarray(monthly_rate(annual_discount_rate))
-    if not isinstance(tail, (bool, np.bool_)):
-        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
-    k = r.shape[-1]
-    t = np.arange(1, k + 1, dtype=float)
-    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
-    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
-        m = a * g
-        disc = (1 + d[..., None]) ** t  # (1+d)^t
-        observed = (r / disc).sum(axis=-1)
-        if not tail:
-            return _out(_finite(m * observed, "the cohort LTV", **inputs))
-        q = _late_ratio(r)
-        if not bool(np.all(q < 1 + d)):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
-                             "the LTV are unbounded; use tail = FALSE for the observed part")
-        tail_value = r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
-        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
-
-
 @dataclass
 class Cohort:
+    """One signup cohort of a retention triangle: its month, its shares of months 1, 2, ... and its sign-ups
+    (``size``, when the file has a ``size`` column)."""
+
     name: str
     retention: list[float]
+    size: float | None = None
 
 
 def read_cohorts(path) -> list[Cohort]:
@@ -5556,7 +5496,10 @@ def read_cohorts(path) -> list[Cohort]:
     A header row (a first cell that is neither a YYYY-MM month nor begins
     with a digit, such as ``cohort``) is skipped; a first cell that begins
     with a digit is a cohort label and must be a month (``2024-3`` is an
-    error, not a header). A ragged right edge (trailing empty cells) is
+    error, not a header). A header cell ``size`` (any case, in any column
+    after the cohort's, most naturally the second) names each cohort's
+    sign-ups: a positive number on every row, the weight of the cohort in
+    the average curve. A ragged right edge (trailing empty cells) is
     normal. At most :data:`MAX_COHORTS` cohorts, :data:`MAX_COHORT_MONTHS`
     months a cohort and :data:`MAX_COHORT_SHARES` shares in all: what a
     cohorts workbook lays out and ``xlmodel verify`` reads.
@@ -5565,9 +5508,14 @@ def read_cohorts(path) -> list[Cohort]:
     out: list[Cohort] = []
     seen = set()
     shares = 0
+    size_col = None
     for n, (i, row) in enumerate(rows):
         name = row[0].strip()
         if n == 0 and not _MONTH.match(name) and not name[:1].isdigit():
+            sized = [j for j, h in enumerate(row) if j > 0 and h.strip().casefold() == "size"]
+            if len(sized) > 1:
+                raise ActualsError(path, "the column appears twice in the header", i, "size")
+            size_col = sized[0] if sized else None
             continue  # header
         if not _MONTH.match(name):
             raise ActualsError(path, f"the cohort must be a month YYYY-MM, got {name!r}", i, "cohort")
@@ -5577,6 +5525,10 @@ def read_cohorts(path) -> list[Cohort]:
             raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
                                "(100 years of monthly cohorts)", i, "cohort")
         seen.add(name)
+        size = None
+        if size_col is not None:
+            size = _cohort_size(path, i, row[size_col] if size_col < len(row) else "")
+            row = row[:size_col] + row[size_col + 1:]
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
@@ -5603,16 +5555,87 @@ def read_cohorts(path) -> list[Cohort]:
             values.append(v)
         if not values:
             raise ActualsError(path, "has no retention shares", i, "month 1")
-        out.append(Cohort(name, values))
+        out.append(Cohort(name, values, size))
     if not out:
         raise ActualsError(path, "has no cohort rows")
+    if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
+        raise ActualsError(path, "the cohorts' sizes add up to more than floating point holds: numbers this large "
+                           "are beyond what the model can compute", column="size")
     return out
 
 
+def _cohort_size(path, line: int, cell: str) -> float:
+    """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
+    text = cell.strip().replace("_", "")
+    if not text:
+        raise ActualsError(path, "is empty: the header has a size column, so every cohort needs its sign-ups", line,
+                           "size")
+    try:
+        v = float(text)
+    except ValueError:
+        sep = " without thousands separators" if "," in text else ""
+        raise ActualsError(path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line,
+                           "size") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ActualsError(path, f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
+                           line, "size")
+    return v
+
+
+def weighted(cohorts: list[Cohort]) -> bool:
+    """Whether the average curve of ``cohorts`` is weighted by size: every cohort has one."""
+    return bool(cohorts) and all(c.size is not None for c in cohorts)
+
+
 def average_curve(cohorts: list[Cohort]) -> list[float]:
-    """The mean share of each month over the cohorts that have reached it."""
-    k = max(len(c.retention) for c in cohorts)
-    return [float(np.mean([c.retention[t] for c in cohorts if len(c.retention) > t])) for t in range(k)]
+    """The average curve of a triangle's cohorts, chained over the ages (MODEL.md, "The cohorts file's average
+    curve"): weighted by each cohort's size when every cohort has one (:func:`weighted`), else each weighs 1.
+
+    ``rbar_1`` is the (weighted) mean of month 1; ``rbar_a = rbar_(a-1) * sum w r_a / sum w r_(a-1)`` over the
+    cohorts observed at age a (:func:`xlmodel.retention.average_curve`), so it never rises while each cohort
+    decays.
+    """
+    sizes = [c.size for c in cohorts] if weighted(cohorts) else None
+    return [float(x) for x in _chained_average([c.retention for c in cohorts], sizes)]
+
+
+def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
+    """The observed against the assumed: the cohorts' average curve beside a scenario's ``churn``, and the MAU
+    the scenario's plan reaches with each.
+
+    The plan is computed twice by the engine (:func:`xlmodel.plan.plan`): the scenario as it is, and the
+    scenario with ``retention`` = the cohorts' :func:`average_curve` (its ``churn`` and any
+    ``retention_scale`` left out, so the users already there decay at the curve's late churn ``1 - q``; an
+    ``activation`` below 1 left out too when the curve is measured on sign-ups, which holds the activation).
+
+    Returns ``{"observed_churn", "assumed_churn", "weighted", "months", "mau_assumed", "mau_curve",
+    "notes"}``: the MAU at month 12 (when the horizon reaches it) and at the horizon's end; ``mau_curve`` is
+    None with a note when the curve cannot drive a plan (one month, or it does not decay).
+    """
+    curve = average_curve(cohorts)
+    s = dict(scenario)
+    h = int(s.get("horizon", 60))
+    months = sorted({min(12, h), h})
+    notes: list[str] = []
+    assumed = plan(**s).projection.mau
+    out = {"observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
+           "assumed_churn": None if s.get("churn") is None else float(s["churn"]), "weighted": weighted(cohorts),
+           "months": months, "mau_assumed": [float(assumed[t - 1]) for t in months], "mau_curve": None,
+           "notes": notes}
+    with_curve = {k: v for k, v in s.items() if k not in ("churn", "retention", "retention_scale")}
+    with_curve["retention"] = curve
+    if curve[0] < 1 and with_curve.get("activation", 1.0) < 1:
+        notes.append(f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
+                     f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it")
+    try:
+        mau = plan(**with_curve).projection.mau
+    except InputError as e:
+        if e.argument != "retention":
+            raise
+        notes.append(f"the average curve cannot drive the plan: {e}")
+        return out
+    out["mau_curve"] = [float(mau[t - 1]) for t in months]
+    return out
 
 
 # ------------------------------------------------------------------ actuals
@@ -5717,7 +5740,7 @@ def read_actuals(path) -> Actuals:
                 raise ActualsError(path, f"must be a number{sep}, got {r[pos[c]].strip()!r}", i, c) from None
             if not math.isfinite(v):
                 raise ActualsError(path, f"must be a finite number, got {text}", i, c)
-            if c in _COUNTS + _MONEY and v < 0:
+            if c in COUNT_COLUMNS + MONEY_COLUMNS and v < 0:
                 raise ActualsError(path, f"must be 0 or more, got {text}", i, c)
             cols[c].append(v)
         if cols["paid_new_users"][-1] > cols["new_users"][-1]:
@@ -5859,16 +5882,42 @@ def _undefined(table: Actuals, driver: str) -> np.ndarray:
     return np.zeros(len(table), dtype=bool) if den is None else den == 0
 
 
-def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60) -> str:
+def _span(fit: Fit) -> str:
+    first, last = fit.window[0], fit.window[-1]
+    return first if first == last else f"{first}..{last}"
+
+
+def check_fitted(fit: Fit, keys=FITTED) -> None:
+    """Raise :class:`XlmodelError` naming the first fitted driver of ``keys`` that is n/a (its denominator is 0
+    over the window) or breaks its input's rule (a churn below 0 where MAU grew faster than the new users): the
+    one rule for ``fit -o`` and for a workbook's actuals scenario."""
+    span = _span(fit)
+    for k in keys:
+        v = fit.fitted[k]
+        if v is None:
+            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
+                               "has no value for it; widen --window or fix the actuals")
+        try:
+            check(k, v, PARAMS[k].rule)
+        except InputError as e:
+            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
+
+
+def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60,
+                cohorts: list[Cohort] | None = None, cohorts_source: str = "") -> str:
     """The fitted scenario as an assumptions file, with a comment per value saying where it came from.
 
-    Raises :class:`XlmodelError` when a driver is undefined over the window
-    (the model needs a value for it).
-    """
-    from .params import PARAMS
+    ``[model] start`` is the month after the last actual month, so the plan's month 1 continues the actuals
+    on the calendar. With ``cohorts`` (a retention triangle, read from ``cohorts_source``), the scenario
+    carries their average curve (:func:`average_curve`) as ``retention`` and no ``churn``: the users already
+    there at month 0 then decay at the curve's late churn ``1 - q`` (MODEL.md), which understates how fast
+    the recent cohorts still leave.
 
-    first, last = fit.window[0], fit.window[-1]
-    span = first if first == last else f"{first}..{last}"
+    Raises :class:`XlmodelError` when a driver is undefined over the window
+    (the model needs a value for it), or when the cohorts' average curve cannot drive a plan.
+    """
+    last = fit.window[-1]
+    span = _span(fit)
     source = {
         "cash": f"cash at the end of {last}, the last actual month", "mau": f"MAU of {last}",
         "ad_spend": f"ad spend of {last} (held flat: ad_growth 0)",
@@ -5882,21 +5931,46 @@ def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon:
     }
     # a file name reaches the file: control characters out (a newline in it would start a TOML table)
     source_name = clean_text(fit.source)
+    start = _next_month(fit.months[-1])
+    try:
+        parse_month(start, "start")
+    except InputError:  # past 9999-12: no calendar month to start on
+        start = None
     lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
              "# The projection continues from the last actual month; edit freely.", "",
              "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
-             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}", "",
-             f"[scenarios.{_toml_key(name)}]"]
-    for k in FITTED:
-        v = fit.fitted[k]
-        if v is None:
-            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
-                               "has no value for it; widen --window or fix the actuals")
+             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}"]
+    if start is not None:
+        lines.append(f"start = {_toml_str(start)}".ljust(40) + f"  # the month after {fit.months[-1]}, the last "
+                     "actual month")
+    lines += ["", f"[scenarios.{_toml_key(name)}]"]
+    curve = None
+    if cohorts:
+        where = clean_text(str(cohorts_source)) or "the cohorts"
+        curve = average_curve(cohorts)
         try:
-            check(k, v, PARAMS[k].rule)
+            q = float(active_curve(curve).q)
         except InputError as e:
-            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
-        lines.append(f"{k} = {v!r}".ljust(40) + f"  # {source[k]}")
+            raise XlmodelError(f"{where}: the cohorts' average curve cannot drive the plan: {e}") from None
+    keys = [k for k in FITTED if not (k == "churn" and curve is not None)]  # a curve's churn: its late 1 - q
+    check_fitted(fit, keys)
+    for k in keys:
+        lines.append(f"{k} = {fit.fitted[k]!r}".ljust(40) + f"  # {source[k]}")
+    if curve is not None:
+        how = "weighted by size" if weighted(cohorts) else "unweighted"
+        lines += [(f"# retention: the average curve of {len(cohorts)} cohorts in {Path(where).name}, chained over "
+                   f"the ages, {how}."),
+                  (f"# churn is left out: the users already there (MAU of {last}) decay at the curve's late churn "
+                   f"1 - q = {1 - q:.6g},"),
+                  ("# which understates how fast the recent cohorts still leave (they follow the curve's early "
+                   "months).")]
+        if curve[0] < 1:
+            lines.append(f"# Measured on sign-ups: month 1, {curve[0]:.6g}, is the activation (the share of sign-ups "
+                         "active in their first month).")
+        lines.append("retention = [")
+        for i in range(0, len(curve), 6):
+            lines.append("    " + ", ".join(repr(x) for x in curve[i:i + 6]) + ",")
+        lines.append("]")
     return "\n".join(lines) + "\n"
 
 
@@ -6348,11 +6422,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .engine import UnitEconomics, cost_per_mau, runway_stream, unit_economics
+from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
 from .ranges import base_inputs, is_range, pair
-from .simulate import Simulation, _decide, evaluate, output_names, simulate
+from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
 __all__ = ["sensitivity", "Grid", "Trials", "STATISTICS", "MAX_CELLS", "check_input", "input_value",
            "evaluate_output", "resolve"]
@@ -6371,29 +6445,6 @@ _UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
 
 
 # ------------------------------------------------------------------ the engine, one output
-
-
-def resolve(s: dict) -> dict:
-    """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``), the cost
-    per MAU derived from the token inputs, ranged decisions (``ad_spend@4``) put into the changes and rounds.
-
-    The first steps of :func:`xlmodel.simulate.evaluate`, in its order.
-    """
-    s = dict(s)
-    mix = s.pop("mix", None)
-    if mix:
-        from .prices import mix_price
-
-        models, shares = list(mix), list(mix.values())
-        fx = s.get("fx", 1.0)
-        for key, kind in MIX_PRICES.items():
-            s[key] = fx * mix_price(models, shares, kind, 1.0)
-    if all(k in s for k in TOKEN_KEYS[:4]):
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
-                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
-        for k in TOKEN_KEYS:
-            s.pop(k, None)
-    return _decide(s)
 
 
 def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
@@ -6745,7 +6796,8 @@ from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, i
                      parse_range, pearson)
 
 __all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate"]
+           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate",
+           "resolve"]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -6754,7 +6806,7 @@ SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
 NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
                  "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
-                 "plan_migration_payback_month", "migration_payback_month")
+                 "plan_migration_payback_month", "migration_payback_month", "cohort_payback_month")
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
@@ -6796,6 +6848,8 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
 def output_names(scenario: Mapping) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
     names = list(UnitEconomics.__dataclass_fields__)
+    if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
+        names.insert(names.index("payback_months_paid") + 1, "cohort_payback_month")
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
@@ -6829,10 +6883,11 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
-    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
-    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
-    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
+def resolve(s: dict) -> dict:
+    """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``, as
+    :func:`~xlmodel.prices.mix_price`), the cost per MAU derived from the token inputs (as in an assumptions
+    file), ranged decisions (``ad_spend@4``, ``funding@9``) put into the changes and rounds. Values may be
+    arrays of scenarios; ``s`` itself is not changed."""
     s = dict(s)
     mix = s.pop("mix", None)
     if mix:
@@ -6841,17 +6896,24 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
         models, shares = list(mix), list(mix.values())
         fx = s.get("fx", 1.0)
         for key, kind in MIX_PRICES.items():
-            s[key] = fx * mix_price(models, shares, kind, 1.0)  # fx * sum(share * USD price), as mix_price
-    if all(k in s for k in TOKEN_KEYS[:4]):  # cost per MAU derived from tokens, as in an assumptions file
+            s[key] = fx * mix_price(models, shares, kind, 1.0)
+    if all(k in s for k in TOKEN_KEYS[:4]):
         s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
                                          s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
         for k in TOKEN_KEYS:
             s.pop(k, None)
-    s = _decide(s)
+    return _decide(s)
+
+
+def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+    """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
+    length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
+    of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
+    s = resolve(s)
     ue = unit_economics(**s, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
     out.update(runway_stream(**s, answers=True).answers)
-    if "migration_npv" in names:
+    if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
             {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
@@ -7568,7 +7630,8 @@ _ARG_DOCS = {
               "all three: PERT)",
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
-    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)",
+    "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
+                 "ignored); in LLM_PLAN optional, empty: users churn at churn",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
               "fiscal_year_start too; an empty value takes the default)",
@@ -7971,6 +8034,7 @@ from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
 from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
+from .cohorts import _curve
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
 
@@ -8148,8 +8212,9 @@ def _cell(name: str, c):
 _MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
 
 
-def _plan_tables(inputs, changes, funding) -> dict:
-    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan")."""
+def _plan_tables(inputs, changes, funding, retention=None) -> dict:
+    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
+    row or column of the curve's shares (empty: the users churn at ``churn``)."""
     scen, model = {}, {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
         no_error(f"inputs row {i}: the name", name)
@@ -8177,6 +8242,8 @@ def _plan_tables(inputs, changes, funding) -> dict:
               for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
     if rounds:
         scen["funding"] = rounds
+    if retention is not None and not all(_is_empty(c) for row in grid("retention", retention) for c in row):
+        scen["retention"] = _curve(retention)
     return {"model": model, "scenarios": {"plan": scen}}
 
 
@@ -8189,10 +8256,10 @@ def _answer(value):
 
 
 @excel()
-def LLM_PLAN(inputs, changes=None, funding=None, output=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
     try:
-        doc = _plan_tables(inputs, changes, funding)
+        doc = _plan_tables(inputs, changes, funding, retention)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
@@ -8436,6 +8503,1254 @@ class FrozenPrices:
             return self._lookup[(provider_id, model_ref.lower())]
         except KeyError:
             raise LookupError(f"Unable to find model with {model_ref=!r} in the frozen prices") from None
+'''
+
+_SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
+
+``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
+(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
+and is named by the calendar year in which it ends. Without ``start``,
+months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
+           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+
+#: ASCII digits only: full-width or Arabic-Indic digits are not a month
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
+               "net_burn", "interest", "funding")
+ANNUAL_ENDS = ("cash", "mau", "paying_users")
+
+
+def parse_month(text: str, what: str = "month") -> tuple[int, int]:
+    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
+    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
+    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
+    if isinstance(value, str):
+        if start is None:
+            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
+                             "(month 1), or use a month number")
+        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
+        if t < 1:
+            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
+        if t > horizon:
+            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
+                             f"(month {horizon}, the horizon)")
+        return t
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
+                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
+    return int(value)
+
+
+def month_label(t: int, start: str | None = None) -> str:
+    """``"M7"``, or ``"2025-06"`` with a start."""
+    if start is None:
+        return f"M{t}"
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def month_end(t: int, start: str):
+    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
+    import calendar
+    import datetime
+
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def check_calendar(start, fiscal_year_start) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+    if start is not None:
+        parse_month(start, "start")
+    if fiscal_year_start is not None and fiscal_year_start != 1:
+        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
+                or not 1 <= fiscal_year_start <= 12:
+            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
+                             f"(4: years from April), got {fiscal_year_start!r:.20}")
+        if start is None:
+            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def partial(self) -> bool:
+        return self.months < 12
+
+
+def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
+    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
+
+    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
+    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
+    >>> [y.label for y in fiscal_years(30)]
+    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
+    """
+    check_calendar(start, fiscal_year_start)
+    if start is None:
+        out = []
+        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
+            last = min(first + 11, horizon)
+            span = f"M{first}" if first == last else f"M{first}-M{last}"
+            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            out.append(FiscalYear(label, first, last))
+        return out
+    fys = fiscal_year_start or 1
+    s = _index(*parse_month(start, "start"))
+    groups: list[list[int]] = []
+    for t in range(1, horizon + 1):
+        year, month = divmod(s + t - 1, 12)
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if groups and groups[-1][0] == fy:
+            groups[-1][2] = t
+        else:
+            groups.append([fy, t, t])
+    out = []
+    for fy, first, last in groups:
+        n = last - first + 1
+        if n == 12:
+            out.append(FiscalYear(f"FY{fy}", first, last))
+            continue
+        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
+        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
+    return out
+
+
+def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
+    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
+
+    >>> fiscal_year_numbers(5, "2024-12", 4)
+    [2025, 2025, 2025, 2025, 2026]
+    """
+    out = []
+    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
+        number = int(y.label[2:6]) if start else i
+        out += [number] * y.months
+    return out
+
+
+def excel_serial(day) -> float:
+    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
+    import datetime
+
+    return float((day - datetime.date(1899, 12, 30)).days)
+
+
+def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+
+    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
+    (or any object with those lines as attributes, months on the last axis).
+    A partial year's sums are not annualised; its end values are its last
+    month's.
+    """
+    h = np.shape(projection.cash)[-1]
+    out = []
+    for y in fiscal_years(h, start, fiscal_year_start):
+        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
+               "partial": y.partial}
+        for key in ANNUAL_SUMS:
+            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
+        for key in ANNUAL_ENDS:
+            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        out.append(row)
+    return out
+
+
+def _plain(x):
+    a = np.asarray(x, dtype=float)
+    return float(a) if a.ndim == 0 else a
+'''
+
+_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
+
+The engine validates with these rules, the assumptions file is checked against
+them, the Excel functions take their argument help from them and the generated
+workbooks take their data validation and input messages from them: one place,
+so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
+import time beyond building this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
+
+    lo: float | None
+    hi: float | None
+    lo_incl: bool = True
+    hi_incl: bool = True
+    integer: bool = False
+    text: str = ""
+
+    def fast_ok(self, x: np.ndarray) -> bool:
+        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
+        lo, hi = x.min(), x.max()
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return False
+        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
+            return False
+        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
+            return False
+        return not self.integer or bool(np.all(np.floor(x) == x))
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        good = np.isfinite(x)
+        if self.lo is not None:
+            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
+        if self.hi is not None:
+            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
+        if self.integer:
+            good &= np.equal(np.floor(x), x)
+        return good
+
+
+RULES = {
+    "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
+    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
+    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
+    "nonneg": Rule(0, None, text="must be 0 or more"),
+    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
+    "any": Rule(None, None, text="must be a finite number"),
+    "margin": Rule(None, 1, text="must be at most 1"),
+    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    rule: str
+    unit: str
+    doc: str
+    default: float | None = None  # None: required (or derived, see docs)
+    fmt: str = "money"  # number format: money | percent | number | months | price
+
+    @property
+    def rule_text(self) -> str:
+        return RULES[self.rule].text
+
+
+_p = Param
+
+
+#: Every named input of MODEL.md, in the order a finance user reads them.
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # acquisition
+        _p("cash", "any", "currency", "cash at month 0"),
+        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
+        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
+        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
+        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
+        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
+        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
+        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
+        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
+        # retention and monetisation
+        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05", fmt="percent"),
+        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
+        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        _p("retention_scale", "positive", "factor",
+           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
+           fmt="decimal"),
+        # compute
+        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
+        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
+           "compute cost of a paying user per month (empty: cost_per_mau)"),
+        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
+        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
+        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
+        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
+        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
+        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
+        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
+        # overheads and money
+        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
+        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
+        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
+        _p("horizon", "months", "months", "months projected", 60, "months"),
+        # small-model migration
+        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
+        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
+        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
+        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
+        _p("months", "months", "months", "months of savings counted", fmt="months"),
+        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
+        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
+        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
+        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
+        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
+        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+        # a plan over time (model version 3)
+        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
+           "percent"),
+        _p("store_fee", "fraction_below_1", "fraction of net revenue",
+           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
+        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
+        _p("interest_rate", "growth", "annual fraction",
+           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
+        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
+           0.0),
+        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
+           "percent"),
+        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
+        _p("cac_spend", "positive", "currency per month",
+           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
+        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
+           fmt="month"),
+    ]
+}
+
+#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: growth rate their path follows (None: a flat path)
+CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
+                  "activation": None, "churn": None, "conversion": None, "arppu": None,
+                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
+
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
+#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+PLAN_KEYS = ("changes", "funding", "retention")
+
+#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+#: what a routing mix of models sets: scenario key -> genai-prices kind
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+
+# Arguments of the closed-form functions that are not scenario inputs.
+_EXTRA = {
+    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
+    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
+    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
+    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
+    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
+    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
+    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
+    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
+}
+
+ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
+
+def describe_rule(name: str, rule: str | None = None) -> str:
+    """``churn must be between 0 and 1 (monthly fraction)``."""
+    p = ALL_PARAMS.get(name)
+    r = rule or (p.rule if p else "any")
+    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
+    return f"{name} {RULES[r].text}{unit}"
+
+
+def reject_unknown(other: dict):
+    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
+    for k in other:
+        if k not in PARAMS and k not in PLAN_KEYS:
+            raise InputError(k, f"{k} is not an input of the model")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def check(name: str, value, rule: str | None = None) -> np.ndarray:
+    """Return ``value`` as a float array, or raise :class:`InputError`.
+
+    The message names the argument, the rule and the first offending value.
+    """
+    r = RULES[rule or ALL_PARAMS[name].rule]
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise InputError(name, f"{name} must be a number, got {value!r}")
+    try:
+        x = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{name} must be a number, got {value!r}") from None
+    if x.size and r.fast_ok(x):
+        return x
+    good = r.ok(x)
+    if not good.all():
+        bad = x[~good].flat[0] if x.ndim else x
+        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
+    return x
+'''
+
+_SOURCES["xlmodel/plan.py"] = r'''"""What a plan answers (docs/model.md, "What a plan answers"): the runway, the funding need, break-even.
+
+:func:`plan` runs the projection (:mod:`xlmodel.projection`) once and, month
+by month, a :class:`_Answers` tracker that keeps only what the answers need;
+:func:`runway_stream` runs the same tracker without keeping any month, so that
+a simulation of a million draws over 120 months needs a few hundred megabytes,
+not every month of every draw. Part of the engine (``xlmodel.engine``
+re-exports every name). Pure Python and numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .closed_form import _out, monthly_rate
+from .errors import InputError
+from .params import check
+from .projection import Months, Projection, project_checked, projection_inputs
+
+__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
+           "plan_answers"]
+
+#: every answer of a plan, in the order calc prints them
+PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
+                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
+                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
+                "plan_migration_payback_month")
+#: months over which the burn multiple and compute-to-revenue are measured (the first year)
+FIRST_YEAR = 12
+
+
+def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
+    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
+
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
+    - cash_t)``, with ``net_burn_t`` as the denominator in a month without
+    interest or funding (version 2's runway, bit for bit); 0 when ``cash <= 0``
+    at the start; ``inf`` when cash stays >= 0.
+    """
+    c0 = np.asarray(cash, dtype=float)
+    cm = np.asarray(cash_by_month, dtype=float)
+    burn = np.asarray(net_burn_by_month, dtype=float)
+    neg = cm < 0
+    hit = neg.any(axis=-1)
+    first = neg.argmax(axis=-1)
+    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
+    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
+    prev, b = at(prev_all), at(burn)
+    if interest_by_month is not None or funding_by_month is not None:
+        plain = np.ones(cm.shape, dtype=bool)
+        for extra in (interest_by_month, funding_by_month):
+            if extra is not None:
+                plain &= np.asarray(extra, dtype=float) == 0
+        b = np.where(at(plain), b, prev - at(cm))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = first + prev / np.where(hit, b, 1.0)
+    out = np.where(hit, frac, np.inf)
+    out = np.where(c0 <= 0, 0.0, out)
+    return _out(out)
+
+
+class _Crossing:
+    """The runway of one cash series, found month by month: where cash first goes below 0."""
+
+    def __init__(self, start):
+        start = np.asarray(start, dtype=float)
+        self.run = np.where(start <= 0, 0.0, np.inf)
+        self.alive = start > 0
+
+    def month(self, k: int, prev, cash, denominator):
+        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
+
+        ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
+        flattened row (only those that cross this month are computed)."""
+        if not self.run.ndim:
+            if self.alive and cash < 0:
+                self.run = np.asarray(k + prev / denominator(lambda x: x))
+                self.alive = np.asarray(False)
+            return
+        neg = (cash < 0) & self.alive
+        if neg.any():
+            idx = np.flatnonzero(neg)
+            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
+            self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
+            self.alive.reshape(-1)[idx] = False
+
+
+class _Answers:
+    """Every answer of "What a plan answers", kept month by month from the projection's lines.
+
+    ``full``: all of them; otherwise the runways and ending cash only (what
+    :func:`runway_months` needs), at the cost of a bare projection.
+    """
+
+    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
+        self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
+        self.funding = bool(months.tl.funding)
+        self.interest = months.i is not None
+        self.migration = months.migration
+        self.runway = _Crossing(v["cash"])
+        self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
+        self.runway_w = _Crossing(v["cash"]) if self.migration and months.variants else None
+        self.prev = self.prev_nf = self.prev_w = np.asarray(v["cash"], dtype=float)
+        if not full:
+            return
+        z = np.zeros(shape)
+        self.lowest, self.lowest_month = np.full(shape, np.inf), np.full(shape, np.inf)
+        self.min_cash = v.get("min_cash", z)
+        self.first_short = np.full(shape, np.inf)
+        self.raise_month = v.get("raise_month")
+        self.need, self.dpow = z.copy(), np.ones(shape)
+        self.growth = 1 + months.i if self.interest else 1.0
+        self.last_loss = z.copy()  # the last month with an operating loss (0: none)
+        self.n = min(FIRST_YEAR, h)
+        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
+        if self.migration:
+            self.disc = np.ones(shape)
+            self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
+            self.npv, self.payback = z.copy(), np.full(shape, np.inf)
+
+    def month(self, k: int, row: dict):
+        t = k + 1
+        cash, burn = row["cash"], row["net_burn"]
+        interest, funding = row["interest"], row["funding"]
+        prev = self.prev
+
+        def denominator(pick):
+            return self._denominator(pick, prev, cash, burn, interest, funding)
+
+        self.runway.month(k, prev, cash, denominator)
+        self.prev = np.array(cash, dtype=float)
+        if self.runway_nf is not None:  # the same plan without its rounds
+            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
+                                         row["interest_without_funding"], 0.0)
+        if self.runway_w is not None:  # the same plan without the migration
+            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
+                                        row["net_burn_without_migration"], row["interest_without_migration"],
+                                        funding)
+        if self.full:
+            self._plan_month(t, row, cash, burn)
+
+    def _denominator(self, pick, prev, cash, burn, interest, funding):
+        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
+        runway, bit for bit), for the scenarios ``pick`` selects."""
+        if not (self.interest or self.funding):
+            return pick(burn)
+        plain = (pick(interest) == 0) & (pick(funding) == 0)
+        return np.where(plain, pick(burn), pick(prev) - pick(cash))
+
+    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
+        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
+        return np.array(cash, dtype=float)
+
+    def _plan_month(self, t: int, row: dict, cash, burn):
+        lower = cash < self.lowest
+        self.lowest = np.where(lower, cash, self.lowest)
+        self.lowest_month = np.where(lower, t, self.lowest_month)
+        short = (cash < self.min_cash) & np.isinf(self.first_short)
+        self.first_short = np.where(short, t, self.first_short)
+        start = self.first_short if self.raise_month is None else self.raise_month
+        # the round that keeps cash at min_cash from the funding month on, discounted at the interest rate
+        if self.interest:
+            self.dpow = np.where(t > start, self.dpow * self.growth, 1.0)
+        with np.errstate(invalid="ignore"):
+            gap = (self.min_cash - cash) / self.dpow
+        self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
+        one_off = row.get("migration_one_off", 0.0)
+        self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
+        if t <= self.n:
+            self.burn_sum = self.burn_sum + burn
+            self.compute_sum = self.compute_sum + row["compute"]
+            self.revenue_sum = self.revenue_sum + row["revenue"]
+            if t == self.n:
+                self.revenue_n = np.array(row["revenue"], dtype=float)
+        if self.migration:
+            self.disc = self.disc * self.d1
+            self.npv = self.npv + (row["net_burn_without_migration"] - burn) / self.disc
+            paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
+            self.payback = np.where(paid_back, t, self.payback)
+
+    def answers(self) -> dict:
+        out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
+        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        if self.runway_w is not None:
+            out["runway_months_without_migration"] = self.runway_w.run
+            out["ending_cash_without_migration"] = np.asarray(self.prev_w)
+        if not self.full:
+            return out
+        v = self.v
+        out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
+        out["first_short_month"] = self.first_short
+        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        out["funding_month"] = np.asarray(month, dtype=float)
+        out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
+        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
+            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
+        breakeven = self.last_loss + 1
+        out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
+        out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
+            out["breakeven_month"] <= out["runway_months_without_funding"])
+        # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
+        revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
+        growth = self.revenue_n - revenue_0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
+            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
+        if self.migration:
+            within = v["migration_month"] <= self.h  # after the horizon: n/a
+            out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
+            out["plan_migration_payback_month"] = np.where(within, self.payback, np.nan)
+        return out
+
+
+def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
+    """Walk the projection once keeping no month: the answers only."""
+    shape = v["cash"].shape
+    months = Months(v, shape, tl, variants=variants)
+    answers = _Answers(v, shape, h, months, full)
+    if shape:  # scratch lines, one set reused every month; cash alternates between two
+        scratch = {n: np.empty(shape) for n in months.rows}
+        cash = [scratch["cash"], np.empty(shape)]
+    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
+        for k in range(h):
+            if shape:
+                scratch["cash"] = cash[k % 2]
+                answers.month(k, months.step(k, scratch))
+            else:
+                answers.month(k, months.step(k))
+    months.overflow_check()
+    return answers.answers()
+
+
+@dataclass(frozen=True)
+class RunwayStream:
+    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
+
+    The ``..._without_migration`` fields are set when asked for and a
+    ``migration_month`` is given: the same plan with all traffic on the
+    large model (no saving, no one-off cost, no revenue loss).
+    ``runway_months_without_funding``: the same plan without its rounds.
+    ``answers``: every answer of the plan, with ``answers=True``.
+    """
+
+    runway_months: float | np.ndarray
+    ending_cash: float | np.ndarray
+    runway_months_without_migration: float | np.ndarray | None = None
+    ending_cash_without_migration: float | np.ndarray | None = None
+    runway_months_without_funding: float | np.ndarray | None = None
+    answers: dict = field(default_factory=dict)
+
+
+def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
+    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
+
+    Takes the arguments of :func:`project`; memory is a few arrays of the
+    scenario shape whatever the horizon (a million scenarios over 120 months
+    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
+    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
+    run the same month step. ``without_migration=True`` also follows the plan
+    with all traffic on the large model, and without its funding rounds, in
+    the same pass; ``answers=True`` every answer of :func:`plan` too.
+    """
+    v, h, tl = projection_inputs(scenario)
+    if answers:
+        v.update(plan_inputs(scenario, h, v["cash"].shape))
+    out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
+    res = {k: _value(x) for k, x in out.items()}
+    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
+                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
+                        res if answers else {})
+
+
+def _value(x):
+    a = np.asarray(x)
+    if a.dtype == bool:
+        return bool(a) if a.ndim == 0 else a.copy()
+    return _out(a)
+
+
+def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
+    """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
+    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
+           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
+    r = scenario.get("raise_month")
+    if r is not None:
+        r = check("raise_month", r)
+        if np.any(r > h):
+            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
+                             f"{float(np.max(r)):g}")
+        out["raise_month"] = r
+    return out
+
+
+def runway_months(**scenario):
+    """Months until cash runs out, fractional; ``math.inf`` if it never does.
+
+    Takes the arguments of :func:`project` and vectorises the same way.
+
+    Notes
+    -----
+    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} /
+    (cash_{t-1} - cash_t)`` (linear within the month; ``net_burn_t`` is that
+    difference in a month without interest or funding); 0 when ``cash <= 0``
+    at the start; ``inf`` ("never") when cash stays >= 0 through ``horizon``.
+    A round in the crossing month that keeps cash at or above 0 avoids the
+    run-out; a later round does not undo an earlier crossing.
+
+    Examples
+    --------
+    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
+
+    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
+    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
+    12.0
+    """
+    return runway_stream(**scenario).runway_months
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
+
+    ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
+    and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
+    lines.
+    """
+
+    projection: Projection
+    outputs: dict
+
+    def __getitem__(self, key):
+        return self.outputs[key]
+
+    def __getattr__(self, key):
+        try:
+            return self.__dict__["outputs"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def plan(**scenario) -> Plan:
+    """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
+
+    Takes the arguments of :func:`project` (``changes`` and ``funding``
+    included) and ``min_cash``, ``raise_month`` and ``annual_discount_rate``.
+    Vectorises like :func:`project`.
+
+    Returns
+    -------
+    Plan
+        ``plan.projection`` and, in ``plan.outputs`` (also ``plan.funding_need``,
+        ...): ``runway_months``, ``runway_months_without_funding``,
+        ``runway_months_without_migration`` (with a migration),
+        ``ending_cash``, ``lowest_cash``, ``lowest_cash_month``,
+        ``first_short_month``, ``funding_month``, ``funding_need``,
+        ``shortfall_before_raise``, ``breakeven_month``, ``default_alive``,
+        ``burn_multiple``, ``compute_to_revenue``, ``plan_migration_npv`` and
+        ``plan_migration_payback_month`` (with a migration).
+
+    Notes
+    -----
+    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
+    funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
+    funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
+    else the first month short of ``min_cash``) that keeps cash at or above
+    ``min_cash`` to the horizon; ``breakeven_month`` the first month from which
+    every month's ``net_burn_t - one_off_t <= 0``; ``default_alive`` when it
+    comes no later than the runway without the planned rounds;
+    ``burn_multiple = sum(net_burn_1..n) / (12 * (revenue_n - revenue_0))`` and
+    ``compute_to_revenue = sum(compute_1..n) / sum(revenue_1..n)``, n =
+    min(12, horizon); ``plan_migration_npv`` the discounted burn of the plan
+    without the migration less the plan's.
+
+    Examples
+    --------
+    Burn 100 a month from 1,000, keep 300: raise 1,000 - 300 ... in month 8.
+
+    >>> p = plan(cash=1000, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
+    ...          fixed_costs=100, horizon=12, min_cash=300)
+    >>> p.first_short_month, p.funding_need, p.runway_months
+    (8.0, 500.0, 10.0)
+    """
+    v, h, tl = projection_inputs(scenario)
+    shape = v["cash"].shape
+    v.update(plan_inputs(scenario, h, shape))
+    months = Months(v, shape, tl, variants=True)
+    answers = _Answers(v, shape, h, months, full=True)
+    projection = project_checked(v, h, tl, months, answers.month)
+    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
+
+
+def plan_answers(scenario: dict) -> dict:
+    """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
+    p = runway_stream(**scenario, answers=True).answers
+    return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
+
+'''
+
+_SOURCES["xlmodel/retention.py"] = r'''"""Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
+
+Definitions: MODEL.md, "Cohorts and actuals" (the late ratio ``q``, the
+geometric tail, cohort LTV) and "Retention curves drive the users" (the
+curve in the plan, the payback month, the weighted chained average). The
+projection walks a :class:`Cohorts` state of k + 1 columns (the last k
+cohorts by age and one tail that decays at ``q``), never a month x month
+matrix. Part of the engine: pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .closed_form import _finite, _out, monthly_rate
+from .errors import InputError
+from .params import check
+
+__all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at", "cohort_ltv", "cohort_churn",
+           "cohort_payback_month", "average_curve", "Cohorts", "cohort_waterfall"]
+
+
+# ------------------------------------------------------------------ the curve and its late ratio
+
+
+def _retention(retention) -> np.ndarray:
+    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
+    if r is None or r.ndim == 0:
+        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
+    if r.shape[-1] == 0:
+        raise InputError("retention", "retention must hold at least one month")
+    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
+    if bad.any():
+        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
+                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
+    return r
+
+
+def _late_ratio(r: np.ndarray) -> np.ndarray:
+    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
+    k = r.shape[-1]
+    if k < 2:
+        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
+                         f"(the tail and the cohort churn), got {k}")
+    j = min(3, k - 1)
+    # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
+    # a scenario's curve gives the same bits alone and among a simulation's draws
+    return np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+
+
+def cohort_churn(retention):
+    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
+
+    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
+    ``(1-c) ** (t-1)`` gives exactly ``c``.
+
+    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
+    0.2
+    """
+    return _out(1 - _late_ratio(_retention(retention)))
+
+
+def _observed_and_tail(r, q, d):
+    """``sum r_t / (1+d)**t`` over the k observed months, and ``r_k q / ((1+d)**k (1+d-q))`` past them."""
+    k = r.shape[-1]
+    t = np.arange(1, k + 1, dtype=float)
+    observed = (r / (1 + d[..., None]) ** t).sum(axis=-1)
+    return observed, r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
+
+
+def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
+    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
+
+    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
+    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
+    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
+    ``retention`` is a curve (its last axis is months); ``arpu``,
+    ``gross_margin`` and the rate broadcast against the curve's other axes.
+    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
+    annual_discount_rate)``.
+
+    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
+    50.0
+    """
+    r = _retention(retention)
+    a = check("arpu", arpu)
+    g = check("gross_margin", gross_margin)
+    d = np.asarray(monthly_rate(annual_discount_rate))
+    if not isinstance(tail, (bool, np.bool_)):
+        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
+    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
+    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
+        m = a * g
+        if not tail:
+            k = r.shape[-1]
+            observed = (r / (1 + d[..., None]) ** np.arange(1, k + 1, dtype=float)).sum(axis=-1)
+            return _out(_finite(m * observed, "the cohort LTV", **inputs))
+        q = _late_ratio(r)
+        if not bool(np.all(q < 1 + d)):
+            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
+                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                             "the LTV are unbounded; use tail = FALSE for the observed part")
+        observed, tail_value = _observed_and_tail(r, q, d)
+        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
+
+
+@dataclass(frozen=True)
+class Curve:
+    """An activated user's retention, as the plan uses it: ``R(1..k)`` and the late ratio ``q`` past ``k``.
+
+    ``r``: ``R(1..k)`` on the last axis (the curve as given, divided by its
+    ``r_1`` when measured on sign-ups, so ``R(1) = 1`` then); ``q``: the late
+    ratio of that curve, below 1; ``first``: the curve's own ``r_1``, which is
+    the activation where it is below 1. Other axes: scenarios.
+    """
+
+    r: np.ndarray
+    q: np.ndarray
+    first: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return self.r.shape[-1]
+
+    def at(self, age):
+        """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
+        a = np.asarray(age)
+        inside = np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1) if self.r.ndim == 1 else \
+            np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
+        return np.where(a <= self.k, inside, past)
+
+    def activation(self, given):
+        """The plan's activation: ``r_1`` where the curve is measured on sign-ups (``r_1 < 1``), else ``given``.
+
+        Raises :class:`InputError` naming both when ``given`` is below 1 there too (two answers to one question).
+        """
+        given = np.asarray(given, dtype=float)
+        signups = self.first < 1
+        both = signups & (given < 1)
+        if np.any(both):
+            at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
+            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
+            raise InputError("activation", f"activation {act:.10g} and a retention curve measured on sign-ups "
+                             f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
+                             "leave activation out, or give a curve of active users that starts at 1")
+        if not np.any(signups):
+            return given
+        return np.where(signups, self.first, given)
+
+
+def active_curve(retention) -> Curve:
+    """A scenario's retention curve as the plan reads it, checked: each share in (0, 1], k >= 2, ``q < 1``.
+
+    A curve whose month 1 is below 1 was measured on sign-ups: it means
+    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (MODEL.md). ``q``
+    is the late ratio of ``R`` (the same ratio as of the curve as given).
+    """
+    if isinstance(retention, Curve):
+        return retention
+    r = _retention(retention)
+    first = r[..., 0]
+    if np.any(first < 1):
+        r = np.where(first[..., None] < 1, r / first[..., None], r)
+    q = _late_ratio(r)
+    if not np.all(q < 1):
+        raise InputError("retention", "retention must decay past its last month: the late monthly retention "
+                         f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
+                         "plan needs q below 1 (a cohort's users keep leaving)")
+    return Curve(r, q, first)
+
+
+def scale_curve(retention, factor):
+    """A curve with its months 2..k scaled by ``factor`` (each share capped at 1), month 1 (the activation) kept.
+
+    ``retention_scale``: a ranged factor makes the curve uncertain in a
+    simulation, one curve per draw (shape ``factor.shape + (k,)``). The late
+    ratio ``q`` is unchanged unless a cap binds.
+
+    >>> scale_curve([0.5, 0.4, 0.3], 1.5).tolist()
+    [0.5, 0.6000000000000001, 0.44999999999999996]
+    """
+    r = _retention(retention)
+    f = check("retention_scale", factor)
+    later = np.minimum(1.0, f[..., None] * r[..., 1:])
+    return np.concatenate([np.broadcast_to(r[..., :1], later.shape[:-1] + (1,)), later], axis=-1)
+
+
+def curve_input(retention, retention_scale=None):
+    """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
+    if retention is None:
+        if retention_scale is not None:
+            raise InputError("retention_scale", "retention_scale scales a retention curve: give retention (or "
+                             "retention_from) too")
+        return None
+    return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
+
+
+def retention_at(retention, age):
+    """``R(a)``: the share of an activated cohort active at age ``a`` (whole months from 1), with the tail.
+
+    ``r_a / r_1`` for ``a <= k`` (``r_a`` when ``r_1`` is 1), then ``R(k) * q ** (a - k)``.
+
+    >>> retention_at([1.0, 0.5, 0.25], [1, 3, 5]).round(12).tolist()
+    [1.0, 0.25, 0.0625]
+    """
+    return _out(active_curve(retention).at(np.asarray(age)))
+
+
+# ------------------------------------------------------------------ payback
+
+
+def _payback(r, q, m, target):
+    """The first whole month T with ``sum_{t<=T} m * R(t) >= target``; inf when never; 0 for a target of 0.
+
+    Within the observed months, a cumulative sum; past them the geometric
+    sum ``S_k + m R_k q (1 - q^n) / (1 - q)`` solved for n (then moved by one
+    month where rounding put it on the wrong side).
+    """
+    k = r.shape[-1]
+    with np.errstate(all="ignore"):
+        steps = m[..., None] * r
+        cum = np.cumsum(steps, axis=-1)
+        within = cum >= target[..., None]
+        first = np.argmax(within, axis=-1) + 1.0
+        s_k, a = cum[..., -1], steps[..., -1] * q  # S_k; the first month past k adds a
+        y = 1 - (target - s_k) * (1 - q) / a  # q ** n <= y
+        n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
+
+        def total(n):
+            return s_k + a * (1 - q ** n) / (1 - q)
+
+        n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
+        n = np.where(total(n) < target, n + 1, n)
+        past = np.where(y > 0, k + n, np.inf)  # y <= 0: the whole sum stays below the target
+    out = np.where(within.any(axis=-1), first, past)
+    out = np.where(target == 0, 0.0, out)
+    out = np.where(m <= 0, np.inf, out)
+    return np.where(np.isnan(target) | np.isnan(m), np.nan, out)
+
+
+def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
+    """The first whole month in which an activated cohort's contribution covers its CAC (MODEL.md).
+
+    Parameters
+    ----------
+    retention : array_like
+        The retention curve ``r_1 .. r_k`` (last axis: months); one measured
+        on sign-ups (``r_1 < 1``) is read as ``R(a) = r_a / r_1``.
+    contribution_per_mau : float or array_like
+        Contribution of an active user per month (currency).
+    cac_per_active : float or array_like
+        What one active user costs to buy (currency, >= 0).
+
+    Returns
+    -------
+    float or ndarray
+        The first T with ``sum_{t=1..T} contribution_per_mau * R(t) >=
+        cac_per_active``, not limited to a horizon; ``inf`` (never) when the
+        contribution is <= 0 or the whole sum with the tail stays below the
+        CAC; 0 when the CAC is 0. For the curve ``(1-c)**(a-1)`` it is
+        ``ceil(payback_months(cac, contribution, 1, c))``.
+
+    Examples
+    --------
+    >>> cohort_payback_month([1.0, 0.5, 0.25], 10, 16)
+    3.0
+    """
+    c = active_curve(retention)
+    m = check("contribution_per_mau", contribution_per_mau, "any")
+    target = check("cac_per_active", cac_per_active, "nonneg")
+    shape = np.broadcast_shapes(c.q.shape, m.shape, target.shape)
+    r = np.broadcast_to(c.r, shape + (c.k,))
+    return _out(_payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape)))
+
+
+# ------------------------------------------------------------------ the average curve of a triangle
+
+
+def average_curve(triangle, sizes=None) -> np.ndarray:
+    """The average curve of a retention triangle, chained over the ages so that it never rises while each
+    cohort decays (MODEL.md, "The cohorts file's average curve").
+
+    Parameters
+    ----------
+    triangle : sequence of sequences
+        One row per cohort, its shares of months 1, 2, ... (rows may be
+        shorter: a cohort is observed up to its last share).
+    sizes : sequence of float, optional
+        Each cohort's size (its sign-ups): the weights. Without it every
+        cohort weighs 1.
+
+    Returns
+    -------
+    ndarray
+        ``rbar_1 = sum_c w_c r_{c,1} / sum_c w_c``, ``rbar_a = rbar_{a-1} *
+        sum_c w_c r_{c,a} / sum_c w_c r_{c,a-1}`` over the cohorts observed at
+        age ``a``, for a = 1 .. the longest row.
+
+    Examples
+    --------
+    An old cohort that kept its users and a young one that did not: the
+    plain mean of month 3 (the old cohort alone) would rise above month 2's.
+
+    >>> average_curve([[1.0, 0.9, 0.85], [1.0, 0.5]]).round(6).tolist()
+    [1.0, 0.7, 0.661111]
+    """
+    rows = [list(np.asarray(row, dtype=float).reshape(-1)) for row in triangle]
+    if not rows or not all(rows):
+        raise InputError("retention", "a retention triangle needs at least one cohort, each with month 1")
+    for row in rows:
+        _retention(row)
+    if sizes is None:
+        w = np.ones(len(rows))
+    else:
+        w = np.asarray(sizes, dtype=float).reshape(-1)
+        if w.shape != (len(rows),):
+            raise InputError("size", f"size must give one number per cohort ({len(rows)}), got {w.size}")
+        if not np.all(np.isfinite(w) & (w > 0)):
+            raise InputError("size", f"size must be above 0 (sign-ups of the cohort), got "
+                             f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}")
+    k = max(len(row) for row in rows)
+    table = np.full((len(rows), k), np.nan)
+    for i, row in enumerate(rows):
+        table[i, :len(row)] = row
+    out = np.empty(k)
+    out[0] = np.dot(w, table[:, 0]) / w.sum()
+    for a in range(1, k):
+        seen = ~np.isnan(table[:, a])
+        out[a] = out[a - 1] * (np.dot(w[seen], table[seen, a]) / np.dot(w[seen], table[seen, a - 1]))
+    return out
+
+
+# ------------------------------------------------------------------ the cohorts of a plan, by age
+
+
+class Cohorts:
+    """Every cohort's active users in a plan, month by month: ``sum_c A_c R(t - c + 1)``, A = activation x new.
+
+    k columns hold the activated sign-ups of the last k cohorts (a ring:
+    cohort c in column ``(c - 1) % k``), and one tail holds the active users
+    of every older cohort, which decays at ``q``. A month costs about 2k
+    multiplications of the scenario shape; the ages are summed in one fixed
+    order for one scenario as for many, so a scenario gives the same bits
+    alone and in an array of scenarios.
+    """
+
+    def __init__(self, curve: Curve, shape: tuple, arrays: bool):
+        self.k, self.t, self.arrays = curve.k, 0, arrays
+        r = np.ascontiguousarray(np.moveaxis(curve.r, -1, 0))  # ages first: r[a - 1] is R(a) of every scenario
+        if arrays:
+            self.r, self.q = list(r), curve.q
+            self.rkq = curve.r[..., -1] * curve.q  # R(k + 1) = R(k) q: where a cohort enters the tail
+            self.inflow = np.zeros((self.k,) + shape)
+            self.tail, self.total, self.scratch = np.zeros(shape), np.empty(shape), np.empty(shape)
+        else:
+            self.r, self.q = [np.float64(x) for x in r], np.float64(curve.q)
+            self.rkq = self.r[-1] * self.q
+            self.inflow = [np.float64(0.0)] * self.k
+            self.tail = np.float64(0.0)
+
+    def step(self, arriving):
+        """Month ``t + 1``'s active users of every cohort, once ``arriving`` (this month's A) has joined."""
+        k, t = self.k, self.t
+        j = t % k  # the column of this month's cohort; it held the cohort now k + 1 months old
+        if self.arrays:
+            if t >= k:
+                np.multiply(self.tail, self.q, out=self.tail)
+                np.add(self.tail, np.multiply(self.inflow[j], self.rkq, out=self.scratch), out=self.tail)
+            np.copyto(self.inflow[j], arriving)
+            total = np.multiply(self.inflow[j], self.r[0], out=self.total)
+            for a in range(1, min(k, t + 1)):  # age a + 1: the cohort of a months ago
+                np.add(total, np.multiply(self.inflow[(t - a) % k], self.r[a], out=self.scratch), out=total)
+            np.add(total, self.tail, out=total)
+        else:
+            if t >= k:
+                self.tail = self.tail * self.q + self.inflow[j] * self.rkq
+            self.inflow[j] = arriving
+            total = arriving * self.r[0]
+            for a in range(1, min(k, t + 1)):
+                total = total + self.inflow[(t - a) % k] * self.r[a]
+            total = total + self.tail
+        self.t = t + 1
+        return total
+
+
+def cohort_waterfall(activated, retention) -> np.ndarray:
+    """Each cohort's active users by month, for one scenario: ``[c - 1, t - 1] = A_c R(t - c + 1)`` (0 for t < c).
+
+    ``activated``: the activated sign-ups of months 1..h (``activation_t *
+    new_t``). Row sums by column plus the users of month 0 are the plan's
+    MAU (a workbook's cohort waterfall sheet, checked against the engine).
+    """
+    a = np.asarray(activated, dtype=float).reshape(-1)
+    c = active_curve(retention)
+    if c.r.ndim != 1:
+        raise InputError("retention", "a waterfall is one scenario's: give one curve")
+    h = a.size
+    age = np.arange(h)[None, :] - np.arange(h)[:, None] + 1
+    return np.where(age >= 1, a[:, None] * c.at(np.maximum(age, 1)), 0.0)
+'''
+
+_SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title, a file or a terminal: control characters removed.
+
+One cleaning for every piece of user text (scenario names, the model's name
+and currency, a file name written into a file), applied where the text is
+read, so that every surface sees the same text and two names that differ only
+in control characters are caught as the duplicates they become. Bidi controls
+(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069) are
+control characters too: they reorder what a terminal or a cell shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value) -> str:
+    """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
+
+    >>> clean_text("a\\nb\\u202ec")
+    'a bc'
+    """
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
 '''
 
 _SOURCES["xlmodel/closed_form.py"] = r'''"""Closed-form metrics of the model: rates, CAC, compute cost, LTV, payback, Excel NPV.
@@ -8845,257 +10160,6 @@ def excel_npv(rate, values):
     return _out(_finite(out, "NPV", rate=r, values=np.max(np.abs(v), axis=-1) if v.size else 0.0))
 '''
 
-_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
-
-The engine validates with these rules, the assumptions file is checked against
-them, the Excel functions take their argument help from them and the generated
-workbooks take their data validation and input messages from them: one place,
-so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
-import time beyond building this table.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-import numpy as np
-
-from .errors import InputError
-
-__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
-
-    lo: float | None
-    hi: float | None
-    lo_incl: bool = True
-    hi_incl: bool = True
-    integer: bool = False
-    text: str = ""
-
-    def fast_ok(self, x: np.ndarray) -> bool:
-        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
-        lo, hi = x.min(), x.max()
-        if not (np.isfinite(lo) and np.isfinite(hi)):
-            return False
-        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
-            return False
-        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
-            return False
-        return not self.integer or bool(np.all(np.floor(x) == x))
-
-    def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
-        if self.lo is not None:
-            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
-        if self.hi is not None:
-            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
-        if self.integer:
-            good &= np.equal(np.floor(x), x)
-        return good
-
-
-RULES = {
-    "fraction": Rule(0, 1, text="must be between 0 and 1"),
-    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
-    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
-    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
-    "nonneg": Rule(0, None, text="must be 0 or more"),
-    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
-    "any": Rule(None, None, text="must be a finite number"),
-    "margin": Rule(None, 1, text="must be at most 1"),
-    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
-}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    rule: str
-    unit: str
-    doc: str
-    default: float | None = None  # None: required (or derived, see docs)
-    fmt: str = "money"  # number format: money | percent | number | months | price
-
-    @property
-    def rule_text(self) -> str:
-        return RULES[self.rule].text
-
-
-_p = Param
-
-
-#: Every named input of MODEL.md, in the order a finance user reads them.
-PARAMS: dict[str, Param] = {
-    p.name: p
-    for p in [
-        # acquisition
-        _p("cash", "any", "currency", "cash at month 0"),
-        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
-        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
-        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
-        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
-        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
-        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
-        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
-        # retention and monetisation
-        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05"),
-        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
-        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
-        _p("retention_scale", "positive", "factor",
-           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
-           fmt="decimal"),
-        # compute
-        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
-        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
-           "compute cost of a paying user per month (empty: cost_per_mau)"),
-        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
-        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
-        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
-        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
-        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
-        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
-        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
-        # overheads and money
-        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
-        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
-        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
-        _p("horizon", "months", "months", "months projected", 60, "months"),
-        # small-model migration
-        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
-        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
-        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
-        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
-        _p("months", "months", "months", "months of savings counted", fmt="months"),
-        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
-        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
-        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
-        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
-        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
-        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
-        # a plan over time (model version 3)
-        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
-           "percent"),
-        _p("store_fee", "fraction_below_1", "fraction of net revenue",
-           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
-        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
-        _p("interest_rate", "growth", "annual fraction",
-           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
-        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
-           0.0),
-        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
-           "percent"),
-        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
-        _p("cac_spend", "positive", "currency per month",
-           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
-        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
-           fmt="month"),
-    ]
-}
-
-#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
-#: growth rate their path follows (None: a flat path)
-CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
-                  "activation": None, "churn": None, "conversion": None, "arppu": None,
-                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
-
-#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
-#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
-PLAN_KEYS = ("changes", "funding", "retention")
-
-#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
-TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
-#: what a routing mix of models sets: scenario key -> genai-prices kind
-MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
-
-# Arguments of the closed-form functions that are not scenario inputs.
-_EXTRA = {
-    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
-    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
-    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
-    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
-    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
-    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
-    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
-    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
-    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
-}
-
-ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
-
-def describe_rule(name: str, rule: str | None = None) -> str:
-    """``churn must be between 0 and 1 (monthly fraction)``."""
-    p = ALL_PARAMS.get(name)
-    r = rule or (p.rule if p else "any")
-    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
-    return f"{name} {RULES[r].text}{unit}"
-
-
-def reject_unknown(other: dict):
-    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
-    for k in other:
-        if k not in PARAMS and k not in PLAN_KEYS:
-            raise InputError(k, f"{k} is not an input of the model")
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
-
-
-def check(name: str, value, rule: str | None = None) -> np.ndarray:
-    """Return ``value`` as a float array, or raise :class:`InputError`.
-
-    The message names the argument, the rule and the first offending value.
-    """
-    r = RULES[rule or ALL_PARAMS[name].rule]
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
-        raise InputError(name, f"{name} must be a number, got {value!r}")
-    try:
-        x = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(name, f"{name} must be a number, got {value!r}") from None
-    if x.size and r.fast_ok(x):
-        return x
-    good = r.ok(x)
-    if not good.all():
-        bad = x[~good].flat[0] if x.ndim else x
-        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
-    return x
-'''
-
-_SOURCES["xlmodel/text.py"] = r'''"""User text as it may land in a workbook cell, a chart title, a file or a terminal: control characters removed.
-
-One cleaning for every piece of user text (scenario names, the model's name
-and currency, a file name written into a file), applied where the text is
-read, so that every surface sees the same text and two names that differ only
-in control characters are caught as the duplicates they become. Bidi controls
-(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069) are
-control characters too: they reorder what a terminal or a cell shows.
-"""
-
-from __future__ import annotations
-
-import re
-
-__all__ = ["clean_text"]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value) -> str:
-    """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
-
-    >>> clean_text("a\\nb\\u202ec")
-    'a bc'
-    """
-    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
-'''
-
 _SOURCES["xlmodel/migration.py"] = r'''"""The NPV of migrating traffic to a small model (docs/model.md, "Small-model migration NPV").
 
 Part of the engine (``xlmodel.engine`` re-exports every name).
@@ -9282,407 +10346,6 @@ OUTPUT_UNITS = {
     "arppu_net": "currency per paying user per month",
     "paid_cac_per_active": "currency per active user",
 }
-'''
-
-_SOURCES["xlmodel/plan.py"] = r'''"""What a plan answers (docs/model.md, "What a plan answers"): the runway, the funding need, break-even.
-
-:func:`plan` runs the projection (:mod:`xlmodel.projection`) once and, month
-by month, a :class:`_Answers` tracker that keeps only what the answers need;
-:func:`runway_stream` runs the same tracker without keeping any month, so that
-a simulation of a million draws over 120 months needs a few hundred megabytes,
-not every month of every draw. Part of the engine (``xlmodel.engine``
-re-exports every name). Pure Python and numpy.
-"""
-
-from __future__ import annotations
-
-import math
-from dataclasses import dataclass, field
-
-import numpy as np
-
-from .closed_form import _out, monthly_rate
-from .errors import InputError
-from .params import check
-from .projection import Months, Projection, project_checked, projection_inputs
-
-__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
-           "plan_answers"]
-
-#: every answer of a plan, in the order calc prints them
-PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
-                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
-                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
-                "plan_migration_payback_month")
-#: months over which the burn multiple and compute-to-revenue are measured (the first year)
-FIRST_YEAR = 12
-
-
-def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
-    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
-
-    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
-    - cash_t)``, with ``net_burn_t`` as the denominator in a month without
-    interest or funding (version 2's runway, bit for bit); 0 when ``cash <= 0``
-    at the start; ``inf`` when cash stays >= 0.
-    """
-    c0 = np.asarray(cash, dtype=float)
-    cm = np.asarray(cash_by_month, dtype=float)
-    burn = np.asarray(net_burn_by_month, dtype=float)
-    neg = cm < 0
-    hit = neg.any(axis=-1)
-    first = neg.argmax(axis=-1)
-    prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
-    prev, b = at(prev_all), at(burn)
-    if interest_by_month is not None or funding_by_month is not None:
-        plain = np.ones(cm.shape, dtype=bool)
-        for extra in (interest_by_month, funding_by_month):
-            if extra is not None:
-                plain &= np.asarray(extra, dtype=float) == 0
-        b = np.where(at(plain), b, prev - at(cm))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = first + prev / np.where(hit, b, 1.0)
-    out = np.where(hit, frac, np.inf)
-    out = np.where(c0 <= 0, 0.0, out)
-    return _out(out)
-
-
-class _Crossing:
-    """The runway of one cash series, found month by month: where cash first goes below 0."""
-
-    def __init__(self, start):
-        start = np.asarray(start, dtype=float)
-        self.run = np.where(start <= 0, 0.0, np.inf)
-        self.alive = start > 0
-
-    def month(self, k: int, prev, cash, denominator):
-        """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
-
-        ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
-        flattened row (only those that cross this month are computed)."""
-        if not self.run.ndim:
-            if self.alive and cash < 0:
-                self.run = np.asarray(k + prev / denominator(lambda x: x))
-                self.alive = np.asarray(False)
-            return
-        neg = (cash < 0) & self.alive
-        if neg.any():
-            idx = np.flatnonzero(neg)
-            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
-            self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
-            self.alive.reshape(-1)[idx] = False
-
-
-class _Answers:
-    """Every answer of "What a plan answers", kept month by month from the projection's lines.
-
-    ``full``: all of them; otherwise the runways and ending cash only (what
-    :func:`runway_months` needs), at the cost of a bare projection.
-    """
-
-    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
-        self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
-        self.funding = bool(months.tl.funding)
-        self.interest = months.i is not None
-        self.migration = months.migration
-        self.runway = _Crossing(v["cash"])
-        self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
-        self.runway_w = _Crossing(v["cash"]) if self.migration and months.variants else None
-        self.prev = self.prev_nf = self.prev_w = np.asarray(v["cash"], dtype=float)
-        if not full:
-            return
-        z = np.zeros(shape)
-        self.lowest, self.lowest_month = np.full(shape, np.inf), np.full(shape, np.inf)
-        self.min_cash = v.get("min_cash", z)
-        self.first_short = np.full(shape, np.inf)
-        self.raise_month = v.get("raise_month")
-        self.need, self.dpow = z.copy(), np.ones(shape)
-        self.growth = 1 + months.i if self.interest else 1.0
-        self.last_loss = z.copy()  # the last month with an operating loss (0: none)
-        self.n = min(FIRST_YEAR, h)
-        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
-        if self.migration:
-            self.disc = np.ones(shape)
-            self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
-            self.npv, self.payback = z.copy(), np.full(shape, np.inf)
-
-    def month(self, k: int, row: dict):
-        t = k + 1
-        cash, burn = row["cash"], row["net_burn"]
-        interest, funding = row["interest"], row["funding"]
-        prev = self.prev
-
-        def denominator(pick):
-            return self._denominator(pick, prev, cash, burn, interest, funding)
-
-        self.runway.month(k, prev, cash, denominator)
-        self.prev = np.array(cash, dtype=float)
-        if self.runway_nf is not None:  # the same plan without its rounds
-            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
-                                         row["interest_without_funding"], 0.0)
-        if self.runway_w is not None:  # the same plan without the migration
-            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
-                                        row["net_burn_without_migration"], row["interest_without_migration"],
-                                        funding)
-        if self.full:
-            self._plan_month(t, row, cash, burn)
-
-    def _denominator(self, pick, prev, cash, burn, interest, funding):
-        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
-        runway, bit for bit), for the scenarios ``pick`` selects."""
-        if not (self.interest or self.funding):
-            return pick(burn)
-        plain = (pick(interest) == 0) & (pick(funding) == 0)
-        return np.where(plain, pick(burn), pick(prev) - pick(cash))
-
-    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
-        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
-        return np.array(cash, dtype=float)
-
-    def _plan_month(self, t: int, row: dict, cash, burn):
-        lower = cash < self.lowest
-        self.lowest = np.where(lower, cash, self.lowest)
-        self.lowest_month = np.where(lower, t, self.lowest_month)
-        short = (cash < self.min_cash) & np.isinf(self.first_short)
-        self.first_short = np.where(short, t, self.first_short)
-        start = self.first_short if self.raise_month is None else self.raise_month
-        # the round that keeps cash at min_cash from the funding month on, discounted at the interest rate
-        if self.interest:
-            self.dpow = np.where(t > start, self.dpow * self.growth, 1.0)
-        with np.errstate(invalid="ignore"):
-            gap = (self.min_cash - cash) / self.dpow
-        self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
-        one_off = row.get("migration_one_off", 0.0)
-        self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
-        if t <= self.n:
-            self.burn_sum = self.burn_sum + burn
-            self.compute_sum = self.compute_sum + row["compute"]
-            self.revenue_sum = self.revenue_sum + row["revenue"]
-            if t == self.n:
-                self.revenue_n = np.array(row["revenue"], dtype=float)
-        if self.migration:
-            self.disc = self.disc * self.d1
-            self.npv = self.npv + (row["net_burn_without_migration"] - burn) / self.disc
-            paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
-            self.payback = np.where(paid_back, t, self.payback)
-
-    def answers(self) -> dict:
-        out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
-        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
-        if self.runway_w is not None:
-            out["runway_months_without_migration"] = self.runway_w.run
-            out["ending_cash_without_migration"] = np.asarray(self.prev_w)
-        if not self.full:
-            return out
-        v = self.v
-        out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
-        out["first_short_month"] = self.first_short
-        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
-        out["funding_month"] = np.asarray(month, dtype=float)
-        out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
-        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
-            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
-        breakeven = self.last_loss + 1
-        out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
-        out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
-            out["breakeven_month"] <= out["runway_months_without_funding"])
-        # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
-        revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
-        growth = self.revenue_n - revenue_0
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
-            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
-        if self.migration:
-            within = v["migration_month"] <= self.h  # after the horizon: n/a
-            out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
-            out["plan_migration_payback_month"] = np.where(within, self.payback, np.nan)
-        return out
-
-
-def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
-    """Walk the projection once keeping no month: the answers only."""
-    shape = v["cash"].shape
-    months = Months(v, shape, tl, variants=variants)
-    answers = _Answers(v, shape, h, months, full)
-    if shape:  # scratch lines, one set reused every month; cash alternates between two
-        scratch = {n: np.empty(shape) for n in months.rows}
-        cash = [scratch["cash"], np.empty(shape)]
-    with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
-        for k in range(h):
-            if shape:
-                scratch["cash"] = cash[k % 2]
-                answers.month(k, months.step(k, scratch))
-            else:
-                answers.month(k, months.step(k))
-    months.overflow_check()
-    return answers.answers()
-
-
-@dataclass(frozen=True)
-class RunwayStream:
-    """What :func:`runway_stream` keeps of a projection: the runway and the cash at the horizon.
-
-    The ``..._without_migration`` fields are set when asked for and a
-    ``migration_month`` is given: the same plan with all traffic on the
-    large model (no saving, no one-off cost, no revenue loss).
-    ``runway_months_without_funding``: the same plan without its rounds.
-    ``answers``: every answer of the plan, with ``answers=True``.
-    """
-
-    runway_months: float | np.ndarray
-    ending_cash: float | np.ndarray
-    runway_months_without_migration: float | np.ndarray | None = None
-    ending_cash_without_migration: float | np.ndarray | None = None
-    runway_months_without_funding: float | np.ndarray | None = None
-    answers: dict = field(default_factory=dict)
-
-
-def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
-    """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
-
-    Takes the arguments of :func:`project`; memory is a few arrays of the
-    scenario shape whatever the horizon (a million scenarios over 120 months
-    need ~150 MB, not the ~13 GB of the full projection). Bit for bit the
-    runway of :func:`runway_from_cash` on :func:`project`'s rows, since both
-    run the same month step. ``without_migration=True`` also follows the plan
-    with all traffic on the large model, and without its funding rounds, in
-    the same pass; ``answers=True`` every answer of :func:`plan` too.
-    """
-    v, h, tl = projection_inputs(scenario)
-    if answers:
-        v.update(plan_inputs(scenario, h, v["cash"].shape))
-    out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
-    res = {k: _value(x) for k, x in out.items()}
-    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
-                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
-                        res if answers else {})
-
-
-def _value(x):
-    a = np.asarray(x)
-    if a.dtype == bool:
-        return bool(a) if a.ndim == 0 else a.copy()
-    return _out(a)
-
-
-def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
-    """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
-    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
-           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
-    r = scenario.get("raise_month")
-    if r is not None:
-        r = check("raise_month", r)
-        if np.any(r > h):
-            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
-                             f"{float(np.max(r)):g}")
-        out["raise_month"] = r
-    return out
-
-
-def runway_months(**scenario):
-    """Months until cash runs out, fractional; ``math.inf`` if it never does.
-
-    Takes the arguments of :func:`project` and vectorises the same way.
-
-    Notes
-    -----
-    For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} /
-    (cash_{t-1} - cash_t)`` (linear within the month; ``net_burn_t`` is that
-    difference in a month without interest or funding); 0 when ``cash <= 0``
-    at the start; ``inf`` ("never") when cash stays >= 0 through ``horizon``.
-    A round in the crossing month that keeps cash at or above 0 avoids the
-    run-out; a later round does not undo an earlier crossing.
-
-    Examples
-    --------
-    Cash 1.2M, fixed costs 150k and revenue 50k a month, nothing else:
-
-    >>> runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1,
-    ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
-    12.0
-    """
-    return runway_stream(**scenario).runway_months
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
-
-    ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
-    and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
-    lines.
-    """
-
-    projection: Projection
-    outputs: dict
-
-    def __getitem__(self, key):
-        return self.outputs[key]
-
-    def __getattr__(self, key):
-        try:
-            return self.__dict__["outputs"][key]
-        except KeyError:
-            raise AttributeError(key) from None
-
-
-def plan(**scenario) -> Plan:
-    """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
-
-    Takes the arguments of :func:`project` (``changes`` and ``funding``
-    included) and ``min_cash``, ``raise_month`` and ``annual_discount_rate``.
-    Vectorises like :func:`project`.
-
-    Returns
-    -------
-    Plan
-        ``plan.projection`` and, in ``plan.outputs`` (also ``plan.funding_need``,
-        ...): ``runway_months``, ``runway_months_without_funding``,
-        ``runway_months_without_migration`` (with a migration),
-        ``ending_cash``, ``lowest_cash``, ``lowest_cash_month``,
-        ``first_short_month``, ``funding_month``, ``funding_need``,
-        ``shortfall_before_raise``, ``breakeven_month``, ``default_alive``,
-        ``burn_multiple``, ``compute_to_revenue``, ``plan_migration_npv`` and
-        ``plan_migration_payback_month`` (with a migration).
-
-    Notes
-    -----
-    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
-    funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
-    funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
-    else the first month short of ``min_cash``) that keeps cash at or above
-    ``min_cash`` to the horizon; ``breakeven_month`` the first month from which
-    every month's ``net_burn_t - one_off_t <= 0``; ``default_alive`` when it
-    comes no later than the runway without the planned rounds;
-    ``burn_multiple = sum(net_burn_1..n) / (12 * (revenue_n - revenue_0))`` and
-    ``compute_to_revenue = sum(compute_1..n) / sum(revenue_1..n)``, n =
-    min(12, horizon); ``plan_migration_npv`` the discounted burn of the plan
-    without the migration less the plan's.
-
-    Examples
-    --------
-    Burn 100 a month from 1,000, keep 300: raise 1,000 - 300 ... in month 8.
-
-    >>> p = plan(cash=1000, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
-    ...          fixed_costs=100, horizon=12, min_cash=300)
-    >>> p.first_short_month, p.funding_need, p.runway_months
-    (8.0, 500.0, 10.0)
-    """
-    v, h, tl = projection_inputs(scenario)
-    shape = v["cash"].shape
-    v.update(plan_inputs(scenario, h, shape))
-    months = Months(v, shape, tl, variants=True)
-    answers = _Answers(v, shape, h, months, full=True)
-    projection = project_checked(v, h, tl, months, answers.month)
-    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
-
-
-def plan_answers(scenario: dict) -> dict:
-    """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
-    p = runway_stream(**scenario, answers=True).answers
-    return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
-
 '''
 
 _SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection (docs/model.md, "The projection, version 3").
@@ -10282,410 +10945,6 @@ def _put(value, o: dict, name: str):
         return value
     np.copyto(out, value)
     return out
-'''
-
-_SOURCES["xlmodel/retention.py"] = r'''"""Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
-
-Definitions: MODEL.md, "Cohorts and actuals" (the late ratio ``q``, the
-geometric tail, cohort LTV) and "Retention curves drive the users" (the
-curve in the plan, the payback month, the weighted chained average). The
-projection walks a :class:`Cohorts` state of k + 1 columns (the last k
-cohorts by age and one tail that decays at ``q``), never a month x month
-matrix. Part of the engine: pure Python and numpy, nothing at import time.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-import numpy as np
-
-from .closed_form import _finite, _out, monthly_rate
-from .errors import InputError
-from .params import check
-
-__all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at", "cohort_ltv", "cohort_churn",
-           "cohort_payback_month", "average_curve", "Cohorts", "cohort_waterfall"]
-
-
-# ------------------------------------------------------------------ the curve and its late ratio
-
-
-def _retention(retention) -> np.ndarray:
-    r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
-    if r is None or r.ndim == 0:
-        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
-    if r.shape[-1] == 0:
-        raise InputError("retention", "retention must hold at least one month")
-    bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
-    if bad.any():
-        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
-                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
-    return r
-
-
-def _late_ratio(r: np.ndarray) -> np.ndarray:
-    """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
-    k = r.shape[-1]
-    if k < 2:
-        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
-                         f"(the tail and the cohort churn), got {k}")
-    j = min(3, k - 1)
-    # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
-    # a scenario's curve gives the same bits alone and among a simulation's draws
-    return np.power(r[..., -1] / r[..., -1 - j], 1 / j)
-
-
-def cohort_churn(retention):
-    """Monthly churn implied by the late part of a retention curve: ``1 - q``.
-
-    ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
-    ``(1-c) ** (t-1)`` gives exactly ``c``.
-
-    >>> round(cohort_churn([1.0, 0.8, 0.64, 0.512]), 12)
-    0.2
-    """
-    return _out(1 - _late_ratio(_retention(retention)))
-
-
-def _observed_and_tail(r, q, d):
-    """``sum r_t / (1+d)**t`` over the k observed months, and ``r_k q / ((1+d)**k (1+d-q))`` past them."""
-    k = r.shape[-1]
-    t = np.arange(1, k + 1, dtype=float)
-    observed = (r / (1 + d[..., None]) ** t).sum(axis=-1)
-    return observed, r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
-
-
-def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
-    """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
-
-    ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
-    gross_margin``, ``d`` the monthly discount rate) plus, with ``tail``, the
-    geometric extrapolation past month k, ``m * r_k * q / ((1+d)**k * (1+d-q))``.
-    ``retention`` is a curve (its last axis is months); ``arpu``,
-    ``gross_margin`` and the rate broadcast against the curve's other axes.
-    The curve ``(1-c) ** (t-1)`` gives exactly ``ltv(arpu, gross_margin, c,
-    annual_discount_rate)``.
-
-    >>> round(cohort_ltv([1.0, 0.9, 0.81], 10, 0.5), 9)   # = ltv(10, 0.5, 0.1) = 5 / 0.1
-    50.0
-    """
-    r = _retention(retention)
-    a = check("arpu", arpu)
-    g = check("gross_margin", gross_margin)
-    d = np.asarray(monthly_rate(annual_discount_rate))
-    if not isinstance(tail, (bool, np.bool_)):
-        raise InputError("tail", f"tail must be TRUE or FALSE, got {tail!r}")
-    inputs = dict(arpu=a, gross_margin=g, annual_discount_rate=annual_discount_rate)
-    with np.errstate(all="ignore"):  # an overflow is an error naming the inputs, never a warning or a "never"
-        m = a * g
-        if not tail:
-            k = r.shape[-1]
-            observed = (r / (1 + d[..., None]) ** np.arange(1, k + 1, dtype=float)).sum(axis=-1)
-            return _out(_finite(m * observed, "the cohort LTV", **inputs))
-        q = _late_ratio(r)
-        if not bool(np.all(q < 1 + d)):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
-                             "the LTV are unbounded; use tail = FALSE for the observed part")
-        observed, tail_value = _observed_and_tail(r, q, d)
-        return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
-
-
-@dataclass(frozen=True)
-class Curve:
-    """An activated user's retention, as the plan uses it: ``R(1..k)`` and the late ratio ``q`` past ``k``.
-
-    ``r``: ``R(1..k)`` on the last axis (the curve as given, divided by its
-    ``r_1`` when measured on sign-ups, so ``R(1) = 1`` then); ``q``: the late
-    ratio of that curve, below 1; ``first``: the curve's own ``r_1``, which is
-    the activation where it is below 1. Other axes: scenarios.
-    """
-
-    r: np.ndarray
-    q: np.ndarray
-    first: np.ndarray
-
-    @property
-    def k(self) -> int:
-        return self.r.shape[-1]
-
-    def at(self, age):
-        """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
-        a = np.asarray(age)
-        inside = np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1) if self.r.ndim == 1 else \
-            np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
-        past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
-        return np.where(a <= self.k, inside, past)
-
-    def activation(self, given):
-        """The plan's activation: ``r_1`` where the curve is measured on sign-ups (``r_1 < 1``), else ``given``.
-
-        Raises :class:`InputError` naming both when ``given`` is below 1 there too (two answers to one question).
-        """
-        given = np.asarray(given, dtype=float)
-        signups = self.first < 1
-        both = signups & (given < 1)
-        if np.any(both):
-            at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
-            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
-            raise InputError("activation", f"activation {act:.10g} and a retention curve measured on sign-ups "
-                             f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
-                             "leave activation out, or give a curve of active users that starts at 1")
-        if not np.any(signups):
-            return given
-        return np.where(signups, self.first, given)
-
-
-def active_curve(retention) -> Curve:
-    """A scenario's retention curve as the plan reads it, checked: each share in (0, 1], k >= 2, ``q < 1``.
-
-    A curve whose month 1 is below 1 was measured on sign-ups: it means
-    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (MODEL.md). ``q``
-    is the late ratio of ``R`` (the same ratio as of the curve as given).
-    """
-    if isinstance(retention, Curve):
-        return retention
-    r = _retention(retention)
-    first = r[..., 0]
-    if np.any(first < 1):
-        r = np.where(first[..., None] < 1, r / first[..., None], r)
-    q = _late_ratio(r)
-    if not np.all(q < 1):
-        raise InputError("retention", "retention must decay past its last month: the late monthly retention "
-                         f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
-                         "plan needs q below 1 (a cohort's users keep leaving)")
-    return Curve(r, q, first)
-
-
-def scale_curve(retention, factor):
-    """A curve with its months 2..k scaled by ``factor`` (each share capped at 1), month 1 (the activation) kept.
-
-    ``retention_scale``: a ranged factor makes the curve uncertain in a
-    simulation, one curve per draw (shape ``factor.shape + (k,)``). The late
-    ratio ``q`` is unchanged unless a cap binds.
-
-    >>> scale_curve([0.5, 0.4, 0.3], 1.5).tolist()
-    [0.5, 0.6000000000000001, 0.44999999999999996]
-    """
-    r = _retention(retention)
-    f = check("retention_scale", factor)
-    later = np.minimum(1.0, f[..., None] * r[..., 1:])
-    return np.concatenate([np.broadcast_to(r[..., :1], later.shape[:-1] + (1,)), later], axis=-1)
-
-
-def curve_input(retention, retention_scale=None):
-    """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
-    if retention is None:
-        if retention_scale is not None:
-            raise InputError("retention_scale", "retention_scale scales a retention curve: give retention (or "
-                             "retention_from) too")
-        return None
-    return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
-
-
-def retention_at(retention, age):
-    """``R(a)``: the share of an activated cohort active at age ``a`` (whole months from 1), with the tail.
-
-    ``r_a / r_1`` for ``a <= k`` (``r_a`` when ``r_1`` is 1), then ``R(k) * q ** (a - k)``.
-
-    >>> retention_at([1.0, 0.5, 0.25], [1, 3, 5]).round(12).tolist()
-    [1.0, 0.25, 0.0625]
-    """
-    return _out(active_curve(retention).at(np.asarray(age)))
-
-
-# ------------------------------------------------------------------ payback
-
-
-def _payback(r, q, m, target):
-    """The first whole month T with ``sum_{t<=T} m * R(t) >= target``; inf when never; 0 for a target of 0.
-
-    Within the observed months, a cumulative sum; past them the geometric
-    sum ``S_k + m R_k q (1 - q^n) / (1 - q)`` solved for n (then moved by one
-    month where rounding put it on the wrong side).
-    """
-    k = r.shape[-1]
-    with np.errstate(all="ignore"):
-        steps = m[..., None] * r
-        cum = np.cumsum(steps, axis=-1)
-        within = cum >= target[..., None]
-        first = np.argmax(within, axis=-1) + 1.0
-        s_k, a = cum[..., -1], steps[..., -1] * q  # S_k; the first month past k adds a
-        y = 1 - (target - s_k) * (1 - q) / a  # q ** n <= y
-        n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
-
-        def total(n):
-            return s_k + a * (1 - q ** n) / (1 - q)
-
-        n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
-        n = np.where(total(n) < target, n + 1, n)
-        past = np.where(y > 0, k + n, np.inf)  # y <= 0: the whole sum stays below the target
-    out = np.where(within.any(axis=-1), first, past)
-    out = np.where(target == 0, 0.0, out)
-    out = np.where(m <= 0, np.inf, out)
-    return np.where(np.isnan(target) | np.isnan(m), np.nan, out)
-
-
-def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
-    """The first whole month in which an activated cohort's contribution covers its CAC (MODEL.md).
-
-    Parameters
-    ----------
-    retention : array_like
-        The retention curve ``r_1 .. r_k`` (last axis: months); one measured
-        on sign-ups (``r_1 < 1``) is read as ``R(a) = r_a / r_1``.
-    contribution_per_mau : float or array_like
-        Contribution of an active user per month (currency).
-    cac_per_active : float or array_like
-        What one active user costs to buy (currency, >= 0).
-
-    Returns
-    -------
-    float or ndarray
-        The first T with ``sum_{t=1..T} contribution_per_mau * R(t) >=
-        cac_per_active``, not limited to a horizon; ``inf`` (never) when the
-        contribution is <= 0 or the whole sum with the tail stays below the
-        CAC; 0 when the CAC is 0. For the curve ``(1-c)**(a-1)`` it is
-        ``ceil(payback_months(cac, contribution, 1, c))``.
-
-    Examples
-    --------
-    >>> cohort_payback_month([1.0, 0.5, 0.25], 10, 16)
-    3.0
-    """
-    c = active_curve(retention)
-    m = check("contribution_per_mau", contribution_per_mau, "any")
-    target = check("cac_per_active", cac_per_active, "nonneg")
-    shape = np.broadcast_shapes(c.q.shape, m.shape, target.shape)
-    r = np.broadcast_to(c.r, shape + (c.k,))
-    return _out(_payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape)))
-
-
-# ------------------------------------------------------------------ the average curve of a triangle
-
-
-def average_curve(triangle, sizes=None) -> np.ndarray:
-    """The average curve of a retention triangle, chained over the ages so that it never rises while each
-    cohort decays (MODEL.md, "The cohorts file's average curve").
-
-    Parameters
-    ----------
-    triangle : sequence of sequences
-        One row per cohort, its shares of months 1, 2, ... (rows may be
-        shorter: a cohort is observed up to its last share).
-    sizes : sequence of float, optional
-        Each cohort's size (its sign-ups): the weights. Without it every
-        cohort weighs 1.
-
-    Returns
-    -------
-    ndarray
-        ``rbar_1 = sum_c w_c r_{c,1} / sum_c w_c``, ``rbar_a = rbar_{a-1} *
-        sum_c w_c r_{c,a} / sum_c w_c r_{c,a-1}`` over the cohorts observed at
-        age ``a``, for a = 1 .. the longest row.
-
-    Examples
-    --------
-    An old cohort that kept its users and a young one that did not: the
-    plain mean of month 3 (the old cohort alone) would rise above month 2's.
-
-    >>> average_curve([[1.0, 0.9, 0.85], [1.0, 0.5]]).round(6).tolist()
-    [1.0, 0.7, 0.661111]
-    """
-    rows = [list(np.asarray(row, dtype=float).reshape(-1)) for row in triangle]
-    if not rows or not all(rows):
-        raise InputError("retention", "a retention triangle needs at least one cohort, each with month 1")
-    for row in rows:
-        _retention(row)
-    if sizes is None:
-        w = np.ones(len(rows))
-    else:
-        w = np.asarray(sizes, dtype=float).reshape(-1)
-        if w.shape != (len(rows),):
-            raise InputError("size", f"size must give one number per cohort ({len(rows)}), got {w.size}")
-        if not np.all(np.isfinite(w) & (w > 0)):
-            raise InputError("size", f"size must be above 0 (sign-ups of the cohort), got "
-                             f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}")
-    k = max(len(row) for row in rows)
-    table = np.full((len(rows), k), np.nan)
-    for i, row in enumerate(rows):
-        table[i, :len(row)] = row
-    out = np.empty(k)
-    out[0] = np.dot(w, table[:, 0]) / w.sum()
-    for a in range(1, k):
-        seen = ~np.isnan(table[:, a])
-        out[a] = out[a - 1] * (np.dot(w[seen], table[seen, a]) / np.dot(w[seen], table[seen, a - 1]))
-    return out
-
-
-# ------------------------------------------------------------------ the cohorts of a plan, by age
-
-
-class Cohorts:
-    """Every cohort's active users in a plan, month by month: ``sum_c A_c R(t - c + 1)``, A = activation x new.
-
-    k columns hold the activated sign-ups of the last k cohorts (a ring:
-    cohort c in column ``(c - 1) % k``), and one tail holds the active users
-    of every older cohort, which decays at ``q``. A month costs about 2k
-    multiplications of the scenario shape; the ages are summed in one fixed
-    order for one scenario as for many, so a scenario gives the same bits
-    alone and in an array of scenarios.
-    """
-
-    def __init__(self, curve: Curve, shape: tuple, arrays: bool):
-        self.k, self.t, self.arrays = curve.k, 0, arrays
-        r = np.ascontiguousarray(np.moveaxis(curve.r, -1, 0))  # ages first: r[a - 1] is R(a) of every scenario
-        if arrays:
-            self.r, self.q = list(r), curve.q
-            self.rkq = curve.r[..., -1] * curve.q  # R(k + 1) = R(k) q: where a cohort enters the tail
-            self.inflow = np.zeros((self.k,) + shape)
-            self.tail, self.total, self.scratch = np.zeros(shape), np.empty(shape), np.empty(shape)
-        else:
-            self.r, self.q = [np.float64(x) for x in r], np.float64(curve.q)
-            self.rkq = self.r[-1] * self.q
-            self.inflow = [np.float64(0.0)] * self.k
-            self.tail = np.float64(0.0)
-
-    def step(self, arriving):
-        """Month ``t + 1``'s active users of every cohort, once ``arriving`` (this month's A) has joined."""
-        k, t = self.k, self.t
-        j = t % k  # the column of this month's cohort; it held the cohort now k + 1 months old
-        if self.arrays:
-            if t >= k:
-                np.multiply(self.tail, self.q, out=self.tail)
-                np.add(self.tail, np.multiply(self.inflow[j], self.rkq, out=self.scratch), out=self.tail)
-            np.copyto(self.inflow[j], arriving)
-            total = np.multiply(self.inflow[j], self.r[0], out=self.total)
-            for a in range(1, min(k, t + 1)):  # age a + 1: the cohort of a months ago
-                np.add(total, np.multiply(self.inflow[(t - a) % k], self.r[a], out=self.scratch), out=total)
-            np.add(total, self.tail, out=total)
-        else:
-            if t >= k:
-                self.tail = self.tail * self.q + self.inflow[j] * self.rkq
-            self.inflow[j] = arriving
-            total = arriving * self.r[0]
-            for a in range(1, min(k, t + 1)):
-                total = total + self.inflow[(t - a) % k] * self.r[a]
-            total = total + self.tail
-        self.t = t + 1
-        return total
-
-
-def cohort_waterfall(activated, retention) -> np.ndarray:
-    """Each cohort's active users by month, for one scenario: ``[c - 1, t - 1] = A_c R(t - c + 1)`` (0 for t < c).
-
-    ``activated``: the activated sign-ups of months 1..h (``activation_t *
-    new_t``). Row sums by column plus the users of month 0 are the plan's
-    MAU (a workbook's cohort waterfall sheet, checked against the engine).
-    """
-    a = np.asarray(activated, dtype=float).reshape(-1)
-    c = active_curve(retention)
-    if c.r.ndim != 1:
-        raise InputError("retention", "a waterfall is one scenario's: give one curve")
-    h = a.size
-    age = np.arange(h)[None, :] - np.arange(h)[:, None] + 1
-    return np.where(age >= 1, a[:, None] * c.at(np.maximum(age, 1)), 0.0)
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -12142,198 +12401,6 @@ class DriverPath:
         return self.value
 '''
 
-_SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
-
-``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
-(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
-and is named by the calendar year in which it ends. Without ``start``,
-months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
-Pure Python and numpy, nothing at import time.
-"""
-
-from __future__ import annotations
-
-import re
-from dataclasses import dataclass
-
-import numpy as np
-
-from .errors import InputError
-
-__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
-           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
-
-#: ASCII digits only: full-width or Arabic-Indic digits are not a month
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
-ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
-ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
-               "net_burn", "interest", "funding")
-ANNUAL_ENDS = ("cash", "mau", "paying_users")
-
-
-def parse_month(text: str, what: str = "month") -> tuple[int, int]:
-    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
-    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
-    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
-        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
-    return int(m.group(1)), int(m.group(2))
-
-
-def _index(year: int, month: int) -> int:
-    return year * 12 + month - 1
-
-
-def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
-    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
-    if isinstance(value, str):
-        if start is None:
-            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
-                             "(month 1), or use a month number")
-        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
-        if t < 1:
-            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
-        if t > horizon:
-            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
-                             f"(month {horizon}, the horizon)")
-        return t
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
-        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
-                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
-    return int(value)
-
-
-def month_label(t: int, start: str | None = None) -> str:
-    """``"M7"``, or ``"2025-06"`` with a start."""
-    if start is None:
-        return f"M{t}"
-    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
-    return f"{year:04d}-{month + 1:02d}"
-
-
-def month_end(t: int, start: str):
-    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
-    import calendar
-    import datetime
-
-    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
-    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-
-
-def check_calendar(start, fiscal_year_start) -> None:
-    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
-    if start is not None:
-        parse_month(start, "start")
-    if fiscal_year_start is not None and fiscal_year_start != 1:
-        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
-                or not 1 <= fiscal_year_start <= 12:
-            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
-                             f"(4: years from April), got {fiscal_year_start!r:.20}")
-        if start is None:
-            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
-
-
-@dataclass(frozen=True)
-class FiscalYear:
-    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
-
-    label: str
-    first: int
-    last: int
-
-    @property
-    def months(self) -> int:
-        return self.last - self.first + 1
-
-    @property
-    def partial(self) -> bool:
-        return self.months < 12
-
-
-def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
-    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
-
-    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
-    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
-    >>> [y.label for y in fiscal_years(30)]
-    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
-    """
-    check_calendar(start, fiscal_year_start)
-    if start is None:
-        out = []
-        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
-            last = min(first + 11, horizon)
-            span = f"M{first}" if first == last else f"M{first}-M{last}"
-            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
-            out.append(FiscalYear(label, first, last))
-        return out
-    fys = fiscal_year_start or 1
-    s = _index(*parse_month(start, "start"))
-    groups: list[list[int]] = []
-    for t in range(1, horizon + 1):
-        year, month = divmod(s + t - 1, 12)
-        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
-        if groups and groups[-1][0] == fy:
-            groups[-1][2] = t
-        else:
-            groups.append([fy, t, t])
-    out = []
-    for fy, first, last in groups:
-        n = last - first + 1
-        if n == 12:
-            out.append(FiscalYear(f"FY{fy}", first, last))
-            continue
-        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
-        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
-    return out
-
-
-def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
-    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
-
-    >>> fiscal_year_numbers(5, "2024-12", 4)
-    [2025, 2025, 2025, 2025, 2026]
-    """
-    out = []
-    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
-        number = int(y.label[2:6]) if start else i
-        out += [number] * y.months
-    return out
-
-
-def excel_serial(day) -> float:
-    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
-    import datetime
-
-    return float((day - datetime.date(1899, 12, 30)).days)
-
-
-def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
-    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
-
-    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
-    (or any object with those lines as attributes, months on the last axis).
-    A partial year's sums are not annualised; its end values are its last
-    month's.
-    """
-    h = np.shape(projection.cash)[-1]
-    out = []
-    for y in fiscal_years(h, start, fiscal_year_start):
-        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
-               "partial": y.partial}
-        for key in ANNUAL_SUMS:
-            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
-        for key in ANNUAL_ENDS:
-            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
-        out.append(row)
-    return out
-
-
-def _plain(x):
-    a = np.asarray(x, dtype=float)
-    return float(a) if a.ndim == 0 else a
-'''
-
 _SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
 
 ::
@@ -12560,14 +12627,14 @@ def LLM_CAC(spend, new_users, paid_share=None):
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     return _udfs.LLM_COHORT_CHURN(retention)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
 @arg('arpu', ndim=2, err_to_str=True, doc='revenue per user per month; currency per user per month')
 @arg('gross_margin', ndim=2, err_to_str=True, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
 @arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
@@ -12651,9 +12718,10 @@ def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
 @arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
 @arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
 @arg('output', ndim=2, err_to_str=True, doc='name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, empty: the monthly projection with a header row')
-def LLM_PLAN(inputs, changes=None, funding=None, output=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount); the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
-    return _udfs.LLM_PLAN(inputs, changes, funding, output)
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
+    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+    return _udfs.LLM_PLAN(inputs, changes, funding, output, retention)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
