@@ -5,7 +5,21 @@
 
 from __future__ import annotations
 
-__all__ = ["OUTPUT_UNITS"]
+import math
+
+__all__ = ["OUTPUT_UNITS", "json_value"]
+
+
+def json_value(value):
+    """An output as JSON writes it: ``"never"`` (``"-never"``) for an infinity, ``null`` for n/a (NaN), a bool
+    for a flag (numpy's too), other values as they are (JSON has no inf or nan)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, float) and math.isinf(value):
+        return "never" if value > 0 else "-never"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {

@@ -19,7 +19,6 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
+from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
@@ -259,22 +259,13 @@ class Grid:
     def as_dict(self) -> dict:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
         return {"output": self.output, "statistic": self.statistic,
-                "rows": {"input": self.rows[0], "values": [_json(v) for v in self.rows[1]]},
-                "cols": {"input": self.cols[0], "values": [_json(v) for v in self.cols[1]]},
-                "grid": [[_json(float(v)) for v in row] for row in self.values],
+                "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
+                "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
+                "grid": [[json_value(float(v)) for v in row] for row in self.values],
                 "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
-                "at_base": _json(self.at_base),
+                "at_base": json_value(self.at_base),
                 "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
                 "notes": list(self.notes)}
-
-
-def _json(v):
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "never" if v > 0 else "-never"
-        if math.isnan(v):
-            return None
-    return v
 
 
 def _on_grid(values: np.ndarray, base: float | None) -> int | None:

@@ -22,6 +22,7 @@ import numpy as np
 from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
                      runway_stream, unit_economics)
 from .errors import InputError
+from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
 from .plan import PLAN_OUTPUTS
 from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
@@ -256,22 +257,13 @@ class Simulation:
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
-            doc["outputs"][name] = {k: _json(v) for k, v in st.items()}
+            doc["outputs"][name] = {k: json_value(v) for k, v in st.items()}
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
         doc["share_need_funding"] = self.share_need_funding()
         doc["share_break_even"] = self.share_break_even()
-        doc["tornado"] = {o: [{k: _json(v) for k, v in r.items()} for r in self.tornado(o)]
+        doc["tornado"] = {o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
                           for o in TORNADO_OUTPUTS if o in self.outputs}
         return doc
-
-
-def _json(v):
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "never" if v > 0 else "-never"
-        if math.isnan(v):
-            return None
-    return v
 
 
 def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:

@@ -23,6 +23,7 @@ from typing import Mapping
 import numpy as np
 
 from .errors import InputError
+from .outputs import json_value
 from .params import PARAMS, RULES, describe_rule
 from .sensitivity import WITHIN_HORIZON, Trials, check_input
 
@@ -99,12 +100,7 @@ class Solution:
 
 
 def _json(v):
-    if v is None:
-        return None
-    v = float(v)
-    if math.isinf(v):
-        return "never" if v > 0 else "-never"
-    return None if math.isnan(v) else v
+    return None if v is None else json_value(float(v))
 
 
 # ------------------------------------------------------------------ bounds

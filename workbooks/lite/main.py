@@ -6416,7 +6416,6 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -6424,6 +6423,7 @@ import numpy as np
 
 from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
+from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
@@ -6656,22 +6656,13 @@ class Grid:
     def as_dict(self) -> dict:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
         return {"output": self.output, "statistic": self.statistic,
-                "rows": {"input": self.rows[0], "values": [_json(v) for v in self.rows[1]]},
-                "cols": {"input": self.cols[0], "values": [_json(v) for v in self.cols[1]]},
-                "grid": [[_json(float(v)) for v in row] for row in self.values],
+                "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
+                "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
+                "grid": [[json_value(float(v)) for v in row] for row in self.values],
                 "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
-                "at_base": _json(self.at_base),
+                "at_base": json_value(self.at_base),
                 "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
                 "notes": list(self.notes)}
-
-
-def _json(v):
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "never" if v > 0 else "-never"
-        if math.isnan(v):
-            return None
-    return v
 
 
 def _on_grid(values: np.ndarray, base: float | None) -> int | None:
@@ -6790,6 +6781,7 @@ import numpy as np
 from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
                      runway_stream, unit_economics)
 from .errors import InputError
+from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
 from .plan import PLAN_OUTPUTS
 from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
@@ -7024,22 +7016,13 @@ class Simulation:
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
-            doc["outputs"][name] = {k: _json(v) for k, v in st.items()}
+            doc["outputs"][name] = {k: json_value(v) for k, v in st.items()}
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
         doc["share_need_funding"] = self.share_need_funding()
         doc["share_break_even"] = self.share_break_even()
-        doc["tornado"] = {o: [{k: _json(v) for k, v in r.items()} for r in self.tornado(o)]
+        doc["tornado"] = {o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
                           for o in TORNADO_OUTPUTS if o in self.outputs}
         return doc
-
-
-def _json(v):
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "never" if v > 0 else "-never"
-        if math.isnan(v):
-            return None
-    return v
 
 
 def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
@@ -7219,6 +7202,7 @@ from typing import Mapping
 import numpy as np
 
 from .errors import InputError
+from .outputs import json_value
 from .params import PARAMS, RULES, describe_rule
 from .sensitivity import WITHIN_HORIZON, Trials, check_input
 
@@ -7295,12 +7279,7 @@ class Solution:
 
 
 def _json(v):
-    if v is None:
-        return None
-    v = float(v)
-    if math.isinf(v):
-        return "never" if v > 0 else "-never"
-    return None if math.isnan(v) else v
+    return None if v is None else json_value(float(v))
 
 
 # ------------------------------------------------------------------ bounds
@@ -10306,7 +10285,21 @@ _SOURCES["xlmodel/outputs.py"] = r'''"""Every output of the model and its unit: 
 
 from __future__ import annotations
 
-__all__ = ["OUTPUT_UNITS"]
+import math
+
+__all__ = ["OUTPUT_UNITS", "json_value"]
+
+
+def json_value(value):
+    """An output as JSON writes it: ``"never"`` (``"-never"``) for an infinity, ``null`` for n/a (NaN), a bool
+    for a flag (numpy's too), other values as they are (JSON has no inf or nan)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, float) and math.isinf(value):
+        return "never" if value > 0 else "-never"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import assumptions
 from ..errors import XlmodelError
-from ..outputs import OUTPUT_UNITS
+from ..outputs import OUTPUT_UNITS, json_value  # noqa: F401 (json_value: the commands import it from here)
 
 __all__ = ["Refused", "XlmodelGroup", "format_value", "format_unit", "json_value", "load_assumptions", "compact",
            "num", "one_line", "dumps", "progress_bar", "HUGE"]
@@ -143,17 +143,6 @@ def _two_significant(value: float, decimals: int) -> str:
 
 def format_unit(name: str, currency: str) -> str:
     return OUTPUT_UNITS[name].replace("currency", currency)
-
-
-def json_value(value):
-    """``"never"`` for an infinity, ``null`` for n/a, plain Python values otherwise (JSON has no inf or nan)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, float) and math.isinf(value):
-        return "never" if value > 0 else "-never"
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def load_assumptions(path) -> assumptions.Assumptions:
