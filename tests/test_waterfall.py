@@ -299,6 +299,17 @@ def test_a_file_without_a_curve_has_no_waterfall(tmp_path):
     text = ASSUMPTIONS[: ASSUMPTIONS.index("[scenarios.curve]")]
     wb = build("model", _load(tmp_path, text))
     assert "Waterfall" not in wb.sheetnames and "retention" not in wb.defined_names
+    assert "=cohort_payback_month" not in _cover_formulas(wb)
+
+
+def _cover_formulas(wb) -> list:
+    return [c.value for row in wb["Cover"].iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_the_cover_shows_the_cohort_payback_with_a_curve(tmp_path):
+    cover = _cover_formulas(build("model", _load(tmp_path)))
+    i = cover.index("Cohort payback on the curve (Waterfall)")
+    assert cover[i + 1] == "=cohort_payback_month"
 
 
 def test_the_waterfall_is_live_formulas(tmp_path):

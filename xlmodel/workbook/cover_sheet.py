@@ -42,6 +42,7 @@ UNIT_FIGURES = (
     ("ltv_to_paid_cac", "LTV / paid CAC", "ratio", "ratio"),
     ("payback_months", "Payback on blended CAC", "months", "months"),
     ("payback_months_paid", "Payback on paid CAC", "months", "months"),
+    ("cohort_payback_month", "Cohort payback on the curve (Waterfall)", "months", "months of age"),
     ("ltv", "LTV", "sig", None),
     ("blended_cac", "Blended CAC", "money", None),
     ("paid_cac", "Paid CAC", "money", None),
