@@ -417,3 +417,139 @@ def test_readme_cohort_examples_run(run, tmp_path):
                     else str(ROOT / a) if a.startswith("examples/") else a for a in args]
             r = run(*args)
             assert r.exit_code == 0, (line, r.output)
+
+
+# ------------------------------------------------------------------ the plan's MAU on the cohorts workbook
+
+PLAN_MAU_NAMES = ("cohort_mau_12_assumed", "cohort_mau_12_curve", "cohort_mau_end_assumed", "cohort_mau_end_curve")
+
+
+def _want_plan_mau(rows, s) -> dict:
+    """The four figures by the engine, as ``xlmodel cohorts -a`` computes them (n/a: the curve cannot drive it)."""
+    c = against_plan(rows, s)
+    curve = c["mau_curve"] or [None] * len(c["months"])
+    return dict(zip(PLAN_MAU_NAMES, (c["mau_assumed"][0], curve[0], c["mau_assumed"][-1], curve[-1])))
+
+
+def _select(wb, name):
+    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
+    cell = wb[sheet][ref.replace("$", "")]
+    cell.value = name
+    cell.data_type = "s"
+
+
+def _cells_of(wb, name):
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    got = wb[sheet][ref.replace("$", "")]
+    return [c for row in (got if isinstance(got[0], tuple) else (got,)) for c in row] if isinstance(got, tuple) \
+        else [got]
+
+
+def _input_cell(wb, key, scenario):
+    """The Inputs cell of ``key`` in ``scenario``'s column."""
+    (live,) = _cells_of(wb, key)
+    col = next(c.column for c in _cells_of(wb, "scenario_names") if c.value == scenario)
+    return live.parent.cell(row=live.row, column=col)
+
+
+def _plan_mau_books(tmp_path):
+    """(case, path): the sized workbook with each scenario selected, then edited after generation (a share of
+    the triangle; an input of a scenario that is not live), and a triangle whose curve cannot drive a plan."""
+    a = assumptions.default()
+    rows = read_cohorts(SIZED)
+    cases = []
+    for name in a.scenario_names:
+        wb = _sized_book()
+        _select(wb, name)
+        cases.append((("select", name), wb))
+    wb = _sized_book()
+    cell = _cells_of(wb, "retention_triangle")[2]  # cohort 2024-03, month 3
+    cell.value = cell.value * 0.9
+    cases.append((("edited", "share"), wb))
+    wb = _sized_book()
+    _input_cell(wb, "churn", a.scenario_names[1]).value = 0.2  # a scenario that is not live
+    cases.append((("edited", "input"), wb))
+    (tmp_path / "flat.csv").write_text("cohort,m1,m2,m3,m4,m5\n2024-01,1,0.5,0.5,0.5,0.5\n", encoding="utf-8")
+    cases.append((("flat", a.scenario_names[0]), build("cohorts", a, cohorts=read_cohorts(tmp_path / "flat.csv"))))
+    paths = []
+    (tmp_path / "in").mkdir()
+    for i, (_, wb) in enumerate(cases):
+        paths.append(tmp_path / "in" / f"case{i}.xlsx")
+        paths[-1].write_bytes(to_bytes(wb))
+    return a, rows, [c for c, _ in cases], paths
+
+
+def _check_plan_mau(a, rows, cases, outs, program, flat_rows):
+    for (kind, what), out in zip(cases, outs):
+        values, errors = read_names(out)
+        rep = compare(values, errors, 1e-9, f"{kind}-{what} in {program}")
+        assert values["checks_ok"] is True, (kind, what, program)
+        if kind == "edited":  # a status, not the master check: the model still holds, its plan MAU are stale
+            assert values["cohort_plan_fresh"] is False, (what, program)
+            assert values["cohort_plan_status"].startswith("STALE: "), (what, program)
+            assert not rep.ok and any(f.startswith("cohort_plan_fresh:") for f in rep.failures), rep.failures
+            continue
+        assert rep.ok, "\n".join(rep.lines())
+        assert values["scenario"] == what and values["cohort_plan_fresh"] is True
+        assert values["cohort_plan_status"].startswith("Current: ")
+        want = _want_plan_mau(flat_rows if kind == "flat" else rows, a.scenario(what))
+        for name, w in want.items():
+            got = values[name]
+            assert (got == "n/a") if w is None else got == pytest.approx(w, rel=1e-12), (what, name, got, w)
+        if kind == "flat":  # the curve that does not decay: n/a beside the scenario's own MAU
+            assert values["cohort_mau_12_curve"] == values["cohort_mau_end_curve"] == "n/a"
+            assert isinstance(values["cohort_mau_12_assumed"], float)
+
+
+@pytest.mark.libreoffice
+def test_the_workbook_shows_the_plan_mau_of_every_scenario(tmp_path):
+    """The cohorts workbook shows what `xlmodel cohorts -a` prints: the MAU the plan reaches with the scenario's
+    churn and with the observed curve, for the live scenario (values as generated, picked by scenario_index);
+    editing a share or an input afterwards turns cohort_plan_fresh FALSE (verify fails) but not the master check."""
+    need_libreoffice()
+    a, rows, cases, paths = _plan_mau_books(tmp_path)
+    assert len({tuple(_want_plan_mau(rows, a.scenario(n)).values()) for n in a.scenario_names}) == 4
+    flat_rows = read_cohorts(tmp_path / "flat.csv")
+    _check_plan_mau(a, rows, cases, recalculate(paths, tmp_path / "out"), "LibreOffice", flat_rows)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # openpyxl reading Gnumeric's file
+def test_gnumeric_shows_the_same_plan_mau_and_status(tmp_path):
+    need_gnumeric()
+    a, rows, cases, paths = _plan_mau_books(tmp_path)
+    flat_rows = read_cohorts(tmp_path / "flat.csv")
+    _check_plan_mau(a, rows, cases, recalculate_gnumeric(paths, tmp_path / "gn"), "Gnumeric", flat_rows)
+
+
+def test_the_plan_mau_block_and_the_cover():
+    """The block's layout: one value column per scenario, the live pick by the three-argument INDEX, the copy
+    of the average curve as generated, a status on the Cohorts sheet and the Cover (not a check)."""
+    a = assumptions.default()
+    rows = read_cohorts(SIZED)
+    wb = _sized_book()
+    for i, name in enumerate(a.scenario_names):
+        want = _want_plan_mau(rows, a.scenario(name))
+        for key in PLAN_MAU_NAMES:
+            assert _cells_of(wb, f"{key}_by_scenario")[i].value == pytest.approx(want[key], rel=1e-15)
+    for key in PLAN_MAU_NAMES:
+        (pick,) = _cells_of(wb, key)
+        row = _cells_of(wb, f"{key}_by_scenario")
+        assert pick.value == f"=INDEX({row[0].coordinate}:{row[-1].coordinate},1,scenario_index)"
+    assert [c.value for c in _cells_of(wb, "cohort_average_as_generated")] == pytest.approx(
+        average_curve(rows), rel=1e-15)
+    (fresh,) = _cells_of(wb, "cohort_plan_fresh")
+    assert "scenarios_fresh" in fresh.value and "average_retention" in fresh.value
+    checks = wb["Checks"]
+    assert not any("cohort_plan" in str(c.value) for row in checks.iter_rows() for c in row)
+    labels = [c.value for c in wb["Cohorts"]["A"] if isinstance(c.value, str)]
+    assert "MAU month 12 (2025-11), churn assumed" in labels and "MAU month 60 (2029-11), observed curve" in labels
+    cover = {c.value: c for c in wb["Cover"]["A"] if isinstance(c.value, str)}
+    assert cover["MAU at month 12, observed curve"].offset(column=1).value == "=cohort_mau_12_curve"
+    assert cover["MAU at month 60, churn assumed"].offset(column=2).value == "users, 2029-11"
+    assert cover["Plan MAU above (the Cohorts sheet)"].offset(column=1).value == "=cohort_plan_status"
+    # one scenario: the Scenarios sheet still keeps the inputs' copy that cohort_plan_fresh reads
+    raw = {k: v for k, v in a.scenario().items() if k not in ("horizon", "cost_per_mau")}
+    one = assumptions.from_dict({"model": {"name": "One"}, "scenarios": {"only": raw}}, "one.toml")
+    wb1 = build("cohorts", one, cohorts=rows)
+    assert "scenarios_fresh" in wb1.defined_names and "cohort_plan_fresh" in wb1.defined_names

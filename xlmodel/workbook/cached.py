@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 import numpy as np
 
 from ..params import CHANGE_DRIVERS
+from .cohorts_sheet import PLAN_MAU
 from .expected import cohorts_expected, expected_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
 from .waterfall_sheet import CURVE_OUTPUTS
@@ -72,6 +73,7 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
     _, s = builder.scenarios[i]
     wb = builder.wb
     values: dict = dict(_constants(wb))
+    values["scenario_index"] = float(i + 1)  # the live scenario's column (the cohorts' plan MAU pick by it)
     for key in builder.input_rows:
         v = builder.scenario_value(s, key)
         values[key] = NOT_GIVEN if v is None and key in OPTIONAL_INPUTS else v
@@ -247,7 +249,8 @@ def cell_values(wb, values: dict) -> dict:
 
 #: plan answers a workbook shows as the text n/a where the engine leaves them undefined
 _NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month") + tuple(
-    name for name, *_ in CURVE_OUTPUTS)  # the live curve's numbers: n/a while the live scenario has no curve
+    name for name, *_ in CURVE_OUTPUTS) + tuple(  # the live curve's numbers: n/a while the live scenario has no curve
+    f"cohort_mau_{key}" for key, *_ in PLAN_MAU)  # the plan's MAU with a curve that cannot drive it
 _LITERAL = re.compile(r'^="([^"]*)"$')
 _PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
 _NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")

@@ -1,5 +1,7 @@
 """The Cohorts sheet: a retention triangle (with each cohort's size when given), cohort churn and cohort LTV per row,
-and the chained average curve (weighted by size when given), as native formulas."""
+and the chained average curve (weighted by size when given), as native formulas; the observed late churn beside
+the assumed, and the MAU each scenario's plan reaches with each (engine values as generated, with a status that
+says whether they still hold)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..actuals import against_plan, average_curve
+from ..dates import month_label
 from . import styles as S
+from .layout import same_within_tolerance as _same
 
 COHORTS_SHEET = "Cohorts"
 FIRST_ROW = 6  # the first cohort's row
@@ -22,6 +27,12 @@ HELPERS = (("late_months", "Late months j", "0"), ("last_share", "Last share r_k
 GREY, AVERAGE = "BFBFBF", "1F3864"
 HEAD_RIGHT = Alignment(wrap_text=True, horizontal="right", vertical="bottom")
 HEAD_LEFT = Alignment(wrap_text=True, horizontal="left", vertical="bottom")
+#: the plan's MAU with the assumed churn and with the observed curve: (key, which MAU of against_plan, month 0/-1)
+PLAN_MAU = (("12_assumed", "mau_assumed", 0), ("12_curve", "mau_curve", 0),
+            ("end_assumed", "mau_assumed", -1), ("end_curve", "mau_curve", -1))
+#: the status of those engine values (cohort_plan_status): what verify expects of a workbook as generated
+PLAN_CURRENT = "Current: the scenarios' inputs and the triangle are as generated"
+PLAN_STALE = "STALE: an input or a share was edited; generate the workbook again"
 
 
 class CohortsSheet:
@@ -149,9 +160,10 @@ class CohortsSheet:
                     align=S.RIGHT)
         self.text(ws, f"E{tail_row}", "cohort_tail_months", S.NAME_FONT)
         self.define("cohort_tail_months", ws, f"D{tail_row}")
+        end = self._plan_mau(ws, tail_row + 2, first_col, k_max)
 
         # a heat map on calculated cells: each cohort's retention as a share of the average curve
-        hm = tail_row + 2
+        hm = end + 1
         self.section(ws, hm, "Retention as a share of the average curve (heat map: red below the average, green "
                              "above)", first_col + k_max - 1)
         for i, c in enumerate(rows):
@@ -211,6 +223,75 @@ class CohortsSheet:
             ws.column_dimensions[col].width = 11
         ws.freeze_panes = f"{first}6"
         self.print_setup(ws, tall_pages=1)  # one page: the triangle, the churn against the assumed, the chart
+
+    def _plan_mau(self, ws, top: int, first_col: int, k_max: int) -> int:
+        """The plan's MAU with each scenario's churn and with the triangle's average curve: engine values
+        (:func:`xlmodel.actuals.against_plan`) per scenario as generated, the live scenario's picked by
+        ``INDEX(row,1,scenario_index)``; a copy of the average curve as generated, and ``cohort_plan_fresh``: TRUE
+        while the scenarios' inputs (``scenarios_fresh``) and the average curve are those the values came from.
+        A status, not part of the master check (as on the Scenarios sheet). Returns the row after the block."""
+        k = len(self.scenarios)
+        compared = [against_plan(self.cohort_rows, s) for _, s in self.scenarios]
+        months = compared[0]["months"]  # the horizon is the file's: the same months for every scenario
+        self.cohort_plan_months = [(months[0], month_label(months[0], self.a.start) if self.a.start else None),
+                                   (months[-1], month_label(months[-1], self.a.start) if self.a.start else None)]
+        width = max(first_col + k, first_col + k_max - 1)
+        self.section(ws, top, "The plan's MAU with the assumed churn and with the observed curve (engine values for "
+                              "each scenario as generated; xlmodel cohorts -a gives them afresh)", width)
+        head = top + 1
+        self.text(ws, f"A{head}", "MAU of the plan", S.HEADER_FONT, S.HEADER_FILL, HEAD_LEFT)
+        ws.merge_cells(f"A{head}:C{head}")
+        self.text(ws, f"D{head}", "Live", S.HEADER_FONT, S.HEADER_FILL, HEAD_RIGHT)
+        for col in range(5, first_col):  # the header band runs on to the scenarios' columns
+            self.styled(ws.cell(row=head, column=col), fill=S.HEADER_FILL)
+        for i, (name, _) in enumerate(self.scenarios):
+            self.text(ws, f"{get_column_letter(first_col + i)}{head}", name, S.HEADER_FONT, S.HEADER_FILL, HEAD_RIGHT)
+        name_col = get_column_letter(first_col + k)
+        self.text(ws, f"{name_col}{head}", "Name", S.HEADER_FONT, S.HEADER_FILL, HEAD_LEFT)
+        ws.row_dimensions[head].height = 26
+        fl, ll = get_column_letter(first_col), get_column_letter(first_col + k - 1)
+        big = max([x for c in compared for key in ("mau_assumed", "mau_curve") for x in (c[key] or [])],
+                  default=0.0) >= 1e6
+        narrow = '#,##0.00,,"M"' if big else S.FORMATS["users"]  # the scenario columns are the months' (8 wide)
+        for j, (key, which, at) in enumerate(PLAN_MAU):
+            r = head + 1 + j
+            t, label = self.cohort_plan_months[0 if at == 0 else 1]
+            when = f"month {t}" + (f" ({label})" if label else "")
+            how = "churn assumed" if which == "mau_assumed" else "observed curve"
+            self.text(ws, f"A{r}", f"MAU {when}, {how}")
+            ws.merge_cells(f"A{r}:C{r}")
+            for i, c in enumerate(compared):
+                v = None if c[which] is None else c[which][at]
+                cell = ws.cell(row=r, column=first_col + i, value="n/a" if v is None else float(v))
+                self.styled(cell, S.FORMULA_FONT, None, narrow, align=S.RIGHT)
+            self.define(f"cohort_mau_{key}_by_scenario", ws, f"{fl}{r}:{ll}{r}")
+            self.formula(ws, f"D{r}", f"=INDEX({fl}{r}:{ll}{r},1,scenario_index)", S.FORMATS["users"],
+                         align=S.RIGHT)
+            self.define(f"cohort_mau_{key}", ws, f"D{r}")
+            self.swept(ws, f"D{r}")
+            self.text(ws, f"{name_col}{r}", f"cohort_mau_{key}", S.NAME_FONT)
+        # the average curve the values were computed with, as generated (values), under the live one's months
+        copy = head + 1 + len(PLAN_MAU)
+        self.text(ws, f"A{copy}", "Average curve as generated", S.UNIT_FONT)
+        ws.merge_cells(f"A{copy}:C{copy}")
+        for t, x in enumerate(average_curve(self.cohort_rows)):
+            self.styled(ws.cell(row=copy, column=first_col + t, value=float(x)), S.FORMULA_FONT, None, "0.0%",
+                        align=S.RIGHT)
+        kept = f"{fl}{copy}:{get_column_letter(first_col + k_max - 1)}{copy}"
+        self.define("cohort_average_as_generated", ws, kept)
+        status = copy + 1
+        self.text(ws, f"A{status}", "Figures current", S.SECTION_FONT)
+        ws.merge_cells(f"A{status}:C{status}")
+        self.formula(ws, f"D{status}", f"=IFERROR(AND(scenarios_fresh,{_same('average_retention', kept)}),FALSE())",
+                     align=S.RIGHT)
+        self.define("cohort_plan_fresh", ws, f"D{status}")
+        at = f"{fl}{status}"
+        self.formula(ws, at, f'=IF(cohort_plan_fresh,"{PLAN_CURRENT}","{PLAN_STALE}")', font=S.SECTION_FONT,
+                     align=S.LEFT)
+        self.define("cohort_plan_status", ws, at)
+        ws.conditional_formatting.add(at, FormulaRule(formula=[f'LEFT(${fl}${status},5)="STALE"'], font=S.FAIL_FONT,
+                                                      fill=S.FAIL_FILL))
+        return status + 1
 
     @staticmethod
     def _average_formula(col: int, row: int, top: int, bottom: int, sized: bool) -> str:

@@ -59,6 +59,11 @@ COHORT_FIGURES = (
     ("cohort_churn_observed", "Late churn observed in the cohorts", "percent", "monthly"),
     ("churn", "Churn the live scenario assumes", "percent", "monthly"),
     ("cohort_churn_gap", "Observed less assumed", "percent", "monthly"),
+    # the plan's MAU with each (engine values as generated; {t}: the month, {when}: its calendar month)
+    ("cohort_mau_12_assumed", "MAU at month {t}, churn assumed", "users", "users{when}"),
+    ("cohort_mau_12_curve", "MAU at month {t}, observed curve", "users", "users{when}"),
+    ("cohort_mau_end_assumed", "MAU at month {t}, churn assumed", "users", "users{when}"),
+    ("cohort_mau_end_curve", "MAU at month {t}, observed curve", "users", "users{when}"),
 )
 #: the Risk sheet's runway figures shown on the Cover
 RISK_FIGURES = (
@@ -116,7 +121,21 @@ class CoverSheet:
                 end = max(end, self._figures(ws, row, col, title, figures, big, dated))
         row = end + 1
         if "cohort_churn_observed" in names:
-            end = self._figures(ws, row, 1, "Cohorts against the plan", COHORT_FIGURES, big, dated)
+            figures = []
+            for name, label, kind, unit in COHORT_FIGURES:
+                if name.startswith("cohort_mau_"):
+                    if name not in names:
+                        continue
+                    t, when = self.cohort_plan_months[0 if name.startswith("cohort_mau_12") else 1]
+                    label, unit = label.format(t=t), unit.format(when=f", {when}" if when else "")
+                figures.append((name, label, kind, unit))
+            end = self._figures(ws, row, 1, "Cohorts against the plan", figures, big, dated)
+            if "cohort_plan_status" in names:  # those MAU are values as generated: whether they still hold
+                self.text(ws, f"A{end}", "Plan MAU above (the Cohorts sheet)")
+                self.formula(ws, f"B{end}", "=cohort_plan_status", font=S.LINK_FONT, align=S.LEFT)
+                ws.conditional_formatting.add(f"B{end}", FormulaRule(formula=[f'LEFT($B${end},5)="STALE"'],
+                                                                     font=S.FAIL_FONT, fill=S.FAIL_FILL))
+                end += 1
             row = end + 1
         risk = [f for f in RISK_FIGURES if f[0] in names]
         if risk:

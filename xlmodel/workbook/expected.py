@@ -22,7 +22,7 @@ from ..prices import blend
 from ..retention import average_curve
 from ..simulate import simulate
 from .actuals_sheet import FITTED_SUMS
-from .cohorts_sheet import TAIL_MONTHS
+from .cohorts_sheet import PLAN_CURRENT, PLAN_MAU, TAIL_MONTHS
 from .expected_plan import live_curve, plan_expected, waterfall_expected
 from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
 from .migration_sheet import grid_axes
@@ -265,4 +265,26 @@ def cohorts_expected(values: dict) -> dict:
     assumed = values.get("churn")
     out["cohort_churn_gap"] = churn[-1] - assumed if churn[-1] is not None and isinstance(assumed, (int, float)) \
         else None
+    if "cohort_average_as_generated" in values:
+        out.update(_cohort_plan_expected(values))
+    return out
+
+
+def _cohort_plan_expected(values: dict) -> dict:
+    """The plan's MAU with the assumed churn and with the curve, picked for the live scenario.
+
+    The workbook does not hold the plan's inputs (cash, MAU, ad spend, ...), so its per-scenario MAU are the
+    engine's values as generated and cannot be recomputed here: the live picks must equal the table's value at
+    the live scenario, and ``cohort_plan_fresh`` must be TRUE (``cohort_plan_status`` current). So verify FAILS a
+    workbook whose scenario inputs or retention triangle (or sizes) were edited after it was generated: its
+    figures are stale until ``xlmodel new cohorts`` writes it again.
+    """
+    i = int(values.get("scenario_index", 1)) - 1
+    out: dict = {"cohort_plan_fresh": True, "cohort_plan_status": PLAN_CURRENT}
+    for key, _, _ in PLAN_MAU:
+        row = values.get(f"cohort_mau_{key}_by_scenario")
+        row = row if isinstance(row, list) else [row]
+        if 0 <= i < len(row):
+            x = row[i]
+            out[f"cohort_mau_{key}"] = float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
     return out

@@ -183,3 +183,9 @@ TEMPLATES = {
                  ("ue", "cohorts")),
     ]
 }
+
+
+def same_within_tolerance(live: str, kept: str) -> str:
+    """A formula: no cell of ``live`` differs from ``kept`` (a copy as generated) by more than check_tolerance
+    of its value (arithmetic only: no function of a range inside SUMPRODUCT)."""
+    return f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"

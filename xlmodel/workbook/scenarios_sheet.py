@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from . import styles as S
 from .cached import scenario_expected
 from .changes_sheet import BLOCK_ITEMS, CHANGES_SHEET
+from .layout import same_within_tolerance as _same
 
 SCENARIOS_SHEET = "Scenarios"
 #: (name, label, format kind); the rows shown, when the workbook has them
@@ -55,8 +56,9 @@ class ScenariosSheet:
     def scenarios_sheet(self):
         names = self.wb.defined_names
         figures = [f for f in FIGURES if f[0] in names]
-        if not figures or (len(self.scenarios) < 2 and "Sensitivity" not in self.wb.sheetnames):
-            return  # one scenario: nothing to compare, unless the Sensitivity sheet needs the inputs' copy
+        if not figures or (len(self.scenarios) < 2 and "Sensitivity" not in self.wb.sheetnames
+                           and "cohort_plan_fresh" not in names):
+            return  # one scenario: nothing to compare, unless the Sensitivity or Cohorts sheet needs the inputs' copy
         ws = self.wb.create_sheet(SCENARIOS_SHEET, index=self.wb.sheetnames.index("Inputs"))
         k = len(self.scenarios)
         first, last = 5, 4 + k
@@ -170,12 +172,6 @@ class ScenariosSheet:
                 same_changes.append(_same(f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(BLOCK_ITEMS) - 1}",
                                           f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}"))
         return same_inputs, same_changes
-
-
-def _same(live: str, kept: str) -> str:
-    """No cell of ``live`` differs from ``kept`` by more than check_tolerance of its value (arithmetic only:
-    no function of a range inside SUMPRODUCT)."""
-    return f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"
 
 
 def _cell(v):
