@@ -39,6 +39,8 @@ ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "p
 #: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
 COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
 MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
+#: counts that are part of another: each at most its whole, every month (the CSV reader and verify)
+PARTS_OF = (("paid_new_users", "new_users"), ("paying_users", "mau"))
 #: the drivers of each month, in table order
 DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
 #: the fitted scenario's inputs, in table order
@@ -332,12 +334,10 @@ def read_actuals(path) -> Actuals:
             if c in COUNT_COLUMNS + MONEY_COLUMNS and v < 0:
                 raise ActualsError(path, f"must be 0 or more, got {text}", i, c)
             cols[c].append(v)
-        if cols["paid_new_users"][-1] > cols["new_users"][-1]:
-            raise ActualsError(path, f"paid_new_users ({cols['paid_new_users'][-1]:g}) cannot exceed new_users "
-                               f"({cols['new_users'][-1]:g})", i, "paid_new_users")
-        if cols["paying_users"][-1] > cols["mau"][-1]:
-            raise ActualsError(path, f"paying_users ({cols['paying_users'][-1]:g}) cannot exceed mau "
-                               f"({cols['mau'][-1]:g})", i, "paying_users")
+        for part, whole in PARTS_OF:
+            if cols[part][-1] > cols[whole][-1]:
+                raise ActualsError(path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})",
+                                   i, part)
     ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 

@@ -5450,6 +5450,8 @@ ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "p
 #: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
 COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
 MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
+#: counts that are part of another: each at most its whole, every month (the CSV reader and verify)
+PARTS_OF = (("paid_new_users", "new_users"), ("paying_users", "mau"))
 #: the drivers of each month, in table order
 DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
 #: the fitted scenario's inputs, in table order
@@ -5743,12 +5745,10 @@ def read_actuals(path) -> Actuals:
             if c in COUNT_COLUMNS + MONEY_COLUMNS and v < 0:
                 raise ActualsError(path, f"must be 0 or more, got {text}", i, c)
             cols[c].append(v)
-        if cols["paid_new_users"][-1] > cols["new_users"][-1]:
-            raise ActualsError(path, f"paid_new_users ({cols['paid_new_users'][-1]:g}) cannot exceed new_users "
-                               f"({cols['new_users'][-1]:g})", i, "paid_new_users")
-        if cols["paying_users"][-1] > cols["mau"][-1]:
-            raise ActualsError(path, f"paying_users ({cols['paying_users'][-1]:g}) cannot exceed mau "
-                               f"({cols['mau'][-1]:g})", i, "paying_users")
+        for part, whole in PARTS_OF:
+            if cols[part][-1] > cols[whole][-1]:
+                raise ActualsError(path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})",
+                                   i, part)
     ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
@@ -7711,9 +7711,14 @@ def no_error(name, cell):
     return cell
 
 
+def is_empty(cell) -> bool:
+    """An empty cell as xlwings hands it over: None, or text of spaces only."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def number(name, cell, default):
     no_error(name, cell)
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if is_empty(cell):
         if default is None:
             raise XlmodelError(f"{name} is required")
         return default
@@ -7849,7 +7854,7 @@ UNSET = math.nan  # an empty optional cell whose default is "not given" (unbound
 
 def whole(name, cell, default, lo, hi):
     no_error(name, cell)
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if is_empty(cell):
         return default
     x = number(name, cell, default)
     if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
@@ -7864,7 +7869,7 @@ def single(name, value, default):
     if len(g) != 1 or len(g[0]) != 1:
         raise XlmodelError(f"{name} must be a single cell, got a range of {len(g)} x {len(g[0])}")
     cell = no_error(name, g[0][0])
-    return cell if cell is not None and not (isinstance(cell, str) and not cell.strip()) else default
+    return default if is_empty(cell) else cell
 
 
 def stat(v: float):
@@ -7954,7 +7959,7 @@ from __future__ import annotations
 
 from ..actuals import cohort_churn, cohort_ltv
 from ..errors import XlmodelError
-from .cells import excel, fail, grid, number, single, to_excel
+from .cells import excel, fail, grid, is_empty, number, single, to_excel
 
 __all__ = ["LLM_COHORT_LTV", "LLM_COHORT_CHURN"]
 
@@ -7965,12 +7970,12 @@ def _curve(retention) -> list[float]:
     if len(rows) > 1 and len(rows[0]) > 1:
         raise XlmodelError("retention must be one row or one column of shares")
     cells = [c for row in rows for c in row]
-    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+    while cells and is_empty(cells[-1]):
         cells.pop()
     if not cells:
         raise XlmodelError("retention must hold at least one share")
     for i, c in enumerate(cells, start=1):
-        if c is None or (isinstance(c, str) and not c.strip()):
+        if is_empty(c):
             raise XlmodelError(f"retention month {i} is empty: only cells at the end may be empty")
     return [number(f"retention (month {i})", c, None) for i, c in enumerate(cells, start=1)]
 
@@ -8012,7 +8017,7 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
+from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
 from .cohorts import _curve
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
@@ -8087,14 +8092,14 @@ def _ranges_table(ranges) -> dict:
     scen = {}
     for i, (name, lo, mode, hi) in enumerate(rows, start=1):
         if name is None or (isinstance(name, str) and not name.strip()):
-            if any(not _is_empty(c) for c in (lo, mode, hi)):
+            if any(not is_empty(c) for c in (lo, mode, hi)):
                 raise XlmodelError(f"ranges row {i}: values beside an empty name: give the input's name")
             continue  # an empty row
         no_error(f"ranges row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
         name = name.strip()
-        empty = [c is None or (isinstance(c, str) and not c.strip()) for c in (lo, mode, hi)]
+        empty = [is_empty(c) for c in (lo, mode, hi)]
         if i == 1 and name.lower() in ("name", "input") and all(isinstance(c, str) for c in (lo, mode, hi)):
             continue  # a header row
         if name in scen:
@@ -8152,10 +8157,6 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 # ------------------------------------------------------------------ a plan from tables
 
 
-def _is_empty(c) -> bool:
-    return c is None or (isinstance(c, str) and not c.strip())
-
-
 def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
     """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
     if table is None:
@@ -8165,7 +8166,7 @@ def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]
         raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
     out = []
     for i, row in enumerate(rows, start=1):
-        if all(_is_empty(c) for c in row):
+        if all(is_empty(c) for c in row):
             continue
         if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
             continue  # a header row
@@ -8200,7 +8201,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
         if not isinstance(name, str):
             raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
         key = name.strip()
-        if _is_empty(value):
+        if is_empty(value):
             continue  # an empty value: the input's default, or "not given"
         target = model if key in _MODEL_ROWS else scen
         if key in target:
@@ -8209,7 +8210,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     by_month: dict = {}
     for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
         no_error(f"changes row {i}: the driver", driver)
-        if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
+        if not isinstance(driver, str) or is_empty(driver) or is_empty(month) or is_empty(level):
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
         if driver.strip() in entry:
@@ -8221,7 +8222,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
               for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
     if rounds:
         scen["funding"] = rounds
-    if retention is not None and not all(_is_empty(c) for row in grid("retention", retention) for c in row):
+    if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
         scen["retention"] = _curve(retention)
     return {"model": model, "scenarios": {"plan": scen}}
 
@@ -8248,7 +8249,7 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
         want = None if output is None else grid("output", output)
         if want is not None and (len(want) != 1 or len(want[0]) != 1):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
-        name = None if want is None or _is_empty(want[0][0]) else no_error("output", want[0][0])
+        name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
             answers = engine.summary(s)
             if not isinstance(name, str) or name.strip() not in answers:
@@ -8267,7 +8268,7 @@ from __future__ import annotations
 
 from ..errors import XlmodelError
 from ..prices import mix_price, price
-from .cells import call, excel, fail, grid, no_error, number, single, to_excel
+from .cells import call, excel, fail, grid, is_empty, no_error, number, single, to_excel
 
 __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
@@ -8280,7 +8281,7 @@ _PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, ca
 def _price_arg(name, cell, default):
     """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
     no_error(name, cell)
-    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    empty = is_empty(cell)
     if empty and default is not None:
         return default
     if name == "fx":

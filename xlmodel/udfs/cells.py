@@ -155,9 +155,14 @@ def no_error(name, cell):
     return cell
 
 
+def is_empty(cell) -> bool:
+    """An empty cell as xlwings hands it over: None, or text of spaces only."""
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def number(name, cell, default):
     no_error(name, cell)
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if is_empty(cell):
         if default is None:
             raise XlmodelError(f"{name} is required")
         return default
@@ -293,7 +298,7 @@ UNSET = math.nan  # an empty optional cell whose default is "not given" (unbound
 
 def whole(name, cell, default, lo, hi):
     no_error(name, cell)
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if is_empty(cell):
         return default
     x = number(name, cell, default)
     if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
@@ -308,7 +313,7 @@ def single(name, value, default):
     if len(g) != 1 or len(g[0]) != 1:
         raise XlmodelError(f"{name} must be a single cell, got a range of {len(g)} x {len(g[0])}")
     cell = no_error(name, g[0][0])
-    return cell if cell is not None and not (isinstance(cell, str) and not cell.strip()) else default
+    return default if is_empty(cell) else cell
 
 
 def stat(v: float):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..actuals import cohort_churn, cohort_ltv
 from ..errors import XlmodelError
-from .cells import excel, fail, grid, number, single, to_excel
+from .cells import excel, fail, grid, is_empty, number, single, to_excel
 
 __all__ = ["LLM_COHORT_LTV", "LLM_COHORT_CHURN"]
 
@@ -15,12 +15,12 @@ def _curve(retention) -> list[float]:
     if len(rows) > 1 and len(rows[0]) > 1:
         raise XlmodelError("retention must be one row or one column of shares")
     cells = [c for row in rows for c in row]
-    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+    while cells and is_empty(cells[-1]):
         cells.pop()
     if not cells:
         raise XlmodelError("retention must hold at least one share")
     for i, c in enumerate(cells, start=1):
-        if c is None or (isinstance(c, str) and not c.strip()):
+        if is_empty(c):
             raise XlmodelError(f"retention month {i} is empty: only cells at the end may be empty")
     return [number(f"retention (month {i})", c, None) for i, c in enumerate(cells, start=1)]
 

@@ -11,7 +11,7 @@ from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
-from .cells import UNSET, call, excel, fail, grid, no_error, number, single, stat, to_excel, whole
+from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
 from .cohorts import _curve
 
 __all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
@@ -86,14 +86,14 @@ def _ranges_table(ranges) -> dict:
     scen = {}
     for i, (name, lo, mode, hi) in enumerate(rows, start=1):
         if name is None or (isinstance(name, str) and not name.strip()):
-            if any(not _is_empty(c) for c in (lo, mode, hi)):
+            if any(not is_empty(c) for c in (lo, mode, hi)):
                 raise XlmodelError(f"ranges row {i}: values beside an empty name: give the input's name")
             continue  # an empty row
         no_error(f"ranges row {i}: the name", name)
         if not isinstance(name, str):
             raise XlmodelError(f"ranges row {i}: the name must be an input name (text), got {name!r}")
         name = name.strip()
-        empty = [c is None or (isinstance(c, str) and not c.strip()) for c in (lo, mode, hi)]
+        empty = [is_empty(c) for c in (lo, mode, hi)]
         if i == 1 and name.lower() in ("name", "input") and all(isinstance(c, str) for c in (lo, mode, hi)):
             continue  # a header row
         if name in scen:
@@ -151,10 +151,6 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 # ------------------------------------------------------------------ a plan from tables
 
 
-def _is_empty(c) -> bool:
-    return c is None or (isinstance(c, str) and not c.strip())
-
-
 def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
     """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
     if table is None:
@@ -164,7 +160,7 @@ def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]
         raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
     out = []
     for i, row in enumerate(rows, start=1):
-        if all(_is_empty(c) for c in row):
+        if all(is_empty(c) for c in row):
             continue
         if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
             continue  # a header row
@@ -199,7 +195,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
         if not isinstance(name, str):
             raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
         key = name.strip()
-        if _is_empty(value):
+        if is_empty(value):
             continue  # an empty value: the input's default, or "not given"
         target = model if key in _MODEL_ROWS else scen
         if key in target:
@@ -208,7 +204,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     by_month: dict = {}
     for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
         no_error(f"changes row {i}: the driver", driver)
-        if not isinstance(driver, str) or _is_empty(driver) or _is_empty(month) or _is_empty(level):
+        if not isinstance(driver, str) or is_empty(driver) or is_empty(month) or is_empty(level):
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
         if driver.strip() in entry:
@@ -220,7 +216,7 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
               for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
     if rounds:
         scen["funding"] = rounds
-    if retention is not None and not all(_is_empty(c) for row in grid("retention", retention) for c in row):
+    if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
         scen["retention"] = _curve(retention)
     return {"model": model, "scenarios": {"plan": scen}}
 
@@ -247,7 +243,7 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
         want = None if output is None else grid("output", output)
         if want is not None and (len(want) != 1 or len(want[0]) != 1):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
-        name = None if want is None or _is_empty(want[0][0]) else no_error("output", want[0][0])
+        name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
             answers = engine.summary(s)
             if not isinstance(name, str) or name.strip() not in answers:

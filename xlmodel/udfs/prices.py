@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import XlmodelError
 from ..prices import mix_price, price
-from .cells import call, excel, fail, grid, no_error, number, single, to_excel
+from .cells import call, excel, fail, grid, is_empty, no_error, number, single, to_excel
 
 __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
@@ -17,7 +17,7 @@ _PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, ca
 def _price_arg(name, cell, default):
     """One LLM_PRICE cell -> text; an empty optional cell takes its default."""
     no_error(name, cell)
-    empty = cell is None or (isinstance(cell, str) and not cell.strip())
+    empty = is_empty(cell)
     if empty and default is not None:
         return default
     if name == "fx":

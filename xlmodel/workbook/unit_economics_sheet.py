@@ -118,6 +118,11 @@ class UnitEconomicsSheet:
                 ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
                  f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
             ]
+            if self.curve_months_max:  # MODEL.md: with a curve, ltv is the curve's cohort LTV (Waterfall sheet)
+                i = next(i for i, r in enumerate(rows) if r[0] == "ltv")
+                name, label, fmt, formula, udf = rows[i]
+                rows[i] = (name, label + "; from the retention curve while the live scenario has one (Waterfall "
+                           "sheet)", fmt, f"IF(has_curve,curve_ltv,{formula})", udf and f"IF(has_curve,curve_ltv,{udf})")
             for name, label, fmt, formula, udf in rows:
                 unit = "ratio" if name.startswith("payback_ratio") else \
                     OUTPUT_UNITS.get(name, "currency per user per month")

@@ -22,7 +22,7 @@ import numpy as np
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from ..actuals import ACTUALS_COLUMNS, COUNT_COLUMNS, FITTED, MONEY_COLUMNS
+from ..actuals import ACTUALS_COLUMNS, COUNT_COLUMNS, FITTED, MONEY_COLUMNS, PARTS_OF
 from ..errors import XlmodelError
 from .actuals_sheet import INPUT_ROW, SCENARIO
 from .expected import expected_values
@@ -167,7 +167,7 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
                     out.append(f"{at}: {c} must be a finite number, got {x!r}")
                 elif c in COUNT_COLUMNS + MONEY_COLUMNS and x < 0:
                     out.append(f"{at}: {c} must be 0 or more, got {x!r}")
-        for part, whole in (("paid_new_users", "new_users"), ("paying_users", "mau")):
+        for part, whole in PARTS_OF:
             a, b = values.get(f"actual_{part}_by_month"), values.get(f"actual_{whole}_by_month")
             for i, (x, y) in enumerate(zip(*(v if isinstance(v, list) else [v] for v in (a, b)))):
                 if _is_number(x) and _is_number(y) and x > y:

@@ -122,15 +122,6 @@ CURVE_OUTPUTS = (
 class WaterfallSheet:
     """The Waterfall sheet of a retention curve's cohorts (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
-    def output_row(self, ws, row, name, label, unit, fmt, formula, udf=None):
-        """The Unit economics' LTV follows the live curve when the live scenario has one (MODEL.md: ``ltv`` is
-        the curve's cohort LTV, with the tail); every other output row as it is."""
-        if name == "ltv" and getattr(self, "curve_months_max", 0):
-            formula = f"IF(has_curve,curve_ltv,{formula})"
-            udf = udf and f"IF(has_curve,curve_ltv,{udf})"
-            label += "; from the retention curve while the live scenario has one (Waterfall sheet)"
-        super().output_row(ws, row, name, label, unit, fmt, formula, udf)
-
     def waterfall_layout(self):
         """The Waterfall's rows, fixed before the Projection is written (its MAU row links to ``curve_mau``)."""
         n = self.n_months
