@@ -18,7 +18,7 @@ from timing import best
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlmodel.actuals import fit_actuals, read_actuals  # noqa: E402
+from xlmodel.actuals import fit_actuals, read_actuals
 
 HEADER = "month,ad_spend,new_users,paid_new_users,mau,paying_users,revenue,compute_cost,fixed_costs,cash"
 ROW = "{m},15000000,707180,500000,2563180,10253,287084,1589172,52000000,7000000000"

@@ -62,8 +62,12 @@ print(json.dumps({"peak": peak, "kept": kept, "rss": rss, "seconds": seconds}))
 
 
 def run(kind: str, draws: int, months: int, horizon: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CASE, kind, str(draws), str(months), str(horizon), str(EXAMPLE)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CASE, kind, str(draws), str(months), str(horizon), str(EXAMPLE)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.splitlines()[-1])
 
 
@@ -72,19 +76,31 @@ def main() -> int:
     ap.add_argument("--draws", type=int, default=65_536)
     args = ap.parse_args()
     n = args.draws
-    cases = [("simulate", n, 24, 60), ("simulate", n, 1200, 60), ("simulate", n, 24, 1200),
-             ("simulate", n, 1200, 1200), ("LLM_SIMULATE", 100_000, 1200, 1200)]
-    print(f"simulation peak memory ({EXAMPLE.name}; working = peak less the draws kept; bound {BOUND / 2**20:.0f} MiB)")
-    print(f"{'':<14}{'draws':>9} {'months':>7} {'horizon':>8} {'peak MiB':>9} {'kept MiB':>9} {'working':>8} "
-          f"{'max RSS':>8} {'seconds':>8}")
+    cases = [
+        ("simulate", n, 24, 60),
+        ("simulate", n, 1200, 60),
+        ("simulate", n, 24, 1200),
+        ("simulate", n, 1200, 1200),
+        ("LLM_SIMULATE", 100_000, 1200, 1200),
+    ]
+    print(
+        f"simulation peak memory ({EXAMPLE.name}; working = peak less the draws kept; bound {BOUND / 2**20:.0f} MiB)"
+    )
+    print(
+        f"{'':<14}{'draws':>9} {'months':>7} {'horizon':>8} {'peak MiB':>9} {'kept MiB':>9} {'working':>8} "
+        f"{'max RSS':>8} {'seconds':>8}"
+    )
     ok = True
     for kind, draws, months, horizon in cases:
         r = run(kind, draws, months, horizon)
         working = r["peak"] - r["kept"]
         within = working < BOUND and (draws != 65_536 or r["peak"] < TOTAL_AT_65536)
         ok &= within
-        print(f"{kind:<14}{draws:>9,} {months:>7} {horizon:>8} {r['peak'] / 2**20:>9.0f} {r['kept'] / 2**20:>9.0f} "
-              f"{working / 2**20:>8.0f} {r['rss'] / 2**20:>8.0f} {r['seconds']:>8.1f}" + ("" if within else "  OVER"))
+        print(
+            f"{kind:<14}{draws:>9,} {months:>7} {horizon:>8} {r['peak'] / 2**20:>9.0f} {r['kept'] / 2**20:>9.0f} "
+            f"{working / 2**20:>8.0f} {r['rss'] / 2**20:>8.0f} {r['seconds']:>8.1f}"
+            + ("" if within else "  OVER")
+        )
     print("within the bound" if ok else "a bound is broken")
     return 0 if ok else 1
 

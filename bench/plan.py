@@ -23,16 +23,25 @@ from timing import best
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import xlmodel as xm  # noqa: E402
-from tests import v2_projection as v2  # noqa: E402
+import xlmodel as xm
+from tests import v2_projection as v2
 
 
 def inputs(n, rng):
-    return dict(cash=rng.uniform(1e5, 1e8, n), mau=rng.uniform(0, 1e6, n), ad_spend=rng.uniform(0, 1e6, n),
-                cac=rng.uniform(1, 50, n), churn=rng.uniform(0.01, 0.5, n), conversion=rng.uniform(0.001, 0.2, n),
-                arppu=rng.uniform(1, 50, n), cost_per_mau=rng.uniform(0, 5, n), fixed_costs=rng.uniform(0, 1e6, n),
-                paid_share=rng.uniform(0.1, 1, n), ad_growth=rng.uniform(-0.05, 0.1, n),
-                cost_decline=rng.uniform(0, 0.1, n))
+    return dict(
+        cash=rng.uniform(1e5, 1e8, n),
+        mau=rng.uniform(0, 1e6, n),
+        ad_spend=rng.uniform(0, 1e6, n),
+        cac=rng.uniform(1, 50, n),
+        churn=rng.uniform(0.01, 0.5, n),
+        conversion=rng.uniform(0.001, 0.2, n),
+        arppu=rng.uniform(1, 50, n),
+        cost_per_mau=rng.uniform(0, 5, n),
+        fixed_costs=rng.uniform(0, 1e6, n),
+        paid_share=rng.uniform(0.1, 1, n),
+        ad_growth=rng.uniform(-0.05, 0.1, n),
+        cost_decline=rng.uniform(0, 0.1, n),
+    )
 
 
 def decisions(n, rng, h):
@@ -41,8 +50,10 @@ def decisions(n, rng, h):
     drivers = ["ad_spend", "churn", "conversion", "fixed_costs", "ad_spend"]
     levels = {"ad_spend": (0, 1e6), "churn": (0.01, 0.5), "conversion": (0.001, 0.2), "fixed_costs": (0, 1e6)}
     changes = [{"month": m, d: rng.uniform(*levels[d], n)} for m, d in zip(months, drivers)]
-    funding = [{"month": int(m), "amount": rng.uniform(0, 1e7, n)} for m in rng.choice(np.arange(1, h + 1), 2,
-                                                                                        replace=False)]
+    funding = [
+        {"month": int(m), "amount": rng.uniform(0, 1e7, n)}
+        for m in rng.choice(np.arange(1, h + 1), 2, replace=False)
+    ]
     return changes, funding
 
 
@@ -90,23 +101,32 @@ def main():
     t_v3_plan = best(lambda: xm.project(**kw, horizon=h, changes=changes, funding=funding))
     print(f"  version 2's project (frozen)                 {t_v2:8.3f} s")
     print(f"  project, same inputs                         {t_v3:8.3f} s   ratio = {t_v3 / t_v2:.2f}x")
-    print(f"  project, 5 changes and 2 rounds              {t_v3_plan:8.3f} s   ratio = {t_v3_plan / t_v2:.2f}x "
-          "(goal <= 1.3x)")
+    print(
+        f"  project, 5 changes and 2 rounds              {t_v3_plan:8.3f} s   ratio = {t_v3_plan / t_v2:.2f}x "
+        "(goal <= 1.3x)"
+    )
 
     print(f"runway_months: {n:,} scenarios x {h} months")
     t_run = best(lambda: xm.runway_months(**kw, horizon=h))
     t_bare = best(lambda: bare_runway(kw, h))
     got, want = xm.runway_months(**kw, horizon=h), bare_runway(kw, h)
     finite = np.isfinite(want)
-    assert np.array_equal(np.isfinite(got), finite) and np.allclose(got[finite], want[finite], rtol=1e-9), \
+    assert np.array_equal(np.isfinite(got), finite) and np.allclose(got[finite], want[finite], rtol=1e-9), (
         "the bare loop and the engine disagree"
-    print(f"  runway_months                                {t_run:8.3f} s   ratio to project = {t_run / t_v3:.2f}x "
-          "(goal <= 1.0x)")
-    print(f"  bare streaming numpy loop                    {t_bare:8.3f} s   ratio engine/bare = {t_run / t_bare:.2f}x "
-          "(goal <= 1.5x)")
+    )
+    print(
+        f"  runway_months                                {t_run:8.3f} s   ratio to project = {t_run / t_v3:.2f}x "
+        "(goal <= 1.0x)"
+    )
+    print(
+        f"  bare streaming numpy loop                    {t_bare:8.3f} s   ratio engine/bare = {t_run / t_bare:.2f}x "
+        "(goal <= 1.5x)"
+    )
     t_plan = best(lambda: xm.runway_months(**kw, horizon=h, changes=changes, funding=funding))
-    print(f"  runway_months, 5 changes and 2 rounds        {t_plan:8.3f} s   ratio to its project = "
-          f"{t_plan / t_v3_plan:.2f}x")
+    print(
+        f"  runway_months, 5 changes and 2 rounds        {t_plan:8.3f} s   ratio to its project = "
+        f"{t_plan / t_v3_plan:.2f}x"
+    )
 
     peaks = {}
     for months in (h, 10 * h):
@@ -114,9 +134,11 @@ def main():
         xm.runway_months(**{k: v[: n // 10] for k, v in kw.items()}, horizon=months)
         peaks[months] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    print(f"  runway_months' peak memory, {n // 10:,} scenarios: {peaks[h] / 2**20:.1f} MiB at {h} months, "
-          f"{peaks[10 * h] / 2**20:.1f} MiB at {10 * h} months (ratio {peaks[10 * h] / peaks[h]:.2f}x: "
-          "independent of the horizon)")
+    print(
+        f"  runway_months' peak memory, {n // 10:,} scenarios: {peaks[h] / 2**20:.1f} MiB at {h} months, "
+        f"{peaks[10 * h] / 2**20:.1f} MiB at {10 * h} months (ratio {peaks[10 * h] / peaks[h]:.2f}x: "
+        "independent of the horizon)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,20 +21,29 @@ from timing import best
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import xlmodel as xm  # noqa: E402
+import xlmodel as xm
 
 
 def inputs(n, rng):
-    return dict(cash=rng.uniform(1e5, 1e8, n), mau=rng.uniform(0, 1e6, n), ad_spend=rng.uniform(0, 1e6, n),
-                cac=rng.uniform(1, 50, n), churn=rng.uniform(0.01, 0.5, n), conversion=rng.uniform(0.001, 0.2, n),
-                arppu=rng.uniform(1, 50, n), cost_per_mau=rng.uniform(0, 5, n), fixed_costs=rng.uniform(0, 1e6, n),
-                paid_share=rng.uniform(0.1, 1, n), ad_growth=rng.uniform(-0.05, 0.1, n),
-                cost_decline=rng.uniform(0, 0.1, n))
+    return dict(
+        cash=rng.uniform(1e5, 1e8, n),
+        mau=rng.uniform(0, 1e6, n),
+        ad_spend=rng.uniform(0, 1e6, n),
+        cac=rng.uniform(1, 50, n),
+        churn=rng.uniform(0.01, 0.5, n),
+        conversion=rng.uniform(0.001, 0.2, n),
+        arppu=rng.uniform(1, 50, n),
+        cost_per_mau=rng.uniform(0, 5, n),
+        fixed_costs=rng.uniform(0, 1e6, n),
+        paid_share=rng.uniform(0.1, 1, n),
+        ad_growth=rng.uniform(-0.05, 0.1, n),
+        cost_decline=rng.uniform(0, 0.1, n),
+    )
 
 
 def curve(k):
     """A curve measured on sign-ups, shaped like examples/cohorts-2024.csv: heavy early churn, flattening."""
-    return [0.56 * (0.62 + 0.38 * 0.55 ** a) * 0.92 ** a for a in range(k)]
+    return [0.56 * (0.62 + 0.38 * 0.55**a) * 0.92**a for a in range(k)]
 
 
 def main():
@@ -54,15 +63,19 @@ def main():
     t_curve = best(lambda: xm.project(**kw, horizon=h, retention=r))
     t_each = best(lambda: xm.project(**kw, horizon=h, retention=scaled))
     print(f"  churn-based project                          {t_churn:8.3f} s")
-    print(f"  curve-driven project, one curve              {t_curve:8.3f} s   ratio = {t_curve / t_churn:.2f}x "
-          "(goal <= 2x)")
+    print(
+        f"  curve-driven project, one curve              {t_curve:8.3f} s   ratio = {t_curve / t_churn:.2f}x "
+        "(goal <= 2x)"
+    )
     print(f"  curve-driven project, a curve per scenario   {t_each:8.3f} s   ratio = {t_each / t_churn:.2f}x")
 
     print(f"runway_months: {n:,} scenarios x {h} months")
     t_run = best(lambda: xm.runway_months(**kw, horizon=h))
     t_run_curve = best(lambda: xm.runway_months(**kw, horizon=h, retention=r))
     print(f"  churn-based runway_months                    {t_run:8.3f} s")
-    print(f"  curve-driven runway_months                   {t_run_curve:8.3f} s   ratio = {t_run_curve / t_run:.2f}x")
+    print(
+        f"  curve-driven runway_months                   {t_run_curve:8.3f} s   ratio = {t_run_curve / t_run:.2f}x"
+    )
     print(f"ratio = {t_curve / t_churn:.2f}x")
 
 

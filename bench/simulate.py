@@ -41,8 +41,14 @@ def runway_only(base: dict, drawn: dict, horizon: int) -> np.ndarray:
     alive = np.ones(n, dtype=bool)
     keep = 1 - v["churn"]
     if "cost_per_mau" not in v:
-        v["cost_per_mau"] = xm.cost_per_mau(v["input_tokens"], v["output_tokens"], v["input_price"],
-                                            v["output_price"], v.get("cached_share", 0.0), v.get("cached_price"))
+        v["cost_per_mau"] = xm.cost_per_mau(
+            v["input_tokens"],
+            v["output_tokens"],
+            v["input_price"],
+            v["output_price"],
+            v.get("cached_share", 0.0),
+            v.get("cached_price"),
+        )
     cost = v["cost_per_mau"] + v["conversion"] * (v["paying_cost_per_mau"] - v["cost_per_mau"])
     rev = v["conversion"] * v["arppu"]
     saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
@@ -54,8 +60,13 @@ def runway_only(base: dict, drawn: dict, horizon: int) -> np.ndarray:
         cac_t = v["cac"] * (ad_pow ** v["cac_elasticity"])
         mau = mau * keep + ad / cac_t + v["organic_users"]
         compute = mau * cost * cost_pow * (1 - saving if t >= v["migration_month"] else 1.0)
-        burn = ad + compute + v["fixed_costs"] + (v["migration_cost"] if t == v["migration_month"] else 0.0) \
+        burn = (
+            ad
+            + compute
+            + v["fixed_costs"]
+            + (v["migration_cost"] if t == v["migration_month"] else 0.0)
             - mau * rev
+        )
         new_cash = cash - burn
         hit = alive & (new_cash < 0)
         if hit.any():
@@ -77,8 +88,10 @@ def main():
     inputs = dict(a.simulation_inputs(), horizon=args.months)
     corr = a.correlations_for("base")
     n = args.draws
-    print(f"simulate: {n:,} draws x {args.months} months, {len(a.ranges['base'])} ranged inputs "
-          f"({EXAMPLE.name}), {len(xm.simulate(inputs, draws=10).outputs)} outputs")
+    print(
+        f"simulate: {n:,} draws x {args.months} months, {len(a.ranges['base'])} ranged inputs "
+        f"({EXAMPLE.name}), {len(xm.simulate(inputs, draws=10).outputs)} outputs"
+    )
 
     sim = xm.simulate(inputs, draws=n, seed=0, correlations=corr)
     base = dict(sim.base)
@@ -90,17 +103,23 @@ def main():
     t_base = best(lambda d=drawn: runway_only(base, d, args.months), repeat=2)
     del drawn
     print(f"  xlmodel.simulate (every output, both runways, tornado not included) {t_sim:8.2f} s")
-    print(f"  hand-written streaming runway-only loop                             {t_base:8.2f} s"
-          f"   ratio = {t_sim / t_base:.2f}x (goal <= 3x)")
+    print(
+        f"  hand-written streaming runway-only loop                             {t_base:8.2f} s"
+        f"   ratio = {t_sim / t_base:.2f}x (goal <= 3x)"
+    )
     tracemalloc.start()
     sim = xm.simulate(inputs, draws=n, seed=0, correlations=corr)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     full = n * args.months * 8 * len(xm.Projection.ROWS)
-    print(f"  peak memory {peak / 2**20:8.1f} MiB (goal < 600 MiB; every month of every draw: {full / 2**30:.1f} GiB)")
+    print(
+        f"  peak memory {peak / 2**20:8.1f} MiB (goal < 600 MiB; every month of every draw: {full / 2**30:.1f} GiB)"
+    )
     t = time.perf_counter()
     sim.summary()
-    print(f"  summary() with three tornados                                       {time.perf_counter() - t:8.2f} s")
+    print(
+        f"  summary() with three tornados                                       {time.perf_counter() - t:8.2f} s"
+    )
     del sim
 
     print("end to end, default 10,000 draws (each includes starting Python):")

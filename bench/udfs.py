@@ -37,16 +37,25 @@ def main():
     assert LLM_RUNWAY(*cells) == xm.runway_months(**kw, horizon=120)
     engine = per_call(lambda: xm.runway_months(**kw, horizon=120), 300)
     adapter = per_call(lambda: LLM_RUNWAY(*cells), 300)
-    print(f"LLM_RUNWAY, one scenario, 120 months: engine {engine * 1e6:7.1f} us, via the Excel function "
-          f"{adapter * 1e6:7.1f} us  overhead ratio {adapter / engine:.2f}x (goal < 2x)")
+    print(
+        f"LLM_RUNWAY, one scenario, 120 months: engine {engine * 1e6:7.1f} us, via the Excel function "
+        f"{adapter * 1e6:7.1f} us  overhead ratio {adapter / engine:.2f}x (goal < 2x)"
+    )
 
     for name, fn, args, direct in [
         ("LLM_CAC", LLM_CAC, ([[1000.0]], [[20.0]], [[None]]), lambda: xm.cac(1000.0, 20.0)),
-        ("LLM_LTV", LLM_LTV, ([[10.0]], [[0.8]], [[0.05]], [[0.1]], [[None]]), lambda: xm.ltv(10.0, 0.8, 0.05, 0.1)),
+        (
+            "LLM_LTV",
+            LLM_LTV,
+            ([[10.0]], [[0.8]], [[0.05]], [[0.1]], [[None]]),
+            lambda: xm.ltv(10.0, 0.8, 0.05, 0.1),
+        ),
     ]:
         e = per_call(direct, 2000)
-        a = per_call(lambda: fn(*args), 2000)
-        print(f"{name}, one cell: engine {e * 1e6:6.1f} us, Excel function {a * 1e6:6.1f} us  ratio {a / e:.2f}x")
+        a = per_call(lambda fn=fn, args=args: fn(*args), 2000)
+        print(
+            f"{name}, one cell: engine {e * 1e6:6.1f} us, Excel function {a * 1e6:6.1f} us  ratio {a / e:.2f}x"
+        )
 
     rows = 1000
     churns = np.linspace(0.01, 0.5, rows)
@@ -57,8 +66,10 @@ def main():
     scalar_calls = per_call(lambda: [LLM_RUNWAY(*cells[:4], [[c]], *cells[5:]) for c in churns], 1)
     got = LLM_RUNWAY(*col_args)
     assert len(got) == rows and got[3][0] == LLM_RUNWAY(*cells[:4], [[float(churns[3])]], *cells[5:])
-    print(f"LLM_RUNWAY over a {rows:,}-row column: one call {one_call * 1e3:7.1f} ms, {rows:,} single-cell calls "
-          f"{scalar_calls * 1e3:8.1f} ms  speed-up {scalar_calls / one_call:.0f}x (goal >= 50x)")
+    print(
+        f"LLM_RUNWAY over a {rows:,}-row column: one call {one_call * 1e3:7.1f} ms, {rows:,} single-cell calls "
+        f"{scalar_calls * 1e3:8.1f} ms  speed-up {scalar_calls / one_call:.0f}x (goal >= 50x)"
+    )
 
     # issue 11: one bad cell in a 10,000-row column must not send the whole range row by row
     big = [[float(c)] for c in np.linspace(0.01, 0.5, 10_000)]
@@ -68,8 +79,10 @@ def main():
     t_clean = per_call(lambda: LLM_RUNWAY(*clean_args), 3)
     t_bad = per_call(lambda: LLM_RUNWAY(*bad_args), 3)
     assert LLM_RUNWAY(*bad_args)[5000][0].startswith("#VALUE!")
-    print(f"LLM_RUNWAY over a 10,000-row column: clean {t_clean * 1e3:7.1f} ms, with one text cell "
-          f"{t_bad * 1e3:7.1f} ms  ratio {t_bad / t_clean:.2f}x (was ~50x before per-cell validation)")
+    print(
+        f"LLM_RUNWAY over a 10,000-row column: clean {t_clean * 1e3:7.1f} ms, with one text cell "
+        f"{t_bad * 1e3:7.1f} ms  ratio {t_bad / t_clean:.2f}x (was ~50x before per-cell validation)"
+    )
 
     from xlmodel.udfs import LLM_PRICE
 
@@ -77,8 +90,10 @@ def main():
     unknown = [[f"no-such-model-{i}"] for i in range(10_000)]
     t_known = per_call(lambda: LLM_PRICE(known), 1)
     t_unknown = per_call(lambda: LLM_PRICE(unknown), 1)  # first call: every suggestion computed
-    print(f"LLM_PRICE over 10,000 cells: known model {t_known:6.2f} s, 10,000 distinct unknown names "
-          f"{t_unknown:6.2f} s (was ~41 s before caching and the trigram prefilter)")
+    print(
+        f"LLM_PRICE over 10,000 cells: known model {t_known:6.2f} s, 10,000 distinct unknown names "
+        f"{t_unknown:6.2f} s (was ~41 s before caching and the trigram prefilter)"
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,10 @@ def main():
     ap.add_argument("--no-verify", action="store_true", help="skip the LibreOffice part")
     args = ap.parse_args()
     wb = build("model", assumptions.default(), months=args.months)
-    cells = {ws.title: [((c.row, c.column), c.value) for row in ws.iter_rows() for c in row if c.value is not None]
-             for ws in wb.worksheets}
+    cells = {
+        ws.title: [((c.row, c.column), c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        for ws in wb.worksheets
+    }
     n_cells = sum(len(v) for v in cells.values())
     # interleaved best-of-15: the machine is shared and noisy
     t_gen = t_bare = float("inf")
@@ -72,9 +74,11 @@ def main():
         rep = verify_workbook(path)
         total = time.perf_counter() - t
     assert rep.ok, "\n".join(rep.lines())
-    print(f"  xlmodel verify           {total:6.3f} s   LibreOffice {rep.seconds_libreoffice:.3f} s "
-          f"({rep.seconds_libreoffice / total:.0%}), xlmodel {rep.seconds_ours:.3f} s "
-          f"({rep.seconds_ours / total:.0%}); {rep.compared:,} numbers compared")
+    print(
+        f"  xlmodel verify           {total:6.3f} s   LibreOffice {rep.seconds_libreoffice:.3f} s "
+        f"({rep.seconds_libreoffice / total:.0%}), xlmodel {rep.seconds_ours:.3f} s "
+        f"({rep.seconds_ours / total:.0%}); {rep.compared:,} numbers compared"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,11 @@ def need_tool(found: bool, what: str, package: str):
 
 
 def need_libreoffice():
-    need_tool(bool(shutil.which("soffice") or shutil.which("libreoffice")), "LibreOffice Calc (soffice)",
-              "libreoffice-calc-nogui")
+    need_tool(
+        bool(shutil.which("soffice") or shutil.which("libreoffice")),
+        "LibreOffice Calc (soffice)",
+        "libreoffice-calc-nogui",
+    )
 
 
 def need_gnumeric():
@@ -35,8 +38,11 @@ def need_gnumeric():
 
 
 def need_poppler():
-    need_tool(bool(shutil.which("pdftotext") and shutil.which("pdftoppm")), "poppler (pdftotext, pdftoppm)",
-              "poppler-utils")
+    need_tool(
+        bool(shutil.which("pdftotext") and shutil.which("pdftoppm")),
+        "poppler (pdftotext, pdftoppm)",
+        "poppler-utils",
+    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ scalar_cell = st.one_of(
     st.just(""),
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(-2, 2),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.booleans(),
     st.text(max_size=8),
     st.sampled_from(["never", "#N/A", "=1+1", "5%", "0.05", "gpt-4o-mini", "output"]),
@@ -30,4 +30,6 @@ def excel_value(draw):
     if kind == "grid":
         r, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
         return [[draw(scalar_cell) for _ in range(c)] for _ in range(r)]
-    return [[draw(scalar_cell) for _ in range(draw(st.integers(0, 3)))] for _ in range(draw(st.integers(2, 3)))]
+    return [
+        [draw(scalar_cell) for _ in range(draw(st.integers(0, 3)))] for _ in range(draw(st.integers(2, 3)))
+    ]

@@ -62,19 +62,57 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     return math.log1p(-x) / math.log1p(-churn)
 
 
-def project(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None, organic_growth=0.0,
-            cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None, routed_share=1.0,
-            large_price=None, small_price=None, migration_cost=0.0, **_):
+def project(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    organic_users=None,
+    organic_growth=0.0,
+    cac_elasticity=0.0,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=1.0,
+    large_price=None,
+    small_price=None,
+    migration_cost=0.0,
+    **_,
+):
     """MODEL.md version 2, line by line, in its own literal form."""
-    rows = {k: [] for k in ("month", "ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau",
-                            "paying_users", "revenue", "compute", "fixed_costs", "migration_one_off",
-                            "net_burn", "cash")}
+    rows = {
+        k: []
+        for k in (
+            "month",
+            "ad_spend",
+            "paid_new_users",
+            "organic_new_users",
+            "new_users",
+            "mau",
+            "paying_users",
+            "revenue",
+            "compute",
+            "fixed_costs",
+            "migration_one_off",
+            "net_burn",
+            "cash",
+        )
+    }
     pc = cost_per_mau if paying_cost_per_mau is None else paying_cost_per_mau
     users, money = mau, cash
     for t in range(1, horizon + 1):
         ad = ad_spend * (1 + ad_growth) ** (t - 1)
-        cac_t = cac if ad == 0 else cac * (ad / ad_spend) ** cac_elasticity  # no spend this month: no paid users
+        cac_t = (
+            cac if ad == 0 else cac * (ad / ad_spend) ** cac_elasticity
+        )  # no spend this month: no paid users
         paid = ad / cac_t
         if organic_users is not None:
             organic = organic_users * (1 + organic_growth) ** (t - 1)
@@ -86,22 +124,54 @@ def project(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fi
         revenue = paying * arppu
         migrated = migration_month is not None and t >= migration_month
         saving = routed_share * (1 - small_price / large_price) if migration_month is not None else 0.0
-        compute = (((users - paying) * cost_per_mau + paying * pc) * (1 - cost_decline) ** (t - 1)
-                   * (1 - saving * migrated))
+        compute = (
+            ((users - paying) * cost_per_mau + paying * pc)
+            * (1 - cost_decline) ** (t - 1)
+            * (1 - saving * migrated)
+        )
         one_off = migration_cost if migration_month is not None and t == migration_month else 0.0
         burn = ad + compute + fixed_costs + one_off - revenue
         money = money - burn
-        for k, v in zip(rows, (t, ad, paid, organic, new, users, paying, revenue, compute, fixed_costs, one_off,
-                               burn, money)):
+        for k, v in zip(
+            rows,
+            (t, ad, paid, organic, new, users, paying, revenue, compute, fixed_costs, one_off, burn, money),
+        ):
             rows[k].append(float(v))
     return rows
 
 
-def project_v1(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-               paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **_):
+def project_v1(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    **_,
+):
     """Version 1 as it was, operation for operation, to prove version 2's defaults change no bit."""
-    rows = {k: [] for k in ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue",
-                            "compute", "fixed_costs", "net_burn", "cash")}
+    rows = {
+        k: []
+        for k in (
+            "month",
+            "ad_spend",
+            "new_users",
+            "mau",
+            "paying_users",
+            "revenue",
+            "compute",
+            "fixed_costs",
+            "net_burn",
+            "cash",
+        )
+    }
     import numpy as np
 
     growth = np.float64(1.0)
@@ -136,17 +206,34 @@ def runway_months(cash, **kw):
     return math.inf
 
 
-def migration_flows(monthly_tokens, large_price, small_price, months, routed_share=1.0, token_growth=0.0,
-                    price_decline=0.0, monthly_revenue=0.0, revenue_loss=0.0):
+def migration_flows(
+    monthly_tokens,
+    large_price,
+    small_price,
+    months,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     out = []
     for t in range(1, months + 1):
-        savings = (monthly_tokens * (1 + token_growth) ** (t - 1) * routed_share
-                   * (large_price - small_price) * (1 - price_decline) ** (t - 1) / 1e6)
+        savings = (
+            monthly_tokens
+            * (1 + token_growth) ** (t - 1)
+            * routed_share
+            * (large_price - small_price)
+            * (1 - price_decline) ** (t - 1)
+            / 1e6
+        )
         out.append(savings - monthly_revenue * revenue_loss)
     return out
 
 
-def migration_npv(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, **kw):
+def migration_npv(
+    monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate, **kw
+):
     d = monthly_rate(annual_discount_rate)
     flows = migration_flows(monthly_tokens, large_price, small_price, months, **kw)
     return -migration_cost + excel_npv(d, flows)

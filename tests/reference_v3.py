@@ -29,25 +29,83 @@ MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 # Scenario inputs by MODEL.md name, with their defaults. None = "not given".
 DEFAULTS = {
-    "fixed_costs": 0.0, "paid_share": 1.0, "ad_growth": 0.0, "cost_decline": 0.0,
-    "organic_users": None, "organic_growth": 0.0, "cac_elasticity": 0.0, "paying_cost_per_mau": None,
-    "migration_month": None, "routed_share": 1.0, "large_price": None, "small_price": None,
-    "migration_cost": 0.0, "revenue_loss": 0.0, "activation": None, "store_fee": 0.0, "vat": 0.0,
-    "interest_rate": 0.0, "min_cash": 0.0, "usage_growth": 0.0, "fixed_cost_growth": 0.0,
-    "cac_spend": None, "raise_month": None, "annual_discount_rate": 0.0, "retention": None,
-    "churn": None, "start": None, "fiscal_year_start": 1,
+    "fixed_costs": 0.0,
+    "paid_share": 1.0,
+    "ad_growth": 0.0,
+    "cost_decline": 0.0,
+    "organic_users": None,
+    "organic_growth": 0.0,
+    "cac_elasticity": 0.0,
+    "paying_cost_per_mau": None,
+    "migration_month": None,
+    "routed_share": 1.0,
+    "large_price": None,
+    "small_price": None,
+    "migration_cost": 0.0,
+    "revenue_loss": 0.0,
+    "activation": None,
+    "store_fee": 0.0,
+    "vat": 0.0,
+    "interest_rate": 0.0,
+    "min_cash": 0.0,
+    "usage_growth": 0.0,
+    "fixed_cost_growth": 0.0,
+    "cac_spend": None,
+    "raise_month": None,
+    "annual_discount_rate": 0.0,
+    "retention": None,
+    "churn": None,
+    "start": None,
+    "fiscal_year_start": 1,
 }
 
 # "Any of these drivers may change level from a given month on"
-CHANGEABLE = ("ad_spend", "cac", "paid_share", "organic_users", "activation", "churn", "conversion",
-              "arppu", "cost_per_mau", "paying_cost_per_mau", "fixed_costs")
+CHANGEABLE = (
+    "ad_spend",
+    "cac",
+    "paid_share",
+    "organic_users",
+    "activation",
+    "churn",
+    "conversion",
+    "arppu",
+    "cost_per_mau",
+    "paying_cost_per_mau",
+    "fixed_costs",
+)
 
-ROW_KEYS = ("month", "ad_spend", "cac", "paid_new_users", "organic_new_users", "new_users", "mau",
-            "paying_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
-            "net_burn", "interest", "funding", "cash")
+ROW_KEYS = (
+    "month",
+    "ad_spend",
+    "cac",
+    "paid_new_users",
+    "organic_new_users",
+    "new_users",
+    "mau",
+    "paying_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+    "cash",
+)
 
-ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs",
-               "migration_one_off", "net_burn", "interest", "funding")
+ANNUAL_SUMS = (
+    "ad_spend",
+    "new_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+)
 ANNUAL_ENDS = ("cash", "mau", "paying_users")
 
 
@@ -65,6 +123,7 @@ def monthly_rate(annual):
 # ---------------------------------------------------------------------------------------------
 # Calendar
 # ---------------------------------------------------------------------------------------------
+
 
 def _parse_ym(text):
     year, month = text.split("-")
@@ -168,6 +227,7 @@ def annual_summary(rows, start=None, fiscal_year_start=1):
 # Retention curves
 # ---------------------------------------------------------------------------------------------
 
+
 def late_ratio(curve):
     # "q = (r_k / r_{k-j}) ** (1/j),  j = min(3, k-1)   (the late monthly retention ratio)"
     k = len(curve)
@@ -216,6 +276,7 @@ def cohort_ltv(curve, arpu, gross_margin, annual_discount_rate=0.0):
 # ---------------------------------------------------------------------------------------------
 # Driver paths
 # ---------------------------------------------------------------------------------------------
+
 
 def growth_factor(s, driver):
     """1 + g for a driver: "ad_spend grows at ad_growth, organic_users at organic_growth, fixed_costs
@@ -316,6 +377,7 @@ def base_level(s, driver):
 # The projection, version 3
 # ---------------------------------------------------------------------------------------------
 
+
 def funding_by_month(funding, horizon, start=None):
     # "funding_t = the sum of the funding rounds in month t"
     out = [0.0] * horizon
@@ -399,7 +461,9 @@ def project_v3(s, changes=(), funding=(), horizon=60, migrate=True):
         # "revenue_t = gross_revenue_t / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)"
         revenue = gross / (1 + vat) * (1 - store_fee) * (1 - revenue_loss * m_t)
         # "compute_t = ((mau_t - paying_t) * cost_per_mau_t + paying_t * paying_cost_per_mau_t) * (1 - saving * m_t)"
-        compute = ((mau - paying) * x["cost_per_mau"] + paying * x["paying_cost_per_mau"]) * (1 - saving * m_t)
+        compute = ((mau - paying) * x["cost_per_mau"] + paying * x["paying_cost_per_mau"]) * (
+            1 - saving * m_t
+        )
         # "fixed_t = path of fixed_costs"
         fixed = x["fixed_costs"]
         # "one_off_t = migration_cost when t == migration_month, else 0"
@@ -412,8 +476,28 @@ def project_v3(s, changes=(), funding=(), horizon=60, migrate=True):
         # "cash_t = cash_{t-1} - net_burn_t + interest_t + funding_t"
         cash = cash_prev - burn + interest + funding_t
 
-        for key, value in zip(ROW_KEYS, (t, ad, cac_t, paid, organic, new, mau, paying, gross, revenue, compute,
-                                         fixed, one_off, burn, interest, funding_t, cash)):
+        for key, value in zip(
+            ROW_KEYS,
+            (
+                t,
+                ad,
+                cac_t,
+                paid,
+                organic,
+                new,
+                mau,
+                paying,
+                gross,
+                revenue,
+                compute,
+                fixed,
+                one_off,
+                burn,
+                interest,
+                funding_t,
+                cash,
+            ),
+        ):
             rows[key].append(float(value))
         mau_prev, cash_prev = mau, cash
     return rows
@@ -441,6 +525,7 @@ def runway(cash_0, rows):
 # What a plan answers
 # ---------------------------------------------------------------------------------------------
 
+
 def funding_need(rows, funding_month, min_cash, i):
     """ "max(0, max over t = funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t - funding_month));
     0 when funding_month is never"."""
@@ -457,7 +542,9 @@ def breakeven_month(rows):
     (sustained operating break-even); never if none"."""
     horizon = len(rows["net_burn"])
     for big_m in range(1, horizon + 1):
-        if all(rows["net_burn"][t - 1] - rows["migration_one_off"][t - 1] <= 0 for t in range(big_m, horizon + 1)):
+        if all(
+            rows["net_burn"][t - 1] - rows["migration_one_off"][t - 1] <= 0 for t in range(big_m, horizon + 1)
+        ):
             return big_m
     return NEVER
 
@@ -490,10 +577,14 @@ def plan(s, changes=(), funding=(), horizon=60):
     out["first_short_month"] = next((t for t, c in enumerate(rows["cash"], start=1) if c < min_cash), NEVER)
     # "raise_month when given, else first_short_month"
     raise_month = get(s, "raise_month")
-    out["funding_month"] = month_number(raise_month, start) if raise_month is not None else out["first_short_month"]
+    out["funding_month"] = (
+        month_number(raise_month, start) if raise_month is not None else out["first_short_month"]
+    )
     out["funding_need"] = funding_need(rows, out["funding_month"], min_cash, i)
     # "When first_short_month comes before a given raise_month, say so"
-    out["shortfall_before_raise"] = raise_month is not None and out["first_short_month"] < out["funding_month"]
+    out["shortfall_before_raise"] = (
+        raise_month is not None and out["first_short_month"] < out["funding_month"]
+    )
 
     out["breakeven_month"] = breakeven_month(rows)
     # "FALSE when breakeven_month is never; else TRUE when breakeven_month <= runway_months_without_funding"
@@ -551,6 +642,7 @@ def plan_migration(s, changes, funding, horizon, rows):
 # ---------------------------------------------------------------------------------------------
 # Unit economics (month 1), version 3
 # ---------------------------------------------------------------------------------------------
+
 
 def payback_months(cac, arpu, gross_margin, churn=0.0):
     """MODEL.md's payback_months: m = arpu*gross_margin; churn 0: cac/m; else ln(1-x)/ln(1-churn)."""
@@ -663,7 +755,9 @@ def unit_economics_v3(s):
     # m = revenue_per_mau * gross_margin = contribution.
     # READING: with a curve, payback_months keeps the closed form on the scenario's churn (default
     # 1 - q, the churn of the users already there); cohort_payback_month is the curve's answer.
-    out["payback_months"] = None if cac_per_active is None else payback_months(cac_per_active, contribution, 1.0, churn)
+    out["payback_months"] = (
+        None if cac_per_active is None else payback_months(cac_per_active, contribution, 1.0, churn)
+    )
     out["payback_months_paid"] = payback_months(paid_per_active, contribution, 1.0, churn)
 
     # "cost_per_mau / (arppu - (paying_cost_per_mau - cost_per_mau)), n/a when a payer's revenue
@@ -673,8 +767,11 @@ def unit_economics_v3(s):
 
     if curve is not None:
         _, R, q = retention_curve(curve)
-        out["cohort_payback_month"] = (None if cac_per_active is None
-                                       else cohort_payback_month(contribution, R, q, len(curve), cac_per_active))
+        out["cohort_payback_month"] = (
+            None
+            if cac_per_active is None
+            else cohort_payback_month(contribution, R, q, len(curve), cac_per_active)
+        )
     return out
 
 
@@ -684,17 +781,41 @@ def unit_economics_v3(s):
 
 if __name__ == "__main__":
     # MODEL.md's oracle: "cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0"
-    oracle = dict(cash=1.2e6, mau=1000.0, ad_spend=0.0, cac=1.0, churn=0.0, conversion=1.0, arppu=50.0,
-                  cost_per_mau=0.0, fixed_costs=150e3)
+    oracle = dict(
+        cash=1.2e6,
+        mau=1000.0,
+        ad_spend=0.0,
+        cac=1.0,
+        churn=0.0,
+        conversion=1.0,
+        arppu=50.0,
+        cost_per_mau=0.0,
+        fixed_costs=150e3,
+    )
     result = plan(oracle, horizon=24)
     assert result["runway_months"] == 12.0, result["runway_months"]
     assert result["runway_months_without_funding"] == 12.0
 
     # funding_need: a round of exactly funding_need in funding_month brings min(cash_t, t >= funding_month)
     # to min_cash; any smaller round leaves a month below it.
-    example = dict(cash=5e6, mau=20_000.0, ad_spend=300e3, ad_growth=0.03, cac=6.0, churn=0.08,
-                   conversion=0.04, arppu=12.0, cost_per_mau=0.9, fixed_costs=250e3, interest_rate=0.04,
-                   min_cash=1e6, vat=0.1, store_fee=0.15, start="2024-12", fiscal_year_start=4)
+    example = dict(
+        cash=5e6,
+        mau=20_000.0,
+        ad_spend=300e3,
+        ad_growth=0.03,
+        cac=6.0,
+        churn=0.08,
+        conversion=0.04,
+        arppu=12.0,
+        cost_per_mau=0.9,
+        fixed_costs=250e3,
+        interest_rate=0.04,
+        min_cash=1e6,
+        vat=0.1,
+        store_fee=0.15,
+        start="2024-12",
+        fiscal_year_start=4,
+    )
     changes = [{"month": 7, "ad_spend": 150e3, "conversion": 0.05}, {"month": 13, "fixed_costs": 300e3}]
     for raise_month in (None, 9):
         scenario = dict(example, raise_month=raise_month)
@@ -702,10 +823,10 @@ if __name__ == "__main__":
         fm, need = base["funding_month"], base["funding_need"]
         assert fm != NEVER and need > 0, (fm, need)
         funded = plan(scenario, changes, [{"month": fm, "amount": need}], horizon=36)
-        low = min(funded["cash"][fm - 1:])
+        low = min(funded["cash"][fm - 1 :])
         assert abs(low - scenario["min_cash"]) <= 1e-6 * scenario["min_cash"], (low, need)
         short = plan(scenario, changes, [{"month": fm, "amount": need * (1 - 1e-6)}], horizon=36)
-        assert min(short["cash"][fm - 1:]) < scenario["min_cash"]
+        assert min(short["cash"][fm - 1 :]) < scenario["min_cash"]
 
     # Calendar labels
     assert calendar_label(3, "2025-01") == "2025-03" and calendar_label(7) == "M7"

@@ -92,9 +92,17 @@ def unit_inputs(draw):
 
 #: a change's level for each driver that can change over time (within its rule)
 CHANGE_LEVELS = {
-    "ad_spend": _floats(0, 1e7), "cac": positive, "paid_share": share, "activation": share, "churn": churn,
-    "conversion": fraction, "arppu": _floats(0, 100), "cost_per_mau": _floats(0, 20),
-    "paying_cost_per_mau": _floats(0, 100), "fixed_costs": _floats(0, 1e7), "organic_users": _floats(0, 1e6),
+    "ad_spend": _floats(0, 1e7),
+    "cac": positive,
+    "paid_share": share,
+    "activation": share,
+    "churn": churn,
+    "conversion": fraction,
+    "arppu": _floats(0, 100),
+    "cost_per_mau": _floats(0, 20),
+    "paying_cost_per_mau": _floats(0, 100),
+    "fixed_costs": _floats(0, 1e7),
+    "organic_users": _floats(0, 1e6),
 }
 
 
@@ -104,12 +112,20 @@ def plan_inputs(draw, horizon=st.integers(1, 72)):
     costs, a cash buffer, a raise month, changes on random drivers and months, and funding rounds."""
     kw = draw(projection_v2_inputs(horizon))
     h = kw["horizon"]
-    if 0 < kw["ad_spend"] < 1e-6:  # a subnormal spend against a cac_spend of 1: CAC underflows (an overflow error)
+    if (
+        0 < kw["ad_spend"] < 1e-6
+    ):  # a subnormal spend against a cac_spend of 1: CAC underflows (an overflow error)
         kw["ad_spend"] = 0.0
-    kw.update(activation=draw(share), store_fee=draw(_floats(0, 0.5)), vat=draw(_floats(0, 0.3)),
-              interest_rate=draw(st.sampled_from([0.0, 0.05]) | _floats(-0.5, 0.5)),
-              usage_growth=draw(growth), fixed_cost_growth=draw(_floats(-0.1, 0.1)), min_cash=draw(money),
-              annual_discount_rate=draw(annual_rate))
+    kw.update(
+        activation=draw(share),
+        store_fee=draw(_floats(0, 0.5)),
+        vat=draw(_floats(0, 0.3)),
+        interest_rate=draw(st.sampled_from([0.0, 0.05]) | _floats(-0.5, 0.5)),
+        usage_growth=draw(growth),
+        fixed_cost_growth=draw(_floats(-0.1, 0.1)),
+        min_cash=draw(money),
+        annual_discount_rate=draw(annual_rate),
+    )
     if "migration_month" in kw:
         kw["revenue_loss"] = draw(fraction)
     if draw(st.booleans()):
@@ -130,8 +146,9 @@ def plan_inputs(draw, horizon=st.integers(1, 72)):
         level = draw(CHANGE_LEVELS[driver])
         changes.append({"month": month, driver: 0.0 if driver == "ad_spend" and level < 1e-6 else level})
     kw["changes"] = changes
-    kw["funding"] = [{"month": draw(st.integers(1, h)), "amount": draw(money)}
-                     for _ in range(draw(st.integers(0, 3)))]
+    kw["funding"] = [
+        {"month": draw(st.integers(1, h)), "amount": draw(money)} for _ in range(draw(st.integers(0, 3)))
+    ]
     return kw
 
 

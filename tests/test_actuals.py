@@ -10,8 +10,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import xlmodel as xm
-from xlmodel.actuals import ACTUALS_COLUMNS, Actuals, fitted_toml, read_cohorts
+from xlmodel.actuals import ACTUALS_COLUMNS, Actuals, read_cohorts
 from xlmodel.assumptions import load
+from xlmodel.fitted_toml import fitted_toml
 from xlmodel.udfs import LLM_COHORT_CHURN, LLM_COHORT_LTV
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,16 +46,24 @@ def ref_cohort_ltv(r, arpu, gm, annual, tail=True):
 def ref_fit(rows, window):
     """MODEL.md's fitted drivers as ratios of sums, with plain loops over row dicts."""
     n = len(rows)
-    win = rows[n - window:]
-    s = lambda key, rs=win: sum(r[key] for r in rs)  # noqa: E731
+    win = rows[n - window :]
+    s = lambda key, rs=win: sum(r[key] for r in rs)
     lost = prev = 0.0
     for t in range(max(n - window, 1), n):
         lost += rows[t - 1]["mau"] + rows[t]["new_users"] - rows[t]["mau"]
         prev += rows[t - 1]["mau"]
-    return {"cash": rows[-1]["cash"], "mau": rows[-1]["mau"], "ad_spend": rows[-1]["ad_spend"],
-            "cac": s("ad_spend") / s("paid_new_users"), "paid_share": s("paid_new_users") / s("new_users"),
-            "churn": lost / prev, "conversion": s("paying_users") / s("mau"), "arppu": s("revenue") / s("paying_users"),
-            "cost_per_mau": s("compute_cost") / s("mau"), "fixed_costs": s("fixed_costs") / window}
+    return {
+        "cash": rows[-1]["cash"],
+        "mau": rows[-1]["mau"],
+        "ad_spend": rows[-1]["ad_spend"],
+        "cac": s("ad_spend") / s("paid_new_users"),
+        "paid_share": s("paid_new_users") / s("new_users"),
+        "churn": lost / prev,
+        "conversion": s("paying_users") / s("mau"),
+        "arppu": s("revenue") / s("paying_users"),
+        "cost_per_mau": s("compute_cost") / s("mau"),
+        "fixed_costs": s("fixed_costs") / window,
+    }
 
 
 def table_from(rows) -> Actuals:
@@ -65,9 +74,20 @@ def table_from(rows) -> Actuals:
 def projected_actuals(kw, n):
     """Monthly actuals as the projection would produce them with constant drivers."""
     p = xm.project(**kw, horizon=n)
-    return [dict(ad_spend=p.ad_spend[t], new_users=p.new_users[t], paid_new_users=p.paid_new_users[t], mau=p.mau[t],
-                 paying_users=p.paying_users[t], revenue=p.revenue[t], compute_cost=p.compute[t],
-                 fixed_costs=p.fixed_costs[t], cash=p.cash[t]) for t in range(n)]
+    return [
+        dict(
+            ad_spend=p.ad_spend[t],
+            new_users=p.new_users[t],
+            paid_new_users=p.paid_new_users[t],
+            mau=p.mau[t],
+            paying_users=p.paying_users[t],
+            revenue=p.revenue[t],
+            compute_cost=p.compute[t],
+            fixed_costs=p.fixed_costs[t],
+            cash=p.cash[t],
+        )
+        for t in range(n)
+    ]
 
 
 # ------------------------------------------------------------------ cohorts
@@ -76,7 +96,9 @@ def projected_actuals(kw, n):
 @given(churn, rate, money, margin, st.integers(2, 36))
 def test_geometric_curve_gives_exactly_ltv_and_churn(c, annual, arpu, gm, k):
     r = (1 - c) ** np.arange(k)
-    assert xm.cohort_ltv(r, arpu, gm, annual) == pytest.approx(xm.ltv(arpu, gm, c, annual), rel=1e-12, abs=1e-12)
+    assert xm.cohort_ltv(r, arpu, gm, annual) == pytest.approx(
+        xm.ltv(arpu, gm, c, annual), rel=1e-12, abs=1e-12
+    )
     assert xm.cohort_churn(r) == pytest.approx(c, abs=1e-12)
 
 
@@ -99,12 +121,18 @@ def test_observed_only_and_broadcasting():
     assert np.allclose(got, [50.0, 50.0], rtol=1e-12)
 
 
-@pytest.mark.parametrize("curve,message", [
-    ([0.5, 0.6], "retention does not decay"),
-    ([1.0], "retention needs at least 2 months"),
-    ([1.0, 1.2], "retention shares must be above 0 and at most 1 (share of the cohort active), got 1.2 in month 2"),
-    ([1.0, 0.0], "got 0 in month 2"),
-])
+@pytest.mark.parametrize(
+    "curve,message",
+    [
+        ([0.5, 0.6], "retention does not decay"),
+        ([1.0], "retention needs at least 2 months"),
+        (
+            [1.0, 1.2],
+            "retention shares must be above 0 and at most 1 (share of the cohort active), got 1.2 in month 2",
+        ),
+        ([1.0, 0.0], "got 0 in month 2"),
+    ],
+)
 def test_bad_curves(curve, message):
     with pytest.raises(xm.InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         xm.cohort_ltv(curve, 10, 0.5)
@@ -118,10 +146,16 @@ def test_excel_cohort_functions():
     assert LLM_COHORT_LTV([[1.0], [0.9], [0.81], [None]], 10, 0.5) == pytest.approx(50.0, rel=1e-12)
     assert LLM_COHORT_LTV([[1.0, 0.9, 0.81, ""]], 10, 0.5, None, False) == pytest.approx(13.55)
     assert LLM_COHORT_CHURN([[1.0, 0.8, 0.64, None, None]]) == pytest.approx(0.2)
-    assert LLM_COHORT_LTV([[1.0, None, 0.5]], 1, 1) == "#VALUE! retention month 2 is empty: only cells at the end may be empty"
+    assert (
+        LLM_COHORT_LTV([[1.0, None, 0.5]], 1, 1)
+        == "#VALUE! retention month 2 is empty: only cells at the end may be empty"
+    )
     assert LLM_COHORT_LTV([[0.5, 0.7]], 10, 0.5).startswith("#VALUE! retention does not decay")
     assert LLM_COHORT_CHURN(0.5).startswith("#VALUE! retention needs at least 2 months")
-    assert LLM_COHORT_LTV([[1, 0.5], [0.4, 0.3]], 1, 1) == "#VALUE! retention must be one row or one column of shares"
+    assert (
+        LLM_COHORT_LTV([[1, 0.5], [0.4, 0.3]], 1, 1)
+        == "#VALUE! retention must be one row or one column of shares"
+    )
     assert LLM_COHORT_LTV([[1, 0.5]], 1, 1, 0, "yes") == "#VALUE! tail must be TRUE or FALSE, got 'yes'"
 
 
@@ -134,14 +168,36 @@ def test_read_cohorts_example():
 # ------------------------------------------------------------------ actuals
 
 
-@given(st.floats(1e5, 1e10), st.floats(1e3, 1e7), st.floats(1, 1e8), st.floats(1, 100), st.floats(0.1, 1),
-       churn, st.floats(0.001, 0.5), st.floats(1, 100), st.floats(0, 5), st.floats(0, 1e7), st.integers(2, 12),
-       st.integers(1, 12))
-def test_actuals_from_the_projection_give_back_its_drivers(cash, mau, ad, cac, paid_share, c, conv, arppu, cost,
-                                                            fixed, n, window):
+@given(
+    st.floats(1e5, 1e10),
+    st.floats(1e3, 1e7),
+    st.floats(1, 1e8),
+    st.floats(1, 100),
+    st.floats(0.1, 1),
+    churn,
+    st.floats(0.001, 0.5),
+    st.floats(1, 100),
+    st.floats(0, 5),
+    st.floats(0, 1e7),
+    st.integers(2, 12),
+    st.integers(1, 12),
+)
+def test_actuals_from_the_projection_give_back_its_drivers(
+    cash, mau, ad, cac, paid_share, c, conv, arppu, cost, fixed, n, window
+):
     assume(window <= n)  # spend of at least 1: subnormal spends lose the paid share's digits
-    kw = dict(cash=cash, mau=mau, ad_spend=ad, cac=cac, churn=c, conversion=conv, arppu=arppu,
-              cost_per_mau=cost, fixed_costs=fixed, paid_share=paid_share)
+    kw = dict(
+        cash=cash,
+        mau=mau,
+        ad_spend=ad,
+        cac=cac,
+        churn=c,
+        conversion=conv,
+        arppu=arppu,
+        cost_per_mau=cost,
+        fixed_costs=fixed,
+        paid_share=paid_share,
+    )
     rows = projected_actuals(kw, n)
     f = xm.fit_actuals(table_from(rows), window)
     for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "fixed_costs"):
@@ -154,13 +210,26 @@ def test_actuals_from_the_projection_give_back_its_drivers(cash, mau, ad, cac, p
         assert r["churn"] == pytest.approx(c, rel=1e-9, abs=1e-12)
 
 
-@given(st.lists(st.tuples(*(st.floats(1, 1e6) for _ in range(9))), min_size=2, max_size=10), st.integers(1, 10))
+@given(
+    st.lists(st.tuples(*(st.floats(1, 1e6) for _ in range(9))), min_size=2, max_size=10), st.integers(1, 10)
+)
 def test_fit_matches_the_plain_loop_reference(data, window):
     assume(window <= len(data))
     rows = []
     for ad, new, paid, mau, paying, rev, comp, fixed, cash in data:
-        rows.append(dict(ad_spend=ad, new_users=max(new, paid), paid_new_users=paid, mau=max(mau, paying),
-                         paying_users=paying, revenue=rev, compute_cost=comp, fixed_costs=fixed, cash=cash))
+        rows.append(
+            dict(
+                ad_spend=ad,
+                new_users=max(new, paid),
+                paid_new_users=paid,
+                mau=max(mau, paying),
+                paying_users=paying,
+                revenue=rev,
+                compute_cost=comp,
+                fixed_costs=fixed,
+                cash=cash,
+            )
+        )
     got = xm.fit_actuals(table_from(rows), window).fitted
     want = ref_fit(rows, window)
     for k, v in want.items():
@@ -168,8 +237,18 @@ def test_fit_matches_the_plain_loop_reference(data, window):
 
 
 def test_calc_on_the_fitted_file_continues_the_projection(tmp_path):
-    kw = dict(cash=5e8, mau=2e5, ad_spend=3e6, cac=20.0, churn=0.25, conversion=0.03, arppu=25.0,
-              cost_per_mau=0.8, fixed_costs=4e6, paid_share=0.7)
+    kw = dict(
+        cash=5e8,
+        mau=2e5,
+        ad_spend=3e6,
+        cac=20.0,
+        churn=0.25,
+        conversion=0.03,
+        arppu=25.0,
+        cost_per_mau=0.8,
+        fixed_costs=4e6,
+        paid_share=0.7,
+    )
     n, h = 9, 24
     whole = xm.project(**kw, horizon=n + h)
     f = xm.fit_actuals(table_from(projected_actuals(kw, n)), 3)
@@ -181,12 +260,28 @@ def test_calc_on_the_fitted_file_continues_the_projection(tmp_path):
         assert np.allclose(getattr(onward, row), getattr(whole, row)[n:], rtol=1e-9), row
     runway = xm.runway_months(**s)
     whole_runway = xm.runway_months(**kw, horizon=n + h)
-    assert runway == pytest.approx(whole_runway - n, rel=1e-9) if math.isfinite(whole_runway) else math.isinf(runway)
+    assert (
+        runway == pytest.approx(whole_runway - n, rel=1e-9)
+        if math.isfinite(whole_runway)
+        else math.isinf(runway)
+    )
 
 
 def test_zero_paying_users_give_n_a_not_a_crash():
-    rows = [dict(ad_spend=1e4, new_users=100, paid_new_users=100, mau=1000, paying_users=0, revenue=0,
-                 compute_cost=50, fixed_costs=1e3, cash=1e6 - 1.105e4 * (t + 1)) for t in range(3)]
+    rows = [
+        dict(
+            ad_spend=1e4,
+            new_users=100,
+            paid_new_users=100,
+            mau=1000,
+            paying_users=0,
+            revenue=0,
+            compute_cost=50,
+            fixed_costs=1e3,
+            cash=1e6 - 1.105e4 * (t + 1),
+        )
+        for t in range(3)
+    ]
     f = xm.fit_actuals(table_from(rows), 3)
     assert f.fitted["arppu"] is None and f.drivers_by_month[0]["arppu"] is None
     assert f.fitted["conversion"] == 0.0
@@ -195,8 +290,6 @@ def test_zero_paying_users_give_n_a_not_a_crash():
 
 
 # ------------------------------------------------------------------ CLI
-
-
 
 
 def test_fit_table_json_and_file(run, tmp_path):
@@ -225,22 +318,43 @@ HEADER = ",".join(ACTUALS_COLUMNS)
 GOOD = ["2024-01,10,100,70,1000,10,100,50,20,1000", "2024-02,10,100,70,1050,11,110,52,20,930"]
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "bad.csv: is empty"),
-    ("# only a comment\n", "bad.csv: has no rows"),
-    (HEADER + "\n" + GOOD[0] + "\n", "bad.csv: needs at least two months of data"),
-    (HEADER.replace(",cash", "") + "\n" + "\n".join(g.rsplit(",", 1)[0] for g in GOOD),
-     "bad.csv: row 1: cash: missing column cash"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",110,", ",lots,"), "bad.csv: row 3: revenue: must be a number, got 'lots'"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",1050,", ",-5,"), "bad.csv: row 3: mau: must be 0 or more, got -5"),
-    (HEADER + "\n" + GOOD[1] + "\n" + GOOD[0], "bad.csv: row 3: month: month 2024-01 is out of order (after 2024-02)"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[0], "bad.csv: row 3: month: month 2024-01 appears twice"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace("2024-02", "2024-04"),
-     "bad.csv: row 3: month: months must be consecutive: 2024-01 is followed by 2024-04"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace("2024-02", "Feb 2024"), "bad.csv: row 3: month: must be a month YYYY-MM"),
-    (HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",100,70,", ",100,170,"),
-     "bad.csv: row 3: paid_new_users: paid_new_users (170) cannot exceed new_users (100)"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "bad.csv: is empty"),
+        ("# only a comment\n", "bad.csv: has no rows"),
+        (HEADER + "\n" + GOOD[0] + "\n", "bad.csv: needs at least two months of data"),
+        (
+            HEADER.replace(",cash", "") + "\n" + "\n".join(g.rsplit(",", 1)[0] for g in GOOD),
+            "bad.csv: row 1: cash: missing column cash",
+        ),
+        (
+            HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",110,", ",lots,"),
+            "bad.csv: row 3: revenue: must be a number, got 'lots'",
+        ),
+        (
+            HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",1050,", ",-5,"),
+            "bad.csv: row 3: mau: must be 0 or more, got -5",
+        ),
+        (
+            HEADER + "\n" + GOOD[1] + "\n" + GOOD[0],
+            "bad.csv: row 3: month: month 2024-01 is out of order (after 2024-02)",
+        ),
+        (HEADER + "\n" + GOOD[0] + "\n" + GOOD[0], "bad.csv: row 3: month: month 2024-01 appears twice"),
+        (
+            HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace("2024-02", "2024-04"),
+            "bad.csv: row 3: month: months must be consecutive: 2024-01 is followed by 2024-04",
+        ),
+        (
+            HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace("2024-02", "Feb 2024"),
+            "bad.csv: row 3: month: must be a month YYYY-MM",
+        ),
+        (
+            HEADER + "\n" + GOOD[0] + "\n" + GOOD[1].replace(",100,70,", ",100,170,"),
+            "bad.csv: row 3: paid_new_users: paid_new_users (170) cannot exceed new_users (100)",
+        ),
+    ],
+)
 def test_bad_actuals_exit_2_and_write_nothing(run, tmp_path, text, message):
     (tmp_path / "bad.csv").write_text(text, encoding="utf-8")
     r = run("fit", "bad.csv", "-o", "out.toml", cwd=tmp_path)
@@ -272,12 +386,18 @@ def test_cohorts_command(run):
     assert r.exit_code == 2 and "give --arpu and --gross-margin" in r.output
 
 
-@pytest.mark.parametrize("text,message", [
-    ("cohort,m1,m2\n2024-01,0.5,,0.3\n", "bad.csv: row 2: month 2: an empty share inside the curve"),
-    ("2024-01,0.5,1.3\n", "bad.csv: row 1: month 2: a retention share must be above 0 and at most 1, got 1.3"),
-    ("2024-01,0.5\n2024-01,0.4\n", "bad.csv: row 2: cohort: cohort 2024-01 appears twice"),
-    ("cohort,m1\nJan,0.5\n", "bad.csv: row 2: cohort: the cohort must be a month YYYY-MM, got 'Jan'"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("cohort,m1,m2\n2024-01,0.5,,0.3\n", "bad.csv: row 2: month 2: an empty share inside the curve"),
+        (
+            "2024-01,0.5,1.3\n",
+            "bad.csv: row 1: month 2: a retention share must be above 0 and at most 1, got 1.3",
+        ),
+        ("2024-01,0.5\n2024-01,0.4\n", "bad.csv: row 2: cohort: cohort 2024-01 appears twice"),
+        ("cohort,m1\nJan,0.5\n", "bad.csv: row 2: cohort: the cohort must be a month YYYY-MM, got 'Jan'"),
+    ],
+)
 def test_bad_cohorts_file(run, tmp_path, text, message):
     (tmp_path / "bad.csv").write_text(text, encoding="utf-8")
     r = run("cohorts", "bad.csv", "--arpu", "1", "--gross-margin", "0.5", cwd=tmp_path)

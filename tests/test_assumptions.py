@@ -23,7 +23,11 @@ def test_assistant_example_has_three_scenarios_and_cites_sources():
     a = assumptions.load(path)
     assert a.scenario_names == ["base", "upside", "downside", "cut-ads-raise"]
     for line in path.read_text(encoding="utf-8").splitlines():
-        if "=" in line and not line.lstrip().startswith(("#", "[")) and not line.startswith(("name", "currency")):
+        if (
+            "=" in line
+            and not line.lstrip().startswith(("#", "["))
+            and not line.startswith(("name", "currency"))
+        ):
             assert "#" in line, f"uncited figure: {line}"
 
 
@@ -40,28 +44,61 @@ def test_later_scenarios_inherit_from_the_first():
 
 
 def test_defaults_fill_what_is_missing():
-    doc = {"scenarios": {"only": dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=2, churn=0.1, conversion=0.05, arppu=10,
-                                      cost_per_mau=0.5)}}
+    doc = {
+        "scenarios": {
+            "only": dict(
+                cash=1e6, mau=1e4, ad_spend=1e4, cac=2, churn=0.1, conversion=0.05, arppu=10, cost_per_mau=0.5
+            )
+        }
+    }
     s = assumptions.from_dict(doc).scenario()
     assert s["paid_share"] == 1.0 and s["ad_growth"] == 0.0 and s["fixed_costs"] == 0.0 and s["horizon"] == 60
     assert "monthly_tokens" not in s
 
 
 def test_scenario_override_switches_cost_form():
-    doc = {"scenarios": {
-        "tokens": dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=2, churn=0.1, conversion=0.05, arppu=10,
-                       input_tokens=1e6, output_tokens=1e5, input_price=1.0, output_price=4.0),
-        "direct": dict(cost_per_mau=0.25),
-    }}
+    doc = {
+        "scenarios": {
+            "tokens": dict(
+                cash=1e6,
+                mau=1e4,
+                ad_spend=1e4,
+                cac=2,
+                churn=0.1,
+                conversion=0.05,
+                arppu=10,
+                input_tokens=1e6,
+                output_tokens=1e5,
+                input_price=1.0,
+                output_price=4.0,
+            ),
+            "direct": dict(cost_per_mau=0.25),
+        }
+    }
     a = assumptions.from_dict(doc)
     assert a.scenario("tokens")["cost_per_mau"] == pytest.approx(1.4)
     assert a.scenario("direct")["cost_per_mau"] == 0.25 and "input_tokens" not in a.scenario("direct")
 
 
 def test_migration_inputs_are_all_or_nothing():
-    doc = {"scenarios": {"b": dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1,
-                                   cost_per_mau=1, monthly_tokens=1e9)}}
-    with pytest.raises(AssumptionsError, match="scenario 'b': large_price: is required for the standalone migration NPV"):
+    doc = {
+        "scenarios": {
+            "b": dict(
+                cash=1,
+                mau=1,
+                ad_spend=1,
+                cac=1,
+                churn=0.1,
+                conversion=0.1,
+                arppu=1,
+                cost_per_mau=1,
+                monthly_tokens=1e9,
+            )
+        }
+    }
+    with pytest.raises(
+        AssumptionsError, match="scenario 'b': large_price: is required for the standalone migration NPV"
+    ):
         assumptions.from_dict(doc, "f.toml")
     # the plan's migration needs only the two prices (version 3: no monthly_tokens, months or monthly_revenue)
     doc["scenarios"]["b"] = dict(doc["scenarios"]["b"], monthly_tokens=None, migration_month=3)
@@ -86,7 +123,7 @@ def test_scenario_names_must_differ_beyond_case():
 
 
 def test_scenario_names_that_collide_once_cleaned():
-    """"a\x01" and "a" become the same column name in a workbook: refused, as duplicates."""
+    """ "a\x01" and "a" become the same column name in a workbook: refused, as duplicates."""
     base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
     with pytest.raises(AssumptionsError, match="would show as the same name"):
         assumptions.from_dict({"scenarios": {"a\x01": base, "a": {}}}, "f.toml")
@@ -96,8 +133,9 @@ def test_scenario_names_that_collide_once_cleaned():
 
 def test_model_text_is_cleaned_and_scenario_count_capped():
     base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
-    a = assumptions.from_dict({"model": {"name": "My\x1b[31m app\nx", "currency": "R\x07MB"},
-                               "scenarios": {"base": base}}, "f.toml")
+    a = assumptions.from_dict(
+        {"model": {"name": "My\x1b[31m app\nx", "currency": "R\x07MB"}, "scenarios": {"base": base}}, "f.toml"
+    )
     assert (a.name, a.currency) == ("My[31m app x", "RMB")
     many = {f"s{i}": ({} if i else base) for i in range(assumptions.MAX_SCENARIOS + 1)}
     with pytest.raises(AssumptionsError, match="a workbook holds at most 16,374"):

@@ -42,7 +42,10 @@ def model(tmp_path_factory):
     need_libreoffice()
     folder = tmp_path_factory.mktemp("board")
     paths = []
-    for name, a in (("model", assumptions.default()), ("saas", assumptions.load(EXAMPLES / "saas-copilot.toml"))):
+    for name, a in (
+        ("model", assumptions.default()),
+        ("saas", assumptions.load(EXAMPLES / "saas-copilot.toml")),
+    ):
         p = folder / f"{name}.xlsx"
         save_atomic(build("model", a, generated=DAY), p)
         paths.append(p)
@@ -70,8 +73,12 @@ def test_the_cover_shows_the_key_figures_of_the_live_scenario_with_their_dates(m
     _, out = model["model"]
     wb = openpyxl.load_workbook(out, data_only=True)
     cover = wb["Cover"]
-    values = {str(cover.cell(r, c).value): cover.cell(r, c + 1).value for r in range(1, 60) for c in (1, 5)
-              if cover.cell(r, c).value is not None}
+    values = {
+        str(cover.cell(r, c).value): cover.cell(r, c + 1).value
+        for r in range(1, 60)
+        for c in (1, 5)
+        if cover.cell(r, c).value is not None
+    }
     a = assumptions.default()
     s = a.scenario()
     want = xm.engine.summary(s)
@@ -81,8 +88,11 @@ def test_the_cover_shows_the_key_figures_of_the_live_scenario_with_their_dates(m
     assert values["Default alive"] == ("yes" if want["default_alive"] else "no")
     assert values["LTV / blended CAC"] == pytest.approx(want["ltv_to_cac"], rel=1e-9)
     # each dated figure: the month-end of its plan month (the runway: the month the cash runs out in)
-    for name, month in (("runway_months", math.ceil(want["runway_months"])), ("funding_month", want["funding_month"]),
-                        ("lowest_cash_month", want["lowest_cash_month"])):
+    for name, month in (
+        ("runway_months", math.ceil(want["runway_months"])),
+        ("funding_month", want["funding_month"]),
+        ("lowest_cash_month", want["lowest_cash_month"]),
+    ):
         got = _named(wb, f"{name}_date")
         assert got.date() == month_end(int(month), a.start), name
     assert _named(wb, "breakeven_month_date") == "-"  # never: no date
@@ -90,7 +100,12 @@ def test_the_cover_shows_the_key_figures_of_the_live_scenario_with_their_dates(m
     risk = build("risk", a)
     names = set(risk.defined_names)
     linked = {c.value for row in risk["Cover"].iter_rows() for c in row if isinstance(c.value, str)}
-    assert {"=runway_months_p10", "=runway_months_p50", "=runway_months_p90", "=runway_share_below_18"} <= linked
+    assert {
+        "=runway_months_p10",
+        "=runway_months_p50",
+        "=runway_months_p90",
+        "=runway_share_below_18",
+    } <= linked
     assert {"runway_months_p10", "runway_share_below_18"} <= names
     assert risk["Cover"]._charts, "the cash chart"
 
@@ -99,7 +114,10 @@ def test_the_cover_shows_the_key_figures_of_the_live_scenario_with_their_dates(m
 
 
 def test_every_scenario_column_equals_the_engine(model):
-    for key, path in (("model", EXAMPLES / "llm-assistant-2024.toml"), ("saas", EXAMPLES / "saas-copilot.toml")):
+    for key, path in (
+        ("model", EXAMPLES / "llm-assistant-2024.toml"),
+        ("saas", EXAMPLES / "saas-copilot.toml"),
+    ):
         _, out = model[key]
         wb = openpyxl.load_workbook(out, data_only=True)
         a = assumptions.load(path)
@@ -111,7 +129,7 @@ def test_every_scenario_column_equals_the_engine(model):
             name = ws.cell(row, 2).value
             if not (isinstance(name, str) and name.startswith("scenarios_")):
                 continue
-            output = name[len("scenarios_"):]
+            output = name[len("scenarios_") :]
             for i, sname in enumerate(names):
                 want = xm.engine.summary(a.scenario(sname))[output]
                 got = ws.cell(row, 5 + i).value
@@ -157,11 +175,19 @@ def test_an_edited_input_makes_the_scenarios_sheet_stale_but_not_the_model(model
         assert wb["Cover"]["F6"].value.startswith("STALE"), what
         assert _named(wb, "checks_ok") is True, what
         current = _named(wb, "scenarios_current")
-        assert current == {"input": [True, False, True, True], "live": [False, True, True, True],
-                           "change": [True, True, False, True]}[what], what
+        assert (
+            current
+            == {
+                "input": [True, False, True, True],
+                "live": [False, True, True, True],
+                "change": [True, True, False, True],
+            }[what]
+        ), what
     wb = openpyxl.load_workbook(model["model"][1], data_only=True)
-    assert _named(wb, "scenarios_status").startswith("Figures current") and _named(wb, "scenarios_current") == [
-        True] * 4
+    assert (
+        _named(wb, "scenarios_status").startswith("Figures current")
+        and _named(wb, "scenarios_current") == [True] * 4
+    )
 
 
 # ------------------------------------------------------------------ annual P&L
@@ -174,8 +200,15 @@ def test_annual_sums_equal_the_projection_lines(model):
         wb = openpyxl.load_workbook(out, data_only=True)
         years = _named(wb, "fiscal_year_by_month")
         checked = 0
-        for line, total in (("revenue", True), ("compute", True), ("ad_spend", True), ("fixed_costs", True),
-                            ("gross_revenue", True), ("cash", False), ("mau", False)):
+        for line, total in (
+            ("revenue", True),
+            ("compute", True),
+            ("ad_spend", True),
+            ("fixed_costs", True),
+            ("gross_revenue", True),
+            ("cash", False),
+            ("mau", False),
+        ):
             name = f"annual_{line}_by_year"
             if name not in wb.defined_names:
                 continue
@@ -201,8 +234,9 @@ def test_the_source_column_carries_each_inputs_note():
     assert "US$1B" in rows["cash"]
     assert rows["churn"].startswith("base")  # notes that differ by scenario name their scenarios
     assert "upside" in rows["churn"] and "downside" in rows["churn"]
-    notes = assumptions.source_notes('[scenarios.base]\ncash = 1  # a source\nmau = 2\n# not a note\n'
-                                     '[scenarios.up]\ncash = 3\n')
+    notes = assumptions.source_notes(
+        "[scenarios.base]\ncash = 1  # a source\nmau = 2\n# not a note\n[scenarios.up]\ncash = 3\n"
+    )
     assert notes == {("base", "cash"): "a source", ("base", "mau"): "", ("up", "cash"): ""}
 
 
@@ -215,11 +249,15 @@ def _books():
     a = assumptions.default()
     table = read_actuals(EXAMPLES / "actuals-2024.csv")
     return {
-        "model": build("model", a), "udf": build("model", a, formulas="udf"), "risk": build("risk", a),
+        "model": build("model", a),
+        "udf": build("model", a, formulas="udf"),
+        "risk": build("risk", a),
         "actuals": build("model", a, actuals=table, fit=fit_actuals(table)),
         "cohorts": build("cohorts", a, cohorts=read_cohorts(EXAMPLES / "cohorts-2024.csv")),
-        "migration": build("migration", a), "unit-economics": build("unit-economics", a),
-        "runway": build("runway", a), "saas": build("model", assumptions.load(EXAMPLES / "saas-copilot.toml")),
+        "migration": build("migration", a),
+        "unit-economics": build("unit-economics", a),
+        "runway": build("runway", a),
+        "saas": build("model", assumptions.load(EXAMPLES / "saas-copilot.toml")),
     }
 
 
@@ -231,8 +269,11 @@ def test_no_formula_types_a_number_other_than_0_1_12_100_or_runs_past_200_charac
                 v = c.value
                 if not (isinstance(v, str) and v.startswith("=")):
                     continue
-                literals = [t.value for t in Tokenizer(v).items
-                            if t.type == "OPERAND" and t.subtype == "NUMBER" and float(t.value) not in ALLOWED]
+                literals = [
+                    t.value
+                    for t in Tokenizer(v).items
+                    if t.type == "OPERAND" and t.subtype == "NUMBER" and float(t.value) not in ALLOWED
+                ]
                 hidden = re.findall(r'"[<>=]+(-?[0-9.]+)"', v)  # a number inside a criterion string
                 hidden = [x for x in hidden if float(x) not in ALLOWED]
                 if literals or hidden:
@@ -263,16 +304,22 @@ def test_timelines_print_twelve_months_a_page_at_75_percent_with_the_live_scenar
         assert ws["A3"].value == '="Live scenario: "&scenario'
         for row in ws.iter_rows(min_col=1, max_col=1, min_row=5, max_row=ws.max_row):
             c = row[0]
-            if isinstance(c.value, str) and not c.value.startswith("=") and not ws.row_dimensions[c.row].hidden:
+            if (
+                isinstance(c.value, str)
+                and not c.value.startswith("=")
+                and not ws.row_dimensions[c.row].hidden
+            ):
                 width = ws.column_dimensions["A"].width
                 lines = math.ceil(len(c.value) * 1.1 / width)
-                assert len(c.value) <= width or (c.alignment.wrap_text and
-                                                  (ws.row_dimensions[c.row].height or 0) >= 13 * lines), c.value
+                assert len(c.value) <= width or (
+                    c.alignment.wrap_text and (ws.row_dimensions[c.row].height or 0) >= 13 * lines
+                ), c.value
     path = tmp_path / "model.xlsx"
     save_atomic(wb, path)
-    pdf, = recalculate([path], tmp_path / "pdf", to="pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    (pdf,) = recalculate([path], tmp_path / "pdf", to="pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")
     months = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d\b")
     projection = [p for p in pages if re.search(r"Projection - page \d+ of", p)]
@@ -300,7 +347,11 @@ def test_the_sensitivity_grids_are_the_engines_numbers_with_the_base_highlighted
             for j, conversion in enumerate(cols):
                 want = xm.engine.summary(dict(s, churn=churn, conversion=conversion))[out_name]
                 got = grid[i * len(cols) + j]
-                assert got == ("never" if math.isinf(want) else pytest.approx(want, rel=1e-12)), (out_name, i, j)
+                assert got == ("never" if math.isinf(want) else pytest.approx(want, rel=1e-12)), (
+                    out_name,
+                    i,
+                    j,
+                )
         sheet, ref = next(iter(wb.defined_names[f"sensitivity_{out_name}_base"].destinations))
         cell = wb[sheet][ref.replace("$", "")]
         assert cell.fill.fgColor.rgb.endswith(BASE_FILL.fgColor.rgb[-6:])
@@ -315,8 +366,13 @@ def test_the_risk_workbook_has_the_cash_fan_of_its_draws():
     a = assumptions.default()
     wb = build("risk", a)
     name = next(iter(a.scenarios))
-    sim = xm.simulate(dict(a.simulation_inputs(name), horizon=a.horizon), draws=a.draws, seed=a.seed,
-                      correlations=a.correlations_for(name), scenario=name)
+    sim = xm.simulate(
+        dict(a.simulation_inputs(name), horizon=a.horizon),
+        draws=a.draws,
+        seed=a.seed,
+        correlations=a.correlations_for(name),
+        scenario=name,
+    )
     pct, _ = cash_percentiles(sim)
     for k, p in enumerate((10, 50, 90)):
         assert _named(wb, f"cash_p{p}_by_month") == pytest.approx(pct[k].tolist(), rel=1e-12)

@@ -133,8 +133,10 @@ def test_calc_without_file_uses_defaults(run):
 
 
 def test_calc_free_app_shows_n_a(run, tmp_path):
-    (tmp_path / "free.toml").write_text("[scenarios.free]\ncash = 1e6\nmau = 1e4\nad_spend = 1e4\ncac = 2\n"
-                                        "churn = 0.0\nconversion = 0.0\narppu = 10\ncost_per_mau = 0.5\n")
+    (tmp_path / "free.toml").write_text(
+        "[scenarios.free]\ncash = 1e6\nmau = 1e4\nad_spend = 1e4\ncac = 2\n"
+        "churn = 0.0\nconversion = 0.0\narppu = 10\ncost_per_mau = 0.5\n"
+    )
     r = run("calc", "free.toml", cwd=tmp_path)
     assert r.exit_code == 0
     row = next(ln.split() for ln in r.output.splitlines() if ln.startswith("gross_margin "))
@@ -146,8 +148,10 @@ def test_calc_free_app_shows_n_a(run, tmp_path):
 def test_unknown_scenario(run):
     r = run("calc", "examples/llm-assistant-2024.toml", "-s", "upsid")
     assert r.exit_code == 2
-    assert r.output == ("Error: examples/llm-assistant-2024.toml: no scenario named 'upsid' "
-                        "(have base, upside, downside, cut-ads-raise); did you mean 'upside'?\n")
+    assert r.output == (
+        "Error: examples/llm-assistant-2024.toml: no scenario named 'upsid' "
+        "(have base, upside, downside, cut-ads-raise); did you mean 'upside'?\n"
+    )
 
 
 V2 = "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n"
@@ -157,71 +161,155 @@ V2 = "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nc
     "text,message",
     [
         ("[scenarios.base\ncash = 1", "bad.toml: is not valid TOML: "),
-        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n"
-         "cost_per_mau = 1\nchrun = 0.2\n", "bad.toml: scenario 'base': chrun: unknown key; did you mean 'churn'?"),
-        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 1.5\nconversion = 0.1\narppu = 1\n"
-         "cost_per_mau = 1\n", "bad.toml: scenario 'base': churn: churn must be between 0 and 1 (monthly fraction), got 1.5"),
-        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n",
-         "bad.toml: scenario 'base': cost_per_mau: is required, or all of input_tokens, output_tokens, input_price, "
-         "output_price (missing input_tokens)"),
-        ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = \"lots\"\n",
-         "bad.toml: scenario 'base': ad_spend: must be a number, got str 'lots'"),
-        ("[model]\nhorizon = 0\n[scenarios.base]\ncash = 1\n",
-         "bad.toml: model.horizon: horizon must be a whole number of months from 1 to 1200, got 0"),
-        ("[modle]\nname = 'x'\n", "bad.toml: modle: unknown top-level table (valid: model, scenarios, correlations); did you mean 'model'?"),
+        (
+            (
+                "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n"
+                "cost_per_mau = 1\nchrun = 0.2\n"
+            ),
+            "bad.toml: scenario 'base': chrun: unknown key; did you mean 'churn'?",
+        ),
+        (
+            (
+                "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 1.5\nconversion = 0.1\narppu = 1\n"
+                "cost_per_mau = 1\n"
+            ),
+            "bad.toml: scenario 'base': churn: churn must be between 0 and 1 (monthly fraction), got 1.5",
+        ),
+        (
+            "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\narppu = 1\n",
+            (
+                "bad.toml: scenario 'base': cost_per_mau: is required, or all of input_tokens, output_tokens, input_price, "
+                "output_price (missing input_tokens)"
+            ),
+        ),
+        (
+            '[scenarios.base]\ncash = 1\nmau = 1\nad_spend = "lots"\n',
+            "bad.toml: scenario 'base': ad_spend: must be a number, got str 'lots'",
+        ),
+        (
+            "[model]\nhorizon = 0\n[scenarios.base]\ncash = 1\n",
+            "bad.toml: model.horizon: horizon must be a whole number of months from 1 to 1200, got 0",
+        ),
+        (
+            "[modle]\nname = 'x'\n",
+            "bad.toml: modle: unknown top-level table (valid: model, scenarios, correlations); did you mean 'model'?",
+        ),
         # model version 2: mixes, organic users, migration month
-        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }\n'
-         "input_price = 1\n", "bad.toml: scenario 'base': mix: give a mix or explicit prices (input_price, "
-         "cached_price, output_price), not both (the scenario sets input_price)"),
-        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.3 }\n',
-         "bad.toml: scenario 'base': mix: shares must sum to 1 (within 1e-9), got 1.1"),
-        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 1.2, "gpt-4o" = -0.2 }\n',
-         "bad.toml: scenario 'base': mix: shares must be between 0 and 1 (fraction of traffic), got 1.2"),
-        (V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mni" = 1.0 }\n',
-         "bad.toml: scenario 'base': mix.gpt-4o-mni: model must be a known model name, got 'gpt-4o-mni'; "
-         "did you mean gpt-4o-mini"),
-        (V2 + 'input_tokens = 1e5\nmix = { "gpt-4o-mini" = 1.0 }\n',
-         "bad.toml: scenario 'base': output_tokens: is required with a mix (the mix prices tokens; missing "
-         "output_tokens)"),
-        (V2 + 'cost_per_mau = 1\nmix = "gpt-4o-mini"\n',
-         "bad.toml: scenario 'base': mix: must be a table of model = share"),
-        (V2 + "cost_per_mau = 1\norganic_users = 1000\npaid_share = 0.7\n",
-         "bad.toml: scenario 'base': paid_share: organic_users counts users who come without ads, so paid_share "
-         "must be 1 (or left out) when it is given, got paid_share 0.7"),
-        (V2 + "cost_per_mau = 1\nmigration_month = 3\n",
-         "bad.toml: scenario 'base': large_price: is required with migration_month (the saving is routed_share x "
-         "(1 - small_price/large_price))"),
-        (V2 + "cost_per_mau = 1\ncac_elasticity = 1.5\n",
-         "bad.toml: scenario 'base': cac_elasticity: cac_elasticity must be between 0 and 1 (exponent), got 1.5"),
+        (
+            V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }\n'
+            "input_price = 1\n",
+            (
+                "bad.toml: scenario 'base': mix: give a mix or explicit prices (input_price, "
+                "cached_price, output_price), not both (the scenario sets input_price)"
+            ),
+        ),
+        (
+            V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 0.8, "gpt-4o" = 0.3 }\n',
+            "bad.toml: scenario 'base': mix: shares must sum to 1 (within 1e-9), got 1.1",
+        ),
+        (
+            V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mini" = 1.2, "gpt-4o" = -0.2 }\n',
+            "bad.toml: scenario 'base': mix: shares must be between 0 and 1 (fraction of traffic), got 1.2",
+        ),
+        (
+            V2 + 'input_tokens = 1e5\noutput_tokens = 1e4\nmix = { "gpt-4o-mni" = 1.0 }\n',
+            (
+                "bad.toml: scenario 'base': mix.gpt-4o-mni: model must be a known model name, got 'gpt-4o-mni'; "
+                "did you mean gpt-4o-mini"
+            ),
+        ),
+        (
+            V2 + 'input_tokens = 1e5\nmix = { "gpt-4o-mini" = 1.0 }\n',
+            (
+                "bad.toml: scenario 'base': output_tokens: is required with a mix (the mix prices tokens; missing "
+                "output_tokens)"
+            ),
+        ),
+        (
+            V2 + 'cost_per_mau = 1\nmix = "gpt-4o-mini"\n',
+            "bad.toml: scenario 'base': mix: must be a table of model = share",
+        ),
+        (
+            V2 + "cost_per_mau = 1\norganic_users = 1000\npaid_share = 0.7\n",
+            (
+                "bad.toml: scenario 'base': paid_share: organic_users counts users who come without ads, so paid_share "
+                "must be 1 (or left out) when it is given, got paid_share 0.7"
+            ),
+        ),
+        (
+            V2 + "cost_per_mau = 1\nmigration_month = 3\n",
+            (
+                "bad.toml: scenario 'base': large_price: is required with migration_month (the saving is routed_share x "
+                "(1 - small_price/large_price))"
+            ),
+        ),
+        (
+            V2 + "cost_per_mau = 1\ncac_elasticity = 1.5\n",
+            "bad.toml: scenario 'base': cac_elasticity: cac_elasticity must be between 0 and 1 (exponent), got 1.5",
+        ),
         ("[model]\nname = 'x'\n", "bad.toml: scenarios: needs at least one [scenarios.<name>] table"),
         # ranges and correlations (MODEL.md "Uncertainty")
-        (V2.replace("churn = 0.1", "churn = { low = 0.2, high = 1.2 }") + "cost_per_mau = 1\n",
-         "bad.toml: scenario 'base': churn: churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2"),
-        (V2 + "cost_per_mau = { low = 3, high = 1 }\n",
-         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low < high, got low 3 and high 1"),
-        (V2 + "cost_per_mau = { low = 1, mode = 4, high = 3 }\n",
-         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low <= mode <= high, got mode 4"),
-        (V2 + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = 2\nsmall_price = 1\nmigration_cost = 0\n"
-         "months = { low = 12, high = 24 }\n",
-         "bad.toml: scenario 'base': months: months is a whole number of months and takes no range"),
-        (V2 + "cost_per_mau = { low = 1, high = 3, dist = \"lognormal\" }\n",
-         "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range dist must be one of uniform, triangular, "
-         "pert, got 'lognormal'"),
-        (V2 + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = { low = 0, high = 4 }\nsmall_price = 1\n"
-         "migration_cost = 0\nmonths = 12\nmigration_month = 3\n",
-         "bad.toml: scenario 'base': large_price: at the range's low 0: must be above 0 when migration_month is "
-         "given"),
-        ("[correlations]\n\"cac,churn\" = 0.5\n" + V2 + "cost_per_mau = 1\n",
-         "bad.toml: scenario 'base': correlations.cac,churn: cac has no range, so it cannot be correlated"),
-        ("[correlations]\n\"cac,churn\" = -1.5\n" + V2.replace("cac = 1", "cac = { low = 1, high = 2 }")
-         .replace("churn = 0.1", "churn = { low = 0.1, high = 0.2 }") + "cost_per_mau = 1\n",
-         "bad.toml: scenario 'base': correlations.cac,churn: a Spearman correlation must be a number from -1 to 1, "
-         "got -1.5"),
-        ("[correlations]\n\"cac,churn\" = 0.9\n\"churn,arppu\" = 0.9\n\"cac,arppu\" = -0.9\n"
-         + V2.replace("cac = 1", "cac = { low = 1, high = 2 }").replace("churn = 0.1", "churn = { low = 0.1, high = 0.2 }")
-         .replace("arppu = 1", "arppu = { low = 1, high = 2 }") + "cost_per_mau = 1\n",
-         "bad.toml: scenario 'base': correlations: the correlation matrix of cac, churn, arppu is not positive definite"),
-        ("[model]\ndraws = 0\n" + V2, "bad.toml: model.draws: must be a whole number from 1 to 10,000,000, got 0"),
+        (
+            V2.replace("churn = 0.1", "churn = { low = 0.2, high = 1.2 }") + "cost_per_mau = 1\n",
+            "bad.toml: scenario 'base': churn: churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2",
+        ),
+        (
+            V2 + "cost_per_mau = { low = 3, high = 1 }\n",
+            "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low < high, got low 3 and high 1",
+        ),
+        (
+            V2 + "cost_per_mau = { low = 1, mode = 4, high = 3 }\n",
+            "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range needs low <= mode <= high, got mode 4",
+        ),
+        (
+            V2
+            + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = 2\nsmall_price = 1\nmigration_cost = 0\n"
+            "months = { low = 12, high = 24 }\n",
+            "bad.toml: scenario 'base': months: months is a whole number of months and takes no range",
+        ),
+        (
+            V2 + 'cost_per_mau = { low = 1, high = 3, dist = "lognormal" }\n',
+            (
+                "bad.toml: scenario 'base': cost_per_mau: cost_per_mau range dist must be one of uniform, triangular, "
+                "pert, got 'lognormal'"
+            ),
+        ),
+        (
+            V2
+            + "cost_per_mau = 1\nmonthly_tokens = 1\nlarge_price = { low = 0, high = 4 }\nsmall_price = 1\n"
+            "migration_cost = 0\nmonths = 12\nmigration_month = 3\n",
+            (
+                "bad.toml: scenario 'base': large_price: at the range's low 0: must be above 0 when migration_month is "
+                "given"
+            ),
+        ),
+        (
+            '[correlations]\n"cac,churn" = 0.5\n' + V2 + "cost_per_mau = 1\n",
+            "bad.toml: scenario 'base': correlations.cac,churn: cac has no range, so it cannot be correlated",
+        ),
+        (
+            '[correlations]\n"cac,churn" = -1.5\n'
+            + V2.replace("cac = 1", "cac = { low = 1, high = 2 }").replace(
+                "churn = 0.1", "churn = { low = 0.1, high = 0.2 }"
+            )
+            + "cost_per_mau = 1\n",
+            (
+                "bad.toml: scenario 'base': correlations.cac,churn: a Spearman correlation must be a number from -1 to 1, "
+                "got -1.5"
+            ),
+        ),
+        (
+            '[correlations]\n"cac,churn" = 0.9\n"churn,arppu" = 0.9\n"cac,arppu" = -0.9\n'
+            + V2.replace("cac = 1", "cac = { low = 1, high = 2 }")
+            .replace("churn = 0.1", "churn = { low = 0.1, high = 0.2 }")
+            .replace("arppu = 1", "arppu = { low = 1, high = 2 }")
+            + "cost_per_mau = 1\n",
+            "bad.toml: scenario 'base': correlations: the correlation matrix of cac, churn, arppu is not positive definite",
+        ),
+        (
+            "[model]\ndraws = 0\n" + V2,
+            "bad.toml: model.draws: must be a whole number from 1 to 10,000,000, got 0",
+        ),
     ],
 )
 def test_bad_assumptions_exit_2_and_write_nothing(run, tmp_path, text, message):
@@ -268,8 +356,17 @@ def test_new_file_gets_the_usual_mode(run, tmp_path):
 
 def test_new_writes_each_template(run, tmp_path):
     for t in ("unit-economics", "runway", "migration", "model"):
-        r = run("new", t, "-a", str(ROOT / "examples" / "saas-copilot.toml"), "-o", f"{t}.xlsx", "--months", "24",
-                cwd=tmp_path)
+        r = run(
+            "new",
+            t,
+            "-a",
+            str(ROOT / "examples" / "saas-copilot.toml"),
+            "-o",
+            f"{t}.xlsx",
+            "--months",
+            "24",
+            cwd=tmp_path,
+        )
         assert r.exit_code == 0, r.output
         assert r.output.startswith(f"Wrote {t}.xlsx ({t}, 2 scenario(s), 24 months)")
 
@@ -280,8 +377,10 @@ def test_new_rejects_non_xlsx(run, tmp_path):
 
 
 def test_migration_template_needs_migration_inputs(run, tmp_path):
-    text = ("[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\n"
-            "arppu = 1\ncost_per_mau = 1\n")
+    text = (
+        "[scenarios.base]\ncash = 1\nmau = 1\nad_spend = 1\ncac = 1\nchurn = 0.1\nconversion = 0.1\n"
+        "arppu = 1\ncost_per_mau = 1\n"
+    )
     (tmp_path / "a.toml").write_text(text)
     r = run("new", "migration", "-a", "a.toml", "-o", "m.xlsx", cwd=tmp_path)
     assert r.exit_code == 2
@@ -292,7 +391,14 @@ def test_migration_template_needs_migration_inputs(run, tmp_path):
 def test_templates_lists_six(run):
     r = run("templates")
     assert r.exit_code == 0
-    assert [line.split()[0] for line in r.output.splitlines()] == ["unit-economics", "runway", "migration", "model", "risk", "cohorts"]
+    assert [line.split()[0] for line in r.output.splitlines()] == [
+        "unit-economics",
+        "runway",
+        "migration",
+        "model",
+        "risk",
+        "cohorts",
+    ]
 
 
 def test_price(run):
@@ -300,7 +406,9 @@ def test_price(run):
     assert r.exit_code == 0 and r.output == "0.6\n"
     r = run("price", "gpt-4o-mni")
     assert r.exit_code == 2
-    assert r.output.startswith("Error: model must be a known model name, got 'gpt-4o-mni'; did you mean gpt-4o-mini")
+    assert r.output.startswith(
+        "Error: model must be a known model name, got 'gpt-4o-mni'; did you mean gpt-4o-mini"
+    )
 
 
 def test_xlwings_conf(run, tmp_path):
@@ -336,8 +444,12 @@ def test_python_dash_m(tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "xlmodel", "calc", ASSISTANT, "--json"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "xlmodel", "calc", ASSISTANT, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert json.loads(out)["outputs"]["paid_cac"] == 30.0
 
 
@@ -366,7 +478,9 @@ def test_price_fx_and_mix(run):
     import xlmodel as xm
 
     r = run("price", "gpt-4o-mini", "--kind", "output", "--fx", "7.2")
-    assert r.exit_code == 0 and float(r.output) == pytest.approx(xm.price("gpt-4o-mini", "output") * 7.2, rel=1e-6)
+    assert r.exit_code == 0 and float(r.output) == pytest.approx(
+        xm.price("gpt-4o-mini", "output") * 7.2, rel=1e-6
+    )
     r = run("price", "--mix", "gpt-4o-mini=0.8,gpt-4o=0.2", "--fx", "7.2")
     assert r.exit_code == 0
     lines = r.output.splitlines()
@@ -381,8 +495,10 @@ def test_price_fx_and_mix(run):
     "args,message",
     [
         (("--mix", "gpt-4o-mini=0.8,gpt-4o=0.3"), "Error: shares must sum to 1 (within 1e-9), got 1.1\n"),
-        (("--mix", "gpt-4o-mini:0.8"), "Error: --mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), "
-                                       "got 'gpt-4o-mini:0.8'\n"),
+        (
+            ("--mix", "gpt-4o-mini:0.8"),
+            ("Error: --mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), got 'gpt-4o-mini:0.8'\n"),
+        ),
         (("gpt-4o", "--fx", "0"), "Error: fx must be above 0 (model currency per 1 USD), got 0.0\n"),
         ((), "Error: give a MODEL or --mix MODEL=SHARE,..., not both and not neither\n"),
     ],
@@ -411,7 +527,9 @@ def test_simulate_table(run):
     r = run("simulate", ASSISTANT, "--draws", "2000", "--seed", "7")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[0] == (f"Consumer AI assistant, China 2024: scenario base, 2,000 draws, seed 7 ({ASSISTANT})")
+    assert lines[0] == (
+        f"Consumer AI assistant, China 2024: scenario base, 2,000 draws, seed 7 ({ASSISTANT})"
+    )
     assert "  churn                  pert 0.35..0.6 mode 0.45" in lines
     assert "  correlation cac,ad_growth = 0.5 (Spearman)" in lines
     head = next(line for line in lines if line.startswith("output"))
@@ -427,7 +545,19 @@ def test_simulate_json_is_reproducible_and_shaped(run):
     doc = json.loads(r1.output)
     assert (doc["scenario"], doc["draws"], doc["seed"]) == ("base", 3000, 7)
     run_ = doc["outputs"]["runway_months"]
-    assert set(run_) == {"mean", "p5", "p10", "p50", "p90", "p95", "min", "max", "share_never", "share_na", "base"}
+    assert set(run_) == {
+        "mean",
+        "p5",
+        "p10",
+        "p50",
+        "p90",
+        "p95",
+        "min",
+        "max",
+        "share_never",
+        "share_na",
+        "base",
+    }
     assert run_["p5"] <= run_["p50"] <= run_["p95"]
     assert doc["outputs"]["payback_months"]["p50"] == "never"
     assert "share_never" not in doc["outputs"]["ltv"]
@@ -441,8 +571,12 @@ def test_simulate_json_is_reproducible_and_shaped(run):
 
 
 def test_simulate_defaults_come_from_the_file(run, tmp_path):
-    text = Path(ASSISTANT).read_text(encoding="utf-8").replace("draws = 10_000", "draws = 500").replace(
-        "seed = 0 ", "seed = 3 ")
+    text = (
+        Path(ASSISTANT)
+        .read_text(encoding="utf-8")
+        .replace("draws = 10_000", "draws = 500")
+        .replace("seed = 0 ", "seed = 3 ")
+    )
     (tmp_path / "a.toml").write_text(text, encoding="utf-8")
     doc = json.loads(run("simulate", "a.toml", "--json", cwd=tmp_path).output)
     assert (doc["draws"], doc["seed"]) == (500, 3)
@@ -477,11 +611,18 @@ def test_new_from_data(run, tmp_path):
     assert r.exit_code == 0 and "5 scenario(s)" in r.output  # the file's four and "actuals"
     for args, message in [
         (["new", "cohorts", "-o", "x.xlsx"], "--cohorts FILE.csv goes with the cohorts template"),
-        (["new", "runway", "--actuals", "examples/actuals-2024.csv", "-o", "x.xlsx"], "--actuals goes with the model"),
-        (["new", "model", "--actuals", "examples/actuals-2024.csv", "--window", "9", "-o", "x.xlsx"],
-         "--window: window must be at most the 6 months of actuals, got 9"),
-        (["new", "model", "--actuals", "examples/actuals-2024.csv", "--months", "4", "-o", "x.xlsx"],
-         "shorter than the 6 months of actuals"),
+        (
+            ["new", "runway", "--actuals", "examples/actuals-2024.csv", "-o", "x.xlsx"],
+            "--actuals goes with the model",
+        ),
+        (
+            ["new", "model", "--actuals", "examples/actuals-2024.csv", "--window", "9", "-o", "x.xlsx"],
+            "--window: window must be at most the 6 months of actuals, got 9",
+        ),
+        (
+            ["new", "model", "--actuals", "examples/actuals-2024.csv", "--months", "4", "-o", "x.xlsx"],
+            "shorter than the 6 months of actuals",
+        ),
     ]:
         r = run(*[a if a != "x.xlsx" else str(tmp_path / "x.xlsx") for a in args])
         assert r.exit_code == 2 and message in r.output and r.output.count("\n") == 1, r.output
@@ -495,8 +636,10 @@ def test_never_replaces_anything_but_an_ordinary_file(run, tmp_path):
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)
     r = run("new", "model", "-o", str(fifo), "--force")
-    assert r.exit_code == 2 and r.output == f"Error: {fifo} is not a regular file; xlmodel only ever replaces " \
-                                             "ordinary files\n"
+    assert (
+        r.exit_code == 2
+        and r.output == f"Error: {fifo} is not a regular file; xlmodel only ever replaces ordinary files\n"
+    )
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     conf = tmp_path / "pipe.conf"
     os.mkfifo(conf)
@@ -513,17 +656,31 @@ def test_never_replaces_anything_but_an_ordinary_file(run, tmp_path):
     good.symlink_to(target)
     r = run("new", "model", "-o", str(good), "--force")
     assert r.exit_code == 0 and good.is_symlink() and target.read_bytes()[:2] == b"PK"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.xlsx", "link.xlsx", "pipe.conf", "pipe.xlsx",
-                                                          "real.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "good.xlsx",
+        "link.xlsx",
+        "pipe.conf",
+        "pipe.xlsx",
+        "real.xlsx",
+    ]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["new", "model", "-o", "a" * 300 + ".xlsx"], "File name too long"),
-    (["calc", "."], "is a directory. (see xlmodel calc --help)"),
-    (["xlwings-conf", "-o", "missing-folder/x.conf"], "folder missing-folder does not exist"),
-    (["verify", "examples/../workbooks/model.xlsx", "--tolerance", "nan"], "--tolerance must be 0 or more and below 1"),
-    (["verify", "workbooks/model.xlsx", "--tolerance", "-1"], "--tolerance must be 0 or more and below 1, got -1.0"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["new", "model", "-o", "a" * 300 + ".xlsx"], "File name too long"),
+        (["calc", "."], "is a directory. (see xlmodel calc --help)"),
+        (["xlwings-conf", "-o", "missing-folder/x.conf"], "folder missing-folder does not exist"),
+        (
+            ["verify", "examples/../workbooks/model.xlsx", "--tolerance", "nan"],
+            "--tolerance must be 0 or more and below 1",
+        ),
+        (
+            ["verify", "workbooks/model.xlsx", "--tolerance", "-1"],
+            "--tolerance must be 0 or more and below 1, got -1.0",
+        ),
+    ],
+)
 def test_failures_are_one_line_and_exit_2(run, tmp_path, args, message):
     r = run(*args, cwd=ROOT if args[0] == "verify" or args[0] == "calc" else tmp_path)
     assert r.exit_code == 2, r.output
@@ -539,13 +696,16 @@ def test_assumptions_that_are_not_files_or_not_sane(run, tmp_path):
     fifo = tmp_path / "a.toml"
     os.mkfifo(fifo)
     # in a child process with a timeout: a regression would block on the FIFO forever
-    r = subprocess.run([sys.executable, "-m", "xlmodel", "calc", str(fifo)], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "xlmodel", "calc", str(fifo)], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2 and r.stderr == f"Error: {fifo}: is not a regular file\n"
     (tmp_path / "big.toml").write_text("[scenarios.b]\ncash = " + "9" * 400 + "\n")
     r = run("calc", "big.toml", cwd=tmp_path)
-    assert r.exit_code == 2 and r.output == ("Error: big.toml: scenario 'b': cash: must be a finite number of "
-                                             "sensible size, got an integer of 400 digits\n")
+    assert r.exit_code == 2 and r.output == (
+        "Error: big.toml: scenario 'b': cash: must be a finite number of "
+        "sensible size, got an integer of 400 digits\n"
+    )
     (tmp_path / "long.toml").write_text('[scenarios.b]\ncash = "' + "x" * 100_000 + '"\n')
     r = run("calc", "long.toml", cwd=tmp_path)
     assert r.exit_code == 2 and len(r.output) < 300 and "(100,002 characters)" in r.output
@@ -558,8 +718,10 @@ def test_verify_refuses_macro_workbooks(run, tmp_path):
 
 
 def test_calc_and_new_refuse_the_same_overflowing_file(run, tmp_path):
-    (tmp_path / "x.toml").write_text("[scenarios.x]\ncash = 1e308\nmau = 1e308\nad_spend = 1e308\ncac = 1e-308\n"
-                                     "churn = 0.1\nconversion = 0.5\narppu = 1e308\ncost_per_mau = 1e308\n")
+    (tmp_path / "x.toml").write_text(
+        "[scenarios.x]\ncash = 1e308\nmau = 1e308\nad_spend = 1e308\ncac = 1e-308\n"
+        "churn = 0.1\nconversion = 0.5\narppu = 1e308\ncost_per_mau = 1e308\n"
+    )
     a = run("calc", "x.toml", cwd=tmp_path)
     b = run("new", "model", "-a", "x.toml", "-o", "x.xlsx", cwd=tmp_path)
     assert a.exit_code == b.exit_code == 2 and a.output == b.output and a.output.count("\n") == 1

@@ -11,8 +11,19 @@ from openpyxl.formula import Tokenizer
 
 import xlmodel as xm
 from xlmodel import assumptions, retention
-from xlmodel.actuals import (ACTUALS_COLUMNS, ActualsError, Cohort, against_plan, average_curve, cohort_churn,
-                             fit_actuals, fitted_toml, read_actuals, read_cohorts, weighted)
+from xlmodel.actuals import (
+    ACTUALS_COLUMNS,
+    ActualsError,
+    Cohort,
+    against_plan,
+    average_curve,
+    cohort_churn,
+    fit_actuals,
+    read_actuals,
+    read_cohorts,
+    weighted,
+)
+from xlmodel.fitted_toml import fitted_toml
 from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import compare, read_names, recalculate
@@ -58,11 +69,16 @@ def test_read_sizes_in_the_second_column(tmp_path):
 
 
 def test_size_in_any_column_any_case_and_a_ragged_edge_before_it(tmp_path):
-    (tmp_path / "c.csv").write_text("Cohort,m1,m2,m3,SIZE\n2024-01,0.9,0.8,0.7,1_000\n2024-02,0.5,0.3,,250.5\n"
-                                    "2024-03,0.4,,,7e3\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(
+        "Cohort,m1,m2,m3,SIZE\n2024-01,0.9,0.8,0.7,1_000\n2024-02,0.5,0.3,,250.5\n2024-03,0.4,,,7e3\n",
+        encoding="utf-8",
+    )
     rows = read_cohorts(tmp_path / "c.csv")
     assert [(c.name, c.retention, c.size) for c in rows] == [
-        ("2024-01", [0.9, 0.8, 0.7], 1000.0), ("2024-02", [0.5, 0.3], 250.5), ("2024-03", [0.4], 7000.0)]
+        ("2024-01", [0.9, 0.8, 0.7], 1000.0),
+        ("2024-02", [0.5, 0.3], 250.5),
+        ("2024-03", [0.4], 7000.0),
+    ]
 
 
 def test_without_a_size_column_nothing_is_weighted():
@@ -75,27 +91,54 @@ def test_without_a_size_column_nothing_is_weighted():
     assert [c.size for c in sized] == [new_users[c.name] for c in sized]
 
 
-@pytest.mark.parametrize("text,message", [
-    ("cohort,size,m1\n2024-01,,0.5\n",
-     "bad.csv: row 2: size: is empty: the header has a size column, so every cohort needs its sign-ups"),
-    ("cohort,m1,m2,size\n2024-01,0.5,0.4,10\n2024-02,0.5\n",
-     "bad.csv: row 3: size: is empty: the header has a size column, so every cohort needs its sign-ups"),
-    ("cohort,size,m1\n2024-01,many,0.5\n",
-     "bad.csv: row 2: size: must be a number (the cohort's sign-ups), got 'many'"),
-    ('cohort,size,m1\n2024-01,"1,000",0.5\n',
-     "bad.csv: row 2: size: must be a number without thousands separators (the cohort's sign-ups), got '1,000'"),
-    ("cohort,size,m1\n2024-01,10,0.5\n2024-02,0,0.5\n",
-     "bad.csv: row 3: size: must be a positive finite number (the cohort's sign-ups), got 0"),
-    ("cohort,size,m1\n2024-01,-5,0.5\n", "bad.csv: row 2: size: must be a positive finite number (the cohort's "
-                                         "sign-ups), got -5"),
-    ("cohort,size,m1\n2024-01,inf,0.5\n", "bad.csv: row 2: size: must be a positive finite number (the cohort's "
-                                          "sign-ups), got inf"),
-    ("cohort,size,m1\n2024-01,nan,0.5\n", "bad.csv: row 2: size: must be a positive finite number (the cohort's "
-                                          "sign-ups), got nan"),
-    ("cohort,size,m1,Size\n2024-01,1,0.5,1\n", "bad.csv: row 1: size: the column appears twice in the header"),
-    ("cohort,size,m1\n2024-01,1e308,0.5\n2024-02,1e308,0.5\n", "bad.csv: size: the cohorts' sizes add up to more "
-     "than floating point holds: numbers this large are beyond what the model can compute"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (
+            "cohort,size,m1\n2024-01,,0.5\n",
+            "bad.csv: row 2: size: is empty: the header has a size column, so every cohort needs its sign-ups",
+        ),
+        (
+            "cohort,m1,m2,size\n2024-01,0.5,0.4,10\n2024-02,0.5\n",
+            "bad.csv: row 3: size: is empty: the header has a size column, so every cohort needs its sign-ups",
+        ),
+        (
+            "cohort,size,m1\n2024-01,many,0.5\n",
+            "bad.csv: row 2: size: must be a number (the cohort's sign-ups), got 'many'",
+        ),
+        (
+            'cohort,size,m1\n2024-01,"1,000",0.5\n',
+            "bad.csv: row 2: size: must be a number without thousands separators (the cohort's sign-ups), got '1,000'",
+        ),
+        (
+            "cohort,size,m1\n2024-01,10,0.5\n2024-02,0,0.5\n",
+            "bad.csv: row 3: size: must be a positive finite number (the cohort's sign-ups), got 0",
+        ),
+        (
+            "cohort,size,m1\n2024-01,-5,0.5\n",
+            ("bad.csv: row 2: size: must be a positive finite number (the cohort's sign-ups), got -5"),
+        ),
+        (
+            "cohort,size,m1\n2024-01,inf,0.5\n",
+            ("bad.csv: row 2: size: must be a positive finite number (the cohort's sign-ups), got inf"),
+        ),
+        (
+            "cohort,size,m1\n2024-01,nan,0.5\n",
+            ("bad.csv: row 2: size: must be a positive finite number (the cohort's sign-ups), got nan"),
+        ),
+        (
+            "cohort,size,m1,Size\n2024-01,1,0.5,1\n",
+            "bad.csv: row 1: size: the column appears twice in the header",
+        ),
+        (
+            "cohort,size,m1\n2024-01,1e308,0.5\n2024-02,1e308,0.5\n",
+            (
+                "bad.csv: size: the cohorts' sizes add up to more "
+                "than floating point holds: numbers this large are beyond what the model can compute"
+            ),
+        ),
+    ],
+)
 def test_bad_sizes_name_file_row_and_column(run, tmp_path, text, message):
     (tmp_path / "bad.csv").write_text(text, encoding="utf-8")
     with pytest.raises(ActualsError) as e:
@@ -123,15 +166,21 @@ def test_weighted_chained_average_by_hand():
 
 
 def test_the_average_of_a_file_is_weighted_when_it_has_sizes(tmp_path):
-    assert average_curve(read_cohorts(_triangle_csv(tmp_path / "s.csv"))) == pytest.approx(_by_hand(SIZES),
-                                                                                            rel=1e-14)
+    assert average_curve(read_cohorts(_triangle_csv(tmp_path / "s.csv"))) == pytest.approx(
+        _by_hand(SIZES), rel=1e-14
+    )
     unsized = read_cohorts(_triangle_csv(tmp_path / "u.csv", sizes=False, header="cohort,m1,m2,m3,m4"))
     assert average_curve(unsized) == pytest.approx(_by_hand([1, 1, 1, 1]), rel=1e-14)
     # the engine's function on the same triangle, and retention_from on the same file
-    assert average_curve(read_cohorts(tmp_path / "s.csv")) == retention.average_curve(TRIANGLE, SIZES).tolist()
+    assert (
+        average_curve(read_cohorts(tmp_path / "s.csv")) == retention.average_curve(TRIANGLE, SIZES).tolist()
+    )
     toml = tmp_path / "a.toml"
-    toml.write_text('[scenarios.base]\ncash = 1e6\nmau = 1e4\nad_spend = 1e4\ncac = 2\nconversion = 0.05\n'
-                    'arppu = 10\ncost_per_mau = 0.5\nretention_from = "s.csv"\n', encoding="utf-8")
+    toml.write_text(
+        "[scenarios.base]\ncash = 1e6\nmau = 1e4\nad_spend = 1e4\ncac = 2\nconversion = 0.05\n"
+        'arppu = 10\ncost_per_mau = 0.5\nretention_from = "s.csv"\n',
+        encoding="utf-8",
+    )
     a = assumptions.load(toml)
     assert a.scenario()["retention"] == pytest.approx(_by_hand(SIZES), rel=1e-14)
     assert a.retention_sources["base"]["weighted"] is True
@@ -146,11 +195,17 @@ def test_cohorts_shows_sizes_and_says_how_the_average_is_made(run, tmp_path):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[2].split() == ["cohort", "size", "months", "churn", "ltv"]
-    assert lines[3].split()[:3] == ["2024-01", "50", "4"] and lines[6].split()[:3] == ["2024-04", "1,000", "1"]
+    assert lines[3].split()[:3] == ["2024-01", "50", "4"] and lines[6].split()[:3] == [
+        "2024-04",
+        "1,000",
+        "1",
+    ]
     avg = _by_hand(SIZES)
     assert lines[-1].split()[:3] == ["average", "4", f"{cohort_churn(avg):.1%}"]
     assert lines[-1].endswith("(chained, weighted by size)")
-    doc = json.loads(run("cohorts", "c.csv", "--arpu", "1", "--gross-margin", "0.5", "--json", cwd=tmp_path).output)
+    doc = json.loads(
+        run("cohorts", "c.csv", "--arpu", "1", "--gross-margin", "0.5", "--json", cwd=tmp_path).output
+    )
     assert doc["weighted"] is True and [c["size"] for c in doc["cohorts"]] == SIZES + [None]
     assert doc["cohorts"][-1]["retention"] == pytest.approx(avg, rel=1e-14)
     assert doc["cohorts"][-1]["churn"] == pytest.approx(cohort_churn(avg), rel=1e-12)
@@ -158,8 +213,10 @@ def test_cohorts_shows_sizes_and_says_how_the_average_is_made(run, tmp_path):
     r = run("cohorts", PLAIN, "--arpu", "1", "--gross-margin", "0.5")
     assert r.output.splitlines()[2].split() == ["cohort", "months", "churn", "ltv"]  # no size column
     assert r.output.splitlines()[-1].endswith("(chained, unweighted)")
-    assert json.loads(run("cohorts", PLAIN, "--arpu", "1", "--gross-margin", "0.5", "--json").output)[
-        "weighted"] is False
+    assert (
+        json.loads(run("cohorts", PLAIN, "--arpu", "1", "--gross-margin", "0.5", "--json").output)["weighted"]
+        is False
+    )
 
 
 def _mau_with_the_curve(s, curve, months):
@@ -172,8 +229,9 @@ def _mau_with_the_curve(s, curve, months):
 def test_cohorts_against_a_scenario(run):
     a = assumptions.load(EXAMPLE)
     s = a.scenario("upside")
-    curve = retention.average_curve([c.retention for c in read_cohorts(SIZED)],
-                                    [c.size for c in read_cohorts(SIZED)]).tolist()
+    curve = retention.average_curve(
+        [c.retention for c in read_cohorts(SIZED)], [c.size for c in read_cohorts(SIZED)]
+    ).tolist()
     months = [12, s["horizon"]]
     want_assumed = [float(xm.plan(**s).projection.mau[t - 1]) for t in months]
     want_curve = _mau_with_the_curve(s, curve, months)
@@ -190,10 +248,16 @@ def test_cohorts_against_a_scenario(run):
     assert r.exit_code == 0, r.output
     text = r.output
     assert "observed against assumed (scenario upside; MAU by the engine's plan):" in text
-    assumed = next(line for line in text.splitlines() if line.strip().startswith("assumed (the scenario as is)"))
+    assumed = next(
+        line for line in text.splitlines() if line.strip().startswith("assumed (the scenario as is)")
+    )
     assert assumed.split()[-3:] == ["35.0%", f"{want_assumed[0]:,.0f}", f"{want_assumed[1]:,.0f}"]
     observed = next(line for line in text.splitlines() if line.strip().startswith("observed (average curve"))
-    assert observed.split()[-3:] == [f"{cohort_churn(curve):.1%}", f"{want_curve[0]:,.0f}", f"{want_curve[1]:,.0f}"]
+    assert observed.split()[-3:] == [
+        f"{cohort_churn(curve):.1%}",
+        f"{want_curve[0]:,.0f}",
+        f"{want_curve[1]:,.0f}",
+    ]
     assert "MAU month 12 (2025-11)" in text and "MAU month 60 (2029-11)" in text
 
 
@@ -217,26 +281,45 @@ CURVES = {
     # measured on sign-ups (month 1 below 1: the activation), the tail past month 5 at its late ratio
     "signups": [0.6, 0.36, 0.27, 0.228, 0.204],
     # geometric: every user churns at 20% at every age, so the fitted file continues the plan exactly
-    "geometric": [0.8 ** a for a in range(6)],
+    "geometric": [0.8**a for a in range(6)],
 }
-KW = dict(cash=5e8, mau=2e5, ad_spend=3e6, cac=20.0, conversion=0.03, arppu=25.0, cost_per_mau=0.8,
-          fixed_costs=4e6, paid_share=0.7)
+KW = dict(
+    cash=5e8,
+    mau=2e5,
+    ad_spend=3e6,
+    cac=20.0,
+    conversion=0.03,
+    arppu=25.0,
+    cost_per_mau=0.8,
+    fixed_costs=4e6,
+    paid_share=0.7,
+)
 
 
 def _generated(curve, n, h):
     """A curve-driven plan over n + h months, and its first n months as actuals and a cohorts triangle."""
     whole = xm.plan(**KW, retention=curve, horizon=n + h).projection
     months = [f"2023-{m:02d}" for m in range(5, 13)] + [f"2024-{m:02d}" for m in range(1, 13)]
-    lines = {"ad_spend": whole.ad_spend, "new_users": whole.new_users, "paid_new_users": whole.paid_new_users,
-             "mau": whole.mau, "paying_users": whole.paying_users, "revenue": whole.revenue,
-             "compute_cost": whole.compute, "fixed_costs": whole.fixed_costs, "cash": whole.cash}
+    lines = {
+        "ad_spend": whole.ad_spend,
+        "new_users": whole.new_users,
+        "paid_new_users": whole.paid_new_users,
+        "mau": whole.mau,
+        "paying_users": whole.paying_users,
+        "revenue": whole.revenue,
+        "compute_cost": whole.compute,
+        "fixed_costs": whole.fixed_costs,
+        "cash": whole.cash,
+    }
     actuals = [",".join(ACTUALS_COLUMNS)] + [
-        ",".join([months[t]] + [repr(float(lines[c][t])) for c in ACTUALS_COLUMNS[1:]]) for t in range(n)]
+        ",".join([months[t]] + [repr(float(lines[c][t])) for c in ACTUALS_COLUMNS[1:]]) for t in range(n)
+    ]
     # cohort c's share of its sign-ups active at age a: the activation (the curve's month 1) times R(a)
     shares = float(curve[0]) * np.asarray(retention.retention_at(curve, np.arange(1, n + 1)))
     triangle = ["cohort,size," + ",".join(f"m{a}" for a in range(1, n + 1))] + [
-        ",".join([months[c], repr(float(whole.new_users[c]))] + [repr(float(x)) for x in shares[:n - c]])
-        for c in range(n)]
+        ",".join([months[c], repr(float(whole.new_users[c]))] + [repr(float(x)) for x in shares[: n - c]])
+        for c in range(n)
+    ]
     return whole, "\n".join(actuals) + "\n", "\n".join(triangle) + "\n", shares, months
 
 
@@ -248,7 +331,10 @@ def test_fit_with_cohorts_gives_back_the_curve_and_the_drivers(run, tmp_path, wh
     (tmp_path / "c.csv").write_text(triangle, encoding="utf-8")
     r = run("fit", "a.csv", "--cohorts", "c.csv", "-o", "f.toml", "--horizon", h, cwd=tmp_path)
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[-1] == "Wrote f.toml (scenario actuals, from 2024-02, users by the cohorts' curve)"
+    assert (
+        r.output.splitlines()[-1]
+        == "Wrote f.toml (scenario actuals, from 2024-02, users by the cohorts' curve)"
+    )
     text = (tmp_path / "f.toml").read_text(encoding="utf-8")
     doc = tomllib.loads(text)
     assert doc["model"]["start"] == "2024-02" == months[n]  # the month after the last actual month
@@ -276,7 +362,8 @@ def test_fit_with_cohorts_gives_back_the_curve_and_the_drivers(run, tmp_path, wh
     # decay at 1 - q in the fitted file and along the curve, each cohort at its age, in the whole plan
     activated = curve[0] * np.asarray(whole.new_users)
     old_in_whole = KW["mau"] * float(generated.q) ** (n + t) + np.array(
-        [sum(activated[c] * float(generated.at(n + tt - c)) for c in range(n)) for tt in t])
+        [sum(activated[c] * float(generated.at(n + tt - c)) for c in range(n)) for tt in t]
+    )
     want = np.asarray(whole.mau)[n:] - old_in_whole + whole.mau[n - 1] * float(generated.q) ** t
     assert np.allclose(onward.mau, want, rtol=1e-9)
     if which == "geometric":  # every cohort at every age decays at q: the continuation is exact, every line
@@ -310,8 +397,10 @@ def test_fit_refuses_a_curve_that_cannot_drive_a_plan(run, tmp_path):
     (tmp_path / "a.csv").write_text(ACTUALS.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "flat.csv").write_text("cohort,m1,m2,m3,m4,m5\n2024-01,1,0.5,0.5,0.5,0.5\n", encoding="utf-8")
     r = run("fit", "a.csv", "--cohorts", "flat.csv", "-o", "f.toml", cwd=tmp_path)
-    assert r.exit_code == 2 and r.output.startswith("Error: flat.csv: the cohorts' average curve cannot drive the "
-                                                    "plan: retention must decay past its last month"), r.output
+    assert r.exit_code == 2 and r.output.startswith(
+        "Error: flat.csv: the cohorts' average curve cannot drive the "
+        "plan: retention must decay past its last month"
+    ), r.output
     assert not (tmp_path / "f.toml").exists()
     r = run("fit", "a.csv", "--cohorts", "missing.csv", cwd=tmp_path)
     assert r.exit_code == 2 and r.output == "Error: missing.csv: no such file\n"
@@ -355,16 +444,19 @@ def test_the_workbook_has_sizes_and_a_chained_weighted_average():
     lines = [s.graphicalProperties.line for s in series]
     assert len(series) == 7
     assert all(lines[-1].width > x.width for x in lines[:-1])
+
     def light(line):
         rgb = line.solidFill.srgbClr
         rgb = rgb if isinstance(rgb, str) else rgb.val
-        return sum(int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+        return sum(int(rgb[i : i + 2], 16) for i in (0, 2, 4))
 
     assert all(light(lines[-1]) < light(x) for x in lines[:-1])
     # FAST: no number typed into a formula but 0, 1, 12 or 100 (the sizes are labelled input cells)
     for c in ws._cells.values():
         if isinstance(c.value, str) and c.value.startswith("="):
-            literals = [x.value for x in Tokenizer(c.value).items if x.type == "OPERAND" and x.subtype == "NUMBER"]
+            literals = [
+                x.value for x in Tokenizer(c.value).items if x.type == "OPERAND" and x.subtype == "NUMBER"
+            ]
             assert {float(x) for x in literals} <= {0.0, 1.0, 12.0, 100.0}, (c.coordinate, c.value)
 
 
@@ -413,15 +505,26 @@ def test_readme_cohort_examples_run(run, tmp_path):
     for line in readme.splitlines():
         if line.startswith(("xlmodel cohorts ", "xlmodel fit ")) and "cohorts" in line:
             args = line.split("#")[0].split()[1:]
-            args = [str(tmp_path / a) if a.endswith(".toml") and "-o" in args and args[args.index("-o") + 1] == a
-                    else str(ROOT / a) if a.startswith("examples/") else a for a in args]
+            args = [
+                str(tmp_path / a)
+                if a.endswith(".toml") and "-o" in args and args[args.index("-o") + 1] == a
+                else str(ROOT / a)
+                if a.startswith("examples/")
+                else a
+                for a in args
+            ]
             r = run(*args)
             assert r.exit_code == 0, (line, r.output)
 
 
 # ------------------------------------------------------------------ the plan's MAU on the cohorts workbook
 
-PLAN_MAU_NAMES = ("cohort_mau_12_assumed", "cohort_mau_12_curve", "cohort_mau_end_assumed", "cohort_mau_end_curve")
+PLAN_MAU_NAMES = (
+    "cohort_mau_12_assumed",
+    "cohort_mau_12_curve",
+    "cohort_mau_end_assumed",
+    "cohort_mau_end_curve",
+)
 
 
 def _want_plan_mau(rows, s) -> dict:
@@ -441,8 +544,11 @@ def _select(wb, name):
 def _cells_of(wb, name):
     sheet, ref = next(iter(wb.defined_names[name].destinations))
     got = wb[sheet][ref.replace("$", "")]
-    return [c for row in (got if isinstance(got[0], tuple) else (got,)) for c in row] if isinstance(got, tuple) \
+    return (
+        [c for row in (got if isinstance(got[0], tuple) else (got,)) for c in row]
+        if isinstance(got, tuple)
         else [got]
+    )
 
 
 def _input_cell(wb, key, scenario):
@@ -470,7 +576,9 @@ def _plan_mau_books(tmp_path):
     _input_cell(wb, "churn", a.scenario_names[1]).value = 0.2  # a scenario that is not live
     cases.append((("edited", "input"), wb))
     (tmp_path / "flat.csv").write_text("cohort,m1,m2,m3,m4,m5\n2024-01,1,0.5,0.5,0.5,0.5\n", encoding="utf-8")
-    cases.append((("flat", a.scenario_names[0]), build("cohorts", a, cohorts=read_cohorts(tmp_path / "flat.csv"))))
+    cases.append(
+        (("flat", a.scenario_names[0]), build("cohorts", a, cohorts=read_cohorts(tmp_path / "flat.csv")))
+    )
     paths = []
     (tmp_path / "in").mkdir()
     for i, (_, wb) in enumerate(cases):
@@ -537,13 +645,17 @@ def test_the_plan_mau_block_and_the_cover():
         row = _cells_of(wb, f"{key}_by_scenario")
         assert pick.value == f"=INDEX({row[0].coordinate}:{row[-1].coordinate},1,scenario_index)"
     assert [c.value for c in _cells_of(wb, "cohort_average_as_generated")] == pytest.approx(
-        average_curve(rows), rel=1e-15)
+        average_curve(rows), rel=1e-15
+    )
     (fresh,) = _cells_of(wb, "cohort_plan_fresh")
     assert "scenarios_fresh" in fresh.value and "average_retention" in fresh.value
     checks = wb["Checks"]
     assert not any("cohort_plan" in str(c.value) for row in checks.iter_rows() for c in row)
     labels = [c.value for c in wb["Cohorts"]["A"] if isinstance(c.value, str)]
-    assert "MAU month 12 (2025-11), churn assumed" in labels and "MAU month 60 (2029-11), observed curve" in labels
+    assert (
+        "MAU month 12 (2025-11), churn assumed" in labels
+        and "MAU month 60 (2029-11), observed curve" in labels
+    )
     cover = {c.value: c for c in wb["Cover"]["A"] if isinstance(c.value, str)}
     assert cover["MAU at month 12, observed curve"].offset(column=1).value == "=cohort_mau_12_curve"
     assert cover["MAU at month 60, churn assumed"].offset(column=2).value == "users, 2029-11"

@@ -42,8 +42,17 @@ def test_blended_vs_paid_cac():
 
 def test_runway_oracle():
     # MODEL.md oracle: cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0
-    r = xm.runway_months(cash=1.2e6, mau=5e4, ad_spend=0, cac=1, churn=0, conversion=1, arppu=1,
-                         cost_per_mau=0, fixed_costs=1.5e5)
+    r = xm.runway_months(
+        cash=1.2e6,
+        mau=5e4,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=1,
+        arppu=1,
+        cost_per_mau=0,
+        fixed_costs=1.5e5,
+    )
     assert r == 12.0
 
 
@@ -60,12 +69,31 @@ def test_excel_npv_documented_example():
 
 
 def test_migration_npv_equals_numpy_financial_identity():
-    args = dict(monthly_tokens=2e9, large_price=10.0, small_price=0.6, migration_cost=80_000, months=18,
-                annual_discount_rate=0.1, routed_share=0.7, token_growth=0.03, price_decline=0.02,
-                monthly_revenue=100_000, revenue_loss=0.01)
+    args = dict(
+        monthly_tokens=2e9,
+        large_price=10.0,
+        small_price=0.6,
+        migration_cost=80_000,
+        months=18,
+        annual_discount_rate=0.1,
+        routed_share=0.7,
+        token_growth=0.03,
+        price_decline=0.02,
+        monthly_revenue=100_000,
+        revenue_loss=0.01,
+    )
     d = (1 + 0.1) ** (1 / 12) - 1
-    flows = ref.migration_flows(2e9, 10.0, 0.6, 18, routed_share=0.7, token_growth=0.03, price_decline=0.02,
-                                monthly_revenue=100_000, revenue_loss=0.01)
+    flows = ref.migration_flows(
+        2e9,
+        10.0,
+        0.6,
+        18,
+        routed_share=0.7,
+        token_growth=0.03,
+        price_decline=0.02,
+        monthly_revenue=100_000,
+        revenue_loss=0.01,
+    )
     identity = npf.npv(d, [-80_000] + flows)
     excel = -80_000 + ref.excel_npv(d, flows)  # Excel's -cost + NPV(d, net_1:net_n), computed independently
     got = xm.migration_npv(**args)
@@ -89,13 +117,25 @@ def test_ltv_zero_discount_is_skok(arpu, gm, churn):
 @given(S.money, S.margin, st.floats(0.05, 1), S.annual_rate)
 def test_capped_ltv_approaches_unbounded(arpu, gm, churn, rate):
     # 0.95 ** 1200 < 1e-26: the capped sum has converged
-    assert close(xm.ltv(arpu, gm, churn, rate, months=1200), xm.ltv(arpu, gm, churn, rate), scale=abs(arpu * gm))
+    assert close(
+        xm.ltv(arpu, gm, churn, rate, months=1200), xm.ltv(arpu, gm, churn, rate), scale=abs(arpu * gm)
+    )
 
 
 @given(st.floats(1, 1e7), st.floats(1, 1e6))
 def test_runway_with_flat_burn_is_cash_over_burn(cash, burn):
-    r = xm.runway_months(cash=cash, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
-                         fixed_costs=burn, horizon=1200)
+    r = xm.runway_months(
+        cash=cash,
+        mau=0,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=0,
+        fixed_costs=burn,
+        horizon=1200,
+    )
     expected = cash / burn
     if expected < 1200:
         assert close(r, expected, scale=1.0)
@@ -191,7 +231,9 @@ def test_runway_matches_reference(kw):
 
 @given(S.migration_inputs())
 def test_migration_npv_matches_reference(kw):
-    scale = kw["migration_cost"] + kw["monthly_revenue"] * kw["months"] + kw["monthly_tokens"] * 200 / 1e6 * 1e3
+    scale = (
+        kw["migration_cost"] + kw["monthly_revenue"] * kw["months"] + kw["monthly_tokens"] * 200 / 1e6 * 1e3
+    )
     assert close(xm.migration_npv(**kw), ref.migration_npv(**kw), scale=scale * 1e-3)
 
 
@@ -240,8 +282,18 @@ def test_scalars_give_float_arrays_broadcast(fn, args):
 
 
 def test_project_vectorises_over_scenarios():
-    base = dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.1, conversion=0.05, arppu=10.0,
-                cost_per_mau=0.5, fixed_costs=5e4, horizon=24)
+    base = dict(
+        cash=1e6,
+        mau=1e4,
+        ad_spend=1e4,
+        cac=2.0,
+        churn=0.1,
+        conversion=0.05,
+        arppu=10.0,
+        cost_per_mau=0.5,
+        fixed_costs=5e4,
+        horizon=24,
+    )
     churns = np.array([0.05, 0.1, 0.2, 0.3])
     p = xm.project(**dict(base, churn=churns))
     assert p.cash.shape == (4, 24) and p.month.shape == (4, 24)
@@ -258,13 +310,17 @@ def test_migration_vectorises_over_rates_and_months():
     months = np.array([6, 12, 24])
     out = xm.migration_npv(1e9, 5.0, 1.0, 1e4, months, rates)
     for i in range(3):
-        assert out[i] == pytest.approx(xm.migration_npv(1e9, 5.0, 1.0, 1e4, int(months[i]), float(rates[i])), rel=1e-12)
+        assert out[i] == pytest.approx(
+            xm.migration_npv(1e9, 5.0, 1.0, 1e4, int(months[i]), float(rates[i])), rel=1e-12
+        )
     # one rate, a grid of scenarios (the workbook's sensitivity grid)
     shares = np.array([[0.25], [0.5], [1.0]])
     prices = np.array([[0.5, 1.0]])
     grid = xm.migration_npv(1e9, 5.0, prices, 1e4, 24, 0.1, routed_share=shares)
     assert grid.shape == (3, 2)
-    assert grid[1, 0] == pytest.approx(xm.migration_npv(1e9, 5.0, 0.5, 1e4, 24, 0.1, routed_share=0.5), rel=1e-12)
+    assert grid[1, 0] == pytest.approx(
+        xm.migration_npv(1e9, 5.0, 0.5, 1e4, 24, 0.1, routed_share=0.5), rel=1e-12
+    )
 
 
 # --------------------------------------------------------------------- errors
@@ -276,20 +332,49 @@ def test_migration_vectorises_over_rates_and_months():
         (lambda: xm.ltv(10, 0.5, 1.5), "churn", "churn must be between 0 and 1 (monthly fraction), got 1.5"),
         (lambda: xm.cac(1000, 0), "new_users", "new_users must be above 0, got 0"),
         (lambda: xm.cac(-1, 10), "spend", "spend must be 0 or more, got -1"),
-        (lambda: xm.cac(1, 10, 0), "paid_share", "paid_share must be above 0 and at most 1 (fraction), got 0"),
+        (
+            lambda: xm.cac(1, 10, 0),
+            "paid_share",
+            "paid_share must be above 0 and at most 1 (fraction), got 0",
+        ),
         (lambda: xm.cost_per_mau(1, 1, -0.15, 1), "input_price", "input_price must be 0 or more, got -0.15"),
-        (lambda: xm.gpu_price_per_mtok(2, 0), "tokens_per_second", "tokens_per_second must be above 0, got 0"),
-        (lambda: xm.ltv(10, 0.5, 0.1, months=2.5), "months", "months must be a whole number of months from 1 to 1200, got 2.5"),
+        (
+            lambda: xm.gpu_price_per_mtok(2, 0),
+            "tokens_per_second",
+            "tokens_per_second must be above 0, got 0",
+        ),
+        (
+            lambda: xm.ltv(10, 0.5, 0.1, months=2.5),
+            "months",
+            "months must be a whole number of months from 1 to 1200, got 2.5",
+        ),
         (lambda: xm.payback_months(10, float("nan"), 0.5), "arpu", "arpu must be 0 or more, got nan"),
         (lambda: xm.monthly_rate(-1), "annual", "annual must be above -1 (annual fraction), got -1"),
         (lambda: xm.cac("abc", 10), "spend", "spend must be a number, got 'abc'"),
-        (lambda: xm.migration_npv(1e9, 5, 1, 0, 0, 0.1), "months", "months must be a whole number of months from 1 to 1200, got 0"),
-        (lambda: xm.runway_months(cash=1, mau=1, ad_spend=1, cac=0, churn=0, conversion=0, arppu=0, cost_per_mau=0),
-         "cac", "cac must be above 0, got 0"),
-        (lambda: xm.project(cash=1, mau=1, ad_spend=1, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0, horizn=3),
-         "horizn", "horizn is not an input of the model"),
-        (lambda: xm.unit_economics(cac=1, churn=0.1, conversion=0, arppu=10, cost_per_mau=1), "conversion",
-         "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0"),
+        (
+            lambda: xm.migration_npv(1e9, 5, 1, 0, 0, 0.1),
+            "months",
+            "months must be a whole number of months from 1 to 1200, got 0",
+        ),
+        (
+            lambda: xm.runway_months(
+                cash=1, mau=1, ad_spend=1, cac=0, churn=0, conversion=0, arppu=0, cost_per_mau=0
+            ),
+            "cac",
+            "cac must be above 0, got 0",
+        ),
+        (
+            lambda: xm.project(
+                cash=1, mau=1, ad_spend=1, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0, horizn=3
+            ),
+            "horizn",
+            "horizn is not an input of the model",
+        ),
+        (
+            lambda: xm.unit_economics(cac=1, churn=0.1, conversion=0, arppu=10, cost_per_mau=1),
+            "conversion",
+            "revenue_per_mau (conversion * arppu) must be above 0 to compute gross_margin, got 0",
+        ),
     ],
 )
 def test_invalid_input_names_argument_rule_and_value(call, argument, message):
@@ -326,7 +411,9 @@ def test_unknown_model_suggests_close_names():
 def test_price_bad_kind_and_provider():
     with pytest.raises(InputError, match="kind must be one of input, output, cached_input, got 'total'"):
         xm.price("gpt-4o", "total")
-    with pytest.raises(InputError, match="provider must be a known provider id, got 'opena'; did you mean openai"):
+    with pytest.raises(
+        InputError, match="provider must be a known provider id, got 'opena'; did you mean openai"
+    ):
         xm.price("gpt-4o", provider="opena")
 
 
@@ -334,15 +421,21 @@ def test_import_is_light_and_offline():
     import subprocess
     import sys
 
-    code = ("import sys, xlmodel, xlmodel.udfs; "
-            "bad = [m for m in ('click', 'openpyxl', 'genai_prices', 'xlmodel.cli', 'xlmodel.workbook', 'httpx2', 'socket') "
-            "if m in sys.modules and m != 'socket']; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    code = (
+        "import sys, xlmodel, xlmodel.udfs; "
+        "bad = [m for m in ('click', 'openpyxl', 'genai_prices', 'xlmodel.cli', 'xlmodel.workbook', 'httpx2', 'socket') "
+        "if m in sys.modules and m != 'socket']; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 
 def test_summary_of_a_free_app_has_undefined_outputs_not_errors():
-    s = dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5)
+    s = dict(
+        cash=1e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5
+    )
     out = xm.engine.summary(s)
     assert out["gross_margin"] is None and out["ltv"] is None and out["payback_months"] is None
     assert out["contribution_per_mau"] == -0.5 and out["breakeven_conversion"] == 0.05
@@ -363,7 +456,9 @@ def test_projection_v2_matches_reference(kw):
     """MODEL.md version 2 (organic inflow, CAC elasticity, paying-user cost, migration month) against a plain loop."""
     got = xm.project(**kw)
     want = ref.project(**kw)
-    scale = abs(kw["cash"]) + sum(abs(b) for b in want["net_burn"]) + sum(want["compute"]) + sum(want["revenue"])
+    scale = (
+        abs(kw["cash"]) + sum(abs(b) for b in want["net_burn"]) + sum(want["compute"]) + sum(want["revenue"])
+    )
     users = kw["mau"] + sum(want["new_users"])
     for row in (r for r in xm.Projection.ROWS if r in want):  # version 2's lines
         g = getattr(got, row)
@@ -385,13 +480,24 @@ def test_version_2_defaults_reproduce_version_1_bit_for_bit(kw):
     got = xm.project(**kw, organic_growth=0.0, cac_elasticity=0.0)
     for row, want in v1.items():
         assert getattr(got, row).tolist() == want, row
-    assert got.organic_new_users.tolist() == [n - p for n, p in zip(v1["new_users"], got.paid_new_users.tolist())]
+    assert got.organic_new_users.tolist() == [
+        n - p for n, p in zip(v1["new_users"], got.paid_new_users.tolist())
+    ]
 
 
 def test_cutting_ads_keeps_organic_inflow():
     """Version 1 loses every organic user with the ads; version 2's organic inflow stays."""
-    base = dict(cash=1e9, mau=1e6, ad_spend=0.0, cac=30, churn=0.3, conversion=0.01, arppu=30,
-                cost_per_mau=1.0, horizon=6)
+    base = dict(
+        cash=1e9,
+        mau=1e6,
+        ad_spend=0.0,
+        cac=30,
+        churn=0.3,
+        conversion=0.01,
+        arppu=30,
+        cost_per_mau=1.0,
+        horizon=6,
+    )
     v1 = xm.project(**base, paid_share=0.7)
     v2 = xm.project(**base, organic_users=2e5)
     assert v1.new_users.tolist() == [0.0] * 6
@@ -405,7 +511,9 @@ def test_more_organic_users_never_shorten_runway_when_contribution_is_positive(k
     kw = dict(kw, paid_share=1.0, paying_cost_per_mau=None, organic_users=kw.get("organic_users", 0.0))
     kw.pop("paying_cost_per_mau")
     worst_cost = kw["cost_per_mau"]
-    if kw.get("migration_month") is not None:  # routing to a dearer "small" model raises the cost after migration
+    if (
+        kw.get("migration_month") is not None
+    ):  # routing to a dearer "small" model raises the cost after migration
         worst_cost *= max(1.0, 1 - kw["routed_share"] * (1 - kw["small_price"] / kw["large_price"]))
     assume(kw["conversion"] * kw["arppu"] > worst_cost)
     a = xm.runway_months(**kw)
@@ -415,14 +523,39 @@ def test_more_organic_users_never_shorten_runway_when_contribution_is_positive(k
 
 def test_cac_rises_with_spend():
     # spend doubles every month; elasticity 0.5: CAC grows by sqrt(2) a month
-    p = xm.project(cash=0, mau=0, ad_spend=100, ad_growth=1.0, cac=10, cac_elasticity=0.5, churn=0,
-                   conversion=0, arppu=0, cost_per_mau=0, horizon=3)
-    assert np.allclose(p.paid_new_users, [10, 200 / (10 * 2 ** 0.5), 400 / 20], rtol=1e-15)
+    p = xm.project(
+        cash=0,
+        mau=0,
+        ad_spend=100,
+        ad_growth=1.0,
+        cac=10,
+        cac_elasticity=0.5,
+        churn=0,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=0,
+        horizon=3,
+    )
+    assert np.allclose(p.paid_new_users, [10, 200 / (10 * 2**0.5), 400 / 20], rtol=1e-15)
 
 
 def test_migration_month_cuts_compute_and_pays_once():
-    kw = dict(cash=1e6, mau=1000, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=10,
-              horizon=4, migration_month=3, large_price=120, small_price=1, routed_share=0.6, migration_cost=500)
+    kw = dict(
+        cash=1e6,
+        mau=1000,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=10,
+        horizon=4,
+        migration_month=3,
+        large_price=120,
+        small_price=1,
+        routed_share=0.6,
+        migration_cost=500,
+    )
     p = xm.project(**kw)
     saving = 0.6 * (1 - 1 / 120)
     assert p.compute.tolist() == [1e4, 1e4, 1e4 * (1 - saving), 1e4 * (1 - saving)]
@@ -432,7 +565,9 @@ def test_migration_month_cuts_compute_and_pays_once():
 
 
 def test_migration_month_needs_its_inputs():
-    kw = dict(cash=1, mau=1, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1, migration_month=2)
+    kw = dict(
+        cash=1, mau=1, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1, migration_month=2
+    )
     with pytest.raises(xm.InputError, match="large_price is required when migration_month is given"):
         xm.project(**kw)
     with pytest.raises(xm.InputError, match="large_price must be above 0 when migration_month is given"):
@@ -441,18 +576,41 @@ def test_migration_month_needs_its_inputs():
 
 def test_organic_users_with_paid_share_below_one_is_an_error():
     with pytest.raises(xm.InputError, match="paid_share must be 1 .* when organic_users is given"):
-        xm.project(cash=1, mau=1, ad_spend=1, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1,
-                   organic_users=5, paid_share=0.5)
+        xm.project(
+            cash=1,
+            mau=1,
+            ad_spend=1,
+            cac=1,
+            churn=0,
+            conversion=0,
+            arppu=0,
+            cost_per_mau=1,
+            organic_users=5,
+            paid_share=0.5,
+        )
     with pytest.raises(xm.InputError, match="paid_share must be 1"):
-        xm.unit_economics(cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=0, ad_spend=1,
-                          organic_users=5, paid_share=0.5)
+        xm.unit_economics(
+            cac=1,
+            churn=0.1,
+            conversion=0.1,
+            arppu=1,
+            cost_per_mau=0,
+            ad_spend=1,
+            organic_users=5,
+            paid_share=0.5,
+        )
 
 
 @given(S.unit_inputs(), st.floats(0, 100), st.one_of(st.just(0.0), st.floats(1e-6, 1e7)), st.floats(0, 1e6))
 def test_unit_economics_v2_matches_table(kw, pc, spend, organic):
     # (a subnormal spend makes the blended CAC subnormal and LTV/CAC overflow: tested on its own below)
-    ue = xm.unit_economics(**dict(kw, paid_share=1.0), paying_cost_per_mau=pc, ad_spend=spend,
-                           organic_users=organic, undefined="none")
+    ue = xm.unit_economics(
+        **dict(kw, paid_share=1.0),
+        paying_cost_per_mau=pc,
+        ad_spend=spend,
+        organic_users=organic,
+        undefined="none",
+    )
     c, conv = kw["cost_per_mau"], kw["conversion"]
     blended_cost = (1 - conv) * c + conv * pc
     rev = conv * kw["arppu"]
@@ -495,17 +653,34 @@ def test_runway_stream_is_the_projection_bit_for_bit(kw):
         assert got.runway_months_without_migration is None
     else:
         q = xm.project(**dict(kw, migration_month=None))
-        assert got.runway_months_without_migration == xm.engine.runway_from_cash(kw["cash"], q.cash, q.net_burn)
+        assert got.runway_months_without_migration == xm.engine.runway_from_cash(
+            kw["cash"], q.cash, q.net_burn
+        )
         assert got.ending_cash_without_migration == q.cash[-1]
 
 
 def test_runway_stream_vectorised_equals_scalar_runs():
     rng = np.random.default_rng(3)
     n = 257
-    kw = dict(cash=rng.uniform(-1e5, 5e6, n), mau=1e4, ad_spend=2e4, ad_growth=rng.uniform(-0.1, 0.2, n), cac=4,
-              cac_elasticity=rng.uniform(0, 1, n), churn=rng.uniform(0, 0.5, n), conversion=0.05, arppu=12,
-              cost_per_mau=0.3, fixed_costs=1.5e5, horizon=48, migration_month=12, large_price=10, small_price=1,
-              routed_share=0.6, migration_cost=1e5)
+    kw = dict(
+        cash=rng.uniform(-1e5, 5e6, n),
+        mau=1e4,
+        ad_spend=2e4,
+        ad_growth=rng.uniform(-0.1, 0.2, n),
+        cac=4,
+        cac_elasticity=rng.uniform(0, 1, n),
+        churn=rng.uniform(0, 0.5, n),
+        conversion=0.05,
+        arppu=12,
+        cost_per_mau=0.3,
+        fixed_costs=1.5e5,
+        horizon=48,
+        migration_month=12,
+        large_price=10,
+        small_price=1,
+        routed_share=0.6,
+        migration_cost=1e5,
+    )
     got = xm.engine.runway_stream(**kw, without_migration=True)
     for i in range(0, n, 16):
         one = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
@@ -518,17 +693,26 @@ def test_unit_economics_nan_mode_is_each_scenario_alone():
     """undefined="nan": a scenario's outputs are exactly those of a run on it alone (None there is nan here)."""
     rng = np.random.default_rng(5)
     n = 400
-    kw = dict(cac=rng.uniform(1, 50, n), paid_share=1.0, churn=rng.choice([0.0, 0.05, 0.3], n),
-              conversion=rng.choice([0.0, 0.01, 0.2], n), arppu=rng.uniform(0, 40, n), cost_per_mau=0.4,
-              paying_cost_per_mau=rng.uniform(0, 60, n), annual_discount_rate=rng.choice([0.0, 0.1], n),
-              ad_spend=rng.choice([0.0, 1e5], n), organic_users=rng.choice([0.0, 1e3], n))
+    kw = dict(
+        cac=rng.uniform(1, 50, n),
+        paid_share=1.0,
+        churn=rng.choice([0.0, 0.05, 0.3], n),
+        conversion=rng.choice([0.0, 0.01, 0.2], n),
+        arppu=rng.uniform(0, 40, n),
+        cost_per_mau=0.4,
+        paying_cost_per_mau=rng.uniform(0, 60, n),
+        annual_discount_rate=rng.choice([0.0, 0.1], n),
+        ad_spend=rng.choice([0.0, 1e5], n),
+        organic_users=rng.choice([0.0, 1e3], n),
+    )
     got = xm.unit_economics(**kw, undefined="nan").as_dict()
     for i in range(n):
-        one = xm.unit_economics(**{k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in kw.items()},
-                                undefined="none").as_dict()
+        one = xm.unit_economics(
+            **{k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in kw.items()}, undefined="none"
+        ).as_dict()
         for name, value in one.items():
             g = got[name][i]
-            assert (math.isnan(g) if value is None else g == value), (i, name, g, value)
+            assert math.isnan(g) if value is None else g == value, (i, name, g, value)
 
 
 @pytest.mark.parametrize("churn", [0.0, 5e-324, 1e-300, 1e-12])
@@ -546,13 +730,42 @@ def test_overflow_is_an_error_naming_the_inputs_never_a_warning_or_never(recwarn
         (lambda: xm.ltv(1e308, -1e308, 0.5), "arpu 1e+308, gross_margin -1e+308"),
         (lambda: xm.migration_npv(1e308, 0, 1e308, 0, 24, 0), "monthly_tokens 1e+308"),
         (lambda: xm.migration_npv(1e308, 1.0, 1.0, 0, 2, 0, token_growth=1.0), "monthly_tokens 1e+308"),
-        (lambda: xm.unit_economics(cac=2, churn=0.1, conversion=0.01, arppu=1, cost_per_mau=1e308), "cost_per_mau 1e+308"),
-        (lambda: xm.unit_economics(cac=1, churn=1, conversion=1, arppu=1, cost_per_mau=0, ad_spend=1e-308,
-                                   organic_users=2, paid_share=1.0), "ad_spend 1e-308"),
-        (lambda: xm.runway_months(cash=1e308, mau=1e308, ad_spend=1e308, cac=1e-308, churn=0.1, conversion=0.5,
-                                  arppu=1e308, cost_per_mau=1e308), "cash 1e+308"),
-        (lambda: xm.project(cash=0, mau=1e308, ad_spend=0, cac=1, churn=0, conversion=1, arppu=1e308,
-                            cost_per_mau=0), "mau 1e+308"),
+        (
+            lambda: xm.unit_economics(cac=2, churn=0.1, conversion=0.01, arppu=1, cost_per_mau=1e308),
+            "cost_per_mau 1e+308",
+        ),
+        (
+            lambda: xm.unit_economics(
+                cac=1,
+                churn=1,
+                conversion=1,
+                arppu=1,
+                cost_per_mau=0,
+                ad_spend=1e-308,
+                organic_users=2,
+                paid_share=1.0,
+            ),
+            "ad_spend 1e-308",
+        ),
+        (
+            lambda: xm.runway_months(
+                cash=1e308,
+                mau=1e308,
+                ad_spend=1e308,
+                cac=1e-308,
+                churn=0.1,
+                conversion=0.5,
+                arppu=1e308,
+                cost_per_mau=1e308,
+            ),
+            "cash 1e+308",
+        ),
+        (
+            lambda: xm.project(
+                cash=0, mau=1e308, ad_spend=0, cac=1, churn=0, conversion=1, arppu=1e308, cost_per_mau=0
+            ),
+            "mau 1e+308",
+        ),
     ]
     for fn, named in cases:
         with pytest.raises(xm.InputError, match="overflows floating point") as e:

@@ -26,7 +26,7 @@ from xlmodel.udfs import EXCEL_FUNCTIONS
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "lite"
 
-DRIVER = r'''
+DRIVER = r"""
 import importlib.util, json, os, runpy, sys
 assert importlib.util.find_spec("xlmodel") is None, "xlmodel must not be installed here"
 ns = runpy.run_path(sys.argv[1], run_name="main")
@@ -48,7 +48,7 @@ out["udfs_file"] = sys.modules["xlmodel.udfs"].__file__
 out["price_source"] = sys.modules["xlmodel.prices"].price_data_date()
 out["modules"] = sorted(m for m in sys.modules if m == "xlmodel" or m.startswith("xlmodel."))
 json.dump(out, open(sys.argv[3], "w"))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +57,13 @@ def lite_python(tmp_path_factory):
     env = tmp_path_factory.mktemp("lite-env")
     venv.create(env, with_pip=True)
     py = env / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "numpy", "numpy-financial", "xlwings"], check=True,
-                   capture_output=True, text=True, timeout=900)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "numpy", "numpy-financial", "xlwings"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return py
 
 
@@ -71,48 +76,89 @@ def bundle():
 
 
 RUNWAY = [1.2e6, 5e4, 2e4, 4.0, 0.08, 0.05, 12.0, 0.3, 1.5e5]
-PLAN_INPUTS = [["name", "value"]] + [[k, v] for k, v in zip(("cash", "mau", "ad_spend", "cac", "churn", "conversion",
-                                                             "arppu", "cost_per_mau", "fixed_costs"), RUNWAY)] + [
-    ["start", "2024-12"], ["horizon", 24.0], ["min_cash", 1e5], ["interest_rate", 0.04], ["vat", 0.06]]
+PLAN_INPUTS = (
+    [["name", "value"]]
+    + [
+        [k, v]
+        for k, v in zip(
+            ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau", "fixed_costs"),
+            RUNWAY,
+        )
+    ]
+    + [["start", "2024-12"], ["horizon", 24.0], ["min_cash", 1e5], ["interest_rate", 0.04], ["vat", 0.06]]
+)
 
 
 def oracle_cases():
     """MODEL.md's oracles and the documented examples, as Excel would pass them."""
-    geometric = [0.9 ** t for t in range(24)]
+    geometric = [0.9**t for t in range(24)]
     return [
         ("LLM_RUNWAY", [1.2e6, 1000.0, 0.0, 1.0, 0.0, 1.0, 50.0, 0.0, 1.5e5]),  # MODEL.md: 12.0
-        ("LLM_CAC", [1000.0, 20.0]), ("LLM_CAC", [1000.0, 20.0, 0.25]),
-        ("LLM_LTV", [10.0, 0.8, 0.05]), ("LLM_LTV", [10.0, 0.8, 0.05, 0.1, 12.0]),
-        ("LLM_PAYBACK", [60.0, 10.0, 0.6, 0.05]), ("LLM_PAYBACK", [120.0, 10.0, 0.6, 0.05]),
+        ("LLM_CAC", [1000.0, 20.0]),
+        ("LLM_CAC", [1000.0, 20.0, 0.25]),
+        ("LLM_LTV", [10.0, 0.8, 0.05]),
+        ("LLM_LTV", [10.0, 0.8, 0.05, 0.1, 12.0]),
+        ("LLM_PAYBACK", [60.0, 10.0, 0.6, 0.05]),
+        ("LLM_PAYBACK", [120.0, 10.0, 0.6, 0.05]),
         ("LLM_COST_PER_MAU", [2e5, 5e4, 2.5, 10.0, 0.5, 1.25]),
         ("LLM_GPU_PRICE", [2.0, 85.0]),
         ("LLM_MIGRATION_NPV", [1e9, 10.0, 0.6, 5e4, 24.0, 0.1, 0.7, 0.01, 0.02, 1e5, 0.01]),
-        ("LLM_RUNWAY", RUNWAY), ("LLM_RUNWAY", [[[v], [v * 1.1]] for v in RUNWAY]),
+        ("LLM_RUNWAY", RUNWAY),
+        ("LLM_RUNWAY", [[[v], [v * 1.1]] for v in RUNWAY]),
         ("LLM_RUNWAY", RUNWAY + [None, None, None, 3e3, 0.02, 0.1, 0.6, 6.0, 0.7, 6.54, 0.24, 5e4]),
         ("LLM_PROJECTION", RUNWAY + [None, None, None, 12.0]),
         ("LLM_PROJECTION", RUNWAY + [0.05, 0.01, 24.0, None, None, None, None, 6.0, 0.7, 6.54, 0.24, 5e4]),
-        ("LLM_COHORT_LTV", [geometric, 10.0, 0.8]), ("LLM_COHORT_LTV", [geometric, 10.0, 0.8, 0.1, False]),
+        ("LLM_COHORT_LTV", [geometric, 10.0, 0.8]),
+        ("LLM_COHORT_LTV", [geometric, 10.0, 0.8, 0.1, False]),
         ("LLM_COHORT_CHURN", [geometric]),
-        ("LLM_SIMULATE", [[["name", "low", "mode", "high"], ["cash", 1e6, None, 1.4e6], ["churn", 0.05, 0.08, 0.12]]
-                          + [[k, None, v, None] for k, v in zip(("mau", "ad_spend", "cac", "conversion", "arppu",
-                                                                  "cost_per_mau", "fixed_costs"), RUNWAY[1:4] + RUNWAY[5:])],
-                          500.0, 7.0, 36.0]),
-        ("LLM_PRICE", ["gpt-4o-mini", "output"]), ("LLM_PRICE", ["gpt-4o-mini", "output", None, 7.2]),
-        ("LLM_PRICE", ["gpt-4o", None, ""]), ("LLM_PRICE", ["gpt-4o-mni"]), ("LLM_PRICE", ["no-such-model-x"]),
-        ("LLM_PRICE", ["gpt-4o-mini", "input", "no-such-provider"]), ("LLM_PRICE", ["gpt-4o-mini", "bulk"]),
+        (
+            "LLM_SIMULATE",
+            [
+                [["name", "low", "mode", "high"], ["cash", 1e6, None, 1.4e6], ["churn", 0.05, 0.08, 0.12]]
+                + [
+                    [k, None, v, None]
+                    for k, v in zip(
+                        ("mau", "ad_spend", "cac", "conversion", "arppu", "cost_per_mau", "fixed_costs"),
+                        RUNWAY[1:4] + RUNWAY[5:],
+                    )
+                ],
+                500.0,
+                7.0,
+                36.0,
+            ],
+        ),
+        ("LLM_PRICE", ["gpt-4o-mini", "output"]),
+        ("LLM_PRICE", ["gpt-4o-mini", "output", None, 7.2]),
+        ("LLM_PRICE", ["gpt-4o", None, ""]),
+        ("LLM_PRICE", ["gpt-4o-mni"]),
+        ("LLM_PRICE", ["no-such-model-x"]),
+        ("LLM_PRICE", ["gpt-4o-mini", "input", "no-such-provider"]),
+        ("LLM_PRICE", ["gpt-4o-mini", "bulk"]),
         ("LLM_MIX_PRICE", [["gpt-4o-mini", "gpt-4o"], [0.8, 0.2]]),
         ("LLM_MIX_PRICE", [[["gpt-4o-mini"], ["gpt-4o"], [None]], [[0.8], [0.2], [None]], "output", 7.2]),
         ("LLM_MIX_PRICE", [["gpt-4o-mini", "gpt-4o"], [0.8, 0.3]]),
-        ("LLM_CAC", [1000.0, 0.0]), ("LLM_LTV", [10.0, 0.8, 1.5]), ("LLM_RUNWAY", RUNWAY[:8] + ["text"]),
-        ("LLM_PLAN", [PLAN_INPUTS, [["month", "driver", "level"], [4.0, "ad_spend", 1e4], ["2025-03", "churn", 0.1]],
-                      [[6.0, 3e5]], "funding_need"]),
+        ("LLM_CAC", [1000.0, 0.0]),
+        ("LLM_LTV", [10.0, 0.8, 1.5]),
+        ("LLM_RUNWAY", RUNWAY[:8] + ["text"]),
+        (
+            "LLM_PLAN",
+            [
+                PLAN_INPUTS,
+                [["month", "driver", "level"], [4.0, "ad_spend", 1e4], ["2025-03", "churn", 0.1]],
+                [[6.0, 3e5]],
+                "funding_need",
+            ],
+        ),
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None]),
         ("LLM_PLAN", [PLAN_INPUTS, None, [[6.0, -1.0]], "funding_need"]),
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_sped", 1e4]], None, "breakeven_month"]),
         ("LLM_PLAN", [PLAN_INPUTS, None, None, "runway_months", [[1.0, 0.56, 0.42, 0.36, None]]]),
         ("LLM_PLAN", [PLAN_INPUTS, [[4.0, "ad_spend", 1e4]], None, None, [[0.6], [0.3], [0.2]]]),
         ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0]),
-        ("LLM_SOLVE", [PLAN_INPUTS, "ad_spend", "runway_months", 12.0, 0.0, 1e6, [[4.0, "churn", 0.1]], [[6.0, 3e5]]]),
+        (
+            "LLM_SOLVE",
+            [PLAN_INPUTS, "ad_spend", "runway_months", 12.0, 0.0, 1e6, [[4.0, "churn", 0.1]], [[6.0, 3e5]]],
+        ),
         ("LLM_SOLVE", [PLAN_INPUTS, "cash", "runway_months", 18.0, 0.0, 1.0]),
         ("LLM_SOLVE", [PLAN_INPUTS, "chrn", "runway_months", 18.0]),
     ]
@@ -140,14 +186,21 @@ def random_cases(n=400, seed=20261129):
     for name, args in oracle_cases():  # each function's first documented call: a point where numbers come out
         if all(isinstance(a, float) or a is None for a in args) or name.startswith("LLM_COHORT"):
             base.setdefault(name, args)
-    names = sorted(n for n in EXCEL_FUNCTIONS if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_PLAN",
-                                                            "LLM_SOLVE"))
+    names = sorted(
+        n
+        for n in EXCEL_FUNCTIONS
+        if n not in ("LLM_PRICE", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_PLAN", "LLM_SOLVE")
+    )
     cases = []
     for _ in range(n):
         name = rng.choice(names)
         arity = len(inspect.signature(EXCEL_FUNCTIONS[name]).parameters)
-        if rng.random() < 0.6:  # the documented call, every number moved by up to 50%, sometimes one odd value
-            args = [a * rng.uniform(0.5, 1.5) if isinstance(a, float) and not _count(a) else a for a in base[name]]
+        if (
+            rng.random() < 0.6
+        ):  # the documented call, every number moved by up to 50%, sometimes one odd value
+            args = [
+                a * rng.uniform(0.5, 1.5) if isinstance(a, float) and not _count(a) else a for a in base[name]
+            ]
             args += [None] * (arity - len(args))
             if rng.random() < 0.3:
                 args[rng.randrange(arity)] = value()
@@ -207,28 +260,49 @@ def _same(a, b):
 # ------------------------------------------------------------------ tests
 
 
-def test_bundle_gives_what_xlmodel_udfs_gives_with_nothing_installed(lite_python, bundle, tmp_path, monkeypatch):
+def test_bundle_gives_what_xlmodel_udfs_gives_with_nothing_installed(
+    lite_python, bundle, tmp_path, monkeypatch
+):
     folder = tmp_path / "lite"
     folder.mkdir()
     for name, text in bundle.items():
         (folder / name).write_text(text, encoding="utf-8")
     classic = oracle_cases() + random_cases() + price_cases(bundle)
-    raising = [c for c in oracle_cases() if c[0] in ("LLM_CAC", "LLM_LTV", "LLM_PRICE", "LLM_MIX_PRICE", "LLM_RUNWAY")]
+    raising = [
+        c
+        for c in oracle_cases()
+        if c[0] in ("LLM_CAC", "LLM_LTV", "LLM_PRICE", "LLM_MIX_PRICE", "LLM_RUNWAY")
+    ]
     (tmp_path / "cases.json").write_text(json.dumps({"classic": classic, "raise": raising}))
     (tmp_path / "driver.py").write_text(DRIVER)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XLMODEL_RAISE_ERRORS")}
-    r = subprocess.run([str(lite_python), str(tmp_path / "driver.py"), str(folder / "main.py"),
-                        str(tmp_path / "cases.json"), str(tmp_path / "out.json")],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            str(lite_python),
+            str(tmp_path / "driver.py"),
+            str(folder / "main.py"),
+            str(tmp_path / "cases.json"),
+            str(tmp_path / "out.json"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     got = json.loads((tmp_path / "out.json").read_text())
 
     assert got["functions"] == sorted(EXCEL_FUNCTIONS)
     # each is defined in main.py itself (Lite registers main.py's functions), with udfs' signature and help
-    assert got["defined"] == {k: ["main", str(inspect.signature(f)), f.__doc__] for k, f in EXCEL_FUNCTIONS.items()}
+    assert got["defined"] == {
+        k: ["main", str(inspect.signature(f)), f.__doc__] for k, f in EXCEL_FUNCTIONS.items()
+    }
     assert got["udfs_file"].startswith(f"<xlmodel {xlmodel.__version__} lite bundle>/")
     assert got["price_source"].endswith("(frozen into the Lite bundle)")
-    assert "xlmodel.cli" not in got["modules"] and not any(m.startswith("xlmodel.workbook") for m in got["modules"])
+    assert "xlmodel.cli" not in got["modules"] and not any(
+        m.startswith("xlmodel.workbook") for m in got["modules"]
+    )
 
     monkeypatch.delenv("XLMODEL_RAISE_ERRORS", raising=False)
     want = _expected(classic)
@@ -251,12 +325,19 @@ def lite_python_without_npf(tmp_path_factory):
     env = tmp_path_factory.mktemp("lite-env-no-npf")
     venv.create(env, with_pip=True)
     py = env / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "numpy", "xlwings"], check=True,
-                   capture_output=True, text=True, timeout=900)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "numpy", "xlwings"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return py
 
 
-def test_bundle_without_numpy_financial_loses_only_the_npv(lite_python_without_npf, bundle, tmp_path, monkeypatch):
+def test_bundle_without_numpy_financial_loses_only_the_npv(
+    lite_python_without_npf, bundle, tmp_path, monkeypatch
+):
     """xlwings-lite issues 2 and 18: a failed install must not take every function away. Without numpy-financial
     every function but the migration NPV gives exactly what it gives with it; the NPV says what to install."""
     from xlmodel.closed_form import NPF_MISSING
@@ -271,9 +352,20 @@ def test_bundle_without_numpy_financial_loses_only_the_npv(lite_python_without_n
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XLMODEL_RAISE_ERRORS")}
     r = subprocess.run([str(lite_python_without_npf), "-c", "import numpy_financial"], capture_output=True)
     assert r.returncode != 0  # really absent
-    r = subprocess.run([str(lite_python_without_npf), str(tmp_path / "driver.py"), str(folder / "main.py"),
-                        str(tmp_path / "cases.json"), str(tmp_path / "out.json")],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            str(lite_python_without_npf),
+            str(tmp_path / "driver.py"),
+            str(folder / "main.py"),
+            str(tmp_path / "cases.json"),
+            str(tmp_path / "out.json"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     got = json.loads((tmp_path / "out.json").read_text())
     assert got["functions"] == sorted(EXCEL_FUNCTIONS)
@@ -298,21 +390,38 @@ def test_bundle_carries_the_current_source_of_every_module_it_needs(bundle):
     tree = ast.parse(bundle["main.py"])
     carried = {}
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)
-                and isinstance(node.value, ast.Constant)):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Subscript)
+            and isinstance(node.value, ast.Constant)
+        ):
             carried[node.targets[0].slice.value] = node.value.value
     package = ROOT / "xlmodel"
     for file, text in carried.items():
         if file != "xlmodel/_price_snapshot.py":
             assert text == (ROOT / file).read_text(encoding="utf-8"), f"{file} is stale in the bundle"
     names = {f.removeprefix("xlmodel/") for f in carried}
-    assert {"__init__.py", "udfs/__init__.py", "udfs/cells.py", "engine.py", "frozen_prices.py",
-            "_price_snapshot.py"} <= names
-    assert not {n.split("/")[0] for n in names} & {"cli", "cli_excel.py", "lite.py", "fsutil.py", "__main__.py",
-                                                    "workbook"}
+    assert {
+        "__init__.py",
+        "udfs/__init__.py",
+        "udfs/cells.py",
+        "engine.py",
+        "frozen_prices.py",
+        "_price_snapshot.py",
+    } <= names
+    assert not {n.split("/")[0] for n in names} & {
+        "cli",
+        "cli_excel.py",
+        "lite.py",
+        "fsutil.py",
+        "__main__.py",
+        "workbook",
+    }
     # every package module that a bundled module imports is bundled
     for file, text in carried.items():
-        assert lite._relative_imports(text, file.removeprefix("xlmodel/")) <= names | {"_price_snapshot.py"}, file
+        assert lite._relative_imports(text, file.removeprefix("xlmodel/")) <= names | {
+            "_price_snapshot.py"
+        }, file
     assert all((package / n).is_file() for n in names - {"_price_snapshot.py"})
 
 
@@ -344,8 +453,9 @@ def test_frozen_prices_answer_as_genai_prices_did():
 
     live = ds.get_snapshot()
     assert [p.id for p in frozen.providers] == [p.id for p in live.providers if p.models]
-    assert [[m.id for m in p.models] for p in frozen.providers] == [[m.id for m in p.models] for p in live.providers
-                                                                    if p.models]
+    assert [[m.id for m in p.models] for p in frozen.providers] == [
+        [m.id for m in p.models] for p in live.providers if p.models
+    ]
     assert frozen.find_provider_model("GPT-4o-mini", None, None, None)[1].get_prices().input_mtok == 0.15
     with pytest.raises(LookupError):
         frozen.find_provider_model("gpt-4o-mini-2099-01-01", None, None, None)
@@ -377,14 +487,28 @@ def test_udf_workbook_carries_the_bundle_and_the_steps(bundle):
     texts = [c.value for c in ws["A"]]
     start = texts.index("numpy-financial")
     assert texts[start - 1].startswith("requirements.txt")
-    head = next(i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite"))
-    code = ["" if t is None else t for t in texts[head + 1:]]
+    head = next(
+        i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite")
+    )
+    code = ["" if t is None else t for t in texts[head + 1 :]]
     assert "\n".join(code) == bundle["main.py"].rstrip("\n")
     assert max(map(len, code)) < 32_767  # an Excel cell holds the longest line whole
-    assert all(c.data_type == "s" for c in ws["A"][head + 1:] if c.value is not None)
+    assert all(c.data_type == "s" for c in ws["A"][head + 1 :] if c.value is not None)
     steps = " ".join(t for t in texts[:start] if isinstance(t, str))
-    for must in ("xlwings Lite", "Ctrl+Shift+End", "requirements.txt", "Restart", "=LLM_RUNWAY(", ".xlsm",
-                 "Tools > References", "Enable Content", "Unblock", "Interpreter", "Ctrl+Shift+Enter", "2021"):
+    for must in (
+        "xlwings Lite",
+        "Ctrl+Shift+End",
+        "requirements.txt",
+        "Restart",
+        "=LLM_RUNWAY(",
+        ".xlsm",
+        "Tools > References",
+        "Enable Content",
+        "Unblock",
+        "Interpreter",
+        "Ctrl+Shift+Enter",
+        "2021",
+    ):
         assert must in steps, must
     assert ws.print_area and int(ws.print_area.split("$")[-1]) < head  # only the steps print
     assert wb["xlwings.conf"]["B1"].value == "xlmodel.udfs"
@@ -405,22 +529,34 @@ def test_udf_workbook_code_survives_a_real_spreadsheet(bundle, tmp_path):
     save_atomic(build("model", assumptions.default(), formulas="udf", lite=bundle), tmp_path / "m.xlsx")
     (out,) = recalculate([tmp_path / "m.xlsx"], tmp_path / "out")
     texts = [c.value for c in openpyxl.load_workbook(out)["Excel functions"]["A"]]
-    head = next(i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite"))
-    assert "\n".join("" if t is None else t for t in texts[head + 1:]) == bundle["main.py"].rstrip("\n")
+    head = next(
+        i for i, t in enumerate(texts) if isinstance(t, str) and t.startswith("main.py (xlwings Lite")
+    )
+    assert "\n".join("" if t is None else t for t in texts[head + 1 :]) == bundle["main.py"].rstrip("\n")
 
 
 @pytest.mark.officejs
-@pytest.mark.skipif(not os.environ.get("XLMODEL_OFFICEJS"),
-                    reason="opt-in: xlwings Server/Office.js machinery is not free for commercial use")
+@pytest.mark.skipif(
+    not os.environ.get("XLMODEL_OFFICEJS"),
+    reason="opt-in: xlwings Server/Office.js machinery is not free for commercial use",
+)
 def test_bundle_registers_every_function_the_way_lite_does(lite_python, bundle, tmp_path):  # pragma: no cover
     """Lite's own registration (xlwings.server's metadata, which needs a licence key outside Lite) on the bundle."""
     (tmp_path / "main.py").write_text(bundle["main.py"], encoding="utf-8")
-    code = ("import json, runpy, sys, types; ns = runpy.run_path(sys.argv[1], run_name='main'); "
-            "m = types.ModuleType('main'); m.__dict__.update(ns); "
-            "from xlwings.server import custom_functions_meta; "
-            "print(json.dumps(sorted(f['name'] for f in custom_functions_meta(m)['functions'])))")
+    code = (
+        "import json, runpy, sys, types; ns = runpy.run_path(sys.argv[1], run_name='main'); "
+        "m = types.ModuleType('main'); m.__dict__.update(ns); "
+        "from xlwings.server import custom_functions_meta; "
+        "print(json.dumps(sorted(f['name'] for f in custom_functions_meta(m)['functions'])))"
+    )
     env = {**os.environ, "XLWINGS_ON_SERVER": "true"}
-    r = subprocess.run([str(lite_python), "-c", code, str(tmp_path / "main.py")], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [str(lite_python), "-c", code, str(tmp_path / "main.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads(r.stdout) == sorted(EXCEL_FUNCTIONS)

@@ -46,12 +46,28 @@ def test_plan_lines_match_the_reference(kw):
     """Every line of the version-3 projection equals MODEL.md's equations (a plain loop) to 1e-9."""
     got = xm.plan(**kw).projection
     want = ref3.project_v3(_ref_scenario(kw), kw["changes"], kw["funding"], kw["horizon"])
-    money = (abs(kw["cash"]) + sum(abs(x) for x in want["net_burn"]) + sum(want["funding"])
-             + sum(abs(x) for x in want["interest"]) + sum(abs(x) for x in want["compute"])
-             + sum(abs(x) for x in want["revenue"]) + sum(want["ad_spend"]) + sum(want["fixed_costs"]))
+    money = (
+        abs(kw["cash"])
+        + sum(abs(x) for x in want["net_burn"])
+        + sum(want["funding"])
+        + sum(abs(x) for x in want["interest"])
+        + sum(abs(x) for x in want["compute"])
+        + sum(abs(x) for x in want["revenue"])
+        + sum(want["ad_spend"])
+        + sum(want["fixed_costs"])
+    )
     users = kw["mau"] + sum(want["new_users"])
-    scales = {"cash": money, "net_burn": money, "interest": money, "compute": money, "revenue": money,
-              "gross_revenue": money, "organic_new_users": users, "mau": users, "paying_users": users}
+    scales = {
+        "cash": money,
+        "net_burn": money,
+        "interest": money,
+        "compute": money,
+        "revenue": money,
+        "gross_revenue": money,
+        "organic_new_users": users,
+        "mau": users,
+        "paying_users": users,
+    }
     for row in ref3.ROW_KEYS:
         g = getattr(got, row).tolist()
         assert len(g) == kw["horizon"]
@@ -71,8 +87,9 @@ def test_plan_answers_follow_their_definitions(kw):
     rows = _engine_rows(p)
     h, cash0 = kw["horizon"], kw["cash"]
     o = p.outputs
-    assert o["runway_months"] == pytest.approx(ref3.runway(cash0, rows), rel=1e-12) or \
-        o["runway_months"] == ref3.runway(cash0, rows)
+    assert o["runway_months"] == pytest.approx(ref3.runway(cash0, rows), rel=1e-12) or o[
+        "runway_months"
+    ] == ref3.runway(cash0, rows)
     low = min(rows["cash"])
     assert o["lowest_cash"] == low and o["lowest_cash_month"] == rows["cash"].index(low) + 1
     first = next((t for t, c in enumerate(rows["cash"], 1) if c < kw["min_cash"]), math.inf)
@@ -80,8 +97,12 @@ def test_plan_answers_follow_their_definitions(kw):
     month = kw.get("raise_month", first)
     assert o["funding_month"] == month
     i = (1 + kw["interest_rate"]) ** (1 / 12) - 1
-    assert close(o["funding_need"], ref3.funding_need(rows, month, kw["min_cash"], i), rel=1e-12,
-                 scale=kw["min_cash"] + max(abs(c) for c in rows["cash"]) * 1e-3)
+    assert close(
+        o["funding_need"],
+        ref3.funding_need(rows, month, kw["min_cash"], i),
+        rel=1e-12,
+        scale=kw["min_cash"] + max(abs(c) for c in rows["cash"]) * 1e-3,
+    )
     assert o["shortfall_before_raise"] == ("raise_month" in kw and first < month)
     assert o["breakeven_month"] == ref3.breakeven_month(rows)
     without = xm.plan(**dict(kw, funding=[]))
@@ -102,8 +123,12 @@ def test_plan_answers_match_the_reference(kw):
     """The answers of the reference's own plan, where they do not hang on a rounding at a threshold."""
     o = xm.plan(**kw).outputs
     want = ref3.plan(_ref_scenario(kw), kw["changes"], kw["funding"], kw["horizon"])
-    scale = abs(kw["cash"]) + sum(abs(x) for x in want["net_burn"]) + sum(want["funding"]) \
+    scale = (
+        abs(kw["cash"])
+        + sum(abs(x) for x in want["net_burn"])
+        + sum(want["funding"])
         + sum(abs(x) for x in want["interest"])
+    )
     for name in ("lowest_cash", "funding_need", "plan_migration_npv"):
         if name in o or want.get(name) is not None:
             assert close(_na(o.get(name)), want[name], scale=scale * 1e-3), name
@@ -117,8 +142,11 @@ def test_plan_of_scenario_arrays_is_each_scenario_alone(kw, data):
     n = 5
     churns = np.array([data.draw(S.churn) for _ in range(n)])
     levels = np.array([data.draw(S._floats(0, 1e6)) for _ in range(n)])
-    changes = kw["changes"] + ([{"month": 1, "fixed_costs": levels}] if not any(
-        c["month"] == 1 and "fixed_costs" in c for c in kw["changes"]) else [])
+    changes = kw["changes"] + (
+        [{"month": 1, "fixed_costs": levels}]
+        if not any(c["month"] == 1 and "fixed_costs" in c for c in kw["changes"])
+        else []
+    )
     many = xm.plan(**dict(kw, churn=churns, changes=changes))
     for j in range(n):
         one_changes = [{k: (v[j] if isinstance(v, np.ndarray) else v) for k, v in c.items()} for c in changes]
@@ -135,7 +163,9 @@ def test_the_stream_gives_the_plans_answers(kw):
     p = xm.plan(**kw).outputs
     s = xm.engine.runway_stream(**kw, answers=True).answers
     for name, value in p.items():
-        assert s[name] == value or (isinstance(value, float) and math.isnan(value) and math.isnan(s[name])), name
+        assert s[name] == value or (isinstance(value, float) and math.isnan(value) and math.isnan(s[name])), (
+            name
+        )
     assert xm.runway_months(**kw) == p["runway_months"]
 
 
@@ -181,11 +211,32 @@ def test_the_examples_version_2_scenarios_are_unchanged(example):
     migration month where the example has a revenue_loss."""
     a = assumptions.load(ROOT / "examples" / example)
     for name, s in a.scenarios.items():
-        v2_keys = {k: v for k, v in s.items() if k in v2.PARAMS and k not in (
-            "activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth", "fixed_cost_growth",
-            "cac_spend", "raise_month")}
-        if s.get("changes") or s.get("funding") or s.get("vat") or s.get("store_fee") or s.get("interest_rate") \
-                or s.get("cac_spend") is not None or s.get("activation", 1) != 1:
+        v2_keys = {
+            k: v
+            for k, v in s.items()
+            if k in v2.PARAMS
+            and k
+            not in (
+                "activation",
+                "store_fee",
+                "vat",
+                "interest_rate",
+                "min_cash",
+                "usage_growth",
+                "fixed_cost_growth",
+                "cac_spend",
+                "raise_month",
+            )
+        }
+        if (
+            s.get("changes")
+            or s.get("funding")
+            or s.get("vat")
+            or s.get("store_fee")
+            or s.get("interest_rate")
+            or s.get("cac_spend") is not None
+            or s.get("activation", 1) != 1
+        ):
             continue  # a version-3 scenario
         old, new = v2.project(**v2_keys), xm.project(**s)
         m = s.get("migration_month") if s.get("revenue_loss") else None
@@ -205,27 +256,49 @@ def test_a_round_of_the_funding_need_keeps_min_cash(kw):
     if math.isinf(month) or need <= 0:
         return
     month = int(month)
-    scale = abs(kw["cash"]) + float(np.abs(p.projection.net_burn).sum()) + need + kw["min_cash"] \
-        + float(np.abs(p.projection.interest).sum()) + float(np.sum(p.projection.funding))
+    scale = (
+        abs(kw["cash"])
+        + float(np.abs(p.projection.net_burn).sum())
+        + need
+        + kw["min_cash"]
+        + float(np.abs(p.projection.interest).sum())
+        + float(np.sum(p.projection.funding))
+    )
     topped = xm.plan(**dict(kw, funding=kw["funding"] + [{"month": month, "amount": need}]))
-    low = float(topped.projection.cash[month - 1:].min())
+    low = float(topped.projection.cash[month - 1 :].min())
     assert low == pytest.approx(kw["min_cash"], rel=1e-9, abs=scale * 1e-11)
     if need > scale * 1e-5 and need > 1e-300:  # a smaller round (a real number): some month below min_cash
         short = xm.plan(**dict(kw, funding=kw["funding"] + [{"month": month, "amount": need * (1 - 1e-6)}]))
-        assert float(short.projection.cash[month - 1:].min()) < kw["min_cash"]
+        assert float(short.projection.cash[month - 1 :].min()) < kw["min_cash"]
 
 
 def test_funding_need_by_hand():
     """Burn 100 a month from 1,000 with a buffer of 300: short in month 8 (cash 200), lowest -200 at month 12,
     so the round in month 8 is 500; with 1% a month interest each later month's gap is discounted."""
-    kw = dict(cash=1000, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
-              fixed_costs=100, horizon=12, min_cash=300)
+    kw = dict(
+        cash=1000,
+        mau=0,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=0,
+        fixed_costs=100,
+        horizon=12,
+        min_cash=300,
+    )
     p = xm.plan(**kw)
-    assert (p.first_short_month, p.funding_month, p.funding_need, p.lowest_cash, p.lowest_cash_month) == \
-        (8.0, 8.0, 500.0, -200.0, 12.0)
+    assert (p.first_short_month, p.funding_month, p.funding_need, p.lowest_cash, p.lowest_cash_month) == (
+        8.0,
+        8.0,
+        500.0,
+        -200.0,
+        12.0,
+    )
     p = xm.plan(**kw, raise_month=10)
     assert p.funding_month == 10 and p.funding_need == 500.0 and p.shortfall_before_raise
-    rate = 1.01 ** 12 - 1  # 1% a month
+    rate = 1.01**12 - 1  # 1% a month
     p = xm.plan(**dict(kw, interest_rate=rate))
     cash = p.projection.cash
     i = (1 + rate) ** (1 / 12) - 1
@@ -240,8 +313,19 @@ def test_funding_need_by_hand():
 def test_breakeven_default_alive_and_burn_multiple_by_hand():
     """Revenue grows 10% a month from 50 (100 payers at 0.5) against a flat 80 of costs: the operating loss
     ends in the month revenue passes 80, which is month 6 (50 * 1.1^5 = 80.5)."""
-    kw = dict(cash=1000, mau=100, ad_spend=0, cac=1, churn=0, conversion=1, arppu=0.5, cost_per_mau=0,
-              fixed_costs=80, horizon=24, changes=[{"month": t, "arppu": 0.5 * 1.1 ** (t - 1)} for t in range(2, 25)])
+    kw = dict(
+        cash=1000,
+        mau=100,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=1,
+        arppu=0.5,
+        cost_per_mau=0,
+        fixed_costs=80,
+        horizon=24,
+        changes=[{"month": t, "arppu": 0.5 * 1.1 ** (t - 1)} for t in range(2, 25)],
+    )
     p = xm.plan(**kw)
     rev = [100 * 0.5 * 1.1 ** (t - 1) for t in range(1, 25)]
     assert p.projection.revenue.tolist() == pytest.approx(rev, rel=1e-12)
@@ -261,11 +345,31 @@ def test_breakeven_default_alive_and_burn_multiple_by_hand():
 
 
 def test_burn_multiple_is_na_without_revenue_growth():
-    p = xm.plan(cash=1e3, mau=100, ad_spend=0, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=0,
-                fixed_costs=10, horizon=12)
+    p = xm.plan(
+        cash=1e3,
+        mau=100,
+        ad_spend=0,
+        cac=1,
+        churn=0.1,
+        conversion=0.1,
+        arppu=1,
+        cost_per_mau=0,
+        fixed_costs=10,
+        horizon=12,
+    )
     assert math.isnan(p.burn_multiple)  # revenue falls with churn: n/a
-    p = xm.plan(cash=1e3, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=1,
-                fixed_costs=10, horizon=12)
+    p = xm.plan(
+        cash=1e3,
+        mau=0,
+        ad_spend=0,
+        cac=1,
+        churn=0,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=1,
+        fixed_costs=10,
+        horizon=12,
+    )
     assert math.isnan(p.compute_to_revenue)
 
 
@@ -276,8 +380,14 @@ def test_burn_multiple_is_na_without_revenue_growth():
 def test_plan_migration_npv_is_the_npv_of_the_burn_difference(kw):
     """plan_migration_npv = NPV of (burn without the migration - burn with it), the plan run twice."""
     if kw.get("migration_month") is None:
-        kw = dict(kw, migration_month=max(1, kw["horizon"] // 2), large_price=10.0, small_price=2.0,
-                  routed_share=0.5, migration_cost=1e5)
+        kw = dict(
+            kw,
+            migration_month=max(1, kw["horizon"] // 2),
+            large_price=10.0,
+            small_price=2.0,
+            routed_share=0.5,
+            migration_cost=1e5,
+        )
     p = xm.plan(**kw)
     without = xm.plan(**{k: v for k, v in kw.items() if k not in ("migration_month",)})
     d = (1 + kw["annual_discount_rate"]) ** (1 / 12) - 1
@@ -291,7 +401,11 @@ def test_plan_migration_npv_is_the_npv_of_the_burn_difference(kw):
     assert p.plan_migration_npv == pytest.approx(want, rel=1e-9, abs=scale * 1e-12)
     cum = np.cumsum([diff[t - 1] / (1 + d) ** t for t in range(1, h + 1)])
     ok = [t for t in range(kw["migration_month"], h + 1) if cum[t - 1] >= 0]
-    if ok and abs(cum[ok[0] - 1]) > scale * 1e-9 and (ok[0] == kw["migration_month"] or abs(cum[ok[0] - 2]) > scale * 1e-9):
+    if (
+        ok
+        and abs(cum[ok[0] - 1]) > scale * 1e-9
+        and (ok[0] == kw["migration_month"] or abs(cum[ok[0] - 2]) > scale * 1e-9)
+    ):
         assert p.plan_migration_payback_month == ok[0]
     assert p.runway_months_without_migration == without.runway_months
 
@@ -314,8 +428,17 @@ def test_calendar_labels_and_months():
     assert month_label(1, "0999-12") == "0999-12" and month_label(2, "0999-12") == "1000-01"
 
 
-@pytest.mark.parametrize("horizon,start,fys", [(18, "2024-12", 4), (60, None, 1), (7, "2024-03", 1),
-                                               (1, "2025-03", 4), (36, "2024-01", 1), (25, "2023-06", 7)])
+@pytest.mark.parametrize(
+    "horizon,start,fys",
+    [
+        (18, "2024-12", 4),
+        (60, None, 1),
+        (7, "2024-03", 1),
+        (1, "2025-03", 4),
+        (36, "2024-01", 1),
+        (25, "2023-06", 7),
+    ],
+)
 def test_fiscal_years_against_the_reference(horizon, start, fys):
     got = [(y.first, y.last, y.months) for y in fiscal_years(horizon, start, fys)]
     want = [(f, last, n) for _, f, last, n in ref3.fiscal_years(horizon, start, fys)]
@@ -329,14 +452,20 @@ def test_fiscal_years_against_the_reference(horizon, start, fys):
 def test_fiscal_year_labels_by_hand():
     """MODEL.md: with fiscal_year_start = 4, April 2024 - March 2025 is FY2025; a partial year names its months."""
     assert [y.label for y in fiscal_years(18, "2024-12", 4)] == [
-        "FY2025 (Dec-Mar, 4 of 12 months)", "FY2026", "FY2027 (Apr-May, 2 of 12 months)"]
+        "FY2025 (Dec-Mar, 4 of 12 months)",
+        "FY2026",
+        "FY2027 (Apr-May, 2 of 12 months)",
+    ]
     assert [y.label for y in fiscal_years(1, "2025-03", 4)] == ["FY2025 (Mar, 1 of 12 months)"]
     assert [y.label for y in fiscal_years(24, "2024-01")] == ["FY2024", "FY2025"]
     assert [y.label for y in fiscal_years(13)] == ["Y1", "Y2 (M13, 1 of 12 months)"]
 
 
-@given(S.plan_inputs(horizon=st.integers(1, 40)), st.sampled_from([None, "2024-12", "2023-04"]),
-       st.integers(1, 12))
+@given(
+    S.plan_inputs(horizon=st.integers(1, 40)),
+    st.sampled_from([None, "2024-12", "2023-04"]),
+    st.integers(1, 12),
+)
 def test_annual_summary_sums_the_months(kw, start, fys):
     """Each year's flows are the sums of its months, its balances its last month's; the years cover every
     month once (partial years not annualised)."""
@@ -348,8 +477,18 @@ def test_annual_summary_sums_the_months(kw, start, fys):
     assert [y["months"] for y in years] == [w["months"] for w in want]
     assert sum(y["months"] for y in years) == kw["horizon"]
     for y, w in zip(years, want):
-        for key in ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs",
-                    "migration_one_off", "net_burn", "interest", "funding"):
+        for key in (
+            "ad_spend",
+            "new_users",
+            "gross_revenue",
+            "revenue",
+            "compute",
+            "fixed_costs",
+            "migration_one_off",
+            "net_burn",
+            "interest",
+            "funding",
+        ):
             scale = sum(abs(x) for x in rows[key])
             assert close(y[key], w[key], scale=scale * 1e-3), key
         for key in ("cash", "mau", "paying_users"):
@@ -360,22 +499,40 @@ def test_annual_summary_sums_the_months(kw, start, fys):
 # ------------------------------------------------------------------ bad input
 
 
-@pytest.mark.parametrize("extra,message", [
-    (dict(changes=[{"month": 61, "ad_spend": 1}]), "month must be from 1 to 60"),
-    (dict(changes=[{"month": 3, "ad_spend": 1}, {"month": 3, "ad_spend": 2}]), "ad_spend is changed twice"),
-    (dict(changes=[{"month": 3, "ad_growth": 1}]), "ad_growth cannot change over time"),
-    (dict(changes=[{"month": 3, "churn": 1.5}]), "month 3: churn must be between 0 and 1"),
-    (dict(funding=[{"month": 3, "amount": -1}]), "month 3: amount must be a number 0 or more"),
-    (dict(activation=0), "activation must be above 0"),
-    (dict(changes=[{"month": 3, "organic_users": 5}]), "organic_users changes over time only"),
-    (dict(organic_users=5, changes=[{"month": 3, "paid_share": 0.5}]), "paid_share must stay 1"),
-    (dict(cac_elasticity=0.5, ad_spend=0, changes=[{"month": 3, "ad_spend": 5}]), "cac_spend must be above 0"),
-    (dict(min_cash=-1), "min_cash must be 0 or more"),
-    (dict(raise_month=61), "raise_month must be within the horizon"),
-    (dict(vat=1), "vat must be 0 or more and below 1"),
-])
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        (dict(changes=[{"month": 61, "ad_spend": 1}]), "month must be from 1 to 60"),
+        (
+            dict(changes=[{"month": 3, "ad_spend": 1}, {"month": 3, "ad_spend": 2}]),
+            "ad_spend is changed twice",
+        ),
+        (dict(changes=[{"month": 3, "ad_growth": 1}]), "ad_growth cannot change over time"),
+        (dict(changes=[{"month": 3, "churn": 1.5}]), "month 3: churn must be between 0 and 1"),
+        (dict(funding=[{"month": 3, "amount": -1}]), "month 3: amount must be a number 0 or more"),
+        (dict(activation=0), "activation must be above 0"),
+        (dict(changes=[{"month": 3, "organic_users": 5}]), "organic_users changes over time only"),
+        (dict(organic_users=5, changes=[{"month": 3, "paid_share": 0.5}]), "paid_share must stay 1"),
+        (
+            dict(cac_elasticity=0.5, ad_spend=0, changes=[{"month": 3, "ad_spend": 5}]),
+            "cac_spend must be above 0",
+        ),
+        (dict(min_cash=-1), "min_cash must be 0 or more"),
+        (dict(raise_month=61), "raise_month must be within the horizon"),
+        (dict(vat=1), "vat must be 0 or more and below 1"),
+    ],
+)
 def test_bad_plan_input_is_one_message(extra, message):
-    kw = dict(cash=1e6, mau=1000, ad_spend=1e4, cac=10, churn=0.1, conversion=0.05, arppu=10, cost_per_mau=0.1,
-              fixed_costs=1e5)
+    kw = dict(
+        cash=1e6,
+        mau=1000,
+        ad_spend=1e4,
+        cac=10,
+        churn=0.1,
+        conversion=0.05,
+        arppu=10,
+        cost_per_mau=0.1,
+        fixed_costs=1e5,
+    )
     with pytest.raises(xm.InputError, match=message):
         xm.plan(**{**kw, **extra})

@@ -27,10 +27,24 @@ PLAN = ROOT / "examples" / "plan-2024.toml"
 ACTUALS = ROOT / "examples" / "actuals-2024.csv"
 MONTHS = ["2024-03", "2024-04", "2024-05", "2024-06", "2024-07", "2024-08"]  # the months of ACTUALS
 # a plain plan (no dated changes, so that any start is valid): start and horizon set per case
-MINI = {"model": {"name": "mini", "currency": "RMB"},
-        "scenarios": {"base": dict(cash=7.5e9, mau=2.4e6, ad_spend=2e7, cac=30, paid_share=0.7, churn=0.36,
-                                   conversion=0.005, arppu=28, cost_per_mau=0.5, fixed_costs=5e7),
-                      "other": dict(churn=0.45)}}
+MINI = {
+    "model": {"name": "mini", "currency": "RMB"},
+    "scenarios": {
+        "base": dict(
+            cash=7.5e9,
+            mau=2.4e6,
+            ad_spend=2e7,
+            cac=30,
+            paid_share=0.7,
+            churn=0.36,
+            conversion=0.005,
+            arppu=28,
+            cost_per_mau=0.5,
+            fixed_costs=5e7,
+        ),
+        "other": dict(churn=0.45),
+    },
+}
 
 
 def mini(start=None, horizon=36) -> assumptions.Assumptions:
@@ -42,7 +56,7 @@ def mini(start=None, horizon=36) -> assumptions.Assumptions:
 
 
 def mini_file(tmp_path, start=None, horizon=36) -> Path:
-    lines = ['[model]', 'name = "mini"', 'currency = "RMB"', f"horizon = {horizon}"]
+    lines = ["[model]", 'name = "mini"', 'currency = "RMB"', f"horizon = {horizon}"]
     lines += [f'start = "{start}"'] if start else []
     for name, s in MINI["scenarios"].items():
         lines += [f"[scenarios.{name}]"] + [f"{k} = {v!r}" for k, v in s.items()]
@@ -74,8 +88,17 @@ def named_text(wb, name):
 
 def block_names(wb) -> list[str]:
     """The defined names of the plan vs actual block."""
-    ours = {"plan_scenario", "plan_compared_by_month", "actual_month_end_by_month", "actual_plan_month_by_month"}
-    ours |= {f"{kind}_{key}_by_month" for kind in ("plan", "variance", "variance_pct") for key, _, _, _ in PLAN_LINES}
+    ours = {
+        "plan_scenario",
+        "plan_compared_by_month",
+        "actual_month_end_by_month",
+        "actual_plan_month_by_month",
+    }
+    ours |= {
+        f"{kind}_{key}_by_month"
+        for kind in ("plan", "variance", "variance_pct")
+        for key, _, _, _ in PLAN_LINES
+    }
     return [n for n in wb.defined_names if n in ours]
 
 
@@ -100,13 +123,16 @@ def test_plan_note_says_what_is_compared():
     assert plan_note(MONTHS, a, "base", 36) is None  # every month compared
     assert plan_note(MONTHS, mini("2024-06"), "base", 36) == (
         "plan vs actual: 3 of the 6 actual months (2024-06 to 2024-08) are months of plan 'base' (2024-06 to "
-        "2027-05); the others show n/a")
+        "2027-05); the others show n/a"
+    )
     assert plan_note(MONTHS, assumptions.default(), "base", 60) == (
         "no plan vs actual: no month of the actuals (2024-03 to 2024-08) is a month of plan 'base' (2024-12 to "
-        "2029-11)")
+        "2029-11)"
+    )
     assert plan_note(MONTHS, mini(), "base", 36) == (
         "no plan vs actual: mini.toml has no [model] start, so no month of plan 'base' has a calendar month to "
-        "match the actuals' (2024-03 to 2024-08); give [model] start = \"YYYY-MM\" (month 1)")
+        'match the actuals\' (2024-03 to 2024-08); give [model] start = "YYYY-MM" (month 1)'
+    )
 
 
 # ------------------------------------------------------------------ the command line
@@ -119,8 +145,10 @@ def test_cli_unknown_plan_and_plan_without_actuals_exit_2(run, tmp_path):
     assert r.output == (f"Error: --plan: {PLAN} has no scenario named 'nope' (it has base, high-churn)\n")
     r = run("new", "model", "-a", PLAN, "--plan", "base", "-o", out)
     assert r.exit_code == 2, r.output
-    assert r.output == ("Error: --plan goes with --actuals: the plan is what the actuals are compared with "
-                        "(xlmodel new model --actuals FILE.csv --plan SCENARIO)\n")
+    assert r.output == (
+        "Error: --plan goes with --actuals: the plan is what the actuals are compared with "
+        "(xlmodel new model --actuals FILE.csv --plan SCENARIO)\n"
+    )
     assert not out.exists()
 
 
@@ -128,13 +156,18 @@ def test_cli_no_start_one_line_and_no_variances(run, tmp_path):
     out = tmp_path / "x.xlsx"
     r = run("new", "model", "-a", mini_file(tmp_path), "--actuals", ACTUALS, "-o", out)
     assert r.exit_code == 0, r.output
-    assert r.stderr.count("\n") == 1 and r.stderr.startswith("note: no plan vs actual: mini.toml has no [model] "
-                                                             "start"), r.stderr
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith(
+        "note: no plan vs actual: mini.toml has no [model] start"
+    ), r.stderr
     wb = openpyxl.load_workbook(out)
     assert block_names(wb) == []
     lines = [t for t in actuals_texts(wb) if t.startswith("No variances")]
-    assert lines == ["No variances: mini.toml has no [model] start, so no month of plan 'base' has a calendar month "
-                     "to match the actuals' (2024-03 to 2024-08); give [model] start = \"YYYY-MM\" (month 1)"]
+    assert lines == [
+        (
+            "No variances: mini.toml has no [model] start, so no month of plan 'base' has a calendar month "
+            'to match the actuals\' (2024-03 to 2024-08); give [model] start = "YYYY-MM" (month 1)'
+        )
+    ]
 
 
 def test_cli_no_month_in_common_one_line_and_no_variances(run, tmp_path):
@@ -142,28 +175,44 @@ def test_cli_no_month_in_common_one_line_and_no_variances(run, tmp_path):
     out = tmp_path / "x.xlsx"
     r = run("new", "model", "--actuals", ACTUALS, "-o", out)
     assert r.exit_code == 0, r.output
-    assert r.stderr == ("note: no plan vs actual: no month of the actuals (2024-03 to 2024-08) is a month of plan "
-                        "'base' (2024-12 to 2029-11)\n")
+    assert r.stderr == (
+        "note: no plan vs actual: no month of the actuals (2024-03 to 2024-08) is a month of plan "
+        "'base' (2024-12 to 2029-11)\n"
+    )
     wb = openpyxl.load_workbook(out)
     assert block_names(wb) == []
     assert not wb["Actuals"]._charts
     assert [t for t in actuals_texts(wb) if t.startswith("No variances")] == [
-        "No variances: no month of the actuals (2024-03 to 2024-08) is a month of plan 'base' (2024-12 to 2029-11)"]
+        "No variances: no month of the actuals (2024-03 to 2024-08) is a month of plan 'base' (2024-12 to 2029-11)"
+    ]
 
 
 def test_cli_partial_overlap_note_and_the_example_has_none(run, tmp_path):
-    r = run("new", "model", "-a", mini_file(tmp_path, "2024-06"), "--actuals", ACTUALS, "-o", tmp_path / "p.xlsx")
+    r = run(
+        "new", "model", "-a", mini_file(tmp_path, "2024-06"), "--actuals", ACTUALS, "-o", tmp_path / "p.xlsx"
+    )
     assert r.exit_code == 0 and r.stderr == (
         "note: plan vs actual: 3 of the 6 actual months (2024-06 to 2024-08) are months of plan 'base' (2024-06 to "
-        "2027-05); the others show n/a\n"), r.output
+        "2027-05); the others show n/a\n"
+    ), r.output
     # the command of the README: the assumptions file after the template
-    r = run("new", "model", "examples/plan-2024.toml", "--actuals", "examples/actuals-2024.csv", "--plan", "base",
-            "-o", tmp_path / "x.xlsx")
+    r = run(
+        "new",
+        "model",
+        "examples/plan-2024.toml",
+        "--actuals",
+        "examples/actuals-2024.csv",
+        "--plan",
+        "base",
+        "-o",
+        tmp_path / "x.xlsx",
+    )
     assert r.exit_code == 0 and r.stderr == "" and "3 scenario(s), 36 months" in r.output, r.output
     assert named_text(openpyxl.load_workbook(tmp_path / "x.xlsx"), "plan_scenario") == "base"
     r = run("new", "model", PLAN, "-a", PLAN, "-o", tmp_path / "y.xlsx")
-    assert r.exit_code == 2 and r.output == ("Error: give the assumptions file once: after TEMPLATE or with -a, "
-                                             "not both\n"), r.output
+    assert r.exit_code == 2 and r.output == (
+        "Error: give the assumptions file once: after TEMPLATE or with -a, not both\n"
+    ), r.output
 
 
 # ------------------------------------------------------------------ the sheet, without a spreadsheet
@@ -173,32 +222,49 @@ def test_plan_comes_first_and_variances_are_coloured():
     a = assumptions.load(PLAN)
     wb = book(a, plan="high-churn")
     inputs = wb["Inputs"]
-    assert inputs["D4"].value == "high-churn" and [c.value for c in inputs[7]][4:7] == ["high-churn", "base",
-                                                                                        "actuals"]
+    assert inputs["D4"].value == "high-churn" and [c.value for c in inputs[7]][4:7] == [
+        "high-churn",
+        "base",
+        "actuals",
+    ]
     assert named_text(wb, "plan_scenario") == "high-churn"
     assert len(block_names(wb)) == 4 + 3 * len(PLAN_LINES)
     ws = wb["Actuals"]
     rules = {}
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
-            rules.setdefault(str(cf.sqref).split(":")[0], []).append((rule.formula[0], rule.dxf.fill.bgColor.rgb))
+            rules.setdefault(str(cf.sqref).split(":")[0], []).append(
+                (rule.formula[0], rule.dxf.fill.bgColor.rgb)
+            )
     green, red = "00C6EFCE", "00FFC7CE"
     for key, _, _, sign in PLAN_LINES:
         for kind in ("variance", "variance_pct"):
             sheet, ref = next(iter(wb.defined_names[f"{kind}_{key}_by_month"].destinations))
             first = ref.replace("$", "").split(":")[0]
             better, worse = (">", "<") if sign > 0 else ("<", ">")
-            assert sorted(rules[first]) == sorted([(f"AND(ISNUMBER({first}),{first}{better}0)", green),
-                                                   (f"AND(ISNUMBER({first}),{first}{worse}0)", red)]), key
+            assert sorted(rules[first]) == sorted(
+                [
+                    (f"AND(ISNUMBER({first}),{first}{better}0)", green),
+                    (f"AND(ISNUMBER({first}),{first}{worse}0)", red),
+                ]
+            ), key
     # the costs: lower is better
-    assert {k: s for k, _, _, s in PLAN_LINES} == {"mau": 1, "paying_users": 1, "revenue": 1, "compute_cost": -1,
-                                                   "net_burn": -1, "cash": 1}
+    assert {k: s for k, _, _, s in PLAN_LINES} == {
+        "mau": 1,
+        "paying_users": 1,
+        "revenue": 1,
+        "compute_cost": -1,
+        "net_burn": -1,
+        "cash": 1,
+    }
     # one formula along each row, no typed number but 0, 1, 12, 100, none past 200 characters
     for row in ws.iter_rows():
         for c in row:
             v = c.value
             if isinstance(v, str) and v.startswith("="):
-                numbers = [t.value for t in Tokenizer(v).items if t.type == "OPERAND" and t.subtype == "NUMBER"]
+                numbers = [
+                    t.value for t in Tokenizer(v).items if t.type == "OPERAND" and t.subtype == "NUMBER"
+                ]
                 assert all(float(x) in (0, 1, 12, 100) for x in numbers) and len(v) <= 200, (c.coordinate, v)
 
 
@@ -234,8 +300,9 @@ def _aligned(values, a, plan, t_plan):
     """Every plan, variance and variance % cell against the engine's projection of ``plan`` at month t_plan."""
     lines = projection(a, plan, len(values["month_by_month"]))
     table = read_actuals(ACTUALS).columns
-    actual = dict(table, net_burn=table["ad_spend"] + table["compute_cost"] + table["fixed_costs"]
-                  - table["revenue"])
+    actual = dict(
+        table, net_burn=table["ad_spend"] + table["compute_cost"] + table["fixed_costs"] - table["revenue"]
+    )
     for key, plan_key, _, _ in PLAN_LINES:
         for j, t in enumerate(t_plan):
             got_plan, got_var = values[f"plan_{key}_by_month"][j], values[f"variance_{key}_by_month"][j]
@@ -276,7 +343,8 @@ def test_example_aligned_with_the_engine_and_both_ways(recalculated):
     assert mau.max() > 0 > mau.min()  # MAU ahead of plan in March, behind it later
     # the plan the engine computed is the example's base, month 1 = March 2024 (not month 1 against "now")
     assert values["plan_mau_by_month"][0] == pytest.approx(
-        xm.engine.plan(**a.scenario("base")).projection.mau[0], rel=1e-9)
+        xm.engine.plan(**a.scenario("base")).projection.mau[0], rel=1e-9
+    )
 
 
 @pytest.mark.libreoffice

@@ -42,8 +42,9 @@ def printed(tmp_path_factory):
 
 def _pages(pdf: Path) -> list[str]:
     """The sheet each page belongs to, from its footer, in page order."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     footers = [(sheet.strip(), p, n) for sheet, p, n in FOOTER.findall(text)]
     assert footers and all(int(n) == len(footers) for _, _, n in footers), footers
     assert [int(p) for _, p, _ in footers] == list(range(1, len(footers) + 1))
@@ -53,8 +54,23 @@ def _pages(pdf: Path) -> list[str]:
 def _ink_rows(pdf: Path, page: int) -> np.ndarray:
     """Dark pixels per pixel row of a page, top to bottom (a grey render at 30 dpi)."""
     out = pdf.with_name(f"{pdf.stem}-p{page}")
-    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
-                    str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            "30",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     data = out.with_suffix(".pgm").read_bytes()
     magic, w, h, maxval, pixels = data.split(maxsplit=4)
     assert magic == b"P5" and maxval == b"255"
@@ -66,8 +82,19 @@ def test_each_sheet_prints_on_its_own_number_of_pages(printed):
     pdfs, a = printed
     bands = math.ceil(a.horizon / 12)  # the timelines print 12 months per page, one page tall
     # Inputs: one page wide, its Source column's notes make it two tall
-    expected = {"Cover": 1, "Scenarios": 1, "Inputs": 2, "Changes": bands, "Unit economics": 1,
-                "Projection": bands, "Charts": 1, "Annual": 1, "Migration": bands, "Sensitivity": 1, "Checks": 1}
+    expected = {
+        "Cover": 1,
+        "Scenarios": 1,
+        "Inputs": 2,
+        "Changes": bands,
+        "Unit economics": 1,
+        "Projection": bands,
+        "Charts": 1,
+        "Annual": 1,
+        "Migration": bands,
+        "Sensitivity": 1,
+        "Checks": 1,
+    }
     assert Counter(_pages(pdfs["model"])) == expected
     # the udf variant adds one page of set-up steps (its thousands of rows of code do not print); the xlwings.conf
     # sheet, two cells the add-in reads, prints no page of its own
@@ -92,5 +119,9 @@ def test_each_chart_prints_once(printed):
         ends = [int(np.nonzero(r[:body])[0].max()) for r in rows]
         table_end = max(ends[1:])
         assert max(ends[1:]) - min(ends[1:]) <= 3, (sheet, ends)  # the other pages: the table, nothing below
-        chart_ink = int(rows[0][table_end + 3: body].sum())
-        assert chart_ink > 300, (sheet, ends, chart_ink)  # the charts, below the table, on the first page only
+        chart_ink = int(rows[0][table_end + 3 : body].sum())
+        assert chart_ink > 300, (
+            sheet,
+            ends,
+            chart_ink,
+        )  # the charts, below the table, on the first page only

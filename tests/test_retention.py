@@ -21,9 +21,24 @@ from xlmodel.errors import AssumptionsError, InputError
 from . import reference_v3 as ref3
 from . import strategies as S
 
-LINES = ("ad_spend", "cac", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
-         "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "interest",
-         "funding", "cash")
+LINES = (
+    "ad_spend",
+    "cac",
+    "paid_new_users",
+    "organic_new_users",
+    "new_users",
+    "mau",
+    "paying_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+    "cash",
+)
 
 
 def close(a, b, rel=1e-9, scale=0.0):
@@ -34,12 +49,28 @@ def close(a, b, rel=1e-9, scale=0.0):
 
 def _scales(kw, rows):
     """What a line's rounding is relative to: the money (or the users) that flowed through the plan."""
-    money = (abs(kw["cash"]) + sum(abs(x) for x in rows["net_burn"]) + sum(rows["funding"])
-             + sum(abs(x) for x in rows["interest"]) + sum(abs(x) for x in rows["compute"])
-             + sum(abs(x) for x in rows["revenue"]) + sum(rows["ad_spend"]) + sum(rows["fixed_costs"]))
+    money = (
+        abs(kw["cash"])
+        + sum(abs(x) for x in rows["net_burn"])
+        + sum(rows["funding"])
+        + sum(abs(x) for x in rows["interest"])
+        + sum(abs(x) for x in rows["compute"])
+        + sum(abs(x) for x in rows["revenue"])
+        + sum(rows["ad_spend"])
+        + sum(rows["fixed_costs"])
+    )
     users = kw["mau"] + sum(rows["new_users"])
-    return {"cash": money, "net_burn": money, "interest": money, "compute": money, "revenue": money,
-            "gross_revenue": money, "organic_new_users": users, "mau": users, "paying_users": users}
+    return {
+        "cash": money,
+        "net_burn": money,
+        "interest": money,
+        "compute": money,
+        "revenue": money,
+        "gross_revenue": money,
+        "organic_new_users": users,
+        "mau": users,
+        "paying_users": users,
+    }
 
 
 def _rows(projection):
@@ -86,7 +117,13 @@ def test_the_geometric_curve_gives_the_churn_based_plan(case):
     _assert_lines_close(kw, got, want)
     scale = _scales(kw, want)["cash"]
     assume(_no_tie(kw["cash"], want, scale) and _no_tie(kw["cash"], got, scale))
-    for name in ("runway_months", "runway_months_without_funding", "ending_cash", "lowest_cash", "funding_need"):
+    for name in (
+        "runway_months",
+        "runway_months_without_funding",
+        "ending_cash",
+        "lowest_cash",
+        "funding_need",
+    ):
         a, b = curved.outputs[name], churned.outputs[name]
         assert close(a, b, scale=scale * 1e-3 if "runway" not in name else 0.0), (name, a, b)
 
@@ -95,8 +132,9 @@ def test_a_geometric_curve_by_hand():
     """Month 0: 1,000 users at churn 20%; 100 sign-ups a month, half of them active: 900, 820, 756 users."""
     kw = dict(cash=1e6, mau=1000, ad_spend=100, cac=1, conversion=0, arppu=0, cost_per_mau=0, horizon=3)
     p = xm.project(**kw, retention=[0.5, 0.4, 0.32])  # measured on sign-ups: activation 0.5, R = 1, 0.8, 0.64
-    assert p.mau.tolist() == pytest.approx([1000 * 0.8 + 50, 1000 * 0.64 + 50 + 40, 1000 * 0.512 + 50 + 40 + 32],
-                                           rel=1e-15)
+    assert p.mau.tolist() == pytest.approx(
+        [1000 * 0.8 + 50, 1000 * 0.64 + 50 + 40, 1000 * 0.512 + 50 + 40 + 32], rel=1e-15
+    )
 
 
 # ------------------------------------------------------------------ (2) a plain convolution of MODEL.md's equation
@@ -119,17 +157,39 @@ def test_the_tail_past_the_last_month_decays_at_q():
     """Past k months a cohort keeps r_k * q ** (a - k): one cohort of 1,000 activated users, then none."""
     curve = [1.0, 0.6, 0.45, 0.4, 0.36]
     q = (0.36 / 0.6) ** (1 / 3)
-    kw = dict(cash=1e6, mau=0, ad_spend=1000, cac=1, churn=0.1, conversion=0, arppu=0, cost_per_mau=0,
-              horizon=9, changes=[{"month": 2, "ad_spend": 0}])
+    kw = dict(
+        cash=1e6,
+        mau=0,
+        ad_spend=1000,
+        cac=1,
+        churn=0.1,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=0,
+        horizon=9,
+        changes=[{"month": 2, "ad_spend": 0}],
+    )
     got = xm.project(**kw, retention=curve).mau.tolist()
-    want = [1000 * a for a in curve] + [1000 * 0.36 * q ** n for n in range(1, 5)]
+    want = [1000 * a for a in curve] + [1000 * 0.36 * q**n for n in range(1, 5)]
     assert got == pytest.approx(want, rel=1e-14)
-    assert retention.retention_at(curve, [1, 5, 7]).tolist() == pytest.approx([1.0, 0.36, 0.36 * q * q], rel=1e-15)
+    assert retention.retention_at(curve, [1, 5, 7]).tolist() == pytest.approx(
+        [1.0, 0.36, 0.36 * q * q], rel=1e-15
+    )
 
 
 def test_churn_changes_reach_month_0_users_only_and_activation_changes_the_cohorts():
-    kw = dict(cash=1e6, mau=1000, ad_spend=100, cac=1, churn=0.5, conversion=0, arppu=0, cost_per_mau=0, horizon=3,
-              retention=[1.0, 0.5, 0.25])
+    kw = dict(
+        cash=1e6,
+        mau=1000,
+        ad_spend=100,
+        cac=1,
+        churn=0.5,
+        conversion=0,
+        arppu=0,
+        cost_per_mau=0,
+        horizon=3,
+        retention=[1.0, 0.5, 0.25],
+    )
     p = xm.project(**kw, changes=[{"month": 2, "churn": 0.0, "activation": 0.5}])
     # month 1: 500 + 100; month 2: 500 (no churn) + 50 + 50; month 3: 500 + 50 + 25 + 25
     assert p.mau.tolist() == [600.0, 600.0, 600.0]
@@ -140,7 +200,9 @@ def test_churn_changes_reach_month_0_users_only_and_activation_changes_the_cohor
 def test_arrays_of_scenarios_with_curves_are_each_scenario_alone(kw, data):
     """A simulation's draws, a curve per draw: each scenario's own plan and unit economics, bit for bit."""
     n = 4
-    curves = [data.draw(S.retention_curves(k=st.just(len(kw["retention"])), first=st.just(1.0))) for _ in range(n)]
+    curves = [
+        data.draw(S.retention_curves(k=st.just(len(kw["retention"])), first=st.just(1.0))) for _ in range(n)
+    ]
     try:  # subnormal prices or conversions overflow a ratio of the unit economics: an error, not a curve's matter
         xm.unit_economics(**dict(kw, retention=curves[0]), undefined="nan")
     except InputError as e:
@@ -169,14 +231,28 @@ def test_the_stream_gives_the_curve_plans_answers(kw):
     p = xm.plan(**kw).outputs
     s = xm.engine.runway_stream(**kw, answers=True).answers
     for name, value in p.items():
-        assert s[name] == value or (isinstance(value, float) and math.isnan(value) and math.isnan(s[name])), name
+        assert s[name] == value or (isinstance(value, float) and math.isnan(value) and math.isnan(s[name])), (
+            name
+        )
 
 
 def test_the_waterfall_and_month_0_users_sum_to_the_plans_mau():
     """A workbook's cohort waterfall: each cohort's users by month, plus month 0's users, is the plan's MAU."""
     curve = [0.56, 0.36, 0.26, 0.22, 0.2, 0.17]
-    kw = dict(cash=7e9, mau=10.1e6, ad_spend=2e8, ad_growth=0.01, cac=30, paid_share=0.7, churn=0.12,
-              conversion=0.01, arppu=33, cost_per_mau=0.28, horizon=24, retention=curve)
+    kw = dict(
+        cash=7e9,
+        mau=10.1e6,
+        ad_spend=2e8,
+        ad_growth=0.01,
+        cac=30,
+        paid_share=0.7,
+        churn=0.12,
+        conversion=0.01,
+        arppu=33,
+        cost_per_mau=0.28,
+        horizon=24,
+        retention=curve,
+    )
     p = xm.project(**kw)
     fall = retention.cohort_waterfall(0.56 * p.new_users, curve)
     existing = 10.1e6 * 0.88 ** np.arange(1, 25)
@@ -217,14 +293,17 @@ def test_ltv_with_a_curve_is_cohort_ltv(curve, kw):
     if max(active) <= 1:  # (a curve measured on sign-ups may rise above its month 1 once divided by it)
         want = actuals.cohort_ltv(active, ue.revenue_per_mau, ue.gross_margin, rate)
         assert ue.ltv == pytest.approx(want, rel=1e-12, abs=1e-300)
-        assert retention.cohort_ltv(active, ue.revenue_per_mau, ue.gross_margin, rate) == pytest.approx(want,
-                                                                                                       rel=1e-15)
+        assert retention.cohort_ltv(active, ue.revenue_per_mau, ue.gross_margin, rate) == pytest.approx(
+            want, rel=1e-15
+        )
     ref = ref3.unit_economics_v3(dict(kw, retention=curve, ad_spend=1.0, cash=0.0, mau=0.0))
     assert ue.ltv == pytest.approx(ref["ltv"], rel=1e-9, abs=1e-12)
     assert ue.cac_per_active == pytest.approx(ref["cac_per_active"], rel=1e-12)
     assert ue.ltv_to_cac == pytest.approx(ue.ltv / ue.cac_per_active, rel=1e-12)
-    assert ue.payback_months == pytest.approx(ref["payback_months"], rel=1e-9) or ue.payback_months == \
-        ref["payback_months"]
+    assert (
+        ue.payback_months == pytest.approx(ref["payback_months"], rel=1e-9)
+        or ue.payback_months == ref["payback_months"]
+    )
 
 
 @given(S.retention_curves(), S._floats(-1, 50), S._floats(0, 2000))
@@ -257,17 +336,31 @@ def test_cohort_payback_month_of_a_geometric_curve_is_ceil_payback_months(c, k, 
 def test_cohort_payback_month_never_and_zero():
     curve = [1.0, 0.5, 0.25]  # q = 0.5: the whole sum is m * (1 + 0.5 + 0.25 + 0.25) = 2m
     assert retention.cohort_payback_month(curve, 10, 0) == 0.0
-    assert retention.cohort_payback_month(curve, 0, 0) == math.inf  # no contribution: never, even for free users
+    assert (
+        retention.cohort_payback_month(curve, 0, 0) == math.inf
+    )  # no contribution: never, even for free users
     assert retention.cohort_payback_month(curve, -1, 5) == math.inf
     assert retention.cohort_payback_month(curve, 10, 20) == math.inf  # the whole sum only approaches 20
-    assert retention.cohort_payback_month(curve, 10, 19.999) == 15.0  # 17.5 + 2.5 (1 - 0.5^n) >= 19.999: n = 12
+    assert (
+        retention.cohort_payback_month(curve, 10, 19.999) == 15.0
+    )  # 17.5 + 2.5 (1 - 0.5^n) >= 19.999: n = 12
     assert retention.cohort_payback_month(curve, 10, 17.5) == 3.0
 
 
 def test_unit_economics_with_a_curve_report_the_cohort_payback_month():
     """With a curve, summary() has cohort_payback_month after the paybacks; without one, no such output."""
-    s = dict(cash=1e6, mau=1e4, ad_spend=1e4, cac=0.5, paid_share=0.7, churn=0.1, conversion=0.05, arppu=10,
-             cost_per_mau=0.2, horizon=24)
+    s = dict(
+        cash=1e6,
+        mau=1e4,
+        ad_spend=1e4,
+        cac=0.5,
+        paid_share=0.7,
+        churn=0.1,
+        conversion=0.05,
+        arppu=10,
+        cost_per_mau=0.2,
+        horizon=24,
+    )
     plain = xm.engine.summary(s)
     curved = xm.engine.summary(dict(s, retention=[0.6, 0.4, 0.3, 0.25]))
     assert "cohort_payback_month" not in plain
@@ -276,7 +369,9 @@ def test_unit_economics_with_a_curve_report_the_cohort_payback_month():
     assert curved["cac_per_active"] == pytest.approx(0.35 / 0.6, rel=1e-15)
     assert curved["cohort_payback_month"] == 3.0  # 0.3 a month x (1, 2/3, 1/2, ...): 0.3, 0.5, 0.65 >= 0.583
     # at cac 2 (2.33 per active user) the whole sum, tail included, is 1.14: never
-    assert xm.engine.summary(dict(s, cac=2, retention=[0.6, 0.4, 0.3, 0.25]))["cohort_payback_month"] == math.inf
+    assert (
+        xm.engine.summary(dict(s, cac=2, retention=[0.6, 0.4, 0.3, 0.25]))["cohort_payback_month"] == math.inf
+    )
     assert xm.engine.OUTPUT_UNITS["cohort_payback_month"] == "months"
 
 
@@ -311,8 +406,7 @@ def test_the_chained_average_does_not_rise_where_the_plain_mean_would():
     assert weighted[1] == pytest.approx((10 * 0.9 + 1000 * 0.4 + 1000 * 0.35) / (10 + 1000 + 1000), rel=1e-15)
 
 
-@given(st.lists(st.lists(S._floats(0.01, 1), min_size=1, max_size=8), min_size=1, max_size=6),
-       st.data())
+@given(st.lists(st.lists(S._floats(0.01, 1), min_size=1, max_size=8), min_size=1, max_size=6), st.data())
 def test_the_average_of_decaying_cohorts_never_rises(rows, data):
     triangle = [sorted(r, reverse=True) for r in rows]
     sizes = [data.draw(S._floats(1, 1e6)) for _ in triangle]
@@ -340,19 +434,38 @@ def _load(*scenarios, path="f.toml"):
     return assumptions.from_dict({"scenarios": dict(zip(names, scenarios))}, str(path))
 
 
-@pytest.mark.parametrize("curve, message", [
-    ([1.0, 1.2, 0.5], "f.toml: scenario 'base': retention: retention shares must be above 0 and at most 1 (share "
-                      "of the cohort active), got 1.2 in month 2"),
-    ([1.0, 0.0], "retention shares must be above 0 and at most 1 (share of the cohort active), got 0 in month 2"),
-    ([0.9], "f.toml: scenario 'base': retention: retention needs at least 2 months for the late retention ratio"),
-    ([1.0, 0.5, 0.5, 0.5, 0.5], "f.toml: scenario 'base': retention: retention must decay past its last month: the "
-                                "late monthly retention ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is 1, "
-                                "and the plan needs q below 1"),
-    ([1.0, 0.4, 0.5, 0.6, 0.7], "is 1.205071132, and the plan needs q below 1"),
-    ("0.5, 0.4", "f.toml: scenario 'base': retention: must be a list of shares of an activated cohort"),
-    ([1.0, True], "retention: must be a list of shares"),
-    ({"low": 0.1, "high": 0.2}, "retention: must be a list of shares"),
-])
+@pytest.mark.parametrize(
+    "curve, message",
+    [
+        (
+            [1.0, 1.2, 0.5],
+            (
+                "f.toml: scenario 'base': retention: retention shares must be above 0 and at most 1 (share "
+                "of the cohort active), got 1.2 in month 2"
+            ),
+        ),
+        (
+            [1.0, 0.0],
+            "retention shares must be above 0 and at most 1 (share of the cohort active), got 0 in month 2",
+        ),
+        (
+            [0.9],
+            "f.toml: scenario 'base': retention: retention needs at least 2 months for the late retention ratio",
+        ),
+        (
+            [1.0, 0.5, 0.5, 0.5, 0.5],
+            (
+                "f.toml: scenario 'base': retention: retention must decay past its last month: the "
+                "late monthly retention ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is 1, "
+                "and the plan needs q below 1"
+            ),
+        ),
+        ([1.0, 0.4, 0.5, 0.6, 0.7], "is 1.205071132, and the plan needs q below 1"),
+        ("0.5, 0.4", "f.toml: scenario 'base': retention: must be a list of shares of an activated cohort"),
+        ([1.0, True], "retention: must be a list of shares"),
+        ({"low": 0.1, "high": 0.2}, "retention: must be a list of shares"),
+    ],
+)
 def test_bad_curves_name_the_file_the_key_and_the_rule(curve, message):
     with pytest.raises(AssumptionsError) as e:
         _load(dict(BASE, retention=curve))
@@ -374,14 +487,18 @@ def test_the_engine_names_the_rule_too():
 
 
 def test_retention_and_retention_from_are_one_or_the_other(tmp_path):
-    with pytest.raises(AssumptionsError, match="f.toml: scenario 'base': retention_from: give retention or "
-                                               "retention_from, not both"):
+    with pytest.raises(
+        AssumptionsError,
+        match="f.toml: scenario 'base': retention_from: give retention or retention_from, not both",
+    ):
         _load(dict(BASE, retention=[1.0, 0.5], retention_from="cohorts.csv"))
     # an own curve of either kind replaces the inherited one
     (tmp_path / "c.csv").write_text("cohort,m1,m2,m3\n2024-01,1.0,0.5,0.3\n2024-02,1.0,0.4\n")
     a = _load(dict(BASE, retention=[1.0, 0.5]), {"retention_from": "c.csv"}, path=tmp_path / "f.toml")
     assert a.scenario("other")["retention"] == pytest.approx([1.0, 0.45, 0.27], rel=1e-15)
-    assert a.retention_sources == {"other": {"file": str(tmp_path / "c.csv"), "cohorts": 2, "weighted": False}}
+    assert a.retention_sources == {
+        "other": {"file": str(tmp_path / "c.csv"), "cohorts": 2, "weighted": False}
+    }
     a = _load(dict(BASE, retention_from="c.csv"), {"retention": [1.0, 0.6]}, path=tmp_path / "f.toml")
     assert a.scenario("other")["retention"] == [1.0, 0.6] and list(a.retention_sources) == ["base"]
 
@@ -391,13 +508,20 @@ def test_activation_below_1_beside_a_curve_measured_on_sign_ups_names_both(own):
     doc = dict(BASE, retention=[0.56, 0.36, 0.26], activation=0.5)
     with pytest.raises(AssumptionsError) as e:
         _load(doc)
-    assert str(e.value) == ("f.toml: scenario 'base': activation: activation 0.5 and the retention curve give the "
-                            "activation twice: the curve is measured on sign-ups (its month 1, 0.56, is below 1 and "
-                            "is the activation); leave activation out, or give a curve of active users that starts "
-                            "at 1")
-    if own == "activation":  # an own activation beside an inherited curve measured on sign-ups: the same error
-        with pytest.raises(AssumptionsError, match="scenario 'other': activation: activation 0.5 and the retention "
-                                                   "curve give the activation twice"):
+    assert str(e.value) == (
+        "f.toml: scenario 'base': activation: activation 0.5 and the retention curve give the "
+        "activation twice: the curve is measured on sign-ups (its month 1, 0.56, is below 1 and "
+        "is the activation); leave activation out, or give a curve of active users that starts "
+        "at 1"
+    )
+    if (
+        own == "activation"
+    ):  # an own activation beside an inherited curve measured on sign-ups: the same error
+        with pytest.raises(
+            AssumptionsError,
+            match="scenario 'other': activation: activation 0.5 and the retention "
+            "curve give the activation twice",
+        ):
             _load(dict(BASE, retention=[0.56, 0.36, 0.26]), {"activation": 0.5})
     else:  # an own curve measured on sign-ups holds the activation: an inherited activation is dropped
         a = _load(dict(BASE, activation=0.5), {"retention": [0.56, 0.36, 0.26]})
@@ -416,10 +540,13 @@ def test_churn_with_a_curve_defaults_to_1_minus_q_and_is_never_inherited_from_a_
     assert a.scenario("other")["churn"] == pytest.approx(1 - q, rel=1e-15)
     assert a.scenario("third")["churn"] == 0.3
     # from a first scenario with a curve, its churn is inherited (with its curve, or with a curve of one's own)
-    a = _load(dict({k: v for k, v in BASE.items() if k != "churn"}, retention=curve),
-              {"cac": 3}, {"retention": [1.0, 0.5, 0.3]})
+    a = _load(
+        dict({k: v for k, v in BASE.items() if k != "churn"}, retention=curve),
+        {"cac": 3},
+        {"retention": [1.0, 0.5, 0.3]},
+    )
     assert a.scenario("base")["churn"] == a.scenario("other")["churn"] == pytest.approx(1 - q, rel=1e-15)
-    assert a.scenario("third")["churn"] == pytest.approx(1 - 0.3 ** 0.5, rel=1e-15)
+    assert a.scenario("third")["churn"] == pytest.approx(1 - 0.3**0.5, rel=1e-15)
     a = _load(dict(BASE, churn=0.2, retention=curve), {"retention": [1.0, 0.5, 0.3]})
     assert a.scenario("other")["churn"] == 0.2
     # a churn range of a first scenario without a curve is not inherited either
@@ -431,15 +558,22 @@ def test_a_missing_or_unreadable_cohorts_file_is_one_line(tmp_path):
     f = tmp_path / "f.toml"
     with pytest.raises(AssumptionsError) as e:
         _load(dict(BASE, retention_from="missing.csv"), path=f)
-    assert str(e.value) == (f"{f}: scenario 'base': retention_from: cannot use the cohorts file: "
-                            f"{tmp_path / 'missing.csv'}: no such file")
+    assert str(e.value) == (
+        f"{f}: scenario 'base': retention_from: cannot use the cohorts file: "
+        f"{tmp_path / 'missing.csv'}: no such file"
+    )
     (tmp_path / "bad.csv").write_text("cohort,m1,m2\n2024-01,1.0,abc\n")
-    with pytest.raises(AssumptionsError, match=r"retention_from: cannot use the cohorts file: .*bad.csv: row 2: "
-                                               "month 2: must be a number, got 'abc'"):
+    with pytest.raises(
+        AssumptionsError,
+        match=r"retention_from: cannot use the cohorts file: .*bad.csv: row 2: "
+        "month 2: must be a number, got 'abc'",
+    ):
         _load(dict(BASE, retention_from="bad.csv"), path=f)
     (tmp_path / "one.csv").write_text("cohort,m1\n2024-01,0.5\n")
-    with pytest.raises(AssumptionsError, match="retention_from: .*one.csv: the cohorts' average curve: retention "
-                                               "needs at least 2 months"):
+    with pytest.raises(
+        AssumptionsError,
+        match="retention_from: .*one.csv: the cohorts' average curve: retention needs at least 2 months",
+    ):
         _load(dict(BASE, retention_from="one.csv"), path=f)
     with pytest.raises(AssumptionsError, match="retention_from: must be the name of a cohorts CSV file"):
         _load(dict(BASE, retention_from=3), path=f)
@@ -451,17 +585,21 @@ def test_calc_runs_a_file_with_a_curve_end_to_end(tmp_path, monkeypatch):
 
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "cohorts.csv").write_text(
-        (ROOT_EXAMPLES / "cohorts-2024.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        (ROOT_EXAMPLES / "cohorts-2024.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     lines = [f"{k} = {v!r}" for k, v in BASE.items() if k != "churn"]
-    (tmp_path / "plans" / "a.toml").write_text("[scenarios.base]\n" + "\n".join(lines)
-                                               + '\nretention_from = "cohorts.csv"\n', encoding="utf-8")
+    (tmp_path / "plans" / "a.toml").write_text(
+        "[scenarios.base]\n" + "\n".join(lines) + '\nretention_from = "cohorts.csv"\n', encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["calc", "plans/a.toml", "--json"])
     assert result.exit_code == 0, result.output
     assert "cohort_payback_month" in result.output
     a = assumptions.load(tmp_path / "plans" / "a.toml")
     s = a.scenario()
-    curve = __import__("json").loads(result.output)["retention"]  # where the curve comes from, and what it implies
+    curve = __import__("json").loads(result.output)[
+        "retention"
+    ]  # where the curve comes from, and what it implies
     assert curve["source"].endswith("cohorts.csv") and curve["cohorts"] == 6 and curve["weighted"] is False
     assert curve["shares"] == s["retention"] and curve["activation_from_curve"] == s["retention"][0]
     assert curve["late_churn"] == pytest.approx(float(retention.cohort_churn(s["retention"])), rel=1e-12)
@@ -469,12 +607,17 @@ def test_calc_runs_a_file_with_a_curve_end_to_end(tmp_path, monkeypatch):
     text = CliRunner().invoke(main, ["calc", "plans/a.toml"]).output
     assert "users follow the average curve of plans/cohorts.csv (6 cohorts, chained, unweighted" in text, text
     assert f"late churn of {curve['late_churn']:.1%} a month" in text
-    assert s["retention"][0] == pytest.approx(np.mean([0.5617, 0.5787, 0.5858, 0.5519, 0.5553, 0.5690]), rel=1e-14)
+    assert s["retention"][0] == pytest.approx(
+        np.mean([0.5617, 0.5787, 0.5858, 0.5519, 0.5553, 0.5690]), rel=1e-14
+    )
     assert xm.unit_economics(**s).cac_per_active == pytest.approx(2 / s["retention"][0], rel=1e-15)
     (tmp_path / "plans" / "cohorts.csv").unlink()
     result = CliRunner().invoke(main, ["calc", "plans/a.toml"])
     assert result.exit_code == 2
-    assert result.output.strip().count("\n") == 0 and "retention_from: cannot use the cohorts file" in result.output
+    assert (
+        result.output.strip().count("\n") == 0
+        and "retention_from: cannot use the cohorts file" in result.output
+    )
 
 
 ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "examples"
@@ -486,26 +629,42 @@ ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "exa
 def test_retention_scale_scales_months_2_to_k_and_keeps_the_activation():
     assert retention.scale_curve([0.5, 0.4, 0.3], 1.25).tolist() == [0.5, 0.5, 0.375]
     assert retention.scale_curve([0.5, 0.9, 0.3], 1.25).tolist() == [0.5, 1.0, 0.375]  # a share is at most 1
-    assert retention.scale_curve([0.5, 0.4, 0.3], np.array([1.0, 2.0])).tolist() == [[0.5, 0.4, 0.3],
-                                                                                       [0.5, 0.8, 0.6]]
+    assert retention.scale_curve([0.5, 0.4, 0.3], np.array([1.0, 2.0])).tolist() == [
+        [0.5, 0.4, 0.3],
+        [0.5, 0.8, 0.6],
+    ]
     kw = dict(BASE, horizon=24)
     curve = [0.6, 0.4, 0.3, 0.25]
-    assert xm.plan(**kw, retention=curve, retention_scale=1.2).outputs == \
-        xm.plan(**kw, retention=retention.scale_curve(curve, 1.2)).outputs
+    assert (
+        xm.plan(**kw, retention=curve, retention_scale=1.2).outputs
+        == xm.plan(**kw, retention=retention.scale_curve(curve, 1.2)).outputs
+    )
     with pytest.raises(InputError, match="retention_scale scales a retention curve: give retention"):
         xm.project(**kw, retention_scale=1.1)
-    with pytest.raises(AssumptionsError, match="scenario 'base': retention_scale: retention_scale scales a "
-                                               "retention curve"):
+    with pytest.raises(
+        AssumptionsError, match="scenario 'base': retention_scale: retention_scale scales a retention curve"
+    ):
         _load(dict(BASE, retention_scale=1.1))
-    with pytest.raises(AssumptionsError, match=r"scenario 'base': retention_scale: at the range's high 1.4: "
-                                               "retention must decay past its last month"):  # every share capped
+    with pytest.raises(
+        AssumptionsError,
+        match=r"scenario 'base': retention_scale: at the range's high 1.4: "
+        "retention must decay past its last month",
+    ):  # every share capped
         _load(dict(BASE, retention=[1.0, 0.8, 0.78, 0.77, 0.76], retention_scale={"low": 0.9, "high": 1.4}))
 
 
 def test_a_simulation_draws_one_curve_per_draw_each_the_engine_alone():
     """simulate with a ranged retention_scale: draw i of every output is the engine on draw i's inputs."""
-    a = _load(dict(BASE, retention=[0.56, 0.36, 0.26, 0.22, 0.2], fixed_costs=2e4, cost_per_mau=0.2, cac=0.5,
-                   retention_scale={"low": 0.8, "mode": 1.0, "high": 1.2}))
+    a = _load(
+        dict(
+            BASE,
+            retention=[0.56, 0.36, 0.26, 0.22, 0.2],
+            fixed_costs=2e4,
+            cost_per_mau=0.2,
+            cac=0.5,
+            retention_scale={"low": 0.8, "mode": 1.0, "high": 1.2},
+        )
+    )
     sim = xm.simulate(a.simulation_inputs(), draws=50, seed=3)
     drawn = sim.inputs["retention_scale"]
     assert np.ptp(sim.outputs["ltv"]) > 0
@@ -514,5 +673,9 @@ def test_a_simulation_draws_one_curve_per_draw_each_the_engine_alone():
         for name in ("ltv", "runway_months", "ending_cash", "ltv_to_cac", "cohort_payback_month"):
             assert sim.outputs[name][i] == one[name], name
     assert np.isfinite(sim.outputs["cohort_payback_month"]).any()  # a payback that happens, not only never
-    assert "cohort_payback_month" not in xm.simulate(_load(dict(BASE, cash={"low": 1e5, "high": 2e5}))
-                                                     .simulation_inputs(), draws=10, seed=3).outputs
+    assert (
+        "cohort_payback_month"
+        not in xm.simulate(
+            _load(dict(BASE, cash={"low": 1e5, "high": 2e5})).simulation_inputs(), draws=10, seed=3
+        ).outputs
+    )

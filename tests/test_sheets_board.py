@@ -40,8 +40,13 @@ def _books() -> dict:
         "cohorts-odd": build("cohorts", a, cohorts=read_cohorts(ODD_COHORTS)),
         "migration": build("migration", assumptions.load(SAAS)),
         "model-saas": build("model", assumptions.load(SAAS)),
-        "actuals": build("model", assumptions.load(ROOT / "examples" / "plan-2024.toml"), actuals=table,
-                         fit=fit_actuals(table), plan="base"),
+        "actuals": build(
+            "model",
+            assumptions.load(ROOT / "examples" / "plan-2024.toml"),
+            actuals=table,
+            fit=fit_actuals(table),
+            plan="base",
+        ),
         "udf": build("model", a, formulas="udf"),
         "unit-economics": build("unit-economics", a),
     }
@@ -80,8 +85,11 @@ def test_no_literal_number_and_no_long_formula_in_these_sheets():
                     if not (isinstance(f, str) and f.startswith("=")):
                         continue
                     # numbers only: text in quotes, sheet names and cell references are other token kinds
-                    nums = [t.value for t in Tokenizer(f).items
-                            if t.type == "OPERAND" and t.subtype == "NUMBER" and t.value not in ALLOWED]
+                    nums = [
+                        t.value
+                        for t in Tokenizer(f).items
+                        if t.type == "OPERAND" and t.subtype == "NUMBER" and t.value not in ALLOWED
+                    ]
                     if nums or len(f) > MAX_FORMULA:
                         bad.append((book, ws.title, c.coordinate, len(f), nums, f[:100]))
     assert not bad, bad[:10]
@@ -105,7 +113,9 @@ def test_charts_and_formats_read_well():
     mig = books["migration"]["Migration"]
     (npv,) = mig._charts
     assert npv.legend is None and npv.y_axis.number_format.formatCode == "#,##0.0,,"  # saas: millions
-    assert str(npv.y_axis.title.tx.rich.p[0].r[0].t) == "USD millions"  # the title says the scale, not the ticks
+    assert (
+        str(npv.y_axis.title.tx.rich.p[0].r[0].t) == "USD millions"
+    )  # the title says the scale, not the ticks
     cohorts = books["cohorts"]["Cohorts"]
     (curves,) = cohorts._charts
     widths = [s.graphicalProperties.line.width for s in curves.series]
@@ -121,8 +131,10 @@ def test_charts_and_formats_read_well():
     # Actuals: one formula per plan row, the plan's month of the same calendar month, while the plan is live
     act = books["actuals"]["Actuals"]
     plan = _named(books["actuals"], "plan_cash_by_month")[0]
-    assert [c.value for c in plan[:2]] == ['=IF(E46,INDEX(cash_by_month,1,E45),"n/a")',
-                                           '=IF(F46,INDEX(cash_by_month,1,F45),"n/a")']
+    assert [c.value for c in plan[:2]] == [
+        '=IF(E46,INDEX(cash_by_month,1,E45),"n/a")',
+        '=IF(F46,INDEX(cash_by_month,1,F45),"n/a")',
+    ]
     assert act["E5"].value == 1
     # the xlwings.conf sheet stays visible (xlwings reads it) but prints nothing
     conf = books["udf"]["xlwings.conf"]
@@ -175,8 +187,9 @@ def recalculated(tmp_path_factory):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["cohorts", "cohorts-odd", "actuals", "migration", "migration-moved",
-                                  "risk-downside"])
+@pytest.mark.parametrize(
+    "name", ["cohorts", "cohorts-odd", "actuals", "migration", "migration-moved", "risk-downside"]
+)
 def test_recalculated_equal_to_the_engine(recalculated, name):
     values, errors = recalculated[name]
     rep = compare(values, errors, 1e-9, name)
@@ -210,7 +223,9 @@ def test_risk_base_column_is_the_simulated_scenario_when_another_is_live(recalcu
     downside = xm.engine.summary(dict(a.scenario("downside"), horizon=a.horizon))
     assert values["scenario"] == "downside"
     assert values["runway_months"] == pytest.approx(downside["runway_months"], rel=1e-9)  # the live model
-    assert values["runway_months_base"] == pytest.approx(base["runway_months"], rel=1e-12)  # the simulated one
+    assert values["runway_months_base"] == pytest.approx(
+        base["runway_months"], rel=1e-12
+    )  # the simulated one
     assert values["runway_months_base"] != pytest.approx(values["runway_months"], rel=1e-3)
 
 
@@ -218,7 +233,9 @@ def test_risk_base_column_is_the_simulated_scenario_when_another_is_live(recalcu
 def test_cohorts_compare_observed_churn_with_the_assumed(recalculated):
     values, _ = recalculated["cohorts"]
     curves = [r.retention for r in read_cohorts(COHORTS)]
-    average = [sum(c[0] for c in curves) / len(curves)]  # the chained average (MODEL.md), each cohort weighing 1
+    average = [
+        sum(c[0] for c in curves) / len(curves)
+    ]  # the chained average (MODEL.md), each cohort weighing 1
     for t in range(1, max(map(len, curves))):
         seen = [c for c in curves if len(c) > t]
         average.append(average[-1] * sum(c[t] for c in seen) / sum(c[t - 1] for c in seen))
@@ -235,8 +252,9 @@ def test_cohorts_compare_observed_churn_with_the_assumed(recalculated):
 
 def _page_texts(pdf: Path) -> list[tuple[str, str]]:
     """(sheet, text) of each page, from its footer."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     out = []
     for page in text.split("\f"):
         m = FOOTER.search(page)

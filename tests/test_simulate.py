@@ -23,8 +23,17 @@ Z = 4.5  # a fixed seed makes each check deterministic; 4.5 SE keeps it from res
 N = 40_000
 
 # Flat burn: nothing but fixed costs, so cash falls by B a month and runway = cash / B exactly.
-FLAT = dict(mau=0.0, ad_spend=0.0, cac=1.0, churn=0.0, conversion=0.0, arppu=0.0, cost_per_mau=0.0,
-            fixed_costs=1_000.0, horizon=120)
+FLAT = dict(
+    mau=0.0,
+    ad_spend=0.0,
+    cac=1.0,
+    churn=0.0,
+    conversion=0.0,
+    arppu=0.0,
+    cost_per_mau=0.0,
+    fixed_costs=1_000.0,
+    horizon=120,
+)
 
 
 def spearman(x, y):
@@ -73,13 +82,17 @@ def _linear_case(rng_spec, draws=N, seed=5):
     return xm.simulate(s, draws=draws, seed=seed).outputs["revenue_per_mau"]
 
 
-@pytest.mark.parametrize("spec,var", [
-    ({"low": 2.0, "high": 10.0}, (10 - 2) ** 2 / 12),
-    ({"low": 2.0, "mode": 3.0, "high": 10.0, "dist": "triangular"},
-     (4 + 9 + 100 - 6 - 20 - 30) / 18),
-    ({"low": 2.0, "mode": 3.0, "high": 10.0},  # PERT: 2 + 8 * Beta(1.5, 4.5)
-     64 * 1.5 * 4.5 / (6 ** 2 * 7)),
-])
+@pytest.mark.parametrize(
+    "spec,var",
+    [
+        ({"low": 2.0, "high": 10.0}, (10 - 2) ** 2 / 12),
+        ({"low": 2.0, "mode": 3.0, "high": 10.0, "dist": "triangular"}, (4 + 9 + 100 - 6 - 20 - 30) / 18),
+        (
+            {"low": 2.0, "mode": 3.0, "high": 10.0},  # PERT: 2 + 8 * Beta(1.5, 4.5)
+            64 * 1.5 * 4.5 / (6**2 * 7),
+        ),
+    ],
+)
 def test_each_distribution_has_its_closed_form_mean(spec, var):
     x = _linear_case(spec)
     r = parse_range("arppu", spec)
@@ -95,8 +108,16 @@ def test_triangular_percentiles_are_the_inverse_cdf():
     fm = (m - lo) / (hi - lo)
     for p, g in zip(PERCENTILES, got):
         q = p / 100
-        exact = lo + math.sqrt(q * (hi - lo) * (m - lo)) if q < fm else hi - math.sqrt((1 - q) * (hi - lo) * (hi - m))
-        dens = 2 * (exact - lo) / ((hi - lo) * (m - lo)) if exact < m else 2 * (hi - exact) / ((hi - lo) * (hi - m))
+        exact = (
+            lo + math.sqrt(q * (hi - lo) * (m - lo))
+            if q < fm
+            else hi - math.sqrt((1 - q) * (hi - lo) * (hi - m))
+        )
+        dens = (
+            2 * (exact - lo) / ((hi - lo) * (m - lo))
+            if exact < m
+            else 2 * (hi - exact) / ((hi - lo) * (hi - m))
+        )
         assert abs(g - exact) < Z * math.sqrt(q * (1 - q) / N) / dens, p
 
 
@@ -112,7 +133,7 @@ def test_pert_is_a_scaled_beta():
         assert abs(g - (lo + (hi - lo) * u)) < Z * math.sqrt(q * (1 - q) / N) / dens, p
     # the mean of the default dist with a mode is MODEL.md's (low + 4 mode + high) / 6
     y = _linear_case({"low": 0.0, "mode": 7.0, "high": 10.0})
-    var = 100 * (1 + 4 * 0.7) * (1 + 4 * 0.3) / (6 ** 2 * 7)
+    var = 100 * (1 + 4 * 0.7) * (1 + 4 * 0.3) / (6**2 * 7)
     assert abs(y.mean() - (0 + 28 + 10) / 6) < Z * math.sqrt(var / N)
 
 
@@ -135,13 +156,19 @@ def test_every_draw_is_the_deterministic_engine_run():
     assert set(sim.inputs) == set(a.ranges["base"]) | {"input_price"}
     for i in range(0, 300, 23):
         s = _scalar(sim, i)
-        s["cost_per_mau"] = xm.cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
-                                            s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
+        s["cost_per_mau"] = xm.cost_per_mau(
+            s["input_tokens"],
+            s["output_tokens"],
+            s["input_price"],
+            s["output_price"],
+            s.get("cached_share", 0.0),
+            s.get("cached_price"),
+        )
         want = xm.engine.summary(s)
         want["ending_cash"] = float(xm.project(**s).cash[-1])
         for name, value in want.items():
             got = float(sim.outputs[name][i])
-            assert (math.isnan(got) if value is None else got == value), (i, name, got, value)
+            assert math.isnan(got) if value is None else got == value, (i, name, got, value)
 
 
 def test_same_seed_same_bits_other_seed_other_draws():
@@ -228,8 +255,13 @@ def test_tornado_rows_are_deterministic_runs_sorted_by_swing():
 
 @pytest.mark.parametrize("rho", [0.6, -0.4, 0.9])
 def test_iman_conover_hits_the_target_and_keeps_the_marginals(rho):
-    s = dict(FLAT, cash=1e6, cac={"low": 20, "mode": 30, "high": 50}, ad_growth={"low": -0.05, "high": 0.1},
-             churn={"low": 0.1, "mode": 0.2, "high": 0.5})
+    s = dict(
+        FLAT,
+        cash=1e6,
+        cac={"low": 20, "mode": 30, "high": 50},
+        ad_growth={"low": -0.05, "high": 0.1},
+        churn={"low": 0.1, "mode": 0.2, "high": 0.5},
+    )
     plain = xm.simulate(s, draws=10_000, seed=3)
     corr = xm.simulate(s, draws=10_000, seed=3, correlations={("cac", "ad_growth"): rho})
     assert abs(spearman(corr.inputs["cac"], corr.inputs["ad_growth"]) - rho) < 0.03
@@ -248,15 +280,27 @@ def test_bad_correlations():
         check_correlations({"cac,churn": 0.9, "churn,conversion": 0.9, "cac,conversion": -0.9}, ranged)
 
 
-@pytest.mark.parametrize("spec,message", [
-    ({"low": 0.2, "high": 1.2}, "churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2"),
-    ({"low": 0.5, "high": 0.2}, "churn range needs low < high, got low 0.5 and high 0.2"),
-    ({"low": 0.2, "mode": 0.9, "high": 0.5}, "churn range needs low <= mode <= high, got mode 0.9 outside 0.2..0.5"),
-    ({"low": 0.2, "high": 0.5, "dist": "normal"}, "churn range dist must be one of uniform, triangular, pert, got 'normal'"),
-    ({"low": 0.2, "high": 0.5, "dist": "triangular"}, "churn range: a triangular range needs a mode"),
-    ({"low": 0.2}, "churn range needs low and high (missing high)"),
-    ({"low": 0.2, "high": 0.5, "hi": 1}, "churn range has an unknown key 'hi'"),
-])
+@pytest.mark.parametrize(
+    "spec,message",
+    [
+        (
+            {"low": 0.2, "high": 1.2},
+            "churn range high: churn must be between 0 and 1 (monthly fraction), got 1.2",
+        ),
+        ({"low": 0.5, "high": 0.2}, "churn range needs low < high, got low 0.5 and high 0.2"),
+        (
+            {"low": 0.2, "mode": 0.9, "high": 0.5},
+            "churn range needs low <= mode <= high, got mode 0.9 outside 0.2..0.5",
+        ),
+        (
+            {"low": 0.2, "high": 0.5, "dist": "normal"},
+            "churn range dist must be one of uniform, triangular, pert, got 'normal'",
+        ),
+        ({"low": 0.2, "high": 0.5, "dist": "triangular"}, "churn range: a triangular range needs a mode"),
+        ({"low": 0.2}, "churn range needs low and high (missing high)"),
+        ({"low": 0.2, "high": 0.5, "hi": 1}, "churn range has an unknown key 'hi'"),
+    ],
+)
 def test_bad_ranges(spec, message):
     with pytest.raises(InputError) as e:
         parse_range("churn", spec)
@@ -281,9 +325,19 @@ def test_share_that_needs_funding_matches_a_closed_form():
     cash - 36 x (2e4 - 1e5 conversion) < 1e5, i.e. cash + 3.6e6 conversion < 8.2e5: the share is the area of that
     triangle over the rectangle of draws. None breaks even (conversion would need to reach 0.2)."""
     n = 40_000
-    scen = dict(cash={"low": 2e5, "high": 1e6}, mau=1e4, ad_spend=0.0, cac=1.0, churn=0.0,
-                conversion={"low": 0.0, "high": 0.2}, arppu=10.0, cost_per_mau=1.0, fixed_costs=1e4, min_cash=1e5,
-                horizon=36)
+    scen = dict(
+        cash={"low": 2e5, "high": 1e6},
+        mau=1e4,
+        ad_spend=0.0,
+        cac=1.0,
+        churn=0.0,
+        conversion={"low": 0.0, "high": 0.2},
+        arppu=10.0,
+        cost_per_mau=1.0,
+        fixed_costs=1e4,
+        min_cash=1e5,
+        horizon=36,
+    )
     sim = xm.simulate(scen, draws=n, seed=3)
     assert sim.share_break_even() == 0.0
     conv, cash = sim.inputs["conversion"], sim.inputs["cash"]
@@ -305,8 +359,22 @@ def test_share_that_breaks_even_matches_a_closed_form():
     """Conversion uniform on [0, 0.4]: revenue 1e5 x conversion covers costs of 2e4 from month 1 on when
     conversion >= 0.2: share 0.5, within 5 standard errors."""
     n = 40_000
-    sim = xm.simulate(dict(cash=1e6, mau=1e4, ad_spend=0.0, cac=1.0, churn=0.0, conversion={"low": 0.0, "high": 0.4},
-                           arppu=10.0, cost_per_mau=1.0, fixed_costs=1e4, horizon=24), draws=n, seed=5)
+    sim = xm.simulate(
+        dict(
+            cash=1e6,
+            mau=1e4,
+            ad_spend=0.0,
+            cac=1.0,
+            churn=0.0,
+            conversion={"low": 0.0, "high": 0.4},
+            arppu=10.0,
+            cost_per_mau=1.0,
+            fixed_costs=1e4,
+            horizon=24,
+        ),
+        draws=n,
+        seed=5,
+    )
     se = math.sqrt(0.25 / n)
     assert abs(sim.share_break_even() - 0.5) < 5 * se
     be = sim.outputs["breakeven_month"]
@@ -318,10 +386,27 @@ def test_ranged_changes_and_rounds_are_drawn():
     """A change level and a round amount given as ranges are drawn like any input (named ad_spend@4, funding@6)."""
     from xlmodel import assumptions
 
-    a = assumptions.from_dict({"model": {"horizon": 12, "draws": 2000, "seed": 1}, "scenarios": {"b": dict(
-        cash=1e6, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0, fixed_costs=1e5,
-        changes=[{"month": 4, "fixed_costs": {"low": 5e4, "high": 1.5e5}}],
-        funding=[{"month": 6, "amount": {"low": 0, "high": 4e5}}])}}, "r.toml")
+    a = assumptions.from_dict(
+        {
+            "model": {"horizon": 12, "draws": 2000, "seed": 1},
+            "scenarios": {
+                "b": dict(
+                    cash=1e6,
+                    mau=0,
+                    ad_spend=0,
+                    cac=1,
+                    churn=0,
+                    conversion=0,
+                    arppu=0,
+                    cost_per_mau=0,
+                    fixed_costs=1e5,
+                    changes=[{"month": 4, "fixed_costs": {"low": 5e4, "high": 1.5e5}}],
+                    funding=[{"month": 6, "amount": {"low": 0, "high": 4e5}}],
+                )
+            },
+        },
+        "r.toml",
+    )
     assert set(a.ranges["b"]) == {"fixed_costs@4", "funding@6"}
     sim = xm.simulate(a.simulation_inputs("b"), draws=2000, seed=1)
     f, r = sim.inputs["fixed_costs@4"], sim.inputs["funding@6"]

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from xlmodel.assumptions import load
 from xlmodel.cli.common import XlmodelGroup
-from xlmodel.cli.decisions import sensitivity as sensitivity_command, solve as solve_command
+from xlmodel.cli.decisions import sensitivity as sensitivity_command
+from xlmodel.cli.decisions import solve as solve_command
 from xlmodel.engine import summary
 from xlmodel.errors import InputError
 from xlmodel.sensitivity import Trials
@@ -25,8 +26,21 @@ EXAMPLE = ROOT / "examples" / "llm-assistant-2024.toml"
 
 def flat(burn=100.0, cash=1200.0, horizon=60, **more):
     """Cash burns ``burn`` a month, nothing else moves: the runway is cash / burn."""
-    return {**dict(cash=cash, mau=0, ad_spend=0, cac=1, churn=0, conversion=0, arppu=0, cost_per_mau=0,
-                   fixed_costs=burn, horizon=horizon), **more}
+    return {
+        **dict(
+            cash=cash,
+            mau=0,
+            ad_spend=0,
+            cac=1,
+            churn=0,
+            conversion=0,
+            arppu=0,
+            cost_per_mau=0,
+            fixed_costs=burn,
+            horizon=horizon,
+        ),
+        **more,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +53,9 @@ def example():
 
 @pytest.mark.parametrize("runway,burn", [(18, 100.0), (6.5, 2.5e8), (1, 7.0), (59.25, 1e-3)])
 def test_with_a_flat_burn_the_cash_for_a_runway_is_runway_times_burn(runway, burn):
-    r = solve(flat(burn, cash=0.7 * runway * burn), "cash", "runway_months", runway)  # bounds: 0 .. 10x the base
+    r = solve(
+        flat(burn, cash=0.7 * runway * burn), "cash", "runway_months", runway
+    )  # bounds: 0 .. 10x the base
     assert r.reached and r.crossings == (r.value,)
     assert r.value == pytest.approx(runway * burn, rel=1e-9)
     assert r.side == ("above",) and r.steps == (False,) and r.meets == "at or above"
@@ -110,9 +126,20 @@ def test_a_runway_that_jumps_to_never_is_solved_to_the_cash_that_survives_the_tr
 def test_whole_number_inputs_solve_on_whole_numbers():
     """Savings of 30 a month against a one-off 100, undiscounted: the standalone migration's NPV turns
     positive from months = ceil(100 / 30) = 4, its payback month."""
-    s = dict(flat(), monthly_tokens=1e6, large_price=40, small_price=10, migration_cost=100, months=12,
-             annual_discount_rate=0, routed_share=1, token_growth=0, price_decline=0, monthly_revenue=0,
-             revenue_loss=0)
+    s = dict(
+        flat(),
+        monthly_tokens=1e6,
+        large_price=40,
+        small_price=10,
+        migration_cost=100,
+        months=12,
+        annual_discount_rate=0,
+        routed_share=1,
+        token_growth=0,
+        price_decline=0,
+        monthly_revenue=0,
+        revenue_loss=0,
+    )
     r = solve(s, "months", "migration_npv", 0)
     assert r.integer and r.value == 4 and r.side == ("above",) and (r.low, r.high) == (1, 1200)
     assert r.value == summary(s)["migration_payback_month"]
@@ -142,16 +169,19 @@ def test_an_input_the_scenario_leaves_out_may_vary(example):
 # ------------------------------------------------------------------ fed back into the engine
 
 
-@pytest.mark.parametrize("scenario,vary,output,target", [
-    ("base", "ad_spend", "runway_months", 18),
-    ("base", "cash", "runway_months", 18),
-    ("base", "ad_growth", "runway_months", 36),
-    ("base", "fixed_costs", "lowest_cash", -5e9),
-    ("base", "routed_share", "runway_months", 27.6),
-    ("base", "conversion", "burn_multiple", 50),
-    ("base", "interest_rate", "ending_cash", -8e9),
-    ("cut-ads-raise", "ad_spend", "runway_months", 40),
-])
+@pytest.mark.parametrize(
+    "scenario,vary,output,target",
+    [
+        ("base", "ad_spend", "runway_months", 18),
+        ("base", "cash", "runway_months", 18),
+        ("base", "ad_growth", "runway_months", 36),
+        ("base", "fixed_costs", "lowest_cash", -5e9),
+        ("base", "routed_share", "runway_months", 27.6),
+        ("base", "conversion", "burn_multiple", 50),
+        ("base", "interest_rate", "ending_cash", -8e9),
+        ("cut-ads-raise", "ad_spend", "runway_months", 40),
+    ],
+)
 def test_each_answer_fed_back_into_calc_reproduces_the_target(example, scenario, vary, output, target):
     s = example.scenario(scenario)
     r = solve(s, vary, output, target)
@@ -161,8 +191,10 @@ def test_each_answer_fed_back_into_calc_reproduces_the_target(example, scenario,
     assert r.range[0] <= target <= r.range[1]
 
 
-@pytest.mark.parametrize("vary,statistic,target", [("ad_spend", "p10", 18), ("cash", "p50", 30),
-                                                   ("churn", "mean", 29.4), ("fixed_costs", "p90", 30)])
+@pytest.mark.parametrize(
+    "vary,statistic,target",
+    [("ad_spend", "p10", 18), ("cash", "p50", 30), ("churn", "mean", 29.4), ("fixed_costs", "p90", 30)],
+)
 def test_a_statistic_answer_fed_back_into_simulate_reproduces_the_target(example, vary, statistic, target):
     si, corr = example.simulation_inputs("base"), example.correlations_for("base")
     r = solve(si, vary, "runway_months", target, statistic=statistic, draws=2000, seed=5, correlations=corr)
@@ -190,8 +222,20 @@ def test_the_base_of_a_statistic_is_simulate_s_own_number(example):
 
 def hump(**more):
     """CAC rises with spend (elasticity 0.5): the cash at the horizon first rises with ad spend, then falls."""
-    return dict(cash=0, mau=0, ad_spend=100, cac=1, churn=0.5, conversion=1, arppu=1, cost_per_mau=0,
-                cac_elasticity=0.5, cac_spend=100, horizon=12, **more)
+    return dict(
+        cash=0,
+        mau=0,
+        ad_spend=100,
+        cac=1,
+        churn=0.5,
+        conversion=1,
+        arppu=1,
+        cost_per_mau=0,
+        cac_elasticity=0.5,
+        cac_spend=100,
+        horizon=12,
+        **more,
+    )
 
 
 def test_every_crossing_of_a_non_monotone_output_is_found():
@@ -233,7 +277,18 @@ def test_an_n_a_point_breaks_a_bracket():
 
 def test_the_json_shape(example):
     d = solve(example.scenario("base"), "ad_spend", "runway_months", 18).as_dict()
-    for key in ("vary", "output", "target", "statistic", "low", "high", "value", "reached", "crossings", "range"):
+    for key in (
+        "vary",
+        "output",
+        "target",
+        "statistic",
+        "low",
+        "high",
+        "value",
+        "reached",
+        "crossings",
+        "range",
+    ):
         assert key in d
     assert d["vary"] == "ad_spend" and d["output"] == "runway_months" and d["target"] == 18.0
     assert d["statistic"] is None and d["low"] == 0.0 and d["high"] == 2e9 and d["reached"] is True
@@ -245,19 +300,22 @@ def test_the_json_shape(example):
 # ------------------------------------------------------------------ bounds
 
 
-@pytest.mark.parametrize("name,base,want", [
-    ("churn", 0.45, (0.0, 1.0)),
-    ("paid_share", 0.7, (1e-9, 1.0)),
-    ("vat", 0.06, (0.0, 1 - 1e-9)),
-    ("cac", 30, (1e-9, 300.0)),
-    ("ad_growth", 0.0, (-1 + 1e-9, 1.0)),
-    ("ad_growth", -0.05, (-1 + 1e-9, 1.0)),
-    ("ad_growth", 0.05, (-1 + 1e-9, 0.5)),
-    ("cash", 7e9, (0.0, 7e10)),
-    ("cash", -100, (-1000.0, 0.0)),
-    ("months", 24, (1.0, 1200.0)),
-    ("raise_month", 12, (1.0, 60.0)),
-])
+@pytest.mark.parametrize(
+    "name,base,want",
+    [
+        ("churn", 0.45, (0.0, 1.0)),
+        ("paid_share", 0.7, (1e-9, 1.0)),
+        ("vat", 0.06, (0.0, 1 - 1e-9)),
+        ("cac", 30, (1e-9, 300.0)),
+        ("ad_growth", 0.0, (-1 + 1e-9, 1.0)),
+        ("ad_growth", -0.05, (-1 + 1e-9, 1.0)),
+        ("ad_growth", 0.05, (-1 + 1e-9, 0.5)),
+        ("cash", 7e9, (0.0, 7e10)),
+        ("cash", -100, (-1000.0, 0.0)),
+        ("months", 24, (1.0, 1200.0)),
+        ("raise_month", 12, (1.0, 60.0)),
+    ],
+)
 def test_default_bounds_follow_the_rule(name, base, want):
     assert default_bounds(name, base, 60) == pytest.approx(want, rel=1e-15, abs=1e-18)
 
@@ -265,8 +323,9 @@ def test_default_bounds_follow_the_rule(name, base, want):
 def test_an_unbounded_input_at_0_needs_bounds():
     with pytest.raises(InputError, match=r"give the bounds of fixed_costs"):
         solve(flat(burn=0.0, cash=100), "fixed_costs", "runway_months", 6)
-    assert solve(flat(burn=0.0, cash=100), "fixed_costs", "runway_months", 6, high=100).value == \
-        pytest.approx(100 / 6, rel=1e-9)
+    assert solve(
+        flat(burn=0.0, cash=100), "fixed_costs", "runway_months", 6, high=100
+    ).value == pytest.approx(100 / 6, rel=1e-9)
 
 
 def test_lower_is_better_outputs_are_outputs():
@@ -278,36 +337,87 @@ def test_lower_is_better_outputs_are_outputs():
 # ------------------------------------------------------------------ refusals
 
 
-@pytest.mark.parametrize("change,argument,message", [
-    (dict(vary="chrn"), "vary", "vary must be an input of the model, got 'chrn'; did you mean churn?"),
-    (dict(vary="ad_spend@4"), "vary", "vary must be one of the scenario's own inputs, not a change level or a "
-                                      "round amount, got 'ad_spend@4'"),
-    (dict(vary="horizon"), "vary", "vary: horizon cannot vary (every output of the plan is measured over it); "
-                                   "set it in the file"),
-    (dict(vary="organic_users"), "high", "give the bounds of organic_users (low and high): it is not given in "
-                                         "this scenario, so there is no base value for the default 0 .. 10x the base"),
-    (dict(output="runway"), "output", "output must be one of "),
-    (dict(vary="mau", low=-1), "low", "low must satisfy the rule of mau: mau must be 0 or more, got -1"),
-    (dict(vary="mau"), "high", "give the bounds of mau (low and high): its base value is 0, so the default 0 .. "
-                               "10x the base bounds nothing"),
-    (dict(vary="churn", high=1.5), "high", "high must satisfy the rule of churn: churn must be between 0 and 1 "
-                                           "(monthly fraction), got 1.5"),
-    (dict(low=5, high=3), "low", "low must be below high, got low 5 and high 3"),
-    (dict(low=3, high=3), "low", "low must be below high, got low 3 and high 3"),
-    (dict(target="18"), "target", "target must be a number, got '18'"),
-    (dict(target=None), "target", "target must be a number, got None"),
-    (dict(target=math.nan), "target", "target must be a number (or never, +inf), got nan"),
-    (dict(target=True), "target", "target must be a number, got True"),
-    (dict(statistic="p10"), "statistic", "statistic p10 needs ranges: no input of this scenario is a range, so "
-                                         "every draw is the base case"),
-    (dict(statistic="p11"), "statistic", "statistic must be one of mean, p5, p10, p50, p90, p95, min, max"),
-    (dict(vary="raise_month", high=61), "high", "high must be within the horizon for raise_month, 1 to 60, "
-                                                "got 61"),
-    (dict(vary="months", low=1.5, high=3), "low", "low must satisfy the rule of months: months must be a whole "
-                                                  "number of months from 1 to 1200, got 1.5"),
-])
+@pytest.mark.parametrize(
+    "change,argument,message",
+    [
+        (dict(vary="chrn"), "vary", "vary must be an input of the model, got 'chrn'; did you mean churn?"),
+        (
+            dict(vary="ad_spend@4"),
+            "vary",
+            (
+                "vary must be one of the scenario's own inputs, not a change level or a "
+                "round amount, got 'ad_spend@4'"
+            ),
+        ),
+        (
+            dict(vary="horizon"),
+            "vary",
+            ("vary: horizon cannot vary (every output of the plan is measured over it); set it in the file"),
+        ),
+        (
+            dict(vary="organic_users"),
+            "high",
+            (
+                "give the bounds of organic_users (low and high): it is not given in "
+                "this scenario, so there is no base value for the default 0 .. 10x the base"
+            ),
+        ),
+        (dict(output="runway"), "output", "output must be one of "),
+        (dict(vary="mau", low=-1), "low", "low must satisfy the rule of mau: mau must be 0 or more, got -1"),
+        (
+            dict(vary="mau"),
+            "high",
+            (
+                "give the bounds of mau (low and high): its base value is 0, so the default 0 .. "
+                "10x the base bounds nothing"
+            ),
+        ),
+        (
+            dict(vary="churn", high=1.5),
+            "high",
+            (
+                "high must satisfy the rule of churn: churn must be between 0 and 1 "
+                "(monthly fraction), got 1.5"
+            ),
+        ),
+        (dict(low=5, high=3), "low", "low must be below high, got low 5 and high 3"),
+        (dict(low=3, high=3), "low", "low must be below high, got low 3 and high 3"),
+        (dict(target="18"), "target", "target must be a number, got '18'"),
+        (dict(target=None), "target", "target must be a number, got None"),
+        (dict(target=math.nan), "target", "target must be a number (or never, +inf), got nan"),
+        (dict(target=True), "target", "target must be a number, got True"),
+        (
+            dict(statistic="p10"),
+            "statistic",
+            (
+                "statistic p10 needs ranges: no input of this scenario is a range, so "
+                "every draw is the base case"
+            ),
+        ),
+        (
+            dict(statistic="p11"),
+            "statistic",
+            "statistic must be one of mean, p5, p10, p50, p90, p95, min, max",
+        ),
+        (
+            dict(vary="raise_month", high=61),
+            "high",
+            ("high must be within the horizon for raise_month, 1 to 60, got 61"),
+        ),
+        (
+            dict(vary="months", low=1.5, high=3),
+            "low",
+            (
+                "low must satisfy the rule of months: months must be a whole "
+                "number of months from 1 to 1200, got 1.5"
+            ),
+        ),
+    ],
+)
 def test_bad_input_is_one_line_naming_the_argument(change, argument, message):
-    kw = dict(scenario=dict(flat(), raise_month=12, months=24), vary="cash", output="runway_months", target=18)
+    kw = dict(
+        scenario=dict(flat(), raise_month=12, months=24), vary="cash", output="runway_months", target=18
+    )
     kw.update(change)
     with pytest.raises(InputError) as e:
         solve(**kw)
@@ -335,10 +445,14 @@ def test_solve_says_what_the_answer_means(cli, example):
     r = cli("solve", EXAMPLE, "--vary", "ad_spend", "--target", "runway_months=18")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[1] == ("goal seek: ad_spend from 0 to 2.00B RMB per month, so that runway_months = 18.0 months")
+    assert lines[1] == (
+        "goal seek: ad_spend from 0 to 2.00B RMB per month, so that runway_months = 18.0 months"
+    )
     x = solve(example.scenario("base"), "ad_spend", "runway_months", 18).value
-    assert lines[3] == (f"ad_spend of {x / 1e6:,.2f}M RMB per month keeps runway_months at 18.0 months; at the base "
-                        "200.00M it is 27.5 (2027-03).")
+    assert lines[3] == (
+        f"ad_spend of {x / 1e6:,.2f}M RMB per month keeps runway_months at 18.0 months; at the base "
+        "200.00M it is 27.5 (2027-03)."
+    )
 
 
 def test_solve_json_is_the_solution(cli, example):
@@ -350,46 +464,81 @@ def test_solve_json_is_the_solution(cli, example):
 
 
 def test_solve_a_p10_with_the_file_s_draws_and_seed(cli, example):
-    r = cli("solve", EXAMPLE, "--vary", "cash", "--target", "runway_months=18", "--stat", "p10", "--draws", 500,
-            "--json")
+    r = cli(
+        "solve",
+        EXAMPLE,
+        "--vary",
+        "cash",
+        "--target",
+        "runway_months=18",
+        "--stat",
+        "p10",
+        "--draws",
+        500,
+        "--json",
+    )
     doc = json.loads(r.output)
     assert doc["statistic"] == "p10" and doc["draws"] == 500 and doc["seed"] == 0 and doc["reached"]
-    sim = simulate(dict(example.simulation_inputs("base"), cash=doc["value"]), draws=500,
-                   correlations=example.correlations_for("base"))
+    sim = simulate(
+        dict(example.simulation_inputs("base"), cash=doc["value"]),
+        draws=500,
+        correlations=example.correlations_for("base"),
+    )
     assert sim.stats("runway_months")["p10"] == pytest.approx(18, rel=1e-9)
 
 
 def test_a_target_out_of_reach_exits_0_with_the_range(cli):
     r = cli("solve", EXAMPLE, "--vary", "churn", "--target", "runway_months=18")
     assert r.exit_code == 0
-    assert "runway_months does not reach 18.0 for churn between 0 and 100%: it runs from 27.4 (2027-03) to " \
-           "30.2 (2027-06) there (at or above 18.0 everywhere, on a 256-point grid)" in r.output
-    assert json.loads(cli("solve", EXAMPLE, "--vary", "churn", "--target", "runway_months=18",
-                          "--json").output)["reached"] is False
+    assert (
+        "runway_months does not reach 18.0 for churn between 0 and 100%: it runs from 27.4 (2027-03) to "
+        "30.2 (2027-06) there (at or above 18.0 everywhere, on a 256-point grid)" in r.output
+    )
+    assert (
+        json.loads(cli("solve", EXAMPLE, "--vary", "churn", "--target", "runway_months=18", "--json").output)[
+            "reached"
+        ]
+        is False
+    )
 
 
 def test_a_step_says_which_side_meets_the_target(cli):
     r = cli("solve", EXAMPLE, "--vary", "conversion", "--target", "breakeven_month=24")
     assert r.exit_code == 0
     assert "breakeven_month is at or below month 24 for conversion from " not in r.output
-    assert "breakeven_month is at or below 24 for conversion from 52.89% up (there it is 24 (2026-11); past the " \
-           "boundary, 25 (2026-12)); at the base 1% it is never." in r.output
+    assert (
+        "breakeven_month is at or below 24 for conversion from 52.89% up (there it is 24 (2026-11); past the "
+        "boundary, 25 (2026-12)); at the base 1% it is never." in r.output
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--vary", "churn", "--target", "runway_months"],
-     "Error: --target must be OUTPUT=VALUE, e.g. runway_months=18, got 'runway_months'"),
-    (["--vary", "churn", "--target", "runway_months=soon"],
-     "Error: --target: the target of runway_months must be a number (or never), got 'soon'"),
-    (["--vary", "chrn", "--target", "runway_months=18"],
-     "Error: vary must be an input of the model, got 'chrn'; did you mean churn?"),
-    (["--vary", "churn", "--target", "runway_months=18", "--between", "0.5", "0.2"],
-     "Error: low must be below high, got low 0.5 and high 0.2"),
-    (["--vary", "churn", "--target", "runway_months=18", "--between", "0.5", "2"],
-     "Error: high must satisfy the rule of churn: churn must be between 0 and 1 (monthly fraction), got 2"),
-    (["--vary", "churn", "--target", "runway=18"], "Error: output must be one of "),
-    (["--vary", "churn", "--target", "runway_months=18", "-s", "nope"], "Error: "),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ["--vary", "churn", "--target", "runway_months"],
+            "Error: --target must be OUTPUT=VALUE, e.g. runway_months=18, got 'runway_months'",
+        ),
+        (
+            ["--vary", "churn", "--target", "runway_months=soon"],
+            "Error: --target: the target of runway_months must be a number (or never), got 'soon'",
+        ),
+        (
+            ["--vary", "chrn", "--target", "runway_months=18"],
+            "Error: vary must be an input of the model, got 'chrn'; did you mean churn?",
+        ),
+        (
+            ["--vary", "churn", "--target", "runway_months=18", "--between", "0.5", "0.2"],
+            "Error: low must be below high, got low 0.5 and high 0.2",
+        ),
+        (
+            ["--vary", "churn", "--target", "runway_months=18", "--between", "0.5", "2"],
+            "Error: high must satisfy the rule of churn: churn must be between 0 and 1 (monthly fraction), got 2",
+        ),
+        (["--vary", "churn", "--target", "runway=18"], "Error: output must be one of "),
+        (["--vary", "churn", "--target", "runway_months=18", "-s", "nope"], "Error: "),
+    ],
+)
 def test_solve_refuses_bad_input_in_one_line_with_exit_2(cli, args, message):
     r = cli("solve", EXAMPLE, *args)
     assert r.exit_code == 2
@@ -398,13 +547,22 @@ def test_solve_refuses_bad_input_in_one_line_with_exit_2(cli, args, message):
 
 def test_solve_stat_without_ranges_is_refused(cli, tmp_path):
     f = tmp_path / "flat.toml"
-    f.write_text("[scenarios.base]\ncash = 1200\nmau = 0\nad_spend = 0\ncac = 1\nchurn = 0\nconversion = 0\n"
-                 "arppu = 0\ncost_per_mau = 0\nfixed_costs = 100\n")
-    assert cli("solve", f, "--vary", "cash", "--target", "runway_months=18").output.splitlines()[3].startswith(
-        "cash of 1,800.00 ")
+    f.write_text(
+        "[scenarios.base]\ncash = 1200\nmau = 0\nad_spend = 0\ncac = 1\nchurn = 0\nconversion = 0\n"
+        "arppu = 0\ncost_per_mau = 0\nfixed_costs = 100\n"
+    )
+    assert (
+        cli("solve", f, "--vary", "cash", "--target", "runway_months=18")
+        .output.splitlines()[3]
+        .startswith("cash of 1,800.00 ")
+    )
     r = cli("solve", f, "--vary", "cash", "--target", "runway_months=18", "--stat", "p10")
-    assert r.exit_code == 2 and r.output == "Error: statistic p10 needs ranges: no input of this scenario is a " \
-                                            "range, so every draw is the base case\n"
+    assert (
+        r.exit_code == 2
+        and r.output
+        == "Error: statistic p10 needs ranges: no input of this scenario is a "
+        "range, so every draw is the base case\n"
+    )
 
 
 def test_solve_has_help_with_examples(cli):
@@ -415,27 +573,45 @@ def test_solve_has_help_with_examples(cli):
 # ------------------------------------------------------------------ the Excel function
 
 
-INPUTS = [["name", "value"], ["cash", 1200], ["mau", 0], ["ad_spend", 0], ["cac", 1], ["churn", 0],
-          ["conversion", 0], ["arppu", 0], ["cost_per_mau", 0], ["fixed_costs", 100], ["horizon", 60]]
+INPUTS = [
+    ["name", "value"],
+    ["cash", 1200],
+    ["mau", 0],
+    ["ad_spend", 0],
+    ["cac", 1],
+    ["churn", 0],
+    ["conversion", 0],
+    ["arppu", 0],
+    ["cost_per_mau", 0],
+    ["fixed_costs", 100],
+    ["horizon", 60],
+]
 
 
 def test_llm_solve_takes_llm_plan_s_tables():
     assert LLM_SOLVE(INPUTS, "cash", "runway_months", 18) == pytest.approx(1800, rel=1e-9)
     # fixed costs 200 from month 3, a round of 500 in month 10: cash - 2 x 100 - 16 x 200 + 500 = 0
-    assert LLM_SOLVE(INPUTS, "cash", "runway_months", 18, None, None, [[3, "fixed_costs", 200]],
-                     [[10, 500]]) == pytest.approx(2900, rel=1e-9)
+    assert LLM_SOLVE(
+        INPUTS, "cash", "runway_months", 18, None, None, [[3, "fixed_costs", 200]], [[10, 500]]
+    ) == pytest.approx(2900, rel=1e-9)
     assert LLM_SOLVE(INPUTS, "fixed_costs", "runway_months", 6, 1, 1000) == pytest.approx(200, rel=1e-9)
     assert LLM_SOLVE(INPUTS, "cash", "runway_months", "never") == pytest.approx(6000, rel=1e-9)
 
 
 def test_llm_solve_out_of_reach_is_text_and_bad_input_a_message():
-    assert LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 0, 1000) == \
-        "not reached: runway_months is 0 to 10 for cash from 0 to 1000"
-    assert LLM_SOLVE(INPUTS, "chrn", "runway_months", 18) == \
-        "#VALUE! vary must be an input of the model, got 'chrn'; did you mean churn?"
+    assert (
+        LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 0, 1000)
+        == "not reached: runway_months is 0 to 10 for cash from 0 to 1000"
+    )
+    assert (
+        LLM_SOLVE(INPUTS, "chrn", "runway_months", 18)
+        == "#VALUE! vary must be an input of the model, got 'chrn'; did you mean churn?"
+    )
     assert LLM_SOLVE(INPUTS, "cash", "runway_months", "x") == "#VALUE! target must be a number, got 'x'"
-    assert LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 5, 3) == \
-        "#VALUE! low must be below high, got low 5 and high 3"
+    assert (
+        LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 5, 3)
+        == "#VALUE! low must be below high, got low 5 and high 3"
+    )
     assert LLM_SOLVE(INPUTS[:3], "cash", "runway_months", 18).startswith("#VALUE! ")
 
 
@@ -446,4 +622,7 @@ def test_evaluate_gives_the_migration_payback_alone():
 
     s = assumptions.load(ROOT / "examples" / "llm-assistant-2024.toml").scenario()
     both = evaluate(s, ["migration_npv", "migration_payback_month"], 1)
-    assert evaluate(s, ["migration_payback_month"], 1)["migration_payback_month"] == both["migration_payback_month"]
+    assert (
+        evaluate(s, ["migration_payback_month"], 1)["migration_payback_month"]
+        == both["migration_payback_month"]
+    )

@@ -37,8 +37,13 @@ def _books():
     books.append(("model-saas", build("model", saas), saas.scenario_names))
     books.append(("model-udf", build("model", a, formulas="udf"), a.scenario_names))
     books.append(("cohorts", build("cohorts", a, cohorts=read_cohorts(COHORTS)), a.scenario_names))
-    books.append(("model-actuals", build("model", a, actuals=table, fit=fit_actuals(table)),
-                  a.scenario_names + ["actuals"]))
+    books.append(
+        (
+            "model-actuals",
+            build("model", a, actuals=table, fit=fit_actuals(table)),
+            a.scenario_names + ["actuals"],
+        )
+    )
     return books
 
 
@@ -87,12 +92,18 @@ def test_libreoffice_and_gnumeric_agree_with_the_engine_and_each_other(recalcula
     bad = []
     for name, a in lo.items():
         b = gn.get(name)
-        a, b = ([a] if isinstance(b, list) and not isinstance(a, list) else a,
-                [b] if isinstance(a, list) and not isinstance(b, list) else b)  # a one-cell range reads as a value
+        a, b = (
+            [a] if isinstance(b, list) and not isinstance(a, list) else a,
+            [b] if isinstance(a, list) and not isinstance(b, list) else b,
+        )  # a one-cell range reads as a value
         pairs = zip(a, b) if isinstance(a, list) and isinstance(b, list) else [(a, b)]
         for x, y in pairs:
-            if isinstance(x, (int, float)) and not isinstance(x, bool) and isinstance(y, (int, float)) \
-                    and not isinstance(y, bool):
+            if (
+                isinstance(x, (int, float))
+                and not isinstance(x, bool)
+                and isinstance(y, (int, float))
+                and not isinstance(y, bool)
+            ):
                 ok = close(y, float(x), 1e-9) if math.isfinite(x) else x == y
             else:
                 ok = (x == y) or ({x, y} <= {None, ""})
@@ -101,8 +112,15 @@ def test_libreoffice_and_gnumeric_agree_with_the_engine_and_each_other(recalcula
     assert not bad, bad[:10]
 
 
-@pytest.mark.parametrize("template,name", [("unit-economics", "ltv"), ("model", "funding_need"),
-                                           ("migration", "migration_npv"), ("runway", "cash_by_month")])
+@pytest.mark.parametrize(
+    "template,name",
+    [
+        ("unit-economics", "ltv"),
+        ("model", "funding_need"),
+        ("migration", "migration_npv"),
+        ("runway", "cash_by_month"),
+    ],
+)
 def test_an_error_value_fails_the_master_check(tmp_path, template, name):
     """A named output or a month row holding an error value (#DIV/0! here, #REF! in the wild) fails the master
     check in both programs, however an ISNUMBER further down hides it."""

@@ -15,13 +15,7 @@ from xlmodel import assumptions
 from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
 from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.risk_sheet import risk_values
-from xlmodel.workbook.verify import (
-    compare,
-    data_problems,
-    link_problems,
-    read_names,
-    recalculate,
-)
+from xlmodel.workbook.verify import compare, data_problems, link_problems, read_names, recalculate
 
 from .conftest import need_libreoffice
 
@@ -119,26 +113,63 @@ CASES = {
     "actuals": ("actuals", None, None),
     "cohorts": ("cohorts", None, None),
     "risk-tornado-change": ("risk", _tornado_change, "runway_tornado_change_low[1]: workbook 99"),
-    "risk-tornado-label": ("risk", _tornado_label, "runway_tornado_inputs[1]: workbook 'churn', engine 'ad_growth'"),
-    "risk-histogram-bin": ("risk", _histogram_bin, "runway_months_histogram_bins[1]: workbook '99.9', engine "),
+    "risk-tornado-label": (
+        "risk",
+        _tornado_label,
+        "runway_tornado_inputs[1]: workbook 'churn', engine 'ad_growth'",
+    ),
+    "risk-histogram-bin": (
+        "risk",
+        _histogram_bin,
+        "runway_months_histogram_bins[1]: workbook '99.9', engine ",
+    ),
     "risk-scenario": ("risk", _scenario_simulated, "simulation_scenario: workbook 'downside', engine 'base'"),
     "risk-churn": ("risk", _base_churn, "risk_still_on_inputs["),
     "risk-udf-churn": ("risk-udf", _base_churn, "risk_still_on_inputs["),
-    "actuals-udf-paying": ("actuals-udf", _paying_above_mau,
-                           "actual_paying_users_by_month[3] (Actuals!G10): paying_users (1e+12) cannot exceed mau"),
-    "actuals-revenue": ("actuals", _negative_revenue,
-                        "actual_revenue_by_month[4] (Actuals!H11), month 2024-06: revenue must be 0 or more, "
-                        "got -1000000000"),
-    "actuals-link": ("actuals", _link_to_constant,
-                     "Inputs!I27: the actuals scenario's churn must link to fitted_churn (='Actuals'!$D$36), got 0.3"),
-    "cohorts-1.5": ("cohorts", _retention(1.5), "retention_triangle (Cohorts!G6): cohort 2024-03 month 3: a retention "
-                                                "share must be above 0 and at most 1, got 1.5"),
-    "cohorts-negative": ("cohorts", _retention(-0.5), "retention_triangle (Cohorts!G6): cohort 2024-03 month 3: a "
-                                                      "retention share must be above 0 and at most 1, got -0.5"),
-    "cohorts-text": ("cohorts", _retention("abc"), "retention_triangle (Cohorts!G6): cohort 2024-03 month 3: must be "
-                                                   "a number, got 'abc'"),
-    "cohorts-empty-month-2": ("cohorts", _retention(None, 1),
-                              "retention_triangle (Cohorts!F6): cohort 2024-03 month 2: is empty inside the curve"),
+    "actuals-udf-paying": (
+        "actuals-udf",
+        _paying_above_mau,
+        "actual_paying_users_by_month[3] (Actuals!G10): paying_users (1e+12) cannot exceed mau",
+    ),
+    "actuals-revenue": (
+        "actuals",
+        _negative_revenue,
+        (
+            "actual_revenue_by_month[4] (Actuals!H11), month 2024-06: revenue must be 0 or more, "
+            "got -1000000000"
+        ),
+    ),
+    "actuals-link": (
+        "actuals",
+        _link_to_constant,
+        "Inputs!I27: the actuals scenario's churn must link to fitted_churn (='Actuals'!$D$36), got 0.3",
+    ),
+    "cohorts-1.5": (
+        "cohorts",
+        _retention(1.5),
+        (
+            "retention_triangle (Cohorts!G6): cohort 2024-03 month 3: a retention "
+            "share must be above 0 and at most 1, got 1.5"
+        ),
+    ),
+    "cohorts-negative": (
+        "cohorts",
+        _retention(-0.5),
+        (
+            "retention_triangle (Cohorts!G6): cohort 2024-03 month 3: a "
+            "retention share must be above 0 and at most 1, got -0.5"
+        ),
+    ),
+    "cohorts-text": (
+        "cohorts",
+        _retention("abc"),
+        ("retention_triangle (Cohorts!G6): cohort 2024-03 month 3: must be a number, got 'abc'"),
+    ),
+    "cohorts-empty-month-2": (
+        "cohorts",
+        _retention(None, 1),
+        "retention_triangle (Cohorts!F6): cohort 2024-03 month 2: is empty inside the curve",
+    ),
 }
 
 
@@ -154,7 +185,9 @@ def _tampered(cid: str) -> bytes:
 
 
 def _refs(wb) -> dict:
-    return {name: next(iter(dn.destinations)) for name, dn in wb.defined_names.items() if list(dn.destinations)}
+    return {
+        name: next(iter(dn.destinations)) for name, dn in wb.defined_names.items() if list(dn.destinations)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +239,9 @@ def test_udf_workbooks_read_the_checks_sheet(reports):
     for cid in ("risk-churn", "risk-udf-churn"):
         assert reports[cid].checks_ok is False
         assert "checks_ok: the master check is False, not TRUE" in reports[cid].failures
-    assert reports["risk-udf-churn"].notes and "native twins were compared" in reports["risk-udf-churn"].notes[0]
+    assert (
+        reports["risk-udf-churn"].notes and "native twins were compared" in reports["risk-udf-churn"].notes[0]
+    )
     assert reports["actuals-udf-paying"].checks_ok is False
 
 
@@ -214,7 +249,10 @@ def test_udf_workbooks_read_the_checks_sheet(reports):
 def test_invalid_data_is_not_compared_as_numbers(reports):
     """An invalid triangle or actuals row is named once; the numbers computed from it are left out, not a crash."""
     for cid, what in (("cohorts-text", "the retention triangle"), ("actuals-revenue", "the actuals")):
-        assert f"the numbers computed from {what} were not compared: the data are not valid" in reports[cid].notes
+        assert (
+            f"the numbers computed from {what} were not compared: the data are not valid"
+            in reports[cid].notes
+        )
     assert not any(f.startswith("cohort_ltv_by_cohort") for f in reports["cohorts-text"].failures)
 
 
@@ -240,36 +278,66 @@ def test_data_problems_apply_the_csv_readers_rules():
     ok = {"cohort_names": names, "retention_triangle": [1.0, 0.5, 0.4, 0.9, 0.6, None]}
     assert data_problems(ok) == ([], set())
     refs = {"retention_triangle": ("Cohorts", "$E$6:$G$7")}
-    for value, said in ((1.5, "got 1.5"), (0.0, "got 0.0"), (True, "must be a number, got True"),
-                        ("#VALUE!", "must be a number, got '#VALUE!'")):
+    for value, said in (
+        (1.5, "got 1.5"),
+        (0.0, "got 0.0"),
+        (True, "must be a number, got True"),
+        ("#VALUE!", "must be a number, got '#VALUE!'"),
+    ):
         bad = dict(ok, retention_triangle=[1.0, 0.5, 0.4, 0.9, value, None])
         failures, drop = data_problems(bad, refs)
         assert drop == {"retention_triangle"}
-        assert len(failures) == 1 and failures[0].startswith("retention_triangle (Cohorts!F7): cohort 2024-02 month 2")
+        assert len(failures) == 1 and failures[0].startswith(
+            "retention_triangle (Cohorts!F7): cohort 2024-02 month 2"
+        )
         assert said in failures[0]
     gap = dict(ok, retention_triangle=[1.0, None, 0.4, 0.9, 0.6, None])
-    assert data_problems(gap)[0] == ["retention_triangle: cohort 2024-01 month 2: is empty inside the curve (only the "
-                                     "right edge may be empty)"]
+    assert data_problems(gap)[0] == [
+        (
+            "retention_triangle: cohort 2024-01 month 2: is empty inside the curve (only the "
+            "right edge may be empty)"
+        )
+    ]
     empty = dict(ok, retention_triangle=[1.0, 0.5, 0.4, None, None, None])
-    assert data_problems(empty)[0] == ["retention_triangle: cohort 2024-02 has no retention shares (month 1 is empty)"]
+    assert data_problems(empty)[0] == [
+        "retention_triangle: cohort 2024-02 has no retention shares (month 1 is empty)"
+    ]
     # the sign-ups of a sized triangle: a positive number on every row, as read_cohorts requires
     assert data_problems(dict(ok, cohort_size=[100.0, 50.0])) == ([], set())
-    failures, drop = data_problems(dict(ok, cohort_size=[100.0, "lots"]), {"cohort_size": ("Cohorts", "$B$6:$B$7")})
+    failures, drop = data_problems(
+        dict(ok, cohort_size=[100.0, "lots"]), {"cohort_size": ("Cohorts", "$B$6:$B$7")}
+    )
     assert drop == {"retention_triangle"}
-    assert failures == ["cohort_size[2] (Cohorts!B7): must be a positive number (the cohort's sign-ups), got 'lots'"]
+    assert failures == [
+        "cohort_size[2] (Cohorts!B7): must be a positive number (the cohort's sign-ups), got 'lots'"
+    ]
 
 
 def test_data_problems_on_actuals():
-    row = lambda *v: list(v)  # noqa: E731
-    values = {"fit_window": 2, "actual_months": ["2024-01", "2024-02"],
-              "actual_cash_by_month": row(-5.0, 1.0),  # cash may be negative (an overdraft)
-              **{f"actual_{c}_by_month": row(10.0, 10.0) for c in
-                 ("new_users", "paid_new_users", "mau", "paying_users", "ad_spend", "revenue", "compute_cost",
-                  "fixed_costs")}}
+    row = lambda *v: list(v)
+    values = {
+        "fit_window": 2,
+        "actual_months": ["2024-01", "2024-02"],
+        "actual_cash_by_month": row(-5.0, 1.0),  # cash may be negative (an overdraft)
+        **{
+            f"actual_{c}_by_month": row(10.0, 10.0)
+            for c in (
+                "new_users",
+                "paid_new_users",
+                "mau",
+                "paying_users",
+                "ad_spend",
+                "revenue",
+                "compute_cost",
+                "fixed_costs",
+            )
+        },
+    }
     assert data_problems(values) == ([], set())
     failures, drop = data_problems(dict(values, actual_compute_cost_by_month=row(10.0, float("inf"))))
     assert drop == {"fit_window"} and failures == [
-        "actual_compute_cost_by_month[2], month 2024-02: compute_cost must be a finite number, got inf"]
+        "actual_compute_cost_by_month[2], month 2024-02: compute_cost must be a finite number, got inf"
+    ]
     failures, _ = data_problems(dict(values, actual_paid_new_users_by_month=row(11.0, 1.0)))
     assert failures == ["actual_paid_new_users_by_month[1]: paid_new_users (11) cannot exceed new_users (10)"]
 
@@ -280,11 +348,20 @@ def test_risk_sheet_writes_the_labels_and_changes_verify_compares():
 
     a = assumptions.default()
     wb = build("risk", a)
-    sim = xm.simulate(dict(a.simulation_inputs(), horizon=a.horizon), draws=a.draws, seed=a.seed,
-                      correlations=a.correlations_for())
+    sim = xm.simulate(
+        dict(a.simulation_inputs(), horizon=a.horizon),
+        draws=a.draws,
+        seed=a.seed,
+        correlations=a.correlations_for(),
+    )
     values = risk_values(sim)
-    for name in ("runway_tornado_inputs", "runway_tornado_change_low", "runway_tornado_change_high",
-                 "runway_months_histogram_bins", "migration_npv_histogram_bins"):
+    for name in (
+        "runway_tornado_inputs",
+        "runway_tornado_change_low",
+        "runway_tornado_change_high",
+        "runway_months_histogram_bins",
+        "migration_npv_histogram_bins",
+    ):
         assert [c.value for c in _cells(wb, name)] == values[name], name
     # invariants: a bar is the runway at the input's bound minus the base; the bins' labels are their middles
     base = sim.base_values["runway_months"]

@@ -115,8 +115,9 @@ def _rows_close(got, want):
     """A month row against the engine's, each cell to 1e-9 of the row's magnitude (a cash balance crossing 0)."""
     want = np.asarray(want, dtype=float)
     scale = float(np.abs(want).max())
-    return len(got) == want.size and all(isinstance(g, (int, float)) and abs(g - w) <= RTOL * max(abs(w), scale)
-                                         for g, w in zip(got, want))
+    return len(got) == want.size and all(
+        isinstance(g, (int, float)) and abs(g - w) <= RTOL * max(abs(w), scale) for g, w in zip(got, want)
+    )
 
 
 def _grid(path):
@@ -137,7 +138,7 @@ def _engine(scenario: dict):
     activation = np.full(n, float(c.activation(scenario.get("activation", 1.0))))
     for change in scenario.get("changes") or ():  # the activation's path: its level from a change on
         if "activation" in change:
-            activation[change["month"] - 1:] = change["activation"]
+            activation[change["month"] - 1 :] = change["activation"]
     return p, cohort_waterfall(activation * p.projection.new_users, curve)
 
 
@@ -146,7 +147,7 @@ def _existing(scenario: dict, n: int):
     churn = np.full(n, float(scenario["churn"]))
     for change in scenario.get("changes") or ():
         if "churn" in change:
-            churn[change["month"] - 1:] = change["churn"]
+            churn[change["month"] - 1 :] = change["churn"]
     return float(scenario["mau"]) * np.cumprod(1 - churn)
 
 
@@ -194,7 +195,9 @@ def books(tmp_path_factory):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["churn", "curve", "signups", "quick-payback", "late-payback", "curve-changes"])
+@pytest.mark.parametrize(
+    "name", ["churn", "curve", "signups", "quick-payback", "late-payback", "curve-changes"]
+)
 def test_every_scenario_agrees_with_the_engine(books, name):
     a, _, _, out = books
     values, errors = read_names(out[name])
@@ -283,7 +286,9 @@ def test_gnumeric_agrees_for_every_scenario(books, tmp_path):
 def test_templates_without_a_waterfall_refuse_a_curve(tmp_path):
     a = _load(tmp_path)
     for template in ("unit-economics", "runway", "risk", "cohorts"):
-        with pytest.raises(AssumptionsError, match=f"the {template} template does not carry retention curves"):
+        with pytest.raises(
+            AssumptionsError, match=f"the {template} template does not carry retention curves"
+        ):
             build(template, a, cohorts=[["2024-01", 1.0, 0.5]] if template == "cohorts" else None)
 
 
@@ -321,8 +326,11 @@ def test_the_waterfall_is_live_formulas(tmp_path):
     assert cells[0][0].value.startswith("=$D") and cells[0][5].value.startswith("=$D")
     assert cells[3][2].value is None and cells[3][3].value.startswith("=$D")
     projection = wb["Projection"]
-    mau_row = next(r for r in range(1, projection.max_row + 1) if projection.cell(row=r, column=2).value ==
-                   "mau_by_month")
+    mau_row = next(
+        r
+        for r in range(1, projection.max_row + 1)
+        if projection.cell(row=r, column=2).value == "mau_by_month"
+    )
     assert projection.cell(row=mau_row, column=5).value.startswith("=IF(has_curve,'Waterfall'!E")
     assert ws.title == "Waterfall"
 
@@ -333,7 +341,8 @@ def test_cached_values_are_what_libreoffice_computes(tmp_path):
     the engine's, and LibreOffice's recalculation gives them again (the cohorts' cells included)."""
     need_libreoffice()
     text = ASSUMPTIONS[: ASSUMPTIONS.index("[scenarios.curve]")].replace(
-        "churn = 0.3\n", "retention = [1.0, 0.62, 0.5, 0.45, 0.42]\n")
+        "churn = 0.3\n", "retention = [1.0, 0.62, 0.5, 0.45, 0.42]\n"
+    )
     a = _load(tmp_path, text)
     src = tmp_path / "first.xlsx"
     src.write_bytes(to_bytes(build("model", a)))
@@ -346,8 +355,11 @@ def test_cached_values_are_what_libreoffice_computes(tmp_path):
     _check_against_engine(values, errors, out, a.scenario(a.scenario_names[0]))
     saved, recalculated = _grid(src), _grid(out)
     assert sum(x is not None for row in saved for x in row) == len(saved) * (len(saved) + 1) // 2
-    assert all((x is None and y is None) or (x is not None and y is not None and abs(x - y) <= RTOL * abs(y))
-               for rx, ry in zip(saved, recalculated) for x, y in zip(rx, ry))
+    assert all(
+        (x is None and y is None) or (x is not None and y is not None and abs(x - y) <= RTOL * abs(y))
+        for rx, ry in zip(saved, recalculated)
+        for x, y in zip(rx, ry)
+    )
 
 
 @pytest.mark.libreoffice
@@ -355,6 +367,10 @@ def test_cached_values_of_a_file_whose_first_scenario_has_no_curve(books):
     """The saved values while the churn scenario is live: the curve's numbers read n/a, the cohorts 0."""
     _, src, _, _ = books
     cached, _ = read_names(src)
-    assert cached["has_curve"] is False and cached["curve_ltv"] == "n/a" and cached["cohort_payback_month"] == "n/a"
+    assert (
+        cached["has_curve"] is False
+        and cached["curve_ltv"] == "n/a"
+        and cached["cohort_payback_month"] == "n/a"
+    )
     rep = compare(cached, [], path=str(src))
     assert rep.ok, rep.lines()

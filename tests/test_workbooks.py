@@ -23,7 +23,14 @@ from .conftest import need_libreoffice
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {p.stem: p for p in sorted((ROOT / "examples").glob("*.toml"))}
 N_RANDOM = int(os.environ.get("XLMODEL_RANDOM_WORKBOOKS", "25"))
-INJECTION_NAMES = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2", "@SUM(1)", "#N/A", "tab\there\x07bell"]
+INJECTION_NAMES = [
+    '=HYPERLINK("http://example.com","x")',
+    "+1+1",
+    "-2",
+    "@SUM(1)",
+    "#N/A",
+    "tab\there\x07bell",
+]
 
 
 # ------------------------------------------------------------------ random inputs
@@ -72,8 +79,15 @@ def random_inputs(rng: np.random.Generator, max_months: int) -> dict:
     if s["migration_month"] != "none":
         s["large_price"] = u(0.01, 150)  # the saving divides by it
     # model version 3: activation, fees and VAT, interest, growth of usage and fixed costs, a buffer, a raise month
-    s.update(activation=u(0.3, 1), store_fee=u(0, 0.3), vat=u(0, 0.2), interest_rate=u(-0.05, 0.1),
-             usage_growth=u(-0.05, 0.05), fixed_cost_growth=u(-0.02, 0.03), min_cash=u(0, 1e9))
+    s.update(
+        activation=u(0.3, 1),
+        store_fee=u(0, 0.3),
+        vat=u(0, 0.2),
+        interest_rate=u(-0.05, 0.1),
+        usage_growth=u(-0.05, 0.05),
+        fixed_cost_growth=u(-0.02, 0.03),
+        min_cash=u(0, 1e9),
+    )
     s["cac_spend"] = "none" if rng.random() < 0.5 else u(1e5, 5e8)
     s["raise_month"] = "none" if rng.random() < 0.5 else float(rng.integers(1, 25))
     s["cached_price"] = u(0, s["input_price"]) if s["input_price"] else 0.0
@@ -91,9 +105,19 @@ def set_named(wb, name: str, value):
 
 
 #: a random level for each driver that can change (within its rule)
-CHANGE_LEVELS = {"ad_spend": (0, 5e8), "cac": (0.5, 100), "paid_share": (0.05, 1), "activation": (0.3, 1),
-                 "churn": (0.01, 0.9), "conversion": (0.001, 0.5), "arppu": (1, 100), "cost_per_mau": (0, 20),
-                 "paying_cost_per_mau": (0, 50), "fixed_costs": (0, 1e8), "organic_users": (0, 5e6)}
+CHANGE_LEVELS = {
+    "ad_spend": (0, 5e8),
+    "cac": (0.5, 100),
+    "paid_share": (0.05, 1),
+    "activation": (0.3, 1),
+    "churn": (0.01, 0.9),
+    "conversion": (0.001, 0.5),
+    "arppu": (1, 100),
+    "cost_per_mau": (0, 20),
+    "paying_cost_per_mau": (0, 50),
+    "fixed_costs": (0, 1e8),
+    "organic_users": (0, 5e6),
+}
 
 
 def random_decisions(wb, rng: np.random.Generator, organic: bool, no_spend: bool = False) -> dict:
@@ -102,13 +126,22 @@ def random_decisions(wb, rng: np.random.Generator, organic: bool, no_spend: bool
     sheet, ref = next(iter(wb.defined_names["funding_rounds_by_month"].destinations))
     n = len(wb[sheet][ref.replace("$", "")][0])
     written = {}
-    drivers = [d for d in CHANGE_LEVELS if (d != "organic_users" or organic) and (d != "paid_share" or not organic)
-               and (d != "ad_spend" or not no_spend)]
+    drivers = [
+        d
+        for d in CHANGE_LEVELS
+        if (d != "organic_users" or organic)
+        and (d != "paid_share" or not organic)
+        and (d != "ad_spend" or not no_spend)
+    ]
     for _ in range(int(rng.integers(0, 6))):
         d = str(rng.choice(drivers))
-        written.setdefault(f"change_{d}_by_month", {})[int(rng.integers(0, n))] = float(rng.uniform(*CHANGE_LEVELS[d]))
+        written.setdefault(f"change_{d}_by_month", {})[int(rng.integers(0, n))] = float(
+            rng.uniform(*CHANGE_LEVELS[d])
+        )
     for _ in range(int(rng.integers(0, 3))):
-        written.setdefault("funding_rounds_by_month", {})[int(rng.integers(0, n))] = float(rng.uniform(0, 5e9))
+        written.setdefault("funding_rounds_by_month", {})[int(rng.integers(0, n))] = float(
+            rng.uniform(0, 5e9)
+        )
     for name, cells in written.items():
         sheet, ref = next(iter(wb.defined_names[name].destinations))
         row = wb[sheet][ref.replace("$", "")][0]
@@ -146,15 +179,18 @@ def _cases() -> dict:
         cases[f"model-mixes-select-{name}"] = dict(template="model", doc=MIXES, select=name)
     # the risk workbook: simulated numbers re-simulated from the workbook's own table, deterministic ones live
     cases["risk-defaults"] = dict(template="risk")
-    cases["risk-llm-assistant-2024-select-downside"] = dict(template="risk", file="llm-assistant-2024",
-                                                            select="downside")
+    cases["risk-llm-assistant-2024-select-downside"] = dict(
+        template="risk", file="llm-assistant-2024", select="downside"
+    )
     cases["risk-36-months"] = dict(template="risk", months=36)
     cases["risk-mixes-ranges"] = dict(template="risk", doc=RISK_MIXES)
     cases["risk-never"] = dict(template="risk", doc=RISK_NEVER)
     # from data: a retention triangle, monthly actuals (the fitted scenario selected too)
     cases["cohorts-defaults"] = dict(template="cohorts", cohorts=COHORTS_CSV)
     cases["cohorts-saas-copilot"] = dict(template="cohorts", cohorts=COHORTS_CSV, file="saas-copilot")
-    cases["cohorts-ragged-no-decay"] = dict(template="cohorts", cohorts=ROOT / "tests" / "data" / "cohorts-odd.csv")
+    cases["cohorts-ragged-no-decay"] = dict(
+        template="cohorts", cohorts=ROOT / "tests" / "data" / "cohorts-odd.csv"
+    )
     # model version 3: changes and rounds in every scenario, each scenario selected, in each template with a plan
     for t in ("model", "runway"):
         for name in PLAN_V3["scenarios"]:
@@ -162,60 +198,158 @@ def _cases() -> dict:
     cases["risk-v3"] = dict(template="risk", doc=dict(PLAN_V3, model=dict(PLAN_V3["model"], draws=2_000)))
     cases["model-actuals"] = dict(template="model", actuals=ACTUALS_CSV)
     cases["model-actuals-select-actuals"] = dict(template="model", actuals=ACTUALS_CSV, select="actuals")
-    cases["model-actuals-window-6"] = dict(template="model", actuals=ACTUALS_CSV, window=6, select="actuals",
-                                           file="saas-copilot")
+    cases["model-actuals-window-6"] = dict(
+        template="model", actuals=ACTUALS_CSV, window=6, select="actuals", file="saas-copilot"
+    )
     return cases
 
 
-FREE_APP = {"model": {"name": "A free app", "horizon": 36}, "scenarios": {"free": dict(
-    cash=2e6, mau=1e4, ad_spend=1e4, cac=2.0, churn=0.0, conversion=0.0, arppu=10.0, cost_per_mau=0.5,
-    fixed_costs=3e4, monthly_tokens=1e9, large_price=5.0, small_price=0.5, migration_cost=1e4, months=12)}}
+FREE_APP = {
+    "model": {"name": "A free app", "horizon": 36},
+    "scenarios": {
+        "free": dict(
+            cash=2e6,
+            mau=1e4,
+            ad_spend=1e4,
+            cac=2.0,
+            churn=0.0,
+            conversion=0.0,
+            arppu=10.0,
+            cost_per_mau=0.5,
+            fixed_costs=3e4,
+            monthly_tokens=1e9,
+            large_price=5.0,
+            small_price=0.5,
+            migration_cost=1e4,
+            months=12,
+        )
+    },
+}
 
 
 V1_FILE = ROOT / "tests" / "data" / "llm-assistant-2024-v1.toml"
-MIXES = {"model": {"name": "Mixes", "currency": "RMB", "horizon": 24}, "scenarios": {
-    "mix": dict(cash=5e8, mau=1e6, ad_spend=2e7, cac=30.0, cac_elasticity=0.4, ad_growth=0.05, organic_users=2e5,
-                organic_growth=0.01, churn=0.3, conversion=0.02, arppu=30.0, input_tokens=5e4, output_tokens=1e4,
-                cached_share=0.3, mix={"gpt-4o-mini": 0.7, "gpt-4o": 0.3}, fx=7.2, paying_cost_per_mau=4.0,
-                fixed_costs=2e7, monthly_tokens=6e10, large_price=4.7, small_price=0.24, migration_cost=2e7,
-                months=24, migration_month=5, annual_discount_rate=0.12),
-    "explicit": dict(input_price=4.7, output_price=4.7, cached_price=1.0),
-    "other-mix": dict(mix={"gpt-4o-mini": 1.0}, fx=7.0, migration_month=30),
-}}
+MIXES = {
+    "model": {"name": "Mixes", "currency": "RMB", "horizon": 24},
+    "scenarios": {
+        "mix": dict(
+            cash=5e8,
+            mau=1e6,
+            ad_spend=2e7,
+            cac=30.0,
+            cac_elasticity=0.4,
+            ad_growth=0.05,
+            organic_users=2e5,
+            organic_growth=0.01,
+            churn=0.3,
+            conversion=0.02,
+            arppu=30.0,
+            input_tokens=5e4,
+            output_tokens=1e4,
+            cached_share=0.3,
+            mix={"gpt-4o-mini": 0.7, "gpt-4o": 0.3},
+            fx=7.2,
+            paying_cost_per_mau=4.0,
+            fixed_costs=2e7,
+            monthly_tokens=6e10,
+            large_price=4.7,
+            small_price=0.24,
+            migration_cost=2e7,
+            months=24,
+            migration_month=5,
+            annual_discount_rate=0.12,
+        ),
+        "explicit": dict(input_price=4.7, output_price=4.7, cached_price=1.0),
+        "other-mix": dict(mix={"gpt-4o-mini": 1.0}, fx=7.0, migration_month=30),
+    },
+}
 
 # a plan over time: a calendar, VAT, fees, interest, activation, a buffer, and changes and rounds in every scenario
 # (inherited, overridden, removed), a ranged change level and a migration month
-PLAN_V3 = {"model": {"name": "Plan", "currency": "EUR", "horizon": 30, "start": "2025-03", "fiscal_year_start": 7},
-           "scenarios": {
-               "base": dict(cash=5e7, mau=2e5, ad_spend=1e6, ad_growth=0.02, cac=8.0, cac_spend=1.2e6,
-                            cac_elasticity=0.3, churn=0.2, conversion=0.04, arppu=15.0, cost_per_mau=0.6,
-                            paying_cost_per_mau=2.5, usage_growth=0.01, cost_decline=0.03, fixed_costs=2e6,
-                            fixed_cost_growth=0.01, activation=0.7, vat=0.2, store_fee=0.15, interest_rate=0.03,
-                            min_cash=5e6, annual_discount_rate=0.1, migration_month=8, large_price=3.0,
-                            small_price=0.3, routed_share=0.5, migration_cost=5e5, revenue_loss=0.01,
-                            changes=[{"month": "2025-06", "ad_spend": {"low": 4e5, "mode": 5e5, "high": 7e5}},
-                                     {"month": 10, "conversion": 0.06, "fixed_costs": 2.5e6},
-                                     {"month": 14, "paying_cost_per_mau": 2.0}],
-                            funding=[{"month": "2025-12", "amount": 2e7}]),
-               "lean": dict(raise_month=12, changes=[{"month": 10, "fixed_costs": 1.5e6}, {"month": 4, "churn": 0.15}],
-                            funding=[{"month": 10, "amount": 0}, {"month": 15, "amount": 1e7},
-                                     {"month": 15, "amount": 5e6}]),
-               "organic": dict(organic_users=3e4, organic_growth=0.02, paid_share=1.0,
-                               changes=[{"month": 6, "organic_users": 5e4, "activation": 0.9}]),
-           }}
+PLAN_V3 = {
+    "model": {"name": "Plan", "currency": "EUR", "horizon": 30, "start": "2025-03", "fiscal_year_start": 7},
+    "scenarios": {
+        "base": dict(
+            cash=5e7,
+            mau=2e5,
+            ad_spend=1e6,
+            ad_growth=0.02,
+            cac=8.0,
+            cac_spend=1.2e6,
+            cac_elasticity=0.3,
+            churn=0.2,
+            conversion=0.04,
+            arppu=15.0,
+            cost_per_mau=0.6,
+            paying_cost_per_mau=2.5,
+            usage_growth=0.01,
+            cost_decline=0.03,
+            fixed_costs=2e6,
+            fixed_cost_growth=0.01,
+            activation=0.7,
+            vat=0.2,
+            store_fee=0.15,
+            interest_rate=0.03,
+            min_cash=5e6,
+            annual_discount_rate=0.1,
+            migration_month=8,
+            large_price=3.0,
+            small_price=0.3,
+            routed_share=0.5,
+            migration_cost=5e5,
+            revenue_loss=0.01,
+            changes=[
+                {"month": "2025-06", "ad_spend": {"low": 4e5, "mode": 5e5, "high": 7e5}},
+                {"month": 10, "conversion": 0.06, "fixed_costs": 2.5e6},
+                {"month": 14, "paying_cost_per_mau": 2.0},
+            ],
+            funding=[{"month": "2025-12", "amount": 2e7}],
+        ),
+        "lean": dict(
+            raise_month=12,
+            changes=[{"month": 10, "fixed_costs": 1.5e6}, {"month": 4, "churn": 0.15}],
+            funding=[{"month": 10, "amount": 0}, {"month": 15, "amount": 1e7}, {"month": 15, "amount": 5e6}],
+        ),
+        "organic": dict(
+            organic_users=3e4,
+            organic_growth=0.02,
+            paid_share=1.0,
+            changes=[{"month": 6, "organic_users": 5e4, "activation": 0.9}],
+        ),
+    },
+}
 COHORTS_CSV = ROOT / "examples" / "cohorts-2024.csv"
 ACTUALS_CSV = ROOT / "examples" / "actuals-2024.csv"
-RISK_MIXES = {"model": dict(MIXES["model"], draws=3_000, seed=11),
-              "correlations": {"churn,conversion": -0.4},
-              "scenarios": {"mix": dict(MIXES["scenarios"]["mix"], churn={"low": 0.2, "mode": 0.3, "high": 0.5},
-                                        conversion={"dist": "triangular", "low": 0.01, "mode": 0.02, "high": 0.05},
-                                        output_tokens={"low": 5e3, "high": 2e4},
-                                        small_price={"low": 0.1, "mode": 0.24, "high": 0.5}),
-                            "explicit": MIXES["scenarios"]["explicit"]}}
+RISK_MIXES = {
+    "model": dict(MIXES["model"], draws=3_000, seed=11),
+    "correlations": {"churn,conversion": -0.4},
+    "scenarios": {
+        "mix": dict(
+            MIXES["scenarios"]["mix"],
+            churn={"low": 0.2, "mode": 0.3, "high": 0.5},
+            conversion={"dist": "triangular", "low": 0.01, "mode": 0.02, "high": 0.05},
+            output_tokens={"low": 5e3, "high": 2e4},
+            small_price={"low": 0.1, "mode": 0.24, "high": 0.5},
+        ),
+        "explicit": MIXES["scenarios"]["explicit"],
+    },
+}
 # a uniform cash range with a flat burn: some draws run out, the rest never do; no migration, no revenue
-RISK_NEVER = {"model": {"name": "Flat burn", "horizon": 24, "draws": 2_000, "seed": 3}, "scenarios": {"flat": dict(
-    cash={"low": 1e5, "high": 5e5}, mau=0.0, ad_spend=0.0, cac=1.0, churn=0.1, conversion=0.0, arppu=0.0,
-    cost_per_mau=0.0, fixed_costs={"low": 1e4, "mode": 1.5e4, "high": 2e4})}}
+RISK_NEVER = {
+    "model": {"name": "Flat burn", "horizon": 24, "draws": 2_000, "seed": 3},
+    "scenarios": {
+        "flat": dict(
+            cash={"low": 1e5, "high": 5e5},
+            mau=0.0,
+            ad_spend=0.0,
+            cac=1.0,
+            churn=0.1,
+            conversion=0.0,
+            arppu=0.0,
+            cost_per_mau=0.0,
+            fixed_costs={"low": 1e4, "mode": 1.5e4, "high": 2e4},
+        )
+    },
+}
 
 CASES = _cases()
 
@@ -224,8 +358,10 @@ def _assumptions_for(case) -> assumptions.Assumptions:
     if case.get("injection"):
         base = assumptions.load(EXAMPLES["llm-assistant-2024"])
         raw = {k: v for k, v in base.scenario().items() if k not in ("horizon", "cost_per_mau")}
-        doc = {"model": {"name": "=cmd|' /C calc'!A0 \x1b[31m", "currency": "@USD"},
-               "scenarios": {name: dict(raw, churn=0.3 + 0.05 * i) for i, name in enumerate(INJECTION_NAMES)}}
+        doc = {
+            "model": {"name": "=cmd|' /C calc'!A0 \x1b[31m", "currency": "@USD"},
+            "scenarios": {name: dict(raw, churn=0.3 + 0.05 * i) for i, name in enumerate(INJECTION_NAMES)},
+        }
         return assumptions.from_dict(doc, "injection.toml")
     if case.get("free_app"):
         return assumptions.from_dict(FREE_APP, "free-app.toml")
@@ -250,7 +386,9 @@ def _build_case(case):
 
         table = read_actuals(case["actuals"])
         extra = dict(actuals=table, fit=fit_actuals(table, case.get("window", 3)))
-    wb = build(case["template"], a, months=case.get("months"), formulas=case.get("formulas", "native"), **extra)
+    wb = build(
+        case["template"], a, months=case.get("months"), formulas=case.get("formulas", "native"), **extra
+    )
     written = {}
     if "select" in case:
         set_named(wb, "scenario", case["select"])
@@ -264,7 +402,9 @@ def _build_case(case):
                 set_named(wb, name, value)
                 written[name] = value
         if "funding_rounds_by_month" in wb.defined_names:
-            no_spend = inputs["ad_spend"] == 0 and inputs["cac_spend"] == "none"  # then ad spend stays 0 (cac_spend)
+            no_spend = (
+                inputs["ad_spend"] == 0 and inputs["cac_spend"] == "none"
+            )  # then ad spend stays 0 (cac_spend)
             for name, cells in random_decisions(wb, rng, inputs["organic_users"] != "none", no_spend).items():
                 written[(name, tuple(cells.items()))] = None
     return wb, written
@@ -312,17 +452,29 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
         assert values["scenario"] == case["select"]
         a = _assumptions_for(case)
         want = xm.engine.summary(a.scenario(case["select"]))
-        for name in ("ltv", "runway_months", "blended_cac", "funding_need", "breakeven_month",
-                     "plan_migration_npv" if "plan_migration_npv" in values else "migration_npv"):
+        for name in (
+            "ltv",
+            "runway_months",
+            "blended_cac",
+            "funding_need",
+            "breakeven_month",
+            "plan_migration_npv" if "plan_migration_npv" in values else "migration_npv",
+        ):
             if name not in values:  # a template without that output (the runway template has no LTV)
                 continue
             got = values[name]
             if want[name] is None:  # n/a: the migration month lies after the horizon
                 assert got == "n/a", name
                 continue
-            assert got == "never" if math.isinf(want[name]) else got == pytest.approx(want[name], rel=1e-9), name
+            assert got == "never" if math.isinf(want[name]) else got == pytest.approx(want[name], rel=1e-9), (
+                name
+            )
     if case.get("free_app"):
-        assert values["gross_margin"] == "no revenue" and values["ltv"] == "n/a" and values["payback_months"] == "n/a"
+        assert (
+            values["gross_margin"] == "no revenue"
+            and values["ltv"] == "n/a"
+            and values["payback_months"] == "n/a"
+        )
         assert values["checks_ok"] is True
     if case.get("injection"):
         assert values["scenario_names"] == [clean_text(n) for n in INJECTION_NAMES]
@@ -331,7 +483,11 @@ def test_recalculated_workbook_matches_engine(recalculated, cid):
 
 @pytest.mark.libreoffice
 def test_selector_changes_the_numbers(recalculated):
-    runways = {cid: recalculated[cid][0][0]["runway_months"] for cid in CASES if cid.startswith("model-llm-assistant-2024-select-")}
+    runways = {
+        cid: recalculated[cid][0][0]["runway_months"]
+        for cid in CASES
+        if cid.startswith("model-llm-assistant-2024-select-")
+    }
     assert len(set(runways.values())) == len(runways) == 4
 
 
@@ -357,7 +513,7 @@ def test_user_text_is_text_never_a_formula():
     a = _assumptions_for({"injection": True})
     wb = build("model", a)
     ws = wb["Inputs"]
-    headers = [c for c in ws[7][4:4 + len(INJECTION_NAMES)]]
+    headers = [c for c in ws[7][4 : 4 + len(INJECTION_NAMES)]]
     assert [c.value for c in headers] == [clean_text(n) for n in INJECTION_NAMES]
     assert all(c.data_type == "s" for c in headers)
     assert ws["D4"].data_type == "s" and ws["D4"].value == INJECTION_NAMES[0]
@@ -366,46 +522,126 @@ def test_user_text_is_text_never_a_formula():
     # saved and reloaded: still strings
     reloaded = openpyxl.load_workbook(__import__("io").BytesIO(to_bytes(wb)))
     assert reloaded["Cover"]["A1"].data_type == "s"
-    assert all(c.data_type == "s" for c in reloaded["Inputs"][7][4:4 + len(INJECTION_NAMES)])
+    assert all(c.data_type == "s" for c in reloaded["Inputs"][7][4 : 4 + len(INJECTION_NAMES)])
 
 
 def test_every_name_of_the_issue_is_defined():
     wb = build("model", assumptions.default())
     names = set(wb.defined_names)
-    inputs = {"cash", "mau", "ad_spend", "ad_growth", "cac", "paid_share", "churn", "conversion", "arppu",
-              "input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price",
-              "cost_decline", "fixed_costs", "annual_discount_rate", "large_price", "small_price",
-              "migration_cost", "routed_share", "revenue_loss", "migration_month",
-              # model version 3
-              "activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth", "fixed_cost_growth",
-              "cac_spend", "raise_month"}
-    outputs = {"blended_cac", "cac_per_active", "cost_per_mau", "revenue_per_mau", "contribution_per_mau",
-               "gross_margin", "ltv", "ltv_to_cac", "payback_months", "breakeven_conversion", "runway_months",
-               "runway_months_without_funding", "runway_months_without_migration", "lowest_cash",
-               "lowest_cash_month", "first_short_month", "funding_month", "funding_need", "breakeven_month",
-               "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
-               "plan_migration_payback_month", "checks_ok", "scenario"}
-    rows = {f"{r}_by_month" for r in ("cash", "mau", "net_burn", "revenue", "gross_revenue", "compute", "ad_spend",
-                                      "new_users", "paying_users", "fixed_costs", "interest", "funding",
-                                      "funding_rounds", "change_ad_spend", "change_churn")}
+    inputs = {
+        "cash",
+        "mau",
+        "ad_spend",
+        "ad_growth",
+        "cac",
+        "paid_share",
+        "churn",
+        "conversion",
+        "arppu",
+        "input_tokens",
+        "output_tokens",
+        "input_price",
+        "output_price",
+        "cached_share",
+        "cached_price",
+        "cost_decline",
+        "fixed_costs",
+        "annual_discount_rate",
+        "large_price",
+        "small_price",
+        "migration_cost",
+        "routed_share",
+        "revenue_loss",
+        "migration_month",
+        # model version 3
+        "activation",
+        "store_fee",
+        "vat",
+        "interest_rate",
+        "min_cash",
+        "usage_growth",
+        "fixed_cost_growth",
+        "cac_spend",
+        "raise_month",
+    }
+    outputs = {
+        "blended_cac",
+        "cac_per_active",
+        "cost_per_mau",
+        "revenue_per_mau",
+        "contribution_per_mau",
+        "gross_margin",
+        "ltv",
+        "ltv_to_cac",
+        "payback_months",
+        "breakeven_conversion",
+        "runway_months",
+        "runway_months_without_funding",
+        "runway_months_without_migration",
+        "lowest_cash",
+        "lowest_cash_month",
+        "first_short_month",
+        "funding_month",
+        "funding_need",
+        "breakeven_month",
+        "default_alive",
+        "burn_multiple",
+        "compute_to_revenue",
+        "plan_migration_npv",
+        "plan_migration_payback_month",
+        "checks_ok",
+        "scenario",
+    }
+    rows = {
+        f"{r}_by_month"
+        for r in (
+            "cash",
+            "mau",
+            "net_burn",
+            "revenue",
+            "gross_revenue",
+            "compute",
+            "ad_spend",
+            "new_users",
+            "paying_users",
+            "fixed_costs",
+            "interest",
+            "funding",
+            "funding_rounds",
+            "change_ad_spend",
+            "change_churn",
+        )
+    }
     assert inputs | outputs | rows <= names
     # one migration per scenario: the plan's (MODEL.md, version 3); the standalone NPV is the migration template's
     assert not {"migration_npv", "monthly_tokens", "months"} & names
     standalone = set(build("migration", assumptions.default()).defined_names)
-    assert {"monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue", "migration_npv",
-            "migration_payback_month"} <= standalone
+    assert {
+        "monthly_tokens",
+        "months",
+        "token_growth",
+        "price_decline",
+        "monthly_revenue",
+        "migration_npv",
+        "migration_payback_month",
+    } <= standalone
 
 
 def test_only_portable_functions():
     """No LET, LAMBDA, XLOOKUP or dynamic-array functions in any template."""
     import re
 
-    banned = re.compile(r"\b(LET|LAMBDA|XLOOKUP|XMATCH|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|TEXTJOIN|IFS|"
-                        r"SWITCH|MAXIFS|MINIFS|CONCAT)\(")
+    banned = re.compile(
+        r"\b(LET|LAMBDA|XLOOKUP|XMATCH|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|TEXTJOIN|IFS|"
+        r"SWITCH|MAXIFS|MINIFS|CONCAT)\("
+    )
     from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
 
     table = read_actuals(ACTUALS_CSV)
-    extra = {"cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)), "model": dict(actuals=table, fit=fit_actuals(table))}
+    extra = {
+        "cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)),
+        "model": dict(actuals=table, fit=fit_actuals(table)),
+    }
     for t in TEMPLATES:
         wb = build(t, assumptions.default(), formulas="udf", **extra.get(t, {}))
         for ws in wb.worksheets:
@@ -434,8 +670,13 @@ def test_inputs_are_styled_validated_and_explained():
 
 def _content(path_or_bytes):
     wb = openpyxl.load_workbook(path_or_bytes)
-    cells = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if c.value is not None}
+    cells = {
+        (ws.title, c.coordinate): c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
     names = {n: dn.attr_text for n, dn in wb.defined_names.items()}
     return cells, names, [ws.title for ws in wb.worksheets]
 
@@ -452,13 +693,19 @@ def test_committed_workbooks_match_the_generator(name):
     import io
 
     template, opts = COMMITTED[name]
-    if opts.get("formulas") == "udf":  # its Excel functions sheet carries the committed Lite bundle, prices and all
-        opts = {**opts, "lite": {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workbooks" / "lite").iterdir()}}
+    if (
+        opts.get("formulas") == "udf"
+    ):  # its Excel functions sheet carries the committed Lite bundle, prices and all
+        opts = {
+            **opts,
+            "lite": {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workbooks" / "lite").iterdir()},
+        }
     committed = ROOT / "workbooks" / name
     assert committed.exists(), "run: xlmodel regenerate workbooks/"
     fresh = build(template, assumptions.default(), generated=generated_on(committed), **opts)
-    assert _content(committed) == _content(io.BytesIO(to_bytes(fresh))), \
+    assert _content(committed) == _content(io.BytesIO(to_bytes(fresh))), (
         f"workbooks/{name} drifted from the generator: run `xlmodel regenerate workbooks/`"
+    )
 
 
 # ------------------------------------------------------------------ the udf variant, second engine
@@ -479,8 +726,10 @@ def _formulas_solution(path: Path):
                 if isinstance(a, Ranges):
                     a = a.value
                 if isinstance(a, np.ndarray):
-                    a = [[None if type(x).__name__ == "EmptyValue" else x for x in row]
-                         for row in np.atleast_2d(a).tolist()]
+                    a = [
+                        [None if type(x).__name__ == "EmptyValue" else x for x in row]
+                        for row in np.atleast_2d(a).tolist()
+                    ]
                 conv.append(a)
             return fn(*conv)
 
@@ -507,8 +756,11 @@ def test_udf_variant_in_a_second_engine(tmp_path, stem):
     named = _formulas_solution(path)
     want = xm.engine.summary(a.scenario())
     wb = openpyxl.load_workbook(path)
-    twins = [n for n in ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
-             if f"{n}_native" in wb.defined_names]
+    twins = [
+        n
+        for n in ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
+        if f"{n}_native" in wb.defined_names
+    ]
     # the runway's LLM_RUNWAY twin only where the plan is version 2's (LLM_RUNWAY has no version-3 inputs)
     assert {"cost_per_mau", "ltv", "payback_months"} <= set(twins)
     for name in twins:
@@ -543,7 +795,9 @@ def test_recalculation_is_forced_not_read_from_cached_values(tmp_path):
             data = zin.read(item.filename)
             if item.filename == f"xl/worksheets/sheet{index}.xml":
                 text = data.decode("utf-8")
-                text, n = re.subn(rf'(<c r="E{row}"[^>]*>(?:<f>[^<]*</f>)?<v>)[^<]*(</v>)', r"\g<1>1000000\g<2>", text)
+                text, n = re.subn(
+                    rf'(<c r="E{row}"[^>]*>(?:<f>[^<]*</f>)?<v>)[^<]*(</v>)', r"\g<1>1000000\g<2>", text
+                )
                 assert n == 1
                 data = text.encode("utf-8")
             zout.writestr(item, data)
@@ -585,19 +839,28 @@ def _named_cell(wb, name):
 def test_risk_sheet_holds_engine_values_named_and_says_so():
     a = assumptions.default()
     wb = build("risk", a)
-    sim = xm.simulate(dict(a.simulation_inputs(), horizon=a.horizon), draws=a.draws, seed=a.seed,
-                      correlations=a.correlations_for())
+    sim = xm.simulate(
+        dict(a.simulation_inputs(), horizon=a.horizon),
+        draws=a.draws,
+        seed=a.seed,
+        correlations=a.correlations_for(),
+    )
     st = sim.stats("runway_months")
     assert _named_cell(wb, "runway_months_p50").value == st["p50"]
     assert _named_cell(wb, "runway_share_below_18").value == sim.share_below(18)
     assert _named_cell(wb, "payback_months_p50").value == "never"
-    assert (_named_cell(wb, "simulation_draws").value, _named_cell(wb, "simulation_seed").value) == (10_000, 0)
+    assert (_named_cell(wb, "simulation_draws").value, _named_cell(wb, "simulation_seed").value) == (
+        10_000,
+        0,
+    )
     ws = wb["Risk"]
     assert "values computed by xlmodel's engine, not formulas" in ws["A3"].value
     assert "xlmodel new risk -a" in ws["A3"].value
     # the simulated numbers are values; so is the Base column: the simulated scenario's model at its base inputs
     assert not isinstance(_named_cell(wb, "runway_months_mean").value, str)
-    assert _named_cell(wb, "runway_months_base").value == pytest.approx(sim.base_values["runway_months"], rel=1e-12)
+    assert _named_cell(wb, "runway_months_base").value == pytest.approx(
+        sim.base_values["runway_months"], rel=1e-12
+    )
     kinds = sorted(type(ch).__name__ + getattr(ch, "type", "") for ch in ws._charts)
     assert kinds == ["BarChartbar", "BarChartcol", "BarChartcol"]  # tornado, runway and NPV histograms
     # Inputs: low / mode / high beside the scenario columns
@@ -634,7 +897,8 @@ def test_risk_goes_stale_when_an_input_changes(tmp_path):
 @pytest.mark.libreoffice
 def test_actuals_scenario_is_the_fitted_file(recalculated):
     """The workbook's actuals scenario computes what calc computes on the file that xlmodel fit writes."""
-    from xlmodel.actuals import fit_actuals, fitted_toml, read_actuals
+    from xlmodel.actuals import fit_actuals, read_actuals
+    from xlmodel.fitted_toml import fitted_toml
 
     (values, _), _, _ = recalculated["model-actuals-select-actuals"]
     f = fit_actuals(read_actuals(ACTUALS_CSV), 3)
@@ -733,7 +997,7 @@ def test_verify_never_fetches_links_or_web_functions(tmp_path):
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -786,7 +1050,9 @@ def test_failed_master_check_is_red_and_no_check_hard_codes_a_number():
     for row in ws.iter_rows(min_row=5):
         f = row[3].value
         if isinstance(f, str) and f.startswith("="):
-            assert not re.search(r"(?<![A-Za-z_$])(<=|>=|=)(?!0\b|1\b)\d", f.replace("check_tolerance", "")), f
+            assert not re.search(
+                r"(?<![A-Za-z_$])(<=|>=|=)(?!0\b|1\b)\d", f.replace("check_tolerance", "")
+            ), f
             assert not re.search(r"\bAND\([^()]*:[^()]*\)", f), f  # no AND over a range
 
 
@@ -802,14 +1068,21 @@ def test_charts_print_once_and_read_well():
             for ch in ws._charts:
                 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-                col = column_index_from_string(coordinate_from_string(ch.anchor)[0]) if isinstance(ch.anchor, str) \
+                col = (
+                    column_index_from_string(coordinate_from_string(ch.anchor)[0])
+                    if isinstance(ch.anchor, str)
                     else ch.anchor._from.col + 1
+                )
                 assert col >= 5, (ws.title, ch.anchor)
     charts = wb["Charts"]._charts  # the projection's charts, on a page of their own
     titles = [str(c.title.tx.rich.p[0].r[0].t) for c in charts]
     # each line on a scale that shows it: revenue and compute apart from ad spend; paying users apart from MAU
     assert any(t.startswith("Cash balance") for t in titles) and "Monthly active users" in titles
-    assert "Paying users" in titles and "Net revenue and compute" in titles and "Ad spend and fixed costs" in titles
+    assert (
+        "Paying users" in titles
+        and "Net revenue and compute" in titles
+        and "Ad spend and fixed costs" in titles
+    )
     for ch in charts:  # every chart over months 1..n, the same axis
         assert all("!$E$" in s.val.numRef.f for s in ch.series), ch.title
         assert ch.legend is None or len(ch.series) > 1  # no single-series legend
@@ -830,9 +1103,19 @@ def test_previewers_see_the_engine_numbers_not_blanks(tmp_path):
         return [c.value for row in cells for c in row] if isinstance(cells, tuple) else cells.value
 
     want = xm.engine.summary(a.scenario())
-    for name in ("ltv", "runway_months", "plan_migration_npv", "blended_cac", "payback_months", "funding_need",
-                 "breakeven_month", "default_alive"):
-        assert named(name) == ("never" if isinstance(want[name], float) and math.isinf(want[name]) else want[name]), name
+    for name in (
+        "ltv",
+        "runway_months",
+        "plan_migration_npv",
+        "blended_cac",
+        "payback_months",
+        "funding_need",
+        "breakeven_month",
+        "default_alive",
+    ):
+        assert named(name) == (
+            "never" if isinstance(want[name], float) and math.isinf(want[name]) else want[name]
+        ), name
     assert named("cash_by_month") == xm.project(**a.scenario()).cash.tolist()
     cover = [c.value for row in wb["Cover"].iter_rows() for c in row]
     assert want["plan_migration_npv"] in cover and "never" in cover  # the headline links show numbers too
@@ -854,7 +1137,9 @@ def test_a_libreoffice_timeout_stops_the_whole_process_group(tmp_path):
     with pytest.raises(XlmodelError, match="did not finish recalculating within"):
         recalculate([path], tmp_path / "out", timeout=0.3)
     left = []
-    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):  # no pgrep needed; only this test's LibreOffice (its file)
+    for cmdline in glob.glob(
+        "/proc/[0-9]*/cmdline"
+    ):  # no pgrep needed; only this test's LibreOffice (its file)
         try:
             if str(path).encode() in Path(cmdline).read_bytes():
                 left.append(cmdline)
@@ -899,11 +1184,19 @@ def test_every_cached_value_is_what_a_spreadsheet_computes(tmp_path):
                     got = _serial(cached[ws.title][c.coordinate].value)
                     n += 1
                     where = (src.name, ws.title, c.coordinate, c.value[:80])
-                    if isinstance(want, bool) or isinstance(got, bool) or isinstance(want, str) or want is None:
+                    if (
+                        isinstance(want, bool)
+                        or isinstance(got, bool)
+                        or isinstance(want, str)
+                        or want is None
+                    ):
                         assert got == want, (where, got, want)
                     else:
-                        assert isinstance(got, (int, float)) and abs(got - want) <= 1e-9 * max(abs(want), 1.0) \
-                            or abs(got - want) <= 1e-6 * max(abs(want), abs(got)), (where, got, want)
+                        assert (
+                            isinstance(got, (int, float))
+                            and abs(got - want) <= 1e-9 * max(abs(want), 1.0)
+                            or abs(got - want) <= 1e-6 * max(abs(want), abs(got))
+                        ), (where, got, want)
         assert n > 100
 
 
@@ -924,7 +1217,10 @@ def test_no_formula_relies_on_implicit_array_evaluation():
     from xlmodel.actuals import fit_actuals, read_actuals, read_cohorts
 
     table = read_actuals(ACTUALS_CSV)
-    extra = {"cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)), "model": dict(actuals=table, fit=fit_actuals(table))}
+    extra = {
+        "cohorts": dict(cohorts=read_cohorts(COHORTS_CSV)),
+        "model": dict(actuals=table, fit=fit_actuals(table)),
+    }
     call = re.compile(r"\b(ABS|COLUMN|ROW|INT|SIGN|LN|EXP|SQRT|AND|OR|NOT|ROUND)\(([^()]*)\)")
     for t in TEMPLATES:
         wb = build(t, assumptions.default(), formulas="udf", **extra.get(t, {}))

@@ -8,9 +8,8 @@ code, kept as it was (only its imports point into the package).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import operator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,8 +52,21 @@ class Projection:
 
     #: the line items, in table order: version 1's, then version 2's (so that
     #: LLM_PROJECTION's version-1 columns keep their positions)
-    ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs",
-            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off")
+    ROWS = (
+        "month",
+        "ad_spend",
+        "new_users",
+        "mau",
+        "paying_users",
+        "revenue",
+        "compute",
+        "fixed_costs",
+        "net_burn",
+        "cash",
+        "paid_new_users",
+        "organic_new_users",
+        "migration_one_off",
+    )
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}
@@ -70,7 +82,9 @@ def _projection_inputs(kw: dict, other: dict):
     _reject_unknown(other)
     h = check("horizon", kw.pop("horizon"))
     if h.ndim:
-        raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
+        raise InputError(
+            "horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}"
+        )
     if kw["migration_month"] is None:  # the migration inputs are not used, and not checked
         for k in MIGRATION_NEEDS:
             kw.pop(k)
@@ -80,11 +94,17 @@ def _projection_inputs(kw: dict, other: dict):
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in kw.items() if v is not None}
     if "organic_users" in vals and not vals["paid_share"].min() == 1:
-        raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given: organic "
-                         f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}")
+        raise InputError(
+            "paid_share",
+            "paid_share must be 1 (or left out) when organic_users is given: organic "
+            f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}",
+        )
     if "migration_month" in vals and not vals["large_price"].min() > 0:
-        raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
-                         f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
+        raise InputError(
+            "large_price",
+            "large_price must be above 0 when migration_month is given (the saving "
+            f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}",
+        )
     try:
         arrays = np.broadcast_arrays(*vals.values())
     except ValueError as e:
@@ -92,10 +112,32 @@ def _projection_inputs(kw: dict, other: dict):
     return dict(zip(vals, arrays)), int(h)
 
 
-def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
-            organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
-            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, **other) -> Projection:
+def project(
+    *,
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    organic_users=None,
+    organic_growth=0.0,
+    cac_elasticity=0.0,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=1.0,
+    large_price=None,
+    small_price=None,
+    migration_cost=0.0,
+    **other,
+) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -189,18 +231,49 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     ...         cost_per_mau=0, organic_users=10, organic_growth=0.1, horizon=3).new_users.tolist()
     [10.0, 11.0, 12.100000000000001]
     """
-    v, h = _projection_inputs(dict(
-        cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-        cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-        cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
-        cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
-        routed_share=routed_share, large_price=large_price, small_price=small_price,
-        migration_cost=migration_cost), other)
+    v, h = _projection_inputs(
+        dict(
+            cash=cash,
+            mau=mau,
+            ad_spend=ad_spend,
+            cac=cac,
+            churn=churn,
+            conversion=conversion,
+            arppu=arppu,
+            cost_per_mau=cost_per_mau,
+            fixed_costs=fixed_costs,
+            paid_share=paid_share,
+            ad_growth=ad_growth,
+            cost_decline=cost_decline,
+            horizon=horizon,
+            organic_users=organic_users,
+            organic_growth=organic_growth,
+            cac_elasticity=cac_elasticity,
+            paying_cost_per_mau=paying_cost_per_mau,
+            migration_month=migration_month,
+            routed_share=routed_share,
+            large_price=large_price,
+            small_price=small_price,
+            migration_cost=migration_cost,
+        ),
+        other,
+    )
     shape = v["cash"].shape
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row. The arrays handed back are views with months on the last axis.
-    names = ("ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users", "revenue",
-             "compute", "migration_one_off", "net_burn", "cash")
+    names = (
+        "ad_spend",
+        "paid_new_users",
+        "organic_new_users",
+        "new_users",
+        "mau",
+        "paying_users",
+        "revenue",
+        "compute",
+        "migration_one_off",
+        "net_burn",
+        "cash",
+    )
     full = {n: np.empty((h,) + shape) for n in names}
     months = _Months(v, shape)
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
@@ -215,7 +288,7 @@ def project(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau,
     _overflow_check(v, full["cash"][-1], months.mau)
     if "migration_month" not in v:
         full["migration_one_off"] = np.broadcast_to(0.0, (h,) + shape)  # read-only, like fixed_costs
-    last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
+    last = lambda x: np.moveaxis(x, 0, -1)
     rows = {n: last(a) for n, a in full.items()}
     rows["fixed_costs"] = np.broadcast_to(v["fixed_costs"][..., None], shape + (h,))
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
@@ -277,7 +350,9 @@ class _Months:
         cac_t = v["cac"]
         if self.elastic:
             with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-                cac_t = _where(ad == 0, v["cac"], v["cac"] * np.power(ad / v["ad_spend"], v["cac_elasticity"]))
+                cac_t = _where(
+                    ad == 0, v["cac"], v["cac"] * np.power(ad / v["ad_spend"], v["cac_elasticity"])
+                )
         paid = _op("/", ad, cac_t, o.get("paid_new_users"))
         if self.organic:
             new = _op("+", paid, v["organic_users"] * self.org_pow, o.get("new_users"))
@@ -290,9 +365,15 @@ class _Months:
         revenue = _op("*", paying, v["arppu"], o.get("revenue"))
         out = o.get("compute")
         compute = _op("*", _op("*", mau, self.cost, out), self.cost_pow, out)
-        row = {"ad_spend": ad, "paid_new_users": paid, "organic_new_users": _op("-", new, paid,
-                                                                                  o.get("organic_new_users")),
-               "new_users": new, "mau": mau, "paying_users": paying, "revenue": revenue}
+        row = {
+            "ad_spend": ad,
+            "paid_new_users": paid,
+            "organic_new_users": _op("-", new, paid, o.get("organic_new_users")),
+            "new_users": new,
+            "mau": mau,
+            "paying_users": paying,
+            "revenue": revenue,
+        }
         if self.without:
             burn_w = ad + compute + v["fixed_costs"] - revenue
             self.cash_without = self.cash_without - burn_w
@@ -315,8 +396,12 @@ class _Months:
         return row
 
 
-_OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
-        "/": (operator.truediv, np.divide)}
+_OPS = {
+    "*": (operator.mul, np.multiply),
+    "+": (operator.add, np.add),
+    "-": (operator.sub, np.subtract),
+    "/": (operator.truediv, np.divide),
+}
 
 
 def _op(sym: str, a, b, out=None):
@@ -367,8 +452,23 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month):
     return _out(out)
 
 
-def runway_months(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, **other):
+def runway_months(
+    *,
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    **other,
+):
     """Months until cash runs out, fractional; ``math.inf`` if it never does.
 
     Takes the arguments of :func:`project` and vectorises the same way.
@@ -387,9 +487,22 @@ def runway_months(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
     ...               arppu=1, cost_per_mau=0, fixed_costs=1.5e5)
     12.0
     """
-    return runway_stream(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion,
-                         arppu=arppu, cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share,
-                         ad_growth=ad_growth, cost_decline=cost_decline, horizon=horizon, **other).runway_months
+    return runway_stream(
+        cash=cash,
+        mau=mau,
+        ad_spend=ad_spend,
+        cac=cac,
+        churn=churn,
+        conversion=conversion,
+        arppu=arppu,
+        cost_per_mau=cost_per_mau,
+        fixed_costs=fixed_costs,
+        paid_share=paid_share,
+        ad_growth=ad_growth,
+        cost_decline=cost_decline,
+        horizon=horizon,
+        **other,
+    ).runway_months
 
 
 @dataclass(frozen=True)
@@ -407,9 +520,24 @@ class RunwayStream:
     ending_cash_without_migration: float | np.ndarray | None = None
 
 
-def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-                  paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, without_migration=False,
-                  **other) -> RunwayStream:
+def runway_stream(
+    *,
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    without_migration=False,
+    **other,
+) -> RunwayStream:
     """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
 
     Takes the arguments of :func:`project`; memory is a few arrays of the
@@ -419,11 +547,25 @@ def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
     run the same month step. ``without_migration=True`` also follows the
     projection with all traffic on the large model, in the same pass.
     """
-    kw = dict(cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-              cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-              cost_decline=cost_decline, horizon=horizon)
+    kw = dict(
+        cash=cash,
+        mau=mau,
+        ad_spend=ad_spend,
+        cac=cac,
+        churn=churn,
+        conversion=conversion,
+        arppu=arppu,
+        cost_per_mau=cost_per_mau,
+        fixed_costs=fixed_costs,
+        paid_share=paid_share,
+        ad_growth=ad_growth,
+        cost_decline=cost_decline,
+        horizon=horizon,
+    )
     for k in OPTIONAL + MIGRATION_NEEDS + ("organic_growth", "cac_elasticity"):
-        kw[k] = other.pop(k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0)
+        kw[k] = other.pop(
+            k, None if k in OPTIONAL + ("large_price", "small_price") else PARAMS[k].default or 0.0
+        )
     v, h = _projection_inputs(kw, other)
     shape = v["cash"].shape
     months = _Months(v, shape, without_migration)
@@ -439,13 +581,21 @@ def runway_stream(*, cash, mau, ad_spend, cac, churn, conversion, arppu, cost_pe
             _first_below_zero(k, prev, row["cash"], row["net_burn"], run, alive)
             prev = row["cash"]
             if months.without:
-                _first_below_zero(k, prev_w, row["cash_without_migration"], row["net_burn_without_migration"],
-                                  run_w, alive_w)
+                _first_below_zero(
+                    k,
+                    prev_w,
+                    row["cash_without_migration"],
+                    row["net_burn_without_migration"],
+                    run_w,
+                    alive_w,
+                )
                 prev_w = row["cash_without_migration"]
     _overflow_check(v, prev, months.mau, prev_w if months.without else None)
     out = RunwayStream(_out(run), _out(np.asarray(prev, dtype=float)))
     if months.without:
-        out = RunwayStream(out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float)))
+        out = RunwayStream(
+            out.runway_months, out.ending_cash, _out(run_w), _out(np.asarray(prev_w, dtype=float))
+        )
     return out
 
 
@@ -458,9 +608,25 @@ def _overflow_check(v: dict, *state):
     """
     for x in state:
         if x is not None:
-            _finite(x, "the projection", **{k: v[k] for k in ("cash", "mau", "ad_spend", "cac", "arppu",
-                                                                  "cost_per_mau", "fixed_costs", "ad_growth",
-                                                                  "organic_users") if k in v})
+            _finite(
+                x,
+                "the projection",
+                **{
+                    k: v[k]
+                    for k in (
+                        "cash",
+                        "mau",
+                        "ad_spend",
+                        "cac",
+                        "arppu",
+                        "cost_per_mau",
+                        "fixed_costs",
+                        "ad_growth",
+                        "organic_users",
+                    )
+                    if k in v
+                },
+            )
 
 
 def _first_below_zero(k, prev, cash, burn, run, alive):

@@ -20,9 +20,11 @@ def main() -> None:
         extra = EXTRAS.get((e.name or "").split(".")[0])
         if extra is None:
             raise
-        print(f"Error: xlmodel's command line needs the {e.name} package, which the '{extra}' extra installs:\n"
-              f'  pip install ".[{extra}]"   from the xlmodel folder (once on PyPI: pip install "xlmodel[{extra}]")',
-              file=sys.stderr)
+        print(
+            f"Error: xlmodel's command line needs the {e.name} package, which the '{extra}' extra installs:\n"
+            f'  pip install ".[{extra}]"   from the xlmodel folder (once on PyPI: pip install "xlmodel[{extra}]")',
+            file=sys.stderr,
+        )
         sys.exit(2)
 
 

@@ -22,30 +22,70 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, XlmodelError
-from .dates import parse_month
-from .params import PARAMS, check
 from .plan import plan
 from .retention import _late_ratio, _retention, active_curve, cohort_churn, cohort_ltv  # noqa: F401 (re-exported)
 from .retention import average_curve as _chained_average
 from .text import clean_text
 
-__all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
-           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml", "average_curve", "Cohort", "weighted",
-           "against_plan"]
+__all__ = [
+    "cohort_ltv",
+    "cohort_churn",
+    "read_actuals",
+    "fit_actuals",
+    "read_cohorts",
+    "Actuals",
+    "Fit",
+    "ActualsError",
+    "ACTUALS_COLUMNS",
+    "DRIVERS",
+    "average_curve",
+    "Cohort",
+    "weighted",
+    "against_plan",
+]
 
 #: the columns of an actuals file, in MODEL.md's order
-ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "paying_users", "revenue",
-                   "compute_cost", "fixed_costs", "cash")
+ACTUALS_COLUMNS = (
+    "month",
+    "ad_spend",
+    "new_users",
+    "paid_new_users",
+    "mau",
+    "paying_users",
+    "revenue",
+    "compute_cost",
+    "fixed_costs",
+    "cash",
+)
 #: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
 COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
 MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
 #: counts that are part of another: each at most its whole, every month (the CSV reader and verify)
 PARTS_OF = (("paid_new_users", "new_users"), ("paying_users", "mau"))
 #: the drivers of each month, in table order
-DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
+DRIVERS = (
+    "cac",
+    "paid_share",
+    "churn",
+    "conversion",
+    "arppu",
+    "cost_per_mau",
+    "net_burn",
+    "unexplained_cash",
+)
 #: the fitted scenario's inputs, in table order
-FITTED = ("cash", "mau", "ad_spend", "cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau",
-          "fixed_costs")
+FITTED = (
+    "cash",
+    "mau",
+    "ad_spend",
+    "cac",
+    "paid_share",
+    "churn",
+    "conversion",
+    "arppu",
+    "cost_per_mau",
+    "fixed_costs",
+)
 _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits only: a full-width ２０２４ is not a year
 MAX_BYTES = 20 * 2**20
 #: the most a cohorts file may hold: what a cohorts workbook can lay out and ``xlmodel verify`` reads (8 MiB of
@@ -113,36 +153,55 @@ def read_cohorts(path) -> list[Cohort]:
         if name in seen:
             raise ActualsError(path, f"cohort {name} appears twice", i, "cohort")
         if len(out) == MAX_COHORTS:
-            raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
-                               "(100 years of monthly cohorts)", i, "cohort")
+            raise ActualsError(
+                path,
+                f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
+                "(100 years of monthly cohorts)",
+                i,
+                "cohort",
+            )
         seen.add(name)
         size = None
         if size_col is not None:
             size = _cohort_size(path, i, row[size_col] if size_col < len(row) else "")
-            row = row[:size_col] + row[size_col + 1:]
+            row = row[:size_col] + row[size_col + 1 :]
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > MAX_COHORT_MONTHS:
-            raise ActualsError(path, f"{len(cells):,} months of retention; a cohort holds at most "
-                               f"{MAX_COHORT_MONTHS:,} months (100 years)", i, f"month {MAX_COHORT_MONTHS + 1}")
+            raise ActualsError(
+                path,
+                f"{len(cells):,} months of retention; a cohort holds at most "
+                f"{MAX_COHORT_MONTHS:,} months (100 years)",
+                i,
+                f"month {MAX_COHORT_MONTHS + 1}",
+            )
         shares += len(cells)
         if shares > MAX_COHORT_SHARES:
-            raise ActualsError(path, f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
-                               f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
-                               "reads)", i)
+            raise ActualsError(
+                path,
+                f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
+                f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
+                "reads)",
+                i,
+            )
         values = []
         for j, c in enumerate(cells, start=1):
             if not c:
-                raise ActualsError(path, "an empty share inside the curve (only the right edge may be empty)", i,
-                                   f"month {j}")
+                raise ActualsError(
+                    path,
+                    "an empty share inside the curve (only the right edge may be empty)",
+                    i,
+                    f"month {j}",
+                )
             try:
                 v = float(c)
             except ValueError:
                 raise ActualsError(path, f"must be a number, got {c!r}", i, f"month {j}") from None
             if not (math.isfinite(v) and 0 < v <= 1):
-                raise ActualsError(path, f"a retention share must be above 0 and at most 1, got {c}", i,
-                                   f"month {j}")
+                raise ActualsError(
+                    path, f"a retention share must be above 0 and at most 1, got {c}", i, f"month {j}"
+                )
             values.append(v)
         if not values:
             raise ActualsError(path, "has no retention shares", i, "month 1")
@@ -150,8 +209,12 @@ def read_cohorts(path) -> list[Cohort]:
     if not out:
         raise ActualsError(path, "has no cohort rows")
     if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
-        raise ActualsError(path, "the cohorts' sizes add up to more than floating point holds: numbers this large "
-                           "are beyond what the model can compute", column="size")
+        raise ActualsError(
+            path,
+            "the cohorts' sizes add up to more than floating point holds: numbers this large "
+            "are beyond what the model can compute",
+            column="size",
+        )
     return out
 
 
@@ -159,17 +222,23 @@ def _cohort_size(path, line: int, cell: str) -> float:
     """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
     text = cell.strip().replace("_", "")
     if not text:
-        raise ActualsError(path, "is empty: the header has a size column, so every cohort needs its sign-ups", line,
-                           "size")
+        raise ActualsError(
+            path, "is empty: the header has a size column, so every cohort needs its sign-ups", line, "size"
+        )
     try:
         v = float(text)
     except ValueError:
         sep = " without thousands separators" if "," in text else ""
-        raise ActualsError(path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line,
-                           "size") from None
+        raise ActualsError(
+            path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line, "size"
+        ) from None
     if not (math.isfinite(v) and v > 0):
-        raise ActualsError(path, f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
-                           line, "size")
+        raise ActualsError(
+            path,
+            f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
+            line,
+            "size",
+        )
     return v
 
 
@@ -209,15 +278,22 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
     months = sorted({min(12, h), h})
     notes: list[str] = []
     assumed = plan(**s).projection.mau
-    out = {"observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
-           "assumed_churn": None if s.get("churn") is None else float(s["churn"]), "weighted": weighted(cohorts),
-           "months": months, "mau_assumed": [float(assumed[t - 1]) for t in months], "mau_curve": None,
-           "notes": notes}
+    out = {
+        "observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
+        "assumed_churn": None if s.get("churn") is None else float(s["churn"]),
+        "weighted": weighted(cohorts),
+        "months": months,
+        "mau_assumed": [float(assumed[t - 1]) for t in months],
+        "mau_curve": None,
+        "notes": notes,
+    }
     with_curve = {k: v for k, v in s.items() if k not in ("churn", "retention", "retention_scale")}
     with_curve["retention"] = curve
     if curve[0] < 1 and with_curve.get("activation", 1.0) < 1:
-        notes.append(f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
-                     f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it")
+        notes.append(
+            f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
+            f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it"
+        )
     try:
         mau = plan(**with_curve).projection.mau
     except InputError as e:
@@ -251,8 +327,11 @@ def _csv_rows(path) -> list[list[str]]:
     except csv.Error as e:
         raise ActualsError(path, f"is not valid CSV: {e}") from None
     # (line number, cells), without blank lines and comment lines (first cell starting with #)
-    out = [(i, r) for i, r in enumerate(rows, start=1)
-           if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    out = [
+        (i, r)
+        for i, r in enumerate(rows, start=1)
+        if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")
+    ]
     if not out:
         raise ActualsError(path, "has no rows (only comments or blank lines)")
     return out
@@ -272,7 +351,8 @@ class Actuals:
         return len(self.months)
 
 
-def _next_month(m: str) -> str:
+def next_month(m: str) -> str:
+    """The calendar month after ``m`` (``"YYYY-MM"``)."""
     y, mo = int(m[:4]), int(m[5:])
     return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
@@ -290,24 +370,34 @@ def read_actuals(path) -> Actuals:
         header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
     if missing:
-        raise ActualsError(path, f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
-                           head_line, missing[0])
+        raise ActualsError(
+            path,
+            f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
+            head_line,
+            missing[0],
+        )
     dup = [c for c in ACTUALS_COLUMNS if header.count(c) > 1]
     if dup:
         raise ActualsError(path, "the column appears twice in the header", head_line, dup[0])
     pos = {c: header.index(c) for c in ACTUALS_COLUMNS}
     data = rows[1:]
     if len(data) < 2:
-        raise ActualsError(path, f"needs at least two months of data (churn compares a month with the one before), "
-                           f"got {len(data)}")
+        raise ActualsError(
+            path,
+            f"needs at least two months of data (churn compares a month with the one before), "
+            f"got {len(data)}",
+        )
     months: list[str] = []
     seen: set[str] = set()
     lines: list[int] = []
     cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
-        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header):])):
-            hint = (" (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
-                    if len(r) > len(header) else "")
+        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header) :])):
+            hint = (
+                " (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
+                if len(r) > len(header)
+                else ""
+            )
             raise ActualsError(path, f"has {len(r)} cells, the header has {len(header)}{hint}", i)
         m = r[pos["month"]].strip()
         if not _MONTH.match(m):
@@ -317,8 +407,10 @@ def read_actuals(path) -> Actuals:
                 raise ActualsError(path, f"month {m} appears twice", i, "month")
             if m < months[-1]:
                 raise ActualsError(path, f"month {m} is out of order (after {months[-1]})", i, "month")
-            if m != _next_month(months[-1]):
-                raise ActualsError(path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month")
+            if m != next_month(months[-1]):
+                raise ActualsError(
+                    path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month"
+                )
         months.append(m)
         seen.add(m)
         lines.append(i)
@@ -336,8 +428,9 @@ def read_actuals(path) -> Actuals:
             cols[c].append(v)
         for part, whole in PARTS_OF:
             if cols[part][-1] > cols[whole][-1]:
-                raise ActualsError(path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})",
-                                   i, part)
+                raise ActualsError(
+                    path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})", i, part
+                )
     ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
@@ -360,8 +453,12 @@ class Fit:
     source: str = "<table>"
 
     def as_dict(self) -> dict:
-        return {"drivers_by_month": self.drivers_by_month, "fitted": self.fitted,
-                "unexplained_cash": self.unexplained_cash, "window": self.window}
+        return {
+            "drivers_by_month": self.drivers_by_month,
+            "fitted": self.fitted,
+            "unexplained_cash": self.unexplained_cash,
+            "window": self.window,
+        }
 
 
 def fit_actuals(table: Actuals, window: int = 3) -> Fit:
@@ -381,31 +478,56 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
         raise InputError("window", f"window must be at most the {n} months of actuals, got {window}")
     c = table.columns
     ad, new, paid, mau = c["ad_spend"], c["new_users"], c["paid_new_users"], c["mau"]
-    paying, rev, comp, fixed, cash = c["paying_users"], c["revenue"], c["compute_cost"], c["fixed_costs"], c["cash"]
+    paying, rev, comp, fixed, cash = (
+        c["paying_users"],
+        c["revenue"],
+        c["compute_cost"],
+        c["fixed_costs"],
+        c["cash"],
+    )
     with np.errstate(all="ignore"):  # an overflow is an error naming the month and its inputs (below)
         burn = ad + comp + fixed - rev
         prev = np.concatenate([[np.nan], mau[:-1]])  # mau_{t-1}; month 1 has none
         lost = prev + new - mau
         unexplained = np.concatenate([[np.nan], cash[:-1] - burn[1:] - cash[1:]])
-        drivers = {"cac": _ratios(ad, paid), "paid_share": _ratios(paid, new), "churn": _ratios(lost, prev),
-                   "conversion": _ratios(paying, mau), "arppu": _ratios(rev, paying),
-                   "cost_per_mau": _ratios(comp, mau), "net_burn": burn, "unexplained_cash": unexplained}
+        drivers = {
+            "cac": _ratios(ad, paid),
+            "paid_share": _ratios(paid, new),
+            "churn": _ratios(lost, prev),
+            "conversion": _ratios(paying, mau),
+            "arppu": _ratios(rev, paying),
+            "cost_per_mau": _ratios(comp, mau),
+            "net_burn": burn,
+            "unexplained_cash": unexplained,
+        }
     for k, v in drivers.items():
         _check_month(table, k, v, t0=1 if k in ("churn", "unexplained_cash") else 0)
-    cols = {k: [None if x != x else x for x in v.tolist()] for k, v in drivers.items()}  # nan (x != x): n/a
+    cols = {k: [None if math.isnan(x) else x for x in v.tolist()] for k, v in drivers.items()}  # nan: n/a
     cols["churn"][0] = cols["unexplained_cash"][0] = None
     rows = [{"month": m, **{k: cols[k][t] for k in DRIVERS}} for t, m in enumerate(table.months)]
-    unexplained_rows = [{"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)]
+    unexplained_rows = [
+        {"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)
+    ]
     w = slice(n - window, n)
     prev_w = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
     cur = slice(max(n - window, 1), n)
     with np.errstate(all="ignore"):
-        sums = {"ad_spend": ad[w].sum(), "paid_new_users": paid[w].sum(), "new_users": new[w].sum(),
-                "mau": mau[w].sum(), "paying_users": paying[w].sum(), "revenue": rev[w].sum(),
-                "compute_cost": comp[w].sum(), "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
-                "mau_(t-1)": mau[prev_w].sum(), "fixed_costs": fixed[w].sum()}
+        sums = {
+            "ad_spend": ad[w].sum(),
+            "paid_new_users": paid[w].sum(),
+            "new_users": new[w].sum(),
+            "mau": mau[w].sum(),
+            "paying_users": paying[w].sum(),
+            "revenue": rev[w].sum(),
+            "compute_cost": comp[w].sum(),
+            "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
+            "mau_(t-1)": mau[prev_w].sum(),
+            "fixed_costs": fixed[w].sum(),
+        }
         fitted = {
-            "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
+            "cash": float(cash[-1]),
+            "mau": float(mau[-1]),
+            "ad_spend": float(ad[-1]),
             "cac": _ratio(sums["ad_spend"], sums["paid_new_users"]),
             "paid_share": _ratio(sums["paid_new_users"], sums["new_users"]),
             "churn": _ratio(sums["lost"], sums["mau_(t-1)"]),
@@ -418,23 +540,36 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
         if v is not None and not math.isfinite(v):  # the window's sums overflowed (each month's were finite)
             span = table.months[n - window] + ("" if window == 1 else f"..{table.months[-1]}")
             shown = ", ".join(f"sum({p}) {sums[p]:.6g}" for p in _FIT_INPUTS[k])
-            raise ActualsError(table.source, f"the fitted {k} over {span} overflows floating point ({shown}): "
-                               "numbers this large are beyond what the model can compute")
+            raise ActualsError(
+                table.source,
+                f"the fitted {k} over {span} overflows floating point ({shown}): "
+                "numbers this large are beyond what the model can compute",
+            )
     return Fit(list(table.months), rows, fitted, unexplained_rows, list(table.months[w]), table.source)
 
 
 #: the sums over the window each fitted driver is computed from (named when one overflows)
-_FIT_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
-               "churn": ("lost", "mau_(t-1)"), "conversion": ("paying_users", "mau"),
-               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
-               "fixed_costs": ("fixed_costs",)}
+_FIT_INPUTS = {
+    "cac": ("ad_spend", "paid_new_users"),
+    "paid_share": ("paid_new_users", "new_users"),
+    "churn": ("lost", "mau_(t-1)"),
+    "conversion": ("paying_users", "mau"),
+    "arppu": ("revenue", "paying_users"),
+    "cost_per_mau": ("compute_cost", "mau"),
+    "fixed_costs": ("fixed_costs",),
+}
 
 #: what each driver of a month is computed from (named when it overflows)
-_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
-           "churn": ("mau_(t-1)", "new_users", "mau"), "conversion": ("paying_users", "mau"),
-           "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
-           "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
-           "unexplained_cash": ("cash_(t-1)", "net_burn", "cash")}
+_INPUTS = {
+    "cac": ("ad_spend", "paid_new_users"),
+    "paid_share": ("paid_new_users", "new_users"),
+    "churn": ("mau_(t-1)", "new_users", "mau"),
+    "conversion": ("paying_users", "mau"),
+    "arppu": ("revenue", "paying_users"),
+    "cost_per_mau": ("compute_cost", "mau"),
+    "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
+    "unexplained_cash": ("cash_(t-1)", "net_burn", "cash"),
+}
 
 
 def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -458,114 +593,23 @@ def _check_month(table: Actuals, driver: str, values: np.ndarray, t0: int) -> No
             val["net_burn"] = c["ad_spend"][t] + c["compute_cost"][t] + c["fixed_costs"][t] - c["revenue"][t]
     shown = ", ".join(f"{k} {float(val[k] if k in val else c[k][t]):.6g}" for k in _INPUTS[driver])
     row = table.lines[t] if len(table.lines) == len(table) else None
-    raise ActualsError(table.source, f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
-                       "this large are beyond what the model can compute", row)
+    raise ActualsError(
+        table.source,
+        f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
+        "this large are beyond what the model can compute",
+        row,
+    )
 
 
 def _undefined(table: Actuals, driver: str) -> np.ndarray:
     """Months where ``driver`` is n/a by definition: its denominator is 0."""
     c = table.columns
-    den = {"cac": c["paid_new_users"], "paid_share": c["new_users"], "conversion": c["mau"],
-           "arppu": c["paying_users"], "cost_per_mau": c["mau"],
-           "churn": np.concatenate([[1.0], c["mau"][:-1]])}.get(driver)
+    den = {
+        "cac": c["paid_new_users"],
+        "paid_share": c["new_users"],
+        "conversion": c["mau"],
+        "arppu": c["paying_users"],
+        "cost_per_mau": c["mau"],
+        "churn": np.concatenate([[1.0], c["mau"][:-1]]),
+    }.get(driver)
     return np.zeros(len(table), dtype=bool) if den is None else den == 0
-
-
-def _span(fit: Fit) -> str:
-    first, last = fit.window[0], fit.window[-1]
-    return first if first == last else f"{first}..{last}"
-
-
-def check_fitted(fit: Fit, keys=FITTED) -> None:
-    """Raise :class:`XlmodelError` naming the first fitted driver of ``keys`` that is n/a (its denominator is 0
-    over the window) or breaks its input's rule (a churn below 0 where MAU grew faster than the new users): the
-    one rule for ``fit -o`` and for a workbook's actuals scenario."""
-    span = _span(fit)
-    for k in keys:
-        v = fit.fitted[k]
-        if v is None:
-            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
-                               "has no value for it; widen --window or fix the actuals")
-        try:
-            check(k, v, PARAMS[k].rule)
-        except InputError as e:
-            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
-
-
-def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60,
-                cohorts: list[Cohort] | None = None, cohorts_source: str = "") -> str:
-    """The fitted scenario as an assumptions file, with a comment per value saying where it came from.
-
-    ``[model] start`` is the month after the last actual month, so the plan's month 1 continues the actuals
-    on the calendar. With ``cohorts`` (a retention triangle, read from ``cohorts_source``), the scenario
-    carries their average curve (:func:`average_curve`) as ``retention`` and no ``churn``: the users already
-    there at month 0 then decay at the curve's late churn ``1 - q`` (MODEL.md), which understates how fast
-    the recent cohorts still leave.
-
-    Raises :class:`XlmodelError` when a driver is undefined over the window
-    (the model needs a value for it), or when the cohorts' average curve cannot drive a plan.
-    """
-    last = fit.window[-1]
-    span = _span(fit)
-    source = {
-        "cash": f"cash at the end of {last}, the last actual month", "mau": f"MAU of {last}",
-        "ad_spend": f"ad spend of {last} (held flat: ad_growth 0)",
-        "cac": f"sum(ad_spend) / sum(paid_new_users), {span}",
-        "paid_share": f"sum(paid_new_users) / sum(new_users), {span}",
-        "churn": f"sum(mau_(t-1) + new_users - mau) / sum(mau_(t-1)), {span}",
-        "conversion": f"sum(paying_users) / sum(mau), {span}",
-        "arppu": f"sum(revenue) / sum(paying_users), {span}",
-        "cost_per_mau": f"sum(compute_cost) / sum(mau), {span}",
-        "fixed_costs": f"mean fixed_costs, {span}",
-    }
-    # a file name reaches the file: control characters out (a newline in it would start a TOML table)
-    source_name = clean_text(fit.source)
-    start = _next_month(fit.months[-1])
-    try:
-        parse_month(start, "start")
-    except InputError:  # past 9999-12: no calendar month to start on
-        start = None
-    lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
-             "# The projection continues from the last actual month; edit freely.", "",
-             "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
-             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}"]
-    if start is not None:
-        lines.append(f"start = {_toml_str(start)}".ljust(40) + f"  # the month after {fit.months[-1]}, the last "
-                     "actual month")
-    lines += ["", f"[scenarios.{_toml_key(name)}]"]
-    curve = None
-    if cohorts:
-        where = clean_text(str(cohorts_source)) or "the cohorts"
-        curve = average_curve(cohorts)
-        try:
-            q = float(active_curve(curve).q)
-        except InputError as e:
-            raise XlmodelError(f"{where}: the cohorts' average curve cannot drive the plan: {e}") from None
-    keys = [k for k in FITTED if not (k == "churn" and curve is not None)]  # a curve's churn: its late 1 - q
-    check_fitted(fit, keys)
-    for k in keys:
-        lines.append(f"{k} = {fit.fitted[k]!r}".ljust(40) + f"  # {source[k]}")
-    if curve is not None:
-        how = "weighted by size" if weighted(cohorts) else "unweighted"
-        lines += [(f"# retention: the average curve of {len(cohorts)} cohorts in {Path(where).name}, chained over "
-                   f"the ages, {how}."),
-                  (f"# churn is left out: the users already there (MAU of {last}) decay at the curve's late churn "
-                   f"1 - q = {1 - q:.6g},"),
-                  ("# which understates how fast the recent cohorts still leave (they follow the curve's early "
-                   "months).")]
-        if curve[0] < 1:
-            lines.append(f"# Measured on sign-ups: month 1, {curve[0]:.6g}, is the activation (the share of sign-ups "
-                         "active in their first month).")
-        lines.append("retention = [")
-        for i in range(0, len(curve), 6):
-            lines.append("    " + ", ".join(repr(x) for x in curve[i:i + 6]) + ",")
-        lines.append("]")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_str(s: str) -> str:
-    return '"' + "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\u{ord(ch):04x}" for ch in s) + '"'
-
-
-def _toml_key(s: str) -> str:
-    return s if re.fullmatch(r"[A-Za-z0-9_-]+", s) else _toml_str(s)

@@ -32,31 +32,52 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .actuals import ActualsError, read_cohorts
 from .closed_form import cost_per_mau
-from .errors import AssumptionsError, InputError, UnknownModelError
-from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
-from .prices import check_mix, mix_price, price_data_date
+from .curve_inputs import CURVE_KEYS, curve_key, scenario_curve
 from .dates import check_calendar
 from .decisions import Decisions, plan_month, read_decisions
+from .errors import AssumptionsError, InputError, UnknownModelError
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
 from .plan import plan_inputs
+from .prices import check_mix, mix_price, price_data_date
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
-from .retention import active_curve, average_curve
+from .retention import active_curve
 from .text import clean_text
 
-__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
+__all__ = [
+    "Assumptions",
+    "load",
+    "from_dict",
+    "DEFAULT_ASSUMPTIONS",
+    "MIGRATION_KEYS",
+    "TOKEN_KEYS",
+    "MIX_PRICES",
+]
 
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int, "start": str,
-              "fiscal_year_start": int}
+MODEL_KEYS = {
+    "name": str,
+    "currency": str,
+    "horizon": int,
+    "draws": int,
+    "seed": int,
+    "start": str,
+    "fiscal_year_start": int,
+}
 #: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 #: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
 STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
 #: what the plan's migration (migration_month) needs
 PLAN_MIGRATION_KEYS = ("large_price", "small_price")
-MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
-                      "migration_month")
+MIGRATION_OPTIONAL = (
+    "routed_share",
+    "token_growth",
+    "price_decline",
+    "monthly_revenue",
+    "revenue_loss",
+    "migration_month",
+)
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
 #: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
 MAX_BYTES = 10 * 2**20
@@ -64,7 +85,6 @@ MAX_BYTES = 10 * 2**20
 MAX_SCENARIOS = 16_384 - 4 - 6
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
-CURVE_KEYS = ("retention", "retention_from")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
 
@@ -113,7 +133,9 @@ class Assumptions:
         if name not in self.scenarios:
             close = difflib.get_close_matches(name, self.scenario_names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
+            raise AssumptionsError(
+                self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}"
+            )
         return self.scenarios[name]
 
     def has_ranges(self) -> bool:
@@ -160,8 +182,12 @@ def _number(path, scen, key, value):
         shown = shown if len(shown) <= 60 else shown[:50] + f"... ({len(shown):,} characters)"
         raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {shown}", scen, key)
     if isinstance(value, int) and abs(value) > 1e300:
-        raise AssumptionsError(path, f"must be a finite number of sensible size, got an integer of "
-                               f"{len(str(abs(value))):,} digits", scen, key)
+        raise AssumptionsError(
+            path,
+            f"must be a finite number of sensible size, got an integer of {len(str(abs(value))):,} digits",
+            scen,
+            key,
+        )
     try:
         check(key, value)
     except InputError as e:
@@ -181,30 +207,60 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
         _apply_mix(path, name, s, mix)
     token_given = [k for k in TOKEN_KEYS[:4] if k in s]
     if "cost_per_mau" in s and token_given:
-        raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
-                               name, "cost_per_mau")
+        raise AssumptionsError(
+            path,
+            f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
+            name,
+            "cost_per_mau",
+        )
     if "cost_per_mau" not in s:
         missing = [k for k in TOKEN_KEYS[:4] if k not in s]
         if missing:
-            raise AssumptionsError(path, f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
-                                   name, "cost_per_mau")
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
-                                         s.get("cached_share", 0.0), s.get("cached_price"))
+            raise AssumptionsError(
+                path,
+                f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
+                name,
+                "cost_per_mau",
+            )
+        s["cost_per_mau"] = cost_per_mau(
+            s["input_tokens"],
+            s["output_tokens"],
+            s["input_price"],
+            s["output_price"],
+            s.get("cached_share", 0.0),
+            s.get("cached_price"),
+        )
     standalone = [k for k in STANDALONE_ONLY if k in s]
     if standalone:  # the standalone migration NPV: its own inputs, all of them
         for key in MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, f"is required for the standalone migration NPV (the scenario sets "
-                                       f"{standalone[0]})", name, key)
-    if "migration_month" in s:  # the plan's migration: the two prices (routed_share and migration_cost default)
+                raise AssumptionsError(
+                    path,
+                    f"is required for the standalone migration NPV (the scenario sets {standalone[0]})",
+                    name,
+                    key,
+                )
+    if (
+        "migration_month" in s
+    ):  # the plan's migration: the two prices (routed_share and migration_cost default)
         for key in PLAN_MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, "is required with migration_month (the saving is routed_share x "
-                                       "(1 - small_price/large_price))", name, key)
+                raise AssumptionsError(
+                    path,
+                    "is required with migration_month (the saving is routed_share x "
+                    "(1 - small_price/large_price))",
+                    name,
+                    key,
+                )
     mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
     if mig and not standalone and "migration_month" not in s:
-        raise AssumptionsError(path, "is a migration input: give migration_month (the plan's migration) or "
-                               "monthly_tokens and months (the standalone NPV)", name, mig[0])
+        raise AssumptionsError(
+            path,
+            "is a migration input: give migration_month (the plan's migration) or "
+            "monthly_tokens and months (the standalone NPV)",
+            name,
+            mig[0],
+        )
     for key, p in PARAMS.items():
         if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
             continue
@@ -215,11 +271,20 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
             if PARAMS[key].default is not None:
                 s.setdefault(key, PARAMS[key].default)
     if "organic_users" in s and s["paid_share"] < 1:
-        raise AssumptionsError(path, "organic_users counts users who come without ads, so paid_share must be 1 "
-                               f"(or left out) when it is given, got paid_share {s['paid_share']:g}", name, "paid_share")
+        raise AssumptionsError(
+            path,
+            "organic_users counts users who come without ads, so paid_share must be 1 "
+            f"(or left out) when it is given, got paid_share {s['paid_share']:g}",
+            name,
+            "paid_share",
+        )
     if "migration_month" in s and not s["large_price"] > 0:
-        raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
-                               "1 - small_price/large_price)", name, "large_price")
+        raise AssumptionsError(
+            path,
+            "must be above 0 when migration_month is given (the saving is 1 - small_price/large_price)",
+            name,
+            "large_price",
+        )
     if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
         s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
@@ -237,99 +302,33 @@ def _engine_rules(path, name, s: dict) -> None:
         key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
         text = str(e)
         if key in ("changes", "funding") and text.startswith(f"{key}: "):
-            text = text[len(key) + 2:]
+            text = text[len(key) + 2 :]
         raise AssumptionsError(path, text, name, key) from None
-
-
-def _curve_key(path, scen, key, value):
-    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
-    if key == "retention_from":
-        if not isinstance(value, str) or not value.strip():
-            raise AssumptionsError(path, 'must be the name of a cohorts CSV file, relative to this file, e.g. '
-                                   f'retention_from = "cohorts.csv", got {value!r:.40}', scen, key)
-        return value
-    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                                              for x in value):
-        raise AssumptionsError(path, "must be a list of shares of an activated cohort active in its months 1, 2, "
-                               f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}", scen, key)
-    try:
-        active_curve([float(x) for x in value])
-    except (InputError, OverflowError) as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
-    return [float(x) for x in value]
-
-
-def _read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
-    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
-
-    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
-    """
-    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
-    if str(where) not in cache:
-        try:
-            cohorts = read_cohorts(where)
-        except ActualsError as e:
-            raise AssumptionsError(path, f"cannot use the cohorts file: {e}", scen, "retention_from") from None
-        sizes = [getattr(c, "size", None) for c in cohorts]
-        weighted = all(x is not None for x in sizes)
-        try:
-            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
-            active_curve(curve)
-        except InputError as e:
-            raise AssumptionsError(path, f"{where}: the cohorts' average curve: {e}", scen,
-                                   "retention_from") from None
-        cache[str(where)] = ([float(x) for x in curve], {"file": str(where), "cohorts": len(cohorts),
-                                                          "weighted": weighted})
-    return cache[str(where)]
-
-
-def _scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out: "Assumptions", cache: dict):
-    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
-
-    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
-    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
-    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
-    """
-    own = [k for k in CURVE_KEYS if k in given]
-    if len(own) == 2:
-        raise AssumptionsError(path, "give retention or retention_from, not both (one curve per scenario)", name,
-                               "retention_from")
-    if first is not None and own:
-        for k in CURVE_KEYS:
-            if k not in given:
-                merged.pop(k, None)
-    if "retention_from" in merged:
-        merged["retention"], out.retention_sources[name] = _read_curve(path, name, merged.pop("retention_from"),
-                                                                       cache)
-    if "retention" not in merged:
-        return
-    r1 = merged["retention"][0]
-    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
-        merged.pop("churn", None)
-    if first is not None and own and "activation" not in given and r1 < 1:
-        merged.pop("activation", None)
-    activation = merged.get("activation", 1.0)
-    if r1 < 1 and activation < 1:
-        curve = (f"the curve of {out.retention_sources[name]['file']} (retention_from)"
-                 if name in out.retention_sources else "the retention curve")
-        raise AssumptionsError(path, f"activation {activation:.10g} and {curve} give the activation twice: the curve "
-                               f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
-                               "leave activation out, or give a curve of active users that starts at 1", name,
-                               "activation")
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
     """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
     explicit = [k for k in PRICE_KEYS if k in s]
     if explicit:
-        raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
-                               f"(the scenario sets {explicit[0]})", name, "mix")
+        raise AssumptionsError(
+            path,
+            f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
+            f"(the scenario sets {explicit[0]})",
+            name,
+            "mix",
+        )
     if "cost_per_mau" in s:
-        raise AssumptionsError(path, "a mix prices the token inputs: give input_tokens and output_tokens "
-                               "instead of cost_per_mau", name, "mix")
+        raise AssumptionsError(
+            path,
+            "a mix prices the token inputs: give input_tokens and output_tokens instead of cost_per_mau",
+            name,
+            "mix",
+        )
     for k in ("input_tokens", "output_tokens"):
         if k not in s:
-            raise AssumptionsError(path, f"is required with a mix (the mix prices tokens; missing {k})", name, k)
+            raise AssumptionsError(
+                path, f"is required with a mix (the mix prices tokens; missing {k})", name, k
+            )
     try:
         models, shares = check_mix(mix.keys(), mix.values())
         for kind_key, kind in MIX_PRICES.items():
@@ -376,8 +375,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     tables = ("model", "scenarios", "correlations")
     for key in data:
         if key not in tables:
-            raise AssumptionsError(path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}",
-                                   key=key)
+            raise AssumptionsError(
+                path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}", key=key
+            )
     correlations = data.get("correlations", {})
     if not isinstance(correlations, dict):
         raise AssumptionsError(path, 'must be a table of "input,input" = coefficient', key="correlations")
@@ -387,8 +387,11 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     out = Assumptions(source=str(path))
     for key, value in model.items():
         if key not in MODEL_KEYS:
-            raise AssumptionsError(path, f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
-                                   key=f"model.{key}")
+            raise AssumptionsError(
+                path,
+                f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
+                key=f"model.{key}",
+            )
         if key == "horizon":
             try:
                 if isinstance(value, bool) or not isinstance(value, int):
@@ -399,12 +402,17 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         elif key in ("draws", "seed"):
             lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-                raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
-                                       key=f"model.{key}")
+                raise AssumptionsError(
+                    path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}", key=f"model.{key}"
+                )
         elif key == "fiscal_year_start":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-                raise AssumptionsError(path, "must be a calendar month number from 1 to 12 (4: fiscal years from "
-                                       f"April), got {value!r:.40}", key="model.fiscal_year_start")
+                raise AssumptionsError(
+                    path,
+                    "must be a calendar month number from 1 to 12 (4: fiscal years from "
+                    f"April), got {value!r:.40}",
+                    key="model.fiscal_year_start",
+                )
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
         else:
@@ -418,18 +426,27 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
     if len(scenarios) > MAX_SCENARIOS:
-        raise AssumptionsError(path, f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
-                               "(one column each, within Excel's 16,384 columns)", key="scenarios")
+        raise AssumptionsError(
+            path,
+            f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
+            "(one column each, within Excel's 16,384 columns)",
+            key="scenarios",
+        )
     seen: dict[str, str] = {}
     for name in scenarios:
         # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
         shown = clean_text(name).strip().casefold()
         if not shown:
-            raise AssumptionsError(path, "scenario names must not be empty (once control characters are removed)",
-                                   name)
+            raise AssumptionsError(
+                path, "scenario names must not be empty (once control characters are removed)", name
+            )
         if shown in seen:
-            raise AssumptionsError(path, f"scenario names must differ in more than upper/lower case or control "
-                                   f"characters ({seen[shown]!r} and {name!r} would show as the same name)", name)
+            raise AssumptionsError(
+                path,
+                f"scenario names must differ in more than upper/lower case or control "
+                f"characters ({seen[shown]!r} and {name!r} would show as the same name)",
+                name,
+            )
         seen[shown] = name
     first: dict | None = None
     first_ranges: dict = {}
@@ -445,7 +462,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
             if key in CURVE_KEYS:
-                given[key] = _curve_key(path, name, key, value)
+                given[key] = curve_key(path, name, key, value)
                 continue
             if key in PLAN_KEYS:
                 continue  # read above
@@ -457,11 +474,18 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 continue
             if key == "mix":
                 if not isinstance(value, dict) or not value:
-                    raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
-                                           '"gpt-4o" = 0.2 }', name, key)
+                    raise AssumptionsError(
+                        path,
+                        'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
+                        '"gpt-4o" = 0.2 }',
+                        name,
+                        key,
+                    )
                 for model, share in value.items():
                     if isinstance(share, bool) or not isinstance(share, (int, float)):
-                        raise AssumptionsError(path, f"share must be a number, got {share!r}", name, f"mix.{model}")
+                        raise AssumptionsError(
+                            path, f"share must be a number, got {share!r}", name, f"mix.{model}"
+                        )
                 given[key] = dict(value)
                 continue
             if key not in SCENARIO_KEYS:
@@ -483,7 +507,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     merged.pop(k, None)  # a mix replaces inherited explicit prices
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
-        _scenario_curve(path, name, given, first, merged, out, curves)
+        scenario_curve(path, name, given, first, merged, out, curves)
         if first is None:
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
@@ -505,8 +529,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     else:
                         _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
                 except AssumptionsError as e:
-                    raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
-                                           key) from None
+                    raise AssumptionsError(
+                        path, f"at the range's {bound} {value:.10g}: {e.message}", name, key
+                    ) from None
         ranges.update(ranged_decisions)
         if ranges:
             out.ranges[name] = ranges
@@ -525,8 +550,9 @@ def load(path) -> Assumptions:
         if p.exists() and not p.is_file():  # a FIFO would block, /dev/zero would never end
             raise AssumptionsError(str(path), "is not a regular file")
         if p.exists() and p.stat().st_size > MAX_BYTES:
-            raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
-                                   "few kilobytes")
+            raise AssumptionsError(
+                str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a few kilobytes"
+            )
         raw = p.read_bytes()
         text = raw.decode("utf-8")
     except FileNotFoundError:
@@ -577,9 +603,15 @@ def source_notes(text: str) -> dict[tuple[str, str], str]:
             continue
         key, _, rest = stripped.partition("=")
         key = key.strip().strip('"')
-        note = rest.split("#", 1)[1].strip() if "#" in rest and not rest.strip().startswith(("{", '"')) \
-            else (rest.rsplit("}", 1)[1].split("#", 1)[1].strip() if "}" in rest and "#" in rest.rsplit("}", 1)[1]
-                  else "")
+        note = (
+            rest.split("#", 1)[1].strip()
+            if "#" in rest and not rest.strip().startswith(("{", '"'))
+            else (
+                rest.rsplit("}", 1)[1].split("#", 1)[1].strip()
+                if "}" in rest and "#" in rest.rsplit("}", 1)[1]
+                else ""
+            )
+        )
         notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
         last = (scenario, key) if note else None
     return notes

@@ -51,14 +51,18 @@ def _finite(result, what: str, ok=None, **inputs):
             vals[k] = float(a.reshape(-1)[0])
     extreme = [k for k, v in vals.items() if abs(v) > 1e100 or 0 < abs(v) < 1e-100] or list(vals)
     shown = ", ".join(f"{k} {vals[k]:.6g}" for k in extreme[:6])
-    raise InputError(extreme[0] if extreme else "input",
-                     f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
-                     "model can compute")
+    raise InputError(
+        extreme[0] if extreme else "input",
+        f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
+        "model can compute",
+    )
 
 
 #: what a missing numpy-financial costs, said where it is needed
-NPF_MISSING = ("the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
-               "add the line numpy-financial to the requirements.txt tab and restart)")
+NPF_MISSING = (
+    "the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
+    "add the line numpy-financial to the requirements.txt tab and restart)"
+)
 
 
 def _npf():
@@ -184,8 +188,17 @@ def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_
     cp = ip if cached_price is None else check("cached_price", cached_price)
     with np.errstate(all="ignore"):
         out = (i * (1 - cs) * ip + i * cs * cp + o * op) / 1e6
-    return _out(_finite(out, "cost_per_mau", input_tokens=i, output_tokens=o, input_price=ip, output_price=op,
-                        cached_price=cp))
+    return _out(
+        _finite(
+            out,
+            "cost_per_mau",
+            input_tokens=i,
+            output_tokens=o,
+            input_price=ip,
+            output_price=op,
+            cached_price=cp,
+        )
+    )
 
 
 def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
@@ -281,7 +294,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
             )
         with np.errstate(all="ignore"):
             out = a * g / k  # one chained expression: numpy reuses the temporary
-        return _out(_finite(out, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
+        return _out(
+            _finite(out, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate)
+        )
     m = a * g
     n = _months("months", months)
     # 1 - r**N computed as -expm1(N*log r) keeps precision when churn + d is tiny.
@@ -292,7 +307,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
         # of the exact sum, where m/k would overflow or lose precision.
         tiny = np.abs(k) < 1e-13
         capped = np.where(tiny, m * n / (1 + d), m / np.where(tiny, 1, k) * one_minus)
-    return _out(_finite(capped, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
+    return _out(
+        _finite(capped, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate)
+    )
 
 
 def payback_months(cac, arpu, gross_margin, churn=0.0):
@@ -340,8 +357,13 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     with np.errstate(all="ignore"):
         _finite(np.where(m > 0, q * c, 0.0), "payback_months (cac x churn)", cac=q, churn=c)
         # cac/m is the payback without churn (and the limit at a tiny churn): its overflow is not a "never"
-        _finite(np.where((m > 0) & (c < 1e-8), q / np.where(m > 0, m, 1.0), 0.0),
-                "payback_months (cac / contribution)", cac=q, arpu=a, gross_margin=g)
+        _finite(
+            np.where((m > 0) & (c < 1e-8), q / np.where(m > 0, m, 1.0), 0.0),
+            "payback_months (cac / contribution)",
+            cac=q,
+            arpu=a,
+            gross_margin=g,
+        )
         x = q * c / m
         out = np.log1p(-x) / np.log1p(-c)
         if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
@@ -351,7 +373,9 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
             # cac*churn loses its digits in the subnormal range, so x = (cac/m)*churn there; and while k*churn
             # is small, ln(1-k c)/ln(1-c) = k (1 + (k-1) c/2 + O(k^2 c^2)), continuous with churn 0's cac/m
             k = q / m
-            x = np.where(tiny & (np.abs(q * c) < np.finfo(float).tiny), k * c, x)  # only where q*c is subnormal
+            x = np.where(
+                tiny & (np.abs(q * c) < np.finfo(float).tiny), k * c, x
+            )  # only where q*c is subnormal
             exact = np.log1p(-x) / np.log1p(-c)
             series = k * (1 + (k - 1) * c / 2)
             out = np.where(tiny, np.where(np.abs(x) < 1e-6, series, exact), out)

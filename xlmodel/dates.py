@@ -16,15 +16,37 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
-           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
+__all__ = [
+    "parse_month",
+    "month_number",
+    "month_label",
+    "month_end",
+    "FiscalYear",
+    "fiscal_years",
+    "fiscal_year_numbers",
+    "excel_serial",
+    "annual_summary",
+    "ANNUAL_SUMS",
+    "ANNUAL_ENDS",
+    "check_calendar",
+]
 
 #: ASCII digits only: full-width or Arabic-Indic digits are not a month
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
-ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
-               "net_burn", "interest", "funding")
+ANNUAL_SUMS = (
+    "ad_spend",
+    "new_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+)
 ANNUAL_ENDS = ("cash", "mau", "paying_users")
 
 
@@ -44,18 +66,27 @@ def month_number(value, start: str | None, horizon: int, what: str = "month") ->
     """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
     if isinstance(value, str):
         if start is None:
-            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
-                             "(month 1), or use a month number")
+            raise InputError(
+                what,
+                f'{what} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM" '
+                "(month 1), or use a month number",
+            )
         t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
         if t < 1:
             raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
         if t > horizon:
-            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
-                             f"(month {horizon}, the horizon)")
+            raise InputError(
+                what,
+                f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
+                f"(month {horizon}, the horizon)",
+            )
         return t
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
-        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
-                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
+        raise InputError(
+            what,
+            f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
+            f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}",
+        )
     return int(value)
 
 
@@ -81,12 +112,20 @@ def check_calendar(start, fiscal_year_start) -> None:
     if start is not None:
         parse_month(start, "start")
     if fiscal_year_start is not None and fiscal_year_start != 1:
-        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
-                or not 1 <= fiscal_year_start <= 12:
-            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
-                             f"(4: years from April), got {fiscal_year_start!r:.20}")
+        if (
+            isinstance(fiscal_year_start, bool)
+            or not isinstance(fiscal_year_start, (int, np.integer))
+            or not 1 <= fiscal_year_start <= 12
+        ):
+            raise InputError(
+                "fiscal_year_start",
+                "fiscal_year_start must be a calendar month number from 1 to 12 "
+                f"(4: years from April), got {fiscal_year_start!r:.20}",
+            )
         if start is None:
-            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
+            raise InputError(
+                "fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)"
+            )
 
 
 @dataclass(frozen=True)
@@ -120,7 +159,9 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
         for block, first in enumerate(range(1, horizon + 1, 12), start=1):
             last = min(first + 11, horizon)
             span = f"M{first}" if first == last else f"M{first}-M{last}"
-            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            label = (
+                f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            )
             out.append(FiscalYear(label, first, last))
         return out
     fys = fiscal_year_start or 1
@@ -140,7 +181,9 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
             out.append(FiscalYear(f"FY{fy}", first, last))
             continue
         a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
-        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
+        out.append(
+            FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last)
+        )
     return out
 
 
@@ -175,10 +218,17 @@ def annual_summary(projection, start: str | None = None, fiscal_year_start: int 
     h = np.shape(projection.cash)[-1]
     out = []
     for y in fiscal_years(h, start, fiscal_year_start):
-        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
-               "partial": y.partial}
+        row = {
+            "label": y.label,
+            "first_month": y.first,
+            "last_month": y.last,
+            "months": y.months,
+            "partial": y.partial,
+        }
         for key in ANNUAL_SUMS:
-            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
+            row[key] = _plain(
+                np.sum(np.asarray(getattr(projection, key))[..., y.first - 1 : y.last], axis=-1)
+            )
         for key in ANNUAL_ENDS:
             row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
         out.append(row)

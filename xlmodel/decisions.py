@@ -48,7 +48,7 @@ class Decisions:
     changes: dict = field(default_factory=dict)
     funding: dict = field(default_factory=dict)
 
-    def inherit(self, own: "Decisions") -> "Decisions":
+    def inherit(self, own: Decisions) -> Decisions:
         """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
         return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
 
@@ -58,8 +58,12 @@ class Decisions:
         by_month: dict[int, dict] = {}
         for (month, driver), value in sorted(self.changes.items()):
             by_month.setdefault(month, {"month": month})[driver] = _base(value)
-        rounds = [{"month": m, "amount": _base(a)} for m, amounts in sorted(self.funding.items()) for a in amounts
-                  if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)]
+        rounds = [
+            {"month": m, "amount": _base(a)}
+            for m, amounts in sorted(self.funding.items())
+            for a in amounts
+            if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)
+        ]
         return list(by_month.values()), rounds
 
     def ranges(self) -> dict[str, Range]:
@@ -69,11 +73,13 @@ class Decisions:
             ranged = [a for a in amounts if isinstance(a, Range)]
             if ranged:
                 if len(amounts) > 1:
-                    raise InputError("funding", f"funding: month {m}: a ranged round must be the month's only round")
+                    raise InputError(
+                        "funding", f"funding: month {m}: a ranged round must be the month's only round"
+                    )
                 out[range_key(FUNDING, m)] = ranged[0]
         return out
 
-    def at(self, key: str, value: float) -> "Decisions":
+    def at(self, key: str, value: float) -> Decisions:
         """These decisions with the ranged level or amount ``key`` (``ad_spend@4``) at ``value``."""
         driver, month = key.rsplit("@", 1)
         if driver == FUNDING:
@@ -94,8 +100,11 @@ def _level(path, scen, where, driver, value):
     try:
         if isinstance(value, dict):
             return parse_range(name, value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, int)
-                                                                             and abs(value) > 1e300):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, int) and abs(value) > 1e300)
+        ):
             raise InputError(name, f"{name} must be a number, got {value!r:.40}")
         check(name, value)
         return float(value)
@@ -105,8 +114,11 @@ def _level(path, scen, where, driver, value):
 
 def _entries(path, scen, table, value):
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        example = ("[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000" if table == "changes"
-                   else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9")
+        example = (
+            "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
+            if table == "changes"
+            else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9"
+        )
         raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
     return value
 
@@ -116,14 +128,16 @@ def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) 
     out = Decisions()
     for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
         if "month" not in entry:
-            raise AssumptionsError(path, "needs a month (a month number, or YYYY-MM with [model] start)", scen,
-                                   f"changes[{i}]")
+            raise AssumptionsError(
+                path, "needs a month (a month number, or YYYY-MM with [model] start)", scen, f"changes[{i}]"
+            )
         month = _month(path, scen, f"changes[{i}]", entry["month"], start, horizon)
         where = f"changes, month {_shown(month, start)}"
         drivers = [k for k in entry if k != "month"]
         if not drivers:
-            raise AssumptionsError(path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen,
-                                   where)
+            raise AssumptionsError(
+                path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen, where
+            )
         for driver in drivers:
             if driver not in CHANGE_DRIVERS:
                 hint = " (only these change over time: " + ", ".join(CHANGE_DRIVERS) + ")"
@@ -131,17 +145,27 @@ def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) 
                     hint = f": {driver} does not change over time" + hint
                 raise AssumptionsError(path, f"unknown driver {driver!r}{hint}", scen, where)
             if (month, driver) in out.changes:
-                raise AssumptionsError(path, f"{driver} is changed twice in one month (one change per driver per "
-                                       "month)", scen, where)
+                raise AssumptionsError(
+                    path,
+                    f"{driver} is changed twice in one month (one change per driver per month)",
+                    scen,
+                    where,
+                )
             out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
     for i, entry in enumerate(_entries(path, scen, "funding", raw.get("funding", [])), start=1):
         unknown = [k for k in entry if k not in ("month", "amount")]
         if unknown:
-            raise AssumptionsError(path, f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
-                                   scen, f"funding[{i}]")
+            raise AssumptionsError(
+                path,
+                f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
+                scen,
+                f"funding[{i}]",
+            )
         for k in ("month", "amount"):
             if k not in entry:
-                raise AssumptionsError(path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]")
+                raise AssumptionsError(
+                    path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]"
+                )
         month = _month(path, scen, f"funding[{i}]", entry["month"], start, horizon)
         where = f"funding, month {_shown(month, start)}"
         out.funding.setdefault(month, []).append(_level(path, scen, where, FUNDING, entry["amount"]))

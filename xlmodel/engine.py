@@ -24,18 +24,33 @@ use.
 
 from __future__ import annotations
 
-from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, gpu_price_per_mtok, ltv,  # noqa: F401
-                          monthly_rate, payback_months)
-from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
-                        migration_payback_month)
-from .outputs import OUTPUT_UNITS  # noqa: F401
-from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
-                   runway_months, runway_stream)
-from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
-from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401
-from .unit_economics import (CurveUnitEconomics, UnitEconomics, summary_unit_economics,  # noqa: F401
-                             unit_economics)
-
+from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
+    _finite,
+    _months,
+    _out,
+    cac,
+    cost_per_mau,
+    excel_npv,
+    gpu_price_per_mtok,
+    ltv,
+    monthly_rate,
+    payback_months,
+)
+from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
+from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
+from .plan import (  # noqa: F401 - re-exported: the engine's public API
+    PLAN_OUTPUTS,
+    Plan,
+    RunwayStream,
+    plan,
+    plan_answers,
+    runway_from_cash,
+    runway_months,
+    runway_stream,
+)
+from .projection import Projection, blended_cost_per_mau, project  # noqa: F401 - re-exported: the engine's public API
+from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401 - re-exported: the engine's public API
+from .unit_economics import CurveUnitEconomics, UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401 - re-exported: the engine's public API
 
 __all__ = [
     "monthly_rate",
@@ -87,8 +102,10 @@ def summary(scenario: dict) -> dict:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
-        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
-                and scenario.get("migration_month") is None:
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
             continue
         out[name] = answers[name]
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:

@@ -36,8 +36,10 @@ def _target(path: Path, follow: bool = True) -> Path:
         raise XlmodelError(f"{path}: cannot be checked ({e.strerror})") from None
     if stat.S_ISLNK(st.st_mode):
         if not follow:
-            raise XlmodelError(f"{path} is a symbolic link; xlmodel never writes through a link to a file it names "
-                               "inside a folder (remove the link, or choose another folder)")
+            raise XlmodelError(
+                f"{path} is a symbolic link; xlmodel never writes through a link to a file it names "
+                "inside a folder (remove the link, or choose another folder)"
+            )
         real = Path(os.path.realpath(path))
         if real.exists() or real.is_symlink():
             return _target(real)

@@ -13,13 +13,32 @@ from .params import check
 __all__ = ["migration_cash_flows", "migration_npv", "migration_payback_month", "MIGRATION_ARGS"]
 
 #: the arguments of migration_npv, in order
-MIGRATION_ARGS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months",
-                  "annual_discount_rate", "routed_share", "token_growth", "price_decline",
-                  "monthly_revenue", "revenue_loss")
+MIGRATION_ARGS = (
+    "monthly_tokens",
+    "large_price",
+    "small_price",
+    "migration_cost",
+    "months",
+    "annual_discount_rate",
+    "routed_share",
+    "token_growth",
+    "price_decline",
+    "monthly_revenue",
+    "revenue_loss",
+)
 
 
-def migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share=1.0,
-                         token_growth=0.0, price_decline=0.0, monthly_revenue=0.0, revenue_loss=0.0):
+def migration_cash_flows(
+    monthly_tokens,
+    large_price,
+    small_price,
+    months,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """Monthly net cash flow of moving traffic to a small model, months 1..N.
 
     Returns ``net_t = savings_t - loss_t`` along the last axis (length
@@ -41,16 +60,34 @@ def migration_cash_flows(monthly_tokens, large_price, small_price, months, route
     tok, lp, sp, n, rs, tg, pd, rev, rl = np.broadcast_arrays(tok, lp, sp, n, rs, tg, pd, rev, rl)
     big_n = int(n.max())
     t = np.arange(big_n, dtype=float)
-    col = lambda x: x[..., None]  # noqa: E731
+    col = lambda x: x[..., None]
     with np.errstate(all="ignore"):
         savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
         net = np.where(t < col(n), savings - col(rev * rl), 0.0)
-    return _finite(net, "the migration's cash flow", monthly_tokens=col(tok), large_price=col(lp),
-                   small_price=col(sp), token_growth=col(tg), monthly_revenue=col(rev))
+    return _finite(
+        net,
+        "the migration's cash flow",
+        monthly_tokens=col(tok),
+        large_price=col(lp),
+        small_price=col(sp),
+        token_growth=col(tg),
+        monthly_revenue=col(rev),
+    )
 
 
-def migration_npv(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
-                  routed_share=1.0, token_growth=0.0, price_decline=0.0, monthly_revenue=0.0, revenue_loss=0.0):
+def migration_npv(
+    monthly_tokens,
+    large_price,
+    small_price,
+    migration_cost,
+    months,
+    annual_discount_rate,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """Net present value of migrating traffic from a large to a small model.
 
     Parameters
@@ -95,8 +132,17 @@ def migration_npv(monthly_tokens, large_price, small_price, migration_cost, mont
     >>> round(migration_npv(1e9, 10.0, 0.6, 50_000, 24, 0.10), 2)
     154586.94
     """
-    net = migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share,
-                               token_growth, price_decline, monthly_revenue, revenue_loss)
+    net = migration_cash_flows(
+        monthly_tokens,
+        large_price,
+        small_price,
+        months,
+        routed_share,
+        token_growth,
+        price_decline,
+        monthly_revenue,
+        revenue_loss,
+    )
     cost = check("migration_cost", migration_cost)
     d = np.asarray(monthly_rate(annual_discount_rate))
     with np.errstate(all="ignore"):
@@ -104,9 +150,19 @@ def migration_npv(monthly_tokens, large_price, small_price, migration_cost, mont
     return _out(_finite(out, "migration_npv", migration_cost=cost, monthly_tokens=monthly_tokens))
 
 
-def migration_payback_month(monthly_tokens, large_price, small_price, migration_cost, months,
-                            annual_discount_rate, routed_share=1.0, token_growth=0.0, price_decline=0.0,
-                            monthly_revenue=0.0, revenue_loss=0.0):
+def migration_payback_month(
+    monthly_tokens,
+    large_price,
+    small_price,
+    migration_cost,
+    months,
+    annual_discount_rate,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """First month whose cumulative discounted cash flow (cost included) is >= 0.
 
     Returns a whole month number in 1..months, or ``math.inf`` if the
@@ -118,15 +174,28 @@ def migration_payback_month(monthly_tokens, large_price, small_price, migration_
     >>> migration_payback_month(1e9, 10.0, 0.6, 50_000, 24, 0.10)
     6.0
     """
-    net = migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share,
-                               token_growth, price_decline, monthly_revenue, revenue_loss)
+    net = migration_cash_flows(
+        monthly_tokens,
+        large_price,
+        small_price,
+        months,
+        routed_share,
+        token_growth,
+        price_decline,
+        monthly_revenue,
+        revenue_loss,
+    )
     cost = check("migration_cost", migration_cost)
     n = _months("months", months)
     d = np.asarray(monthly_rate(annual_discount_rate))
     t = np.arange(1, net.shape[-1] + 1, dtype=float)
     with np.errstate(all="ignore"):
-        pv = _finite(net / (1 + d[..., None]) ** t, "the migration's present values",
-                     annual_discount_rate=annual_discount_rate, monthly_tokens=monthly_tokens)
+        pv = _finite(
+            net / (1 + d[..., None]) ** t,
+            "the migration's present values",
+            annual_discount_rate=annual_discount_rate,
+            monthly_tokens=monthly_tokens,
+        )
     start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
     # running total from -cost, month by month (the workbook's cumulative row)
     with np.errstate(all="ignore"):

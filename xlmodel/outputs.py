@@ -21,6 +21,7 @@ def json_value(value):
         return None
     return value
 
+
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {
     "blended_cac": "currency per new user",

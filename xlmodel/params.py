@@ -15,7 +15,17 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
+__all__ = [
+    "Param",
+    "PARAMS",
+    "check",
+    "RULES",
+    "TOKEN_KEYS",
+    "MIX_PRICES",
+    "reject_unknown",
+    "CHANGE_DRIVERS",
+    "PLAN_KEYS",
+]
 
 
 @dataclass(frozen=True)
@@ -89,72 +99,287 @@ PARAMS: dict[str, Param] = {
         _p("cash", "any", "currency", "cash at month 0"),
         _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
         _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
-        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
+        _p(
+            "ad_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)",
+            0.0,
+            "percent",
+        ),
         _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
-        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
-        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
-        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
+        _p(
+            "paid_share",
+            "share",
+            "fraction",
+            "share of new users that come from ads, e.g. 70% or 0.7",
+            1.0,
+            "percent",
+        ),
+        _p(
+            "organic_users",
+            "nonneg",
+            "users per month",
+            "new users a month who come without ads (empty: paid_share rule)",
+            fmt="number",
+        ),
+        _p(
+            "organic_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of organic_users (negative = decline)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "cac_elasticity",
+            "fraction",
+            "exponent",
+            "rise of CAC with spend: cac x (spend / month-1 spend) ^ this",
+            0.0,
+            "decimal",
+        ),
         # retention and monetisation
-        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05", fmt="percent"),
-        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
+        _p(
+            "churn",
+            "fraction",
+            "monthly fraction",
+            "share of MAU lost each month, e.g. 5% or 0.05",
+            fmt="percent",
+        ),
+        _p(
+            "conversion",
+            "fraction",
+            "fraction of MAU",
+            "share of MAU that pays, e.g. 3% or 0.03",
+            fmt="percent",
+        ),
         _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
-        _p("retention_scale", "positive", "factor",
-           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
-           fmt="decimal"),
+        _p(
+            "retention_scale",
+            "positive",
+            "factor",
+            "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
+            fmt="decimal",
+        ),
         # compute
-        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
-        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
-           "compute cost of a paying user per month (empty: cost_per_mau)"),
-        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
-        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
+        _p(
+            "cost_per_mau",
+            "nonneg",
+            "currency per MAU per month",
+            "inference cost per MAU per month (month 1)",
+        ),
+        _p(
+            "paying_cost_per_mau",
+            "nonneg",
+            "currency per paying user per month",
+            "compute cost of a paying user per month (empty: cost_per_mau)",
+        ),
+        _p(
+            "input_tokens",
+            "nonneg",
+            "tokens per MAU per month",
+            "input tokens per MAU per month",
+            fmt="number",
+        ),
+        _p(
+            "output_tokens",
+            "nonneg",
+            "tokens per MAU per month",
+            "output tokens per MAU per month",
+            fmt="number",
+        ),
         _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
         _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
-        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
-        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
-        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
+        _p(
+            "cached_share",
+            "fraction",
+            "fraction",
+            "share of input tokens served from the prompt cache",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "cached_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "price of 1M cached input tokens (default: input_price)",
+            fmt="price",
+        ),
+        _p(
+            "cost_decline",
+            "fraction",
+            "monthly fraction",
+            "monthly decline of compute cost per MAU, e.g. 2% or 0.02",
+            0.0,
+            "percent",
+        ),
         # overheads and money
-        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
-        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
-        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
+        _p(
+            "fx",
+            "positive",
+            "currency per USD",
+            "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)",
+            1.0,
+            "price",
+        ),
+        _p(
+            "fixed_costs",
+            "nonneg",
+            "currency per month",
+            "fixed costs per month (salaries, rent, tools)",
+            0.0,
+        ),
+        _p(
+            "annual_discount_rate",
+            "growth",
+            "annual fraction",
+            "annual effective discount rate, e.g. 12% or 0.12",
+            0.0,
+            "percent",
+        ),
         _p("horizon", "months", "months", "months projected", 60, "months"),
         # small-model migration
-        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
-        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
-        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
+        _p(
+            "monthly_tokens",
+            "nonneg",
+            "tokens per month",
+            "tokens a month served by the large model today",
+            fmt="number",
+        ),
+        _p(
+            "large_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "large model's blended price per 1M tokens",
+            fmt="price",
+        ),
+        _p(
+            "small_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "small model's blended price per 1M tokens",
+            fmt="price",
+        ),
         _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
         _p("months", "months", "months", "months of savings counted", fmt="months"),
-        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
-        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
-        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
-        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
+        _p(
+            "routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"
+        ),
+        _p(
+            "token_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of token volume (negative = decline)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "price_decline",
+            "fraction",
+            "monthly fraction",
+            "monthly decline of both token prices",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "migration_month",
+            "months",
+            "month",
+            "month the small model takes routed_share (empty: none)",
+            fmt="month",
+        ),
         _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
-        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
+        _p(
+            "revenue_loss",
+            "fraction",
+            "fraction",
+            "share of monthly revenue lost to lower quality",
+            0.0,
+            "percent",
+        ),
         # a plan over time (model version 3)
-        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
-           "percent"),
-        _p("store_fee", "fraction_below_1", "fraction of net revenue",
-           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
-        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
-        _p("interest_rate", "growth", "annual fraction",
-           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
-        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
-           0.0),
-        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
-           "percent"),
-        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
-        _p("cac_spend", "positive", "currency per month",
-           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
-        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
-           fmt="month"),
+        _p(
+            "activation",
+            "share",
+            "fraction of sign-ups",
+            "share of sign-ups active in their first month",
+            1.0,
+            "percent",
+        ),
+        _p(
+            "store_fee",
+            "fraction_below_1",
+            "fraction of net revenue",
+            "share of net-of-VAT revenue kept by app stores and payment channels",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "vat",
+            "fraction_below_1",
+            "fraction",
+            "sales tax (VAT) included in consumer prices",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "interest_rate",
+            "growth",
+            "annual fraction",
+            "annual effective interest on the opening cash balance (a negative balance pays it)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "min_cash",
+            "nonneg",
+            "currency",
+            "cash buffer the company must keep (funding need keeps cash above it)",
+            0.0,
+        ),
+        _p(
+            "usage_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of tokens (compute) per user",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"
+        ),
+        _p(
+            "cac_spend",
+            "positive",
+            "currency per month",
+            "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)",
+        ),
+        _p(
+            "raise_month",
+            "months",
+            "month",
+            "month of the next raise (empty: the first month short of min_cash)",
+            fmt="month",
+        ),
     ]
 }
 
 #: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
 #: growth rate their path follows (None: a flat path)
-CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
-                  "activation": None, "churn": None, "conversion": None, "arppu": None,
-                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
+CHANGE_DRIVERS = {
+    "ad_spend": "ad_growth",
+    "cac": None,
+    "paid_share": None,
+    "organic_users": "organic_growth",
+    "activation": None,
+    "churn": None,
+    "conversion": None,
+    "arppu": None,
+    "cost_per_mau": "cost",
+    "paying_cost_per_mau": "cost",
+    "fixed_costs": "fixed_cost_growth",
+}
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
 #: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
@@ -170,15 +395,26 @@ _EXTRA = {
     "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
     "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
     "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
-    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
+    "gross_margin": Param(
+        "gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"
+    ),
     "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
     "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
-    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
-    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
+    "tokens_per_second": Param(
+        "tokens_per_second",
+        "positive",
+        "tokens per second",
+        "tokens generated per second per GPU",
+        fmt="number",
+    ),
+    "utilization": Param(
+        "utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"
+    ),
     "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
 }
 
 ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
+
 
 def describe_rule(name: str, rule: str | None = None) -> str:
     """``churn must be between 0 and 1 (monthly fraction)``."""

@@ -17,17 +17,40 @@ import numpy as np
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
+from .month_step import Months
 from .params import check
-from .projection import Months, Projection, project_checked, projection_inputs
+from .projection import Projection, project_checked, projection_inputs
 
-__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
-           "plan_answers"]
+__all__ = [
+    "Plan",
+    "plan",
+    "runway_months",
+    "runway_stream",
+    "RunwayStream",
+    "runway_from_cash",
+    "PLAN_OUTPUTS",
+    "plan_inputs",
+    "plan_answers",
+]
 
 #: every answer of a plan, in the order calc prints them
-PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
-                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
-                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
-                "plan_migration_payback_month")
+PLAN_OUTPUTS = (
+    "runway_months",
+    "runway_months_without_funding",
+    "runway_months_without_migration",
+    "ending_cash",
+    "lowest_cash",
+    "lowest_cash_month",
+    "first_short_month",
+    "funding_month",
+    "funding_need",
+    "breakeven_month",
+    "default_alive",
+    "burn_multiple",
+    "compute_to_revenue",
+    "plan_migration_npv",
+    "plan_migration_payback_month",
+)
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
 
@@ -47,7 +70,7 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
     hit = neg.any(axis=-1)
     first = neg.argmax(axis=-1)
     prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
+    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]
     prev, b = at(prev_all), at(burn)
     if interest_by_month is not None or funding_by_month is not None:
         plain = np.ones(cm.shape, dtype=bool)
@@ -83,7 +106,7 @@ class _Crossing:
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
+            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
             self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
@@ -115,7 +138,12 @@ class _Answers:
         self.growth = 1 + months.i if self.interest else 1.0
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
         self.n = min(FIRST_YEAR, h)
-        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
+        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
+            z.copy(),
+            z.copy(),
+            z.copy(),
+            z.copy(),
+        )
         if self.migration:
             self.disc = np.ones(shape)
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
@@ -133,12 +161,25 @@ class _Answers:
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
         if self.runway_nf is not None:  # the same plan without its rounds
-            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
-                                         row["interest_without_funding"], 0.0)
+            self.prev_nf = self._variant(
+                k,
+                self.runway_nf,
+                self.prev_nf,
+                row["cash_without_funding"],
+                burn,
+                row["interest_without_funding"],
+                0.0,
+            )
         if self.runway_w is not None:  # the same plan without the migration
-            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
-                                        row["net_burn_without_migration"], row["interest_without_migration"],
-                                        funding)
+            self.prev_w = self._variant(
+                k,
+                self.runway_w,
+                self.prev_w,
+                row["cash_without_migration"],
+                row["net_burn_without_migration"],
+                row["interest_without_migration"],
+                funding,
+            )
         if self.full:
             self._plan_month(t, row, cash, burn)
 
@@ -151,7 +192,9 @@ class _Answers:
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(self, k, crossing, prev, cash, burn, interest, funding):
-        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
+        crossing.month(
+            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
+        )
         return np.array(cash, dtype=float)
 
     def _plan_month(self, t: int, row: dict, cash, burn):
@@ -183,7 +226,9 @@ class _Answers:
 
     def answers(self) -> dict:
         out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
-        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        out["runway_months_without_funding"] = (
+            self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        )
         if self.runway_w is not None:
             out["runway_months_without_migration"] = self.runway_w.run
             out["ending_cash_without_migration"] = np.asarray(self.prev_w)
@@ -192,21 +237,29 @@ class _Answers:
         v = self.v
         out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
         out["first_short_month"] = self.first_short
-        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        month = (
+            self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        )
         out["funding_month"] = np.asarray(month, dtype=float)
         out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
-        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
-            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
+        out["shortfall_before_raise"] = (
+            np.broadcast_to(self.first_short < month, self.shape)
+            if self.raise_month is not None
+            else np.zeros(self.shape, dtype=bool)
+        )
         breakeven = self.last_loss + 1
         out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
         out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
-            out["breakeven_month"] <= out["runway_months_without_funding"])
+            out["breakeven_month"] <= out["runway_months_without_funding"]
+        )
         # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
         revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
         growth = self.revenue_n - revenue_0
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
-            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
+            out["compute_to_revenue"] = np.where(
+                self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan
+            )
         if self.migration:
             within = v["migration_month"] <= self.h  # after the horizon: n/a
             out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
@@ -268,9 +321,14 @@ def runway_stream(*, without_migration=False, answers=False, **scenario) -> Runw
         v.update(plan_inputs(scenario, h, v["cash"].shape))
     out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
     res = {k: _value(x) for k, x in out.items()}
-    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
-                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
-                        res if answers else {})
+    return RunwayStream(
+        res["runway_months"],
+        res["ending_cash"],
+        res.get("runway_months_without_migration"),
+        res.get("ending_cash_without_migration"),
+        res.get("runway_months_without_funding"),
+        res if answers else {},
+    )
 
 
 def _value(x):
@@ -282,14 +340,17 @@ def _value(x):
 
 def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
     """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
-    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
-           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
+    out = {
+        "min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
+        "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0),
+    }
     r = scenario.get("raise_month")
     if r is not None:
         r = check("raise_month", r)
         if np.any(r > h):
-            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
-                             f"{float(np.max(r)):g}")
+            raise InputError(
+                "raise_month", f"raise_month must be within the horizon, 1 to {h}, got {float(np.max(r)):g}"
+            )
         out["raise_month"] = r
     return out
 
@@ -396,4 +457,3 @@ def plan_answers(scenario: dict) -> dict:
     """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
     p = runway_stream(**scenario, answers=True).answers
     return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
-

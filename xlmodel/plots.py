@@ -28,7 +28,15 @@ from .simulate import SHARE_BELOW, Simulation
 from .solve import LOWER_IS_BETTER
 from .text import clean_text
 
-__all__ = ["simulation_plot", "plan_plot", "sensitivity_plot", "cash_percentiles", "require", "INSTALL", "FAN"]
+__all__ = [
+    "simulation_plot",
+    "plan_plot",
+    "sensitivity_plot",
+    "cash_percentiles",
+    "require",
+    "INSTALL",
+    "FAN",
+]
 
 #: what a chart without matplotlib says
 INSTALL = 'charts need matplotlib: pip install ".[plot]" from the xlmodel checkout (or "xlmodel[plot]" once on PyPI)'
@@ -45,7 +53,7 @@ _BLUE, _GREY, _RED, _GREEN, _ORANGE = "#1F3864", "#7F7F7F", "#C00000", "#007A33"
 def require() -> None:
     """Raise the one-line :class:`XlmodelError` that says how to install matplotlib, when it is missing."""
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib  # noqa: F401 - imported only to learn whether it is installed
     except ImportError:
         raise XlmodelError(INSTALL) from None
 
@@ -120,8 +128,15 @@ def cash_percentiles(sim: Simulation, percentiles=FAN) -> tuple[np.ndarray, int]
     return np.percentile(cash, percentiles, axis=0), (n if sim.inputs else sim.draws)
 
 
-def simulation_plot(sim: Simulation, path, *, start: str | None = None, currency: str = "", title: str = "",
-                    force: bool = False) -> dict:
+def simulation_plot(
+    sim: Simulation,
+    path,
+    *,
+    start: str | None = None,
+    currency: str = "",
+    title: str = "",
+    force: bool = False,
+) -> dict:
     """The Monte Carlo on one page: the cash fan, the runway's histogram, the tornado of the runway.
 
     - **Cash fan**: P10, P50 and P90 of cash by (calendar) month over the draws (:func:`cash_percentiles`),
@@ -142,14 +157,21 @@ def simulation_plot(sim: Simulation, path, *, start: str | None = None, currency
     pct, n = cash_percentiles(sim)
     runway = sim.outputs["runway_months"]
     finite = runway[np.isfinite(runway)]
-    data = {"months": months, "labels": labels, "fan_draws": n,
-            **{f"cash_p{p}": pct[k].tolist() for k, p in enumerate(FAN)},
-            "min_cash": float(sim.base.get("min_cash") or 0.0),
-            "funding": [{"month": int(f["month"]), "amount": float(f["amount"])}
-                        for f in sim.base.get("funding") or ()],
-            "runway": finite.tolist(), "runway_never": float(np.count_nonzero(np.isposinf(runway))) / sim.draws,
-            "share_below": {m: sim.share_below(m) for m in SHARE_BELOW},
-            "tornado": sim.tornado("runway_months"), "base_runway": sim.base_values["runway_months"]}
+    data = {
+        "months": months,
+        "labels": labels,
+        "fan_draws": n,
+        **{f"cash_p{p}": pct[k].tolist() for k, p in enumerate(FAN)},
+        "min_cash": float(sim.base.get("min_cash") or 0.0),
+        "funding": [
+            {"month": int(f["month"]), "amount": float(f["amount"])} for f in sim.base.get("funding") or ()
+        ],
+        "runway": finite.tolist(),
+        "runway_never": float(np.count_nonzero(np.isposinf(runway))) / sim.draws,
+        "share_below": {m: sim.share_below(m) for m in SHARE_BELOW},
+        "tornado": sim.tornado("runway_months"),
+        "base_runway": sim.base_values["runway_months"],
+    }
     grid = fig.add_gridspec(2, 2, height_ratios=(1.1, 1))
     ax = fig.add_subplot(grid[0, :])
     ax.fill_between(months, data["cash_p10"], data["cash_p90"], color=_BLUE, alpha=0.18, label="P10 to P90")
@@ -158,15 +180,26 @@ def simulation_plot(sim: Simulation, path, *, start: str | None = None, currency
     ax.plot(months, data["cash_p90"], color=_BLUE, lw=0.8, ls=":", label="P90")
     ax.axhline(0, color=_GREY, lw=0.8)
     if data["min_cash"]:
-        ax.axhline(data["min_cash"], color=_RED, lw=1, ls="--", label=f"min_cash {_money('')(data['min_cash'])}")
+        ax.axhline(
+            data["min_cash"], color=_RED, lw=1, ls="--", label=f"min_cash {_money('')(data['min_cash'])}"
+        )
     for f in data["funding"]:
         ax.axvline(f["month"], color=_GREEN, lw=1, alpha=0.7)
-        ax.annotate(f"+{_money('')(f['amount'])}", (f["month"], 1), xycoords=("data", "axes fraction"),
-                    ha="left", va="top", fontsize=8, color=_GREEN)
+        ax.annotate(
+            f"+{_money('')(f['amount'])}",
+            (f["month"], 1),
+            xycoords=("data", "axes fraction"),
+            ha="left",
+            va="top",
+            fontsize=8,
+            color=_GREEN,
+        )
     ax.yaxis.set_major_formatter(_money(currency))
     ax.set_ylabel(f"cash ({clean_text(currency)})" if currency else "cash")
     _ticks(ax, months, labels)
-    ax.set_title(f"cash by month over {n:,} draws" + (f" (of {sim.draws:,})" if n < sim.draws else ""), fontsize=10)
+    ax.set_title(
+        f"cash by month over {n:,} draws" + (f" (of {sim.draws:,})" if n < sim.draws else ""), fontsize=10
+    )
     ax.legend(loc="best", fontsize=8)
 
     ax = fig.add_subplot(grid[1, 0])
@@ -176,21 +209,35 @@ def simulation_plot(sim: Simulation, path, *, start: str | None = None, currency
     ax.set_ylabel("draws")
     for m in SHARE_BELOW:
         ax.axvline(m, color=_RED, lw=0.8, ls=":")
-        ax.annotate(f"below {m}: {data['share_below'][m]:.1%}", (m, 0.97), xycoords=("data", "axes fraction"),
-                    rotation=90, ha="right", va="top", fontsize=8, color=_RED,
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+        ax.annotate(
+            f"below {m}: {data['share_below'][m]:.1%}",
+            (m, 0.97),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color=_RED,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        )
     ax.set_title(f"runway: never in {data['runway_never']:.1%} of draws", fontsize=10)
 
     ax = fig.add_subplot(grid[1, 1])
     rows = data["tornado"]
     base = data["base_runway"]
-    at = lambda v: h if math.isinf(v) else v  # noqa: E731 - a never drawn at the horizon
+    at = lambda v: h if math.isinf(v) else v
     for i, r in enumerate(reversed(rows)):
         for key, colour in (("at_low", _ORANGE), ("at_high", _BLUE)):
             v = r[key]
             if not math.isnan(v):
-                ax.barh(i, at(v) - at(base), left=at(base), color=colour, alpha=0.85,
-                        label={"at_low": "input at its low", "at_high": "at its high"}[key] if i == 0 else None)
+                ax.barh(
+                    i,
+                    at(v) - at(base),
+                    left=at(base),
+                    color=colour,
+                    alpha=0.85,
+                    label={"at_low": "input at its low", "at_high": "at its high"}[key] if i == 0 else None,
+                )
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r["input"] for r in reversed(rows)], fontsize=8)
     ax.axvline(at(base), color=_GREY, lw=1)
@@ -207,8 +254,15 @@ def simulation_plot(sim: Simulation, path, *, start: str | None = None, currency
 # ------------------------------------------------------------------ one plan
 
 
-def plan_plot(scenario: dict, path, *, start: str | None = None, currency: str = "", title: str = "",
-              force: bool = False) -> dict:
+def plan_plot(
+    scenario: dict,
+    path,
+    *,
+    start: str | None = None,
+    currency: str = "",
+    title: str = "",
+    force: bool = False,
+) -> dict:
     """One plan: its cash with and without the migration, and its net burn by line, by month.
 
     The projection is :func:`xlmodel.project`'s; "without the migration" is the same plan without a
@@ -229,10 +283,15 @@ def plan_plot(scenario: dict, path, *, start: str | None = None, currency: str =
     if s.get("migration_month") is not None:
         without = project(**dict(s, migration_month=None)).cash.tolist()
     lines = ("ad_spend", "compute", "fixed_costs", "migration_one_off", "revenue", "net_burn")
-    data = {"months": months, "labels": labels, "cash": p.cash.tolist(), "cash_without_migration": without,
-            **{k: np.asarray(getattr(p, k), dtype=float).tolist() for k in lines},
-            "min_cash": float(s.get("min_cash") or 0.0),
-            "funding": [{"month": int(f["month"]), "amount": float(f["amount"])} for f in s.get("funding") or ()]}
+    data = {
+        "months": months,
+        "labels": labels,
+        "cash": p.cash.tolist(),
+        "cash_without_migration": without,
+        **{k: np.asarray(getattr(p, k), dtype=float).tolist() for k in lines},
+        "min_cash": float(s.get("min_cash") or 0.0),
+        "funding": [{"month": int(f["month"]), "amount": float(f["amount"])} for f in s.get("funding") or ()],
+    }
     fig = _figure(12, 8)
     ax = fig.add_subplot(2, 1, 1)
     ax.plot(months, data["cash"], color=_BLUE, lw=2, label="cash")
@@ -252,8 +311,12 @@ def plan_plot(scenario: dict, path, *, start: str | None = None, currency: str =
 
     ax = fig.add_subplot(2, 1, 2)
     bottom = np.zeros(h)
-    for key, colour in (("ad_spend", _ORANGE), ("compute", _BLUE), ("fixed_costs", _GREY),
-                        ("migration_one_off", _RED)):
+    for key, colour in (
+        ("ad_spend", _ORANGE),
+        ("compute", _BLUE),
+        ("fixed_costs", _GREY),
+        ("migration_one_off", _RED),
+    ):
         v = np.asarray(data[key])
         if v.any():
             ax.bar(months, v, bottom=bottom, color=colour, alpha=0.8, label=key.replace("_", " "))
@@ -283,14 +346,22 @@ def sensitivity_plot(grid: Grid, path, *, title: str = "", force: bool = False) 
     """
     path = _refuse_existing(path, force)
     v = np.asarray(grid.values, dtype=float)
-    data = {"values": v.tolist(), "rows": (grid.rows[0], list(grid.rows[1])),
-            "cols": (grid.cols[0], list(grid.cols[1])), "base": grid.base}
+    data = {
+        "values": v.tolist(),
+        "rows": (grid.rows[0], list(grid.rows[1])),
+        "cols": (grid.cols[0], list(grid.cols[1])),
+        "base": grid.base,
+    }
     shown = np.where(np.isfinite(v), v, np.nan)
     nr, nc = v.shape
     fig = _figure(max(6.0, min(14.0, 2 + 0.7 * nc)), max(4.5, min(11.0, 1.5 + 0.45 * nr)))
     ax = fig.add_subplot(1, 1, 1)
-    image = ax.imshow(np.ma.masked_invalid(shown), aspect="auto", origin="upper",
-                      cmap="RdYlGn_r" if grid.output in LOWER_IS_BETTER else "RdYlGn")  # green: the better end
+    image = ax.imshow(
+        np.ma.masked_invalid(shown),
+        aspect="auto",
+        origin="upper",
+        cmap="RdYlGn_r" if grid.output in LOWER_IS_BETTER else "RdYlGn",
+    )  # green: the better end
     fig.colorbar(image, ax=ax, label=grid.output + (f" ({grid.statistic})" if grid.statistic else ""))
     ax.set_xticks(range(nc))
     ax.set_xticklabels([f"{x:.4g}" for x in grid.cols[1]], rotation=45, ha="right", fontsize=8)

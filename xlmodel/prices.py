@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-from datetime import datetime, timezone
+import math
+from datetime import UTC, datetime
 
 from .errors import InputError, UnknownModelError
 
@@ -38,8 +39,11 @@ def _snapshot():
     try:
         from genai_prices import data_snapshot
     except ImportError:
-        raise InputError("model", f"model prices need the genai-prices package, which is not installed: {INSTALL} "
-                                  "(or type the price per 1M tokens)") from None
+        raise InputError(
+            "model",
+            f"model prices need the genai-prices package, which is not installed: {INSTALL} "
+            "(or type the price per 1M tokens)",
+        ) from None
     return data_snapshot.get_snapshot()
 
 
@@ -59,7 +63,7 @@ def price_data_date(when: datetime | None = None) -> str:
         v = version("genai-prices")
     except PackageNotFoundError:  # pragma: no cover - vendored or renamed
         v = "(version unknown)"
-    return f"genai-prices {v}, prices of {(when or datetime.now(tz=timezone.utc)).date().isoformat()}"
+    return f"genai-prices {v}, prices of {(when or datetime.now(tz=UTC)).date().isoformat()}"
 
 
 def _check_fx(fx) -> float:
@@ -78,7 +82,7 @@ def _trigram_index(provider: str | None) -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for name in _known_names_cached(provider):
         for i in range(len(name) - 2):
-            index.setdefault(name[i:i + 3], set()).add(name)
+            index.setdefault(name[i : i + 3], set()).add(name)
     return index
 
 
@@ -97,7 +101,7 @@ def _suggest(model: str, provider: str | None) -> tuple[str, ...]:
         index = _trigram_index(provider)
         pool = set()
         for i in range(len(q) - 2):
-            pool |= index.get(q[i:i + 3], set())
+            pool |= index.get(q[i : i + 3], set())
         names = sorted(pool)
     return tuple(difflib.get_close_matches(q, names, n=3, cutoff=0.6))
 
@@ -168,7 +172,7 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
         _, info = snap.find_provider_model(model.strip(), None, provider, None)
     except LookupError:
         raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider) from None
-    prices = info.get_prices(datetime.now(tz=timezone.utc))
+    prices = info.get_prices(datetime.now(tz=UTC))
     value = getattr(prices, KINDS[kind], None)
     if value is None and kind == "cached_input":
         value = getattr(prices, "input_mtok", None)
@@ -177,7 +181,9 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
     try:
         return float(value)
     except TypeError:
-        raise InputError("model", f"model {model!r} has tiered {kind} prices, which LLM_PRICE cannot reduce to one number") from None
+        raise InputError(
+            "model", f"model {model!r} has tiered {kind} prices, which LLM_PRICE cannot reduce to one number"
+        ) from None
 
 
 def _missing(model, kind):
@@ -213,15 +219,21 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     """
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
-    return _finite_price(blend(shares, [_usd(m, kind, provider) for m in models], fx),
-                         f"the {kind} price of the mix {', '.join(models)}", fx)
+    return _finite_price(
+        blend(shares, [_usd(m, kind, provider) for m in models], fx),
+        f"the {kind} price of the mix {', '.join(models)}",
+        fx,
+    )
 
 
 def _finite_price(value: float, what: str, fx: float) -> float:
     """``value``, or an :class:`InputError` naming the inputs when it overflowed (an fx of 1e308): never inf."""
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError("fx", f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
-                         "what the model can compute")
+    if not math.isfinite(value):
+        raise InputError(
+            "fx",
+            f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
+            "what the model can compute",
+        )
     return value
 
 
@@ -236,7 +248,9 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     if not models:
         raise InputError("models", "models must name at least one model")
     if len(models) != len(shares):
-        raise InputError("shares", f"shares must give one share per model ({len(models)} models, {len(shares)} shares)")
+        raise InputError(
+            "shares", f"shares must give one share per model ({len(models)} models, {len(shares)} shares)"
+        )
     seen = set()
     for m in models:
         if not isinstance(m, str) or not m.strip():
@@ -247,7 +261,9 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     out = []
     for m, s in zip(models, shares):
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not (0 <= s <= 1):
-            raise InputError("shares", f"shares must be between 0 and 1 (fraction of traffic), got {s!r} for {m}")
+            raise InputError(
+                "shares", f"shares must be between 0 and 1 (fraction of traffic), got {s!r} for {m}"
+            )
         out.append(float(s))
     total = sum(out)
     if abs(total - 1) > 1e-9:

@@ -15,16 +15,25 @@ and numpy, nothing runs at import time.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
 from .errors import InputError
 from .params import ALL_PARAMS, PARAMS, RULES, check
 
-__all__ = ["Range", "parse_range", "base_inputs", "is_range", "check_correlations", "pearson", "pair",
-           "DISTS", "MAX_DRAWS"]
+__all__ = [
+    "Range",
+    "parse_range",
+    "base_inputs",
+    "is_range",
+    "check_correlations",
+    "pearson",
+    "pair",
+    "DISTS",
+    "MAX_DRAWS",
+]
 
 DISTS = ("uniform", "triangular", "pert")
 #: the most draws a simulation takes (the CLI, the files and the Excel function all refuse more)
@@ -136,7 +145,9 @@ def parse_range(name: str, spec) -> Range:
     spec = {k: v for k, v in spec.items() if v is not None}
     unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
     if unknown:
-        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
+        raise InputError(
+            name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)"
+        )
     for k in ("low", "high"):
         if k not in spec:
             raise InputError(name, f"{name} range needs low and high (missing {k})")
@@ -149,8 +160,11 @@ def parse_range(name: str, spec) -> Range:
             try:
                 vals[k] = float(v)
             except OverflowError:  # an integer of hundreds of digits
-                raise InputError(name, f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
-                                 f"got a {_digits(v)}-digit number") from None
+                raise InputError(
+                    name,
+                    f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
+                    f"got a {_digits(v)}-digit number",
+                ) from None
             try:
                 check(name, vals[k])
             except InputError as e:
@@ -163,14 +177,20 @@ def parse_range(name: str, spec) -> Range:
     if not lo < hi:
         raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
     if dist == "uniform" and mode is not None:
-        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
-                         "\"triangular\", or leave the mode out)")
+        raise InputError(
+            name,
+            f'{name} range: a uniform range takes no mode (use dist = "pert" or '
+            '"triangular", or leave the mode out)',
+        )
     if dist != "uniform":
         if mode is None:
             raise InputError(name, f"{name} range: a {dist} range needs a mode")
         if not lo <= mode <= hi:
-            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
-                             f"{_fmt(lo)}..{_fmt(hi)}")
+            raise InputError(
+                name,
+                f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
+                f"{_fmt(lo)}..{_fmt(hi)}",
+            )
     return Range(lo, hi, mode, dist)
 
 
@@ -189,7 +209,7 @@ def pair(key) -> tuple[str, str]:
     else:
         parts = list(key)
     if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
+        raise InputError("correlations", f'a correlation names two inputs, e.g. "cac,ad_growth", got {key!r}')
     return parts[0], parts[1]
 
 
@@ -211,10 +231,17 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
                 raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
         if a == b:
             raise InputError(label, f"{label}: an input cannot be correlated with itself")
-        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= rho <= 1:  # compared before float(): an integer of hundreds of digits is refused here
-            shown = f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}")
+        if (
+            isinstance(rho, bool)
+            or not isinstance(rho, (int, float, np.floating, np.integer))
+            or not -1 <= rho <= 1
+        ):  # compared before float(): an integer of hundreds of digits is refused here
+            shown = (
+                f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
+            )
+            raise InputError(
+                label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}"
+            )
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)
@@ -229,9 +256,12 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         try:
             np.linalg.cholesky(m)
         except np.linalg.LinAlgError:
-            raise InputError("correlations", "correlations: the correlation matrix of "
-                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
-                             "other, or one is +-1); soften them") from None
+            raise InputError(
+                "correlations",
+                "correlations: the correlation matrix of "
+                f"{', '.join(names)} is not positive definite (the coefficients contradict each "
+                "other, or one is +-1); soften them",
+            ) from None
     return names, c
 
 

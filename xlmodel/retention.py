@@ -18,8 +18,19 @@ from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError
 from .params import check
 
-__all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at", "cohort_ltv", "cohort_churn",
-           "cohort_payback_month", "average_curve", "Cohorts", "cohort_waterfall"]
+__all__ = [
+    "Curve",
+    "active_curve",
+    "scale_curve",
+    "curve_input",
+    "retention_at",
+    "cohort_ltv",
+    "cohort_churn",
+    "cohort_payback_month",
+    "average_curve",
+    "Cohorts",
+    "cohort_waterfall",
+]
 
 
 # ------------------------------------------------------------------ the curve and its late ratio
@@ -28,13 +39,18 @@ __all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at"
 def _retention(retention) -> np.ndarray:
     r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
     if r is None or r.ndim == 0:
-        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
+        raise InputError(
+            "retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}"
+        )
     if r.shape[-1] == 0:
         raise InputError("retention", "retention must hold at least one month")
     bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
     if bad.any():
-        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
-                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
+        raise InputError(
+            "retention",
+            "retention shares must be above 0 and at most 1 (share of the cohort "
+            f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}",
+        )
     return r
 
 
@@ -42,8 +58,11 @@ def _late_ratio(r: np.ndarray) -> np.ndarray:
     """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
     k = r.shape[-1]
     if k < 2:
-        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
-                         f"(the tail and the cohort churn), got {k}")
+        raise InputError(
+            "retention",
+            "retention needs at least 2 months for the late retention ratio "
+            f"(the tail and the cohort churn), got {k}",
+        )
     j = min(3, k - 1)
     # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
     # a scenario's curve gives the same bits alone and among a simulation's draws
@@ -99,9 +118,12 @@ def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=Tru
             return _out(_finite(m * observed, "the cohort LTV", **inputs))
         q = _late_ratio(r)
         if not bool(np.all(q < 1 + d)):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
-                             "the LTV are unbounded; use tail = FALSE for the observed part")
+            raise InputError(
+                "retention",
+                "retention does not decay (late monthly retention ratio q = "
+                f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                "the LTV are unbounded; use tail = FALSE for the observed part",
+            )
         observed, tail_value = _observed_and_tail(r, q, d)
         return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
 
@@ -127,8 +149,11 @@ class Curve:
     def at(self, age):
         """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
         a = np.asarray(age)
-        inside = np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1) if self.r.ndim == 1 else \
-            np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        inside = (
+            np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1)
+            if self.r.ndim == 1
+            else np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        )
         past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
         return np.where(a <= self.k, inside, past)
 
@@ -143,9 +168,12 @@ class Curve:
         if np.any(both):
             at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
             r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
-            raise InputError("activation", f"activation {act:.10g} and a retention curve measured on sign-ups "
-                             f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
-                             "leave activation out, or give a curve of active users that starts at 1")
+            raise InputError(
+                "activation",
+                f"activation {act:.10g} and a retention curve measured on sign-ups "
+                f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
+                "leave activation out, or give a curve of active users that starts at 1",
+            )
         if not np.any(signups):
             return given
         return np.where(signups, self.first, given)
@@ -166,9 +194,12 @@ def active_curve(retention) -> Curve:
         r = np.where(first[..., None] < 1, r / first[..., None], r)
     q = _late_ratio(r)
     if not np.all(q < 1):
-        raise InputError("retention", "retention must decay past its last month: the late monthly retention "
-                         f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
-                         "plan needs q below 1 (a cohort's users keep leaving)")
+        raise InputError(
+            "retention",
+            "retention must decay past its last month: the late monthly retention "
+            f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
+            "plan needs q below 1 (a cohort's users keep leaving)",
+        )
     return Curve(r, q, first)
 
 
@@ -192,8 +223,10 @@ def curve_input(retention, retention_scale=None):
     """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
     if retention is None:
         if retention_scale is not None:
-            raise InputError("retention_scale", "retention_scale scales a retention curve: give retention (or "
-                             "retention_from) too")
+            raise InputError(
+                "retention_scale",
+                "retention_scale scales a retention curve: give retention (or retention_from) too",
+            )
         return None
     return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
 
@@ -230,7 +263,7 @@ def _payback(r, q, m, target):
         n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
 
         def total(n):
-            return s_k + a * (1 - q ** n) / (1 - q)
+            return s_k + a * (1 - q**n) / (1 - q)
 
         n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
         n = np.where(total(n) < target, n + 1, n)
@@ -273,7 +306,9 @@ def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
     target = check("cac_per_active", cac_per_active, "nonneg")
     shape = np.broadcast_shapes(c.q.shape, m.shape, target.shape)
     r = np.broadcast_to(c.r, shape + (c.k,))
-    return _out(_payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape)))
+    return _out(
+        _payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape))
+    )
 
 
 # ------------------------------------------------------------------ the average curve of a triangle
@@ -319,12 +354,15 @@ def average_curve(triangle, sizes=None) -> np.ndarray:
         if w.shape != (len(rows),):
             raise InputError("size", f"size must give one number per cohort ({len(rows)}), got {w.size}")
         if not np.all(np.isfinite(w) & (w > 0)):
-            raise InputError("size", f"size must be above 0 (sign-ups of the cohort), got "
-                             f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}")
+            raise InputError(
+                "size",
+                f"size must be above 0 (sign-ups of the cohort), got "
+                f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}",
+            )
     k = max(len(row) for row in rows)
     table = np.full((len(rows), k), np.nan)
     for i, row in enumerate(rows):
-        table[i, :len(row)] = row
+        table[i, : len(row)] = row
     out = np.empty(k)
     out[0] = np.dot(w, table[:, 0]) / w.sum()
     for a in range(1, k):
@@ -349,7 +387,9 @@ class Cohorts:
 
     def __init__(self, curve: Curve, shape: tuple, arrays: bool):
         self.k, self.t, self.arrays = curve.k, 0, arrays
-        r = np.ascontiguousarray(np.moveaxis(curve.r, -1, 0))  # ages first: r[a - 1] is R(a) of every scenario
+        r = np.ascontiguousarray(
+            np.moveaxis(curve.r, -1, 0)
+        )  # ages first: r[a - 1] is R(a) of every scenario
         if arrays:
             self.r, self.q = list(r), curve.q
             self.rkq = curve.r[..., -1] * curve.q  # R(k + 1) = R(k) q: where a cohort enters the tail

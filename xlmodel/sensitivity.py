@@ -19,8 +19,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -31,8 +31,17 @@ from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_r
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
-__all__ = ["sensitivity", "Grid", "Trials", "STATISTICS", "MAX_CELLS", "check_input", "input_value",
-           "evaluate_output", "resolve"]
+__all__ = [
+    "sensitivity",
+    "Grid",
+    "Trials",
+    "STATISTICS",
+    "MAX_CELLS",
+    "check_input",
+    "input_value",
+    "evaluate_output",
+    "resolve",
+]
 
 #: the statistics of a simulated output that a goal seek or a grid may target (``Simulation.stats``)
 STATISTICS = ("mean", "p5", "p10", "p50", "p90", "p95", "min", "max")
@@ -87,11 +96,17 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     if not isinstance(name, str):
         raise InputError(argument, f"{argument} must be the name of an input (text), got {name!r:.40}")
     if "@" in name:
-        raise InputError(argument, f"{argument} must be one of the scenario's own inputs, not a change level or a "
-                         f"round amount, got {name!r:.60}")
+        raise InputError(
+            argument,
+            f"{argument} must be one of the scenario's own inputs, not a change level or a "
+            f"round amount, got {name!r:.60}",
+        )
     if name == "horizon":
-        raise InputError(argument, f"{argument}: horizon cannot vary (every output of the plan is measured over "
-                         "it); set it in the file")
+        raise InputError(
+            argument,
+            f"{argument}: horizon cannot vary (every output of the plan is measured over "
+            "it); set it in the file",
+        )
     if name not in PARAMS:
         close = difflib.get_close_matches(name, [k for k in PARAMS if k != "horizon"], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -121,7 +136,9 @@ def check_statistic(statistic) -> str | None:
     if statistic is None:
         return None
     if not isinstance(statistic, str) or statistic.strip().lower() not in STATISTICS:
-        raise InputError("statistic", f"statistic must be one of {', '.join(STATISTICS)}, got {statistic!r:.40}")
+        raise InputError(
+            "statistic", f"statistic must be one of {', '.join(STATISTICS)}, got {statistic!r:.40}"
+        )
     return statistic.strip().lower()
 
 
@@ -130,7 +147,9 @@ def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndar
     try:
         x = np.asarray(values, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError(argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}") from None
+        raise InputError(
+            argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}"
+        ) from None
     if x.size == 0:
         raise InputError(argument, f"{argument}: give at least one value of {name}")
     rule = RULES[PARAMS[name].rule]
@@ -140,7 +159,9 @@ def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndar
     if name in WITHIN_HORIZON:
         h = int(scenario.get("horizon") or PARAMS["horizon"].default)
         if x.max() > h:
-            raise InputError(argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}")
+            raise InputError(
+                argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}"
+            )
     return x
 
 
@@ -160,9 +181,17 @@ class Trials:
     cost derived from tokens or a mix; varying a price a ``mix`` sets replaces the mix.
     """
 
-    def __init__(self, scenario: Mapping, inputs: Sequence[str], output: str, statistic: str | None = None,
-                 draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-                 arguments: Sequence[str] | None = None):
+    def __init__(
+        self,
+        scenario: Mapping,
+        inputs: Sequence[str],
+        output: str,
+        statistic: str | None = None,
+        draws: int = 10_000,
+        seed: int = 0,
+        correlations: Mapping | None = None,
+        arguments: Sequence[str] | None = None,
+    ):
         self.inputs = tuple(inputs)
         arguments = tuple(arguments or ("vary",) * len(self.inputs))
         self.base = {k: check_input(scenario, k, arg) for k, arg in zip(self.inputs, arguments)}
@@ -181,10 +210,16 @@ class Trials:
         fixed = dict(s, **self.base)
         ranged = [k for k, v in fixed.items() if k != "mix" and k not in PLAN_KEYS and is_range(v)]
         if not ranged:
-            varied = f" other than {', '.join(self.inputs)}" if any(is_range(scenario.get(k)) for k in self.inputs) \
+            varied = (
+                f" other than {', '.join(self.inputs)}"
+                if any(is_range(scenario.get(k)) for k in self.inputs)
                 else ""
-            raise InputError("statistic", f"statistic {self.statistic} needs ranges: no input of this scenario{varied} "
-                             "is a range, so every draw is the base case")
+            )
+            raise InputError(
+                "statistic",
+                f"statistic {self.statistic} needs ranges: no input of this scenario{varied} "
+                "is a range, so every draw is the base case",
+            )
         kept = {k: rho for k, rho in (correlations or {}).items() if not set(pair(k)) & set(self.inputs)}
         self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept)
         self.scenario = dict(self.sim.base)
@@ -215,8 +250,9 @@ class Trials:
             b = min(t, a + step)
             s = dict(self.scenario)
             # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else
-                                        ((b - a) * n,))
+            s["cash"] = np.broadcast_to(
+                np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else ((b - a) * n,)
+            )
             if self.sim is None:
                 s.update({k: x[a:b] for k, x in cols.items()})
                 out[a:b] = evaluate_output(s, self.output, b - a)
@@ -258,27 +294,39 @@ class Grid:
 
     def as_dict(self) -> dict:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
-        return {"output": self.output, "statistic": self.statistic,
-                "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
-                "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
-                "grid": [[json_value(float(v)) for v in row] for row in self.values],
-                "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
-                "at_base": json_value(self.at_base),
-                "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
-                "notes": list(self.notes)}
+        return {
+            "output": self.output,
+            "statistic": self.statistic,
+            "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
+            "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
+            "grid": [[json_value(float(v)) for v in row] for row in self.values],
+            "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
+            "at_base": json_value(self.at_base),
+            "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
+            "notes": list(self.notes),
+        }
 
 
 def _on_grid(values: np.ndarray, base: float | None) -> int | None:
     """The index of ``base`` among ``values`` (to 1e-9 relative: 0.1 + 0.2 is on a grid that lists 0.3)."""
     if base is None:
         return None
-    hit = np.flatnonzero(np.isclose(values, base, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(values).max()))))
+    hit = np.flatnonzero(
+        np.isclose(values, base, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(values).max())))
+    )
     return int(hit[0]) if hit.size else None
 
 
-def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tuple[str, Sequence[float]],
-                output: str, statistic: str | None = None, draws: int = 10_000, seed: int = 0,
-                correlations: Mapping | None = None) -> Grid:
+def sensitivity(
+    scenario: Mapping,
+    rows: tuple[str, Sequence[float]],
+    cols: tuple[str, Sequence[float]],
+    output: str,
+    statistic: str | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+) -> Grid:
     """An output over a grid of two inputs' values, in one vectorised engine call.
 
     Parameters
@@ -335,11 +383,15 @@ def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tupl
     c = check_values(cname, cvals, scenario, "cols")
     cells = r.size * c.size
     if cells > MAX_CELLS:
-        raise InputError("cols", f"the grid would be {r.size:,} x {c.size:,} = {cells:,} cells, more than "
-                         f"{MAX_CELLS:,}")
+        raise InputError(
+            "cols", f"the grid would be {r.size:,} x {c.size:,} = {cells:,} cells, more than {MAX_CELLS:,}"
+        )
     if statistic is not None and cells * draws > MAX_EVALUATIONS:
-        raise InputError("draws", f"the grid would take {cells:,} cells x {draws:,} draws = {cells * draws:,} "
-                         f"engine runs, more than {MAX_EVALUATIONS:,}: use fewer cells or draws")
+        raise InputError(
+            "draws",
+            f"the grid would take {cells:,} cells x {draws:,} draws = {cells * draws:,} "
+            f"engine runs, more than {MAX_EVALUATIONS:,}: use fewer cells or draws",
+        )
     trials = Trials(scenario, (rname, cname), output, statistic, draws, seed, correlations, ("rows", "cols"))
     i, j = _on_grid(r, trials.base[rname]), _on_grid(c, trials.base[cname])
     if i is not None:  # a value within 1e-9 of the base is the base itself: the base cell is calc's number
@@ -349,12 +401,22 @@ def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tupl
     values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}).reshape(r.size, c.size)
     base = None if i is None or j is None else (i, j)
     at_base = float(values[base]) if base is not None else trials.at_base()
-    return Grid(output, trials.statistic, (rname, tuple(r.tolist())), (cname, tuple(c.tolist())), values, base,
-                at_base, (trials.base[rname], trials.base[cname]), tuple(trials.notes))
+    return Grid(
+        output,
+        trials.statistic,
+        (rname, tuple(r.tolist())),
+        (cname, tuple(c.tolist())),
+        values,
+        base,
+        at_base,
+        (trials.base[rname], trials.base[cname]),
+        tuple(trials.notes),
+    )
 
 
 def _axis(axis, argument: str) -> tuple[str, Sequence]:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
-        raise InputError(argument, f"{argument} must be (input, values), e.g. (\"churn\", [0.3, 0.4, 0.5]), "
-                         f"got {axis!r:.60}")
+        raise InputError(
+            argument, f'{argument} must be (input, values), e.g. ("churn", [0.3, 0.4, 0.5]), got {axis!r:.60}'
+        )
     return axis[0], axis[1]

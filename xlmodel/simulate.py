@@ -15,31 +15,70 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
-                     runway_stream, unit_economics)
+from .engine import (
+    MIGRATION_ARGS,
+    UnitEconomics,
+    cost_per_mau,
+    migration_npv,
+    migration_payback_month,
+    runway_stream,
+    unit_economics,
+)
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
 from .plan import PLAN_OUTPUTS
-from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
-                     parse_range, pearson)
+from .ranges import (
+    DISTS,
+    MAX_DRAWS,
+    Range,
+    base_inputs,
+    check_correlations,
+    is_range,
+    pair,
+    parse_range,
+    pearson,
+)
 
-__all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate",
-           "resolve"]
+__all__ = [
+    "Range",
+    "Simulation",
+    "simulate",
+    "parse_range",
+    "check_correlations",
+    "base_inputs",
+    "PERCENTILES",
+    "SHARE_BELOW",
+    "DISTS",
+    "NEVER_OUTPUTS",
+    "output_names",
+    "MAX_DRAWS",
+    "evaluate",
+    "resolve",
+]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
 #: runway thresholds (months) of ``runway_share_below``
 SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
-NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
-                 "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
-                 "plan_migration_payback_month", "migration_payback_month", "cohort_payback_month")
+NEVER_OUTPUTS = (
+    "payback_months",
+    "payback_months_paid",
+    "runway_months",
+    "runway_months_without_migration",
+    "runway_months_without_funding",
+    "first_short_month",
+    "funding_month",
+    "breakeven_month",
+    "plan_migration_payback_month",
+    "migration_payback_month",
+    "cohort_payback_month",
+)
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
@@ -86,8 +125,10 @@ def output_names(scenario: Mapping) -> list[str]:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
-        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
-                and scenario.get("migration_month") is None:
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
             continue
         names.append(name)
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
@@ -131,8 +172,14 @@ def resolve(s: dict) -> dict:
         for key, kind in MIX_PRICES.items():
             s[key] = fx * mix_price(models, shares, kind, 1.0)
     if all(k in s for k in TOKEN_KEYS[:4]):
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
-                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
+        s["cost_per_mau"] = cost_per_mau(
+            s["input_tokens"],
+            s["output_tokens"],
+            s["input_price"],
+            s["output_price"],
+            s.get("cached_share", 0.0),
+            s.get("cached_price"),
+        )
         for k in TOKEN_KEYS:
             s.pop(k, None)
     return _decide(s)
@@ -148,7 +195,8 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
     out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
-            {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
+            {k: s[k] for k in MIGRATION_ARGS if k in s}, n
+        )
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
 
 
@@ -179,7 +227,9 @@ class Simulation:
     """
 
     def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
-        self.notes = list(notes)  # what a reader must know about how the draws were made (correlations not imposed)
+        self.notes = list(
+            notes
+        )  # what a reader must know about how the draws were made (correlations not imposed)
         self.scenario = scenario
         self.base = base
         self.ranges = ranges
@@ -198,8 +248,10 @@ class Simulation:
     def base_values(self) -> dict[str, float]:
         """Every output at the base inputs (what ``calc`` prints; nan for n/a)."""
         if self._base_values is None:
-            self._base_values = {k: float(np.asarray(v).reshape(-1)[0])
-                                 for k, v in evaluate(self.base, list(self.outputs), 1).items()}
+            self._base_values = {
+                k: float(np.asarray(v).reshape(-1)[0])
+                for k, v in evaluate(self.base, list(self.outputs), 1).items()
+            }
         return self._base_values
 
     def stats(self, output: str) -> dict:
@@ -238,8 +290,15 @@ class Simulation:
         rows = []
         for j, k in enumerate(names):
             lo, hi = float(values[2 * j]), float(values[2 * j + 1])
-            rows.append({"input": k, "low": self.ranges[k].low, "high": self.ranges[k].high,
-                         "at_low": lo, "at_high": hi})
+            rows.append(
+                {
+                    "input": k,
+                    "low": self.ranges[k].low,
+                    "high": self.ranges[k].high,
+                    "at_low": lo,
+                    "at_high": hi,
+                }
+            )
 
         def swing(r):
             a, b = (self.horizon if math.isinf(x) else x for x in (r["at_low"], r["at_high"]))
@@ -250,10 +309,15 @@ class Simulation:
 
     def summary(self) -> dict:
         """The ``xlmodel simulate --json`` document as a dict (never is ``"never"``, n/a is ``None``)."""
-        doc = {"scenario": self.scenario, "draws": self.draws, "seed": self.seed,
-               "inputs": {k: r.describe() for k, r in self.ranges.items()},
-               "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
-               "notes": list(self.notes), "outputs": {}}
+        doc = {
+            "scenario": self.scenario,
+            "draws": self.draws,
+            "seed": self.seed,
+            "inputs": {k: r.describe() for k, r in self.ranges.items()},
+            "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
+            "notes": list(self.notes),
+            "outputs": {},
+        }
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
@@ -261,8 +325,11 @@ class Simulation:
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
         doc["share_need_funding"] = self.share_need_funding()
         doc["share_break_even"] = self.share_break_even()
-        doc["tornado"] = {o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
-                          for o in TORNADO_OUTPUTS if o in self.outputs}
+        doc["tornado"] = {
+            o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
+            for o in TORNADO_OUTPUTS
+            if o in self.outputs
+        }
         return doc
 
 
@@ -297,7 +364,7 @@ def _scale(finite: np.ndarray) -> float:
     if not finite.size:
         return 1.0
     big = float(max(abs(float(finite.min())), abs(float(finite.max()))))
-    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0 ** 1000 else 1.0
+    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0**1000 else 1.0
 
 
 def _mean(values: np.ndarray) -> float:
@@ -331,8 +398,14 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
     return out
 
 
-def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-             scenario: str | None = None, progress=None) -> Simulation:
+def simulate(
+    inputs: Mapping,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+    scenario: str | None = None,
+    progress=None,
+) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
     Parameters
@@ -398,11 +471,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     if names:
         least = max(MIN_CORRELATED_DRAWS, len(names) + 2)
         if draws < least:
-            notes.append(f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
-                         f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently")
+            notes.append(
+                f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
+                f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently"
+            )
         elif not _iman_conover([drawn[k] for k in names], target, rng):
-            notes.append(f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
-                         "(their correlation matrix is singular); the inputs are drawn independently")
+            notes.append(
+                f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
+                "(their correlation matrix is singular); the inputs are drawn independently"
+            )
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}

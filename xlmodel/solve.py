@@ -17,8 +17,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -41,11 +41,25 @@ RTOL = 1e-9
 ATOL = 1e-15
 #: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
 #: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
-LOWER_IS_BETTER = frozenset({
-    "breakeven_month", "payback_months", "payback_months_paid", "plan_migration_payback_month",
-    "migration_payback_month", "funding_need", "burn_multiple", "compute_to_revenue", "blended_cac",
-    "cac_per_active", "paid_cac", "cost_per_mau", "cost_per_paying_mau", "blended_cost_per_mau",
-    "breakeven_conversion"})
+LOWER_IS_BETTER = frozenset(
+    {
+        "breakeven_month",
+        "payback_months",
+        "payback_months_paid",
+        "plan_migration_payback_month",
+        "migration_payback_month",
+        "funding_need",
+        "burn_multiple",
+        "compute_to_revenue",
+        "blended_cac",
+        "cac_per_active",
+        "paid_cac",
+        "cost_per_mau",
+        "cost_per_paying_mau",
+        "blended_cost_per_mau",
+        "breakeven_conversion",
+    }
+)
 _MAX_STEPS = 200
 
 
@@ -89,14 +103,27 @@ class Solution:
 
     def as_dict(self) -> dict:
         """The ``xlmodel solve --json`` document (never is ``"never"``, n/a is ``None``)."""
-        num = (lambda v: None if v is None else int(v)) if self.integer else _json  # noqa: E731
-        return {"vary": self.vary, "output": self.output, "target": _json(self.target),
-                "statistic": self.statistic, "low": num(self.low), "high": num(self.high),
-                "value": num(self.value), "reached": self.reached, "crossings": [num(x) for x in self.crossings],
-                "range": [_json(x) for x in self.range], "side": list(self.side), "steps": list(self.steps),
-                "around": [[_json(a), _json(b)] for a, b in self.around],
-                "meets": self.meets, "base": {"value": num(self.base), "output": _json(self.at_base)},
-                "draws": self.draws, "seed": self.seed, "notes": list(self.notes)}
+        num = (lambda v: None if v is None else int(v)) if self.integer else _json
+        return {
+            "vary": self.vary,
+            "output": self.output,
+            "target": _json(self.target),
+            "statistic": self.statistic,
+            "low": num(self.low),
+            "high": num(self.high),
+            "value": num(self.value),
+            "reached": self.reached,
+            "crossings": [num(x) for x in self.crossings],
+            "range": [_json(x) for x in self.range],
+            "side": list(self.side),
+            "steps": list(self.steps),
+            "around": [[_json(a), _json(b)] for a, b in self.around],
+            "meets": self.meets,
+            "base": {"value": num(self.base), "output": _json(self.at_base)},
+            "draws": self.draws,
+            "seed": self.seed,
+            "notes": list(self.notes),
+        }
 
 
 def _json(v):
@@ -133,8 +160,11 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
     if name in WITHIN_HORIZON:
         hi = float(min(hi, horizon))
     if base is None and (lo is None or hi is None):
-        raise InputError("high", f"give the bounds of {name} (low and high): it is not given in this scenario, so "
-                         "there is no base value for the default 0 .. 10x the base")
+        raise InputError(
+            "high",
+            f"give the bounds of {name} (low and high): it is not given in this scenario, so "
+            "there is no base value for the default 0 .. 10x the base",
+        )
     if hi is None:
         if PARAMS[name].rule == "growth" and base <= 0:
             hi = 1.0
@@ -148,16 +178,23 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
 
 
 def _no_bounds(name: str, base: float) -> InputError:
-    return InputError("high", f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
-                      "default 0 .. 10x the base bounds nothing")
+    return InputError(
+        "high",
+        f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
+        "default 0 .. 10x the base bounds nothing",
+    )
 
 
 def _bound(name: str, which: str, value) -> float:
-    if isinstance(value, (bool, np.bool_, str)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (bool, np.bool_, str)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise InputError(which, f"{which} must be a number, got {value!r:.40}")
     x = float(value)
     if not RULES[PARAMS[name].rule].ok(np.asarray(x)):
-        raise InputError(which, f"{which} must satisfy the rule of {name}: {describe_rule(name)}, got {x:.10g}")
+        raise InputError(
+            which, f"{which} must satisfy the rule of {name}: {describe_rule(name)}, got {x:.10g}"
+        )
     return x
 
 
@@ -168,8 +205,11 @@ def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[flo
         raise InputError("high", f"high must be within the horizon for {name}, 1 to {horizon}, got {hi:g}")
     if lo is None or hi is None:
         d_lo, d_hi = _default_ends(name, base, horizon)
-        if (lo is None and hi is None and not d_lo < d_hi) or (lo is None and hi is not None and not d_lo < hi) \
-                or (hi is None and lo is not None and not lo < d_hi and d_hi <= d_lo):
+        if (
+            (lo is None and hi is None and not d_lo < d_hi)
+            or (lo is None and hi is not None and not d_lo < hi)
+            or (hi is None and lo is not None and not lo < d_hi and d_hi <= d_lo)
+        ):
             raise _no_bounds(name, base)
         lo, hi = (d_lo if lo is None else lo), (d_hi if hi is None else hi)
     if not lo < hi:
@@ -178,7 +218,9 @@ def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[flo
 
 
 def _target(target) -> float:
-    if isinstance(target, (bool, np.bool_, str)) or not isinstance(target, (int, float, np.integer, np.floating)):
+    if isinstance(target, (bool, np.bool_, str)) or not isinstance(
+        target, (int, float, np.integer, np.floating)
+    ):
         raise InputError("target", f"target must be a number, got {target!r:.40}")
     t = float(target)
     if math.isnan(t) or t == -math.inf:
@@ -227,8 +269,11 @@ class _Seek:
             inner = np.arange(a + 1, b) if b - a - 1 <= m else np.round(np.linspace(a, b, m + 2)[1:-1])
         else:
             w = b - a
-            m, deltas = (63, (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12)) if self.deterministic \
+            m, deltas = (
+                (63, (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12))
+                if self.deterministic
                 else (1, (1e-3,))
+            )
             parts = [np.linspace(a, b, m + 2)[1:-1]]
             if math.isfinite(ya) and math.isfinite(yb) and ya != yb and math.isfinite(self.t):
                 s = a + (self.t - ya) / (yb - ya) * w  # the secant's root, with points either side of it
@@ -273,8 +318,18 @@ class _Seek:
 # ------------------------------------------------------------------ solve
 
 
-def solve(scenario: Mapping, vary: str, output: str, target, low=None, high=None, statistic: str | None = None,
-          draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None) -> Solution:
+def solve(
+    scenario: Mapping,
+    vary: str,
+    output: str,
+    target,
+    low=None,
+    high=None,
+    statistic: str | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+) -> Solution:
     """The value of ``vary`` within ``[low, high]`` at which ``output`` (or its ``statistic``) reaches ``target``.
 
     Parameters
@@ -360,16 +415,36 @@ def solve(scenario: Mapping, vary: str, output: str, target, low=None, high=None
     out_scale = float(finite.max()) if finite.size else 1.0
     found = [seek.answer(br, out_scale) for br in seek.refine(brs)]
     if not found:  # the target met exactly at a bound, and nowhere passed
-        found = [(float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
-                 for i in (0, x.size - 1) if y[i] == t]
+        found = [
+            (float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
+            for i in (0, x.size - 1)
+            if y[i] == t
+        ]
     found.sort(key=lambda c: c[0])
     seen = np.concatenate(seek.seen)
     seen = seen[~np.isnan(seen)]
     rng = (float(seen.min()), float(seen.max())) if seen.size else (math.nan, math.nan)
     crossings = tuple(float(c[0]) for c in found)
     value = min(crossings, key=lambda c: (0 if base is None else abs(c - base), c)) if crossings else None
-    return Solution(vary, output, t, trials.statistic, lo, hi, value, bool(crossings), crossings, rng,
-                    tuple(c[1] for c in found), tuple(c[2] for c in found), tuple(c[3] for c in found),
-                    "at or below" if sign < 0 else "at or above", base, at_base, integer,
-                    trials.draws if not deterministic else None, seed if not deterministic else None,
-                    tuple(trials.notes))
+    return Solution(
+        vary,
+        output,
+        t,
+        trials.statistic,
+        lo,
+        hi,
+        value,
+        bool(crossings),
+        crossings,
+        rng,
+        tuple(c[1] for c in found),
+        tuple(c[2] for c in found),
+        tuple(c[3] for c in found),
+        "at or below" if sign < 0 else "at or above",
+        base,
+        at_base,
+        integer,
+        trials.draws if not deterministic else None,
+        seed if not deterministic else None,
+        tuple(trials.notes),
+    )

@@ -12,8 +12,8 @@ numpy, nothing at import time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -46,11 +46,14 @@ EMPTY = Timeline()
 
 def _month(what: str, value, horizon: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
-        raise InputError(what.split(":")[0], f"{what}: month must be a whole month number from 1 to {horizon} "
-                         f"(the horizon), got {value!r}")
+        raise InputError(
+            what.split(":")[0],
+            f"{what}: month must be a whole month number from 1 to {horizon} (the horizon), got {value!r}",
+        )
     if not 1 <= int(value) <= horizon:
-        raise InputError(what.split(":")[0], f"{what}: month must be from 1 to {horizon} (the horizon), "
-                         f"got {int(value)}")
+        raise InputError(
+            what.split(":")[0], f"{what}: month must be from 1 to {horizon} (the horizon), got {int(value)}"
+        )
     return int(value)
 
 
@@ -77,8 +80,9 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     out: dict[str, dict[int, object]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
-            raise InputError("changes", f"changes entry {i} must be a table of month and driver levels, got "
-                             f"{entry!r:.60}")
+            raise InputError(
+                "changes", f"changes entry {i} must be a table of month and driver levels, got {entry!r:.60}"
+            )
         if "month" not in entry:
             raise InputError("changes", f"changes entry {i} needs a month")
         month = _month(f"changes entry {i}", entry["month"], horizon)
@@ -87,8 +91,11 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
             raise InputError("changes", f"changes: month {month}: name at least one driver and its level")
         for driver in drivers:
             if driver not in CHANGE_DRIVERS:
-                raise InputError("changes", f"changes: month {month}: {driver} cannot change over time (drivers "
-                                 f"that can: {', '.join(CHANGE_DRIVERS)})")
+                raise InputError(
+                    "changes",
+                    f"changes: month {month}: {driver} cannot change over time (drivers "
+                    f"that can: {', '.join(CHANGE_DRIVERS)})",
+                )
             if month in out.get(driver, {}):
                 raise InputError("changes", f"changes: month {month}: {driver} is changed twice in one month")
             try:
@@ -99,19 +106,26 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     rounds: dict[int, object] = {}
     for i, entry in enumerate(funding or (), start=1):
         if not isinstance(entry, Mapping):
-            raise InputError("funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}")
+            raise InputError(
+                "funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}"
+            )
         unknown = [k for k in entry if k not in ("month", "amount")]
         if unknown:
-            raise InputError("funding", f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and "
-                             "an amount)")
+            raise InputError(
+                "funding",
+                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and an amount)",
+            )
         if "month" not in entry or "amount" not in entry:
             raise InputError("funding", f"funding entry {i} needs a month and an amount")
         month = _month(f"funding entry {i}", entry["month"], horizon)
         try:
             amount = check("amount", entry["amount"])
         except InputError:
-            raise InputError("funding", f"funding: month {month}: amount must be a number 0 or more (money "
-                             f"raised), got {entry['amount']!r:.40}") from None
+            raise InputError(
+                "funding",
+                f"funding: month {month}: amount must be a number 0 or more (money "
+                f"raised), got {entry['amount']!r:.40}",
+            ) from None
         amount = amount if amount.ndim else float(amount)
         rounds[month] = amount if month not in rounds else rounds[month] + amount
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
@@ -129,7 +143,9 @@ class DriverPath:
     follows ``cost_per_mau``, changes included).
     """
 
-    def __init__(self, level, changes: dict, base=None, follow: "DriverPath | None" = None, arrays: bool = False):
+    def __init__(
+        self, level, changes: dict, base=None, follow: DriverPath | None = None, arrays: bool = False
+    ):
         self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
         self.pow = None  # None: the power is 1 (the month of the level)
         self.own = follow is None  # a follower has no level of its own before its first change

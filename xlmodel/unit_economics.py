@@ -15,14 +15,20 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, monthly_rate, payback_months
+from .closed_form import _finite, _out, ltv, monthly_rate, payback_months
+from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
+from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
-from .projection import blended_cost_per_mau
 from .retention import _observed_and_tail, _payback, curve_input
 
-__all__ = ["UnitEconomics", "CurveUnitEconomics", "unit_economics", "summary_unit_economics",
-           "resolve_cost_per_mau"]
+__all__ = [
+    "UnitEconomics",
+    "CurveUnitEconomics",
+    "unit_economics",
+    "summary_unit_economics",
+    "resolve_cost_per_mau",
+]
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,16 @@ def resolve_cost_per_mau(cost, tokens: dict):
     given = {k: v for k, v in tokens.items() if v is not None}
     derived = None
     if all(k in given for k in needed):
-        derived = np.asarray(_cost_per_mau(
-            given["input_tokens"], given["output_tokens"], given["input_price"], given["output_price"],
-            given.get("cached_share", 0.0), given.get("cached_price"),
-        ))
+        derived = np.asarray(
+            _cost_per_mau(
+                given["input_tokens"],
+                given["output_tokens"],
+                given["input_price"],
+                given["output_price"],
+                given.get("cached_share", 0.0),
+                given.get("cached_price"),
+            )
+        )
     if cost is None:
         if derived is None:
             missing = [k for k in needed if k not in given]
@@ -231,12 +243,34 @@ def unit_economics(
     reject_unknown(other)
     if undefined not in ("raise", "none", "nan"):
         raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
-    x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
-                dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
-                     output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                ad_spend, organic_users, paying_cost_per_mau,
-                dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
-                     cac_spend=cac_spend), curve_input(retention, retention_scale))
+    x = _inputs(
+        cac,
+        churn,
+        conversion,
+        arppu,
+        cost_per_mau,
+        paid_share,
+        annual_discount_rate,
+        dict(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            input_price=input_price,
+            output_price=output_price,
+            cached_share=cached_share,
+            cached_price=cached_price,
+        ),
+        ad_spend,
+        organic_users,
+        paying_cost_per_mau,
+        dict(
+            activation=activation,
+            vat=vat,
+            store_fee=store_fee,
+            cac_elasticity=cac_elasticity,
+            cac_spend=cac_spend,
+        ),
+        curve_input(retention, retention_scale),
+    )
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -245,16 +279,34 @@ def unit_economics(
 # ------------------------------------------------------------ step 1: inputs
 
 
-def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau, v3: dict, curve=None) -> dict:
+def _inputs(
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost,
+    paid_share,
+    rate,
+    tokens,
+    ad_spend,
+    organic_users,
+    paying_cost_per_mau,
+    v3: dict,
+    curve=None,
+) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     if churn is None:
         if curve is None:
             raise InputError("churn", "churn is required")
         churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
-    x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
-             conversion=check("conversion", conversion), arppu=check("arppu", arppu),
-             rate=check("annual_discount_rate", rate))
+    x = dict(
+        cac=check("cac", cac),
+        paid_share=check("paid_share", paid_share),
+        churn=check("churn", churn),
+        conversion=check("conversion", conversion),
+        arppu=check("arppu", arppu),
+        rate=check("annual_discount_rate", rate),
+    )
     x.update({k: check(k, v) for k, v in v3.items() if v is not None})
     x["curve"] = curve
     if curve is not None:  # a curve measured on sign-ups holds the activation: r_1
@@ -267,20 +319,33 @@ def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_sp
     if "cac_spend" in x and ad_spend is not None and np.any(x["cac_elasticity"]):
         spend = check("ad_spend", ad_spend)
         with np.errstate(all="ignore"):
-            x["cac"] = np.where(spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"])
+            x["cac"] = np.where(
+                spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"]
+            )
         _finite(x["cac"], "month 1's CAC", cac=cac, ad_spend=spend, cac_spend=x["cac_spend"])
     x["cost"] = resolve_cost_per_mau(cost, tokens)
-    x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
-                                                                           paying_cost_per_mau)
-    x["named"] = dict(cac=x["cac"], conversion=x["conversion"], arppu=x["arppu"], cost_per_mau=x["cost"],
-                      paying_cost_per_mau=x["paying_cost"])  # what an overflow message names
+    x["paying_cost"] = (
+        x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
+    )
+    x["named"] = dict(
+        cac=x["cac"],
+        conversion=x["conversion"],
+        arppu=x["arppu"],
+        cost_per_mau=x["cost"],
+        paying_cost_per_mau=x["paying_cost"],
+    )  # what an overflow message names
     x["organic"] = organic_users is not None
     if x["organic"]:
         if ad_spend is None:
-            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
+            raise InputError(
+                "ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)"
+            )
         if not x["paid_share"].min() == 1:
-            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
-                             f"got {float(x['paid_share'].min()):.10g}")
+            raise InputError(
+                "paid_share",
+                "paid_share must be 1 (or left out) when organic_users is given, "
+                f"got {float(x['paid_share'].min()):.10g}",
+            )
         x["ad_spend"] = check("ad_spend", ad_spend)
         x["organic_users"] = check("organic_users", organic_users)
         x["named"].update(ad_spend=x["ad_spend"], organic_users=x["organic_users"])
@@ -317,10 +382,26 @@ def _values(x: dict) -> dict:
     per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
     paid_per_active = q / act
     curve = x["curve"]
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act,
-                                                         revenue, contribution, blended_cost)),
-                                () if curve is None else curve.q.shape)
-    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(a)
+            for a in (
+                q,
+                c,
+                x["d"],
+                price,
+                cost,
+                paying_cost,
+                blended,
+                act,
+                revenue,
+                contribution,
+                blended_cost,
+            )
+        ),
+        () if curve is None else curve.q.shape,
+    )
+    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
     has_revenue = b(revenue) > 0
     if curve is None:
         has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
@@ -349,19 +430,28 @@ def _values(x: dict) -> dict:
             ltv=value,
             ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(per_active), 1.0), np.nan),
             ltv_to_paid_cac=value / b(paid_per_active),
-            payback_months=_where_defined(has_revenue & ~np.isnan(b(per_active)), payback_months, per_active,
-                                          revenue, gm, c),
+            payback_months=_where_defined(
+                has_revenue & ~np.isnan(b(per_active)), payback_months, per_active, revenue, gm, c
+            ),
             payback_months_paid=_where_defined(has_revenue, payback_months, paid_per_active, revenue, gm, c),
-            breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
-                                          np.nan),
+            breakeven_conversion=np.where(
+                margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0), np.nan
+            ),
         )
     if curve is not None:
-        out["cohort_payback_month"] = _payback(np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q),
-                                               b(contribution), b(per_active))
+        out["cohort_payback_month"] = _payback(
+            np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q), b(contribution), b(per_active)
+        )
     # where each output is defined; elsewhere it is nan by definition, not by overflow
-    defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
-                   gross_margin=has_revenue, ltv=has_ltv,
-                   ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
+    defined = dict(
+        blended_cac=~np.isnan(b(blended)),
+        cac_per_active=~np.isnan(b(blended)),
+        gross_margin=has_revenue,
+        ltv=has_ltv,
+        ltv_to_cac=has_ltv & has_blended,
+        ltv_to_paid_cac=has_ltv,
+        breakeven_conversion=margin_payer > 0,
+    )
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
         if "payback" in name:  # a payback's "never" is its own (inf by definition, not an overflow)
@@ -397,10 +487,18 @@ def _raise_undefined(x: dict) -> None:
     if x["organic"]:
         with np.errstate(all="ignore"):
             new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
-        _finite(new_1, "new users in month 1", ad_spend=x["ad_spend"], cac=x["cac"], organic_users=x["organic_users"])
+        _finite(
+            new_1,
+            "new users in month 1",
+            ad_spend=x["ad_spend"],
+            cac=x["cac"],
+            organic_users=x["organic_users"],
+        )
         if not new_1.min() > 0:
-            raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
-                             "organic_users above 0), got none")
+            raise InputError(
+                "organic_users",
+                "blended CAC needs new users in month 1 (ad_spend or organic_users above 0), got none",
+            )
     with np.errstate(all="ignore"):
         revenue = x["conversion"] * x["arppu_net"]
     if not bool((revenue > 0).all()):
@@ -411,16 +509,29 @@ def _raise_undefined(x: dict) -> None:
     curve = x["curve"]
     if curve is not None:
         if not bool(np.all(curve.q < 1 + x["d"])):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
-                             "tail and the LTV are unbounded")
+            raise InputError(
+                "retention",
+                "retention does not decay (late monthly retention ratio q = "
+                f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
+                "tail and the LTV are unbounded",
+            )
     elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac",
-                     "payback_months", "payback_months_paid", "breakeven_conversion", "cohort_payback_month")
+_MAY_BE_UNDEFINED = (
+    "blended_cac",
+    "cac_per_active",
+    "gross_margin",
+    "ltv",
+    "ltv_to_cac",
+    "ltv_to_paid_cac",
+    "payback_months",
+    "payback_months_paid",
+    "breakeven_conversion",
+    "cohort_payback_month",
+)
 
 
 def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:

@@ -9,7 +9,7 @@
 # 4. Restart (the xlwings Lite menu > Restart) and type =LLM_RUNWAY( in any cell.
 #
 # Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_SOLVE.
-# Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.3, prices of 2026-12-01, frozen here
+# Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.5, prices of 2026-12-06, frozen here
 # (genai-prices cannot run in Lite); regenerate the bundle for newer prices.
 #
 # What follows is xlmodel's own code, one module per string, imported from the strings
@@ -32,6 +32,7 @@ Lite. See ``docs/model.md`` for every definition.
 
 from .actuals import cohort_churn, cohort_ltv, fit_actuals, read_actuals
 from .engine import (
+    Plan,
     Projection,
     UnitEconomics,
     cac,
@@ -43,7 +44,6 @@ from .engine import (
     migration_payback_month,
     monthly_rate,
     payback_months,
-    Plan,
     plan,
     project,
     runway_months,
@@ -58,10 +58,37 @@ from .solve import solve
 __version__ = "0.1.0"
 
 __all__ = [
-    "monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months",
-    "unit_economics", "project", "plan", "Plan", "runway_months", "migration_npv", "migration_payback_month",
-    "excel_npv", "price", "mix_price", "simulate", "cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "Simulation", "Range", "UnitEconomics", "Projection",
-    "XlmodelError", "InputError", "UnknownModelError", "AssumptionsError", "solve", "sensitivity",
+    "monthly_rate",
+    "cac",
+    "cost_per_mau",
+    "gpu_price_per_mtok",
+    "ltv",
+    "payback_months",
+    "unit_economics",
+    "project",
+    "plan",
+    "Plan",
+    "runway_months",
+    "migration_npv",
+    "migration_payback_month",
+    "excel_npv",
+    "price",
+    "mix_price",
+    "simulate",
+    "cohort_ltv",
+    "cohort_churn",
+    "read_actuals",
+    "fit_actuals",
+    "Simulation",
+    "Range",
+    "UnitEconomics",
+    "Projection",
+    "XlmodelError",
+    "InputError",
+    "UnknownModelError",
+    "AssumptionsError",
+    "solve",
+    "sensitivity",
 ]
 '''
 
@@ -95,24 +122,55 @@ Every name is importable from here.
 
 from __future__ import annotations
 
-from .cells import CATEGORY, HELP_URL, NEVER, arg, arg_doc as _arg_doc, func  # noqa: F401 - lite.py writes main.py with them
+from .cells import CATEGORY, HELP_URL, NEVER, arg, func  # noqa: F401 - lite.py writes main.py with them
+from .cells import arg_doc as _arg_doc  # noqa: F401 - lite.py writes main.py with it
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
-from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
+from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401 - re-exported: every Excel function is importable from here
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 from .solve import LLM_SOLVE
 
 __all__ = [
-    "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
-    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "LLM_PLAN", "LLM_SOLVE", "EXCEL_FUNCTIONS",
+    "LLM_CAC",
+    "LLM_LTV",
+    "LLM_PAYBACK",
+    "LLM_COST_PER_MAU",
+    "LLM_GPU_PRICE",
+    "LLM_PRICE",
+    "LLM_MIGRATION_NPV",
+    "LLM_RUNWAY",
+    "LLM_PROJECTION",
+    "LLM_MIX_PRICE",
+    "LLM_SIMULATE",
+    "LLM_COHORT_LTV",
+    "LLM_COHORT_CHURN",
+    "LLM_PLAN",
+    "LLM_SOLVE",
+    "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
-EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
-                                           LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN, LLM_SOLVE)}
+EXCEL_FUNCTIONS = {
+    f.__name__: f
+    for f in (
+        LLM_CAC,
+        LLM_LTV,
+        LLM_PAYBACK,
+        LLM_COST_PER_MAU,
+        LLM_GPU_PRICE,
+        LLM_PRICE,
+        LLM_MIX_PRICE,
+        LLM_MIGRATION_NPV,
+        LLM_RUNWAY,
+        LLM_PROJECTION,
+        LLM_SIMULATE,
+        LLM_COHORT_LTV,
+        LLM_COHORT_CHURN,
+        LLM_PLAN,
+        LLM_SOLVE,
+    )
+}
 
 
 def xlwings_conf_text() -> str:
@@ -125,14 +183,14 @@ def xlwings_conf_text() -> str:
     return '"UDF MODULES","xlmodel.udfs"\n'
 '''
 
-_SOURCES["xlmodel/_price_snapshot.py"] = r'''"""Model prices frozen into this xlwings Lite bundle by `xlmodel lite` (genai-prices 0.2.3, prices of 2026-12-01).
+_SOURCES["xlmodel/_price_snapshot.py"] = r'''"""Model prices frozen into this xlwings Lite bundle by `xlmodel lite` (genai-prices 0.2.5, prices of 2026-12-06).
 
 genai-prices cannot run in xlwings Lite; see xlmodel/frozen_prices.py for the format.
 """
 
 from .frozen_prices import FrozenPrices
 
-SOURCE = "genai-prices 0.2.3, prices of 2026-12-01 (frozen into the Lite bundle)"
+SOURCE = "genai-prices 0.2.5, prices of 2026-12-06 (frozen into the Lite bundle)"
 
 MODELS = """
 anthropic claude-2 8.0 24.0 -
@@ -320,6 +378,7 @@ azure babbage 0.4 - -
 azure curie 2.0 - -
 azure davinci 2.0 - -
 azure mai-ds-r1:free - - -
+azure microsoft-decision-1 0.042 - -
 azure o1 15.0 60.0 7.5
 azure o1-mini 1.1 4.4 0.55
 azure o1-preview 15.0 60.0 7.5
@@ -459,14 +518,14 @@ databricks databricks-meta-llama-3-3-70b-instruct 0.5 1.5 -
 databricks databricks-qwen3-embedding-0-6b 0.02 - -
 databricks databricks-qwen3-next-80b-a3b-instruct 0.15 1.2 -
 databricks databricks-qwen35-122b-a10b 0.22 2.2 -
-deepseek deepseek-chat 0.135 0.55 0.035
-deepseek deepseek-flash 0.15 0.6 0.003
-deepseek deepseek-reasoner 0.135 0.55 0.035
+deepseek deepseek-chat 0.27 1.1 0.07
+deepseek deepseek-flash 0.3 1.2 0.006
+deepseek deepseek-reasoner 0.55 2.19 0.14
 deepseek deepseek-v3.1-terminus 0.27 0.95 0.13
 deepseek deepseek-v3.2 0.2288 0.3432 -
 deepseek deepseek-v3.2-exp 0.27 0.41 -
-deepseek deepseek-v4-flash 0.15 0.6 0.003
-deepseek deepseek-v4-pro 0.66 1.98 0.022
+deepseek deepseek-v4-flash 0.3 1.2 0.006
+deepseek deepseek-v4-pro 1.32 3.96 0.044
 doubleword Qwen/Qwen3-14B-FP8 0.05 0.6 -
 doubleword Qwen/Qwen3-Embedding-8B 0.04 - -
 doubleword Qwen/Qwen3-VL-235B-A22B-Instruct-FP8 0.21 1.9 0.12
@@ -548,6 +607,7 @@ fireworks qwen3p8-max 2.0 6.0 0.25
 fireworks ultramarine-1-flash-us 0.15 0.5 0.03
 github-copilot claude-fable-5 10.0 50.0 1.0
 github-copilot claude-fable-5.1 10.0 50.0 0.25
+github-copilot claude-fable-5.2 8.0 40.0 0.2
 github-copilot claude-haiku-4.5 1.0 5.0 0.1
 github-copilot claude-haiku-5.5 tiered tiered tiered
 github-copilot claude-opus-4.7 5.0 25.0 0.5
@@ -564,6 +624,9 @@ github-copilot gemini-3.6-flash 0.75 3.75 0.075
 github-copilot gemini-3.7-flash 0.75 3.75 0.075
 github-copilot gemini-3.8-flash 0.75 3.75 0.075
 github-copilot gemini-4-argon 2.0 10.0 0.1
+github-copilot gemini-4-carbon 2.0 10.0 0.1
+github-copilot gemini-4-hydrogen 1.5 7.5 0.075
+github-copilot gemini-4-neon 3.0 15.0 0.15
 github-copilot gpt-3.5-turbo - - -
 github-copilot gpt-4.1 - - -
 github-copilot gpt-4o - - -
@@ -641,6 +704,9 @@ google gemini-3.8-flash-lite-tts 0.5 6.0 -
 google gemini-3.8-flash-tts 0.5 9.0 -
 google gemini-3.8-live 0.75 4.5 -
 google gemini-4-argon 4.0 20.0 0.2
+google gemini-4-carbon 4.0 20.0 0.2
+google gemini-4-hydrogen 1.5 7.5 0.075
+google gemini-4-neon 3.0 15.0 0.15
 google gemini-embedding-001 0.15 - -
 google gemini-embedding-2 0.2 - -
 google gemini-flash-1.5 tiered tiered tiered
@@ -1206,6 +1272,8 @@ openai gpt-6-rosalind tiered tiered tiered
 openai gpt-6-sol tiered tiered tiered
 openai gpt-6.1-sol tiered tiered tiered
 openai gpt-6.1-terra tiered tiered tiered
+openai gpt-6.2-astra tiered tiered tiered
+openai gpt-6.2-sol tiered tiered tiered
 openai gpt-audio 2.5 10.0 -
 openai gpt-audio-mini 0.6 2.4 -
 openai gpt-chat-latest 5.0 30.0 0.5
@@ -1500,6 +1568,8 @@ openrouter google/gemini-3.8-flash 0.75 3.75 0.075
 openrouter google/gemini-3.8-flash:batch 0.375 1.875 0.0375
 openrouter google/gemini-4-argon 2.0 10.0 0.1
 openrouter google/gemini-4-argon:batch 1.0 5.0 0.05
+openrouter google/gemini-4-neon 3.0 15.0 0.15
+openrouter google/gemini-4-neon:batch 1.5 7.5 0.075
 openrouter google/gemini-flash-1.5 0.075 0.3 -
 openrouter google/gemini-flash-1.5-8b 0.0375 0.15 -
 openrouter google/gemini-flash-1.5-8b-exp - - -
@@ -1650,6 +1720,7 @@ openrouter meta/muse-spark-1.3 1.25 4.25 0.15
 openrouter meta/muse-spark-1.3-contributor 0.1 0.2 0.002
 openrouter meta/muse-spark-open 1.25 4.25 0.15
 openrouter meta/muse-wonder 4.0 20.0 0.2
+openrouter microsoft/microsoft-decision-1 0.042 - -
 openrouter microsoft/phi-3-medium-128k-instruct 1.0 1.0 -
 openrouter microsoft/phi-3-mini-128k-instruct 0.1 0.1 -
 openrouter microsoft/phi-3.5-mini-128k-instruct 0.1 0.1 -
@@ -2239,6 +2310,7 @@ quicksilverpro gemini-3.6-flash 0.6375 3.1875 -
 quicksilverpro gemini-3.7-flash 0.6375 3.1875 0.06375
 quicksilverpro gemini-3.8-flash 0.6375 3.1875 0.06375
 quicksilverpro gemini-4-argon 2.0 10.0 0.1
+quicksilverpro gemini-4-neon 3.0 15.0 0.15
 quicksilverpro glm-5.2 0.7 2.2 0.105
 quicksilverpro glm-5.3 0.6 2.2 0.2
 quicksilverpro glm-5.3-flash 0.0284 0.0923 -
@@ -2468,243 +2540,243 @@ zhipuai GLM-5.3-Flash 0.11 0.386 0.032
 """
 
 NAMES = """
-openrouter 1113 01-ai/yi-large
-* 233 @cf/ai4bharat/indictrans2-en-indic-1b
-cloudflare 233 @cf/ai4bharat/indictrans2-en-indic-1b
-* 234 @cf/aisingapore/gemma-sea-lion-v4-27b-it
-cloudflare 234 @cf/aisingapore/gemma-sea-lion-v4-27b-it
-* 235 @cf/baai/bge-base-en-v1.5
-cloudflare 235 @cf/baai/bge-base-en-v1.5
-* 236 @cf/baai/bge-large-en-v1.5
-cloudflare 236 @cf/baai/bge-large-en-v1.5
-* 237 @cf/baai/bge-m3
-cloudflare 237 @cf/baai/bge-m3
-* 238 @cf/baai/bge-reranker-base
-cloudflare 238 @cf/baai/bge-reranker-base
-* 239 @cf/baai/bge-small-en-v1.5
-cloudflare 239 @cf/baai/bge-small-en-v1.5
-* 240 @cf/cloudflare/clairic
-cloudflare 240 @cf/cloudflare/clairic clairic
-* 241 @cf/cloudflare/clef
-cloudflare 241 @cf/cloudflare/clef clef
-* 242 @cf/cloudflare/clef-flash
-cloudflare 242 @cf/cloudflare/clef-flash clef-flash
-* 243 @cf/cloudflare/clef-omni
-cloudflare 243 @cf/cloudflare/clef-omni clef-omni
-* 244 @cf/daily-co/phonellm-mini-alpha-2
-cloudflare 244 @cf/daily-co/phonellm-mini-alpha-2
-* 245 @cf/deepseek-ai/deepseek-r1-distill-qwen-32b
-cloudflare 245 @cf/deepseek-ai/deepseek-r1-distill-qwen-32b
-* 246 @cf/deepseek-ai/deepseek-v4-flash-0731
-cloudflare 246 @cf/deepseek-ai/deepseek-v4-flash-0731
-* 247 @cf/deepseek-ai/deepseek-v4-pro-0813
-cloudflare 247 @cf/deepseek-ai/deepseek-v4-pro-0813
-* 248 @cf/deepseek-ai/deepseek-v4.1-flash-1017
-cloudflare 248 @cf/deepseek-ai/deepseek-v4.1-flash-1017
-* 249 @cf/google/gemma-3-12b-it
-cloudflare 249 @cf/google/gemma-3-12b-it
-* 250 @cf/google/gemma-4-26b-a4b-it
-cloudflare 250 @cf/google/gemma-4-26b-a4b-it
-* 251 @cf/huggingface/distilbert-sst-2-int8
-cloudflare 251 @cf/huggingface/distilbert-sst-2-int8
-* 252 @cf/ibm-granite/granite-4.0-h-micro
-cloudflare 252 @cf/ibm-granite/granite-4.0-h-micro
-* 253 @cf/meta/llama-2-7b-chat-fp16
-cloudflare 253 @cf/meta/llama-2-7b-chat-fp16
-* 254 @cf/meta/llama-3-8b-instruct
-cloudflare 254 @cf/meta/llama-3-8b-instruct
-* 255 @cf/meta/llama-3-8b-instruct-awq
-cloudflare 255 @cf/meta/llama-3-8b-instruct-awq
-* 256 @cf/meta/llama-3.1-70b-instruct-fp8-fast
-cloudflare 256 @cf/meta/llama-3.1-70b-instruct-fp8-fast
-* 257 @cf/meta/llama-3.1-8b-instruct
-cloudflare 257 @cf/meta/llama-3.1-8b-instruct
-* 258 @cf/meta/llama-3.1-8b-instruct-awq
-cloudflare 258 @cf/meta/llama-3.1-8b-instruct-awq
-* 260 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
-cloudflare 260 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
-* 259 @cf/meta/llama-3.1-8b-instruct-fp8
-cloudflare 259 @cf/meta/llama-3.1-8b-instruct-fp8
-* 261 @cf/meta/llama-3.2-11b-vision-instruct
-cloudflare 261 @cf/meta/llama-3.2-11b-vision-instruct
-* 262 @cf/meta/llama-3.2-1b-instruct
-cloudflare 262 @cf/meta/llama-3.2-1b-instruct
-* 263 @cf/meta/llama-3.2-3b-instruct
-cloudflare 263 @cf/meta/llama-3.2-3b-instruct
-* 264 @cf/meta/llama-3.3-70b-instruct-fp8-fast
-cloudflare 264 @cf/meta/llama-3.3-70b-instruct-fp8-fast
-* 265 @cf/meta/llama-4-scout-17b-16e-instruct
-cloudflare 265 @cf/meta/llama-4-scout-17b-16e-instruct
-* 266 @cf/meta/llama-guard-3-8b
-cloudflare 266 @cf/meta/llama-guard-3-8b
-* 267 @cf/meta/m2m100-1.2b
-cloudflare 267 @cf/meta/m2m100-1.2b
-* 268 @cf/mistral/mistral-7b-instruct-v0.1
-cloudflare 268 @cf/mistral/mistral-7b-instruct-v0.1
-* 269 @cf/mistralai/mistral-small-3.1-24b-instruct
-cloudflare 269 @cf/mistralai/mistral-small-3.1-24b-instruct
-* 270 @cf/moondream/moondream3.1-9b-a2b
-cloudflare 270 @cf/moondream/moondream3.1-9b-a2b
-* 271 @cf/moonshotai/kimi-k2.5
-cloudflare 271 @cf/moonshotai/kimi-k2.5
-* 272 @cf/moonshotai/kimi-k2.6
-cloudflare 272 @cf/moonshotai/kimi-k2.6
-* 273 @cf/moonshotai/kimi-k2.7-code
-cloudflare 273 @cf/moonshotai/kimi-k2.7-code
-* 274 @cf/nvidia/nemotron-3-120b-a12b
-cloudflare 274 @cf/nvidia/nemotron-3-120b-a12b
-* 275 @cf/openai/gpt-oss-120b
-cloudflare 275 @cf/openai/gpt-oss-120b
-* 276 @cf/openai/gpt-oss-20b
-cloudflare 276 @cf/openai/gpt-oss-20b
-* 277 @cf/pfnet/plamo-embedding-1b
-cloudflare 277 @cf/pfnet/plamo-embedding-1b
-* 278 @cf/qwen/qwen2.5-coder-32b-instruct
-cloudflare 278 @cf/qwen/qwen2.5-coder-32b-instruct
-* 279 @cf/qwen/qwen3-30b-a3b-fp8
-cloudflare 279 @cf/qwen/qwen3-30b-a3b-fp8
-* 280 @cf/qwen/qwen3-embedding-0.6b
-cloudflare 280 @cf/qwen/qwen3-embedding-0.6b
-* 281 @cf/qwen/qwen3.8-27b
-cloudflare 281 @cf/qwen/qwen3.8-27b
-* 282 @cf/qwen/qwq-32b
-cloudflare 282 @cf/qwen/qwq-32b
-* 283 @cf/zai-org/glm-4.7-flash
-cloudflare 283 @cf/zai-org/glm-4.7-flash
-* 284 @cf/zai-org/glm-5.2
-cloudflare 284 @cf/zai-org/glm-5.2
-* 285 @cf/zai-org/glm-5.3
-cloudflare 285 @cf/zai-org/glm-5.3
-* 286 @cf/zai-org/glm-5.3-flash
-cloudflare 286 @cf/zai-org/glm-5.3-flash
-* 363 accounts/fireworks/models/deepseek-r1-0528
-fireworks 363 accounts/fireworks/models/deepseek-r1-0528
-* 364 accounts/fireworks/models/deepseek-v3-0324
-fireworks 364 accounts/fireworks/models/deepseek-v3-0324
-* 365 accounts/fireworks/models/deepseek-v3p2
-fireworks 365 accounts/fireworks/models/deepseek-v3p2
-* 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
-fireworks 366 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
-* 367 accounts/fireworks/models/deepseek-v4-pro
-fireworks 367 accounts/fireworks/models/deepseek-v4-pro
-* 368 accounts/fireworks/models/deepseek-v4p1-flash
-fireworks 368 accounts/fireworks/models/deepseek-v4p1-flash
-* 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
-fireworks 369 accounts/fireworks/models/deepseek-v4p1-flash-1017
-* 373 accounts/fireworks/models/ember-1
-fireworks 373 accounts/fireworks/models/ember-1
-* 374 accounts/fireworks/models/gemma-3-27b-it
-fireworks 374 accounts/fireworks/models/gemma-3-27b-it
-* 375 accounts/fireworks/models/glm-4p7
-fireworks 375 accounts/fireworks/models/glm-4p7
-* 376 accounts/fireworks/models/glm-5p1
-fireworks 376 accounts/fireworks/models/glm-5p1
-* 378 accounts/fireworks/models/glm-5p2
-fireworks 378 accounts/fireworks/models/glm-5p2
-* 380 accounts/fireworks/models/glm-5p3
-fireworks 380 accounts/fireworks/models/glm-5p3
-* 382 accounts/fireworks/models/glm-5p3-flash
-fireworks 382 accounts/fireworks/models/glm-5p3-flash
-* 385 accounts/fireworks/models/gpt-oss-120b
-fireworks 385 accounts/fireworks/models/gpt-oss-120b
-* 386 accounts/fireworks/models/gpt-oss-20b
-fireworks 386 accounts/fireworks/models/gpt-oss-20b
-* 387 accounts/fireworks/models/inkling
-fireworks 387 accounts/fireworks/models/inkling
-* 388 accounts/fireworks/models/kimi-k2p5
-fireworks 388 accounts/fireworks/models/kimi-k2p5
-* 389 accounts/fireworks/models/kimi-k2p6
-fireworks 389 accounts/fireworks/models/kimi-k2p6
-* 391 accounts/fireworks/models/kimi-k2p7-code
-fireworks 391 accounts/fireworks/models/kimi-k2p7-code
-* 393 accounts/fireworks/models/kimi-k3
-fireworks 393 accounts/fireworks/models/kimi-k3
-* 396 accounts/fireworks/models/kimi-k3p1-pro
-fireworks 396 accounts/fireworks/models/kimi-k3p1-pro
-* 397 accounts/fireworks/models/llama-v3p1-8b-instruct
-fireworks 397 accounts/fireworks/models/llama-v3p1-8b-instruct
-* 398 accounts/fireworks/models/llama4-maverick-instruct-basic
-fireworks 398 accounts/fireworks/models/llama4-maverick-instruct-basic
-* 399 accounts/fireworks/models/minimax-m2p1
-fireworks 399 accounts/fireworks/models/minimax-m2p1
-* 400 accounts/fireworks/models/minimax-m2p7
-fireworks 400 accounts/fireworks/models/minimax-m2p7
-* 401 accounts/fireworks/models/minimax-m3
-fireworks 401 accounts/fireworks/models/minimax-m3
-* 402 accounts/fireworks/models/muse-spark-open
-fireworks 402 accounts/fireworks/models/muse-spark-open
-* 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
-fireworks 403 accounts/fireworks/models/nemotron-3-ultra-nvfp4
-* 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
-fireworks 404 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
-* 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
-fireworks 405 accounts/fireworks/models/qwen2p5-vl-72b-instruct
-* 406 accounts/fireworks/models/qwen3-235b-a22b
-fireworks 406 accounts/fireworks/models/qwen3-235b-a22b
-* 407 accounts/fireworks/models/qwen3p6-plus
-fireworks 407 accounts/fireworks/models/qwen3p6-plus
-* 408 accounts/fireworks/models/qwen3p7-plus
-fireworks 408 accounts/fireworks/models/qwen3p7-plus
-* 409 accounts/fireworks/models/qwen3p8-max
-fireworks 409 accounts/fireworks/models/qwen3p8-max
-* 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
-fireworks 370 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
-* 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
-fireworks 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
-* 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
-fireworks 372 accounts/fireworks/routers/deepseek-v4p1-flash-us
-* 377 accounts/fireworks/routers/glm-5p1-fast
-fireworks 377 accounts/fireworks/routers/glm-5p1-fast
-* 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
-fireworks 379 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
-* 381 accounts/fireworks/routers/glm-5p3-fast
-fireworks 381 accounts/fireworks/routers/glm-5p3-fast
-* 383 accounts/fireworks/routers/glm-5p3-flash-us
-fireworks 383 accounts/fireworks/routers/glm-5p3-flash-us
-* 384 accounts/fireworks/routers/glm-5p3-us
-fireworks 384 accounts/fireworks/routers/glm-5p3-us
-* 390 accounts/fireworks/routers/kimi-k2p6-fast
-fireworks 390 accounts/fireworks/routers/kimi-k2p6-fast
-* 392 accounts/fireworks/routers/kimi-k2p7-code-fast
-fireworks 392 accounts/fireworks/routers/kimi-k2p7-code-fast
-* 394 accounts/fireworks/routers/kimi-k3-fast
-fireworks 394 accounts/fireworks/routers/kimi-k3-fast
-* 395 accounts/fireworks/routers/kimi-k3-us
-fireworks 395 accounts/fireworks/routers/kimi-k3-us
-* 410 accounts/fireworks/routers/ultramarine-1-flash-us
-fireworks 410 accounts/fireworks/routers/ultramarine-1-flash-us
+openrouter 1123 01-ai/yi-large
+* 234 @cf/ai4bharat/indictrans2-en-indic-1b
+cloudflare 234 @cf/ai4bharat/indictrans2-en-indic-1b
+* 235 @cf/aisingapore/gemma-sea-lion-v4-27b-it
+cloudflare 235 @cf/aisingapore/gemma-sea-lion-v4-27b-it
+* 236 @cf/baai/bge-base-en-v1.5
+cloudflare 236 @cf/baai/bge-base-en-v1.5
+* 237 @cf/baai/bge-large-en-v1.5
+cloudflare 237 @cf/baai/bge-large-en-v1.5
+* 238 @cf/baai/bge-m3
+cloudflare 238 @cf/baai/bge-m3
+* 239 @cf/baai/bge-reranker-base
+cloudflare 239 @cf/baai/bge-reranker-base
+* 240 @cf/baai/bge-small-en-v1.5
+cloudflare 240 @cf/baai/bge-small-en-v1.5
+* 241 @cf/cloudflare/clairic
+cloudflare 241 @cf/cloudflare/clairic clairic
+* 242 @cf/cloudflare/clef
+cloudflare 242 @cf/cloudflare/clef clef
+* 243 @cf/cloudflare/clef-flash
+cloudflare 243 @cf/cloudflare/clef-flash clef-flash
+* 244 @cf/cloudflare/clef-omni
+cloudflare 244 @cf/cloudflare/clef-omni clef-omni
+* 245 @cf/daily-co/phonellm-mini-alpha-2
+cloudflare 245 @cf/daily-co/phonellm-mini-alpha-2
+* 246 @cf/deepseek-ai/deepseek-r1-distill-qwen-32b
+cloudflare 246 @cf/deepseek-ai/deepseek-r1-distill-qwen-32b
+* 247 @cf/deepseek-ai/deepseek-v4-flash-0731
+cloudflare 247 @cf/deepseek-ai/deepseek-v4-flash-0731
+* 248 @cf/deepseek-ai/deepseek-v4-pro-0813
+cloudflare 248 @cf/deepseek-ai/deepseek-v4-pro-0813
+* 249 @cf/deepseek-ai/deepseek-v4.1-flash-1017
+cloudflare 249 @cf/deepseek-ai/deepseek-v4.1-flash-1017
+* 250 @cf/google/gemma-3-12b-it
+cloudflare 250 @cf/google/gemma-3-12b-it
+* 251 @cf/google/gemma-4-26b-a4b-it
+cloudflare 251 @cf/google/gemma-4-26b-a4b-it
+* 252 @cf/huggingface/distilbert-sst-2-int8
+cloudflare 252 @cf/huggingface/distilbert-sst-2-int8
+* 253 @cf/ibm-granite/granite-4.0-h-micro
+cloudflare 253 @cf/ibm-granite/granite-4.0-h-micro
+* 254 @cf/meta/llama-2-7b-chat-fp16
+cloudflare 254 @cf/meta/llama-2-7b-chat-fp16
+* 255 @cf/meta/llama-3-8b-instruct
+cloudflare 255 @cf/meta/llama-3-8b-instruct
+* 256 @cf/meta/llama-3-8b-instruct-awq
+cloudflare 256 @cf/meta/llama-3-8b-instruct-awq
+* 257 @cf/meta/llama-3.1-70b-instruct-fp8-fast
+cloudflare 257 @cf/meta/llama-3.1-70b-instruct-fp8-fast
+* 258 @cf/meta/llama-3.1-8b-instruct
+cloudflare 258 @cf/meta/llama-3.1-8b-instruct
+* 259 @cf/meta/llama-3.1-8b-instruct-awq
+cloudflare 259 @cf/meta/llama-3.1-8b-instruct-awq
+* 261 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
+cloudflare 261 @cf/meta/llama-3.1-8b-instruct-fast @cf/meta/llama-3.1-8b-instruct-fp8-fast
+* 260 @cf/meta/llama-3.1-8b-instruct-fp8
+cloudflare 260 @cf/meta/llama-3.1-8b-instruct-fp8
+* 262 @cf/meta/llama-3.2-11b-vision-instruct
+cloudflare 262 @cf/meta/llama-3.2-11b-vision-instruct
+* 263 @cf/meta/llama-3.2-1b-instruct
+cloudflare 263 @cf/meta/llama-3.2-1b-instruct
+* 264 @cf/meta/llama-3.2-3b-instruct
+cloudflare 264 @cf/meta/llama-3.2-3b-instruct
+* 265 @cf/meta/llama-3.3-70b-instruct-fp8-fast
+cloudflare 265 @cf/meta/llama-3.3-70b-instruct-fp8-fast
+* 266 @cf/meta/llama-4-scout-17b-16e-instruct
+cloudflare 266 @cf/meta/llama-4-scout-17b-16e-instruct
+* 267 @cf/meta/llama-guard-3-8b
+cloudflare 267 @cf/meta/llama-guard-3-8b
+* 268 @cf/meta/m2m100-1.2b
+cloudflare 268 @cf/meta/m2m100-1.2b
+* 269 @cf/mistral/mistral-7b-instruct-v0.1
+cloudflare 269 @cf/mistral/mistral-7b-instruct-v0.1
+* 270 @cf/mistralai/mistral-small-3.1-24b-instruct
+cloudflare 270 @cf/mistralai/mistral-small-3.1-24b-instruct
+* 271 @cf/moondream/moondream3.1-9b-a2b
+cloudflare 271 @cf/moondream/moondream3.1-9b-a2b
+* 272 @cf/moonshotai/kimi-k2.5
+cloudflare 272 @cf/moonshotai/kimi-k2.5
+* 273 @cf/moonshotai/kimi-k2.6
+cloudflare 273 @cf/moonshotai/kimi-k2.6
+* 274 @cf/moonshotai/kimi-k2.7-code
+cloudflare 274 @cf/moonshotai/kimi-k2.7-code
+* 275 @cf/nvidia/nemotron-3-120b-a12b
+cloudflare 275 @cf/nvidia/nemotron-3-120b-a12b
+* 276 @cf/openai/gpt-oss-120b
+cloudflare 276 @cf/openai/gpt-oss-120b
+* 277 @cf/openai/gpt-oss-20b
+cloudflare 277 @cf/openai/gpt-oss-20b
+* 278 @cf/pfnet/plamo-embedding-1b
+cloudflare 278 @cf/pfnet/plamo-embedding-1b
+* 279 @cf/qwen/qwen2.5-coder-32b-instruct
+cloudflare 279 @cf/qwen/qwen2.5-coder-32b-instruct
+* 280 @cf/qwen/qwen3-30b-a3b-fp8
+cloudflare 280 @cf/qwen/qwen3-30b-a3b-fp8
+* 281 @cf/qwen/qwen3-embedding-0.6b
+cloudflare 281 @cf/qwen/qwen3-embedding-0.6b
+* 282 @cf/qwen/qwen3.8-27b
+cloudflare 282 @cf/qwen/qwen3.8-27b
+* 283 @cf/qwen/qwq-32b
+cloudflare 283 @cf/qwen/qwq-32b
+* 284 @cf/zai-org/glm-4.7-flash
+cloudflare 284 @cf/zai-org/glm-4.7-flash
+* 285 @cf/zai-org/glm-5.2
+cloudflare 285 @cf/zai-org/glm-5.2
+* 286 @cf/zai-org/glm-5.3
+cloudflare 286 @cf/zai-org/glm-5.3
+* 287 @cf/zai-org/glm-5.3-flash
+cloudflare 287 @cf/zai-org/glm-5.3-flash
+* 364 accounts/fireworks/models/deepseek-r1-0528
+fireworks 364 accounts/fireworks/models/deepseek-r1-0528
+* 365 accounts/fireworks/models/deepseek-v3-0324
+fireworks 365 accounts/fireworks/models/deepseek-v3-0324
+* 366 accounts/fireworks/models/deepseek-v3p2
+fireworks 366 accounts/fireworks/models/deepseek-v3p2
+* 367 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
+fireworks 367 accounts/fireworks/models/deepseek-v4-flash accounts/fireworks/models/deepseek-v4-flash-0731
+* 368 accounts/fireworks/models/deepseek-v4-pro
+fireworks 368 accounts/fireworks/models/deepseek-v4-pro
+* 369 accounts/fireworks/models/deepseek-v4p1-flash
+fireworks 369 accounts/fireworks/models/deepseek-v4p1-flash
+* 370 accounts/fireworks/models/deepseek-v4p1-flash-1017
+fireworks 370 accounts/fireworks/models/deepseek-v4p1-flash-1017
+* 374 accounts/fireworks/models/ember-1
+fireworks 374 accounts/fireworks/models/ember-1
+* 375 accounts/fireworks/models/gemma-3-27b-it
+fireworks 375 accounts/fireworks/models/gemma-3-27b-it
+* 376 accounts/fireworks/models/glm-4p7
+fireworks 376 accounts/fireworks/models/glm-4p7
+* 377 accounts/fireworks/models/glm-5p1
+fireworks 377 accounts/fireworks/models/glm-5p1
+* 379 accounts/fireworks/models/glm-5p2
+fireworks 379 accounts/fireworks/models/glm-5p2
+* 381 accounts/fireworks/models/glm-5p3
+fireworks 381 accounts/fireworks/models/glm-5p3
+* 383 accounts/fireworks/models/glm-5p3-flash
+fireworks 383 accounts/fireworks/models/glm-5p3-flash
+* 386 accounts/fireworks/models/gpt-oss-120b
+fireworks 386 accounts/fireworks/models/gpt-oss-120b
+* 387 accounts/fireworks/models/gpt-oss-20b
+fireworks 387 accounts/fireworks/models/gpt-oss-20b
+* 388 accounts/fireworks/models/inkling
+fireworks 388 accounts/fireworks/models/inkling
+* 389 accounts/fireworks/models/kimi-k2p5
+fireworks 389 accounts/fireworks/models/kimi-k2p5
+* 390 accounts/fireworks/models/kimi-k2p6
+fireworks 390 accounts/fireworks/models/kimi-k2p6
+* 392 accounts/fireworks/models/kimi-k2p7-code
+fireworks 392 accounts/fireworks/models/kimi-k2p7-code
+* 394 accounts/fireworks/models/kimi-k3
+fireworks 394 accounts/fireworks/models/kimi-k3
+* 397 accounts/fireworks/models/kimi-k3p1-pro
+fireworks 397 accounts/fireworks/models/kimi-k3p1-pro
+* 398 accounts/fireworks/models/llama-v3p1-8b-instruct
+fireworks 398 accounts/fireworks/models/llama-v3p1-8b-instruct
+* 399 accounts/fireworks/models/llama4-maverick-instruct-basic
+fireworks 399 accounts/fireworks/models/llama4-maverick-instruct-basic
+* 400 accounts/fireworks/models/minimax-m2p1
+fireworks 400 accounts/fireworks/models/minimax-m2p1
+* 401 accounts/fireworks/models/minimax-m2p7
+fireworks 401 accounts/fireworks/models/minimax-m2p7
+* 402 accounts/fireworks/models/minimax-m3
+fireworks 402 accounts/fireworks/models/minimax-m3
+* 403 accounts/fireworks/models/muse-spark-open
+fireworks 403 accounts/fireworks/models/muse-spark-open
+* 404 accounts/fireworks/models/nemotron-3-ultra-nvfp4
+fireworks 404 accounts/fireworks/models/nemotron-3-ultra-nvfp4
+* 405 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
+fireworks 405 accounts/fireworks/models/nemotron-lightning-3p5-30b-a3b
+* 406 accounts/fireworks/models/qwen2p5-vl-72b-instruct
+fireworks 406 accounts/fireworks/models/qwen2p5-vl-72b-instruct
+* 407 accounts/fireworks/models/qwen3-235b-a22b
+fireworks 407 accounts/fireworks/models/qwen3-235b-a22b
+* 408 accounts/fireworks/models/qwen3p6-plus
+fireworks 408 accounts/fireworks/models/qwen3p6-plus
+* 409 accounts/fireworks/models/qwen3p7-plus
+fireworks 409 accounts/fireworks/models/qwen3p7-plus
+* 410 accounts/fireworks/models/qwen3p8-max
+fireworks 410 accounts/fireworks/models/qwen3p8-max
+* 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
+fireworks 371 accounts/fireworks/routers/deepseek-v4p1-flash-1017-ultrafast
+* 372 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
+fireworks 372 accounts/fireworks/routers/deepseek-v4p1-flash-1017-us
+* 373 accounts/fireworks/routers/deepseek-v4p1-flash-us
+fireworks 373 accounts/fireworks/routers/deepseek-v4p1-flash-us
+* 378 accounts/fireworks/routers/glm-5p1-fast
+fireworks 378 accounts/fireworks/routers/glm-5p1-fast
+* 380 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
+fireworks 380 accounts/fireworks/routers/glm-5p2-fast accounts/fireworks/routers/glm-5p2-fast-us
+* 382 accounts/fireworks/routers/glm-5p3-fast
+fireworks 382 accounts/fireworks/routers/glm-5p3-fast
+* 384 accounts/fireworks/routers/glm-5p3-flash-us
+fireworks 384 accounts/fireworks/routers/glm-5p3-flash-us
+* 385 accounts/fireworks/routers/glm-5p3-us
+fireworks 385 accounts/fireworks/routers/glm-5p3-us
+* 391 accounts/fireworks/routers/kimi-k2p6-fast
+fireworks 391 accounts/fireworks/routers/kimi-k2p6-fast
+* 393 accounts/fireworks/routers/kimi-k2p7-code-fast
+fireworks 393 accounts/fireworks/routers/kimi-k2p7-code-fast
+* 395 accounts/fireworks/routers/kimi-k3-fast
+fireworks 395 accounts/fireworks/routers/kimi-k3-fast
+* 396 accounts/fireworks/routers/kimi-k3-us
+fireworks 396 accounts/fireworks/routers/kimi-k3-us
+* 411 accounts/fireworks/routers/ultramarine-1-flash-us
+fireworks 411 accounts/fireworks/routers/ultramarine-1-flash-us
 azure 180 ada text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
-openai 999 ada text-ada-001
-openrouter 1114 aetherwiing/mn-starcannon-12b
-openrouter 1115 agentica-org/deepcoder-14b-preview:free
-openrouter 1116 ai21/jamba-1-5-large
-openrouter 1117 ai21/jamba-1-5-mini
-openrouter 1118 ai21/jamba-1.6-large
-openrouter 1119 ai21/jamba-1.6-mini
-openrouter 1120 ai21/jamba-instruct
-openrouter 1121 ai21/jamba-large-1.7
-openrouter 1122 aion-labs/aion-1.0
-openrouter 1123 aion-labs/aion-1.0-mini
-openrouter 1124 aion-labs/aion-2.0 aion-labs/aion-2.0-20260223
-openrouter 1125 aion-labs/aion-3.0 aion-labs/aion-3.0-20260707
-openrouter 1126 aion-labs/aion-3.0-mini aion-labs/aion-3.0-mini-20260707
-openrouter 1127 aion-labs/aion-3.5 aion-labs/aion-3.5-20260923
-openrouter 1128 aion-labs/aion-3.5-mini aion-labs/aion-3.5-mini-20260923
-openrouter 1129 aion-labs/aion-rp-llama-3.1-8b
-huggingface_publicai 734 aisingapore/gemma-sea-lion-v4-27b-it aisingapore/gemma-sea-lion-v4-27b-it-fast
-huggingface_publicai 735 aisingapore/nemotron-sea-lion-v4.8-120b-a12b aisingapore/nemotron-sea-lion-v4.8-120b-a12b-fast
-huggingface_publicai 736 aisingapore/qwen-sea-lion-v4-32b-it aisingapore/qwen-sea-lion-v4-32b-it-fast
-huggingface_publicai 737 aisingapore/qwen-sea-lion-v4.5-27b-it aisingapore/qwen-sea-lion-v4.5-27b-it-fast
-openrouter 1130 alfredpros/codellama-7b-instruct-solidity
-openrouter 1131 all-hands/openhands-lm-32b-v0.1
-openrouter 1132 allenai/molmo-7b-d:free
-openrouter 1133 allenai/olmo-3-32b-think
-huggingface_publicai 738 allenai/olmo-3-7b-instruct allenai/olmo-3-7b-instruct-fast
-huggingface_publicai 739 allenai/olmo-3.1-32b-instruct allenai/olmo-3.1-32b-instruct-fast
-together 2181 allenai/olmo-7b allenai/olmo-7b-instruct allenai/olmo-7b-twin-2t
-openrouter 1134 alpindale/goliath-120b
-openrouter 1135 alpindale/magnum-72b
-huggingface_novita 647 alpindale/wizardlm-2-8x22b alpindale/wizardlm-2-8x22b-fast
+openai 1007 ada text-ada-001
+openrouter 1124 aetherwiing/mn-starcannon-12b
+openrouter 1125 agentica-org/deepcoder-14b-preview:free
+openrouter 1126 ai21/jamba-1-5-large
+openrouter 1127 ai21/jamba-1-5-mini
+openrouter 1128 ai21/jamba-1.6-large
+openrouter 1129 ai21/jamba-1.6-mini
+openrouter 1130 ai21/jamba-instruct
+openrouter 1131 ai21/jamba-large-1.7
+openrouter 1132 aion-labs/aion-1.0
+openrouter 1133 aion-labs/aion-1.0-mini
+openrouter 1134 aion-labs/aion-2.0 aion-labs/aion-2.0-20260223
+openrouter 1135 aion-labs/aion-3.0 aion-labs/aion-3.0-20260707
+openrouter 1136 aion-labs/aion-3.0-mini aion-labs/aion-3.0-mini-20260707
+openrouter 1137 aion-labs/aion-3.5 aion-labs/aion-3.5-20260923
+openrouter 1138 aion-labs/aion-3.5-mini aion-labs/aion-3.5-mini-20260923
+openrouter 1139 aion-labs/aion-rp-llama-3.1-8b
+huggingface_publicai 742 aisingapore/gemma-sea-lion-v4-27b-it aisingapore/gemma-sea-lion-v4-27b-it-fast
+huggingface_publicai 743 aisingapore/nemotron-sea-lion-v4.8-120b-a12b aisingapore/nemotron-sea-lion-v4.8-120b-a12b-fast
+huggingface_publicai 744 aisingapore/qwen-sea-lion-v4-32b-it aisingapore/qwen-sea-lion-v4-32b-it-fast
+huggingface_publicai 745 aisingapore/qwen-sea-lion-v4.5-27b-it aisingapore/qwen-sea-lion-v4.5-27b-it-fast
+openrouter 1140 alfredpros/codellama-7b-instruct-solidity
+openrouter 1141 all-hands/openhands-lm-32b-v0.1
+openrouter 1142 allenai/molmo-7b-d:free
+openrouter 1143 allenai/olmo-3-32b-think
+huggingface_publicai 746 allenai/olmo-3-7b-instruct allenai/olmo-3-7b-instruct-fast
+huggingface_publicai 747 allenai/olmo-3.1-32b-instruct allenai/olmo-3.1-32b-instruct-fast
+together 2195 allenai/olmo-7b allenai/olmo-7b-instruct allenai/olmo-7b-twin-2t
+openrouter 1144 alpindale/goliath-120b
+openrouter 1145 alpindale/magnum-72b
+huggingface_novita 655 alpindale/wizardlm-2-8x22b alpindale/wizardlm-2-8x22b-fast
 aws 62 amazon.nova-2-sonic-v1:0
 aws 63 amazon.nova-lite-v1:0
 aws 64 amazon.nova-micro-v1:0
@@ -2715,13 +2787,13 @@ aws 68 amazon.titan-embed-text-v1
 aws 69 amazon.titan-embed-text-v2:0
 aws 70 amazon.titan-text-express-v1
 aws 71 amazon.titan-text-lite-v1
-openrouter 1136 amazon/nova-2-lite-v1
-openrouter 1137 amazon/nova-lite-v1
-openrouter 1138 amazon/nova-micro-v1
-openrouter 1139 amazon/nova-premier-v1
-openrouter 1140 amazon/nova-pro-v1
-openrouter 1141 anthracite-org/magnum-v2-72b
-openrouter 1142 anthracite-org/magnum-v4-72b
+openrouter 1146 amazon/nova-2-lite-v1
+openrouter 1147 amazon/nova-lite-v1
+openrouter 1148 amazon/nova-micro-v1
+openrouter 1149 amazon/nova-premier-v1
+openrouter 1150 amazon/nova-pro-v1
+openrouter 1151 anthracite-org/magnum-v2-72b
+openrouter 1152 anthracite-org/magnum-v4-72b
 aws 150 anthropic.claude-fable-5 au.anthropic.claude-fable-5 claude-fable-5 eu.anthropic.claude-fable-5 us.anthropic.claude-fable-5
 aws 148 anthropic.claude-fable-5-1 claude-fable-5-1 us.anthropic.claude-fable-5-1
 aws 149 anthropic.claude-fable-5-2 claude-fable-5-2 eu.anthropic.claude-fable-5-2 us.anthropic.claude-fable-5-2
@@ -2731,162 +2803,163 @@ aws 160 anthropic.claude-opus-5 au.anthropic.claude-opus-5 claude-opus-5 eu.anth
 aws 161 anthropic.claude-opus-5-5 au.anthropic.claude-opus-5-5 claude-opus-5-5 eu.anthropic.claude-opus-5-5 jp.anthropic.claude-opus-5-5 us.anthropic.claude-opus-5-5
 aws 166 anthropic.claude-sonnet-5 apac.anthropic.claude-sonnet-5 au.anthropic.claude-sonnet-5 claude-sonnet-5 eu.anthropic.claude-sonnet-5 in.anthropic.claude-sonnet-5 jp.anthropic.claude-sonnet-5 us-gov.anthropic.claude-sonnet-5 us.anthropic.claude-sonnet-5
 aws 165 anthropic.claude-sonnet-5-5 apac.anthropic.claude-sonnet-5-5 au.anthropic.claude-sonnet-5-5 claude-sonnet-5-5 eu.anthropic.claude-sonnet-5-5 jp.anthropic.claude-sonnet-5-5 us-gov.anthropic.claude-sonnet-5-5 us.anthropic.claude-sonnet-5-5
-openrouter 1143 anthropic/claude-2 anthropic/claude-2.0 anthropic/claude-2.0:beta anthropic/claude-2.1 anthropic/claude-2.1:beta anthropic/claude-2:beta
-openrouter 1144 anthropic/claude-3-haiku anthropic/claude-3-haiku:beta
-openrouter 1145 anthropic/claude-3-opus anthropic/claude-3-opus:beta
-openrouter 1146 anthropic/claude-3-sonnet anthropic/claude-3-sonnet:beta
-openrouter 1147 anthropic/claude-3.5-haiku anthropic/claude-3.5-haiku-20241022 anthropic/claude-3.5-haiku-20241022:beta anthropic/claude-3.5-haiku:beta
-openrouter 1148 anthropic/claude-3.5-sonnet anthropic/claude-3.5-sonnet-20240620 anthropic/claude-3.5-sonnet-20240620:beta anthropic/claude-3.5-sonnet:beta
-openrouter 1149 anthropic/claude-3.7-sonnet anthropic/claude-3.7-sonnet:beta anthropic/claude-3.7-sonnet:thinking
-openrouter 1158 anthropic/claude-4.1-opus-20250805 anthropic/claude-opus-4 anthropic/claude-opus-4.1
-openrouter 1154 anthropic/claude-4.5-haiku-20251001 anthropic/claude-4.5-haiku-20251001:beta anthropic/claude-haiku-4.5 anthropic/claude-haiku-4.5-20251001 anthropic/claude-haiku-4.5-20251001:beta anthropic/claude-haiku-4.5:beta
-openrouter 1160 anthropic/claude-4.5-opus-20251124 anthropic/claude-4.5-opus-20251124:beta anthropic/claude-opus-4.5 anthropic/claude-opus-4.5-20251124 anthropic/claude-opus-4.5-20251124:beta anthropic/claude-opus-4.5:beta
-openrouter 1177 anthropic/claude-4.5-sonnet-20250929 anthropic/claude-4.5-sonnet-20250929:beta anthropic/claude-sonnet-4.5 anthropic/claude-sonnet-4.5-20250929 anthropic/claude-sonnet-4.5-20250929:beta anthropic/claude-sonnet-4.5:beta
-openrouter 1162 anthropic/claude-4.6-opus-20260205 anthropic/claude-4.6-opus-20260205:beta anthropic/claude-opus-4.6 anthropic/claude-opus-4.6-20260205 anthropic/claude-opus-4.6-20260205:beta anthropic/claude-opus-4.6:beta
-openrouter 1179 anthropic/claude-4.6-sonnet-20260217 anthropic/claude-4.6-sonnet-20260217:beta anthropic/claude-sonnet-4.6 anthropic/claude-sonnet-4.6-20260217 anthropic/claude-sonnet-4.6-20260217:beta anthropic/claude-sonnet-4.6:beta
-openrouter 1165 anthropic/claude-4.7-opus-20260416 anthropic/claude-opus-4.7 anthropic/claude-opus-4.7:beta
-openrouter 1168 anthropic/claude-4.8-opus-20260528 anthropic/claude-opus-4.8 anthropic/claude-opus-4.8:beta
-openrouter 1150 anthropic/claude-5-fable-20260609 anthropic/claude-fable-5 anthropic/claude-fable-5:beta
-openrouter 1151 anthropic/claude-fable-5.1 anthropic/claude-fable-5.1-20260831 anthropic/claude-fable-5.1:beta
-openrouter 1152 anthropic/claude-fable-5.1:batch
-openrouter 1153 anthropic/claude-fable-5:batch
-openrouter 1155 anthropic/claude-haiku-4.5:batch
-openrouter 1156 anthropic/claude-haiku-5.5 anthropic/claude-haiku-5.5-20261007
-openrouter 1157 anthropic/claude-haiku-5.5:batch
-openrouter 1159 anthropic/claude-opus-4.1:batch
-openrouter 1161 anthropic/claude-opus-4.5:batch
-openrouter 1163 anthropic/claude-opus-4.6-fast
-openrouter 1164 anthropic/claude-opus-4.6:batch
-openrouter 1166 anthropic/claude-opus-4.7-fast
-openrouter 1167 anthropic/claude-opus-4.7:batch
-openrouter 1169 anthropic/claude-opus-4.8-fast
-openrouter 1170 anthropic/claude-opus-4.8:batch
-openrouter 1171 anthropic/claude-opus-5 anthropic/claude-opus-5-20260723 anthropic/claude-opus-5:beta
-openrouter 1172 anthropic/claude-opus-5-fast
-openrouter 1173 anthropic/claude-opus-5.5 anthropic/claude-opus-5.5-20260921 anthropic/claude-opus-5.5:beta
-openrouter 1174 anthropic/claude-opus-5.5:batch
-openrouter 1175 anthropic/claude-opus-5:batch
-google 460 anthropic/claude-sonnet-4 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
-openrouter 1176 anthropic/claude-sonnet-4
-openrouter 1178 anthropic/claude-sonnet-4.5:batch
-openrouter 1180 anthropic/claude-sonnet-4.6:batch
-openrouter 1181 anthropic/claude-sonnet-5 anthropic/claude-sonnet-5-20260630 anthropic/claude-sonnet-5:beta
-openrouter 1182 anthropic/claude-sonnet-5.5 anthropic/claude-sonnet-5.5-20260928 anthropic/claude-sonnet-5.5:beta
-openrouter 1183 anthropic/claude-sonnet-5.5:batch
-openrouter 1184 anthropic/claude-sonnet-5:batch
-openrouter 1185 anubis-pro-105b-v1
-openrouter 1186 arcee-ai/coder-large
-openrouter 1187 arcee-ai/trinity-large-thinking
-openrouter 1188 arcee-ai/trinity-mini
-openrouter 1189 arcee-ai/virtuoso-large
-openrouter 1190 arcee-blitz
-openrouter 1191 arliai/qwq-32b-arliai-rpr-v1:free
-together 2154 austism/chronos-hermes-13b
+openrouter 1153 anthropic/claude-2 anthropic/claude-2.0 anthropic/claude-2.0:beta anthropic/claude-2.1 anthropic/claude-2.1:beta anthropic/claude-2:beta
+openrouter 1154 anthropic/claude-3-haiku anthropic/claude-3-haiku:beta
+openrouter 1155 anthropic/claude-3-opus anthropic/claude-3-opus:beta
+openrouter 1156 anthropic/claude-3-sonnet anthropic/claude-3-sonnet:beta
+openrouter 1157 anthropic/claude-3.5-haiku anthropic/claude-3.5-haiku-20241022 anthropic/claude-3.5-haiku-20241022:beta anthropic/claude-3.5-haiku:beta
+openrouter 1158 anthropic/claude-3.5-sonnet anthropic/claude-3.5-sonnet-20240620 anthropic/claude-3.5-sonnet-20240620:beta anthropic/claude-3.5-sonnet:beta
+openrouter 1159 anthropic/claude-3.7-sonnet anthropic/claude-3.7-sonnet:beta anthropic/claude-3.7-sonnet:thinking
+openrouter 1168 anthropic/claude-4.1-opus-20250805 anthropic/claude-opus-4 anthropic/claude-opus-4.1
+openrouter 1164 anthropic/claude-4.5-haiku-20251001 anthropic/claude-4.5-haiku-20251001:beta anthropic/claude-haiku-4.5 anthropic/claude-haiku-4.5-20251001 anthropic/claude-haiku-4.5-20251001:beta anthropic/claude-haiku-4.5:beta
+openrouter 1170 anthropic/claude-4.5-opus-20251124 anthropic/claude-4.5-opus-20251124:beta anthropic/claude-opus-4.5 anthropic/claude-opus-4.5-20251124 anthropic/claude-opus-4.5-20251124:beta anthropic/claude-opus-4.5:beta
+openrouter 1187 anthropic/claude-4.5-sonnet-20250929 anthropic/claude-4.5-sonnet-20250929:beta anthropic/claude-sonnet-4.5 anthropic/claude-sonnet-4.5-20250929 anthropic/claude-sonnet-4.5-20250929:beta anthropic/claude-sonnet-4.5:beta
+openrouter 1172 anthropic/claude-4.6-opus-20260205 anthropic/claude-4.6-opus-20260205:beta anthropic/claude-opus-4.6 anthropic/claude-opus-4.6-20260205 anthropic/claude-opus-4.6-20260205:beta anthropic/claude-opus-4.6:beta
+openrouter 1189 anthropic/claude-4.6-sonnet-20260217 anthropic/claude-4.6-sonnet-20260217:beta anthropic/claude-sonnet-4.6 anthropic/claude-sonnet-4.6-20260217 anthropic/claude-sonnet-4.6-20260217:beta anthropic/claude-sonnet-4.6:beta
+openrouter 1175 anthropic/claude-4.7-opus-20260416 anthropic/claude-opus-4.7 anthropic/claude-opus-4.7:beta
+openrouter 1178 anthropic/claude-4.8-opus-20260528 anthropic/claude-opus-4.8 anthropic/claude-opus-4.8:beta
+openrouter 1160 anthropic/claude-5-fable-20260609 anthropic/claude-fable-5 anthropic/claude-fable-5:beta
+openrouter 1161 anthropic/claude-fable-5.1 anthropic/claude-fable-5.1-20260831 anthropic/claude-fable-5.1:beta
+openrouter 1162 anthropic/claude-fable-5.1:batch
+openrouter 1163 anthropic/claude-fable-5:batch
+openrouter 1165 anthropic/claude-haiku-4.5:batch
+openrouter 1166 anthropic/claude-haiku-5.5 anthropic/claude-haiku-5.5-20261007
+openrouter 1167 anthropic/claude-haiku-5.5:batch
+openrouter 1169 anthropic/claude-opus-4.1:batch
+openrouter 1171 anthropic/claude-opus-4.5:batch
+openrouter 1173 anthropic/claude-opus-4.6-fast
+openrouter 1174 anthropic/claude-opus-4.6:batch
+openrouter 1176 anthropic/claude-opus-4.7-fast
+openrouter 1177 anthropic/claude-opus-4.7:batch
+openrouter 1179 anthropic/claude-opus-4.8-fast
+openrouter 1180 anthropic/claude-opus-4.8:batch
+openrouter 1181 anthropic/claude-opus-5 anthropic/claude-opus-5-20260723 anthropic/claude-opus-5:beta
+openrouter 1182 anthropic/claude-opus-5-fast
+openrouter 1183 anthropic/claude-opus-5.5 anthropic/claude-opus-5.5-20260921 anthropic/claude-opus-5.5:beta
+openrouter 1184 anthropic/claude-opus-5.5:batch
+openrouter 1185 anthropic/claude-opus-5:batch
+google 465 anthropic/claude-sonnet-4 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
+openrouter 1186 anthropic/claude-sonnet-4
+openrouter 1188 anthropic/claude-sonnet-4.5:batch
+openrouter 1190 anthropic/claude-sonnet-4.6:batch
+openrouter 1191 anthropic/claude-sonnet-5 anthropic/claude-sonnet-5-20260630 anthropic/claude-sonnet-5:beta
+openrouter 1192 anthropic/claude-sonnet-5.5 anthropic/claude-sonnet-5.5-20260928 anthropic/claude-sonnet-5.5:beta
+openrouter 1193 anthropic/claude-sonnet-5.5:batch
+openrouter 1194 anthropic/claude-sonnet-5:batch
+openrouter 1195 anubis-pro-105b-v1
+openrouter 1196 arcee-ai/coder-large
+openrouter 1197 arcee-ai/trinity-large-thinking
+openrouter 1198 arcee-ai/trinity-mini
+openrouter 1199 arcee-ai/virtuoso-large
+openrouter 1200 arcee-blitz
+openrouter 1201 arliai/qwq-32b-arliai-rpr-v1:free
+together 2168 austism/chronos-hermes-13b
 azure 181 babbage babbage-002
-openai 1000 babbage
-openai 1001 babbage-002
-novita 886 baichuan/baichuan-m2-32b
-novita 887 baidu/cobuddy
-novita 888 baidu/ernie-4.5-21b-a3b
-huggingface_novita 648 baidu/ernie-4.5-21b-a3b-pt baidu/ernie-4.5-21b-a3b-pt-fast
-huggingface_novita 649 baidu/ernie-4.5-300b-a47b-base-pt baidu/ernie-4.5-300b-a47b-base-pt-fast
-huggingface_novita 650 baidu/ernie-4.5-vl-28b-a3b-pt baidu/ernie-4.5-vl-28b-a3b-pt-fast
-openrouter 1192 baidu/ernie-4.5-vl-424b-a47b
-huggingface_novita 651 baidu/ernie-4.5-vl-424b-a47b-base-pt baidu/ernie-4.5-vl-424b-a47b-base-pt-fast
-ovhcloud 2051 bge-base-en-v1.5
-ovhcloud 2052 bge-m3
-ovhcloud 2053 bge-multilingual-gemma2
-huggingface_publicai 733 bsc-lt/alia-40b-instruct-2606 bsc-lt/alia-40b-instruct-2606-fast
-openrouter 1193 bytedance-research/ui-tars-72b:free
-openrouter 1194 bytedance-seed/seed-1.6 bytedance-seed/seed-1.6-20250625
-openrouter 1195 bytedance-seed/seed-1.6-flash bytedance-seed/seed-1.6-flash-20250625
-openrouter 1196 bytedance-seed/seed-2-1-turbo bytedance-seed/seed-2-1-turbo-20260810
-openrouter 1197 bytedance-seed/seed-2.0-code bytedance-seed/seed-2.0-code-20260730
-openrouter 1198 bytedance-seed/seed-2.0-lite bytedance-seed/seed-2.0-lite-20260309
-openrouter 1199 bytedance-seed/seed-2.0-mini bytedance-seed/seed-2.0-mini-20260224
-openrouter 1200 bytedance/ui-tars-1.5-7b
-cohere 287 c4ai-aya-expanse-32b
-cohere 288 c4ai-aya-expanse-8b
-openrouter 1201 caller-large
-groq 524 canopylabs/orpheus-arabic-saudi
-groq 525 canopylabs/orpheus-v1-english
-azure 1073 chat-latest gpt-chat-latest
-openai 1073 chat-latest gpt-chat-latest
-azure 1002 chatgpt-4o-latest
-openai 1002 chatgpt-4o-latest
-openrouter 1202 chatgpt-4o-latest
-azure 1003 chatgpt-image-latest
-openai 1003 chatgpt-image-latest
+openai 1008 babbage
+openai 1009 babbage-002
+novita 894 baichuan/baichuan-m2-32b
+novita 895 baidu/cobuddy
+novita 896 baidu/ernie-4.5-21b-a3b
+huggingface_novita 656 baidu/ernie-4.5-21b-a3b-pt baidu/ernie-4.5-21b-a3b-pt-fast
+huggingface_novita 657 baidu/ernie-4.5-300b-a47b-base-pt baidu/ernie-4.5-300b-a47b-base-pt-fast
+huggingface_novita 658 baidu/ernie-4.5-vl-28b-a3b-pt baidu/ernie-4.5-vl-28b-a3b-pt-fast
+openrouter 1202 baidu/ernie-4.5-vl-424b-a47b
+huggingface_novita 659 baidu/ernie-4.5-vl-424b-a47b-base-pt baidu/ernie-4.5-vl-424b-a47b-base-pt-fast
+ovhcloud 2064 bge-base-en-v1.5
+ovhcloud 2065 bge-m3
+ovhcloud 2066 bge-multilingual-gemma2
+huggingface_publicai 741 bsc-lt/alia-40b-instruct-2606 bsc-lt/alia-40b-instruct-2606-fast
+openrouter 1203 bytedance-research/ui-tars-72b:free
+openrouter 1204 bytedance-seed/seed-1.6 bytedance-seed/seed-1.6-20250625
+openrouter 1205 bytedance-seed/seed-1.6-flash bytedance-seed/seed-1.6-flash-20250625
+openrouter 1206 bytedance-seed/seed-2-1-turbo bytedance-seed/seed-2-1-turbo-20260810
+openrouter 1207 bytedance-seed/seed-2.0-code bytedance-seed/seed-2.0-code-20260730
+openrouter 1208 bytedance-seed/seed-2.0-lite bytedance-seed/seed-2.0-lite-20260309
+openrouter 1209 bytedance-seed/seed-2.0-mini bytedance-seed/seed-2.0-mini-20260224
+openrouter 1210 bytedance/ui-tars-1.5-7b
+cohere 288 c4ai-aya-expanse-32b
+cohere 289 c4ai-aya-expanse-8b
+openrouter 1211 caller-large
+groq 532 canopylabs/orpheus-arabic-saudi
+groq 533 canopylabs/orpheus-v1-english
+azure 1083 chat-latest gpt-chat-latest
+openai 1083 chat-latest gpt-chat-latest
+azure 1010 chatgpt-4o-latest
+openai 1010 chatgpt-4o-latest
+openrouter 1212 chatgpt-4o-latest
+azure 1011 chatgpt-image-latest
+openai 1011 chatgpt-image-latest
 * 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
 anthropic 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
 azure 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
 google 0 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
-openrouter 1203 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
+openrouter 1213 claude-2 claude-2.0 claude-2.0:beta claude-2.1 claude-2.1:beta claude-2:beta
 * 1 claude-3-5-haiku claude-3-5-haiku-latest
 anthropic 1 claude-3-5-haiku claude-3-5-haiku-latest
 azure 1 claude-3-5-haiku claude-3-5-haiku-latest
-google 454 claude-3-5-haiku claude-3-5-haiku-latest
+google 459 claude-3-5-haiku claude-3-5-haiku-latest
 * 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
 anthropic 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
 azure 2 claude-3-5-sonnet claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
-google 455 claude-3-5-sonnet
+google 460 claude-3-5-sonnet
 * 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
 anthropic 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
 azure 3 claude-3-7-sonnet claude-3-7-sonnet-latest claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
-google 456 claude-3-7-sonnet claude-3-7-sonnet-latest
+google 461 claude-3-7-sonnet claude-3-7-sonnet-latest
 * 4 claude-3-haiku
 anthropic 4 claude-3-haiku
 azure 4 claude-3-haiku
-google 457 claude-3-haiku
+google 462 claude-3-haiku
 * 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
 anthropic 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
 azure 5 claude-3-opus claude-3-opus-latest claude-3-opus:beta
-google 458 claude-3-opus claude-3-opus-latest claude-3-opus:beta
-openrouter 1204 claude-3-opus claude-3-opus:beta
+google 463 claude-3-opus claude-3-opus-latest claude-3-opus:beta
+openrouter 1214 claude-3-opus claude-3-opus:beta
 * 6 claude-3-sonnet claude-3-sonnet:beta
 anthropic 6 claude-3-sonnet claude-3-sonnet:beta
 azure 6 claude-3-sonnet claude-3-sonnet:beta
 google 6 claude-3-sonnet claude-3-sonnet:beta
-openrouter 1205 claude-3-sonnet claude-3-sonnet:beta
+openrouter 1215 claude-3-sonnet claude-3-sonnet:beta
 google 2 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
-openrouter 1206 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
+openrouter 1216 claude-3.5-sonnet claude-3.5-sonnet-20240620 claude-3.5-sonnet-20240620:beta claude-3.5-sonnet:beta
 google 3 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
-openrouter 1207 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
+openrouter 1217 claude-3.7-sonnet claude-3.7-sonnet:beta claude-3.7-sonnet:thinking
 * 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
 anthropic 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
 azure 13 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-20250514
-google 459 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-1
+google 464 claude-4-opus claude-opus-4 claude-opus-4-0 claude-opus-4-1
 * 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
 anthropic 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
 azure 21 claude-4-sonnet claude-sonnet-4 claude-sonnet-4-0
 * 7 claude-fable-5
 anthropic 7 claude-fable-5
 azure 7 claude-fable-5
-github-copilot 411 claude-fable-5
-google 461 claude-fable-5
-quicksilverpro 2079 claude-fable-5
+github-copilot 412 claude-fable-5
+google 466 claude-fable-5
+quicksilverpro 2092 claude-fable-5
 * 8 claude-fable-5-1
 anthropic 8 claude-fable-5-1
 azure 8 claude-fable-5-1
-google 462 claude-fable-5-1
-quicksilverpro 2080 claude-fable-5-1
+google 467 claude-fable-5-1
+quicksilverpro 2093 claude-fable-5-1
 * 9 claude-fable-5-2
 anthropic 9 claude-fable-5-2
 azure 9 claude-fable-5-2
-google 463 claude-fable-5-2
-github-copilot 412 claude-fable-5.1
+google 468 claude-fable-5-2
+github-copilot 413 claude-fable-5.1
+github-copilot 414 claude-fable-5.2
 * 10 claude-haiku-4-5 claude-haiku-4.5
 anthropic 10 claude-haiku-4-5 claude-haiku-4.5
 azure 10 claude-haiku-4-5 claude-haiku-4.5
-google 464 claude-haiku-4-5 claude-haiku-4.5
-quicksilverpro 2081 claude-haiku-4-5
-github-copilot 413 claude-haiku-4.5
+google 469 claude-haiku-4-5 claude-haiku-4.5
+quicksilverpro 2094 claude-haiku-4-5
+github-copilot 415 claude-haiku-4.5
 * 11 claude-haiku-5-5 claude-haiku-5.5
 anthropic 11 claude-haiku-5-5 claude-haiku-5.5
 azure 11 claude-haiku-5-5 claude-haiku-5.5
-google 465 claude-haiku-5-5 claude-haiku-5.5
-quicksilverpro 2082 claude-haiku-5-5
-github-copilot 414 claude-haiku-5.5
+google 470 claude-haiku-5-5 claude-haiku-5.5
+quicksilverpro 2095 claude-haiku-5-5
+github-copilot 416 claude-haiku-5.5
 * 12 claude-mythos-5-2
 anthropic 12 claude-mythos-5-2
 azure 12 claude-mythos-5-2
@@ -2898,537 +2971,547 @@ google 13 claude-opus-4-20250514
 * 15 claude-opus-4-5
 anthropic 15 claude-opus-4-5
 azure 15 claude-opus-4-5
-google 466 claude-opus-4-5
+google 471 claude-opus-4-5
 * 16 claude-opus-4-6
 anthropic 16 claude-opus-4-6
 azure 16 claude-opus-4-6
-google 467 claude-opus-4-6
-quicksilverpro 2083 claude-opus-4-6
+google 472 claude-opus-4-6
+quicksilverpro 2096 claude-opus-4-6
 * 17 claude-opus-4-7 claude-opus-4.7
 anthropic 17 claude-opus-4-7 claude-opus-4.7
 azure 17 claude-opus-4-7 claude-opus-4.7
-google 468 claude-opus-4-7 claude-opus-4.7
+google 473 claude-opus-4-7 claude-opus-4.7
 * 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
 anthropic 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
 azure 18 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
-google 469 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
-quicksilverpro 2084 claude-opus-4-8
-github-copilot 415 claude-opus-4.7
-github-copilot 416 claude-opus-4.8
-github-copilot 417 claude-opus-4.8-fast
+google 474 claude-opus-4-8 claude-opus-4.8 claude-opus-4.8-fast
+quicksilverpro 2097 claude-opus-4-8
+github-copilot 417 claude-opus-4.7
+github-copilot 418 claude-opus-4.8
+github-copilot 419 claude-opus-4.8-fast
 * 19 claude-opus-5 claude-opus-5-latest
 anthropic 19 claude-opus-5 claude-opus-5-latest
 azure 19 claude-opus-5 claude-opus-5-latest
-github-copilot 418 claude-opus-5
-google 470 claude-opus-5
-quicksilverpro 2085 claude-opus-5
+github-copilot 420 claude-opus-5
+google 475 claude-opus-5
+quicksilverpro 2098 claude-opus-5
 * 20 claude-opus-5-5 claude-opus-5.5
 anthropic 20 claude-opus-5-5 claude-opus-5.5
 azure 20 claude-opus-5-5 claude-opus-5.5
-google 471 claude-opus-5-5 claude-opus-5.5
-quicksilverpro 2086 claude-opus-5-5
+google 476 claude-opus-5-5 claude-opus-5.5
+quicksilverpro 2099 claude-opus-5-5
 google 19 claude-opus-5-latest
-github-copilot 419 claude-opus-5.5
-github-copilot 420 claude-sonnet-4
+github-copilot 421 claude-opus-5.5
+github-copilot 422 claude-sonnet-4
 * 22 claude-sonnet-4-5
 anthropic 22 claude-sonnet-4-5
 azure 22 claude-sonnet-4-5
-google 472 claude-sonnet-4-5
+google 477 claude-sonnet-4-5
 * 23 claude-sonnet-4-6 claude-sonnet-4.6
 anthropic 23 claude-sonnet-4-6 claude-sonnet-4.6
 azure 23 claude-sonnet-4-6 claude-sonnet-4.6
-google 473 claude-sonnet-4-6 claude-sonnet-4.6
-quicksilverpro 2087 claude-sonnet-4-6
-github-copilot 421 claude-sonnet-4.6
+google 478 claude-sonnet-4-6 claude-sonnet-4.6
+quicksilverpro 2100 claude-sonnet-4-6
+github-copilot 423 claude-sonnet-4.6
 * 24 claude-sonnet-5
 anthropic 24 claude-sonnet-5
 azure 24 claude-sonnet-5
-github-copilot 422 claude-sonnet-5
+github-copilot 424 claude-sonnet-5
 google 24 claude-sonnet-5
-quicksilverpro 2088 claude-sonnet-5
+quicksilverpro 2101 claude-sonnet-5
 * 25 claude-sonnet-5-5 claude-sonnet-5.5
 anthropic 25 claude-sonnet-5-5 claude-sonnet-5.5
 azure 25 claude-sonnet-5-5 claude-sonnet-5.5
-google 474 claude-sonnet-5-5 claude-sonnet-5.5
-quicksilverpro 2089 claude-sonnet-5-5
-github-copilot 423 claude-sonnet-5.5
+google 479 claude-sonnet-5-5 claude-sonnet-5.5
+quicksilverpro 2102 claude-sonnet-5-5
+github-copilot 425 claude-sonnet-5.5
 * 26 claude-v1
 anthropic 26 claude-v1
 azure 26 claude-v1
 google 26 claude-v1
-openrouter 1208 cloudflare/clef
-openrouter 1209 cloudflare/clef-flash
-openrouter 1210 codellama-7b-instruct-solidity
-together 2182 codellama/codellama-13b-instruct-hf
-together 2183 codellama/codellama-34b-instruct-hf
-together 2184 codellama/codellama-70b-instruct-hf
-together 2185 codellama/codellama-7b-instruct-hf
-* 806 codestral-2501 codestral-latest
-mistral 806 codestral-2501 codestral-latest
-openrouter 1211 codestral-2501
-* 807 codestral-2508
-mistral 807 codestral-2508
-* 808 codestral-embed codestral-embed-2505
-mistral 808 codestral-embed codestral-embed-2505
-azure 1004 codex-mini codex-mini-latest
-openai 1004 codex-mini codex-mini-latest
-openrouter 1212 codex-mini
-openrouter 1213 cognitivecomputations/dolphin-mistral-24b-venice-edition venice/uncensored
-openrouter 1214 cognitivecomputations/dolphin-mistral-24b-venice-edition:free
-novita 889 cognitivecomputations/dolphin-mixtral-8x22b
-openrouter 1215 cognitivecomputations/dolphin-mixtral-8x22b
-openrouter 1216 cognitivecomputations/dolphin-mixtral-8x7b
-openrouter 1217 cognitivecomputations/dolphin3.0-mistral-24b:free
-openrouter 1218 cognitivecomputations/dolphin3.0-r1-mistral-24b:free
-openrouter 1219 cohere/command
-openrouter 1220 cohere/command-a cohere/command-a-03-2025
-openrouter 1221 cohere/command-a-plus cohere/command-a-plus-05-2026
-openrouter 1222 cohere/command-r cohere/command-r-03-2024
-openrouter 1223 cohere/command-r-08-2024
-openrouter 1224 cohere/command-r-plus cohere/command-r-plus-04-2024
-openrouter 1225 cohere/command-r-plus-08-2024
-openrouter 1226 cohere/command-r7b-12-2024
-openrouter 1227 cohere/north-mini-code:free
-cohere 289 command
-openrouter 1228 command
-* 290 command-a command-a-03-2025
-cohere 290 command-a command-a-03-2025
-* 291 command-light
-cohere 291 command-light
-* 292 command-r command-r-08-2024
-cohere 292 command-r command-r-08-2024
-openrouter 1229 command-r command-r-03-2024
-* 293 command-r-plus command-r-plus-08-2024
-cohere 293 command-r-plus command-r-plus-08-2024
-openrouter 1230 command-r-plus command-r-plus-04-2024
-* 294 command-r7b command-r7b-12-2024
-cohere 294 command-r7b command-r7b-12-2024
-* 296 composer-2.5
-cursor 296 composer-2.5
-* 297 composer-2.5-fast
-cursor 297 composer-2.5-fast
-azure 1005 computer-use
-openai 1005 computer-use
+openrouter 1218 cloudflare/clef
+openrouter 1219 cloudflare/clef-flash
+openrouter 1220 codellama-7b-instruct-solidity
+together 2196 codellama/codellama-13b-instruct-hf
+together 2197 codellama/codellama-34b-instruct-hf
+together 2198 codellama/codellama-70b-instruct-hf
+together 2199 codellama/codellama-7b-instruct-hf
+* 814 codestral-2501 codestral-latest
+mistral 814 codestral-2501 codestral-latest
+openrouter 1221 codestral-2501
+* 815 codestral-2508
+mistral 815 codestral-2508
+* 816 codestral-embed codestral-embed-2505
+mistral 816 codestral-embed codestral-embed-2505
+azure 1012 codex-mini codex-mini-latest
+openai 1012 codex-mini codex-mini-latest
+openrouter 1222 codex-mini
+openrouter 1223 cognitivecomputations/dolphin-mistral-24b-venice-edition venice/uncensored
+openrouter 1224 cognitivecomputations/dolphin-mistral-24b-venice-edition:free
+novita 897 cognitivecomputations/dolphin-mixtral-8x22b
+openrouter 1225 cognitivecomputations/dolphin-mixtral-8x22b
+openrouter 1226 cognitivecomputations/dolphin-mixtral-8x7b
+openrouter 1227 cognitivecomputations/dolphin3.0-mistral-24b:free
+openrouter 1228 cognitivecomputations/dolphin3.0-r1-mistral-24b:free
+openrouter 1229 cohere/command
+openrouter 1230 cohere/command-a cohere/command-a-03-2025
+openrouter 1231 cohere/command-a-plus cohere/command-a-plus-05-2026
+openrouter 1232 cohere/command-r cohere/command-r-03-2024
+openrouter 1233 cohere/command-r-08-2024
+openrouter 1234 cohere/command-r-plus cohere/command-r-plus-04-2024
+openrouter 1235 cohere/command-r-plus-08-2024
+openrouter 1236 cohere/command-r7b-12-2024
+openrouter 1237 cohere/north-mini-code:free
+cohere 290 command
+openrouter 1238 command
+* 291 command-a command-a-03-2025
+cohere 291 command-a command-a-03-2025
+* 292 command-light
+cohere 292 command-light
+* 293 command-r command-r-08-2024
+cohere 293 command-r command-r-08-2024
+openrouter 1239 command-r command-r-03-2024
+* 294 command-r-plus command-r-plus-08-2024
+cohere 294 command-r-plus command-r-plus-08-2024
+openrouter 1240 command-r-plus command-r-plus-04-2024
+* 295 command-r7b command-r7b-12-2024
+cohere 295 command-r7b command-r7b-12-2024
+* 297 composer-2.5
+cursor 297 composer-2.5
+* 298 composer-2.5-fast
+cursor 298 composer-2.5-fast
+azure 1013 computer-use
+openai 1013 computer-use
 azure 182 curie text-curie text-curie-001
-openai 1006 curie text-curie-001
-* 304 databricks-bge-large-en system.ai.bge-large-en
-databricks 304 databricks-bge-large-en system.ai.bge-large-en
-* 305 databricks-deepseek-v4-1-flash system.ai.deepseek-v4-1-flash
-databricks 305 databricks-deepseek-v4-1-flash system.ai.deepseek-v4-1-flash
-* 306 databricks-deepseek-v4-flash-0731 system.ai.deepseek-v4-flash-0731
-databricks 306 databricks-deepseek-v4-flash-0731 system.ai.deepseek-v4-flash-0731
-* 307 databricks-deepseek-v4-pro-0813 system.ai.deepseek-v4-pro-0813
-databricks 307 databricks-deepseek-v4-pro-0813 system.ai.deepseek-v4-pro-0813
-* 308 databricks-gemma-3-12b system.ai.gemma-3-12b
-databricks 308 databricks-gemma-3-12b system.ai.gemma-3-12b
-* 309 databricks-glm-5-2 system.ai.glm-5-2
-databricks 309 databricks-glm-5-2 system.ai.glm-5-2
-* 310 databricks-glm-5-3 system.ai.glm-5-3
-databricks 310 databricks-glm-5-3 system.ai.glm-5-3
-* 311 databricks-glm-5-3-flash system.ai.glm-5-3-flash
-databricks 311 databricks-glm-5-3-flash system.ai.glm-5-3-flash
-* 312 databricks-gpt-oss-120b system.ai.gpt-oss-120b
-databricks 312 databricks-gpt-oss-120b system.ai.gpt-oss-120b
-* 313 databricks-gpt-oss-20b system.ai.gpt-oss-20b
-databricks 313 databricks-gpt-oss-20b system.ai.gpt-oss-20b
-* 314 databricks-gte-large-en system.ai.gte-large-en
-databricks 314 databricks-gte-large-en system.ai.gte-large-en
-* 315 databricks-inkling system.ai.inkling
-databricks 315 databricks-inkling system.ai.inkling
-* 316 databricks-kimi-k2-7-code system.ai.kimi-k2-7-code
-databricks 316 databricks-kimi-k2-7-code system.ai.kimi-k2-7-code
-* 317 databricks-kimi-k3 system.ai.kimi-k3
-databricks 317 databricks-kimi-k3 system.ai.kimi-k3
-* 318 databricks-llama-4-maverick system.ai.llama-4-maverick
-databricks 318 databricks-llama-4-maverick system.ai.llama-4-maverick
-* 319 databricks-meta-llama-3-1-8b-instruct system.ai.meta-llama-3-1-8b-instruct
-databricks 319 databricks-meta-llama-3-1-8b-instruct system.ai.meta-llama-3-1-8b-instruct
-* 320 databricks-meta-llama-3-3-70b-instruct system.ai.meta-llama-3-3-70b-instruct
-databricks 320 databricks-meta-llama-3-3-70b-instruct system.ai.meta-llama-3-3-70b-instruct
-* 321 databricks-qwen3-embedding-0-6b system.ai.qwen3-embedding-0-6b
-databricks 321 databricks-qwen3-embedding-0-6b system.ai.qwen3-embedding-0-6b
-* 322 databricks-qwen3-next-80b-a3b-instruct system.ai.qwen3-next-80b-a3b-instruct
-databricks 322 databricks-qwen3-next-80b-a3b-instruct system.ai.qwen3-next-80b-a3b-instruct
-* 323 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
-databricks 323 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
+openai 1014 curie text-curie-001
+* 305 databricks-bge-large-en system.ai.bge-large-en
+databricks 305 databricks-bge-large-en system.ai.bge-large-en
+* 306 databricks-deepseek-v4-1-flash system.ai.deepseek-v4-1-flash
+databricks 306 databricks-deepseek-v4-1-flash system.ai.deepseek-v4-1-flash
+* 307 databricks-deepseek-v4-flash-0731 system.ai.deepseek-v4-flash-0731
+databricks 307 databricks-deepseek-v4-flash-0731 system.ai.deepseek-v4-flash-0731
+* 308 databricks-deepseek-v4-pro-0813 system.ai.deepseek-v4-pro-0813
+databricks 308 databricks-deepseek-v4-pro-0813 system.ai.deepseek-v4-pro-0813
+* 309 databricks-gemma-3-12b system.ai.gemma-3-12b
+databricks 309 databricks-gemma-3-12b system.ai.gemma-3-12b
+* 310 databricks-glm-5-2 system.ai.glm-5-2
+databricks 310 databricks-glm-5-2 system.ai.glm-5-2
+* 311 databricks-glm-5-3 system.ai.glm-5-3
+databricks 311 databricks-glm-5-3 system.ai.glm-5-3
+* 312 databricks-glm-5-3-flash system.ai.glm-5-3-flash
+databricks 312 databricks-glm-5-3-flash system.ai.glm-5-3-flash
+* 313 databricks-gpt-oss-120b system.ai.gpt-oss-120b
+databricks 313 databricks-gpt-oss-120b system.ai.gpt-oss-120b
+* 314 databricks-gpt-oss-20b system.ai.gpt-oss-20b
+databricks 314 databricks-gpt-oss-20b system.ai.gpt-oss-20b
+* 315 databricks-gte-large-en system.ai.gte-large-en
+databricks 315 databricks-gte-large-en system.ai.gte-large-en
+* 316 databricks-inkling system.ai.inkling
+databricks 316 databricks-inkling system.ai.inkling
+* 317 databricks-kimi-k2-7-code system.ai.kimi-k2-7-code
+databricks 317 databricks-kimi-k2-7-code system.ai.kimi-k2-7-code
+* 318 databricks-kimi-k3 system.ai.kimi-k3
+databricks 318 databricks-kimi-k3 system.ai.kimi-k3
+* 319 databricks-llama-4-maverick system.ai.llama-4-maverick
+databricks 319 databricks-llama-4-maverick system.ai.llama-4-maverick
+* 320 databricks-meta-llama-3-1-8b-instruct system.ai.meta-llama-3-1-8b-instruct
+databricks 320 databricks-meta-llama-3-1-8b-instruct system.ai.meta-llama-3-1-8b-instruct
+* 321 databricks-meta-llama-3-3-70b-instruct system.ai.meta-llama-3-3-70b-instruct
+databricks 321 databricks-meta-llama-3-3-70b-instruct system.ai.meta-llama-3-3-70b-instruct
+* 322 databricks-qwen3-embedding-0-6b system.ai.qwen3-embedding-0-6b
+databricks 322 databricks-qwen3-embedding-0-6b system.ai.qwen3-embedding-0-6b
+* 323 databricks-qwen3-next-80b-a3b-instruct system.ai.qwen3-next-80b-a3b-instruct
+databricks 323 databricks-qwen3-next-80b-a3b-instruct system.ai.qwen3-next-80b-a3b-instruct
+* 324 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
+databricks 324 databricks-qwen35-122b-a10b system.ai.qwen35-122b-a10b
 azure 183 davinci davinci-002 text-davinci text-davinci-002
-openai 1007 davinci text-davinci-001
-openai 1008 davinci-002
-openrouter 1231 deepcoder-14b-preview:free
-huggingface_together 766 deepcogito/cogito-671b-v2.1 deepcogito/cogito-671b-v2.1-fast deepcogito/cogito-671b-v2.1-fp8 deepcogito/cogito-671b-v2.1-fp8-fast
-openrouter 1232 deepcogito/cogito-v2.1-671b
-openrouter 1233 deephermes-3-llama-3-8b-preview:free
-together 2188 deepseek-ai/deepseek-coder-33b-instruct
-huggingface_novita 652 deepseek-ai/deepseek-prover-v2-671b deepseek-ai/deepseek-prover-v2-671b-fast
-huggingface_hyperbolic 581 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-fast
-huggingface_novita 653 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
-huggingface_together 767 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
-huggingface_hyperbolic 582 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_nebius 599 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_sambanova 747 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
-huggingface_novita 654 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
-huggingface_nscale 710 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
-huggingface_sambanova 748 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
-huggingface_nscale 711 deepseek-ai/deepseek-r1-distill-llama-8b deepseek-ai/deepseek-r1-distill-llama-8b-fast
-huggingface_nscale 712 deepseek-ai/deepseek-r1-distill-qwen-1.5b deepseek-ai/deepseek-r1-distill-qwen-1.5b-fast
-huggingface_nscale 713 deepseek-ai/deepseek-r1-distill-qwen-14b deepseek-ai/deepseek-r1-distill-qwen-14b-fast
-huggingface_nscale 714 deepseek-ai/deepseek-r1-distill-qwen-32b deepseek-ai/deepseek-r1-distill-qwen-32b-fast
-huggingface_nscale 715 deepseek-ai/deepseek-r1-distill-qwen-7b deepseek-ai/deepseek-r1-distill-qwen-7b-fast
-huggingface_novita 655 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-fast
-huggingface_together 768 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast deepseek-ai/deepseek-v3-fast
-huggingface_hyperbolic 583 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_nebius 600 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_novita 656 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_sambanova 749 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
-huggingface_novita 657 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast deepseek-ai/deepseek-v3.1-terminus deepseek-ai/deepseek-v3.1-terminus-fast
-huggingface_together 769 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast
-huggingface_novita 658 deepseek-ai/deepseek-v3.2 deepseek-ai/deepseek-v3.2-fast
-huggingface_novita 659 deepseek-ai/deepseek-v3.2-exp deepseek-ai/deepseek-v3.2-exp-fast
-doubleword 342 deepseek-ai/deepseek-v4-flash
-baseten 203 deepseek-ai/deepseek-v4-flash-0731
-doubleword 343 deepseek-ai/deepseek-v4-flash-0731
-huggingface_novita 660 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
-huggingface_together 770 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
-baseten 204 deepseek-ai/deepseek-v4-pro
-doubleword 344 deepseek-ai/deepseek-v4-pro
-huggingface_novita 661 deepseek-ai/deepseek-v4-pro deepseek-ai/deepseek-v4-pro-fast
-baseten 205 deepseek-ai/deepseek-v4-pro-0813
-doubleword 345 deepseek-ai/deepseek-v4-pro-0813
-huggingface_novita 662 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
-huggingface_together 771 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
-together 2186 deepseek-ai/deepseek-v4-pro-0813
-baseten 206 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-doubleword 346 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-huggingface_novita 663 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017 deepseek-ai/deepseek-v4.1-flash-1017-fast deepseek-ai/deepseek-v4.1-flash-fast
-modal 860 deepseek-ai/deepseek-v4.1-flash
-together 2187 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
-modal 861 deepseek-ai/deepseek-v4.1-flash-1017
-baseten 207 deepseek-ai/deepseek-v4.1-flash-1017-fast
-baseten 208 deepseek-ai/deepseek-v4.1-flash-fast
-* 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
-azure 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
-deepseek 324 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
-openrouter 1234 deepseek-chat-v3-0324:free
-openrouter 1235 deepseek-chat:free
-* 325 deepseek-flash
-azure 325 deepseek-flash
-deepseek 325 deepseek-flash
-openrouter 1236 deepseek-prover-v2
-* 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
-azure 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
-deepseek 326 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
-openrouter 1237 deepseek-r1-0528-qwen3-8b
-openrouter 1238 deepseek-r1-0528-qwen3-8b:free
-openrouter 1239 deepseek-r1-0528:free
-groq 526 deepseek-r1-distill-llama-70b
-ovhcloud 2036 deepseek-r1-distill-llama-70b
-openrouter 1240 deepseek-r1-distill-llama-70b:free
-openrouter 1241 deepseek-r1-distill-llama-8b
-openrouter 1242 deepseek-r1-distill-qwen-1.5b
-openrouter 1243 deepseek-r1-distill-qwen-14b
-openrouter 1244 deepseek-r1-distill-qwen-14b:free
-openrouter 1245 deepseek-r1-distill-qwen-32b:free
-openrouter 1246 deepseek-r1-distill-qwen-7b
-openrouter 1247 deepseek-r1:free
-openrouter 1248 deepseek-r1t-chimera:free
-openrouter 1249 deepseek-v3-base:free
-* 327 deepseek-v3.1-terminus
-azure 327 deepseek-v3.1-terminus
-deepseek 327 deepseek-v3.1-terminus
-* 328 deepseek-v3.2
-azure 328 deepseek-v3.2
-deepseek 328 deepseek-v3.2
-* 329 deepseek-v3.2-exp
-azure 329 deepseek-v3.2-exp
-deepseek 329 deepseek-v3.2-exp
-mistral 809 deepseek-v4-1-flash-1017
-* 330 deepseek-v4-flash
-azure 330 deepseek-v4-flash
-deepseek 330 deepseek-v4-flash
-quicksilverpro 2090 deepseek-v4-flash
-* 331 deepseek-v4-pro
-azure 331 deepseek-v4-pro
-deepseek 331 deepseek-v4-pro
-quicksilverpro 2091 deepseek-v4-pro
-quicksilverpro 2092 deepseek-v4.1-flash
-quicksilverpro 2093 deepseek-v4.1-flash-1017
+openai 1015 davinci text-davinci-001
+openai 1016 davinci-002
+openrouter 1241 deepcoder-14b-preview:free
+huggingface_together 774 deepcogito/cogito-671b-v2.1 deepcogito/cogito-671b-v2.1-fast deepcogito/cogito-671b-v2.1-fp8 deepcogito/cogito-671b-v2.1-fp8-fast
+openrouter 1242 deepcogito/cogito-v2.1-671b
+openrouter 1243 deephermes-3-llama-3-8b-preview:free
+together 2202 deepseek-ai/deepseek-coder-33b-instruct
+huggingface_novita 660 deepseek-ai/deepseek-prover-v2-671b deepseek-ai/deepseek-prover-v2-671b-fast
+huggingface_hyperbolic 589 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-fast
+huggingface_novita 661 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
+huggingface_together 775 deepseek-ai/deepseek-r1 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast deepseek-ai/deepseek-r1-fast
+huggingface_hyperbolic 590 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
+huggingface_nebius 607 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
+huggingface_sambanova 755 deepseek-ai/deepseek-r1-0528 deepseek-ai/deepseek-r1-0528-fast
+huggingface_novita 662 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
+huggingface_nscale 718 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
+huggingface_sambanova 756 deepseek-ai/deepseek-r1-distill-llama-70b deepseek-ai/deepseek-r1-distill-llama-70b-fast
+huggingface_nscale 719 deepseek-ai/deepseek-r1-distill-llama-8b deepseek-ai/deepseek-r1-distill-llama-8b-fast
+huggingface_nscale 720 deepseek-ai/deepseek-r1-distill-qwen-1.5b deepseek-ai/deepseek-r1-distill-qwen-1.5b-fast
+huggingface_nscale 721 deepseek-ai/deepseek-r1-distill-qwen-14b deepseek-ai/deepseek-r1-distill-qwen-14b-fast
+huggingface_nscale 722 deepseek-ai/deepseek-r1-distill-qwen-32b deepseek-ai/deepseek-r1-distill-qwen-32b-fast
+huggingface_nscale 723 deepseek-ai/deepseek-r1-distill-qwen-7b deepseek-ai/deepseek-r1-distill-qwen-7b-fast
+huggingface_novita 663 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-fast
+huggingface_together 776 deepseek-ai/deepseek-v3 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast deepseek-ai/deepseek-v3-fast
+huggingface_hyperbolic 591 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_nebius 608 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_novita 664 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_sambanova 757 deepseek-ai/deepseek-v3-0324 deepseek-ai/deepseek-v3-0324-fast
+huggingface_novita 665 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast deepseek-ai/deepseek-v3.1-terminus deepseek-ai/deepseek-v3.1-terminus-fast
+huggingface_together 777 deepseek-ai/deepseek-v3.1 deepseek-ai/deepseek-v3.1-fast
+huggingface_novita 666 deepseek-ai/deepseek-v3.2 deepseek-ai/deepseek-v3.2-fast
+huggingface_novita 667 deepseek-ai/deepseek-v3.2-exp deepseek-ai/deepseek-v3.2-exp-fast
+doubleword 343 deepseek-ai/deepseek-v4-flash
+baseten 204 deepseek-ai/deepseek-v4-flash-0731
+doubleword 344 deepseek-ai/deepseek-v4-flash-0731
+huggingface_novita 668 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
+huggingface_together 778 deepseek-ai/deepseek-v4-flash-0731 deepseek-ai/deepseek-v4-flash-0731-fast
+baseten 205 deepseek-ai/deepseek-v4-pro
+doubleword 345 deepseek-ai/deepseek-v4-pro
+huggingface_novita 669 deepseek-ai/deepseek-v4-pro deepseek-ai/deepseek-v4-pro-fast
+baseten 206 deepseek-ai/deepseek-v4-pro-0813
+doubleword 346 deepseek-ai/deepseek-v4-pro-0813
+huggingface_novita 670 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
+huggingface_together 779 deepseek-ai/deepseek-v4-pro-0813 deepseek-ai/deepseek-v4-pro-0813-fast
+together 2200 deepseek-ai/deepseek-v4-pro-0813
+baseten 207 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
+doubleword 347 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
+huggingface_novita 671 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017 deepseek-ai/deepseek-v4.1-flash-1017-fast deepseek-ai/deepseek-v4.1-flash-fast
+modal 868 deepseek-ai/deepseek-v4.1-flash
+together 2201 deepseek-ai/deepseek-v4.1-flash deepseek-ai/deepseek-v4.1-flash-1017
+modal 869 deepseek-ai/deepseek-v4.1-flash-1017
+baseten 208 deepseek-ai/deepseek-v4.1-flash-1017-fast
+baseten 209 deepseek-ai/deepseek-v4.1-flash-fast
+* 325 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
+azure 325 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
+deepseek 325 deepseek-chat deepseek-chat-v3-0324 deepseek-chat-v3-0324:free deepseek-chat:free
+openrouter 1244 deepseek-chat-v3-0324:free
+openrouter 1245 deepseek-chat:free
+* 326 deepseek-flash
+azure 326 deepseek-flash
+deepseek 326 deepseek-flash
+openrouter 1246 deepseek-prover-v2
+* 327 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
+azure 327 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
+deepseek 327 deepseek-r1-0528 deepseek-r1-0528-qwen3-8b deepseek-r1-0528-qwen3-8b:free deepseek-r1-0528:free deepseek-r1-distill-llama-70b deepseek-r1-distill-llama-70b:free deepseek-r1-distill-llama-8b deepseek-r1-distill-qwen-1.5b deepseek-r1-distill-qwen-14b deepseek-r1-distill-qwen-14b:free deepseek-r1-distill-qwen-32b:free deepseek-r1-distill-qwen-7b deepseek-r1:free deepseek-r1t-chimera:free deepseek-reasoner
+openrouter 1247 deepseek-r1-0528-qwen3-8b
+openrouter 1248 deepseek-r1-0528-qwen3-8b:free
+openrouter 1249 deepseek-r1-0528:free
+groq 534 deepseek-r1-distill-llama-70b
+ovhcloud 2049 deepseek-r1-distill-llama-70b
+openrouter 1250 deepseek-r1-distill-llama-70b:free
+openrouter 1251 deepseek-r1-distill-llama-8b
+openrouter 1252 deepseek-r1-distill-qwen-1.5b
+openrouter 1253 deepseek-r1-distill-qwen-14b
+openrouter 1254 deepseek-r1-distill-qwen-14b:free
+openrouter 1255 deepseek-r1-distill-qwen-32b:free
+openrouter 1256 deepseek-r1-distill-qwen-7b
+openrouter 1257 deepseek-r1:free
+openrouter 1258 deepseek-r1t-chimera:free
+openrouter 1259 deepseek-v3-base:free
+* 328 deepseek-v3.1-terminus
+azure 328 deepseek-v3.1-terminus
+deepseek 328 deepseek-v3.1-terminus
+* 329 deepseek-v3.2
+azure 329 deepseek-v3.2
+deepseek 329 deepseek-v3.2
+* 330 deepseek-v3.2-exp
+azure 330 deepseek-v3.2-exp
+deepseek 330 deepseek-v3.2-exp
+mistral 817 deepseek-v4-1-flash-1017
+* 331 deepseek-v4-flash
+azure 331 deepseek-v4-flash
+deepseek 331 deepseek-v4-flash
+quicksilverpro 2103 deepseek-v4-flash
+* 332 deepseek-v4-pro
+azure 332 deepseek-v4-pro
+deepseek 332 deepseek-v4-pro
+quicksilverpro 2104 deepseek-v4-pro
+quicksilverpro 2105 deepseek-v4.1-flash
+quicksilverpro 2106 deepseek-v4.1-flash-1017
 aws 72 deepseek.r1-v1:0
-openrouter 1250 deepseek/deepseek-chat deepseek/deepseek-chat-v3
-openrouter 1251 deepseek/deepseek-chat-v3-0324
-openrouter 1252 deepseek/deepseek-chat-v3-0324:free
-openrouter 1253 deepseek/deepseek-chat-v3.1
-openrouter 1254 deepseek/deepseek-chat:free
-novita 890 deepseek/deepseek-ocr-2
-novita 891 deepseek/deepseek-r1 deepseek/deepseek-r1/community
-openrouter 1255 deepseek/deepseek-r1
-novita 892 deepseek/deepseek-r1-0528
-openrouter 1256 deepseek/deepseek-r1-0528
-novita 893 deepseek/deepseek-r1-0528-qwen3-8b
-novita 894 deepseek/deepseek-r1-distill-llama-70b
-openrouter 1257 deepseek/deepseek-r1-distill-llama-70b
-openrouter 1258 deepseek/deepseek-r1-distill-llama-70b:free
-novita 895 deepseek/deepseek-r1-distill-llama-8b
-openrouter 1259 deepseek/deepseek-r1-distill-llama-8b
-openrouter 1260 deepseek/deepseek-r1-distill-qwen-1.5b
-novita 896 deepseek/deepseek-r1-distill-qwen-14b
-openrouter 1261 deepseek/deepseek-r1-distill-qwen-14b
-openrouter 1262 deepseek/deepseek-r1-distill-qwen-14b:free
-novita 897 deepseek/deepseek-r1-distill-qwen-32b
-openrouter 1263 deepseek/deepseek-r1-distill-qwen-32b
-openrouter 1264 deepseek/deepseek-r1-distill-qwen-32b:free
-novita 898 deepseek/deepseek-r1-turbo
-openrouter 1265 deepseek/deepseek-r1-zero:free
-openrouter 1266 deepseek/deepseek-r1:free
-openrouter 1267 deepseek/deepseek-v3-base:free
-openrouter 1268 deepseek/deepseek-v3.1-terminus
+openrouter 1260 deepseek/deepseek-chat deepseek/deepseek-chat-v3
+openrouter 1261 deepseek/deepseek-chat-v3-0324
+openrouter 1262 deepseek/deepseek-chat-v3-0324:free
+openrouter 1263 deepseek/deepseek-chat-v3.1
+openrouter 1264 deepseek/deepseek-chat:free
+novita 898 deepseek/deepseek-ocr-2
+novita 899 deepseek/deepseek-r1 deepseek/deepseek-r1/community
+openrouter 1265 deepseek/deepseek-r1
+novita 900 deepseek/deepseek-r1-0528
+openrouter 1266 deepseek/deepseek-r1-0528
+novita 901 deepseek/deepseek-r1-0528-qwen3-8b
+novita 902 deepseek/deepseek-r1-distill-llama-70b
+openrouter 1267 deepseek/deepseek-r1-distill-llama-70b
+openrouter 1268 deepseek/deepseek-r1-distill-llama-70b:free
+novita 903 deepseek/deepseek-r1-distill-llama-8b
+openrouter 1269 deepseek/deepseek-r1-distill-llama-8b
+openrouter 1270 deepseek/deepseek-r1-distill-qwen-1.5b
+novita 904 deepseek/deepseek-r1-distill-qwen-14b
+openrouter 1271 deepseek/deepseek-r1-distill-qwen-14b
+openrouter 1272 deepseek/deepseek-r1-distill-qwen-14b:free
+novita 905 deepseek/deepseek-r1-distill-qwen-32b
+openrouter 1273 deepseek/deepseek-r1-distill-qwen-32b
+openrouter 1274 deepseek/deepseek-r1-distill-qwen-32b:free
+novita 906 deepseek/deepseek-r1-turbo
+openrouter 1275 deepseek/deepseek-r1-zero:free
+openrouter 1276 deepseek/deepseek-r1:free
+openrouter 1277 deepseek/deepseek-v3-base:free
+openrouter 1278 deepseek/deepseek-v3.1-terminus
 avian 42 deepseek/deepseek-v3.2
-openrouter 1269 deepseek/deepseek-v3.2 deepseek/deepseek-v3.2-20251201
-openrouter 1270 deepseek/deepseek-v3.2-exp
+openrouter 1279 deepseek/deepseek-v3.2 deepseek/deepseek-v3.2-20251201
+openrouter 1280 deepseek/deepseek-v3.2-exp
 avian 43 deepseek/deepseek-v4-flash
-openrouter 1271 deepseek/deepseek-v4-flash deepseek/deepseek-v4-flash-20260423
-novita 899 deepseek/deepseek-v4-flash-0731
-openrouter 1272 deepseek/deepseek-v4-flash-0731 deepseek/deepseek-v4-flash-20260731
-novita 900 deepseek/deepseek-v4-flash-0731-p
-openrouter 1273 deepseek/deepseek-v4-flash-0731:batch
+openrouter 1281 deepseek/deepseek-v4-flash deepseek/deepseek-v4-flash-20260423
+novita 907 deepseek/deepseek-v4-flash-0731
+openrouter 1282 deepseek/deepseek-v4-flash-0731 deepseek/deepseek-v4-flash-20260731
+novita 908 deepseek/deepseek-v4-flash-0731-p
+openrouter 1283 deepseek/deepseek-v4-flash-0731:batch
 arcee 27 deepseek/deepseek-v4-flash-latest
-openrouter 1274 deepseek/deepseek-v4-flash-vision-exp deepseek/deepseek-v4-flash-vision-exp-20260821
+openrouter 1284 deepseek/deepseek-v4-flash-vision-exp deepseek/deepseek-v4-flash-vision-exp-20260821
 arcee 28 deepseek/deepseek-v4-pro
 avian 44 deepseek/deepseek-v4-pro
-novita 901 deepseek/deepseek-v4-pro
-openrouter 1275 deepseek/deepseek-v4-pro deepseek/deepseek-v4-pro-20260423
+novita 909 deepseek/deepseek-v4-pro
+openrouter 1285 deepseek/deepseek-v4-pro deepseek/deepseek-v4-pro-20260423
 arcee 29 deepseek/deepseek-v4-pro-0813
 avian 45 deepseek/deepseek-v4-pro-0813
-novita 902 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-0813-p
-openrouter 1276 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-20260813
+novita 910 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-0813-p
+openrouter 1286 deepseek/deepseek-v4-pro-0813 deepseek/deepseek-v4-pro-20260813
 arcee 30 deepseek/deepseek-v4.1-flash
 avian 46 deepseek/deepseek-v4.1-flash
-novita 903 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-1017 deepseek/deepseek-v4.1-flash-dst deepseek/deepseek-v4.1-flash-p
-openrouter 1277 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-20260910
+novita 911 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-1017 deepseek/deepseek-v4.1-flash-dst deepseek/deepseek-v4.1-flash-p
+openrouter 1287 deepseek/deepseek-v4.1-flash deepseek/deepseek-v4.1-flash-20260910
 arcee 31 deepseek/deepseek-v4.1-flash-1017
-openrouter 1278 deepseek/deepseek-v4.1-flash-1017:batch
-openrouter 1279 deepseek/deepseek-v4.1-flash:batch
-novita 904 deepseek/deepseek_v3
-* 810 devstral-2512
-mistral 810 devstral-2512
-* 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
-mistral 811 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
-openrouter 1280 devstral-small
-* 812 devstral-small:free
-mistral 812 devstral-small:free
-openrouter 1281 devstral-small:free
-huggingface_publicai 740 dicta-il/dictalm-3.0-24b-thinking dicta-il/dictalm-3.0-24b-thinking-fast
-openrouter 1282 dobby-mini-unhinged-plus-llama-3.1-8b
-openrouter 1283 dolphin-mixtral-8x22b
-openrouter 1284 dolphin3.0-mistral-24b:free
-openrouter 1285 dolphin3.0-r1-mistral-24b:free
-openrouter 1286 dots-studio/dots-3-note-preview:free
-openrouter 1287 eleutherai/llemma_7b
-* 361 eleven_realtime_v1_max
-elevenlabs 361 eleven_realtime_v1_max
-* 362 eleven_realtime_v1_mini
-elevenlabs 362 eleven_realtime_v1_mini
-openrouter 1288 elorian/glimpse elorian/glimpse-20261016
-cohere 295 embed-v4.0
-huggingface_together 754 essentialai/rnj-1-instruct essentialai/rnj-1-instruct-fast
-openrouter 1289 essentialai/rnj-1-instruct
-openrouter 1290 eva-llama-3.33-70b
-openrouter 1291 eva-qwen-2.5-32b
-openrouter 1292 eva-qwen-2.5-72b
-openrouter 1293 eva-unit-01/eva-llama-3.33-70b
-openrouter 1294 eva-unit-01/eva-qwen-2.5-32b
-openrouter 1295 eva-unit-01/eva-qwen-2.5-72b
-openrouter 1296 featherless/qwerky-72b:free
-openrouter 1297 fimbulvetr-11b-v2
-openrouter 1298 fireworks/ember-1 fireworks/ember-1-20260923
-azure 1009 ft:gpt-3.5-turbo-
-openai 1009 ft:gpt-3.5-turbo-
-together 2189 garage-baind/platypus2-70b-instruct
-* 514 gemini-1.0-pro gemini-pro
-google 514 gemini-1.0-pro gemini-pro
-* 475 gemini-1.0-pro-vision-001
-google 475 gemini-1.0-pro-vision-001
-* 476 gemini-1.5-flash
-google 476 gemini-1.5-flash
-* 477 gemini-1.5-pro
-google 477 gemini-1.5-pro
-* 478 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
-google 478 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
-openrouter 1299 gemini-2.0-flash-001
-openrouter 1300 gemini-2.0-flash-exp:free
-* 479 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
-google 479 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
-openrouter 1301 gemini-2.0-flash-lite-001
-* 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
-google 480 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
-* 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
-google 481 gemini-2.5-flash-image gemini-2.5-flash-image-preview
-* 482 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
-google 482 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
-openrouter 1302 gemini-2.5-flash-lite-preview-06-17
-* 483 gemini-2.5-flash-lite-preview-tts
-google 483 gemini-2.5-flash-lite-preview-tts
-* 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
-google 510 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
-* 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
-google 484 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
-openrouter 1303 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20
-openrouter 1304 gemini-2.5-flash-preview-05-20:thinking
-* 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
-google 485 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
-openrouter 1305 gemini-2.5-flash-preview:thinking
-* 486 gemini-2.5-pro gemini-2.5-pro-exp-03-25
-google 486 gemini-2.5-pro gemini-2.5-pro-exp-03-25
-openrouter 1306 gemini-2.5-pro-exp-03-25
-* 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
-google 487 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
-* 488 gemini-3-flash-preview
-google 488 gemini-3-flash-preview
-quicksilverpro 2094 gemini-3-flash-preview
-* 489 gemini-3-pro-image gemini-3-pro-image-preview
-google 489 gemini-3-pro-image gemini-3-pro-image-preview
-quicksilverpro 2095 gemini-3-pro-image
-* 490 gemini-3-pro-preview gemini-3-pro-text-preview
-google 490 gemini-3-pro-preview gemini-3-pro-text-preview
-* 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
-google 491 gemini-3.1-flash-image gemini-3.1-flash-image-preview
-* 492 gemini-3.1-flash-lite
-google 492 gemini-3.1-flash-lite
-quicksilverpro 2096 gemini-3.1-flash-lite
-* 493 gemini-3.1-flash-lite-image
-google 493 gemini-3.1-flash-lite-image
-* 494 gemini-3.1-flash-live-preview
-google 494 gemini-3.1-flash-live-preview
-* 495 gemini-3.1-flash-tts-preview
-google 495 gemini-3.1-flash-tts-preview
-* 496 gemini-3.1-pro-preview gemini-pro-latest
-google 496 gemini-3.1-pro-preview gemini-pro-latest
-quicksilverpro 2097 gemini-3.1-pro-preview
-* 497 gemini-3.5-flash
-github-copilot 424 gemini-3.5-flash
-google 497 gemini-3.5-flash
-quicksilverpro 2098 gemini-3.5-flash
-* 498 gemini-3.5-flash-lite gemini-flash-lite-latest
-google 498 gemini-3.5-flash-lite gemini-flash-lite-latest
-quicksilverpro 2099 gemini-3.5-flash-lite
-* 499 gemini-3.6-flash
-github-copilot 425 gemini-3.6-flash
-google 499 gemini-3.6-flash
-quicksilverpro 2100 gemini-3.6-flash
-* 500 gemini-3.7-flash
-github-copilot 426 gemini-3.7-flash
-google 500 gemini-3.7-flash
-quicksilverpro 2101 gemini-3.7-flash
-* 501 gemini-3.8-flash gemini-flash-latest
-github-copilot 427 gemini-3.8-flash
-google 501 gemini-3.8-flash gemini-flash-latest
-quicksilverpro 2102 gemini-3.8-flash
-* 502 gemini-3.8-flash-lite-tts
-google 502 gemini-3.8-flash-lite-tts
-* 503 gemini-3.8-flash-tts
-google 503 gemini-3.8-flash-tts
-* 504 gemini-3.8-live
-google 504 gemini-3.8-live
-* 505 gemini-4-argon
-github-copilot 428 gemini-4-argon
-google 505 gemini-4-argon
-quicksilverpro 2103 gemini-4-argon
-* 506 gemini-embedding-001
-google 506 gemini-embedding-001
-* 507 gemini-embedding-2 gemini-embedding-2-preview
-google 507 gemini-embedding-2 gemini-embedding-2-preview
-* 508 gemini-flash-1.5
-google 508 gemini-flash-1.5
-openrouter 1307 gemini-flash-1.5
-* 509 gemini-flash-1.5-8b
-google 509 gemini-flash-1.5-8b
-openrouter 1308 gemini-flash-1.5-8b
-* 511 gemini-nano-banana-2.1
-google 511 gemini-nano-banana-2.1
-* 512 gemini-omni-1.1-flash
-google 512 gemini-omni-1.1-flash
-* 513 gemini-omni-flash-preview
-google 513 gemini-omni-flash-preview
-* 515 gemini-pro-1.5
-google 515 gemini-pro-1.5
-openrouter 1309 gemini-pro-1.5
-* 516 gemini-robotics-er-2-preview
-google 516 gemini-robotics-er-2-preview
-* 517 gemini-robotics-er-2-streaming-preview
-google 517 gemini-robotics-er-2-streaming-preview
-google 518 gemma-2-27b-it
-openrouter 1310 gemma-2-9b-it
-openrouter 1311 gemma-2-9b-it:free
-google 519 gemma-3
-openrouter 1312 gemma-3-12b-it:free
-openrouter 1313 gemma-3-27b-it:free
-openrouter 1314 gemma-3-4b-it:free
-google 520 gemma-3n
-openrouter 1315 gemma-3n-e4b-it:free
-google 521 gemma-4-26b-a4b-it
-google 522 gemma-4-26b-a4b-it-maas
-cerebras 225 gemma-4-31b
-google 523 gemma-4-31b-it
-groq 527 gemma-7b-it
-groq 528 gemma2-9b gemma2-9b-it
-openrouter 1316 glm-4-32b
-zai 2297 glm-4-32b-0414-128k
-openrouter 1317 glm-4-32b:free
-* 2315 glm-4-air
-zhipuai 2315 glm-4-air
-* 2316 glm-4-airx
-zhipuai 2316 glm-4-airx
-* 2317 glm-4-assistant
-zhipuai 2317 glm-4-assistant
-* 2318 glm-4-flashx-250414
-zhipuai 2318 glm-4-flashx-250414
-* 2319 glm-4-long
-zhipuai 2319 glm-4-long
-* 2320 glm-4-plus
-zhipuai 2320 glm-4-plus
-zai 2298 glm-4.5
-* 2321 glm-4.5-air
-zai 2299 glm-4.5-air
-zhipuai 2321 glm-4.5-air
-openrouter 1318 glm-4.5-air:free
-zai 2300 glm-4.5-airx
-zai 2301 glm-4.5-x
-zai 2302 glm-4.5v
-zai 2303 glm-4.6
-zai 2304 glm-4.6v
-zai 2305 glm-4.6v-flashx
-* 2322 glm-4.7
-zai 2306 glm-4.7
-zhipuai 2322 glm-4.7
-* 2323 glm-4.7-flashx
-zai 2307 glm-4.7-flashx
-zhipuai 2323 glm-4.7-flashx
-* 2324 glm-5
-zai 2308 glm-5
-zhipuai 2324 glm-5
-* 2325 glm-5-turbo
-zhipuai 2325 glm-5-turbo
-* 2326 glm-5.1 glm-5.1-20260406
-zai 2309 glm-5.1
-zhipuai 2326 glm-5.1 glm-5.1-20260406
-* 2327 glm-5.2
-quicksilverpro 2104 glm-5.2
-zai 2310 glm-5.2
-zhipuai 2327 glm-5.2
-* 2328 glm-5.3
-quicksilverpro 2105 glm-5.3
-zai 2311 glm-5.3
-zhipuai 2328 glm-5.3
-* 2329 glm-5.3-flash
-quicksilverpro 2106 glm-5.3-flash
-zai 2312 glm-5.3-flash
-zhipuai 2329 glm-5.3-flash
-zai 2313 glm-5.3-flashx glm-5.3-flashx-legal
-quicksilverpro 2107 glm-5.3-prime
-openrouter 1319 glm-5v-turbo
-zai 2314 glm-ocr
-openrouter 1320 glm-z1-32b
-openrouter 1321 glm-z1-32b:free
-openrouter 1322 glm-z1-rumination-32b
+openrouter 1288 deepseek/deepseek-v4.1-flash-1017:batch
+openrouter 1289 deepseek/deepseek-v4.1-flash:batch
+novita 912 deepseek/deepseek_v3
+* 818 devstral-2512
+mistral 818 devstral-2512
+* 819 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
+mistral 819 devstral-small devstral-small-2505 devstral-small-2507 devstral-small-latest labs-devstral-small-2512
+openrouter 1290 devstral-small
+* 820 devstral-small:free
+mistral 820 devstral-small:free
+openrouter 1291 devstral-small:free
+huggingface_publicai 748 dicta-il/dictalm-3.0-24b-thinking dicta-il/dictalm-3.0-24b-thinking-fast
+openrouter 1292 dobby-mini-unhinged-plus-llama-3.1-8b
+openrouter 1293 dolphin-mixtral-8x22b
+openrouter 1294 dolphin3.0-mistral-24b:free
+openrouter 1295 dolphin3.0-r1-mistral-24b:free
+openrouter 1296 dots-studio/dots-3-note-preview:free
+openrouter 1297 eleutherai/llemma_7b
+* 362 eleven_realtime_v1_max
+elevenlabs 362 eleven_realtime_v1_max
+* 363 eleven_realtime_v1_mini
+elevenlabs 363 eleven_realtime_v1_mini
+openrouter 1298 elorian/glimpse elorian/glimpse-20261016
+cohere 296 embed-v4.0
+huggingface_together 762 essentialai/rnj-1-instruct essentialai/rnj-1-instruct-fast
+openrouter 1299 essentialai/rnj-1-instruct
+openrouter 1300 eva-llama-3.33-70b
+openrouter 1301 eva-qwen-2.5-32b
+openrouter 1302 eva-qwen-2.5-72b
+openrouter 1303 eva-unit-01/eva-llama-3.33-70b
+openrouter 1304 eva-unit-01/eva-qwen-2.5-32b
+openrouter 1305 eva-unit-01/eva-qwen-2.5-72b
+openrouter 1306 featherless/qwerky-72b:free
+openrouter 1307 fimbulvetr-11b-v2
+openrouter 1308 fireworks/ember-1 fireworks/ember-1-20260923
+azure 1017 ft:gpt-3.5-turbo-
+openai 1017 ft:gpt-3.5-turbo-
+together 2203 garage-baind/platypus2-70b-instruct
+* 522 gemini-1.0-pro gemini-pro
+google 522 gemini-1.0-pro gemini-pro
+* 480 gemini-1.0-pro-vision-001
+google 480 gemini-1.0-pro-vision-001
+* 481 gemini-1.5-flash
+google 481 gemini-1.5-flash
+* 482 gemini-1.5-pro
+google 482 gemini-1.5-pro
+* 483 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
+google 483 gemini-2.0-flash gemini-2.0-flash-001 gemini-2.0-flash-exp:free google/gemini-2.0-flash-001 google/gemini-2.0-flash-exp:free google/gemini-2.0-flash-thinking-exp-1219:free google/gemini-2.0-flash-thinking-exp:free
+openrouter 1309 gemini-2.0-flash-001
+openrouter 1310 gemini-2.0-flash-exp:free
+* 484 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
+google 484 gemini-2.0-flash-lite gemini-2.0-flash-lite-001 google/gemini-2.0-flash-lite-001
+openrouter 1311 gemini-2.0-flash-lite-001
+* 485 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
+google 485 gemini-2.5-flash gemini-2.5-flash-latest gemini-2.5-flash-preview-09-2025
+* 486 gemini-2.5-flash-image gemini-2.5-flash-image-preview
+google 486 gemini-2.5-flash-image gemini-2.5-flash-image-preview
+* 487 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
+google 487 gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-06-17
+openrouter 1312 gemini-2.5-flash-lite-preview-06-17
+* 488 gemini-2.5-flash-lite-preview-tts
+google 488 gemini-2.5-flash-lite-preview-tts
+* 518 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
+google 518 gemini-2.5-flash-native-audio-latest gemini-live-2.5-flash
+* 489 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
+google 489 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20 gemini-2.5-flash-preview-05-20:thinking gemini-2.5-flash-preview:thinking
+openrouter 1313 gemini-2.5-flash-preview gemini-2.5-flash-preview-05-20
+openrouter 1314 gemini-2.5-flash-preview-05-20:thinking
+* 490 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
+google 490 gemini-2.5-flash-preview-tts gemini-2.5-flash-tts
+openrouter 1315 gemini-2.5-flash-preview:thinking
+* 491 gemini-2.5-pro gemini-2.5-pro-exp-03-25
+google 491 gemini-2.5-pro gemini-2.5-pro-exp-03-25
+openrouter 1316 gemini-2.5-pro-exp-03-25
+* 492 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
+google 492 gemini-2.5-pro-preview-tts gemini-2.5-pro-tts
+* 493 gemini-3-flash-preview
+google 493 gemini-3-flash-preview
+quicksilverpro 2107 gemini-3-flash-preview
+* 494 gemini-3-pro-image gemini-3-pro-image-preview
+google 494 gemini-3-pro-image gemini-3-pro-image-preview
+quicksilverpro 2108 gemini-3-pro-image
+* 495 gemini-3-pro-preview gemini-3-pro-text-preview
+google 495 gemini-3-pro-preview gemini-3-pro-text-preview
+* 496 gemini-3.1-flash-image gemini-3.1-flash-image-preview
+google 496 gemini-3.1-flash-image gemini-3.1-flash-image-preview
+* 497 gemini-3.1-flash-lite
+google 497 gemini-3.1-flash-lite
+quicksilverpro 2109 gemini-3.1-flash-lite
+* 498 gemini-3.1-flash-lite-image
+google 498 gemini-3.1-flash-lite-image
+* 499 gemini-3.1-flash-live-preview
+google 499 gemini-3.1-flash-live-preview
+* 500 gemini-3.1-flash-tts-preview
+google 500 gemini-3.1-flash-tts-preview
+* 501 gemini-3.1-pro-preview gemini-pro-latest
+google 501 gemini-3.1-pro-preview gemini-pro-latest
+quicksilverpro 2110 gemini-3.1-pro-preview
+* 502 gemini-3.5-flash
+github-copilot 426 gemini-3.5-flash
+google 502 gemini-3.5-flash
+quicksilverpro 2111 gemini-3.5-flash
+* 503 gemini-3.5-flash-lite gemini-flash-lite-latest
+google 503 gemini-3.5-flash-lite gemini-flash-lite-latest
+quicksilverpro 2112 gemini-3.5-flash-lite
+* 504 gemini-3.6-flash
+github-copilot 427 gemini-3.6-flash
+google 504 gemini-3.6-flash
+quicksilverpro 2113 gemini-3.6-flash
+* 505 gemini-3.7-flash
+github-copilot 428 gemini-3.7-flash
+google 505 gemini-3.7-flash
+quicksilverpro 2114 gemini-3.7-flash
+* 506 gemini-3.8-flash gemini-flash-latest
+github-copilot 429 gemini-3.8-flash
+google 506 gemini-3.8-flash gemini-flash-latest
+quicksilverpro 2115 gemini-3.8-flash
+* 507 gemini-3.8-flash-lite-tts
+google 507 gemini-3.8-flash-lite-tts
+* 508 gemini-3.8-flash-tts
+google 508 gemini-3.8-flash-tts
+* 509 gemini-3.8-live
+google 509 gemini-3.8-live
+* 510 gemini-4-argon
+github-copilot 430 gemini-4-argon
+google 510 gemini-4-argon
+quicksilverpro 2116 gemini-4-argon
+* 511 gemini-4-carbon
+github-copilot 431 gemini-4-carbon
+google 511 gemini-4-carbon
+* 512 gemini-4-hydrogen
+github-copilot 432 gemini-4-hydrogen
+google 512 gemini-4-hydrogen
+* 513 gemini-4-neon
+github-copilot 433 gemini-4-neon
+google 513 gemini-4-neon
+quicksilverpro 2117 gemini-4-neon
+* 514 gemini-embedding-001
+google 514 gemini-embedding-001
+* 515 gemini-embedding-2 gemini-embedding-2-preview
+google 515 gemini-embedding-2 gemini-embedding-2-preview
+* 516 gemini-flash-1.5
+google 516 gemini-flash-1.5
+openrouter 1317 gemini-flash-1.5
+* 517 gemini-flash-1.5-8b
+google 517 gemini-flash-1.5-8b
+openrouter 1318 gemini-flash-1.5-8b
+* 519 gemini-nano-banana-2.1
+google 519 gemini-nano-banana-2.1
+* 520 gemini-omni-1.1-flash
+google 520 gemini-omni-1.1-flash
+* 521 gemini-omni-flash-preview
+google 521 gemini-omni-flash-preview
+* 523 gemini-pro-1.5
+google 523 gemini-pro-1.5
+openrouter 1319 gemini-pro-1.5
+* 524 gemini-robotics-er-2-preview
+google 524 gemini-robotics-er-2-preview
+* 525 gemini-robotics-er-2-streaming-preview
+google 525 gemini-robotics-er-2-streaming-preview
+google 526 gemma-2-27b-it
+openrouter 1320 gemma-2-9b-it
+openrouter 1321 gemma-2-9b-it:free
+google 527 gemma-3
+openrouter 1322 gemma-3-12b-it:free
+openrouter 1323 gemma-3-27b-it:free
+openrouter 1324 gemma-3-4b-it:free
+google 528 gemma-3n
+openrouter 1325 gemma-3n-e4b-it:free
+google 529 gemma-4-26b-a4b-it
+google 530 gemma-4-26b-a4b-it-maas
+cerebras 226 gemma-4-31b
+google 531 gemma-4-31b-it
+groq 535 gemma-7b-it
+groq 536 gemma2-9b gemma2-9b-it
+openrouter 1326 glm-4-32b
+zai 2311 glm-4-32b-0414-128k
+openrouter 1327 glm-4-32b:free
+* 2329 glm-4-air
+zhipuai 2329 glm-4-air
+* 2330 glm-4-airx
+zhipuai 2330 glm-4-airx
+* 2331 glm-4-assistant
+zhipuai 2331 glm-4-assistant
+* 2332 glm-4-flashx-250414
+zhipuai 2332 glm-4-flashx-250414
+* 2333 glm-4-long
+zhipuai 2333 glm-4-long
+* 2334 glm-4-plus
+zhipuai 2334 glm-4-plus
+zai 2312 glm-4.5
+* 2335 glm-4.5-air
+zai 2313 glm-4.5-air
+zhipuai 2335 glm-4.5-air
+openrouter 1328 glm-4.5-air:free
+zai 2314 glm-4.5-airx
+zai 2315 glm-4.5-x
+zai 2316 glm-4.5v
+zai 2317 glm-4.6
+zai 2318 glm-4.6v
+zai 2319 glm-4.6v-flashx
+* 2336 glm-4.7
+zai 2320 glm-4.7
+zhipuai 2336 glm-4.7
+* 2337 glm-4.7-flashx
+zai 2321 glm-4.7-flashx
+zhipuai 2337 glm-4.7-flashx
+* 2338 glm-5
+zai 2322 glm-5
+zhipuai 2338 glm-5
+* 2339 glm-5-turbo
+zhipuai 2339 glm-5-turbo
+* 2340 glm-5.1 glm-5.1-20260406
+zai 2323 glm-5.1
+zhipuai 2340 glm-5.1 glm-5.1-20260406
+* 2341 glm-5.2
+quicksilverpro 2118 glm-5.2
+zai 2324 glm-5.2
+zhipuai 2341 glm-5.2
+* 2342 glm-5.3
+quicksilverpro 2119 glm-5.3
+zai 2325 glm-5.3
+zhipuai 2342 glm-5.3
+* 2343 glm-5.3-flash
+quicksilverpro 2120 glm-5.3-flash
+zai 2326 glm-5.3-flash
+zhipuai 2343 glm-5.3-flash
+zai 2327 glm-5.3-flashx glm-5.3-flashx-legal
+quicksilverpro 2121 glm-5.3-prime
+openrouter 1329 glm-5v-turbo
+zai 2328 glm-ocr
+openrouter 1330 glm-z1-32b
+openrouter 1331 glm-z1-32b:free
+openrouter 1332 glm-z1-rumination-32b
 aws 73 global.amazon.nova-2-lite-v1:0
 aws 74 global.anthropic.claude-fable-5-1-v1:0
 aws 75 global.anthropic.claude-fable-5-2
@@ -3458,723 +3541,732 @@ aws 98 global.openai.gpt-6-sol
 aws 99 global.openai.gpt-6.1-sol
 aws 100 global.openai.gpt-6.1-terra
 aws 101 global.zai.glm-5.3
-openrouter 1323 goliath-120b
+openrouter 1333 goliath-120b
 aws 102 google.gemma-3-12b-it
 aws 103 google.gemma-3-27b-it
 aws 104 google.gemma-3-4b-it
-openrouter 1324 google/gemini-2.0-flash-001
-openrouter 1325 google/gemini-2.0-flash-exp:free
-openrouter 1326 google/gemini-2.0-flash-lite-001
-openrouter 1327 google/gemini-2.0-flash-thinking-exp-1219:free
-openrouter 1328 google/gemini-2.0-flash-thinking-exp:free
-openrouter 1329 google/gemini-2.5-flash
-openrouter 1330 google/gemini-2.5-flash-image
-openrouter 1331 google/gemini-2.5-flash-lite
-openrouter 1332 google/gemini-2.5-flash-lite-preview-09-2025
-openrouter 1333 google/gemini-2.5-flash-lite:batch
-openrouter 1334 google/gemini-2.5-flash-preview
-openrouter 1335 google/gemini-2.5-flash-preview-09-2025
-openrouter 1336 google/gemini-2.5-flash-preview:thinking
-openrouter 1337 google/gemini-2.5-flash:batch
-openrouter 1338 google/gemini-2.5-pro google/gemini-2.5-pro-preview google/gemini-2.5-pro-preview-05-06
-openrouter 1339 google/gemini-2.5-pro-exp-03-25:free
-openrouter 1340 google/gemini-2.5-pro-preview-03-25
-openrouter 1341 google/gemini-2.5-pro:batch
-openrouter 1342 google/gemini-3-flash-preview google/gemini-3-flash-preview-20251217
-openrouter 1343 google/gemini-3-flash-preview:batch
-openrouter 1344 google/gemini-3-pro-image google/gemini-3-pro-image-20260528
-openrouter 1345 google/gemini-3-pro-image-preview google/gemini-3-pro-image-preview-20251120
-openrouter 1346 google/gemini-3.1-flash-image google/gemini-3.1-flash-image-20260528
-openrouter 1347 google/gemini-3.1-flash-image-preview google/gemini-3.1-flash-image-preview-20260226
-openrouter 1348 google/gemini-3.1-flash-lite google/gemini-3.1-flash-lite-20260507 google/gemini-3.1-flash-lite-preview
-openrouter 1349 google/gemini-3.1-flash-lite-image google/gemini-3.1-flash-lite-image-20260630
-openrouter 1350 google/gemini-3.1-flash-lite:batch
-openrouter 1351 google/gemini-3.1-pro-preview google/gemini-3.1-pro-preview-20260219 google/gemini-3.1-pro-preview-customtools
-openrouter 1352 google/gemini-3.1-pro-preview:batch
-openrouter 1353 google/gemini-3.5-flash google/gemini-3.5-flash-20260519
-openrouter 1354 google/gemini-3.5-flash-lite google/gemini-3.5-flash-lite-20260721
-openrouter 1355 google/gemini-3.5-flash-lite:batch
-openrouter 1356 google/gemini-3.5-flash:batch
-openrouter 1357 google/gemini-3.6-flash google/gemini-3.6-flash-20260721
-openrouter 1358 google/gemini-3.6-flash:batch
-openrouter 1359 google/gemini-3.7-flash google/gemini-3.7-flash-20260813
-openrouter 1360 google/gemini-3.7-flash:batch
-openrouter 1361 google/gemini-3.8-flash google/gemini-3.8-flash-20260902
-openrouter 1362 google/gemini-3.8-flash:batch
-openrouter 1363 google/gemini-4-argon google/gemini-4-argon-20261013
-openrouter 1364 google/gemini-4-argon:batch
-openrouter 1365 google/gemini-flash-1.5
-openrouter 1366 google/gemini-flash-1.5-8b
-openrouter 1367 google/gemini-flash-1.5-8b-exp
-openrouter 1368 google/gemini-nano-banana-2.1 google/gemini-nano-banana-2.1-20261006
-openrouter 1369 google/gemini-omni-1.1-flash google/gemini-omni-1.1-flash-20260911
-openrouter 1370 google/gemini-omni-1.2-flash google/gemini-omni-1.2-flash-20261105
-openrouter 1371 google/gemini-pro google/gemini-pro-vision
-openrouter 1372 google/gemini-pro-1.5
-openrouter 1373 google/gemma-2-27b-it
-huggingface_nebius 601 google/gemma-2-2b-it google/gemma-2-2b-it-fast
-huggingface_nebius 602 google/gemma-2-9b-it google/gemma-2-9b-it-fast
-novita 905 google/gemma-2-9b-it
-openrouter 1374 google/gemma-2-9b-it
-openrouter 1375 google/gemma-2-9b-it:free
-together 2190 google/gemma-2b google/gemma-2b-it
-novita 906 google/gemma-3-12b-it
-openrouter 1376 google/gemma-3-12b-it
-openrouter 1377 google/gemma-3-12b-it:free
-openrouter 1378 google/gemma-3-1b-it:free
-huggingface_nebius 603 google/gemma-3-27b-it google/gemma-3-27b-it-fast
-novita 907 google/gemma-3-27b-it
-openrouter 1379 google/gemma-3-27b-it
-openrouter 1380 google/gemma-3-27b-it:free
-openrouter 1381 google/gemma-3-4b-it
-openrouter 1382 google/gemma-3-4b-it:free
-huggingface_together 772 google/gemma-3n-e4b-it google/gemma-3n-e4b-it-fast
-openrouter 1383 google/gemma-3n-e4b-it
-huggingface_novita 664 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-fast
-novita 908 google/gemma-4-26b-a4b-it
-openrouter 1384 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-20260403
-openrouter 1385 google/gemma-4-26b-a4b-it:free
-doubleword 347 google/gemma-4-31b-it
-huggingface_novita 665 google/gemma-4-31b-it google/gemma-4-31b-it-fast
-novita 909 google/gemma-4-31b-it
-openrouter 1386 google/gemma-4-31b-it google/gemma-4-31b-it-20260402
-openrouter 1387 google/gemma-4-31b-it:free
-together 2191 google/gemma-7b google/gemma-7b-it
-openrouter 1388 google/learnlm-1.5-pro-experimental:free
-openrouter 1389 google/lyria-3-clip-preview google/lyria-3-clip-preview-20260330
-openrouter 1390 google/lyria-3-pro-preview google/lyria-3-pro-preview-20260330
-openrouter 1391 google/palm-2-chat-bison google/palm-2-chat-bison-32k
-openrouter 1392 google/palm-2-codechat-bison google/palm-2-codechat-bison-32k
-* 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-azure 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-openai 1012 gpt-3.5-0301 gpt-3.5-turbo-0301
-* 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-azure 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-github-copilot 429 gpt-3.5-turbo gpt-3.5-turbo-0613
-openai 1013 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
-openrouter 1661 gpt-3.5-turbo-0125 openai/gpt-3.5-turbo
-* 1014 gpt-3.5-turbo-0613
-azure 1014 gpt-3.5-turbo-0613
-openai 1014 gpt-3.5-turbo-0613
-* 1015 gpt-3.5-turbo-1106
-azure 1015 gpt-3.5-turbo-1106
-openai 1015 gpt-3.5-turbo-1106
-openrouter 1393 gpt-3.5-turbo-1106
-* 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-azure 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-openai 1016 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
-* 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-azure 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-openai 1017 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
-* 1018 gpt-4 gpt-4-0314 gpt-4-0613
-azure 1018 gpt-4 gpt-4-0314 gpt-4-0613
-openai 1018 gpt-4 gpt-4-0314 gpt-4-0613
-* 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-azure 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-openai 1020 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
-openrouter 1667 gpt-4-0314 openai/gpt-4
-openrouter 1394 gpt-4-1106-preview
-* 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-azure 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-openai 1021 gpt-4-1106-vision-preview gpt-4-vision-preview
-* 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-azure 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-openai 1019 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
-github-copilot 431 gpt-4-o-preview gpt-4o gpt-4o-2024-05-13 gpt-4o-2024-08-06 gpt-4o-2024-11-20
-* 1022 gpt-4.1 gpt-4.1-2025-04-14
-azure 1022 gpt-4.1 gpt-4.1-2025-04-14
-github-copilot 430 gpt-4.1 gpt-4.1-2025-04-14
-openai 1022 gpt-4.1 gpt-4.1-2025-04-14
-* 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-azure 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-openai 1023 gpt-4.1-mini gpt-4.1-mini-2025-04-14
-* 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-azure 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-openai 1024 gpt-4.1-nano gpt-4.1-nano-2025-04-14
-* 1025 gpt-4.5-preview
-azure 1025 gpt-4.5-preview
-openai 1025 gpt-4.5-preview
-openrouter 1395 gpt-4.5-preview
-* 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-azure 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-openai 1026 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
-* 1027 gpt-4o-2024-05-13
-azure 1027 gpt-4o-2024-05-13
-openai 1027 gpt-4o-2024-05-13
-* 1028 gpt-4o-audio-preview
-azure 1028 gpt-4o-audio-preview
-openai 1028 gpt-4o-audio-preview
-* 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-azure 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-github-copilot 432 gpt-4o-mini gpt-4o-mini-2024-07-18
-openai 1029 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
-* 1030 gpt-4o-mini-2024-07-18.ft-
-azure 1030 gpt-4o-mini-2024-07-18.ft-
-openai 1030 gpt-4o-mini-2024-07-18.ft-
-* 1031 gpt-4o-mini-audio-preview
-azure 1031 gpt-4o-mini-audio-preview
-openai 1031 gpt-4o-mini-audio-preview
-* 1032 gpt-4o-mini-realtime-preview
-azure 1032 gpt-4o-mini-realtime-preview
-openai 1032 gpt-4o-mini-realtime-preview
-* 1033 gpt-4o-mini-transcribe
-azure 1033 gpt-4o-mini-transcribe
-openai 1033 gpt-4o-mini-transcribe
-* 1034 gpt-4o-mini-tts
-azure 1034 gpt-4o-mini-tts
-openai 1034 gpt-4o-mini-tts
-* 1035 gpt-4o-realtime-preview
-azure 1035 gpt-4o-realtime-preview
-openai 1035 gpt-4o-realtime-preview
-* 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-azure 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-openai 1036 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
-* 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-azure 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-openai 1037 gpt-4o-transcribe gpt-4o-transcribe-diarize
-* 1038 gpt-4o:extended
-azure 1038 gpt-4o:extended
-openai 1038 gpt-4o:extended
-openrouter 1396 gpt-4o:extended
-* 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-azure 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-openai 1039 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
-* 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-azure 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-openai 1046 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
-* 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-azure 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-openai 1047 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
-* 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-azure 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-openai 1048 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
-* 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-azure 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-openai 1049 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
-* 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-azure 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-openai 1050 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
-* 1051 gpt-5-3-codex gpt-5.3-codex
-azure 1051 gpt-5-3-codex gpt-5.3-codex
-openai 1051 gpt-5-3-codex gpt-5.3-codex
-* 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-azure 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-openai 1052 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
-* 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-azure 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-openai 1054 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
-* 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-azure 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-openai 1055 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
-* 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-azure 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-openai 1056 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
-* 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-azure 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-openai 1057 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
-* 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-azure 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-openai 1059 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
-* 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-azure 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-openai 1062 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
-* 1061 gpt-5-6-luna gpt-5.6-luna
-azure 1061 gpt-5-6-luna gpt-5.6-luna
-openai 1061 gpt-5-6-luna gpt-5.6-luna
-* 1063 gpt-5-6-terra gpt-5.6-terra
-azure 1063 gpt-5-6-terra gpt-5.6-terra
-openai 1063 gpt-5-6-terra gpt-5.6-terra
-* 1040 gpt-5-image
-azure 1040 gpt-5-image
-openai 1040 gpt-5-image
-* 1041 gpt-5-image-mini
-azure 1041 gpt-5-image-mini
-openai 1041 gpt-5-image-mini
-* 1042 gpt-5-mini gpt-5-mini-2025-08-07
-azure 1042 gpt-5-mini gpt-5-mini-2025-08-07
-github-copilot 433 gpt-5-mini
-openai 1042 gpt-5-mini gpt-5-mini-2025-08-07
-* 1043 gpt-5-nano
-azure 1043 gpt-5-nano
-openai 1043 gpt-5-nano
-* 1044 gpt-5-pro gpt-5-pro-2025-10-06
-azure 1044 gpt-5-pro gpt-5-pro-2025-10-06
-openai 1044 gpt-5-pro gpt-5-pro-2025-10-06
-* 1045 gpt-5-search-api
-azure 1045 gpt-5-search-api
-openai 1045 gpt-5-search-api
-github-copilot 434 gpt-5.3-codex
-github-copilot 435 gpt-5.4
-* 1053 gpt-5.4-image-2
-azure 1053 gpt-5.4-image-2
-openai 1053 gpt-5.4-image-2
-github-copilot 436 gpt-5.4-mini
-github-copilot 437 gpt-5.4-nano
-github-copilot 438 gpt-5.5
-* 1058 gpt-5.5-cyber
-azure 1058 gpt-5.5-cyber
-openai 1058 gpt-5.5-cyber
-* 1060 gpt-5.6-cyber
-azure 1060 gpt-5.6-cyber
-openai 1060 gpt-5.6-cyber
-github-copilot 439 gpt-5.6-luna
-quicksilverpro 2108 gpt-5.6-luna
-github-copilot 440 gpt-5.6-sol
-quicksilverpro 2109 gpt-5.6-sol
-github-copilot 441 gpt-5.6-terra
-quicksilverpro 2110 gpt-5.6-terra
-* 1064 gpt-6-astra
-azure 1064 gpt-6-astra
-github-copilot 442 gpt-6-astra
-openai 1064 gpt-6-astra
-quicksilverpro 2111 gpt-6-astra
-* 1065 gpt-6-cyber
-azure 1065 gpt-6-cyber
-openai 1065 gpt-6-cyber
-* 1066 gpt-6-luna
-azure 1066 gpt-6-luna
-github-copilot 443 gpt-6-luna
-openai 1066 gpt-6-luna
-openai-decisions 1112 gpt-6-luna
-quicksilverpro 2112 gpt-6-luna
-* 1067 gpt-6-rosalind
-azure 1067 gpt-6-rosalind
-openai 1067 gpt-6-rosalind
-* 1068 gpt-6-sol
-azure 1068 gpt-6-sol
-github-copilot 444 gpt-6-sol
-openai 1068 gpt-6-sol
-quicksilverpro 2113 gpt-6-sol
-* 1069 gpt-6.1-sol
-azure 1069 gpt-6.1-sol
-github-copilot 445 gpt-6.1-sol
-openai 1069 gpt-6.1-sol
-quicksilverpro 2114 gpt-6.1-sol
-* 1070 gpt-6.1-terra
-azure 1070 gpt-6.1-terra
-github-copilot 446 gpt-6.1-terra
-openai 1070 gpt-6.1-terra
-quicksilverpro 2115 gpt-6.1-terra gpt-6.1-terra-pro
-* 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-azure 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-openai 1071 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
-* 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-azure 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-openai 1072 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
-* 1073 gpt-chat-latest
-* 1074 gpt-image-1
-azure 1074 gpt-image-1
-openai 1074 gpt-image-1
-* 1075 gpt-image-1-mini
-azure 1075 gpt-image-1-mini
-openai 1075 gpt-image-1-mini
-* 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-azure 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-openai 1076 gpt-image-1.5 gpt-image-1.5-2025-12-16
-* 1077 gpt-image-2 gpt-image-2-2026-04-21
-azure 1077 gpt-image-2 gpt-image-2-2026-04-21
-openai 1077 gpt-image-2 gpt-image-2-2026-04-21
-* 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-azure 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-openai 1078 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
-* 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-azure 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-openai 1079 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
-* 1080 gpt-live-1
-azure 1080 gpt-live-1
-openai 1080 gpt-live-1
-* 1081 gpt-live-transcribe
-azure 1081 gpt-live-transcribe
-openai 1081 gpt-live-transcribe
-* 1082 gpt-oss-120b
-azure 1082 gpt-oss-120b
-cerebras 226 gpt-oss-120b
-openai 1082 gpt-oss-120b
-ovhcloud 2054 gpt-oss-120b
-quicksilverpro 2116 gpt-oss-120b
-* 1083 gpt-oss-20b
-azure 1083 gpt-oss-20b
-openai 1083 gpt-oss-20b
-ovhcloud 2055 gpt-oss-20b
-* 1084 gpt-oss-safeguard-20b
-azure 1084 gpt-oss-safeguard-20b
-openai 1084 gpt-oss-safeguard-20b
-* 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-azure 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-openai 1085 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
-* 1086 gpt-realtime-2 gpt-realtime-2.1
-azure 1086 gpt-realtime-2 gpt-realtime-2.1
-openai 1086 gpt-realtime-2 gpt-realtime-2.1
-* 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-azure 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-openai 1087 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
-* 1088 gpt-realtime-translate
-azure 1088 gpt-realtime-translate
-openai 1088 gpt-realtime-translate
-* 1089 gpt-realtime-whisper
-azure 1089 gpt-realtime-whisper
-openai 1089 gpt-realtime-whisper
-* 1090 gpt-rosalind-discovery
-azure 1090 gpt-rosalind-discovery
-openai 1090 gpt-rosalind-discovery
-* 1091 gpt-rosalind-research
-azure 1091 gpt-rosalind-research
-openai 1091 gpt-rosalind-research
-* 1092 gpt-transcribe
-azure 1092 gpt-transcribe
-openai 1092 gpt-transcribe
-* 2275 grok-2 grok-2-1212 grok-2-latest
-azure 2275 grok-2 grok-2-1212 grok-2-latest
-x-ai 2275 grok-2 grok-2-1212 grok-2-latest
-openrouter 1397 grok-2-1212
-* 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
-azure 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
-x-ai 2276 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
-openrouter 1398 grok-2-vision-1212
-* 2277 grok-3 grok-3-beta grok-3-latest
-azure 2277 grok-3 grok-3-beta grok-3-latest
-openrouter 1399 grok-3 grok-3-beta
-x-ai 2277 grok-3 grok-3-beta grok-3-latest
-* 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-azure 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-x-ai 2278 grok-3-fast grok-3-fast-beta grok-3-fast-latest
-* 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
-azure 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
-openrouter 1400 grok-3-mini grok-3-mini-beta
-x-ai 2279 grok-3-mini grok-3-mini-beta grok-3-mini-latest
-* 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-azure 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-x-ai 2280 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
-* 2281 grok-4 grok-4-0709 grok-4-latest
-azure 2281 grok-4 grok-4-0709 grok-4-latest
-x-ai 2281 grok-4 grok-4-0709 grok-4-latest
-* 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-azure 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-x-ai 2283 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
-* 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-azure 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-x-ai 2282 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
-* 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-azure 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-x-ai 2285 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
-* 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-azure 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-x-ai 2284 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
-* 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-azure 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-x-ai 2286 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
-* 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-azure 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-x-ai 2287 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
-* 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
-azure 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
-x-ai 2288 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
-* 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
-azure 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
-cursor 298 grok-4.5
-github-copilot 447 grok-4.5
-quicksilverpro 2117 grok-4.5
-x-ai 2289 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
-cursor 299 grok-4.5-fast
-* 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
-azure 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
-cursor 300 grok-4.6
-github-copilot 448 grok-4.6
-quicksilverpro 2118 grok-4.6
-x-ai 2290 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
-cursor 301 grok-4.6-fast
-* 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
-azure 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
-cursor 302 grok-4.7
-github-copilot 449 grok-4.7
-quicksilverpro 2119 grok-4.7
-x-ai 2291 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
-cursor 303 grok-4.7-fast
-openrouter 1401 grok-beta
-* 2292 grok-build-0.1
-azure 2292 grok-build-0.1
-x-ai 2292 grok-build-0.1
-* 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-azure 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-x-ai 2293 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
-openrouter 1402 grok-vision-beta
-* 2294 grok-voice-3.0 grok-voice-latest
-azure 2294 grok-voice-3.0 grok-voice-latest
-x-ai 2294 grok-voice-3.0 grok-voice-latest
-* 2295 grok-voice-think-fast-1.0
-azure 2295 grok-voice-think-fast-1.0
-x-ai 2295 grok-voice-think-fast-1.0
-* 2296 grok-voice-think-fast-2.0
-azure 2296 grok-voice-think-fast-2.0
-x-ai 2296 grok-voice-think-fast-2.0
-novita 910 gryphe/mythomax-l2-13b
-openrouter 1403 gryphe/mythomax-l2-13b
-together 2155 gryphe/mythomax-l2-13b
-openrouter 1404 hermes-2-pro-llama-3-8b
-openrouter 1405 huggingfaceh4/zephyr-7b-beta:free
-quicksilverpro 2120 hy3
-quicksilverpro 2121 hy4
-quicksilverpro 2122 hy4-preview
-openrouter 1406 ibm-granite/granite-4.0-h-micro
-openrouter 1407 ibm-granite/granite-4.1-8b
-openrouter 1408 ibm-granite/granite-4.2-8b ibm-granite/granite-4.2-8b-20260831
+openrouter 1334 google/gemini-2.0-flash-001
+openrouter 1335 google/gemini-2.0-flash-exp:free
+openrouter 1336 google/gemini-2.0-flash-lite-001
+openrouter 1337 google/gemini-2.0-flash-thinking-exp-1219:free
+openrouter 1338 google/gemini-2.0-flash-thinking-exp:free
+openrouter 1339 google/gemini-2.5-flash
+openrouter 1340 google/gemini-2.5-flash-image
+openrouter 1341 google/gemini-2.5-flash-lite
+openrouter 1342 google/gemini-2.5-flash-lite-preview-09-2025
+openrouter 1343 google/gemini-2.5-flash-lite:batch
+openrouter 1344 google/gemini-2.5-flash-preview
+openrouter 1345 google/gemini-2.5-flash-preview-09-2025
+openrouter 1346 google/gemini-2.5-flash-preview:thinking
+openrouter 1347 google/gemini-2.5-flash:batch
+openrouter 1348 google/gemini-2.5-pro google/gemini-2.5-pro-preview google/gemini-2.5-pro-preview-05-06
+openrouter 1349 google/gemini-2.5-pro-exp-03-25:free
+openrouter 1350 google/gemini-2.5-pro-preview-03-25
+openrouter 1351 google/gemini-2.5-pro:batch
+openrouter 1352 google/gemini-3-flash-preview google/gemini-3-flash-preview-20251217
+openrouter 1353 google/gemini-3-flash-preview:batch
+openrouter 1354 google/gemini-3-pro-image google/gemini-3-pro-image-20260528
+openrouter 1355 google/gemini-3-pro-image-preview google/gemini-3-pro-image-preview-20251120
+openrouter 1356 google/gemini-3.1-flash-image google/gemini-3.1-flash-image-20260528
+openrouter 1357 google/gemini-3.1-flash-image-preview google/gemini-3.1-flash-image-preview-20260226
+openrouter 1358 google/gemini-3.1-flash-lite google/gemini-3.1-flash-lite-20260507 google/gemini-3.1-flash-lite-preview
+openrouter 1359 google/gemini-3.1-flash-lite-image google/gemini-3.1-flash-lite-image-20260630
+openrouter 1360 google/gemini-3.1-flash-lite:batch
+openrouter 1361 google/gemini-3.1-pro-preview google/gemini-3.1-pro-preview-20260219 google/gemini-3.1-pro-preview-customtools
+openrouter 1362 google/gemini-3.1-pro-preview:batch
+openrouter 1363 google/gemini-3.5-flash google/gemini-3.5-flash-20260519
+openrouter 1364 google/gemini-3.5-flash-lite google/gemini-3.5-flash-lite-20260721
+openrouter 1365 google/gemini-3.5-flash-lite:batch
+openrouter 1366 google/gemini-3.5-flash:batch
+openrouter 1367 google/gemini-3.6-flash google/gemini-3.6-flash-20260721
+openrouter 1368 google/gemini-3.6-flash:batch
+openrouter 1369 google/gemini-3.7-flash google/gemini-3.7-flash-20260813
+openrouter 1370 google/gemini-3.7-flash:batch
+openrouter 1371 google/gemini-3.8-flash google/gemini-3.8-flash-20260902
+openrouter 1372 google/gemini-3.8-flash:batch
+openrouter 1373 google/gemini-4-argon google/gemini-4-argon-20261013
+openrouter 1374 google/gemini-4-argon:batch
+openrouter 1375 google/gemini-4-neon google/gemini-4-neon-20261118
+openrouter 1376 google/gemini-4-neon:batch
+openrouter 1377 google/gemini-flash-1.5
+openrouter 1378 google/gemini-flash-1.5-8b
+openrouter 1379 google/gemini-flash-1.5-8b-exp
+openrouter 1380 google/gemini-nano-banana-2.1 google/gemini-nano-banana-2.1-20261006
+openrouter 1381 google/gemini-omni-1.1-flash google/gemini-omni-1.1-flash-20260911
+openrouter 1382 google/gemini-omni-1.2-flash google/gemini-omni-1.2-flash-20261105
+openrouter 1383 google/gemini-pro google/gemini-pro-vision
+openrouter 1384 google/gemini-pro-1.5
+openrouter 1385 google/gemma-2-27b-it
+huggingface_nebius 609 google/gemma-2-2b-it google/gemma-2-2b-it-fast
+huggingface_nebius 610 google/gemma-2-9b-it google/gemma-2-9b-it-fast
+novita 913 google/gemma-2-9b-it
+openrouter 1386 google/gemma-2-9b-it
+openrouter 1387 google/gemma-2-9b-it:free
+together 2204 google/gemma-2b google/gemma-2b-it
+novita 914 google/gemma-3-12b-it
+openrouter 1388 google/gemma-3-12b-it
+openrouter 1389 google/gemma-3-12b-it:free
+openrouter 1390 google/gemma-3-1b-it:free
+huggingface_nebius 611 google/gemma-3-27b-it google/gemma-3-27b-it-fast
+novita 915 google/gemma-3-27b-it
+openrouter 1391 google/gemma-3-27b-it
+openrouter 1392 google/gemma-3-27b-it:free
+openrouter 1393 google/gemma-3-4b-it
+openrouter 1394 google/gemma-3-4b-it:free
+huggingface_together 780 google/gemma-3n-e4b-it google/gemma-3n-e4b-it-fast
+openrouter 1395 google/gemma-3n-e4b-it
+huggingface_novita 672 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-fast
+novita 916 google/gemma-4-26b-a4b-it
+openrouter 1396 google/gemma-4-26b-a4b-it google/gemma-4-26b-a4b-it-20260403
+openrouter 1397 google/gemma-4-26b-a4b-it:free
+doubleword 348 google/gemma-4-31b-it
+huggingface_novita 673 google/gemma-4-31b-it google/gemma-4-31b-it-fast
+novita 917 google/gemma-4-31b-it
+openrouter 1398 google/gemma-4-31b-it google/gemma-4-31b-it-20260402
+openrouter 1399 google/gemma-4-31b-it:free
+together 2205 google/gemma-7b google/gemma-7b-it
+openrouter 1400 google/learnlm-1.5-pro-experimental:free
+openrouter 1401 google/lyria-3-clip-preview google/lyria-3-clip-preview-20260330
+openrouter 1402 google/lyria-3-pro-preview google/lyria-3-pro-preview-20260330
+openrouter 1403 google/palm-2-chat-bison google/palm-2-chat-bison-32k
+openrouter 1404 google/palm-2-codechat-bison google/palm-2-codechat-bison-32k
+* 1020 gpt-3.5-0301 gpt-3.5-turbo-0301
+azure 1020 gpt-3.5-0301 gpt-3.5-turbo-0301
+openai 1020 gpt-3.5-0301 gpt-3.5-turbo-0301
+* 1021 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+azure 1021 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+github-copilot 434 gpt-3.5-turbo gpt-3.5-turbo-0613
+openai 1021 gpt-3.5-turbo gpt-3.5-turbo-0125 gpt-35-turbo
+openrouter 1674 gpt-3.5-turbo-0125 openai/gpt-3.5-turbo
+* 1022 gpt-3.5-turbo-0613
+azure 1022 gpt-3.5-turbo-0613
+openai 1022 gpt-3.5-turbo-0613
+* 1023 gpt-3.5-turbo-1106
+azure 1023 gpt-3.5-turbo-1106
+openai 1023 gpt-3.5-turbo-1106
+openrouter 1405 gpt-3.5-turbo-1106
+* 1024 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+azure 1024 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+openai 1024 gpt-3.5-turbo-16k gpt-3.5-turbo-16k-0613 gpt-35-turbo-16k gpt-35-turbo-16k-0613
+* 1025 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+azure 1025 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+openai 1025 gpt-3.5-turbo-instruct gpt-3.5-turbo-instruct-0914
+* 1026 gpt-4 gpt-4-0314 gpt-4-0613
+azure 1026 gpt-4 gpt-4-0314 gpt-4-0613
+openai 1026 gpt-4 gpt-4-0314 gpt-4-0613
+* 1028 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+azure 1028 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+openai 1028 gpt-4-0125-preview gpt-4-1106-preview gpt-4-turbo gpt-4-turbo-0125-preview gpt-4-turbo-2024-04-09 gpt-4-turbo-preview
+openrouter 1680 gpt-4-0314 openai/gpt-4
+openrouter 1406 gpt-4-1106-preview
+* 1029 gpt-4-1106-vision-preview gpt-4-vision-preview
+azure 1029 gpt-4-1106-vision-preview gpt-4-vision-preview
+openai 1029 gpt-4-1106-vision-preview gpt-4-vision-preview
+* 1027 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+azure 1027 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+openai 1027 gpt-4-32k gpt-4-32k-0314 gpt-4-32k-0613
+github-copilot 436 gpt-4-o-preview gpt-4o gpt-4o-2024-05-13 gpt-4o-2024-08-06 gpt-4o-2024-11-20
+* 1030 gpt-4.1 gpt-4.1-2025-04-14
+azure 1030 gpt-4.1 gpt-4.1-2025-04-14
+github-copilot 435 gpt-4.1 gpt-4.1-2025-04-14
+openai 1030 gpt-4.1 gpt-4.1-2025-04-14
+* 1031 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+azure 1031 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+openai 1031 gpt-4.1-mini gpt-4.1-mini-2025-04-14
+* 1032 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+azure 1032 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+openai 1032 gpt-4.1-nano gpt-4.1-nano-2025-04-14
+* 1033 gpt-4.5-preview
+azure 1033 gpt-4.5-preview
+openai 1033 gpt-4.5-preview
+openrouter 1407 gpt-4.5-preview
+* 1034 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+azure 1034 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+openai 1034 gpt-4o gpt-4o-2024-08-06 gpt-4o-2024-11-20
+* 1035 gpt-4o-2024-05-13
+azure 1035 gpt-4o-2024-05-13
+openai 1035 gpt-4o-2024-05-13
+* 1036 gpt-4o-audio-preview
+azure 1036 gpt-4o-audio-preview
+openai 1036 gpt-4o-audio-preview
+* 1037 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+azure 1037 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+github-copilot 437 gpt-4o-mini gpt-4o-mini-2024-07-18
+openai 1037 gpt-4o-mini gpt-4o-mini-2024-07-18 gpt-4o-mini-search-preview gpt-4o-mini-search-preview-2025-03-11
+* 1038 gpt-4o-mini-2024-07-18.ft-
+azure 1038 gpt-4o-mini-2024-07-18.ft-
+openai 1038 gpt-4o-mini-2024-07-18.ft-
+* 1039 gpt-4o-mini-audio-preview
+azure 1039 gpt-4o-mini-audio-preview
+openai 1039 gpt-4o-mini-audio-preview
+* 1040 gpt-4o-mini-realtime-preview
+azure 1040 gpt-4o-mini-realtime-preview
+openai 1040 gpt-4o-mini-realtime-preview
+* 1041 gpt-4o-mini-transcribe
+azure 1041 gpt-4o-mini-transcribe
+openai 1041 gpt-4o-mini-transcribe
+* 1042 gpt-4o-mini-tts
+azure 1042 gpt-4o-mini-tts
+openai 1042 gpt-4o-mini-tts
+* 1043 gpt-4o-realtime-preview
+azure 1043 gpt-4o-realtime-preview
+openai 1043 gpt-4o-realtime-preview
+* 1044 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+azure 1044 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+openai 1044 gpt-4o-search-preview gpt-4o-search-preview-2025-03-11
+* 1045 gpt-4o-transcribe gpt-4o-transcribe-diarize
+azure 1045 gpt-4o-transcribe gpt-4o-transcribe-diarize
+openai 1045 gpt-4o-transcribe gpt-4o-transcribe-diarize
+* 1046 gpt-4o:extended
+azure 1046 gpt-4o:extended
+openai 1046 gpt-4o:extended
+openrouter 1408 gpt-4o:extended
+* 1047 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+azure 1047 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+openai 1047 gpt-5 gpt-5-2025-08-07 gpt-5-chat gpt-5-chat-latest gpt-5-codex
+* 1054 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+azure 1054 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+openai 1054 gpt-5-1 gpt-5-1-2025-11-13 gpt-5-1-chat gpt-5-1-chat-latest gpt-5-1-codex gpt-5-1-codex-max gpt-5.1 gpt-5.1-2025-11-13 gpt-5.1-chat gpt-5.1-chat-latest gpt-5.1-codex gpt-5.1-codex-max
+* 1055 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+azure 1055 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+openai 1055 gpt-5-1-codex-mini gpt-5-1-mini gpt-5.1-codex-mini gpt-5.1-mini
+* 1056 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+azure 1056 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+openai 1056 gpt-5-2 gpt-5-2-2025-12-11 gpt-5-2-chat gpt-5-2-chat-latest gpt-5-2-codex gpt-5.2 gpt-5.2-2025-12-11 gpt-5.2-chat gpt-5.2-chat-latest gpt-5.2-codex
+* 1057 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+azure 1057 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+openai 1057 gpt-5-2-pro-2025-12-11 gpt-5.2-pro gpt-5.2-pro-2025-12-11
+* 1058 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+azure 1058 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+openai 1058 gpt-5-3 gpt-5-3-chat gpt-5-3-chat-latest gpt-5.3 gpt-5.3-chat gpt-5.3-chat-latest
+* 1059 gpt-5-3-codex gpt-5.3-codex
+azure 1059 gpt-5-3-codex gpt-5.3-codex
+openai 1059 gpt-5-3-codex gpt-5.3-codex
+* 1060 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+azure 1060 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+openai 1060 gpt-5-4 gpt-5-4-2026-03-05 gpt-5.4 gpt-5.4-2026-03-05
+* 1062 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+azure 1062 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+openai 1062 gpt-5-4-mini gpt-5-4-mini-2026-03-17 gpt-5.4-mini gpt-5.4-mini-2026-03-17
+* 1063 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+azure 1063 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+openai 1063 gpt-5-4-nano gpt-5-4-nano-2026-03-17 gpt-5.4-nano gpt-5.4-nano-2026-03-17
+* 1064 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+azure 1064 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+openai 1064 gpt-5-4-pro gpt-5-4-pro-2026-03-05 gpt-5.4-pro gpt-5.4-pro-2026-03-05
+* 1065 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+azure 1065 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+openai 1065 gpt-5-5 gpt-5-5-2026-04-23 gpt-5-5-2026-04-24 gpt-5-5-chat gpt-5-5-chat-latest gpt-5-5-codex gpt-5.5 gpt-5.5-2026-04-23 gpt-5.5-2026-04-24 gpt-5.5-chat gpt-5.5-chat-latest gpt-5.5-codex
+* 1067 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+azure 1067 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+openai 1067 gpt-5-5-pro gpt-5-5-pro-2026-04-23 gpt-5.5-pro gpt-5.5-pro-2026-04-23
+* 1070 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+azure 1070 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+openai 1070 gpt-5-6 gpt-5-6-sol gpt-5.6 gpt-5.6-sol
+* 1069 gpt-5-6-luna gpt-5.6-luna
+azure 1069 gpt-5-6-luna gpt-5.6-luna
+openai 1069 gpt-5-6-luna gpt-5.6-luna
+* 1071 gpt-5-6-terra gpt-5.6-terra
+azure 1071 gpt-5-6-terra gpt-5.6-terra
+openai 1071 gpt-5-6-terra gpt-5.6-terra
+* 1048 gpt-5-image
+azure 1048 gpt-5-image
+openai 1048 gpt-5-image
+* 1049 gpt-5-image-mini
+azure 1049 gpt-5-image-mini
+openai 1049 gpt-5-image-mini
+* 1050 gpt-5-mini gpt-5-mini-2025-08-07
+azure 1050 gpt-5-mini gpt-5-mini-2025-08-07
+github-copilot 438 gpt-5-mini
+openai 1050 gpt-5-mini gpt-5-mini-2025-08-07
+* 1051 gpt-5-nano
+azure 1051 gpt-5-nano
+openai 1051 gpt-5-nano
+* 1052 gpt-5-pro gpt-5-pro-2025-10-06
+azure 1052 gpt-5-pro gpt-5-pro-2025-10-06
+openai 1052 gpt-5-pro gpt-5-pro-2025-10-06
+* 1053 gpt-5-search-api
+azure 1053 gpt-5-search-api
+openai 1053 gpt-5-search-api
+github-copilot 439 gpt-5.3-codex
+github-copilot 440 gpt-5.4
+* 1061 gpt-5.4-image-2
+azure 1061 gpt-5.4-image-2
+openai 1061 gpt-5.4-image-2
+github-copilot 441 gpt-5.4-mini
+github-copilot 442 gpt-5.4-nano
+github-copilot 443 gpt-5.5
+* 1066 gpt-5.5-cyber
+azure 1066 gpt-5.5-cyber
+openai 1066 gpt-5.5-cyber
+* 1068 gpt-5.6-cyber
+azure 1068 gpt-5.6-cyber
+openai 1068 gpt-5.6-cyber
+github-copilot 444 gpt-5.6-luna
+quicksilverpro 2122 gpt-5.6-luna
+github-copilot 445 gpt-5.6-sol
+quicksilverpro 2123 gpt-5.6-sol
+github-copilot 446 gpt-5.6-terra
+quicksilverpro 2124 gpt-5.6-terra
+* 1072 gpt-6-astra
+azure 1072 gpt-6-astra
+github-copilot 447 gpt-6-astra
+openai 1072 gpt-6-astra
+quicksilverpro 2125 gpt-6-astra
+* 1073 gpt-6-cyber
+azure 1073 gpt-6-cyber
+openai 1073 gpt-6-cyber
+* 1074 gpt-6-luna
+azure 1074 gpt-6-luna
+github-copilot 448 gpt-6-luna
+openai 1074 gpt-6-luna
+openai-decisions 1122 gpt-6-luna
+quicksilverpro 2126 gpt-6-luna
+* 1075 gpt-6-rosalind
+azure 1075 gpt-6-rosalind
+openai 1075 gpt-6-rosalind
+* 1076 gpt-6-sol
+azure 1076 gpt-6-sol
+github-copilot 449 gpt-6-sol
+openai 1076 gpt-6-sol
+quicksilverpro 2127 gpt-6-sol
+* 1077 gpt-6.1-sol
+azure 1077 gpt-6.1-sol
+github-copilot 450 gpt-6.1-sol
+openai 1077 gpt-6.1-sol
+quicksilverpro 2128 gpt-6.1-sol
+* 1078 gpt-6.1-terra
+azure 1078 gpt-6.1-terra
+github-copilot 451 gpt-6.1-terra
+openai 1078 gpt-6.1-terra
+quicksilverpro 2129 gpt-6.1-terra gpt-6.1-terra-pro
+* 1079 gpt-6.2-astra
+azure 1079 gpt-6.2-astra
+openai 1079 gpt-6.2-astra
+* 1080 gpt-6.2-sol
+azure 1080 gpt-6.2-sol
+openai 1080 gpt-6.2-sol
+* 1081 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+azure 1081 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+openai 1081 gpt-audio gpt-audio-1.5 gpt-audio-2025-08-28
+* 1082 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+azure 1082 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+openai 1082 gpt-audio-mini gpt-audio-mini-2025-10-06 gpt-audio-mini-2025-12-15
+* 1083 gpt-chat-latest
+* 1084 gpt-image-1
+azure 1084 gpt-image-1
+openai 1084 gpt-image-1
+* 1085 gpt-image-1-mini
+azure 1085 gpt-image-1-mini
+openai 1085 gpt-image-1-mini
+* 1086 gpt-image-1.5 gpt-image-1.5-2025-12-16
+azure 1086 gpt-image-1.5 gpt-image-1.5-2025-12-16
+openai 1086 gpt-image-1.5 gpt-image-1.5-2025-12-16
+* 1087 gpt-image-2 gpt-image-2-2026-04-21
+azure 1087 gpt-image-2 gpt-image-2-2026-04-21
+openai 1087 gpt-image-2 gpt-image-2-2026-04-21
+* 1088 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+azure 1088 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+openai 1088 gpt-image-2.5-flare gpt-image-2.5-flare-2026-09-08
+* 1089 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+azure 1089 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+openai 1089 gpt-image-2.5-sunburst gpt-image-2.5-sunburst-2026-09-08
+* 1090 gpt-live-1
+azure 1090 gpt-live-1
+openai 1090 gpt-live-1
+* 1091 gpt-live-transcribe
+azure 1091 gpt-live-transcribe
+openai 1091 gpt-live-transcribe
+* 1092 gpt-oss-120b
+azure 1092 gpt-oss-120b
+cerebras 227 gpt-oss-120b
+openai 1092 gpt-oss-120b
+ovhcloud 2067 gpt-oss-120b
+quicksilverpro 2130 gpt-oss-120b
+* 1093 gpt-oss-20b
+azure 1093 gpt-oss-20b
+openai 1093 gpt-oss-20b
+ovhcloud 2068 gpt-oss-20b
+* 1094 gpt-oss-safeguard-20b
+azure 1094 gpt-oss-safeguard-20b
+openai 1094 gpt-oss-safeguard-20b
+* 1095 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+azure 1095 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+openai 1095 gpt-realtime gpt-realtime-1.5 gpt-realtime-2025-08-28
+* 1096 gpt-realtime-2 gpt-realtime-2.1
+azure 1096 gpt-realtime-2 gpt-realtime-2.1
+openai 1096 gpt-realtime-2 gpt-realtime-2.1
+* 1097 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+azure 1097 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+openai 1097 gpt-realtime-2.1-mini gpt-realtime-mini gpt-realtime-mini-2025-10-06 gpt-realtime-mini-2025-12-15
+* 1098 gpt-realtime-translate
+azure 1098 gpt-realtime-translate
+openai 1098 gpt-realtime-translate
+* 1099 gpt-realtime-whisper
+azure 1099 gpt-realtime-whisper
+openai 1099 gpt-realtime-whisper
+* 1100 gpt-rosalind-discovery
+azure 1100 gpt-rosalind-discovery
+openai 1100 gpt-rosalind-discovery
+* 1101 gpt-rosalind-research
+azure 1101 gpt-rosalind-research
+openai 1101 gpt-rosalind-research
+* 1102 gpt-transcribe
+azure 1102 gpt-transcribe
+openai 1102 gpt-transcribe
+* 2289 grok-2 grok-2-1212 grok-2-latest
+azure 2289 grok-2 grok-2-1212 grok-2-latest
+x-ai 2289 grok-2 grok-2-1212 grok-2-latest
+openrouter 1409 grok-2-1212
+* 2290 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
+azure 2290 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
+x-ai 2290 grok-2-vision grok-2-vision-1212 grok-2-vision-latest
+openrouter 1410 grok-2-vision-1212
+* 2291 grok-3 grok-3-beta grok-3-latest
+azure 2291 grok-3 grok-3-beta grok-3-latest
+openrouter 1411 grok-3 grok-3-beta
+x-ai 2291 grok-3 grok-3-beta grok-3-latest
+* 2292 grok-3-fast grok-3-fast-beta grok-3-fast-latest
+azure 2292 grok-3-fast grok-3-fast-beta grok-3-fast-latest
+x-ai 2292 grok-3-fast grok-3-fast-beta grok-3-fast-latest
+* 2293 grok-3-mini grok-3-mini-beta grok-3-mini-latest
+azure 2293 grok-3-mini grok-3-mini-beta grok-3-mini-latest
+openrouter 1412 grok-3-mini grok-3-mini-beta
+x-ai 2293 grok-3-mini grok-3-mini-beta grok-3-mini-latest
+* 2294 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+azure 2294 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+x-ai 2294 grok-3-mini-fast grok-3-mini-fast-beta grok-3-mini-fast-latest
+* 2295 grok-4 grok-4-0709 grok-4-latest
+azure 2295 grok-4 grok-4-0709 grok-4-latest
+x-ai 2295 grok-4 grok-4-0709 grok-4-latest
+* 2297 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+azure 2297 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+x-ai 2297 grok-4-1-fast grok-4-1-fast-reasoning grok-4-1-fast-reasoning-latest
+* 2296 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+azure 2296 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+x-ai 2296 grok-4-1-fast-non-reasoning grok-4-1-fast-non-reasoning-latest
+* 2299 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+azure 2299 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+x-ai 2299 grok-4-fast grok-4-fast-reasoning grok-4-fast-reasoning-latest
+* 2298 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+azure 2298 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+x-ai 2298 grok-4-fast-non-reasoning grok-4-fast-non-reasoning-latest
+* 2300 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+azure 2300 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+x-ai 2300 grok-4.20 grok-4.20-0309-non-reasoning grok-4.20-0309-reasoning
+* 2301 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+azure 2301 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+x-ai 2301 grok-4.20-multi-agent grok-4.20-multi-agent-0309 grok-4.20-multi-agent-beta-0309 grok-4.20-multi-agent-beta-latest grok-4.20-multi-agent-latest
+* 2302 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+azure 2302 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+x-ai 2302 grok-4.3 grok-4.3-latest x-ai/grok-4.3 x-ai/grok-4.3-20260430
+* 2303 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+azure 2303 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+cursor 299 grok-4.5
+github-copilot 452 grok-4.5
+quicksilverpro 2131 grok-4.5
+x-ai 2303 grok-4.5 grok-4.5-latest grok-latest x-ai/grok-4.5 x-ai/grok-4.5-20260708
+cursor 300 grok-4.5-fast
+* 2304 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+azure 2304 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+cursor 301 grok-4.6
+github-copilot 453 grok-4.6
+quicksilverpro 2132 grok-4.6
+x-ai 2304 grok-4.6 grok-4.6-latest x-ai/grok-4.6 x-ai/grok-4.6-20260810
+cursor 302 grok-4.6-fast
+* 2305 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+azure 2305 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+cursor 303 grok-4.7
+github-copilot 454 grok-4.7
+quicksilverpro 2133 grok-4.7
+x-ai 2305 grok-4.7 grok-4.7-latest x-ai/grok-4.7 x-ai/grok-4.7-20260916
+cursor 304 grok-4.7-fast
+openrouter 1413 grok-beta
+* 2306 grok-build-0.1
+azure 2306 grok-build-0.1
+x-ai 2306 grok-build-0.1
+* 2307 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
+azure 2307 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
+x-ai 2307 grok-code-fast grok-code-fast-1 grok-code-fast-1-0825
+openrouter 1414 grok-vision-beta
+* 2308 grok-voice-3.0 grok-voice-latest
+azure 2308 grok-voice-3.0 grok-voice-latest
+x-ai 2308 grok-voice-3.0 grok-voice-latest
+* 2309 grok-voice-think-fast-1.0
+azure 2309 grok-voice-think-fast-1.0
+x-ai 2309 grok-voice-think-fast-1.0
+* 2310 grok-voice-think-fast-2.0
+azure 2310 grok-voice-think-fast-2.0
+x-ai 2310 grok-voice-think-fast-2.0
+novita 918 gryphe/mythomax-l2-13b
+openrouter 1415 gryphe/mythomax-l2-13b
+together 2169 gryphe/mythomax-l2-13b
+openrouter 1416 hermes-2-pro-llama-3-8b
+openrouter 1417 huggingfaceh4/zephyr-7b-beta:free
+quicksilverpro 2134 hy3
+quicksilverpro 2135 hy4
+quicksilverpro 2136 hy4-preview
+openrouter 1418 ibm-granite/granite-4.0-h-micro
+openrouter 1419 ibm-granite/granite-4.1-8b
+openrouter 1420 ibm-granite/granite-4.2-8b ibm-granite/granite-4.2-8b-20260831
 aws 167 in.moonshotai.kimi-k3 moonshotai.kimi-k3 us.moonshotai.kimi-k3
-openrouter 1409 inception/mercury-2 inception/mercury-2-20260304
-openrouter 1410 inception/mercury-2.5 inception/mercury-2.5-20260908
-openrouter 1411 inception/mercury-3 inception/mercury-3-20261019
-openrouter 1412 inclusionai/ling-2.6-1t
-openrouter 1413 inclusionai/ling-2.6-flash
-huggingface_novita 666 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-fast
-novita 911 inclusionai/ling-3.0-flash
-openrouter 1414 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-20260723
-huggingface_novita 667 inclusionai/ling-3.0-flash-fin inclusionai/ling-3.0-flash-fin-fast
-novita 912 inclusionai/ling-3.0-flash-fin
-novita 913 inclusionai/ling-3.0-flash-sante
-huggingface_novita 668 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-fast
-novita 914 inclusionai/ling-3.0-flash-vl
-openrouter 1415 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-20260910
-openrouter 1416 inclusionai/ling-3.0-tiny inclusionai/ling-3.0-tiny-20260806
-huggingface_novita 669 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-fast
-novita 915 inclusionai/ling-3.1-flash
-openrouter 1417 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-20261002
-openrouter 1418 inclusionai/ring-2.6-1t
-openrouter 1419 inference-net/schematron-v2-small inference-net/schematron-v2-small-20260902
-openrouter 1420 inference-net/schematron-v2-turbo inference-net/schematron-v2-turbo-20260902
-openrouter 1421 infermatic/mn-inferor-12b
-openrouter 1422 inflection/inflection-3-pi
-openrouter 1423 inflection/inflection-3-productivity
-openrouter 1424 internvl3-14b:free
-openrouter 1425 internvl3-2b:free
-openrouter 1426 jamba-1.6-large
-openrouter 1427 jamba-1.6-mini
-* 2249 jev-1.13 jev-1.13.0
-quicksilverpro 2123 jev-1.13
-typesafe 2249 jev-1.13 jev-1.13.0
-* 2250 jev-1.14.0 jev-latest jev-preview
-typesafe 2250 jev-1.14.0 jev-latest jev-preview
-novita 916 jondurbin/airoboros-l2-70b
-openrouter 1428 jondurbin/airoboros-l2-70b
-openrouter 1429 kimi-dev-72b:free
-* 869 kimi-k2
-azure 869 kimi-k2
-moonshotai 869 kimi-k2
-* 870 kimi-k2-0711-preview
-azure 870 kimi-k2-0711-preview
-moonshotai 870 kimi-k2-0711-preview
-* 871 kimi-k2-0905-preview
-azure 871 kimi-k2-0905-preview
-moonshotai 871 kimi-k2-0905-preview
-* 872 kimi-k2-thinking
-azure 872 kimi-k2-thinking
-moonshotai 872 kimi-k2-thinking
-* 873 kimi-k2-thinking-turbo
-azure 873 kimi-k2-thinking-turbo
-moonshotai 873 kimi-k2-thinking-turbo
-* 874 kimi-k2-turbo-preview
-azure 874 kimi-k2-turbo-preview
-moonshotai 874 kimi-k2-turbo-preview
-* 875 kimi-k2.5
-azure 875 kimi-k2.5
-moonshotai 875 kimi-k2.5
-* 876 kimi-k2.6
-azure 876 kimi-k2.6
-moonshotai 876 kimi-k2.6
-quicksilverpro 2124 kimi-k2.6
-* 877 kimi-k2.7-code
-azure 877 kimi-k2.7-code
-github-copilot 450 kimi-k2.7-code
-moonshotai 877 kimi-k2.7-code
-quicksilverpro 2125 kimi-k2.7-code
-* 878 kimi-k2.7-code-highspeed
-azure 878 kimi-k2.7-code-highspeed
-moonshotai 878 kimi-k2.7-code-highspeed
-* 879 kimi-k3
-azure 879 kimi-k3
-github-copilot 451 kimi-k3
-moonshotai 879 kimi-k3
-quicksilverpro 2126 kimi-k3
-* 880 kimi-k3.1-pro
-azure 880 kimi-k3.1-pro
-moonshotai 880 kimi-k3.1-pro
-quicksilverpro 2127 kimi-k3.1-pro
-* 881 kimi-k3.1-pro-highspeed
-azure 881 kimi-k3.1-pro-highspeed
-moonshotai 881 kimi-k3.1-pro-highspeed
-quicksilverpro 2128 kimi-k3.1-pro-highspeed
-openrouter 1430 kimi-vl-a3b-thinking:free
-openrouter 1431 kwaipilot/kat-coder-pro-v2
-openrouter 1432 l3-euryale-70b
-openrouter 1433 latitudegames/wayfarer-large-70b-llama-3.3
-openrouter 1434 lfm-3b
-openrouter 1435 lfm-40b
-openrouter 1436 lfm-7b
-openrouter 1437 liquid/lfm-2-24b-a2b
-openrouter 1438 liquid/lfm-2.5-1.2b-instruct:free
-openrouter 1439 liquid/lfm-2.5-1.2b-thinking:free
-openrouter 1440 liquid/lfm-2.5-2.6b liquid/lfm-2.5-2.6b-20260811
-openrouter 1441 liquid/lfm-2.5-2.6b:free
-openrouter 1442 liquid/lfm-2.5-24b-a2b liquid/lfm-2.5-24b-a2b-20261012
-openrouter 1443 liquid/lfm-3-1.7b liquid/lfm-3-1.7b-20261106
-openrouter 1444 liquid/lfm-3-1.7b:free
-openrouter 1445 liquid/lfm-3b
-openrouter 1446 liquid/lfm-40b
-openrouter 1447 liquid/lfm-7b
-openrouter 1448 llama-3-lumimaid-70b
-openrouter 1449 llama-3-lumimaid-8b
-openrouter 1450 llama-3.1-405b
-openrouter 1451 llama-3.1-405b-instruct
-groq 529 llama-3.1-405b-reasoning
-groq 530 llama-3.1-70b-versatile
-groq 531 llama-3.1-8b-instant
-ovhcloud 2037 llama-3.1-8b-instruct
-openrouter 1452 llama-3.1-8b-instruct:free
-openrouter 1453 llama-3.1-lumimaid-70b
-openrouter 1454 llama-3.1-lumimaid-8b
-openrouter 1455 llama-3.1-nemotron-70b-instruct
-openrouter 1456 llama-3.1-nemotron-ultra-253b-v1
-openrouter 1457 llama-3.1-nemotron-ultra-253b-v1:free
-openrouter 1458 llama-3.1-sonar-large-128k-online
-perplexity 2056 llama-3.1-sonar-large-128k-online
-openrouter 1459 llama-3.1-sonar-small-128k-online
-perplexity 2057 llama-3.1-sonar-small-128k-online
-groq 532 llama-3.2-11b-text-preview
-openrouter 1460 llama-3.2-11b-vision-instruct:free
-groq 533 llama-3.2-11b-vision-preview
-openrouter 1461 llama-3.2-1b-instruct:free
-groq 534 llama-3.2-1b-preview
-groq 535 llama-3.2-3b-preview
-groq 536 llama-3.2-90b-text-preview
-openrouter 1462 llama-3.2-90b-vision-instruct
-groq 537 llama-3.2-90b-vision-preview
-cerebras 227 llama-3.3-70b
-groq 538 llama-3.3-70b-specdec
-groq 539 llama-3.3-70b-versatile
-openrouter 1463 llama-3.3-8b-instruct:free
-openrouter 1464 llama-3.3-nemotron-super-49b-v1
-openrouter 1465 llama-3.3-nemotron-super-49b-v1:free
-openrouter 1466 llama-4-maverick:free
-openrouter 1467 llama-4-scout:free
-openrouter 1468 llama-guard-2-8b
-groq 540 llama-guard-3-8b
-groq 541 llama2-70b-4096
-groq 542 llama3-70b-8192
-groq 543 llama3-8b-8192
-groq 544 llama3-groq-70b-8192-tool-use-preview
-groq 545 llama3-groq-8b-8192-tool-use-preview
-cerebras 228 llama3.1-8b
-openrouter 1469 llama3.1-typhoon2-70b-instruct
-openrouter 1470 llemma_7b
-together 2192 lmsys/vicuna-13b-v1.5
-together 2193 lmsys/vicuna-7b-v1.5
-* 796 m2-her
-minimax 796 m2-her
-openrouter 1471 maestro-reasoning
-* 813 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
-mistral 813 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
-openrouter 1472 magistral-medium-2506 magistral-medium-2506:thinking
-* 814 magistral-small-2506
-mistral 814 magistral-small-2506
-openrouter 1473 magistral-small-2506
-openrouter 1474 magnum-72b
-openrouter 1475 magnum-v2-72b
-github-copilot 452 mai-code-1-flash-picker
-github-copilot 453 mai-code-1.1-flash
+openrouter 1421 inception/mercury-2 inception/mercury-2-20260304
+openrouter 1422 inception/mercury-2.5 inception/mercury-2.5-20260908
+openrouter 1423 inception/mercury-3 inception/mercury-3-20261019
+openrouter 1424 inclusionai/ling-2.6-1t
+openrouter 1425 inclusionai/ling-2.6-flash
+huggingface_novita 674 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-fast
+novita 919 inclusionai/ling-3.0-flash
+openrouter 1426 inclusionai/ling-3.0-flash inclusionai/ling-3.0-flash-20260723
+huggingface_novita 675 inclusionai/ling-3.0-flash-fin inclusionai/ling-3.0-flash-fin-fast
+novita 920 inclusionai/ling-3.0-flash-fin
+novita 921 inclusionai/ling-3.0-flash-sante
+huggingface_novita 676 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-fast
+novita 922 inclusionai/ling-3.0-flash-vl
+openrouter 1427 inclusionai/ling-3.0-flash-vl inclusionai/ling-3.0-flash-vl-20260910
+openrouter 1428 inclusionai/ling-3.0-tiny inclusionai/ling-3.0-tiny-20260806
+huggingface_novita 677 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-fast
+novita 923 inclusionai/ling-3.1-flash
+openrouter 1429 inclusionai/ling-3.1-flash inclusionai/ling-3.1-flash-20261002
+openrouter 1430 inclusionai/ring-2.6-1t
+openrouter 1431 inference-net/schematron-v2-small inference-net/schematron-v2-small-20260902
+openrouter 1432 inference-net/schematron-v2-turbo inference-net/schematron-v2-turbo-20260902
+openrouter 1433 infermatic/mn-inferor-12b
+openrouter 1434 inflection/inflection-3-pi
+openrouter 1435 inflection/inflection-3-productivity
+openrouter 1436 internvl3-14b:free
+openrouter 1437 internvl3-2b:free
+openrouter 1438 jamba-1.6-large
+openrouter 1439 jamba-1.6-mini
+* 2263 jev-1.13 jev-1.13.0
+quicksilverpro 2137 jev-1.13
+typesafe 2263 jev-1.13 jev-1.13.0
+* 2264 jev-1.14 jev-1.14.0 jev-latest jev-preview
+openrouter 1970 jev-1.14 jev-latest typesafe/jev-1.14 ~typesafe/jev-latest
+typesafe 2264 jev-1.14 jev-1.14.0 jev-latest jev-preview
+novita 924 jondurbin/airoboros-l2-70b
+openrouter 1440 jondurbin/airoboros-l2-70b
+openrouter 1441 kimi-dev-72b:free
+* 877 kimi-k2
+azure 877 kimi-k2
+moonshotai 877 kimi-k2
+* 878 kimi-k2-0711-preview
+azure 878 kimi-k2-0711-preview
+moonshotai 878 kimi-k2-0711-preview
+* 879 kimi-k2-0905-preview
+azure 879 kimi-k2-0905-preview
+moonshotai 879 kimi-k2-0905-preview
+* 880 kimi-k2-thinking
+azure 880 kimi-k2-thinking
+moonshotai 880 kimi-k2-thinking
+* 881 kimi-k2-thinking-turbo
+azure 881 kimi-k2-thinking-turbo
+moonshotai 881 kimi-k2-thinking-turbo
+* 882 kimi-k2-turbo-preview
+azure 882 kimi-k2-turbo-preview
+moonshotai 882 kimi-k2-turbo-preview
+* 883 kimi-k2.5
+azure 883 kimi-k2.5
+moonshotai 883 kimi-k2.5
+* 884 kimi-k2.6
+azure 884 kimi-k2.6
+moonshotai 884 kimi-k2.6
+quicksilverpro 2138 kimi-k2.6
+* 885 kimi-k2.7-code
+azure 885 kimi-k2.7-code
+github-copilot 455 kimi-k2.7-code
+moonshotai 885 kimi-k2.7-code
+quicksilverpro 2139 kimi-k2.7-code
+* 886 kimi-k2.7-code-highspeed
+azure 886 kimi-k2.7-code-highspeed
+moonshotai 886 kimi-k2.7-code-highspeed
+* 887 kimi-k3
+azure 887 kimi-k3
+github-copilot 456 kimi-k3
+moonshotai 887 kimi-k3
+quicksilverpro 2140 kimi-k3
+* 888 kimi-k3.1-pro
+azure 888 kimi-k3.1-pro
+moonshotai 888 kimi-k3.1-pro
+quicksilverpro 2141 kimi-k3.1-pro
+* 889 kimi-k3.1-pro-highspeed
+azure 889 kimi-k3.1-pro-highspeed
+moonshotai 889 kimi-k3.1-pro-highspeed
+quicksilverpro 2142 kimi-k3.1-pro-highspeed
+openrouter 1442 kimi-vl-a3b-thinking:free
+openrouter 1443 kwaipilot/kat-coder-pro-v2
+openrouter 1444 l3-euryale-70b
+openrouter 1445 latitudegames/wayfarer-large-70b-llama-3.3
+openrouter 1446 lfm-3b
+openrouter 1447 lfm-40b
+openrouter 1448 lfm-7b
+openrouter 1449 liquid/lfm-2-24b-a2b
+openrouter 1450 liquid/lfm-2.5-1.2b-instruct:free
+openrouter 1451 liquid/lfm-2.5-1.2b-thinking:free
+openrouter 1452 liquid/lfm-2.5-2.6b liquid/lfm-2.5-2.6b-20260811
+openrouter 1453 liquid/lfm-2.5-2.6b:free
+openrouter 1454 liquid/lfm-2.5-24b-a2b liquid/lfm-2.5-24b-a2b-20261012
+openrouter 1455 liquid/lfm-3-1.7b liquid/lfm-3-1.7b-20261106
+openrouter 1456 liquid/lfm-3-1.7b:free
+openrouter 1457 liquid/lfm-3b
+openrouter 1458 liquid/lfm-40b
+openrouter 1459 liquid/lfm-7b
+openrouter 1460 llama-3-lumimaid-70b
+openrouter 1461 llama-3-lumimaid-8b
+openrouter 1462 llama-3.1-405b
+openrouter 1463 llama-3.1-405b-instruct
+groq 537 llama-3.1-405b-reasoning
+groq 538 llama-3.1-70b-versatile
+groq 539 llama-3.1-8b-instant
+ovhcloud 2050 llama-3.1-8b-instruct
+openrouter 1464 llama-3.1-8b-instruct:free
+openrouter 1465 llama-3.1-lumimaid-70b
+openrouter 1466 llama-3.1-lumimaid-8b
+openrouter 1467 llama-3.1-nemotron-70b-instruct
+openrouter 1468 llama-3.1-nemotron-ultra-253b-v1
+openrouter 1469 llama-3.1-nemotron-ultra-253b-v1:free
+openrouter 1470 llama-3.1-sonar-large-128k-online
+perplexity 2069 llama-3.1-sonar-large-128k-online
+openrouter 1471 llama-3.1-sonar-small-128k-online
+perplexity 2070 llama-3.1-sonar-small-128k-online
+groq 540 llama-3.2-11b-text-preview
+openrouter 1472 llama-3.2-11b-vision-instruct:free
+groq 541 llama-3.2-11b-vision-preview
+openrouter 1473 llama-3.2-1b-instruct:free
+groq 542 llama-3.2-1b-preview
+groq 543 llama-3.2-3b-preview
+groq 544 llama-3.2-90b-text-preview
+openrouter 1474 llama-3.2-90b-vision-instruct
+groq 545 llama-3.2-90b-vision-preview
+cerebras 228 llama-3.3-70b
+groq 546 llama-3.3-70b-specdec
+groq 547 llama-3.3-70b-versatile
+openrouter 1475 llama-3.3-8b-instruct:free
+openrouter 1476 llama-3.3-nemotron-super-49b-v1
+openrouter 1477 llama-3.3-nemotron-super-49b-v1:free
+openrouter 1478 llama-4-maverick:free
+openrouter 1479 llama-4-scout:free
+openrouter 1480 llama-guard-2-8b
+groq 548 llama-guard-3-8b
+groq 549 llama2-70b-4096
+groq 550 llama3-70b-8192
+groq 551 llama3-8b-8192
+groq 552 llama3-groq-70b-8192-tool-use-preview
+groq 553 llama3-groq-8b-8192-tool-use-preview
+cerebras 229 llama3.1-8b
+openrouter 1481 llama3.1-typhoon2-70b-instruct
+openrouter 1482 llemma_7b
+together 2206 lmsys/vicuna-13b-v1.5
+together 2207 lmsys/vicuna-7b-v1.5
+* 804 m2-her
+minimax 804 m2-her
+openrouter 1483 maestro-reasoning
+* 821 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
+mistral 821 magistral-medium magistral-medium-2506 magistral-medium-2506:thinking
+openrouter 1484 magistral-medium-2506 magistral-medium-2506:thinking
+* 822 magistral-small-2506
+mistral 822 magistral-small-2506
+openrouter 1485 magistral-small-2506
+openrouter 1486 magnum-72b
+openrouter 1487 magnum-v2-72b
+github-copilot 457 mai-code-1-flash-picker
+github-copilot 458 mai-code-1.1-flash
 azure 184 mai-ds-r1:free
-openrouter 1476 mai-ds-r1:free
-openrouter 1477 mancer/weaver
-openrouter 1478 meituan/longcat-2.0 meituan/longcat-2.0-20260720
-openrouter 1479 mercury-coder-small-beta
+openrouter 1488 mai-ds-r1:free
+openrouter 1489 mancer/weaver
+openrouter 1490 meituan/longcat-2.0 meituan/longcat-2.0-20260720
+openrouter 1491 mercury-coder-small-beta
 avian 38 meta-llama-3.1-405b-instruct
 avian 39 meta-llama-3.1-70b-instruct
 avian 40 meta-llama-3.1-8b-instruct
 avian 41 meta-llama-3.3-70b-instruct
-ovhcloud 2038 meta-llama-3_3-70b-instruct
-openrouter 1480 meta-llama/llama-2-13b-chat
-together 2194 meta-llama/llama-2-13b-chat-hf
-openrouter 1481 meta-llama/llama-2-70b-chat
-together 2195 meta-llama/llama-2-70b-chat-hf
-together 2196 meta-llama/llama-2-7b-chat-hf
-together 2197 meta-llama/llama-3-70b-chat-hf
-novita 917 meta-llama/llama-3-70b-instruct
-openrouter 1482 meta-llama/llama-3-70b-instruct
-together 2198 meta-llama/llama-3-8b-chat-hf
-novita 918 meta-llama/llama-3-8b-instruct
-openrouter 1483 meta-llama/llama-3-8b-instruct
-openrouter 1484 meta-llama/llama-3.1-405b
-openrouter 1485 meta-llama/llama-3.1-405b-instruct
-openrouter 1486 meta-llama/llama-3.1-405b:free
-novita 919 meta-llama/llama-3.1-70b-instruct
-openrouter 1487 meta-llama/llama-3.1-70b-instruct
-huggingface_cerebras 562 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_nebius 604 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_novita 670 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_nscale 716 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_ovhcloud 729 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-huggingface_sambanova 750 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
-novita 920 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-max
-openrouter 1488 meta-llama/llama-3.1-8b-instruct
-novita 921 meta-llama/llama-3.1-8b-instruct-bf16
-openrouter 1489 meta-llama/llama-3.1-8b-instruct:free
-novita 922 meta-llama/llama-3.2-11b-vision-instruct
-openrouter 1490 meta-llama/llama-3.2-11b-vision-instruct
-openrouter 1491 meta-llama/llama-3.2-11b-vision-instruct:free
-novita 923 meta-llama/llama-3.2-1b-instruct
-openrouter 1492 meta-llama/llama-3.2-1b-instruct
-openrouter 1493 meta-llama/llama-3.2-1b-instruct:free
-novita 924 meta-llama/llama-3.2-3b-instruct
-openrouter 1494 meta-llama/llama-3.2-3b-instruct
-openrouter 1495 meta-llama/llama-3.2-3b-instruct:free
-openrouter 1496 meta-llama/llama-3.2-90b-vision-instruct
-huggingface_fireworks-ai 565 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_groq 571 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_hyperbolic 584 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_nebius 605 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_novita 671 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_nscale 717 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_ovhcloud 730 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_sambanova 751 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-huggingface_together 773 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
-novita 925 meta-llama/llama-3.3-70b-instruct
-openrouter 1497 meta-llama/llama-3.3-70b-instruct
-together 2199 meta-llama/llama-3.3-70b-instruct-turbo
-openrouter 1498 meta-llama/llama-3.3-70b-instruct:free
-openrouter 1499 meta-llama/llama-4-maverick meta-llama/llama-4-maverick-17b-128e-instruct
-groq 546 meta-llama/llama-4-maverick-17b-128e-instruct
-huggingface_novita 672 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
-huggingface_together 774 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
-novita 926 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
-together 2200 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
-openrouter 1500 meta-llama/llama-4-maverick:free
-openrouter 1501 meta-llama/llama-4-scout meta-llama/llama-4-scout-17b-16e-instruct
-groq 547 meta-llama/llama-4-scout-17b-16e-instruct
-huggingface_groq 572 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-huggingface_novita 673 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-huggingface_nscale 718 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
-novita 927 meta-llama/llama-4-scout-17b-16e-instruct
-together 2201 meta-llama/llama-4-scout-17b-16e-instruct
-openrouter 1502 meta-llama/llama-4-scout:free
-openrouter 1503 meta-llama/llama-guard-2-8b
-openrouter 1504 meta-llama/llama-guard-3-8b
-groq 548 meta-llama/llama-guard-4-12b
-openrouter 1505 meta-llama/llama-guard-4-12b
-groq 549 meta-llama/llama-prompt-guard-2-22m
-groq 550 meta-llama/llama-prompt-guard-2-86m
-huggingface_novita 674 meta-llama/meta-llama-3-70b-instruct meta-llama/meta-llama-3-70b-instruct-fast
-together 2202 meta-llama/meta-llama-3-70b-instruct-lite
-together 2203 meta-llama/meta-llama-3-70b-instruct-turbo
-huggingface_novita 675 meta-llama/meta-llama-3-8b-instruct meta-llama/meta-llama-3-8b-instruct-fast
-together 2204 meta-llama/meta-llama-3-8b-instruct-lite
-together 2205 meta-llama/meta-llama-3-8b-instruct-turbo
-together 2206 meta-llama/meta-llama-3.1-405b-instruct-turbo
-together 2207 meta-llama/meta-llama-3.1-70b-instruct-turbo
-together 2208 meta-llama/meta-llama-3.1-8b-instruct-turbo
-together 2209 meta-llama/meta-llama-3.3-70b-instruct-turbo
-doubleword 348 meta-models/muse-glimmer-30b
-huggingface_together 775 meta-models/muse-glimmer-30b meta-models/muse-glimmer-30b-fast
-together 2210 meta-models/muse-glimmer-30b
-baseten 209 meta-models/muse-spark-open
-modal 862 meta-models/muse-spark-open-816b-a42b
-together 2211 meta-models/muse-spark-open-816b-a42b
+ovhcloud 2051 meta-llama-3_3-70b-instruct
+openrouter 1492 meta-llama/llama-2-13b-chat
+together 2208 meta-llama/llama-2-13b-chat-hf
+openrouter 1493 meta-llama/llama-2-70b-chat
+together 2209 meta-llama/llama-2-70b-chat-hf
+together 2210 meta-llama/llama-2-7b-chat-hf
+together 2211 meta-llama/llama-3-70b-chat-hf
+novita 925 meta-llama/llama-3-70b-instruct
+openrouter 1494 meta-llama/llama-3-70b-instruct
+together 2212 meta-llama/llama-3-8b-chat-hf
+novita 926 meta-llama/llama-3-8b-instruct
+openrouter 1495 meta-llama/llama-3-8b-instruct
+openrouter 1496 meta-llama/llama-3.1-405b
+openrouter 1497 meta-llama/llama-3.1-405b-instruct
+openrouter 1498 meta-llama/llama-3.1-405b:free
+novita 927 meta-llama/llama-3.1-70b-instruct
+openrouter 1499 meta-llama/llama-3.1-70b-instruct
+huggingface_cerebras 570 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_nebius 612 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_novita 678 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_nscale 724 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_ovhcloud 737 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+huggingface_sambanova 758 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-fast
+novita 928 meta-llama/llama-3.1-8b-instruct meta-llama/llama-3.1-8b-instruct-max
+openrouter 1500 meta-llama/llama-3.1-8b-instruct
+novita 929 meta-llama/llama-3.1-8b-instruct-bf16
+openrouter 1501 meta-llama/llama-3.1-8b-instruct:free
+novita 930 meta-llama/llama-3.2-11b-vision-instruct
+openrouter 1502 meta-llama/llama-3.2-11b-vision-instruct
+openrouter 1503 meta-llama/llama-3.2-11b-vision-instruct:free
+novita 931 meta-llama/llama-3.2-1b-instruct
+openrouter 1504 meta-llama/llama-3.2-1b-instruct
+openrouter 1505 meta-llama/llama-3.2-1b-instruct:free
+novita 932 meta-llama/llama-3.2-3b-instruct
+openrouter 1506 meta-llama/llama-3.2-3b-instruct
+openrouter 1507 meta-llama/llama-3.2-3b-instruct:free
+openrouter 1508 meta-llama/llama-3.2-90b-vision-instruct
+huggingface_fireworks-ai 573 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_groq 579 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_hyperbolic 592 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_nebius 613 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_novita 679 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_nscale 725 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_ovhcloud 738 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_sambanova 759 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+huggingface_together 781 meta-llama/llama-3.3-70b-instruct meta-llama/llama-3.3-70b-instruct-fast
+novita 933 meta-llama/llama-3.3-70b-instruct
+openrouter 1509 meta-llama/llama-3.3-70b-instruct
+together 2213 meta-llama/llama-3.3-70b-instruct-turbo
+openrouter 1510 meta-llama/llama-3.3-70b-instruct:free
+openrouter 1511 meta-llama/llama-4-maverick meta-llama/llama-4-maverick-17b-128e-instruct
+groq 554 meta-llama/llama-4-maverick-17b-128e-instruct
+huggingface_novita 680 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
+huggingface_together 782 meta-llama/llama-4-maverick-17b-128e-instruct-fp8 meta-llama/llama-4-maverick-17b-128e-instruct-fp8-fast
+novita 934 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
+together 2214 meta-llama/llama-4-maverick-17b-128e-instruct-fp8
+openrouter 1512 meta-llama/llama-4-maverick:free
+openrouter 1513 meta-llama/llama-4-scout meta-llama/llama-4-scout-17b-16e-instruct
+groq 555 meta-llama/llama-4-scout-17b-16e-instruct
+huggingface_groq 580 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+huggingface_novita 681 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+huggingface_nscale 726 meta-llama/llama-4-scout-17b-16e-instruct meta-llama/llama-4-scout-17b-16e-instruct-fast
+novita 935 meta-llama/llama-4-scout-17b-16e-instruct
+together 2215 meta-llama/llama-4-scout-17b-16e-instruct
+openrouter 1514 meta-llama/llama-4-scout:free
+openrouter 1515 meta-llama/llama-guard-2-8b
+openrouter 1516 meta-llama/llama-guard-3-8b
+groq 556 meta-llama/llama-guard-4-12b
+openrouter 1517 meta-llama/llama-guard-4-12b
+groq 557 meta-llama/llama-prompt-guard-2-22m
+groq 558 meta-llama/llama-prompt-guard-2-86m
+huggingface_novita 682 meta-llama/meta-llama-3-70b-instruct meta-llama/meta-llama-3-70b-instruct-fast
+together 2216 meta-llama/meta-llama-3-70b-instruct-lite
+together 2217 meta-llama/meta-llama-3-70b-instruct-turbo
+huggingface_novita 683 meta-llama/meta-llama-3-8b-instruct meta-llama/meta-llama-3-8b-instruct-fast
+together 2218 meta-llama/meta-llama-3-8b-instruct-lite
+together 2219 meta-llama/meta-llama-3-8b-instruct-turbo
+together 2220 meta-llama/meta-llama-3.1-405b-instruct-turbo
+together 2221 meta-llama/meta-llama-3.1-70b-instruct-turbo
+together 2222 meta-llama/meta-llama-3.1-8b-instruct-turbo
+together 2223 meta-llama/meta-llama-3.3-70b-instruct-turbo
+doubleword 349 meta-models/muse-glimmer-30b
+huggingface_together 783 meta-models/muse-glimmer-30b meta-models/muse-glimmer-30b-fast
+together 2224 meta-models/muse-glimmer-30b
+baseten 210 meta-models/muse-spark-open
+modal 870 meta-models/muse-spark-open-816b-a42b
+together 2225 meta-models/muse-spark-open-816b-a42b
 aws 105 meta.llama3-1-70b-instruct-v1:0
 aws 106 meta.llama3-1-8b-instruct-v1:0
 aws 107 meta.llama3-2-11b-instruct-v1:0
@@ -4186,161 +4278,163 @@ aws 112 meta.llama3-70b-instruct-v1:0
 aws 113 meta.llama3-8b-instruct-v1:0
 aws 114 meta.llama4-maverick-17b-instruct-v1:0
 aws 115 meta.llama4-scout-17b-instruct-v1:0
-openrouter 1506 meta/muse-glimmer-30b meta/muse-glimmer-30b-20260810
-openrouter 1507 meta/muse-glimmer-30b:batch
-openrouter 1508 meta/muse-spark-1.1 meta/muse-spark-1.1-20260709
-openrouter 1509 meta/muse-spark-1.2 meta/muse-spark-1.2-20260805
-openrouter 1510 meta/muse-spark-1.2-contributor meta/muse-spark-1.2-contributor-20260805
-openrouter 1511 meta/muse-spark-1.3 meta/muse-spark-1.3-20260902
-openrouter 1512 meta/muse-spark-1.3-contributor meta/muse-spark-1.3-contributor-20260902
-doubleword 349 meta/muse-spark-open
-openrouter 1513 meta/muse-spark-open meta/muse-spark-open-20261015
-openrouter 1514 meta/muse-wonder meta/muse-wonder-20261012
-together 2213 microsoft/phi-2
-openrouter 1515 microsoft/phi-3-medium-128k-instruct
-openrouter 1516 microsoft/phi-3-mini-128k-instruct
-openrouter 1517 microsoft/phi-3.5-mini-128k-instruct
-openrouter 1518 microsoft/phi-4
-openrouter 1519 microsoft/phi-4-mini-instruct
-openrouter 1520 microsoft/phi-4-multimodal-instruct
-openrouter 1521 microsoft/wizardlm-2-7b
-novita 928 microsoft/wizardlm-2-8x22b
-openrouter 1522 microsoft/wizardlm-2-8x22b
-together 2212 microsoft/wizardlm-2-8x22b
-openrouter 1523 midnight-rose-70b
-quicksilverpro 2129 mimo-v2.5
-quicksilverpro 2130 mimo-v2.6-flash
-quicksilverpro 2131 mimo-v2.6-pro
-novita 929 mindai/macaron-v1-tall
-novita 930 mindai/macaron-v1-venti
-novita 931 ming-image-0.1-design ming-image-0.1-design-layer
-* 803 minimax-01
-minimax 803 minimax-01
-* 804 minimax-m1
-minimax 804 minimax-m1
-openrouter 1524 minimax-m1:extended
-* 797 minimax-m2 minimax-m2.1 minimax-m2.5
-minimax 797 minimax-m2 minimax-m2.1 minimax-m2.5
-* 798 minimax-m2.1-highspeed
-minimax 798 minimax-m2.1-highspeed
-* 799 minimax-m2.5-highspeed
-minimax 799 minimax-m2.5-highspeed
-* 800 minimax-m2.7
-minimax 800 minimax-m2.7
-* 801 minimax-m2.7-highspeed
-minimax 801 minimax-m2.7-highspeed
-* 805 minimax-m3
-minimax 805 minimax-m3
-quicksilverpro 2132 minimax-m3
-* 802 minimax-m3.1-flash
-minimax 802 minimax-m3.1-flash
-openrouter 1525 minimax/minimax-01
-openrouter 1526 minimax/minimax-m1
-openrouter 1527 minimax/minimax-m2
-openrouter 1528 minimax/minimax-m2-her minimax/minimax-m2-her-20260123
-openrouter 1529 minimax/minimax-m2.1
+openrouter 1518 meta/muse-glimmer-30b meta/muse-glimmer-30b-20260810
+openrouter 1519 meta/muse-glimmer-30b:batch
+openrouter 1520 meta/muse-spark-1.1 meta/muse-spark-1.1-20260709
+openrouter 1521 meta/muse-spark-1.2 meta/muse-spark-1.2-20260805
+openrouter 1522 meta/muse-spark-1.2-contributor meta/muse-spark-1.2-contributor-20260805
+openrouter 1523 meta/muse-spark-1.3 meta/muse-spark-1.3-20260902
+openrouter 1524 meta/muse-spark-1.3-contributor meta/muse-spark-1.3-contributor-20260902
+doubleword 350 meta/muse-spark-open
+openrouter 1525 meta/muse-spark-open meta/muse-spark-open-20261015
+openrouter 1526 meta/muse-wonder meta/muse-wonder-20261012
+azure 185 microsoft-decision-1
+openrouter 1527 microsoft/microsoft-decision-1
+together 2227 microsoft/phi-2
+openrouter 1528 microsoft/phi-3-medium-128k-instruct
+openrouter 1529 microsoft/phi-3-mini-128k-instruct
+openrouter 1530 microsoft/phi-3.5-mini-128k-instruct
+openrouter 1531 microsoft/phi-4
+openrouter 1532 microsoft/phi-4-mini-instruct
+openrouter 1533 microsoft/phi-4-multimodal-instruct
+openrouter 1534 microsoft/wizardlm-2-7b
+novita 936 microsoft/wizardlm-2-8x22b
+openrouter 1535 microsoft/wizardlm-2-8x22b
+together 2226 microsoft/wizardlm-2-8x22b
+openrouter 1536 midnight-rose-70b
+quicksilverpro 2143 mimo-v2.5
+quicksilverpro 2144 mimo-v2.6-flash
+quicksilverpro 2145 mimo-v2.6-pro
+novita 937 mindai/macaron-v1-tall
+novita 938 mindai/macaron-v1-venti
+novita 939 ming-image-0.1-design ming-image-0.1-design-layer
+* 811 minimax-01
+minimax 811 minimax-01
+* 812 minimax-m1
+minimax 812 minimax-m1
+openrouter 1537 minimax-m1:extended
+* 805 minimax-m2 minimax-m2.1 minimax-m2.5
+minimax 805 minimax-m2 minimax-m2.1 minimax-m2.5
+* 806 minimax-m2.1-highspeed
+minimax 806 minimax-m2.1-highspeed
+* 807 minimax-m2.5-highspeed
+minimax 807 minimax-m2.5-highspeed
+* 808 minimax-m2.7
+minimax 808 minimax-m2.7
+* 809 minimax-m2.7-highspeed
+minimax 809 minimax-m2.7-highspeed
+* 813 minimax-m3
+minimax 813 minimax-m3
+quicksilverpro 2146 minimax-m3
+* 810 minimax-m3.1-flash
+minimax 810 minimax-m3.1-flash
+openrouter 1538 minimax/minimax-01
+openrouter 1539 minimax/minimax-m1
+openrouter 1540 minimax/minimax-m2
+openrouter 1541 minimax/minimax-m2-her minimax/minimax-m2-her-20260123
+openrouter 1542 minimax/minimax-m2.1
 avian 47 minimax/minimax-m2.5
-novita 932 minimax/minimax-m2.5
-openrouter 1530 minimax/minimax-m2.5 minimax/minimax-m2.5-20260211
-novita 933 minimax/minimax-m2.7
-openrouter 1531 minimax/minimax-m2.7 minimax/minimax-m2.7-20260318
-novita 934 minimax/minimax-m2.7-highspeed
+novita 940 minimax/minimax-m2.5
+openrouter 1543 minimax/minimax-m2.5 minimax/minimax-m2.5-20260211
+novita 941 minimax/minimax-m2.7
+openrouter 1544 minimax/minimax-m2.7 minimax/minimax-m2.7-20260318
+novita 942 minimax/minimax-m2.7-highspeed
 avian 48 minimax/minimax-m3
-novita 935 minimax/minimax-m3
-openrouter 1532 minimax/minimax-m3 minimax/minimax-m3-20260531
-novita 936 minimax/minimax-m3.1-flash
-openrouter 1533 minimax/minimax-m3.1-flash:free
-openrouter 1534 minimax/minimax-m3:batch
-huggingface_novita 613 minimaxai/minimax-m1-80k minimaxai/minimax-m1-80k-fast
-novita 937 minimaxai/minimax-m1-80k
-huggingface_novita 614 minimaxai/minimax-m2 minimaxai/minimax-m2-fast minimaxai/minimax-m2.1 minimaxai/minimax-m2.1-fast minimaxai/minimax-m2.5 minimaxai/minimax-m2.5-fast minimaxai/minimax-m2.7 minimaxai/minimax-m2.7-fast
-huggingface_fireworks-ai 564 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-huggingface_novita 615 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-huggingface_together 755 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
-together 2156 minimaxai/minimax-m3
-huggingface_novita 616 minimaxai/minimax-m3.1-flash minimaxai/minimax-m3.1-flash-fast
-together 2157 minimaxai/minimax-m3.1-flash
-* 815 ministral-14b-2512
-mistral 815 ministral-14b-2512
-* 816 ministral-3b
-mistral 816 ministral-3b
-openrouter 1535 ministral-3b
-* 817 ministral-3b-2512
-mistral 817 ministral-3b-2512
-* 818 ministral-8b ministral-8b-2410
-mistral 818 ministral-8b ministral-8b-2410
-openrouter 1536 ministral-8b
-* 819 ministral-8b-2512
-mistral 819 ministral-8b-2512
-* 820 ministral-8b-latest
-mistral 820 ministral-8b-latest
-* 821 mistral-7b open-mistral-7b
-mistral 821 mistral-7b open-mistral-7b
-openrouter 1537 mistral-7b-instruct mistral-7b-instruct-v0.3
-openrouter 1538 mistral-7b-instruct-v0.1
-openrouter 1539 mistral-7b-instruct-v0.2
-ovhcloud 2039 mistral-7b-instruct-v0.3
-openrouter 1540 mistral-7b-instruct:free
-* 822 mistral-embed mistral-embed-2312
-mistral 822 mistral-embed mistral-embed-2312
-* 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
-mistral 823 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
-openrouter 1564 mistral-large-2411 mistralai/mistral-large mistralai/mistral-large-2407
-* 824 mistral-large-2512
-mistral 824 mistral-large-2512
-* 825 mistral-large-4 mistral-large-4-0
-mistral 825 mistral-large-4 mistral-large-4-0
-quicksilverpro 2133 mistral-large-4
-* 827 mistral-medium mistral-medium-2505 mistral-medium-2508
-mistral 827 mistral-medium mistral-medium-2505 mistral-medium-2508
-openrouter 1541 mistral-medium
-* 826 mistral-medium-2312
-mistral 826 mistral-medium-2312
-* 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
-mistral 828 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
-* 829 mistral-medium-latest
-mistral 829 mistral-medium-latest
-* 830 mistral-nemo open-mistral-nemo
-mistral 830 mistral-nemo open-mistral-nemo
-ovhcloud 2040 mistral-nemo-instruct-2407
-* 831 mistral-nemo:free
-mistral 831 mistral-nemo:free
-openrouter 1542 mistral-nemo:free
-* 832 mistral-ocr-2503 mistral-ocr-2503-completion
-mistral 832 mistral-ocr-2503 mistral-ocr-2503-completion
-* 833 mistral-ocr-2505 mistral-ocr-2505-completion
-mistral 833 mistral-ocr-2505 mistral-ocr-2505-completion
-* 834 mistral-ocr-2512 mistral-ocr-2512-completion
-mistral 834 mistral-ocr-2512 mistral-ocr-2512-completion
-* 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
-mistral 836 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
-* 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
-mistral 835 mistral-ocr-4-0 mistral-ocr-4-0-completion
-* 837 mistral-ocr-latest mistral-ocr-latest-completion
-mistral 837 mistral-ocr-latest mistral-ocr-latest-completion
-* 838 mistral-saba mistral-saba-latest
-mistral 838 mistral-saba mistral-saba-latest
-groq 551 mistral-saba-24b
-openrouter 1543 mistral-small
-* 839 mistral-small-24b-instruct-2501
-mistral 839 mistral-small-24b-instruct-2501
-* 840 mistral-small-24b-instruct-2501:free
-mistral 840 mistral-small-24b-instruct-2501:free
-openrouter 1544 mistral-small-24b-instruct-2501:free
-* 843 mistral-small-2506 mistral-small-3.2-24b-instruct
-mistral 843 mistral-small-2506 mistral-small-3.2-24b-instruct
-* 841 mistral-small-2603
-mistral 841 mistral-small-2603
-* 842 mistral-small-3.1-24b-instruct
-mistral 842 mistral-small-3.1-24b-instruct
-openrouter 1545 mistral-small-3.1-24b-instruct:free
-ovhcloud 2041 mistral-small-3.2-24b-instruct-2506
-openrouter 1546 mistral-small-3.2-24b-instruct:free
-* 844 mistral-small-latest
-mistral 844 mistral-small-latest
-* 845 mistral-tiny
-mistral 845 mistral-tiny
-openrouter 1547 mistral-tiny
+novita 943 minimax/minimax-m3
+openrouter 1545 minimax/minimax-m3 minimax/minimax-m3-20260531
+novita 944 minimax/minimax-m3.1-flash
+openrouter 1546 minimax/minimax-m3.1-flash:free
+openrouter 1547 minimax/minimax-m3:batch
+huggingface_novita 621 minimaxai/minimax-m1-80k minimaxai/minimax-m1-80k-fast
+novita 945 minimaxai/minimax-m1-80k
+huggingface_novita 622 minimaxai/minimax-m2 minimaxai/minimax-m2-fast minimaxai/minimax-m2.1 minimaxai/minimax-m2.1-fast minimaxai/minimax-m2.5 minimaxai/minimax-m2.5-fast minimaxai/minimax-m2.7 minimaxai/minimax-m2.7-fast
+huggingface_fireworks-ai 572 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+huggingface_novita 623 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+huggingface_together 763 minimaxai/minimax-m3 minimaxai/minimax-m3-fast
+together 2170 minimaxai/minimax-m3
+huggingface_novita 624 minimaxai/minimax-m3.1-flash minimaxai/minimax-m3.1-flash-fast
+together 2171 minimaxai/minimax-m3.1-flash
+* 823 ministral-14b-2512
+mistral 823 ministral-14b-2512
+* 824 ministral-3b
+mistral 824 ministral-3b
+openrouter 1548 ministral-3b
+* 825 ministral-3b-2512
+mistral 825 ministral-3b-2512
+* 826 ministral-8b ministral-8b-2410
+mistral 826 ministral-8b ministral-8b-2410
+openrouter 1549 ministral-8b
+* 827 ministral-8b-2512
+mistral 827 ministral-8b-2512
+* 828 ministral-8b-latest
+mistral 828 ministral-8b-latest
+* 829 mistral-7b open-mistral-7b
+mistral 829 mistral-7b open-mistral-7b
+openrouter 1550 mistral-7b-instruct mistral-7b-instruct-v0.3
+openrouter 1551 mistral-7b-instruct-v0.1
+openrouter 1552 mistral-7b-instruct-v0.2
+ovhcloud 2052 mistral-7b-instruct-v0.3
+openrouter 1553 mistral-7b-instruct:free
+* 830 mistral-embed mistral-embed-2312
+mistral 830 mistral-embed mistral-embed-2312
+* 831 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
+mistral 831 mistral-large mistral-large-2407 mistral-large-2411 mistral-large-latest
+openrouter 1577 mistral-large-2411 mistralai/mistral-large mistralai/mistral-large-2407
+* 832 mistral-large-2512
+mistral 832 mistral-large-2512
+* 833 mistral-large-4 mistral-large-4-0
+mistral 833 mistral-large-4 mistral-large-4-0
+quicksilverpro 2147 mistral-large-4
+* 835 mistral-medium mistral-medium-2505 mistral-medium-2508
+mistral 835 mistral-medium mistral-medium-2505 mistral-medium-2508
+openrouter 1554 mistral-medium
+* 834 mistral-medium-2312
+mistral 834 mistral-medium-2312
+* 836 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
+mistral 836 mistral-medium-2604 mistral-medium-3 mistral-medium-3-5 mistral-medium-3.5
+* 837 mistral-medium-latest
+mistral 837 mistral-medium-latest
+* 838 mistral-nemo open-mistral-nemo
+mistral 838 mistral-nemo open-mistral-nemo
+ovhcloud 2053 mistral-nemo-instruct-2407
+* 839 mistral-nemo:free
+mistral 839 mistral-nemo:free
+openrouter 1555 mistral-nemo:free
+* 840 mistral-ocr-2503 mistral-ocr-2503-completion
+mistral 840 mistral-ocr-2503 mistral-ocr-2503-completion
+* 841 mistral-ocr-2505 mistral-ocr-2505-completion
+mistral 841 mistral-ocr-2505 mistral-ocr-2505-completion
+* 842 mistral-ocr-2512 mistral-ocr-2512-completion
+mistral 842 mistral-ocr-2512 mistral-ocr-2512-completion
+* 844 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
+mistral 844 mistral-ocr-4 mistral-ocr-4-1 mistral-ocr-4-1-completion mistral-ocr-4-completion
+* 843 mistral-ocr-4-0 mistral-ocr-4-0-completion
+mistral 843 mistral-ocr-4-0 mistral-ocr-4-0-completion
+* 845 mistral-ocr-latest mistral-ocr-latest-completion
+mistral 845 mistral-ocr-latest mistral-ocr-latest-completion
+* 846 mistral-saba mistral-saba-latest
+mistral 846 mistral-saba mistral-saba-latest
+groq 559 mistral-saba-24b
+openrouter 1556 mistral-small
+* 847 mistral-small-24b-instruct-2501
+mistral 847 mistral-small-24b-instruct-2501
+* 848 mistral-small-24b-instruct-2501:free
+mistral 848 mistral-small-24b-instruct-2501:free
+openrouter 1557 mistral-small-24b-instruct-2501:free
+* 851 mistral-small-2506 mistral-small-3.2-24b-instruct
+mistral 851 mistral-small-2506 mistral-small-3.2-24b-instruct
+* 849 mistral-small-2603
+mistral 849 mistral-small-2603
+* 850 mistral-small-3.1-24b-instruct
+mistral 850 mistral-small-3.1-24b-instruct
+openrouter 1558 mistral-small-3.1-24b-instruct:free
+ovhcloud 2054 mistral-small-3.2-24b-instruct-2506
+openrouter 1559 mistral-small-3.2-24b-instruct:free
+* 852 mistral-small-latest
+mistral 852 mistral-small-latest
+* 853 mistral-tiny
+mistral 853 mistral-tiny
+openrouter 1560 mistral-tiny
 aws 116 mistral.devstral-2-123b
 aws 117 mistral.magistral-small-2509
 aws 118 mistral.ministral-3-14b-instruct
@@ -4354,694 +4448,694 @@ aws 125 mistral.mixtral-8x7b-instruct-v0:1
 aws 126 mistral.pixtral-large-2502-v1:0
 aws 127 mistral.voxtral-mini-3b-2507
 aws 128 mistral.voxtral-small-24b-2507
-openrouter 1548 mistral/ministral-8b
-openrouter 1549 mistralai/codestral-2501
-openrouter 1550 mistralai/codestral-2508
-openrouter 1551 mistralai/codestral-2508:batch
-openrouter 1552 mistralai/codestral-mamba
-doubleword 350 mistralai/devstral-2-123b-instruct-2512
-openrouter 1553 mistralai/devstral-2512
-openrouter 1554 mistralai/ministral-14b-2512
-openrouter 1555 mistralai/ministral-3b
-openrouter 1556 mistralai/ministral-3b-2512
-openrouter 1557 mistralai/ministral-8b
-openrouter 1558 mistralai/ministral-8b-2512
-openrouter 1559 mistralai/ministral-8b-2512:batch
-novita 938 mistralai/mistral-7b-instruct
-openrouter 1560 mistralai/mistral-7b-instruct mistralai/mistral-7b-instruct-v0.3
-openrouter 1561 mistralai/mistral-7b-instruct-v0.1
-together 2214 mistralai/mistral-7b-instruct-v0.1
-openrouter 1562 mistralai/mistral-7b-instruct-v0.2
-together 2215 mistralai/mistral-7b-instruct-v0.2
-openrouter 1563 mistralai/mistral-7b-instruct:free
-together 2216 mistralai/mistral-7b-v0.1
-openrouter 1565 mistralai/mistral-large-2512
-openrouter 1566 mistralai/mistral-large-2512:batch
-openrouter 1567 mistralai/mistral-large-4-0 mistralai/mistral-large-4-0-20261006
-openrouter 1568 mistralai/mistral-medium
-openrouter 1569 mistralai/mistral-medium-3
-openrouter 1570 mistralai/mistral-medium-3-5 mistralai/mistral-medium-3.5-20260430
-openrouter 1571 mistralai/mistral-medium-3-5:batch
-openrouter 1572 mistralai/mistral-medium-3.1
-openrouter 1573 mistralai/mistral-medium-3.1:batch
-novita 939 mistralai/mistral-nemo
-openrouter 1574 mistralai/mistral-nemo
-openrouter 1575 mistralai/mistral-nemo:free
-openrouter 1576 mistralai/mistral-saba mistralai/mistral-saba-2502
-openrouter 1577 mistralai/mistral-small
-openrouter 1578 mistralai/mistral-small-24b-instruct-2501
-openrouter 1579 mistralai/mistral-small-24b-instruct-2501:free
-openrouter 1580 mistralai/mistral-small-2603
-openrouter 1581 mistralai/mistral-small-2603:batch
-openrouter 1582 mistralai/mistral-small-3.1-24b-instruct mistralai/mistral-small-3.1-24b-instruct-2503
-openrouter 1583 mistralai/mistral-small-3.1-24b-instruct:free
-openrouter 1584 mistralai/mistral-small-3.2-24b-instruct mistralai/mistral-small-3.2-24b-instruct-2506
-openrouter 1585 mistralai/mistral-tiny
-openrouter 1586 mistralai/mixtral-8x22b-instruct
-together 2217 mistralai/mixtral-8x22b-instruct-v0.1
-openrouter 1587 mistralai/mixtral-8x7b-instruct
-together 2218 mistralai/mixtral-8x7b-instruct-v0.1
-together 2219 mistralai/mixtral-8x7b-v0.1
-openrouter 1588 mistralai/pixtral-12b
-openrouter 1589 mistralai/pixtral-large-2411
-openrouter 1590 mistralai/voxtral-small-24b-2507
-* 846 mixtral-8x22b-instruct open-mixtral-8x22b
-mistral 846 mixtral-8x22b-instruct open-mixtral-8x22b
-* 847 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
-mistral 847 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
-groq 552 mixtral-8x7b-32768
-openrouter 1591 mixtral-8x7b-instruct
-ovhcloud 2042 mixtral-8x7b-instruct-v0.1
-openrouter 1592 mn-celeste-12b
-openrouter 1593 mn-inferor-12b
-openrouter 1594 mn-starcannon-12b
-azure 1093 moderation
-openai 1093 moderation
-openrouter 1595 moondream/moondream3-preview moondream/moondream3-preview-20261013
-openrouter 1596 moondream/moondream3.1-9b-a2b moondream/moondream3.1-9b-a2b-20261013
-* 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-azure 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-moonshotai 882 moonshot-v1-128k moonshot-v1-128k-vision-preview
-* 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-azure 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-moonshotai 883 moonshot-v1-32k moonshot-v1-32k-vision-preview
-* 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-azure 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-moonshotai 884 moonshot-v1-8k moonshot-v1-8k-vision-preview
-openrouter 1597 moonshotai/kimi-k2
-novita 940 moonshotai/kimi-k2-0905
-openrouter 1598 moonshotai/kimi-k2-0905
-groq 553 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-0905
-huggingface_nebius 606 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
-huggingface_novita 676 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
-novita 941 moonshotai/kimi-k2-instruct
-huggingface_novita 677 moonshotai/kimi-k2-instruct-0905 moonshotai/kimi-k2-instruct-0905-fast
-huggingface_nebius 607 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
-huggingface_novita 678 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
-novita 942 moonshotai/kimi-k2-thinking
-openrouter 1599 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-20251106
+openrouter 1561 mistral/ministral-8b
+openrouter 1562 mistralai/codestral-2501
+openrouter 1563 mistralai/codestral-2508
+openrouter 1564 mistralai/codestral-2508:batch
+openrouter 1565 mistralai/codestral-mamba
+doubleword 351 mistralai/devstral-2-123b-instruct-2512
+openrouter 1566 mistralai/devstral-2512
+openrouter 1567 mistralai/ministral-14b-2512
+openrouter 1568 mistralai/ministral-3b
+openrouter 1569 mistralai/ministral-3b-2512
+openrouter 1570 mistralai/ministral-8b
+openrouter 1571 mistralai/ministral-8b-2512
+openrouter 1572 mistralai/ministral-8b-2512:batch
+novita 946 mistralai/mistral-7b-instruct
+openrouter 1573 mistralai/mistral-7b-instruct mistralai/mistral-7b-instruct-v0.3
+openrouter 1574 mistralai/mistral-7b-instruct-v0.1
+together 2228 mistralai/mistral-7b-instruct-v0.1
+openrouter 1575 mistralai/mistral-7b-instruct-v0.2
+together 2229 mistralai/mistral-7b-instruct-v0.2
+openrouter 1576 mistralai/mistral-7b-instruct:free
+together 2230 mistralai/mistral-7b-v0.1
+openrouter 1578 mistralai/mistral-large-2512
+openrouter 1579 mistralai/mistral-large-2512:batch
+openrouter 1580 mistralai/mistral-large-4-0 mistralai/mistral-large-4-0-20261006
+openrouter 1581 mistralai/mistral-medium
+openrouter 1582 mistralai/mistral-medium-3
+openrouter 1583 mistralai/mistral-medium-3-5 mistralai/mistral-medium-3.5-20260430
+openrouter 1584 mistralai/mistral-medium-3-5:batch
+openrouter 1585 mistralai/mistral-medium-3.1
+openrouter 1586 mistralai/mistral-medium-3.1:batch
+novita 947 mistralai/mistral-nemo
+openrouter 1587 mistralai/mistral-nemo
+openrouter 1588 mistralai/mistral-nemo:free
+openrouter 1589 mistralai/mistral-saba mistralai/mistral-saba-2502
+openrouter 1590 mistralai/mistral-small
+openrouter 1591 mistralai/mistral-small-24b-instruct-2501
+openrouter 1592 mistralai/mistral-small-24b-instruct-2501:free
+openrouter 1593 mistralai/mistral-small-2603
+openrouter 1594 mistralai/mistral-small-2603:batch
+openrouter 1595 mistralai/mistral-small-3.1-24b-instruct mistralai/mistral-small-3.1-24b-instruct-2503
+openrouter 1596 mistralai/mistral-small-3.1-24b-instruct:free
+openrouter 1597 mistralai/mistral-small-3.2-24b-instruct mistralai/mistral-small-3.2-24b-instruct-2506
+openrouter 1598 mistralai/mistral-tiny
+openrouter 1599 mistralai/mixtral-8x22b-instruct
+together 2231 mistralai/mixtral-8x22b-instruct-v0.1
+openrouter 1600 mistralai/mixtral-8x7b-instruct
+together 2232 mistralai/mixtral-8x7b-instruct-v0.1
+together 2233 mistralai/mixtral-8x7b-v0.1
+openrouter 1601 mistralai/pixtral-12b
+openrouter 1602 mistralai/pixtral-large-2411
+openrouter 1603 mistralai/voxtral-small-24b-2507
+* 854 mixtral-8x22b-instruct open-mixtral-8x22b
+mistral 854 mixtral-8x22b-instruct open-mixtral-8x22b
+* 855 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
+mistral 855 mixtral-8x7b mixtral-8x7b-32768 mixtral-8x7b-instruct mixtral-8x7b-instruct-v0.1 open-mixtral-8x7b
+groq 560 mixtral-8x7b-32768
+openrouter 1604 mixtral-8x7b-instruct
+ovhcloud 2055 mixtral-8x7b-instruct-v0.1
+openrouter 1605 mn-celeste-12b
+openrouter 1606 mn-inferor-12b
+openrouter 1607 mn-starcannon-12b
+azure 1103 moderation
+openai 1103 moderation
+openrouter 1608 moondream/moondream3-preview moondream/moondream3-preview-20261013
+openrouter 1609 moondream/moondream3.1-9b-a2b moondream/moondream3.1-9b-a2b-20261013
+* 890 moonshot-v1-128k moonshot-v1-128k-vision-preview
+azure 890 moonshot-v1-128k moonshot-v1-128k-vision-preview
+moonshotai 890 moonshot-v1-128k moonshot-v1-128k-vision-preview
+* 891 moonshot-v1-32k moonshot-v1-32k-vision-preview
+azure 891 moonshot-v1-32k moonshot-v1-32k-vision-preview
+moonshotai 891 moonshot-v1-32k moonshot-v1-32k-vision-preview
+* 892 moonshot-v1-8k moonshot-v1-8k-vision-preview
+azure 892 moonshot-v1-8k moonshot-v1-8k-vision-preview
+moonshotai 892 moonshot-v1-8k moonshot-v1-8k-vision-preview
+openrouter 1610 moonshotai/kimi-k2
+novita 948 moonshotai/kimi-k2-0905
+openrouter 1611 moonshotai/kimi-k2-0905
+groq 561 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-0905
+huggingface_nebius 614 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
+huggingface_novita 684 moonshotai/kimi-k2-instruct moonshotai/kimi-k2-instruct-fast
+novita 949 moonshotai/kimi-k2-instruct
+huggingface_novita 685 moonshotai/kimi-k2-instruct-0905 moonshotai/kimi-k2-instruct-0905-fast
+huggingface_nebius 615 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
+huggingface_novita 686 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-fast
+novita 950 moonshotai/kimi-k2-thinking
+openrouter 1612 moonshotai/kimi-k2-thinking moonshotai/kimi-k2-thinking-20251106
 avian 49 moonshotai/kimi-k2.5
-huggingface_novita 679 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
-huggingface_together 776 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
-novita 943 moonshotai/kimi-k2.5
-openrouter 1600 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-0127
+huggingface_novita 687 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
+huggingface_together 784 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-fast
+novita 951 moonshotai/kimi-k2.5
+openrouter 1613 moonshotai/kimi-k2.5 moonshotai/kimi-k2.5-0127
 avian 50 moonshotai/kimi-k2.6
-baseten 210 moonshotai/kimi-k2.6
-doubleword 351 moonshotai/kimi-k2.6
-huggingface_novita 680 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-fast
-novita 944 moonshotai/kimi-k2.6
-openrouter 1601 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-20260420
-openrouter 1602 moonshotai/kimi-k2.6:free
-baseten 211 moonshotai/kimi-k2.7-code
-huggingface_novita 681 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-fast
-novita 945 moonshotai/kimi-k2.7-code
-openrouter 1603 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-20260612
+baseten 211 moonshotai/kimi-k2.6
+doubleword 352 moonshotai/kimi-k2.6
+huggingface_novita 688 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-fast
+novita 952 moonshotai/kimi-k2.6
+openrouter 1614 moonshotai/kimi-k2.6 moonshotai/kimi-k2.6-20260420
+openrouter 1615 moonshotai/kimi-k2.6:free
+baseten 212 moonshotai/kimi-k2.7-code
+huggingface_novita 689 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-fast
+novita 953 moonshotai/kimi-k2.7-code
+openrouter 1616 moonshotai/kimi-k2.7-code moonshotai/kimi-k2.7-code-20260612
 arcee 32 moonshotai/kimi-k3
 avian 51 moonshotai/kimi-k3
-baseten 212 moonshotai/kimi-k3
-doubleword 353 moonshotai/kimi-k3
-huggingface_fireworks-ai 566 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
-huggingface_together 777 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
-modal 863 moonshotai/kimi-k3
-novita 946 moonshotai/kimi-k3 moonshotai/kimi-k3-p
-openrouter 1604 moonshotai/kimi-k3 moonshotai/kimi-k3-20260715
-together 2220 moonshotai/kimi-k3
-doubleword 352 moonshotai/kimi-k3.1-pro
-modal 864 moonshotai/kimi-k3.1-pro
-novita 947 moonshotai/kimi-k3.1-pro
-openrouter 1605 moonshotai/kimi-k3.1-pro moonshotai/kimi-k3.1-pro-20261023
-together 2221 moonshotai/kimi-k3.1-pro
-novita 948 moonshotai/kimi-k3.1-pro-highspeed
-openrouter 1606 moonshotai/kimi-k3:batch
-openrouter 1607 moonshotai/kimi-vl-a3b-thinking:free
-openrouter 1608 moonshotai/moonlight-16b-a3b-instruct:free
-openrouter 1609 morph/morph-v3-fast
-openrouter 1610 morph/morph-v3-fast:batch
-openrouter 1611 morph/morph-v3-large
-openrouter 1612 morph/morph-v3-large:batch
-quicksilverpro 2134 muse-glimmer-30b
-* 790 muse-spark-1.1
-meta 790 muse-spark-1.1
-* 791 muse-spark-1.2
-meta 791 muse-spark-1.2
-quicksilverpro 2135 muse-spark-1.2
-* 792 muse-spark-1.2-contributor
-meta 792 muse-spark-1.2-contributor
-* 793 muse-spark-1.3
-meta 793 muse-spark-1.3
-quicksilverpro 2136 muse-spark-1.3
-* 794 muse-spark-1.3-contributor
-meta 794 muse-spark-1.3-contributor
-quicksilverpro 2137 muse-spark-open
-quicksilverpro 2138 muse-wonder
-* 795 muse-wonder-1.0
-meta 795 muse-wonder-1.0
-openrouter 1613 mythalion-13b
-quicksilverpro 2139 nemotron-3-ultra
-quicksilverpro 2140 nemotron-3.5-lightning
-openrouter 1614 neversleep/llama-3-lumimaid-70b
-openrouter 1615 neversleep/llama-3-lumimaid-8b neversleep/llama-3-lumimaid-8b:extended
-openrouter 1616 neversleep/llama-3.1-lumimaid-70b
-openrouter 1617 neversleep/llama-3.1-lumimaid-8b
-openrouter 1618 neversleep/noromaid-20b
-openrouter 1619 nex-agi/nex-n2-pro:free
-openrouter 1620 nex-agi/nex-n2.5-mini nex-agi/nex-n2.5-mini-20260908
-openrouter 1621 nex-agi/nex-n2.5-pro nex-agi/nex-n2.5-pro-20260907
-together 2158 nexusflow/nexusraven-v2-13b
-openrouter 1622 noromaid-20b
-openrouter 1623 nothingiisreal/mn-celeste-12b
-openrouter 1624 nous-hermes-2-mixtral-8x7b-dpo
-openrouter 1625 nousresearch/deephermes-3-llama-3-8b-preview:free
-huggingface_novita 617 nousresearch/hermes-2-pro-llama-3-8b nousresearch/hermes-2-pro-llama-3-8b-fast
-novita 949 nousresearch/hermes-2-pro-llama-3-8b
-openrouter 1626 nousresearch/hermes-2-pro-llama-3-8b
-openrouter 1627 nousresearch/hermes-3-llama-3.1-405b
-openrouter 1628 nousresearch/hermes-3-llama-3.1-405b:free
-openrouter 1629 nousresearch/hermes-3-llama-3.1-70b
-huggingface_nebius 587 nousresearch/hermes-4-405b nousresearch/hermes-4-405b-fast
-openrouter 1630 nousresearch/hermes-4-405b
-huggingface_nebius 588 nousresearch/hermes-4-70b nousresearch/hermes-4-70b-fast
-openrouter 1631 nousresearch/hermes-4-70b
-together 2159 nousresearch/nous-capybara-7b-v1p9
-openrouter 1632 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
-together 2160 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
-together 2161 nousresearch/nous-hermes-2-mixtral-8x7b-sft
-together 2162 nousresearch/nous-hermes-2-yi-34b
-together 2164 nousresearch/nous-hermes-llama-2-7b
-novita 950 nousresearch/nous-hermes-llama2-13b
-openrouter 1633 nousresearch/nous-hermes-llama2-13b
-together 2163 nousresearch/nous-hermes-llama2-13b
+baseten 213 moonshotai/kimi-k3
+doubleword 354 moonshotai/kimi-k3
+huggingface_fireworks-ai 574 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
+huggingface_together 785 moonshotai/kimi-k3 moonshotai/kimi-k3-fast
+modal 871 moonshotai/kimi-k3
+novita 954 moonshotai/kimi-k3 moonshotai/kimi-k3-p
+openrouter 1617 moonshotai/kimi-k3 moonshotai/kimi-k3-20260715
+together 2234 moonshotai/kimi-k3
+doubleword 353 moonshotai/kimi-k3.1-pro
+modal 872 moonshotai/kimi-k3.1-pro
+novita 955 moonshotai/kimi-k3.1-pro
+openrouter 1618 moonshotai/kimi-k3.1-pro moonshotai/kimi-k3.1-pro-20261023
+together 2235 moonshotai/kimi-k3.1-pro
+novita 956 moonshotai/kimi-k3.1-pro-highspeed
+openrouter 1619 moonshotai/kimi-k3:batch
+openrouter 1620 moonshotai/kimi-vl-a3b-thinking:free
+openrouter 1621 moonshotai/moonlight-16b-a3b-instruct:free
+openrouter 1622 morph/morph-v3-fast
+openrouter 1623 morph/morph-v3-fast:batch
+openrouter 1624 morph/morph-v3-large
+openrouter 1625 morph/morph-v3-large:batch
+quicksilverpro 2148 muse-glimmer-30b
+* 798 muse-spark-1.1
+meta 798 muse-spark-1.1
+* 799 muse-spark-1.2
+meta 799 muse-spark-1.2
+quicksilverpro 2149 muse-spark-1.2
+* 800 muse-spark-1.2-contributor
+meta 800 muse-spark-1.2-contributor
+* 801 muse-spark-1.3
+meta 801 muse-spark-1.3
+quicksilverpro 2150 muse-spark-1.3
+* 802 muse-spark-1.3-contributor
+meta 802 muse-spark-1.3-contributor
+quicksilverpro 2151 muse-spark-open
+quicksilverpro 2152 muse-wonder
+* 803 muse-wonder-1.0
+meta 803 muse-wonder-1.0
+openrouter 1626 mythalion-13b
+quicksilverpro 2153 nemotron-3-ultra
+quicksilverpro 2154 nemotron-3.5-lightning
+openrouter 1627 neversleep/llama-3-lumimaid-70b
+openrouter 1628 neversleep/llama-3-lumimaid-8b neversleep/llama-3-lumimaid-8b:extended
+openrouter 1629 neversleep/llama-3.1-lumimaid-70b
+openrouter 1630 neversleep/llama-3.1-lumimaid-8b
+openrouter 1631 neversleep/noromaid-20b
+openrouter 1632 nex-agi/nex-n2-pro:free
+openrouter 1633 nex-agi/nex-n2.5-mini nex-agi/nex-n2.5-mini-20260908
+openrouter 1634 nex-agi/nex-n2.5-pro nex-agi/nex-n2.5-pro-20260907
+together 2172 nexusflow/nexusraven-v2-13b
+openrouter 1635 noromaid-20b
+openrouter 1636 nothingiisreal/mn-celeste-12b
+openrouter 1637 nous-hermes-2-mixtral-8x7b-dpo
+openrouter 1638 nousresearch/deephermes-3-llama-3-8b-preview:free
+huggingface_novita 625 nousresearch/hermes-2-pro-llama-3-8b nousresearch/hermes-2-pro-llama-3-8b-fast
+novita 957 nousresearch/hermes-2-pro-llama-3-8b
+openrouter 1639 nousresearch/hermes-2-pro-llama-3-8b
+openrouter 1640 nousresearch/hermes-3-llama-3.1-405b
+openrouter 1641 nousresearch/hermes-3-llama-3.1-405b:free
+openrouter 1642 nousresearch/hermes-3-llama-3.1-70b
+huggingface_nebius 595 nousresearch/hermes-4-405b nousresearch/hermes-4-405b-fast
+openrouter 1643 nousresearch/hermes-4-405b
+huggingface_nebius 596 nousresearch/hermes-4-70b nousresearch/hermes-4-70b-fast
+openrouter 1644 nousresearch/hermes-4-70b
+together 2173 nousresearch/nous-capybara-7b-v1p9
+openrouter 1645 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
+together 2174 nousresearch/nous-hermes-2-mixtral-8x7b-dpo
+together 2175 nousresearch/nous-hermes-2-mixtral-8x7b-sft
+together 2176 nousresearch/nous-hermes-2-yi-34b
+together 2178 nousresearch/nous-hermes-llama-2-7b
+novita 958 nousresearch/nous-hermes-llama2-13b
+openrouter 1646 nousresearch/nous-hermes-llama2-13b
+together 2177 nousresearch/nous-hermes-llama2-13b
 aws 129 nvidia.nemotron-nano-3-30b:0
 aws 130 nvidia.nemotron-nano-9b-v2:0
 aws 131 nvidia.nemotron-super-3-120b:0
-modal 865 nvidia/glm-5.3-flash-nvfp4
-openrouter 1634 nvidia/llama-3.1-nemotron-70b-instruct
-openrouter 1635 nvidia/llama-3.1-nemotron-70b-instruct:free
-openrouter 1636 nvidia/llama-3.1-nemotron-nano-8b-v1:free
-openrouter 1637 nvidia/llama-3.1-nemotron-ultra-253b-v1:free
-openrouter 1638 nvidia/llama-3.3-nemotron-super-49b-v1.5
-openrouter 1639 nvidia/llama-3.3-nemotron-super-49b-v1:free
-huggingface_nebius 608 nvidia/llama-3_1-nemotron-ultra-253b-v1 nvidia/llama-3_1-nemotron-ultra-253b-v1-fast
-novita 951 nvidia/nemotron-3-nano-30b-a3b
-openrouter 1640 nvidia/nemotron-3-nano-30b-a3b
-openrouter 1641 nvidia/nemotron-3-nano-30b-a3b:free
-openrouter 1642 nvidia/nemotron-3-nano-omni-30b-a3b-reasoning:free
-openrouter 1643 nvidia/nemotron-3-super-120b-a12b nvidia/nemotron-3-super-120b-a12b-20230311
-openrouter 1644 nvidia/nemotron-3-super-120b-a12b:free
-openrouter 1645 nvidia/nemotron-3-ultra-550b-a55b nvidia/nemotron-3-ultra-550b-a55b-20260604
-openrouter 1646 nvidia/nemotron-3-ultra-550b-a55b:free
-openrouter 1647 nvidia/nemotron-3.5-content-safety nvidia/nemotron-3.5-content-safety-20260604
-openrouter 1648 nvidia/nemotron-3.5-content-safety:free
-openrouter 1649 nvidia/nemotron-3.5-lightning nvidia/nemotron-3.5-lightning-20260807
-openrouter 1650 nvidia/nemotron-3.5-lightning:free
-openrouter 1651 nvidia/nemotron-3.5-super-vl nvidia/nemotron-3.5-super-vl-20261015
-openrouter 1652 nvidia/nemotron-3.5-super-vl:free
-openrouter 1653 nvidia/nemotron-nano-12b-v2-vl:free
-openrouter 1654 nvidia/nemotron-nano-9b-v2
-openrouter 1655 nvidia/nemotron-nano-9b-v2:free
-doubleword 354 nvidia/nvidia-nemotron-3-super-120b-a12b-nvfp4
-baseten 213 nvidia/nvidia-nemotron-3-ultra-550b-a55b
-doubleword 355 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4
-huggingface_fireworks-ai 567 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4-fast
-together 2222 nvidia/nvidia-nemotron-3.5-super-vl
-baseten 214 nvidia/nvidia-nemotron-3.5-super-vl-120b-a12b
-huggingface_nebius 609 nvidia/nvidia-nemotron-nano-12b-v2 nvidia/nvidia-nemotron-nano-12b-v2-fast
-* 1094 o1 o1-2024-12-17
-azure 185 o1 o1-2024-12-17
-openai 1094 o1 o1-2024-12-17
-* 1095 o1-mini o1-mini-2024-09-12
-azure 186 o1-mini o1-mini-2024-09-12
-openai 1095 o1-mini o1-mini-2024-09-12
-openrouter 1656 o1-mini o1-mini-2024-09-12
-* 1096 o1-preview o1-preview-2024-09-12
-azure 187 o1-preview o1-preview-2024-09-12
-openai 1096 o1-preview o1-preview-2024-09-12
-openrouter 1753 o1-preview o1-preview-2024-09-12 openai/o1 openai/o1-2024-12-17
-* 1097 o1-pro o1-pro-2025-03-19
-azure 1097 o1-pro o1-pro-2025-03-19
-openai 1097 o1-pro o1-pro-2025-03-19
-* 1098 o3 o3-2025-04-16
-azure 188 o3 o3-2025-04-16
-openai 1098 o3 o3-2025-04-16
-* 1099 o3-deep-research o3-deep-research-2025-06-26
-azure 1099 o3-deep-research o3-deep-research-2025-06-26
-openai 1099 o3-deep-research o3-deep-research-2025-06-26
-* 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
-azure 189 o3-mini o3-mini-2025-01-31
-openai 1100 o3-mini o3-mini-2025-01-31 o3-mini-high
-azure 1100 o3-mini-high
-* 1101 o3-pro o3-pro-2025-06-10
-azure 1101 o3-pro o3-pro-2025-06-10
-openai 1101 o3-pro o3-pro-2025-06-10
-* 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
-azure 190 o4-mini o4-mini-2025-04-16 o4-mini-deep-research o4-mini-deep-research-2025-06-26 o4-mini-high
-openai 1102 o4-mini o4-mini-2025-04-16 o4-mini-high
-* 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
-openai 1103 o4-mini-deep-research o4-mini-deep-research-2025-06-26
-together 2165 open-orca/mistral-7b-openorca
-openrouter 1657 open-r1/olympiccoder-32b:free
-openrouter 1658 open-r1/olympiccoder-7b:free
+modal 873 nvidia/glm-5.3-flash-nvfp4
+openrouter 1647 nvidia/llama-3.1-nemotron-70b-instruct
+openrouter 1648 nvidia/llama-3.1-nemotron-70b-instruct:free
+openrouter 1649 nvidia/llama-3.1-nemotron-nano-8b-v1:free
+openrouter 1650 nvidia/llama-3.1-nemotron-ultra-253b-v1:free
+openrouter 1651 nvidia/llama-3.3-nemotron-super-49b-v1.5
+openrouter 1652 nvidia/llama-3.3-nemotron-super-49b-v1:free
+huggingface_nebius 616 nvidia/llama-3_1-nemotron-ultra-253b-v1 nvidia/llama-3_1-nemotron-ultra-253b-v1-fast
+novita 959 nvidia/nemotron-3-nano-30b-a3b
+openrouter 1653 nvidia/nemotron-3-nano-30b-a3b
+openrouter 1654 nvidia/nemotron-3-nano-30b-a3b:free
+openrouter 1655 nvidia/nemotron-3-nano-omni-30b-a3b-reasoning:free
+openrouter 1656 nvidia/nemotron-3-super-120b-a12b nvidia/nemotron-3-super-120b-a12b-20230311
+openrouter 1657 nvidia/nemotron-3-super-120b-a12b:free
+openrouter 1658 nvidia/nemotron-3-ultra-550b-a55b nvidia/nemotron-3-ultra-550b-a55b-20260604
+openrouter 1659 nvidia/nemotron-3-ultra-550b-a55b:free
+openrouter 1660 nvidia/nemotron-3.5-content-safety nvidia/nemotron-3.5-content-safety-20260604
+openrouter 1661 nvidia/nemotron-3.5-content-safety:free
+openrouter 1662 nvidia/nemotron-3.5-lightning nvidia/nemotron-3.5-lightning-20260807
+openrouter 1663 nvidia/nemotron-3.5-lightning:free
+openrouter 1664 nvidia/nemotron-3.5-super-vl nvidia/nemotron-3.5-super-vl-20261015
+openrouter 1665 nvidia/nemotron-3.5-super-vl:free
+openrouter 1666 nvidia/nemotron-nano-12b-v2-vl:free
+openrouter 1667 nvidia/nemotron-nano-9b-v2
+openrouter 1668 nvidia/nemotron-nano-9b-v2:free
+doubleword 355 nvidia/nvidia-nemotron-3-super-120b-a12b-nvfp4
+baseten 214 nvidia/nvidia-nemotron-3-ultra-550b-a55b
+doubleword 356 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4
+huggingface_fireworks-ai 575 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4 nvidia/nvidia-nemotron-3-ultra-550b-a55b-nvfp4-fast
+together 2236 nvidia/nvidia-nemotron-3.5-super-vl
+baseten 215 nvidia/nvidia-nemotron-3.5-super-vl-120b-a12b
+huggingface_nebius 617 nvidia/nvidia-nemotron-nano-12b-v2 nvidia/nvidia-nemotron-nano-12b-v2-fast
+* 1104 o1 o1-2024-12-17
+azure 186 o1 o1-2024-12-17
+openai 1104 o1 o1-2024-12-17
+* 1105 o1-mini o1-mini-2024-09-12
+azure 187 o1-mini o1-mini-2024-09-12
+openai 1105 o1-mini o1-mini-2024-09-12
+openrouter 1669 o1-mini o1-mini-2024-09-12
+* 1106 o1-preview o1-preview-2024-09-12
+azure 188 o1-preview o1-preview-2024-09-12
+openai 1106 o1-preview o1-preview-2024-09-12
+openrouter 1766 o1-preview o1-preview-2024-09-12 openai/o1 openai/o1-2024-12-17
+* 1107 o1-pro o1-pro-2025-03-19
+azure 1107 o1-pro o1-pro-2025-03-19
+openai 1107 o1-pro o1-pro-2025-03-19
+* 1108 o3 o3-2025-04-16
+azure 189 o3 o3-2025-04-16
+openai 1108 o3 o3-2025-04-16
+* 1109 o3-deep-research o3-deep-research-2025-06-26
+azure 1109 o3-deep-research o3-deep-research-2025-06-26
+openai 1109 o3-deep-research o3-deep-research-2025-06-26
+* 1110 o3-mini o3-mini-2025-01-31 o3-mini-high
+azure 190 o3-mini o3-mini-2025-01-31
+openai 1110 o3-mini o3-mini-2025-01-31 o3-mini-high
+azure 1110 o3-mini-high
+* 1111 o3-pro o3-pro-2025-06-10
+azure 1111 o3-pro o3-pro-2025-06-10
+openai 1111 o3-pro o3-pro-2025-06-10
+* 1112 o4-mini o4-mini-2025-04-16 o4-mini-high
+azure 191 o4-mini o4-mini-2025-04-16 o4-mini-deep-research o4-mini-deep-research-2025-06-26 o4-mini-high
+openai 1112 o4-mini o4-mini-2025-04-16 o4-mini-high
+* 1113 o4-mini-deep-research o4-mini-deep-research-2025-06-26
+openai 1113 o4-mini-deep-research o4-mini-deep-research-2025-06-26
+together 2179 open-orca/mistral-7b-openorca
+openrouter 1670 open-r1/olympiccoder-32b:free
+openrouter 1671 open-r1/olympiccoder-7b:free
 aws 132 openai.gpt-5.4
 aws 133 openai.gpt-5.5
 aws 134 openai.gpt-oss-120b-1:0
 aws 135 openai.gpt-oss-20b-1:0
-openrouter 1659 openai/chatgpt-4o-latest
-openrouter 1660 openai/codex-mini
-openrouter 1662 openai/gpt-3.5-turbo-0613
-openrouter 1663 openai/gpt-3.5-turbo-1106
-openrouter 1664 openai/gpt-3.5-turbo-16k
-openrouter 1665 openai/gpt-3.5-turbo-instruct
-openrouter 1666 openai/gpt-3.5-turbo:batch
-openrouter 1668 openai/gpt-4-1106-preview
-openrouter 1669 openai/gpt-4-32k openai/gpt-4-32k-0314
-openrouter 1670 openai/gpt-4-turbo openai/gpt-4-turbo-preview
-openrouter 1671 openai/gpt-4-turbo:batch
-openrouter 1672 openai/gpt-4.1 openai/gpt-4.1-2025-04-14
-openrouter 1673 openai/gpt-4.1-mini openai/gpt-4.1-mini-2025-04-14
-openrouter 1674 openai/gpt-4.1-mini:batch
-openrouter 1675 openai/gpt-4.1-nano openai/gpt-4.1-nano-2025-04-14
-openrouter 1676 openai/gpt-4.1-nano:batch
-openrouter 1677 openai/gpt-4.1:batch
-openrouter 1678 openai/gpt-4.5-preview
-openrouter 1679 openai/gpt-4o openai/gpt-4o-2024-08-06 openai/gpt-4o-2024-11-20 openai/gpt-4o-audio-preview
-openrouter 1680 openai/gpt-4o-2024-05-13
-openrouter 1681 openai/gpt-4o-mini openai/gpt-4o-mini-2024-07-18
-openrouter 1682 openai/gpt-4o-mini-search-preview
-openrouter 1683 openai/gpt-4o-mini:batch
-openrouter 1684 openai/gpt-4o-search-preview
-openrouter 1685 openai/gpt-4o:batch
-openrouter 1686 openai/gpt-4o:extended
-openrouter 1687 openai/gpt-5 openai/gpt-5-2025-08-07 openai/gpt-5-chat openai/gpt-5-codex openai/gpt-5.1-codex-max
-openrouter 1688 openai/gpt-5-image
-openrouter 1689 openai/gpt-5-image-mini
-openrouter 1690 openai/gpt-5-mini openai/gpt-5-mini-2025-08-07
-openrouter 1691 openai/gpt-5-mini:batch
-openrouter 1692 openai/gpt-5-nano openai/gpt-5-nano-2025-08-07
-openrouter 1693 openai/gpt-5-nano:batch
-openrouter 1694 openai/gpt-5-pro openai/gpt-5-pro-2025-10-06
-openrouter 1695 openai/gpt-5-pro:batch
-openrouter 1696 openai/gpt-5.1 openai/gpt-5.1-20251113 openai/gpt-5.1-chat openai/gpt-5.1-codex
-openrouter 1697 openai/gpt-5.1-codex-mini openai/gpt-5.1-codex-mini-20251113
-openrouter 1698 openai/gpt-5.1:batch
-openrouter 1699 openai/gpt-5.2 openai/gpt-5.2-20251211 openai/gpt-5.2-chat openai/gpt-5.2-codex
-openrouter 1700 openai/gpt-5.2-pro openai/gpt-5.2-pro-20251211
-openrouter 1701 openai/gpt-5.2-pro:batch
-openrouter 1702 openai/gpt-5.2:batch
-openrouter 1703 openai/gpt-5.3-chat
-openrouter 1704 openai/gpt-5.3-codex openai/gpt-5.3-codex-20260224
-openrouter 1705 openai/gpt-5.4 openai/gpt-5.4-20260305
-openrouter 1706 openai/gpt-5.4-image-2 openai/gpt-5.4-image-2-20260421
-openrouter 1707 openai/gpt-5.4-mini openai/gpt-5.4-mini-20260317
-openrouter 1708 openai/gpt-5.4-mini:batch
-openrouter 1709 openai/gpt-5.4-nano openai/gpt-5.4-nano-20260317
-openrouter 1710 openai/gpt-5.4-nano:batch
-openrouter 1711 openai/gpt-5.4-pro openai/gpt-5.4-pro-20260305
-openrouter 1712 openai/gpt-5.4-pro:batch
-openrouter 1713 openai/gpt-5.4:batch
-openrouter 1714 openai/gpt-5.5 openai/gpt-5.5-20260423
-openrouter 1715 openai/gpt-5.5-pro openai/gpt-5.5-pro-20260423
-openrouter 1716 openai/gpt-5.5-pro:batch
-openrouter 1717 openai/gpt-5.5:batch
-openrouter 1718 openai/gpt-5.6-luna openai/gpt-5.6-luna-20260709
-openrouter 1719 openai/gpt-5.6-luna-pro openai/gpt-5.6-luna-pro-20260709
-openrouter 1720 openai/gpt-5.6-luna-pro:batch
-openrouter 1721 openai/gpt-5.6-luna:batch
-openrouter 1722 openai/gpt-5.6-sol openai/gpt-5.6-sol-20260709
-openrouter 1723 openai/gpt-5.6-sol-pro openai/gpt-5.6-sol-pro-20260709
-openrouter 1724 openai/gpt-5.6-sol-pro:batch
-openrouter 1725 openai/gpt-5.6-sol:batch
-openrouter 1726 openai/gpt-5.6-terra openai/gpt-5.6-terra-20260709
-openrouter 1727 openai/gpt-5.6-terra-pro openai/gpt-5.6-terra-pro-20260709
-openrouter 1728 openai/gpt-5.6-terra-pro:batch
-openrouter 1729 openai/gpt-5.6-terra:batch
-openrouter 1730 openai/gpt-5:batch
-openrouter 1731 openai/gpt-6-astra openai/gpt-6-astra-20260903 openai/gpt-6-astra-pro openai/gpt-6-astra-pro-20260903
-openrouter 1732 openai/gpt-6-astra-pro:batch
-openrouter 1733 openai/gpt-6-astra:batch
-openrouter 1734 openai/gpt-6-luna openai/gpt-6-luna-20260922 openai/gpt-6-luna-pro
-openrouter 1735 openai/gpt-6-luna-pro:batch openai/gpt-6-luna:batch
-openrouter 1736 openai/gpt-6-sol openai/gpt-6-sol-20260922 openai/gpt-6-sol-pro
-openrouter 1737 openai/gpt-6-sol-pro:batch openai/gpt-6-sol:batch
-openrouter 1738 openai/gpt-6.1-sol openai/gpt-6.1-sol-20260929 openai/gpt-6.1-sol-pro
-openrouter 1739 openai/gpt-6.1-sol-pro:batch openai/gpt-6.1-sol:batch
-openrouter 1740 openai/gpt-6.1-terra openai/gpt-6.1-terra-20261026 openai/gpt-6.1-terra-pro openai/gpt-6.1-terra-pro-20261026
-openrouter 1741 openai/gpt-6.1-terra-pro:batch
-openrouter 1742 openai/gpt-6.1-terra:batch
-openrouter 1743 openai/gpt-audio
-openrouter 1744 openai/gpt-audio-mini
-openrouter 1745 openai/gpt-chat-latest openai/gpt-chat-latest-20260505
-baseten 215 openai/gpt-oss-120b
-groq 554 openai/gpt-oss-120b
-huggingface_cerebras 563 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_fireworks-ai 568 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_groq 573 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_hyperbolic 585 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_nebius 610 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_novita 682 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_nscale 719 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_ovhcloud 731 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_sambanova 752 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-huggingface_together 778 openai/gpt-oss-120b openai/gpt-oss-120b-fast
-novita 952 openai/gpt-oss-120b
-openrouter 1746 openai/gpt-oss-120b
-together 2223 openai/gpt-oss-120b
-openrouter 1747 openai/gpt-oss-120b:batch
-openrouter 1748 openai/gpt-oss-120b:free
-doubleword 356 openai/gpt-oss-20b
-groq 555 openai/gpt-oss-20b
-huggingface_fireworks-ai 569 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_groq 574 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_hyperbolic 586 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_novita 683 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_nscale 720 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_ovhcloud 732 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-huggingface_together 779 openai/gpt-oss-20b openai/gpt-oss-20b-fast
-openrouter 1749 openai/gpt-oss-20b
-openrouter 1750 openai/gpt-oss-20b:batch
-openrouter 1751 openai/gpt-oss-20b:free
-groq 556 openai/gpt-oss-safeguard-20b
-openrouter 1752 openai/gpt-oss-safeguard-20b
-openrouter 1754 openai/o1-mini openai/o1-mini-2024-09-12
-openrouter 1755 openai/o1-pro
-openrouter 1756 openai/o3 openai/o3-2025-04-16
-openrouter 1757 openai/o3-deep-research
-openrouter 1758 openai/o3-mini openai/o3-mini-2025-01-31 openai/o3-mini-high
-openrouter 1759 openai/o3-mini:batch
-openrouter 1760 openai/o3-pro openai/o3-pro-2025-06-10
-openrouter 1761 openai/o3:batch
-openrouter 1762 openai/o4-mini openai/o4-mini-2025-04-16 openai/o4-mini-high
-openrouter 1763 openai/o4-mini-deep-research
-openrouter 1764 openai/o4-mini:batch
-together 2224 openchat/openchat-3.5-1210
-novita 953 openchat/openchat-7b
-openrouter 1765 openchat/openchat-7b
-openrouter 1766 openhands-lm-32b-v0.1
-novita 954 paddlepaddle/paddleocr-vl
-openrouter 1767 particle-ai/particle-1 particle-ai/particle-1-20261027
-openrouter 1768 perceptron/perceptron-mk1 perceptron/perceptron-mk1-20260512
-openrouter 1769 perceptron/perceptron-mk1.5 perceptron/perceptron-mk1.5-20260925
-perplexity 2058 perplexity/deepseek-v4-pro-0813
-perplexity 2059 perplexity/glm-5.3
-perplexity 2060 perplexity/glm-5.3-flash
-perplexity 2061 perplexity/kimi-k3
-openrouter 1770 perplexity/llama-3.1-sonar-large-128k-online
-openrouter 1771 perplexity/llama-3.1-sonar-small-128k-online
-perplexity 2062 perplexity/nemotron-3.5-super-120b-a12b
-perplexity 2064 perplexity/pplx-decider-flash-latest pplx-decider-flash-latest pplx-decider-flash-v1.2
-perplexity 2067 perplexity/pplx-decider-latest pplx-decider-latest pplx-decider-v1.2
-openrouter 1772 perplexity/pplx-decider-v1-27b
-openrouter 1773 perplexity/pplx-decider-v1.1-27b
-openrouter 1774 perplexity/r1-1776
-openrouter 1775 perplexity/sonar
-perplexity 2063 perplexity/sonar
-openrouter 1776 perplexity/sonar-deep-research
-openrouter 1777 perplexity/sonar-pro
-openrouter 1778 perplexity/sonar-pro-search
-openrouter 1779 perplexity/sonar-reasoning
-openrouter 1780 perplexity/sonar-reasoning-pro
-azure 191 phi-3-medium-128k-instruct
-openrouter 1781 phi-3-medium-128k-instruct
-azure 192 phi-3-mini-128k-instruct
-openrouter 1782 phi-3-mini-128k-instruct
-azure 193 phi-3.5-mini-128k-instruct
-openrouter 1783 phi-3.5-mini-128k-instruct
-azure 194 phi-4
-azure 195 phi-4-mini-instruct
-azure 196 phi-4-multimodal-instruct
-openrouter 1784 phi-4-multimodal-instruct
-azure 197 phi-4-reasoning-plus
-openrouter 1785 phi-4-reasoning-plus
-azure 198 phi-4-reasoning-plus:free
-openrouter 1786 phi-4-reasoning-plus:free
-azure 199 phi-4-reasoning:free
-openrouter 1787 phi-4-reasoning:free
-* 848 pixtral-12b pixtral-12b-latest
-mistral 848 pixtral-12b pixtral-12b-latest
-openrouter 1788 pixtral-12b
-* 849 pixtral-large-2411 pixtral-large-latest
-mistral 849 pixtral-large-2411 pixtral-large-latest
-openrouter 1789 pixtral-large-2411
-openrouter 1790 poolside/laguna-m.1:free
-openrouter 1791 poolside/laguna-s-2.1 poolside/laguna-s-2.1-20260720
-openrouter 1792 poolside/laguna-s-2.1:free
-openrouter 1793 poolside/laguna-xs-2.1 poolside/laguna-xs-2.1-20260625
-openrouter 1794 poolside/laguna-xs-2.1:free
-openrouter 1795 poolside/laguna-xs.2:free
-perplexity 2065 pplx-decider-v1-27b
-perplexity 2066 pplx-decider-v1.1-27b
-perplexity 2068 pplx-embed-context-v1-0.6b
-perplexity 2069 pplx-embed-context-v1-4b
-perplexity 2070 pplx-embed-v1-0.6b
-perplexity 2071 pplx-embed-v1-4b
-openrouter 1796 prime-intellect/intellect-3
-huggingface_nebius 589 primeintellect/intellect-3-fp8 primeintellect/intellect-3-fp8-fast
-openrouter 1797 prism-ml/ternary-bonsai-2-27b prism-ml/ternary-bonsai-2-27b-20260918
-openrouter 1798 prism-ml/ternary-bonsai-2-9b prism-ml/ternary-bonsai-2-9b-20261015
-huggingface_together 780 prism-ml/ternary-bonsai-27b-awq-4bit prism-ml/ternary-bonsai-27b-awq-4bit-fast
-huggingface_together 781 prism-ml/ternary-bonsai-27b-gguf prism-ml/ternary-bonsai-27b-gguf-fast
-openrouter 1799 pygmalionai/mythalion-13b
-openrouter 1800 qwen-2-72b-instruct
-openrouter 1801 qwen-2.5-72b-instruct:free
-openrouter 1802 qwen-2.5-coder-32b-instruct:free
-openrouter 1803 qwen-2.5-vl-7b-instruct
-cerebras 229 qwen-3-32b
-cerebras 230 qwen-3-coder-480b
-cerebras 231 qwen-3.8-27b
-openrouter 1804 qwen-max
-openrouter 1805 qwen-turbo
-openrouter 1806 qwen-vl-max
-openrouter 1807 qwen-vl-plus
+openrouter 1672 openai/chatgpt-4o-latest
+openrouter 1673 openai/codex-mini
+openrouter 1675 openai/gpt-3.5-turbo-0613
+openrouter 1676 openai/gpt-3.5-turbo-1106
+openrouter 1677 openai/gpt-3.5-turbo-16k
+openrouter 1678 openai/gpt-3.5-turbo-instruct
+openrouter 1679 openai/gpt-3.5-turbo:batch
+openrouter 1681 openai/gpt-4-1106-preview
+openrouter 1682 openai/gpt-4-32k openai/gpt-4-32k-0314
+openrouter 1683 openai/gpt-4-turbo openai/gpt-4-turbo-preview
+openrouter 1684 openai/gpt-4-turbo:batch
+openrouter 1685 openai/gpt-4.1 openai/gpt-4.1-2025-04-14
+openrouter 1686 openai/gpt-4.1-mini openai/gpt-4.1-mini-2025-04-14
+openrouter 1687 openai/gpt-4.1-mini:batch
+openrouter 1688 openai/gpt-4.1-nano openai/gpt-4.1-nano-2025-04-14
+openrouter 1689 openai/gpt-4.1-nano:batch
+openrouter 1690 openai/gpt-4.1:batch
+openrouter 1691 openai/gpt-4.5-preview
+openrouter 1692 openai/gpt-4o openai/gpt-4o-2024-08-06 openai/gpt-4o-2024-11-20 openai/gpt-4o-audio-preview
+openrouter 1693 openai/gpt-4o-2024-05-13
+openrouter 1694 openai/gpt-4o-mini openai/gpt-4o-mini-2024-07-18
+openrouter 1695 openai/gpt-4o-mini-search-preview
+openrouter 1696 openai/gpt-4o-mini:batch
+openrouter 1697 openai/gpt-4o-search-preview
+openrouter 1698 openai/gpt-4o:batch
+openrouter 1699 openai/gpt-4o:extended
+openrouter 1700 openai/gpt-5 openai/gpt-5-2025-08-07 openai/gpt-5-chat openai/gpt-5-codex openai/gpt-5.1-codex-max
+openrouter 1701 openai/gpt-5-image
+openrouter 1702 openai/gpt-5-image-mini
+openrouter 1703 openai/gpt-5-mini openai/gpt-5-mini-2025-08-07
+openrouter 1704 openai/gpt-5-mini:batch
+openrouter 1705 openai/gpt-5-nano openai/gpt-5-nano-2025-08-07
+openrouter 1706 openai/gpt-5-nano:batch
+openrouter 1707 openai/gpt-5-pro openai/gpt-5-pro-2025-10-06
+openrouter 1708 openai/gpt-5-pro:batch
+openrouter 1709 openai/gpt-5.1 openai/gpt-5.1-20251113 openai/gpt-5.1-chat openai/gpt-5.1-codex
+openrouter 1710 openai/gpt-5.1-codex-mini openai/gpt-5.1-codex-mini-20251113
+openrouter 1711 openai/gpt-5.1:batch
+openrouter 1712 openai/gpt-5.2 openai/gpt-5.2-20251211 openai/gpt-5.2-chat openai/gpt-5.2-codex
+openrouter 1713 openai/gpt-5.2-pro openai/gpt-5.2-pro-20251211
+openrouter 1714 openai/gpt-5.2-pro:batch
+openrouter 1715 openai/gpt-5.2:batch
+openrouter 1716 openai/gpt-5.3-chat
+openrouter 1717 openai/gpt-5.3-codex openai/gpt-5.3-codex-20260224
+openrouter 1718 openai/gpt-5.4 openai/gpt-5.4-20260305
+openrouter 1719 openai/gpt-5.4-image-2 openai/gpt-5.4-image-2-20260421
+openrouter 1720 openai/gpt-5.4-mini openai/gpt-5.4-mini-20260317
+openrouter 1721 openai/gpt-5.4-mini:batch
+openrouter 1722 openai/gpt-5.4-nano openai/gpt-5.4-nano-20260317
+openrouter 1723 openai/gpt-5.4-nano:batch
+openrouter 1724 openai/gpt-5.4-pro openai/gpt-5.4-pro-20260305
+openrouter 1725 openai/gpt-5.4-pro:batch
+openrouter 1726 openai/gpt-5.4:batch
+openrouter 1727 openai/gpt-5.5 openai/gpt-5.5-20260423
+openrouter 1728 openai/gpt-5.5-pro openai/gpt-5.5-pro-20260423
+openrouter 1729 openai/gpt-5.5-pro:batch
+openrouter 1730 openai/gpt-5.5:batch
+openrouter 1731 openai/gpt-5.6-luna openai/gpt-5.6-luna-20260709
+openrouter 1732 openai/gpt-5.6-luna-pro openai/gpt-5.6-luna-pro-20260709
+openrouter 1733 openai/gpt-5.6-luna-pro:batch
+openrouter 1734 openai/gpt-5.6-luna:batch
+openrouter 1735 openai/gpt-5.6-sol openai/gpt-5.6-sol-20260709
+openrouter 1736 openai/gpt-5.6-sol-pro openai/gpt-5.6-sol-pro-20260709
+openrouter 1737 openai/gpt-5.6-sol-pro:batch
+openrouter 1738 openai/gpt-5.6-sol:batch
+openrouter 1739 openai/gpt-5.6-terra openai/gpt-5.6-terra-20260709
+openrouter 1740 openai/gpt-5.6-terra-pro openai/gpt-5.6-terra-pro-20260709
+openrouter 1741 openai/gpt-5.6-terra-pro:batch
+openrouter 1742 openai/gpt-5.6-terra:batch
+openrouter 1743 openai/gpt-5:batch
+openrouter 1744 openai/gpt-6-astra openai/gpt-6-astra-20260903 openai/gpt-6-astra-pro openai/gpt-6-astra-pro-20260903
+openrouter 1745 openai/gpt-6-astra-pro:batch
+openrouter 1746 openai/gpt-6-astra:batch
+openrouter 1747 openai/gpt-6-luna openai/gpt-6-luna-20260922 openai/gpt-6-luna-pro
+openrouter 1748 openai/gpt-6-luna-pro:batch openai/gpt-6-luna:batch
+openrouter 1749 openai/gpt-6-sol openai/gpt-6-sol-20260922 openai/gpt-6-sol-pro
+openrouter 1750 openai/gpt-6-sol-pro:batch openai/gpt-6-sol:batch
+openrouter 1751 openai/gpt-6.1-sol openai/gpt-6.1-sol-20260929 openai/gpt-6.1-sol-pro
+openrouter 1752 openai/gpt-6.1-sol-pro:batch openai/gpt-6.1-sol:batch
+openrouter 1753 openai/gpt-6.1-terra openai/gpt-6.1-terra-20261026 openai/gpt-6.1-terra-pro openai/gpt-6.1-terra-pro-20261026
+openrouter 1754 openai/gpt-6.1-terra-pro:batch
+openrouter 1755 openai/gpt-6.1-terra:batch
+openrouter 1756 openai/gpt-audio
+openrouter 1757 openai/gpt-audio-mini
+openrouter 1758 openai/gpt-chat-latest openai/gpt-chat-latest-20260505
+baseten 216 openai/gpt-oss-120b
+groq 562 openai/gpt-oss-120b
+huggingface_cerebras 571 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_fireworks-ai 576 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_groq 581 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_hyperbolic 593 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_nebius 618 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_novita 690 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_nscale 727 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_ovhcloud 739 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_sambanova 760 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+huggingface_together 786 openai/gpt-oss-120b openai/gpt-oss-120b-fast
+novita 960 openai/gpt-oss-120b
+openrouter 1759 openai/gpt-oss-120b
+together 2237 openai/gpt-oss-120b
+openrouter 1760 openai/gpt-oss-120b:batch
+openrouter 1761 openai/gpt-oss-120b:free
+doubleword 357 openai/gpt-oss-20b
+groq 563 openai/gpt-oss-20b
+huggingface_fireworks-ai 577 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_groq 582 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_hyperbolic 594 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_novita 691 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_nscale 728 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_ovhcloud 740 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+huggingface_together 787 openai/gpt-oss-20b openai/gpt-oss-20b-fast
+openrouter 1762 openai/gpt-oss-20b
+openrouter 1763 openai/gpt-oss-20b:batch
+openrouter 1764 openai/gpt-oss-20b:free
+groq 564 openai/gpt-oss-safeguard-20b
+openrouter 1765 openai/gpt-oss-safeguard-20b
+openrouter 1767 openai/o1-mini openai/o1-mini-2024-09-12
+openrouter 1768 openai/o1-pro
+openrouter 1769 openai/o3 openai/o3-2025-04-16
+openrouter 1770 openai/o3-deep-research
+openrouter 1771 openai/o3-mini openai/o3-mini-2025-01-31 openai/o3-mini-high
+openrouter 1772 openai/o3-mini:batch
+openrouter 1773 openai/o3-pro openai/o3-pro-2025-06-10
+openrouter 1774 openai/o3:batch
+openrouter 1775 openai/o4-mini openai/o4-mini-2025-04-16 openai/o4-mini-high
+openrouter 1776 openai/o4-mini-deep-research
+openrouter 1777 openai/o4-mini:batch
+together 2238 openchat/openchat-3.5-1210
+novita 961 openchat/openchat-7b
+openrouter 1778 openchat/openchat-7b
+openrouter 1779 openhands-lm-32b-v0.1
+novita 962 paddlepaddle/paddleocr-vl
+openrouter 1780 particle-ai/particle-1 particle-ai/particle-1-20261027
+openrouter 1781 perceptron/perceptron-mk1 perceptron/perceptron-mk1-20260512
+openrouter 1782 perceptron/perceptron-mk1.5 perceptron/perceptron-mk1.5-20260925
+perplexity 2071 perplexity/deepseek-v4-pro-0813
+perplexity 2072 perplexity/glm-5.3
+perplexity 2073 perplexity/glm-5.3-flash
+perplexity 2074 perplexity/kimi-k3
+openrouter 1783 perplexity/llama-3.1-sonar-large-128k-online
+openrouter 1784 perplexity/llama-3.1-sonar-small-128k-online
+perplexity 2075 perplexity/nemotron-3.5-super-120b-a12b
+perplexity 2077 perplexity/pplx-decider-flash-latest pplx-decider-flash-latest pplx-decider-flash-v1.2
+perplexity 2080 perplexity/pplx-decider-latest pplx-decider-latest pplx-decider-v1.2
+openrouter 1785 perplexity/pplx-decider-v1-27b
+openrouter 1786 perplexity/pplx-decider-v1.1-27b
+openrouter 1787 perplexity/r1-1776
+openrouter 1788 perplexity/sonar
+perplexity 2076 perplexity/sonar
+openrouter 1789 perplexity/sonar-deep-research
+openrouter 1790 perplexity/sonar-pro
+openrouter 1791 perplexity/sonar-pro-search
+openrouter 1792 perplexity/sonar-reasoning
+openrouter 1793 perplexity/sonar-reasoning-pro
+azure 192 phi-3-medium-128k-instruct
+openrouter 1794 phi-3-medium-128k-instruct
+azure 193 phi-3-mini-128k-instruct
+openrouter 1795 phi-3-mini-128k-instruct
+azure 194 phi-3.5-mini-128k-instruct
+openrouter 1796 phi-3.5-mini-128k-instruct
+azure 195 phi-4
+azure 196 phi-4-mini-instruct
+azure 197 phi-4-multimodal-instruct
+openrouter 1797 phi-4-multimodal-instruct
+azure 198 phi-4-reasoning-plus
+openrouter 1798 phi-4-reasoning-plus
+azure 199 phi-4-reasoning-plus:free
+openrouter 1799 phi-4-reasoning-plus:free
+azure 200 phi-4-reasoning:free
+openrouter 1800 phi-4-reasoning:free
+* 856 pixtral-12b pixtral-12b-latest
+mistral 856 pixtral-12b pixtral-12b-latest
+openrouter 1801 pixtral-12b
+* 857 pixtral-large-2411 pixtral-large-latest
+mistral 857 pixtral-large-2411 pixtral-large-latest
+openrouter 1802 pixtral-large-2411
+openrouter 1803 poolside/laguna-m.1:free
+openrouter 1804 poolside/laguna-s-2.1 poolside/laguna-s-2.1-20260720
+openrouter 1805 poolside/laguna-s-2.1:free
+openrouter 1806 poolside/laguna-xs-2.1 poolside/laguna-xs-2.1-20260625
+openrouter 1807 poolside/laguna-xs-2.1:free
+openrouter 1808 poolside/laguna-xs.2:free
+perplexity 2078 pplx-decider-v1-27b
+perplexity 2079 pplx-decider-v1.1-27b
+perplexity 2081 pplx-embed-context-v1-0.6b
+perplexity 2082 pplx-embed-context-v1-4b
+perplexity 2083 pplx-embed-v1-0.6b
+perplexity 2084 pplx-embed-v1-4b
+openrouter 1809 prime-intellect/intellect-3
+huggingface_nebius 597 primeintellect/intellect-3-fp8 primeintellect/intellect-3-fp8-fast
+openrouter 1810 prism-ml/ternary-bonsai-2-27b prism-ml/ternary-bonsai-2-27b-20260918
+openrouter 1811 prism-ml/ternary-bonsai-2-9b prism-ml/ternary-bonsai-2-9b-20261015
+huggingface_together 788 prism-ml/ternary-bonsai-27b-awq-4bit prism-ml/ternary-bonsai-27b-awq-4bit-fast
+huggingface_together 789 prism-ml/ternary-bonsai-27b-gguf prism-ml/ternary-bonsai-27b-gguf-fast
+openrouter 1812 pygmalionai/mythalion-13b
+openrouter 1813 qwen-2-72b-instruct
+openrouter 1814 qwen-2.5-72b-instruct:free
+openrouter 1815 qwen-2.5-coder-32b-instruct:free
+openrouter 1816 qwen-2.5-vl-7b-instruct
+cerebras 230 qwen-3-32b
+cerebras 231 qwen-3-coder-480b
+cerebras 232 qwen-3.8-27b
+openrouter 1817 qwen-max
+openrouter 1818 qwen-turbo
+openrouter 1819 qwen-vl-max
+openrouter 1820 qwen-vl-plus
 aws 136 qwen.qwen3-32b-v1:0
 aws 137 qwen.qwen3-coder-30b-a3b-v1:0
 aws 138 qwen.qwen3-coder-480b-a35b-v1:0
 aws 139 qwen.qwen3-vl-235b-a22b-v1:0
-openrouter 1808 qwen/qwen-2-72b-instruct
-novita 955 qwen/qwen-2-7b-instruct
-novita 956 qwen/qwen-2-vl-72b-instruct
-novita 957 qwen/qwen-2.5-72b-instruct
-openrouter 1809 qwen/qwen-2.5-72b-instruct
-openrouter 1810 qwen/qwen-2.5-72b-instruct:free
-openrouter 1811 qwen/qwen-2.5-7b-instruct
-openrouter 1812 qwen/qwen-2.5-7b-instruct:free
-openrouter 1813 qwen/qwen-2.5-coder-32b-instruct
-openrouter 1814 qwen/qwen-2.5-coder-32b-instruct:free
-openrouter 1815 qwen/qwen-2.5-vl-72b-instruct
-openrouter 1816 qwen/qwen-2.5-vl-7b-instruct
-openrouter 1817 qwen/qwen-2.5-vl-7b-instruct:free
-openrouter 1818 qwen/qwen-max
-novita 958 qwen/qwen-mt-plus
-openrouter 1819 qwen/qwen-plus qwen/qwen-plus-2025-01-25
-openrouter 1820 qwen/qwen-plus-2025-07-28
-openrouter 1821 qwen/qwen-plus-2025-07-28:thinking
-openrouter 1822 qwen/qwen-turbo
-openrouter 1823 qwen/qwen-vl-max
-openrouter 1824 qwen/qwen-vl-plus
-together 2166 qwen/qwen1.5-0.5b qwen/qwen1.5-0.5b-chat
-together 2167 qwen/qwen1.5-1.8b qwen/qwen1.5-1.8b-chat
-together 2168 qwen/qwen1.5-14b qwen/qwen1.5-14b-chat
-together 2169 qwen/qwen1.5-4b qwen/qwen1.5-4b-chat
-together 2170 qwen/qwen1.5-72b
-together 2171 qwen/qwen1.5-7b qwen/qwen1.5-7b-chat
-huggingface_novita 618 qwen/qwen2.5-72b-instruct qwen/qwen2.5-72b-instruct-fast
-huggingface_together 756 qwen/qwen2.5-7b-instruct qwen/qwen2.5-7b-instruct-fast
-huggingface_nscale 699 qwen/qwen2.5-coder-32b-instruct qwen/qwen2.5-coder-32b-instruct-fast
-huggingface_nscale 700 qwen/qwen2.5-coder-3b-instruct qwen/qwen2.5-coder-3b-instruct-fast
-huggingface_nebius 590 qwen/qwen2.5-coder-7b qwen/qwen2.5-coder-7b-fast
-huggingface_nscale 701 qwen/qwen2.5-coder-7b-instruct qwen/qwen2.5-coder-7b-instruct-fast
-openrouter 1825 qwen/qwen2.5-coder-7b-instruct
-openrouter 1826 qwen/qwen2.5-vl-32b-instruct
-openrouter 1827 qwen/qwen2.5-vl-32b-instruct:free
-openrouter 1828 qwen/qwen2.5-vl-3b-instruct:free
-huggingface_hyperbolic 575 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-huggingface_nebius 591 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-huggingface_ovhcloud 722 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
-openrouter 1829 qwen/qwen2.5-vl-72b-instruct
-openrouter 1830 qwen/qwen2.5-vl-72b-instruct:free
-huggingface_hyperbolic 576 qwen/qwen2.5-vl-7b-instruct qwen/qwen2.5-vl-7b-instruct-fast
-huggingface_nscale 702 qwen/qwen3-14b qwen/qwen3-14b-fast
-openrouter 1831 qwen/qwen3-14b qwen/qwen3-14b-04-28
-doubleword 332 qwen/qwen3-14b-fp8
-huggingface_novita 619 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast
-huggingface_nscale 703 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-openrouter 1832 qwen/qwen3-235b-a22b
-openrouter 1833 qwen/qwen3-235b-a22b-07-25 qwen/qwen3-235b-a22b-2507
-huggingface_hyperbolic 577 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_nebius 592 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_novita 620 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_together 757 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
-huggingface_nebius 593 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
-huggingface_novita 621 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
-openrouter 1834 qwen/qwen3-235b-a22b-thinking-2507
-huggingface_novita 622 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-fast
-openrouter 1835 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-04-28
-huggingface_nebius 594 qwen/qwen3-30b-a3b-instruct-2507 qwen/qwen3-30b-a3b-instruct-2507-fast
-openrouter 1836 qwen/qwen3-30b-a3b-instruct-2507
-huggingface_nebius 595 qwen/qwen3-30b-a3b-thinking-2507 qwen/qwen3-30b-a3b-thinking-2507-fast
-openrouter 1837 qwen/qwen3-30b-a3b-thinking-2507
-groq 557 qwen/qwen3-32b
-huggingface_groq 570 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_nebius 596 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_novita 623 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_nscale 704 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_ovhcloud 723 qwen/qwen3-32b qwen/qwen3-32b-fast
-huggingface_sambanova 746 qwen/qwen3-32b qwen/qwen3-32b-fast
-openrouter 1838 qwen/qwen3-32b qwen/qwen3-32b-04-28
-huggingface_nscale 705 qwen/qwen3-4b-instruct-2507 qwen/qwen3-4b-instruct-2507-fast
-huggingface_nscale 706 qwen/qwen3-4b-thinking-2507 qwen/qwen3-4b-thinking-2507-fast
-huggingface_nscale 707 qwen/qwen3-8b qwen/qwen3-8b-fast
-openrouter 1839 qwen/qwen3-8b
-openrouter 1840 qwen/qwen3-coder qwen/qwen3-coder-480b-a35b-07-25
-huggingface_nebius 597 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
-huggingface_ovhcloud 724 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
-openrouter 1841 qwen/qwen3-coder-30b-a3b-instruct
-huggingface_hyperbolic 578 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_nebius 598 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_novita 624 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
-huggingface_together 758 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast qwen/qwen3-coder-480b-a35b-instruct-fp8 qwen/qwen3-coder-480b-a35b-instruct-fp8-fast
-openrouter 1842 qwen/qwen3-coder-flash
-huggingface_novita 625 qwen/qwen3-coder-next qwen/qwen3-coder-next-fast
-openrouter 1843 qwen/qwen3-coder-next qwen/qwen3-coder-next-2025-02-03
-huggingface_together 759 qwen/qwen3-coder-next-fp8 qwen/qwen3-coder-next-fp8-fast
-openrouter 1844 qwen/qwen3-coder-plus
-openrouter 1845 qwen/qwen3-coder:free
-doubleword 333 qwen/qwen3-embedding-8b
-openrouter 1846 qwen/qwen3-max
-openrouter 1847 qwen/qwen3-max-thinking qwen/qwen3-max-thinking-20260123
-huggingface_hyperbolic 579 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-huggingface_novita 626 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-huggingface_together 760 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
-openrouter 1848 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-2509
-openrouter 1849 qwen/qwen3-next-80b-a3b-instruct:free
-huggingface_hyperbolic 580 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
-huggingface_novita 627 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
-openrouter 1850 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-2509
-novita 959 qwen/qwen3-omni-30b-a3b-thinking
-huggingface_novita 628 qwen/qwen3-vl-235b-a22b-instruct qwen/qwen3-vl-235b-a22b-instruct-fast
-openrouter 1851 qwen/qwen3-vl-235b-a22b-instruct
-doubleword 334 qwen/qwen3-vl-235b-a22b-instruct-fp8
-huggingface_novita 629 qwen/qwen3-vl-235b-a22b-thinking qwen/qwen3-vl-235b-a22b-thinking-fast
-openrouter 1852 qwen/qwen3-vl-235b-a22b-thinking
-huggingface_novita 630 qwen/qwen3-vl-30b-a3b-instruct qwen/qwen3-vl-30b-a3b-instruct-fast
-novita 960 qwen/qwen3-vl-30b-a3b-instruct
-openrouter 1853 qwen/qwen3-vl-30b-a3b-instruct
-doubleword 335 qwen/qwen3-vl-30b-a3b-instruct-fp8
-huggingface_novita 631 qwen/qwen3-vl-30b-a3b-thinking qwen/qwen3-vl-30b-a3b-thinking-fast
-openrouter 1854 qwen/qwen3-vl-30b-a3b-thinking
-openrouter 1855 qwen/qwen3-vl-32b-instruct
-huggingface_novita 632 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
-huggingface_together 761 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
-openrouter 1856 qwen/qwen3-vl-8b-instruct
-openrouter 1857 qwen/qwen3-vl-8b-thinking
-huggingface_novita 633 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-fast
-novita 961 qwen/qwen3.5-122b-a10b
-openrouter 1858 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-20260224
-huggingface_novita 634 qwen/qwen3.5-27b qwen/qwen3.5-27b-fast
-novita 962 qwen/qwen3.5-27b
-openrouter 1859 qwen/qwen3.5-27b qwen/qwen3.5-27b-20260224
-huggingface_novita 635 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-fast
-novita 963 qwen/qwen3.5-35b-a3b
-openrouter 1860 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-20260224
-doubleword 336 qwen/qwen3.5-35b-a3b-fp8
-doubleword 337 qwen/qwen3.5-35b-a3b-fp8-dottxt
-doubleword 338 qwen/qwen3.5-397b-a17b
-huggingface_novita 636 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-huggingface_ovhcloud 725 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-huggingface_together 762 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
-novita 964 qwen/qwen3.5-397b-a17b
-openrouter 1861 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-20260216
-doubleword 339 qwen/qwen3.5-9b
-huggingface_ovhcloud 726 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
-huggingface_together 763 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
-openrouter 1862 qwen/qwen3.5-9b qwen/qwen3.5-9b-20260310
-together 2172 qwen/qwen3.5-9b
-openrouter 1863 qwen/qwen3.5-flash-02-23 qwen/qwen3.5-flash-20260224
-openrouter 1864 qwen/qwen3.5-plus-02-15 qwen/qwen3.5-plus-20260216
-openrouter 1865 qwen/qwen3.5-plus-20260420
-huggingface_ovhcloud 727 qwen/qwen3.6-27b qwen/qwen3.6-27b-fast
-novita 965 qwen/qwen3.6-27b
-openrouter 1866 qwen/qwen3.6-27b qwen/qwen3.6-27b-20260422
-novita 966 qwen/qwen3.6-35b-a3b
-openrouter 1867 qwen/qwen3.6-35b-a3b qwen/qwen3.6-35b-a3b-20260415
-doubleword 340 qwen/qwen3.6-35b-a3b-fp8
-openrouter 1868 qwen/qwen3.6-flash
-openrouter 1869 qwen/qwen3.6-max-preview qwen/qwen3.6-max-preview-20260420
-openrouter 1870 qwen/qwen3.6-plus qwen/qwen3.6-plus-04-02
-together 2173 qwen/qwen3.6-plus
-openrouter 1871 qwen/qwen3.7-flash qwen/qwen3.7-flash-20260727
-novita 967 qwen/qwen3.7-max
-openrouter 1872 qwen/qwen3.7-max qwen/qwen3.7-max-20260520
-together 2174 qwen/qwen3.7-max
-openrouter 1873 qwen/qwen3.7-plus qwen/qwen3.7-plus-20260602
-together 2175 qwen/qwen3.7-plus
-openrouter 1874 qwen/qwen3.7-plus:batch
-huggingface_novita 637 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
-huggingface_together 764 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
-modal 858 qwen/qwen3.8-2.4t-a95b
-novita 968 qwen/qwen3.8-2.4t-a95b
-openrouter 1875 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-20260812
-together 2176 qwen/qwen3.8-2.4t-a95b
-groq 558 qwen/qwen3.8-27b
-huggingface_cerebras 561 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_novita 638 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_nscale 708 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-huggingface_ovhcloud 728 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
-novita 969 qwen/qwen3.8-27b
-openrouter 1876 qwen/qwen3.8-27b qwen/qwen3.8-27b-20260814
-doubleword 341 qwen/qwen3.8-27b-fp8
-openrouter 1877 qwen/qwen3.8-27b:batch
-novita 970 qwen/qwen3.8-flash
-openrouter 1878 qwen/qwen3.8-flash qwen/qwen3.8-flash-20260826
-together 2177 qwen/qwen3.8-flash
-huggingface_nscale 709 qwen/qwen3.8-flash-next-fp8 qwen/qwen3.8-flash-next-fp8-fast
-novita 971 qwen/qwen3.8-max
-openrouter 1879 qwen/qwen3.8-max-0902 qwen/qwen3.8-max-20260902
-openrouter 1880 qwen/qwen3.8-max-prime qwen/qwen3.8-max-prime-20260923
-modal 859 qwen/qwen3.8-max-vl-thinking
-openrouter 1881 qwen/qwen3.8-omni-flash qwen/qwen3.8-omni-flash-20260918
-huggingface_nscale 698 qwen/qwq-32b qwen/qwq-32b-fast
-openrouter 1882 qwen/qwq-32b
-openrouter 1883 qwen/qwq-32b-preview
-openrouter 1884 qwen/qwq-32b-preview:free
-openrouter 1885 qwen/qwq-32b:free
-openrouter 1886 qwen2.5-vl-32b-instruct
-openrouter 1887 qwen2.5-vl-32b-instruct:free
-ovhcloud 2043 qwen2.5-vl-72b-instruct
-openrouter 1888 qwen2.5-vl-72b-instruct:free
-openrouter 1889 qwen3-14b:free
-openrouter 1890 qwen3-235b-a22b:free
-openrouter 1891 qwen3-30b-a3b:free
-ovhcloud 2044 qwen3-32b
-openrouter 1892 qwen3-32b:free
-openrouter 1893 qwen3-8b:free
-ovhcloud 2045 qwen3-coder-30b-a3b-instruct
-ovhcloud 2046 qwen3-embedding-8b
-ovhcloud 2047 qwen3.5-397b-a17b
-ovhcloud 2048 qwen3.5-9b
-ovhcloud 2049 qwen3.6-27b
-quicksilverpro 2141 qwen3.6-35b
-quicksilverpro 2142 qwen3.6-plus
-quicksilverpro 2143 qwen3.7-flash
-quicksilverpro 2144 qwen3.7-max
-quicksilverpro 2145 qwen3.7-plus
-ovhcloud 2050 qwen3.8-27b
-quicksilverpro 2146 qwen3.8-27b
-quicksilverpro 2147 qwen3.8-27b-decentered
-quicksilverpro 2148 qwen3.8-flash-next
-quicksilverpro 2149 qwen3.8-max
-quicksilverpro 2150 qwen3.8-max-prime
-quicksilverpro 2151 qwen3.8-omni-flash
-openrouter 1894 qwerky-72b:free
-openrouter 1895 qwq-32b
-openrouter 1896 qwq-32b-arliai-rpr-v1:free
-openrouter 1897 qwq-32b-preview
-openrouter 1898 qwq-32b:free
-openrouter 1899 r1-1776
-perplexity 2072 r1-1776
-openrouter 1900 raifle/sorcererlm-8x22b
-openrouter 1901 recursive/flint-v1.0:free
-baseten 216 reflection/beam-1.0
-openrouter 1902 reflection/beam-1.0-501b-a23b reflection/beam-1.0-501b-a23b-20261016
-together 2225 reflection/beam-1.0-501b-a23b
+openrouter 1821 qwen/qwen-2-72b-instruct
+novita 963 qwen/qwen-2-7b-instruct
+novita 964 qwen/qwen-2-vl-72b-instruct
+novita 965 qwen/qwen-2.5-72b-instruct
+openrouter 1822 qwen/qwen-2.5-72b-instruct
+openrouter 1823 qwen/qwen-2.5-72b-instruct:free
+openrouter 1824 qwen/qwen-2.5-7b-instruct
+openrouter 1825 qwen/qwen-2.5-7b-instruct:free
+openrouter 1826 qwen/qwen-2.5-coder-32b-instruct
+openrouter 1827 qwen/qwen-2.5-coder-32b-instruct:free
+openrouter 1828 qwen/qwen-2.5-vl-72b-instruct
+openrouter 1829 qwen/qwen-2.5-vl-7b-instruct
+openrouter 1830 qwen/qwen-2.5-vl-7b-instruct:free
+openrouter 1831 qwen/qwen-max
+novita 966 qwen/qwen-mt-plus
+openrouter 1832 qwen/qwen-plus qwen/qwen-plus-2025-01-25
+openrouter 1833 qwen/qwen-plus-2025-07-28
+openrouter 1834 qwen/qwen-plus-2025-07-28:thinking
+openrouter 1835 qwen/qwen-turbo
+openrouter 1836 qwen/qwen-vl-max
+openrouter 1837 qwen/qwen-vl-plus
+together 2180 qwen/qwen1.5-0.5b qwen/qwen1.5-0.5b-chat
+together 2181 qwen/qwen1.5-1.8b qwen/qwen1.5-1.8b-chat
+together 2182 qwen/qwen1.5-14b qwen/qwen1.5-14b-chat
+together 2183 qwen/qwen1.5-4b qwen/qwen1.5-4b-chat
+together 2184 qwen/qwen1.5-72b
+together 2185 qwen/qwen1.5-7b qwen/qwen1.5-7b-chat
+huggingface_novita 626 qwen/qwen2.5-72b-instruct qwen/qwen2.5-72b-instruct-fast
+huggingface_together 764 qwen/qwen2.5-7b-instruct qwen/qwen2.5-7b-instruct-fast
+huggingface_nscale 707 qwen/qwen2.5-coder-32b-instruct qwen/qwen2.5-coder-32b-instruct-fast
+huggingface_nscale 708 qwen/qwen2.5-coder-3b-instruct qwen/qwen2.5-coder-3b-instruct-fast
+huggingface_nebius 598 qwen/qwen2.5-coder-7b qwen/qwen2.5-coder-7b-fast
+huggingface_nscale 709 qwen/qwen2.5-coder-7b-instruct qwen/qwen2.5-coder-7b-instruct-fast
+openrouter 1838 qwen/qwen2.5-coder-7b-instruct
+openrouter 1839 qwen/qwen2.5-vl-32b-instruct
+openrouter 1840 qwen/qwen2.5-vl-32b-instruct:free
+openrouter 1841 qwen/qwen2.5-vl-3b-instruct:free
+huggingface_hyperbolic 583 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+huggingface_nebius 599 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+huggingface_ovhcloud 730 qwen/qwen2.5-vl-72b-instruct qwen/qwen2.5-vl-72b-instruct-fast
+openrouter 1842 qwen/qwen2.5-vl-72b-instruct
+openrouter 1843 qwen/qwen2.5-vl-72b-instruct:free
+huggingface_hyperbolic 584 qwen/qwen2.5-vl-7b-instruct qwen/qwen2.5-vl-7b-instruct-fast
+huggingface_nscale 710 qwen/qwen3-14b qwen/qwen3-14b-fast
+openrouter 1844 qwen/qwen3-14b qwen/qwen3-14b-04-28
+doubleword 333 qwen/qwen3-14b-fp8
+huggingface_novita 627 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast
+huggingface_nscale 711 qwen/qwen3-235b-a22b qwen/qwen3-235b-a22b-fast qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+openrouter 1845 qwen/qwen3-235b-a22b
+openrouter 1846 qwen/qwen3-235b-a22b-07-25 qwen/qwen3-235b-a22b-2507
+huggingface_hyperbolic 585 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_nebius 600 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_novita 628 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_together 765 qwen/qwen3-235b-a22b-instruct-2507 qwen/qwen3-235b-a22b-instruct-2507-fast
+huggingface_nebius 601 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
+huggingface_novita 629 qwen/qwen3-235b-a22b-thinking-2507 qwen/qwen3-235b-a22b-thinking-2507-fast
+openrouter 1847 qwen/qwen3-235b-a22b-thinking-2507
+huggingface_novita 630 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-fast
+openrouter 1848 qwen/qwen3-30b-a3b qwen/qwen3-30b-a3b-04-28
+huggingface_nebius 602 qwen/qwen3-30b-a3b-instruct-2507 qwen/qwen3-30b-a3b-instruct-2507-fast
+openrouter 1849 qwen/qwen3-30b-a3b-instruct-2507
+huggingface_nebius 603 qwen/qwen3-30b-a3b-thinking-2507 qwen/qwen3-30b-a3b-thinking-2507-fast
+openrouter 1850 qwen/qwen3-30b-a3b-thinking-2507
+groq 565 qwen/qwen3-32b
+huggingface_groq 578 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_nebius 604 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_novita 631 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_nscale 712 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_ovhcloud 731 qwen/qwen3-32b qwen/qwen3-32b-fast
+huggingface_sambanova 754 qwen/qwen3-32b qwen/qwen3-32b-fast
+openrouter 1851 qwen/qwen3-32b qwen/qwen3-32b-04-28
+huggingface_nscale 713 qwen/qwen3-4b-instruct-2507 qwen/qwen3-4b-instruct-2507-fast
+huggingface_nscale 714 qwen/qwen3-4b-thinking-2507 qwen/qwen3-4b-thinking-2507-fast
+huggingface_nscale 715 qwen/qwen3-8b qwen/qwen3-8b-fast
+openrouter 1852 qwen/qwen3-8b
+openrouter 1853 qwen/qwen3-coder qwen/qwen3-coder-480b-a35b-07-25
+huggingface_nebius 605 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
+huggingface_ovhcloud 732 qwen/qwen3-coder-30b-a3b-instruct qwen/qwen3-coder-30b-a3b-instruct-fast
+openrouter 1854 qwen/qwen3-coder-30b-a3b-instruct
+huggingface_hyperbolic 586 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_nebius 606 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_novita 632 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast
+huggingface_together 766 qwen/qwen3-coder-480b-a35b-instruct qwen/qwen3-coder-480b-a35b-instruct-fast qwen/qwen3-coder-480b-a35b-instruct-fp8 qwen/qwen3-coder-480b-a35b-instruct-fp8-fast
+openrouter 1855 qwen/qwen3-coder-flash
+huggingface_novita 633 qwen/qwen3-coder-next qwen/qwen3-coder-next-fast
+openrouter 1856 qwen/qwen3-coder-next qwen/qwen3-coder-next-2025-02-03
+huggingface_together 767 qwen/qwen3-coder-next-fp8 qwen/qwen3-coder-next-fp8-fast
+openrouter 1857 qwen/qwen3-coder-plus
+openrouter 1858 qwen/qwen3-coder:free
+doubleword 334 qwen/qwen3-embedding-8b
+openrouter 1859 qwen/qwen3-max
+openrouter 1860 qwen/qwen3-max-thinking qwen/qwen3-max-thinking-20260123
+huggingface_hyperbolic 587 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+huggingface_novita 634 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+huggingface_together 768 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-fast
+openrouter 1861 qwen/qwen3-next-80b-a3b-instruct qwen/qwen3-next-80b-a3b-instruct-2509
+openrouter 1862 qwen/qwen3-next-80b-a3b-instruct:free
+huggingface_hyperbolic 588 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
+huggingface_novita 635 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-fast
+openrouter 1863 qwen/qwen3-next-80b-a3b-thinking qwen/qwen3-next-80b-a3b-thinking-2509
+novita 967 qwen/qwen3-omni-30b-a3b-thinking
+huggingface_novita 636 qwen/qwen3-vl-235b-a22b-instruct qwen/qwen3-vl-235b-a22b-instruct-fast
+openrouter 1864 qwen/qwen3-vl-235b-a22b-instruct
+doubleword 335 qwen/qwen3-vl-235b-a22b-instruct-fp8
+huggingface_novita 637 qwen/qwen3-vl-235b-a22b-thinking qwen/qwen3-vl-235b-a22b-thinking-fast
+openrouter 1865 qwen/qwen3-vl-235b-a22b-thinking
+huggingface_novita 638 qwen/qwen3-vl-30b-a3b-instruct qwen/qwen3-vl-30b-a3b-instruct-fast
+novita 968 qwen/qwen3-vl-30b-a3b-instruct
+openrouter 1866 qwen/qwen3-vl-30b-a3b-instruct
+doubleword 336 qwen/qwen3-vl-30b-a3b-instruct-fp8
+huggingface_novita 639 qwen/qwen3-vl-30b-a3b-thinking qwen/qwen3-vl-30b-a3b-thinking-fast
+openrouter 1867 qwen/qwen3-vl-30b-a3b-thinking
+openrouter 1868 qwen/qwen3-vl-32b-instruct
+huggingface_novita 640 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
+huggingface_together 769 qwen/qwen3-vl-8b-instruct qwen/qwen3-vl-8b-instruct-fast
+openrouter 1869 qwen/qwen3-vl-8b-instruct
+openrouter 1870 qwen/qwen3-vl-8b-thinking
+huggingface_novita 641 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-fast
+novita 969 qwen/qwen3.5-122b-a10b
+openrouter 1871 qwen/qwen3.5-122b-a10b qwen/qwen3.5-122b-a10b-20260224
+huggingface_novita 642 qwen/qwen3.5-27b qwen/qwen3.5-27b-fast
+novita 970 qwen/qwen3.5-27b
+openrouter 1872 qwen/qwen3.5-27b qwen/qwen3.5-27b-20260224
+huggingface_novita 643 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-fast
+novita 971 qwen/qwen3.5-35b-a3b
+openrouter 1873 qwen/qwen3.5-35b-a3b qwen/qwen3.5-35b-a3b-20260224
+doubleword 337 qwen/qwen3.5-35b-a3b-fp8
+doubleword 338 qwen/qwen3.5-35b-a3b-fp8-dottxt
+doubleword 339 qwen/qwen3.5-397b-a17b
+huggingface_novita 644 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+huggingface_ovhcloud 733 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+huggingface_together 770 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-fast
+novita 972 qwen/qwen3.5-397b-a17b
+openrouter 1874 qwen/qwen3.5-397b-a17b qwen/qwen3.5-397b-a17b-20260216
+doubleword 340 qwen/qwen3.5-9b
+huggingface_ovhcloud 734 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
+huggingface_together 771 qwen/qwen3.5-9b qwen/qwen3.5-9b-fast
+openrouter 1875 qwen/qwen3.5-9b qwen/qwen3.5-9b-20260310
+together 2186 qwen/qwen3.5-9b
+openrouter 1876 qwen/qwen3.5-flash-02-23 qwen/qwen3.5-flash-20260224
+openrouter 1877 qwen/qwen3.5-plus-02-15 qwen/qwen3.5-plus-20260216
+openrouter 1878 qwen/qwen3.5-plus-20260420
+huggingface_ovhcloud 735 qwen/qwen3.6-27b qwen/qwen3.6-27b-fast
+novita 973 qwen/qwen3.6-27b
+openrouter 1879 qwen/qwen3.6-27b qwen/qwen3.6-27b-20260422
+novita 974 qwen/qwen3.6-35b-a3b
+openrouter 1880 qwen/qwen3.6-35b-a3b qwen/qwen3.6-35b-a3b-20260415
+doubleword 341 qwen/qwen3.6-35b-a3b-fp8
+openrouter 1881 qwen/qwen3.6-flash
+openrouter 1882 qwen/qwen3.6-max-preview qwen/qwen3.6-max-preview-20260420
+openrouter 1883 qwen/qwen3.6-plus qwen/qwen3.6-plus-04-02
+together 2187 qwen/qwen3.6-plus
+openrouter 1884 qwen/qwen3.7-flash qwen/qwen3.7-flash-20260727
+novita 975 qwen/qwen3.7-max
+openrouter 1885 qwen/qwen3.7-max qwen/qwen3.7-max-20260520
+together 2188 qwen/qwen3.7-max
+openrouter 1886 qwen/qwen3.7-plus qwen/qwen3.7-plus-20260602
+together 2189 qwen/qwen3.7-plus
+openrouter 1887 qwen/qwen3.7-plus:batch
+huggingface_novita 645 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
+huggingface_together 772 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-fast
+modal 866 qwen/qwen3.8-2.4t-a95b
+novita 976 qwen/qwen3.8-2.4t-a95b
+openrouter 1888 qwen/qwen3.8-2.4t-a95b qwen/qwen3.8-2.4t-a95b-20260812
+together 2190 qwen/qwen3.8-2.4t-a95b
+groq 566 qwen/qwen3.8-27b
+huggingface_cerebras 569 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_novita 646 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_nscale 716 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+huggingface_ovhcloud 736 qwen/qwen3.8-27b qwen/qwen3.8-27b-fast
+novita 977 qwen/qwen3.8-27b
+openrouter 1889 qwen/qwen3.8-27b qwen/qwen3.8-27b-20260814
+doubleword 342 qwen/qwen3.8-27b-fp8
+openrouter 1890 qwen/qwen3.8-27b:batch
+novita 978 qwen/qwen3.8-flash
+openrouter 1891 qwen/qwen3.8-flash qwen/qwen3.8-flash-20260826
+together 2191 qwen/qwen3.8-flash
+huggingface_nscale 717 qwen/qwen3.8-flash-next-fp8 qwen/qwen3.8-flash-next-fp8-fast
+novita 979 qwen/qwen3.8-max
+openrouter 1892 qwen/qwen3.8-max-0902 qwen/qwen3.8-max-20260902
+openrouter 1893 qwen/qwen3.8-max-prime qwen/qwen3.8-max-prime-20260923
+modal 867 qwen/qwen3.8-max-vl-thinking
+openrouter 1894 qwen/qwen3.8-omni-flash qwen/qwen3.8-omni-flash-20260918
+huggingface_nscale 706 qwen/qwq-32b qwen/qwq-32b-fast
+openrouter 1895 qwen/qwq-32b
+openrouter 1896 qwen/qwq-32b-preview
+openrouter 1897 qwen/qwq-32b-preview:free
+openrouter 1898 qwen/qwq-32b:free
+openrouter 1899 qwen2.5-vl-32b-instruct
+openrouter 1900 qwen2.5-vl-32b-instruct:free
+ovhcloud 2056 qwen2.5-vl-72b-instruct
+openrouter 1901 qwen2.5-vl-72b-instruct:free
+openrouter 1902 qwen3-14b:free
+openrouter 1903 qwen3-235b-a22b:free
+openrouter 1904 qwen3-30b-a3b:free
+ovhcloud 2057 qwen3-32b
+openrouter 1905 qwen3-32b:free
+openrouter 1906 qwen3-8b:free
+ovhcloud 2058 qwen3-coder-30b-a3b-instruct
+ovhcloud 2059 qwen3-embedding-8b
+ovhcloud 2060 qwen3.5-397b-a17b
+ovhcloud 2061 qwen3.5-9b
+ovhcloud 2062 qwen3.6-27b
+quicksilverpro 2155 qwen3.6-35b
+quicksilverpro 2156 qwen3.6-plus
+quicksilverpro 2157 qwen3.7-flash
+quicksilverpro 2158 qwen3.7-max
+quicksilverpro 2159 qwen3.7-plus
+ovhcloud 2063 qwen3.8-27b
+quicksilverpro 2160 qwen3.8-27b
+quicksilverpro 2161 qwen3.8-27b-decentered
+quicksilverpro 2162 qwen3.8-flash-next
+quicksilverpro 2163 qwen3.8-max
+quicksilverpro 2164 qwen3.8-max-prime
+quicksilverpro 2165 qwen3.8-omni-flash
+openrouter 1907 qwerky-72b:free
+openrouter 1908 qwq-32b
+openrouter 1909 qwq-32b-arliai-rpr-v1:free
+openrouter 1910 qwq-32b-preview
+openrouter 1911 qwq-32b:free
+openrouter 1912 r1-1776
+perplexity 2085 r1-1776
+openrouter 1913 raifle/sorcererlm-8x22b
+openrouter 1914 recursive/flint-v1.0:free
+baseten 217 reflection/beam-1.0
+openrouter 1915 reflection/beam-1.0-501b-a23b reflection/beam-1.0-501b-a23b-20261016
+together 2239 reflection/beam-1.0-501b-a23b
 aws 141 regional.anthropic.claude-3-5-haiku-20241022-v1:0
 aws 142 regional.anthropic.claude-3-5-sonnet-20240620-v1:0
 aws 143 regional.anthropic.claude-3-5-sonnet-20241022-v2:0
@@ -5049,359 +5143,358 @@ aws 144 regional.anthropic.claude-3-7-sonnet-20250219-v1:0
 aws 145 regional.anthropic.claude-3-haiku-20240307-v1:0
 aws 146 regional.anthropic.claude-3-opus-20240229-v1:0
 aws 147 regional.anthropic.claude-3-sonnet-20240229-v1:0
-openrouter 1903 reka-flash-3:free
-openrouter 1904 rekaai/reka-edge rekaai/reka-edge-2603
-openrouter 1905 rekaai/reka-flash-3
-openrouter 1906 rekaai/reka-flash-3:free
-openrouter 1907 relace/relace-apply-3
-openrouter 1908 relace/relace-search relace/relace-search-20251208
-together 2226 ricursive-ai/ripple-65b-preview
-openrouter 1909 ricursiveai/ripple-65b-preview ricursiveai/ripple-65b-preview-20261104
-openrouter 1910 sakana/fugu-max sakana/fugu-max-20260911
-openrouter 1911 sakana/fugu-ultra sakana/fugu-ultra-20260615 sakana/fugu-ultra-v2 sakana/fugu-ultra-v2-20260911
-openrouter 1912 sakana/namazu-20260811 sakana/sakana-namazu
-openrouter 1913 sao10k/fimbulvetr-11b-v2
-huggingface_novita 639 sao10k/l3-70b-euryale-v2.1 sao10k/l3-70b-euryale-v2.1-fast
-novita 972 sao10k/l3-70b-euryale-v2.1
-novita 973 sao10k/l3-8b-lunaris
-huggingface_novita 640 sao10k/l3-8b-lunaris-v1 sao10k/l3-8b-lunaris-v1-fast
-huggingface_novita 641 sao10k/l3-8b-stheno-v3.2 sao10k/l3-8b-stheno-v3.2-fast
-novita 885 sao10k/l3-8b-stheno-v3.2
-openrouter 1914 sao10k/l3-euryale-70b
-openrouter 1915 sao10k/l3-lunaris-8b
-openrouter 1916 sao10k/l3.1-70b-hanami-x1
-openrouter 1917 sao10k/l3.1-euryale-70b
-openrouter 1918 sao10k/l3.3-euryale-70b sao10k/l3.3-euryale-70b-v2.3
-novita 974 sao10k/l31-70b-euryale-v2.2
-openrouter 1919 sarvam-m:free
-openrouter 1920 scaledown/extract scaledown/extract-20260928
-openrouter 1921 scaledown/summarize scaledown/summarize-20260928
-openrouter 1922 scb10x/llama3.1-typhoon2-70b-instruct
-openrouter 1923 scb10x/llama3.1-typhoon2-8b-instruct
-huggingface_together 765 servicenow-ai/apriel-1.6-15b-thinker servicenow-ai/apriel-1.6-15b-thinker-fast
-openrouter 1924 shisa-ai/shisa-v2-llama3.3-70b:free
-openrouter 1925 shisa-v2-llama3.3-70b:free
-together 2227 snorkelai/snorkel-mistral-pairrm-dpo
-perplexity 2073 sonar
-perplexity 2074 sonar-deep-research
-perplexity 2075 sonar-pro
-perplexity 2076 sonar-pro-search
-openrouter 1926 sonar-reasoning
-perplexity 2077 sonar-reasoning
-perplexity 2078 sonar-reasoning-pro
-novita 975 sophosympatheia/midnight-rose-70b
-openrouter 1927 sophosympatheia/midnight-rose-70b
-openrouter 1928 sophosympatheia/rogue-rose-103b-v0.2:free
-openrouter 1929 sorcererlm-8x22b
-huggingface_publicai 741 speakleash/bielik-11b-v3.0-instruct speakleash/bielik-11b-v3.0-instruct-fast
-openrouter 1930 spotlight
-openrouter 1931 stealth/crouton-alpha
-openrouter 1932 steelskull/l3.3-electra-r1-70b
-quicksilverpro 2152 step-5-preview
-openrouter 1933 stepfun/step-3.5-flash
-novita 976 stepfun/step-3.7-flash
-openrouter 1934 stepfun/step-3.7-flash stepfun/step-3.7-flash-20260528
-novita 977 stepfun/step-5-preview
-openrouter 1935 stepfun/step-5-preview stepfun/step-5-preview-20261008
-huggingface_publicai 742 swiss-ai/apertus-70b-instruct-2509 swiss-ai/apertus-70b-instruct-2509-fast
-huggingface_publicai 743 swiss-ai/apertus-8b-instruct-2509 swiss-ai/apertus-8b-instruct-2509-fast
-huggingface_publicai 744 swiss-ai/apertus-v1.5-70b swiss-ai/apertus-v1.5-70b-fast
-openrouter 1936 switchpoint/router
-together 2228 teknium/openhermes-2-mistral-7b
-novita 978 teknium/openhermes-2.5-mistral-7b
-together 2229 teknium/openhermes-2p5-mistral-7b
-openrouter 1937 tencent/hunyuan-a13b-instruct
-openrouter 1938 tencent/hy-mt2-1.8b tencent/hy-mt2-1.8b-20260521
-openrouter 1939 tencent/hy-mt2-30b-a3b tencent/hy-mt2-30b-a3b-20260521
-openrouter 1940 tencent/hy-mt2-7b tencent/hy-mt2-7b-20260521
-novita 979 tencent/hy3
-openrouter 1941 tencent/hy3-preview tencent/hy3-preview-20260421
-novita 980 tencent/hy4
-openrouter 1942 tencent/hy4 tencent/hy4-20261104
-huggingface_novita 684 tencent/hy4-preview tencent/hy4-preview-fast
-novita 981 tencent/hy4-preview
-azure 999 text-ada-001
-azure 1007 text-davinci-001
-openai 1104 text-davinci-002
-azure 1105 text-davinci-003
-openai 1105 text-davinci-003
-azure 200 text-embedding-3-large
-openai 1106 text-embedding-3-large
-azure 201 text-embedding-3-small
-openai 1107 text-embedding-3-small
-openai 1108 text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
-openrouter 1943 thedrummer/anubis-pro-105b-v1
-openrouter 1944 thedrummer/cydonia-24b-v4.1
-openrouter 1945 thedrummer/rocinante-12b
-openrouter 1946 thedrummer/skyfall-36b-v2
-openrouter 1947 thedrummer/unslopnemo-12b
-baseten 217 thinkingmachines/inkling
-huggingface_together 782 thinkingmachines/inkling thinkingmachines/inkling-fast
-openrouter 1948 thinkingmachines/inkling thinkingmachines/inkling-20260715
-together 2230 thinkingmachines/inkling
-modal 866 thinkingmachines/inkling-nvfp4
+openrouter 1916 reka-flash-3:free
+openrouter 1917 rekaai/reka-edge rekaai/reka-edge-2603
+openrouter 1918 rekaai/reka-flash-3
+openrouter 1919 rekaai/reka-flash-3:free
+openrouter 1920 relace/relace-apply-3
+openrouter 1921 relace/relace-search relace/relace-search-20251208
+together 2240 ricursive-ai/ripple-65b-preview
+openrouter 1922 ricursiveai/ripple-65b-preview ricursiveai/ripple-65b-preview-20261104
+openrouter 1923 sakana/fugu-max sakana/fugu-max-20260911
+openrouter 1924 sakana/fugu-ultra sakana/fugu-ultra-20260615 sakana/fugu-ultra-v2 sakana/fugu-ultra-v2-20260911
+openrouter 1925 sakana/namazu-20260811 sakana/sakana-namazu
+openrouter 1926 sao10k/fimbulvetr-11b-v2
+huggingface_novita 647 sao10k/l3-70b-euryale-v2.1 sao10k/l3-70b-euryale-v2.1-fast
+novita 980 sao10k/l3-70b-euryale-v2.1
+novita 981 sao10k/l3-8b-lunaris
+huggingface_novita 648 sao10k/l3-8b-lunaris-v1 sao10k/l3-8b-lunaris-v1-fast
+huggingface_novita 649 sao10k/l3-8b-stheno-v3.2 sao10k/l3-8b-stheno-v3.2-fast
+novita 893 sao10k/l3-8b-stheno-v3.2
+openrouter 1927 sao10k/l3-euryale-70b
+openrouter 1928 sao10k/l3-lunaris-8b
+openrouter 1929 sao10k/l3.1-70b-hanami-x1
+openrouter 1930 sao10k/l3.1-euryale-70b
+openrouter 1931 sao10k/l3.3-euryale-70b sao10k/l3.3-euryale-70b-v2.3
+novita 982 sao10k/l31-70b-euryale-v2.2
+openrouter 1932 sarvam-m:free
+openrouter 1933 scaledown/extract scaledown/extract-20260928
+openrouter 1934 scaledown/summarize scaledown/summarize-20260928
+openrouter 1935 scb10x/llama3.1-typhoon2-70b-instruct
+openrouter 1936 scb10x/llama3.1-typhoon2-8b-instruct
+huggingface_together 773 servicenow-ai/apriel-1.6-15b-thinker servicenow-ai/apriel-1.6-15b-thinker-fast
+openrouter 1937 shisa-ai/shisa-v2-llama3.3-70b:free
+openrouter 1938 shisa-v2-llama3.3-70b:free
+together 2241 snorkelai/snorkel-mistral-pairrm-dpo
+perplexity 2086 sonar
+perplexity 2087 sonar-deep-research
+perplexity 2088 sonar-pro
+perplexity 2089 sonar-pro-search
+openrouter 1939 sonar-reasoning
+perplexity 2090 sonar-reasoning
+perplexity 2091 sonar-reasoning-pro
+novita 983 sophosympatheia/midnight-rose-70b
+openrouter 1940 sophosympatheia/midnight-rose-70b
+openrouter 1941 sophosympatheia/rogue-rose-103b-v0.2:free
+openrouter 1942 sorcererlm-8x22b
+huggingface_publicai 749 speakleash/bielik-11b-v3.0-instruct speakleash/bielik-11b-v3.0-instruct-fast
+openrouter 1943 spotlight
+openrouter 1944 stealth/crouton-alpha
+openrouter 1945 steelskull/l3.3-electra-r1-70b
+quicksilverpro 2166 step-5-preview
+openrouter 1946 stepfun/step-3.5-flash
+novita 984 stepfun/step-3.7-flash
+openrouter 1947 stepfun/step-3.7-flash stepfun/step-3.7-flash-20260528
+novita 985 stepfun/step-5-preview
+openrouter 1948 stepfun/step-5-preview stepfun/step-5-preview-20261008
+huggingface_publicai 750 swiss-ai/apertus-70b-instruct-2509 swiss-ai/apertus-70b-instruct-2509-fast
+huggingface_publicai 751 swiss-ai/apertus-8b-instruct-2509 swiss-ai/apertus-8b-instruct-2509-fast
+huggingface_publicai 752 swiss-ai/apertus-v1.5-70b swiss-ai/apertus-v1.5-70b-fast
+openrouter 1949 switchpoint/router
+together 2242 teknium/openhermes-2-mistral-7b
+novita 986 teknium/openhermes-2.5-mistral-7b
+together 2243 teknium/openhermes-2p5-mistral-7b
+openrouter 1950 tencent/hunyuan-a13b-instruct
+openrouter 1951 tencent/hy-mt2-1.8b tencent/hy-mt2-1.8b-20260521
+openrouter 1952 tencent/hy-mt2-30b-a3b tencent/hy-mt2-30b-a3b-20260521
+openrouter 1953 tencent/hy-mt2-7b tencent/hy-mt2-7b-20260521
+novita 987 tencent/hy3
+openrouter 1954 tencent/hy3-preview tencent/hy3-preview-20260421
+novita 988 tencent/hy4
+openrouter 1955 tencent/hy4 tencent/hy4-20261104
+huggingface_novita 692 tencent/hy4-preview tencent/hy4-preview-fast
+novita 989 tencent/hy4-preview
+azure 1007 text-ada-001
+azure 1015 text-davinci-001
+openai 1114 text-davinci-002
+azure 1115 text-davinci-003
+openai 1115 text-davinci-003
+azure 201 text-embedding-3-large
+openai 1116 text-embedding-3-large
+azure 202 text-embedding-3-small
+openai 1117 text-embedding-3-small
+openai 1118 text-embedding-ada text-embedding-ada-002 text-embedding-ada-002-v2
+openrouter 1956 thedrummer/anubis-pro-105b-v1
+openrouter 1957 thedrummer/cydonia-24b-v4.1
+openrouter 1958 thedrummer/rocinante-12b
+openrouter 1959 thedrummer/skyfall-36b-v2
+openrouter 1960 thedrummer/unslopnemo-12b
+baseten 218 thinkingmachines/inkling
+huggingface_together 790 thinkingmachines/inkling thinkingmachines/inkling-fast
+openrouter 1961 thinkingmachines/inkling thinkingmachines/inkling-20260715
+together 2244 thinkingmachines/inkling
+modal 874 thinkingmachines/inkling-nvfp4
 arcee 33 thinkingmachines/inkling-small
-baseten 218 thinkingmachines/inkling-small
-openrouter 1949 thinkingmachines/inkling-small thinkingmachines/inkling-small-20260730
-openrouter 1950 thinkingmachines/inkling-small:batch
-openrouter 1951 thinkingmachines/inkling-small:free
-openrouter 1952 thinkingmachines/inkling:free
-openrouter 1953 thudm/glm-4-32b:free
-openrouter 1954 thudm/glm-z1-32b:free
-together 2231 together/tev1-4b-experimental
-together 2242 togethercomputer/alpaca-7b
-together 2232 togethercomputer/gpt-jt-moderation-6b
-together 2233 togethercomputer/llama-2-7b-32k-instruct
-together 2234 togethercomputer/redpajama-incite-7b-base
-together 2235 togethercomputer/redpajama-incite-7b-chat
-together 2236 togethercomputer/redpajama-incite-7b-instruct
-together 2237 togethercomputer/redpajama-incite-base-3b-v1
-together 2238 togethercomputer/redpajama-incite-chat-3b-v1
-together 2239 togethercomputer/redpajama-incite-instruct-3b-v1
-together 2240 togethercomputer/stripedhyena-hessian-7b
-together 2241 togethercomputer/stripedhyena-nous-7b
-huggingface_sambanova 753 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4-fast
-openrouter 1955 toppy-m-7b
+baseten 219 thinkingmachines/inkling-small
+openrouter 1962 thinkingmachines/inkling-small thinkingmachines/inkling-small-20260730
+openrouter 1963 thinkingmachines/inkling-small:batch
+openrouter 1964 thinkingmachines/inkling-small:free
+openrouter 1965 thinkingmachines/inkling:free
+openrouter 1966 thudm/glm-4-32b:free
+openrouter 1967 thudm/glm-z1-32b:free
+together 2245 together/tev1-4b-experimental
+together 2256 togethercomputer/alpaca-7b
+together 2246 togethercomputer/gpt-jt-moderation-6b
+together 2247 togethercomputer/llama-2-7b-32k-instruct
+together 2248 togethercomputer/redpajama-incite-7b-base
+together 2249 togethercomputer/redpajama-incite-7b-chat
+together 2250 togethercomputer/redpajama-incite-7b-instruct
+together 2251 togethercomputer/redpajama-incite-base-3b-v1
+together 2252 togethercomputer/redpajama-incite-chat-3b-v1
+together 2253 togethercomputer/redpajama-incite-instruct-3b-v1
+together 2254 togethercomputer/stripedhyena-hessian-7b
+together 2255 togethercomputer/stripedhyena-nous-7b
+huggingface_sambanova 761 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4 tokyotech-llm/llama-3.3-swallow-70b-instruct-v0.4-fast
+openrouter 1968 toppy-m-7b
 arcee 34 trinity-large-thinking
-quicksilverpro 2153 trio-spark-v1.3
-* 1109 tts-1
-azure 1109 tts-1
-openai 1109 tts-1
-* 1110 tts-1-hd
-azure 1110 tts-1-hd
-openai 1110 tts-1-hd
-openrouter 1956 typesafe/jev-1.13
-openrouter 1957 typesafe/jev-1.14 ~typesafe/jev-latest
-openrouter 1958 unbiased/pareto-26.10 unbiased/pareto-26.10-20261015
-openrouter 1959 unbiased/pareto-26.9 unbiased/pareto-26.9-20260917
-openrouter 1960 undi95/remm-slerp-l2-13b
-together 2178 undi95/remm-slerp-l2-13b
-openrouter 1961 undi95/toppy-m-7b
-together 2179 undi95/toppy-m-7b
-together 2243 upstage/solar-10.7b-instruct-v1.0
-openrouter 1962 upstage/solar-mini4 upstage/solar-mini4-20260922
-openrouter 1963 upstage/solar-pro-3
-openrouter 1964 upstage/solar-pro4 upstage/solar-pro4-20260810
+quicksilverpro 2167 trio-spark-v1.3
+* 1119 tts-1
+azure 1119 tts-1
+openai 1119 tts-1
+* 1120 tts-1-hd
+azure 1120 tts-1-hd
+openai 1120 tts-1-hd
+openrouter 1969 typesafe/jev-1.13
+openrouter 1971 unbiased/pareto-26.10 unbiased/pareto-26.10-20261015
+openrouter 1972 unbiased/pareto-26.9 unbiased/pareto-26.9-20260917
+openrouter 1973 undi95/remm-slerp-l2-13b
+together 2192 undi95/remm-slerp-l2-13b
+openrouter 1974 undi95/toppy-m-7b
+together 2193 undi95/toppy-m-7b
+together 2257 upstage/solar-10.7b-instruct-v1.0
+openrouter 1975 upstage/solar-mini4 upstage/solar-mini4-20260922
+openrouter 1976 upstage/solar-pro-3
+openrouter 1977 upstage/solar-pro4 upstage/solar-pro4-20260810
 aws 177 us.zai.glm-5.3
-huggingface_publicai 745 utter-project/eurollm-22b-instruct-2512 utter-project/eurollm-22b-instruct-2512-fast
-openrouter 1965 valkyrie-49b-v1
-openrouter 1966 virtuoso-medium-v2
-* 850 voxtral-mini-2602 voxtral-mini-latest
-mistral 850 voxtral-mini-2602 voxtral-mini-latest
-* 851 voxtral-mini-transcribe-3-0
-mistral 851 voxtral-mini-transcribe-3-0
-* 852 voxtral-mini-transcribe-realtime-2602
-mistral 852 voxtral-mini-transcribe-realtime-2602
-* 853 voxtral-mini-transcribe-realtime-3-0
-mistral 853 voxtral-mini-transcribe-realtime-3-0
-* 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
-mistral 854 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
-* 855 voxtral-small-transcribe-3-0
-mistral 855 voxtral-small-transcribe-3-0
-* 2251 voyage-01
-voyageai 2251 voyage-01
-* 2252 voyage-02
-voyageai 2252 voyage-02
-* 2253 voyage-2
-voyageai 2253 voyage-2
-* 2254 voyage-3
-voyageai 2254 voyage-3
-* 2255 voyage-3-large
-voyageai 2255 voyage-3-large
-* 2256 voyage-3-lite
-voyageai 2256 voyage-3-lite
-* 2257 voyage-3.5
-voyageai 2257 voyage-3.5
-* 2258 voyage-3.5-lite
-voyageai 2258 voyage-3.5-lite
-* 2259 voyage-4
-voyageai 2259 voyage-4
-* 2260 voyage-4-large
-voyageai 2260 voyage-4-large
-* 2261 voyage-4-lite
-voyageai 2261 voyage-4-lite
-* 2262 voyage-code-2
-voyageai 2262 voyage-code-2
-* 2263 voyage-code-3
-voyageai 2263 voyage-code-3
-* 2264 voyage-code-4
-voyageai 2264 voyage-code-4
-* 2265 voyage-context-3
-voyageai 2265 voyage-context-3
-* 2266 voyage-context-4
-voyageai 2266 voyage-context-4
-* 2267 voyage-finance-2
-voyageai 2267 voyage-finance-2
-* 2268 voyage-large-2
-voyageai 2268 voyage-large-2
-* 2269 voyage-large-2-instruct
-voyageai 2269 voyage-large-2-instruct
-* 2270 voyage-law-2
-voyageai 2270 voyage-law-2
-* 2271 voyage-lite-01
-voyageai 2271 voyage-lite-01
-* 2272 voyage-lite-01-instruct
-voyageai 2272 voyage-lite-01-instruct
-* 2273 voyage-lite-02-instruct
-voyageai 2273 voyage-lite-02-instruct
-* 2274 voyage-multilingual-2
-voyageai 2274 voyage-multilingual-2
-* 1111 whisper-1
-azure 1111 whisper-1
-openai 1111 whisper-1
-groq 559 whisper-large-v3
-groq 560 whisper-large-v3-turbo
-azure 202 wizardlm-2-8x22b
-together 2180 wizardlm/wizardlm-13b-v1.2
+huggingface_publicai 753 utter-project/eurollm-22b-instruct-2512 utter-project/eurollm-22b-instruct-2512-fast
+openrouter 1978 valkyrie-49b-v1
+openrouter 1979 virtuoso-medium-v2
+* 858 voxtral-mini-2602 voxtral-mini-latest
+mistral 858 voxtral-mini-2602 voxtral-mini-latest
+* 859 voxtral-mini-transcribe-3-0
+mistral 859 voxtral-mini-transcribe-3-0
+* 860 voxtral-mini-transcribe-realtime-2602
+mistral 860 voxtral-mini-transcribe-realtime-2602
+* 861 voxtral-mini-transcribe-realtime-3-0
+mistral 861 voxtral-mini-transcribe-realtime-3-0
+* 862 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
+mistral 862 voxtral-small-24b-2507 voxtral-small-2507 voxtral-small-latest
+* 863 voxtral-small-transcribe-3-0
+mistral 863 voxtral-small-transcribe-3-0
+* 2265 voyage-01
+voyageai 2265 voyage-01
+* 2266 voyage-02
+voyageai 2266 voyage-02
+* 2267 voyage-2
+voyageai 2267 voyage-2
+* 2268 voyage-3
+voyageai 2268 voyage-3
+* 2269 voyage-3-large
+voyageai 2269 voyage-3-large
+* 2270 voyage-3-lite
+voyageai 2270 voyage-3-lite
+* 2271 voyage-3.5
+voyageai 2271 voyage-3.5
+* 2272 voyage-3.5-lite
+voyageai 2272 voyage-3.5-lite
+* 2273 voyage-4
+voyageai 2273 voyage-4
+* 2274 voyage-4-large
+voyageai 2274 voyage-4-large
+* 2275 voyage-4-lite
+voyageai 2275 voyage-4-lite
+* 2276 voyage-code-2
+voyageai 2276 voyage-code-2
+* 2277 voyage-code-3
+voyageai 2277 voyage-code-3
+* 2278 voyage-code-4
+voyageai 2278 voyage-code-4
+* 2279 voyage-context-3
+voyageai 2279 voyage-context-3
+* 2280 voyage-context-4
+voyageai 2280 voyage-context-4
+* 2281 voyage-finance-2
+voyageai 2281 voyage-finance-2
+* 2282 voyage-large-2
+voyageai 2282 voyage-large-2
+* 2283 voyage-large-2-instruct
+voyageai 2283 voyage-large-2-instruct
+* 2284 voyage-law-2
+voyageai 2284 voyage-law-2
+* 2285 voyage-lite-01
+voyageai 2285 voyage-lite-01
+* 2286 voyage-lite-01-instruct
+voyageai 2286 voyage-lite-01-instruct
+* 2287 voyage-lite-02-instruct
+voyageai 2287 voyage-lite-02-instruct
+* 2288 voyage-multilingual-2
+voyageai 2288 voyage-multilingual-2
+* 1121 whisper-1
+azure 1121 whisper-1
+openai 1121 whisper-1
+groq 567 whisper-large-v3
+groq 568 whisper-large-v3-turbo
+azure 203 wizardlm-2-8x22b
+together 2194 wizardlm/wizardlm-13b-v1.2
 aws 178 writer.palmyra-x4-v1:0
 aws 179 writer.palmyra-x5-v1:0
-openrouter 1967 writer/palmyra-x5 writer/palmyra-x5-20250428
-openrouter 1968 x-ai/grok-2-1212
-openrouter 1969 x-ai/grok-2-vision-1212
-openrouter 1970 x-ai/grok-3-beta
-openrouter 1971 x-ai/grok-3-mini-beta
-openrouter 1972 x-ai/grok-4-fast
-openrouter 1973 x-ai/grok-4.1-fast:free
-openrouter 1974 x-ai/grok-4.20 x-ai/grok-4.20-20260309
-openrouter 1975 x-ai/grok-4.20-multi-agent x-ai/grok-4.20-multi-agent-20260309
-openrouter 1976 x-ai/grok-4.3 x-ai/grok-4.3-20260430
-openrouter 1977 x-ai/grok-4.3:batch
-openrouter 1978 x-ai/grok-4.5 x-ai/grok-4.5-20260708
-openrouter 1979 x-ai/grok-4.6 x-ai/grok-4.6-20260810
-openrouter 1980 x-ai/grok-4.6:batch
-openrouter 1981 x-ai/grok-4.7 x-ai/grok-4.7-20260916
-openrouter 1982 x-ai/grok-4.7:batch
-openrouter 1983 x-ai/grok-beta
-openrouter 1984 x-ai/grok-build-0.1 x-ai/grok-build-0.1-20260520
-openrouter 1985 x-ai/grok-code-fast-1
-openrouter 1986 x-ai/grok-vision-beta
-openrouter 1987 xiaomi/mimo-v2-flash
+openrouter 1980 writer/palmyra-x5 writer/palmyra-x5-20250428
+openrouter 1981 x-ai/grok-2-1212
+openrouter 1982 x-ai/grok-2-vision-1212
+openrouter 1983 x-ai/grok-3-beta
+openrouter 1984 x-ai/grok-3-mini-beta
+openrouter 1985 x-ai/grok-4-fast
+openrouter 1986 x-ai/grok-4.1-fast:free
+openrouter 1987 x-ai/grok-4.20 x-ai/grok-4.20-20260309
+openrouter 1988 x-ai/grok-4.20-multi-agent x-ai/grok-4.20-multi-agent-20260309
+openrouter 1989 x-ai/grok-4.3 x-ai/grok-4.3-20260430
+openrouter 1990 x-ai/grok-4.3:batch
+openrouter 1991 x-ai/grok-4.5 x-ai/grok-4.5-20260708
+openrouter 1992 x-ai/grok-4.6 x-ai/grok-4.6-20260810
+openrouter 1993 x-ai/grok-4.6:batch
+openrouter 1994 x-ai/grok-4.7 x-ai/grok-4.7-20260916
+openrouter 1995 x-ai/grok-4.7:batch
+openrouter 1996 x-ai/grok-beta
+openrouter 1997 x-ai/grok-build-0.1 x-ai/grok-build-0.1-20260520
+openrouter 1998 x-ai/grok-code-fast-1
+openrouter 1999 x-ai/grok-vision-beta
+openrouter 2000 xiaomi/mimo-v2-flash
 avian 52 xiaomi/mimo-v2.5
-openrouter 1988 xiaomi/mimo-v2.5 xiaomi/mimo-v2.5-20260422
+openrouter 2001 xiaomi/mimo-v2.5 xiaomi/mimo-v2.5-20260422
 avian 53 xiaomi/mimo-v2.5-pro
-openrouter 1989 xiaomi/mimo-v2.5-pro xiaomi/mimo-v2.5-pro-20260422
+openrouter 2002 xiaomi/mimo-v2.5-pro xiaomi/mimo-v2.5-pro-20260422
 avian 54 xiaomi/mimo-v2.6-flash
-openrouter 1990 xiaomi/mimo-v2.6-flash xiaomi/mimo-v2.6-flash-20260921
+openrouter 2003 xiaomi/mimo-v2.6-flash xiaomi/mimo-v2.6-flash-20260921
 avian 55 xiaomi/mimo-v2.6-pro
-openrouter 1991 xiaomi/mimo-v2.6-pro xiaomi/mimo-v2.6-pro-20260921
-openrouter 1992 xiaomi/mimo-v2.6-pro-ultraspeed xiaomi/mimo-v2.6-pro-ultraspeed-20260921
-huggingface_novita 642 xiaomimimo/mimo-v2-flash xiaomimimo/mimo-v2-flash-fast
-huggingface_novita 643 xiaomimimo/mimo-v2.5 xiaomimimo/mimo-v2.5-fast
-novita 982 xiaomimimo/mimo-v2.5
-huggingface_novita 644 xiaomimimo/mimo-v2.5-pro xiaomimimo/mimo-v2.5-pro-fast
-novita 983 xiaomimimo/mimo-v2.5-pro
-novita 984 xiaomimimo/mimo-v2.6-flash
-huggingface_novita 645 xiaomimimo/mimo-v2.6-flash-rl xiaomimimo/mimo-v2.6-flash-rl-fast
-novita 985 xiaomimimo/mimo-v2.6-pro
-huggingface_novita 646 xiaomimimo/mimo-v2.6-pro-rl xiaomimimo/mimo-v2.6-pro-rl-fast
-openrouter 1993 xingchen-agi/xing4.0-29b-a4b:free
-openrouter 1994 xwin-lm/xwin-lm-70b
-openrouter 1995 yi-large
-openrouter 1996 z-ai/glm-4.5
-openrouter 1997 z-ai/glm-4.5-air
-openrouter 1998 z-ai/glm-4.5v
-openrouter 1999 z-ai/glm-4.6
-openrouter 2000 z-ai/glm-4.6-20251208 z-ai/glm-4.6v
+openrouter 2004 xiaomi/mimo-v2.6-pro xiaomi/mimo-v2.6-pro-20260921
+openrouter 2005 xiaomi/mimo-v2.6-pro-ultraspeed xiaomi/mimo-v2.6-pro-ultraspeed-20260921
+huggingface_novita 650 xiaomimimo/mimo-v2-flash xiaomimimo/mimo-v2-flash-fast
+huggingface_novita 651 xiaomimimo/mimo-v2.5 xiaomimimo/mimo-v2.5-fast
+novita 990 xiaomimimo/mimo-v2.5
+huggingface_novita 652 xiaomimimo/mimo-v2.5-pro xiaomimimo/mimo-v2.5-pro-fast
+novita 991 xiaomimimo/mimo-v2.5-pro
+novita 992 xiaomimimo/mimo-v2.6-flash
+huggingface_novita 653 xiaomimimo/mimo-v2.6-flash-rl xiaomimimo/mimo-v2.6-flash-rl-fast
+novita 993 xiaomimimo/mimo-v2.6-pro
+huggingface_novita 654 xiaomimimo/mimo-v2.6-pro-rl xiaomimimo/mimo-v2.6-pro-rl-fast
+openrouter 2006 xingchen-agi/xing4.0-29b-a4b:free
+openrouter 2007 xwin-lm/xwin-lm-70b
+openrouter 2008 yi-large
+openrouter 2009 z-ai/glm-4.5
+openrouter 2010 z-ai/glm-4.5-air
+openrouter 2011 z-ai/glm-4.5v
+openrouter 2012 z-ai/glm-4.6
+openrouter 2013 z-ai/glm-4.6-20251208 z-ai/glm-4.6v
 avian 56 z-ai/glm-4.7
-openrouter 2001 z-ai/glm-4.7 z-ai/glm-4.7-20251222
-openrouter 2002 z-ai/glm-4.7-flash z-ai/glm-4.7-flash-20260119
+openrouter 2014 z-ai/glm-4.7 z-ai/glm-4.7-20251222
+openrouter 2015 z-ai/glm-4.7-flash z-ai/glm-4.7-flash-20260119
 avian 57 z-ai/glm-5
-openrouter 2003 z-ai/glm-5 z-ai/glm-5-20260211
-openrouter 2004 z-ai/glm-5-turbo z-ai/glm-5-turbo-20260315
+openrouter 2016 z-ai/glm-5 z-ai/glm-5-20260211
+openrouter 2017 z-ai/glm-5-turbo z-ai/glm-5-turbo-20260315
 avian 58 z-ai/glm-5.1
-openrouter 2005 z-ai/glm-5.1 z-ai/glm-5.1-20260406
+openrouter 2018 z-ai/glm-5.1 z-ai/glm-5.1-20260406
 avian 59 z-ai/glm-5.2
-openrouter 2006 z-ai/glm-5.2 z-ai/glm-5.2-20260616
-openrouter 2007 z-ai/glm-5.2:batch
+openrouter 2019 z-ai/glm-5.2 z-ai/glm-5.2-20260616
+openrouter 2020 z-ai/glm-5.2:batch
 avian 60 z-ai/glm-5.3
-openrouter 2008 z-ai/glm-5.3 z-ai/glm-5.3-20260816
+openrouter 2021 z-ai/glm-5.3 z-ai/glm-5.3-20260816
 avian 61 z-ai/glm-5.3-flash
-openrouter 2009 z-ai/glm-5.3-flash z-ai/glm-5.3-flash-20260826
-openrouter 2010 z-ai/glm-5.3-flash:batch
-openrouter 2011 z-ai/glm-5.3-flashx z-ai/glm-5.3-flashx-20260918
-openrouter 2012 z-ai/glm-5.3-flashx-legal z-ai/glm-5.3-flashx-legal-20261102
-openrouter 2013 z-ai/glm-5.3-prime z-ai/glm-5.3-prime-20260921
-openrouter 2014 z-ai/glm-5.3:batch
-openrouter 2015 z-ai/glm-5v-turbo z-ai/glm-5v-turbo-20260401
-cerebras 232 zai-glm-4.7
-mistral 856 zai-glm-5-3
-mistral 857 zai-glm-5-3-flash
-huggingface_novita 685 zai-org/autoglm-phone-9b-multilingual zai-org/autoglm-phone-9b-multilingual-fast
-novita 986 zai-org/autoglm-phone-9b-multilingual
-huggingface_novita 686 zai-org/glm-4-32b-0414 zai-org/glm-4-32b-0414-fast
-huggingface_nebius 611 zai-org/glm-4.5 zai-org/glm-4.5-fast
-huggingface_novita 687 zai-org/glm-4.5 zai-org/glm-4.5-fast
-huggingface_nebius 612 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
-huggingface_novita 688 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
-novita 987 zai-org/glm-4.5-air
-huggingface_together 783 zai-org/glm-4.5-air-fp8 zai-org/glm-4.5-air-fp8-fast
-huggingface_novita 689 zai-org/glm-4.5v zai-org/glm-4.5v-fast
-novita 988 zai-org/glm-4.5v
-huggingface_novita 690 zai-org/glm-4.6 zai-org/glm-4.6-fast
-huggingface_together 784 zai-org/glm-4.6 zai-org/glm-4.6-fast
-novita 989 zai-org/glm-4.6
-novita 990 zai-org/glm-4.6v
-huggingface_novita 691 zai-org/glm-4.6v-flash zai-org/glm-4.6v-flash-fast
-baseten 219 zai-org/glm-4.7
-huggingface_novita 692 zai-org/glm-4.7 zai-org/glm-4.7-fast
-novita 991 zai-org/glm-4.7 zai-org/glm-4.7-h
-huggingface_novita 693 zai-org/glm-4.7-flash zai-org/glm-4.7-flash-fast
-novita 992 zai-org/glm-4.7-flash
-huggingface_together 785 zai-org/glm-4.7-fp8 zai-org/glm-4.7-fp8-fast
-huggingface_novita 694 zai-org/glm-5 zai-org/glm-5-fast
-huggingface_together 786 zai-org/glm-5 zai-org/glm-5-fast
-novita 993 zai-org/glm-5
-novita 994 zai-org/glm-5.1
-doubleword 357 zai-org/glm-5.1-fp8
+openrouter 2022 z-ai/glm-5.3-flash z-ai/glm-5.3-flash-20260826
+openrouter 2023 z-ai/glm-5.3-flash:batch
+openrouter 2024 z-ai/glm-5.3-flashx z-ai/glm-5.3-flashx-20260918
+openrouter 2025 z-ai/glm-5.3-flashx-legal z-ai/glm-5.3-flashx-legal-20261102
+openrouter 2026 z-ai/glm-5.3-prime z-ai/glm-5.3-prime-20260921
+openrouter 2027 z-ai/glm-5.3:batch
+openrouter 2028 z-ai/glm-5v-turbo z-ai/glm-5v-turbo-20260401
+cerebras 233 zai-glm-4.7
+mistral 864 zai-glm-5-3
+mistral 865 zai-glm-5-3-flash
+huggingface_novita 693 zai-org/autoglm-phone-9b-multilingual zai-org/autoglm-phone-9b-multilingual-fast
+novita 994 zai-org/autoglm-phone-9b-multilingual
+huggingface_novita 694 zai-org/glm-4-32b-0414 zai-org/glm-4-32b-0414-fast
+huggingface_nebius 619 zai-org/glm-4.5 zai-org/glm-4.5-fast
+huggingface_novita 695 zai-org/glm-4.5 zai-org/glm-4.5-fast
+huggingface_nebius 620 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
+huggingface_novita 696 zai-org/glm-4.5-air zai-org/glm-4.5-air-fast
+novita 995 zai-org/glm-4.5-air
+huggingface_together 791 zai-org/glm-4.5-air-fp8 zai-org/glm-4.5-air-fp8-fast
+huggingface_novita 697 zai-org/glm-4.5v zai-org/glm-4.5v-fast
+novita 996 zai-org/glm-4.5v
+huggingface_novita 698 zai-org/glm-4.6 zai-org/glm-4.6-fast
+huggingface_together 792 zai-org/glm-4.6 zai-org/glm-4.6-fast
+novita 997 zai-org/glm-4.6
+novita 998 zai-org/glm-4.6v
+huggingface_novita 699 zai-org/glm-4.6v-flash zai-org/glm-4.6v-flash-fast
+baseten 220 zai-org/glm-4.7
+huggingface_novita 700 zai-org/glm-4.7 zai-org/glm-4.7-fast
+novita 999 zai-org/glm-4.7 zai-org/glm-4.7-h
+huggingface_novita 701 zai-org/glm-4.7-flash zai-org/glm-4.7-flash-fast
+novita 1000 zai-org/glm-4.7-flash
+huggingface_together 793 zai-org/glm-4.7-fp8 zai-org/glm-4.7-fp8-fast
+huggingface_novita 702 zai-org/glm-5 zai-org/glm-5-fast
+huggingface_together 794 zai-org/glm-5 zai-org/glm-5-fast
+novita 1001 zai-org/glm-5
+novita 1002 zai-org/glm-5.1
+doubleword 358 zai-org/glm-5.1-fp8
 arcee 35 zai-org/glm-5.2
-baseten 220 zai-org/glm-5.2
-huggingface_novita 695 zai-org/glm-5.2 zai-org/glm-5.2-fast
-huggingface_together 787 zai-org/glm-5.2 zai-org/glm-5.2-fast
-novita 995 zai-org/glm-5.2
-together 2244 zai-org/glm-5.2
-baseten 221 zai-org/glm-5.2-fast
-doubleword 358 zai-org/glm-5.2-fp8
+baseten 221 zai-org/glm-5.2
+huggingface_novita 703 zai-org/glm-5.2 zai-org/glm-5.2-fast
+huggingface_together 795 zai-org/glm-5.2 zai-org/glm-5.2-fast
+novita 1003 zai-org/glm-5.2
+together 2258 zai-org/glm-5.2
+baseten 222 zai-org/glm-5.2-fast
+doubleword 359 zai-org/glm-5.2-fp8
 arcee 36 zai-org/glm-5.3
-baseten 222 zai-org/glm-5.3
-doubleword 359 zai-org/glm-5.3
-huggingface_novita 696 zai-org/glm-5.3 zai-org/glm-5.3-fast
-huggingface_nscale 721 zai-org/glm-5.3 zai-org/glm-5.3-fast
-huggingface_together 788 zai-org/glm-5.3 zai-org/glm-5.3-fast
-modal 867 zai-org/glm-5.3
-novita 996 zai-org/glm-5.3 zai-org/glm-5.3-p
-together 2245 zai-org/glm-5.3
-baseten 223 zai-org/glm-5.3-fast
+baseten 223 zai-org/glm-5.3
+doubleword 360 zai-org/glm-5.3
+huggingface_novita 704 zai-org/glm-5.3 zai-org/glm-5.3-fast
+huggingface_nscale 729 zai-org/glm-5.3 zai-org/glm-5.3-fast
+huggingface_together 796 zai-org/glm-5.3 zai-org/glm-5.3-fast
+modal 875 zai-org/glm-5.3
+novita 1004 zai-org/glm-5.3 zai-org/glm-5.3-p
+together 2259 zai-org/glm-5.3
+baseten 224 zai-org/glm-5.3-fast
 arcee 37 zai-org/glm-5.3-flash
-baseten 224 zai-org/glm-5.3-flash
-doubleword 360 zai-org/glm-5.3-flash
-huggingface_novita 697 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
-huggingface_together 789 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
-modal 868 zai-org/glm-5.3-flash
-novita 997 zai-org/glm-5.3-flash
-together 2246 zai-org/glm-5.3-flash
-novita 998 zai-org/glm-5.3-flashx
-together 2247 zero-one-ai/yi-34b
-together 2248 zero-one-ai/yi-6b
-openrouter 2016 ~anthropic/claude-fable-latest
-openrouter 2017 ~anthropic/claude-haiku-latest
-openrouter 2018 ~anthropic/claude-opus-latest
-openrouter 2019 ~anthropic/claude-sonnet-latest
-openrouter 2020 ~deepseek/deepseek-flash-latest
-openrouter 2021 ~deepseek/deepseek-pro-latest
-openrouter 2022 ~deepseek/deepseek-v4-flash-latest
-openrouter 2023 ~google/gemini-flash-latest
-openrouter 2024 ~google/gemini-pro-latest
-openrouter 2025 ~moonshotai/kimi-latest
-openrouter 2026 ~openai/gpt-astra-latest
-openrouter 2027 ~openai/gpt-latest
-openrouter 2028 ~openai/gpt-luna-latest
-openrouter 2029 ~openai/gpt-mini-latest
-openrouter 2030 ~openai/gpt-sol-latest
-openrouter 2031 ~openai/gpt-terra-latest
-openrouter 2032 ~unbiased/pareto-latest
-openrouter 2033 ~x-ai/grok-latest
-openrouter 2034 ~z-ai/glm-flash-latest
-openrouter 2035 ~z-ai/glm-latest
+baseten 225 zai-org/glm-5.3-flash
+doubleword 361 zai-org/glm-5.3-flash
+huggingface_novita 705 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
+huggingface_together 797 zai-org/glm-5.3-flash zai-org/glm-5.3-flash-fast
+modal 876 zai-org/glm-5.3-flash
+novita 1005 zai-org/glm-5.3-flash
+together 2260 zai-org/glm-5.3-flash
+novita 1006 zai-org/glm-5.3-flashx
+together 2261 zero-one-ai/yi-34b
+together 2262 zero-one-ai/yi-6b
+openrouter 2029 ~anthropic/claude-fable-latest
+openrouter 2030 ~anthropic/claude-haiku-latest
+openrouter 2031 ~anthropic/claude-opus-latest
+openrouter 2032 ~anthropic/claude-sonnet-latest
+openrouter 2033 ~deepseek/deepseek-flash-latest
+openrouter 2034 ~deepseek/deepseek-pro-latest
+openrouter 2035 ~deepseek/deepseek-v4-flash-latest
+openrouter 2036 ~google/gemini-flash-latest
+openrouter 2037 ~google/gemini-pro-latest
+openrouter 2038 ~moonshotai/kimi-latest
+openrouter 2039 ~openai/gpt-astra-latest
+openrouter 2040 ~openai/gpt-latest
+openrouter 2041 ~openai/gpt-luna-latest
+openrouter 2042 ~openai/gpt-mini-latest
+openrouter 2043 ~openai/gpt-sol-latest
+openrouter 2044 ~openai/gpt-terra-latest
+openrouter 2045 ~unbiased/pareto-latest
+openrouter 2046 ~x-ai/grok-latest
+openrouter 2047 ~z-ai/glm-flash-latest
+openrouter 2048 ~z-ai/glm-latest
 """
 
 
@@ -5433,30 +5526,70 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, XlmodelError
-from .dates import parse_month
-from .params import PARAMS, check
 from .plan import plan
 from .retention import _late_ratio, _retention, active_curve, cohort_churn, cohort_ltv  # noqa: F401 (re-exported)
 from .retention import average_curve as _chained_average
 from .text import clean_text
 
-__all__ = ["cohort_ltv", "cohort_churn", "read_actuals", "fit_actuals", "read_cohorts", "Actuals", "Fit",
-           "ActualsError", "ACTUALS_COLUMNS", "DRIVERS", "fitted_toml", "average_curve", "Cohort", "weighted",
-           "against_plan"]
+__all__ = [
+    "cohort_ltv",
+    "cohort_churn",
+    "read_actuals",
+    "fit_actuals",
+    "read_cohorts",
+    "Actuals",
+    "Fit",
+    "ActualsError",
+    "ACTUALS_COLUMNS",
+    "DRIVERS",
+    "average_curve",
+    "Cohort",
+    "weighted",
+    "against_plan",
+]
 
 #: the columns of an actuals file, in MODEL.md's order
-ACTUALS_COLUMNS = ("month", "ad_spend", "new_users", "paid_new_users", "mau", "paying_users", "revenue",
-                   "compute_cost", "fixed_costs", "cash")
+ACTUALS_COLUMNS = (
+    "month",
+    "ad_spend",
+    "new_users",
+    "paid_new_users",
+    "mau",
+    "paying_users",
+    "revenue",
+    "compute_cost",
+    "fixed_costs",
+    "cash",
+)
 #: the columns that are counts of users and money other than cash: 0 or more (the CSV reader and verify)
 COUNT_COLUMNS = ("new_users", "paid_new_users", "mau", "paying_users")
 MONEY_COLUMNS = ("ad_spend", "revenue", "compute_cost", "fixed_costs")
 #: counts that are part of another: each at most its whole, every month (the CSV reader and verify)
 PARTS_OF = (("paid_new_users", "new_users"), ("paying_users", "mau"))
 #: the drivers of each month, in table order
-DRIVERS = ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash")
+DRIVERS = (
+    "cac",
+    "paid_share",
+    "churn",
+    "conversion",
+    "arppu",
+    "cost_per_mau",
+    "net_burn",
+    "unexplained_cash",
+)
 #: the fitted scenario's inputs, in table order
-FITTED = ("cash", "mau", "ad_spend", "cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau",
-          "fixed_costs")
+FITTED = (
+    "cash",
+    "mau",
+    "ad_spend",
+    "cac",
+    "paid_share",
+    "churn",
+    "conversion",
+    "arppu",
+    "cost_per_mau",
+    "fixed_costs",
+)
 _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits only: a full-width ２０２４ is not a year
 MAX_BYTES = 20 * 2**20
 #: the most a cohorts file may hold: what a cohorts workbook can lay out and ``xlmodel verify`` reads (8 MiB of
@@ -5524,36 +5657,55 @@ def read_cohorts(path) -> list[Cohort]:
         if name in seen:
             raise ActualsError(path, f"cohort {name} appears twice", i, "cohort")
         if len(out) == MAX_COHORTS:
-            raise ActualsError(path, f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
-                               "(100 years of monthly cohorts)", i, "cohort")
+            raise ActualsError(
+                path,
+                f"more than {MAX_COHORTS:,} cohorts; xlmodel reads at most {MAX_COHORTS:,} "
+                "(100 years of monthly cohorts)",
+                i,
+                "cohort",
+            )
         seen.add(name)
         size = None
         if size_col is not None:
             size = _cohort_size(path, i, row[size_col] if size_col < len(row) else "")
-            row = row[:size_col] + row[size_col + 1:]
+            row = row[:size_col] + row[size_col + 1 :]
         cells = [c.strip() for c in row[1:]]
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > MAX_COHORT_MONTHS:
-            raise ActualsError(path, f"{len(cells):,} months of retention; a cohort holds at most "
-                               f"{MAX_COHORT_MONTHS:,} months (100 years)", i, f"month {MAX_COHORT_MONTHS + 1}")
+            raise ActualsError(
+                path,
+                f"{len(cells):,} months of retention; a cohort holds at most "
+                f"{MAX_COHORT_MONTHS:,} months (100 years)",
+                i,
+                f"month {MAX_COHORT_MONTHS + 1}",
+            )
         shares += len(cells)
         if shares > MAX_COHORT_SHARES:
-            raise ActualsError(path, f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
-                               f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
-                               "reads)", i)
+            raise ActualsError(
+                path,
+                f"more than {MAX_COHORT_SHARES:,} retention shares in all; xlmodel reads at "
+                f"most {MAX_COHORT_SHARES:,} (what a cohorts workbook holds and xlmodel verify "
+                "reads)",
+                i,
+            )
         values = []
         for j, c in enumerate(cells, start=1):
             if not c:
-                raise ActualsError(path, "an empty share inside the curve (only the right edge may be empty)", i,
-                                   f"month {j}")
+                raise ActualsError(
+                    path,
+                    "an empty share inside the curve (only the right edge may be empty)",
+                    i,
+                    f"month {j}",
+                )
             try:
                 v = float(c)
             except ValueError:
                 raise ActualsError(path, f"must be a number, got {c!r}", i, f"month {j}") from None
             if not (math.isfinite(v) and 0 < v <= 1):
-                raise ActualsError(path, f"a retention share must be above 0 and at most 1, got {c}", i,
-                                   f"month {j}")
+                raise ActualsError(
+                    path, f"a retention share must be above 0 and at most 1, got {c}", i, f"month {j}"
+                )
             values.append(v)
         if not values:
             raise ActualsError(path, "has no retention shares", i, "month 1")
@@ -5561,8 +5713,12 @@ def read_cohorts(path) -> list[Cohort]:
     if not out:
         raise ActualsError(path, "has no cohort rows")
     if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
-        raise ActualsError(path, "the cohorts' sizes add up to more than floating point holds: numbers this large "
-                           "are beyond what the model can compute", column="size")
+        raise ActualsError(
+            path,
+            "the cohorts' sizes add up to more than floating point holds: numbers this large "
+            "are beyond what the model can compute",
+            column="size",
+        )
     return out
 
 
@@ -5570,17 +5726,23 @@ def _cohort_size(path, line: int, cell: str) -> float:
     """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
     text = cell.strip().replace("_", "")
     if not text:
-        raise ActualsError(path, "is empty: the header has a size column, so every cohort needs its sign-ups", line,
-                           "size")
+        raise ActualsError(
+            path, "is empty: the header has a size column, so every cohort needs its sign-ups", line, "size"
+        )
     try:
         v = float(text)
     except ValueError:
         sep = " without thousands separators" if "," in text else ""
-        raise ActualsError(path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line,
-                           "size") from None
+        raise ActualsError(
+            path, f"must be a number{sep} (the cohort's sign-ups), got {cell.strip()!r}", line, "size"
+        ) from None
     if not (math.isfinite(v) and v > 0):
-        raise ActualsError(path, f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
-                           line, "size")
+        raise ActualsError(
+            path,
+            f"must be a positive finite number (the cohort's sign-ups), got {cell.strip()}",
+            line,
+            "size",
+        )
     return v
 
 
@@ -5620,15 +5782,22 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
     months = sorted({min(12, h), h})
     notes: list[str] = []
     assumed = plan(**s).projection.mau
-    out = {"observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
-           "assumed_churn": None if s.get("churn") is None else float(s["churn"]), "weighted": weighted(cohorts),
-           "months": months, "mau_assumed": [float(assumed[t - 1]) for t in months], "mau_curve": None,
-           "notes": notes}
+    out = {
+        "observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
+        "assumed_churn": None if s.get("churn") is None else float(s["churn"]),
+        "weighted": weighted(cohorts),
+        "months": months,
+        "mau_assumed": [float(assumed[t - 1]) for t in months],
+        "mau_curve": None,
+        "notes": notes,
+    }
     with_curve = {k: v for k, v in s.items() if k not in ("churn", "retention", "retention_scale")}
     with_curve["retention"] = curve
     if curve[0] < 1 and with_curve.get("activation", 1.0) < 1:
-        notes.append(f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
-                     f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it")
+        notes.append(
+            f"the curve is measured on sign-ups (month 1 {curve[0]:.4g} is the activation): the "
+            f"scenario's activation {with_curve.pop('activation'):.4g} is left out with it"
+        )
     try:
         mau = plan(**with_curve).projection.mau
     except InputError as e:
@@ -5662,8 +5831,11 @@ def _csv_rows(path) -> list[list[str]]:
     except csv.Error as e:
         raise ActualsError(path, f"is not valid CSV: {e}") from None
     # (line number, cells), without blank lines and comment lines (first cell starting with #)
-    out = [(i, r) for i, r in enumerate(rows, start=1)
-           if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+    out = [
+        (i, r)
+        for i, r in enumerate(rows, start=1)
+        if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")
+    ]
     if not out:
         raise ActualsError(path, "has no rows (only comments or blank lines)")
     return out
@@ -5683,7 +5855,8 @@ class Actuals:
         return len(self.months)
 
 
-def _next_month(m: str) -> str:
+def next_month(m: str) -> str:
+    """The calendar month after ``m`` (``"YYYY-MM"``)."""
     y, mo = int(m[:4]), int(m[5:])
     return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
@@ -5701,24 +5874,34 @@ def read_actuals(path) -> Actuals:
         header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
     if missing:
-        raise ActualsError(path, f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
-                           head_line, missing[0])
+        raise ActualsError(
+            path,
+            f"missing column {missing[0]} (the header needs: {', '.join(ACTUALS_COLUMNS)})",
+            head_line,
+            missing[0],
+        )
     dup = [c for c in ACTUALS_COLUMNS if header.count(c) > 1]
     if dup:
         raise ActualsError(path, "the column appears twice in the header", head_line, dup[0])
     pos = {c: header.index(c) for c in ACTUALS_COLUMNS}
     data = rows[1:]
     if len(data) < 2:
-        raise ActualsError(path, f"needs at least two months of data (churn compares a month with the one before), "
-                           f"got {len(data)}")
+        raise ActualsError(
+            path,
+            f"needs at least two months of data (churn compares a month with the one before), "
+            f"got {len(data)}",
+        )
     months: list[str] = []
     seen: set[str] = set()
     lines: list[int] = []
     cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
-        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header):])):
-            hint = (" (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
-                    if len(r) > len(header) else "")
+        if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header) :])):
+            hint = (
+                " (a thousands separator, as in 7,430,555,205, splits a number into cells: write 7430555205)"
+                if len(r) > len(header)
+                else ""
+            )
             raise ActualsError(path, f"has {len(r)} cells, the header has {len(header)}{hint}", i)
         m = r[pos["month"]].strip()
         if not _MONTH.match(m):
@@ -5728,8 +5911,10 @@ def read_actuals(path) -> Actuals:
                 raise ActualsError(path, f"month {m} appears twice", i, "month")
             if m < months[-1]:
                 raise ActualsError(path, f"month {m} is out of order (after {months[-1]})", i, "month")
-            if m != _next_month(months[-1]):
-                raise ActualsError(path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month")
+            if m != next_month(months[-1]):
+                raise ActualsError(
+                    path, f"months must be consecutive: {months[-1]} is followed by {m}", i, "month"
+                )
         months.append(m)
         seen.add(m)
         lines.append(i)
@@ -5747,8 +5932,9 @@ def read_actuals(path) -> Actuals:
             cols[c].append(v)
         for part, whole in PARTS_OF:
             if cols[part][-1] > cols[whole][-1]:
-                raise ActualsError(path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})",
-                                   i, part)
+                raise ActualsError(
+                    path, f"{part} ({cols[part][-1]:g}) cannot exceed {whole} ({cols[whole][-1]:g})", i, part
+                )
     ignored = [clean_text(h) for h in header if h and h not in ACTUALS_COLUMNS]
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
@@ -5771,8 +5957,12 @@ class Fit:
     source: str = "<table>"
 
     def as_dict(self) -> dict:
-        return {"drivers_by_month": self.drivers_by_month, "fitted": self.fitted,
-                "unexplained_cash": self.unexplained_cash, "window": self.window}
+        return {
+            "drivers_by_month": self.drivers_by_month,
+            "fitted": self.fitted,
+            "unexplained_cash": self.unexplained_cash,
+            "window": self.window,
+        }
 
 
 def fit_actuals(table: Actuals, window: int = 3) -> Fit:
@@ -5792,31 +5982,56 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
         raise InputError("window", f"window must be at most the {n} months of actuals, got {window}")
     c = table.columns
     ad, new, paid, mau = c["ad_spend"], c["new_users"], c["paid_new_users"], c["mau"]
-    paying, rev, comp, fixed, cash = c["paying_users"], c["revenue"], c["compute_cost"], c["fixed_costs"], c["cash"]
+    paying, rev, comp, fixed, cash = (
+        c["paying_users"],
+        c["revenue"],
+        c["compute_cost"],
+        c["fixed_costs"],
+        c["cash"],
+    )
     with np.errstate(all="ignore"):  # an overflow is an error naming the month and its inputs (below)
         burn = ad + comp + fixed - rev
         prev = np.concatenate([[np.nan], mau[:-1]])  # mau_{t-1}; month 1 has none
         lost = prev + new - mau
         unexplained = np.concatenate([[np.nan], cash[:-1] - burn[1:] - cash[1:]])
-        drivers = {"cac": _ratios(ad, paid), "paid_share": _ratios(paid, new), "churn": _ratios(lost, prev),
-                   "conversion": _ratios(paying, mau), "arppu": _ratios(rev, paying),
-                   "cost_per_mau": _ratios(comp, mau), "net_burn": burn, "unexplained_cash": unexplained}
+        drivers = {
+            "cac": _ratios(ad, paid),
+            "paid_share": _ratios(paid, new),
+            "churn": _ratios(lost, prev),
+            "conversion": _ratios(paying, mau),
+            "arppu": _ratios(rev, paying),
+            "cost_per_mau": _ratios(comp, mau),
+            "net_burn": burn,
+            "unexplained_cash": unexplained,
+        }
     for k, v in drivers.items():
         _check_month(table, k, v, t0=1 if k in ("churn", "unexplained_cash") else 0)
-    cols = {k: [None if x != x else x for x in v.tolist()] for k, v in drivers.items()}  # nan (x != x): n/a
+    cols = {k: [None if math.isnan(x) else x for x in v.tolist()] for k, v in drivers.items()}  # nan: n/a
     cols["churn"][0] = cols["unexplained_cash"][0] = None
     rows = [{"month": m, **{k: cols[k][t] for k in DRIVERS}} for t, m in enumerate(table.months)]
-    unexplained_rows = [{"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)]
+    unexplained_rows = [
+        {"month": table.months[t], "amount": cols["unexplained_cash"][t]} for t in range(1, n)
+    ]
     w = slice(n - window, n)
     prev_w = slice(max(n - window, 1) - 1, n - 1)  # mau_{t-1} of the window months that have one
     cur = slice(max(n - window, 1), n)
     with np.errstate(all="ignore"):
-        sums = {"ad_spend": ad[w].sum(), "paid_new_users": paid[w].sum(), "new_users": new[w].sum(),
-                "mau": mau[w].sum(), "paying_users": paying[w].sum(), "revenue": rev[w].sum(),
-                "compute_cost": comp[w].sum(), "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
-                "mau_(t-1)": mau[prev_w].sum(), "fixed_costs": fixed[w].sum()}
+        sums = {
+            "ad_spend": ad[w].sum(),
+            "paid_new_users": paid[w].sum(),
+            "new_users": new[w].sum(),
+            "mau": mau[w].sum(),
+            "paying_users": paying[w].sum(),
+            "revenue": rev[w].sum(),
+            "compute_cost": comp[w].sum(),
+            "lost": (mau[prev_w] + new[cur] - mau[cur]).sum(),
+            "mau_(t-1)": mau[prev_w].sum(),
+            "fixed_costs": fixed[w].sum(),
+        }
         fitted = {
-            "cash": float(cash[-1]), "mau": float(mau[-1]), "ad_spend": float(ad[-1]),
+            "cash": float(cash[-1]),
+            "mau": float(mau[-1]),
+            "ad_spend": float(ad[-1]),
             "cac": _ratio(sums["ad_spend"], sums["paid_new_users"]),
             "paid_share": _ratio(sums["paid_new_users"], sums["new_users"]),
             "churn": _ratio(sums["lost"], sums["mau_(t-1)"]),
@@ -5829,23 +6044,36 @@ def fit_actuals(table: Actuals, window: int = 3) -> Fit:
         if v is not None and not math.isfinite(v):  # the window's sums overflowed (each month's were finite)
             span = table.months[n - window] + ("" if window == 1 else f"..{table.months[-1]}")
             shown = ", ".join(f"sum({p}) {sums[p]:.6g}" for p in _FIT_INPUTS[k])
-            raise ActualsError(table.source, f"the fitted {k} over {span} overflows floating point ({shown}): "
-                               "numbers this large are beyond what the model can compute")
+            raise ActualsError(
+                table.source,
+                f"the fitted {k} over {span} overflows floating point ({shown}): "
+                "numbers this large are beyond what the model can compute",
+            )
     return Fit(list(table.months), rows, fitted, unexplained_rows, list(table.months[w]), table.source)
 
 
 #: the sums over the window each fitted driver is computed from (named when one overflows)
-_FIT_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
-               "churn": ("lost", "mau_(t-1)"), "conversion": ("paying_users", "mau"),
-               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
-               "fixed_costs": ("fixed_costs",)}
+_FIT_INPUTS = {
+    "cac": ("ad_spend", "paid_new_users"),
+    "paid_share": ("paid_new_users", "new_users"),
+    "churn": ("lost", "mau_(t-1)"),
+    "conversion": ("paying_users", "mau"),
+    "arppu": ("revenue", "paying_users"),
+    "cost_per_mau": ("compute_cost", "mau"),
+    "fixed_costs": ("fixed_costs",),
+}
 
 #: what each driver of a month is computed from (named when it overflows)
-_INPUTS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
-           "churn": ("mau_(t-1)", "new_users", "mau"), "conversion": ("paying_users", "mau"),
-           "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau"),
-           "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
-           "unexplained_cash": ("cash_(t-1)", "net_burn", "cash")}
+_INPUTS = {
+    "cac": ("ad_spend", "paid_new_users"),
+    "paid_share": ("paid_new_users", "new_users"),
+    "churn": ("mau_(t-1)", "new_users", "mau"),
+    "conversion": ("paying_users", "mau"),
+    "arppu": ("revenue", "paying_users"),
+    "cost_per_mau": ("compute_cost", "mau"),
+    "net_burn": ("ad_spend", "compute_cost", "fixed_costs", "revenue"),
+    "unexplained_cash": ("cash_(t-1)", "net_burn", "cash"),
+}
 
 
 def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -5869,117 +6097,26 @@ def _check_month(table: Actuals, driver: str, values: np.ndarray, t0: int) -> No
             val["net_burn"] = c["ad_spend"][t] + c["compute_cost"][t] + c["fixed_costs"][t] - c["revenue"][t]
     shown = ", ".join(f"{k} {float(val[k] if k in val else c[k][t]):.6g}" for k in _INPUTS[driver])
     row = table.lines[t] if len(table.lines) == len(table) else None
-    raise ActualsError(table.source, f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
-                       "this large are beyond what the model can compute", row)
+    raise ActualsError(
+        table.source,
+        f"{driver} of {table.months[t]} overflows floating point ({shown}): numbers "
+        "this large are beyond what the model can compute",
+        row,
+    )
 
 
 def _undefined(table: Actuals, driver: str) -> np.ndarray:
     """Months where ``driver`` is n/a by definition: its denominator is 0."""
     c = table.columns
-    den = {"cac": c["paid_new_users"], "paid_share": c["new_users"], "conversion": c["mau"],
-           "arppu": c["paying_users"], "cost_per_mau": c["mau"],
-           "churn": np.concatenate([[1.0], c["mau"][:-1]])}.get(driver)
+    den = {
+        "cac": c["paid_new_users"],
+        "paid_share": c["new_users"],
+        "conversion": c["mau"],
+        "arppu": c["paying_users"],
+        "cost_per_mau": c["mau"],
+        "churn": np.concatenate([[1.0], c["mau"][:-1]]),
+    }.get(driver)
     return np.zeros(len(table), dtype=bool) if den is None else den == 0
-
-
-def _span(fit: Fit) -> str:
-    first, last = fit.window[0], fit.window[-1]
-    return first if first == last else f"{first}..{last}"
-
-
-def check_fitted(fit: Fit, keys=FITTED) -> None:
-    """Raise :class:`XlmodelError` naming the first fitted driver of ``keys`` that is n/a (its denominator is 0
-    over the window) or breaks its input's rule (a churn below 0 where MAU grew faster than the new users): the
-    one rule for ``fit -o`` and for a workbook's actuals scenario."""
-    span = _span(fit)
-    for k in keys:
-        v = fit.fitted[k]
-        if v is None:
-            raise XlmodelError(f"{fit.source}: {k} is n/a over {span} (its denominator is 0), so the fitted scenario "
-                               "has no value for it; widen --window or fix the actuals")
-        try:
-            check(k, v, PARAMS[k].rule)
-        except InputError as e:
-            raise XlmodelError(f"{fit.source}: the fitted {k} over {span} is not a valid input: {e}") from None
-
-
-def fitted_toml(fit: Fit, name: str = "actuals", currency: str = "USD", horizon: int = 60,
-                cohorts: list[Cohort] | None = None, cohorts_source: str = "") -> str:
-    """The fitted scenario as an assumptions file, with a comment per value saying where it came from.
-
-    ``[model] start`` is the month after the last actual month, so the plan's month 1 continues the actuals
-    on the calendar. With ``cohorts`` (a retention triangle, read from ``cohorts_source``), the scenario
-    carries their average curve (:func:`average_curve`) as ``retention`` and no ``churn``: the users already
-    there at month 0 then decay at the curve's late churn ``1 - q`` (MODEL.md), which understates how fast
-    the recent cohorts still leave.
-
-    Raises :class:`XlmodelError` when a driver is undefined over the window
-    (the model needs a value for it), or when the cohorts' average curve cannot drive a plan.
-    """
-    last = fit.window[-1]
-    span = _span(fit)
-    source = {
-        "cash": f"cash at the end of {last}, the last actual month", "mau": f"MAU of {last}",
-        "ad_spend": f"ad spend of {last} (held flat: ad_growth 0)",
-        "cac": f"sum(ad_spend) / sum(paid_new_users), {span}",
-        "paid_share": f"sum(paid_new_users) / sum(new_users), {span}",
-        "churn": f"sum(mau_(t-1) + new_users - mau) / sum(mau_(t-1)), {span}",
-        "conversion": f"sum(paying_users) / sum(mau), {span}",
-        "arppu": f"sum(revenue) / sum(paying_users), {span}",
-        "cost_per_mau": f"sum(compute_cost) / sum(mau), {span}",
-        "fixed_costs": f"mean fixed_costs, {span}",
-    }
-    # a file name reaches the file: control characters out (a newline in it would start a TOML table)
-    source_name = clean_text(fit.source)
-    start = _next_month(fit.months[-1])
-    try:
-        parse_month(start, "start")
-    except InputError:  # past 9999-12: no calendar month to start on
-        start = None
-    lines = [f"# Fitted by xlmodel fit from {source_name} ({fit.months[0]}..{fit.months[-1]}), window {span}.",
-             "# The projection continues from the last actual month; edit freely.", "",
-             "[model]", f"name = {_toml_str('Fitted from ' + clean_text(Path(fit.source).name))}",
-             f"currency = {_toml_str(clean_text(currency))}", f"horizon = {int(horizon)}"]
-    if start is not None:
-        lines.append(f"start = {_toml_str(start)}".ljust(40) + f"  # the month after {fit.months[-1]}, the last "
-                     "actual month")
-    lines += ["", f"[scenarios.{_toml_key(name)}]"]
-    curve = None
-    if cohorts:
-        where = clean_text(str(cohorts_source)) or "the cohorts"
-        curve = average_curve(cohorts)
-        try:
-            q = float(active_curve(curve).q)
-        except InputError as e:
-            raise XlmodelError(f"{where}: the cohorts' average curve cannot drive the plan: {e}") from None
-    keys = [k for k in FITTED if not (k == "churn" and curve is not None)]  # a curve's churn: its late 1 - q
-    check_fitted(fit, keys)
-    for k in keys:
-        lines.append(f"{k} = {fit.fitted[k]!r}".ljust(40) + f"  # {source[k]}")
-    if curve is not None:
-        how = "weighted by size" if weighted(cohorts) else "unweighted"
-        lines += [(f"# retention: the average curve of {len(cohorts)} cohorts in {Path(where).name}, chained over "
-                   f"the ages, {how}."),
-                  (f"# churn is left out: the users already there (MAU of {last}) decay at the curve's late churn "
-                   f"1 - q = {1 - q:.6g},"),
-                  ("# which understates how fast the recent cohorts still leave (they follow the curve's early "
-                   "months).")]
-        if curve[0] < 1:
-            lines.append(f"# Measured on sign-ups: month 1, {curve[0]:.6g}, is the activation (the share of sign-ups "
-                         "active in their first month).")
-        lines.append("retention = [")
-        for i in range(0, len(curve), 6):
-            lines.append("    " + ", ".join(repr(x) for x in curve[i:i + 6]) + ",")
-        lines.append("]")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_str(s: str) -> str:
-    return '"' + "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\u{ord(ch):04x}" for ch in s) + '"'
-
-
-def _toml_key(s: str) -> str:
-    return s if re.fullmatch(r"[A-Za-z0-9_-]+", s) else _toml_str(s)
 '''
 
 _SOURCES["xlmodel/engine.py"] = r'''"""The xlmodel engine: every number of the model, vectorised with numpy.
@@ -6008,18 +6145,33 @@ use.
 
 from __future__ import annotations
 
-from .closed_form import (_finite, _months, _out, cac, cost_per_mau, excel_npv, gpu_price_per_mtok, ltv,  # noqa: F401
-                          monthly_rate, payback_months)
-from .migration import (MIGRATION_ARGS, migration_cash_flows, migration_npv,  # noqa: F401
-                        migration_payback_month)
-from .outputs import OUTPUT_UNITS  # noqa: F401
-from .plan import (PLAN_OUTPUTS, Plan, RunwayStream, plan, plan_answers, runway_from_cash,  # noqa: F401
-                   runway_months, runway_stream)
-from .projection import Projection, blended_cost_per_mau, project  # noqa: F401
-from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401
-from .unit_economics import (CurveUnitEconomics, UnitEconomics, summary_unit_economics,  # noqa: F401
-                             unit_economics)
-
+from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
+    _finite,
+    _months,
+    _out,
+    cac,
+    cost_per_mau,
+    excel_npv,
+    gpu_price_per_mtok,
+    ltv,
+    monthly_rate,
+    payback_months,
+)
+from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
+from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
+from .plan import (  # noqa: F401 - re-exported: the engine's public API
+    PLAN_OUTPUTS,
+    Plan,
+    RunwayStream,
+    plan,
+    plan_answers,
+    runway_from_cash,
+    runway_months,
+    runway_stream,
+)
+from .projection import Projection, blended_cost_per_mau, project  # noqa: F401 - re-exported: the engine's public API
+from .retention import average_curve, cohort_payback_month, cohort_waterfall, retention_at  # noqa: F401 - re-exported: the engine's public API
+from .unit_economics import CurveUnitEconomics, UnitEconomics, summary_unit_economics, unit_economics  # noqa: F401 - re-exported: the engine's public API
 
 __all__ = [
     "monthly_rate",
@@ -6071,8 +6223,10 @@ def summary(scenario: dict) -> dict:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
-        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
-                and scenario.get("migration_month") is None:
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
             continue
         out[name] = answers[name]
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
@@ -6144,7 +6298,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-from datetime import datetime, timezone
+import math
+from datetime import UTC, datetime
 
 from .errors import InputError, UnknownModelError
 
@@ -6178,8 +6333,11 @@ def _snapshot():
     try:
         from genai_prices import data_snapshot
     except ImportError:
-        raise InputError("model", f"model prices need the genai-prices package, which is not installed: {INSTALL} "
-                                  "(or type the price per 1M tokens)") from None
+        raise InputError(
+            "model",
+            f"model prices need the genai-prices package, which is not installed: {INSTALL} "
+            "(or type the price per 1M tokens)",
+        ) from None
     return data_snapshot.get_snapshot()
 
 
@@ -6199,7 +6357,7 @@ def price_data_date(when: datetime | None = None) -> str:
         v = version("genai-prices")
     except PackageNotFoundError:  # pragma: no cover - vendored or renamed
         v = "(version unknown)"
-    return f"genai-prices {v}, prices of {(when or datetime.now(tz=timezone.utc)).date().isoformat()}"
+    return f"genai-prices {v}, prices of {(when or datetime.now(tz=UTC)).date().isoformat()}"
 
 
 def _check_fx(fx) -> float:
@@ -6218,7 +6376,7 @@ def _trigram_index(provider: str | None) -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for name in _known_names_cached(provider):
         for i in range(len(name) - 2):
-            index.setdefault(name[i:i + 3], set()).add(name)
+            index.setdefault(name[i : i + 3], set()).add(name)
     return index
 
 
@@ -6237,7 +6395,7 @@ def _suggest(model: str, provider: str | None) -> tuple[str, ...]:
         index = _trigram_index(provider)
         pool = set()
         for i in range(len(q) - 2):
-            pool |= index.get(q[i:i + 3], set())
+            pool |= index.get(q[i : i + 3], set())
         names = sorted(pool)
     return tuple(difflib.get_close_matches(q, names, n=3, cutoff=0.6))
 
@@ -6308,7 +6466,7 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
         _, info = snap.find_provider_model(model.strip(), None, provider, None)
     except LookupError:
         raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider) from None
-    prices = info.get_prices(datetime.now(tz=timezone.utc))
+    prices = info.get_prices(datetime.now(tz=UTC))
     value = getattr(prices, KINDS[kind], None)
     if value is None and kind == "cached_input":
         value = getattr(prices, "input_mtok", None)
@@ -6317,7 +6475,9 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
     try:
         return float(value)
     except TypeError:
-        raise InputError("model", f"model {model!r} has tiered {kind} prices, which LLM_PRICE cannot reduce to one number") from None
+        raise InputError(
+            "model", f"model {model!r} has tiered {kind} prices, which LLM_PRICE cannot reduce to one number"
+        ) from None
 
 
 def _missing(model, kind):
@@ -6353,15 +6513,21 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     """
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
-    return _finite_price(blend(shares, [_usd(m, kind, provider) for m in models], fx),
-                         f"the {kind} price of the mix {', '.join(models)}", fx)
+    return _finite_price(
+        blend(shares, [_usd(m, kind, provider) for m in models], fx),
+        f"the {kind} price of the mix {', '.join(models)}",
+        fx,
+    )
 
 
 def _finite_price(value: float, what: str, fx: float) -> float:
     """``value``, or an :class:`InputError` naming the inputs when it overflowed (an fx of 1e308): never inf."""
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError("fx", f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
-                         "what the model can compute")
+    if not math.isfinite(value):
+        raise InputError(
+            "fx",
+            f"{what} overflows floating point for fx {fx:.6g}: inputs this extreme are beyond "
+            "what the model can compute",
+        )
     return value
 
 
@@ -6376,7 +6542,9 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     if not models:
         raise InputError("models", "models must name at least one model")
     if len(models) != len(shares):
-        raise InputError("shares", f"shares must give one share per model ({len(models)} models, {len(shares)} shares)")
+        raise InputError(
+            "shares", f"shares must give one share per model ({len(models)} models, {len(shares)} shares)"
+        )
     seen = set()
     for m in models:
         if not isinstance(m, str) or not m.strip():
@@ -6387,7 +6555,9 @@ def check_mix(models, shares) -> tuple[list[str], list[float]]:
     out = []
     for m, s in zip(models, shares):
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not (0 <= s <= 1):
-            raise InputError("shares", f"shares must be between 0 and 1 (fraction of traffic), got {s!r} for {m}")
+            raise InputError(
+                "shares", f"shares must be between 0 and 1 (fraction of traffic), got {s!r} for {m}"
+            )
         out.append(float(s))
     total = sum(out)
     if abs(total - 1) > 1e-9:
@@ -6416,8 +6586,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -6428,8 +6598,17 @@ from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_r
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
-__all__ = ["sensitivity", "Grid", "Trials", "STATISTICS", "MAX_CELLS", "check_input", "input_value",
-           "evaluate_output", "resolve"]
+__all__ = [
+    "sensitivity",
+    "Grid",
+    "Trials",
+    "STATISTICS",
+    "MAX_CELLS",
+    "check_input",
+    "input_value",
+    "evaluate_output",
+    "resolve",
+]
 
 #: the statistics of a simulated output that a goal seek or a grid may target (``Simulation.stats``)
 STATISTICS = ("mean", "p5", "p10", "p50", "p90", "p95", "min", "max")
@@ -6484,11 +6663,17 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     if not isinstance(name, str):
         raise InputError(argument, f"{argument} must be the name of an input (text), got {name!r:.40}")
     if "@" in name:
-        raise InputError(argument, f"{argument} must be one of the scenario's own inputs, not a change level or a "
-                         f"round amount, got {name!r:.60}")
+        raise InputError(
+            argument,
+            f"{argument} must be one of the scenario's own inputs, not a change level or a "
+            f"round amount, got {name!r:.60}",
+        )
     if name == "horizon":
-        raise InputError(argument, f"{argument}: horizon cannot vary (every output of the plan is measured over "
-                         "it); set it in the file")
+        raise InputError(
+            argument,
+            f"{argument}: horizon cannot vary (every output of the plan is measured over "
+            "it); set it in the file",
+        )
     if name not in PARAMS:
         close = difflib.get_close_matches(name, [k for k in PARAMS if k != "horizon"], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -6518,7 +6703,9 @@ def check_statistic(statistic) -> str | None:
     if statistic is None:
         return None
     if not isinstance(statistic, str) or statistic.strip().lower() not in STATISTICS:
-        raise InputError("statistic", f"statistic must be one of {', '.join(STATISTICS)}, got {statistic!r:.40}")
+        raise InputError(
+            "statistic", f"statistic must be one of {', '.join(STATISTICS)}, got {statistic!r:.40}"
+        )
     return statistic.strip().lower()
 
 
@@ -6527,7 +6714,9 @@ def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndar
     try:
         x = np.asarray(values, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError(argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}") from None
+        raise InputError(
+            argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}"
+        ) from None
     if x.size == 0:
         raise InputError(argument, f"{argument}: give at least one value of {name}")
     rule = RULES[PARAMS[name].rule]
@@ -6537,7 +6726,9 @@ def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndar
     if name in WITHIN_HORIZON:
         h = int(scenario.get("horizon") or PARAMS["horizon"].default)
         if x.max() > h:
-            raise InputError(argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}")
+            raise InputError(
+                argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}"
+            )
     return x
 
 
@@ -6557,9 +6748,17 @@ class Trials:
     cost derived from tokens or a mix; varying a price a ``mix`` sets replaces the mix.
     """
 
-    def __init__(self, scenario: Mapping, inputs: Sequence[str], output: str, statistic: str | None = None,
-                 draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-                 arguments: Sequence[str] | None = None):
+    def __init__(
+        self,
+        scenario: Mapping,
+        inputs: Sequence[str],
+        output: str,
+        statistic: str | None = None,
+        draws: int = 10_000,
+        seed: int = 0,
+        correlations: Mapping | None = None,
+        arguments: Sequence[str] | None = None,
+    ):
         self.inputs = tuple(inputs)
         arguments = tuple(arguments or ("vary",) * len(self.inputs))
         self.base = {k: check_input(scenario, k, arg) for k, arg in zip(self.inputs, arguments)}
@@ -6578,10 +6777,16 @@ class Trials:
         fixed = dict(s, **self.base)
         ranged = [k for k, v in fixed.items() if k != "mix" and k not in PLAN_KEYS and is_range(v)]
         if not ranged:
-            varied = f" other than {', '.join(self.inputs)}" if any(is_range(scenario.get(k)) for k in self.inputs) \
+            varied = (
+                f" other than {', '.join(self.inputs)}"
+                if any(is_range(scenario.get(k)) for k in self.inputs)
                 else ""
-            raise InputError("statistic", f"statistic {self.statistic} needs ranges: no input of this scenario{varied} "
-                             "is a range, so every draw is the base case")
+            )
+            raise InputError(
+                "statistic",
+                f"statistic {self.statistic} needs ranges: no input of this scenario{varied} "
+                "is a range, so every draw is the base case",
+            )
         kept = {k: rho for k, rho in (correlations or {}).items() if not set(pair(k)) & set(self.inputs)}
         self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept)
         self.scenario = dict(self.sim.base)
@@ -6612,8 +6817,9 @@ class Trials:
             b = min(t, a + step)
             s = dict(self.scenario)
             # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else
-                                        ((b - a) * n,))
+            s["cash"] = np.broadcast_to(
+                np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else ((b - a) * n,)
+            )
             if self.sim is None:
                 s.update({k: x[a:b] for k, x in cols.items()})
                 out[a:b] = evaluate_output(s, self.output, b - a)
@@ -6655,27 +6861,39 @@ class Grid:
 
     def as_dict(self) -> dict:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
-        return {"output": self.output, "statistic": self.statistic,
-                "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
-                "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
-                "grid": [[json_value(float(v)) for v in row] for row in self.values],
-                "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
-                "at_base": json_value(self.at_base),
-                "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
-                "notes": list(self.notes)}
+        return {
+            "output": self.output,
+            "statistic": self.statistic,
+            "rows": {"input": self.rows[0], "values": [json_value(v) for v in self.rows[1]]},
+            "cols": {"input": self.cols[0], "values": [json_value(v) for v in self.cols[1]]},
+            "grid": [[json_value(float(v)) for v in row] for row in self.values],
+            "base": None if self.base is None else {"row": self.base[0], "col": self.base[1]},
+            "at_base": json_value(self.at_base),
+            "base_values": {self.rows[0]: self.base_inputs[0], self.cols[0]: self.base_inputs[1]},
+            "notes": list(self.notes),
+        }
 
 
 def _on_grid(values: np.ndarray, base: float | None) -> int | None:
     """The index of ``base`` among ``values`` (to 1e-9 relative: 0.1 + 0.2 is on a grid that lists 0.3)."""
     if base is None:
         return None
-    hit = np.flatnonzero(np.isclose(values, base, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(values).max()))))
+    hit = np.flatnonzero(
+        np.isclose(values, base, rtol=1e-9, atol=1e-12 * max(1.0, float(np.abs(values).max())))
+    )
     return int(hit[0]) if hit.size else None
 
 
-def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tuple[str, Sequence[float]],
-                output: str, statistic: str | None = None, draws: int = 10_000, seed: int = 0,
-                correlations: Mapping | None = None) -> Grid:
+def sensitivity(
+    scenario: Mapping,
+    rows: tuple[str, Sequence[float]],
+    cols: tuple[str, Sequence[float]],
+    output: str,
+    statistic: str | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+) -> Grid:
     """An output over a grid of two inputs' values, in one vectorised engine call.
 
     Parameters
@@ -6732,11 +6950,15 @@ def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tupl
     c = check_values(cname, cvals, scenario, "cols")
     cells = r.size * c.size
     if cells > MAX_CELLS:
-        raise InputError("cols", f"the grid would be {r.size:,} x {c.size:,} = {cells:,} cells, more than "
-                         f"{MAX_CELLS:,}")
+        raise InputError(
+            "cols", f"the grid would be {r.size:,} x {c.size:,} = {cells:,} cells, more than {MAX_CELLS:,}"
+        )
     if statistic is not None and cells * draws > MAX_EVALUATIONS:
-        raise InputError("draws", f"the grid would take {cells:,} cells x {draws:,} draws = {cells * draws:,} "
-                         f"engine runs, more than {MAX_EVALUATIONS:,}: use fewer cells or draws")
+        raise InputError(
+            "draws",
+            f"the grid would take {cells:,} cells x {draws:,} draws = {cells * draws:,} "
+            f"engine runs, more than {MAX_EVALUATIONS:,}: use fewer cells or draws",
+        )
     trials = Trials(scenario, (rname, cname), output, statistic, draws, seed, correlations, ("rows", "cols"))
     i, j = _on_grid(r, trials.base[rname]), _on_grid(c, trials.base[cname])
     if i is not None:  # a value within 1e-9 of the base is the base itself: the base cell is calc's number
@@ -6746,14 +6968,24 @@ def sensitivity(scenario: Mapping, rows: tuple[str, Sequence[float]], cols: tupl
     values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}).reshape(r.size, c.size)
     base = None if i is None or j is None else (i, j)
     at_base = float(values[base]) if base is not None else trials.at_base()
-    return Grid(output, trials.statistic, (rname, tuple(r.tolist())), (cname, tuple(c.tolist())), values, base,
-                at_base, (trials.base[rname], trials.base[cname]), tuple(trials.notes))
+    return Grid(
+        output,
+        trials.statistic,
+        (rname, tuple(r.tolist())),
+        (cname, tuple(c.tolist())),
+        values,
+        base,
+        at_base,
+        (trials.base[rname], trials.base[cname]),
+        tuple(trials.notes),
+    )
 
 
 def _axis(axis, argument: str) -> tuple[str, Sequence]:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
-        raise InputError(argument, f"{argument} must be (input, values), e.g. (\"churn\", [0.3, 0.4, 0.5]), "
-                         f"got {axis!r:.60}")
+        raise InputError(
+            argument, f'{argument} must be (input, values), e.g. ("churn", [0.3, 0.4, 0.5]), got {axis!r:.60}'
+        )
     return axis[0], axis[1]
 '''
 
@@ -6774,31 +7006,70 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
-from .engine import (MIGRATION_ARGS, UnitEconomics, cost_per_mau, migration_npv, migration_payback_month,
-                     runway_stream, unit_economics)
+from .engine import (
+    MIGRATION_ARGS,
+    UnitEconomics,
+    cost_per_mau,
+    migration_npv,
+    migration_payback_month,
+    runway_stream,
+    unit_economics,
+)
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
 from .plan import PLAN_OUTPUTS
-from .ranges import (DISTS, MAX_DRAWS, Range, base_inputs, check_correlations, is_range, pair,  # noqa: F401
-                     parse_range, pearson)
+from .ranges import (
+    DISTS,
+    MAX_DRAWS,
+    Range,
+    base_inputs,
+    check_correlations,
+    is_range,
+    pair,
+    parse_range,
+    pearson,
+)
 
-__all__ = ["Range", "Simulation", "simulate", "parse_range", "check_correlations", "base_inputs",
-           "PERCENTILES", "SHARE_BELOW", "DISTS", "NEVER_OUTPUTS", "output_names", "MAX_DRAWS", "evaluate",
-           "resolve"]
+__all__ = [
+    "Range",
+    "Simulation",
+    "simulate",
+    "parse_range",
+    "check_correlations",
+    "base_inputs",
+    "PERCENTILES",
+    "SHARE_BELOW",
+    "DISTS",
+    "NEVER_OUTPUTS",
+    "output_names",
+    "MAX_DRAWS",
+    "evaluate",
+    "resolve",
+]
 
 #: the percentiles every summary reports
 PERCENTILES = (5, 10, 50, 90, 95)
 #: runway thresholds (months) of ``runway_share_below``
 SHARE_BELOW = (6, 12, 18, 24)
 #: outputs that can be "never" (a run-out or payback that does not happen within reach)
-NEVER_OUTPUTS = ("payback_months", "payback_months_paid", "runway_months", "runway_months_without_migration",
-                 "runway_months_without_funding", "first_short_month", "funding_month", "breakeven_month",
-                 "plan_migration_payback_month", "migration_payback_month", "cohort_payback_month")
+NEVER_OUTPUTS = (
+    "payback_months",
+    "payback_months_paid",
+    "runway_months",
+    "runway_months_without_migration",
+    "runway_months_without_funding",
+    "first_short_month",
+    "funding_month",
+    "breakeven_month",
+    "plan_migration_payback_month",
+    "migration_payback_month",
+    "cohort_payback_month",
+)
 #: outputs whose tornado ``summary()`` reports (when the scenario has them)
 TORNADO_OUTPUTS = ("runway_months", "ltv", "migration_npv")
 #: draws evaluated at once: bounds the memory of the projection's state (a few hundred bytes a draw)
@@ -6845,8 +7116,10 @@ def output_names(scenario: Mapping) -> list[str]:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
-        if name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month") \
-                and scenario.get("migration_month") is None:
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
             continue
         names.append(name)
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
@@ -6890,8 +7163,14 @@ def resolve(s: dict) -> dict:
         for key, kind in MIX_PRICES.items():
             s[key] = fx * mix_price(models, shares, kind, 1.0)
     if all(k in s for k in TOKEN_KEYS[:4]):
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"],
-                                         s["output_price"], s.get("cached_share", 0.0), s.get("cached_price"))
+        s["cost_per_mau"] = cost_per_mau(
+            s["input_tokens"],
+            s["output_tokens"],
+            s["input_price"],
+            s["output_price"],
+            s.get("cached_share", 0.0),
+            s.get("cached_price"),
+        )
         for k in TOKEN_KEYS:
             s.pop(k, None)
     return _decide(s)
@@ -6907,7 +7186,8 @@ def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
     out.update(runway_stream(**s, answers=True).answers)
     if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
-            {k: s[k] for k in MIGRATION_ARGS if k in s}, n)
+            {k: s[k] for k in MIGRATION_ARGS if k in s}, n
+        )
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
 
 
@@ -6938,7 +7218,9 @@ class Simulation:
     """
 
     def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
-        self.notes = list(notes)  # what a reader must know about how the draws were made (correlations not imposed)
+        self.notes = list(
+            notes
+        )  # what a reader must know about how the draws were made (correlations not imposed)
         self.scenario = scenario
         self.base = base
         self.ranges = ranges
@@ -6957,8 +7239,10 @@ class Simulation:
     def base_values(self) -> dict[str, float]:
         """Every output at the base inputs (what ``calc`` prints; nan for n/a)."""
         if self._base_values is None:
-            self._base_values = {k: float(np.asarray(v).reshape(-1)[0])
-                                 for k, v in evaluate(self.base, list(self.outputs), 1).items()}
+            self._base_values = {
+                k: float(np.asarray(v).reshape(-1)[0])
+                for k, v in evaluate(self.base, list(self.outputs), 1).items()
+            }
         return self._base_values
 
     def stats(self, output: str) -> dict:
@@ -6997,8 +7281,15 @@ class Simulation:
         rows = []
         for j, k in enumerate(names):
             lo, hi = float(values[2 * j]), float(values[2 * j + 1])
-            rows.append({"input": k, "low": self.ranges[k].low, "high": self.ranges[k].high,
-                         "at_low": lo, "at_high": hi})
+            rows.append(
+                {
+                    "input": k,
+                    "low": self.ranges[k].low,
+                    "high": self.ranges[k].high,
+                    "at_low": lo,
+                    "at_high": hi,
+                }
+            )
 
         def swing(r):
             a, b = (self.horizon if math.isinf(x) else x for x in (r["at_low"], r["at_high"]))
@@ -7009,10 +7300,15 @@ class Simulation:
 
     def summary(self) -> dict:
         """The ``xlmodel simulate --json`` document as a dict (never is ``"never"``, n/a is ``None``)."""
-        doc = {"scenario": self.scenario, "draws": self.draws, "seed": self.seed,
-               "inputs": {k: r.describe() for k, r in self.ranges.items()},
-               "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
-               "notes": list(self.notes), "outputs": {}}
+        doc = {
+            "scenario": self.scenario,
+            "draws": self.draws,
+            "seed": self.seed,
+            "inputs": {k: r.describe() for k, r in self.ranges.items()},
+            "correlations": {f"{a},{b}": rho for (a, b), rho in (self.correlations or {}).items()},
+            "notes": list(self.notes),
+            "outputs": {},
+        }
         for name in self.outputs:
             st = self.stats(name)
             st["base"] = self.base_values[name]
@@ -7020,8 +7316,11 @@ class Simulation:
         doc["runway_share_below"] = {str(m): self.share_below(m) for m in SHARE_BELOW}
         doc["share_need_funding"] = self.share_need_funding()
         doc["share_break_even"] = self.share_break_even()
-        doc["tornado"] = {o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
-                          for o in TORNADO_OUTPUTS if o in self.outputs}
+        doc["tornado"] = {
+            o: [{k: json_value(v) for k, v in r.items()} for r in self.tornado(o)]
+            for o in TORNADO_OUTPUTS
+            if o in self.outputs
+        }
         return doc
 
 
@@ -7056,7 +7355,7 @@ def _scale(finite: np.ndarray) -> float:
     if not finite.size:
         return 1.0
     big = float(max(abs(float(finite.min())), abs(float(finite.max()))))
-    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0 ** 1000 else 1.0
+    return 2.0 ** (math.frexp(big)[1] - 1) if big > 2.0**1000 else 1.0
 
 
 def _mean(values: np.ndarray) -> float:
@@ -7090,8 +7389,14 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
     return out
 
 
-def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None,
-             scenario: str | None = None, progress=None) -> Simulation:
+def simulate(
+    inputs: Mapping,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+    scenario: str | None = None,
+    progress=None,
+) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
     Parameters
@@ -7157,11 +7462,15 @@ def simulate(inputs: Mapping, draws: int = 10_000, seed: int = 0, correlations: 
     if names:
         least = max(MIN_CORRELATED_DRAWS, len(names) + 2)
         if draws < least:
-            notes.append(f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
-                         f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently")
+            notes.append(
+                f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
+                f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently"
+            )
         elif not _iman_conover([drawn[k] for k in names], target, rng):
-            notes.append(f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
-                         "(their correlation matrix is singular); the inputs are drawn independently")
+            notes.append(
+                f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
+                "(their correlation matrix is singular); the inputs are drawn independently"
+            )
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
     outs = output_names(base)
     outputs = {k: np.empty(draws) for k in outs}
@@ -7196,8 +7505,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -7220,11 +7529,25 @@ RTOL = 1e-9
 ATOL = 1e-15
 #: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
 #: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
-LOWER_IS_BETTER = frozenset({
-    "breakeven_month", "payback_months", "payback_months_paid", "plan_migration_payback_month",
-    "migration_payback_month", "funding_need", "burn_multiple", "compute_to_revenue", "blended_cac",
-    "cac_per_active", "paid_cac", "cost_per_mau", "cost_per_paying_mau", "blended_cost_per_mau",
-    "breakeven_conversion"})
+LOWER_IS_BETTER = frozenset(
+    {
+        "breakeven_month",
+        "payback_months",
+        "payback_months_paid",
+        "plan_migration_payback_month",
+        "migration_payback_month",
+        "funding_need",
+        "burn_multiple",
+        "compute_to_revenue",
+        "blended_cac",
+        "cac_per_active",
+        "paid_cac",
+        "cost_per_mau",
+        "cost_per_paying_mau",
+        "blended_cost_per_mau",
+        "breakeven_conversion",
+    }
+)
 _MAX_STEPS = 200
 
 
@@ -7268,14 +7591,27 @@ class Solution:
 
     def as_dict(self) -> dict:
         """The ``xlmodel solve --json`` document (never is ``"never"``, n/a is ``None``)."""
-        num = (lambda v: None if v is None else int(v)) if self.integer else _json  # noqa: E731
-        return {"vary": self.vary, "output": self.output, "target": _json(self.target),
-                "statistic": self.statistic, "low": num(self.low), "high": num(self.high),
-                "value": num(self.value), "reached": self.reached, "crossings": [num(x) for x in self.crossings],
-                "range": [_json(x) for x in self.range], "side": list(self.side), "steps": list(self.steps),
-                "around": [[_json(a), _json(b)] for a, b in self.around],
-                "meets": self.meets, "base": {"value": num(self.base), "output": _json(self.at_base)},
-                "draws": self.draws, "seed": self.seed, "notes": list(self.notes)}
+        num = (lambda v: None if v is None else int(v)) if self.integer else _json
+        return {
+            "vary": self.vary,
+            "output": self.output,
+            "target": _json(self.target),
+            "statistic": self.statistic,
+            "low": num(self.low),
+            "high": num(self.high),
+            "value": num(self.value),
+            "reached": self.reached,
+            "crossings": [num(x) for x in self.crossings],
+            "range": [_json(x) for x in self.range],
+            "side": list(self.side),
+            "steps": list(self.steps),
+            "around": [[_json(a), _json(b)] for a, b in self.around],
+            "meets": self.meets,
+            "base": {"value": num(self.base), "output": _json(self.at_base)},
+            "draws": self.draws,
+            "seed": self.seed,
+            "notes": list(self.notes),
+        }
 
 
 def _json(v):
@@ -7312,8 +7648,11 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
     if name in WITHIN_HORIZON:
         hi = float(min(hi, horizon))
     if base is None and (lo is None or hi is None):
-        raise InputError("high", f"give the bounds of {name} (low and high): it is not given in this scenario, so "
-                         "there is no base value for the default 0 .. 10x the base")
+        raise InputError(
+            "high",
+            f"give the bounds of {name} (low and high): it is not given in this scenario, so "
+            "there is no base value for the default 0 .. 10x the base",
+        )
     if hi is None:
         if PARAMS[name].rule == "growth" and base <= 0:
             hi = 1.0
@@ -7327,16 +7666,23 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
 
 
 def _no_bounds(name: str, base: float) -> InputError:
-    return InputError("high", f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
-                      "default 0 .. 10x the base bounds nothing")
+    return InputError(
+        "high",
+        f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
+        "default 0 .. 10x the base bounds nothing",
+    )
 
 
 def _bound(name: str, which: str, value) -> float:
-    if isinstance(value, (bool, np.bool_, str)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (bool, np.bool_, str)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise InputError(which, f"{which} must be a number, got {value!r:.40}")
     x = float(value)
     if not RULES[PARAMS[name].rule].ok(np.asarray(x)):
-        raise InputError(which, f"{which} must satisfy the rule of {name}: {describe_rule(name)}, got {x:.10g}")
+        raise InputError(
+            which, f"{which} must satisfy the rule of {name}: {describe_rule(name)}, got {x:.10g}"
+        )
     return x
 
 
@@ -7347,8 +7693,11 @@ def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[flo
         raise InputError("high", f"high must be within the horizon for {name}, 1 to {horizon}, got {hi:g}")
     if lo is None or hi is None:
         d_lo, d_hi = _default_ends(name, base, horizon)
-        if (lo is None and hi is None and not d_lo < d_hi) or (lo is None and hi is not None and not d_lo < hi) \
-                or (hi is None and lo is not None and not lo < d_hi and d_hi <= d_lo):
+        if (
+            (lo is None and hi is None and not d_lo < d_hi)
+            or (lo is None and hi is not None and not d_lo < hi)
+            or (hi is None and lo is not None and not lo < d_hi and d_hi <= d_lo)
+        ):
             raise _no_bounds(name, base)
         lo, hi = (d_lo if lo is None else lo), (d_hi if hi is None else hi)
     if not lo < hi:
@@ -7357,7 +7706,9 @@ def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[flo
 
 
 def _target(target) -> float:
-    if isinstance(target, (bool, np.bool_, str)) or not isinstance(target, (int, float, np.integer, np.floating)):
+    if isinstance(target, (bool, np.bool_, str)) or not isinstance(
+        target, (int, float, np.integer, np.floating)
+    ):
         raise InputError("target", f"target must be a number, got {target!r:.40}")
     t = float(target)
     if math.isnan(t) or t == -math.inf:
@@ -7406,8 +7757,11 @@ class _Seek:
             inner = np.arange(a + 1, b) if b - a - 1 <= m else np.round(np.linspace(a, b, m + 2)[1:-1])
         else:
             w = b - a
-            m, deltas = (63, (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12)) if self.deterministic \
+            m, deltas = (
+                (63, (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12))
+                if self.deterministic
                 else (1, (1e-3,))
+            )
             parts = [np.linspace(a, b, m + 2)[1:-1]]
             if math.isfinite(ya) and math.isfinite(yb) and ya != yb and math.isfinite(self.t):
                 s = a + (self.t - ya) / (yb - ya) * w  # the secant's root, with points either side of it
@@ -7452,8 +7806,18 @@ class _Seek:
 # ------------------------------------------------------------------ solve
 
 
-def solve(scenario: Mapping, vary: str, output: str, target, low=None, high=None, statistic: str | None = None,
-          draws: int = 10_000, seed: int = 0, correlations: Mapping | None = None) -> Solution:
+def solve(
+    scenario: Mapping,
+    vary: str,
+    output: str,
+    target,
+    low=None,
+    high=None,
+    statistic: str | None = None,
+    draws: int = 10_000,
+    seed: int = 0,
+    correlations: Mapping | None = None,
+) -> Solution:
     """The value of ``vary`` within ``[low, high]`` at which ``output`` (or its ``statistic``) reaches ``target``.
 
     Parameters
@@ -7539,19 +7903,39 @@ def solve(scenario: Mapping, vary: str, output: str, target, low=None, high=None
     out_scale = float(finite.max()) if finite.size else 1.0
     found = [seek.answer(br, out_scale) for br in seek.refine(brs)]
     if not found:  # the target met exactly at a bound, and nowhere passed
-        found = [(float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
-                 for i in (0, x.size - 1) if y[i] == t]
+        found = [
+            (float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
+            for i in (0, x.size - 1)
+            if y[i] == t
+        ]
     found.sort(key=lambda c: c[0])
     seen = np.concatenate(seek.seen)
     seen = seen[~np.isnan(seen)]
     rng = (float(seen.min()), float(seen.max())) if seen.size else (math.nan, math.nan)
     crossings = tuple(float(c[0]) for c in found)
     value = min(crossings, key=lambda c: (0 if base is None else abs(c - base), c)) if crossings else None
-    return Solution(vary, output, t, trials.statistic, lo, hi, value, bool(crossings), crossings, rng,
-                    tuple(c[1] for c in found), tuple(c[2] for c in found), tuple(c[3] for c in found),
-                    "at or below" if sign < 0 else "at or above", base, at_base, integer,
-                    trials.draws if not deterministic else None, seed if not deterministic else None,
-                    tuple(trials.notes))
+    return Solution(
+        vary,
+        output,
+        t,
+        trials.statistic,
+        lo,
+        hi,
+        value,
+        bool(crossings),
+        crossings,
+        rng,
+        tuple(c[1] for c in found),
+        tuple(c[2] for c in found),
+        tuple(c[3] for c in found),
+        "at or below" if sign < 0 else "at or above",
+        base,
+        at_base,
+        integer,
+        trials.draws if not deterministic else None,
+        seed if not deterministic else None,
+        tuple(trials.notes),
+    )
 '''
 
 _SOURCES["xlmodel/udfs/cells.py"] = r'''"""What every Excel function shares: xlwings' decorators, argument help, and the conversion of cells.
@@ -7576,6 +7960,7 @@ from ..params import ALL_PARAMS, RULES
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
 except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
+
     def func(f=None, **_):
         return (lambda g: g) if f is None else f
 
@@ -7606,18 +7991,18 @@ _ARG_DOCS = {
     "small_price": "small model's price per 1M tokens (needed with migration_month)",
     "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
     "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
-              "all three: PERT)",
+    "all three: PERT)",
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
-                 "ignored); in LLM_PLAN optional, empty: users churn at churn",
+    "ignored); in LLM_PLAN optional, empty: users churn at churn",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
-              "fiscal_year_start too; an empty value takes the default)",
+    "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
     "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
-              "empty: the monthly projection with a header row",
+    "empty: the monthly projection with a header row",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
@@ -7635,7 +8020,12 @@ _REQUIRED: dict[str, frozenset] = {}
 def arg_doc(name: str, fn_name: str) -> str:
     """An argument's help in Excel's function wizard; a required argument never says "(default ...)"."""
     # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
-    own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
+    own = fn_name == "LLM_MIGRATION_NPV" and name in (
+        "months",
+        "large_price",
+        "small_price",
+        "migration_cost",
+    )
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
@@ -7694,9 +8084,29 @@ def grid(name, value):
 
 
 #: what Excel hands over for an error cell with ``err_to_str`` (xlwings' lists, and the newer errors of Excel 365)
-EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
-                          "#PYTHON!", "#TIMEOUT!", "#EXTERNAL!"))
+EXCEL_ERRORS = frozenset(
+    (
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#DATA!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+        "#TIMEOUT!",
+        "#EXTERNAL!",
+    )
+)
 
 
 def is_error(cell) -> bool:
@@ -7754,7 +8164,7 @@ def fail(err: BaseException):
     """The whole result is one error: raise it where the runtime shows errors as errors, else the message text."""
     text = message(err)
     if raises():
-        raise XlmodelError(text[len("#VALUE! "):]) from None
+        raise XlmodelError(text[len("#VALUE! ") :]) from None
     return text
 
 
@@ -7762,7 +8172,7 @@ def one(fn, cells: dict, defaults: dict, convert=number, whole: bool = False):
     """One scenario: Excel cells -> number, 'never' or a message (``whole``: it is the call's only cell)."""
     try:
         return to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e) if whole else message(e)
 
 
@@ -7788,23 +8198,32 @@ def call(fn, args: dict, defaults: dict, convert=number, vectorised: bool = True
         try:
             shape = np.broadcast_shapes(*(c.shape for c in cells.values()))
         except ValueError:
-            raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
+            raise XlmodelError(
+                "ranges must have the same number of rows and columns (or be single cells)"
+            ) from None
         if shape[0] * shape[1] > MAX_CELLS:
-            raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
-                               f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
-    except Exception as e:  # noqa: BLE001
+            raise XlmodelError(
+                f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
+                f"{MAX_CELLS:,} one call returns: pass ranges of matching shape"
+            )
+    except Exception as e:
         return fail(e)
     if shape == (1, 1):
         return one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert, whole=True)
     b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
     if not vectorised:
-        return [[one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
-                for i in range(shape[0])]
+        return [
+            [one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
+            for i in range(shape[0])
+        ]
     n = shape[0] * shape[1]
     out = np.empty(n, dtype=object)
     bad = np.zeros(n, dtype=bool)
     conv = {}
-    for k, c in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
+    for (
+        k,
+        c,
+    ) in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
         vals = np.empty(c.shape, dtype=float)
         for idx, x in np.ndenumerate(c):
             try:
@@ -7823,21 +8242,29 @@ def call(fn, args: dict, defaults: dict, convert=number, vectorised: bool = True
         if not good.any():
             break
         try:
-            res = np.broadcast_to(np.asarray(fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}),
-                                             dtype=float), (int(good.sum()),))
+            res = np.broadcast_to(
+                np.asarray(
+                    fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}), dtype=float
+                ),
+                (int(good.sum()),),
+            )
         except InputError as e:
             rule = ALL_PARAMS.get(e.argument)
             if rule is None or e.argument not in conv:
                 break
             x = np.broadcast_to(conv[e.argument], (n,))
-            fails = good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)  # nan: an empty optional cell, not a bad one
+            fails = (
+                good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)
+            )  # nan: an empty optional cell, not a bad one
             if not fails.any():
                 break
-            bad |= fails  # these rows get their own call below: its message, or its value where the function's
-            continue      # rule for the argument is wider than the model input's (payback takes a CAC of 0)
+            bad |= (
+                fails  # these rows get their own call below: its message, or its value where the function's
+            )
+            continue  # rule for the argument is wider than the model input's (payback takes a CAC of 0)
         except XlmodelError:
             break
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             return fail(e)
         out[good] = [to_excel(float(v)) for v in res]
         bad |= good
@@ -7896,61 +8323,117 @@ __all__ = ["LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRI
 @excel()
 def LLM_CAC(spend, new_users, paid_share=None):
     """Customer acquisition cost: spend / (new_users * paid_share). Blended CAC with paid_share 1 (default)."""
-    return call(engine.cac, dict(spend=spend, new_users=new_users, paid_share=paid_share), {"paid_share": 1.0})
+    return call(
+        engine.cac, dict(spend=spend, new_users=new_users, paid_share=paid_share), {"paid_share": 1.0}
+    )
 
 
 def _ltv(arpu, gross_margin, churn, annual_discount_rate, months):
     # All-empty months: unbounded. A mix of empty and filled cells fails the
     # vectorised call and is then evaluated cell by cell.
-    return engine.ltv(arpu, gross_margin, churn, annual_discount_rate, None if np.isnan(months).all() else months)
+    return engine.ltv(
+        arpu, gross_margin, churn, annual_discount_rate, None if np.isnan(months).all() else months
+    )
 
 
 @excel()
 def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
     """Lifetime value: discounted contribution arpu*gross_margin over the user's survival (month-end flows, Excel NPV convention)."""
-    return call(_ltv, dict(arpu=arpu, gross_margin=gross_margin, churn=churn,
-                           annual_discount_rate=annual_discount_rate, months=months),
-                {"annual_discount_rate": 0.0, "months": UNSET})
+    return call(
+        _ltv,
+        dict(
+            arpu=arpu,
+            gross_margin=gross_margin,
+            churn=churn,
+            annual_discount_rate=annual_discount_rate,
+            months=months,
+        ),
+        {"annual_discount_rate": 0.0, "months": UNSET},
+    )
 
 
 @excel()
 def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
     """Months until cumulative contribution repays CAC, fractional; never if it does not."""
-    return call(engine.payback_months, dict(cac=cac, arpu=arpu, gross_margin=gross_margin, churn=churn),
-                {"churn": 0.0})
+    return call(
+        engine.payback_months,
+        dict(cac=cac, arpu=arpu, gross_margin=gross_margin, churn=churn),
+        {"churn": 0.0},
+    )
 
 
 @excel()
-def LLM_COST_PER_MAU(input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None):
+def LLM_COST_PER_MAU(
+    input_tokens, output_tokens, input_price, output_price, cached_share=None, cached_price=None
+):
     """Inference cost per monthly active user per month, from tokens per MAU and prices per 1M tokens."""
-    def fn(cached_price, input_price, **kw):
-        return engine.cost_per_mau(input_price=input_price, cached_price=np.where(
-            np.isnan(cached_price), input_price, cached_price), **kw)
 
-    return call(fn, dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
-                         output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                {"cached_share": 0.0, "cached_price": UNSET})
+    def fn(cached_price, input_price, **kw):
+        return engine.cost_per_mau(
+            input_price=input_price,
+            cached_price=np.where(np.isnan(cached_price), input_price, cached_price),
+            **kw,
+        )
+
+    return call(
+        fn,
+        dict(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            input_price=input_price,
+            output_price=output_price,
+            cached_share=cached_share,
+            cached_price=cached_price,
+        ),
+        {"cached_share": 0.0, "cached_price": UNSET},
+    )
 
 
 @excel()
 def LLM_GPU_PRICE(gpu_hour_cost, tokens_per_second, utilization=None):
     """Self-hosted price per 1M tokens: gpu_hour_cost / (tokens_per_second * 3600 * utilization) * 1e6."""
-    return call(engine.gpu_price_per_mtok, dict(gpu_hour_cost=gpu_hour_cost, tokens_per_second=tokens_per_second,
-                                                utilization=utilization), {"utilization": 1.0})
+    return call(
+        engine.gpu_price_per_mtok,
+        dict(gpu_hour_cost=gpu_hour_cost, tokens_per_second=tokens_per_second, utilization=utilization),
+        {"utilization": 1.0},
+    )
 
 
 @excel()
-def LLM_MIGRATION_NPV(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
-                      routed_share=None, token_growth=None, price_decline=None, monthly_revenue=None,
-                      revenue_loss=None):
+def LLM_MIGRATION_NPV(
+    monthly_tokens,
+    large_price,
+    small_price,
+    migration_cost,
+    months,
+    annual_discount_rate,
+    routed_share=None,
+    token_growth=None,
+    price_decline=None,
+    monthly_revenue=None,
+    revenue_loss=None,
+):
     """NPV of moving traffic to a small model: -migration_cost + NPV(monthly rate, monthly savings net of lost revenue)."""
-    return call(engine.migration_npv, dict(
-        monthly_tokens=monthly_tokens, large_price=large_price, small_price=small_price,
-        migration_cost=migration_cost, months=months, annual_discount_rate=annual_discount_rate,
-        routed_share=routed_share, token_growth=token_growth, price_decline=price_decline,
-        monthly_revenue=monthly_revenue, revenue_loss=revenue_loss,
-    ), {k: ALL_PARAMS[k].default for k in ("routed_share", "token_growth", "price_decline", "monthly_revenue",
-                                           "revenue_loss")})
+    return call(
+        engine.migration_npv,
+        dict(
+            monthly_tokens=monthly_tokens,
+            large_price=large_price,
+            small_price=small_price,
+            migration_cost=migration_cost,
+            months=months,
+            annual_discount_rate=annual_discount_rate,
+            routed_share=routed_share,
+            token_growth=token_growth,
+            price_decline=price_decline,
+            monthly_revenue=monthly_revenue,
+            revenue_loss=revenue_loss,
+        ),
+        {
+            k: ALL_PARAMS[k].default
+            for k in ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
+        },
+    )
 '''
 
 _SOURCES["xlmodel/udfs/cohorts.py"] = r'''"""The cohort Excel functions: a signup cohort's LTV and churn from its retention curve."""
@@ -7987,11 +8470,18 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
         t = single("tail", tail, True)
         if not isinstance(t, bool):
             raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
-        return to_excel(cohort_ltv(_curve(retention), number("arpu", single("arpu", arpu, None), None),
-                                   number("gross_margin", single("gross_margin", gross_margin, None), None),
-                                   number("annual_discount_rate", single("annual_discount_rate",
-                                                                         annual_discount_rate, 0.0), 0.0), t))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return to_excel(
+            cohort_ltv(
+                _curve(retention),
+                number("arpu", single("arpu", arpu, None), None),
+                number("gross_margin", single("gross_margin", gross_margin, None), None),
+                number(
+                    "annual_discount_rate", single("annual_discount_rate", annual_discount_rate, 0.0), 0.0
+                ),
+                t,
+            )
+        )
+    except Exception as e:
         return fail(e)
 
 
@@ -8000,7 +8490,7 @@ def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     try:
         return to_excel(cohort_churn(_curve(retention)))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return fail(e)
 '''
 
@@ -8020,7 +8510,14 @@ from ..simulate import MAX_DRAWS, simulate
 from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
 from .cohorts import _curve
 
-__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
+__all__ = [
+    "LLM_RUNWAY",
+    "LLM_PROJECTION",
+    "LLM_SIMULATE",
+    "LLM_PLAN",
+    "SIMULATE_HEADER",
+    "PROJECTION_COLUMNS",
+]
 
 #: LLM_PROJECTION's columns: version 1's and version 2's lines, as they always were (LLM_PLAN spills every line)
 PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
@@ -8028,8 +8525,18 @@ PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
 _NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
 
-_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon",
-                                                           "organic_growth", "cac_elasticity", "routed_share")}
+_PROJECTION_DEFAULTS = {
+    k: ALL_PARAMS[k].default
+    for k in (
+        "paid_share",
+        "ad_growth",
+        "cost_decline",
+        "horizon",
+        "organic_growth",
+        "cac_elasticity",
+        "routed_share",
+    )
+}
 _PROJECTION_DEFAULTS.update({k: UNSET for k in _NOT_GIVEN}, migration_cost=0.0)
 
 
@@ -8051,19 +8558,59 @@ def _runway(**kw):
 
 
 @excel()
-def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-               paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-               organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-               routed_share=None, large_price=None, small_price=None, migration_cost=None):
+def LLM_RUNWAY(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs,
+    paid_share=None,
+    ad_growth=None,
+    cost_decline=None,
+    horizon=None,
+    organic_users=None,
+    organic_growth=None,
+    cac_elasticity=None,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=None,
+    large_price=None,
+    small_price=None,
+    migration_cost=None,
+):
     """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
     return call(_runway, dict(locals()), _PROJECTION_DEFAULTS)  # every argument, by name
 
 
 @excel()
-def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-                   organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-                   routed_share=None, large_price=None, small_price=None, migration_cost=None):
+def LLM_PROJECTION(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs,
+    paid_share=None,
+    ad_growth=None,
+    cost_decline=None,
+    horizon=None,
+    organic_users=None,
+    organic_growth=None,
+    cac_elasticity=None,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=None,
+    large_price=None,
+    small_price=None,
+    migration_cost=None,
+):
     """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
     args = dict(locals())  # every argument, by name
     try:
@@ -8076,7 +8623,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
         p = engine.project(**_projection_kw(scalars))
         table = np.column_stack([getattr(p, r) for r in PROJECTION_COLUMNS])
         return [list(PROJECTION_COLUMNS)] + table.tolist()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return fail(e)
 
 
@@ -8109,11 +8656,16 @@ def _ranges_table(ranges) -> dict:
         elif empty == [False, True, False]:
             scen[name] = {"low": number(f"{name} low", lo, None), "high": number(f"{name} high", hi, None)}
         elif empty == [False, False, False]:
-            scen[name] = {"low": number(f"{name} low", lo, None), "mode": number(f"{name} mode", mode, None),
-                          "high": number(f"{name} high", hi, None)}
+            scen[name] = {
+                "low": number(f"{name} low", lo, None),
+                "mode": number(f"{name} mode", mode, None),
+                "high": number(f"{name} high", hi, None),
+            }
         else:
-            raise XlmodelError(f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
-                               "(uniform), or all three (PERT)")
+            raise XlmodelError(
+                f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
+                "(uniform), or all three (PERT)"
+            )
     return scen
 
 
@@ -8133,8 +8685,10 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
     try:
         n = whole("draws", single("draws", draws, None), 10_000, 1, MAX_DRAWS)
         if n > _max_draws():
-            raise XlmodelError(f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
-                               f"{n:,}: run larger simulations with xlmodel simulate")
+            raise XlmodelError(
+                f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
+                f"{n:,}: run larger simulations with xlmodel simulate"
+            )
         k = whole("seed", single("seed", seed, None), 0, 0, 2**63 - 1)
         h = whole("horizon", single("horizon", horizon, None), int(ALL_PARAMS["horizon"].default), 1, 1200)
         scen = _ranges_table(ranges)
@@ -8150,7 +8704,7 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
             row.append(st["share_never"] if "share_never" in st else "")
             table.append(row)
         return table
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)
 
 
@@ -8214,12 +8768,16 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
         if driver.strip() in entry:
-            raise XlmodelError(f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}")
+            raise XlmodelError(
+                f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}"
+            )
         entry[driver.strip()] = _cell(driver.strip(), level)
     if by_month:
         scen["changes"] = list(by_month.values())
-    rounds = [{"month": _cell("month", m), "amount": _cell("amount", a)}
-              for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
+    rounds = [
+        {"month": _cell("month", m), "amount": _cell("amount", a)}
+        for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))
+    ]
     if rounds:
         scen["funding"] = rounds
     if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
@@ -8258,7 +8816,7 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
         p = engine.plan(**s).projection
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)
 '''
 
@@ -8274,8 +8832,12 @@ __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
 
 #: what each LLM_PRICE argument must be, for its message
-_PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
-               "provider": "a provider id (text)", "fx": "a number above 0 (model currency per USD)"}
+_PRICE_ARGS = {
+    "model": "a model name (text)",
+    "kind": "one of input, output, cached_input",
+    "provider": "a provider id (text)",
+    "fx": "a number above 0 (model currency per USD)",
+}
 
 
 def _price_arg(name, cell, default):
@@ -8298,8 +8860,13 @@ def LLM_PRICE(model, kind=None, provider=None, fx=None):
     def one(model, kind, provider, fx):
         return price(model, kind.lower(), provider.lower() or None, fx)
 
-    return call(one, dict(model=model, kind=kind, provider=provider, fx=fx),
-                {"kind": "input", "provider": "", "fx": 1.0}, convert=_price_arg, vectorised=False)
+    return call(
+        one,
+        dict(model=model, kind=kind, provider=provider, fx=fx),
+        {"kind": "input", "provider": "", "fx": 1.0},
+        convert=_price_arg,
+        vectorised=False,
+    )
 
 
 @excel()
@@ -8309,14 +8876,18 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         names = [c for row in grid("models", models) for c in row]
         weights = [c for row in grid("shares", shares) for c in row]
         if len(names) != len(weights):
-            raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
+            raise XlmodelError(
+                f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)"
+            )
         pairs = []
         for i, (m, w) in enumerate(zip(names, weights), start=1):
             no_error(f"models (cell {i})", m)
             if m is None or (isinstance(m, str) and not m.strip()):
                 if not (w is None or (isinstance(w, str) and not w.strip())):
-                    raise XlmodelError(f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
-                                       "or clear the share")
+                    raise XlmodelError(
+                        f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
+                        "or clear the share"
+                    )
                 continue  # an empty row of the mix
             if not isinstance(m, str):
                 raise XlmodelError(f"models must be model names (text), got {m!r}")
@@ -8326,7 +8897,7 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         k = _price_arg("kind", single("kind", kind, None), "input").lower()
         f = _price_arg("fx", single("fx", fx, None), 1.0)
         return to_excel(mix_price(mix_models, mix_shares, k, f))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)
 '''
 
@@ -8350,11 +8921,14 @@ from .plan import _plan_tables
 
 __all__ = ["LLM_SOLVE"]
 
+
 def _name(name: str, value) -> str:
     cell = single(name, value, None)
     if not isinstance(cell, str):
-        raise XlmodelError(f"{name} must be the name of an {'input' if name == 'vary' else 'output'} (text), "
-                           f"got {cell!r:.40}")
+        raise XlmodelError(
+            f"{name} must be the name of an {'input' if name == 'vary' else 'output'} (text), "
+            f"got {cell!r:.40}"
+        )
     return cell.strip()
 
 
@@ -8385,13 +8959,21 @@ def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, f
         want = _number("target", target)
         if want is None:
             raise XlmodelError("target is required: the output's target, a number (or never)")
-        r = solve(a.scenario(), _name("vary", vary), _name("output", output), want, _number("low", low),
-                  _number("high", high))
+        r = solve(
+            a.scenario(),
+            _name("vary", vary),
+            _name("output", output),
+            want,
+            _number("low", low),
+            _number("high", high),
+        )
         if r.reached:
             return float(r.value)
-        return (f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
-                f"{r.low:.6g} to {r.high:.6g}")
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return (
+            f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
+            f"{r.low:.6g} to {r.high:.6g}"
+        )
+    except Exception as e:
         return fail(e)
 '''
 
@@ -8485,420 +9067,6 @@ class FrozenPrices:
             raise LookupError(f"Unable to find model with {model_ref=!r} in the frozen prices") from None
 '''
 
-_SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
-
-``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
-(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
-and is named by the calendar year in which it ends. Without ``start``,
-months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
-Pure Python and numpy, nothing at import time.
-"""
-
-from __future__ import annotations
-
-import re
-from dataclasses import dataclass
-
-import numpy as np
-
-from .errors import InputError
-
-__all__ = ["parse_month", "month_number", "month_label", "month_end", "FiscalYear", "fiscal_years",
-           "fiscal_year_numbers", "excel_serial", "annual_summary", "ANNUAL_SUMS", "ANNUAL_ENDS", "check_calendar"]
-
-#: ASCII digits only: full-width or Arabic-Indic digits are not a month
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
-ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
-ANNUAL_SUMS = ("ad_spend", "new_users", "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off",
-               "net_burn", "interest", "funding")
-ANNUAL_ENDS = ("cash", "mau", "paying_users")
-
-
-def parse_month(text: str, what: str = "month") -> tuple[int, int]:
-    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
-    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
-    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
-        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
-    return int(m.group(1)), int(m.group(2))
-
-
-def _index(year: int, month: int) -> int:
-    return year * 12 + month - 1
-
-
-def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
-    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
-    if isinstance(value, str):
-        if start is None:
-            raise InputError(what, f"{what} {value!r:.20} is a calendar month: give [model] start = \"YYYY-MM\" "
-                             "(month 1), or use a month number")
-        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
-        if t < 1:
-            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
-        if t > horizon:
-            raise InputError(what, f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
-                             f"(month {horizon}, the horizon)")
-        return t
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
-        raise InputError(what, f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
-                         f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}")
-    return int(value)
-
-
-def month_label(t: int, start: str | None = None) -> str:
-    """``"M7"``, or ``"2025-06"`` with a start."""
-    if start is None:
-        return f"M{t}"
-    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
-    return f"{year:04d}-{month + 1:02d}"
-
-
-def month_end(t: int, start: str):
-    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
-    import calendar
-    import datetime
-
-    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
-    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-
-
-def check_calendar(start, fiscal_year_start) -> None:
-    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
-    if start is not None:
-        parse_month(start, "start")
-    if fiscal_year_start is not None and fiscal_year_start != 1:
-        if isinstance(fiscal_year_start, bool) or not isinstance(fiscal_year_start, (int, np.integer)) \
-                or not 1 <= fiscal_year_start <= 12:
-            raise InputError("fiscal_year_start", "fiscal_year_start must be a calendar month number from 1 to 12 "
-                             f"(4: years from April), got {fiscal_year_start!r:.20}")
-        if start is None:
-            raise InputError("fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)")
-
-
-@dataclass(frozen=True)
-class FiscalYear:
-    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
-
-    label: str
-    first: int
-    last: int
-
-    @property
-    def months(self) -> int:
-        return self.last - self.first + 1
-
-    @property
-    def partial(self) -> bool:
-        return self.months < 12
-
-
-def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
-    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
-
-    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
-    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
-    >>> [y.label for y in fiscal_years(30)]
-    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
-    """
-    check_calendar(start, fiscal_year_start)
-    if start is None:
-        out = []
-        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
-            last = min(first + 11, horizon)
-            span = f"M{first}" if first == last else f"M{first}-M{last}"
-            label = f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
-            out.append(FiscalYear(label, first, last))
-        return out
-    fys = fiscal_year_start or 1
-    s = _index(*parse_month(start, "start"))
-    groups: list[list[int]] = []
-    for t in range(1, horizon + 1):
-        year, month = divmod(s + t - 1, 12)
-        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
-        if groups and groups[-1][0] == fy:
-            groups[-1][2] = t
-        else:
-            groups.append([fy, t, t])
-    out = []
-    for fy, first, last in groups:
-        n = last - first + 1
-        if n == 12:
-            out.append(FiscalYear(f"FY{fy}", first, last))
-            continue
-        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
-        out.append(FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last))
-    return out
-
-
-def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
-    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
-
-    >>> fiscal_year_numbers(5, "2024-12", 4)
-    [2025, 2025, 2025, 2025, 2026]
-    """
-    out = []
-    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
-        number = int(y.label[2:6]) if start else i
-        out += [number] * y.months
-    return out
-
-
-def excel_serial(day) -> float:
-    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
-    import datetime
-
-    return float((day - datetime.date(1899, 12, 30)).days)
-
-
-def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
-    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
-
-    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
-    (or any object with those lines as attributes, months on the last axis).
-    A partial year's sums are not annualised; its end values are its last
-    month's.
-    """
-    h = np.shape(projection.cash)[-1]
-    out = []
-    for y in fiscal_years(h, start, fiscal_year_start):
-        row = {"label": y.label, "first_month": y.first, "last_month": y.last, "months": y.months,
-               "partial": y.partial}
-        for key in ANNUAL_SUMS:
-            row[key] = _plain(np.sum(np.asarray(getattr(projection, key))[..., y.first - 1:y.last], axis=-1))
-        for key in ANNUAL_ENDS:
-            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
-        out.append(row)
-    return out
-
-
-def _plain(x):
-    a = np.asarray(x, dtype=float)
-    return float(a) if a.ndim == 0 else a
-'''
-
-_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
-
-The engine validates with these rules, the assumptions file is checked against
-them, the Excel functions take their argument help from them and the generated
-workbooks take their data validation and input messages from them: one place,
-so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
-import time beyond building this table.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-import numpy as np
-
-from .errors import InputError
-
-__all__ = ["Param", "PARAMS", "check", "RULES", "TOKEN_KEYS", "MIX_PRICES", "reject_unknown", "CHANGE_DRIVERS", "PLAN_KEYS"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
-
-    lo: float | None
-    hi: float | None
-    lo_incl: bool = True
-    hi_incl: bool = True
-    integer: bool = False
-    text: str = ""
-
-    def fast_ok(self, x: np.ndarray) -> bool:
-        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
-        lo, hi = x.min(), x.max()
-        if not (np.isfinite(lo) and np.isfinite(hi)):
-            return False
-        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
-            return False
-        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
-            return False
-        return not self.integer or bool(np.all(np.floor(x) == x))
-
-    def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
-        if self.lo is not None:
-            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
-        if self.hi is not None:
-            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
-        if self.integer:
-            good &= np.equal(np.floor(x), x)
-        return good
-
-
-RULES = {
-    "fraction": Rule(0, 1, text="must be between 0 and 1"),
-    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
-    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
-    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
-    "nonneg": Rule(0, None, text="must be 0 or more"),
-    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
-    "any": Rule(None, None, text="must be a finite number"),
-    "margin": Rule(None, 1, text="must be at most 1"),
-    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
-}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    rule: str
-    unit: str
-    doc: str
-    default: float | None = None  # None: required (or derived, see docs)
-    fmt: str = "money"  # number format: money | percent | number | months | price
-
-    @property
-    def rule_text(self) -> str:
-        return RULES[self.rule].text
-
-
-_p = Param
-
-
-#: Every named input of MODEL.md, in the order a finance user reads them.
-PARAMS: dict[str, Param] = {
-    p.name: p
-    for p in [
-        # acquisition
-        _p("cash", "any", "currency", "cash at month 0"),
-        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
-        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
-        _p("ad_growth", "growth", "monthly fraction", "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)", 0.0, "percent"),
-        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
-        _p("paid_share", "share", "fraction", "share of new users that come from ads, e.g. 70% or 0.7", 1.0, "percent"),
-        _p("organic_users", "nonneg", "users per month", "new users a month who come without ads (empty: paid_share rule)", fmt="number"),
-        _p("organic_growth", "growth", "monthly fraction", "monthly growth of organic_users (negative = decline)", 0.0, "percent"),
-        _p("cac_elasticity", "fraction", "exponent", "rise of CAC with spend: cac x (spend / month-1 spend) ^ this", 0.0, "decimal"),
-        # retention and monetisation
-        _p("churn", "fraction", "monthly fraction", "share of MAU lost each month, e.g. 5% or 0.05", fmt="percent"),
-        _p("conversion", "fraction", "fraction of MAU", "share of MAU that pays, e.g. 3% or 0.03", fmt="percent"),
-        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
-        _p("retention_scale", "positive", "factor",
-           "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
-           fmt="decimal"),
-        # compute
-        _p("cost_per_mau", "nonneg", "currency per MAU per month", "inference cost per MAU per month (month 1)"),
-        _p("paying_cost_per_mau", "nonneg", "currency per paying user per month",
-           "compute cost of a paying user per month (empty: cost_per_mau)"),
-        _p("input_tokens", "nonneg", "tokens per MAU per month", "input tokens per MAU per month", fmt="number"),
-        _p("output_tokens", "nonneg", "tokens per MAU per month", "output tokens per MAU per month", fmt="number"),
-        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
-        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
-        _p("cached_share", "fraction", "fraction", "share of input tokens served from the prompt cache", 0.0, "percent"),
-        _p("cached_price", "nonneg", "currency per 1M tokens", "price of 1M cached input tokens (default: input_price)", fmt="price"),
-        _p("cost_decline", "fraction", "monthly fraction", "monthly decline of compute cost per MAU, e.g. 2% or 0.02", 0.0, "percent"),
-        # overheads and money
-        _p("fx", "positive", "currency per USD", "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)", 1.0, "price"),
-        _p("fixed_costs", "nonneg", "currency per month", "fixed costs per month (salaries, rent, tools)", 0.0),
-        _p("annual_discount_rate", "growth", "annual fraction", "annual effective discount rate, e.g. 12% or 0.12", 0.0, "percent"),
-        _p("horizon", "months", "months", "months projected", 60, "months"),
-        # small-model migration
-        _p("monthly_tokens", "nonneg", "tokens per month", "tokens a month served by the large model today", fmt="number"),
-        _p("large_price", "nonneg", "currency per 1M tokens", "large model's blended price per 1M tokens", fmt="price"),
-        _p("small_price", "nonneg", "currency per 1M tokens", "small model's blended price per 1M tokens", fmt="price"),
-        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
-        _p("months", "months", "months", "months of savings counted", fmt="months"),
-        _p("routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"),
-        _p("token_growth", "growth", "monthly fraction", "monthly growth of token volume (negative = decline)", 0.0, "percent"),
-        _p("price_decline", "fraction", "monthly fraction", "monthly decline of both token prices", 0.0, "percent"),
-        _p("migration_month", "months", "month", "month the small model takes routed_share (empty: none)", fmt="month"),
-        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
-        _p("revenue_loss", "fraction", "fraction", "share of monthly revenue lost to lower quality", 0.0, "percent"),
-        # a plan over time (model version 3)
-        _p("activation", "share", "fraction of sign-ups", "share of sign-ups active in their first month", 1.0,
-           "percent"),
-        _p("store_fee", "fraction_below_1", "fraction of net revenue",
-           "share of net-of-VAT revenue kept by app stores and payment channels", 0.0, "percent"),
-        _p("vat", "fraction_below_1", "fraction", "sales tax (VAT) included in consumer prices", 0.0, "percent"),
-        _p("interest_rate", "growth", "annual fraction",
-           "annual effective interest on the opening cash balance (a negative balance pays it)", 0.0, "percent"),
-        _p("min_cash", "nonneg", "currency", "cash buffer the company must keep (funding need keeps cash above it)",
-           0.0),
-        _p("usage_growth", "growth", "monthly fraction", "monthly growth of tokens (compute) per user", 0.0,
-           "percent"),
-        _p("fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"),
-        _p("cac_spend", "positive", "currency per month",
-           "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)"),
-        _p("raise_month", "months", "month", "month of the next raise (empty: the first month short of min_cash)",
-           fmt="month"),
-    ]
-}
-
-#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
-#: growth rate their path follows (None: a flat path)
-CHANGE_DRIVERS = {"ad_spend": "ad_growth", "cac": None, "paid_share": None, "organic_users": "organic_growth",
-                  "activation": None, "churn": None, "conversion": None, "arppu": None,
-                  "cost_per_mau": "cost", "paying_cost_per_mau": "cost", "fixed_costs": "fixed_cost_growth"}
-
-#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
-#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
-PLAN_KEYS = ("changes", "funding", "retention")
-
-#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
-TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
-#: what a routing mix of models sets: scenario key -> genai-prices kind
-MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
-
-# Arguments of the closed-form functions that are not scenario inputs.
-_EXTRA = {
-    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
-    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
-    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
-    "gross_margin": Param("gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"),
-    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
-    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
-    "tokens_per_second": Param("tokens_per_second", "positive", "tokens per second", "tokens generated per second per GPU", fmt="number"),
-    "utilization": Param("utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"),
-    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
-}
-
-ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
-
-def describe_rule(name: str, rule: str | None = None) -> str:
-    """``churn must be between 0 and 1 (monthly fraction)``."""
-    p = ALL_PARAMS.get(name)
-    r = rule or (p.rule if p else "any")
-    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
-    return f"{name} {RULES[r].text}{unit}"
-
-
-def reject_unknown(other: dict):
-    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
-    for k in other:
-        if k not in PARAMS and k not in PLAN_KEYS:
-            raise InputError(k, f"{k} is not an input of the model")
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.10g}"
-
-
-def check(name: str, value, rule: str | None = None) -> np.ndarray:
-    """Return ``value`` as a float array, or raise :class:`InputError`.
-
-    The message names the argument, the rule and the first offending value.
-    """
-    r = RULES[rule or ALL_PARAMS[name].rule]
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
-        raise InputError(name, f"{name} must be a number, got {value!r}")
-    try:
-        x = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(name, f"{name} must be a number, got {value!r}") from None
-    if x.size and r.fast_ok(x):
-        return x
-    good = r.ok(x)
-    if not good.all():
-        bad = x[~good].flat[0] if x.ndim else x
-        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
-    return x
-'''
-
 _SOURCES["xlmodel/plan.py"] = r'''"""What a plan answers (docs/model.md, "What a plan answers"): the runway, the funding need, break-even.
 
 :func:`plan` runs the projection (:mod:`xlmodel.projection`) once and, month
@@ -8918,17 +9086,40 @@ import numpy as np
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
+from .month_step import Months
 from .params import check
-from .projection import Months, Projection, project_checked, projection_inputs
+from .projection import Projection, project_checked, projection_inputs
 
-__all__ = ["Plan", "plan", "runway_months", "runway_stream", "RunwayStream", "runway_from_cash", "PLAN_OUTPUTS", "plan_inputs",
-           "plan_answers"]
+__all__ = [
+    "Plan",
+    "plan",
+    "runway_months",
+    "runway_stream",
+    "RunwayStream",
+    "runway_from_cash",
+    "PLAN_OUTPUTS",
+    "plan_inputs",
+    "plan_answers",
+]
 
 #: every answer of a plan, in the order calc prints them
-PLAN_OUTPUTS = ("runway_months", "runway_months_without_funding", "runway_months_without_migration", "ending_cash",
-                "lowest_cash", "lowest_cash_month", "first_short_month", "funding_month", "funding_need",
-                "breakeven_month", "default_alive", "burn_multiple", "compute_to_revenue", "plan_migration_npv",
-                "plan_migration_payback_month")
+PLAN_OUTPUTS = (
+    "runway_months",
+    "runway_months_without_funding",
+    "runway_months_without_migration",
+    "ending_cash",
+    "lowest_cash",
+    "lowest_cash_month",
+    "first_short_month",
+    "funding_month",
+    "funding_need",
+    "breakeven_month",
+    "default_alive",
+    "burn_multiple",
+    "compute_to_revenue",
+    "plan_migration_npv",
+    "plan_migration_payback_month",
+)
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
 
@@ -8948,7 +9139,7 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
     hit = neg.any(axis=-1)
     first = neg.argmax(axis=-1)
     prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]  # noqa: E731
+    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]
     prev, b = at(prev_all), at(burn)
     if interest_by_month is not None or funding_by_month is not None:
         plain = np.ones(cm.shape, dtype=bool)
@@ -8984,7 +9175,7 @@ class _Crossing:
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]  # noqa: E731
+            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
             self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
@@ -9016,7 +9207,12 @@ class _Answers:
         self.growth = 1 + months.i if self.interest else 1.0
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
         self.n = min(FIRST_YEAR, h)
-        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = z.copy(), z.copy(), z.copy(), z.copy()
+        self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
+            z.copy(),
+            z.copy(),
+            z.copy(),
+            z.copy(),
+        )
         if self.migration:
             self.disc = np.ones(shape)
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
@@ -9034,12 +9230,25 @@ class _Answers:
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
         if self.runway_nf is not None:  # the same plan without its rounds
-            self.prev_nf = self._variant(k, self.runway_nf, self.prev_nf, row["cash_without_funding"], burn,
-                                         row["interest_without_funding"], 0.0)
+            self.prev_nf = self._variant(
+                k,
+                self.runway_nf,
+                self.prev_nf,
+                row["cash_without_funding"],
+                burn,
+                row["interest_without_funding"],
+                0.0,
+            )
         if self.runway_w is not None:  # the same plan without the migration
-            self.prev_w = self._variant(k, self.runway_w, self.prev_w, row["cash_without_migration"],
-                                        row["net_burn_without_migration"], row["interest_without_migration"],
-                                        funding)
+            self.prev_w = self._variant(
+                k,
+                self.runway_w,
+                self.prev_w,
+                row["cash_without_migration"],
+                row["net_burn_without_migration"],
+                row["interest_without_migration"],
+                funding,
+            )
         if self.full:
             self._plan_month(t, row, cash, burn)
 
@@ -9052,7 +9261,9 @@ class _Answers:
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(self, k, crossing, prev, cash, burn, interest, funding):
-        crossing.month(k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding))
+        crossing.month(
+            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
+        )
         return np.array(cash, dtype=float)
 
     def _plan_month(self, t: int, row: dict, cash, burn):
@@ -9084,7 +9295,9 @@ class _Answers:
 
     def answers(self) -> dict:
         out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
-        out["runway_months_without_funding"] = self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        out["runway_months_without_funding"] = (
+            self.runway_nf.run if self.runway_nf is not None else self.runway.run
+        )
         if self.runway_w is not None:
             out["runway_months_without_migration"] = self.runway_w.run
             out["ending_cash_without_migration"] = np.asarray(self.prev_w)
@@ -9093,21 +9306,29 @@ class _Answers:
         v = self.v
         out["lowest_cash"], out["lowest_cash_month"] = self.lowest, self.lowest_month
         out["first_short_month"] = self.first_short
-        month = self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        month = (
+            self.first_short if self.raise_month is None else np.broadcast_to(self.raise_month, self.shape)
+        )
         out["funding_month"] = np.asarray(month, dtype=float)
         out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
-        out["shortfall_before_raise"] = np.broadcast_to(self.first_short < month, self.shape) \
-            if self.raise_month is not None else np.zeros(self.shape, dtype=bool)
+        out["shortfall_before_raise"] = (
+            np.broadcast_to(self.first_short < month, self.shape)
+            if self.raise_month is not None
+            else np.zeros(self.shape, dtype=bool)
+        )
         breakeven = self.last_loss + 1
         out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
         out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
-            out["breakeven_month"] <= out["runway_months_without_funding"])
+            out["breakeven_month"] <= out["runway_months_without_funding"]
+        )
         # month 0's revenue in the projection's own order of operations, so that flat revenue is exactly flat
         revenue_0 = v["mau"] * v["conversion"] * v["arppu"] / (1 + v["vat"]) * (1 - v["store_fee"])
         growth = self.revenue_n - revenue_0
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
-            out["compute_to_revenue"] = np.where(self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan)
+            out["compute_to_revenue"] = np.where(
+                self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan
+            )
         if self.migration:
             within = v["migration_month"] <= self.h  # after the horizon: n/a
             out["plan_migration_npv"] = np.where(within, self.npv, np.nan)
@@ -9169,9 +9390,14 @@ def runway_stream(*, without_migration=False, answers=False, **scenario) -> Runw
         v.update(plan_inputs(scenario, h, v["cash"].shape))
     out = _stream(v, h, tl, full=answers, variants=without_migration or answers)
     res = {k: _value(x) for k, x in out.items()}
-    return RunwayStream(res["runway_months"], res["ending_cash"], res.get("runway_months_without_migration"),
-                        res.get("ending_cash_without_migration"), res.get("runway_months_without_funding"),
-                        res if answers else {})
+    return RunwayStream(
+        res["runway_months"],
+        res["ending_cash"],
+        res.get("runway_months_without_migration"),
+        res.get("ending_cash_without_migration"),
+        res.get("runway_months_without_funding"),
+        res if answers else {},
+    )
 
 
 def _value(x):
@@ -9183,14 +9409,17 @@ def _value(x):
 
 def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
     """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
-    out = {"min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
-           "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0)}
+    out = {
+        "min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
+        "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0),
+    }
     r = scenario.get("raise_month")
     if r is not None:
         r = check("raise_month", r)
         if np.any(r > h):
-            raise InputError("raise_month", f"raise_month must be within the horizon, 1 to {h}, got "
-                             f"{float(np.max(r)):g}")
+            raise InputError(
+                "raise_month", f"raise_month must be within the horizon, 1 to {h}, got {float(np.max(r)):g}"
+            )
         out["raise_month"] = r
     return out
 
@@ -9297,7 +9526,6 @@ def plan_answers(scenario: dict) -> dict:
     """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
     p = runway_stream(**scenario, answers=True).answers
     return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
-
 '''
 
 _SOURCES["xlmodel/retention.py"] = r'''"""Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
@@ -9320,8 +9548,19 @@ from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError
 from .params import check
 
-__all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at", "cohort_ltv", "cohort_churn",
-           "cohort_payback_month", "average_curve", "Cohorts", "cohort_waterfall"]
+__all__ = [
+    "Curve",
+    "active_curve",
+    "scale_curve",
+    "curve_input",
+    "retention_at",
+    "cohort_ltv",
+    "cohort_churn",
+    "cohort_payback_month",
+    "average_curve",
+    "Cohorts",
+    "cohort_waterfall",
+]
 
 
 # ------------------------------------------------------------------ the curve and its late ratio
@@ -9330,13 +9569,18 @@ __all__ = ["Curve", "active_curve", "scale_curve", "curve_input", "retention_at"
 def _retention(retention) -> np.ndarray:
     r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
     if r is None or r.ndim == 0:
-        raise InputError("retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}")
+        raise InputError(
+            "retention", f"retention must be a row of shares (months 1, 2, ...), got {retention!r}"
+        )
     if r.shape[-1] == 0:
         raise InputError("retention", "retention must hold at least one month")
     bad = ~(np.isfinite(r) & (r > 0) & (r <= 1))
     if bad.any():
-        raise InputError("retention", "retention shares must be above 0 and at most 1 (share of the cohort "
-                         f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}")
+        raise InputError(
+            "retention",
+            "retention shares must be above 0 and at most 1 (share of the cohort "
+            f"active), got {float(r[bad].flat[0]):.10g} in month {int(np.argwhere(bad)[0][-1]) + 1}",
+        )
     return r
 
 
@@ -9344,8 +9588,11 @@ def _late_ratio(r: np.ndarray) -> np.ndarray:
     """``q = (r_k / r_{k-j}) ** (1/j)``, ``j = min(3, k-1)``: the late monthly retention ratio."""
     k = r.shape[-1]
     if k < 2:
-        raise InputError("retention", "retention needs at least 2 months for the late retention ratio "
-                         f"(the tail and the cohort churn), got {k}")
+        raise InputError(
+            "retention",
+            "retention needs at least 2 months for the late retention ratio "
+            f"(the tail and the cohort churn), got {k}",
+        )
     j = min(3, k - 1)
     # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
     # a scenario's curve gives the same bits alone and among a simulation's draws
@@ -9401,9 +9648,12 @@ def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=Tru
             return _out(_finite(m * observed, "the cohort LTV", **inputs))
         q = _late_ratio(r)
         if not bool(np.all(q < 1 + d)):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
-                             "the LTV are unbounded; use tail = FALSE for the observed part")
+            raise InputError(
+                "retention",
+                "retention does not decay (late monthly retention ratio q = "
+                f"{float(np.max(q)):.10g} is not below 1 + monthly discount rate), so the tail and "
+                "the LTV are unbounded; use tail = FALSE for the observed part",
+            )
         observed, tail_value = _observed_and_tail(r, q, d)
         return _out(_finite(m * (observed + tail_value), "the cohort LTV", **inputs))
 
@@ -9429,8 +9679,11 @@ class Curve:
     def at(self, age):
         """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
         a = np.asarray(age)
-        inside = np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1) if self.r.ndim == 1 else \
-            np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        inside = (
+            np.take(self.r, np.clip(a, 1, self.k) - 1, axis=-1)
+            if self.r.ndim == 1
+            else np.take_along_axis(self.r, np.clip(a, 1, self.k)[..., None] - 1, axis=-1)[..., 0]
+        )
         past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
         return np.where(a <= self.k, inside, past)
 
@@ -9445,9 +9698,12 @@ class Curve:
         if np.any(both):
             at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
             r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
-            raise InputError("activation", f"activation {act:.10g} and a retention curve measured on sign-ups "
-                             f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
-                             "leave activation out, or give a curve of active users that starts at 1")
+            raise InputError(
+                "activation",
+                f"activation {act:.10g} and a retention curve measured on sign-ups "
+                f"(its month 1, {r1:.10g}, is below 1 and is the activation) give the activation twice: "
+                "leave activation out, or give a curve of active users that starts at 1",
+            )
         if not np.any(signups):
             return given
         return np.where(signups, self.first, given)
@@ -9468,9 +9724,12 @@ def active_curve(retention) -> Curve:
         r = np.where(first[..., None] < 1, r / first[..., None], r)
     q = _late_ratio(r)
     if not np.all(q < 1):
-        raise InputError("retention", "retention must decay past its last month: the late monthly retention "
-                         f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
-                         "plan needs q below 1 (a cohort's users keep leaving)")
+        raise InputError(
+            "retention",
+            "retention must decay past its last month: the late monthly retention "
+            f"ratio q = (r_k / r_(k-j)) ** (1/j), j = min(3, k-1), is {float(np.max(q)):.10g}, and the "
+            "plan needs q below 1 (a cohort's users keep leaving)",
+        )
     return Curve(r, q, first)
 
 
@@ -9494,8 +9753,10 @@ def curve_input(retention, retention_scale=None):
     """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
     if retention is None:
         if retention_scale is not None:
-            raise InputError("retention_scale", "retention_scale scales a retention curve: give retention (or "
-                             "retention_from) too")
+            raise InputError(
+                "retention_scale",
+                "retention_scale scales a retention curve: give retention (or retention_from) too",
+            )
         return None
     return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
 
@@ -9532,7 +9793,7 @@ def _payback(r, q, m, target):
         n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
 
         def total(n):
-            return s_k + a * (1 - q ** n) / (1 - q)
+            return s_k + a * (1 - q**n) / (1 - q)
 
         n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
         n = np.where(total(n) < target, n + 1, n)
@@ -9575,7 +9836,9 @@ def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
     target = check("cac_per_active", cac_per_active, "nonneg")
     shape = np.broadcast_shapes(c.q.shape, m.shape, target.shape)
     r = np.broadcast_to(c.r, shape + (c.k,))
-    return _out(_payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape)))
+    return _out(
+        _payback(r, np.broadcast_to(c.q, shape), np.broadcast_to(m, shape), np.broadcast_to(target, shape))
+    )
 
 
 # ------------------------------------------------------------------ the average curve of a triangle
@@ -9621,12 +9884,15 @@ def average_curve(triangle, sizes=None) -> np.ndarray:
         if w.shape != (len(rows),):
             raise InputError("size", f"size must give one number per cohort ({len(rows)}), got {w.size}")
         if not np.all(np.isfinite(w) & (w > 0)):
-            raise InputError("size", f"size must be above 0 (sign-ups of the cohort), got "
-                             f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}")
+            raise InputError(
+                "size",
+                f"size must be above 0 (sign-ups of the cohort), got "
+                f"{float(w[~(np.isfinite(w) & (w > 0))][0]):.10g}",
+            )
     k = max(len(row) for row in rows)
     table = np.full((len(rows), k), np.nan)
     for i, row in enumerate(rows):
-        table[i, :len(row)] = row
+        table[i, : len(row)] = row
     out = np.empty(k)
     out[0] = np.dot(w, table[:, 0]) / w.sum()
     for a in range(1, k):
@@ -9651,7 +9917,9 @@ class Cohorts:
 
     def __init__(self, curve: Curve, shape: tuple, arrays: bool):
         self.k, self.t, self.arrays = curve.k, 0, arrays
-        r = np.ascontiguousarray(np.moveaxis(curve.r, -1, 0))  # ages first: r[a - 1] is R(a) of every scenario
+        r = np.ascontiguousarray(
+            np.moveaxis(curve.r, -1, 0)
+        )  # ages first: r[a - 1] is R(a) of every scenario
         if arrays:
             self.r, self.q = list(r), curve.q
             self.rkq = curve.r[..., -1] * curve.q  # R(k + 1) = R(k) q: where a cohort enters the tail
@@ -9786,14 +10054,18 @@ def _finite(result, what: str, ok=None, **inputs):
             vals[k] = float(a.reshape(-1)[0])
     extreme = [k for k, v in vals.items() if abs(v) > 1e100 or 0 < abs(v) < 1e-100] or list(vals)
     shown = ", ".join(f"{k} {vals[k]:.6g}" for k in extreme[:6])
-    raise InputError(extreme[0] if extreme else "input",
-                     f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
-                     "model can compute")
+    raise InputError(
+        extreme[0] if extreme else "input",
+        f"{what} overflows floating point for {shown}: inputs this extreme are beyond what the "
+        "model can compute",
+    )
 
 
 #: what a missing numpy-financial costs, said where it is needed
-NPF_MISSING = ("the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
-               "add the line numpy-financial to the requirements.txt tab and restart)")
+NPF_MISSING = (
+    "the NPV needs numpy-financial, which is not installed: pip install numpy-financial (in xlwings Lite: "
+    "add the line numpy-financial to the requirements.txt tab and restart)"
+)
 
 
 def _npf():
@@ -9919,8 +10191,17 @@ def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_
     cp = ip if cached_price is None else check("cached_price", cached_price)
     with np.errstate(all="ignore"):
         out = (i * (1 - cs) * ip + i * cs * cp + o * op) / 1e6
-    return _out(_finite(out, "cost_per_mau", input_tokens=i, output_tokens=o, input_price=ip, output_price=op,
-                        cached_price=cp))
+    return _out(
+        _finite(
+            out,
+            "cost_per_mau",
+            input_tokens=i,
+            output_tokens=o,
+            input_price=ip,
+            output_price=op,
+            cached_price=cp,
+        )
+    )
 
 
 def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
@@ -10016,7 +10297,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
             )
         with np.errstate(all="ignore"):
             out = a * g / k  # one chained expression: numpy reuses the temporary
-        return _out(_finite(out, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
+        return _out(
+            _finite(out, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate)
+        )
     m = a * g
     n = _months("months", months)
     # 1 - r**N computed as -expm1(N*log r) keeps precision when churn + d is tiny.
@@ -10027,7 +10310,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
         # of the exact sum, where m/k would overflow or lose precision.
         tiny = np.abs(k) < 1e-13
         capped = np.where(tiny, m * n / (1 + d), m / np.where(tiny, 1, k) * one_minus)
-    return _out(_finite(capped, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate))
+    return _out(
+        _finite(capped, "ltv", arpu=a, gross_margin=g, churn=c, annual_discount_rate=annual_discount_rate)
+    )
 
 
 def payback_months(cac, arpu, gross_margin, churn=0.0):
@@ -10075,8 +10360,13 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     with np.errstate(all="ignore"):
         _finite(np.where(m > 0, q * c, 0.0), "payback_months (cac x churn)", cac=q, churn=c)
         # cac/m is the payback without churn (and the limit at a tiny churn): its overflow is not a "never"
-        _finite(np.where((m > 0) & (c < 1e-8), q / np.where(m > 0, m, 1.0), 0.0),
-                "payback_months (cac / contribution)", cac=q, arpu=a, gross_margin=g)
+        _finite(
+            np.where((m > 0) & (c < 1e-8), q / np.where(m > 0, m, 1.0), 0.0),
+            "payback_months (cac / contribution)",
+            cac=q,
+            arpu=a,
+            gross_margin=g,
+        )
         x = q * c / m
         out = np.log1p(-x) / np.log1p(-c)
         if c.min() == 0:  # no churn: cac / m (the formula above is 0/0 there)
@@ -10086,7 +10376,9 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
             # cac*churn loses its digits in the subnormal range, so x = (cac/m)*churn there; and while k*churn
             # is small, ln(1-k c)/ln(1-c) = k (1 + (k-1) c/2 + O(k^2 c^2)), continuous with churn 0's cac/m
             k = q / m
-            x = np.where(tiny & (np.abs(q * c) < np.finfo(float).tiny), k * c, x)  # only where q*c is subnormal
+            x = np.where(
+                tiny & (np.abs(q * c) < np.finfo(float).tiny), k * c, x
+            )  # only where q*c is subnormal
             exact = np.log1p(-x) / np.log1p(-c)
             series = k * (1 + (k - 1) * c / 2)
             out = np.where(tiny, np.where(np.abs(x) < 1e-6, series, exact), out)
@@ -10155,13 +10447,32 @@ from .params import check
 __all__ = ["migration_cash_flows", "migration_npv", "migration_payback_month", "MIGRATION_ARGS"]
 
 #: the arguments of migration_npv, in order
-MIGRATION_ARGS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months",
-                  "annual_discount_rate", "routed_share", "token_growth", "price_decline",
-                  "monthly_revenue", "revenue_loss")
+MIGRATION_ARGS = (
+    "monthly_tokens",
+    "large_price",
+    "small_price",
+    "migration_cost",
+    "months",
+    "annual_discount_rate",
+    "routed_share",
+    "token_growth",
+    "price_decline",
+    "monthly_revenue",
+    "revenue_loss",
+)
 
 
-def migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share=1.0,
-                         token_growth=0.0, price_decline=0.0, monthly_revenue=0.0, revenue_loss=0.0):
+def migration_cash_flows(
+    monthly_tokens,
+    large_price,
+    small_price,
+    months,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """Monthly net cash flow of moving traffic to a small model, months 1..N.
 
     Returns ``net_t = savings_t - loss_t`` along the last axis (length
@@ -10183,16 +10494,34 @@ def migration_cash_flows(monthly_tokens, large_price, small_price, months, route
     tok, lp, sp, n, rs, tg, pd, rev, rl = np.broadcast_arrays(tok, lp, sp, n, rs, tg, pd, rev, rl)
     big_n = int(n.max())
     t = np.arange(big_n, dtype=float)
-    col = lambda x: x[..., None]  # noqa: E731
+    col = lambda x: x[..., None]
     with np.errstate(all="ignore"):
         savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
         net = np.where(t < col(n), savings - col(rev * rl), 0.0)
-    return _finite(net, "the migration's cash flow", monthly_tokens=col(tok), large_price=col(lp),
-                   small_price=col(sp), token_growth=col(tg), monthly_revenue=col(rev))
+    return _finite(
+        net,
+        "the migration's cash flow",
+        monthly_tokens=col(tok),
+        large_price=col(lp),
+        small_price=col(sp),
+        token_growth=col(tg),
+        monthly_revenue=col(rev),
+    )
 
 
-def migration_npv(monthly_tokens, large_price, small_price, migration_cost, months, annual_discount_rate,
-                  routed_share=1.0, token_growth=0.0, price_decline=0.0, monthly_revenue=0.0, revenue_loss=0.0):
+def migration_npv(
+    monthly_tokens,
+    large_price,
+    small_price,
+    migration_cost,
+    months,
+    annual_discount_rate,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """Net present value of migrating traffic from a large to a small model.
 
     Parameters
@@ -10237,8 +10566,17 @@ def migration_npv(monthly_tokens, large_price, small_price, migration_cost, mont
     >>> round(migration_npv(1e9, 10.0, 0.6, 50_000, 24, 0.10), 2)
     154586.94
     """
-    net = migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share,
-                               token_growth, price_decline, monthly_revenue, revenue_loss)
+    net = migration_cash_flows(
+        monthly_tokens,
+        large_price,
+        small_price,
+        months,
+        routed_share,
+        token_growth,
+        price_decline,
+        monthly_revenue,
+        revenue_loss,
+    )
     cost = check("migration_cost", migration_cost)
     d = np.asarray(monthly_rate(annual_discount_rate))
     with np.errstate(all="ignore"):
@@ -10246,9 +10584,19 @@ def migration_npv(monthly_tokens, large_price, small_price, migration_cost, mont
     return _out(_finite(out, "migration_npv", migration_cost=cost, monthly_tokens=monthly_tokens))
 
 
-def migration_payback_month(monthly_tokens, large_price, small_price, migration_cost, months,
-                            annual_discount_rate, routed_share=1.0, token_growth=0.0, price_decline=0.0,
-                            monthly_revenue=0.0, revenue_loss=0.0):
+def migration_payback_month(
+    monthly_tokens,
+    large_price,
+    small_price,
+    migration_cost,
+    months,
+    annual_discount_rate,
+    routed_share=1.0,
+    token_growth=0.0,
+    price_decline=0.0,
+    monthly_revenue=0.0,
+    revenue_loss=0.0,
+):
     """First month whose cumulative discounted cash flow (cost included) is >= 0.
 
     Returns a whole month number in 1..months, or ``math.inf`` if the
@@ -10260,15 +10608,28 @@ def migration_payback_month(monthly_tokens, large_price, small_price, migration_
     >>> migration_payback_month(1e9, 10.0, 0.6, 50_000, 24, 0.10)
     6.0
     """
-    net = migration_cash_flows(monthly_tokens, large_price, small_price, months, routed_share,
-                               token_growth, price_decline, monthly_revenue, revenue_loss)
+    net = migration_cash_flows(
+        monthly_tokens,
+        large_price,
+        small_price,
+        months,
+        routed_share,
+        token_growth,
+        price_decline,
+        monthly_revenue,
+        revenue_loss,
+    )
     cost = check("migration_cost", migration_cost)
     n = _months("months", months)
     d = np.asarray(monthly_rate(annual_discount_rate))
     t = np.arange(1, net.shape[-1] + 1, dtype=float)
     with np.errstate(all="ignore"):
-        pv = _finite(net / (1 + d[..., None]) ** t, "the migration's present values",
-                     annual_discount_rate=annual_discount_rate, monthly_tokens=monthly_tokens)
+        pv = _finite(
+            net / (1 + d[..., None]) ** t,
+            "the migration's present values",
+            annual_discount_rate=annual_discount_rate,
+            monthly_tokens=monthly_tokens,
+        )
     start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
     # running total from -cost, month by month (the workbook's cumulative row)
     with np.errstate(all="ignore"):
@@ -10301,6 +10662,7 @@ def json_value(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
 
 #: units of every output, for tables, workbooks and JSON consumers
 OUTPUT_UNITS = {
@@ -10344,7 +10706,7 @@ OUTPUT_UNITS = {
 
 _SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection (docs/model.md, "The projection, version 3").
 
-One month step, :class:`_Months`, holds the equations; :func:`project` keeps
+One month step, :class:`xlmodel.month_step.Months`, holds the equations; :func:`project` keeps
 every month of every line, and :mod:`xlmodel.plan` walks the same step
 keeping only what its answers need (the runway, the funding need, ...). A
 retention curve's cohorts are walked by :class:`xlmodel.retention.Cohorts`,
@@ -10354,16 +10716,16 @@ engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .closed_form import _finite
 from .errors import InputError
-from .params import CHANGE_DRIVERS, check, reject_unknown
-from .retention import Cohorts, curve_input
-from .timeline import EMPTY, DriverPath, Timeline, timeline as make_timeline
+from .month_step import Months, blended_cost_per_mau
+from .params import check, reject_unknown
+from .retention import curve_input
+from .timeline import Timeline
+from .timeline import timeline as make_timeline
 
 __all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
 
@@ -10399,9 +10761,25 @@ class Projection:
 
     #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
     #: LLM_PROJECTION's earlier columns keep their positions)
-    ROWS = ("month", "ad_spend", "new_users", "mau", "paying_users", "revenue", "compute", "fixed_costs",
-            "net_burn", "cash", "paid_new_users", "organic_new_users", "migration_one_off", "gross_revenue",
-            "interest", "funding", "cac")
+    ROWS = (
+        "month",
+        "ad_spend",
+        "new_users",
+        "mau",
+        "paying_users",
+        "revenue",
+        "compute",
+        "fixed_costs",
+        "net_burn",
+        "cash",
+        "paid_new_users",
+        "organic_new_users",
+        "migration_one_off",
+        "gross_revenue",
+        "interest",
+        "funding",
+        "cac",
+    )
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.ROWS}
@@ -10412,11 +10790,30 @@ OPTIONAL = ("organic_users", "paying_cost_per_mau", "migration_month", "cac_spen
 #: what migration_month needs besides itself
 MIGRATION_NEEDS = ("large_price", "small_price")
 #: the projection's inputs with a default (a None default: not given)
-DEFAULTS = {"fixed_costs": 0.0, "paid_share": 1.0, "ad_growth": 0.0, "cost_decline": 0.0, "organic_users": None,
-            "organic_growth": 0.0, "cac_elasticity": 0.0, "paying_cost_per_mau": None, "migration_month": None,
-            "routed_share": 1.0, "large_price": None, "small_price": None, "migration_cost": 0.0,
-            "revenue_loss": 0.0, "activation": 1.0, "store_fee": 0.0, "vat": 0.0, "interest_rate": 0.0,
-            "usage_growth": 0.0, "fixed_cost_growth": 0.0, "cac_spend": None, "horizon": 60}
+DEFAULTS = {
+    "fixed_costs": 0.0,
+    "paid_share": 1.0,
+    "ad_growth": 0.0,
+    "cost_decline": 0.0,
+    "organic_users": None,
+    "organic_growth": 0.0,
+    "cac_elasticity": 0.0,
+    "paying_cost_per_mau": None,
+    "migration_month": None,
+    "routed_share": 1.0,
+    "large_price": None,
+    "small_price": None,
+    "migration_cost": 0.0,
+    "revenue_loss": 0.0,
+    "activation": 1.0,
+    "store_fee": 0.0,
+    "vat": 0.0,
+    "interest_rate": 0.0,
+    "usage_growth": 0.0,
+    "fixed_cost_growth": 0.0,
+    "cac_spend": None,
+    "horizon": 60,
+}
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
 
 
@@ -10440,7 +10837,9 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
             raise InputError(k, f"{k} is required")
     h = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
     if h.ndim:
-        raise InputError("horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}")
+        raise InputError(
+            "horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}"
+        )
     h = int(h)
     given = {k: kw.get(k, DEFAULTS.get(k)) for k in REQUIRED + tuple(DEFAULTS) if k != "horizon"}
     if given["migration_month"] is None:  # the migration inputs are not used, and not checked
@@ -10456,19 +10855,31 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
     tl = make_timeline(changes, funding, h)
     organic = "organic_users" in vals
     if organic and not vals["paid_share"].min() == 1:
-        raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given: organic "
-                         f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}")
+        raise InputError(
+            "paid_share",
+            "paid_share must be 1 (or left out) when organic_users is given: organic "
+            f"users are counted directly, got paid_share {float(vals['paid_share'].min()):.10g}",
+        )
     if tl.months_of("organic_users") and not organic:
-        raise InputError("changes", "changes: organic_users changes over time only in a scenario that gives "
-                         "organic_users (new users a month who come without ads)")
+        raise InputError(
+            "changes",
+            "changes: organic_users changes over time only in a scenario that gives "
+            "organic_users (new users a month who come without ads)",
+        )
     if organic:
         for month, level in tl.months_of("paid_share").items():
             if np.min(level) < 1:
-                raise InputError("changes", f"changes: month {month}: paid_share must stay 1 when organic_users "
-                                 f"is given (organic users are counted directly), got {float(np.min(level)):.10g}")
+                raise InputError(
+                    "changes",
+                    f"changes: month {month}: paid_share must stay 1 when organic_users "
+                    f"is given (organic users are counted directly), got {float(np.min(level)):.10g}",
+                )
     if "migration_month" in vals and not vals["large_price"].min() > 0:
-        raise InputError("large_price", "large_price must be above 0 when migration_month is given (the saving "
-                         f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}")
+        raise InputError(
+            "large_price",
+            "large_price must be above 0 when migration_month is given (the saving "
+            f"is 1 - small_price/large_price), got {float(vals['large_price'].min()):.10g}",
+        )
     _check_cac_spend(vals, tl)
     try:  # a curve per scenario (its months on the last axis) joins the scenarios' shape
         arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
@@ -10482,8 +10893,9 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
 
 def _levels(tl: Timeline) -> list:
     """Every level and amount of a timeline, so that their shapes broadcast with the inputs'."""
-    return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + \
-        [np.asarray(x) for x in tl.funding.values()]
+    return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + [
+        np.asarray(x) for x in tl.funding.values()
+    ]
 
 
 def _check_cac_spend(vals: dict, tl: Timeline) -> None:
@@ -10495,17 +10907,51 @@ def _check_cac_spend(vals: dict, tl: Timeline) -> None:
     spends = [vals["ad_spend"]] + [np.asarray(x) for x in tl.months_of("ad_spend").values()]
     some_ad = np.logical_or.reduce(np.broadcast_arrays(*[s > 0 for s in spends]))
     if np.any(elastic & some_ad & (spend == 0)):
-        raise InputError("cac_spend", "cac_spend must be above 0 when cac_elasticity is above 0 and some month has "
-                         "ad spend: CAC is scaled from the spend at which it was observed, and the default "
-                         "(the scenario's month-1 ad_spend) is 0")
+        raise InputError(
+            "cac_spend",
+            "cac_spend must be above 0 when cac_elasticity is above 0 and some month has "
+            "ad spend: CAC is scaled from the spend at which it was observed, and the default "
+            "(the scenario's month-1 ad_spend) is 0",
+        )
 
 
-def project(*, cash, mau, ad_spend, cac, churn=None, conversion, arppu, cost_per_mau, fixed_costs=0.0,
-            paid_share=1.0, ad_growth=0.0, cost_decline=0.0, horizon=60, organic_users=None,
-            organic_growth=0.0, cac_elasticity=0.0, paying_cost_per_mau=None, migration_month=None,
-            routed_share=1.0, large_price=None, small_price=None, migration_cost=0.0, revenue_loss=0.0,
-            activation=1.0, store_fee=0.0, vat=0.0, interest_rate=0.0, usage_growth=0.0, fixed_cost_growth=0.0,
-            cac_spend=None, changes=None, funding=None, retention=None, **other) -> Projection:
+def project(
+    *,
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn=None,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs=0.0,
+    paid_share=1.0,
+    ad_growth=0.0,
+    cost_decline=0.0,
+    horizon=60,
+    organic_users=None,
+    organic_growth=0.0,
+    cac_elasticity=0.0,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=1.0,
+    large_price=None,
+    small_price=None,
+    migration_cost=0.0,
+    revenue_loss=0.0,
+    activation=1.0,
+    store_fee=0.0,
+    vat=0.0,
+    interest_rate=0.0,
+    usage_growth=0.0,
+    fixed_cost_growth=0.0,
+    cac_spend=None,
+    changes=None,
+    funding=None,
+    retention=None,
+    **other,
+) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
     Parameters
@@ -10622,19 +11068,48 @@ def project(*, cash, mau, ad_spend, cac, churn=None, conversion, arppu, cost_per
     >>> p.ad_spend.tolist(), p.funding.tolist()
     ([50.0, 50.0, 25.0], [0.0, 500.0, 0.0])
     """
-    v, h, tl = projection_inputs(dict(
-        cash=cash, mau=mau, ad_spend=ad_spend, cac=cac, churn=churn, conversion=conversion, arppu=arppu,
-        cost_per_mau=cost_per_mau, fixed_costs=fixed_costs, paid_share=paid_share, ad_growth=ad_growth,
-        cost_decline=cost_decline, horizon=horizon, organic_users=organic_users, organic_growth=organic_growth,
-        cac_elasticity=cac_elasticity, paying_cost_per_mau=paying_cost_per_mau, migration_month=migration_month,
-        routed_share=routed_share, large_price=large_price, small_price=small_price, migration_cost=migration_cost,
-        revenue_loss=revenue_loss, activation=activation, store_fee=store_fee, vat=vat, interest_rate=interest_rate,
-        usage_growth=usage_growth, fixed_cost_growth=fixed_cost_growth, cac_spend=cac_spend, changes=changes,
-        funding=funding, retention=retention, **other))
+    v, h, tl = projection_inputs(
+        dict(
+            cash=cash,
+            mau=mau,
+            ad_spend=ad_spend,
+            cac=cac,
+            churn=churn,
+            conversion=conversion,
+            arppu=arppu,
+            cost_per_mau=cost_per_mau,
+            fixed_costs=fixed_costs,
+            paid_share=paid_share,
+            ad_growth=ad_growth,
+            cost_decline=cost_decline,
+            horizon=horizon,
+            organic_users=organic_users,
+            organic_growth=organic_growth,
+            cac_elasticity=cac_elasticity,
+            paying_cost_per_mau=paying_cost_per_mau,
+            migration_month=migration_month,
+            routed_share=routed_share,
+            large_price=large_price,
+            small_price=small_price,
+            migration_cost=migration_cost,
+            revenue_loss=revenue_loss,
+            activation=activation,
+            store_fee=store_fee,
+            vat=vat,
+            interest_rate=interest_rate,
+            usage_growth=usage_growth,
+            fixed_cost_growth=fixed_cost_growth,
+            cac_spend=cac_spend,
+            changes=changes,
+            funding=funding,
+            retention=retention,
+            **other,
+        )
+    )
     return project_checked(v, h, tl)
 
 
-def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = None, on_month=None) -> Projection:
+def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None, on_month=None) -> Projection:
     """:func:`project` on inputs :func:`projection_inputs` has checked.
 
     ``months``: the month step to walk (default: a new one); ``on_month(k,
@@ -10658,7 +11133,7 @@ def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = Non
             if on_month is not None:
                 on_month(k, row)
     months.overflow_check()
-    last = lambda x: np.moveaxis(x, 0, -1)  # noqa: E731
+    last = lambda x: np.moveaxis(x, 0, -1)
     rows = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
@@ -10667,278 +11142,6 @@ def project_checked(v: dict, h: int, tl: Timeline, months: "Months | None" = Non
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     return Projection(**rows)
-
-
-_OPS = {"*": (operator.mul, np.multiply), "+": (operator.add, np.add), "-": (operator.sub, np.subtract),
-        "/": (operator.truediv, np.divide)}
-
-
-def _op(sym: str, a, b, out=None):
-    """``a sym b``, into ``out`` when given (the same IEEE operation either way)."""
-    py, ufunc = _OPS[sym]
-    return py(a, b) if out is None else ufunc(a, b, out=out)
-
-
-def _where(cond, a, b):
-    """``np.where`` for arrays; a plain choice for one scenario's scalars."""
-    if isinstance(cond, np.ndarray) and cond.ndim:
-        return np.where(cond, a, b)
-    return a if cond else b
-
-
-def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
-    """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
-
-    ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
-    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
-    written so that equal costs (or ``paying_cost_per_mau=None``) give
-    ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
-    """
-    if paying_cost_per_mau is None:
-        return cost_per_mau
-    return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
-
-
-class Months:
-    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
-
-    :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
-    what its answers need, so that a simulation of a million draws never
-    holds every month of every draw. One scenario runs on numpy float64
-    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic);
-    arrays of scenarios are written into the buffers each call is given
-    (``rows`` lists the lines that need one).
-
-    With a retention curve, MAU is month 0's users (at ``churn_t``) plus every
-    cohort's, a :class:`~xlmodel.retention.Cohorts` state of k + 1 columns.
-
-    ``variants``: also follow the same plan without the migration
-    (``net_burn_without_migration``, ``cash_without_migration``) and without
-    its funding rounds (``cash_without_funding``).
-    """
-
-    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
-        arrays = bool(shape)
-        if not arrays:
-            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
-            tl = Timeline({d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
-                          {m: np.float64(x) for m, x in tl.funding.items()})
-        self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
-        self.organic = "organic_users" in v
-        self.migration = "migration_month" in v
-        cost_base = 1 - v["cost_decline"]
-        if np.any(v["usage_growth"]):
-            cost_base = (1 + v["usage_growth"]) * cost_base
-        bases = {"ad_growth": 1 + v["ad_growth"], "cost": cost_base, "fixed_cost_growth": 1 + v["fixed_cost_growth"],
-                 "organic_growth": 1 + v["organic_growth"] if self.organic else None}
-        grows = {"ad_growth": np.any(v["ad_growth"]), "cost": np.any(cost_base != 1),
-                 "fixed_cost_growth": np.any(v["fixed_cost_growth"]),
-                 "organic_growth": self.organic and np.any(v["organic_growth"])}
-        # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
-        self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
-        self.paths: dict[str, DriverPath] = {}
-        for driver, growth in CHANGE_DRIVERS.items():
-            level, changes = v.get(driver), tl.months_of(driver)
-            if level is None and not changes:
-                continue  # not given: organic users by paid_share; a payer costs what a free user costs
-            base = bases[growth] if growth is not None and grows[growth] else None
-            if growth == "cost" and self.factored:
-                base = None  # applied once, to the blended cost (below)
-            follow = self.paths["cost_per_mau"] if level is None else None
-            self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
-        self.cost_pow = None
-        if self.factored and grows["cost"]:
-            self.cost_base = cost_base
-            self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
-        self.cac_spend = v.get("cac_spend", v["ad_spend"])
-        # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
-        self.elastic = bool(np.any(v["cac_elasticity"])) and (self.paths["ad_spend"].varies or "cac_spend" in v)
-        self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
-        self._churn_seen = self._keep_now = None
-        self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
-        # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
-        self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
-        if self.cohorts is not None:
-            self.old = np.array(v["mau"], dtype=float) if arrays else v["mau"]
-        self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
-        if self.net_of_vat:
-            self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
-        # the monthly rate through the power ufunc for one scenario as for many (numpy's scalar ** may round
-        # differently from the ufunc's vector loop): a scenario gives the same bits alone and in an array
-        self.i = np.power(1 + v["interest_rate"], 1 / 12) - 1 if np.any(v["interest_rate"]) else None
-        if self.migration:
-            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
-            self.after = 1 - self.saving  # compute factor from the migration month
-            self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
-        self.variants = variants
-        self.record = False
-        self.mau = v["mau"]
-        self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
-        self.rows = ["ad_spend", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
-                     "gross_revenue", "revenue", "compute", "net_burn", "cash"]
-        for name, varies in (("cac", self.elastic or self.paths["cac"].varies),
-                             ("fixed_costs", self.paths["fixed_costs"].varies), ("migration_one_off", self.migration),
-                             ("interest", self.i is not None)):
-            if varies:
-                self.rows.append(name)
-        # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
-        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
-        if self.gross_is_revenue:
-            self.rows.remove("gross_revenue")
-
-    def constant_rows(self) -> dict:
-        """The lines that hold one value every month: name -> that value (of the scenario shape)."""
-        zero = np.zeros(self.shape)
-        values = {"cac": self.v["cac"], "fixed_costs": self.v["fixed_costs"], "migration_one_off": zero,
-                  "interest": zero}
-        if not self.tl.funding:
-            values["funding"] = zero
-        return {name: value for name, value in values.items() if name not in self.rows}
-
-    def sparse_rows(self, h: int) -> dict:
-        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
-        if not self.tl.funding:
-            return {}
-        rows = np.zeros((h,) + self.shape)
-        for month, amount in self.tl.funding.items():
-            rows[month - 1] = amount
-        return {"funding": rows}
-
-    def step(self, k: int, o: dict | None = None) -> dict:
-        """Month ``t = k+1``: every line item (and the variants' when asked for).
-
-        ``o``: for arrays of scenarios, an array for each of ``rows`` to write
-        that line into (views of :func:`project`'s storage, or scratch
-        buffers); ``o["cash"]`` must not be the array that holds last month's
-        cash. Without it (one scenario), new values.
-        """
-        v, p = self.v, self.paths
-        o = o or {}
-        t = k + 1
-        ad = p["ad_spend"].at(k, o.get("ad_spend"))
-        cac_t = p["cac"].at(k)
-        if self.elastic:
-            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-                cac_t = _where(ad == 0, cac_t, cac_t * np.power(ad / self.cac_spend, v["cac_elasticity"]))
-        cac_t = _put(cac_t, o, "cac")
-        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
-        if self.organic:
-            organic = p["organic_users"].at(k, o.get("organic_new_users"))
-            new = _op("+", paid, organic, o.get("new_users"))
-        else:
-            new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
-            organic = _op("-", new, paid, o.get("organic_new_users"))
-        keep = self.keep
-        if keep is None:  # churn changes: 1 - churn_t, computed again only when its level does
-            churn = p["churn"].at(k)
-            if churn is not self._churn_seen:
-                self._churn_seen, self._keep_now = churn, 1 - churn
-            keep = self._keep_now
-        out = o.get("mau")
-        arriving = p["activation"].at(k) * new if self.activation else new
-        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
-            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
-        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
-            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
-            mau = _op("+", self.old, self.cohorts.step(arriving), out)
-        self.mau = mau
-        conv = p["conversion"].at(k)
-        paying = _op("*", mau, conv, o.get("paying_users"))
-        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
-        out = o.get("revenue")
-        if self.net_of_vat:
-            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
-        else:
-            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
-        compute = self._compute(k, mau, conv, o.get("compute"))
-        fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
-        row = {"ad_spend": ad, "cac": cac_t, "paid_new_users": paid, "organic_new_users": organic,
-               "new_users": new, "mau": mau, "paying_users": paying, "gross_revenue": gross, "fixed_costs": fixed}
-        if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
-            row["paths"] = {d: path.value for d, path in p.items()}
-            row["cost_pow"] = 1.0 if self.cost_pow is None else self.cost_pow  # the factored cost paths' power
-            row["revenue_before_loss"] = revenue
-            row["compute_without_migration"] = compute
-            if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
-                row["existing_users"] = self.old.copy() if self.arrays else self.old
-                row["activated_users"] = np.array(arriving) if self.arrays else arriving
-        if self.variants and self.migration:  # the same month with all traffic on the large model
-            row["net_burn_without_migration"] = ad + compute + fixed - revenue
-        out = o.get("net_burn")
-        if self.migration:
-            on = t >= v["migration_month"]
-            compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
-            if self.loss is not None:
-                revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
-            one_off = _put(_where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off")
-            burn = _op("+", _op("+", _op("+", ad, compute, out), fixed, out), one_off, out)
-            row["migration_one_off"] = one_off
-        else:
-            burn = _op("+", _op("+", ad, compute, out), fixed, out)
-        burn = _op("-", burn, revenue, out)
-        funding = self.tl.funding.get(t)
-        row.update(revenue=revenue, compute=compute, net_burn=burn)
-        row["funding"] = 0.0 if funding is None else funding
-        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
-        # rounding as the workbook's row of =previous-net_burn formulas.
-        self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
-        row["cash"] = self.cash
-        if self.variants:
-            if self.tl.funding:
-                self.cash_without_funding, row["interest_without_funding"] = self._cash(self.cash_without_funding,
-                                                                                         burn, None)
-                row["cash_without_funding"] = self.cash_without_funding
-            if self.migration:
-                self.cash_without_migration, row["interest_without_migration"] = self._cash(
-                    self.cash_without_migration, row["net_burn_without_migration"], funding)
-                row["cash_without_migration"] = self.cash_without_migration
-        return row
-
-    def _cash(self, cash, burn, funding, out=None, interest_out=None):
-        """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
-        there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
-        new = _op("-", cash, burn, out)
-        interest = 0.0
-        if self.i is not None:
-            interest = _op("*", cash, self.i, interest_out)
-            new = _op("+", new, interest, out)
-        if funding is not None:
-            new = _op("+", new, funding, out)
-        return new, interest
-
-    def _compute(self, k: int, mau, conv, out):
-        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
-        p = self.paths
-        cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
-        pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
-        blended = blended_cost_per_mau(cost, pc, conv)
-        if self.cost_pow is None:
-            return _op("*", mau, blended, out)
-        if k:
-            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
-        return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
-
-    def overflow_check(self):
-        """Raise when the projection overflowed floating point.
-
-        Once cash or MAU is an infinity or a nan it stays one, so the final
-        month's state tells whether any month overflowed; the runway of such a
-        scenario would otherwise read "never".
-        """
-        v = self.v
-        for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
-            _finite(x, "the projection", **{k: v[k] for k in ("cash", "mau", "ad_spend", "cac", "arppu",
-                                                              "cost_per_mau", "fixed_costs", "ad_growth",
-                                                              "organic_users", "interest_rate") if k in v})
-
-
-def _put(value, o: dict, name: str):
-    """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
-    out = o.get(name)
-    if out is None:
-        return value
-    np.copyto(out, value)
-    return out
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -10958,14 +11161,20 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .closed_form import _finite, _out, cost_per_mau as _cost_per_mau, ltv, monthly_rate, payback_months
+from .closed_form import _finite, _out, ltv, monthly_rate, payback_months
+from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
+from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
-from .projection import blended_cost_per_mau
 from .retention import _observed_and_tail, _payback, curve_input
 
-__all__ = ["UnitEconomics", "CurveUnitEconomics", "unit_economics", "summary_unit_economics",
-           "resolve_cost_per_mau"]
+__all__ = [
+    "UnitEconomics",
+    "CurveUnitEconomics",
+    "unit_economics",
+    "summary_unit_economics",
+    "resolve_cost_per_mau",
+]
 
 
 @dataclass(frozen=True)
@@ -11027,10 +11236,16 @@ def resolve_cost_per_mau(cost, tokens: dict):
     given = {k: v for k, v in tokens.items() if v is not None}
     derived = None
     if all(k in given for k in needed):
-        derived = np.asarray(_cost_per_mau(
-            given["input_tokens"], given["output_tokens"], given["input_price"], given["output_price"],
-            given.get("cached_share", 0.0), given.get("cached_price"),
-        ))
+        derived = np.asarray(
+            _cost_per_mau(
+                given["input_tokens"],
+                given["output_tokens"],
+                given["input_price"],
+                given["output_price"],
+                given.get("cached_share", 0.0),
+                given.get("cached_price"),
+            )
+        )
     if cost is None:
         if derived is None:
             missing = [k for k in needed if k not in given]
@@ -11174,12 +11389,34 @@ def unit_economics(
     reject_unknown(other)
     if undefined not in ("raise", "none", "nan"):
         raise InputError("undefined", f"undefined must be 'raise', 'none' or 'nan', got {undefined!r}")
-    x = _inputs(cac, churn, conversion, arppu, cost_per_mau, paid_share, annual_discount_rate,
-                dict(input_tokens=input_tokens, output_tokens=output_tokens, input_price=input_price,
-                     output_price=output_price, cached_share=cached_share, cached_price=cached_price),
-                ad_spend, organic_users, paying_cost_per_mau,
-                dict(activation=activation, vat=vat, store_fee=store_fee, cac_elasticity=cac_elasticity,
-                     cac_spend=cac_spend), curve_input(retention, retention_scale))
+    x = _inputs(
+        cac,
+        churn,
+        conversion,
+        arppu,
+        cost_per_mau,
+        paid_share,
+        annual_discount_rate,
+        dict(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            input_price=input_price,
+            output_price=output_price,
+            cached_share=cached_share,
+            cached_price=cached_price,
+        ),
+        ad_spend,
+        organic_users,
+        paying_cost_per_mau,
+        dict(
+            activation=activation,
+            vat=vat,
+            store_fee=store_fee,
+            cac_elasticity=cac_elasticity,
+            cac_spend=cac_spend,
+        ),
+        curve_input(retention, retention_scale),
+    )
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -11188,16 +11425,34 @@ def unit_economics(
 # ------------------------------------------------------------ step 1: inputs
 
 
-def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_spend, organic_users,
-            paying_cost_per_mau, v3: dict, curve=None) -> dict:
+def _inputs(
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost,
+    paid_share,
+    rate,
+    tokens,
+    ad_spend,
+    organic_users,
+    paying_cost_per_mau,
+    v3: dict,
+    curve=None,
+) -> dict:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     if churn is None:
         if curve is None:
             raise InputError("churn", "churn is required")
         churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
-    x = dict(cac=check("cac", cac), paid_share=check("paid_share", paid_share), churn=check("churn", churn),
-             conversion=check("conversion", conversion), arppu=check("arppu", arppu),
-             rate=check("annual_discount_rate", rate))
+    x = dict(
+        cac=check("cac", cac),
+        paid_share=check("paid_share", paid_share),
+        churn=check("churn", churn),
+        conversion=check("conversion", conversion),
+        arppu=check("arppu", arppu),
+        rate=check("annual_discount_rate", rate),
+    )
     x.update({k: check(k, v) for k, v in v3.items() if v is not None})
     x["curve"] = curve
     if curve is not None:  # a curve measured on sign-ups holds the activation: r_1
@@ -11210,20 +11465,33 @@ def _inputs(cac, churn, conversion, arppu, cost, paid_share, rate, tokens, ad_sp
     if "cac_spend" in x and ad_spend is not None and np.any(x["cac_elasticity"]):
         spend = check("ad_spend", ad_spend)
         with np.errstate(all="ignore"):
-            x["cac"] = np.where(spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"])
+            x["cac"] = np.where(
+                spend > 0, x["cac"] * (spend / x["cac_spend"]) ** x["cac_elasticity"], x["cac"]
+            )
         _finite(x["cac"], "month 1's CAC", cac=cac, ad_spend=spend, cac_spend=x["cac_spend"])
     x["cost"] = resolve_cost_per_mau(cost, tokens)
-    x["paying_cost"] = x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau",
-                                                                           paying_cost_per_mau)
-    x["named"] = dict(cac=x["cac"], conversion=x["conversion"], arppu=x["arppu"], cost_per_mau=x["cost"],
-                      paying_cost_per_mau=x["paying_cost"])  # what an overflow message names
+    x["paying_cost"] = (
+        x["cost"] if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
+    )
+    x["named"] = dict(
+        cac=x["cac"],
+        conversion=x["conversion"],
+        arppu=x["arppu"],
+        cost_per_mau=x["cost"],
+        paying_cost_per_mau=x["paying_cost"],
+    )  # what an overflow message names
     x["organic"] = organic_users is not None
     if x["organic"]:
         if ad_spend is None:
-            raise InputError("ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)")
+            raise InputError(
+                "ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)"
+            )
         if not x["paid_share"].min() == 1:
-            raise InputError("paid_share", "paid_share must be 1 (or left out) when organic_users is given, "
-                             f"got {float(x['paid_share'].min()):.10g}")
+            raise InputError(
+                "paid_share",
+                "paid_share must be 1 (or left out) when organic_users is given, "
+                f"got {float(x['paid_share'].min()):.10g}",
+            )
         x["ad_spend"] = check("ad_spend", ad_spend)
         x["organic_users"] = check("organic_users", organic_users)
         x["named"].update(ad_spend=x["ad_spend"], organic_users=x["organic_users"])
@@ -11260,10 +11528,26 @@ def _values(x: dict) -> dict:
     per_active = blended / act  # CAC buys sign-ups; LTV is an active user's (x / 1 is x: version 2 unchanged)
     paid_per_active = q / act
     curve = x["curve"]
-    shape = np.broadcast_shapes(*(np.shape(a) for a in (q, c, x["d"], price, cost, paying_cost, blended, act,
-                                                         revenue, contribution, blended_cost)),
-                                () if curve is None else curve.q.shape)
-    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)  # noqa: E731
+    shape = np.broadcast_shapes(
+        *(
+            np.shape(a)
+            for a in (
+                q,
+                c,
+                x["d"],
+                price,
+                cost,
+                paying_cost,
+                blended,
+                act,
+                revenue,
+                contribution,
+                blended_cost,
+            )
+        ),
+        () if curve is None else curve.q.shape,
+    )
+    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
     has_revenue = b(revenue) > 0
     if curve is None:
         has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
@@ -11292,19 +11576,28 @@ def _values(x: dict) -> dict:
             ltv=value,
             ltv_to_cac=np.where(has_blended, value / np.where(has_blended, b(per_active), 1.0), np.nan),
             ltv_to_paid_cac=value / b(paid_per_active),
-            payback_months=_where_defined(has_revenue & ~np.isnan(b(per_active)), payback_months, per_active,
-                                          revenue, gm, c),
+            payback_months=_where_defined(
+                has_revenue & ~np.isnan(b(per_active)), payback_months, per_active, revenue, gm, c
+            ),
             payback_months_paid=_where_defined(has_revenue, payback_months, paid_per_active, revenue, gm, c),
-            breakeven_conversion=np.where(margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0),
-                                          np.nan),
+            breakeven_conversion=np.where(
+                margin_payer > 0, b(cost) / np.where(margin_payer > 0, margin_payer, 1.0), np.nan
+            ),
         )
     if curve is not None:
-        out["cohort_payback_month"] = _payback(np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q),
-                                               b(contribution), b(per_active))
+        out["cohort_payback_month"] = _payback(
+            np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q), b(contribution), b(per_active)
+        )
     # where each output is defined; elsewhere it is nan by definition, not by overflow
-    defined = dict(blended_cac=~np.isnan(b(blended)), cac_per_active=~np.isnan(b(blended)),
-                   gross_margin=has_revenue, ltv=has_ltv,
-                   ltv_to_cac=has_ltv & has_blended, ltv_to_paid_cac=has_ltv, breakeven_conversion=margin_payer > 0)
+    defined = dict(
+        blended_cac=~np.isnan(b(blended)),
+        cac_per_active=~np.isnan(b(blended)),
+        gross_margin=has_revenue,
+        ltv=has_ltv,
+        ltv_to_cac=has_ltv & has_blended,
+        ltv_to_paid_cac=has_ltv,
+        breakeven_conversion=margin_payer > 0,
+    )
     everywhere = np.ones(shape, dtype=bool)
     for name, v in out.items():
         if "payback" in name:  # a payback's "never" is its own (inf by definition, not an overflow)
@@ -11340,10 +11633,18 @@ def _raise_undefined(x: dict) -> None:
     if x["organic"]:
         with np.errstate(all="ignore"):
             new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
-        _finite(new_1, "new users in month 1", ad_spend=x["ad_spend"], cac=x["cac"], organic_users=x["organic_users"])
+        _finite(
+            new_1,
+            "new users in month 1",
+            ad_spend=x["ad_spend"],
+            cac=x["cac"],
+            organic_users=x["organic_users"],
+        )
         if not new_1.min() > 0:
-            raise InputError("organic_users", "blended CAC needs new users in month 1 (ad_spend or "
-                             "organic_users above 0), got none")
+            raise InputError(
+                "organic_users",
+                "blended CAC needs new users in month 1 (ad_spend or organic_users above 0), got none",
+            )
     with np.errstate(all="ignore"):
         revenue = x["conversion"] * x["arppu_net"]
     if not bool((revenue > 0).all()):
@@ -11354,16 +11655,29 @@ def _raise_undefined(x: dict) -> None:
     curve = x["curve"]
     if curve is not None:
         if not bool(np.all(curve.q < 1 + x["d"])):
-            raise InputError("retention", "retention does not decay (late monthly retention ratio q = "
-                             f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
-                             "tail and the LTV are unbounded")
+            raise InputError(
+                "retention",
+                "retention does not decay (late monthly retention ratio q = "
+                f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
+                "tail and the LTV are unbounded",
+            )
     elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
 
 #: the outputs a scenario can leave undefined (``None`` with ``undefined="none"``)
-_MAY_BE_UNDEFINED = ("blended_cac", "cac_per_active", "gross_margin", "ltv", "ltv_to_cac", "ltv_to_paid_cac",
-                     "payback_months", "payback_months_paid", "breakeven_conversion", "cohort_payback_month")
+_MAY_BE_UNDEFINED = (
+    "blended_cac",
+    "cac_per_active",
+    "gross_margin",
+    "ltv",
+    "ltv_to_cac",
+    "ltv_to_paid_cac",
+    "payback_months",
+    "payback_months_paid",
+    "breakeven_conversion",
+    "cohort_payback_month",
+)
 
 
 def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
@@ -11387,6 +11701,464 @@ def summary_unit_economics(scenario: dict) -> dict:
     return unit_economics(**scenario, undefined="none").as_dict()
 '''
 
+_SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
+
+The engine validates with these rules, the assumptions file is checked against
+them, the Excel functions take their argument help from them and the generated
+workbooks take their data validation and input messages from them: one place,
+so the surfaces cannot drift apart. Pure Python and numpy; nothing runs at
+import time beyond building this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "Param",
+    "PARAMS",
+    "check",
+    "RULES",
+    "TOKEN_KEYS",
+    "MIX_PRICES",
+    "reject_unknown",
+    "CHANGE_DRIVERS",
+    "PLAN_KEYS",
+]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A numeric range: ``lo``/``hi`` bounds (None = open), inclusive flags."""
+
+    lo: float | None
+    hi: float | None
+    lo_incl: bool = True
+    hi_incl: bool = True
+    integer: bool = False
+    text: str = ""
+
+    def fast_ok(self, x: np.ndarray) -> bool:
+        """Two reductions instead of a mask: min and max carry NaN and infinity along."""
+        lo, hi = x.min(), x.max()
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return False
+        if self.lo is not None and not (lo >= self.lo if self.lo_incl else lo > self.lo):
+            return False
+        if self.hi is not None and not (hi <= self.hi if self.hi_incl else hi < self.hi):
+            return False
+        return not self.integer or bool(np.all(np.floor(x) == x))
+
+    def ok(self, x: np.ndarray) -> np.ndarray:
+        good = np.isfinite(x)
+        if self.lo is not None:
+            good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
+        if self.hi is not None:
+            good &= (x <= self.hi) if self.hi_incl else (x < self.hi)
+        if self.integer:
+            good &= np.equal(np.floor(x), x)
+        return good
+
+
+RULES = {
+    "fraction": Rule(0, 1, text="must be between 0 and 1"),
+    "fraction_below_1": Rule(0, 1, hi_incl=False, text="must be 0 or more and below 1"),
+    "share": Rule(0, 1, lo_incl=False, text="must be above 0 and at most 1"),
+    "growth": Rule(-1, None, lo_incl=False, text="must be above -1"),
+    "nonneg": Rule(0, None, text="must be 0 or more"),
+    "positive": Rule(0, None, lo_incl=False, text="must be above 0"),
+    "any": Rule(None, None, text="must be a finite number"),
+    "margin": Rule(None, 1, text="must be at most 1"),
+    "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    rule: str
+    unit: str
+    doc: str
+    default: float | None = None  # None: required (or derived, see docs)
+    fmt: str = "money"  # number format: money | percent | number | months | price
+
+    @property
+    def rule_text(self) -> str:
+        return RULES[self.rule].text
+
+
+_p = Param
+
+
+#: Every named input of MODEL.md, in the order a finance user reads them.
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # acquisition
+        _p("cash", "any", "currency", "cash at month 0"),
+        _p("mau", "nonneg", "users", "monthly active users at month 0", fmt="number"),
+        _p("ad_spend", "nonneg", "currency per month", "ad spend in month 1"),
+        _p(
+            "ad_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of ad spend, e.g. 5% or 0.05 (negative = decline)",
+            0.0,
+            "percent",
+        ),
+        _p("cac", "positive", "currency per user", "ad spend per new user bought with ads (paid CAC)"),
+        _p(
+            "paid_share",
+            "share",
+            "fraction",
+            "share of new users that come from ads, e.g. 70% or 0.7",
+            1.0,
+            "percent",
+        ),
+        _p(
+            "organic_users",
+            "nonneg",
+            "users per month",
+            "new users a month who come without ads (empty: paid_share rule)",
+            fmt="number",
+        ),
+        _p(
+            "organic_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of organic_users (negative = decline)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "cac_elasticity",
+            "fraction",
+            "exponent",
+            "rise of CAC with spend: cac x (spend / month-1 spend) ^ this",
+            0.0,
+            "decimal",
+        ),
+        # retention and monetisation
+        _p(
+            "churn",
+            "fraction",
+            "monthly fraction",
+            "share of MAU lost each month, e.g. 5% or 0.05",
+            fmt="percent",
+        ),
+        _p(
+            "conversion",
+            "fraction",
+            "fraction of MAU",
+            "share of MAU that pays, e.g. 3% or 0.03",
+            fmt="percent",
+        ),
+        _p("arppu", "nonneg", "currency per paying user per month", "revenue per paying user per month"),
+        _p(
+            "retention_scale",
+            "positive",
+            "factor",
+            "scales a retention curve's months 2..k (each share at most 1): a range makes the curve uncertain",
+            fmt="decimal",
+        ),
+        # compute
+        _p(
+            "cost_per_mau",
+            "nonneg",
+            "currency per MAU per month",
+            "inference cost per MAU per month (month 1)",
+        ),
+        _p(
+            "paying_cost_per_mau",
+            "nonneg",
+            "currency per paying user per month",
+            "compute cost of a paying user per month (empty: cost_per_mau)",
+        ),
+        _p(
+            "input_tokens",
+            "nonneg",
+            "tokens per MAU per month",
+            "input tokens per MAU per month",
+            fmt="number",
+        ),
+        _p(
+            "output_tokens",
+            "nonneg",
+            "tokens per MAU per month",
+            "output tokens per MAU per month",
+            fmt="number",
+        ),
+        _p("input_price", "nonneg", "currency per 1M tokens", "price of 1M input tokens", fmt="price"),
+        _p("output_price", "nonneg", "currency per 1M tokens", "price of 1M output tokens", fmt="price"),
+        _p(
+            "cached_share",
+            "fraction",
+            "fraction",
+            "share of input tokens served from the prompt cache",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "cached_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "price of 1M cached input tokens (default: input_price)",
+            fmt="price",
+        ),
+        _p(
+            "cost_decline",
+            "fraction",
+            "monthly fraction",
+            "monthly decline of compute cost per MAU, e.g. 2% or 0.02",
+            0.0,
+            "percent",
+        ),
+        # overheads and money
+        _p(
+            "fx",
+            "positive",
+            "currency per USD",
+            "model currency per 1 USD, for genai-prices prices (RMB: ~7.2)",
+            1.0,
+            "price",
+        ),
+        _p(
+            "fixed_costs",
+            "nonneg",
+            "currency per month",
+            "fixed costs per month (salaries, rent, tools)",
+            0.0,
+        ),
+        _p(
+            "annual_discount_rate",
+            "growth",
+            "annual fraction",
+            "annual effective discount rate, e.g. 12% or 0.12",
+            0.0,
+            "percent",
+        ),
+        _p("horizon", "months", "months", "months projected", 60, "months"),
+        # small-model migration
+        _p(
+            "monthly_tokens",
+            "nonneg",
+            "tokens per month",
+            "tokens a month served by the large model today",
+            fmt="number",
+        ),
+        _p(
+            "large_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "large model's blended price per 1M tokens",
+            fmt="price",
+        ),
+        _p(
+            "small_price",
+            "nonneg",
+            "currency per 1M tokens",
+            "small model's blended price per 1M tokens",
+            fmt="price",
+        ),
+        _p("migration_cost", "nonneg", "currency", "one-time cost of the migration, paid at month 0"),
+        _p("months", "months", "months", "months of savings counted", fmt="months"),
+        _p(
+            "routed_share", "fraction", "fraction", "share of tokens moved to the small model", 1.0, "percent"
+        ),
+        _p(
+            "token_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of token volume (negative = decline)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "price_decline",
+            "fraction",
+            "monthly fraction",
+            "monthly decline of both token prices",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "migration_month",
+            "months",
+            "month",
+            "month the small model takes routed_share (empty: none)",
+            fmt="month",
+        ),
+        _p("monthly_revenue", "nonneg", "currency per month", "monthly revenue exposed to quality loss", 0.0),
+        _p(
+            "revenue_loss",
+            "fraction",
+            "fraction",
+            "share of monthly revenue lost to lower quality",
+            0.0,
+            "percent",
+        ),
+        # a plan over time (model version 3)
+        _p(
+            "activation",
+            "share",
+            "fraction of sign-ups",
+            "share of sign-ups active in their first month",
+            1.0,
+            "percent",
+        ),
+        _p(
+            "store_fee",
+            "fraction_below_1",
+            "fraction of net revenue",
+            "share of net-of-VAT revenue kept by app stores and payment channels",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "vat",
+            "fraction_below_1",
+            "fraction",
+            "sales tax (VAT) included in consumer prices",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "interest_rate",
+            "growth",
+            "annual fraction",
+            "annual effective interest on the opening cash balance (a negative balance pays it)",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "min_cash",
+            "nonneg",
+            "currency",
+            "cash buffer the company must keep (funding need keeps cash above it)",
+            0.0,
+        ),
+        _p(
+            "usage_growth",
+            "growth",
+            "monthly fraction",
+            "monthly growth of tokens (compute) per user",
+            0.0,
+            "percent",
+        ),
+        _p(
+            "fixed_cost_growth", "growth", "monthly fraction", "monthly growth of fixed costs", 0.0, "percent"
+        ),
+        _p(
+            "cac_spend",
+            "positive",
+            "currency per month",
+            "monthly ad spend at which cac was observed (empty: the scenario's ad_spend)",
+        ),
+        _p(
+            "raise_month",
+            "months",
+            "month",
+            "month of the next raise (empty: the first month short of min_cash)",
+            fmt="month",
+        ),
+    ]
+}
+
+#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: growth rate their path follows (None: a flat path)
+CHANGE_DRIVERS = {
+    "ad_spend": "ad_growth",
+    "cac": None,
+    "paid_share": None,
+    "organic_users": "organic_growth",
+    "activation": None,
+    "churn": None,
+    "conversion": None,
+    "arppu": None,
+    "cost_per_mau": "cost",
+    "paying_cost_per_mau": "cost",
+    "fixed_costs": "fixed_cost_growth",
+}
+
+#: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
+#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+PLAN_KEYS = ("changes", "funding", "retention")
+
+#: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
+TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+#: what a routing mix of models sets: scenario key -> genai-prices kind
+MIX_PRICES = {"input_price": "input", "cached_price": "cached_input", "output_price": "output"}
+
+# Arguments of the closed-form functions that are not scenario inputs.
+_EXTRA = {
+    "spend": Param("spend", "nonneg", "currency", "ad spend over the period"),
+    "new_users": Param("new_users", "positive", "users", "new users over the same period", fmt="number"),
+    "arpu": Param("arpu", "nonneg", "currency per user per month", "revenue per user per month"),
+    "gross_margin": Param(
+        "gross_margin", "margin", "fraction", "gross margin, e.g. 60% or 0.6 (may be negative)", fmt="percent"
+    ),
+    "annual": Param("annual", "growth", "annual fraction", "annual effective rate", fmt="percent"),
+    "gpu_hour_cost": Param("gpu_hour_cost", "nonneg", "currency per GPU hour", "cost of one GPU hour"),
+    "tokens_per_second": Param(
+        "tokens_per_second",
+        "positive",
+        "tokens per second",
+        "tokens generated per second per GPU",
+        fmt="number",
+    ),
+    "utilization": Param(
+        "utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"
+    ),
+    "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
+}
+
+ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
+
+
+def describe_rule(name: str, rule: str | None = None) -> str:
+    """``churn must be between 0 and 1 (monthly fraction)``."""
+    p = ALL_PARAMS.get(name)
+    r = rule or (p.rule if p else "any")
+    unit = f" ({p.unit})" if p and r in ("fraction", "share", "growth", "margin") else ""
+    return f"{name} {RULES[r].text}{unit}"
+
+
+def reject_unknown(other: dict):
+    """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
+    for k in other:
+        if k not in PARAMS and k not in PLAN_KEYS:
+            raise InputError(k, f"{k} is not an input of the model")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def check(name: str, value, rule: str | None = None) -> np.ndarray:
+    """Return ``value`` as a float array, or raise :class:`InputError`.
+
+    The message names the argument, the rule and the first offending value.
+    """
+    r = RULES[rule or ALL_PARAMS[name].rule]
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise InputError(name, f"{name} must be a number, got {value!r}")
+    try:
+        x = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{name} must be a number, got {value!r}") from None
+    if x.size and r.fast_ok(x):
+        return x
+    good = r.ok(x)
+    if not good.all():
+        bad = x[~good].flat[0] if x.ndim else x
+        raise InputError(name, f"{describe_rule(name, rule)}, got {_fmt(float(bad))}")
+    return x
+'''
+
 _SOURCES["xlmodel/ranges.py"] = r'''"""Uncertain inputs: ranges, their parsing and rules, and rank correlations between them.
 
 Any numeric input of a scenario may be a range instead of a number
@@ -11404,16 +12176,25 @@ and numpy, nothing runs at import time.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
 from .errors import InputError
 from .params import ALL_PARAMS, PARAMS, RULES, check
 
-__all__ = ["Range", "parse_range", "base_inputs", "is_range", "check_correlations", "pearson", "pair",
-           "DISTS", "MAX_DRAWS"]
+__all__ = [
+    "Range",
+    "parse_range",
+    "base_inputs",
+    "is_range",
+    "check_correlations",
+    "pearson",
+    "pair",
+    "DISTS",
+    "MAX_DRAWS",
+]
 
 DISTS = ("uniform", "triangular", "pert")
 #: the most draws a simulation takes (the CLI, the files and the Excel function all refuse more)
@@ -11525,7 +12306,9 @@ def parse_range(name: str, spec) -> Range:
     spec = {k: v for k, v in spec.items() if v is not None}
     unknown = [k for k in spec if k not in ("low", "mode", "high", "dist")]
     if unknown:
-        raise InputError(name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)")
+        raise InputError(
+            name, f"{name} range has an unknown key {unknown[0]!r} (valid: low, mode, high, dist)"
+        )
     for k in ("low", "high"):
         if k not in spec:
             raise InputError(name, f"{name} range needs low and high (missing {k})")
@@ -11538,8 +12321,11 @@ def parse_range(name: str, spec) -> Range:
             try:
                 vals[k] = float(v)
             except OverflowError:  # an integer of hundreds of digits
-                raise InputError(name, f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
-                                 f"got a {_digits(v)}-digit number") from None
+                raise InputError(
+                    name,
+                    f"{name} range {k} is too large for floating point (beyond about 1.8e308), "
+                    f"got a {_digits(v)}-digit number",
+                ) from None
             try:
                 check(name, vals[k])
             except InputError as e:
@@ -11552,14 +12338,20 @@ def parse_range(name: str, spec) -> Range:
     if not lo < hi:
         raise InputError(name, f"{name} range needs low < high, got low {_fmt(lo)} and high {_fmt(hi)}")
     if dist == "uniform" and mode is not None:
-        raise InputError(name, f"{name} range: a uniform range takes no mode (use dist = \"pert\" or "
-                         "\"triangular\", or leave the mode out)")
+        raise InputError(
+            name,
+            f'{name} range: a uniform range takes no mode (use dist = "pert" or '
+            '"triangular", or leave the mode out)',
+        )
     if dist != "uniform":
         if mode is None:
             raise InputError(name, f"{name} range: a {dist} range needs a mode")
         if not lo <= mode <= hi:
-            raise InputError(name, f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
-                             f"{_fmt(lo)}..{_fmt(hi)}")
+            raise InputError(
+                name,
+                f"{name} range needs low <= mode <= high, got mode {_fmt(mode)} outside "
+                f"{_fmt(lo)}..{_fmt(hi)}",
+            )
     return Range(lo, hi, mode, dist)
 
 
@@ -11578,7 +12370,7 @@ def pair(key) -> tuple[str, str]:
     else:
         parts = list(key)
     if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f"a correlation names two inputs, e.g. \"cac,ad_growth\", got {key!r}")
+        raise InputError("correlations", f'a correlation names two inputs, e.g. "cac,ad_growth", got {key!r}')
     return parts[0], parts[1]
 
 
@@ -11600,10 +12392,17 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
                 raise InputError(label, f"{label}: {x} has no range, so it cannot be correlated")
         if a == b:
             raise InputError(label, f"{label}: an input cannot be correlated with itself")
-        if isinstance(rho, bool) or not isinstance(rho, (int, float, np.floating, np.integer)) \
-                or not -1 <= rho <= 1:  # compared before float(): an integer of hundreds of digits is refused here
-            shown = f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
-            raise InputError(label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}")
+        if (
+            isinstance(rho, bool)
+            or not isinstance(rho, (int, float, np.floating, np.integer))
+            or not -1 <= rho <= 1
+        ):  # compared before float(): an integer of hundreds of digits is refused here
+            shown = (
+                f"a {_digits(rho)}-digit number" if isinstance(rho, int) and abs(rho) > 10**20 else repr(rho)
+            )
+            raise InputError(
+                label, f"{label}: a Spearman correlation must be a number from -1 to 1, got {shown}"
+            )
         if frozenset((a, b)) in pairs:
             raise InputError(label, f"{label}: the pair is given twice")
         pairs[frozenset((a, b))] = float(rho)
@@ -11618,9 +12417,12 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
         try:
             np.linalg.cholesky(m)
         except np.linalg.LinAlgError:
-            raise InputError("correlations", "correlations: the correlation matrix of "
-                             f"{', '.join(names)} is not positive definite (the coefficients contradict each "
-                             "other, or one is +-1); soften them") from None
+            raise InputError(
+                "correlations",
+                "correlations: the correlation matrix of "
+                f"{', '.join(names)} is not positive definite (the coefficients contradict each "
+                "other, or one is +-1); soften them",
+            ) from None
     return names, c
 
 
@@ -11663,31 +12465,52 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .actuals import ActualsError, read_cohorts
 from .closed_form import cost_per_mau
-from .errors import AssumptionsError, InputError, UnknownModelError
-from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
-from .prices import check_mix, mix_price, price_data_date
+from .curve_inputs import CURVE_KEYS, curve_key, scenario_curve
 from .dates import check_calendar
 from .decisions import Decisions, plan_month, read_decisions
+from .errors import AssumptionsError, InputError, UnknownModelError
+from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS, check
 from .plan import plan_inputs
+from .prices import check_mix, mix_price, price_data_date
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
-from .retention import active_curve, average_curve
+from .retention import active_curve
 from .text import clean_text
 
-__all__ = ["Assumptions", "load", "from_dict", "DEFAULT_ASSUMPTIONS", "MIGRATION_KEYS", "TOKEN_KEYS", "MIX_PRICES"]
+__all__ = [
+    "Assumptions",
+    "load",
+    "from_dict",
+    "DEFAULT_ASSUMPTIONS",
+    "MIGRATION_KEYS",
+    "TOKEN_KEYS",
+    "MIX_PRICES",
+]
 
-MODEL_KEYS = {"name": str, "currency": str, "horizon": int, "draws": int, "seed": int, "start": str,
-              "fiscal_year_start": int}
+MODEL_KEYS = {
+    "name": str,
+    "currency": str,
+    "horizon": int,
+    "draws": int,
+    "seed": int,
+    "start": str,
+    "fiscal_year_start": int,
+}
 #: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 #: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
 STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
 #: what the plan's migration (migration_month) needs
 PLAN_MIGRATION_KEYS = ("large_price", "small_price")
-MIGRATION_OPTIONAL = ("routed_share", "token_growth", "price_decline", "monthly_revenue", "revenue_loss",
-                      "migration_month")
+MIGRATION_OPTIONAL = (
+    "routed_share",
+    "token_growth",
+    "price_decline",
+    "monthly_revenue",
+    "revenue_loss",
+    "migration_month",
+)
 PRICE_KEYS = ("input_price", "cached_price", "output_price")
 #: the largest assumptions file read (a FIFO or /dev/zero never gets this far)
 MAX_BYTES = 10 * 2**20
@@ -11695,7 +12518,6 @@ MAX_BYTES = 10 * 2**20
 MAX_SCENARIOS = 16_384 - 4 - 6
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
-CURVE_KEYS = ("retention", "retention_from")
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
 
 
@@ -11744,7 +12566,9 @@ class Assumptions:
         if name not in self.scenarios:
             close = difflib.get_close_matches(name, self.scenario_names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise AssumptionsError(self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}")
+            raise AssumptionsError(
+                self.source, f"no scenario named {name!r} (have {', '.join(self.scenario_names)}){hint}"
+            )
         return self.scenarios[name]
 
     def has_ranges(self) -> bool:
@@ -11791,8 +12615,12 @@ def _number(path, scen, key, value):
         shown = shown if len(shown) <= 60 else shown[:50] + f"... ({len(shown):,} characters)"
         raise AssumptionsError(path, f"must be a number, got {type(value).__name__} {shown}", scen, key)
     if isinstance(value, int) and abs(value) > 1e300:
-        raise AssumptionsError(path, f"must be a finite number of sensible size, got an integer of "
-                               f"{len(str(abs(value))):,} digits", scen, key)
+        raise AssumptionsError(
+            path,
+            f"must be a finite number of sensible size, got an integer of {len(str(abs(value))):,} digits",
+            scen,
+            key,
+        )
     try:
         check(key, value)
     except InputError as e:
@@ -11812,30 +12640,60 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
         _apply_mix(path, name, s, mix)
     token_given = [k for k in TOKEN_KEYS[:4] if k in s]
     if "cost_per_mau" in s and token_given:
-        raise AssumptionsError(path, f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
-                               name, "cost_per_mau")
+        raise AssumptionsError(
+            path,
+            f"give cost_per_mau or the token inputs ({', '.join(TOKEN_KEYS[:4])}), not both",
+            name,
+            "cost_per_mau",
+        )
     if "cost_per_mau" not in s:
         missing = [k for k in TOKEN_KEYS[:4] if k not in s]
         if missing:
-            raise AssumptionsError(path, f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
-                                   name, "cost_per_mau")
-        s["cost_per_mau"] = cost_per_mau(s["input_tokens"], s["output_tokens"], s["input_price"], s["output_price"],
-                                         s.get("cached_share", 0.0), s.get("cached_price"))
+            raise AssumptionsError(
+                path,
+                f"is required, or all of {', '.join(TOKEN_KEYS[:4])} (missing {missing[0]})",
+                name,
+                "cost_per_mau",
+            )
+        s["cost_per_mau"] = cost_per_mau(
+            s["input_tokens"],
+            s["output_tokens"],
+            s["input_price"],
+            s["output_price"],
+            s.get("cached_share", 0.0),
+            s.get("cached_price"),
+        )
     standalone = [k for k in STANDALONE_ONLY if k in s]
     if standalone:  # the standalone migration NPV: its own inputs, all of them
         for key in MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, f"is required for the standalone migration NPV (the scenario sets "
-                                       f"{standalone[0]})", name, key)
-    if "migration_month" in s:  # the plan's migration: the two prices (routed_share and migration_cost default)
+                raise AssumptionsError(
+                    path,
+                    f"is required for the standalone migration NPV (the scenario sets {standalone[0]})",
+                    name,
+                    key,
+                )
+    if (
+        "migration_month" in s
+    ):  # the plan's migration: the two prices (routed_share and migration_cost default)
         for key in PLAN_MIGRATION_KEYS:
             if key not in s:
-                raise AssumptionsError(path, "is required with migration_month (the saving is routed_share x "
-                                       "(1 - small_price/large_price))", name, key)
+                raise AssumptionsError(
+                    path,
+                    "is required with migration_month (the saving is routed_share x "
+                    "(1 - small_price/large_price))",
+                    name,
+                    key,
+                )
     mig = [k for k in MIGRATION_KEYS + MIGRATION_OPTIONAL if k in s]
     if mig and not standalone and "migration_month" not in s:
-        raise AssumptionsError(path, "is a migration input: give migration_month (the plan's migration) or "
-                               "monthly_tokens and months (the standalone NPV)", name, mig[0])
+        raise AssumptionsError(
+            path,
+            "is a migration input: give migration_month (the plan's migration) or "
+            "monthly_tokens and months (the standalone NPV)",
+            name,
+            mig[0],
+        )
     for key, p in PARAMS.items():
         if key in TOKEN_KEYS or key in MIGRATION_KEYS or key == "cost_per_mau":
             continue
@@ -11846,11 +12704,20 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
             if PARAMS[key].default is not None:
                 s.setdefault(key, PARAMS[key].default)
     if "organic_users" in s and s["paid_share"] < 1:
-        raise AssumptionsError(path, "organic_users counts users who come without ads, so paid_share must be 1 "
-                               f"(or left out) when it is given, got paid_share {s['paid_share']:g}", name, "paid_share")
+        raise AssumptionsError(
+            path,
+            "organic_users counts users who come without ads, so paid_share must be 1 "
+            f"(or left out) when it is given, got paid_share {s['paid_share']:g}",
+            name,
+            "paid_share",
+        )
     if "migration_month" in s and not s["large_price"] > 0:
-        raise AssumptionsError(path, "must be above 0 when migration_month is given (the saving is "
-                               "1 - small_price/large_price)", name, "large_price")
+        raise AssumptionsError(
+            path,
+            "must be above 0 when migration_month is given (the saving is 1 - small_price/large_price)",
+            name,
+            "large_price",
+        )
     if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
         s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
@@ -11868,99 +12735,33 @@ def _engine_rules(path, name, s: dict) -> None:
         key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
         text = str(e)
         if key in ("changes", "funding") and text.startswith(f"{key}: "):
-            text = text[len(key) + 2:]
+            text = text[len(key) + 2 :]
         raise AssumptionsError(path, text, name, key) from None
-
-
-def _curve_key(path, scen, key, value):
-    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
-    if key == "retention_from":
-        if not isinstance(value, str) or not value.strip():
-            raise AssumptionsError(path, 'must be the name of a cohorts CSV file, relative to this file, e.g. '
-                                   f'retention_from = "cohorts.csv", got {value!r:.40}', scen, key)
-        return value
-    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
-                                              for x in value):
-        raise AssumptionsError(path, "must be a list of shares of an activated cohort active in its months 1, 2, "
-                               f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}", scen, key)
-    try:
-        active_curve([float(x) for x in value])
-    except (InputError, OverflowError) as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
-    return [float(x) for x in value]
-
-
-def _read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
-    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
-
-    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
-    """
-    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
-    if str(where) not in cache:
-        try:
-            cohorts = read_cohorts(where)
-        except ActualsError as e:
-            raise AssumptionsError(path, f"cannot use the cohorts file: {e}", scen, "retention_from") from None
-        sizes = [getattr(c, "size", None) for c in cohorts]
-        weighted = all(x is not None for x in sizes)
-        try:
-            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
-            active_curve(curve)
-        except InputError as e:
-            raise AssumptionsError(path, f"{where}: the cohorts' average curve: {e}", scen,
-                                   "retention_from") from None
-        cache[str(where)] = ([float(x) for x in curve], {"file": str(where), "cohorts": len(cohorts),
-                                                          "weighted": weighted})
-    return cache[str(where)]
-
-
-def _scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out: "Assumptions", cache: dict):
-    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
-
-    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
-    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
-    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
-    """
-    own = [k for k in CURVE_KEYS if k in given]
-    if len(own) == 2:
-        raise AssumptionsError(path, "give retention or retention_from, not both (one curve per scenario)", name,
-                               "retention_from")
-    if first is not None and own:
-        for k in CURVE_KEYS:
-            if k not in given:
-                merged.pop(k, None)
-    if "retention_from" in merged:
-        merged["retention"], out.retention_sources[name] = _read_curve(path, name, merged.pop("retention_from"),
-                                                                       cache)
-    if "retention" not in merged:
-        return
-    r1 = merged["retention"][0]
-    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
-        merged.pop("churn", None)
-    if first is not None and own and "activation" not in given and r1 < 1:
-        merged.pop("activation", None)
-    activation = merged.get("activation", 1.0)
-    if r1 < 1 and activation < 1:
-        curve = (f"the curve of {out.retention_sources[name]['file']} (retention_from)"
-                 if name in out.retention_sources else "the retention curve")
-        raise AssumptionsError(path, f"activation {activation:.10g} and {curve} give the activation twice: the curve "
-                               f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
-                               "leave activation out, or give a curve of active users that starts at 1", name,
-                               "activation")
 
 
 def _apply_mix(path, name, s: dict, mix: dict):
     """Set the scenario's token prices from a routing mix of models (genai-prices, times fx)."""
     explicit = [k for k in PRICE_KEYS if k in s]
     if explicit:
-        raise AssumptionsError(path, f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
-                               f"(the scenario sets {explicit[0]})", name, "mix")
+        raise AssumptionsError(
+            path,
+            f"give a mix or explicit prices ({', '.join(PRICE_KEYS)}), not both "
+            f"(the scenario sets {explicit[0]})",
+            name,
+            "mix",
+        )
     if "cost_per_mau" in s:
-        raise AssumptionsError(path, "a mix prices the token inputs: give input_tokens and output_tokens "
-                               "instead of cost_per_mau", name, "mix")
+        raise AssumptionsError(
+            path,
+            "a mix prices the token inputs: give input_tokens and output_tokens instead of cost_per_mau",
+            name,
+            "mix",
+        )
     for k in ("input_tokens", "output_tokens"):
         if k not in s:
-            raise AssumptionsError(path, f"is required with a mix (the mix prices tokens; missing {k})", name, k)
+            raise AssumptionsError(
+                path, f"is required with a mix (the mix prices tokens; missing {k})", name, k
+            )
     try:
         models, shares = check_mix(mix.keys(), mix.values())
         for kind_key, kind in MIX_PRICES.items():
@@ -12007,8 +12808,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     tables = ("model", "scenarios", "correlations")
     for key in data:
         if key not in tables:
-            raise AssumptionsError(path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}",
-                                   key=key)
+            raise AssumptionsError(
+                path, f"unknown top-level table (valid: {', '.join(tables)}){_suggest(key, tables)}", key=key
+            )
     correlations = data.get("correlations", {})
     if not isinstance(correlations, dict):
         raise AssumptionsError(path, 'must be a table of "input,input" = coefficient', key="correlations")
@@ -12018,8 +12820,11 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     out = Assumptions(source=str(path))
     for key, value in model.items():
         if key not in MODEL_KEYS:
-            raise AssumptionsError(path, f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
-                                   key=f"model.{key}")
+            raise AssumptionsError(
+                path,
+                f"unknown key in [model] (valid: {', '.join(MODEL_KEYS)}){_suggest(key, MODEL_KEYS)}",
+                key=f"model.{key}",
+            )
         if key == "horizon":
             try:
                 if isinstance(value, bool) or not isinstance(value, int):
@@ -12030,12 +12835,17 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         elif key in ("draws", "seed"):
             lo, hi = (1, MAX_DRAWS) if key == "draws" else (0, 2**63 - 1)
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-                raise AssumptionsError(path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}",
-                                       key=f"model.{key}")
+                raise AssumptionsError(
+                    path, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}", key=f"model.{key}"
+                )
         elif key == "fiscal_year_start":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-                raise AssumptionsError(path, "must be a calendar month number from 1 to 12 (4: fiscal years from "
-                                       f"April), got {value!r:.40}", key="model.fiscal_year_start")
+                raise AssumptionsError(
+                    path,
+                    "must be a calendar month number from 1 to 12 (4: fiscal years from "
+                    f"April), got {value!r:.40}",
+                    key="model.fiscal_year_start",
+                )
         elif not isinstance(value, str):
             raise AssumptionsError(path, f"must be text, got {value!r}", key=f"model.{key}")
         else:
@@ -12049,18 +12859,27 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     if not isinstance(scenarios, dict) or not scenarios:
         raise AssumptionsError(path, "needs at least one [scenarios.<name>] table", key="scenarios")
     if len(scenarios) > MAX_SCENARIOS:
-        raise AssumptionsError(path, f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
-                               "(one column each, within Excel's 16,384 columns)", key="scenarios")
+        raise AssumptionsError(
+            path,
+            f"has {len(scenarios):,} scenarios; a workbook holds at most {MAX_SCENARIOS:,} "
+            "(one column each, within Excel's 16,384 columns)",
+            key="scenarios",
+        )
     seen: dict[str, str] = {}
     for name in scenarios:
         # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
         shown = clean_text(name).strip().casefold()
         if not shown:
-            raise AssumptionsError(path, "scenario names must not be empty (once control characters are removed)",
-                                   name)
+            raise AssumptionsError(
+                path, "scenario names must not be empty (once control characters are removed)", name
+            )
         if shown in seen:
-            raise AssumptionsError(path, f"scenario names must differ in more than upper/lower case or control "
-                                   f"characters ({seen[shown]!r} and {name!r} would show as the same name)", name)
+            raise AssumptionsError(
+                path,
+                f"scenario names must differ in more than upper/lower case or control "
+                f"characters ({seen[shown]!r} and {name!r} would show as the same name)",
+                name,
+            )
         seen[shown] = name
     first: dict | None = None
     first_ranges: dict = {}
@@ -12076,7 +12895,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         own = read_decisions(path, name, raw, out.start, out.horizon)
         for key, value in raw.items():
             if key in CURVE_KEYS:
-                given[key] = _curve_key(path, name, key, value)
+                given[key] = curve_key(path, name, key, value)
                 continue
             if key in PLAN_KEYS:
                 continue  # read above
@@ -12088,11 +12907,18 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 continue
             if key == "mix":
                 if not isinstance(value, dict) or not value:
-                    raise AssumptionsError(path, 'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
-                                           '"gpt-4o" = 0.2 }', name, key)
+                    raise AssumptionsError(
+                        path,
+                        'must be a table of model = share, e.g. mix = { "gpt-4o-mini" = 0.8, '
+                        '"gpt-4o" = 0.2 }',
+                        name,
+                        key,
+                    )
                 for model, share in value.items():
                     if isinstance(share, bool) or not isinstance(share, (int, float)):
-                        raise AssumptionsError(path, f"share must be a number, got {share!r}", name, f"mix.{model}")
+                        raise AssumptionsError(
+                            path, f"share must be a number, got {share!r}", name, f"mix.{model}"
+                        )
                 given[key] = dict(value)
                 continue
             if key not in SCENARIO_KEYS:
@@ -12114,7 +12940,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     merged.pop(k, None)  # a mix replaces inherited explicit prices
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
-        _scenario_curve(path, name, given, first, merged, out, curves)
+        scenario_curve(path, name, given, first, merged, out, curves)
         if first is None:
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
@@ -12136,8 +12962,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                     else:
                         _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
                 except AssumptionsError as e:
-                    raise AssumptionsError(path, f"at the range's {bound} {value:.10g}: {e.message}", name,
-                                           key) from None
+                    raise AssumptionsError(
+                        path, f"at the range's {bound} {value:.10g}: {e.message}", name, key
+                    ) from None
         ranges.update(ranged_decisions)
         if ranges:
             out.ranges[name] = ranges
@@ -12156,8 +12983,9 @@ def load(path) -> Assumptions:
         if p.exists() and not p.is_file():  # a FIFO would block, /dev/zero would never end
             raise AssumptionsError(str(path), "is not a regular file")
         if p.exists() and p.stat().st_size > MAX_BYTES:
-            raise AssumptionsError(str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a "
-                                   "few kilobytes")
+            raise AssumptionsError(
+                str(path), f"is larger than {MAX_BYTES // 2**20} MiB; an assumptions file is a few kilobytes"
+            )
         raw = p.read_bytes()
         text = raw.decode("utf-8")
     except FileNotFoundError:
@@ -12208,9 +13036,15 @@ def source_notes(text: str) -> dict[tuple[str, str], str]:
             continue
         key, _, rest = stripped.partition("=")
         key = key.strip().strip('"')
-        note = rest.split("#", 1)[1].strip() if "#" in rest and not rest.strip().startswith(("{", '"')) \
-            else (rest.rsplit("}", 1)[1].split("#", 1)[1].strip() if "}" in rest and "#" in rest.rsplit("}", 1)[1]
-                  else "")
+        note = (
+            rest.split("#", 1)[1].strip()
+            if "#" in rest and not rest.strip().startswith(("{", '"'))
+            else (
+                rest.rsplit("}", 1)[1].split("#", 1)[1].strip()
+                if "}" in rest and "#" in rest.rsplit("}", 1)[1]
+                else ""
+            )
+        )
         notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
         last = (scenario, key) if note else None
     return notes
@@ -12227,6 +13061,361 @@ def default() -> Assumptions:
     return a
 '''
 
+_SOURCES["xlmodel/month_step.py"] = r'''"""The projection's equations, one month at a time (docs/model.md, "The projection, version 3").
+
+:class:`Months` is the only copy of them: :func:`xlmodel.projection.project`
+keeps every month of every line, :mod:`xlmodel.plan` keeps only what its
+answers need.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .closed_form import _finite
+from .params import CHANGE_DRIVERS
+from .retention import Cohorts
+from .timeline import EMPTY, DriverPath, Timeline
+
+_OPS = {
+    "*": (operator.mul, np.multiply),
+    "+": (operator.add, np.add),
+    "-": (operator.sub, np.subtract),
+    "/": (operator.truediv, np.divide),
+}
+
+
+def _op(sym: str, a, b, out=None):
+    """``a sym b``, into ``out`` when given (the same IEEE operation either way)."""
+    py, ufunc = _OPS[sym]
+    return py(a, b) if out is None else ufunc(a, b, out=out)
+
+
+def _where(cond, a, b):
+    """``np.where`` for arrays; a plain choice for one scenario's scalars."""
+    if isinstance(cond, np.ndarray) and cond.ndim:
+        return np.where(cond, a, b)
+    return a if cond else b
+
+
+def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
+    """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
+
+    ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
+    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
+    written so that equal costs (or ``paying_cost_per_mau=None``) give
+    ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
+    """
+    if paying_cost_per_mau is None:
+        return cost_per_mau
+    return cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)
+
+
+class Months:
+    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
+
+    :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
+    what its answers need, so that a simulation of a million draws never
+    holds every month of every draw. One scenario runs on numpy float64
+    scalars (a tenth of the cost of 0-d arrays; the same IEEE arithmetic);
+    arrays of scenarios are written into the buffers each call is given
+    (``rows`` lists the lines that need one).
+
+    With a retention curve, MAU is month 0's users (at ``churn_t``) plus every
+    cohort's, a :class:`~xlmodel.retention.Cohorts` state of k + 1 columns.
+
+    ``variants``: also follow the same plan without the migration
+    (``net_burn_without_migration``, ``cash_without_migration``) and without
+    its funding rounds (``cash_without_funding``).
+    """
+
+    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
+        arrays = bool(shape)
+        if not arrays:
+            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
+            tl = Timeline(
+                {d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
+                {m: np.float64(x) for m, x in tl.funding.items()},
+            )
+        self.v, self.tl, self.shape, self.arrays = v, tl, shape, arrays
+        self.organic = "organic_users" in v
+        self.migration = "migration_month" in v
+        cost_base = 1 - v["cost_decline"]
+        if np.any(v["usage_growth"]):
+            cost_base = (1 + v["usage_growth"]) * cost_base
+        bases = {
+            "ad_growth": 1 + v["ad_growth"],
+            "cost": cost_base,
+            "fixed_cost_growth": 1 + v["fixed_cost_growth"],
+            "organic_growth": 1 + v["organic_growth"] if self.organic else None,
+        }
+        grows = {
+            "ad_growth": np.any(v["ad_growth"]),
+            "cost": np.any(cost_base != 1),
+            "fixed_cost_growth": np.any(v["fixed_cost_growth"]),
+            "organic_growth": self.organic and np.any(v["organic_growth"]),
+        }
+        # the version-2 form of the compute, a running power applied to the blended cost, while neither cost changes
+        self.factored = not tl.months_of("cost_per_mau") and not tl.months_of("paying_cost_per_mau")
+        self.paths: dict[str, DriverPath] = {}
+        for driver, growth in CHANGE_DRIVERS.items():
+            level, changes = v.get(driver), tl.months_of(driver)
+            if level is None and not changes:
+                continue  # not given: organic users by paid_share; a payer costs what a free user costs
+            base = bases[growth] if growth is not None and grows[growth] else None
+            if growth == "cost" and self.factored:
+                base = None  # applied once, to the blended cost (below)
+            follow = self.paths["cost_per_mau"] if level is None else None
+            self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
+        self.cost_pow = None
+        if self.factored and grows["cost"]:
+            self.cost_base = cost_base
+            self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
+        self.cac_spend = v.get("cac_spend", v["ad_spend"])
+        # (ad_t / cac_spend) is exactly 1 while spend stays at cac_spend, and 1 ** e == 1: skip the pow then
+        self.elastic = bool(np.any(v["cac_elasticity"])) and (
+            self.paths["ad_spend"].varies or "cac_spend" in v
+        )
+        self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
+        self._churn_seen = self._keep_now = None
+        self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
+        # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
+        self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
+        if self.cohorts is not None:
+            self.old = np.array(v["mau"], dtype=float) if arrays else v["mau"]
+        self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
+        if self.net_of_vat:
+            self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
+        # the monthly rate through the power ufunc for one scenario as for many (numpy's scalar ** may round
+        # differently from the ufunc's vector loop): a scenario gives the same bits alone and in an array
+        self.i = np.power(1 + v["interest_rate"], 1 / 12) - 1 if np.any(v["interest_rate"]) else None
+        if self.migration:
+            self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
+            self.after = 1 - self.saving  # compute factor from the migration month
+            self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
+        self.variants = variants
+        self.record = False
+        self.mau = v["mau"]
+        self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
+        self.rows = [
+            "ad_spend",
+            "paid_new_users",
+            "organic_new_users",
+            "new_users",
+            "mau",
+            "paying_users",
+            "gross_revenue",
+            "revenue",
+            "compute",
+            "net_burn",
+            "cash",
+        ]
+        for name, varies in (
+            ("cac", self.elastic or self.paths["cac"].varies),
+            ("fixed_costs", self.paths["fixed_costs"].varies),
+            ("migration_one_off", self.migration),
+            ("interest", self.i is not None),
+        ):
+            if varies:
+                self.rows.append(name)
+        # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
+        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
+        if self.gross_is_revenue:
+            self.rows.remove("gross_revenue")
+
+    def constant_rows(self) -> dict:
+        """The lines that hold one value every month: name -> that value (of the scenario shape)."""
+        zero = np.zeros(self.shape)
+        values = {
+            "cac": self.v["cac"],
+            "fixed_costs": self.v["fixed_costs"],
+            "migration_one_off": zero,
+            "interest": zero,
+        }
+        if not self.tl.funding:
+            values["funding"] = zero
+        return {name: value for name, value in values.items() if name not in self.rows}
+
+    def sparse_rows(self, h: int) -> dict:
+        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
+        if not self.tl.funding:
+            return {}
+        rows = np.zeros((h,) + self.shape)
+        for month, amount in self.tl.funding.items():
+            rows[month - 1] = amount
+        return {"funding": rows}
+
+    def step(self, k: int, o: dict | None = None) -> dict:
+        """Month ``t = k+1``: every line item (and the variants' when asked for).
+
+        ``o``: for arrays of scenarios, an array for each of ``rows`` to write
+        that line into (views of :func:`project`'s storage, or scratch
+        buffers); ``o["cash"]`` must not be the array that holds last month's
+        cash. Without it (one scenario), new values.
+        """
+        v, p = self.v, self.paths
+        o = o or {}
+        t = k + 1
+        ad = p["ad_spend"].at(k, o.get("ad_spend"))
+        cac_t = p["cac"].at(k)
+        if self.elastic:
+            with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+                cac_t = _where(ad == 0, cac_t, cac_t * np.power(ad / self.cac_spend, v["cac_elasticity"]))
+        cac_t = _put(cac_t, o, "cac")
+        paid = _op("/", ad, cac_t, o.get("paid_new_users"))
+        if self.organic:
+            organic = p["organic_users"].at(k, o.get("organic_new_users"))
+            new = _op("+", paid, organic, o.get("new_users"))
+        else:
+            new = _op("/", paid, p["paid_share"].at(k), o.get("new_users"))
+            organic = _op("-", new, paid, o.get("organic_new_users"))
+        keep = self.keep
+        if keep is None:  # churn changes: 1 - churn_t, computed again only when its level does
+            churn = p["churn"].at(k)
+            if churn is not self._churn_seen:
+                self._churn_seen, self._keep_now = churn, 1 - churn
+            keep = self._keep_now
+        out = o.get("mau")
+        arriving = p["activation"].at(k) * new if self.activation else new
+        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
+            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
+        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
+            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
+            mau = _op("+", self.old, self.cohorts.step(arriving), out)
+        self.mau = mau
+        conv = p["conversion"].at(k)
+        paying = _op("*", mau, conv, o.get("paying_users"))
+        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
+        out = o.get("revenue")
+        if self.net_of_vat:
+            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+        else:
+            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
+        compute = self._compute(k, mau, conv, o.get("compute"))
+        fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
+        row = {
+            "ad_spend": ad,
+            "cac": cac_t,
+            "paid_new_users": paid,
+            "organic_new_users": organic,
+            "new_users": new,
+            "mau": mau,
+            "paying_users": paying,
+            "gross_revenue": gross,
+            "fixed_costs": fixed,
+        }
+        if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
+            row["paths"] = {d: path.value for d, path in p.items()}
+            row["cost_pow"] = (
+                1.0 if self.cost_pow is None else self.cost_pow
+            )  # the factored cost paths' power
+            row["revenue_before_loss"] = revenue
+            row["compute_without_migration"] = compute
+            if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
+                row["existing_users"] = self.old.copy() if self.arrays else self.old
+                row["activated_users"] = np.array(arriving) if self.arrays else arriving
+        if self.variants and self.migration:  # the same month with all traffic on the large model
+            row["net_burn_without_migration"] = ad + compute + fixed - revenue
+        out = o.get("net_burn")
+        if self.migration:
+            on = t >= v["migration_month"]
+            compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
+            if self.loss is not None:
+                revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
+            one_off = _put(
+                _where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off"
+            )
+            burn = _op("+", _op("+", _op("+", ad, compute, out), fixed, out), one_off, out)
+            row["migration_one_off"] = one_off
+        else:
+            burn = _op("+", _op("+", ad, compute, out), fixed, out)
+        burn = _op("-", burn, revenue, out)
+        funding = self.tl.funding.get(t)
+        row.update(revenue=revenue, compute=compute, net_burn=burn)
+        row["funding"] = 0.0 if funding is None else funding
+        # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
+        # rounding as the workbook's row of =previous-net_burn formulas.
+        self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
+        row["cash"] = self.cash
+        if self.variants:
+            if self.tl.funding:
+                self.cash_without_funding, row["interest_without_funding"] = self._cash(
+                    self.cash_without_funding, burn, None
+                )
+                row["cash_without_funding"] = self.cash_without_funding
+            if self.migration:
+                self.cash_without_migration, row["interest_without_migration"] = self._cash(
+                    self.cash_without_migration, row["net_burn_without_migration"], funding
+                )
+                row["cash_without_migration"] = self.cash_without_migration
+        return row
+
+    def _cash(self, cash, burn, funding, out=None, interest_out=None):
+        """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
+        there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
+        new = _op("-", cash, burn, out)
+        interest = 0.0
+        if self.i is not None:
+            interest = _op("*", cash, self.i, interest_out)
+            new = _op("+", new, interest, out)
+        if funding is not None:
+            new = _op("+", new, funding, out)
+        return new, interest
+
+    def _compute(self, k: int, mau, conv, out):
+        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
+        p = self.paths
+        cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
+        pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
+        blended = blended_cost_per_mau(cost, pc, conv)
+        if self.cost_pow is None:
+            return _op("*", mau, blended, out)
+        if k:
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
+        return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
+
+    def overflow_check(self):
+        """Raise when the projection overflowed floating point.
+
+        Once cash or MAU is an infinity or a nan it stays one, so the final
+        month's state tells whether any month overflowed; the runway of such a
+        scenario would otherwise read "never".
+        """
+        v = self.v
+        for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
+            _finite(
+                x,
+                "the projection",
+                **{
+                    k: v[k]
+                    for k in (
+                        "cash",
+                        "mau",
+                        "ad_spend",
+                        "cac",
+                        "arppu",
+                        "cost_per_mau",
+                        "fixed_costs",
+                        "ad_growth",
+                        "organic_users",
+                        "interest_rate",
+                    )
+                    if k in v
+                },
+            )
+
+
+def _put(value, o: dict, name: str):
+    """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
+    out = o.get(name)
+    if out is None:
+        return value
+    np.copyto(out, value)
+    return out
+'''
+
 _SOURCES["xlmodel/timeline.py"] = r'''"""Changes over time and funding rounds: what a plan decides on a date (docs/model.md, "A plan over time").
 
 A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
@@ -12241,8 +13430,8 @@ numpy, nothing at import time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -12275,11 +13464,14 @@ EMPTY = Timeline()
 
 def _month(what: str, value, horizon: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
-        raise InputError(what.split(":")[0], f"{what}: month must be a whole month number from 1 to {horizon} "
-                         f"(the horizon), got {value!r}")
+        raise InputError(
+            what.split(":")[0],
+            f"{what}: month must be a whole month number from 1 to {horizon} (the horizon), got {value!r}",
+        )
     if not 1 <= int(value) <= horizon:
-        raise InputError(what.split(":")[0], f"{what}: month must be from 1 to {horizon} (the horizon), "
-                         f"got {int(value)}")
+        raise InputError(
+            what.split(":")[0], f"{what}: month must be from 1 to {horizon} (the horizon), got {int(value)}"
+        )
     return int(value)
 
 
@@ -12306,8 +13498,9 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     out: dict[str, dict[int, object]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
-            raise InputError("changes", f"changes entry {i} must be a table of month and driver levels, got "
-                             f"{entry!r:.60}")
+            raise InputError(
+                "changes", f"changes entry {i} must be a table of month and driver levels, got {entry!r:.60}"
+            )
         if "month" not in entry:
             raise InputError("changes", f"changes entry {i} needs a month")
         month = _month(f"changes entry {i}", entry["month"], horizon)
@@ -12316,8 +13509,11 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
             raise InputError("changes", f"changes: month {month}: name at least one driver and its level")
         for driver in drivers:
             if driver not in CHANGE_DRIVERS:
-                raise InputError("changes", f"changes: month {month}: {driver} cannot change over time (drivers "
-                                 f"that can: {', '.join(CHANGE_DRIVERS)})")
+                raise InputError(
+                    "changes",
+                    f"changes: month {month}: {driver} cannot change over time (drivers "
+                    f"that can: {', '.join(CHANGE_DRIVERS)})",
+                )
             if month in out.get(driver, {}):
                 raise InputError("changes", f"changes: month {month}: {driver} is changed twice in one month")
             try:
@@ -12328,19 +13524,26 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     rounds: dict[int, object] = {}
     for i, entry in enumerate(funding or (), start=1):
         if not isinstance(entry, Mapping):
-            raise InputError("funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}")
+            raise InputError(
+                "funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}"
+            )
         unknown = [k for k in entry if k not in ("month", "amount")]
         if unknown:
-            raise InputError("funding", f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and "
-                             "an amount)")
+            raise InputError(
+                "funding",
+                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and an amount)",
+            )
         if "month" not in entry or "amount" not in entry:
             raise InputError("funding", f"funding entry {i} needs a month and an amount")
         month = _month(f"funding entry {i}", entry["month"], horizon)
         try:
             amount = check("amount", entry["amount"])
         except InputError:
-            raise InputError("funding", f"funding: month {month}: amount must be a number 0 or more (money "
-                             f"raised), got {entry['amount']!r:.40}") from None
+            raise InputError(
+                "funding",
+                f"funding: month {month}: amount must be a number 0 or more (money "
+                f"raised), got {entry['amount']!r:.40}",
+            ) from None
         amount = amount if amount.ndim else float(amount)
         rounds[month] = amount if month not in rounds else rounds[month] + amount
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
@@ -12358,7 +13561,9 @@ class DriverPath:
     follows ``cost_per_mau``, changes included).
     """
 
-    def __init__(self, level, changes: dict, base=None, follow: "DriverPath | None" = None, arrays: bool = False):
+    def __init__(
+        self, level, changes: dict, base=None, follow: DriverPath | None = None, arrays: bool = False
+    ):
         self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
         self.pow = None  # None: the power is 1 (the month of the level)
         self.own = follow is None  # a follower has no level of its own before its first change
@@ -12393,6 +13598,373 @@ class DriverPath:
             np.copyto(out, self.value)
             return out
         return self.value
+'''
+
+_SOURCES["xlmodel/curve_inputs.py"] = r'''"""A scenario's retention curve in an assumptions file: ``retention = [...]`` or ``retention_from = "cohorts.csv"``.
+
+The rules are docs/model.md's ("Retention curves drive the users"): one curve per scenario, an own curve
+replaces an inherited one, a curve measured on sign-ups holds the activation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .actuals import ActualsError, read_cohorts
+from .errors import AssumptionsError, InputError
+from .retention import active_curve, average_curve
+
+__all__ = ["CURVE_KEYS", "curve_key", "read_curve", "scenario_curve"]
+
+#: the two ways a scenario gives a curve
+CURVE_KEYS = ("retention", "retention_from")
+
+
+def curve_key(path, scen, key, value):
+    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
+    if key == "retention_from":
+        if not isinstance(value, str) or not value.strip():
+            raise AssumptionsError(
+                path,
+                "must be the name of a cohorts CSV file, relative to this file, e.g. "
+                f'retention_from = "cohorts.csv", got {value!r:.40}',
+                scen,
+                key,
+            )
+        return value
+    if not isinstance(value, list) or not all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in value
+    ):
+        raise AssumptionsError(
+            path,
+            "must be a list of shares of an activated cohort active in its months 1, 2, "
+            f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}",
+            scen,
+            key,
+        )
+    try:
+        active_curve([float(x) for x in value])
+    except (InputError, OverflowError) as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return [float(x) for x in value]
+
+
+def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
+    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
+
+    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
+    """
+    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
+    if str(where) not in cache:
+        try:
+            cohorts = read_cohorts(where)
+        except ActualsError as e:
+            raise AssumptionsError(
+                path, f"cannot use the cohorts file: {e}", scen, "retention_from"
+            ) from None
+        sizes = [getattr(c, "size", None) for c in cohorts]
+        weighted = all(x is not None for x in sizes)
+        try:
+            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
+            active_curve(curve)
+        except InputError as e:
+            raise AssumptionsError(
+                path, f"{where}: the cohorts' average curve: {e}", scen, "retention_from"
+            ) from None
+        cache[str(where)] = (
+            [float(x) for x in curve],
+            {"file": str(where), "cohorts": len(cohorts), "weighted": weighted},
+        )
+    return cache[str(where)]
+
+
+def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out, cache: dict):
+    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
+
+    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
+    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
+    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
+    """
+    own = [k for k in CURVE_KEYS if k in given]
+    if len(own) == 2:
+        raise AssumptionsError(
+            path,
+            "give retention or retention_from, not both (one curve per scenario)",
+            name,
+            "retention_from",
+        )
+    if first is not None and own:
+        for k in CURVE_KEYS:
+            if k not in given:
+                merged.pop(k, None)
+    if "retention_from" in merged:
+        merged["retention"], out.retention_sources[name] = read_curve(
+            path, name, merged.pop("retention_from"), cache
+        )
+    if "retention" not in merged:
+        return
+    r1 = merged["retention"][0]
+    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
+        merged.pop("churn", None)
+    if first is not None and own and "activation" not in given and r1 < 1:
+        merged.pop("activation", None)
+    activation = merged.get("activation", 1.0)
+    if r1 < 1 and activation < 1:
+        curve = (
+            f"the curve of {out.retention_sources[name]['file']} (retention_from)"
+            if name in out.retention_sources
+            else "the retention curve"
+        )
+        raise AssumptionsError(
+            path,
+            f"activation {activation:.10g} and {curve} give the activation twice: the curve "
+            f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
+            "leave activation out, or give a curve of active users that starts at 1",
+            name,
+            "activation",
+        )
+'''
+
+_SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
+
+``start = "2024-12"`` makes month 1 December 2024; month t is ``start +
+(t-1)`` months. A fiscal year starts in calendar month ``fiscal_year_start``
+and is named by the calendar year in which it ends. Without ``start``,
+months are M1, M2, ... and years Y1, Y2, ... (12-month blocks from month 1).
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "parse_month",
+    "month_number",
+    "month_label",
+    "month_end",
+    "FiscalYear",
+    "fiscal_years",
+    "fiscal_year_numbers",
+    "excel_serial",
+    "annual_summary",
+    "ANNUAL_SUMS",
+    "ANNUAL_ENDS",
+    "check_calendar",
+]
+
+#: ASCII digits only: full-width or Arabic-Indic digits are not a month
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+ANNUAL_SUMS = (
+    "ad_spend",
+    "new_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+)
+ANNUAL_ENDS = ("cash", "mau", "paying_users")
+
+
+def parse_month(text: str, what: str = "month") -> tuple[int, int]:
+    """``"2025-03"`` -> ``(2025, 3)``; anything else (``"2024-13"``, ``"2025-3"``) is an :class:`InputError`."""
+    m = _MONTH.fullmatch(text) if isinstance(text, str) else None
+    if m is None or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise InputError(what, f"{what} must be a calendar month YYYY-MM (e.g. 2025-03), got {text!r:.40}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
+    if isinstance(value, str):
+        if start is None:
+            raise InputError(
+                what,
+                f'{what} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM" '
+                "(month 1), or use a month number",
+            )
+        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
+        if t < 1:
+            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
+        if t > horizon:
+            raise InputError(
+                what,
+                f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
+                f"(month {horizon}, the horizon)",
+            )
+        return t
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+        raise InputError(
+            what,
+            f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
+            f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}",
+        )
+    return int(value)
+
+
+def month_label(t: int, start: str | None = None) -> str:
+    """``"M7"``, or ``"2025-06"`` with a start."""
+    if start is None:
+        return f"M{t}"
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def month_end(t: int, start: str):
+    """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
+    import calendar
+    import datetime
+
+    year, month = divmod(_index(*parse_month(start, "start")) + t - 1, 12)
+    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def check_calendar(start, fiscal_year_start) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+    if start is not None:
+        parse_month(start, "start")
+    if fiscal_year_start is not None and fiscal_year_start != 1:
+        if (
+            isinstance(fiscal_year_start, bool)
+            or not isinstance(fiscal_year_start, (int, np.integer))
+            or not 1 <= fiscal_year_start <= 12
+        ):
+            raise InputError(
+                "fiscal_year_start",
+                "fiscal_year_start must be a calendar month number from 1 to 12 "
+                f"(4: years from April), got {fiscal_year_start!r:.20}",
+            )
+        if start is None:
+            raise InputError(
+                "fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)"
+            )
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    """One (fiscal) year of a plan: its label and its plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+    @property
+    def months(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def partial(self) -> bool:
+        return self.months < 12
+
+
+def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[FiscalYear]:
+    """The years covering months 1..horizon; a partial first or last year is labelled with its months.
+
+    >>> [y.label for y in fiscal_years(18, "2024-12", 4)]
+    ['FY2025 (Dec-Mar, 4 of 12 months)', 'FY2026', 'FY2027 (Apr-May, 2 of 12 months)']
+    >>> [y.label for y in fiscal_years(30)]
+    ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
+    """
+    check_calendar(start, fiscal_year_start)
+    if start is None:
+        out = []
+        for block, first in enumerate(range(1, horizon + 1, 12), start=1):
+            last = min(first + 11, horizon)
+            span = f"M{first}" if first == last else f"M{first}-M{last}"
+            label = (
+                f"Y{block}" if last - first == 11 else f"Y{block} ({span}, {last - first + 1} of 12 months)"
+            )
+            out.append(FiscalYear(label, first, last))
+        return out
+    fys = fiscal_year_start or 1
+    s = _index(*parse_month(start, "start"))
+    groups: list[list[int]] = []
+    for t in range(1, horizon + 1):
+        year, month = divmod(s + t - 1, 12)
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if groups and groups[-1][0] == fy:
+            groups[-1][2] = t
+        else:
+            groups.append([fy, t, t])
+    out = []
+    for fy, first, last in groups:
+        n = last - first + 1
+        if n == 12:
+            out.append(FiscalYear(f"FY{fy}", first, last))
+            continue
+        a, b = (ABBR[(s + m - 1) % 12] for m in (first, last))
+        out.append(
+            FiscalYear(f"FY{fy} ({a if a == b and n == 1 else f'{a}-{b}'}, {n} of 12 months)", first, last)
+        )
+    return out
+
+
+def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_start: int = 1) -> list[int]:
+    """Each month's year: its fiscal year's number (FY2025: 2025), or without ``start`` its block (Y3: 3).
+
+    >>> fiscal_year_numbers(5, "2024-12", 4)
+    [2025, 2025, 2025, 2025, 2026]
+    """
+    out = []
+    for i, y in enumerate(fiscal_years(horizon, start, fiscal_year_start), start=1):
+        number = int(y.label[2:6]) if start else i
+        out += [number] * y.months
+    return out
+
+
+def excel_serial(day) -> float:
+    """A date as the number a spreadsheet stores (days since 1899-12-30)."""
+    import datetime
+
+    return float((day - datetime.date(1899, 12, 30)).days)
+
+
+def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+
+    ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
+    (or any object with those lines as attributes, months on the last axis).
+    A partial year's sums are not annualised; its end values are its last
+    month's.
+    """
+    h = np.shape(projection.cash)[-1]
+    out = []
+    for y in fiscal_years(h, start, fiscal_year_start):
+        row = {
+            "label": y.label,
+            "first_month": y.first,
+            "last_month": y.last,
+            "months": y.months,
+            "partial": y.partial,
+        }
+        for key in ANNUAL_SUMS:
+            row[key] = _plain(
+                np.sum(np.asarray(getattr(projection, key))[..., y.first - 1 : y.last], axis=-1)
+            )
+        for key in ANNUAL_ENDS:
+            row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        out.append(row)
+    return out
+
+
+def _plain(x):
+    a = np.asarray(x, dtype=float)
+    return float(a) if a.ndim == 0 else a
 '''
 
 _SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
@@ -12445,7 +14017,7 @@ class Decisions:
     changes: dict = field(default_factory=dict)
     funding: dict = field(default_factory=dict)
 
-    def inherit(self, own: "Decisions") -> "Decisions":
+    def inherit(self, own: Decisions) -> Decisions:
         """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
         return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
 
@@ -12455,8 +14027,12 @@ class Decisions:
         by_month: dict[int, dict] = {}
         for (month, driver), value in sorted(self.changes.items()):
             by_month.setdefault(month, {"month": month})[driver] = _base(value)
-        rounds = [{"month": m, "amount": _base(a)} for m, amounts in sorted(self.funding.items()) for a in amounts
-                  if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)]
+        rounds = [
+            {"month": m, "amount": _base(a)}
+            for m, amounts in sorted(self.funding.items())
+            for a in amounts
+            if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)
+        ]
         return list(by_month.values()), rounds
 
     def ranges(self) -> dict[str, Range]:
@@ -12466,11 +14042,13 @@ class Decisions:
             ranged = [a for a in amounts if isinstance(a, Range)]
             if ranged:
                 if len(amounts) > 1:
-                    raise InputError("funding", f"funding: month {m}: a ranged round must be the month's only round")
+                    raise InputError(
+                        "funding", f"funding: month {m}: a ranged round must be the month's only round"
+                    )
                 out[range_key(FUNDING, m)] = ranged[0]
         return out
 
-    def at(self, key: str, value: float) -> "Decisions":
+    def at(self, key: str, value: float) -> Decisions:
         """These decisions with the ranged level or amount ``key`` (``ad_spend@4``) at ``value``."""
         driver, month = key.rsplit("@", 1)
         if driver == FUNDING:
@@ -12491,8 +14069,11 @@ def _level(path, scen, where, driver, value):
     try:
         if isinstance(value, dict):
             return parse_range(name, value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, int)
-                                                                             and abs(value) > 1e300):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, int) and abs(value) > 1e300)
+        ):
             raise InputError(name, f"{name} must be a number, got {value!r:.40}")
         check(name, value)
         return float(value)
@@ -12502,8 +14083,11 @@ def _level(path, scen, where, driver, value):
 
 def _entries(path, scen, table, value):
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        example = ("[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000" if table == "changes"
-                   else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9")
+        example = (
+            "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
+            if table == "changes"
+            else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9"
+        )
         raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
     return value
 
@@ -12513,14 +14097,16 @@ def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) 
     out = Decisions()
     for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
         if "month" not in entry:
-            raise AssumptionsError(path, "needs a month (a month number, or YYYY-MM with [model] start)", scen,
-                                   f"changes[{i}]")
+            raise AssumptionsError(
+                path, "needs a month (a month number, or YYYY-MM with [model] start)", scen, f"changes[{i}]"
+            )
         month = _month(path, scen, f"changes[{i}]", entry["month"], start, horizon)
         where = f"changes, month {_shown(month, start)}"
         drivers = [k for k in entry if k != "month"]
         if not drivers:
-            raise AssumptionsError(path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen,
-                                   where)
+            raise AssumptionsError(
+                path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen, where
+            )
         for driver in drivers:
             if driver not in CHANGE_DRIVERS:
                 hint = " (only these change over time: " + ", ".join(CHANGE_DRIVERS) + ")"
@@ -12528,17 +14114,27 @@ def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) 
                     hint = f": {driver} does not change over time" + hint
                 raise AssumptionsError(path, f"unknown driver {driver!r}{hint}", scen, where)
             if (month, driver) in out.changes:
-                raise AssumptionsError(path, f"{driver} is changed twice in one month (one change per driver per "
-                                       "month)", scen, where)
+                raise AssumptionsError(
+                    path,
+                    f"{driver} is changed twice in one month (one change per driver per month)",
+                    scen,
+                    where,
+                )
             out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
     for i, entry in enumerate(_entries(path, scen, "funding", raw.get("funding", [])), start=1):
         unknown = [k for k in entry if k not in ("month", "amount")]
         if unknown:
-            raise AssumptionsError(path, f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
-                                   scen, f"funding[{i}]")
+            raise AssumptionsError(
+                path,
+                f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
+                scen,
+                f"funding[{i}]",
+            )
         for k in ("month", "amount"):
             if k not in entry:
-                raise AssumptionsError(path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]")
+                raise AssumptionsError(
+                    path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]"
+                )
         month = _month(path, scen, f"funding[{i}]", entry["month"], start, horizon)
         where = f"funding, month {_shown(month, start)}"
         out.funding.setdefault(month, []).append(_level(path, scen, where, FUNDING, entry["amount"]))
@@ -12607,7 +14203,7 @@ sys.meta_path.insert(0, _XlmodelBundle())
 # Each is xlmodel.udfs' function of the same name, defined here with xlwings' decorators
 # (Lite's, in Lite): the category, every argument as a 2-D range, and each argument's help.
 
-import xlmodel.udfs as _udfs  # noqa: E402
+import xlmodel.udfs as _udfs  # noqa: E402 - after the bundle's importer is installed
 from xlmodel.udfs import arg, func  # noqa: E402  (xlwings' decorators; no-ops where xlwings is absent)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from .common import Refused, XlmodelGroup, format_unit, format_value, json_value  # noqa: F401
+from .common import Refused, XlmodelGroup, format_unit, format_value, json_value  # noqa: F401 - re-exported for the commands' callers and tests
 from .data import cohorts, fit
 from .decisions import sensitivity, solve
 from .excel import lite, xlwings_conf
@@ -43,8 +43,21 @@ def main():
     """
 
 
-for _command in (calc, simulate, solve, sensitivity, fit, cohorts, price, templates, new, verify, regenerate, lite,
-                 xlwings_conf):
+for _command in (
+    calc,
+    simulate,
+    solve,
+    sensitivity,
+    fit,
+    cohorts,
+    price,
+    templates,
+    new,
+    verify,
+    regenerate,
+    lite,
+    xlwings_conf,
+):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

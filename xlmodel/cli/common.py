@@ -17,10 +17,22 @@ import numpy as np
 
 from .. import assumptions
 from ..errors import XlmodelError
-from ..outputs import OUTPUT_UNITS, json_value  # noqa: F401 (json_value: the commands import it from here)
+from ..outputs import OUTPUT_UNITS, json_value
 
-__all__ = ["Refused", "XlmodelGroup", "format_value", "format_unit", "json_value", "load_assumptions", "compact",
-           "num", "one_line", "dumps", "progress_bar", "HUGE"]
+__all__ = [
+    "Refused",
+    "XlmodelGroup",
+    "format_value",
+    "format_unit",
+    "json_value",
+    "load_assumptions",
+    "compact",
+    "num",
+    "one_line",
+    "dumps",
+    "progress_bar",
+    "HUGE",
+]
 
 #: from this size on a number prints in scientific notation (1.235e+300), not as hundreds of digits
 HUGE = 1e15
@@ -38,7 +50,9 @@ class XlmodelGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except BrokenPipeError:  # the reader went away (xlmodel simulate | head -1): stop quietly, as Unix tools do
+        except (
+            BrokenPipeError
+        ):  # the reader went away (xlmodel simulate | head -1): stop quietly, as Unix tools do
             _quiet_stdout()
             ctx.exit(141)  # 128 + SIGPIPE, what a shell reports for a tool the broken pipe stopped
         except XlmodelError as e:
@@ -69,8 +83,10 @@ def dumps(doc) -> str:
     try:
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:
-        raise XlmodelError("a result overflowed floating point (an infinity or a nan), so no JSON is printed: "
-                           "inputs this extreme are beyond what the model can compute") from None
+        raise XlmodelError(
+            "a result overflowed floating point (an infinity or a nan), so no JSON is printed: "
+            "inputs this extreme are beyond what the model can compute"
+        ) from None
 
 
 def progress_bar(total: int, unit: str = "draws", stream=None, delay: float = 1.0):
@@ -86,8 +102,15 @@ def progress_bar(total: int, unit: str = "draws", stream=None, delay: float = 1.
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, unit=f" {unit}", unit_scale=True, delay=delay, file=stream, leave=False,
-                dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        unit=f" {unit}",
+        unit_scale=True,
+        delay=delay,
+        file=stream,
+        leave=False,
+        dynamic_ncols=True,
+    )
 
 
 def one_line(text: str, limit: int = 500) -> str:
@@ -152,8 +175,12 @@ def load_assumptions(path) -> assumptions.Assumptions:
 
 def compact(name: str, value, currency: str) -> str:
     """format_value, with money of a million or more as 13.36M / -8.33B so that a row of percentiles fits."""
-    if value is not None and not math.isinf(value) and OUTPUT_UNITS[name].startswith("currency") \
-            and 1e6 <= abs(value) < HUGE:
+    if (
+        value is not None
+        and not math.isinf(value)
+        and OUTPUT_UNITS[name].startswith("currency")
+        and 1e6 <= abs(value) < HUGE
+    ):
         for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
             if abs(value) >= div:
                 return f"{value / div:,.2f}{suffix}"

@@ -20,11 +20,21 @@ from ..errors import XlmodelError
 from ..fsutil import check_target
 from ..outputs import OUTPUT_UNITS
 from ..params import PARAMS
-from ..sensitivity import STATISTICS, sensitivity as run_sensitivity
-from ..solve import DETERMINISTIC_GRID, GRID, solve as run_solve
+from ..sensitivity import STATISTICS
+from ..sensitivity import sensitivity as run_sensitivity
+from ..solve import DETERMINISTIC_GRID, GRID
+from ..solve import solve as run_solve
 from .common import Refused, compact, dumps, format_unit, format_value, load_assumptions
 
-__all__ = ["solve", "sensitivity", "plot_option", "check_plot", "plot_plan", "plot_simulation", "parse_values"]
+__all__ = [
+    "solve",
+    "sensitivity",
+    "plot_option",
+    "check_plot",
+    "plot_plan",
+    "plot_simulation",
+    "parse_values",
+]
 
 
 # ------------------------------------------------------------------ formats
@@ -51,7 +61,11 @@ def input_text(name: str, value: float, currency: str, start: str | None = None)
 
 def input_unit(name: str, currency: str) -> str:
     unit = PARAMS[name].unit.replace("currency", currency)
-    return "" if unit in ("month", "months") or "fraction" in unit or PARAMS[name].fmt == "percent" else f" {unit}"
+    return (
+        ""
+        if unit in ("month", "months") or "fraction" in unit or PARAMS[name].fmt == "percent"
+        else f" {unit}"
+    )
 
 
 def output_text(name: str, value, currency: str, start: str | None = None) -> str:
@@ -97,32 +111,60 @@ def _parse_target(text: str) -> tuple[str, float]:
     try:
         return output, float(value.replace("_", ""))
     except ValueError:
-        raise Refused(f"--target: the target of {output} must be a number (or never), got {value!r:.40}") from None
+        raise Refused(
+            f"--target: the target of {output} must be a number (or never), got {value!r:.40}"
+        ) from None
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel solve examples/llm-assistant-2024.toml --vary ad_spend --target runway_months=18
   xlmodel solve examples/llm-assistant-2024.toml --vary cash --target runway_months=18 --stat p10
   xlmodel solve examples/llm-assistant-2024.toml --vary conversion --target contribution_per_mau=0
   xlmodel solve examples/llm-assistant-2024.toml -s cut-ads-raise --vary ad_spend --target funding_need=0
   xlmodel solve examples/llm-assistant-2024.toml --vary migration_month --target runway_months=27.5 --json
-""")
+"""
+)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
-@click.option("--vary", required=True, metavar="INPUT",
-              help="The scenario's own input to vary (ad_spend, conversion, cash, migration_month, ...).")
-@click.option("--target", "target_text", required=True, metavar="OUTPUT=VALUE",
-              help="The output and its target, e.g. runway_months=18, funding_need=0, breakeven_month=24 "
-                   "(a never: runway_months=never).")
-@click.option("--stat", "statistic", type=click.Choice(STATISTICS),
-              help="Target this statistic of the output over the file's ranges (the same draws for every trial).")
-@click.option("--between", nargs=2, type=float, metavar="LOW HIGH",
-              help="Bounds of the input (default: its rule's range, or 0 to 10x its base value).")
+@click.option(
+    "--vary",
+    required=True,
+    metavar="INPUT",
+    help="The scenario's own input to vary (ad_spend, conversion, cash, migration_month, ...).",
+)
+@click.option(
+    "--target",
+    "target_text",
+    required=True,
+    metavar="OUTPUT=VALUE",
+    help="The output and its target, e.g. runway_months=18, funding_need=0, breakeven_month=24 "
+    "(a never: runway_months=never).",
+)
+@click.option(
+    "--stat",
+    "statistic",
+    type=click.Choice(STATISTICS),
+    help="Target this statistic of the output over the file's ranges (the same draws for every trial).",
+)
+@click.option(
+    "--between",
+    nargs=2,
+    type=float,
+    metavar="LOW HIGH",
+    help="Bounds of the input (default: its rule's range, or 0 to 10x its base value).",
+)
 @click.option("-s", "--scenario", help="Scenario (default: the first in the file).")
-@click.option("--draws", type=click.IntRange(1, 10_000_000),
-              help="With --stat: number of draws (default: [model] draws in the file, else 10,000).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
-              help="With --stat: random seed (default: [model] seed, else 0).")
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 10_000_000),
+    help="With --stat: number of draws (default: [model] draws in the file, else 10,000).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    help="With --stat: random seed (default: [model] seed, else 0).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of text.")
 def solve(assumptions_file, vary, target_text, statistic, between, scenario, draws, seed, as_json):
     """Goal seek: the value of one input at which an output reaches a target.
@@ -142,15 +184,32 @@ def solve(assumptions_file, vary, target_text, statistic, between, scenario, dra
     output, target = _parse_target(target_text)
     low, high = between if between else (None, None)
     if statistic:
-        r = run_solve(a.simulation_inputs(name), vary, output, target, low, high, statistic,
-                      draws if draws is not None else a.draws, seed if seed is not None else a.seed,
-                      a.correlations_for(name))
+        r = run_solve(
+            a.simulation_inputs(name),
+            vary,
+            output,
+            target,
+            low,
+            high,
+            statistic,
+            draws if draws is not None else a.draws,
+            seed if seed is not None else a.seed,
+            a.correlations_for(name),
+        )
     else:
         r = run_solve(s, vary, output, target, low, high)
     if as_json:
-        doc = {"model": a.name, "currency": a.currency, "scenario": name, "source": a.source, **r.as_dict(),
-               "units": {"vary": PARAMS[vary].unit.replace("currency", a.currency),
-                         "output": format_unit(output, a.currency)}}
+        doc = {
+            "model": a.name,
+            "currency": a.currency,
+            "scenario": name,
+            "source": a.source,
+            **r.as_dict(),
+            "units": {
+                "vary": PARAMS[vary].unit.replace("currency", a.currency),
+                "output": format_unit(output, a.currency),
+            },
+        }
         click.echo(dumps(doc))
         return
     for line in solve_text(r, a, name):
@@ -160,32 +219,49 @@ def solve(assumptions_file, vary, target_text, statistic, between, scenario, dra
 def solve_text(r, a, name: str) -> list[str]:
     """What a :class:`~xlmodel.solve.Solution` means, in sentences."""
     cur, start = a.currency, a.start
-    x = lambda v: input_text(r.vary, v, cur, start)  # noqa: E731
-    y = lambda v: output_text(r.output, v, cur, start)  # noqa: E731
+    x = lambda v: input_text(r.vary, v, cur, start)
+    y = lambda v: output_text(r.output, v, cur, start)
     goal = compact(r.output, r.target, cur)
     unit = input_unit(r.vary, cur)
     what = r.output if r.statistic is None else f"the {r.statistic.upper()} of {r.output}"
     over = "" if r.statistic is None else f" over {r.draws:,} draws (seed {r.seed})"
-    grid = "every whole value" if r.integer and r.high - r.low < 4096 and r.statistic is None else \
-        f"a {DETERMINISTIC_GRID if r.statistic is None else GRID}-point grid"
-    lines = [f"{a.name}: scenario {name} ({a.source})",
-             f"goal seek: {r.vary} from {x(r.low)} to {x(r.high)}{unit}, so that {what} = "
-             f"{_target_text(r.output, r.target, cur)}{over}"] + [f"note: {n}" for n in r.notes] + [""]
+    grid = (
+        "every whole value"
+        if r.integer and r.high - r.low < 4096 and r.statistic is None
+        else f"a {DETERMINISTIC_GRID if r.statistic is None else GRID}-point grid"
+    )
+    lines = (
+        [
+            f"{a.name}: scenario {name} ({a.source})",
+            (
+                f"goal seek: {r.vary} from {x(r.low)} to {x(r.high)}{unit}, so that {what} = "
+                f"{_target_text(r.output, r.target, cur)}{over}"
+            ),
+        ]
+        + [f"note: {n}" for n in r.notes]
+        + [""]
+    )
     base = f"at the base {'(not given)' if r.base is None else x(r.base)} it is {y(r.at_base)}"
     if not r.reached:
         lo, hi = r.range
-        where = (f"at or above {goal} everywhere" if lo >= r.target else f"below {goal} everywhere") \
-            if r.meets == "at or above" else \
-            (f"at or below {goal} everywhere" if hi <= r.target else f"above {goal} everywhere")
+        where = (
+            (f"at or above {goal} everywhere" if lo >= r.target else f"below {goal} everywhere")
+            if r.meets == "at or above"
+            else (f"at or below {goal} everywhere" if hi <= r.target else f"above {goal} everywhere")
+        )
         if math.isinf(r.target):
             where = "never everywhere" if lo == r.target else ("finite everywhere" if hi < r.target else "")
         if math.isnan(lo):
             where = "n/a everywhere"
         money = OUTPUT_UNITS[r.output].startswith("currency")
-        ends = [y(v) if y(v) != goal or v == r.target else (f"{v:,.0f}" if money else f"{v:,.6g}")
-                for v in (lo, hi)]  # all the digits where the rounded end would read as the target itself
-        lines.append(f"{what} does not reach {goal} for {r.vary} between {x(r.low)} and {x(r.high)}: it "
-                     f"runs from {ends[0]} to {ends[1]} there ({where}, on {grid}); {base}.")
+        ends = [
+            y(v) if y(v) != goal or v == r.target else (f"{v:,.0f}" if money else f"{v:,.6g}")
+            for v in (lo, hi)
+        ]  # all the digits where the rounded end would read as the target itself
+        lines.append(
+            f"{what} does not reach {goal} for {r.vary} between {x(r.low)} and {x(r.high)}: it "
+            f"runs from {ends[0]} to {ends[1]} there ({where}, on {grid}); {base}."
+        )
         lines.append("Widen --between, or change the target.")
         return lines
     k = r.crossings.index(r.value)
@@ -195,18 +271,27 @@ def solve_text(r, a, name: str) -> list[str]:
         met, other = _apart(r.output, met, other, cur, start)
         side = "up" if r.side[k] == "above" else "down"
         reads = "never" if math.isinf(r.target) else f"{r.meets} {goal}"
-        lines.append(f"{what} is {reads} for {r.vary} from {x(r.value)}{unit} {side} (there it is "
-                     f"{met}; past the boundary, {other}); {base}.")
+        lines.append(
+            f"{what} is {reads} for {r.vary} from {x(r.value)}{unit} {side} (there it is "
+            f"{met}; past the boundary, {other}); {base}."
+        )
     else:
         verb = "keeps" if r.output.startswith(("runway", "lowest_cash", "ending_cash")) else "puts"
-        lines.append(f"{r.vary} of {x(r.value)}{unit} {verb} {what} at {_target_text(r.output, r.target, cur)}; "
-                     f"{base}.")
+        lines.append(
+            f"{r.vary} of {x(r.value)}{unit} {verb} {what} at {_target_text(r.output, r.target, cur)}; "
+            f"{base}."
+        )
     if len(r.crossings) > 1:
         lines.append("")
-        lines.append(f"{what} passes {goal} at {len(r.crossings)} values of {r.vary} (on {grid}): "
-                     + ", ".join(f"{x(c)} ({r.meets} {goal} from it {'up' if sd == 'above' else 'down'})"
-                                 for c, sd in zip(r.crossings, r.side)) + "; the answer is the one nearest the "
-                     "base.")
+        lines.append(
+            f"{what} passes {goal} at {len(r.crossings)} values of {r.vary} (on {grid}): "
+            + ", ".join(
+                f"{x(c)} ({r.meets} {goal} from it {'up' if sd == 'above' else 'down'})"
+                for c, sd in zip(r.crossings, r.side)
+            )
+            + "; the answer is the one nearest the "
+            "base."
+        )
     return lines
 
 
@@ -218,8 +303,10 @@ def parse_values(text: str, option: str) -> tuple[str, np.ndarray]:
     name, sep, spec = text.partition("=")
     name, spec = name.strip(), spec.strip().replace("_", "")
     if not sep or not name or not spec:
-        raise Refused(f"{option} must be INPUT=LOW:HIGH:COUNT or INPUT=V1,V2,..., e.g. churn=0.30:0.60:7, "
-                      f"got {text!r:.60}")
+        raise Refused(
+            f"{option} must be INPUT=LOW:HIGH:COUNT or INPUT=V1,V2,..., e.g. churn=0.30:0.60:7, "
+            f"got {text!r:.60}"
+        )
     try:
         if ":" in spec:
             lo, hi, count = spec.split(":")
@@ -230,38 +317,82 @@ def parse_values(text: str, option: str) -> tuple[str, np.ndarray]:
             return name, np.array([float(f"{v:.12g}") for v in np.linspace(float(lo), float(hi), n)])
         return name, np.array([float(v) for v in spec.split(",")])
     except ValueError:
-        raise Refused(f"{option} must be INPUT=LOW:HIGH:COUNT or INPUT=V1,V2,... with numbers, got "
-                      f"{text!r:.60}") from None
+        raise Refused(
+            f"{option} must be INPUT=LOW:HIGH:COUNT or INPUT=V1,V2,... with numbers, got {text!r:.60}"
+        ) from None
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.30:0.60:7 --cols conversion=0.005:0.03:6
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.3,0.45,0.6 --cols ad_spend=1e8:3e8:5 \\
       --output funding_need --json
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.30:0.60:7 --cols conversion=0.005:0.03:6 \\
       --stat p50 -o grid.xlsx --plot grid.png
-""")
+"""
+)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
-@click.option("--rows", "rows_text", required=True, metavar="INPUT=LOW:HIGH:COUNT",
-              help="The input down the rows and its values: churn=0.30:0.60:7, or churn=0.3,0.45,0.6.")
-@click.option("--cols", "cols_text", required=True, metavar="INPUT=LOW:HIGH:COUNT",
-              help="The input across the columns and its values, the same way.")
-@click.option("--output", "output", default="runway_months", show_default=True,
-              help="The output in the cells (any output calc prints).")
-@click.option("--stat", "statistic", type=click.Choice(STATISTICS),
-              help="Each cell is this statistic over the file's ranges (the same draws in every cell).")
+@click.option(
+    "--rows",
+    "rows_text",
+    required=True,
+    metavar="INPUT=LOW:HIGH:COUNT",
+    help="The input down the rows and its values: churn=0.30:0.60:7, or churn=0.3,0.45,0.6.",
+)
+@click.option(
+    "--cols",
+    "cols_text",
+    required=True,
+    metavar="INPUT=LOW:HIGH:COUNT",
+    help="The input across the columns and its values, the same way.",
+)
+@click.option(
+    "--output",
+    "output",
+    default="runway_months",
+    show_default=True,
+    help="The output in the cells (any output calc prints).",
+)
+@click.option(
+    "--stat",
+    "statistic",
+    type=click.Choice(STATISTICS),
+    help="Each cell is this statistic over the file's ranges (the same draws in every cell).",
+)
 @click.option("-s", "--scenario", help="Scenario (default: the first in the file).")
-@click.option("--draws", type=click.IntRange(1, 10_000_000),
-              help="With --stat: number of draws (default: [model] draws in the file, else 10,000).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
-              help="With --stat: random seed (default: [model] seed, else 0).")
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), help="Also write the grid to a workbook (.xlsx).")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw a heat map (PNG), the base outlined.")
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 10_000_000),
+    help="With --stat: number of draws (default: [model] draws in the file, else 10,000).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    help="With --stat: random seed (default: [model] seed, else 0).",
+)
+@click.option(
+    "-o", "--out", "out", type=click.Path(dir_okay=False), help="Also write the grid to a workbook (.xlsx)."
+)
+@click.option(
+    "--plot", type=click.Path(dir_okay=False), help="Also draw a heat map (PNG), the base outlined."
+)
 @click.option("--force", is_flag=True, help="Overwrite the -o or --plot file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
-def sensitivity(assumptions_file, rows_text, cols_text, output, statistic, scenario, draws, seed, out, plot, force,
-                as_json):
+def sensitivity(
+    assumptions_file,
+    rows_text,
+    cols_text,
+    output,
+    statistic,
+    scenario,
+    draws,
+    seed,
+    out,
+    plot,
+    force,
+    as_json,
+):
     """A two-way table of one output over two inputs, the base cell marked.
 
     Every cell is the model run with the two inputs at that cell's values
@@ -279,9 +410,16 @@ def sensitivity(assumptions_file, rows_text, cols_text, output, statistic, scena
     name = scenario or a.scenario_names[0]
     s = a.scenario(name)
     if statistic:
-        g = run_sensitivity(a.simulation_inputs(name), rows, cols, output, statistic,
-                            draws if draws is not None else a.draws, seed if seed is not None else a.seed,
-                            a.correlations_for(name))
+        g = run_sensitivity(
+            a.simulation_inputs(name),
+            rows,
+            cols,
+            output,
+            statistic,
+            draws if draws is not None else a.draws,
+            seed if seed is not None else a.seed,
+            a.correlations_for(name),
+        )
     else:
         g = run_sensitivity(s, rows, cols, output)
     if out:
@@ -289,15 +427,29 @@ def sensitivity(assumptions_file, rows_text, cols_text, output, statistic, scena
     if plot:
         from ..plots import sensitivity_plot
 
-        sensitivity_plot(g, plot, title=f"{a.name}: {name}: {g.output}" + (f" ({g.statistic})" if g.statistic else ""),
-                         force=force)
+        sensitivity_plot(
+            g,
+            plot,
+            title=f"{a.name}: {name}: {g.output}" + (f" ({g.statistic})" if g.statistic else ""),
+            force=force,
+        )
     if as_json:
-        doc = {"model": a.name, "currency": a.currency, "scenario": name, "source": a.source, **g.as_dict(),
-               "units": {"output": format_unit(g.output, a.currency),
-                         g.rows[0]: PARAMS[g.rows[0]].unit.replace("currency", a.currency),
-                         g.cols[0]: PARAMS[g.cols[0]].unit.replace("currency", a.currency)}}
+        doc = {
+            "model": a.name,
+            "currency": a.currency,
+            "scenario": name,
+            "source": a.source,
+            **g.as_dict(),
+            "units": {
+                "output": format_unit(g.output, a.currency),
+                g.rows[0]: PARAMS[g.rows[0]].unit.replace("currency", a.currency),
+                g.cols[0]: PARAMS[g.cols[0]].unit.replace("currency", a.currency),
+            },
+        }
         if g.statistic:
-            doc.update(draws=draws if draws is not None else a.draws, seed=seed if seed is not None else a.seed)
+            doc.update(
+                draws=draws if draws is not None else a.draws, seed=seed if seed is not None else a.seed
+            )
         click.echo(dumps(doc))
         return
     for line in grid_text(g, a, name):
@@ -319,16 +471,28 @@ def grid_text(g, a, name: str) -> list[str]:
             cells[g.base[1]] = f"[{cells[g.base[1]]}]"
         body.append([input_text(g.rows[0], rv, cur)] + cells)
     widths = [max(len(r[j]) for r in [head] + body) for j in range(len(head))]
-    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])  # noqa: E731
-    given = lambda k: "not given" if g.base_inputs[k] is None else input_text(g.rows[0] if k == 0 else g.cols[0],  # noqa: E731
-                                                                                g.base_inputs[k], cur)
+    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])])
+    given = lambda k: (
+        "not given"
+        if g.base_inputs[k] is None
+        else input_text(g.rows[0] if k == 0 else g.cols[0], g.base_inputs[k], cur)
+    )
     off = "" if g.base is not None else "; not on the grid"
-    base = (f"{'[ ] ' if g.base is not None else ''}the base ({g.rows[0]} {given(0)}, {g.cols[0]} {given(1)}{off}): "
-            f"{output_text(g.output, g.at_base, cur, a.start)}")
-    return [f"{a.name}: scenario {name} ({a.source})",
-            f"{what} ({format_unit(g.output, cur)}) by {g.rows[0]} (rows) and {g.cols[0]} (columns)"] + \
-        [f"note: {n}" for n in g.notes] + [""] + \
-        [line(head)] + [line(r) for r in body] + ["", base]
+    base = (
+        f"{'[ ] ' if g.base is not None else ''}the base ({g.rows[0]} {given(0)}, {g.cols[0]} {given(1)}{off}): "
+        f"{output_text(g.output, g.at_base, cur, a.start)}"
+    )
+    return (
+        [
+            f"{a.name}: scenario {name} ({a.source})",
+            f"{what} ({format_unit(g.output, cur)}) by {g.rows[0]} (rows) and {g.cols[0]} (columns)",
+        ]
+        + [f"note: {n}" for n in g.notes]
+        + [""]
+        + [line(head)]
+        + [line(r) for r in body]
+        + ["", base]
+    )
 
 
 def _write_grid(g, a, name: str, path, force: bool) -> None:
@@ -346,8 +510,10 @@ def _write_grid(g, a, name: str, path, force: bool) -> None:
     what = g.output if g.statistic is None else f"{g.statistic.upper()} of {g.output}"
     ws["A1"] = f"{a.name}: {what} by {g.rows[0]} and {g.cols[0]}"
     ws["A1"].font = st.TITLE_FONT
-    ws["A2"] = (f"scenario {name} ({a.source}); {format_unit(g.output, a.currency)}; engine values, not formulas: "
-                "run xlmodel sensitivity again after an input changes")
+    ws["A2"] = (
+        f"scenario {name} ({a.source}); {format_unit(g.output, a.currency)}; engine values, not formulas: "
+        "run xlmodel sensitivity again after an input changes"
+    )
     ws["A2"].font = st.SUBTITLE_FONT
     fmt = "0.0%" if OUTPUT_UNITS[g.output].startswith("fraction") else "#,##0.00"
     ws.cell(4, 1, f"{g.rows[0]} \\ {g.cols[0]}").font = st.HEADER_FONT
@@ -402,9 +568,16 @@ def plot_option(what: str):
     """``--plot FILE.png`` and ``--force`` for a command whose chart shows ``what``."""
 
     def deco(f):
-        f = click.option("--force", "plot_force", is_flag=True, help="Overwrite the --plot file if it exists.")(f)
-        return click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png",
-                            help=f"Also draw {what} (PNG; needs the plot extra: pip install \".[plot]\").")(f)
+        f = click.option(
+            "--force", "plot_force", is_flag=True, help="Overwrite the --plot file if it exists."
+        )(f)
+        return click.option(
+            "--plot",
+            "plot",
+            type=click.Path(dir_okay=False),
+            metavar="FILE.png",
+            help=f'Also draw {what} (PNG; needs the plot extra: pip install ".[plot]").',
+        )(f)
 
     return deco
 
@@ -417,7 +590,9 @@ def plot_plan(a, name: str, scenario: dict, path, force: bool, as_json: bool = F
     """``calc --plot``: the plan's cash with and without the migration, and its net burn by line."""
     from ..plots import plan_plot
 
-    data = plan_plot(scenario, path, start=a.start, currency=a.currency, title=f"{a.name}: {name}", force=force)
+    data = plan_plot(
+        scenario, path, start=a.start, currency=a.currency, title=f"{a.name}: {name}", force=force
+    )
     _wrote(path, "cash with and without the migration, net burn by line", as_json)
     return data
 
@@ -426,7 +601,13 @@ def plot_simulation(a, name: str, sim, path, force: bool, as_json: bool = False)
     """``simulate --plot``: the cash fan, the runway's histogram with its shares, the tornado."""
     from ..plots import simulation_plot
 
-    data = simulation_plot(sim, path, start=a.start, currency=a.currency,
-                           title=f"{a.name}: {name}, {sim.draws:,} draws, seed {sim.seed}", force=force)
+    data = simulation_plot(
+        sim,
+        path,
+        start=a.start,
+        currency=a.currency,
+        title=f"{a.name}: {name}, {sim.draws:,} draws, seed {sim.seed}",
+        force=force,
+    )
     _wrote(path, "cash fan P10/P50/P90, runway histogram, tornado", as_json)
     return data

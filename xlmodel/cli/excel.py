@@ -17,8 +17,9 @@ from ..errors import XlmodelError
 def _refuse_existing(paths, force: bool) -> None:
     existing = [str(p) for p in paths if p.exists() or p.is_symlink()]
     if existing and not force:
-        raise XlmodelError(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; "
-                           "pass --force to overwrite")
+        raise XlmodelError(
+            f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; pass --force to overwrite"
+        )
 
 
 def _write(path: Path, text: str, force: bool) -> None:
@@ -30,7 +31,8 @@ def _write(path: Path, text: str, force: bool) -> None:
         raise XlmodelError(f"{path} exists; pass --force to overwrite it") from None
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel lite                 # writes xlmodel-lite/main.py and xlmodel-lite/requirements.txt
   xlmodel lite -o lite --force
@@ -41,9 +43,17 @@ Then, in Excel (365 or 2021+, Windows or Mac, or Excel on the web):
   2. Replace everything in its main.py tab with main.py.
   3. Add requirements.txt's line to its requirements.txt tab (keep what is there).
   4. Restart it (its menu > Restart) and type =LLM_RUNWAY( in a cell.
-""")
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False), default="xlmodel-lite",
-              show_default=True, help="Folder for main.py and requirements.txt (created if missing).")
+"""
+)
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False),
+    default="xlmodel-lite",
+    show_default=True,
+    help="Folder for main.py and requirements.txt (created if missing).",
+)
 @click.option("--force", is_flag=True, help="Overwrite main.py and requirements.txt if they exist.")
 def lite(folder, force):
     """Write the LLM_* Excel functions for xlwings Lite: main.py and requirements.txt to paste.
@@ -68,21 +78,30 @@ def lite(folder, force):
         raise XlmodelError(f"the Lite bundle's files changed: {', '.join(files)}")
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        write_files({paths[name]: text.encode("utf-8") for name, text in files.items()}, force=force, follow=False)
+        write_files(
+            {paths[name]: text.encode("utf-8") for name, text in files.items()}, force=force, follow=False
+        )
     except FileExistsError as e:
         raise XlmodelError(f"{e} exists; pass --force to overwrite it") from None
     for name, text in files.items():
         click.echo(f"Wrote {paths[name]} ({len(text.splitlines()):,} lines)")
-    click.echo("Next: paste main.py into xlwings Lite's main.py tab, add requirements.txt's line to its "
-               "requirements.txt tab, restart, and type =LLM_RUNWAY( (see xlmodel lite --help).")
+    click.echo(
+        "Next: paste main.py into xlwings Lite's main.py tab, add requirements.txt's line to its "
+        "requirements.txt tab, restart, and type =LLM_RUNWAY( (see xlmodel lite --help)."
+    )
 
 
-@click.command("xlwings-conf", epilog="""\b
+@click.command(
+    "xlwings-conf",
+    epilog="""\b
 Examples:
   xlmodel xlwings-conf                 # print it
   xlmodel xlwings-conf -o xlwings.conf # write it beside your workbook
-""")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+""",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of printing."
+)
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def xlwings_conf(output, force):
     """Print the xlwings.conf that makes the classic add-in import the LLM_* functions."""

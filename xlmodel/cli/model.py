@@ -13,21 +13,34 @@ from .. import assumptions
 from ..dates import ABBR, annual_summary, month_label
 from ..engine import plan, summary
 from ..outputs import OUTPUT_UNITS
+from ..prices import mix_price, price_data_date
+from ..prices import price as lookup_price
 from ..retention import active_curve
-from ..prices import mix_price, price as lookup_price, price_data_date
-from ..simulate import SHARE_BELOW, simulate as run_simulation
-from .common import Refused, compact, dumps, format_unit, format_value, json_value, load_assumptions, progress_bar
+from ..simulate import SHARE_BELOW
+from ..simulate import simulate as run_simulation
+from .common import (
+    Refused,
+    compact,
+    dumps,
+    format_unit,
+    format_value,
+    json_value,
+    load_assumptions,
+    progress_bar,
+)
 from .decisions import check_plot, plot_option, plot_plan, plot_simulation
 
 __all__ = ["calc", "simulate", "price"]
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel calc examples/llm-assistant-2024.toml
   xlmodel calc examples/llm-assistant-2024.toml --scenario cut-ads-raise --json
   xlmodel calc examples/llm-assistant-2024.toml -s cut-ads-raise --plot plan.png
-""")
+"""
+)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
 @click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
@@ -53,7 +66,10 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     curve = _curve_info(s, a.retention_sources.get(name))
     if as_json:
         doc = {
-            "model": a.name, "currency": a.currency, "scenario": name, "source": a.source,
+            "model": a.name,
+            "currency": a.currency,
+            "scenario": name,
+            "source": a.source,
             "calendar": {"start": a.start, "fiscal_year_start": a.fiscal_year_start, "horizon": s["horizon"]},
             "outputs": {k: json_value(v) for k, v in out.items()},
             "units": {k: format_unit(k, a.currency) for k in out},
@@ -62,19 +78,29 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
             "retention": curve,
         }
         if a.start:
-            doc["labels"] = {k: month_label(int(v), a.start) for k, v in out.items()
-                             if OUTPUT_UNITS[k] == "month" and isinstance(v, float) and math.isfinite(v)}
+            doc["labels"] = {
+                k: month_label(int(v), a.start)
+                for k, v in out.items()
+                if OUTPUT_UNITS[k] == "month" and isinstance(v, float) and math.isfinite(v)
+            }
         if mix:
-            doc["mix"] = {"shares": mix, "fx": s["fx"], "price_data": a.price_data,
-                          "prices": {k: s[k] for k in assumptions.MIX_PRICES},
-                          "unit": f"{a.currency} per 1M tokens"}
+            doc["mix"] = {
+                "shares": mix,
+                "fx": s["fx"],
+                "price_data": a.price_data,
+                "prices": {k: s[k] for k in assumptions.MIX_PRICES},
+                "unit": f"{a.currency} per 1M tokens",
+            }
         click.echo(dumps(doc))
         if plot:
             plot_plan(a, name, s, plot, plot_force, as_json=True)
         return
     rows = [(k, _with_month(k, v, a), format_unit(k, a.currency)) for k, v in out.items()]
-    sections = (("unit economics (month 1)", "blended_cac"), (f"plan ({s['horizon']} months)", "runway_months"),
-                ("standalone migration NPV", "migration_npv"))
+    sections = (
+        ("unit economics (month 1)", "blended_cac"),
+        (f"plan ({s['horizon']} months)", "runway_months"),
+        ("standalone migration NPV", "migration_npv"),
+    )
     w0 = max(len(r[0]) for r in rows + [(title,) for title, _ in sections])
     w1 = max(len(r[1]) for r in rows + [("", "value")])
     click.echo(f"{a.name}: scenario {name} ({a.source})")
@@ -87,11 +113,13 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
         if first not in out:
             continue
         names = list(out)
-        end = next((names.index(f) for _, f in sections if f in out and names.index(f) > names.index(first)),
-                   len(names))
+        end = next(
+            (names.index(f) for _, f in sections if f in out and names.index(f) > names.index(first)),
+            len(names),
+        )
         click.echo("")
         click.echo(f"{title:<{w0}}  {'value':>{w1}}  unit")
-        for k, v, u in rows[names.index(first):end]:
+        for k, v, u in rows[names.index(first) : end]:
             click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
     _annual_table(annual, a.currency)
     for note in notes:
@@ -100,12 +128,16 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     ranged = a.ranges.get(name, {})
     if ranged:
         click.echo("")
-        click.echo(f"{len(ranged)} inputs are ranges ({', '.join(ranged)}): these numbers use their base "
-                   "values; xlmodel simulate draws them")
+        click.echo(
+            f"{len(ranged)} inputs are ranges ({', '.join(ranged)}): these numbers use their base "
+            "values; xlmodel simulate draws them"
+        )
     if mix:
         click.echo("")
-        click.echo(f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
-                   f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})")
+        click.echo(
+            f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
+            f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})"
+        )
         for k in assumptions.MIX_PRICES:
             click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
     if plot:
@@ -119,10 +151,16 @@ def _curve_info(s: dict, source: dict | None) -> dict | None:
         return None
     c = active_curve(s["retention"])
     first = float(c.first)
-    return {"shares": [float(x) for x in s["retention"]], "months": c.k, "late_churn": float(1 - c.q),
-            "activation_from_curve": first if first < 1 else None, "old_users_churn": s["churn"],
-            "source": source["file"] if source else "retention", "cohorts": source["cohorts"] if source else None,
-            "weighted": source["weighted"] if source else None}
+    return {
+        "shares": [float(x) for x in s["retention"]],
+        "months": c.k,
+        "late_churn": float(1 - c.q),
+        "activation_from_curve": first if first < 1 else None,
+        "old_users_churn": s["churn"],
+        "source": source["file"] if source else "retention",
+        "cohorts": source["cohorts"] if source else None,
+        "weighted": source["weighted"] if source else None,
+    }
 
 
 def _curve_line(curve: dict) -> str:
@@ -132,10 +170,15 @@ def _curve_line(curve: dict) -> str:
     else:
         how = "weighted by size" if curve["weighted"] else "unweighted: the file gives no sizes"
         where = f"the average curve of {curve['source']} ({curve['cohorts']} cohorts, chained, {how})"
-    act = "" if curve["activation_from_curve"] is None else \
-        f"; measured on sign-ups, so activation is its month 1, {curve['activation_from_curve']:.1%}"
-    return (f"users follow {where}: {curve['months']} months, then a late churn of {curve['late_churn']:.1%} a "
-            f"month{act}; the users of month 0 churn at {curve['old_users_churn']:.1%} a month")
+    act = (
+        ""
+        if curve["activation_from_curve"] is None
+        else f"; measured on sign-ups, so activation is its month 1, {curve['activation_from_curve']:.1%}"
+    )
+    return (
+        f"users follow {where}: {curve['months']} months, then a late churn of {curve['late_churn']:.1%} a "
+        f"month{act}; the users of month 0 churn at {curve['old_users_churn']:.1%} a month"
+    )
 
 
 def _with_month(name: str, value, a) -> str:
@@ -154,14 +197,18 @@ def _plan_notes(out: dict, p, a) -> list[str]:
     notes = []
     if p.outputs.get("shortfall_before_raise"):
         first, month = out["first_short_month"], out["funding_month"]
-        notes.append(f"cash first falls short of min_cash in month {first:.0f}"
-                     f"{_cal(first, a)}, before raise_month {month:.0f}{_cal(month, a)}: the funding need is the "
-                     "round in raise_month and does not cover that earlier shortfall")
+        notes.append(
+            f"cash first falls short of min_cash in month {first:.0f}"
+            f"{_cal(first, a)}, before raise_month {month:.0f}{_cal(month, a)}: the funding need is the "
+            "round in raise_month and does not cover that earlier shortfall"
+        )
     if out.get("funding_need", 0) > 0 and not math.isinf(out["funding_month"]):
         grows = " (the round earns interest from then on)" if p.projection.interest.any() else ""
-        notes.append(f"raise {compact('funding_need', out['funding_need'], a.currency)} {a.currency} in month "
-                     f"{out['funding_month']:.0f}{_cal(out['funding_month'], a)} to keep cash at or above min_cash "
-                     f"to the horizon{grows}")
+        notes.append(
+            f"raise {compact('funding_need', out['funding_need'], a.currency)} {a.currency} in month "
+            f"{out['funding_month']:.0f}{_cal(out['funding_month'], a)} to keep cash at or above min_cash "
+            f"to the horizon{grows}"
+        )
     return notes
 
 
@@ -172,17 +219,31 @@ def _cal(month: float, a) -> str:
 def _annual_table(annual: list[dict], currency: str) -> None:
     """The annual summary: one column per (fiscal) year, sums of the flows and end-of-year balances."""
     labels = [y["label"].split(" (")[0] + ("*" if y["partial"] else "") for y in annual]
-    lines = [("ad_spend", "ad spend"), ("new_users", "sign-ups"), ("gross_revenue", "gross revenue"),
-             ("revenue", "net revenue"), ("compute", "compute"), ("fixed_costs", "fixed costs"),
-             ("migration_one_off", "one-off costs"), ("net_burn", "net burn"), ("interest", "interest"),
-             ("funding", "funding"), ("cash", "cash (end)"), ("mau", "MAU (end)"), ("paying_users", "paying (end)")]
+    lines = [
+        ("ad_spend", "ad spend"),
+        ("new_users", "sign-ups"),
+        ("gross_revenue", "gross revenue"),
+        ("revenue", "net revenue"),
+        ("compute", "compute"),
+        ("fixed_costs", "fixed costs"),
+        ("migration_one_off", "one-off costs"),
+        ("net_burn", "net burn"),
+        ("interest", "interest"),
+        ("funding", "funding"),
+        ("cash", "cash (end)"),
+        ("mau", "MAU (end)"),
+        ("paying_users", "paying (end)"),
+    ]
     cells = [[_short(y[k]) for y in annual] for k, _ in lines]
     w0 = max(len(label) for _, label in lines)
     widths = [max(len(labels[j]), *(len(row[j]) for row in cells)) for j in range(len(annual))]
     click.echo("")
     partial = [y["label"] for y in annual if y["partial"]]
-    click.echo(f"annual summary ({currency}; flows summed, balances at year end"
-               + (f"; * partial: {', '.join(partial)}" if partial else "") + ")")
+    click.echo(
+        f"annual summary ({currency}; flows summed, balances at year end"
+        + (f"; * partial: {', '.join(partial)}" if partial else "")
+        + ")"
+    )
     click.echo(f"{'':<{w0}}  " + "  ".join(f"{lab:>{w}}" for lab, w in zip(labels, widths)))
     for (_, label), row in zip(lines, cells):
         click.echo(f"{label:<{w0}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
@@ -197,18 +258,25 @@ def _short(value: float) -> str:
     return f"{value:,.0f}"
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel simulate examples/llm-assistant-2024.toml
   xlmodel simulate examples/llm-assistant-2024.toml --draws 100000 --seed 7 --json
   xlmodel simulate examples/llm-assistant-2024.toml --scenario downside
   xlmodel simulate examples/llm-assistant-2024.toml --plot risk.png
-""")
+"""
+)
 @click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
 @click.option("-s", "--scenario", help="Scenario to simulate (default: the first in the file).")
-@click.option("--draws", type=click.IntRange(1, 10_000_000),
-              help="Number of draws (default: [model] draws in the file, else 10,000).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: [model] seed, else 0).")
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 10_000_000),
+    help="Number of draws (default: [model] draws in the file, else 10,000).",
+)
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: [model] seed, else 0)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @plot_option("the cash fan (P10/P50/P90 by month), the runway's histogram and the tornado")
 def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force):
@@ -231,14 +299,25 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
     k = seed if seed is not None else a.seed
     bar = progress_bar(n)  # on stderr, after a second, when stderr is a terminal
     try:
-        sim = run_simulation(a.simulation_inputs(name), draws=n, seed=k, correlations=a.correlations_for(name),
-                             scenario=name, progress=None if bar is None else lambda done, _: bar.update(done - bar.n))
+        sim = run_simulation(
+            a.simulation_inputs(name),
+            draws=n,
+            seed=k,
+            correlations=a.correlations_for(name),
+            scenario=name,
+            progress=None if bar is None else lambda done, _: bar.update(done - bar.n),
+        )
     finally:
         if bar is not None:
             bar.close()
     if as_json:
-        doc = {"model": a.name, "currency": a.currency, "source": a.source, **sim.summary(),
-               "units": {o: format_unit(o, a.currency) for o in sim.outputs}}
+        doc = {
+            "model": a.name,
+            "currency": a.currency,
+            "source": a.source,
+            **sim.summary(),
+            "units": {o: format_unit(o, a.currency) for o in sim.outputs},
+        }
         click.echo(dumps(doc))
         if plot:
             plot_simulation(a, name, sim, plot, plot_force, as_json=True)
@@ -268,22 +347,29 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
     click.echo("")
     head = ["output"] + cols + ["never", "n/a", "unit"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head) - 1)]
-    line = lambda r: "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])]  # noqa: E731
-                               + [r[-1]]).rstrip()
+    line = lambda r: "  ".join(
+        [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])] + [r[-1]]
+    ).rstrip()
     click.echo(line(head))
     for r in rows:
         click.echo(line(r))
     click.echo("")
-    click.echo("runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws")
-    click.echo(f"need more money (a funding need above 0): {need:.1%} of draws; break even "
-               f"within the {sim.horizon} months: {even:.1%}")
+    click.echo(
+        "runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws"
+    )
+    click.echo(
+        f"need more money (a funding need above 0): {need:.1%} of draws; break even "
+        f"within the {sim.horizon} months: {even:.1%}"
+    )
     if tor:
         click.echo("")
         click.echo("tornado of runway_months (each input at its low and high, the rest at base):")
         w = max(len(r["input"]) for r in tor)
         for r in tor:
             lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
-            click.echo(f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}")
+            click.echo(
+                f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}"
+            )
     if plot:
         click.echo("")
         plot_simulation(a, name, sim, plot, plot_force)
@@ -298,27 +384,45 @@ def _parse_mix(text: str) -> tuple[list[str], list[float]]:
                 raise ValueError
             shares.append(float(share))
         except ValueError:
-            raise Refused(f"--mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), got {part.strip()!r}") from None
+            raise Refused(
+                f"--mix: each entry must be MODEL=SHARE (e.g. gpt-4o-mini=0.8), got {part.strip()!r}"
+            ) from None
         models.append(model.strip())
     return models, shares
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel price gpt-4o-mini
   xlmodel price gpt-4o-mini --kind output
   xlmodel price gpt-4o-mini --kind output --fx 7.2     # RMB at 7.2 per USD
   xlmodel price --mix gpt-4o-mini=0.8,gpt-4o=0.2 --fx 7.2
   xlmodel price claude-3-5-sonnet --kind cached_input --provider anthropic
-""")
+"""
+)
 @click.argument("model", required=False)
-@click.option("--kind", type=click.Choice(["input", "output", "cached_input"]), default="input", show_default=True,
-              help="Which price.")
+@click.option(
+    "--kind",
+    type=click.Choice(["input", "output", "cached_input"]),
+    default="input",
+    show_default=True,
+    help="Which price.",
+)
 @click.option("--provider", help="Provider id, e.g. openai or anthropic (default: the model's vendor).")
-@click.option("--fx", type=float, default=1.0, show_default=True,
-              help="Model currency per 1 USD: the price is multiplied by it (7.2 for RMB at 7.2 per USD).")
-@click.option("--mix", "mix", metavar="MODEL=SHARE,...",
-              help="A routing mix instead of MODEL: shares sum to 1. Prints input, cached input and output prices.")
+@click.option(
+    "--fx",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Model currency per 1 USD: the price is multiplied by it (7.2 for RMB at 7.2 per USD).",
+)
+@click.option(
+    "--mix",
+    "mix",
+    metavar="MODEL=SHARE,...",
+    help="A routing mix instead of MODEL: shares sum to 1. Prints input, cached input and output prices.",
+)
 def price(model, kind, provider, fx, mix):
     """Print a model's price per 1M tokens (USD times --fx; genai-prices' bundled data, offline).
 
@@ -332,6 +436,8 @@ def price(model, kind, provider, fx, mix):
         return
     models, shares = _parse_mix(mix)
     values = {k: mix_price(models, shares, k, fx, provider) for k in ("input", "cached_input", "output")}
-    click.echo(f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} ({price_data_date()})")
+    click.echo(
+        f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} ({price_data_date()})"
+    )
     for k, v in values.items():
         click.echo(f"{k:<13} {v:g}")

@@ -19,10 +19,12 @@ from .common import Refused, load_assumptions
 __all__ = ["templates", "new", "verify", "regenerate"]
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Example:
   xlmodel templates
-""")
+"""
+)
 def templates():
     """List the workbook templates, a line each."""
     from ..workbook import TEMPLATES
@@ -37,7 +39,8 @@ def _template_choice():
     return click.Choice(["unit-economics", "runway", "migration", "model", "risk", "cohorts"])
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel new model -o my-model.xlsx
   xlmodel new runway -a examples/llm-assistant-2024.toml -o runway.xlsx --months 60
@@ -47,27 +50,72 @@ Examples:
   xlmodel new cohorts --cohorts examples/cohorts-2024.csv -o cohorts.xlsx
   xlmodel new model --actuals examples/actuals-2024.csv -o plan.xlsx
   xlmodel new model examples/plan-2024.toml --actuals examples/actuals-2024.csv --plan base -o pva.xlsx
-""")
+"""
+)
 @click.argument("template", type=_template_choice())
 @click.argument("assumptions_path", required=False, type=click.Path(dir_okay=False), metavar="[ASSUMPTIONS]")
-@click.option("-a", "--assumptions", "assumptions_file", type=click.Path(dir_okay=False),
-              help="Assumptions file (TOML), or give it after TEMPLATE. Default: the bundled 2024 consumer "
-                   "assistant example.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Workbook to write (.xlsx).")
-@click.option("--months", type=click.IntRange(1, 1200), help="Month columns on the timeline (default: the file's horizon, 60).")
-@click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
-              help="udf: headline cells call the =LLM_* Excel functions, native formulas kept beside them.")
-@click.option("--cohorts", "cohorts_file", type=click.Path(dir_okay=False),
-              help="Retention triangle (CSV) for the cohorts template.")
-@click.option("--actuals", "actuals_file", type=click.Path(dir_okay=False),
-              help="Monthly actuals (CSV) for an Actuals sheet and an 'actuals' scenario (model template).")
-@click.option("--window", type=click.IntRange(1, None), default=3, show_default=True,
-              help="With --actuals: months at the end that the fitted drivers come from.")
-@click.option("--plan", "plan", help="With --actuals: the scenario that was the plan; each actual month is "
-              "compared with its calendar month ([model] start is month 1). Default: the first scenario.")
+@click.option(
+    "-a",
+    "--assumptions",
+    "assumptions_file",
+    type=click.Path(dir_okay=False),
+    help="Assumptions file (TOML), or give it after TEMPLATE. Default: the bundled 2024 consumer "
+    "assistant example.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="Workbook to write (.xlsx)."
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 1200),
+    help="Month columns on the timeline (default: the file's horizon, 60).",
+)
+@click.option(
+    "--formulas",
+    type=click.Choice(["native", "udf"]),
+    default="native",
+    show_default=True,
+    help="udf: headline cells call the =LLM_* Excel functions, native formulas kept beside them.",
+)
+@click.option(
+    "--cohorts",
+    "cohorts_file",
+    type=click.Path(dir_okay=False),
+    help="Retention triangle (CSV) for the cohorts template.",
+)
+@click.option(
+    "--actuals",
+    "actuals_file",
+    type=click.Path(dir_okay=False),
+    help="Monthly actuals (CSV) for an Actuals sheet and an 'actuals' scenario (model template).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(1, None),
+    default=3,
+    show_default=True,
+    help="With --actuals: months at the end that the fitted drivers come from.",
+)
+@click.option(
+    "--plan",
+    "plan",
+    help="With --actuals: the scenario that was the plan; each actual month is "
+    "compared with its calendar month ([model] start is month 1). Default: the first scenario.",
+)
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def new(template, assumptions_path, assumptions_file, output, months, formulas, cohorts_file, actuals_file, window,
-        plan, force):
+def new(
+    template,
+    assumptions_path,
+    assumptions_file,
+    output,
+    months,
+    formulas,
+    cohorts_file,
+    actuals_file,
+    window,
+    plan,
+    force,
+):
     """Generate a workbook with live Excel formulas from an assumptions file."""
     from ..workbook import build, save_atomic
 
@@ -86,10 +134,14 @@ def new(template, assumptions_path, assumptions_file, output, months, formulas, 
     if actuals_file and template != "model":
         raise Refused("--actuals goes with the model template (xlmodel new model --actuals FILE.csv)")
     if plan is not None and not actuals_file:
-        raise Refused("--plan goes with --actuals: the plan is what the actuals are compared with "
-                      "(xlmodel new model --actuals FILE.csv --plan SCENARIO)")
+        raise Refused(
+            "--plan goes with --actuals: the plan is what the actuals are compared with "
+            "(xlmodel new model --actuals FILE.csv --plan SCENARIO)"
+        )
     a = load_assumptions(assumptions_file)
-    for s in a.scenarios.values():  # what calc would refuse (an input so extreme it overflows), new refuses too
+    for (
+        s
+    ) in a.scenarios.values():  # what calc would refuse (an input so extreme it overflows), new refuses too
         summary(s)
     extra = {}
     if cohorts_file:
@@ -99,7 +151,9 @@ def new(template, assumptions_path, assumptions_file, output, months, formulas, 
         from ..workbook.actuals_sheet import choose_plan, plan_note
 
         if plan is not None and plan not in a.scenarios:
-            raise Refused(f"--plan: {a.source} has no scenario named {plan!r} (it has {', '.join(a.scenario_names)})")
+            raise Refused(
+                f"--plan: {a.source} has no scenario named {plan!r} (it has {', '.join(a.scenario_names)})"
+            )
         table = read_actuals(actuals_file)
         try:
             extra = dict(actuals=table, fit=fit_actuals(table, window), plan=plan)
@@ -117,15 +171,24 @@ def new(template, assumptions_path, assumptions_file, output, months, formulas, 
         click.echo(f"note: {note}", err=True)
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Examples:
   xlmodel verify my-model.xlsx
   xlmodel verify my-model.xlsx --scenario downside
-""")
+"""
+)
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
-@click.option("-s", "--scenario", help="Select this scenario in the workbook before recalculating (model template).")
-@click.option("--tolerance", type=float, default=1e-9, show_default=True,
-              help="Relative tolerance, 0 or more and below 1.")
+@click.option(
+    "-s", "--scenario", help="Select this scenario in the workbook before recalculating (model template)."
+)
+@click.option(
+    "--tolerance",
+    type=float,
+    default=1e-9,
+    show_default=True,
+    help="Relative tolerance, 0 or more and below 1.",
+)
 def verify(workbook, scenario, tolerance):
     """Recalculate WORKBOOK in LibreOffice and compare every named output with the engine.
 
@@ -142,10 +205,12 @@ def verify(workbook, scenario, tolerance):
     sys.exit(0 if report.ok else 1)
 
 
-@click.command(epilog="""\b
+@click.command(
+    epilog="""\b
 Example:
   xlmodel regenerate workbooks/
-""")
+"""
+)
 @click.argument("folder", type=click.Path(file_okay=False), default="workbooks")
 def regenerate(folder):
     """Rewrite the committed template workbooks in FOLDER from the defaults, and FOLDER/lite/ (the xlwings Lite

@@ -28,24 +28,55 @@ Every name is importable from here.
 
 from __future__ import annotations
 
-from .cells import CATEGORY, HELP_URL, NEVER, arg, arg_doc as _arg_doc, func  # noqa: F401 - lite.py writes main.py with them
+from .cells import CATEGORY, HELP_URL, NEVER, arg, func  # noqa: F401 - lite.py writes main.py with them
+from .cells import arg_doc as _arg_doc  # noqa: F401 - lite.py writes main.py with it
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
-from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401
+from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401 - re-exported: every Excel function is importable from here
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 from .solve import LLM_SOLVE
 
 __all__ = [
-    "LLM_CAC", "LLM_LTV", "LLM_PAYBACK", "LLM_COST_PER_MAU", "LLM_GPU_PRICE", "LLM_PRICE",
-    "LLM_MIGRATION_NPV", "LLM_RUNWAY", "LLM_PROJECTION", "LLM_MIX_PRICE", "LLM_SIMULATE", "LLM_COHORT_LTV",
-    "LLM_COHORT_CHURN", "LLM_PLAN", "LLM_SOLVE", "EXCEL_FUNCTIONS",
+    "LLM_CAC",
+    "LLM_LTV",
+    "LLM_PAYBACK",
+    "LLM_COST_PER_MAU",
+    "LLM_GPU_PRICE",
+    "LLM_PRICE",
+    "LLM_MIGRATION_NPV",
+    "LLM_RUNWAY",
+    "LLM_PROJECTION",
+    "LLM_MIX_PRICE",
+    "LLM_SIMULATE",
+    "LLM_COHORT_LTV",
+    "LLM_COHORT_CHURN",
+    "LLM_PLAN",
+    "LLM_SOLVE",
+    "EXCEL_FUNCTIONS",
     "xlwings_conf_text",
 ]
 
 #: every Excel function, by its Excel name
-EXCEL_FUNCTIONS = {f.__name__: f for f in (LLM_CAC, LLM_LTV, LLM_PAYBACK, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_PRICE,
-                                           LLM_MIX_PRICE, LLM_MIGRATION_NPV, LLM_RUNWAY, LLM_PROJECTION,
-                                           LLM_SIMULATE, LLM_COHORT_LTV, LLM_COHORT_CHURN, LLM_PLAN, LLM_SOLVE)}
+EXCEL_FUNCTIONS = {
+    f.__name__: f
+    for f in (
+        LLM_CAC,
+        LLM_LTV,
+        LLM_PAYBACK,
+        LLM_COST_PER_MAU,
+        LLM_GPU_PRICE,
+        LLM_PRICE,
+        LLM_MIX_PRICE,
+        LLM_MIGRATION_NPV,
+        LLM_RUNWAY,
+        LLM_PROJECTION,
+        LLM_SIMULATE,
+        LLM_COHORT_LTV,
+        LLM_COHORT_CHURN,
+        LLM_PLAN,
+        LLM_SOLVE,
+    )
+}
 
 
 def xlwings_conf_text() -> str:

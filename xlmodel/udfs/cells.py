@@ -20,6 +20,7 @@ from ..params import ALL_PARAMS, RULES
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
 except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
+
     def func(f=None, **_):
         return (lambda g: g) if f is None else f
 
@@ -50,18 +51,18 @@ _ARG_DOCS = {
     "small_price": "small model's price per 1M tokens (needed with migration_month)",
     "migration_cost": "one-time cost of the migration, paid in migration_month (default 0)",
     "ranges": "a table of inputs, one row each: name, low, mode, high (mode only: fixed; low and high: uniform; "
-              "all three: PERT)",
+    "all three: PERT)",
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
-                 "ignored); in LLM_PLAN optional, empty: users churn at churn",
+    "ignored); in LLM_PLAN optional, empty: users churn at churn",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
-              "fiscal_year_start too; an empty value takes the default)",
+    "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
     "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
-              "empty: the monthly projection with a header row",
+    "empty: the monthly projection with a header row",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
@@ -79,7 +80,12 @@ _REQUIRED: dict[str, frozenset] = {}
 def arg_doc(name: str, fn_name: str) -> str:
     """An argument's help in Excel's function wizard; a required argument never says "(default ...)"."""
     # LLM_MIGRATION_NPV's months and prices read as the migration inputs they are (from params)
-    own = fn_name == "LLM_MIGRATION_NPV" and name in ("months", "large_price", "small_price", "migration_cost")
+    own = fn_name == "LLM_MIGRATION_NPV" and name in (
+        "months",
+        "large_price",
+        "small_price",
+        "migration_cost",
+    )
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
@@ -138,9 +144,29 @@ def grid(name, value):
 
 
 #: what Excel hands over for an error cell with ``err_to_str`` (xlwings' lists, and the newer errors of Excel 365)
-EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
-                          "#PYTHON!", "#TIMEOUT!", "#EXTERNAL!"))
+EXCEL_ERRORS = frozenset(
+    (
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#DATA!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+        "#TIMEOUT!",
+        "#EXTERNAL!",
+    )
+)
 
 
 def is_error(cell) -> bool:
@@ -198,7 +224,7 @@ def fail(err: BaseException):
     """The whole result is one error: raise it where the runtime shows errors as errors, else the message text."""
     text = message(err)
     if raises():
-        raise XlmodelError(text[len("#VALUE! "):]) from None
+        raise XlmodelError(text[len("#VALUE! ") :]) from None
     return text
 
 
@@ -206,7 +232,7 @@ def one(fn, cells: dict, defaults: dict, convert=number, whole: bool = False):
     """One scenario: Excel cells -> number, 'never' or a message (``whole``: it is the call's only cell)."""
     try:
         return to_excel(fn(**{k: convert(k, c, defaults.get(k)) for k, c in cells.items()}))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e) if whole else message(e)
 
 
@@ -232,23 +258,32 @@ def call(fn, args: dict, defaults: dict, convert=number, vectorised: bool = True
         try:
             shape = np.broadcast_shapes(*(c.shape for c in cells.values()))
         except ValueError:
-            raise XlmodelError("ranges must have the same number of rows and columns (or be single cells)") from None
+            raise XlmodelError(
+                "ranges must have the same number of rows and columns (or be single cells)"
+            ) from None
         if shape[0] * shape[1] > MAX_CELLS:
-            raise XlmodelError(f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
-                               f"{MAX_CELLS:,} one call returns: pass ranges of matching shape")
-    except Exception as e:  # noqa: BLE001
+            raise XlmodelError(
+                f"the result would be {shape[0]:,} x {shape[1]:,} cells, more than the "
+                f"{MAX_CELLS:,} one call returns: pass ranges of matching shape"
+            )
+    except Exception as e:
         return fail(e)
     if shape == (1, 1):
         return one(fn, {k: c[0, 0] for k, c in cells.items()}, defaults, convert, whole=True)
     b = dict(zip(cells, np.broadcast_arrays(*cells.values())))
     if not vectorised:
-        return [[one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
-                for i in range(shape[0])]
+        return [
+            [one(fn, {k: a[i, j] for k, a in b.items()}, defaults, convert) for j in range(shape[1])]
+            for i in range(shape[0])
+        ]
     n = shape[0] * shape[1]
     out = np.empty(n, dtype=object)
     bad = np.zeros(n, dtype=bool)
     conv = {}
-    for k, c in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
+    for (
+        k,
+        c,
+    ) in cells.items():  # each distinct cell converted once; a cell that is not a number marks its rows
         vals = np.empty(c.shape, dtype=float)
         for idx, x in np.ndenumerate(c):
             try:
@@ -267,21 +302,29 @@ def call(fn, args: dict, defaults: dict, convert=number, vectorised: bool = True
         if not good.any():
             break
         try:
-            res = np.broadcast_to(np.asarray(fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}),
-                                             dtype=float), (int(good.sum()),))
+            res = np.broadcast_to(
+                np.asarray(
+                    fn(**{k: (v[good] if v.ndim else float(v)) for k, v in conv.items()}), dtype=float
+                ),
+                (int(good.sum()),),
+            )
         except InputError as e:
             rule = ALL_PARAMS.get(e.argument)
             if rule is None or e.argument not in conv:
                 break
             x = np.broadcast_to(conv[e.argument], (n,))
-            fails = good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)  # nan: an empty optional cell, not a bad one
+            fails = (
+                good & ~RULES[rule.rule].ok(x) & ~np.isnan(x)
+            )  # nan: an empty optional cell, not a bad one
             if not fails.any():
                 break
-            bad |= fails  # these rows get their own call below: its message, or its value where the function's
-            continue      # rule for the argument is wider than the model input's (payback takes a CAC of 0)
+            bad |= (
+                fails  # these rows get their own call below: its message, or its value where the function's
+            )
+            continue  # rule for the argument is wider than the model input's (payback takes a CAC of 0)
         except XlmodelError:
             break
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             return fail(e)
         out[good] = [to_excel(float(v)) for v in res]
         bad |= good

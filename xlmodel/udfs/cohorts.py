@@ -32,11 +32,18 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
         t = single("tail", tail, True)
         if not isinstance(t, bool):
             raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
-        return to_excel(cohort_ltv(_curve(retention), number("arpu", single("arpu", arpu, None), None),
-                                   number("gross_margin", single("gross_margin", gross_margin, None), None),
-                                   number("annual_discount_rate", single("annual_discount_rate",
-                                                                         annual_discount_rate, 0.0), 0.0), t))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return to_excel(
+            cohort_ltv(
+                _curve(retention),
+                number("arpu", single("arpu", arpu, None), None),
+                number("gross_margin", single("gross_margin", gross_margin, None), None),
+                number(
+                    "annual_discount_rate", single("annual_discount_rate", annual_discount_rate, 0.0), 0.0
+                ),
+                t,
+            )
+        )
+    except Exception as e:
         return fail(e)
 
 
@@ -45,5 +52,5 @@ def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     try:
         return to_excel(cohort_churn(_curve(retention)))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return fail(e)

@@ -14,7 +14,14 @@ from ..simulate import MAX_DRAWS, simulate
 from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
 from .cohorts import _curve
 
-__all__ = ["LLM_RUNWAY", "LLM_PROJECTION", "LLM_SIMULATE", "LLM_PLAN", "SIMULATE_HEADER", "PROJECTION_COLUMNS"]
+__all__ = [
+    "LLM_RUNWAY",
+    "LLM_PROJECTION",
+    "LLM_SIMULATE",
+    "LLM_PLAN",
+    "SIMULATE_HEADER",
+    "PROJECTION_COLUMNS",
+]
 
 #: LLM_PROJECTION's columns: version 1's and version 2's lines, as they always were (LLM_PLAN spills every line)
 PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
@@ -22,8 +29,18 @@ PROJECTION_COLUMNS = engine.Projection.ROWS[:13]
 #: LLM_RUNWAY/LLM_PROJECTION arguments with no default: empty means "not given"
 _NOT_GIVEN = ("organic_users", "paying_cost_per_mau", "migration_month", "large_price", "small_price")
 
-_PROJECTION_DEFAULTS = {k: ALL_PARAMS[k].default for k in ("paid_share", "ad_growth", "cost_decline", "horizon",
-                                                           "organic_growth", "cac_elasticity", "routed_share")}
+_PROJECTION_DEFAULTS = {
+    k: ALL_PARAMS[k].default
+    for k in (
+        "paid_share",
+        "ad_growth",
+        "cost_decline",
+        "horizon",
+        "organic_growth",
+        "cac_elasticity",
+        "routed_share",
+    )
+}
 _PROJECTION_DEFAULTS.update({k: UNSET for k in _NOT_GIVEN}, migration_cost=0.0)
 
 
@@ -45,19 +62,59 @@ def _runway(**kw):
 
 
 @excel()
-def LLM_RUNWAY(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-               paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-               organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-               routed_share=None, large_price=None, small_price=None, migration_cost=None):
+def LLM_RUNWAY(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs,
+    paid_share=None,
+    ad_growth=None,
+    cost_decline=None,
+    horizon=None,
+    organic_users=None,
+    organic_growth=None,
+    cac_elasticity=None,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=None,
+    large_price=None,
+    small_price=None,
+    migration_cost=None,
+):
     """Months until cash runs out (fractional, linear within the month); never if cash lasts the horizon."""
     return call(_runway, dict(locals()), _PROJECTION_DEFAULTS)  # every argument, by name
 
 
 @excel()
-def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_mau, fixed_costs,
-                   paid_share=None, ad_growth=None, cost_decline=None, horizon=None, organic_users=None,
-                   organic_growth=None, cac_elasticity=None, paying_cost_per_mau=None, migration_month=None,
-                   routed_share=None, large_price=None, small_price=None, migration_cost=None):
+def LLM_PROJECTION(
+    cash,
+    mau,
+    ad_spend,
+    cac,
+    churn,
+    conversion,
+    arppu,
+    cost_per_mau,
+    fixed_costs,
+    paid_share=None,
+    ad_growth=None,
+    cost_decline=None,
+    horizon=None,
+    organic_users=None,
+    organic_growth=None,
+    cac_elasticity=None,
+    paying_cost_per_mau=None,
+    migration_month=None,
+    routed_share=None,
+    large_price=None,
+    small_price=None,
+    migration_cost=None,
+):
     """The monthly projection as a table with a header row: month, ad spend, new users, MAU, paying, revenue, compute, fixed costs, net burn, cash, then paid and organic new users and the migration's one-off cost."""
     args = dict(locals())  # every argument, by name
     try:
@@ -70,7 +127,7 @@ def LLM_PROJECTION(cash, mau, ad_spend, cac, churn, conversion, arppu, cost_per_
         p = engine.project(**_projection_kw(scalars))
         table = np.column_stack([getattr(p, r) for r in PROJECTION_COLUMNS])
         return [list(PROJECTION_COLUMNS)] + table.tolist()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return fail(e)
 
 
@@ -103,11 +160,16 @@ def _ranges_table(ranges) -> dict:
         elif empty == [False, True, False]:
             scen[name] = {"low": number(f"{name} low", lo, None), "high": number(f"{name} high", hi, None)}
         elif empty == [False, False, False]:
-            scen[name] = {"low": number(f"{name} low", lo, None), "mode": number(f"{name} mode", mode, None),
-                          "high": number(f"{name} high", hi, None)}
+            scen[name] = {
+                "low": number(f"{name} low", lo, None),
+                "mode": number(f"{name} mode", mode, None),
+                "high": number(f"{name} high", hi, None),
+            }
         else:
-            raise XlmodelError(f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
-                               "(uniform), or all three (PERT)")
+            raise XlmodelError(
+                f"ranges row {i} ({name}): give the mode alone (a fixed value), low and high "
+                "(uniform), or all three (PERT)"
+            )
     return scen
 
 
@@ -127,8 +189,10 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
     try:
         n = whole("draws", single("draws", draws, None), 10_000, 1, MAX_DRAWS)
         if n > _max_draws():
-            raise XlmodelError(f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
-                               f"{n:,}: run larger simulations with xlmodel simulate")
+            raise XlmodelError(
+                f"draws must be at most {_max_draws():,} in xlwings Lite (its memory is 2 GB), got "
+                f"{n:,}: run larger simulations with xlmodel simulate"
+            )
         k = whole("seed", single("seed", seed, None), 0, 0, 2**63 - 1)
         h = whole("horizon", single("horizon", horizon, None), int(ALL_PARAMS["horizon"].default), 1, 1200)
         scen = _ranges_table(ranges)
@@ -144,7 +208,7 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
             row.append(st["share_never"] if "share_never" in st else "")
             table.append(row)
         return table
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)
 
 
@@ -208,12 +272,16 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
             raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
         entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
         if driver.strip() in entry:
-            raise XlmodelError(f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}")
+            raise XlmodelError(
+                f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}"
+            )
         entry[driver.strip()] = _cell(driver.strip(), level)
     if by_month:
         scen["changes"] = list(by_month.values())
-    rounds = [{"month": _cell("month", m), "amount": _cell("amount", a)}
-              for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))]
+    rounds = [
+        {"month": _cell("month", m), "amount": _cell("amount", a)}
+        for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))
+    ]
     if rounds:
         scen["funding"] = rounds
     if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
@@ -252,5 +320,5 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
         p = engine.plan(**s).projection
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)

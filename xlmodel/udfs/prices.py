@@ -10,8 +10,12 @@ __all__ = ["LLM_PRICE", "LLM_MIX_PRICE"]
 
 
 #: what each LLM_PRICE argument must be, for its message
-_PRICE_ARGS = {"model": "a model name (text)", "kind": "one of input, output, cached_input",
-               "provider": "a provider id (text)", "fx": "a number above 0 (model currency per USD)"}
+_PRICE_ARGS = {
+    "model": "a model name (text)",
+    "kind": "one of input, output, cached_input",
+    "provider": "a provider id (text)",
+    "fx": "a number above 0 (model currency per USD)",
+}
 
 
 def _price_arg(name, cell, default):
@@ -34,8 +38,13 @@ def LLM_PRICE(model, kind=None, provider=None, fx=None):
     def one(model, kind, provider, fx):
         return price(model, kind.lower(), provider.lower() or None, fx)
 
-    return call(one, dict(model=model, kind=kind, provider=provider, fx=fx),
-                {"kind": "input", "provider": "", "fx": 1.0}, convert=_price_arg, vectorised=False)
+    return call(
+        one,
+        dict(model=model, kind=kind, provider=provider, fx=fx),
+        {"kind": "input", "provider": "", "fx": 1.0},
+        convert=_price_arg,
+        vectorised=False,
+    )
 
 
 @excel()
@@ -45,14 +54,18 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         names = [c for row in grid("models", models) for c in row]
         weights = [c for row in grid("shares", shares) for c in row]
         if len(names) != len(weights):
-            raise XlmodelError(f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)")
+            raise XlmodelError(
+                f"shares must be as many cells as models ({len(names)} models, {len(weights)} shares)"
+            )
         pairs = []
         for i, (m, w) in enumerate(zip(names, weights), start=1):
             no_error(f"models (cell {i})", m)
             if m is None or (isinstance(m, str) and not m.strip()):
                 if not (w is None or (isinstance(w, str) and not w.strip())):
-                    raise XlmodelError(f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
-                                       "or clear the share")
+                    raise XlmodelError(
+                        f"shares (cell {i}) is {w!r:.40} beside an empty model cell: name the model "
+                        "or clear the share"
+                    )
                 continue  # an empty row of the mix
             if not isinstance(m, str):
                 raise XlmodelError(f"models must be model names (text), got {m!r}")
@@ -62,5 +75,5 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         k = _price_arg("kind", single("kind", kind, None), "input").lower()
         f = _price_arg("fx", single("fx", fx, None), 1.0)
         return to_excel(mix_price(mix_models, mix_shares, k, f))
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+    except Exception as e:
         return fail(e)

@@ -18,11 +18,14 @@ from .plan import _plan_tables
 
 __all__ = ["LLM_SOLVE"]
 
+
 def _name(name: str, value) -> str:
     cell = single(name, value, None)
     if not isinstance(cell, str):
-        raise XlmodelError(f"{name} must be the name of an {'input' if name == 'vary' else 'output'} (text), "
-                           f"got {cell!r:.40}")
+        raise XlmodelError(
+            f"{name} must be the name of an {'input' if name == 'vary' else 'output'} (text), "
+            f"got {cell!r:.40}"
+        )
     return cell.strip()
 
 
@@ -53,11 +56,19 @@ def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, f
         want = _number("target", target)
         if want is None:
             raise XlmodelError("target is required: the output's target, a number (or never)")
-        r = solve(a.scenario(), _name("vary", vary), _name("output", output), want, _number("low", low),
-                  _number("high", high))
+        r = solve(
+            a.scenario(),
+            _name("vary", vary),
+            _name("output", output),
+            want,
+            _number("low", low),
+            _number("high", high),
+        )
         if r.reached:
             return float(r.value)
-        return (f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
-                f"{r.low:.6g} to {r.high:.6g}")
-    except Exception as e:  # noqa: BLE001 - a cell shows a message, never a traceback
+        return (
+            f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
+            f"{r.low:.6g} to {r.high:.6g}"
+        )
+    except Exception as e:
         return fail(e)

@@ -63,7 +63,8 @@ def regenerate_folder(folder: Path) -> list[Path]:
         written.append(path)
     for name, (template, opts) in COMMITTED.items():
         path = folder / name
-        save_atomic(build(template, a, lite=lite if opts.get("formulas") == "udf" else None, **opts), path,
-                    force=True)
+        save_atomic(
+            build(template, a, lite=lite if opts.get("formulas") == "udf" else None, **opts), path, force=True
+        )
         written.append(path)
     return written

@@ -24,10 +24,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..actuals import ACTUALS_COLUMNS, FITTED, Fit, check_fitted
+from ..actuals import ACTUALS_COLUMNS, FITTED, Fit
 from ..assumptions import MIGRATION_OPTIONAL, STANDALONE_ONLY, TOKEN_KEYS, _complete
 from ..dates import month_label, parse_month
 from ..errors import AssumptionsError, XlmodelError
+from ..fitted_toml import check_fitted
 from . import styles as S
 from .migration_sheet import money_ticks
 
@@ -36,21 +37,45 @@ SCENARIO = "actuals"
 #: Inputs row of each fitted key (a fitted cost per MAU is entered directly, not from tokens)
 INPUT_ROW = {"cost_per_mau": "other_cost_per_mau"}
 _LABELS = {
-    "ad_spend": "Ad spend", "new_users": "New users", "paid_new_users": "New users bought with ads",
-    "mau": "Monthly active users (MAU)", "paying_users": "Paying users", "revenue": "Revenue",
-    "compute_cost": "Compute bill", "fixed_costs": "Fixed costs", "cash": "Cash at the end of the month",
+    "ad_spend": "Ad spend",
+    "new_users": "New users",
+    "paid_new_users": "New users bought with ads",
+    "mau": "Monthly active users (MAU)",
+    "paying_users": "Paying users",
+    "revenue": "Revenue",
+    "compute_cost": "Compute bill",
+    "fixed_costs": "Fixed costs",
+    "cash": "Cash at the end of the month",
 }
 #: each fitted driver that is a ratio of sums over the window: (numerator row, denominator row)
-FITTED_SUMS = {"cac": ("ad_spend", "paid_new_users"), "paid_share": ("paid_new_users", "new_users"),
-               "churn": ("lost_users", "previous_mau"), "conversion": ("paying_users", "mau"),
-               "arppu": ("revenue", "paying_users"), "cost_per_mau": ("compute_cost", "mau")}
-_UNITS = {"ad_spend": "currency", "new_users": "users", "paid_new_users": "users", "mau": "users",
-          "paying_users": "users", "revenue": "currency", "compute_cost": "currency", "fixed_costs": "currency",
-          "cash": "currency"}
+FITTED_SUMS = {
+    "cac": ("ad_spend", "paid_new_users"),
+    "paid_share": ("paid_new_users", "new_users"),
+    "churn": ("lost_users", "previous_mau"),
+    "conversion": ("paying_users", "mau"),
+    "arppu": ("revenue", "paying_users"),
+    "cost_per_mau": ("compute_cost", "mau"),
+}
+_UNITS = {
+    "ad_spend": "currency",
+    "new_users": "users",
+    "paid_new_users": "users",
+    "mau": "users",
+    "paying_users": "users",
+    "revenue": "currency",
+    "compute_cost": "currency",
+    "fixed_costs": "currency",
+    "cash": "currency",
+}
 #: the plan vs actual lines: (actual row, the Projection's row, label, +1 if more is better, -1 if less is (a cost))
-PLAN_LINES = (("mau", "mau", "MAU", 1), ("paying_users", "paying_users", "Paying users", 1),
-              ("revenue", "revenue", "Revenue", 1), ("compute_cost", "compute", "Compute bill", -1),
-              ("net_burn", "net_burn", "Net burn", -1), ("cash", "cash", "Cash", 1))
+PLAN_LINES = (
+    ("mau", "mau", "MAU", 1),
+    ("paying_users", "paying_users", "Paying users", 1),
+    ("revenue", "revenue", "Revenue", 1),
+    ("compute_cost", "compute", "Compute bill", -1),
+    ("net_burn", "net_burn", "Net burn", -1),
+    ("cash", "cash", "Cash", 1),
+)
 #: conditional formats of a variance: green better than plan, red worse (Excel's Good and Bad styles)
 BETTER = dict(fill=PatternFill(bgColor="C6EFCE"), font=Font(color="006100"))
 WORSE = dict(fill=PatternFill(bgColor="FFC7CE"), font=Font(color="9C0006"))
@@ -75,25 +100,32 @@ def choose_plan(a, plan: str | None = None) -> str:
     if plan is None:
         return a.scenario_names[0]
     if plan not in a.scenarios:
-        raise AssumptionsError(a.source, f"no scenario named {plan!r} to compare the actuals with "
-                               f"(have {', '.join(a.scenario_names)})", key="plan")
+        raise AssumptionsError(
+            a.source,
+            f"no scenario named {plan!r} to compare the actuals with (have {', '.join(a.scenario_names)})",
+            key="plan",
+        )
     return plan
 
 
 def plan_note(months: list[str], a, plan: str, n: int) -> str | None:
     """One line on what plan vs actual compares, when it is not every actual month (None: every one is)."""
-    span = lambda ms: f"{ms[0]} to {ms[-1]}" if len(ms) > 1 else ms[0]  # noqa: E731
+    span = lambda ms: f"{ms[0]} to {ms[-1]}" if len(ms) > 1 else ms[0]
     if a.start is None:
-        return (f"no plan vs actual: {Path(a.source).name} has no [model] start, so no month of plan {plan!r} has "
-                f"a calendar month to match the actuals' ({span(months)}); give [model] start = \"YYYY-MM\" (month 1)")
+        return (
+            f"no plan vs actual: {Path(a.source).name} has no [model] start, so no month of plan {plan!r} has "
+            f'a calendar month to match the actuals\' ({span(months)}); give [model] start = "YYYY-MM" (month 1)'
+        )
     t = plan_months(months, a.start, n)
     common = [m for m, k in zip(months, t) if k is not None]
     plan_span = f"plan {plan!r} ({month_label(1, a.start)} to {month_label(n, a.start)})"
     if not common:
         return f"no plan vs actual: no month of the actuals ({span(months)}) is a month of {plan_span}"
     if len(common) < len(months):
-        return (f"plan vs actual: {len(common)} of the {len(months)} actual months ({span(common)}) are months of "
-                f"{plan_span}; the others show n/a")
+        return (
+            f"plan vs actual: {len(common)} of the {len(months)} actual months ({span(common)}) are months of "
+            f"{plan_span}; the others show n/a"
+        )
     return None
 
 
@@ -101,15 +133,19 @@ def with_actuals_scenario(a, fit: Fit, plan: str | None = None):
     """A copy of ``a`` with the scenario ``actuals``: the fitted drivers over the first scenario's other inputs;
     the scenario ``plan``, when given, comes first (the live scenario the workbook opens on)."""
     if any(name.casefold() == SCENARIO for name in a.scenarios):
-        raise AssumptionsError(a.source, f"already has a scenario named {SCENARIO!r}; the --actuals workbook adds "
-                               "one with that name")
+        raise AssumptionsError(
+            a.source,
+            f"already has a scenario named {SCENARIO!r}; the --actuals workbook adds one with that name",
+        )
     try:
         check_fitted(fit)  # what fit -o refuses (an n/a driver, a churn below 0), the workbook refuses too
     except XlmodelError as e:
         raise AssumptionsError(fit.source, str(e).removeprefix(f"{fit.source}: ")) from None
     first = a.scenario()
     drop = set(TOKEN_KEYS) | {"cost_per_mau", "organic_users", "organic_growth", "paying_cost_per_mau"}
-    if "monthly_tokens" not in first:  # no migration NPV of its own: the defaults its inputs got were not given
+    if (
+        "monthly_tokens" not in first
+    ):  # no migration NPV of its own: the defaults its inputs got were not given
         drop |= set(STANDALONE_ONLY) | (set() if "migration_month" in first else set(MIGRATION_OPTIONAL))
     raw = {k: v for k, v in first.items() if k not in drop and k != "horizon"}
     raw.update(fit.fitted, ad_growth=0.0, cost_decline=0.0)
@@ -142,8 +178,20 @@ class ActualsSheet:
             rows[c] = r
             r += 1
         r += 1  # a blank line
-        for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn",
-                  "unexplained_cash", "unexplained_share", "lost_users", "previous_mau", "in_window"):
+        for k in (
+            "cac",
+            "paid_share",
+            "churn",
+            "conversion",
+            "arppu",
+            "cost_per_mau",
+            "net_burn",
+            "unexplained_cash",
+            "unexplained_share",
+            "lost_users",
+            "previous_mau",
+            "in_window",
+        ):
             rows[k] = r
             r += 1
         r += 1
@@ -153,8 +201,11 @@ class ActualsSheet:
         self.actual_rows = rows
         self.fitted_cells = {k: f"'{ACTUALS_SHEET}'!$D${rows[f'fitted_{k}']}" for k in FITTED}
         if self.n_months < len(self.actuals.months):
-            raise AssumptionsError(self.a.source, f"the timeline (--months {self.n_months}) is shorter than the "
-                                   f"{len(self.actuals.months)} months of actuals compared with the plan")
+            raise AssumptionsError(
+                self.a.source,
+                f"the timeline (--months {self.n_months}) is shorter than the "
+                f"{len(self.actuals.months)} months of actuals compared with the plan",
+            )
 
     def actuals_sheet(self):
         ws = self.wb.create_sheet(ACTUALS_SHEET)
@@ -162,9 +213,12 @@ class ActualsSheet:
         n = len(t.months)
         rows = self.actual_rows
         last = get_column_letter(4 + n)
-        self.title(ws, "Actuals and the fitted drivers",
-                   f"Monthly actuals from {self.actuals_source} (blue: data), each driver of docs/model.md per month, "
-                   f"and the drivers fitted over the last fit_window months (scenario '{SCENARIO}' on Inputs).")
+        self.title(
+            ws,
+            "Actuals and the fitted drivers",
+            f"Monthly actuals from {self.actuals_source} (blue: data), each driver of docs/model.md per month, "
+            f"and the drivers fitted over the last fit_window months (scenario '{SCENARIO}' on Inputs).",
+        )
         self.header(ws, 4, ["Line item", "Name", "Unit", ""] + list(t.months))
         self.define("actual_months", ws, f"E4:{last}4")  # the calendar months, matched with the plan's
         for col in range(5, 5 + n):  # the months' headers sit right, over their numbers
@@ -192,8 +246,8 @@ class ActualsSheet:
             self.text(ws, f"C{r}", self.unit(unit), S.UNIT_FONT)
             for j in range(n):
                 col, prev = get_column_letter(5 + j), get_column_letter(4 + j)
-                c = lambda k, col=col: f"{col}{rows[k]}"  # noqa: E731
-                p = lambda k, prev=prev: f"{prev}{rows[k]}"  # noqa: E731
+                c = lambda k, col=col: f"{col}{rows[k]}"
+                p = lambda k, prev=prev: f"{prev}{rows[k]}"
                 f = first if (j == 0 and first is not None) else formula(c, p)
                 self.formula(ws, f"{col}{r}", "=" + f, fmt, align=S.RIGHT)
             self.define(f"actual_{key}_by_month", ws, f"E{r}:{last}{r}")
@@ -202,32 +256,104 @@ class ActualsSheet:
             return lambda c, p: f'IF({c(den)}=0,"n/a",{c(num)}/{c(den)})'
 
         pct = S.FORMATS["percent"]
-        row("cac", "CAC: ad spend / new users bought with ads", "currency per user", S.FORMATS["money"],
-            ratio("ad_spend", "paid_new_users"))
-        row("paid_share", "Paid share: bought with ads / new users", "fraction", pct, ratio("paid_new_users", "new_users"))
-        row("churn", "Churn: (MAU last month + new - MAU) / MAU last month", "monthly fraction", pct,
-            lambda c, p: f'IF({p("mau")}=0,"n/a",({p("mau")}+{c("new_users")}-{c("mau")})/{p("mau")})', '"n/a"')
-        row("conversion", "Conversion: paying users / MAU", "fraction of MAU", "0.00%", ratio("paying_users", "mau"))
-        row("arppu", "ARPPU: revenue / paying users", "currency per paying user per month", S.FORMATS["money"],
-            ratio("revenue", "paying_users"))
-        row("cost_per_mau", "Compute cost per MAU: compute bill / MAU", "currency per MAU per month", "#,##0.0000",
-            ratio("compute_cost", "mau"))
-        row("net_burn", "Net burn: ad spend + compute + fixed costs - revenue", "currency", money,
-            lambda c, p: f"{c('ad_spend')}+{c('compute_cost')}+{c('fixed_costs')}-{c('revenue')}")
-        row("unexplained_cash", "Unexplained cash: last month's cash - net burn - cash (interest, timing, ...)",
-            "currency", money, lambda c, p: f"{p('cash')}-{c('net_burn')}-{c('cash')}", '"n/a"')
-        row("unexplained_share", "Unexplained cash as a share of net burn (review above 1%)", "fraction", pct,
-            lambda c, p: f'IF({c("net_burn")}=0,"n/a",ABS({c("unexplained_cash")})/ABS({c("net_burn")}))', '"n/a"')
-        row("lost_users", "Users lost (for the fitted churn; 0 in the first month)", "users", users,
-            lambda c, p: f"{p('mau')}+{c('new_users')}-{c('mau')}", "0")
-        row("previous_mau", "MAU last month (for the fitted churn; 0 in the first month)", "users", users,
-            lambda c, p: p("mau"), "0")
-        row("in_window", "In the fitting window (the last fit_window months)", "flag", "0",
-            lambda c, p: f"IF({c('month')}>COUNT(actual_month_number)-fit_window,1,0)")
+        row(
+            "cac",
+            "CAC: ad spend / new users bought with ads",
+            "currency per user",
+            S.FORMATS["money"],
+            ratio("ad_spend", "paid_new_users"),
+        )
+        row(
+            "paid_share",
+            "Paid share: bought with ads / new users",
+            "fraction",
+            pct,
+            ratio("paid_new_users", "new_users"),
+        )
+        row(
+            "churn",
+            "Churn: (MAU last month + new - MAU) / MAU last month",
+            "monthly fraction",
+            pct,
+            lambda c, p: f'IF({p("mau")}=0,"n/a",({p("mau")}+{c("new_users")}-{c("mau")})/{p("mau")})',
+            '"n/a"',
+        )
+        row(
+            "conversion",
+            "Conversion: paying users / MAU",
+            "fraction of MAU",
+            "0.00%",
+            ratio("paying_users", "mau"),
+        )
+        row(
+            "arppu",
+            "ARPPU: revenue / paying users",
+            "currency per paying user per month",
+            S.FORMATS["money"],
+            ratio("revenue", "paying_users"),
+        )
+        row(
+            "cost_per_mau",
+            "Compute cost per MAU: compute bill / MAU",
+            "currency per MAU per month",
+            "#,##0.0000",
+            ratio("compute_cost", "mau"),
+        )
+        row(
+            "net_burn",
+            "Net burn: ad spend + compute + fixed costs - revenue",
+            "currency",
+            money,
+            lambda c, p: f"{c('ad_spend')}+{c('compute_cost')}+{c('fixed_costs')}-{c('revenue')}",
+        )
+        row(
+            "unexplained_cash",
+            "Unexplained cash: last month's cash - net burn - cash (interest, timing, ...)",
+            "currency",
+            money,
+            lambda c, p: f"{p('cash')}-{c('net_burn')}-{c('cash')}",
+            '"n/a"',
+        )
+        row(
+            "unexplained_share",
+            "Unexplained cash as a share of net burn (review above 1%)",
+            "fraction",
+            pct,
+            lambda c, p: f'IF({c("net_burn")}=0,"n/a",ABS({c("unexplained_cash")})/ABS({c("net_burn")}))',
+            '"n/a"',
+        )
+        row(
+            "lost_users",
+            "Users lost (for the fitted churn; 0 in the first month)",
+            "users",
+            users,
+            lambda c, p: f"{p('mau')}+{c('new_users')}-{c('mau')}",
+            "0",
+        )
+        row(
+            "previous_mau",
+            "MAU last month (for the fitted churn; 0 in the first month)",
+            "users",
+            users,
+            lambda c, p: p("mau"),
+            "0",
+        )
+        row(
+            "in_window",
+            "In the fitting window (the last fit_window months)",
+            "flag",
+            "0",
+            lambda c, p: f"IF({c('month')}>COUNT(actual_month_number)-fit_window,1,0)",
+        )
         # fitted drivers
         top = rows["fit_window"] - 1
-        self.section(ws, top, "Fitted drivers: ratios of sums over the window; cash, MAU and ad spend of the last "
-                              "month (the actuals scenario on Inputs links here)", 4 + n)
+        self.section(
+            ws,
+            top,
+            "Fitted drivers: ratios of sums over the window; cash, MAU and ad spend of the last "
+            "month (the actuals scenario on Inputs links here)",
+            4 + n,
+        )
         r = rows["fit_window"]
         self.text(ws, f"A{r}", "Months in the fitting window")
         self.text(ws, f"B{r}", "fit_window", S.NAME_FONT)
@@ -240,40 +366,66 @@ class ActualsSheet:
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(f"D{r}")
-        self.add_check(f"Actuals: fit_window is a whole number from 1 to the {n} months of actuals",
-                       "AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,"
-                       "fit_window<=COLUMNS(actual_month_number))")
+        self.add_check(
+            f"Actuals: fit_window is a whole number from 1 to the {n} months of actuals",
+            "AND(ISNUMBER(fit_window),INT(fit_window)=fit_window,fit_window>=1,"
+            "fit_window<=COLUMNS(actual_month_number))",
+        )
         w = "actual_in_window_by_month"
 
         # a ratio of sums over the window: the two sums in E and F, their ratio in D
-        fitted = {k: (f"SUMPRODUCT(actual_{num}_by_month,{w})", f"SUMPRODUCT(actual_{den}_by_month,{w})")
-                  for k, (num, den) in FITTED_SUMS.items()}
-        fitted.update(cash=f"{last}{rows['cash']}", mau=f"{last}{rows['mau']}", ad_spend=f"{last}{rows['ad_spend']}",
-                      fixed_costs=f"SUMPRODUCT(actual_fixed_costs_by_month,{w})/SUM({w})")
-        fmts = {"cash": money, "mau": users, "ad_spend": money, "cac": S.FORMATS["money"], "paid_share": pct,
-                "churn": pct, "conversion": "0.00%", "arppu": S.FORMATS["money"], "cost_per_mau": "#,##0.0000",
-                "fixed_costs": money}
+        fitted = {
+            k: (f"SUMPRODUCT(actual_{num}_by_month,{w})", f"SUMPRODUCT(actual_{den}_by_month,{w})")
+            for k, (num, den) in FITTED_SUMS.items()
+        }
+        fitted.update(
+            cash=f"{last}{rows['cash']}",
+            mau=f"{last}{rows['mau']}",
+            ad_spend=f"{last}{rows['ad_spend']}",
+            fixed_costs=f"SUMPRODUCT(actual_fixed_costs_by_month,{w})/SUM({w})",
+        )
+        fmts = {
+            "cash": money,
+            "mau": users,
+            "ad_spend": money,
+            "cac": S.FORMATS["money"],
+            "paid_share": pct,
+            "churn": pct,
+            "conversion": "0.00%",
+            "arppu": S.FORMATS["money"],
+            "cost_per_mau": "#,##0.0000",
+            "fixed_costs": money,
+        }
         r = rows["fit_window"]
         for col, text in (("E", "Window sum: numerator"), ("F", "Window sum: denominator")):
             self.text(ws, f"{col}{r}", text, S.UNIT_FONT, align=S.WRAP)
         ws.row_dimensions[r].height = 30
         for k in FITTED:
             r = rows[f"fitted_{k}"]
-            self.text(ws, f"A{r}", f"Fitted {k}" + (" (the ratio of the two sums)" if isinstance(fitted[k], tuple)
-                                                    else ""))
+            self.text(
+                ws,
+                f"A{r}",
+                f"Fitted {k}" + (" (the ratio of the two sums)" if isinstance(fitted[k], tuple) else ""),
+            )
             self.text(ws, f"B{r}", f"fitted_{k}", S.NAME_FONT)
             if isinstance(fitted[k], tuple):
                 for col, part in (("E", "numerator"), ("F", "denominator")):
-                    sum_fmt = money if part == "numerator" and k in ("cac", "arppu", "cost_per_mau") else users
-                    self.formula(ws, f"{col}{r}", "=" + fitted[k][part == "denominator"], sum_fmt, align=S.RIGHT)
+                    sum_fmt = (
+                        money if part == "numerator" and k in ("cac", "arppu", "cost_per_mau") else users
+                    )
+                    self.formula(
+                        ws, f"{col}{r}", "=" + fitted[k][part == "denominator"], sum_fmt, align=S.RIGHT
+                    )
                     self.define(f"fitted_{k}_{part}", ws, f"{col}{r}")
                 self.formula(ws, f"D{r}", f'=IF(F{r}=0,"n/a",E{r}/F{r})', fmts[k], align=S.RIGHT)
             else:
                 self.formula(ws, f"D{r}", "=" + fitted[k], fmts[k], align=S.RIGHT)
             self.define(f"fitted_{k}", ws, f"D{r}")
-        self.add_check("Actuals: paid new users never exceed new users, paying users never exceed MAU",
-                       "AND(SUMPRODUCT(--(actual_paid_new_users_by_month>actual_new_users_by_month))=0,"
-                       "SUMPRODUCT(--(actual_paying_users_by_month>actual_mau_by_month))=0)")
+        self.add_check(
+            "Actuals: paid new users never exceed new users, paying users never exceed MAU",
+            "AND(SUMPRODUCT(--(actual_paid_new_users_by_month>actual_new_users_by_month))=0,"
+            "SUMPRODUCT(--(actual_paying_users_by_month>actual_mau_by_month))=0)",
+        )
         self._plan_vs_actual(ws, rows[f"fitted_{FITTED[-1]}"] + 2, n, rows["fit_window"] - 1)
         ws.column_dimensions["A"].width = 62
         ws.column_dimensions["B"].width = 30
@@ -295,9 +447,14 @@ class ActualsSheet:
             note = plan_note(months, self.a, self.plan, self.n_months)
             self.text(ws, f"A{top + 1}", "No variances: " + note.removeprefix("no plan vs actual: "))
             return
-        self.section(ws, top, f"Plan vs actual on the calendar: each actual month against the month of plan "
-                              f"'{self.plan}' that ends on the same day, while it is the live scenario; green: better "
-                              "than plan, red: worse (costs and net burn: lower is better)", 4 + n)
+        self.section(
+            ws,
+            top,
+            f"Plan vs actual on the calendar: each actual month against the month of plan "
+            f"'{self.plan}' that ends on the same day, while it is the live scenario; green: better "
+            "than plan, red: worse (costs and net burn: lower is better)",
+            4 + n,
+        )
         r = top + 1
         self.text(ws, f"A{r}", "Plan: the scenario that was the plan for these months")
         self.text(ws, f"B{r}", "plan_scenario", S.NAME_FONT)
@@ -309,17 +466,37 @@ class ActualsSheet:
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
         dv.add(f"D{r}")
-        self.formula(ws, f"E{r}", '=IF(EXACT(scenario,plan_scenario),"The plan is live: its rows follow the '
-                                  'Projection","Pick "&plan_scenario&" as the live scenario (Inputs, D4) to compare")')
+        self.formula(
+            ws,
+            f"E{r}",
+            '=IF(EXACT(scenario,plan_scenario),"The plan is live: its rows follow the '
+            'Projection","Pick "&plan_scenario&" as the live scenario (Inputs, D4) to compare")',
+        )
         r += 1
         steps = {}
         for key, label, unit, fmt, formula in (
-                ("month_end", "Calendar month of the actuals (its last day)", "date", "mmm yy",
-                 lambda col: f'EOMONTH(DATEVALUE({col}$4&"-01"),0)'),
-                ("plan_month", "Month of the plan with the same month end (n/a: not on the plan's timeline)",
-                 "month", "0", lambda col: f'IFERROR(MATCH({col}{steps["month_end"]},month_end_by_month,0),"n/a")'),
-                ("compared", "Compared: the plan is live and has this month", "flag", None,
-                 lambda col: f"AND(EXACT(scenario,plan_scenario),ISNUMBER({col}{steps['plan_month']}))")):
+            (
+                "month_end",
+                "Calendar month of the actuals (its last day)",
+                "date",
+                "mmm yy",
+                lambda col: f'EOMONTH(DATEVALUE({col}$4&"-01"),0)',
+            ),
+            (
+                "plan_month",
+                "Month of the plan with the same month end (n/a: not on the plan's timeline)",
+                "month",
+                "0",
+                lambda col: f'IFERROR(MATCH({col}{steps["month_end"]},month_end_by_month,0),"n/a")',
+            ),
+            (
+                "compared",
+                "Compared: the plan is live and has this month",
+                "flag",
+                None,
+                lambda col: f"AND(EXACT(scenario,plan_scenario),ISNUMBER({col}{steps['plan_month']}))",
+            ),
+        ):
             name = "plan_compared_by_month" if key == "compared" else f"actual_{key}_by_month"
             self.text(ws, f"A{r}", label)
             self.text(ws, f"B{r}", name, S.NAME_FONT)
@@ -332,14 +509,17 @@ class ActualsSheet:
             steps[key] = r
             r += 1
         money, users = S.FORMATS["total"], S.FORMATS["users"]
-        on = lambda col: f"{col}{steps['compared']}"  # noqa: E731
+        on = lambda col: f"{col}{steps['compared']}"
         lines = {}
         for key, plan_key, label, sign in PLAN_LINES:
             fmt = money if _UNITS.get(key, "currency") == "currency" else users
             better = "above" if sign > 0 else "below"
-            for kind, text in (("plan", f"{label}, plan"), ("actual", f"{label}, actual"),
-                               ("variance", f"{label}, variance (actual - plan; better: {better} plan)"),
-                               ("variance_pct", f"{label}, variance % of plan")):
+            for kind, text in (
+                ("plan", f"{label}, plan"),
+                ("actual", f"{label}, actual"),
+                ("variance", f"{label}, variance (actual - plan; better: {better} plan)"),
+                ("variance_pct", f"{label}, variance % of plan"),
+            ):
                 name = f"{kind}_{key}_by_month"
                 self.text(ws, f"A{r}", text)
                 self.text(ws, f"B{r}", name, S.NAME_FONT)
@@ -352,10 +532,18 @@ class ActualsSheet:
                     elif kind == "variance":
                         f = f'IF({on(col)},{col}{lines["actual"]}-{col}{lines["plan"]},"n/a")'
                     else:
-                        f = (f'IF({on(col)},IF({col}{lines["plan"]}=0,"n/a",{col}{lines["variance"]}/'
-                             f'ABS({col}{lines["plan"]})),"n/a")')
-                    self.formula(ws, f"{col}{r}", "=" + f, S.FORMATS["percent"] if kind == "variance_pct" else fmt,
-                                 font=S.LINK_FONT if kind in ("plan", "actual") else S.FORMULA_FONT, align=S.RIGHT)
+                        f = (
+                            f'IF({on(col)},IF({col}{lines["plan"]}=0,"n/a",{col}{lines["variance"]}/'
+                            f'ABS({col}{lines["plan"]})),"n/a")'
+                        )
+                    self.formula(
+                        ws,
+                        f"{col}{r}",
+                        "=" + f,
+                        S.FORMATS["percent"] if kind == "variance_pct" else fmt,
+                        font=S.LINK_FONT if kind in ("plan", "actual") else S.FORMULA_FONT,
+                        align=S.RIGHT,
+                    )
                 if kind != "actual":  # the actual row links the rows above, which carry the name
                     self.define(name, ws, f"E{r}:{last}{r}")
                     self.swept(ws, f"E{r}:{last}{r}")
@@ -364,8 +552,10 @@ class ActualsSheet:
                 if kind.startswith("variance"):  # favourable green, unfavourable red; n/a stays plain
                     good, bad = (">", "<") if sign > 0 else ("<", ">")
                     for op, style in ((good, BETTER), (bad, WORSE)):
-                        ws.conditional_formatting.add(f"E{r}:{last}{r}", FormulaRule(
-                            formula=[f"AND(ISNUMBER(E{r}),E{r}{op}0)"], **style))
+                        ws.conditional_formatting.add(
+                            f"E{r}:{last}{r}",
+                            FormulaRule(formula=[f"AND(ISNUMBER(E{r}),E{r}{op}0)"], **style),
+                        )
                 lines[kind] = r
                 r += 1
             if key == "mau":

@@ -38,8 +38,20 @@ LINES = (
     ("paying_users", "Paying users at the year's end", "end"),
 )
 #: lines shown in millions of the currency (the rest: counts, a ratio)
-MONEY = {"gross_revenue", "deductions", "revenue", "compute", "gross_profit", "ad_spend", "fixed_costs",
-         "migration_one_off", "ebitda", "interest", "funding", "cash"}
+MONEY = {
+    "gross_revenue",
+    "deductions",
+    "revenue",
+    "compute",
+    "gross_profit",
+    "ad_spend",
+    "fixed_costs",
+    "migration_one_off",
+    "ebitda",
+    "interest",
+    "funding",
+    "cash",
+}
 
 
 class AnnualSheet:
@@ -52,14 +64,22 @@ class AnnualSheet:
         numbers = sorted(set(fiscal_year_numbers(self.n_months, a.start, a.fiscal_year_start)))
         kind = "fiscal year" if a.start else "year (12-month blocks from month 1)"
         partial = [y.label for y in years if y.partial]
-        self.title(ws, "Annual summary", f"The live scenario's plan by {kind}, in {a.currency} millions: flows "
-                                         "summed over the year, balances at its end"
-                   + (f"; * a partial year ({'; '.join(partial)}), not annualised" if partial else "") + ".", live=True)
+        self.title(
+            ws,
+            "Annual summary",
+            f"The live scenario's plan by {kind}, in {a.currency} millions: flows "
+            "summed over the year, balances at its end"
+            + (f"; * a partial year ({'; '.join(partial)}), not annualised" if partial else "")
+            + ".",
+            live=True,
+        )
         labels = [y.label.split(" (")[0] + ("*" if y.partial else "") for y in years]
         self.header(ws, 4, ["Line", "Name", "Unit", ""] + labels)
         ws.row_dimensions[4].height = 18
         # the years' keys: typed when the workbook was made (a check watches the calendar)
-        self.text(ws, "A5", "Year (its number: FY2025 is 2025)" if a.start else "Year (1, 2, ...)", S.UNIT_FONT)
+        self.text(
+            ws, "A5", "Year (its number: FY2025 is 2025)" if a.start else "Year (1, 2, ...)", S.UNIT_FONT
+        )
         self.text(ws, "B5", "annual_year", S.NAME_FONT)
         for j, number in enumerate(numbers):
             c = ws.cell(row=5, column=5 + j, value=number)
@@ -72,8 +92,15 @@ class AnnualSheet:
             bold = key in ("revenue", "gross_profit", "ebitda", "cash")
             self.text(ws, f"A{r}", label, S.SECTION_FONT if bold else S.LABEL_FONT)
             self.text(ws, f"B{r}", f"annual_{key}_by_year", S.NAME_FONT)
-            unit = (f"{a.currency} millions" if key in MONEY else "fraction of net revenue" if key == "gross_margin"
-                    else "months" if key == "months" else "users")
+            unit = (
+                f"{a.currency} millions"
+                if key in MONEY
+                else "fraction of net revenue"
+                if key == "gross_margin"
+                else "months"
+                if key == "months"
+                else "users"
+            )
             self.text(ws, f"C{r}", unit, S.UNIT_FONT)
             fmt = MILLIONS if key in MONEY else S.FORMATS["percent"] if key == "gross_margin" else "#,##0"
             for j in range(len(numbers)):
@@ -91,11 +118,16 @@ class AnnualSheet:
             self.define(f"annual_{key}_by_year", ws, f"E{r}:{last}{r}")
             self.swept(ws, f"E{r}:{last}{r}")
         sheet = quote_sheetname(ANNUAL_SHEET)
-        self.add_check("Annual: the years cover every month of the projection once (the calendar on Inputs has "
-                       "not moved them)", f"SUM({sheet}!E{rows['months']}:{last}{rows['months']})=horizon")
-        self.add_check("Annual: EBITDA summed over the years is the negative of the net burn summed over the months",
-                       f"ABS(SUM({sheet}!E{rows['ebitda']}:{last}{rows['ebitda']})+SUM(net_burn_by_month))"
-                       f"<=check_tolerance*MAX(1,SUMIF(net_burn_by_month,\">0\")-SUMIF(net_burn_by_month,\"<0\"))")
+        self.add_check(
+            "Annual: the years cover every month of the projection once (the calendar on Inputs has "
+            "not moved them)",
+            f"SUM({sheet}!E{rows['months']}:{last}{rows['months']})=horizon",
+        )
+        self.add_check(
+            "Annual: EBITDA summed over the years is the negative of the net burn summed over the months",
+            f"ABS(SUM({sheet}!E{rows['ebitda']}:{last}{rows['ebitda']})+SUM(net_burn_by_month))"
+            f'<=check_tolerance*MAX(1,SUMIF(net_burn_by_month,">0")-SUMIF(net_burn_by_month,"<0"))',
+        )
         ws.column_dimensions["A"].width = 46
         ws.column_dimensions["B"].width = 30
         ws.column_dimensions["C"].width = 22

@@ -34,11 +34,14 @@ from ..assumptions import Assumptions
 from ..errors import AssumptionsError
 from ..lite import lite_files
 from . import styles as S
+from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
+from .annual_sheet import AnnualSheet
 from .cached import cell_values, engine_values
+from .changes_sheet import ChangesSheet
 from .checks_sheet import ChecksSheet
+from .cohorts_sheet import CohortsSheet
 from .cover_sheet import CoverSheet
-from .scenarios_sheet import ScenariosSheet
-from .sensitivity_sheet import SensitivitySheet
+from .excel_sheet import ExcelSheets
 from .inputs_sheet import InputsSheets
 from .layout import (  # noqa: F401 - re-exported: verify and the tests import them from here
     _ABSOLUTE,
@@ -68,14 +71,11 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     rule_sentence,
 )
 from .migration_sheet import MigrationSheet
-from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
-from .cohorts_sheet import CohortsSheet
-from .excel_sheet import ExcelSheets
-from .annual_sheet import AnnualSheet
-from .changes_sheet import ChangesSheet
 from .plan_migration_sheet import PlanMigrationSheet
 from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
+from .scenarios_sheet import ScenariosSheet
+from .sensitivity_sheet import SensitivitySheet
 from .unit_economics_sheet import UnitEconomicsSheet
 from .waterfall_sheet import WaterfallSheet
 
@@ -107,32 +107,65 @@ class _Names(dict):
         return self.b.ref(key)
 
 
-class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, ProjectionSheet, AnnualSheet,
-              MigrationSheet,
-              PlanMigrationSheet,
-              RiskSheet, CohortsSheet, ActualsSheet, ChecksSheet, CoverSheet, ScenariosSheet,
-              SensitivitySheet, ExcelSheets):
+class Builder(
+    WaterfallSheet,
+    InputsSheets,
+    ChangesSheet,
+    UnitEconomicsSheet,
+    ProjectionSheet,
+    AnnualSheet,
+    MigrationSheet,
+    PlanMigrationSheet,
+    RiskSheet,
+    CohortsSheet,
+    ActualsSheet,
+    ChecksSheet,
+    CoverSheet,
+    ScenariosSheet,
+    SensitivitySheet,
+    ExcelSheets,
+):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module).
 
     WaterfallSheet comes first: its ``output_row`` makes the Unit economics' LTV follow a live retention curve.
     """
 
-    def __init__(self, a: Assumptions, template: Template, months: int | None = None, formulas: str = "native",
-                 cohorts=None, cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None,
-                 plan=None):
+    def __init__(
+        self,
+        a: Assumptions,
+        template: Template,
+        months: int | None = None,
+        formulas: str = "native",
+        cohorts=None,
+        cohort_source: str = "",
+        actuals=None,
+        fit=None,
+        lite=None,
+        generated=None,
+        plan=None,
+    ):
         if formulas not in ("native", "udf"):
             raise ValueError(f"formulas must be native or udf, got {formulas!r}")
         if template.key == "migration" and not a.has_migration():
-            raise AssumptionsError(a.source, "the migration template needs the standalone migration inputs in every "
-                                   "scenario (monthly_tokens, large_price, small_price, migration_cost, months)")
+            raise AssumptionsError(
+                a.source,
+                "the migration template needs the standalone migration inputs in every "
+                "scenario (monthly_tokens, large_price, small_price, migration_cost, months)",
+            )
         if template.key == "cohorts" and not cohorts:
-            raise AssumptionsError(a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)")
+            raise AssumptionsError(
+                a.source, "the cohorts template needs a retention triangle (--cohorts FILE.csv)"
+            )
         curved = [n for n, s in a.scenarios.items() if s.get("retention") is not None]
         if curved and template.key not in CURVE_TEMPLATES:  # refuse rather than ignore the curve
-            raise AssumptionsError(a.source, f"the {template.key} template does not carry retention curves: the "
-                                   "model template does (xlmodel new model: the curve on Inputs, a Waterfall sheet "
-                                   "of its cohorts); or use xlmodel calc or simulate, or give churn instead",
-                                   curved[0], "retention")
+            raise AssumptionsError(
+                a.source,
+                f"the {template.key} template does not carry retention curves: the "
+                "model template does (xlmodel new model: the curve on Inputs, a Waterfall sheet "
+                "of its cohorts); or use xlmodel calc or simulate, or give churn instead",
+                curved[0],
+                "retention",
+            )
         self.cohort_rows = cohorts
         self.cohort_source = cohort_source
         self.actuals, self.fit = actuals, fit
@@ -150,15 +183,25 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
         if curved:
             k = self.curve_months_max
             if self.n_months > WATERFALL_MAX_MONTHS:
-                raise AssumptionsError(a.source, f"a workbook with a retention curve covers up to "
-                                       f"{WATERFALL_MAX_MONTHS} months (its Waterfall sheet is months x months "
-                                       f"formulas), got {self.n_months}: give --months {WATERFALL_MAX_MONTHS} or "
-                                       "fewer", curved[0], "retention")
+                raise AssumptionsError(
+                    a.source,
+                    f"a workbook with a retention curve covers up to "
+                    f"{WATERFALL_MAX_MONTHS} months (its Waterfall sheet is months x months "
+                    f"formulas), got {self.n_months}: give --months {WATERFALL_MAX_MONTHS} or "
+                    "fewer",
+                    curved[0],
+                    "retention",
+                )
             if self.n_months < k:
                 longest = next(n for n in curved if len(a.scenarios[n]["retention"]) == k)
-                raise AssumptionsError(a.source, f"a retention curve of {k} months needs a workbook of at least {k} "
-                                       f"months (its LTV and payback read the curve along the month columns): "
-                                       f"give --months {k} or more", longest, "retention")
+                raise AssumptionsError(
+                    a.source,
+                    f"a retention curve of {k} months needs a workbook of at least {k} "
+                    f"months (its LTV and payback read the curve along the month columns): "
+                    f"give --months {k} or more",
+                    longest,
+                    "retention",
+                )
         self.udf = formulas == "udf"
         self.lite = lite  # the Lite bundle's files for a udf workbook (default: generated now)
         self.generated = generated or datetime.date.today()  # the Cover's generation date
@@ -179,8 +222,13 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
         # the Model mix sheet: one row per model of any scenario's mix, then the blended prices
         self.mix_models = list(dict.fromkeys(m for mix in a.mixes.values() for m in mix))
         after = MIX_FIRST_ROW + len(self.mix_models)
-        self.mix_rows = {"total": after, "fx": after + 1, "input_price": after + 2, "cached_price": after + 3,
-                         "output_price": after + 4}
+        self.mix_rows = {
+            "total": after,
+            "fx": after + 1,
+            "input_price": after + 2,
+            "cached_price": after + 3,
+            "output_price": after + 4,
+        }
 
     # -- helpers -----------------------------------------------------------
 
@@ -247,16 +295,28 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
 
     def header(self, ws, row: int, labels: list[str], start_col: int = 1):
         for i, label in enumerate(labels):
-            self.text(ws, f"{get_column_letter(start_col + i)}{row}", label, S.HEADER_FONT, S.HEADER_FILL,
-                      S.RIGHT if i >= 3 else S.LEFT)  # right-aligned over the numbers
+            self.text(
+                ws,
+                f"{get_column_letter(start_col + i)}{row}",
+                label,
+                S.HEADER_FONT,
+                S.HEADER_FILL,
+                S.RIGHT if i >= 3 else S.LEFT,
+            )  # right-aligned over the numbers
 
     def section(self, ws, row: int, label: str, width: int):
         for col in range(1, width + 1):
             self.styled(ws.cell(row=row, column=col), fill=S.SECTION_FILL)
         self.text(ws, f"A{row}", label, S.SECTION_FONT, S.SECTION_FILL)
 
-    def print_setup(self, ws, wide_pages: int = 1, title_rows: str | None = None, title_cols: str | None = None,
-                    tall_pages: int = 0):
+    def print_setup(
+        self,
+        ws,
+        wide_pages: int = 1,
+        title_rows: str | None = None,
+        title_cols: str | None = None,
+        tall_pages: int = 0,
+    ):
         """Landscape A4, ``wide_pages`` across, ``tall_pages`` down (0: as many as it takes)."""
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -308,8 +368,11 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
     def big_money(self) -> bool:
         """Money totals in millions when the scenarios' cash or a year of spend reaches ten million."""
         s = self.scenarios[0][1]
-        scale = max(abs(float(s.get("cash", 0.0))), 12 * float(s.get("ad_spend", 0.0)),
-                    12 * float(s.get("fixed_costs", 0.0)))
+        scale = max(
+            abs(float(s.get("cash", 0.0))),
+            12 * float(s.get("ad_spend", 0.0)),
+            12 * float(s.get("fixed_costs", 0.0)),
+        )
         return scale >= 1e7
 
     def in_millions(self, ws):
@@ -339,11 +402,16 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
     def scenario_value(self, s: dict, key: str):
         """The value of ``key`` in a scenario column; None leaves the cell empty (not given)."""
         if key.startswith("retention["):  # month a of the scenario's curve; empty past it, or without a curve
-            a, curve = int(key[len("retention["):-1]), s.get("retention") or ()
+            a, curve = int(key[len("retention[") : -1]), s.get("retention") or ()
             return float(curve[a - 1]) if a <= len(curve) else None
         if key in OPTIONAL_INPUTS:
             return s.get(key)
-        if key not in s and key in WB_PARAMS and WB_PARAMS[key].default is not None and key != "other_cost_per_mau":
+        if (
+            key not in s
+            and key in WB_PARAMS
+            and WB_PARAMS[key].default is not None
+            and key != "other_cost_per_mau"
+        ):
             return WB_PARAMS[key].default
         tokens = "input_tokens" in s
         if key == "other_cost_per_mau":
@@ -363,8 +431,12 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
         for sname, s in self.scenarios:
             late = [d["month"] for d in (s.get("changes") or []) + (s.get("funding") or []) if d["month"] > n]
             if late:
-                raise AssumptionsError(self.a.source, f"a change or round in month {max(late)} lies beyond the "
-                                       f"workbook's {n} months: give --months {max(late)} or more", sname)
+                raise AssumptionsError(
+                    self.a.source,
+                    f"a change or round in month {max(late)} lies beyond the "
+                    f"workbook's {n} months: give --months {max(late)} or more",
+                    sname,
+                )
 
     # -- sheets --------------------------------------------------------------
 
@@ -417,8 +489,19 @@ class Builder(WaterfallSheet, InputsSheets, ChangesSheet, UnitEconomicsSheet, Pr
         return self.wb
 
 
-def build(template: str, a: Assumptions, months: int | None = None, formulas: str = "native", cohorts=None,
-          cohort_source: str = "", actuals=None, fit=None, lite=None, generated=None, plan=None) -> Workbook:
+def build(
+    template: str,
+    a: Assumptions,
+    months: int | None = None,
+    formulas: str = "native",
+    cohorts=None,
+    cohort_source: str = "",
+    actuals=None,
+    fit=None,
+    lite=None,
+    generated=None,
+    plan=None,
+) -> Workbook:
     """Build a template's workbook for the assumptions ``a``.
 
     ``cohorts``: the retention triangle of the cohorts template; ``actuals``
@@ -431,5 +514,6 @@ def build(template: str, a: Assumptions, months: int | None = None, formulas: st
     """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    return Builder(a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite,
-                   generated, plan).build()
+    return Builder(
+        a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite, generated, plan
+    ).build()

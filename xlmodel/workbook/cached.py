@@ -14,10 +14,9 @@ import math
 import re
 import zipfile
 
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils import get_column_letter
-
 import numpy as np
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 from ..params import CHANGE_DRIVERS
 from .cohorts_sheet import PLAN_MAU
@@ -35,8 +34,11 @@ def _constants(wb) -> dict:
             continue
         sheet, ref = dests[0]
         cells = wb[sheet][ref.replace("$", "")]
-        flat = [c for row in cells for c in row] if isinstance(cells, tuple) and isinstance(cells[0], tuple) else \
-            (list(cells) if isinstance(cells, tuple) else [cells])
+        flat = (
+            [c for row in cells for c in row]
+            if isinstance(cells, tuple) and isinstance(cells[0], tuple)
+            else (list(cells) if isinstance(cells, tuple) else [cells])
+        )
         vals = [_serial(c.value) for c in flat]
         if any(isinstance(v, str) and v.startswith("=") for v in vals):
             continue
@@ -80,7 +82,9 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
     if "retention" in wb.defined_names:  # the live curve cells: the scenario's shares, empty past them
         curve = [float(x) for x in s.get("retention") or ()]
         values["retention"] = curve + [""] * (builder.curve_months_max - len(curve))
-        if curve and curve[0] < 1 and "activation" in values:  # a curve measured on sign-ups: r_1 is the activation
+        if (
+            curve and curve[0] < 1 and "activation" in values
+        ):  # a curve measured on sign-ups: r_1 is the activation
             values["activation"] = curve[0]
     if "curve_months" in wb.defined_names:
         values["curve_months"] = 0.0  # tells expected_values the workbook has the Waterfall sheet
@@ -91,7 +95,12 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
     for key in wb.defined_names:  # the Cover's dates of the plan's answers
         if key.endswith("_date"):
             values[key] = ""
-    for row_name in ("month_by_month", "migration_month_by_month", "month_end_by_month", "fiscal_year_by_month"):
+    for row_name in (
+        "month_by_month",
+        "migration_month_by_month",
+        "month_end_by_month",
+        "fiscal_year_by_month",
+    ):
         if row_name in wb.defined_names:
             sheet, ref = next(iter(wb.defined_names[row_name].destinations))
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
@@ -106,8 +115,11 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
         values["mix_fx"] = [float(sc.get("fx", 1.0)) for _, sc in builder.scenarios]
     exp, _ = expected_values(values)
     if "retention_triangle" in values:  # cohort LTV on the unit economics just computed
-        exp.update(cohorts_expected(dict(values, revenue_per_mau=exp.get("revenue_per_mau"),
-                                         gross_margin=exp.get("gross_margin"))))
+        exp.update(
+            cohorts_expected(
+                dict(values, revenue_per_mau=exp.get("revenue_per_mau"), gross_margin=exp.get("gross_margin"))
+            )
+        )
     return values, exp
 
 
@@ -119,8 +131,12 @@ def engine_values(builder) -> dict:
     """
     name, s = builder.scenarios[0]
     values, exp = scenario_expected(builder, 0)
-    out = {k: v for k, v in values.items() if k in builder.input_rows or k.startswith("change_")
-           or k in ("funding_rounds_by_month", "retention")}
+    out = {
+        k: v
+        for k, v in values.items()
+        if k in builder.input_rows or k.startswith("change_") or k in ("funding_rounds_by_month", "retention")
+    }
+
     def one(x):  # a flag stays TRUE/FALSE, a number a float; None (n/a) stays None
         return _excel(x if x is None or isinstance(x, (bool, np.bool_, str)) else float(x))
 
@@ -142,7 +158,9 @@ def engine_values(builder) -> dict:
         within = t <= float(s["months"])
         loss = np.where(within, float(s["monthly_revenue"]) * float(s["revenue_loss"]), 0.0)
         out["migration_quality_loss_by_month"] = [float(x) for x in loss]
-        out["migration_savings_by_month"] = [float(x) for x in np.asarray(exp["migration_net_by_month"]) + loss]
+        out["migration_savings_by_month"] = [
+            float(x) for x in np.asarray(exp["migration_net_by_month"]) + loss
+        ]
         back = np.logical_or.accumulate((np.asarray(exp["migration_cumulative_npv_by_month"]) >= 0) & within)
         out["migration_paid_back_by_month"] = [bool(x) for x in back]
         first = back & ~np.concatenate([[False], back[:-1]])
@@ -155,7 +173,9 @@ def engine_values(builder) -> dict:
         n = len(mau)
         out["actual_lost_users_by_month"] = [float(x) for x in lost]
         out["actual_previous_mau_by_month"] = [float(x) for x in prev]
-        out["actual_in_window_by_month"] = [1.0 if t >= n - int(values["fit_window"]) else 0.0 for t in range(n)]
+        out["actual_in_window_by_month"] = [
+            1.0 if t >= n - int(values["fit_window"]) else 0.0 for t in range(n)
+        ]
         out["actual_month_number"] = [float(t + 1) for t in range(n)]
     for k in UDF_OUTPUTS:  # the udf variant's native twins
         if k in out:
@@ -188,8 +208,12 @@ def cell_values(wb, values: dict) -> dict:
             if x is not None:
                 cells[(sheet, coord)] = x
     # every formula cell, gathered once (ws._cells holds only the cells that exist)
-    formulas = [(ws.title, c.coordinate, c.column, c.value) for ws in wb.worksheets for c in ws._cells.values()
-                if isinstance(c.value, str) and c.value.startswith("=")]
+    formulas = [
+        (ws.title, c.coordinate, c.column, c.value)
+        for ws in wb.worksheets
+        for c in ws._cells.values()
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     for sheet, coord, col, v in formulas:
         key = (sheet, coord)
         m = _LITERAL.match(v)
@@ -205,7 +229,7 @@ def cell_values(wb, values: dict) -> dict:
                 x = wb[sheet][picked.group(1)].value
                 if x is not None:
                     cells.setdefault(key, x)
-            elif v.startswith('=IF(scenarios_fresh'):
+            elif v.startswith("=IF(scenarios_fresh"):
                 cells.setdefault(key, "Figures current: every scenario's inputs are as generated")
             elif v.startswith(("=SUMPRODUCT(", "=AND(", "=TRUE()", "=IFERROR(IF(")):
                 cells.setdefault(key, True)
@@ -224,7 +248,9 @@ def cell_values(wb, values: dict) -> dict:
             cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
         elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
             cells.setdefault(key, True)  # the inputs simulated are still those on Inputs
-        if v[1:] in values and not isinstance(values[v[1:]], list):  # a link such as the Cover's =runway_months
+        if v[1:] in values and not isinstance(
+            values[v[1:]], list
+        ):  # a link such as the Cover's =runway_months
             cells[key] = values[v[1:]]
     for sheet, coord, _, v in formulas:  # a link to a named cell of another sheet: the Cover's statuses
         target = wb.defined_names.get(v[1:]) if _NAME.match(v) else None
@@ -248,9 +274,13 @@ def cell_values(wb, values: dict) -> dict:
 
 
 #: plan answers a workbook shows as the text n/a where the engine leaves them undefined
-_NA_OUTPUTS = ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month") + tuple(
-    name for name, *_ in CURVE_OUTPUTS) + tuple(  # the live curve's numbers: n/a while the live scenario has no curve
-    f"cohort_mau_{key}" for key, *_ in PLAN_MAU)  # the plan's MAU with a curve that cannot drive it
+_NA_OUTPUTS = (
+    ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month")
+    + tuple(name for name, *_ in CURVE_OUTPUTS)
+    + tuple(  # the live curve's numbers: n/a while the live scenario has no curve
+        f"cohort_mau_{key}" for key, *_ in PLAN_MAU
+    )
+)  # the plan's MAU with a curve that cannot drive it
 _LITERAL = re.compile(r'^="([^"]*)"$')
 _PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
 _NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")
@@ -265,7 +295,9 @@ def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
     by_sheet: dict = {}
     for (sheet, coord), v in cells.items():
         by_sheet.setdefault(sheet, {})[coord] = v
-    files = {f"xl/worksheets/sheet{i + 1}.xml": by_sheet.get(ws.title, {}) for i, ws in enumerate(wb.worksheets)}
+    files = {
+        f"xl/worksheets/sheet{i + 1}.xml": by_sheet.get(ws.title, {}) for i, ws in enumerate(wb.worksheets)
+    }
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
@@ -273,7 +305,9 @@ def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
             body = src.read(info.filename)
             todo = files.get(info.filename)
             if todo:
-                body = _CELL.sub(lambda m: _with_value(m, todo), body.decode("utf-8")).encode("utf-8")
+                body = _CELL.sub(lambda m, todo=todo: _with_value(m, todo), body.decode("utf-8")).encode(
+                    "utf-8"
+                )
             part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             part.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(part, body, compresslevel=1)

@@ -41,10 +41,14 @@ class ChangesSheet:
     def changes_sheet(self):
         ws = self.wb.create_sheet(CHANGES_SHEET)
         n = self.n_months
-        self.title(ws, "Changes over time and funding rounds",
-                   "A level typed in a month's column holds from that month on (each driver then grows at its own "
-                   "rate, as on Inputs); an empty cell changes nothing. Funding rounds add cash at the end of their "
-                   "month. One block per scenario; the Projection reads the live scenario's block.", live=True)
+        self.title(
+            ws,
+            "Changes over time and funding rounds",
+            "A level typed in a month's column holds from that month on (each driver then grows at its own "
+            "rate, as on Inputs); an empty cell changes nothing. Funding rounds add cash at the end of their "
+            "month. One block per scenario; the Projection reads the live scenario's block.",
+            live=True,
+        )
         self.header(ws, 4, ["Driver", "Name", "Unit", "Valid"] + self.month_headers())
         self.date_headers(ws)
         last = get_column_letter(4 + n)
@@ -59,7 +63,9 @@ class ChangesSheet:
                 r = top + 1 + j
                 self.change_block_rows[(i, item)] = r
                 p = PARAMS.get(item)
-                label = (f"From this month: {p.doc}" if p else "Funding rounds: money raised at the month's end")
+                label = (
+                    f"From this month: {p.doc}" if p else "Funding rounds: money raised at the month's end"
+                )
                 self.text(ws, f"A{r}", label[:1].upper() + label[1:])
                 self.text(ws, f"B{r}", item, S.NAME_FONT)
                 self.text(ws, f"C{r}", self.unit(p.unit if p else "currency"), S.UNIT_FONT)
@@ -76,21 +82,34 @@ class ChangesSheet:
                 dv.add(cells)
                 ref = f"{quote_sheetname(CHANGES_SHEET)}!{cells}"
                 # column D: does the row keep its rule (one short formula a row; the check counts them)
-                self.formula(ws, f"D{r}", "=" + countif_rule("amount" if item == "funding" else item, cells),
-                             align=S.CENTER)
+                self.formula(
+                    ws,
+                    f"D{r}",
+                    "=" + countif_rule("amount" if item == "funding" else item, cells),
+                    align=S.CENTER,
+                )
                 if item == "organic_users":
                     col = self.scenario_col(i)
                     organic = f"{quote_sheetname('Inputs')}!{col}{self.input_rows['organic_users']}"
-                    self.add_check(f"Changes of scenario {sname}: organic_users changes only where the scenario "
-                                   "gives organic_users", f"OR(NOT(ISBLANK({organic})),COUNT({ref})=0)")
+                    self.add_check(
+                        f"Changes of scenario {sname}: organic_users changes only where the scenario "
+                        "gives organic_users",
+                        f"OR(NOT(ISBLANK({organic})),COUNT({ref})=0)",
+                    )
                 if item == "paid_share" and "organic_users" in self.input_rows:
                     col = self.scenario_col(i)
                     organic = f"{quote_sheetname('Inputs')}!{col}{self.input_rows['organic_users']}"
-                    self.add_check(f"Changes of scenario {sname}: paid_share stays 1 where the scenario gives "
-                                   "organic_users", f'OR(ISBLANK({organic}),COUNTIF({ref},"<1")=0)')
+                    self.add_check(
+                        f"Changes of scenario {sname}: paid_share stays 1 where the scenario gives "
+                        "organic_users",
+                        f'OR(ISBLANK({organic}),COUNTIF({ref},"<1")=0)',
+                    )
             valid = f"{quote_sheetname(CHANGES_SHEET)}!D{top + 1}:D{top + len(BLOCK_ITEMS)}"
-            self.add_check(f"Changes of scenario {sname}: every level keeps its driver's rule (as on Inputs) and "
-                           "every round is 0 or more (column D of its block)", f"COUNTIF({valid},TRUE())=ROWS({valid})")
+            self.add_check(
+                f"Changes of scenario {sname}: every level keeps its driver's rule (as on Inputs) and "
+                "every round is 0 or more (column D of its block)",
+                f"COUNTIF({valid},TRUE())=ROWS({valid})",
+            )
             self._cac_spend_check(i, sname, f"{quote_sheetname(CHANGES_SHEET)}!E{top + 1}:{last}{top + 1}")
         live = first_row + len(self.scenarios) * stride + 1
         self.section(ws, live, "Live scenario (picked on Inputs): what the Projection reads", 4 + n)
@@ -107,10 +126,15 @@ class ChangesSheet:
             for t in range(1, n + 1):
                 col = get_column_letter(4 + t)
                 # the block's height and the row's place in it, counted from the layout (no typed numbers)
-                pick = (f"INDEX({col}${span_first}:{col}${span_last},(scenario_index-1)*ROWS($A${first_row}:"
-                        f"$A${first_row + stride - 1})+ROWS($A${first_row}:$A${first_row + j + 1}),1)")
-                formula = (f"=IF(ISNUMBER({pick}),{pick},0)" if item == "funding"
-                           else f'=IF(ISNUMBER({pick}),{pick},"")')
+                pick = (
+                    f"INDEX({col}${span_first}:{col}${span_last},(scenario_index-1)*ROWS($A${first_row}:"
+                    f"$A${first_row + stride - 1})+ROWS($A${first_row}:$A${first_row + j + 1}),1)"
+                )
+                formula = (
+                    f"=IF(ISNUMBER({pick}),{pick},0)"
+                    if item == "funding"
+                    else f'=IF(ISNUMBER({pick}),{pick},"")'
+                )
                 self.formula(ws, f"{col}{r}", formula, fmt, align=S.RIGHT)
             self.define(f"{name}_by_month", ws, f"E{r}:{last}{r}")
             self.timeline_links[name] = (CHANGES_SHEET, r)
@@ -143,9 +167,10 @@ class ChangesSheet:
         if "cac_spend" not in rows or "cac_elasticity" not in rows:
             return
         col = self.scenario_col(i)
-        ref = lambda k: f"{quote_sheetname('Inputs')}!{col}{rows[k]}"  # noqa: E731
+        ref = lambda k: f"{quote_sheetname('Inputs')}!{col}{rows[k]}"
         spend = f"IF(ISBLANK({ref('cac_spend')}),{ref('ad_spend')},{ref('cac_spend')})"
-        self.add_check(f"Scenario {sname}: with cac_elasticity above 0 and some month of ad spend, the spend at "
-                       "which cac was observed (cac_spend, or ad_spend when empty) is above 0",
-                       f'OR({ref("cac_elasticity")}=0,AND({ref("ad_spend")}=0,COUNTIF({ad_changes},">0")=0),'
-                       f"{spend}>0)")
+        self.add_check(
+            f"Scenario {sname}: with cac_elasticity above 0 and some month of ad spend, the spend at "
+            "which cac was observed (cac_spend, or ad_spend when empty) is above 0",
+            f'OR({ref("cac_elasticity")}=0,AND({ref("ad_spend")}=0,COUNTIF({ad_changes},">0")=0),{spend}>0)',
+        )

@@ -12,15 +12,23 @@ class ChecksSheet:
 
     def checks_sheet(self):
         ws = self.wb.create_sheet("Checks")
-        self.title(ws, "Checks", "Each check is TRUE when it passes; the master check is TRUE when all pass.", live=True)
+        self.title(
+            ws,
+            "Checks",
+            "Each check is TRUE when it passes; the master check is TRUE when all pass.",
+            live=True,
+        )
         names = [n for n, _ in self.scenarios]
         self.header(ws, 4, ["Check", "", "", "Passes", ""] + [f"{n}" for n in names])
         first_s, last_s = get_column_letter(6), get_column_letter(5 + len(names))
         for desc, formula in self._sweep_checks():
             self.add_check(desc, formula)
         if self.udf_checks:
-            self.add_check("Excel functions: set up and agreeing with the native formulas, or not set up yet (see "
-                           "the status below); never disagreeing", 'excel_functions_status<>"DISAGREE"')
+            self.add_check(
+                "Excel functions: set up and agreeing with the native formulas, or not set up yet (see "
+                "the status below); never disagreeing",
+                'excel_functions_status<>"DISAGREE"',
+            )
         row = 5
         for desc, formula, per_scenario in self.checks:
             self.text(ws, f"A{row}", desc)
@@ -64,38 +72,62 @@ class ChecksSheet:
                     merged[-1][3] = max(merged[-1][3], r2)
                 else:
                     merged.append([c1, r1, c2, r2])
-            parts = [f"ISERROR(SUM({quote_sheetname(sheet)}!{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}))"
-                     for c1, r1, c2, r2 in merged]
+            parts = [
+                f"ISERROR(SUM({quote_sheetname(sheet)}!{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}))"
+                for c1, r1, c2, r2 in merged
+            ]
             chunk: list[str] = []
             for p in parts + [None]:
                 if p is not None and len(",".join(chunk + [p])) < 150:
                     chunk.append(p)
                     continue
                 if chunk:
-                    out.append((f"No error value on the {sheet} sheet's named inputs, outputs and month rows",
-                                f"NOT(OR({','.join(chunk)}))" if len(chunk) > 1 else f"NOT({chunk[0]})"))
+                    out.append(
+                        (
+                            f"No error value on the {sheet} sheet's named inputs, outputs and month rows",
+                            f"NOT(OR({','.join(chunk)}))" if len(chunk) > 1 else f"NOT({chunk[0]})",
+                        )
+                    )
                 chunk = [p] if p is not None else []
         return out
 
     def _udf_status(self, ws, row: int):
         """The Excel functions' own lines, outside the master check until they are set up (#NAME? meanwhile)."""
-        self.section(ws, row, "Excel functions (=LLM_*): their status is not part of the master check until "
-                              "they are set up", 5)
+        self.section(
+            ws,
+            row,
+            "Excel functions (=LLM_*): their status is not part of the master check until they are set up",
+            5,
+        )
         first = row + 1
         for i, (desc, _, name) in enumerate(self.udf_checks):
             r = first + i
             self.text(ws, f"A{r}", desc)
             # E: the function's cell equals its native twin (a number to check_tolerance, a text exactly; a number
             # against a text is an error, so FALSE)
-            self.formula(ws, f"E{r}", f"=IFERROR(IF(ISNUMBER({name}),ABS({name}-"
-                                      f"{name}_native)<=check_tolerance*MAX(1,ABS({name}_native)),{name}&\"\"="
-                                      f"{name}_native&\"\"),FALSE())", align=S.CENTER)
+            self.formula(
+                ws,
+                f"E{r}",
+                f"=IFERROR(IF(ISNUMBER({name}),ABS({name}-"
+                f'{name}_native)<=check_tolerance*MAX(1,ABS({name}_native)),{name}&""='
+                f'{name}_native&""),FALSE())',
+                align=S.CENTER,
+            )
             # D: #NAME? means the functions are not set up yet, which the status line says
-            self.formula(ws, f"D{r}", f'=IF(ISERROR({name}),IF(ERROR.TYPE({name})=ERROR.TYPE(#NAME?),"not set '
-                                      f'up",FALSE()),E{r})', align=S.CENTER)
+            self.formula(
+                ws,
+                f"D{r}",
+                f'=IF(ISERROR({name}),IF(ERROR.TYPE({name})=ERROR.TYPE(#NAME?),"not set up",FALSE()),E{r})',
+                align=S.CENTER,
+            )
         last = first + len(self.udf_checks) - 1
         rng = f"D{first}:D{last}"
         self.text(ws, f"A{last + 1}", "Excel functions: not set up / agree / DISAGREE", S.SECTION_FONT)
-        self.formula(ws, f"D{last + 1}", f'=IF(COUNTIF({rng},FALSE())>0,"DISAGREE",IF(COUNTIF({rng},TRUE())'
-                                         f'=ROWS({rng}),"agree","not set up"))', align=S.CENTER)
+        self.formula(
+            ws,
+            f"D{last + 1}",
+            f'=IF(COUNTIF({rng},FALSE())>0,"DISAGREE",IF(COUNTIF({rng},TRUE())'
+            f'=ROWS({rng}),"agree","not set up"))',
+            align=S.CENTER,
+        )
         self.define("excel_functions_status", ws, f"D{last + 1}")

@@ -22,14 +22,22 @@ FIRST_COL = 5  # column E: month 1 (F when the cohorts have sizes: column B hold
 #: (xlmodel.actuals.cohort_churn); a named constant on the sheet, cohort_tail_months
 TAIL_MONTHS = 3
 #: the helper columns of each cohort's row, right of the triangle: (name, header, number format)
-HELPERS = (("late_months", "Late months j", "0"), ("last_share", "Last share r_k", "0.0%"),
-           ("late_ratio", "Late ratio q", "0.0000"), ("discounted_shares", "Discounted shares", "0.0000"))
+HELPERS = (
+    ("late_months", "Late months j", "0"),
+    ("last_share", "Last share r_k", "0.0%"),
+    ("late_ratio", "Late ratio q", "0.0000"),
+    ("discounted_shares", "Discounted shares", "0.0000"),
+)
 GREY, AVERAGE = "BFBFBF", "1F3864"
 HEAD_RIGHT = Alignment(wrap_text=True, horizontal="right", vertical="bottom")
 HEAD_LEFT = Alignment(wrap_text=True, horizontal="left", vertical="bottom")
 #: the plan's MAU with the assumed churn and with the observed curve: (key, which MAU of against_plan, month 0/-1)
-PLAN_MAU = (("12_assumed", "mau_assumed", 0), ("12_curve", "mau_curve", 0),
-            ("end_assumed", "mau_assumed", -1), ("end_curve", "mau_curve", -1))
+PLAN_MAU = (
+    ("12_assumed", "mau_assumed", 0),
+    ("12_curve", "mau_curve", 0),
+    ("end_assumed", "mau_assumed", -1),
+    ("end_curve", "mau_curve", -1),
+)
 #: the status of those engine values (cohort_plan_status): what verify expects of a workbook as generated
 PLAN_CURRENT = "Current: the scenarios' inputs and the triangle are as generated"
 PLAN_STALE = "STALE: an input or a share was edited; generate the workbook again"
@@ -63,15 +71,23 @@ class CohortsSheet:
         # the columns left of the triangle: cohort, (size), months observed, churn, LTV
         months_c, churn_c, ltv_c = (get_column_letter(i + sized) for i in (2, 3, 4))
         how = "chained, weighted by size" if sized else "chained, unweighted"
-        self.title(ws, "Cohorts: retention, churn and LTV",
-                   "Share of each signup cohort active in its months 1, 2, ... (blue: data from "
-                   f"{self.cohort_source}). LTV uses the live scenario's revenue per MAU and gross margin. "
-                   f"Average: {how}.")
+        self.title(
+            ws,
+            "Cohorts: retention, churn and LTV",
+            "Share of each signup cohort active in its months 1, 2, ... (blue: data from "
+            f"{self.cohort_source}). LTV uses the live scenario's revenue per MAU and gross margin. "
+            f"Average: {how}.",
+        )
         last_col = get_column_letter(first_col + k_max - 1)
-        helper_col = {key: get_column_letter(first_col + k_max + 1 + i) for i, (key, _, _) in enumerate(HELPERS)}
-        heads = ["Cohort"] + (["Size (sign-ups)"] if sized else []) + \
-            ["Months observed", "Cohort churn (monthly)", f"Cohort LTV ({cur} per user)"] + \
-            [f"M{t}" for t in range(1, k_max + 1)]
+        helper_col = {
+            key: get_column_letter(first_col + k_max + 1 + i) for i, (key, _, _) in enumerate(HELPERS)
+        }
+        heads = (
+            ["Cohort"]
+            + (["Size (sign-ups)"] if sized else [])
+            + ["Months observed", "Cohort churn (monthly)", f"Cohort LTV ({cur} per user)"]
+            + [f"M{t}" for t in range(1, k_max + 1)]
+        )
         self.header(ws, 4, heads)
         for key, head, _ in HELPERS:
             self.text(ws, f"{helper_col[key]}4", head, S.HEADER_FONT, S.HEADER_FILL)
@@ -94,13 +110,22 @@ class CohortsSheet:
             if c is None:
                 self.text(ws, f"A{r}", "average (weighted)" if sized else "average", S.SECTION_FONT)
                 for t in range(k_max):
-                    self.formula(ws, f"{get_column_letter(first_col + t)}{r}",
-                                 self._average_formula(first_col + t, r, top_c, bottom_c, sized), "0.0%")
+                    self.formula(
+                        ws,
+                        f"{get_column_letter(first_col + t)}{r}",
+                        self._average_formula(first_col + t, r, top_c, bottom_c, sized),
+                        "0.0%",
+                    )
             else:
                 self.text(ws, f"A{r}", c.name)
                 if sized:
-                    self.styled(ws.cell(row=r, column=2, value=c.size), S.INPUT_FONT, S.INPUT_FILL, "#,##0",
-                                align=S.RIGHT)
+                    self.styled(
+                        ws.cell(row=r, column=2, value=c.size),
+                        S.INPUT_FONT,
+                        S.INPUT_FILL,
+                        "#,##0",
+                        align=S.RIGHT,
+                    )
                 for t, v in enumerate(c.retention):
                     cell = ws.cell(row=r, column=first_col + t, value=v)
                     self.styled(cell, S.INPUT_FONT, S.INPUT_FILL, "0.0%")
@@ -110,13 +135,20 @@ class CohortsSheet:
             self.formula(ws, k, f"=COUNT({rng})", "0", align=S.RIGHT)
             self.formula(ws, j, f'=IF({k}<=1,"n/a",MIN(cohort_tail_months,{k}-1))', "0", align=S.RIGHT)
             self.formula(ws, rk, f'=IF({k}<=1,"n/a",INDEX({rng},1,{k}))', "0.0%", align=S.RIGHT)
-            self.formula(ws, q, f'=IF({k}<=1,"n/a",({rk}/INDEX({rng},1,{k}-{j}))^(1/{j}))', "0.0000", align=S.RIGHT)
+            self.formula(
+                ws, q, f'=IF({k}<=1,"n/a",({rk}/INDEX({rng},1,{k}-{j}))^(1/{j}))', "0.0000", align=S.RIGHT
+            )
             self.formula(ws, observed, f"=SUMPRODUCT({rng}/(1+{d})^cohort_month)", "0.0000", align=S.RIGHT)
             tail = f"{rk}*{q}/((1+{d})^{k}*(1+{d}-{q}))"
             self.formula(ws, f"{churn_c}{r}", f'=IF({k}<=1,"n/a",1-{q})', "0.0%", align=S.RIGHT)
-            self.formula(ws, f"{ltv_c}{r}", f'=IF(OR({k}<=1,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
-                                      f'(revenue_per_mau*gross_margin)*({observed}+{tail})))', "#,##0.0000",
-                         align=S.RIGHT)
+            self.formula(
+                ws,
+                f"{ltv_c}{r}",
+                f'=IF(OR({k}<=1,NOT(ISNUMBER(gross_margin))),"n/a",IF({q}>=1+{d},"n/a",'
+                f"(revenue_per_mau*gross_margin)*({observed}+{tail})))",
+                "#,##0.0000",
+                align=S.RIGHT,
+            )
         self.define("cohort_names", ws, f"A{FIRST_ROW}:A{last_row - 1}")
         self.define("retention_triangle", ws, f"{first}{FIRST_ROW}:{last_col}{last_row - 1}")
         self.define("average_retention", ws, f"{first}{last_row}:{last_col}{last_row}")
@@ -130,20 +162,34 @@ class CohortsSheet:
             self.define(f"cohort_{key}_by_cohort", ws, f"{col}{FIRST_ROW}:{col}{last_row}")
         for col in (months_c, churn_c, ltv_c) + tuple(helper_col.values()):
             self.swept(ws, f"{col}{FIRST_ROW}:{col}{last_row}")
-        self.add_check("Cohorts: every retention share is above 0 and at most 1",
-                       "AND(COUNTIF(retention_triangle,\">1\")=0,COUNTIF(retention_triangle,\"<=0\")=0)")
+        self.add_check(
+            "Cohorts: every retention share is above 0 and at most 1",
+            'AND(COUNTIF(retention_triangle,">1")=0,COUNTIF(retention_triangle,"<=0")=0)',
+        )
         if sized:
-            self.add_check("Cohorts: every cohort has a size above 0 (its sign-ups weigh it in the average)",
-                           "AND(COUNT(cohort_size)=ROWS(cohort_size),COUNTIF(cohort_size,\"<=0\")=0)")
+            self.add_check(
+                "Cohorts: every cohort has a size above 0 (its sign-ups weigh it in the average)",
+                'AND(COUNT(cohort_size)=ROWS(cohort_size),COUNTIF(cohort_size,"<=0")=0)',
+            )
 
         # observed against assumed: the average curve's late churn beside the live scenario's churn
         top = last_row + 2
         self.section(ws, top, "Observed late churn against the churn the live scenario assumes", 4)
-        lines = (("Observed churn (average curve)", "cohort_churn_observed",
-                  f"={churn_c}{last_row}", S.FORMULA_FONT),
-                 ("Assumed churn (live scenario)", "(links churn)", "=churn", S.LINK_FONT),
-                 ("Observed minus assumed", "cohort_churn_gap",
-                  f'=IF(ISNUMBER(D{top + 1}),D{top + 1}-D{top + 2},"n/a")', S.FORMULA_FONT))
+        lines = (
+            (
+                "Observed churn (average curve)",
+                "cohort_churn_observed",
+                f"={churn_c}{last_row}",
+                S.FORMULA_FONT,
+            ),
+            ("Assumed churn (live scenario)", "(links churn)", "=churn", S.LINK_FONT),
+            (
+                "Observed minus assumed",
+                "cohort_churn_gap",
+                f'=IF(ISNUMBER(D{top + 1}),D{top + 1}-D{top + 2},"n/a")',
+                S.FORMULA_FONT,
+            ),
+        )
         for i, (label, name, formula, font) in enumerate(lines):  # label A:C, value D, name E
             r = top + 1 + i
             self.text(ws, f"A{r}", label)
@@ -156,41 +202,65 @@ class CohortsSheet:
         tail_row = top + 4  # the named constant of the late ratio
         self.text(ws, f"A{tail_row}", "Late ratio over at most j months")
         ws.merge_cells(f"A{tail_row}:C{tail_row}")
-        self.styled(ws.cell(row=tail_row, column=4, value=TAIL_MONTHS), S.INPUT_FONT, S.INPUT_FILL, "0",
-                    align=S.RIGHT)
+        self.styled(
+            ws.cell(row=tail_row, column=4, value=TAIL_MONTHS), S.INPUT_FONT, S.INPUT_FILL, "0", align=S.RIGHT
+        )
         self.text(ws, f"E{tail_row}", "cohort_tail_months", S.NAME_FONT)
         self.define("cohort_tail_months", ws, f"D{tail_row}")
         end = self._plan_mau(ws, tail_row + 2, first_col, k_max)
 
         # a heat map on calculated cells: each cohort's retention as a share of the average curve
         hm = end + 1
-        self.section(ws, hm, "Retention as a share of the average curve (heat map: red below the average, green "
-                             "above)", first_col + k_max - 1)
+        self.section(
+            ws,
+            hm,
+            "Retention as a share of the average curve (heat map: red below the average, green above)",
+            first_col + k_max - 1,
+        )
         for i, c in enumerate(rows):
             r, src = hm + 1 + i, FIRST_ROW + i
             self.text(ws, f"A{r}", c.name)
             for t in range(k_max):
                 col = get_column_letter(first_col + t)
-                self.formula(ws, f"{col}{r}", f'=IF(ISNUMBER({col}{src}),{col}{src}/{col}${last_row},"n/a")', "0%",
-                             align=S.RIGHT)
+                self.formula(
+                    ws,
+                    f"{col}{r}",
+                    f'=IF(ISNUMBER({col}{src}),{col}{src}/{col}${last_row},"n/a")',
+                    "0%",
+                    align=S.RIGHT,
+                )
         hm_last = hm + len(rows)
         heat = f"{first}{hm + 1}:{last_col}{hm_last}"
         self.define("cohort_retention_vs_average", ws, heat)
         self.swept(ws, heat)
-        ws.conditional_formatting.add(heat, FormulaRule(formula=[f"ISTEXT({first}{hm + 1})"],
-                                                        font=Font(color=GREY), stopIfTrue=True))
-        ws.conditional_formatting.add(heat, ColorScaleRule(
-            start_type="min", start_color="F8696B", mid_type="num", mid_value=1, mid_color="FFEB84",
-            end_type="max", end_color="63BE7B"))
+        ws.conditional_formatting.add(
+            heat, FormulaRule(formula=[f"ISTEXT({first}{hm + 1})"], font=Font(color=GREY), stopIfTrue=True)
+        )
+        ws.conditional_formatting.add(
+            heat,
+            ColorScaleRule(
+                start_type="min",
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=1,
+                mid_color="FFEB84",
+                end_type="max",
+                end_color="63BE7B",
+            ),
+        )
 
         note = hm_last + 2
-        c = self.text(ws, f"A{note}", "Cohort churn is 1 - q, q the late monthly retention ratio (r_k / r_(k-j))^(1/j), "
-                                      "j = MIN(cohort_tail_months, k-1). LTV = revenue_per_mau x gross_margin x "
-                                      "(discounted shares + geometric tail r_k x q / ((1+d)^k x (1+d-q))), d the "
-                                      "monthly discount rate. n/a: one month only, or a curve that does not decay. "
-                                      "The average: month 1 the (size-weighted) mean, then month a-1 times the ratio "
-                                      "of the (weighted) sums of months a and a-1 over the cohorts observed at a.",
-                      S.UNIT_FONT)
+        c = self.text(
+            ws,
+            f"A{note}",
+            "Cohort churn is 1 - q, q the late monthly retention ratio (r_k / r_(k-j))^(1/j), "
+            "j = MIN(cohort_tail_months, k-1). LTV = revenue_per_mau x gross_margin x "
+            "(discounted shares + geometric tail r_k x q / ((1+d)^k x (1+d-q))), d the "
+            "monthly discount rate. n/a: one month only, or a curve that does not decay. "
+            "The average: month 1 the (size-weighted) mean, then month a-1 times the ratio "
+            "of the (weighted) sums of months a and a-1 over the cohorts observed at a.",
+            S.UNIT_FONT,
+        )
         c.alignment = S.WRAP
         ws.merge_cells(f"A{note}:{helper_col[HELPERS[-1][0]]}{note}")
         ws.row_dimensions[note].height = 44
@@ -205,8 +275,10 @@ class CohortsSheet:
         for i in range(n):
             r = FIRST_ROW + i
             average = i == len(rows)
-            s = Series(Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=r),
-                       title=(("average (weighted)" if sized else "average") if average else rows[i].name))
+            s = Series(
+                Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=r),
+                title=(("average (weighted)" if sized else "average") if average else rows[i].name),
+            )
             s.smooth = False
             s.graphicalProperties.line.solidFill = AVERAGE if average else GREY
             s.graphicalProperties.line.width = 44450 if average else 12700  # 3.5 pt against 1 pt (EMU)
@@ -233,11 +305,18 @@ class CohortsSheet:
         k = len(self.scenarios)
         compared = [against_plan(self.cohort_rows, s) for _, s in self.scenarios]
         months = compared[0]["months"]  # the horizon is the file's: the same months for every scenario
-        self.cohort_plan_months = [(months[0], month_label(months[0], self.a.start) if self.a.start else None),
-                                   (months[-1], month_label(months[-1], self.a.start) if self.a.start else None)]
+        self.cohort_plan_months = [
+            (months[0], month_label(months[0], self.a.start) if self.a.start else None),
+            (months[-1], month_label(months[-1], self.a.start) if self.a.start else None),
+        ]
         width = max(first_col + k, first_col + k_max - 1)
-        self.section(ws, top, "The plan's MAU with the assumed churn and with the observed curve (engine values for "
-                              "each scenario as generated; xlmodel cohorts -a gives them afresh)", width)
+        self.section(
+            ws,
+            top,
+            "The plan's MAU with the assumed churn and with the observed curve (engine values for "
+            "each scenario as generated; xlmodel cohorts -a gives them afresh)",
+            width,
+        )
         head = top + 1
         self.text(ws, f"A{head}", "MAU of the plan", S.HEADER_FONT, S.HEADER_FILL, HEAD_LEFT)
         ws.merge_cells(f"A{head}:C{head}")
@@ -245,14 +324,28 @@ class CohortsSheet:
         for col in range(5, first_col):  # the header band runs on to the scenarios' columns
             self.styled(ws.cell(row=head, column=col), fill=S.HEADER_FILL)
         for i, (name, _) in enumerate(self.scenarios):
-            self.text(ws, f"{get_column_letter(first_col + i)}{head}", name, S.HEADER_FONT, S.HEADER_FILL, HEAD_RIGHT)
+            self.text(
+                ws,
+                f"{get_column_letter(first_col + i)}{head}",
+                name,
+                S.HEADER_FONT,
+                S.HEADER_FILL,
+                HEAD_RIGHT,
+            )
         name_col = get_column_letter(first_col + k)
         self.text(ws, f"{name_col}{head}", "Name", S.HEADER_FONT, S.HEADER_FILL, HEAD_LEFT)
         ws.row_dimensions[head].height = 26
         fl, ll = get_column_letter(first_col), get_column_letter(first_col + k - 1)
-        big = max([x for c in compared for key in ("mau_assumed", "mau_curve") for x in (c[key] or [])],
-                  default=0.0) >= 1e6
-        narrow = '#,##0.00,,"M"' if big else S.FORMATS["users"]  # the scenario columns are the months' (8 wide)
+        big = (
+            max(
+                [x for c in compared for key in ("mau_assumed", "mau_curve") for x in (c[key] or [])],
+                default=0.0,
+            )
+            >= 1e6
+        )
+        narrow = (
+            '#,##0.00,,"M"' if big else S.FORMATS["users"]
+        )  # the scenario columns are the months' (8 wide)
         for j, (key, which, at) in enumerate(PLAN_MAU):
             r = head + 1 + j
             t, label = self.cohort_plan_months[0 if at == 0 else 1]
@@ -265,8 +358,9 @@ class CohortsSheet:
                 cell = ws.cell(row=r, column=first_col + i, value="n/a" if v is None else float(v))
                 self.styled(cell, S.FORMULA_FONT, None, narrow, align=S.RIGHT)
             self.define(f"cohort_mau_{key}_by_scenario", ws, f"{fl}{r}:{ll}{r}")
-            self.formula(ws, f"D{r}", f"=INDEX({fl}{r}:{ll}{r},1,scenario_index)", S.FORMATS["users"],
-                         align=S.RIGHT)
+            self.formula(
+                ws, f"D{r}", f"=INDEX({fl}{r}:{ll}{r},1,scenario_index)", S.FORMATS["users"], align=S.RIGHT
+            )
             self.define(f"cohort_mau_{key}", ws, f"D{r}")
             self.swept(ws, f"D{r}")
             self.text(ws, f"{name_col}{r}", f"cohort_mau_{key}", S.NAME_FONT)
@@ -275,22 +369,37 @@ class CohortsSheet:
         self.text(ws, f"A{copy}", "Average curve as generated", S.UNIT_FONT)
         ws.merge_cells(f"A{copy}:C{copy}")
         for t, x in enumerate(average_curve(self.cohort_rows)):
-            self.styled(ws.cell(row=copy, column=first_col + t, value=float(x)), S.FORMULA_FONT, None, "0.0%",
-                        align=S.RIGHT)
+            self.styled(
+                ws.cell(row=copy, column=first_col + t, value=float(x)),
+                S.FORMULA_FONT,
+                None,
+                "0.0%",
+                align=S.RIGHT,
+            )
         kept = f"{fl}{copy}:{get_column_letter(first_col + k_max - 1)}{copy}"
         self.define("cohort_average_as_generated", ws, kept)
         status = copy + 1
         self.text(ws, f"A{status}", "Figures current", S.SECTION_FONT)
         ws.merge_cells(f"A{status}:C{status}")
-        self.formula(ws, f"D{status}", f"=IFERROR(AND(scenarios_fresh,{_same('average_retention', kept)}),FALSE())",
-                     align=S.RIGHT)
+        self.formula(
+            ws,
+            f"D{status}",
+            f"=IFERROR(AND(scenarios_fresh,{_same('average_retention', kept)}),FALSE())",
+            align=S.RIGHT,
+        )
         self.define("cohort_plan_fresh", ws, f"D{status}")
         at = f"{fl}{status}"
-        self.formula(ws, at, f'=IF(cohort_plan_fresh,"{PLAN_CURRENT}","{PLAN_STALE}")', font=S.SECTION_FONT,
-                     align=S.LEFT)
+        self.formula(
+            ws,
+            at,
+            f'=IF(cohort_plan_fresh,"{PLAN_CURRENT}","{PLAN_STALE}")',
+            font=S.SECTION_FONT,
+            align=S.LEFT,
+        )
         self.define("cohort_plan_status", ws, at)
-        ws.conditional_formatting.add(at, FormulaRule(formula=[f'LEFT(${fl}${status},5)="STALE"'], font=S.FAIL_FONT,
-                                                      fill=S.FAIL_FILL))
+        ws.conditional_formatting.add(
+            at, FormulaRule(formula=[f'LEFT(${fl}${status},5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+        )
         return status + 1
 
     @staticmethod

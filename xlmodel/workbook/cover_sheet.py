@@ -73,7 +73,13 @@ RISK_FIGURES = (
     ("runway_share_below_18", "Share of draws that run out within 18 months", "percent", "of draws"),
 )
 #: month outputs that get a calendar date beside them (runway: the month it runs out in)
-DATED = ("runway_months", "funding_month", "breakeven_month", "lowest_cash_month", "plan_migration_payback_month")
+DATED = (
+    "runway_months",
+    "funding_month",
+    "breakeven_month",
+    "lowest_cash_month",
+    "plan_migration_payback_month",
+)
 
 
 def date_formula(name: str) -> str:
@@ -98,13 +104,15 @@ class CoverSheet:
         self.text(ws, "C4", "pick it on Inputs, cell D4", S.UNIT_FONT)
         self.text(ws, "E4", "Master check", S.SECTION_FONT)
         self.formula(ws, "F4", '=IF(checks_ok,"OK","CHECK FAILED: see the Checks sheet")', font=S.OK_FONT)
-        ws.conditional_formatting.add("F4", FormulaRule(formula=["NOT(checks_ok)"], font=S.FAIL_FONT,
-                                                        fill=S.FAIL_FILL))
+        ws.conditional_formatting.add(
+            "F4", FormulaRule(formula=["NOT(checks_ok)"], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+        )
         if "scenarios_status" in names:
             self.text(ws, "E6", "Scenarios sheet", S.SECTION_FONT)
             self.formula(ws, "F6", "=scenarios_status", font=S.LINK_FONT)
-            ws.conditional_formatting.add("F6", FormulaRule(formula=['LEFT($F$6,5)="STALE"'], font=S.FAIL_FONT,
-                                                            fill=S.FAIL_FILL))
+            ws.conditional_formatting.add(
+                "F6", FormulaRule(formula=['LEFT($F$6,5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+            )
         if self.udf and "excel_functions_status" in names:
             self.text(ws, "E5", "Excel functions (=LLM_*)", S.SECTION_FONT)
             self.formula(ws, "F5", "=excel_functions_status", font=S.LINK_FONT)
@@ -115,8 +123,10 @@ class CoverSheet:
             left, right = right, []
         row = 8
         end = row
-        for col, title, figures in ((1, "Cash and funding" if right else "Key figures", left),
-                                    (5, "Unit economics", right)):
+        for col, title, figures in (
+            (1, "Cash and funding" if right else "Key figures", left),
+            (5, "Unit economics", right),
+        ):
             if figures:
                 end = max(end, self._figures(ws, row, col, title, figures, big, dated))
         row = end + 1
@@ -133,14 +143,23 @@ class CoverSheet:
             if "cohort_plan_status" in names:  # those MAU are values as generated: whether they still hold
                 self.text(ws, f"A{end}", "Plan MAU above (the Cohorts sheet)")
                 self.formula(ws, f"B{end}", "=cohort_plan_status", font=S.LINK_FONT, align=S.LEFT)
-                ws.conditional_formatting.add(f"B{end}", FormulaRule(formula=[f'LEFT($B${end},5)="STALE"'],
-                                                                     font=S.FAIL_FONT, fill=S.FAIL_FILL))
+                ws.conditional_formatting.add(
+                    f"B{end}",
+                    FormulaRule(formula=[f'LEFT($B${end},5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL),
+                )
                 end += 1
             row = end + 1
         risk = [f for f in RISK_FIGURES if f[0] in names]
         if risk:
-            end = self._figures(ws, row, 1, f"Risk: {self.a.draws:,} draws of scenario {self.sim_name} "
-                                            "(the Risk sheet)", risk, big, dated)
+            end = self._figures(
+                ws,
+                row,
+                1,
+                f"Risk: {self.a.draws:,} draws of scenario {self.sim_name} (the Risk sheet)",
+                risk,
+                big,
+                dated,
+            )
             row = end + 1
         if "cash_by_month" in names:
             row = self._cash_chart(ws, row, big)
@@ -163,8 +182,14 @@ class CoverSheet:
             link = f'=IF({name},"yes","no")' if kind == "flag" else f"={name}"
             self.formula(ws, f"{val}{row}", link, fmt, font=S.HEADLINE_FONT, align=S.RIGHT)
             if dated and name in DATED:
-                self.formula(ws, f"{unit}{row}", date_formula(name), S.FORMATS["date"], font=S.FORMULA_FONT,
-                             align=S.LEFT)
+                self.formula(
+                    ws,
+                    f"{unit}{row}",
+                    date_formula(name),
+                    S.FORMATS["date"],
+                    font=S.FORMULA_FONT,
+                    align=S.LEFT,
+                )
                 self.define(f"{name}_date", ws, f"{unit}{row}")
             else:
                 text = unit_text or self.unit(OUTPUT_UNITS.get(name, "currency"))
@@ -193,11 +218,21 @@ class CoverSheet:
         s = Series(Reference(src, min_col=5, max_col=4 + n, min_row=r), title="Cash")
         s.smooth = False
         ch.series.append(s)
-        header = (int(next(iter(self.wb.defined_names["month_end_by_month"].destinations))[1].split("$")[-1])
-                  if "month_end_by_month" in self.wb.defined_names else None)
-        cats = (Reference(self.wb[next(iter(self.wb.defined_names["month_end_by_month"].destinations))[0]],
-                          min_col=5, max_col=4 + n, min_row=header) if header else
-                Reference(src, min_col=5, max_col=4 + n, min_row=self.projection_rows_at["month"]))
+        header = (
+            int(next(iter(self.wb.defined_names["month_end_by_month"].destinations))[1].split("$")[-1])
+            if "month_end_by_month" in self.wb.defined_names
+            else None
+        )
+        cats = (
+            Reference(
+                self.wb[next(iter(self.wb.defined_names["month_end_by_month"].destinations))[0]],
+                min_col=5,
+                max_col=4 + n,
+                min_row=header,
+            )
+            if header
+            else Reference(src, min_col=5, max_col=4 + n, min_row=self.projection_rows_at["month"])
+        )
         ch.set_categories(cats)
         ch.height, ch.width = 9, 25
         ws.add_chart(ch, f"A{row + 1}")
@@ -225,17 +260,34 @@ class CoverSheet:
         self.text(ws, f"B{row}", a.digest or "(no file)", S.NAME_FONT)
         row += 1
         lines = [
-            ("What this is", f"{self.t.title} workbook. Every number is a live formula of the definitions in "
-                             "docs/model.md; the master check proves them consistent."),
-            ("How to use", "Edit the blue cells on Inputs (one column per scenario), pick the live scenario in "
-                           "Inputs!D4, keep the master check OK. Colours: blue on a pale fill an input, black a "
-                           "formula, green a link. \"never\": not within the horizon. Currency: "
-                           f"{a.currency}."),
+            (
+                "What this is",
+                (
+                    f"{self.t.title} workbook. Every number is a live formula of the definitions in "
+                    "docs/model.md; the master check proves them consistent."
+                ),
+            ),
+            (
+                "How to use",
+                (
+                    "Edit the blue cells on Inputs (one column per scenario), pick the live scenario in "
+                    "Inputs!D4, keep the master check OK. Colours: blue on a pale fill an input, black a "
+                    'formula, green a link. "never": not within the horizon. Currency: '
+                    f"{a.currency}."
+                ),
+            ),
         ]
         if self.udf:
-            lines.append(("Excel functions", "The =LLM_...() cells need a one-off set-up (the Excel functions "
-                                             "sheet); until then they show #NAME? and the native formulas beside "
-                                             "them (named ..._native) compute every number."))
+            lines.append(
+                (
+                    "Excel functions",
+                    (
+                        "The =LLM_...() cells need a one-off set-up (the Excel functions "
+                        "sheet); until then they show #NAME? and the native formulas beside "
+                        "them (named ..._native) compute every number."
+                    ),
+                )
+            )
         for label, text in lines:
             self.text(ws, f"A{row}", label, S.SECTION_FONT).alignment = S.WRAP
             c = self.text(ws, f"B{row}", text)
@@ -244,4 +296,3 @@ class CoverSheet:
             ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 95))
             row += 1
         return row
-

@@ -19,48 +19,76 @@ CONF_SHEET = "xlwings.conf"
 CONF_NO_PRINT = "D1"
 
 LITE_STEPS = [
-    "Works in Excel for Microsoft 365 and Excel 2021 or later (Windows, Mac: macOS 13+) and Excel on the web, "
-    "including the free version. Nothing to install but the add-in; free for commercial use.",
-    "1. Home tab > Add-ins (on older Excel: Insert tab > Get Add-ins). Search for xlwings, add xlwings Lite. "
-    "Its editor opens on the right (later: Home tab > xlwings Lite).",
-    "2. Copy the main.py text below: click cell {first}, press Ctrl+Shift+End to select to the last line "
-    "(row {last}), press Ctrl+C.",
+    (
+        "Works in Excel for Microsoft 365 and Excel 2021 or later (Windows, Mac: macOS 13+) and Excel on the web, "
+        "including the free version. Nothing to install but the add-in; free for commercial use."
+    ),
+    (
+        "1. Home tab > Add-ins (on older Excel: Insert tab > Get Add-ins). Search for xlwings, add xlwings Lite. "
+        "Its editor opens on the right (later: Home tab > xlwings Lite)."
+    ),
+    (
+        "2. Copy the main.py text below: click cell {first}, press Ctrl+Shift+End to select to the last line "
+        "(row {last}), press Ctrl+C."
+    ),
     "3. In the editor's main.py tab, select everything (Ctrl+A) and paste (Ctrl+V): it replaces the sample code.",
-    "4. In the editor's requirements.txt tab, add the line under 'requirements.txt' below on a line of its own. "
-    "Keep the lines already there.",
+    (
+        "4. In the editor's requirements.txt tab, add the line under 'requirements.txt' below on a line of its own. "
+        "Keep the lines already there."
+    ),
     "5. Restart: the editor's menu > Restart. The output pane installs the requirements and then shows no error.",
-    "6. Save the workbook (Ctrl+S, or turn AutoSave on): the code and requirements.txt are kept in the workbook "
-    "only when it is saved.",
-    "7. The editor's menu > Settings > Workbook > Startup Behavior: pick an autostart option, then save. With "
-    "Do not autostart, the cells show #NAME? until someone clicks the xlwings Lite button.",
-    "8. In any cell type =LLM_RUNWAY( and Excel's formula help lists the arguments. Try "
-    "=LLM_CAC(1000, 20): it shows 50.",
-    "A bad input gives a real #VALUE! error with the message on hover, so IFERROR and ISERROR work. "
-    "The code is stored in this workbook: whoever opens it with xlwings Lite gets the functions.",
+    (
+        "6. Save the workbook (Ctrl+S, or turn AutoSave on): the code and requirements.txt are kept in the workbook "
+        "only when it is saved."
+    ),
+    (
+        "7. The editor's menu > Settings > Workbook > Startup Behavior: pick an autostart option, then save. With "
+        "Do not autostart, the cells show #NAME? until someone clicks the xlwings Lite button."
+    ),
+    (
+        "8. In any cell type =LLM_RUNWAY( and Excel's formula help lists the arguments. Try "
+        "=LLM_CAC(1000, 20): it shows 50."
+    ),
+    (
+        "A bad input gives a real #VALUE! error with the message on hover, so IFERROR and ISERROR work. "
+        "The code is stored in this workbook: whoever opens it with xlwings Lite gets the functions."
+    ),
 ]
 
 CLASSIC_STEPS = [
     "Windows desktop Excel only, with Python 3.11+ installed.",
-    '1. In a command prompt, from the xlmodel folder: pip install ".[excel]" (once xlmodel is on PyPI: '
-    'pip install "xlmodel[excel]"), then: xlwings addin install. Restart Excel: an xlwings tab appears.',
-    "2. Save this workbook as Excel Macro-Enabled Workbook (.xlsm): File > Save As. Import Functions refuses "
-    "an .xlsx.",
-    "3. File > Options > Trust Center > Trust Center Settings > Macro Settings: tick 'Trust access to the VBA "
-    "project object model' (once). A file downloaded from the internet: right-click it in Explorer > "
-    "Properties > Unblock, then open it and click Enable Content.",
-    "4. Alt+F11 (the VBA editor) > Tools > References: tick xlwings (if it is not listed: Browse to the "
-    "xlwings.xlam the add-in installed). The imported functions call xlwings through it: without the reference "
-    "every cell shows 'Object required'.",
-    "5. The sheet xlwings.conf in this workbook already says UDF MODULES = xlmodel.udfs; it overrides the "
-    "ribbon's box. On the xlwings tab, Interpreter must be the python.exe that has xlmodel (where python, in "
-    "the command prompt, prints it): xlwings addin install fills it with the Python it ran from, and a path "
-    "from an older install stays there.",
+    (
+        '1. In a command prompt, from the xlmodel folder: pip install ".[excel]" (once xlmodel is on PyPI: '
+        'pip install "xlmodel[excel]"), then: xlwings addin install. Restart Excel: an xlwings tab appears.'
+    ),
+    (
+        "2. Save this workbook as Excel Macro-Enabled Workbook (.xlsm): File > Save As. Import Functions refuses "
+        "an .xlsx."
+    ),
+    (
+        "3. File > Options > Trust Center > Trust Center Settings > Macro Settings: tick 'Trust access to the VBA "
+        "project object model' (once). A file downloaded from the internet: right-click it in Explorer > "
+        "Properties > Unblock, then open it and click Enable Content."
+    ),
+    (
+        "4. Alt+F11 (the VBA editor) > Tools > References: tick xlwings (if it is not listed: Browse to the "
+        "xlwings.xlam the add-in installed). The imported functions call xlwings through it: without the reference "
+        "every cell shows 'Object required'."
+    ),
+    (
+        "5. The sheet xlwings.conf in this workbook already says UDF MODULES = xlmodel.udfs; it overrides the "
+        "ribbon's box. On the xlwings tab, Interpreter must be the python.exe that has xlmodel (where python, in "
+        "the command prompt, prints it): xlwings addin install fills it with the Python it ran from, and a path "
+        "from an older install stays there."
+    ),
     "6. xlwings tab > Import Functions, then type =LLM_RUNWAY( in a cell.",
-    "A bad input shows the text #VALUE! and the message (test it with LEFT(cell, 7) = \"#VALUE!\").",
+    'A bad input shows the text #VALUE! and the message (test it with LEFT(cell, 7) = "#VALUE!").',
 ]
 
-SPILL_NOTE = ("LLM_PROJECTION and LLM_SIMULATE return a table. Excel 365 and 2021 spill it from the one cell; "
-              "in Excel 2019 and older select the whole output area first and confirm with Ctrl+Shift+Enter.")
+SPILL_NOTE = (
+    "LLM_PROJECTION and LLM_SIMULATE return a table. Excel 365 and 2021 spill it from the one cell; "
+    "in Excel 2019 and older select the whole output area first and confirm with Ctrl+Shift+Enter."
+)
 
 
 class ExcelSheets:
@@ -68,8 +96,11 @@ class ExcelSheets:
 
     def excel_sheets(self, files: dict[str, str]):
         ws = self.wb.create_sheet(EXCEL_SHEET)
-        self.title(ws, "Excel functions: set up once",
-                   "Its headline outputs call =LLM_...() functions written in Python (xlmodel). Two free routes run them.")
+        self.title(
+            ws,
+            "Excel functions: set up once",
+            "Its headline outputs call =LLM_...() functions written in Python (xlmodel). Two free routes run them.",
+        )
         ws.column_dimensions["A"].width = 110
         code = files["main.py"].splitlines()
         row = 4
@@ -93,8 +124,13 @@ class ExcelSheets:
             self.text(ws, f"A{row}", line, S.NAME_FONT)
         row += 2
         first, last = row + 1, row + len(code)
-        self.section(ws, row, f"main.py (xlwings Lite: {len(code):,} lines, cells A{first} to A{last}; "
-                              "generated by xlmodel lite, do not edit)", 1)
+        self.section(
+            ws,
+            row,
+            f"main.py (xlwings Lite: {len(code):,} lines, cells A{first} to A{last}; "
+            "generated by xlmodel lite, do not edit)",
+            1,
+        )
         for r, step in zip(lite_rows, LITE_STEPS):
             self.text(ws, f"A{r}", step.format(first=f"A{first}", last=last), align=S.WRAP)
         for row, line in enumerate(code, start=first):

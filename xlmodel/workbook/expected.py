@@ -42,7 +42,11 @@ def _num(x):
 
 def inputs_from(values: dict) -> dict:
     """The scenario the workbook holds: its named inputs, as engine arguments (None: not given)."""
-    out = {k: _num(values[k]) for k in WB_PARAMS if k in values and k != "horizon" and not isinstance(values[k], list)}
+    out = {
+        k: _num(values[k])
+        for k in WB_PARAMS
+        if k in values and k != "horizon" and not isinstance(values[k], list)
+    }
     for k in OPTIONAL_INPUTS:
         if out.get(k) == NOT_GIVEN:
             out[k] = None
@@ -63,26 +67,41 @@ def expected_values(values: dict) -> tuple[dict, dict]:
     if "annual_discount_rate" in s:
         exp["monthly_discount_rate"] = engine.monthly_rate(s["annual_discount_rate"])
     if "blended_cac" in values:
-        ue = engine.summary_unit_economics(dict(
-            cac=s["cac"], paid_share=s["paid_share"], churn=s["churn"], conversion=s["conversion"], arppu=s["arppu"],
-            cost_per_mau=exp["cost_per_mau"], annual_discount_rate=s["annual_discount_rate"], ad_spend=s["ad_spend"],
-            organic_users=s.get("organic_users"), paying_cost_per_mau=s.get("paying_cost_per_mau"),
-            retention=live_curve(values),
-            **{k: s[k] for k in ("activation", "vat", "store_fee", "cac_elasticity", "cac_spend") if s.get(k) is not None}))
+        ue = engine.summary_unit_economics(
+            dict(
+                cac=s["cac"],
+                paid_share=s["paid_share"],
+                churn=s["churn"],
+                conversion=s["conversion"],
+                arppu=s["arppu"],
+                cost_per_mau=exp["cost_per_mau"],
+                annual_discount_rate=s["annual_discount_rate"],
+                ad_spend=s["ad_spend"],
+                organic_users=s.get("organic_users"),
+                paying_cost_per_mau=s.get("paying_cost_per_mau"),
+                retention=live_curve(values),
+                **{
+                    k: s[k]
+                    for k in ("activation", "vat", "store_fee", "cac_elasticity", "cac_spend")
+                    if s.get(k) is not None
+                },
+            )
+        )
         exp.update(ue)
         exp["arppu_net"] = s["arppu"] / (1 + s.get("vat", 0.0)) * (1 - s.get("store_fee", 0.0))
         exp["paid_cac_per_active"] = ue["paid_cac"] / s.get("activation", 1.0)
         gm = ue["gross_margin"]
         exp["margin_per_user"] = m = None if gm is None else ue["revenue_per_mau"] * gm
         # the payback's first step: CAC x churn / contribution per user (never when the contribution is not > 0)
-        for cac, name in (("cac_per_active", "payback_ratio"),
-                          ("paid_cac_per_active", "payback_ratio_paid")):
+        for cac, name in (("cac_per_active", "payback_ratio"), ("paid_cac_per_active", "payback_ratio_paid")):
             q = exp.get(cac, ue.get(cac))
             exp[name] = None if m is None or q is None else math.inf if m <= 0 else q * s["churn"] / m
         scale["contribution_per_mau"] = ue["revenue_per_mau"] + ue["cost_per_mau"]
         scale["margin_per_user"] = scale["contribution_per_mau"]
         scale["ltv"] = scale["contribution_per_mau"] / max(s["churn"] + exp["monthly_discount_rate"], 1e-300)
-        scale["ltv_to_cac"] = scale["ltv"] / (ue["blended_cac"] or ue["paid_cac"])  # 0 or n/a: no ratio to scale
+        scale["ltv_to_cac"] = scale["ltv"] / (
+            ue["blended_cac"] or ue["paid_cac"]
+        )  # 0 or n/a: no ratio to scale
         scale["ltv_to_paid_cac"] = scale["ltv"] / ue["paid_cac"]
     if "cash" in s:
         plan_exp, plan_scale = plan_expected(s, values, exp["cost_per_mau"])
@@ -98,8 +117,10 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         exp["mix_total"] = shares.sum(axis=0)
         for key, (kind, _) in MIX_PRICES.items():
             usd = values[f"mix_{kind}_usd"]
-            exp[f"mix_{key}"] = [None if not shares[:, j].sum() else blend(shares[:, j], usd, fx[j])
-                                 for j in range(shares.shape[1])]
+            exp[f"mix_{key}"] = [
+                None if not shares[:, j].sum() else blend(shares[:, j], usd, fx[j])
+                for j in range(shares.shape[1])
+            ]
     if "simulation_seed" in values:
         exp.update(risk_expected(values))
     if "retention_triangle" in values:
@@ -111,9 +132,22 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         args["months"] = int(args["months"])
         n = len(values["migration_month_by_month"])
         net = np.zeros(n)
-        flows = engine.migration_cash_flows(*(args[k] for k in ("monthly_tokens", "large_price", "small_price",
-                                                                 "months", "routed_share", "token_growth",
-                                                                 "price_decline", "monthly_revenue", "revenue_loss")))
+        flows = engine.migration_cash_flows(
+            *(
+                args[k]
+                for k in (
+                    "monthly_tokens",
+                    "large_price",
+                    "small_price",
+                    "months",
+                    "routed_share",
+                    "token_growth",
+                    "price_decline",
+                    "monthly_revenue",
+                    "revenue_loss",
+                )
+            )
+        )
         net[: min(n, flows.shape[-1])] = flows[:n]
         d = engine.monthly_rate(s["annual_discount_rate"])
         t = np.arange(1, n + 1)
@@ -124,13 +158,24 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         exp["migration_npv"] = engine.migration_npv(**args)
         exp["migration_payback_month"] = engine.migration_payback_month(**args)
         mag = s["migration_cost"] + float(np.abs(net).sum()) + s["monthly_revenue"] * s["revenue_loss"] * n
-        for k in ("migration_npv", "migration_cumulative_npv_by_month", "migration_net_by_month",
-                  "migration_present_value_by_month", "migration_npv_grid"):
+        for k in (
+            "migration_npv",
+            "migration_cumulative_npv_by_month",
+            "migration_net_by_month",
+            "migration_present_value_by_month",
+            "migration_npv_grid",
+        ):
             scale[k] = mag
         # the grid's two sums: the priced volume and the revenue lost, discounted
         within = t <= args["months"]
-        volume = np.where(within, s["monthly_tokens"] * (1 + s["token_growth"]) ** (t - 1)
-                          * (1 - s["price_decline"]) ** (t - 1) / 1e6, 0.0)
+        volume = np.where(
+            within,
+            s["monthly_tokens"]
+            * (1 + s["token_growth"]) ** (t - 1)
+            * (1 - s["price_decline"]) ** (t - 1)
+            / 1e6,
+            0.0,
+        )
         factor = 1 / (1 + d) ** t
         loss = np.where(within, s["monthly_revenue"] * s["revenue_loss"], 0.0)
         exp["migration_priced_volume_by_month"] = volume
@@ -139,14 +184,30 @@ def expected_values(values: dict) -> tuple[dict, dict]:
         exp["migration_loss_pv"] = float(np.sum(loss * factor))
         if "migration_npv_grid" in values:
             share_steps, price_steps = (_row(values[k]) for k in ("grid_share_steps", "grid_price_steps"))
-            shares, prices = grid_axes(s["routed_share"], s["small_price"], share_steps, price_steps,
-                                       values["grid_share_step"], values["grid_price_step"])
+            shares, prices = grid_axes(
+                s["routed_share"],
+                s["small_price"],
+                share_steps,
+                price_steps,
+                values["grid_share_step"],
+                values["grid_price_step"],
+            )
             exp["grid_routed_share"], exp["grid_small_price"] = np.asarray(shares), np.asarray(prices)
-            grid = np.asarray(engine.migration_npv(**dict(args, routed_share=np.asarray(shares)[:, None],
-                                                          small_price=np.asarray(prices)[None, :])))
+            grid = np.asarray(
+                engine.migration_npv(
+                    **dict(
+                        args,
+                        routed_share=np.asarray(shares)[:, None],
+                        small_price=np.asarray(prices)[None, :],
+                    )
+                )
+            )
             exp["migration_npv_grid"] = grid.ravel()
-            exp["migration_npv_grid_base"] = (float(grid[share_steps.index(0), price_steps.index(0)])
-                                              if 0 in share_steps and 0 in price_steps else None)
+            exp["migration_npv_grid_base"] = (
+                float(grid[share_steps.index(0), price_steps.index(0)])
+                if 0 in share_steps and 0 in price_steps
+                else None
+            )
             big = s["monthly_tokens"] * max(s["large_price"], max(prices)) / 1e6 * n
             scale["migration_npv_grid"] = scale["migration_npv_grid_base"] = mag + big
     return exp, scale
@@ -159,7 +220,7 @@ def risk_expected(values: dict) -> dict:
         sim = simulate(dict(scen, horizon=horizon), draws=draws, seed=seed, correlations=corr)
     except XlmodelError as e:
         raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
-    na = lambda v: None if isinstance(v, float) and math.isnan(v) else v  # noqa: E731 - n/a is text in a cell
+    na = lambda v: None if isinstance(v, float) and math.isnan(v) else v
     out = {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
     # the table of what was simulated: every comparison with the live Inputs holds (else the numbers are stale)
     rows = len(values["simulated_input_names"]) if isinstance(values["simulated_input_names"], list) else 1
@@ -178,11 +239,23 @@ def actuals_expected(values: dict, exp: dict) -> dict:
     table = Actuals([f"m{t}" for t in range(n)], cols)
     f = fit_actuals(table, int(values["fit_window"]))
     out: dict = {}
-    for k in ("cac", "paid_share", "churn", "conversion", "arppu", "cost_per_mau", "net_burn", "unexplained_cash"):
+    for k in (
+        "cac",
+        "paid_share",
+        "churn",
+        "conversion",
+        "arppu",
+        "cost_per_mau",
+        "net_burn",
+        "unexplained_cash",
+    ):
         out[f"actual_{k}_by_month"] = [r[k] for r in f.drivers_by_month]
     out["actual_unexplained_share_by_month"] = [
-        None if r["unexplained_cash"] is None or r["net_burn"] == 0 else abs(r["unexplained_cash"]) / abs(r["net_burn"])
-        for r in f.drivers_by_month]
+        None
+        if r["unexplained_cash"] is None or r["net_burn"] == 0
+        else abs(r["unexplained_cash"]) / abs(r["net_burn"])
+        for r in f.drivers_by_month
+    ]
     for k in FITTED:
         out[f"fitted_{k}"] = f.fitted[k]
     # the sums over the window whose ratio each fitted driver is (the Actuals sheet shows them beside it)
@@ -201,29 +274,48 @@ def actuals_expected(values: dict, exp: dict) -> dict:
 def _plan_vs_actual(values: dict, exp: dict, cols: dict) -> dict:
     """Plan vs actual on the calendar: actual month YYYY-MM against the live projection's month with the same
     calendar month (month 1 is the workbook's plan_start), compared only while the plan scenario is live."""
-    labels = values["actual_months"] if isinstance(values["actual_months"], list) else [values["actual_months"]]
+    labels = (
+        values["actual_months"] if isinstance(values["actual_months"], list) else [values["actual_months"]]
+    )
     first = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(values["plan_start"]))
     horizon = len(exp["cash_by_month"])
     live = values["scenario"] == values["plan_scenario"]
-    out: dict = {"actual_month_end_by_month": [], "actual_plan_month_by_month": [], "plan_compared_by_month": []}
+    out: dict = {
+        "actual_month_end_by_month": [],
+        "actual_plan_month_by_month": [],
+        "plan_compared_by_month": [],
+    }
     for label in labels:
         year, month = parse_month(str(label), "actual month")
         days = calendar.monthrange(year, month)[1]
-        out["actual_month_end_by_month"].append(float((datetime.date(year, month, days)
-                                                       - datetime.date(1899, 12, 30)).days))
+        out["actual_month_end_by_month"].append(
+            float((datetime.date(year, month, days) - datetime.date(1899, 12, 30)).days)
+        )
         t = (year - first.year) * 12 + month - first.month + 1
         out["actual_plan_month_by_month"].append(float(t) if 1 <= t <= horizon else None)
         out["plan_compared_by_month"].append(live and 1 <= t <= horizon)
-    actual = dict(cols, net_burn=cols["ad_spend"] + cols["compute_cost"] + cols["fixed_costs"] - cols["revenue"])
-    for key, plan_key in (("mau", "mau"), ("paying_users", "paying_users"), ("revenue", "revenue"),
-                          ("compute_cost", "compute"), ("net_burn", "net_burn"), ("cash", "cash")):
+    actual = dict(
+        cols, net_burn=cols["ad_spend"] + cols["compute_cost"] + cols["fixed_costs"] - cols["revenue"]
+    )
+    for key, plan_key in (
+        ("mau", "mau"),
+        ("paying_users", "paying_users"),
+        ("revenue", "revenue"),
+        ("compute_cost", "compute"),
+        ("net_burn", "net_burn"),
+        ("cash", "cash"),
+    ):
         line = np.asarray(exp[f"{plan_key}_by_month"], dtype=float)
-        plan = [float(line[int(t) - 1]) if on else None
-                for t, on in zip(out["actual_plan_month_by_month"], out["plan_compared_by_month"])]
+        plan = [
+            float(line[int(t) - 1]) if on else None
+            for t, on in zip(out["actual_plan_month_by_month"], out["plan_compared_by_month"])
+        ]
         var = [None if p is None else float(a) - p for a, p in zip(actual[key], plan)]
         out[f"plan_{key}_by_month"] = plan
         out[f"variance_{key}_by_month"] = var
-        out[f"variance_pct_{key}_by_month"] = [None if p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)]
+        out[f"variance_pct_{key}_by_month"] = [
+            None if p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)
+        ]
     return out
 
 
@@ -233,12 +325,18 @@ def cohorts_expected(values: dict) -> dict:
     names = values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
     flat = values["retention_triangle"]
     k = len(flat) // len(names)
-    curves = [[x for x in flat[i * k:(i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))]
+    curves = [
+        [x for x in flat[i * k : (i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))
+    ]
     # the chained average (MODEL.md), weighted by the sheet's sizes when it has them
     sizes = values.get("cohort_size")
     sizes = None if sizes is None else _row(sizes)
     avg = [float(x) for x in average_curve(curves, sizes)]
-    arpu, gm, rate = values.get("revenue_per_mau"), values.get("gross_margin"), values.get("annual_discount_rate")
+    arpu, gm, rate = (
+        values.get("revenue_per_mau"),
+        values.get("gross_margin"),
+        values.get("annual_discount_rate"),
+    )
     d = engine.monthly_rate(rate) if isinstance(rate, (int, float)) else 0.0
     months, churn, ltv = [], [], []
     helpers: dict = {"late_months": [], "last_share": [], "late_ratio": [], "discounted_shares": []}
@@ -255,16 +353,22 @@ def cohorts_expected(values: dict) -> dict:
         helpers["last_share"].append(c[-1] if j >= 1 else None)
         helpers["late_ratio"].append((c[-1] / c[-1 - j]) ** (1 / j) if j >= 1 else None)
         helpers["discounted_shares"].append(sum(x / (1 + d) ** (t + 1) for t, x in enumerate(c)))
-    out = {"average_retention": np.asarray(avg), "cohort_months_by_cohort": months,
-           "cohort_churn_by_cohort": churn, "cohort_ltv_by_cohort": ltv}
+    out = {
+        "average_retention": np.asarray(avg),
+        "cohort_months_by_cohort": months,
+        "cohort_churn_by_cohort": churn,
+        "cohort_ltv_by_cohort": ltv,
+    }
     out.update({f"cohort_{key}_by_cohort": v for key, v in helpers.items()})
     # each cohort's shares against the average curve (n/a where the triangle has no share)
-    out["cohort_retention_vs_average"] = [x / avg[i % k] if isinstance(x, (int, float)) else None
-                                          for i, x in enumerate(flat)]
+    out["cohort_retention_vs_average"] = [
+        x / avg[i % k] if isinstance(x, (int, float)) else None for i, x in enumerate(flat)
+    ]
     out["cohort_churn_observed"] = churn[-1]
     assumed = values.get("churn")
-    out["cohort_churn_gap"] = churn[-1] - assumed if churn[-1] is not None and isinstance(assumed, (int, float)) \
-        else None
+    out["cohort_churn_gap"] = (
+        churn[-1] - assumed if churn[-1] is not None and isinstance(assumed, (int, float)) else None
+    )
     if "cohort_average_as_generated" in values:
         out.update(_cohort_plan_expected(values))
     return out
@@ -286,5 +390,7 @@ def _cohort_plan_expected(values: dict) -> dict:
         row = row if isinstance(row, list) else [row]
         if 0 <= i < len(row):
             x = row[i]
-            out[f"cohort_mau_{key}"] = float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+            out[f"cohort_mau_{key}"] = (
+                float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+            )
     return out

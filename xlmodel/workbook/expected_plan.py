@@ -17,19 +17,48 @@ import numpy as np
 
 from .. import engine
 from ..dates import annual_summary, excel_serial, fiscal_year_numbers, month_end
+from ..month_step import Months
 from ..params import CHANGE_DRIVERS
 from ..plan import plan
-from ..projection import Months, projection_inputs
+from ..projection import projection_inputs
 from ..retention import _observed_and_tail, active_curve, cohort_waterfall
 
 __all__ = ["plan_expected", "decisions_from", "live_curve", "waterfall_expected"]
 
 #: the scenario inputs the projection and the plan take (when the workbook has them)
-PLAN_INPUTS = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "fixed_costs", "paid_share",
-               "ad_growth", "cost_decline", "organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau",
-               "activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth", "fixed_cost_growth",
-               "cac_spend", "raise_month", "migration_month", "routed_share", "large_price", "small_price",
-               "migration_cost", "revenue_loss", "annual_discount_rate")
+PLAN_INPUTS = (
+    "cash",
+    "mau",
+    "ad_spend",
+    "cac",
+    "churn",
+    "conversion",
+    "arppu",
+    "fixed_costs",
+    "paid_share",
+    "ad_growth",
+    "cost_decline",
+    "organic_users",
+    "organic_growth",
+    "cac_elasticity",
+    "paying_cost_per_mau",
+    "activation",
+    "store_fee",
+    "vat",
+    "interest_rate",
+    "min_cash",
+    "usage_growth",
+    "fixed_cost_growth",
+    "cac_spend",
+    "raise_month",
+    "migration_month",
+    "routed_share",
+    "large_price",
+    "small_price",
+    "migration_cost",
+    "revenue_loss",
+    "annual_discount_rate",
+)
 
 
 def decisions_from(values: dict, n: int) -> tuple[list, list]:
@@ -43,8 +72,11 @@ def decisions_from(values: dict, n: int) -> tuple[list, list]:
             if isinstance(x, (int, float)) and not isinstance(x, bool):
                 changes.setdefault(t, {"month": t})[driver] = float(x)
     rounds = values.get("funding_rounds_by_month") or []
-    funding = [{"month": t, "amount": float(x)} for t, x in enumerate(rounds[:n], start=1)
-               if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0]
+    funding = [
+        {"month": t, "amount": float(x)}
+        for t, x in enumerate(rounds[:n], start=1)
+        if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0
+    ]
     return list(changes.values()), funding
 
 
@@ -62,14 +94,24 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
             kw.pop(k, None)
     p = plan(**kw)
     exp = {f"{row}_by_month": getattr(p.projection, row) for row in engine.Projection.ROWS}
-    exp.update({k: (None if isinstance(v, float) and np.isnan(v) else v)  # n/a: a text in the cell
-                for k, v in p.outputs.items() if k != "shortfall_before_raise"})
+    exp.update(
+        {
+            k: (None if isinstance(v, float) and np.isnan(v) else v)  # n/a: a text in the cell
+            for k, v in p.outputs.items()
+            if k != "shortfall_before_raise"
+        }
+    )
     lines = _walk(kw)
     if "migration_month" in values and "cash_without_migration" not in lines:
         # the workbook has the migration's rows, the live scenario no migration month: without it is with it
-        lines.update(cash_without_migration=p.projection.cash, net_burn_without_migration=p.projection.net_burn)
-        exp.update(runway_months_without_migration=p.outputs["runway_months"], plan_migration_npv=None,
-                   plan_migration_payback_month=None)
+        lines.update(
+            cash_without_migration=p.projection.cash, net_burn_without_migration=p.projection.net_burn
+        )
+        exp.update(
+            runway_months_without_migration=p.outputs["runway_months"],
+            plan_migration_npv=None,
+            plan_migration_payback_month=None,
+        )
     exp.update(_helpers(s, kw, p, lines))
     exp.update(_calendar(values, n))
     exp.update(_dates(values, exp))
@@ -77,20 +119,48 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
         exp.update(_annual(values, p.projection))
     cash0 = float(kw["cash"])
     burn = p.projection.net_burn
-    money = abs(cash0) + float(np.abs(burn).sum() + np.abs(p.projection.interest).sum()
-                               + np.abs(p.projection.funding).sum())
-    scale = {k: money for k in ("cash_by_month", "ending_cash", "lowest_cash", "funding_need", "funding_gap_by_month",
-                                "cash_without_funding_by_month", "cash_without_migration_by_month",
-                                "runway_denominator_by_month", "plan_migration_npv", "interest_by_month",
-                                "plan_migration_pv_by_month", "plan_migration_cum_by_month",
-                                "net_burn_without_migration_by_month")}
-    scale["net_burn_by_month"] = float(np.abs(np.stack([p.projection.ad_spend, p.projection.compute,
-                                                         p.projection.fixed_costs, p.projection.revenue,
-                                                         p.projection.migration_one_off])).max())
+    money = abs(cash0) + float(
+        np.abs(burn).sum() + np.abs(p.projection.interest).sum() + np.abs(p.projection.funding).sum()
+    )
+    scale = {
+        k: money
+        for k in (
+            "cash_by_month",
+            "ending_cash",
+            "lowest_cash",
+            "funding_need",
+            "funding_gap_by_month",
+            "cash_without_funding_by_month",
+            "cash_without_migration_by_month",
+            "runway_denominator_by_month",
+            "plan_migration_npv",
+            "interest_by_month",
+            "plan_migration_pv_by_month",
+            "plan_migration_cum_by_month",
+            "net_burn_without_migration_by_month",
+        )
+    }
+    scale["net_burn_by_month"] = float(
+        np.abs(
+            np.stack(
+                [
+                    p.projection.ad_spend,
+                    p.projection.compute,
+                    p.projection.fixed_costs,
+                    p.projection.revenue,
+                    p.projection.migration_one_off,
+                ]
+            )
+        ).max()
+    )
     scale["organic_new_users_by_month"] = float(np.abs(p.projection.new_users).max())
     scale["migration_one_off_by_month"] = scale["net_burn_by_month"]
-    scale["burn_multiple"] = abs(float(burn[: min(12, n)].sum())) / max(1e-300, abs(float(
-        p.projection.revenue[min(12, n) - 1])) * 12) if n else 0.0
+    scale["burn_multiple"] = (
+        abs(float(burn[: min(12, n)].sum()))
+        / max(1e-300, abs(float(p.projection.revenue[min(12, n) - 1])) * 12)
+        if n
+        else 0.0
+    )
     return exp, scale
 
 
@@ -122,11 +192,14 @@ def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
     pow_ = lines["cost_pow"]  # the running power of factored cost paths (1 where the paths carry their own)
     cost = lines["path_cost_per_mau"] * pow_
     pc = lines["path_paying_cost_per_mau"] * pow_ if "path_paying_cost_per_mau" in lines else cost
-    changed = np.array([any(c["month"] <= m and "paying_cost_per_mau" in c for c in kw["changes"]) for m in t],
-                       dtype=bool)
+    changed = np.array(
+        [any(c["month"] <= m and "paying_cost_per_mau" in c for c in kw["changes"]) for m in t], dtype=bool
+    )
     out["cac_path_by_month"] = lines["path_cac"]
     out["paid_share_path_by_month"] = lines["path_paid_share"]
-    out["organic_path_by_month"] = lines["path_organic_users"] if "path_organic_users" in lines else np.zeros(n)
+    out["organic_path_by_month"] = (
+        lines["path_organic_users"] if "path_organic_users" in lines else np.zeros(n)
+    )
     out["activation_path_by_month"] = lines["path_activation"]
     out["churn_path_by_month"] = lines["path_churn"]
     out["conversion_path_by_month"] = lines["path_conversion"]
@@ -138,22 +211,41 @@ def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
     out["compute_without_migration_by_month"] = lines["compute_without_migration"]
     out["revenue_before_loss_by_month"] = lines["revenue_before_loss"]
     prev = np.concatenate([[cash0], pr.cash[:-1]])
-    out.update(_crossing("", cash0, pr.cash, prev, np.where((pr.interest == 0) & (pr.funding == 0), pr.net_burn,
-                                                                prev - pr.cash)))
-    out["runway_denominator_by_month"] = np.where((pr.interest == 0) & (pr.funding == 0), pr.net_burn, prev - pr.cash)
+    out.update(
+        _crossing(
+            "",
+            cash0,
+            pr.cash,
+            prev,
+            np.where((pr.interest == 0) & (pr.funding == 0), pr.net_burn, prev - pr.cash),
+        )
+    )
+    out["runway_denominator_by_month"] = np.where(
+        (pr.interest == 0) & (pr.funding == 0), pr.net_burn, prev - pr.cash
+    )
     i = float(np.power(1 + kw.get("interest_rate", 0.0), 1 / 12) - 1)
     nf = lines.get("cash_without_funding", pr.cash)
     prev_nf = np.concatenate([[cash0], nf[:-1]])
     out["cash_without_funding_by_month"] = nf
-    out.update(_crossing("_without_funding", cash0, nf, prev_nf,
-                         np.where(prev_nf * i == 0, pr.net_burn, prev_nf - nf)))
+    out.update(
+        _crossing(
+            "_without_funding", cash0, nf, prev_nf, np.where(prev_nf * i == 0, pr.net_burn, prev_nf - nf)
+        )
+    )
     if "cash_without_migration" in lines:
         w, bw = lines["cash_without_migration"], lines["net_burn_without_migration"]
         prev_w = np.concatenate([[cash0], w[:-1]])
         out["cash_without_migration_by_month"] = w
         out["net_burn_without_migration_by_month"] = bw
-        out.update(_crossing("_without_migration", cash0, w, prev_w,
-                             np.where((prev_w * i == 0) & (pr.funding == 0), bw, prev_w - w)))
+        out.update(
+            _crossing(
+                "_without_migration",
+                cash0,
+                w,
+                prev_w,
+                np.where((prev_w * i == 0) & (pr.funding == 0), bw, prev_w - w),
+            )
+        )
         d = float(engine.monthly_rate(kw.get("annual_discount_rate", 0.0)))
         pv = (bw - pr.net_burn) / (1 + d) ** t
         cum = np.cumsum(pv)
@@ -167,10 +259,15 @@ def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
         # the Migration sheet's rows (from the Projection's)
         savings = lines["compute_without_migration"] - pr.compute
         loss = lines["revenue_before_loss"] - pr.revenue
-        out.update(plan_migration_month_by_month=t, plan_migration_savings_by_month=savings,
-                   plan_migration_quality_loss_by_month=loss, plan_migration_one_off_by_month=pr.migration_one_off,
-                   plan_migration_net_by_month=savings - loss - pr.migration_one_off,
-                   plan_migration_discounted_by_month=pv, plan_migration_cumulative_by_month=cum)
+        out.update(
+            plan_migration_month_by_month=t,
+            plan_migration_savings_by_month=savings,
+            plan_migration_quality_loss_by_month=loss,
+            plan_migration_one_off_by_month=pr.migration_one_off,
+            plan_migration_net_by_month=savings - loss - pr.migration_one_off,
+            plan_migration_discounted_by_month=pv,
+            plan_migration_cumulative_by_month=cum,
+        )
     min_cash = float(kw.get("min_cash", 0.0))
     out["short_by_month"] = [bool(x) for x in pr.cash < min_cash]
     f = p.outputs["funding_month"]
@@ -182,18 +279,26 @@ def _helpers(s: dict, kw: dict, p, lines: dict) -> dict:
     out["compute_cost_growth"] = (1 + kw.get("usage_growth", 0.0)) * (1 - kw.get("cost_decline", 0.0))
     out["monthly_interest_rate"] = i
     out["first_year_months"] = float(min(12, n))
-    out["revenue_month_0"] = kw["mau"] * kw["conversion"] * kw["arppu"] / (1 + kw.get("vat", 0.0)) * (
-        1 - kw.get("store_fee", 0.0))
+    out["revenue_month_0"] = (
+        kw["mau"] * kw["conversion"] * kw["arppu"] / (1 + kw.get("vat", 0.0)) * (1 - kw.get("store_fee", 0.0))
+    )
     y = int(min(12, n))  # the first year's helpers of the burn multiple and compute-to-revenue
     out["first_year_burn"] = float(pr.net_burn[:y].sum())
     out["first_year_revenue"] = float(pr.revenue[:y].sum())
     out["first_year_compute"] = float(pr.compute[:y].sum())
     out["first_year_revenue_growth"] = float(pr.revenue[y - 1]) - out["revenue_month_0"] if y else 0.0
-    out["cash_movements"] = (abs(float(kw["cash"])) + float(np.abs(pr.net_burn).sum())
-                             + float(np.abs(pr.interest).sum()) + float(pr.funding.sum()))
+    out["cash_movements"] = (
+        abs(float(kw["cash"]))
+        + float(np.abs(pr.net_burn).sum())
+        + float(np.abs(pr.interest).sum())
+        + float(pr.funding.sum())
+    )
     if "cash_without_migration" in lines:
-        out["migration_saving"] = (kw["routed_share"] * (1 - kw["small_price"] / kw["large_price"])
-                                   if kw.get("migration_month") is not None else 0.0)
+        out["migration_saving"] = (
+            kw["routed_share"] * (1 - kw["small_price"] / kw["large_price"])
+            if kw.get("migration_month") is not None
+            else 0.0
+        )
     return out
 
 
@@ -219,15 +324,30 @@ def _annual(values: dict, projection) -> dict:
     """The Annual sheet: the engine's annual summary, as its P&L lines (one value per year)."""
     start, fys = _start(values)
     years = annual_summary(projection, start, fys)
-    col = lambda k: np.asarray([y[k] for y in years], dtype=float)  # noqa: E731
-    out = {f"annual_{k}_by_year": col(k) for k in ("new_users", "gross_revenue", "revenue", "compute", "ad_spend",
-                                                  "fixed_costs", "migration_one_off", "interest", "funding",
-                                                  "cash", "mau", "paying_users")}
+    col = lambda k: np.asarray([y[k] for y in years], dtype=float)
+    out = {
+        f"annual_{k}_by_year": col(k)
+        for k in (
+            "new_users",
+            "gross_revenue",
+            "revenue",
+            "compute",
+            "ad_spend",
+            "fixed_costs",
+            "migration_one_off",
+            "interest",
+            "funding",
+            "cash",
+            "mau",
+            "paying_users",
+        )
+    }
     out["annual_months_by_year"] = col("months")
     out["annual_deductions_by_year"] = col("gross_revenue") - col("revenue")
     out["annual_gross_profit_by_year"] = col("revenue") - col("compute")
-    out["annual_gross_margin_by_year"] = [None if r <= 0 else (r - c) / r for r, c in zip(col("revenue"),
-                                                                                         col("compute"))]
+    out["annual_gross_margin_by_year"] = [
+        None if r <= 0 else (r - c) / r for r, c in zip(col("revenue"), col("compute"))
+    ]
     out["annual_ebitda_by_year"] = -col("net_burn")
     return out
 
@@ -241,7 +361,9 @@ def _dates(values: dict, exp: dict) -> dict:
         if not key.endswith("_date") or name not in exp or not start:
             continue
         v = exp[name]
-        number = isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
+        number = (
+            isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
+        )
         out[key] = excel_serial(month_end(max(1, math.ceil(float(v))), start)) if number else None
     return out
 
@@ -277,7 +399,10 @@ def waterfall_expected(values: dict, exp: dict) -> dict:
     ``exp``: the unit economics and the Projection's lines already expected (the engine's, with the curve)."""
     n = len(values["month_by_month"])
     t = np.arange(1, n + 1, dtype=float)
-    new, act_path = np.asarray(exp["new_users_by_month"], float), np.asarray(exp["activation_path_by_month"], float)
+    new, act_path = (
+        np.asarray(exp["new_users_by_month"], float),
+        np.asarray(exp["activation_path_by_month"], float),
+    )
     activated = act_path * new  # the engine's activation_t * new_t
     keep = 1 - np.asarray(exp["churn_path_by_month"], dtype=float)
     existing = np.cumprod(np.concatenate([[float(values["mau"])], keep]))[1:]  # mau_0 x (1 - churn_1) x ...
@@ -288,14 +413,37 @@ def waterfall_expected(values: dict, exp: dict) -> dict:
     upper = np.arange(n)[None, :] < np.arange(n)[:, None]  # months before a cohort's sign-up: empty cells
     if curve is None:
         zeros = np.zeros(n)
-        out.update(retention_at_age_by_month=zeros, discounted_retention_by_month=zeros,
-                   cumulative_contribution_by_month=zeros, curve_paid_back_by_month=[False] * n,
-                   cohort_users_by_month=zeros, curve_mau_by_month=existing, curve_months=0.0, has_curve=False,
-                   cohort_waterfall=np.where(upper, np.nan, 0.0).ravel(), cohort_payback_month=None)
-        out.update({name: None for name in ("curve_first", "curve_last", "curve_late_months", "curve_late_ratio",
-                                            "curve_observed", "curve_tail", "curve_ltv", "curve_payback_sum",
-                                            "curve_payback_step", "curve_payback_y", "curve_payback_guess",
-                                            "curve_payback_past")})
+        out.update(
+            retention_at_age_by_month=zeros,
+            discounted_retention_by_month=zeros,
+            cumulative_contribution_by_month=zeros,
+            curve_paid_back_by_month=[False] * n,
+            cohort_users_by_month=zeros,
+            curve_mau_by_month=existing,
+            curve_months=0.0,
+            has_curve=False,
+            cohort_waterfall=np.where(upper, np.nan, 0.0).ravel(),
+            cohort_payback_month=None,
+        )
+        out.update(
+            {
+                name: None
+                for name in (
+                    "curve_first",
+                    "curve_last",
+                    "curve_late_months",
+                    "curve_late_ratio",
+                    "curve_observed",
+                    "curve_tail",
+                    "curve_ltv",
+                    "curve_payback_sum",
+                    "curve_payback_step",
+                    "curve_payback_y",
+                    "curve_payback_guess",
+                    "curve_payback_past",
+                )
+            }
+        )
         return out
     c = active_curve(curve)
     k = c.k
@@ -305,13 +453,26 @@ def waterfall_expected(values: dict, exp: dict) -> dict:
     observed, tail = _observed_and_tail(c.r, c.q, np.asarray(d))
     mau = np.asarray(exp["mau_by_month"], dtype=float)
     grid = cohort_waterfall(activated, curve)
-    out.update(retention_at_age_by_month=share, discounted_retention_by_month=share / (1 + d) ** t,
-               cumulative_contribution_by_month=cum,
-               curve_paid_back_by_month=[bool(target is not None and a <= k and x >= target) for a, x in zip(t, cum)],
-               cohort_users_by_month=mau - existing, curve_mau_by_month=mau, curve_months=float(k), has_curve=True,
-               cohort_waterfall=np.where(upper, np.nan, grid).ravel(), curve_first=float(first),
-               curve_last=float(c.r[-1]), curve_late_months=float(min(3, k - 1)), curve_late_ratio=float(c.q),
-               curve_observed=float(observed), curve_tail=float(tail), curve_ltv=exp.get("ltv"))
+    out.update(
+        retention_at_age_by_month=share,
+        discounted_retention_by_month=share / (1 + d) ** t,
+        cumulative_contribution_by_month=cum,
+        curve_paid_back_by_month=[
+            bool(target is not None and a <= k and x >= target) for a, x in zip(t, cum)
+        ],
+        cohort_users_by_month=mau - existing,
+        curve_mau_by_month=mau,
+        curve_months=float(k),
+        has_curve=True,
+        cohort_waterfall=np.where(upper, np.nan, grid).ravel(),
+        curve_first=float(first),
+        curve_last=float(c.r[-1]),
+        curve_late_months=float(min(3, k - 1)),
+        curve_late_ratio=float(c.q),
+        curve_observed=float(observed),
+        curve_tail=float(tail),
+        curve_ltv=exp.get("ltv"),
+    )
     # the payback past the curve's months: S(k) + m R(k) q (1 - q^n) / (1 - q) >= the CAC, solved for n
     q = float(c.q)
     s_k = float(cum[k - 1])
@@ -320,12 +481,20 @@ def waterfall_expected(values: dict, exp: dict) -> dict:
     guess = max(-math.floor(-math.log(y) / math.log(q)), 1) if y is not None and y > 0 else None
     past = None
     if guess is not None:
-        def total(x):
-            return s_k + step * (1 - q ** x) / (1 - q)
 
-        past = guess - 1 if guess > 1 and total(guess - 1) >= target else (guess + 1 if total(guess) < target
-                                                                             else guess)
-    out.update(curve_payback_sum=s_k, curve_payback_step=step, curve_payback_y=y,
-               curve_payback_guess=None if guess is None else float(guess),
-               curve_payback_past=None if past is None else float(past))
+        def total(x):
+            return s_k + step * (1 - q**x) / (1 - q)
+
+        past = (
+            guess - 1
+            if guess > 1 and total(guess - 1) >= target
+            else (guess + 1 if total(guess) < target else guess)
+        )
+    out.update(
+        curve_payback_sum=s_k,
+        curve_payback_step=step,
+        curve_payback_y=y,
+        curve_payback_guess=None if guess is None else float(guess),
+        curve_payback_past=None if past is None else float(past),
+    )
     return out

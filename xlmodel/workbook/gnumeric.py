@@ -22,8 +22,10 @@ def find_ssconvert() -> str:
     """Path of Gnumeric's ``ssconvert``; an error that says how to install it if absent."""
     path = shutil.which("ssconvert")
     if path is None:
-        raise XlmodelError("Gnumeric's ssconvert is needed to recalculate workbooks in a second program and was not "
-                           "found on PATH (Debian/Ubuntu: apt-get install gnumeric)")
+        raise XlmodelError(
+            "Gnumeric's ssconvert is needed to recalculate workbooks in a second program and was not "
+            "found on PATH (Debian/Ubuntu: apt-get install gnumeric)"
+        )
     return path
 
 
@@ -35,9 +37,17 @@ def recalculate_gnumeric(paths: list[Path], outdir: Path, timeout: float = 300) 
     env = dict(os.environ, HOME=str(outdir))  # ssconvert may write its settings under HOME: keep them here
     for p in paths:
         target = outdir / Path(p).name
-        r = subprocess.run([ssconvert, "--recalc", "-T", "Gnumeric_Excel:xlsx2", str(p), str(target)],
-                           capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+        r = subprocess.run(
+            [ssconvert, "--recalc", "-T", "Gnumeric_Excel:xlsx2", str(p), str(target)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         if r.returncode != 0 or not target.exists():
-            raise XlmodelError(f"Gnumeric did not recalculate {p} (exit {r.returncode}): {r.stderr.strip()[-300:]}")
+            raise XlmodelError(
+                f"Gnumeric did not recalculate {p} (exit {r.returncode}): {r.stderr.strip()[-300:]}"
+            )
         out.append(target)
     return out

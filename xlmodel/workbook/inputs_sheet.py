@@ -43,7 +43,9 @@ class InputsSheets:
         if not any(notes.values()):
             return
         letter = get_column_letter(col)
-        self.text(ws, f"{letter}7", "Source (the assumptions file's note)", S.HEADER_FONT, S.HEADER_FILL, S.LEFT)
+        self.text(
+            ws, f"{letter}7", "Source (the assumptions file's note)", S.HEADER_FONT, S.HEADER_FILL, S.LEFT
+        )
         ws.column_dimensions[letter].width = 70
         base = self.scenarios[0][0]
         for key, row in self.input_rows.items():
@@ -70,8 +72,12 @@ class InputsSheets:
         first, last = 5, 5 + n - 1
         fl, ll = get_column_letter(first), get_column_letter(last)
         width = last
-        self.title(ws, "Inputs", "Blue cells on a pale fill are inputs. Pick the live scenario in D4; every sheet "
-                                 "follows it. Column B holds each input's defined name.")
+        self.title(
+            ws,
+            "Inputs",
+            "Blue cells on a pale fill are inputs. Pick the live scenario in D4; every sheet "
+            "follows it. Column B holds each input's defined name.",
+        )
         self.text(ws, "A4", "Live scenario", S.SECTION_FONT)
         first_name = self.scenarios[0][0]
         self.text(ws, "D4", first_name, S.INPUT_FONT, S.INPUT_FILL)
@@ -113,10 +119,14 @@ class InputsSheets:
                 live = f"INDEX({fl}{row}:{ll}{row},1,scenario_index)"  # the 3-argument form: every program
                 if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
                     live = f'IF({live}="","{NOT_GIVEN}",{live})'
-                if key == "activation" and self.curve_months_max:  # a curve measured on sign-ups holds it: r_1
+                if (
+                    key == "activation" and self.curve_months_max
+                ):  # a curve measured on sign-ups holds it: r_1
                     first_share = "INDEX(retention,1,1)"
                     live = f"IF(AND(ISNUMBER({first_share}),{first_share}<1),{first_share},{live})"
-                self.formula(ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None)
+                self.formula(
+                    ws, f"D{row}", f"={live}", fmt, align=S.RIGHT if key in OPTIONAL_INPUTS else None
+                )
                 self.define(key, ws, f"D{row}")
                 self.swept(ws, f"D{row}")
                 self.input_rows[key] = row
@@ -127,15 +137,18 @@ class InputsSheets:
                         c.value = link
                         self.styled(c, S.LINK_FONT, None, fmt)
                         continue
-                    if key in MIX_PRICES and sname in self.a.mixes:  # a link to the scenario's blended mix price
+                    if (
+                        key in MIX_PRICES and sname in self.a.mixes
+                    ):  # a link to the scenario's blended mix price
                         c.value = f"={quote_sheetname(MIX_SHEET)}!{get_column_letter(first + i)}{self.mix_rows[key]}"
                         self.styled(c, S.LINK_FONT, None, fmt)
                         continue
                     value = self.scenario_value(s, key)
                     c.value = None if value is None else float(value)
                     self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
-                dv = DataValidation(type="custom", formula1=rule_expr(key, f"{fl}{row}"),
-                                    allow_blank=key in OPTIONAL_INPUTS)
+                dv = DataValidation(
+                    type="custom", formula1=rule_expr(key, f"{fl}{row}"), allow_blank=key in OPTIONAL_INPUTS
+                )
                 dv.promptTitle = key[:32]
                 dv.prompt = f"{p.doc[:1].upper() + p.doc[1:]}. Unit: {self.unit(p.unit)}."[:255]
                 dv.showInputMessage = True
@@ -145,11 +158,18 @@ class InputsSheets:
                 ws.add_data_validation(dv)
                 dv.add(f"{fl}{row}:{ll}{row}")
                 cells = [f"{get_column_letter(first + i)}{row}" for i in range(n)]
-                ref = lambda c: f"{quote_sheetname(ws.title)}!{c}"  # noqa: E731
-                self.add_check(f"Input {key}, every scenario: {rule_sentence(key)}"
-                               + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""), None,
-                               [f"IF(ISBLANK({ref(c)}),TRUE(),{rule_expr(key, ref(c))})" if key in OPTIONAL_INPUTS
-                                else rule_expr(key, ref(c)) for c in cells])
+                ref = lambda c: f"{quote_sheetname(ws.title)}!{c}"
+                self.add_check(
+                    f"Input {key}, every scenario: {rule_sentence(key)}"
+                    + (" (or empty: not given)" if key in OPTIONAL_INPUTS else ""),
+                    None,
+                    [
+                        f"IF(ISBLANK({ref(c)}),TRUE(),{rule_expr(key, ref(c))})"
+                        if key in OPTIONAL_INPUTS
+                        else rule_expr(key, ref(c))
+                        for c in cells
+                    ],
+                )
                 row += 1
         if self.curve_months_max:
             row = self.curve_rows(ws, row, first, last)
@@ -159,36 +179,61 @@ class InputsSheets:
         self.section(ws, row, "Constants", width)
         row += 1
         constants = list(CONSTANTS) + (list(CURVE_CONSTANTS) if self.curve_months_max else [])
-        if self.a.start and self.t.has("projection", self.a):  # the calendar ([model] start, fiscal_year_start)
-            constants += [("plan_start", parse_date(self.a.start), "date", "the calendar month of month 1 (its first "
-                           "day); the month headers and fiscal years follow it"),
-                          ("fiscal_year_start", self.a.fiscal_year_start, "month", "calendar month a fiscal year "
-                           "starts in (named by the year it ends in)")]
+        if self.a.start and self.t.has(
+            "projection", self.a
+        ):  # the calendar ([model] start, fiscal_year_start)
+            constants += [
+                (
+                    "plan_start",
+                    parse_date(self.a.start),
+                    "date",
+                    (
+                        "the calendar month of month 1 (its first "
+                        "day); the month headers and fiscal years follow it"
+                    ),
+                ),
+                (
+                    "fiscal_year_start",
+                    self.a.fiscal_year_start,
+                    "month",
+                    ("calendar month a fiscal year starts in (named by the year it ends in)"),
+                ),
+            ]
         for name, value, unit, doc in constants:
             self.text(ws, f"A{row}", doc[:1].upper() + doc[1:])
             self.text(ws, f"B{row}", name, S.NAME_FONT)
             self.text(ws, f"C{row}", unit, S.UNIT_FONT)
             c = ws.cell(row=row, column=4, value=value)
             c.font, c.fill = S.INPUT_FONT, S.INPUT_FILL
-            c.number_format = ("yyyy-mm" if name == "plan_start" else
-                               "0E+00" if value < 1e-3 else "#,##0")
+            c.number_format = "yyyy-mm" if name == "plan_start" else "0E+00" if value < 1e-3 else "#,##0"
             self.define(name, ws, f"D{row}")
             row += 1
-        self.add_check("The live scenario is one of the scenario columns",
-                       "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))")
+        self.add_check(
+            "The live scenario is one of the scenario columns",
+            "AND(scenario_index>=1,scenario_index<=COLUMNS(scenario_names))",
+        )
+
         def each(key):  # the scenario cells of an input, as references from the Checks sheet
             r = self.input_rows[key]
             return [f"{quote_sheetname(ws.title)}!{get_column_letter(first + i)}{r}" for i in range(n)]
 
         if "organic_users" in self.inputs:
-            self.add_check("organic_users counts users who come without ads: paid_share is 1 when it is given, "
-                           "every scenario", None,
-                           [f"IF(ISBLANK({o}),TRUE(),{p}=1)" for o, p in zip(each("organic_users"), each("paid_share"))])
+            self.add_check(
+                "organic_users counts users who come without ads: paid_share is 1 when it is given, "
+                "every scenario",
+                None,
+                [f"IF(ISBLANK({o}),TRUE(),{p}=1)" for o, p in zip(each("organic_users"), each("paid_share"))],
+            )
         if "migration_month" in self.inputs:
-            self.add_check("large_price is above 0 when migration_month is given (the saving divides by it), "
-                           "every scenario", None,
-                           [f"IF(ISBLANK({m}),TRUE(),{lp}>0)" for m, lp in zip(each("migration_month"),
-                                                                            each("large_price"))])
+            self.add_check(
+                "large_price is above 0 when migration_month is given (the saving divides by it), "
+                "every scenario",
+                None,
+                [
+                    f"IF(ISBLANK({m}),TRUE(),{lp}>0)"
+                    for m, lp in zip(each("migration_month"), each("large_price"))
+                ],
+            )
         ws.column_dimensions["A"].width = 58
         ws.column_dimensions["B"].width = 22
         ws.column_dimensions["C"].width = 30
@@ -206,16 +251,26 @@ class InputsSheets:
         """
         n, k = len(self.scenarios), self.curve_months_max
         fl, ll = get_column_letter(first), get_column_letter(last)
-        self.section(ws, row, "Retention curve (share of a cohort active in its months 1..k; empty: the scenario "
-                              "uses churn)", last)
+        self.section(
+            ws,
+            row,
+            "Retention curve (share of a cohort active in its months 1..k; empty: the scenario uses churn)",
+            last,
+        )
         row += 1
         top = row
         fmt = S.FORMATS["percent"]
         for a in range(1, k + 1):
             r = top + a - 1
-            self.text(ws, f"A{r}", f"Retention in a cohort's month {a} (share of its activated users; of its "
-                                   "sign-ups when month 1 is below 1)" if a == 1 else
-                      f"Retention in a cohort's month {a}", S.LABEL_FONT)
+            self.text(
+                ws,
+                f"A{r}",
+                f"Retention in a cohort's month {a} (share of its activated users; of its "
+                "sign-ups when month 1 is below 1)"
+                if a == 1
+                else f"Retention in a cohort's month {a}",
+                S.LABEL_FONT,
+            )
             self.text(ws, f"B{r}", f"retention[{a}]", S.NAME_FONT)
             self.text(ws, f"C{r}", "fraction of the cohort", S.UNIT_FONT)
             pick = f"INDEX({fl}{r}:{ll}{r},1,scenario_index)"  # the 3-argument form, like every input
@@ -227,11 +282,16 @@ class InputsSheets:
                 value = self.scenario_value(s, f"retention[{a}]")
                 c.value = None if value is None else float(value)
                 self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
-            dv = DataValidation(type="custom", formula1=f"OR(ISBLANK({fl}{r}),AND(ISNUMBER({fl}{r}),{fl}{r}>0,"
-                                                        f"{fl}{r}<=1))", allow_blank=True)
+            dv = DataValidation(
+                type="custom",
+                formula1=f"OR(ISBLANK({fl}{r}),AND(ISNUMBER({fl}{r}),{fl}{r}>0,{fl}{r}<=1))",
+                allow_blank=True,
+            )
             dv.promptTitle = f"retention, month {a}"
-            dv.prompt = ("Share of a cohort active in this month of its life, above 0 and at most 1; leave the "
-                         "column empty for a scenario without a curve.")
+            dv.prompt = (
+                "Share of a cohort active in this month of its life, above 0 and at most 1; leave the "
+                "column empty for a scenario without a curve."
+            )
             dv.showInputMessage = True
             dv.errorTitle = "Out of range"
             dv.error = "A retention share is above 0 and at most 1 (or empty)."
@@ -250,19 +310,33 @@ class InputsSheets:
             gaps = [f"OR(ISBLANK({x}),NOT(ISBLANK({prev})))" for prev, x in zip(cells, cells[1:])]
             return "AND(" + ",".join(rules + gaps) + ")"
 
-        self.add_check("Retention curve, every scenario: empty, or months 1..k with k >= 2 and no empty month "
-                       "between, each share above 0 and at most 1", None,
-                       [f"AND(OR(COUNTA({span})=0,COUNT({span})>=2),{shares_ok(c)})" for span, c in zip(spans, cols)])
-        self.add_check("Retention curve, every scenario: it decays past its last month (late ratio q below 1: "
-                       "R(k) < R(k-j), j = MIN(late_ratio_months, k-1))", None,
-                       [f"IFERROR(IF(COUNT({span})<2,TRUE(),INDEX({span},COUNT({span}),1)<INDEX({span},COUNT({span})"
-                        f"-MIN(late_ratio_months,COUNT({span})-1),1)),FALSE())" for span in spans])
+        self.add_check(
+            "Retention curve, every scenario: empty, or months 1..k with k >= 2 and no empty month "
+            "between, each share above 0 and at most 1",
+            None,
+            [f"AND(OR(COUNTA({span})=0,COUNT({span})>=2),{shares_ok(c)})" for span, c in zip(spans, cols)],
+        )
+        self.add_check(
+            "Retention curve, every scenario: it decays past its last month (late ratio q below 1: "
+            "R(k) < R(k-j), j = MIN(late_ratio_months, k-1))",
+            None,
+            [
+                f"IFERROR(IF(COUNT({span})<2,TRUE(),INDEX({span},COUNT({span}),1)<INDEX({span},COUNT({span})"
+                f"-MIN(late_ratio_months,COUNT({span})-1),1)),FALSE())"
+                for span in spans
+            ],
+        )
         if "activation" in self.input_rows:
             act = self.input_rows["activation"]
-            self.add_check("A curve measured on sign-ups (month 1 below 1) is the activation: activation is 1 in "
-                           "that scenario (not given twice)", None,
-                           [f"IFERROR(OR(COUNT({span})=0,INDEX({span},1,1)>=1,{sheet}!{c}{act}>=1),FALSE())"
-                            for span, c in zip(spans, cols)])
+            self.add_check(
+                "A curve measured on sign-ups (month 1 below 1) is the activation: activation is 1 in "
+                "that scenario (not given twice)",
+                None,
+                [
+                    f"IFERROR(OR(COUNT({span})=0,INDEX({span},1,1)>=1,{sheet}!{c}{act}>=1),FALSE())"
+                    for span, c in zip(spans, cols)
+                ],
+            )
         return bottom + 1
 
     def mix_sheet(self):
@@ -271,11 +345,19 @@ class InputsSheets:
         n = len(self.scenarios)
         fl, ll = get_column_letter(5), get_column_letter(4 + n)
         first, last = MIX_FIRST_ROW, MIX_FIRST_ROW + len(self.mix_models) - 1
-        self.title(ws, "Model mix", f"Traffic shares of each model per scenario (inputs) and the blended price per "
-                                    f"1M tokens, fx x SUMPRODUCT(shares, USD prices). USD prices: {self.a.price_data} "
-                                    "(values written when the workbook was generated).")
-        self.header(ws, 4, ["Model", "Input USD/1M", "Cached USD/1M", "Output USD/1M"]
-                    + [f"Share: {clean_text(name)}" for name, _ in self.scenarios])
+        self.title(
+            ws,
+            "Model mix",
+            f"Traffic shares of each model per scenario (inputs) and the blended price per "
+            f"1M tokens, fx x SUMPRODUCT(shares, USD prices). USD prices: {self.a.price_data} "
+            "(values written when the workbook was generated).",
+        )
+        self.header(
+            ws,
+            4,
+            ["Model", "Input USD/1M", "Cached USD/1M", "Output USD/1M"]
+            + [f"Share: {clean_text(name)}" for name, _ in self.scenarios],
+        )
         for i, model in enumerate(self.mix_models):
             r = first + i
             self.text(ws, f"A{r}", model, S.INPUT_FONT, S.INPUT_FILL)
@@ -285,18 +367,24 @@ class InputsSheets:
                 self.styled(c, S.INPUT_FONT, S.INPUT_FILL, S.FORMATS["price"])
             for j, (sname, _) in enumerate(self.scenarios):
                 share = self.a.mixes.get(sname, {}).get(model, 0.0)
-                self.styled(ws.cell(row=r, column=5 + j, value=float(share)), S.INPUT_FONT, S.INPUT_FILL,
-                            S.FORMATS["percent"])
+                self.styled(
+                    ws.cell(row=r, column=5 + j, value=float(share)),
+                    S.INPUT_FONT,
+                    S.INPUT_FILL,
+                    S.FORMATS["percent"],
+                )
         self.define("mix_models", ws, f"A{first}:A{last}")
-        for key, (kind, col) in MIX_PRICES.items():
+        for kind, col in MIX_PRICES.values():
             self.define(f"mix_{kind}_usd", ws, f"{col}{first}:{col}{last}")
         self.define("mix_shares", ws, f"{fl}{first}:{ll}{last}")
         rows = self.mix_rows
-        labels = {"total": ("Share total (1 for a scenario with a mix)", "fraction"),
-                  "fx": ("fx: model currency per 1 USD (from Inputs)", "currency per USD"),
-                  "input_price": ("Blended input price", "currency per 1M tokens"),
-                  "cached_price": ("Blended cached-input price", "currency per 1M tokens"),
-                  "output_price": ("Blended output price", "currency per 1M tokens")}
+        labels = {
+            "total": ("Share total (1 for a scenario with a mix)", "fraction"),
+            "fx": ("fx: model currency per 1 USD (from Inputs)", "currency per USD"),
+            "input_price": ("Blended input price", "currency per 1M tokens"),
+            "cached_price": ("Blended cached-input price", "currency per 1M tokens"),
+            "output_price": ("Blended output price", "currency per 1M tokens"),
+        }
         fx_row = self.input_rows["fx"]
         for key, r in rows.items():
             label, unit = labels[key]
@@ -317,8 +405,10 @@ class InputsSheets:
         for j, (sname, _) in enumerate(self.scenarios):
             if sname in self.a.mixes:
                 col = get_column_letter(5 + j)
-                self.add_check(f"Model mix: the shares of scenario {clean_text(sname)} sum to 1",
-                               f"ABS({quote_sheetname(MIX_SHEET)}!{col}{rows['total']}-1)<=check_tolerance")
+                self.add_check(
+                    f"Model mix: the shares of scenario {clean_text(sname)} sum to 1",
+                    f"ABS({quote_sheetname(MIX_SHEET)}!{col}{rows['total']}-1)<=check_tolerance",
+                )
         self.add_check("Model mix: no share is negative", 'COUNTIF(mix_shares,"<0")=0')
         ws.column_dimensions["A"].width = 44
         for col in "BCD":

@@ -14,34 +14,89 @@ from . import styles as S
 # ------------------------------------------------------------------ inputs
 
 #: a workbook-only input: compute cost entered directly instead of from tokens
-OTHER_COST = Param("other_cost_per_mau", "nonneg", "currency per MAU per month",
-                   "compute cost per MAU entered directly, added to the token cost (use it instead of tokens)", 0.0)
+OTHER_COST = Param(
+    "other_cost_per_mau",
+    "nonneg",
+    "currency per MAU per month",
+    "compute cost per MAU entered directly, added to the token cost (use it instead of tokens)",
+    0.0,
+)
 WB_PARAMS = {**ALL_PARAMS, OTHER_COST.name: OTHER_COST}
 
-TOKEN_INPUTS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
+TOKEN_INPUTS = (
+    "input_tokens",
+    "output_tokens",
+    "input_price",
+    "output_price",
+    "cached_share",
+    "cached_price",
+)
 
 SECTIONS = [
-    ("Cash, funding and fixed costs", ("cash", "min_cash", "raise_month", "interest_rate", "fixed_costs",
-                                       "fixed_cost_growth")),
-    ("Users and acquisition", ("mau", "ad_spend", "ad_growth", "cac", "cac_spend", "cac_elasticity", "paid_share",
-                               "organic_users", "organic_growth", "activation")),
+    (
+        "Cash, funding and fixed costs",
+        ("cash", "min_cash", "raise_month", "interest_rate", "fixed_costs", "fixed_cost_growth"),
+    ),
+    (
+        "Users and acquisition",
+        (
+            "mau",
+            "ad_spend",
+            "ad_growth",
+            "cac",
+            "cac_spend",
+            "cac_elasticity",
+            "paid_share",
+            "organic_users",
+            "organic_growth",
+            "activation",
+        ),
+    ),
     ("Retention and monetisation", ("churn", "conversion", "arppu", "vat", "store_fee")),
-    ("Compute", ("fx",) + TOKEN_INPUTS + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline",
-                                          "usage_growth")),
+    (
+        "Compute",
+        ("fx",)
+        + TOKEN_INPUTS
+        + ("other_cost_per_mau", "paying_cost_per_mau", "cost_decline", "usage_growth"),
+    ),
     ("Discounting", ("annual_discount_rate",)),
-    ("Small-model migration", ("monthly_tokens", "large_price", "small_price", "routed_share", "migration_cost",
-                               "months", "migration_month", "token_growth", "price_decline", "monthly_revenue",
-                               "revenue_loss")),
+    (
+        "Small-model migration",
+        (
+            "monthly_tokens",
+            "large_price",
+            "small_price",
+            "routed_share",
+            "migration_cost",
+            "months",
+            "migration_month",
+            "token_growth",
+            "price_decline",
+            "monthly_revenue",
+            "revenue_loss",
+        ),
+    ),
 ]
 
 #: inputs that may be left empty ("not given"): the live cell then shows NOT_GIVEN
-OPTIONAL_INPUTS = ("organic_users", "paying_cost_per_mau", "migration_month", "cac_spend", "raise_month",
-                   "large_price", "small_price")
+OPTIONAL_INPUTS = (
+    "organic_users",
+    "paying_cost_per_mau",
+    "migration_month",
+    "cac_spend",
+    "raise_month",
+    "large_price",
+    "small_price",
+)
 NOT_GIVEN = "none"
 
 #: the Model mix sheet: scenario key -> (genai-prices kind, column of the USD price)
 MIX_SHEET = "Model mix"
-MIX_PRICES = {"input_price": ("input", "B"), "cached_price": ("cached_input", "C"), "output_price": ("output", "D")}
+MIX_PRICES = {
+    "input_price": ("input", "B"),
+    "cached_price": ("cached_input", "C"),
+    "output_price": ("output", "D"),
+}
 MIX_FIRST_ROW = 5
 
 #: constants used by formulas, each a labelled, named cell (no number hides in a formula)
@@ -61,22 +116,95 @@ def bound(v: float) -> str:
         return "max_months"
     raise ValueError(f"a rule bound {v!r} has no named constant")
 
-UE_INPUTS = ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
-    "other_cost_per_mau", "paying_cost_per_mau", "annual_discount_rate", "activation", "vat", "store_fee",
-    "cac_elasticity", "cac_spend")
-RUNWAY_INPUTS = ("cash", "fixed_costs", "mau", "ad_spend", "ad_growth", "cac", "cac_elasticity", "paid_share",
-                 "organic_users", "organic_growth", "churn", "conversion", "arppu") + TOKEN_INPUTS + (
-    "other_cost_per_mau", "paying_cost_per_mau", "cost_decline", "activation", "vat", "store_fee", "interest_rate",
-    "min_cash", "raise_month", "usage_growth", "fixed_cost_growth", "cac_spend")
-#: the migration inputs the projection uses (migration_month), when a scenario has a migration month
-RUNWAY_MIGRATION_INPUTS = ("large_price", "small_price", "routed_share", "migration_cost", "migration_month",
-                           "revenue_loss", "annual_discount_rate")
-MIGRATION_INPUTS = ("annual_discount_rate", "monthly_tokens", "large_price", "small_price", "routed_share",
-                    "migration_cost", "months", "token_growth", "price_decline", "monthly_revenue", "revenue_loss")
 
-PROJECTION_ROWS = ("ad_spend", "cac", "paid_new_users", "organic_new_users", "new_users", "mau", "paying_users",
-                   "gross_revenue", "revenue", "compute", "fixed_costs", "migration_one_off", "net_burn", "interest",
-                   "funding", "cash")
+UE_INPUTS = (
+    ("cac", "paid_share", "ad_spend", "organic_users", "churn", "conversion", "arppu")
+    + TOKEN_INPUTS
+    + (
+        "other_cost_per_mau",
+        "paying_cost_per_mau",
+        "annual_discount_rate",
+        "activation",
+        "vat",
+        "store_fee",
+        "cac_elasticity",
+        "cac_spend",
+    )
+)
+RUNWAY_INPUTS = (
+    (
+        "cash",
+        "fixed_costs",
+        "mau",
+        "ad_spend",
+        "ad_growth",
+        "cac",
+        "cac_elasticity",
+        "paid_share",
+        "organic_users",
+        "organic_growth",
+        "churn",
+        "conversion",
+        "arppu",
+    )
+    + TOKEN_INPUTS
+    + (
+        "other_cost_per_mau",
+        "paying_cost_per_mau",
+        "cost_decline",
+        "activation",
+        "vat",
+        "store_fee",
+        "interest_rate",
+        "min_cash",
+        "raise_month",
+        "usage_growth",
+        "fixed_cost_growth",
+        "cac_spend",
+    )
+)
+#: the migration inputs the projection uses (migration_month), when a scenario has a migration month
+RUNWAY_MIGRATION_INPUTS = (
+    "large_price",
+    "small_price",
+    "routed_share",
+    "migration_cost",
+    "migration_month",
+    "revenue_loss",
+    "annual_discount_rate",
+)
+MIGRATION_INPUTS = (
+    "annual_discount_rate",
+    "monthly_tokens",
+    "large_price",
+    "small_price",
+    "routed_share",
+    "migration_cost",
+    "months",
+    "token_growth",
+    "price_decline",
+    "monthly_revenue",
+    "revenue_loss",
+)
+
+PROJECTION_ROWS = (
+    "ad_spend",
+    "cac",
+    "paid_new_users",
+    "organic_new_users",
+    "new_users",
+    "mau",
+    "paying_users",
+    "gross_revenue",
+    "revenue",
+    "compute",
+    "fixed_costs",
+    "migration_one_off",
+    "net_burn",
+    "interest",
+    "funding",
+    "cash",
+)
 
 #: the sheet of a retention curve's cohorts (the model template, when a scenario has a curve)
 WATERFALL_SHEET = "Waterfall"
@@ -85,8 +213,17 @@ CURVE_TEMPLATES = ("model",)
 #: the longest timeline a waterfall covers: its grid is months x months formulas
 WATERFALL_MAX_MONTHS = 240
 #: months back from a curve's last month to its late ratio q: j = MIN(late_ratio_months, k - 1) (MODEL.md)
-CURVE_CONSTANTS = [("late_ratio_months", 3, "months", "months back from a retention curve's last month k to its "
-                    "late ratio q = (R(k) / R(k-j))^(1/j), j = MIN(late_ratio_months, k-1)")]
+CURVE_CONSTANTS = [
+    (
+        "late_ratio_months",
+        3,
+        "months",
+        (
+            "months back from a retention curve's last month k to its "
+            "late ratio q = (R(k) / R(k-j))^(1/j), j = MIN(late_ratio_months, k-1)"
+        ),
+    )
+]
 
 #: headline outputs that the udf variant computes with =LLM_* functions too
 UDF_OUTPUTS = ("cost_per_mau", "ltv", "payback_months", "runway_months", "migration_npv")
@@ -150,9 +287,14 @@ class Template:
         return [k for _, sec in SECTIONS for k in sec if k in keys]
 
     def has(self, sheet: str, a: Assumptions) -> bool:
-        if sheet == "migration":  # the standalone NPV: the migration template, or a file without a migration_month
-            return "migration" in self.sheets and a.has_migration() and (
-                self.key == "migration" or not a.has_plan_migration())
+        if (
+            sheet == "migration"
+        ):  # the standalone NPV: the migration template, or a file without a migration_month
+            return (
+                "migration" in self.sheets
+                and a.has_migration()
+                and (self.key == "migration" or not a.has_plan_migration())
+            )
         if sheet == "plan_migration":  # the plan's migration (version 3): a scenario with a migration_month
             return "projection" in self.sheets and "migration" in self.sheets and a.has_plan_migration()
         return sheet in self.sheets
@@ -161,26 +303,47 @@ class Template:
 TEMPLATES = {
     t.key: t
     for t in [
-        Template("unit-economics", "Unit economics",
-                 "CAC (blended and paid), compute cost per MAU, revenue, contribution, gross margin, LTV, LTV/CAC, "
-                 "payback, break-even conversion", ("ue",)),
-        Template("runway", "Projection and runway",
-                 "monthly projection of users, revenue, ad, compute and fixed costs, cash balance and runway, with charts",
-                 ("ue_cost", "projection")),
-        Template("migration", "Small-model migration",
-                 "cash flows of moving traffic to a small model: NPV, payback month, cumulative NPV chart, "
-                 "sensitivity of NPV to routed share and small-model price", ("migration",)),
-        Template("model", "LLM app economics model",
-                 "everything in one workbook: cover, inputs with scenarios and a selector, unit economics, "
-                 "projection and runway, migration, checks", ("ue", "projection", "migration")),
-        Template("risk", "Risk: ranges and Monte Carlo",
-                 "the full model plus low/mode/high ranges and a Risk sheet: each output's percentiles, the share "
-                 "of draws that run out of cash by month 6 to 24, histograms and a tornado of the runway",
-                 ("ue", "projection", "migration", "risk")),
-        Template("cohorts", "Cohorts",
-                 "a retention triangle (--cohorts FILE.csv) with cohort churn and cohort LTV per signup cohort as "
-                 "native formulas, a heat map and a chart of the curves, on the unit economics of the scenarios",
-                 ("ue", "cohorts")),
+        Template(
+            "unit-economics",
+            "Unit economics",
+            "CAC (blended and paid), compute cost per MAU, revenue, contribution, gross margin, LTV, LTV/CAC, "
+            "payback, break-even conversion",
+            ("ue",),
+        ),
+        Template(
+            "runway",
+            "Projection and runway",
+            "monthly projection of users, revenue, ad, compute and fixed costs, cash balance and runway, with charts",
+            ("ue_cost", "projection"),
+        ),
+        Template(
+            "migration",
+            "Small-model migration",
+            "cash flows of moving traffic to a small model: NPV, payback month, cumulative NPV chart, "
+            "sensitivity of NPV to routed share and small-model price",
+            ("migration",),
+        ),
+        Template(
+            "model",
+            "LLM app economics model",
+            "everything in one workbook: cover, inputs with scenarios and a selector, unit economics, "
+            "projection and runway, migration, checks",
+            ("ue", "projection", "migration"),
+        ),
+        Template(
+            "risk",
+            "Risk: ranges and Monte Carlo",
+            "the full model plus low/mode/high ranges and a Risk sheet: each output's percentiles, the share "
+            "of draws that run out of cash by month 6 to 24, histograms and a tornado of the runway",
+            ("ue", "projection", "migration", "risk"),
+        ),
+        Template(
+            "cohorts",
+            "Cohorts",
+            "a retention triangle (--cohorts FILE.csv) with cohort churn and cohort LTV per signup cohort as "
+            "native formulas, a heat map and a chart of the curves, on the unit economics of the scenarios",
+            ("ue", "cohorts"),
+        ),
     ]
 }
 
@@ -188,4 +351,6 @@ TEMPLATES = {
 def same_within_tolerance(live: str, kept: str) -> str:
     """A formula: no cell of ``live`` differs from ``kept`` (a copy as generated) by more than check_tolerance
     of its value (arithmetic only: no function of a range inside SUMPRODUCT)."""
-    return f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"
+    return (
+        f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"
+    )

@@ -46,8 +46,10 @@ def find_soffice() -> str:
         path = shutil.which(name)
         if path:
             return path
-    raise XlmodelError("LibreOffice Calc is needed to recalculate workbooks and was not found on PATH "
-                       "(Debian/Ubuntu: apt-get install libreoffice-calc-nogui)")
+    raise XlmodelError(
+        "LibreOffice Calc is needed to recalculate workbooks and was not found on PATH "
+        "(Debian/Ubuntu: apt-get install libreoffice-calc-nogui)"
+    )
 
 
 #: files per LibreOffice process: one process converting hundreds of files was
@@ -64,14 +66,30 @@ def _convert(soffice: str, paths: list[Path], outdir: Path, timeout: float, to: 
         user = Path(profile) / "user"
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(_PROFILE_XCU, encoding="utf-8")
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", FILTERS[to], "--outdir", str(outdir),
-               *[str(p) for p in paths]]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            FILTERS[to],
+            "--outdir",
+            str(outdir),
+            *[str(p) for p in paths],
+        ]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
         # its own process group: on a timeout the whole group goes (soffice.bin too, not just the launcher),
         # before the profile folder is removed
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -106,11 +124,13 @@ def recalculate(paths: list[Path], outdir: Path, timeout: float = 600, to: str =
     out = [outdir / p.with_suffix("." + to).name for p in paths]
     proc = None
     for i in range(0, len(paths), BATCH):
-        proc = _convert(soffice, paths[i:i + BATCH], outdir, timeout, to)
+        proc = _convert(soffice, paths[i : i + BATCH], outdir, timeout, to)
     for p, o in zip(paths, out):
         if not o.exists():
             proc = _convert(soffice, [p], outdir, timeout, to)
             if not o.exists():
-                raise XlmodelError(f"LibreOffice did not write {o} (exit {proc.returncode}): "
-                                   f"{(proc.stderr or proc.stdout).strip()[-300:]}")
+                raise XlmodelError(
+                    f"LibreOffice did not write {o} (exit {proc.returncode}): "
+                    f"{(proc.stderr or proc.stdout).strip()[-300:]}"
+                )
     return out

@@ -39,16 +39,25 @@ HISTOGRAMS = ("runway_months", "migration_npv")
 #: inputs the engine takes that the workbook shows in another row
 WB_ROW = {"cost_per_mau": "other_cost_per_mau"}
 #: the simulated-inputs table's comparisons with the live workbook, one column each (I is their AND)
-STILL = (("value", "J", "Value same"), ("low", "K", "Low same"), ("mode", "L", "Mode same"),
-         ("high", "M", "High same"), ("dist", "N", "Dist same"))
+STILL = (
+    ("value", "J", "Value same"),
+    ("low", "K", "Low same"),
+    ("mode", "L", "Mode same"),
+    ("high", "M", "High same"),
+    ("dist", "N", "Dist same"),
+)
 YES_NO = '"yes";"yes";"no"'
 RIGHT_WRAP = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
 
 
 def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
     """Rebuild (scenario with ranges, correlations, draws, seed, horizon) from a risk workbook's named cells."""
-    values = {k: (v if isinstance(v, list) else [v]) if k.startswith("simulated_input") or
-              k.startswith("simulated_correlation") else v for k, v in values.items()}  # one cell reads as a value
+    values = {
+        k: (v if isinstance(v, list) else [v])
+        if k.startswith("simulated_input") or k.startswith("simulated_correlation")
+        else v
+        for k, v in values.items()
+    }  # one cell reads as a value
     names = values["simulated_input_names"]
     scen = {}
     decisions = {}  # each change level and round at its base value (a ranged one is also drawn, as name@month)
@@ -60,8 +69,12 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
         given = value is not None and value != ""
         if isinstance(dist, str) and dist in DISTS:
             lo, mode, hi = (values[f"simulated_input_{k}"][i] for k in ("low", "mode", "high"))
-            scen[name] = {"low": float(lo), "high": float(hi), "dist": dist,
-                          **({} if mode is None or mode == "" else {"mode": float(mode)})}
+            scen[name] = {
+                "low": float(lo),
+                "high": float(hi),
+                "dist": dist,
+                **({} if mode is None or mode == "" else {"mode": float(mode)}),
+            }
             if "@" in name and given:
                 decisions[name] = float(value)
         elif given:
@@ -79,8 +92,13 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
         for pair, rho in zip(values["simulated_correlation_pairs"], values["simulated_correlation_values"]):
             if isinstance(pair, str) and pair:
                 corr[pair] = float(rho)
-    return (scen, corr, int(values["simulation_draws"]), int(values["simulation_seed"]),
-            int(values["simulation_horizon"]))
+    return (
+        scen,
+        corr,
+        int(values["simulation_draws"]),
+        int(values["simulation_seed"]),
+        int(values["simulation_horizon"]),
+    )
 
 
 def decision_values(base: dict) -> dict:
@@ -128,7 +146,7 @@ def risk_values(sim) -> dict:
     out["runway_tornado_at_low"] = [r["at_low"] for r in rows]
     out["runway_tornado_at_high"] = [r["at_high"] for r in rows]
     # what the tornado chart plots: the change from the base, a never counted as the horizon
-    cap = lambda x: sim.horizon if math.isinf(x) else x  # noqa: E731
+    cap = lambda x: sim.horizon if math.isinf(x) else x
     base = cap(sim.base_values[TORNADO_OUTPUT])
     out["runway_tornado_change_low"] = [cap(r["at_low"]) - base for r in rows]
     out["runway_tornado_change_high"] = [cap(r["at_high"]) - base for r in rows]
@@ -191,16 +209,25 @@ class RiskSheet:
         name = self.scenarios[0][0]
         ranges = a.ranges.get(name, {})
         if not ranges:
-            raise AssumptionsError(a.source, "the risk template needs inputs given as ranges in the first scenario "
-                                   "(e.g. churn = { low = 0.35, mode = 0.45, high = 0.60 })", name)
+            raise AssumptionsError(
+                a.source,
+                "the risk template needs inputs given as ranges in the first scenario "
+                "(e.g. churn = { low = 0.35, mode = 0.45, high = 0.60 })",
+                name,
+            )
         if "fx" in ranges and name in a.mixes:
-            raise AssumptionsError(a.source, "the risk workbook cannot show a ranged fx with a model mix (the mix "
-                                   "prices move with each draw); use xlmodel simulate, or give fx a single value",
-                                   name, "fx")
+            raise AssumptionsError(
+                a.source,
+                "the risk workbook cannot show a ranged fx with a model mix (the mix "
+                "prices move with each draw); use xlmodel simulate, or give fx a single value",
+                name,
+                "fx",
+            )
         inputs = dict(a.simulation_inputs(name), horizon=self.n_months)
         self.sim_name = name
-        self.sim = simulate(inputs, draws=a.draws, seed=a.seed, correlations=a.correlations_for(name),
-                            scenario=name)
+        self.sim = simulate(
+            inputs, draws=a.draws, seed=a.seed, correlations=a.correlations_for(name), scenario=name
+        )
         keys = [k for k in inputs if k not in ("mix", "horizon", "changes", "funding") and "@" not in k]
         keys += list(decision_values(self.sim.base))  # each change level and round, ranged or not
         if all(k in inputs for k in ("input_tokens", "output_tokens", "input_price", "output_price")):
@@ -215,8 +242,12 @@ class RiskSheet:
         first = last_col + 2
         cols = {k: get_column_letter(first + i) for i, k in enumerate(("low", "mode", "high", "dist"))}
         self.range_cols = cols
-        self.text(ws, f"{cols['low']}6", f"Ranges of scenario {self.sim_name} (simulated on the Risk sheet)",
-                  S.SECTION_FONT)
+        self.text(
+            ws,
+            f"{cols['low']}6",
+            f"Ranges of scenario {self.sim_name} (simulated on the Risk sheet)",
+            S.SECTION_FONT,
+        )
         for k, col in cols.items():
             self.text(ws, f"{col}7", k.capitalize(), S.HEADER_FONT, S.HEADER_FILL, S.CENTER)
             ws.column_dimensions[col].width = 12
@@ -232,7 +263,9 @@ class RiskSheet:
                 self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
             self.text(ws, f"{cols['dist']}{row}", r.dist, S.INPUT_FONT, S.INPUT_FILL, S.CENTER)
             key_row = WB_ROW.get(key, key)
-            dv = DataValidation(type="custom", formula1=rule_expr(key_row, f"{cols['low']}{row}"), allow_blank=True)
+            dv = DataValidation(
+                type="custom", formula1=rule_expr(key_row, f"{cols['low']}{row}"), allow_blank=True
+            )
             dv.errorTitle = "Out of range"
             dv.error = f"{rule_sentence(key_row)}: both bounds of a range must be valid values."[:225]
             dv.showErrorMessage = True
@@ -250,24 +283,31 @@ class RiskSheet:
         ws = self.wb.create_sheet(RISK_SHEET)
         sim = self.sim
         values = risk_values(sim)
-        self.title(ws, "Risk: ranges and Monte Carlo",
-                   f"{sim.draws:,} draws of scenario {self.sim_name}: the distribution of every output, the share "
-                   "of draws that run out of cash, and what moves the runway most.")
-        note = (f"The simulated numbers on this sheet are values computed by xlmodel's engine, not formulas. After "
-                f"changing an input or a range, regenerate them: xlmodel new risk -a {self.a.source} -o "
-                f"<this file> --force. The Checks sheet turns FALSE when an input no longer matches the "
-                f"table at the bottom. xlmodel verify re-runs the simulation with the stored seed and compares "
-                f"every named number. The Base column is the model of the simulated scenario {self.sim_name} at its "
-                f"base inputs (engine values too), whichever scenario is live on Inputs.")
+        self.title(
+            ws,
+            "Risk: ranges and Monte Carlo",
+            f"{sim.draws:,} draws of scenario {self.sim_name}: the distribution of every output, the share "
+            "of draws that run out of cash, and what moves the runway most.",
+        )
+        note = (
+            f"The simulated numbers on this sheet are values computed by xlmodel's engine, not formulas. After "
+            f"changing an input or a range, regenerate them: xlmodel new risk -a {self.a.source} -o "
+            f"<this file> --force. The Checks sheet turns FALSE when an input no longer matches the "
+            f"table at the bottom. xlmodel verify re-runs the simulation with the stored seed and compares "
+            f"every named number. The Base column is the model of the simulated scenario {self.sim_name} at its "
+            f"base inputs (engine values too), whichever scenario is live on Inputs."
+        )
         c = self.text(ws, "A3", note)
         c.alignment = S.WRAP
         ws.merge_cells("A3:N3")
         ws.row_dimensions[3].height = 48
         row = 5
-        for label, name, value, fmt in (("Scenario simulated", "simulation_scenario", self.sim_name, None),
-                                         ("Draws", "simulation_draws", sim.draws, "#,##0"),
-                                         ("Seed", "simulation_seed", sim.seed, "0"),
-                                         ("Months projected", "simulation_horizon", sim.horizon, "0")):
+        for label, name, value, fmt in (
+            ("Scenario simulated", "simulation_scenario", self.sim_name, None),
+            ("Draws", "simulation_draws", sim.draws, "#,##0"),
+            ("Seed", "simulation_seed", sim.seed, "0"),
+            ("Months projected", "simulation_horizon", sim.horizon, "0"),
+        ):
             self.text(ws, f"A{row}", label, S.LABEL_FONT)
             self.text(ws, f"B{row}", name, S.NAME_FONT)
             if isinstance(value, str):
@@ -277,8 +317,22 @@ class RiskSheet:
             self.define(name, ws, f"D{row}")
             row += 1
         row += 1
-        heads = ["Output", "Name", "Unit", f"Base ({self.sim_name})", "Mean", "P5", "P10", "P50", "P90", "P95", "Min", "Max",
-                 "Share never", "Share n/a"]
+        heads = [
+            "Output",
+            "Name",
+            "Unit",
+            f"Base ({self.sim_name})",
+            "Mean",
+            "P5",
+            "P10",
+            "P50",
+            "P90",
+            "P95",
+            "Min",
+            "Max",
+            "Share never",
+            "Share n/a",
+        ]
         self.section(ws, row, "Distribution of each output over the draws", len(heads))
         row += 1
         self._numbers_header(ws, row, heads)
@@ -287,15 +341,26 @@ class RiskSheet:
             self.text(ws, f"A{row}", _label(name))
             self.text(ws, f"B{row}", f"{name}_...", S.NAME_FONT)
             self.text(ws, f"C{row}", self.unit(OUTPUT_UNITS.get(name, "currency")), S.UNIT_FONT)
-            finite = [abs(v) for k, v in values.items() if k.startswith(f"{name}_") and isinstance(v, float)
-                      and math.isfinite(v) and not k.endswith(("share_never", "share_na"))]
+            finite = [
+                abs(v)
+                for k, v in values.items()
+                if k.startswith(f"{name}_")
+                and isinstance(v, float)
+                and math.isfinite(v)
+                and not k.endswith(("share_never", "share_na"))
+            ]
             fmt = _fmt(name, big=bool(finite) and max(finite) >= 1e7)
             v = _excel(values[f"{name}_base"])  # the simulated scenario's, not the live one's
             if isinstance(v, str):
                 self.text(ws, f"D{row}", v, S.FORMULA_FONT, align=S.RIGHT)
             else:
-                self.styled(ws.cell(row=row, column=4, value=v), S.FORMULA_FONT, None,
-                            YES_NO if OUTPUT_UNITS.get(name) == "yes/no" else fmt, align=S.RIGHT)
+                self.styled(
+                    ws.cell(row=row, column=4, value=v),
+                    S.FORMULA_FONT,
+                    None,
+                    YES_NO if OUTPUT_UNITS.get(name) == "yes/no" else fmt,
+                    align=S.RIGHT,
+                )
             self.define(f"{name}_base", ws, f"D{row}")
             for j, k in enumerate(STATS):
                 key = f"{name}_{k}"
@@ -308,8 +373,13 @@ class RiskSheet:
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
                 else:
                     cell.value = v
-                    self.styled(cell, S.FORMULA_FONT, None, S.FORMATS["percent"] if k.startswith("share") else fmt,
-                                align=S.RIGHT)
+                    self.styled(
+                        cell,
+                        S.FORMULA_FONT,
+                        None,
+                        S.FORMATS["percent"] if k.startswith("share") else fmt,
+                        align=S.RIGHT,
+                    )
                 self.define(key, ws, f"{col}{row}")
             row += 1
         row += 1
@@ -338,24 +408,50 @@ class RiskSheet:
     def _tornado(self, ws, row, values, width):
         n = len(values["runway_tornado_low"])
         ws.row_breaks.append(Break(id=row - 1))  # the tornado, table and chart, on a page of its own
-        self.section(ws, row, "Tornado of the runway: each range at its low and high, every other input at its "
-                              "base value (a never counts as the horizon in the chart)", width)
+        self.section(
+            ws,
+            row,
+            "Tornado of the runway: each range at its low and high, every other input at its "
+            "base value (a never counts as the horizon in the chart)",
+            width,
+        )
         row += 1
-        self._numbers_header(ws, row, ["Input", "", "", "Low", "High", "Runway at low", "Runway at high",
-                              "Change at low", "Change at high"])
+        self._numbers_header(
+            ws,
+            row,
+            [
+                "Input",
+                "",
+                "",
+                "Low",
+                "High",
+                "Runway at low",
+                "Runway at high",
+                "Change at low",
+                "Change at high",
+            ],
+        )
         row += 1
         first = row
         base = self.sim.base_values[TORNADO_OUTPUT]
         h = self.sim.horizon
-        cap = lambda x: h if math.isinf(x) else x  # noqa: E731
+        cap = lambda x: h if math.isinf(x) else x
         rows = self.sim.tornado(TORNADO_OUTPUT)
         for i, r in enumerate(rows):
             self.text(ws, f"A{row}", r["input"])
-            fmt = ws.parent["Inputs"].cell(row=self.input_rows.get(WB_ROW.get(r["input"], r["input"]), 8),
-                                           column=5).number_format
-            for col, v, f in (("D", r["low"], fmt), ("E", r["high"], fmt), ("F", r["at_low"], "0.0"),
-                              ("G", r["at_high"], "0.0"), ("H", values["runway_tornado_change_low"][i], "0.0"),
-                              ("I", values["runway_tornado_change_high"][i], "0.0")):
+            fmt = (
+                ws.parent["Inputs"]
+                .cell(row=self.input_rows.get(WB_ROW.get(r["input"], r["input"]), 8), column=5)
+                .number_format
+            )
+            for col, v, f in (
+                ("D", r["low"], fmt),
+                ("E", r["high"], fmt),
+                ("F", r["at_low"], "0.0"),
+                ("G", r["at_high"], "0.0"),
+                ("H", values["runway_tornado_change_low"][i], "0.0"),
+                ("I", values["runway_tornado_change_high"][i], "0.0"),
+            ):
                 v = _excel(v)
                 if isinstance(v, str):
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
@@ -364,8 +460,14 @@ class RiskSheet:
             row += 1
         last = row - 1
         self.define("runway_tornado_inputs", ws, f"A{first}:A{last}")
-        for col, name in (("D", "low"), ("E", "high"), ("F", "at_low"), ("G", "at_high"), ("H", "change_low"),
-                          ("I", "change_high")):
+        for col, name in (
+            ("D", "low"),
+            ("E", "high"),
+            ("F", "at_low"),
+            ("G", "at_high"),
+            ("H", "change_low"),
+            ("I", "change_high"),
+        ):
             self.define(f"runway_tornado_{name}", ws, f"{col}{first}:{col}{last}")
         ch = BarChart()
         ch.type = "bar"
@@ -383,7 +485,9 @@ class RiskSheet:
         for col, title in ((8, "input at its low"), (9, "input at its high")):
             s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=title)
             ch.series.append(s)
-        ch.dataLabels = DataLabelList()  # each bar's change in months, at its end; a change of 0 shows nothing
+        ch.dataLabels = (
+            DataLabelList()
+        )  # each bar's change in months, at its end; a change of 0 shows nothing
         ch.dataLabels.showVal = True
         ch.dataLabels.numFmt = '+0.0;-0.0;""'
         ch.dataLabels.dLblPos = "outEnd"
@@ -414,7 +518,9 @@ class RiskSheet:
                 if i < len(lo):
                     self.styled(ws.cell(row=row, column=4, value=lo[i]), S.FORMULA_FONT, None, fmt)
                     self.styled(ws.cell(row=row, column=5, value=hi[i]), S.FORMULA_FONT, None, fmt)
-                self.styled(ws.cell(row=row, column=6, value=share), S.FORMULA_FONT, None, S.FORMATS["percent"])
+                self.styled(
+                    ws.cell(row=row, column=6, value=share), S.FORMULA_FONT, None, S.FORMATS["percent"]
+                )
                 row += 1
             last = row - 1
             self.define(f"{name}_histogram_from", ws, f"D{first}:D{first + len(lo) - 1}")
@@ -432,7 +538,9 @@ class RiskSheet:
             ch.y_axis.delete = False
             ch.y_axis.majorGridlines = None
             ch.legend = None
-            ch.series.append(Series(Reference(ws, min_col=6, min_row=first, max_row=last), title="share of draws"))
+            ch.series.append(
+                Series(Reference(ws, min_col=6, min_row=first, max_row=last), title="share of draws")
+            )
             ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
             ch.height, ch.width = 8, 18
             ws.add_chart(ch, f"H{first - 1}")
@@ -442,11 +550,20 @@ class RiskSheet:
     def _simulated_inputs(self, ws, row, width):
         """What was simulated, and a live check that the Inputs sheet still holds it."""
         ws.row_breaks.append(Break(id=row - 1))  # the table of what was simulated starts a page
-        self.section(ws, row, f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns FALSE when "
-                              "the Inputs sheet no longer holds them (each comparison in J:N)", width)
+        self.section(
+            ws,
+            row,
+            f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns FALSE when "
+            "the Inputs sheet no longer holds them (each comparison in J:N)",
+            width,
+        )
         row += 1
-        self._numbers_header(ws, row, ["Input", "", "", "Value", "Dist", "Low", "Mode", "High", "Still on Inputs"]
-                             + [head for _, _, head in STILL])
+        self._numbers_header(
+            ws,
+            row,
+            ["Input", "", "", "Value", "Dist", "Low", "Mode", "High", "Still on Inputs"]
+            + [head for _, _, head in STILL],
+        )
         row += 1
         first = row
         inputs_ws = self.wb["Inputs"]
@@ -454,8 +571,9 @@ class RiskSheet:
         sheet = quote_sheetname("Inputs")
 
         def same(live: str, stored: str) -> str:  # a relative tolerance; a stored 0 must stay exactly 0
-            return (f"=IF(ISBLANK({stored}),ISBLANK({live}),"
-                    f"ABS({live}-{stored})<=check_tolerance*ABS({stored}))")
+            return (
+                f"=IF(ISBLANK({stored}),ISBLANK({live}),ABS({live}-{stored})<=check_tolerance*ABS({stored}))"
+            )
 
         base = dict(self.sim.base, **decision_values(self.sim.base))
         for key in self.sim_keys:
@@ -476,8 +594,10 @@ class RiskSheet:
             checks = dict.fromkeys((k for k, _, _ in STILL), "=TRUE()")  # nothing to compare: TRUE
             if "@" in key:  # a change or a round: its cell in the first scenario's block on the Changes sheet
                 driver, month = key.rsplit("@", 1)
-                cell = f"{quote_sheetname(CHANGES_SHEET)}!{get_column_letter(4 + int(month))}" \
-                       f"{self.change_block_rows[(0, driver)]}"
+                cell = (
+                    f"{quote_sheetname(CHANGES_SHEET)}!{get_column_letter(4 + int(month))}"
+                    f"{self.change_block_rows[(0, driver)]}"
+                )
                 checks["value"] = same(cell, f"D{row}")
             elif in_row is not None:
                 checks["value"] = same(f"{sheet}!{scen_col}{in_row}", f"D{row}")
@@ -485,13 +605,14 @@ class RiskSheet:
                     cols = self.range_cols
                     for k, col in (("low", "F"), ("mode", "G"), ("high", "H")):
                         checks[k] = same(f"{sheet}!{cols[k]}{in_row}", f"{col}{row}")
-                    checks["dist"] = f'={sheet}!{cols["dist"]}{in_row}=E{row}'
+                    checks["dist"] = f"={sheet}!{cols['dist']}{in_row}=E{row}"
             else:
                 self.text(ws, f"B{row}", "(not on the Inputs sheet of this workbook)", S.UNIT_FONT)
             for k, col, _ in STILL:
                 self.formula(ws, f"{col}{row}", checks[k], align=S.CENTER)
-            self.formula(ws, f"I{row}", "=AND(" + ",".join(f"{col}{row}" for _, col, _ in STILL) + ")",
-                         align=S.CENTER)
+            self.formula(
+                ws, f"I{row}", "=AND(" + ",".join(f"{col}{row}" for _, col, _ in STILL) + ")", align=S.CENTER
+            )
             row += 1
         last = row - 1
         self.define("simulated_input_names", ws, f"A{first}:A{last}")
@@ -500,10 +621,12 @@ class RiskSheet:
         self.define("risk_still_on_inputs", ws, f"I{first}:I{last}")
         for k, col, _ in STILL:
             self.define(f"risk_same_{k}", ws, f"{col}{first}:{col}{last}")
-        self.add_check(f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
-                       "(otherwise regenerate the Risk sheet)",
-                       f"COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},TRUE())"
-                       f"=ROWS({quote_sheetname(RISK_SHEET)}!I{first}:I{last})")
+        self.add_check(
+            f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
+            "(otherwise regenerate the Risk sheet)",
+            f"COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},TRUE())"
+            f"=ROWS({quote_sheetname(RISK_SHEET)}!I{first}:I{last})",
+        )
         if self.sim.correlations:
             row += 1
             self._numbers_header(ws, row, ["Correlated inputs", "", "", "Spearman"])

@@ -56,8 +56,11 @@ class ScenariosSheet:
     def scenarios_sheet(self):
         names = self.wb.defined_names
         figures = [f for f in FIGURES if f[0] in names]
-        if not figures or (len(self.scenarios) < 2 and "Sensitivity" not in self.wb.sheetnames
-                           and "cohort_plan_fresh" not in names):
+        if not figures or (
+            len(self.scenarios) < 2
+            and "Sensitivity" not in self.wb.sheetnames
+            and "cohort_plan_fresh" not in names
+        ):
             return  # one scenario: nothing to compare, unless the Sensitivity or Cohorts sheet needs the inputs' copy
         ws = self.wb.create_sheet(SCENARIOS_SHEET, index=self.wb.sheetnames.index("Inputs"))
         k = len(self.scenarios)
@@ -65,24 +68,42 @@ class ScenariosSheet:
         fl, ll = get_column_letter(first), get_column_letter(last)
         pick_col, agree_col = get_column_letter(last + 1), get_column_letter(last + 2)
         big = self.big_money()
-        self.title(ws, "Scenarios side by side",
-                   "The engine's figures for each scenario's inputs as generated; Live: the formulas, for the "
-                   "scenario picked on Inputs. Row 3 says whether every scenario's inputs are still as generated.")
-        self.header(ws, 4, ["Figure", "Name", "Unit", "Live"] + [n for n, _ in self.scenarios]
-                    + ["Picked", "Agrees"])
+        self.title(
+            ws,
+            "Scenarios side by side",
+            "The engine's figures for each scenario's inputs as generated; Live: the formulas, for the "
+            "scenario picked on Inputs. Row 3 says whether every scenario's inputs are still as generated.",
+        )
+        self.header(
+            ws, 4, ["Figure", "Name", "Unit", "Live"] + [n for n, _ in self.scenarios] + ["Picked", "Agrees"]
+        )
         expected = [scenario_expected(self, i)[1] for i in range(k)]
         current = 7  # rows 5-6: inputs and changes as generated; 7: both (the figures are current)
         row = current + 2
         for name, label, kind in figures:
             self.text(ws, f"A{row}", label)
             self.text(ws, f"B{row}", f"scenarios_{name}", S.NAME_FONT)
-            unit = {"money": f"{self.a.currency} millions" if big else self.a.currency, "months": "months",
-                    "month": "plan month", "flag": "TRUE/FALSE", "ratio": "ratio", "multiple": "ratio",
-                    "percent": "share", "small": f"{self.a.currency} per user",
-                    "sig": f"{self.a.currency} per user"}[kind]
+            unit = {
+                "money": f"{self.a.currency} millions" if big else self.a.currency,
+                "months": "months",
+                "month": "plan month",
+                "flag": "TRUE/FALSE",
+                "ratio": "ratio",
+                "multiple": "ratio",
+                "percent": "share",
+                "small": f"{self.a.currency} per user",
+                "sig": f"{self.a.currency} per user",
+            }[kind]
             self.text(ws, f"C{row}", unit, S.UNIT_FONT)
-            fmt = S.FORMATS["millions" if kind == "money" and big else "total" if kind == "money" else
-                            "money" if kind == "small" else kind]
+            fmt = S.FORMATS[
+                "millions"
+                if kind == "money" and big
+                else "total"
+                if kind == "money"
+                else "money"
+                if kind == "small"
+                else kind
+            ]
             live = f"{name}_native" if self.udf and f"{name}_native" in names else name
             self.formula(ws, f"D{row}", f"={live}", fmt, font=S.LINK_FONT, align=S.RIGHT)
             for i in range(k):
@@ -90,11 +111,17 @@ class ScenariosSheet:
                 self.styled(c, S.FORMULA_FONT, None, fmt, align=S.RIGHT)
             self.define(f"scenarios_{name}", ws, f"{fl}{row}:{ll}{row}")
             # the live scenario's column, and whether it equals the live formulas (unless its inputs were edited)
-            self.formula(ws, f"{pick_col}{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", fmt,
-                         align=S.RIGHT)
+            self.formula(
+                ws, f"{pick_col}{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", fmt, align=S.RIGHT
+            )
             p = f"{pick_col}{row}"
-            self.formula(ws, f"{agree_col}{row}", f"=IFERROR(IF(ISNUMBER(D{row}),ABS({p}-D{row})<=check_tolerance"
-                                                  f"*MAX(1,ABS(D{row})),{p}=D{row}),FALSE())", align=S.CENTER)
+            self.formula(
+                ws,
+                f"{agree_col}{row}",
+                f"=IFERROR(IF(ISNUMBER(D{row}),ABS({p}-D{row})<=check_tolerance"
+                f"*MAX(1,ABS(D{row})),{p}=D{row}),FALSE())",
+                align=S.CENTER,
+            )
             row += 1
         agree = f"{agree_col}{current + 2}:{agree_col}{row - 1}"
         printed = row - 1
@@ -113,14 +140,24 @@ class ScenariosSheet:
         self.define("scenarios_current", ws, f"{fl}{current}:{ll}{current}")
         # fresh: every scenario's inputs as generated, and the live scenario's column equal to the live formulas
         self.text(ws, f"{pick_col}3", "Fresh", S.SECTION_FONT)
-        self.formula(ws, f"{agree_col}3", f"=AND(COUNTIF(scenarios_current,FALSE())=0,COUNTIF({agree},FALSE())=0)",
-                     align=S.CENTER)
+        self.formula(
+            ws,
+            f"{agree_col}3",
+            f"=AND(COUNTIF(scenarios_current,FALSE())=0,COUNTIF({agree},FALSE())=0)",
+            align=S.CENTER,
+        )
         self.define("scenarios_fresh", ws, f"{agree_col}3")
-        self.formula(ws, "A3", '=IF(scenarios_fresh,"Figures current: every scenario\'s inputs are as generated",'
-                               '"STALE: an input was edited; generate the workbook again")', font=S.SECTION_FONT)
+        self.formula(
+            ws,
+            "A3",
+            '=IF(scenarios_fresh,"Figures current: every scenario\'s inputs are as generated",'
+            '"STALE: an input was edited; generate the workbook again")',
+            font=S.SECTION_FONT,
+        )
         self.define("scenarios_status", ws, "A3")
-        ws.conditional_formatting.add("A3", FormulaRule(formula=['LEFT($A$3,5)="STALE"'], font=S.FAIL_FONT,
-                                                        fill=S.FAIL_FILL))
+        ws.conditional_formatting.add(
+            "A3", FormulaRule(formula=['LEFT($A$3,5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+        )
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 26
         ws.column_dimensions["C"].width = 16
@@ -152,7 +189,9 @@ class ScenariosSheet:
         if changes:
             n = self.n_months
             for i, (_, s) in enumerate(self.scenarios):
-                self.text(ws, f"A{row}", f"Changes of scenario {self.scenarios[i][0]} (as on the Changes sheet)")
+                self.text(
+                    ws, f"A{row}", f"Changes of scenario {self.scenarios[i][0]} (as on the Changes sheet)"
+                )
                 levels = self._levels(s)
                 blocks[i] = row + 1
                 for j, item in enumerate(BLOCK_ITEMS):
@@ -164,13 +203,18 @@ class ScenariosSheet:
         same_inputs, same_changes = [], []
         for i in range(len(self.scenarios)):
             col = get_column_letter(first + i)
-            same_inputs.append(_same(f"Inputs!{col}{top}:{col}{bottom}", f"{col}{copy_top}:{col}"
-                                                                          f"{copy_top + bottom - top}"))
+            same_inputs.append(
+                _same(f"Inputs!{col}{top}:{col}{bottom}", f"{col}{copy_top}:{col}{copy_top + bottom - top}")
+            )
             if changes:
                 last = get_column_letter(4 + self.n_months)
                 b = changes[(i, BLOCK_ITEMS[0])]
-                same_changes.append(_same(f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(BLOCK_ITEMS) - 1}",
-                                          f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}"))
+                same_changes.append(
+                    _same(
+                        f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(BLOCK_ITEMS) - 1}",
+                        f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}",
+                    )
+                )
         return same_inputs, same_changes
 
 

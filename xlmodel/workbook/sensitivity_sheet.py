@@ -37,8 +37,10 @@ def axis_values(name: str, base: float, factors=AXES[0][1]) -> list[float]:
     out = []
     for f in factors:
         v = base * f
-        if f != 1.0 and ((rule.lo is not None and (v < rule.lo or (v == rule.lo and not rule.lo_incl))) or
-                         (rule.hi is not None and (v > rule.hi or (v == rule.hi and not rule.hi_incl)))):
+        if f != 1.0 and (
+            (rule.lo is not None and (v < rule.lo or (v == rule.lo and not rule.lo_incl)))
+            or (rule.hi is not None and (v > rule.hi or (v == rule.hi and not rule.hi_incl)))
+        ):
             continue
         out.append(float(v))
     return out
@@ -49,8 +51,12 @@ def sensitivity_grids(scenario: dict, rows: list[float], cols: list[float]) -> d
     from ..sensitivity import sensitivity
 
     (rname, _), (cname, _) = AXES
-    return {out: np.asarray(sensitivity(scenario, rows=(rname, rows), cols=(cname, cols), output=out).values,
-                            dtype=float) for out, _, _ in GRIDS}
+    return {
+        out: np.asarray(
+            sensitivity(scenario, rows=(rname, rows), cols=(cname, cols), output=out).values, dtype=float
+        )
+        for out, _, _ in GRIDS
+    }
 
 
 class SensitivitySheet:
@@ -68,10 +74,14 @@ class SensitivitySheet:
         rows, cols = axis_values(rname, float(scenario[rname])), axis_values(cname, float(scenario[cname]))
         grids = sensitivity_grids(dict(scenario, horizon=self.n_months), rows, cols)
         ws = self.wb.create_sheet(SENSITIVITY_SHEET)
-        self.title(ws, "Sensitivity", f"Scenario {sname} as generated (the engine's numbers): each output with "
-                                      f"{rname} down the rows and {cname} across, the base highlighted. Edit an "
-                                      "input and the Scenarios sheet says STALE until the workbook is generated "
-                                      "again.")
+        self.title(
+            ws,
+            "Sensitivity",
+            f"Scenario {sname} as generated (the engine's numbers): each output with "
+            f"{rname} down the rows and {cname} across, the base highlighted. Edit an "
+            "input and the Scenarios sheet says STALE until the workbook is generated "
+            "again.",
+        )
         self.text(ws, "A4", "Scenario", S.SECTION_FONT)
         self.text(ws, "B4", sname)
         self.define("sensitivity_scenario", ws, "B4")
@@ -92,22 +102,37 @@ class SensitivitySheet:
                 self.styled(c, S.SECTION_FONT, None, "0.00%", align=S.LEFT)
                 for j in range(len(cols)):
                     x = grids[out][i, j]
-                    c = ws.cell(row=r, column=2 + j, value="never" if math.isinf(x) else
-                                ("n/a" if math.isnan(x) else float(x)))
-                    self.styled(c, S.FORMULA_FONT, BASE_FILL if (i, j) == (base_i, base_j) else None,
-                                S.FORMATS[kind], align=S.RIGHT)
+                    c = ws.cell(
+                        row=r,
+                        column=2 + j,
+                        value="never" if math.isinf(x) else ("n/a" if math.isnan(x) else float(x)),
+                    )
+                    self.styled(
+                        c,
+                        S.FORMULA_FONT,
+                        BASE_FILL if (i, j) == (base_i, base_j) else None,
+                        S.FORMATS[kind],
+                        align=S.RIGHT,
+                    )
             last = first + len(rows) - 1
             self.define(f"sensitivity_{out}_rows", ws, f"A{first}:A{last}")
             self.define(f"sensitivity_{out}_grid", ws, f"B{first}:{get_column_letter(1 + len(cols))}{last}")
             base = f"{get_column_letter(2 + base_j)}{first + base_i}"
             self.define(f"sensitivity_{out}_base", ws, base)
-            self.add_check(f"Sensitivity of {out}: the base cell equals the live formulas while scenario {sname} "
-                           "is live with its inputs as generated",
-                           f"OR(scenario_index<>1,NOT(scenarios_fresh),IF(ISNUMBER({out}),ABS("
-                           f"Sensitivity!{base}-{out})<=check_tolerance*MAX(1,ABS({out})),Sensitivity!{base}={out}))")
+            self.add_check(
+                f"Sensitivity of {out}: the base cell equals the live formulas while scenario {sname} "
+                "is live with its inputs as generated",
+                f"OR(scenario_index<>1,NOT(scenarios_fresh),IF(ISNUMBER({out}),ABS("
+                f"Sensitivity!{base}-{out})<=check_tolerance*MAX(1,ABS({out})),Sensitivity!{base}={out}))",
+            )
             row = last + 2
-        self.text(ws, f"A{row}", "The highlighted cell is the scenario's own inputs; each other cell changes only "
-                                 f"{rname} and {cname}.", S.UNIT_FONT)
+        self.text(
+            ws,
+            f"A{row}",
+            "The highlighted cell is the scenario's own inputs; each other cell changes only "
+            f"{rname} and {cname}.",
+            S.UNIT_FONT,
+        )
         ws.column_dimensions["A"].width = 24
         for j in range(len(cols)):
             ws.column_dimensions[get_column_letter(2 + j)].width = 14
@@ -121,9 +146,13 @@ class SensitivitySheet:
         pct, draws = cash_percentiles(sim)
         n = sim.horizon
         ws = self.wb.create_sheet(FAN_SHEET)
-        self.title(ws, "Cash fan", f"P10, P50 and P90 of cash by month over {draws:,} draws of scenario "
-                                   f"{self.sim_name} (the engine's numbers, like the Risk sheet's; its checks "
-                                   "say whether they are still those of the inputs).")
+        self.title(
+            ws,
+            "Cash fan",
+            f"P10, P50 and P90 of cash by month over {draws:,} draws of scenario "
+            f"{self.sim_name} (the engine's numbers, like the Risk sheet's; its checks "
+            "say whether they are still those of the inputs).",
+        )
         self.header(ws, 4, ["Percentile", "Name", "Unit", ""] + self.month_headers())
         big = self.big_money()
         fmt = S.FORMATS["millions" if big else "total"]

@@ -12,14 +12,15 @@ from .layout import UDF_OUTPUTS
 SIG = "#,##0.00####"
 SIG_RATIO = SIG + '"x"'
 #: rows that are steps of another row's formula, not headlines
-HELPERS = ("margin_per_user", "arppu_net", "paid_cac_per_active", "payback_ratio",
-           "payback_ratio_paid")
+HELPERS = ("margin_per_user", "arppu_net", "paid_cac_per_active", "payback_ratio", "payback_ratio_paid")
 
 
 class UnitEconomicsSheet:
     """The Unit economics sheet and the named output rows it and the other sheets use (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
-    def output_row(self, ws, row: int, name: str, label: str, unit: str, fmt: str, formula: str, udf: str | None = None):
+    def output_row(
+        self, ws, row: int, name: str, label: str, unit: str, fmt: str, formula: str, udf: str | None = None
+    ):
         """One named output: label, name, unit, native formula, and in udf mode the =LLM_* twin."""
         self.text(ws, f"A{row}", label)
         self.text(ws, f"B{row}", name, S.NAME_FONT)
@@ -30,17 +31,26 @@ class UnitEconomicsSheet:
             self.define(f"{name}_native", ws, f"D{row}")
             self.formula(ws, f"E{row}", self.f(udf), fmt, align=S.RIGHT)
             self.define(name, ws, f"E{row}")
-            self.udf_checks.append((f"{name}: the =LLM_* function agrees with the native formula",
-                                    "IF(AND(ISNUMBER({n}),ISNUMBER({n}_native)),ABS({n}-{n}_native)<=check_tolerance"
-                                    "*MAX(1,ABS({n}_native)),IF(ISERROR({n}),FALSE(),{n}&\"\"={n}_native&\"\"))"
-                                    .format(n=name), name))
+            self.udf_checks.append(
+                (
+                    f"{name}: the =LLM_* function agrees with the native formula",
+                    (
+                        f"IF(AND(ISNUMBER({name}),ISNUMBER({name}_native)),ABS({name}-{name}_native)<=check_tolerance"
+                        f'*MAX(1,ABS({name}_native)),IF(ISERROR({name}),FALSE(),{name}&""={name}_native&""))'
+                    ),
+                    name,
+                )
+            )
         else:
             self.define(name, ws, f"D{row}")
 
     def unit_economics_sheet(self, full: bool):
         ws = self.wb.create_sheet("Unit economics")
-        self.title(ws, "Unit economics" if full else "Compute cost",
-                   "Per MAU per month, for the live scenario. Definitions: docs/model.md.")
+        self.title(
+            ws,
+            "Unit economics" if full else "Compute cost",
+            "Per MAU per month, for the live scenario. Definitions: docs/model.md.",
+        )
         cols = ["Metric", "Name", "Unit", "Value"] + (["Excel function"] if self.udf else [])
         self.header(ws, 4, cols)
         for col in range(4, len(cols) + 1):  # headers over numbers sit right, like the numbers
@@ -48,20 +58,39 @@ class UnitEconomicsSheet:
         row = 5
         self.section(ws, row, "Compute", len(cols))
         row += 1
-        self.output_row(ws, row, "cost_per_mau", "Compute cost per MAU", OUTPUT_UNITS["cost_per_mau"], S.FORMATS["money"],
-                        "(input_tokens*(1-cached_share)*input_price+input_tokens*cached_share*cached_price"
-                        "+output_tokens*output_price)/tokens_per_million+other_cost_per_mau",
-                        "LLM_COST_PER_MAU(input_tokens,output_tokens,input_price,output_price,cached_share,cached_price)"
-                        "+other_cost_per_mau")
+        self.output_row(
+            ws,
+            row,
+            "cost_per_mau",
+            "Compute cost per MAU",
+            OUTPUT_UNITS["cost_per_mau"],
+            S.FORMATS["money"],
+            "(input_tokens*(1-cached_share)*input_price+input_tokens*cached_share*cached_price"
+            "+output_tokens*output_price)/tokens_per_million+other_cost_per_mau",
+            "LLM_COST_PER_MAU(input_tokens,output_tokens,input_price,output_price,cached_share,cached_price)"
+            "+other_cost_per_mau",
+        )
         self.headlines.append("cost_per_mau")
         row += 1
-        self.output_row(ws, row, "cost_per_paying_mau", "Compute cost per paying MAU (paying_cost_per_mau, "
-                        "or the cost per MAU when not given)", OUTPUT_UNITS["cost_per_paying_mau"], S.FORMATS["money"],
-                        "IF(ISNUMBER(paying_cost_per_mau),paying_cost_per_mau,{cost_per_mau})")
+        self.output_row(
+            ws,
+            row,
+            "cost_per_paying_mau",
+            "Compute cost per paying MAU (paying_cost_per_mau, or the cost per MAU when not given)",
+            OUTPUT_UNITS["cost_per_paying_mau"],
+            S.FORMATS["money"],
+            "IF(ISNUMBER(paying_cost_per_mau),paying_cost_per_mau,{cost_per_mau})",
+        )
         row += 1
-        self.output_row(ws, row, "blended_cost_per_mau", "Blended compute cost per MAU (free and paying users)",
-                        OUTPUT_UNITS["blended_cost_per_mau"], S.FORMATS["money"],
-                        "{cost_per_mau}+conversion*(cost_per_paying_mau-{cost_per_mau})")
+        self.output_row(
+            ws,
+            row,
+            "blended_cost_per_mau",
+            "Blended compute cost per MAU (free and paying users)",
+            OUTPUT_UNITS["blended_cost_per_mau"],
+            S.FORMATS["money"],
+            "{cost_per_mau}+conversion*(cost_per_paying_mau-{cost_per_mau})",
+        )
         self.headlines += ["cost_per_paying_mau", "blended_cost_per_mau"]
         row += 1
         if full:
@@ -69,63 +98,165 @@ class UnitEconomicsSheet:
             row += 2
             self.section(ws, row, "Unit economics", len(cols))
             row += 1
+
             def payback(q, ratio):  # payback_months() on CAC q, the twin of the engine's masks
-                return (f'IF(ISNUMBER({ratio}),IF(churn=0,{q}/margin_per_user,IF({ratio}>=1,"never",'
-                        f'IF(churn=1,0,LN(1-{ratio})/LN(1-churn)))),{ratio})')
+                return (
+                    f'IF(ISNUMBER({ratio}),IF(churn=0,{q}/margin_per_user,IF({ratio}>=1,"never",'
+                    f"IF(churn=1,0,LN(1-{ratio})/LN(1-churn)))),{ratio})"
+                )
 
             def ratio(q):  # CAC over the undiscounted lifetime contribution m/churn: payback needs it below 1
-                return (f'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(NOT(ISNUMBER({q})),"n/a",'
-                        f'IF(margin_per_user<=0,"never",{q}*churn/margin_per_user)))')
+                return (
+                    f'IF(NOT(ISNUMBER(margin_per_user)),"n/a",IF(NOT(ISNUMBER({q})),"n/a",'
+                    f'IF(margin_per_user<=0,"never",{q}*churn/margin_per_user)))'
+                )
 
             payer_margin = "arppu_net-(cost_per_paying_mau-{cost_per_mau})"
             rows = [
-                ("paid_cac", "Paid CAC in month 1 (ad spend per sign-up bought with ads; at cac_spend, moved by "
-                 "cac_elasticity)", S.FORMATS["money"],
-                 "IF(AND(ISNUMBER(cac_spend),ad_spend>0),cac*(ad_spend/cac_spend)^cac_elasticity,cac)", None),
-                ("blended_cac", "Blended CAC (ad spend per sign-up of any source)", S.FORMATS["money"],
-                 'IF(ISNUMBER(organic_users),IF(ad_spend/paid_cac+organic_users>0,ad_spend/(ad_spend/paid_cac'
-                 '+organic_users),"n/a"),paid_cac*paid_share)', None),
-                ("cac_per_active", "CAC per active user (blended CAC / activation)", S.FORMATS["money"],
-                 'IF(ISNUMBER(blended_cac),blended_cac/activation,"n/a")', None),
-                ("arppu_net", "ARPPU net of VAT and store fees", S.FORMATS["money"],
-                 "arppu/(1+vat)*(1-store_fee)", None),
+                (
+                    "paid_cac",
+                    (
+                        "Paid CAC in month 1 (ad spend per sign-up bought with ads; at cac_spend, moved by "
+                        "cac_elasticity)"
+                    ),
+                    S.FORMATS["money"],
+                    "IF(AND(ISNUMBER(cac_spend),ad_spend>0),cac*(ad_spend/cac_spend)^cac_elasticity,cac)",
+                    None,
+                ),
+                (
+                    "blended_cac",
+                    "Blended CAC (ad spend per sign-up of any source)",
+                    S.FORMATS["money"],
+                    (
+                        "IF(ISNUMBER(organic_users),IF(ad_spend/paid_cac+organic_users>0,ad_spend/(ad_spend/paid_cac"
+                        '+organic_users),"n/a"),paid_cac*paid_share)'
+                    ),
+                    None,
+                ),
+                (
+                    "cac_per_active",
+                    "CAC per active user (blended CAC / activation)",
+                    S.FORMATS["money"],
+                    'IF(ISNUMBER(blended_cac),blended_cac/activation,"n/a")',
+                    None,
+                ),
+                (
+                    "arppu_net",
+                    "ARPPU net of VAT and store fees",
+                    S.FORMATS["money"],
+                    "arppu/(1+vat)*(1-store_fee)",
+                    None,
+                ),
                 ("revenue_per_mau", "Revenue per MAU", S.FORMATS["money"], "conversion*arppu_net", None),
-                ("contribution_per_mau", "Contribution per MAU", S.FORMATS["money"],
-                 "revenue_per_mau-blended_cost_per_mau", None),
-                ("gross_margin", "Gross margin", S.FORMATS["percent"],
-                 'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")', None),
-                ("ltv", "LTV (discounted contribution over an active user's life)", SIG,
-                 'IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),'
-                 'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")',
-                 "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)"),
-                ("ltv_to_cac", "LTV / CAC per active user", SIG_RATIO,
-                 'IF(AND(ISNUMBER({ltv}),ISNUMBER(cac_per_active)),IF(cac_per_active>0,{ltv}/cac_per_active,"n/a"),'
-                 '"n/a")', None),
-                ("ltv_to_paid_cac", "LTV / paid CAC per active user", SIG_RATIO,
-                 'IF(ISNUMBER({ltv}),{ltv}/(paid_cac/activation),"n/a")', None),
-                ("margin_per_user", "Contribution per user per month (for payback)", S.FORMATS["money"],
-                 'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")', None),
-                ("paid_cac_per_active", "Paid CAC per active user", S.FORMATS["money"], "paid_cac/activation", None),
-                ("payback_ratio", "Payback ratio: CAC x churn / contribution per user (below 1 pays back)",
-                 SIG_RATIO, ratio("cac_per_active"), None),
-                ("payback_months", "Payback on CAC per active user", S.FORMATS["months"],
-                 payback("cac_per_active", "payback_ratio"),
-                 "LLM_PAYBACK(cac_per_active,revenue_per_mau,gross_margin,churn)"),
-                ("payback_ratio_paid", "Payback ratio on paid CAC (below 1 pays back)",
-                 SIG_RATIO, ratio("paid_cac_per_active"), None),
-                ("payback_months_paid", "Payback on paid CAC per active user", S.FORMATS["months"],
-                 payback("paid_cac_per_active", "payback_ratio_paid"), None),
-                ("breakeven_conversion", "Break-even conversion (MAU stops losing money)", S.FORMATS["percent"],
-                 f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")', None),
+                (
+                    "contribution_per_mau",
+                    "Contribution per MAU",
+                    S.FORMATS["money"],
+                    "revenue_per_mau-blended_cost_per_mau",
+                    None,
+                ),
+                (
+                    "gross_margin",
+                    "Gross margin",
+                    S.FORMATS["percent"],
+                    'IF(revenue_per_mau>0,contribution_per_mau/revenue_per_mau,"no revenue")',
+                    None,
+                ),
+                (
+                    "ltv",
+                    "LTV (discounted contribution over an active user's life)",
+                    SIG,
+                    (
+                        "IF(AND(ISNUMBER(gross_margin),churn+monthly_discount_rate>0),"
+                        'revenue_per_mau*gross_margin/(churn+monthly_discount_rate),"n/a")'
+                    ),
+                    "LLM_LTV(revenue_per_mau,gross_margin,churn,annual_discount_rate)",
+                ),
+                (
+                    "ltv_to_cac",
+                    "LTV / CAC per active user",
+                    SIG_RATIO,
+                    (
+                        'IF(AND(ISNUMBER({ltv}),ISNUMBER(cac_per_active)),IF(cac_per_active>0,{ltv}/cac_per_active,"n/a"),'
+                        '"n/a")'
+                    ),
+                    None,
+                ),
+                (
+                    "ltv_to_paid_cac",
+                    "LTV / paid CAC per active user",
+                    SIG_RATIO,
+                    'IF(ISNUMBER({ltv}),{ltv}/(paid_cac/activation),"n/a")',
+                    None,
+                ),
+                (
+                    "margin_per_user",
+                    "Contribution per user per month (for payback)",
+                    S.FORMATS["money"],
+                    'IF(ISNUMBER(gross_margin),revenue_per_mau*gross_margin,"n/a")',
+                    None,
+                ),
+                (
+                    "paid_cac_per_active",
+                    "Paid CAC per active user",
+                    S.FORMATS["money"],
+                    "paid_cac/activation",
+                    None,
+                ),
+                (
+                    "payback_ratio",
+                    "Payback ratio: CAC x churn / contribution per user (below 1 pays back)",
+                    SIG_RATIO,
+                    ratio("cac_per_active"),
+                    None,
+                ),
+                (
+                    "payback_months",
+                    "Payback on CAC per active user",
+                    S.FORMATS["months"],
+                    payback("cac_per_active", "payback_ratio"),
+                    "LLM_PAYBACK(cac_per_active,revenue_per_mau,gross_margin,churn)",
+                ),
+                (
+                    "payback_ratio_paid",
+                    "Payback ratio on paid CAC (below 1 pays back)",
+                    SIG_RATIO,
+                    ratio("paid_cac_per_active"),
+                    None,
+                ),
+                (
+                    "payback_months_paid",
+                    "Payback on paid CAC per active user",
+                    S.FORMATS["months"],
+                    payback("paid_cac_per_active", "payback_ratio_paid"),
+                    None,
+                ),
+                (
+                    "breakeven_conversion",
+                    "Break-even conversion (MAU stops losing money)",
+                    S.FORMATS["percent"],
+                    f'IF({payer_margin}>0,{{cost_per_mau}}/({payer_margin}),"n/a")',
+                    None,
+                ),
             ]
-            if self.curve_months_max:  # MODEL.md: with a curve, ltv is the curve's cohort LTV (Waterfall sheet)
+            if (
+                self.curve_months_max
+            ):  # MODEL.md: with a curve, ltv is the curve's cohort LTV (Waterfall sheet)
                 i = next(i for i, r in enumerate(rows) if r[0] == "ltv")
                 name, label, fmt, formula, udf = rows[i]
-                rows[i] = (name, label + "; from the retention curve while the live scenario has one (Waterfall "
-                           "sheet)", fmt, f"IF(has_curve,curve_ltv,{formula})", udf and f"IF(has_curve,curve_ltv,{udf})")
+                rows[i] = (
+                    name,
+                    label + "; from the retention curve while the live scenario has one (Waterfall sheet)",
+                    fmt,
+                    f"IF(has_curve,curve_ltv,{formula})",
+                    udf and f"IF(has_curve,curve_ltv,{udf})",
+                )
             for name, label, fmt, formula, udf in rows:
-                unit = "ratio" if name.startswith("payback_ratio") else \
-                    OUTPUT_UNITS.get(name, "currency per user per month")
+                unit = (
+                    "ratio"
+                    if name.startswith("payback_ratio")
+                    else OUTPUT_UNITS.get(name, "currency per user per month")
+                )
                 self.output_row(ws, row, name, label, unit, fmt, formula, udf)
                 if name not in HELPERS:
                     self.headlines.append(name)
@@ -149,6 +280,13 @@ class UnitEconomicsSheet:
         """The monthly discount rate, on the first sheet that needs it; returns the next free row."""
         if "monthly_discount_rate" in self.wb.defined_names:
             return row
-        self.output_row(ws, row, "monthly_discount_rate", "Monthly discount rate", "monthly fraction", "0.000%",
-                        "(1+annual_discount_rate)^(1/months_per_year)-1")
+        self.output_row(
+            ws,
+            row,
+            "monthly_discount_rate",
+            "Monthly discount rate",
+            "monthly fraction",
+            "0.000%",
+            "(1+annual_discount_rate)^(1/months_per_year)-1",
+        )
         return row + 1

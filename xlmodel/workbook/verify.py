@@ -29,8 +29,17 @@ from .expected import expected_values
 from .layout import UDF_OUTPUTS
 from .libreoffice import recalculate
 
-__all__ = ["verify_workbook", "compare", "read_names", "recalculate", "close", "Report", "udf_cells",
-           "data_problems", "link_problems"]
+__all__ = [
+    "verify_workbook",
+    "compare",
+    "read_names",
+    "recalculate",
+    "close",
+    "Report",
+    "udf_cells",
+    "data_problems",
+    "link_problems",
+]
 
 
 # ------------------------------------------------------------------ reading
@@ -60,8 +69,13 @@ def read_names(path: Path) -> tuple[dict, list]:
             values[name] = [_serial(c.value) for c in flat]
         else:
             values[name] = _serial(cells.value)
-    errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-              if c.data_type == "e"]
+    errors = [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "e"
+    ]
     return values, errors
 
 
@@ -129,17 +143,24 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
     out: list[str] = []
     drop: set = set()
     if "retention_triangle" in values and "cohort_names" in values:
-        names = values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
-        flat = values["retention_triangle"] if isinstance(values["retention_triangle"], list) \
+        names = (
+            values["cohort_names"] if isinstance(values["cohort_names"], list) else [values["cohort_names"]]
+        )
+        flat = (
+            values["retention_triangle"]
+            if isinstance(values["retention_triangle"], list)
             else [values["retention_triangle"]]
+        )
         k = len(flat) // max(len(names), 1)
         for i, name in enumerate(names):
-            row = flat[i * k:(i + 1) * k]
+            row = flat[i * k : (i + 1) * k]
             given = [j for j, x in enumerate(row) if x is not None and x != ""]
             if not given:
-                out.append(f"retention_triangle{_where(refs, 'retention_triangle', i * k)}: cohort {name} has "
-                           "no retention shares (month 1 is empty)")
-            for j, x in enumerate(row[:given[-1] + 1] if given else []):
+                out.append(
+                    f"retention_triangle{_where(refs, 'retention_triangle', i * k)}: cohort {name} has "
+                    "no retention shares (month 1 is empty)"
+                )
+            for j, x in enumerate(row[: given[-1] + 1] if given else []):
                 cell = f"retention_triangle{_where(refs, 'retention_triangle', i * k + j)}: cohort {name} month {j + 1}"
                 if x is None or x == "":
                     out.append(f"{cell}: is empty inside the curve (only the right edge may be empty)")
@@ -150,8 +171,10 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
         sizes = values.get("cohort_size")
         for i, x in enumerate(sizes if isinstance(sizes, list) else [] if sizes is None else [sizes]):
             if not (_is_number(x) and x > 0):
-                out.append(f"cohort_size[{i + 1}]{_where(refs, 'cohort_size', i)}: must be a positive number "
-                           f"(the cohort's sign-ups), got {x!r}")
+                out.append(
+                    f"cohort_size[{i + 1}]{_where(refs, 'cohort_size', i)}: must be a positive number "
+                    f"(the cohort's sign-ups), got {x!r}"
+                )
         if out:
             drop.add("retention_triangle")
     if "fit_window" in values:
@@ -162,7 +185,9 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
             key = f"actual_{c}_by_month"
             row = values.get(key)
             for i, x in enumerate(row if isinstance(row, list) else [row]):
-                at = f"{key}[{i + 1}]{_where(refs, key, i)}" + (f", month {months[i]}" if i < len(months) else "")
+                at = f"{key}[{i + 1}]{_where(refs, key, i)}" + (
+                    f", month {months[i]}" if i < len(months) else ""
+                )
                 if not _is_number(x):
                     out.append(f"{at}: {c} must be a finite number, got {x!r}")
                 elif c in COUNT_COLUMNS + MONEY_COLUMNS and x < 0:
@@ -172,7 +197,9 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
             for i, (x, y) in enumerate(zip(*(v if isinstance(v, list) else [v] for v in (a, b)))):
                 if _is_number(x) and _is_number(y) and x > y:
                     key = f"actual_{part}_by_month"
-                    out.append(f"{key}[{i + 1}]{_where(refs, key, i)}: {part} ({x:g}) cannot exceed {whole} ({y:g})")
+                    out.append(
+                        f"{key}[{i + 1}]{_where(refs, key, i)}: {part} ({x:g}) cannot exceed {whole} ({y:g})"
+                    )
         if len(out) > before:
             drop.add("fit_window")
     return out, drop
@@ -188,14 +215,19 @@ def link_problems(wb) -> list[str]:
     def cells(name):
         sheet, ref = next(iter(names[name].destinations))
         got = wb[sheet][ref.replace("$", "")]
-        return sheet, [c for row in (got if isinstance(got, tuple) else ((got,),)) for c in
-                       (row if isinstance(row, tuple) else (row,))]
+        return sheet, [
+            c
+            for row in (got if isinstance(got, tuple) else ((got,),))
+            for c in (row if isinstance(row, tuple) else (row,))
+        ]
 
     heads = cells("scenario_names")[1]
     col = next((c.column for c in heads if c.value == SCENARIO), None)
     if col is None:
-        return [f"scenario_names: no scenario named {SCENARIO!r} on Inputs (the scenario of the fitted drivers)"]
-    norm = lambda f: re.sub(r"[\s$']", "", str(f)).upper()  # noqa: E731
+        return [
+            f"scenario_names: no scenario named {SCENARIO!r} on Inputs (the scenario of the fitted drivers)"
+        ]
+    norm = lambda f: re.sub(r"[\s$']", "", str(f)).upper()
     out = []
     for k in FITTED:
         key = INPUT_ROW.get(k, k)
@@ -206,13 +238,21 @@ def link_problems(wb) -> list[str]:
         target, (fitted,) = cells(f"fitted_{k}")
         link = f"='{target}'!${fitted.column_letter}${fitted.row}"
         if norm(cell.value) not in (norm(link), norm(f"=fitted_{k}")):
-            out.append(f"{sheet}!{cell.coordinate}: the {SCENARIO} scenario's {key} must link to fitted_{k} "
-                       f"({link}), got {cell.value!r}")
+            out.append(
+                f"{sheet}!{cell.coordinate}: the {SCENARIO} scenario's {key} must link to fitted_{k} "
+                f"({link}), got {cell.value!r}"
+            )
     return out
 
 
-def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_cells: set | None = None,
-            refs: dict | None = None) -> Report:
+def compare(
+    values: dict,
+    errors: list,
+    rtol: float = 1e-9,
+    path: str = "",
+    udf_cells: set | None = None,
+    refs: dict | None = None,
+) -> Report:
     """Compare recalculated named values with the engine (``refs``: name -> (sheet, range), to name cells)."""
     rep = Report(path)
     udf_cells = udf_cells or set()
@@ -254,15 +294,26 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
         else:
             rep.compared += 1
-            want = None if want is None else (bool(want) if isinstance(want, (bool, np.bool_)) else
-                                              want if isinstance(want, str) else float(want))
+            want = (
+                None
+                if want is None
+                else (
+                    bool(want)
+                    if isinstance(want, (bool, np.bool_))
+                    else want
+                    if isinstance(want, str)
+                    else float(want)
+                )
+            )
             if not close(got, want, rtol, scale.get(name, 0.0)):
                 rep.failures.append(f"{key}: workbook {got!r}, engine {want!r}")
     rep.errors = [e for e in errors if (e[0], e[1]) not in udf_cells]
     if udf:
-        rep.notes.append(f"{len(udf_cells)} cells depend on =LLM_* functions, which need Excel with the xlwings "
-                         "add-in (or xlwings Lite); LibreOffice cannot run them, so their native twins were compared "
-                         f"(Excel functions: {values.get('excel_functions_status', 'n/a')})")
+        rep.notes.append(
+            f"{len(udf_cells)} cells depend on =LLM_* functions, which need Excel with the xlwings "
+            "add-in (or xlwings Lite); LibreOffice cannot run them, so their native twins were compared "
+            f"(Excel functions: {values.get('excel_functions_status', 'n/a')})"
+        )
     # the master check holds in a udf workbook too: its functions' checks wait outside it until they are set up
     rep.checks_ok = values.get("checks_ok")
     if rep.checks_ok is not True:
@@ -273,8 +324,13 @@ def compare(values: dict, errors: list, rtol: float = 1e-9, path: str = "", udf_
 def udf_cells(path: Path) -> set:
     """Cells that call =LLM_* or read one that does: LibreOffice cannot evaluate them."""
     wb = openpyxl.load_workbook(path)
-    formulas = {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f" and isinstance(c.value, str)}
+    formulas = {
+        (ws.title, c.coordinate): c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f" and isinstance(c.value, str)
+    }
     names = [n for n in UDF_OUTPUTS if f"{n}_native" in wb.defined_names]
     if not names:
         return set()
@@ -297,8 +353,10 @@ def _check_size(src: Path) -> None:
 
     size = src.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise XlmodelError(f"{src}: is {size / 2**20:,.0f} MiB; verify reads workbooks up to "
-                           f"{MAX_FILE_BYTES // 2**20} MiB (an xlmodel workbook is a few MiB)")
+        raise XlmodelError(
+            f"{src}: is {size / 2**20:,.0f} MiB; verify reads workbooks up to "
+            f"{MAX_FILE_BYTES // 2**20} MiB (an xlmodel workbook is a few MiB)"
+        )
     try:
         with zipfile.ZipFile(src) as z:
             infos = z.infolist()
@@ -306,17 +364,22 @@ def _check_size(src: Path) -> None:
         raise XlmodelError(f"{src}: not a workbook (not an .xlsx zip: {e})") from None
     total = sum(i.file_size for i in infos)
     if total > MAX_XML_BYTES:
-        raise XlmodelError(f"{src}: unpacks to {total / 2**20:,.0f} MiB of XML; verify reads up to "
-                           f"{MAX_XML_BYTES // 2**20} MiB (an xlmodel workbook unpacks to a few MiB)")
+        raise XlmodelError(
+            f"{src}: unpacks to {total / 2**20:,.0f} MiB of XML; verify reads up to "
+            f"{MAX_XML_BYTES // 2**20} MiB (an xlmodel workbook unpacks to a few MiB)"
+        )
     for i in infos:
         if i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 10 * 2**20:
-            raise XlmodelError(f"{src}: part {i.filename} inflates {i.file_size / i.compress_size:,.0f}-fold to "
-                               f"{i.file_size / 2**20:,.0f} MiB; refused as a zip bomb")
+            raise XlmodelError(
+                f"{src}: part {i.filename} inflates {i.file_size / i.compress_size:,.0f}-fold to "
+                f"{i.file_size / 2**20:,.0f} MiB; refused as a zip bomb"
+            )
 
 
 def _broken(src: Path, e: Exception) -> XlmodelError:
-    return XlmodelError(f"{src}: cannot be verified: a part xlmodel wrote is missing or changed "
-                        f"({type(e).__name__}: {e})")
+    return XlmodelError(
+        f"{src}: cannot be verified: a part xlmodel wrote is missing or changed ({type(e).__name__}: {e})"
+    )
 
 
 def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Report:
@@ -327,11 +390,13 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         raise XlmodelError(f"{src}: is not a regular file")
     _check_size(src)
     if src.suffix.lower() not in (".xlsx",):
-        raise XlmodelError(f"{src}: verify reads .xlsx workbooks only (a macro-enabled .xlsm or any other "
-                           "format is refused, so that nothing in it can run)")
+        raise XlmodelError(
+            f"{src}: verify reads .xlsx workbooks only (a macro-enabled .xlsm or any other "
+            "format is refused, so that nothing in it can run)"
+        )
     try:
         wb = openpyxl.load_workbook(src)
-    except Exception as e:  # noqa: BLE001 - any unreadable file is bad input
+    except Exception as e:
         raise XlmodelError(f"{src}: not a workbook openpyxl can read ({type(e).__name__}: {e})") from None
     if "scenario" not in wb.defined_names:
         raise XlmodelError(f"{src}: not an xlmodel workbook (it has no defined name 'scenario')")
@@ -347,7 +412,9 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         if scenario is not None:
             names = [v for v in read_names(src)[0].get("scenario_names", [])]
             if scenario not in names:
-                raise XlmodelError(f"{src}: no scenario named {scenario!r} (have {', '.join(map(str, names))})")
+                raise XlmodelError(
+                    f"{src}: no scenario named {scenario!r} (have {', '.join(map(str, names))})"
+                )
             sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
             cell = wb[sheet][ref.replace("$", "")]
             cell.value = scenario
