@@ -40,7 +40,7 @@ def inputs(n, rng):
 
 
 def python_loop(kw, horizon):
-    """The plain per-scenario loop: MODEL.md's equations, one scenario at a time,
+    """The plain per-scenario loop: docs/model.md's equations, one scenario at a time,
     keeping every line item of every month (what project returns)."""
     n = len(kw["cash"])
     out = []

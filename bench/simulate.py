@@ -32,7 +32,7 @@ EXAMPLE = ROOT / "examples" / "llm-assistant-2024.toml"
 
 def runway_only(base: dict, drawn: dict, horizon: int) -> np.ndarray:
     """The loop a quant would write for "how long does the cash last" over draws: the version-2
-    projection of MODEL.md streamed month by month, keeping only cash, MAU and the runway."""
+    projection of docs/model.md streamed month by month, keeping only cash, MAU and the runway."""
     v = {k: drawn.get(k, base.get(k)) for k in set(base) | set(drawn)}
     n = len(next(iter(drawn.values())))
     cash = np.full(n, float(v["cash"]))

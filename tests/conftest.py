@@ -61,3 +61,23 @@ def run():
             os.chdir(old)
 
     return invoke
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker hook appends them to node ids)
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``-n``, ``--dist loadgroup``), keep every test that uses one shared fixture (a
+    module- or session-scoped fixture of the tests, such as a batch of workbooks recalculated in LibreOffice)
+    on one worker, so that each batch is recalculated once per run, not once per worker that needs it. The
+    other tests are spread over the workers as they come."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = sorted(
+            f"{Path(d.baseid or '.').name}::{name}"
+            for name, defs in info.name2fixturedefs.items()
+            for d in defs[-1:]
+            if d.scope in ("module", "session") and "tests" in Path(str(d.func.__code__.co_filename)).parts
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))

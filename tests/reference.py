@@ -1,4 +1,4 @@
-"""Independent reference implementations: plain Python loops over MODEL.md's equations.
+"""Independent reference implementations: plain Python loops over docs/model.md's equations.
 
 Deliberately naive (no numpy, no closed forms) so that they cannot share a bug
 with the vectorised engine.
@@ -87,7 +87,7 @@ def project(
     migration_cost=0.0,
     **_,
 ):
-    """MODEL.md version 2, line by line, in its own literal form."""
+    """docs/model.md, version 2, line by line, in its own literal form."""
     rows = {
         k: []
         for k in (

@@ -1,8 +1,8 @@
-"""Independent reference for MODEL.md version 3 ("A plan over time"): plain Python loops.
+"""Independent reference for docs/model.md, version 3 ("A plan over time"): plain Python loops.
 
 Deliberately naive, like tests/reference.py: no numpy, no closed forms where a loop
 will do, every driver looked up month by month. It must not share a bug with the
-vectorised engine, so it was written from MODEL.md alone, never from xlmodel/.
+vectorised engine, so it was written from docs/model.md alone, never from xlmodel/.
 
 Public functions
     calendar_label(t, start=None)                         -> "M7" or "2025-06"
@@ -17,7 +17,7 @@ Public functions
 
 Conventions: "never" is math.inf; "n/a" (undefined) is None.
 
-Where MODEL.md can be read in more than one way, a comment starting with
+Where docs/model.md can be read in more than one way, a comment starting with
 "READING:" says which reading this file takes and why.
 """
 
@@ -27,7 +27,7 @@ NEVER = math.inf
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# Scenario inputs by MODEL.md name, with their defaults. None = "not given".
+# Scenario inputs by docs/model.md name, with their defaults. None = "not given".
 DEFAULTS = {
     "fixed_costs": 0.0,
     "paid_share": 1.0,
@@ -175,7 +175,7 @@ def fiscal_years(horizon, start=None, fiscal_year_start=1):
             if n == 12:
                 out.append((f"Y{block}", first, last, n))
             else:
-                # READING: MODEL.md's partial-year label names calendar months ("Dec-Mar"); without
+                # READING: docs/model.md's partial-year label names calendar months ("Dec-Mar"); without
                 # start there are none, so the plan months stand in for them: "Y3 (M25-M30, 6 of 12 months)".
                 out.append((f"Y{block} (M{first}-M{last}, {n} of 12 months)", first, last, n))
         return out
@@ -362,7 +362,7 @@ def base_level(s, driver):
             if given is not None and given < 1:
                 raise ValueError("activation < 1 with a retention curve measured on sign-ups (r_1 < 1)")
             # "it means activation = r_1". READING: that is only the scenario's level; an activation
-            # change still sets the path from its month (nothing in MODEL.md forbids one).
+            # change still sets the path from its month (nothing in docs/model.md forbids one).
             return retention_curve(curve)[0]
         return 1.0 if given is None else float(given)
     if driver == "churn":
@@ -552,7 +552,7 @@ def breakeven_month(rows):
 def plan(s, changes=(), funding=(), horizon=60):
     """The plan's monthly lines (one list per line item) and every answer of "What a plan answers".
 
-    s: scenario inputs by MODEL.md name (missing or None = default); s may also carry the [model]
+    s: scenario inputs by docs/model.md name (missing or None = default); s may also carry the [model]
     inputs "start" ("YYYY-MM") and "fiscal_year_start" for calendar labels and the annual summary.
     changes: [{"month": m, driver: level, ...}, ...]; funding: [{"month": m, "amount": x}, ...].
     """
@@ -645,7 +645,7 @@ def plan_migration(s, changes, funding, horizon, rows):
 
 
 def payback_months(cac, arpu, gross_margin, churn=0.0):
-    """MODEL.md's payback_months: m = arpu*gross_margin; churn 0: cac/m; else ln(1-x)/ln(1-churn)."""
+    """docs/model.md's payback_months: m = arpu*gross_margin; churn 0: cac/m; else ln(1-x)/ln(1-churn)."""
     m = arpu * gross_margin
     if m <= 0:
         return NEVER
@@ -742,7 +742,7 @@ def unit_economics_v3(s):
     out["cac_per_active"] = cac_per_active
     # "paid_cac = cac"; "the paid versions use cac / activation"
     # READING: paid_cac is the input cac, not month 1's cac_1 = cac * (ad_spend / cac_spend) ** e,
-    # even when cac_spend differs from ad_spend (MODEL.md says "paid_cac = cac").
+    # even when cac_spend differs from ad_spend (docs/model.md says "paid_cac = cac").
     out["paid_cac"] = s["cac"]
     paid_per_active = s["cac"] / activation
 
@@ -780,7 +780,7 @@ def unit_economics_v3(s):
 # ---------------------------------------------------------------------------------------------
 
 if __name__ == "__main__":
-    # MODEL.md's oracle: "cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0"
+    # docs/model.md's oracle: "cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0"
     oracle = dict(
         cash=1.2e6,
         mau=1000.0,

@@ -1,4 +1,4 @@
-"""Cohorts and actuals (MODEL.md "Cohorts and actuals"): oracles, plain-loop references, bad files."""
+"""Cohorts and actuals (docs/model.md, "Cohorts and actuals"): oracles, plain-loop references, bad files."""
 
 import json
 import math
@@ -29,7 +29,7 @@ margin = st.floats(-2.0, 1.0)
 
 
 def ref_cohort_ltv(r, arpu, gm, annual, tail=True):
-    """MODEL.md's cohort LTV, literally, one month at a time."""
+    """docs/model.md's cohort LTV, literally, one month at a time."""
     m = arpu * gm
     d = (1 + annual) ** (1 / 12) - 1
     k = len(r)
@@ -44,7 +44,7 @@ def ref_cohort_ltv(r, arpu, gm, annual, tail=True):
 
 
 def ref_fit(rows, window):
-    """MODEL.md's fitted drivers as ratios of sums, with plain loops over row dicts."""
+    """docs/model.md's fitted drivers as ratios of sums, with plain loops over row dicts."""
     n = len(rows)
     win = rows[n - window :]
     s = lambda key, rs=win: sum(r[key] for r in rs)

@@ -41,7 +41,7 @@ def test_blended_vs_paid_cac():
 
 
 def test_runway_oracle():
-    # MODEL.md oracle: cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0
+    # docs/model.md oracle: cash 1.2M, fixed costs 150k, revenue 50k a month, nothing else: 12.0
     r = xm.runway_months(
         cash=1.2e6,
         mau=5e4,
@@ -57,7 +57,7 @@ def test_runway_oracle():
 
 
 def test_self_hosted_price():
-    # MODEL.md / public inference cost guides: H100 at $2.00/h, 85 tok/s -> $6.5359 per 1M
+    # docs/model.md / public inference cost guides: H100 at $2.00/h, 85 tok/s -> $6.5359 per 1M
     assert round(xm.gpu_price_per_mtok(2.0, 85), 4) == 6.5359
 
 
@@ -394,7 +394,7 @@ def test_errors_report_first_bad_value_in_an_array():
 
 
 def test_price_reads_bundled_data():
-    # vendor list prices quoted in MODEL.md (late 2024)
+    # vendor list prices quoted in docs/model.md (late 2024)
     assert xm.price("gpt-4o-mini") == 0.15
     assert xm.price("gpt-4o-mini", "output") == 0.6
     assert xm.price("gpt-4o", "cached_input") == 1.25
@@ -453,7 +453,7 @@ def test_summary_of_a_free_app_has_undefined_outputs_not_errors():
 
 @given(S.projection_v2_inputs())
 def test_projection_v2_matches_reference(kw):
-    """MODEL.md version 2 (organic inflow, CAC elasticity, paying-user cost, migration month) against a plain loop."""
+    """docs/model.md, version 2 (organic inflow, CAC elasticity, paying-user cost, migration month) against a plain loop."""
     got = xm.project(**kw)
     want = ref.project(**kw)
     scale = (

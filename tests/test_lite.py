@@ -90,10 +90,10 @@ PLAN_INPUTS = (
 
 
 def oracle_cases():
-    """MODEL.md's oracles and the documented examples, as Excel would pass them."""
+    """docs/model.md's oracles and the documented examples, as Excel would pass them."""
     geometric = [0.9**t for t in range(24)]
     return [
-        ("LLM_RUNWAY", [1.2e6, 1000.0, 0.0, 1.0, 0.0, 1.0, 50.0, 0.0, 1.5e5]),  # MODEL.md: 12.0
+        ("LLM_RUNWAY", [1.2e6, 1000.0, 0.0, 1.0, 0.0, 1.0, 50.0, 0.0, 1.5e5]),  # docs/model.md: 12.0
         ("LLM_CAC", [1000.0, 20.0]),
         ("LLM_CAC", [1000.0, 20.0, 0.25]),
         ("LLM_LTV", [10.0, 0.8, 0.05]),

@@ -1,7 +1,7 @@
-"""Model version 3, a plan over time (MODEL.md, "A plan over time"): the projection, what a plan answers, the
+"""Model version 3, a plan over time (docs/model.md, "A plan over time"): the projection, what a plan answers, the
 calendar, and version 2's numbers kept bit for bit.
 
-The oracles: tests/reference_v3.py, a plain-loop reading of MODEL.md written from MODEL.md alone; the funding
+The oracles: tests/reference_v3.py, a plain-loop reading of docs/model.md written from docs/model.md alone; the funding
 need's defining property; hand-computed cases; and version 2's own code, frozen in tests/v2_projection.py.
 """
 
@@ -43,7 +43,7 @@ def _ref_scenario(kw):
 
 @given(S.plan_inputs())
 def test_plan_lines_match_the_reference(kw):
-    """Every line of the version-3 projection equals MODEL.md's equations (a plain loop) to 1e-9."""
+    """Every line of the version-3 projection equals docs/model.md's equations (a plain loop) to 1e-9."""
     got = xm.plan(**kw).projection
     want = ref3.project_v3(_ref_scenario(kw), kw["changes"], kw["funding"], kw["horizon"])
     money = (
@@ -81,7 +81,7 @@ def _engine_rows(p):
 
 @given(S.plan_inputs())
 def test_plan_answers_follow_their_definitions(kw):
-    """Each answer is its MODEL.md definition applied to the plan's own lines (the reference's functions on the
+    """Each answer is its docs/model.md definition applied to the plan's own lines (the reference's functions on the
     engine's rows: a step answer such as the break-even month is then compared exactly, not across rounding)."""
     p = xm.plan(**kw)
     rows = _engine_rows(p)
@@ -193,7 +193,7 @@ def test_version_2_numbers_are_unchanged_bit_for_bit(kw):
 
 @given(S.projection_v2_inputs())
 def test_revenue_loss_is_the_one_correction(kw):
-    """MODEL.md's correction 1: revenue_loss now acts in the plan from migration_month; before it, and
+    """docs/model.md's correction 1: revenue_loss now acts in the plan from migration_month; before it, and
     without a migration, nothing moves."""
     kw = dict(kw, revenue_loss=0.25)
     old, new = v2.project(**kw), xm.project(**kw)
@@ -249,7 +249,7 @@ def test_the_examples_version_2_scenarios_are_unchanged(example):
 
 @given(S.plan_inputs())
 def test_a_round_of_the_funding_need_keeps_min_cash(kw):
-    """MODEL.md: a round of exactly funding_need in funding_month makes min(cash_t, t >= funding_month) equal
+    """docs/model.md: a round of exactly funding_need in funding_month makes min(cash_t, t >= funding_month) equal
     min_cash (to rounding), and a round 1e-6 smaller leaves a month below it."""
     p = xm.plan(**kw)
     need, month = p.funding_need, p.funding_month
@@ -450,7 +450,7 @@ def test_fiscal_years_against_the_reference(horizon, start, fys):
 
 
 def test_fiscal_year_labels_by_hand():
-    """MODEL.md: with fiscal_year_start = 4, April 2024 - March 2025 is FY2025; a partial year names its months."""
+    """docs/model.md: with fiscal_year_start = 4, April 2024 - March 2025 is FY2025; a partial year names its months."""
     assert [y.label for y in fiscal_years(18, "2024-12", 4)] == [
         "FY2025 (Dec-Mar, 4 of 12 months)",
         "FY2026",

@@ -1,8 +1,8 @@
-"""Retention curves drive the users (MODEL.md, "Retention curves drive the users"): the curve-driven plan, its unit
+"""Retention curves drive the users (docs/model.md, "Retention curves drive the users"): the curve-driven plan, its unit
 economics, the average curve of a cohorts triangle, and the rules of a scenario's curve.
 
-The oracles: the geometric curve ``(1-c)**(a-1)``, which must give the churn-based plan (MODEL.md); the plain-loop
-convolution of MODEL.md's equation in tests/reference_v3.py (written from MODEL.md alone); ``cohort_ltv`` of
+The oracles: the geometric curve ``(1-c)**(a-1)``, which must give the churn-based plan (docs/model.md); the plain-loop
+convolution of docs/model.md's equation in tests/reference_v3.py (written from docs/model.md alone); ``cohort_ltv`` of
 "Cohorts and actuals"; brute-force cumulative sums; and sums worked by hand.
 """
 
@@ -105,7 +105,7 @@ def _geometric(draw):
 
 @given(_geometric())
 def test_the_geometric_curve_gives_the_churn_based_plan(case):
-    """MODEL.md's oracle: the curve ``r_a = (1-c)**(a-1)`` gives the plan with ``churn = c`` (to 1e-9), every line
+    """docs/model.md's oracle: the curve ``r_a = (1-c)**(a-1)`` gives the plan with ``churn = c`` (to 1e-9), every line
     and the runway, whether the churn of month 0's users is given or left to its default 1 - q."""
     kw, curve, own_churn = case
     churned = xm.plan(**kw)
@@ -137,13 +137,13 @@ def test_a_geometric_curve_by_hand():
     )
 
 
-# ------------------------------------------------------------------ (2) a plain convolution of MODEL.md's equation
+# ------------------------------------------------------------------ (2) a plain convolution of docs/model.md's equation
 
 
 @given(S.curve_plan_inputs())
 def test_curve_driven_plan_matches_the_plain_convolution(kw):
     """Every line of a curve-driven plan (random curves with tails, measured on sign-ups or not, changes and
-    rounds) equals tests/reference_v3.py's plain loop over every cohort of MODEL.md's equation, to 1e-9."""
+    rounds) equals tests/reference_v3.py's plain loop over every cohort of docs/model.md's equation, to 1e-9."""
     got = _rows(xm.plan(**kw).projection)
     s = {k: v for k, v in kw.items() if k not in ("changes", "funding", "horizon")}
     want = ref3.project_v3(s, kw["changes"], kw["funding"], kw["horizon"])

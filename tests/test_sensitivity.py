@@ -236,7 +236,7 @@ def test_sensitivity_json_equals_the_library(cli, example):
         "churn=0.3,0.45,0.6",
         "--cols",
         "ad_spend=1e8:3e8:5",
-        "--output",
+        "--of",
         "funding_need",
         "--json",
     )
@@ -299,7 +299,7 @@ def test_sensitivity_writes_a_workbook_and_refuses_to_overwrite_it(cli, example,
             "Error: rows: churn must be between 0 and 1 (monthly fraction), got 1.5",
         ),
         (
-            ["--rows", "churn=0.3", "--cols", "conversion=0.01", "--output", "nope"],
+            ["--rows", "churn=0.3", "--cols", "conversion=0.01", "--of", "nope"],
             "Error: output must be one of ",
         ),
         (

@@ -235,7 +235,7 @@ def test_cohorts_compare_observed_churn_with_the_assumed(recalculated):
     curves = [r.retention for r in read_cohorts(COHORTS)]
     average = [
         sum(c[0] for c in curves) / len(curves)
-    ]  # the chained average (MODEL.md), each cohort weighing 1
+    ]  # the chained average (docs/model.md), each cohort weighing 1
     for t in range(1, max(map(len, curves))):
         seen = [c for c in curves if len(c) > t]
         average.append(average[-1] * sum(c[t] for c in seen) / sum(c[t - 1] for c in seen))

@@ -1,4 +1,4 @@
-"""Monte Carlo (MODEL.md "Uncertainty") against exact answers.
+"""Monte Carlo (docs/model.md, "Uncertainty") against exact answers.
 
 Every statistical check uses a fixed seed and a tolerance of Z standard
 errors of the Monte Carlo estimate, with the standard error computed from the
@@ -131,7 +131,7 @@ def test_pert_is_a_scaled_beta():
         u = 1 - (1 - q) ** 0.2
         dens = 5 * (1 - u) ** 4 / (hi - lo)
         assert abs(g - (lo + (hi - lo) * u)) < Z * math.sqrt(q * (1 - q) / N) / dens, p
-    # the mean of the default dist with a mode is MODEL.md's (low + 4 mode + high) / 6
+    # the mean of the default dist with a mode is docs/model.md's (low + 4 mode + high) / 6
     y = _linear_case({"low": 0.0, "mode": 7.0, "high": 10.0})
     var = 100 * (1 + 4 * 0.7) * (1 + 4 * 0.3) / (6**2 * 7)
     assert abs(y.mean() - (0 + 28 + 10) / 6) < Z * math.sqrt(var / N)

@@ -1,4 +1,4 @@
-"""Goal seek (MODEL.md, "Goal seek"; issue 17): closed-form oracles, answers fed back into the engine, several
+"""Goal seek (docs/model.md, "Goal seek"; issue 17): closed-form oracles, answers fed back into the engine, several
 crossings, step outputs, whole-number inputs, the bounds, every refusal, the command and the Excel function."""
 
 import json
@@ -601,7 +601,7 @@ def test_llm_solve_takes_llm_plan_s_tables():
 def test_llm_solve_out_of_reach_is_text_and_bad_input_a_message():
     assert (
         LLM_SOLVE(INPUTS, "cash", "runway_months", 18, 0, 1000)
-        == "not reached: runway_months is 0 to 10 for cash from 0 to 1000"
+        == "not reached: runway_months is 0.0 to 10.0 for cash from 0 to 1,000.00"
     )
     assert (
         LLM_SOLVE(INPUTS, "chrn", "runway_months", 18)

@@ -1,7 +1,7 @@
 """Version 2's projection and runway, frozen: xlmodel/projection.py as it was at commit d966187.
 
 The compatibility oracle of model version 3: with every new input left out,
-version 3 must reproduce these numbers bit for bit (MODEL.md, "Compatibility"),
+version 3 must reproduce these numbers bit for bit (docs/model.md, "Compatibility"),
 except where revenue_loss now acts in the plan. Do not edit: it is the old
 code, kept as it was (only its imports point into the package).
 """
@@ -211,7 +211,7 @@ def project(
         net_burn_t  = ad_t + compute_t + fixed_costs + one_off_t - revenue_t
         cash_t      = cash_{t-1} - net_burn_t
 
-    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share - 1)``
+    ``paid_t / paid_share`` is docs/model.md's ``paid_t + paid_t * (1/paid_share - 1)``
     and ``mau_t * blended`` its ``(mau_t - paying_t) * cost_per_mau + paying_t
     * paying_cost_per_mau``, each written in the form that reproduces
     version 1 to the last bit when the new inputs keep their defaults.
@@ -296,7 +296,7 @@ def project(
 
 
 class _Months:
-    """The projection's equations (MODEL.md), one month at a time: the only copy of them.
+    """The projection's equations (docs/model.md), one month at a time: the only copy of them.
 
     :func:`project` stores each month's rows; :func:`runway_stream` keeps
     only the running state, so that a simulation of a million draws never
@@ -421,7 +421,7 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
     """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
 
     ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
-    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
+    docs/model.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
     written so that equal costs (or ``paying_cost_per_mau=None``) give
     ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
     """

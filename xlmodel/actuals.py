@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +46,7 @@ __all__ = [
     "against_plan",
 ]
 
-#: the columns of an actuals file, in MODEL.md's order
+#: the columns of an actuals file, in docs/model.md's order
 ACTUALS_COLUMNS = (
     "month",
     "ad_spend",
@@ -98,7 +100,7 @@ MAX_COHORT_SHARES = 100_000
 class ActualsError(XlmodelError):
     """A data file that cannot be used: names the file, the row and the column."""
 
-    def __init__(self, path, message: str, row: int | None = None, column: str | None = None):
+    def __init__(self, path: object, message: str, row: int | None = None, column: str | None = None):
         where = str(path)
         if row is not None:
             where += f": row {row}"
@@ -121,7 +123,7 @@ class Cohort:
     size: float | None = None
 
 
-def read_cohorts(path) -> list[Cohort]:
+def read_cohorts(path: str | os.PathLike[str]) -> list[Cohort]:
     """A retention triangle CSV: one row per signup cohort, ``cohort, month 1 share, month 2 share, ...``.
 
     A header row (a first cell that is neither a YYYY-MM month nor begins
@@ -137,7 +139,7 @@ def read_cohorts(path) -> list[Cohort]:
     """
     rows = _csv_rows(path)
     out: list[Cohort] = []
-    seen = set()
+    seen: set[str] = set()
     shares = 0
     size_col = None
     for n, (i, row) in enumerate(rows):
@@ -208,7 +210,8 @@ def read_cohorts(path) -> list[Cohort]:
         out.append(Cohort(name, values, size))
     if not out:
         raise ActualsError(path, "has no cohort rows")
-    if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
+    # every weighted sum is below it (with a size column, every cohort has its size)
+    if size_col is not None and not math.isfinite(sum(c.size for c in out if c.size is not None)):
         raise ActualsError(
             path,
             "the cohorts' sizes add up to more than floating point holds: numbers this large "
@@ -218,7 +221,7 @@ def read_cohorts(path) -> list[Cohort]:
     return out
 
 
-def _cohort_size(path, line: int, cell: str) -> float:
+def _cohort_size(path: str | os.PathLike[str], line: int, cell: str) -> float:
     """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
     text = cell.strip().replace("_", "")
     if not text:
@@ -248,18 +251,18 @@ def weighted(cohorts: list[Cohort]) -> bool:
 
 
 def average_curve(cohorts: list[Cohort]) -> list[float]:
-    """The average curve of a triangle's cohorts, chained over the ages (MODEL.md, "The cohorts file's average
+    """The average curve of a triangle's cohorts, chained over the ages (docs/model.md, "The cohorts file's average
     curve"): weighted by each cohort's size when every cohort has one (:func:`weighted`), else each weighs 1.
 
     ``rbar_1`` is the (weighted) mean of month 1; ``rbar_a = rbar_(a-1) * sum w r_a / sum w r_(a-1)`` over the
     cohorts observed at age a (:func:`xlmodel.retention.average_curve`), so it never rises while each cohort
     decays.
     """
-    sizes = [c.size for c in cohorts] if weighted(cohorts) else None
+    sizes = [c.size for c in cohorts if c.size is not None] if weighted(cohorts) else None  # (weighted: all)
     return [float(x) for x in _chained_average([c.retention for c in cohorts], sizes)]
 
 
-def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
+def against_plan(cohorts: list[Cohort], scenario: dict[str, Any]) -> dict[str, Any]:
     """The observed against the assumed: the cohorts' average curve beside a scenario's ``churn``, and the MAU
     the scenario's plan reaches with each.
 
@@ -278,7 +281,7 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
     months = sorted({min(12, h), h})
     notes: list[str] = []
     assumed = plan(**s).projection.mau
-    out = {
+    out: dict[str, Any] = {
         "observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
         "assumed_churn": None if s.get("churn") is None else float(s["churn"]),
         "weighted": weighted(cohorts),
@@ -308,7 +311,7 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
 # ------------------------------------------------------------------ actuals
 
 
-def _csv_rows(path) -> list[list[str]]:
+def _csv_rows(path: str | os.PathLike[str]) -> list[tuple[int, list[str]]]:
     p = Path(path)
     try:
         if not p.is_file():
@@ -322,8 +325,18 @@ def _csv_rows(path) -> list[list[str]]:
         raise ActualsError(path, f"cannot be read ({e.strerror})") from None
     if not text.strip():
         raise ActualsError(path, "is empty")
+    lines = text.splitlines()
+    if "\x00" in text:  # a NUL byte is no text a CSV cell holds (a UTF-16 file read as UTF-8 is full of them)
+        i = next(i for i, line in enumerate(lines, start=1) if "\x00" in line)
+        column = lines[i - 1].index("\x00") + 1
+        raise ActualsError(
+            path,
+            f"holds a NUL byte (\\x00) at character {column} of the line: a CSV is UTF-8 text "
+            "(save it as UTF-8, not UTF-16)",
+            i,
+        )
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(lines))
     except csv.Error as e:
         raise ActualsError(path, f"is not valid CSV: {e}") from None
     # (line number, cells), without blank lines and comment lines (first cell starting with #)
@@ -347,7 +360,7 @@ class Actuals:
     ignored: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # each month's line in the file (errors name it), if read
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.months)
 
 
@@ -357,15 +370,15 @@ def next_month(m: str) -> str:
     return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
 
-def read_actuals(path) -> Actuals:
-    """Read an actuals CSV: a header row with MODEL.md's columns, one row per month in order.
+def read_actuals(path: str | os.PathLike[str]) -> Actuals:
+    """Read an actuals CSV: a header row with docs/model.md's columns, one row per month in order.
 
     Extra columns are ignored (listed in ``ignored``). Every problem is an
     :class:`ActualsError` naming the file, the row and the column.
     """
     rows = _csv_rows(path)
-    head_line, header = rows[0]
-    header = [h.strip() for h in header]
+    head_line, cells = rows[0]
+    header = [h.strip() for h in cells]
     while header and not header[-1]:  # trailing empty header cells (a spreadsheet's export) name no column
         header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
@@ -390,7 +403,7 @@ def read_actuals(path) -> Actuals:
     months: list[str] = []
     seen: set[str] = set()
     lines: list[int] = []
-    cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
+    cols: dict[str, list[float]] = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
         if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header) :])):
             hint = (
@@ -435,7 +448,7 @@ def read_actuals(path) -> Actuals:
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
 
-def _ratio(num, den):
+def _ratio(num: float, den: float) -> float | None:
     """num / den, or None when the denominator is 0 (the driver is undefined, n/a)."""
     num, den = float(num), float(den)
     return None if den == 0 else num / den
@@ -446,13 +459,13 @@ class Fit:
     """What :func:`fit_actuals` found: the drivers of each month, the fitted scenario, unexplained cash."""
 
     months: list[str]
-    drivers_by_month: list[dict]
-    fitted: dict
-    unexplained_cash: list[dict]
+    drivers_by_month: list[dict[str, Any]]
+    fitted: dict[str, Any]
+    unexplained_cash: list[dict[str, Any]]
     window: list[str]
     source: str = "<table>"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "drivers_by_month": self.drivers_by_month,
             "fitted": self.fitted,
@@ -462,7 +475,7 @@ class Fit:
 
 
 def fit_actuals(table: Actuals, window: int = 3) -> Fit:
-    """Drivers of each month and a scenario fitted over the last ``window`` months (MODEL.md).
+    """Drivers of each month and a scenario fitted over the last ``window`` months (docs/model.md).
 
     Each fitted ratio driver is the ratio of the sums over the window
     (``cac = sum(ad_spend) / sum(paid_new_users)``, ``churn = sum(mau_{t-1} +

@@ -14,7 +14,7 @@ Format::
     [scenarios.downside]    # later scenarios inherit every key of the first
     churn = 0.25            # and override what they name
 
-    [scenarios.cohorts]     # a retention curve drives the users (MODEL.md)
+    [scenarios.cohorts]     # a retention curve drives the users (docs/model.md)
     retention_from = "cohorts.csv"   # or retention = [1.0, 0.56, 0.42, ...]
 
 Keys are exactly the argument names of the model (see ``xlmodel.params``),
@@ -64,7 +64,7 @@ MODEL_KEYS = {
     "start": str,
     "fiscal_year_start": int,
 }
-#: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
+#: the standalone migration NPV's inputs (docs/model.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 #: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
 STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
@@ -419,7 +419,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
         setattr(out, key, value)
     try:
-        check_calendar(out.start, out.fiscal_year_start)
+        check_calendar(out.start, out.fiscal_year_start, out.horizon)
     except InputError as e:
         raise AssumptionsError(path, str(e), key=f"model.{e.argument}") from None
     scenarios = data.get("scenarios")
@@ -508,7 +508,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
         scenario_curve(path, name, given, first, merged, out, curves)
-        if first is None:
+        if first is None or first_decisions is None:  # the first scenario (both are set together)
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name

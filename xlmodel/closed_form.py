@@ -11,21 +11,26 @@ functions say so, and everything else still works.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError, XlmodelError
 from .params import check
 
+_T = TypeVar("_T")
+
 __all__ = ["monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months", "excel_npv"]
 
 
-def _out(x):
+def _out(x: ArrayLike) -> float | np.ndarray:
     """numpy-financial's convention: a 0-d result becomes a Python float."""
     x = np.asarray(x, dtype=float)
     return float(x) if x.ndim == 0 else x
 
 
-def _finite(result, what: str, ok=None, **inputs):
+def _finite(result: _T, what: str, ok: ArrayLike | None = None, **inputs: ArrayLike | None) -> _T:
     """``result``, or an :class:`InputError` when it overflowed floating point (nan or an infinity).
 
     ``ok``: where an infinity is a real answer (a payback that never
@@ -40,7 +45,7 @@ def _finite(result, what: str, ok=None, **inputs):
     if not bad.any():
         return result
     at = np.unravel_index(int(np.argmax(bad)), r.shape) if r.ndim else ()
-    vals = {}
+    vals: dict[str, float] = {}
     for k, v in inputs.items():
         if v is None:
             continue
@@ -65,7 +70,7 @@ NPF_MISSING = (
 )
 
 
-def _npf():
+def _npf() -> Any:
     """numpy-financial, imported on first use; a one-line error naming the fix when it is missing."""
     try:
         import numpy_financial
@@ -74,7 +79,7 @@ def _npf():
     return numpy_financial
 
 
-def _months(name, value):
+def _months(name: str, value: ArrayLike) -> np.ndarray:
     m = check(name, value, "months")
     return m.astype(np.int64)
 
@@ -82,7 +87,7 @@ def _months(name, value):
 # ---------------------------------------------------------------- closed form
 
 
-def monthly_rate(annual):
+def monthly_rate(annual: ArrayLike) -> float | np.ndarray:
     """Monthly rate equivalent to an annual effective rate.
 
     Parameters
@@ -110,7 +115,7 @@ def monthly_rate(annual):
     return _out(np.expm1(np.log1p(a) / 12.0))
 
 
-def cac(spend, new_users, paid_share=1.0):
+def cac(spend: ArrayLike, new_users: ArrayLike, paid_share: ArrayLike = 1.0) -> float | np.ndarray:
     """Customer acquisition cost: spend per user bought.
 
     Parameters
@@ -150,7 +155,14 @@ def cac(spend, new_users, paid_share=1.0):
     return _out(_finite(out, "cac", spend=spend, new_users=new_users, paid_share=paid_share))
 
 
-def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_share=0.0, cached_price=None):
+def cost_per_mau(
+    input_tokens: ArrayLike,
+    output_tokens: ArrayLike,
+    input_price: ArrayLike,
+    output_price: ArrayLike,
+    cached_share: ArrayLike = 0.0,
+    cached_price: ArrayLike | None = None,
+) -> float | np.ndarray:
     """Inference cost of one monthly active user for a month.
 
     Parameters
@@ -201,7 +213,9 @@ def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_
     )
 
 
-def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
+def gpu_price_per_mtok(
+    gpu_hour_cost: ArrayLike, tokens_per_second: ArrayLike, utilization: ArrayLike = 1.0
+) -> float | np.ndarray:
     """Self-hosted price of 1M tokens from a GPU's hourly cost and throughput.
 
     Parameters
@@ -237,7 +251,13 @@ def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
     return _out(_finite(out, "gpu_price_per_mtok", gpu_hour_cost=c, tokens_per_second=t, utilization=u))
 
 
-def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
+def ltv(
+    arpu: ArrayLike,
+    gross_margin: ArrayLike,
+    churn: ArrayLike,
+    annual_discount_rate: ArrayLike = 0.0,
+    months: ArrayLike | None = None,
+) -> float | np.ndarray:
     """Lifetime value of a user: discounted contribution over their survival.
 
     Parameters
@@ -312,7 +332,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
     )
 
 
-def payback_months(cac, arpu, gross_margin, churn=0.0):
+def payback_months(
+    cac: ArrayLike, arpu: ArrayLike, gross_margin: ArrayLike, churn: ArrayLike = 0.0
+) -> float | np.ndarray:
     """Months until a user's cumulative contribution repays their CAC.
 
     Parameters
@@ -385,7 +407,7 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     return _out(out)
 
 
-def excel_npv(rate, values):
+def excel_npv(rate: ArrayLike, values: ArrayLike) -> float | np.ndarray:
     """Excel's ``NPV``: the first value is discounted one period.
 
     Parameters

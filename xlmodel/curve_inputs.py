@@ -7,6 +7,7 @@ replaces an inherited one, a curve measured on sign-ups holds the activation.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .actuals import ActualsError, read_cohorts
 from .errors import AssumptionsError, InputError
@@ -50,7 +51,7 @@ def curve_key(path, scen, key, value):
 def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
     """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
 
-    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
+    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (docs/model.md).
     """
     where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
     if str(where) not in cache:
@@ -60,7 +61,7 @@ def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
             raise AssumptionsError(
                 path, f"cannot use the cohorts file: {e}", scen, "retention_from"
             ) from None
-        sizes = [getattr(c, "size", None) for c in cohorts]
+        sizes: list[Any] = [getattr(c, "size", None) for c in cohorts]
         weighted = all(x is not None for x in sizes)
         try:
             curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
@@ -77,7 +78,7 @@ def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
 
 
 def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out, cache: dict):
-    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
+    """A scenario's curve, in ``merged`` as ``retention``, with docs/model.md's rules on what it inherits.
 
     Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
     never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the

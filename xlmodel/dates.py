@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
+
+if TYPE_CHECKING:  # imported where a date is made, not at import time
+    import datetime
 
 __all__ = [
     "parse_month",
@@ -29,12 +34,14 @@ __all__ = [
     "ANNUAL_SUMS",
     "ANNUAL_ENDS",
     "check_calendar",
+    "FIRST_START",
+    "LAST_YEAR",
 ]
 
 #: ASCII digits only: full-width or Arabic-Indic digits are not a month
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+#: the annual summary's sums and end-of-year values (docs/model.md, "What a plan answers")
 ANNUAL_SUMS = (
     "ad_spend",
     "new_users",
@@ -62,7 +69,7 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+def month_number(value: object, start: str | None, horizon: int, what: str = "month") -> int:
     """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
     if isinstance(value, str):
         if start is None:
@@ -98,7 +105,7 @@ def month_label(t: int, start: str | None = None) -> str:
     return f"{year:04d}-{month + 1:02d}"
 
 
-def month_end(t: int, start: str):
+def month_end(t: int, start: str) -> datetime.date:
     """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
     import calendar
     import datetime
@@ -107,10 +114,27 @@ def month_end(t: int, start: str):
     return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
-def check_calendar(start, fiscal_year_start) -> None:
-    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+#: the first month a plan may start: a spreadsheet's dates before 1900-03-01 differ between Excel (which
+#: counts a 29 February 1900) and LibreOffice, and no spreadsheet shows a date before 1900
+FIRST_START = "1900-03"
+#: the last fiscal year a plan may reach: a spreadsheet's dates end on 9999-12-31
+LAST_YEAR = 9999
+
+
+def check_calendar(start: str | None, fiscal_year_start: object, horizon: int | None = None) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``.
+
+    With ``horizon``, every month of the plan lies within what spreadsheets can show: ``start`` no
+    earlier than :data:`FIRST_START` and the last month's fiscal year no later than FY9999.
+    """
     if start is not None:
-        parse_month(start, "start")
+        first = _index(*parse_month(start, "start"))
+        if first < _index(*parse_month(FIRST_START)):
+            raise InputError(
+                "start",
+                f"start must be {FIRST_START} or later (spreadsheets show no earlier dates alike: "
+                f"Excel counts a 29 February 1900), got {start}",
+            )
     if fiscal_year_start is not None and fiscal_year_start != 1:
         if (
             isinstance(fiscal_year_start, bool)
@@ -125,6 +149,16 @@ def check_calendar(start, fiscal_year_start) -> None:
         if start is None:
             raise InputError(
                 "fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)"
+            )
+    if start is not None and horizon is not None:
+        year, month = divmod(first + int(horizon) - 1, 12)
+        fys = fiscal_year_start or 1
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if fy > LAST_YEAR:
+            raise InputError(
+                "start",
+                f"start {start} with {int(horizon)} months ends in {year:04d}-{month + 1:02d}, fiscal year "
+                f"FY{fy}: a plan must end by FY{LAST_YEAR} (spreadsheets show no date after 9999-12-31)",
             )
 
 
@@ -153,7 +187,7 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
     >>> [y.label for y in fiscal_years(30)]
     ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
     """
-    check_calendar(start, fiscal_year_start)
+    check_calendar(start, fiscal_year_start, horizon)
     if start is None:
         out = []
         for block, first in enumerate(range(1, horizon + 1, 12), start=1):
@@ -200,14 +234,16 @@ def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_star
     return out
 
 
-def excel_serial(day) -> float:
+def excel_serial(day: datetime.date) -> float:
     """A date as the number a spreadsheet stores (days since 1899-12-30)."""
     import datetime
 
     return float((day - datetime.date(1899, 12, 30)).days)
 
 
-def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+def annual_summary(
+    projection: Any, start: str | None = None, fiscal_year_start: int = 1
+) -> list[dict[str, Any]]:
     """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
 
     ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
@@ -235,6 +271,6 @@ def annual_summary(projection, start: str | None = None, fiscal_year_start: int 
     return out
 
 
-def _plain(x):
+def _plain(x: ArrayLike) -> float | np.ndarray:
     a = np.asarray(x, dtype=float)
     return float(a) if a.ndim == 0 else a

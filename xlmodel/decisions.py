@@ -14,7 +14,7 @@ or an amount may be a range (``{ low = ..., high = ... }``), named
 ``ad_spend@4`` or ``funding@9`` among the scenario's ranges. A derived
 scenario inherits the first scenario's decisions: a change for the same
 (month, driver) overrides the inherited one, and rounds listed for a month
-replace the inherited rounds of that month (MODEL.md, "Inheritance"). Used
+replace the inherited rounds of that month (docs/model.md, "Inheritance"). Used
 by :mod:`xlmodel.assumptions`; every problem is an
 :class:`~xlmodel.errors.AssumptionsError` naming the file, the scenario, the
 entry and the rule.
@@ -23,6 +23,7 @@ entry and the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import month_label, month_number
 from .errors import AssumptionsError, InputError
@@ -45,17 +46,17 @@ class Decisions:
     """One scenario's decisions: ``changes[(month, driver)]`` and ``funding[month]`` (a list of rounds),
     each value a number or a :class:`~xlmodel.ranges.Range`."""
 
-    changes: dict = field(default_factory=dict)
-    funding: dict = field(default_factory=dict)
+    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
+    funding: dict[int, list[float | Range]] = field(default_factory=dict)
 
     def inherit(self, own: Decisions) -> Decisions:
         """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
         return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
 
-    def engine(self) -> tuple[list[dict], list[dict]]:
+    def engine(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """``(changes, funding)`` as the engine takes them, base values for ranges; a month whose rounds are
         all exactly 0 (``amount = 0`` removes inherited rounds) has none."""
-        by_month: dict[int, dict] = {}
+        by_month: dict[int, dict[str, Any]] = {}
         for (month, driver), value in sorted(self.changes.items()):
             by_month.setdefault(month, {"month": month})[driver] = _base(value)
         rounds = [
@@ -86,15 +87,15 @@ class Decisions:
             return Decisions(self.changes, {**self.funding, int(month): [value]})
         return Decisions({**self.changes, (int(month), driver): value}, self.funding)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.changes or self.funding)
 
 
-def _base(value):
+def _base(value: float | Range) -> float:
     return value.base if isinstance(value, Range) else value
 
 
-def _level(path, scen, where, driver, value):
+def _level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range:
     """A change level or a round amount: a number within its rule, or a range whose bounds are."""
     name = "amount" if driver == FUNDING else driver
     try:
@@ -112,7 +113,7 @@ def _level(path, scen, where, driver, value):
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def _entries(path, scen, table, value):
+def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         example = (
             "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
@@ -123,7 +124,7 @@ def _entries(path, scen, table, value):
     return value
 
 
-def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) -> Decisions:
+def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
     """A scenario's own ``changes`` and ``funding`` arrays, checked, with plan months."""
     out = Decisions()
     for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
@@ -177,14 +178,14 @@ def _shown(month: int, start: str | None) -> str:
     return str(month) if start is None else f"{month_label(month, start)} (month {month})"
 
 
-def _month(path, scen, where, value, start, horizon) -> int:
+def _month(path: str, scen: str, where: str, value: object, start: str | None, horizon: int) -> int:
     try:
         return month_number(value, start, horizon, "month")
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def plan_month(path, scen, key, value, start, horizon) -> int:
+def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
     """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
     try:
         return month_number(value, start, horizon, key)

@@ -24,6 +24,8 @@ use.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     _finite,
     _months,
@@ -79,7 +81,7 @@ __all__ = [
 # ------------------------------------------------------------------ summary
 
 
-def summary(scenario: dict) -> dict:
+def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
     The unit economics (month 1; with a retention curve, ``cohort_payback_month``

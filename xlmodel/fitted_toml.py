@@ -57,7 +57,7 @@ def fitted_toml(
     ``[model] start`` is the month after the last actual month, so the plan's month 1 continues the actuals
     on the calendar. With ``cohorts`` (a retention triangle, read from ``cohorts_source``), the scenario
     carries their average curve (:func:`average_curve`) as ``retention`` and no ``churn``: the users already
-    there at month 0 then decay at the curve's late churn ``1 - q`` (MODEL.md), which understates how fast
+    there at month 0 then decay at the curve's late churn ``1 - q`` (docs/model.md), which understates how fast
     the recent cohorts still leave.
 
     Raises :class:`XlmodelError` when a driver is undefined over the window
@@ -79,9 +79,10 @@ def fitted_toml(
     }
     # a file name reaches the file: control characters out (a newline in it would start a TOML table)
     source_name = clean_text(fit.source)
-    start = next_month(fit.months[-1])
+    after = next_month(fit.months[-1])
+    start: str | None = after
     try:
-        parse_month(start, "start")
+        parse_month(after, "start")
     except InputError:  # past 9999-12: no calendar month to start on
         start = None
     lines = [
@@ -111,7 +112,7 @@ def fitted_toml(
     check_fitted(fit, keys)
     for k in keys:
         lines.append(f"{k} = {fit.fitted[k]!r}".ljust(40) + f"  # {source[k]}")
-    if curve is not None:
+    if cohorts and curve is not None:  # (the curve is the cohorts')
         how = "weighted by size" if weighted(cohorts) else "unweighted"
         lines += [
             (

@@ -74,11 +74,11 @@ class FrozenPrices:
         self._lookup: dict[tuple[str | None, str], tuple[_Provider, _Model]] = {}
         for line in names.strip().splitlines():
             key, k, *found = line.split()
-            provider_id = None if key == "*" else key
+            asked_id = None if key == "*" else key  # "*": a name asked without a provider
             owner, model = table[int(k)]
-            asked = providers.get(provider_id, owner) if provider_id else owner
+            asked = providers.get(asked_id, owner) if asked_id else owner
             for name in found:
-                self._lookup[(provider_id, name)] = (asked, model)
+                self._lookup[(asked_id, name)] = (asked, model)
 
     def find_provider_model(self, model_ref: str, provider, provider_id: str | None, provider_api_url):
         """The (provider, model) for a name, as genai-prices answered when the prices were frozen."""

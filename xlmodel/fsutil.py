@@ -1,8 +1,10 @@
 """Atomic file writes: a half-written file never replaces a good one.
 
-Two rules for links (README, "Command line"): a path the user typed may be a
-symlink to an ordinary file, whose target then gets the new content (the link
-stays); a name xlmodel derives inside a folder (``main.py`` in ``xlmodel lite
+Three rules for links (docs/limits.md, "Files, folders and links"): a path the user typed may be a
+symlink to an existing ordinary file, whose target then gets the new content
+(the link stays); a dangling link (its target missing) is an existing file,
+refused without ``--force`` and with it replaced itself, never written through
+(which would create a file wherever the link points); a name xlmodel derives inside a folder (``main.py`` in ``xlmodel lite
 -o DIR``) never follows a link, so that handing over a folder cannot turn a
 write into an overwrite of any file the link names.
 """
@@ -23,8 +25,10 @@ __all__ = ["write_atomic", "write_files", "check_target"]
 def _target(path: Path, follow: bool = True) -> Path:
     """The file a write to ``path`` may replace: ``path`` itself, or a symlink's target (``follow``).
 
-    A symlink is followed (the link stays, its target gets the new content),
-    or refused when not ``follow``; anything that is not an ordinary file (a
+    A symlink to an existing file is followed (the link stays, its target gets
+    the new content), or refused when not ``follow``; a dangling symlink is
+    the path itself (an existing file: the link is what ``--force`` replaces);
+    anything that is not an ordinary file (a
     device such as /dev/full, a FIFO, a folder, a socket) is refused, so that
     ``--force`` can never turn it into a file.
     """
@@ -41,9 +45,9 @@ def _target(path: Path, follow: bool = True) -> Path:
                 "inside a folder (remove the link, or choose another folder)"
             )
         real = Path(os.path.realpath(path))
-        if real.exists() or real.is_symlink():
+        if real.exists():
             return _target(real)
-        return real  # a dangling link: write the file it names
+        return path  # a dangling link (or a loop): the link itself, never the file it names
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
         raise XlmodelError(f"{path} is {kind}; xlmodel only ever replaces ordinary files")
@@ -69,8 +73,8 @@ def write_atomic(path: Path, data: bytes, force: bool = False, follow: bool = Tr
     Refuses to replace an existing file unless ``force``: the check and the
     rename are as close together as the OS allows (``os.link`` fails if the
     target appeared meanwhile). Only an ordinary file is ever replaced (a
-    symlink's target is written, the link kept; with ``follow`` False a
-    symlink is refused); an OS failure (a read-only folder, a full disk, a
+    live symlink's target is written, the link kept; a dangling symlink is
+    replaced itself; with ``follow`` False a symlink is refused); an OS failure (a read-only folder, a full disk, a
     name too long) is one :class:`XlmodelError` line and leaves nothing behind.
     """
     write_files({Path(path): data}, force=force, follow=follow)

@@ -120,7 +120,7 @@ def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
             "the Lite bundle freezes model prices from genai-prices, which is not installed: "
             'pip install ".[cli]" from the xlmodel folder (once on PyPI: pip install "xlmodel[cli]")'
         ) from None
-    from .prices import price_data_date
+    from .prices import price_data_date, standard_prices
 
     when = when or datetime.now(tz=UTC)
     snap = data_snapshot.get_snapshot()
@@ -135,7 +135,7 @@ def freeze_prices(when: datetime | None = None) -> tuple[str, str, str]:
 
     def model_line(info) -> int:
         if id(info) not in index:
-            prices = info.get_prices(when)
+            prices = standard_prices(info, when)  # never the off-peak price of the hour it is frozen
             values = [
                 _price_text(getattr(prices, f, None))
                 for f in ("input_mtok", "output_mtok", "cache_read_mtok")
@@ -357,10 +357,17 @@ def read_frozen_prices(main_py: str) -> tuple[str, str, str]:
             isinstance(node, ast.Assign)
             and isinstance(node.targets[0], ast.Subscript)
             and getattr(node.targets[0].slice, "value", None) == f"xlmodel/{SNAPSHOT_MODULE}"
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
         ):
-            values = {}
+            values: dict[str, str] = {}
             for item in ast.parse(node.value.value).body:
-                if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+                if (
+                    isinstance(item, ast.Assign)
+                    and isinstance(item.targets[0], ast.Name)
+                    and isinstance(item.value, ast.Constant)
+                    and isinstance(item.value.value, str)
+                ):  # the snapshot module: NAME = "text" lines
                     values[item.targets[0].id] = item.value.value
             source = values["SOURCE"].removesuffix(FROZEN)
             return source, values["MODELS"].strip("\n"), values["NAMES"].strip("\n")

@@ -5,7 +5,10 @@ Part of the engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _months, _out, excel_npv, monthly_rate
 from .params import check
@@ -29,16 +32,16 @@ MIGRATION_ARGS = (
 
 
 def migration_cash_flows(
-    monthly_tokens,
-    large_price,
-    small_price,
-    months,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    months: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> np.ndarray:
     """Monthly net cash flow of moving traffic to a small model, months 1..N.
 
     Returns ``net_t = savings_t - loss_t`` along the last axis (length
@@ -60,7 +63,7 @@ def migration_cash_flows(
     tok, lp, sp, n, rs, tg, pd, rev, rl = np.broadcast_arrays(tok, lp, sp, n, rs, tg, pd, rev, rl)
     big_n = int(n.max())
     t = np.arange(big_n, dtype=float)
-    col = lambda x: x[..., None]
+    col: Callable[[np.ndarray], np.ndarray] = lambda x: x[..., None]
     with np.errstate(all="ignore"):
         savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
         net = np.where(t < col(n), savings - col(rev * rl), 0.0)
@@ -76,18 +79,18 @@ def migration_cash_flows(
 
 
 def migration_npv(
-    monthly_tokens,
-    large_price,
-    small_price,
-    migration_cost,
-    months,
-    annual_discount_rate,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    migration_cost: ArrayLike,
+    months: ArrayLike,
+    annual_discount_rate: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> float | np.ndarray:
     """Net present value of migrating traffic from a large to a small model.
 
     Parameters
@@ -151,18 +154,18 @@ def migration_npv(
 
 
 def migration_payback_month(
-    monthly_tokens,
-    large_price,
-    small_price,
-    migration_cost,
-    months,
-    annual_discount_rate,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    migration_cost: ArrayLike,
+    months: ArrayLike,
+    annual_discount_rate: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> float | np.ndarray:
     """First month whose cumulative discounted cash flow (cost included) is >= 0.
 
     Returns a whole month number in 1..months, or ``math.inf`` if the
@@ -196,7 +199,9 @@ def migration_payback_month(
             annual_discount_rate=annual_discount_rate,
             monthly_tokens=monthly_tokens,
         )
-    start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
+    lead = np.broadcast_shapes(pv.shape[:-1], cost.shape)  # the cost alone may vary (a goal seek over it)
+    pv = np.broadcast_to(pv, lead + pv.shape[-1:])
+    start = np.broadcast_to(-cost[..., None], lead + (1,))
     # running total from -cost, month by month (the workbook's cumulative row)
     with np.errstate(all="ignore"):
         cum = np.add.accumulate(np.concatenate([start, pv], axis=-1), axis=-1)[..., 1:]

@@ -8,6 +8,8 @@ answers need.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 
@@ -15,6 +17,9 @@ from .closed_form import _finite
 from .params import CHANGE_DRIVERS
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
+
+#: a line's value in a month: a numpy float64 for one scenario (a ``float``), an array of scenarios otherwise
+Value: TypeAlias = "float | np.ndarray"
 
 _OPS = {
     "*": (operator.mul, np.multiply),
@@ -24,24 +29,25 @@ _OPS = {
 }
 
 
-def _op(sym: str, a, b, out=None):
+def _op(sym: str, a: Value, b: Value, out: np.ndarray | None = None) -> Value:
     """``a sym b``, into ``out`` when given (the same IEEE operation either way)."""
     py, ufunc = _OPS[sym]
-    return py(a, b) if out is None else ufunc(a, b, out=out)
+    result: Value = py(a, b) if out is None else ufunc(a, b, out=out)
+    return result
 
 
-def _where(cond, a, b):
+def _where(cond: bool | np.ndarray, a: Value, b: Value) -> Value:
     """``np.where`` for arrays; a plain choice for one scenario's scalars."""
     if isinstance(cond, np.ndarray) and cond.ndim:
         return np.where(cond, a, b)
     return a if cond else b
 
 
-def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
+def blended_cost_per_mau(cost_per_mau: Value, paying_cost_per_mau: Value | None, conversion: Value) -> Value:
     """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
 
     ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
-    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
+    docs/model.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
     written so that equal costs (or ``paying_cost_per_mau=None``) give
     ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
     """
@@ -51,7 +57,7 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
 
 
 class Months:
-    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
+    """The projection's equations (docs/model.md, version 3), one month at a time: the only copy of them.
 
     :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
     what its answers need, so that a simulation of a million draws never
@@ -68,7 +74,9 @@ class Months:
     its funding rounds (``cash_without_funding``).
     """
 
-    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
+    def __init__(
+        self, v: Mapping[str, Any], shape: tuple[int, ...], tl: Timeline = EMPTY, variants: bool = False
+    ):
         arrays = bool(shape)
         if not arrays:
             v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
@@ -106,7 +114,7 @@ class Months:
                 base = None  # applied once, to the blended cost (below)
             follow = self.paths["cost_per_mau"] if level is None else None
             self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
-        self.cost_pow = None
+        self.cost_pow: Value | None = None
         if self.factored and grows["cost"]:
             self.cost_base = cost_base
             self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
@@ -116,7 +124,8 @@ class Months:
             self.paths["ad_spend"].varies or "cac_spend" in v
         )
         self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
-        self._churn_seen = self._keep_now = None
+        self._churn_seen: Value | None = None
+        self._keep_now: Value = 1.0  # 1 - churn_seen: set with it, before its first use (step)
         self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
         # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
         self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
@@ -162,7 +171,7 @@ class Months:
         if self.gross_is_revenue:
             self.rows.remove("gross_revenue")
 
-    def constant_rows(self) -> dict:
+    def constant_rows(self) -> dict[str, Value]:
         """The lines that hold one value every month: name -> that value (of the scenario shape)."""
         zero = np.zeros(self.shape)
         values = {
@@ -175,7 +184,7 @@ class Months:
             values["funding"] = zero
         return {name: value for name, value in values.items() if name not in self.rows}
 
-    def sparse_rows(self, h: int) -> dict:
+    def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
         """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
         if not self.tl.funding:
             return {}
@@ -184,7 +193,7 @@ class Months:
             rows[month - 1] = amount
         return {"funding": rows}
 
-    def step(self, k: int, o: dict | None = None) -> dict:
+    def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
 
         ``o``: for arrays of scenarios, an array for each of ``rows`` to write
@@ -232,7 +241,7 @@ class Months:
             revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
         compute = self._compute(k, mau, conv, o.get("compute"))
         fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
-        row = {
+        row: dict[str, Any] = {
             "ad_spend": ad,
             "cac": cac_t,
             "paid_new_users": paid,
@@ -289,11 +298,18 @@ class Months:
                 row["cash_without_migration"] = self.cash_without_migration
         return row
 
-    def _cash(self, cash, burn, funding, out=None, interest_out=None):
+    def _cash(
+        self,
+        cash: Value,
+        burn: Value,
+        funding: Value | None,
+        out: np.ndarray | None = None,
+        interest_out: np.ndarray | None = None,
+    ) -> tuple[Value, Value]:
         """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
         there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
         new = _op("-", cash, burn, out)
-        interest = 0.0
+        interest: Value = 0.0
         if self.i is not None:
             interest = _op("*", cash, self.i, interest_out)
             new = _op("+", new, interest, out)
@@ -301,7 +317,7 @@ class Months:
             new = _op("+", new, funding, out)
         return new, interest
 
-    def _compute(self, k: int, mau, conv, out):
+    def _compute(self, k: int, mau: Value, conv: Value, out: np.ndarray | None) -> Value:
         """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
         p = self.paths
         cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
@@ -310,41 +326,101 @@ class Months:
         if self.cost_pow is None:
             return _op("*", mau, blended, out)
         if k:
-            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
+            # arrays of scenarios: the power is an array of its own (np.ones above), updated in place
+            pow_out = cast(np.ndarray, self.cost_pow) if self.arrays else None
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, pow_out)
         return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
 
-    def overflow_check(self):
-        """Raise when the projection overflowed floating point.
+    def overflow_check(self) -> None:
+        """Raise when the projection overflowed floating point, naming the input that overflowed.
 
         Once cash or MAU is an infinity or a nan it stays one, so the final
         month's state tells whether any month overflowed; the runway of such a
-        scenario would otherwise read "never".
+        scenario would otherwise read "never". The input named is, in order: a
+        growth rate whose driver grew past floating point (``fixed_cost_growth
+        = 100`` over 1200 months), the funding rounds when they and the cash
+        add up past it, else the inputs of extreme size (as :func:`_finite`).
         """
         v = self.v
         for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
-            _finite(
-                x,
-                "the projection",
-                **{
-                    k: v[k]
-                    for k in (
-                        "cash",
-                        "mau",
-                        "ad_spend",
-                        "cac",
-                        "arppu",
-                        "cost_per_mau",
-                        "fixed_costs",
-                        "ad_growth",
-                        "organic_users",
-                        "interest_rate",
-                    )
-                    if k in v
-                },
+            bad = ~np.isfinite(np.asarray(x, dtype=float))
+            if bad.any():
+                break
+        else:
+            return
+        at = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
+
+        def pick(a: Any) -> float:
+            a = np.asarray(a, dtype=float)
+            return float(np.broadcast_to(a, bad.shape)[at]) if a.ndim else float(a)
+
+        with np.errstate(all="ignore"):
+            _name_overflow(self, pick)
+        _finite(
+            x,
+            "the projection",
+            **{
+                k: v[k]
+                for k in (
+                    "cash",
+                    "mau",
+                    "ad_spend",
+                    "cac",
+                    "arppu",
+                    "cost_per_mau",
+                    "fixed_costs",
+                    "ad_growth",
+                    "organic_users",
+                    "interest_rate",
+                )
+                if k in v
+            },
+        )
+
+
+#: the inputs behind a driver's growth (CHANGE_DRIVERS' growth keys)
+_GROWTH_INPUTS = {
+    "ad_growth": ("ad_growth",),
+    "organic_growth": ("organic_growth",),
+    "fixed_cost_growth": ("fixed_cost_growth",),
+    "cost": ("usage_growth", "cost_decline"),
+}
+_BEYOND = "past the largest number floating point holds (about 1.8e308): inputs this extreme are beyond "
+
+
+def _name_overflow(m: Months, pick: Any) -> None:
+    """Raise an :class:`InputError` naming a growth rate or the funding rounds when they overflowed ``m``."""
+    from .errors import InputError
+
+    v = m.v
+    growths = [(d, path.value) for d, path in m.paths.items()]
+    if m.cost_pow is not None:  # the cost's running power, applied to the blended cost
+        growths.append(("cost_per_mau", m.cost_pow))
+    for driver, value in growths:
+        growth = CHANGE_DRIVERS[driver]
+        if np.isfinite(pick(value)) or growth is None:
+            continue
+        names = [g for g in _GROWTH_INPUTS[growth] if g in v and pick(v[g])] or [_GROWTH_INPUTS[growth][0]]
+        rates = " and ".join(f"{g} {pick(v[g]):.6g}" for g in names if g in v)
+        raise InputError(
+            names[0],
+            f"the projection overflows floating point: {rates} grows {driver} (from "
+            f"{pick(v[driver]) if v.get(driver) is not None else 0:.6g}) {_BEYOND}what the model can "
+            "compute (a smaller rate, or a shorter horizon)",
+        )
+    if m.tl.funding:
+        rounds = {month: pick(a) for month, a in m.tl.funding.items()}
+        total = abs(pick(v["cash"])) + sum(abs(a) for a in rounds.values())
+        if not np.isfinite(total) or total > 1e307:
+            month, amount = max(rounds.items(), key=lambda r: abs(r[1]))
+            raise InputError(
+                "funding",
+                f"the projection overflows floating point: the funding rounds (month {month}'s: "
+                f"{amount:.6g} in all) and cash {pick(v['cash']):.6g} add up {_BEYOND}what the model can compute",
             )
 
 
-def _put(value, o: dict, name: str):
+def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
     """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
     out = o.get(name)
     if out is None:

@@ -9,9 +9,11 @@ import time beyond building this table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
 
@@ -51,7 +53,7 @@ class Rule:
         return not self.integer or bool(np.all(np.floor(x) == x))
 
     def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
+        good: np.ndarray = np.isfinite(x)
         if self.lo is not None:
             good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
         if self.hi is not None:
@@ -91,7 +93,7 @@ class Param:
 _p = Param
 
 
-#: Every named input of MODEL.md, in the order a finance user reads them.
+#: Every named input of the model (docs/model.md), in the order a finance user reads them.
 PARAMS: dict[str, Param] = {
     p.name: p
     for p in [
@@ -365,7 +367,7 @@ PARAMS: dict[str, Param] = {
     ]
 }
 
-#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: drivers that may change level from a month on (docs/model.md, "Changes over time"), with the input whose
 #: growth rate their path follows (None: a flat path)
 CHANGE_DRIVERS = {
     "ad_spend": "ad_growth",
@@ -382,8 +384,54 @@ CHANGE_DRIVERS = {
 }
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
-#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+#: curve (a row of shares, months 1..k: docs/model.md, "Retention curves drive the users")
 PLAN_KEYS = ("changes", "funding", "retention")
+
+#: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
+SINCE = {
+    **dict.fromkeys(("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau"), 2),
+    **dict.fromkeys(("migration_month", "fx"), 2),
+    **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
+    **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
+}
+
+#: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
+MODEL_KEY_DOCS = {
+    "name": ("text", "LLM app model", "the model's name, shown on every surface", 1),
+    "currency": ("text", "USD", "the currency of every amount of money in the file", 1),
+    "horizon": ("months", "60", "months projected, a whole number from 1 to 1200", 1),
+    "draws": ("draws", "10000", "Monte Carlo draws of simulate and the risk workbook (1 to 10,000,000)", 2),
+    "seed": ("whole number", "0", "the random seed: same file and seed, same numbers", 2),
+    "start": ("YYYY-MM", "none: months M1, M2, ...", "the calendar month of month 1", 3),
+    "fiscal_year_start": ("month 1..12", "1", "the calendar month a fiscal year starts in (needs start)", 3),
+}
+
+#: a scenario's entries that are not numbers: key -> (what it holds, the model version that brought it)
+ENTRIES = {
+    "mix": (
+        (
+            'a routing mix of models, `{ "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }`: shares that sum to 1; '
+            "sets input_price, cached_price and output_price from genai-prices' USD prices times fx"
+        ),
+        2,
+    ),
+    "changes": (
+        "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
+        3,
+    ),
+    "funding": ("`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end", 3),
+    "retention": (
+        (
+            "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
+            "at least 2 months); it drives the users instead of churn"
+        ),
+        3,
+    ),
+    "retention_from": (
+        "a cohorts CSV (relative to the assumptions file) whose average curve is the scenario's retention",
+        3,
+    ),
+}
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -424,7 +472,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
     return f"{name} {RULES[r].text}{unit}"
 
 
-def reject_unknown(other: dict):
+def reject_unknown(other: Mapping[str, object]) -> None:
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
         if k not in PARAMS and k not in PLAN_KEYS:
@@ -435,7 +483,7 @@ def _fmt(v: float) -> str:
     return f"{v:.10g}"
 
 
-def check(name: str, value, rule: str | None = None) -> np.ndarray:
+def check(name: str, value: ArrayLike, rule: str | None = None) -> np.ndarray:
     """Return ``value`` as a float array, or raise :class:`InputError`.
 
     The message names the argument, the rule and the first offending value.

@@ -11,15 +11,22 @@ re-exports every name). Pure Python and numpy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
 from .month_step import Months
 from .params import check
 from .projection import Projection, project_checked, projection_inputs
+from .timeline import Timeline
+
+#: picks the scenarios that cross in a month from a line of values (flattened), or the line itself for one
+Pick = Callable[[Any], Any]
 
 __all__ = [
     "Plan",
@@ -55,8 +62,14 @@ PLAN_OUTPUTS = (
 FIRST_YEAR = 12
 
 
-def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
-    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
+def runway_from_cash(
+    cash: ArrayLike,
+    cash_by_month: ArrayLike,
+    net_burn_by_month: ArrayLike,
+    interest_by_month: ArrayLike | None = None,
+    funding_by_month: ArrayLike | None = None,
+) -> float | np.ndarray:
+    """Fractional runway from a projection's rows (months last): docs/model.md's rule, version 3.
 
     For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
     - cash_t)``, with ``net_burn_t`` as the denominator in a month without
@@ -70,7 +83,9 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
     hit = neg.any(axis=-1)
     first = neg.argmax(axis=-1)
     prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]
+    at: Callable[[np.ndarray], np.ndarray] = lambda x: np.take_along_axis(
+        np.broadcast_to(x, cm.shape), first[..., None], axis=-1
+    )[..., 0]
     prev, b = at(prev_all), at(burn)
     if interest_by_month is not None or funding_by_month is not None:
         plain = np.ones(cm.shape, dtype=bool)
@@ -88,12 +103,12 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
 class _Crossing:
     """The runway of one cash series, found month by month: where cash first goes below 0."""
 
-    def __init__(self, start):
-        start = np.asarray(start, dtype=float)
-        self.run = np.where(start <= 0, 0.0, np.inf)
-        self.alive = start > 0
+    def __init__(self, start: ArrayLike):
+        cash = np.asarray(start, dtype=float)
+        self.run = np.where(cash <= 0, 0.0, np.inf)
+        self.alive = cash > 0
 
-    def month(self, k: int, prev, cash, denominator):
+    def month(self, k: int, prev: Any, cash: Any, denominator: Callable[[Pick], Any]) -> None:
         """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
 
         ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
@@ -106,7 +121,7 @@ class _Crossing:
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
+            pick: Pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
             self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
@@ -118,7 +133,7 @@ class _Answers:
     :func:`runway_months` needs), at the cost of a bare projection.
     """
 
-    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
+    def __init__(self, v: dict[str, Any], shape: tuple[int, ...], h: int, months: Months, full: bool):
         self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
         self.funding = bool(months.tl.funding)
         self.interest = months.i is not None
@@ -135,7 +150,7 @@ class _Answers:
         self.first_short = np.full(shape, np.inf)
         self.raise_month = v.get("raise_month")
         self.need, self.dpow = z.copy(), np.ones(shape)
-        self.growth = 1 + months.i if self.interest else 1.0
+        self.growth = 1 + months.i if months.i is not None else 1.0  # (self.interest)
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
         self.n = min(FIRST_YEAR, h)
         self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
@@ -149,13 +164,13 @@ class _Answers:
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
             self.npv, self.payback = z.copy(), np.full(shape, np.inf)
 
-    def month(self, k: int, row: dict):
+    def month(self, k: int, row: dict[str, Any]) -> None:
         t = k + 1
         cash, burn = row["cash"], row["net_burn"]
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
-        def denominator(pick):
+        def denominator(pick: Pick) -> Any:
             return self._denominator(pick, prev, cash, burn, interest, funding)
 
         self.runway.month(k, prev, cash, denominator)
@@ -183,7 +198,7 @@ class _Answers:
         if self.full:
             self._plan_month(t, row, cash, burn)
 
-    def _denominator(self, pick, prev, cash, burn, interest, funding):
+    def _denominator(self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any) -> Any:
         """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
         runway, bit for bit), for the scenarios ``pick`` selects."""
         if not (self.interest or self.funding):
@@ -191,13 +206,15 @@ class _Answers:
         plain = (pick(interest) == 0) & (pick(funding) == 0)
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
-    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
+    def _variant(
+        self, k: int, crossing: _Crossing, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any
+    ) -> np.ndarray:
         crossing.month(
             k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
         )
         return np.array(cash, dtype=float)
 
-    def _plan_month(self, t: int, row: dict, cash, burn):
+    def _plan_month(self, t: int, row: dict[str, Any], cash: Any, burn: Any) -> None:
         lower = cash < self.lowest
         self.lowest = np.where(lower, cash, self.lowest)
         self.lowest_month = np.where(lower, t, self.lowest_month)
@@ -224,7 +241,7 @@ class _Answers:
             paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
             self.payback = np.where(paid_back, t, self.payback)
 
-    def answers(self) -> dict:
+    def answers(self) -> dict[str, np.ndarray]:
         out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
         out["runway_months_without_funding"] = (
             self.runway_nf.run if self.runway_nf is not None else self.runway.run
@@ -267,7 +284,7 @@ class _Answers:
         return out
 
 
-def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
+def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool) -> dict[str, np.ndarray]:
     """Walk the projection once keeping no month: the answers only."""
     shape = v["cash"].shape
     months = Months(v, shape, tl, variants=variants)
@@ -302,10 +319,10 @@ class RunwayStream:
     runway_months_without_migration: float | np.ndarray | None = None
     ending_cash_without_migration: float | np.ndarray | None = None
     runway_months_without_funding: float | np.ndarray | None = None
-    answers: dict = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
 
 
-def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
+def runway_stream(*, without_migration: bool = False, answers: bool = False, **scenario: Any) -> RunwayStream:
     """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
 
     Takes the arguments of :func:`project`; memory is a few arrays of the
@@ -331,22 +348,30 @@ def runway_stream(*, without_migration=False, answers=False, **scenario) -> Runw
     )
 
 
-def _value(x):
+def _value(x: ArrayLike) -> Any:
+    """A plain value: a bool (or a bool array) for a flag, else :func:`_out`'s float (or array)."""
     a = np.asarray(x)
     if a.dtype == bool:
         return bool(a) if a.ndim == 0 else a.copy()
     return _out(a)
 
 
-def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
+def _given(scenario: Mapping[str, Any], name: str) -> Any:
+    """The scenario's value of ``name``, or 0.0 when it is not given: never ``value or 0.0``, which asks the
+    truth of an array of trial values (a goal seek or a grid over ``name``)."""
+    value = scenario.get(name)
+    return 0.0 if value is None else value
+
+
+def plan_inputs(scenario: Mapping[str, Any], h: int, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
     out = {
-        "min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
-        "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0),
+        "min_cash": np.broadcast_to(check("min_cash", _given(scenario, "min_cash")), shape),
+        "annual_discount_rate": check("annual_discount_rate", _given(scenario, "annual_discount_rate")),
     }
-    r = scenario.get("raise_month")
-    if r is not None:
-        r = check("raise_month", r)
+    given = scenario.get("raise_month")
+    if given is not None:
+        r = check("raise_month", given)
         if np.any(r > h):
             raise InputError(
                 "raise_month", f"raise_month must be within the horizon, 1 to {h}, got {float(np.max(r)):g}"
@@ -355,7 +380,7 @@ def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
     return out
 
 
-def runway_months(**scenario):
+def runway_months(**scenario: Any) -> float | np.ndarray:
     """Months until cash runs out, fractional; ``math.inf`` if it never does.
 
     Takes the arguments of :func:`project` and vectorises the same way.
@@ -382,7 +407,7 @@ def runway_months(**scenario):
 
 @dataclass(frozen=True)
 class Plan:
-    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
+    """A plan over time: its projection and every answer of docs/model.md's "What a plan answers".
 
     ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
     and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
@@ -390,19 +415,19 @@ class Plan:
     """
 
     projection: Projection
-    outputs: dict
+    outputs: dict[str, Any]
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.outputs[key]
 
-    def __getattr__(self, key):
+    def __getattr__(self, key: str) -> Any:
         try:
             return self.__dict__["outputs"][key]
         except KeyError:
             raise AttributeError(key) from None
 
 
-def plan(**scenario) -> Plan:
+def plan(**scenario: Any) -> Plan:
     """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
 
     Takes the arguments of :func:`project` (``changes`` and ``funding``
@@ -423,7 +448,7 @@ def plan(**scenario) -> Plan:
 
     Notes
     -----
-    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
+    docs/model.md, "What a plan answers": ``funding_need = max(0, max over t =
     funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
     funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
     else the first month short of ``min_cash``) that keeps cash at or above
@@ -453,7 +478,7 @@ def plan(**scenario) -> Plan:
     return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
 
 
-def plan_answers(scenario: dict) -> dict:
+def plan_answers(scenario: Mapping[str, Any]) -> dict[str, Any]:
     """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
     p = runway_stream(**scenario, answers=True).answers
     return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}

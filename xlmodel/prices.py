@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .errors import InputError, UnknownModelError
 
-__all__ = ["price", "mix_price", "price_data_date", "KINDS"]
+__all__ = ["price", "mix_price", "price_data_date", "price_basis", "standard_prices", "parse_at", "KINDS"]
 
 #: our kind -> genai-prices' field
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
@@ -51,7 +51,8 @@ def price_data_date(when: datetime | None = None) -> str:
     """Where the prices come from: the genai-prices version and the date they are in force (default today).
 
     genai-prices bundles each model's price history; :func:`price` reads the
-    prices in force today, so a price is identified by both, e.g.
+    standard prices in force today (the price of a moment with ``at``), so a
+    price is identified by both, e.g.
     ``genai-prices 0.2.3, prices of 2026-11-29``.
     """
     from importlib.metadata import PackageNotFoundError, version
@@ -96,7 +97,7 @@ def _suggest(model: str, provider: str | None) -> tuple[str, ...]:
     names takes seconds, not minutes.
     """
     q = model.lower()
-    names = _known_names_cached(provider)
+    names: tuple[str, ...] | list[str] = _known_names_cached(provider)
     if len(q) >= 5:
         index = _trigram_index(provider)
         pool = set()
@@ -116,7 +117,101 @@ def _known_names(snapshot, provider: str | None) -> list[str]:
     return sorted(names)
 
 
-def price(model: str, kind: str = "input", provider: str | None = None, fx: float = 1.0) -> float:
+def parse_at(value) -> datetime | None:
+    """A time a price is asked for: a :class:`datetime` or ISO text (``2025-01-01T18:00``; no zone: UTC), or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(
+                "at", f"at must be an ISO date and time, e.g. 2025-01-01T18:00 (UTC), got {value!r:.40}"
+            ) from None
+    if not isinstance(value, datetime):
+        raise InputError("at", f"at must be a date and time (ISO text or a datetime), got {value!r:.40}")
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _time_of_day(constraint) -> bool:
+    return type(constraint).__name__ == "TimeOfDateConstraint"
+
+
+def _active(conditional: list, when: datetime):
+    """The conditional price in force at ``when``: the last whose constraint holds (genai-prices' rule)."""
+    for c in reversed(conditional):
+        if c.constraint is None or c.constraint.active(when):
+            return c
+    return conditional[0]
+
+
+def _minute(t, day) -> int:
+    """A time of day (no zone: UTC) as minutes after midnight UTC."""
+    t = t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    u = datetime.combine(day, t).astimezone(UTC)
+    return u.hour * 60 + u.minute
+
+
+def _standard(conditional: list, now: datetime):
+    """The conditional price in force for the most of today (UTC): a time-of-day window (DeepSeek's 16 hours at
+    the standard price, 8 at the off-peak discount) decides by its length, never by the hour it is now."""
+    day = now.date()
+    cuts = {0}
+    for c in conditional:
+        if c.constraint is not None and _time_of_day(c.constraint):
+            cuts |= {_minute(c.constraint.start_time, day), _minute(c.constraint.end_time, day)}
+    cuts_sorted = sorted(cuts)
+    minutes: dict[int, int] = {}
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    for a, b in zip(cuts_sorted, cuts_sorted[1:] + [24 * 60]):
+        c = _active(conditional, midnight + timedelta(minutes=a))
+        minutes[id(c)] = minutes.get(id(c), 0) + b - a
+    return max(conditional, key=lambda c: minutes.get(id(c), 0))
+
+
+def _choose(info, at: datetime | None):
+    """``(prices, basis)``: a model's prices and which they are.
+
+    Without ``at``: the standard price, the one in force for the most of
+    today, whatever the hour (never a time-of-day discount such as DeepSeek's
+    off-peak price). With ``at``: the price in force at that moment, as
+    genai-prices gives it, time-of-day prices included, and said so.
+    """
+    conditional = getattr(info, "prices", None)
+    if not isinstance(conditional, list):  # one price (or a frozen bundle's standard price)
+        return info.get_prices(at or datetime.now(tz=UTC)), "standard price"
+    standard = _standard(conditional, at or datetime.now(tz=UTC))
+    if at is None:
+        return standard.prices, "standard price"
+    chosen = _active(conditional, at)
+    if chosen is standard:
+        return chosen.prices, f"standard price at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        chosen.prices,
+        f"time-of-day price at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC, not the standard price",
+    )
+
+
+def standard_prices(info, when: datetime | None = None):
+    """A model's standard prices on the day of ``when`` (default today), never a time-of-day discount: what
+    :func:`price` gives without ``at``, and what the Lite bundle freezes."""
+    when = when or datetime.now(tz=UTC)
+    conditional = getattr(info, "prices", None)
+    if not isinstance(conditional, list):
+        return info.get_prices(when)
+    return _standard(conditional, when).prices
+
+
+def price_basis(model: str, provider: str | None = None, at=None) -> str:
+    """Which price :func:`price` gives: ``"standard price"``, or with ``at`` a time-of-day price's window.
+
+    >>> price_basis("gpt-4o-mini")
+    'standard price'
+    """
+    return _choose(_find(model, provider)[1], parse_at(at))[1]
+
+
+def price(model: str, kind: str = "input", provider: str | None = None, fx: float = 1.0, at=None) -> float:
     """Price per 1M tokens of a model, from genai-prices' bundled data (USD, times ``fx``).
 
     Parameters
@@ -130,11 +225,15 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
         genai-prices picks the model's own vendor.
     fx : float, default 1
         Model currency per 1 USD (7.2 for a model in RMB at 7.2 RMB per USD).
+    at : datetime or str, optional
+        The moment whose price is asked for (ISO text, no zone: UTC), which
+        may be a time-of-day price (DeepSeek's off-peak discount). Default:
+        the standard price in force today, whatever the hour.
 
     Returns
     -------
     float
-        ``fx * USD price`` per 1M tokens, today's price. A model with no
+        ``fx * USD price`` per 1M tokens. A model with no
         cached-input price returns its input price for ``"cached_input"``.
 
     Raises
@@ -153,15 +252,14 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
     4.32
     """
     fx = _check_fx(fx)
-    usd = _usd(model, kind, provider)
+    usd = _usd(model, kind, provider, parse_at(at))
     return _finite_price(fx * usd, f"the price of {model.strip()} ({kind}, {usd:g} USD per 1M tokens)", fx)
 
 
-def _usd(model: str, kind: str, provider: str | None) -> float:
+def _find(model: str, provider: str | None):
+    """``(provider, model info)`` for a name: genai-prices' choice, or the one provider that lists the name."""
     if not isinstance(model, str) or not model.strip():
         raise InputError("model", f"model must be a model name (text), got {model!r}")
-    if kind not in KINDS:
-        raise InputError("kind", f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     snap = _snapshot()
     if provider is not None and not any(p.id == provider for p in snap.providers):
         ids = sorted(p.id for p in snap.providers)
@@ -169,10 +267,33 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise InputError("provider", f"provider must be a known provider id, got {provider!r}{hint}")
     try:
-        _, info = snap.find_provider_model(model.strip(), None, provider, None)
+        return snap.find_provider_model(model.strip(), None, provider, None)
     except LookupError:
-        raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider) from None
-    prices = info.get_prices(datetime.now(tz=UTC))
+        pass
+    if (
+        provider is None
+    ):  # a name no vendor claims (qwen-max, only on openrouter): the one provider listing it
+        q = model.strip().lower()
+        listing = sorted({p.id for p in snap.providers for m in p.models if m.id.lower() == q})
+        if len(listing) == 1:
+            try:
+                return snap.find_provider_model(model.strip(), None, listing[0], None)
+            except LookupError:
+                pass
+        elif listing:
+            raise InputError(
+                "provider",
+                f"model {model.strip()!r} is listed by several providers ({', '.join(listing)}): "
+                "give the provider",
+            )
+    raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider)
+
+
+def _usd(model: str, kind: str, provider: str | None, at: datetime | None = None) -> float:
+    if kind not in KINDS:
+        raise InputError("kind", f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    _, info = _find(model, provider)
+    prices, _ = _choose(info, at)
     value = getattr(prices, KINDS[kind], None)
     if value is None and kind == "cached_input":
         value = getattr(prices, "input_mtok", None)
@@ -190,7 +311,9 @@ def _missing(model, kind):
     raise InputError("kind", f"model {model!r} has no {kind} price in the bundled data")
 
 
-def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: str | None = None) -> float:
+def mix_price(
+    models, shares, kind: str = "input", fx: float = 1.0, provider: str | None = None, at=None
+) -> float:
     """Price per 1M tokens of a routing mix of models: ``fx * sum(s_i * p_i)``.
 
     Parameters
@@ -204,6 +327,8 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
         Model currency per 1 USD.
     provider : str, optional
         Provider id for every model (default: each model's own vendor).
+    at : datetime or str, optional
+        As :func:`price`: the prices in force at that moment (default: the standard prices).
 
     Returns
     -------
@@ -220,7 +345,7 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
     return _finite_price(
-        blend(shares, [_usd(m, kind, provider) for m in models], fx),
+        blend(shares, [_usd(m, kind, provider, parse_at(at)) for m in models], fx),
         f"the {kind} price of the mix {', '.join(models)}",
         fx,
     )

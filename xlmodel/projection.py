@@ -10,14 +10,17 @@ engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
 from .params import check, reject_unknown
-from .retention import curve_input
+from .retention import Curve, curve_input
 from .timeline import Timeline
 from .timeline import timeline as make_timeline
 
@@ -75,7 +78,7 @@ class Projection:
         "cac",
     )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in self.ROWS}
 
 
@@ -111,7 +114,7 @@ DEFAULTS = {
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
 
 
-def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
+def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timeline]:
     """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
 
     ``kw``: a scenario (every input by name, ``changes``, ``funding`` and
@@ -125,16 +128,17 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
     if curve is not None:
         if kw.get("churn") is None:
-            kw["churn"] = 1 - curve.q  # MODEL.md: the churn of the users already there defaults to 1 - q
+            kw["churn"] = 1 - curve.q  # docs/model.md: the churn of the users already there defaults to 1 - q
     for k in REQUIRED:
         if kw.get(k) is None:
             raise InputError(k, f"{k} is required")
-    h = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
-    if h.ndim:
+    horizon = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
+    if horizon.ndim:
         raise InputError(
-            "horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}"
+            "horizon",
+            f"horizon must be a single whole number of months, got an array of shape {horizon.shape}",
         )
-    h = int(h)
+    h = int(horizon)
     given = {k: kw.get(k, DEFAULTS.get(k)) for k in REQUIRED + tuple(DEFAULTS) if k != "horizon"}
     if given["migration_month"] is None:  # the migration inputs are not used, and not checked
         for k in MIGRATION_NEEDS + ("routed_share", "migration_cost", "revenue_loss"):
@@ -179,21 +183,21 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
         arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    v = dict(zip(vals, arrays))
+    v: dict[str, Any] = dict(zip(vals, arrays))
     if curve is not None:
         v["retention"] = curve
     return v, h, tl
 
 
-def _levels(tl: Timeline) -> list:
+def _levels(tl: Timeline) -> list[np.ndarray]:
     """Every level and amount of a timeline, so that their shapes broadcast with the inputs'."""
     return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + [
         np.asarray(x) for x in tl.funding.values()
     ]
 
 
-def _check_cac_spend(vals: dict, tl: Timeline) -> None:
-    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (MODEL.md)."""
+def _check_cac_spend(vals: Mapping[str, np.ndarray], tl: Timeline) -> None:
+    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (docs/model.md)."""
     elastic = vals["cac_elasticity"] > 0
     if not np.any(elastic):
         return
@@ -211,40 +215,40 @@ def _check_cac_spend(vals: dict, tl: Timeline) -> None:
 
 def project(
     *,
-    cash,
-    mau,
-    ad_spend,
-    cac,
-    churn=None,
-    conversion,
-    arppu,
-    cost_per_mau,
-    fixed_costs=0.0,
-    paid_share=1.0,
-    ad_growth=0.0,
-    cost_decline=0.0,
-    horizon=60,
-    organic_users=None,
-    organic_growth=0.0,
-    cac_elasticity=0.0,
-    paying_cost_per_mau=None,
-    migration_month=None,
-    routed_share=1.0,
-    large_price=None,
-    small_price=None,
-    migration_cost=0.0,
-    revenue_loss=0.0,
-    activation=1.0,
-    store_fee=0.0,
-    vat=0.0,
-    interest_rate=0.0,
-    usage_growth=0.0,
-    fixed_cost_growth=0.0,
-    cac_spend=None,
-    changes=None,
-    funding=None,
-    retention=None,
-    **other,
+    cash: ArrayLike,
+    mau: ArrayLike,
+    ad_spend: ArrayLike,
+    cac: ArrayLike,
+    churn: ArrayLike | None = None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost_per_mau: ArrayLike,
+    fixed_costs: ArrayLike = 0.0,
+    paid_share: ArrayLike = 1.0,
+    ad_growth: ArrayLike = 0.0,
+    cost_decline: ArrayLike = 0.0,
+    horizon: int = 60,
+    organic_users: ArrayLike | None = None,
+    organic_growth: ArrayLike = 0.0,
+    cac_elasticity: ArrayLike = 0.0,
+    paying_cost_per_mau: ArrayLike | None = None,
+    migration_month: ArrayLike | None = None,
+    routed_share: ArrayLike = 1.0,
+    large_price: ArrayLike | None = None,
+    small_price: ArrayLike | None = None,
+    migration_cost: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+    activation: ArrayLike = 1.0,
+    store_fee: ArrayLike = 0.0,
+    vat: ArrayLike = 0.0,
+    interest_rate: ArrayLike = 0.0,
+    usage_growth: ArrayLike = 0.0,
+    fixed_cost_growth: ArrayLike = 0.0,
+    cac_spend: ArrayLike | None = None,
+    changes: Iterable[Mapping[str, Any]] | Timeline | None = None,
+    funding: Iterable[Mapping[str, Any]] | None = None,
+    retention: ArrayLike | Curve | None = None,
+    **other: Any,
 ) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
@@ -320,7 +324,7 @@ def project(
     -----
     For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``, each driver ``x_t``
     its path ``L_M * (1 + g) ** (t - M)`` from its latest change ``M <= t``
-    (MODEL.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
+    (docs/model.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
 
         cac_t       = path of cac * (ad_t / cac_spend) ** cac_elasticity   (the path when ad_t == 0)
         paid_t      = ad_t / cac_t
@@ -338,7 +342,7 @@ def project(
         interest_t  = cash_{t-1} * ((1 + interest_rate) ** (1/12) - 1)
         cash_t      = cash_{t-1} - net_burn_t + interest_t + funding_t
 
-    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share -
+    ``paid_t / paid_share`` is docs/model.md's ``paid_t + paid_t * (1/paid_share -
     1)`` and ``mau_t * blended_t`` its ``(mau_t - paying_t) * cost_per_mau_t +
     paying_t * paying_cost_per_mau_t``, and a cost path without changes is
     ``level * (1 + g) ** (t-1)`` applied to the blended cost: each written in
@@ -403,7 +407,13 @@ def project(
     return project_checked(v, h, tl)
 
 
-def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None, on_month=None) -> Projection:
+def project_checked(
+    v: Mapping[str, Any],
+    h: int,
+    tl: Timeline,
+    months: Months | None = None,
+    on_month: Callable[[int, dict[str, Any]], object] | None = None,
+) -> Projection:
     """:func:`project` on inputs :func:`projection_inputs` has checked.
 
     ``months``: the month step to walk (default: a new one); ``on_month(k,
@@ -427,7 +437,7 @@ def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None,
             if on_month is not None:
                 on_month(k, row)
     months.overflow_check()
-    last = lambda x: np.moveaxis(x, 0, -1)
+    last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
     rows = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))

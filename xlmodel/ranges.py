@@ -15,8 +15,9 @@ and numpy, nothing runs at import time.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, SupportsInt
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
-def _digits(n: int) -> int:
+def _digits(n: SupportsInt) -> int:
     """How many decimal digits a (huge) integer has, without printing it (Python refuses past 4,300 digits)."""
     n = abs(int(n))
     d = max(1, int(n.bit_length() * math.log10(2)) + 1)  # exact, or one too many
@@ -69,10 +70,17 @@ class Range:
         return mid if math.isfinite(mid) else self.low / 2 + self.high / 2  # bounds near 1.8e308: no overflow
 
     @property
+    def _peak(self) -> float:
+        """The mode of a triangular or PERT range, which has one (:func:`parse_range` sees to it)."""
+        assert self.mode is not None, f"a {self.dist} range needs a mode"
+        return self.mode
+
+    @property
     def mean(self) -> float:
-        lo, m, hi = self.low, self.mode, self.high
+        lo, hi = self.low, self.high
         if self.dist == "uniform":
             return self.base
+        m = self._peak
         if self.dist == "triangular":
             mean = (lo + m + hi) / 3
             return mean if math.isfinite(mean) else lo / 3 + m / 3 + hi / 3
@@ -88,7 +96,7 @@ class Range:
 
     def _shape(self) -> float:
         """Where the mode sits, as a fraction of the width: ``(mode - low) / (high - low)``, without overflow."""
-        return min(1.0, max(0.0, (self.mode / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
+        return min(1.0, max(0.0, (self._peak / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
 
     def beta_parameters(self) -> tuple[float, float]:
         """PERT as ``low + (high-low) * Beta(a, b)``."""
@@ -96,7 +104,7 @@ class Range:
             c = self._shape()
             return 1 + 4 * c, 1 + 4 * (1 - c)
         w = self.high - self.low
-        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
+        return 1 + 4 * (self._peak - self.low) / w, 1 + 4 * (self.high - self._peak) / w
 
     def _scale(self, u: np.ndarray) -> np.ndarray:
         """``low + (high - low) * u`` for ``u`` in [0, 1], in halves so that a width beyond floating point
@@ -119,7 +127,7 @@ class Range:
         elif self.dist == "uniform":
             x = rng.uniform(self.low, self.high, n)
         elif self.dist == "triangular":
-            x = rng.triangular(self.low, self.mode, self.high, n)
+            x = rng.triangular(self.low, self._peak, self.high, n)
         else:
             a, b = self.beta_parameters()
             x = self.low + (self.high - self.low) * rng.beta(a, b, n)
@@ -131,7 +139,7 @@ class Range:
         return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
 
 
-def parse_range(name: str, spec) -> Range:
+def parse_range(name: str, spec: Range | Mapping[str, Any]) -> Range:
     """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
 
     Raises :class:`InputError` naming the input, the bound and the rule.
@@ -151,7 +159,7 @@ def parse_range(name: str, spec) -> Range:
     for k in ("low", "high"):
         if k not in spec:
             raise InputError(name, f"{name} range needs low and high (missing {k})")
-    vals = {}
+    vals: dict[str, float] = {}
     for k in ("low", "mode", "high"):
         if k in spec:
             v = spec[k]
@@ -194,16 +202,16 @@ def parse_range(name: str, spec) -> Range:
     return Range(lo, hi, mode, dist)
 
 
-def is_range(value) -> bool:
+def is_range(value: object) -> bool:
     return isinstance(value, (Range, Mapping))
 
 
-def base_inputs(inputs: Mapping) -> dict:
+def base_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The scenario with every range replaced by its base value (what ``calc`` computes)."""
     return {k: (parse_range(k, v).base if is_range(v) and k != "mix" else v) for k, v in inputs.items()}
 
 
-def pair(key) -> tuple[str, str]:
+def pair(key: str | Iterable[Any]) -> tuple[str, str]:
     if isinstance(key, str):
         parts = [p.strip() for p in key.split(",")]
     else:
@@ -213,7 +221,9 @@ def pair(key) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
+def check_correlations(
+    correlations: Mapping[Any, Any] | None, ranged: Container[str]
+) -> tuple[list[str], np.ndarray | None]:
     """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
 
     ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
@@ -222,7 +232,7 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
     """
     if not correlations:
         return [], None
-    pairs = {}
+    pairs: dict[frozenset[str], float] = {}
     for key, rho in correlations.items():
         a, b = pair(key)
         label = f"correlations.{a},{b}"

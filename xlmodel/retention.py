@@ -1,6 +1,6 @@
 """Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
 
-Definitions: MODEL.md, "Cohorts and actuals" (the late ratio ``q``, the
+Definitions: docs/model.md, "Cohorts and actuals" (the late ratio ``q``, the
 geometric tail, cohort LTV) and "Retention curves drive the users" (the
 curve in the plan, the payback month, the weighted chained average). The
 projection walks a :class:`Cohorts` state of k + 1 columns (the last k
@@ -10,9 +10,12 @@ matrix. Part of the engine: pure Python and numpy, nothing at import time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError
@@ -36,7 +39,7 @@ __all__ = [
 # ------------------------------------------------------------------ the curve and its late ratio
 
 
-def _retention(retention) -> np.ndarray:
+def _retention(retention: ArrayLike) -> np.ndarray:
     r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
     if r is None or r.ndim == 0:
         raise InputError(
@@ -66,10 +69,11 @@ def _late_ratio(r: np.ndarray) -> np.ndarray:
     j = min(3, k - 1)
     # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
     # a scenario's curve gives the same bits alone and among a simulation's draws
-    return np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+    q: np.ndarray = np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+    return q
 
 
-def cohort_churn(retention):
+def cohort_churn(retention: ArrayLike) -> float | np.ndarray:
     """Monthly churn implied by the late part of a retention curve: ``1 - q``.
 
     ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
@@ -81,7 +85,7 @@ def cohort_churn(retention):
     return _out(1 - _late_ratio(_retention(retention)))
 
 
-def _observed_and_tail(r, q, d):
+def _observed_and_tail(r: np.ndarray, q: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``sum r_t / (1+d)**t`` over the k observed months, and ``r_k q / ((1+d)**k (1+d-q))`` past them."""
     k = r.shape[-1]
     t = np.arange(1, k + 1, dtype=float)
@@ -89,7 +93,13 @@ def _observed_and_tail(r, q, d):
     return observed, r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
 
 
-def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
+def cohort_ltv(
+    retention: ArrayLike,
+    arpu: ArrayLike,
+    gross_margin: ArrayLike,
+    annual_discount_rate: ArrayLike = 0.0,
+    tail: bool = True,
+) -> float | np.ndarray:
     """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
 
     ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
@@ -144,9 +154,10 @@ class Curve:
 
     @property
     def k(self) -> int:
-        return self.r.shape[-1]
+        k: int = self.r.shape[-1]
+        return k
 
-    def at(self, age):
+    def at(self, age: ArrayLike) -> np.ndarray:
         """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
         a = np.asarray(age)
         inside = (
@@ -157,17 +168,17 @@ class Curve:
         past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
         return np.where(a <= self.k, inside, past)
 
-    def activation(self, given):
+    def activation(self, given: ArrayLike) -> np.ndarray:
         """The plan's activation: ``r_1`` where the curve is measured on sign-ups (``r_1 < 1``), else ``given``.
 
         Raises :class:`InputError` naming both when ``given`` is below 1 there too (two answers to one question).
         """
-        given = np.asarray(given, dtype=float)
+        plan = np.asarray(given, dtype=float)
         signups = self.first < 1
-        both = signups & (given < 1)
+        both = signups & (plan < 1)
         if np.any(both):
             at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
-            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
+            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, plan))
             raise InputError(
                 "activation",
                 f"activation {act:.10g} and a retention curve measured on sign-ups "
@@ -175,15 +186,15 @@ class Curve:
                 "leave activation out, or give a curve of active users that starts at 1",
             )
         if not np.any(signups):
-            return given
-        return np.where(signups, self.first, given)
+            return plan
+        return np.where(signups, self.first, plan)
 
 
-def active_curve(retention) -> Curve:
+def active_curve(retention: ArrayLike | Curve) -> Curve:
     """A scenario's retention curve as the plan reads it, checked: each share in (0, 1], k >= 2, ``q < 1``.
 
     A curve whose month 1 is below 1 was measured on sign-ups: it means
-    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (MODEL.md). ``q``
+    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (docs/model.md). ``q``
     is the late ratio of ``R`` (the same ratio as of the curve as given).
     """
     if isinstance(retention, Curve):
@@ -203,7 +214,7 @@ def active_curve(retention) -> Curve:
     return Curve(r, q, first)
 
 
-def scale_curve(retention, factor):
+def scale_curve(retention: ArrayLike, factor: ArrayLike) -> np.ndarray:
     """A curve with its months 2..k scaled by ``factor`` (each share capped at 1), month 1 (the activation) kept.
 
     ``retention_scale``: a ranged factor makes the curve uncertain in a
@@ -219,7 +230,9 @@ def scale_curve(retention, factor):
     return np.concatenate([np.broadcast_to(r[..., :1], later.shape[:-1] + (1,)), later], axis=-1)
 
 
-def curve_input(retention, retention_scale=None):
+def curve_input(
+    retention: ArrayLike | Curve | None, retention_scale: ArrayLike | None = None
+) -> Curve | None:
     """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
     if retention is None:
         if retention_scale is not None:
@@ -228,10 +241,16 @@ def curve_input(retention, retention_scale=None):
                 "retention_scale scales a retention curve: give retention (or retention_from) too",
             )
         return None
-    return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
+    if retention_scale is None:
+        return active_curve(retention)
+    if isinstance(retention, Curve):  # was a TypeError from deep inside numpy
+        raise InputError(
+            "retention_scale", "retention_scale scales a curve given as its shares, not a Curve already read"
+        )
+    return active_curve(scale_curve(retention, retention_scale))
 
 
-def retention_at(retention, age):
+def retention_at(retention: ArrayLike | Curve, age: ArrayLike) -> float | np.ndarray:
     """``R(a)``: the share of an activated cohort active at age ``a`` (whole months from 1), with the tail.
 
     ``r_a / r_1`` for ``a <= k`` (``r_a`` when ``r_1`` is 1), then ``R(k) * q ** (a - k)``.
@@ -245,7 +264,7 @@ def retention_at(retention, age):
 # ------------------------------------------------------------------ payback
 
 
-def _payback(r, q, m, target):
+def _payback(r: np.ndarray, q: np.ndarray, m: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The first whole month T with ``sum_{t<=T} m * R(t) >= target``; inf when never; 0 for a target of 0.
 
     Within the observed months, a cumulative sum; past them the geometric
@@ -262,8 +281,9 @@ def _payback(r, q, m, target):
         y = 1 - (target - s_k) * (1 - q) / a  # q ** n <= y
         n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
 
-        def total(n):
-            return s_k + a * (1 - q**n) / (1 - q)
+        def total(n: np.ndarray) -> np.ndarray:
+            s: np.ndarray = s_k + a * (1 - q**n) / (1 - q)
+            return s
 
         n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
         n = np.where(total(n) < target, n + 1, n)
@@ -274,8 +294,10 @@ def _payback(r, q, m, target):
     return np.where(np.isnan(target) | np.isnan(m), np.nan, out)
 
 
-def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
-    """The first whole month in which an activated cohort's contribution covers its CAC (MODEL.md).
+def cohort_payback_month(
+    retention: ArrayLike | Curve, contribution_per_mau: ArrayLike, cac_per_active: ArrayLike
+) -> float | np.ndarray:
+    """The first whole month in which an activated cohort's contribution covers its CAC (docs/model.md).
 
     Parameters
     ----------
@@ -314,9 +336,9 @@ def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
 # ------------------------------------------------------------------ the average curve of a triangle
 
 
-def average_curve(triangle, sizes=None) -> np.ndarray:
+def average_curve(triangle: Iterable[ArrayLike], sizes: ArrayLike | None = None) -> np.ndarray:
     """The average curve of a retention triangle, chained over the ages so that it never rises while each
-    cohort decays (MODEL.md, "The cohorts file's average curve").
+    cohort decays (docs/model.md, "The cohorts file's average curve").
 
     Parameters
     ----------
@@ -363,12 +385,20 @@ def average_curve(triangle, sizes=None) -> np.ndarray:
     table = np.full((len(rows), k), np.nan)
     for i, row in enumerate(rows):
         table[i, : len(row)] = row
+    # Each sum is numpy's sum of one contiguous array, the numerator's terms each at most the denominator's
+    # (w r_a <= w r_(a-1) while a cohort decays, w r_1 <= w): rounded addition is monotone, so a share of 1
+    # averages to 1 and a decaying triangle's ratio to at most 1 (a BLAS dot orders its sums otherwise, and
+    # gave 1 + 2**-52 for month 1 of five cohorts all 1)
     out = np.empty(k)
-    out[0] = np.dot(w, table[:, 0]) / w.sum()
+    out[0] = (w * table[:, 0]).sum() / w.sum()
     for a in range(1, k):
         seen = ~np.isnan(table[:, a])
-        out[a] = out[a - 1] * (np.dot(w[seen], table[seen, a]) / np.dot(w[seen], table[seen, a - 1]))
-    return out
+        ws = w[seen]
+        out[a] = out[a - 1] * ((ws * table[seen, a]).sum() / (ws * table[seen, a - 1]).sum())
+    # A cohort whose share rises may chain the product to 1 exactly with rounding above: that rounding, at
+    # most a few ulps per age, is no share above 1 (a real excess, beyond it, stays for the caller to refuse)
+    noise = 4 * np.finfo(float).eps * np.arange(1, k + 1) * (2 + np.log2(len(rows)))
+    return np.where((out > 1) & (out <= 1 + noise), 1.0, out)
 
 
 # ------------------------------------------------------------------ the cohorts of a plan, by age
@@ -385,8 +415,13 @@ class Cohorts:
     alone and in an array of scenarios.
     """
 
-    def __init__(self, curve: Curve, shape: tuple, arrays: bool):
+    def __init__(self, curve: Curve, shape: tuple[int, ...], arrays: bool):
         self.k, self.t, self.arrays = curve.k, 0, arrays
+        # arrays of scenarios, or one scenario's numpy float64 scalars (a tenth of the cost of 0-d arrays)
+        self.r: list[Any]
+        self.q: Any
+        self.inflow: Any
+        self.tail: Any
         r = np.ascontiguousarray(
             np.moveaxis(curve.r, -1, 0)
         )  # ages first: r[a - 1] is R(a) of every scenario
@@ -401,7 +436,7 @@ class Cohorts:
             self.inflow = [np.float64(0.0)] * self.k
             self.tail = np.float64(0.0)
 
-    def step(self, arriving):
+    def step(self, arriving: Any) -> Any:
         """Month ``t + 1``'s active users of every cohort, once ``arriving`` (this month's A) has joined."""
         k, t = self.k, self.t
         j = t % k  # the column of this month's cohort; it held the cohort now k + 1 months old
@@ -426,7 +461,7 @@ class Cohorts:
         return total
 
 
-def cohort_waterfall(activated, retention) -> np.ndarray:
+def cohort_waterfall(activated: ArrayLike, retention: ArrayLike | Curve) -> np.ndarray:
     """Each cohort's active users by month, for one scenario: ``[c - 1, t - 1] = A_c R(t - c + 1)`` (0 for t < c).
 
     ``activated``: the activated sign-ups of months 1..h (``activation_t *

@@ -19,8 +19,9 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -28,6 +29,8 @@ from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
+from .plan import plan_inputs
+from .projection import projection_inputs
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
@@ -59,7 +62,7 @@ _UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
 # ------------------------------------------------------------------ the engine, one output
 
 
-def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
+def evaluate_output(s: dict[str, Any], output: str, n: int) -> np.ndarray:
     """``xlmodel.simulate.evaluate(s, [output], n)[output]``, running only the engine call that ``output`` needs.
 
     The unit economics for theirs, the runway alone for ``runway_months`` and ``ending_cash``, every answer of
@@ -71,6 +74,10 @@ def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
         return evaluate(s, ["migration_npv", "migration_payback_month"], n)[output]
     s = resolve(s)
     if output in _UNIT_ECONOMICS:
+        # the plan's rules too (as calc and the assumptions file check them), which the unit economics alone
+        # do not all check: a value that makes the plan invalid is no answer (cac_elasticity with no spend)
+        v, h, _ = projection_inputs(s)
+        plan_inputs(s, h, v["cash"].shape)
         x = getattr(unit_economics(**s, undefined="nan"), output)
     elif output in ("runway_months", "ending_cash"):
         x = getattr(runway_stream(**s), output)
@@ -84,7 +91,7 @@ def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
 # ------------------------------------------------------------------ what may vary
 
 
-def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None:
+def check_input(scenario: Mapping[str, Any], name: object, argument: str = "vary") -> float | None:
     """The base value of the scenario's own input ``name`` (None: not given), or :class:`InputError` naming
     ``argument``.
 
@@ -93,6 +100,11 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     base value, or none (``raise_month``: the first month short of ``min_cash``; ``migration_month``: no
     migration).
     """
+    if not isinstance(scenario, Mapping):
+        raise InputError(
+            "scenario",
+            f"scenario must be a mapping of inputs (Assumptions.scenario(name)), got {type(scenario).__name__}",
+        )
     if not isinstance(name, str):
         raise InputError(argument, f"{argument} must be the name of an input (text), got {name!r:.40}")
     if "@" in name:
@@ -114,7 +126,7 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     return input_value(scenario, name)
 
 
-def input_value(scenario: Mapping, name: str) -> float | None:
+def input_value(scenario: Mapping[str, Any], name: str) -> float | None:
     """The base value of an input in a scenario (a range's base value; the input's default when not given)."""
     value = scenario.get(name)
     if is_range(value):
@@ -124,7 +136,7 @@ def input_value(scenario: Mapping, name: str) -> float | None:
     return None if value is None else float(value)
 
 
-def check_output(scenario: Mapping, output) -> str:
+def check_output(scenario: Mapping[str, Any], output: object) -> str:
     names = output_names(base_inputs(scenario))
     if not isinstance(output, str) or output not in names:
         shown = f"{output!r:.60}" if isinstance(output, str) else repr(output)[:40]
@@ -132,7 +144,7 @@ def check_output(scenario: Mapping, output) -> str:
     return output
 
 
-def check_statistic(statistic) -> str | None:
+def check_statistic(statistic: object) -> str | None:
     if statistic is None:
         return None
     if not isinstance(statistic, str) or statistic.strip().lower() not in STATISTICS:
@@ -142,22 +154,37 @@ def check_statistic(statistic) -> str | None:
     return statistic.strip().lower()
 
 
-def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndarray:
-    """Trial values of an input as a float array, each within the input's rule, or :class:`InputError`."""
-    try:
-        x = np.asarray(values, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
+def check_values(name: str, values: object, scenario: Mapping[str, Any], argument: str) -> np.ndarray:
+    """Trial values of an input as a float array, each within the input's rule, or :class:`InputError`.
+
+    A flat sequence (or 1-d array) of real numbers: a bool is no number here, and a nested list no row of
+    values (numpy would read them as 1.0 and flatten)."""
+    items: Sequence[Any] | np.ndarray
+    if isinstance(values, np.ndarray):
+        bad = values.ndim != 1 or values.dtype.kind not in "iuf"
+        items = () if bad else values
+    elif isinstance(values, Sequence) and not isinstance(values, (str, bytes)):
+        items, bad = values, False
+    else:
+        items, bad = (), True
+    if bad:
         raise InputError(
-            argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}"
-        ) from None
+            argument, f"{argument}: the values of {name} must be a list of numbers, got {values!r:.60}"
+        )
+    for v in items:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise InputError(
+                argument, f"{argument}: the values of {name} must be numbers, got {v!r:.40} among them"
+            )
+    x = np.asarray(items, dtype=float).reshape(-1)
     if x.size == 0:
         raise InputError(argument, f"{argument}: give at least one value of {name}")
     rule = RULES[PARAMS[name].rule]
-    bad = ~rule.ok(x)
-    if bad.any():
-        raise InputError(argument, f"{argument}: {describe_rule(name)}, got {x[bad][0]:.10g}")
+    outside = ~rule.ok(x)
+    if outside.any():
+        raise InputError(argument, f"{argument}: {describe_rule(name)}, got {x[outside][0]:.10g}")
     if name in WITHIN_HORIZON:
-        h = int(scenario.get("horizon") or PARAMS["horizon"].default)
+        h = int(scenario.get("horizon") or cast(float, PARAMS["horizon"].default))  # (horizon has a default)
         if x.max() > h:
             raise InputError(
                 argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}"
@@ -183,13 +210,13 @@ class Trials:
 
     def __init__(
         self,
-        scenario: Mapping,
+        scenario: Mapping[str, Any],
         inputs: Sequence[str],
         output: str,
         statistic: str | None = None,
         draws: int = 10_000,
         seed: int = 0,
-        correlations: Mapping | None = None,
+        correlations: Mapping[Any, Any] | None = None,
         arguments: Sequence[str] | None = None,
     ):
         self.inputs = tuple(inputs)
@@ -203,7 +230,7 @@ class Trials:
             s.pop("mix", None)
         self.output = check_output(s, output)
         self.statistic = check_statistic(statistic)
-        self.sim = None
+        self.sim: Simulation | None = None
         if self.statistic is None:
             self.scenario = dict(base_inputs(s), **self.base)
             return
@@ -221,7 +248,9 @@ class Trials:
                 "is a range, so every draw is the base case",
             )
         kept = {k: rho for k, rho in (correlations or {}).items() if not set(pair(k)) & set(self.inputs)}
-        self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept)
+        # the draws alone: each trial evaluates them itself, in slices (simulate's outputs, ~300 bytes a draw
+        # for every output, would be kept for nothing)
+        self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept, evaluated=False)
         self.scenario = dict(self.sim.base)
 
     @property
@@ -234,38 +263,95 @@ class Trials:
         return self.sim.draws if self.sim is not None else 1
 
     def at_base(self) -> float:
-        """The output (or statistic) with every varied input at its base value."""
-        if self.sim is not None:  # the simulation that drew the draws: simulate's own number
-            return float(self.sim.stats(self.output)[self.statistic])
+        """The output (or statistic) with every varied input at its base value (with a statistic: the number
+        ``simulate`` gives for the scenario, over the same draws)."""
+        if self.sim is not None:
+            return self.summarise(self._draws(dict(self.scenario), {}))
         return float(evaluate_output(self.scenario, self.output, 1)[0])
 
-    def __call__(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        """One value per trial: ``values[name][i]`` is trial ``i``'s value of each varied input."""
+    def __call__(
+        self,
+        values: Mapping[str, np.ndarray],
+        invalid: dict[int, InputError] | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> np.ndarray:
+        """One value per trial: ``values[name][i]`` is trial ``i``'s value of each varied input.
+
+        ``invalid``: a dict that collects the trials whose values make the plan invalid (index -> the
+        engine's :class:`InputError`), their output nan; without it such a trial raises its error.
+        ``progress``: called as ``progress(runs)`` with the engine runs (trials x draws) done so far in
+        this call.
+
+        Memory stays bounded whatever the draws: at most :data:`CHUNK` scenarios go to the engine at once (a
+        trial's draws in slices when there are more), and a trial keeps its output's draws (8 bytes a draw)
+        only until its statistic is taken.
+        """
         cols = {k: np.asarray(values[k], dtype=float).reshape(-1) for k in self.inputs}
         t = len(next(iter(cols.values())))
         out = np.empty(t)
-        n = self.draws
-        step = max(1, CHUNK // n)
+        step = max(1, CHUNK // self.draws)
+        done = [0]
+
+        def run(a: int, b: int) -> None:
+            try:
+                out[a:b] = self._trials(cols, a, b)
+            except InputError as e:
+                if invalid is None:
+                    raise
+                if b - a == 1:
+                    out[a], invalid[a] = np.nan, e
+                else:  # the invalid values among them, by halves: the valid ones keep their numbers
+                    m = (a + b) // 2
+                    run(a, m)
+                    run(m, b)
+                    return
+            done[0] += (b - a) * self.draws
+            if progress is not None:
+                progress(done[0])
+
         for a in range(0, t, step):
-            b = min(t, a + step)
-            s = dict(self.scenario)
-            # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(
-                np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else ((b - a) * n,)
-            )
-            if self.sim is None:
-                s.update({k: x[a:b] for k, x in cols.items()})
-                out[a:b] = evaluate_output(s, self.output, b - a)
-                continue
-            for k, x in self.sim.inputs.items():  # the same draws for every trial
-                s[k] = np.tile(x, b - a)
-            s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
-            y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
-            out[a:b] = [self.summarise(row) for row in y]
+            run(a, min(t, a + step))
         return out
+
+    def _trials(self, cols: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
+        """Trials ``a .. b-1``: one engine call for all of them (and their draws), or, when one trial's draws
+        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices."""
+        s = dict(self.scenario)
+        n = self.draws
+        if self.sim is None:
+            # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
+            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,))
+            s.update({k: x[a:b] for k, x in cols.items()})
+            return evaluate_output(s, self.output, b - a)
+        if n > CHUNK:
+            return np.array([self.summarise(self._draws(s, {k: x[a] for k, x in cols.items()}))])
+        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), ((b - a) * n,))
+        for k, x in self.sim.inputs.items():  # the same draws for every trial
+            s[k] = np.tile(x, b - a)
+        s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
+        y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
+        return np.array([self.summarise(row) for row in y])
+
+    def _draws(self, s: dict[str, Any], trial: dict[str, float]) -> np.ndarray:
+        """The output at every draw of one trial (``trial``: each varied input's value), :data:`CHUNK` draws
+        to an engine call: the same numbers, bit for bit, as one call for every draw (each draw's arithmetic
+        is its own, and a trial value is a full array as in a call of many trials, not a broadcast scalar)."""
+        assert self.sim is not None  # (only with a statistic)
+        n = self.draws
+        y = np.empty(n)
+        cash = np.asarray(s["cash"], dtype=float)
+        for d in range(0, n, CHUNK):
+            e = min(n, d + CHUNK)
+            part = dict(s, cash=np.broadcast_to(cash, (e - d,)))
+            for k, x in self.sim.inputs.items():
+                part[k] = x[d:e]
+            part.update({k: np.full(e - d, v) for k, v in trial.items()})
+            y[d:e] = evaluate_output(part, self.output, e - d)
+        return y
 
     def summarise(self, draws: np.ndarray) -> float:
         """The statistic of one trial's draws, as ``Simulation.stats`` computes it for ``simulate``."""
+        assert self.statistic is not None  # (only with a statistic)
         one = Simulation(None, {}, {}, {}, draws.size, 0, {}, {self.output: draws})
         return float(one.stats(self.output)[self.statistic])
 
@@ -284,15 +370,15 @@ class Grid:
 
     output: str
     statistic: str | None
-    rows: tuple[str, tuple]
-    cols: tuple[str, tuple]
+    rows: tuple[str, tuple[float, ...]]
+    cols: tuple[str, tuple[float, ...]]
     values: np.ndarray
     base: tuple[int, int] | None
     at_base: float
-    base_inputs: tuple
-    notes: tuple = ()
+    base_inputs: tuple[float | None, float | None]
+    notes: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
         return {
             "output": self.output,
@@ -318,14 +404,15 @@ def _on_grid(values: np.ndarray, base: float | None) -> int | None:
 
 
 def sensitivity(
-    scenario: Mapping,
+    scenario: Mapping[str, Any],
     rows: tuple[str, Sequence[float]],
     cols: tuple[str, Sequence[float]],
     output: str,
     statistic: str | None = None,
     draws: int = 10_000,
     seed: int = 0,
-    correlations: Mapping | None = None,
+    correlations: Mapping[Any, Any] | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Grid:
     """An output over a grid of two inputs' values, in one vectorised engine call.
 
@@ -346,6 +433,9 @@ def sensitivity(
         The simulation's draws and seed (with a ``statistic``).
     correlations : mapping, optional
         Spearman rank correlations between ranged inputs (pairs with a varied input are dropped).
+    progress : callable, optional
+        Called as ``progress(done, total)`` in engine runs (cells x draws) as the cells are evaluated (the
+        command line draws a progress bar with it).
 
     Returns
     -------
@@ -398,7 +488,10 @@ def sensitivity(
         r[i] = trials.base[rname]
     if j is not None:
         c[j] = trials.base[cname]
-    values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}).reshape(r.size, c.size)
+    total = cells * trials.draws
+    tick = None if progress is None else (lambda done: progress(done, total))
+    values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}, progress=tick)
+    values = values.reshape(r.size, c.size)
     base = None if i is None or j is None else (i, j)
     at_base = float(values[base]) if base is not None else trials.at_base()
     return Grid(
@@ -414,7 +507,7 @@ def sensitivity(
     )
 
 
-def _axis(axis, argument: str) -> tuple[str, Sequence]:
+def _axis(axis: object, argument: str) -> tuple[str, Sequence[float]]:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
         raise InputError(
             argument, f'{argument} must be (input, values), e.g. ("churn", [0.3, 0.4, 0.5]), got {axis!r:.60}'

@@ -15,7 +15,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -117,7 +118,7 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
     return True
 
 
-def output_names(scenario: Mapping) -> list[str]:
+def output_names(scenario: Mapping[str, Any]) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
     names = list(UnitEconomics.__dataclass_fields__)
     if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
@@ -136,19 +137,19 @@ def output_names(scenario: Mapping) -> list[str]:
     return names
 
 
-def _decide(s: dict) -> dict:
+def _decide(s: dict[str, Any]) -> dict[str, Any]:
     """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
     keys = [k for k in s if "@" in k]
     if not keys:
         return s
     s = dict(s)
-    changes: dict[int, dict] = {}
+    changes: dict[int, dict[str, Any]] = {}
     for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
         changes.setdefault(c["month"], {}).update(c)
     funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
-        driver, month = key.rsplit("@", 1)
-        month, value = int(month), s.pop(key)
+        driver, at = key.rsplit("@", 1)
+        month, value = int(at), s.pop(key)
         if driver == "funding":
             funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
         else:
@@ -157,12 +158,12 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def resolve(s: dict) -> dict:
+def resolve(s: Mapping[str, Any]) -> dict[str, Any]:
     """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``, as
     :func:`~xlmodel.prices.mix_price`), the cost per MAU derived from the token inputs (as in an assumptions
     file), ranged decisions (``ad_spend@4``, ``funding@9``) put into the changes and rounds. Values may be
     arrays of scenarios; ``s`` itself is not changed."""
-    s = dict(s)
+    s = dict(s)  # (a copy: s itself is not changed)
     mix = s.pop("mix", None)
     if mix:
         from .prices import mix_price
@@ -185,22 +186,22 @@ def resolve(s: dict) -> dict:
     return _decide(s)
 
 
-def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+def evaluate(s: Mapping[str, Any], names: list[str], n: int) -> dict[str, np.ndarray]:
     """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
     length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
     of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
-    s = resolve(s)
-    ue = unit_economics(**s, undefined="nan").as_dict()
+    r = resolve(s)
+    ue = unit_economics(**r, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
-    out.update(runway_stream(**s, answers=True).answers)
+    out.update(runway_stream(**r, answers=True).answers)
     if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
-            {k: s[k] for k in MIGRATION_ARGS if k in s}, n
+            {k: r[k] for k in MIGRATION_ARGS if k in r}, n
         )
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
 
 
-def _migration(args: dict, n: int) -> tuple:
+def _migration(args: dict[str, Any], n: int) -> tuple[float | np.ndarray, float | np.ndarray]:
     """The standalone migration NPV and payback month of ``n`` scenarios, in slices whose draws x months
     arrays stay within :data:`MIGRATION_BYTES` whatever ``months`` is (up to 1,200)."""
     months = int(np.max(np.asarray(args.get("months", 1), dtype=float), initial=1))
@@ -226,7 +227,18 @@ class Simulation:
     deterministic engine run at draw ``i``'s inputs.
     """
 
-    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
+    def __init__(
+        self,
+        scenario: str | None,
+        base: dict[str, Any],
+        ranges: dict[str, Range],
+        correlations: dict[tuple[str, str], float],
+        draws: int,
+        seed: int,
+        inputs: dict[str, np.ndarray],
+        outputs: dict[str, np.ndarray],
+        notes: Iterable[str] = (),
+    ):
         self.notes = list(
             notes
         )  # what a reader must know about how the draws were made (correlations not imposed)
@@ -238,11 +250,13 @@ class Simulation:
         self.seed = seed
         self.inputs = inputs
         self.outputs = outputs
-        self._base_values = None
+        self._base_values: dict[str, float] | None = None
 
     @property
     def horizon(self) -> int:
-        return int(self.base.get("horizon", PARAMS["horizon"].default))
+        return int(
+            self.base.get("horizon", cast(float, PARAMS["horizon"].default))
+        )  # (horizon has a default)
 
     @property
     def base_values(self) -> dict[str, float]:
@@ -254,7 +268,7 @@ class Simulation:
             }
         return self._base_values
 
-    def stats(self, output: str) -> dict:
+    def stats(self, output: str) -> dict[str, float]:
         """``mean``, ``p5`` .. ``p95``, ``min``, ``max`` (floats; ``inf`` = never, ``nan`` = no defined draw),
         ``share_never`` for outputs that can be never, and ``share_na``."""
         return _stats(self.outputs[output], output in NEVER_OUTPUTS)
@@ -264,14 +278,14 @@ class Simulation:
         return float(np.count_nonzero(self.outputs[output] < months)) / self.draws
 
     def share_need_funding(self) -> float:
-        """Share of draws that need more money: a funding need above 0 (MODEL.md, "What a plan answers")."""
+        """Share of draws that need more money: a funding need above 0 (docs/model.md, "What a plan answers")."""
         return float(np.count_nonzero(self.outputs["funding_need"] > 0)) / self.draws
 
     def share_break_even(self) -> float:
         """Share of draws that break even (sustained) within the horizon."""
         return float(np.count_nonzero(np.isfinite(self.outputs["breakeven_month"]))) / self.draws
 
-    def tornado(self, output: str) -> list[dict]:
+    def tornado(self, output: str) -> list[dict[str, Any]]:
         """One row per ranged input: ``output`` with that input at its low and its high bound, every other
         input at its base value; sorted by ``|at_high - at_low|``, largest first (a never counts as the
         horizon for sorting only, a row with an n/a end last)."""
@@ -300,16 +314,16 @@ class Simulation:
                 }
             )
 
-        def swing(r):
+        def swing(r: dict[str, Any]) -> float:
             a, b = (self.horizon if math.isinf(x) else x for x in (r["at_low"], r["at_high"]))
             d = abs(b - a)
             return -1.0 if math.isnan(d) else d
 
         return sorted(rows, key=swing, reverse=True)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The ``xlmodel simulate --json`` document as a dict (never is ``"never"``, n/a is ``None``)."""
-        doc = {
+        doc: dict[str, Any] = {
             "scenario": self.scenario,
             "draws": self.draws,
             "seed": self.seed,
@@ -333,7 +347,7 @@ class Simulation:
         return doc
 
 
-def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
+def percentiles(values: np.ndarray, ps: Sequence[float] = PERCENTILES) -> np.ndarray:
     """numpy's default (linear) percentiles, where a percentile that touches a never (``inf``) is never.
 
     ``values`` are the defined draws (no nan). The infinities sort above every
@@ -351,11 +365,12 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
         finite = s[~never]
         s_fin = s.copy()
         s_fin[never] = finite.max() if finite.size else 0.0  # keeps the order; the touched ones are set below
-        q = np.percentile(s_fin, ps)
+        q: np.ndarray = np.percentile(s_fin, ps)
         h = (n - 1) * np.asarray(ps, dtype=float) / 100
         q[never[np.ceil(h).astype(int)]] = np.inf
         return q * scale
-    return np.percentile(s, ps) * scale
+    result: np.ndarray = np.percentile(s, ps) * scale
+    return result
 
 
 def _scale(finite: np.ndarray) -> float:
@@ -376,11 +391,11 @@ def _mean(values: np.ndarray) -> float:
     return float(np.mean(values / scale)) * scale
 
 
-def _stats(x: np.ndarray, can_never: bool) -> dict:
+def _stats(x: np.ndarray, can_never: bool) -> dict[str, float]:
     n = x.size
     na = np.isnan(x)
     vals = x[~na] if na.any() else x
-    out = {}
+    out: dict[str, float] = {}
     if vals.size == 0:
         out = {"mean": math.nan, **{f"p{p}": math.nan for p in PERCENTILES}, "min": math.nan, "max": math.nan}
     else:
@@ -399,12 +414,13 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
 
 
 def simulate(
-    inputs: Mapping,
+    inputs: Mapping[str, Any],
     draws: int = 10_000,
     seed: int = 0,
-    correlations: Mapping | None = None,
+    correlations: Mapping[Any, Any] | None = None,
     scenario: str | None = None,
-    progress=None,
+    progress: Callable[[int, int], object] | None = None,
+    evaluated: bool = True,
 ) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
@@ -433,6 +449,10 @@ def simulate(
     progress : callable, optional
         Called as ``progress(done, draws)`` after each chunk of draws is
         evaluated (the command line draws a progress bar with it).
+    evaluated : bool, default True
+        False: draw the inputs only, no output evaluated (``outputs`` is
+        empty): what a goal seek or a grid of statistics needs, which
+        evaluates the draws itself, a trial value at a time.
 
     Returns
     -------
@@ -475,15 +495,17 @@ def simulate(
                 f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
                 f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently"
             )
-        elif not _iman_conover([drawn[k] for k in names], target, rng):
+        elif target is not None and not _iman_conover(
+            [drawn[k] for k in names], target, rng
+        ):  # (names: target)
             notes.append(
                 f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
                 "(their correlation matrix is singular); the inputs are drawn independently"
             )
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
-    outs = output_names(base)
+    outs = output_names(base) if evaluated else []
     outputs = {k: np.empty(draws) for k in outs}
-    for a in range(0, draws, CHUNK):
+    for a in range(0, draws if outs else 0, CHUNK):
         b = min(draws, a + CHUNK)
         s = dict(base)
         for k, x in drawn.items():

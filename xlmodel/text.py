@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text"]
+__all__ = ["clean_text", "CONTROL"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: the characters clean_text removes: C0 and C1 controls but tab and line breaks, DEL, bidi controls
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = CONTROL  # the name the workbook modules import
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
 
     >>> clean_text("a\\nb\\u202ec")
     'a bc'
     """
     text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
+    return CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")

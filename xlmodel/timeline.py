@@ -3,7 +3,7 @@
 A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
 1e8}``); a funding round adds cash at the end of a month (``{"month": 9,
 "amount": 1.5e9}``). :func:`timeline` checks both against the rules of
-MODEL.md and returns a :class:`Timeline` that the projection walks month by
+docs/model.md and returns a :class:`Timeline` that the projection walks month by
 month, each driver's level along a :class:`DriverPath`. Months here are plan months 1..horizon; an assumptions file's
 ``"YYYY-MM"`` months are turned into plan months where the file is read.
 Levels and amounts may be numbers or arrays of scenarios. Pure Python and
@@ -12,8 +12,9 @@ numpy, nothing at import time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -31,10 +32,10 @@ class Timeline:
     scenarios); ``funding``: month -> the sum of that month's rounds.
     """
 
-    changes: dict = field(default_factory=dict)
-    funding: dict = field(default_factory=dict)
+    changes: dict[str, dict[int, float | np.ndarray]] = field(default_factory=dict)
+    funding: dict[int, float | np.ndarray] = field(default_factory=dict)
 
-    def months_of(self, driver: str) -> dict:
+    def months_of(self, driver: str) -> dict[int, float | np.ndarray]:
         return self.changes.get(driver, {})
 
     def __bool__(self) -> bool:
@@ -44,7 +45,7 @@ class Timeline:
 EMPTY = Timeline()
 
 
-def _month(what: str, value, horizon: int) -> int:
+def _month(what: str, value: Any, horizon: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
         raise InputError(
             what.split(":")[0],
@@ -57,14 +58,18 @@ def _month(what: str, value, horizon: int) -> int:
     return int(value)
 
 
-def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
+def timeline(
+    changes: Iterable[Mapping[str, Any]] | Timeline | None = None,
+    funding: Iterable[Mapping[str, Any]] | None = None,
+    horizon: int = 60,
+) -> Timeline:
     """Check a plan's changes and funding rounds; raises :class:`InputError` naming the entry and the rule.
 
     Parameters
     ----------
     changes : list of mappings, optional
         Each ``{"month": M, driver: level, ...}``: from month ``M`` on, each
-        named driver follows a path from ``level`` (MODEL.md, "Changes over
+        named driver follows a path from ``level`` (docs/model.md, "Changes over
         time"). Drivers: ``ad_spend, cac, paid_share, organic_users,
         activation, churn, conversion, arppu, cost_per_mau,
         paying_cost_per_mau, fixed_costs``. At most one change per driver
@@ -77,7 +82,7 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     """
     if isinstance(changes, Timeline):
         return changes
-    out: dict[str, dict[int, object]] = {}
+    out: dict[str, dict[int, float | np.ndarray]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -103,7 +108,7 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
             except InputError as e:
                 raise InputError("changes", f"changes: month {month}: {e}") from None
             out.setdefault(driver, {})[month] = level if level.ndim else float(level)
-    rounds: dict[int, object] = {}
+    rounds: dict[int, float | np.ndarray] = {}
     for i, entry in enumerate(funding or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -126,13 +131,13 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
                 f"funding: month {month}: amount must be a number 0 or more (money "
                 f"raised), got {entry['amount']!r:.40}",
             ) from None
-        amount = amount if amount.ndim else float(amount)
-        rounds[month] = amount if month not in rounds else rounds[month] + amount
+        raised = amount if amount.ndim else float(amount)
+        rounds[month] = raised if month not in rounds else rounds[month] + raised
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
 
 
 class DriverPath:
-    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (docs/model.md).
 
     ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
     in order. The power is a running product (one multiplication a month,
@@ -144,18 +149,25 @@ class DriverPath:
     """
 
     def __init__(
-        self, level, changes: dict, base=None, follow: DriverPath | None = None, arrays: bool = False
+        self,
+        level: float | np.ndarray | None,
+        changes: Mapping[int, float | np.ndarray],
+        base: float | np.ndarray | None = None,
+        follow: DriverPath | None = None,
+        arrays: bool = False,
     ):
-        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
-        self.pow = None  # None: the power is 1 (the month of the level)
+        # level None: a follower's, read only from its first change on (which sets it)
+        self.level = cast("float | np.ndarray", level)
+        self.changes, self.base, self.follow, self.arrays = changes, base, follow, arrays
+        self.pow: float | np.ndarray | None = None  # None: the power is 1 (the month of the level)
         self.own = follow is None  # a follower has no level of its own before its first change
-        self.value = level
+        self.value = self.level
 
     @property
     def varies(self) -> bool:
         return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
 
-    def at(self, k: int, out=None):
+    def at(self, k: int, out: np.ndarray | None = None) -> float | np.ndarray:
         """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
         level = self.changes.get(k + 1)
         if level is not None:  # a change this month: a new level, the power restarts
@@ -163,11 +175,12 @@ class DriverPath:
         elif self.base is not None and self.own and k:
             if self.pow is None:
                 self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
-            elif self.arrays:
-                np.multiply(self.pow, self.base, out=self.pow)
+            elif self.arrays:  # the power is an array of its own (np.array above), updated in place
+                np.multiply(self.pow, self.base, out=cast(np.ndarray, self.pow))
             else:
                 self.pow = self.pow * self.base
         if not self.own:
+            assert self.follow is not None  # a path without a level of its own follows one (__init__)
             self.value = self.follow.value
         elif self.pow is None:
             self.value = self.level

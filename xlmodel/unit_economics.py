@@ -1,7 +1,7 @@
 """The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
 
 Three steps, each a function a reader can check against the table of
-MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
+docs/model.md: the inputs, checked (:func:`_inputs`); every output, one
 definition each, ``nan`` in the scenarios where it is undefined
 (:func:`_values`); and what the caller asked for where an output is
 undefined: an error, ``None`` or ``nan`` (:func:`_shape`). With a retention
@@ -11,16 +11,19 @@ Part of the engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _out, ltv, monthly_rate, payback_months
 from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
 from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
-from .retention import _observed_and_tail, _payback, curve_input
+from .retention import Curve, _observed_and_tail, _payback, curve_input
 
 __all__ = [
     "UnitEconomics",
@@ -55,13 +58,13 @@ class UnitEconomics:
     payback_months_paid: float | None
     breakeven_conversion: float | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.keys()}
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
 
-    def keys(self):
+    def keys(self) -> list[str]:
         return [f.name for f in fields(self)]
 
 
@@ -75,13 +78,13 @@ class CurveUnitEconomics(UnitEconomics):
 
     cohort_payback_month: float | None = None
 
-    def keys(self):
+    def keys(self) -> list[str]:
         names = [f.name for f in fields(UnitEconomics)]
         i = names.index("payback_months_paid") + 1
         return names[:i] + ["cohort_payback_month"] + names[i:]
 
 
-def resolve_cost_per_mau(cost, tokens: dict):
+def resolve_cost_per_mau(cost: ArrayLike | None, tokens: Mapping[str, ArrayLike | None]) -> np.ndarray:
     """cost_per_mau as given, or derived from the token inputs.
 
     Both may be given (a completed scenario carries both) when they agree.
@@ -120,31 +123,31 @@ def resolve_cost_per_mau(cost, tokens: dict):
 
 def unit_economics(
     *,
-    cac,
-    churn=None,
-    conversion,
-    arppu,
-    cost_per_mau=None,
-    paid_share=1.0,
-    annual_discount_rate=0.0,
-    input_tokens=None,
-    output_tokens=None,
-    input_price=None,
-    output_price=None,
-    cached_share=None,
-    cached_price=None,
-    ad_spend=None,
-    organic_users=None,
-    paying_cost_per_mau=None,
-    activation=1.0,
-    vat=0.0,
-    store_fee=0.0,
-    cac_elasticity=0.0,
-    cac_spend=None,
-    retention=None,
-    retention_scale=None,
-    undefined="raise",
-    **other,
+    cac: ArrayLike,
+    churn: ArrayLike | None = None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost_per_mau: ArrayLike | None = None,
+    paid_share: ArrayLike = 1.0,
+    annual_discount_rate: ArrayLike = 0.0,
+    input_tokens: ArrayLike | None = None,
+    output_tokens: ArrayLike | None = None,
+    input_price: ArrayLike | None = None,
+    output_price: ArrayLike | None = None,
+    cached_share: ArrayLike | None = None,
+    cached_price: ArrayLike | None = None,
+    ad_spend: ArrayLike | None = None,
+    organic_users: ArrayLike | None = None,
+    paying_cost_per_mau: ArrayLike | None = None,
+    activation: ArrayLike = 1.0,
+    vat: ArrayLike = 0.0,
+    store_fee: ArrayLike = 0.0,
+    cac_elasticity: ArrayLike = 0.0,
+    cac_spend: ArrayLike | None = None,
+    retention: ArrayLike | Curve | None = None,
+    retention_scale: ArrayLike | None = None,
+    undefined: str = "raise",
+    **other: Any,
 ) -> UnitEconomics:
     """The LLM app's unit economics per MAU per month.
 
@@ -280,26 +283,26 @@ def unit_economics(
 
 
 def _inputs(
-    cac,
-    churn,
-    conversion,
-    arppu,
-    cost,
-    paid_share,
-    rate,
-    tokens,
-    ad_spend,
-    organic_users,
-    paying_cost_per_mau,
-    v3: dict,
-    curve=None,
-) -> dict:
+    cac: ArrayLike,
+    churn: ArrayLike | None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost: ArrayLike | None,
+    paid_share: ArrayLike,
+    rate: ArrayLike,
+    tokens: Mapping[str, ArrayLike | None],
+    ad_spend: ArrayLike | None,
+    organic_users: ArrayLike | None,
+    paying_cost_per_mau: ArrayLike | None,
+    v3: Mapping[str, ArrayLike | None],
+    curve: Curve | None = None,
+) -> dict[str, Any]:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     if churn is None:
         if curve is None:
             raise InputError("churn", "churn is required")
-        churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
-    x = dict(
+        churn = 1 - curve.q  # the churn of the users already there (docs/model.md)
+    x: dict[str, Any] = dict(
         cac=check("cac", cac),
         paid_share=check("paid_share", paid_share),
         churn=check("churn", churn),
@@ -335,7 +338,7 @@ def _inputs(
         paying_cost_per_mau=x["paying_cost"],
     )  # what an overflow message names
     x["organic"] = organic_users is not None
-    if x["organic"]:
+    if organic_users is not None:
         if ad_spend is None:
             raise InputError(
                 "ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)"
@@ -356,7 +359,7 @@ def _inputs(
 # ------------------------------------------------------------ step 2: values
 
 
-def _values(x: dict) -> dict:
+def _values(x: dict[str, Any]) -> dict[str, np.ndarray]:
     """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
     named = x["named"]
     q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu_net"]
@@ -401,7 +404,7 @@ def _values(x: dict) -> dict:
         ),
         () if curve is None else curve.q.shape,
     )
-    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
+    b: Callable[[ArrayLike], np.ndarray] = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
     has_revenue = b(revenue) > 0
     if curve is None:
         has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
@@ -461,8 +464,8 @@ def _values(x: dict) -> dict:
     return out
 
 
-def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
-    """MODEL.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
+def _curve_ltv(curve: Curve, revenue: np.ndarray, gm: np.ndarray, d: ArrayLike, ok: np.ndarray) -> np.ndarray:
+    """docs/model.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
     where not ``ok``: ``m * (observed + tail)``, ``m = revenue_per_mau * gross_margin``."""
     with np.errstate(all="ignore"):
         observed, tail = _observed_and_tail(curve.r, curve.q, np.asarray(d, dtype=float))
@@ -470,7 +473,7 @@ def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
     return np.where(ok, np.broadcast_to(value, ok.shape), np.nan)
 
 
-def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
+def _where_defined(ok: np.ndarray, fn: Callable[..., ArrayLike], *args: ArrayLike) -> np.ndarray:
     """``fn(*args)`` on the scenarios where ``ok``, ``nan`` elsewhere (each scenario computed as if alone)."""
     out = np.full(ok.shape, np.nan)
     if ok.any():
@@ -482,8 +485,8 @@ def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
 # ------------------------------------------------------------ step 3: shape
 
 
-def _raise_undefined(x: dict) -> None:
-    """undefined="raise": the error of the first output a scenario leaves undefined, in MODEL.md's order."""
+def _raise_undefined(x: dict[str, Any]) -> None:
+    """undefined="raise": the error of the first output a scenario leaves undefined, in docs/model.md's order."""
     if x["organic"]:
         with np.errstate(all="ignore"):
             new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
@@ -534,14 +537,15 @@ _MAY_BE_UNDEFINED = (
 )
 
 
-def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
+def _shape(v: dict[str, np.ndarray], x: dict[str, Any], undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
     cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
-        return cls(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
-    out = {}
+        arrays: dict[str, Any] = {k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()}
+        return cls(**arrays)  # the fields' floats, as arrays (one value per scenario)
+    out: dict[str, Any] = {}  # a float (or an array) per output, None where undefined
     for name, a in v.items():
         if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
             out[name] = None
@@ -550,6 +554,6 @@ def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
     return cls(**out)
 
 
-def summary_unit_economics(scenario: dict) -> dict:
+def summary_unit_economics(scenario: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
     return unit_economics(**scenario, undefined="none").as_dict()

@@ -519,13 +519,13 @@ databricks databricks-qwen3-embedding-0-6b 0.02 - -
 databricks databricks-qwen3-next-80b-a3b-instruct 0.15 1.2 -
 databricks databricks-qwen35-122b-a10b 0.22 2.2 -
 deepseek deepseek-chat 0.27 1.1 0.07
-deepseek deepseek-flash 0.3 1.2 0.006
+deepseek deepseek-flash 0.15 0.6 0.003
 deepseek deepseek-reasoner 0.55 2.19 0.14
 deepseek deepseek-v3.1-terminus 0.27 0.95 0.13
 deepseek deepseek-v3.2 0.2288 0.3432 -
 deepseek deepseek-v3.2-exp 0.27 0.41 -
-deepseek deepseek-v4-flash 0.3 1.2 0.006
-deepseek deepseek-v4-pro 1.32 3.96 0.044
+deepseek deepseek-v4-flash 0.15 0.6 0.003
+deepseek deepseek-v4-pro 0.66 1.98 0.022
 doubleword Qwen/Qwen3-14B-FP8 0.05 0.6 -
 doubleword Qwen/Qwen3-Embedding-8B 0.04 - -
 doubleword Qwen/Qwen3-VL-235B-A22B-Instruct-FP8 0.21 1.9 0.12
@@ -5519,9 +5519,11 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -5548,7 +5550,7 @@ __all__ = [
     "against_plan",
 ]
 
-#: the columns of an actuals file, in MODEL.md's order
+#: the columns of an actuals file, in docs/model.md's order
 ACTUALS_COLUMNS = (
     "month",
     "ad_spend",
@@ -5602,7 +5604,7 @@ MAX_COHORT_SHARES = 100_000
 class ActualsError(XlmodelError):
     """A data file that cannot be used: names the file, the row and the column."""
 
-    def __init__(self, path, message: str, row: int | None = None, column: str | None = None):
+    def __init__(self, path: object, message: str, row: int | None = None, column: str | None = None):
         where = str(path)
         if row is not None:
             where += f": row {row}"
@@ -5625,7 +5627,7 @@ class Cohort:
     size: float | None = None
 
 
-def read_cohorts(path) -> list[Cohort]:
+def read_cohorts(path: str | os.PathLike[str]) -> list[Cohort]:
     """A retention triangle CSV: one row per signup cohort, ``cohort, month 1 share, month 2 share, ...``.
 
     A header row (a first cell that is neither a YYYY-MM month nor begins
@@ -5641,7 +5643,7 @@ def read_cohorts(path) -> list[Cohort]:
     """
     rows = _csv_rows(path)
     out: list[Cohort] = []
-    seen = set()
+    seen: set[str] = set()
     shares = 0
     size_col = None
     for n, (i, row) in enumerate(rows):
@@ -5712,7 +5714,8 @@ def read_cohorts(path) -> list[Cohort]:
         out.append(Cohort(name, values, size))
     if not out:
         raise ActualsError(path, "has no cohort rows")
-    if size_col is not None and not math.isfinite(sum(c.size for c in out)):  # every weighted sum is below it
+    # every weighted sum is below it (with a size column, every cohort has its size)
+    if size_col is not None and not math.isfinite(sum(c.size for c in out if c.size is not None)):
         raise ActualsError(
             path,
             "the cohorts' sizes add up to more than floating point holds: numbers this large "
@@ -5722,7 +5725,7 @@ def read_cohorts(path) -> list[Cohort]:
     return out
 
 
-def _cohort_size(path, line: int, cell: str) -> float:
+def _cohort_size(path: str | os.PathLike[str], line: int, cell: str) -> float:
     """A cohort's sign-ups from its ``size`` cell: a positive finite number."""
     text = cell.strip().replace("_", "")
     if not text:
@@ -5752,18 +5755,18 @@ def weighted(cohorts: list[Cohort]) -> bool:
 
 
 def average_curve(cohorts: list[Cohort]) -> list[float]:
-    """The average curve of a triangle's cohorts, chained over the ages (MODEL.md, "The cohorts file's average
+    """The average curve of a triangle's cohorts, chained over the ages (docs/model.md, "The cohorts file's average
     curve"): weighted by each cohort's size when every cohort has one (:func:`weighted`), else each weighs 1.
 
     ``rbar_1`` is the (weighted) mean of month 1; ``rbar_a = rbar_(a-1) * sum w r_a / sum w r_(a-1)`` over the
     cohorts observed at age a (:func:`xlmodel.retention.average_curve`), so it never rises while each cohort
     decays.
     """
-    sizes = [c.size for c in cohorts] if weighted(cohorts) else None
+    sizes = [c.size for c in cohorts if c.size is not None] if weighted(cohorts) else None  # (weighted: all)
     return [float(x) for x in _chained_average([c.retention for c in cohorts], sizes)]
 
 
-def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
+def against_plan(cohorts: list[Cohort], scenario: dict[str, Any]) -> dict[str, Any]:
     """The observed against the assumed: the cohorts' average curve beside a scenario's ``churn``, and the MAU
     the scenario's plan reaches with each.
 
@@ -5782,7 +5785,7 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
     months = sorted({min(12, h), h})
     notes: list[str] = []
     assumed = plan(**s).projection.mau
-    out = {
+    out: dict[str, Any] = {
         "observed_churn": float(cohort_churn(curve)) if len(curve) > 1 else None,
         "assumed_churn": None if s.get("churn") is None else float(s["churn"]),
         "weighted": weighted(cohorts),
@@ -5812,7 +5815,7 @@ def against_plan(cohorts: list[Cohort], scenario: dict) -> dict:
 # ------------------------------------------------------------------ actuals
 
 
-def _csv_rows(path) -> list[list[str]]:
+def _csv_rows(path: str | os.PathLike[str]) -> list[tuple[int, list[str]]]:
     p = Path(path)
     try:
         if not p.is_file():
@@ -5826,8 +5829,18 @@ def _csv_rows(path) -> list[list[str]]:
         raise ActualsError(path, f"cannot be read ({e.strerror})") from None
     if not text.strip():
         raise ActualsError(path, "is empty")
+    lines = text.splitlines()
+    if "\x00" in text:  # a NUL byte is no text a CSV cell holds (a UTF-16 file read as UTF-8 is full of them)
+        i = next(i for i, line in enumerate(lines, start=1) if "\x00" in line)
+        column = lines[i - 1].index("\x00") + 1
+        raise ActualsError(
+            path,
+            f"holds a NUL byte (\\x00) at character {column} of the line: a CSV is UTF-8 text "
+            "(save it as UTF-8, not UTF-16)",
+            i,
+        )
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(lines))
     except csv.Error as e:
         raise ActualsError(path, f"is not valid CSV: {e}") from None
     # (line number, cells), without blank lines and comment lines (first cell starting with #)
@@ -5851,7 +5864,7 @@ class Actuals:
     ignored: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # each month's line in the file (errors name it), if read
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.months)
 
 
@@ -5861,15 +5874,15 @@ def next_month(m: str) -> str:
     return f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
 
 
-def read_actuals(path) -> Actuals:
-    """Read an actuals CSV: a header row with MODEL.md's columns, one row per month in order.
+def read_actuals(path: str | os.PathLike[str]) -> Actuals:
+    """Read an actuals CSV: a header row with docs/model.md's columns, one row per month in order.
 
     Extra columns are ignored (listed in ``ignored``). Every problem is an
     :class:`ActualsError` naming the file, the row and the column.
     """
     rows = _csv_rows(path)
-    head_line, header = rows[0]
-    header = [h.strip() for h in header]
+    head_line, cells = rows[0]
+    header = [h.strip() for h in cells]
     while header and not header[-1]:  # trailing empty header cells (a spreadsheet's export) name no column
         header.pop()
     missing = [c for c in ACTUALS_COLUMNS if c not in header]
@@ -5894,7 +5907,7 @@ def read_actuals(path) -> Actuals:
     months: list[str] = []
     seen: set[str] = set()
     lines: list[int] = []
-    cols = {c: [] for c in ACTUALS_COLUMNS[1:]}
+    cols: dict[str, list[float]] = {c: [] for c in ACTUALS_COLUMNS[1:]}
     for i, r in data:
         if len(r) != len(header) and (len(r) < len(header) or any(c.strip() for c in r[len(header) :])):
             hint = (
@@ -5939,7 +5952,7 @@ def read_actuals(path) -> Actuals:
     return Actuals(months, {c: np.asarray(v) for c, v in cols.items()}, str(path), ignored, lines)
 
 
-def _ratio(num, den):
+def _ratio(num: float, den: float) -> float | None:
     """num / den, or None when the denominator is 0 (the driver is undefined, n/a)."""
     num, den = float(num), float(den)
     return None if den == 0 else num / den
@@ -5950,13 +5963,13 @@ class Fit:
     """What :func:`fit_actuals` found: the drivers of each month, the fitted scenario, unexplained cash."""
 
     months: list[str]
-    drivers_by_month: list[dict]
-    fitted: dict
-    unexplained_cash: list[dict]
+    drivers_by_month: list[dict[str, Any]]
+    fitted: dict[str, Any]
+    unexplained_cash: list[dict[str, Any]]
     window: list[str]
     source: str = "<table>"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "drivers_by_month": self.drivers_by_month,
             "fitted": self.fitted,
@@ -5966,7 +5979,7 @@ class Fit:
 
 
 def fit_actuals(table: Actuals, window: int = 3) -> Fit:
-    """Drivers of each month and a scenario fitted over the last ``window`` months (MODEL.md).
+    """Drivers of each month and a scenario fitted over the last ``window`` months (docs/model.md).
 
     Each fitted ratio driver is the ratio of the sums over the window
     (``cac = sum(ad_spend) / sum(paid_new_users)``, ``churn = sum(mau_{t-1} +
@@ -6145,6 +6158,8 @@ use.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     _finite,
     _months,
@@ -6200,7 +6215,7 @@ __all__ = [
 # ------------------------------------------------------------------ summary
 
 
-def summary(scenario: dict) -> dict:
+def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     """Every headline output for one complete scenario (a dict of inputs, ``changes`` and ``funding`` included).
 
     The unit economics (month 1; with a retention curve, ``cohort_payback_month``
@@ -6299,11 +6314,11 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .errors import InputError, UnknownModelError
 
-__all__ = ["price", "mix_price", "price_data_date", "KINDS"]
+__all__ = ["price", "mix_price", "price_data_date", "price_basis", "standard_prices", "parse_at", "KINDS"]
 
 #: our kind -> genai-prices' field
 KINDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
@@ -6345,7 +6360,8 @@ def price_data_date(when: datetime | None = None) -> str:
     """Where the prices come from: the genai-prices version and the date they are in force (default today).
 
     genai-prices bundles each model's price history; :func:`price` reads the
-    prices in force today, so a price is identified by both, e.g.
+    standard prices in force today (the price of a moment with ``at``), so a
+    price is identified by both, e.g.
     ``genai-prices 0.2.3, prices of 2026-11-29``.
     """
     from importlib.metadata import PackageNotFoundError, version
@@ -6390,7 +6406,7 @@ def _suggest(model: str, provider: str | None) -> tuple[str, ...]:
     names takes seconds, not minutes.
     """
     q = model.lower()
-    names = _known_names_cached(provider)
+    names: tuple[str, ...] | list[str] = _known_names_cached(provider)
     if len(q) >= 5:
         index = _trigram_index(provider)
         pool = set()
@@ -6410,7 +6426,101 @@ def _known_names(snapshot, provider: str | None) -> list[str]:
     return sorted(names)
 
 
-def price(model: str, kind: str = "input", provider: str | None = None, fx: float = 1.0) -> float:
+def parse_at(value) -> datetime | None:
+    """A time a price is asked for: a :class:`datetime` or ISO text (``2025-01-01T18:00``; no zone: UTC), or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(
+                "at", f"at must be an ISO date and time, e.g. 2025-01-01T18:00 (UTC), got {value!r:.40}"
+            ) from None
+    if not isinstance(value, datetime):
+        raise InputError("at", f"at must be a date and time (ISO text or a datetime), got {value!r:.40}")
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _time_of_day(constraint) -> bool:
+    return type(constraint).__name__ == "TimeOfDateConstraint"
+
+
+def _active(conditional: list, when: datetime):
+    """The conditional price in force at ``when``: the last whose constraint holds (genai-prices' rule)."""
+    for c in reversed(conditional):
+        if c.constraint is None or c.constraint.active(when):
+            return c
+    return conditional[0]
+
+
+def _minute(t, day) -> int:
+    """A time of day (no zone: UTC) as minutes after midnight UTC."""
+    t = t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    u = datetime.combine(day, t).astimezone(UTC)
+    return u.hour * 60 + u.minute
+
+
+def _standard(conditional: list, now: datetime):
+    """The conditional price in force for the most of today (UTC): a time-of-day window (DeepSeek's 16 hours at
+    the standard price, 8 at the off-peak discount) decides by its length, never by the hour it is now."""
+    day = now.date()
+    cuts = {0}
+    for c in conditional:
+        if c.constraint is not None and _time_of_day(c.constraint):
+            cuts |= {_minute(c.constraint.start_time, day), _minute(c.constraint.end_time, day)}
+    cuts_sorted = sorted(cuts)
+    minutes: dict[int, int] = {}
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    for a, b in zip(cuts_sorted, cuts_sorted[1:] + [24 * 60]):
+        c = _active(conditional, midnight + timedelta(minutes=a))
+        minutes[id(c)] = minutes.get(id(c), 0) + b - a
+    return max(conditional, key=lambda c: minutes.get(id(c), 0))
+
+
+def _choose(info, at: datetime | None):
+    """``(prices, basis)``: a model's prices and which they are.
+
+    Without ``at``: the standard price, the one in force for the most of
+    today, whatever the hour (never a time-of-day discount such as DeepSeek's
+    off-peak price). With ``at``: the price in force at that moment, as
+    genai-prices gives it, time-of-day prices included, and said so.
+    """
+    conditional = getattr(info, "prices", None)
+    if not isinstance(conditional, list):  # one price (or a frozen bundle's standard price)
+        return info.get_prices(at or datetime.now(tz=UTC)), "standard price"
+    standard = _standard(conditional, at or datetime.now(tz=UTC))
+    if at is None:
+        return standard.prices, "standard price"
+    chosen = _active(conditional, at)
+    if chosen is standard:
+        return chosen.prices, f"standard price at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        chosen.prices,
+        f"time-of-day price at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC, not the standard price",
+    )
+
+
+def standard_prices(info, when: datetime | None = None):
+    """A model's standard prices on the day of ``when`` (default today), never a time-of-day discount: what
+    :func:`price` gives without ``at``, and what the Lite bundle freezes."""
+    when = when or datetime.now(tz=UTC)
+    conditional = getattr(info, "prices", None)
+    if not isinstance(conditional, list):
+        return info.get_prices(when)
+    return _standard(conditional, when).prices
+
+
+def price_basis(model: str, provider: str | None = None, at=None) -> str:
+    """Which price :func:`price` gives: ``"standard price"``, or with ``at`` a time-of-day price's window.
+
+    >>> price_basis("gpt-4o-mini")
+    'standard price'
+    """
+    return _choose(_find(model, provider)[1], parse_at(at))[1]
+
+
+def price(model: str, kind: str = "input", provider: str | None = None, fx: float = 1.0, at=None) -> float:
     """Price per 1M tokens of a model, from genai-prices' bundled data (USD, times ``fx``).
 
     Parameters
@@ -6424,11 +6534,15 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
         genai-prices picks the model's own vendor.
     fx : float, default 1
         Model currency per 1 USD (7.2 for a model in RMB at 7.2 RMB per USD).
+    at : datetime or str, optional
+        The moment whose price is asked for (ISO text, no zone: UTC), which
+        may be a time-of-day price (DeepSeek's off-peak discount). Default:
+        the standard price in force today, whatever the hour.
 
     Returns
     -------
     float
-        ``fx * USD price`` per 1M tokens, today's price. A model with no
+        ``fx * USD price`` per 1M tokens. A model with no
         cached-input price returns its input price for ``"cached_input"``.
 
     Raises
@@ -6447,15 +6561,14 @@ def price(model: str, kind: str = "input", provider: str | None = None, fx: floa
     4.32
     """
     fx = _check_fx(fx)
-    usd = _usd(model, kind, provider)
+    usd = _usd(model, kind, provider, parse_at(at))
     return _finite_price(fx * usd, f"the price of {model.strip()} ({kind}, {usd:g} USD per 1M tokens)", fx)
 
 
-def _usd(model: str, kind: str, provider: str | None) -> float:
+def _find(model: str, provider: str | None):
+    """``(provider, model info)`` for a name: genai-prices' choice, or the one provider that lists the name."""
     if not isinstance(model, str) or not model.strip():
         raise InputError("model", f"model must be a model name (text), got {model!r}")
-    if kind not in KINDS:
-        raise InputError("kind", f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     snap = _snapshot()
     if provider is not None and not any(p.id == provider for p in snap.providers):
         ids = sorted(p.id for p in snap.providers)
@@ -6463,10 +6576,33 @@ def _usd(model: str, kind: str, provider: str | None) -> float:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise InputError("provider", f"provider must be a known provider id, got {provider!r}{hint}")
     try:
-        _, info = snap.find_provider_model(model.strip(), None, provider, None)
+        return snap.find_provider_model(model.strip(), None, provider, None)
     except LookupError:
-        raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider) from None
-    prices = info.get_prices(datetime.now(tz=UTC))
+        pass
+    if (
+        provider is None
+    ):  # a name no vendor claims (qwen-max, only on openrouter): the one provider listing it
+        q = model.strip().lower()
+        listing = sorted({p.id for p in snap.providers for m in p.models if m.id.lower() == q})
+        if len(listing) == 1:
+            try:
+                return snap.find_provider_model(model.strip(), None, listing[0], None)
+            except LookupError:
+                pass
+        elif listing:
+            raise InputError(
+                "provider",
+                f"model {model.strip()!r} is listed by several providers ({', '.join(listing)}): "
+                "give the provider",
+            )
+    raise UnknownModelError(model, list(_suggest(model.strip(), provider)), provider)
+
+
+def _usd(model: str, kind: str, provider: str | None, at: datetime | None = None) -> float:
+    if kind not in KINDS:
+        raise InputError("kind", f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    _, info = _find(model, provider)
+    prices, _ = _choose(info, at)
     value = getattr(prices, KINDS[kind], None)
     if value is None and kind == "cached_input":
         value = getattr(prices, "input_mtok", None)
@@ -6484,7 +6620,9 @@ def _missing(model, kind):
     raise InputError("kind", f"model {model!r} has no {kind} price in the bundled data")
 
 
-def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: str | None = None) -> float:
+def mix_price(
+    models, shares, kind: str = "input", fx: float = 1.0, provider: str | None = None, at=None
+) -> float:
     """Price per 1M tokens of a routing mix of models: ``fx * sum(s_i * p_i)``.
 
     Parameters
@@ -6498,6 +6636,8 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
         Model currency per 1 USD.
     provider : str, optional
         Provider id for every model (default: each model's own vendor).
+    at : datetime or str, optional
+        As :func:`price`: the prices in force at that moment (default: the standard prices).
 
     Returns
     -------
@@ -6514,7 +6654,7 @@ def mix_price(models, shares, kind: str = "input", fx: float = 1.0, provider: st
     models, shares = check_mix(models, shares)
     fx = _check_fx(fx)
     return _finite_price(
-        blend(shares, [_usd(m, kind, provider) for m in models], fx),
+        blend(shares, [_usd(m, kind, provider, parse_at(at)) for m in models], fx),
         f"the {kind} price of the mix {', '.join(models)}",
         fx,
     )
@@ -6586,8 +6726,9 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -6595,6 +6736,8 @@ from .engine import UnitEconomics, runway_stream, unit_economics
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
+from .plan import plan_inputs
+from .projection import projection_inputs
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
 
@@ -6626,7 +6769,7 @@ _UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
 # ------------------------------------------------------------------ the engine, one output
 
 
-def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
+def evaluate_output(s: dict[str, Any], output: str, n: int) -> np.ndarray:
     """``xlmodel.simulate.evaluate(s, [output], n)[output]``, running only the engine call that ``output`` needs.
 
     The unit economics for theirs, the runway alone for ``runway_months`` and ``ending_cash``, every answer of
@@ -6638,6 +6781,10 @@ def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
         return evaluate(s, ["migration_npv", "migration_payback_month"], n)[output]
     s = resolve(s)
     if output in _UNIT_ECONOMICS:
+        # the plan's rules too (as calc and the assumptions file check them), which the unit economics alone
+        # do not all check: a value that makes the plan invalid is no answer (cac_elasticity with no spend)
+        v, h, _ = projection_inputs(s)
+        plan_inputs(s, h, v["cash"].shape)
         x = getattr(unit_economics(**s, undefined="nan"), output)
     elif output in ("runway_months", "ending_cash"):
         x = getattr(runway_stream(**s), output)
@@ -6651,7 +6798,7 @@ def evaluate_output(s: dict, output: str, n: int) -> np.ndarray:
 # ------------------------------------------------------------------ what may vary
 
 
-def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None:
+def check_input(scenario: Mapping[str, Any], name: object, argument: str = "vary") -> float | None:
     """The base value of the scenario's own input ``name`` (None: not given), or :class:`InputError` naming
     ``argument``.
 
@@ -6660,6 +6807,11 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     base value, or none (``raise_month``: the first month short of ``min_cash``; ``migration_month``: no
     migration).
     """
+    if not isinstance(scenario, Mapping):
+        raise InputError(
+            "scenario",
+            f"scenario must be a mapping of inputs (Assumptions.scenario(name)), got {type(scenario).__name__}",
+        )
     if not isinstance(name, str):
         raise InputError(argument, f"{argument} must be the name of an input (text), got {name!r:.40}")
     if "@" in name:
@@ -6681,7 +6833,7 @@ def check_input(scenario: Mapping, name, argument: str = "vary") -> float | None
     return input_value(scenario, name)
 
 
-def input_value(scenario: Mapping, name: str) -> float | None:
+def input_value(scenario: Mapping[str, Any], name: str) -> float | None:
     """The base value of an input in a scenario (a range's base value; the input's default when not given)."""
     value = scenario.get(name)
     if is_range(value):
@@ -6691,7 +6843,7 @@ def input_value(scenario: Mapping, name: str) -> float | None:
     return None if value is None else float(value)
 
 
-def check_output(scenario: Mapping, output) -> str:
+def check_output(scenario: Mapping[str, Any], output: object) -> str:
     names = output_names(base_inputs(scenario))
     if not isinstance(output, str) or output not in names:
         shown = f"{output!r:.60}" if isinstance(output, str) else repr(output)[:40]
@@ -6699,7 +6851,7 @@ def check_output(scenario: Mapping, output) -> str:
     return output
 
 
-def check_statistic(statistic) -> str | None:
+def check_statistic(statistic: object) -> str | None:
     if statistic is None:
         return None
     if not isinstance(statistic, str) or statistic.strip().lower() not in STATISTICS:
@@ -6709,22 +6861,37 @@ def check_statistic(statistic) -> str | None:
     return statistic.strip().lower()
 
 
-def check_values(name: str, values, scenario: Mapping, argument: str) -> np.ndarray:
-    """Trial values of an input as a float array, each within the input's rule, or :class:`InputError`."""
-    try:
-        x = np.asarray(values, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
+def check_values(name: str, values: object, scenario: Mapping[str, Any], argument: str) -> np.ndarray:
+    """Trial values of an input as a float array, each within the input's rule, or :class:`InputError`.
+
+    A flat sequence (or 1-d array) of real numbers: a bool is no number here, and a nested list no row of
+    values (numpy would read them as 1.0 and flatten)."""
+    items: Sequence[Any] | np.ndarray
+    if isinstance(values, np.ndarray):
+        bad = values.ndim != 1 or values.dtype.kind not in "iuf"
+        items = () if bad else values
+    elif isinstance(values, Sequence) and not isinstance(values, (str, bytes)):
+        items, bad = values, False
+    else:
+        items, bad = (), True
+    if bad:
         raise InputError(
-            argument, f"{argument}: the values of {name} must be numbers, got {values!r:.60}"
-        ) from None
+            argument, f"{argument}: the values of {name} must be a list of numbers, got {values!r:.60}"
+        )
+    for v in items:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise InputError(
+                argument, f"{argument}: the values of {name} must be numbers, got {v!r:.40} among them"
+            )
+    x = np.asarray(items, dtype=float).reshape(-1)
     if x.size == 0:
         raise InputError(argument, f"{argument}: give at least one value of {name}")
     rule = RULES[PARAMS[name].rule]
-    bad = ~rule.ok(x)
-    if bad.any():
-        raise InputError(argument, f"{argument}: {describe_rule(name)}, got {x[bad][0]:.10g}")
+    outside = ~rule.ok(x)
+    if outside.any():
+        raise InputError(argument, f"{argument}: {describe_rule(name)}, got {x[outside][0]:.10g}")
     if name in WITHIN_HORIZON:
-        h = int(scenario.get("horizon") or PARAMS["horizon"].default)
+        h = int(scenario.get("horizon") or cast(float, PARAMS["horizon"].default))  # (horizon has a default)
         if x.max() > h:
             raise InputError(
                 argument, f"{argument}: {name} must be within the horizon, 1 to {h}, got {x.max():g}"
@@ -6750,13 +6917,13 @@ class Trials:
 
     def __init__(
         self,
-        scenario: Mapping,
+        scenario: Mapping[str, Any],
         inputs: Sequence[str],
         output: str,
         statistic: str | None = None,
         draws: int = 10_000,
         seed: int = 0,
-        correlations: Mapping | None = None,
+        correlations: Mapping[Any, Any] | None = None,
         arguments: Sequence[str] | None = None,
     ):
         self.inputs = tuple(inputs)
@@ -6770,7 +6937,7 @@ class Trials:
             s.pop("mix", None)
         self.output = check_output(s, output)
         self.statistic = check_statistic(statistic)
-        self.sim = None
+        self.sim: Simulation | None = None
         if self.statistic is None:
             self.scenario = dict(base_inputs(s), **self.base)
             return
@@ -6788,7 +6955,9 @@ class Trials:
                 "is a range, so every draw is the base case",
             )
         kept = {k: rho for k, rho in (correlations or {}).items() if not set(pair(k)) & set(self.inputs)}
-        self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept)
+        # the draws alone: each trial evaluates them itself, in slices (simulate's outputs, ~300 bytes a draw
+        # for every output, would be kept for nothing)
+        self.sim = simulate(fixed, draws=draws, seed=seed, correlations=kept, evaluated=False)
         self.scenario = dict(self.sim.base)
 
     @property
@@ -6801,38 +6970,95 @@ class Trials:
         return self.sim.draws if self.sim is not None else 1
 
     def at_base(self) -> float:
-        """The output (or statistic) with every varied input at its base value."""
-        if self.sim is not None:  # the simulation that drew the draws: simulate's own number
-            return float(self.sim.stats(self.output)[self.statistic])
+        """The output (or statistic) with every varied input at its base value (with a statistic: the number
+        ``simulate`` gives for the scenario, over the same draws)."""
+        if self.sim is not None:
+            return self.summarise(self._draws(dict(self.scenario), {}))
         return float(evaluate_output(self.scenario, self.output, 1)[0])
 
-    def __call__(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        """One value per trial: ``values[name][i]`` is trial ``i``'s value of each varied input."""
+    def __call__(
+        self,
+        values: Mapping[str, np.ndarray],
+        invalid: dict[int, InputError] | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> np.ndarray:
+        """One value per trial: ``values[name][i]`` is trial ``i``'s value of each varied input.
+
+        ``invalid``: a dict that collects the trials whose values make the plan invalid (index -> the
+        engine's :class:`InputError`), their output nan; without it such a trial raises its error.
+        ``progress``: called as ``progress(runs)`` with the engine runs (trials x draws) done so far in
+        this call.
+
+        Memory stays bounded whatever the draws: at most :data:`CHUNK` scenarios go to the engine at once (a
+        trial's draws in slices when there are more), and a trial keeps its output's draws (8 bytes a draw)
+        only until its statistic is taken.
+        """
         cols = {k: np.asarray(values[k], dtype=float).reshape(-1) for k in self.inputs}
         t = len(next(iter(cols.values())))
         out = np.empty(t)
-        n = self.draws
-        step = max(1, CHUNK // n)
+        step = max(1, CHUNK // self.draws)
+        done = [0]
+
+        def run(a: int, b: int) -> None:
+            try:
+                out[a:b] = self._trials(cols, a, b)
+            except InputError as e:
+                if invalid is None:
+                    raise
+                if b - a == 1:
+                    out[a], invalid[a] = np.nan, e
+                else:  # the invalid values among them, by halves: the valid ones keep their numbers
+                    m = (a + b) // 2
+                    run(a, m)
+                    run(m, b)
+                    return
+            done[0] += (b - a) * self.draws
+            if progress is not None:
+                progress(done[0])
+
         for a in range(0, t, step):
-            b = min(t, a + step)
-            s = dict(self.scenario)
-            # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(
-                np.asarray(s["cash"], dtype=float), (b - a,) if self.sim is None else ((b - a) * n,)
-            )
-            if self.sim is None:
-                s.update({k: x[a:b] for k, x in cols.items()})
-                out[a:b] = evaluate_output(s, self.output, b - a)
-                continue
-            for k, x in self.sim.inputs.items():  # the same draws for every trial
-                s[k] = np.tile(x, b - a)
-            s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
-            y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
-            out[a:b] = [self.summarise(row) for row in y]
+            run(a, min(t, a + step))
         return out
+
+    def _trials(self, cols: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
+        """Trials ``a .. b-1``: one engine call for all of them (and their draws), or, when one trial's draws
+        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices."""
+        s = dict(self.scenario)
+        n = self.draws
+        if self.sim is None:
+            # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
+            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,))
+            s.update({k: x[a:b] for k, x in cols.items()})
+            return evaluate_output(s, self.output, b - a)
+        if n > CHUNK:
+            return np.array([self.summarise(self._draws(s, {k: x[a] for k, x in cols.items()}))])
+        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), ((b - a) * n,))
+        for k, x in self.sim.inputs.items():  # the same draws for every trial
+            s[k] = np.tile(x, b - a)
+        s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
+        y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
+        return np.array([self.summarise(row) for row in y])
+
+    def _draws(self, s: dict[str, Any], trial: dict[str, float]) -> np.ndarray:
+        """The output at every draw of one trial (``trial``: each varied input's value), :data:`CHUNK` draws
+        to an engine call: the same numbers, bit for bit, as one call for every draw (each draw's arithmetic
+        is its own, and a trial value is a full array as in a call of many trials, not a broadcast scalar)."""
+        assert self.sim is not None  # (only with a statistic)
+        n = self.draws
+        y = np.empty(n)
+        cash = np.asarray(s["cash"], dtype=float)
+        for d in range(0, n, CHUNK):
+            e = min(n, d + CHUNK)
+            part = dict(s, cash=np.broadcast_to(cash, (e - d,)))
+            for k, x in self.sim.inputs.items():
+                part[k] = x[d:e]
+            part.update({k: np.full(e - d, v) for k, v in trial.items()})
+            y[d:e] = evaluate_output(part, self.output, e - d)
+        return y
 
     def summarise(self, draws: np.ndarray) -> float:
         """The statistic of one trial's draws, as ``Simulation.stats`` computes it for ``simulate``."""
+        assert self.statistic is not None  # (only with a statistic)
         one = Simulation(None, {}, {}, {}, draws.size, 0, {}, {self.output: draws})
         return float(one.stats(self.output)[self.statistic])
 
@@ -6851,15 +7077,15 @@ class Grid:
 
     output: str
     statistic: str | None
-    rows: tuple[str, tuple]
-    cols: tuple[str, tuple]
+    rows: tuple[str, tuple[float, ...]]
+    cols: tuple[str, tuple[float, ...]]
     values: np.ndarray
     base: tuple[int, int] | None
     at_base: float
-    base_inputs: tuple
-    notes: tuple = ()
+    base_inputs: tuple[float | None, float | None]
+    notes: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The ``xlmodel sensitivity --json`` document (never is ``"never"``, n/a is ``None``)."""
         return {
             "output": self.output,
@@ -6885,14 +7111,15 @@ def _on_grid(values: np.ndarray, base: float | None) -> int | None:
 
 
 def sensitivity(
-    scenario: Mapping,
+    scenario: Mapping[str, Any],
     rows: tuple[str, Sequence[float]],
     cols: tuple[str, Sequence[float]],
     output: str,
     statistic: str | None = None,
     draws: int = 10_000,
     seed: int = 0,
-    correlations: Mapping | None = None,
+    correlations: Mapping[Any, Any] | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Grid:
     """An output over a grid of two inputs' values, in one vectorised engine call.
 
@@ -6913,6 +7140,9 @@ def sensitivity(
         The simulation's draws and seed (with a ``statistic``).
     correlations : mapping, optional
         Spearman rank correlations between ranged inputs (pairs with a varied input are dropped).
+    progress : callable, optional
+        Called as ``progress(done, total)`` in engine runs (cells x draws) as the cells are evaluated (the
+        command line draws a progress bar with it).
 
     Returns
     -------
@@ -6965,7 +7195,10 @@ def sensitivity(
         r[i] = trials.base[rname]
     if j is not None:
         c[j] = trials.base[cname]
-    values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}).reshape(r.size, c.size)
+    total = cells * trials.draws
+    tick = None if progress is None else (lambda done: progress(done, total))
+    values = trials({rname: np.repeat(r, c.size), cname: np.tile(c, r.size)}, progress=tick)
+    values = values.reshape(r.size, c.size)
     base = None if i is None or j is None else (i, j)
     at_base = float(values[base]) if base is not None else trials.at_base()
     return Grid(
@@ -6981,7 +7214,7 @@ def sensitivity(
     )
 
 
-def _axis(axis, argument: str) -> tuple[str, Sequence]:
+def _axis(axis: object, argument: str) -> tuple[str, Sequence[float]]:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
         raise InputError(
             argument, f'{argument} must be (input, values), e.g. ("churn", [0.3, 0.4, 0.5]), got {axis!r:.60}'
@@ -7006,7 +7239,8 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -7108,7 +7342,7 @@ def _iman_conover(columns: list[np.ndarray], target: np.ndarray, rng: np.random.
     return True
 
 
-def output_names(scenario: Mapping) -> list[str]:
+def output_names(scenario: Mapping[str, Any]) -> list[str]:
     """The outputs a simulation of ``scenario`` reports: what ``calc`` prints (``default_alive`` as 1 or 0)."""
     names = list(UnitEconomics.__dataclass_fields__)
     if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
@@ -7127,19 +7361,19 @@ def output_names(scenario: Mapping) -> list[str]:
     return names
 
 
-def _decide(s: dict) -> dict:
+def _decide(s: dict[str, Any]) -> dict[str, Any]:
     """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
     keys = [k for k in s if "@" in k]
     if not keys:
         return s
     s = dict(s)
-    changes: dict[int, dict] = {}
+    changes: dict[int, dict[str, Any]] = {}
     for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
         changes.setdefault(c["month"], {}).update(c)
     funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
-        driver, month = key.rsplit("@", 1)
-        month, value = int(month), s.pop(key)
+        driver, at = key.rsplit("@", 1)
+        month, value = int(at), s.pop(key)
         if driver == "funding":
             funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
         else:
@@ -7148,12 +7382,12 @@ def _decide(s: dict) -> dict:
     return s
 
 
-def resolve(s: dict) -> dict:
+def resolve(s: Mapping[str, Any]) -> dict[str, Any]:
     """The scenario as the engine functions take it: a ``mix`` priced (``fx * sum(share * USD price)``, as
     :func:`~xlmodel.prices.mix_price`), the cost per MAU derived from the token inputs (as in an assumptions
     file), ranged decisions (``ad_spend@4``, ``funding@9``) put into the changes and rounds. Values may be
     arrays of scenarios; ``s`` itself is not changed."""
-    s = dict(s)
+    s = dict(s)  # (a copy: s itself is not changed)
     mix = s.pop("mix", None)
     if mix:
         from .prices import mix_price
@@ -7176,22 +7410,22 @@ def resolve(s: dict) -> dict:
     return _decide(s)
 
 
-def evaluate(s: dict, names: list[str], n: int) -> dict[str, np.ndarray]:
+def evaluate(s: Mapping[str, Any], names: list[str], n: int) -> dict[str, np.ndarray]:
     """Every output in ``names`` for ``n`` scenarios at once: ``s`` is a scenario whose values may be arrays of
     length ``n`` (a simulation's draws, a goal seek's trial values); the engine, once. Returns name -> array
     of ``n`` (``inf`` never, ``nan`` n/a; flags as 1.0 and 0.0)."""
-    s = resolve(s)
-    ue = unit_economics(**s, undefined="nan").as_dict()
+    r = resolve(s)
+    ue = unit_economics(**r, undefined="nan").as_dict()
     out = {k: ue[k] for k in ue}
-    out.update(runway_stream(**s, answers=True).answers)
+    out.update(runway_stream(**r, answers=True).answers)
     if "migration_npv" in names or "migration_payback_month" in names:  # either asks for both (one pass)
         out["migration_npv"], out["migration_payback_month"] = _migration(
-            {k: s[k] for k in MIGRATION_ARGS if k in s}, n
+            {k: r[k] for k in MIGRATION_ARGS if k in r}, n
         )
     return {k: np.broadcast_to(np.asarray(out[k], dtype=float), (n,)) for k in names}
 
 
-def _migration(args: dict, n: int) -> tuple:
+def _migration(args: dict[str, Any], n: int) -> tuple[float | np.ndarray, float | np.ndarray]:
     """The standalone migration NPV and payback month of ``n`` scenarios, in slices whose draws x months
     arrays stay within :data:`MIGRATION_BYTES` whatever ``months`` is (up to 1,200)."""
     months = int(np.max(np.asarray(args.get("months", 1), dtype=float), initial=1))
@@ -7217,7 +7451,18 @@ class Simulation:
     deterministic engine run at draw ``i``'s inputs.
     """
 
-    def __init__(self, scenario, base, ranges, correlations, draws, seed, inputs, outputs, notes=()):
+    def __init__(
+        self,
+        scenario: str | None,
+        base: dict[str, Any],
+        ranges: dict[str, Range],
+        correlations: dict[tuple[str, str], float],
+        draws: int,
+        seed: int,
+        inputs: dict[str, np.ndarray],
+        outputs: dict[str, np.ndarray],
+        notes: Iterable[str] = (),
+    ):
         self.notes = list(
             notes
         )  # what a reader must know about how the draws were made (correlations not imposed)
@@ -7229,11 +7474,13 @@ class Simulation:
         self.seed = seed
         self.inputs = inputs
         self.outputs = outputs
-        self._base_values = None
+        self._base_values: dict[str, float] | None = None
 
     @property
     def horizon(self) -> int:
-        return int(self.base.get("horizon", PARAMS["horizon"].default))
+        return int(
+            self.base.get("horizon", cast(float, PARAMS["horizon"].default))
+        )  # (horizon has a default)
 
     @property
     def base_values(self) -> dict[str, float]:
@@ -7245,7 +7492,7 @@ class Simulation:
             }
         return self._base_values
 
-    def stats(self, output: str) -> dict:
+    def stats(self, output: str) -> dict[str, float]:
         """``mean``, ``p5`` .. ``p95``, ``min``, ``max`` (floats; ``inf`` = never, ``nan`` = no defined draw),
         ``share_never`` for outputs that can be never, and ``share_na``."""
         return _stats(self.outputs[output], output in NEVER_OUTPUTS)
@@ -7255,14 +7502,14 @@ class Simulation:
         return float(np.count_nonzero(self.outputs[output] < months)) / self.draws
 
     def share_need_funding(self) -> float:
-        """Share of draws that need more money: a funding need above 0 (MODEL.md, "What a plan answers")."""
+        """Share of draws that need more money: a funding need above 0 (docs/model.md, "What a plan answers")."""
         return float(np.count_nonzero(self.outputs["funding_need"] > 0)) / self.draws
 
     def share_break_even(self) -> float:
         """Share of draws that break even (sustained) within the horizon."""
         return float(np.count_nonzero(np.isfinite(self.outputs["breakeven_month"]))) / self.draws
 
-    def tornado(self, output: str) -> list[dict]:
+    def tornado(self, output: str) -> list[dict[str, Any]]:
         """One row per ranged input: ``output`` with that input at its low and its high bound, every other
         input at its base value; sorted by ``|at_high - at_low|``, largest first (a never counts as the
         horizon for sorting only, a row with an n/a end last)."""
@@ -7291,16 +7538,16 @@ class Simulation:
                 }
             )
 
-        def swing(r):
+        def swing(r: dict[str, Any]) -> float:
             a, b = (self.horizon if math.isinf(x) else x for x in (r["at_low"], r["at_high"]))
             d = abs(b - a)
             return -1.0 if math.isnan(d) else d
 
         return sorted(rows, key=swing, reverse=True)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The ``xlmodel simulate --json`` document as a dict (never is ``"never"``, n/a is ``None``)."""
-        doc = {
+        doc: dict[str, Any] = {
             "scenario": self.scenario,
             "draws": self.draws,
             "seed": self.seed,
@@ -7324,7 +7571,7 @@ class Simulation:
         return doc
 
 
-def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
+def percentiles(values: np.ndarray, ps: Sequence[float] = PERCENTILES) -> np.ndarray:
     """numpy's default (linear) percentiles, where a percentile that touches a never (``inf``) is never.
 
     ``values`` are the defined draws (no nan). The infinities sort above every
@@ -7342,11 +7589,12 @@ def percentiles(values: np.ndarray, ps=PERCENTILES) -> np.ndarray:
         finite = s[~never]
         s_fin = s.copy()
         s_fin[never] = finite.max() if finite.size else 0.0  # keeps the order; the touched ones are set below
-        q = np.percentile(s_fin, ps)
+        q: np.ndarray = np.percentile(s_fin, ps)
         h = (n - 1) * np.asarray(ps, dtype=float) / 100
         q[never[np.ceil(h).astype(int)]] = np.inf
         return q * scale
-    return np.percentile(s, ps) * scale
+    result: np.ndarray = np.percentile(s, ps) * scale
+    return result
 
 
 def _scale(finite: np.ndarray) -> float:
@@ -7367,11 +7615,11 @@ def _mean(values: np.ndarray) -> float:
     return float(np.mean(values / scale)) * scale
 
 
-def _stats(x: np.ndarray, can_never: bool) -> dict:
+def _stats(x: np.ndarray, can_never: bool) -> dict[str, float]:
     n = x.size
     na = np.isnan(x)
     vals = x[~na] if na.any() else x
-    out = {}
+    out: dict[str, float] = {}
     if vals.size == 0:
         out = {"mean": math.nan, **{f"p{p}": math.nan for p in PERCENTILES}, "min": math.nan, "max": math.nan}
     else:
@@ -7390,12 +7638,13 @@ def _stats(x: np.ndarray, can_never: bool) -> dict:
 
 
 def simulate(
-    inputs: Mapping,
+    inputs: Mapping[str, Any],
     draws: int = 10_000,
     seed: int = 0,
-    correlations: Mapping | None = None,
+    correlations: Mapping[Any, Any] | None = None,
     scenario: str | None = None,
-    progress=None,
+    progress: Callable[[int, int], object] | None = None,
+    evaluated: bool = True,
 ) -> Simulation:
     """Monte Carlo over a scenario whose inputs may be ranges.
 
@@ -7424,6 +7673,10 @@ def simulate(
     progress : callable, optional
         Called as ``progress(done, draws)`` after each chunk of draws is
         evaluated (the command line draws a progress bar with it).
+    evaluated : bool, default True
+        False: draw the inputs only, no output evaluated (``outputs`` is
+        empty): what a goal seek or a grid of statistics needs, which
+        evaluates the draws itself, a trial value at a time.
 
     Returns
     -------
@@ -7466,15 +7719,17 @@ def simulate(
                 f"correlations not imposed: Iman-Conover needs at least {least:,} draws for "
                 f"{len(names)} correlated inputs, got {draws:,}; the inputs are drawn independently"
             )
-        elif not _iman_conover([drawn[k] for k in names], target, rng):
+        elif target is not None and not _iman_conover(
+            [drawn[k] for k in names], target, rng
+        ):  # (names: target)
             notes.append(
                 f"correlations not imposed: the {draws:,} draws' normal scores are too few to correlate "
                 "(their correlation matrix is singular); the inputs are drawn independently"
             )
     corr = {pair(k): float(v) for k, v in (correlations or {}).items()}
-    outs = output_names(base)
+    outs = output_names(base) if evaluated else []
     outputs = {k: np.empty(draws) for k in outs}
-    for a in range(0, draws, CHUNK):
+    for a in range(0, draws if outs else 0, CHUNK):
         b = min(draws, a + CHUNK)
         s = dict(base)
         for k, x in drawn.items():
@@ -7486,7 +7741,7 @@ def simulate(
     return Simulation(scenario, base, ranges, corr, draws, seed, drawn, outputs, notes)
 '''
 
-_SOURCES["xlmodel/solve.py"] = r'''"""Goal seek (MODEL.md, "Goal seek"): the value of one input at which an output reaches a target.
+_SOURCES["xlmodel/solve.py"] = r'''"""Goal seek (docs/model.md, "Goal seek"): the value of one input at which an output reaches a target.
 
 ``solve(scenario, vary="ad_spend", output="runway_months", target=18)`` answers "what ad budget keeps 18
 months of runway?"; with ``statistic="p10"`` it answers "how much cash for a 90% chance of reaching month
@@ -7505,17 +7760,27 @@ Pure Python and numpy, nothing runs at import time: usable in xlwings Lite.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
 from .errors import InputError
 from .outputs import json_value
 from .params import PARAMS, RULES, describe_rule
-from .sensitivity import WITHIN_HORIZON, Trials, check_input
+from .sensitivity import MAX_EVALUATIONS, WITHIN_HORIZON, Trials, check_input, check_statistic
 
-__all__ = ["solve", "Solution", "default_bounds", "LOWER_IS_BETTER", "GRID", "RTOL"]
+__all__ = [
+    "solve",
+    "Solution",
+    "default_bounds",
+    "LOWER_IS_BETTER",
+    "GRID",
+    "RTOL",
+    "EQUAL",
+    "MAX_EVALUATIONS",
+]
 
 #: trial values on the first grid of a statistic (each costs a simulation); a deterministic solve uses more
 GRID = 64
@@ -7523,9 +7788,9 @@ GRID = 64
 DETERMINISTIC_GRID = 256
 #: integer inputs with at most this many values in the bounds are evaluated at every value (deterministic)
 ALL_INTEGERS = 4096
-#: the answer's relative accuracy (MODEL.md: 1e-9 relative; absolute 1e-9 * max(|low|, |high|) near 0)
+#: the answer's relative accuracy (docs/model.md: 1e-9 relative; absolute 1e-9 * max(|low|, |high|) near 0)
 RTOL = 1e-9
-#: the absolute accuracy near 0, a fraction of max(|low|, |high|): tighter than MODEL.md's 1e-9
+#: the absolute accuracy near 0, a fraction of max(|low|, |high|): tighter than docs/model.md's 1e-9
 ATOL = 1e-15
 #: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
 #: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
@@ -7549,6 +7814,13 @@ LOWER_IS_BETTER = frozenset(
     }
 )
 _MAX_STEPS = 200
+#: two outputs a, b are equal when ``|a - b| <= EQUAL * max(1, |a|, |b|, |target|)``: rounding noise (a ratio
+#: that the input moves only in its last bits) is no crossing
+EQUAL = 1e-12
+#: the trial values a goal seek of a statistic is expected to take: its first grid and the base, then about as
+#: many again to narrow its crossings (typically 15 to 30); the engine runs it may take (trial values x draws)
+#: are capped at :data:`~xlmodel.sensitivity.MAX_EVALUATIONS`, as a grid's are, so at most 781,250 draws
+EXPECTED_TRIALS = 2 * GRID
 
 
 @dataclass(frozen=True)
@@ -7565,7 +7837,11 @@ class Solution:
     funding need, a cost). ``range``: the output's minimum and maximum over the values evaluated in the
     bounds (``inf`` never; n/a left out). ``base`` and ``at_base``: the input's base value (None when the
     scenario does not give it: the answer is then the lowest crossing) and the output there. ``notes``: what
-    the simulation says about its draws (correlations not imposed with very few draws).
+    the simulation says about its draws (correlations not imposed with very few draws). ``everywhere``: the
+    output equals the target at every valid point of the bounds (a never target that every point meets):
+    ``value`` is then the base (or the bound nearest it) and there is no crossing. ``invalid``: the parts of
+    the bounds where the input makes the plan invalid, ``(from, to, reason)`` over the values evaluated (left
+    out of the search, as an n/a point is).
     """
 
     vary: str
@@ -7576,22 +7852,26 @@ class Solution:
     high: float
     value: float | None
     reached: bool
-    crossings: tuple
-    range: tuple
-    side: tuple
-    steps: tuple
-    around: tuple
+    crossings: tuple[float, ...]
+    range: tuple[float, float]
+    side: tuple[str, ...]
+    steps: tuple[bool, ...]
+    around: tuple[tuple[float, float], ...]
     meets: str
     base: float | None
     at_base: float
     integer: bool
     draws: int | None = None
     seed: int | None = None
-    notes: tuple = ()
+    notes: tuple[str, ...] = ()
+    everywhere: bool = False
+    invalid: tuple[tuple[float, float, str], ...] = ()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The ``xlmodel solve --json`` document (never is ``"never"``, n/a is ``None``)."""
-        num = (lambda v: None if v is None else int(v)) if self.integer else _json
+        num: Callable[[float | None], Any] = (
+            (lambda v: None if v is None else int(v)) if self.integer else _json
+        )
         return {
             "vary": self.vary,
             "output": self.output,
@@ -7601,6 +7881,7 @@ class Solution:
             "high": num(self.high),
             "value": num(self.value),
             "reached": self.reached,
+            "met_everywhere": self.everywhere,
             "crossings": [num(x) for x in self.crossings],
             "range": [_json(x) for x in self.range],
             "side": list(self.side),
@@ -7611,10 +7892,11 @@ class Solution:
             "draws": self.draws,
             "seed": self.seed,
             "notes": list(self.notes),
+            "invalid": [{"from": num(a), "to": num(b), "reason": why} for a, b, why in self.invalid],
         }
 
 
-def _json(v):
+def _json(v: float | None) -> Any:
     return None if v is None else json_value(float(v))
 
 
@@ -7622,7 +7904,7 @@ def _json(v):
 
 
 def default_bounds(name: str, base: float | None, horizon: int = 60) -> tuple[float, float]:
-    """MODEL.md's default bounds of an input: its rule's range, an open end pulled in by 1e-9.
+    """docs/model.md's default bounds of an input: its rule's range, an open end pulled in by 1e-9.
 
     An end the rule leaves unbounded is 10x the base value (0 .. 10x the base, or 10x .. 0 for a negative
     base); a growth rate (above -1, no upper bound) whose base is not above 0 goes to 1. ``migration_month``
@@ -7646,6 +7928,7 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
     lo = None if rule.lo is None else float(rule.lo) + (0.0 if rule.lo_incl else 1e-9)
     hi = None if rule.hi is None else float(rule.hi) - (0.0 if rule.hi_incl else 1e-9)
     if name in WITHIN_HORIZON:
+        assert hi is not None  # a month's rule has an upper end
         hi = float(min(hi, horizon))
     if base is None and (lo is None or hi is None):
         raise InputError(
@@ -7654,6 +7937,7 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
             "there is no base value for the default 0 .. 10x the base",
         )
     if hi is None:
+        assert base is not None  # (refused just above without one)
         if PARAMS[name].rule == "growth" and base <= 0:
             hi = 1.0
         elif lo is None and base < 0:
@@ -7661,11 +7945,12 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
         else:
             hi = 10 * base
     if lo is None:
+        assert base is not None  # (refused just above without one)
         lo = min(0.0, 10 * base)
     return lo, hi
 
 
-def _no_bounds(name: str, base: float) -> InputError:
+def _no_bounds(name: str, base: float | None) -> InputError:
     return InputError(
         "high",
         f"give the bounds of {name} (low and high): its base value is {base:.10g}, so the "
@@ -7673,7 +7958,7 @@ def _no_bounds(name: str, base: float) -> InputError:
     )
 
 
-def _bound(name: str, which: str, value) -> float:
+def _bound(name: str, which: str, value: object) -> float:
     if isinstance(value, (bool, np.bool_, str)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
@@ -7686,7 +7971,7 @@ def _bound(name: str, which: str, value) -> float:
     return x
 
 
-def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[float, float]:
+def _bounds(name: str, base: float | None, low: object, high: object, horizon: int) -> tuple[float, float]:
     lo = None if low is None else _bound(name, "low", low)
     hi = None if high is None else _bound(name, "high", high)
     if name in WITHIN_HORIZON and hi is not None and hi > horizon:
@@ -7705,7 +7990,7 @@ def _bounds(name: str, base: float | None, low, high, horizon: int) -> tuple[flo
     return lo, hi
 
 
-def _target(target) -> float:
+def _target(target: object) -> float:
     if isinstance(target, (bool, np.bool_, str)) or not isinstance(
         target, (int, float, np.integer, np.floating)
     ):
@@ -7722,35 +8007,79 @@ def _target(target) -> float:
 class _Seek:
     """The brackets of one goal seek: where ``meets`` changes between neighbouring trial values."""
 
-    def __init__(self, trials: Trials, vary: str, target: float, sign: int, integer: bool, scale: float):
+    def __init__(
+        self,
+        trials: Trials,
+        vary: str,
+        target: float,
+        sign: int,
+        integer: bool,
+        scale: float,
+        progress: Callable[[int], object] | None = None,
+    ):
         self.trials, self.vary, self.t, self.sign, self.integer = trials, vary, target, sign, integer
         self.deterministic = trials.statistic is None
         self.atol = ATOL * scale
-        self.seen = []  # every value of the output evaluated, for the range
+        self.seen: list[np.ndarray] = []  # every value of the output evaluated, for the range
+        self.invalid: dict[
+            float, InputError
+        ] = {}  # trial value -> the error that makes the plan invalid there
+        self.valid: list[np.ndarray] = []  # every trial value evaluated that the plan accepts
+        self.runs = 0  # engine runs so far: trial values x draws
+        self.progress = progress
 
     def f(self, xs: np.ndarray) -> np.ndarray:
-        y = self.trials({self.vary: xs})
+        """The output at trial values ``xs``: nan where a value makes the plan invalid (recorded)."""
+        runs = self.runs + xs.size * self.trials.draws
+        if runs > MAX_EVALUATIONS:
+            raise InputError(
+                "draws",
+                f"the goal seek would take more than {MAX_EVALUATIONS:,} engine runs (trial values x "
+                f"{self.trials.draws:,} draws), its cap, before narrowing every crossing: use fewer draws",
+            )
+        bad: dict[int, InputError] = {}
+        done, progress = self.runs, self.progress
+        tick = None if progress is None else (lambda k: progress(done + k))
+        y = self.trials({self.vary: xs}, invalid=bad, progress=tick)
+        self.runs = runs
+        for i, e in bad.items():
+            self.invalid[float(xs[i])] = e
+        ok = np.ones(xs.size, dtype=bool)
+        ok[list(bad)] = False
+        self.valid.append(xs[ok])
         self.seen.append(y)
         return y
 
+    def equal(self, y: np.ndarray) -> np.ndarray:
+        """Where ``y`` equals the target: exactly (a never), or within :data:`EQUAL` (rounding noise)."""
+        eq: np.ndarray
+        if not math.isfinite(self.t):
+            eq = y == self.t
+            return eq
+        with np.errstate(invalid="ignore", over="ignore"):
+            size = np.maximum(np.maximum(1.0, np.abs(y)), abs(self.t))
+            eq = (y == self.t) | (np.isfinite(y) & (np.abs(y - self.t) <= EQUAL * size))
+            return eq
+
     def meets(self, y: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            return (y == self.t) | (self.sign * (y - self.t) >= 0)
+            m: np.ndarray = self.equal(y) | (self.sign * (y - self.t) >= 0)
+            return m
 
-    def brackets(self, x: np.ndarray, y: np.ndarray) -> list[list]:
+    def brackets(self, x: np.ndarray, y: np.ndarray) -> list[list[Any]]:
         """``[a, b, ya, yb]`` for each pair of defined neighbours whose ``meets`` differ (n/a breaks a bracket)."""
         ok = ~np.isnan(y)
         m = self.meets(y)
         idx = np.flatnonzero(ok[:-1] & ok[1:] & (m[:-1] != m[1:]))
         return [[x[i], x[i + 1], y[i], y[i + 1]] for i in idx]
 
-    def _done(self, br) -> bool:
+    def _done(self, br: list[Any]) -> bool:
         a, b = br[0], br[1]
         if self.integer:
-            return b - a <= 1
-        return b - a <= max(RTOL * max(abs(a), abs(b)), self.atol) or np.nextafter(a, b) >= b
+            return bool(b - a <= 1)
+        return bool(b - a <= max(RTOL * max(abs(a), abs(b)), self.atol) or np.nextafter(a, b) >= b)
 
-    def _points(self, br) -> np.ndarray:
+    def _points(self, br: list[Any]) -> np.ndarray:
         a, b, ya, yb = br
         if self.integer:
             m = 63 if self.deterministic else 1
@@ -7770,11 +8099,12 @@ class _Seek:
                     parts.append(np.concatenate([[s], s - d, s + d]))
             inner = np.concatenate(parts)
         inner = np.unique(inner)
-        return inner[(inner > a) & (inner < b)]
+        points: np.ndarray = inner[(inner > a) & (inner < b)]
+        return points
 
-    def refine(self, brs: list[list]) -> list[list]:
+    def refine(self, brackets: list[list[Any]]) -> list[list[Any]]:
         """Narrow every bracket to the answer's accuracy, all of them in one engine call a step."""
-        brs = [list(br) for br in brs]
+        brs: list[Any] = [list(br) for br in brackets]  # each a bracket, or None once an n/a breaks it
         live = [i for i, br in enumerate(brs) if not self._done(br)]
         for _ in range(_MAX_STEPS):
             if not live:
@@ -7788,7 +8118,7 @@ class _Seek:
             live = [i for i in live if brs[i] is not None and not self._done(brs[i])]
         return [br for br in brs if br is not None]
 
-    def answer(self, br, scale: float) -> tuple:
+    def answer(self, br: list[Any], scale: float) -> tuple[float, str, bool, tuple[float, float]]:
         """``(x*, side, step, (y below, y above))`` of a narrowed bracket: a whole number's boundary and a jump
         on the side that meets the target; a root by the secant in the last bracket."""
         a, b, ya, yb = (float(v) for v in br)
@@ -7796,8 +8126,8 @@ class _Seek:
         step = self.integer or not (math.isfinite(ya) and math.isfinite(yb)) or abs(yb - ya) > 1e-6 * scale
         if step:
             x = b if side == "above" else a
-        elif ya == self.t or yb == self.t:
-            x = a if ya == self.t else b
+        elif self.equal(np.asarray(ya)) or self.equal(np.asarray(yb)):
+            x = a if self.equal(np.asarray(ya)) else b
         else:
             x = min(max(a + (self.t - ya) / (yb - ya) * (b - a), a), b)
         return x, side, bool(step), (ya, yb)
@@ -7807,16 +8137,17 @@ class _Seek:
 
 
 def solve(
-    scenario: Mapping,
+    scenario: Mapping[str, Any],
     vary: str,
     output: str,
-    target,
-    low=None,
-    high=None,
+    target: float,
+    low: float | None = None,
+    high: float | None = None,
     statistic: str | None = None,
     draws: int = 10_000,
     seed: int = 0,
-    correlations: Mapping | None = None,
+    correlations: Mapping[Any, Any] | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Solution:
     """The value of ``vary`` within ``[low, high]`` at which ``output`` (or its ``statistic``) reaches ``target``.
 
@@ -7851,7 +8182,12 @@ def solve(
 
     Notes
     -----
-    MODEL.md, "Goal seek". A never counts as +infinity; a point where the output is n/a breaks a bracket.
+    docs/model.md, "Goal seek". A never counts as +infinity; a point where the output is n/a, or where the
+    input makes the plan invalid (``Solution.invalid`` says where), breaks a bracket. Two outputs are equal
+    within :data:`EQUAL` (1e-12 relative): an output equal to the target over the whole range is met
+    everywhere, answered with the base (or the bound nearest it), not crossed. With a statistic the engine
+    runs (trial values x draws) are capped at :data:`MAX_EVALUATIONS`; ``progress(runs, expected)`` is
+    called as they are done.
     The output *meets* the target at or above it, or at or below it for the outputs in
     :data:`LOWER_IS_BETTER` (a month we want sooner, a cost or a need we want lower). A crossing is where
     meeting changes between two neighbouring values of the first grid (256 points deterministic, 64 for a
@@ -7879,14 +8215,19 @@ def solve(
     """
     base = check_input(scenario, vary)
     t = _target(target)
+    _check_work(statistic, draws)
     trials = Trials(scenario, (vary,), output, statistic, draws, seed, correlations)
-    horizon = int(scenario.get("horizon") or PARAMS["horizon"].default)
+    horizon = int(
+        scenario.get("horizon") or cast(float, PARAMS["horizon"].default)
+    )  # (horizon has a default)
     lo, hi = _bounds(vary, base, low, high, horizon)
     integer = RULES[PARAMS[vary].rule].integer
     scale = max(abs(lo), abs(hi))
     sign = -1 if output in LOWER_IS_BETTER else 1
-    seek = _Seek(trials, vary, t, sign, integer, scale)
     deterministic = trials.statistic is None
+    expected = (DETERMINISTIC_GRID + 1) if deterministic else EXPECTED_TRIALS * trials.draws
+    tick = None if progress is None else (lambda runs: progress(runs, max(runs, expected)))
+    seek = _Seek(trials, vary, t, sign, integer, scale, tick)
     if integer:
         n = ALL_INTEGERS if deterministic else GRID
         x = np.arange(lo, hi + 1) if hi - lo + 1 <= n else np.unique(np.round(np.linspace(lo, hi, n)))
@@ -7894,19 +8235,30 @@ def solve(
         x = np.linspace(lo, hi, DETERMINISTIC_GRID if deterministic else GRID)
     if deterministic and base is not None:  # the base in the same engine call
         y_all = seek.f(np.append(x, base))
+        if float(base) in seek.invalid and float(base) not in x:  # the scenario itself is invalid
+            raise seek.invalid[float(base)]
         y, at_base = y_all[:-1], float(y_all[-1])
         seek.seen[-1] = y  # the range is over the bounds: the base may lie outside them
     else:
         y, at_base = seek.f(x), trials.at_base()
-    brs = seek.brackets(x, y)
-    finite = np.abs(y[np.isfinite(y)])
-    out_scale = float(finite.max()) if finite.size else 1.0
-    found = [seek.answer(br, out_scale) for br in seek.refine(brs)]
-    if not found:  # the target met exactly at a bound, and nowhere passed
+    bad = np.array([v in seek.invalid for v in x.tolist()])
+    if bad.all():
+        why = seek.invalid[float(x[0])]
+        raise InputError(
+            "high", f"every value of {vary} from {lo:.10g} to {hi:.10g} makes the plan invalid: {why}"
+        )
+    everywhere = bool(seek.equal(y[~bad]).all())
+    if everywhere:  # met over the whole range: no crossing, the answer the base (or the bound nearest it)
+        found = []
+    else:
+        finite = np.abs(y[np.isfinite(y)])
+        out_scale = float(finite.max()) if finite.size else 1.0
+        found = [seek.answer(br, out_scale) for br in seek.refine(seek.brackets(x, y))]
+    if not found and not everywhere:  # the target met exactly at a bound, and nowhere passed
         found = [
             (float(x[i]), "above" if i == 0 else "below", integer, (float(y[i]), float(y[i])))
             for i in (0, x.size - 1)
-            if y[i] == t
+            if seek.equal(y[i])
         ]
     found.sort(key=lambda c: c[0])
     seen = np.concatenate(seek.seen)
@@ -7914,6 +8266,8 @@ def solve(
     rng = (float(seen.min()), float(seen.max())) if seen.size else (math.nan, math.nan)
     crossings = tuple(float(c[0]) for c in found)
     value = min(crossings, key=lambda c: (0 if base is None else abs(c - base), c)) if crossings else None
+    if everywhere:
+        value = _nearest_valid(x[~bad], lo if base is None else min(max(base, lo), hi), seek.invalid)
     return Solution(
         vary,
         output,
@@ -7922,7 +8276,7 @@ def solve(
         lo,
         hi,
         value,
-        bool(crossings),
+        bool(crossings) or everywhere,
         crossings,
         rng,
         tuple(c[1] for c in found),
@@ -7935,7 +8289,57 @@ def solve(
         trials.draws if not deterministic else None,
         seed if not deterministic else None,
         tuple(trials.notes),
+        everywhere,
+        _invalid_parts(seek),
     )
+
+
+def _check_work(statistic: str | None, draws: object) -> None:
+    """A goal seek of a statistic within its cap of engine runs (trial values x draws), or :class:`InputError`
+    before any draw is made."""
+    if (
+        check_statistic(statistic) is None
+        or isinstance(draws, bool)
+        or not isinstance(draws, (int, np.integer))
+    ):
+        return  # no statistic, or draws that simulate refuses with its own message
+    if EXPECTED_TRIALS * int(draws) > MAX_EVALUATIONS:
+        raise InputError(
+            "draws",
+            f"a goal seek of a statistic takes about {EXPECTED_TRIALS} trial values x {int(draws):,} draws = "
+            f"{EXPECTED_TRIALS * int(draws):,} engine runs, more than its cap of {MAX_EVALUATIONS:,}: use at "
+            f"most {MAX_EVALUATIONS // EXPECTED_TRIALS:,} draws",
+        )
+
+
+def _nearest_valid(x: np.ndarray, want: float, invalid: Mapping[float, InputError]) -> float:
+    """``want`` itself when the plan accepts it, else the value evaluated nearest it that the plan accepts."""
+    if float(want) not in invalid:
+        return float(want)
+    return float(x[np.argmin(np.abs(x - want))])
+
+
+def _invalid_parts(seek: _Seek) -> tuple[tuple[float, float, str], ...]:
+    """``(from, to, reason)`` for each run of neighbouring values evaluated that make the plan invalid."""
+    if not seek.invalid:
+        return ()
+    valid = np.concatenate(seek.valid)
+    xs = np.concatenate([valid, np.fromiter(seek.invalid, dtype=float)])
+    bad = np.arange(xs.size) >= valid.size
+    order = np.argsort(xs, kind="stable")
+    xs, bad = xs[order], bad[order]
+    parts, i = [], 0
+    while i < xs.size:
+        if not bad[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < xs.size and bad[j + 1]:
+            j += 1
+        why = " ".join(str(seek.invalid[float(xs[i])]).split())
+        parts.append((float(xs[i]), float(xs[j]), why))
+        i = j + 1
+    return tuple(parts)
 '''
 
 _SOURCES["xlmodel/udfs/cells.py"] = r'''"""What every Excel function shares: xlwings' decorators, argument help, and the conversion of cells.
@@ -7960,17 +8364,17 @@ from ..params import ALL_PARAMS, RULES
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
 except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
-
-    def func(f=None, **_):
+    # stand-ins that take any arguments, not xlwings' exact signatures: hence the two ignores
+    def func(f=None, **_):  # type: ignore[no-redef]
         return (lambda g: g) if f is None else f
 
-    def arg(*_, **__):
+    def arg(*_, **__):  # type: ignore[misc]
         return lambda g: g
 
 
 #: the function category in Excel's function wizard (the classic add-in only: xlwings Lite lists no category)
 CATEGORY = "LLM Economics"
-#: where Excel's "help on this function" leads (xlwings Lite only): the README's table of the functions
+#: where Excel's "help on this function" leads (xlwings Lite only): the README's Excel section
 HELP_URL = "https://github.com/xlmodel/xlmodel#use-it-in-excel"
 NEVER = "never"
 
@@ -7995,18 +8399,30 @@ _ARG_DOCS = {
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
-    "ignored); in LLM_PLAN optional, empty: users churn at churn",
+    "ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
     "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
-    "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
-    "empty: the monthly projection with a header row",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
     "high": "optional highest value of the input (default: its rule's range, or 10x its value)",
+}
+
+#: help that one function gives an argument in its own words (the shared text would not fit it)
+_OWN_ARG_DOCS = {
+    "LLM_PLAN": {
+        "output": "optional name of one output, any that xlmodel calc reports (funding_need, breakeven_month, "
+        "runway_months, migration_npv, ...); empty: the monthly projection with a header row",
+        "retention": "optional row or column of shares of the cohort active in months 1, 2, ... (empty: users "
+        "churn at churn)",
+    },
+    "LLM_SOLVE": {
+        "output": "name of the output that must reach target (funding_need, breakeven_month, runway_months, "
+        "...; text or a cell)"
+    },
 }
 
 #: the options of every argument's xlwings decorator, on both routes (lite.py writes main.py's with them): a 2-D
@@ -8026,6 +8442,8 @@ def arg_doc(name: str, fn_name: str) -> str:
         "small_price",
         "migration_cost",
     )
+    if name in _OWN_ARG_DOCS.get(fn_name, {}):
+        return _OWN_ARG_DOCS[fn_name][name]
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
@@ -8285,7 +8703,9 @@ def whole(name, cell, default, lo, hi):
         return default
     x = number(name, cell, default)
     if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
-        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
+        # the exact number: 10,000,001 (not 1e+07, which reads as the maximum itself), 2.5, inf
+        got = f"{int(x):,}" if math.isfinite(x) and x == int(x) else repr(x)
+        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {got}")
     return int(x)
 
 
@@ -8499,6 +8919,7 @@ _SOURCES["xlmodel/udfs/plan.py"] = r'''"""The plan's Excel functions: runway, th
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -8734,8 +9155,10 @@ def _cell(name: str, c):
     if isinstance(c, bool):
         raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
     if isinstance(c, (int, float, np.number)):
-        return int(c) if float(c).is_integer() and abs(c) < 2**53 else float(c)
+        return int(c) if float(c).is_integer() and -(2**53) < c < 2**53 else float(c)
     if isinstance(c, str):
+        if name == "month" and c.strip().isascii() and c.strip().isdigit():
+            return int(c.strip())  # "3" typed as text in a month cell: plan month 3, not a calendar month
         return c.strip()
     if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
         return f"{c.year:04d}-{c.month:02d}"
@@ -8749,7 +9172,8 @@ _MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
 def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
     row or column of the curve's shares (empty: the users churn at ``churn``)."""
-    scen, model = {}, {}
+    scen: dict[str, Any] = {}
+    model: dict[str, Any] = {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
         no_error(f"inputs row {i}: the name", name)
         if not isinstance(name, str):
@@ -8785,6 +9209,18 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     return {"model": model, "scenarios": {"plan": scen}}
 
 
+#: the outputs a plan has only with certain inputs (engine.summary leaves them out otherwise, as calc does)
+_NEEDS = {
+    "runway_months_without_funding": "funding rounds (the funding table)",
+    "runway_months_without_migration": "migration_month (the plan's migration)",
+    "plan_migration_npv": "migration_month (the plan's migration)",
+    "plan_migration_payback_month": "migration_month (the plan's migration)",
+    "migration_npv": "monthly_tokens and months (the standalone migration's inputs)",
+    "migration_payback_month": "monthly_tokens and months (the standalone migration's inputs)",
+    "cohort_payback_month": "a retention curve (the retention argument)",
+}
+
+
 def _answer(value):
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -8809,10 +9245,16 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
         name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
-            answers = engine.summary(s)
-            if not isinstance(name, str) or name.strip() not in answers:
-                raise XlmodelError(f"output must be one of {', '.join(answers)}, got {name!r:.40}")
-            return _answer(answers[name.strip()])
+            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
+            key = name.strip() if isinstance(name, str) else None
+            if key in _NEEDS and key not in answers:
+                raise XlmodelError(f"output {key} needs {_NEEDS[key]}; xlmodel calc reports it only then")
+            if key not in answers:
+                every = list(answers) + [k for k in _NEEDS if k not in answers]
+                raise XlmodelError(
+                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}"
+                )
+            return _answer(answers[key])
         p = engine.plan(**s).projection
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()
@@ -8915,6 +9357,7 @@ import math
 
 from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
+from ..outputs import input_text, output_text
 from ..solve import solve
 from .cells import NEVER, excel, fail, number, single
 from .plan import _plan_tables
@@ -8942,10 +9385,6 @@ def _number(name: str, value):
     return number(name, cell, None)
 
 
-def _show(v: float) -> str:
-    return NEVER if math.isinf(v) and v > 0 else ("n/a" if math.isnan(v) else f"{v:.6g}")
-
-
 @excel()
 def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
     """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
@@ -8969,10 +9408,10 @@ def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, f
         )
         if r.reached:
             return float(r.value)
-        return (
-            f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
-            f"{r.low:.6g} to {r.high:.6g}"
-        )
+        # money as the command line prints it (212.26M, not 2.12261e+08): one formatter, xlmodel.outputs
+        y = [output_text(r.output, v, a.currency, a.start) for v in r.range]
+        x = [input_text(r.vary, v, a.currency, a.start) for v in (r.low, r.high)]
+        return f"not reached: {r.output} is {y[0]} to {y[1]} for {r.vary} from {x[0]} to {x[1]}"
     except Exception as e:
         return fail(e)
 '''
@@ -9053,11 +9492,11 @@ class FrozenPrices:
         self._lookup: dict[tuple[str | None, str], tuple[_Provider, _Model]] = {}
         for line in names.strip().splitlines():
             key, k, *found = line.split()
-            provider_id = None if key == "*" else key
+            asked_id = None if key == "*" else key  # "*": a name asked without a provider
             owner, model = table[int(k)]
-            asked = providers.get(provider_id, owner) if provider_id else owner
+            asked = providers.get(asked_id, owner) if asked_id else owner
             for name in found:
-                self._lookup[(provider_id, name)] = (asked, model)
+                self._lookup[(asked_id, name)] = (asked, model)
 
     def find_provider_model(self, model_ref: str, provider, provider_id: str | None, provider_api_url):
         """The (provider, model) for a name, as genai-prices answered when the prices were frozen."""
@@ -9080,15 +9519,22 @@ re-exports every name). Pure Python and numpy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
 from .month_step import Months
 from .params import check
 from .projection import Projection, project_checked, projection_inputs
+from .timeline import Timeline
+
+#: picks the scenarios that cross in a month from a line of values (flattened), or the line itself for one
+Pick = Callable[[Any], Any]
 
 __all__ = [
     "Plan",
@@ -9124,8 +9570,14 @@ PLAN_OUTPUTS = (
 FIRST_YEAR = 12
 
 
-def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=None, funding_by_month=None):
-    """Fractional runway from a projection's rows (months last): MODEL.md's rule, version 3.
+def runway_from_cash(
+    cash: ArrayLike,
+    cash_by_month: ArrayLike,
+    net_burn_by_month: ArrayLike,
+    interest_by_month: ArrayLike | None = None,
+    funding_by_month: ArrayLike | None = None,
+) -> float | np.ndarray:
+    """Fractional runway from a projection's rows (months last): docs/model.md's rule, version 3.
 
     For the first month t with ``cash_t < 0``: ``(t - 1) + cash_{t-1} / (cash_{t-1}
     - cash_t)``, with ``net_burn_t`` as the denominator in a month without
@@ -9139,7 +9591,9 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
     hit = neg.any(axis=-1)
     first = neg.argmax(axis=-1)
     prev_all = np.concatenate([c0[..., None] * np.ones(cm.shape[:-1] + (1,)), cm[..., :-1]], axis=-1)
-    at = lambda x: np.take_along_axis(np.broadcast_to(x, cm.shape), first[..., None], axis=-1)[..., 0]
+    at: Callable[[np.ndarray], np.ndarray] = lambda x: np.take_along_axis(
+        np.broadcast_to(x, cm.shape), first[..., None], axis=-1
+    )[..., 0]
     prev, b = at(prev_all), at(burn)
     if interest_by_month is not None or funding_by_month is not None:
         plain = np.ones(cm.shape, dtype=bool)
@@ -9157,12 +9611,12 @@ def runway_from_cash(cash, cash_by_month, net_burn_by_month, interest_by_month=N
 class _Crossing:
     """The runway of one cash series, found month by month: where cash first goes below 0."""
 
-    def __init__(self, start):
-        start = np.asarray(start, dtype=float)
-        self.run = np.where(start <= 0, 0.0, np.inf)
-        self.alive = start > 0
+    def __init__(self, start: ArrayLike):
+        cash = np.asarray(start, dtype=float)
+        self.run = np.where(cash <= 0, 0.0, np.inf)
+        self.alive = cash > 0
 
-    def month(self, k: int, prev, cash, denominator):
+    def month(self, k: int, prev: Any, cash: Any, denominator: Callable[[Pick], Any]) -> None:
         """Record ``k + cash_{t-1}/denominator`` where cash first goes below 0 in month ``t = k+1``.
 
         ``denominator(pick)``: the month's denominators, of the scenarios ``pick`` selects from a
@@ -9175,7 +9629,7 @@ class _Crossing:
         neg = (cash < 0) & self.alive
         if neg.any():
             idx = np.flatnonzero(neg)
-            pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
+            pick: Pick = lambda x: np.broadcast_to(x, neg.shape).reshape(-1)[idx]
             self.run.reshape(-1)[idx] = k + pick(prev) / denominator(pick)
             self.alive.reshape(-1)[idx] = False
 
@@ -9187,7 +9641,7 @@ class _Answers:
     :func:`runway_months` needs), at the cost of a bare projection.
     """
 
-    def __init__(self, v: dict, shape: tuple, h: int, months: Months, full: bool):
+    def __init__(self, v: dict[str, Any], shape: tuple[int, ...], h: int, months: Months, full: bool):
         self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
         self.funding = bool(months.tl.funding)
         self.interest = months.i is not None
@@ -9204,7 +9658,7 @@ class _Answers:
         self.first_short = np.full(shape, np.inf)
         self.raise_month = v.get("raise_month")
         self.need, self.dpow = z.copy(), np.ones(shape)
-        self.growth = 1 + months.i if self.interest else 1.0
+        self.growth = 1 + months.i if months.i is not None else 1.0  # (self.interest)
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
         self.n = min(FIRST_YEAR, h)
         self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
@@ -9218,13 +9672,13 @@ class _Answers:
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
             self.npv, self.payback = z.copy(), np.full(shape, np.inf)
 
-    def month(self, k: int, row: dict):
+    def month(self, k: int, row: dict[str, Any]) -> None:
         t = k + 1
         cash, burn = row["cash"], row["net_burn"]
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
-        def denominator(pick):
+        def denominator(pick: Pick) -> Any:
             return self._denominator(pick, prev, cash, burn, interest, funding)
 
         self.runway.month(k, prev, cash, denominator)
@@ -9252,7 +9706,7 @@ class _Answers:
         if self.full:
             self._plan_month(t, row, cash, burn)
 
-    def _denominator(self, pick, prev, cash, burn, interest, funding):
+    def _denominator(self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any) -> Any:
         """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
         runway, bit for bit), for the scenarios ``pick`` selects."""
         if not (self.interest or self.funding):
@@ -9260,13 +9714,15 @@ class _Answers:
         plain = (pick(interest) == 0) & (pick(funding) == 0)
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
-    def _variant(self, k, crossing, prev, cash, burn, interest, funding):
+    def _variant(
+        self, k: int, crossing: _Crossing, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any
+    ) -> np.ndarray:
         crossing.month(
             k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
         )
         return np.array(cash, dtype=float)
 
-    def _plan_month(self, t: int, row: dict, cash, burn):
+    def _plan_month(self, t: int, row: dict[str, Any], cash: Any, burn: Any) -> None:
         lower = cash < self.lowest
         self.lowest = np.where(lower, cash, self.lowest)
         self.lowest_month = np.where(lower, t, self.lowest_month)
@@ -9293,7 +9749,7 @@ class _Answers:
             paid_back = (t >= self.v["migration_month"]) & (self.npv >= 0) & np.isinf(self.payback)
             self.payback = np.where(paid_back, t, self.payback)
 
-    def answers(self) -> dict:
+    def answers(self) -> dict[str, np.ndarray]:
         out = {"runway_months": self.runway.run, "ending_cash": np.asarray(self.prev)}
         out["runway_months_without_funding"] = (
             self.runway_nf.run if self.runway_nf is not None else self.runway.run
@@ -9336,7 +9792,7 @@ class _Answers:
         return out
 
 
-def _stream(v: dict, h: int, tl, full: bool, variants: bool) -> dict:
+def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool) -> dict[str, np.ndarray]:
     """Walk the projection once keeping no month: the answers only."""
     shape = v["cash"].shape
     months = Months(v, shape, tl, variants=variants)
@@ -9371,10 +9827,10 @@ class RunwayStream:
     runway_months_without_migration: float | np.ndarray | None = None
     ending_cash_without_migration: float | np.ndarray | None = None
     runway_months_without_funding: float | np.ndarray | None = None
-    answers: dict = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
 
 
-def runway_stream(*, without_migration=False, answers=False, **scenario) -> RunwayStream:
+def runway_stream(*, without_migration: bool = False, answers: bool = False, **scenario: Any) -> RunwayStream:
     """The runway and ending cash of :func:`project`, month by month, keeping no month it has passed.
 
     Takes the arguments of :func:`project`; memory is a few arrays of the
@@ -9400,22 +9856,30 @@ def runway_stream(*, without_migration=False, answers=False, **scenario) -> Runw
     )
 
 
-def _value(x):
+def _value(x: ArrayLike) -> Any:
+    """A plain value: a bool (or a bool array) for a flag, else :func:`_out`'s float (or array)."""
     a = np.asarray(x)
     if a.dtype == bool:
         return bool(a) if a.ndim == 0 else a.copy()
     return _out(a)
 
 
-def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
+def _given(scenario: Mapping[str, Any], name: str) -> Any:
+    """The scenario's value of ``name``, or 0.0 when it is not given: never ``value or 0.0``, which asks the
+    truth of an array of trial values (a goal seek or a grid over ``name``)."""
+    value = scenario.get(name)
+    return 0.0 if value is None else value
+
+
+def plan_inputs(scenario: Mapping[str, Any], h: int, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     """The inputs only the answers use: the cash buffer, the raise month, the discount rate."""
     out = {
-        "min_cash": np.broadcast_to(check("min_cash", scenario.get("min_cash") or 0.0), shape),
-        "annual_discount_rate": check("annual_discount_rate", scenario.get("annual_discount_rate") or 0.0),
+        "min_cash": np.broadcast_to(check("min_cash", _given(scenario, "min_cash")), shape),
+        "annual_discount_rate": check("annual_discount_rate", _given(scenario, "annual_discount_rate")),
     }
-    r = scenario.get("raise_month")
-    if r is not None:
-        r = check("raise_month", r)
+    given = scenario.get("raise_month")
+    if given is not None:
+        r = check("raise_month", given)
         if np.any(r > h):
             raise InputError(
                 "raise_month", f"raise_month must be within the horizon, 1 to {h}, got {float(np.max(r)):g}"
@@ -9424,7 +9888,7 @@ def plan_inputs(scenario: dict, h: int, shape: tuple) -> dict:
     return out
 
 
-def runway_months(**scenario):
+def runway_months(**scenario: Any) -> float | np.ndarray:
     """Months until cash runs out, fractional; ``math.inf`` if it never does.
 
     Takes the arguments of :func:`project` and vectorises the same way.
@@ -9451,7 +9915,7 @@ def runway_months(**scenario):
 
 @dataclass(frozen=True)
 class Plan:
-    """A plan over time: its projection and every answer of MODEL.md's "What a plan answers".
+    """A plan over time: its projection and every answer of docs/model.md's "What a plan answers".
 
     ``outputs``: name -> value (``inf`` is never, ``nan`` n/a; ``default_alive``
     and ``shortfall_before_raise`` are booleans); ``projection``: the monthly
@@ -9459,19 +9923,19 @@ class Plan:
     """
 
     projection: Projection
-    outputs: dict
+    outputs: dict[str, Any]
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.outputs[key]
 
-    def __getattr__(self, key):
+    def __getattr__(self, key: str) -> Any:
         try:
             return self.__dict__["outputs"][key]
         except KeyError:
             raise AttributeError(key) from None
 
 
-def plan(**scenario) -> Plan:
+def plan(**scenario: Any) -> Plan:
     """Project a plan and answer "how long does the cash last, how much must we raise, when do we break even?".
 
     Takes the arguments of :func:`project` (``changes`` and ``funding``
@@ -9492,7 +9956,7 @@ def plan(**scenario) -> Plan:
 
     Notes
     -----
-    MODEL.md, "What a plan answers": ``funding_need = max(0, max over t =
+    docs/model.md, "What a plan answers": ``funding_need = max(0, max over t =
     funding_month..horizon of (min_cash - cash_t) / (1 + i) ** (t -
     funding_month))``, the smallest round in ``funding_month`` (``raise_month``,
     else the first month short of ``min_cash``) that keeps cash at or above
@@ -9522,7 +9986,7 @@ def plan(**scenario) -> Plan:
     return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
 
 
-def plan_answers(scenario: dict) -> dict:
+def plan_answers(scenario: Mapping[str, Any]) -> dict[str, Any]:
     """Every answer of :func:`plan` for one scenario as plain values (``inf`` never, ``None`` n/a)."""
     p = runway_stream(**scenario, answers=True).answers
     return {k: (None if isinstance(x, float) and math.isnan(x) else x) for k, x in p.items()}
@@ -9530,7 +9994,7 @@ def plan_answers(scenario: dict) -> dict:
 
 _SOURCES["xlmodel/retention.py"] = r'''"""Retention curves: a cohort's users by age, the curve's LTV and payback, and the average curve of a triangle.
 
-Definitions: MODEL.md, "Cohorts and actuals" (the late ratio ``q``, the
+Definitions: docs/model.md, "Cohorts and actuals" (the late ratio ``q``, the
 geometric tail, cohort LTV) and "Retention curves drive the users" (the
 curve in the plan, the payback month, the weighted chained average). The
 projection walks a :class:`Cohorts` state of k + 1 columns (the last k
@@ -9540,9 +10004,12 @@ matrix. Part of the engine: pure Python and numpy, nothing at import time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _out, monthly_rate
 from .errors import InputError
@@ -9566,7 +10033,7 @@ __all__ = [
 # ------------------------------------------------------------------ the curve and its late ratio
 
 
-def _retention(retention) -> np.ndarray:
+def _retention(retention: ArrayLike) -> np.ndarray:
     r = np.asarray(retention, dtype=float) if not isinstance(retention, str) else None
     if r is None or r.ndim == 0:
         raise InputError(
@@ -9596,10 +10063,11 @@ def _late_ratio(r: np.ndarray) -> np.ndarray:
     j = min(3, k - 1)
     # the power ufunc for one curve as for many (numpy's scalar ** may round differently from its vector loop):
     # a scenario's curve gives the same bits alone and among a simulation's draws
-    return np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+    q: np.ndarray = np.power(r[..., -1] / r[..., -1 - j], 1 / j)
+    return q
 
 
-def cohort_churn(retention):
+def cohort_churn(retention: ArrayLike) -> float | np.ndarray:
     """Monthly churn implied by the late part of a retention curve: ``1 - q``.
 
     ``q = (r_k / r_{k-j}) ** (1/j)`` with ``j = min(3, k-1)``. The curve
@@ -9611,7 +10079,7 @@ def cohort_churn(retention):
     return _out(1 - _late_ratio(_retention(retention)))
 
 
-def _observed_and_tail(r, q, d):
+def _observed_and_tail(r: np.ndarray, q: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``sum r_t / (1+d)**t`` over the k observed months, and ``r_k q / ((1+d)**k (1+d-q))`` past them."""
     k = r.shape[-1]
     t = np.arange(1, k + 1, dtype=float)
@@ -9619,7 +10087,13 @@ def _observed_and_tail(r, q, d):
     return observed, r[..., -1] * q / ((1 + d) ** k * (1 + d - q))
 
 
-def cohort_ltv(retention, arpu, gross_margin, annual_discount_rate=0.0, tail=True):
+def cohort_ltv(
+    retention: ArrayLike,
+    arpu: ArrayLike,
+    gross_margin: ArrayLike,
+    annual_discount_rate: ArrayLike = 0.0,
+    tail: bool = True,
+) -> float | np.ndarray:
     """Lifetime value of a signup cohort from its observed retention curve ``r_1 .. r_k``.
 
     ``observed = sum m * r_t / (1+d)**t`` (month-end flows, ``m = arpu *
@@ -9674,9 +10148,10 @@ class Curve:
 
     @property
     def k(self) -> int:
-        return self.r.shape[-1]
+        k: int = self.r.shape[-1]
+        return k
 
-    def at(self, age):
+    def at(self, age: ArrayLike) -> np.ndarray:
         """``R(a)``: ``r_a`` for ``a <= k``, ``r_k * q ** (a - k)`` past it (whole ages from 1)."""
         a = np.asarray(age)
         inside = (
@@ -9687,17 +10162,17 @@ class Curve:
         past = self.r[..., -1] * self.q ** np.maximum(a - self.k, 0)
         return np.where(a <= self.k, inside, past)
 
-    def activation(self, given):
+    def activation(self, given: ArrayLike) -> np.ndarray:
         """The plan's activation: ``r_1`` where the curve is measured on sign-ups (``r_1 < 1``), else ``given``.
 
         Raises :class:`InputError` naming both when ``given`` is below 1 there too (two answers to one question).
         """
-        given = np.asarray(given, dtype=float)
+        plan = np.asarray(given, dtype=float)
         signups = self.first < 1
-        both = signups & (given < 1)
+        both = signups & (plan < 1)
         if np.any(both):
             at = np.unravel_index(int(np.argmax(both)), both.shape) if both.ndim else ()
-            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, given))
+            r1, act = (float(np.broadcast_to(x, both.shape)[at]) for x in (self.first, plan))
             raise InputError(
                 "activation",
                 f"activation {act:.10g} and a retention curve measured on sign-ups "
@@ -9705,15 +10180,15 @@ class Curve:
                 "leave activation out, or give a curve of active users that starts at 1",
             )
         if not np.any(signups):
-            return given
-        return np.where(signups, self.first, given)
+            return plan
+        return np.where(signups, self.first, plan)
 
 
-def active_curve(retention) -> Curve:
+def active_curve(retention: ArrayLike | Curve) -> Curve:
     """A scenario's retention curve as the plan reads it, checked: each share in (0, 1], k >= 2, ``q < 1``.
 
     A curve whose month 1 is below 1 was measured on sign-ups: it means
-    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (MODEL.md). ``q``
+    ``activation = r_1`` and the curve ``R(a) = r_a / r_1`` (docs/model.md). ``q``
     is the late ratio of ``R`` (the same ratio as of the curve as given).
     """
     if isinstance(retention, Curve):
@@ -9733,7 +10208,7 @@ def active_curve(retention) -> Curve:
     return Curve(r, q, first)
 
 
-def scale_curve(retention, factor):
+def scale_curve(retention: ArrayLike, factor: ArrayLike) -> np.ndarray:
     """A curve with its months 2..k scaled by ``factor`` (each share capped at 1), month 1 (the activation) kept.
 
     ``retention_scale``: a ranged factor makes the curve uncertain in a
@@ -9749,7 +10224,9 @@ def scale_curve(retention, factor):
     return np.concatenate([np.broadcast_to(r[..., :1], later.shape[:-1] + (1,)), later], axis=-1)
 
 
-def curve_input(retention, retention_scale=None):
+def curve_input(
+    retention: ArrayLike | Curve | None, retention_scale: ArrayLike | None = None
+) -> Curve | None:
     """A scenario's curve (:func:`active_curve`), scaled by ``retention_scale`` when given; None without a curve."""
     if retention is None:
         if retention_scale is not None:
@@ -9758,10 +10235,16 @@ def curve_input(retention, retention_scale=None):
                 "retention_scale scales a retention curve: give retention (or retention_from) too",
             )
         return None
-    return active_curve(retention if retention_scale is None else scale_curve(retention, retention_scale))
+    if retention_scale is None:
+        return active_curve(retention)
+    if isinstance(retention, Curve):  # was a TypeError from deep inside numpy
+        raise InputError(
+            "retention_scale", "retention_scale scales a curve given as its shares, not a Curve already read"
+        )
+    return active_curve(scale_curve(retention, retention_scale))
 
 
-def retention_at(retention, age):
+def retention_at(retention: ArrayLike | Curve, age: ArrayLike) -> float | np.ndarray:
     """``R(a)``: the share of an activated cohort active at age ``a`` (whole months from 1), with the tail.
 
     ``r_a / r_1`` for ``a <= k`` (``r_a`` when ``r_1`` is 1), then ``R(k) * q ** (a - k)``.
@@ -9775,7 +10258,7 @@ def retention_at(retention, age):
 # ------------------------------------------------------------------ payback
 
 
-def _payback(r, q, m, target):
+def _payback(r: np.ndarray, q: np.ndarray, m: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The first whole month T with ``sum_{t<=T} m * R(t) >= target``; inf when never; 0 for a target of 0.
 
     Within the observed months, a cumulative sum; past them the geometric
@@ -9792,8 +10275,9 @@ def _payback(r, q, m, target):
         y = 1 - (target - s_k) * (1 - q) / a  # q ** n <= y
         n = np.maximum(np.ceil(np.log(y) / np.log(q)), 1.0)
 
-        def total(n):
-            return s_k + a * (1 - q**n) / (1 - q)
+        def total(n: np.ndarray) -> np.ndarray:
+            s: np.ndarray = s_k + a * (1 - q**n) / (1 - q)
+            return s
 
         n = np.where((n > 1) & (total(n - 1) >= target), n - 1, n)
         n = np.where(total(n) < target, n + 1, n)
@@ -9804,8 +10288,10 @@ def _payback(r, q, m, target):
     return np.where(np.isnan(target) | np.isnan(m), np.nan, out)
 
 
-def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
-    """The first whole month in which an activated cohort's contribution covers its CAC (MODEL.md).
+def cohort_payback_month(
+    retention: ArrayLike | Curve, contribution_per_mau: ArrayLike, cac_per_active: ArrayLike
+) -> float | np.ndarray:
+    """The first whole month in which an activated cohort's contribution covers its CAC (docs/model.md).
 
     Parameters
     ----------
@@ -9844,9 +10330,9 @@ def cohort_payback_month(retention, contribution_per_mau, cac_per_active):
 # ------------------------------------------------------------------ the average curve of a triangle
 
 
-def average_curve(triangle, sizes=None) -> np.ndarray:
+def average_curve(triangle: Iterable[ArrayLike], sizes: ArrayLike | None = None) -> np.ndarray:
     """The average curve of a retention triangle, chained over the ages so that it never rises while each
-    cohort decays (MODEL.md, "The cohorts file's average curve").
+    cohort decays (docs/model.md, "The cohorts file's average curve").
 
     Parameters
     ----------
@@ -9893,12 +10379,20 @@ def average_curve(triangle, sizes=None) -> np.ndarray:
     table = np.full((len(rows), k), np.nan)
     for i, row in enumerate(rows):
         table[i, : len(row)] = row
+    # Each sum is numpy's sum of one contiguous array, the numerator's terms each at most the denominator's
+    # (w r_a <= w r_(a-1) while a cohort decays, w r_1 <= w): rounded addition is monotone, so a share of 1
+    # averages to 1 and a decaying triangle's ratio to at most 1 (a BLAS dot orders its sums otherwise, and
+    # gave 1 + 2**-52 for month 1 of five cohorts all 1)
     out = np.empty(k)
-    out[0] = np.dot(w, table[:, 0]) / w.sum()
+    out[0] = (w * table[:, 0]).sum() / w.sum()
     for a in range(1, k):
         seen = ~np.isnan(table[:, a])
-        out[a] = out[a - 1] * (np.dot(w[seen], table[seen, a]) / np.dot(w[seen], table[seen, a - 1]))
-    return out
+        ws = w[seen]
+        out[a] = out[a - 1] * ((ws * table[seen, a]).sum() / (ws * table[seen, a - 1]).sum())
+    # A cohort whose share rises may chain the product to 1 exactly with rounding above: that rounding, at
+    # most a few ulps per age, is no share above 1 (a real excess, beyond it, stays for the caller to refuse)
+    noise = 4 * np.finfo(float).eps * np.arange(1, k + 1) * (2 + np.log2(len(rows)))
+    return np.where((out > 1) & (out <= 1 + noise), 1.0, out)
 
 
 # ------------------------------------------------------------------ the cohorts of a plan, by age
@@ -9915,8 +10409,13 @@ class Cohorts:
     alone and in an array of scenarios.
     """
 
-    def __init__(self, curve: Curve, shape: tuple, arrays: bool):
+    def __init__(self, curve: Curve, shape: tuple[int, ...], arrays: bool):
         self.k, self.t, self.arrays = curve.k, 0, arrays
+        # arrays of scenarios, or one scenario's numpy float64 scalars (a tenth of the cost of 0-d arrays)
+        self.r: list[Any]
+        self.q: Any
+        self.inflow: Any
+        self.tail: Any
         r = np.ascontiguousarray(
             np.moveaxis(curve.r, -1, 0)
         )  # ages first: r[a - 1] is R(a) of every scenario
@@ -9931,7 +10430,7 @@ class Cohorts:
             self.inflow = [np.float64(0.0)] * self.k
             self.tail = np.float64(0.0)
 
-    def step(self, arriving):
+    def step(self, arriving: Any) -> Any:
         """Month ``t + 1``'s active users of every cohort, once ``arriving`` (this month's A) has joined."""
         k, t = self.k, self.t
         j = t % k  # the column of this month's cohort; it held the cohort now k + 1 months old
@@ -9956,7 +10455,7 @@ class Cohorts:
         return total
 
 
-def cohort_waterfall(activated, retention) -> np.ndarray:
+def cohort_waterfall(activated: ArrayLike, retention: ArrayLike | Curve) -> np.ndarray:
     """Each cohort's active users by month, for one scenario: ``[c - 1, t - 1] = A_c R(t - c + 1)`` (0 for t < c).
 
     ``activated``: the activated sign-ups of months 1..h (``activation_t *
@@ -9986,19 +10485,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text"]
+__all__ = ["clean_text", "CONTROL"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: the characters clean_text removes: C0 and C1 controls but tab and line breaks, DEL, bidi controls
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = CONTROL  # the name the workbook modules import
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """``value`` as text with control characters (and bidi controls) removed and tabs and line breaks as spaces.
 
     >>> clean_text("a\\nb\\u202ec")
     'a bc'
     """
     text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    return _CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
+    return CONTROL.sub("", text).replace("\u2028", " ").replace("\u2029", " ")
 '''
 
 _SOURCES["xlmodel/closed_form.py"] = r'''"""Closed-form metrics of the model: rates, CAC, compute cost, LTV, payback, Excel NPV.
@@ -10014,21 +10515,26 @@ functions say so, and everything else still works.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError, XlmodelError
 from .params import check
 
+_T = TypeVar("_T")
+
 __all__ = ["monthly_rate", "cac", "cost_per_mau", "gpu_price_per_mtok", "ltv", "payback_months", "excel_npv"]
 
 
-def _out(x):
+def _out(x: ArrayLike) -> float | np.ndarray:
     """numpy-financial's convention: a 0-d result becomes a Python float."""
     x = np.asarray(x, dtype=float)
     return float(x) if x.ndim == 0 else x
 
 
-def _finite(result, what: str, ok=None, **inputs):
+def _finite(result: _T, what: str, ok: ArrayLike | None = None, **inputs: ArrayLike | None) -> _T:
     """``result``, or an :class:`InputError` when it overflowed floating point (nan or an infinity).
 
     ``ok``: where an infinity is a real answer (a payback that never
@@ -10043,7 +10549,7 @@ def _finite(result, what: str, ok=None, **inputs):
     if not bad.any():
         return result
     at = np.unravel_index(int(np.argmax(bad)), r.shape) if r.ndim else ()
-    vals = {}
+    vals: dict[str, float] = {}
     for k, v in inputs.items():
         if v is None:
             continue
@@ -10068,7 +10574,7 @@ NPF_MISSING = (
 )
 
 
-def _npf():
+def _npf() -> Any:
     """numpy-financial, imported on first use; a one-line error naming the fix when it is missing."""
     try:
         import numpy_financial
@@ -10077,7 +10583,7 @@ def _npf():
     return numpy_financial
 
 
-def _months(name, value):
+def _months(name: str, value: ArrayLike) -> np.ndarray:
     m = check(name, value, "months")
     return m.astype(np.int64)
 
@@ -10085,7 +10591,7 @@ def _months(name, value):
 # ---------------------------------------------------------------- closed form
 
 
-def monthly_rate(annual):
+def monthly_rate(annual: ArrayLike) -> float | np.ndarray:
     """Monthly rate equivalent to an annual effective rate.
 
     Parameters
@@ -10113,7 +10619,7 @@ def monthly_rate(annual):
     return _out(np.expm1(np.log1p(a) / 12.0))
 
 
-def cac(spend, new_users, paid_share=1.0):
+def cac(spend: ArrayLike, new_users: ArrayLike, paid_share: ArrayLike = 1.0) -> float | np.ndarray:
     """Customer acquisition cost: spend per user bought.
 
     Parameters
@@ -10153,7 +10659,14 @@ def cac(spend, new_users, paid_share=1.0):
     return _out(_finite(out, "cac", spend=spend, new_users=new_users, paid_share=paid_share))
 
 
-def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_share=0.0, cached_price=None):
+def cost_per_mau(
+    input_tokens: ArrayLike,
+    output_tokens: ArrayLike,
+    input_price: ArrayLike,
+    output_price: ArrayLike,
+    cached_share: ArrayLike = 0.0,
+    cached_price: ArrayLike | None = None,
+) -> float | np.ndarray:
     """Inference cost of one monthly active user for a month.
 
     Parameters
@@ -10204,7 +10717,9 @@ def cost_per_mau(input_tokens, output_tokens, input_price, output_price, cached_
     )
 
 
-def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
+def gpu_price_per_mtok(
+    gpu_hour_cost: ArrayLike, tokens_per_second: ArrayLike, utilization: ArrayLike = 1.0
+) -> float | np.ndarray:
     """Self-hosted price of 1M tokens from a GPU's hourly cost and throughput.
 
     Parameters
@@ -10240,7 +10755,13 @@ def gpu_price_per_mtok(gpu_hour_cost, tokens_per_second, utilization=1.0):
     return _out(_finite(out, "gpu_price_per_mtok", gpu_hour_cost=c, tokens_per_second=t, utilization=u))
 
 
-def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
+def ltv(
+    arpu: ArrayLike,
+    gross_margin: ArrayLike,
+    churn: ArrayLike,
+    annual_discount_rate: ArrayLike = 0.0,
+    months: ArrayLike | None = None,
+) -> float | np.ndarray:
     """Lifetime value of a user: discounted contribution over their survival.
 
     Parameters
@@ -10315,7 +10836,9 @@ def ltv(arpu, gross_margin, churn, annual_discount_rate=0.0, months=None):
     )
 
 
-def payback_months(cac, arpu, gross_margin, churn=0.0):
+def payback_months(
+    cac: ArrayLike, arpu: ArrayLike, gross_margin: ArrayLike, churn: ArrayLike = 0.0
+) -> float | np.ndarray:
     """Months until a user's cumulative contribution repays their CAC.
 
     Parameters
@@ -10388,7 +10911,7 @@ def payback_months(cac, arpu, gross_margin, churn=0.0):
     return _out(out)
 
 
-def excel_npv(rate, values):
+def excel_npv(rate: ArrayLike, values: ArrayLike) -> float | np.ndarray:
     """Excel's ``NPV``: the first value is discounted one period.
 
     Parameters
@@ -10439,7 +10962,10 @@ Part of the engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _months, _out, excel_npv, monthly_rate
 from .params import check
@@ -10463,16 +10989,16 @@ MIGRATION_ARGS = (
 
 
 def migration_cash_flows(
-    monthly_tokens,
-    large_price,
-    small_price,
-    months,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    months: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> np.ndarray:
     """Monthly net cash flow of moving traffic to a small model, months 1..N.
 
     Returns ``net_t = savings_t - loss_t`` along the last axis (length
@@ -10494,7 +11020,7 @@ def migration_cash_flows(
     tok, lp, sp, n, rs, tg, pd, rev, rl = np.broadcast_arrays(tok, lp, sp, n, rs, tg, pd, rev, rl)
     big_n = int(n.max())
     t = np.arange(big_n, dtype=float)
-    col = lambda x: x[..., None]
+    col: Callable[[np.ndarray], np.ndarray] = lambda x: x[..., None]
     with np.errstate(all="ignore"):
         savings = col(tok) * (1 + col(tg)) ** t * col(rs) * (col(lp) - col(sp)) * (1 - col(pd)) ** t / 1e6
         net = np.where(t < col(n), savings - col(rev * rl), 0.0)
@@ -10510,18 +11036,18 @@ def migration_cash_flows(
 
 
 def migration_npv(
-    monthly_tokens,
-    large_price,
-    small_price,
-    migration_cost,
-    months,
-    annual_discount_rate,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    migration_cost: ArrayLike,
+    months: ArrayLike,
+    annual_discount_rate: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> float | np.ndarray:
     """Net present value of migrating traffic from a large to a small model.
 
     Parameters
@@ -10585,18 +11111,18 @@ def migration_npv(
 
 
 def migration_payback_month(
-    monthly_tokens,
-    large_price,
-    small_price,
-    migration_cost,
-    months,
-    annual_discount_rate,
-    routed_share=1.0,
-    token_growth=0.0,
-    price_decline=0.0,
-    monthly_revenue=0.0,
-    revenue_loss=0.0,
-):
+    monthly_tokens: ArrayLike,
+    large_price: ArrayLike,
+    small_price: ArrayLike,
+    migration_cost: ArrayLike,
+    months: ArrayLike,
+    annual_discount_rate: ArrayLike,
+    routed_share: ArrayLike = 1.0,
+    token_growth: ArrayLike = 0.0,
+    price_decline: ArrayLike = 0.0,
+    monthly_revenue: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+) -> float | np.ndarray:
     """First month whose cumulative discounted cash flow (cost included) is >= 0.
 
     Returns a whole month number in 1..months, or ``math.inf`` if the
@@ -10630,7 +11156,9 @@ def migration_payback_month(
             annual_discount_rate=annual_discount_rate,
             monthly_tokens=monthly_tokens,
         )
-    start = np.broadcast_to(-np.asarray(cost, dtype=float)[..., None], pv.shape[:-1] + (1,))
+    lead = np.broadcast_shapes(pv.shape[:-1], cost.shape)  # the cost alone may vary (a goal seek over it)
+    pv = np.broadcast_to(pv, lead + pv.shape[-1:])
+    start = np.broadcast_to(-cost[..., None], lead + (1,))
     # running total from -cost, month by month (the workbook's cumulative row)
     with np.errstate(all="ignore"):
         cum = np.add.accumulate(np.concatenate([start, pv], axis=-1), axis=-1)[..., 1:]
@@ -10648,11 +11176,25 @@ _SOURCES["xlmodel/outputs.py"] = r'''"""Every output of the model and its unit: 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-__all__ = ["OUTPUT_UNITS", "json_value"]
+from .dates import month_label
+from .params import PARAMS
+
+__all__ = [
+    "OUTPUT_UNITS",
+    "OUTPUT_DEFINITIONS",
+    "json_value",
+    "HUGE",
+    "format_value",
+    "format_unit",
+    "compact",
+    "output_text",
+    "input_text",
+]
 
 
-def json_value(value):
+def json_value(value: Any) -> Any:
     """An output as JSON writes it: ``"never"`` (``"-never"``) for an infinity, ``null`` for n/a (NaN), a bool
     for a flag (numpy's too), other values as they are (JSON has no inf or nan)."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -10702,6 +11244,166 @@ OUTPUT_UNITS = {
     "arppu_net": "currency per paying user per month",
     "paid_cac_per_active": "currency per active user",
 }
+
+#: one line defining each output, for the outputs reference (the full definitions: docs/model.md)
+OUTPUT_DEFINITIONS = {
+    "blended_cac": "ad spend per new user of any source in month 1: ad_spend / new users "
+    "(cac * paid_share without organic_users); n/a when no user arrives",
+    "cac_per_active": "blended_cac / activation: what an active new user costs to buy",
+    "paid_cac": "ad spend per user bought with ads in month 1: cac, moved by cac_elasticity when the spend "
+    "differs from cac_spend",
+    "cost_per_mau": "the input: compute cost of a free MAU per month (of every MAU when payers cost the same)",
+    "cost_per_paying_mau": "paying_cost_per_mau, or cost_per_mau when not given",
+    "blended_cost_per_mau": "(1 - conversion) * cost_per_mau + conversion * cost_per_paying_mau",
+    "revenue_per_mau": "conversion * arppu_net: revenue per MAU after VAT and store fees",
+    "contribution_per_mau": "revenue_per_mau - blended_cost_per_mau",
+    "gross_margin": "contribution_per_mau / revenue_per_mau (n/a without revenue)",
+    "ltv": "an active user's discounted contribution over their life: contribution_per_mau / (churn + d), d the "
+    "monthly discount rate; with a retention curve, the curve's cohort LTV with its tail",
+    "ltv_to_cac": "ltv / cac_per_active",
+    "ltv_to_paid_cac": "ltv / paid_cac_per_active",
+    "payback_months": "months of contribution, shrinking with churn, that repay cac_per_active: "
+    "ln(1 - x) / ln(1 - churn), x = cac * churn / contribution; never when x >= 1",
+    "payback_months_paid": "payback_months on paid_cac_per_active",
+    "cohort_payback_month": "with a retention curve: the first whole month of a cohort's life whose cumulative "
+    "contribution covers cac_per_active",
+    "breakeven_conversion": "the conversion at which revenue per MAU equals the blended compute cost per MAU",
+    "runway_months": "the fractional month in which cash first goes below 0, linear within the month; never "
+    "when it stays at or above 0 to the horizon",
+    "runway_months_without_migration": "the runway of the same plan without the small-model migration",
+    "runway_months_without_funding": "the runway of the same plan without its funding rounds",
+    "lowest_cash": "the lowest month-end cash over months 1 to the horizon",
+    "lowest_cash_month": "the first month in which cash is at lowest_cash",
+    "first_short_month": "the first month whose cash is below min_cash; never when none is",
+    "funding_month": "when to raise: raise_month when given, else first_short_month",
+    "funding_need": "how much to raise: the smallest round in funding_month that keeps cash at or above "
+    "min_cash to the horizon; 0 when the plan needs no more money",
+    "breakeven_month": "the first month from which the operating net burn (one-offs excluded) is 0 or less in "
+    "every month to the horizon; never when there is none",
+    "default_alive": "yes when the plan breaks even no later than its runway without funding rounds: it "
+    "reaches break-even on the cash it has",
+    "burn_multiple": "the first year's net burn over 12 times the growth of monthly net revenue: "
+    "sum(net_burn_1..n) / (12 * (revenue_n - revenue_0)), n = min(12, horizon); n/a when revenue does not grow",
+    "compute_to_revenue": "the first year's compute bill over its net revenue, n = min(12, horizon) months; "
+    "n/a without revenue",
+    "plan_migration_npv": "the plan's burn without the migration less its burn with it, month by month, "
+    "discounted at the annual discount rate",
+    "plan_migration_payback_month": "the first month from migration_month in which the plan's discounted "
+    "saving from the migration, summed so far, is 0 or more",
+    "migration_npv": "the standalone migration: -migration_cost + NPV(d, compute saved less revenue lost, over "
+    "months), Excel's NPV convention",
+    "migration_payback_month": "the first whole month in which the standalone migration's cumulative "
+    "discounted cash flow is 0 or more; never within months",
+    "ending_cash": "cash at the end of the horizon",
+    "arppu_net": "arppu / (1 + vat) * (1 - store_fee): what a payer's month brings in after VAT and store fees",
+    "paid_cac_per_active": "paid_cac / activation: what an active user bought with ads costs",
+}
+
+
+# ------------------------------------------------------------------ how a value reads as text
+# One definition for the terminal (xlmodel.cli) and the texts the Excel functions return (xlmodel.udfs).
+
+#: from this size on a number prints in scientific notation (1.235e+300), not as hundreds of digits
+HUGE = 1e15
+
+
+def format_value(name: str, value: Any, currency: str) -> str:
+    """How an output's value reads in the terminal table: 61.43%, 3.2x, 14.5, 1,234.57, never, n/a."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
+    if isinstance(value, float) and math.isinf(value):
+        return "never"
+    unit = OUTPUT_UNITS[name]
+    if unit == "yes/no":  # a flag's mean over draws: the share of yes
+        return f"{value * 100:,.1f}% yes"
+    if unit.startswith("fraction"):
+        return _percent(value, ",.1f")
+    if unit == "ratio":
+        return f"{_two_significant(value, 2)}x"
+    if unit == "months":
+        return _fixed(value, ",.1f")
+    if unit == "month":
+        return _fixed(value, ",.0f")
+    return _two_significant(value, 2)
+
+
+def _fixed(value: float, fmt: str) -> str:
+    """``format(value, fmt)``, or 1.235e+300 for a number of 1e15 or more (not hundreds of digits)."""
+    return f"{value:.4g}" if abs(value) >= HUGE else format(value, fmt)
+
+
+def _percent(value: float, fmt: str) -> str:
+    """A fraction as a percentage (``fmt`` formats the percentage); a huge one in scientific notation."""
+    pct = value * 100
+    if not math.isfinite(pct):  # beyond 1.8e306: the percentage itself overflows
+        return f"{value:.4g} (fraction)"
+    return f"{pct:.4g}%" if abs(pct) >= HUGE else f"{pct:{fmt}}%"
+
+
+def _two_significant(value: float, decimals: int) -> str:
+    """``decimals`` places, or more for a small number so that it keeps two significant digits (0.0146: 0.015)."""
+    a = abs(value)
+    if a >= HUGE:
+        return f"{value:.4g}"
+    if 0 < a < 10 ** -(decimals - 1):
+        decimals = min(12, 1 - math.floor(math.log10(a)))
+    return f"{value:,.{decimals}f}"
+
+
+def format_unit(name: str, currency: str) -> str:
+    """An output's unit with the model's currency in it."""
+    return OUTPUT_UNITS[name].replace("currency", currency)
+
+
+def _short_money(value: float) -> str | None:
+    """Money of a million or more as 13.36M / -8.33B / 1.20T, else None."""
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= div:
+            return f"{value / div:,.2f}{suffix}"
+    return None
+
+
+def compact(name: str, value: Any, currency: str) -> str:
+    """format_value, with money of a million or more as 13.36M / -8.33B so that a row of percentiles fits."""
+    if (
+        value is not None
+        and not math.isinf(value)
+        and OUTPUT_UNITS[name].startswith("currency")
+        and 1e6 <= abs(value) < HUGE
+    ):
+        return _short_money(value) or format_value(name, value, currency)
+    return format_value(name, value, currency)
+
+
+def output_text(name: str, value: Any, currency: str, start: str | None = None) -> str:
+    """An output's value, with the calendar month of a month (or of a run-out) when the plan has a start."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = compact(name, value, currency)
+    if start and math.isfinite(value) and (OUTPUT_UNITS[name] == "month" or name.startswith("runway_months")):
+        month = int(value) if OUTPUT_UNITS[name] == "month" else max(1, math.ceil(value))
+        if month >= 1:
+            text += f" ({month_label(month, start)})"
+    return text
+
+
+def input_text(name: str, value: float, currency: str, start: str | None = None) -> str:
+    """An input's value as a reader wants it: 143.20M, 2.35%, 7 (2025-06)."""
+    p = PARAMS[name]
+    if value == 0:
+        return "0"
+    if p.fmt == "percent" or "fraction" in p.unit:
+        return f"{value * 100:.4g}%"
+    if p.fmt in ("months", "month"):
+        label = f" ({month_label(int(value), start)})" if start and p.fmt == "month" else ""
+        return f"{value:.0f}{label}"
+    if p.fmt in ("money", "number") and abs(value) >= 1e6:
+        return _short_money(value) or f"{value:,.6g}"
+    if p.fmt == "money":
+        return f"{value:,.2f}"
+    return f"{value:,.6g}"
 '''
 
 _SOURCES["xlmodel/projection.py"] = r'''"""The monthly projection (docs/model.md, "The projection, version 3").
@@ -10716,14 +11418,17 @@ engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
 from .params import check, reject_unknown
-from .retention import curve_input
+from .retention import Curve, curve_input
 from .timeline import Timeline
 from .timeline import timeline as make_timeline
 
@@ -10781,7 +11486,7 @@ class Projection:
         "cac",
     )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in self.ROWS}
 
 
@@ -10817,7 +11522,7 @@ DEFAULTS = {
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
 
 
-def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
+def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timeline]:
     """The projection's inputs checked and broadcast to one shape, the horizon, and the checked timeline.
 
     ``kw``: a scenario (every input by name, ``changes``, ``funding`` and
@@ -10831,16 +11536,17 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
     if curve is not None:
         if kw.get("churn") is None:
-            kw["churn"] = 1 - curve.q  # MODEL.md: the churn of the users already there defaults to 1 - q
+            kw["churn"] = 1 - curve.q  # docs/model.md: the churn of the users already there defaults to 1 - q
     for k in REQUIRED:
         if kw.get(k) is None:
             raise InputError(k, f"{k} is required")
-    h = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
-    if h.ndim:
+    horizon = check("horizon", kw.get("horizon", 60) if kw.get("horizon") is not None else 60)
+    if horizon.ndim:
         raise InputError(
-            "horizon", f"horizon must be a single whole number of months, got an array of shape {h.shape}"
+            "horizon",
+            f"horizon must be a single whole number of months, got an array of shape {horizon.shape}",
         )
-    h = int(h)
+    h = int(horizon)
     given = {k: kw.get(k, DEFAULTS.get(k)) for k in REQUIRED + tuple(DEFAULTS) if k != "horizon"}
     if given["migration_month"] is None:  # the migration inputs are not used, and not checked
         for k in MIGRATION_NEEDS + ("routed_share", "migration_cost", "revenue_loss"):
@@ -10885,21 +11591,21 @@ def projection_inputs(kw: dict) -> tuple[dict, int, Timeline]:
         arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
-    v = dict(zip(vals, arrays))
+    v: dict[str, Any] = dict(zip(vals, arrays))
     if curve is not None:
         v["retention"] = curve
     return v, h, tl
 
 
-def _levels(tl: Timeline) -> list:
+def _levels(tl: Timeline) -> list[np.ndarray]:
     """Every level and amount of a timeline, so that their shapes broadcast with the inputs'."""
     return [np.asarray(x) for months in tl.changes.values() for x in months.values()] + [
         np.asarray(x) for x in tl.funding.values()
     ]
 
 
-def _check_cac_spend(vals: dict, tl: Timeline) -> None:
-    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (MODEL.md)."""
+def _check_cac_spend(vals: Mapping[str, np.ndarray], tl: Timeline) -> None:
+    """``cac_elasticity > 0`` with a path where ad spend is above 0 needs ``cac_spend > 0`` (docs/model.md)."""
     elastic = vals["cac_elasticity"] > 0
     if not np.any(elastic):
         return
@@ -10917,40 +11623,40 @@ def _check_cac_spend(vals: dict, tl: Timeline) -> None:
 
 def project(
     *,
-    cash,
-    mau,
-    ad_spend,
-    cac,
-    churn=None,
-    conversion,
-    arppu,
-    cost_per_mau,
-    fixed_costs=0.0,
-    paid_share=1.0,
-    ad_growth=0.0,
-    cost_decline=0.0,
-    horizon=60,
-    organic_users=None,
-    organic_growth=0.0,
-    cac_elasticity=0.0,
-    paying_cost_per_mau=None,
-    migration_month=None,
-    routed_share=1.0,
-    large_price=None,
-    small_price=None,
-    migration_cost=0.0,
-    revenue_loss=0.0,
-    activation=1.0,
-    store_fee=0.0,
-    vat=0.0,
-    interest_rate=0.0,
-    usage_growth=0.0,
-    fixed_cost_growth=0.0,
-    cac_spend=None,
-    changes=None,
-    funding=None,
-    retention=None,
-    **other,
+    cash: ArrayLike,
+    mau: ArrayLike,
+    ad_spend: ArrayLike,
+    cac: ArrayLike,
+    churn: ArrayLike | None = None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost_per_mau: ArrayLike,
+    fixed_costs: ArrayLike = 0.0,
+    paid_share: ArrayLike = 1.0,
+    ad_growth: ArrayLike = 0.0,
+    cost_decline: ArrayLike = 0.0,
+    horizon: int = 60,
+    organic_users: ArrayLike | None = None,
+    organic_growth: ArrayLike = 0.0,
+    cac_elasticity: ArrayLike = 0.0,
+    paying_cost_per_mau: ArrayLike | None = None,
+    migration_month: ArrayLike | None = None,
+    routed_share: ArrayLike = 1.0,
+    large_price: ArrayLike | None = None,
+    small_price: ArrayLike | None = None,
+    migration_cost: ArrayLike = 0.0,
+    revenue_loss: ArrayLike = 0.0,
+    activation: ArrayLike = 1.0,
+    store_fee: ArrayLike = 0.0,
+    vat: ArrayLike = 0.0,
+    interest_rate: ArrayLike = 0.0,
+    usage_growth: ArrayLike = 0.0,
+    fixed_cost_growth: ArrayLike = 0.0,
+    cac_spend: ArrayLike | None = None,
+    changes: Iterable[Mapping[str, Any]] | Timeline | None = None,
+    funding: Iterable[Mapping[str, Any]] | None = None,
+    retention: ArrayLike | Curve | None = None,
+    **other: Any,
 ) -> Projection:
     """Month-by-month projection of users, revenue, costs and cash.
 
@@ -11026,7 +11732,7 @@ def project(
     -----
     For t = 1..horizon, ``mau_0 = mau``, ``cash_0 = cash``, each driver ``x_t``
     its path ``L_M * (1 + g) ** (t - M)`` from its latest change ``M <= t``
-    (MODEL.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
+    (docs/model.md, "Changes over time") and ``m_t = 1`` from ``migration_month``::
 
         cac_t       = path of cac * (ad_t / cac_spend) ** cac_elasticity   (the path when ad_t == 0)
         paid_t      = ad_t / cac_t
@@ -11044,7 +11750,7 @@ def project(
         interest_t  = cash_{t-1} * ((1 + interest_rate) ** (1/12) - 1)
         cash_t      = cash_{t-1} - net_burn_t + interest_t + funding_t
 
-    ``paid_t / paid_share`` is MODEL.md's ``paid_t + paid_t * (1/paid_share -
+    ``paid_t / paid_share`` is docs/model.md's ``paid_t + paid_t * (1/paid_share -
     1)`` and ``mau_t * blended_t`` its ``(mau_t - paying_t) * cost_per_mau_t +
     paying_t * paying_cost_per_mau_t``, and a cost path without changes is
     ``level * (1 + g) ** (t-1)`` applied to the blended cost: each written in
@@ -11109,7 +11815,13 @@ def project(
     return project_checked(v, h, tl)
 
 
-def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None, on_month=None) -> Projection:
+def project_checked(
+    v: Mapping[str, Any],
+    h: int,
+    tl: Timeline,
+    months: Months | None = None,
+    on_month: Callable[[int, dict[str, Any]], object] | None = None,
+) -> Projection:
     """:func:`project` on inputs :func:`projection_inputs` has checked.
 
     ``months``: the month step to walk (default: a new one); ``on_month(k,
@@ -11133,7 +11845,7 @@ def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None,
             if on_month is not None:
                 on_month(k, row)
     months.overflow_check()
-    last = lambda x: np.moveaxis(x, 0, -1)
+    last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
     rows = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
@@ -11147,7 +11859,7 @@ def project_checked(v: dict, h: int, tl: Timeline, months: Months | None = None,
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
 
 Three steps, each a function a reader can check against the table of
-MODEL.md: the inputs, checked (:func:`_inputs`); every output, one
+docs/model.md: the inputs, checked (:func:`_inputs`); every output, one
 definition each, ``nan`` in the scenarios where it is undefined
 (:func:`_values`); and what the caller asked for where an output is
 undefined: an error, ``None`` or ``nan`` (:func:`_shape`). With a retention
@@ -11157,16 +11869,19 @@ Part of the engine (``xlmodel.engine`` re-exports every name).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .closed_form import _finite, _out, ltv, monthly_rate, payback_months
 from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
 from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
-from .retention import _observed_and_tail, _payback, curve_input
+from .retention import Curve, _observed_and_tail, _payback, curve_input
 
 __all__ = [
     "UnitEconomics",
@@ -11201,13 +11916,13 @@ class UnitEconomics:
     payback_months_paid: float | None
     breakeven_conversion: float | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.keys()}
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return getattr(self, key)
 
-    def keys(self):
+    def keys(self) -> list[str]:
         return [f.name for f in fields(self)]
 
 
@@ -11221,13 +11936,13 @@ class CurveUnitEconomics(UnitEconomics):
 
     cohort_payback_month: float | None = None
 
-    def keys(self):
+    def keys(self) -> list[str]:
         names = [f.name for f in fields(UnitEconomics)]
         i = names.index("payback_months_paid") + 1
         return names[:i] + ["cohort_payback_month"] + names[i:]
 
 
-def resolve_cost_per_mau(cost, tokens: dict):
+def resolve_cost_per_mau(cost: ArrayLike | None, tokens: Mapping[str, ArrayLike | None]) -> np.ndarray:
     """cost_per_mau as given, or derived from the token inputs.
 
     Both may be given (a completed scenario carries both) when they agree.
@@ -11266,31 +11981,31 @@ def resolve_cost_per_mau(cost, tokens: dict):
 
 def unit_economics(
     *,
-    cac,
-    churn=None,
-    conversion,
-    arppu,
-    cost_per_mau=None,
-    paid_share=1.0,
-    annual_discount_rate=0.0,
-    input_tokens=None,
-    output_tokens=None,
-    input_price=None,
-    output_price=None,
-    cached_share=None,
-    cached_price=None,
-    ad_spend=None,
-    organic_users=None,
-    paying_cost_per_mau=None,
-    activation=1.0,
-    vat=0.0,
-    store_fee=0.0,
-    cac_elasticity=0.0,
-    cac_spend=None,
-    retention=None,
-    retention_scale=None,
-    undefined="raise",
-    **other,
+    cac: ArrayLike,
+    churn: ArrayLike | None = None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost_per_mau: ArrayLike | None = None,
+    paid_share: ArrayLike = 1.0,
+    annual_discount_rate: ArrayLike = 0.0,
+    input_tokens: ArrayLike | None = None,
+    output_tokens: ArrayLike | None = None,
+    input_price: ArrayLike | None = None,
+    output_price: ArrayLike | None = None,
+    cached_share: ArrayLike | None = None,
+    cached_price: ArrayLike | None = None,
+    ad_spend: ArrayLike | None = None,
+    organic_users: ArrayLike | None = None,
+    paying_cost_per_mau: ArrayLike | None = None,
+    activation: ArrayLike = 1.0,
+    vat: ArrayLike = 0.0,
+    store_fee: ArrayLike = 0.0,
+    cac_elasticity: ArrayLike = 0.0,
+    cac_spend: ArrayLike | None = None,
+    retention: ArrayLike | Curve | None = None,
+    retention_scale: ArrayLike | None = None,
+    undefined: str = "raise",
+    **other: Any,
 ) -> UnitEconomics:
     """The LLM app's unit economics per MAU per month.
 
@@ -11426,26 +12141,26 @@ def unit_economics(
 
 
 def _inputs(
-    cac,
-    churn,
-    conversion,
-    arppu,
-    cost,
-    paid_share,
-    rate,
-    tokens,
-    ad_spend,
-    organic_users,
-    paying_cost_per_mau,
-    v3: dict,
-    curve=None,
-) -> dict:
+    cac: ArrayLike,
+    churn: ArrayLike | None,
+    conversion: ArrayLike,
+    arppu: ArrayLike,
+    cost: ArrayLike | None,
+    paid_share: ArrayLike,
+    rate: ArrayLike,
+    tokens: Mapping[str, ArrayLike | None],
+    ad_spend: ArrayLike | None,
+    organic_users: ArrayLike | None,
+    paying_cost_per_mau: ArrayLike | None,
+    v3: Mapping[str, ArrayLike | None],
+    curve: Curve | None = None,
+) -> dict[str, Any]:
     """The checked inputs, as float arrays, and the month-1 quantities every output starts from."""
     if churn is None:
         if curve is None:
             raise InputError("churn", "churn is required")
-        churn = 1 - curve.q  # the churn of the users already there (MODEL.md)
-    x = dict(
+        churn = 1 - curve.q  # the churn of the users already there (docs/model.md)
+    x: dict[str, Any] = dict(
         cac=check("cac", cac),
         paid_share=check("paid_share", paid_share),
         churn=check("churn", churn),
@@ -11481,7 +12196,7 @@ def _inputs(
         paying_cost_per_mau=x["paying_cost"],
     )  # what an overflow message names
     x["organic"] = organic_users is not None
-    if x["organic"]:
+    if organic_users is not None:
         if ad_spend is None:
             raise InputError(
                 "ad_spend", "ad_spend is required with organic_users (blended CAC = ad_spend / new users)"
@@ -11502,7 +12217,7 @@ def _inputs(
 # ------------------------------------------------------------ step 2: values
 
 
-def _values(x: dict) -> dict:
+def _values(x: dict[str, Any]) -> dict[str, np.ndarray]:
     """Every output for every scenario, one definition each; ``nan`` where a scenario leaves it undefined."""
     named = x["named"]
     q, c, conv, price = x["cac"], x["churn"], x["conversion"], x["arppu_net"]
@@ -11547,7 +12262,7 @@ def _values(x: dict) -> dict:
         ),
         () if curve is None else curve.q.shape,
     )
-    b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
+    b: Callable[[ArrayLike], np.ndarray] = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
     has_revenue = b(revenue) > 0
     if curve is None:
         has_ltv = has_revenue & (b(c) + b(x["d"]) > 0)
@@ -11607,8 +12322,8 @@ def _values(x: dict) -> dict:
     return out
 
 
-def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
-    """MODEL.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
+def _curve_ltv(curve: Curve, revenue: np.ndarray, gm: np.ndarray, d: ArrayLike, ok: np.ndarray) -> np.ndarray:
+    """docs/model.md's ``cohort_ltv(R, revenue_per_mau, gross_margin, annual_discount_rate)`` with the tail, ``nan``
     where not ``ok``: ``m * (observed + tail)``, ``m = revenue_per_mau * gross_margin``."""
     with np.errstate(all="ignore"):
         observed, tail = _observed_and_tail(curve.r, curve.q, np.asarray(d, dtype=float))
@@ -11616,7 +12331,7 @@ def _curve_ltv(curve, revenue, gm, d, ok: np.ndarray) -> np.ndarray:
     return np.where(ok, np.broadcast_to(value, ok.shape), np.nan)
 
 
-def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
+def _where_defined(ok: np.ndarray, fn: Callable[..., ArrayLike], *args: ArrayLike) -> np.ndarray:
     """``fn(*args)`` on the scenarios where ``ok``, ``nan`` elsewhere (each scenario computed as if alone)."""
     out = np.full(ok.shape, np.nan)
     if ok.any():
@@ -11628,8 +12343,8 @@ def _where_defined(ok: np.ndarray, fn, *args) -> np.ndarray:
 # ------------------------------------------------------------ step 3: shape
 
 
-def _raise_undefined(x: dict) -> None:
-    """undefined="raise": the error of the first output a scenario leaves undefined, in MODEL.md's order."""
+def _raise_undefined(x: dict[str, Any]) -> None:
+    """undefined="raise": the error of the first output a scenario leaves undefined, in docs/model.md's order."""
     if x["organic"]:
         with np.errstate(all="ignore"):
             new_1 = x["ad_spend"] / x["cac"] + x["organic_users"]
@@ -11680,14 +12395,15 @@ _MAY_BE_UNDEFINED = (
 )
 
 
-def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
+def _shape(v: dict[str, np.ndarray], x: dict[str, Any], undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
     cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
-        return cls(**{k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()})
-    out = {}
+        arrays: dict[str, Any] = {k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()}
+        return cls(**arrays)  # the fields' floats, as arrays (one value per scenario)
+    out: dict[str, Any] = {}  # a float (or an array) per output, None where undefined
     for name, a in v.items():
         if name in _MAY_BE_UNDEFINED and np.isnan(a).any():
             out[name] = None
@@ -11696,7 +12412,7 @@ def _shape(v: dict, x: dict, undefined: str) -> UnitEconomics:
     return cls(**out)
 
 
-def summary_unit_economics(scenario: dict) -> dict:
+def summary_unit_economics(scenario: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
     return unit_economics(**scenario, undefined="none").as_dict()
 '''
@@ -11712,9 +12428,11 @@ import time beyond building this table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
 
@@ -11754,7 +12472,7 @@ class Rule:
         return not self.integer or bool(np.all(np.floor(x) == x))
 
     def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
+        good: np.ndarray = np.isfinite(x)
         if self.lo is not None:
             good &= (x >= self.lo) if self.lo_incl else (x > self.lo)
         if self.hi is not None:
@@ -11794,7 +12512,7 @@ class Param:
 _p = Param
 
 
-#: Every named input of MODEL.md, in the order a finance user reads them.
+#: Every named input of the model (docs/model.md), in the order a finance user reads them.
 PARAMS: dict[str, Param] = {
     p.name: p
     for p in [
@@ -12068,7 +12786,7 @@ PARAMS: dict[str, Param] = {
     ]
 }
 
-#: drivers that may change level from a month on (MODEL.md, "Changes over time"), with the input whose
+#: drivers that may change level from a month on (docs/model.md, "Changes over time"), with the input whose
 #: growth rate their path follows (None: a flat path)
 CHANGE_DRIVERS = {
     "ad_spend": "ad_growth",
@@ -12085,8 +12803,54 @@ CHANGE_DRIVERS = {
 }
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
-#: curve (a row of shares, months 1..k: MODEL.md, "Retention curves drive the users")
+#: curve (a row of shares, months 1..k: docs/model.md, "Retention curves drive the users")
 PLAN_KEYS = ("changes", "funding", "retention")
+
+#: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
+SINCE = {
+    **dict.fromkeys(("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau"), 2),
+    **dict.fromkeys(("migration_month", "fx"), 2),
+    **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
+    **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
+}
+
+#: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
+MODEL_KEY_DOCS = {
+    "name": ("text", "LLM app model", "the model's name, shown on every surface", 1),
+    "currency": ("text", "USD", "the currency of every amount of money in the file", 1),
+    "horizon": ("months", "60", "months projected, a whole number from 1 to 1200", 1),
+    "draws": ("draws", "10000", "Monte Carlo draws of simulate and the risk workbook (1 to 10,000,000)", 2),
+    "seed": ("whole number", "0", "the random seed: same file and seed, same numbers", 2),
+    "start": ("YYYY-MM", "none: months M1, M2, ...", "the calendar month of month 1", 3),
+    "fiscal_year_start": ("month 1..12", "1", "the calendar month a fiscal year starts in (needs start)", 3),
+}
+
+#: a scenario's entries that are not numbers: key -> (what it holds, the model version that brought it)
+ENTRIES = {
+    "mix": (
+        (
+            'a routing mix of models, `{ "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }`: shares that sum to 1; '
+            "sets input_price, cached_price and output_price from genai-prices' USD prices times fx"
+        ),
+        2,
+    ),
+    "changes": (
+        "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
+        3,
+    ),
+    "funding": ("`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end", 3),
+    "retention": (
+        (
+            "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
+            "at least 2 months); it drives the users instead of churn"
+        ),
+        3,
+    ),
+    "retention_from": (
+        "a cohorts CSV (relative to the assumptions file) whose average curve is the scenario's retention",
+        3,
+    ),
+}
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -12127,7 +12891,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
     return f"{name} {RULES[r].text}{unit}"
 
 
-def reject_unknown(other: dict):
+def reject_unknown(other: Mapping[str, object]) -> None:
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
         if k not in PARAMS and k not in PLAN_KEYS:
@@ -12138,7 +12902,7 @@ def _fmt(v: float) -> str:
     return f"{v:.10g}"
 
 
-def check(name: str, value, rule: str | None = None) -> np.ndarray:
+def check(name: str, value: ArrayLike, rule: str | None = None) -> np.ndarray:
     """Return ``value`` as a float array, or raise :class:`InputError`.
 
     The message names the argument, the rule and the first offending value.
@@ -12176,8 +12940,9 @@ and numpy, nothing runs at import time.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, SupportsInt
 
 import numpy as np
 
@@ -12205,7 +12970,7 @@ def _fmt(x: float) -> str:
     return f"{x:.10g}"
 
 
-def _digits(n: int) -> int:
+def _digits(n: SupportsInt) -> int:
     """How many decimal digits a (huge) integer has, without printing it (Python refuses past 4,300 digits)."""
     n = abs(int(n))
     d = max(1, int(n.bit_length() * math.log10(2)) + 1)  # exact, or one too many
@@ -12230,10 +12995,17 @@ class Range:
         return mid if math.isfinite(mid) else self.low / 2 + self.high / 2  # bounds near 1.8e308: no overflow
 
     @property
+    def _peak(self) -> float:
+        """The mode of a triangular or PERT range, which has one (:func:`parse_range` sees to it)."""
+        assert self.mode is not None, f"a {self.dist} range needs a mode"
+        return self.mode
+
+    @property
     def mean(self) -> float:
-        lo, m, hi = self.low, self.mode, self.high
+        lo, hi = self.low, self.high
         if self.dist == "uniform":
             return self.base
+        m = self._peak
         if self.dist == "triangular":
             mean = (lo + m + hi) / 3
             return mean if math.isfinite(mean) else lo / 3 + m / 3 + hi / 3
@@ -12249,7 +13021,7 @@ class Range:
 
     def _shape(self) -> float:
         """Where the mode sits, as a fraction of the width: ``(mode - low) / (high - low)``, without overflow."""
-        return min(1.0, max(0.0, (self.mode / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
+        return min(1.0, max(0.0, (self._peak / 2 - self.low / 2) / (self.high / 2 - self.low / 2)))
 
     def beta_parameters(self) -> tuple[float, float]:
         """PERT as ``low + (high-low) * Beta(a, b)``."""
@@ -12257,7 +13029,7 @@ class Range:
             c = self._shape()
             return 1 + 4 * c, 1 + 4 * (1 - c)
         w = self.high - self.low
-        return 1 + 4 * (self.mode - self.low) / w, 1 + 4 * (self.high - self.mode) / w
+        return 1 + 4 * (self._peak - self.low) / w, 1 + 4 * (self.high - self._peak) / w
 
     def _scale(self, u: np.ndarray) -> np.ndarray:
         """``low + (high - low) * u`` for ``u`` in [0, 1], in halves so that a width beyond floating point
@@ -12280,7 +13052,7 @@ class Range:
         elif self.dist == "uniform":
             x = rng.uniform(self.low, self.high, n)
         elif self.dist == "triangular":
-            x = rng.triangular(self.low, self.mode, self.high, n)
+            x = rng.triangular(self.low, self._peak, self.high, n)
         else:
             a, b = self.beta_parameters()
             x = self.low + (self.high - self.low) * rng.beta(a, b, n)
@@ -12292,7 +13064,7 @@ class Range:
         return f"{self.dist} {_fmt(self.low)}..{_fmt(self.high)}{mid}"
 
 
-def parse_range(name: str, spec) -> Range:
+def parse_range(name: str, spec: Range | Mapping[str, Any]) -> Range:
     """A range mapping (``{"low":…, "mode":…, "high":…, "dist":…}``) checked against ``name``'s rule.
 
     Raises :class:`InputError` naming the input, the bound and the rule.
@@ -12312,7 +13084,7 @@ def parse_range(name: str, spec) -> Range:
     for k in ("low", "high"):
         if k not in spec:
             raise InputError(name, f"{name} range needs low and high (missing {k})")
-    vals = {}
+    vals: dict[str, float] = {}
     for k in ("low", "mode", "high"):
         if k in spec:
             v = spec[k]
@@ -12355,16 +13127,16 @@ def parse_range(name: str, spec) -> Range:
     return Range(lo, hi, mode, dist)
 
 
-def is_range(value) -> bool:
+def is_range(value: object) -> bool:
     return isinstance(value, (Range, Mapping))
 
 
-def base_inputs(inputs: Mapping) -> dict:
+def base_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The scenario with every range replaced by its base value (what ``calc`` computes)."""
     return {k: (parse_range(k, v).base if is_range(v) and k != "mix" else v) for k, v in inputs.items()}
 
 
-def pair(key) -> tuple[str, str]:
+def pair(key: str | Iterable[Any]) -> tuple[str, str]:
     if isinstance(key, str):
         parts = [p.strip() for p in key.split(",")]
     else:
@@ -12374,7 +13146,9 @@ def pair(key) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | None]:
+def check_correlations(
+    correlations: Mapping[Any, Any] | None, ranged: Container[str]
+) -> tuple[list[str], np.ndarray | None]:
     """The inputs that take part and their Spearman target matrix; raises :class:`InputError`.
 
     ``correlations`` maps a pair (``("cac", "ad_growth")`` or ``"cac,ad_growth"``)
@@ -12383,7 +13157,7 @@ def check_correlations(correlations, ranged) -> tuple[list[str], np.ndarray | No
     """
     if not correlations:
         return [], None
-    pairs = {}
+    pairs: dict[frozenset[str], float] = {}
     for key, rho in correlations.items():
         a, b = pair(key)
         label = f"correlations.{a},{b}"
@@ -12447,7 +13221,7 @@ Format::
     [scenarios.downside]    # later scenarios inherit every key of the first
     churn = 0.25            # and override what they name
 
-    [scenarios.cohorts]     # a retention curve drives the users (MODEL.md)
+    [scenarios.cohorts]     # a retention curve drives the users (docs/model.md)
     retention_from = "cohorts.csv"   # or retention = [1.0, 0.56, 0.42, ...]
 
 Keys are exactly the argument names of the model (see ``xlmodel.params``),
@@ -12497,7 +13271,7 @@ MODEL_KEYS = {
     "start": str,
     "fiscal_year_start": int,
 }
-#: the standalone migration NPV's inputs (MODEL.md, "Small-model migration NPV")
+#: the standalone migration NPV's inputs (docs/model.md, "Small-model migration NPV")
 MIGRATION_KEYS = ("monthly_tokens", "large_price", "small_price", "migration_cost", "months")
 #: inputs only the standalone NPV uses: giving one asks for MIGRATION_KEYS
 STANDALONE_ONLY = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
@@ -12852,7 +13626,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             value = clean_text(value)  # control characters never reach a cell, a chart title or a terminal
         setattr(out, key, value)
     try:
-        check_calendar(out.start, out.fiscal_year_start)
+        check_calendar(out.start, out.fiscal_year_start, out.horizon)
     except InputError as e:
         raise AssumptionsError(path, str(e), key=f"model.{e.argument}") from None
     scenarios = data.get("scenarios")
@@ -12941,7 +13715,7 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
         if "mix" in merged:
             out.mixes[name] = merged["mix"]
         scenario_curve(path, name, given, first, merged, out, curves)
-        if first is None:
+        if first is None or first_decisions is None:  # the first scenario (both are set together)
             first, first_ranges, first_decisions = given, ranges, own
             decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name
@@ -13071,6 +13845,8 @@ answers need.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 
@@ -13078,6 +13854,9 @@ from .closed_form import _finite
 from .params import CHANGE_DRIVERS
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
+
+#: a line's value in a month: a numpy float64 for one scenario (a ``float``), an array of scenarios otherwise
+Value: TypeAlias = "float | np.ndarray"
 
 _OPS = {
     "*": (operator.mul, np.multiply),
@@ -13087,24 +13866,25 @@ _OPS = {
 }
 
 
-def _op(sym: str, a, b, out=None):
+def _op(sym: str, a: Value, b: Value, out: np.ndarray | None = None) -> Value:
     """``a sym b``, into ``out`` when given (the same IEEE operation either way)."""
     py, ufunc = _OPS[sym]
-    return py(a, b) if out is None else ufunc(a, b, out=out)
+    result: Value = py(a, b) if out is None else ufunc(a, b, out=out)
+    return result
 
 
-def _where(cond, a, b):
+def _where(cond: bool | np.ndarray, a: Value, b: Value) -> Value:
     """``np.where`` for arrays; a plain choice for one scenario's scalars."""
     if isinstance(cond, np.ndarray) and cond.ndim:
         return np.where(cond, a, b)
     return a if cond else b
 
 
-def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
+def blended_cost_per_mau(cost_per_mau: Value, paying_cost_per_mau: Value | None, conversion: Value) -> Value:
     """Compute cost of an average MAU: free users at ``cost_per_mau``, payers at ``paying_cost_per_mau``.
 
     ``cost_per_mau + conversion * (paying_cost_per_mau - cost_per_mau)``, which is
-    MODEL.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
+    docs/model.md's ``(1 - conversion) * cost_per_mau + conversion * paying_cost_per_mau``
     written so that equal costs (or ``paying_cost_per_mau=None``) give
     ``cost_per_mau`` exactly. Excel: ``=cost_per_mau+conversion*(paying_cost_per_mau-cost_per_mau)``.
     """
@@ -13114,7 +13894,7 @@ def blended_cost_per_mau(cost_per_mau, paying_cost_per_mau, conversion):
 
 
 class Months:
-    """The projection's equations (MODEL.md, version 3), one month at a time: the only copy of them.
+    """The projection's equations (docs/model.md, version 3), one month at a time: the only copy of them.
 
     :func:`project` stores each month's lines; :mod:`xlmodel.plan` keeps only
     what its answers need, so that a simulation of a million draws never
@@ -13131,7 +13911,9 @@ class Months:
     its funding rounds (``cash_without_funding``).
     """
 
-    def __init__(self, v: dict, shape: tuple, tl: Timeline = EMPTY, variants: bool = False):
+    def __init__(
+        self, v: Mapping[str, Any], shape: tuple[int, ...], tl: Timeline = EMPTY, variants: bool = False
+    ):
         arrays = bool(shape)
         if not arrays:
             v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
@@ -13169,7 +13951,7 @@ class Months:
                 base = None  # applied once, to the blended cost (below)
             follow = self.paths["cost_per_mau"] if level is None else None
             self.paths[driver] = DriverPath(level, changes, base, follow, arrays)
-        self.cost_pow = None
+        self.cost_pow: Value | None = None
         if self.factored and grows["cost"]:
             self.cost_base = cost_base
             self.cost_pow = np.ones(shape) if arrays else np.float64(1.0)
@@ -13179,7 +13961,8 @@ class Months:
             self.paths["ad_spend"].varies or "cac_spend" in v
         )
         self.keep = None if self.paths["churn"].changes else 1 - v["churn"]
-        self._churn_seen = self._keep_now = None
+        self._churn_seen: Value | None = None
+        self._keep_now: Value = 1.0  # 1 - churn_seen: set with it, before its first use (step)
         self.activation = bool(np.any(v["activation"] != 1)) or bool(tl.months_of("activation"))
         # with a retention curve: the users already there at month 0 (decaying at churn) and the cohorts
         self.cohorts = Cohorts(v["retention"], shape, arrays) if "retention" in v else None
@@ -13225,7 +14008,7 @@ class Months:
         if self.gross_is_revenue:
             self.rows.remove("gross_revenue")
 
-    def constant_rows(self) -> dict:
+    def constant_rows(self) -> dict[str, Value]:
         """The lines that hold one value every month: name -> that value (of the scenario shape)."""
         zero = np.zeros(self.shape)
         values = {
@@ -13238,7 +14021,7 @@ class Months:
             values["funding"] = zero
         return {name: value for name, value in values.items() if name not in self.rows}
 
-    def sparse_rows(self, h: int) -> dict:
+    def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
         """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
         if not self.tl.funding:
             return {}
@@ -13247,7 +14030,7 @@ class Months:
             rows[month - 1] = amount
         return {"funding": rows}
 
-    def step(self, k: int, o: dict | None = None) -> dict:
+    def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
 
         ``o``: for arrays of scenarios, an array for each of ``rows`` to write
@@ -13295,7 +14078,7 @@ class Months:
             revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
         compute = self._compute(k, mau, conv, o.get("compute"))
         fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
-        row = {
+        row: dict[str, Any] = {
             "ad_spend": ad,
             "cac": cac_t,
             "paid_new_users": paid,
@@ -13352,11 +14135,18 @@ class Months:
                 row["cash_without_migration"] = self.cash_without_migration
         return row
 
-    def _cash(self, cash, burn, funding, out=None, interest_out=None):
+    def _cash(
+        self,
+        cash: Value,
+        burn: Value,
+        funding: Value | None,
+        out: np.ndarray | None = None,
+        interest_out: np.ndarray | None = None,
+    ) -> tuple[Value, Value]:
         """``(cash_{t-1} - net_burn_t + interest_t + funding_t, interest_t)``, interest and rounds only where
         there are some (so that version 2's ``cash_{t-1} - net_burn_t`` keeps every bit)."""
         new = _op("-", cash, burn, out)
-        interest = 0.0
+        interest: Value = 0.0
         if self.i is not None:
             interest = _op("*", cash, self.i, interest_out)
             new = _op("+", new, interest, out)
@@ -13364,7 +14154,7 @@ class Months:
             new = _op("+", new, funding, out)
         return new, interest
 
-    def _compute(self, k: int, mau, conv, out):
+    def _compute(self, k: int, mau: Value, conv: Value, out: np.ndarray | None) -> Value:
         """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
         p = self.paths
         cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
@@ -13373,41 +14163,101 @@ class Months:
         if self.cost_pow is None:
             return _op("*", mau, blended, out)
         if k:
-            self.cost_pow = _op("*", self.cost_pow, self.cost_base, self.cost_pow if self.arrays else None)
+            # arrays of scenarios: the power is an array of its own (np.ones above), updated in place
+            pow_out = cast(np.ndarray, self.cost_pow) if self.arrays else None
+            self.cost_pow = _op("*", self.cost_pow, self.cost_base, pow_out)
         return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
 
-    def overflow_check(self):
-        """Raise when the projection overflowed floating point.
+    def overflow_check(self) -> None:
+        """Raise when the projection overflowed floating point, naming the input that overflowed.
 
         Once cash or MAU is an infinity or a nan it stays one, so the final
         month's state tells whether any month overflowed; the runway of such a
-        scenario would otherwise read "never".
+        scenario would otherwise read "never". The input named is, in order: a
+        growth rate whose driver grew past floating point (``fixed_cost_growth
+        = 100`` over 1200 months), the funding rounds when they and the cash
+        add up past it, else the inputs of extreme size (as :func:`_finite`).
         """
         v = self.v
         for x in (self.cash, self.mau, self.cash_without_migration, self.cash_without_funding):
-            _finite(
-                x,
-                "the projection",
-                **{
-                    k: v[k]
-                    for k in (
-                        "cash",
-                        "mau",
-                        "ad_spend",
-                        "cac",
-                        "arppu",
-                        "cost_per_mau",
-                        "fixed_costs",
-                        "ad_growth",
-                        "organic_users",
-                        "interest_rate",
-                    )
-                    if k in v
-                },
+            bad = ~np.isfinite(np.asarray(x, dtype=float))
+            if bad.any():
+                break
+        else:
+            return
+        at = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
+
+        def pick(a: Any) -> float:
+            a = np.asarray(a, dtype=float)
+            return float(np.broadcast_to(a, bad.shape)[at]) if a.ndim else float(a)
+
+        with np.errstate(all="ignore"):
+            _name_overflow(self, pick)
+        _finite(
+            x,
+            "the projection",
+            **{
+                k: v[k]
+                for k in (
+                    "cash",
+                    "mau",
+                    "ad_spend",
+                    "cac",
+                    "arppu",
+                    "cost_per_mau",
+                    "fixed_costs",
+                    "ad_growth",
+                    "organic_users",
+                    "interest_rate",
+                )
+                if k in v
+            },
+        )
+
+
+#: the inputs behind a driver's growth (CHANGE_DRIVERS' growth keys)
+_GROWTH_INPUTS = {
+    "ad_growth": ("ad_growth",),
+    "organic_growth": ("organic_growth",),
+    "fixed_cost_growth": ("fixed_cost_growth",),
+    "cost": ("usage_growth", "cost_decline"),
+}
+_BEYOND = "past the largest number floating point holds (about 1.8e308): inputs this extreme are beyond "
+
+
+def _name_overflow(m: Months, pick: Any) -> None:
+    """Raise an :class:`InputError` naming a growth rate or the funding rounds when they overflowed ``m``."""
+    from .errors import InputError
+
+    v = m.v
+    growths = [(d, path.value) for d, path in m.paths.items()]
+    if m.cost_pow is not None:  # the cost's running power, applied to the blended cost
+        growths.append(("cost_per_mau", m.cost_pow))
+    for driver, value in growths:
+        growth = CHANGE_DRIVERS[driver]
+        if np.isfinite(pick(value)) or growth is None:
+            continue
+        names = [g for g in _GROWTH_INPUTS[growth] if g in v and pick(v[g])] or [_GROWTH_INPUTS[growth][0]]
+        rates = " and ".join(f"{g} {pick(v[g]):.6g}" for g in names if g in v)
+        raise InputError(
+            names[0],
+            f"the projection overflows floating point: {rates} grows {driver} (from "
+            f"{pick(v[driver]) if v.get(driver) is not None else 0:.6g}) {_BEYOND}what the model can "
+            "compute (a smaller rate, or a shorter horizon)",
+        )
+    if m.tl.funding:
+        rounds = {month: pick(a) for month, a in m.tl.funding.items()}
+        total = abs(pick(v["cash"])) + sum(abs(a) for a in rounds.values())
+        if not np.isfinite(total) or total > 1e307:
+            month, amount = max(rounds.items(), key=lambda r: abs(r[1]))
+            raise InputError(
+                "funding",
+                f"the projection overflows floating point: the funding rounds (month {month}'s: "
+                f"{amount:.6g} in all) and cash {pick(v['cash']):.6g} add up {_BEYOND}what the model can compute",
             )
 
 
-def _put(value, o: dict, name: str):
+def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
     """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
     out = o.get(name)
     if out is None:
@@ -13421,7 +14271,7 @@ _SOURCES["xlmodel/timeline.py"] = r'''"""Changes over time and funding rounds: w
 A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
 1e8}``); a funding round adds cash at the end of a month (``{"month": 9,
 "amount": 1.5e9}``). :func:`timeline` checks both against the rules of
-MODEL.md and returns a :class:`Timeline` that the projection walks month by
+docs/model.md and returns a :class:`Timeline` that the projection walks month by
 month, each driver's level along a :class:`DriverPath`. Months here are plan months 1..horizon; an assumptions file's
 ``"YYYY-MM"`` months are turned into plan months where the file is read.
 Levels and amounts may be numbers or arrays of scenarios. Pure Python and
@@ -13430,8 +14280,9 @@ numpy, nothing at import time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -13449,10 +14300,10 @@ class Timeline:
     scenarios); ``funding``: month -> the sum of that month's rounds.
     """
 
-    changes: dict = field(default_factory=dict)
-    funding: dict = field(default_factory=dict)
+    changes: dict[str, dict[int, float | np.ndarray]] = field(default_factory=dict)
+    funding: dict[int, float | np.ndarray] = field(default_factory=dict)
 
-    def months_of(self, driver: str) -> dict:
+    def months_of(self, driver: str) -> dict[int, float | np.ndarray]:
         return self.changes.get(driver, {})
 
     def __bool__(self) -> bool:
@@ -13462,7 +14313,7 @@ class Timeline:
 EMPTY = Timeline()
 
 
-def _month(what: str, value, horizon: int) -> int:
+def _month(what: str, value: Any, horizon: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or value != int(value):
         raise InputError(
             what.split(":")[0],
@@ -13475,14 +14326,18 @@ def _month(what: str, value, horizon: int) -> int:
     return int(value)
 
 
-def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
+def timeline(
+    changes: Iterable[Mapping[str, Any]] | Timeline | None = None,
+    funding: Iterable[Mapping[str, Any]] | None = None,
+    horizon: int = 60,
+) -> Timeline:
     """Check a plan's changes and funding rounds; raises :class:`InputError` naming the entry and the rule.
 
     Parameters
     ----------
     changes : list of mappings, optional
         Each ``{"month": M, driver: level, ...}``: from month ``M`` on, each
-        named driver follows a path from ``level`` (MODEL.md, "Changes over
+        named driver follows a path from ``level`` (docs/model.md, "Changes over
         time"). Drivers: ``ad_spend, cac, paid_share, organic_users,
         activation, churn, conversion, arppu, cost_per_mau,
         paying_cost_per_mau, fixed_costs``. At most one change per driver
@@ -13495,7 +14350,7 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
     """
     if isinstance(changes, Timeline):
         return changes
-    out: dict[str, dict[int, object]] = {}
+    out: dict[str, dict[int, float | np.ndarray]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -13521,7 +14376,7 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
             except InputError as e:
                 raise InputError("changes", f"changes: month {month}: {e}") from None
             out.setdefault(driver, {})[month] = level if level.ndim else float(level)
-    rounds: dict[int, object] = {}
+    rounds: dict[int, float | np.ndarray] = {}
     for i, entry in enumerate(funding or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -13544,13 +14399,13 @@ def timeline(changes=None, funding=None, horizon: int = 60) -> Timeline:
                 f"funding: month {month}: amount must be a number 0 or more (money "
                 f"raised), got {entry['amount']!r:.40}",
             ) from None
-        amount = amount if amount.ndim else float(amount)
-        rounds[month] = amount if month not in rounds else rounds[month] + amount
+        raised = amount if amount.ndim else float(amount)
+        rounds[month] = raised if month not in rounds else rounds[month] + raised
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
 
 
 class DriverPath:
-    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (MODEL.md).
+    """One driver's path: ``L_M * (1 + g) ** (t - M)`` from its latest change month ``M`` (docs/model.md).
 
     ``at(k)`` is the value of month ``t = k + 1``, called for k = 0, 1, 2, ...
     in order. The power is a running product (one multiplication a month,
@@ -13562,18 +14417,25 @@ class DriverPath:
     """
 
     def __init__(
-        self, level, changes: dict, base=None, follow: DriverPath | None = None, arrays: bool = False
+        self,
+        level: float | np.ndarray | None,
+        changes: Mapping[int, float | np.ndarray],
+        base: float | np.ndarray | None = None,
+        follow: DriverPath | None = None,
+        arrays: bool = False,
     ):
-        self.level, self.changes, self.base, self.follow, self.arrays = level, changes, base, follow, arrays
-        self.pow = None  # None: the power is 1 (the month of the level)
+        # level None: a follower's, read only from its first change on (which sets it)
+        self.level = cast("float | np.ndarray", level)
+        self.changes, self.base, self.follow, self.arrays = changes, base, follow, arrays
+        self.pow: float | np.ndarray | None = None  # None: the power is 1 (the month of the level)
         self.own = follow is None  # a follower has no level of its own before its first change
-        self.value = level
+        self.value = self.level
 
     @property
     def varies(self) -> bool:
         return bool(self.changes) or self.base is not None or (self.follow is not None and self.follow.varies)
 
-    def at(self, k: int, out=None):
+    def at(self, k: int, out: np.ndarray | None = None) -> float | np.ndarray:
         """The value of month ``k + 1``; ``out``: an array to write it into (then that array)."""
         level = self.changes.get(k + 1)
         if level is not None:  # a change this month: a new level, the power restarts
@@ -13581,11 +14443,12 @@ class DriverPath:
         elif self.base is not None and self.own and k:
             if self.pow is None:
                 self.pow = np.array(self.base, dtype=float) if self.arrays else self.base
-            elif self.arrays:
-                np.multiply(self.pow, self.base, out=self.pow)
+            elif self.arrays:  # the power is an array of its own (np.array above), updated in place
+                np.multiply(self.pow, self.base, out=cast(np.ndarray, self.pow))
             else:
                 self.pow = self.pow * self.base
         if not self.own:
+            assert self.follow is not None  # a path without a level of its own follows one (__init__)
             self.value = self.follow.value
         elif self.pow is None:
             self.value = self.level
@@ -13598,131 +14461,6 @@ class DriverPath:
             np.copyto(out, self.value)
             return out
         return self.value
-'''
-
-_SOURCES["xlmodel/curve_inputs.py"] = r'''"""A scenario's retention curve in an assumptions file: ``retention = [...]`` or ``retention_from = "cohorts.csv"``.
-
-The rules are docs/model.md's ("Retention curves drive the users"): one curve per scenario, an own curve
-replaces an inherited one, a curve measured on sign-ups holds the activation.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-from .actuals import ActualsError, read_cohorts
-from .errors import AssumptionsError, InputError
-from .retention import active_curve, average_curve
-
-__all__ = ["CURVE_KEYS", "curve_key", "read_curve", "scenario_curve"]
-
-#: the two ways a scenario gives a curve
-CURVE_KEYS = ("retention", "retention_from")
-
-
-def curve_key(path, scen, key, value):
-    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
-    if key == "retention_from":
-        if not isinstance(value, str) or not value.strip():
-            raise AssumptionsError(
-                path,
-                "must be the name of a cohorts CSV file, relative to this file, e.g. "
-                f'retention_from = "cohorts.csv", got {value!r:.40}',
-                scen,
-                key,
-            )
-        return value
-    if not isinstance(value, list) or not all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) for x in value
-    ):
-        raise AssumptionsError(
-            path,
-            "must be a list of shares of an activated cohort active in its months 1, 2, "
-            f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}",
-            scen,
-            key,
-        )
-    try:
-        active_curve([float(x) for x in value])
-    except (InputError, OverflowError) as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
-    return [float(x) for x in value]
-
-
-def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
-    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
-
-    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (MODEL.md).
-    """
-    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
-    if str(where) not in cache:
-        try:
-            cohorts = read_cohorts(where)
-        except ActualsError as e:
-            raise AssumptionsError(
-                path, f"cannot use the cohorts file: {e}", scen, "retention_from"
-            ) from None
-        sizes = [getattr(c, "size", None) for c in cohorts]
-        weighted = all(x is not None for x in sizes)
-        try:
-            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
-            active_curve(curve)
-        except InputError as e:
-            raise AssumptionsError(
-                path, f"{where}: the cohorts' average curve: {e}", scen, "retention_from"
-            ) from None
-        cache[str(where)] = (
-            [float(x) for x in curve],
-            {"file": str(where), "cohorts": len(cohorts), "weighted": weighted},
-        )
-    return cache[str(where)]
-
-
-def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out, cache: dict):
-    """A scenario's curve, in ``merged`` as ``retention``, with MODEL.md's rules on what it inherits.
-
-    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
-    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
-    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
-    """
-    own = [k for k in CURVE_KEYS if k in given]
-    if len(own) == 2:
-        raise AssumptionsError(
-            path,
-            "give retention or retention_from, not both (one curve per scenario)",
-            name,
-            "retention_from",
-        )
-    if first is not None and own:
-        for k in CURVE_KEYS:
-            if k not in given:
-                merged.pop(k, None)
-    if "retention_from" in merged:
-        merged["retention"], out.retention_sources[name] = read_curve(
-            path, name, merged.pop("retention_from"), cache
-        )
-    if "retention" not in merged:
-        return
-    r1 = merged["retention"][0]
-    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
-        merged.pop("churn", None)
-    if first is not None and own and "activation" not in given and r1 < 1:
-        merged.pop("activation", None)
-    activation = merged.get("activation", 1.0)
-    if r1 < 1 and activation < 1:
-        curve = (
-            f"the curve of {out.retention_sources[name]['file']} (retention_from)"
-            if name in out.retention_sources
-            else "the retention curve"
-        )
-        raise AssumptionsError(
-            path,
-            f"activation {activation:.10g} and {curve} give the activation twice: the curve "
-            f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
-            "leave activation out, or give a curve of active users that starts at 1",
-            name,
-            "activation",
-        )
 '''
 
 _SOURCES["xlmodel/dates.py"] = r'''"""The calendar of a plan: month labels, fiscal years and the annual summary (docs/model.md, "Calendar").
@@ -13738,10 +14476,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import InputError
+
+if TYPE_CHECKING:  # imported where a date is made, not at import time
+    import datetime
 
 __all__ = [
     "parse_month",
@@ -13756,12 +14499,14 @@ __all__ = [
     "ANNUAL_SUMS",
     "ANNUAL_ENDS",
     "check_calendar",
+    "FIRST_START",
+    "LAST_YEAR",
 ]
 
 #: ASCII digits only: full-width or Arabic-Indic digits are not a month
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: the annual summary's sums and end-of-year values (MODEL.md, "What a plan answers")
+#: the annual summary's sums and end-of-year values (docs/model.md, "What a plan answers")
 ANNUAL_SUMS = (
     "ad_spend",
     "new_users",
@@ -13789,7 +14534,7 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def month_number(value, start: str | None, horizon: int, what: str = "month") -> int:
+def month_number(value: object, start: str | None, horizon: int, what: str = "month") -> int:
     """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
     if isinstance(value, str):
         if start is None:
@@ -13825,7 +14570,7 @@ def month_label(t: int, start: str | None = None) -> str:
     return f"{year:04d}-{month + 1:02d}"
 
 
-def month_end(t: int, start: str):
+def month_end(t: int, start: str) -> datetime.date:
     """The last day of plan month ``t`` as a :class:`datetime.date` (a workbook's column header)."""
     import calendar
     import datetime
@@ -13834,10 +14579,27 @@ def month_end(t: int, start: str):
     return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
-def check_calendar(start, fiscal_year_start) -> None:
-    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``."""
+#: the first month a plan may start: a spreadsheet's dates before 1900-03-01 differ between Excel (which
+#: counts a 29 February 1900) and LibreOffice, and no spreadsheet shows a date before 1900
+FIRST_START = "1900-03"
+#: the last fiscal year a plan may reach: a spreadsheet's dates end on 9999-12-31
+LAST_YEAR = 9999
+
+
+def check_calendar(start: str | None, fiscal_year_start: object, horizon: int | None = None) -> None:
+    """``start`` a ``"YYYY-MM"``; ``fiscal_year_start`` a month 1..12 that needs ``start``.
+
+    With ``horizon``, every month of the plan lies within what spreadsheets can show: ``start`` no
+    earlier than :data:`FIRST_START` and the last month's fiscal year no later than FY9999.
+    """
     if start is not None:
-        parse_month(start, "start")
+        first = _index(*parse_month(start, "start"))
+        if first < _index(*parse_month(FIRST_START)):
+            raise InputError(
+                "start",
+                f"start must be {FIRST_START} or later (spreadsheets show no earlier dates alike: "
+                f"Excel counts a 29 February 1900), got {start}",
+            )
     if fiscal_year_start is not None and fiscal_year_start != 1:
         if (
             isinstance(fiscal_year_start, bool)
@@ -13852,6 +14614,16 @@ def check_calendar(start, fiscal_year_start) -> None:
         if start is None:
             raise InputError(
                 "fiscal_year_start", "fiscal_year_start needs start (the calendar month of month 1)"
+            )
+    if start is not None and horizon is not None:
+        year, month = divmod(first + int(horizon) - 1, 12)
+        fys = fiscal_year_start or 1
+        fy = year + (1 if fys != 1 and month + 1 >= fys else 0)
+        if fy > LAST_YEAR:
+            raise InputError(
+                "start",
+                f"start {start} with {int(horizon)} months ends in {year:04d}-{month + 1:02d}, fiscal year "
+                f"FY{fy}: a plan must end by FY{LAST_YEAR} (spreadsheets show no date after 9999-12-31)",
             )
 
 
@@ -13880,7 +14652,7 @@ def fiscal_years(horizon: int, start: str | None = None, fiscal_year_start: int 
     >>> [y.label for y in fiscal_years(30)]
     ['Y1', 'Y2', 'Y3 (M25-M30, 6 of 12 months)']
     """
-    check_calendar(start, fiscal_year_start)
+    check_calendar(start, fiscal_year_start, horizon)
     if start is None:
         out = []
         for block, first in enumerate(range(1, horizon + 1, 12), start=1):
@@ -13927,14 +14699,16 @@ def fiscal_year_numbers(horizon: int, start: str | None = None, fiscal_year_star
     return out
 
 
-def excel_serial(day) -> float:
+def excel_serial(day: datetime.date) -> float:
     """A date as the number a spreadsheet stores (days since 1899-12-30)."""
     import datetime
 
     return float((day - datetime.date(1899, 12, 30)).days)
 
 
-def annual_summary(projection, start: str | None = None, fiscal_year_start: int = 1) -> list[dict]:
+def annual_summary(
+    projection: Any, start: str | None = None, fiscal_year_start: int = 1
+) -> list[dict[str, Any]]:
     """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
 
     ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
@@ -13962,9 +14736,135 @@ def annual_summary(projection, start: str | None = None, fiscal_year_start: int 
     return out
 
 
-def _plain(x):
+def _plain(x: ArrayLike) -> float | np.ndarray:
     a = np.asarray(x, dtype=float)
     return float(a) if a.ndim == 0 else a
+'''
+
+_SOURCES["xlmodel/curve_inputs.py"] = r'''"""A scenario's retention curve in an assumptions file: ``retention = [...]`` or ``retention_from = "cohorts.csv"``.
+
+The rules are docs/model.md's ("Retention curves drive the users"): one curve per scenario, an own curve
+replaces an inherited one, a curve measured on sign-ups holds the activation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .actuals import ActualsError, read_cohorts
+from .errors import AssumptionsError, InputError
+from .retention import active_curve, average_curve
+
+__all__ = ["CURVE_KEYS", "curve_key", "read_curve", "scenario_curve"]
+
+#: the two ways a scenario gives a curve
+CURVE_KEYS = ("retention", "retention_from")
+
+
+def curve_key(path, scen, key, value):
+    """``retention`` (a list of shares, checked against the plan's rules) or ``retention_from`` (a file name)."""
+    if key == "retention_from":
+        if not isinstance(value, str) or not value.strip():
+            raise AssumptionsError(
+                path,
+                "must be the name of a cohorts CSV file, relative to this file, e.g. "
+                f'retention_from = "cohorts.csv", got {value!r:.40}',
+                scen,
+                key,
+            )
+        return value
+    if not isinstance(value, list) or not all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in value
+    ):
+        raise AssumptionsError(
+            path,
+            "must be a list of shares of an activated cohort active in its months 1, 2, "
+            f"..., e.g. retention = [1.0, 0.56, 0.42, 0.36], got {value!r:.40}",
+            scen,
+            key,
+        )
+    try:
+        active_curve([float(x) for x in value])
+    except (InputError, OverflowError) as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+    return [float(x) for x in value]
+
+
+def read_curve(path, scen, file: str, cache: dict) -> tuple[list[float], dict]:
+    """The average curve of the cohorts file ``file`` (relative to the assumptions file) and where it comes from.
+
+    Weighted by each cohort's size when the file gives sizes, else each cohort weighs 1 (docs/model.md).
+    """
+    where = Path(file) if Path(file).is_absolute() else Path(str(path)).parent / file
+    if str(where) not in cache:
+        try:
+            cohorts = read_cohorts(where)
+        except ActualsError as e:
+            raise AssumptionsError(
+                path, f"cannot use the cohorts file: {e}", scen, "retention_from"
+            ) from None
+        sizes: list[Any] = [getattr(c, "size", None) for c in cohorts]
+        weighted = all(x is not None for x in sizes)
+        try:
+            curve = average_curve([c.retention for c in cohorts], sizes if weighted else None)
+            active_curve(curve)
+        except InputError as e:
+            raise AssumptionsError(
+                path, f"{where}: the cohorts' average curve: {e}", scen, "retention_from"
+            ) from None
+        cache[str(where)] = (
+            [float(x) for x in curve],
+            {"file": str(where), "cohorts": len(cohorts), "weighted": weighted},
+        )
+    return cache[str(where)]
+
+
+def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, out, cache: dict):
+    """A scenario's curve, in ``merged`` as ``retention``, with docs/model.md's rules on what it inherits.
+
+    Its own curve replaces an inherited one of either kind; a curve's ``churn`` (of the users already there) is
+    never inherited from a scenario without a curve; an own curve measured on sign-ups (``r_1 < 1``) holds the
+    activation, so an inherited ``activation`` is dropped, and one given beside it is an error naming both.
+    """
+    own = [k for k in CURVE_KEYS if k in given]
+    if len(own) == 2:
+        raise AssumptionsError(
+            path,
+            "give retention or retention_from, not both (one curve per scenario)",
+            name,
+            "retention_from",
+        )
+    if first is not None and own:
+        for k in CURVE_KEYS:
+            if k not in given:
+                merged.pop(k, None)
+    if "retention_from" in merged:
+        merged["retention"], out.retention_sources[name] = read_curve(
+            path, name, merged.pop("retention_from"), cache
+        )
+    if "retention" not in merged:
+        return
+    r1 = merged["retention"][0]
+    if first is not None and "churn" not in given and not any(k in first for k in CURVE_KEYS):
+        merged.pop("churn", None)
+    if first is not None and own and "activation" not in given and r1 < 1:
+        merged.pop("activation", None)
+    activation = merged.get("activation", 1.0)
+    if r1 < 1 and activation < 1:
+        curve = (
+            f"the curve of {out.retention_sources[name]['file']} (retention_from)"
+            if name in out.retention_sources
+            else "the retention curve"
+        )
+        raise AssumptionsError(
+            path,
+            f"activation {activation:.10g} and {curve} give the activation twice: the curve "
+            f"is measured on sign-ups (its month 1, {r1:.10g}, is below 1 and is the activation); "
+            "leave activation out, or give a curve of active users that starts at 1",
+            name,
+            "activation",
+        )
 '''
 
 _SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
@@ -13983,7 +14883,7 @@ or an amount may be a range (``{ low = ..., high = ... }``), named
 ``ad_spend@4`` or ``funding@9`` among the scenario's ranges. A derived
 scenario inherits the first scenario's decisions: a change for the same
 (month, driver) overrides the inherited one, and rounds listed for a month
-replace the inherited rounds of that month (MODEL.md, "Inheritance"). Used
+replace the inherited rounds of that month (docs/model.md, "Inheritance"). Used
 by :mod:`xlmodel.assumptions`; every problem is an
 :class:`~xlmodel.errors.AssumptionsError` naming the file, the scenario, the
 entry and the rule.
@@ -13992,6 +14892,7 @@ entry and the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import month_label, month_number
 from .errors import AssumptionsError, InputError
@@ -14014,17 +14915,17 @@ class Decisions:
     """One scenario's decisions: ``changes[(month, driver)]`` and ``funding[month]`` (a list of rounds),
     each value a number or a :class:`~xlmodel.ranges.Range`."""
 
-    changes: dict = field(default_factory=dict)
-    funding: dict = field(default_factory=dict)
+    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
+    funding: dict[int, list[float | Range]] = field(default_factory=dict)
 
     def inherit(self, own: Decisions) -> Decisions:
         """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
         return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
 
-    def engine(self) -> tuple[list[dict], list[dict]]:
+    def engine(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """``(changes, funding)`` as the engine takes them, base values for ranges; a month whose rounds are
         all exactly 0 (``amount = 0`` removes inherited rounds) has none."""
-        by_month: dict[int, dict] = {}
+        by_month: dict[int, dict[str, Any]] = {}
         for (month, driver), value in sorted(self.changes.items()):
             by_month.setdefault(month, {"month": month})[driver] = _base(value)
         rounds = [
@@ -14055,15 +14956,15 @@ class Decisions:
             return Decisions(self.changes, {**self.funding, int(month): [value]})
         return Decisions({**self.changes, (int(month), driver): value}, self.funding)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.changes or self.funding)
 
 
-def _base(value):
+def _base(value: float | Range) -> float:
     return value.base if isinstance(value, Range) else value
 
 
-def _level(path, scen, where, driver, value):
+def _level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range:
     """A change level or a round amount: a number within its rule, or a range whose bounds are."""
     name = "amount" if driver == FUNDING else driver
     try:
@@ -14081,7 +14982,7 @@ def _level(path, scen, where, driver, value):
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def _entries(path, scen, table, value):
+def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         example = (
             "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
@@ -14092,7 +14993,7 @@ def _entries(path, scen, table, value):
     return value
 
 
-def read_decisions(path, scen: str, raw: dict, start: str | None, horizon: int) -> Decisions:
+def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
     """A scenario's own ``changes`` and ``funding`` arrays, checked, with plan months."""
     out = Decisions()
     for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
@@ -14146,14 +15047,14 @@ def _shown(month: int, start: str | None) -> str:
     return str(month) if start is None else f"{month_label(month, start)} (month {month})"
 
 
-def _month(path, scen, where, value, start, horizon) -> int:
+def _month(path: str, scen: str, where: str, value: object, start: str | None, horizon: int) -> int:
     try:
         return month_number(value, start, horizon, "month")
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def plan_month(path, scen, key, value, start, horizon) -> int:
+def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
     """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
     try:
         return month_number(value, start, horizon, key)
@@ -14217,14 +15118,14 @@ def LLM_CAC(spend, new_users, paid_share=None):
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     return _udfs.LLM_COHORT_CHURN(retention)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
-@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
+@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored)')
 @arg('arpu', ndim=2, err_to_str=True, doc='revenue per user per month; currency per user per month')
 @arg('gross_margin', ndim=2, err_to_str=True, doc='gross margin, e.g. 60% or 0.6 (may be negative); fraction')
 @arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
@@ -14307,8 +15208,8 @@ def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
 @arg('inputs', ndim=2, err_to_str=True, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
 @arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
 @arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
-@arg('output', ndim=2, err_to_str=True, doc='name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, empty: the monthly projection with a header row')
-@arg('retention', ndim=2, err_to_str=True, doc='a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells ignored); in LLM_PLAN optional, empty: users churn at churn')
+@arg('output', ndim=2, err_to_str=True, doc='optional name of one output, any that xlmodel calc reports (funding_need, breakeven_month, runway_months, migration_npv, ...); empty: the monthly projection with a header row')
+@arg('retention', ndim=2, err_to_str=True, doc='optional row or column of shares of the cohort active in months 1, 2, ... (empty: users churn at churn)')
 def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
     """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
     return _udfs.LLM_PLAN(inputs, changes, funding, output, retention)
@@ -14393,7 +15294,7 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('inputs', ndim=2, err_to_str=True, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
 @arg('vary', ndim=2, err_to_str=True, doc='name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)')
-@arg('output', ndim=2, err_to_str=True, doc='name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, empty: the monthly projection with a header row')
+@arg('output', ndim=2, err_to_str=True, doc='name of the output that must reach target (funding_need, breakeven_month, runway_months, ...; text or a cell)')
 @arg('target', ndim=2, err_to_str=True, doc="the output's target, a number in its unit (or the text never)")
 @arg('low', ndim=2, err_to_str=True, doc="optional lowest value of the input (default: its rule's range, or 0 for money)")
 @arg('high', ndim=2, err_to_str=True, doc="optional highest value of the input (default: its rule's range, or 10x its value)")

@@ -19,7 +19,7 @@ from .data import cohorts, fit
 from .decisions import sensitivity, solve
 from .excel import lite, xlwings_conf
 from .model import calc, price, simulate
-from .workbooks import new, regenerate, templates, verify
+from .workbooks import export, new, regenerate, templates, verify
 
 __all__ = ["main"]
 
@@ -54,6 +54,7 @@ for _command in (
     templates,
     new,
     verify,
+    export,
     regenerate,
     lite,
     xlwings_conf,

@@ -7,21 +7,32 @@ the same for a refusal the command line itself makes.
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 import os
 import sys
 
 import click
-import numpy as np
 
 from .. import assumptions
 from ..errors import XlmodelError
-from ..outputs import OUTPUT_UNITS, json_value
+from ..outputs import (  # one definition, shared with the Excel functions' texts
+    HUGE,
+    _fixed,
+    _percent,
+    compact,
+    format_unit,
+    format_value,
+    json_value,
+)
+from ..text import CONTROL, clean_text
 
 __all__ = [
     "Refused",
     "XlmodelGroup",
+    "assumptions_input",
+    "echo",
+    "not_empty",
     "format_value",
     "format_unit",
     "json_value",
@@ -34,8 +45,8 @@ __all__ = [
     "HUGE",
 ]
 
-#: from this size on a number prints in scientific notation (1.235e+300), not as hundreds of digits
-HUGE = 1e15
+#: a file by these suffixes is a workbook (read, or refused by name: .xlsm may run macros), else TOML
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class Refused(click.ClickException):
@@ -62,6 +73,9 @@ class XlmodelGroup(click.Group):
             cmd = f" {e.ctx.info_name}" if e.ctx is not None and e.ctx.parent is not None else ""
             click.echo(f"Error: {one_line(e.format_message())} (see xlmodel{cmd} --help)", err=True)
             ctx.exit(2)
+        except click.ClickException as e:  # a refusal (Refused): one line, its names cleaned for the terminal
+            click.echo(f"Error: {one_line(e.format_message())}", err=True)
+            ctx.exit(e.exit_code)
         except OSError as e:  # a file system refusal: a name too long, a read-only folder, a full disk
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"Error: {one_line(where + (e.strerror or str(e)))}", err=True)
@@ -77,16 +91,33 @@ def _quiet_stdout() -> None:
         pass
 
 
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of terminal text, each line cleaned (:func:`xlmodel.text.clean_text`): a file name or a
+    scenario name with an escape sequence or a bidi override never rings the bell, clears the screen or
+    reorders the line. The one way the commands print."""
+    click.echo("\n".join(clean_text(line) for line in str(message).split("\n")), err=err, nl=nl)
+
+
+def not_empty(ctx, param, value):
+    """A click callback: an empty file name (``--plot ""``) is an error, never taken as "no file"."""
+    values = value if isinstance(value, tuple) else (value,)  # an option given more than once: each
+    if any(v is not None and not str(v).strip() for v in values):
+        raise click.BadParameter("an empty file name: give a file name, or leave the option out")
+    return value
+
+
 def dumps(doc) -> str:
     """JSON of a command's document. Never ``Infinity`` or ``NaN`` (not JSON): an overflow that reached this far
     is one line and exit status 2, not a document a JSON reader refuses."""
     try:
-        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:
         raise XlmodelError(
             "a result overflowed floating point (an infinity or a nan), so no JSON is printed: "
             "inputs this extreme are beyond what the model can compute"
         ) from None
+    # control and bidi characters only ever sit inside JSON strings: escaped there, the same data, a safe terminal
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def progress_bar(total: int, unit: str = "draws", stream=None, delay: float = 1.0):
@@ -115,76 +146,44 @@ def progress_bar(total: int, unit: str = "draws", stream=None, delay: float = 1.
 
 def one_line(text: str, limit: int = 500) -> str:
     """A message as one line, with what it quotes shortened (a 1 MB value is not echoed whole)."""
-    text = " ".join(str(text).split())
+    text = " ".join(clean_text(text).split())
     return text if len(text) <= limit else text[: limit - 25] + f"... ({len(text):,} characters)"
 
 
-def format_value(name: str, value: float, currency: str) -> str:
-    """How a number reads in the terminal table."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, float) and math.isinf(value):
-        return "never"
-    unit = OUTPUT_UNITS[name]
-    if unit == "yes/no":  # a flag's mean over draws: the share of yes
-        return f"{value * 100:,.1f}% yes"
-    if unit.startswith("fraction"):
-        return _percent(value, ",.1f")
-    if unit == "ratio":
-        return f"{_two_significant(value, 2)}x"
-    if unit == "months":
-        return _fixed(value, ",.1f")
-    if unit == "month":
-        return _fixed(value, ",.0f")
-    return _two_significant(value, 2)
-
-
-def _fixed(value: float, fmt: str) -> str:
-    """``format(value, fmt)``, or 1.235e+300 for a number of 1e15 or more (not hundreds of digits)."""
-    return f"{value:.4g}" if abs(value) >= HUGE else format(value, fmt)
-
-
-def _percent(value: float, fmt: str) -> str:
-    """A fraction as a percentage (``fmt`` formats the percentage); a huge one in scientific notation."""
-    pct = value * 100
-    if not math.isfinite(pct):  # beyond 1.8e306: the percentage itself overflows
-        return f"{value:.4g} (fraction)"
-    return f"{pct:.4g}%" if abs(pct) >= HUGE else f"{pct:{fmt}}%"
-
-
-def _two_significant(value: float, decimals: int) -> str:
-    """``decimals`` places, or more for a small number so that it keeps two significant digits (0.0146: 0.015)."""
-    a = abs(value)
-    if a >= HUGE:
-        return f"{value:.4g}"
-    if 0 < a < 10 ** -(decimals - 1):
-        decimals = min(12, 1 - math.floor(math.log10(a)))
-    return f"{value:,.{decimals}f}"
-
-
-def format_unit(name: str, currency: str) -> str:
-    return OUTPUT_UNITS[name].replace("currency", currency)
-
-
 def load_assumptions(path) -> assumptions.Assumptions:
-    """The file's assumptions, or the bundled defaults without a file."""
-    return assumptions.load(path) if path else assumptions.default()
+    """The file's assumptions, or the bundled defaults without a file: a TOML file, or a workbook generated by
+    xlmodel (by its suffix: .xlsx, read by :func:`xlmodel.workbook.read_plan.read_workbook`)."""
+    if not path:
+        return assumptions.default()
+    if os.path.splitext(str(path))[1].lower() in WORKBOOK_SUFFIXES:
+        from ..workbook.read_plan import read_workbook  # openpyxl: only for a workbook
+
+        return read_workbook(path, note=lambda text: click.echo(f"Note: {one_line(text)}", err=True))
+    return assumptions.load(path)
 
 
-def compact(name: str, value, currency: str) -> str:
-    """format_value, with money of a million or more as 13.36M / -8.33B so that a row of percentiles fits."""
-    if (
-        value is not None
-        and not math.isinf(value)
-        and OUTPUT_UNITS[name].startswith("currency")
-        and 1e6 <= abs(value) < HUGE
-    ):
-        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-            if abs(value) >= div:
-                return f"{value / div:,.2f}{suffix}"
-    return format_value(name, value, currency)
+def assumptions_input(f):
+    """The plan a command reads: ``ASSUMPTIONS_FILE`` after the command, or ``-a/--assumptions FILE`` as in
+    ``new`` and ``cohorts`` (one flag for the plan in every command); the command gets ``assumptions_file``."""
+
+    @functools.wraps(f)
+    def command(*args, assumptions_option=None, **kw):
+        if kw.get("assumptions_file") and assumptions_option:
+            raise Refused("give the assumptions file once: as ASSUMPTIONS_FILE or with -a, not both")
+        kw["assumptions_file"] = assumptions_option or kw.get("assumptions_file")
+        return f(*args, **kw)
+
+    command = click.option(
+        "-a",
+        "--assumptions",
+        "assumptions_option",
+        type=click.Path(dir_okay=False),
+        callback=not_empty,
+        metavar="FILE",
+        help="Assumptions file (TOML, or a workbook xlmodel made), or give it as ASSUMPTIONS_FILE. Default: the "
+        "bundled 2024 consumer assistant example.",
+    )(command)
+    return click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)(command)
 
 
 def num(v, fmt: str) -> str:

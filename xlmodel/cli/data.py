@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from .. import assumptions
 from ..actuals import (
     DRIVERS,
     FITTED,
@@ -23,10 +22,10 @@ from ..actuals import (
 )
 from ..dates import month_label
 from ..engine import summary_unit_economics
-from ..errors import XlmodelError
+from ..errors import InputError, XlmodelError
 from ..fitted_toml import fitted_toml
 from ..fsutil import check_target, write_atomic
-from .common import Refused, dumps, num
+from .common import Refused, dumps, echo, load_assumptions, num
 
 __all__ = ["fit", "cohorts"]
 
@@ -115,7 +114,7 @@ def fit(actuals_file, window, as_json, output, currency, horizon, cohorts_file, 
             f, currency=currency, horizon=horizon, cohorts=rows, cohorts_source=cohorts_file or ""
         )
     if as_json:
-        click.echo(
+        echo(
             dumps(
                 {
                     "source": table.source,
@@ -127,10 +126,10 @@ def fit(actuals_file, window, as_json, output, currency, horizon, cohorts_file, 
             )
         )
     else:
-        click.echo(f"{table.source}: {len(table)} months, {table.months[0]}..{table.months[-1]}")
+        echo(f"{table.source}: {len(table)} months, {table.months[0]}..{table.months[-1]}")
         if table.ignored:
-            click.echo(f"note: columns ignored (not in the model): {', '.join(table.ignored)}")
-        click.echo("")
+            echo(f"note: columns ignored (not in the model): {', '.join(table.ignored)}")
+        echo("")
         fmts = {
             "cac": ",.2f",
             "paid_share": ".1%",
@@ -145,13 +144,13 @@ def fit(actuals_file, window, as_json, output, currency, horizon, cohorts_file, 
         rows = [[r["month"]] + [num(r[k], fmts[k]) for k in DRIVERS] for r in f.drivers_by_month]
         widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
         for r in [head] + rows:
-            click.echo("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]))
+            echo("  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]))
         span = f.window[0] if len(f.window) == 1 else f"{f.window[0]}..{f.window[-1]}"
-        click.echo("")
-        click.echo(f"fitted over {span} (ratios of sums; cash, mau and ad_spend of {f.window[-1]}):")
+        echo("")
+        echo(f"fitted over {span} (ratios of sums; cash, mau and ad_spend of {f.window[-1]}):")
         fm = dict(fmts, cash=",.0f", mau=",.0f", ad_spend=",.0f", fixed_costs=",.0f")
         for k in FITTED:
-            click.echo(
+            echo(
                 f"  {k:<14} {num(f.fitted[k], fm[k]):>18}"
                 + (
                     "  (left out with --cohorts: the curve's late churn drives the users already there)"
@@ -161,18 +160,18 @@ def fit(actuals_file, window, as_json, output, currency, horizon, cohorts_file, 
             )
         if curve:
             how = "weighted by size" if curve["weighted"] else "unweighted"
-            click.echo("")
-            click.echo(
+            echo("")
+            echo(
                 f"retention from {cohorts_file} ({curve['cohorts']} cohorts; average chained over the ages, "
                 f"{how}; late churn {num(curve['late_churn'], '.1%')}):"
             )
-            click.echo("  " + " ".join(f"{x:.1%}" for x in curve["retention"]))
+            echo("  " + " ".join(f"{x:.1%}" for x in curve["retention"]))
     if text is not None:
         try:
             write_atomic(Path(output), text.encode("utf-8"), force=force)
         except FileExistsError:
             raise Refused(f"{output} exists; pass --force to overwrite it") from None
-        click.echo(
+        echo(
             f"Wrote {output} (scenario actuals, from {month_label(2, table.months[-1])}"
             + (", users by the cohorts' curve)" if curve else ")"),
             err=as_json,
@@ -222,7 +221,7 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
     if assumptions_file:
         if arpu is not None or gross_margin is not None:
             raise Refused("give --arpu and --gross-margin, or --assumptions, not both")
-        a = assumptions.load(assumptions_file)
+        a = load_assumptions(assumptions_file)
         name = scenario or a.scenario_names[0]
         ue = summary_unit_economics(a.scenario(name))
         arpu, gross_margin = ue["revenue_per_mau"], ue["gross_margin"]
@@ -250,9 +249,13 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
         raise Refused(
             f"--discount {discount:g} is too large: as a percentage a year it overflows floating point"
         )
-    cohort_ltv(
-        [1.0], arpu, gross_margin, discount, tail=False
-    )  # a bad arpu, margin or rate: one line, exit 2
+    try:  # a bad arpu, margin or rate: one line naming the flag (or the file's key), exit 2
+        cohort_ltv([1.0], arpu, gross_margin, discount, tail=False)
+    except InputError as e:
+        flag = {"arpu": "--arpu", "gross_margin": "--gross-margin", "annual": "--discount"}.get(e.argument)
+        if flag is None or assumptions_file:
+            raise
+        raise Refused(f"{flag}: {str(e).replace(e.argument, flag.removeprefix('--'), 1)}") from None
     sized = weighted(rows)
     how = "chained, weighted by size" if sized else "chained, unweighted"
     cohorts_ = [(c.name, c.retention, c.size) for c in rows] + [("average", average_curve(rows), None)]
@@ -273,7 +276,7 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
             row["note"] = how + (f"; {row['note']}" if row["note"] else "")
         out.append(row)
     if as_json:
-        click.echo(
+        echo(
             dumps(
                 {
                     "source": str(cohorts_file),
@@ -288,17 +291,17 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
             )
         )
         return
-    click.echo(
+    echo(
         f"{cohorts_file}: {len(rows)} cohorts; {where}, discount {num(discount, '.1%')} a year"
         + ("" if not no_tail else "; observed months only")
     )
-    click.echo("")
+    echo("")
     size_w = max([len("size")] + [len(num(c.size, ",.0f")) for c in rows]) if sized else 0
     size_head = f"  {'size':>{size_w}}" if sized else ""
-    click.echo(f"{'cohort':<8}{size_head}  {'months':>6}  {'churn':>7}  {'ltv':>12}")
+    echo(f"{'cohort':<8}{size_head}  {'months':>6}  {'churn':>7}  {'ltv':>12}")
     for r in out:
         size = f"  {num(r['size'], ',.0f') if r['size'] is not None else '':>{size_w}}" if sized else ""
-        click.echo(
+        echo(
             f"{r['cohort']:<8}{size}  {r['months']:>6}  {num(r['churn'], '.1%'):>7}  "
             f"{num(r['ltv'], ',.4f'):>12}" + (f"  ({r['note']})" if r["note"] else "")
         )
@@ -308,8 +311,8 @@ def cohorts(cohorts_file, arpu, gross_margin, discount, assumptions_file, scenar
 
 def _print_against_plan(c: dict) -> None:
     """The average curve's late churn beside the scenario's churn, and the MAU the plan reaches with each."""
-    click.echo("")
-    click.echo(f"observed against assumed (scenario {c['scenario']}; MAU by the engine's plan):")
+    echo("")
+    echo(f"observed against assumed (scenario {c['scenario']}; MAU by the engine's plan):")
     labels = c.get("labels") or [""] * len(c["months"])
     heads = [
         f"MAU month {t} ({lab})" if c.get("labels") else f"MAU month {t}"
@@ -324,12 +327,10 @@ def _print_against_plan(c: dict) -> None:
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
     for r in cells:
-        click.echo(
-            "  " + "  ".join([r[0].ljust(widths[0])] + [x.rjust(w) for x, w in zip(r[1:], widths[1:])])
-        )
+        echo("  " + "  ".join([r[0].ljust(widths[0])] + [x.rjust(w) for x, w in zip(r[1:], widths[1:])]))
     for note in c["notes"]:
-        click.echo(f"note: {note}")
-    click.echo(
+        echo(f"note: {note}")
+    echo(
         "note: with the curve, every cohort follows the average curve and the users already there decay at "
         "its late churn"
     )

@@ -15,16 +15,27 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..dates import month_label
 from ..errors import XlmodelError
 from ..fsutil import check_target
-from ..outputs import OUTPUT_UNITS
+from ..outputs import OUTPUT_UNITS, input_text, output_text  # one definition: the Excel functions' too
 from ..params import PARAMS
 from ..sensitivity import STATISTICS
 from ..sensitivity import sensitivity as run_sensitivity
 from ..solve import DETERMINISTIC_GRID, GRID
 from ..solve import solve as run_solve
-from .common import Refused, compact, dumps, format_unit, format_value, load_assumptions
+from .aliases import sensitivity_spellings
+from .common import (
+    Refused,
+    assumptions_input,
+    compact,
+    dumps,
+    echo,
+    format_unit,
+    format_value,
+    load_assumptions,
+    not_empty,
+    progress_bar,
+)
 
 __all__ = [
     "solve",
@@ -40,25 +51,6 @@ __all__ = [
 # ------------------------------------------------------------------ formats
 
 
-def input_text(name: str, value: float, currency: str, start: str | None = None) -> str:
-    """An input's value as a reader wants it: 143.20M, 2.35%, 7 (2025-06)."""
-    p = PARAMS[name]
-    if value == 0:
-        return "0"
-    if p.fmt == "percent" or "fraction" in p.unit:
-        return f"{value * 100:.4g}%"
-    if p.fmt in ("months", "month"):
-        label = f" ({month_label(int(value), start)})" if start and p.fmt == "month" else ""
-        return f"{value:.0f}{label}"
-    if p.fmt in ("money", "number") and abs(value) >= 1e6:
-        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-            if abs(value) >= div:
-                return f"{value / div:,.2f}{suffix}"
-    if p.fmt == "money":
-        return f"{value:,.2f}"
-    return f"{value:,.6g}"
-
-
 def input_unit(name: str, currency: str) -> str:
     unit = PARAMS[name].unit.replace("currency", currency)
     return (
@@ -66,18 +58,6 @@ def input_unit(name: str, currency: str) -> str:
         if unit in ("month", "months") or "fraction" in unit or PARAMS[name].fmt == "percent"
         else f" {unit}"
     )
-
-
-def output_text(name: str, value, currency: str, start: str | None = None) -> str:
-    """An output's value, with the calendar month of a month (or of a run-out) when the file has a start."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    text = compact(name, value, currency)
-    if start and math.isfinite(value) and (OUTPUT_UNITS[name] == "month" or name.startswith("runway_months")):
-        month = int(value) if OUTPUT_UNITS[name] == "month" else max(1, math.ceil(value))
-        if month >= 1:
-            text += f" ({month_label(month, start)})"
-    return text
 
 
 def _target_text(output: str, target: float, currency: str) -> str:
@@ -126,7 +106,7 @@ Examples:
   xlmodel solve examples/llm-assistant-2024.toml --vary migration_month --target runway_months=27.5 --json
 """
 )
-@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@assumptions_input
 @click.option(
     "--vary",
     required=True,
@@ -184,18 +164,24 @@ def solve(assumptions_file, vary, target_text, statistic, between, scenario, dra
     output, target = _parse_target(target_text)
     low, high = between if between else (None, None)
     if statistic:
-        r = run_solve(
-            a.simulation_inputs(name),
-            vary,
-            output,
-            target,
-            low,
-            high,
-            statistic,
-            draws if draws is not None else a.draws,
-            seed if seed is not None else a.seed,
-            a.correlations_for(name),
-        )
+        bar = progress_bar(1, unit="runs")  # engine runs (trial values x draws): on stderr, on a terminal
+        try:
+            r = run_solve(
+                a.simulation_inputs(name),
+                vary,
+                output,
+                target,
+                low,
+                high,
+                statistic,
+                draws if draws is not None else a.draws,
+                seed if seed is not None else a.seed,
+                a.correlations_for(name),
+                progress=None if bar is None else lambda done, total: _advance(bar, done, total),
+            )
+        finally:
+            if bar is not None:
+                bar.close()
     else:
         r = run_solve(s, vary, output, target, low, high)
     if as_json:
@@ -210,10 +196,17 @@ def solve(assumptions_file, vary, target_text, statistic, between, scenario, dra
                 "output": format_unit(output, a.currency),
             },
         }
-        click.echo(dumps(doc))
+        echo(dumps(doc))
         return
     for line in solve_text(r, a, name):
-        click.echo(line)
+        echo(line)
+
+
+def _advance(bar, done: int, total: int) -> None:
+    """A progress bar at ``done`` of ``total`` (a goal seek's total grows when its crossings need more)."""
+    if bar.total != total:
+        bar.total = total
+    bar.update(done - bar.n)
 
 
 def solve_text(r, a, name: str) -> list[str]:
@@ -239,9 +232,23 @@ def solve_text(r, a, name: str) -> list[str]:
             ),
         ]
         + [f"note: {n}" for n in r.notes]
+        + [
+            f"note: {r.vary} {'of ' + x(lo) if lo == hi else f'from {x(lo)} to {x(hi)}'} makes the plan "
+            f"invalid ({why}): left out of the search"
+            for lo, hi, why in r.invalid
+        ]
         + [""]
     )
     base = f"at the base {'(not given)' if r.base is None else x(r.base)} it is {y(r.at_base)}"
+    if r.everywhere:
+        reads = "never" if math.isinf(r.target) else f"at {goal}"
+        where = "the base" if r.base is not None and r.value == r.base else "the value nearest the base"
+        lines.append(
+            f"{what} is {reads} for every {'valid ' if r.invalid else ''}{r.vary} from {x(r.low)} to "
+            f"{x(r.high)}: met over the whole "
+            f"range, so there is no crossing; the answer is {where}, {x(r.value)}{unit}; {base}."
+        )
+        return lines
     if not r.reached:
         lo, hi = r.range
         where = (
@@ -327,12 +334,12 @@ def parse_values(text: str, option: str) -> tuple[str, np.ndarray]:
 Examples:
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.30:0.60:7 --cols conversion=0.005:0.03:6
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.3,0.45,0.6 --cols ad_spend=1e8:3e8:5 \\
-      --output funding_need --json
+      --of funding_need --json
   xlmodel sensitivity examples/llm-assistant-2024.toml --rows churn=0.30:0.60:7 --cols conversion=0.005:0.03:6 \\
       --stat p50 -o grid.xlsx --plot grid.png
 """
 )
-@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@assumptions_input
 @click.option(
     "--rows",
     "rows_text",
@@ -348,11 +355,10 @@ Examples:
     help="The input across the columns and its values, the same way.",
 )
 @click.option(
-    "--output",
+    "--of",
     "output",
-    default="runway_months",
-    show_default=True,
-    help="The output in the cells (any output calc prints).",
+    metavar="OUTPUT",
+    help="The output in the cells (any output calc prints).  [default: runway_months]",
 )
 @click.option(
     "--stat",
@@ -372,10 +378,20 @@ Examples:
     help="With --stat: random seed (default: [model] seed, else 0).",
 )
 @click.option(
-    "-o", "--out", "out", type=click.Path(dir_okay=False), help="Also write the grid to a workbook (.xlsx)."
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    callback=not_empty,
+    multiple=True,  # once; more only for the old spelling --output OUTPUT beside -o FILE (aliases.py)
+    help="Also write the grid to a workbook (.xlsx).",
 )
+@click.option("--out", "old_out", type=click.Path(dir_okay=False), callback=not_empty, hidden=True)
 @click.option(
-    "--plot", type=click.Path(dir_okay=False), help="Also draw a heat map (PNG), the base outlined."
+    "--plot",
+    type=click.Path(dir_okay=False),
+    callback=not_empty,
+    help="Also draw a heat map (PNG), the base outlined.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the -o or --plot file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
@@ -389,6 +405,7 @@ def sensitivity(
     draws,
     seed,
     out,
+    old_out,
     plot,
     force,
     as_json,
@@ -401,6 +418,7 @@ def sensitivity(
     1,000,000 cells. "[ ]" marks the base cell when the base values are on
     the grid.
     """
+    output, out, notes = sensitivity_spellings(output, out, old_out)
     rows, cols = parse_values(rows_text, "--rows"), parse_values(cols_text, "--cols")
     if out:
         _check_file(out, force, ".xlsx", "-o")
@@ -410,18 +428,26 @@ def sensitivity(
     name = scenario or a.scenario_names[0]
     s = a.scenario(name)
     if statistic:
-        g = run_sensitivity(
-            a.simulation_inputs(name),
-            rows,
-            cols,
-            output,
-            statistic,
-            draws if draws is not None else a.draws,
-            seed if seed is not None else a.seed,
-            a.correlations_for(name),
-        )
+        bar = progress_bar(1, unit="runs")  # engine runs (cells x draws): on stderr, on a terminal
+        try:
+            g = run_sensitivity(
+                a.simulation_inputs(name),
+                rows,
+                cols,
+                output,
+                statistic,
+                draws if draws is not None else a.draws,
+                seed if seed is not None else a.seed,
+                a.correlations_for(name),
+                progress=None if bar is None else lambda done, total: _advance(bar, done, total),
+            )
+        finally:
+            if bar is not None:
+                bar.close()
     else:
         g = run_sensitivity(s, rows, cols, output)
+    for note in notes:  # after the work: a refusal stays one line
+        echo(note, err=True)
     if out:
         _write_grid(g, a, name, out, force)
     if plot:
@@ -450,13 +476,13 @@ def sensitivity(
             doc.update(
                 draws=draws if draws is not None else a.draws, seed=seed if seed is not None else a.seed
             )
-        click.echo(dumps(doc))
+        echo(dumps(doc))
         return
     for line in grid_text(g, a, name):
-        click.echo(line)
+        echo(line)
     for path, what in ((out, "the grid"), (plot, "the heat map")):
         if path:
-            click.echo(f"wrote {path} ({what})")
+            echo(f"wrote {path} ({what})")
 
 
 def grid_text(g, a, name: str) -> list[str]:
@@ -575,6 +601,7 @@ def plot_option(what: str):
             "--plot",
             "plot",
             type=click.Path(dir_okay=False),
+            callback=not_empty,
             metavar="FILE.png",
             help=f'Also draw {what} (PNG; needs the plot extra: pip install ".[plot]").',
         )(f)
@@ -583,7 +610,7 @@ def plot_option(what: str):
 
 
 def _wrote(path, what: str, as_json: bool) -> None:
-    click.echo(f"wrote {path} ({what})", err=as_json)
+    echo(f"wrote {path} ({what})", err=as_json)
 
 
 def plot_plan(a, name: str, scenario: dict, path, force: bool, as_json: bool = False) -> dict:

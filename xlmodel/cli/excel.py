@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import XlmodelError
+from .common import echo
 
 
 def _refuse_existing(paths, force: bool) -> None:
@@ -84,8 +85,8 @@ def lite(folder, force):
     except FileExistsError as e:
         raise XlmodelError(f"{e} exists; pass --force to overwrite it") from None
     for name, text in files.items():
-        click.echo(f"Wrote {paths[name]} ({len(text.splitlines()):,} lines)")
-    click.echo(
+        echo(f"Wrote {paths[name]} ({len(text.splitlines()):,} lines)")
+    echo(
         "Next: paste main.py into xlwings Lite's main.py tab, add requirements.txt's line to its "
         "requirements.txt tab, restart, and type =LLM_RUNWAY( (see xlmodel lite --help)."
     )
@@ -109,8 +110,8 @@ def xlwings_conf(output, force):
 
     text = xlwings_conf_text()
     if not output:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # a file's text for a pipe or a redirect, as written to a file
         return
     out = Path(output)
     _write(out, text, force)  # refuses an existing file without --force
-    click.echo(f"Wrote {out}")
+    echo(f"Wrote {out}")

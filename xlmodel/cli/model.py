@@ -6,22 +6,26 @@ Each parses its options, calls the engine once and prints a table or JSON.
 from __future__ import annotations
 
 import math
+from datetime import UTC
 
 import click
 
 from .. import assumptions
 from ..dates import ABBR, annual_summary, month_label
 from ..engine import plan, summary
+from ..errors import InputError
 from ..outputs import OUTPUT_UNITS
-from ..prices import mix_price, price_data_date
+from ..prices import mix_price, parse_at, price_basis, price_data_date
 from ..prices import price as lookup_price
 from ..retention import active_curve
 from ..simulate import SHARE_BELOW
 from ..simulate import simulate as run_simulation
 from .common import (
     Refused,
+    assumptions_input,
     compact,
     dumps,
+    echo,
     format_unit,
     format_value,
     json_value,
@@ -41,7 +45,7 @@ Examples:
   xlmodel calc examples/llm-assistant-2024.toml -s cut-ads-raise --plot plan.png
 """
 )
-@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@assumptions_input
 @click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 @plot_option("the cash with and without the migration, and the net burn by line")
@@ -59,6 +63,7 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     name = scenario or a.scenario_names[0]
     s = a.scenario(name)
     out = summary(s)
+    _warn_undiscounted(out, s)
     p = plan(**s)
     annual = annual_summary(p.projection, a.start, a.fiscal_year_start)
     notes = _plan_notes(out, p, a)
@@ -91,7 +96,7 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
                 "prices": {k: s[k] for k in assumptions.MIX_PRICES},
                 "unit": f"{a.currency} per 1M tokens",
             }
-        click.echo(dumps(doc))
+        echo(dumps(doc))
         if plot:
             plot_plan(a, name, s, plot, plot_force, as_json=True)
         return
@@ -103,12 +108,12 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     )
     w0 = max(len(r[0]) for r in rows + [(title,) for title, _ in sections])
     w1 = max(len(r[1]) for r in rows + [("", "value")])
-    click.echo(f"{a.name}: scenario {name} ({a.source})")
+    echo(f"{a.name}: scenario {name} ({a.source})")
     if a.start:
         fy = "" if a.fiscal_year_start == 1 else f"; fiscal years from {ABBR[a.fiscal_year_start - 1]}"
-        click.echo(f"month 1 is {a.start}, month {s['horizon']} is {month_label(s['horizon'], a.start)}{fy}")
+        echo(f"month 1 is {a.start}, month {s['horizon']} is {month_label(s['horizon'], a.start)}{fy}")
     if curve:
-        click.echo(_curve_line(curve))
+        echo(_curve_line(curve))
     for title, first in sections:
         if first not in out:
             continue
@@ -117,32 +122,39 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
             (names.index(f) for _, f in sections if f in out and names.index(f) > names.index(first)),
             len(names),
         )
-        click.echo("")
-        click.echo(f"{title:<{w0}}  {'value':>{w1}}  unit")
+        echo("")
+        echo(f"{title:<{w0}}  {'value':>{w1}}  unit")
         for k, v, u in rows[names.index(first) : end]:
-            click.echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+            echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
     _annual_table(annual, a.currency)
     for note in notes:
-        click.echo("")
-        click.echo(f"note: {note}")
+        echo("")
+        echo(f"note: {note}")
     ranged = a.ranges.get(name, {})
     if ranged:
-        click.echo("")
-        click.echo(
+        echo("")
+        echo(
             f"{len(ranged)} inputs are ranges ({', '.join(ranged)}): these numbers use their base "
             "values; xlmodel simulate draws them"
         )
     if mix:
-        click.echo("")
-        click.echo(
+        echo("")
+        echo(
             f"model mix: {', '.join(f'{m} {sh:.0%}' for m, sh in mix.items())}; "
             f"fx {s['fx']:g} {a.currency} per USD ({a.price_data})"
         )
         for k in assumptions.MIX_PRICES:
-            click.echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
+            echo(f"{k:<{w0}}  {s[k]:>{w1}.4f}  {a.currency} per 1M tokens")
     if plot:
-        click.echo("")
+        echo("")
         plot_plan(a, name, s, plot, plot_force)
+
+
+def _warn_undiscounted(out: dict, s: dict) -> None:
+    """One warning on stderr when an NPV is computed at a discount rate of 0 (annual_discount_rate left out)."""
+    npvs = [k for k in ("migration_npv", "plan_migration_npv") if k in out]
+    if npvs and not s.get("annual_discount_rate"):
+        echo(f"Warning: {' and '.join(npvs)} undiscounted: give annual_discount_rate", err=True)
 
 
 def _curve_info(s: dict, source: dict | None) -> dict | None:
@@ -237,16 +249,16 @@ def _annual_table(annual: list[dict], currency: str) -> None:
     cells = [[_short(y[k]) for y in annual] for k, _ in lines]
     w0 = max(len(label) for _, label in lines)
     widths = [max(len(labels[j]), *(len(row[j]) for row in cells)) for j in range(len(annual))]
-    click.echo("")
+    echo("")
     partial = [y["label"] for y in annual if y["partial"]]
-    click.echo(
+    echo(
         f"annual summary ({currency}; flows summed, balances at year end"
         + (f"; * partial: {', '.join(partial)}" if partial else "")
         + ")"
     )
-    click.echo(f"{'':<{w0}}  " + "  ".join(f"{lab:>{w}}" for lab, w in zip(labels, widths)))
+    echo(f"{'':<{w0}}  " + "  ".join(f"{lab:>{w}}" for lab, w in zip(labels, widths)))
     for (_, label), row in zip(lines, cells):
-        click.echo(f"{label:<{w0}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
+        echo(f"{label:<{w0}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
 
 
 def _short(value: float) -> str:
@@ -267,7 +279,7 @@ Examples:
   xlmodel simulate examples/llm-assistant-2024.toml --plot risk.png
 """
 )
-@click.argument("assumptions_file", type=click.Path(dir_okay=False), required=False)
+@assumptions_input
 @click.option("-s", "--scenario", help="Scenario to simulate (default: the first in the file).")
 @click.option(
     "--draws",
@@ -318,7 +330,7 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
             **sim.summary(),
             "units": {o: format_unit(o, a.currency) for o in sim.outputs},
         }
-        click.echo(dumps(doc))
+        echo(dumps(doc))
         if plot:
             plot_simulation(a, name, sim, plot, plot_force, as_json=True)
         return
@@ -335,43 +347,41 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
     below = {m: sim.share_below(m) for m in SHARE_BELOW}
     need, even = sim.share_need_funding(), sim.share_break_even()
     tor = sim.tornado("runway_months")
-    click.echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
+    echo(f"{a.name}: scenario {name}, {n:,} draws, seed {k} ({a.source})")
     if not sim.ranges:
-        click.echo("no input of this scenario is a range: every draw is the base case (see calc)")
+        echo("no input of this scenario is a range: every draw is the base case (see calc)")
     for key, r in sim.ranges.items():
-        click.echo(f"  {key:<22} {r.describe()}")
+        echo(f"  {key:<22} {r.describe()}")
     for (x, y), rho in sim.correlations.items():
-        click.echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
+        echo(f"  correlation {x},{y} = {rho:g} (Spearman)")
     for note in sim.notes:
-        click.echo(f"note: {note}")
-    click.echo("")
+        echo(f"note: {note}")
+    echo("")
     head = ["output"] + cols + ["never", "n/a", "unit"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head) - 1)]
     line = lambda r: "  ".join(
         [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])] + [r[-1]]
     ).rstrip()
-    click.echo(line(head))
+    echo(line(head))
     for r in rows:
-        click.echo(line(r))
-    click.echo("")
-    click.echo(
-        "runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws"
-    )
-    click.echo(
+        echo(line(r))
+    echo("")
+    echo("runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws")
+    echo(
         f"need more money (a funding need above 0): {need:.1%} of draws; break even "
         f"within the {sim.horizon} months: {even:.1%}"
     )
     if tor:
-        click.echo("")
-        click.echo("tornado of runway_months (each input at its low and high, the rest at base):")
+        echo("")
+        echo("tornado of runway_months (each input at its low and high, the rest at base):")
         w = max(len(r["input"]) for r in tor)
         for r in tor:
             lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
-            click.echo(
+            echo(
                 f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}"
             )
     if plot:
-        click.echo("")
+        echo("")
         plot_simulation(a, name, sim, plot, plot_force)
 
 
@@ -399,6 +409,7 @@ Examples:
   xlmodel price gpt-4o-mini --kind output --fx 7.2     # RMB at 7.2 per USD
   xlmodel price --mix gpt-4o-mini=0.8,gpt-4o=0.2 --fx 7.2
   xlmodel price claude-3-5-sonnet --kind cached_input --provider anthropic
+  xlmodel price deepseek-chat --at 2025-06-01T18:00     # the off-peak price at 18:00 UTC
 """
 )
 @click.argument("model", required=False)
@@ -418,26 +429,45 @@ Examples:
     help="Model currency per 1 USD: the price is multiplied by it (7.2 for RMB at 7.2 per USD).",
 )
 @click.option(
+    "--at",
+    "at",
+    metavar="DATETIME",
+    help="The price in force at this ISO date and time (no zone: UTC), time-of-day prices included "
+    "(DeepSeek's off-peak discount). Default: the standard price, whatever the hour.",
+)
+@click.option(
     "--mix",
     "mix",
     metavar="MODEL=SHARE,...",
     help="A routing mix instead of MODEL: shares sum to 1. Prints input, cached input and output prices.",
 )
-def price(model, kind, provider, fx, mix):
+def price(model, kind, provider, fx, at, mix):
     """Print a model's price per 1M tokens (USD times --fx; genai-prices' bundled data, offline).
 
     With --mix, print the blended prices of a routing mix of models,
-    fx * sum(share * price), for each kind.
+    fx * sum(share * price), for each kind. The number comes first, then its
+    unit and which price it is (the standard price unless --at asks for a moment).
     """
     if (model is None) == (mix is None):
         raise Refused("give a MODEL or --mix MODEL=SHARE,..., not both and not neither")
+    try:
+        when = parse_at(at)
+    except InputError as e:
+        raise Refused(f"--{e}") from None  # "--at must be an ISO date and time ..."
+    unit = "USD per 1M tokens" if fx == 1 else f"per 1M tokens (USD x fx {fx:g})"
     if model is not None:
-        click.echo(f"{lookup_price(model, kind, provider, fx):g}")
+        value = lookup_price(model, kind, provider, fx, when)
+        basis = price_basis(model, provider, when)
+        echo(f"{value:g} {unit} ({model.strip()}, {kind}, {basis}; {price_data_date(when)})")
         return
     models, shares = _parse_mix(mix)
-    values = {k: mix_price(models, shares, k, fx, provider) for k in ("input", "cached_input", "output")}
-    click.echo(
-        f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} ({price_data_date()})"
+    values = {
+        k: mix_price(models, shares, k, fx, provider, when) for k in ("input", "cached_input", "output")
+    }
+    basis = "standard prices" if when is None else f"prices at {when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    echo(
+        f"mix: {', '.join(f'{m} {s:g}' for m, s in zip(models, shares))}; fx {fx:g} "
+        f"({basis}; {price_data_date(when)})"
     )
     for k, v in values.items():
-        click.echo(f"{k:<13} {v:g}")
+        echo(f"{k:<13} {v:g} {unit}")

@@ -20,17 +20,17 @@ from ..params import ALL_PARAMS, RULES
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
 except ImportError:  # pragma: no cover - xlwings not installed: plain Python functions
-
-    def func(f=None, **_):
+    # stand-ins that take any arguments, not xlwings' exact signatures: hence the two ignores
+    def func(f=None, **_):  # type: ignore[no-redef]
         return (lambda g: g) if f is None else f
 
-    def arg(*_, **__):
+    def arg(*_, **__):  # type: ignore[misc]
         return lambda g: g
 
 
 #: the function category in Excel's function wizard (the classic add-in only: xlwings Lite lists no category)
 CATEGORY = "LLM Economics"
-#: where Excel's "help on this function" leads (xlwings Lite only): the README's table of the functions
+#: where Excel's "help on this function" leads (xlwings Lite only): the README's Excel section
 HELP_URL = "https://github.com/xlmodel/xlmodel#use-it-in-excel"
 NEVER = "never"
 
@@ -55,18 +55,30 @@ _ARG_DOCS = {
     "draws": "optional number of draws (default 10,000; at most 1,000,000 in xlwings Lite, 10,000,000 elsewhere)",
     "seed": "optional random seed, whole number (default 0): same seed, same numbers",
     "retention": "a row or column of shares of the cohort active in months 1, 2, ... (empty trailing cells "
-    "ignored); in LLM_PLAN optional, empty: users churn at churn",
+    "ignored)",
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
     "fiscal_year_start too; an empty value takes the default)",
     "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
     "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
-    "output": "name of one output (funding_need, breakeven_month, runway_months, ...); in LLM_PLAN optional, "
-    "empty: the monthly projection with a header row",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
     "high": "optional highest value of the input (default: its rule's range, or 10x its value)",
+}
+
+#: help that one function gives an argument in its own words (the shared text would not fit it)
+_OWN_ARG_DOCS = {
+    "LLM_PLAN": {
+        "output": "optional name of one output, any that xlmodel calc reports (funding_need, breakeven_month, "
+        "runway_months, migration_npv, ...); empty: the monthly projection with a header row",
+        "retention": "optional row or column of shares of the cohort active in months 1, 2, ... (empty: users "
+        "churn at churn)",
+    },
+    "LLM_SOLVE": {
+        "output": "name of the output that must reach target (funding_need, breakeven_month, runway_months, "
+        "...; text or a cell)"
+    },
 }
 
 #: the options of every argument's xlwings decorator, on both routes (lite.py writes main.py's with them): a 2-D
@@ -86,6 +98,8 @@ def arg_doc(name: str, fn_name: str) -> str:
         "small_price",
         "migration_cost",
     )
+    if name in _OWN_ARG_DOCS.get(fn_name, {}):
+        return _OWN_ARG_DOCS[fn_name][name]
     if name in _ARG_DOCS and not own:
         return _ARG_DOCS[name]
     p = ALL_PARAMS[name]
@@ -345,7 +359,9 @@ def whole(name, cell, default, lo, hi):
         return default
     x = number(name, cell, default)
     if not (math.isfinite(x) and x == int(x) and lo <= x <= hi):  # inf and nan first: int() refuses them
-        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {x:g}")
+        # the exact number: 10,000,001 (not 1e+07, which reads as the maximum itself), 2.5, inf
+        got = f"{int(x):,}" if math.isfinite(x) and x == int(x) else repr(x)
+        raise XlmodelError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {got}")
     return int(x)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -238,8 +239,10 @@ def _cell(name: str, c):
     if isinstance(c, bool):
         raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
     if isinstance(c, (int, float, np.number)):
-        return int(c) if float(c).is_integer() and abs(c) < 2**53 else float(c)
+        return int(c) if float(c).is_integer() and -(2**53) < c < 2**53 else float(c)
     if isinstance(c, str):
+        if name == "month" and c.strip().isascii() and c.strip().isdigit():
+            return int(c.strip())  # "3" typed as text in a month cell: plan month 3, not a calendar month
         return c.strip()
     if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
         return f"{c.year:04d}-{c.month:02d}"
@@ -253,7 +256,8 @@ _MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
 def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
     row or column of the curve's shares (empty: the users churn at ``churn``)."""
-    scen, model = {}, {}
+    scen: dict[str, Any] = {}
+    model: dict[str, Any] = {}
     for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
         no_error(f"inputs row {i}: the name", name)
         if not isinstance(name, str):
@@ -289,6 +293,18 @@ def _plan_tables(inputs, changes, funding, retention=None) -> dict:
     return {"model": model, "scenarios": {"plan": scen}}
 
 
+#: the outputs a plan has only with certain inputs (engine.summary leaves them out otherwise, as calc does)
+_NEEDS = {
+    "runway_months_without_funding": "funding rounds (the funding table)",
+    "runway_months_without_migration": "migration_month (the plan's migration)",
+    "plan_migration_npv": "migration_month (the plan's migration)",
+    "plan_migration_payback_month": "migration_month (the plan's migration)",
+    "migration_npv": "monthly_tokens and months (the standalone migration's inputs)",
+    "migration_payback_month": "monthly_tokens and months (the standalone migration's inputs)",
+    "cohort_payback_month": "a retention curve (the retention argument)",
+}
+
+
 def _answer(value):
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
@@ -313,10 +329,16 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
         name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
-            answers = engine.summary(s)
-            if not isinstance(name, str) or name.strip() not in answers:
-                raise XlmodelError(f"output must be one of {', '.join(answers)}, got {name!r:.40}")
-            return _answer(answers[name.strip()])
+            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
+            key = name.strip() if isinstance(name, str) else None
+            if key in _NEEDS and key not in answers:
+                raise XlmodelError(f"output {key} needs {_NEEDS[key]}; xlmodel calc reports it only then")
+            if key not in answers:
+                every = list(answers) + [k for k in _NEEDS if k not in answers]
+                raise XlmodelError(
+                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}"
+                )
+            return _answer(answers[key])
         p = engine.plan(**s).projection
         table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
         return [list(engine.Projection.ROWS)] + table.tolist()

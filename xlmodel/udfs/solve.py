@@ -12,6 +12,7 @@ import math
 
 from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
+from ..outputs import input_text, output_text
 from ..solve import solve
 from .cells import NEVER, excel, fail, number, single
 from .plan import _plan_tables
@@ -39,10 +40,6 @@ def _number(name: str, value):
     return number(name, cell, None)
 
 
-def _show(v: float) -> str:
-    return NEVER if math.isinf(v) and v > 0 else ("n/a" if math.isnan(v) else f"{v:.6g}")
-
-
 @excel()
 def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
     """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
@@ -66,9 +63,9 @@ def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, f
         )
         if r.reached:
             return float(r.value)
-        return (
-            f"not reached: {r.output} is {_show(r.range[0])} to {_show(r.range[1])} for {r.vary} from "
-            f"{r.low:.6g} to {r.high:.6g}"
-        )
+        # money as the command line prints it (212.26M, not 2.12261e+08): one formatter, xlmodel.outputs
+        y = [output_text(r.output, v, a.currency, a.start) for v in r.range]
+        x = [input_text(r.vary, v, a.currency, a.start) for v in (r.low, r.high)]
+        return f"not reached: {r.output} is {y[0]} to {y[1]} for {r.vary} from {x[0]} to {x[1]}"
     except Exception as e:
         return fail(e)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import TypedDict
 
 from openpyxl.writer.excel import ExcelWriter
 
@@ -24,8 +25,15 @@ __all__ = ["TEMPLATES", "build", "save_atomic", "regenerate_folder", "COMMITTED"
 #: the committed xlwings Lite bundle (main.py, requirements.txt), a folder beside the workbooks
 LITE_FOLDER = "lite"
 
+
+class _BuildOptions(TypedDict, total=False):
+    """The options of :func:`build` that a committed workbook sets (the others keep their defaults)."""
+
+    formulas: str
+
+
 #: the committed workbooks: file name -> (template, build options)
-COMMITTED = {
+COMMITTED: dict[str, tuple[str, _BuildOptions]] = {
     "unit-economics.xlsx": ("unit-economics", {}),
     "runway.xlsx": ("runway", {}),
     "migration.xlsx": ("migration", {}),
@@ -45,8 +53,28 @@ def to_bytes(wb) -> bytes:
 
 
 def save_atomic(wb, path, force: bool = False) -> None:
-    """Save ``wb`` to ``path`` atomically; refuses to overwrite unless ``force``."""
-    write_atomic(Path(path), to_bytes(wb), force=force)
+    """Save ``wb`` to ``path`` atomically; refuses to overwrite unless ``force``, and refuses a workbook larger
+    than ``xlmodel verify`` reads (:func:`check_verifiable`): every workbook xlmodel writes verifies."""
+    data = to_bytes(wb)
+    check_verifiable(data, Path(path))
+    write_atomic(Path(path), data, force=force)
+
+
+def check_verifiable(data: bytes, path: Path) -> None:
+    """Raise :class:`~xlmodel.errors.XlmodelError` when the .xlsx ``data`` unpacks to more XML than verify reads
+    (``MAX_XML_BYTES``) or is a larger file than it reads (``MAX_FILE_BYTES``)."""
+    from ..errors import XlmodelError
+    from .verify import MAX_FILE_BYTES, MAX_XML_BYTES
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = sum(i.file_size for i in z.infolist())
+    if xml > MAX_XML_BYTES or len(data) > MAX_FILE_BYTES:
+        raise XlmodelError(
+            f"{path}: the workbook would unpack to {xml / 2**20:,.1f} MiB of XML ({len(data) / 2**20:,.1f} MiB "
+            f"on disk); xlmodel verify reads up to {MAX_XML_BYTES // 2**20} MiB "
+            f"({MAX_FILE_BYTES // 2**20} MiB on disk), so nothing was written: give fewer months (--months) "
+            "or fewer scenarios"
+        )
 
 
 def regenerate_folder(folder: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The Actuals sheet: monthly actuals, MODEL.md's drivers per month as formulas, the fitted drivers, plan vs actual.
+"""The Actuals sheet: monthly actuals, docs/model.md's drivers per month as formulas, the fitted drivers, plan vs actual.
 
 ``xlmodel new model --actuals FILE.csv``. The workbook gets a scenario
 ``actuals`` whose fitted inputs on the Inputs sheet are green links to the

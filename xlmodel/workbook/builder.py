@@ -31,7 +31,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..assumptions import Assumptions
-from ..errors import AssumptionsError
+from ..dates import FIRST_START, check_calendar
+from ..errors import AssumptionsError, InputError
 from ..lite import lite_files
 from . import styles as S
 from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
@@ -173,11 +174,23 @@ class Builder(
             if template.key != "model":
                 raise AssumptionsError(a.source, "actuals go with the model template")
             self.actuals_source = Path(actuals.source).name
+            if actuals.months and actuals.months[0] < FIRST_START:  # the Actuals sheet dates each month
+                raise AssumptionsError(
+                    actuals.source,
+                    f"an Actuals sheet dates each month: months must be {FIRST_START} or later (spreadsheets "
+                    f"show no earlier dates alike), got {actuals.months[0]}",
+                    key="month",
+                )
             self.plan = choose_plan(a, plan)  # the scenario plan vs actual compares with (it comes first)
             a = with_actuals_scenario(a, fit, self.plan)
         self.a = a
         self.t = template
         self.n_months = int(months or a.horizon)
+        try:  # a --months override: every month column within what spreadsheets can show
+            check_calendar(a.start, a.fiscal_year_start, self.n_months)
+        except InputError as e:
+            where = f"model.{e.argument}" if not months else f"model.{e.argument} with --months {months}"
+            raise AssumptionsError(a.source, str(e), key=where) from None
         #: the longest retention curve of any scenario (its rows on Inputs); 0: no curve, no Waterfall sheet
         self.curve_months_max = max((len(a.scenarios[n]["retention"]) for n in curved), default=0)
         if curved:
@@ -210,7 +223,8 @@ class Builder(
         default_font(self.wb)
         self.scenarios = list(a.scenarios.items())
         self.inputs = template.inputs(a)
-        self.checks: list[tuple[str, str]] = []  # (description, formula)
+        # (description, formula, per_scenario): one formula, or one per scenario column
+        self.checks: list[tuple[str, str | None, list[str] | None]] = []
         #: sheet -> cell ranges that must hold no error value (named outputs, live inputs, timeline rows)
         self.sweep: dict[str, list[str]] = {}
         #: a udf workbook's "the =LLM_* function agrees" checks: (description, formula, output name)

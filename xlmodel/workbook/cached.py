@@ -9,6 +9,7 @@ result (a spreadsheet still recalculates on opening: ``fullCalcOnLoad``), and
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -242,8 +243,8 @@ def cell_values(wb, values: dict) -> dict:
             cells.setdefault(key, isinstance(x, (int, float)) and not isinstance(x, bool))
         elif v.startswith('=IF(checks_ok,"OK"'):
             cells.setdefault(key, "OK")
-        elif _YES_NO.match(v) and isinstance(values.get(_YES_NO.match(v).group(1)), bool):
-            cells.setdefault(key, "yes" if values[_YES_NO.match(v).group(1)] else "no")
+        elif (yes_no := _YES_NO.match(v)) and isinstance(values.get(yes_no.group(1)), bool):
+            cells.setdefault(key, "yes" if values[yes_no.group(1)] else "no")
         elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
             cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
         elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
@@ -261,9 +262,12 @@ def cell_values(wb, values: dict) -> dict:
     for sheet, coord, _, v in formulas:  # links to another cell (the actuals scenario's fitted drivers)
         m = _LINK.match(v)
         local = None if m else _LOCAL_LINK.match(v)
-        if not (m or local):
+        if m:
+            target = (m.group(1), m.group(2) + m.group(3))
+        elif local:
+            target = (sheet, local.group(1) + local.group(2))
+        else:
             continue
-        target = (m.group(1), m.group(2) + m.group(3)) if m else (sheet, local.group(1) + local.group(2))
         if target in cells:
             cells.setdefault((sheet, coord), cells[target])
         elif target[0] in wb.sheetnames:
@@ -305,7 +309,7 @@ def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
             body = src.read(info.filename)
             todo = files.get(info.filename)
             if todo:
-                body = _CELL.sub(lambda m, todo=todo: _with_value(m, todo), body.decode("utf-8")).encode(
+                body = _CELL.sub(functools.partial(_with_value, todo=todo), body.decode("utf-8")).encode(
                     "utf-8"
                 )
             part = zipfile.ZipInfo(info.filename, date_time=info.date_time)

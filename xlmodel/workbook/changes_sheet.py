@@ -162,7 +162,7 @@ class ChangesSheet:
         return out
 
     def _cac_spend_check(self, i: int, sname: str, ad_changes: str):
-        """MODEL.md: cac_elasticity > 0 with a month of ad spend needs cac_spend > 0 (the default is ad_spend)."""
+        """docs/model.md: cac_elasticity > 0 with a month of ad spend needs cac_spend > 0 (the default is ad_spend)."""
         rows = self.input_rows
         if "cac_spend" not in rows or "cac_elasticity" not in rows:
             return

@@ -56,9 +56,10 @@ class ChecksSheet:
     def _sweep_checks(self) -> list[tuple[str, str]]:
         """One check per sheet: none of its named inputs, outputs or timeline rows holds an error value.
 
-        ``SUM`` of a range is an error when any cell of it is (texts such as never and n/a are skipped),
-        so ``ISERROR(SUM(range))`` sweeps a block without evaluating a function cell by cell over it (which
-        some programs do not do outside an array formula). Consecutive single cells are merged into one
+        ``MAX`` of a range is an error when any cell of it is (texts such as never and n/a are skipped),
+        so ``ISERROR(MAX(range))`` sweeps a block without evaluating a function cell by cell over it (which
+        some programs do not do outside an array formula); not ``SUM``, which overflows to #NUM! when the
+        cells are finite but large (a funding round of 1e308 beside the cash it adds to). Consecutive single cells are merged into one
         range, and each formula stays short.
         """
         from openpyxl.utils.cell import range_boundaries
@@ -73,7 +74,7 @@ class ChecksSheet:
                 else:
                     merged.append([c1, r1, c2, r2])
             parts = [
-                f"ISERROR(SUM({quote_sheetname(sheet)}!{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}))"
+                f"ISERROR(MAX({quote_sheetname(sheet)}!{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}))"
                 for c1, r1, c2, r2 in merged
             ]
             chunk: list[str] = []

@@ -52,7 +52,7 @@ class CohortsSheet:
     ``SUMPRODUCT(r / (1+d)^t)``; then churn ``= 1 - q`` and
     LTV ``= m * (discounted shares + r_k * q / ((1+d)^k * (1+d-q)))`` (docs/model.md).
 
-    The average row chains the ages (MODEL.md, "The cohorts file's average curve"), with ``w`` each cohort's
+    The average row chains the ages (docs/model.md, "The cohorts file's average curve"), with ``w`` each cohort's
     size (column B, named ``cohort_size``) when every cohort has one, else 1: month 1 is the weighted mean
     ``SUMPRODUCT(w, r_1) / SUM(w)``, month a is month a-1 times ``SUMPRODUCT(w, r_a) /
     SUMPRODUCT(w, r_(a-1) * (r_a > 0))``, over the cohorts observed at age a (the same in Excel, LibreOffice
@@ -388,17 +388,18 @@ class CohortsSheet:
             align=S.RIGHT,
         )
         self.define("cohort_plan_fresh", ws, f"D{status}")
-        at = f"{fl}{status}"
+        status_cell = f"{fl}{status}"
         self.formula(
             ws,
-            at,
+            status_cell,
             f'=IF(cohort_plan_fresh,"{PLAN_CURRENT}","{PLAN_STALE}")',
             font=S.SECTION_FONT,
             align=S.LEFT,
         )
-        self.define("cohort_plan_status", ws, at)
+        self.define("cohort_plan_status", ws, status_cell)
         ws.conditional_formatting.add(
-            at, FormulaRule(formula=[f'LEFT(${fl}${status},5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+            status_cell,
+            FormulaRule(formula=[f'LEFT(${fl}${status},5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL),
         )
         return status + 1
 

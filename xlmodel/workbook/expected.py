@@ -314,7 +314,7 @@ def _plan_vs_actual(values: dict, exp: dict, cols: dict) -> dict:
         out[f"plan_{key}_by_month"] = plan
         out[f"variance_{key}_by_month"] = var
         out[f"variance_pct_{key}_by_month"] = [
-            None if p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)
+            None if v is None or p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)
         ]
     return out
 
@@ -328,7 +328,7 @@ def cohorts_expected(values: dict) -> dict:
     curves = [
         [x for x in flat[i * k : (i + 1) * k] if isinstance(x, (int, float))] for i in range(len(names))
     ]
-    # the chained average (MODEL.md), weighted by the sheet's sizes when it has them
+    # the chained average (docs/model.md), weighted by the sheet's sizes when it has them
     sizes = values.get("cohort_size")
     sizes = None if sizes is None else _row(sizes)
     avg = [float(x) for x in average_curve(curves, sizes)]
@@ -344,7 +344,11 @@ def cohorts_expected(values: dict) -> dict:
         months.append(float(len(c)))
         churn.append(cohort_churn(c) if len(c) > 1 else None)
         try:
-            ltv.append(cohort_ltv(c, arpu, gm, rate) if isinstance(gm, (int, float)) else None)
+            ltv.append(
+                cohort_ltv(c, arpu, gm, rate)
+                if isinstance(gm, (int, float)) and arpu is not None and rate is not None  # else n/a
+                else None
+            )
         except XlmodelError:
             ltv.append(None)  # one month, or no decay: n/a
         # the sheet's steps of those two: j, r_k, q = (r_k / r_(k-j))^(1/j), the discounted shares

@@ -154,6 +154,15 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
         ).max()
     )
     scale["organic_new_users_by_month"] = float(np.abs(p.projection.new_users).max())
+    # the Annual sheet's differences (gross profit, deductions, EBITDA) are compared on the scale of the year's
+    # flows they subtract: a gross profit of exactly 0 is 0 to rounding, not to 1e-9 of itself
+    year_flows = sum(
+        float(np.abs(getattr(p.projection, k)).sum())
+        for k in ("gross_revenue", "revenue", "compute", "ad_spend", "fixed_costs", "migration_one_off")
+    )
+    for k in ("annual_gross_profit_by_year", "annual_deductions_by_year", "annual_ebitda_by_year"):
+        scale[k] = year_flows
+    scale["annual_gross_margin_by_year"] = 1.0  # a fraction of revenue, (r - c) / r: compared to 1e-9 of 100%
     scale["migration_one_off_by_month"] = scale["net_burn_by_month"]
     scale["burn_multiple"] = (
         abs(float(burn[: min(12, n)].sum()))
@@ -325,7 +334,7 @@ def _annual(values: dict, projection) -> dict:
     start, fys = _start(values)
     years = annual_summary(projection, start, fys)
     col = lambda k: np.asarray([y[k] for y in years], dtype=float)
-    out = {
+    out: dict = {
         f"annual_{k}_by_year": col(k)
         for k in (
             "new_users",

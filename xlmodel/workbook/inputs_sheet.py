@@ -49,7 +49,7 @@ class InputsSheets:
         ws.column_dimensions[letter].width = 70
         base = self.scenarios[0][0]
         for key, row in self.input_rows.items():
-            found = {}
+            found: dict[str, list[str]] = {}
             for sname, _ in self.scenarios:
                 note = notes.get((sname, key))
                 if note is None:  # inherited from the first scenario, with its note
@@ -247,7 +247,7 @@ class InputsSheets:
         curve and its MAU follows churn), the live curve in column D (named ``retention``); returns the next row.
 
         A curve whose month 1 is below 1 was measured on sign-ups: its month 1 is the activation (the live
-        ``activation`` cell shows it) and the Waterfall sheet divides the curve by it (MODEL.md).
+        ``activation`` cell shows it) and the Waterfall sheet divides the curve by it (docs/model.md).
         """
         n, k = len(self.scenarios), self.curve_months_max
         fl, ll = get_column_letter(first), get_column_letter(last)

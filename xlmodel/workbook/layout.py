@@ -212,7 +212,7 @@ WATERFALL_SHEET = "Waterfall"
 CURVE_TEMPLATES = ("model",)
 #: the longest timeline a waterfall covers: its grid is months x months formulas
 WATERFALL_MAX_MONTHS = 240
-#: months back from a curve's last month to its late ratio q: j = MIN(late_ratio_months, k - 1) (MODEL.md)
+#: months back from a curve's last month to its late ratio q: j = MIN(late_ratio_months, k - 1) (docs/model.md)
 CURVE_CONSTANTS = [
     (
         "late_ratio_months",
@@ -350,7 +350,9 @@ TEMPLATES = {
 
 def same_within_tolerance(live: str, kept: str) -> str:
     """A formula: no cell of ``live`` differs from ``kept`` (a copy as generated) by more than check_tolerance
-    of its value (arithmetic only: no function of a range inside SUMPRODUCT)."""
-    return (
-        f"SUMPRODUCT(--(({live}-{kept})*({live}-{kept})>(check_tolerance*{kept})*(check_tolerance*{kept})))=0"
-    )
+    of its value (arithmetic only: no function of a range inside SUMPRODUCT).
+
+    Magnitudes as ``x*((x>0)-(x<0))``, not squares: a square overflows to #NUM! for any value above ~1e154,
+    and an input as large as the engine accepts (up to ~1.8e308) must leave the check TRUE as generated."""
+    diff = f"({live}-{kept})"
+    return f"SUMPRODUCT(--({diff}*(({diff}>0)-({diff}<0))>check_tolerance*{kept}*(({kept}>0)-({kept}<0))))=0"

@@ -1,7 +1,7 @@
 """The Migration sheet of a plan with a migration month: the plan's migration, month by month.
 
 The rows link to the Projection, where the plan runs with and without the
-migration (MODEL.md, "What a plan answers"): the compute saved, the revenue
+migration (docs/model.md, "What a plan answers"): the compute saved, the revenue
 lost to quality, the one-off cost, their net, discounted and accumulated.
 So a scenario shows one migration and one payback: the plan's. (The
 standalone NPV on typed ``monthly_tokens`` is the ``migration`` template's.)

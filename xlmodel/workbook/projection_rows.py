@@ -41,7 +41,7 @@ HELPERS = frozenset(
 
 
 def projection_rows(b) -> list:
-    """The Projection sheet's rows: (key, label, unit, format, month 0, formula of c and p), MODEL.md's order.
+    """The Projection sheet's rows: (key, label, unit, format, month 0, formula of c and p), docs/model.md's order.
 
     ``c(key)``: this month's cell of a row; ``p(key)``: last month's. Each driver follows its path from its
     latest change (the Changes sheet's live rows): ``IF(a change this month, its level, last month's path
@@ -58,7 +58,7 @@ def projection_rows(b) -> list:
             f"IF({c('month')}=1,{base},{p(scale or driver + '_path')}{grow}))"
         )
 
-    mig_on = (lambda c: f"AND(ISNUMBER(migration_month),{c('month')}>=migration_month)") if mig else None
+    mig_on = lambda c: f"AND(ISNUMBER(migration_month),{c('month')}>=migration_month)"  # used only with mig
 
     def mau(
         c, p

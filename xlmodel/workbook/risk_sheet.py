@@ -14,6 +14,7 @@ used to write them and to verify them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from openpyxl.chart import BarChart, Reference, Series
@@ -59,8 +60,10 @@ def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
         for k, v in values.items()
     }  # one cell reads as a value
     names = values["simulated_input_names"]
-    scen = {}
-    decisions = {}  # each change level and round at its base value (a ranged one is also drawn, as name@month)
+    scen: dict[str, Any] = {}
+    decisions: dict[
+        str, float
+    ] = {}  # each change level and round at its base value (a ranged one is also drawn, as name@month)
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name:
             continue

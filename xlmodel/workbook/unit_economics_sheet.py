@@ -241,7 +241,7 @@ class UnitEconomicsSheet:
             ]
             if (
                 self.curve_months_max
-            ):  # MODEL.md: with a curve, ltv is the curve's cohort LTV (Waterfall sheet)
+            ):  # docs/model.md: with a curve, ltv is the curve's cohort LTV (Waterfall sheet)
                 i = next(i for i, r in enumerate(rows) if r[0] == "ltv")
                 name, label, fmt, formula, udf = rows[i]
                 rows[i] = (

@@ -33,6 +33,7 @@ __all__ = [
     "verify_workbook",
     "compare",
     "read_names",
+    "names_of",
     "recalculate",
     "close",
     "Report",
@@ -54,7 +55,11 @@ def _serial(v):
 
 def read_names(path: Path) -> tuple[dict, list]:
     """Values of every defined name (scalars, or flat lists for ranges) and the error cells."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    return names_of(openpyxl.load_workbook(path, data_only=True))
+
+
+def names_of(wb) -> tuple[dict, list]:
+    """:func:`read_names` of a workbook already open (read with ``data_only=True``)."""
     values = {}
     for name, dn in wb.defined_names.items():
         dests = list(dn.destinations)
@@ -183,8 +188,8 @@ def data_problems(values: dict, refs: dict | None = None) -> tuple[list[str], se
         before = len(out)
         for c in ACTUALS_COLUMNS[1:]:
             key = f"actual_{c}_by_month"
-            row = values.get(key)
-            for i, x in enumerate(row if isinstance(row, list) else [row]):
+            column = values.get(key)  # the named row's values: a list, one value or None
+            for i, x in enumerate(column if isinstance(column, list) else [column]):
                 at = f"{key}[{i + 1}]{_where(refs, key, i)}" + (
                     f", month {months[i]}" if i < len(months) else ""
                 )
@@ -273,7 +278,8 @@ def compare(
                 continue
             for i, (g, w) in enumerate(zip(got, want)):
                 rep.compared += 1
-                if not close(g, w if w is None or isinstance(w, (bool, str)) else float(w), rtol):
+                want_i = w if w is None or isinstance(w, (bool, str)) else float(w)
+                if not close(g, want_i, rtol, scale.get(name, 0.0)):
                     rep.failures.append(f"{key}[{i + 1}]: workbook {g!r}, engine {w!r}")
             continue
         if isinstance(want, np.ndarray):
@@ -339,22 +345,25 @@ def udf_cells(path: Path) -> set:
     return {k for k, f in formulas.items() if "LLM_" in f or reads.search(f)}
 
 
-#: what verify reads at most: the largest xlmodel workbook (1,200 months) unpacks to ~2 MiB of XML and verify peaks
-#: at ~250 MiB on it (openpyxl holds every cell as an object); 8 MiB keeps verify under 1 GiB and
-#: a hostile or mistaken file (a sheet inflating to hundreds of MB) from taking gigabytes of memory
+#: what verify reads at most (docs/limits.md, "Workbook size"). A 1,200-month model workbook unpacks to ~8 MiB of
+#: XML with one scenario, ~12 MiB with ten, ~21 MiB with thirty (each with a change and a round); verify peaks
+#: at ~0.5 GiB in Python (openpyxl holds every cell as an object) and as much in LibreOffice on 21 MiB. 24 MiB
+#: covers those and keeps a hostile or mistaken file (a sheet inflating to hundreds of MB) from taking gigabytes;
+#: ``xlmodel new`` refuses to write a workbook beyond it (xlmodel.workbook.save_atomic), so that every workbook
+#: it writes verifies.
 MAX_FILE_BYTES = 20 * 2**20
-MAX_XML_BYTES = 8 * 2**20
+MAX_XML_BYTES = 24 * 2**20
 MAX_RATIO = 200
 
 
-def _check_size(src: Path) -> None:
+def _check_size(src: Path, what: str = "verify") -> None:
     """Refuse, from the zip directory alone, a workbook too large to load: before anything reads it whole."""
     import zipfile
 
     size = src.stat().st_size
     if size > MAX_FILE_BYTES:
         raise XlmodelError(
-            f"{src}: is {size / 2**20:,.0f} MiB; verify reads workbooks up to "
+            f"{src}: is {size / 2**20:,.0f} MiB; {what} reads workbooks up to "
             f"{MAX_FILE_BYTES // 2**20} MiB (an xlmodel workbook is a few MiB)"
         )
     try:
@@ -365,7 +374,7 @@ def _check_size(src: Path) -> None:
     total = sum(i.file_size for i in infos)
     if total > MAX_XML_BYTES:
         raise XlmodelError(
-            f"{src}: unpacks to {total / 2**20:,.0f} MiB of XML; verify reads up to "
+            f"{src}: unpacks to {total / 2**20:,.0f} MiB of XML; {what} reads up to "
             f"{MAX_XML_BYTES // 2**20} MiB (an xlmodel workbook unpacks to a few MiB)"
         )
     for i in infos:
@@ -376,9 +385,56 @@ def _check_size(src: Path) -> None:
             )
 
 
-def _broken(src: Path, e: Exception) -> XlmodelError:
+def _broken(src: Path, e: Exception, wb=None) -> XlmodelError:
+    """One line for a workbook a part of which is gone: the missing defined name or sheet when that is it."""
+    if isinstance(e, KeyError) and e.args and isinstance(e.args[0], str) and wb is not None:
+        name = e.args[0]
+        if name not in wb.defined_names:
+            return XlmodelError(
+                f"{src}: cannot be verified: the defined name {name!r} is missing (deleted from the "
+                "workbook's names): generate the workbook again"
+            )
+        for sheet, _ in wb.defined_names[name].destinations:
+            if sheet not in wb.sheetnames:
+                return XlmodelError(
+                    f"{src}: cannot be verified: sheet {sheet!r} (where the defined name {name!r} points) "
+                    "is missing: generate the workbook again"
+                )
+        return XlmodelError(
+            f"{src}: cannot be verified: the defined name {name!r} no longer points at a cell "
+            "(its sheet or cells deleted): generate the workbook again"
+        )
+    if (
+        wb is not None
+    ):  # a deleted sheet, whatever the error it caused: the sheet and a name that pointed at it
+        for name, dn in wb.defined_names.items():
+            for sheet, _ in dn.destinations:
+                if sheet not in wb.sheetnames:
+                    return XlmodelError(
+                        f"{src}: cannot be verified: sheet {sheet!r} (where the defined name {name!r} points) "
+                        "is missing: generate the workbook again"
+                    )
     return XlmodelError(
         f"{src}: cannot be verified: a part xlmodel wrote is missing or changed ({type(e).__name__}: {e})"
+    )
+
+
+def _check_switch(src: Path, values: dict, refs: dict) -> None:
+    """The live scenario must be one of the scenario names of the header row: else one line naming the cell
+    and the valid names (an edited switch or a renamed header), not the error value it spreads."""
+    names = values.get("scenario_names")
+    names = names if isinstance(names, list) else [names]
+    live = values.get("scenario")
+    if "scenario" not in refs or live in names:
+        return
+    sheet, ref = refs["scenario"]
+    where = f"{sheet}!{ref.replace('$', '')}"
+    hsheet, href = refs.get("scenario_names", (sheet, "?"))
+    shown = ", ".join(str(n) for n in names if n not in (None, ""))
+    raise XlmodelError(
+        f"{src}: the live scenario in {where} (the scenario switch) is {live!r}, which is not a name in the "
+        f"scenario header row {hsheet}!{href.replace('$', '')} ({shown}): pick one of those, or put back "
+        "a renamed header"
     )
 
 
@@ -428,12 +484,13 @@ def verify_workbook(path, scenario: str | None = None, rtol: float = 1e-9) -> Re
         try:  # a chart whose sheet was deleted comes back empty, and openpyxl cannot read it
             values, errors = read_names(out)
         except (KeyError, IndexError, TypeError, ValueError) as e:
-            raise _broken(src, e) from None
+            raise _broken(src, e, wb) from None
+    _check_switch(src, values, refs)
     try:
         rep = compare(values, errors, rtol, str(src), skip, refs)
         rep.failures[:0] = link_problems(wb)
     except (KeyError, IndexError, TypeError, ValueError) as e:  # a sheet or name deleted, a cell retyped
-        raise _broken(src, e) from None
+        raise _broken(src, e, wb) from None
     t3 = time.perf_counter()
     rep.seconds_libreoffice = t2 - t1
     rep.seconds_ours = (t1 - t0) + (t3 - t2)

@@ -1,6 +1,6 @@
 """The Waterfall sheet: a retention curve's cohorts, one row per acquisition month, one column per month.
 
-MODEL.md, "Retention curves drive the users": with a curve, MAU is the users
+docs/model.md, "Retention curves drive the users": with a curve, MAU is the users
 of month 0 (decaying at ``churn``) plus every cohort's active users,
 ``activation_c * new_c * R(t - c + 1)``, with ``R`` the live curve on Inputs
 (divided by its month 1 when that is below 1: a curve measured on sign-ups)
@@ -30,7 +30,9 @@ FIRST_ROW = 5
 
 def _column(cell: str) -> str:
     """``"E12"`` -> ``"E"``."""
-    return re.match(r"[A-Z]+", cell).group(0)
+    m = re.match(r"[A-Z]+", cell)
+    assert m is not None, cell  # a cell reference starts with its column's letters
+    return m.group(0)
 
 
 def waterfall_rows(grid_top: int, grid_bottom: int) -> list:
