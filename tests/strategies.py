@@ -179,3 +179,57 @@ def curve_plan_inputs(draw, horizon=st.integers(1, 72)):
     if draw(st.booleans()):
         del kw["churn"]
     return kw
+
+
+DEPARTMENTS = ("rd", "sm", "ga", "ops")
+
+
+@st.composite
+def company_inputs(draw, horizon=st.integers(1, 48)):
+    """Version-4 inputs: a version-3 plan (without a retention curve) plus a team, capex, compute credits
+    (opening and in rounds, with expiry), payment terms, tax with a loss pool, and sometimes a calendar whose
+    fiscal years start in another month."""
+    kw = draw(plan_inputs(horizon))
+    h = kw["horizon"]
+    kw["team"] = [
+        {
+            "role": f"role {i}",
+            "department": draw(st.sampled_from(DEPARTMENTS)),
+            "count": draw(_floats(0, 50)),
+            "salary": draw(_floats(0, 1e5)),
+            "from": (first := draw(st.integers(-2, h + 2))),
+            "to": draw(st.integers(first, h + 6)),
+        }
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    kw["capex"] = [
+        {
+            "month": draw(st.integers(1, h)),
+            "amount": draw(money),
+            "life": draw(st.integers(1, 60)),
+            "name": f"c{i}",
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
+    kw.update(
+        on_cost=draw(_floats(0, 2)),
+        salary_growth=draw(_floats(-0.5, 0.5)),
+        compute_terms=draw(st.integers(0, 3)),
+        ad_terms=draw(st.integers(0, 3)),
+        collection_lag=draw(st.integers(0, 3)),
+        tax_rate=draw(st.sampled_from([0.0, 0.25]) | _floats(0, 0.99)),
+        tax_losses=draw(st.sampled_from([0.0]) | money),
+    )
+    if draw(st.booleans()):
+        kw["credits"] = draw(money)
+        if draw(st.booleans()):
+            kw["credits_expire"] = draw(st.integers(1, h + 12))
+    for r in kw["funding"]:
+        if draw(st.booleans()):
+            r["credits"] = draw(money)
+            if draw(st.booleans()):
+                r["expires"] = draw(st.integers(1, 24))
+    if draw(st.booleans()):
+        kw["start"] = f"{draw(st.integers(2000, 2030))}-{draw(st.integers(1, 12)):02d}"
+        kw["fiscal_year_start"] = draw(st.integers(1, 12))
+    return kw

@@ -15,7 +15,7 @@ def test_examples_load_and_compute():
         assert len(a.scenarios) >= 2
         for s in a.scenarios.values():
             out = xm.engine.summary(s)
-            assert "migration_npv" in out
+            assert ("migration_npv" in out) == ("monthly_tokens" in s)  # the standalone NPV, with its inputs
 
 
 def test_assistant_example_has_three_scenarios_and_cites_sources():
@@ -123,12 +123,16 @@ def test_scenario_names_must_differ_beyond_case():
 
 
 def test_scenario_names_that_collide_once_cleaned():
-    """ "a\x01" and "a" become the same column name in a workbook: refused, as duplicates."""
+    """ "a\x01" and "a" become the same column name in a workbook: refused, as duplicates; a line break in a
+    name is refused (it would print as a fake line on a terminal)."""
     base = dict(cash=1, mau=1, ad_spend=1, cac=1, churn=0.1, conversion=0.1, arppu=1, cost_per_mau=1)
     with pytest.raises(AssumptionsError, match="would show as the same name"):
         assumptions.from_dict({"scenarios": {"a\x01": base, "a": {}}}, "f.toml")
     with pytest.raises(AssumptionsError, match="must not be empty"):
         assumptions.from_dict({"scenarios": {"\x01\x02": base}}, "f.toml")
+    for name in ("x\ny", "x\ry", "x\u2028y"):
+        with pytest.raises(AssumptionsError, match="must be one line"):
+            assumptions.from_dict({"scenarios": {name: base}}, "f.toml")
 
 
 def test_model_text_is_cleaned_and_scenario_count_capped():

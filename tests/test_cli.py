@@ -41,42 +41,44 @@ CALC_BASE = """\
 Consumer AI assistant, China 2024: scenario base (examples/llm-assistant-2024.toml)
 month 1 is 2024-12, month 60 is 2029-11
 
-unit economics (month 1)                     value  unit
-blended_cac                                  20.99  RMB per new user
-cac_per_active                               20.99  RMB per active new user
-paid_cac                                     30.00  RMB per user bought with ads
-cost_per_mau                                  0.28  RMB per MAU per month
-cost_per_paying_mau                           1.41  RMB per paying MAU per month
-blended_cost_per_mau                          0.29  RMB per MAU per month
-revenue_per_mau                               0.24  RMB per MAU per month
-contribution_per_mau                        -0.053  RMB per MAU per month
-gross_margin                                -21.9%  fraction of revenue
-ltv                                          -0.11  RMB per user
-ltv_to_cac                                -0.0055x  ratio
-ltv_to_paid_cac                           -0.0038x  ratio
-payback_months                               never  months
-payback_months_paid                          never  months
-breakeven_conversion                          1.2%  fraction of MAU
+unit economics (month 1)                                       value  unit
+blended_cac                                                    20.99  RMB per new user
+cac_per_active                                                 20.99  RMB per active new user
+paid_cac                                                       30.00  RMB per user bought with ads
+cost_per_mau                                                    0.28  RMB per MAU per month
+cost_per_paying_mau                                             1.41  RMB per paying MAU per month
+blended_cost_per_mau                                            0.29  RMB per MAU per month
+revenue_per_mau                                                 0.24  RMB per MAU per month
+contribution_per_mau                                          -0.053  RMB per MAU per month
+gross_margin                                                  -21.9%  fraction of revenue
+ltv                                                            -0.11  RMB per user
+ltv_to_cac                                                  -0.0055x  ratio
+ltv_to_paid_cac                                             -0.0038x  ratio
+payback_months                                                 never  months
+payback_months_paid                                            never  months
+breakeven_conversion                                            1.2%  fraction of MAU
 
-plan (60 months)                             value  unit
-runway_months                       27.5 (2027-03)  months
-runway_months_without_migration     27.4 (2027-03)  months
-ending_cash                      -8,446,858,260.41  RMB
-lowest_cash                      -8,446,858,260.41  RMB
-lowest_cash_month                     60 (2029-11)  month
-first_short_month                     24 (2026-11)  month
-funding_month                         24 (2026-11)  month
-funding_need                      9,074,362,831.52  RMB
-breakeven_month                              never  month
-default_alive                                   no  yes/no
-burn_multiple                              101.69x  ratio
-compute_to_revenue                           70.3%  fraction of revenue
-plan_migration_npv                   42,029,103.86  RMB
-plan_migration_payback_month          13 (2025-12)  month
+plan (60 months)                                               value  unit
+runway_months                                         27.5 (2027-03)  months
+runway_months_without_migration                       27.4 (2027-03)  months
+ending_cash                                        -8,446,858,260.41  RMB
+cash_falling_at_horizon                                          yes  yes/no
+runway_after_horizon                                             n/a  months
+lowest_cash                                        -8,446,858,260.41  RMB
+lowest_cash_month                                       60 (2029-11)  month
+first_short_month                                       24 (2026-11)  month
+funding_month                                           24 (2026-11)  month
+funding_need                                        9,074,362,831.52  RMB
+breakeven_month                  not within the horizon (to 2029-11)  month
+default_alive                                                     no  yes/no
+burn_multiple                                                101.69x  ratio
+compute_to_revenue                                             70.3%  fraction of revenue
+plan_migration_npv                                     42,029,103.86  RMB
+plan_migration_payback_month                            13 (2025-12)  month
 
-standalone migration NPV                     value  unit
-migration_npv                        13,364,803.77  RMB
-migration_payback_month               14 (2026-01)  month
+standalone migration NPV                                       value  unit
+migration_npv                                          13,364,803.77  RMB
+migration_payback_month                                 14 (2026-01)  month
 
 annual summary (RMB; flows summed, balances at year end; * partial: FY2024 (Dec, 1 of 12 months), FY2029 (Jan-Nov, 11 of 12 months))
                FY2024*   FY2025   FY2026   FY2027   FY2028  FY2029*
@@ -94,7 +96,7 @@ cash (end)       6.75B    3.70B  652.11M   -2.43B   -5.55B   -8.45B
 MAU (end)       15.08M   21.17M   21.17M   21.17M   21.17M   21.17M
 paying (end)   150.82k  211.66k  211.70k  211.70k  211.70k  211.70k
 
-note: raise 9.07B RMB in month 24 (2026-11) to keep cash at or above min_cash to the horizon (the round earns interest from then on)
+note: raise 9.07B RMB in month 24 (2026-11) to keep cash at or above min_cash from then to the horizon (the round earns interest from then on)
 
 8 inputs are ranges (ad_growth, cac, churn, conversion, arppu, cost_decline, small_price, routed_share): these numbers use their base values; xlmodel simulate draws them
 """

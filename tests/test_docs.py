@@ -85,6 +85,49 @@ def test_tutorial_runs(tmp_path):
     assert (tmp_path / "board-pack.xlsx").is_file()
 
 
+# ------------------------------------------------------------------ transcripts on the other pages print what they show
+
+TRANSCRIPT_PAGES = sorted(
+    str(p.relative_to(DOCS))
+    for p in DOCS.rglob("*.md")
+    if p.name != "tutorial.md" and re.search(r"^\$ xlmodel ", p.read_text(encoding="utf-8"), re.M)
+)
+
+
+def _transcripts(text: str):
+    """(command line, the lines shown after it) for each ``$ xlmodel ...`` line of the page's plain fenced blocks."""
+    out = []
+    for m in re.finditer(r"^```\n(.*?)^```", text, re.M | re.S):
+        for line in m.group(1).splitlines():
+            if line.startswith("$ xlmodel "):
+                out.append((line[2:], []))
+            elif out and line.strip() and line.strip() != "...":
+                out[-1][1].append(line)
+    return out
+
+
+def test_transcript_pages_are_found():
+    assert "howto/monte-carlo.md" in TRANSCRIPT_PAGES
+
+
+@pytest.mark.parametrize("page", TRANSCRIPT_PAGES)
+def test_transcripts_print_what_the_page_shows(page, tmp_path):
+    """Each ``$ xlmodel ...`` of the page is run from the checkout (its example files), and every line the page
+    shows after it is found in what it printed (``...`` marks lines left out), so a page cannot rot."""
+    for command, shown in _transcripts((DOCS / page).read_text(encoding="utf-8")):
+        args = shlex.split(command)[1:]
+        assert not ({"-o", "--output", "--plot"} & set(args)), (
+            f"{page}: a transcript writes no file: {command}"
+        )
+        r = subprocess.run(
+            [sys.executable, "-m", "xlmodel", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+        )
+        assert r.returncode == 0, (command, r.stdout, r.stderr)
+        printed = [_norm(x) for x in (r.stdout + r.stderr).splitlines()]
+        for want in shown:
+            assert any(_norm(want) in got for got in printed), (page, command, want)
+
+
 # ------------------------------------------------------------------ the references match the code, both ways
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 
+from tests.conftest import workbook_examples
 from tests.strategies import plan_inputs
 from xlmodel.assumptions import from_dict, load
 from xlmodel.cli import main
@@ -22,7 +23,7 @@ from xlmodel.workbook import build, save_atomic
 from xlmodel.workbook.read_plan import workbook_document
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+EXAMPLES = workbook_examples()
 #: the standalone migration NPV's own inputs: a workbook whose plan has a migration_month does not hold them
 STANDALONE = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
 

@@ -17,7 +17,8 @@ import xlmodel as xm
 from xlmodel import assumptions
 from xlmodel.actuals import fit_actuals, read_actuals
 from xlmodel.workbook import build, to_bytes
-from xlmodel.workbook.actuals_sheet import PLAN_LINES, plan_months, plan_note
+from xlmodel.workbook.actuals_sheet import plan_months, plan_note
+from xlmodel.workbook.plan_actual_sheet import PLAN_ACTUAL_SHEET, PLAN_LINES
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
 from .conftest import need_libreoffice
@@ -103,7 +104,13 @@ def block_names(wb) -> list[str]:
 
 
 def actuals_texts(wb) -> list[str]:
-    return [c.value for row in wb["Actuals"].iter_rows() for c in row if isinstance(c.value, str)]
+    return [
+        c.value
+        for name in ("Actuals", PLAN_ACTUAL_SHEET)
+        for row in wb[name].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
 
 
 # ------------------------------------------------------------------ the calendar, without a spreadsheet
@@ -160,7 +167,7 @@ def test_cli_no_start_one_line_and_no_variances(run, tmp_path):
         "note: no plan vs actual: mini.toml has no [model] start"
     ), r.stderr
     wb = openpyxl.load_workbook(out)
-    assert block_names(wb) == []
+    assert block_names(wb) == ["actual_month_end_by_month"]  # the sheet's calendar header, nothing compared
     lines = [t for t in actuals_texts(wb) if t.startswith("No variances")]
     assert lines == [
         (
@@ -180,7 +187,7 @@ def test_cli_no_month_in_common_one_line_and_no_variances(run, tmp_path):
         "'base' (2024-12 to 2029-11)\n"
     )
     wb = openpyxl.load_workbook(out)
-    assert block_names(wb) == []
+    assert block_names(wb) == ["actual_month_end_by_month"]  # the sheet's calendar header, nothing compared
     assert not wb["Actuals"]._charts
     assert [t for t in actuals_texts(wb) if t.startswith("No variances")] == [
         "No variances: no month of the actuals (2024-03 to 2024-08) is a month of plan 'base' (2024-12 to 2029-11)"
@@ -229,7 +236,7 @@ def test_plan_comes_first_and_variances_are_coloured():
     ]
     assert named_text(wb, "plan_scenario") == "high-churn"
     assert len(block_names(wb)) == 4 + 3 * len(PLAN_LINES)
-    ws = wb["Actuals"]
+    ws = wb[PLAN_ACTUAL_SHEET]
     rules = {}
     for cf in ws.conditional_formatting:
         for rule in cf.rules:

@@ -81,11 +81,12 @@ def _ink_rows(pdf: Path, page: int) -> np.ndarray:
 def test_each_sheet_prints_on_its_own_number_of_pages(printed):
     pdfs, a = printed
     bands = math.ceil(a.horizon / 12)  # the timelines print 12 months per page, one page tall
-    # Inputs: one page wide, its Source column's notes make it two tall
+    # Inputs at 75%: the scenarios and the Source column two pages across, its notes make it two tall;
+    # Scenarios: the figures and their differences against base, then the annual P&L and the cash chart
     expected = {
         "Cover": 1,
-        "Scenarios": 1,
-        "Inputs": 2,
+        "Scenarios": 2,
+        "Inputs": 4,
         "Changes": bands,
         "Unit economics": 1,
         "Projection": bands,

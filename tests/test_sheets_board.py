@@ -121,19 +121,20 @@ def test_charts_and_formats_read_well():
     widths = [s.graphicalProperties.line.width for s in curves.series]
     assert widths[-1] > 2 * max(widths[:-1])  # the average line stands out
     ue = books["unit-economics"]
-    assert _named(ue, "ltv").number_format == "#,##0.00####"
-    assert _named(ue, "ltv_to_cac").number_format == '#,##0.00####"x"'
+    assert _named(ue, "ltv").number_format == "#,##0.00####;[Red]-#,##0.00####"
+    assert _named(ue, "ltv_to_cac").number_format == '#,##0.00"x";[Red]-#,##0.00"x"'  # 2 decimals, red < 0
     assert ue["Unit economics"]["D4"].alignment.horizontal == "right"
     # the months of savings are a whole number on Inputs
     inputs = books["migration"]["Inputs"]
     row = next(r for r in range(8, 80) if inputs[f"B{r}"].value == "months")
-    assert inputs[f"D{row}"].number_format == "0" and inputs[f"E{row}"].number_format == "0"
+    assert inputs[f"D{row}"].number_format == inputs[f"E{row}"].number_format == "0;[Red]-0"
     # Actuals: one formula per plan row, the plan's month of the same calendar month, while the plan is live
     act = books["actuals"]["Actuals"]
     plan = _named(books["actuals"], "plan_cash_by_month")[0]
+    assert plan[0].parent.title == "Plan vs actual"  # a sheet of its own, one page
     assert [c.value for c in plan[:2]] == [
-        '=IF(E46,INDEX(cash_by_month,1,E45),"n/a")',
-        '=IF(F46,INDEX(cash_by_month,1,F45),"n/a")',
+        '=IF(E7,INDEX(cash_by_month,1,E6),"n/a")',
+        '=IF(F7,INDEX(cash_by_month,1,F6),"n/a")',
     ]
     assert act["E5"].value == 1
     # the xlwings.conf sheet stays visible (xlwings reads it) but prints nothing

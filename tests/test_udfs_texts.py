@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import workbook_examples
 from xlmodel import assumptions
 from xlmodel.cli import main
 from xlmodel.params import PARAMS
@@ -22,7 +23,7 @@ from xlmodel.udfs.plan import LLM_PLAN
 from xlmodel.udfs.solve import LLM_SOLVE
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+EXAMPLES = workbook_examples()
 
 
 def _tables(path: Path, name: str) -> tuple[list, list, list]:

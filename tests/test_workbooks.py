@@ -18,10 +18,10 @@ from xlmodel.workbook import COMMITTED, TEMPLATES, build, to_bytes
 from xlmodel.workbook.builder import TOKEN_INPUTS, clean_text
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import need_libreoffice
+from .conftest import need_libreoffice, workbook_examples
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = {p.stem: p for p in sorted((ROOT / "examples").glob("*.toml"))}
+EXAMPLES = {p.stem: p for p in workbook_examples()}
 N_RANDOM = int(os.environ.get("XLMODEL_RANDOM_WORKBOOKS", "25"))
 INJECTION_NAMES = [
     '=HYPERLINK("http://example.com","x")',

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .closed_form import cost_per_mau
+from .company import uses_company
 from .curve_inputs import CURVE_KEYS, curve_key, scenario_curve
 from .dates import check_calendar
 from .decisions import Decisions, plan_month, read_decisions
@@ -83,6 +84,8 @@ PRICE_KEYS = ("input_price", "cached_price", "output_price")
 MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
+#: the last month a plan may name (horizon at most 1200): a month beyond the horizon (credits_expire) stops here
+MAX_MONTHS = 1200
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
@@ -195,7 +198,9 @@ def _number(path, scen, key, value):
     return float(value) if PARAMS[key].rule != "months" else int(value)
 
 
-def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None = None) -> dict:
+def _complete(
+    path, name, raw: dict, horizon: int, decisions: Decisions | None = None, calendar: dict | None = None
+) -> dict:
     """Fill defaults, derive cost_per_mau, add the decisions, check what is required and the rules between
     inputs (the engine's own checks)."""
     s = dict(raw)
@@ -288,7 +293,9 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
         s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
-    s["changes"], s["funding"] = (decisions or Decisions()).engine()
+    s.update((decisions or Decisions()).engine())
+    if uses_company(s):  # the whole company's fiscal years (raises, tax) follow the file's calendar
+        s.update({k: v for k, v in (calendar or {}).items() if v is not None})
     _engine_rules(path, name, s)
     return s
 
@@ -299,9 +306,9 @@ def _engine_rules(path, name, s: dict) -> None:
         v, h, _ = projection_inputs(s)
         plan_inputs(s, h, v["cash"].shape)
     except InputError as e:
-        key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
+        key = e.argument if e.argument in s or e.argument in ("changes", "funding", "team", "capex") else None
         text = str(e)
-        if key in ("changes", "funding") and text.startswith(f"{key}: "):
+        if key in ("changes", "funding", "team", "capex") and text.startswith(f"{key}: "):
             text = text[len(key) + 2 :]
         raise AssumptionsError(path, text, name, key) from None
 
@@ -436,6 +443,8 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     for name in scenarios:
         # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
         shown = clean_text(name).strip().casefold()
+        if any(c in name for c in "\n\r\u2028\u2029"):  # it would print as a fake line on a terminal
+            raise AssumptionsError(path, "a scenario name must be one line (no line breaks)", name)
         if not shown:
             raise AssumptionsError(
                 path, "scenario names must not be empty (once control characters are removed)", name
@@ -468,6 +477,10 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 continue  # read above
             if key == "raise_month" and isinstance(value, str):  # a calendar month
                 value = plan_month(path, name, key, value, out.start, out.horizon)
+            if key == "credits_expire" and isinstance(
+                value, str
+            ):  # a calendar month, maybe after the horizon
+                value = plan_month(path, name, key, value, out.start, MAX_MONTHS)
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -515,7 +528,8 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
             decisions = first_decisions.inherit(own)
         ranges = {k: r for k, r in ranges.items() if k in merged}
-        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions)
+        calendar = {"start": out.start, "fiscal_year_start": out.fiscal_year_start if out.start else None}
+        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions, calendar)
         try:
             ranged_decisions = decisions.ranges()
         except InputError as e:
@@ -525,9 +539,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             for bound, value in (("low", r.low), ("high", r.high)):
                 try:
                     if key in ranged_decisions:
-                        _complete(path, name, merged, out.horizon, decisions.at(key, value))
+                        _complete(path, name, merged, out.horizon, decisions.at(key, value), calendar)
                     else:
-                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
+                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions, calendar)
                 except AssumptionsError as e:
                     raise AssumptionsError(
                         path, f"at the range's {bound} {value:.10g}: {e.message}", name, key

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import InputError
+from .period_economics import period_unit_economics
 
 if TYPE_CHECKING:  # imported where a date is made, not at import time
     import datetime
@@ -244,7 +245,8 @@ def excel_serial(day: datetime.date) -> float:
 def annual_summary(
     projection: Any, start: str | None = None, fiscal_year_start: int = 1
 ) -> list[dict[str, Any]]:
-    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS`, the last month's :data:`ANNUAL_ENDS` and the year's
+    unit economics (:func:`~xlmodel.period_economics.period_unit_economics`: CACs, contribution, ARPPU).
 
     ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
     (or any object with those lines as attributes, months on the last axis).
@@ -267,6 +269,7 @@ def annual_summary(
             )
         for key in ANNUAL_ENDS:
             row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        row.update(period_unit_economics(projection, y.first, y.last))
         out.append(row)
     return out
 

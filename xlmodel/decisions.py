@@ -22,18 +22,29 @@ entry and the rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .dates import month_label, month_number
+from .company import DEPARTMENTS
+from .dates import month_label, month_number, parse_month
 from .errors import AssumptionsError, InputError
 from .params import CHANGE_DRIVERS, PARAMS, check
 from .ranges import Range, parse_range
 
-__all__ = ["Decisions", "read_decisions", "range_key", "FUNDING"]
+__all__ = [
+    "Decisions",
+    "read_decisions",
+    "range_key",
+    "FUNDING",
+    "ENTRY_KINDS",
+    "put_decided",
+    "parse_key",
+    "range_name",
+]
 
-#: the name of a funding round among a scenario's ranges: funding@<month>
+#: the name of a funding round among a scenario's ranges: funding@<month>; its credits: credits@<month>
 FUNDING = "funding"
+CREDITS = "credits"
 
 
 def range_key(driver: str, month: int) -> str:
@@ -41,63 +52,183 @@ def range_key(driver: str, month: int) -> str:
     return f"{driver}@{month}"
 
 
+#: an entry's value as read: a number, a range (drawn by a simulation), a month, or text
+Item = Any
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of dated entry of a scenario: its keys, how it is named in messages, which of its numbers may be
+    ranges, and what identifies it for inheritance (an entry of a derived scenario replaces the inherited entry
+    of the same identity)."""
+
+    name: str
+    keys: tuple[str, ...]  # the keys an entry may have (changes: "month" and any driver)
+    required: tuple[str, ...]
+    ranged: tuple[str, ...]  # numbers that may be ranges
+    example: str
+    since: int
+
+
+#: every kind of dated entry, read by one reader (:func:`read_decisions`) and inherited by one rule
+ENTRY_KINDS = {
+    "changes": EntryKind("changes", ("month",), ("month",), tuple(CHANGE_DRIVERS), "month = 4, ad_spend = 1e8", 3),
+    "funding": EntryKind(
+        "funding", ("month", "amount", "credits", "expires"), ("month",), ("amount", "credits"),
+        "month = 9, amount = 1.5e9", 3,
+    ),
+    "team": EntryKind(
+        "team", ("role", "department", "count", "salary", "from", "to"), ("role", "department", "count", "salary"),
+        ("count", "salary"), 'role = "ML engineers", department = "rd", count = 40, salary = 60_000', 4,
+    ),
+    "capex": EntryKind(
+        "capex", ("month", "amount", "life", "name"), ("month", "amount", "life"), ("amount",),
+        'month = 6, amount = 2e8, life = 36, name = "GPUs"', 4,
+    ),
+}  # fmt: skip
+
+
 @dataclass
 class Decisions:
-    """One scenario's decisions: ``changes[(month, driver)]`` and ``funding[month]`` (a list of rounds),
-    each value a number or a :class:`~xlmodel.ranges.Range`."""
+    """One scenario's dated entries, each kind keyed by what identifies it for inheritance:
+    ``changes[(month, driver)]`` (a number or a :class:`~xlmodel.ranges.Range`), ``funding[month]`` (that
+    month's rounds), ``team[role]`` and ``capex[(month, name)]`` (entries as dicts, their numbers numbers or
+    ranges)."""
 
     changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
-    funding: dict[int, list[float | Range]] = field(default_factory=dict)
+    funding: dict[int, list[dict[str, Item]]] = field(default_factory=dict)
+    team: dict[str, dict[str, Item]] = field(default_factory=dict)
+    capex: dict[tuple[int, str], dict[str, Item]] = field(default_factory=dict)
 
     def inherit(self, own: Decisions) -> Decisions:
-        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
-        return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
+        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind."""
+        return Decisions(
+            *({**getattr(self, k), **getattr(own, k)} for k in ("changes", "funding", "team", "capex"))
+        )
 
-    def engine(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """``(changes, funding)`` as the engine takes them, base values for ranges; a month whose rounds are
-        all exactly 0 (``amount = 0`` removes inherited rounds) has none."""
+    def engine(self) -> dict[str, list[dict[str, Any]]]:
+        """Every kind as the engine takes it, base values for ranges: ``changes`` and ``funding`` always (a
+        month whose rounds are all exactly 0, cash and credits, has none: they remove inherited rounds), and
+        ``team`` (without entries of count exactly 0: they remove an inherited role) and ``capex`` when the
+        scenario has some."""
         by_month: dict[int, dict[str, Any]] = {}
         for (month, driver), value in sorted(self.changes.items()):
             by_month.setdefault(month, {"month": month})[driver] = _base(value)
         rounds = [
-            {"month": m, "amount": _base(a)}
-            for m, amounts in sorted(self.funding.items())
-            for a in amounts
-            if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)
+            {"month": m, **{k: _base(x) for k, x in r.items()}}
+            for m, month_rounds in sorted(self.funding.items())
+            for r in month_rounds
+            if not all(_zero(x.get("amount", 0)) and _zero(x.get("credits", 0)) for x in month_rounds)
         ]
-        return list(by_month.values()), rounds
+        out: dict[str, list[dict[str, Any]]] = {"changes": list(by_month.values()), "funding": rounds}
+        team = [{k: _base(x) for k, x in e.items()} for e in self.team.values() if not _zero(e["count"])]
+        capex = [{k: _base(x) for k, x in e.items()} for _, e in sorted(self.capex.items())]
+        if team:
+            out["team"] = team
+        if capex:
+            out["capex"] = capex
+        return out
 
     def ranges(self) -> dict[str, Range]:
-        """The ranged levels and amounts, by :func:`range_key`."""
+        """The ranged numbers, by :func:`range_key`."""
         out = {range_key(d, m): v for (m, d), v in self.changes.items() if isinstance(v, Range)}
-        for m, amounts in self.funding.items():
-            ranged = [a for a in amounts if isinstance(a, Range)]
-            if ranged:
-                if len(amounts) > 1:
-                    raise InputError(
-                        "funding", f"funding: month {m}: a ranged round must be the month's only round"
-                    )
-                out[range_key(FUNDING, m)] = ranged[0]
+        for m, rounds in self.funding.items():
+            for what, key in (("amount", FUNDING), ("credits", CREDITS)):
+                ranged = [r[what] for r in rounds if isinstance(r.get(what), Range)]
+                if ranged:
+                    if len(rounds) > 1:
+                        raise InputError(
+                            "funding", f"funding: month {m}: a ranged round must be the month's only round"
+                        )
+                    out[range_key(key, m)] = ranged[0]
+        for role, e in self.team.items():
+            out.update({f"{k}@team:{role}": e[k] for k in ("count", "salary") if isinstance(e[k], Range)})
+        for (m, name), e in self.capex.items():
+            if isinstance(e["amount"], Range):
+                out[f"capex@{m}:{name}"] = e["amount"]
         return out
 
     def at(self, key: str, value: float) -> Decisions:
-        """These decisions with the ranged level or amount ``key`` (``ad_spend@4``) at ``value``."""
-        driver, month = key.rsplit("@", 1)
-        if driver == FUNDING:
-            return Decisions(self.changes, {**self.funding, int(month): [value]})
-        return Decisions({**self.changes, (int(month), driver): value}, self.funding)
+        """These decisions with the ranged number ``key`` (``ad_spend@4``, ``team.ML.count``) at ``value``."""
+        kind, month, field_name, ident = parse_key(key)
+        if kind == "team":
+            return replace(self, team={**self.team, ident: {**self.team[ident], field_name: value}})
+        if kind == "capex":
+            e = self.capex[(month, ident)]
+            return replace(self, capex={**self.capex, (month, ident): {**e, "amount": value}})
+        if kind == "funding":
+            rounds = [{**self.funding[month][0], field_name: value}]
+            return replace(self, funding={**self.funding, month: rounds})
+        return replace(self, changes={**self.changes, (month, field_name): value})
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.funding)
+        return bool(self.changes or self.funding or self.team or self.capex)
+
+
+def parse_key(key: str) -> tuple[str, int, str, str]:
+    """``(kind, month, field, identity)`` of a ranged number's name: ``ad_spend@4`` (a change), ``funding@9``
+    (a round's cash), ``credits@9`` (its credits), ``count@team:ROLE`` and ``salary@team:ROLE`` (a team
+    entry's), ``capex@6:NAME`` (a purchase's amount)."""
+    head, tail = key.split("@", 1)
+    if tail.startswith("team:"):
+        return "team", 0, head, tail[len("team:") :]
+    if head == "capex":
+        month, name = tail.split(":", 1)
+        return "capex", int(month), "amount", name
+    if head in (FUNDING, CREDITS):
+        return "funding", int(tail), "amount" if head == FUNDING else "credits", ""
+    return "changes", int(tail), head, ""
+
+
+def range_name(key: str) -> str:
+    """The input whose rule a ranged number's bounds follow: ``amount`` for a round's cash or a purchase."""
+    kind, _, what, _ = parse_key(key)
+    return "amount" if kind == "capex" or (kind == "funding" and what == "amount") else what
+
+
+def put_decided(s: dict[str, Any], key: str, value: Any) -> None:
+    """Set the ranged number ``key`` to ``value`` (a draw, or an array of draws) in a scenario as the engine
+    takes it (``s["changes"]``, ``s["funding"]``, ``s["team"]``, ``s["capex"]``: lists of entries, replaced, not
+    changed in place)."""
+    kind, month, what, ident = parse_key(key)
+    if kind == "team":
+        s["team"] = [dict(e, **{what: value}) if e["role"] == ident else e for e in s.get("team") or ()]
+    elif kind == "capex":
+        s["capex"] = [
+            dict(e, amount=value) if e["month"] == month and e.get("name", "") == ident else e
+            for e in s.get("capex") or ()
+        ]
+    elif kind == "funding":
+        rounds: list[dict[str, Any]] = [dict(r) for r in s.get("funding") or ()]
+        mine = [r for r in rounds if r["month"] == month]
+        kept = dict(mine[0]) if mine else {"month": month, "amount": 0.0}
+        kept[what] = value
+        s["funding"] = [r for r in rounds if r["month"] != month] + [kept]
+    else:
+        changes: list[dict[str, Any]] = [dict(c) for c in s.get("changes") or ()]
+        found = [c for c in changes if c["month"] == month]
+        if found:
+            found[0][what] = value
+        else:
+            changes.append({"month": month, what: value})
+        s["changes"] = changes
+
+
+def _zero(value: Item) -> bool:
+    """Exactly 0 (a range never is: it removes nothing)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
 def _base(value: float | Range) -> float:
     return value.base if isinstance(value, Range) else value
 
 
-def _level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range:
-    """A change level or a round amount: a number within its rule, or a range whose bounds are."""
-    name = "amount" if driver == FUNDING else driver
+#: numbers of an entry that are whole months, and their least value
+WHOLE = {"expires": 1, "life": 1}
+
+
+def _level(path: str, scen: str, where: str, name: str, value: object) -> float | Range:
+    """A change level or an entry's number: a number within its rule, or a range whose bounds are."""
     try:
         if isinstance(value, dict):
             return parse_range(name, value)
@@ -115,25 +246,91 @@ def _level(path: str, scen: str, where: str, driver: str, value: object) -> floa
 
 def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        example = (
-            "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
-            if table == "changes"
-            else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9"
-        )
+        example = f"[[scenarios.NAME.{table}]] {ENTRY_KINDS[table].example}"
         raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
     return value
 
 
+def _any_month(path: str, scen: str, where: str, key: str, value: object, start: str | None) -> int:
+    """A team entry's ``from`` or ``to``: a month number or ``"YYYY-MM"``, before month 1 or after the horizon
+    allowed (``from`` before month 1 means month 1)."""
+    try:
+        if isinstance(value, str):
+            if start is None:
+                raise InputError(
+                    key, f'{key} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM"'
+                )
+            (y, m), (sy, sm) = parse_month(value, key), parse_month(start, "start")
+            return (y * 12 + m) - (sy * 12 + sm) + 1
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(key, f"{key} must be a whole month number or YYYY-MM, got {value!r:.40}")
+        return value
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
 def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
-    """A scenario's own ``changes`` and ``funding`` arrays, checked, with plan months."""
+    """A scenario's own dated entries (``changes``, ``funding``, ``team``, ``capex``), checked, with plan
+    months: one reader for every kind of :data:`ENTRY_KINDS`."""
     out = Decisions()
-    for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
-        if "month" not in entry:
+    for kind in ENTRY_KINDS.values():
+        for i, entry in enumerate(_entries(path, scen, kind.name, raw.get(kind.name, [])), start=1):
+            _read_entry(path, scen, kind, i, entry, start, horizon, out)
+    return out
+
+
+def _read_entry(
+    path: str,
+    scen: str,
+    kind: EntryKind,
+    i: int,
+    entry: dict[str, Any],
+    start: str | None,
+    horizon: int,
+    out: Decisions,
+) -> None:
+    """Check one entry against its kind's table and file it under its identity in ``out``."""
+    here = f"{kind.name}[{i}]"
+    if kind.name != "changes":
+        unknown = [k for k in entry if k not in kind.keys]
+        if unknown:
+            have = ", ".join(kind.keys)
             raise AssumptionsError(
-                path, "needs a month (a month number, or YYYY-MM with [model] start)", scen, f"changes[{i}]"
+                path, f"unknown key {unknown[0]!r} (a {kind.name} entry has {have})", scen, here
             )
-        month = _month(path, scen, f"changes[{i}]", entry["month"], start, horizon)
-        where = f"changes, month {_shown(month, start)}"
+    for k in kind.required:
+        if k not in entry:
+            hint = " (a month number, or YYYY-MM with [model] start)" if k == "month" else ""
+            raise AssumptionsError(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} {k}{hint}", scen, here)
+    if kind.name == "funding" and "amount" not in entry and "credits" not in entry:
+        raise AssumptionsError(path, "needs an amount (cash) or credits", scen, here)
+    month = _month(path, scen, here, entry["month"], start, horizon) if "month" in entry else 0
+    if kind.name == "team":
+        role = entry["role"]
+        if not isinstance(role, str) or not role.strip():
+            raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+        where = f"team, role {role!r}"
+        if role in out.team:
+            raise AssumptionsError(
+                path, "the role is given twice (a second wave is another role name)", scen, where
+            )
+        if entry["department"] not in DEPARTMENTS:
+            raise AssumptionsError(
+                path, f"department must be one of {', '.join(DEPARTMENTS)}, got {entry['department']!r:.40}",
+                scen, where,
+            )  # fmt: skip
+        e: dict[str, Item] = {"role": role, "department": entry["department"]}
+        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary")})
+        for k in ("from", "to"):
+            if k in entry:
+                e[k] = _any_month(path, scen, where, k, entry[k], start)
+        if e.get("from", 1) > e.get("to", horizon):
+            raise AssumptionsError(path, f"from ({e.get('from', 1)}) must not be after to ({e.get('to', horizon)})",
+                                   scen, where)  # fmt: skip
+        out.team[role] = e
+        return
+    where = f"{kind.name}, month {_shown(month, start)}"
+    if kind.name == "changes":
         drivers = [k for k in entry if k != "month"]
         if not drivers:
             raise AssumptionsError(
@@ -153,24 +350,30 @@ def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None,
                     where,
                 )
             out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
-    for i, entry in enumerate(_entries(path, scen, "funding", raw.get("funding", [])), start=1):
-        unknown = [k for k in entry if k not in ("month", "amount")]
-        if unknown:
-            raise AssumptionsError(
-                path,
-                f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
-                scen,
-                f"funding[{i}]",
-            )
-        for k in ("month", "amount"):
-            if k not in entry:
+        return
+    e = {k: _level(path, scen, where, k, entry[k]) for k in kind.ranged if k in entry}
+    for k, least in WHOLE.items():
+        if k in entry:
+            x = entry[k]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or x != int(x) or x < least:
                 raise AssumptionsError(
-                    path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]"
+                    path, f"{k} must be a whole number of months, {least} or more, got {x!r:.40}", scen, where
                 )
-        month = _month(path, scen, f"funding[{i}]", entry["month"], start, horizon)
-        where = f"funding, month {_shown(month, start)}"
-        out.funding.setdefault(month, []).append(_level(path, scen, where, FUNDING, entry["amount"]))
-    return out
+            e[k] = int(x)
+    if kind.name == "funding":
+        if "expires" in e and "credits" not in e:
+            raise AssumptionsError(path, "expires needs credits in the round", scen, where)
+        e.setdefault("amount", 0.0)
+        out.funding.setdefault(month, []).append(e)
+        return
+    name = entry.get("name", "")
+    if not isinstance(name, str):
+        raise AssumptionsError(path, f"name must be text, got {name!r:.40}", scen, where)
+    if (month, name) in out.capex:
+        raise AssumptionsError(
+            path, f"two capex entries with the same month and name ({name!r}) in one scenario", scen, where
+        )
+    out.capex[(month, name)] = {"month": month, "name": name, **e}
 
 
 def _shown(month: int, start: str | None) -> str:

@@ -38,9 +38,11 @@ from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     monthly_rate,
     payback_months,
 )
+from .company import uses_company
 from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
 from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
 from .plan import (  # noqa: F401 - re-exported: the engine's public API
+    COMPANY_OUTPUTS,
     PLAN_OUTPUTS,
     Plan,
     RunwayStream,
@@ -103,6 +105,8 @@ def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     answers = plan_answers(scenario)
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
             continue
         if (
             name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")

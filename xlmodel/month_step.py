@@ -14,6 +14,7 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 
 from .closed_form import _finite
+from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, Company, Ledger
 from .params import CHANGE_DRIVERS
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
@@ -79,7 +80,7 @@ class Months:
     ):
         arrays = bool(shape)
         if not arrays:
-            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
+            v = {k: (x if k in ("retention", "company") else np.float64(x)) for k, x in v.items()}
             tl = Timeline(
                 {d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
                 {m: np.float64(x) for m, x in tl.funding.items()},
@@ -166,6 +167,21 @@ class Months:
         ):
             if varies:
                 self.rows.append(name)
+        # the whole company (version 4): its terms are added last, so that without them version 3 keeps its bits
+        self.company: Company | None = None
+        self.ledgers: dict[str, Ledger] = {}
+        if "company" in v:
+            self.company = Company(v["company"], shape)
+            self.ledgers["plan"] = Ledger(self.company)
+            if variants and tl.funding or variants and any(g.month for g in v["company"].grants):
+                self.ledgers["without_funding"] = Ledger(self.company, rounds=False)
+            if variants and self.migration:
+                self.ledgers["without_migration"] = Ledger(self.company)
+            self.rows += [n for n in COMPANY_ROWS if n not in SPARSE_ROWS + ZERO_ROWS]
+        # a round earns interest that is taxed: the funding need is found by search, not in closed form
+        self.taxed_interest = (
+            self.company is not None and self.i is not None and bool(np.any(v["company"].tax_rate))
+        )
         # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
         self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
         if self.gross_is_revenue:
@@ -182,16 +198,30 @@ class Months:
         }
         if not self.tl.funding:
             values["funding"] = zero
+        if self.company is not None:
+            values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
     def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
-        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
-        if not self.tl.funding:
-            return {}
-        rows = np.zeros((h,) + self.shape)
-        for month, amount in self.tl.funding.items():
-            rows[month - 1] = amount
-        return {"funding": rows}
+        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
+        company its purchases and the rounds' credits."""
+        out: dict[str, np.ndarray] = {}
+        if self.tl.funding:
+            rows = np.zeros((h,) + self.shape)
+            for month, amount in self.tl.funding.items():
+                rows[month - 1] = amount
+            out["funding"] = rows
+        if self.company is not None:  # the purchases and the rounds' credits, in their months
+            c = self.company.c
+            for name, events in (
+                ("capex", [(x.month, x.amount) for x in c.capex]),
+                ("credits_granted", [(g.month, g.amount) for g in c.grants if g.month]),
+            ):
+                rows = np.zeros((h,) + self.shape)
+                for month, amount in events:
+                    rows[month - 1] += amount
+                out[name] = rows
+        return out
 
     def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
@@ -264,6 +294,10 @@ class Months:
                 row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
             row["net_burn_without_migration"] = ad + compute + fixed - revenue
+            if self.company is not None:
+                row["net_burn_without_migration"] += self.company.month(k)["payroll"]
+                plain = (np.array(compute), np.array(revenue)) if self.arrays else (compute, revenue)
+                row["compute_without_migration"], row["revenue_without_migration"] = plain
         out = o.get("net_burn")
         if self.migration:
             on = t >= v["migration_month"]
@@ -278,25 +312,70 @@ class Months:
         else:
             burn = _op("+", _op("+", ad, compute, out), fixed, out)
         burn = _op("-", burn, revenue, out)
+        if self.company is not None:  # net_burn_t = (version 3's) + payroll_t
+            burn = _op("+", burn, self.company.month(k)["payroll"], out)
         funding = self.tl.funding.get(t)
         row.update(revenue=revenue, compute=compute, net_burn=burn)
         row["funding"] = 0.0 if funding is None else funding
         # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
         # rounding as the workbook's row of =previous-net_burn formulas.
         self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
+        if self.company is not None:
+            self.cash = self._company(
+                k, "plan", row, o, ad, compute, revenue, burn, self.cash, row["interest"]
+            )
         row["cash"] = self.cash
         if self.variants:
-            if self.tl.funding:
+            if self.tl.funding or "without_funding" in self.ledgers:
                 self.cash_without_funding, row["interest_without_funding"] = self._cash(
                     self.cash_without_funding, burn, None
                 )
+                if self.company is not None:
+                    self.cash_without_funding = self._company(
+                        k, "without_funding", row, {}, ad, compute, revenue, burn, self.cash_without_funding,
+                        row["interest_without_funding"],
+                    )  # fmt: skip
                 row["cash_without_funding"] = self.cash_without_funding
             if self.migration:
                 self.cash_without_migration, row["interest_without_migration"] = self._cash(
                     self.cash_without_migration, row["net_burn_without_migration"], funding
                 )
+                if self.company is not None:
+                    self.cash_without_migration = self._company(
+                        k, "without_migration", row, {}, ad, row["compute_without_migration"],
+                        row["revenue_without_migration"], row["net_burn_without_migration"],
+                        self.cash_without_migration, row["interest_without_migration"],
+                    )  # fmt: skip
                 row["cash_without_migration"] = self.cash_without_migration
         return row
+
+    def _company(
+        self,
+        k: int,
+        path: str,
+        row: dict[str, Any],
+        o: Mapping[str, np.ndarray],
+        ad: Value,
+        compute: Value,
+        revenue: Value,
+        burn: Value,
+        cash: Value,
+        interest: Value,
+    ) -> Value:
+        """Version 3's cash of one path plus the whole company's term (credits used, tax, capex and the change
+        in payables, receivables and deferred revenue); the plan's lines go into ``row`` (and ``o``), a
+        variant's only its quiet flag (whether cash moved by the net burn alone)."""
+        term, lines = self.ledgers[path].step(k, ad, compute, revenue, burn, interest)
+        quiet = lines.pop("quiet")
+        if path == "plan":
+            for name, value in lines.items():
+                row[name] = _put(value, o, name) if name in self.rows else value
+            row["quiet"] = quiet
+            row["company_opening"] = self.ledgers[path].opening
+        else:
+            row[f"quiet_{path}"] = quiet
+        out = o.get("cash") if path == "plan" else None
+        return _op("+", cash, term, out)
 
     def _cash(
         self,

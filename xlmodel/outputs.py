@@ -71,6 +71,17 @@ OUTPUT_UNITS = {
     "migration_npv": "currency",
     "migration_payback_month": "month",
     "ending_cash": "currency",  # cash at the horizon (simulations report it)
+    "cash_falling_at_horizon": "yes/no",
+    "runway_after_horizon": "months",
+    "ending_headcount": "heads",
+    "ending_credits": "currency",
+    "credits_used": "currency",
+    "credits_lapsed": "currency",
+    "ending_deferred_revenue": "currency",
+    "capex_total": "currency",
+    "tax_paid": "currency",
+    "ending_payers": "users",
+    "balance_ok": "yes/no",
     "arppu_net": "currency per paying user per month",
     "paid_cac_per_active": "currency per active user",
 }
@@ -125,6 +136,22 @@ OUTPUT_DEFINITIONS = {
     "migration_payback_month": "the first whole month in which the standalone migration's cumulative "
     "discounted cash flow is 0 or more; never within months",
     "ending_cash": "cash at the end of the horizon",
+    "cash_falling_at_horizon": "yes when cash still falls at the horizon: the average recurring cash outflow of "
+    "the last three months (cash_{t-1} - cash_t with the rounds, capex and one-off costs left out: "
+    "+ funding_t - capex_t - one_off_t) is above 0",
+    "ending_headcount": "the team's heads in the last month",
+    "ending_credits": "compute credits left at the horizon (after the last month's use, lapse and grants)",
+    "credits_used": "compute paid with credits over the horizon",
+    "credits_lapsed": "credits that expired unused over the horizon (an expense below EBITDA)",
+    "ending_deferred_revenue": "revenue billed but not yet recognised at the horizon (0 without annual plans)",
+    "capex_total": "capital spending over the horizon",
+    "tax_paid": "income tax over the horizon: the sum of each month's tax (a loss month may give some back)",
+    "ending_payers": "paying users in the last month",
+    "balance_ok": "yes when the balance sheet balances in every month: |assets - liabilities - equity| at most "
+    "1e-9 of the month's scale",
+    "runway_after_horizon": "when cash lasts the horizon but still falls there: horizon + ending_cash / that "
+    "average outflow, counted from month 0 like runway_months (when it would run out at the last quarter's "
+    "burn); n/a otherwise",
     "arppu_net": "arppu / (1 + vat) * (1 - store_fee): what a payer's month brings in after VAT and store fees",
     "paid_cac_per_active": "paid_cac / activation: what an active user bought with ads costs",
 }

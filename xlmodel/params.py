@@ -27,6 +27,7 @@ __all__ = [
     "reject_unknown",
     "CHANGE_DRIVERS",
     "PLAN_KEYS",
+    "CALENDAR_KEYS",
 ]
 
 
@@ -73,6 +74,8 @@ RULES = {
     "any": Rule(None, None, text="must be a finite number"),
     "margin": Rule(None, 1, text="must be at most 1"),
     "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+    "on_cost": Rule(0, 2, text="must be between 0 and 2"),
+    "terms": Rule(0, 1200, integer=True, text="must be a whole number of months from 0 to 1200"),
 }
 
 
@@ -364,6 +367,54 @@ PARAMS: dict[str, Param] = {
             "month of the next raise (empty: the first month short of min_cash)",
             fmt="month",
         ),
+        # the whole company (model version 4): left out, each is 0 (never for credits_expire)
+        _p(
+            "on_cost",
+            "on_cost",
+            "fraction of salary",
+            "employer costs (social insurance, benefits) on top of the team's salaries (empty: 0)",
+            fmt="percent",
+        ),
+        _p(
+            "salary_growth",
+            "growth",
+            "annual fraction",
+            "the raise at the start of each fiscal year after month 1 (empty: 0)",
+            fmt="percent",
+        ),
+        _p("credits", "nonneg", "currency", "compute credits held at month 0, spent before cash (empty: 0)"),
+        _p(
+            "credits_expire",
+            "months",
+            "month",
+            "the month at whose end the opening credits lapse; may lie beyond the horizon (empty: never)",
+            fmt="month",
+        ),
+        _p(
+            "compute_terms",
+            "terms",
+            "months",
+            "compute bills are paid this many months after the month they are incurred (empty: 0)",
+            fmt="months",
+        ),
+        _p(
+            "ad_terms", "terms", "months", "ad bills are paid this many months later (empty: 0)", fmt="months"
+        ),
+        _p(
+            "collection_lag",
+            "terms",
+            "months",
+            "revenue reaches the bank this many months after it is billed, e.g. app-store payouts (empty: 0)",
+            fmt="months",
+        ),
+        _p(
+            "tax_rate",
+            "fraction_below_1",
+            "fraction of taxable profit",
+            "income tax on a fiscal year's positive profit after the losses carried forward (empty: 0)",
+            fmt="percent",
+        ),
+        _p("tax_losses", "nonneg", "currency", "tax losses carried forward at month 0 (empty: 0)"),
     ]
 }
 
@@ -385,7 +436,10 @@ CHANGE_DRIVERS = {
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
 #: curve (a row of shares, months 1..k: docs/model.md, "Retention curves drive the users")
-PLAN_KEYS = ("changes", "funding", "retention")
+PLAN_KEYS = ("changes", "funding", "retention", "team", "capex")
+#: the calendar a plan of the whole company reads its fiscal years from (the [model] table's, carried by a
+#: scenario that gives version-4 inputs): salary raises and tax years
+CALENDAR_KEYS = ("start", "fiscal_year_start")
 
 #: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
 SINCE = {
@@ -393,6 +447,10 @@ SINCE = {
     **dict.fromkeys(("migration_month", "fx"), 2),
     **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
     **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
+    **dict.fromkeys(
+        ("on_cost", "salary_growth", "credits", "credits_expire", "compute_terms", "ad_terms"), 4
+    ),
+    **dict.fromkeys(("collection_lag", "tax_rate", "tax_losses"), 4),
 }
 
 #: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
@@ -419,7 +477,28 @@ ENTRIES = {
         "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
         3,
     ),
-    "funding": ("`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end", 3),
+    "funding": (
+        (
+            "`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end; optionally "
+            "`credits` granted with it (compute credits, usable from the next month) and `expires` (months after the "
+            "round at whose end they lapse; version 4)"
+        ),
+        3,
+    ),
+    "team": (
+        (
+            "`[[scenarios.NAME.team]]`: a `role` (unique), a `department` (rd, sm, ga or ops), a `count` of heads, "
+            "a monthly `salary` per head at month 1's pay level, and the months `from` and `to` it is paid"
+        ),
+        4,
+    ),
+    "capex": (
+        (
+            "`[[scenarios.NAME.capex]]`: a purchase in a `month`, its `amount`, its `life` in whole months "
+            "(depreciated straight-line from that month) and a `name`"
+        ),
+        4,
+    ),
     "retention": (
         (
             "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
@@ -459,6 +538,12 @@ _EXTRA = {
         "utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"
     ),
     "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
+    "count": Param(
+        "count", "nonneg", "heads", "heads of a team entry (fractional FTE allowed)", fmt="number"
+    ),
+    "salary": Param(
+        "salary", "nonneg", "currency per head per month", "a team entry's salary at month 1's pay"
+    ),
 }
 
 ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
@@ -475,7 +560,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
 def reject_unknown(other: Mapping[str, object]) -> None:
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
-        if k not in PARAMS and k not in PLAN_KEYS:
+        if k not in PARAMS and k not in PLAN_KEYS and k not in CALENDAR_KEYS:
             raise InputError(k, f"{k} is not an input of the model")
 
 

@@ -20,9 +20,11 @@ from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
+from .funding_need import need_by_search
 from .month_step import Months
 from .params import check
 from .projection import Projection, project_checked, projection_inputs
+from .statements import MonthStatements
 from .timeline import Timeline
 
 #: picks the scenarios that cross in a month from a line of values (flattened), or the line itself for one
@@ -38,14 +40,29 @@ __all__ = [
     "PLAN_OUTPUTS",
     "plan_inputs",
     "plan_answers",
+    "COMPANY_OUTPUTS",
 ]
 
+#: the whole company's answers, reported when a scenario gives a version-4 input
+COMPANY_OUTPUTS = (
+    "ending_headcount",
+    "ending_credits",
+    "credits_used",
+    "credits_lapsed",
+    "ending_deferred_revenue",
+    "capex_total",
+    "tax_paid",
+    "ending_payers",
+    "balance_ok",
+)
 #: every answer of a plan, in the order calc prints them
 PLAN_OUTPUTS = (
     "runway_months",
     "runway_months_without_funding",
     "runway_months_without_migration",
     "ending_cash",
+    "cash_falling_at_horizon",
+    "runway_after_horizon",
     "lowest_cash",
     "lowest_cash_month",
     "first_short_month",
@@ -57,9 +74,12 @@ PLAN_OUTPUTS = (
     "compute_to_revenue",
     "plan_migration_npv",
     "plan_migration_payback_month",
+    *COMPANY_OUTPUTS,
 )
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
+#: the last months whose average recurring cash outflow tells whether cash still falls at the horizon
+LAST_QUARTER = 3
 
 
 def runway_from_cash(
@@ -135,8 +155,9 @@ class _Answers:
 
     def __init__(self, v: dict[str, Any], shape: tuple[int, ...], h: int, months: Months, full: bool):
         self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
-        self.funding = bool(months.tl.funding)
+        self.funding = bool(months.tl.funding) or "without_funding" in months.ledgers
         self.interest = months.i is not None
+        self.company = months.company is not None  # cash moves by more than the net burn in some months
         self.migration = months.migration
         self.runway = _Crossing(v["cash"])
         self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
@@ -150,8 +171,12 @@ class _Answers:
         self.first_short = np.full(shape, np.inf)
         self.raise_month = v.get("raise_month")
         self.need, self.dpow = z.copy(), np.ones(shape)
+        self.watch_from = v.get("watch_from")
+        self.watch = np.full(shape, -np.inf)
         self.growth = 1 + months.i if months.i is not None else 1.0  # (self.interest)
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
+        # the recurring cash outflow summed over the last min(3, horizon) months (rounds, capex, one-offs out)
+        self.tail_from, self.tail_sum = h - min(LAST_QUARTER, h) + 1, z.copy()
         self.n = min(FIRST_YEAR, h)
         self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
             z.copy(),
@@ -159,6 +184,10 @@ class _Answers:
             z.copy(),
             z.copy(),
         )
+        self.books = MonthStatements(v["cash"], None) if self.company else None
+        if self.books is not None:
+            self.sums = {k: z.copy() for k in ("credits_used", "credits_lapsed", "capex", "tax")}
+            self.balanced = np.ones(shape, dtype=bool)
         if self.migration:
             self.disc = np.ones(shape)
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
@@ -170,8 +199,10 @@ class _Answers:
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
+        quiet = row.get("quiet")
+
         def denominator(pick: Pick) -> Any:
-            return self._denominator(pick, prev, cash, burn, interest, funding)
+            return self._denominator(pick, prev, cash, burn, interest, funding, quiet)
 
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
@@ -184,6 +215,7 @@ class _Answers:
                 burn,
                 row["interest_without_funding"],
                 0.0,
+                row.get("quiet_without_funding"),
             )
         if self.runway_w is not None:  # the same plan without the migration
             self.prev_w = self._variant(
@@ -194,27 +226,42 @@ class _Answers:
                 row["net_burn_without_migration"],
                 row["interest_without_migration"],
                 funding,
+                row.get("quiet_without_migration"),
             )
         if self.full:
-            self._plan_month(t, row, cash, burn)
+            self._plan_month(t, row, prev, cash, burn)
 
-    def _denominator(self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any) -> Any:
-        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
-        runway, bit for bit), for the scenarios ``pick`` selects."""
-        if not (self.interest or self.funding):
+    def _denominator(
+        self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any, quiet: Any = None
+    ) -> Any:
+        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month where cash moved by the net burn alone (no
+        interest, round, and with the whole company no tax, capex, credits used or change in payables,
+        receivables or deferred revenue: ``quiet``): version 2's runway, bit for bit, for the scenarios
+        ``pick`` selects."""
+        if not (self.interest or self.funding or self.company):
             return pick(burn)
         plain = (pick(interest) == 0) & (pick(funding) == 0)
+        if quiet is not None:  # the whole company's: a function, computed only in a month cash runs out
+            plain = plain & pick(quiet())
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(
-        self, k: int, crossing: _Crossing, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any
+        self,
+        k: int,
+        crossing: _Crossing,
+        prev: Any,
+        cash: Any,
+        burn: Any,
+        interest: Any,
+        funding: Any,
+        quiet: Any = None,
     ) -> np.ndarray:
         crossing.month(
-            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
+            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding, quiet)
         )
         return np.array(cash, dtype=float)
 
-    def _plan_month(self, t: int, row: dict[str, Any], cash: Any, burn: Any) -> None:
+    def _plan_month(self, t: int, row: dict[str, Any], prev: Any, cash: Any, burn: Any) -> None:
         lower = cash < self.lowest
         self.lowest = np.where(lower, cash, self.lowest)
         self.lowest_month = np.where(lower, t, self.lowest_month)
@@ -227,8 +274,28 @@ class _Answers:
         with np.errstate(invalid="ignore"):
             gap = (self.min_cash - cash) / self.dpow
         self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
+        if (
+            self.watch_from is not None
+        ):  # a trial round's plan: its largest shortfall from the funding month on
+            self.watch = np.where(
+                t >= self.watch_from, np.maximum(self.watch, self.min_cash - cash), self.watch
+            )
+        if (
+            self.books is not None
+        ):  # the statements of this month, for the balance check, and the company's sums
+            if t == 1:
+                self.books = MonthStatements(self.v["cash"], row["company_opening"])
+            lines = self.books.month(row)
+            self.balanced = self.balanced & lines["balance_ok"]
+            for k in self.sums:
+                self.sums[k] = self.sums[k] + row[k]
+            self.last = {k: np.array(row[k], dtype=float) for k in ("headcount", "credit_balance",
+                                                                    "deferred_revenue", "paying_users")}  # fmt: skip
         one_off = row.get("migration_one_off", 0.0)
         self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
+        if t >= self.tail_from:  # cash_{t-1} - cash_t with the rounds, capex and one-offs left out
+            outflow = prev - cash + row["funding"] - row.get("capex", 0.0) - one_off
+            self.tail_sum = self.tail_sum + outflow
         if t <= self.n:
             self.burn_sum = self.burn_sum + burn
             self.compute_sum = self.compute_sum + row["compute"]
@@ -259,11 +326,20 @@ class _Answers:
         )
         out["funding_month"] = np.asarray(month, dtype=float)
         out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
+        if self.watch_from is not None:
+            out["shortfall_from_watch"] = self.watch
         out["shortfall_before_raise"] = (
             np.broadcast_to(self.first_short < month, self.shape)
             if self.raise_month is not None
             else np.zeros(self.shape, dtype=bool)
         )
+        # honest horizons: is cash still falling at the last month, and when would it run out at that burn?
+        burn_h = self.tail_sum / (self.h - self.tail_from + 1)
+        falling = burn_h > 0
+        out["cash_falling_at_horizon"] = np.broadcast_to(falling, self.shape).copy()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            after = self.h + np.asarray(self.prev, dtype=float) / np.where(falling, burn_h, 1.0)
+        out["runway_after_horizon"] = np.where(falling & np.isinf(self.runway.run), after, np.nan)
         breakeven = self.last_loss + 1
         out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
         out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
@@ -276,6 +352,18 @@ class _Answers:
             out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
             out["compute_to_revenue"] = np.where(
                 self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan
+            )
+        if self.books is not None:
+            out.update(
+                ending_headcount=self.last["headcount"],
+                ending_credits=self.last["credit_balance"],
+                credits_used=self.sums["credits_used"],
+                credits_lapsed=self.sums["credits_lapsed"],
+                ending_deferred_revenue=self.last["deferred_revenue"],
+                capex_total=self.sums["capex"],
+                tax_paid=self.sums["tax"],
+                ending_payers=self.last["paying_users"],
+                balance_ok=np.broadcast_to(self.balanced, self.shape).copy(),
             )
         if self.migration:
             within = v["migration_month"] <= self.h  # after the horizon: n/a
@@ -300,7 +388,27 @@ def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool)
             else:
                 answers.month(k, months.step(k))
     months.overflow_check()
-    return answers.answers()
+    out = answers.answers()
+    if full and months.taxed_interest and "watch_from" not in v:
+        out["funding_need"] = _need_with_tax(v, h, tl, out)
+    return out
+
+
+def _need_with_tax(v: dict[str, Any], h: int, tl: Timeline, out: dict[str, np.ndarray]) -> np.ndarray:
+    """The funding need found by search when a round's interest is taxed (:mod:`xlmodel.funding_need`)."""
+    month = np.broadcast_to(out["funding_month"], v["cash"].shape)
+    if not np.isfinite(month).any():
+        return out["funding_need"]
+
+    def shortfall(amount: np.ndarray) -> np.ndarray:
+        rounds = dict(tl.funding)
+        for m in np.unique(month[np.isfinite(month)]).astype(int):
+            extra = np.where(month == m, amount, 0.0)
+            rounds[m] = rounds[m] + extra if m in rounds else extra
+        trial = Timeline(tl.changes, dict(sorted(rounds.items())))
+        return _stream({**v, "watch_from": month}, h, trial, full=True, variants=True)["shortfall_from_watch"]
+
+    return need_by_search(shortfall, out["funding_need"])
 
 
 @dataclass(frozen=True)
@@ -475,7 +583,10 @@ def plan(**scenario: Any) -> Plan:
     months = Months(v, shape, tl, variants=True)
     answers = _Answers(v, shape, h, months, full=True)
     projection = project_checked(v, h, tl, months, answers.month)
-    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
+    out = answers.answers()
+    if months.taxed_interest:
+        out["funding_need"] = _need_with_tax(v, h, tl, out)
+    return Plan(projection, {k: _value(x) for k, x in out.items()})
 
 
 def plan_answers(scenario: Mapping[str, Any]) -> dict[str, Any]:

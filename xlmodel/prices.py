@@ -130,7 +130,14 @@ def parse_at(value) -> datetime | None:
             ) from None
     if not isinstance(value, datetime):
         raise InputError("at", f"at must be a date and time (ISO text or a datetime), got {value!r:.40}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:  # a moment a calendar can hold whatever the zone (genai-prices works on it as a UTC date)
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not 1900 <= utc.year <= 9998:
+        raise InputError("at", f"at must lie between the years 1900 and 9998 (UTC), got {value.isoformat()}")
+    return value
 
 
 def _time_of_day(constraint) -> bool:

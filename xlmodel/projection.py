@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inputs
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
-from .params import check, reject_unknown
+from .params import CALENDAR_KEYS, check, reject_unknown
 from .retention import Curve, curve_input
 from .timeline import Timeline
 from .timeline import timeline as make_timeline
@@ -55,6 +56,10 @@ class Projection:
     interest: np.ndarray
     funding: np.ndarray
     cash: np.ndarray
+    #: the whole company's lines (xlmodel.company.COMPANY_ROWS) when the plan gives any version-4 input, else None
+    company: dict[str, np.ndarray] | None = None
+    #: its balances at month 0: payables, receivables, credits (None without the whole company)
+    opening: dict[str, Any] | None = None
 
     #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
     #: LLM_PROJECTION's earlier columns keep their positions)
@@ -112,6 +117,8 @@ DEFAULTS = {
     "horizon": 60,
 }
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
+#: the whole company's inputs (xlmodel.company) and the calendar its fiscal years follow
+COMPANY_KEYS = COMPANY_SCALARS + COMPANY_ENTRIES + CALENDAR_KEYS
 
 
 def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timeline]:
@@ -124,6 +131,7 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
     """
     kw = dict(kw)
     changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    whole = {k: kw.pop(k) for k in COMPANY_KEYS if k in kw}  # the whole company's inputs (version 4)
     curve = curve_input(kw.pop("retention", None), kw.pop("retention_scale", None))
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
     if curve is not None:
@@ -148,6 +156,7 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    company = company_inputs({**whole, "funding": funding}, h)
     if curve is not None:
         vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
     tl = make_timeline(changes, funding, h)
@@ -180,10 +189,17 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
         )
     _check_cac_spend(vals, tl)
     try:  # a curve per scenario (its months on the last axis) joins the scenarios' shape
-        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
+        arrays = np.broadcast_arrays(
+            *vals.values(),
+            *_levels(tl),
+            *([curve.q] if curve is not None else []),
+            *(company.arrays() if company is not None else []),
+        )
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
     v: dict[str, Any] = dict(zip(vals, arrays))
+    if company is not None:
+        v["company"] = company
     if curve is not None:
         v["retention"] = curve
     return v, h, tl
@@ -438,11 +454,15 @@ def project_checked(
                 on_month(k, row)
     months.overflow_check()
     last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
-    rows = {n: last(a) for n, a in full.items()}
+    rows: dict[str, Any] = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
     rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
     if months.gross_is_revenue:
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
-    return Projection(**rows)
+    if months.company is None:
+        return Projection(**rows)
+    company = {n: rows.pop(n) for n in COMPANY_ROWS}
+    opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
+    return Projection(**rows, company=company, opening=opening)

@@ -20,6 +20,8 @@ from typing import Any, cast
 
 import numpy as np
 
+from .company import uses_company
+from .decisions import put_decided, range_name
 from .engine import (
     MIGRATION_ARGS,
     UnitEconomics,
@@ -31,8 +33,8 @@ from .engine import (
 )
 from .errors import InputError
 from .outputs import json_value
-from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
-from .plan import PLAN_OUTPUTS
+from .params import CALENDAR_KEYS, MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
+from .plan import COMPANY_OUTPUTS, PLAN_OUTPUTS
 from .ranges import (
     DISTS,
     MAX_DRAWS,
@@ -126,6 +128,8 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
+            continue
         if (
             name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
             and scenario.get("migration_month") is None
@@ -138,23 +142,14 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
 
 
 def _decide(s: dict[str, Any]) -> dict[str, Any]:
-    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
+    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``, ``count@team:ROLE``, ...) put into
+    its dated entries."""
     keys = [k for k in s if "@" in k]
     if not keys:
         return s
     s = dict(s)
-    changes: dict[int, dict[str, Any]] = {}
-    for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
-        changes.setdefault(c["month"], {}).update(c)
-    funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
-        driver, at = key.rsplit("@", 1)
-        month, value = int(at), s.pop(key)
-        if driver == "funding":
-            funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
-        else:
-            changes.setdefault(month, {"month": month})[driver] = value
-    s["changes"], s["funding"] = list(changes.values()), funding
+        put_decided(s, key, s.pop(key))
     return s
 
 
@@ -473,14 +468,17 @@ def simulate(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", f"seed must be a whole number 0 or more, got {seed!r}")
     draws, seed = int(draws), int(seed)
-    unknown = [k for k in inputs if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and "@" not in k]
+    unknown = [
+        k
+        for k in inputs
+        if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and k not in CALENDAR_KEYS and "@" not in k
+    ]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
     ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
     for k in inputs:  # ranged decisions, after the inputs: a change level ad_spend@4, a round funding@9
         if "@" in k:
-            driver = k.rsplit("@", 1)[0]
-            ranges[k] = parse_range("amount" if driver == "funding" else driver, inputs[k])
+            ranges[k] = parse_range(range_name(k), inputs[k])
     base = {k: v for k, v in base_inputs({k: v for k, v in inputs.items() if "@" not in k}).items()}
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base

@@ -47,8 +47,11 @@ DETERMINISTIC_GRID = 256
 ALL_INTEGERS = 4096
 #: the answer's relative accuracy (docs/model.md: 1e-9 relative; absolute 1e-9 * max(|low|, |high|) near 0)
 RTOL = 1e-9
-#: the absolute accuracy near 0, a fraction of max(|low|, |high|): tighter than docs/model.md's 1e-9
-ATOL = 1e-15
+#: the absolute accuracy near 0 (times max(|low|, |high|) when that is below 1): far tighter than
+#: docs/model.md's 1e-9 of the bounds, so that wide bounds (0 to 1e25) never end the narrowing of a bracket
+#: that touches 0 before the answer is found to 1e-9 relative; such a bracket is probed at geometric points
+#: as well (_points), so that an answer at 0 itself is still found in a few steps
+ATOL = 1e-30
 #: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
 #: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
 LOWER_IS_BETTER = frozenset(
@@ -276,7 +279,7 @@ class _Seek:
     ):
         self.trials, self.vary, self.t, self.sign, self.integer = trials, vary, target, sign, integer
         self.deterministic = trials.statistic is None
-        self.atol = ATOL * scale
+        self.atol = ATOL * min(scale, 1.0)  # never coarser than 1e-30: bounds of 1e308 still find 1.8e9
         self.seen: list[np.ndarray] = []  # every value of the output evaluated, for the range
         self.invalid: dict[
             float, InputError
@@ -349,6 +352,12 @@ class _Seek:
                 else (1, (1e-3,))
             )
             parts = [np.linspace(a, b, m + 2)[1:-1]]
+            if a * b <= 0 and w > 0:  # a bracket that touches or straddles 0: the answer's size is unknown
+                k = 16 if self.deterministic else 2
+                if b > 0:
+                    parts.append(np.geomspace(b * 1e-15, b, k)[:-1])
+                if a < 0:
+                    parts.append(-np.geomspace(-a * 1e-15, -a, k)[:-1])
             if math.isfinite(ya) and math.isfinite(yb) and ya != yb and math.isfinite(self.t):
                 s = a + (self.t - ya) / (yb - ya) * w  # the secant's root, with points either side of it
                 if a < s < b:

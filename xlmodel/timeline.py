@@ -114,15 +114,18 @@ def timeline(
             raise InputError(
                 "funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}"
             )
-        unknown = [k for k in entry if k not in ("month", "amount")]
+        unknown = [k for k in entry if k not in ("month", "amount", "credits", "expires")]
         if unknown:
             raise InputError(
                 "funding",
-                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and an amount)",
+                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month, an amount and "
+                "optionally credits and expires)",
             )
-        if "month" not in entry or "amount" not in entry:
+        if "month" not in entry or ("amount" not in entry and entry.get("credits") is None):
             raise InputError("funding", f"funding entry {i} needs a month and an amount")
         month = _month(f"funding entry {i}", entry["month"], horizon)
+        if "amount" not in entry:  # a round of compute credits only (xlmodel.company reads them)
+            continue
         try:
             amount = check("amount", entry["amount"])
         except InputError:

@@ -6172,9 +6172,11 @@ from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     monthly_rate,
     payback_months,
 )
+from .company import uses_company
 from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
 from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
 from .plan import (  # noqa: F401 - re-exported: the engine's public API
+    COMPANY_OUTPUTS,
     PLAN_OUTPUTS,
     Plan,
     RunwayStream,
@@ -6237,6 +6239,8 @@ def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     answers = plan_answers(scenario)
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
             continue
         if (
             name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
@@ -6439,7 +6443,14 @@ def parse_at(value) -> datetime | None:
             ) from None
     if not isinstance(value, datetime):
         raise InputError("at", f"at must be a date and time (ISO text or a datetime), got {value!r:.40}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:  # a moment a calendar can hold whatever the zone (genai-prices works on it as a UTC date)
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not 1900 <= utc.year <= 9998:
+        raise InputError("at", f"at must lie between the years 1900 and 9998 (UTC), got {value.isoformat()}")
+    return value
 
 
 def _time_of_day(constraint) -> bool:
@@ -7244,6 +7255,8 @@ from typing import Any, cast
 
 import numpy as np
 
+from .company import uses_company
+from .decisions import put_decided, range_name
 from .engine import (
     MIGRATION_ARGS,
     UnitEconomics,
@@ -7255,8 +7268,8 @@ from .engine import (
 )
 from .errors import InputError
 from .outputs import json_value
-from .params import MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
-from .plan import PLAN_OUTPUTS
+from .params import CALENDAR_KEYS, MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
+from .plan import COMPANY_OUTPUTS, PLAN_OUTPUTS
 from .ranges import (
     DISTS,
     MAX_DRAWS,
@@ -7350,6 +7363,8 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
     for name in PLAN_OUTPUTS:
         if name == "runway_months_without_funding" and not scenario.get("funding"):
             continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
+            continue
         if (
             name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
             and scenario.get("migration_month") is None
@@ -7362,23 +7377,14 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
 
 
 def _decide(s: dict[str, Any]) -> dict[str, Any]:
-    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``) put into its changes and rounds."""
+    """The scenario with its ranged decisions (``ad_spend@4``, ``funding@9``, ``count@team:ROLE``, ...) put into
+    its dated entries."""
     keys = [k for k in s if "@" in k]
     if not keys:
         return s
     s = dict(s)
-    changes: dict[int, dict[str, Any]] = {}
-    for c in s.get("changes") or ():  # entries of one month merged (each names its own drivers)
-        changes.setdefault(c["month"], {}).update(c)
-    funding = [dict(f) for f in s.get("funding") or ()]
     for key in keys:
-        driver, at = key.rsplit("@", 1)
-        month, value = int(at), s.pop(key)
-        if driver == "funding":
-            funding = [f for f in funding if f["month"] != month] + [{"month": month, "amount": value}]
-        else:
-            changes.setdefault(month, {"month": month})[driver] = value
-    s["changes"], s["funding"] = list(changes.values()), funding
+        put_decided(s, key, s.pop(key))
     return s
 
 
@@ -7697,14 +7703,17 @@ def simulate(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError("seed", f"seed must be a whole number 0 or more, got {seed!r}")
     draws, seed = int(draws), int(seed)
-    unknown = [k for k in inputs if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and "@" not in k]
+    unknown = [
+        k
+        for k in inputs
+        if k not in PARAMS and k != "mix" and k not in PLAN_KEYS and k not in CALENDAR_KEYS and "@" not in k
+    ]
     if unknown:
         raise InputError(unknown[0], f"{unknown[0]} is not an input of the model")
     ranges = {k: parse_range(k, inputs[k]) for k in PARAMS if k in inputs and is_range(inputs[k])}
     for k in inputs:  # ranged decisions, after the inputs: a change level ad_spend@4, a round funding@9
         if "@" in k:
-            driver = k.rsplit("@", 1)[0]
-            ranges[k] = parse_range("amount" if driver == "funding" else driver, inputs[k])
+            ranges[k] = parse_range(range_name(k), inputs[k])
     base = {k: v for k, v in base_inputs({k: v for k, v in inputs.items() if "@" not in k}).items()}
     if all(k in base for k in TOKEN_KEYS[:4]):
         base.pop("cost_per_mau", None)  # derived from the tokens, per draw and at the base
@@ -7790,8 +7799,11 @@ DETERMINISTIC_GRID = 256
 ALL_INTEGERS = 4096
 #: the answer's relative accuracy (docs/model.md: 1e-9 relative; absolute 1e-9 * max(|low|, |high|) near 0)
 RTOL = 1e-9
-#: the absolute accuracy near 0, a fraction of max(|low|, |high|): tighter than docs/model.md's 1e-9
-ATOL = 1e-15
+#: the absolute accuracy near 0 (times max(|low|, |high|) when that is below 1): far tighter than
+#: docs/model.md's 1e-9 of the bounds, so that wide bounds (0 to 1e25) never end the narrowing of a bracket
+#: that touches 0 before the answer is found to 1e-9 relative; such a bracket is probed at geometric points
+#: as well (_points), so that an answer at 0 itself is still found in a few steps
+ATOL = 1e-30
 #: outputs that reach a target from above: a month we want sooner, a cost or a need we want lower
 #: (a runway, a cash balance, a margin or an NPV reaches it from below: at or above the target)
 LOWER_IS_BETTER = frozenset(
@@ -8019,7 +8031,7 @@ class _Seek:
     ):
         self.trials, self.vary, self.t, self.sign, self.integer = trials, vary, target, sign, integer
         self.deterministic = trials.statistic is None
-        self.atol = ATOL * scale
+        self.atol = ATOL * min(scale, 1.0)  # never coarser than 1e-30: bounds of 1e308 still find 1.8e9
         self.seen: list[np.ndarray] = []  # every value of the output evaluated, for the range
         self.invalid: dict[
             float, InputError
@@ -8092,6 +8104,12 @@ class _Seek:
                 else (1, (1e-3,))
             )
             parts = [np.linspace(a, b, m + 2)[1:-1]]
+            if a * b <= 0 and w > 0:  # a bracket that touches or straddles 0: the answer's size is unknown
+                k = 16 if self.deterministic else 2
+                if b > 0:
+                    parts.append(np.geomspace(b * 1e-15, b, k)[:-1])
+                if a < 0:
+                    parts.append(-np.geomspace(-a * 1e-15, -a, k)[:-1])
             if math.isfinite(ya) and math.isfinite(yb) and ya != yb and math.isfinite(self.t):
                 s = a + (self.t - ya) / (yb - ya) * w  # the secant's root, with points either side of it
                 if a < s < b:
@@ -8360,6 +8378,7 @@ import numpy as np
 
 from ..errors import InputError, XlmodelError
 from ..params import ALL_PARAMS, RULES
+from ..text import clean_text
 
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
@@ -8477,7 +8496,9 @@ MAX_MESSAGE = 500
 
 def message(err: BaseException) -> str:
     text = str(err) if isinstance(err, XlmodelError) else f"unexpected error: {type(err).__name__}: {err}"
-    text = "#VALUE! " + " ".join(text.split())
+    text = "#VALUE! " + " ".join(
+        clean_text(text).split()
+    )  # a control character typed in a cell is not echoed
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 30] + f"... ({len(text):,} characters)"
 
 
@@ -9528,9 +9549,11 @@ from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
 from .errors import InputError
+from .funding_need import need_by_search
 from .month_step import Months
 from .params import check
 from .projection import Projection, project_checked, projection_inputs
+from .statements import MonthStatements
 from .timeline import Timeline
 
 #: picks the scenarios that cross in a month from a line of values (flattened), or the line itself for one
@@ -9546,14 +9569,29 @@ __all__ = [
     "PLAN_OUTPUTS",
     "plan_inputs",
     "plan_answers",
+    "COMPANY_OUTPUTS",
 ]
 
+#: the whole company's answers, reported when a scenario gives a version-4 input
+COMPANY_OUTPUTS = (
+    "ending_headcount",
+    "ending_credits",
+    "credits_used",
+    "credits_lapsed",
+    "ending_deferred_revenue",
+    "capex_total",
+    "tax_paid",
+    "ending_payers",
+    "balance_ok",
+)
 #: every answer of a plan, in the order calc prints them
 PLAN_OUTPUTS = (
     "runway_months",
     "runway_months_without_funding",
     "runway_months_without_migration",
     "ending_cash",
+    "cash_falling_at_horizon",
+    "runway_after_horizon",
     "lowest_cash",
     "lowest_cash_month",
     "first_short_month",
@@ -9565,9 +9603,12 @@ PLAN_OUTPUTS = (
     "compute_to_revenue",
     "plan_migration_npv",
     "plan_migration_payback_month",
+    *COMPANY_OUTPUTS,
 )
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
+#: the last months whose average recurring cash outflow tells whether cash still falls at the horizon
+LAST_QUARTER = 3
 
 
 def runway_from_cash(
@@ -9643,8 +9684,9 @@ class _Answers:
 
     def __init__(self, v: dict[str, Any], shape: tuple[int, ...], h: int, months: Months, full: bool):
         self.v, self.shape, self.h, self.months, self.full = v, shape, h, months, full
-        self.funding = bool(months.tl.funding)
+        self.funding = bool(months.tl.funding) or "without_funding" in months.ledgers
         self.interest = months.i is not None
+        self.company = months.company is not None  # cash moves by more than the net burn in some months
         self.migration = months.migration
         self.runway = _Crossing(v["cash"])
         self.runway_nf = _Crossing(v["cash"]) if self.funding and months.variants else None
@@ -9658,8 +9700,12 @@ class _Answers:
         self.first_short = np.full(shape, np.inf)
         self.raise_month = v.get("raise_month")
         self.need, self.dpow = z.copy(), np.ones(shape)
+        self.watch_from = v.get("watch_from")
+        self.watch = np.full(shape, -np.inf)
         self.growth = 1 + months.i if months.i is not None else 1.0  # (self.interest)
         self.last_loss = z.copy()  # the last month with an operating loss (0: none)
+        # the recurring cash outflow summed over the last min(3, horizon) months (rounds, capex, one-offs out)
+        self.tail_from, self.tail_sum = h - min(LAST_QUARTER, h) + 1, z.copy()
         self.n = min(FIRST_YEAR, h)
         self.burn_sum, self.compute_sum, self.revenue_sum, self.revenue_n = (
             z.copy(),
@@ -9667,6 +9713,10 @@ class _Answers:
             z.copy(),
             z.copy(),
         )
+        self.books = MonthStatements(v["cash"], None) if self.company else None
+        if self.books is not None:
+            self.sums = {k: z.copy() for k in ("credits_used", "credits_lapsed", "capex", "tax")}
+            self.balanced = np.ones(shape, dtype=bool)
         if self.migration:
             self.disc = np.ones(shape)
             self.d1 = 1 + monthly_rate(v.get("annual_discount_rate", 0.0))
@@ -9678,8 +9728,10 @@ class _Answers:
         interest, funding = row["interest"], row["funding"]
         prev = self.prev
 
+        quiet = row.get("quiet")
+
         def denominator(pick: Pick) -> Any:
-            return self._denominator(pick, prev, cash, burn, interest, funding)
+            return self._denominator(pick, prev, cash, burn, interest, funding, quiet)
 
         self.runway.month(k, prev, cash, denominator)
         self.prev = np.array(cash, dtype=float)
@@ -9692,6 +9744,7 @@ class _Answers:
                 burn,
                 row["interest_without_funding"],
                 0.0,
+                row.get("quiet_without_funding"),
             )
         if self.runway_w is not None:  # the same plan without the migration
             self.prev_w = self._variant(
@@ -9702,27 +9755,42 @@ class _Answers:
                 row["net_burn_without_migration"],
                 row["interest_without_migration"],
                 funding,
+                row.get("quiet_without_migration"),
             )
         if self.full:
-            self._plan_month(t, row, cash, burn)
+            self._plan_month(t, row, prev, cash, burn)
 
-    def _denominator(self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any) -> Any:
-        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month without interest or funding (version 2's
-        runway, bit for bit), for the scenarios ``pick`` selects."""
-        if not (self.interest or self.funding):
+    def _denominator(
+        self, pick: Pick, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any, quiet: Any = None
+    ) -> Any:
+        """``cash_{t-1} - cash_t``, or ``net_burn_t`` in a month where cash moved by the net burn alone (no
+        interest, round, and with the whole company no tax, capex, credits used or change in payables,
+        receivables or deferred revenue: ``quiet``): version 2's runway, bit for bit, for the scenarios
+        ``pick`` selects."""
+        if not (self.interest or self.funding or self.company):
             return pick(burn)
         plain = (pick(interest) == 0) & (pick(funding) == 0)
+        if quiet is not None:  # the whole company's: a function, computed only in a month cash runs out
+            plain = plain & pick(quiet())
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(
-        self, k: int, crossing: _Crossing, prev: Any, cash: Any, burn: Any, interest: Any, funding: Any
+        self,
+        k: int,
+        crossing: _Crossing,
+        prev: Any,
+        cash: Any,
+        burn: Any,
+        interest: Any,
+        funding: Any,
+        quiet: Any = None,
     ) -> np.ndarray:
         crossing.month(
-            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding)
+            k, prev, cash, lambda pick: self._denominator(pick, prev, cash, burn, interest, funding, quiet)
         )
         return np.array(cash, dtype=float)
 
-    def _plan_month(self, t: int, row: dict[str, Any], cash: Any, burn: Any) -> None:
+    def _plan_month(self, t: int, row: dict[str, Any], prev: Any, cash: Any, burn: Any) -> None:
         lower = cash < self.lowest
         self.lowest = np.where(lower, cash, self.lowest)
         self.lowest_month = np.where(lower, t, self.lowest_month)
@@ -9735,8 +9803,28 @@ class _Answers:
         with np.errstate(invalid="ignore"):
             gap = (self.min_cash - cash) / self.dpow
         self.need = np.where(t >= start, np.maximum(self.need, gap), self.need)
+        if (
+            self.watch_from is not None
+        ):  # a trial round's plan: its largest shortfall from the funding month on
+            self.watch = np.where(
+                t >= self.watch_from, np.maximum(self.watch, self.min_cash - cash), self.watch
+            )
+        if (
+            self.books is not None
+        ):  # the statements of this month, for the balance check, and the company's sums
+            if t == 1:
+                self.books = MonthStatements(self.v["cash"], row["company_opening"])
+            lines = self.books.month(row)
+            self.balanced = self.balanced & lines["balance_ok"]
+            for k in self.sums:
+                self.sums[k] = self.sums[k] + row[k]
+            self.last = {k: np.array(row[k], dtype=float) for k in ("headcount", "credit_balance",
+                                                                    "deferred_revenue", "paying_users")}  # fmt: skip
         one_off = row.get("migration_one_off", 0.0)
         self.last_loss = np.where(burn - one_off > 0, t, self.last_loss)
+        if t >= self.tail_from:  # cash_{t-1} - cash_t with the rounds, capex and one-offs left out
+            outflow = prev - cash + row["funding"] - row.get("capex", 0.0) - one_off
+            self.tail_sum = self.tail_sum + outflow
         if t <= self.n:
             self.burn_sum = self.burn_sum + burn
             self.compute_sum = self.compute_sum + row["compute"]
@@ -9767,11 +9855,20 @@ class _Answers:
         )
         out["funding_month"] = np.asarray(month, dtype=float)
         out["funding_need"] = np.where(np.isinf(month), 0.0, self.need)
+        if self.watch_from is not None:
+            out["shortfall_from_watch"] = self.watch
         out["shortfall_before_raise"] = (
             np.broadcast_to(self.first_short < month, self.shape)
             if self.raise_month is not None
             else np.zeros(self.shape, dtype=bool)
         )
+        # honest horizons: is cash still falling at the last month, and when would it run out at that burn?
+        burn_h = self.tail_sum / (self.h - self.tail_from + 1)
+        falling = burn_h > 0
+        out["cash_falling_at_horizon"] = np.broadcast_to(falling, self.shape).copy()
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            after = self.h + np.asarray(self.prev, dtype=float) / np.where(falling, burn_h, 1.0)
+        out["runway_after_horizon"] = np.where(falling & np.isinf(self.runway.run), after, np.nan)
         breakeven = self.last_loss + 1
         out["breakeven_month"] = np.where(breakeven > self.h, np.inf, breakeven)
         out["default_alive"] = ~np.isinf(out["breakeven_month"]) & (
@@ -9784,6 +9881,18 @@ class _Answers:
             out["burn_multiple"] = np.where(growth > 0, self.burn_sum / (FIRST_YEAR * growth), np.nan)
             out["compute_to_revenue"] = np.where(
                 self.revenue_sum > 0, self.compute_sum / self.revenue_sum, np.nan
+            )
+        if self.books is not None:
+            out.update(
+                ending_headcount=self.last["headcount"],
+                ending_credits=self.last["credit_balance"],
+                credits_used=self.sums["credits_used"],
+                credits_lapsed=self.sums["credits_lapsed"],
+                ending_deferred_revenue=self.last["deferred_revenue"],
+                capex_total=self.sums["capex"],
+                tax_paid=self.sums["tax"],
+                ending_payers=self.last["paying_users"],
+                balance_ok=np.broadcast_to(self.balanced, self.shape).copy(),
             )
         if self.migration:
             within = v["migration_month"] <= self.h  # after the horizon: n/a
@@ -9808,7 +9917,27 @@ def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool)
             else:
                 answers.month(k, months.step(k))
     months.overflow_check()
-    return answers.answers()
+    out = answers.answers()
+    if full and months.taxed_interest and "watch_from" not in v:
+        out["funding_need"] = _need_with_tax(v, h, tl, out)
+    return out
+
+
+def _need_with_tax(v: dict[str, Any], h: int, tl: Timeline, out: dict[str, np.ndarray]) -> np.ndarray:
+    """The funding need found by search when a round's interest is taxed (:mod:`xlmodel.funding_need`)."""
+    month = np.broadcast_to(out["funding_month"], v["cash"].shape)
+    if not np.isfinite(month).any():
+        return out["funding_need"]
+
+    def shortfall(amount: np.ndarray) -> np.ndarray:
+        rounds = dict(tl.funding)
+        for m in np.unique(month[np.isfinite(month)]).astype(int):
+            extra = np.where(month == m, amount, 0.0)
+            rounds[m] = rounds[m] + extra if m in rounds else extra
+        trial = Timeline(tl.changes, dict(sorted(rounds.items())))
+        return _stream({**v, "watch_from": month}, h, trial, full=True, variants=True)["shortfall_from_watch"]
+
+    return need_by_search(shortfall, out["funding_need"])
 
 
 @dataclass(frozen=True)
@@ -9983,7 +10112,10 @@ def plan(**scenario: Any) -> Plan:
     months = Months(v, shape, tl, variants=True)
     answers = _Answers(v, shape, h, months, full=True)
     projection = project_checked(v, h, tl, months, answers.month)
-    return Plan(projection, {k: _value(x) for k, x in answers.answers().items()})
+    out = answers.answers()
+    if months.taxed_interest:
+        out["funding_need"] = _need_with_tax(v, h, tl, out)
+    return Plan(projection, {k: _value(x) for k, x in out.items()})
 
 
 def plan_answers(scenario: Mapping[str, Any]) -> dict[str, Any]:
@@ -10477,7 +10609,7 @@ One cleaning for every piece of user text (scenario names, the model's name
 and currency, a file name written into a file), applied where the text is
 read, so that every surface sees the same text and two names that differ only
 in control characters are caught as the duplicates they become. Bidi controls
-(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069) are
+(the embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, and the marks U+200E, U+200F and U+061C) are
 control characters too: they reorder what a terminal or a cell shows.
 """
 
@@ -10488,7 +10620,7 @@ import re
 __all__ = ["clean_text", "CONTROL"]
 
 #: the characters clean_text removes: C0 and C1 controls but tab and line breaks, DEL, bidi controls
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL = CONTROL  # the name the workbook modules import
 
 
@@ -10955,6 +11087,543 @@ def excel_npv(rate: ArrayLike, values: ArrayLike) -> float | np.ndarray:
     return _out(_finite(out, "NPV", rate=r, values=np.max(np.abs(v), axis=-1) if v.size else 0.0))
 '''
 
+_SOURCES["xlmodel/company.py"] = r'''"""The whole company (docs/model.md, "The whole company"): the team, capex, compute credits, payment terms and
+tax, one month at a time.
+
+:func:`company_inputs` reads and checks a scenario's version-4 inputs (None when it gives none: the month step
+then runs version 3's equations alone, bit for bit). A :class:`Company` holds what is the same on every cash path
+of a plan (the payroll and headcount by month, the capex and its depreciation); a :class:`Ledger` holds what
+follows one cash path (the credits, payables, receivables and the tax with its loss pool): the plan, the plan
+without its rounds (which drops their credits too) and the plan without its migration each have one.
+:class:`xlmodel.month_step.Months` calls them; the statements are built from their lines afterwards
+(:mod:`xlmodel.statements`). Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from .dates import fiscal_years
+from .errors import InputError
+from .params import CALENDAR_KEYS, check
+
+__all__ = [
+    "DEPARTMENTS",
+    "COMPANY_SCALARS",
+    "COMPANY_ENTRIES",
+    "CompanyInputs",
+    "Company",
+    "Ledger",
+    "company_inputs",
+    "uses_company",
+    "first_company_input",
+    "NOT_IN_WORKBOOKS",
+    "COMPANY_ROWS",
+    "SPARSE_ROWS",
+    "ZERO_ROWS",
+]
+
+#: a line's value in a month: a numpy float64 for one scenario, an array of scenarios otherwise
+Value: TypeAlias = "float | np.ndarray"
+
+#: the departments a team entry may belong to (ops is a cost of revenue)
+DEPARTMENTS = ("rd", "sm", "ga", "ops")
+#: the scalar inputs of the whole company (docs/model.md, "New inputs (version 4)")
+COMPANY_SCALARS = (
+    "on_cost",
+    "salary_growth",
+    "credits",
+    "credits_expire",
+    "compute_terms",
+    "ad_terms",
+    "collection_lag",
+    "tax_rate",
+    "tax_losses",
+)
+#: the scenario's entries of the whole company
+COMPANY_ENTRIES = ("team", "capex")
+#: the monthly lines a company adds to a projection, in table order
+COMPANY_ROWS = (
+    "payroll_rd",
+    "payroll_sm",
+    "payroll_ga",
+    "payroll_ops",
+    "payroll",
+    "headcount",
+    "depreciation",
+    "capex",
+    "credits_used",
+    "credits_lapsed",
+    "credits_granted",
+    "credit_balance",
+    "payables",
+    "receivables",
+    "deferred_revenue",
+    "tax",
+)
+#: of those, the lines that are 0 but in a few months (built whole, not stored month by month) or 0 throughout
+SPARSE_ROWS = ("capex", "credits_granted")
+ZERO_ROWS = ("deferred_revenue",)
+#: a grant that never lapses
+NEVER = math.inf
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    role: str
+    department: str
+    count: Value
+    salary: Value
+    first: int  # first month paid (1 when given before month 1)
+    last: float  # last month paid (may be beyond the horizon)
+
+
+@dataclass(frozen=True)
+class CapexEntry:
+    name: str
+    month: int
+    amount: Value
+    life: int
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Credits granted at the end of ``month`` (0: the opening credits), usable from the next month, lapsing at
+    the end of ``expiry`` (``inf``: never)."""
+
+    month: int
+    amount: Value
+    expiry: float
+
+
+@dataclass(frozen=True)
+class CompanyInputs:
+    """A scenario's version-4 inputs, checked; months are plan months."""
+
+    team: tuple[TeamEntry, ...] = ()
+    capex: tuple[CapexEntry, ...] = ()
+    grants: tuple[Grant, ...] = ()  # the opening credits (month 0) and the rounds' (their month)
+    on_cost: Value = 0.0
+    salary_growth: Value = 0.0
+    compute_terms: int = 0
+    ad_terms: int = 0
+    collection_lag: int = 0
+    tax_rate: Value = 0.0
+    tax_losses: Value = 0.0
+    year_starts: tuple[int, ...] = (1,)  # the first month of each fiscal year within the horizon
+    numbers: dict[str, Any] = field(default_factory=dict)  # every numeric input, for the broadcast shape
+
+    def arrays(self) -> list[np.ndarray]:
+        """Every number that may be an array of scenarios (its shape joins the plan's)."""
+        out = [np.asarray(x) for x in (self.on_cost, self.salary_growth, self.tax_rate, self.tax_losses)]
+        out += [np.asarray(x) for e in self.team for x in (e.count, e.salary)]
+        out += [np.asarray(c.amount) for c in self.capex] + [np.asarray(g.amount) for g in self.grants]
+        return out
+
+
+def uses_company(kw: Mapping[str, Any]) -> bool:
+    """Whether a scenario gives any version-4 input (a team, capex, a scalar, or credits in a round)."""
+    if any(kw.get(k) for k in COMPANY_ENTRIES):
+        return True
+    if any(kw.get(k) is not None for k in COMPANY_SCALARS):
+        return True
+    return any(
+        isinstance(r, Mapping) and (r.get("credits") is not None or r.get("expires") is not None)
+        for r in kw.get("funding") or ()
+    )
+
+
+def first_company_input(kw: Mapping[str, Any]) -> str | None:
+    """The first version-4 input a scenario gives (``team``, ``capex``, a scalar, or ``funding`` for credits in a
+    round), or None: what a surface that does not carry the whole company yet names when it refuses."""
+    for k in COMPANY_ENTRIES:
+        if kw.get(k):
+            return k
+    for k in COMPANY_SCALARS:
+        if kw.get(k) is not None:
+            return k
+    return "funding" if uses_company(kw) else None
+
+
+#: why a workbook refuses a plan of the whole company, until its sheets carry it
+NOT_IN_WORKBOOKS = (
+    "the workbooks do not carry the team, capex, credits, terms or tax yet (model version 4 is in progress): "
+    "use xlmodel calc"
+)
+
+
+def _whole(what: str, value: Any, lo: int | None = None) -> int:
+    """A whole number of months (an int, or a float without a fraction), at least ``lo``."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, np.integer, float, np.floating))
+    if ok and math.isfinite(float(value)) and float(value) == int(value) and (lo is None or value >= lo):
+        return int(value)
+    need = "a whole number of months" + ("" if lo is None else f", {lo} or more")
+    raise InputError(what.split(" ")[0].split(":")[0], f"{what} must be {need}, got {value!r:.40}")
+
+
+def _number(arg: str, what: str, value: Any, rule: str) -> Value:
+    """A number (or an array of scenarios) within ``rule``; the message names the entry."""
+    if isinstance(value, (bool, str)) or value is None:
+        raise InputError(arg, f"{what} must be a number, got {value!r:.40}")
+    try:
+        x = check(what.rsplit(" ", 1)[-1], value, rule)
+    except InputError as e:
+        raise InputError(arg, f"{what.rsplit(' ', 1)[0]} {e}" if " " in what else str(e)) from None
+    return x if x.ndim else np.float64(x)
+
+
+def _entries(kind: str, value: Any) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping) or not isinstance(value, Iterable) or isinstance(value, str):
+        raise InputError(kind, f"{kind} must be a list of entries, got {value!r:.60}")
+    out = list(value)
+    for i, e in enumerate(out, start=1):
+        if not isinstance(e, Mapping):
+            raise InputError(kind, f"{kind} entry {i} must be a table, got {e!r:.60}")
+    return out
+
+
+def _team(entries: Any, h: int) -> tuple[TeamEntry, ...]:
+    out: list[TeamEntry] = []
+    roles: set[str] = set()
+    for i, e in enumerate(_entries("team", entries), start=1):
+        unknown = [k for k in e if k not in ("role", "department", "count", "salary", "from", "to")]
+        if unknown:
+            raise InputError(
+                "team",
+                f"team entry {i}: unknown key {unknown[0]!r} (a team entry has role, department, count, "
+                "salary, from and to)",
+            )
+        role = e.get("role")
+        if not isinstance(role, str) or not role.strip():
+            raise InputError("team", f"team entry {i} needs a role (text, unique within the scenario)")
+        where = f"team: {role}:"
+        if role in roles:
+            raise InputError("team", f"{where} the role is given twice (a second wave is another role name)")
+        roles.add(role)
+        dept = e.get("department")
+        if dept not in DEPARTMENTS:
+            raise InputError(
+                "team", f"{where} department must be one of {', '.join(DEPARTMENTS)}, got {dept!r:.40}"
+            )
+        for k in ("count", "salary"):
+            if k not in e:
+                raise InputError("team", f"{where} needs a {k}")
+        count = _number("team", f"{where} count", e["count"], "nonneg")
+        salary = _number("team", f"{where} salary", e["salary"], "nonneg")
+        first = _whole(f"team: {role}: from", e.get("from", 1))
+        last = _whole(f"team: {role}: to", e.get("to", h))
+        if first > last:
+            raise InputError("team", f"{where} from ({first}) must not be after to ({last})")
+        out.append(TeamEntry(role, dept, count, salary, max(1, first), last))
+    return tuple(out)
+
+
+def _capex(entries: Any, h: int) -> tuple[CapexEntry, ...]:
+    out: list[CapexEntry] = []
+    seen: set[tuple[int, str]] = set()
+    for i, e in enumerate(_entries("capex", entries), start=1):
+        unknown = [k for k in e if k not in ("month", "amount", "life", "name")]
+        if unknown:
+            raise InputError(
+                "capex",
+                f"capex entry {i}: unknown key {unknown[0]!r} (a capex entry has month, amount, life, name)",
+            )
+        for k in ("month", "amount", "life"):
+            if k not in e:
+                raise InputError("capex", f"capex entry {i} needs a {k}")
+        name = e.get("name", "")
+        if not isinstance(name, str):
+            raise InputError("capex", f"capex entry {i}: name must be text, got {name!r:.40}")
+        month = _whole(f"capex entry {i}: month", e["month"], 1)
+        if month > h:
+            raise InputError(
+                "capex", f"capex entry {i}: month must be from 1 to {h} (the horizon), got {month}"
+            )
+        where = f"capex: month {month}{f' ({name})' if name else ''}:"
+        if (month, name) in seen:
+            raise InputError("capex", f"{where} two capex entries with the same month and name")
+        seen.add((month, name))
+        amount = _number("capex", f"{where} amount", e["amount"], "nonneg")
+        life = e["life"]
+        if (
+            isinstance(life, bool)
+            or not isinstance(life, (int, float, np.integer))
+            or life != int(life)
+            or life < 1
+        ):
+            raise InputError(
+                "capex", f"{where} life must be a whole number of months, 1 or more, got {life!r:.40}"
+            )
+        out.append(CapexEntry(name, month, amount, int(life)))
+    return tuple(out)
+
+
+def _grants(kw: Mapping[str, Any], h: int) -> tuple[Grant, ...]:
+    out: list[Grant] = []
+    opening = kw.get("credits")
+    expire = kw.get("credits_expire")
+    expiry = NEVER if expire is None else float(_whole("credits_expire", expire, 1))
+    if opening is not None:
+        out.append(Grant(0, _number("credits", "credits", opening, "nonneg"), expiry))
+    elif expire is not None:
+        raise InputError("credits_expire", "credits_expire needs credits (the opening credits that lapse)")
+    for i, r in enumerate(_entries("funding", kw.get("funding")), start=1):
+        if r.get("credits") is None:
+            if r.get("expires") is not None:
+                raise InputError("funding", f"funding entry {i}: expires needs credits in the round")
+            continue
+        if "month" not in r:
+            raise InputError("funding", f"funding entry {i}: credits in a round need the round's month")
+        month = _whole(f"funding entry {i}: month", r["month"], 1)
+        credits = _number("funding", f"funding: month {month}: credits", r["credits"], "nonneg")
+        exp = r.get("expires")
+        after = NEVER if exp is None else float(_whole(f"funding: month {month}: expires", exp, 1))
+        out.append(Grant(month, credits, month + after))
+    return tuple(out)
+
+
+def _year_starts(h: int, start: Any, fiscal_year_start: Any) -> tuple[int, ...]:
+    if start is None:
+        return tuple(range(1, h + 1, 12))
+    return tuple(y.first for y in fiscal_years(h, start, fiscal_year_start or 1))
+
+
+def company_inputs(kw: dict[str, Any], h: int) -> CompanyInputs | None:
+    """Pop a scenario's version-4 inputs (and its calendar) from ``kw`` and check them; None when it gives none.
+
+    ``kw["funding"]`` keeps its rounds (the timeline reads their cash); their ``credits`` and ``expires`` are
+    read here."""
+    used = uses_company(kw)
+    given = {k: kw.pop(k, None) for k in COMPANY_SCALARS + COMPANY_ENTRIES}
+    calendar = {k: kw.pop(k, None) for k in CALENDAR_KEYS}
+    if not used:
+        return None
+    numbers: dict[str, Any] = {}
+    for k, rule in (("on_cost", "on_cost"), ("salary_growth", "growth"), ("tax_rate", "fraction_below_1"),
+                    ("tax_losses", "nonneg")):  # fmt: skip
+        numbers[k] = np.float64(0.0) if given[k] is None else _number(k, k, given[k], rule)
+    terms: dict[str, Any] = {}
+    for k in ("compute_terms", "ad_terms", "collection_lag"):
+        terms[k] = 0 if given[k] is None else _whole(k, given[k], 0)
+    return CompanyInputs(
+        team=_team(given["team"], h),
+        capex=_capex(given["capex"], h),
+        grants=_grants({**given, "funding": kw.get("funding")}, h),
+        year_starts=_year_starts(h, calendar["start"], calendar["fiscal_year_start"]),
+        **numbers,
+        **terms,
+    )
+
+
+class Company:
+    """What every cash path of one plan shares, month by month: the payroll by department and the headcount
+    (docs/model.md, "The team"), the capex and its depreciation."""
+
+    def __init__(self, c: CompanyInputs, shape: tuple[int, ...]):
+        self.c, self.shape, self.arrays = c, shape, bool(shape)
+        self.zero: Value = np.zeros(shape) if shape else np.float64(0.0)
+        # count * salary * (1 + on_cost) of each entry, at month 1's pay level
+        self.pay = [e.count * e.salary * (1 + c.on_cost) for e in c.team]
+        self.starts = set(c.year_starts[1:])
+        self.years = 0  # fiscal-year starts in months 2..t
+        self.raise_: Value = np.float64(1.0)
+        self._k = -1
+        self.now: dict[str, Value] = {}
+        # the months whose payroll or depreciation differ from the month before: an entry starts or ends, a raise
+        self.events = set(self.starts)
+        self.events.update(m for e in c.team for m in (e.first, int(min(e.last, 10**6)) + 1))
+        self.events.update(m for x in c.capex for m in (x.month, x.month + x.life))
+        self.bought: dict[int, list[CapexEntry]] = {}
+        for x in c.capex:
+            self.bought.setdefault(x.month, []).append(x)
+
+    def month(self, k: int) -> dict[str, Value]:
+        """The shared lines of month ``t = k + 1`` (computed once, whichever path asks first). Payroll and
+        depreciation are summed again only in a month where an entry starts or ends or a raise falls; other
+        months reuse last month's arrays (nothing writes into them)."""
+        if k == self._k:
+            return self.now
+        t = k + 1
+        c = self.c
+        if t in self.starts:
+            self.years += 1
+            self.raise_ = np.power(1 + c.salary_growth, self.years)
+        if t == 1 or t in self.events:
+            payroll = {d: self.zero for d in DEPARTMENTS}
+            heads = self.zero
+            for e, pay in zip(c.team, self.pay):
+                if e.first <= t <= e.last:
+                    payroll[e.department] = payroll[e.department] + pay * self.raise_
+                    heads = heads + e.count
+            dep = self.zero
+            for x in c.capex:
+                if x.month <= t <= x.month + x.life - 1:
+                    dep = dep + x.amount / x.life
+            total = payroll["rd"] + payroll["sm"] + payroll["ga"] + payroll["ops"]
+            self.now = {f"payroll_{d}": payroll[d] for d in DEPARTMENTS}
+            self.now.update(payroll=total, headcount=heads, depreciation=dep)
+        else:
+            self.now = dict(self.now)
+        capex = self.zero
+        for x in self.bought.get(t, ()):
+            capex = capex + x.amount
+        self.now["capex"] = capex
+        self._k = k
+        return self.now
+
+
+class Ledger:
+    """What follows one cash path: compute credits (used before cash, by expiry), payables and receivables at
+    their terms, and tax by fiscal year against the loss pool (docs/model.md, "Credits", "Terms", "Tax").
+
+    ``rounds``: whether the rounds' credits are granted (the plan without its rounds drops them).
+    """
+
+    def __init__(self, company: Company, rounds: bool = True):
+        self.co = company
+        c = company.c
+        zero = company.zero
+        self.zero = zero
+        # pools of credits by expiry month; the opening credits are usable from month 1
+        self.pools: dict[float, Value] = {}
+        self.later: dict[int, list[Grant]] = {}
+        for g in c.grants:
+            if g.month == 0:
+                self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
+            elif rounds:
+                self.later.setdefault(g.month, []).append(g)
+        self.k_terms, self.j_terms, self.l_terms = c.compute_terms, c.ad_terms, c.collection_lag
+        self.unpaid_compute: deque[Value] = deque()
+        self.unpaid_ad: deque[Value] = deque()
+        self.billed: deque[Value] = deque()
+        self.ap: Value = zero
+        self.ar: Value = zero
+        self.deferred: Value = zero  # deferred revenue: 0 until annual plans exist
+        self.opening: dict[str, Value] = {}
+        self.pool_left: Value = c.tax_losses  # the loss pool at the start of this fiscal year
+        self.year_ebt: Value = zero
+        self.accrued: Value = zero
+        self.starts = set(c.year_starts[1:])
+
+    def balance(self) -> Value:
+        """The credits held now (after this month's use, lapse and grant)."""
+        total = self.zero
+        for amount in self.pools.values():
+            total = total + amount
+        return total
+
+    def step(
+        self, k: int, ad: Value, compute: Value, revenue: Value, net_burn: Value, interest: Value
+    ) -> tuple[Value, dict[str, Value]]:
+        """Month ``t = k + 1`` of this path: the cash term to add after version 3's cash, and the lines.
+
+        The term is ``used - tax - capex + (ap - ap_prev) - (ar - ar_prev) + (deferred - deferred_prev)``."""
+        t = k + 1
+        shared = self.co.month(k)
+        # credits: use (by expiry, never last), lapse, grant
+        remaining = np.maximum(compute, 0.0) if self.pools else self.zero
+        used = self.zero
+        for expiry in sorted(self.pools):
+            take = np.minimum(self.pools[expiry], remaining)
+            self.pools[expiry] = self.pools[expiry] - take
+            remaining = remaining - take
+            used = used + take
+        lapsed = self.pools.pop(float(t), self.zero)
+        granted = self.zero
+        for g in self.later.pop(t, ()):
+            self.pools[g.expiry] = self.pools.get(g.expiry, self.zero) + g.amount
+            granted = granted + g.amount
+        # terms: bills of months before month 1 equal month 1's (receivables: monthly billing only)
+        cash_compute = compute - used
+        if t == 1:
+            for q, n, x in (
+                (self.unpaid_compute, self.k_terms, cash_compute),
+                (self.unpaid_ad, self.j_terms, ad),
+                (self.billed, self.l_terms, revenue),
+            ):
+                q.extend([np.array(x, dtype=float) if isinstance(x, np.ndarray) else x] * n)
+            self.ap = self._sum(self.unpaid_compute) + self._sum(self.unpaid_ad)
+            self.ar = self._sum(self.billed)
+            self.opening = {"payables": self.ap, "receivables": self.ar, "credits": self.opening_credits()}
+        ap_prev, ar_prev, def_prev = self.ap, self.ar, self.deferred
+        for q, n, x in (
+            (self.unpaid_compute, self.k_terms, cash_compute),
+            (self.unpaid_ad, self.j_terms, ad),
+            (self.billed, self.l_terms, revenue),
+        ):
+            if n:
+                q.popleft()
+                q.append(np.array(x, dtype=float) if isinstance(x, np.ndarray) else x)  # x may be a buffer
+        self.ap = self._sum(self.unpaid_compute) + self._sum(self.unpaid_ad)
+        self.ar = self._sum(self.billed)
+        # tax by fiscal year, accrued month by month against the pool at the year's start
+        c = self.co.c
+        if t in self.starts:
+            self.pool_left = np.maximum(0.0, self.pool_left - self.year_ebt)
+            self.year_ebt, self.accrued = self.zero, self.zero
+        ebt = -net_burn - shared["depreciation"] - lapsed + interest
+        self.year_ebt = self.year_ebt + ebt
+        accrued = c.tax_rate * np.maximum(0.0, self.year_ebt - self.pool_left)
+        tax = accrued - self.accrued
+        self.accrued = accrued
+        term = (
+            used
+            - tax
+            - shared["capex"]
+            + (self.ap - ap_prev)
+            - (self.ar - ar_prev)
+            + (self.deferred - def_prev)
+        )
+        lines: dict[str, Any] = dict(shared)
+        lines.update(
+            credits_used=used,
+            credits_lapsed=lapsed,
+            credits_granted=granted,
+            credit_balance=self.balance(),
+            payables=self.ap,
+            receivables=self.ar,
+            deferred_revenue=self.deferred,
+            tax=tax,
+        )
+        # cash_{t-1} - cash_t is net_burn_t alone only when none of these moved cash (asked for only in the
+        # month cash runs out: a function, so that other months do not compute it)
+        ap, ar, deferred, capex = self.ap, self.ar, self.deferred, shared["capex"]
+        lines["quiet"] = lambda: (
+            (used == 0)
+            & (tax == 0)
+            & (capex == 0)
+            & (ap == ap_prev)
+            & (ar == ar_prev)
+            & (deferred == def_prev)
+        )
+        return term, lines
+
+    def opening_credits(self) -> Value:
+        """Month 0's credits: the opening grant (the rounds' come later)."""
+        total = self.zero
+        for g in self.co.c.grants:
+            if g.month == 0:
+                total = total + g.amount
+        return total
+
+    def _sum(self, q: deque[Value]) -> Value:
+        if not q:
+            return self.zero
+        it = iter(q)
+        total = next(it)
+        for x in it:
+            total = total + x
+        return total
+'''
+
 _SOURCES["xlmodel/migration.py"] = r'''"""The NPV of migrating traffic to a small model (docs/model.md, "Small-model migration NPV").
 
 Part of the engine (``xlmodel.engine`` re-exports every name).
@@ -11241,6 +11910,17 @@ OUTPUT_UNITS = {
     "migration_npv": "currency",
     "migration_payback_month": "month",
     "ending_cash": "currency",  # cash at the horizon (simulations report it)
+    "cash_falling_at_horizon": "yes/no",
+    "runway_after_horizon": "months",
+    "ending_headcount": "heads",
+    "ending_credits": "currency",
+    "credits_used": "currency",
+    "credits_lapsed": "currency",
+    "ending_deferred_revenue": "currency",
+    "capex_total": "currency",
+    "tax_paid": "currency",
+    "ending_payers": "users",
+    "balance_ok": "yes/no",
     "arppu_net": "currency per paying user per month",
     "paid_cac_per_active": "currency per active user",
 }
@@ -11295,6 +11975,22 @@ OUTPUT_DEFINITIONS = {
     "migration_payback_month": "the first whole month in which the standalone migration's cumulative "
     "discounted cash flow is 0 or more; never within months",
     "ending_cash": "cash at the end of the horizon",
+    "cash_falling_at_horizon": "yes when cash still falls at the horizon: the average recurring cash outflow of "
+    "the last three months (cash_{t-1} - cash_t with the rounds, capex and one-off costs left out: "
+    "+ funding_t - capex_t - one_off_t) is above 0",
+    "ending_headcount": "the team's heads in the last month",
+    "ending_credits": "compute credits left at the horizon (after the last month's use, lapse and grants)",
+    "credits_used": "compute paid with credits over the horizon",
+    "credits_lapsed": "credits that expired unused over the horizon (an expense below EBITDA)",
+    "ending_deferred_revenue": "revenue billed but not yet recognised at the horizon (0 without annual plans)",
+    "capex_total": "capital spending over the horizon",
+    "tax_paid": "income tax over the horizon: the sum of each month's tax (a loss month may give some back)",
+    "ending_payers": "paying users in the last month",
+    "balance_ok": "yes when the balance sheet balances in every month: |assets - liabilities - equity| at most "
+    "1e-9 of the month's scale",
+    "runway_after_horizon": "when cash lasts the horizon but still falls there: horizon + ending_cash / that "
+    "average outflow, counted from month 0 like runway_months (when it would run out at the last quarter's "
+    "burn); n/a otherwise",
     "arppu_net": "arppu / (1 + vat) * (1 - store_fee): what a payer's month brings in after VAT and store fees",
     "paid_cac_per_active": "paid_cac / activation: what an active user bought with ads costs",
 }
@@ -11425,9 +12121,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inputs
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
-from .params import check, reject_unknown
+from .params import CALENDAR_KEYS, check, reject_unknown
 from .retention import Curve, curve_input
 from .timeline import Timeline
 from .timeline import timeline as make_timeline
@@ -11463,6 +12160,10 @@ class Projection:
     interest: np.ndarray
     funding: np.ndarray
     cash: np.ndarray
+    #: the whole company's lines (xlmodel.company.COMPANY_ROWS) when the plan gives any version-4 input, else None
+    company: dict[str, np.ndarray] | None = None
+    #: its balances at month 0: payables, receivables, credits (None without the whole company)
+    opening: dict[str, Any] | None = None
 
     #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
     #: LLM_PROJECTION's earlier columns keep their positions)
@@ -11520,6 +12221,8 @@ DEFAULTS = {
     "horizon": 60,
 }
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
+#: the whole company's inputs (xlmodel.company) and the calendar its fiscal years follow
+COMPANY_KEYS = COMPANY_SCALARS + COMPANY_ENTRIES + CALENDAR_KEYS
 
 
 def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timeline]:
@@ -11532,6 +12235,7 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
     """
     kw = dict(kw)
     changes, funding = kw.pop("changes", None), kw.pop("funding", None)
+    whole = {k: kw.pop(k) for k in COMPANY_KEYS if k in kw}  # the whole company's inputs (version 4)
     curve = curve_input(kw.pop("retention", None), kw.pop("retention_scale", None))
     reject_unknown({k: v for k, v in kw.items() if k not in DEFAULTS and k not in REQUIRED})
     if curve is not None:
@@ -11556,6 +12260,7 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
+    company = company_inputs({**whole, "funding": funding}, h)
     if curve is not None:
         vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
     tl = make_timeline(changes, funding, h)
@@ -11588,10 +12293,17 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
         )
     _check_cac_spend(vals, tl)
     try:  # a curve per scenario (its months on the last axis) joins the scenarios' shape
-        arrays = np.broadcast_arrays(*vals.values(), *_levels(tl), *([curve.q] if curve is not None else []))
+        arrays = np.broadcast_arrays(
+            *vals.values(),
+            *_levels(tl),
+            *([curve.q] if curve is not None else []),
+            *(company.arrays() if company is not None else []),
+        )
     except ValueError as e:
         raise InputError("cash", f"inputs must broadcast to one shape ({e})") from None
     v: dict[str, Any] = dict(zip(vals, arrays))
+    if company is not None:
+        v["company"] = company
     if curve is not None:
         v["retention"] = curve
     return v, h, tl
@@ -11846,14 +12558,18 @@ def project_checked(
                 on_month(k, row)
     months.overflow_check()
     last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
-    rows = {n: last(a) for n, a in full.items()}
+    rows: dict[str, Any] = {n: last(a) for n, a in full.items()}
     for n, value in months.constant_rows().items():
         rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
     rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
     if months.gross_is_revenue:
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
-    return Projection(**rows)
+    if months.company is None:
+        return Projection(**rows)
+    company = {n: rows.pop(n) for n in COMPANY_ROWS}
+    opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
+    return Projection(**rows, company=company, opening=opening)
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -12446,6 +13162,7 @@ __all__ = [
     "reject_unknown",
     "CHANGE_DRIVERS",
     "PLAN_KEYS",
+    "CALENDAR_KEYS",
 ]
 
 
@@ -12492,6 +13209,8 @@ RULES = {
     "any": Rule(None, None, text="must be a finite number"),
     "margin": Rule(None, 1, text="must be at most 1"),
     "months": Rule(1, 1200, integer=True, text="must be a whole number of months from 1 to 1200"),
+    "on_cost": Rule(0, 2, text="must be between 0 and 2"),
+    "terms": Rule(0, 1200, integer=True, text="must be a whole number of months from 0 to 1200"),
 }
 
 
@@ -12783,6 +13502,54 @@ PARAMS: dict[str, Param] = {
             "month of the next raise (empty: the first month short of min_cash)",
             fmt="month",
         ),
+        # the whole company (model version 4): left out, each is 0 (never for credits_expire)
+        _p(
+            "on_cost",
+            "on_cost",
+            "fraction of salary",
+            "employer costs (social insurance, benefits) on top of the team's salaries (empty: 0)",
+            fmt="percent",
+        ),
+        _p(
+            "salary_growth",
+            "growth",
+            "annual fraction",
+            "the raise at the start of each fiscal year after month 1 (empty: 0)",
+            fmt="percent",
+        ),
+        _p("credits", "nonneg", "currency", "compute credits held at month 0, spent before cash (empty: 0)"),
+        _p(
+            "credits_expire",
+            "months",
+            "month",
+            "the month at whose end the opening credits lapse; may lie beyond the horizon (empty: never)",
+            fmt="month",
+        ),
+        _p(
+            "compute_terms",
+            "terms",
+            "months",
+            "compute bills are paid this many months after the month they are incurred (empty: 0)",
+            fmt="months",
+        ),
+        _p(
+            "ad_terms", "terms", "months", "ad bills are paid this many months later (empty: 0)", fmt="months"
+        ),
+        _p(
+            "collection_lag",
+            "terms",
+            "months",
+            "revenue reaches the bank this many months after it is billed, e.g. app-store payouts (empty: 0)",
+            fmt="months",
+        ),
+        _p(
+            "tax_rate",
+            "fraction_below_1",
+            "fraction of taxable profit",
+            "income tax on a fiscal year's positive profit after the losses carried forward (empty: 0)",
+            fmt="percent",
+        ),
+        _p("tax_losses", "nonneg", "currency", "tax losses carried forward at month 0 (empty: 0)"),
     ]
 }
 
@@ -12804,7 +13571,10 @@ CHANGE_DRIVERS = {
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
 #: curve (a row of shares, months 1..k: docs/model.md, "Retention curves drive the users")
-PLAN_KEYS = ("changes", "funding", "retention")
+PLAN_KEYS = ("changes", "funding", "retention", "team", "capex")
+#: the calendar a plan of the whole company reads its fiscal years from (the [model] table's, carried by a
+#: scenario that gives version-4 inputs): salary raises and tax years
+CALENDAR_KEYS = ("start", "fiscal_year_start")
 
 #: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
 SINCE = {
@@ -12812,6 +13582,10 @@ SINCE = {
     **dict.fromkeys(("migration_month", "fx"), 2),
     **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
     **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
+    **dict.fromkeys(
+        ("on_cost", "salary_growth", "credits", "credits_expire", "compute_terms", "ad_terms"), 4
+    ),
+    **dict.fromkeys(("collection_lag", "tax_rate", "tax_losses"), 4),
 }
 
 #: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
@@ -12838,7 +13612,28 @@ ENTRIES = {
         "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
         3,
     ),
-    "funding": ("`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end", 3),
+    "funding": (
+        (
+            "`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end; optionally "
+            "`credits` granted with it (compute credits, usable from the next month) and `expires` (months after the "
+            "round at whose end they lapse; version 4)"
+        ),
+        3,
+    ),
+    "team": (
+        (
+            "`[[scenarios.NAME.team]]`: a `role` (unique), a `department` (rd, sm, ga or ops), a `count` of heads, "
+            "a monthly `salary` per head at month 1's pay level, and the months `from` and `to` it is paid"
+        ),
+        4,
+    ),
+    "capex": (
+        (
+            "`[[scenarios.NAME.capex]]`: a purchase in a `month`, its `amount`, its `life` in whole months "
+            "(depreciated straight-line from that month) and a `name`"
+        ),
+        4,
+    ),
     "retention": (
         (
             "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
@@ -12878,6 +13673,12 @@ _EXTRA = {
         "utilization", "share", "fraction", "share of GPU time doing useful work", 1.0, "percent"
     ),
     "amount": Param("amount", "nonneg", "currency", "money raised in a funding round"),
+    "count": Param(
+        "count", "nonneg", "heads", "heads of a team entry (fractional FTE allowed)", fmt="number"
+    ),
+    "salary": Param(
+        "salary", "nonneg", "currency per head per month", "a team entry's salary at month 1's pay"
+    ),
 }
 
 ALL_PARAMS: dict[str, Param] = {**PARAMS, **_EXTRA}
@@ -12894,7 +13695,7 @@ def describe_rule(name: str, rule: str | None = None) -> str:
 def reject_unknown(other: Mapping[str, object]) -> None:
     """Scenario inputs a function does not use are accepted; names that are no input at all are an error."""
     for k in other:
-        if k not in PARAMS and k not in PLAN_KEYS:
+        if k not in PARAMS and k not in PLAN_KEYS and k not in CALENDAR_KEYS:
             raise InputError(k, f"{k} is not an input of the model")
 
 
@@ -13205,6 +14006,404 @@ def pearson(spearman: np.ndarray) -> np.ndarray:
     return 2 * np.sin(np.pi * spearman / 6)
 '''
 
+_SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
+
+::
+
+    [[scenarios.base.changes]]
+    month = "2025-04"          # or a plan month number
+    ad_spend = 100_000_000     # from that month on
+    [[scenarios.base.funding]]
+    month = 9
+    amount = 1.5e9
+
+Months become plan months (``"YYYY-MM"`` needs ``[model] start``); a level
+or an amount may be a range (``{ low = ..., high = ... }``), named
+``ad_spend@4`` or ``funding@9`` among the scenario's ranges. A derived
+scenario inherits the first scenario's decisions: a change for the same
+(month, driver) overrides the inherited one, and rounds listed for a month
+replace the inherited rounds of that month (docs/model.md, "Inheritance"). Used
+by :mod:`xlmodel.assumptions`; every problem is an
+:class:`~xlmodel.errors.AssumptionsError` naming the file, the scenario, the
+entry and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .company import DEPARTMENTS
+from .dates import month_label, month_number, parse_month
+from .errors import AssumptionsError, InputError
+from .params import CHANGE_DRIVERS, PARAMS, check
+from .ranges import Range, parse_range
+
+__all__ = [
+    "Decisions",
+    "read_decisions",
+    "range_key",
+    "FUNDING",
+    "ENTRY_KINDS",
+    "put_decided",
+    "parse_key",
+    "range_name",
+]
+
+#: the name of a funding round among a scenario's ranges: funding@<month>; its credits: credits@<month>
+FUNDING = "funding"
+CREDITS = "credits"
+
+
+def range_key(driver: str, month: int) -> str:
+    """The name a ranged change level or round amount goes by: ``ad_spend@4``, ``funding@9``."""
+    return f"{driver}@{month}"
+
+
+#: an entry's value as read: a number, a range (drawn by a simulation), a month, or text
+Item = Any
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of dated entry of a scenario: its keys, how it is named in messages, which of its numbers may be
+    ranges, and what identifies it for inheritance (an entry of a derived scenario replaces the inherited entry
+    of the same identity)."""
+
+    name: str
+    keys: tuple[str, ...]  # the keys an entry may have (changes: "month" and any driver)
+    required: tuple[str, ...]
+    ranged: tuple[str, ...]  # numbers that may be ranges
+    example: str
+    since: int
+
+
+#: every kind of dated entry, read by one reader (:func:`read_decisions`) and inherited by one rule
+ENTRY_KINDS = {
+    "changes": EntryKind("changes", ("month",), ("month",), tuple(CHANGE_DRIVERS), "month = 4, ad_spend = 1e8", 3),
+    "funding": EntryKind(
+        "funding", ("month", "amount", "credits", "expires"), ("month",), ("amount", "credits"),
+        "month = 9, amount = 1.5e9", 3,
+    ),
+    "team": EntryKind(
+        "team", ("role", "department", "count", "salary", "from", "to"), ("role", "department", "count", "salary"),
+        ("count", "salary"), 'role = "ML engineers", department = "rd", count = 40, salary = 60_000', 4,
+    ),
+    "capex": EntryKind(
+        "capex", ("month", "amount", "life", "name"), ("month", "amount", "life"), ("amount",),
+        'month = 6, amount = 2e8, life = 36, name = "GPUs"', 4,
+    ),
+}  # fmt: skip
+
+
+@dataclass
+class Decisions:
+    """One scenario's dated entries, each kind keyed by what identifies it for inheritance:
+    ``changes[(month, driver)]`` (a number or a :class:`~xlmodel.ranges.Range`), ``funding[month]`` (that
+    month's rounds), ``team[role]`` and ``capex[(month, name)]`` (entries as dicts, their numbers numbers or
+    ranges)."""
+
+    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
+    funding: dict[int, list[dict[str, Item]]] = field(default_factory=dict)
+    team: dict[str, dict[str, Item]] = field(default_factory=dict)
+    capex: dict[tuple[int, str], dict[str, Item]] = field(default_factory=dict)
+
+    def inherit(self, own: Decisions) -> Decisions:
+        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind."""
+        return Decisions(
+            *({**getattr(self, k), **getattr(own, k)} for k in ("changes", "funding", "team", "capex"))
+        )
+
+    def engine(self) -> dict[str, list[dict[str, Any]]]:
+        """Every kind as the engine takes it, base values for ranges: ``changes`` and ``funding`` always (a
+        month whose rounds are all exactly 0, cash and credits, has none: they remove inherited rounds), and
+        ``team`` (without entries of count exactly 0: they remove an inherited role) and ``capex`` when the
+        scenario has some."""
+        by_month: dict[int, dict[str, Any]] = {}
+        for (month, driver), value in sorted(self.changes.items()):
+            by_month.setdefault(month, {"month": month})[driver] = _base(value)
+        rounds = [
+            {"month": m, **{k: _base(x) for k, x in r.items()}}
+            for m, month_rounds in sorted(self.funding.items())
+            for r in month_rounds
+            if not all(_zero(x.get("amount", 0)) and _zero(x.get("credits", 0)) for x in month_rounds)
+        ]
+        out: dict[str, list[dict[str, Any]]] = {"changes": list(by_month.values()), "funding": rounds}
+        team = [{k: _base(x) for k, x in e.items()} for e in self.team.values() if not _zero(e["count"])]
+        capex = [{k: _base(x) for k, x in e.items()} for _, e in sorted(self.capex.items())]
+        if team:
+            out["team"] = team
+        if capex:
+            out["capex"] = capex
+        return out
+
+    def ranges(self) -> dict[str, Range]:
+        """The ranged numbers, by :func:`range_key`."""
+        out = {range_key(d, m): v for (m, d), v in self.changes.items() if isinstance(v, Range)}
+        for m, rounds in self.funding.items():
+            for what, key in (("amount", FUNDING), ("credits", CREDITS)):
+                ranged = [r[what] for r in rounds if isinstance(r.get(what), Range)]
+                if ranged:
+                    if len(rounds) > 1:
+                        raise InputError(
+                            "funding", f"funding: month {m}: a ranged round must be the month's only round"
+                        )
+                    out[range_key(key, m)] = ranged[0]
+        for role, e in self.team.items():
+            out.update({f"{k}@team:{role}": e[k] for k in ("count", "salary") if isinstance(e[k], Range)})
+        for (m, name), e in self.capex.items():
+            if isinstance(e["amount"], Range):
+                out[f"capex@{m}:{name}"] = e["amount"]
+        return out
+
+    def at(self, key: str, value: float) -> Decisions:
+        """These decisions with the ranged number ``key`` (``ad_spend@4``, ``team.ML.count``) at ``value``."""
+        kind, month, field_name, ident = parse_key(key)
+        if kind == "team":
+            return replace(self, team={**self.team, ident: {**self.team[ident], field_name: value}})
+        if kind == "capex":
+            e = self.capex[(month, ident)]
+            return replace(self, capex={**self.capex, (month, ident): {**e, "amount": value}})
+        if kind == "funding":
+            rounds = [{**self.funding[month][0], field_name: value}]
+            return replace(self, funding={**self.funding, month: rounds})
+        return replace(self, changes={**self.changes, (month, field_name): value})
+
+    def __bool__(self) -> bool:
+        return bool(self.changes or self.funding or self.team or self.capex)
+
+
+def parse_key(key: str) -> tuple[str, int, str, str]:
+    """``(kind, month, field, identity)`` of a ranged number's name: ``ad_spend@4`` (a change), ``funding@9``
+    (a round's cash), ``credits@9`` (its credits), ``count@team:ROLE`` and ``salary@team:ROLE`` (a team
+    entry's), ``capex@6:NAME`` (a purchase's amount)."""
+    head, tail = key.split("@", 1)
+    if tail.startswith("team:"):
+        return "team", 0, head, tail[len("team:") :]
+    if head == "capex":
+        month, name = tail.split(":", 1)
+        return "capex", int(month), "amount", name
+    if head in (FUNDING, CREDITS):
+        return "funding", int(tail), "amount" if head == FUNDING else "credits", ""
+    return "changes", int(tail), head, ""
+
+
+def range_name(key: str) -> str:
+    """The input whose rule a ranged number's bounds follow: ``amount`` for a round's cash or a purchase."""
+    kind, _, what, _ = parse_key(key)
+    return "amount" if kind == "capex" or (kind == "funding" and what == "amount") else what
+
+
+def put_decided(s: dict[str, Any], key: str, value: Any) -> None:
+    """Set the ranged number ``key`` to ``value`` (a draw, or an array of draws) in a scenario as the engine
+    takes it (``s["changes"]``, ``s["funding"]``, ``s["team"]``, ``s["capex"]``: lists of entries, replaced, not
+    changed in place)."""
+    kind, month, what, ident = parse_key(key)
+    if kind == "team":
+        s["team"] = [dict(e, **{what: value}) if e["role"] == ident else e for e in s.get("team") or ()]
+    elif kind == "capex":
+        s["capex"] = [
+            dict(e, amount=value) if e["month"] == month and e.get("name", "") == ident else e
+            for e in s.get("capex") or ()
+        ]
+    elif kind == "funding":
+        rounds: list[dict[str, Any]] = [dict(r) for r in s.get("funding") or ()]
+        mine = [r for r in rounds if r["month"] == month]
+        kept = dict(mine[0]) if mine else {"month": month, "amount": 0.0}
+        kept[what] = value
+        s["funding"] = [r for r in rounds if r["month"] != month] + [kept]
+    else:
+        changes: list[dict[str, Any]] = [dict(c) for c in s.get("changes") or ()]
+        found = [c for c in changes if c["month"] == month]
+        if found:
+            found[0][what] = value
+        else:
+            changes.append({"month": month, what: value})
+        s["changes"] = changes
+
+
+def _zero(value: Item) -> bool:
+    """Exactly 0 (a range never is: it removes nothing)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
+def _base(value: float | Range) -> float:
+    return value.base if isinstance(value, Range) else value
+
+
+#: numbers of an entry that are whole months, and their least value
+WHOLE = {"expires": 1, "life": 1}
+
+
+def _level(path: str, scen: str, where: str, name: str, value: object) -> float | Range:
+    """A change level or an entry's number: a number within its rule, or a range whose bounds are."""
+    try:
+        if isinstance(value, dict):
+            return parse_range(name, value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, int) and abs(value) > 1e300)
+        ):
+            raise InputError(name, f"{name} must be a number, got {value!r:.40}")
+        check(name, value)
+        return float(value)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
+def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        example = f"[[scenarios.NAME.{table}]] {ENTRY_KINDS[table].example}"
+        raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
+    return value
+
+
+def _any_month(path: str, scen: str, where: str, key: str, value: object, start: str | None) -> int:
+    """A team entry's ``from`` or ``to``: a month number or ``"YYYY-MM"``, before month 1 or after the horizon
+    allowed (``from`` before month 1 means month 1)."""
+    try:
+        if isinstance(value, str):
+            if start is None:
+                raise InputError(
+                    key, f'{key} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM"'
+                )
+            (y, m), (sy, sm) = parse_month(value, key), parse_month(start, "start")
+            return (y * 12 + m) - (sy * 12 + sm) + 1
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(key, f"{key} must be a whole month number or YYYY-MM, got {value!r:.40}")
+        return value
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
+def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
+    """A scenario's own dated entries (``changes``, ``funding``, ``team``, ``capex``), checked, with plan
+    months: one reader for every kind of :data:`ENTRY_KINDS`."""
+    out = Decisions()
+    for kind in ENTRY_KINDS.values():
+        for i, entry in enumerate(_entries(path, scen, kind.name, raw.get(kind.name, [])), start=1):
+            _read_entry(path, scen, kind, i, entry, start, horizon, out)
+    return out
+
+
+def _read_entry(
+    path: str,
+    scen: str,
+    kind: EntryKind,
+    i: int,
+    entry: dict[str, Any],
+    start: str | None,
+    horizon: int,
+    out: Decisions,
+) -> None:
+    """Check one entry against its kind's table and file it under its identity in ``out``."""
+    here = f"{kind.name}[{i}]"
+    if kind.name != "changes":
+        unknown = [k for k in entry if k not in kind.keys]
+        if unknown:
+            have = ", ".join(kind.keys)
+            raise AssumptionsError(
+                path, f"unknown key {unknown[0]!r} (a {kind.name} entry has {have})", scen, here
+            )
+    for k in kind.required:
+        if k not in entry:
+            hint = " (a month number, or YYYY-MM with [model] start)" if k == "month" else ""
+            raise AssumptionsError(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} {k}{hint}", scen, here)
+    if kind.name == "funding" and "amount" not in entry and "credits" not in entry:
+        raise AssumptionsError(path, "needs an amount (cash) or credits", scen, here)
+    month = _month(path, scen, here, entry["month"], start, horizon) if "month" in entry else 0
+    if kind.name == "team":
+        role = entry["role"]
+        if not isinstance(role, str) or not role.strip():
+            raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+        where = f"team, role {role!r}"
+        if role in out.team:
+            raise AssumptionsError(
+                path, "the role is given twice (a second wave is another role name)", scen, where
+            )
+        if entry["department"] not in DEPARTMENTS:
+            raise AssumptionsError(
+                path, f"department must be one of {', '.join(DEPARTMENTS)}, got {entry['department']!r:.40}",
+                scen, where,
+            )  # fmt: skip
+        e: dict[str, Item] = {"role": role, "department": entry["department"]}
+        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary")})
+        for k in ("from", "to"):
+            if k in entry:
+                e[k] = _any_month(path, scen, where, k, entry[k], start)
+        if e.get("from", 1) > e.get("to", horizon):
+            raise AssumptionsError(path, f"from ({e.get('from', 1)}) must not be after to ({e.get('to', horizon)})",
+                                   scen, where)  # fmt: skip
+        out.team[role] = e
+        return
+    where = f"{kind.name}, month {_shown(month, start)}"
+    if kind.name == "changes":
+        drivers = [k for k in entry if k != "month"]
+        if not drivers:
+            raise AssumptionsError(
+                path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen, where
+            )
+        for driver in drivers:
+            if driver not in CHANGE_DRIVERS:
+                hint = " (only these change over time: " + ", ".join(CHANGE_DRIVERS) + ")"
+                if driver in PARAMS:
+                    hint = f": {driver} does not change over time" + hint
+                raise AssumptionsError(path, f"unknown driver {driver!r}{hint}", scen, where)
+            if (month, driver) in out.changes:
+                raise AssumptionsError(
+                    path,
+                    f"{driver} is changed twice in one month (one change per driver per month)",
+                    scen,
+                    where,
+                )
+            out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
+        return
+    e = {k: _level(path, scen, where, k, entry[k]) for k in kind.ranged if k in entry}
+    for k, least in WHOLE.items():
+        if k in entry:
+            x = entry[k]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or x != int(x) or x < least:
+                raise AssumptionsError(
+                    path, f"{k} must be a whole number of months, {least} or more, got {x!r:.40}", scen, where
+                )
+            e[k] = int(x)
+    if kind.name == "funding":
+        if "expires" in e and "credits" not in e:
+            raise AssumptionsError(path, "expires needs credits in the round", scen, where)
+        e.setdefault("amount", 0.0)
+        out.funding.setdefault(month, []).append(e)
+        return
+    name = entry.get("name", "")
+    if not isinstance(name, str):
+        raise AssumptionsError(path, f"name must be text, got {name!r:.40}", scen, where)
+    if (month, name) in out.capex:
+        raise AssumptionsError(
+            path, f"two capex entries with the same month and name ({name!r}) in one scenario", scen, where
+        )
+    out.capex[(month, name)] = {"month": month, "name": name, **e}
+
+
+def _shown(month: int, start: str | None) -> str:
+    """A plan month as a message names it: ``4``, or ``2025-03 (month 4)`` on a calendar."""
+    return str(month) if start is None else f"{month_label(month, start)} (month {month})"
+
+
+def _month(path: str, scen: str, where: str, value: object, start: str | None, horizon: int) -> int:
+    try:
+        return month_number(value, start, horizon, "month")
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+
+
+def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
+    """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
+    try:
+        return month_number(value, start, horizon, key)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, key) from None
+'''
+
 _SOURCES["xlmodel/assumptions.py"] = r'''"""Assumptions files: TOML in, validated scenarios out.
 
 Format::
@@ -13240,6 +14439,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .closed_form import cost_per_mau
+from .company import uses_company
 from .curve_inputs import CURVE_KEYS, curve_key, scenario_curve
 from .dates import check_calendar
 from .decisions import Decisions, plan_month, read_decisions
@@ -13290,6 +14490,8 @@ PRICE_KEYS = ("input_price", "cached_price", "output_price")
 MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
+#: the last month a plan may name (horizon at most 1200): a month beyond the horizon (credits_expire) stops here
+MAX_MONTHS = 1200
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
@@ -13402,7 +14604,9 @@ def _number(path, scen, key, value):
     return float(value) if PARAMS[key].rule != "months" else int(value)
 
 
-def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None = None) -> dict:
+def _complete(
+    path, name, raw: dict, horizon: int, decisions: Decisions | None = None, calendar: dict | None = None
+) -> dict:
     """Fill defaults, derive cost_per_mau, add the decisions, check what is required and the rules between
     inputs (the engine's own checks)."""
     s = dict(raw)
@@ -13495,7 +14699,9 @@ def _complete(path, name, raw: dict, horizon: int, decisions: Decisions | None =
     if "retention" in s and "churn" not in s:  # the users already there decay at the curve's late churn
         s["churn"] = float(1 - active_curve(s["retention"]).q)
     s["horizon"] = horizon
-    s["changes"], s["funding"] = (decisions or Decisions()).engine()
+    s.update((decisions or Decisions()).engine())
+    if uses_company(s):  # the whole company's fiscal years (raises, tax) follow the file's calendar
+        s.update({k: v for k, v in (calendar or {}).items() if v is not None})
     _engine_rules(path, name, s)
     return s
 
@@ -13506,9 +14712,9 @@ def _engine_rules(path, name, s: dict) -> None:
         v, h, _ = projection_inputs(s)
         plan_inputs(s, h, v["cash"].shape)
     except InputError as e:
-        key = e.argument if e.argument in s or e.argument in ("changes", "funding") else None
+        key = e.argument if e.argument in s or e.argument in ("changes", "funding", "team", "capex") else None
         text = str(e)
-        if key in ("changes", "funding") and text.startswith(f"{key}: "):
+        if key in ("changes", "funding", "team", "capex") and text.startswith(f"{key}: "):
             text = text[len(key) + 2 :]
         raise AssumptionsError(path, text, name, key) from None
 
@@ -13643,6 +14849,8 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
     for name in scenarios:
         # Names as a workbook shows them (control characters removed), compared as spreadsheets do (any case).
         shown = clean_text(name).strip().casefold()
+        if any(c in name for c in "\n\r\u2028\u2029"):  # it would print as a fake line on a terminal
+            raise AssumptionsError(path, "a scenario name must be one line (no line breaks)", name)
         if not shown:
             raise AssumptionsError(
                 path, "scenario names must not be empty (once control characters are removed)", name
@@ -13675,6 +14883,10 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 continue  # read above
             if key == "raise_month" and isinstance(value, str):  # a calendar month
                 value = plan_month(path, name, key, value, out.start, out.horizon)
+            if key == "credits_expire" and isinstance(
+                value, str
+            ):  # a calendar month, maybe after the horizon
+                value = plan_month(path, name, key, value, out.start, MAX_MONTHS)
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -13722,7 +14934,8 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
             decisions = first_decisions.inherit(own)
         ranges = {k: r for k, r in ranges.items() if k in merged}
-        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions)
+        calendar = {"start": out.start, "fiscal_year_start": out.fiscal_year_start if out.start else None}
+        out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions, calendar)
         try:
             ranged_decisions = decisions.ranges()
         except InputError as e:
@@ -13732,9 +14945,9 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             for bound, value in (("low", r.low), ("high", r.high)):
                 try:
                     if key in ranged_decisions:
-                        _complete(path, name, merged, out.horizon, decisions.at(key, value))
+                        _complete(path, name, merged, out.horizon, decisions.at(key, value), calendar)
                     else:
-                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions)
+                        _complete(path, name, dict(merged, **{key: value}), out.horizon, decisions, calendar)
                 except AssumptionsError as e:
                     raise AssumptionsError(
                         path, f"at the range's {bound} {value:.10g}: {e.message}", name, key
@@ -13835,6 +15048,59 @@ def default() -> Assumptions:
     return a
 '''
 
+_SOURCES["xlmodel/funding_need.py"] = r'''"""The funding need when a round changes later months' tax (docs/model.md, "The three statements": a round earns
+interest, and with a tax rate that interest is taxed, so cash is no longer linear in the round).
+
+:func:`need_by_search` finds the smallest round that keeps cash at or above ``min_cash`` from the funding month
+to the horizon, to 1e-9 relative, for every scenario of an array at once; :mod:`xlmodel.plan` gives it the
+walk of the plan with a trial round. Pure numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["need_by_search", "RTOL"]
+
+#: the relative precision of the round found
+RTOL = 1e-9
+#: doublings of the bracket before giving up (a round of 2**200 times the closed form is no answer)
+_MAX_DOUBLINGS = 200
+
+
+def need_by_search(shortfall: Callable[[np.ndarray], np.ndarray], first_guess: np.ndarray) -> np.ndarray:
+    """The smallest round ``R >= 0`` with ``shortfall(R) <= 0``, per scenario, where ``first_guess > 0``.
+
+    ``shortfall(R)``: the largest ``min_cash - cash_t`` over the months from the funding month on, of the plan
+    with a round ``R`` in its funding month (arrays of the scenario shape). Cash rises with the round (its
+    interest is taxed at a rate below 1), so ``shortfall`` falls as ``R`` grows and a bisection finds the
+    boundary; the answer is the upper end of the last bracket (a round that does keep the cash up).
+    Scenarios whose ``first_guess`` is not above 0 keep it.
+    """
+    guess = np.asarray(first_guess, dtype=float)
+    active = guess > 0
+    if not active.any():
+        return guess
+    lo = np.zeros_like(guess)
+    hi = np.where(active, guess, 0.0)
+    for _ in range(_MAX_DOUBLINGS):  # the closed form is a guess: double it until it keeps the cash up
+        short = active & (shortfall(hi) > 0)
+        if not short.any():
+            break
+        lo = np.where(short, hi, lo)
+        hi = np.where(short, hi * 2, hi)
+    while True:
+        open_ = active & (hi - lo > RTOL * hi)
+        if not open_.any():
+            return np.where(active, hi, guess)
+        mid = np.where(open_, lo + (hi - lo) / 2, hi)
+        kept = shortfall(mid) <= 0
+        hi = np.where(open_ & kept, mid, hi)
+        lo = np.where(open_ & ~kept, mid, lo)
+'''
+
 _SOURCES["xlmodel/month_step.py"] = r'''"""The projection's equations, one month at a time (docs/model.md, "The projection, version 3").
 
 :class:`Months` is the only copy of them: :func:`xlmodel.projection.project`
@@ -13851,6 +15117,7 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 
 from .closed_form import _finite
+from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, Company, Ledger
 from .params import CHANGE_DRIVERS
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
@@ -13916,7 +15183,7 @@ class Months:
     ):
         arrays = bool(shape)
         if not arrays:
-            v = {k: (x if k == "retention" else np.float64(x)) for k, x in v.items()}
+            v = {k: (x if k in ("retention", "company") else np.float64(x)) for k, x in v.items()}
             tl = Timeline(
                 {d: {m: np.float64(x) for m, x in ms.items()} for d, ms in tl.changes.items()},
                 {m: np.float64(x) for m, x in tl.funding.items()},
@@ -14003,6 +15270,21 @@ class Months:
         ):
             if varies:
                 self.rows.append(name)
+        # the whole company (version 4): its terms are added last, so that without them version 3 keeps its bits
+        self.company: Company | None = None
+        self.ledgers: dict[str, Ledger] = {}
+        if "company" in v:
+            self.company = Company(v["company"], shape)
+            self.ledgers["plan"] = Ledger(self.company)
+            if variants and tl.funding or variants and any(g.month for g in v["company"].grants):
+                self.ledgers["without_funding"] = Ledger(self.company, rounds=False)
+            if variants and self.migration:
+                self.ledgers["without_migration"] = Ledger(self.company)
+            self.rows += [n for n in COMPANY_ROWS if n not in SPARSE_ROWS + ZERO_ROWS]
+        # a round earns interest that is taxed: the funding need is found by search, not in closed form
+        self.taxed_interest = (
+            self.company is not None and self.i is not None and bool(np.any(v["company"].tax_rate))
+        )
         # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
         self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
         if self.gross_is_revenue:
@@ -14019,16 +15301,30 @@ class Months:
         }
         if not self.tl.funding:
             values["funding"] = zero
+        if self.company is not None:
+            values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
     def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
-        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds."""
-        if not self.tl.funding:
-            return {}
-        rows = np.zeros((h,) + self.shape)
-        for month, amount in self.tl.funding.items():
-            rows[month - 1] = amount
-        return {"funding": rows}
+        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
+        company its purchases and the rounds' credits."""
+        out: dict[str, np.ndarray] = {}
+        if self.tl.funding:
+            rows = np.zeros((h,) + self.shape)
+            for month, amount in self.tl.funding.items():
+                rows[month - 1] = amount
+            out["funding"] = rows
+        if self.company is not None:  # the purchases and the rounds' credits, in their months
+            c = self.company.c
+            for name, events in (
+                ("capex", [(x.month, x.amount) for x in c.capex]),
+                ("credits_granted", [(g.month, g.amount) for g in c.grants if g.month]),
+            ):
+                rows = np.zeros((h,) + self.shape)
+                for month, amount in events:
+                    rows[month - 1] += amount
+                out[name] = rows
+        return out
 
     def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
@@ -14101,6 +15397,10 @@ class Months:
                 row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
             row["net_burn_without_migration"] = ad + compute + fixed - revenue
+            if self.company is not None:
+                row["net_burn_without_migration"] += self.company.month(k)["payroll"]
+                plain = (np.array(compute), np.array(revenue)) if self.arrays else (compute, revenue)
+                row["compute_without_migration"], row["revenue_without_migration"] = plain
         out = o.get("net_burn")
         if self.migration:
             on = t >= v["migration_month"]
@@ -14115,25 +15415,70 @@ class Months:
         else:
             burn = _op("+", _op("+", ad, compute, out), fixed, out)
         burn = _op("-", burn, revenue, out)
+        if self.company is not None:  # net_burn_t = (version 3's) + payroll_t
+            burn = _op("+", burn, self.company.month(k)["payroll"], out)
         funding = self.tl.funding.get(t)
         row.update(revenue=revenue, compute=compute, net_burn=burn)
         row["funding"] = 0.0 if funding is None else funding
         # Sequential cash_{t-1} - net_burn_t (not cash - cumsum): the same
         # rounding as the workbook's row of =previous-net_burn formulas.
         self.cash, row["interest"] = self._cash(self.cash, burn, funding, o.get("cash"), o.get("interest"))
+        if self.company is not None:
+            self.cash = self._company(
+                k, "plan", row, o, ad, compute, revenue, burn, self.cash, row["interest"]
+            )
         row["cash"] = self.cash
         if self.variants:
-            if self.tl.funding:
+            if self.tl.funding or "without_funding" in self.ledgers:
                 self.cash_without_funding, row["interest_without_funding"] = self._cash(
                     self.cash_without_funding, burn, None
                 )
+                if self.company is not None:
+                    self.cash_without_funding = self._company(
+                        k, "without_funding", row, {}, ad, compute, revenue, burn, self.cash_without_funding,
+                        row["interest_without_funding"],
+                    )  # fmt: skip
                 row["cash_without_funding"] = self.cash_without_funding
             if self.migration:
                 self.cash_without_migration, row["interest_without_migration"] = self._cash(
                     self.cash_without_migration, row["net_burn_without_migration"], funding
                 )
+                if self.company is not None:
+                    self.cash_without_migration = self._company(
+                        k, "without_migration", row, {}, ad, row["compute_without_migration"],
+                        row["revenue_without_migration"], row["net_burn_without_migration"],
+                        self.cash_without_migration, row["interest_without_migration"],
+                    )  # fmt: skip
                 row["cash_without_migration"] = self.cash_without_migration
         return row
+
+    def _company(
+        self,
+        k: int,
+        path: str,
+        row: dict[str, Any],
+        o: Mapping[str, np.ndarray],
+        ad: Value,
+        compute: Value,
+        revenue: Value,
+        burn: Value,
+        cash: Value,
+        interest: Value,
+    ) -> Value:
+        """Version 3's cash of one path plus the whole company's term (credits used, tax, capex and the change
+        in payables, receivables and deferred revenue); the plan's lines go into ``row`` (and ``o``), a
+        variant's only its quiet flag (whether cash moved by the net burn alone)."""
+        term, lines = self.ledgers[path].step(k, ad, compute, revenue, burn, interest)
+        quiet = lines.pop("quiet")
+        if path == "plan":
+            for name, value in lines.items():
+                row[name] = _put(value, o, name) if name in self.rows else value
+            row["quiet"] = quiet
+            row["company_opening"] = self.ledgers[path].opening
+        else:
+            row[f"quiet_{path}"] = quiet
+        out = o.get("cash") if path == "plan" else None
+        return _op("+", cash, term, out)
 
     def _cash(
         self,
@@ -14266,6 +15611,276 @@ def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
     return out
 '''
 
+_SOURCES["xlmodel/statements.py"] = r'''"""The three statements (docs/model.md, "The three statements"): income statement, cash flow and balance sheet,
+built from a projection's monthly flows after the projection (which never imports this module), by month and by
+fiscal year or quarter, with the balance check and each period's unit economics.
+
+:class:`MonthStatements` holds the one definition of every line: :func:`statements` walks it over a finished
+projection's months, and :mod:`xlmodel.plan` walks it month by month beside a projection it does not keep (a
+simulation's draws), for ``balance_ok``. Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .dates import fiscal_years, parse_month
+from .period_economics import period_unit_economics
+
+__all__ = [
+    "INCOME",
+    "CASH_FLOW",
+    "BALANCE",
+    "LINES",
+    "BALANCES",
+    "BALANCE_RTOL",
+    "MonthStatements",
+    "statements",
+    "Period",
+    "periods",
+    "by_period",
+    "PERIOD_RATIOS",
+]
+
+#: the relative tolerance of the balance check
+BALANCE_RTOL = 1e-9
+#: the income statement's lines, in order
+INCOME = (
+    "revenue",
+    "compute",
+    "payroll_ops",
+    "cost_of_revenue",
+    "gross_profit",
+    "ad_spend",
+    "payroll_sm",
+    "payroll_rd",
+    "payroll_ga",
+    "fixed_costs",
+    "one_off",
+    "operating_costs",
+    "ebitda",
+    "depreciation",
+    "credits_lapsed",
+    "ebit",
+    "interest",
+    "ebt",
+    "tax",
+    "net_income",
+)
+#: the cash-flow statement's lines
+CASH_FLOW = (
+    "credits_used",
+    "change_in_payables",
+    "change_in_receivables",
+    "change_in_deferred_revenue",
+    "operating_cash_flow",
+    "capex",
+    "investing_cash_flow",
+    "funding",
+    "financing_cash_flow",
+    "closing_cash",
+)
+#: the balance sheet's lines and the check
+BALANCE = (
+    "cash",
+    "receivables",
+    "credit_balance",
+    "ppe",
+    "assets",
+    "payables",
+    "deferred_revenue",
+    "liabilities",
+    "equity",
+    "balance_gap",
+    "balance_ok",
+)
+#: every line, in statement order (the income statement's flows appear once)
+LINES = INCOME + CASH_FLOW + BALANCE
+#: lines that are balances (a period shows its last month's), the rest are flows (a period sums them)
+BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE)
+#: the company's lines a plan without version-4 inputs holds as 0
+_COMPANY_FLOWS = (
+    "payroll_rd",
+    "payroll_sm",
+    "payroll_ga",
+    "payroll_ops",
+    "depreciation",
+    "capex",
+    "credits_used",
+    "credits_lapsed",
+    "credits_granted",
+    "credit_balance",
+    "payables",
+    "receivables",
+    "deferred_revenue",
+    "tax",
+    "headcount",
+)
+
+
+class MonthStatements:
+    """Every statement line of one month from its flows, month after month (the one definition of each line).
+
+    ``cash_0`` and ``opening`` (payables, receivables and credits at month 0) set month 0's balances;
+    ``equity_0 = cash + ar_0 + credits - ap_0``.
+    """
+
+    def __init__(self, cash_0: Any, opening: Mapping[str, Any] | None = None):
+        o = opening or {}
+        z = np.zeros_like(np.asarray(cash_0, dtype=float))
+        ap0, ar0, cr0 = (np.asarray(o.get(k, z), dtype=float) for k in ("payables", "receivables", "credits"))
+        self.cash, self.ap, self.ar, self.deferred = np.asarray(cash_0, dtype=float), ap0, ar0, z
+        self.equity_0 = self.cash + ar0 + cr0 - ap0
+        self.rounds = z  # cash and credits raised to date
+        self.ni_sum, self.ni_abs, self.ppe = z, z, z
+
+    def month(self, f: Mapping[str, Any]) -> dict[str, Any]:
+        """The lines of the next month from its flows ``f`` (a projection's lines of that month)."""
+        out: dict[str, Any] = {k: f[k] for k in ("revenue", "compute", "ad_spend", "fixed_costs", "interest")}
+        out.update({k: f.get(k, 0.0) for k in _COMPANY_FLOWS})
+        out["one_off"] = f.get("migration_one_off", 0.0)
+        out["cost_of_revenue"] = out["compute"] + out["payroll_ops"]
+        out["gross_profit"] = out["revenue"] - out["cost_of_revenue"]
+        out["operating_costs"] = (
+            out["ad_spend"] + out["payroll_sm"] + out["payroll_rd"] + out["payroll_ga"] + out["fixed_costs"]
+        ) + out["one_off"]
+        out["ebitda"] = out["gross_profit"] - out["operating_costs"]
+        out["ebit"] = out["ebitda"] - out["depreciation"] - out["credits_lapsed"]
+        out["ebt"] = out["ebit"] + out["interest"]
+        out["net_income"] = out["ebt"] - out["tax"]
+        # cash flow
+        out["change_in_payables"] = out["payables"] - self.ap
+        out["change_in_receivables"] = out["receivables"] - self.ar
+        out["change_in_deferred_revenue"] = out["deferred_revenue"] - self.deferred
+        out["operating_cash_flow"] = (
+            out["net_income"]
+            + out["depreciation"]
+            + out["credits_lapsed"]
+            + out["credits_used"]
+            + out["change_in_payables"]
+            - out["change_in_receivables"]
+            + out["change_in_deferred_revenue"]
+        )
+        out["investing_cash_flow"] = -out["capex"]
+        out["funding"] = f["funding"]
+        out["financing_cash_flow"] = out["funding"]
+        out["closing_cash"] = (
+            self.cash + out["operating_cash_flow"] + out["investing_cash_flow"] + out["financing_cash_flow"]
+        )
+        # balance sheet
+        out["cash"] = f["cash"]
+        self.ppe = self.ppe + out["capex"] - out["depreciation"]
+        out["ppe"] = self.ppe
+        out["assets"] = out["cash"] + out["receivables"] + out["credit_balance"] + out["ppe"]
+        out["liabilities"] = out["payables"] + out["deferred_revenue"]
+        self.rounds = self.rounds + out["funding"] + out["credits_granted"]
+        self.ni_sum = self.ni_sum + out["net_income"]
+        self.ni_abs = self.ni_abs + np.abs(out["net_income"])
+        out["equity"] = self.equity_0 + self.rounds + self.ni_sum
+        out["balance_gap"] = out["assets"] - out["liabilities"] - out["equity"]
+        scale = np.maximum(
+            np.maximum(1.0, np.abs(out["assets"])), np.abs(self.equity_0) + self.rounds + self.ni_abs
+        )
+        out["balance_ok"] = np.abs(out["balance_gap"]) <= BALANCE_RTOL * scale
+        # the balances carried to the next month, copied: a projection's lines may be buffers it writes again
+        self.cash, self.ap, self.ar, self.deferred = (
+            np.array(x, dtype=float)
+            for x in (f["cash"], out["payables"], out["receivables"], out["deferred_revenue"])
+        )
+        return out
+
+
+def statements(projection: Any, cash_0: Any) -> dict[str, np.ndarray]:
+    """Every line of :data:`LINES` (and headcount, MAU, payers, sign-ups) of every month: arrays with months on
+    the last axis, from a :class:`~xlmodel.projection.Projection` and the plan's month-0 cash."""
+    rows = projection.as_dict()
+    company = projection.company or {}
+    h = rows["cash"].shape[-1]
+    walk = MonthStatements(cash_0, projection.opening)
+    months: list[dict[str, Any]] = []
+    for k in range(h):
+        f = {name: line[..., k] for name, line in rows.items()}
+        f.update({name: line[..., k] for name, line in company.items()})
+        months.append(walk.month(f))
+    out = {name: np.stack([np.asarray(m[name]) for m in months], axis=-1) for name in LINES}
+    for name in ("headcount",):
+        out[name] = np.stack([np.asarray(m[name]) for m in months], axis=-1)
+    for name in ("mau", "paying_users", "new_users", "paid_new_users"):
+        out[name] = rows[name]
+    return out
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fiscal year or quarter: its label and plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+
+def periods(
+    horizon: int, start: str | None = None, fiscal_year_start: int = 1, quarterly: bool = False
+) -> list[Period]:
+    """The fiscal years covering months 1..horizon, or their quarters ("FY2025 Q1"; without a start "Y1 Q1")."""
+    years = fiscal_years(horizon, start, fiscal_year_start)
+    if not quarterly:
+        return [Period(y.label, y.first, y.last) for y in years]
+    out: list[Period] = []
+    for y in years:
+        name = y.label.split(" (")[0]
+        for t in range(y.first, y.last + 1):
+            # the month's place in its fiscal year: 0..11 from the fiscal year's first calendar month
+            if start is None:
+                place = (t - 1) % 12
+            else:
+                year, month = parse_month(start, "start")
+                place = (month - 1 + t - 1 - ((fiscal_year_start or 1) - 1)) % 12
+            label = f"{name} Q{place // 3 + 1}"
+            if out and out[-1].label == label:
+                out[-1] = Period(label, out[-1].first, t)
+            else:
+                out.append(Period(label, t, t))
+    return out
+
+
+#: each period's unit economics: the ratios of its sums (xlmodel.period_economics, the annual summary's) and the
+#: statements' gross margin, gross profit / revenue; n/a where a denominator is 0
+PERIOD_RATIOS = (
+    "blended_cac",
+    "paid_cac",
+    "gross_margin",
+    "contribution_margin",
+    "contribution_per_mau",
+    "arppu_net",
+)
+
+
+def by_period(lines: Mapping[str, np.ndarray], spans: list[Period]) -> list[dict[str, Any]]:
+    """Each period's lines (flows summed, balances at its last month) and its unit economics."""
+    view = SimpleNamespace(**lines)  # the lines as period_unit_economics reads a projection's
+    out = []
+    for p in spans:
+        sl = slice(p.first - 1, p.last)
+        row: dict[str, Any] = {"label": p.label, "first": p.first, "last": p.last}
+        for name, line in lines.items():
+            row[name] = line[..., p.last - 1] if name in BALANCES else line[..., sl].sum(axis=-1)
+        row.update(period_unit_economics(view, p.first, p.last))
+        revenue = np.asarray(row["revenue"], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            margin = np.where(
+                revenue != 0, row["gross_profit"] / np.where(revenue != 0, revenue, 1.0), np.nan
+            )
+        row["gross_margin"] = (None if np.isnan(margin) else float(margin)) if margin.ndim == 0 else margin
+        out.append(row)
+    return out
+'''
+
 _SOURCES["xlmodel/timeline.py"] = r'''"""Changes over time and funding rounds: what a plan decides on a date (docs/model.md, "A plan over time").
 
 A change sets one driver's level from a month on (``{"month": 4, "ad_spend":
@@ -14382,15 +15997,18 @@ def timeline(
             raise InputError(
                 "funding", f"funding entry {i} must be a table of month and amount, got {entry!r:.60}"
             )
-        unknown = [k for k in entry if k not in ("month", "amount")]
+        unknown = [k for k in entry if k not in ("month", "amount", "credits", "expires")]
         if unknown:
             raise InputError(
                 "funding",
-                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month and an amount)",
+                f"funding entry {i}: unknown key {unknown[0]!r} (a round has a month, an amount and "
+                "optionally credits and expires)",
             )
-        if "month" not in entry or "amount" not in entry:
+        if "month" not in entry or ("amount" not in entry and entry.get("credits") is None):
             raise InputError("funding", f"funding entry {i} needs a month and an amount")
         month = _month(f"funding entry {i}", entry["month"], horizon)
+        if "amount" not in entry:  # a round of compute credits only (xlmodel.company reads them)
+            continue
         try:
             amount = check("amount", entry["amount"])
         except InputError:
@@ -14482,6 +16100,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import InputError
+from .period_economics import period_unit_economics
 
 if TYPE_CHECKING:  # imported where a date is made, not at import time
     import datetime
@@ -14709,7 +16328,8 @@ def excel_serial(day: datetime.date) -> float:
 def annual_summary(
     projection: Any, start: str | None = None, fiscal_year_start: int = 1
 ) -> list[dict[str, Any]]:
-    """Per fiscal year: the sums of :data:`ANNUAL_SUMS` and the last month's :data:`ANNUAL_ENDS`.
+    """Per fiscal year: the sums of :data:`ANNUAL_SUMS`, the last month's :data:`ANNUAL_ENDS` and the year's
+    unit economics (:func:`~xlmodel.period_economics.period_unit_economics`: CACs, contribution, ARPPU).
 
     ``projection``: a :class:`~xlmodel.projection.Projection` of one scenario
     (or any object with those lines as attributes, months on the last axis).
@@ -14732,6 +16352,7 @@ def annual_summary(
             )
         for key in ANNUAL_ENDS:
             row[key] = _plain(np.asarray(getattr(projection, key))[..., y.last - 1])
+        row.update(period_unit_economics(projection, y.first, y.last))
         out.append(row)
     return out
 
@@ -14867,199 +16488,71 @@ def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, ou
         )
 '''
 
-_SOURCES["xlmodel/decisions.py"] = r'''"""The decisions of an assumptions file: its changes over time and funding rounds, read and inherited.
+_SOURCES["xlmodel/period_economics.py"] = r'''"""A period's unit economics: the ratios of its sums (docs/model.md, "Per-period unit economics").
 
-::
+One definition for the annual summary (``calc``'s table, its JSON), the
+workbook's Annual sheet and what ``verify`` expects of it:
 
-    [[scenarios.base.changes]]
-    month = "2025-04"          # or a plan month number
-    ad_spend = 100_000_000     # from that month on
-    [[scenarios.base.funding]]
-    month = 9
-    amount = 1.5e9
+| figure | definition |
+|---|---|
+| ``blended_cac`` | ad spend / sign-ups |
+| ``paid_cac`` | ad spend / sign-ups bought with ads |
+| ``contribution_margin`` | (net revenue - compute) / net revenue |
+| ``contribution_per_mau`` | (net revenue - compute) / the sum of the months' MAU |
+| ``arppu_net`` | net revenue / the sum of the months' paying users |
 
-Months become plan months (``"YYYY-MM"`` needs ``[model] start``); a level
-or an amount may be a range (``{ low = ..., high = ... }``), named
-``ad_spend@4`` or ``funding@9`` among the scenario's ranges. A derived
-scenario inherits the first scenario's decisions: a change for the same
-(month, driver) overrides the inherited one, and rounds listed for a month
-replace the inherited rounds of that month (docs/model.md, "Inheritance"). Used
-by :mod:`xlmodel.assumptions`; every problem is an
-:class:`~xlmodel.errors.AssumptionsError` naming the file, the scenario, the
-entry and the rule.
+each n/a (None; NaN in an array of scenarios) where its denominator is 0.
+The sums it divides are returned too: ``paid_new_users``, ``mau_months`` and
+``payer_months``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import month_label, month_number
-from .errors import AssumptionsError, InputError
-from .params import CHANGE_DRIVERS, PARAMS, check
-from .ranges import Range, parse_range
+import numpy as np
 
-__all__ = ["Decisions", "read_decisions", "range_key", "FUNDING"]
+__all__ = ["PERIOD_RATIOS", "PERIOD_SUMS", "period_unit_economics"]
 
-#: the name of a funding round among a scenario's ranges: funding@<month>
-FUNDING = "funding"
-
-
-def range_key(driver: str, month: int) -> str:
-    """The name a ranged change level or round amount goes by: ``ad_spend@4``, ``funding@9``."""
-    return f"{driver}@{month}"
+#: the ratios, in the order a summary shows them
+PERIOD_RATIOS = ("contribution_margin", "contribution_per_mau", "blended_cac", "paid_cac", "arppu_net")
+#: the sums behind them that the annual summary does not already carry: (key, the projection's line)
+PERIOD_SUMS = (("paid_new_users", "paid_new_users"), ("mau_months", "mau"), ("payer_months", "paying_users"))
 
 
-@dataclass
-class Decisions:
-    """One scenario's decisions: ``changes[(month, driver)]`` and ``funding[month]`` (a list of rounds),
-    each value a number or a :class:`~xlmodel.ranges.Range`."""
-
-    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
-    funding: dict[int, list[float | Range]] = field(default_factory=dict)
-
-    def inherit(self, own: Decisions) -> Decisions:
-        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``."""
-        return Decisions({**self.changes, **own.changes}, {**self.funding, **own.funding})
-
-    def engine(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """``(changes, funding)`` as the engine takes them, base values for ranges; a month whose rounds are
-        all exactly 0 (``amount = 0`` removes inherited rounds) has none."""
-        by_month: dict[int, dict[str, Any]] = {}
-        for (month, driver), value in sorted(self.changes.items()):
-            by_month.setdefault(month, {"month": month})[driver] = _base(value)
-        rounds = [
-            {"month": m, "amount": _base(a)}
-            for m, amounts in sorted(self.funding.items())
-            for a in amounts
-            if not all(isinstance(x, (int, float)) and x == 0 for x in amounts)
-        ]
-        return list(by_month.values()), rounds
-
-    def ranges(self) -> dict[str, Range]:
-        """The ranged levels and amounts, by :func:`range_key`."""
-        out = {range_key(d, m): v for (m, d), v in self.changes.items() if isinstance(v, Range)}
-        for m, amounts in self.funding.items():
-            ranged = [a for a in amounts if isinstance(a, Range)]
-            if ranged:
-                if len(amounts) > 1:
-                    raise InputError(
-                        "funding", f"funding: month {m}: a ranged round must be the month's only round"
-                    )
-                out[range_key(FUNDING, m)] = ranged[0]
-        return out
-
-    def at(self, key: str, value: float) -> Decisions:
-        """These decisions with the ranged level or amount ``key`` (``ad_spend@4``) at ``value``."""
-        driver, month = key.rsplit("@", 1)
-        if driver == FUNDING:
-            return Decisions(self.changes, {**self.funding, int(month): [value]})
-        return Decisions({**self.changes, (int(month), driver): value}, self.funding)
-
-    def __bool__(self) -> bool:
-        return bool(self.changes or self.funding)
-
-
-def _base(value: float | Range) -> float:
-    return value.base if isinstance(value, Range) else value
-
-
-def _level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range:
-    """A change level or a round amount: a number within its rule, or a range whose bounds are."""
-    name = "amount" if driver == FUNDING else driver
-    try:
-        if isinstance(value, dict):
-            return parse_range(name, value)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (isinstance(value, int) and abs(value) > 1e300)
-        ):
-            raise InputError(name, f"{name} must be a number, got {value!r:.40}")
-        check(name, value)
-        return float(value)
-    except InputError as e:
-        raise AssumptionsError(path, str(e), scen, where) from None
-
-
-def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        example = (
-            "[[scenarios.NAME.changes]] month = 4, ad_spend = 100_000_000"
-            if table == "changes"
-            else "[[scenarios.NAME.funding]] month = 9, amount = 1.5e9"
-        )
-        raise AssumptionsError(path, f"must be an array of tables, e.g. {example}", scen, table)
-    return value
-
-
-def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
-    """A scenario's own ``changes`` and ``funding`` arrays, checked, with plan months."""
-    out = Decisions()
-    for i, entry in enumerate(_entries(path, scen, "changes", raw.get("changes", [])), start=1):
-        if "month" not in entry:
-            raise AssumptionsError(
-                path, "needs a month (a month number, or YYYY-MM with [model] start)", scen, f"changes[{i}]"
-            )
-        month = _month(path, scen, f"changes[{i}]", entry["month"], start, horizon)
-        where = f"changes, month {_shown(month, start)}"
-        drivers = [k for k in entry if k != "month"]
-        if not drivers:
-            raise AssumptionsError(
-                path, "names no driver: give a driver and its level, e.g. ad_spend = 1e8", scen, where
-            )
-        for driver in drivers:
-            if driver not in CHANGE_DRIVERS:
-                hint = " (only these change over time: " + ", ".join(CHANGE_DRIVERS) + ")"
-                if driver in PARAMS:
-                    hint = f": {driver} does not change over time" + hint
-                raise AssumptionsError(path, f"unknown driver {driver!r}{hint}", scen, where)
-            if (month, driver) in out.changes:
-                raise AssumptionsError(
-                    path,
-                    f"{driver} is changed twice in one month (one change per driver per month)",
-                    scen,
-                    where,
-                )
-            out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
-    for i, entry in enumerate(_entries(path, scen, "funding", raw.get("funding", [])), start=1):
-        unknown = [k for k in entry if k not in ("month", "amount")]
-        if unknown:
-            raise AssumptionsError(
-                path,
-                f"unknown key {unknown[0]!r} (a funding round has a month and an amount)",
-                scen,
-                f"funding[{i}]",
-            )
-        for k in ("month", "amount"):
-            if k not in entry:
-                raise AssumptionsError(
-                    path, f"needs {'a' if k == 'month' else 'an'} {k}", scen, f"funding[{i}]"
-                )
-        month = _month(path, scen, f"funding[{i}]", entry["month"], start, horizon)
-        where = f"funding, month {_shown(month, start)}"
-        out.funding.setdefault(month, []).append(_level(path, scen, where, FUNDING, entry["amount"]))
+def _ratio(num: np.ndarray, den: np.ndarray) -> float | np.ndarray | None:
+    """``num / den``, n/a where ``den`` is 0: None for one scenario, NaN in an array."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+    if out.ndim == 0:
+        return None if np.isnan(out) else float(out)
     return out
 
 
-def _shown(month: int, start: str | None) -> str:
-    """A plan month as a message names it: ``4``, or ``2025-03 (month 4)`` on a calendar."""
-    return str(month) if start is None else f"{month_label(month, start)} (month {month})"
+def period_unit_economics(projection: Any, first: int, last: int) -> dict[str, Any]:
+    """The unit economics of months ``first..last`` (1-based, inclusive) of ``projection``.
 
+    ``projection``: a :class:`~xlmodel.projection.Projection` (or any object with its lines as
+    attributes, months on the last axis).
+    """
 
-def _month(path: str, scen: str, where: str, value: object, start: str | None, horizon: int) -> int:
-    try:
-        return month_number(value, start, horizon, "month")
-    except InputError as e:
-        raise AssumptionsError(path, str(e), scen, where) from None
+    def total(line: str) -> np.ndarray:
+        return np.sum(np.asarray(getattr(projection, line), dtype=float)[..., first - 1 : last], axis=-1)
 
-
-def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
-    """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
-    try:
-        return month_number(value, start, horizon, key)
-    except InputError as e:
-        raise AssumptionsError(path, str(e), scen, key) from None
+    ad, signups, paid = total("ad_spend"), total("new_users"), total("paid_new_users")
+    revenue, compute = total("revenue"), total("compute")
+    mau, payers = total("mau"), total("paying_users")
+    out: dict[str, Any] = {}
+    for key, line in PERIOD_SUMS:
+        s = {"paid_new_users": paid, "mau": mau, "paying_users": payers}[line]
+        out[key] = float(s) if s.ndim == 0 else s
+    out["contribution_margin"] = _ratio(revenue - compute, revenue)
+    out["contribution_per_mau"] = _ratio(revenue - compute, mau)
+    out["blended_cac"] = _ratio(ad, signups)
+    out["paid_cac"] = _ratio(ad, paid)
+    out["arppu_net"] = _ratio(revenue, payers)
+    return out
 '''
 
 

@@ -20,6 +20,7 @@ from ..prices import price as lookup_price
 from ..retention import active_curve
 from ..simulate import SHARE_BELOW
 from ..simulate import simulate as run_simulation
+from .books import company_books, print_books
 from .common import (
     Refused,
     assumptions_input,
@@ -48,8 +49,14 @@ Examples:
 @assumptions_input
 @click.option("-s", "--scenario", help="Scenario to compute (default: the first in the file).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+@click.option(
+    "--quarterly",
+    is_flag=True,
+    help="The statements by fiscal quarter (FY2025 Q1) instead of by fiscal year.",
+)
+@click.option("--monthly", is_flag=True, help="The statements for every month.")
 @plot_option("the cash with and without the migration, and the net burn by line")
-def calc(assumptions_file, scenario, as_json, plot, plot_force):
+def calc(assumptions_file, scenario, as_json, plot, plot_force, quarterly=False, monthly=False):
     """Print the unit economics, what the plan answers (runway, funding need, break-even) and the annual summary.
 
     ASSUMPTIONS_FILE is a TOML file (see examples/); without it, the bundled
@@ -69,6 +76,9 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
     notes = _plan_notes(out, p, a)
     mix = a.mixes.get(name)
     curve = _curve_info(s, a.retention_sources.get(name))
+    if quarterly and monthly:
+        raise Refused("give --quarterly or --monthly, not both")
+    books = company_books(p, s, a, quarterly, monthly)
     if as_json:
         doc = {
             "model": a.name,
@@ -80,8 +90,11 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
             "units": {k: format_unit(k, a.currency) for k in out},
             "annual": [{k: json_value(v) for k, v in year.items()} for year in annual],
             "notes": notes,
+            "warnings": [w for w in (falling_warning(out, s["horizon"], a.start),) if w],
             "retention": curve,
         }
+        if books is not None:
+            doc["statements"] = books["json"]
         if a.start:
             doc["labels"] = {
                 k: month_label(int(v), a.start)
@@ -100,7 +113,7 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
         if plot:
             plot_plan(a, name, s, plot, plot_force, as_json=True)
         return
-    rows = [(k, _with_month(k, v, a), format_unit(k, a.currency)) for k, v in out.items()]
+    rows = [(k, _with_month(k, v, a, s["horizon"]), format_unit(k, a.currency)) for k, v in out.items()]
     sections = (
         ("unit economics (month 1)", "blended_cac"),
         (f"plan ({s['horizon']} months)", "runway_months"),
@@ -126,7 +139,13 @@ def calc(assumptions_file, scenario, as_json, plot, plot_force):
         echo(f"{title:<{w0}}  {'value':>{w1}}  unit")
         for k, v, u in rows[names.index(first) : end]:
             echo(f"{k:<{w0}}  {v:>{w1}}  {u}")
+    warning = falling_warning(out, s["horizon"], a.start)
+    if warning:
+        echo("")
+        echo(f"warning: {warning}")
     _annual_table(annual, a.currency)
+    if books is not None:
+        print_books(books, a.currency)
     for note in notes:
         echo("")
         echo(f"note: {note}")
@@ -193,13 +212,36 @@ def _curve_line(curve: dict) -> str:
     )
 
 
-def _with_month(name: str, value, a) -> str:
-    """A value as the table shows it; a month with its calendar month when the file has a start."""
+#: the outputs whose "never" only means "not within the horizon": they say so, with the last month
+HORIZON_NEVER = ("runway_months", "funding_month", "breakeven_month")
+
+
+def not_within(horizon: int, start: str | None) -> str:
+    """What "never" means for a run-out, a raise or a break-even: "not within the horizon (to 2027-02)"."""
+    return f"not within the horizon (to {month_label(horizon, start)})"
+
+
+def falling_warning(out: dict, horizon: int, start: str | None) -> str | None:
+    """When the cash lasts the horizon but is still falling there: when it would run out at the last
+    months' burn (``runway_after_horizon``); else None."""
+    after = out.get("runway_after_horizon")
+    if not out.get("cash_falling_at_horizon") or after is None or not math.isfinite(after):
+        return None
+    months = "three months'" if horizon >= 3 else ("month's" if horizon == 1 else f"{horizon} months'")
+    label = f" ({month_label(max(1, math.ceil(after)), start)})" if start else ""
+    return f"cash is still falling at the horizon: at the last {months} burn it lasts to month {after:,.1f}{label}"
+
+
+def _with_month(name: str, value, a, horizon: int | None = None) -> str:
+    """A value as the table shows it; a month with its calendar month when the file has a start; a "never"
+    of a run-out, a raise or a break-even as "not within the horizon (to ...)"."""
     text = format_value(name, value, a.currency)
+    if horizon is not None and name in HORIZON_NEVER and isinstance(value, float) and value == math.inf:
+        return not_within(horizon, a.start)
     if a.start and isinstance(value, float) and math.isfinite(value):
         if OUTPUT_UNITS[name] == "month":
             return f"{text} ({month_label(int(value), a.start)})"
-        if name.startswith("runway_months"):  # the month in which cash runs out
+        if name.startswith("runway_") and OUTPUT_UNITS[name] == "months":  # the month in which cash runs out
             return f"{text} ({month_label(max(1, math.ceil(value)), a.start)})"
     return text
 
@@ -219,7 +261,7 @@ def _plan_notes(out: dict, p, a) -> list[str]:
         notes.append(
             f"raise {compact('funding_need', out['funding_need'], a.currency)} {a.currency} in month "
             f"{out['funding_month']:.0f}{_cal(out['funding_month'], a)} to keep cash at or above min_cash "
-            f"to the horizon{grows}"
+            f"from then to the horizon{grows}"
         )
     return notes
 

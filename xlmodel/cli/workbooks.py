@@ -14,6 +14,7 @@ import click
 from ..actuals import fit_actuals, read_actuals, read_cohorts
 from ..engine import summary
 from ..errors import XlmodelError
+from ..text import clean_text
 from .common import Refused, echo, load_assumptions
 
 __all__ = ["templates", "new", "verify", "export", "regenerate"]
@@ -102,6 +103,12 @@ Examples:
     help="With --actuals: the scenario that was the plan; each actual month is "
     "compared with its calendar month ([model] start is month 1). Default: the first scenario.",
 )
+@click.option(
+    "--grid",
+    "grid",
+    help="The Sensitivity sheet's two inputs, as a,b (e.g. churn,ad_growth). Default: the two that move the "
+    "runway most (the tornado of the ranges, else a +/-20% band on the main drivers).",
+)
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def new(
     template,
@@ -114,6 +121,7 @@ def new(
     actuals_file,
     window,
     plan,
+    grid,
     force,
 ):
     """Generate a workbook with live Excel formulas from an assumptions file."""
@@ -160,6 +168,11 @@ def new(
         except XlmodelError as e:
             raise Refused(f"--window: {e}") from None
         note = plan_note(table.months, a, choose_plan(a, plan), months or a.horizon)
+    if grid is not None:
+        pair = tuple(x.strip() for x in grid.split(","))
+        if len(pair) != 2 or not all(pair) or pair[0] == pair[1]:
+            raise Refused(f"--grid: two different input names as a,b (e.g. churn,ad_growth), got {grid!r}")
+        extra["grid"] = pair
     wb = build(template, a, months=months, formulas=formulas, **extra)
     try:
         save_atomic(wb, out, force=force)
@@ -195,13 +208,19 @@ def export(workbook, out, force):
     from ..workbook.read_plan import workbook_document
 
     if out:
+        if Path(out).exists() and Path(workbook).exists() and Path(out).resolve() == Path(workbook).resolve():
+            raise Refused(f"{clean_text(out)} is the workbook being read: give another name for the TOML")
+        if Path(out).suffix.lower() != ".toml":
+            raise Refused(f"{clean_text(out)}: export writes an assumptions file: give it a .toml name")
         try:
             check_target(out, force)
         except FileExistsError:
             raise Refused(f"{out} exists; pass --force to overwrite it") from None
     doc, notes = workbook_document(workbook, note=lambda t: echo(f"Note: {t}", err=True))
     from_dict(doc, str(workbook))  # the plan must be valid before anything is written
-    text = plan_toml(doc, notes, header=f"The plan of {Path(workbook).name}, exported by xlmodel export.")
+    text = plan_toml(
+        doc, notes, header=f"The plan of {clean_text(Path(workbook).name)}, exported by xlmodel export."
+    )
     if not out:
         click.echo(text, nl=False)  # a file's text for a pipe or a redirect, as written to a file
         return

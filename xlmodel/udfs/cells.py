@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InputError, XlmodelError
 from ..params import ALL_PARAMS, RULES
+from ..text import clean_text
 
 try:  # xlwings' decorators: real ones on Windows and in xlwings Lite, no-ops elsewhere.
     from xlwings import arg, func
@@ -133,7 +134,9 @@ MAX_MESSAGE = 500
 
 def message(err: BaseException) -> str:
     text = str(err) if isinstance(err, XlmodelError) else f"unexpected error: {type(err).__name__}: {err}"
-    text = "#VALUE! " + " ".join(text.split())
+    text = "#VALUE! " + " ".join(
+        clean_text(text).split()
+    )  # a control character typed in a cell is not echoed
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 30] + f"... ({len(text):,} characters)"
 
 

@@ -6,7 +6,7 @@ fitted cells here; its other inputs are the first scenario's (the fitted
 scenario holds spend and unit costs flat: ``ad_growth`` and ``cost_decline``
 0, as ``xlmodel fit -o`` writes).
 
-Plan vs actual is on the calendar: actual month YYYY-MM is compared with the
+Plan vs actual (its own sheet, :mod:`xlmodel.workbook.plan_actual_sheet`) is on the calendar: actual month YYYY-MM is compared with the
 plan's month of the same calendar month (``[model] start`` is month 1). The
 plan is ``--plan SCENARIO`` (default: the first scenario, when the file has a
 ``start``); it comes first on Inputs, so the workbook opens on it.
@@ -17,20 +17,16 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import numpy as np
-from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..actuals import ACTUALS_COLUMNS, FITTED, Fit
+from ..actuals import ACTUALS_COLUMNS, FITTED, Fit, next_month
 from ..assumptions import MIGRATION_OPTIONAL, STANDALONE_ONLY, TOKEN_KEYS, _complete
 from ..dates import month_label, parse_month
 from ..errors import AssumptionsError, XlmodelError
 from ..fitted_toml import check_fitted
 from . import styles as S
-from .migration_sheet import money_ticks
+from .plan_actual_sheet import PlanActualSheet
 
 ACTUALS_SHEET = "Actuals"
 SCENARIO = "actuals"
@@ -67,18 +63,6 @@ _UNITS = {
     "fixed_costs": "currency",
     "cash": "currency",
 }
-#: the plan vs actual lines: (actual row, the Projection's row, label, +1 if more is better, -1 if less is (a cost))
-PLAN_LINES = (
-    ("mau", "mau", "MAU", 1),
-    ("paying_users", "paying_users", "Paying users", 1),
-    ("revenue", "revenue", "Revenue", 1),
-    ("compute_cost", "compute", "Compute bill", -1),
-    ("net_burn", "net_burn", "Net burn", -1),
-    ("cash", "cash", "Cash", 1),
-)
-#: conditional formats of a variance: green better than plan, red worse (Excel's Good and Bad styles)
-BETTER = dict(fill=PatternFill(bgColor="C6EFCE"), font=Font(color="006100"))
-WORSE = dict(fill=PatternFill(bgColor="FFC7CE"), font=Font(color="9C0006"))
 
 
 def plan_months(months: list[str], start: str | None, n: int) -> list[int | None]:
@@ -149,6 +133,7 @@ def with_actuals_scenario(a, fit: Fit, plan: str | None = None):
         drop |= set(STANDALONE_ONLY) | (set() if "migration_month" in first else set(MIGRATION_OPTIONAL))
     raw = {k: v for k, v in first.items() if k not in drop and k != "horizon"}
     raw.update(fit.fitted, ad_growth=0.0, cost_decline=0.0)
+    _same_calendar_months(raw, a, fit)
     out = copy.copy(a)
     order = ([plan] if plan is not None else []) + [name for name in a.scenarios if name != plan]
     out.scenarios = {name: a.scenarios[name] for name in order}
@@ -158,7 +143,24 @@ def with_actuals_scenario(a, fit: Fit, plan: str | None = None):
     return out
 
 
-class ActualsSheet:
+#: inputs that are a plan month (month 1 is the plan's start): the re-forecast keeps their calendar month
+PLAN_MONTH_KEYS = ("migration_month", "raise_month", "credits_expire")
+
+
+def _same_calendar_months(raw: dict, a, fit: Fit) -> None:
+    """The re-forecast starts the month after the last actual, not at the plan's start: each plan-month input
+    moves so that it falls in the same calendar month (within the horizon; one already past is month 1)."""
+    if not a.start:
+        return
+    y0, m0 = parse_month(a.start, "start")
+    y1, m1 = parse_month(next_month(fit.months[-1]), "start")
+    shift = (y0 - y1) * 12 + (m0 - m1)
+    for key in PLAN_MONTH_KEYS:
+        if isinstance(raw.get(key), (int, float)) and not isinstance(raw[key], bool):
+            raw[key] = type(raw[key])(min(max(1, raw[key] + shift), a.horizon))
+
+
+class ActualsSheet(PlanActualSheet):
     """The Actuals sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
     def actuals_link(self, scenario: str, key: str) -> str | None:
@@ -426,7 +428,6 @@ class ActualsSheet:
             "AND(SUMPRODUCT(--(actual_paid_new_users_by_month>actual_new_users_by_month))=0,"
             "SUMPRODUCT(--(actual_paying_users_by_month>actual_mau_by_month))=0)",
         )
-        self._plan_vs_actual(ws, rows[f"fitted_{FITTED[-1]}"] + 2, n, rows["fit_window"] - 1)
         ws.column_dimensions["A"].width = 62
         ws.column_dimensions["B"].width = 30
         ws.column_dimensions["C"].width = 22
@@ -435,143 +436,9 @@ class ActualsSheet:
             ws.column_dimensions[get_column_letter(5 + j)].width = 15
         ws.freeze_panes = "E5"
         self.print_setup(ws, title_rows="4:4", title_cols="A:D")
-
-    def _plan_vs_actual(self, ws, top, n, chart_row):
-        """Each actual month against the month of the plan with the same calendar month (the Projection's month-end
-        dates), while the plan is the live scenario; a chart beside the fitted drivers (``chart_row``), on the
-        sheet's first page. Without a calendar or a month in common: one line saying why, and no variances."""
-        last = get_column_letter(4 + n)
         months = self.actuals.months
-        if not any(plan_months(months, self.a.start, self.n_months)):
-            self.section(ws, top, "Plan vs actual", 4 + n)
-            note = plan_note(months, self.a, self.plan, self.n_months)
-            self.text(ws, f"A{top + 1}", "No variances: " + note.removeprefix("no plan vs actual: "))
-            return
-        self.section(
-            ws,
-            top,
-            f"Plan vs actual on the calendar: each actual month against the month of plan "
-            f"'{self.plan}' that ends on the same day, while it is the live scenario; green: better "
-            "than plan, red: worse (costs and net burn: lower is better)",
-            4 + n,
+        self.plan_actual_sheet(
+            None
+            if any(plan_months(months, self.a.start, self.n_months))
+            else plan_note(months, self.a, self.plan, self.n_months)
         )
-        r = top + 1
-        self.text(ws, f"A{r}", "Plan: the scenario that was the plan for these months")
-        self.text(ws, f"B{r}", "plan_scenario", S.NAME_FONT)
-        self.text(ws, f"C{r}", "scenario", S.UNIT_FONT)
-        self.text(ws, f"D{r}", self.plan, S.INPUT_FONT, S.INPUT_FILL)
-        self.define("plan_scenario", ws, f"D{r}")
-        dv = DataValidation(type="list", formula1="scenario_names", allow_blank=False)
-        dv.error = "Pick one of the scenario names on Inputs (row 7)."
-        dv.showErrorMessage = True
-        ws.add_data_validation(dv)
-        dv.add(f"D{r}")
-        self.formula(
-            ws,
-            f"E{r}",
-            '=IF(EXACT(scenario,plan_scenario),"The plan is live: its rows follow the '
-            'Projection","Pick "&plan_scenario&" as the live scenario (Inputs, D4) to compare")',
-        )
-        r += 1
-        steps = {}
-        for key, label, unit, fmt, formula in (
-            (
-                "month_end",
-                "Calendar month of the actuals (its last day)",
-                "date",
-                "mmm yy",
-                lambda col: f'EOMONTH(DATEVALUE({col}$4&"-01"),0)',
-            ),
-            (
-                "plan_month",
-                "Month of the plan with the same month end (n/a: not on the plan's timeline)",
-                "month",
-                "0",
-                lambda col: f'IFERROR(MATCH({col}{steps["month_end"]},month_end_by_month,0),"n/a")',
-            ),
-            (
-                "compared",
-                "Compared: the plan is live and has this month",
-                "flag",
-                None,
-                lambda col: f"AND(EXACT(scenario,plan_scenario),ISNUMBER({col}{steps['plan_month']}))",
-            ),
-        ):
-            name = "plan_compared_by_month" if key == "compared" else f"actual_{key}_by_month"
-            self.text(ws, f"A{r}", label)
-            self.text(ws, f"B{r}", name, S.NAME_FONT)
-            self.text(ws, f"C{r}", unit, S.UNIT_FONT)
-            for j in range(n):
-                col = get_column_letter(5 + j)
-                self.formula(ws, f"{col}{r}", "=" + formula(col), fmt, align=S.RIGHT)
-            self.define(name, ws, f"E{r}:{last}{r}")
-            self.swept(ws, f"E{r}:{last}{r}")
-            steps[key] = r
-            r += 1
-        money, users = S.FORMATS["total"], S.FORMATS["users"]
-        on = lambda col: f"{col}{steps['compared']}"
-        lines = {}
-        for key, plan_key, label, sign in PLAN_LINES:
-            fmt = money if _UNITS.get(key, "currency") == "currency" else users
-            better = "above" if sign > 0 else "below"
-            for kind, text in (
-                ("plan", f"{label}, plan"),
-                ("actual", f"{label}, actual"),
-                ("variance", f"{label}, variance (actual - plan; better: {better} plan)"),
-                ("variance_pct", f"{label}, variance % of plan"),
-            ):
-                name = f"{kind}_{key}_by_month"
-                self.text(ws, f"A{r}", text)
-                self.text(ws, f"B{r}", name, S.NAME_FONT)
-                for j in range(n):
-                    col = get_column_letter(5 + j)
-                    if kind == "plan":  # the Projection's value in the plan month of this column
-                        f = f'IF({on(col)},INDEX({plan_key}_by_month,1,{col}{steps["plan_month"]}),"n/a")'
-                    elif kind == "actual":
-                        f = f"{col}{self.actual_rows[key]}"
-                    elif kind == "variance":
-                        f = f'IF({on(col)},{col}{lines["actual"]}-{col}{lines["plan"]},"n/a")'
-                    else:
-                        f = (
-                            f'IF({on(col)},IF({col}{lines["plan"]}=0,"n/a",{col}{lines["variance"]}/'
-                            f'ABS({col}{lines["plan"]})),"n/a")'
-                        )
-                    self.formula(
-                        ws,
-                        f"{col}{r}",
-                        "=" + f,
-                        S.FORMATS["percent"] if kind == "variance_pct" else fmt,
-                        font=S.LINK_FONT if kind in ("plan", "actual") else S.FORMULA_FONT,
-                        align=S.RIGHT,
-                    )
-                if kind != "actual":  # the actual row links the rows above, which carry the name
-                    self.define(name, ws, f"E{r}:{last}{r}")
-                    self.swept(ws, f"E{r}:{last}{r}")
-                else:
-                    self.text(ws, f"B{r}", f"(links actual_{key}_by_month)", S.NAME_FONT)
-                if kind.startswith("variance"):  # favourable green, unfavourable red; n/a stays plain
-                    good, bad = (">", "<") if sign > 0 else ("<", ">")
-                    for op, style in ((good, BETTER), (bad, WORSE)):
-                        ws.conditional_formatting.add(
-                            f"E{r}:{last}{r}",
-                            FormulaRule(formula=[f"AND(ISNUMBER(E{r}),E{r}{op}0)"], **style),
-                        )
-                lines[kind] = r
-                r += 1
-            if key == "mau":
-                chart_rows = (lines["plan"], lines["actual"])
-        ch = LineChart()
-        ch.title = "MAU: actual vs plan"
-        scale, ticks = money_ticks(float(np.abs(self.actuals.columns["mau"]).max()))
-        ch.y_axis.title = "users" + scale
-        ch.y_axis.number_format = ticks
-        ch.x_axis.title = "month"
-        ch.height, ch.width = 6.5, 11.5
-        ch.x_axis.delete = False
-        ch.y_axis.delete = False
-        for rr, title in zip(chart_rows, (f"plan ({self.plan})", "actual")):
-            s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=rr), title=title)
-            s.smooth = False
-            ch.series.append(s)
-        ch.set_categories(Reference(ws, min_col=5, max_col=4 + n, min_row=4))
-        ws.add_chart(ch, f"G{chart_row}")  # right of the fitted drivers and of the title columns A:D

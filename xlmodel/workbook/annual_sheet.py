@@ -36,7 +36,39 @@ LINES = (
     ("cash", "Cash at the year's end", "end"),
     ("mau", "MAU at the year's end", "end"),
     ("paying_users", "Paying users at the year's end", "end"),
+    # the year's unit economics (docs/model.md, "Per-period unit economics"): ratios of the year's sums
+    ("paid_new_users", "Sign-ups bought with ads", "sum"),
+    ("mau_months", "MAU summed over the months", "SUMIF(fiscal_year_by_month,{year},mau_by_month)"),
+    (
+        "payer_months",
+        "Paying users summed over the months",
+        "SUMIF(fiscal_year_by_month,{year},paying_users_by_month)",
+    ),
+    ("contribution_margin", "Contribution margin", 'IF({revenue}<>0,({revenue}-{compute})/{revenue},"n/a")'),
+    (
+        "contribution_per_mau",
+        "Contribution per MAU (a month's)",
+        'IF({mau_months}<>0,({revenue}-{compute})/{mau_months},"n/a")',
+    ),
+    ("blended_cac", "Blended CAC (ad spend per sign-up)", 'IF({new_users}<>0,{ad_spend}/{new_users},"n/a")'),
+    (
+        "paid_cac",
+        "Paid CAC (ad spend per sign-up bought)",
+        'IF({paid_new_users}<>0,{ad_spend}/{paid_new_users},"n/a")',
+    ),
+    (
+        "arppu_net",
+        "ARPPU net (a payer's month, net revenue)",
+        'IF({payer_months}<>0,{revenue}/{payer_months},"n/a")',
+    ),
 )
+#: the year's unit economics: (unit, as a text of the currency), shown in the currency, not millions
+PER_UNIT = {
+    "contribution_per_mau": "{cur} per MAU-month",
+    "blended_cac": "{cur} per sign-up",
+    "paid_cac": "{cur} per paid sign-up",
+    "arppu_net": "{cur} per payer-month",
+}
 #: lines shown in millions of the currency (the rest: counts, a ratio)
 MONEY = {
     "gross_revenue",
@@ -81,28 +113,49 @@ class AnnualSheet:
             ws, "A5", "Year (its number: FY2025 is 2025)" if a.start else "Year (1, 2, ...)", S.UNIT_FONT
         )
         self.text(ws, "B5", "annual_year", S.NAME_FONT)
-        for j, number in enumerate(numbers):
-            c = ws.cell(row=5, column=5 + j, value=number)
-            self.styled(c, S.FORMULA_FONT, None, "0", align=S.RIGHT)
+        for j in range(len(numbers)):  # the live scenario's years: a re-forecast may start in another month
+            col = get_column_letter(5 + j)
+            self.formula(
+                ws, f"{col}5", f"=INDEX(fiscal_year_by_month,1,1)+COLUMNS($E$3:{col}$3)-1", "0"
+            )  # row 3, not its own row: a range holding the cell itself is a circular reference to a strict evaluator
+            ws[f"{col}5"].alignment = S.RIGHT
+            prefix = "FY" if a.start else "Y"
+            c = self.formula(
+                ws, f"{col}4", f'="{prefix}"&{col}$5&IF(COUNTIF(fiscal_year_by_month,{col}$5)<12,"*","")'
+            )
+            self.styled(c, S.HEADER_FONT, S.HEADER_FILL, None, align=S.RIGHT)
+        self.define("annual_year_label", ws, f"E4:{get_column_letter(4 + len(numbers))}4")
         last = get_column_letter(4 + len(numbers))
         self.define("annual_year", ws, f"E5:{last}5")
         rows = {key: 6 + i for i, (key, *_) in enumerate(LINES)}
         for key, label, how in LINES:
             r = rows[key]
-            bold = key in ("revenue", "gross_profit", "ebitda", "cash")
+            bold = key in ("revenue", "gross_profit", "ebitda", "cash", "contribution_margin")
             self.text(ws, f"A{r}", label, S.SECTION_FONT if bold else S.LABEL_FONT)
             self.text(ws, f"B{r}", f"annual_{key}_by_year", S.NAME_FONT)
             unit = (
                 f"{a.currency} millions"
                 if key in MONEY
+                else PER_UNIT[key].format(cur=a.currency)
+                if key in PER_UNIT
                 else "fraction of net revenue"
-                if key == "gross_margin"
+                if key in ("gross_margin", "contribution_margin")
                 else "months"
                 if key == "months"
+                else "user-months"
+                if key.endswith("_months")
                 else "users"
             )
             self.text(ws, f"C{r}", unit, S.UNIT_FONT)
-            fmt = MILLIONS if key in MONEY else S.FORMATS["percent"] if key == "gross_margin" else "#,##0"
+            fmt = (
+                MILLIONS
+                if key in MONEY
+                else S.FORMATS["money"]
+                if key in PER_UNIT
+                else S.FORMATS["percent"]
+                if key in ("gross_margin", "contribution_margin")
+                else "#,##0"
+            )
             for j in range(len(numbers)):
                 col = get_column_letter(5 + j)
                 year = f"{col}$5"

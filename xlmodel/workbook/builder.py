@@ -30,11 +30,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
+from ..actuals import next_month
 from ..assumptions import Assumptions
+from ..company import NOT_IN_WORKBOOKS, first_company_input
 from ..dates import FIRST_START, check_calendar
 from ..errors import AssumptionsError, InputError
 from ..lite import lite_files
 from . import styles as S
+from .actuals_sheet import SCENARIO as ACTUALS_SCENARIO
 from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
 from .annual_sheet import AnnualSheet
 from .cached import cell_values, engine_values
@@ -84,6 +87,8 @@ from .waterfall_sheet import WaterfallSheet
 
 #: row 3 of a sheet that shows the live scenario: this text and the scenario's name
 LIVE_CAPTION = "Live scenario: "
+#: the scale every wide sheet prints at (a timeline, Inputs, Scenarios): never a page shrunk below 70%
+PRINT_SCALE = 75
 
 
 def default_font(wb):
@@ -185,6 +190,9 @@ class Builder(
             a = with_actuals_scenario(a, fit, self.plan)
         self.a = a
         self.t = template
+        self.grid: tuple[str, str] | None = (
+            None  # the Sensitivity sheet's two inputs, when named (build's grid)
+        )
         self.n_months = int(months or a.horizon)
         try:  # a --months override: every month column within what spreadsheets can show
             check_calendar(a.start, a.fiscal_year_start, self.n_months)
@@ -349,6 +357,16 @@ class Builder(
         ws.oddFooter.center.text = "&A - page &P of &N"
         ws.sheet_view.showGridLines = False
 
+    def print_wide(self, ws, title_rows: str | None, title_cols: str = "A:A"):
+        """A wide block on paper at the pack's 75%: as many pages across as its columns take, the labels
+        (``title_cols``) and headers (``title_rows``) on every page, instead of one page shrunk below 70%."""
+        self.print_setup(ws, title_rows=title_rows, title_cols=title_cols)
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = PRINT_SCALE
+        ws.page_margins.left = ws.page_margins.right = (
+            0.25  # a long label wraps, never cut: S.wrap_cut_labels
+        )
+
     def print_timeline(self, ws, n: int, title_rows: str = "3:4"):
         """A month timeline on paper: 12 months a page at 75% (a column break after each year), the labels
         (column A) on every page, the names (column B) grouped and hidden, as many pages down as it takes.
@@ -359,7 +377,7 @@ class Builder(
 
         self.print_setup(ws, title_rows=title_rows, title_cols="A:A")
         ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = 75
+        ws.page_setup.scale = PRINT_SCALE
         ws.page_margins.left = ws.page_margins.right = 0.25
         for col, width in (("A", 36), ("C", 12), ("D", 11)):
             ws.column_dimensions[col].width = width
@@ -412,6 +430,13 @@ class Builder(
         self.checks.append((description, formula, per_scenario))
 
     # -- scenario values ---------------------------------------------------
+
+    def scenario_start(self, i: int) -> str | None:
+        """The calendar month of scenario ``i``'s month 1: the plan's ``start``; for the re-forecast of
+        ``--actuals``, the month after the last actual (as ``xlmodel fit`` starts it)."""
+        if self.fit is not None and self.a.start and self.scenarios[i][0] == ACTUALS_SCENARIO:
+            return next_month(self.fit.months[-1])
+        return self.a.start
 
     def scenario_value(self, s: dict, key: str):
         """The value of ``key`` in a scenario column; None leaves the cell empty (not given)."""
@@ -495,11 +520,15 @@ class Builder(
         self.cover_sheet()
         if self.udf:
             self.excel_sheets(self.lite or lite_files())
+        S.board_formats(
+            self.wb
+        )  # negatives red with a minus, small rates to 2 decimals: one rule, every sheet
         self.wb.properties.creator = "xlmodel"
         self.wb.properties.title = clean_text(self.a.name)
         self.wb.calculation.fullCalcOnLoad = True
         # the engine's numbers as the formulas' cached results, written when the workbook is saved
         self.wb._xlmodel_cached = cell_values(self.wb, engine_values(self))
+        self.wb._xlmodel_cached.update(getattr(self, "extra_cached", {}))  # cells a sheet computed itself
         return self.wb
 
 
@@ -515,6 +544,7 @@ def build(
     lite=None,
     generated=None,
     plan=None,
+    grid: tuple[str, str] | None = None,
 ) -> Workbook:
     """Build a template's workbook for the assumptions ``a``.
 
@@ -524,10 +554,18 @@ def build(
     are compared with, default the first); ``lite``: the files of
     :func:`xlmodel.lite.lite_files` for a udf workbook's Excel functions sheet
     (default: generated with today's prices); ``generated``: the date the Cover
-    gives (default: today).
+    gives (default: today); ``grid``: the Sensitivity sheet's two inputs (default: those that move the runway
+    most, :func:`xlmodel.workbook.sensitivity_axes.choose_axes`).
     """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    return Builder(
+    # no workbook may disagree with the engine: refuse what it cannot show
+    for name, s in a.scenarios.items():
+        first = first_company_input(s)
+        if first is not None:
+            raise AssumptionsError(a.source, NOT_IN_WORKBOOKS, name, first)
+    b = Builder(
         a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite, generated, plan
-    ).build()
+    )
+    b.grid = grid
+    return b.build()

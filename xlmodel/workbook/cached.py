@@ -9,6 +9,7 @@ result (a spreadsheet still recalculates on opening: ``fullCalcOnLoad``), and
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 import math
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from ..params import CHANGE_DRIVERS
+from . import styles as S
 from .cohorts_sheet import PLAN_MAU
 from .expected import cohorts_expected, expected_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
@@ -76,6 +78,8 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
     _, s = builder.scenarios[i]
     wb = builder.wb
     values: dict = dict(_constants(wb))
+    if "plan_start_by_scenario" in wb.defined_names:  # the live scenario's own start month
+        values["plan_start"] = values["plan_start_by_scenario"][i]
     values["scenario_index"] = float(i + 1)  # the live scenario's column (the cohorts' plan MAU pick by it)
     for key in builder.input_rows:
         v = builder.scenario_value(s, key)
@@ -91,11 +95,20 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
         values["curve_months"] = 0.0  # tells expected_values the workbook has the Waterfall sheet
     if "blended_cac" in wb.defined_names:
         values["blended_cac"] = 0.0  # tells expected_values the workbook has the unit economics
+    if "annual_year" in wb.defined_names:
+        values.setdefault("annual_year", [])  # tells expected_values the workbook has the Annual sheet
     if "migration_npv_grid" in wb.defined_names:
         values["migration_npv_grid"] = []  # tells expected_values the workbook has the sensitivity grid
     for key in wb.defined_names:  # the Cover's dates of the plan's answers
         if key.endswith("_date"):
             values[key] = ""
+        elif key.startswith("cover_") and key.endswith(
+            ("_by_year", "_by_month")
+        ):  # its years, its run-out bar
+            c1, _, c2, _ = range_boundaries(
+                next(iter(wb.defined_names[key].destinations))[1].replace("$", "")
+            )
+            values[key] = [0.0] * (c2 - c1 + 1)
     for row_name in (
         "month_by_month",
         "migration_month_by_month",
@@ -229,11 +242,23 @@ def cell_values(wb, values: dict) -> dict:
             if picked:
                 x = wb[sheet][picked.group(1)].value
                 if x is not None:
-                    cells.setdefault(key, x)
+                    cells.setdefault(key, _serial(x))  # a date as the number a spreadsheet stores
+            elif (yes_no := _YES_NO.match(v)) and isinstance(values.get(yes_no.group(1)), bool):
+                cells.setdefault(key, S.YES if values[yes_no.group(1)] else S.NO)  # the live flag
             elif v.startswith("=IF(scenarios_fresh"):
                 cells.setdefault(key, "Figures current: every scenario's inputs are as generated")
             elif v.startswith(("=SUMPRODUCT(", "=AND(", "=TRUE()", "=IFERROR(IF(")):
                 cells.setdefault(key, True)
+        elif (month := _ACTUAL_MONTH_END.match(v)) and isinstance(
+            wb["Actuals"][f"{month.group(1)}4"].value, str
+        ):
+            yy, mm = (int(x) for x in wb["Actuals"][f"{month.group(1)}4"].value.split("-"))  # "2024-03"
+            end = datetime.date(yy + mm // 12, mm % 12 + 1, 1) - datetime.timedelta(days=1)
+            cells.setdefault(key, _serial(end))  # Plan vs actual's header: the actual month's last day
+        elif sheet == "Inputs" and col == 4 and (picked := _PICKED.match(v)):
+            x = wb[sheet][picked.group(1)].value  # the live column, as generated: the first scenario's input
+            if x is not None and not (isinstance(x, str) and x.startswith("=")):
+                cells.setdefault(key, _serial(x))
         elif sheet == "Changes" and col == 4:  # each row of changes keeps its rule
             cells.setdefault(key, True)
         elif v in ("=FALSE()", "=TRUE()"):  # month 0 of a flag row; a row with nothing to check
@@ -241,10 +266,12 @@ def cell_values(wb, values: dict) -> dict:
         elif v.startswith("=ISNUMBER(") and v[10:-1] in values:  # month 0 of a flag row: is an input given
             x = values[v[10:-1]]
             cells.setdefault(key, isinstance(x, (int, float)) and not isinstance(x, bool))
+        elif v.startswith('=IF(scenarios_fresh,"CURRENT'):  # the Sensitivity grid's status, as generated
+            cells.setdefault(key, "CURRENT: the inputs are as generated")
         elif v.startswith('=IF(checks_ok,"OK"'):
             cells.setdefault(key, "OK")
         elif (yes_no := _YES_NO.match(v)) and isinstance(values.get(yes_no.group(1)), bool):
-            cells.setdefault(key, "yes" if values[yes_no.group(1)] else "no")
+            cells.setdefault(key, S.YES if values[yes_no.group(1)] else S.NO)
         elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
             cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
         elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
@@ -286,12 +313,23 @@ _NA_OUTPUTS = (
     )
 )  # the plan's MAU with a curve that cannot drive it
 _LITERAL = re.compile(r'^="([^"]*)"$')
+_ACTUAL_MONTH_END = re.compile(r"""^=EOMONTH\(DATEVALUE\('Actuals'!([A-Z]+)\$4&"-01"\),0\)$""")
 _PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
 _NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")
-_YES_NO = re.compile(r'^=IF\(([a-z_]+),"yes","no"\)$')
+_YES_NO = re.compile(rf'^=IF\(([a-z_]+),"{S.YES}","{S.NO}"\)$')
 _LINK = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")
 _LOCAL_LINK = re.compile(r"^=\$?([A-Z]+)\$?([0-9]+)$")
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
+
+
+#: print titles of rows and columns together: openpyxl writes the union bare ('S'!$3:$4,'S'!$A:$A), which
+#: Gnumeric reads as an error; in parentheses, LibreOffice, Excel and Gnumeric all read the same two ranges
+_TITLES = re.compile(r'(<definedName name="_xlnm\.Print_Titles"[^>]*>)([^<(][^<]*,[^<]*)(</definedName>)')
+
+
+def print_titles_in_parentheses(xml: str) -> str:
+    """The workbook part with each print-titles union written in parentheses."""
+    return _TITLES.sub(lambda m: f"{m.group(1)}({m.group(2)}){m.group(3)}", xml)
 
 
 def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
@@ -308,6 +346,8 @@ def add_cached_values(data: bytes, wb, cells: dict) -> bytes:
         for info in src.infolist():
             body = src.read(info.filename)
             todo = files.get(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = print_titles_in_parentheses(body.decode("utf-8")).encode("utf-8")
             if todo:
                 body = _CELL.sub(functools.partial(_with_value, todo=todo), body.decode("utf-8")).encode(
                     "utf-8"

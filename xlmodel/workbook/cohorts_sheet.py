@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from ..actuals import against_plan, average_curve
 from ..dates import month_label
 from . import styles as S
+from .chart_style import style_series
 from .layout import same_within_tolerance as _same
 
 COHORTS_SHEET = "Cohorts"
@@ -266,7 +267,7 @@ class CohortsSheet:
         ws.row_dimensions[note].height = 44
         ch = LineChart()
         ch.title = "Retention by signup cohort"  # the average: the bold line
-        ch.y_axis.title = "share of the cohort active"
+        ch.y_axis.title = "share of the cohort active, %"
         ch.y_axis.number_format = "0%"
         ch.x_axis.title = "month after signup"
         ch.height, ch.width = 8, 20
@@ -279,9 +280,10 @@ class CohortsSheet:
                 Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=r),
                 title=(("average (weighted)" if sized else "average") if average else rows[i].name),
             )
-            s.smooth = False
-            s.graphicalProperties.line.solidFill = AVERAGE if average else GREY
-            s.graphicalProperties.line.width = 44450 if average else 12700  # 3.5 pt against 1 pt (EMU)
+            style_series(s, i + 1, 0, width_pt=1.25)  # each cohort its own colour (the palette after navy)
+            if average:  # the average: navy, 3.5 pt against 1.25 pt
+                s.graphicalProperties.line.solidFill = AVERAGE
+                s.graphicalProperties.line.width = 44450
             ch.series.append(s)
         ch.set_categories(Reference(ws, min_col=first_col, max_col=first_col + k_max - 1, min_row=5))
         ws.add_chart(ch, f"A{note + 2}")

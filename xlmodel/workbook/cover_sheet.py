@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import math
 
-from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
+from ..dates import fiscal_years
 from ..engine import OUTPUT_UNITS
 from . import styles as S
+from .chart_style import style_series
 
 #: (name, label, format kind, unit or None for the output's own); in the order a CFO reads them
 CASH_FIGURES = (
@@ -54,6 +56,22 @@ UNIT_FIGURES = (
     ("migration_npv", "Migration NPV", "big", None),
     ("migration_payback_month", "Migration payback month", "month", "month"),
 )
+#: the unit economics at the inputs are month 1's when there is a projection (its drivers then move)
+MONTH_1 = {name for name, *_ in UNIT_FIGURES} - {
+    "cohort_payback_month",
+    "migration_npv",
+    "migration_payback_month",
+}
+#: the first fiscal years' unit economics from the Annual sheet: (line, label, format kind); a unit after "per"
+YEAR_FIGURES = (
+    ("gross_margin", "Gross margin (of net revenue)", "percent"),
+    ("contribution_per_mau", "Contribution per MAU-month ({cur})", "money"),
+    ("blended_cac", "Blended CAC ({cur} per sign-up)", "money"),
+    ("paid_cac", "Paid CAC ({cur} per paid sign-up)", "money"),
+    ("arppu_net", "ARPPU net ({cur} per payer-month)", "money"),
+)
+#: how many fiscal years the Cover shows
+COVER_YEARS = 2
 #: the cohorts template: what the retention triangle says against what the plan assumes
 COHORT_FIGURES = (
     ("cohort_churn_observed", "Late churn observed in the cohorts", "percent", "monthly"),
@@ -123,13 +141,19 @@ class CoverSheet:
             left, right = right, []
         row = 8
         end = row
+        timeline = "cash_by_month" in names
+        if timeline:  # the unit economics at the inputs are the first month's: say so on each
+            right = [(n, f"{lab}, month 1" if n in MONTH_1 else lab, k, u) for n, lab, k, u in right]
         for col, title, figures in (
-            (1, "Cash and funding" if right else "Key figures", left),
-            (5, "Unit economics", right),
+            (1, "Cash and funding (over the horizon)" if right and timeline else "Key figures", left),
+            (5, "Unit economics, month 1 (at the inputs)" if timeline else "Unit economics", right),
         ):
             if figures:
                 end = max(end, self._figures(ws, row, col, title, figures, big, dated))
         row = end + 1
+        if "annual_gross_margin_by_year" in names:
+            right_end = self.plan_actual_cover(ws, row, 5) if "pva_latest" in names else row
+            row = max(self._years(ws, row), right_end) + 1
         if "cohort_churn_observed" in names:
             figures = []
             for name, label, kind, unit in COHORT_FIGURES:
@@ -168,6 +192,7 @@ class CoverSheet:
             ws.column_dimensions[col].width = width
         self.print_setup(ws, tall_pages=1)  # one page
         ws.page_setup.orientation = "portrait"
+        ws.print_area = f"A1:G{row}"  # the chart's data right of column G is not printed
 
     def _figures(self, ws, row: int, col: int, title: str, figures, big: bool, dated: bool) -> int:
         """A block of key figures at ``col``: label, value (a link), unit or date; returns the row after."""
@@ -179,8 +204,9 @@ class CoverSheet:
         for name, label, kind, unit_text in figures:
             self.text(ws, f"{lab}{row}", label)
             fmt = S.FORMATS["millions" if kind == "big" and big else "total" if kind == "big" else kind]
-            link = f'=IF({name},"yes","no")' if kind == "flag" else f"={name}"
+            link = f"={S.yes_no(name)}" if kind == "flag" else f"={name}"
             self.formula(ws, f"{val}{row}", link, fmt, font=S.HEADLINE_FONT, align=S.RIGHT)
+            S.signal(ws, f"{val}{row}", name)  # red/amber/green by value; neutral without a rule
             if dated and name in DATED:
                 self.formula(
                     ws,
@@ -199,6 +225,36 @@ class CoverSheet:
             row += 1
         return row
 
+    def _years(self, ws, row: int) -> int:
+        """The first fiscal years' unit economics (links to the Annual sheet) in columns A-C; the row after."""
+        a = self.a
+        years = fiscal_years(self.n_months, a.start, a.fiscal_year_start)[:COVER_YEARS]
+        n = len(years)
+        for c in "ABC":
+            self.styled(ws[f"{c}{row}"], fill=S.SECTION_FILL)
+        self.text(ws, f"A{row}", "Unit economics by fiscal year (Annual)", S.SECTION_FONT, S.SECTION_FILL)
+        for j in range(n):  # the Annual sheet's headers (they follow the live scenario's calendar)
+            c = self.formula(ws, f"{'BC'[j]}{row}", f"=Annual!{'EF'[j]}4", font=S.SECTION_FONT, align=S.RIGHT)
+            self.styled(c, S.SECTION_FONT, S.SECTION_FILL, None, align=S.RIGHT)
+        row += 1
+        for key, label, kind in YEAR_FIGURES:
+            self.text(ws, f"A{row}", label.format(cur=a.currency))
+            for j in range(n):
+                self.formula(
+                    ws,
+                    f"{'BC'[j]}{row}",
+                    f"=INDEX(annual_{key}_by_year,1,COLUMNS($B{row}:{'BC'[j]}{row}))",  # year 1, 2 (no literal)
+                    S.FORMATS[kind],
+                    font=S.LINK_FONT,
+                    align=S.RIGHT,
+                )
+            self.define(f"cover_{key}_by_year", ws, f"B{row}:{'BC'[n - 1]}{row}")
+            row += 1
+        if any(y.partial for y in fiscal_years(self.n_months, a.start, a.fiscal_year_start)):
+            self.text(ws, f"A{row}", "* a partial year (under 12 months): not annualised", S.UNIT_FONT)
+            row += 1
+        return row
+
     def _cash_chart(self, ws, row: int, big: bool) -> int:
         """The cash balance month by month (from the Projection), under the figures."""
         sheet, ref = next(iter(self.wb.defined_names["cash_by_month"].destinations))
@@ -206,18 +262,29 @@ class CoverSheet:
         r = int(ref.split("$")[-1])
         n = self.n_months
         ch = LineChart()
-        ch.title = "Cash balance, month by month"
-        ch.y_axis.title = self.a.currency + (" millions" if big else "")
+        ch.title = "Cash against the minimum cash"
+        ch.y_axis.title = "Cash, " + self.a.currency + (" millions" if big else "")
         ch.y_axis.number_format = "#,##0,," if big else "#,##0"
         ch.y_axis.majorGridlines = None
         ch.x_axis.number_format = "mmm yy" if self.a.start else "0"
         ch.x_axis.tickLblPos = "low"
         ch.x_axis.delete = False
         ch.y_axis.delete = False
-        ch.legend = None
         s = Series(Reference(src, min_col=5, max_col=4 + n, min_row=r), title="Cash")
-        s.smooth = False
+        style_series(s, 0, n)
         ch.series.append(s)
+        if (
+            "min_cash" in self.wb.defined_names
+        ):  # the floor: a row of min_cash right of the page (not printed)
+            self.text(ws, f"I{row + 1}", "Chart data: the minimum cash (min_cash), each month", S.UNIT_FONT)
+            for t in range(n):
+                self.formula(ws, f"{get_column_letter(10 + t)}{row + 1}", "=min_cash", S.FORMATS["total"])
+            floor = Series(Reference(ws, min_col=10, max_col=9 + n, min_row=row + 1), title="Minimum cash")
+            style_series(floor, 3, 0, dashed=True, width_pt=1.25)
+            ch.series.append(floor)
+            ch.legend.position = "b"
+        else:
+            ch.legend = None
         header = (
             int(next(iter(self.wb.defined_names["month_end_by_month"].destinations))[1].split("$")[-1])
             if "month_end_by_month" in self.wb.defined_names
@@ -234,9 +301,41 @@ class CoverSheet:
             else Reference(src, min_col=5, max_col=4 + n, min_row=self.projection_rows_at["month"])
         )
         ch.set_categories(cats)
+        if "runway_months" in self.wb.defined_names:
+            ch += self._run_out_bar(ws, row + 2, n, cats)
         ch.height, ch.width = 9, 25
         ws.add_chart(ch, f"A{row + 1}")
         return row + 20
+
+    def _run_out_bar(self, ws, r: int, n: int, cats) -> BarChart:
+        """The run-out month as a red bar over the cash line (a row of 1 in that month, else 0, right of the
+        page; no bar when the cash lasts the horizon), on a hidden 0..1 axis."""
+        self.text(ws, f"I{r}", "Chart data: 1 in the month cash runs out, else 0", S.UNIT_FONT)
+        for t in range(n):
+            col = get_column_letter(10 + t)
+            self.formula(
+                ws,
+                f"{col}{r}",
+                f"=IF(ISNUMBER(runway_months),IF(COLUMNS($J{r}:{col}{r})=MAX(1,ROUNDUP(runway_months,0)),1,0),0)",
+                "0",
+            )
+        self.define("cover_run_out_by_month", ws, f"J{r}:{get_column_letter(9 + n)}{r}")
+        bar = BarChart()
+        bar.type, bar.gapWidth = "col", 500
+        s = Series(Reference(ws, min_col=10, max_col=9 + n, min_row=r), title="Cash runs out")
+        s.graphicalProperties.solidFill = "C00000"
+        s.graphicalProperties.line.solidFill = "C00000"
+        bar.series.append(s)
+        bar.set_categories(cats)
+        bar.y_axis.axId = 200
+        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
+        bar.y_axis.crosses = "max"
+        bar.y_axis.delete = False  # a deleted secondary axis puts the bar on the cash axis (LibreOffice)
+        bar.y_axis.tickLblPos = "none"
+        bar.y_axis.number_format = ";;;"  # no labels where tickLblPos is not honoured
+        bar.y_axis.majorTickMark = "none"
+        bar.y_axis.majorGridlines = None
+        return bar
 
     def _provenance(self, ws, row: int) -> int:
         """Where the workbook came from, and how to use it."""

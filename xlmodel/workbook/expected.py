@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import engine
 from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, cohort_churn, cohort_ltv, fit_actuals
-from ..dates import parse_month
+from ..dates import fiscal_year_numbers, parse_month
 from ..errors import XlmodelError
 from ..prices import blend
 from ..retention import average_curve
@@ -316,7 +316,46 @@ def _plan_vs_actual(values: dict, exp: dict, cols: dict) -> dict:
         out[f"variance_pct_{key}_by_month"] = [
             None if v is None or p is None or p == 0 else v / abs(p) for v, p in zip(var, plan)
         ]
+    out.update(_year_to_date(values, exp, out, actual))
     return out
+
+
+def _year_to_date(values: dict, exp: dict, out: dict, actual: dict) -> dict:
+    """The Plan vs actual sheet's fiscal year of each month compared, the flows' year to date and cumulative
+    variance, and the summary at the latest month compared (the Cover's)."""
+    years = exp.get("fiscal_year_by_month")
+    if years is None:
+        years = fiscal_year_numbers(len(exp["cash_by_month"]))
+    on = out["plan_compared_by_month"]
+    fy = [float(years[int(t) - 1]) if c else None for t, c in zip(out["actual_plan_month_by_month"], on)]
+    res: dict = {"actual_fiscal_year_by_month": fy}
+    res["actual_compared_number_by_month"] = [float(j + 1) if c else 0.0 for j, c in enumerate(on)]
+    latest = int(max(res["actual_compared_number_by_month"], default=0))
+    res["pva_latest"] = float(latest)
+    res["pva_latest_month_end"] = out["actual_month_end_by_month"][latest - 1] if latest else None
+    for key in ("revenue", "compute_cost", "net_burn"):
+        plan, act = out[f"plan_{key}_by_month"], np.asarray(actual[key], dtype=float)
+        ytd_plan, ytd_act, cum = [], [], []
+        for j, c in enumerate(on):
+            same = [i for i in range(j + 1) if on[i] and fy[i] == fy[j]]
+            ytd_plan.append(float(sum(plan[i] for i in same)) if c else None)
+            ytd_act.append(float(sum(act[i] for i in same)) if c else None)
+            var = out[f"variance_{key}_by_month"]
+            cum.append(float(sum(v for v in var[: j + 1] if v is not None)) if c else None)
+        res[f"ytd_plan_{key}_by_month"], res[f"ytd_actual_{key}_by_month"] = ytd_plan, ytd_act
+        res[f"ytd_variance_{key}_by_month"] = [
+            None if p is None or a is None else a - p for a, p in zip(ytd_act, ytd_plan)
+        ]
+        res[f"cum_variance_{key}_by_month"] = cum
+    rows = dict(out, **res)
+    for key, when in (("revenue", "ytd"), ("net_burn", "ytd"), ("mau", "latest")):
+        pre = "ytd_" if when == "ytd" else ""
+        for kind in ("plan", "actual", "variance"):
+            line = rows[f"{pre}{kind}_{key}_by_month"] if kind != "actual" or pre else list(actual[key])
+            res[f"pva_{when}_{kind}_{key}"] = float(line[latest - 1]) if latest else None
+        p, v = res[f"pva_{when}_plan_{key}"], res[f"pva_{when}_variance_{key}"]
+        res[f"pva_{when}_variance_pct_{key}"] = None if p is None or p == 0 else v / abs(p)
+    return res
 
 
 def cohorts_expected(values: dict) -> dict:

@@ -19,6 +19,7 @@ from .. import engine
 from ..dates import annual_summary, excel_serial, fiscal_year_numbers, month_end
 from ..month_step import Months
 from ..params import CHANGE_DRIVERS
+from ..period_economics import PERIOD_RATIOS, PERIOD_SUMS
 from ..plan import plan
 from ..projection import projection_inputs
 from ..retention import _observed_and_tail, active_curve, cohort_waterfall
@@ -117,6 +118,16 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
     exp.update(_dates(values, exp))
     if "annual_year" in values:
         exp.update(_annual(values, p.projection))
+    if "cover_run_out_by_month" in values:  # the Cover chart's run-out bar: 1 in the month cash runs out
+        runway = exp.get("runway_months")
+        out = np.zeros(len(values["cover_run_out_by_month"]))
+        if (
+            isinstance(runway, (int, float))
+            and math.isfinite(runway)
+            and max(1, math.ceil(runway)) <= len(out)
+        ):
+            out[max(1, math.ceil(runway)) - 1] = 1.0
+        exp["cover_run_out_by_month"] = out
     cash0 = float(kw["cash"])
     burn = p.projection.net_burn
     money = abs(cash0) + float(
@@ -162,7 +173,20 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
     )
     for k in ("annual_gross_profit_by_year", "annual_deductions_by_year", "annual_ebitda_by_year"):
         scale[k] = year_flows
-    scale["annual_gross_margin_by_year"] = 1.0  # a fraction of revenue, (r - c) / r: compared to 1e-9 of 100%
+    # fractions of revenue, (r - c) / r: compared to 1e-9 of 100%; a contribution per MAU on the scale of
+    # the revenue and compute per MAU it subtracts
+    for k in (
+        "annual_gross_margin_by_year",
+        "annual_contribution_margin_by_year",
+        "cover_gross_margin_by_year",
+    ):
+        scale[k] = 1.0
+    per_mau = float(
+        (np.abs(p.projection.revenue).sum() + np.abs(p.projection.compute).sum())
+        / max(float(np.abs(p.projection.mau).sum()), 1e-300)
+    )
+    for k in ("annual_contribution_per_mau_by_year", "cover_contribution_per_mau_by_year"):
+        scale[k] = per_mau
     scale["migration_one_off_by_month"] = scale["net_burn_by_month"]
     scale["burn_multiple"] = (
         abs(float(burn[: min(12, n)].sum()))
@@ -352,12 +376,22 @@ def _annual(values: dict, projection) -> dict:
         )
     }
     out["annual_months_by_year"] = col("months")
+    # the years' numbers (FY2025: 2025; without a calendar 1, 2, ...) and their headers ("FY2024*": partial)
+    out["annual_year"] = [
+        float(n) for n in sorted(set(fiscal_year_numbers(len(projection.cash), start, fys)))
+    ]
+    out["annual_year_label"] = [y["label"].split(" (")[0] + ("*" if y["partial"] else "") for y in years]
     out["annual_deductions_by_year"] = col("gross_revenue") - col("revenue")
     out["annual_gross_profit_by_year"] = col("revenue") - col("compute")
     out["annual_gross_margin_by_year"] = [
         None if r <= 0 else (r - c) / r for r, c in zip(col("revenue"), col("compute"))
     ]
     out["annual_ebitda_by_year"] = -col("net_burn")
+    for key in (*(k for k, _ in PERIOD_SUMS), *PERIOD_RATIOS):  # the year's unit economics, n/a as None
+        out[f"annual_{key}_by_year"] = [y[key] for y in years]
+    for key in ("gross_margin", *PERIOD_RATIOS):  # the Cover's first two fiscal years
+        if f"cover_{key}_by_year" in values:
+            out[f"cover_{key}_by_year"] = list(out[f"annual_{key}_by_year"][:2])
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -144,6 +145,10 @@ class InputsSheets:
                         self.styled(c, S.LINK_FONT, None, fmt)
                         continue
                     value = self.scenario_value(s, key)
+                    if i and value is not None and self._inherits(sname, key, value):
+                        c.value = f"=${fl}{row}"  # a live link: an edit to the first scenario flows here
+                        self.styled(c, S.LINK_FONT, None, fmt)
+                        continue
                     c.value = None if value is None else float(value)
                     self.styled(c, S.INPUT_FONT, S.INPUT_FILL, fmt)
                 dv = DataValidation(
@@ -206,6 +211,9 @@ class InputsSheets:
             c = ws.cell(row=row, column=4, value=value)
             c.font, c.fill = S.INPUT_FONT, S.INPUT_FILL
             c.number_format = "yyyy-mm" if name == "plan_start" else "0E+00" if value < 1e-3 else "#,##0"
+            starts = [self.scenario_start(i) for i in range(n)]
+            if name == "plan_start" and len(set(starts)) > 1:  # a re-forecast starts at its own month
+                self._starts(ws, row, first, starts)
             self.define(name, ws, f"D{row}")
             row += 1
         self.add_check(
@@ -240,7 +248,27 @@ class InputsSheets:
         for col in range(4, last + 1):
             ws.column_dimensions[get_column_letter(col)].width = 18
         ws.freeze_panes = "E8"
-        self.print_setup(ws, title_rows="7:7")
+        self.print_wide(ws, title_rows="7:7")  # the scenarios across pages at 75%, the labels on each
+
+    def _inherits(self, sname: str, key: str, value) -> bool:
+        """True when scenario ``sname`` does not write ``key`` in its table of the assumptions file and so takes
+        the first scenario's value (the same value: a derived input that differs stays its own)."""
+        written = {k for sc, k in self.a.notes if sc == sname}  # every key a scenario's table writes
+        if not written or key in written:
+            return False
+        return self.scenario_value(self.scenarios[0][1], key) == value
+
+    def _starts(self, ws, row: int, first: int, starts: list[str]):
+        """plan_start per scenario (named ``plan_start_by_scenario``), and in column D the live scenario's:
+        every date, fiscal year and month header follows the scenario picked."""
+        fl, ll = get_column_letter(first), get_column_letter(first + len(starts) - 1)
+        for i, start in enumerate(starts):
+            c = ws.cell(row=row, column=first + i, value=parse_date(start))
+            self.styled(c, S.INPUT_FONT, S.INPUT_FILL, "yyyy-mm")
+        self.formula(ws, f"D{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", "yyyy-mm")
+        ws[f"D{row}"].fill = PatternFill(fill_type=None)  # a formula now, not an input
+        self.define("plan_start_by_scenario", ws, f"{fl}{row}:{ll}{row}")
+        self.text(ws, f"C{row}", "date (per scenario)", S.UNIT_FONT)
 
     def curve_rows(self, ws, row: int, first: int, last: int) -> int:
         """The retention curves: one row per curve month, one column per scenario (empty: the scenario has no

@@ -11,14 +11,13 @@ migration_loss_pv``, from two sums of the timeline's rows.
 
 from __future__ import annotations
 
-import math
-
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from .. import engine
+from ..dates import ABBR, parse_month
 from . import styles as S
 
 #: the grid's steps from the base, the same along both axes (typed on the sheet: blue, editable)
@@ -27,6 +26,13 @@ GRID_STEPS = (-2, -1, 0, 1, 2)
 GRID_SHARE_STEP = 0.1
 GRID_PRICE_STEP = 0.5
 BASE_FILL = PatternFill("solid", fgColor="FFD966")
+
+
+def _calendar(t: int, start: str) -> str:
+    """Month ``t`` of a plan starting ``start`` as the pack shows months: "Mar 24"."""
+    y, m = parse_month(start, "start")
+    i = y * 12 + m - 1 + t - 1
+    return f"{ABBR[i % 12]} {i // 12 % 100:02d}"
 
 
 def money_ticks(big: float) -> tuple[str, str]:
@@ -60,7 +66,8 @@ class MigrationSheet:
             f"Net cash flow of moving traffic to a small model, month by month "
             f"({n} month columns). Column D is month 0 (the one-time cost).",
         )
-        self.header(ws, 4, ["Line item", "Name", "Unit", "Month 0"] + [f"M{j}" for j in range(1, n + 1)])
+        months = [_calendar(j, self.a.start) if self.a.start else f"M{j}" for j in range(1, n + 1)]
+        self.header(ws, 4, ["Line item", "Name", "Unit", "Month 0"] + months)  # "Mar 24" with a start
         for col in range(4, 5 + n):  # headers over numbers sit right
             ws.cell(row=4, column=col).alignment = S.RIGHT
         money = S.FORMATS["total"]
@@ -208,7 +215,7 @@ class MigrationSheet:
         ch.x_axis.delete = False
         ch.y_axis.delete = False
         ws.add_chart(ch, f"E{g + 2}")  # right of the title columns A:D, which print on every page
-        self.print_setup(ws, wide_pages=max(1, math.ceil(n / 12)), title_rows="4:4", title_cols="A:D")
+        self.print_timeline(ws, n, title_rows="4:4")  # 12 months a page at 75%, the labels on every page
 
     def _grid(self, ws, top: int, money: str) -> int:
         """The sensitivity grid from ``top``: NPV by routed share (rows) and small-model price (columns);

@@ -7,6 +7,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from ..dates import month_label
 from . import styles as S
+from .chart_style import style_series
 from .projection_rows import HELPERS, projection_rows
 
 
@@ -445,9 +446,9 @@ class ProjectionSheet:
             ch.height, ch.width = 7.5, 12.5
             ch.x_axis.tickLblPos = "low"
             ch.x_axis.number_format = "mmm yy" if dates else "0"
-            for key in keys:
+            for i, key in enumerate(keys):
                 s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=pos[key]), title=labels[key])
-                s.smooth = False
+                style_series(s, i, n, dashed="_without_" in key)
                 ch.series.append(s)
             ch.set_categories(cats)
             ch.x_axis.delete = False

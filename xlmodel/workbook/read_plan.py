@@ -62,6 +62,10 @@ RANGE_HEADS = ("Low", "Mode", "High", "Dist")
 #: the Inputs sheet: the row of scenario names, the column of input names, the first scenario column
 HEAD_ROW, NAME_COL, FIRST_COL = 7, 2, 5
 SOURCE_HEAD = "Source"
+#: a month cell's number above this is a date's serial (a month typed as a date, recalculated without its
+#: date format), not a plan month: no plan has more months (the horizon's limit), and the serial of any
+#: day after April 1903 is larger
+MAX_MONTHS = 1200
 #: the engine's input for a workbook row that shows it under another name
 ENGINE_KEY = {v: k for k, v in WB_ROW.items()}
 
@@ -117,6 +121,22 @@ def _uncached(book: _Book, cells) -> list[str]:
     ]
 
 
+def _read_cells(book: _Book, rows: dict, scenarios: list) -> list[tuple[str, int, int]]:
+    """Every cell the plan is read from: the scenario and range columns of Inputs, the Changes blocks, and the
+    named cells of the calendar and the Risk sheet (a formula in any of them must carry its value)."""
+    last = scenarios[-1][1] + len(RANGE_HEADS)
+    cells = [("Inputs", r, c) for r in rows.values() for c in range(FIRST_COL, last + 1)]
+    if CHANGES_SHEET in book.f.sheetnames:
+        ws = book.f[CHANGES_SHEET]
+        levels = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=NAME_COL).value in BLOCK_ITEMS]
+        cells += [(CHANGES_SHEET, r, c) for r in levels for c in range(5, ws.max_column + 1)]
+    for name, (sheet, ref) in book.names.items():
+        if name in ("plan_start", "fiscal_year_start") or name.startswith(("simulated_", "simulation_")):
+            c1, r1, c2, r2 = range_boundaries(ref)
+            cells += [(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return cells
+
+
 def _load(src: Path, note) -> _Book:
     if not src.is_file():
         raise AssumptionsError(str(src), "no such file" if not src.exists() else "is not a regular file")
@@ -128,6 +148,7 @@ def _load(src: Path, note) -> _Book:
         )
     _check_size(src, "xlmodel")
     book = _Book(src, *_open(src))
+    _check_names(book)
     for name in ("scenario", "scenario_names"):
         if name not in book.names:
             raise AssumptionsError(str(src), f"not an xlmodel workbook (it has no defined name {name!r})")
@@ -137,6 +158,29 @@ def _load(src: Path, note) -> _Book:
             "holds no plan (no Projection sheet): give a workbook of the model, runway or risk template",
         )
     return book
+
+
+def _check_names(book: _Book) -> None:
+    """Refuse a workbook one of whose defined names points nowhere: a sheet deleted or renamed, a cell
+    deleted (Excel writes ``#REF!``). Reading on would silently drop what that sheet held (the changes and
+    rounds of a deleted Changes sheet, the correlations of a deleted Risk sheet)."""
+    sheets = set(book.f.sheetnames)
+    for name, dn in book.f.defined_names.items():
+        text = str(dn.attr_text or "")
+        dests = list(dn.destinations) if "#REF!" not in text else []
+        if not dests or any(not ref for _, ref in dests):
+            raise AssumptionsError(
+                str(book.path),
+                f"the defined name {name} points nowhere ({text[:60]}): a sheet, row or cell it named was "
+                "deleted; generate the workbook again (or restore it)",
+            )
+        gone = sorted({s for s, _ in dests if s not in sheets})
+        if gone:
+            raise AssumptionsError(
+                str(book.path),
+                f"the defined name {name} points to sheet {gone[0]!r}, which the workbook does not have (it was "
+                "deleted or renamed); restore it or generate the workbook again",
+            )
 
 
 def _recalculated(book: _Book, note) -> _Book:
@@ -163,6 +207,10 @@ def _number(book: _Book, sheet: str, row: int, col: int, key: str, scen: str):
         return f"{x.year:04d}-{x.month:02d}"  # a calendar month typed as a date
     if isinstance(x, str) and key in ("raise_month", "migration_month"):
         return x.strip()
+    if key in ("raise_month", "migration_month") and isinstance(x, (int, float)) and not isinstance(x, bool):
+        if math.isfinite(x) and MAX_MONTHS < x < 2958466:  # a date's serial: no plan has that many months
+            day = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(x))
+            return f"{day.year:04d}-{day.month:02d}"
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise book.refuse(sheet, cell, f"{key} of scenario {scen!r} must be a number, got {x!r:.60}")
     if not math.isfinite(x):
@@ -473,8 +521,7 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
     horizon_sheet, horizon_ref = book.names["month_by_month"]
     c1, _, c2, _ = range_boundaries(horizon_ref)
     n = c2 - c1 + 1
-    cells = [("Inputs", r, c) for r in rows.values() for _, c in scenarios]
-    if _uncached(book, cells):
+    if _uncached(book, _read_cells(book, rows, scenarios)):
         book = _recalculated(book, note)
     values, _ = names_of(book.v)
     decisions = _decisions(book, scenarios, n)
@@ -504,6 +551,24 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
         fy = values.get("fiscal_year_start")
         if isinstance(fy, (int, float)) and not isinstance(fy, bool) and float(fy).is_integer():
             model["fiscal_year_start"] = int(fy)
+    for (sname, col), s in zip(scenarios, docs):  # a migration month typed as a date: its plan month
+        m = s.get("migration_month")
+        if isinstance(m, str):
+            cell = f"{get_column_letter(col)}{rows['migration_month']}"
+            if "start" not in model or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", m):
+                raise book.refuse(
+                    "Inputs",
+                    cell,
+                    f"migration_month of scenario {sname!r} must be a plan month number"
+                    + (
+                        " (the workbook has no start date for a calendar month)"
+                        if "start" not in model
+                        else ""
+                    )
+                    + f", got {m!r:.40}",
+                )
+            (y0, m0), (y1, m1) = (map(int, model["start"].split("-")), map(int, m.split("-")))
+            s["migration_month"] = (y1 - y0) * 12 + (m1 - m0) + 1
     model.update({k: model.pop(k) for k in ("draws", "seed") if k in model})
     # the first scenario in full, the others by what differs (a plan's later scenarios inherit the first)
     first_name = scenarios[0][0]

@@ -30,6 +30,7 @@ from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, simulate
 from . import styles as S
 from .changes_sheet import CHANGES_SHEET
 from .layout import OPTIONAL_INPUTS, rule_expr, rule_sentence
+from .sensitivity_axes import ranges_hint
 
 RISK_SHEET = "Risk"
 STATS = ("mean",) + tuple(f"p{p}" for p in PERCENTILES) + ("min", "max", "share_never", "share_na")
@@ -212,10 +213,10 @@ class RiskSheet:
         name = self.scenarios[0][0]
         ranges = a.ranges.get(name, {})
         if not ranges:
+            hint = ranges_hint(a.scenario(name), name)  # the main drivers at +/-20%, ready to paste
             raise AssumptionsError(
                 a.source,
-                "the risk template needs inputs given as ranges in the first scenario "
-                "(e.g. churn = { low = 0.35, mode = 0.45, high = 0.60 })",
+                f"the risk template needs inputs given as ranges in the first scenario: {hint}",
                 name,
             )
         if "fx" in ranges and name in a.mixes:

@@ -19,11 +19,17 @@ import math
 import numpy as np
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.pagebreak import Break
 
+from ..dates import excel_serial, month_end
 from . import styles as S
 from .cached import scenario_expected
 from .changes_sheet import BLOCK_ITEMS, CHANGES_SHEET
 from .layout import same_within_tolerance as _same
+from .scenarios_board import annual_block, cash_chart, delta_rows
+
+#: rows the cash chart of every scenario takes on the page
+CHART_ROWS = 17
 
 SCENARIOS_SHEET = "Scenarios"
 #: (name, label, format kind); the rows shown, when the workbook has them
@@ -78,16 +84,18 @@ class ScenariosSheet:
             ws, 4, ["Figure", "Name", "Unit", "Live"] + [n for n, _ in self.scenarios] + ["Picked", "Agrees"]
         )
         expected = [scenario_expected(self, i)[1] for i in range(k)]
+        dated = bool(self.a.start) and "plan_start" in names  # plan months shown as month-end dates
         current = 7  # rows 5-6: inputs and changes as generated; 7: both (the figures are current)
         row = current + 2
         for name, label, kind in figures:
             self.text(ws, f"A{row}", label)
             self.text(ws, f"B{row}", f"scenarios_{name}", S.NAME_FONT)
             unit = {
-                "money": f"{self.a.currency} millions" if big else self.a.currency,
+                "money": self.a.currency,  # in millions, the figure says so itself (9,074.4M): the unit once
                 "months": "months",
-                "month": "plan month",
-                "flag": "TRUE/FALSE",
+                "month": "month end" if dated else "plan month",
+                "date": "month end",
+                "flag": "YES/NO",
                 "ratio": "ratio",
                 "multiple": "ratio",
                 "percent": "share",
@@ -102,12 +110,33 @@ class ScenariosSheet:
                 if kind == "money"
                 else "money"
                 if kind == "small"
+                else "date"
+                if kind == "month" and dated
                 else kind
             ]
             live = f"{name}_native" if self.udf and f"{name}_native" in names else name
-            self.formula(ws, f"D{row}", f"={live}", fmt, font=S.LINK_FONT, align=S.RIGHT)
+            shown = (
+                S.yes_no(live)  # one rule for a flag on every sheet: YES or NO
+                if kind == "flag"
+                else f'IF(ISNUMBER({live}),EOMONTH(plan_start,MAX(1,ROUNDUP({live},0))-1),"-")'
+                if kind == "month" and dated
+                else live
+            )
+            self.formula(ws, f"D{row}", f"={shown}", fmt, font=S.LINK_FONT, align=S.RIGHT)
             for i in range(k):
-                c = ws.cell(row=row, column=first + i, value=_cell(expected[i].get(name)))
+                value = _cell(expected[i].get(name))
+                if kind == "flag" and isinstance(value, bool):
+                    value = S.YES if value else S.NO
+                elif kind == "month" and dated:
+                    value = _month_end(value, self.scenario_start(i))  # as plan_start when it is live
+                    if i == 0:  # the live scenario as generated: the Live cell's cached result
+                        cached = value if value == "-" else excel_serial(value)
+                        self.extra_cached = {
+                            **getattr(self, "extra_cached", {}),
+                            (ws.title, f"D{row}"): cached,
+                        }
+                c = ws.cell(row=row, column=first + i, value=value)
+                S.signal(ws, c.coordinate, name)
                 self.styled(c, S.FORMULA_FONT, None, fmt, align=S.RIGHT)
             self.define(f"scenarios_{name}", ws, f"{fl}{row}:{ll}{row}")
             # the live scenario's column, and whether it equals the live formulas (unless its inputs were edited)
@@ -125,7 +154,19 @@ class ScenariosSheet:
             row += 1
         agree = f"{agree_col}{current + 2}:{agree_col}{row - 1}"
         printed = row - 1
-        copies = self._inputs_copy(ws, row + 2, first)
+        figure_rows = list(range(current + 2, row))
+        if k > 1:
+            row = delta_rows(self, ws, row + 1, figure_rows, first, k)
+            printed = row - 1
+        chart_at = None
+        if all("annual_revenue_by_year" in e for e in expected):  # a plan: its years and its cash
+            ws.row_breaks.append(Break(id=row))  # the years and the chart on a page of their own
+            row = annual_block(self, ws, row + 1, expected, big, first)
+            chart_at, printed = row + 1, row + CHART_ROWS
+        *copies, end = self._inputs_copy(ws, printed + 2, first)
+        if chart_at:
+            # right of the label columns (column A prints on every page); its data below the copy
+            cash_chart(self, ws, f"{fl}{chart_at}", end + 2, expected, big)
         labels = ("Inputs as generated", "Changes and rounds as generated", "Figures current (both)")
         for j, label in enumerate(labels):
             r = current - 2 + j
@@ -163,12 +204,13 @@ class ScenariosSheet:
         ws.column_dimensions["C"].width = 16
         for col in range(4, last + 3):
             ws.column_dimensions[get_column_letter(col)].width = 14
-        self.print_setup(ws, tall_pages=1)
+        self.print_wide(ws, title_rows="4:4")  # at 75%, the figures' labels on every page
         ws.print_area = f"A1:{agree_col}{printed}"
 
-    def _inputs_copy(self, ws, row: int, first: int) -> tuple[list, list]:
+    def _inputs_copy(self, ws, row: int, first: int) -> tuple[list, list, int]:
         """Each scenario's inputs (and its block of changes) as generated, below the printed area; returns per
-        scenario the formulas that are TRUE while the Inputs and Changes sheets still hold them."""
+        scenario the formulas that are TRUE while the Inputs and Changes sheets still hold them, and the row
+        after the copy."""
         inputs = self.wb["Inputs"]
         rows = sorted(self.input_rows.values())
         top, bottom = rows[0], rows[-1]
@@ -215,7 +257,14 @@ class ScenariosSheet:
                         f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}",
                     )
                 )
-        return same_inputs, same_changes
+        return same_inputs, same_changes, row
+
+
+def _month_end(v, start: str):
+    """A plan month as its month-end date (the month it falls in), as the Cover shows it; a dash if none."""
+    if not isinstance(v, float):
+        return "-"
+    return month_end(max(1, math.ceil(v)), start)
 
 
 def _cell(v):

@@ -1,4 +1,4 @@
-"""The Sensitivity sheet (runway and LTV/CAC over churn and conversion) and the risk template's cash fan.
+"""The Sensitivity sheet (runway and LTV/CAC over the two inputs that move this plan most) and the cash fan.
 
 Both hold the engine's numbers, not formulas: a two-way table would need a
 data table (which not every spreadsheet recalculates) or a copy of the whole
@@ -15,11 +15,15 @@ import math
 
 import numpy as np
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..errors import AssumptionsError
 from ..params import PARAMS, RULES
 from . import styles as S
+from .chart_style import style_series
+from .sensitivity_axes import choose_axes
 
 SENSITIVITY_SHEET = "Sensitivity"
 FAN_SHEET = "Cash fan"
@@ -46,17 +50,24 @@ def axis_values(name: str, base: float, factors=AXES[0][1]) -> list[float]:
     return out
 
 
-def sensitivity_grids(scenario: dict, rows: list[float], cols: list[float]) -> dict:
-    """output -> grid (rows x cols) of the engine's numbers for ``scenario`` (never as +inf)."""
+def sensitivity_grids(
+    scenario: dict, rows: list[float], cols: list[float], rname: str = AXES[0][0], cname: str = AXES[1][0]
+) -> dict:
+    """output -> grid (rows x cols) of the engine's numbers for ``scenario`` (never as +inf), ``rname`` down
+    the rows and ``cname`` across."""
     from ..sensitivity import sensitivity
 
-    (rname, _), (cname, _) = AXES
     return {
         out: np.asarray(
             sensitivity(scenario, rows=(rname, rows), cols=(cname, cols), output=out).values, dtype=float
         )
         for out, _, _ in GRIDS
     }
+
+
+def _axis_format(values) -> str:
+    """A rate (every value within -1..1) as a percent, an amount as a number."""
+    return "0.00%" if all(abs(v) < 1 for v in values) else "#,##0.00##"
 
 
 class SensitivitySheet:
@@ -67,39 +78,59 @@ class SensitivitySheet:
         if not all(out in names for out, _, _ in GRIDS):
             return
         sname, s = self.scenarios[0]
-        scenario = self.a.scenario(sname)
-        (rname, _), (cname, _) = AXES
-        if not (scenario.get(rname) and scenario.get(cname)):
-            return  # an axis at 0 has no neighbourhood to show
-        rows, cols = axis_values(rname, float(scenario[rname])), axis_values(cname, float(scenario[cname]))
-        grids = sensitivity_grids(dict(scenario, horizon=self.n_months), rows, cols)
+        scenario = dict(self.a.scenario(sname), horizon=self.n_months)
+        try:
+            axes = choose_axes(self.a, sname, scenario, grid=self.grid)
+        except AssumptionsError:
+            if self.grid is not None:
+                raise
+            return  # fewer than two inputs with a neighbourhood to show
+        (rname, rows), (cname, cols) = axes.rows, axes.cols
+        grids = sensitivity_grids(scenario, rows, cols, rname, cname)
         ws = self.wb.create_sheet(SENSITIVITY_SHEET)
         self.title(
             ws,
             "Sensitivity",
             f"Scenario {sname} as generated (the engine's numbers): each output with "
-            f"{rname} down the rows and {cname} across, the base highlighted. Edit an "
-            "input and the Scenarios sheet says STALE until the workbook is generated "
-            "again.",
+            f"{rname} down the rows and {cname} across, the base highlighted; the two inputs: {axes.how}.",
         )
         self.text(ws, "A4", "Scenario", S.SECTION_FONT)
         self.text(ws, "B4", sname)
         self.define("sensitivity_scenario", ws, "B4")
-        row = 6
+        self.text(ws, "D4", "Status", S.SECTION_FONT)
+        self.formula(
+            ws,
+            "E4",
+            '=IF(scenarios_fresh,"CURRENT: the inputs are as generated","STALE: an input was edited; '
+            'generate the workbook again")',
+            font=S.LINK_FONT,
+        )
+        self.define("sensitivity_status", ws, "E4")
+        ws.conditional_formatting.add(
+            "E4", FormulaRule(formula=['LEFT($E$4,5)="STALE"'], font=S.FAIL_FONT, fill=S.FAIL_FILL)
+        )
+        self.text(ws, "A5", "Down the rows", S.SECTION_FONT)
+        self.text(ws, "B5", rname)
+        self.define("sensitivity_row_input", ws, "B5")
+        self.text(ws, "D5", "Across", S.SECTION_FONT)
+        self.text(ws, "E5", cname)
+        self.define("sensitivity_col_input", ws, "E5")
+        row = 7
         base_i, base_j = rows.index(float(scenario[rname])), cols.index(float(scenario[cname]))
+        rfmt, cfmt = (_axis_format(v) for v in (rows, cols))
         for out, label, kind in GRIDS:
             self.section(ws, row, label, 2 + len(cols))
             row += 1
             self.text(ws, f"A{row}", f"{rname} \\ {cname}", S.HEADER_FONT, S.HEADER_FILL)
             for j, v in enumerate(cols):
                 c = ws.cell(row=row, column=2 + j, value=v)
-                self.styled(c, S.HEADER_FONT, S.HEADER_FILL, "0.00%", align=S.RIGHT)
+                self.styled(c, S.HEADER_FONT, S.HEADER_FILL, cfmt, align=S.RIGHT)
             self.define(f"sensitivity_{out}_cols", ws, f"B{row}:{get_column_letter(1 + len(cols))}{row}")
             first = row + 1
             for i, v in enumerate(rows):
                 r = first + i
                 c = ws.cell(row=r, column=1, value=v)
-                self.styled(c, S.SECTION_FONT, None, "0.00%", align=S.LEFT)
+                self.styled(c, S.SECTION_FONT, None, rfmt, align=S.LEFT)
                 for j in range(len(cols)):
                     x = grids[out][i, j]
                     c = ws.cell(
@@ -133,6 +164,22 @@ class SensitivitySheet:
             f"{rname} and {cname}.",
             S.UNIT_FONT,
         )
+        if axes.ranking:  # how the two were chosen: each input tried, at its low and its high end
+            row += 2
+            self.section(ws, row, f"How the two inputs were chosen: {axes.how}", 2 + len(cols))
+            row += 1
+            self.header(ws, row, ["Input", "Low", "High", "Runway at low", "Runway at high"])
+            for name, lo, hi, at_lo, at_hi in axes.ranking:
+                row += 1
+                self.text(ws, f"A{row}", name)
+                for col, v, fmt in (("B", lo, _axis_format([lo])), ("C", hi, _axis_format([hi]))):
+                    self.styled(
+                        ws.cell(row=row, column=ord(col) - 64, value=float(v)), S.FORMULA_FONT, None, fmt
+                    )
+                for col, v in (("D", at_lo), ("E", at_hi)):
+                    c = ws[f"{col}{row}"]
+                    c.value = "never" if math.isinf(v) else ("n/a" if math.isnan(v) else float(v))
+                    self.styled(c, S.FORMULA_FONT, None, S.FORMATS["months"], align=S.RIGHT)
         ws.column_dimensions["A"].width = 24
         for j in range(len(cols)):
             ws.column_dimensions[get_column_letter(2 + j)].width = 14
@@ -167,7 +214,7 @@ class SensitivitySheet:
             self.define(f"cash_p{p:g}_by_month", ws, f"E{r}:{get_column_letter(4 + n)}{r}")
         ch = LineChart()
         ch.title = f"Cash fan of scenario {self.sim_name}"
-        ch.y_axis.title = f"{self.a.currency} millions" if big else self.a.currency
+        ch.y_axis.title = f"Cash, {self.a.currency} millions" if big else f"Cash, {self.a.currency}"
         ch.y_axis.number_format = "#,##0,," if big else "#,##0"
         ch.y_axis.majorGridlines = None
         ch.x_axis.tickLblPos = "low"
@@ -175,8 +222,11 @@ class SensitivitySheet:
         ch.y_axis.delete = False
         for k, p in enumerate(FAN):
             s = Series(Reference(ws, min_col=5, max_col=4 + n, min_row=5 + k), title=f"P{p:g}")
-            s.smooth = False
+            style_series(s, k, 0, dashed=p != 50)
             ch.series.append(s)
+        self.date_headers(ws)  # calendar months ("Mar 24"), as on the Projection
+        ch.x_axis.number_format = "mmm yy" if self.a.start else "0"
+        ch.x_axis.title = "month" if self.a.start else "month of the plan"
         ch.set_categories(Reference(ws, min_col=5, max_col=4 + n, min_row=4))
         ch.legend.position = "b"
         ch.height, ch.width = 9, 24

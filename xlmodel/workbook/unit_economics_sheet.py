@@ -10,7 +10,7 @@ from .layout import UDF_OUTPUTS
 
 #: at least two significant digits of a small amount or ratio: LTV 0.0146, not 0.01; 0.00073x, not 0.00x
 SIG = "#,##0.00####"
-SIG_RATIO = SIG + '"x"'
+SIG_RATIO = S.FORMATS["ratio"]  # a ratio to 2 decimals
 #: rows that are steps of another row's formula, not headlines
 HELPERS = ("margin_per_user", "arppu_net", "paid_cac_per_active", "payback_ratio", "payback_ratio_paid")
 
