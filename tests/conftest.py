@@ -1,3 +1,4 @@
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -83,16 +84,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(shared[0]))
 
 
-def workbook_examples() -> list[Path]:
-    """The example files a workbook (and an Excel function's tables) carries: model version 4's company inputs
-    (team, capex, credits, terms, tax) are refused by the workbook builder until its sheets carry them, so an
-    example that uses them (examples/company-2024.toml) is left out of the workbook tests, and only of them."""
-    from xlmodel import assumptions
-    from xlmodel.company import first_company_input
+def workbook_examples(template: str | None = None) -> list[Path]:
+    """The example files a workbook template carries: those its builder does not refuse
+    (:func:`xlmodel.workbook.builder.refusal`; model version 4's company inputs and payers as their own stock,
+    examples/company-2024.toml and examples/payers-2024.toml, are carried by the model and runway templates
+    only, the others refuse them in one line). Without ``template``: the examples every template carries (an
+    Excel function's tables hold no team, capex or second stock)."""
+    from xlmodel.workbook.builder import TEMPLATES
 
-    out = []
+    return [
+        path
+        for path, refused in _refusals().items()
+        if not (refused & ({template} if template else set(TEMPLATES)))
+    ]
+
+
+@functools.cache
+def _refusals() -> dict[Path, frozenset[str]]:
+    """Each example file and the templates whose builder refuses it."""
+    from xlmodel import assumptions
+    from xlmodel.workbook.builder import TEMPLATES, refusal
+
+    out = {}
     for path in sorted((ROOT / "examples").glob("*.toml")):
         a = assumptions.load(path)
-        if not any(first_company_input(a.scenario(n)) for n in a.scenario_names):
-            out.append(path)
+        out[path] = frozenset(t for t in TEMPLATES if refusal(t, a) is not None)
     return out

@@ -185,12 +185,10 @@ def test_a_plan_without_ranges_gets_a_band_written_on_the_sheet_or_named_axes():
         build("model", a, grid=("churn", "nope"))
 
 
-def test_the_risk_template_says_exactly_what_ranges_to_add():
+def test_the_risk_template_without_ranges_applies_a_default_band_written_on_the_sheet():
     a = assumptions.load(EXAMPLES / "plan-2024.toml")
-    with pytest.raises(
-        xm.errors.AssumptionsError, match=r"\[scenarios.base\].*churn = \{ low = 0.288, mode = 0.36"
-    ):
-        build("risk", a)
+    note = build("risk", a)["Risk"]["A3"].value
+    assert "gives no ranges: a default +/-20% band (PERT, its mode at the value) on churn" in note
 
 
 # ------------------------------------------------------------------ charts

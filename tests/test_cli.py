@@ -598,13 +598,13 @@ def test_calc_uses_base_values_of_ranges(run):
     assert out["paid_cac"] == 30.0  # cac = { low = 25, mode = 30, high = 50 }: the mode
 
 
-def test_new_risk_and_refusal_without_ranges(run, tmp_path):
+def test_new_risk_with_ranges_and_with_the_default_band(run, tmp_path):
     r = run("new", "risk", "-a", ASSISTANT, "-o", str(tmp_path / "risk.xlsx"))
     assert r.exit_code == 0 and (tmp_path / "risk.xlsx").read_bytes()[:2] == b"PK"
-    r = run("new", "risk", "-a", "examples/saas-copilot.toml", "-o", str(tmp_path / "none.xlsx"))
-    assert r.exit_code == 2 and r.output.count("\n") == 1
-    assert "the risk template needs inputs given as ranges in the first scenario" in r.output
-    assert not (tmp_path / "none.xlsx").exists()
+    # no ranges: the main drivers get the default band (its refusal, when nothing can be banded, is tested
+    # in test_board_pack3)
+    r = run("new", "risk", "-a", "examples/saas-copilot.toml", "-o", str(tmp_path / "band.xlsx"))
+    assert r.exit_code == 0 and (tmp_path / "band.xlsx").read_bytes()[:2] == b"PK"
 
 
 def test_new_from_data(run, tmp_path):

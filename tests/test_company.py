@@ -221,7 +221,7 @@ def test_runway_without_funding_drops_the_rounds_credits():
 @pytest.mark.parametrize(
     "extra, message",
     [
-        ({"team": [{"department": "rd", "count": 1, "salary": 1}]}, "team entry 1 needs a role"),
+        ({"team": [{"department": "rd", "count": 1, "salary": 1}]}, "team[1]: needs a role"),
         ({"team": [{"role": "a", "department": "hr", "count": 1, "salary": 1}]}, "department must be one of"),
         ({"team": [{"role": "a", "department": "rd", "count": -1, "salary": 1}]}, "count must be 0 or more"),
         ({"team": [{"role": "a", "department": "rd", "count": 1, "salary": -5}]}, "salary must be 0 or more"),
@@ -232,7 +232,7 @@ def test_runway_without_funding_drops_the_rounds_credits():
         ({"capex": [{"month": 1, "amount": 1, "life": 2, "name": "x"}] * 2}, "same month and name"),
         ({"funding": [{"amount": 1, "credits": 5}]}, "credits in a round need the round's month"),
         ({"funding": [{"month": 1, "amount": 1, "credits": 5, "expires": 0}]}, "expires must be a whole number"),
-        ({"compute_terms": -1}, "compute_terms must be a whole number of months, 0 or more"),
+        ({"compute_terms": -1}, "compute_terms must be a whole number of months from 0 to 1200"),
         ({"ad_terms": 1.5}, "ad_terms must be a whole number"),
         ({"tax_rate": 1}, "tax_rate must be 0 or more and below 1"),
         ({"on_cost": 2.5}, "on_cost must be between 0 and 2"),
@@ -291,8 +291,8 @@ def test_the_examples_keep_version_3s_numbers_bit_for_bit():
     for path in (ROOT / "examples").glob("*.toml"):
         a = assumptions.load(path)
         for name, s in a.scenarios.items():
-            if "team" in s or "tax_rate" in s:
-                continue  # the whole company's example
+            if "team" in s or "tax_rate" in s or "paying_churn" in s:
+                continue  # the whole company's example, and payers as their own stock (tests/test_payers.py)
             new, old = xm.project(**s), project_v3(**s)
             for line in xm.Projection.ROWS:
                 assert getattr(new, line).tobytes() == getattr(old, line).tobytes(), (path.name, name, line)

@@ -200,20 +200,23 @@ def test_bad_input_is_one_line_naming_file_scenario_entry_and_rule(text, message
     assert "\n" not in line and "plan.toml: scenario 'base': " in line and message in line, line
 
 
-def test_new_refuses_a_plan_of_the_whole_company(tmp_path, run):
+def test_only_the_templates_that_carry_the_company_take_it(tmp_path, run):
     p = tmp_path / "plan.toml"
     p.write_text(HEAD + TEAM, encoding="utf-8")
     out = tmp_path / "x.xlsx"
-    r = run("new", "model", p, "-o", out)
+    r = run("new", "unit-economics", p, "-o", out)
     assert r.exit_code == 2
     assert r.output.strip().endswith(
-        "plan.toml: scenario 'base': team: the workbooks do not carry the team, capex, credits, terms or tax yet "
-        "(model version 4 is in progress): use xlmodel calc"
+        "plan.toml: scenario 'base': team: the unit-economics template does not carry the team, capex, credits, "
+        "terms or tax (model version 4): the model and runway templates do, or use xlmodel calc"
     )
     assert not out.exists()
     p.write_text(HEAD + "tax_rate = 0.25\n", encoding="utf-8")
+    r = run("new", "risk", p, "-o", out)
+    assert r.exit_code == 2 and "scenario 'base': tax_rate: the risk template does not carry" in r.output
+    assert not out.exists()
     r = run("new", "model", p, "-o", out)
-    assert r.exit_code == 2 and "scenario 'base': tax_rate: the workbooks do not carry" in r.output
+    assert r.exit_code == 0 and out.exists()
 
 
 def test_the_company_example_runs_and_balances(run):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -23,7 +24,7 @@ from xlmodel.workbook import build, save_atomic
 from xlmodel.workbook.read_plan import workbook_document
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = workbook_examples()
+EXAMPLES = workbook_examples("model")
 #: the standalone migration NPV's own inputs: a workbook whose plan has a migration_month does not hold them
 STANDALONE = ("monthly_tokens", "months", "token_growth", "price_decline", "monthly_revenue")
 
@@ -158,3 +159,62 @@ def _close(x, y) -> bool:
     if isinstance(x, float) and isinstance(y, (int, float)):
         return x == y or abs(x - y) <= 1e-15 * max(abs(x), abs(y))
     return x == y
+
+
+def _two_stock_plan(seed: int) -> dict:
+    """A random plan with payers as their own stock in two scenarios: dated changes of the stock drivers (one a
+    relative level, kept as text), annual plans, a round; the second scenario gives its own changes."""
+    rng = np.random.default_rng(seed)
+    base = load(ROOT / "examples" / "payers-2024.toml").scenario()
+    keep = ("cash", "mau", "ad_spend", "cac", "organic_users", "churn", "conversion", "arppu", "cost_per_mau")
+    s = {k: base[k] for k in keep}
+    s.update(
+        paying_churn=float(rng.uniform(0.03, 0.2)),
+        upgrade=float(rng.uniform(0.001, 0.01)),
+        annual_share=float(rng.uniform(0.1, 0.5)),
+        annual_price=float(rng.uniform(200, 600)),
+        annual_renewal=float(rng.uniform(0.2, 0.7)),
+    )
+    months = sorted(int(m) for m in rng.choice(np.arange(2, 24), size=3, replace=False))
+    s["changes"] = [
+        {"month": months[0], "upgrade": "x1.5", "paying_churn": float(rng.uniform(0.03, 0.2))},
+        {"month": months[1], "annual_share": float(rng.uniform(0, 0.6))},
+        {"month": months[2], "paying_churn": "-20%", "upgrade": float(rng.uniform(0.001, 0.01))},
+    ]
+    s["funding"] = [{"month": months[1], "amount": float(rng.uniform(1e8, 1e9))}]
+    other = {
+        "annual_share": 0.0,
+        "changes": [
+            {"month": months[0] + 1, "annual_share": "+10%", "upgrade": float(rng.uniform(0.001, 0.01))}
+        ],
+    }
+    return {"model": {"horizon": 24, "start": "2025-01"}, "scenarios": {"base": s, "other": other}}
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_round_trip_of_a_random_two_stock_plan(tmp_path, seed):
+    """Payers as their own stock: the five stock inputs and the dated changes of upgrade, paying_churn and
+    annual_share (relative levels as their text) come back from the workbook, and calc on the workbook is calc on
+    the plan to 1e-12, every output of every scenario."""
+    doc = _two_stock_plan(seed)
+    toml = tmp_path / "plan.toml"
+    toml.write_text(plan_toml(doc))
+    a = load(toml)
+    wb = tmp_path / "m.xlsx"
+    save_atomic(build("model", a), wb)
+    b = load(_export(tmp_path, wb))
+    assert _close(_plan(b), _plan(a))
+    levels = {k: v for c in b.scenario("base")["changes"] for k, v in c.items() if isinstance(v, str)}
+    assert levels == {"upgrade": "x1.5", "paying_churn": "-20%"}
+    assert b.scenario("other")["changes"][1]["annual_share"] == "+10%"
+    for name in a.scenario_names:
+        want, got = (
+            json.loads(CliRunner().invoke(main, ["calc", "--json", str(path), "-s", name]).stdout)["outputs"]
+            for path in (toml, wb)
+        )
+        assert want.keys() == got.keys()
+        for k, v in want.items():
+            if isinstance(v, float) and isinstance(got[k], float):
+                assert abs(v - got[k]) <= 1e-12 * max(abs(v), abs(got[k])), (name, k, v, got[k])
+            else:
+                assert got[k] == v, (name, k)

@@ -121,7 +121,7 @@ def test_charts_and_formats_read_well():
     widths = [s.graphicalProperties.line.width for s in curves.series]
     assert widths[-1] > 2 * max(widths[:-1])  # the average line stands out
     ue = books["unit-economics"]
-    assert _named(ue, "ltv").number_format == "#,##0.00####;[Red]-#,##0.00####"
+    assert _named(ue, "ltv").number_format == "#,##0.00##;[Red]-#,##0.00##"  # 2 to 4 decimals
     assert _named(ue, "ltv_to_cac").number_format == '#,##0.00"x";[Red]-#,##0.00"x"'  # 2 decimals, red < 0
     assert ue["Unit economics"]["D4"].alignment.horizontal == "right"
     # the months of savings are a whole number on Inputs

@@ -23,26 +23,42 @@ from xlmodel.udfs.plan import LLM_PLAN
 from xlmodel.udfs.solve import LLM_SOLVE
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = workbook_examples()
+EXAMPLES = workbook_examples("model")
 
 
 def _tables(path: Path, name: str) -> tuple[list, list, list]:
     """LLM_PLAN's inputs, changes and funding tables holding the scenario as the assumptions file gives it."""
+    inputs, changes, funding, _, _ = _all_tables(path, name)
+    return inputs, changes, funding
+
+
+def _entries(entries: list) -> list | None:
+    """A table of dated entries with a header row naming its columns (None: no entry)."""
+    keys = list(dict.fromkeys(k for e in entries for k in e))
+    return [keys] + [[e.get(k) for k in keys] for e in entries] if entries else None
+
+
+def _all_tables(path: Path, name: str) -> tuple[list, list, list, list | None, list | None]:
+    """LLM_PLAN's inputs, changes, funding, team and capex tables holding the scenario as the file gives it."""
     a = assumptions.load(path)
     s = a.scenario(name)
     skip = ("cost_per_mau",) if "input_tokens" in s else ()  # derived from the tokens: one or the other
     inputs = [["name", "value"]] + [
         [k, float(v)]
         for k, v in s.items()
-        if k in PARAMS and k not in skip and isinstance(v, (int, float)) and not isinstance(v, bool)
+        if k in PARAMS
+        and k not in skip
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and v != PARAMS[k].default  # what the file gives (a default given makes a migration input "set")
     ]
     if a.start:
         inputs.append(["start", a.start])
     changes = [["month", "driver", "level"]] + [
         [c["month"], k, v] for c in s.get("changes", []) for k, v in c.items() if k != "month"
     ]
-    funding = [["month", "amount"]] + [[r["month"], r["amount"]] for r in s.get("funding", [])]
-    return inputs, changes, funding
+    funding = _entries(s.get("funding") or []) or [["month", "amount"]]
+    return inputs, changes, funding, _entries(s.get("team") or []), _entries(s.get("capex") or [])
 
 
 def _calc_json(path: Path, name: str) -> dict:
@@ -57,9 +73,9 @@ def test_llm_plan_answers_every_output_calc_prints(path):
     LLM_PLAN equal to calc's (never as "never", n/a as "n/a", yes/no as a boolean)."""
     name = assumptions.load(path).scenario_names[0]
     want = _calc_json(path, name)
-    inputs, changes, funding = _tables(path, name)
+    inputs, changes, funding, team, capex = _all_tables(path, name)
     for output, value in want.items():
-        got = LLM_PLAN(inputs, changes, funding, output)
+        got = LLM_PLAN(inputs, changes, funding, output, None, team, capex)
         assert not (isinstance(got, str) and got.startswith("#VALUE!")), (output, got)
         if value is None:
             assert got == "n/a", output
@@ -162,13 +178,13 @@ def test_llm_solve_texts_label_months_with_the_plan_s_start():
 def test_one_formatter_for_the_terminal_and_the_cells():
     """The CLI imports the formatters from the engine side; the Excel functions never import the CLI."""
     import xlmodel.cli.common as common
-    import xlmodel.cli.decisions as decisions
+    import xlmodel.cli.decision_text as decision_text
     import xlmodel.outputs as outputs
 
     for name in ("format_value", "format_unit", "compact", "HUGE"):
         assert getattr(common, name) is getattr(outputs, name), name
     for name in ("input_text", "output_text"):
-        assert getattr(decisions, name) is getattr(outputs, name), name
+        assert getattr(decision_text, name) is getattr(outputs, name), name
     assert outputs.compact("funding_need", 212_261_000.0, "USD") == "212.26M"
     assert outputs.compact("funding_need", -8.334e9, "USD") == "-8.33B"
     for mod in ("plan", "solve", "cells"):

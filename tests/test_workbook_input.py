@@ -20,7 +20,7 @@ from xlmodel.workbook import build, save_atomic
 from xlmodel.workbook.read_plan import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = workbook_examples()
+EXAMPLES = workbook_examples("model")
 #: the standalone migration NPV's pair: a model workbook with a migration_month holds the plan's migration only
 STANDALONE = ("migration_npv", "migration_payback_month")
 
@@ -141,7 +141,8 @@ def test_a_change_level_that_is_text_names_its_cell(tmp_path):
     wb["Changes"]["G10"].value = "lots"  # activation's row of the first block, month 3
     wb.save(path)
     with pytest.raises(
-        XlmodelError, match=r"Changes!G10: activation .* month 3 must be a number, got 'lots'"
+        XlmodelError,
+        match=r"Changes!G10: activation .* month 3 must be a number or a relative level .*got 'lots'",
     ):
         read_workbook(path)
 

@@ -21,7 +21,7 @@ from xlmodel.workbook.verify import compare, read_names, recalculate
 from .conftest import need_libreoffice, workbook_examples
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = {p.stem: p for p in workbook_examples()}
+EXAMPLES = {p.stem: p for p in workbook_examples("model")}
 N_RANDOM = int(os.environ.get("XLMODEL_RANDOM_WORKBOOKS", "25"))
 INJECTION_NAMES = [
     '=HYPERLINK("http://example.com","x")',
@@ -159,8 +159,8 @@ def _cases() -> dict:
     deterministic = [t for t in TEMPLATES if t not in ("risk", "cohorts")]  # these need data: own cases below
     for t in deterministic:
         cases[f"{t}-defaults"] = dict(template=t)
-        for stem in EXAMPLES:
-            cases[f"{t}-{stem}"] = dict(template=t, file=stem)
+        for path in workbook_examples(t):  # the examples the template carries (version 4's: model, runway)
+            cases[f"{t}-{path.stem}"] = dict(template=t, file=path.stem)
     for stem, path in EXAMPLES.items():
         for name in assumptions.load(path).scenario_names:
             cases[f"model-{stem}-select-{name}"] = dict(template="model", file=stem, select=name)
@@ -196,6 +196,8 @@ def _cases() -> dict:
         for name in PLAN_V3["scenarios"]:
             cases[f"{t}-v3-select-{name}"] = dict(template=t, doc=PLAN_V3, select=name)
     cases["risk-v3"] = dict(template="risk", doc=dict(PLAN_V3, model=dict(PLAN_V3["model"], draws=2_000)))
+    # model version 4: payers as their own stock, relative levels of the stock drivers resolved live
+    cases["model-two-stocks-relative"] = dict(template="model", doc=STOCKS_RELATIVE)
     cases["model-actuals"] = dict(template="model", actuals=ACTUALS_CSV)
     cases["model-actuals-select-actuals"] = dict(template="model", actuals=ACTUALS_CSV, select="actuals")
     cases["model-actuals-window-6"] = dict(
@@ -265,6 +267,35 @@ MIXES = {
 
 # a plan over time: a calendar, VAT, fees, interest, activation, a buffer, and changes and rounds in every scenario
 # (inherited, overridden, removed), a ranged change level and a migration month
+#: payers as their own stock with annual plans, each stock driver changed on dates, by relative levels too
+STOCKS_RELATIVE = {
+    "model": {"name": "Two stocks", "currency": "EUR", "horizon": 24, "start": "2025-01"},
+    "scenarios": {
+        "base": dict(
+            cash=5e8,
+            mau=1e6,
+            ad_spend=2e7,
+            cac=20.0,
+            churn=0.3,
+            conversion=0.02,
+            arppu=30.0,
+            cost_per_mau=0.3,
+            fixed_costs=1e7,
+            paying_churn=0.08,
+            upgrade=0.004,
+            annual_share=0.25,
+            annual_price=300.0,
+            annual_renewal=0.5,
+            changes=[
+                {"month": 1, "annual_share": "x1.2"},
+                {"month": 5, "upgrade": "x1.5", "annual_share": "-20%"},
+                {"month": 9, "paying_churn": "+25%"},
+                {"month": 14, "upgrade": 0.003, "paying_churn": "x0.8"},
+            ],
+            funding=[{"month": 10, "amount": 2e8}],
+        )
+    },
+}
 PLAN_V3 = {
     "model": {"name": "Plan", "currency": "EUR", "horizon": 30, "start": "2025-03", "fiscal_year_start": 7},
     "scenarios": {
@@ -869,10 +900,11 @@ def test_risk_sheet_holds_engine_values_named_and_says_so():
     assert ["Low", "Mode", "High", "Dist"] == [h for h in heads if h in ("Low", "Mode", "High", "Dist")]
 
 
-def test_risk_needs_ranges(tmp_path):
+def test_risk_without_ranges_draws_a_default_band(tmp_path):
+    """A file without ranges gets the default band on its main drivers (tests/test_board_pack3.py checks it in
+    full); the risk template refuses only a scenario with none of them to band."""
     a = assumptions.load(EXAMPLES["saas-copilot"])
-    with pytest.raises(xm.AssumptionsError, match="the risk template needs inputs given as ranges"):
-        build("risk", a)
+    assert "a default +/-20% band" in build("risk", a)["Risk"]["A3"].value
 
 
 @pytest.mark.libreoffice

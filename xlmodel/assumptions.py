@@ -44,6 +44,7 @@ from .prices import check_mix, mix_price, price_data_date
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
 from .retention import active_curve
+from .source_notes import source_notes
 from .text import clean_text
 
 __all__ = [
@@ -84,8 +85,8 @@ PRICE_KEYS = ("input_price", "cached_price", "output_price")
 MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
-#: the last month a plan may name (horizon at most 1200): a month beyond the horizon (credits_expire) stops here
-MAX_MONTHS = 1200
+#: the scenario inputs that are months, and whether each may lie beyond the horizon (docs/model.md, "Calendar")
+MONTH_KEYS = {"raise_month": False, "migration_month": True, "credits_expire": True}
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
@@ -310,6 +311,10 @@ def _engine_rules(path, name, s: dict) -> None:
         text = str(e)
         if key in ("changes", "funding", "team", "capex") and text.startswith(f"{key}: "):
             text = text[len(key) + 2 :]
+        if key in ("funding", "team", "capex") and text.startswith((f"{key}, ", f"{key}[")) and ": " in text:
+            key, text = text.split(
+                ": ", 1
+            )  # the entry the engine names: "team, role 'ML'", "funding, month 3"
         raise AssumptionsError(path, text, name, key) from None
 
 
@@ -348,7 +353,9 @@ def _apply_mix(path, name, s: dict, mix: dict):
 
 def _range(path, scen, key, value):
     if key not in SCENARIO_KEYS:
-        where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+        where = (
+            " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS + PLAN_KEYS)
+        )
         raise AssumptionsError(path, f"unknown key{where}", scen, key)
     try:
         return parse_range(key, value)
@@ -367,12 +374,18 @@ def _check_correlations(path, out: Assumptions, correlations: dict):
     try:
         check_correlations(correlations, ranged_somewhere)
     except InputError as e:
-        raise AssumptionsError(path, str(e).split(": ", 1)[-1], first, e.argument) from None
+        raise AssumptionsError(path, _after(e), first, e.argument) from None
     for name in out.scenario_names:
         try:
             check_correlations(out.correlations_for(name, correlations), out.ranges.get(name, {}))
         except InputError as e:
-            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, e.argument) from None
+            raise AssumptionsError(path, _after(e), name, e.argument) from None
+
+
+def _after(e: InputError) -> str:
+    """An error's message without its argument's name in front (a role's own ": " left alone)."""
+    text, head = str(e), f"{e.argument}: "
+    return text[len(head) :] if text.startswith(head) else text
 
 
 def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
@@ -468,19 +481,15 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
         ranges = {}
-        own = read_decisions(path, name, raw, out.start, out.horizon)
+        own = read_decisions(path, name, raw, out.start, out.horizon, first_decisions)
         for key, value in raw.items():
             if key in CURVE_KEYS:
                 given[key] = curve_key(path, name, key, value)
                 continue
             if key in PLAN_KEYS:
                 continue  # read above
-            if key == "raise_month" and isinstance(value, str):  # a calendar month
-                value = plan_month(path, name, key, value, out.start, out.horizon)
-            if key == "credits_expire" and isinstance(
-                value, str
-            ):  # a calendar month, maybe after the horizon
-                value = plan_month(path, name, key, value, out.start, MAX_MONTHS)
+            if key in MONTH_KEYS and value is not None and not isinstance(value, dict):  # any form of a month
+                value = plan_month(path, name, key, value, out.start, out.horizon, MONTH_KEYS[key])
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -502,7 +511,11 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 given[key] = dict(value)
                 continue
             if key not in SCENARIO_KEYS:
-                where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+                where = (
+                    " (horizon belongs in [model])"
+                    if key == "horizon"
+                    else _suggest(key, SCENARIO_KEYS + PLAN_KEYS)
+                )
                 raise AssumptionsError(path, f"unknown key{where}", name, key)
             given[key] = _number(path, name, key, value)
         merged = dict(first, **given) if first is not None else given
@@ -526,7 +539,10 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
-            decisions = first_decisions.inherit(own)
+            try:
+                decisions = first_decisions.inherit(own)
+            except InputError as e:  # a relative level over an inherited range
+                raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, "changes") from None
         ranges = {k: r for k, r in ranges.items() if k in merged}
         calendar = {"start": out.start, "fiscal_year_start": out.fiscal_year_start if out.start else None}
         out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions, calendar)
@@ -585,50 +601,6 @@ def load(path) -> Assumptions:
     out.digest = hashlib.sha256(raw).hexdigest()
     out.notes = source_notes(text)
     return out
-
-
-def source_notes(text: str) -> dict[tuple[str, str], str]:
-    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source; ``""``
-    for a value written without one, which a later scenario then does not inherit from the first).
-
-    ``key = value  # note`` and the comment lines indented under it that continue it. Read from the text
-    itself (TOML parsers drop comments); a value spanning lines keeps the note of its first line.
-    """
-    notes: dict[tuple[str, str], str] = {}
-    scenario, last = None, None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            head = stripped.strip("[]").strip()
-            parts = head.split(".")
-            scenario = parts[1].strip().strip('"') if len(parts) >= 2 and parts[0] == "scenarios" else None
-            last = None
-            if len(parts) > 2:  # [[scenarios.x.changes]]: the decisions' notes are not inputs' sources
-                scenario = None
-            continue
-        if stripped.startswith("#"):
-            if last is not None and line[:1].isspace():  # an indented comment continues the note above
-                notes[last] += " " + stripped.lstrip("#").strip()
-            else:
-                last = None
-            continue
-        if scenario is None or "=" not in stripped:
-            last = None
-            continue
-        key, _, rest = stripped.partition("=")
-        key = key.strip().strip('"')
-        note = (
-            rest.split("#", 1)[1].strip()
-            if "#" in rest and not rest.strip().startswith(("{", '"'))
-            else (
-                rest.rsplit("}", 1)[1].split("#", 1)[1].strip()
-                if "}" in rest and "#" in rest.rsplit("}", 1)[1]
-                else ""
-            )
-        )
-        notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
-        last = (scenario, key) if note else None
-    return notes
 
 
 #: The defaults used when no file is given: the 2024 consumer assistant example.

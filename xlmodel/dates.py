@@ -9,6 +9,7 @@ Pure Python and numpy, nothing at import time.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,10 @@ if TYPE_CHECKING:  # imported where a date is made, not at import time
 __all__ = [
     "parse_month",
     "month_number",
+    "month_rule",
+    "month_text",
+    "serial_date",
+    "MAX_MONTHS",
     "month_label",
     "month_end",
     "FiscalYear",
@@ -70,32 +75,126 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def month_number(value: object, start: str | None, horizon: int, what: str = "month") -> int:
-    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
-    if isinstance(value, str):
-        if start is None:
-            raise InputError(
-                what,
-                f'{what} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM" '
-                "(month 1), or use a month number",
-            )
-        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
-        if t < 1:
-            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
-        if t > horizon:
-            raise InputError(
-                what,
-                f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
-                f"(month {horizon}, the horizon)",
-            )
-        return t
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+#: the longest horizon: where a month may lie beyond the horizon, a number up to this is a plan month
+MAX_MONTHS = 1200
+#: the date serials a month may be given as: 61 is 1900-03-01 (Excel counts a 29 February 1900 before it, so
+#: earlier serials differ between spreadsheets), 2958465 is 9999-12-31
+FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465
+
+
+def serial_date(serial: float) -> datetime.date:
+    """The day a spreadsheet's date serial stands for (days since 1899-12-30; a time of day is its fraction)."""
+    import datetime
+
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(serial))
+
+
+def _is_date(value: object) -> bool:
+    import datetime
+
+    return isinstance(value, datetime.date)  # a datetime is a date too
+
+
+def month_rule(horizon: int, beyond: bool = False) -> str:
+    """The rule a month follows, as its error message states it (docs/model.md, "Calendar")."""
+    limit = (
+        f"up to {MAX_MONTHS} (it may lie beyond the horizon)"
+        if beyond
+        else f"from 1 to {horizon} (the horizon)"
+    )
+    return (
+        f"a whole month number {limit}, a calendar month YYYY-MM, a date, or a date serial above that "
+        "(days since 1899-12-30, as spreadsheets store dates; needs [model] start)"
+    )
+
+
+def month_number(
+    value: object, start: str | None, horizon: int, what: str = "month", beyond: bool = False
+) -> int:
+    """A plan month from any form a month is given in (docs/model.md, "Calendar"); one parser for every surface.
+
+    Parameters
+    ----------
+    value : int, float, str, datetime.date or datetime.datetime
+        A plan month number; a calendar month ``"YYYY-MM"`` (a text of digits is the number it spells); a
+        date or datetime (its calendar month); or a spreadsheet's date serial (45748 is 2025-04-01). A number
+        is a plan month up to the horizon (up to :data:`MAX_MONTHS` with ``beyond``) and a date serial only
+        above that, where no plan month could be meant; the last three forms need ``start``.
+    start : str or None
+        The plan's ``[model] start`` (``"YYYY-MM"``, month 1).
+    horizon : int
+        The plan's last month.
+    what : str
+        The argument's name in messages.
+    beyond : bool
+        The month may lie before month 1 or after the horizon (``migration_month``, ``credits_expire``, a team
+        entry's ``from`` and ``to``): a calendar month then gives any plan month, and a number up to
+        :data:`MAX_MONTHS` is a plan month (the caller checks its own bounds).
+
+    Returns
+    -------
+    int
+        The plan month (1 is ``start``).
+
+    Raises
+    ------
+    InputError
+        Naming ``what``, the rule and the value; a calendar month, a date or a serial without ``start`` says so.
+    """
+    rule = month_rule(horizon, beyond)
+    shown, how = value, ""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())  # "4" typed as text in a cell: plan month 4
+    limit = MAX_MONTHS if beyond else horizon
+    if not isinstance(value, (str, bool)) and isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        if math.isfinite(x) and x.is_integer() and x <= limit and (beyond or x >= 1):
+            return int(x)
+        if not (math.isfinite(x) and x > limit and FIRST_SERIAL <= x <= LAST_SERIAL):
+            raise InputError(what, f"{what} must be {rule}; got {value!r:.40}")
+        day = serial_date(x)
+        how = f" (date serial {value:g}, read as the date {day.isoformat()}: a number above {limit} is one)"
+        value = day
+    kind = "a date serial" if how else "a date" if _is_date(value) else "a calendar month"
+    if _is_date(value):
+        value = month_text(value)
+        shown = shown if how else value
+    if not isinstance(value, str):
+        raise InputError(what, f"{what} must be {rule}; got {value!r:.40}")
+    text = value.strip()
+    ym = parse_month(text, what)  # a text that is no calendar month: parse_month's message
+    if start is None:
         raise InputError(
             what,
-            f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
-            f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}",
+            f'{what} {shown!r:.40} is {kind}: give [model] start = "YYYY-MM" (month 1), '
+            f"or a plan month number from 1 to {limit}",
         )
-    return int(value)
+    t = _index(*ym) - _index(*parse_month(start, "start")) + 1
+    if beyond and t > MAX_MONTHS:
+        raise InputError(what, f"{what} {text}{how} is month {t}: a plan names months up to {MAX_MONTHS}")
+    if how and t < 1:  # a number is a date serial only where it falls within the plan's calendar
+        raise InputError(
+            what,
+            f"{what} {text}{how} is before the plan's start {start} (month 1): a date serial must fall within the "
+            "plan's months",
+        )
+    if beyond:
+        return t
+    if t < 1:
+        raise InputError(what, f"{what} {text}{how} is before the plan's start {start} (month 1)")
+    if t > horizon:
+        raise InputError(
+            what,
+            f"{what} {text}{how} is after the plan's last month {month_label(horizon, start)} "
+            f"(month {horizon}, the horizon)",
+        )
+    return t
+
+
+def month_text(value: object) -> object:
+    """A date or datetime as its calendar month ``"YYYY-MM"`` (where a calendar month is kept as text, e.g.
+    ``start``); any other value unchanged."""
+    return f"{value.year:04d}-{value.month:02d}" if _is_date(value) else value  # type: ignore[attr-defined]
 
 
 def month_label(t: int, start: str | None = None) -> str:

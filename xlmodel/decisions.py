@@ -22,14 +22,17 @@ entry and the rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .company import DEPARTMENTS
-from .dates import month_label, month_number, parse_month
+from .dates import MAX_MONTHS, month_label, month_number
 from .errors import AssumptionsError, InputError
 from .params import CHANGE_DRIVERS, PARAMS, check
 from .ranges import Range, parse_range
+from .relative import relative
+from .text import CONTROL
 
 __all__ = [
     "Decisions",
@@ -95,16 +98,24 @@ class Decisions:
     month's rounds), ``team[role]`` and ``capex[(month, name)]`` (entries as dicts, their numbers numbers or
     ranges)."""
 
-    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
+    changes: dict[tuple[int, str], float | Range | str] = field(default_factory=dict)  # str: a relative level
     funding: dict[int, list[dict[str, Item]]] = field(default_factory=dict)
     team: dict[str, dict[str, Item]] = field(default_factory=dict)
     capex: dict[tuple[int, str], dict[str, Item]] = field(default_factory=dict)
+    #: the kinds a scenario gives as an empty array (``team = []``): it inherits none of their entries
+    cleared: frozenset[str] = frozenset()
 
     def inherit(self, own: Decisions) -> Decisions:
-        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind."""
-        return Decisions(
-            *({**getattr(self, k), **getattr(own, k)} for k in ("changes", "funding", "team", "capex"))
-        )
+        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind. A
+        relative level that overrides an inherited entry of its month and driver is a factor of that entry's
+        level (docs/model.md): a number, or the product of two factors."""
+        mine = {k: {} if k in own.cleared else getattr(self, k) for k in ENTRY_KINDS}
+        changes = {**mine["changes"], **own.changes}
+        for key, value in own.changes.items():
+            if isinstance(value, str) and key in mine["changes"]:
+                changes[key] = _compose(key, value, mine["changes"][key])
+        funding, team, capex = ({**mine[k], **getattr(own, k)} for k in ("funding", "team", "capex"))
+        return Decisions(changes, funding, team, capex)
 
     def engine(self) -> dict[str, list[dict[str, Any]]]:
         """Every kind as the engine takes it, base values for ranges: ``changes`` and ``funding`` always (a
@@ -214,12 +225,28 @@ def put_decided(s: dict[str, Any], key: str, value: Any) -> None:
         s["changes"] = changes
 
 
+def _compose(key: tuple[int, str], text: str, inherited: float | Range | str) -> float | str:
+    """A relative level over the inherited level of its (month, driver)."""
+    rel = relative(text)
+    assert rel is not None  # read by _change_level
+    if isinstance(inherited, Range):
+        raise InputError(
+            "changes",
+            f"changes: month {key[0]}: {key[1]} {text} overrides an inherited ranged level: give a number",
+        )
+    if isinstance(inherited, str):
+        first = relative(inherited)
+        assert first is not None
+        return f"x{first.factor * rel.factor!r}"
+    return rel.factor * inherited
+
+
 def _zero(value: Item) -> bool:
     """Exactly 0 (a range never is: it removes nothing)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
-def _base(value: float | Range) -> float:
+def _base(value: float | Range | str) -> float | str:
     return value.base if isinstance(value, Range) else value
 
 
@@ -244,6 +271,18 @@ def _level(path: str, scen: str, where: str, name: str, value: object) -> float 
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
+def _change_level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range | str:
+    """A change's level: a number or a range (:func:`_level`), or a relative level kept as its text
+    (``"-40%"``, ``"x0.6"``: resolved by the engine against the path it replaces)."""
+    try:
+        if isinstance(value, dict) and any(isinstance(x, str) for x in value.values()):
+            raise InputError(driver, f"{driver}: a relative level may not be a range, got {value!r:.60}")
+        rel = relative(value, driver)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+    return _level(path, scen, where, driver, value) if rel is None else rel.text
+
+
 def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         example = f"[[scenarios.NAME.{table}]] {ENTRY_KINDS[table].example}"
@@ -251,32 +290,76 @@ def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, 
     return value
 
 
-def _any_month(path: str, scen: str, where: str, key: str, value: object, start: str | None) -> int:
-    """A team entry's ``from`` or ``to``: a month number or ``"YYYY-MM"``, before month 1 or after the horizon
-    allowed (``from`` before month 1 means month 1)."""
+def _any_month(
+    path: str, scen: str, where: str, key: str, value: object, start: str | None, horizon: int
+) -> int:
+    """A team entry's ``from`` or ``to``: any form of a month (:func:`~xlmodel.dates.month_number`), before month 1
+    or after the horizon allowed (``from`` before month 1 means month 1)."""
     try:
-        if isinstance(value, str):
-            if start is None:
-                raise InputError(
-                    key, f'{key} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM"'
-                )
-            (y, m), (sy, sm) = parse_month(value, key), parse_month(start, "start")
-            return (y * 12 + m) - (sy * 12 + sm) + 1
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(key, f"{key} must be a whole month number or YYYY-MM, got {value!r:.40}")
-        return value
+        return month_number(value, start, horizon, key, beyond=True)
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
+def read_decisions(
+    path: str,
+    scen: str,
+    raw: dict[str, Any],
+    start: str | None,
+    horizon: int,
+    inherited: Decisions | None = None,
+) -> Decisions:
     """A scenario's own dated entries (``changes``, ``funding``, ``team``, ``capex``), checked, with plan
-    months: one reader for every kind of :data:`ENTRY_KINDS`."""
-    out = Decisions()
+    months: one reader for every kind of :data:`ENTRY_KINDS`.
+
+    ``inherited``: the first scenario's decisions, when ``raw`` is a derived scenario's: a team entry of an
+    inherited role, or a capex entry of an inherited month and name, replaces the inherited entry whole; a
+    removal (``count = 0``, ``amount = 0``) needs no other key. A kind given as an empty array (``team = []``)
+    inherits no entry."""
+    out = Decisions(cleared=frozenset(k for k in ENTRY_KINDS if raw.get(k) == []))
     for kind in ENTRY_KINDS.values():
         for i, entry in enumerate(_entries(path, scen, kind.name, raw.get(kind.name, [])), start=1):
-            _read_entry(path, scen, kind, i, entry, start, horizon, out)
+            _read_entry(path, scen, kind, i, entry, start, horizon, out, inherited)
     return out
+
+
+def _role(path: str, scen: str, here: str, role: object) -> str:
+    """A team entry's role: one line of text, surrounding spaces dropped."""
+    if not isinstance(role, str):
+        raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+    if not role.strip():
+        raise AssumptionsError(path, "role must not be empty", scen, here)
+    if _control(role):
+        raise AssumptionsError(
+            path, f"role must be one line of text without control characters, got {role!r:.60}", scen, here
+        )
+    return role.strip()
+
+
+def _control(text: str) -> bool:
+    """Whether a text holds a control character (:data:`xlmodel.text.CONTROL`, bidi controls included), a tab or a
+    line break (it would break a table or a terminal line)."""
+    return CONTROL.search(text) is not None or any(c in "\t\n\r\u2028\u2029" for c in text)
+
+
+def _base_entry(
+    kind: EntryKind, entry: dict[str, Any], inherited: Decisions | None, start: str | None, horizon: int
+) -> dict[str, Item]:
+    """The inherited entry that a removal (``count = 0`` for a role, ``amount = 0`` for a capex entry) takes its
+    other keys from, so a removal needs nothing but what identifies it; an empty one for any other entry, which
+    replaces the inherited entry whole (docs/model.md, "Inheritance")."""
+    removal = _zero(entry.get("count")) if kind.name == "team" else _zero(entry.get("amount"))
+    if inherited is None or not removal:
+        return {}
+    if kind.name == "team" and isinstance(entry.get("role"), str):
+        return inherited.team.get(entry["role"].strip(), {})
+    if kind.name == "capex" and "month" in entry:
+        try:
+            month = month_number(entry["month"], start, horizon, "month")
+        except InputError:
+            return {}  # (refused with its message below)
+        return inherited.capex.get((month, entry.get("name", "")), {})
+    return {}
 
 
 def _read_entry(
@@ -288,9 +371,12 @@ def _read_entry(
     start: str | None,
     horizon: int,
     out: Decisions,
+    inherited: Decisions | None = None,
 ) -> None:
-    """Check one entry against its kind's table and file it under its identity in ``out``."""
+    """Check one entry against its kind's table and file it under its identity in ``out`` (the keys it leaves
+    out taken from the entry it overrides in ``inherited``)."""
     here = f"{kind.name}[{i}]"
+    base = _base_entry(kind, entry, inherited, start, horizon)
     if kind.name != "changes":
         unknown = [k for k in entry if k not in kind.keys]
         if unknown:
@@ -299,31 +385,32 @@ def _read_entry(
                 path, f"unknown key {unknown[0]!r} (a {kind.name} entry has {have})", scen, here
             )
     for k in kind.required:
-        if k not in entry:
+        if k not in entry and k not in base:
             hint = " (a month number, or YYYY-MM with [model] start)" if k == "month" else ""
             raise AssumptionsError(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} {k}{hint}", scen, here)
     if kind.name == "funding" and "amount" not in entry and "credits" not in entry:
         raise AssumptionsError(path, "needs an amount (cash) or credits", scen, here)
     month = _month(path, scen, here, entry["month"], start, horizon) if "month" in entry else 0
     if kind.name == "team":
-        role = entry["role"]
-        if not isinstance(role, str) or not role.strip():
-            raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+        role = _role(path, scen, here, entry["role"])
         where = f"team, role {role!r}"
         if role in out.team:
             raise AssumptionsError(
                 path, "the role is given twice (a second wave is another role name)", scen, where
             )
-        if entry["department"] not in DEPARTMENTS:
+        department = entry.get("department", base.get("department"))
+        if department not in DEPARTMENTS:
             raise AssumptionsError(
-                path, f"department must be one of {', '.join(DEPARTMENTS)}, got {entry['department']!r:.40}",
-                scen, where,
-            )  # fmt: skip
-        e: dict[str, Item] = {"role": role, "department": entry["department"]}
-        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary")})
+                path,
+                f"department must be one of {', '.join(DEPARTMENTS)}, got {department!r:.40}",
+                scen,
+                where,
+            )
+        e: dict[str, Item] = {**base, "role": role, "department": department}
+        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary") if k in entry})
         for k in ("from", "to"):
             if k in entry:
-                e[k] = _any_month(path, scen, where, k, entry[k], start)
+                e[k] = _any_month(path, scen, where, k, entry[k], start, horizon)
         if e.get("from", 1) > e.get("to", horizon):
             raise AssumptionsError(path, f"from ({e.get('from', 1)}) must not be after to ({e.get('to', horizon)})",
                                    scen, where)  # fmt: skip
@@ -349,15 +436,25 @@ def _read_entry(
                     scen,
                     where,
                 )
-            out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
+            out.changes[(month, driver)] = _change_level(path, scen, where, driver, entry[driver])
         return
     e = {k: _level(path, scen, where, k, entry[k]) for k in kind.ranged if k in entry}
     for k, least in WHOLE.items():
         if k in entry:
             x = entry[k]
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or x != int(x) or x < least:
+            bad = isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x)
+            if bad or x != int(x) or x < least:
                 raise AssumptionsError(
                     path, f"{k} must be a whole number of months, {least} or more, got {x!r:.40}", scen, where
+                )
+            if k == "expires" and month + x > MAX_MONTHS:  # one rule with credits_expire
+                raise AssumptionsError(
+                    path,
+                    f"expires must be a whole number of months from 1 to {MAX_MONTHS - month} for a round in "
+                    f"month {month} (credits lapse by month {MAX_MONTHS} at the latest, as credits_expire), "
+                    f"got {x:.10g}",
+                    scen,
+                    where,
                 )
             e[k] = int(x)
     if kind.name == "funding":
@@ -369,11 +466,18 @@ def _read_entry(
     name = entry.get("name", "")
     if not isinstance(name, str):
         raise AssumptionsError(path, f"name must be text, got {name!r:.40}", scen, where)
-    if (month, name) in out.capex:
+    if _control(name):
         raise AssumptionsError(
-            path, f"two capex entries with the same month and name ({name!r}) in one scenario", scen, where
+            path, f"name must be one line of text without control characters, got {name!r:.60}", scen, where
         )
-    out.capex[(month, name)] = {"month": month, "name": name, **e}
+    if (month, name) in out.capex:
+        text = (
+            f"two capex entries with the same month and name ({name!r}) in one scenario"
+            if name
+            else f"two capex entries in month {month} without a name: give each a name"
+        )
+        raise AssumptionsError(path, text, scen, where)
+    out.capex[(month, name)] = {**base, "month": month, "name": name, **e}
 
 
 def _shown(month: int, start: str | None) -> str:
@@ -388,9 +492,12 @@ def _month(path: str, scen: str, where: str, value: object, start: str | None, h
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
-    """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
+def plan_month(
+    path: str, scen: str, key: str, value: object, start: str | None, horizon: int, beyond: bool = False
+) -> int:
+    """A scenario input that is a month (``raise_month``; ``migration_month`` and ``credits_expire`` with
+    ``beyond``): any form of a month (:func:`~xlmodel.dates.month_number`)."""
     try:
-        return month_number(value, start, horizon, key)
+        return month_number(value, start, horizon, key, beyond)
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, key) from None

@@ -38,7 +38,6 @@ from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     monthly_rate,
     payback_months,
 )
-from .company import uses_company
 from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
 from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
 from .plan import (  # noqa: F401 - re-exported: the engine's public API
@@ -48,6 +47,7 @@ from .plan import (  # noqa: F401 - re-exported: the engine's public API
     RunwayStream,
     plan,
     plan_answers,
+    reported_outputs,
     runway_from_cash,
     runway_months,
     runway_stream,
@@ -103,16 +103,7 @@ def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     """
     out = summary_unit_economics(scenario)
     answers = plan_answers(scenario)
-    for name in PLAN_OUTPUTS:
-        if name == "runway_months_without_funding" and not scenario.get("funding"):
-            continue
-        if name in COMPANY_OUTPUTS and not uses_company(scenario):
-            continue
-        if (
-            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
-            and scenario.get("migration_month") is None
-        ):
-            continue
+    for name in reported_outputs(scenario):
         out[name] = answers[name]
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         args = {k: scenario[k] for k in MIGRATION_ARGS}

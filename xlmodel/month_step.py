@@ -14,8 +14,10 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 
 from .closed_form import _finite
-from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, Company, Ledger
+from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, CompanyInputs
+from .ledger import Company, Ledger
 from .params import CHANGE_DRIVERS
+from .payers import STOCK_ROWS, Stocks
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
 
@@ -142,6 +144,10 @@ class Months:
             self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
             self.after = 1 - self.saving  # compute factor from the migration month
             self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
+        # payers as their own stock (version 4): free users and payers, annual plans (xlmodel.payers)
+        self.stocks: Stocks | None = None
+        if "paying_churn" in v:
+            self.stocks = Stocks(v, shape, arrays, self.loss if self.migration else None)
         self.variants = variants
         self.record = False
         self.mau = v["mau"]
@@ -170,20 +176,26 @@ class Months:
         # the whole company (version 4): its terms are added last, so that without them version 3 keeps its bits
         self.company: Company | None = None
         self.ledgers: dict[str, Ledger] = {}
-        if "company" in v:
-            self.company = Company(v["company"], shape)
+        # (two stocks carry the statements too: with annual plans, deferred revenue is on the balance sheet)
+        if "company" in v or self.stocks is not None:
+            self.company = Company(v.get("company") or CompanyInputs(), shape)
             self.ledgers["plan"] = Ledger(self.company)
-            if variants and tl.funding or variants and any(g.month for g in v["company"].grants):
+            if variants and tl.funding or variants and any(g.month for g in self.company.c.grants):
                 self.ledgers["without_funding"] = Ledger(self.company, rounds=False)
             if variants and self.migration:
                 self.ledgers["without_migration"] = Ledger(self.company)
             self.rows += [n for n in COMPANY_ROWS if n not in SPARSE_ROWS + ZERO_ROWS]
+        self.annual = self.stocks is not None and self.stocks.annual
+        if self.stocks is not None:
+            self.rows += list(STOCK_ROWS) + (["deferred_revenue"] if self.annual else [])
         # a round earns interest that is taxed: the funding need is found by search, not in closed form
         self.taxed_interest = (
-            self.company is not None and self.i is not None and bool(np.any(v["company"].tax_rate))
+            self.company is not None and self.i is not None and bool(np.any(self.company.c.tax_rate))
         )
         # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
-        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
+        self.gross_is_revenue = (
+            not self.net_of_vat and not (self.migration and self.loss is not None) and not self.annual
+        )
         if self.gross_is_revenue:
             self.rows.remove("gross_revenue")
 
@@ -198,7 +210,7 @@ class Months:
         }
         if not self.tl.funding:
             values["funding"] = zero
-        if self.company is not None:
+        if self.company is not None and not self.annual:
             values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
@@ -229,7 +241,12 @@ class Months:
         ``o``: for arrays of scenarios, an array for each of ``rows`` to write
         that line into (views of :func:`project`'s storage, or scratch
         buffers); ``o["cash"]`` must not be the array that holds last month's
-        cash. Without it (one scenario), new values.
+        cash. The whole company's lines (``COMPANY_ROWS``) are given buffers
+        only by :func:`project`: a ledger reads last month's balances from
+        them, so they must not be scratch. A company line that is 0 this month
+        (the company's shared zero) is not written: the row holds the zero
+        itself, and :func:`project`'s storage starts as zeros. Without ``o``
+        (one scenario), new values.
         """
         v, p = self.v, self.paths
         o = o or {}
@@ -255,21 +272,28 @@ class Months:
             keep = self._keep_now
         out = o.get("mau")
         arriving = p["activation"].at(k) * new if self.activation else new
-        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
-            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
-        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
-            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
-            mau = _op("+", self.old, self.cohorts.step(arriving), out)
-        self.mau = mau
-        conv = p["conversion"].at(k)
-        paying = _op("*", mau, conv, o.get("paying_users"))
-        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
-        out = o.get("revenue")
-        if self.net_of_vat:
-            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+        stock: dict[str, Any] | None = None
+        if self.stocks is not None:  # two stocks: free users and payers (xlmodel.payers)
+            stock = self._stocks(k, t, keep, arriving, o)
+            mau, paying, gross, revenue, compute = (
+                stock[n] for n in ("mau", "paying_users", "gross_revenue", "revenue", "compute")
+            )
         else:
-            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
-        compute = self._compute(k, mau, conv, o.get("compute"))
+            if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
+                mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
+            else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
+                self.old = _op("*", self.old, keep, self.old if self.arrays else None)
+                mau = _op("+", self.old, self.cohorts.step(arriving), out)
+            self.mau = mau
+            conv = p["conversion"].at(k)
+            paying = _op("*", mau, conv, o.get("paying_users"))
+            gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
+            out = o.get("revenue")
+            if self.net_of_vat:
+                revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+            else:
+                revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
+            compute = self._compute(k, mau, conv, o.get("compute"))
         fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
         row: dict[str, Any] = {
             "ad_spend": ad,
@@ -282,27 +306,38 @@ class Months:
             "gross_revenue": gross,
             "fixed_costs": fixed,
         }
+        if stock is not None:
+            row.update((n, stock[n]) for n in STOCK_ROWS)
+            if "billing" in stock:
+                row["billing"], row["billing_without_migration"] = (
+                    stock["billing"],
+                    stock["billing_without_migration"],
+                )
+        # revenue before the migration's loss (with annual plans each billing keeps its month's loss)
+        plain_revenue = revenue if stock is None else stock["revenue_without_loss"]
         if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
             row["paths"] = {d: path.value for d, path in p.items()}
             row["cost_pow"] = (
                 1.0 if self.cost_pow is None else self.cost_pow
             )  # the factored cost paths' power
-            row["revenue_before_loss"] = revenue
+            row["revenue_before_loss"] = plain_revenue
             row["compute_without_migration"] = compute
             if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
                 row["existing_users"] = self.old.copy() if self.arrays else self.old
                 row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
-            row["net_burn_without_migration"] = ad + compute + fixed - revenue
+            row["net_burn_without_migration"] = ad + compute + fixed - plain_revenue
             if self.company is not None:
                 row["net_burn_without_migration"] += self.company.month(k)["payroll"]
-                plain = (np.array(compute), np.array(revenue)) if self.arrays else (compute, revenue)
+                plain = (
+                    (np.array(compute), np.array(plain_revenue)) if self.arrays else (compute, plain_revenue)
+                )
                 row["compute_without_migration"], row["revenue_without_migration"] = plain
         out = o.get("net_burn")
         if self.migration:
             on = t >= v["migration_month"]
             compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
-            if self.loss is not None:
+            if self.loss is not None and stock is None:  # (two stocks: applied by xlmodel.payers)
                 revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
             one_off = _put(
                 _where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off"
@@ -365,11 +400,15 @@ class Months:
         """Version 3's cash of one path plus the whole company's term (credits used, tax, capex and the change
         in payables, receivables and deferred revenue); the plan's lines go into ``row`` (and ``o``), a
         variant's only its quiet flag (whether cash moved by the net burn alone)."""
-        term, lines = self.ledgers[path].step(k, ad, compute, revenue, burn, interest)
+        billing = row.get("billing_without_migration" if path == "without_migration" else "billing")
+        term, lines = self.ledgers[path].step(
+            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None
+        )
         quiet = lines.pop("quiet")
         if path == "plan":
+            zero = self.ledgers[path].zero
             for name, value in lines.items():
-                row[name] = _put(value, o, name) if name in self.rows else value
+                row[name] = _put(value, o, name) if name in self.rows and value is not zero else value
             row["quiet"] = quiet
             row["company_opening"] = self.ledgers[path].opening
         else:
@@ -396,19 +435,57 @@ class Months:
             new = _op("+", new, funding, out)
         return new, interest
 
-    def _compute(self, k: int, mau: Value, conv: Value, out: np.ndarray | None) -> Value:
-        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
+    def _compute(
+        self, k: int, mau: Value, conv: Value, out: np.ndarray | None, stock: dict[str, Any] | None = None
+    ) -> Value:
+        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving); with two
+        stocks (``stock``: the month's lines), free users at ``cost_per_mau_t`` and payers at
+        ``paying_cost_per_mau_t``."""
         p = self.paths
         cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
         pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
-        blended = blended_cost_per_mau(cost, pc, conv)
+        if stock is not None and self.stocks is not None:
+            plain = self.stocks.compute(stock["free_users"], stock["paying_users"], cost, pc)
         if self.cost_pow is None:
-            return _op("*", mau, blended, out)
+            if stock is not None:
+                return _put(plain, {"compute": out} if out is not None else {}, "compute")
+            return _op("*", mau, blended_cost_per_mau(cost, pc, conv), out)
         if k:
             # arrays of scenarios: the power is an array of its own (np.ones above), updated in place
             pow_out = cast(np.ndarray, self.cost_pow) if self.arrays else None
             self.cost_pow = _op("*", self.cost_pow, self.cost_base, pow_out)
+        if stock is not None:
+            return _op("*", plain, self.cost_pow, out)
+        blended = blended_cost_per_mau(cost, pc, conv)
         return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
+
+    def _stocks(
+        self, k: int, t: int, keep: Value, arriving: Value, o: Mapping[str, np.ndarray]
+    ) -> dict[str, Any]:
+        """Month ``t``'s two stocks, revenue and compute (:class:`xlmodel.payers.Stocks`), written into ``o``; the
+        ledgers' billing (billed revenue, the monthly plans' billing, deferred revenue) with annual plans."""
+        p, stocks = self.paths, cast(Stocks, self.stocks)
+        f = None  # the revenue kept from the migration month on (each annual billing keeps its month's)
+        if self.migration and self.loss is not None:
+            f = _where(t >= self.v["migration_month"], self.loss, 1.0)
+        share = p["annual_share"].at(k) if stocks.annual else None
+        line = stocks.step(
+            k, keep, arriving, p["upgrade"].at(k), p["paying_churn"].at(k), share, p["arppu"].at(k), f
+        )
+        line["compute"] = self._compute(k, line["mau"], 0.0, o.get("compute"), line)
+        self.mau = line["mau"]
+        for name in STOCK_ROWS + ("mau", "paying_users", "gross_revenue", "revenue"):
+            line[name] = _put(line[name], o, name)
+        if stocks.annual:
+            line["billing"] = (line["billed_revenue"], line["monthly_billing"], line["deferred_revenue"])
+            line["billing_without_migration"] = (
+                line["billed_without_loss"],
+                line["monthly_billing_without_loss"],
+                line["deferred_without_loss"],
+            )
+        else:
+            line["revenue_without_loss"] = line["monthly_billing_without_loss"]
+        return line
 
     def overflow_check(self) -> None:
         """Raise when the projection overflowed floating point, naming the input that overflowed.
@@ -502,7 +579,7 @@ def _name_overflow(m: Months, pick: Any) -> None:
 def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
     """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
     out = o.get(name)
-    if out is None:
+    if out is None or value is out:
         return value
     np.copyto(out, value)
     return out

@@ -48,6 +48,7 @@ OUTPUT_UNITS = {
     "contribution_per_mau": "currency per MAU per month",
     "gross_margin": "fraction of revenue",
     "ltv": "currency per user",
+    "ltv_payer": "currency per paying user",
     "ltv_to_cac": "ratio",
     "ltv_to_paid_cac": "ratio",
     "payback_months": "months",
@@ -100,11 +101,15 @@ OUTPUT_DEFINITIONS = {
     "contribution_per_mau": "revenue_per_mau - blended_cost_per_mau",
     "gross_margin": "contribution_per_mau / revenue_per_mau (n/a without revenue)",
     "ltv": "an active user's discounted contribution over their life: contribution_per_mau / (churn + d), d the "
-    "monthly discount rate; with a retention curve, the curve's cohort LTV with its tail",
+    "monthly discount rate; with a retention curve, the curve's cohort LTV with its tail; with payers as their own "
+    "stock, an activated sign-up's on the chain free -> monthly or annual payer",
+    "ltv_payer": "with payers as their own stock: a new payer's discounted contribution on the same chain (monthly "
+    "or annual by annual_share)",
     "ltv_to_cac": "ltv / cac_per_active",
     "ltv_to_paid_cac": "ltv / paid_cac_per_active",
     "payback_months": "months of contribution, shrinking with churn, that repay cac_per_active: "
-    "ln(1 - x) / ln(1 - churn), x = cac * churn / contribution; never when x >= 1",
+    "ln(1 - x) / ln(1 - churn), x = cac * churn / contribution; never when x >= 1; with payers as their own stock, "
+    "the first whole month the chain's cumulative contribution of one sign-up reaches cac_per_active",
     "payback_months_paid": "payback_months on paid_cac_per_active",
     "cohort_payback_month": "with a retention curve: the first whole month of a cohort's life whose cumulative "
     "contribution covers cac_per_active",
@@ -257,7 +262,7 @@ def input_text(name: str, value: float, currency: str, start: str | None = None)
         label = f" ({month_label(int(value), start)})" if start and p.fmt == "month" else ""
         return f"{value:.0f}{label}"
     if p.fmt in ("money", "number") and abs(value) >= 1e6:
-        return _short_money(value) or f"{value:,.6g}"
+        return f"{value:.4g}" if abs(value) >= HUGE else _short_money(value) or f"{value:,.6g}"
     if p.fmt == "money":
         return f"{value:,.2f}"
     return f"{value:,.6g}"

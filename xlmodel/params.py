@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import InputError
+from .param_docs import ENTRIES, MODEL_KEY_DOCS, SINCE  # noqa: F401 - re-exported: the keys reference reads them here
 
 __all__ = [
     "Param",
@@ -415,6 +416,36 @@ PARAMS: dict[str, Param] = {
             fmt="percent",
         ),
         _p("tax_losses", "nonneg", "currency", "tax losses carried forward at month 0 (empty: 0)"),
+        # payers as their own stock (model version 4): left out, every payer is conversion x MAU
+        _p(
+            "paying_churn",
+            "fraction_below_1",
+            "monthly fraction",
+            "share of paying users lost each month: payers become their own stock (needs upgrade)",
+            fmt="percent",
+        ),
+        _p(
+            "upgrade",
+            "fraction_below_1",
+            "monthly fraction",
+            "share of surviving free users who start paying each month (needs paying_churn)",
+            fmt="percent",
+        ),
+        _p(
+            "annual_share",
+            "fraction",
+            "fraction of new payers",
+            "share of new payers who buy an annual plan (needs paying_churn and upgrade; empty: 0)",
+            fmt="percent",
+        ),
+        _p("annual_price", "positive", "currency per year", "price of an annual plan, VAT included"),
+        _p(
+            "annual_renewal",
+            "fraction",
+            "fraction of annual payers",
+            "share of annual payers who renew at each anniversary (empty: 0)",
+            fmt="percent",
+        ),
     ]
 }
 
@@ -432,6 +463,9 @@ CHANGE_DRIVERS = {
     "cost_per_mau": "cost",
     "paying_cost_per_mau": "cost",
     "fixed_costs": "fixed_cost_growth",
+    "paying_churn": None,
+    "upgrade": None,
+    "annual_share": None,
 }
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
@@ -440,77 +474,6 @@ PLAN_KEYS = ("changes", "funding", "retention", "team", "capex")
 #: the calendar a plan of the whole company reads its fiscal years from (the [model] table's, carried by a
 #: scenario that gives version-4 inputs): salary raises and tax years
 CALENDAR_KEYS = ("start", "fiscal_year_start")
-
-#: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
-SINCE = {
-    **dict.fromkeys(("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau"), 2),
-    **dict.fromkeys(("migration_month", "fx"), 2),
-    **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
-    **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
-    **dict.fromkeys(
-        ("on_cost", "salary_growth", "credits", "credits_expire", "compute_terms", "ad_terms"), 4
-    ),
-    **dict.fromkeys(("collection_lag", "tax_rate", "tax_losses"), 4),
-}
-
-#: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
-MODEL_KEY_DOCS = {
-    "name": ("text", "LLM app model", "the model's name, shown on every surface", 1),
-    "currency": ("text", "USD", "the currency of every amount of money in the file", 1),
-    "horizon": ("months", "60", "months projected, a whole number from 1 to 1200", 1),
-    "draws": ("draws", "10000", "Monte Carlo draws of simulate and the risk workbook (1 to 10,000,000)", 2),
-    "seed": ("whole number", "0", "the random seed: same file and seed, same numbers", 2),
-    "start": ("YYYY-MM", "none: months M1, M2, ...", "the calendar month of month 1", 3),
-    "fiscal_year_start": ("month 1..12", "1", "the calendar month a fiscal year starts in (needs start)", 3),
-}
-
-#: a scenario's entries that are not numbers: key -> (what it holds, the model version that brought it)
-ENTRIES = {
-    "mix": (
-        (
-            'a routing mix of models, `{ "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }`: shares that sum to 1; '
-            "sets input_price, cached_price and output_price from genai-prices' USD prices times fx"
-        ),
-        2,
-    ),
-    "changes": (
-        "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
-        3,
-    ),
-    "funding": (
-        (
-            "`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end; optionally "
-            "`credits` granted with it (compute credits, usable from the next month) and `expires` (months after the "
-            "round at whose end they lapse; version 4)"
-        ),
-        3,
-    ),
-    "team": (
-        (
-            "`[[scenarios.NAME.team]]`: a `role` (unique), a `department` (rd, sm, ga or ops), a `count` of heads, "
-            "a monthly `salary` per head at month 1's pay level, and the months `from` and `to` it is paid"
-        ),
-        4,
-    ),
-    "capex": (
-        (
-            "`[[scenarios.NAME.capex]]`: a purchase in a `month`, its `amount`, its `life` in whole months "
-            "(depreciated straight-line from that month) and a `name`"
-        ),
-        4,
-    ),
-    "retention": (
-        (
-            "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
-            "at least 2 months); it drives the users instead of churn"
-        ),
-        3,
-    ),
-    "retention_from": (
-        "a cohorts CSV (relative to the assumptions file) whose average curve is the scenario's retention",
-        3,
-    ),
-}
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")

@@ -19,10 +19,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
+from .company import COMPANY_ROWS, uses_company
 from .errors import InputError
 from .funding_need import need_by_search
 from .month_step import Months
 from .params import check
+from .payers import STOCK_OUTPUTS, uses_stocks
 from .projection import Projection, project_checked, projection_inputs
 from .statements import MonthStatements
 from .timeline import Timeline
@@ -41,6 +43,7 @@ __all__ = [
     "plan_inputs",
     "plan_answers",
     "COMPANY_OUTPUTS",
+    "reported_outputs",
 ]
 
 #: the whole company's answers, reported when a scenario gives a version-4 input
@@ -76,6 +79,31 @@ PLAN_OUTPUTS = (
     "plan_migration_payback_month",
     *COMPANY_OUTPUTS,
 )
+
+
+def reported_outputs(scenario: Mapping[str, Any]) -> list[str]:
+    """The answers of :data:`PLAN_OUTPUTS` that a plan of ``scenario`` reports, in order (as calc prints them).
+
+    ``runway_months_without_funding`` only with funding rounds; the whole company's answers only with a
+    version-4 input (two stocks report their payers': :data:`xlmodel.payers.STOCK_OUTPUTS`); the plan's
+    migration answers only with a ``migration_month``.
+    """
+    names = []
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
+            if not (uses_stocks(scenario) and name in STOCK_OUTPUTS):  # two stocks report their payers
+                continue
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
+            continue
+        names.append(name)
+    return names
+
+
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
 #: the last months whose average recurring cash outflow tells whether cash still falls at the horizon
@@ -242,7 +270,7 @@ class _Answers:
             return pick(burn)
         plain = (pick(interest) == 0) & (pick(funding) == 0)
         if quiet is not None:  # the whole company's: a function, computed only in a month cash runs out
-            plain = plain & pick(quiet())
+            plain = plain & quiet(pick)
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(
@@ -377,8 +405,9 @@ def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool)
     shape = v["cash"].shape
     months = Months(v, shape, tl, variants=variants)
     answers = _Answers(v, shape, h, months, full)
-    if shape:  # scratch lines, one set reused every month; cash alternates between two
-        scratch = {n: np.empty(shape) for n in months.rows}
+    if shape:  # scratch lines, one set reused every month; cash alternates between two. The company's lines
+        # are none of them: a ledger holds its own for the month (Months.step keeps o's a month and more)
+        scratch = {n: np.empty(shape) for n in months.rows if n not in COMPANY_ROWS}
         cash = [scratch["cash"], np.empty(shape)]
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):

@@ -2,7 +2,8 @@
 
 Used by ``xlmodel export`` to write a workbook's plan back as an assumptions
 file: ``[model]``, ``[correlations]``, then each scenario's inputs (each with
-its source note as a comment), its changes and its funding rounds. Numbers are
+its source note as a comment), its team, capex, changes and funding rounds (a
+round's credits and their expiry with it). Numbers are
 written with ``repr`` so that reading the file back gives the same floats.
 """
 
@@ -14,6 +15,9 @@ from .fitted_toml import _toml_key, _toml_str
 from .text import clean_text
 
 __all__ = ["plan_toml"]
+
+#: a scenario's dated entries, each written as an array of tables (``[[scenarios.NAME.team]]``)
+TABLES = ("team", "capex", "changes", "funding")
 
 
 def _value(v) -> str:
@@ -59,10 +63,10 @@ def plan_toml(doc: dict, notes: dict | None = None, header: str = "") -> str:
     for name, scen in doc["scenarios"].items():
         lines.append(f"[scenarios.{_toml_key(name)}]")
         for key, v in scen.items():
-            if key in ("changes", "funding"):
+            if key in TABLES and v:  # (an empty array: the scenario inherits none of that kind)
                 continue
             lines.append(f"{_toml_key(key)} = {_value(v)}{_note(notes.get((name, key)))}")
-        for table in ("changes", "funding"):
+        for table in TABLES:
             for entry in scen.get(table) or ():
                 lines.append(f"[[scenarios.{_toml_key(name)}.{table}]]")
                 lines += [f"{_toml_key(k)} = {_value(x)}" for k, x in entry.items()]

@@ -21,8 +21,9 @@ from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inp
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
 from .params import CALENDAR_KEYS, check, reject_unknown
+from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
-from .timeline import Timeline
+from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
 __all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
@@ -60,6 +61,8 @@ class Projection:
     company: dict[str, np.ndarray] | None = None
     #: its balances at month 0: payables, receivables, credits (None without the whole company)
     opening: dict[str, Any] | None = None
+    #: payers as their own stock (xlmodel.payers.STOCK_ROWS) when the plan gives paying_churn and upgrade, else None
+    stocks: dict[str, np.ndarray] | None = None
 
     #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
     #: LLM_PROJECTION's earlier columns keep their positions)
@@ -114,6 +117,7 @@ DEFAULTS = {
     "usage_growth": 0.0,
     "fixed_cost_growth": 0.0,
     "cac_spend": None,
+    **dict.fromkeys(STOCK_INPUTS),  # payers as their own stock (version 4): not given
     "horizon": 60,
 }
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
@@ -156,10 +160,12 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
-    company = company_inputs({**whole, "funding": funding}, h)
+    company = company_inputs({**whole, "funding": funding, "cash": vals["cash"]}, h)
     if curve is not None:
         vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
-    tl = make_timeline(changes, funding, h)
+    # relative levels ("-40%") resolved: factors of the path they replace
+    tl = resolve(make_timeline(changes, funding, h), vals)
+    check_stocks(vals, tl.changes, curve is not None)
     organic = "organic_users" in vals
     if organic and not vals["paid_share"].min() == 1:
         raise InputError(
@@ -440,8 +446,9 @@ def project_checked(
     months = months or Months(v, shape, tl)
     stored = months.rows  # the lines that vary; the others are broadcast views below
     # Time-major internally, (horizon,) + shape: each month is one contiguous
-    # row. The arrays handed back are views with months on the last axis.
-    full = {n: np.empty((h,) + shape) for n in stored}
+    # row. The arrays handed back are views with months on the last axis. The company's lines start as zeros
+    # (pages the system maps only when written): a month whose line is 0 leaves its row as it is (Months.step).
+    full = {n: (np.zeros if n in COMPANY_ROWS else np.empty)((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):
             if shape:  # each month written straight into its row of the storage
@@ -461,8 +468,9 @@ def project_checked(
     if months.gross_is_revenue:
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
+    stocks = {n: rows.pop(n) for n in STOCK_ROWS} if months.stocks is not None else None
     if months.company is None:
         return Projection(**rows)
     company = {n: rows.pop(n) for n in COMPANY_ROWS}
     opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
-    return Projection(**rows, company=company, opening=opening)
+    return Projection(**rows, company=company, opening=opening, stocks=stocks)

@@ -217,7 +217,13 @@ def pair(key: str | Iterable[Any]) -> tuple[str, str]:
     else:
         parts = list(key)
     if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f'a correlation names two inputs, e.g. "cac,ad_growth", got {key!r}')
+        hint = (
+            " (a team role named in a correlation must not contain a comma)" if "@team:" in str(key) else ""
+        )
+        raise InputError(
+            "correlations",
+            f'a correlation names two inputs separated by one comma, e.g. "cac,ad_growth"{hint}, got {key!r:.80}',
+        )
     return parts[0], parts[1]
 
 

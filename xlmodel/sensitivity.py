@@ -25,7 +25,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from .engine import UnitEconomics, runway_stream, unit_economics
+from .company import TERMS
+from .engine import runway_stream, unit_economics
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
@@ -33,6 +34,7 @@ from .plan import plan_inputs
 from .projection import projection_inputs
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
+from .unit_economics import StocksUnitEconomics
 
 __all__ = [
     "sensitivity",
@@ -56,7 +58,10 @@ MAX_EVALUATIONS = 100_000_000
 CHUNK = 1 << 15
 #: integer inputs (whole months) that must lie within the plan's horizon to mean anything
 WITHIN_HORIZON = ("migration_month", "raise_month")
-_UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
+#: whole-month inputs that shape the month step itself (how many months of bills are open, when credits lapse):
+#: the engine takes one value of each for every scenario of a call, so trials are run one value at a time
+ONE_PER_CALL = ("credits_expire", *TERMS)
+_UNIT_ECONOMICS = tuple(StocksUnitEconomics.__dataclass_fields__)  # (ltv_payer: two stocks only)
 
 
 # ------------------------------------------------------------------ the engine, one output
@@ -136,8 +141,14 @@ def input_value(scenario: Mapping[str, Any], name: str) -> float | None:
     return None if value is None else float(value)
 
 
+def _own(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario without its ranged decisions (``count@team:ROLE``, ``funding@9``: their base values are in
+    its entries already)."""
+    return {k: v for k, v in scenario.items() if "@" not in k}
+
+
 def check_output(scenario: Mapping[str, Any], output: object) -> str:
-    names = output_names(base_inputs(scenario))
+    names = output_names(base_inputs(_own(scenario)))
     if not isinstance(output, str) or output not in names:
         shown = f"{output!r:.60}" if isinstance(output, str) else repr(output)[:40]
         raise InputError("output", f"output must be one of {', '.join(names)}, got {shown}")
@@ -232,7 +243,7 @@ class Trials:
         self.statistic = check_statistic(statistic)
         self.sim: Simulation | None = None
         if self.statistic is None:
-            self.scenario = dict(base_inputs(s), **self.base)
+            self.scenario = dict(base_inputs(_own(s)), **self.base)
             return
         fixed = dict(s, **self.base)
         ranged = [k for k, v in fixed.items() if k != "mix" and k not in PLAN_KEYS and is_range(v)]
@@ -315,21 +326,37 @@ class Trials:
 
     def _trials(self, cols: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
         """Trials ``a .. b-1``: one engine call for all of them (and their draws), or, when one trial's draws
-        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices."""
+        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices. Trials that vary an input
+        of :data:`ONE_PER_CALL` take one engine call for each of its values (a whole number, given as one)."""
+        part = {k: x[a:b] for k, x in cols.items()}
+        whole = [k for k in part if k in ONE_PER_CALL]
+        if not whole:
+            return self._run(part, b - a)
+        out = np.empty(b - a)
+        keys = np.stack([part[k] for k in whole], axis=-1)
+        for combo in np.unique(keys, axis=0):
+            at = np.all(keys == combo, axis=-1)
+            mine: dict[str, Any] = {k: x[at] for k, x in part.items() if k not in whole}
+            mine.update({k: int(v) for k, v in zip(whole, combo)})
+            out[at] = self._run(mine, int(np.count_nonzero(at)))
+        return out
+
+    def _run(self, part: dict[str, Any], m: int) -> np.ndarray:
+        """``m`` trials in one engine call: ``part[k]`` each varied input's ``m`` values (or one value for all)."""
         s = dict(self.scenario)
         n = self.draws
         if self.sim is None:
             # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,))
-            s.update({k: x[a:b] for k, x in cols.items()})
-            return evaluate_output(s, self.output, b - a)
-        if n > CHUNK:
-            return np.array([self.summarise(self._draws(s, {k: x[a] for k, x in cols.items()}))])
-        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), ((b - a) * n,))
+            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (m,))
+            s.update(part)
+            return evaluate_output(s, self.output, m)
+        if n > CHUNK:  # (m is 1)
+            return np.array([self.summarise(self._draws(s, {k: _first(x) for k, x in part.items()}))])
+        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (m * n,))
         for k, x in self.sim.inputs.items():  # the same draws for every trial
-            s[k] = np.tile(x, b - a)
-        s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
-        y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
+            s[k] = np.tile(x, m)
+        s.update({k: (np.repeat(x, n) if isinstance(x, np.ndarray) else x) for k, x in part.items()})
+        y = evaluate_output(s, self.output, m * n).reshape(m, n)
         return np.array([self.summarise(row) for row in y])
 
     def _draws(self, s: dict[str, Any], trial: dict[str, float]) -> np.ndarray:
@@ -345,7 +372,7 @@ class Trials:
             part = dict(s, cash=np.broadcast_to(cash, (e - d,)))
             for k, x in self.sim.inputs.items():
                 part[k] = x[d:e]
-            part.update({k: np.full(e - d, v) for k, v in trial.items()})
+            part.update({k: (v if k in ONE_PER_CALL else np.full(e - d, v)) for k, v in trial.items()})
             y[d:e] = evaluate_output(part, self.output, e - d)
         return y
 
@@ -505,6 +532,11 @@ def sensitivity(
         (trials.base[rname], trials.base[cname]),
         tuple(trials.notes),
     )
+
+
+def _first(x: Any) -> Any:
+    """A trial's one value: the first of an array, or the value itself."""
+    return x[0] if isinstance(x, np.ndarray) else x
 
 
 def _axis(axis: object, argument: str) -> tuple[str, Sequence[float]]:

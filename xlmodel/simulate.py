@@ -20,7 +20,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from .company import uses_company
 from .decisions import put_decided, range_name
 from .engine import (
     MIGRATION_ARGS,
@@ -34,7 +33,8 @@ from .engine import (
 from .errors import InputError
 from .outputs import json_value
 from .params import CALENDAR_KEYS, MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
-from .plan import COMPANY_OUTPUTS, PLAN_OUTPUTS
+from .payers import uses_stocks
+from .plan import reported_outputs
 from .ranges import (
     DISTS,
     MAX_DRAWS,
@@ -125,17 +125,9 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
     names = list(UnitEconomics.__dataclass_fields__)
     if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
         names.insert(names.index("payback_months_paid") + 1, "cohort_payback_month")
-    for name in PLAN_OUTPUTS:
-        if name == "runway_months_without_funding" and not scenario.get("funding"):
-            continue
-        if name in COMPANY_OUTPUTS and not uses_company(scenario):
-            continue
-        if (
-            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
-            and scenario.get("migration_month") is None
-        ):
-            continue
-        names.append(name)
+    if uses_stocks(scenario):  # two stocks: a new payer's LTV, right after the LTV (as calc)
+        names.insert(names.index("ltv") + 1, "ltv_payer")
+    names += reported_outputs(scenario)
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         names += ["migration_npv", "migration_payback_month"]
     return names

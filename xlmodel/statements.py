@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .dates import fiscal_years, parse_month
+from .payers import STOCK_BALANCES, STOCK_ROWS
 from .period_economics import period_unit_economics
 
 __all__ = [
@@ -89,7 +90,7 @@ BALANCE = (
 #: every line, in statement order (the income statement's flows appear once)
 LINES = INCOME + CASH_FLOW + BALANCE
 #: lines that are balances (a period shows its last month's), the rest are flows (a period sums them)
-BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE)
+BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE + STOCK_BALANCES)
 #: the company's lines a plan without version-4 inputs holds as 0
 _COMPANY_FLOWS = (
     "payroll_rd",
@@ -153,7 +154,7 @@ class MonthStatements:
             - out["change_in_receivables"]
             + out["change_in_deferred_revenue"]
         )
-        out["investing_cash_flow"] = -out["capex"]
+        out["investing_cash_flow"] = 0.0 - out["capex"]  # (+0.0, not -0.0, without capex)
         out["funding"] = f["funding"]
         out["financing_cash_flow"] = out["funding"]
         out["closing_cash"] = (
@@ -199,6 +200,8 @@ def statements(projection: Any, cash_0: Any) -> dict[str, np.ndarray]:
         out[name] = np.stack([np.asarray(m[name]) for m in months], axis=-1)
     for name in ("mau", "paying_users", "new_users", "paid_new_users"):
         out[name] = rows[name]
+    if getattr(projection, "stocks", None) is not None:  # payers as their own stock (xlmodel.payers)
+        out.update((name, projection.stocks[name]) for name in STOCK_ROWS)
     return out
 
 

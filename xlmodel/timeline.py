@@ -20,8 +20,9 @@ import numpy as np
 
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check
+from .relative import Relative, relative
 
-__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath"]
+__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath", "resolve", "growth_base"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Timeline:
     scenarios); ``funding``: month -> the sum of that month's rounds.
     """
 
-    changes: dict[str, dict[int, float | np.ndarray]] = field(default_factory=dict)
+    changes: dict[str, dict[int, Any]] = field(default_factory=dict)  # levels, or Relative until resolve()
     funding: dict[int, float | np.ndarray] = field(default_factory=dict)
 
     def months_of(self, driver: str) -> dict[int, float | np.ndarray]:
@@ -82,7 +83,7 @@ def timeline(
     """
     if isinstance(changes, Timeline):
         return changes
-    out: dict[str, dict[int, float | np.ndarray]] = {}
+    out: dict[str, dict[int, Any]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -104,6 +105,10 @@ def timeline(
             if month in out.get(driver, {}):
                 raise InputError("changes", f"changes: month {month}: {driver} is changed twice in one month")
             try:
+                rel = relative(entry[driver], driver)
+                if rel is not None:  # resolved against the scenario's inputs (resolve)
+                    out.setdefault(driver, {})[month] = rel
+                    continue
                 level = check(driver, entry[driver])
             except InputError as e:
                 raise InputError("changes", f"changes: month {month}: {e}") from None
@@ -137,6 +142,89 @@ def timeline(
         raised = amount if amount.ndim else float(amount)
         rounds[month] = raised if month not in rounds else rounds[month] + raised
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
+
+
+def growth_base(driver: str, vals: Mapping[str, Any]) -> Any:
+    """``1 + g`` of a driver's path (docs/model.md, "Changes over time"), or None for a flat path."""
+    growth = CHANGE_DRIVERS[driver]
+    if growth is None:
+        return None
+    if growth == "cost":
+        base = 1 - vals["cost_decline"]
+        return (1 + vals["usage_growth"]) * base if np.any(vals["usage_growth"]) else base
+    return 1 + vals[growth] if growth in vals else None
+
+
+def resolve(tl: Timeline, vals: Mapping[str, Any]) -> Timeline:
+    """The timeline with each relative level (:class:`~xlmodel.relative.Relative`) resolved to a level.
+
+    A relative level at month ``M`` is its factor times the level its driver would have in month ``M`` without
+    it: the latest earlier change's level (or the scenario's value, from month 1) grown at the driver's rate to
+    ``M``; for ``paying_cost_per_mau`` not given, before its own first change, ``cost_per_mau``'s resolved path.
+    Changes resolve in month order, so a later relative level is relative to the earlier ones. ``vals``: the
+    scenario's checked inputs (arrays of draws resolve draw by draw). The resolved level must keep its
+    driver's rule, else an :class:`InputError` naming the change.
+    """
+    if not any(isinstance(x, Relative) for months in tl.changes.values() for x in months.values()):
+        return tl
+    out: dict[str, dict[int, float | np.ndarray]] = {}
+    for driver in CHANGE_DRIVERS:
+        months = tl.changes.get(driver)
+        if not months:
+            continue
+        base = growth_base(driver, vals)
+        done: dict[int, float | np.ndarray] = {}
+        for month, level in sorted(months.items()):
+            if isinstance(level, Relative):
+                without = _path_at(month, done, vals.get(driver), base, driver, out, vals)
+                resolved = level.factor * np.asarray(without, dtype=float)
+                try:
+                    check(driver, resolved)
+                except InputError as e:
+                    raise InputError(
+                        "changes",
+                        f"changes: month {month}: {driver} {level.text} resolves to "
+                        f"{float(np.min(resolved)) if resolved.ndim else float(resolved):.10g}, "
+                        f"which breaks its rule: {e}",
+                    ) from None
+                level = resolved if resolved.ndim else float(resolved)
+            done[month] = level
+        out[driver] = done
+    return Timeline(out, tl.funding)
+
+
+def _path_at(
+    month: int,
+    done: Mapping[int, Any],
+    value: Any,
+    base: Any,
+    driver: str,
+    resolved: Mapping[str, Mapping[int, Any]],
+    vals: Mapping[str, Any],
+) -> Any:
+    """A driver's path value in ``month`` from its changes before it (``done``) and its scenario ``value``."""
+    earlier = [m for m in done if m < month]
+    if earlier:
+        m = max(earlier)
+        level, steps = done[m], month - m
+    elif value is None and driver != "paying_cost_per_mau":
+        raise InputError(
+            "changes",
+            f"changes: month {month}: a relative level of {driver} needs {driver} (the level it is a factor of)",
+        )
+    elif value is None:  # paying_cost_per_mau not given: cost_per_mau's path, changes included
+        return _path_at(
+            month,
+            resolved.get("cost_per_mau", {}),
+            vals["cost_per_mau"],
+            growth_base("cost_per_mau", vals),
+            "cost_per_mau",
+            resolved,
+            vals,
+        )
+    else:
+        level, steps = value, month - 1
+    return level if base is None or steps == 0 else level * np.power(base, steps)
 
 
 class DriverPath:

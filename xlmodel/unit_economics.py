@@ -23,11 +23,14 @@ from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
 from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
+from .payer_ltv import bounded_chain_ltv, chain_args, stock_unit_economics
+from .payers import STOCK_INPUTS, check_stocks
 from .retention import Curve, _observed_and_tail, _payback, curve_input
 
 __all__ = [
     "UnitEconomics",
     "CurveUnitEconomics",
+    "StocksUnitEconomics",
     "unit_economics",
     "summary_unit_economics",
     "resolve_cost_per_mau",
@@ -82,6 +85,22 @@ class CurveUnitEconomics(UnitEconomics):
         names = [f.name for f in fields(UnitEconomics)]
         i = names.index("payback_months_paid") + 1
         return names[:i] + ["cohort_payback_month"] + names[i:]
+
+
+@dataclass(frozen=True)
+class StocksUnitEconomics(UnitEconomics):
+    """The unit economics of a scenario whose payers are their own stock: also the LTV of a new payer.
+
+    ``ltv_payer`` comes right after ``ltv`` (``as_dict``, ``keys``); ``ltv`` is an activated sign-up's on the
+    chain of docs/model.md and the paybacks are whole months.
+    """
+
+    ltv_payer: float | None = None
+
+    def keys(self) -> list[str]:
+        names = [f.name for f in fields(UnitEconomics)]
+        i = names.index("ltv") + 1
+        return names[:i] + ["ltv_payer"] + names[i:]
 
 
 def resolve_cost_per_mau(cost: ArrayLike | None, tokens: Mapping[str, ArrayLike | None]) -> np.ndarray:
@@ -274,6 +293,9 @@ def unit_economics(
         ),
         curve_input(retention, retention_scale),
     )
+    stocks = {k: check(k, other[k]) for k in STOCK_INPUTS if other.get(k) is not None}
+    check_stocks(stocks, {}, x["curve"] is not None)  # the rules of two stocks (docs/model.md)
+    x["stocks"] = stocks or None
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -445,12 +467,21 @@ def _values(x: dict[str, Any]) -> dict[str, np.ndarray]:
         out["cohort_payback_month"] = _payback(
             np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q), b(contribution), b(per_active)
         )
+    if x["stocks"] is not None:  # two stocks: the LTV and paybacks on the chain (xlmodel.payer_ltv)
+        shape = np.broadcast_shapes(shape, *(np.shape(a) for a in x["stocks"].values()))
+        b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
+        out = {k: b(a) for k, a in out.items()}
+        out.update(stock_unit_economics(x, shape, per_active, paid_per_active))
+        has_ltv = ~np.isnan(out["ltv"])
+        has_blended = b(per_active) > 0
+        has_revenue, margin_payer = (np.broadcast_to(m, shape) for m in (has_revenue, margin_payer))
     # where each output is defined; elsewhere it is nan by definition, not by overflow
     defined = dict(
         blended_cac=~np.isnan(b(blended)),
         cac_per_active=~np.isnan(b(blended)),
         gross_margin=has_revenue,
         ltv=has_ltv,
+        ltv_payer=~np.isnan(out["ltv_payer"]) if "ltv_payer" in out else has_ltv,
         ltv_to_cac=has_ltv & has_blended,
         ltv_to_paid_cac=has_ltv,
         breakeven_conversion=margin_payer > 0,
@@ -518,6 +549,8 @@ def _raise_undefined(x: dict[str, Any]) -> None:
                 f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
                 "tail and the LTV are unbounded",
             )
+    elif x["stocks"] is not None:
+        bounded_chain_ltv(chain_args(x), x["d"], ("signup", "payer"))  # raises when one is unbounded
     elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
@@ -528,6 +561,7 @@ _MAY_BE_UNDEFINED = (
     "cac_per_active",
     "gross_margin",
     "ltv",
+    "ltv_payer",
     "ltv_to_cac",
     "ltv_to_paid_cac",
     "payback_months",
@@ -540,7 +574,11 @@ _MAY_BE_UNDEFINED = (
 def _shape(v: dict[str, np.ndarray], x: dict[str, Any], undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
-    cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
+    cls: type[UnitEconomics] = UnitEconomics
+    if "cohort_payback_month" in v:
+        cls = CurveUnitEconomics
+    elif "ltv_payer" in v:
+        cls = StocksUnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
         arrays: dict[str, Any] = {k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()}

@@ -8,7 +8,7 @@
 #      numpy-financial
 # 4. Restart (the xlwings Lite menu > Restart) and type =LLM_RUNWAY( in any cell.
 #
-# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_SOLVE.
+# Functions: LLM_CAC, LLM_COHORT_CHURN, LLM_COHORT_LTV, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_LTV_STOCKS, LLM_MIGRATION_NPV, LLM_MIX_PRICE, LLM_PAYBACK, LLM_PLAN, LLM_PRICE, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, LLM_SOLVE.
 # Prices for LLM_PRICE and LLM_MIX_PRICE: genai-prices 0.2.5, prices of 2026-12-06, frozen here
 # (genai-prices cannot run in Lite); regenerate the bundle for newer prices.
 #
@@ -116,7 +116,7 @@ with the message on hover (:func:`xlmodel.udfs.cells.fail`).
 
 The functions live by family: :mod:`~xlmodel.udfs.closed_form`,
 :mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan`,
-:mod:`~xlmodel.udfs.solve` and :mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
+:mod:`~xlmodel.udfs.solve`, :mod:`~xlmodel.udfs.cohorts` and :mod:`~xlmodel.udfs.payers`, on the conversions of :mod:`~xlmodel.udfs.cells`.
 Every name is importable from here.
 """
 
@@ -126,6 +126,7 @@ from .cells import CATEGORY, HELP_URL, NEVER, arg, func  # noqa: F401 - lite.py 
 from .cells import arg_doc as _arg_doc  # noqa: F401 - lite.py writes main.py with it
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
+from .payers import LLM_LTV_STOCKS
 from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401 - re-exported: every Excel function is importable from here
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 from .solve import LLM_SOLVE
@@ -133,6 +134,7 @@ from .solve import LLM_SOLVE
 __all__ = [
     "LLM_CAC",
     "LLM_LTV",
+    "LLM_LTV_STOCKS",
     "LLM_PAYBACK",
     "LLM_COST_PER_MAU",
     "LLM_GPU_PRICE",
@@ -156,6 +158,7 @@ EXCEL_FUNCTIONS = {
     for f in (
         LLM_CAC,
         LLM_LTV,
+        LLM_LTV_STOCKS,
         LLM_PAYBACK,
         LLM_COST_PER_MAU,
         LLM_GPU_PRICE,
@@ -6172,7 +6175,6 @@ from .closed_form import (  # noqa: F401 - re-exported: the engine's public API
     monthly_rate,
     payback_months,
 )
-from .company import uses_company
 from .migration import MIGRATION_ARGS, migration_cash_flows, migration_npv, migration_payback_month
 from .outputs import OUTPUT_UNITS  # noqa: F401 - re-exported: the engine's public API
 from .plan import (  # noqa: F401 - re-exported: the engine's public API
@@ -6182,6 +6184,7 @@ from .plan import (  # noqa: F401 - re-exported: the engine's public API
     RunwayStream,
     plan,
     plan_answers,
+    reported_outputs,
     runway_from_cash,
     runway_months,
     runway_stream,
@@ -6237,16 +6240,7 @@ def summary(scenario: dict[str, Any]) -> dict[str, Any]:
     """
     out = summary_unit_economics(scenario)
     answers = plan_answers(scenario)
-    for name in PLAN_OUTPUTS:
-        if name == "runway_months_without_funding" and not scenario.get("funding"):
-            continue
-        if name in COMPANY_OUTPUTS and not uses_company(scenario):
-            continue
-        if (
-            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
-            and scenario.get("migration_month") is None
-        ):
-            continue
+    for name in reported_outputs(scenario):
         out[name] = answers[name]
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         args = {k: scenario[k] for k in MIGRATION_ARGS}
@@ -6743,7 +6737,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from .engine import UnitEconomics, runway_stream, unit_economics
+from .company import TERMS
+from .engine import runway_stream, unit_economics
 from .errors import InputError
 from .outputs import json_value
 from .params import MIX_PRICES, PARAMS, PLAN_KEYS, RULES, TOKEN_KEYS, describe_rule
@@ -6751,6 +6746,7 @@ from .plan import plan_inputs
 from .projection import projection_inputs
 from .ranges import base_inputs, is_range, pair
 from .simulate import Simulation, evaluate, output_names, resolve, simulate
+from .unit_economics import StocksUnitEconomics
 
 __all__ = [
     "sensitivity",
@@ -6774,7 +6770,10 @@ MAX_EVALUATIONS = 100_000_000
 CHUNK = 1 << 15
 #: integer inputs (whole months) that must lie within the plan's horizon to mean anything
 WITHIN_HORIZON = ("migration_month", "raise_month")
-_UNIT_ECONOMICS = tuple(UnitEconomics.__dataclass_fields__)
+#: whole-month inputs that shape the month step itself (how many months of bills are open, when credits lapse):
+#: the engine takes one value of each for every scenario of a call, so trials are run one value at a time
+ONE_PER_CALL = ("credits_expire", *TERMS)
+_UNIT_ECONOMICS = tuple(StocksUnitEconomics.__dataclass_fields__)  # (ltv_payer: two stocks only)
 
 
 # ------------------------------------------------------------------ the engine, one output
@@ -6854,8 +6853,14 @@ def input_value(scenario: Mapping[str, Any], name: str) -> float | None:
     return None if value is None else float(value)
 
 
+def _own(scenario: Mapping[str, Any]) -> dict[str, Any]:
+    """The scenario without its ranged decisions (``count@team:ROLE``, ``funding@9``: their base values are in
+    its entries already)."""
+    return {k: v for k, v in scenario.items() if "@" not in k}
+
+
 def check_output(scenario: Mapping[str, Any], output: object) -> str:
-    names = output_names(base_inputs(scenario))
+    names = output_names(base_inputs(_own(scenario)))
     if not isinstance(output, str) or output not in names:
         shown = f"{output!r:.60}" if isinstance(output, str) else repr(output)[:40]
         raise InputError("output", f"output must be one of {', '.join(names)}, got {shown}")
@@ -6950,7 +6955,7 @@ class Trials:
         self.statistic = check_statistic(statistic)
         self.sim: Simulation | None = None
         if self.statistic is None:
-            self.scenario = dict(base_inputs(s), **self.base)
+            self.scenario = dict(base_inputs(_own(s)), **self.base)
             return
         fixed = dict(s, **self.base)
         ranged = [k for k, v in fixed.items() if k != "mix" and k not in PLAN_KEYS and is_range(v)]
@@ -7033,21 +7038,37 @@ class Trials:
 
     def _trials(self, cols: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
         """Trials ``a .. b-1``: one engine call for all of them (and their draws), or, when one trial's draws
-        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices."""
+        are more than :data:`CHUNK`, one trial whose draws are evaluated in slices. Trials that vary an input
+        of :data:`ONE_PER_CALL` take one engine call for each of its values (a whole number, given as one)."""
+        part = {k: x[a:b] for k, x in cols.items()}
+        whole = [k for k in part if k in ONE_PER_CALL]
+        if not whole:
+            return self._run(part, b - a)
+        out = np.empty(b - a)
+        keys = np.stack([part[k] for k in whole], axis=-1)
+        for combo in np.unique(keys, axis=0):
+            at = np.all(keys == combo, axis=-1)
+            mine: dict[str, Any] = {k: x[at] for k, x in part.items() if k not in whole}
+            mine.update({k: int(v) for k, v in zip(whole, combo)})
+            out[at] = self._run(mine, int(np.count_nonzero(at)))
+        return out
+
+    def _run(self, part: dict[str, Any], m: int) -> np.ndarray:
+        """``m`` trials in one engine call: ``part[k]`` each varied input's ``m`` values (or one value for all)."""
         s = dict(self.scenario)
         n = self.draws
         if self.sim is None:
             # cash sets the plan's shape: the plan's own inputs (raise_month, min_cash) do not broadcast with it
-            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (b - a,))
-            s.update({k: x[a:b] for k, x in cols.items()})
-            return evaluate_output(s, self.output, b - a)
-        if n > CHUNK:
-            return np.array([self.summarise(self._draws(s, {k: x[a] for k, x in cols.items()}))])
-        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), ((b - a) * n,))
+            s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (m,))
+            s.update(part)
+            return evaluate_output(s, self.output, m)
+        if n > CHUNK:  # (m is 1)
+            return np.array([self.summarise(self._draws(s, {k: _first(x) for k, x in part.items()}))])
+        s["cash"] = np.broadcast_to(np.asarray(s["cash"], dtype=float), (m * n,))
         for k, x in self.sim.inputs.items():  # the same draws for every trial
-            s[k] = np.tile(x, b - a)
-        s.update({k: np.repeat(x[a:b], n) for k, x in cols.items()})
-        y = evaluate_output(s, self.output, (b - a) * n).reshape(b - a, n)
+            s[k] = np.tile(x, m)
+        s.update({k: (np.repeat(x, n) if isinstance(x, np.ndarray) else x) for k, x in part.items()})
+        y = evaluate_output(s, self.output, m * n).reshape(m, n)
         return np.array([self.summarise(row) for row in y])
 
     def _draws(self, s: dict[str, Any], trial: dict[str, float]) -> np.ndarray:
@@ -7063,7 +7084,7 @@ class Trials:
             part = dict(s, cash=np.broadcast_to(cash, (e - d,)))
             for k, x in self.sim.inputs.items():
                 part[k] = x[d:e]
-            part.update({k: np.full(e - d, v) for k, v in trial.items()})
+            part.update({k: (v if k in ONE_PER_CALL else np.full(e - d, v)) for k, v in trial.items()})
             y[d:e] = evaluate_output(part, self.output, e - d)
         return y
 
@@ -7225,6 +7246,11 @@ def sensitivity(
     )
 
 
+def _first(x: Any) -> Any:
+    """A trial's one value: the first of an array, or the value itself."""
+    return x[0] if isinstance(x, np.ndarray) else x
+
+
 def _axis(axis: object, argument: str) -> tuple[str, Sequence[float]]:
     if not isinstance(axis, (tuple, list)) or len(axis) != 2:
         raise InputError(
@@ -7255,7 +7281,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from .company import uses_company
 from .decisions import put_decided, range_name
 from .engine import (
     MIGRATION_ARGS,
@@ -7269,7 +7294,8 @@ from .engine import (
 from .errors import InputError
 from .outputs import json_value
 from .params import CALENDAR_KEYS, MIX_PRICES, PARAMS, PLAN_KEYS, TOKEN_KEYS
-from .plan import COMPANY_OUTPUTS, PLAN_OUTPUTS
+from .payers import uses_stocks
+from .plan import reported_outputs
 from .ranges import (
     DISTS,
     MAX_DRAWS,
@@ -7360,17 +7386,9 @@ def output_names(scenario: Mapping[str, Any]) -> list[str]:
     names = list(UnitEconomics.__dataclass_fields__)
     if scenario.get("retention") is not None:  # a curve's cohort payback, right after the paybacks (as calc)
         names.insert(names.index("payback_months_paid") + 1, "cohort_payback_month")
-    for name in PLAN_OUTPUTS:
-        if name == "runway_months_without_funding" and not scenario.get("funding"):
-            continue
-        if name in COMPANY_OUTPUTS and not uses_company(scenario):
-            continue
-        if (
-            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
-            and scenario.get("migration_month") is None
-        ):
-            continue
-        names.append(name)
+    if uses_stocks(scenario):  # two stocks: a new payer's LTV, right after the LTV (as calc)
+        names.insert(names.index("ltv") + 1, "ltv_payer")
+    names += reported_outputs(scenario)
     if scenario.get("monthly_tokens") is not None and scenario.get("months") is not None:
         names += ["migration_npv", "migration_payback_month"]
     return names
@@ -7775,10 +7793,11 @@ from typing import Any, cast
 
 import numpy as np
 
+from .company import TERMS
 from .errors import InputError
 from .outputs import json_value
 from .params import PARAMS, RULES, describe_rule
-from .sensitivity import MAX_EVALUATIONS, WITHIN_HORIZON, Trials, check_input, check_statistic
+from .sensitivity import MAX_EVALUATIONS, ONE_PER_CALL, WITHIN_HORIZON, Trials, check_input, check_statistic
 
 __all__ = [
     "solve",
@@ -7939,7 +7958,7 @@ def _default_ends(name: str, base: float | None, horizon: int) -> tuple[float, f
     rule = RULES[PARAMS[name].rule]
     lo = None if rule.lo is None else float(rule.lo) + (0.0 if rule.lo_incl else 1e-9)
     hi = None if rule.hi is None else float(rule.hi) - (0.0 if rule.hi_incl else 1e-9)
-    if name in WITHIN_HORIZON:
+    if name in WITHIN_HORIZON or name in TERMS:  # a term of the horizon or more leaves every bill open
         assert hi is not None  # a month's rule has an upper end
         hi = float(min(hi, horizon))
     if base is None and (lo is None or hi is None):
@@ -8039,6 +8058,9 @@ class _Seek:
         self.valid: list[np.ndarray] = []  # every trial value evaluated that the plan accepts
         self.runs = 0  # engine runs so far: trial values x draws
         self.progress = progress
+        # an input the engine takes one value of per call: each trial value is an engine call of its own, so
+        # a bracket is narrowed 8 values at a time rather than 64
+        self.per_value = vary in ONE_PER_CALL
 
     def f(self, xs: np.ndarray) -> np.ndarray:
         """The output at trial values ``xs``: nan where a value makes the plan invalid (recorded)."""
@@ -8094,7 +8116,7 @@ class _Seek:
     def _points(self, br: list[Any]) -> np.ndarray:
         a, b, ya, yb = br
         if self.integer:
-            m = 63 if self.deterministic else 1
+            m = (7 if self.per_value else 63) if self.deterministic else 1
             inner = np.arange(a + 1, b) if b - a - 1 <= m else np.round(np.linspace(a, b, m + 2)[1:-1])
         else:
             w = b - a
@@ -8247,7 +8269,7 @@ def solve(
     tick = None if progress is None else (lambda runs: progress(runs, max(runs, expected)))
     seek = _Seek(trials, vary, t, sign, integer, scale, tick)
     if integer:
-        n = ALL_INTEGERS if deterministic else GRID
+        n = ALL_INTEGERS if deterministic and vary not in ONE_PER_CALL else GRID
         x = np.arange(lo, hi + 1) if hi - lo + 1 <= n else np.unique(np.round(np.linspace(lo, hi, n)))
     else:
         x = np.linspace(lo, hi, DETERMINISTIC_GRID if deterministic else GRID)
@@ -8422,8 +8444,14 @@ _ARG_DOCS = {
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
     "fiscal_year_start too; an empty value takes the default)",
-    "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
-    "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
+    "changes": "optional table of changes, one row each: month (number, YYYY-MM or a date), driver, level from "
+    "that month (a number, or relative: -40%, +10%, x0.6)",
+    "funding": "optional table of funding rounds, one row each: month (number, YYYY-MM or a date), amount, and "
+    "optionally credits (compute credits granted) and expires (months after the round)",
+    "team": "optional table of the team, one row each: role, department (rd, sm, ga or ops), count, salary a head "
+    "a month, and optionally from and to (months paid)",
+    "capex": "optional table of capital purchases, one row each: month (number, YYYY-MM or a date), amount, life "
+    "(months of depreciation), and optionally name",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",
@@ -8888,7 +8916,7 @@ from .cells import excel, fail, grid, is_empty, number, single, to_excel
 __all__ = ["LLM_COHORT_LTV", "LLM_COHORT_CHURN"]
 
 
-def _curve(retention) -> list[float]:
+def retention_shares(retention) -> list[float]:
     """A row or column of retention shares; empty cells at the end are dropped (a ragged triangle row)."""
     rows = grid("retention", retention)
     if len(rows) > 1 and len(rows[0]) > 1:
@@ -8913,7 +8941,7 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
             raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
         return to_excel(
             cohort_ltv(
-                _curve(retention),
+                retention_shares(retention),
                 number("arpu", single("arpu", arpu, None), None),
                 number("gross_margin", single("gross_margin", gross_margin, None), None),
                 number(
@@ -8930,9 +8958,76 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     try:
-        return to_excel(cohort_churn(_curve(retention)))
+        return to_excel(cohort_churn(retention_shares(retention)))
     except Exception as e:
         return fail(e)
+'''
+
+_SOURCES["xlmodel/udfs/payers.py"] = r'''"""The Excel function of payers as their own stock: ``=LLM_LTV_STOCKS(...)``, the LTV of an activated sign-up on
+the chain free -> monthly or annual payer (:func:`xlmodel.payer_ltv.ltv_stocks`).
+
+A function of its own rather than a form of ``LLM_LTV``: ``LLM_LTV`` takes one user's contribution and one churn
+(``arpu * gross_margin / (churn + d)``), while two stocks need the free users' and the payers' churn, the upgrade
+rate, both costs and the annual plan; one signature for both would make every argument's meaning depend on which
+others are filled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..payer_ltv import ltv_stocks
+from .cells import UNSET, call, excel
+
+__all__ = ["LLM_LTV_STOCKS"]
+
+_OPTIONAL = ("paying_cost_per_mau", "annual_share", "annual_price", "annual_renewal")
+
+
+def _ltv(**kw):
+    # an empty optional cell is "not given" (nan): the engine's default; a range of mixed cells is evaluated
+    # cell by cell when the vectorised call fails
+    for k in _OPTIONAL:
+        x = kw.get(k)
+        if x is not None and np.isnan(x).all():
+            kw[k] = None
+    return ltv_stocks(**kw)
+
+
+@excel()
+def LLM_LTV_STOCKS(
+    churn,
+    upgrade,
+    paying_churn,
+    arppu,
+    cost_per_mau,
+    paying_cost_per_mau=None,
+    annual_share=None,
+    annual_price=None,
+    annual_renewal=None,
+    annual_discount_rate=None,
+    vat=None,
+    store_fee=None,
+):
+    """LTV of an activated sign-up when payers are their own stock: free users churn at churn and upgrade, payers churn at paying_churn or buy a year at annual_price."""
+    return call(
+        _ltv,
+        dict(
+            churn=churn,
+            upgrade=upgrade,
+            paying_churn=paying_churn,
+            arppu=arppu,
+            cost_per_mau=cost_per_mau,
+            paying_cost_per_mau=paying_cost_per_mau,
+            annual_share=annual_share,
+            annual_price=annual_price,
+            annual_renewal=annual_renewal,
+            annual_discount_rate=annual_discount_rate,
+            vat=vat,
+            store_fee=store_fee,
+        ),
+        {**dict.fromkeys(_OPTIONAL, UNSET), "annual_discount_rate": 0.0, "vat": 0.0, "store_fee": 0.0},
+    )
 '''
 
 _SOURCES["xlmodel/udfs/plan.py"] = r'''"""The plan's Excel functions: runway, the monthly projection and the Monte Carlo simulation."""
@@ -8940,17 +9035,18 @@ _SOURCES["xlmodel/udfs/plan.py"] = r'''"""The plan's Excel functions: runway, th
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import numpy as np
 
 from .. import engine
 from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
+from ..outputs import OUTPUT_DEFINITIONS
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
+from ..statements import LINES, statements
 from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
-from .cohorts import _curve
+from .plan_tables import plan_tables
 
 __all__ = [
     "LLM_RUNWAY",
@@ -9153,83 +9249,6 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 # ------------------------------------------------------------------ a plan from tables
 
 
-def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
-    """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
-    if table is None:
-        return []
-    rows = grid(name, table)
-    if len(rows[0]) != width:
-        raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
-    out = []
-    for i, row in enumerate(rows, start=1):
-        if all(is_empty(c) for c in row):
-            continue
-        if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
-            continue  # a header row
-        out.append((i, row))
-    return out
-
-
-def _cell(name: str, c):
-    """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
-    no_error(name, c)
-    if isinstance(c, bool):
-        raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
-    if isinstance(c, (int, float, np.number)):
-        return int(c) if float(c).is_integer() and -(2**53) < c < 2**53 else float(c)
-    if isinstance(c, str):
-        if name == "month" and c.strip().isascii() and c.strip().isdigit():
-            return int(c.strip())  # "3" typed as text in a month cell: plan month 3, not a calendar month
-        return c.strip()
-    if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
-        return f"{c.year:04d}-{c.month:02d}"
-    raise XlmodelError(f"{name} must be a number or text, got {c!r:.40}")
-
-
-#: the inputs table's names that are [model] settings, not scenario inputs
-_MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
-
-
-def _plan_tables(inputs, changes, funding, retention=None) -> dict:
-    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
-    row or column of the curve's shares (empty: the users churn at ``churn``)."""
-    scen: dict[str, Any] = {}
-    model: dict[str, Any] = {}
-    for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
-        no_error(f"inputs row {i}: the name", name)
-        if not isinstance(name, str):
-            raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
-        key = name.strip()
-        if is_empty(value):
-            continue  # an empty value: the input's default, or "not given"
-        target = model if key in _MODEL_ROWS else scen
-        if key in target:
-            raise XlmodelError(f"inputs row {i}: {key} is given twice")
-        target[key] = _cell(key, value)
-    by_month: dict = {}
-    for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
-        no_error(f"changes row {i}: the driver", driver)
-        if not isinstance(driver, str) or is_empty(driver) or is_empty(month) or is_empty(level):
-            raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
-        entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
-        if driver.strip() in entry:
-            raise XlmodelError(
-                f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}"
-            )
-        entry[driver.strip()] = _cell(driver.strip(), level)
-    if by_month:
-        scen["changes"] = list(by_month.values())
-    rounds = [
-        {"month": _cell("month", m), "amount": _cell("amount", a)}
-        for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))
-    ]
-    if rounds:
-        scen["funding"] = rounds
-    if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
-        scen["retention"] = _curve(retention)
-    return {"model": model, "scenarios": {"plan": scen}}
-
-
 #: the outputs a plan has only with certain inputs (engine.summary leaves them out otherwise, as calc does)
 _NEEDS = {
     "runway_months_without_funding": "funding rounds (the funding table)",
@@ -9239,7 +9258,21 @@ _NEEDS = {
     "migration_npv": "monthly_tokens and months (the standalone migration's inputs)",
     "migration_payback_month": "monthly_tokens and months (the standalone migration's inputs)",
     "cohort_payback_month": "a retention curve (the retention argument)",
+    "ltv_payer": "paying_churn and upgrade (payers as their own stock)",
 }
+
+
+#: the statement lines LLM_PLAN's output may name: each month's value (docs/model.md, "The three statements")
+STATEMENT_LINES = tuple(n for n in LINES if n != "balance_ok") + ("balance_ok", "headcount")
+
+
+def _line(s: dict, key: str) -> list[list]:
+    """A statement line of a plan: a header row (month, the line) and a row a month."""
+    p = engine.plan(**s).projection
+    out: list[list] = [["month", key]]
+    for t, x in enumerate(np.asarray(statements(p, s["cash"])[key]).tolist(), start=1):
+        out.append([t, bool(x) if key == "balance_ok" else to_excel(x)])
+    return out
 
 
 def _answer(value):
@@ -9251,10 +9284,10 @@ def _answer(value):
 
 
 @excel()
-def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None, team=None, capex=None):
+    """A plan from tables (inputs; changes; funding; retention; team; capex): the monthly projection with a header row, one answer such as funding_need, or a statement line by month such as net_income."""
     try:
-        doc = _plan_tables(inputs, changes, funding, retention)
+        doc = plan_tables(inputs, changes, funding, retention, team, capex)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
@@ -9266,19 +9299,29 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
         name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
-            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
             key = name.strip() if isinstance(name, str) else None
+            if (
+                key in STATEMENT_LINES and key not in OUTPUT_DEFINITIONS
+            ):  # a line only: no need of the answers
+                return _line(s, key)
+            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
             if key in _NEEDS and key not in answers:
                 raise XlmodelError(f"output {key} needs {_NEEDS[key]}; xlmodel calc reports it only then")
+            if key in STATEMENT_LINES and key not in answers:
+                return _line(s, key)
             if key not in answers:
                 every = list(answers) + [k for k in _NEEDS if k not in answers]
                 raise XlmodelError(
-                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}"
+                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}, or a "
+                    f"statement line ({', '.join(STATEMENT_LINES)})"
                 )
             return _answer(answers[key])
         p = engine.plan(**s).projection
-        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
-        return [list(engine.Projection.ROWS)] + table.tolist()
+        names, cols = list(engine.Projection.ROWS), [getattr(p, r) for r in engine.Projection.ROWS]
+        if p.stocks is not None and p.company is not None:  # payers as their own stock: their lines, last
+            names += [*p.stocks, "deferred_revenue"]
+            cols += [*p.stocks.values(), p.company["deferred_revenue"]]
+        return [names] + np.column_stack(cols).tolist()
     except Exception as e:
         return fail(e)
 '''
@@ -9364,10 +9407,11 @@ def LLM_MIX_PRICE(models, shares, kind=None, fx=None):
         return fail(e)
 '''
 
-_SOURCES["xlmodel/udfs/solve.py"] = r'''"""Goal seek in a cell: ``=LLM_SOLVE(inputs, vary, output, target, [low], [high], [changes], [funding])``.
+_SOURCES["xlmodel/udfs/solve.py"] = r'''"""Goal seek in a cell: ``=LLM_SOLVE(inputs, vary, output, target, [low], [high], [changes], [funding], [team],
+[capex])``.
 
 The plan comes from ``LLM_PLAN``'s tables (inputs: name, value; changes: month, driver, level; funding:
-month, amount); :func:`xlmodel.solve.solve` does the rest. A target that cannot be reached within the bounds
+month, amount, credits, expires; team; capex: :mod:`xlmodel.udfs.plan_tables`); :func:`xlmodel.solve.solve` does the rest. A target that cannot be reached within the bounds
 is an answer, not an error: the cell shows the text ``not reached: ...`` with the output's range, so that
 ``ISNUMBER()`` tells it apart.
 """
@@ -9381,7 +9425,7 @@ from ..errors import AssumptionsError, XlmodelError
 from ..outputs import input_text, output_text
 from ..solve import solve
 from .cells import NEVER, excel, fail, number, single
-from .plan import _plan_tables
+from .plan_tables import plan_tables
 
 __all__ = ["LLM_SOLVE"]
 
@@ -9407,10 +9451,12 @@ def _number(name: str, value):
 
 
 @excel()
-def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
+def LLM_SOLVE(
+    inputs, vary, output, target, low=None, high=None, changes=None, funding=None, team=None, capex=None
+):
     """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
     try:
-        doc = _plan_tables(inputs, changes, funding)
+        doc = plan_tables(inputs, changes, funding, team=team, capex=capex)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
@@ -9548,10 +9594,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .closed_form import _out, monthly_rate
+from .company import COMPANY_ROWS, uses_company
 from .errors import InputError
 from .funding_need import need_by_search
 from .month_step import Months
 from .params import check
+from .payers import STOCK_OUTPUTS, uses_stocks
 from .projection import Projection, project_checked, projection_inputs
 from .statements import MonthStatements
 from .timeline import Timeline
@@ -9570,6 +9618,7 @@ __all__ = [
     "plan_inputs",
     "plan_answers",
     "COMPANY_OUTPUTS",
+    "reported_outputs",
 ]
 
 #: the whole company's answers, reported when a scenario gives a version-4 input
@@ -9605,6 +9654,31 @@ PLAN_OUTPUTS = (
     "plan_migration_payback_month",
     *COMPANY_OUTPUTS,
 )
+
+
+def reported_outputs(scenario: Mapping[str, Any]) -> list[str]:
+    """The answers of :data:`PLAN_OUTPUTS` that a plan of ``scenario`` reports, in order (as calc prints them).
+
+    ``runway_months_without_funding`` only with funding rounds; the whole company's answers only with a
+    version-4 input (two stocks report their payers': :data:`xlmodel.payers.STOCK_OUTPUTS`); the plan's
+    migration answers only with a ``migration_month``.
+    """
+    names = []
+    for name in PLAN_OUTPUTS:
+        if name == "runway_months_without_funding" and not scenario.get("funding"):
+            continue
+        if name in COMPANY_OUTPUTS and not uses_company(scenario):
+            if not (uses_stocks(scenario) and name in STOCK_OUTPUTS):  # two stocks report their payers
+                continue
+        if (
+            name in ("runway_months_without_migration", "plan_migration_npv", "plan_migration_payback_month")
+            and scenario.get("migration_month") is None
+        ):
+            continue
+        names.append(name)
+    return names
+
+
 #: months over which the burn multiple and compute-to-revenue are measured (the first year)
 FIRST_YEAR = 12
 #: the last months whose average recurring cash outflow tells whether cash still falls at the horizon
@@ -9771,7 +9845,7 @@ class _Answers:
             return pick(burn)
         plain = (pick(interest) == 0) & (pick(funding) == 0)
         if quiet is not None:  # the whole company's: a function, computed only in a month cash runs out
-            plain = plain & pick(quiet())
+            plain = plain & quiet(pick)
         return np.where(plain, pick(burn), pick(prev) - pick(cash))
 
     def _variant(
@@ -9906,8 +9980,9 @@ def _stream(v: dict[str, Any], h: int, tl: Timeline, full: bool, variants: bool)
     shape = v["cash"].shape
     months = Months(v, shape, tl, variants=variants)
     answers = _Answers(v, shape, h, months, full)
-    if shape:  # scratch lines, one set reused every month; cash alternates between two
-        scratch = {n: np.empty(shape) for n in months.rows}
+    if shape:  # scratch lines, one set reused every month; cash alternates between two. The company's lines
+        # are none of them: a ledger holds its own for the month (Months.step keeps o's a month and more)
+        scratch = {n: np.empty(shape) for n in months.rows if n not in COMPANY_ROWS}
         cash = [scratch["cash"], np.empty(shape)]
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):
@@ -11087,543 +11162,6 @@ def excel_npv(rate: ArrayLike, values: ArrayLike) -> float | np.ndarray:
     return _out(_finite(out, "NPV", rate=r, values=np.max(np.abs(v), axis=-1) if v.size else 0.0))
 '''
 
-_SOURCES["xlmodel/company.py"] = r'''"""The whole company (docs/model.md, "The whole company"): the team, capex, compute credits, payment terms and
-tax, one month at a time.
-
-:func:`company_inputs` reads and checks a scenario's version-4 inputs (None when it gives none: the month step
-then runs version 3's equations alone, bit for bit). A :class:`Company` holds what is the same on every cash path
-of a plan (the payroll and headcount by month, the capex and its depreciation); a :class:`Ledger` holds what
-follows one cash path (the credits, payables, receivables and the tax with its loss pool): the plan, the plan
-without its rounds (which drops their credits too) and the plan without its migration each have one.
-:class:`xlmodel.month_step.Months` calls them; the statements are built from their lines afterwards
-(:mod:`xlmodel.statements`). Pure Python and numpy, nothing at import time.
-"""
-
-from __future__ import annotations
-
-import math
-from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeAlias
-
-import numpy as np
-
-from .dates import fiscal_years
-from .errors import InputError
-from .params import CALENDAR_KEYS, check
-
-__all__ = [
-    "DEPARTMENTS",
-    "COMPANY_SCALARS",
-    "COMPANY_ENTRIES",
-    "CompanyInputs",
-    "Company",
-    "Ledger",
-    "company_inputs",
-    "uses_company",
-    "first_company_input",
-    "NOT_IN_WORKBOOKS",
-    "COMPANY_ROWS",
-    "SPARSE_ROWS",
-    "ZERO_ROWS",
-]
-
-#: a line's value in a month: a numpy float64 for one scenario, an array of scenarios otherwise
-Value: TypeAlias = "float | np.ndarray"
-
-#: the departments a team entry may belong to (ops is a cost of revenue)
-DEPARTMENTS = ("rd", "sm", "ga", "ops")
-#: the scalar inputs of the whole company (docs/model.md, "New inputs (version 4)")
-COMPANY_SCALARS = (
-    "on_cost",
-    "salary_growth",
-    "credits",
-    "credits_expire",
-    "compute_terms",
-    "ad_terms",
-    "collection_lag",
-    "tax_rate",
-    "tax_losses",
-)
-#: the scenario's entries of the whole company
-COMPANY_ENTRIES = ("team", "capex")
-#: the monthly lines a company adds to a projection, in table order
-COMPANY_ROWS = (
-    "payroll_rd",
-    "payroll_sm",
-    "payroll_ga",
-    "payroll_ops",
-    "payroll",
-    "headcount",
-    "depreciation",
-    "capex",
-    "credits_used",
-    "credits_lapsed",
-    "credits_granted",
-    "credit_balance",
-    "payables",
-    "receivables",
-    "deferred_revenue",
-    "tax",
-)
-#: of those, the lines that are 0 but in a few months (built whole, not stored month by month) or 0 throughout
-SPARSE_ROWS = ("capex", "credits_granted")
-ZERO_ROWS = ("deferred_revenue",)
-#: a grant that never lapses
-NEVER = math.inf
-
-
-@dataclass(frozen=True)
-class TeamEntry:
-    role: str
-    department: str
-    count: Value
-    salary: Value
-    first: int  # first month paid (1 when given before month 1)
-    last: float  # last month paid (may be beyond the horizon)
-
-
-@dataclass(frozen=True)
-class CapexEntry:
-    name: str
-    month: int
-    amount: Value
-    life: int
-
-
-@dataclass(frozen=True)
-class Grant:
-    """Credits granted at the end of ``month`` (0: the opening credits), usable from the next month, lapsing at
-    the end of ``expiry`` (``inf``: never)."""
-
-    month: int
-    amount: Value
-    expiry: float
-
-
-@dataclass(frozen=True)
-class CompanyInputs:
-    """A scenario's version-4 inputs, checked; months are plan months."""
-
-    team: tuple[TeamEntry, ...] = ()
-    capex: tuple[CapexEntry, ...] = ()
-    grants: tuple[Grant, ...] = ()  # the opening credits (month 0) and the rounds' (their month)
-    on_cost: Value = 0.0
-    salary_growth: Value = 0.0
-    compute_terms: int = 0
-    ad_terms: int = 0
-    collection_lag: int = 0
-    tax_rate: Value = 0.0
-    tax_losses: Value = 0.0
-    year_starts: tuple[int, ...] = (1,)  # the first month of each fiscal year within the horizon
-    numbers: dict[str, Any] = field(default_factory=dict)  # every numeric input, for the broadcast shape
-
-    def arrays(self) -> list[np.ndarray]:
-        """Every number that may be an array of scenarios (its shape joins the plan's)."""
-        out = [np.asarray(x) for x in (self.on_cost, self.salary_growth, self.tax_rate, self.tax_losses)]
-        out += [np.asarray(x) for e in self.team for x in (e.count, e.salary)]
-        out += [np.asarray(c.amount) for c in self.capex] + [np.asarray(g.amount) for g in self.grants]
-        return out
-
-
-def uses_company(kw: Mapping[str, Any]) -> bool:
-    """Whether a scenario gives any version-4 input (a team, capex, a scalar, or credits in a round)."""
-    if any(kw.get(k) for k in COMPANY_ENTRIES):
-        return True
-    if any(kw.get(k) is not None for k in COMPANY_SCALARS):
-        return True
-    return any(
-        isinstance(r, Mapping) and (r.get("credits") is not None or r.get("expires") is not None)
-        for r in kw.get("funding") or ()
-    )
-
-
-def first_company_input(kw: Mapping[str, Any]) -> str | None:
-    """The first version-4 input a scenario gives (``team``, ``capex``, a scalar, or ``funding`` for credits in a
-    round), or None: what a surface that does not carry the whole company yet names when it refuses."""
-    for k in COMPANY_ENTRIES:
-        if kw.get(k):
-            return k
-    for k in COMPANY_SCALARS:
-        if kw.get(k) is not None:
-            return k
-    return "funding" if uses_company(kw) else None
-
-
-#: why a workbook refuses a plan of the whole company, until its sheets carry it
-NOT_IN_WORKBOOKS = (
-    "the workbooks do not carry the team, capex, credits, terms or tax yet (model version 4 is in progress): "
-    "use xlmodel calc"
-)
-
-
-def _whole(what: str, value: Any, lo: int | None = None) -> int:
-    """A whole number of months (an int, or a float without a fraction), at least ``lo``."""
-    ok = not isinstance(value, bool) and isinstance(value, (int, np.integer, float, np.floating))
-    if ok and math.isfinite(float(value)) and float(value) == int(value) and (lo is None or value >= lo):
-        return int(value)
-    need = "a whole number of months" + ("" if lo is None else f", {lo} or more")
-    raise InputError(what.split(" ")[0].split(":")[0], f"{what} must be {need}, got {value!r:.40}")
-
-
-def _number(arg: str, what: str, value: Any, rule: str) -> Value:
-    """A number (or an array of scenarios) within ``rule``; the message names the entry."""
-    if isinstance(value, (bool, str)) or value is None:
-        raise InputError(arg, f"{what} must be a number, got {value!r:.40}")
-    try:
-        x = check(what.rsplit(" ", 1)[-1], value, rule)
-    except InputError as e:
-        raise InputError(arg, f"{what.rsplit(' ', 1)[0]} {e}" if " " in what else str(e)) from None
-    return x if x.ndim else np.float64(x)
-
-
-def _entries(kind: str, value: Any) -> list[Mapping[str, Any]]:
-    if value is None:
-        return []
-    if isinstance(value, Mapping) or not isinstance(value, Iterable) or isinstance(value, str):
-        raise InputError(kind, f"{kind} must be a list of entries, got {value!r:.60}")
-    out = list(value)
-    for i, e in enumerate(out, start=1):
-        if not isinstance(e, Mapping):
-            raise InputError(kind, f"{kind} entry {i} must be a table, got {e!r:.60}")
-    return out
-
-
-def _team(entries: Any, h: int) -> tuple[TeamEntry, ...]:
-    out: list[TeamEntry] = []
-    roles: set[str] = set()
-    for i, e in enumerate(_entries("team", entries), start=1):
-        unknown = [k for k in e if k not in ("role", "department", "count", "salary", "from", "to")]
-        if unknown:
-            raise InputError(
-                "team",
-                f"team entry {i}: unknown key {unknown[0]!r} (a team entry has role, department, count, "
-                "salary, from and to)",
-            )
-        role = e.get("role")
-        if not isinstance(role, str) or not role.strip():
-            raise InputError("team", f"team entry {i} needs a role (text, unique within the scenario)")
-        where = f"team: {role}:"
-        if role in roles:
-            raise InputError("team", f"{where} the role is given twice (a second wave is another role name)")
-        roles.add(role)
-        dept = e.get("department")
-        if dept not in DEPARTMENTS:
-            raise InputError(
-                "team", f"{where} department must be one of {', '.join(DEPARTMENTS)}, got {dept!r:.40}"
-            )
-        for k in ("count", "salary"):
-            if k not in e:
-                raise InputError("team", f"{where} needs a {k}")
-        count = _number("team", f"{where} count", e["count"], "nonneg")
-        salary = _number("team", f"{where} salary", e["salary"], "nonneg")
-        first = _whole(f"team: {role}: from", e.get("from", 1))
-        last = _whole(f"team: {role}: to", e.get("to", h))
-        if first > last:
-            raise InputError("team", f"{where} from ({first}) must not be after to ({last})")
-        out.append(TeamEntry(role, dept, count, salary, max(1, first), last))
-    return tuple(out)
-
-
-def _capex(entries: Any, h: int) -> tuple[CapexEntry, ...]:
-    out: list[CapexEntry] = []
-    seen: set[tuple[int, str]] = set()
-    for i, e in enumerate(_entries("capex", entries), start=1):
-        unknown = [k for k in e if k not in ("month", "amount", "life", "name")]
-        if unknown:
-            raise InputError(
-                "capex",
-                f"capex entry {i}: unknown key {unknown[0]!r} (a capex entry has month, amount, life, name)",
-            )
-        for k in ("month", "amount", "life"):
-            if k not in e:
-                raise InputError("capex", f"capex entry {i} needs a {k}")
-        name = e.get("name", "")
-        if not isinstance(name, str):
-            raise InputError("capex", f"capex entry {i}: name must be text, got {name!r:.40}")
-        month = _whole(f"capex entry {i}: month", e["month"], 1)
-        if month > h:
-            raise InputError(
-                "capex", f"capex entry {i}: month must be from 1 to {h} (the horizon), got {month}"
-            )
-        where = f"capex: month {month}{f' ({name})' if name else ''}:"
-        if (month, name) in seen:
-            raise InputError("capex", f"{where} two capex entries with the same month and name")
-        seen.add((month, name))
-        amount = _number("capex", f"{where} amount", e["amount"], "nonneg")
-        life = e["life"]
-        if (
-            isinstance(life, bool)
-            or not isinstance(life, (int, float, np.integer))
-            or life != int(life)
-            or life < 1
-        ):
-            raise InputError(
-                "capex", f"{where} life must be a whole number of months, 1 or more, got {life!r:.40}"
-            )
-        out.append(CapexEntry(name, month, amount, int(life)))
-    return tuple(out)
-
-
-def _grants(kw: Mapping[str, Any], h: int) -> tuple[Grant, ...]:
-    out: list[Grant] = []
-    opening = kw.get("credits")
-    expire = kw.get("credits_expire")
-    expiry = NEVER if expire is None else float(_whole("credits_expire", expire, 1))
-    if opening is not None:
-        out.append(Grant(0, _number("credits", "credits", opening, "nonneg"), expiry))
-    elif expire is not None:
-        raise InputError("credits_expire", "credits_expire needs credits (the opening credits that lapse)")
-    for i, r in enumerate(_entries("funding", kw.get("funding")), start=1):
-        if r.get("credits") is None:
-            if r.get("expires") is not None:
-                raise InputError("funding", f"funding entry {i}: expires needs credits in the round")
-            continue
-        if "month" not in r:
-            raise InputError("funding", f"funding entry {i}: credits in a round need the round's month")
-        month = _whole(f"funding entry {i}: month", r["month"], 1)
-        credits = _number("funding", f"funding: month {month}: credits", r["credits"], "nonneg")
-        exp = r.get("expires")
-        after = NEVER if exp is None else float(_whole(f"funding: month {month}: expires", exp, 1))
-        out.append(Grant(month, credits, month + after))
-    return tuple(out)
-
-
-def _year_starts(h: int, start: Any, fiscal_year_start: Any) -> tuple[int, ...]:
-    if start is None:
-        return tuple(range(1, h + 1, 12))
-    return tuple(y.first for y in fiscal_years(h, start, fiscal_year_start or 1))
-
-
-def company_inputs(kw: dict[str, Any], h: int) -> CompanyInputs | None:
-    """Pop a scenario's version-4 inputs (and its calendar) from ``kw`` and check them; None when it gives none.
-
-    ``kw["funding"]`` keeps its rounds (the timeline reads their cash); their ``credits`` and ``expires`` are
-    read here."""
-    used = uses_company(kw)
-    given = {k: kw.pop(k, None) for k in COMPANY_SCALARS + COMPANY_ENTRIES}
-    calendar = {k: kw.pop(k, None) for k in CALENDAR_KEYS}
-    if not used:
-        return None
-    numbers: dict[str, Any] = {}
-    for k, rule in (("on_cost", "on_cost"), ("salary_growth", "growth"), ("tax_rate", "fraction_below_1"),
-                    ("tax_losses", "nonneg")):  # fmt: skip
-        numbers[k] = np.float64(0.0) if given[k] is None else _number(k, k, given[k], rule)
-    terms: dict[str, Any] = {}
-    for k in ("compute_terms", "ad_terms", "collection_lag"):
-        terms[k] = 0 if given[k] is None else _whole(k, given[k], 0)
-    return CompanyInputs(
-        team=_team(given["team"], h),
-        capex=_capex(given["capex"], h),
-        grants=_grants({**given, "funding": kw.get("funding")}, h),
-        year_starts=_year_starts(h, calendar["start"], calendar["fiscal_year_start"]),
-        **numbers,
-        **terms,
-    )
-
-
-class Company:
-    """What every cash path of one plan shares, month by month: the payroll by department and the headcount
-    (docs/model.md, "The team"), the capex and its depreciation."""
-
-    def __init__(self, c: CompanyInputs, shape: tuple[int, ...]):
-        self.c, self.shape, self.arrays = c, shape, bool(shape)
-        self.zero: Value = np.zeros(shape) if shape else np.float64(0.0)
-        # count * salary * (1 + on_cost) of each entry, at month 1's pay level
-        self.pay = [e.count * e.salary * (1 + c.on_cost) for e in c.team]
-        self.starts = set(c.year_starts[1:])
-        self.years = 0  # fiscal-year starts in months 2..t
-        self.raise_: Value = np.float64(1.0)
-        self._k = -1
-        self.now: dict[str, Value] = {}
-        # the months whose payroll or depreciation differ from the month before: an entry starts or ends, a raise
-        self.events = set(self.starts)
-        self.events.update(m for e in c.team for m in (e.first, int(min(e.last, 10**6)) + 1))
-        self.events.update(m for x in c.capex for m in (x.month, x.month + x.life))
-        self.bought: dict[int, list[CapexEntry]] = {}
-        for x in c.capex:
-            self.bought.setdefault(x.month, []).append(x)
-
-    def month(self, k: int) -> dict[str, Value]:
-        """The shared lines of month ``t = k + 1`` (computed once, whichever path asks first). Payroll and
-        depreciation are summed again only in a month where an entry starts or ends or a raise falls; other
-        months reuse last month's arrays (nothing writes into them)."""
-        if k == self._k:
-            return self.now
-        t = k + 1
-        c = self.c
-        if t in self.starts:
-            self.years += 1
-            self.raise_ = np.power(1 + c.salary_growth, self.years)
-        if t == 1 or t in self.events:
-            payroll = {d: self.zero for d in DEPARTMENTS}
-            heads = self.zero
-            for e, pay in zip(c.team, self.pay):
-                if e.first <= t <= e.last:
-                    payroll[e.department] = payroll[e.department] + pay * self.raise_
-                    heads = heads + e.count
-            dep = self.zero
-            for x in c.capex:
-                if x.month <= t <= x.month + x.life - 1:
-                    dep = dep + x.amount / x.life
-            total = payroll["rd"] + payroll["sm"] + payroll["ga"] + payroll["ops"]
-            self.now = {f"payroll_{d}": payroll[d] for d in DEPARTMENTS}
-            self.now.update(payroll=total, headcount=heads, depreciation=dep)
-        else:
-            self.now = dict(self.now)
-        capex = self.zero
-        for x in self.bought.get(t, ()):
-            capex = capex + x.amount
-        self.now["capex"] = capex
-        self._k = k
-        return self.now
-
-
-class Ledger:
-    """What follows one cash path: compute credits (used before cash, by expiry), payables and receivables at
-    their terms, and tax by fiscal year against the loss pool (docs/model.md, "Credits", "Terms", "Tax").
-
-    ``rounds``: whether the rounds' credits are granted (the plan without its rounds drops them).
-    """
-
-    def __init__(self, company: Company, rounds: bool = True):
-        self.co = company
-        c = company.c
-        zero = company.zero
-        self.zero = zero
-        # pools of credits by expiry month; the opening credits are usable from month 1
-        self.pools: dict[float, Value] = {}
-        self.later: dict[int, list[Grant]] = {}
-        for g in c.grants:
-            if g.month == 0:
-                self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
-            elif rounds:
-                self.later.setdefault(g.month, []).append(g)
-        self.k_terms, self.j_terms, self.l_terms = c.compute_terms, c.ad_terms, c.collection_lag
-        self.unpaid_compute: deque[Value] = deque()
-        self.unpaid_ad: deque[Value] = deque()
-        self.billed: deque[Value] = deque()
-        self.ap: Value = zero
-        self.ar: Value = zero
-        self.deferred: Value = zero  # deferred revenue: 0 until annual plans exist
-        self.opening: dict[str, Value] = {}
-        self.pool_left: Value = c.tax_losses  # the loss pool at the start of this fiscal year
-        self.year_ebt: Value = zero
-        self.accrued: Value = zero
-        self.starts = set(c.year_starts[1:])
-
-    def balance(self) -> Value:
-        """The credits held now (after this month's use, lapse and grant)."""
-        total = self.zero
-        for amount in self.pools.values():
-            total = total + amount
-        return total
-
-    def step(
-        self, k: int, ad: Value, compute: Value, revenue: Value, net_burn: Value, interest: Value
-    ) -> tuple[Value, dict[str, Value]]:
-        """Month ``t = k + 1`` of this path: the cash term to add after version 3's cash, and the lines.
-
-        The term is ``used - tax - capex + (ap - ap_prev) - (ar - ar_prev) + (deferred - deferred_prev)``."""
-        t = k + 1
-        shared = self.co.month(k)
-        # credits: use (by expiry, never last), lapse, grant
-        remaining = np.maximum(compute, 0.0) if self.pools else self.zero
-        used = self.zero
-        for expiry in sorted(self.pools):
-            take = np.minimum(self.pools[expiry], remaining)
-            self.pools[expiry] = self.pools[expiry] - take
-            remaining = remaining - take
-            used = used + take
-        lapsed = self.pools.pop(float(t), self.zero)
-        granted = self.zero
-        for g in self.later.pop(t, ()):
-            self.pools[g.expiry] = self.pools.get(g.expiry, self.zero) + g.amount
-            granted = granted + g.amount
-        # terms: bills of months before month 1 equal month 1's (receivables: monthly billing only)
-        cash_compute = compute - used
-        if t == 1:
-            for q, n, x in (
-                (self.unpaid_compute, self.k_terms, cash_compute),
-                (self.unpaid_ad, self.j_terms, ad),
-                (self.billed, self.l_terms, revenue),
-            ):
-                q.extend([np.array(x, dtype=float) if isinstance(x, np.ndarray) else x] * n)
-            self.ap = self._sum(self.unpaid_compute) + self._sum(self.unpaid_ad)
-            self.ar = self._sum(self.billed)
-            self.opening = {"payables": self.ap, "receivables": self.ar, "credits": self.opening_credits()}
-        ap_prev, ar_prev, def_prev = self.ap, self.ar, self.deferred
-        for q, n, x in (
-            (self.unpaid_compute, self.k_terms, cash_compute),
-            (self.unpaid_ad, self.j_terms, ad),
-            (self.billed, self.l_terms, revenue),
-        ):
-            if n:
-                q.popleft()
-                q.append(np.array(x, dtype=float) if isinstance(x, np.ndarray) else x)  # x may be a buffer
-        self.ap = self._sum(self.unpaid_compute) + self._sum(self.unpaid_ad)
-        self.ar = self._sum(self.billed)
-        # tax by fiscal year, accrued month by month against the pool at the year's start
-        c = self.co.c
-        if t in self.starts:
-            self.pool_left = np.maximum(0.0, self.pool_left - self.year_ebt)
-            self.year_ebt, self.accrued = self.zero, self.zero
-        ebt = -net_burn - shared["depreciation"] - lapsed + interest
-        self.year_ebt = self.year_ebt + ebt
-        accrued = c.tax_rate * np.maximum(0.0, self.year_ebt - self.pool_left)
-        tax = accrued - self.accrued
-        self.accrued = accrued
-        term = (
-            used
-            - tax
-            - shared["capex"]
-            + (self.ap - ap_prev)
-            - (self.ar - ar_prev)
-            + (self.deferred - def_prev)
-        )
-        lines: dict[str, Any] = dict(shared)
-        lines.update(
-            credits_used=used,
-            credits_lapsed=lapsed,
-            credits_granted=granted,
-            credit_balance=self.balance(),
-            payables=self.ap,
-            receivables=self.ar,
-            deferred_revenue=self.deferred,
-            tax=tax,
-        )
-        # cash_{t-1} - cash_t is net_burn_t alone only when none of these moved cash (asked for only in the
-        # month cash runs out: a function, so that other months do not compute it)
-        ap, ar, deferred, capex = self.ap, self.ar, self.deferred, shared["capex"]
-        lines["quiet"] = lambda: (
-            (used == 0)
-            & (tax == 0)
-            & (capex == 0)
-            & (ap == ap_prev)
-            & (ar == ar_prev)
-            & (deferred == def_prev)
-        )
-        return term, lines
-
-    def opening_credits(self) -> Value:
-        """Month 0's credits: the opening grant (the rounds' come later)."""
-        total = self.zero
-        for g in self.co.c.grants:
-            if g.month == 0:
-                total = total + g.amount
-        return total
-
-    def _sum(self, q: deque[Value]) -> Value:
-        if not q:
-            return self.zero
-        it = iter(q)
-        total = next(it)
-        for x in it:
-            total = total + x
-        return total
-'''
-
 _SOURCES["xlmodel/migration.py"] = r'''"""The NPV of migrating traffic to a small model (docs/model.md, "Small-model migration NPV").
 
 Part of the engine (``xlmodel.engine`` re-exports every name).
@@ -11887,6 +11425,7 @@ OUTPUT_UNITS = {
     "contribution_per_mau": "currency per MAU per month",
     "gross_margin": "fraction of revenue",
     "ltv": "currency per user",
+    "ltv_payer": "currency per paying user",
     "ltv_to_cac": "ratio",
     "ltv_to_paid_cac": "ratio",
     "payback_months": "months",
@@ -11939,11 +11478,15 @@ OUTPUT_DEFINITIONS = {
     "contribution_per_mau": "revenue_per_mau - blended_cost_per_mau",
     "gross_margin": "contribution_per_mau / revenue_per_mau (n/a without revenue)",
     "ltv": "an active user's discounted contribution over their life: contribution_per_mau / (churn + d), d the "
-    "monthly discount rate; with a retention curve, the curve's cohort LTV with its tail",
+    "monthly discount rate; with a retention curve, the curve's cohort LTV with its tail; with payers as their own "
+    "stock, an activated sign-up's on the chain free -> monthly or annual payer",
+    "ltv_payer": "with payers as their own stock: a new payer's discounted contribution on the same chain (monthly "
+    "or annual by annual_share)",
     "ltv_to_cac": "ltv / cac_per_active",
     "ltv_to_paid_cac": "ltv / paid_cac_per_active",
     "payback_months": "months of contribution, shrinking with churn, that repay cac_per_active: "
-    "ln(1 - x) / ln(1 - churn), x = cac * churn / contribution; never when x >= 1",
+    "ln(1 - x) / ln(1 - churn), x = cac * churn / contribution; never when x >= 1; with payers as their own stock, "
+    "the first whole month the chain's cumulative contribution of one sign-up reaches cac_per_active",
     "payback_months_paid": "payback_months on paid_cac_per_active",
     "cohort_payback_month": "with a retention curve: the first whole month of a cohort's life whose cumulative "
     "contribution covers cac_per_active",
@@ -12096,7 +11639,7 @@ def input_text(name: str, value: float, currency: str, start: str | None = None)
         label = f" ({month_label(int(value), start)})" if start and p.fmt == "month" else ""
         return f"{value:.0f}{label}"
     if p.fmt in ("money", "number") and abs(value) >= 1e6:
-        return _short_money(value) or f"{value:,.6g}"
+        return f"{value:.4g}" if abs(value) >= HUGE else _short_money(value) or f"{value:,.6g}"
     if p.fmt == "money":
         return f"{value:,.2f}"
     return f"{value:,.6g}"
@@ -12125,8 +11668,9 @@ from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inp
 from .errors import InputError
 from .month_step import Months, blended_cost_per_mau
 from .params import CALENDAR_KEYS, check, reject_unknown
+from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
-from .timeline import Timeline
+from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
 __all__ = ["Projection", "project", "blended_cost_per_mau", "projection_inputs", "Months"]
@@ -12164,6 +11708,8 @@ class Projection:
     company: dict[str, np.ndarray] | None = None
     #: its balances at month 0: payables, receivables, credits (None without the whole company)
     opening: dict[str, Any] | None = None
+    #: payers as their own stock (xlmodel.payers.STOCK_ROWS) when the plan gives paying_churn and upgrade, else None
+    stocks: dict[str, np.ndarray] | None = None
 
     #: the line items, in table order: version 1's, then version 2's, then version 3's (so that
     #: LLM_PROJECTION's earlier columns keep their positions)
@@ -12218,6 +11764,7 @@ DEFAULTS = {
     "usage_growth": 0.0,
     "fixed_cost_growth": 0.0,
     "cac_spend": None,
+    **dict.fromkeys(STOCK_INPUTS),  # payers as their own stock (version 4): not given
     "horizon": 60,
 }
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu", "cost_per_mau")
@@ -12260,10 +11807,12 @@ def projection_inputs(kw: Mapping[str, Any]) -> tuple[dict[str, Any], int, Timel
             if given[k] is None:
                 raise InputError(k, f"{k} is required when migration_month is given")
     vals = {k: check(k, v) for k, v in given.items() if v is not None}
-    company = company_inputs({**whole, "funding": funding}, h)
+    company = company_inputs({**whole, "funding": funding, "cash": vals["cash"]}, h)
     if curve is not None:
         vals["activation"] = curve.activation(vals["activation"])  # r_1 of a curve measured on sign-ups
-    tl = make_timeline(changes, funding, h)
+    # relative levels ("-40%") resolved: factors of the path they replace
+    tl = resolve(make_timeline(changes, funding, h), vals)
+    check_stocks(vals, tl.changes, curve is not None)
     organic = "organic_users" in vals
     if organic and not vals["paid_share"].min() == 1:
         raise InputError(
@@ -12544,8 +12093,9 @@ def project_checked(
     months = months or Months(v, shape, tl)
     stored = months.rows  # the lines that vary; the others are broadcast views below
     # Time-major internally, (horizon,) + shape: each month is one contiguous
-    # row. The arrays handed back are views with months on the last axis.
-    full = {n: np.empty((h,) + shape) for n in stored}
+    # row. The arrays handed back are views with months on the last axis. The company's lines start as zeros
+    # (pages the system maps only when written): a month whose line is 0 leaves its row as it is (Months.step).
+    full = {n: (np.zeros if n in COMPANY_ROWS else np.empty)((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
         for k in range(h):
             if shape:  # each month written straight into its row of the storage
@@ -12565,11 +12115,12 @@ def project_checked(
     if months.gross_is_revenue:
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
+    stocks = {n: rows.pop(n) for n in STOCK_ROWS} if months.stocks is not None else None
     if months.company is None:
         return Projection(**rows)
     company = {n: rows.pop(n) for n in COMPANY_ROWS}
     opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
-    return Projection(**rows, company=company, opening=opening)
+    return Projection(**rows, company=company, opening=opening, stocks=stocks)
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -12597,11 +12148,14 @@ from .closed_form import cost_per_mau as _cost_per_mau
 from .errors import InputError
 from .month_step import blended_cost_per_mau
 from .params import TOKEN_KEYS, check, reject_unknown
+from .payer_ltv import bounded_chain_ltv, chain_args, stock_unit_economics
+from .payers import STOCK_INPUTS, check_stocks
 from .retention import Curve, _observed_and_tail, _payback, curve_input
 
 __all__ = [
     "UnitEconomics",
     "CurveUnitEconomics",
+    "StocksUnitEconomics",
     "unit_economics",
     "summary_unit_economics",
     "resolve_cost_per_mau",
@@ -12656,6 +12210,22 @@ class CurveUnitEconomics(UnitEconomics):
         names = [f.name for f in fields(UnitEconomics)]
         i = names.index("payback_months_paid") + 1
         return names[:i] + ["cohort_payback_month"] + names[i:]
+
+
+@dataclass(frozen=True)
+class StocksUnitEconomics(UnitEconomics):
+    """The unit economics of a scenario whose payers are their own stock: also the LTV of a new payer.
+
+    ``ltv_payer`` comes right after ``ltv`` (``as_dict``, ``keys``); ``ltv`` is an activated sign-up's on the
+    chain of docs/model.md and the paybacks are whole months.
+    """
+
+    ltv_payer: float | None = None
+
+    def keys(self) -> list[str]:
+        names = [f.name for f in fields(UnitEconomics)]
+        i = names.index("ltv") + 1
+        return names[:i] + ["ltv_payer"] + names[i:]
 
 
 def resolve_cost_per_mau(cost: ArrayLike | None, tokens: Mapping[str, ArrayLike | None]) -> np.ndarray:
@@ -12848,6 +12418,9 @@ def unit_economics(
         ),
         curve_input(retention, retention_scale),
     )
+    stocks = {k: check(k, other[k]) for k in STOCK_INPUTS if other.get(k) is not None}
+    check_stocks(stocks, {}, x["curve"] is not None)  # the rules of two stocks (docs/model.md)
+    x["stocks"] = stocks or None
     if undefined == "raise":
         _raise_undefined(x)
     return _shape(_values(x), x, undefined)
@@ -13019,12 +12592,21 @@ def _values(x: dict[str, Any]) -> dict[str, np.ndarray]:
         out["cohort_payback_month"] = _payback(
             np.broadcast_to(curve.r, shape + (curve.k,)), b(curve.q), b(contribution), b(per_active)
         )
+    if x["stocks"] is not None:  # two stocks: the LTV and paybacks on the chain (xlmodel.payer_ltv)
+        shape = np.broadcast_shapes(shape, *(np.shape(a) for a in x["stocks"].values()))
+        b = lambda a: np.broadcast_to(np.asarray(a, dtype=float), shape)
+        out = {k: b(a) for k, a in out.items()}
+        out.update(stock_unit_economics(x, shape, per_active, paid_per_active))
+        has_ltv = ~np.isnan(out["ltv"])
+        has_blended = b(per_active) > 0
+        has_revenue, margin_payer = (np.broadcast_to(m, shape) for m in (has_revenue, margin_payer))
     # where each output is defined; elsewhere it is nan by definition, not by overflow
     defined = dict(
         blended_cac=~np.isnan(b(blended)),
         cac_per_active=~np.isnan(b(blended)),
         gross_margin=has_revenue,
         ltv=has_ltv,
+        ltv_payer=~np.isnan(out["ltv_payer"]) if "ltv_payer" in out else has_ltv,
         ltv_to_cac=has_ltv & has_blended,
         ltv_to_paid_cac=has_ltv,
         breakeven_conversion=margin_payer > 0,
@@ -13092,6 +12674,8 @@ def _raise_undefined(x: dict[str, Any]) -> None:
                 f"{float(np.max(curve.q)):.10g} is not below 1 + monthly discount rate), so the "
                 "tail and the LTV are unbounded",
             )
+    elif x["stocks"] is not None:
+        bounded_chain_ltv(chain_args(x), x["d"], ("signup", "payer"))  # raises when one is unbounded
     elif not bool((x["churn"] + x["d"] > 0).all()):
         ltv(revenue, 0.0, x["churn"], x["rate"])  # raises ltv's own message: no unbounded LTV
 
@@ -13102,6 +12686,7 @@ _MAY_BE_UNDEFINED = (
     "cac_per_active",
     "gross_margin",
     "ltv",
+    "ltv_payer",
     "ltv_to_cac",
     "ltv_to_paid_cac",
     "payback_months",
@@ -13114,7 +12699,11 @@ _MAY_BE_UNDEFINED = (
 def _shape(v: dict[str, np.ndarray], x: dict[str, Any], undefined: str) -> UnitEconomics:
     """``nan``: the arrays as they are; ``none`` and ``raise``: a float (or array) per output, ``None`` for an
     output that some scenario leaves undefined."""
-    cls = CurveUnitEconomics if "cohort_payback_month" in v else UnitEconomics
+    cls: type[UnitEconomics] = UnitEconomics
+    if "cohort_payback_month" in v:
+        cls = CurveUnitEconomics
+    elif "ltv_payer" in v:
+        cls = StocksUnitEconomics
     if undefined == "nan":  # one value per scenario for every output
         shape = np.broadcast_shapes(*(np.shape(a) for a in v.values()))
         arrays: dict[str, Any] = {k: np.broadcast_to(a, shape).astype(float) for k, a in v.items()}
@@ -13131,6 +12720,357 @@ def _shape(v: dict[str, np.ndarray], x: dict[str, Any], undefined: str) -> UnitE
 def summary_unit_economics(scenario: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`unit_economics` as a dict, with ``None`` for outputs that are undefined."""
     return unit_economics(**scenario, undefined="none").as_dict()
+'''
+
+_SOURCES["xlmodel/company.py"] = r'''"""The whole company (docs/model.md, "The whole company"): the team, capex, compute credits, payment terms and
+tax, as a scenario gives them.
+
+:func:`company_inputs` reads and checks a scenario's version-4 inputs (None when it gives none: the month step
+then runs version 3's equations alone, bit for bit); :mod:`xlmodel.ledger` walks them one month at a time
+(:class:`~xlmodel.ledger.Company`, :class:`~xlmodel.ledger.Ledger`) for :class:`xlmodel.month_step.Months`; the
+statements are built from their lines afterwards (:mod:`xlmodel.statements`). Pure Python and numpy, nothing at
+import time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from .company_sizes import check_sizes
+from .dates import MAX_MONTHS, fiscal_years
+from .errors import InputError
+from .params import CALENDAR_KEYS, check
+
+__all__ = [
+    "DEPARTMENTS",
+    "COMPANY_SCALARS",
+    "TERMS",
+    "COMPANY_ENTRIES",
+    "CompanyInputs",
+    "company_inputs",
+    "uses_company",
+    "first_company_input",
+    "COMPANY_ROWS",
+    "SPARSE_ROWS",
+    "ZERO_ROWS",
+]
+
+#: a line's value in a month: a numpy float64 for one scenario, an array of scenarios otherwise
+Value: TypeAlias = "float | np.ndarray"
+
+#: the departments a team entry may belong to (ops is a cost of revenue)
+DEPARTMENTS = ("rd", "sm", "ga", "ops")
+#: the payment terms of the whole company: whole months that a bill (or a receivable) stays open
+TERMS = ("compute_terms", "ad_terms", "collection_lag")
+#: the scalar inputs of the whole company (docs/model.md, "New inputs (version 4)")
+COMPANY_SCALARS = (
+    "on_cost",
+    "salary_growth",
+    "credits",
+    "credits_expire",
+    "compute_terms",
+    "ad_terms",
+    "collection_lag",
+    "tax_rate",
+    "tax_losses",
+)
+#: the scenario's entries of the whole company
+COMPANY_ENTRIES = ("team", "capex")
+#: the monthly lines a company adds to a projection, in table order
+COMPANY_ROWS = (
+    "payroll_rd",
+    "payroll_sm",
+    "payroll_ga",
+    "payroll_ops",
+    "payroll",
+    "headcount",
+    "depreciation",
+    "capex",
+    "credits_used",
+    "credits_lapsed",
+    "credits_granted",
+    "credit_balance",
+    "payables",
+    "receivables",
+    "deferred_revenue",
+    "tax",
+)
+#: of those, the lines that are 0 but in a few months (built whole, not stored month by month) or 0 throughout
+SPARSE_ROWS = ("capex", "credits_granted")
+ZERO_ROWS = ("deferred_revenue",)
+#: a grant that never lapses
+NEVER = math.inf
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    role: str
+    department: str
+    count: Value
+    salary: Value
+    first: int  # first month paid (1 when given before month 1)
+    last: float  # last month paid (may be beyond the horizon)
+
+
+@dataclass(frozen=True)
+class CapexEntry:
+    name: str
+    month: int
+    amount: Value
+    life: int
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Credits granted at the end of ``month`` (0: the opening credits), usable from the next month, lapsing at
+    the end of ``expiry`` (``inf``: never)."""
+
+    month: int
+    amount: Value
+    expiry: float
+
+
+@dataclass(frozen=True)
+class CompanyInputs:
+    """A scenario's version-4 inputs, checked; months are plan months."""
+
+    team: tuple[TeamEntry, ...] = ()
+    capex: tuple[CapexEntry, ...] = ()
+    grants: tuple[Grant, ...] = ()  # the opening credits (month 0) and the rounds' (their month)
+    on_cost: Value = 0.0
+    salary_growth: Value = 0.0
+    compute_terms: int = 0
+    ad_terms: int = 0
+    collection_lag: int = 0
+    tax_rate: Value = 0.0
+    tax_losses: Value = 0.0
+    year_starts: tuple[int, ...] = (1,)  # the first month of each fiscal year within the horizon
+    numbers: dict[str, Any] = field(default_factory=dict)  # every numeric input, for the broadcast shape
+
+    def arrays(self) -> list[np.ndarray]:
+        """Every number that may be an array of scenarios (its shape joins the plan's)."""
+        out = [np.asarray(x) for x in (self.on_cost, self.salary_growth, self.tax_rate, self.tax_losses)]
+        out += [np.asarray(x) for e in self.team for x in (e.count, e.salary)]
+        out += [np.asarray(c.amount) for c in self.capex] + [np.asarray(g.amount) for g in self.grants]
+        return out
+
+
+def uses_company(kw: Mapping[str, Any]) -> bool:
+    """Whether a scenario gives any version-4 input (a team, capex, a scalar, or credits in a round)."""
+    if any(kw.get(k) for k in COMPANY_ENTRIES):
+        return True
+    if any(kw.get(k) is not None for k in COMPANY_SCALARS):
+        return True
+    return any(
+        isinstance(r, Mapping) and (r.get("credits") is not None or r.get("expires") is not None)
+        for r in kw.get("funding") or ()
+    )
+
+
+def first_company_input(kw: Mapping[str, Any]) -> str | None:
+    """The first version-4 input a scenario gives (``team``, ``capex``, a scalar, or ``funding`` for credits in a
+    round), or None: what a surface that does not carry the whole company yet names when it refuses."""
+    for k in COMPANY_ENTRIES:
+        if kw.get(k):
+            return k
+    for k in COMPANY_SCALARS:
+        if kw.get(k) is not None:
+            return k
+    return "funding" if uses_company(kw) else None
+
+
+def _whole(
+    what: str, value: Any, lo: int | None = None, hi: int | None = None, arg: str | None = None
+) -> int:
+    """A whole number of months (an int, or a float without a fraction) from ``lo`` to ``hi``: one number for
+    every scenario of a call (the month step's shape depends on it)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer, float, np.floating))
+    x = float(value) if ok else math.nan
+    if math.isfinite(x) and x.is_integer() and (lo is None or x >= lo) and (hi is None or x <= hi):
+        return int(x)
+    need = "a whole number of months" + (
+        f" from {lo} to {hi}"
+        if lo is not None and hi is not None
+        else ""
+        if lo is None
+        else f", {lo} or more"
+    )
+    if isinstance(value, np.ndarray):
+        shown = f"an array of {value.size} values (one number for every scenario of a call)"
+    else:
+        shown = f"{x:.10g}" if ok else f"{value!r:.40}"
+    raise InputError(arg or what.split(" ")[0].split(":")[0], f"{what} must be {need}, got {shown}")
+
+
+def _number(arg: str, what: str, value: Any, rule: str) -> Value:
+    """A number (or an array of scenarios) within ``rule``; the message names the entry."""
+    if isinstance(value, (bool, str)) or value is None:
+        raise InputError(arg, f"{what} must be a number, got {value!r:.40}")
+    try:
+        x = check(what.rsplit(" ", 1)[-1], value, rule)
+    except InputError as e:
+        raise InputError(arg, f"{what.rsplit(' ', 1)[0]} {e}" if " " in what else str(e)) from None
+    return x if x.ndim else np.float64(x)
+
+
+def _entries(kind: str, value: Any) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping) or not isinstance(value, Iterable) or isinstance(value, str):
+        raise InputError(kind, f"{kind} must be a list of entries, got {value!r:.60}")
+    out = list(value)
+    for i, e in enumerate(out, start=1):
+        if not isinstance(e, Mapping):
+            raise InputError(kind, f"{kind} entry {i} must be a table, got {e!r:.60}")
+    return out
+
+
+def _team(entries: Any, h: int) -> tuple[TeamEntry, ...]:
+    out: list[TeamEntry] = []
+    roles: set[str] = set()
+    for i, e in enumerate(_entries("team", entries), start=1):
+        unknown = [k for k in e if k not in ("role", "department", "count", "salary", "from", "to")]
+        if unknown:
+            raise InputError(
+                "team",
+                f"team[{i}]: unknown key {unknown[0]!r} (a team entry has role, department, count, "
+                "salary, from and to)",
+            )
+        role = e.get("role")
+        if not isinstance(role, str) or not role.strip():
+            raise InputError("team", f"team[{i}]: needs a role (text, unique within the scenario)")
+        where = f"team, role {role!r}:"
+        if role in roles:
+            raise InputError("team", f"{where} the role is given twice (a second wave is another role name)")
+        roles.add(role)
+        dept = e.get("department")
+        if dept not in DEPARTMENTS:
+            raise InputError(
+                "team", f"{where} department must be one of {', '.join(DEPARTMENTS)}, got {dept!r:.40}"
+            )
+        for k in ("count", "salary"):
+            if k not in e:
+                raise InputError("team", f"{where} needs a {k}")
+        count = _number("team", f"{where} count", e["count"], "nonneg")
+        salary = _number("team", f"{where} salary", e["salary"], "nonneg")
+        first = _whole(f"{where} from", e.get("from", 1), arg="team")
+        last = _whole(f"{where} to", e.get("to", h), arg="team")
+        if first > last:
+            raise InputError("team", f"{where} from ({first}) must not be after to ({last})")
+        out.append(TeamEntry(role, dept, count, salary, max(1, first), last))
+    return tuple(out)
+
+
+def _capex(entries: Any, h: int) -> tuple[CapexEntry, ...]:
+    out: list[CapexEntry] = []
+    seen: set[tuple[int, str]] = set()
+    for i, e in enumerate(_entries("capex", entries), start=1):
+        unknown = [k for k in e if k not in ("month", "amount", "life", "name")]
+        if unknown:
+            raise InputError(
+                "capex",
+                f"capex[{i}]: unknown key {unknown[0]!r} (a capex entry has month, amount, life, name)",
+            )
+        for k in ("month", "amount", "life"):
+            if k not in e:
+                raise InputError("capex", f"capex[{i}]: needs a {k}")
+        name = e.get("name", "")
+        if not isinstance(name, str):
+            raise InputError("capex", f"capex[{i}]: name must be text, got {name!r:.40}")
+        month = _whole(f"capex[{i}]: month", e["month"], 1, arg="capex")
+        if month > h:
+            raise InputError("capex", f"capex[{i}]: month must be from 1 to {h} (the horizon), got {month}")
+        where = f"capex, month {month}{f' ({name!r})' if name else ''}:"
+        if (month, name) in seen:
+            raise InputError("capex", f"{where} two capex entries with the same month and name" if name else
+                             f"capex, month {month}: two capex entries in month {month} without a name: give each "
+                             "a name")  # fmt: skip
+        seen.add((month, name))
+        amount = _number("capex", f"{where} amount", e["amount"], "nonneg")
+        life = e["life"]
+        if (
+            isinstance(life, bool)
+            or not isinstance(life, (int, float, np.integer))
+            or life != int(life)
+            or life < 1
+        ):
+            raise InputError(
+                "capex", f"{where} life must be a whole number of months, 1 or more, got {life!r:.40}"
+            )
+        out.append(CapexEntry(name, month, amount, int(life)))
+    return tuple(out)
+
+
+def _grants(kw: Mapping[str, Any], h: int) -> tuple[Grant, ...]:
+    out: list[Grant] = []
+    opening = kw.get("credits")
+    expire = kw.get("credits_expire")
+    expiry = NEVER if expire is None else float(_whole("credits_expire", expire, 1, MAX_MONTHS))
+    if opening is not None:
+        out.append(Grant(0, _number("credits", "credits", opening, "nonneg"), expiry))
+    elif expire is not None:
+        raise InputError("credits_expire", "credits_expire needs credits (the opening credits that lapse)")
+    for i, r in enumerate(_entries("funding", kw.get("funding")), start=1):
+        if r.get("credits") is None:
+            if r.get("expires") is not None:
+                raise InputError("funding", f"funding[{i}]: expires needs credits in the round")
+            continue
+        if "month" not in r:
+            raise InputError("funding", f"funding[{i}]: credits in a round need the round's month")
+        month = _whole(f"funding[{i}]: month", r["month"], 1, arg="funding")
+        credits = _number("funding", f"funding, month {month}: credits", r["credits"], "nonneg")
+        exp = r.get("expires")
+        # one rule with credits_expire: credits lapse by month 1200 at the latest
+        last = max(1, MAX_MONTHS - month)
+        after = (
+            NEVER
+            if exp is None
+            else float(_whole(f"funding, month {month}: expires", exp, 1, last, "funding"))
+        )
+        out.append(Grant(month, credits, month + after))
+    return tuple(out)
+
+
+def _year_starts(h: int, start: Any, fiscal_year_start: Any) -> tuple[int, ...]:
+    if start is None:
+        return tuple(range(1, h + 1, 12))
+    return tuple(y.first for y in fiscal_years(h, start, fiscal_year_start or 1))
+
+
+def company_inputs(kw: dict[str, Any], h: int) -> CompanyInputs | None:
+    """Pop a scenario's version-4 inputs (and its calendar) from ``kw`` and check them; None when it gives none.
+
+    ``kw["funding"]`` keeps its rounds (the timeline reads their cash); their ``credits`` and ``expires`` are
+    read here."""
+    used = uses_company(kw)
+    given = {k: kw.pop(k, None) for k in COMPANY_SCALARS + COMPANY_ENTRIES}
+    calendar = {k: kw.pop(k, None) for k in CALENDAR_KEYS}
+    if not used:
+        return None
+    numbers: dict[str, Any] = {}
+    for k, rule in (("on_cost", "on_cost"), ("salary_growth", "growth"), ("tax_rate", "fraction_below_1"),
+                    ("tax_losses", "nonneg")):  # fmt: skip
+        numbers[k] = np.float64(0.0) if given[k] is None else _number(k, k, given[k], rule)
+    terms: dict[str, Any] = {}
+    for k in TERMS:
+        terms[k] = 0 if given[k] is None else _whole(k, given[k], 0, MAX_MONTHS)
+    inputs = CompanyInputs(
+        team=_team(given["team"], h),
+        capex=_capex(given["capex"], h),
+        grants=_grants({**given, "funding": kw.get("funding")}, h),
+        year_starts=_year_starts(h, calendar["start"], calendar["fiscal_year_start"]),
+        **numbers,
+        **terms,
+    )
+    check_sizes(inputs, h, kw.get("cash"), kw.get("funding"))
+    return inputs
 '''
 
 _SOURCES["xlmodel/params.py"] = r'''"""Every input of the model, with its rule, unit and description, in one table.
@@ -13151,6 +13091,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import InputError
+from .param_docs import ENTRIES, MODEL_KEY_DOCS, SINCE  # noqa: F401 - re-exported: the keys reference reads them here
 
 __all__ = [
     "Param",
@@ -13550,6 +13491,36 @@ PARAMS: dict[str, Param] = {
             fmt="percent",
         ),
         _p("tax_losses", "nonneg", "currency", "tax losses carried forward at month 0 (empty: 0)"),
+        # payers as their own stock (model version 4): left out, every payer is conversion x MAU
+        _p(
+            "paying_churn",
+            "fraction_below_1",
+            "monthly fraction",
+            "share of paying users lost each month: payers become their own stock (needs upgrade)",
+            fmt="percent",
+        ),
+        _p(
+            "upgrade",
+            "fraction_below_1",
+            "monthly fraction",
+            "share of surviving free users who start paying each month (needs paying_churn)",
+            fmt="percent",
+        ),
+        _p(
+            "annual_share",
+            "fraction",
+            "fraction of new payers",
+            "share of new payers who buy an annual plan (needs paying_churn and upgrade; empty: 0)",
+            fmt="percent",
+        ),
+        _p("annual_price", "positive", "currency per year", "price of an annual plan, VAT included"),
+        _p(
+            "annual_renewal",
+            "fraction",
+            "fraction of annual payers",
+            "share of annual payers who renew at each anniversary (empty: 0)",
+            fmt="percent",
+        ),
     ]
 }
 
@@ -13567,6 +13538,9 @@ CHANGE_DRIVERS = {
     "cost_per_mau": "cost",
     "paying_cost_per_mau": "cost",
     "fixed_costs": "fixed_cost_growth",
+    "paying_churn": None,
+    "upgrade": None,
+    "annual_share": None,
 }
 
 #: scenario entries that are not numbers: the changes and funding rounds of a plan over time, and a retention
@@ -13575,77 +13549,6 @@ PLAN_KEYS = ("changes", "funding", "retention", "team", "capex")
 #: the calendar a plan of the whole company reads its fiscal years from (the [model] table's, carried by a
 #: scenario that gives version-4 inputs): salary raises and tax years
 CALENDAR_KEYS = ("start", "fiscal_year_start")
-
-#: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
-SINCE = {
-    **dict.fromkeys(("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau"), 2),
-    **dict.fromkeys(("migration_month", "fx"), 2),
-    **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
-    **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
-    **dict.fromkeys(
-        ("on_cost", "salary_growth", "credits", "credits_expire", "compute_terms", "ad_terms"), 4
-    ),
-    **dict.fromkeys(("collection_lag", "tax_rate", "tax_losses"), 4),
-}
-
-#: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
-MODEL_KEY_DOCS = {
-    "name": ("text", "LLM app model", "the model's name, shown on every surface", 1),
-    "currency": ("text", "USD", "the currency of every amount of money in the file", 1),
-    "horizon": ("months", "60", "months projected, a whole number from 1 to 1200", 1),
-    "draws": ("draws", "10000", "Monte Carlo draws of simulate and the risk workbook (1 to 10,000,000)", 2),
-    "seed": ("whole number", "0", "the random seed: same file and seed, same numbers", 2),
-    "start": ("YYYY-MM", "none: months M1, M2, ...", "the calendar month of month 1", 3),
-    "fiscal_year_start": ("month 1..12", "1", "the calendar month a fiscal year starts in (needs start)", 3),
-}
-
-#: a scenario's entries that are not numbers: key -> (what it holds, the model version that brought it)
-ENTRIES = {
-    "mix": (
-        (
-            'a routing mix of models, `{ "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }`: shares that sum to 1; '
-            "sets input_price, cached_price and output_price from genai-prices' USD prices times fx"
-        ),
-        2,
-    ),
-    "changes": (
-        "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
-        3,
-    ),
-    "funding": (
-        (
-            "`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end; optionally "
-            "`credits` granted with it (compute credits, usable from the next month) and `expires` (months after the "
-            "round at whose end they lapse; version 4)"
-        ),
-        3,
-    ),
-    "team": (
-        (
-            "`[[scenarios.NAME.team]]`: a `role` (unique), a `department` (rd, sm, ga or ops), a `count` of heads, "
-            "a monthly `salary` per head at month 1's pay level, and the months `from` and `to` it is paid"
-        ),
-        4,
-    ),
-    "capex": (
-        (
-            "`[[scenarios.NAME.capex]]`: a purchase in a `month`, its `amount`, its `life` in whole months "
-            "(depreciated straight-line from that month) and a `name`"
-        ),
-        4,
-    ),
-    "retention": (
-        (
-            "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
-            "at least 2 months); it drives the users instead of churn"
-        ),
-        3,
-    ),
-    "retention_from": (
-        "a cohorts CSV (relative to the assumptions file) whose average curve is the scenario's retention",
-        3,
-    ),
-}
 
 #: the token inputs from which cost_per_mau is derived (the first four are needed, the cache is optional)
 TOKEN_KEYS = ("input_tokens", "output_tokens", "input_price", "output_price", "cached_share", "cached_price")
@@ -13943,7 +13846,13 @@ def pair(key: str | Iterable[Any]) -> tuple[str, str]:
     else:
         parts = list(key)
     if len(parts) != 2 or not all(isinstance(p, str) and p for p in parts):
-        raise InputError("correlations", f'a correlation names two inputs, e.g. "cac,ad_growth", got {key!r}')
+        hint = (
+            " (a team role named in a correlation must not contain a comma)" if "@team:" in str(key) else ""
+        )
+        raise InputError(
+            "correlations",
+            f'a correlation names two inputs separated by one comma, e.g. "cac,ad_growth"{hint}, got {key!r:.80}',
+        )
     return parts[0], parts[1]
 
 
@@ -14030,14 +13939,17 @@ entry and the rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .company import DEPARTMENTS
-from .dates import month_label, month_number, parse_month
+from .dates import MAX_MONTHS, month_label, month_number
 from .errors import AssumptionsError, InputError
 from .params import CHANGE_DRIVERS, PARAMS, check
 from .ranges import Range, parse_range
+from .relative import relative
+from .text import CONTROL
 
 __all__ = [
     "Decisions",
@@ -14103,16 +14015,24 @@ class Decisions:
     month's rounds), ``team[role]`` and ``capex[(month, name)]`` (entries as dicts, their numbers numbers or
     ranges)."""
 
-    changes: dict[tuple[int, str], float | Range] = field(default_factory=dict)
+    changes: dict[tuple[int, str], float | Range | str] = field(default_factory=dict)  # str: a relative level
     funding: dict[int, list[dict[str, Item]]] = field(default_factory=dict)
     team: dict[str, dict[str, Item]] = field(default_factory=dict)
     capex: dict[tuple[int, str], dict[str, Item]] = field(default_factory=dict)
+    #: the kinds a scenario gives as an empty array (``team = []``): it inherits none of their entries
+    cleared: frozenset[str] = frozenset()
 
     def inherit(self, own: Decisions) -> Decisions:
-        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind."""
-        return Decisions(
-            *({**getattr(self, k), **getattr(own, k)} for k in ("changes", "funding", "team", "capex"))
-        )
+        """This (the first scenario's) decisions, overridden by a derived scenario's ``own``, kind by kind. A
+        relative level that overrides an inherited entry of its month and driver is a factor of that entry's
+        level (docs/model.md): a number, or the product of two factors."""
+        mine = {k: {} if k in own.cleared else getattr(self, k) for k in ENTRY_KINDS}
+        changes = {**mine["changes"], **own.changes}
+        for key, value in own.changes.items():
+            if isinstance(value, str) and key in mine["changes"]:
+                changes[key] = _compose(key, value, mine["changes"][key])
+        funding, team, capex = ({**mine[k], **getattr(own, k)} for k in ("funding", "team", "capex"))
+        return Decisions(changes, funding, team, capex)
 
     def engine(self) -> dict[str, list[dict[str, Any]]]:
         """Every kind as the engine takes it, base values for ranges: ``changes`` and ``funding`` always (a
@@ -14222,12 +14142,28 @@ def put_decided(s: dict[str, Any], key: str, value: Any) -> None:
         s["changes"] = changes
 
 
+def _compose(key: tuple[int, str], text: str, inherited: float | Range | str) -> float | str:
+    """A relative level over the inherited level of its (month, driver)."""
+    rel = relative(text)
+    assert rel is not None  # read by _change_level
+    if isinstance(inherited, Range):
+        raise InputError(
+            "changes",
+            f"changes: month {key[0]}: {key[1]} {text} overrides an inherited ranged level: give a number",
+        )
+    if isinstance(inherited, str):
+        first = relative(inherited)
+        assert first is not None
+        return f"x{first.factor * rel.factor!r}"
+    return rel.factor * inherited
+
+
 def _zero(value: Item) -> bool:
     """Exactly 0 (a range never is: it removes nothing)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
-def _base(value: float | Range) -> float:
+def _base(value: float | Range | str) -> float | str:
     return value.base if isinstance(value, Range) else value
 
 
@@ -14252,6 +14188,18 @@ def _level(path: str, scen: str, where: str, name: str, value: object) -> float 
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
+def _change_level(path: str, scen: str, where: str, driver: str, value: object) -> float | Range | str:
+    """A change's level: a number or a range (:func:`_level`), or a relative level kept as its text
+    (``"-40%"``, ``"x0.6"``: resolved by the engine against the path it replaces)."""
+    try:
+        if isinstance(value, dict) and any(isinstance(x, str) for x in value.values()):
+            raise InputError(driver, f"{driver}: a relative level may not be a range, got {value!r:.60}")
+        rel = relative(value, driver)
+    except InputError as e:
+        raise AssumptionsError(path, str(e), scen, where) from None
+    return _level(path, scen, where, driver, value) if rel is None else rel.text
+
+
 def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         example = f"[[scenarios.NAME.{table}]] {ENTRY_KINDS[table].example}"
@@ -14259,32 +14207,76 @@ def _entries(path: str, scen: str, table: str, value: object) -> list[dict[str, 
     return value
 
 
-def _any_month(path: str, scen: str, where: str, key: str, value: object, start: str | None) -> int:
-    """A team entry's ``from`` or ``to``: a month number or ``"YYYY-MM"``, before month 1 or after the horizon
-    allowed (``from`` before month 1 means month 1)."""
+def _any_month(
+    path: str, scen: str, where: str, key: str, value: object, start: str | None, horizon: int
+) -> int:
+    """A team entry's ``from`` or ``to``: any form of a month (:func:`~xlmodel.dates.month_number`), before month 1
+    or after the horizon allowed (``from`` before month 1 means month 1)."""
     try:
-        if isinstance(value, str):
-            if start is None:
-                raise InputError(
-                    key, f'{key} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM"'
-                )
-            (y, m), (sy, sm) = parse_month(value, key), parse_month(start, "start")
-            return (y * 12 + m) - (sy * 12 + sm) + 1
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(key, f"{key} must be a whole month number or YYYY-MM, got {value!r:.40}")
-        return value
+        return month_number(value, start, horizon, key, beyond=True)
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def read_decisions(path: str, scen: str, raw: dict[str, Any], start: str | None, horizon: int) -> Decisions:
+def read_decisions(
+    path: str,
+    scen: str,
+    raw: dict[str, Any],
+    start: str | None,
+    horizon: int,
+    inherited: Decisions | None = None,
+) -> Decisions:
     """A scenario's own dated entries (``changes``, ``funding``, ``team``, ``capex``), checked, with plan
-    months: one reader for every kind of :data:`ENTRY_KINDS`."""
-    out = Decisions()
+    months: one reader for every kind of :data:`ENTRY_KINDS`.
+
+    ``inherited``: the first scenario's decisions, when ``raw`` is a derived scenario's: a team entry of an
+    inherited role, or a capex entry of an inherited month and name, replaces the inherited entry whole; a
+    removal (``count = 0``, ``amount = 0``) needs no other key. A kind given as an empty array (``team = []``)
+    inherits no entry."""
+    out = Decisions(cleared=frozenset(k for k in ENTRY_KINDS if raw.get(k) == []))
     for kind in ENTRY_KINDS.values():
         for i, entry in enumerate(_entries(path, scen, kind.name, raw.get(kind.name, [])), start=1):
-            _read_entry(path, scen, kind, i, entry, start, horizon, out)
+            _read_entry(path, scen, kind, i, entry, start, horizon, out, inherited)
     return out
+
+
+def _role(path: str, scen: str, here: str, role: object) -> str:
+    """A team entry's role: one line of text, surrounding spaces dropped."""
+    if not isinstance(role, str):
+        raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+    if not role.strip():
+        raise AssumptionsError(path, "role must not be empty", scen, here)
+    if _control(role):
+        raise AssumptionsError(
+            path, f"role must be one line of text without control characters, got {role!r:.60}", scen, here
+        )
+    return role.strip()
+
+
+def _control(text: str) -> bool:
+    """Whether a text holds a control character (:data:`xlmodel.text.CONTROL`, bidi controls included), a tab or a
+    line break (it would break a table or a terminal line)."""
+    return CONTROL.search(text) is not None or any(c in "\t\n\r\u2028\u2029" for c in text)
+
+
+def _base_entry(
+    kind: EntryKind, entry: dict[str, Any], inherited: Decisions | None, start: str | None, horizon: int
+) -> dict[str, Item]:
+    """The inherited entry that a removal (``count = 0`` for a role, ``amount = 0`` for a capex entry) takes its
+    other keys from, so a removal needs nothing but what identifies it; an empty one for any other entry, which
+    replaces the inherited entry whole (docs/model.md, "Inheritance")."""
+    removal = _zero(entry.get("count")) if kind.name == "team" else _zero(entry.get("amount"))
+    if inherited is None or not removal:
+        return {}
+    if kind.name == "team" and isinstance(entry.get("role"), str):
+        return inherited.team.get(entry["role"].strip(), {})
+    if kind.name == "capex" and "month" in entry:
+        try:
+            month = month_number(entry["month"], start, horizon, "month")
+        except InputError:
+            return {}  # (refused with its message below)
+        return inherited.capex.get((month, entry.get("name", "")), {})
+    return {}
 
 
 def _read_entry(
@@ -14296,9 +14288,12 @@ def _read_entry(
     start: str | None,
     horizon: int,
     out: Decisions,
+    inherited: Decisions | None = None,
 ) -> None:
-    """Check one entry against its kind's table and file it under its identity in ``out``."""
+    """Check one entry against its kind's table and file it under its identity in ``out`` (the keys it leaves
+    out taken from the entry it overrides in ``inherited``)."""
     here = f"{kind.name}[{i}]"
+    base = _base_entry(kind, entry, inherited, start, horizon)
     if kind.name != "changes":
         unknown = [k for k in entry if k not in kind.keys]
         if unknown:
@@ -14307,31 +14302,32 @@ def _read_entry(
                 path, f"unknown key {unknown[0]!r} (a {kind.name} entry has {have})", scen, here
             )
     for k in kind.required:
-        if k not in entry:
+        if k not in entry and k not in base:
             hint = " (a month number, or YYYY-MM with [model] start)" if k == "month" else ""
             raise AssumptionsError(path, f"needs {'an' if k[0] in 'aeiou' else 'a'} {k}{hint}", scen, here)
     if kind.name == "funding" and "amount" not in entry and "credits" not in entry:
         raise AssumptionsError(path, "needs an amount (cash) or credits", scen, here)
     month = _month(path, scen, here, entry["month"], start, horizon) if "month" in entry else 0
     if kind.name == "team":
-        role = entry["role"]
-        if not isinstance(role, str) or not role.strip():
-            raise AssumptionsError(path, f"role must be text, got {role!r:.40}", scen, here)
+        role = _role(path, scen, here, entry["role"])
         where = f"team, role {role!r}"
         if role in out.team:
             raise AssumptionsError(
                 path, "the role is given twice (a second wave is another role name)", scen, where
             )
-        if entry["department"] not in DEPARTMENTS:
+        department = entry.get("department", base.get("department"))
+        if department not in DEPARTMENTS:
             raise AssumptionsError(
-                path, f"department must be one of {', '.join(DEPARTMENTS)}, got {entry['department']!r:.40}",
-                scen, where,
-            )  # fmt: skip
-        e: dict[str, Item] = {"role": role, "department": entry["department"]}
-        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary")})
+                path,
+                f"department must be one of {', '.join(DEPARTMENTS)}, got {department!r:.40}",
+                scen,
+                where,
+            )
+        e: dict[str, Item] = {**base, "role": role, "department": department}
+        e.update({k: _level(path, scen, where, k, entry[k]) for k in ("count", "salary") if k in entry})
         for k in ("from", "to"):
             if k in entry:
-                e[k] = _any_month(path, scen, where, k, entry[k], start)
+                e[k] = _any_month(path, scen, where, k, entry[k], start, horizon)
         if e.get("from", 1) > e.get("to", horizon):
             raise AssumptionsError(path, f"from ({e.get('from', 1)}) must not be after to ({e.get('to', horizon)})",
                                    scen, where)  # fmt: skip
@@ -14357,15 +14353,25 @@ def _read_entry(
                     scen,
                     where,
                 )
-            out.changes[(month, driver)] = _level(path, scen, where, driver, entry[driver])
+            out.changes[(month, driver)] = _change_level(path, scen, where, driver, entry[driver])
         return
     e = {k: _level(path, scen, where, k, entry[k]) for k in kind.ranged if k in entry}
     for k, least in WHOLE.items():
         if k in entry:
             x = entry[k]
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or x != int(x) or x < least:
+            bad = isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x)
+            if bad or x != int(x) or x < least:
                 raise AssumptionsError(
                     path, f"{k} must be a whole number of months, {least} or more, got {x!r:.40}", scen, where
+                )
+            if k == "expires" and month + x > MAX_MONTHS:  # one rule with credits_expire
+                raise AssumptionsError(
+                    path,
+                    f"expires must be a whole number of months from 1 to {MAX_MONTHS - month} for a round in "
+                    f"month {month} (credits lapse by month {MAX_MONTHS} at the latest, as credits_expire), "
+                    f"got {x:.10g}",
+                    scen,
+                    where,
                 )
             e[k] = int(x)
     if kind.name == "funding":
@@ -14377,11 +14383,18 @@ def _read_entry(
     name = entry.get("name", "")
     if not isinstance(name, str):
         raise AssumptionsError(path, f"name must be text, got {name!r:.40}", scen, where)
-    if (month, name) in out.capex:
+    if _control(name):
         raise AssumptionsError(
-            path, f"two capex entries with the same month and name ({name!r}) in one scenario", scen, where
+            path, f"name must be one line of text without control characters, got {name!r:.60}", scen, where
         )
-    out.capex[(month, name)] = {"month": month, "name": name, **e}
+    if (month, name) in out.capex:
+        text = (
+            f"two capex entries with the same month and name ({name!r}) in one scenario"
+            if name
+            else f"two capex entries in month {month} without a name: give each a name"
+        )
+        raise AssumptionsError(path, text, scen, where)
+    out.capex[(month, name)] = {**base, "month": month, "name": name, **e}
 
 
 def _shown(month: int, start: str | None) -> str:
@@ -14396,12 +14409,629 @@ def _month(path: str, scen: str, where: str, value: object, start: str | None, h
         raise AssumptionsError(path, str(e), scen, where) from None
 
 
-def plan_month(path: str, scen: str, key: str, value: object, start: str | None, horizon: int) -> int:
-    """A scenario input that is a month (``raise_month``): a number or ``"YYYY-MM"``."""
+def plan_month(
+    path: str, scen: str, key: str, value: object, start: str | None, horizon: int, beyond: bool = False
+) -> int:
+    """A scenario input that is a month (``raise_month``; ``migration_month`` and ``credits_expire`` with
+    ``beyond``): any form of a month (:func:`~xlmodel.dates.month_number`)."""
     try:
-        return month_number(value, start, horizon, key)
+        return month_number(value, start, horizon, key, beyond)
     except InputError as e:
         raise AssumptionsError(path, str(e), scen, key) from None
+'''
+
+_SOURCES["xlmodel/payers.py"] = r'''"""Payers as their own stock (docs/model.md, "Payers as their own stock"): free users and payers, annual plans
+billed when sold and recognised over the paid year, and the deferred revenue between the two.
+
+:func:`check_stocks` reads the rules between a scenario's inputs and changes; :class:`Stocks` walks the two stocks
+and the annual billings one month at a time (:class:`xlmodel.month_step.Months` calls it only when a scenario gives
+``paying_churn`` and ``upgrade``, so a scenario without them runs version 3's equations alone, bit for bit). The
+annual billings are a 12-phase state: the size of the billings made 0, 1, ..., 11 months ago. Pure Python and
+numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "STOCK_INPUTS",
+    "STOCK_DRIVERS",
+    "STOCK_ROWS",
+    "STOCK_BALANCES",
+    "STOCK_OUTPUTS",
+    "uses_stocks",
+    "check_stocks",
+    "Stocks",
+    "TWO_STOCKS",
+    "net_price",
+]
+
+#: a line's value in a month: a numpy float64 for one scenario, an array of scenarios otherwise
+Value: TypeAlias = "float | np.ndarray"
+
+
+def net_price(price: Any, vat: Any, store_fee: Any) -> Any:
+    """What a price paid VAT included leaves the app: ``price / (1 + vat) * (1 - store_fee)``, in that order of
+    operations (the engine's definition, bit for bit)."""
+    return price / (1 + vat) * (1 - store_fee)
+
+
+#: the inputs of payers as their own stock
+STOCK_INPUTS = ("paying_churn", "upgrade", "annual_share", "annual_price", "annual_renewal")
+#: of those, the drivers that may change on a date
+STOCK_DRIVERS = ("paying_churn", "upgrade", "annual_share")
+#: the monthly lines of a two-stock plan, in table order
+STOCK_ROWS = (
+    "free_users",
+    "monthly_payers",
+    "annual_payers",
+    "new_payers",
+    "renewals",
+    "payer_share",
+    "billed_revenue",
+)
+#: of those, the lines that are balances (a period shows its last month's; the rest are summed)
+STOCK_BALANCES = ("free_users", "monthly_payers", "annual_payers", "payer_share")
+#: the plan's answers a two-stock scenario reports (computed from the statements, as the whole company's)
+STOCK_OUTPUTS = ("ending_deferred_revenue", "ending_payers", "balance_ok")
+#: what the two stocks are, for messages
+TWO_STOCKS = "two stocks (paying_churn and upgrade)"
+#: months in a paid year
+YEAR = 12
+
+
+def uses_stocks(kw: Mapping[str, Any]) -> bool:
+    """Whether a scenario carries payers as their own stock (it gives ``paying_churn`` or ``upgrade``)."""
+    return kw.get("paying_churn") is not None or kw.get("upgrade") is not None
+
+
+def _levels(level: Any, changes: Mapping[int, Any]) -> list[np.ndarray]:
+    """A driver's level (None: not given) and its changes' levels, as arrays."""
+    return [
+        np.asarray(x, dtype=float) for x in ([level] if level is not None else []) + list(changes.values())
+    ]
+
+
+def check_stocks(vals: dict[str, np.ndarray], changes: Mapping[str, Mapping[int, Any]], curve: bool) -> None:
+    """The rules of docs/model.md between the stock inputs, their changes, ``conversion``'s changes and a
+    retention curve; raises :class:`InputError` (one line naming the input and the rule). ``vals``: the checked
+    inputs (an input left out is absent); ``changes``: driver -> {month: level}. Sets ``annual_share`` to 0 when
+    only its changes are given (their path starts from 0)."""
+    two = [k for k in ("paying_churn", "upgrade") if k in vals]
+    if len(two) == 1:
+        other = "upgrade" if two[0] == "paying_churn" else "paying_churn"
+        raise InputError(
+            other,
+            f"{other} is required with {two[0]}: payers are their own stock only with both "
+            "(paying_churn: payers lost each month; upgrade: free users who start paying each month)",
+        )
+    stocks = bool(two)
+    for driver in STOCK_DRIVERS:
+        months = changes.get(driver) or {}
+        if months and not stocks:
+            raise InputError(
+                "changes",
+                f"changes: month {min(months)}: {driver} changes only in a scenario with {TWO_STOCKS}",
+            )
+    if not stocks:
+        for k in ("annual_share", "annual_price", "annual_renewal"):
+            if k in vals:
+                raise InputError(
+                    k, f"{k} needs {TWO_STOCKS}: annual plans are sold to payers of their own stock"
+                )
+        return
+    if curve:
+        raise InputError(
+            "retention",
+            "paying_churn/upgrade or retention: choose one (two stocks of users and a retention curve cannot "
+            "both drive the users)",
+        )
+    conversion = changes.get("conversion") or {}
+    if conversion:
+        raise InputError(
+            "changes",
+            f"changes: month {min(conversion)}: conversion cannot change with {TWO_STOCKS}: conversion only "
+            "splits month 0's users (change upgrade instead)",
+        )
+    annual = "annual_share" in vals or bool(changes.get("annual_share"))
+    for k in ("annual_price", "annual_renewal"):
+        if k in vals and not annual:
+            raise InputError(k, f"{k} needs annual_share (the share of new payers who buy an annual plan)")
+    if not annual:
+        return
+    shares = _levels(vals.get("annual_share"), changes.get("annual_share") or {})
+    top = max(float(np.max(x)) for x in shares) if shares else 0.0
+    if top > 0 and "annual_price" not in vals:
+        raise InputError(
+            "annual_price",
+            f"annual_price is required when annual_share is above 0 (the price of a year, VAT included), got "
+            f"annual_share {top:.10g}",
+        )
+    if "annual_share" not in vals:
+        vals["annual_share"] = np.asarray(0.0)  # its changes' path starts from 0
+
+
+def _total(rows: np.ndarray, slot: int, weights: np.ndarray | None = None) -> Value:
+    """The sum over the 12 slots (weighted), added one slot at a time from the newest billing back: the same
+    operations, so the same bits, for one scenario as for an array of them (numpy's own sums pair the terms
+    differently by shape)."""
+    order = [(slot - j) % YEAR for j in range(YEAR)]
+    if weights is None:
+        total = rows[order[0]]
+        for s in order[1:]:
+            total = total + rows[s]
+    else:
+        total = rows[order[0]] * weights[order[0]]
+        for s in order[1:-1]:  # the oldest billing (weight 0) has nothing left to recognise
+            total = total + rows[s] * weights[s]
+    out: Value = total
+    return out
+
+
+def _arr(x: Any, arrays: bool) -> Value:
+    return np.array(x, dtype=float) if arrays else np.float64(x)
+
+
+class Stocks:
+    """The two stocks and the annual billings of one plan, month by month (docs/model.md)::
+
+        up_t      = free_{t-1} * (1 - churn_t) * upgrade_t
+        free_t    = free_{t-1} * (1 - churn_t) * (1 - upgrade_t) + activation_t * new_t
+        monthly_t = monthly_{t-1} * (1 - paying_churn_t) + (1 - annual_share_t) * up_t
+        A_t       = annual_share_t * up_t ;  a billing of month t: A_t + annual_renewal * (the billing of t - 12)
+        annual_t  = the billings of months t-11..t
+
+    ``v``: the checked inputs (``mau``, ``conversion``, ``vat``, ``store_fee`` and the stock inputs);
+    ``loss``: the revenue kept from the migration month on (``1 - revenue_loss``), or None.
+    """
+
+    def __init__(self, v: Mapping[str, Any], shape: tuple[int, ...], arrays: bool, loss: Any = None):
+        self.arrays, self.shape = arrays, shape
+        self.free: Value = _arr(v["mau"] * (1 - v["conversion"]), arrays)
+        self.monthly: Value = _arr(v["mau"] * v["conversion"], arrays)
+        self.annual = "annual_share" in v
+        self.net_of_vat = bool(np.any(v["vat"])) or bool(np.any(v["store_fee"]))
+        if self.net_of_vat:
+            self.vat1, self.fee1 = 1 + v["vat"], 1 - v["store_fee"]
+        self.loss = loss
+        if not self.annual:
+            return
+        self.price = v["annual_price"] if "annual_price" in v else np.float64(0.0)
+        # what a year leaves the app
+        self.net_a = net_price(self.price, v["vat"], v["store_fee"]) if self.net_of_vat else self.price
+        self.renewal = v.get("annual_renewal", 0.0)
+        self.renews = bool(np.any(self.renewal))
+        self.sizes = np.zeros((YEAR,) + shape)  # the billings by slot; the slot of month t's is t % 12
+        # with a revenue loss, each billing keeps its month's factor f_b: size * f_b by slot
+        self.weighted = np.zeros((YEAR,) + shape) if loss is not None else None
+        # deferred revenue: a billing made j months ago has (11 - j) / 12 of its year still to recognise
+        self.left = [
+            np.array([(YEAR - 1 - (slot - s) % YEAR) for s in range(YEAR)], float) for slot in range(YEAR)
+        ]
+
+    def step(
+        self,
+        k: int,
+        keep: Value,
+        arriving: Value,
+        upgrade: Value,
+        paying_churn: Value,
+        annual_share: Value | None,
+        arppu: Value,
+        f: Value | None,
+    ) -> dict[str, Any]:
+        """Month ``t = k + 1``: the stocks and the revenue lines. ``keep``: ``1 - churn_t``; ``arriving``:
+        ``activation_t * new_t``; ``f``: the revenue-loss factor of month t (None: 1)."""
+        surv = self.free * keep
+        up = surv * upgrade
+        self.free = surv * (1 - upgrade) + arriving
+        line: dict[str, Any] = {"free_users": self.free, "new_payers": up}
+        if self.annual and annual_share is not None:
+            bought = annual_share * up
+            self.monthly = self.monthly * (1 - paying_churn) + (1 - annual_share) * up
+        else:
+            self.monthly = self.monthly * (1 - paying_churn) + up
+        line["monthly_payers"] = self.monthly
+        gross = self.monthly * arppu  # the monthly plans, VAT included
+        rev = gross / self.vat1 * self.fee1 if self.net_of_vat else gross
+        line["monthly_billing_without_loss"] = rev
+        if f is not None:
+            rev = rev * f
+        line["monthly_billing"] = rev
+        if not self.annual:
+            payers = self.monthly
+            line.update(annual_payers=0.0, renewals=0.0, gross_revenue=gross, revenue=rev, billed_revenue=rev)
+        else:
+            slot = (k + 1) % YEAR
+            renewed = self.renewal * self.sizes[slot] if self.renews else 0.0
+            billing = bought + renewed
+            self.sizes[slot] = billing
+            annual = _total(self.sizes, slot)
+            payers = self.monthly + annual
+            line.update(annual_payers=annual, renewals=renewed)
+            line["gross_revenue"] = gross + annual * (self.price / YEAR)
+            unit = self.net_a / YEAR
+            left = self.left[slot]
+            plain = (
+                rev if f is None else line["monthly_billing_without_loss"],
+                self.net_a * billing,
+                unit * annual,
+                unit * _total(self.sizes, slot, left),
+            )
+            if self.weighted is None:
+                billed_a, recognised_a, deferred = plain[1], plain[2], plain[3]
+            else:
+                self.weighted[slot] = billing * (1.0 if f is None else f)
+                billed_a = self.net_a * self.weighted[slot]
+                recognised_a = unit * _total(self.weighted, slot)
+                deferred = unit * _total(self.weighted, slot, left)
+            line.update(
+                revenue=rev + recognised_a,
+                billed_revenue=rev + billed_a,
+                deferred_revenue=deferred if self.arrays else np.float64(deferred),
+                # the same month with no revenue loss (the plan without its migration)
+                revenue_without_loss=plain[0] + plain[2],
+                billed_without_loss=plain[0] + plain[1],
+                deferred_without_loss=plain[3] if self.arrays else np.float64(plain[3]),
+            )
+        mau = self.free + payers
+        line.update(mau=mau, paying_users=payers)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 (no user left): nan, n/a
+            line["payer_share"] = payers / mau
+        return line
+
+    def compute(self, free: Value, payers: Value, cost: Value, paying_cost: Value | None) -> Value:
+        """Free users at ``cost_per_mau_t``, every payer at ``paying_cost_per_mau_t`` (before the migration)."""
+        if paying_cost is None:
+            return (free + payers) * cost
+        return free * cost + payers * paying_cost
+'''
+
+_SOURCES["xlmodel/payer_ltv.py"] = r'''"""The LTV and payback of a sign-up when payers are their own stock (docs/model.md, "Unit economics with two
+stocks"): a Markov chain over the states {free, monthly payer, annual payer in month 1..12 of its paid year}.
+
+:func:`chain_ltv` is ``e' ((1 + d) I - Q)^(-1) r`` from a start (an activated sign-up, free in its first month;
+or a new payer, monthly or annual by ``annual_share``), on recognised contribution; :func:`chain_payback` the
+first whole month the undiscounted cumulative contribution of one activated sign-up reaches a CAC. Both
+vectorise over scenarios. Pure numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .closed_form import _out, monthly_rate
+from .dates import MAX_MONTHS
+from .errors import InputError
+from .params import check
+from .payers import check_stocks, net_price
+
+__all__ = [
+    "STATES",
+    "chain",
+    "chain_ltv",
+    "chain_payback",
+    "bounded_chain_ltv",
+    "chain_args",
+    "PAYBACK_LIMIT",
+    "stock_unit_economics",
+    "ltv_stocks",
+]
+
+#: the chain's states: free, monthly payer, annual payer in month 1..12 of its paid year
+STATES = ("free", "monthly") + tuple(f"annual_{m}" for m in range(1, 13))
+#: months a payback is searched over (never beyond): the longest timeline an input may give
+PAYBACK_LIMIT = MAX_MONTHS
+_N = len(STATES)
+#: the arguments of :func:`chain_ltv` up to ``net_a``: churn, upgrade, paying_churn, annual_share,
+#: annual_renewal, cost, paying_cost, arppu_net, net_a
+ChainArgs: TypeAlias = tuple[
+    ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike, ArrayLike
+]
+_FREE, _MONTHLY, _A1, _A12 = 0, 1, 2, 13
+
+
+def _b(shape: tuple[int, ...], *xs: ArrayLike) -> list[np.ndarray]:
+    return [np.broadcast_to(np.asarray(x, dtype=float), shape) for x in xs]
+
+
+def chain(
+    churn: ArrayLike,
+    upgrade: ArrayLike,
+    paying_churn: ArrayLike,
+    annual_share: ArrayLike,
+    annual_renewal: ArrayLike,
+    cost: ArrayLike,
+    paying_cost: ArrayLike,
+    arppu_net: ArrayLike,
+    net_a: ArrayLike,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The transition matrix ``Q`` (shape ``S + (14, 14)``) and the contribution per month ``r`` (``S + (14,)``)
+    of docs/model.md: free to free ``(1 - churn)(1 - upgrade)``, free to monthly ``(1 - churn) * upgrade * (1 -
+    annual_share)``, free to annual month 1 ``(1 - churn) * upgrade * annual_share``, monthly to monthly ``1 -
+    paying_churn``, annual month k to k + 1 (k < 12) 1, annual month 12 to annual month 1 ``annual_renewal``; ``r``:
+    free ``-cost``, monthly ``arppu_net - paying_cost``, annual ``net_a / 12 - paying_cost``."""
+    xs = (churn, upgrade, paying_churn, annual_share, annual_renewal, cost, paying_cost, arppu_net, net_a)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in xs))
+    c, u, pc, a, ren, cost_, pcost, m, na = _b(shape, *xs)
+    q = np.zeros(shape + (_N, _N))
+    surv = 1 - c
+    q[..., _FREE, _FREE] = surv * (1 - u)
+    q[..., _FREE, _MONTHLY] = surv * u * (1 - a)
+    q[..., _FREE, _A1] = surv * u * a
+    q[..., _MONTHLY, _MONTHLY] = 1 - pc
+    for j in range(_A1, _A12):
+        q[..., j, j + 1] = 1.0
+    q[..., _A12, _A1] = ren
+    r = np.zeros(shape + (_N,))
+    r[..., _FREE] = -cost_
+    r[..., _MONTHLY] = m - pcost
+    r[..., _A1:] = (na / 12 - pcost)[..., None]
+    return q, r
+
+
+def _reachable(upgrade: np.ndarray, annual_share: np.ndarray, start: str) -> np.ndarray:
+    """Which states a start reaches (shape ``S + (14,)``): from a sign-up, free always and the payers' states
+    when ``upgrade > 0``; from a new payer, monthly when ``annual_share < 1``, annual when ``annual_share > 0``."""
+    shape = np.broadcast_shapes(upgrade.shape, annual_share.shape)
+    upgrade, annual_share = _b(shape, upgrade, annual_share)
+    out = np.zeros(shape + (_N,), dtype=bool)
+    gate = upgrade > 0 if start == "signup" else np.ones(shape, dtype=bool)
+    out[..., _FREE] = start == "signup"
+    out[..., _MONTHLY] = gate & (annual_share < 1)
+    out[..., _A1:] = (gate & (annual_share > 0))[..., None]
+    return out
+
+
+def chain_ltv(
+    churn: ArrayLike,
+    upgrade: ArrayLike,
+    paying_churn: ArrayLike,
+    annual_share: ArrayLike,
+    annual_renewal: ArrayLike,
+    cost: ArrayLike,
+    paying_cost: ArrayLike,
+    arppu_net: ArrayLike,
+    net_a: ArrayLike,
+    d: ArrayLike,
+    start: str = "signup",
+) -> np.ndarray:
+    """``e' ((1 + d) I - Q)^(-1) r``: the LTV of an activated sign-up (``start="signup"``, free in its first month)
+    or of a new payer (``start="payer"``: monthly with weight ``1 - annual_share``, annual month 1 with
+    ``annual_share``), at the monthly discount rate ``d``; ``nan`` where it is unbounded (``d = 0`` and a reachable
+    state keeps its users for ever: ``paying_churn = 0``, ``annual_renewal = 1``, or ``churn = 0`` with ``upgrade =
+    0``). States the start cannot reach are left out of the chain.
+
+    Examples
+    --------
+    One state (a monthly payer): ``m / (paying_churn + d)``.
+
+    >>> round(float(chain_ltv(0.5, 0.1, 0.05, 0.0, 0.0, 0.0, 1.0, 11.0, 0.0, 0.0, start="payer")), 9)
+    200.0
+    """
+    q, r = chain(
+        churn, upgrade, paying_churn, annual_share, annual_renewal, cost, paying_cost, arppu_net, net_a
+    )
+    shape = r.shape[:-1]
+    c, u, pc, a, ren, dd = _b(shape, churn, upgrade, paying_churn, annual_share, annual_renewal, d)
+    reach = _reachable(u, a, start)
+    forever = (
+        (reach[..., _MONTHLY] & (pc == 0))
+        | (reach[..., _A1] & (ren == 1))
+        | (reach[..., _FREE] & (c == 0) & (u == 0))
+    )
+    bad = forever & (dd == 0)
+    eye = np.eye(_N)
+    m = (1 + dd)[..., None, None] * eye - q
+    keep = reach[..., :, None] & reach[..., None, :]  # the chain over the reachable states only
+    m = np.where(keep, m, eye)
+    m = np.where(bad[..., None, None], eye, m)
+    rr = np.where(reach, r, 0.0)
+    x = np.linalg.solve(m, rr[..., None])[..., 0]
+    if start == "signup":
+        value = x[..., _FREE]
+    else:
+        value = (1 - a) * np.where(a < 1, x[..., _MONTHLY], 0.0) + a * np.where(a > 0, x[..., _A1], 0.0)
+    out: np.ndarray = np.where(bad, np.nan, value)
+    return out
+
+
+def chain_payback(
+    cac: ArrayLike,
+    churn: ArrayLike,
+    upgrade: ArrayLike,
+    paying_churn: ArrayLike,
+    annual_share: ArrayLike,
+    annual_renewal: ArrayLike,
+    cost: ArrayLike,
+    paying_cost: ArrayLike,
+    arppu_net: ArrayLike,
+    net_a: ArrayLike,
+) -> np.ndarray:
+    """The first whole month T in which ``sum_{t<=T} p_t . r``, the undiscounted cumulative contribution of one
+    activated sign-up (``p_1`` = free, ``p_{t+1} = p_t Q``), reaches ``cac``: 0 when ``cac <= 0``, ``inf``
+    (never) when it does not within :data:`PAYBACK_LIMIT` months, ``nan`` where ``cac`` is ``nan``."""
+    xs = (
+        cac,
+        churn,
+        upgrade,
+        paying_churn,
+        annual_share,
+        annual_renewal,
+        cost,
+        paying_cost,
+        arppu_net,
+        net_a,
+    )
+    shape = np.broadcast_shapes(*(np.shape(x) for x in xs))
+    k, c, u, pc, a, ren, cost_, pcost, m, na = _b(shape, *xs)
+    r_free, r_monthly, r_annual = -cost_, m - pcost, na / 12 - pcost
+    stay, up_m, up_a, keep_m = (1 - c) * (1 - u), (1 - c) * u * (1 - a), (1 - c) * u * a, 1 - pc
+    free, monthly = np.ones(shape), np.zeros(shape)
+    ring = np.zeros((12,) + shape)  # annual payers by month of their paid year (slot (t - month) % 12)
+    annual = np.zeros(shape)
+    total = np.zeros(shape)
+    found = np.where(k <= 0, 0.0, np.where(np.isnan(k), np.nan, np.inf))
+    open_ = np.isinf(found)
+    for t in range(1, PAYBACK_LIMIT + 1):
+        if not open_.any():
+            break
+        total = total + free * r_free + monthly * r_monthly + annual * r_annual
+        hit = open_ & (total >= k)
+        if hit.any():
+            found = np.where(hit, t, found)
+            open_ = open_ & ~hit
+        # the next month: the payers of month 12 renew (or leave), the free users upgrade
+        slot = (t + 1) % 12  # the billings of month t - 11, at the end of their paid year
+        renewed = ring[slot] * ren
+        new_a = free * up_a
+        annual = annual - ring[slot] + renewed + new_a
+        ring[slot] = renewed + new_a
+        monthly = monthly * keep_m + free * up_m
+        free = free * stay
+        # nothing left to earn (every state empty, or every state's contribution <= 0): never
+        pays = ((r_monthly > 0) & (a < 1) | (r_annual > 0) & (a > 0)) & (u > 0)
+        alive = (
+            (free > 0) & ((r_free > 0) | pays)
+            | (monthly > 0) & (r_monthly > 0)
+            | (annual > 0) & (r_annual > 0)
+        )
+        open_ = open_ & alive
+    out: np.ndarray = found
+    return out
+
+
+def bounded_chain_ltv(args: ChainArgs, d: Any, starts: tuple[str, ...] = ("signup",)) -> list[np.ndarray]:
+    """:func:`chain_ltv` of ``args`` (its arguments up to ``net_a``) at ``d`` from each of ``starts``.
+
+    Raises
+    ------
+    InputError
+        When one of them is unbounded (``nan``: ``d = 0`` and a state the start reaches keeps its users for ever).
+    """
+    with np.errstate(all="ignore"):
+        values = [chain_ltv(*args, d, start=start) for start in starts]
+    if any(np.isnan(v).any() for v in values):
+        raise InputError(
+            "paying_churn",
+            "the LTV is unbounded: with annual_discount_rate 0, some payers (or free users) never leave "
+            "(paying_churn 0, annual_renewal 1, or churn 0 with upgrade 0)",
+        )
+    return values
+
+
+def chain_args(x: dict[str, Any]) -> ChainArgs:
+    """The arguments of :func:`chain_ltv` up to ``net_a`` from the checked inputs ``x`` of
+    :func:`xlmodel.unit_economics.unit_economics` (``x["stocks"]`` the stock inputs)."""
+    s = x["stocks"]
+    price = s.get("annual_price", 0.0)
+    net_a = (
+        net_price(price, x["vat"], x["store_fee"]) if np.any(x["vat"]) or np.any(x["store_fee"]) else price
+    )
+    return (
+        x["churn"],
+        s["upgrade"],
+        s["paying_churn"],
+        s.get("annual_share", 0.0),
+        s.get("annual_renewal", 0.0),
+        x["cost"],
+        x["paying_cost"],
+        x["arppu_net"],
+        net_a,
+    )
+
+
+def stock_unit_economics(
+    x: dict[str, Any], shape: tuple[int, ...], per_active: Any, paid_per_active: Any
+) -> dict[str, np.ndarray]:
+    """The unit economics that two stocks redefine (docs/model.md): ``ltv`` (an activated sign-up's, on the chain),
+    ``ltv_payer`` (a new payer's), ``ltv_to_cac``, ``ltv_to_paid_cac``, and the paybacks as the first whole month
+    the chain's cumulative contribution reaches ``cac_per_active`` (``paid_cac / activation``). ``x``: the checked
+    inputs of :func:`xlmodel.unit_economics.unit_economics`, with ``x["stocks"]`` the stock inputs."""
+    args = chain_args(x)
+    with np.errstate(all="ignore"):
+        ltv = np.broadcast_to(chain_ltv(*args, x["d"]), shape)
+        payer = np.broadcast_to(chain_ltv(*args, x["d"], start="payer"), shape)
+        active, paid = (
+            np.broadcast_to(np.asarray(c, dtype=float), shape) for c in (per_active, paid_per_active)
+        )
+        has = active > 0
+        return dict(
+            ltv=ltv,
+            ltv_payer=payer,
+            ltv_to_cac=np.where(has, ltv / np.where(has, active, 1.0), np.nan),
+            ltv_to_paid_cac=ltv / paid,
+            payback_months=np.broadcast_to(chain_payback(active, *args), shape),
+            payback_months_paid=np.broadcast_to(chain_payback(paid, *args), shape),
+        )
+
+
+def ltv_stocks(
+    churn: ArrayLike,
+    upgrade: ArrayLike,
+    paying_churn: ArrayLike,
+    arppu: ArrayLike,
+    cost_per_mau: ArrayLike,
+    paying_cost_per_mau: ArrayLike | None = None,
+    annual_share: ArrayLike | None = None,
+    annual_price: ArrayLike | None = None,
+    annual_renewal: ArrayLike | None = None,
+    annual_discount_rate: ArrayLike = 0.0,
+    vat: ArrayLike = 0.0,
+    store_fee: ArrayLike = 0.0,
+) -> float | np.ndarray:
+    """The LTV of an activated sign-up when payers are their own stock (``=LLM_LTV_STOCKS``): the chain of
+    docs/model.md, "Unit economics with two stocks", on the scenario's own inputs.
+
+    ``arppu`` and ``annual_price`` are what a payer pays, VAT included (net: ``/ (1 + vat) * (1 - store_fee)``);
+    ``paying_cost_per_mau`` defaults to ``cost_per_mau``. Raises :class:`InputError` on a broken rule (``annual_share
+    > 0`` without ``annual_price``) and when the LTV is unbounded (``annual_discount_rate = 0`` and some state keeps
+    its users for ever).
+
+    Examples
+    --------
+    Without upgrades a sign-up only costs its compute: ``-cost_per_mau / (churn + d)``.
+
+    >>> ltv_stocks(churn=0.5, upgrade=0, paying_churn=0.1, arppu=30, cost_per_mau=0.5)
+    -1.0
+    """
+    given = dict(
+        paying_churn=paying_churn,
+        upgrade=upgrade,
+        annual_share=annual_share,
+        annual_price=annual_price,
+        annual_renewal=annual_renewal,
+    )
+    s = {k: check(k, v) for k, v in given.items() if v is not None}
+    check_stocks(s, {}, False)
+    c, m, cost = check("churn", churn), check("arppu", arppu), check("cost_per_mau", cost_per_mau)
+    pcost = cost if paying_cost_per_mau is None else check("paying_cost_per_mau", paying_cost_per_mau)
+    v, f = check("vat", vat), check("store_fee", store_fee)
+    d = np.asarray(monthly_rate(check("annual_discount_rate", annual_discount_rate)))
+    with np.errstate(all="ignore"):
+        args = (
+            c,
+            s["upgrade"],
+            s["paying_churn"],
+            s.get("annual_share", 0.0),
+            s.get("annual_renewal", 0.0),
+            cost,
+            pcost,
+            net_price(m, v, f),
+            net_price(s.get("annual_price", 0.0), v, f),
+        )
+    (value,) = bounded_chain_ltv(args, d)
+    out: float | np.ndarray = _out(value)
+    return out
 '''
 
 _SOURCES["xlmodel/assumptions.py"] = r'''"""Assumptions files: TOML in, validated scenarios out.
@@ -14450,6 +15080,7 @@ from .prices import check_mix, mix_price, price_data_date
 from .projection import projection_inputs
 from .ranges import MAX_DRAWS, check_correlations, parse_range
 from .retention import active_curve
+from .source_notes import source_notes
 from .text import clean_text
 
 __all__ = [
@@ -14490,8 +15121,8 @@ PRICE_KEYS = ("input_price", "cached_price", "output_price")
 MAX_BYTES = 10 * 2**20
 #: scenarios a file may have: Excel's 16,384 columns less the Inputs sheet's label, name, unit and live columns
 MAX_SCENARIOS = 16_384 - 4 - 6
-#: the last month a plan may name (horizon at most 1200): a month beyond the horizon (credits_expire) stops here
-MAX_MONTHS = 1200
+#: the scenario inputs that are months, and whether each may lie beyond the horizon (docs/model.md, "Calendar")
+MONTH_KEYS = {"raise_month": False, "migration_month": True, "credits_expire": True}
 REQUIRED = ("cash", "mau", "ad_spend", "cac", "churn", "conversion", "arppu")
 #: a scenario's retention curve: its shares, or the cohorts file whose average curve it is (one of the two)
 SCENARIO_KEYS = tuple(k for k in PARAMS if k != "horizon")
@@ -14716,6 +15347,10 @@ def _engine_rules(path, name, s: dict) -> None:
         text = str(e)
         if key in ("changes", "funding", "team", "capex") and text.startswith(f"{key}: "):
             text = text[len(key) + 2 :]
+        if key in ("funding", "team", "capex") and text.startswith((f"{key}, ", f"{key}[")) and ": " in text:
+            key, text = text.split(
+                ": ", 1
+            )  # the entry the engine names: "team, role 'ML'", "funding, month 3"
         raise AssumptionsError(path, text, name, key) from None
 
 
@@ -14754,7 +15389,9 @@ def _apply_mix(path, name, s: dict, mix: dict):
 
 def _range(path, scen, key, value):
     if key not in SCENARIO_KEYS:
-        where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+        where = (
+            " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS + PLAN_KEYS)
+        )
         raise AssumptionsError(path, f"unknown key{where}", scen, key)
     try:
         return parse_range(key, value)
@@ -14773,12 +15410,18 @@ def _check_correlations(path, out: Assumptions, correlations: dict):
     try:
         check_correlations(correlations, ranged_somewhere)
     except InputError as e:
-        raise AssumptionsError(path, str(e).split(": ", 1)[-1], first, e.argument) from None
+        raise AssumptionsError(path, _after(e), first, e.argument) from None
     for name in out.scenario_names:
         try:
             check_correlations(out.correlations_for(name, correlations), out.ranges.get(name, {}))
         except InputError as e:
-            raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, e.argument) from None
+            raise AssumptionsError(path, _after(e), name, e.argument) from None
+
+
+def _after(e: InputError) -> str:
+    """An error's message without its argument's name in front (a role's own ": " left alone)."""
+    text, head = str(e), f"{e.argument}: "
+    return text[len(head) :] if text.startswith(head) else text
 
 
 def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
@@ -14874,19 +15517,15 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             raise AssumptionsError(path, "scenario names must not be empty", name)
         given = {}
         ranges = {}
-        own = read_decisions(path, name, raw, out.start, out.horizon)
+        own = read_decisions(path, name, raw, out.start, out.horizon, first_decisions)
         for key, value in raw.items():
             if key in CURVE_KEYS:
                 given[key] = curve_key(path, name, key, value)
                 continue
             if key in PLAN_KEYS:
                 continue  # read above
-            if key == "raise_month" and isinstance(value, str):  # a calendar month
-                value = plan_month(path, name, key, value, out.start, out.horizon)
-            if key == "credits_expire" and isinstance(
-                value, str
-            ):  # a calendar month, maybe after the horizon
-                value = plan_month(path, name, key, value, out.start, MAX_MONTHS)
+            if key in MONTH_KEYS and value is not None and not isinstance(value, dict):  # any form of a month
+                value = plan_month(path, name, key, value, out.start, out.horizon, MONTH_KEYS[key])
             if isinstance(value, dict) and key != "mix":
                 ranges[key] = _range(path, name, key, value)
                 given[key] = ranges[key].base
@@ -14908,7 +15547,11 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
                 given[key] = dict(value)
                 continue
             if key not in SCENARIO_KEYS:
-                where = " (horizon belongs in [model])" if key == "horizon" else _suggest(key, SCENARIO_KEYS)
+                where = (
+                    " (horizon belongs in [model])"
+                    if key == "horizon"
+                    else _suggest(key, SCENARIO_KEYS + PLAN_KEYS)
+                )
                 raise AssumptionsError(path, f"unknown key{where}", name, key)
             given[key] = _number(path, name, key, value)
         merged = dict(first, **given) if first is not None else given
@@ -14932,7 +15575,10 @@ def from_dict(data: dict, path: str = "<dict>") -> Assumptions:
             decisions = own
         else:  # inherit the first scenario's ranges for the inputs this one does not name
             ranges = {**{k: r for k, r in first_ranges.items() if k not in given}, **ranges}
-            decisions = first_decisions.inherit(own)
+            try:
+                decisions = first_decisions.inherit(own)
+            except InputError as e:  # a relative level over an inherited range
+                raise AssumptionsError(path, str(e).split(": ", 1)[-1], name, "changes") from None
         ranges = {k: r for k, r in ranges.items() if k in merged}
         calendar = {"start": out.start, "fiscal_year_start": out.fiscal_year_start if out.start else None}
         out.scenarios[name] = _complete(path, name, merged, out.horizon, decisions, calendar)
@@ -14993,50 +15639,6 @@ def load(path) -> Assumptions:
     return out
 
 
-def source_notes(text: str) -> dict[tuple[str, str], str]:
-    """The comment after each scenario value of a TOML file: ``(scenario, key) -> note`` (its source; ``""``
-    for a value written without one, which a later scenario then does not inherit from the first).
-
-    ``key = value  # note`` and the comment lines indented under it that continue it. Read from the text
-    itself (TOML parsers drop comments); a value spanning lines keeps the note of its first line.
-    """
-    notes: dict[tuple[str, str], str] = {}
-    scenario, last = None, None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            head = stripped.strip("[]").strip()
-            parts = head.split(".")
-            scenario = parts[1].strip().strip('"') if len(parts) >= 2 and parts[0] == "scenarios" else None
-            last = None
-            if len(parts) > 2:  # [[scenarios.x.changes]]: the decisions' notes are not inputs' sources
-                scenario = None
-            continue
-        if stripped.startswith("#"):
-            if last is not None and line[:1].isspace():  # an indented comment continues the note above
-                notes[last] += " " + stripped.lstrip("#").strip()
-            else:
-                last = None
-            continue
-        if scenario is None or "=" not in stripped:
-            last = None
-            continue
-        key, _, rest = stripped.partition("=")
-        key = key.strip().strip('"')
-        note = (
-            rest.split("#", 1)[1].strip()
-            if "#" in rest and not rest.strip().startswith(("{", '"'))
-            else (
-                rest.rsplit("}", 1)[1].split("#", 1)[1].strip()
-                if "}" in rest and "#" in rest.rsplit("}", 1)[1]
-                else ""
-            )
-        )
-        notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
-        last = (scenario, key) if note else None
-    return notes
-
-
 #: The defaults used when no file is given: the 2024 consumer assistant example.
 DEFAULT_ASSUMPTIONS = Path(__file__).with_name("default_assumptions.toml")
 
@@ -15046,6 +15648,419 @@ def default() -> Assumptions:
     a = load(DEFAULT_ASSUMPTIONS)
     a.source = "the bundled defaults (examples/llm-assistant-2024.toml)"
     return a
+'''
+
+_SOURCES["xlmodel/statements.py"] = r'''"""The three statements (docs/model.md, "The three statements"): income statement, cash flow and balance sheet,
+built from a projection's monthly flows after the projection (which never imports this module), by month and by
+fiscal year or quarter, with the balance check and each period's unit economics.
+
+:class:`MonthStatements` holds the one definition of every line: :func:`statements` walks it over a finished
+projection's months, and :mod:`xlmodel.plan` walks it month by month beside a projection it does not keep (a
+simulation's draws), for ``balance_ok``. Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .dates import fiscal_years, parse_month
+from .payers import STOCK_BALANCES, STOCK_ROWS
+from .period_economics import period_unit_economics
+
+__all__ = [
+    "INCOME",
+    "CASH_FLOW",
+    "BALANCE",
+    "LINES",
+    "BALANCES",
+    "BALANCE_RTOL",
+    "MonthStatements",
+    "statements",
+    "Period",
+    "periods",
+    "by_period",
+    "PERIOD_RATIOS",
+]
+
+#: the relative tolerance of the balance check
+BALANCE_RTOL = 1e-9
+#: the income statement's lines, in order
+INCOME = (
+    "revenue",
+    "compute",
+    "payroll_ops",
+    "cost_of_revenue",
+    "gross_profit",
+    "ad_spend",
+    "payroll_sm",
+    "payroll_rd",
+    "payroll_ga",
+    "fixed_costs",
+    "one_off",
+    "operating_costs",
+    "ebitda",
+    "depreciation",
+    "credits_lapsed",
+    "ebit",
+    "interest",
+    "ebt",
+    "tax",
+    "net_income",
+)
+#: the cash-flow statement's lines
+CASH_FLOW = (
+    "credits_used",
+    "change_in_payables",
+    "change_in_receivables",
+    "change_in_deferred_revenue",
+    "operating_cash_flow",
+    "capex",
+    "investing_cash_flow",
+    "funding",
+    "financing_cash_flow",
+    "closing_cash",
+)
+#: the balance sheet's lines and the check
+BALANCE = (
+    "cash",
+    "receivables",
+    "credit_balance",
+    "ppe",
+    "assets",
+    "payables",
+    "deferred_revenue",
+    "liabilities",
+    "equity",
+    "balance_gap",
+    "balance_ok",
+)
+#: every line, in statement order (the income statement's flows appear once)
+LINES = INCOME + CASH_FLOW + BALANCE
+#: lines that are balances (a period shows its last month's), the rest are flows (a period sums them)
+BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE + STOCK_BALANCES)
+#: the company's lines a plan without version-4 inputs holds as 0
+_COMPANY_FLOWS = (
+    "payroll_rd",
+    "payroll_sm",
+    "payroll_ga",
+    "payroll_ops",
+    "depreciation",
+    "capex",
+    "credits_used",
+    "credits_lapsed",
+    "credits_granted",
+    "credit_balance",
+    "payables",
+    "receivables",
+    "deferred_revenue",
+    "tax",
+    "headcount",
+)
+
+
+class MonthStatements:
+    """Every statement line of one month from its flows, month after month (the one definition of each line).
+
+    ``cash_0`` and ``opening`` (payables, receivables and credits at month 0) set month 0's balances;
+    ``equity_0 = cash + ar_0 + credits - ap_0``.
+    """
+
+    def __init__(self, cash_0: Any, opening: Mapping[str, Any] | None = None):
+        o = opening or {}
+        z = np.zeros_like(np.asarray(cash_0, dtype=float))
+        ap0, ar0, cr0 = (np.asarray(o.get(k, z), dtype=float) for k in ("payables", "receivables", "credits"))
+        self.cash, self.ap, self.ar, self.deferred = np.asarray(cash_0, dtype=float), ap0, ar0, z
+        self.equity_0 = self.cash + ar0 + cr0 - ap0
+        self.rounds = z  # cash and credits raised to date
+        self.ni_sum, self.ni_abs, self.ppe = z, z, z
+
+    def month(self, f: Mapping[str, Any]) -> dict[str, Any]:
+        """The lines of the next month from its flows ``f`` (a projection's lines of that month)."""
+        out: dict[str, Any] = {k: f[k] for k in ("revenue", "compute", "ad_spend", "fixed_costs", "interest")}
+        out.update({k: f.get(k, 0.0) for k in _COMPANY_FLOWS})
+        out["one_off"] = f.get("migration_one_off", 0.0)
+        out["cost_of_revenue"] = out["compute"] + out["payroll_ops"]
+        out["gross_profit"] = out["revenue"] - out["cost_of_revenue"]
+        out["operating_costs"] = (
+            out["ad_spend"] + out["payroll_sm"] + out["payroll_rd"] + out["payroll_ga"] + out["fixed_costs"]
+        ) + out["one_off"]
+        out["ebitda"] = out["gross_profit"] - out["operating_costs"]
+        out["ebit"] = out["ebitda"] - out["depreciation"] - out["credits_lapsed"]
+        out["ebt"] = out["ebit"] + out["interest"]
+        out["net_income"] = out["ebt"] - out["tax"]
+        # cash flow
+        out["change_in_payables"] = out["payables"] - self.ap
+        out["change_in_receivables"] = out["receivables"] - self.ar
+        out["change_in_deferred_revenue"] = out["deferred_revenue"] - self.deferred
+        out["operating_cash_flow"] = (
+            out["net_income"]
+            + out["depreciation"]
+            + out["credits_lapsed"]
+            + out["credits_used"]
+            + out["change_in_payables"]
+            - out["change_in_receivables"]
+            + out["change_in_deferred_revenue"]
+        )
+        out["investing_cash_flow"] = 0.0 - out["capex"]  # (+0.0, not -0.0, without capex)
+        out["funding"] = f["funding"]
+        out["financing_cash_flow"] = out["funding"]
+        out["closing_cash"] = (
+            self.cash + out["operating_cash_flow"] + out["investing_cash_flow"] + out["financing_cash_flow"]
+        )
+        # balance sheet
+        out["cash"] = f["cash"]
+        self.ppe = self.ppe + out["capex"] - out["depreciation"]
+        out["ppe"] = self.ppe
+        out["assets"] = out["cash"] + out["receivables"] + out["credit_balance"] + out["ppe"]
+        out["liabilities"] = out["payables"] + out["deferred_revenue"]
+        self.rounds = self.rounds + out["funding"] + out["credits_granted"]
+        self.ni_sum = self.ni_sum + out["net_income"]
+        self.ni_abs = self.ni_abs + np.abs(out["net_income"])
+        out["equity"] = self.equity_0 + self.rounds + self.ni_sum
+        out["balance_gap"] = out["assets"] - out["liabilities"] - out["equity"]
+        scale = np.maximum(
+            np.maximum(1.0, np.abs(out["assets"])), np.abs(self.equity_0) + self.rounds + self.ni_abs
+        )
+        out["balance_ok"] = np.abs(out["balance_gap"]) <= BALANCE_RTOL * scale
+        # the balances carried to the next month, copied: a projection's lines may be buffers it writes again
+        self.cash, self.ap, self.ar, self.deferred = (
+            np.array(x, dtype=float)
+            for x in (f["cash"], out["payables"], out["receivables"], out["deferred_revenue"])
+        )
+        return out
+
+
+def statements(projection: Any, cash_0: Any) -> dict[str, np.ndarray]:
+    """Every line of :data:`LINES` (and headcount, MAU, payers, sign-ups) of every month: arrays with months on
+    the last axis, from a :class:`~xlmodel.projection.Projection` and the plan's month-0 cash."""
+    rows = projection.as_dict()
+    company = projection.company or {}
+    h = rows["cash"].shape[-1]
+    walk = MonthStatements(cash_0, projection.opening)
+    months: list[dict[str, Any]] = []
+    for k in range(h):
+        f = {name: line[..., k] for name, line in rows.items()}
+        f.update({name: line[..., k] for name, line in company.items()})
+        months.append(walk.month(f))
+    out = {name: np.stack([np.asarray(m[name]) for m in months], axis=-1) for name in LINES}
+    for name in ("headcount",):
+        out[name] = np.stack([np.asarray(m[name]) for m in months], axis=-1)
+    for name in ("mau", "paying_users", "new_users", "paid_new_users"):
+        out[name] = rows[name]
+    if getattr(projection, "stocks", None) is not None:  # payers as their own stock (xlmodel.payers)
+        out.update((name, projection.stocks[name]) for name in STOCK_ROWS)
+    return out
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fiscal year or quarter: its label and plan months ``first..last``."""
+
+    label: str
+    first: int
+    last: int
+
+
+def periods(
+    horizon: int, start: str | None = None, fiscal_year_start: int = 1, quarterly: bool = False
+) -> list[Period]:
+    """The fiscal years covering months 1..horizon, or their quarters ("FY2025 Q1"; without a start "Y1 Q1")."""
+    years = fiscal_years(horizon, start, fiscal_year_start)
+    if not quarterly:
+        return [Period(y.label, y.first, y.last) for y in years]
+    out: list[Period] = []
+    for y in years:
+        name = y.label.split(" (")[0]
+        for t in range(y.first, y.last + 1):
+            # the month's place in its fiscal year: 0..11 from the fiscal year's first calendar month
+            if start is None:
+                place = (t - 1) % 12
+            else:
+                year, month = parse_month(start, "start")
+                place = (month - 1 + t - 1 - ((fiscal_year_start or 1) - 1)) % 12
+            label = f"{name} Q{place // 3 + 1}"
+            if out and out[-1].label == label:
+                out[-1] = Period(label, out[-1].first, t)
+            else:
+                out.append(Period(label, t, t))
+    return out
+
+
+#: each period's unit economics: the ratios of its sums (xlmodel.period_economics, the annual summary's) and the
+#: statements' gross margin, gross profit / revenue; n/a where a denominator is 0
+PERIOD_RATIOS = (
+    "blended_cac",
+    "paid_cac",
+    "gross_margin",
+    "contribution_margin",
+    "contribution_per_mau",
+    "arppu_net",
+)
+
+
+def by_period(lines: Mapping[str, np.ndarray], spans: list[Period]) -> list[dict[str, Any]]:
+    """Each period's lines (flows summed, balances at its last month) and its unit economics."""
+    view = SimpleNamespace(**lines)  # the lines as period_unit_economics reads a projection's
+    out = []
+    for p in spans:
+        sl = slice(p.first - 1, p.last)
+        row: dict[str, Any] = {"label": p.label, "first": p.first, "last": p.last}
+        for name, line in lines.items():
+            row[name] = line[..., p.last - 1] if name in BALANCES else line[..., sl].sum(axis=-1)
+        row.update(period_unit_economics(view, p.first, p.last))
+        revenue = np.asarray(row["revenue"], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            margin = np.where(
+                revenue != 0, row["gross_profit"] / np.where(revenue != 0, revenue, 1.0), np.nan
+            )
+        row["gross_margin"] = (None if np.isnan(margin) else float(margin)) if margin.ndim == 0 else margin
+        out.append(row)
+    return out
+'''
+
+_SOURCES["xlmodel/udfs/plan_tables.py"] = r'''"""LLM_PLAN's and LLM_SOLVE's tables as the assumptions document an assumptions file would be.
+
+The inputs (name, value), the changes (month, driver, level), and one table per kind of dated entry of
+:data:`xlmodel.decisions.ENTRY_KINDS`: funding (month, amount, credits, expires), team (role, department, count,
+salary, from, to) and capex (month, amount, life, name). An entry table's columns are its kind's keys in that
+order (the first ones; trailing keys may be left out), or are named by a header row in any order; an empty cell
+leaves its key out. The document is then read by :func:`xlmodel.assumptions.from_dict`, the reader of every
+file, so a table and a file give the same plan and the same messages. Months in any form a cell gives them
+(:func:`xlmodel.dates.month_number`). Pure Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import numpy as np
+
+from ..dates import month_text
+from ..decisions import ENTRY_KINDS
+from ..errors import XlmodelError
+from .cells import grid, is_empty, no_error
+from .cohorts import retention_shares
+
+__all__ = ["plan_tables", "ENTRY_TABLES"]
+
+#: the tables of dated entries LLM_PLAN takes besides its changes table, and their columns
+ENTRY_TABLES = {kind: ENTRY_KINDS[kind].keys for kind in ("funding", "team", "capex")}
+#: the inputs table's names that are [model] settings, not scenario inputs
+_MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
+#: an entry's cells that are text
+_TEXT = ("role", "department", "name")
+
+
+def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
+    """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
+    if table is None:
+        return []
+    rows = grid(name, table)
+    if len(rows[0]) != width:
+        raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if all(is_empty(c) for c in row):
+            continue
+        if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
+            continue  # a header row
+        out.append((i, row))
+    return out
+
+
+def _cell(name: str, c):
+    """A table cell as an assumptions file would hold it: a number, text (a calendar month, a relative level), or
+    a date (a month: :func:`xlmodel.dates.month_number` reads it; ``start`` as its calendar month)."""
+    no_error(name, c)
+    if isinstance(c, bool):
+        raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
+    if isinstance(c, (int, float, np.number)):
+        return int(c) if float(c).is_integer() and -(2**53) < c < 2**53 else float(c)
+    if isinstance(c, str):
+        return c.strip()
+    if isinstance(c, datetime.date):
+        return month_text(c) if name == "start" else c
+    raise XlmodelError(f"{name} must be a number or text, got {c!r:.40}")
+
+
+def _entries(kind: str, table) -> list[dict[str, Any]]:
+    """A table of dated entries of ``kind`` -> the entries an assumptions file's ``[[scenarios.NAME.kind]]``
+    would hold (checked by the one reader of dated entries, :func:`xlmodel.decisions.read_decisions`)."""
+    if table is None:
+        return []
+    keys = ENTRY_TABLES[kind]
+    rows = grid(kind, table)
+    head = [c.strip().lower() if isinstance(c, str) else c for c in rows[0]]
+    named = all(is_empty(c) or c in keys for c in head) and not is_empty(head[0])
+    if named:
+        columns = [None if is_empty(c) else c for c in head]
+        if len({c for c in columns if c}) != len([c for c in columns if c]):
+            raise XlmodelError(f"{kind}: a column is named twice in the header row")
+    elif len(rows[0]) > len(keys):
+        raise XlmodelError(
+            f"{kind} must have at most {len(keys)} columns ({', '.join(keys)}; the last ones may be left out), "
+            f"got {len(rows[0])}"
+        )
+    else:
+        columns = list(keys[: len(rows[0])])
+    out = []
+    for i, row in enumerate(rows[1:] if named else rows, start=2 if named else 1):
+        if all(is_empty(c) for c in row):
+            continue
+        entry: dict[str, Any] = {}
+        for key, c in zip(columns, row):
+            if key is None or is_empty(c):
+                continue
+            if key in _TEXT and not isinstance(c, str):
+                no_error(f"{kind} row {i}: {key}", c)
+                raise XlmodelError(f"{kind} row {i}: {key} must be text, got {c!r:.40}")
+            entry[key] = _cell(f"{kind} row {i}: {key}" if key in _TEXT else key, c)
+        out.append(entry)
+    return out
+
+
+def plan_tables(inputs, changes, funding, retention=None, team=None, capex=None) -> dict:
+    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
+    row or column of the curve's shares (empty: the users churn at ``churn``)."""
+    scen: dict[str, Any] = {}
+    model: dict[str, Any] = {}
+    for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
+        no_error(f"inputs row {i}: the name", name)
+        if not isinstance(name, str):
+            raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
+        key = name.strip()
+        if is_empty(value):
+            continue  # an empty value: the input's default, or "not given"
+        target = model if key in _MODEL_ROWS else scen
+        if key in target:
+            raise XlmodelError(f"inputs row {i}: {key} is given twice")
+        target[key] = _cell(key, value)
+    by_month: dict = {}
+    for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
+        no_error(f"changes row {i}: the driver", driver)
+        if not isinstance(driver, str) or is_empty(driver) or is_empty(month) or is_empty(level):
+            raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
+        entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
+        if driver.strip() in entry:
+            raise XlmodelError(
+                f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}"
+            )
+        entry[driver.strip()] = _cell(driver.strip(), level)
+    if by_month:
+        scen["changes"] = list(by_month.values())
+    for kind, table in (("funding", funding), ("team", team), ("capex", capex)):
+        entries = _entries(kind, table)
+        if entries:
+            scen[kind] = entries
+    if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
+        scen["retention"] = retention_shares(retention)
+    return {"model": model, "scenarios": {"plan": scen}}
 '''
 
 _SOURCES["xlmodel/funding_need.py"] = r'''"""The funding need when a round changes later months' tax (docs/model.md, "The three statements": a round earns
@@ -15117,8 +16132,10 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 
 from .closed_form import _finite
-from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, Company, Ledger
+from .company import COMPANY_ROWS, SPARSE_ROWS, ZERO_ROWS, CompanyInputs
+from .ledger import Company, Ledger
 from .params import CHANGE_DRIVERS
+from .payers import STOCK_ROWS, Stocks
 from .retention import Cohorts
 from .timeline import EMPTY, DriverPath, Timeline
 
@@ -15245,6 +16262,10 @@ class Months:
             self.saving = v["routed_share"] * (1 - v["small_price"] / v["large_price"])
             self.after = 1 - self.saving  # compute factor from the migration month
             self.loss = 1 - v["revenue_loss"] if np.any(v["revenue_loss"]) else None
+        # payers as their own stock (version 4): free users and payers, annual plans (xlmodel.payers)
+        self.stocks: Stocks | None = None
+        if "paying_churn" in v:
+            self.stocks = Stocks(v, shape, arrays, self.loss if self.migration else None)
         self.variants = variants
         self.record = False
         self.mau = v["mau"]
@@ -15273,20 +16294,26 @@ class Months:
         # the whole company (version 4): its terms are added last, so that without them version 3 keeps its bits
         self.company: Company | None = None
         self.ledgers: dict[str, Ledger] = {}
-        if "company" in v:
-            self.company = Company(v["company"], shape)
+        # (two stocks carry the statements too: with annual plans, deferred revenue is on the balance sheet)
+        if "company" in v or self.stocks is not None:
+            self.company = Company(v.get("company") or CompanyInputs(), shape)
             self.ledgers["plan"] = Ledger(self.company)
-            if variants and tl.funding or variants and any(g.month for g in v["company"].grants):
+            if variants and tl.funding or variants and any(g.month for g in self.company.c.grants):
                 self.ledgers["without_funding"] = Ledger(self.company, rounds=False)
             if variants and self.migration:
                 self.ledgers["without_migration"] = Ledger(self.company)
             self.rows += [n for n in COMPANY_ROWS if n not in SPARSE_ROWS + ZERO_ROWS]
+        self.annual = self.stocks is not None and self.stocks.annual
+        if self.stocks is not None:
+            self.rows += list(STOCK_ROWS) + (["deferred_revenue"] if self.annual else [])
         # a round earns interest that is taxed: the funding need is found by search, not in closed form
         self.taxed_interest = (
-            self.company is not None and self.i is not None and bool(np.any(v["company"].tax_rate))
+            self.company is not None and self.i is not None and bool(np.any(self.company.c.tax_rate))
         )
         # revenue is the gross revenue itself without VAT, fees or a revenue loss: one line stored, not two
-        self.gross_is_revenue = not self.net_of_vat and not (self.migration and self.loss is not None)
+        self.gross_is_revenue = (
+            not self.net_of_vat and not (self.migration and self.loss is not None) and not self.annual
+        )
         if self.gross_is_revenue:
             self.rows.remove("gross_revenue")
 
@@ -15301,7 +16328,7 @@ class Months:
         }
         if not self.tl.funding:
             values["funding"] = zero
-        if self.company is not None:
+        if self.company is not None and not self.annual:
             values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
@@ -15332,7 +16359,12 @@ class Months:
         ``o``: for arrays of scenarios, an array for each of ``rows`` to write
         that line into (views of :func:`project`'s storage, or scratch
         buffers); ``o["cash"]`` must not be the array that holds last month's
-        cash. Without it (one scenario), new values.
+        cash. The whole company's lines (``COMPANY_ROWS``) are given buffers
+        only by :func:`project`: a ledger reads last month's balances from
+        them, so they must not be scratch. A company line that is 0 this month
+        (the company's shared zero) is not written: the row holds the zero
+        itself, and :func:`project`'s storage starts as zeros. Without ``o``
+        (one scenario), new values.
         """
         v, p = self.v, self.paths
         o = o or {}
@@ -15358,21 +16390,28 @@ class Months:
             keep = self._keep_now
         out = o.get("mau")
         arriving = p["activation"].at(k) * new if self.activation else new
-        if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
-            mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
-        else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
-            self.old = _op("*", self.old, keep, self.old if self.arrays else None)
-            mau = _op("+", self.old, self.cohorts.step(arriving), out)
-        self.mau = mau
-        conv = p["conversion"].at(k)
-        paying = _op("*", mau, conv, o.get("paying_users"))
-        gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
-        out = o.get("revenue")
-        if self.net_of_vat:
-            revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+        stock: dict[str, Any] | None = None
+        if self.stocks is not None:  # two stocks: free users and payers (xlmodel.payers)
+            stock = self._stocks(k, t, keep, arriving, o)
+            mau, paying, gross, revenue, compute = (
+                stock[n] for n in ("mau", "paying_users", "gross_revenue", "revenue", "compute")
+            )
         else:
-            revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
-        compute = self._compute(k, mau, conv, o.get("compute"))
+            if self.cohorts is None:  # mau_{t-1} * (1 - churn_t) + activation * new_t
+                mau = _op("+", _op("*", self.mau, keep, out), arriving, out)
+            else:  # mau_0 * prod (1 - churn_s) + sum_c activation_c * new_c * R(t - c + 1)
+                self.old = _op("*", self.old, keep, self.old if self.arrays else None)
+                mau = _op("+", self.old, self.cohorts.step(arriving), out)
+            self.mau = mau
+            conv = p["conversion"].at(k)
+            paying = _op("*", mau, conv, o.get("paying_users"))
+            gross = _op("*", paying, p["arppu"].at(k), o.get("gross_revenue", o.get("revenue")))
+            out = o.get("revenue")
+            if self.net_of_vat:
+                revenue = _op("*", _op("/", gross, self.vat1, out), self.fee1, out)
+            else:
+                revenue = gross if gross is o.get("revenue") else _put(gross, o, "revenue")
+            compute = self._compute(k, mau, conv, o.get("compute"))
         fixed = p["fixed_costs"].at(k, o.get("fixed_costs"))
         row: dict[str, Any] = {
             "ad_spend": ad,
@@ -15385,27 +16424,38 @@ class Months:
             "gross_revenue": gross,
             "fixed_costs": fixed,
         }
+        if stock is not None:
+            row.update((n, stock[n]) for n in STOCK_ROWS)
+            if "billing" in stock:
+                row["billing"], row["billing_without_migration"] = (
+                    stock["billing"],
+                    stock["billing_without_migration"],
+                )
+        # revenue before the migration's loss (with annual plans each billing keeps its month's loss)
+        plain_revenue = revenue if stock is None else stock["revenue_without_loss"]
         if self.record:  # each driver's path and the steps before the migration (a workbook's helper rows)
             row["paths"] = {d: path.value for d, path in p.items()}
             row["cost_pow"] = (
                 1.0 if self.cost_pow is None else self.cost_pow
             )  # the factored cost paths' power
-            row["revenue_before_loss"] = revenue
+            row["revenue_before_loss"] = plain_revenue
             row["compute_without_migration"] = compute
             if self.cohorts is not None:  # a cohort waterfall's rows: month 0's users, each month's cohort
                 row["existing_users"] = self.old.copy() if self.arrays else self.old
                 row["activated_users"] = np.array(arriving) if self.arrays else arriving
         if self.variants and self.migration:  # the same month with all traffic on the large model
-            row["net_burn_without_migration"] = ad + compute + fixed - revenue
+            row["net_burn_without_migration"] = ad + compute + fixed - plain_revenue
             if self.company is not None:
                 row["net_burn_without_migration"] += self.company.month(k)["payroll"]
-                plain = (np.array(compute), np.array(revenue)) if self.arrays else (compute, revenue)
+                plain = (
+                    (np.array(compute), np.array(plain_revenue)) if self.arrays else (compute, plain_revenue)
+                )
                 row["compute_without_migration"], row["revenue_without_migration"] = plain
         out = o.get("net_burn")
         if self.migration:
             on = t >= v["migration_month"]
             compute = _op("*", compute, _where(on, self.after, 1.0), o.get("compute"))
-            if self.loss is not None:
+            if self.loss is not None and stock is None:  # (two stocks: applied by xlmodel.payers)
                 revenue = _op("*", revenue, _where(on, self.loss, 1.0), o.get("revenue"))
             one_off = _put(
                 _where(t == v["migration_month"], v["migration_cost"], 0.0), o, "migration_one_off"
@@ -15468,11 +16518,15 @@ class Months:
         """Version 3's cash of one path plus the whole company's term (credits used, tax, capex and the change
         in payables, receivables and deferred revenue); the plan's lines go into ``row`` (and ``o``), a
         variant's only its quiet flag (whether cash moved by the net burn alone)."""
-        term, lines = self.ledgers[path].step(k, ad, compute, revenue, burn, interest)
+        billing = row.get("billing_without_migration" if path == "without_migration" else "billing")
+        term, lines = self.ledgers[path].step(
+            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None
+        )
         quiet = lines.pop("quiet")
         if path == "plan":
+            zero = self.ledgers[path].zero
             for name, value in lines.items():
-                row[name] = _put(value, o, name) if name in self.rows else value
+                row[name] = _put(value, o, name) if name in self.rows and value is not zero else value
             row["quiet"] = quiet
             row["company_opening"] = self.ledgers[path].opening
         else:
@@ -15499,19 +16553,57 @@ class Months:
             new = _op("+", new, funding, out)
         return new, interest
 
-    def _compute(self, k: int, mau: Value, conv: Value, out: np.ndarray | None) -> Value:
-        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving)."""
+    def _compute(
+        self, k: int, mau: Value, conv: Value, out: np.ndarray | None, stock: dict[str, Any] | None = None
+    ) -> Value:
+        """``mau_t * blended_t`` with the cost paths of month t (before the migration's saving); with two
+        stocks (``stock``: the month's lines), free users at ``cost_per_mau_t`` and payers at
+        ``paying_cost_per_mau_t``."""
         p = self.paths
         cost = p["cost_per_mau"].at(k)  # first: paying_cost_per_mau may follow it
         pc = p["paying_cost_per_mau"].at(k) if "paying_cost_per_mau" in p else None
-        blended = blended_cost_per_mau(cost, pc, conv)
+        if stock is not None and self.stocks is not None:
+            plain = self.stocks.compute(stock["free_users"], stock["paying_users"], cost, pc)
         if self.cost_pow is None:
-            return _op("*", mau, blended, out)
+            if stock is not None:
+                return _put(plain, {"compute": out} if out is not None else {}, "compute")
+            return _op("*", mau, blended_cost_per_mau(cost, pc, conv), out)
         if k:
             # arrays of scenarios: the power is an array of its own (np.ones above), updated in place
             pow_out = cast(np.ndarray, self.cost_pow) if self.arrays else None
             self.cost_pow = _op("*", self.cost_pow, self.cost_base, pow_out)
+        if stock is not None:
+            return _op("*", plain, self.cost_pow, out)
+        blended = blended_cost_per_mau(cost, pc, conv)
         return _op("*", _op("*", mau, blended, out), self.cost_pow, out)  # version 2's form
+
+    def _stocks(
+        self, k: int, t: int, keep: Value, arriving: Value, o: Mapping[str, np.ndarray]
+    ) -> dict[str, Any]:
+        """Month ``t``'s two stocks, revenue and compute (:class:`xlmodel.payers.Stocks`), written into ``o``; the
+        ledgers' billing (billed revenue, the monthly plans' billing, deferred revenue) with annual plans."""
+        p, stocks = self.paths, cast(Stocks, self.stocks)
+        f = None  # the revenue kept from the migration month on (each annual billing keeps its month's)
+        if self.migration and self.loss is not None:
+            f = _where(t >= self.v["migration_month"], self.loss, 1.0)
+        share = p["annual_share"].at(k) if stocks.annual else None
+        line = stocks.step(
+            k, keep, arriving, p["upgrade"].at(k), p["paying_churn"].at(k), share, p["arppu"].at(k), f
+        )
+        line["compute"] = self._compute(k, line["mau"], 0.0, o.get("compute"), line)
+        self.mau = line["mau"]
+        for name in STOCK_ROWS + ("mau", "paying_users", "gross_revenue", "revenue"):
+            line[name] = _put(line[name], o, name)
+        if stocks.annual:
+            line["billing"] = (line["billed_revenue"], line["monthly_billing"], line["deferred_revenue"])
+            line["billing_without_migration"] = (
+                line["billed_without_loss"],
+                line["monthly_billing_without_loss"],
+                line["deferred_without_loss"],
+            )
+        else:
+            line["revenue_without_loss"] = line["monthly_billing_without_loss"]
+        return line
 
     def overflow_check(self) -> None:
         """Raise when the projection overflowed floating point, naming the input that overflowed.
@@ -15605,279 +16697,9 @@ def _name_overflow(m: Months, pick: Any) -> None:
 def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
     """``value`` written into the buffer ``o[name]`` when there is one (then the buffer), else ``value``."""
     out = o.get(name)
-    if out is None:
+    if out is None or value is out:
         return value
     np.copyto(out, value)
-    return out
-'''
-
-_SOURCES["xlmodel/statements.py"] = r'''"""The three statements (docs/model.md, "The three statements"): income statement, cash flow and balance sheet,
-built from a projection's monthly flows after the projection (which never imports this module), by month and by
-fiscal year or quarter, with the balance check and each period's unit economics.
-
-:class:`MonthStatements` holds the one definition of every line: :func:`statements` walks it over a finished
-projection's months, and :mod:`xlmodel.plan` walks it month by month beside a projection it does not keep (a
-simulation's draws), for ``balance_ok``. Pure Python and numpy, nothing at import time.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any
-
-import numpy as np
-
-from .dates import fiscal_years, parse_month
-from .period_economics import period_unit_economics
-
-__all__ = [
-    "INCOME",
-    "CASH_FLOW",
-    "BALANCE",
-    "LINES",
-    "BALANCES",
-    "BALANCE_RTOL",
-    "MonthStatements",
-    "statements",
-    "Period",
-    "periods",
-    "by_period",
-    "PERIOD_RATIOS",
-]
-
-#: the relative tolerance of the balance check
-BALANCE_RTOL = 1e-9
-#: the income statement's lines, in order
-INCOME = (
-    "revenue",
-    "compute",
-    "payroll_ops",
-    "cost_of_revenue",
-    "gross_profit",
-    "ad_spend",
-    "payroll_sm",
-    "payroll_rd",
-    "payroll_ga",
-    "fixed_costs",
-    "one_off",
-    "operating_costs",
-    "ebitda",
-    "depreciation",
-    "credits_lapsed",
-    "ebit",
-    "interest",
-    "ebt",
-    "tax",
-    "net_income",
-)
-#: the cash-flow statement's lines
-CASH_FLOW = (
-    "credits_used",
-    "change_in_payables",
-    "change_in_receivables",
-    "change_in_deferred_revenue",
-    "operating_cash_flow",
-    "capex",
-    "investing_cash_flow",
-    "funding",
-    "financing_cash_flow",
-    "closing_cash",
-)
-#: the balance sheet's lines and the check
-BALANCE = (
-    "cash",
-    "receivables",
-    "credit_balance",
-    "ppe",
-    "assets",
-    "payables",
-    "deferred_revenue",
-    "liabilities",
-    "equity",
-    "balance_gap",
-    "balance_ok",
-)
-#: every line, in statement order (the income statement's flows appear once)
-LINES = INCOME + CASH_FLOW + BALANCE
-#: lines that are balances (a period shows its last month's), the rest are flows (a period sums them)
-BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE)
-#: the company's lines a plan without version-4 inputs holds as 0
-_COMPANY_FLOWS = (
-    "payroll_rd",
-    "payroll_sm",
-    "payroll_ga",
-    "payroll_ops",
-    "depreciation",
-    "capex",
-    "credits_used",
-    "credits_lapsed",
-    "credits_granted",
-    "credit_balance",
-    "payables",
-    "receivables",
-    "deferred_revenue",
-    "tax",
-    "headcount",
-)
-
-
-class MonthStatements:
-    """Every statement line of one month from its flows, month after month (the one definition of each line).
-
-    ``cash_0`` and ``opening`` (payables, receivables and credits at month 0) set month 0's balances;
-    ``equity_0 = cash + ar_0 + credits - ap_0``.
-    """
-
-    def __init__(self, cash_0: Any, opening: Mapping[str, Any] | None = None):
-        o = opening or {}
-        z = np.zeros_like(np.asarray(cash_0, dtype=float))
-        ap0, ar0, cr0 = (np.asarray(o.get(k, z), dtype=float) for k in ("payables", "receivables", "credits"))
-        self.cash, self.ap, self.ar, self.deferred = np.asarray(cash_0, dtype=float), ap0, ar0, z
-        self.equity_0 = self.cash + ar0 + cr0 - ap0
-        self.rounds = z  # cash and credits raised to date
-        self.ni_sum, self.ni_abs, self.ppe = z, z, z
-
-    def month(self, f: Mapping[str, Any]) -> dict[str, Any]:
-        """The lines of the next month from its flows ``f`` (a projection's lines of that month)."""
-        out: dict[str, Any] = {k: f[k] for k in ("revenue", "compute", "ad_spend", "fixed_costs", "interest")}
-        out.update({k: f.get(k, 0.0) for k in _COMPANY_FLOWS})
-        out["one_off"] = f.get("migration_one_off", 0.0)
-        out["cost_of_revenue"] = out["compute"] + out["payroll_ops"]
-        out["gross_profit"] = out["revenue"] - out["cost_of_revenue"]
-        out["operating_costs"] = (
-            out["ad_spend"] + out["payroll_sm"] + out["payroll_rd"] + out["payroll_ga"] + out["fixed_costs"]
-        ) + out["one_off"]
-        out["ebitda"] = out["gross_profit"] - out["operating_costs"]
-        out["ebit"] = out["ebitda"] - out["depreciation"] - out["credits_lapsed"]
-        out["ebt"] = out["ebit"] + out["interest"]
-        out["net_income"] = out["ebt"] - out["tax"]
-        # cash flow
-        out["change_in_payables"] = out["payables"] - self.ap
-        out["change_in_receivables"] = out["receivables"] - self.ar
-        out["change_in_deferred_revenue"] = out["deferred_revenue"] - self.deferred
-        out["operating_cash_flow"] = (
-            out["net_income"]
-            + out["depreciation"]
-            + out["credits_lapsed"]
-            + out["credits_used"]
-            + out["change_in_payables"]
-            - out["change_in_receivables"]
-            + out["change_in_deferred_revenue"]
-        )
-        out["investing_cash_flow"] = -out["capex"]
-        out["funding"] = f["funding"]
-        out["financing_cash_flow"] = out["funding"]
-        out["closing_cash"] = (
-            self.cash + out["operating_cash_flow"] + out["investing_cash_flow"] + out["financing_cash_flow"]
-        )
-        # balance sheet
-        out["cash"] = f["cash"]
-        self.ppe = self.ppe + out["capex"] - out["depreciation"]
-        out["ppe"] = self.ppe
-        out["assets"] = out["cash"] + out["receivables"] + out["credit_balance"] + out["ppe"]
-        out["liabilities"] = out["payables"] + out["deferred_revenue"]
-        self.rounds = self.rounds + out["funding"] + out["credits_granted"]
-        self.ni_sum = self.ni_sum + out["net_income"]
-        self.ni_abs = self.ni_abs + np.abs(out["net_income"])
-        out["equity"] = self.equity_0 + self.rounds + self.ni_sum
-        out["balance_gap"] = out["assets"] - out["liabilities"] - out["equity"]
-        scale = np.maximum(
-            np.maximum(1.0, np.abs(out["assets"])), np.abs(self.equity_0) + self.rounds + self.ni_abs
-        )
-        out["balance_ok"] = np.abs(out["balance_gap"]) <= BALANCE_RTOL * scale
-        # the balances carried to the next month, copied: a projection's lines may be buffers it writes again
-        self.cash, self.ap, self.ar, self.deferred = (
-            np.array(x, dtype=float)
-            for x in (f["cash"], out["payables"], out["receivables"], out["deferred_revenue"])
-        )
-        return out
-
-
-def statements(projection: Any, cash_0: Any) -> dict[str, np.ndarray]:
-    """Every line of :data:`LINES` (and headcount, MAU, payers, sign-ups) of every month: arrays with months on
-    the last axis, from a :class:`~xlmodel.projection.Projection` and the plan's month-0 cash."""
-    rows = projection.as_dict()
-    company = projection.company or {}
-    h = rows["cash"].shape[-1]
-    walk = MonthStatements(cash_0, projection.opening)
-    months: list[dict[str, Any]] = []
-    for k in range(h):
-        f = {name: line[..., k] for name, line in rows.items()}
-        f.update({name: line[..., k] for name, line in company.items()})
-        months.append(walk.month(f))
-    out = {name: np.stack([np.asarray(m[name]) for m in months], axis=-1) for name in LINES}
-    for name in ("headcount",):
-        out[name] = np.stack([np.asarray(m[name]) for m in months], axis=-1)
-    for name in ("mau", "paying_users", "new_users", "paid_new_users"):
-        out[name] = rows[name]
-    return out
-
-
-@dataclass(frozen=True)
-class Period:
-    """A fiscal year or quarter: its label and plan months ``first..last``."""
-
-    label: str
-    first: int
-    last: int
-
-
-def periods(
-    horizon: int, start: str | None = None, fiscal_year_start: int = 1, quarterly: bool = False
-) -> list[Period]:
-    """The fiscal years covering months 1..horizon, or their quarters ("FY2025 Q1"; without a start "Y1 Q1")."""
-    years = fiscal_years(horizon, start, fiscal_year_start)
-    if not quarterly:
-        return [Period(y.label, y.first, y.last) for y in years]
-    out: list[Period] = []
-    for y in years:
-        name = y.label.split(" (")[0]
-        for t in range(y.first, y.last + 1):
-            # the month's place in its fiscal year: 0..11 from the fiscal year's first calendar month
-            if start is None:
-                place = (t - 1) % 12
-            else:
-                year, month = parse_month(start, "start")
-                place = (month - 1 + t - 1 - ((fiscal_year_start or 1) - 1)) % 12
-            label = f"{name} Q{place // 3 + 1}"
-            if out and out[-1].label == label:
-                out[-1] = Period(label, out[-1].first, t)
-            else:
-                out.append(Period(label, t, t))
-    return out
-
-
-#: each period's unit economics: the ratios of its sums (xlmodel.period_economics, the annual summary's) and the
-#: statements' gross margin, gross profit / revenue; n/a where a denominator is 0
-PERIOD_RATIOS = (
-    "blended_cac",
-    "paid_cac",
-    "gross_margin",
-    "contribution_margin",
-    "contribution_per_mau",
-    "arppu_net",
-)
-
-
-def by_period(lines: Mapping[str, np.ndarray], spans: list[Period]) -> list[dict[str, Any]]:
-    """Each period's lines (flows summed, balances at its last month) and its unit economics."""
-    view = SimpleNamespace(**lines)  # the lines as period_unit_economics reads a projection's
-    out = []
-    for p in spans:
-        sl = slice(p.first - 1, p.last)
-        row: dict[str, Any] = {"label": p.label, "first": p.first, "last": p.last}
-        for name, line in lines.items():
-            row[name] = line[..., p.last - 1] if name in BALANCES else line[..., sl].sum(axis=-1)
-        row.update(period_unit_economics(view, p.first, p.last))
-        revenue = np.asarray(row["revenue"], dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            margin = np.where(
-                revenue != 0, row["gross_profit"] / np.where(revenue != 0, revenue, 1.0), np.nan
-            )
-        row["gross_margin"] = (None if np.isnan(margin) else float(margin)) if margin.ndim == 0 else margin
-        out.append(row)
     return out
 '''
 
@@ -15903,8 +16725,9 @@ import numpy as np
 
 from .errors import InputError
 from .params import CHANGE_DRIVERS, check
+from .relative import Relative, relative
 
-__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath"]
+__all__ = ["Timeline", "timeline", "EMPTY", "DriverPath", "resolve", "growth_base"]
 
 
 @dataclass(frozen=True)
@@ -15915,7 +16738,7 @@ class Timeline:
     scenarios); ``funding``: month -> the sum of that month's rounds.
     """
 
-    changes: dict[str, dict[int, float | np.ndarray]] = field(default_factory=dict)
+    changes: dict[str, dict[int, Any]] = field(default_factory=dict)  # levels, or Relative until resolve()
     funding: dict[int, float | np.ndarray] = field(default_factory=dict)
 
     def months_of(self, driver: str) -> dict[int, float | np.ndarray]:
@@ -15965,7 +16788,7 @@ def timeline(
     """
     if isinstance(changes, Timeline):
         return changes
-    out: dict[str, dict[int, float | np.ndarray]] = {}
+    out: dict[str, dict[int, Any]] = {}
     for i, entry in enumerate(changes or (), start=1):
         if not isinstance(entry, Mapping):
             raise InputError(
@@ -15987,6 +16810,10 @@ def timeline(
             if month in out.get(driver, {}):
                 raise InputError("changes", f"changes: month {month}: {driver} is changed twice in one month")
             try:
+                rel = relative(entry[driver], driver)
+                if rel is not None:  # resolved against the scenario's inputs (resolve)
+                    out.setdefault(driver, {})[month] = rel
+                    continue
                 level = check(driver, entry[driver])
             except InputError as e:
                 raise InputError("changes", f"changes: month {month}: {e}") from None
@@ -16020,6 +16847,89 @@ def timeline(
         raised = amount if amount.ndim else float(amount)
         rounds[month] = raised if month not in rounds else rounds[month] + raised
     return Timeline({d: dict(sorted(m.items())) for d, m in out.items()}, dict(sorted(rounds.items())))
+
+
+def growth_base(driver: str, vals: Mapping[str, Any]) -> Any:
+    """``1 + g`` of a driver's path (docs/model.md, "Changes over time"), or None for a flat path."""
+    growth = CHANGE_DRIVERS[driver]
+    if growth is None:
+        return None
+    if growth == "cost":
+        base = 1 - vals["cost_decline"]
+        return (1 + vals["usage_growth"]) * base if np.any(vals["usage_growth"]) else base
+    return 1 + vals[growth] if growth in vals else None
+
+
+def resolve(tl: Timeline, vals: Mapping[str, Any]) -> Timeline:
+    """The timeline with each relative level (:class:`~xlmodel.relative.Relative`) resolved to a level.
+
+    A relative level at month ``M`` is its factor times the level its driver would have in month ``M`` without
+    it: the latest earlier change's level (or the scenario's value, from month 1) grown at the driver's rate to
+    ``M``; for ``paying_cost_per_mau`` not given, before its own first change, ``cost_per_mau``'s resolved path.
+    Changes resolve in month order, so a later relative level is relative to the earlier ones. ``vals``: the
+    scenario's checked inputs (arrays of draws resolve draw by draw). The resolved level must keep its
+    driver's rule, else an :class:`InputError` naming the change.
+    """
+    if not any(isinstance(x, Relative) for months in tl.changes.values() for x in months.values()):
+        return tl
+    out: dict[str, dict[int, float | np.ndarray]] = {}
+    for driver in CHANGE_DRIVERS:
+        months = tl.changes.get(driver)
+        if not months:
+            continue
+        base = growth_base(driver, vals)
+        done: dict[int, float | np.ndarray] = {}
+        for month, level in sorted(months.items()):
+            if isinstance(level, Relative):
+                without = _path_at(month, done, vals.get(driver), base, driver, out, vals)
+                resolved = level.factor * np.asarray(without, dtype=float)
+                try:
+                    check(driver, resolved)
+                except InputError as e:
+                    raise InputError(
+                        "changes",
+                        f"changes: month {month}: {driver} {level.text} resolves to "
+                        f"{float(np.min(resolved)) if resolved.ndim else float(resolved):.10g}, "
+                        f"which breaks its rule: {e}",
+                    ) from None
+                level = resolved if resolved.ndim else float(resolved)
+            done[month] = level
+        out[driver] = done
+    return Timeline(out, tl.funding)
+
+
+def _path_at(
+    month: int,
+    done: Mapping[int, Any],
+    value: Any,
+    base: Any,
+    driver: str,
+    resolved: Mapping[str, Mapping[int, Any]],
+    vals: Mapping[str, Any],
+) -> Any:
+    """A driver's path value in ``month`` from its changes before it (``done``) and its scenario ``value``."""
+    earlier = [m for m in done if m < month]
+    if earlier:
+        m = max(earlier)
+        level, steps = done[m], month - m
+    elif value is None and driver != "paying_cost_per_mau":
+        raise InputError(
+            "changes",
+            f"changes: month {month}: a relative level of {driver} needs {driver} (the level it is a factor of)",
+        )
+    elif value is None:  # paying_cost_per_mau not given: cost_per_mau's path, changes included
+        return _path_at(
+            month,
+            resolved.get("cost_per_mau", {}),
+            vals["cost_per_mau"],
+            growth_base("cost_per_mau", vals),
+            "cost_per_mau",
+            resolved,
+            vals,
+        )
+    else:
+        level, steps = value, month - 1
+    return level if base is None or steps == 0 else level * np.power(base, steps)
 
 
 class DriverPath:
@@ -16092,6 +17002,7 @@ Pure Python and numpy, nothing at import time.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16108,6 +17019,10 @@ if TYPE_CHECKING:  # imported where a date is made, not at import time
 __all__ = [
     "parse_month",
     "month_number",
+    "month_rule",
+    "month_text",
+    "serial_date",
+    "MAX_MONTHS",
     "month_label",
     "month_end",
     "FiscalYear",
@@ -16153,32 +17068,126 @@ def _index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def month_number(value: object, start: str | None, horizon: int, what: str = "month") -> int:
-    """A plan month from a month number (1..horizon) or a calendar month ``"YYYY-MM"`` (needs ``start``)."""
-    if isinstance(value, str):
-        if start is None:
-            raise InputError(
-                what,
-                f'{what} {value!r:.20} is a calendar month: give [model] start = "YYYY-MM" '
-                "(month 1), or use a month number",
-            )
-        t = _index(*parse_month(value, what)) - _index(*parse_month(start, "start")) + 1
-        if t < 1:
-            raise InputError(what, f"{what} {value} is before the plan's start {start} (month 1)")
-        if t > horizon:
-            raise InputError(
-                what,
-                f"{what} {value} is after the plan's last month {month_label(horizon, start)} "
-                f"(month {horizon}, the horizon)",
-            )
-        return t
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= horizon:
+#: the longest horizon: where a month may lie beyond the horizon, a number up to this is a plan month
+MAX_MONTHS = 1200
+#: the date serials a month may be given as: 61 is 1900-03-01 (Excel counts a 29 February 1900 before it, so
+#: earlier serials differ between spreadsheets), 2958465 is 9999-12-31
+FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465
+
+
+def serial_date(serial: float) -> datetime.date:
+    """The day a spreadsheet's date serial stands for (days since 1899-12-30; a time of day is its fraction)."""
+    import datetime
+
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(serial))
+
+
+def _is_date(value: object) -> bool:
+    import datetime
+
+    return isinstance(value, datetime.date)  # a datetime is a date too
+
+
+def month_rule(horizon: int, beyond: bool = False) -> str:
+    """The rule a month follows, as its error message states it (docs/model.md, "Calendar")."""
+    limit = (
+        f"up to {MAX_MONTHS} (it may lie beyond the horizon)"
+        if beyond
+        else f"from 1 to {horizon} (the horizon)"
+    )
+    return (
+        f"a whole month number {limit}, a calendar month YYYY-MM, a date, or a date serial above that "
+        "(days since 1899-12-30, as spreadsheets store dates; needs [model] start)"
+    )
+
+
+def month_number(
+    value: object, start: str | None, horizon: int, what: str = "month", beyond: bool = False
+) -> int:
+    """A plan month from any form a month is given in (docs/model.md, "Calendar"); one parser for every surface.
+
+    Parameters
+    ----------
+    value : int, float, str, datetime.date or datetime.datetime
+        A plan month number; a calendar month ``"YYYY-MM"`` (a text of digits is the number it spells); a
+        date or datetime (its calendar month); or a spreadsheet's date serial (45748 is 2025-04-01). A number
+        is a plan month up to the horizon (up to :data:`MAX_MONTHS` with ``beyond``) and a date serial only
+        above that, where no plan month could be meant; the last three forms need ``start``.
+    start : str or None
+        The plan's ``[model] start`` (``"YYYY-MM"``, month 1).
+    horizon : int
+        The plan's last month.
+    what : str
+        The argument's name in messages.
+    beyond : bool
+        The month may lie before month 1 or after the horizon (``migration_month``, ``credits_expire``, a team
+        entry's ``from`` and ``to``): a calendar month then gives any plan month, and a number up to
+        :data:`MAX_MONTHS` is a plan month (the caller checks its own bounds).
+
+    Returns
+    -------
+    int
+        The plan month (1 is ``start``).
+
+    Raises
+    ------
+    InputError
+        Naming ``what``, the rule and the value; a calendar month, a date or a serial without ``start`` says so.
+    """
+    rule = month_rule(horizon, beyond)
+    shown, how = value, ""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())  # "4" typed as text in a cell: plan month 4
+    limit = MAX_MONTHS if beyond else horizon
+    if not isinstance(value, (str, bool)) and isinstance(value, (int, float, np.integer, np.floating)):
+        x = float(value)
+        if math.isfinite(x) and x.is_integer() and x <= limit and (beyond or x >= 1):
+            return int(x)
+        if not (math.isfinite(x) and x > limit and FIRST_SERIAL <= x <= LAST_SERIAL):
+            raise InputError(what, f"{what} must be {rule}; got {value!r:.40}")
+        day = serial_date(x)
+        how = f" (date serial {value:g}, read as the date {day.isoformat()}: a number above {limit} is one)"
+        value = day
+    kind = "a date serial" if how else "a date" if _is_date(value) else "a calendar month"
+    if _is_date(value):
+        value = month_text(value)
+        shown = shown if how else value
+    if not isinstance(value, str):
+        raise InputError(what, f"{what} must be {rule}; got {value!r:.40}")
+    text = value.strip()
+    ym = parse_month(text, what)  # a text that is no calendar month: parse_month's message
+    if start is None:
         raise InputError(
             what,
-            f"{what} must be a whole month number from 1 to {horizon} (the horizon)"
-            f"{' or a calendar month YYYY-MM' if start else ''}, got {value!r:.40}",
+            f'{what} {shown!r:.40} is {kind}: give [model] start = "YYYY-MM" (month 1), '
+            f"or a plan month number from 1 to {limit}",
         )
-    return int(value)
+    t = _index(*ym) - _index(*parse_month(start, "start")) + 1
+    if beyond and t > MAX_MONTHS:
+        raise InputError(what, f"{what} {text}{how} is month {t}: a plan names months up to {MAX_MONTHS}")
+    if how and t < 1:  # a number is a date serial only where it falls within the plan's calendar
+        raise InputError(
+            what,
+            f"{what} {text}{how} is before the plan's start {start} (month 1): a date serial must fall within the "
+            "plan's months",
+        )
+    if beyond:
+        return t
+    if t < 1:
+        raise InputError(what, f"{what} {text}{how} is before the plan's start {start} (month 1)")
+    if t > horizon:
+        raise InputError(
+            what,
+            f"{what} {text}{how} is after the plan's last month {month_label(horizon, start)} "
+            f"(month {horizon}, the horizon)",
+        )
+    return t
+
+
+def month_text(value: object) -> object:
+    """A date or datetime as its calendar month ``"YYYY-MM"`` (where a calendar month is kept as text, e.g.
+    ``start``); any other value unchanged."""
+    return f"{value.year:04d}-{value.month:02d}" if _is_date(value) else value  # type: ignore[attr-defined]
 
 
 def month_label(t: int, start: str | None = None) -> str:
@@ -16362,6 +17371,323 @@ def _plain(x: ArrayLike) -> float | np.ndarray:
     return float(a) if a.ndim == 0 else a
 '''
 
+_SOURCES["xlmodel/company_sizes.py"] = r'''"""How large the whole company's numbers may be (docs/model.md, "The whole company", "Limits"): every sum the
+month step and the statements make of them stays within floating point.
+
+:func:`check_sizes` is called by :func:`xlmodel.company.company_inputs` once a scenario's version-4 inputs are
+read: a team entry's monthly pay (``count x salary x (1 + on_cost)``), its raises, its pay over the months it is
+paid, the team's payroll, the capex, the credits and the money the balance sheet's equity adds up (the cash, the
+rounds' cash and every credit granted) must each stay below the largest number floating point holds (about
+1.8e308). Otherwise the projection would print an infinity, or fail naming inputs that are not the cause; here
+the message names the entry. Valid plans are not touched: only a sum that is already past floating point is
+refused. Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["check_sizes", "BEYOND"]
+
+#: what every message of this module says the sum reached
+BEYOND = "past the largest number floating point holds (about 1.8e308)"
+
+
+def _bad(x: Any) -> np.ndarray:
+    """Where ``x`` (a number or an array of scenarios) is an infinity or a nan."""
+    return np.asarray(~np.isfinite(np.asarray(x, dtype=float)))
+
+
+def _at(x: Any, bad: np.ndarray) -> float:
+    """``x`` in the first scenario where ``bad`` holds (``x`` itself when it is one number)."""
+    a = np.asarray(x, dtype=float)
+    if not a.ndim:
+        return float(a)
+    b = np.broadcast_to(bad, np.broadcast_shapes(a.shape, bad.shape))
+    return float(np.broadcast_to(a, b.shape)[np.unravel_index(int(np.argmax(b)), b.shape)])
+
+
+def _raises(starts: Sequence[int], first: int, last: int) -> int:
+    """The fiscal years that start after month 1 and by month ``last`` (the raises an entry may see)."""
+    return sum(1 for s in starts[1:] if 1 < s <= last) if last >= first else 0
+
+
+def check_sizes(c: Any, h: int, cash: Any = None, funding: Any = None) -> None:
+    """Refuse version-4 inputs whose sums reach past floating point, naming the entry.
+
+    Parameters
+    ----------
+    c : xlmodel.company.CompanyInputs
+        The scenario's checked version-4 inputs (team, capex, grants, on_cost, salary_growth, year_starts).
+    h : int
+        The horizon.
+    cash : float or array, optional
+        The opening cash (the balance sheet's equity starts from it).
+    funding : list of mappings, optional
+        The rounds (their ``month`` and cash ``amount``).
+
+    Raises
+    ------
+    InputError
+        Naming the team entry (``team, role 'ML': ...``), ``salary_growth``, ``capex``, ``credits`` or the round
+        (``funding, month 3: ...``) whose numbers add up past about 1.8e308.
+    """
+    with np.errstate(all="ignore"):
+        _team(c, h)
+        _capex(c)
+        _money(c, cash, funding)
+
+
+def _team(c: Any, h: int) -> None:
+    payroll: Any = 0.0
+    g = np.asarray(c.salary_growth, dtype=float)
+    for e in c.team:
+        role = f"team, role {e.role!r}"
+        pay = e.count * e.salary * (1 + c.on_cost)
+        bad = _bad(pay)
+        if bad.any():
+            raise InputError(
+                "team",
+                f"{role}: count {_at(e.count, bad):.6g} x salary {_at(e.salary, bad):.6g} x (1 + on_cost "
+                f"{_at(c.on_cost, bad):.6g}) is {BEYOND}: a monthly pay the model can compute is below that",
+            )
+        last = int(min(e.last, h))
+        years = _raises(c.year_starts, e.first, last)
+        rise = np.maximum(1.0, np.power(1 + g, years))  # the highest pay level of the entry's months
+        top = pay * rise
+        bad = _bad(top)
+        if bad.any():
+            raise InputError(
+                "salary_growth",
+                f"salary_growth {_at(g, bad):.6g} over {years} fiscal year{'s' if years != 1 else ''} raises the pay of role {e.role!r} "
+                f"(from {_at(pay, bad):.6g} a month) {BEYOND}: a smaller rate, or a shorter horizon",
+            )
+        months = max(0, last - e.first + 1)
+        total = top * months
+        bad = _bad(total)
+        if bad.any():
+            raise InputError(
+                "team",
+                f"{role}: the pay of its {months} months (up to {_at(top, bad):.6g} a month) adds up {BEYOND}",
+            )
+        payroll = payroll + total
+        bad = _bad(payroll)
+        if bad.any():
+            raise InputError(
+                "team", f"team, role {e.role!r}: the team's payroll over the horizon adds up {BEYOND}"
+            )
+
+
+def _capex(c: Any) -> None:
+    total: Any = 0.0
+    for x in c.capex:
+        total = total + x.amount
+        bad = _bad(total)
+        if bad.any():
+            shown = ", ".join(
+                f"month {y.month}{f' ({y.name!r})' if y.name else ''} {_at(y.amount, bad):.6g}"
+                for y in c.capex
+            )
+            raise InputError("capex", f"capex: the purchases ({shown:.200}) add up {BEYOND}")
+
+
+def _money(c: Any, cash: Any, funding: Any) -> None:
+    """The credits granted, then the cash, the rounds' cash and the credits together (the equity)."""
+    credits: Any = 0.0
+    for g in c.grants:
+        credits = credits + g.amount
+        bad = _bad(credits)
+        if bad.any():
+            shown = ", ".join(
+                ("opening" if x.month == 0 else f"month {x.month}") + f" {_at(x.amount, bad):.6g}"
+                for x in c.grants
+            )
+            raise InputError("credits", f"the credits granted ({shown:.200}) add up {BEYOND}")
+    total: Any = credits
+    if cash is not None:
+        total = total + np.abs(np.asarray(cash, dtype=float))
+    for r in funding or ():
+        if not isinstance(r, Mapping) or r.get("amount") is None or isinstance(r.get("amount"), (str, bool)):
+            continue  # (the timeline checks a round's cash)
+        total = total + np.abs(np.asarray(r["amount"], dtype=float))
+        bad = _bad(total)
+        if bad.any():
+            raise InputError(
+                "funding",
+                f"funding, month {r.get('month')}: the round's cash {_at(r['amount'], bad):.6g}, the cash before "
+                f"it and the credits granted ({_at(credits, bad):.6g}) add up {BEYOND}: the balance sheet's "
+                "equity holds their sum",
+            )
+    bad = _bad(total)
+    if bad.any():
+        raise InputError(
+            "credits",
+            f"the credits granted ({_at(credits, bad):.6g}) and the cash ({_at(cash, bad):.6g}) add up {BEYOND}: "
+            "the balance sheet's equity holds their sum",
+        )
+'''
+
+_SOURCES["xlmodel/param_docs.py"] = r'''"""The documentation of the inputs that is not a rule: the model version that brought each input, the ``[model]``
+table's keys and a scenario's entries that are not numbers (the keys reference reads them; :mod:`xlmodel.params`
+re-exports them). Pure data, nothing at import time.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SINCE", "MODEL_KEY_DOCS", "ENTRIES"]
+
+#: the model version that brought each input (the rest are version 1's), for the keys reference (docs/model.md)
+SINCE = {
+    **dict.fromkeys(("organic_users", "organic_growth", "cac_elasticity", "paying_cost_per_mau"), 2),
+    **dict.fromkeys(("migration_month", "fx"), 2),
+    **dict.fromkeys(("activation", "store_fee", "vat", "interest_rate", "min_cash", "usage_growth"), 3),
+    **dict.fromkeys(("fixed_cost_growth", "cac_spend", "raise_month", "retention_scale"), 3),
+    **dict.fromkeys(
+        ("on_cost", "salary_growth", "credits", "credits_expire", "compute_terms", "ad_terms"), 4
+    ),
+    **dict.fromkeys(("collection_lag", "tax_rate", "tax_losses"), 4),
+    **dict.fromkeys(("paying_churn", "upgrade", "annual_share", "annual_price", "annual_renewal"), 4),
+}
+
+#: what each [model] key of an assumptions file holds, for the keys reference: key -> (unit, default, description, model version)
+MODEL_KEY_DOCS = {
+    "name": ("text", "LLM app model", "the model's name, shown on every surface", 1),
+    "currency": ("text", "USD", "the currency of every amount of money in the file", 1),
+    "horizon": ("months", "60", "months projected, a whole number from 1 to 1200", 1),
+    "draws": ("draws", "10000", "Monte Carlo draws of simulate and the risk workbook (1 to 10,000,000)", 2),
+    "seed": ("whole number", "0", "the random seed: same file and seed, same numbers", 2),
+    "start": ("YYYY-MM", "none: months M1, M2, ...", "the calendar month of month 1", 3),
+    "fiscal_year_start": ("month 1..12", "1", "the calendar month a fiscal year starts in (needs start)", 3),
+}
+
+#: a scenario's entries that are not numbers: key -> (what it holds, the model version that brought it)
+ENTRIES = {
+    "mix": (
+        (
+            'a routing mix of models, `{ "gpt-4o-mini" = 0.8, "gpt-4o" = 0.2 }`: shares that sum to 1; '
+            "sets input_price, cached_price and output_price from genai-prices' USD prices times fx"
+        ),
+        2,
+    ),
+    "changes": (
+        "`[[scenarios.NAME.changes]]`: a `month` and one or more drivers' levels from that month on",
+        3,
+    ),
+    "funding": (
+        (
+            "`[[scenarios.NAME.funding]]`: a `month` and an `amount` of cash in at that month's end; optionally "
+            "`credits` granted with it (compute credits, usable from the next month) and `expires` (months after the "
+            "round at whose end they lapse; version 4)"
+        ),
+        3,
+    ),
+    "team": (
+        (
+            "`[[scenarios.NAME.team]]`: a `role` (unique), a `department` (rd, sm, ga or ops), a `count` of heads, "
+            "a monthly `salary` per head at month 1's pay level, and the months `from` and `to` it is paid"
+        ),
+        4,
+    ),
+    "capex": (
+        (
+            "`[[scenarios.NAME.capex]]`: a purchase in a `month`, its `amount`, its `life` in whole months "
+            "(depreciated straight-line from that month) and a `name`"
+        ),
+        4,
+    ),
+    "retention": (
+        (
+            "a retention curve: the shares of a cohort active in months 1, 2, ... (each above 0, at most 1, "
+            "at least 2 months); it drives the users instead of churn"
+        ),
+        3,
+    ),
+    "retention_from": (
+        "a cohorts CSV (relative to the assumptions file) whose average curve is the scenario's retention",
+        3,
+    ),
+}
+'''
+
+_SOURCES["xlmodel/relative.py"] = r'''"""Relative change levels (docs/model.md, "Changes over time"): ``"-40%"``, ``"+10%"`` or ``"x0.6"``.
+
+A relative level is a factor (0.6, 1.1, 0.6), never points: ``"+10%"`` on ``churn`` is churn x 1.1. From its
+month on it sets the driver's level to the factor times the level the driver would have in that month without
+it (:func:`xlmodel.timeline.resolve` computes it on every surface's behalf; the workbook's Changes sheet writes
+the same product as a live formula). Pure Python, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .errors import InputError
+
+__all__ = ["Relative", "relative", "RELATIVE_FORMS"]
+
+#: the forms a relative level takes, as messages name them
+RELATIVE_FORMS = '"-40%", "+10%" or "x0.6"'
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_PERCENT = re.compile(rf"([+-])({_NUMBER})%", re.ASCII)
+_TIMES = re.compile(rf"[xX]([+-]?{_NUMBER})", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A relative level: its ``factor`` and the ``text`` it was written as (written back as it was)."""
+
+    factor: float
+    text: str
+
+
+def relative(value: object, what: str = "level") -> Relative | None:
+    """The relative level a change's value spells, or None when it is no text (a number or a range).
+
+    Parameters
+    ----------
+    value : object
+        ``"-40%"`` (factor 0.6), ``"+10%"`` (1.1), ``"x0.6"`` (0.6), or a :class:`Relative`.
+    what : str
+        The level's name in messages (its driver).
+
+    Raises
+    ------
+    InputError
+        A text of another form (``"-40"``, ``"x"``), or a factor below 0 (``"-140%"``, ``"x-1"``).
+    """
+    if isinstance(value, Relative):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = _PERCENT.fullmatch(text)
+    t = _TIMES.fullmatch(text)
+    if m is not None:
+        factor = 1 + float(m.group(2)) / 100 if m.group(1) == "+" else 1 - float(m.group(2)) / 100
+    elif t is not None:
+        factor = float(t.group(1))
+    else:
+        raise InputError(
+            what,
+            f"{what} must be a number or a relative level ({RELATIVE_FORMS}: a factor on the level it "
+            f"replaces), got {text!r:.40}",
+        )
+    if not math.isfinite(factor) or factor < 0:
+        raise InputError(
+            what,
+            f"{what} {text} is a factor of {factor:.10g}: a relative level is a factor of 0 or more "
+            "(-100% at most)",
+        )
+    return Relative(factor, text)
+'''
+
 _SOURCES["xlmodel/curve_inputs.py"] = r'''"""A scenario's retention curve in an assumptions file: ``retention = [...]`` or ``retention_from = "cohorts.csv"``.
 
 The rules are docs/model.md's ("Retention curves drive the users"): one curve per scenario, an own curve
@@ -16488,6 +17814,115 @@ def scenario_curve(path, name, given: dict, first: dict | None, merged: dict, ou
         )
 '''
 
+_SOURCES["xlmodel/source_notes.py"] = r'''"""The notes of an assumptions file: the comment after each scenario value, read from the TOML text.
+
+TOML parsers drop comments, so the notes (each input's source, shown in the workbooks' Source column) are read
+from the text itself, line by line. A scenario's table header may be written with quotes, spaces or hyphens
+(``[scenarios.cut-ads-raise]``, ``[scenarios."cut ads"]``, ``[ scenarios . downside ]``).
+"""
+
+from __future__ import annotations
+
+from .text import clean_text
+
+#: the key recorded for a scenario whose tables write no input (only dated entries): it inherits every input
+TABLE_ONLY = ""
+
+
+def _dotted(head: str) -> list[str]:
+    """The parts of a dotted TOML key (``scenarios."a.b".changes``), each without its quotes and spaces.
+
+    Parameters
+    ----------
+    head : str
+        The text between a table header's brackets.
+
+    Returns
+    -------
+    list of str
+        The key's parts, in order.
+    """
+    parts: list[str] = []
+    part, quote = "", ""
+    for ch in head:
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                part += ch
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ".":
+            parts.append(part.strip())
+            part = ""
+        else:
+            part += ch
+    parts.append(part.strip())
+    return parts
+
+
+def source_notes(text: str) -> dict[tuple[str, str], str]:
+    """The comment after each scenario value of a TOML file.
+
+    ``key = value  # note`` and the comment lines indented under it that continue it; a value spanning lines
+    keeps the note of its first line. A scenario whose tables write no input (a scenario of changes or rounds
+    only) is recorded as ``(scenario, TABLE_ONLY)``: its table is in the file, and every input it has is the
+    first scenario's.
+
+    Parameters
+    ----------
+    text : str
+        The assumptions file's text.
+
+    Returns
+    -------
+    dict
+        ``(scenario, key) -> note``: ``""`` for a value written without a note (which a later scenario then
+        does not inherit from the first).
+    """
+    notes: dict[tuple[str, str], str] = {}
+    scenario: str | None = None
+    last: tuple[str, str] | None = None
+    tables: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            head = stripped.split("#", 1)[0].strip().strip("[]").strip()
+            parts = _dotted(head)
+            scenario = parts[1] if len(parts) >= 2 and parts[0] == "scenarios" else None
+            last = None
+            if scenario is not None and scenario not in tables:
+                tables.append(scenario)
+            if len(parts) > 2:  # [[scenarios.x.changes]]: the decisions' notes are not inputs' sources
+                scenario = None
+            continue
+        if stripped.startswith("#"):
+            if last is not None and line[:1].isspace():  # an indented comment continues the note above
+                notes[last] += " " + stripped.lstrip("#").strip()
+            else:
+                last = None
+            continue
+        if scenario is None or "=" not in stripped:
+            last = None
+            continue
+        key, _, rest = stripped.partition("=")
+        key = key.strip().strip('"')
+        note = (
+            rest.split("#", 1)[1].strip()
+            if "#" in rest and not rest.strip().startswith(("{", '"'))
+            else (
+                rest.rsplit("}", 1)[1].split("#", 1)[1].strip()
+                if "}" in rest and "#" in rest.rsplit("}", 1)[1]
+                else ""
+            )
+        )
+        notes[(scenario, key)] = clean_text(note)  # "": written here without a note (not inherited)
+        last = (scenario, key) if note else None
+    written = {sc for sc, _ in notes}
+    notes.update({(sc, TABLE_ONLY): "" for sc in tables if sc not in written})
+    return notes
+'''
+
 _SOURCES["xlmodel/period_economics.py"] = r'''"""A period's unit economics: the ratios of its sums (docs/model.md, "Per-period unit economics").
 
 One definition for the annual summary (``calc``'s table, its JSON), the
@@ -16553,6 +17988,419 @@ def period_unit_economics(projection: Any, first: int, last: int) -> dict[str, A
     out["paid_cac"] = _ratio(ad, paid)
     out["arppu_net"] = _ratio(revenue, payers)
     return out
+'''
+
+_SOURCES["xlmodel/ledger.py"] = r'''"""The whole company one month at a time (docs/model.md, "The whole company"): :class:`Company` holds what is the
+same on every cash path of a plan (the payroll and headcount by month, the capex and its depreciation); a
+:class:`Ledger` holds what follows one cash path (the credits, payables, receivables and the tax with its loss
+pool): the plan, the plan without its rounds (which drops their credits too) and the plan without its migration
+each have one. :class:`xlmodel.month_step.Months` calls them with the inputs :func:`xlmodel.company.company_inputs`
+checked.
+
+For arrays of scenarios both compute into buffers allocated once, so that a month of a large simulation allocates
+nothing: a line they return holds until the next month's step (a caller that keeps lines copies them, as
+:func:`xlmodel.projection.project` does into its storage). One scenario runs on numpy float64 scalars and Python's
+operators: the same IEEE operations in the same order, so a scenario gives the same bits alone and in an array.
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .company import DEPARTMENTS, CapexEntry, CompanyInputs, Grant, Value
+
+__all__ = ["Company", "Ledger"]
+
+
+class Company:
+    """What every cash path of one plan shares, month by month: the payroll by department and the headcount
+    (docs/model.md, "The team"), the capex and its depreciation.
+
+    For arrays of scenarios each sum has a buffer of its own, written again in place when it changes: a line
+    returned by :meth:`month` holds until the next month's."""
+
+    def __init__(self, c: CompanyInputs, shape: tuple[int, ...]):
+        self.c, self.shape, self.arrays = c, shape, bool(shape)
+        self.zero: Value = np.zeros(shape) if shape else np.float64(0.0)
+        # count * salary * (1 + on_cost) of each entry, at month 1's pay level
+        self.pay = [e.count * e.salary * (1 + c.on_cost) for e in c.team]
+        self.starts = set(c.year_starts[1:])
+        self.years = 0  # fiscal-year starts in months 2..t
+        self.raise_: Value = np.float64(1.0)
+        self._k = -1
+        self.now: dict[str, Value] = {}
+        # what the sums of the last event month were made of (a sum is made again only when its parts change)
+        self._paid: dict[int, Value] = {}  # entry -> its pay at this fiscal year's level
+        self._active: dict[str, tuple[int, ...]] = {}  # department, "team", "capex" -> entries in the sum
+        self._dep = [x.amount / x.life for x in c.capex]
+        self._buffers: dict[str, np.ndarray] = {}
+        # the months whose payroll or depreciation differ from the month before: an entry starts or ends, a raise
+        self.events = set(self.starts)
+        self.events.update(m for e in c.team for m in (e.first, int(min(e.last, 10**6)) + 1))
+        self.events.update(m for x in c.capex for m in (x.month, x.month + x.life))
+        self.bought: dict[int, list[CapexEntry]] = {}
+        for x in c.capex:
+            self.bought.setdefault(x.month, []).append(x)
+
+    def month(self, k: int) -> dict[str, Value]:
+        """The shared lines of month ``t = k + 1`` (computed once, whichever path asks first). Payroll and
+        depreciation are summed again only in a month where an entry starts or ends or a raise falls, and only
+        the sums whose entries or pay level changed; other months reuse last month's arrays (nothing writes
+        into them)."""
+        if k == self._k:
+            return self.now
+        t = k + 1
+        c = self.c
+        raised = t in self.starts
+        if raised:
+            self.years += 1
+            self.raise_ = np.power(1 + c.salary_growth, self.years)
+            self._paid.clear()
+        if t == 1 or t in self.events:
+            now = dict(self.now)
+            team = tuple(i for i, e in enumerate(c.team) if e.first <= t <= e.last)
+            changed = False
+            for d in DEPARTMENTS:  # each sum in entry order: 0 + pay_1 * raise + pay_2 * raise + ...
+                entries = tuple(i for i in team if c.team[i].department == d)
+                if t == 1 or raised or entries != self._active.get(d):
+                    now[f"payroll_{d}"] = self._sum(f"payroll_{d}", (self._pay(i) for i in entries))
+                    self._active[d], changed = entries, True
+            if changed:
+                parts = (now["payroll_sm"], now["payroll_ga"], now["payroll_ops"])
+                now["payroll"] = self._sum("payroll", parts, now["payroll_rd"])
+            if t == 1 or team != self._active.get("team"):
+                now["headcount"] = self._sum("headcount", (c.team[i].count for i in team))
+                self._active["team"] = team
+            owned = tuple(j for j, x in enumerate(c.capex) if x.month <= t <= x.month + x.life - 1)
+            if t == 1 or owned != self._active.get("capex"):
+                now["depreciation"] = self._sum("depreciation", (self._dep[j] for j in owned))
+                self._active["capex"] = owned
+            self.now = now
+        else:
+            self.now = dict(self.now)
+        capex = self.zero
+        for x in self.bought.get(t, ()):
+            capex = capex + x.amount
+        self.now["capex"] = capex
+        self._k = k
+        return self.now
+
+    def _pay(self, i: int) -> Value:
+        """Entry ``i``'s monthly pay at this fiscal year's level: ``count * salary * (1 + on_cost) * raise``."""
+        if i not in self._paid:
+            self._paid[i] = _op(np.multiply, self.pay[i], self.raise_, self._buffer(f"pay {i}"))
+        return self._paid[i]
+
+    def _sum(self, name: str, values: Iterable[Value], first: Value | None = None) -> Value:
+        """``first + v_1 + v_2 + ...`` in order, into the buffer ``name`` (``first``: the shared zero; the zero
+        itself when there is nothing to add)."""
+        total = self.zero if first is None else first
+        for x in values:
+            total = _op(np.add, total, x, self._buffer(name))
+        return total
+
+    def _buffer(self, name: str) -> np.ndarray | None:
+        """The buffer of a sum (None for one scenario's scalars)."""
+        if not self.arrays:
+            return None
+        if name not in self._buffers:
+            self._buffers[name] = np.empty(self.shape)
+        return self._buffers[name]
+
+
+class Ledger:
+    """What follows one cash path: compute credits (used before cash, by expiry), payables and receivables at
+    their terms, and tax by fiscal year against the loss pool (docs/model.md, "Credits", "Terms", "Tax").
+
+    ``rounds``: whether the rounds' credits are granted (the plan without its rounds drops them).
+
+    Arrays of scenarios are computed into buffers allocated once (the ledger's state, and the lines a caller
+    hands in ``o``), so that a month allocates nothing; a line returned by :meth:`step` holds until the next
+    month's step. An operation is left out only where it cannot change a bit (``x - 0``).
+    """
+
+    def __init__(self, company: Company, rounds: bool = True):
+        self.co = company
+        c = company.c
+        zero = company.zero
+        self.zero = zero
+        # pools of credits by expiry month; the opening credits are usable from month 1
+        self.pools: dict[float, Value] = {}
+        self.later: dict[int, list[Grant]] = {}
+        for g in c.grants:
+            if g.month == 0:
+                self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
+            elif rounds:
+                self.later.setdefault(g.month, []).append(g)
+        arrays = company.arrays
+        # (a single unpaid bill is read only in its month, into the payables' sum: it needs no copy of its own)
+        self.unpaid_compute = _Bills(c.compute_terms, arrays, copy_one=False)
+        self.unpaid_ad = _Bills(c.ad_terms, arrays, copy_one=False)
+        self.billed = _Bills(c.collection_lag, arrays)
+        self.ap: Value = zero
+        self.ar: Value = zero
+        self.deferred: Value = zero  # deferred revenue: 0 until annual plans exist
+        self.opening: dict[str, Value] = {}
+        self.pool_left: Value = c.tax_losses  # the loss pool at the start of this fiscal year
+        self.year_ebt: Value = zero
+        self.accrued: Value = zero
+        self.starts = set(c.year_starts[1:])
+        # arrays of scenarios: one buffer per intermediate, two for each balance carried to the next month
+        self._b: dict[str, np.ndarray] = {}
+        if arrays:
+            names = (
+                "remaining",
+                "take",
+                "credits_used",
+                "credit_balance",
+                "ebt",
+                "year_ebt",
+                "tax",
+                "term",
+                "change",
+            )
+            self._b = {n: np.empty(company.shape) for n in names}
+            self._two = {
+                n: (np.empty(company.shape), np.empty(company.shape)) for n in ("ap", "ar", "accrued")
+            }
+
+    def _out(self, name: str, o: Mapping[str, np.ndarray] | None = None) -> np.ndarray | None:
+        """Where a line of this month goes: the caller's buffer ``o[name]``, else the ledger's (None: scalars)."""
+        if o is not None and name in o:
+            return o[name]
+        return self._b.get(name)
+
+    def _next(
+        self, name: str, now: Value | None, o: Mapping[str, np.ndarray] | None = None, line: str = ""
+    ) -> np.ndarray | None:
+        """Where this month's balance goes: the caller's buffer ``o[line]`` (kept beyond next month), else the
+        one of the ledger's two buffers that does not hold ``now`` (None: scalars)."""
+        if not self._b:
+            return None
+        if o is not None and line in o:
+            return o[line]
+        a, b = self._two[name]
+        return b if now is a else a
+
+    def balance(self, out: np.ndarray | None = None) -> Value:
+        """The credits held now (after this month's use, lapse and grant): ``0 + pool_1 + pool_2 + ...``, where
+        ``0 + pool_1`` is ``pool_1`` itself (a pool is never -0)."""
+        pools = iter(self.pools.values())
+        total = next(pools, self.zero)
+        for amount in pools:
+            total = _op(np.add, total, amount, out)
+        return total
+
+    def step(
+        self,
+        k: int,
+        ad: Value,
+        compute: Value,
+        revenue: Value,
+        net_burn: Value,
+        interest: Value,
+        billing: tuple[Value, Value, Value] | None = None,
+        o: Mapping[str, np.ndarray] | None = None,
+    ) -> tuple[Value, dict[str, Value]]:
+        """Month ``t = k + 1`` of this path: the cash term to add after version 3's cash, and the lines.
+
+        The term is ``used - tax - capex + (ap - ap_prev) - (ar - ar_prev) + (deferred - deferred_prev)``.
+        ``billing``: with annual plans (:mod:`xlmodel.payers`), the month's billed revenue, its monthly plans'
+        billing (what receivables hold before month 1) and the deferred revenue; without, all is ``revenue``.
+        ``o``: buffers for the lines (credits used, credit balance, payables, receivables, tax) to be written
+        into, which keep them at least until the next month's step (:func:`~xlmodel.projection.project`'s
+        storage)."""
+        t = k + 1
+        billed, monthly_billing = (revenue, revenue) if billing is None else billing[:2]
+        shared = self.co.month(k)
+        zero = self.zero
+        # credits: use (by expiry, never last), lapse, grant
+        used = zero
+        if self.pools:
+            remaining = _max0(compute, self._out("remaining"))
+            out, take_out = self._out("credits_used", o), self._out("take")
+            expiries = sorted(self.pools)
+            for i, expiry in enumerate(expiries):
+                pool = self.pools[expiry]
+                take = (
+                    np.minimum(pool, remaining)
+                    if take_out is None
+                    else np.minimum(pool, remaining, out=take_out)
+                )
+                self.pools[expiry] = _op(np.subtract, pool, take, pool if self._b else None)
+                if i < len(expiries) - 1:  # (the last pool's leftover need is not used)
+                    remaining = _op(np.subtract, remaining, take, remaining if self._b else None)
+                used = _op(np.add, used, take, out)
+        lapsed = self.pools.pop(float(t), zero)
+        granted = zero
+        for g in self.later.pop(t, ()):
+            self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
+            granted = granted + g.amount
+        # terms: bills of months before month 1 equal month 1's (receivables: monthly billing only)
+        if t == 1:
+            self.unpaid_compute.fill(compute - used)
+            self.unpaid_ad.fill(ad)
+            self.billed.fill(monthly_billing)
+            self.ap = self._payables(self._next("ap", self.ap))
+            self.ar = self.billed.total(zero, self._next("ar", None))
+            self.opening = {
+                "payables": _copy(self.ap),
+                "receivables": _copy(self.ar),
+                "credits": self.opening_credits(),
+            }
+        ap_prev, ar_prev, def_prev = self.ap, self.ar, self.deferred
+        if billing is not None:
+            self.deferred = billing[2]
+        self.unpaid_compute.push_difference(compute, used)
+        self.unpaid_ad.push(ad)
+        self.billed.push(billed)
+        self.ap = self._payables(self._next("ap", self.ap, o, "payables"))
+        self.ar = self.billed.total(zero, self._next("ar", self.ar, o, "receivables"))
+        # tax by fiscal year, accrued month by month against the pool at the year's start
+        c = self.co.c
+        if t in self.starts:
+            self.pool_left = np.maximum(0.0, self.pool_left - self.year_ebt)
+            self.year_ebt, self.accrued = zero, zero
+        ebt = _neg(net_burn, self._out("ebt"))  # -net_burn - depreciation - lapsed + interest
+        for cost in (shared["depreciation"], lapsed):
+            if cost is not zero:  # (x - 0 is x, bit for bit)
+                ebt = _op(np.subtract, ebt, cost, ebt if self._b else None)
+        ebt = _op(np.add, ebt, interest, ebt if self._b else None)
+        self.year_ebt = _op(np.add, self.year_ebt, ebt, self._out("year_ebt"))
+        buffer = self._next("accrued", self.accrued)
+        gain = _op(np.subtract, self.year_ebt, self.pool_left, buffer)
+        accrued = _op(np.multiply, c.tax_rate, np.maximum(0.0, gain, out=buffer), buffer)
+        tax = _op(np.subtract, accrued, self.accrued, self._out("tax", o))
+        self.accrued = accrued
+        term = _op(np.subtract, used, tax, self._out("term"))
+        if shared["capex"] is not zero:
+            term = _op(np.subtract, term, shared["capex"], term if self._b else None)
+        change = self._out("change")
+        for sign, now, prev in ((np.add, self.ap, ap_prev), (np.subtract, self.ar, ar_prev),
+                                (np.add, self.deferred, def_prev)):  # fmt: skip
+            moved = (
+                0.0 if now is zero and prev is zero else _op(np.subtract, now, prev, change)
+            )  # (0 - 0 is 0)
+            term = _op(sign, term, moved, term if self._b else None)
+        lines: dict[str, Any] = dict(shared)
+        lines.update(
+            credits_used=used,
+            credits_lapsed=lapsed,
+            credits_granted=granted,
+            credit_balance=self.balance(self._out("credit_balance", o)),
+            payables=self.ap,
+            receivables=self.ar,
+            deferred_revenue=self.deferred,
+            tax=tax,
+        )
+        # cash_{t-1} - cash_t is net_burn_t alone only when none of these moved cash (asked for only in the
+        # month cash runs out, of the scenarios that run out, ``pick``: a function, so that other months and
+        # scenarios do not compute it)
+        ap, ar, deferred, capex = self.ap, self.ar, self.deferred, shared["capex"]
+        lines["quiet"] = lambda pick: (
+            (pick(used) == 0)
+            & (pick(tax) == 0)
+            & (pick(capex) == 0)
+            & (pick(ap) == pick(ap_prev))
+            & (pick(ar) == pick(ar_prev))
+            & (pick(deferred) == pick(def_prev))
+        )
+        return term, lines
+
+    def _payables(self, out: np.ndarray | None) -> Value:
+        """The unpaid compute and ad bills: ``sum(unpaid compute) + sum(unpaid ad)``."""
+        zero = self.zero
+        return _op(np.add, self.unpaid_compute.total(zero), self.unpaid_ad.total(zero), out)
+
+    def opening_credits(self) -> Value:
+        """Month 0's credits: the opening grant (the rounds' come later)."""
+        total = self.zero
+        for g in self.co.c.grants:
+            if g.month == 0:
+                total = total + g.amount
+        return total
+
+
+class _Bills:
+    """The last ``n`` months' bills (unpaid, or billed and not collected), oldest first. For arrays of scenarios
+    ``n + 1`` buffers take turns: the newest bill is written into the one that left the window the month before
+    (so that last month's total, when it is a bill itself, still holds). ``copy_one=False``: a single bill is
+    kept as given (its total is read only in its month, into another sum)."""
+
+    def __init__(self, n: int, arrays: bool, copy_one: bool = True):
+        self.n, self.arrays = n, arrays
+        self.items: deque[Value] = deque()
+        self.spare: np.ndarray | None = None
+        self.copy = n > 1 or copy_one  # whether a pushed bill needs a copy of its own
+
+    def fill(self, x: Value) -> None:
+        """Before month 1: ``n`` bills of ``x`` (month 1's)."""
+        self.items = deque(_copy(x) for _ in range(self.n))
+        if self.arrays and self.n:
+            self.spare = np.empty_like(self.items[0])
+
+    def push(self, x: Value) -> None:
+        """Drop the oldest bill and add ``x``, copied when it must outlive the month (``x`` may be a buffer the
+        caller writes again)."""
+        if not self.n:
+            return
+        oldest = self.items.popleft()
+        if self.spare is not None and self.copy and isinstance(oldest, np.ndarray):
+            np.copyto(self.spare, x)
+            x, self.spare = self.spare, oldest
+        self.items.append(x)
+
+    def push_difference(self, a: Value, b: Value) -> None:
+        """Drop the oldest bill and add ``a - b``, computed straight into a buffer of the ring."""
+        if not self.n:
+            return
+        oldest = self.items.popleft()
+        self.items.append(_op(np.subtract, a, b, self.spare))
+        if self.spare is not None and isinstance(oldest, np.ndarray):
+            self.spare = oldest
+
+    def total(self, zero: Value, out: np.ndarray | None = None) -> Value:
+        """``b_1 + ... + b_n``, oldest first (``zero`` when there is none; the bill itself when one)."""
+        if not self.n:
+            return zero
+        it = iter(self.items)
+        total = next(it)
+        for x in it:
+            total = _op(np.add, total, x, out)
+        return total
+
+
+#: one scenario's scalars use Python's operators (the same IEEE operations, without a ufunc's overhead)
+_SCALAR: dict[Any, Callable[[Any, Any], Any]] = {
+    np.add: operator.add,
+    np.subtract: operator.sub,
+    np.multiply: operator.mul,
+}
+
+
+def _op(ufunc: np.ufunc, a: Value, b: Value, out: Value | None) -> Value:
+    """``ufunc(a, b)``, into ``out`` when it is an array (arrays of scenarios), else with Python's operator."""
+    result: Value = ufunc(a, b, out=out) if isinstance(out, np.ndarray) else _SCALAR[ufunc](a, b)
+    return result
+
+
+def _neg(x: Value, out: np.ndarray | None) -> Value:
+    return -x if out is None else np.negative(x, out=out)
+
+
+def _max0(x: Value, out: np.ndarray | None) -> Value:
+    return np.maximum(x, 0.0) if out is None else np.maximum(x, 0.0, out=out)
+
+
+def _copy(x: Value) -> Value:
+    """An array's own copy (a line may be a buffer written again next month); a scalar as it is."""
+    return np.array(x, dtype=float) if isinstance(x, np.ndarray) else x
 '''
 
 
@@ -16661,6 +18509,24 @@ def LLM_LTV(arpu, gross_margin, churn, annual_discount_rate=None, months=None):
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
+@arg('churn', ndim=2, err_to_str=True, doc='share of MAU lost each month, e.g. 5% or 0.05; monthly fraction')
+@arg('upgrade', ndim=2, err_to_str=True, doc='share of surviving free users who start paying each month (needs paying_churn); monthly fraction')
+@arg('paying_churn', ndim=2, err_to_str=True, doc='share of paying users lost each month: payers become their own stock (needs upgrade); monthly fraction')
+@arg('arppu', ndim=2, err_to_str=True, doc='revenue per paying user per month; currency per paying user per month')
+@arg('cost_per_mau', ndim=2, err_to_str=True, doc='inference cost per MAU per month (month 1); currency per MAU per month')
+@arg('paying_cost_per_mau', ndim=2, err_to_str=True, doc='optional compute cost of a paying user per month (empty: cost_per_mau)')
+@arg('annual_share', ndim=2, err_to_str=True, doc='share of new payers who buy an annual plan (needs paying_churn and upgrade; empty: 0); fraction of new payers')
+@arg('annual_price', ndim=2, err_to_str=True, doc='price of an annual plan, VAT included; currency per year')
+@arg('annual_renewal', ndim=2, err_to_str=True, doc='share of annual payers who renew at each anniversary (empty: 0); fraction of annual payers')
+@arg('annual_discount_rate', ndim=2, err_to_str=True, doc='annual effective discount rate, e.g. 12% or 0.12; annual fraction (default 0)')
+@arg('vat', ndim=2, err_to_str=True, doc='sales tax (VAT) included in consumer prices; fraction (default 0)')
+@arg('store_fee', ndim=2, err_to_str=True, doc='share of net-of-VAT revenue kept by app stores and payment channels; fraction of net revenue (default 0)')
+def LLM_LTV_STOCKS(churn, upgrade, paying_churn, arppu, cost_per_mau, paying_cost_per_mau=None, annual_share=None, annual_price=None, annual_renewal=None, annual_discount_rate=None, vat=None, store_fee=None):
+    """LTV of an activated sign-up when payers are their own stock: free users churn at churn and upgrade, payers churn at paying_churn or buy a year at annual_price."""
+    return _udfs.LLM_LTV_STOCKS(churn, upgrade, paying_churn, arppu, cost_per_mau, paying_cost_per_mau, annual_share, annual_price, annual_renewal, annual_discount_rate, vat, store_fee)
+
+
+@func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('monthly_tokens', ndim=2, err_to_str=True, doc='tokens a month served by the large model today; tokens per month')
 @arg('large_price', ndim=2, err_to_str=True, doc="large model's blended price per 1M tokens; currency per 1M tokens")
 @arg('small_price', ndim=2, err_to_str=True, doc="small model's blended price per 1M tokens; currency per 1M tokens")
@@ -16699,13 +18565,15 @@ def LLM_PAYBACK(cac, arpu, gross_margin, churn=None):
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
 @arg('inputs', ndim=2, err_to_str=True, doc="a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and fiscal_year_start too; an empty value takes the default)")
-@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
-@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
+@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number, YYYY-MM or a date), driver, level from that month (a number, or relative: -40%, +10%, x0.6)')
+@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number, YYYY-MM or a date), amount, and optionally credits (compute credits granted) and expires (months after the round)')
 @arg('output', ndim=2, err_to_str=True, doc='optional name of one output, any that xlmodel calc reports (funding_need, breakeven_month, runway_months, migration_npv, ...); empty: the monthly projection with a header row')
 @arg('retention', ndim=2, err_to_str=True, doc='optional row or column of shares of the cohort active in months 1, 2, ... (empty: users churn at churn)')
-def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
-    return _udfs.LLM_PLAN(inputs, changes, funding, output, retention)
+@arg('team', ndim=2, err_to_str=True, doc='optional table of the team, one row each: role, department (rd, sm, ga or ops), count, salary a head a month, and optionally from and to (months paid)')
+@arg('capex', ndim=2, err_to_str=True, doc='optional table of capital purchases, one row each: month (number, YYYY-MM or a date), amount, life (months of depreciation), and optionally name')
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None, team=None, capex=None):
+    """A plan from tables (inputs; changes; funding; retention; team; capex): the monthly projection with a header row, one answer such as funding_need, or a statement line by month such as net_income."""
+    return _udfs.LLM_PLAN(inputs, changes, funding, output, retention, team, capex)
 
 
 @func(category='LLM Economics', help_url='https://github.com/xlmodel/xlmodel#use-it-in-excel')
@@ -16791,8 +18659,10 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 @arg('target', ndim=2, err_to_str=True, doc="the output's target, a number in its unit (or the text never)")
 @arg('low', ndim=2, err_to_str=True, doc="optional lowest value of the input (default: its rule's range, or 0 for money)")
 @arg('high', ndim=2, err_to_str=True, doc="optional highest value of the input (default: its rule's range, or 10x its value)")
-@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month')
-@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number or YYYY-MM), amount')
-def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
+@arg('changes', ndim=2, err_to_str=True, doc='optional table of changes, one row each: month (number, YYYY-MM or a date), driver, level from that month (a number, or relative: -40%, +10%, x0.6)')
+@arg('funding', ndim=2, err_to_str=True, doc='optional table of funding rounds, one row each: month (number, YYYY-MM or a date), amount, and optionally credits (compute credits granted) and expires (months after the round)')
+@arg('team', ndim=2, err_to_str=True, doc='optional table of the team, one row each: role, department (rd, sm, ga or ops), count, salary a head a month, and optionally from and to (months paid)')
+@arg('capex', ndim=2, err_to_str=True, doc='optional table of capital purchases, one row each: month (number, YYYY-MM or a date), amount, life (months of depreciation), and optionally name')
+def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None, team=None, capex=None):
     """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
-    return _udfs.LLM_SOLVE(inputs, vary, output, target, low, high, changes, funding)
+    return _udfs.LLM_SOLVE(inputs, vary, output, target, low, high, changes, funding, team, capex)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..dates import month_label
+from ..payers import STOCK_ROWS
 from ..statements import BALANCE_RTOL, LINES, PERIOD_RATIOS, Period, by_period, periods, statements
 from .common import echo, json_value
 
@@ -55,8 +56,20 @@ TABLE = (
     ("contribution_per_mau", "contribution per MAU"),
     ("arppu_net", "ARPPU (net)"),
     ("paying_users", "payers (end)"),
+    (None, "payers (two stocks)"),
+    ("free_users", "free users (end)"),
+    ("monthly_payers", "monthly payers (end)"),
+    ("annual_payers", "annual payers (end)"),
+    ("new_payers", "new payers"),
+    ("renewals", "annual renewals"),
+    ("payer_share", "payer share (end)"),
+    ("billed_revenue", "revenue billed"),
+    ("revenue", "revenue recognised"),
+    ("deferred_revenue", "deferred revenue (end)"),
 )
-_RATIOS = ("gross_margin",)
+#: the block a plan without two stocks leaves out
+_STOCK_BLOCK = TABLE.index((None, "payers (two stocks)"))
+_RATIOS = ("gross_margin", "payer_share")
 
 
 def company_books(p: Any, s: dict, a: Any, quarterly: bool, monthly: bool) -> dict[str, Any] | None:
@@ -72,6 +85,8 @@ def company_books(p: Any, s: dict, a: Any, quarterly: bool, monthly: bool) -> di
     shown = months if monthly else quarters if quarterly else years
     bad = np.flatnonzero(~st["balance_ok"])
     names = [n for n in LINES if n != "balance_ok"] + ["headcount", "mau", "paying_users", "new_users"]
+    if "free_users" in st:  # payers as their own stock
+        names += list(STOCK_ROWS)
     plain = lambda rows: [
         {
             k: json_value(_plain(v))
@@ -131,15 +146,16 @@ def _cell(name: str, value: Any) -> str:
 def print_books(books: dict[str, Any], currency: str) -> None:
     """The statements as a table, one column per period, then the balance check and the credits."""
     rows = books["shown"]
+    table = TABLE if rows and "free_users" in rows[0] else TABLE[:_STOCK_BLOCK]
     labels = [r["label"].split(" (")[0] + ("*" if r["last"] - r["first"] + 1 < 12 and "(" in r["label"] else "")
               for r in rows]  # fmt: skip
-    cells = [[_cell(k, r[k]) if k else "" for r in rows] for k, _ in TABLE]
-    w0 = max(len(label) for _, label in TABLE)
+    cells = [[_cell(k, r[k]) if k else "" for r in rows] for k, _ in table]
+    w0 = max(len(label) for _, label in table)
     widths = [max(len(labels[j]), *(len(row[j]) for row in cells)) for j in range(len(rows))]
     echo("")
     echo(f"statements by {books['by']} ({currency}; flows summed, balances at the period's end)")
     echo(f"{'':<{w0}}  " + "  ".join(f"{lab:>{w}}" for lab, w in zip(labels, widths)))
-    for (key, label), row in zip(TABLE, cells):
+    for (key, label), row in zip(table, cells):
         if key is None:
             echo(f"{label}:")
             continue

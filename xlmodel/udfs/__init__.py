@@ -22,7 +22,7 @@ with the message on hover (:func:`xlmodel.udfs.cells.fail`).
 
 The functions live by family: :mod:`~xlmodel.udfs.closed_form`,
 :mod:`~xlmodel.udfs.prices`, :mod:`~xlmodel.udfs.plan`,
-:mod:`~xlmodel.udfs.solve` and :mod:`~xlmodel.udfs.cohorts`, on the conversions of :mod:`~xlmodel.udfs.cells`.
+:mod:`~xlmodel.udfs.solve`, :mod:`~xlmodel.udfs.cohorts` and :mod:`~xlmodel.udfs.payers`, on the conversions of :mod:`~xlmodel.udfs.cells`.
 Every name is importable from here.
 """
 
@@ -32,6 +32,7 @@ from .cells import CATEGORY, HELP_URL, NEVER, arg, func  # noqa: F401 - lite.py 
 from .cells import arg_doc as _arg_doc  # noqa: F401 - lite.py writes main.py with it
 from .closed_form import LLM_CAC, LLM_COST_PER_MAU, LLM_GPU_PRICE, LLM_LTV, LLM_MIGRATION_NPV, LLM_PAYBACK
 from .cohorts import LLM_COHORT_CHURN, LLM_COHORT_LTV
+from .payers import LLM_LTV_STOCKS
 from .plan import LLM_PLAN, LLM_PROJECTION, LLM_RUNWAY, LLM_SIMULATE, SIMULATE_HEADER  # noqa: F401 - re-exported: every Excel function is importable from here
 from .prices import LLM_MIX_PRICE, LLM_PRICE
 from .solve import LLM_SOLVE
@@ -39,6 +40,7 @@ from .solve import LLM_SOLVE
 __all__ = [
     "LLM_CAC",
     "LLM_LTV",
+    "LLM_LTV_STOCKS",
     "LLM_PAYBACK",
     "LLM_COST_PER_MAU",
     "LLM_GPU_PRICE",
@@ -62,6 +64,7 @@ EXCEL_FUNCTIONS = {
     for f in (
         LLM_CAC,
         LLM_LTV,
+        LLM_LTV_STOCKS,
         LLM_PAYBACK,
         LLM_COST_PER_MAU,
         LLM_GPU_PRICE,

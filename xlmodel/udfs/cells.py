@@ -60,8 +60,14 @@ _ARG_DOCS = {
     "tail": "optional TRUE (default): add the geometric tail past the last month; FALSE: observed months only",
     "inputs": "a table of the plan's inputs, one row each: name, value (horizon, start YYYY-MM and "
     "fiscal_year_start too; an empty value takes the default)",
-    "changes": "optional table of changes, one row each: month (number or YYYY-MM), driver, level from that month",
-    "funding": "optional table of funding rounds, one row each: month (number or YYYY-MM), amount",
+    "changes": "optional table of changes, one row each: month (number, YYYY-MM or a date), driver, level from "
+    "that month (a number, or relative: -40%, +10%, x0.6)",
+    "funding": "optional table of funding rounds, one row each: month (number, YYYY-MM or a date), amount, and "
+    "optionally credits (compute credits granted) and expires (months after the round)",
+    "team": "optional table of the team, one row each: role, department (rd, sm, ga or ops), count, salary a head "
+    "a month, and optionally from and to (months paid)",
+    "capex": "optional table of capital purchases, one row each: month (number, YYYY-MM or a date), amount, life "
+    "(months of depreciation), and optionally name",
     "vary": "name of the input to vary, e.g. ad_spend, conversion, cash (text or a cell)",
     "target": "the output's target, a number in its unit (or the text never)",
     "low": "optional lowest value of the input (default: its rule's range, or 0 for money)",

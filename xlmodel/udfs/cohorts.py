@@ -9,7 +9,7 @@ from .cells import excel, fail, grid, is_empty, number, single, to_excel
 __all__ = ["LLM_COHORT_LTV", "LLM_COHORT_CHURN"]
 
 
-def _curve(retention) -> list[float]:
+def retention_shares(retention) -> list[float]:
     """A row or column of retention shares; empty cells at the end are dropped (a ragged triangle row)."""
     rows = grid("retention", retention)
     if len(rows) > 1 and len(rows[0]) > 1:
@@ -34,7 +34,7 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
             raise XlmodelError(f"tail must be TRUE or FALSE, got {t!r}")
         return to_excel(
             cohort_ltv(
-                _curve(retention),
+                retention_shares(retention),
                 number("arpu", single("arpu", arpu, None), None),
                 number("gross_margin", single("gross_margin", gross_margin, None), None),
                 number(
@@ -51,6 +51,6 @@ def LLM_COHORT_LTV(retention, arpu, gross_margin, annual_discount_rate=None, tai
 def LLM_COHORT_CHURN(retention):
     """Monthly churn implied by the late part of a retention curve: 1 - (r_k / r_(k-j))^(1/j), j = min(3, k-1)."""
     try:
-        return to_excel(cohort_churn(_curve(retention)))
+        return to_excel(cohort_churn(retention_shares(retention)))
     except Exception as e:
         return fail(e)

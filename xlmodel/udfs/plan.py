@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import numpy as np
 
 from .. import engine
 from ..assumptions import from_dict
 from ..errors import AssumptionsError, XlmodelError
+from ..outputs import OUTPUT_DEFINITIONS
 from ..params import ALL_PARAMS
 from ..simulate import MAX_DRAWS, simulate
+from ..statements import LINES, statements
 from .cells import UNSET, call, excel, fail, grid, is_empty, no_error, number, single, stat, to_excel, whole
-from .cohorts import _curve
+from .plan_tables import plan_tables
 
 __all__ = [
     "LLM_RUNWAY",
@@ -216,83 +217,6 @@ def LLM_SIMULATE(ranges, draws=None, seed=None, horizon=None):
 # ------------------------------------------------------------------ a plan from tables
 
 
-def _rows(name: str, table, width: int, header: tuple) -> list[tuple[int, list]]:
-    """The non-empty rows of a table of ``width`` columns (an optional header row first), numbered from 1."""
-    if table is None:
-        return []
-    rows = grid(name, table)
-    if len(rows[0]) != width:
-        raise XlmodelError(f"{name} must have {width} columns ({', '.join(header)}), got {len(rows[0])}")
-    out = []
-    for i, row in enumerate(rows, start=1):
-        if all(is_empty(c) for c in row):
-            continue
-        if i == 1 and isinstance(row[0], str) and row[0].strip().lower() in header[:1] + ("name", "input"):
-            continue  # a header row
-        out.append((i, row))
-    return out
-
-
-def _cell(name: str, c):
-    """A table cell as an assumptions file would hold it: a number, or text (a calendar month, a date)."""
-    no_error(name, c)
-    if isinstance(c, bool):
-        raise XlmodelError(f"{name} must be a number, got {'TRUE' if c else 'FALSE'}")
-    if isinstance(c, (int, float, np.number)):
-        return int(c) if float(c).is_integer() and -(2**53) < c < 2**53 else float(c)
-    if isinstance(c, str):
-        if name == "month" and c.strip().isascii() and c.strip().isdigit():
-            return int(c.strip())  # "3" typed as text in a month cell: plan month 3, not a calendar month
-        return c.strip()
-    if hasattr(c, "year") and hasattr(c, "month"):  # a date cell: its calendar month
-        return f"{c.year:04d}-{c.month:02d}"
-    raise XlmodelError(f"{name} must be a number or text, got {c!r:.40}")
-
-
-#: the inputs table's names that are [model] settings, not scenario inputs
-_MODEL_ROWS = ("horizon", "start", "fiscal_year_start")
-
-
-def _plan_tables(inputs, changes, funding, retention=None) -> dict:
-    """LLM_PLAN's tables -> an assumptions document (one scenario, named "plan"); ``retention``: an optional
-    row or column of the curve's shares (empty: the users churn at ``churn``)."""
-    scen: dict[str, Any] = {}
-    model: dict[str, Any] = {}
-    for i, (name, value) in _rows("inputs", inputs, 2, ("name", "value")):
-        no_error(f"inputs row {i}: the name", name)
-        if not isinstance(name, str):
-            raise XlmodelError(f"inputs row {i}: the name must be an input name (text), got {name!r:.40}")
-        key = name.strip()
-        if is_empty(value):
-            continue  # an empty value: the input's default, or "not given"
-        target = model if key in _MODEL_ROWS else scen
-        if key in target:
-            raise XlmodelError(f"inputs row {i}: {key} is given twice")
-        target[key] = _cell(key, value)
-    by_month: dict = {}
-    for i, (month, driver, level) in _rows("changes", changes, 3, ("month", "driver", "level")):
-        no_error(f"changes row {i}: the driver", driver)
-        if not isinstance(driver, str) or is_empty(driver) or is_empty(month) or is_empty(level):
-            raise XlmodelError(f"changes row {i}: give a month, a driver (text) and its level")
-        entry = by_month.setdefault(_cell("month", month), {"month": _cell("month", month)})
-        if driver.strip() in entry:
-            raise XlmodelError(
-                f"changes row {i}: {driver.strip()} is changed twice in month {entry['month']}"
-            )
-        entry[driver.strip()] = _cell(driver.strip(), level)
-    if by_month:
-        scen["changes"] = list(by_month.values())
-    rounds = [
-        {"month": _cell("month", m), "amount": _cell("amount", a)}
-        for i, (m, a) in _rows("funding", funding, 2, ("month", "amount"))
-    ]
-    if rounds:
-        scen["funding"] = rounds
-    if retention is not None and not all(is_empty(c) for row in grid("retention", retention) for c in row):
-        scen["retention"] = _curve(retention)
-    return {"model": model, "scenarios": {"plan": scen}}
-
-
 #: the outputs a plan has only with certain inputs (engine.summary leaves them out otherwise, as calc does)
 _NEEDS = {
     "runway_months_without_funding": "funding rounds (the funding table)",
@@ -302,7 +226,21 @@ _NEEDS = {
     "migration_npv": "monthly_tokens and months (the standalone migration's inputs)",
     "migration_payback_month": "monthly_tokens and months (the standalone migration's inputs)",
     "cohort_payback_month": "a retention curve (the retention argument)",
+    "ltv_payer": "paying_churn and upgrade (payers as their own stock)",
 }
+
+
+#: the statement lines LLM_PLAN's output may name: each month's value (docs/model.md, "The three statements")
+STATEMENT_LINES = tuple(n for n in LINES if n != "balance_ok") + ("balance_ok", "headcount")
+
+
+def _line(s: dict, key: str) -> list[list]:
+    """A statement line of a plan: a header row (month, the line) and a row a month."""
+    p = engine.plan(**s).projection
+    out: list[list] = [["month", key]]
+    for t, x in enumerate(np.asarray(statements(p, s["cash"])[key]).tolist(), start=1):
+        out.append([t, bool(x) if key == "balance_ok" else to_excel(x)])
+    return out
 
 
 def _answer(value):
@@ -314,10 +252,10 @@ def _answer(value):
 
 
 @excel()
-def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
-    """A plan over time from tables: inputs (name, value), changes (month, driver, level), funding (month, amount), an optional retention curve; the monthly projection with a header row, or one answer such as funding_need or breakeven_month."""
+def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None, team=None, capex=None):
+    """A plan from tables (inputs; changes; funding; retention; team; capex): the monthly projection with a header row, one answer such as funding_need, or a statement line by month such as net_income."""
     try:
-        doc = _plan_tables(inputs, changes, funding, retention)
+        doc = plan_tables(inputs, changes, funding, retention, team, capex)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule
@@ -329,18 +267,28 @@ def LLM_PLAN(inputs, changes=None, funding=None, output=None, retention=None):
             raise XlmodelError("output must be a single cell: the name of one answer, e.g. funding_need")
         name = None if want is None or is_empty(want[0][0]) else no_error("output", want[0][0])
         if name is not None:
-            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
             key = name.strip() if isinstance(name, str) else None
+            if (
+                key in STATEMENT_LINES and key not in OUTPUT_DEFINITIONS
+            ):  # a line only: no need of the answers
+                return _line(s, key)
+            answers = engine.summary(s)  # what xlmodel calc --json prints as its outputs
             if key in _NEEDS and key not in answers:
                 raise XlmodelError(f"output {key} needs {_NEEDS[key]}; xlmodel calc reports it only then")
+            if key in STATEMENT_LINES and key not in answers:
+                return _line(s, key)
             if key not in answers:
                 every = list(answers) + [k for k in _NEEDS if k not in answers]
                 raise XlmodelError(
-                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}"
+                    f"output must be the name of an output, got {name!r:.40}: one of {', '.join(every)}, or a "
+                    f"statement line ({', '.join(STATEMENT_LINES)})"
                 )
             return _answer(answers[key])
         p = engine.plan(**s).projection
-        table = np.column_stack([getattr(p, r) for r in engine.Projection.ROWS])
-        return [list(engine.Projection.ROWS)] + table.tolist()
+        names, cols = list(engine.Projection.ROWS), [getattr(p, r) for r in engine.Projection.ROWS]
+        if p.stocks is not None and p.company is not None:  # payers as their own stock: their lines, last
+            names += [*p.stocks, "deferred_revenue"]
+            cols += [*p.stocks.values(), p.company["deferred_revenue"]]
+        return [names] + np.column_stack(cols).tolist()
     except Exception as e:
         return fail(e)

@@ -1,7 +1,8 @@
-"""Goal seek in a cell: ``=LLM_SOLVE(inputs, vary, output, target, [low], [high], [changes], [funding])``.
+"""Goal seek in a cell: ``=LLM_SOLVE(inputs, vary, output, target, [low], [high], [changes], [funding], [team],
+[capex])``.
 
 The plan comes from ``LLM_PLAN``'s tables (inputs: name, value; changes: month, driver, level; funding:
-month, amount); :func:`xlmodel.solve.solve` does the rest. A target that cannot be reached within the bounds
+month, amount, credits, expires; team; capex: :mod:`xlmodel.udfs.plan_tables`); :func:`xlmodel.solve.solve` does the rest. A target that cannot be reached within the bounds
 is an answer, not an error: the cell shows the text ``not reached: ...`` with the output's range, so that
 ``ISNUMBER()`` tells it apart.
 """
@@ -15,7 +16,7 @@ from ..errors import AssumptionsError, XlmodelError
 from ..outputs import input_text, output_text
 from ..solve import solve
 from .cells import NEVER, excel, fail, number, single
-from .plan import _plan_tables
+from .plan_tables import plan_tables
 
 __all__ = ["LLM_SOLVE"]
 
@@ -41,10 +42,12 @@ def _number(name: str, value):
 
 
 @excel()
-def LLM_SOLVE(inputs, vary, output, target, low=None, high=None, changes=None, funding=None):
+def LLM_SOLVE(
+    inputs, vary, output, target, low=None, high=None, changes=None, funding=None, team=None, capex=None
+):
     """Goal seek on a plan from LLM_PLAN's tables: the value of input vary (between low and high) at which output reaches target; the text "not reached: ..." with the output's range when it cannot."""
     try:
-        doc = _plan_tables(inputs, changes, funding)
+        doc = plan_tables(inputs, changes, funding, team=team, capex=capex)
         try:
             a = from_dict(doc, "inputs")
         except AssumptionsError as e:  # the table names no file and no [model]: the key and the rule

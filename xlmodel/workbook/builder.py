@@ -32,10 +32,12 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..actuals import next_month
 from ..assumptions import Assumptions
-from ..company import NOT_IN_WORKBOOKS, first_company_input
+from ..company import COMPANY_SCALARS, first_company_input
 from ..dates import FIRST_START, check_calendar
 from ..errors import AssumptionsError, InputError
 from ..lite import lite_files
+from ..payers import TWO_STOCKS as STOCKS_WHAT
+from ..payers import uses_stocks
 from . import styles as S
 from .actuals_sheet import SCENARIO as ACTUALS_SCENARIO
 from .actuals_sheet import ActualsSheet, choose_plan, with_actuals_scenario
@@ -45,6 +47,7 @@ from .changes_sheet import ChangesSheet
 from .checks_sheet import ChecksSheet
 from .cohorts_sheet import CohortsSheet
 from .cover_sheet import CoverSheet
+from .credits_sheet import CreditsSheet
 from .excel_sheet import ExcelSheets
 from .inputs_sheet import InputsSheets
 from .layout import (  # noqa: F401 - re-exported: verify and the tests import them from here
@@ -63,6 +66,7 @@ from .layout import (  # noqa: F401 - re-exported: verify and the tests import t
     RUNWAY_INPUTS,
     RUNWAY_MIGRATION_INPUTS,
     SECTIONS,
+    STOCK_ZERO,
     TEMPLATES,
     TOKEN_INPUTS,
     UDF_OUTPUTS,
@@ -80,6 +84,8 @@ from .projection_sheet import ProjectionSheet
 from .risk_sheet import RiskSheet
 from .scenarios_sheet import ScenariosSheet
 from .sensitivity_sheet import SensitivitySheet
+from .statements_sheet import StatementsSheet
+from .team_sheet import TeamSheet, company_refusal
 from .unit_economics_sheet import UnitEconomicsSheet
 from .waterfall_sheet import WaterfallSheet
 
@@ -129,6 +135,9 @@ class Builder(
     CoverSheet,
     ScenariosSheet,
     SensitivitySheet,
+    TeamSheet,
+    CreditsSheet,
+    StatementsSheet,
     ExcelSheets,
 ):
     """One workbook: the shared helpers here, one mixin per sheet kind (each in its own module).
@@ -231,6 +240,10 @@ class Builder(
         default_font(self.wb)
         self.scenarios = list(a.scenarios.items())
         self.inputs = template.inputs(a)
+        #: the whole company (version 4): the Team, Capex and credits, and Statements sheets
+        self.company = "on_cost" in self.inputs
+        #: payers as their own stock (version 4): the two stocks and annual billings on the Projection
+        self.stocks = "paying_churn" in self.inputs
         # (description, formula, per_scenario): one formula, or one per scenario column
         self.checks: list[tuple[str, str | None, list[str] | None]] = []
         #: sheet -> cell ranges that must hold no error value (named outputs, live inputs, timeline rows)
@@ -446,6 +459,10 @@ class Builder(
         if key in OPTIONAL_INPUTS:
             return s.get(key)
         if (
+            key in COMPANY_SCALARS or key in STOCK_ZERO
+        ):  # the whole company's inputs, annual plans': left out, 0
+            return s.get(key, 0.0)
+        if (
             key not in s
             and key in WB_PARAMS
             and WB_PARAMS[key].default is not None
@@ -497,8 +514,13 @@ class Builder(
         if self.t.has("projection", self.a):
             if self.curve_months_max:
                 self.waterfall_layout()
+            if self.company:
+                self.team_sheet()
+                self.credits_sheet()
             self.projection_sheet()
             self.annual_sheet()
+            if self.company:
+                self.statements_sheet()
             if self.curve_months_max:
                 self.waterfall_sheet()
         if self.actuals is not None:
@@ -532,6 +554,24 @@ class Builder(
         return self.wb
 
 
+def refusal(template: str, a: Assumptions, actuals=None) -> AssumptionsError | None:
+    """Why ``template`` cannot carry the plan ``a`` (with ``actuals``), as the error :func:`build` raises, or None
+    when it can: no workbook may disagree with the engine, so a template refuses what it cannot show."""
+    for name, s in a.scenarios.items():
+        first = first_company_input(s)
+        if first is not None:
+            why = company_refusal(template, a, actuals)
+            if why:
+                return AssumptionsError(a.source, why, name, first)
+        if uses_stocks(
+            s
+        ):  # payers as their own stock carry the statements (deferred revenue): as the company
+            why = company_refusal(template, a, actuals, STOCKS_WHAT)
+            if why:
+                return AssumptionsError(a.source, why, name, "paying_churn")
+    return None
+
+
 def build(
     template: str,
     a: Assumptions,
@@ -559,11 +599,9 @@ def build(
     """
     if template not in TEMPLATES:
         raise AssumptionsError(a.source, f"unknown template {template!r} (have {', '.join(TEMPLATES)})")
-    # no workbook may disagree with the engine: refuse what it cannot show
-    for name, s in a.scenarios.items():
-        first = first_company_input(s)
-        if first is not None:
-            raise AssumptionsError(a.source, NOT_IN_WORKBOOKS, name, first)
+    why = refusal(template, a, actuals)
+    if why is not None:
+        raise why
     b = Builder(
         a, TEMPLATES[template], months, formulas, cohorts, cohort_source, actuals, fit, lite, generated, plan
     )

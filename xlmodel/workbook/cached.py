@@ -22,8 +22,10 @@ from openpyxl.utils.cell import range_boundaries
 
 from ..params import CHANGE_DRIVERS
 from . import styles as S
+from .changes_sheet import resolved_levels
 from .cohorts_sheet import PLAN_MAU
 from .expected import cohorts_expected, expected_values
+from .expected_company import table_values
 from .layout import NOT_GIVEN, OPTIONAL_INPUTS, UDF_OUTPUTS
 from .waterfall_sheet import CURVE_OUTPUTS
 
@@ -119,8 +121,15 @@ def scenario_expected(builder, i: int = 0) -> tuple[dict, dict]:
             sheet, ref = next(iter(wb.defined_names[row_name].destinations))
             c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
             values[row_name] = [0.0] * (c2 - c1 + 1)
+    if "team_scenario" in wb.defined_names:  # the whole company's tables (version 4)
+        values.update(table_values(builder, i))
+        values["scenario"] = builder.scenarios[i][0]  # a table's rows are the live scenario's by its name
     if "funding_rounds_by_month" in wb.defined_names:  # the Changes sheet's live rows: the scenario's block
         levels = builder._levels(s)
+        if any(
+            isinstance(v, str) for v in levels.values()
+        ):  # relative levels: the live rows show them resolved
+            levels.update(resolved_levels(s))
         n = builder.n_months
         for d in CHANGE_DRIVERS:
             values[f"change_{d}_by_month"] = [levels.get((t, d), "") for t in range(1, n + 1)]
@@ -148,7 +157,11 @@ def engine_values(builder) -> dict:
     out = {
         k: v
         for k, v in values.items()
-        if k in builder.input_rows or k.startswith("change_") or k in ("funding_rounds_by_month", "retention")
+        if k in builder.input_rows
+        or k.startswith(
+            ("change_", "team_", "capex_", "grant_")
+        )  # (the tables' columns: their scenario links)
+        or k in ("funding_rounds_by_month", "retention")
     }
 
     def one(x):  # a flag stays TRUE/FALSE, a number a float; None (n/a) stays None
@@ -194,10 +207,30 @@ def engine_values(builder) -> dict:
     for k in UDF_OUTPUTS:  # the udf variant's native twins
         if k in out:
             out[f"{k}_native"] = out[k]
+    out.update(_horizon_burn(exp, values))
     out["scenario"] = name
     out["scenario_index"] = 1.0
     out["checks_ok"] = True
     return out
+
+
+def _horizon_burn(exp: dict, values: dict) -> dict:
+    """The Projection's honest-horizon helpers (docs/model.md): the months averaged and the recurring burn."""
+    if "cash_by_month" not in exp or "last_quarter_months" not in values:
+        return {}
+    cash = np.asarray(exp["cash_by_month"], dtype=float)
+    h = len(cash)
+    k = min(int(values["last_quarter_months"]), h)
+    before = float(cash[h - k - 1]) if h > k else float(values["cash"])
+    rounds = float(np.sum(exp["funding_by_month"][h - k :]))
+    one_off = float(np.sum(exp.get("migration_one_off_by_month", np.zeros(h))[h - k :]))
+    capex = float(np.sum(exp.get("capex_by_month", np.zeros(h))[h - k :]))  # the whole company's
+    return {
+        "horizon_tail_months": float(k),
+        "horizon_tail_opening": before,
+        "horizon_tail_rounds": rounds - one_off - capex,
+        "horizon_burn": (before - float(cash[-1]) + (rounds - one_off - capex)) / k,
+    }
 
 
 def cell_values(wb, values: dict) -> dict:
@@ -240,7 +273,7 @@ def cell_values(wb, values: dict) -> dict:
         elif sheet == "Scenarios":  # as generated: current, the first scenario picked, agreeing
             picked = _PICKED.match(v)
             if picked:
-                x = wb[sheet][picked.group(1)].value
+                x = wb[sheet][picked.group(1) or picked.group(2)].value
                 if x is not None:
                     cells.setdefault(key, _serial(x))  # a date as the number a spreadsheet stores
             elif (yes_no := _YES_NO.match(v)) and isinstance(values.get(yes_no.group(1)), bool):
@@ -256,7 +289,9 @@ def cell_values(wb, values: dict) -> dict:
             end = datetime.date(yy + mm // 12, mm % 12 + 1, 1) - datetime.timedelta(days=1)
             cells.setdefault(key, _serial(end))  # Plan vs actual's header: the actual month's last day
         elif sheet == "Inputs" and col == 4 and (picked := _PICKED.match(v)):
-            x = wb[sheet][picked.group(1)].value  # the live column, as generated: the first scenario's input
+            x = wb[sheet][
+                picked.group(1) or picked.group(2)
+            ].value  # the live column, as generated: the first scenario's input
             if x is not None and not (isinstance(x, str) and x.startswith("=")):
                 cells.setdefault(key, _serial(x))
         elif sheet == "Changes" and col == 4:  # each row of changes keeps its rule
@@ -274,8 +309,8 @@ def cell_values(wb, values: dict) -> dict:
             cells.setdefault(key, S.YES if values[yes_no.group(1)] else S.NO)
         elif v.startswith("=-") and isinstance(values.get(v[2:]), (int, float)):
             cells.setdefault(key, -values[v[2:]])  # month 0: =-migration_cost
-        elif sheet == "Risk" and col == 9 and v.startswith("=AND("):
-            cells.setdefault(key, True)  # the inputs simulated are still those on Inputs
+        elif sheet == "Risk" and col == 9 and v.startswith("=IF(AND("):
+            cells.setdefault(key, S.YES)  # the inputs simulated are still those on Inputs
         if v[1:] in values and not isinstance(
             values[v[1:]], list
         ):  # a link such as the Cover's =runway_months
@@ -301,12 +336,22 @@ def cell_values(wb, values: dict) -> dict:
             x = wb[target[0]][target[1]].value
             if isinstance(x, (int, float)) and not isinstance(x, bool):  # a plain input value
                 cells.setdefault((sheet, coord), x)
+    for key, value_of in getattr(wb, "_xlmodel_cached_later", ()):  # cells a sheet derives from these values
+        x = value_of(values)
+        if x is not None:
+            cells[key] = _serial(x)
     return cells
 
 
 #: plan answers a workbook shows as the text n/a where the engine leaves them undefined
 _NA_OUTPUTS = (
-    ("burn_multiple", "compute_to_revenue", "plan_migration_npv", "plan_migration_payback_month")
+    (
+        "burn_multiple",
+        "compute_to_revenue",
+        "plan_migration_npv",
+        "plan_migration_payback_month",
+        "runway_after_horizon",
+    )
     + tuple(name for name, *_ in CURVE_OUTPUTS)
     + tuple(  # the live curve's numbers: n/a while the live scenario has no curve
         f"cohort_mau_{key}" for key, *_ in PLAN_MAU
@@ -314,7 +359,10 @@ _NA_OUTPUTS = (
 )  # the plan's MAU with a curve that cannot drive it
 _LITERAL = re.compile(r'^="([^"]*)"$')
 _ACTUAL_MONTH_END = re.compile(r"""^=EOMONTH\(DATEVALUE\('Actuals'!([A-Z]+)\$4&"-01"\),0\)$""")
-_PICKED = re.compile(r"^=INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)$")
+#: the live scenario's cell of a row of scenario columns (:func:`~xlmodel.workbook.layout.live_pick`)
+_PICKED = re.compile(
+    r"^=(?:INDEX\(([A-Z]+[0-9]+):[A-Z]+[0-9]+,1,scenario_index\)|IF\(scenario_index=1,([A-Z]+[0-9]+),NA\(\)\))$"
+)
 _NAME = re.compile(r"^=[a-z_][a-z0-9_]*$")
 _YES_NO = re.compile(rf'^=IF\(([a-z_]+),"{S.YES}","{S.NO}"\)$')
 _LINK = re.compile(r"^='?([^'!]+)'?!\$?([A-Z]+)\$?([0-9]+)$")

@@ -14,6 +14,7 @@ from ..actuals import against_plan, average_curve
 from ..dates import month_label
 from . import styles as S
 from .chart_style import style_series
+from .layout import live_pick
 from .layout import same_within_tolerance as _same
 
 COHORTS_SHEET = "Cohorts"
@@ -360,9 +361,7 @@ class CohortsSheet:
                 cell = ws.cell(row=r, column=first_col + i, value="n/a" if v is None else float(v))
                 self.styled(cell, S.FORMULA_FONT, None, narrow, align=S.RIGHT)
             self.define(f"cohort_mau_{key}_by_scenario", ws, f"{fl}{r}:{ll}{r}")
-            self.formula(
-                ws, f"D{r}", f"=INDEX({fl}{r}:{ll}{r},1,scenario_index)", S.FORMATS["users"], align=S.RIGHT
-            )
+            self.formula(ws, f"D{r}", f"={live_pick(fl, ll, r)}", S.FORMATS["users"], align=S.RIGHT)
             self.define(f"cohort_mau_{key}", ws, f"D{r}")
             self.swept(ws, f"D{r}")
             self.text(ws, f"{name_col}{r}", f"cohort_mau_{key}", S.NAME_FONT)

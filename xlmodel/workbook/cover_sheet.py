@@ -10,6 +10,7 @@ and its SHA-256) and how to use the workbook close the page.
 
 from __future__ import annotations
 
+import calendar
 import math
 
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -17,7 +18,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..dates import fiscal_years
+from ..dates import fiscal_years, month_end, serial_date
 from ..engine import OUTPUT_UNITS
 from . import styles as S
 from .chart_style import style_series
@@ -100,9 +101,101 @@ DATED = (
 )
 
 
+#: month outputs that may not happen within the horizon: "not within 36 months (to Feb 2027)", not "never"
+WITHIN_HORIZON = (
+    "runway_months",
+    "runway_months_without_funding",
+    "runway_months_without_migration",
+    "funding_month",
+    "breakeven_month",
+    "plan_migration_payback_month",
+)
+#: the Risk sheet's percentiles of the runway: "not within 36 months" of the simulation's horizon
+SIMULATED_MONTHS = ("runway_months_p10", "runway_months_p50", "runway_months_p90")
+#: a month's short name whatever the program's language (TEXT's date codes differ by locale)
+MONTH_NAME = "CHOOSE(MONTH({d})," + ",".join(f'"{m}"' for m in calendar.month_abbr[1:]) + ')&" "&YEAR({d})'
+#: the named text "(to Feb 2027)": the horizon's last month, beside a month not within the horizon
+HORIZON_END = "horizon_end_text"
+
+
+def not_within(horizon) -> str:
+    """The one wording of a month that does not happen within the horizon: "not within 36 months"."""
+    return f"not within {int(horizon)} months"
+
+
+def wrap_not_within(ws, rows, left: int, right: int, seen: tuple[int, int] | None = None) -> None:
+    """Each of ``rows`` with a :func:`not_within` text in a cell of columns ``seen`` (first, last; by default
+    ``left``..``right``): that text on two lines in the row's every cell of columns ``left``..``right``,
+    right-aligned as the numbers, the row tall enough."""
+    lo, hi = seen or (left, right)
+    for r in rows:
+        if any(
+            isinstance(v := ws.cell(row=r, column=j).value, str) and v.startswith("not within")
+            for j in range(lo, hi + 1)
+        ):
+            for j in range(left, right + 1):
+                ws.cell(row=r, column=j).alignment = S.WRAP_RIGHT_BOTTOM
+            ws.row_dimensions[r].height = 26
+
+
+def not_within_formula(ref: str, horizon: str = "horizon") -> str:
+    """The formula (no "=") that shows ``ref``, its "never" as :func:`not_within` of the named ``horizon``."""
+    return f'IF(ISNUMBER({ref}),{ref},IF({ref}="never","not within "&{horizon}&" months",{ref}))'
+
+
 def date_formula(name: str) -> str:
-    """The month-end date of a plan month (a fractional runway: the month it runs out in), or a dash."""
+    """The month-end date of a plan month (a fractional runway: the month it runs out in); for a month not
+    within the horizon, the horizon's last month ("(to Feb 2027)"); else a dash."""
+    if name in WITHIN_HORIZON:
+        return f'=IF(ISNUMBER({name}),EOMONTH(plan_start,MAX(1,ROUNDUP({name},0))-1),IF({name}="never",{HORIZON_END},"-"))'
     return f'=IF(ISNUMBER({name}),EOMONTH(plan_start,MAX(1,ROUNDUP({name},0))-1),"-")'
+
+
+def _month_end_of(values: dict, t: int):
+    """The month-end date of plan month ``t`` on the live scenario's calendar (its headers), or None."""
+    ends = values.get("month_end_by_month")
+    if not isinstance(ends, list) or not ends or not isinstance(ends[0], (int, float)):
+        return None
+    first = serial_date(ends[0])
+    return month_end(t, f"{first.year:04d}-{first.month:02d}")
+
+
+def _falls(values: dict) -> bool:
+    """Whether the engine's runway at the horizon's burn is a number (the Cover's warning shows)."""
+    v = values.get("runway_after_horizon")
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def cached_headline(values: dict, name: str, horizon: int | None = None):
+    """What :func:`headline_formula` shows for the engine's ``values`` (the cell's cached result); ``horizon``:
+    the simulation's, for a percentile of the runway."""
+    v = values.get(name)
+    h = horizon if horizon is not None else values.get("horizon")
+    if v == "never" and (name in WITHIN_HORIZON or name in SIMULATED_MONTHS) and isinstance(h, (int, float)):
+        return not_within(h)
+    return v
+
+
+def cached_horizon_end(values: dict):
+    """The text of :data:`HORIZON_END` for the engine's ``values``: "(to Feb 2027)"."""
+    last = _month_end_of(values, int(values["horizon"]))
+    return None if last is None else f"(to {calendar.month_abbr[last.month]} {last.year})"
+
+
+def cached_date(values: dict, name: str):
+    """What :func:`date_formula` shows for a month not within the horizon ("(to Feb 2027)"); else None."""
+    if values.get(name) != "never" or name not in WITHIN_HORIZON:
+        return None
+    return cached_horizon_end(values)
+
+
+def headline_formula(name: str) -> str:
+    """The link to a headline; a month that does not happen within the horizon says so ("not within 36
+    months"), never a bare "never"."""
+    if name in WITHIN_HORIZON or name in SIMULATED_MONTHS:
+        h = "simulation_horizon" if name in SIMULATED_MONTHS else "horizon"
+        return "=" + not_within_formula(name, h)
+    return f"={name}"
 
 
 class CoverSheet:
@@ -117,6 +210,12 @@ class CoverSheet:
         ws.row_dimensions[2].height = 13 * max(1, math.ceil(len(str(ws["A2"].value)) / 120))
         names = self.wb.defined_names
         dated = bool(a.start) and "plan_start" in names
+        if dated and "horizon" in names:  # right of the printed page: "(to Feb 2027)" for the dates below
+            self.text(ws, "I3", "The horizon's last month (the dates of months not within it)", S.UNIT_FONT)
+            last = MONTH_NAME.format(d="EOMONTH(plan_start,horizon-1)")
+            self.formula(ws, "J3", f'="(to "&{last}&")"', align=S.LEFT)
+            self.define(HORIZON_END, ws, "J3")
+            self._cached_later(ws, "J3", cached_horizon_end)
         self.text(ws, "A4", "Live scenario", S.SECTION_FONT)
         self.formula(ws, "B4", "=scenario", font=S.HEADLINE_FONT)
         self.text(ws, "C4", "pick it on Inputs, cell D4", S.UNIT_FONT)
@@ -188,7 +287,7 @@ class CoverSheet:
         if "cash_by_month" in names:
             row = self._cash_chart(ws, row, big)
         row = self._provenance(ws, row)
-        for col, width in zip("ABCDEFG", (34, 15, 17, 3, 34, 15, 17)):
+        for col, width in zip("ABCDEFG", (32, 20, 17, 2, 32, 15, 17)):  # B: "not within 36 months"
             ws.column_dimensions[col].width = width
         self.print_setup(ws, tall_pages=1)  # one page
         ws.page_setup.orientation = "portrait"
@@ -204,9 +303,16 @@ class CoverSheet:
         for name, label, kind, unit_text in figures:
             self.text(ws, f"{lab}{row}", label)
             fmt = S.FORMATS["millions" if kind == "big" and big else "total" if kind == "big" else kind]
-            link = f"={S.yes_no(name)}" if kind == "flag" else f"={name}"
+            link = f"={S.yes_no(name)}" if kind == "flag" else headline_formula(name)
             self.formula(ws, f"{val}{row}", link, fmt, font=S.HEADLINE_FONT, align=S.RIGHT)
             S.signal(ws, f"{val}{row}", name)  # red/amber/green by value; neutral without a rule
+            if name in SIMULATED_MONTHS:
+                h = self.sim.horizon
+                self._cached_later(ws, f"{val}{row}", lambda v, n=name, h=h: cached_headline(v, n, h))
+            if name in WITHIN_HORIZON:
+                self._cached_later(ws, f"{val}{row}", lambda v, n=name: cached_headline(v, n))
+                if dated and name in DATED:
+                    self._cached_later(ws, f"{unit}{row}", lambda v, n=name: cached_date(v, n))
             if dated and name in DATED:
                 self.formula(
                     ws,
@@ -220,10 +326,79 @@ class CoverSheet:
             else:
                 text = unit_text or self.unit(OUTPUT_UNITS.get(name, "currency"))
                 if kind == "big" and big:
-                    text = f"{self.a.currency} millions"
+                    text = self.a.currency  # the M is in the number: the unit once
                 self.text(ws, f"{unit}{row}", text, S.UNIT_FONT)
             row += 1
+            if "runway_after_horizon" in self.wb.defined_names and name in ("runway_months", "funding_need"):
+                self._horizon_warning(ws, row - 1, (lab, val, unit), name, dated)
+                row += name == "runway_months"
         return row
+
+    def _cached_later(self, ws, ref: str, value_of) -> None:
+        """The cached result of a cell, computed from the engine's values once the workbook is built."""
+        later = getattr(self.wb, "_xlmodel_cached_later", [])
+        later.append(((ws.title, ref), value_of))
+        self.wb._xlmodel_cached_later = later
+
+    def _horizon_warning(self, ws, row: int, cols, name: str, dated: bool) -> None:
+        """Honest horizons (docs/model.md): under the runway, the months cash lasts at the last quarter's burn
+        when it lasts the horizon but still falls, in amber; the funding need then says it is the horizon's
+        only. Live: the row follows the scenario picked."""
+        lab, val, unit = cols
+        warn = "ISNUMBER(runway_after_horizon)"
+        amber = FormulaRule(formula=[warn], font=S.AMBER_FONT, fill=S.AMBER_FILL, stopIfTrue=True)
+        if name == "funding_need":  # the need within the horizon only: a falling cash needs more after it
+            c, text = ws[f"{unit}{row}"], ws[f"{unit}{row}"].value
+            self.formula(ws, c.coordinate, f'=IF({warn},"{text}, horizon only","{text}")', font=S.UNIT_FONT)
+            self._cached_later(ws, c.coordinate, lambda v: f"{text}, horizon only" if _falls(v) else text)
+            ws.conditional_formatting.add(f"{unit}{row}", amber)
+            return
+        row += 1
+        self.formula(
+            ws,
+            f"{lab}{row}",
+            f'=IF({warn},"Warning: cash still falls; at the last quarter\'s burn it lasts","At the horizon")',
+            font=S.LABEL_FONT,
+        ).alignment = S.WRAP
+        ws.row_dimensions[row].height = 27  # two lines of the warning
+        self._cached_later(
+            ws,
+            f"{lab}{row}",
+            lambda v: (
+                "Warning: cash still falls; at the last quarter's burn it lasts"
+                if _falls(v)
+                else "At the horizon"
+            ),
+        )
+        self.formula(
+            ws,
+            f"{val}{row}",
+            f'=IF({warn},runway_after_horizon,IF(cash_falling_at_horizon,"-","cash not falling"))',
+            S.FORMATS["months"],
+            font=S.HEADLINE_FONT,
+            align=S.RIGHT,
+        )
+        self._cached_later(
+            ws,
+            f"{val}{row}",
+            lambda v: (
+                v["runway_after_horizon"]
+                if _falls(v)
+                else ("-" if v.get("cash_falling_at_horizon") else "cash not falling")
+            ),
+        )
+        if dated:
+            when = "EOMONTH(plan_start,ROUNDUP(runway_after_horizon,0)-1)"
+            self.formula(ws, f"{unit}{row}", f'=IF({warn},{when},"-")', S.FORMATS["date"], align=S.LEFT)
+            self._cached_later(
+                ws,
+                f"{unit}{row}",
+                lambda v: _month_end_of(v, math.ceil(v["runway_after_horizon"])) if _falls(v) else "-",
+            )
+        else:
+            self.text(ws, f"{unit}{row}", "months", S.UNIT_FONT)
+        self.define("cover_runway_after_horizon", ws, f"{val}{row}")
+        ws.conditional_formatting.add(f"{lab}{row}:{unit}{row}", amber)
 
     def _years(self, ws, row: int) -> int:
         """The first fiscal years' unit economics (links to the Annual sheet) in columns A-C; the row after."""
@@ -232,7 +407,7 @@ class CoverSheet:
         n = len(years)
         for c in "ABC":
             self.styled(ws[f"{c}{row}"], fill=S.SECTION_FILL)
-        self.text(ws, f"A{row}", "Unit economics by fiscal year (Annual)", S.SECTION_FONT, S.SECTION_FILL)
+        self.text(ws, f"A{row}", "Unit economics by fiscal year", S.SECTION_FONT, S.SECTION_FILL)
         for j in range(n):  # the Annual sheet's headers (they follow the live scenario's calendar)
             c = self.formula(ws, f"{'BC'[j]}{row}", f"=Annual!{'EF'[j]}4", font=S.SECTION_FONT, align=S.RIGHT)
             self.styled(c, S.SECTION_FONT, S.SECTION_FILL, None, align=S.RIGHT)

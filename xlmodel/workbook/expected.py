@@ -21,9 +21,11 @@ from ..errors import XlmodelError
 from ..prices import blend
 from ..retention import average_curve
 from ..simulate import simulate
+from . import styles as S
 from .actuals_sheet import FITTED_SUMS
 from .cohorts_sheet import PLAN_CURRENT, PLAN_MAU, TAIL_MONTHS
 from .expected_plan import live_curve, plan_expected, waterfall_expected
+from .expected_stocks import chain_expected, stock_inputs
 from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
 from .migration_sheet import grid_axes
 from .risk_sheet import STILL, risk_values, simulation_inputs
@@ -80,6 +82,7 @@ def expected_values(values: dict) -> tuple[dict, dict]:
                 organic_users=s.get("organic_users"),
                 paying_cost_per_mau=s.get("paying_cost_per_mau"),
                 retention=live_curve(values),
+                **stock_inputs(s),
                 **{
                     k: s[k]
                     for k in ("activation", "vat", "store_fee", "cac_elasticity", "cac_spend")
@@ -88,6 +91,8 @@ def expected_values(values: dict) -> tuple[dict, dict]:
             )
         )
         exp.update(ue)
+        if "ltv_monthly_payer" in values:  # payers as their own stock: the chain's rows
+            exp.update(chain_expected(s, exp["cost_per_mau"]))
         exp["arppu_net"] = s["arppu"] / (1 + s.get("vat", 0.0)) * (1 - s.get("store_fee", 0.0))
         exp["paid_cac_per_active"] = ue["paid_cac"] / s.get("activation", 1.0)
         gm = ue["gross_margin"]
@@ -222,10 +227,10 @@ def risk_expected(values: dict) -> dict:
         raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
     na = lambda v: None if isinstance(v, float) and math.isnan(v) else v
     out = {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
-    # the table of what was simulated: every comparison with the live Inputs holds (else the numbers are stale)
+    # the table of what was simulated: every comparison with the live Inputs holds, YES (else the numbers are stale)
     rows = len(values["simulated_input_names"]) if isinstance(values["simulated_input_names"], list) else 1
     for name in ("risk_still_on_inputs",) + tuple(f"risk_same_{k}" for k, _, _ in STILL):
-        out[name] = [True] * rows
+        out[name] = [S.YES] * rows  # an input still as simulated
     # the scenario simulated is the first on Inputs: the table above compares with its column
     names = values["scenario_names"]
     out["simulation_scenario"] = names[0] if isinstance(names, list) else names

@@ -23,6 +23,8 @@ from ..period_economics import PERIOD_RATIOS, PERIOD_SUMS
 from ..plan import plan
 from ..projection import projection_inputs
 from ..retention import _observed_and_tail, active_curve, cohort_waterfall
+from .expected_company import company_expected, company_kw, with_grants
+from .expected_stocks import stock_inputs, stocks_expected
 
 __all__ = ["plan_expected", "decisions_from", "live_curve", "waterfall_expected"]
 
@@ -86,7 +88,12 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
     n = len(values["month_by_month"])
     changes, funding = decisions_from(values, n)
     kw = {k: s[k] for k in PLAN_INPUTS if s.get(k) is not None}
+    kw.update(stock_inputs(s))  # payers as their own stock: the live scenario gives them
     kw.update(cost_per_mau=cost_per_mau, horizon=n, changes=changes, funding=funding)
+    company = "team_scenario" in values  # the whole company (version 4): its tables and inputs
+    if company:
+        kw.update(company_kw(values, _start(values)))
+        kw["funding"] = with_grants(funding, kw.pop("grants"))
     curve = live_curve(values)
     if curve is not None:
         kw["retention"] = curve
@@ -114,6 +121,13 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
             plan_migration_payback_month=None,
         )
     exp.update(_helpers(s, kw, p, lines))
+    if "free_users_by_month" in values:  # the Projection's rows of payers as their own stock
+        exp.update(stocks_expected(kw, p.projection, lines))
+    if company:
+        flows = (p.projection.net_burn, p.projection.funding, *(p.projection.company or {}).values())
+        money_v4 = abs(float(kw["cash"])) + sum(float(np.abs(np.asarray(x)).sum()) for x in flows)
+        company_exp, company_scale = company_expected(values, kw, p, lines, money_v4, _crossing)
+        exp.update(company_exp)
     exp.update(_calendar(values, n))
     exp.update(_dates(values, exp))
     if "annual_year" in values:
@@ -188,6 +202,8 @@ def plan_expected(s: dict, values: dict, cost_per_mau: float) -> tuple[dict, dic
     for k in ("annual_contribution_per_mau_by_year", "cover_contribution_per_mau_by_year"):
         scale[k] = per_mau
     scale["migration_one_off_by_month"] = scale["net_burn_by_month"]
+    if company:
+        scale.update(company_scale)
     scale["burn_multiple"] = (
         abs(float(burn[: min(12, n)].sum()))
         / max(1e-300, abs(float(p.projection.revenue[min(12, n) - 1])) * 12)
@@ -210,7 +226,7 @@ def _walk(kw: dict) -> dict:
                 if name == "paths":
                     for d, value in x.items():
                         rows.setdefault(f"path_{d}", []).append(float(value))
-                else:
+                elif not callable(x) and not isinstance(x, (dict, tuple)):  # (the company's flags, opening)
                     rows.setdefault(name, []).append(float(np.asarray(x)))
     return {k: np.asarray(x) for k, x in rows.items()}
 

@@ -10,6 +10,7 @@ from ..dates import parse_month
 from ..prices import price
 from . import styles as S
 from .layout import (
+    COMPANY_CONSTANTS,
     CONSTANTS,
     CURVE_CONSTANTS,
     MIX_FIRST_ROW,
@@ -21,6 +22,7 @@ from .layout import (
     WB_PARAMS,
     _fmt_for,
     clean_text,
+    live_pick,
     rule_expr,
     rule_sentence,
 )
@@ -65,7 +67,9 @@ class InputsSheets:
                 text = "; ".join(f"{', '.join(names)}: {note}" for note, names in found.items())
             c = self.text(ws, f"{letter}{row}", text, S.UNIT_FONT)
             c.alignment = S.WRAP
-            ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 80))
+            # ~80 characters a line in 70 columns; 12.5 points a line of the 10-point font (15 padded the
+            # long notes' rows enough to spill the last constants onto a page of their own)
+            ws.row_dimensions[row].height = max(15, 12.5 * -(-len(text) // 80) + 2)
 
     def inputs_sheet(self):
         ws = self.wb.create_sheet("Inputs")
@@ -117,7 +121,7 @@ class InputsSheets:
                 self.text(ws, f"A{row}", label, S.LABEL_FONT)
                 self.text(ws, f"B{row}", key, S.NAME_FONT)
                 self.text(ws, f"C{row}", self.unit(p.unit), S.UNIT_FONT)
-                live = f"INDEX({fl}{row}:{ll}{row},1,scenario_index)"  # the 3-argument form: every program
+                live = live_pick(fl, ll, row)  # a form every program takes
                 if key in OPTIONAL_INPUTS:  # an empty scenario cell means "not given"
                     live = f'IF({live}="","{NOT_GIVEN}",{live})'
                 if (
@@ -184,6 +188,7 @@ class InputsSheets:
         self.section(ws, row, "Constants", width)
         row += 1
         constants = list(CONSTANTS) + (list(CURVE_CONSTANTS) if self.curve_months_max else [])
+        constants += list(COMPANY_CONSTANTS) if self.company else []
         if self.a.start and self.t.has(
             "projection", self.a
         ):  # the calendar ([model] start, fiscal_year_start)
@@ -265,7 +270,7 @@ class InputsSheets:
         for i, start in enumerate(starts):
             c = ws.cell(row=row, column=first + i, value=parse_date(start))
             self.styled(c, S.INPUT_FONT, S.INPUT_FILL, "yyyy-mm")
-        self.formula(ws, f"D{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", "yyyy-mm")
+        self.formula(ws, f"D{row}", f"={live_pick(fl, ll, row)}", "yyyy-mm")
         ws[f"D{row}"].fill = PatternFill(fill_type=None)  # a formula now, not an input
         self.define("plan_start_by_scenario", ws, f"{fl}{row}:{ll}{row}")
         self.text(ws, f"C{row}", "date (per scenario)", S.UNIT_FONT)
@@ -301,7 +306,7 @@ class InputsSheets:
             )
             self.text(ws, f"B{r}", f"retention[{a}]", S.NAME_FONT)
             self.text(ws, f"C{r}", "fraction of the cohort", S.UNIT_FONT)
-            pick = f"INDEX({fl}{r}:{ll}{r},1,scenario_index)"  # the 3-argument form, like every input
+            pick = live_pick(fl, ll, r)  # as every input
             self.formula(ws, f"D{r}", f'=IF({pick}="","",{pick})', fmt, align=S.RIGHT)
             self.swept(ws, f"D{r}")
             self.input_rows[f"retention[{a}]"] = r

@@ -8,7 +8,11 @@ import re
 from dataclasses import dataclass
 
 from ..assumptions import Assumptions
+from ..company import COMPANY_SCALARS, uses_company
+from ..dates import MAX_MONTHS
 from ..params import ALL_PARAMS, RULES, Param
+from ..payers import STOCK_INPUTS, uses_stocks
+from ..plan import LAST_QUARTER
 from . import styles as S
 
 # ------------------------------------------------------------------ inputs
@@ -76,6 +80,8 @@ SECTIONS = [
             "revenue_loss",
         ),
     ),
+    ("The whole company: team, credits, terms and tax", COMPANY_SCALARS),
+    ("Payers as their own stock", STOCK_INPUTS),
 ]
 
 #: inputs that may be left empty ("not given"): the live cell then shows NOT_GIVEN
@@ -87,7 +93,13 @@ OPTIONAL_INPUTS = (
     "raise_month",
     "large_price",
     "small_price",
+    "credits_expire",
+    "paying_churn",
+    "upgrade",
+    "annual_price",
 )
+#: inputs of payers as their own stock that are 0 when left out (an empty cell: 0)
+STOCK_ZERO = ("annual_share", "annual_renewal")
 NOT_GIVEN = "none"
 
 #: the Model mix sheet: scenario key -> (genai-prices kind, column of the USD price)
@@ -104,7 +116,18 @@ CONSTANTS = [
     ("tokens_per_million", 1_000_000, "tokens", "tokens in one priced unit (prices are per 1M tokens)"),
     ("months_per_year", 12, "months", "months in a year (annual to monthly rate)"),
     ("check_tolerance", 1e-9, "fraction", "relative tolerance of the checks"),
-    ("max_months", 1200, "months", "the longest timeline an input may give (100 years)"),
+    ("max_months", MAX_MONTHS, "months", "the longest timeline an input may give (100 years)"),
+    (
+        "last_quarter_months",
+        LAST_QUARTER,
+        "months",
+        "months averaged for the burn at the horizon (the last quarter)",
+    ),
+]
+#: the constants of a plan of the whole company (version 4), on Inputs when a scenario gives its inputs
+COMPANY_CONSTANTS = [
+    ("max_on_cost", 2, "fraction", "the largest on_cost an input may give (employer costs, x salary)"),
+    ("months_per_quarter", 3, "months", "months in a fiscal quarter"),
 ]
 
 
@@ -112,8 +135,10 @@ def bound(v: float) -> str:
     """A rule's bound in a formula: 0, 1 and -1 as numbers, the months' limit by its name (no other literal)."""
     if v in (0, 1, -1):
         return f"{v:g}"
-    if v == 1200:
+    if v == MAX_MONTHS:
         return "max_months"
+    if v == 2:
+        return "max_on_cost"
     raise ValueError(f"a rule bound {v!r} has no named constant")
 
 
@@ -282,6 +307,11 @@ class Template:
                 keys += RUNWAY_MIGRATION_INPUTS
         if self.has("migration", a):
             keys += MIGRATION_INPUTS
+        if "projection" in self.sheets and any(uses_company(s) for s in a.scenarios.values()):
+            keys += COMPANY_SCALARS  # the whole company (version 4): Team, Capex and credits, Statements
+        if "projection" in self.sheets and any(uses_stocks(s) for s in a.scenarios.values()):
+            # payers as their own stock: their inputs, and the statements that carry deferred revenue
+            keys += [k for k in COMPANY_SCALARS if k not in keys] + list(STOCK_INPUTS)
         if a.mixes and any(k in keys for k in TOKEN_INPUTS):
             keys.append("fx")
         return [k for _, sec in SECTIONS for k in sec if k in keys]
@@ -346,6 +376,24 @@ TEMPLATES = {
         ),
     ]
 }
+
+
+def column_of(cell: str) -> str:
+    """The column letters of a cell reference: ``"E12"`` -> ``"E"``."""
+    m = re.match(r"[A-Z]+", cell)
+    assert m is not None, cell  # a cell reference starts with its column's letters
+    return m.group(0)
+
+
+def live_pick(first: str, last: str, row: int) -> str:
+    """A formula (without ``=``) for the live scenario's cell of a row of scenario columns ``first``..``last``:
+    ``INDEX(E9:G9,1,scenario_index)`` (the 3-argument form: every program), and for a single scenario
+    ``IF(scenario_index=1,E9,NA())``, since Gnumeric gives #REF! for INDEX on a one-cell range (Excel and
+    LibreOffice take both). Not CHOOSE: Gnumeric's gives an empty cell as 0, so an optional input's empty
+    cell would not read as "not given". Any other scenario number is an error, as INDEX's is."""
+    if first == last:
+        return f"IF(scenario_index=1,{first}{row},NA())"
+    return f"INDEX({first}{row}:{last}{row},1,scenario_index)"
 
 
 def same_within_tolerance(live: str, kept: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import styles as S
+from .company_rows import with_company
+from .payer_rows import with_stocks
 
 #: rows a reader does not need on paper: flags, intermediate steps, the variants' workings
 HELPERS = frozenset(
@@ -40,6 +42,23 @@ HELPERS = frozenset(
 )
 
 
+#: each changing driver's path on the Projection (docs/model.md, "Changes over time"): its month-1 value, its
+#: growth factor (None: flat) and the row that holds last month's value; a month's value without a change there
+#: is ``IF(month=1, value, last month's row * growth)`` (the Changes sheet resolves a relative level with it)
+PATHS = {
+    "ad_spend": ("ad_spend", "(1+ad_growth)", "ad_spend"),
+    "cac": ("cac", None, "cac_path"),
+    "paid_share": ("paid_share", None, "paid_share_path"),
+    "organic_users": ("organic_users", "(1+organic_growth)", "organic_path"),
+    "activation": ("activation", None, "activation_path"),
+    "churn": ("churn", None, "churn_path"),
+    "conversion": ("conversion", None, "conversion_path"),
+    "arppu": ("arppu", None, "arppu_path"),
+    "cost_per_mau": ("{cost_per_mau}", "compute_cost_growth", "cost_path"),
+    "fixed_costs": ("fixed_costs", "(1+fixed_cost_growth)", "fixed_costs"),
+}
+
+
 def projection_rows(b) -> list:
     """The Projection sheet's rows: (key, label, unit, format, month 0, formula of c and p), docs/model.md's order.
 
@@ -51,11 +70,12 @@ def projection_rows(b) -> list:
     money, users = S.FORMATS["total"], S.FORMATS["users"]
     flag, months = S.FORMATS["flag"], S.FORMATS["months"]
 
-    def path(driver, base, growth=None, scale=None):
+    def path(driver):
+        base, growth, scale = PATHS[driver]
         grow = f"*{growth}" if growth else ""
         return lambda c, p: (
             f"IF(ISNUMBER({c('change_' + driver)}),{c('change_' + driver)},"
-            f"IF({c('month')}=1,{base},{p(scale or driver + '_path')}{grow}))"
+            f"IF({c('month')}=1,{base},{p(scale)}{grow}))"
         )
 
     mig_on = lambda c: f"AND(ISNUMBER(migration_month),{c('month')}>=migration_month)"  # used only with mig
@@ -85,21 +105,14 @@ def projection_rows(b) -> list:
             if b.a.start
             else (lambda c, p: f"INT(({c('month')}-1)/months_per_year)+1"),
         ),
-        (
-            "ad_spend",
-            "Ad spend",
-            "currency",
-            money,
-            None,
-            path("ad_spend", "ad_spend", "(1+ad_growth)", "ad_spend"),
-        ),
+        ("ad_spend", "Ad spend", "currency", money, None, path("ad_spend")),
         (
             "cac_path",
             "CAC at cac_spend (its path)",
             "currency per user",
             S.FORMATS["money"],
             None,
-            path("cac", "cac"),
+            path("cac"),
         ),
         (
             "cac",
@@ -126,7 +139,7 @@ def projection_rows(b) -> list:
             "fraction",
             S.FORMATS["percent"],
             None,
-            path("paid_share", "paid_share"),
+            path("paid_share"),
         ),
         (
             "organic_path",
@@ -134,9 +147,7 @@ def projection_rows(b) -> list:
             "users",
             users,
             None,
-            lambda c, p: (
-                f"IF(ISNUMBER(organic_users),{path('organic_users', 'organic_users', '(1+organic_growth)', 'organic_path')(c, p)},0)"
-            ),
+            lambda c, p: f"IF(ISNUMBER(organic_users),{path('organic_users')(c, p)},0)",
         ),
         (
             "organic_new_users",
@@ -166,16 +177,9 @@ def projection_rows(b) -> list:
             "fraction of sign-ups",
             S.FORMATS["percent"],
             None,
-            path("activation", "activation"),
+            path("activation"),
         ),
-        (
-            "churn_path",
-            "Churn (its path)",
-            "monthly fraction",
-            S.FORMATS["percent"],
-            None,
-            path("churn", "churn"),
-        ),
+        ("churn_path", "Churn (its path)", "monthly fraction", S.FORMATS["percent"], None, path("churn")),
         (
             "mau",
             "Monthly active users (MAU; with a live retention curve, the Waterfall's cohorts and month 0's users)"
@@ -192,7 +196,7 @@ def projection_rows(b) -> list:
             "fraction of MAU",
             S.FORMATS["percent"],
             None,
-            path("conversion", "conversion"),
+            path("conversion"),
         ),
         (
             "paying_users",
@@ -208,7 +212,7 @@ def projection_rows(b) -> list:
             "currency per paying user per month",
             S.FORMATS["money"],
             None,
-            path("arppu", "arppu"),
+            path("arppu"),
         ),
         (
             "gross_revenue",
@@ -242,7 +246,7 @@ def projection_rows(b) -> list:
             "currency per MAU per month",
             S.FORMATS["money"],
             None,
-            path("cost_per_mau", "{cost_per_mau}", "compute_cost_growth", "cost_path"),
+            path("cost_per_mau"),
         ),
         (
             "paying_cost_own",
@@ -292,14 +296,7 @@ def projection_rows(b) -> list:
             if mig
             else (lambda c, p: c("compute_without_migration")),
         ),
-        (
-            "fixed_costs",
-            "Fixed costs",
-            "currency",
-            money,
-            None,
-            path("fixed_costs", "fixed_costs", "(1+fixed_cost_growth)", "fixed_costs"),
-        ),
+        ("fixed_costs", "Fixed costs", "currency", money, None, path("fixed_costs")),
         (
             "migration_one_off",
             "One-time cost of the migration",
@@ -507,4 +504,8 @@ def projection_rows(b) -> list:
             lambda c, p: f"IF({c('net_burn')}-{c('migration_one_off')}>0,{c('month')},0)",
         ),
     ]
+    if getattr(b, "company", False):  # the whole company: payroll, credits, terms, tax, capex (version 4)
+        rows = with_company(rows)
+    if getattr(b, "stocks", False):  # payers as their own stock (version 4): two stocks, annual billings
+        rows = with_stocks(rows)
     return rows

@@ -8,6 +8,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from ..dates import month_label
 from . import styles as S
 from .chart_style import style_series
+from .company_rows import COMPANY_HELPERS, NEED_STEPS, funding_need_formula, horizon_rows, need_trials
+from .payer_rows import STOCK_HELPERS, stock_checks
 from .projection_rows import HELPERS, projection_rows
 
 
@@ -23,11 +25,15 @@ class ProjectionSheet:
         formula/value for column D or None, and formula is a function of
         ``c(key)`` (this month's cell of a row) and ``p(key)`` (last month's).
         ``helpers``: rows a reader does not need (flags, intermediate steps):
-        grouped and hidden, so that they never print.
+        grouped and hidden, so that they never print. A text among ``rows`` is a section heading.
         """
-        pos = {key: first_row + i for i, (key, *_) in enumerate(rows)}
+        # a text among the rows is a section heading on a row of its own
+        pos = {item[0]: first_row + i for i, item in enumerate(rows) if not isinstance(item, str)}
         last = get_column_letter(4 + n)
-        for key, label, unit, fmt, month0, formula in rows:
+        for i, item in enumerate(rows):
+            if isinstance(item, str):
+                self.section(ws, first_row + i, item, 4 + n)
+        for key, label, unit, fmt, month0, formula in (item for item in rows if not isinstance(item, str)):
             r = pos[key]
             if key in helpers:
                 ws.row_dimensions[r].outlineLevel = 1
@@ -100,16 +106,42 @@ class ProjectionSheet:
         self.header(ws, 4, ["Line item", "Name", "Unit", "Month 0"] + self.month_headers())
         self.date_headers(ws)
         rows = projection_rows(self)
-        pos = self.timeline(ws, n, rows, 5, helpers=HELPERS)
+        pos = self.timeline(ws, n, rows, 5, helpers=HELPERS | COMPANY_HELPERS | STOCK_HELPERS)
+        if self.company:  # the trial rounds of the funding need with taxed interest (column D)
+            for ref, formula in need_trials(pos, get_column_letter(4 + n)).items():
+                if ref != "need":
+                    self.formula(ws, ref, formula, S.FORMATS["total"])
         self.projection_rows_at = pos  # the Migration sheet links to its rows
         last = get_column_letter(4 + n)
         out = max(pos.values()) + 2
         out = self.plan_results(ws, out, pos, last)
-        self.add_check(
-            "Cash at the end equals opening cash less the sum of net burn, plus interest and funding",
-            "ABS(ending_cash-(cash-SUM(net_burn_by_month)+SUM(interest_by_month)+SUM(funding_by_month)))"
-            "<=check_tolerance*MAX(1,cash_movements)",
+        company = (  # the whole company's cash term, summed (docs/model.md, "The three statements")
+            (
+                f"+SUM(credits_used_by_month)-SUM(tax_by_month)-SUM(capex_by_month)+(INDEX(payables_by_month,1,"
+                f"horizon)-Projection!$D${pos['payables']})-(INDEX(receivables_by_month,1,horizon)"
+                f"-Projection!$D${pos['receivables']})"
+                + ("+INDEX(deferred_revenue_by_month,1,horizon)" if self.stocks else "")
+            )
+            if self.company
+            else ""
         )
+        self.add_check(
+            "Cash at the end equals opening cash less the sum of net burn, plus interest and funding"
+            + (", credits used, the change in payables and receivables, less tax and capex" * bool(company))
+            + (", plus deferred revenue" * self.stocks),
+            "ABS(ending_cash-(cash-SUM(net_burn_by_month)+SUM(interest_by_month)+SUM(funding_by_month)"
+            f"{company}))<=check_tolerance*MAX(1,cash_movements)",
+        )
+        if self.company:
+            self.add_check(
+                "Funding need with taxed interest: the last Newton step asks for no more (the need keeps cash at or "
+                "above min_cash from the funding month on)",
+                "IF(AND(ISNUMBER(funding_month),tax_rate>0,monthly_interest_rate>0,MAX(0,MAX(funding_gap_by_month))"
+                f">0),MAX(fn{NEED_STEPS}_step_by_month)<=check_tolerance*MAX(1,funding_need),TRUE())",
+            )
+        if self.stocks:  # payers as their own stock: the rules between their inputs (docs/model.md)
+            for text, formula in stock_checks(bool(self.curve_months_max)):
+                self.add_check(text, formula)
         self.add_check(
             "Paying users never exceed MAU", "SUMPRODUCT(--(paying_users_by_month>mau_by_month))=0"
         )
@@ -256,7 +288,7 @@ class ProjectionSheet:
                 "Funding need: the round in that month that keeps cash at or above min_cash",
                 "currency",
                 money,
-                "IF(ISNUMBER(funding_month),MAX(0,MAX(funding_gap_by_month)),0)",
+                funding_need_formula(pos, last, self.company),
                 None,
             ),
             (
@@ -356,6 +388,7 @@ class ProjectionSheet:
                 ),
                 None,
             ),
+            *horizon_rows(money, months, capex=self.company),
         ]
         if mig:
             outputs += [
@@ -399,6 +432,8 @@ class ProjectionSheet:
 
     def version_2_plan(self) -> bool:
         """True when no scenario uses a version-3 input, change or round (LLM_RUNWAY then computes the plan)."""
+        if self.company:  # the whole company (version 4): LLM_RUNWAY does not carry it
+            return False
         for _, s in self.scenarios:
             if s.get("changes") or s.get("funding") or s.get("cac_spend") is not None or s.get("retention"):
                 return False

@@ -10,6 +10,9 @@ names (the same names ``xlmodel verify`` reads, :func:`~xlmodel.workbook.verify.
   column has shares;
 - the Changes sheet: one block per scenario, a row per driver and one of
   funding rounds, a column per month (column E is month 1);
+- in a workbook of the whole company, the Team and Capex and credits tables (a row per scenario and entry, a
+  round's credits joining its cash round) and the whole company's inputs on Inputs
+  (:mod:`xlmodel.workbook.read_entries` reads the dated entries);
 - the Risk sheet (a risk workbook): the first scenario's ranges (Low / Mode /
   High / Dist beside the scenario columns on Inputs, and the ranged changes and
   rounds of the table of simulated inputs), the correlations, draws and seed.
@@ -38,20 +41,25 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from ..assumptions import Assumptions, from_dict
+from ..assumptions import MONTH_KEYS, Assumptions, from_dict
+from ..company import COMPANY_SCALARS
+from ..dates import month_number
 from ..errors import AssumptionsError, InputError
 from ..params import PARAMS, RULES, check
+from ..payers import uses_stocks
 from ..ranges import DISTS
-from .changes_sheet import BLOCK_ITEMS, CHANGES_SHEET
+from .changes_sheet import CHANGES_SHEET, block_items, has_stock_block
 from .layout import (
     MIGRATION_INPUTS,
     MIX_PRICES,
     MIX_SHEET,
     NOT_GIVEN,
     OPTIONAL_INPUTS,
+    STOCK_ZERO,
     TOKEN_INPUTS,
     WB_PARAMS,
 )
+from .read_entries import company_tables, decisions, own_entries, scenario_entries, table_cells
 from .risk_sheet import WB_ROW
 from .verify import _check_size, names_of
 
@@ -62,10 +70,8 @@ RANGE_HEADS = ("Low", "Mode", "High", "Dist")
 #: the Inputs sheet: the row of scenario names, the column of input names, the first scenario column
 HEAD_ROW, NAME_COL, FIRST_COL = 7, 2, 5
 SOURCE_HEAD = "Source"
-#: a month cell's number above this is a date's serial (a month typed as a date, recalculated without its
-#: date format), not a plan month: no plan has more months (the horizon's limit), and the serial of any
-#: day after April 1903 is larger
-MAX_MONTHS = 1200
+#: the whole company's inputs whose empty cell means 0 (credits_expire's means never)
+ZERO_SCALARS = tuple(k for k in COMPANY_SCALARS if k != "credits_expire")
 #: the engine's input for a workbook row that shows it under another name
 ENGINE_KEY = {v: k for k, v in WB_ROW.items()}
 
@@ -128,13 +134,14 @@ def _read_cells(book: _Book, rows: dict, scenarios: list) -> list[tuple[str, int
     cells = [("Inputs", r, c) for r in rows.values() for c in range(FIRST_COL, last + 1)]
     if CHANGES_SHEET in book.f.sheetnames:
         ws = book.f[CHANGES_SHEET]
-        levels = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=NAME_COL).value in BLOCK_ITEMS]
+        items = block_items(has_stock_block(book.names))
+        levels = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=NAME_COL).value in items]
         cells += [(CHANGES_SHEET, r, c) for r in levels for c in range(5, ws.max_column + 1)]
     for name, (sheet, ref) in book.names.items():
         if name in ("plan_start", "fiscal_year_start") or name.startswith(("simulated_", "simulation_")):
             c1, r1, c2, r2 = range_boundaries(ref)
             cells += [(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-    return cells
+    return cells + table_cells(book)
 
 
 def _load(src: Path, note) -> _Book:
@@ -203,14 +210,8 @@ def _number(book: _Book, sheet: str, row: int, col: int, key: str, scen: str):
     cell = f"{get_column_letter(col)}{row}"
     if x is None or (isinstance(x, str) and x.strip() == ""):
         return None
-    if isinstance(x, (datetime.datetime, datetime.date)) and key in ("raise_month", "migration_month"):
-        return f"{x.year:04d}-{x.month:02d}"  # a calendar month typed as a date
-    if isinstance(x, str) and key in ("raise_month", "migration_month"):
-        return x.strip()
-    if key in ("raise_month", "migration_month") and isinstance(x, (int, float)) and not isinstance(x, bool):
-        if math.isfinite(x) and MAX_MONTHS < x < 2958466:  # a date's serial: no plan has that many months
-            day = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(x))
-            return f"{day.year:04d}-{day.month:02d}"
+    if key in MONTH_KEYS and not isinstance(x, bool):
+        return x  # a month in any form: its plan month once the start is read (workbook_document)
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise book.refuse(sheet, cell, f"{key} of scenario {scen!r} must be a number, got {x!r:.60}")
     if not math.isfinite(x):
@@ -334,53 +335,6 @@ def _ranges(book: _Book, rows: dict, last_col: int, scen: str) -> dict:
                 )
             rng[k] = float(v)
         out[name] = rng
-    return out
-
-
-def _decisions(book: _Book, scenarios: list, n: int) -> list[tuple[dict, dict]]:
-    """Each scenario's changes {(month, driver): level} and rounds {month: total} from its Changes block."""
-    if CHANGES_SHEET not in book.f.sheetnames:
-        return [({}, {}) for _ in scenarios]
-    ws = book.f[CHANGES_SHEET]
-    tops: dict[str, int] = {}
-    for r in range(1, ws.max_row + 1):
-        a = book.value(CHANGES_SHEET, r, 1)
-        if isinstance(a, str) and a.startswith("Scenario "):
-            tops.setdefault(a[len("Scenario ") :], r)
-    out = []
-    for sname, _ in scenarios:
-        if sname not in tops:
-            raise AssumptionsError(
-                str(book.path),
-                f"{CHANGES_SHEET}: no block titled 'Scenario {sname}' (the blocks were restructured)",
-            )
-        top = tops[sname]
-        changes, rounds = {}, {}
-        for j, item in enumerate(BLOCK_ITEMS):
-            r = top + 1 + j
-            if book.value(CHANGES_SHEET, r, NAME_COL) != item:
-                raise book.refuse(
-                    CHANGES_SHEET,
-                    f"B{r}",
-                    f"expected {item!r} in scenario {sname}'s block (it was restructured)",
-                )
-            for t in range(1, n + 1):
-                col = 4 + t
-                x = book.value(CHANGES_SHEET, r, col)
-                if x is None or (isinstance(x, str) and not x.strip()):
-                    continue
-                cell = f"{get_column_letter(col)}{r}"
-                if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-                    raise book.refuse(
-                        CHANGES_SHEET,
-                        cell,
-                        f"{item} of scenario {sname} in month {t} must be a number, got {x!r:.40}",
-                    )
-                if item == "funding":
-                    rounds[t] = float(x)
-                else:
-                    changes[(t, item)] = float(x)
-        out.append((changes, rounds))
     return out
 
 
@@ -508,6 +462,14 @@ def _scenario(book, rows, col, sname, values, i, notes) -> dict:
         if notes.get((sname, key)) and (migration or key not in MIGRATION_INPUTS):
             continue
         del s[key]
+    for key in ZERO_SCALARS:  # a whole-company input at 0, its empty cell's value, unless a note says why
+        if s.get(key) == 0 and not notes.get((sname, key)):
+            del s[key]
+    for (
+        key
+    ) in STOCK_ZERO:  # annual plans' inputs at 0: left out (and always with one stock, which takes none)
+        if s.get(key) == 0 and (not notes.get((sname, key)) or not uses_stocks(s)):
+            del s[key]
     return s
 
 
@@ -524,7 +486,7 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
     if _uncached(book, _read_cells(book, rows, scenarios)):
         book = _recalculated(book, note)
     values, _ = names_of(book.v)
-    decisions = _decisions(book, scenarios, n)
+    blocks = decisions(book, scenarios, n)
     last_col = scenarios[-1][1]
     ranges = _ranges(book, rows, last_col, scenarios[0][0])
     ranged, corr, model = _risk(book, values)
@@ -551,36 +513,33 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
         fy = values.get("fiscal_year_start")
         if isinstance(fy, (int, float)) and not isinstance(fy, bool) and float(fy).is_integer():
             model["fiscal_year_start"] = int(fy)
-    for (sname, col), s in zip(scenarios, docs):  # a migration month typed as a date: its plan month
-        m = s.get("migration_month")
-        if isinstance(m, str):
-            cell = f"{get_column_letter(col)}{rows['migration_month']}"
-            if "start" not in model or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", m):
-                raise book.refuse(
-                    "Inputs",
-                    cell,
-                    f"migration_month of scenario {sname!r} must be a plan month number"
-                    + (
-                        " (the workbook has no start date for a calendar month)"
-                        if "start" not in model
-                        else ""
-                    )
-                    + f", got {m!r:.40}",
-                )
-            (y0, m0), (y1, m1) = (map(int, model["start"].split("-")), map(int, m.split("-")))
-            s["migration_month"] = (y1 - y0) * 12 + (m1 - m0) + 1
+    for (sname, col), s in zip(
+        scenarios, docs
+    ):  # a month in any form (a date, a serial, text): its plan month
+        for key, beyond in MONTH_KEYS.items():
+            if key in s and key in rows:
+                try:
+                    s[key] = month_number(s[key], model.get("start"), n, key, beyond)
+                except InputError as e:
+                    cell = f"{get_column_letter(col)}{rows[key]}"
+                    raise book.refuse("Inputs", cell, f"scenario {sname!r}: {e}") from None
     model.update({k: model.pop(k) for k in ("draws", "seed") if k in model})
-    # the first scenario in full, the others by what differs (a plan's later scenarios inherit the first)
+    # each scenario's team, capex and rounds (cash with its credits), then the first in full, the others by
+    # what differs (a plan's later scenarios inherit the first)
+    tables = company_tables(book, scenarios, model.get("start"), n)
+    entries = [scenario_entries(tables, sname, rounds) for (sname, _), (_, rounds) in zip(scenarios, blocks)]
     first_name = scenarios[0][0]
-    base, (base_changes, base_rounds) = docs[0], decisions[0]
+    base, (base_changes, _) = docs[0], blocks[0]
     out_scen: dict = {}
-    for i, ((sname, col), s, (changes, rounds)) in enumerate(zip(scenarios, docs, decisions)):
+    for i, ((sname, col), s, (changes, _), mine) in enumerate(zip(scenarios, docs, blocks, entries)):
         if i == 0:
             own = dict(s)
             for key, rng in ranges.items():
                 if key != "cost_per_mau" or "cost_per_mau" in own:  # a cost range with tokens: none
                     own[key] = rng
-            own_changes, own_rounds = dict(changes), dict(rounds)
+            own_changes, own_entries_ = dict(changes), {k: v for k, v in mine.items() if v}
+            for r in own_entries_.get("funding", ()):
+                r["amount"] = ranged.get(f"funding@{r['month']}", r["amount"])
         else:
             own = {k: v for k, v in s.items() if base.get(k) != v}
             if "cost_per_mau" in s and "cost_per_mau" not in base:
@@ -593,6 +552,9 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
                 own.update({k: s[k] for k in MIX_PRICES if k in s})
             for k in base:
                 if k in s or k in ("mix", "cost_per_mau") or k in TOKEN_INPUTS:
+                    continue
+                if k in ZERO_SCALARS or k in STOCK_ZERO:
+                    own[k] = 0  # its empty cell: 0, where the first scenario sets another value
                     continue
                 if PARAMS.get(k) is not None and PARAMS[k].default is not None:
                     own[k] = PARAMS[k].default  # the default, where the first scenario sets another value
@@ -608,26 +570,20 @@ def workbook_document(path, note=None) -> tuple[dict, dict]:
             gone = [k for k in base_changes if k not in changes]
             if gone:
                 t, driver = gone[0]
-                r = BLOCK_ITEMS.index(driver)
                 raise AssumptionsError(
                     str(src),
                     f"{CHANGES_SHEET}: scenario {sname!r} has no {driver} change in month {t} where the first "
                     f"scenario {first_name!r} has one: a later scenario inherits the first's changes, so give "
                     "it a level",
                 )
-            own_rounds = {t: a for t, a in rounds.items() if base_rounds.get(t) != a}
-            own_rounds.update({t: 0.0 for t in base_rounds if t not in rounds})  # 0 removes inherited rounds
+            own_entries_ = own_entries(entries[0], mine)
         by_month: dict[int, dict] = {}
         for (t, driver), level in sorted(own_changes.items()):
             key = f"{driver}@{t}"
             by_month.setdefault(t, {"month": t})[driver] = ranged.get(key, level) if i == 0 else level
         if by_month:
             own["changes"] = list(by_month.values())
-        if own_rounds:
-            own["funding"] = [
-                {"month": t, "amount": ranged.get(f"funding@{t}", a) if i == 0 else a}
-                for t, a in sorted(own_rounds.items())
-            ]
+        own.update(own_entries_)  # team, capex, funding
         out_scen[sname] = own
     doc: dict = {"model": model, "scenarios": out_scen}
     if corr:

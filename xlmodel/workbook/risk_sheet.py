@@ -13,13 +13,11 @@ used to write them and to verify them.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
 import numpy as np
-from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.chart.label import DataLabelList
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
@@ -30,16 +28,21 @@ from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, simulate
 from . import styles as S
 from .changes_sheet import CHANGES_SHEET
 from .layout import OPTIONAL_INPUTS, rule_expr, rule_sentence
-from .sensitivity_axes import ranges_hint
+from .risk_charts import (
+    HISTOGRAMS,
+    WB_ROW,
+    RiskCharts,
+    output_format,
+    output_label,
+    simulated_cell,
+    tornado_output,
+)
+from .sensitivity_axes import BAND, MAIN_DRIVERS, default_band
 
 RISK_SHEET = "Risk"
 STATS = ("mean",) + tuple(f"p{p}" for p in PERCENTILES) + ("min", "max", "share_never", "share_na")
 #: the histogram bins of a distribution chart (plus one bar for "never")
 BINS = 20
-TORNADO_OUTPUT = "runway_months"
-HISTOGRAMS = ("runway_months", "migration_npv")
-#: inputs the engine takes that the workbook shows in another row
-WB_ROW = {"cost_per_mau": "other_cost_per_mau"}
 #: the simulated-inputs table's comparisons with the live workbook, one column each (I is their AND)
 STILL = (
     ("value", "J", "Value same"),
@@ -48,8 +51,9 @@ STILL = (
     ("high", "M", "High same"),
     ("dist", "N", "Dist same"),
 )
-YES_NO = '"yes";"yes";"no"'
-RIGHT_WRAP = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+YES_NO = f'"{S.YES}";"{S.YES}";"{S.NO}"'  # a yes/no output's base (1 or 0) as YES or NO
+#: the Risk sheet prints two pages across at 75%: a column break after I (P90; Still on Inputs)
+PRINT_BREAK_AFTER = 9
 
 
 def simulation_inputs(values: dict) -> tuple[dict, dict, int, int, int]:
@@ -110,7 +114,7 @@ def decision_values(base: dict) -> dict:
     out = {}
     for change in base.get("changes") or ():
         for k, v in change.items():
-            if k != "month":
+            if k != "month" and not isinstance(v, str):  # a relative level (text) is never ranged
                 out[f"{k}@{change['month']}"] = v
     for r in base.get("funding") or ():
         key = f"funding@{r['month']}"
@@ -143,7 +147,9 @@ def risk_values(sim) -> dict:
         out[f"{name}_base"] = sim.base_values[name]  # the simulated scenario's own model, at its base inputs
     for m in SHARE_BELOW:
         out[f"runway_share_below_{m}"] = sim.share_below(m)
-    rows = sim.tornado(TORNADO_OUTPUT)
+    output = tornado_output(sim)  # the runway, unless no input moves it
+    out["tornado_output"] = output
+    rows = sim.tornado(output)
     out["runway_tornado_inputs"] = [r["input"] for r in rows]
     out["runway_tornado_low"] = [r["low"] for r in rows]
     out["runway_tornado_high"] = [r["high"] for r in rows]
@@ -151,7 +157,7 @@ def risk_values(sim) -> dict:
     out["runway_tornado_at_high"] = [r["at_high"] for r in rows]
     # what the tornado chart plots: the change from the base, a never counted as the horizon
     cap = lambda x: sim.horizon if math.isinf(x) else x
-    base = cap(sim.base_values[TORNADO_OUTPUT])
+    base = cap(sim.base_values[output])
     out["runway_tornado_change_low"] = [cap(r["at_low"]) - base for r in rows]
     out["runway_tornado_change_high"] = [cap(r["at_high"]) - base for r in rows]
     for name in HISTOGRAMS:
@@ -172,39 +178,7 @@ def _bin_labels(name: str, lo: list, hi: list, n: int) -> list[str]:
     return labels + ["never"] * (n - len(labels))
 
 
-def _excel(v):
-    """A simulated value as a cell: never and n/a as text."""
-    if isinstance(v, float) and math.isinf(v):
-        return "never"
-    if isinstance(v, float) and math.isnan(v):
-        return "n/a"
-    return v
-
-
-def _label(name: str) -> str:
-    words = {"npv": "NPV", "ltv": "LTV", "cac": "CAC", "mau": "MAU"}
-    text = " ".join(words.get(w, w) for w in name.split("_"))
-    return text[:1].upper() + text[1:]
-
-
-def _fmt(name: str, big: bool = False) -> str:
-    """Number format of an output's statistics; money in millions when the numbers are that large."""
-    unit = OUTPUT_UNITS.get(name, "currency")
-    if big and unit.startswith("currency"):
-        return '#,##0.0,,"M"'
-    unit = OUTPUT_UNITS.get(name, "currency")
-    if unit == "months":
-        return S.FORMATS["months"]
-    if unit == "month":
-        return S.FORMATS["month"]
-    if unit.startswith("fraction") or unit == "yes/no":  # a yes/no's statistics are shares of the draws
-        return S.FORMATS["percent"]
-    if unit == "ratio":
-        return S.FORMATS["ratio"]
-    return S.FORMATS["money"]
-
-
-class RiskSheet:
+class RiskSheet(RiskCharts):
     """Range columns on Inputs and the Risk sheet (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
     def risk_setup(self):
@@ -212,13 +186,21 @@ class RiskSheet:
         a = self.a
         name = self.scenarios[0][0]
         ranges = a.ranges.get(name, {})
-        if not ranges:
-            hint = ranges_hint(a.scenario(name), name)  # the main drivers at +/-20%, ready to paste
-            raise AssumptionsError(
-                a.source,
-                f"the risk template needs inputs given as ranges in the first scenario: {hint}",
-                name,
-            )
+        self.default_band = []
+        if not ranges:  # no ranges: a default band on the main drivers, written on the sheet
+            ranges = default_band(a.scenario(name))
+            if not ranges:
+                raise AssumptionsError(
+                    a.source,
+                    "the risk template needs inputs given as ranges in the first scenario, and none of "
+                    f"{', '.join(MAIN_DRIVERS)} has a value other than 0 to put a default "
+                    f"+/-{BAND:.0%} band on: add ranges to [scenarios.{name}], e.g. churn = "
+                    "{ low = 0.3, mode = 0.4, high = 0.5 }",
+                    name,
+                )
+            a = copy.copy(a)
+            a.ranges = {**a.ranges, name: ranges}
+            self.a, self.default_band = a, list(ranges)
         if "fx" in ranges and name in a.mixes:
             raise AssumptionsError(
                 a.source,
@@ -249,7 +231,8 @@ class RiskSheet:
         self.text(
             ws,
             f"{cols['low']}6",
-            f"Ranges of scenario {self.sim_name} (simulated on the Risk sheet)",
+            f"Ranges of scenario {self.sim_name} (simulated on the Risk sheet)"
+            + (f"; a default +/-{BAND:.0%} band: the file gives none" if self.default_band else ""),
             S.SECTION_FONT,
         )
         for k, col in cols.items():
@@ -280,7 +263,9 @@ class RiskSheet:
         """A header row whose columns from D hold numbers: their headers sit right, over the numbers."""
         self.header(ws, row, labels)
         for col in range(4, len(labels) + 1):
-            ws.cell(row=row, column=col).alignment = S.CENTER if labels[col - 1] == "Dist" else RIGHT_WRAP
+            ws.cell(row=row, column=col).alignment = (
+                S.CENTER if labels[col - 1] == "Dist" else S.WRAP_RIGHT_BOTTOM
+            )
         ws.row_dimensions[row].height = 30
 
     def risk_sheet(self):
@@ -301,10 +286,15 @@ class RiskSheet:
             f"every named number. The Base column is the model of the simulated scenario {self.sim_name} at its "
             f"base inputs (engine values too), whichever scenario is live on Inputs."
         )
+        if self.default_band:
+            note += (
+                f" The file gives no ranges: a default +/-{BAND:.0%} band (PERT, its mode at the value) on "
+                f"{', '.join(self.default_band)}, on Inputs' range columns."
+            )
         c = self.text(ws, "A3", note)
         c.alignment = S.WRAP
-        ws.merge_cells("A3:N3")
-        ws.row_dimensions[3].height = 48
+        ws.merge_cells(f"A3:{get_column_letter(PRINT_BREAK_AFTER)}3")  # on the first page across
+        ws.row_dimensions[3].height = 13 * math.ceil(len(note) / 150) + 4  # ~150 characters a line in A:I
         row = 5
         for label, name, value, fmt in (
             ("Scenario simulated", "simulation_scenario", self.sim_name, None),
@@ -320,7 +310,7 @@ class RiskSheet:
                 self.styled(ws.cell(row=row, column=4, value=value), S.FORMULA_FONT, None, fmt)
             self.define(name, ws, f"D{row}")
             row += 1
-        row += 1
+        row = max(row, self._correlations(ws, 5)) + 1
         heads = [
             "Output",
             "Name",
@@ -342,7 +332,7 @@ class RiskSheet:
         self._numbers_header(ws, row, heads)
         row += 1
         for name in sim.outputs:
-            self.text(ws, f"A{row}", _label(name))
+            self.text(ws, f"A{row}", output_label(name))
             self.text(ws, f"B{row}", f"{name}_...", S.NAME_FONT)
             self.text(ws, f"C{row}", self.unit(OUTPUT_UNITS.get(name, "currency")), S.UNIT_FONT)
             finite = [
@@ -353,8 +343,8 @@ class RiskSheet:
                 and math.isfinite(v)
                 and not k.endswith(("share_never", "share_na"))
             ]
-            fmt = _fmt(name, big=bool(finite) and max(finite) >= 1e7)
-            v = _excel(values[f"{name}_base"])  # the simulated scenario's, not the live one's
+            fmt = output_format(name, big=bool(finite) and max(finite) >= 1e7)
+            v = simulated_cell(values[f"{name}_base"])  # the simulated scenario's, not the live one's
             if isinstance(v, str):
                 self.text(ws, f"D{row}", v, S.FORMULA_FONT, align=S.RIGHT)
             else:
@@ -371,7 +361,7 @@ class RiskSheet:
                 col = get_column_letter(5 + j)
                 if key not in values:
                     continue
-                v = _excel(values[key])
+                v = simulated_cell(values[key])
                 cell = ws[f"{col}{row}"]
                 if isinstance(v, str):
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
@@ -407,149 +397,9 @@ class RiskSheet:
         for j in range(4, len(heads) + 1):
             ws.column_dimensions[get_column_letter(j)].width = 13
         ws.column_dimensions["D"].width = 18  # the inputs' values in full: cash 7,000,000,000.00
-        self.print_setup(ws)
-
-    def _tornado(self, ws, row, values, width):
-        n = len(values["runway_tornado_low"])
-        ws.row_breaks.append(Break(id=row - 1))  # the tornado, table and chart, on a page of its own
-        self.section(
-            ws,
-            row,
-            "Tornado of the runway: each range at its low and high, every other input at its "
-            "base value (a never counts as the horizon in the chart)",
-            width,
-        )
-        row += 1
-        self._numbers_header(
-            ws,
-            row,
-            [
-                "Input",
-                "",
-                "",
-                "Low",
-                "High",
-                "Runway at low",
-                "Runway at high",
-                "Change at low",
-                "Change at high",
-            ],
-        )
-        row += 1
-        first = row
-        base = self.sim.base_values[TORNADO_OUTPUT]
-        h = self.sim.horizon
-        cap = lambda x: h if math.isinf(x) else x
-        rows = self.sim.tornado(TORNADO_OUTPUT)
-        for i, r in enumerate(rows):
-            self.text(ws, f"A{row}", r["input"])
-            fmt = (
-                ws.parent["Inputs"]
-                .cell(row=self.input_rows.get(WB_ROW.get(r["input"], r["input"]), 8), column=5)
-                .number_format
-            )
-            for col, v, f in (
-                ("D", r["low"], fmt),
-                ("E", r["high"], fmt),
-                ("F", r["at_low"], "0.0"),
-                ("G", r["at_high"], "0.0"),
-                ("H", values["runway_tornado_change_low"][i], "0.0"),
-                ("I", values["runway_tornado_change_high"][i], "0.0"),
-            ):
-                v = _excel(v)
-                if isinstance(v, str):
-                    self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
-                else:
-                    self.styled(ws.cell(row=row, column=ord(col) - 64, value=v), S.FORMULA_FONT, None, f)
-            row += 1
-        last = row - 1
-        self.define("runway_tornado_inputs", ws, f"A{first}:A{last}")
-        for col, name in (
-            ("D", "low"),
-            ("E", "high"),
-            ("F", "at_low"),
-            ("G", "at_high"),
-            ("H", "change_low"),
-            ("I", "change_high"),
-        ):
-            self.define(f"runway_tornado_{name}", ws, f"{col}{first}:{col}{last}")
-        ch = BarChart()
-        ch.type = "bar"
-        ch.grouping = "clustered"
-        ch.overlap = 100
-        ch.gapWidth = 40
-        ch.title = f"What moves the runway (months vs the base {cap(base):.1f})"
-        ch.x_axis.scaling.orientation = "maxMin"  # largest swing on top
-        ch.x_axis.delete = False
-        ch.y_axis.delete = False
-        ch.y_axis.title = "months vs base"
-        ch.y_axis.number_format = "0"
-        ch.y_axis.majorGridlines = None
-        ch.x_axis.tickLblPos = "low"
-        for col, title in ((8, "input at its low"), (9, "input at its high")):
-            s = Series(Reference(ws, min_col=col, min_row=first, max_row=last), title=title)
-            ch.series.append(s)
-        ch.dataLabels = (
-            DataLabelList()
-        )  # each bar's change in months, at its end; a change of 0 shows nothing
-        ch.dataLabels.showVal = True
-        ch.dataLabels.numFmt = '+0.0;-0.0;""'
-        ch.dataLabels.dLblPos = "outEnd"
-        for k in ("showLegendKey", "showCatName", "showSerName", "showPercent", "showBubbleSize"):
-            setattr(ch.dataLabels, k, False)
-        ch.legend.position = "b"  # under the bars it explains, not beside the chart
-        ch.legend.overlay = False
-        ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        ch.height, ch.width = max(9, 3 + 0.9 * n), 34
-        ws.add_chart(ch, f"A{row + 1}")  # under its table, on the tornado's page
-        return row + 1 + int(ch.height / 0.5) + 3
-
-    def _histograms(self, ws, row, values, width):
-        for name in HISTOGRAMS:
-            if f"{name}_histogram_share" not in values:
-                continue
-            label = _label(name)
-            ws.row_breaks.append(Break(id=row - 1))  # each histogram, table and chart, on a page of its own
-            self.section(ws, row, f"Distribution of {label}: share of draws in each bin", width)
-            row += 1
-            self._numbers_header(ws, row, ["Bin", "", "", "From", "To", "Share of draws"])
-            row += 1
-            first = row
-            fmt = _fmt(name, big=OUTPUT_UNITS[name].startswith("currency"))
-            lo, hi, shares, bins = (values[f"{name}_histogram_{k}"] for k in ("from", "to", "share", "bins"))
-            for i, share in enumerate(shares):
-                self.text(ws, f"A{row}", bins[i])
-                if i < len(lo):
-                    self.styled(ws.cell(row=row, column=4, value=lo[i]), S.FORMULA_FONT, None, fmt)
-                    self.styled(ws.cell(row=row, column=5, value=hi[i]), S.FORMULA_FONT, None, fmt)
-                self.styled(
-                    ws.cell(row=row, column=6, value=share), S.FORMULA_FONT, None, S.FORMATS["percent"]
-                )
-                row += 1
-            last = row - 1
-            self.define(f"{name}_histogram_from", ws, f"D{first}:D{first + len(lo) - 1}")
-            self.define(f"{name}_histogram_to", ws, f"E{first}:E{first + len(lo) - 1}")
-            self.define(f"{name}_histogram_share", ws, f"F{first}:F{last}")
-            self.define(f"{name}_histogram_bins", ws, f"A{first}:A{last}")
-            ch = BarChart()
-            ch.type = "col"
-            ch.gapWidth = 10
-            ch.title = f"{label} over {self.sim.draws:,} draws"
-            ch.y_axis.title = "share of draws"
-            ch.y_axis.number_format = "0%"
-            ch.x_axis.title = f"{label} ({self.unit(OUTPUT_UNITS[name])}, bin middle)"
-            ch.x_axis.delete = False
-            ch.y_axis.delete = False
-            ch.y_axis.majorGridlines = None
-            ch.legend = None
-            ch.series.append(
-                Series(Reference(ws, min_col=6, min_row=first, max_row=last), title="share of draws")
-            )
-            ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-            ch.height, ch.width = 8, 18
-            ws.add_chart(ch, f"H{first - 1}")
-            row = max(row, first + 17) + 1
-        return row
+        # on paper at the pack's 75%, two pages across: the labels to P90 (A:I), then A again with the rest
+        self.print_wide(ws, title_rows=None)
+        ws.col_breaks.append(Break(id=PRINT_BREAK_AFTER))
 
     def _simulated_inputs(self, ws, row, width):
         """What was simulated, and a live check that the Inputs sheet still holds it."""
@@ -557,7 +407,7 @@ class RiskSheet:
         self.section(
             ws,
             row,
-            f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns FALSE when "
+            f"Inputs simulated (scenario {self.sim_name}); 'Still on Inputs' turns NO when "
             "the Inputs sheet no longer holds them (each comparison in J:N)",
             width,
         )
@@ -595,7 +445,7 @@ class RiskSheet:
                 for col, v in (("F", r.low), ("G", r.mode), ("H", r.high)):
                     if v is not None:
                         self.styled(ws[f"{col}{row}"], S.FORMULA_FONT, None, fmt).value = v
-            checks = dict.fromkeys((k for k, _, _ in STILL), "=TRUE()")  # nothing to compare: TRUE
+            checks = dict.fromkeys((k for k, _, _ in STILL), "=TRUE()")  # nothing to compare: YES
             if "@" in key:  # a change or a round: its cell in the first scenario's block on the Changes sheet
                 driver, month = key.rsplit("@", 1)
                 cell = (
@@ -613,10 +463,14 @@ class RiskSheet:
             else:
                 self.text(ws, f"B{row}", "(not on the Inputs sheet of this workbook)", S.UNIT_FONT)
             for k, col, _ in STILL:
-                self.formula(ws, f"{col}{row}", checks[k], align=S.CENTER)
+                self.formula(ws, f"{col}{row}", f"={S.yes_no(checks[k][1:])}", align=S.CENTER)
             self.formula(
-                ws, f"I{row}", "=AND(" + ",".join(f"{col}{row}" for _, col, _ in STILL) + ")", align=S.CENTER
+                ws,
+                f"I{row}",
+                "=" + S.yes_no("AND(" + ",".join(f'{col}{row}="{S.YES}"' for _, col, _ in STILL) + ")"),
+                align=S.CENTER,
             )
+            ws.row_dimensions[row].height = 12.75  # a plain line: the whole table on one page at 75%
             row += 1
         last = row - 1
         self.define("simulated_input_names", ws, f"A{first}:A{last}")
@@ -628,20 +482,27 @@ class RiskSheet:
         self.add_check(
             f"Risk: the simulated inputs are still those of scenario {self.sim_name} on Inputs "
             "(otherwise regenerate the Risk sheet)",
-            f"COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},TRUE())"
+            f'COUNTIF({quote_sheetname(RISK_SHEET)}!I{first}:I{last},"{S.YES}")'
             f"=ROWS({quote_sheetname(RISK_SHEET)}!I{first}:I{last})",
         )
-        if self.sim.correlations:
+
+    def _correlations(self, ws, row: int) -> int:
+        """The correlated inputs (Spearman) from ``row`` in F:H, beside the simulation's settings (below the
+        table of simulated inputs they spilled onto a page of their own at 75%); the row after them."""
+        if not self.sim.correlations:
+            return row
+        self.text(ws, f"F{row}", "Correlated inputs", S.HEADER_FONT, S.HEADER_FILL)
+        self.text(ws, f"G{row}", "", S.HEADER_FONT, S.HEADER_FILL)
+        self.text(ws, f"H{row}", "Spearman", S.HEADER_FONT, S.HEADER_FILL, S.RIGHT)
+        row += 1
+        first = row
+        for (a, b), rho in self.sim.correlations.items():
+            self.text(ws, f"F{row}", f"{a},{b}")
+            self.styled(ws.cell(row=row, column=8, value=rho), S.FORMULA_FONT, None, "0.00")
             row += 1
-            self._numbers_header(ws, row, ["Correlated inputs", "", "", "Spearman"])
-            row += 1
-            first = row
-            for (a, b), rho in self.sim.correlations.items():
-                self.text(ws, f"A{row}", f"{a},{b}")
-                self.styled(ws.cell(row=row, column=4, value=rho), S.FORMULA_FONT, None, "0.00")
-                row += 1
-            self.define("simulated_correlation_pairs", ws, f"A{first}:A{row - 1}")
-            self.define("simulated_correlation_values", ws, f"D{first}:D{row - 1}")
+        self.define("simulated_correlation_pairs", ws, f"F{first}:F{row - 1}")
+        self.define("simulated_correlation_values", ws, f"H{first}:H{row - 1}")
+        return row
 
 
 __all__ = ["RiskSheet", "risk_values", "simulation_inputs", "RISK_SHEET"]

@@ -25,6 +25,8 @@ from ..dates import excel_serial, month_end
 from . import styles as S
 from .cached import scenario_expected
 from .changes_sheet import BLOCK_ITEMS, CHANGES_SHEET
+from .cover_sheet import WITHIN_HORIZON, not_within, not_within_formula, wrap_not_within
+from .layout import live_pick
 from .layout import same_within_tolerance as _same
 from .scenarios_board import annual_block, cash_chart, delta_rows
 
@@ -35,6 +37,8 @@ SCENARIOS_SHEET = "Scenarios"
 #: (name, label, format kind); the rows shown, when the workbook has them
 FIGURES = (
     ("runway_months", "Runway (months)", "months"),
+    # honest horizons: cash lasts the horizon but still falls; the months it lasts at the last quarter's burn
+    ("runway_after_horizon", "Runway at last quarter's burn", "months"),
     ("funding_need", "Funding need", "money"),
     ("funding_month", "Month of the raise", "month"),
     ("breakeven_month", "Break-even month", "month"),
@@ -115,19 +119,46 @@ class ScenariosSheet:
                 else kind
             ]
             live = f"{name}_native" if self.udf and f"{name}_native" in names else name
+            beyond = f'"{not_within(self.n_months)}"' if name in WITHIN_HORIZON else '"-"'
             shown = (
                 S.yes_no(live)  # one rule for a flag on every sheet: YES or NO
                 if kind == "flag"
-                else f'IF(ISNUMBER({live}),EOMONTH(plan_start,MAX(1,ROUNDUP({live},0))-1),"-")'
+                else f"IF(ISNUMBER({live}),EOMONTH(plan_start,MAX(1,ROUNDUP({live},0))-1),"
+                f'IF({live}="never",{beyond},"-"))'
                 if kind == "month" and dated
+                else f'IF(ISNUMBER({live}),{live},"-")'
+                if name == "runway_after_horizon"
+                else not_within_formula(live)
+                if name in WITHIN_HORIZON
                 else live
             )
             self.formula(ws, f"D{row}", f"={shown}", fmt, font=S.LINK_FONT, align=S.RIGHT)
+            if name in WITHIN_HORIZON or name == "runway_after_horizon":
+                on_date = kind == "month" and dated  # a date's cached result is set below; its text here
+                self._cached_later(
+                    ws,
+                    f"D{row}",
+                    lambda v, n=name, d=on_date: (
+                        None if d and v.get(n) != "never" else _beyond(v.get(n), n, self.n_months)
+                    ),
+                )
+            if (
+                name == "runway_after_horizon"
+            ):  # amber, as on the Cover: each number, and the label beside one
+                amber = {"font": S.AMBER_FONT, "fill": S.AMBER_FILL}
+                ws.conditional_formatting.add(
+                    f"D{row}:{pick_col}{row}", FormulaRule(formula=[f"ISNUMBER(D{row})"], **amber)
+                )
+                ws.conditional_formatting.add(
+                    f"A{row}:C{row}", FormulaRule(formula=[f"COUNT($D${row}:${pick_col}${row})>0"], **amber)
+                )
             for i in range(k):
                 value = _cell(expected[i].get(name))
+                if name in WITHIN_HORIZON or name == "runway_after_horizon":
+                    value = _beyond(value, name, self.n_months)
                 if kind == "flag" and isinstance(value, bool):
                     value = S.YES if value else S.NO
-                elif kind == "month" and dated:
+                elif kind == "month" and dated and not (isinstance(value, str) and value.startswith("not ")):
                     value = _month_end(value, self.scenario_start(i))  # as plan_start when it is live
                     if i == 0:  # the live scenario as generated: the Live cell's cached result
                         cached = value if value == "-" else excel_serial(value)
@@ -140,9 +171,7 @@ class ScenariosSheet:
                 self.styled(c, S.FORMULA_FONT, None, fmt, align=S.RIGHT)
             self.define(f"scenarios_{name}", ws, f"{fl}{row}:{ll}{row}")
             # the live scenario's column, and whether it equals the live formulas (unless its inputs were edited)
-            self.formula(
-                ws, f"{pick_col}{row}", f"=INDEX({fl}{row}:{ll}{row},1,scenario_index)", fmt, align=S.RIGHT
-            )
+            self.formula(ws, f"{pick_col}{row}", f"={live_pick(fl, ll, row)}", fmt, align=S.RIGHT)
             p = f"{pick_col}{row}"
             self.formula(
                 ws,
@@ -204,6 +233,7 @@ class ScenariosSheet:
         ws.column_dimensions["C"].width = 16
         for col in range(4, last + 3):
             ws.column_dimensions[get_column_letter(col)].width = 14
+        wrap_not_within(ws, figure_rows, 4, last + 1, seen=(5, last))  # in every column of its row
         self.print_wide(ws, title_rows="4:4")  # at 75%, the figures' labels on every page
         ws.print_area = f"A1:{agree_col}{printed}"
 
@@ -228,6 +258,7 @@ class ScenariosSheet:
         row += bottom - top + 2
         changes = getattr(self, "change_block_rows", None)
         blocks = {}
+        items = getattr(self, "block_items", BLOCK_ITEMS)  # the Changes sheet's block rows
         if changes:
             n = self.n_months
             for i, (_, s) in enumerate(self.scenarios):
@@ -236,28 +267,84 @@ class ScenariosSheet:
                 )
                 levels = self._levels(s)
                 blocks[i] = row + 1
-                for j, item in enumerate(BLOCK_ITEMS):
+                for j, item in enumerate(items):
                     for t in range(1, n + 1):
                         v = levels.get((t, item))
                         if v is not None:
                             ws.cell(row=row + 1 + j, column=4 + t, value=v)
-                row += len(BLOCK_ITEMS) + 2
+                row += len(items) + 2
+        tables, row = self._tables_copy(ws, row)
         same_inputs, same_changes = [], []
         for i in range(len(self.scenarios)):
             col = get_column_letter(first + i)
-            same_inputs.append(
-                _same(f"Inputs!{col}{top}:{col}{bottom}", f"{col}{copy_top}:{col}{copy_top + bottom - top}")
+            same = _same(
+                f"Inputs!{col}{top}:{col}{bottom}", f"{col}{copy_top}:{col}{copy_top + bottom - top}"
             )
+            same_inputs.append(f"AND({same},{','.join(tables)})" if tables else same)
             if changes:
                 last = get_column_letter(4 + self.n_months)
-                b = changes[(i, BLOCK_ITEMS[0])]
-                same_changes.append(
-                    _same(
-                        f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(BLOCK_ITEMS) - 1}",
-                        f"E{blocks[i]}:{last}{blocks[i] + len(BLOCK_ITEMS) - 1}",
-                    )
-                )
+                b = changes[(i, items[0])]
+                live = f"{quote_sheetname(CHANGES_SHEET)}!E{b}:{last}{b + len(items) - 1}"
+                kept = f"E{blocks[i]}:{last}{blocks[i] + len(items) - 1}"
+                if any(isinstance(v, str) for v in self._levels(self.scenarios[i][1]).values()):
+                    same_changes.append(f"SUMPRODUCT(--({live}<>{kept}))=0")  # relative levels: text, exact
+                else:
+                    same_changes.append(_same(live, kept))
         return same_inputs, same_changes, row
+
+    def _tables_copy(self, ws, row: int) -> tuple[list[str], int]:
+        """The Team and Capex and credits sheets' tables (every scenario's rows) as generated, from ``row``;
+        returns the formulas that are TRUE while those sheets still hold them (each input cell exactly, a
+        formula cell such as the opening credits' link to Inputs left out: Inputs is compared itself), and
+        the row after the copy."""
+        names = [n for n in TABLE_COLUMNS if n in self.wb.defined_names]
+        if not names:
+            return [], row
+        self.text(ws, f"A{row}", "The Team and Capex and credits tables as generated (a copy; not printed)")
+        row += 1
+        same = []
+        for j, name in enumerate(names):
+            sheet, ref = next(iter(self.wb.defined_names[name].destinations))
+            src = self.wb[sheet]
+            cells = [c for line in src[ref.replace("$", "")] for c in line]
+            col = get_column_letter(5 + j)
+            self.text(ws, f"{col}{row}", name, S.NAME_FONT)
+            runs: list[list] = []  # contiguous runs of input (not formula) cells
+            for c in cells:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    runs.append([])
+                    continue
+                if not runs:
+                    runs.append([])
+                runs[-1].append(c)
+            for run in (r for r in runs if r):
+                top = row + 1 + run[0].row - cells[0].row
+                for c in run:
+                    ws[f"{col}{row + 1 + c.row - cells[0].row}"] = c.value
+                live = f"{quote_sheetname(sheet)}!{run[0].coordinate}:{run[-1].coordinate}"
+                same.append(f"SUMPRODUCT(--({live}<>{col}{top}:{col}{top + len(run) - 1}))=0")
+        return same, row + 2 + max(
+            len([c for line in self.wb[d[0]][d[1].replace("$", "")] for c in line])
+            for d in (next(iter(self.wb.defined_names[n].destinations)) for n in names)
+        )
+
+
+#: the tables' input columns on the Team and Capex and credits sheets: an edit there makes the figures STALE
+TABLE_COLUMNS = (
+    "team_role",
+    "team_department",
+    "team_count",
+    "team_salary",
+    "team_from",
+    "team_to",
+    "capex_name",
+    "capex_month",
+    "capex_amount",
+    "capex_life",
+    "grant_month",
+    "grant_amount",
+    "grant_expires",
+)
 
 
 def _month_end(v, start: str):
@@ -265,6 +352,14 @@ def _month_end(v, start: str):
     if not isinstance(v, float):
         return "-"
     return month_end(max(1, math.ceil(v)), start)
+
+
+def _beyond(v, name: str, horizon: int):
+    """A month output as the sheet shows it: "not within 36 months" for a "never" of the horizon; the runway at
+    the last quarter's burn a dash where cash does not still fall."""
+    if name == "runway_after_horizon":
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else "-"
+    return not_within(horizon) if v == "never" else v
 
 
 def _cell(v):

@@ -143,15 +143,21 @@ def choose_axes(a, sname: str, scenario: dict, output: str = "runway_months", gr
     )
 
 
-def ranges_hint(scenario: dict, sname: str) -> str:
-    """What to add to a scenario without ranges for the risk template: its main drivers at +/-20%, as TOML."""
-    lines = []
+def default_band(scenario: dict) -> dict:
+    """The ranges the risk template applies to a scenario that gives none: each of :data:`MAIN_DRIVERS` with a
+    value other than 0 (and both ends valid for the input) from -20% to +20% of its value, PERT with its mode at
+    the value; ``cost_per_mau`` only when it is not computed from the token inputs. Empty when nothing can be
+    banded."""
+    from ..params import TOKEN_KEYS
+    from ..ranges import Range
+
+    out = {}
+    derived = any(scenario.get(k) is not None for k in TOKEN_KEYS[:4])
     for k in MAIN_DRIVERS:
-        if k in scenario and _numeric(scenario, k):
-            base = float(scenario[k])
-            lo, hi = sorted((base * (1 - BAND), base * (1 + BAND)))
-            if _valid(k, lo) and _valid(k, hi):
-                lines.append(f"{k} = {{ low = {lo:.6g}, mode = {base:.6g}, high = {hi:.6g} }}")
-        if len(lines) == 3:
-            break
-    return f"add ranges to [scenarios.{sname}], e.g. the main drivers at +/-{BAND:.0%}: " + "; ".join(lines)
+        if not _numeric(scenario, k) or (k == "cost_per_mau" and derived):
+            continue
+        base = float(scenario[k])
+        lo, hi = sorted((base * (1 - BAND), base * (1 + BAND)))
+        if _valid(k, lo) and _valid(k, hi):
+            out[k] = Range(low=lo, high=hi, mode=base, dist="pert")
+    return out

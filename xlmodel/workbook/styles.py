@@ -38,6 +38,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 RIGHT = Alignment(horizontal="right")
 CENTER = Alignment(horizontal="center")
 LEFT = Alignment(horizontal="left")
+#: a "not within 36 months" in a number column: on two lines, right-aligned as the numbers (row height 26)
+WRAP_RIGHT_BOTTOM = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+#: a long header over a narrow number column: wrapped, right-aligned as the numbers, from the top
+WRAP_RIGHT_TOP = Alignment(wrap_text=True, horizontal="right", vertical="top")
 
 #: number formats by kind
 FORMATS = {
@@ -51,8 +55,8 @@ FORMATS = {
     "decimal": "0.00",
     "month": "0",
     "ratio": '#,##0.00"x"',  # a ratio to 2 decimals: 0.06x, 3.25x
-    "multiple": '#,##0.0"x"',  # a burn multiple
-    "sig": "#,##0.00####",  # a per-user amount that can be small (LTV): 0.0146, not 0.01
+    "multiple": '#,##0.00"x"',  # a burn multiple: a ratio, to 2 decimals
+    "sig": "#,##0.00##",  # money per user: 2 to 4 decimals (LTV 0.0146, not 0.01; -1.1854, not -1.185422)
     "millions": '#,##0.0,,"M"',  # money on the summary sheets
     "date": "mmm yyyy",
     "flag": "General",

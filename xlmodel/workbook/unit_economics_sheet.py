@@ -7,15 +7,16 @@ from openpyxl.styles import Alignment
 from ..engine import OUTPUT_UNITS
 from . import styles as S
 from .layout import UDF_OUTPUTS
+from .stock_ue import CHAIN_UNITS, StockPayback, with_chain
 
 #: at least two significant digits of a small amount or ratio: LTV 0.0146, not 0.01; 0.00073x, not 0.00x
-SIG = "#,##0.00####"
+SIG = S.FORMATS["sig"]
 SIG_RATIO = S.FORMATS["ratio"]  # a ratio to 2 decimals
 #: rows that are steps of another row's formula, not headlines
 HELPERS = ("margin_per_user", "arppu_net", "paid_cac_per_active", "payback_ratio", "payback_ratio_paid")
 
 
-class UnitEconomicsSheet:
+class UnitEconomicsSheet(StockPayback):
     """The Unit economics sheet and the named output rows it and the other sheets use (a part of :class:`xlmodel.workbook.builder.Builder`)."""
 
     def output_row(
@@ -251,16 +252,20 @@ class UnitEconomicsSheet:
                     f"IF(has_curve,curve_ltv,{formula})",
                     udf and f"IF(has_curve,curve_ltv,{udf})",
                 )
+            if self.stocks:  # payers as their own stock: the chain's LTV, the engine's paybacks
+                rows = with_chain(rows)
             for name, label, fmt, formula, udf in rows:
                 unit = (
                     "ratio"
                     if name.startswith("payback_ratio")
-                    else OUTPUT_UNITS.get(name, "currency per user per month")
+                    else CHAIN_UNITS.get(name) or OUTPUT_UNITS.get(name, "currency per user per month")
                 )
                 self.output_row(ws, row, name, label, unit, fmt, formula, udf)
                 if name not in HELPERS:
                     self.headlines.append(name)
                 row += 1
+            if self.stocks:
+                row = self.stock_payback_rows(ws, row + 1)
         ws.column_dimensions["A"].width = 72
         for r in range(5, row):  # a long label wraps in its cell rather than running under the name
             label = ws[f"A{r}"].value

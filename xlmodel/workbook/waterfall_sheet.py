@@ -14,25 +14,16 @@ twin of :mod:`xlmodel.retention`.
 
 from __future__ import annotations
 
-import re
-
 from openpyxl.utils import get_column_letter
 
 from ..dates import month_label
 from . import styles as S
-from .layout import WATERFALL_SHEET
+from .layout import WATERFALL_SHEET, column_of
 
 #: the timeline rows a reader does not need on paper (the steps of the LTV and the payback)
 WATERFALL_HELPERS = frozenset({"discounted_retention", "cumulative_contribution", "curve_paid_back"})
 #: first row of the timeline (row 4: the headers)
 FIRST_ROW = 5
-
-
-def _column(cell: str) -> str:
-    """``"E12"`` -> ``"E"``."""
-    m = re.match(r"[A-Z]+", cell)
-    assert m is not None, cell  # a cell reference starts with its column's letters
-    return m.group(0)
 
 
 def waterfall_rows(grid_top: int, grid_bottom: int) -> list:
@@ -113,7 +104,7 @@ def waterfall_rows(grid_top: int, grid_bottom: int) -> list:
             "users",
             users,
             None,
-            lambda c, p: f"SUM({_column(c('age'))}{grid_top}:{_column(c('age'))}{grid_bottom})",
+            lambda c, p: f"SUM({column_of(c('age'))}{grid_top}:{column_of(c('age'))}{grid_bottom})",
         ),
         (
             "curve_mau",
@@ -200,7 +191,7 @@ CURVE_OUTPUTS = (
             "LTV while the live scenario has a curve)"
         ),
         "currency per user",
-        "#,##0.00####",
+        S.FORMATS["sig"],
         'IF(AND(has_curve,ISNUMBER(gross_margin)),revenue_per_mau*gross_margin*(curve_observed+curve_tail),"n/a")',
     ),
     (
