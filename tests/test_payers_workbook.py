@@ -170,6 +170,8 @@ def test_the_rows_read_as_the_model_says(recalculated):
     for cid, ((values, _), _) in recalculated.items():
         if "--one" in cid or cid.endswith("--base") and cid.startswith(("example", "runway")):
             assert not any(values["deferred_revenue_by_month"]), cid  # one stock: no annual plan
+            chain = {values[k] for k in ("ltv_monthly_payer", "ltv_annual_payer", "ltv_payer") if k in values}
+            assert chain == (set() if cid.startswith("runway") else {"n/a"}), cid  # runway: no LTV rows
             continue
         free, monthly, annual, mau = (
             np.array(values[f"{k}_by_month"], dtype=float)

@@ -41,11 +41,11 @@ CHAIN_ROWS = (
     ),
     (
         "ltv_annual_payer",
-        "LTV of an annual payer in the first month of a paid year (a year's annuity, renewed at annual_renewal)",
+        "LTV of an annual payer in the first month of a paid year (a year's annuity, renewed yearly; two stocks)",
         "money",
         (
-            f"IF(1-annual_renewal*{_YEAR_BACK}>0,(annual_net_price/months_per_year-cost_per_paying_mau)"
-            f'*IF({_D}=0,months_per_year,(1-{_YEAR_BACK})/{_D})/(1-annual_renewal*{_YEAR_BACK}),"n/a")'
+            f"IF({TWO},IF(1-annual_renewal*{_YEAR_BACK}>0,(annual_net_price/months_per_year-cost_per_paying_mau)"
+            f'*IF({_D}=0,months_per_year,(1-{_YEAR_BACK})/{_D})/(1-annual_renewal*{_YEAR_BACK}),"n/a"),"n/a")'
         ),
     ),
     (
