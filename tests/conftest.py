@@ -110,3 +110,11 @@ def _refusals() -> dict[Path, frozenset[str]]:
         a = assumptions.load(path)
         out[path] = frozenset(t for t in TEMPLATES if refusal(t, a) is not None)
     return out
+
+
+def select_scenario(wb, name: str) -> None:
+    """Make ``name`` the openpyxl workbook's live scenario (the cell named ``scenario``), as text."""
+    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
+    cell = wb[sheet][ref.replace("$", "")]
+    cell.value = name
+    cell.data_type = "s"

@@ -22,8 +22,7 @@ from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.plan_actual_sheet import PLAN_ACTUAL_SHEET
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
-from .test_two_programs import _select
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
 
 EXAMPLES = ROOT / "examples"
 
@@ -101,7 +100,7 @@ def recalculated(tmp_path_factory):
         path0.write_bytes(to_bytes(wb))
         for i, name in enumerate(names):
             wb2 = openpyxl.load_workbook(path0)
-            _select(wb2, name)
+            select_scenario(wb2, name)
             p = tmp / f"{cid}--{i}.xlsx"
             wb2.save(p)
             cases.append((f"{cid}--{name}", p))

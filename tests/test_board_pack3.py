@@ -24,8 +24,7 @@ from xlmodel.workbook.sensitivity_axes import BAND, MAIN_DRIVERS, default_band
 from xlmodel.workbook.sensitivity_sheet import sensitivity_grids
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
-from .test_two_programs import _select
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
 
 EXAMPLES = ROOT / "examples"
 
@@ -58,7 +57,7 @@ def recalculated(tmp_path_factory):
         src.write_bytes(to_bytes(build("model", a)))
         for i, name in enumerate(a.scenario_names):
             wb = openpyxl.load_workbook(src)
-            _select(wb, name)
+            select_scenario(wb, name)
             p = tmp / f"{stem}--{i}.xlsx"
             wb.save(p)
             cases.append(((stem, name), p))
@@ -181,7 +180,7 @@ def test_the_ltv_cac_grid_is_live_formulas_and_the_runway_grid_carries_a_status(
         a.scenario_names[:2]
     ):  # the first (as generated) and another: the grid follows it
         book = openpyxl.load_workbook(src)
-        _select(book, name)
+        select_scenario(book, name)
         paths.append(tmp_path / f"{i}.xlsx")
         book.save(paths[-1])
     for name, out in zip(a.scenario_names[:2], recalculate(paths, tmp_path / "out")):

@@ -21,8 +21,7 @@ from xlmodel.workbook.risk_charts import TORNADO_OUTPUT, tornado_output
 from xlmodel.workbook.risk_sheet import RISK_SHEET
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice, need_poppler
-from .test_two_programs import _select
+from .conftest import ROOT, need_gnumeric, need_libreoffice, need_poppler, select_scenario
 
 EXAMPLES = ROOT / "examples"
 STALE = "STALE: an input was edited; generate the workbook again"
@@ -69,7 +68,7 @@ def recalculated(tmp_path_factory):
         src.write_bytes(to_bytes(build("model", a)))
         for i, name in enumerate(a.scenario_names):
             wb = openpyxl.load_workbook(src)
-            _select(wb, name)
+            select_scenario(wb, name)
             p = tmp / f"{key}--{i}.xlsx"
             wb.save(p)
             cases.append(((key, name, a), p))

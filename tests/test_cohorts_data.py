@@ -28,7 +28,7 @@ from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
 
 SIZED = ROOT / "examples" / "cohorts-sized-2024.csv"
 PLAIN = ROOT / "examples" / "cohorts-2024.csv"
@@ -534,13 +534,6 @@ def _want_plan_mau(rows, s) -> dict:
     return dict(zip(PLAN_MAU_NAMES, (c["mau_assumed"][0], curve[0], c["mau_assumed"][-1], curve[-1])))
 
 
-def _select(wb, name):
-    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
-    cell = wb[sheet][ref.replace("$", "")]
-    cell.value = name
-    cell.data_type = "s"
-
-
 def _cells_of(wb, name):
     sheet, ref = next(iter(wb.defined_names[name].destinations))
     got = wb[sheet][ref.replace("$", "")]
@@ -566,7 +559,7 @@ def _plan_mau_books(tmp_path):
     cases = []
     for name in a.scenario_names:
         wb = _sized_book()
-        _select(wb, name)
+        select_scenario(wb, name)
         cases.append((("select", name), wb))
     wb = _sized_book()
     cell = _cells_of(wb, "retention_triangle")[2]  # cohort 2024-03, month 3

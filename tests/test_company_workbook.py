@@ -15,7 +15,7 @@ from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import compare, read_names, recalculate, verify_workbook
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
 
 EXAMPLE = ROOT / "examples" / "company-2024.toml"
 #: random plans recalculated (each with two scenarios, each scenario selected): a modest batch, one soffice call
@@ -167,14 +167,6 @@ def _plans(tmp) -> list[tuple[str, object]]:
         path.write_text(random_plan(rng, k), encoding="utf-8")
         out.append((f"random-{k}", assumptions.load(path)))
     return out
-
-
-def select_scenario(wb, name: str) -> None:
-    """Make ``name`` the workbook's live scenario (the cell named ``scenario``)."""
-    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
-    cell = wb[sheet][ref.replace("$", "")]
-    cell.value = name
-    cell.data_type = "s"
 
 
 @pytest.fixture(scope="module")

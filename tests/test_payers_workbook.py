@@ -18,8 +18,8 @@ from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import compare, read_names, recalculate, verify_workbook
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
-from .test_company_workbook import formula_cells, select_scenario, toml_table
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
+from .test_company_workbook import formula_cells, toml_table
 
 EXAMPLE = ROOT / "examples" / "payers-2024.toml"
 #: random two-stock plans recalculated (each with its scenarios selected): a modest batch, one soffice call

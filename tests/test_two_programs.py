@@ -18,7 +18,7 @@ from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import close, compare, read_names, recalculate, udf_cells
 
-from .conftest import ROOT, need_gnumeric, need_libreoffice
+from .conftest import ROOT, need_gnumeric, need_libreoffice, select_scenario
 
 pytestmark = pytest.mark.libreoffice
 
@@ -47,13 +47,6 @@ def _books():
     return books
 
 
-def _select(wb, name):
-    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
-    cell = wb[sheet][ref.replace("$", "")]
-    cell.value = name
-    cell.data_type = "s"
-
-
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
     need_libreoffice()
@@ -67,7 +60,7 @@ def recalculated(tmp_path_factory):
         path0.write_bytes(to_bytes(wb))
         for i, name in enumerate(names):
             wb2 = openpyxl.load_workbook(path0)
-            _select(wb2, name)
+            select_scenario(wb2, name)
             p = src / f"{cid}--{i}.xlsx"
             wb2.save(p)
             cases.append((f"{cid}--{name}", p, path0))

@@ -22,7 +22,7 @@ from xlmodel.workbook import build, to_bytes
 from xlmodel.workbook.gnumeric import recalculate_gnumeric
 from xlmodel.workbook.verify import compare, read_names, recalculate
 
-from .conftest import need_gnumeric, need_libreoffice
+from .conftest import need_gnumeric, need_libreoffice, select_scenario
 
 # Illustrative inputs (assumptions, not sourced figures): a churn scenario, a curve of activated users, a
 # curve measured on sign-ups (month 1 below 1: the activation), curves whose cohort pays back within the
@@ -96,13 +96,6 @@ def _load(tmp_path, text=ASSUMPTIONS):
     path = tmp_path / "curves.toml"
     path.write_text(text)
     return assumptions.load(path)
-
-
-def _select(wb, name):
-    sheet, ref = next(iter(wb.defined_names["scenario"].destinations))
-    cell = wb[sheet][ref.replace("$", "")]
-    cell.value = name
-    cell.data_type = "s"
 
 
 def _close(got, want):
@@ -187,7 +180,7 @@ def books(tmp_path_factory):
     paths = []
     for i, name in enumerate(a.scenario_names):
         wb = openpyxl.load_workbook(src)
-        _select(wb, name)
+        select_scenario(wb, name)
         paths.append(tmp / f"s{i}.xlsx")
         wb.save(paths[-1])
     out = recalculate(paths, tmp / "lo")
@@ -241,7 +234,7 @@ def test_editing_a_curve_value_and_the_activation_moves_the_plan(books, tmp_path
     ws.cell(row=rows["retention[1]"], column=col_s).value = 0.5  # a sign-up curve's month 1: the activation
     paths = []
     for name in ("curve", "signups"):
-        _select(wb, name)
+        select_scenario(wb, name)
         paths.append(tmp_path / f"{name}.xlsx")
         wb.save(paths[-1])
     recalculated = dict(zip(("curve", "signups"), recalculate(paths, tmp_path / "lo")))
@@ -267,7 +260,7 @@ def test_an_activation_given_twice_fails_the_master_check(books, tmp_path):
     col = next(c.column for c in ws[7] if c.value == "signups")
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "activation")
     ws.cell(row=row, column=col).value = 0.9
-    _select(wb, "signups")
+    select_scenario(wb, "signups")
     wb.save(tmp_path / "twice.xlsx")
     (path,) = recalculate([tmp_path / "twice.xlsx"], tmp_path / "lo")
     values, _ = read_names(path)
