@@ -15668,6 +15668,7 @@ from typing import Any
 
 import numpy as np
 
+from .company import COMPANY_ROWS
 from .dates import fiscal_years, parse_month
 from .payers import STOCK_BALANCES, STOCK_ROWS
 from .period_economics import period_unit_economics
@@ -15743,24 +15744,8 @@ BALANCE = (
 LINES = INCOME + CASH_FLOW + BALANCE
 #: lines that are balances (a period shows its last month's), the rest are flows (a period sums them)
 BALANCES = frozenset(("closing_cash", "headcount", "mau", "paying_users") + BALANCE + STOCK_BALANCES)
-#: the company's lines a plan without version-4 inputs holds as 0
-_COMPANY_FLOWS = (
-    "payroll_rd",
-    "payroll_sm",
-    "payroll_ga",
-    "payroll_ops",
-    "depreciation",
-    "capex",
-    "credits_used",
-    "credits_lapsed",
-    "credits_granted",
-    "credit_balance",
-    "payables",
-    "receivables",
-    "deferred_revenue",
-    "tax",
-    "headcount",
-)
+#: the company's lines a plan without version-4 inputs holds as 0 (its payroll is summed here by department)
+_COMPANY_FLOWS = tuple(k for k in COMPANY_ROWS if k != "payroll")
 
 
 class MonthStatements:
