@@ -33,6 +33,7 @@ __all__ = [
     "first_company_input",
     "COMPANY_ROWS",
     "SPARSE_ROWS",
+    "STEPPED_ROWS",
     "ZERO_ROWS",
 ]
 
@@ -79,6 +80,10 @@ COMPANY_ROWS = (
 #: of those, the lines that are 0 but in a few months (built whole, not stored month by month) or 0 throughout
 SPARSE_ROWS = ("capex", "credits_granted")
 ZERO_ROWS = ("deferred_revenue",)
+#: the lines that change only in a month where a team entry starts or ends, a raise falls or an asset is bought
+#: or written off (payroll by department, payroll, headcount, depreciation): an array of scenarios' projection
+#: builds their months when one is first read (xlmodel.stepped)
+STEPPED_ROWS = COMPANY_ROWS[: COMPANY_ROWS.index("depreciation") + 1]
 #: a grant that never lapses
 NEVER = math.inf
 

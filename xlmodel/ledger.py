@@ -154,28 +154,18 @@ class Ledger:
         self.ap: Value = zero
         self.ar: Value = zero
         self.deferred: Value = zero  # deferred revenue: 0 until annual plans exist
+        self.held: Value = zero  # payables - receivables + deferred revenue (_held)
         self.opening: dict[str, Value] = {}
-        self.pool_left: Value = c.tax_losses  # the loss pool at the start of this fiscal year
-        self.year_ebt: Value = zero
+        self.beyond: Value = -c.tax_losses  # this fiscal year's earnings before tax so far less its loss pool
         self.accrued: Value = zero
         self.starts = set(c.year_starts[1:])
         # arrays of scenarios: one buffer per intermediate, two for each balance carried to the next month
         self._b: dict[str, np.ndarray] = {}
         if arrays:
-            names = (
-                "remaining",
-                "take",
-                "credits_used",
-                "credit_balance",
-                "ebt",
-                "year_ebt",
-                "tax",
-                "term",
-                "change",
-            )
+            names = ("remaining", "take", "credits_used", "credit_balance", "beyond", "tax", "term", "change")
             self._b = {n: np.empty(company.shape) for n in names}
             self._two = {
-                n: (np.empty(company.shape), np.empty(company.shape)) for n in ("ap", "ar", "accrued")
+                n: (np.empty(company.shape), np.empty(company.shape)) for n in ("ap", "ar", "accrued", "held")
             }
 
     def _out(self, name: str, o: Mapping[str, np.ndarray] | None = None) -> np.ndarray | None:
@@ -230,21 +220,20 @@ class Ledger:
         zero = self.zero
         # credits: use (by expiry, never last), lapse, grant
         used = zero
+        for expiry in [e for e, pool in self.pools.items() if not np.any(pool)]:
+            del self.pools[expiry]  # used up in every scenario: it takes 0, lapses 0 and holds 0 from now on
         if self.pools:
             remaining = _max0(compute, self._out("remaining"))
             out, take_out = self._out("credits_used", o), self._out("take")
             expiries = sorted(self.pools)
             for i, expiry in enumerate(expiries):
                 pool = self.pools[expiry]
-                take = (
-                    np.minimum(pool, remaining)
-                    if take_out is None
-                    else np.minimum(pool, remaining, out=take_out)
-                )
+                into = out if i == 0 else take_out  # (the first pool's take is the sum so far: 0 + take)
+                take = np.minimum(pool, remaining) if into is None else np.minimum(pool, remaining, out=into)
                 self.pools[expiry] = _op(np.subtract, pool, take, pool if self._b else None)
                 if i < len(expiries) - 1:  # (the last pool's leftover need is not used)
                     remaining = _op(np.subtract, remaining, take, remaining if self._b else None)
-                used = _op(np.add, used, take, out)
+                used = take if i == 0 else _op(np.add, used, take, out)
         lapsed = self.pools.pop(float(t), zero)
         granted = zero
         for g in self.later.pop(t, ()):
@@ -257,6 +246,7 @@ class Ledger:
             self.billed.fill(monthly_billing)
             self.ap = self._payables(self._next("ap", self.ap))
             self.ar = self.billed.total(zero, self._next("ar", None))
+            self.held = self._held(self._next("held", None))
             self.opening = {
                 "payables": _copy(self.ap),
                 "receivables": _copy(self.ar),
@@ -270,32 +260,35 @@ class Ledger:
         self.billed.push(billed)
         self.ap = self._payables(self._next("ap", self.ap, o, "payables"))
         self.ar = self.billed.total(zero, self._next("ar", self.ar, o, "receivables"))
-        # tax by fiscal year, accrued month by month against the pool at the year's start
+        # tax by fiscal year, accrued month by month against the loss pool at the year's start: the year's
+        # earnings before tax so far beyond that pool (year_ebt - pool) are kept as one sum
         c = self.co.c
-        if t in self.starts:
-            self.pool_left = np.maximum(0.0, self.pool_left - self.year_ebt)
-            self.year_ebt, self.accrued = zero, zero
-        ebt = _neg(net_burn, self._out("ebt"))  # -net_burn - depreciation - lapsed + interest
+        if t in self.starts:  # the pool left, max(0, pool - year_ebt), starts the new year's sum at -pool
+            self.beyond, self.accrued = -np.maximum(0.0, -self.beyond), zero
+        beyond = self.beyond
+        if np.ndim(interest) or interest != 0:  # + interest - net_burn - depreciation - lapsed
+            beyond = _op(np.add, beyond, interest, self._out("beyond"))
+        beyond = _op(np.subtract, beyond, net_burn, self._out("beyond"))
         for cost in (shared["depreciation"], lapsed):
             if cost is not zero:  # (x - 0 is x, bit for bit)
-                ebt = _op(np.subtract, ebt, cost, ebt if self._b else None)
-        ebt = _op(np.add, ebt, interest, ebt if self._b else None)
-        self.year_ebt = _op(np.add, self.year_ebt, ebt, self._out("year_ebt"))
+                beyond = _op(np.subtract, beyond, cost, self._out("beyond"))
+        self.beyond = gain = beyond
         buffer = self._next("accrued", self.accrued)
-        gain = _op(np.subtract, self.year_ebt, self.pool_left, buffer)
-        accrued = _op(np.multiply, c.tax_rate, np.maximum(0.0, gain, out=buffer), buffer)
-        tax = _op(np.subtract, accrued, self.accrued, self._out("tax", o))
-        self.accrued = accrued
+        untaxed = self.accrued is zero and np.all(gain <= 0)  # no tax yet this year, in any scenario
+        if untaxed:  # (0, not written)
+            tax = zero
+        else:
+            accrued = _op(np.multiply, c.tax_rate, np.maximum(0.0, gain, out=buffer), buffer)
+            tax = _op(np.subtract, accrued, self.accrued, self._out("tax", o))
+            self.accrued = accrued
         term = _op(np.subtract, used, tax, self._out("term"))
         if shared["capex"] is not zero:
             term = _op(np.subtract, term, shared["capex"], term if self._b else None)
-        change = self._out("change")
-        for sign, now, prev in ((np.add, self.ap, ap_prev), (np.subtract, self.ar, ar_prev),
-                                (np.add, self.deferred, def_prev)):  # fmt: skip
-            moved = (
-                0.0 if now is zero and prev is zero else _op(np.subtract, now, prev, change)
-            )  # (0 - 0 is 0)
-            term = _op(sign, term, moved, term if self._b else None)
+        # + (ap - ap_prev) - (ar - ar_prev) + (deferred - deferred_prev), as the change in what others hold
+        held_prev, self.held = self.held, self._held(self._next("held", self.held))
+        if self.held is not zero or held_prev is not zero:  # (else 0 - 0: nothing moved)
+            moved = _op(np.subtract, self.held, held_prev, self._out("change"))
+            term = _op(np.add, term, moved, term if self._b else None)
         lines: dict[str, Any] = dict(shared)
         lines.update(
             credits_used=used,
@@ -320,6 +313,17 @@ class Ledger:
             & (pick(deferred) == pick(def_prev))
         )
         return term, lines
+
+    def _held(self, out: np.ndarray | None) -> Value:
+        """``payables - receivables + deferred revenue``: what the company holds of its suppliers' and buyers'
+        money, net of what its buyers hold of its own; the shared zero when all three are (none is added, a
+        lone payables is itself)."""
+        total = self.zero
+        for sign, x in ((np.add, self.ap), (np.subtract, self.ar), (np.add, self.deferred)):
+            if x is self.zero:
+                continue
+            total = x if total is self.zero and sign is np.add else _op(sign, total, x, out)
+        return total
 
     def _payables(self, out: np.ndarray | None) -> Value:
         """The unpaid compute and ad bills: ``sum(unpaid compute) + sum(unpaid ad)``."""
@@ -396,10 +400,6 @@ def _op(ufunc: np.ufunc, a: Value, b: Value, out: Value | None) -> Value:
     """``ufunc(a, b)``, into ``out`` when it is an array (arrays of scenarios), else with Python's operator."""
     result: Value = ufunc(a, b, out=out) if isinstance(out, np.ndarray) else _SCALAR[ufunc](a, b)
     return result
-
-
-def _neg(x: Value, out: np.ndarray | None) -> Value:
-    return -x if out is None else np.negative(x, out=out)
 
 
 def _max0(x: Value, out: np.ndarray | None) -> Value:

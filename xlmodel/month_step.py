@@ -214,27 +214,6 @@ class Months:
             values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
-    def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
-        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
-        company its purchases and the rounds' credits."""
-        out: dict[str, np.ndarray] = {}
-        if self.tl.funding:
-            rows = np.zeros((h,) + self.shape)
-            for month, amount in self.tl.funding.items():
-                rows[month - 1] = amount
-            out["funding"] = rows
-        if self.company is not None:  # the purchases and the rounds' credits, in their months
-            c = self.company.c
-            for name, events in (
-                ("capex", [(x.month, x.amount) for x in c.capex]),
-                ("credits_granted", [(g.month, g.amount) for g in c.grants if g.month]),
-            ):
-                rows = np.zeros((h,) + self.shape)
-                for month, amount in events:
-                    rows[month - 1] += amount
-                out[name] = rows
-        return out
-
     def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
 
@@ -574,6 +553,29 @@ def _name_overflow(m: Months, pick: Any) -> None:
                 f"the projection overflows floating point: the funding rounds (month {month}'s: "
                 f"{amount:.6g} in all) and cash {pick(v['cash']):.6g} add up {_BEYOND}what the model can compute",
             )
+
+
+def sparse_rows(
+    tl: Timeline, company: CompanyInputs | None, shape: tuple[int, ...], h: int
+) -> dict[str, np.ndarray]:
+    """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
+    company (``company``: its inputs) its purchases and the rounds' credits."""
+    out: dict[str, np.ndarray] = {}
+    if tl.funding:
+        rows = np.zeros((h,) + shape)
+        for month, amount in tl.funding.items():
+            rows[month - 1] = amount
+        out["funding"] = rows
+    if company is not None:  # the purchases and the rounds' credits, in their months
+        for name, events in (
+            ("capex", [(x.month, x.amount) for x in company.capex]),
+            ("credits_granted", [(g.month, g.amount) for g in company.grants if g.month]),
+        ):
+            rows = np.zeros((h,) + shape)
+            for month, amount in events:
+                rows[month - 1] += amount
+            out[name] = rows
+    return out
 
 
 def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:

@@ -12,17 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inputs
+from .chunks import bounds, take
+from .company import (
+    COMPANY_ENTRIES,
+    COMPANY_ROWS,
+    COMPANY_SCALARS,
+    STEPPED_ROWS,
+    CompanyInputs,
+    company_inputs,
+)
 from .errors import InputError
-from .month_step import Months, blended_cost_per_mau
+from .month_step import Months, blended_cost_per_mau, sparse_rows
 from .params import CALENDAR_KEYS, check, reject_unknown
 from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
+from .stepped import Lines, stepped_lines
 from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
@@ -58,7 +68,7 @@ class Projection:
     funding: np.ndarray
     cash: np.ndarray
     #: the whole company's lines (xlmodel.company.COMPANY_ROWS) when the plan gives any version-4 input, else None
-    company: dict[str, np.ndarray] | None = None
+    company: Mapping[str, np.ndarray] | None = None
     #: its balances at month 0: payables, receivables, credits (None without the whole company)
     opening: dict[str, Any] | None = None
     #: payers as their own stock (xlmodel.payers.STOCK_ROWS) when the plan gives paying_churn and upgrade, else None
@@ -443,34 +453,69 @@ def project_checked(
     (:func:`xlmodel.plan.plan` keeps its answers this way).
     """
     shape = v["cash"].shape
-    months = months or Months(v, shape, tl)
-    stored = months.rows  # the lines that vary; the others are broadcast views below
+    # a large one-axis array of scenarios in chunks (xlmodel.chunks), every month of one before the next
+    spans = [(0, shape[0])] if shape else [(0, 0)]
+    if months is None and on_month is None and len(shape) == 1 and "retention" not in v:
+        spans = bounds(shape[0])
+    if len(spans) == 1:
+        parts = [months or Months(v, shape, tl)]
+    else:
+        n = shape[0]
+        parts = [Months(take(v, a, b, n), (b - a,), take(tl, a, b, n)) for a, b in spans]
+    months = parts[0]
+    # over arrays of scenarios the company's stepped lines are made when first read (xlmodel.stepped)
+    stepped = STEPPED_ROWS if months.company is not None and shape else ()
+    # the lines that vary in some chunk; a chunk where one holds one value writes it after its months
+    stored = [name for name in dict.fromkeys(name for m in parts for name in m.rows) if name not in stepped]
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row. The arrays handed back are views with months on the last axis. The company's lines start as zeros
     # (pages the system maps only when written): a month whose line is 0 leaves its row as it is (Months.step).
     full = {n: (np.zeros if n in COMPANY_ROWS else np.empty)((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
-        for k in range(h):
-            if shape:  # each month written straight into its row of the storage
-                row = months.step(k, {n: full[n][k] for n in stored})
-            else:
-                row = months.step(k)
-                for n in stored:
-                    full[n][k, ...] = row[n]
-            if on_month is not None:
-                on_month(k, row)
-    months.overflow_check()
+        for (a, b), m in zip(spans, parts):
+            for k in range(h):
+                if shape:  # each month written straight into its row (its chunk's columns) of the storage
+                    row = m.step(k, {n: full[n][k, a:b] if len(parts) > 1 else full[n][k] for n in stored})
+                else:
+                    row = m.step(k)
+                    for n in stored:
+                        full[n][k, ...] = row[n]
+                if on_month is not None:
+                    on_month(k, row)
+            m.overflow_check()
+            for n, value in m.constant_rows().items():
+                if n in full:
+                    full[n][:, a:b] = value
     last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
     rows: dict[str, Any] = {n: last(a) for n, a in full.items()}
-    for n, value in months.constant_rows().items():
-        rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
-    rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
-    if months.gross_is_revenue:
+    constant = [m.constant_rows() for m in parts]
+    for n in constant[0]:
+        if n not in full:  # one value every month in every chunk: a view
+            value = _joined([c[n] for c in constant], spans)
+            rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
+    inputs = (v.get("company") or CompanyInputs()) if months.company is not None else None
+    rows.update({n: last(a) for n, a in sparse_rows(tl, inputs, shape, h).items()})
+    if "gross_revenue" not in full:  # (stored when some chunk's revenue is net of VAT or fees)
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     stocks = {n: rows.pop(n) for n in STOCK_ROWS} if months.stocks is not None else None
     if months.company is None:
         return Projection(**rows)
-    company = {n: rows.pop(n) for n in COMPANY_ROWS}
-    opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
+    assert inputs is not None
+    walk = cache(partial(stepped_lines, inputs, shape, h))  # (the seven lines come from one walk)
+    later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
+    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
+    openings = [m.ledgers["plan"].opening for m in parts]
+    opening = {k: np.asarray(_joined([o[k] for o in openings], spans), dtype=float) for k in openings[0]}
     return Projection(**rows, company=company, opening=opening, stocks=stocks)
+
+
+def _line(walk: Callable[[], dict[str, np.ndarray]], name: str) -> np.ndarray:
+    return walk()[name]
+
+
+def _joined(values: list[Any], spans: list[tuple[int, int]]) -> Any:
+    """One value per chunk of scenarios made one array of them all (a single chunk's value as it is)."""
+    if len(values) == 1:
+        return values[0]
+    return np.concatenate([np.broadcast_to(x, (b - a,)) for x, (a, b) in zip(values, spans)])

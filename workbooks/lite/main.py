@@ -11659,17 +11659,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .company import COMPANY_ENTRIES, COMPANY_ROWS, COMPANY_SCALARS, company_inputs
+from .chunks import bounds, take
+from .company import (
+    COMPANY_ENTRIES,
+    COMPANY_ROWS,
+    COMPANY_SCALARS,
+    STEPPED_ROWS,
+    CompanyInputs,
+    company_inputs,
+)
 from .errors import InputError
-from .month_step import Months, blended_cost_per_mau
+from .month_step import Months, blended_cost_per_mau, sparse_rows
 from .params import CALENDAR_KEYS, check, reject_unknown
 from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
+from .stepped import Lines, stepped_lines
 from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
@@ -11705,7 +11715,7 @@ class Projection:
     funding: np.ndarray
     cash: np.ndarray
     #: the whole company's lines (xlmodel.company.COMPANY_ROWS) when the plan gives any version-4 input, else None
-    company: dict[str, np.ndarray] | None = None
+    company: Mapping[str, np.ndarray] | None = None
     #: its balances at month 0: payables, receivables, credits (None without the whole company)
     opening: dict[str, Any] | None = None
     #: payers as their own stock (xlmodel.payers.STOCK_ROWS) when the plan gives paying_churn and upgrade, else None
@@ -12090,37 +12100,72 @@ def project_checked(
     (:func:`xlmodel.plan.plan` keeps its answers this way).
     """
     shape = v["cash"].shape
-    months = months or Months(v, shape, tl)
-    stored = months.rows  # the lines that vary; the others are broadcast views below
+    # a large one-axis array of scenarios in chunks (xlmodel.chunks), every month of one before the next
+    spans = [(0, shape[0])] if shape else [(0, 0)]
+    if months is None and on_month is None and len(shape) == 1 and "retention" not in v:
+        spans = bounds(shape[0])
+    if len(spans) == 1:
+        parts = [months or Months(v, shape, tl)]
+    else:
+        n = shape[0]
+        parts = [Months(take(v, a, b, n), (b - a,), take(tl, a, b, n)) for a, b in spans]
+    months = parts[0]
+    # over arrays of scenarios the company's stepped lines are made when first read (xlmodel.stepped)
+    stepped = STEPPED_ROWS if months.company is not None and shape else ()
+    # the lines that vary in some chunk; a chunk where one holds one value writes it after its months
+    stored = [name for name in dict.fromkeys(name for m in parts for name in m.rows) if name not in stepped]
     # Time-major internally, (horizon,) + shape: each month is one contiguous
     # row. The arrays handed back are views with months on the last axis. The company's lines start as zeros
     # (pages the system maps only when written): a month whose line is 0 leaves its row as it is (Months.step).
     full = {n: (np.zeros if n in COMPANY_ROWS else np.empty)((h,) + shape) for n in stored}
     with np.errstate(all="ignore"):  # an overflow is an error below, not a warning
-        for k in range(h):
-            if shape:  # each month written straight into its row of the storage
-                row = months.step(k, {n: full[n][k] for n in stored})
-            else:
-                row = months.step(k)
-                for n in stored:
-                    full[n][k, ...] = row[n]
-            if on_month is not None:
-                on_month(k, row)
-    months.overflow_check()
+        for (a, b), m in zip(spans, parts):
+            for k in range(h):
+                if shape:  # each month written straight into its row (its chunk's columns) of the storage
+                    row = m.step(k, {n: full[n][k, a:b] if len(parts) > 1 else full[n][k] for n in stored})
+                else:
+                    row = m.step(k)
+                    for n in stored:
+                        full[n][k, ...] = row[n]
+                if on_month is not None:
+                    on_month(k, row)
+            m.overflow_check()
+            for n, value in m.constant_rows().items():
+                if n in full:
+                    full[n][:, a:b] = value
     last: Callable[[np.ndarray], np.ndarray] = lambda x: np.moveaxis(x, 0, -1)
     rows: dict[str, Any] = {n: last(a) for n, a in full.items()}
-    for n, value in months.constant_rows().items():
-        rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
-    rows.update({n: last(a) for n, a in months.sparse_rows(h).items()})
-    if months.gross_is_revenue:
+    constant = [m.constant_rows() for m in parts]
+    for n in constant[0]:
+        if n not in full:  # one value every month in every chunk: a view
+            value = _joined([c[n] for c in constant], spans)
+            rows[n] = np.broadcast_to(np.asarray(value, dtype=float)[..., None], shape + (h,))
+    inputs = (v.get("company") or CompanyInputs()) if months.company is not None else None
+    rows.update({n: last(a) for n, a in sparse_rows(tl, inputs, shape, h).items()})
+    if "gross_revenue" not in full:  # (stored when some chunk's revenue is net of VAT or fees)
         rows["gross_revenue"] = rows["revenue"]
     rows["month"] = np.broadcast_to(np.arange(1, h + 1, dtype=float), shape + (h,))
     stocks = {n: rows.pop(n) for n in STOCK_ROWS} if months.stocks is not None else None
     if months.company is None:
         return Projection(**rows)
-    company = {n: rows.pop(n) for n in COMPANY_ROWS}
-    opening = {k: np.asarray(x, dtype=float) for k, x in months.ledgers["plan"].opening.items()}
+    assert inputs is not None
+    walk = cache(partial(stepped_lines, inputs, shape, h))  # (the seven lines come from one walk)
+    later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
+    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
+    openings = [m.ledgers["plan"].opening for m in parts]
+    opening = {k: np.asarray(_joined([o[k] for o in openings], spans), dtype=float) for k in openings[0]}
     return Projection(**rows, company=company, opening=opening, stocks=stocks)
+
+
+def _line(walk: Callable[[], dict[str, np.ndarray]], name: str) -> np.ndarray:
+    return walk()[name]
+
+
+def _joined(values: list[Any], spans: list[tuple[int, int]]) -> Any:
+    """One value per chunk of scenarios made one array of them all (a single chunk's value as it is)."""
+    if len(values) == 1:
+        return values[0]
+    return np.concatenate([np.broadcast_to(x, (b - a,)) for x, (a, b) in zip(values, spans)])
 '''
 
 _SOURCES["xlmodel/unit_economics.py"] = r'''"""The LLM app's unit economics per MAU per month (docs/model.md, "The LLM app's unit economics").
@@ -12757,6 +12802,7 @@ __all__ = [
     "first_company_input",
     "COMPANY_ROWS",
     "SPARSE_ROWS",
+    "STEPPED_ROWS",
     "ZERO_ROWS",
 ]
 
@@ -12803,6 +12849,10 @@ COMPANY_ROWS = (
 #: of those, the lines that are 0 but in a few months (built whole, not stored month by month) or 0 throughout
 SPARSE_ROWS = ("capex", "credits_granted")
 ZERO_ROWS = ("deferred_revenue",)
+#: the lines that change only in a month where a team entry starts or ends, a raise falls or an asset is bought
+#: or written off (payroll by department, payroll, headcount, depreciation): an array of scenarios' projection
+#: builds their months when one is first read (xlmodel.stepped)
+STEPPED_ROWS = COMPANY_ROWS[: COMPANY_ROWS.index("depreciation") + 1]
 #: a grant that never lapses
 NEVER = math.inf
 
@@ -16317,27 +16367,6 @@ class Months:
             values.update(dict.fromkeys(ZERO_ROWS, zero))
         return {name: value for name, value in values.items() if name not in self.rows}
 
-    def sparse_rows(self, h: int) -> dict[str, np.ndarray]:
-        """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
-        company its purchases and the rounds' credits."""
-        out: dict[str, np.ndarray] = {}
-        if self.tl.funding:
-            rows = np.zeros((h,) + self.shape)
-            for month, amount in self.tl.funding.items():
-                rows[month - 1] = amount
-            out["funding"] = rows
-        if self.company is not None:  # the purchases and the rounds' credits, in their months
-            c = self.company.c
-            for name, events in (
-                ("capex", [(x.month, x.amount) for x in c.capex]),
-                ("credits_granted", [(g.month, g.amount) for g in c.grants if g.month]),
-            ):
-                rows = np.zeros((h,) + self.shape)
-                for month, amount in events:
-                    rows[month - 1] += amount
-                out[name] = rows
-        return out
-
     def step(self, k: int, o: Mapping[str, np.ndarray] | None = None) -> dict[str, Any]:
         """Month ``t = k+1``: every line item (and the variants' when asked for).
 
@@ -16677,6 +16706,29 @@ def _name_overflow(m: Months, pick: Any) -> None:
                 f"the projection overflows floating point: the funding rounds (month {month}'s: "
                 f"{amount:.6g} in all) and cash {pick(v['cash']):.6g} add up {_BEYOND}what the model can compute",
             )
+
+
+def sparse_rows(
+    tl: Timeline, company: CompanyInputs | None, shape: tuple[int, ...], h: int
+) -> dict[str, np.ndarray]:
+    """Lines that are 0 but in a few months, built whole (time-major): the funding rounds, and with the whole
+    company (``company``: its inputs) its purchases and the rounds' credits."""
+    out: dict[str, np.ndarray] = {}
+    if tl.funding:
+        rows = np.zeros((h,) + shape)
+        for month, amount in tl.funding.items():
+            rows[month - 1] = amount
+        out["funding"] = rows
+    if company is not None:  # the purchases and the rounds' credits, in their months
+        for name, events in (
+            ("capex", [(x.month, x.amount) for x in company.capex]),
+            ("credits_granted", [(g.month, g.amount) for g in company.grants if g.month]),
+        ):
+            rows = np.zeros((h,) + shape)
+            for month, amount in events:
+                rows[month - 1] += amount
+            out[name] = rows
+    return out
 
 
 def _put(value: Value, o: Mapping[str, np.ndarray], name: str) -> Value:
@@ -17354,6 +17406,131 @@ def annual_summary(
 def _plain(x: ArrayLike) -> float | np.ndarray:
     a = np.asarray(x, dtype=float)
     return float(a) if a.ndim == 0 else a
+'''
+
+_SOURCES["xlmodel/chunks.py"] = r'''"""Scenarios in chunks that fit the processor's cache.
+
+A month of the projection is some forty operations on arrays of scenarios. Over a hundred thousand scenarios
+each array is 800 kB, and every operation streams its arrays through main memory; over 32,768 at a time they
+stay in the cache, and the projection runs faster although it makes more calls. :func:`xlmodel.projection.project`
+walks a large one-axis array of scenarios chunk by chunk, every month of one chunk before the next, writing
+each chunk's lines into its columns of the one storage. Each scenario's equations are its own (no operation
+mixes scenarios), so a chunk gives each of its scenarios the numbers the whole array gives.
+
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CHUNK", "bounds", "take"]
+
+#: scenarios a month step works on at once (its forty-odd arrays of 256 kB stay in a 2-32 MB cache)
+CHUNK = 32_768
+
+
+def bounds(n: int, chunk: int | None = None) -> list[tuple[int, int]]:
+    """``n`` scenarios in chunks of at most about ``chunk`` (default :data:`CHUNK`) as ``(first, end)``
+    pairs, of equal sizes (within one); one chunk when ``n`` is below 1.5 chunks."""
+    size = chunk or CHUNK
+    if n < 1.5 * size:
+        return [(0, n)]
+    count = round(n / size)
+    return [(n * i // count, n * (i + 1) // count) for i in range(count)]
+
+
+def take(x: Any, a: int, b: int, n: int) -> Any:
+    """Scenarios ``a`` to ``b - 1`` of checked inputs of ``n`` scenarios along one axis: every array of
+    ``n`` values in ``x`` (in dicts, lists, tuples and dataclasses, at any depth) sliced, anything else as it
+    is (a number, a 0-d or one-value array is the same for every scenario)."""
+    if isinstance(x, np.ndarray):
+        return x[a:b] if x.ndim == 1 and x.shape[0] == n else x
+    if isinstance(x, dict):
+        return {k: take(v, a, b, n) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(take(v, a, b, n) for v in x)
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        changed = {f.name: take(getattr(x, f.name), a, b, n) for f in dataclasses.fields(x) if f.init}
+        return dataclasses.replace(x, **changed)
+    return x
+'''
+
+_SOURCES["xlmodel/stepped.py"] = r'''"""Lines kept as their changes and built into months when first read.
+
+Payroll by department, headcount and depreciation change only in a month where a team entry starts or ends, a
+raise falls or an asset is bought or written off (:class:`xlmodel.ledger.Company`). Over many scenarios,
+copying the same value into every month of storage is much of what a company costs a projection; so
+:func:`xlmodel.projection.project` hands these lines back as :class:`Lines` that walk the company again
+(:func:`stepped_lines`, the same :class:`~xlmodel.ledger.Company`, so the same numbers) the first time one is
+read, and cost nothing when none is (a caller reading the cash, say).
+
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .company import STEPPED_ROWS, CompanyInputs
+from .ledger import Company
+
+__all__ = ["Lines", "stepped_lines"]
+
+
+def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str, np.ndarray]:
+    """Every month of the stepped lines (``STEPPED_ROWS``) of company inputs ``c`` over scenarios of
+    ``shape``, months on the last axis: a :class:`~xlmodel.ledger.Company` walked over the ``h`` months, each
+    value written once in the month it changes and copied into the months it holds."""
+    co = Company(c, shape)
+    out = {n: np.empty((h,) + shape) for n in STEPPED_ROWS}
+    start = 0
+    for k in range(h):
+        now = co.month(k)
+        if k and k + 1 not in co.events:
+            continue
+        for n, rows in out.items():
+            rows[start + 1 : k] = rows[start]
+            rows[k] = now[n]
+        start = k
+    for rows in out.values():
+        rows[start + 1 :] = rows[start]
+    return {n: np.moveaxis(rows, 0, -1) for n, rows in out.items()}
+
+
+class Lines(Mapping[str, np.ndarray]):
+    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others made by their
+    function in ``later`` the first time they are read (then kept)."""
+
+    def __init__(
+        self, order: Sequence[str], stored: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]
+    ):
+        self._order = tuple(order)
+        self._lines = dict(stored)
+        self._later = dict(later)
+        missing = set(self._order) - set(self._lines) - set(self._later)
+        assert not missing, missing
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._lines:
+            if name not in self._later:
+                raise KeyError(name)
+            self._lines[name] = self._later.pop(name)()
+        return self._lines[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        return f"Lines({', '.join(self._order)})"
 '''
 
 _SOURCES["xlmodel/company_sizes.py"] = r'''"""How large the whole company's numbers may be (docs/model.md, "The whole company", "Limits"): every sum the
@@ -18131,28 +18308,18 @@ class Ledger:
         self.ap: Value = zero
         self.ar: Value = zero
         self.deferred: Value = zero  # deferred revenue: 0 until annual plans exist
+        self.held: Value = zero  # payables - receivables + deferred revenue (_held)
         self.opening: dict[str, Value] = {}
-        self.pool_left: Value = c.tax_losses  # the loss pool at the start of this fiscal year
-        self.year_ebt: Value = zero
+        self.beyond: Value = -c.tax_losses  # this fiscal year's earnings before tax so far less its loss pool
         self.accrued: Value = zero
         self.starts = set(c.year_starts[1:])
         # arrays of scenarios: one buffer per intermediate, two for each balance carried to the next month
         self._b: dict[str, np.ndarray] = {}
         if arrays:
-            names = (
-                "remaining",
-                "take",
-                "credits_used",
-                "credit_balance",
-                "ebt",
-                "year_ebt",
-                "tax",
-                "term",
-                "change",
-            )
+            names = ("remaining", "take", "credits_used", "credit_balance", "beyond", "tax", "term", "change")
             self._b = {n: np.empty(company.shape) for n in names}
             self._two = {
-                n: (np.empty(company.shape), np.empty(company.shape)) for n in ("ap", "ar", "accrued")
+                n: (np.empty(company.shape), np.empty(company.shape)) for n in ("ap", "ar", "accrued", "held")
             }
 
     def _out(self, name: str, o: Mapping[str, np.ndarray] | None = None) -> np.ndarray | None:
@@ -18207,21 +18374,20 @@ class Ledger:
         zero = self.zero
         # credits: use (by expiry, never last), lapse, grant
         used = zero
+        for expiry in [e for e, pool in self.pools.items() if not np.any(pool)]:
+            del self.pools[expiry]  # used up in every scenario: it takes 0, lapses 0 and holds 0 from now on
         if self.pools:
             remaining = _max0(compute, self._out("remaining"))
             out, take_out = self._out("credits_used", o), self._out("take")
             expiries = sorted(self.pools)
             for i, expiry in enumerate(expiries):
                 pool = self.pools[expiry]
-                take = (
-                    np.minimum(pool, remaining)
-                    if take_out is None
-                    else np.minimum(pool, remaining, out=take_out)
-                )
+                into = out if i == 0 else take_out  # (the first pool's take is the sum so far: 0 + take)
+                take = np.minimum(pool, remaining) if into is None else np.minimum(pool, remaining, out=into)
                 self.pools[expiry] = _op(np.subtract, pool, take, pool if self._b else None)
                 if i < len(expiries) - 1:  # (the last pool's leftover need is not used)
                     remaining = _op(np.subtract, remaining, take, remaining if self._b else None)
-                used = _op(np.add, used, take, out)
+                used = take if i == 0 else _op(np.add, used, take, out)
         lapsed = self.pools.pop(float(t), zero)
         granted = zero
         for g in self.later.pop(t, ()):
@@ -18234,6 +18400,7 @@ class Ledger:
             self.billed.fill(monthly_billing)
             self.ap = self._payables(self._next("ap", self.ap))
             self.ar = self.billed.total(zero, self._next("ar", None))
+            self.held = self._held(self._next("held", None))
             self.opening = {
                 "payables": _copy(self.ap),
                 "receivables": _copy(self.ar),
@@ -18247,32 +18414,35 @@ class Ledger:
         self.billed.push(billed)
         self.ap = self._payables(self._next("ap", self.ap, o, "payables"))
         self.ar = self.billed.total(zero, self._next("ar", self.ar, o, "receivables"))
-        # tax by fiscal year, accrued month by month against the pool at the year's start
+        # tax by fiscal year, accrued month by month against the loss pool at the year's start: the year's
+        # earnings before tax so far beyond that pool (year_ebt - pool) are kept as one sum
         c = self.co.c
-        if t in self.starts:
-            self.pool_left = np.maximum(0.0, self.pool_left - self.year_ebt)
-            self.year_ebt, self.accrued = zero, zero
-        ebt = _neg(net_burn, self._out("ebt"))  # -net_burn - depreciation - lapsed + interest
+        if t in self.starts:  # the pool left, max(0, pool - year_ebt), starts the new year's sum at -pool
+            self.beyond, self.accrued = -np.maximum(0.0, -self.beyond), zero
+        beyond = self.beyond
+        if np.ndim(interest) or interest != 0:  # + interest - net_burn - depreciation - lapsed
+            beyond = _op(np.add, beyond, interest, self._out("beyond"))
+        beyond = _op(np.subtract, beyond, net_burn, self._out("beyond"))
         for cost in (shared["depreciation"], lapsed):
             if cost is not zero:  # (x - 0 is x, bit for bit)
-                ebt = _op(np.subtract, ebt, cost, ebt if self._b else None)
-        ebt = _op(np.add, ebt, interest, ebt if self._b else None)
-        self.year_ebt = _op(np.add, self.year_ebt, ebt, self._out("year_ebt"))
+                beyond = _op(np.subtract, beyond, cost, self._out("beyond"))
+        self.beyond = gain = beyond
         buffer = self._next("accrued", self.accrued)
-        gain = _op(np.subtract, self.year_ebt, self.pool_left, buffer)
-        accrued = _op(np.multiply, c.tax_rate, np.maximum(0.0, gain, out=buffer), buffer)
-        tax = _op(np.subtract, accrued, self.accrued, self._out("tax", o))
-        self.accrued = accrued
+        untaxed = self.accrued is zero and np.all(gain <= 0)  # no tax yet this year, in any scenario
+        if untaxed:  # (0, not written)
+            tax = zero
+        else:
+            accrued = _op(np.multiply, c.tax_rate, np.maximum(0.0, gain, out=buffer), buffer)
+            tax = _op(np.subtract, accrued, self.accrued, self._out("tax", o))
+            self.accrued = accrued
         term = _op(np.subtract, used, tax, self._out("term"))
         if shared["capex"] is not zero:
             term = _op(np.subtract, term, shared["capex"], term if self._b else None)
-        change = self._out("change")
-        for sign, now, prev in ((np.add, self.ap, ap_prev), (np.subtract, self.ar, ar_prev),
-                                (np.add, self.deferred, def_prev)):  # fmt: skip
-            moved = (
-                0.0 if now is zero and prev is zero else _op(np.subtract, now, prev, change)
-            )  # (0 - 0 is 0)
-            term = _op(sign, term, moved, term if self._b else None)
+        # + (ap - ap_prev) - (ar - ar_prev) + (deferred - deferred_prev), as the change in what others hold
+        held_prev, self.held = self.held, self._held(self._next("held", self.held))
+        if self.held is not zero or held_prev is not zero:  # (else 0 - 0: nothing moved)
+            moved = _op(np.subtract, self.held, held_prev, self._out("change"))
+            term = _op(np.add, term, moved, term if self._b else None)
         lines: dict[str, Any] = dict(shared)
         lines.update(
             credits_used=used,
@@ -18297,6 +18467,17 @@ class Ledger:
             & (pick(deferred) == pick(def_prev))
         )
         return term, lines
+
+    def _held(self, out: np.ndarray | None) -> Value:
+        """``payables - receivables + deferred revenue``: what the company holds of its suppliers' and buyers'
+        money, net of what its buyers hold of its own; the shared zero when all three are (none is added, a
+        lone payables is itself)."""
+        total = self.zero
+        for sign, x in ((np.add, self.ap), (np.subtract, self.ar), (np.add, self.deferred)):
+            if x is self.zero:
+                continue
+            total = x if total is self.zero and sign is np.add else _op(sign, total, x, out)
+        return total
 
     def _payables(self, out: np.ndarray | None) -> Value:
         """The unpaid compute and ad bills: ``sum(unpaid compute) + sum(unpaid ad)``."""
@@ -18373,10 +18554,6 @@ def _op(ufunc: np.ufunc, a: Value, b: Value, out: Value | None) -> Value:
     """``ufunc(a, b)``, into ``out`` when it is an array (arrays of scenarios), else with Python's operator."""
     result: Value = ufunc(a, b, out=out) if isinstance(out, np.ndarray) else _SCALAR[ufunc](a, b)
     return result
-
-
-def _neg(x: Value, out: np.ndarray | None) -> Value:
-    return -x if out is None else np.negative(x, out=out)
 
 
 def _max0(x: Value, out: np.ndarray | None) -> Value:

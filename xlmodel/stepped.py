@@ -1,0 +1,72 @@
+"""Lines kept as their changes and built into months when first read.
+
+Payroll by department, headcount and depreciation change only in a month where a team entry starts or ends, a
+raise falls or an asset is bought or written off (:class:`xlmodel.ledger.Company`). Over many scenarios,
+copying the same value into every month of storage is much of what a company costs a projection; so
+:func:`xlmodel.projection.project` hands these lines back as :class:`Lines` that walk the company again
+(:func:`stepped_lines`, the same :class:`~xlmodel.ledger.Company`, so the same numbers) the first time one is
+read, and cost nothing when none is (a caller reading the cash, say).
+
+Pure Python and numpy, nothing at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .company import STEPPED_ROWS, CompanyInputs
+from .ledger import Company
+
+__all__ = ["Lines", "stepped_lines"]
+
+
+def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str, np.ndarray]:
+    """Every month of the stepped lines (``STEPPED_ROWS``) of company inputs ``c`` over scenarios of
+    ``shape``, months on the last axis: a :class:`~xlmodel.ledger.Company` walked over the ``h`` months, each
+    value written once in the month it changes and copied into the months it holds."""
+    co = Company(c, shape)
+    out = {n: np.empty((h,) + shape) for n in STEPPED_ROWS}
+    start = 0
+    for k in range(h):
+        now = co.month(k)
+        if k and k + 1 not in co.events:
+            continue
+        for n, rows in out.items():
+            rows[start + 1 : k] = rows[start]
+            rows[k] = now[n]
+        start = k
+    for rows in out.values():
+        rows[start + 1 :] = rows[start]
+    return {n: np.moveaxis(rows, 0, -1) for n, rows in out.items()}
+
+
+class Lines(Mapping[str, np.ndarray]):
+    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others made by their
+    function in ``later`` the first time they are read (then kept)."""
+
+    def __init__(
+        self, order: Sequence[str], stored: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]
+    ):
+        self._order = tuple(order)
+        self._lines = dict(stored)
+        self._later = dict(later)
+        missing = set(self._order) - set(self._lines) - set(self._later)
+        assert not missing, missing
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._lines:
+            if name not in self._later:
+                raise KeyError(name)
+            self._lines[name] = self._later.pop(name)()
+        return self._lines[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        return f"Lines({', '.join(self._order)})"
