@@ -227,10 +227,12 @@ def test_the_risk_template_applies_a_default_band_written_on_the_sheet(tmp_path)
     rep = compare(values, errors, 1e-9, "risk plan-2024")
     assert rep.ok, "\n".join(rep.lines())
     assert values["risk_still_on_inputs"] == [S.YES] * len(values["simulated_input_names"])
-    # plan-2024's cash lasts the 36 months in every draw: the Cover's percentiles say so, not "never"
-    assert values["runway_months_p50"] == "never"
+    # plan-2024's cash lasts the 36 months in every draw: the Risk sheet and the Cover's percentiles say so,
+    # not "never", and the Cover prints no unit after the text
+    assert values["runway_months_p50"] == values["runway_months_base"] == "not within 36 months"
+    assert values["payback_months_p50"] == "never"  # a closed form's never is one
     cover = _cover_rows(openpyxl.load_workbook(out, data_only=True)["Cover"])
-    assert cover["Runway, P50"][0] == "not within 36 months"
+    assert cover["Runway, P50"][0] == "not within 36 months" and not cover["Runway, P50"][1]
 
 
 def test_the_risk_template_refuses_only_a_plan_with_nothing_to_band(monkeypatch):

@@ -139,8 +139,11 @@ def test_calc_says_not_within_the_horizon_and_warns(run):
     r = run("calc", "examples/plan-2024.toml")
     assert r.exit_code == 0
     rows = {ln.split()[0]: ln for ln in r.stdout.splitlines() if ln.strip()}
-    for name in ("runway_months", "funding_month", "breakeven_month"):
-        assert "not within the horizon (to 2027-02)" in rows[name]
+    for name in ("runway_months", "runway_months_without_migration", "first_short_month", "funding_month",
+                 "breakeven_month"):  # fmt: skip
+        assert "not within the horizon (to 2027-02)" in rows[name], name
+    assert not any("never" in rows[n] for n in xm.outputs.HORIZON_NEVER if n in rows)  # none a bare never
+    assert rows["payback_months"].split()[1] == "never"  # a closed form's never is one
     assert "cash is still falling at the horizon: at the last three months' burn it lasts to month 60.4 " \
         "(2029-03)" in r.stdout  # fmt: skip
     doc = __import__("json").loads(run("calc", "examples/plan-2024.toml", "--json").stdout)
@@ -149,6 +152,18 @@ def test_calc_says_not_within_the_horizon_and_warns(run):
     assert doc["warnings"] == [
         "cash is still falling at the horizon: at the last three months' burn it lasts to month 60.4 (2029-03)"
     ]
+
+
+def test_simulate_says_beyond_the_horizon_and_shows_a_flag_by_its_mean(run):
+    r = run("simulate", "examples/plan-2024.toml", "--draws", "200")
+    assert r.exit_code == 0, r.output
+    rows = {ln.split()[0]: ln.split() for ln in r.stdout.splitlines() if ln.strip()}
+    for name in ("runway_months", "first_short_month", "funding_month", "breakeven_month"):
+        assert rows[name][1:13] == [">", "36"] * 6, name  # the mean and five percentiles, each "> 36"
+        assert rows[name][13] == "100.0%", name  # the draws not within the horizon
+    assert rows["payback_months"][1:7] == ["never"] * 6
+    assert "> 36: not within the horizon (to 2027-02)" in r.stdout
+    assert rows["cash_falling_at_horizon"][1:] == ["100.0%", "yes", "yes/no"]  # the share that say yes, alone
 
 
 def test_calc_without_start_counts_months():

@@ -369,5 +369,5 @@ def test_risk_sheet_writes_the_labels_and_changes_verify_compares():
     assert values["runway_tornado_change_high"][0] == pytest.approx(rows[0]["at_high"] - base)
     lo, hi = values["runway_months_histogram_from"], values["runway_months_histogram_to"]
     assert values["runway_months_histogram_bins"][0] == f"{(lo[0] + hi[0]) / 2:,.1f}"
-    assert values["runway_months_histogram_bins"][-1] == "never"
+    assert values["runway_months_histogram_bins"][-1] == f"> {sim.horizon}"  # the bar of draws beyond it
     assert values["migration_npv_histogram_bins"][0].endswith("M")

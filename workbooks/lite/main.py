@@ -11391,6 +11391,7 @@ from .params import PARAMS
 __all__ = [
     "OUTPUT_UNITS",
     "OUTPUT_DEFINITIONS",
+    "HORIZON_NEVER",
     "json_value",
     "HUGE",
     "format_value",
@@ -11463,6 +11464,19 @@ OUTPUT_UNITS = {
     "arppu_net": "currency per paying user per month",
     "paid_cac_per_active": "currency per active user",
 }
+
+#: the months found by walking the projection month by month: their "never" only means "not within the horizon",
+#: and every surface says so ("not within the horizon (to 2027-02)" in the command line, "not within 36 months"
+#: in the workbooks)
+HORIZON_NEVER = (
+    "runway_months",
+    "runway_months_without_funding",
+    "runway_months_without_migration",
+    "first_short_month",
+    "funding_month",
+    "breakeven_month",
+    "plan_migration_payback_month",
+)
 
 #: one line defining each output, for the outputs reference (the full definitions: docs/model.md)
 OUTPUT_DEFINITIONS = {

@@ -14,7 +14,7 @@ from .. import assumptions
 from ..dates import ABBR, annual_summary, month_label
 from ..engine import plan, summary
 from ..errors import InputError
-from ..outputs import OUTPUT_UNITS
+from ..outputs import HORIZON_NEVER, OUTPUT_UNITS
 from ..prices import mix_price, parse_at, price_basis, price_data_date
 from ..prices import price as lookup_price
 from ..retention import active_curve
@@ -212,10 +212,6 @@ def _curve_line(curve: dict) -> str:
     )
 
 
-#: the outputs whose "never" only means "not within the horizon": they say so, with the last month
-HORIZON_NEVER = ("runway_months", "funding_month", "breakeven_month")
-
-
 def not_within(horizon: int, start: str | None) -> str:
     """What "never" means for a run-out, a raise or a break-even: "not within the horizon (to 2027-02)"."""
     return f"not within the horizon (to {month_label(horizon, start)})"
@@ -380,9 +376,10 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
     # range's bound) is one line and exit status 2, not a table cut short
     cols = ["mean"] + [f"p{p}" for p in (5, 10, 50, 90, 95)]
     rows = []
+    beyond = f"> {sim.horizon}"  # a month not within the horizon, in a column a number wide
     for o in sim.outputs:
         st = sim.stats(o)
-        cells = [compact(o, None if math.isnan(st[c]) else st[c], a.currency) for c in cols]
+        cells = [_simulated_cell(o, st[c], c, beyond, a.currency) for c in cols]
         never = f"{st['share_never']:.1%}" if "share_never" in st else ""
         na = f"{st['share_na']:.1%}" if st["share_na"] else ""
         rows.append([o] + cells + [never, na, format_unit(o, a.currency)])
@@ -407,6 +404,11 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
     echo(line(head))
     for r in rows:
         echo(line(r))
+    if any(beyond in r for r in rows):
+        echo(
+            f"{beyond}: not within the horizon (to {month_label(sim.horizon, a.start)}); for these months the never "
+            "column counts the draws not within it"
+        )
     echo("")
     echo("runway below " + ", ".join(f"{m} months: {share:.1%}" for m, share in below.items()) + " of draws")
     echo(
@@ -418,13 +420,26 @@ def simulate(assumptions_file, scenario, draws, seed, as_json, plot, plot_force)
         echo("tornado of runway_months (each input at its low and high, the rest at base):")
         w = max(len(r["input"]) for r in tor)
         for r in tor:
-            lo, hi = (format_value("runway_months", r[x], a.currency) for x in ("at_low", "at_high"))
+            lo, hi = (
+                beyond if r[x] == math.inf else format_value("runway_months", r[x], a.currency)
+                for x in ("at_low", "at_high")
+            )
             echo(
                 f"  {r['input']:<{w}}  low {r['low']:<12.6g} -> {lo:>7}   high {r['high']:<12.6g} -> {hi:>7}"
             )
     if plot:
         echo("")
         plot_simulation(a, name, sim, plot, plot_force)
+
+
+def _simulated_cell(name: str, value: float, stat: str, beyond: str, currency: str) -> str:
+    """A statistic in the simulate table: a month not within the horizon as ``beyond`` ("> 36"); of a yes/no
+    output only the mean, the share of draws that say yes (a percentile of a flag says nothing more)."""
+    if OUTPUT_UNITS[name] == "yes/no" and stat != "mean":
+        return ""
+    if value == math.inf and name in HORIZON_NEVER:
+        return beyond
+    return compact(name, None if math.isnan(value) else value, currency)
 
 
 def _parse_mix(text: str) -> tuple[list[str], list[float]]:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from .. import __version__
 from ..dates import fiscal_years, month_end, serial_date
 from ..engine import OUTPUT_UNITS
+from ..outputs import HORIZON_NEVER
 from . import styles as S
 from .chart_style import style_series
 
@@ -102,14 +103,7 @@ DATED = (
 
 
 #: month outputs that may not happen within the horizon: "not within 36 months (to Feb 2027)", not "never"
-WITHIN_HORIZON = (
-    "runway_months",
-    "runway_months_without_funding",
-    "runway_months_without_migration",
-    "funding_month",
-    "breakeven_month",
-    "plan_migration_payback_month",
-)
+WITHIN_HORIZON = HORIZON_NEVER
 #: the Risk sheet's percentiles of the runway: "not within 36 months" of the simulation's horizon
 SIMULATED_MONTHS = ("runway_months_p10", "runway_months_p50", "runway_months_p90")
 #: a month's short name whatever the program's language (TEXT's date codes differ by locale)
@@ -327,7 +321,15 @@ class CoverSheet:
                 text = unit_text or self.unit(OUTPUT_UNITS.get(name, "currency"))
                 if kind == "big" and big:
                     text = self.a.currency  # the M is in the number: the unit once
-                self.text(ws, f"{unit}{row}", text, S.UNIT_FONT)
+                if (
+                    name in WITHIN_HORIZON or name in SIMULATED_MONTHS
+                ):  # no "months" after "not within 36 months"
+                    self.formula(ws, f"{unit}{row}", f'=IF(ISNUMBER({name}),"{text}","")', font=S.UNIT_FONT)
+                    self._cached_later(
+                        ws, f"{unit}{row}", lambda v, n=name, t=text: "" if isinstance(v.get(n), str) else t
+                    )
+                else:
+                    self.text(ws, f"{unit}{row}", text, S.UNIT_FONT)
             row += 1
             if "runway_after_horizon" in self.wb.defined_names and name in ("runway_months", "funding_need"):
                 self._horizon_warning(ws, row - 1, (lab, val, unit), name, dated)

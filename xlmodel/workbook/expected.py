@@ -18,17 +18,19 @@ from .. import engine
 from ..actuals import ACTUALS_COLUMNS, FITTED, Actuals, cohort_churn, cohort_ltv, fit_actuals
 from ..dates import fiscal_year_numbers, parse_month
 from ..errors import XlmodelError
+from ..outputs import HORIZON_NEVER
 from ..prices import blend
 from ..retention import average_curve
 from ..simulate import simulate
 from . import styles as S
 from .actuals_sheet import FITTED_SUMS
 from .cohorts_sheet import PLAN_CURRENT, PLAN_MAU, TAIL_MONTHS
+from .cover_sheet import not_within
 from .expected_plan import live_curve, plan_expected, waterfall_expected
 from .expected_stocks import chain_expected, stock_inputs
 from .layout import MIX_PRICES, NOT_GIVEN, OPTIONAL_INPUTS, TOKEN_INPUTS, WB_PARAMS
 from .migration_sheet import grid_axes
-from .risk_sheet import STILL, risk_values, simulation_inputs
+from .risk_sheet import STATS, STILL, risk_values, simulation_inputs
 
 __all__ = ["expected_values", "inputs_from", "risk_expected", "actuals_expected", "cohorts_expected"]
 
@@ -227,6 +229,14 @@ def risk_expected(values: dict) -> dict:
         raise XlmodelError(f"the Risk sheet's simulated inputs are not valid: {e}") from None
     na = lambda v: None if isinstance(v, float) and math.isnan(v) else v
     out = {k: [na(x) for x in v] if isinstance(v, list) else na(v) for k, v in risk_values(sim).items()}
+    # a month not within the horizon reads "not within 36 months" on the sheet (risk_charts.simulated_cell)
+    for name in HORIZON_NEVER:
+        for key in (f"{name}_{k}" for k in (*STATS, "base")):
+            if out.get(key) == math.inf:
+                out[key] = not_within(horizon)
+    if out["tornado_output"] in HORIZON_NEVER:
+        for key in ("runway_tornado_at_low", "runway_tornado_at_high"):
+            out[key] = [not_within(horizon) if x == math.inf else x for x in out[key] or ()]
     # the table of what was simulated: every comparison with the live Inputs holds, YES (else the numbers are stale)
     rows = len(values["simulated_input_names"]) if isinstance(values["simulated_input_names"], list) else 1
     for name in ("risk_still_on_inputs",) + tuple(f"risk_same_{k}" for k, _, _ in STILL):

@@ -13,7 +13,9 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.pagebreak import Break
 
 from ..engine import OUTPUT_UNITS
+from ..outputs import HORIZON_NEVER
 from . import styles as S
+from .cover_sheet import not_within
 
 TORNADO_OUTPUT = "runway_months"
 #: what the tornado ranks when no input moves the runway (cash lasts the horizon at every end): the months cash
@@ -44,9 +46,12 @@ def tornado_output(sim) -> str:
     return TORNADO_OUTPUT
 
 
-def simulated_cell(v):
-    """A simulated value as a cell: never and n/a as text."""
+def simulated_cell(v, name: str | None = None, horizon: int | None = None):
+    """A simulated value as a cell: never and n/a as text; the never of a month found by walking the
+    projection (``name`` in ``HORIZON_NEVER``) as "not within 36 months" of the simulation's ``horizon``."""
     if isinstance(v, float) and math.isinf(v):
+        if v > 0 and name in HORIZON_NEVER and horizon is not None:
+            return not_within(horizon)
         return "never"
     if isinstance(v, float) and math.isnan(v):
         return "n/a"
@@ -144,7 +149,7 @@ class RiskCharts:
                 ("H", values["runway_tornado_change_low"][i], out_fmt),
                 ("I", values["runway_tornado_change_high"][i], out_fmt),
             ):
-                v = simulated_cell(v)
+                v = simulated_cell(v, output if col in "FG" else None, h)
                 if isinstance(v, str):
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
                 else:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from ..engine import OUTPUT_UNITS
 from ..errors import AssumptionsError
+from ..outputs import HORIZON_NEVER
 from ..simulate import DISTS, NEVER_OUTPUTS, PERCENTILES, SHARE_BELOW, simulate
 from . import styles as S
 from .changes_sheet import CHANGES_SHEET
@@ -166,16 +167,17 @@ def risk_values(sim) -> dict:
             out[f"{name}_histogram_from"] = lo
             out[f"{name}_histogram_to"] = hi
             out[f"{name}_histogram_share"] = shares
-            out[f"{name}_histogram_bins"] = _bin_labels(name, lo, hi, len(shares))
+            out[f"{name}_histogram_bins"] = _bin_labels(name, lo, hi, len(shares), sim.horizon)
     return out
 
 
-def _bin_labels(name: str, lo: list, hi: list, n: int) -> list[str]:
-    """The histogram's category labels (the chart's axis): each bin's middle, money in millions; then never."""
+def _bin_labels(name: str, lo: list, hi: list, n: int, horizon: int) -> list[str]:
+    """The histogram's category labels (the chart's axis): each bin's middle, money in millions; then the bar
+    of never ("> 36" for a month not within the horizon)."""
     money = not OUTPUT_UNITS[name].startswith("month")
     mids = [(a + b) / 2 for a, b in zip(lo, hi)]
     labels = [f"{m / 1e6:,.1f}M" if money and abs(m) >= 1e6 else f"{m:,.1f}" for m in mids]
-    return labels + ["never"] * (n - len(labels))
+    return labels + [f"> {horizon}" if name in HORIZON_NEVER else "never"] * (n - len(labels))
 
 
 class RiskSheet(RiskCharts):
@@ -324,7 +326,7 @@ class RiskSheet(RiskCharts):
             "P95",
             "Min",
             "Max",
-            "Share never",
+            "Share never or beyond horizon",
             "Share n/a",
         ]
         self.section(ws, row, "Distribution of each output over the draws", len(heads))
@@ -344,7 +346,7 @@ class RiskSheet(RiskCharts):
                 and not k.endswith(("share_never", "share_na"))
             ]
             fmt = output_format(name, big=bool(finite) and max(finite) >= 1e7)
-            v = simulated_cell(values[f"{name}_base"])  # the simulated scenario's, not the live one's
+            v = simulated_cell(values[f"{name}_base"], name, sim.horizon)  # the simulated scenario's own
             if isinstance(v, str):
                 self.text(ws, f"D{row}", v, S.FORMULA_FONT, align=S.RIGHT)
             else:
@@ -361,7 +363,7 @@ class RiskSheet(RiskCharts):
                 col = get_column_letter(5 + j)
                 if key not in values:
                     continue
-                v = simulated_cell(values[key])
+                v = simulated_cell(values[key], name, sim.horizon)
                 cell = ws[f"{col}{row}"]
                 if isinstance(v, str):
                     self.text(ws, f"{col}{row}", v, S.FORMULA_FONT, align=S.RIGHT)
