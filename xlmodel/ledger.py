@@ -140,6 +140,7 @@ class Ledger:
         self.zero = zero
         # pools of credits by expiry month; the opening credits are usable from month 1
         self.pools: dict[float, Value] = {}
+        self.spent: set[float] = set()  # pools used up in every scenario (step)
         self.later: dict[int, list[Grant]] = {}
         for g in c.grants:
             if g.month == 0:
@@ -189,7 +190,7 @@ class Ledger:
     def balance(self, out: np.ndarray | None = None) -> Value:
         """The credits held now (after this month's use, lapse and grant): ``0 + pool_1 + pool_2 + ...``, where
         ``0 + pool_1`` is ``pool_1`` itself (a pool is never -0)."""
-        pools = iter(self.pools.values())
+        pools = (pool for e, pool in self.pools.items() if e not in self.spent)
         total = next(pools, self.zero)
         for amount in pools:
             total = _op(np.add, total, amount, out)
@@ -220,12 +221,14 @@ class Ledger:
         zero = self.zero
         # credits: use (by expiry, never last), lapse, grant
         used = zero
-        for expiry in [e for e, pool in self.pools.items() if not np.any(pool)]:
-            del self.pools[expiry]  # used up in every scenario: it takes 0, lapses 0 and holds 0 from now on
-        if self.pools:
+        # a pool used up in every scenario takes 0 and lapses 0 until a grant fills it again: it is left out of
+        # the sums (x + 0 is x) but keeps its place, so that the balance adds the pools in the same order whatever
+        # scenarios a ledger holds (a scenario alone, in an array, in a chunk)
+        self.spent.update(e for e, pool in self.pools.items() if e not in self.spent and not np.any(pool))
+        expiries = sorted(e for e in self.pools if e not in self.spent)
+        if expiries:
             remaining = _max0(compute, self._out("remaining"))
             out, take_out = self._out("credits_used", o), self._out("take")
-            expiries = sorted(self.pools)
             for i, expiry in enumerate(expiries):
                 pool = self.pools[expiry]
                 into = out if i == 0 else take_out  # (the first pool's take is the sum so far: 0 + take)
@@ -235,9 +238,13 @@ class Ledger:
                     remaining = _op(np.subtract, remaining, take, remaining if self._b else None)
                 used = take if i == 0 else _op(np.add, used, take, out)
         lapsed = self.pools.pop(float(t), zero)
+        if float(t) in self.spent:
+            lapsed = zero
+            self.spent.discard(float(t))
         granted = zero
         for g in self.later.pop(t, ()):
             self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
+            self.spent.discard(g.expiry)
             granted = granted + g.amount
         # terms: bills of months before month 1 equal month 1's (receivables: monthly billing only)
         if t == 1:

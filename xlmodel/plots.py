@@ -141,10 +141,10 @@ def simulation_plot(
 
     - **Cash fan**: P10, P50 and P90 of cash by (calendar) month over the draws (:func:`cash_percentiles`),
       ``min_cash`` as a line, the funding rounds of the scenario as marks at their months.
-    - **Runway**: the histogram of the draws' runways (the share that never runs out in its title), with the
+    - **Runway**: the histogram of the draws' runways (the share that does not run out within the horizon in its title), with the
       share of draws that run out before 6, 12, 18 and 24 months (``Simulation.share_below``).
     - **Tornado** of ``runway_months`` (``Simulation.tornado``): each ranged input at its low and its high,
-      the rest at base (a never drawn at the horizon).
+      the rest at base (a runway not within the horizon drawn at it).
 
     Returns the data drawn: ``months``, ``labels``, ``cash_p10``, ``cash_p50``, ``cash_p90``, ``fan_draws``,
     ``min_cash``, ``funding`` ([{month, amount}]), ``runway`` (the finite runways), ``runway_never`` (share),
@@ -220,7 +220,7 @@ def simulation_plot(
             color=_RED,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
         )
-    ax.set_title(f"runway: never in {data['runway_never']:.1%} of draws", fontsize=10)
+    ax.set_title(f"runway: not within the {h} months in {data['runway_never']:.1%} of draws", fontsize=10)
 
     ax = fig.add_subplot(grid[1, 1])
     rows = data["tornado"]
@@ -241,7 +241,7 @@ def simulation_plot(
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r["input"] for r in reversed(rows)], fontsize=8)
     ax.axvline(at(base), color=_GREY, lw=1)
-    ax.set_xlabel("runway (months; never drawn at the horizon)")
+    ax.set_xlabel("runway (months; one not within the horizon drawn at it)")
     ax.set_title("tornado of runway_months", fontsize=10)
     if rows:
         ax.legend(loc="lower right", fontsize=8)

@@ -32,7 +32,7 @@ from .month_step import Months, blended_cost_per_mau, sparse_rows
 from .params import CALENDAR_KEYS, check, reject_unknown
 from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
-from .stepped import Lines, stepped_lines
+from .stepped import Lines, snapshot, stepped_lines
 from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
@@ -502,7 +502,8 @@ def project_checked(
     if months.company is None:
         return Projection(**rows)
     assert inputs is not None
-    walk = cache(partial(stepped_lines, inputs, shape, h))  # (the seven lines come from one walk)
+    # (the seven lines come from one walk, of a copy: a caller may change its input arrays after the projection)
+    walk = cache(partial(stepped_lines, snapshot(inputs), shape, h))
     later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
     company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
     openings = [m.ledgers["plan"].opening for m in parts]

@@ -13,13 +13,30 @@ Pure Python and numpy, nothing at import time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from .company import STEPPED_ROWS, CompanyInputs
 from .ledger import Company
 
-__all__ = ["Lines", "stepped_lines"]
+__all__ = ["Lines", "snapshot", "stepped_lines"]
+
+
+def snapshot(c: CompanyInputs) -> CompanyInputs:
+    """What :func:`stepped_lines` reads of company inputs ``c`` (the team's counts and salaries, the capex
+    amounts, ``on_cost`` and ``salary_growth``), copied: a caller may change its arrays after the projection,
+    and the lines built later must be the projection's own."""
+    own = lambda x: np.array(x, dtype=float)
+    return replace(
+        c,
+        team=tuple(replace(e, count=own(e.count), salary=own(e.salary)) for e in c.team),
+        capex=tuple(replace(x, amount=own(x.amount)) for x in c.capex),
+        grants=(),
+        on_cost=own(c.on_cost),
+        salary_growth=own(c.salary_growth),
+        numbers={},
+    )
 
 
 def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str, np.ndarray]:
@@ -67,6 +84,10 @@ class Lines(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._order)
+
+    def __reduce__(self) -> tuple:
+        """Pickled (for multiprocessing, joblib) with every line built."""
+        return (Lines, (self._order, {n: self[n] for n in self._order}, {}))
 
     def __repr__(self) -> str:
         return f"Lines({', '.join(self._order)})"

@@ -11693,7 +11693,7 @@ from .month_step import Months, blended_cost_per_mau, sparse_rows
 from .params import CALENDAR_KEYS, check, reject_unknown
 from .payers import STOCK_INPUTS, STOCK_ROWS, check_stocks
 from .retention import Curve, curve_input
-from .stepped import Lines, stepped_lines
+from .stepped import Lines, snapshot, stepped_lines
 from .timeline import Timeline, resolve
 from .timeline import timeline as make_timeline
 
@@ -12163,7 +12163,8 @@ def project_checked(
     if months.company is None:
         return Projection(**rows)
     assert inputs is not None
-    walk = cache(partial(stepped_lines, inputs, shape, h))  # (the seven lines come from one walk)
+    # (the seven lines come from one walk, of a copy: a caller may change its input arrays after the projection)
+    walk = cache(partial(stepped_lines, snapshot(inputs), shape, h))
     later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
     company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
     openings = [m.ledgers["plan"].opening for m in parts]
@@ -17488,13 +17489,30 @@ Pure Python and numpy, nothing at import time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from .company import STEPPED_ROWS, CompanyInputs
 from .ledger import Company
 
-__all__ = ["Lines", "stepped_lines"]
+__all__ = ["Lines", "snapshot", "stepped_lines"]
+
+
+def snapshot(c: CompanyInputs) -> CompanyInputs:
+    """What :func:`stepped_lines` reads of company inputs ``c`` (the team's counts and salaries, the capex
+    amounts, ``on_cost`` and ``salary_growth``), copied: a caller may change its arrays after the projection,
+    and the lines built later must be the projection's own."""
+    own = lambda x: np.array(x, dtype=float)
+    return replace(
+        c,
+        team=tuple(replace(e, count=own(e.count), salary=own(e.salary)) for e in c.team),
+        capex=tuple(replace(x, amount=own(x.amount)) for x in c.capex),
+        grants=(),
+        on_cost=own(c.on_cost),
+        salary_growth=own(c.salary_growth),
+        numbers={},
+    )
 
 
 def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str, np.ndarray]:
@@ -17542,6 +17560,10 @@ class Lines(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._order)
+
+    def __reduce__(self) -> tuple:
+        """Pickled (for multiprocessing, joblib) with every line built."""
+        return (Lines, (self._order, {n: self[n] for n in self._order}, {}))
 
     def __repr__(self) -> str:
         return f"Lines({', '.join(self._order)})"
@@ -18308,6 +18330,7 @@ class Ledger:
         self.zero = zero
         # pools of credits by expiry month; the opening credits are usable from month 1
         self.pools: dict[float, Value] = {}
+        self.spent: set[float] = set()  # pools used up in every scenario (step)
         self.later: dict[int, list[Grant]] = {}
         for g in c.grants:
             if g.month == 0:
@@ -18357,7 +18380,7 @@ class Ledger:
     def balance(self, out: np.ndarray | None = None) -> Value:
         """The credits held now (after this month's use, lapse and grant): ``0 + pool_1 + pool_2 + ...``, where
         ``0 + pool_1`` is ``pool_1`` itself (a pool is never -0)."""
-        pools = iter(self.pools.values())
+        pools = (pool for e, pool in self.pools.items() if e not in self.spent)
         total = next(pools, self.zero)
         for amount in pools:
             total = _op(np.add, total, amount, out)
@@ -18388,12 +18411,14 @@ class Ledger:
         zero = self.zero
         # credits: use (by expiry, never last), lapse, grant
         used = zero
-        for expiry in [e for e, pool in self.pools.items() if not np.any(pool)]:
-            del self.pools[expiry]  # used up in every scenario: it takes 0, lapses 0 and holds 0 from now on
-        if self.pools:
+        # a pool used up in every scenario takes 0 and lapses 0 until a grant fills it again: it is left out of
+        # the sums (x + 0 is x) but keeps its place, so that the balance adds the pools in the same order whatever
+        # scenarios a ledger holds (a scenario alone, in an array, in a chunk)
+        self.spent.update(e for e, pool in self.pools.items() if e not in self.spent and not np.any(pool))
+        expiries = sorted(e for e in self.pools if e not in self.spent)
+        if expiries:
             remaining = _max0(compute, self._out("remaining"))
             out, take_out = self._out("credits_used", o), self._out("take")
-            expiries = sorted(self.pools)
             for i, expiry in enumerate(expiries):
                 pool = self.pools[expiry]
                 into = out if i == 0 else take_out  # (the first pool's take is the sum so far: 0 + take)
@@ -18403,9 +18428,13 @@ class Ledger:
                     remaining = _op(np.subtract, remaining, take, remaining if self._b else None)
                 used = take if i == 0 else _op(np.add, used, take, out)
         lapsed = self.pools.pop(float(t), zero)
+        if float(t) in self.spent:
+            lapsed = zero
+            self.spent.discard(float(t))
         granted = zero
         for g in self.later.pop(t, ()):
             self.pools[g.expiry] = self.pools.get(g.expiry, zero) + g.amount
+            self.spent.discard(g.expiry)
             granted = granted + g.amount
         # terms: bills of months before month 1 equal month 1's (receivables: monthly billing only)
         if t == 1:

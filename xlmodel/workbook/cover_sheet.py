@@ -548,7 +548,8 @@ class CoverSheet:
                 (
                     "Edit the blue cells on Inputs (one column per scenario), pick the live scenario in "
                     "Inputs!D4, keep the master check OK. Colours: blue on a pale fill an input, black a "
-                    'formula, green a link. "never": not within the horizon. Currency: '
+                    f'formula, green a link. "{not_within(a.horizon)}": not in the months projected (a longer '
+                    'horizon may show it); "never": not in any month (a payback that no month reaches). Currency: '
                     f"{a.currency}."
                 ),
             ),
