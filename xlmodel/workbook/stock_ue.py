@@ -113,8 +113,15 @@ class StockPayback:
         k = len(self.scenarios)
         last = get_column_letter(4 + k - 1)
         self.text(ws, f"A{row}", "Scenario")
+        lines = 1
         for i, (sname, _) in enumerate(self.scenarios):
-            self.text(ws, f"{get_column_letter(4 + i)}{row}", sname, S.SECTION_FONT, align=S.RIGHT)
+            col = get_column_letter(4 + i)
+            # a name longer than its column wraps, right-aligned on the numbers, never cut off by its neighbour
+            self.text(ws, f"{col}{row}", sname, S.SECTION_FONT, align=S.WRAP_RIGHT_BOTTOM)
+            width = ws.column_dimensions[col].width or 10
+            lines = max(lines, math.ceil(len(sname) / max(1.0, width - 1)))
+        if lines > 1:
+            ws.row_dimensions[row].height = 13 * lines + 2
         ue = [engine.summary_unit_economics(s) for _, s in self.scenarios]
         for name, label in (
             ("payback_months", "Payback on CAC per active user (engine)"),
