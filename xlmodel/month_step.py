@@ -150,6 +150,9 @@ class Months:
             self.stocks = Stocks(v, shape, arrays, self.loss if self.migration else None)
         self.variants = variants
         self.record = False
+        #: set by xlmodel.projection.project: the buffers each step is given are rows of its storage, which
+        #: hold (a line kept past its month needs no copy of its own)
+        self.kept = False
         self.mau = v["mau"]
         self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
         self.rows = [
@@ -381,7 +384,7 @@ class Months:
         variant's only its quiet flag (whether cash moved by the net burn alone)."""
         billing = row.get("billing_without_migration" if path == "without_migration" else "billing")
         term, lines = self.ledgers[path].step(
-            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None
+            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None, self.kept
         )
         quiet = lines.pop("quiet")
         if path == "plan":

@@ -463,6 +463,8 @@ def project_checked(
         n = shape[0]
         parts = [Months(take(v, a, b, n), (b - a,), take(tl, a, b, n)) for a, b in spans]
     months = parts[0]
+    for m in parts:
+        m.kept = bool(shape)  # (each month is written into a row of its own: it holds)
     # over arrays of scenarios the company's stepped lines are made when first read (xlmodel.stepped)
     stepped = STEPPED_ROWS if months.company is not None and shape else ()
     # the lines that vary in some chunk; a chunk where one holds one value writes it after its months

@@ -12124,6 +12124,8 @@ def project_checked(
         n = shape[0]
         parts = [Months(take(v, a, b, n), (b - a,), take(tl, a, b, n)) for a, b in spans]
     months = parts[0]
+    for m in parts:
+        m.kept = bool(shape)  # (each month is written into a row of its own: it holds)
     # over arrays of scenarios the company's stepped lines are made when first read (xlmodel.stepped)
     stepped = STEPPED_ROWS if months.company is not None and shape else ()
     # the lines that vary in some chunk; a chunk where one holds one value writes it after its months
@@ -16318,6 +16320,9 @@ class Months:
             self.stocks = Stocks(v, shape, arrays, self.loss if self.migration else None)
         self.variants = variants
         self.record = False
+        #: set by xlmodel.projection.project: the buffers each step is given are rows of its storage, which
+        #: hold (a line kept past its month needs no copy of its own)
+        self.kept = False
         self.mau = v["mau"]
         self.cash = self.cash_without_funding = self.cash_without_migration = v["cash"]
         self.rows = [
@@ -16549,7 +16554,7 @@ class Months:
         variant's only its quiet flag (whether cash moved by the net burn alone)."""
         billing = row.get("billing_without_migration" if path == "without_migration" else "billing")
         term, lines = self.ledgers[path].step(
-            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None
+            k, ad, compute, revenue, burn, interest, billing, o if path == "plan" else None, self.kept
         )
         quiet = lines.pop("quiet")
         if path == "plan":
@@ -18207,7 +18212,7 @@ from __future__ import annotations
 import operator
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -18396,6 +18401,7 @@ class Ledger:
         interest: Value,
         billing: tuple[Value, Value, Value] | None = None,
         o: Mapping[str, np.ndarray] | None = None,
+        kept: bool = False,
     ) -> tuple[Value, dict[str, Value]]:
         """Month ``t = k + 1`` of this path: the cash term to add after version 3's cash, and the lines.
 
@@ -18404,7 +18410,8 @@ class Ledger:
         billing (what receivables hold before month 1) and the deferred revenue; without, all is ``revenue``.
         ``o``: buffers for the lines (credits used, credit balance, payables, receivables, tax) to be written
         into, which keep them at least until the next month's step (:func:`~xlmodel.projection.project`'s
-        storage)."""
+        storage); ``kept``: ``o`` holds rows of that storage, never written again (a bill that is one of them
+        needs no copy)."""
         t = k + 1
         billed, monthly_billing = (revenue, revenue) if billing is None else billing[:2]
         shared = self.co.month(k)
@@ -18453,8 +18460,9 @@ class Ledger:
         if billing is not None:
             self.deferred = billing[2]
         self.unpaid_compute.push_difference(compute, used)
-        self.unpaid_ad.push(ad)
-        self.billed.push(billed)
+        # (a bill that is a row of the projection's storage holds: it needs no copy)
+        self.unpaid_ad.push(ad, kept and o is not None and ad is o.get("ad_spend"))
+        self.billed.push(billed, kept and o is not None and billed is o.get("revenue"))
         self.ap = self._payables(self._next("ap", self.ap, o, "payables"))
         self.ar = self.billed.total(zero, self._next("ar", self.ar, o, "receivables"))
         # tax by fiscal year, accrued month by month against the loss pool at the year's start: the year's
@@ -18538,41 +18546,49 @@ class Ledger:
 
 class _Bills:
     """The last ``n`` months' bills (unpaid, or billed and not collected), oldest first. For arrays of scenarios
-    ``n + 1`` buffers take turns: the newest bill is written into the one that left the window the month before
-    (so that last month's total, when it is a bill itself, still holds). ``copy_one=False``: a single bill is
-    kept as given (its total is read only in its month, into another sum)."""
+    ``n + 1`` buffers of its own take turns: a bill that must be copied is written into the one that left the
+    window the longest ago (the month before, at the latest: last month's total, when it is a bill itself,
+    still holds). ``copy_one=False``: a single bill is kept as given (its total is read only in its month, into
+    another sum); a bill the caller keeps (a row of the projection's storage) is never copied."""
 
     def __init__(self, n: int, arrays: bool, copy_one: bool = True):
         self.n, self.arrays = n, arrays
         self.items: deque[Value] = deque()
-        self.spare: np.ndarray | None = None
+        self.free: deque[np.ndarray] = deque()  # the buffers of its own that hold no bill now
+        self.own: set[int] = set()  # (their ids)
         self.copy = n > 1 or copy_one  # whether a pushed bill needs a copy of its own
 
     def fill(self, x: Value) -> None:
         """Before month 1: ``n`` bills of ``x`` (month 1's)."""
         self.items = deque(_copy(x) for _ in range(self.n))
         if self.arrays and self.n:
-            self.spare = np.empty_like(self.items[0])
+            self.free = deque([np.empty_like(self.items[0])])
+            self.own = {id(b) for b in (*self.items, *self.free)}
 
-    def push(self, x: Value) -> None:
+    def _drop(self) -> None:
+        """The oldest bill leaves the window (its buffer, when it is one of its own, is free again)."""
+        oldest = self.items.popleft()
+        if id(oldest) in self.own:
+            self.free.append(cast(np.ndarray, oldest))
+
+    def push(self, x: Value, kept: bool = False) -> None:
         """Drop the oldest bill and add ``x``, copied when it must outlive the month (``x`` may be a buffer the
-        caller writes again)."""
+        caller writes again; ``kept``: it is not)."""
         if not self.n:
             return
-        oldest = self.items.popleft()
-        if self.spare is not None and self.copy and isinstance(oldest, np.ndarray):
-            np.copyto(self.spare, x)
-            x, self.spare = self.spare, oldest
+        self._drop()
+        if self.free and self.copy and not kept and isinstance(x, np.ndarray):
+            buffer = self.free.popleft()
+            np.copyto(buffer, x)
+            x = buffer
         self.items.append(x)
 
     def push_difference(self, a: Value, b: Value) -> None:
-        """Drop the oldest bill and add ``a - b``, computed straight into a buffer of the ring."""
+        """Drop the oldest bill and add ``a - b``, computed straight into a buffer of its own."""
         if not self.n:
             return
-        oldest = self.items.popleft()
-        self.items.append(_op(np.subtract, a, b, self.spare))
-        if self.spare is not None and isinstance(oldest, np.ndarray):
-            self.spare = oldest
+        self._drop()
+        self.items.append(_op(np.subtract, a, b, self.free.popleft() if self.free else None))
 
     def total(self, zero: Value, out: np.ndarray | None = None) -> Value:
         """``b_1 + ... + b_n``, oldest first (``zero`` when there is none; the bill itself when one)."""
