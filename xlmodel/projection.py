@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -477,7 +477,7 @@ def project_checked(
         for (a, b), m in zip(spans, parts):
             for k in range(h):
                 if shape:  # each month written straight into its row (its chunk's columns) of the storage
-                    row = m.step(k, {n: full[n][k, a:b] if len(parts) > 1 else full[n][k] for n in stored})
+                    row = m.step(k, {n: full[n][k, a:b] for n in stored})
                 else:
                     row = m.step(k)
                     for n in stored:
@@ -504,17 +504,12 @@ def project_checked(
     if months.company is None:
         return Projection(**rows)
     assert inputs is not None
-    # (the seven lines come from one walk, of a copy: a caller may change its input arrays after the projection)
-    walk = cache(partial(stepped_lines, snapshot(inputs), shape, h))
-    later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
-    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
+    # (the stepped lines come from one walk, of a copy: a caller may change its input arrays after the projection)
+    build = partial(stepped_lines, snapshot(inputs), shape, h) if stepped else dict
+    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in stepped}, build)
     openings = [m.ledgers["plan"].opening for m in parts]
     opening = {k: np.asarray(_joined([o[k] for o in openings], spans), dtype=float) for k in openings[0]}
     return Projection(**rows, company=company, opening=opening, stocks=stocks)
-
-
-def _line(walk: Callable[[], dict[str, np.ndarray]], name: str) -> np.ndarray:
-    return walk()[name]
 
 
 def _joined(values: list[Any], spans: list[tuple[int, int]]) -> Any:

@@ -60,23 +60,20 @@ def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str,
 
 
 class Lines(Mapping[str, np.ndarray]):
-    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others made by their
-    function in ``later`` the first time they are read (then kept)."""
+    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others from ``build()``
+    (a dict of them), called once, the first time one of them is read."""
 
     def __init__(
-        self, order: Sequence[str], stored: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]
+        self, order: Sequence[str], stored: dict[str, np.ndarray], build: Callable[[], dict[str, np.ndarray]]
     ):
         self._order = tuple(order)
         self._lines = dict(stored)
-        self._later = dict(later)
-        missing = set(self._order) - set(self._lines) - set(self._later)
-        assert not missing, missing
+        self._build: Callable[[], dict[str, np.ndarray]] | None = build
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._lines:
-            if name not in self._later:
-                raise KeyError(name)
-            self._lines[name] = self._later.pop(name)()
+        if name not in self._lines and name in self._order and self._build is not None:
+            self._lines.update(self._build())
+            self._build = None
         return self._lines[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -87,7 +84,7 @@ class Lines(Mapping[str, np.ndarray]):
 
     def __reduce__(self) -> tuple:
         """Pickled (for multiprocessing, joblib) with every line built."""
-        return (Lines, (self._order, {n: self[n] for n in self._order}, {}))
+        return (Lines, (self._order, {n: self[n] for n in self._order}, dict))
 
     def __repr__(self) -> str:
         return f"Lines({', '.join(self._order)})"

@@ -11673,7 +11673,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -12138,7 +12138,7 @@ def project_checked(
         for (a, b), m in zip(spans, parts):
             for k in range(h):
                 if shape:  # each month written straight into its row (its chunk's columns) of the storage
-                    row = m.step(k, {n: full[n][k, a:b] if len(parts) > 1 else full[n][k] for n in stored})
+                    row = m.step(k, {n: full[n][k, a:b] for n in stored})
                 else:
                     row = m.step(k)
                     for n in stored:
@@ -12165,17 +12165,12 @@ def project_checked(
     if months.company is None:
         return Projection(**rows)
     assert inputs is not None
-    # (the seven lines come from one walk, of a copy: a caller may change its input arrays after the projection)
-    walk = cache(partial(stepped_lines, snapshot(inputs), shape, h))
-    later: dict[str, Callable[[], np.ndarray]] = {n: partial(_line, walk, n) for n in stepped}
-    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in later}, later)
+    # (the stepped lines come from one walk, of a copy: a caller may change its input arrays after the projection)
+    build = partial(stepped_lines, snapshot(inputs), shape, h) if stepped else dict
+    company = Lines(COMPANY_ROWS, {n: rows.pop(n) for n in COMPANY_ROWS if n not in stepped}, build)
     openings = [m.ledgers["plan"].opening for m in parts]
     opening = {k: np.asarray(_joined([o[k] for o in openings], spans), dtype=float) for k in openings[0]}
     return Projection(**rows, company=company, opening=opening, stocks=stocks)
-
-
-def _line(walk: Callable[[], dict[str, np.ndarray]], name: str) -> np.ndarray:
-    return walk()[name]
 
 
 def _joined(values: list[Any], spans: list[tuple[int, int]]) -> Any:
@@ -17541,23 +17536,20 @@ def stepped_lines(c: CompanyInputs, shape: tuple[int, ...], h: int) -> dict[str,
 
 
 class Lines(Mapping[str, np.ndarray]):
-    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others made by their
-    function in ``later`` the first time they are read (then kept)."""
+    """A projection's lines by name, in ``order``: those in ``stored`` as they are, the others from ``build()``
+    (a dict of them), called once, the first time one of them is read."""
 
     def __init__(
-        self, order: Sequence[str], stored: dict[str, np.ndarray], later: dict[str, Callable[[], np.ndarray]]
+        self, order: Sequence[str], stored: dict[str, np.ndarray], build: Callable[[], dict[str, np.ndarray]]
     ):
         self._order = tuple(order)
         self._lines = dict(stored)
-        self._later = dict(later)
-        missing = set(self._order) - set(self._lines) - set(self._later)
-        assert not missing, missing
+        self._build: Callable[[], dict[str, np.ndarray]] | None = build
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._lines:
-            if name not in self._later:
-                raise KeyError(name)
-            self._lines[name] = self._later.pop(name)()
+        if name not in self._lines and name in self._order and self._build is not None:
+            self._lines.update(self._build())
+            self._build = None
         return self._lines[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -17568,7 +17560,7 @@ class Lines(Mapping[str, np.ndarray]):
 
     def __reduce__(self) -> tuple:
         """Pickled (for multiprocessing, joblib) with every line built."""
-        return (Lines, (self._order, {n: self[n] for n in self._order}, {}))
+        return (Lines, (self._order, {n: self[n] for n in self._order}, dict))
 
     def __repr__(self) -> str:
         return f"Lines({', '.join(self._order)})"
